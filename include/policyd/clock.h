@@ -1,0 +1,29 @@
+// Wall-clock helpers shared by every component. Times are stored and exchanged as
+// milliseconds since the Unix epoch (UTC) so that keys sort and records compare simply.
+#ifndef POLICYD_CLOCK_H_
+#define POLICYD_CLOCK_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace policyd {
+
+// Milliseconds since the Unix epoch, from the system clock.
+int64_t NowUnixMillis();
+
+// "2026-11-22T12:13:23.456Z" (RFC 3339, UTC, millisecond precision).
+std::string FormatTimestamp(int64_t unix_millis);
+
+// Parses a duration such as "90s", "15m", "12h", "7d", "1h30m" or a bare number of seconds.
+// Returns nullopt on anything else (empty, negative, unknown unit, overflow).
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+// "1d2h", "15m", "3s", "250ms": the inverse of ParseDuration, for people.
+std::string FormatDuration(std::chrono::milliseconds duration);
+
+}  // namespace policyd
+
+#endif  // POLICYD_CLOCK_H_

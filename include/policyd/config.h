@@ -1,0 +1,99 @@
+// Configuration: the daemon's TOML config and the target files under config/targets/.
+//
+// Contract: loading never throws; every error names the file, the line (and column where
+// known) and the reason, as "path:line:col: reason". The daemon exits with EX_CONFIG (78) on
+// any such error. Unknown keys are errors too: a typo must not silently fall back to a default.
+#ifndef POLICYD_CONFIG_H_
+#define POLICYD_CONFIG_H_
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "policyd/status.h"
+
+namespace policyd {
+
+inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
+
+// One watched document: a platform's privacy policy, terms of service, ...
+struct DocumentSpec {
+  std::string id;        // "<platform slug>/<type slug>", e.g. "coursera/privacy-policy"; unique
+  std::string platform;  // display name, e.g. "Coursera"
+  std::string type;      // e.g. "Privacy Policy", "Terms of Service"
+  std::string url;       // absolute http(s) URL
+  std::chrono::milliseconds interval{0};  // 0 = use DaemonConfig::default_interval
+  std::vector<std::string> select;        // CSS selectors: keep only these subtrees (if any)
+  std::vector<std::string> remove;        // CSS selectors: drop these subtrees first
+  std::filesystem::path source_file;      // the target file it came from
+};
+
+struct DaemonConfig {
+  std::filesystem::path state_dir = "/var/lib/policyd";
+  std::filesystem::path control_socket = "/run/policyd/control.sock";
+  std::filesystem::path events_socket = "/run/policyd/events.sock";
+  // Bundled/admin targets (read-only to the daemon). Relative paths are resolved against the
+  // directory of the config file.
+  std::filesystem::path targets_dir = "/etc/policyd/targets";
+  std::string user_agent = "policyd/0.1 (+https://github.com/policyd/policyd)";
+  std::chrono::milliseconds default_interval = std::chrono::hours(24);
+  // New documents get their first check at a random point inside this window, so a start with
+  // hundreds of targets is not a burst. 0 = spread over each document's interval.
+  std::chrono::milliseconds first_check_window{0};
+  double interval_jitter = 0.1;       // each next-due time is moved by up to ±10% of the interval
+  int max_concurrency = 64;           // fetches in flight, all hosts together
+  int per_host_concurrency = 1;       // fetches in flight per host
+  std::chrono::milliseconds per_host_delay = std::chrono::seconds(2);  // between requests to a host
+  int worker_threads = 0;             // 0 = number of cores
+  std::size_t max_body_bytes = 8 * 1024 * 1024;  // decoded bytes; larger bodies fail "too large"
+  int max_redirects = 5;
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  std::chrono::milliseconds total_timeout = std::chrono::seconds(60);
+  long low_speed_limit_bytes = 100;   // abort when slower than this ...
+  std::chrono::milliseconds low_speed_time = std::chrono::seconds(20);  // ... for this long
+  bool allow_private_addresses = false;  // loopback/private targets (tests turn this on)
+  int failure_threshold = 3;          // consecutive failures before document.fetch_failed
+  std::size_t max_subscribers = 64;   // event-socket clients at once
+  std::size_t max_control_clients = 16;
+  std::string log_level = "info";     // trace, debug, info, warn, error, critical, off
+  std::filesystem::path source_file;  // where this config came from ("" = defaults)
+};
+
+// Loads the daemon config from `path`. Missing keys keep the defaults above.
+Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config);
+
+// Loads one target file. A target file describes one platform:
+//   name = "Coursera"                 # optional; defaults to the file stem
+//   [[documents]]
+//   type = "Privacy Policy"
+//   url = "https://www.coursera.org/about/privacy"
+//   interval = "12h"                  # optional
+//   select = ["main"]                 # optional, string or array
+//   remove = [".cookie-banner"]       # optional, string or array
+// Appends the documents to `out`.
+Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpec>* out);
+
+// Loads every *.toml file of `dir` (sorted by name, non-recursive). Fails on the first bad
+// file, and on two documents with the same id.
+Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out);
+
+// Writes `docs` (all of one platform) as a target file at `path`, atomically (temp + rename).
+Status WriteTargetFile(const std::filesystem::path& path, const std::string& platform,
+                       const std::vector<DocumentSpec>& docs);
+
+// Checks one document spec: non-empty platform and type, http/https absolute URL with a
+// host, non-negative interval. Used for files and for targets added at run time.
+Status ValidateDocumentSpec(const DocumentSpec& spec);
+
+// "Coursera" -> "coursera", "Terms of Service" -> "terms-of-service": lower-case ASCII letters
+// and digits, other runs become one '-', trimmed.
+std::string Slugify(std::string_view text);
+
+// The id of a document of `platform` with `type`: Slugify(platform) + "/" + Slugify(type).
+std::string MakeDocumentId(std::string_view platform, std::string_view type);
+
+}  // namespace policyd
+
+#endif  // POLICYD_CONFIG_H_

@@ -1,0 +1,112 @@
+// Fetcher: HTTP(S) transfers over libcurl's multi *socket* interface, driven by a
+// Boost.Asio io_context (after curl's multi-socket examples: the event loop owns the
+// sockets and the single curl timer; callbacks stay small). No curl_multi_perform polling,
+// no thread per request.
+//
+// Politeness: requests wait in one FIFO queue per host; at most `per_host_concurrency`
+// transfers run per host and at most `max_concurrency` in all; a host's next transfer starts
+// no sooner than `per_host_delay` after its previous one started.
+//
+// Safety: only http and https, on the first request and on every redirect (CURLOPT_PROTOCOLS_STR
+// and CURLOPT_REDIR_PROTOCOLS_STR); at most `max_redirects`; connect, total and low-speed
+// timeouts; the *decoded* body is capped at `max_body_bytes` (a gzip bomb stops at the cap);
+// unless `allow_private_addresses`, connections to loopback, private, link-local, multicast
+// and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS resolution.
+//
+// Threading: every public method must be called on the io_context's thread, and every
+// completion handler runs there. The handler is called exactly once per Fetch, also when
+// the fetcher is shut down (with FetchError::kAborted).
+#ifndef POLICYD_FETCHER_H_
+#define POLICYD_FETCHER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+namespace policyd {
+
+enum class FetchError {
+  kNone = 0,          // a complete HTTP response arrived (any status code)
+  kBadUrl,            // unparsable URL or a scheme other than http/https (also on redirect)
+  kDns,               // name resolution failed
+  kConnect,           // could not connect (refused, unreachable)
+  kBlockedAddress,    // resolved to a loopback/private/... address that is not allowed
+  kTls,               // TLS handshake or certificate failure
+  kTimeout,           // connect, total or low-speed timeout
+  kTooLarge,          // decoded body exceeded max_body_bytes
+  kTooManyRedirects,
+  kProtocol,          // malformed HTTP, reset mid-body, bad content encoding, ...
+  kAborted,           // the fetcher was shut down or the request cancelled
+};
+
+// Stable lower-case name ("dns", "timeout", "too_large", ...), used in records and events.
+const char* FetchErrorName(FetchError error);
+
+struct FetcherOptions {
+  std::string user_agent = "policyd/0.1";
+  std::size_t max_concurrency = 64;
+  std::size_t per_host_concurrency = 1;
+  std::chrono::milliseconds per_host_delay{2000};
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  long max_redirects = 5;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds total_timeout{60'000};
+  long low_speed_limit_bytes = 100;
+  std::chrono::milliseconds low_speed_time{20'000};
+  bool allow_private_addresses = false;
+};
+
+struct FetchRequest {
+  std::string url;
+  std::string if_none_match;      // sent as If-None-Match when not empty
+  std::string if_modified_since;  // sent as If-Modified-Since when not empty
+};
+
+struct FetchResponse {
+  FetchError error = FetchError::kNone;
+  std::string error_message;   // curl's message or ours; "" when error == kNone
+  long http_status = 0;        // 0 when no response
+  std::string url;             // requested
+  std::string final_url;       // after redirects
+  std::string content_type;
+  std::string etag;
+  std::string last_modified;
+  std::string retry_after;     // raw header value, "" if absent
+  std::map<std::string, std::string> headers;  // selected response headers, lower-case names
+  std::string body;            // decoded (Content-Encoding removed), at most max_body_bytes
+  std::chrono::milliseconds elapsed{0};  // from transfer start to completion
+  std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
+};
+
+class Fetcher {
+ public:
+  using Handler = std::function<void(FetchResponse)>;
+
+  Fetcher(boost::asio::io_context& io, FetcherOptions options);
+  ~Fetcher();  // aborts everything still queued or running (handlers get kAborted)
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Queues a transfer behind its host's politeness gate. `handler` runs on the io thread.
+  void Fetch(FetchRequest request, Handler handler);
+
+  // Aborts every queued and running transfer; their handlers run with kAborted.
+  void Shutdown();
+
+  std::size_t Running() const;  // transfers in flight
+  std::size_t Queued() const;   // transfers waiting in host queues
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_FETCHER_H_

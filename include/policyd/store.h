@@ -1,0 +1,159 @@
+// Store: policyd's durable record in RocksDB. Content-addressed blobs (SHA-256 via OpenSSL
+// EVP), per-document versions, check records, document state and the event log.
+//
+// Column families (keys are sortable bytes; integers big-endian):
+//   blobs    sha256 hex (64 bytes)               -> raw bytes (extracted text or raw HTML)
+//   versions doc_id '\0' be64(capture ms) be64(seq) -> VersionRecord JSON
+//   checks   doc_id '\0' be64(check ms) be64(n)  -> CheckRecord JSON
+//   docs     doc_id                              -> DocState JSON
+//   events   be64(sequence)                      -> event JSON line (without '\n')
+//   meta     "schema_version", "last_sequence", free keys (SetMeta/GetMeta)
+// blobs, versions and events use zstd compression (RocksDB's, per column family).
+//
+// Contract: CommitCheck writes everything one check produced in ONE WriteBatch, so a crash
+// leaves either all of it or none of it. Event sequence numbers are assigned inside that
+// commit, contiguous from 1, in commit order. All methods are thread-safe.
+#ifndef POLICYD_STORE_H_
+#define POLICYD_STORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "policyd/status.h"
+
+namespace policyd {
+
+// Lower-case hex SHA-256 of `data` (64 characters).
+std::string Sha256Hex(std::string_view data);
+
+struct DocState {
+  std::string last_text_hash;   // hash of the current version's text; "" before the first
+  std::string etag;             // validators of the last successful response
+  std::string last_modified;
+  int64_t next_due_ms = 0;      // when the scheduler checks next; 0 = never scheduled
+  int64_t last_check_ms = 0;
+  int64_t last_success_ms = 0;
+  int64_t last_change_ms = 0;
+  int consecutive_failures = 0;
+  bool failure_reported = false;  // document.fetch_failed has been emitted for this streak
+  std::string last_error;         // reason class and message of the last failure, "" if none
+  uint64_t version_count = 0;
+};
+
+struct CheckRecord {
+  int64_t time_ms = 0;
+  // "first_seen", "changed", "unchanged", "not_modified" or "failed".
+  std::string outcome;
+  std::string reason;      // failure reason class ("timeout", "http_5xx", ...), "" on success
+  std::string message;     // human-readable detail
+  long http_status = 0;    // 0 when no response
+  std::string raw_hash;    // SHA-256 of the body bytes as received (decoded), "" if none
+  std::string text_hash;   // SHA-256 of the extracted text, "" if none
+  int64_t duration_ms = 0;
+};
+
+struct VersionRecord {
+  int64_t time_ms = 0;       // capture time
+  std::string text_hash;
+  std::string raw_hash;      // raw HTML blob of this version
+  long http_status = 0;
+  std::string url;           // requested URL
+  std::string final_url;     // after redirects
+  std::map<std::string, std::string> headers;  // selected response headers
+  uint64_t event_seq = 0;    // the first_seen/changed event that announced it
+};
+
+struct StoredEvent {
+  uint64_t seq = 0;
+  std::string json;  // one JSON object, no trailing newline; contains "seq"
+};
+
+// Everything one check produced. Built by the worker that processed the check.
+struct CheckCommit {
+  std::string doc_id;
+  CheckRecord check;
+  DocState state;  // the document's new state (written as is)
+  struct NewVersion {
+    std::string text;      // extracted text (stored once under its hash)
+    std::string raw_html;  // raw body (stored once under its hash)
+    VersionRecord record;  // text_hash/raw_hash are filled by the store from the bytes
+  };
+  std::optional<NewVersion> version;
+  // Event to append, without "seq": the store adds "seq" (and, for first_seen/changed,
+  // the VersionRecord gets event_seq) before writing. nullopt = no event.
+  std::optional<nlohmann::json> event;
+};
+
+struct StoreOptions {
+  // fsync the WAL when a batch creates a version or an event (evidence must survive a power
+  // loss); plain check records are written without sync (they survive a process kill).
+  bool sync_on_version = true;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database under `dir`. Fails with IoError if another
+  // process holds it, Corruption if it cannot be read.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& dir,
+                                             const StoreOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Writes `commit` in one WriteBatch. On success, returns the stored event (with its
+  // sequence number) when one was appended.
+  Result<std::optional<StoredEvent>> CommitCheck(const CheckCommit& commit);
+
+  // Appends a stand-alone event (e.g. document.fetch_failed raised outside a check commit).
+  Result<StoredEvent> AppendEvent(const nlohmann::json& event);
+
+  Result<DocState> GetDocState(const std::string& doc_id) const;   // NotFound if none
+  Status PutDocState(const std::string& doc_id, const DocState& state);
+  // Every document state, keyed by id.
+  Result<std::map<std::string, DocState>> ListDocStates() const;
+  // Removes a document's state (history, checks and blobs are kept: history is never lost).
+  Status DeleteDocState(const std::string& doc_id);
+
+  // Versions of `doc_id`, oldest first.
+  Result<std::vector<VersionRecord>> GetHistory(const std::string& doc_id) const;
+  // The newest `limit` check records of `doc_id`, newest first.
+  Result<std::vector<CheckRecord>> GetChecks(const std::string& doc_id, std::size_t limit) const;
+  // The blob stored under `sha256_hex`; NotFound if absent.
+  Result<std::string> GetBlob(const std::string& sha256_hex) const;
+
+  // Events with sequence > `after_seq`, in order, at most `max_count`.
+  Result<std::vector<StoredEvent>> ReadEvents(uint64_t after_seq, std::size_t max_count) const;
+  uint64_t LastSequence() const;
+
+  Status SetMeta(const std::string& key, const std::string& value);
+  Result<std::string> GetMeta(const std::string& key) const;  // NotFound if absent
+
+  // Approximate on-disk size in bytes (SST + WAL).
+  uint64_t ApproximateSizeBytes() const;
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// JSON (de)serialisation of the records, shared by the store and the control protocol.
+nlohmann::json ToJson(const DocState& state);
+nlohmann::json ToJson(const CheckRecord& check);
+nlohmann::json ToJson(const VersionRecord& version);
+DocState DocStateFromJson(const nlohmann::json& j);
+CheckRecord CheckRecordFromJson(const nlohmann::json& j);
+VersionRecord VersionRecordFromJson(const nlohmann::json& j);
+
+}  // namespace policyd
+
+#endif  // POLICYD_STORE_H_

@@ -1,0 +1,87 @@
+#include "policyd/clock.h"
+
+#include <cctype>
+#include <ctime>
+#include <limits>
+
+namespace policyd {
+
+int64_t NowUnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string FormatTimestamp(int64_t unix_millis) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_millis / 1000);
+  const int millis = static_cast<int>(unix_millis % 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  return buffer;
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total_ms = 0;
+  size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    int64_t number = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      number = number * 10 + (text[i] - '0');
+      if (number > std::numeric_limits<int32_t>::max()) return std::nullopt;
+      ++i;
+    }
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+      unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
+      ++i;
+    }
+    int64_t scale = 0;
+    if (unit.empty() || unit == "s") {
+      scale = 1000;
+      if (unit.empty() && i != text.size()) return std::nullopt;
+    } else if (unit == "ms") {
+      scale = 1;
+    } else if (unit == "m") {
+      scale = 60'000;
+    } else if (unit == "h") {
+      scale = 3'600'000;
+    } else if (unit == "d") {
+      scale = 86'400'000;
+    } else {
+      return std::nullopt;
+    }
+    total_ms += number * scale;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return std::chrono::milliseconds(total_ms);
+}
+
+std::string FormatDuration(std::chrono::milliseconds duration) {
+  int64_t ms = duration.count();
+  if (ms == 0) return "0s";
+  std::string out;
+  if (ms < 0) {
+    out = "-";
+    ms = -ms;
+  }
+  const struct {
+    int64_t scale;
+    const char* unit;
+  } units[] = {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  for (const auto& u : units) {
+    if (ms >= u.scale) {
+      out += std::to_string(ms / u.scale) + u.unit;
+      ms %= u.scale;
+    }
+  }
+  return out;
+}
+
+}  // namespace policyd

@@ -1,0 +1,42 @@
+#include "policyd/clock.h"
+
+#include <gtest/gtest.h>
+
+namespace policyd {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(ParseDuration, AcceptsUnitsAndCombinations) {
+  EXPECT_EQ(ParseDuration("90"), milliseconds(90'000));
+  EXPECT_EQ(ParseDuration("90s"), milliseconds(90'000));
+  EXPECT_EQ(ParseDuration("250ms"), milliseconds(250));
+  EXPECT_EQ(ParseDuration("15m"), milliseconds(900'000));
+  EXPECT_EQ(ParseDuration("12h"), milliseconds(43'200'000));
+  EXPECT_EQ(ParseDuration("7d"), milliseconds(604'800'000));
+  EXPECT_EQ(ParseDuration("1h30m"), milliseconds(5'400'000));
+}
+
+TEST(ParseDuration, RejectsGarbage) {
+  EXPECT_FALSE(ParseDuration(""));
+  EXPECT_FALSE(ParseDuration("-5s"));
+  EXPECT_FALSE(ParseDuration("5 weeks"));
+  EXPECT_FALSE(ParseDuration("h"));
+  EXPECT_FALSE(ParseDuration("99999999999999s"));
+  EXPECT_FALSE(ParseDuration("5x"));
+}
+
+TEST(FormatDuration, RoundTrips) {
+  EXPECT_EQ(FormatDuration(milliseconds(5'400'000)), "1h30m");
+  EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");
+  EXPECT_EQ(FormatDuration(milliseconds(0)), "0s");
+  EXPECT_EQ(ParseDuration(FormatDuration(milliseconds(93'784'005))), milliseconds(93'784'005));
+}
+
+TEST(FormatTimestamp, IsRfc3339Utc) {
+  EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(1'795'781'603'456), "2026-11-27T12:13:23.456Z");
+}
+
+}  // namespace
+}  // namespace policyd
