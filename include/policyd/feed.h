@@ -1,0 +1,93 @@
+// EventFeed: the change-event socket. A Unix stream socket (mode 0660) speaking
+// newline-delimited JSON.
+//
+// Protocol (docs/EVENTS.md has the full text):
+//   client -> {"since": N}\n      replay every stored event with seq > N, then follow live;
+//             {"since": null}\n   (or {}) follow live only, from the current last sequence.
+//   server -> {"type":"feed.hello","last_seq":L,"since":N}\n, then event lines in sequence
+//             order, {"type":"feed.heartbeat","last_seq":L,"time":...} when idle, and
+//             {"type":"feed.shutdown"} before the daemon closes the connection.
+// Delivery is at least once per connection; each event carries its "seq" for de-duplication.
+//
+// Back-pressure: the daemon never waits for a subscriber. Recent events sit in a bounded
+// in-memory window; each subscriber has a cursor and at most one write batch in flight. A
+// subscriber whose cursor falls out of the window is served from the stored log (replay)
+// until it catches up, so a slow reader neither loses events nor holds up crawling.
+//
+// Threading: all methods on the io_context's thread.
+#ifndef POLICYD_FEED_H_
+#define POLICYD_FEED_H_
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include "policyd/status.h"
+#include "policyd/store.h"
+
+namespace policyd {
+
+struct FeedOptions {
+  std::filesystem::path socket_path;
+  std::size_t max_subscribers = 64;
+  std::size_t window_events = 4096;  // recent events kept in memory for live delivery
+  std::size_t batch_events = 256;    // events per write / per stored-log read
+  std::chrono::milliseconds heartbeat_interval{15'000};
+  std::chrono::milliseconds subscribe_timeout{10'000};  // for the first request line
+};
+
+// Reads stored events with seq > after, at most max (Store::ReadEvents).
+using StoredEventReader =
+    std::function<Result<std::vector<StoredEvent>>(uint64_t after, std::size_t max)>;
+
+class EventFeed {
+ public:
+  EventFeed(boost::asio::io_context& io, FeedOptions options, StoredEventReader reader,
+            uint64_t last_seq);
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+
+  // Binds and listens. Fails if the path is in use by a live process or cannot be bound.
+  Status Start();
+  // Announces a committed event. Events may be announced out of order (they are committed
+  // in order, so every seq below the highest announced one is already in the store).
+  void Publish(const StoredEvent& event);
+  // Sends the shutdown notice to every subscriber, closes them and stops accepting.
+  void Shutdown();
+
+  std::size_t subscriber_count() const;
+  uint64_t last_seq() const { return last_seq_; }
+
+  class Subscriber;  // one connection
+
+ private:
+  friend class Subscriber;
+  void Accept();
+  // The events with seq in (after, last_seq_], at most `max`, from memory or the store.
+  Result<std::vector<std::shared_ptr<const std::string>>> EventsAfter(uint64_t after,
+                                                                      std::size_t max) const;
+  void Forget(Subscriber* subscriber);
+
+  boost::asio::io_context& io_;
+  FeedOptions options_;
+  StoredEventReader reader_;
+  uint64_t last_seq_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  std::map<uint64_t, std::shared_ptr<const std::string>> window_;  // seq -> line with '\n'
+  std::set<std::shared_ptr<Subscriber>> subscribers_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_FEED_H_

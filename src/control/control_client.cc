@@ -1,0 +1,32 @@
+#include "policyd/control.h"
+
+namespace policyd {
+
+namespace {
+constexpr std::size_t kMaxResponseBytes = 256u << 20;  // diffs of large policies fit
+}  // namespace
+
+Result<ControlClient> ControlClient::Connect(const std::filesystem::path& socket_path,
+                                             std::chrono::milliseconds timeout) {
+  auto socket = UnixClientSocket::Connect(socket_path, timeout);
+  if (!socket.ok()) return socket.status();
+  return ControlClient(std::move(*socket));
+}
+
+Result<nlohmann::json> ControlClient::Call(nlohmann::json request) {
+  const uint64_t id = next_id_++;
+  request["id"] = id;
+  if (Status s = socket_.WriteAll(request.dump() + "\n"); !s.ok()) return s;
+  auto line = socket_.ReadLine(kMaxResponseBytes);
+  if (!line.ok()) {
+    if (line.status().IsNotFound()) return Status::IoError("the daemon closed the connection");
+    return line.status();
+  }
+  auto response = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
+  if (response.is_discarded() || !response.is_object() || !response.contains("ok")) {
+    return Status::Corruption("malformed response from the daemon");
+  }
+  return response;
+}
+
+}  // namespace policyd

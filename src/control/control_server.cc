@@ -1,0 +1,192 @@
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "policyd/control.h"
+
+namespace policyd {
+
+namespace asio = boost::asio;
+using local_stream = asio::local::stream_protocol;
+
+nlohmann::json ControlOk(nlohmann::json result) {
+  return {{"ok", true}, {"result", std::move(result)}};
+}
+
+nlohmann::json ControlError(std::string_view code, std::string_view message) {
+  return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+// One client connection: read a line, hand it to the handler, write the answer, repeat.
+class ControlServer::Connection : public std::enable_shared_from_this<ControlServer::Connection> {
+ public:
+  Connection(ControlServer* server, local_stream::socket socket)
+      : server_(server), socket_(std::move(socket)), idle_timer_(socket_.get_executor()),
+        input_(server->options_.max_request_bytes) {}
+
+  void ReadRequest() {
+    if (closed_) return;
+    idle_timer_.expires_after(server_->options_.idle_timeout);
+    idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->Close();
+    });
+    asio::async_read_until(socket_, input_, '\n',
+                           [self = shared_from_this()](const boost::system::error_code& ec,
+                                                       std::size_t bytes) {
+                             self->OnRequest(ec, bytes);
+                           });
+  }
+
+  void Detach() {
+    server_ = nullptr;
+    Close();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    idle_timer_.cancel();
+    socket_.shutdown(local_stream::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    if (server_ != nullptr) server_->Forget(this);
+  }
+
+ private:
+  void OnRequest(const boost::system::error_code& ec, std::size_t bytes) {
+    if (closed_ || server_ == nullptr) return;
+    idle_timer_.cancel();
+    if (ec == asio::error::not_found) {  // the streambuf's max size was reached: no newline
+      Respond(nullptr, ControlError("request_too_long",
+                                    "request longer than " +
+                                        std::to_string(server_->options_.max_request_bytes) +
+                                        " bytes"),
+              /*close_after=*/true);
+      return;
+    }
+    if (ec) {
+      Close();
+      return;
+    }
+    std::string line(asio::buffers_begin(input_.data()),
+                     asio::buffers_begin(input_.data()) + static_cast<std::ptrdiff_t>(bytes));
+    input_.consume(bytes);
+    auto request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (request.is_discarded() || !request.is_object()) {
+      Respond(nullptr, ControlError("bad_request", "the request is not a JSON object"), false);
+      return;
+    }
+    nlohmann::json id = request.contains("id") ? request["id"] : nlohmann::json();
+    const auto cmd = request.find("cmd");
+    if (cmd == request.end() || !cmd->is_string()) {
+      Respond(std::move(id), ControlError("bad_request", "the request has no string \"cmd\""),
+              false);
+      return;
+    }
+    auto respond = [self = shared_from_this(), id](nlohmann::json response) mutable {
+      self->Respond(std::move(id), std::move(response), false);
+    };
+    try {
+      server_->handler_(request, std::move(respond));
+    } catch (const std::exception& e) {
+      // A handler bug must not take the daemon down; the client learns what happened.
+      spdlog::error("control: command '{}' failed: {}", cmd->get<std::string>(), e.what());
+      Respond(std::move(id), ControlError("internal", e.what()), false);
+    }
+  }
+
+  void Respond(nlohmann::json id, nlohmann::json response, bool close_after) {
+    if (closed_) return;
+    response["id"] = std::move(id);
+    output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    asio::async_write(socket_, asio::buffer(output_),
+                      [self = shared_from_this(), close_after](
+                          const boost::system::error_code& ec, std::size_t) {
+                        if (ec || close_after) {
+                          self->Close();
+                          return;
+                        }
+                        self->ReadRequest();
+                      });
+  }
+
+  ControlServer* server_;
+  local_stream::socket socket_;
+  asio::steady_timer idle_timer_;
+  asio::streambuf input_;
+  std::string output_;
+  bool closed_ = false;
+};
+
+ControlServer::ControlServer(asio::io_context& io, ControlOptions options, ControlHandler handler)
+    : io_(io), options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+
+ControlServer::~ControlServer() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  auto connections = std::move(connections_);
+  for (const auto& connection : connections) connection->Detach();
+}
+
+Status ControlServer::Start() {
+  if (Status s = PrepareUnixSocketPath(options_.socket_path); !s.ok()) return s;
+  boost::system::error_code ec;
+  acceptor_.open(local_stream(), ec);
+  if (!ec) acceptor_.bind(local_stream::endpoint(options_.socket_path.string()), ec);
+  if (ec) {
+    return Status::IoError("cannot bind control socket " + options_.socket_path.string() + ": " +
+                           ec.message());
+  }
+  if (Status s = RestrictSocketMode(options_.socket_path, 0660); !s.ok()) return s;
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError("cannot listen on control socket: " + ec.message());
+  Accept();
+  return Status::Ok();
+}
+
+void ControlServer::Accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec,
+                                local_stream::socket socket) {
+    if (ec == asio::error::operation_aborted || shutting_down_) return;
+    if (!ec) {
+      if (connections_.size() >= options_.max_clients) {
+        const std::string refusal =
+            ControlError("busy", "too many control clients").dump() + "\n";
+        boost::system::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(refusal), ignored);
+        socket.close(ignored);
+      } else {
+        auto connection = std::make_shared<Connection>(this, std::move(socket));
+        connections_.insert(connection);
+        connection->ReadRequest();
+      }
+    } else {
+      spdlog::warn("control: accept failed: {}", ec.message());
+    }
+    Accept();
+  });
+}
+
+void ControlServer::Shutdown() {
+  shutting_down_ = true;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  std::error_code remove_error;
+  std::filesystem::remove(options_.socket_path, remove_error);
+  const auto connections = connections_;
+  for (const auto& connection : connections) connection->Close();
+}
+
+void ControlServer::Forget(Connection* connection) {
+  for (auto it = connections_.begin(); it != connections_.end(); ++it) {
+    if (it->get() == connection) {
+      connections_.erase(it);
+      return;
+    }
+  }
+}
+
+}  // namespace policyd

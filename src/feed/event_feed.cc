@@ -1,0 +1,309 @@
+#include "policyd/feed.h"
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "policyd/clock.h"
+#include "policyd/unix_socket.h"
+
+namespace policyd {
+
+namespace asio = boost::asio;
+using local_stream = asio::local::stream_protocol;
+
+namespace {
+
+constexpr std::size_t kMaxRequestBytes = 4096;
+
+std::string Line(const nlohmann::json& message) { return message.dump() + "\n"; }
+
+}  // namespace
+
+// One subscriber connection. Owned by the feed's set; every async handler holds a
+// shared_ptr, and `feed_` is cleared when the feed goes away first.
+class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Subscriber> {
+ public:
+  Subscriber(EventFeed* feed, local_stream::socket socket)
+      : feed_(feed), socket_(std::move(socket)), timer_(socket_.get_executor()),
+        request_(kMaxRequestBytes) {}
+
+  void Start() {
+    timer_.expires_after(feed_->options_.subscribe_timeout);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec && !self->subscribed_) self->Fail("no subscribe request within the timeout");
+    });
+    asio::async_read_until(socket_, request_, '\n',
+                           [self = shared_from_this()](const boost::system::error_code& ec,
+                                                       std::size_t bytes) {
+                             self->OnRequest(ec, bytes);
+                           });
+  }
+
+  // New events may be available.
+  void Notify() { Pump(); }
+
+  // The daemon is stopping: say so after what is being written, then close.
+  void SendShutdown() {
+    shutdown_pending_ = true;
+    Pump();
+  }
+
+  // Closes the connection without touching the feed (the feed is being destroyed).
+  void Detach() {
+    feed_ = nullptr;
+    Close();
+  }
+
+ private:
+  void OnRequest(const boost::system::error_code& ec, std::size_t bytes) {
+    if (closed_) return;
+    if (ec) {
+      Fail(ec == asio::error::not_found ? "request line too long" : "");
+      return;
+    }
+    std::string line(asio::buffers_begin(request_.data()),
+                     asio::buffers_begin(request_.data()) + static_cast<std::ptrdiff_t>(bytes));
+    request_.consume(bytes);
+    const auto request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (request.is_discarded() || !request.is_object()) {
+      Fail(R"(expected {"since": N} or {"since": null})");
+      return;
+    }
+    const uint64_t last = feed_->last_seq_;
+    uint64_t since = last;
+    if (const auto it = request.find("since"); it != request.end() && !it->is_null()) {
+      if (!it->is_number_unsigned()) {
+        Fail("\"since\" must be a non-negative integer or null");
+        return;
+      }
+      since = it->get<uint64_t>();
+      if (since > last) {
+        Fail("\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
+             std::to_string(last) + "); was the database replaced?");
+        return;
+      }
+    }
+    cursor_ = since;
+    subscribed_ = true;
+    out_ = Line({{"type", "feed.hello"}, {"last_seq", last}, {"since", since}});
+    WriteOut();
+    WatchForClose();
+    ArmHeartbeat();
+  }
+
+  void Pump() {
+    if (closed_ || !subscribed_ || writing_ || feed_ == nullptr) return;
+    if (cursor_ < feed_->last_seq_) {
+      auto events = feed_->EventsAfter(cursor_, feed_->options_.batch_events);
+      if (!events.ok()) {
+        spdlog::error("feed: cannot read the event log: {}", events.status().ToString());
+        Close();
+        return;
+      }
+      out_.clear();
+      for (const auto& line : *events) out_ += *line;
+      cursor_ += events->size();
+      if (!out_.empty()) {
+        WriteOut();
+        return;
+      }
+    }
+    if (shutdown_pending_) {
+      out_ = Line({{"type", "feed.shutdown"}, {"last_seq", feed_->last_seq_}});
+      close_after_write_ = true;
+      WriteOut();
+    }
+  }
+
+  void WriteOut() {
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this()](const boost::system::error_code& ec,
+                                                  std::size_t) {
+                        self->writing_ = false;
+                        if (ec || self->close_after_write_) {
+                          self->Close();
+                          return;
+                        }
+                        self->Pump();
+                      });
+  }
+
+  // Subscribers send nothing after their request; a read completing means the peer closed.
+  void WatchForClose() {
+    socket_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](const boost::system::error_code& ec,
+                                                        std::size_t) {
+                              if (ec) {
+                                self->Close();
+                                return;
+                              }
+                              self->WatchForClose();
+                            });
+  }
+
+  void ArmHeartbeat() {
+    if (closed_ || feed_ == nullptr) return;
+    timer_.expires_after(feed_->options_.heartbeat_interval);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->closed_ || self->feed_ == nullptr) return;
+      if (!self->writing_) {
+        self->out_ = Line({{"type", "feed.heartbeat"},
+                           {"last_seq", self->feed_->last_seq_},
+                           {"time", FormatTimestamp(NowUnixMillis())}});
+        self->WriteOut();
+      }
+      self->ArmHeartbeat();
+    });
+  }
+
+  void Fail(const std::string& message) {
+    if (closed_) return;
+    if (message.empty()) {
+      Close();
+      return;
+    }
+    out_ = Line({{"type", "feed.error"}, {"message", message}});
+    close_after_write_ = true;
+    WriteOut();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    timer_.cancel();
+    socket_.shutdown(local_stream::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    if (feed_ != nullptr) feed_->Forget(this);
+  }
+
+  EventFeed* feed_;
+  local_stream::socket socket_;
+  asio::steady_timer timer_;
+  asio::streambuf request_;
+  std::string out_;
+  char discard_[256];
+  uint64_t cursor_ = 0;  // the last seq handed to this subscriber
+  bool subscribed_ = false;
+  bool writing_ = false;
+  bool closed_ = false;
+  bool shutdown_pending_ = false;
+  bool close_after_write_ = false;
+};
+
+EventFeed::EventFeed(asio::io_context& io, FeedOptions options, StoredEventReader reader,
+                     uint64_t last_seq)
+    : io_(io), options_(std::move(options)), reader_(std::move(reader)), last_seq_(last_seq),
+      acceptor_(io) {}
+
+EventFeed::~EventFeed() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  auto subscribers = std::move(subscribers_);
+  for (const auto& subscriber : subscribers) subscriber->Detach();
+}
+
+Status EventFeed::Start() {
+  if (Status s = PrepareUnixSocketPath(options_.socket_path); !s.ok()) return s;
+  boost::system::error_code ec;
+  acceptor_.open(local_stream(), ec);
+  if (!ec) acceptor_.bind(local_stream::endpoint(options_.socket_path.string()), ec);
+  if (ec) {
+    return Status::IoError("cannot bind events socket " + options_.socket_path.string() + ": " +
+                           ec.message());
+  }
+  if (Status s = RestrictSocketMode(options_.socket_path, 0660); !s.ok()) return s;
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError("cannot listen on events socket: " + ec.message());
+  Accept();
+  return Status::Ok();
+}
+
+void EventFeed::Accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec,
+                                local_stream::socket socket) {
+    if (ec == asio::error::operation_aborted || shutting_down_) return;
+    if (!ec) {
+      if (subscribers_.size() >= options_.max_subscribers) {
+        // Tell the client why, without blocking the loop (the line fits the socket buffer).
+        const std::string refusal =
+            Line({{"type", "feed.error"}, {"message", "too many subscribers"}});
+        boost::system::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(refusal), ignored);
+        socket.close(ignored);
+      } else {
+        auto subscriber = std::make_shared<Subscriber>(this, std::move(socket));
+        subscribers_.insert(subscriber);
+        subscriber->Start();
+      }
+    } else {
+      spdlog::warn("feed: accept failed: {}", ec.message());
+    }
+    Accept();
+  });
+}
+
+void EventFeed::Publish(const StoredEvent& event) {
+  window_[event.seq] = std::make_shared<const std::string>(event.json + "\n");
+  while (window_.size() > options_.window_events) window_.erase(window_.begin());
+  if (event.seq > last_seq_) last_seq_ = event.seq;
+  // Copy: a notified subscriber may close and leave the set.
+  const auto subscribers = subscribers_;
+  for (const auto& subscriber : subscribers) subscriber->Notify();
+}
+
+void EventFeed::Shutdown() {
+  shutting_down_ = true;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  std::error_code remove_error;
+  std::filesystem::remove(options_.socket_path, remove_error);
+  const auto subscribers = subscribers_;
+  for (const auto& subscriber : subscribers) subscriber->SendShutdown();
+}
+
+std::size_t EventFeed::subscriber_count() const { return subscribers_.size(); }
+
+Result<std::vector<std::shared_ptr<const std::string>>> EventFeed::EventsAfter(
+    uint64_t after, std::size_t max) const {
+  std::vector<std::shared_ptr<const std::string>> lines;
+  uint64_t seq = after + 1;
+  while (lines.size() < max && seq <= last_seq_) {
+    const auto it = window_.find(seq);
+    if (it != window_.end()) {
+      lines.push_back(it->second);
+      ++seq;
+      continue;
+    }
+    // Not in memory (the subscriber fell behind the window, or a gap not yet announced):
+    // replay from the stored log, which holds every committed event.
+    auto stored = reader_(seq - 1, std::min<std::size_t>(max - lines.size(), last_seq_ - seq + 1));
+    if (!stored.ok()) return stored.status();
+    if (stored->empty() || stored->front().seq != seq) {
+      return Status::Corruption("event " + std::to_string(seq) + " is missing from the log");
+    }
+    for (const auto& event : *stored) {
+      if (event.seq != seq) break;  // stop at a hole rather than skip past it
+      lines.push_back(std::make_shared<const std::string>(event.json + "\n"));
+      ++seq;
+    }
+  }
+  return lines;
+}
+
+void EventFeed::Forget(Subscriber* subscriber) {
+  for (auto it = subscribers_.begin(); it != subscribers_.end(); ++it) {
+    if (it->get() == subscriber) {
+      subscribers_.erase(it);
+      return;
+    }
+  }
+}
+
+}  // namespace policyd
