@@ -53,8 +53,8 @@ class ControlServer {
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
 
-  Status Start();     // binds, chmod 0660, listens
-  void Shutdown();    // stops accepting and closes every connection
+  Status Start();   // binds, chmod 0660, listens
+  void Shutdown();  // stops accepting and closes every connection
 
   class Connection;
 

@@ -28,7 +28,7 @@
 namespace policyd {
 
 struct ScheduleOptions {
-  double jitter = 0.1;  // share of the interval, 0..0.5
+  double jitter = 0.1;                              // share of the interval, 0..0.5
   std::chrono::milliseconds first_check_window{0};  // 0 = the document's interval
   std::chrono::milliseconds retry_base{60'000};     // first retry after a failure
 };

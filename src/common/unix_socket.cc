@@ -60,8 +60,7 @@ Status PrepareUnixSocketPath(const std::filesystem::path& path) {
     return Status::Busy("another process is listening on " + path.string());
   }
   if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return Status::IoError("cannot remove stale socket " + path.string() + ": " +
-                           ErrnoText(errno));
+    return Status::IoError("cannot remove stale socket " + path.string() + ": " + ErrnoText(errno));
   }
   return Status::Ok();
 }

@@ -1,8 +1,8 @@
+#include <spdlog/spdlog.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "policyd/control.h"
 
@@ -23,7 +23,9 @@ nlohmann::json ControlError(std::string_view code, std::string_view message) {
 class ControlServer::Connection : public std::enable_shared_from_this<ControlServer::Connection> {
  public:
   Connection(ControlServer* server, local_stream::socket socket)
-      : server_(server), socket_(std::move(socket)), idle_timer_(socket_.get_executor()),
+      : server_(server),
+        socket_(std::move(socket)),
+        idle_timer_(socket_.get_executor()),
         input_(server->options_.max_request_bytes) {}
 
   void ReadRequest() {
@@ -32,11 +34,11 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec) self->Close();
     });
-    asio::async_read_until(socket_, input_, '\n',
-                           [self = shared_from_this()](const boost::system::error_code& ec,
-                                                       std::size_t bytes) {
-                             self->OnRequest(ec, bytes);
-                           });
+    asio::async_read_until(
+        socket_, input_, '\n',
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t bytes) {
+          self->OnRequest(ec, bytes);
+        });
   }
 
   void Detach() {
@@ -59,10 +61,10 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     if (closed_ || server_ == nullptr) return;
     idle_timer_.cancel();
     if (ec == asio::error::not_found) {  // the streambuf's max size was reached: no newline
-      Respond(nullptr, ControlError("request_too_long",
-                                    "request longer than " +
-                                        std::to_string(server_->options_.max_request_bytes) +
-                                        " bytes"),
+      Respond(nullptr,
+              ControlError("request_too_long",
+                           "request longer than " +
+                               std::to_string(server_->options_.max_request_bytes) + " bytes"),
               /*close_after=*/true);
       return;
     }
@@ -101,15 +103,15 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     if (closed_) return;
     response["id"] = std::move(id);
     output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    asio::async_write(socket_, asio::buffer(output_),
-                      [self = shared_from_this(), close_after](
-                          const boost::system::error_code& ec, std::size_t) {
-                        if (ec || close_after) {
-                          self->Close();
-                          return;
-                        }
-                        self->ReadRequest();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(output_),
+        [self = shared_from_this(), close_after](const boost::system::error_code& ec, std::size_t) {
+          if (ec || close_after) {
+            self->Close();
+            return;
+          }
+          self->ReadRequest();
+        });
   }
 
   ControlServer* server_;
@@ -147,13 +149,11 @@ Status ControlServer::Start() {
 }
 
 void ControlServer::Accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec,
-                                local_stream::socket socket) {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, local_stream::socket socket) {
     if (ec == asio::error::operation_aborted || shutting_down_) return;
     if (!ec) {
       if (connections_.size() >= options_.max_clients) {
-        const std::string refusal =
-            ControlError("busy", "too many control clients").dump() + "\n";
+        const std::string refusal = ControlError("busy", "too many control clients").dump() + "\n";
         boost::system::error_code ignored;
         socket.non_blocking(true, ignored);
         socket.write_some(asio::buffer(refusal), ignored);

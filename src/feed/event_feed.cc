@@ -1,11 +1,11 @@
 #include "policyd/feed.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "policyd/clock.h"
 #include "policyd/unix_socket.h"
@@ -28,7 +28,9 @@ std::string Line(const nlohmann::json& message) { return message.dump() + "\n"; 
 class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Subscriber> {
  public:
   Subscriber(EventFeed* feed, local_stream::socket socket)
-      : feed_(feed), socket_(std::move(socket)), timer_(socket_.get_executor()),
+      : feed_(feed),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
         request_(kMaxRequestBytes) {}
 
   void Start() {
@@ -36,11 +38,11 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec && !self->subscribed_) self->Fail("no subscribe request within the timeout");
     });
-    asio::async_read_until(socket_, request_, '\n',
-                           [self = shared_from_this()](const boost::system::error_code& ec,
-                                                       std::size_t bytes) {
-                             self->OnRequest(ec, bytes);
-                           });
+    asio::async_read_until(
+        socket_, request_, '\n',
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t bytes) {
+          self->OnRequest(ec, bytes);
+        });
   }
 
   // New events may be available.
@@ -121,29 +123,29 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
   void WriteOut() {
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(out_),
-                      [self = shared_from_this()](const boost::system::error_code& ec,
-                                                  std::size_t) {
-                        self->writing_ = false;
-                        if (ec || self->close_after_write_) {
-                          self->Close();
-                          return;
-                        }
-                        self->Pump();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(out_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          self->writing_ = false;
+          if (ec || self->close_after_write_) {
+            self->Close();
+            return;
+          }
+          self->Pump();
+        });
   }
 
   // Subscribers send nothing after their request; a read completing means the peer closed.
   void WatchForClose() {
-    socket_.async_read_some(asio::buffer(discard_),
-                            [self = shared_from_this()](const boost::system::error_code& ec,
-                                                        std::size_t) {
-                              if (ec) {
-                                self->Close();
-                                return;
-                              }
-                              self->WatchForClose();
-                            });
+    socket_.async_read_some(
+        asio::buffer(discard_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          if (ec) {
+            self->Close();
+            return;
+          }
+          self->WatchForClose();
+        });
   }
 
   void ArmHeartbeat() {
@@ -198,7 +200,10 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
 EventFeed::EventFeed(asio::io_context& io, FeedOptions options, StoredEventReader reader,
                      uint64_t last_seq)
-    : io_(io), options_(std::move(options)), reader_(std::move(reader)), last_seq_(last_seq),
+    : io_(io),
+      options_(std::move(options)),
+      reader_(std::move(reader)),
+      last_seq_(last_seq),
       acceptor_(io) {}
 
 EventFeed::~EventFeed() {
@@ -225,8 +230,7 @@ Status EventFeed::Start() {
 }
 
 void EventFeed::Accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec,
-                                local_stream::socket socket) {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, local_stream::socket socket) {
     if (ec == asio::error::operation_aborted || shutting_down_) return;
     if (!ec) {
       if (subscribers_.size() >= options_.max_subscribers) {

@@ -136,17 +136,15 @@ TEST_F(ControlTest, StaleSocketFileIsReplacedButLiveOneIsNot) {
   // A stale socket: bound by a process that is gone.
   {
     asio::io_context dead_io;
-    ControlServer dead(dead_io, options_, [](const nlohmann::json&, auto respond) {
-      respond(ControlOk());
-    });
+    ControlServer dead(dead_io, options_,
+                       [](const nlohmann::json&, auto respond) { respond(ControlOk()); });
     ASSERT_TRUE(dead.Start().ok());
   }
   ASSERT_TRUE(std::filesystem::exists(options_.socket_path));  // left behind, nobody listens
-  StartServer();  // replaces the stale file
+  StartServer();                                               // replaces the stale file
   asio::io_context other_io;
-  ControlServer second(other_io, options_, [](const nlohmann::json&, auto respond) {
-    respond(ControlOk());
-  });
+  ControlServer second(other_io, options_,
+                       [](const nlohmann::json&, auto respond) { respond(ControlOk()); });
   EXPECT_EQ(second.Start().code(), Status::Code::kBusy);
 }
 

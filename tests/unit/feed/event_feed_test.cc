@@ -232,9 +232,12 @@ TEST_F(EventFeedTest, SecondFeedOnALiveSocketIsBusy) {
   asio::io_context other_io;
   FeedOptions options;
   options.socket_path = socket_path_;
-  EventFeed other(other_io, options, [](uint64_t, std::size_t) {
-    return Result<std::vector<StoredEvent>>(std::vector<StoredEvent>{});
-  }, 0);
+  EventFeed other(
+      other_io, options,
+      [](uint64_t, std::size_t) {
+        return Result<std::vector<StoredEvent>>(std::vector<StoredEvent>{});
+      },
+      0);
   EXPECT_EQ(other.Start().code(), Status::Code::kBusy);
 }
 

@@ -1,0 +1,205 @@
+#include "check_processor.h"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "policyd/clock.h"
+#include "policyd/diff.h"
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The media type without parameters, lower-case: "text/html; charset=x" -> "text/html".
+std::string MediaType(const std::string& content_type) {
+  std::string type = Lower(content_type.substr(0, content_type.find(';')));
+  const auto first = type.find_first_not_of(" \t");
+  const auto last = type.find_last_not_of(" \t");
+  return first == std::string::npos ? "" : type.substr(first, last - first + 1);
+}
+
+bool IsAcceptedMediaType(const std::string& media_type) {
+  // An absent Content-Type is sniffed as HTML by browsers; we do the same.
+  return media_type.empty() || media_type == "text/html" || media_type == "application/xhtml+xml" ||
+         media_type == "text/plain";
+}
+
+nlohmann::json EventBase(const char* type, const DocumentSpec& spec, int64_t now_ms) {
+  return {{"type", type},          {"time", FormatTimestamp(now_ms)},
+          {"doc", spec.id},        {"platform", spec.platform},
+          {"doc_type", spec.type}, {"url", spec.url}};
+}
+
+std::size_t CountLines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+std::string ClassifyResponse(const FetchResponse& response) {
+  if (response.error != FetchError::kNone) return FetchErrorName(response.error);
+  const long status = response.http_status;
+  if (status == 304) return "";
+  if (status == 429) return "http_429";
+  if (status >= 400 && status < 500) return "http_4xx";
+  if (status >= 500) return "http_5xx";
+  if (status < 200 || status >= 300) return "http_status";
+  if (!IsAcceptedMediaType(MediaType(response.content_type))) return "content_type";
+  return "";
+}
+
+std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms) {
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (value.size() > 9) return std::nullopt;
+    return std::chrono::seconds(std::stol(value));
+  }
+  const time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  return std::chrono::milliseconds(std::max<int64_t>(0, int64_t{when} * 1000 - now_ms));
+}
+
+CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64& rng) {
+  const int64_t now_ms = NowUnixMillis();
+  const DocumentSpec& spec = input.spec;
+  const FetchResponse& response = input.response;
+
+  CheckCommit commit;
+  commit.doc_id = spec.id;
+  commit.state = input.state;
+  DocState& state = commit.state;
+  CheckRecord& check = commit.check;
+  check.time_ms = now_ms;
+  check.http_status = response.http_status;
+  check.duration_ms = response.elapsed.count();
+  state.last_check_ms = now_ms;
+  std::vector<nlohmann::json> events;
+
+  std::string reason = ClassifyResponse(response);
+  std::string message = response.error_message;
+  if (reason.rfind("http_", 0) == 0)
+    message = "HTTP status " + std::to_string(response.http_status);
+  if (reason == "content_type") message = "refused content type '" + response.content_type + "'";
+
+  ExtractResult extracted;
+  if (reason.empty() && response.http_status != 304) {
+    check.raw_hash = Sha256Hex(response.body);
+    ExtractOptions options;
+    options.select = spec.select;
+    options.remove = spec.remove;
+    options.content_type = response.content_type;
+    if (Status s = ExtractText(response.body, options, &extracted); !s.ok()) {
+      reason = "extract";
+      message = s.message();
+    } else if (extracted.text.empty()) {
+      // An empty page is an error page or a broken render, never a new version.
+      reason = "empty";
+      message = "no text could be extracted";
+    }
+  }
+
+  if (!reason.empty()) {
+    check.outcome = "failed";
+    check.reason = reason;
+    check.message = message;
+    ++state.consecutive_failures;
+    state.last_error = reason + (message.empty() ? "" : ": " + message);
+    if (state.consecutive_failures >= input.failure_threshold && !state.failure_reported) {
+      state.failure_reported = true;
+      nlohmann::json event = EventBase("document.fetch_failed", spec, now_ms);
+      event["reason"] = reason;
+      event["message"] = message;
+      event["http_status"] = response.http_status;
+      event["consecutive_failures"] = state.consecutive_failures;
+      events.push_back(std::move(event));
+    }
+  } else {
+    const int failures_before = state.consecutive_failures;
+    state.consecutive_failures = 0;
+    state.last_error.clear();
+    state.last_success_ms = now_ms;
+    if (!response.etag.empty()) state.etag = response.etag;
+    if (!response.last_modified.empty()) state.last_modified = response.last_modified;
+    if (state.failure_reported) {
+      state.failure_reported = false;
+      nlohmann::json event = EventBase("document.recovered", spec, now_ms);
+      event["failures"] = failures_before;
+      events.push_back(std::move(event));
+    }
+    if (response.http_status == 304) {
+      check.outcome = "not_modified";
+      check.text_hash = state.last_text_hash;
+    } else {
+      const std::string text_hash = Sha256Hex(extracted.text);
+      check.text_hash = text_hash;
+      if (text_hash == state.last_text_hash) {
+        check.outcome = "unchanged";
+      } else {
+        const bool first = state.last_text_hash.empty();
+        check.outcome = first ? "first_seen" : "changed";
+        nlohmann::json event =
+            EventBase(first ? "document.first_seen" : "document.changed", spec, now_ms);
+        event["final_url"] = response.final_url;
+        if (first) {
+          event["hash"] = text_hash;
+          event["lines"] = CountLines(extracted.text);
+        } else {
+          auto old_text = store.GetBlob(state.last_text_hash);
+          if (!old_text.ok()) {
+            spdlog::error("{}: previous text {} unreadable: {}", spec.id, state.last_text_hash,
+                          old_text.status().ToString());
+          }
+          const DiffSummary summary =
+              SummarizeDiff(old_text.ok() ? *old_text : std::string(), extracted.text);
+          event["old_hash"] = state.last_text_hash;
+          event["new_hash"] = text_hash;
+          event["lines_added"] = summary.lines_added;
+          event["lines_removed"] = summary.lines_removed;
+          event["sections"] = summary.sections;
+        }
+        events.push_back(std::move(event));
+        CheckCommit::NewVersion version;
+        version.text = extracted.text;
+        version.raw_html = response.body;
+        version.record.time_ms = now_ms;
+        version.record.http_status = response.http_status;
+        version.record.url = spec.url;
+        version.record.final_url = response.final_url;
+        version.record.headers = response.headers;
+        commit.version = std::move(version);
+        state.last_text_hash = text_hash;
+        state.last_change_ms = now_ms;
+        ++state.version_count;
+      }
+    }
+  }
+
+  std::optional<std::chrono::milliseconds> retry_after;
+  if (reason == "http_429" || reason == "http_5xx") {
+    retry_after = ParseRetryAfter(response.retry_after, now_ms);
+  }
+  state.next_due_ms = NextDueAfterCheck(input.schedule, input.interval, now_ms,
+                                        state.consecutive_failures, retry_after, rng);
+  commit.events = std::move(events);
+
+  CheckOutcome outcome;
+  auto committed = store.CommitCheck(commit);
+  outcome.status = committed.status();
+  if (committed.ok()) {
+    outcome.events = std::move(*committed);
+    outcome.state = state;
+  }
+  outcome.check = check;
+  return outcome;
+}
+
+}  // namespace policyd

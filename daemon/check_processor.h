@@ -1,0 +1,49 @@
+// CheckProcessor: the worker-pool half of one check. Takes the fetcher's response for a
+// document and turns it into exactly one store commit: the check record, the document's new
+// state (with its next due time, so schedules survive restarts), and when the text is new the
+// version and its event. Runs on a worker thread; touches nothing owned by the network thread.
+#ifndef POLICYD_DAEMON_CHECK_PROCESSOR_H_
+#define POLICYD_DAEMON_CHECK_PROCESSOR_H_
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "policyd/config.h"
+#include "policyd/fetcher.h"
+#include "policyd/scheduler.h"
+#include "policyd/store.h"
+
+namespace policyd {
+
+struct CheckInput {
+  DocumentSpec spec;
+  DocState state;          // the document's state when the check started
+  FetchResponse response;  // never kAborted (aborted checks are not recorded)
+  std::chrono::milliseconds interval{0};
+  int failure_threshold = 3;
+  ScheduleOptions schedule;
+};
+
+struct CheckOutcome {
+  Status status;   // the commit's status; on error nothing was stored
+  DocState state;  // the state now stored (valid when status is OK)
+  CheckRecord check;
+  std::vector<StoredEvent> events;  // committed events, in sequence order
+};
+
+// Classifies, extracts, hashes, compares and commits. Thread-safe (Store is).
+CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64& rng);
+
+// The failure reason class of a response that is not a usable page, or "" when it is usable.
+// ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type").
+std::string ClassifyResponse(const FetchResponse& response);
+
+// Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);
+
+}  // namespace policyd
+
+#endif  // POLICYD_DAEMON_CHECK_PROCESSOR_H_

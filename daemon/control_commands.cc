@@ -1,0 +1,287 @@
+// The daemon's side of the control protocol: what each command does. Framing and errors
+// for malformed requests live in src/control; this file only maps commands to actions.
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "daemon.h"
+#include "policyd/clock.h"
+#include "policyd/diff.h"
+
+namespace policyd {
+
+namespace asio = boost::asio;
+
+namespace {
+
+nlohmann::json TimeOrNull(int64_t ms) {
+  return ms > 0 ? nlohmann::json(FormatTimestamp(ms)) : nlohmann::json();
+}
+
+nlohmann::json ErrorFromStatus(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kNotFound:
+      return ControlError("not_found", status.message());
+    case Status::Code::kInvalidArgument:
+      return ControlError("invalid_argument", status.message());
+    default:
+      return ControlError("internal", status.ToString());
+  }
+}
+
+std::vector<std::string> StringList(const nlohmann::json& request, const char* key) {
+  std::vector<std::string> out;
+  const auto it = request.find(key);
+  if (it == request.end() || it->is_null()) return out;
+  if (it->is_string()) {
+    out.push_back(it->get<std::string>());
+  } else if (it->is_array()) {
+    for (const auto& item : *it) {
+      if (item.is_string()) out.push_back(item.get<std::string>());
+    }
+  }
+  return out;
+}
+
+// Finds a version of `history` by reference: "1".."N" (1 = oldest), "-1" (newest), or a
+// prefix (at least 6 hex digits) of its text hash.
+std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
+                                          const std::string& ref) {
+  if (ref.empty()) return std::nullopt;
+  const bool numeric =
+      ref.find_first_not_of("-0123456789") == std::string::npos && ref.size() <= 9 && ref != "-";
+  if (numeric) {
+    const long index = std::stol(ref);
+    const long size = static_cast<long>(history.size());
+    if (index >= 1 && index <= size) return static_cast<std::size_t>(index - 1);
+    if (index < 0 && -index <= size) return static_cast<std::size_t>(size + index);
+    return std::nullopt;
+  }
+  if (ref.size() < 6) return std::nullopt;
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (history[i].text_hash.rfind(ref, 0) == 0) found = i;  // newest wins
+  }
+  return found;
+}
+
+}  // namespace
+
+nlohmann::json Daemon::StatusJson() const {
+  std::size_t failing = 0;
+  std::size_t reported = 0;
+  for (const auto& [id, doc] : documents_) {
+    failing += doc.state.consecutive_failures > 0;
+    reported += doc.state.failure_reported;
+  }
+  const auto next_due = scheduler_.NextDueMs();
+  return {{"version", POLICYD_VERSION},
+          {"pid", getpid()},
+          {"started", FormatTimestamp(started_ms_)},
+          {"uptime_seconds", (NowUnixMillis() - started_ms_) / 1000},
+          {"state_dir", config_.state_dir.string()},
+          {"documents", documents_.size()},
+          {"failing", failing},
+          {"failure_reported", reported},
+          {"checks_in_progress", outstanding_},
+          {"fetches_running", fetcher_->Running()},
+          {"fetches_queued", fetcher_->Queued()},
+          {"processing", processing_},
+          {"checks_done", checks_done_},
+          {"subscribers", feed_->subscriber_count()},
+          {"last_seq", store_->LastSequence()},
+          {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
+          {"database_bytes", store_->ApproximateSizeBytes()}};
+}
+
+nlohmann::json Daemon::DocumentJson(const Document& doc) const {
+  const auto due = scheduler_.DueMs(doc.spec.id);
+  return {{"id", doc.spec.id},
+          {"platform", doc.spec.platform},
+          {"type", doc.spec.type},
+          {"url", doc.spec.url},
+          {"interval", FormatDuration(IntervalOf(doc.spec))},
+          {"select", doc.spec.select},
+          {"remove", doc.spec.remove},
+          {"source_file", doc.spec.source_file.string()},
+          {"next_due", due ? TimeOrNull(*due) : nlohmann::json()},
+          {"checking", scheduler_.InFlight(doc.spec.id)},
+          {"last_check", TimeOrNull(doc.state.last_check_ms)},
+          {"last_success", TimeOrNull(doc.state.last_success_ms)},
+          {"last_change", TimeOrNull(doc.state.last_change_ms)},
+          {"current_hash", doc.state.last_text_hash},
+          {"versions", doc.state.version_count},
+          {"consecutive_failures", doc.state.consecutive_failures},
+          {"last_error", doc.state.last_error}};
+}
+
+const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
+                                             nlohmann::json* error) const {
+  const auto doc = request.find("doc");
+  if (doc == request.end() || !doc->is_string()) {
+    *error = ControlError("invalid_argument", "missing \"doc\" (a document id)");
+    return nullptr;
+  }
+  const auto it = documents_.find(doc->get<std::string>());
+  if (it == documents_.end()) {
+    *error = ControlError("not_found", "no watched document '" + doc->get<std::string>() +
+                                           "' (see `policyctl list`)");
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void Daemon::HandleControl(const nlohmann::json& request,
+                           std::function<void(nlohmann::json)> respond) {
+  const std::string cmd = request["cmd"];
+  nlohmann::json error;
+
+  if (cmd == "status") {
+    respond(ControlOk(StatusJson()));
+  } else if (cmd == "list") {
+    nlohmann::json docs = nlohmann::json::array();
+    for (const auto& [id, doc] : documents_) docs.push_back(DocumentJson(doc));
+    respond(ControlOk({{"documents", std::move(docs)}}));
+  } else if (cmd == "show") {
+    const Document* doc = FindDocument(request, &error);
+    if (doc == nullptr) return respond(error);
+    nlohmann::json result = DocumentJson(*doc);
+    auto checks = store_->GetChecks(doc->spec.id, 10);
+    if (!checks.ok()) return respond(ErrorFromStatus(checks.status()));
+    nlohmann::json recent = nlohmann::json::array();
+    for (const auto& check : *checks) {
+      nlohmann::json item = ToJson(check);
+      item["time"] = FormatTimestamp(check.time_ms);
+      recent.push_back(std::move(item));
+    }
+    result["recent_checks"] = std::move(recent);
+    respond(ControlOk(std::move(result)));
+  } else if (cmd == "history") {
+    const auto doc_id = request.value("doc", std::string());
+    auto history = store_->GetHistory(doc_id);
+    if (!history.ok()) return respond(ErrorFromStatus(history.status()));
+    if (history->empty() && documents_.count(doc_id) == 0) {
+      return respond(ControlError("not_found", "no document '" + doc_id + "' and no history"));
+    }
+    nlohmann::json versions = nlohmann::json::array();
+    std::size_t index = 1;
+    for (const auto& version : *history) {
+      nlohmann::json item = ToJson(version);
+      item["index"] = index++;
+      item["time"] = FormatTimestamp(version.time_ms);
+      versions.push_back(std::move(item));
+    }
+    respond(ControlOk({{"doc", doc_id}, {"versions", std::move(versions)}}));
+  } else if (cmd == "diff") {
+    HandleDiff(request, std::move(respond));
+  } else if (cmd == "check") {
+    const int64_t now = NowUnixMillis();
+    std::size_t scheduled = 0;
+    if (request.value("all", false)) {
+      for (const auto& [id, doc] : documents_) scheduled += scheduler_.CheckNow(id, now);
+    } else {
+      const Document* doc = FindDocument(request, &error);
+      if (doc == nullptr) return respond(error);
+      scheduled += scheduler_.CheckNow(doc->spec.id, now);
+    }
+    ArmScheduleTimer();
+    respond(ControlOk({{"scheduled", scheduled}}));
+  } else if (cmd == "add") {
+    DocumentSpec spec;
+    spec.platform = request.value("platform", std::string());
+    spec.type = request.value("type", std::string());
+    spec.url = request.value("url", std::string());
+    spec.select = StringList(request, "select");
+    spec.remove = StringList(request, "remove");
+    if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
+      const auto parsed = ParseDuration(interval);
+      if (!parsed)
+        return respond(ControlError("invalid_argument", "bad interval '" + interval + "'"));
+      spec.interval = *parsed;
+    }
+    auto added = catalog_->Add(std::move(spec));
+    if (!added.ok()) return respond(ErrorFromStatus(added.status()));
+    if (Status s = ApplyCatalog(); !s.ok()) return respond(ErrorFromStatus(s));
+    scheduler_.CheckNow(added->id, NowUnixMillis());  // the first check right away
+    ArmScheduleTimer();
+    spdlog::info("{}: added at run time ({})", added->id, added->url);
+    respond(ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}}));
+  } else if (cmd == "remove") {
+    const Document* doc = FindDocument(request, &error);
+    if (doc == nullptr) return respond(error);
+    const std::string id = doc->spec.id;
+    if (Status s = catalog_->Remove(id); !s.ok()) return respond(ErrorFromStatus(s));
+    if (Status s = ApplyCatalog(); !s.ok()) return respond(ErrorFromStatus(s));
+    spdlog::info("{}: removed at run time (history kept)", id);
+    respond(ControlOk({{"removed", id}}));
+  } else if (cmd == "reload") {
+    Reload();
+    respond(ControlOk({{"documents", documents_.size()}}));
+  } else {
+    respond(ControlError("unknown_command",
+                         "unknown command '" + cmd +
+                             "' (status, list, show, history, diff, check, add, remove, reload)"));
+  }
+}
+
+void Daemon::HandleDiff(const nlohmann::json& request,
+                        std::function<void(nlohmann::json)> respond) {
+  const auto doc_id = request.value("doc", std::string());
+  auto history = store_->GetHistory(doc_id);
+  if (!history.ok()) return respond(ErrorFromStatus(history.status()));
+  if (history->empty()) {
+    return respond(ControlError("not_found", "no versions of '" + doc_id + "'"));
+  }
+  std::optional<std::size_t> from;
+  std::optional<std::size_t> to;
+  const auto a = request.value("a", std::string());
+  const auto b = request.value("b", std::string());
+  if (a.empty() && b.empty()) {
+    if (history->size() < 2) {
+      return respond(ControlError("not_found", "'" + doc_id + "' has only one version"));
+    }
+    from = history->size() - 2;
+    to = history->size() - 1;
+  } else {
+    from = ResolveVersion(*history, a);
+    to = b.empty() ? std::optional<std::size_t>(history->size() - 1) : ResolveVersion(*history, b);
+    if (!from || !to) {
+      return respond(ControlError("not_found", "no version '" + (from ? b : a) + "' of '" + doc_id +
+                                                   "' (use an index or a hash prefix)"));
+    }
+  }
+  const VersionRecord old_version = (*history)[*from];
+  const VersionRecord new_version = (*history)[*to];
+  UnifiedDiffOptions options;
+  options.word_level = request.value("word", false);
+  options.color = request.value("color", false);
+  options.context_lines = request.value("context", 3);
+  // Diffing long policies is CPU work: do it on the pool, answer on the io thread.
+  asio::post(workers_, [this, doc_id, old_version, new_version, options, respond]() {
+    auto old_text = store_->GetBlob(old_version.text_hash);
+    auto new_text = store_->GetBlob(new_version.text_hash);
+    nlohmann::json response;
+    if (!old_text.ok() || !new_text.ok()) {
+      response = ControlError("internal", "version text missing from the store");
+    } else {
+      const std::string label_old = doc_id + " " + FormatTimestamp(old_version.time_ms) + " " +
+                                    old_version.text_hash.substr(0, 12);
+      const std::string label_new = doc_id + " " + FormatTimestamp(new_version.time_ms) + " " +
+                                    new_version.text_hash.substr(0, 12);
+      const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
+      response =
+          ControlOk({{"doc", doc_id},
+                     {"old_hash", old_version.text_hash},
+                     {"new_hash", new_version.text_hash},
+                     {"lines_added", summary.lines_added},
+                     {"lines_removed", summary.lines_removed},
+                     {"sections", summary.sections},
+                     {"diff", UnifiedDiff(*old_text, *new_text, label_old, label_new, options)}});
+    }
+    asio::post(
+        io_, [respond, response = std::move(response)]() mutable { respond(std::move(response)); });
+  });
+}
+
+}  // namespace policyd

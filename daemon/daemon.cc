@@ -1,0 +1,364 @@
+#include "daemon.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "logging.h"
+#include "policyd/clock.h"
+#include "policyd/diff.h"
+#include "systemd_notify.h"
+
+namespace policyd {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+namespace {
+
+// At most this many checks are dispatched and not yet committed at once: it bounds the
+// responses (bodies) held in memory while the workers catch up with the network.
+std::size_t MaxOutstanding(const DaemonConfig& config) {
+  return std::max<std::size_t>(2 * static_cast<std::size_t>(config.max_concurrency), 16);
+}
+
+std::size_t WorkerCount(const DaemonConfig& config) {
+  if (config.worker_threads > 0) return static_cast<std::size_t>(config.worker_threads);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
+  FetcherOptions options;
+  options.user_agent = config.user_agent;
+  options.max_concurrency = static_cast<std::size_t>(config.max_concurrency);
+  options.per_host_concurrency = static_cast<std::size_t>(config.per_host_concurrency);
+  options.per_host_delay = config.per_host_delay;
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_redirects = config.max_redirects;
+  options.connect_timeout = config.connect_timeout;
+  options.total_timeout = config.total_timeout;
+  options.low_speed_limit_bytes = config.low_speed_limit_bytes;
+  options.low_speed_time = config.low_speed_time;
+  options.allow_private_addresses = config.allow_private_addresses;
+  return options;
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path)
+    : config_(std::move(config)),
+      config_path_(std::move(config_path)),
+      schedule_options_{.jitter = config_.interval_jitter,
+                        .first_check_window = config_.first_check_window},
+      workers_(WorkerCount(config_)),
+      scheduler_(schedule_options_),
+      schedule_timer_(io_),
+      watchdog_timer_(io_),
+      status_timer_(io_),
+      shutdown_deadline_(io_),
+      signals_(io_) {}
+
+Daemon::~Daemon() {
+  // Order matters: sockets and transfers go first, then the pool (whose jobs use the store),
+  // then the store.
+  control_.reset();
+  feed_.reset();
+  fetcher_.reset();
+  workers_.join();
+  store_.reset();
+}
+
+Status Daemon::Start() {
+  started_ms_ = NowUnixMillis();
+  std::error_code ec;
+  std::filesystem::create_directories(config_.state_dir, ec);
+  if (ec)
+    return Status::IoError("cannot create " + config_.state_dir.string() + ": " + ec.message());
+
+  auto store = Store::Open(config_.state_dir / "db");
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+
+  catalog_ = std::make_unique<TargetCatalog>(config_.targets_dir, config_.state_dir / "targets",
+                                             store_.get());
+  if (Status s = catalog_->Load(); !s.ok()) return s;
+  if (Status s = ApplyCatalog(); !s.ok()) return s;
+
+  fetcher_ = std::make_unique<Fetcher>(io_, FetcherOptionsFrom(config_));
+
+  FeedOptions feed_options;
+  feed_options.socket_path = config_.events_socket;
+  feed_options.max_subscribers = config_.max_subscribers;
+  Store* store_ptr = store_.get();
+  feed_ = std::make_unique<EventFeed>(
+      io_, feed_options,
+      [store_ptr](uint64_t after, std::size_t max) { return store_ptr->ReadEvents(after, max); },
+      store_->LastSequence());
+  if (Status s = feed_->Start(); !s.ok()) return s;
+
+  ControlOptions control_options;
+  control_options.socket_path = config_.control_socket;
+  control_options.max_clients = config_.max_control_clients;
+  control_ = std::make_unique<ControlServer>(io_, control_options,
+                                             [this](const nlohmann::json& request, auto respond) {
+                                               HandleControl(request, std::move(respond));
+                                             });
+  if (Status s = control_->Start(); !s.ok()) return s;
+
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  signals_.async_wait([this](const boost::system::error_code& ec2, int signal_number) {
+    if (!ec2) OnSignal(signal_number);
+  });
+  return Status::Ok();
+}
+
+int Daemon::Run() {
+  spdlog::info("policyd {} watching {} documents; state in {}; control {}; events {}",
+               POLICYD_VERSION, documents_.size(), config_.state_dir.string(),
+               config_.control_socket.string(), config_.events_socket.string());
+  ArmScheduleTimer();
+  if (const auto timeout = systemd::WatchdogTimeout()) ArmWatchdog(*timeout / 2);
+  ArmStatusTimer();
+  systemd::NotifyReady(StatusLine());
+  io_.run();
+  return exit_code_;
+}
+
+// ---------------------------------------------------------------------------------------
+// Targets
+
+std::chrono::milliseconds Daemon::IntervalOf(const DocumentSpec& spec) const {
+  return spec.interval.count() > 0 ? spec.interval : config_.default_interval;
+}
+
+Status Daemon::ApplyCatalog() {
+  auto states = store_->ListDocStates();
+  if (!states.ok()) return states.status();
+  const int64_t now = NowUnixMillis();
+  const auto& wanted = catalog_->documents();
+  for (auto it = documents_.begin(); it != documents_.end();) {
+    if (wanted.count(it->first) == 0) {
+      spdlog::info("{}: no longer watched (history kept)", it->first);
+      scheduler_.Remove(it->first);
+      it = documents_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [id, spec] : wanted) {
+    auto [it, inserted] = documents_.try_emplace(id);
+    it->second.spec = spec;
+    int64_t persisted_due = 0;
+    if (inserted) {
+      if (const auto state = states->find(id); state != states->end()) {
+        it->second.state = state->second;
+        persisted_due = state->second.next_due_ms;
+      }
+    }
+    scheduler_.Upsert(id, IntervalOf(spec), persisted_due, now);
+  }
+  return Status::Ok();
+}
+
+void Daemon::Reload() {
+  spdlog::info("reloading targets and log level");
+  systemd::NotifyReloading();
+  if (!config_path_.empty()) {
+    DaemonConfig fresh;
+    if (Status s = LoadDaemonConfig(config_path_, &fresh); !s.ok()) {
+      spdlog::error("reload: {} (keeping the running configuration)", s.message());
+    } else if (Status level = SetLogLevel(fresh.log_level); !level.ok()) {
+      spdlog::error("reload: {}", level.message());
+    }
+  }
+  if (Status s = catalog_->Load(); !s.ok()) {
+    spdlog::error("reload: {} (keeping the current targets)", s.message());
+  } else if (Status applied = ApplyCatalog(); !applied.ok()) {
+    spdlog::error("reload: {}", applied.ToString());
+  }
+  systemd::NotifyReady(StatusLine());
+  ArmScheduleTimer();
+}
+
+// ---------------------------------------------------------------------------------------
+// Scheduling and checks
+
+void Daemon::ArmScheduleTimer() {
+  if (stopping_) return;
+  const auto next = scheduler_.NextDueMs();
+  if (!next) {
+    schedule_timer_.cancel();
+    return;
+  }
+  const int64_t delay = std::max<int64_t>(0, *next - NowUnixMillis());
+  schedule_timer_.expires_after(milliseconds(delay));
+  schedule_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) DispatchDue();
+  });
+}
+
+void Daemon::DispatchDue() {
+  if (stopping_) return;
+  const std::size_t limit = MaxOutstanding(config_);
+  if (outstanding_ < limit) {
+    for (const auto& doc_id : scheduler_.PopDue(NowUnixMillis(), limit - outstanding_)) {
+      StartCheck(doc_id);
+    }
+  }
+  // When the limit is reached, OnProcessed re-arms the timer as checks finish.
+  if (outstanding_ < limit) ArmScheduleTimer();
+}
+
+void Daemon::StartCheck(const std::string& doc_id) {
+  const Document& doc = documents_.at(doc_id);
+  FetchRequest request;
+  request.url = doc.spec.url;
+  // Validators only make sense when we hold the version they describe.
+  if (!doc.state.last_text_hash.empty()) {
+    request.if_none_match = doc.state.etag;
+    request.if_modified_since = doc.state.last_modified;
+  }
+  ++outstanding_;
+  fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
+    OnFetched(doc_id, std::move(response));
+  });
+}
+
+void Daemon::OnFetched(const std::string& doc_id, FetchResponse response) {
+  const auto it = documents_.find(doc_id);
+  if (stopping_ || response.error == FetchError::kAborted || it == documents_.end()) {
+    // Not a check: shutting down, or the document was removed meanwhile.
+    --outstanding_;
+    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    FinishShutdownIfIdle();
+    ArmScheduleTimer();
+    return;
+  }
+  CheckInput input;
+  input.spec = it->second.spec;
+  input.state = it->second.state;
+  input.response = std::move(response);
+  input.interval = IntervalOf(input.spec);
+  input.failure_threshold = config_.failure_threshold;
+  input.schedule = schedule_options_;
+  ++processing_;
+  asio::post(workers_, [this, doc_id, input = std::move(input)]() mutable {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    CheckOutcome outcome = ProcessCheck(*store_, input, rng);
+    asio::post(io_, [this, doc_id, outcome = std::move(outcome)]() mutable {
+      OnProcessed(doc_id, std::move(outcome));
+    });
+  });
+}
+
+void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome) {
+  --processing_;
+  --outstanding_;
+  ++checks_done_;
+  const auto it = documents_.find(doc_id);
+  if (!outcome.status.ok()) {
+    // Nothing was stored; the document is tried again after a short pause.
+    spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
+    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+  } else {
+    if (it != documents_.end()) it->second.state = outcome.state;
+    for (const auto& event : outcome.events) feed_->Publish(event);
+    const CheckRecord& check = outcome.check;
+    if (check.outcome == "failed") {
+      spdlog::warn("{}: check failed ({}): {}", doc_id, check.reason, check.message);
+    } else if (check.outcome == "first_seen" || check.outcome == "changed") {
+      spdlog::info("{}: {} version {}", doc_id, check.outcome, check.text_hash.substr(0, 12));
+    } else {
+      spdlog::debug("{}: {}", doc_id, check.outcome);
+    }
+    scheduler_.Complete(doc_id, outcome.state.next_due_ms);
+  }
+  if (stopping_) {
+    FinishShutdownIfIdle();
+    return;
+  }
+  DispatchDue();
+}
+
+// ---------------------------------------------------------------------------------------
+// Lifecycle
+
+void Daemon::OnSignal(int signal_number) {
+  if (signal_number == SIGHUP) {
+    Reload();
+  } else {
+    spdlog::info("received {}, stopping", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    BeginShutdown();
+  }
+  if (!finished_) {
+    signals_.async_wait([this](const boost::system::error_code& ec, int next_signal) {
+      if (!ec) OnSignal(next_signal);
+    });
+  }
+}
+
+void Daemon::BeginShutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  systemd::NotifyStopping("stopping: aborting transfers, finishing commits");
+  schedule_timer_.cancel();
+  control_->Shutdown();
+  fetcher_->Shutdown();  // in-flight transfers end with kAborted; nothing half-stored
+  // Bound the whole stop: whatever is still running after this is abandoned (commits are
+  // atomic, so an abandoned one leaves no trace).
+  shutdown_deadline_.expires_after(std::chrono::seconds(10));
+  shutdown_deadline_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("stop deadline reached; exiting with work pending");
+    io_.stop();
+  });
+  FinishShutdownIfIdle();
+}
+
+void Daemon::FinishShutdownIfIdle() {
+  if (!stopping_ || finished_ || processing_ > 0) return;
+  finished_ = true;
+  feed_->Shutdown();  // subscribers get the rest of their events and a shutdown notice
+  watchdog_timer_.cancel();
+  status_timer_.cancel();
+  signals_.cancel();
+  spdlog::info("stopped after {} checks; last event {}", checks_done_, store_->LastSequence());
+  // io_.run() returns once the last subscriber writes finish; the deadline still bounds it.
+  asio::post(io_, [this] {
+    if (feed_->subscriber_count() == 0) shutdown_deadline_.cancel();
+  });
+}
+
+void Daemon::ArmWatchdog(std::chrono::microseconds period) {
+  // Fed from the event loop: if the loop stalls, systemd notices and restarts us.
+  systemd::NotifyWatchdog();
+  watchdog_timer_.expires_after(period);
+  watchdog_timer_.async_wait([this, period](const boost::system::error_code& ec) {
+    if (!ec) ArmWatchdog(period);
+  });
+}
+
+void Daemon::ArmStatusTimer() {
+  status_timer_.expires_after(std::chrono::seconds(30));
+  status_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    systemd::NotifyStatus(StatusLine());
+    ArmStatusTimer();
+  });
+}
+
+std::string Daemon::StatusLine() const {
+  std::size_t failing = 0;
+  for (const auto& [id, doc] : documents_) failing += doc.state.consecutive_failures > 0;
+  return std::to_string(documents_.size()) + " documents, " + std::to_string(failing) +
+         " failing, " + std::to_string(outstanding_) + " checks in progress, last event " +
+         std::to_string(store_ ? store_->LastSequence() : 0);
+}
+
+}  // namespace policyd

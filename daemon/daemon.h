@@ -1,0 +1,106 @@
+// Daemon: wires config, store, scheduler, fetcher, worker pool, feed and control together.
+//
+// Threads: the calling thread runs the io_context (curl sockets and timers, the scheduler's
+// timer, the feed and control sockets, signals, watchdog); a thread pool does extraction,
+// hashing and the store commit. Results come back to the io thread by post(): everything in
+// this class except the pool jobs is touched only on the io thread, so nothing needs a lock.
+#ifndef POLICYD_DAEMON_DAEMON_H_
+#define POLICYD_DAEMON_DAEMON_H_
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "check_processor.h"
+#include "policyd/config.h"
+#include "policyd/control.h"
+#include "policyd/feed.h"
+#include "policyd/fetcher.h"
+#include "policyd/scheduler.h"
+#include "policyd/store.h"
+#include "target_catalog.h"
+
+namespace policyd {
+
+class Daemon {
+ public:
+  Daemon(DaemonConfig config, std::filesystem::path config_path);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Opens the store, loads the targets, binds both sockets. A failure here is fatal.
+  Status Start();
+  // Runs until SIGTERM/SIGINT (or a fatal error); returns the process exit code.
+  int Run();
+
+ private:
+  struct Document {
+    DocumentSpec spec;
+    DocState state;
+  };
+
+  // Scheduling and checks (io thread).
+  void ArmScheduleTimer();
+  void DispatchDue();
+  void StartCheck(const std::string& doc_id);
+  void OnFetched(const std::string& doc_id, FetchResponse response);
+  void OnProcessed(const std::string& doc_id, CheckOutcome outcome);
+  std::chrono::milliseconds IntervalOf(const DocumentSpec& spec) const;
+
+  // Targets.
+  Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
+  void Reload();
+
+  // Control commands (io thread).
+  void HandleControl(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
+  nlohmann::json StatusJson() const;
+  nlohmann::json DocumentJson(const Document& doc) const;
+  const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
+  void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
+
+  // Lifecycle.
+  void OnSignal(int signal_number);
+  void BeginShutdown();
+  void FinishShutdownIfIdle();
+  void ArmWatchdog(std::chrono::microseconds period);
+  void ArmStatusTimer();
+  std::string StatusLine() const;
+
+  DaemonConfig config_;
+  std::filesystem::path config_path_;
+  ScheduleOptions schedule_options_;
+  boost::asio::io_context io_;
+  boost::asio::thread_pool workers_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<TargetCatalog> catalog_;
+  std::unique_ptr<Fetcher> fetcher_;
+  std::unique_ptr<EventFeed> feed_;
+  std::unique_ptr<ControlServer> control_;
+  Scheduler scheduler_;
+  boost::asio::steady_timer schedule_timer_;
+  boost::asio::steady_timer watchdog_timer_;
+  boost::asio::steady_timer status_timer_;
+  boost::asio::steady_timer shutdown_deadline_;
+  boost::asio::signal_set signals_;
+  std::map<std::string, Document> documents_;
+  std::size_t outstanding_ = 0;  // checks dispatched and not yet committed
+  std::size_t processing_ = 0;   // responses on the worker pool
+  bool stopping_ = false;
+  bool finished_ = false;
+  int exit_code_ = 0;
+  int64_t started_ms_ = 0;
+  uint64_t checks_done_ = 0;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_DAEMON_DAEMON_H_

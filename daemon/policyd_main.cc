@@ -1,0 +1,95 @@
+// policyd: the daemon's entry point. Parses the command line, loads the configuration (exit
+// 78 on any config error, naming file, line and reason), and runs the Daemon in the
+// foreground (systemd's Type=notify supervises it; there is no self-daemonising).
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon.h"
+#include "logging.h"
+#include "policyd/config.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: policyd [--config FILE] [--state-dir DIR] [--log-level LEVEL] [--check-config]\n"
+    "\n"
+    "Watches privacy policies and terms of service; see policyctl(1) to control it.\n"
+    "  --config FILE      daemon config (default /etc/policyd/policyd.toml)\n"
+    "  --state-dir DIR    override state_dir from the config (database, run-time targets)\n"
+    "  --log-level LEVEL  override log_level (trace, debug, info, warn, error, critical, off)\n"
+    "  --check-config     load the config and the targets, report, and exit (0 or 78)\n"
+    "  --version          print the version\n";
+
+constexpr int kExitUsage = 64;    // EX_USAGE
+constexpr int kExitRuntime = 70;  // EX_SOFTWARE: could not start (database, sockets)
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path config_path = "/etc/policyd/policyd.toml";
+  std::optional<std::filesystem::path> state_dir;
+  std::optional<std::string> log_level;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "policyd: %s needs a value\n%s", name, kUsage);
+        std::exit(kExitUsage);
+      }
+      return argv[++i];
+    };
+    if (arg == "--config") {
+      config_path = value("--config");
+    } else if (arg == "--state-dir") {
+      state_dir = value("--state-dir");
+    } else if (arg == "--log-level") {
+      log_level = value("--log-level");
+    } else if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--version") {
+      std::printf("policyd %s\n", POLICYD_VERSION);
+      return 0;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "policyd: unknown argument '%s'\n%s", arg.c_str(), kUsage);
+      return kExitUsage;
+    }
+  }
+
+  policyd::DaemonConfig config;
+  if (policyd::Status s = policyd::LoadDaemonConfig(config_path, &config); !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+    return policyd::kExitConfigError;
+  }
+  if (state_dir) config.state_dir = std::filesystem::absolute(*state_dir);
+  if (log_level) config.log_level = *log_level;
+  if (policyd::Status s = policyd::SetupLogging(config.log_level); !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+    return policyd::kExitConfigError;
+  }
+
+  if (check_only) {
+    std::vector<policyd::DocumentSpec> targets;
+    if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets); !s.ok()) {
+      std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+      return policyd::kExitConfigError;
+    }
+    std::printf("%s: OK, %zu documents in %s\n", config_path.c_str(), targets.size(),
+                config.targets_dir.c_str());
+    return 0;
+  }
+
+  policyd::Daemon daemon(config, config_path);
+  if (policyd::Status s = daemon.Start(); !s.ok()) {
+    spdlog::critical("cannot start: {}", s.message());
+    return s.code() == policyd::Status::Code::kInvalidArgument ? policyd::kExitConfigError
+                                                               : kExitRuntime;
+  }
+  return daemon.Run();
+}

@@ -1,0 +1,105 @@
+#include "target_catalog.h"
+
+namespace policyd {
+
+namespace {
+constexpr char kRemovedKey[] = "removed_targets";
+}  // namespace
+
+TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
+                             Store* store)
+    : bundled_dir_(std::move(bundled_dir)), runtime_dir_(std::move(runtime_dir)), store_(store) {}
+
+Status TargetCatalog::Load() {
+  std::vector<DocumentSpec> bundled;
+  if (Status s = LoadTargetsDir(bundled_dir_, &bundled); !s.ok()) return s;
+  std::vector<DocumentSpec> runtime;
+  std::error_code ec;
+  if (std::filesystem::is_directory(runtime_dir_, ec)) {
+    if (Status s = LoadTargetsDir(runtime_dir_, &runtime); !s.ok()) return s;
+  }
+  std::set<std::string> removed;
+  if (auto stored = store_->GetMeta(kRemovedKey); stored.ok()) {
+    const auto list = nlohmann::json::parse(*stored, nullptr, false);
+    if (list.is_array()) {
+      for (const auto& id : list) {
+        if (id.is_string()) removed.insert(id.get<std::string>());
+      }
+    }
+  } else if (!stored.status().IsNotFound()) {
+    return stored.status();
+  }
+
+  std::map<std::string, DocumentSpec> documents;
+  for (auto& spec : bundled) documents[spec.id] = spec;
+  runtime_.clear();
+  for (auto& spec : runtime) {
+    runtime_[spec.id] = spec;
+    documents[spec.id] = std::move(spec);  // a run-time entry overrides a bundled one
+  }
+  for (const auto& id : removed) documents.erase(id);
+  removed_ = std::move(removed);
+  documents_ = std::move(documents);
+  return Status::Ok();
+}
+
+Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
+  spec.id = MakeDocumentId(spec.platform, spec.type);
+  if (Status s = ValidateDocumentSpec(spec); !s.ok()) return s;
+  if (documents_.count(spec.id) > 0) {
+    return Status::InvalidArgument("document '" + spec.id + "' is already watched");
+  }
+  const std::string platform_slug = Slugify(spec.platform);
+  spec.source_file = runtime_dir_ / (platform_slug + ".toml");
+  runtime_[spec.id] = spec;
+  if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) {
+    runtime_.erase(spec.id);
+    return s;
+  }
+  if (removed_.erase(spec.id) > 0) {
+    if (Status s = SaveRemoved(); !s.ok()) return s;
+  }
+  documents_[spec.id] = spec;
+  return spec;
+}
+
+Status TargetCatalog::Remove(const std::string& doc_id) {
+  const auto it = documents_.find(doc_id);
+  if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
+  const std::string platform_slug = Slugify(it->second.platform);
+  if (runtime_.erase(doc_id) > 0) {
+    if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) return s;
+  }
+  // Also remember the removal, in case a bundled file declares the same document.
+  removed_.insert(doc_id);
+  if (Status s = SaveRemoved(); !s.ok()) return s;
+  documents_.erase(it);
+  return Status::Ok();
+}
+
+Status TargetCatalog::SaveRemoved() {
+  return store_->SetMeta(kRemovedKey, nlohmann::json(removed_).dump());
+}
+
+Status TargetCatalog::WriteRuntimePlatform(const std::string& platform_slug) {
+  std::vector<DocumentSpec> docs;
+  std::string platform;
+  for (const auto& [id, spec] : runtime_) {
+    if (Slugify(spec.platform) == platform_slug) {
+      docs.push_back(spec);
+      platform = spec.platform;
+    }
+  }
+  const auto path = runtime_dir_ / (platform_slug + ".toml");
+  std::error_code ec;
+  if (docs.empty()) {
+    std::filesystem::remove(path, ec);
+    if (ec) return Status::IoError("cannot remove " + path.string() + ": " + ec.message());
+    return Status::Ok();
+  }
+  std::filesystem::create_directories(runtime_dir_, ec);
+  if (ec) return Status::IoError("cannot create " + runtime_dir_.string() + ": " + ec.message());
+  return WriteTargetFile(path, platform, docs);
+}
+
+}  // namespace policyd

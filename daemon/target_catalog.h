@@ -1,0 +1,46 @@
+// TargetCatalog: the set of watched documents. Bundled targets come from the config's
+// targets_dir (read-only to the daemon); targets added at run time are written as target files
+// under <state_dir>/targets/; removing a bundled target records its id in the store (meta key
+// "removed_targets"), so every change made with policyctl survives restarts and reloads.
+#ifndef POLICYD_DAEMON_TARGET_CATALOG_H_
+#define POLICYD_DAEMON_TARGET_CATALOG_H_
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "policyd/config.h"
+#include "policyd/store.h"
+
+namespace policyd {
+
+class TargetCatalog {
+ public:
+  TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir, Store* store);
+
+  // Reads both directories and the removed list. On error the previous set is kept.
+  Status Load();
+  const std::map<std::string, DocumentSpec>& documents() const { return documents_; }
+
+  // Validates and persists a new document; InvalidArgument if its id exists already.
+  Result<DocumentSpec> Add(DocumentSpec spec);
+  // Persists the removal of a document; NotFound if it is not watched.
+  Status Remove(const std::string& doc_id);
+
+ private:
+  Status SaveRemoved();
+  Status WriteRuntimePlatform(const std::string& platform_slug);
+
+  std::filesystem::path bundled_dir_;
+  std::filesystem::path runtime_dir_;
+  Store* store_;
+  std::map<std::string, DocumentSpec> runtime_;  // id -> spec added at run time
+  std::set<std::string> removed_;
+  std::map<std::string, DocumentSpec> documents_;  // the effective set
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_DAEMON_TARGET_CATALOG_H_

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install what is missing, build, and run every test (unit, integration, hostile, crash).
+# Extra arguments go to ctest, e.g. scripts/test.sh -L hostile
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 600 "$@"
