@@ -1,0 +1,146 @@
+#include <sys/un.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "config/toml_reader.h"
+#include "policyd/config.h"
+
+namespace policyd {
+namespace {
+
+using config_internal::Diagnostics;
+using config_internal::TableReader;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kOneYear = std::chrono::hours(24 * 365);
+constexpr milliseconds kOneDay = std::chrono::hours(24);
+constexpr milliseconds kOneHour = std::chrono::hours(1);
+
+// sun_path holds the socket path and its terminating NUL.
+constexpr size_t kMaxSocketPathBytes = sizeof(sockaddr_un{}.sun_path) - 1;
+
+// Reads a path; a relative one is taken relative to `base_dir` (the config file's directory),
+// so that a config file works the same from whatever directory the daemon is started.
+void ReadPath(TableReader& reader, std::string_view key, const std::filesystem::path& base_dir,
+              std::filesystem::path* out) {
+  std::string text;
+  if (!reader.ReadNonEmptyString(key, &text)) return;
+  if (text.find('\0') != std::string::npos) {
+    reader.Error(key, "'" + std::string(key) + "' must not contain a NUL character");
+    return;
+  }
+  if (text.front() == '~') {  // a common slip: no shell expands it here
+    reader.Error(key, "'" + std::string(key) + "' starts with '~', which is not expanded: " +
+                          "write the full path, or one relative to the config file");
+    return;
+  }
+  const std::filesystem::path path(text);
+  *out = path.is_absolute() ? path.lexically_normal() : (base_dir / path).lexically_normal();
+}
+
+void ReadSocketPath(TableReader& reader, std::string_view key,
+                    const std::filesystem::path& base_dir, std::filesystem::path* out) {
+  std::filesystem::path path = *out;
+  ReadPath(reader, key, base_dir, &path);
+  if (path.native().size() > kMaxSocketPathBytes) {
+    reader.Error(key, "'" + std::string(key) + "' resolves to '" + path.string() + "' (" +
+                          std::to_string(path.native().size()) + " bytes), longer than the " +
+                          std::to_string(kMaxSocketPathBytes) +
+                          " bytes a Unix socket path may have");
+    return;
+  }
+  *out = std::move(path);
+}
+
+void ReadUserAgent(TableReader& reader, std::string* out) {
+  std::string user_agent;
+  if (!reader.ReadNonEmptyString("user_agent", &user_agent)) return;
+  for (const char c : user_agent) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {  // CR/LF would inject HTTP headers
+      reader.Error("user_agent", "'user_agent' must not contain control characters");
+      return;
+    }
+  }
+  *out = std::move(user_agent);
+}
+
+void ReadLogLevel(TableReader& reader, std::string* out) {
+  std::string level;
+  if (!reader.ReadString("log_level", &level)) return;
+  for (const char* known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == known) {
+      *out = std::move(level);
+      return;
+    }
+  }
+  reader.Error("log_level",
+               "'log_level' must be one of trace, debug, info, warn, error, "
+               "critical, off; not '" +
+                   level + "'");
+}
+
+void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, DaemonConfig* config) {
+  ReadPath(reader, "state_dir", base_dir, &config->state_dir);
+  ReadSocketPath(reader, "control_socket", base_dir, &config->control_socket);
+  ReadSocketPath(reader, "events_socket", base_dir, &config->events_socket);
+  ReadPath(reader, "targets_dir", base_dir, &config->targets_dir);
+  ReadUserAgent(reader, &config->user_agent);
+
+  reader.ReadDuration("default_interval", std::chrono::seconds(1), kOneYear,
+                      &config->default_interval);
+  reader.ReadDuration("first_check_window", milliseconds(0), kOneYear, &config->first_check_window);
+  reader.ReadDouble("interval_jitter", 0.0, 0.5, &config->interval_jitter);
+
+  reader.ReadIntegerAs("max_concurrency", 1, 4096, &config->max_concurrency);
+  reader.ReadIntegerAs("per_host_concurrency", 1, 4096, &config->per_host_concurrency);
+  reader.ReadDuration("per_host_delay", milliseconds(0), kOneHour, &config->per_host_delay);
+  reader.ReadIntegerAs("worker_threads", 0, 1024, &config->worker_threads);
+
+  reader.ReadIntegerAs<size_t>("max_body_bytes", 1024, size_t{1} << 30, &config->max_body_bytes);
+  reader.ReadIntegerAs("max_redirects", 0, 50, &config->max_redirects);
+  reader.ReadDuration("connect_timeout", milliseconds(100), kOneHour, &config->connect_timeout);
+  reader.ReadDuration("total_timeout", std::chrono::seconds(1), kOneDay, &config->total_timeout);
+  reader.ReadIntegerAs("low_speed_limit_bytes", 0L, 1L << 30, &config->low_speed_limit_bytes);
+  reader.ReadDuration("low_speed_time", milliseconds(0), kOneHour, &config->low_speed_time);
+  reader.ReadBool("allow_private_addresses", &config->allow_private_addresses);
+  reader.ReadIntegerAs("failure_threshold", 1, 1000, &config->failure_threshold);
+
+  reader.ReadIntegerAs<size_t>("max_subscribers", 1, 65536, &config->max_subscribers);
+  reader.ReadIntegerAs<size_t>("max_control_clients", 1, 65536, &config->max_control_clients);
+  ReadLogLevel(reader, &config->log_level);
+}
+
+}  // namespace
+
+Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config) {
+  toml::table table;
+  if (Status status = config_internal::ParseTomlFile(path, &table); !status.ok()) return status;
+
+  std::error_code error;
+  const std::filesystem::path absolute_path = std::filesystem::absolute(path, error);
+  if (error) {
+    return Status::IoError(path.string() + ": cannot resolve path: " + error.message());
+  }
+  const std::filesystem::path base_dir = absolute_path.parent_path();
+
+  DaemonConfig loaded;  // keys the file leaves out keep their documented defaults
+  Diagnostics diagnostics(path);
+  TableReader reader(table, &diagnostics);
+  ReadAllKeys(reader, base_dir, &loaded);
+  reader.ReportUnknownKeys();
+
+  if (!diagnostics.HasErrors() && loaded.control_socket == loaded.events_socket) {
+    reader.Error("events_socket", "'events_socket' and 'control_socket' must be different paths");
+  }
+  if (Status status = diagnostics.ToStatus(); !status.ok()) return status;
+
+  loaded.source_file = absolute_path.lexically_normal();
+  *config = std::move(loaded);
+  return Status::Ok();
+}
+
+}  // namespace policyd

@@ -1,0 +1,200 @@
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "config/document_checks.h"
+#include "policyd/clock.h"
+#include "policyd/config.h"
+
+namespace policyd {
+namespace config_internal {
+namespace {
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHexDigit(char c) {
+  return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+// A registered name: labels of letters, digits, '-' and '_' (plus raw non-ASCII for
+// internationalised names), separated by single dots; one trailing dot is allowed.
+bool IsValidHostName(std::string_view host) {
+  if (host.empty() || host.front() == '.') return false;
+  if (host.back() == '.') host.remove_suffix(1);
+  char previous = '.';
+  for (const char c : host) {
+    const bool is_label_char = IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '-' || c == '_' ||
+                               static_cast<unsigned char>(c) >= 0x80;
+    if (c == '.') {
+      if (previous == '.') return false;  // empty label
+    } else if (!is_label_char) {
+      return false;
+    }
+    previous = c;
+  }
+  return !host.empty();
+}
+
+bool IsValidIpv6Literal(std::string_view address) {
+  if (address.empty()) return false;
+  return std::all_of(address.begin(), address.end(),
+                     [](char c) { return IsHexDigit(c) || c == ':' || c == '.'; }) &&
+         address.find(':') != std::string_view::npos;
+}
+
+bool IsValidPort(std::string_view port) {
+  if (port.empty()) return true;  // "http://host:/" is allowed by RFC 3986 (default port)
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), IsAsciiDigit)) return false;
+  const int number = std::stoi(std::string(port));
+  return number >= 1 && number <= 65535;
+}
+
+}  // namespace
+
+Status CheckHttpUrl(std::string_view url) {
+  const std::string quoted = "url '" + std::string(url) + "'";
+  if (url.empty()) return Status::InvalidArgument("url must not be empty");
+  for (const char c : url) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return Status::InvalidArgument(quoted + " contains a space or a control character");
+    }
+  }
+  const size_t scheme_end = url.find("://");
+  const std::string_view scheme = url.substr(0, scheme_end);
+  const bool has_scheme =
+      scheme_end != std::string_view::npos && !scheme.empty() && IsAsciiAlpha(scheme.front()) &&
+      std::all_of(scheme.begin(), scheme.end(), [](char c) {
+        return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '+' || c == '-' || c == '.';
+      });
+  if (!has_scheme) {
+    return Status::InvalidArgument(quoted +
+                                   " is not absolute: it must start with http:// or https://");
+  }
+  const std::string lower_scheme = Lower(scheme);
+  if (lower_scheme != "http" && lower_scheme != "https") {
+    return Status::InvalidArgument(quoted + " has scheme '" + std::string(scheme) +
+                                   "': only http and https are supported");
+  }
+
+  const std::string_view rest = url.substr(scheme_end + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) {
+    // Credentials would end up in the store, in events and in logs.
+    return Status::InvalidArgument(quoted + " must not contain a user name or password");
+  }
+  std::string_view host;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return Status::InvalidArgument(quoted + " has an unterminated IPv6 address");
+    }
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') {
+      return Status::InvalidArgument(quoted + " has an invalid host");
+    }
+    if (!after.empty()) port = after.substr(1);
+    if (!IsValidIpv6Literal(host)) {
+      return Status::InvalidArgument(quoted + " has an invalid IPv6 address");
+    }
+  } else {
+    const size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    if (host.empty()) return Status::InvalidArgument(quoted + " has no host");
+    if (!IsValidHostName(host)) {
+      return Status::InvalidArgument(quoted + " has an invalid host '" + std::string(host) + "'");
+    }
+  }
+  if (!IsValidPort(port)) {
+    return Status::InvalidArgument(quoted + " has an invalid port '" + std::string(port) + "'");
+  }
+  return Status::Ok();
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto continuation = static_cast<unsigned char>(text[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    static constexpr uint32_t kSmallestForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kSmallestForLength[length]) return false;       // overlong
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
+    if (code_point > 0x10FFFF) return false;
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace config_internal
+
+Status ValidateDocumentSpec(const DocumentSpec& spec) {
+  if (spec.platform.empty()) return Status::InvalidArgument("platform must not be empty");
+  if (Slugify(spec.platform).empty()) {
+    return Status::InvalidArgument("platform '" + spec.platform +
+                                   "' must contain an ASCII letter or digit (it makes the id)");
+  }
+  if (spec.type.empty()) return Status::InvalidArgument("type must not be empty");
+  if (Slugify(spec.type).empty()) {
+    return Status::InvalidArgument("type '" + spec.type +
+                                   "' must contain an ASCII letter or digit (it makes the id)");
+  }
+  if (!spec.id.empty()) {
+    const std::string expected = MakeDocumentId(spec.platform, spec.type);
+    if (spec.id != expected) {
+      return Status::InvalidArgument("id '" + spec.id + "' does not match platform '" +
+                                     spec.platform + "' and type '" + spec.type + "' (expected '" +
+                                     expected + "')");
+    }
+  }
+  if (Status url_status = config_internal::CheckHttpUrl(spec.url); !url_status.ok()) {
+    return url_status;
+  }
+  if (spec.interval.count() < 0) return Status::InvalidArgument("interval must not be negative");
+  if (spec.interval > config_internal::kMaxDocumentInterval) {
+    return Status::InvalidArgument("interval must be at most " +
+                                   FormatDuration(config_internal::kMaxDocumentInterval) +
+                                   ", not " + FormatDuration(spec.interval));
+  }
+  for (const auto* selectors : {&spec.select, &spec.remove}) {
+    for (const std::string& selector : *selectors) {
+      if (selector.empty()) return Status::InvalidArgument("CSS selectors must not be empty");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace policyd

@@ -1,0 +1,25 @@
+// Internal to the config component: target-file loading that keeps where each document was
+// defined, so that duplicate ids across files can be reported with both locations.
+#ifndef POLICYD_SRC_CONFIG_TARGET_FILE_H_
+#define POLICYD_SRC_CONFIG_TARGET_FILE_H_
+
+#include <filesystem>
+#include <vector>
+
+#include "config/toml_reader.h"
+#include "policyd/config.h"
+#include "policyd/status.h"
+
+namespace policyd::config_internal {
+
+struct LocatedDocument {
+  DocumentSpec spec;
+  Position position;  // of the document's [[documents]] table
+};
+
+// LoadTargetFile with positions. Appends to `out` only on success.
+Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<LocatedDocument>* out);
+
+}  // namespace policyd::config_internal
+
+#endif  // POLICYD_SRC_CONFIG_TARGET_FILE_H_

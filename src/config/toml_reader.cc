@@ -1,0 +1,304 @@
+#include "config/toml_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include "policyd/clock.h"
+
+namespace policyd::config_internal {
+namespace {
+
+std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string FormatNumber(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> previous(b.size() + 1);
+  std::vector<size_t> current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
+Position StartOf(const toml::source_region& region) {
+  return Position{region.begin.line, region.begin.column};
+}
+
+std::string Locate(const std::filesystem::path& file, Position position) {
+  std::string out = file.string();
+  if (position.line != 0) {
+    out += ":" + std::to_string(position.line) + ":" + std::to_string(position.column);
+  }
+  return out;
+}
+
+std::string_view TypeName(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+void Diagnostics::Add(Position position, std::string reason) {
+  errors_.push_back(Error{position, std::move(reason)});
+}
+
+Status Diagnostics::ToStatus() const {
+  if (errors_.empty()) return Status::Ok();
+  // Unknown positions (line 0) sort last: a located error is more useful to show.
+  const auto order = [](const Error& error) {
+    const uint32_t line = error.position.line == 0 ? UINT32_MAX : error.position.line;
+    return std::pair(line, error.position.column);
+  };
+  const auto earliest =
+      std::min_element(errors_.begin(), errors_.end(),
+                       [&order](const Error& a, const Error& b) { return order(a) < order(b); });
+  return Status::InvalidArgument(Locate(file_, earliest->position) + ": " + earliest->reason);
+}
+
+Status ParseTomlFile(const std::filesystem::path& path, toml::table* table) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::IoError(path.string() + ": cannot read: is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int saved_errno = errno;
+    return Status::IoError(path.string() +
+                           ": cannot read: " + std::generic_category().message(saved_errno));
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IoError(path.string() + ": cannot read: I/O error");
+
+  try {
+    *table = toml::parse(text, std::string_view(path.string()));
+  } catch (const toml::parse_error& parse_error) {
+    return Status::InvalidArgument(Locate(path, StartOf(parse_error.source())) + ": " +
+                                   std::string(parse_error.description()));
+  } catch (const std::exception& exception) {  // e.g. std::bad_alloc
+    return Status::IoError(path.string() + ": cannot parse: " + exception.what());
+  }
+  return Status::Ok();
+}
+
+const toml::node* TableReader::Get(std::string_view key) {
+  known_keys_.emplace_back(key);
+  return table_.get(key);
+}
+
+void TableReader::Error(std::string_view key, std::string reason) {
+  const toml::node* node = table_.get(key);
+  diagnostics_->Add(node != nullptr ? node->source() : table_.source(), std::move(reason));
+}
+
+void TableReader::WrongType(std::string_view key, const toml::node& node,
+                            std::string_view expected) {
+  diagnostics_->Add(node.source(), Quote(key) + " must be " + std::string(expected) + ", not " +
+                                       std::string(TypeName(node.type())));
+}
+
+bool TableReader::ReadString(std::string_view key, std::string* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  const auto* value = node->as_string();
+  if (value == nullptr) {
+    WrongType(key, *node, "a string");
+    return false;
+  }
+  *out = value->get();
+  return true;
+}
+
+bool TableReader::ReadNonEmptyString(std::string_view key, std::string* out) {
+  std::string value;
+  if (!ReadString(key, &value)) return false;
+  if (value.empty()) {
+    Error(key, Quote(key) + " must not be empty");
+    return false;
+  }
+  *out = std::move(value);
+  return true;
+}
+
+bool TableReader::ReadBool(std::string_view key, bool* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  const auto* value = node->as_boolean();
+  if (value == nullptr) {
+    WrongType(key, *node, "a boolean (true or false)");
+    return false;
+  }
+  *out = value->get();
+  return true;
+}
+
+bool TableReader::ReadInteger(std::string_view key, int64_t min, int64_t max, int64_t* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  const auto* value = node->as_integer();
+  if (value == nullptr) {
+    WrongType(key, *node, "an integer");
+    return false;
+  }
+  const int64_t number = value->get();
+  if (number < min || number > max) {
+    const std::string range =
+        max == std::numeric_limits<int64_t>::max()
+            ? "at least " + std::to_string(min)
+            : "between " + std::to_string(min) + " and " + std::to_string(max);
+    Error(key, Quote(key) + " must be " + range + ", not " + std::to_string(number));
+    return false;
+  }
+  *out = number;
+  return true;
+}
+
+bool TableReader::ReadDouble(std::string_view key, double min, double max, double* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  double number = 0;
+  if (const auto* floating = node->as_floating_point()) {
+    number = floating->get();
+  } else if (const auto* integer = node->as_integer()) {
+    number = static_cast<double>(integer->get());
+  } else {
+    WrongType(key, *node, "a number");
+    return false;
+  }
+  if (!(number >= min && number <= max)) {  // also rejects nan
+    Error(key, Quote(key) + " must be between " + FormatNumber(min) + " and " + FormatNumber(max) +
+                   ", not " + FormatNumber(number));
+    return false;
+  }
+  *out = number;
+  return true;
+}
+
+bool TableReader::ReadDuration(std::string_view key, std::chrono::milliseconds min,
+                               std::chrono::milliseconds max, std::chrono::milliseconds* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  std::chrono::milliseconds duration{0};
+  if (const auto* text = node->as_string()) {
+    const auto parsed = ParseDuration(text->get());
+    if (!parsed) {
+      Error(key, Quote(key) + " must be a duration such as \"90s\", \"15m\", \"12h\", \"7d\" or " +
+                     "\"1h30m\", not \"" + text->get() + "\"");
+      return false;
+    }
+    duration = *parsed;
+  } else if (const auto* seconds = node->as_integer()) {
+    if (seconds->get() < 0) {
+      Error(key, Quote(key) + " must not be negative");
+      return false;
+    }
+    // Compare in seconds first so that the conversion to milliseconds cannot overflow.
+    if (seconds->get() > max.count() / 1000 + 1) {
+      Error(key, Quote(key) + " must be at most " + FormatDuration(max) + ", not " +
+                     std::to_string(seconds->get()) + "s");
+      return false;
+    }
+    duration = std::chrono::seconds(seconds->get());
+  } else {
+    WrongType(key, *node, "a duration string such as \"12h\" or an integer number of seconds");
+    return false;
+  }
+  if (duration < min || duration > max) {
+    Error(key, Quote(key) + " must be between " + FormatDuration(min) + " and " +
+                   FormatDuration(max) + ", not " + FormatDuration(duration));
+    return false;
+  }
+  *out = duration;
+  return true;
+}
+
+bool TableReader::ReadStringList(std::string_view key, std::vector<std::string>* out) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  std::vector<std::string> values;
+  if (const auto* text = node->as_string()) {
+    values.push_back(text->get());
+  } else if (const auto* array = node->as_array()) {
+    for (const toml::node& element : *array) {
+      const auto* element_text = element.as_string();
+      if (element_text == nullptr) {
+        diagnostics_->Add(element.source(), Quote(key) + " must be a string or an array of " +
+                                                "strings; found " +
+                                                std::string(TypeName(element.type())));
+        return false;
+      }
+      values.push_back(element_text->get());
+    }
+  } else {
+    WrongType(key, *node, "a string or an array of strings");
+    return false;
+  }
+  for (const std::string& value : values) {
+    if (value.empty()) {
+      Error(key, Quote(key) + " must not contain empty strings");
+      return false;
+    }
+  }
+  *out = std::move(values);
+  return true;
+}
+
+void TableReader::ReportUnknownKeys() {
+  for (const auto& [key, node] : table_) {
+    const std::string_view name = key.str();
+    if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
+    std::string reason = "unknown key " + Quote(name);
+    // Suggest the closest known key when it is plausibly a typo (at most 2 edits away).
+    const std::string* closest = nullptr;
+    size_t closest_distance = 3;
+    for (const std::string& known : known_keys_) {
+      const size_t distance = EditDistance(name, known);
+      if (distance < closest_distance) {
+        closest = &known;
+        closest_distance = distance;
+      }
+    }
+    if (closest != nullptr) reason += " (did you mean " + Quote(*closest) + "?)";
+    diagnostics_->Add(key.source(), std::move(reason));
+  }
+}
+
+}  // namespace policyd::config_internal

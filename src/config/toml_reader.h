@@ -1,0 +1,123 @@
+// Internal to the config component: reading TOML files with precise, file-ordered errors.
+//
+// toml++ (as packaged by Debian) is built with exceptions, so everything that can throw is
+// wrapped here; callers see only Status values.
+#ifndef POLICYD_SRC_CONFIG_TOML_READER_H_
+#define POLICYD_SRC_CONFIG_TOML_READER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "policyd/status.h"
+
+namespace policyd::config_internal {
+
+// A 1-based line and column inside a file; line 0 means "unknown".
+struct Position {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+Position StartOf(const toml::source_region& region);
+
+// "path:line:col" (or just "path" when the position is unknown).
+std::string Locate(const std::filesystem::path& file, Position position);
+
+// "string", "integer", "array", ... for error messages.
+std::string_view TypeName(toml::node_type type);
+
+// Collects the problems found in one file. The reported error is the earliest one in file
+// order, so the message points at the first thing to fix whatever order the checks ran in.
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::filesystem::path file) : file_(std::move(file)) {}
+
+  void Add(Position position, std::string reason);
+  void Add(const toml::source_region& region, std::string reason) {
+    Add(StartOf(region), std::move(reason));
+  }
+  bool HasErrors() const { return !errors_.empty(); }
+  const std::filesystem::path& file() const { return file_; }
+
+  // OK, or InvalidArgument("path:line:col: reason") for the earliest error.
+  Status ToStatus() const;
+
+ private:
+  struct Error {
+    Position position;
+    std::string reason;
+  };
+  std::filesystem::path file_;
+  std::vector<Error> errors_;
+};
+
+// Reads and parses `path`. A missing or unreadable file is an IoError naming it; a syntax error
+// is InvalidArgument("path:line:col: reason").
+Status ParseTomlFile(const std::filesystem::path& path, toml::table* table);
+
+// Typed, validating access to the keys of one TOML table. Every key asked for is remembered as
+// known, so that ReportUnknownKeys() can flag the rest: a misspelt key must not silently fall
+// back to its default.
+//
+// The Read* methods return true when the key is present and valid (and then write *out). They
+// return false, leaving *out alone, when the key is absent (no error) or invalid (error recorded).
+class TableReader {
+ public:
+  TableReader(const toml::table& table, Diagnostics* diagnostics)
+      : table_(table), diagnostics_(diagnostics) {}
+
+  // The node stored under `key`, or nullptr. Marks `key` as known.
+  const toml::node* Get(std::string_view key);
+
+  bool ReadString(std::string_view key, std::string* out);
+  // Like ReadString, and the value must not be empty.
+  bool ReadNonEmptyString(std::string_view key, std::string* out);
+  bool ReadBool(std::string_view key, bool* out);
+  bool ReadInteger(std::string_view key, int64_t min, int64_t max, int64_t* out);
+  // Accepts integers too (jitter = 0 is natural to write).
+  bool ReadDouble(std::string_view key, double min, double max, double* out);
+  // A string for ParseDuration ("12h", "1h30m") or an integer number of seconds.
+  bool ReadDuration(std::string_view key, std::chrono::milliseconds min,
+                    std::chrono::milliseconds max, std::chrono::milliseconds* out);
+  // A string or an array of strings; each must be non-empty.
+  bool ReadStringList(std::string_view key, std::vector<std::string>* out);
+
+  // Integer fields of any width, range-checked before narrowing.
+  template <typename Int>
+  bool ReadIntegerAs(std::string_view key, Int min, Int max, Int* out) {
+    static_assert(std::numeric_limits<Int>::is_integer);
+    int64_t value = 0;
+    if (!ReadInteger(key, static_cast<int64_t>(min), static_cast<int64_t>(max), &value)) {
+      return false;
+    }
+    *out = static_cast<Int>(value);
+    return true;
+  }
+
+  // Records an error for every key of the table that no Get/Read* asked for.
+  void ReportUnknownKeys();
+
+  // Records `reason` at the position of `key`'s value.
+  void Error(std::string_view key, std::string reason);
+
+  const toml::table& table() const { return table_; }
+  Diagnostics* diagnostics() const { return diagnostics_; }
+
+ private:
+  void WrongType(std::string_view key, const toml::node& node, std::string_view expected);
+
+  const toml::table& table_;
+  Diagnostics* diagnostics_;
+  std::vector<std::string> known_keys_;
+};
+
+}  // namespace policyd::config_internal
+
+#endif  // POLICYD_SRC_CONFIG_TOML_READER_H_

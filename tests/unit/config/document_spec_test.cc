@@ -1,0 +1,118 @@
+#include <chrono>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "policyd/config.h"
+
+namespace policyd {
+namespace {
+
+using ::testing::HasSubstr;
+
+DocumentSpec ValidSpec() {
+  DocumentSpec spec;
+  spec.platform = "Coursera";
+  spec.type = "Privacy Policy";
+  spec.url = "https://www.coursera.org/about/privacy";
+  return spec;
+}
+
+Status ValidateUrl(const std::string& url) {
+  DocumentSpec spec = ValidSpec();
+  spec.url = url;
+  return ValidateDocumentSpec(spec);
+}
+
+TEST(ValidateDocumentSpecTest, AcceptsAValidSpec) {
+  DocumentSpec spec = ValidSpec();
+  EXPECT_TRUE(ValidateDocumentSpec(spec).ok());
+  spec.id = "coursera/privacy-policy";
+  spec.interval = std::chrono::hours(12);
+  spec.select = {"main"};
+  spec.remove = {".cookie-banner", "nav"};
+  EXPECT_TRUE(ValidateDocumentSpec(spec).ok()) << ValidateDocumentSpec(spec).ToString();
+}
+
+TEST(ValidateDocumentSpecTest, AcceptsHttpAndHttpsUrls) {
+  for (const char* url :
+       {"https://example.com", "http://example.com/", "HTTPS://WWW.Example.COM/Privacy",
+        "https://example.com/legal/privacy?lang=en#top", "http://127.0.0.1:8080/policy",
+        "http://[::1]:8080/policy", "https://example.com.:443/x", "http://localhost/p",
+        "https://b\xC3\xBC"
+        "cher.de/datenschutz"}) {
+    EXPECT_TRUE(ValidateUrl(url).ok()) << url << ": " << ValidateUrl(url).ToString();
+  }
+}
+
+TEST(ValidateDocumentSpecTest, RejectsOtherSchemes) {
+  EXPECT_THAT(ValidateUrl("ftp://example.com/privacy.txt").message(),
+              HasSubstr("scheme 'ftp': only http and https"));
+  EXPECT_THAT(ValidateUrl("file:///etc/passwd").message(),
+              HasSubstr("scheme 'file': only http and https"));
+  EXPECT_EQ(ValidateUrl("javascript://x").code(), Status::Code::kInvalidArgument);
+}
+
+TEST(ValidateDocumentSpecTest, RejectsRelativeAndHostlessUrls) {
+  EXPECT_THAT(ValidateUrl("/about/privacy").message(), HasSubstr("is not absolute"));
+  EXPECT_THAT(ValidateUrl("www.coursera.org/about/privacy").message(),
+              HasSubstr("is not absolute"));
+  EXPECT_THAT(ValidateUrl("https:///about/privacy").message(), HasSubstr("has no host"));
+  EXPECT_THAT(ValidateUrl("https://:8080/").message(), HasSubstr("has no host"));
+  EXPECT_THAT(ValidateUrl("").message(), HasSubstr("must not be empty"));
+}
+
+TEST(ValidateDocumentSpecTest, RejectsMalformedUrls) {
+  EXPECT_THAT(ValidateUrl("https://exa mple.com/").message(), HasSubstr("space"));
+  EXPECT_THAT(ValidateUrl("https://example.com/\n").message(), HasSubstr("control character"));
+  EXPECT_THAT(ValidateUrl("https://example..com/").message(), HasSubstr("invalid host"));
+  EXPECT_THAT(ValidateUrl("https://exa$mple.com/").message(), HasSubstr("invalid host"));
+  EXPECT_THAT(ValidateUrl("https://example.com:99999/").message(), HasSubstr("invalid port"));
+  EXPECT_THAT(ValidateUrl("https://example.com:80a/").message(), HasSubstr("invalid port"));
+  EXPECT_THAT(ValidateUrl("http://[::1/").message(), HasSubstr("IPv6"));
+  EXPECT_THAT(ValidateUrl("https://user:secret@example.com/").message(),
+              HasSubstr("user name or password"));
+}
+
+TEST(ValidateDocumentSpecTest, RejectsEmptyOrUnsluggablePlatformAndType) {
+  DocumentSpec spec = ValidSpec();
+  spec.platform = "";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("platform must not be empty"));
+  spec = ValidSpec();
+  spec.type = "";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("type must not be empty"));
+  spec = ValidSpec();
+  spec.type = "???";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("ASCII letter or digit"));
+  spec = ValidSpec();
+  spec.platform = "\xE7\x9F\xA5\xE4\xB9\x8E";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("ASCII letter or digit"));
+}
+
+TEST(ValidateDocumentSpecTest, RejectsBadIntervals) {
+  DocumentSpec spec = ValidSpec();
+  spec.interval = std::chrono::milliseconds(-1);
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("must not be negative"));
+  spec.interval = std::chrono::hours(24 * 366);
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("at most 365d"));
+}
+
+TEST(ValidateDocumentSpecTest, RejectsEmptySelectors) {
+  DocumentSpec spec = ValidSpec();
+  spec.select = {"main", ""};
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("selectors must not be empty"));
+  spec = ValidSpec();
+  spec.remove = {""};
+  EXPECT_FALSE(ValidateDocumentSpec(spec).ok());
+}
+
+TEST(ValidateDocumentSpecTest, RejectsAnIdThatDoesNotMatchPlatformAndType) {
+  DocumentSpec spec = ValidSpec();
+  spec.id = "coursera/terms";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+              HasSubstr("expected 'coursera/privacy-policy'"));
+}
+
+}  // namespace
+}  // namespace policyd

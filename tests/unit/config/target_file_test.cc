@@ -1,0 +1,191 @@
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "policyd/config.h"
+#include "test_files.h"
+
+namespace policyd {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+class TargetFileTest : public ::testing::Test {
+ protected:
+  Status Load(const std::string& toml, const std::string& file_name = "coursera.toml") {
+    path_ = scratch_.Write(file_name, toml);
+    return LoadTargetFile(path_, &docs_);
+  }
+  std::string At(int line, int column) const {
+    return path_.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+  }
+
+  testing::ScratchDir scratch_;
+  std::filesystem::path path_;
+  std::vector<DocumentSpec> docs_;
+};
+
+TEST_F(TargetFileTest, LoadsEveryField) {
+  const Status status = Load(R"(name = "Coursera"
+
+[[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+interval = "12h"
+select = "main"
+remove = [".cookie-banner", "nav"]
+
+[[documents]]
+type = "Terms of Service"
+url = "https://www.coursera.org/about/terms"
+)");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(docs_.size(), 2u);
+  const DocumentSpec& privacy = docs_[0];
+  EXPECT_EQ(privacy.id, "coursera/privacy-policy");
+  EXPECT_EQ(privacy.platform, "Coursera");
+  EXPECT_EQ(privacy.type, "Privacy Policy");
+  EXPECT_EQ(privacy.url, "https://www.coursera.org/about/privacy");
+  EXPECT_EQ(privacy.interval, std::chrono::hours(12));
+  EXPECT_THAT(privacy.select, ElementsAre("main"));
+  EXPECT_THAT(privacy.remove, ElementsAre(".cookie-banner", "nav"));
+  EXPECT_EQ(privacy.source_file, path_);
+
+  const DocumentSpec& terms = docs_[1];
+  EXPECT_EQ(terms.id, "coursera/terms-of-service");
+  EXPECT_EQ(terms.interval, std::chrono::milliseconds(0));
+  EXPECT_THAT(terms.select, IsEmpty());
+  EXPECT_THAT(terms.remove, IsEmpty());
+}
+
+TEST_F(TargetFileTest, NameDefaultsToTheFileStem) {
+  ASSERT_TRUE(Load("[[documents]]\ntype = \"Privacy Policy\"\n"
+                   "url = \"https://www.coorpacademy.com/\"\n",
+                   "coorpacademy.toml")
+                  .ok());
+  ASSERT_EQ(docs_.size(), 1u);
+  EXPECT_EQ(docs_[0].platform, "coorpacademy");
+  EXPECT_EQ(docs_[0].id, "coorpacademy/privacy-policy");
+}
+
+TEST_F(TargetFileTest, InlineTablesAndIntegerIntervalsWork) {
+  ASSERT_TRUE(Load("name = \"Khan Academy\"\n"
+                   "documents = [{type = \"Privacy Policy\", url = \"https://k.org/p\", "
+                   "interval = 60}]\n")
+                  .ok());
+  ASSERT_EQ(docs_.size(), 1u);
+  EXPECT_EQ(docs_[0].id, "khan-academy/privacy-policy");
+  EXPECT_EQ(docs_[0].interval, std::chrono::minutes(1));
+}
+
+TEST_F(TargetFileTest, AppendsToExistingDocuments) {
+  docs_.push_back(DocumentSpec{});
+  ASSERT_TRUE(Load("[[documents]]\ntype = \"T\"\nurl = \"https://a.example/\"\n").ok());
+  EXPECT_EQ(docs_.size(), 2u);
+}
+
+TEST_F(TargetFileTest, FileWithoutDocumentsLoadsNothing) {
+  ASSERT_TRUE(Load("name = \"Empty\"\n").ok());
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
+TEST_F(TargetFileTest, MissingUrlPointsAtTheDocumentTable) {
+  const Status status = Load("name = \"X\"\n\n[[documents]]\ntype = \"Privacy Policy\"\n");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(status.message(), At(3, 1) + "document has no 'url'");
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
+TEST_F(TargetFileTest, MissingTypeIsAnError) {
+  const Status status = Load("[[documents]]\nurl = \"https://a.example/\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(1, 1) + "document has no 'type'"));
+}
+
+TEST_F(TargetFileTest, NonHttpUrlsAreRejectedWithTheirLine) {
+  Status status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"ftp://a.example/p\"\n");
+  EXPECT_EQ(status.message(), At(3, 7) +
+                                  "url 'ftp://a.example/p' has scheme 'ftp': only http and "
+                                  "https are supported");
+  status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"file:///etc/passwd\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(3, 7)));
+  EXPECT_THAT(status.message(), HasSubstr("scheme 'file'"));
+  status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"example.com/privacy\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(3, 7)));
+  EXPECT_THAT(status.message(), HasSubstr("is not absolute"));
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
+TEST_F(TargetFileTest, WrongTypesNameTheKey) {
+  Status status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = 42\n");
+  EXPECT_EQ(status.message(), At(3, 7) + "'url' must be a string, not an integer");
+  status = Load("[[documents]]\ntype = \"P\"\nurl = \"https://a.example/\"\nselect = [\"a\", 1]\n");
+  EXPECT_THAT(status.message(), StartsWith(At(4, 16)));
+  EXPECT_THAT(status.message(), HasSubstr("'select' must be a string or an array of strings"));
+  status = Load("name = 3\n");
+  EXPECT_EQ(status.message(), At(1, 8) + "'name' must be a string, not an integer");
+  status = Load("[documents]\ntype = \"P\"\n");
+  EXPECT_THAT(status.message(), HasSubstr("'documents' must be an array of tables"));
+  status = Load("documents = [1]\n");
+  EXPECT_THAT(status.message(), HasSubstr("'documents' entries must be tables, not an integer"));
+  status = Load("[[documents]]\ntype = \"P\"\nurl = \"https://a.example/\"\ninterval = \"soon\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(4, 12)));
+  EXPECT_THAT(status.message(), HasSubstr("'interval' must be a duration"));
+}
+
+TEST_F(TargetFileTest, UnknownKeysAreErrors) {
+  Status status =
+      Load("[[documents]]\ntype = \"P\"\nurl = \"https://a.example/\"\nselcet = \"x\"\n");
+  EXPECT_EQ(status.message(), At(4, 1) + "unknown key 'selcet' (did you mean 'select'?)");
+  status = Load("title = \"X\"\n");
+  EXPECT_EQ(status.message(), At(1, 1) + "unknown key 'title'");
+  status = Load("[[document]]\ntype = \"P\"\n");
+  EXPECT_THAT(status.message(), HasSubstr("unknown key 'document' (did you mean 'documents'?)"));
+}
+
+TEST_F(TargetFileTest, DuplicateIdsInOneFileNameBothLines) {
+  const Status status = Load(R"(name = "X"
+[[documents]]
+type = "Privacy Policy"
+url = "https://a.example/1"
+[[documents]]
+type = "privacy  policy"
+url = "https://a.example/2"
+)");
+  EXPECT_EQ(status.message(), At(5, 1) +
+                                  "duplicate document id 'x/privacy-policy' (first defined at " +
+                                  path_.string() + ":2:1)");
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
+TEST_F(TargetFileTest, TypeAndNameMustMakeASlug) {
+  Status status = Load("[[documents]]\ntype = \"???\"\nurl = \"https://a.example/\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2, 8)));
+  EXPECT_THAT(status.message(), HasSubstr("ASCII letter or digit"));
+  status = Load("name = \"!!\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(1, 8)));
+  status = Load("[[documents]]\ntype = \"\"\nurl = \"https://a.example/\"\n");
+  EXPECT_EQ(status.message(), At(2, 8) + "'type' must not be empty");
+}
+
+TEST_F(TargetFileTest, SyntaxErrorNamesTheLine) {
+  const Status status = Load("name = \"X\"\n[[documents]]\ntype = \"P\nurl = \"https://a/\"\n");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ":3:"));
+}
+
+TEST_F(TargetFileTest, MissingFileIsAnIoError) {
+  const std::filesystem::path missing = scratch_.path() / "missing.toml";
+  const Status status = LoadTargetFile(missing, &docs_);
+  EXPECT_EQ(status.code(), Status::Code::kIoError);
+  EXPECT_THAT(status.message(), HasSubstr(missing.string()));
+}
+
+}  // namespace
+}  // namespace policyd
