@@ -23,6 +23,9 @@ DiffSummary SummarizeDiff(std::string_view old_text, std::string_view new_text);
 struct UnifiedDiffOptions {
   int context_lines = 3;
   bool color = false;       // ANSI colours (red removed, green added, cyan hunk headers)
+  // With word_level, the i-th removed line of a change run and the i-th added line are shown
+  // once, prefixed '~' instead of '-'/'+', e.g. "~We share data with [-partners-]{+affiliates+}";
+  // unpaired lines keep '-'/'+'. Such output is for people, not for patch(1).
   bool word_level = false;  // mark changed words inside changed lines: [-old-]{+new+}
 };
 

@@ -35,10 +35,10 @@ namespace policyd {
 std::string Sha256Hex(std::string_view data);
 
 struct DocState {
-  std::string last_text_hash;   // hash of the current version's text; "" before the first
-  std::string etag;             // validators of the last successful response
+  std::string last_text_hash;  // hash of the current version's text; "" before the first
+  std::string etag;            // validators of the last successful response
   std::string last_modified;
-  int64_t next_due_ms = 0;      // when the scheduler checks next; 0 = never scheduled
+  int64_t next_due_ms = 0;  // when the scheduler checks next; 0 = never scheduled
   int64_t last_check_ms = 0;
   int64_t last_success_ms = 0;
   int64_t last_change_ms = 0;
@@ -52,23 +52,23 @@ struct CheckRecord {
   int64_t time_ms = 0;
   // "first_seen", "changed", "unchanged", "not_modified" or "failed".
   std::string outcome;
-  std::string reason;      // failure reason class ("timeout", "http_5xx", ...), "" on success
-  std::string message;     // human-readable detail
-  long http_status = 0;    // 0 when no response
-  std::string raw_hash;    // SHA-256 of the body bytes as received (decoded), "" if none
-  std::string text_hash;   // SHA-256 of the extracted text, "" if none
+  std::string reason;     // failure reason class ("timeout", "http_5xx", ...), "" on success
+  std::string message;    // human-readable detail
+  long http_status = 0;   // 0 when no response
+  std::string raw_hash;   // SHA-256 of the body bytes as received (decoded), "" if none
+  std::string text_hash;  // SHA-256 of the extracted text, "" if none
   int64_t duration_ms = 0;
 };
 
 struct VersionRecord {
-  int64_t time_ms = 0;       // capture time
+  int64_t time_ms = 0;  // capture time
   std::string text_hash;
-  std::string raw_hash;      // raw HTML blob of this version
+  std::string raw_hash;  // raw HTML blob of this version
   long http_status = 0;
-  std::string url;           // requested URL
-  std::string final_url;     // after redirects
+  std::string url;                             // requested URL
+  std::string final_url;                       // after redirects
   std::map<std::string, std::string> headers;  // selected response headers
-  uint64_t event_seq = 0;    // the first_seen/changed event that announced it
+  uint64_t event_seq = 0;                      // the first_seen/changed event that announced it
 };
 
 struct StoredEvent {
@@ -80,16 +80,19 @@ struct StoredEvent {
 struct CheckCommit {
   std::string doc_id;
   CheckRecord check;
-  DocState state;  // the document's new state (written as is)
+  // The document's new state, written as is: the caller maintains version_count and
+  // last_text_hash (the store derives neither from the version it writes).
+  DocState state;
   struct NewVersion {
     std::string text;      // extracted text (stored once under its hash)
     std::string raw_html;  // raw body (stored once under its hash)
     VersionRecord record;  // text_hash/raw_hash are filled by the store from the bytes
   };
   std::optional<NewVersion> version;
-  // Event to append, without "seq": the store adds "seq" (and, for first_seen/changed,
-  // the VersionRecord gets event_seq) before writing. nullopt = no event.
-  std::optional<nlohmann::json> event;
+  // Events to append, in order, without "seq": the store adds consecutive "seq" numbers
+  // before writing. A check can raise more than one (document.recovered, then
+  // document.changed). The version's event_seq is the seq of its first_seen/changed event.
+  std::vector<nlohmann::json> events;
 };
 
 struct StoreOptions {
@@ -108,14 +111,14 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Writes `commit` in one WriteBatch. On success, returns the stored event (with its
-  // sequence number) when one was appended.
-  Result<std::optional<StoredEvent>> CommitCheck(const CheckCommit& commit);
+  // Writes `commit` in one WriteBatch. On success, returns the stored events (with their
+  // sequence numbers), in order; empty when the commit raised none.
+  Result<std::vector<StoredEvent>> CommitCheck(const CheckCommit& commit);
 
   // Appends a stand-alone event (e.g. document.fetch_failed raised outside a check commit).
   Result<StoredEvent> AppendEvent(const nlohmann::json& event);
 
-  Result<DocState> GetDocState(const std::string& doc_id) const;   // NotFound if none
+  Result<DocState> GetDocState(const std::string& doc_id) const;  // NotFound if none
   Status PutDocState(const std::string& doc_id, const DocState& state);
   // Every document state, keyed by id.
   Result<std::map<std::string, DocState>> ListDocStates() const;
@@ -129,10 +132,13 @@ class Store {
   // The blob stored under `sha256_hex`; NotFound if absent.
   Result<std::string> GetBlob(const std::string& sha256_hex) const;
 
-  // Events with sequence > `after_seq`, in order, at most `max_count`.
+  // Events with sequence > `after_seq`, in order, at most `max_count`. Commits become visible
+  // in sequence order, so a reader never sees a gap that is filled later.
   Result<std::vector<StoredEvent>> ReadEvents(uint64_t after_seq, std::size_t max_count) const;
   uint64_t LastSequence() const;
 
+  // "schema_version" and "last_sequence" are the store's own: SetMeta refuses them
+  // (InvalidArgument); GetMeta reads them.
   Status SetMeta(const std::string& key, const std::string& value);
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound if absent
 

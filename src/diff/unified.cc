@@ -1,0 +1,157 @@
+// UnifiedDiff: diff(1)-compatible unified output (what `diff -u --label a --label b` prints,
+// and what patch(1) accepts), with optional colours and wdiff-style word marking.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policyd/diff.h"
+#include "src/diff/ansi.h"
+#include "src/diff/edit_script.h"
+#include "src/diff/lines.h"
+#include "src/diff/word_diff.h"
+
+namespace policyd {
+namespace {
+
+using diff_internal::Edit;
+using diff_internal::EditOp;
+
+class HunkWriter {
+ public:
+  HunkWriter(const std::vector<std::string_view>& old_lines,
+             const std::vector<std::string_view>& new_lines, const UnifiedDiffOptions& options,
+             std::string* out)
+      : old_lines_(old_lines), new_lines_(new_lines), options_(options), out_(out) {}
+
+  // Writes the hunk made of edits [begin, end).
+  void Write(const std::vector<Edit>& edits, std::size_t begin, std::size_t end) {
+    std::size_t old_count = 0;
+    std::size_t new_count = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (edits[i].op != EditOp::kAdd) ++old_count;
+      if (edits[i].op != EditOp::kDelete) ++new_count;
+    }
+    std::string header = "@@ -" + Range(edits[begin].old_index, old_count) + " +" +
+                         Range(edits[begin].new_index, new_count) + " @@";
+    WriteColored(header, diff_internal::kAnsiCyan);
+    out_->push_back('\n');
+
+    std::size_t i = begin;
+    while (i < end) {
+      if (edits[i].op == EditOp::kCommon) {
+        WriteLine(' ', old_lines_[edits[i].old_index], {});
+        ++i;
+        continue;
+      }
+      std::vector<std::size_t> removed;  // old line indices
+      std::vector<std::size_t> added;    // new line indices
+      for (; i < end && edits[i].op != EditOp::kCommon; ++i) {
+        if (edits[i].op == EditOp::kDelete) {
+          removed.push_back(edits[i].old_index);
+        } else {
+          added.push_back(edits[i].new_index);
+        }
+      }
+      WriteChangeRun(removed, added);
+    }
+  }
+
+ private:
+  // "l,n" as diff(1) writes it: ",1" is omitted, and an empty range names the line before it.
+  static std::string Range(std::size_t lines_before, std::size_t count) {
+    if (count == 1) return std::to_string(lines_before + 1);
+    if (count == 0) return std::to_string(lines_before) + ",0";
+    return std::to_string(lines_before + 1) + "," + std::to_string(count);
+  }
+
+  void WriteChangeRun(const std::vector<std::size_t>& removed,
+                      const std::vector<std::size_t>& added) {
+    std::size_t paired = 0;
+    if (options_.word_level) {
+      // The i-th removed line is taken to be rewritten as the i-th added line; each pair is
+      // shown once, prefixed '~', with its changed words marked.
+      paired = std::min(removed.size(), added.size());
+      for (std::size_t k = 0; k < paired; ++k) {
+        out_->push_back('~');
+        out_->append(diff_internal::WordDiffLine(diff_internal::LineContent(old_lines_[removed[k]]),
+                                                 diff_internal::LineContent(new_lines_[added[k]]),
+                                                 options_.color));
+        out_->push_back('\n');
+      }
+    }
+    for (std::size_t k = paired; k < removed.size(); ++k) {
+      WriteLine('-', old_lines_[removed[k]], diff_internal::kAnsiRed);
+    }
+    for (std::size_t k = paired; k < added.size(); ++k) {
+      WriteLine('+', new_lines_[added[k]], diff_internal::kAnsiGreen);
+    }
+  }
+
+  void WriteLine(char prefix, std::string_view line, std::string_view color) {
+    std::string text(1, prefix);
+    text.append(diff_internal::LineContent(line));
+    WriteColored(text, color);
+    out_->push_back('\n');
+    if (!diff_internal::HasNewline(line)) out_->append("\\ No newline at end of file\n");
+  }
+
+  void WriteColored(std::string_view text, std::string_view color) {
+    const bool colored = options_.color && !color.empty();
+    if (colored) out_->append(color);
+    out_->append(text);
+    if (colored) out_->append(diff_internal::kAnsiReset);
+  }
+
+  const std::vector<std::string_view>& old_lines_;
+  const std::vector<std::string_view>& new_lines_;
+  const UnifiedDiffOptions& options_;
+  std::string* out_;
+};
+
+}  // namespace
+
+std::string UnifiedDiff(std::string_view old_text, std::string_view new_text,
+                        std::string_view old_label, std::string_view new_label,
+                        const UnifiedDiffOptions& options) {
+  if (old_text == new_text) return {};
+  const auto old_lines = diff_internal::SplitLines(old_text);
+  const auto new_lines = diff_internal::SplitLines(new_text);
+  const std::vector<Edit> edits = diff_internal::ComputeEditScript(old_lines, new_lines);
+  const std::size_t context = static_cast<std::size_t>(std::max(0, options.context_lines));
+
+  std::string out;
+  out.append("--- ").append(old_label).append("\n");
+  out.append("+++ ").append(new_label).append("\n");
+  HunkWriter writer(old_lines, new_lines, options, &out);
+
+  const std::size_t n = edits.size();
+  std::size_t next = 0;  // first edit not yet part of a hunk
+  while (true) {
+    std::size_t first = next;
+    while (first < n && edits[first].op == EditOp::kCommon) ++first;
+    if (first == n) break;
+    // Extend the hunk over following changes while the unchanged gap between them is small
+    // enough that their contexts would touch (diff(1)'s rule: gap <= 2 * context).
+    std::size_t last = first;
+    std::size_t i = first + 1;
+    while (i < n) {
+      if (edits[i].op != EditOp::kCommon) {
+        last = i++;
+        continue;
+      }
+      std::size_t gap_end = i;
+      while (gap_end < n && edits[gap_end].op == EditOp::kCommon) ++gap_end;
+      if (gap_end == n || gap_end - i > 2 * context) break;
+      i = gap_end;
+    }
+    const std::size_t begin = first - std::min(context, first - next);
+    const std::size_t end = std::min(n, last + 1 + context);
+    writer.Write(edits, begin, end);
+    next = end;
+  }
+  return out;
+}
+
+}  // namespace policyd

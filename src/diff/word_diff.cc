@@ -1,0 +1,95 @@
+#include "src/diff/word_diff.h"
+
+#include <cstddef>
+#include <vector>
+
+#include "src/diff/ansi.h"
+#include "src/diff/edit_script.h"
+
+namespace policyd::diff_internal {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// A line as words plus the whitespace before each word and after the last one.
+struct Tokens {
+  std::vector<std::string_view> words;
+  std::vector<std::string_view> leading_space;
+  std::string_view trailing_space;
+};
+
+Tokens Tokenize(std::string_view line) {
+  Tokens tokens;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    const std::size_t space_begin = pos;
+    while (pos < line.size() && IsSpace(line[pos])) ++pos;
+    if (pos == line.size()) {
+      tokens.trailing_space = line.substr(space_begin);
+      break;
+    }
+    const std::size_t word_begin = pos;
+    while (pos < line.size() && !IsSpace(line[pos])) ++pos;
+    tokens.leading_space.push_back(line.substr(space_begin, word_begin - space_begin));
+    tokens.words.push_back(line.substr(word_begin, pos - word_begin));
+  }
+  return tokens;
+}
+
+// The words of `tokens` at `indices` (consecutive), with their original spacing in between.
+void AppendWords(const Tokens& tokens, const std::vector<std::size_t>& indices, std::string* out) {
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    if (i > 0) out->append(tokens.leading_space[indices[i]]);
+    out->append(tokens.words[indices[i]]);
+  }
+}
+
+}  // namespace
+
+std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color) {
+  const Tokens old_tokens = Tokenize(old_line);
+  const Tokens new_tokens = Tokenize(new_line);
+  const std::vector<Edit> edits = ComputeEditScript(old_tokens.words, new_tokens.words);
+
+  std::string out;
+  std::size_t k = 0;
+  while (k < edits.size()) {
+    const Edit& edit = edits[k];
+    if (edit.op == EditOp::kCommon) {
+      out.append(new_tokens.leading_space[edit.new_index]);
+      out.append(new_tokens.words[edit.new_index]);
+      ++k;
+      continue;
+    }
+    // A run of changed words is shown as one removal followed by one addition.
+    std::vector<std::size_t> removed;
+    std::vector<std::size_t> added;
+    for (; k < edits.size() && edits[k].op != EditOp::kCommon; ++k) {
+      if (edits[k].op == EditOp::kDelete) {
+        removed.push_back(edits[k].old_index);
+      } else {
+        added.push_back(edits[k].new_index);
+      }
+    }
+    out.append(added.empty() ? old_tokens.leading_space[removed.front()]
+                             : new_tokens.leading_space[added.front()]);
+    if (!removed.empty()) {
+      if (color) out.append(kAnsiRed);
+      out.append("[-");
+      AppendWords(old_tokens, removed, &out);
+      out.append("-]");
+      if (color) out.append(kAnsiReset);
+    }
+    if (!added.empty()) {
+      if (color) out.append(kAnsiGreen);
+      out.append("{+");
+      AppendWords(new_tokens, added, &out);
+      out.append("+}");
+      if (color) out.append(kAnsiReset);
+    }
+  }
+  out.append(new_tokens.trailing_space);
+  return out;
+}
+
+}  // namespace policyd::diff_internal

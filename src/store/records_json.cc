@@ -1,0 +1,119 @@
+// JSON forms of the stored records. Field names are the struct members'. Readers take what
+// they find and keep defaults for missing or mistyped fields, so records written by older
+// versions (with fewer fields) still load; nothing here throws.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "policyd/store.h"
+
+namespace policyd {
+namespace {
+
+using nlohmann::json;
+
+void Read(const json& j, const char* key, std::string* out) {
+  const auto it = j.find(key);  // end() when `j` is not an object
+  if (it != j.end() && it->is_string()) *out = it->get<std::string>();
+}
+
+void Read(const json& j, const char* key, bool* out) {
+  const auto it = j.find(key);
+  if (it != j.end() && it->is_boolean()) *out = it->get<bool>();
+}
+
+template <typename Int>
+void ReadInt(const json& j, const char* key, Int* out) {
+  const auto it = j.find(key);
+  if (it != j.end() && it->is_number_integer()) *out = it->get<Int>();
+}
+
+void Read(const json& j, const char* key, std::map<std::string, std::string>* out) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_object()) return;
+  for (const auto& [name, value] : it->items()) {
+    if (value.is_string()) (*out)[name] = value.get<std::string>();
+  }
+}
+
+}  // namespace
+
+json ToJson(const DocState& state) {
+  return {
+      {"last_text_hash", state.last_text_hash},
+      {"etag", state.etag},
+      {"last_modified", state.last_modified},
+      {"next_due_ms", state.next_due_ms},
+      {"last_check_ms", state.last_check_ms},
+      {"last_success_ms", state.last_success_ms},
+      {"last_change_ms", state.last_change_ms},
+      {"consecutive_failures", state.consecutive_failures},
+      {"failure_reported", state.failure_reported},
+      {"last_error", state.last_error},
+      {"version_count", state.version_count},
+  };
+}
+
+json ToJson(const CheckRecord& check) {
+  return {
+      {"time_ms", check.time_ms},         {"outcome", check.outcome},
+      {"reason", check.reason},           {"message", check.message},
+      {"http_status", check.http_status}, {"raw_hash", check.raw_hash},
+      {"text_hash", check.text_hash},     {"duration_ms", check.duration_ms},
+  };
+}
+
+json ToJson(const VersionRecord& version) {
+  return {
+      {"time_ms", version.time_ms},   {"text_hash", version.text_hash},
+      {"raw_hash", version.raw_hash}, {"http_status", version.http_status},
+      {"url", version.url},           {"final_url", version.final_url},
+      {"headers", version.headers},   {"event_seq", version.event_seq},
+  };
+}
+
+DocState DocStateFromJson(const json& j) {
+  DocState state;
+  Read(j, "last_text_hash", &state.last_text_hash);
+  Read(j, "etag", &state.etag);
+  Read(j, "last_modified", &state.last_modified);
+  ReadInt(j, "next_due_ms", &state.next_due_ms);
+  ReadInt(j, "last_check_ms", &state.last_check_ms);
+  ReadInt(j, "last_success_ms", &state.last_success_ms);
+  ReadInt(j, "last_change_ms", &state.last_change_ms);
+  ReadInt(j, "consecutive_failures", &state.consecutive_failures);
+  Read(j, "failure_reported", &state.failure_reported);
+  Read(j, "last_error", &state.last_error);
+  ReadInt(j, "version_count", &state.version_count);
+  return state;
+}
+
+CheckRecord CheckRecordFromJson(const json& j) {
+  CheckRecord check;
+  ReadInt(j, "time_ms", &check.time_ms);
+  Read(j, "outcome", &check.outcome);
+  Read(j, "reason", &check.reason);
+  Read(j, "message", &check.message);
+  ReadInt(j, "http_status", &check.http_status);
+  Read(j, "raw_hash", &check.raw_hash);
+  Read(j, "text_hash", &check.text_hash);
+  ReadInt(j, "duration_ms", &check.duration_ms);
+  return check;
+}
+
+VersionRecord VersionRecordFromJson(const json& j) {
+  VersionRecord version;
+  ReadInt(j, "time_ms", &version.time_ms);
+  Read(j, "text_hash", &version.text_hash);
+  Read(j, "raw_hash", &version.raw_hash);
+  ReadInt(j, "http_status", &version.http_status);
+  Read(j, "url", &version.url);
+  Read(j, "final_url", &version.final_url);
+  Read(j, "headers", &version.headers);
+  ReadInt(j, "event_seq", &version.event_seq);
+  return version;
+}
+
+}  // namespace policyd

@@ -1,0 +1,231 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policyd/diff.h"
+
+namespace policyd {
+namespace {
+
+const char kOld[] =
+    "# Policy\n"
+    "Intro line.\n"
+    "## Collection\n"
+    "We collect your email.\n"
+    "We collect your name.\n"
+    "## Sharing\n"
+    "We share data with partners.\n"
+    "We never sell data.\n"
+    "## Retention\n"
+    "We keep data for 30 days.\n"
+    "Contact us.\n";
+
+std::string NewText() {
+  std::string text = kOld;
+  text.replace(text.find("partners"), 8, "affiliates");
+  text.replace(text.find("30 days"), 7, "90 days");
+  return text;
+}
+
+// The expected strings below are what GNU `diff -u --label a --label b` prints.
+TEST(UnifiedDiffTest, EqualTextsGiveEmptyString) {
+  EXPECT_EQ(UnifiedDiff(kOld, kOld, "a", "b"), "");
+  EXPECT_EQ(UnifiedDiff("", "", "a", "b"), "");
+}
+
+TEST(UnifiedDiffTest, MatchesDiffU) {
+  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a/policy.md", "b/policy.md"),
+            "--- a/policy.md\n"
+            "+++ b/policy.md\n"
+            "@@ -4,8 +4,8 @@\n"
+            " We collect your email.\n"
+            " We collect your name.\n"
+            " ## Sharing\n"
+            "-We share data with partners.\n"
+            "+We share data with affiliates.\n"
+            " We never sell data.\n"
+            " ## Retention\n"
+            "-We keep data for 30 days.\n"
+            "+We keep data for 90 days.\n"
+            " Contact us.\n");
+}
+
+TEST(UnifiedDiffTest, OneLineOfContextStillMergesCloseChanges) {
+  UnifiedDiffOptions options;
+  options.context_lines = 1;
+  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -6,6 +6,6 @@\n"
+            " ## Sharing\n"
+            "-We share data with partners.\n"
+            "+We share data with affiliates.\n"
+            " We never sell data.\n"
+            " ## Retention\n"
+            "-We keep data for 30 days.\n"
+            "+We keep data for 90 days.\n"
+            " Contact us.\n");
+}
+
+TEST(UnifiedDiffTest, ZeroContextSeparatesHunks) {
+  UnifiedDiffOptions options;
+  options.context_lines = 0;
+  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -7 +7 @@\n"
+            "-We share data with partners.\n"
+            "+We share data with affiliates.\n"
+            "@@ -10 +10 @@\n"
+            "-We keep data for 30 days.\n"
+            "+We keep data for 90 days.\n");
+}
+
+TEST(UnifiedDiffTest, FromEmptyText) {
+  EXPECT_EQ(UnifiedDiff("", "x\nz\n", "a", "b"),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -0,0 +1,2 @@\n"
+            "+x\n"
+            "+z\n");
+}
+
+TEST(UnifiedDiffTest, MissingFinalNewline) {
+  EXPECT_EQ(UnifiedDiff("x\ny", "x\nz\n", "a", "b"),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -1,2 +1,2 @@\n"
+            " x\n"
+            "-y\n"
+            "\\ No newline at end of file\n"
+            "+z\n");
+}
+
+TEST(UnifiedDiffTest, ColourOnlyWhenAsked) {
+  const std::string plain = UnifiedDiff(kOld, NewText(), "a", "b");
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos);
+
+  UnifiedDiffOptions options;
+  options.color = true;
+  const std::string colored = UnifiedDiff(kOld, NewText(), "a", "b", options);
+  EXPECT_NE(colored.find("\x1b[36m@@ -4,8 +4,8 @@\x1b[0m\n"), std::string::npos);
+  EXPECT_NE(colored.find("\x1b[31m-We share data with partners.\x1b[0m\n"), std::string::npos);
+  EXPECT_NE(colored.find("\x1b[32m+We share data with affiliates.\x1b[0m\n"), std::string::npos);
+  EXPECT_NE(colored.find("\n We never sell data.\n"), std::string::npos);  // context uncoloured
+}
+
+TEST(UnifiedDiffTest, WordLevelMarksOnlyChangedWords) {
+  UnifiedDiffOptions options;
+  options.word_level = true;
+  options.context_lines = 0;
+  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -7 +7 @@\n"
+            "~We share data with [-partners.-]{+affiliates.+}\n"
+            "@@ -10 +10 @@\n"
+            "~We keep data for [-30-]{+90+} days.\n");
+}
+
+TEST(UnifiedDiffTest, WordLevelUnpairedLinesStayWhole) {
+  UnifiedDiffOptions options;
+  options.word_level = true;
+  EXPECT_EQ(UnifiedDiff("a\nold one\nb\n", "a\nnew one\nextra line\nb\n", "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -1,3 +1,4 @@\n"
+            " a\n"
+            "~[-old-]{+new+} one\n"
+            "+extra line\n"
+            " b\n");
+}
+
+std::string ManyLines(int count, const std::string& tag) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    text += (i % 100 == 0 ? "## Section " : "Line ") + std::to_string(i) + tag + "\n";
+  }
+  return text;
+}
+
+TEST(UnifiedDiffTest, FiveThousandLinesAreFast) {
+  const std::string old_text = ManyLines(5000, "");
+  std::string scattered;  // every 7th line edited
+  for (int i = 0; i < 5000; ++i) {
+    scattered +=
+        (i % 100 == 0 ? "## Section " : "Line ") + std::to_string(i) + (i % 7 ? "\n" : " edited\n");
+  }
+  const std::string rewritten = ManyLines(5000, " rewritten");  // nearly every line differs
+  // The same lines in another order: every line is shared, so nothing short-cuts the search.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 5000; ++i) lines.push_back("Line " + std::to_string(i) + "\n");
+  std::shuffle(lines.begin(), lines.end(), std::mt19937(3));
+  std::string shuffled;
+  for (const std::string& line : lines) shuffled += line;
+
+  // Realistic edits and rewrites are cheap; a permutation (every line shared, none in place)
+  // is dtl's O(NP) worst case and gets a looser bound.
+  const struct {
+    const std::string& text;
+    std::chrono::milliseconds bound;
+  } cases[] = {{scattered, std::chrono::milliseconds(250)},
+               {rewritten, std::chrono::milliseconds(250)},
+               {shuffled, std::chrono::milliseconds(3000)}};
+  for (const auto& c : cases) {
+    auto start = std::chrono::steady_clock::now();
+    const std::string diff = UnifiedDiff(old_text, c.text, "a", "b");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, c.bound);
+    start = std::chrono::steady_clock::now();
+    const DiffSummary summary = SummarizeDiff(old_text, c.text);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, c.bound);
+    EXPECT_FALSE(diff.empty());
+    EXPECT_GT(summary.lines_added, 700);
+  }
+}
+
+// Generated diffs must be accepted by patch(1) and reproduce the new text exactly.
+TEST(UnifiedDiffTest, RandomDiffsApplyWithPatch) {
+  if (std::system("patch --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "patch not installed";
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("policyd_diff_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::mt19937 rng(42);
+  const auto random_text = [&rng](int lines) {
+    std::string text;
+    for (int i = 0; i < lines; ++i) text += "l" + std::to_string(rng() % 12) + "\n";
+    if (rng() % 4 == 0 && !text.empty()) text.pop_back();  // sometimes no final newline
+    return text;
+  };
+  for (int round = 0; round < 30; ++round) {
+    const std::string old_text = random_text(static_cast<int>(rng() % 40));
+    const std::string new_text = random_text(static_cast<int>(rng() % 40));
+    UnifiedDiffOptions options;
+    options.context_lines = static_cast<int>(rng() % 4);
+    const std::string diff = UnifiedDiff(old_text, new_text, "a/f", "b/f", options);
+    std::ofstream(dir / "f", std::ios::binary) << old_text;
+    std::ofstream(dir / "f.patch", std::ios::binary) << diff;
+    if (diff.empty()) {
+      EXPECT_EQ(old_text, new_text);
+      continue;
+    }
+    const std::string command = "cd '" + dir.string() + "' && patch -s -p1 -i f.patch f";
+    ASSERT_EQ(std::system(command.c_str()), 0) << diff;
+    std::ifstream patched(dir / "f", std::ios::binary);
+    std::string result(std::filesystem::file_size(dir / "f"), '\0');
+    patched.read(result.data(), static_cast<std::streamsize>(result.size()));
+    EXPECT_EQ(result, new_text) << diff;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace policyd

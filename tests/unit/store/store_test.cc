@@ -1,0 +1,429 @@
+#include "policyd/store.h"
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "src/store/database.h"
+#include "tests/unit/store/temp_dir.h"
+#include "tests/unit/store/test_commits.h"
+
+namespace policyd {
+namespace {
+
+using nlohmann::json;
+using store_internal::Cf;
+
+std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& dir, StoreOptions options = {}) {
+  Result<std::unique_ptr<Store>> store = Store::Open(dir, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Number of keys in one column family, read with the store closed.
+std::size_t CountKeys(const std::filesystem::path& dir, Cf family) {
+  auto database = store_internal::Database::Open(dir);
+  EXPECT_TRUE(database.ok()) << database.status().ToString();
+  if (!database.ok()) return 0;
+  const std::unique_ptr<rocksdb::Iterator> it(
+      (*database)->db()->NewIterator(rocksdb::ReadOptions(), (*database)->cf(family)));
+  std::size_t count = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  return count;
+}
+
+// Writes meta `key` directly, bypassing the store's guard on reserved keys.
+void PutRawMeta(const std::filesystem::path& dir, const std::string& key,
+                const std::string& value) {
+  auto database = store_internal::Database::Open(dir);
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  ASSERT_TRUE(
+      (*database)->db()->Put(rocksdb::WriteOptions(), (*database)->cf(Cf::kMeta), key, value).ok());
+}
+
+TEST(StoreTest, ZstdIsAvailable) {
+  const auto supported = rocksdb::GetSupportedCompressions();
+  EXPECT_NE(std::find(supported.begin(), supported.end(), rocksdb::kZSTD), supported.end());
+}
+
+TEST(StoreTest, BulkFamiliesUseZstd) {
+  TempDir dir;
+  auto database = store_internal::Database::Open(dir.path());
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  for (const Cf family : {Cf::kBlobs, Cf::kVersions, Cf::kEvents}) {
+    EXPECT_EQ((*database)->db()->GetOptions((*database)->cf(family)).compression, rocksdb::kZSTD);
+  }
+}
+
+TEST(StoreTest, CreatesAndStampsSchema) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path() / "sub" / "db");  // parent directories are created
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->GetMeta("schema_version").value(), "1");
+  EXPECT_EQ(store->LastSequence(), 0u);
+  EXPECT_TRUE(store->ReadEvents(0, 10)->empty());
+  EXPECT_TRUE(store->ListDocStates()->empty());
+}
+
+TEST(StoreTest, ReopenKeepsEverything) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 1000, "v1\n")).ok());
+    ASSERT_TRUE(store->SetMeta("feed_cursor", "17").ok());
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->GetMeta("feed_cursor").value(), "17");
+  EXPECT_EQ(store->GetHistory("acme")->size(), 1u);
+  EXPECT_EQ(store->GetChecks("acme", 10)->size(), 1u);
+  EXPECT_EQ(store->GetDocState("acme")->last_text_hash, Sha256Hex("v1\n"));
+  EXPECT_EQ(store->GetBlob(Sha256Hex("v1\n")).value(), "v1\n");
+  EXPECT_EQ(store->LastSequence(), 1u);
+}
+
+TEST(StoreTest, SecondOpenWhileOpenIsIoError) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const Result<std::unique_ptr<Store>> second = Store::Open(dir.path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kIoError);
+  EXPECT_NE(second.status().message().find("in use by another process"), std::string::npos)
+      << second.status().ToString();
+}
+
+TEST(StoreTest, NewerSchemaIsUnsupported) {
+  TempDir dir;
+  { ASSERT_NE(OpenOrDie(dir.path()), nullptr); }
+  PutRawMeta(dir.path(), "schema_version", "2");
+  const Result<std::unique_ptr<Store>> store = Store::Open(dir.path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnsupported) << store.status().ToString();
+  // The refused open released the database.
+  PutRawMeta(dir.path(), "schema_version", "1");
+  EXPECT_NE(OpenOrDie(dir.path()), nullptr);
+}
+
+TEST(StoreTest, GarbledSchemaIsCorruption) {
+  TempDir dir;
+  { ASSERT_NE(OpenOrDie(dir.path()), nullptr); }
+  PutRawMeta(dir.path(), "schema_version", "one");
+  EXPECT_EQ(Store::Open(dir.path()).status().code(), Status::Code::kCorruption);
+}
+
+TEST(StoreTest, ReservedMetaKeysAreRefused) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SetMeta("schema_version", "9").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store->SetMeta("last_sequence", "9").code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(store->GetMeta("absent").status().IsNotFound());
+}
+
+TEST(StoreTest, CommitWritesVersionBlobsAndContiguousEvents) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const std::vector<std::string> texts = {"# Terms\nv1\n", "# Terms\nv2\n", "# Terms\nv3\n"};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto result =
+        store->CommitCheck(ChangedCommit("acme", 1000 + static_cast<int64_t>(i), texts[i]));
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    ASSERT_EQ(result->size(), 1u);
+    EXPECT_EQ(result->front().seq, i + 1);
+    const json event = json::parse(result->front().json);
+    EXPECT_EQ(event["seq"], i + 1);
+    EXPECT_EQ(event["type"], "document.changed");
+    EXPECT_EQ(result->front().json.find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(store->LastSequence(), 3u);
+  EXPECT_EQ(store->GetMeta("last_sequence").value(), "3");
+
+  const auto history = store->GetHistory("acme");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const VersionRecord& version = (*history)[i];  // oldest first
+    EXPECT_EQ(version.time_ms, 1000 + static_cast<int64_t>(i));
+    EXPECT_EQ(version.event_seq, i + 1);
+    EXPECT_EQ(version.text_hash, Sha256Hex(texts[i]));
+    EXPECT_EQ(version.url, "https://example.com/acme");
+    EXPECT_EQ(version.headers.at("content-type"), "text/html");
+    EXPECT_EQ(store->GetBlob(version.text_hash).value(), texts[i]);
+    EXPECT_EQ(store->GetBlob(version.raw_hash).value(),
+              "<html><body>" + texts[i] + "</body></html>");
+  }
+
+  const auto events = store->ReadEvents(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  for (std::size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].seq, i + 1);
+  EXPECT_TRUE(store->GetBlob(std::string(64, '0')).status().IsNotFound());
+}
+
+TEST(StoreTest, HashesComeFromTheBytesNotTheCaller) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  CheckCommit commit = ChangedCommit("acme", 1, "text");
+  commit.version->record.text_hash = "bogus";
+  commit.version->record.raw_hash = "bogus";
+  commit.version->record.event_seq = 777;
+  ASSERT_TRUE(store->CommitCheck(commit).ok());
+  const VersionRecord version = store->GetHistory("acme")->at(0);
+  EXPECT_EQ(version.text_hash, Sha256Hex("text"));
+  EXPECT_EQ(version.raw_hash, Sha256Hex(commit.version->raw_html));
+  EXPECT_EQ(version.event_seq, 1u);
+}
+
+TEST(StoreTest, BlobsAreStoredOnce) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    // The same text (and page) captured twice, e.g. a revert or two documents sharing a text.
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 1, "same\n")).ok());
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 2, "same\n")).ok());
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("other", 3, "same\n")).ok());
+    const auto history = store->GetHistory("acme");
+    ASSERT_EQ(history->size(), 2u);
+    EXPECT_EQ((*history)[0].text_hash, (*history)[1].text_hash);
+    EXPECT_EQ(store->GetBlob((*history)[0].text_hash).value(), "same\n");
+  }
+  EXPECT_EQ(CountKeys(dir.path(), Cf::kBlobs), 2u);  // one text + one raw page
+}
+
+TEST(StoreTest, VersionWithoutEventGetsItsOwnKey) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  // Two event-less versions in the same millisecond must both be kept.
+  for (const char* text : {"a", "b"}) {
+    CheckCommit commit = ChangedCommit("acme", 5, text);
+    commit.events.clear();
+    const auto result = store->CommitCheck(commit);
+    ASSERT_TRUE(result.ok());
+    EXPECT_TRUE(result->empty());
+  }
+  const auto history = store->GetHistory("acme");
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].event_seq, 0u);
+  EXPECT_EQ(store->LastSequence(), 0u);
+}
+
+TEST(StoreTest, EventsSurviveReopenAndSequenceContinues) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 1, "v1")).ok());
+    ASSERT_TRUE(store->AppendEvent(json{{"type", "document.fetch_failed"}}).ok());
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->LastSequence(), 2u);
+  const auto appended = store->AppendEvent(json{{"type", "daemon.started"}});
+  ASSERT_TRUE(appended.ok());
+  EXPECT_EQ(appended->seq, 3u);
+  const auto committed = store->CommitCheck(ChangedCommit("acme", 2, "v2"));
+  ASSERT_EQ(committed->size(), 1u);
+  EXPECT_EQ(committed->front().seq, 4u);
+  const auto events = store->ReadEvents(0, 10);
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ(json::parse((*events)[1].json)["type"], "document.fetch_failed");
+  EXPECT_EQ(json::parse((*events)[2].json)["seq"], 3);
+}
+
+TEST(StoreTest, LastSequenceComesFromEventsEvenIfMetaIsStale) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->AppendEvent(json{{"i", i}}).ok());
+  }
+  PutRawMeta(dir.path(), "last_sequence", "2");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->LastSequence(), 5u);
+  EXPECT_EQ(store->AppendEvent(json::object())->seq, 6u);
+}
+
+TEST(StoreTest, UnchangedCheckWritesNoEventAndNoVersion) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto result = store->CommitCheck(UnchangedCommit("acme", 10));
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->empty());
+  EXPECT_EQ(store->LastSequence(), 0u);
+  EXPECT_TRUE(store->GetHistory("acme")->empty());
+  EXPECT_EQ(store->GetChecks("acme", 5)->size(), 1u);
+  EXPECT_EQ(store->GetDocState("acme")->last_check_ms, 10);
+}
+
+TEST(StoreTest, BadInputIsRefusedWithoutUsingASequence) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  CheckCommit commit = ChangedCommit("acme", 1, "v1");
+  commit.events = {json::array({1, 2})};
+  EXPECT_EQ(store->CommitCheck(commit).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store->AppendEvent(json("text")).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store->CommitCheck(ChangedCommit("", 1, "v")).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store->CommitCheck(ChangedCommit(std::string("a\0b", 3), 1, "v")).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store->LastSequence(), 0u);
+  EXPECT_EQ(store->AppendEvent(json::object())->seq, 1u);
+}
+
+TEST(StoreTest, InvalidUtf8InEventsIsStoredNotThrown) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto stored = store->AppendEvent(json{{"title", std::string("caf\xe9")}});
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(json::parse(stored->json, nullptr, false).is_discarded());
+}
+
+TEST(StoreTest, GetChecksNewestFirstWithLimit) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  for (const int64_t time : {300, 100, 500, 200, 400}) {
+    ASSERT_TRUE(store->CommitCheck(UnchangedCommit("acme", time)).ok());
+  }
+  // Neighbouring ids must not leak into "acme"'s range.
+  ASSERT_TRUE(store->CommitCheck(UnchangedCommit("acme0", 900)).ok());
+  ASSERT_TRUE(store->CommitCheck(UnchangedCommit("acm", 950)).ok());
+  ASSERT_TRUE(store->CommitCheck(UnchangedCommit("acmf", 990)).ok());
+
+  const auto three = store->GetChecks("acme", 3);
+  ASSERT_TRUE(three.ok());
+  ASSERT_EQ(three->size(), 3u);
+  EXPECT_EQ((*three)[0].time_ms, 500);
+  EXPECT_EQ((*three)[1].time_ms, 400);
+  EXPECT_EQ((*three)[2].time_ms, 300);
+  EXPECT_EQ(store->GetChecks("acme", 100)->size(), 5u);
+  EXPECT_EQ(store->GetChecks("acme", 100)->back().time_ms, 100);
+  EXPECT_TRUE(store->GetChecks("acme", 0)->empty());
+  EXPECT_TRUE(store->GetChecks("nobody", 10)->empty());
+  EXPECT_EQ(store->GetChecks("acm", 10)->size(), 1u);
+}
+
+TEST(StoreTest, SameMillisecondChecksAreAllKept) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store->CommitCheck(UnchangedCommit("acme", 7)).ok());
+  EXPECT_EQ(store->GetChecks("acme", 10)->size(), 3u);
+}
+
+TEST(StoreTest, ReadEventsPaging) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  for (int i = 1; i <= 10; ++i) ASSERT_TRUE(store->AppendEvent(json{{"n", i}}).ok());
+  std::vector<uint64_t> seen;
+  uint64_t after = 0;
+  std::size_t pages = 0;
+  while (true) {
+    const auto page = store->ReadEvents(after, 4);
+    ASSERT_TRUE(page.ok());
+    if (page->empty()) break;
+    ++pages;
+    for (const StoredEvent& event : *page) {
+      seen.push_back(event.seq);
+      EXPECT_EQ(json::parse(event.json)["n"], event.seq);
+    }
+    after = page->back().seq;
+  }
+  EXPECT_EQ(pages, 3u);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_EQ(store->ReadEvents(7, 100)->front().seq, 8u);
+  EXPECT_TRUE(store->ReadEvents(10, 100)->empty());
+  EXPECT_TRUE(store->ReadEvents(UINT64_MAX, 100)->empty());
+  EXPECT_TRUE(store->ReadEvents(0, 0)->empty());
+}
+
+TEST(StoreTest, DocStateRoundTripListAndDelete) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->GetDocState("acme").status().IsNotFound());
+  DocState state;
+  state.etag = "\"x\"";
+  state.next_due_ms = 123;
+  state.consecutive_failures = 2;
+  state.failure_reported = true;
+  state.version_count = 3;
+  ASSERT_TRUE(store->PutDocState("acme", state).ok());
+  ASSERT_TRUE(store->PutDocState("beta", DocState()).ok());
+  const DocState back = store->GetDocState("acme").value();
+  EXPECT_EQ(back.etag, "\"x\"");
+  EXPECT_EQ(back.next_due_ms, 123);
+  EXPECT_EQ(back.consecutive_failures, 2);
+  EXPECT_TRUE(back.failure_reported);
+  EXPECT_EQ(back.version_count, 3u);
+
+  const auto all = store->ListDocStates();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at("acme").next_due_ms, 123);
+
+  // Deleting the state keeps history.
+  ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 1, "v1")).ok());
+  ASSERT_TRUE(store->DeleteDocState("acme").ok());
+  EXPECT_TRUE(store->GetDocState("acme").status().IsNotFound());
+  EXPECT_EQ(store->ListDocStates()->size(), 1u);
+  EXPECT_EQ(store->GetHistory("acme")->size(), 1u);
+  EXPECT_EQ(store->GetChecks("acme", 10)->size(), 1u);
+  EXPECT_TRUE(store->GetBlob(Sha256Hex("v1")).ok());
+  EXPECT_EQ(store->PutDocState("", DocState()).code(), Status::Code::kInvalidArgument);
+}
+
+TEST(StoreTest, ApproximateSizeGrowsWithData) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const uint64_t before = store->ApproximateSizeBytes();
+  std::string big;
+  for (int i = 0; big.size() < 200000; ++i) big += "line " + std::to_string(i * 7919) + "\n";
+  ASSERT_TRUE(store->CommitCheck(ChangedCommit("acme", 1, big)).ok());
+  EXPECT_GT(store->ApproximateSizeBytes(), before + 200000);
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+TEST(StoreTest, OneCommitCanCarrySeveralEventsInOrder) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  CheckCommit commit = ChangedCommit("acme", 1, "v1");
+  commit.events.insert(commit.events.begin(), json{{"type", "document.recovered"}});
+  const auto result = store->CommitCheck(commit);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 2u);
+  EXPECT_EQ((*result)[0].seq, 1u);
+  EXPECT_EQ((*result)[1].seq, 2u);
+  EXPECT_EQ(json::parse((*result)[0].json)["type"], "document.recovered");
+  // The version points at the event that announced it, not at the recovery.
+  const auto history = store->GetHistory("acme");
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].event_seq, 2u);
+  EXPECT_EQ(store->LastSequence(), 2u);
+}
+
+}  // namespace
+}  // namespace policyd
