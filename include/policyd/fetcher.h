@@ -56,9 +56,15 @@ struct FetcherOptions {
   long max_redirects = 5;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};
+  // Below low_speed_limit_bytes per second for low_speed_time → kTimeout (curl counts whole
+  // seconds: low_speed_time is rounded up, at least 1 s; a limit <= 0 disables the check).
   long low_speed_limit_bytes = 100;
   std::chrono::milliseconds low_speed_time{20'000};
   bool allow_private_addresses = false;
+  // Response headers of one response (status line included) beyond this fail the transfer
+  // with kProtocol; all responses of one transfer (redirects, 1xx) together may use
+  // (max_redirects + 2) times as much.
+  std::size_t max_header_bytes = 64 * 1024;
 };
 
 struct FetchRequest {
@@ -77,6 +83,9 @@ struct FetchResponse {
   std::string etag;
   std::string last_modified;
   std::string retry_after;     // raw header value, "" if absent
+  // `headers` holds the final response's cache-control, content-encoding, content-length,
+  // content-type, date, etag, last-modified, location, retry-after and server (repeated
+  // fields joined with ", "). `body` is empty whenever error != kNone (never a partial document).
   std::map<std::string, std::string> headers;  // selected response headers, lower-case names
   std::string body;            // decoded (Content-Encoding removed), at most max_body_bytes
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion

@@ -1,0 +1,208 @@
+// Fetcher::Impl ties the pieces together: Fetch() parses the URL into a host key and queues a
+// Transfer in the HostQueue; Pump() starts whatever the queue allows on the MultiSocketLoop;
+// the loop reports finished handles to OnDone(), which posts the handler and pumps again.
+// Host delays are waited out with one steady_timer per waiting host.
+#include "policyd/fetcher.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "curl_handles.h"
+#include "host_key.h"
+#include "host_queue.h"
+#include "multi_socket_loop.h"
+#include "transfer.h"
+
+namespace policyd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+HostQueue::Limits LimitsFrom(const FetcherOptions& options) {
+  HostQueue::Limits limits;
+  limits.max_running = options.max_concurrency;
+  limits.per_host_running = options.per_host_concurrency;
+  limits.per_host_delay = options.per_host_delay;
+  return limits;
+}
+
+// TLS sessions are cached per easy handle unless shared, and every fetch gets a fresh
+// handle: sharing them lets a new connection to a host resume. Connections and DNS are
+// already shared by the multi handle. One thread, so no lock callbacks.
+CurlShare NewShare() {
+  EnsureCurlGlobalInit();
+  CurlShare share(curl_share_init());
+  if (share &&
+      curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+    share.reset();  // works without; only slower handshakes
+  }
+  return share;
+}
+
+FetchResponse ImmediateFailure(const std::string& url, FetchError error, std::string message) {
+  FetchResponse response;
+  response.url = url;
+  response.error = error;
+  response.error_message = std::move(message);
+  return response;
+}
+
+}  // namespace
+
+struct Fetcher::Impl {
+  Impl(boost::asio::io_context& io_context, FetcherOptions fetcher_options)
+      : io(io_context),
+        options(std::move(fetcher_options)),
+        share(NewShare()),
+        queue(LimitsFrom(options),
+              [this](const std::string& host, Clock::time_point at) { ArmWake(host, at); }),
+        loop(io_context, [this](CURL* easy, CURLcode result) { OnDone(easy, result); }),
+        self(std::make_shared<Impl*>(this)) {}
+
+  ~Impl() { Shutdown(); }
+
+  void Fetch(FetchRequest request, Handler handler) {
+    const Clock::time_point now = Clock::now();
+    if (shut_down) {
+      Deliver(std::move(handler),
+              ImmediateFailure(request.url, FetchError::kAborted, "fetcher is shut down"));
+      return;
+    }
+    Result<std::string> host = HostKeyForUrl(request.url);
+    if (!host.ok()) {
+      Deliver(std::move(handler),
+              ImmediateFailure(request.url, FetchError::kBadUrl, host.status().message()));
+      return;
+    }
+    const uint64_t id = next_id++;
+    transfers.emplace(
+        id, std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now));
+    queue.Push(*host, id, now);
+    Pump();
+  }
+
+  // Starts every transfer the politeness gate lets through now.
+  void Pump() {
+    if (shut_down) return;
+    const Clock::time_point now = Clock::now();
+    while (std::optional<HostQueue::Start> start = queue.PopReady(now)) {
+      const auto it = transfers.find(start->id);
+      if (it == transfers.end()) {  // cannot happen: every queued id has a transfer
+        queue.Done(start->host, now);
+        continue;
+      }
+      Transfer& transfer = *it->second;
+      std::string error;
+      if (transfer.Prepare(options, share.get(), &loop, now, &error) && loop.Add(transfer.easy())) {
+        continue;
+      }
+      // Out of memory or the like: not the site's fault, so not reported as one.
+      if (error.empty()) error = "curl_multi_add_handle failed";
+      std::unique_ptr<Transfer> failed = std::move(it->second);
+      transfers.erase(it);
+      queue.Done(start->host, now);
+      Deliver(failed->TakeHandler(), failed->Fail(FetchError::kAborted, "internal: " + error, now));
+    }
+  }
+
+  // The loop's completion callback; the handle has already left the multi handle.
+  void OnDone(CURL* easy, CURLcode result) {
+    char* private_data = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+    const auto* transfer = reinterpret_cast<const Transfer*>(private_data);
+    const auto it = transfer != nullptr ? transfers.find(transfer->id()) : transfers.end();
+    if (it == transfers.end()) return;  // cannot happen: only our transfers are added
+    const std::unique_ptr<Transfer> done = std::move(it->second);
+    transfers.erase(it);
+    const Clock::time_point now = Clock::now();
+    FetchResponse response = done->Finish(result, now);
+    queue.Done(done->host(), now);
+    Deliver(done->TakeHandler(), std::move(response));
+    Pump();
+  }
+
+  // HostQueue asks to be woken for `host` at `at` (at most one request per host at a time).
+  void ArmWake(const std::string& host, Clock::time_point at) {
+    std::unique_ptr<boost::asio::steady_timer>& timer = wake_timers[host];
+    if (!timer) timer = std::make_unique<boost::asio::steady_timer>(io);
+    timer->expires_at(at);
+    timer->async_wait(
+        [weak = std::weak_ptr<Impl*>(self), host](const boost::system::error_code& error) {
+          const auto impl = weak.lock();
+          if (!error && impl) (*impl)->OnWake(host);
+        });
+  }
+
+  void OnWake(const std::string& host) {
+    if (shut_down) return;
+    wake_timers.erase(host);  // this handler's own timer; Asio allows destroying it here
+    queue.Wake(host, Clock::now());
+    Pump();
+  }
+
+  // Handlers always run from the io_context's queue, never inside our own or curl's call
+  // stack, so they may call Fetch(), Shutdown() or even destroy the Fetcher.
+  void Deliver(Handler handler, FetchResponse response) {
+    if (!handler) return;
+    boost::asio::post(io, [handler = std::move(handler), response = std::move(response)]() mutable {
+      handler(std::move(response));
+    });
+  }
+
+  void Shutdown() {
+    if (shut_down) return;
+    shut_down = true;
+    for (auto& [host, timer] : wake_timers) timer->cancel();
+    wake_timers.clear();
+    queue.Clear();
+
+    std::vector<std::unique_ptr<Transfer>> pending;
+    pending.reserve(transfers.size());
+    for (auto& [id, transfer] : transfers) pending.push_back(std::move(transfer));
+    transfers.clear();
+    std::sort(pending.begin(), pending.end(),
+              [](const auto& a, const auto& b) { return a->id() < b->id(); });
+
+    const Clock::time_point now = Clock::now();
+    for (const std::unique_ptr<Transfer>& transfer : pending) {
+      if (transfer->easy() != nullptr) loop.Remove(transfer->easy());  // running ones
+      Deliver(transfer->TakeHandler(),
+              transfer->Fail(FetchError::kAborted, "fetcher shut down", now));
+    }
+    pending.clear();  // easy handles go before the multi handle and the share
+    loop.Close();
+  }
+
+  boost::asio::io_context& io;
+  const FetcherOptions options;
+  CurlShare share;  // outlives every easy handle (transfers are gone before it)
+  std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;  // queued and running
+  std::unordered_map<std::string, std::unique_ptr<boost::asio::steady_timer>> wake_timers;
+  HostQueue queue;
+  MultiSocketLoop loop;
+  uint64_t next_id = 1;
+  bool shut_down = false;
+  std::shared_ptr<Impl*> self;  // wake timer handlers hold a weak_ptr: Impl may be gone
+};
+
+Fetcher::Fetcher(boost::asio::io_context& io, FetcherOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(options))) {}
+
+Fetcher::~Fetcher() = default;  // Impl's destructor shuts down
+
+void Fetcher::Fetch(FetchRequest request, Handler handler) {
+  impl_->Fetch(std::move(request), std::move(handler));
+}
+
+void Fetcher::Shutdown() { impl_->Shutdown(); }
+
+std::size_t Fetcher::Running() const { return impl_->queue.running(); }
+
+std::size_t Fetcher::Queued() const { return impl_->queue.queued(); }
+
+}  // namespace policyd

@@ -1,0 +1,105 @@
+#include "host_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace policyd {
+
+HostQueue::HostQueue(Limits limits, WakeFn wake) : limits_(limits), wake_(std::move(wake)) {
+  limits_.max_running = std::max<std::size_t>(limits_.max_running, 1);
+  limits_.per_host_running = std::max<std::size_t>(limits_.per_host_running, 1);
+  limits_.per_host_delay = std::max(limits_.per_host_delay, Clock::duration::zero());
+}
+
+void HostQueue::Push(const std::string& host, uint64_t id, Clock::time_point now) {
+  MaybeSweep(now);
+  Host& state = hosts_[host];
+  state.waiting.push_back(id);
+  ++queued_;
+  Reevaluate(host, state, now);
+}
+
+std::optional<HostQueue::Start> HostQueue::PopReady(Clock::time_point now) {
+  while (running_ < limits_.max_running && !ready_ring_.empty()) {
+    std::string name = std::move(ready_ring_.front());
+    ready_ring_.pop_front();
+    const auto it = hosts_.find(name);
+    if (it == hosts_.end()) continue;
+    Host& host = it->second;
+    host.in_ring = false;
+    // Only PopReady consumes a host's capacity, so a listed host is still startable; the
+    // check guards against a future change breaking that invariant silently.
+    if (host.waiting.empty() || host.running >= limits_.per_host_running || now < host.next_start) {
+      Reevaluate(name, host, now);
+      continue;
+    }
+    const uint64_t id = host.waiting.front();
+    host.waiting.pop_front();
+    --queued_;
+    ++host.running;
+    ++running_;
+    host.next_start = now + limits_.per_host_delay;
+    Reevaluate(name, host, now);  // back of the ring if it may start again: round robin
+    return Start{id, std::move(name)};
+  }
+  return std::nullopt;
+}
+
+void HostQueue::Done(const std::string& host, Clock::time_point now) {
+  const auto it = hosts_.find(host);
+  if (it == hosts_.end() || it->second.running == 0) return;
+  --it->second.running;
+  --running_;
+  if (Forgettable(it->second, now)) {
+    hosts_.erase(it);
+    return;
+  }
+  Reevaluate(host, it->second, now);
+}
+
+void HostQueue::Wake(const std::string& host, Clock::time_point now) {
+  const auto it = hosts_.find(host);
+  if (it == hosts_.end()) return;
+  it->second.wake_requested = false;
+  Reevaluate(host, it->second, now);
+}
+
+std::vector<uint64_t> HostQueue::Clear() {
+  std::vector<uint64_t> ids;
+  ids.reserve(queued_);
+  for (auto& [name, host] : hosts_) ids.insert(ids.end(), host.waiting.begin(), host.waiting.end());
+  std::sort(ids.begin(), ids.end());  // ids grow with submission order: oldest first
+  hosts_.clear();
+  ready_ring_.clear();
+  queued_ = 0;
+  running_ = 0;
+  return ids;
+}
+
+void HostQueue::Reevaluate(const std::string& name, Host& host, Clock::time_point now) {
+  if (host.waiting.empty() || host.running >= limits_.per_host_running) return;
+  if (now < host.next_start) {
+    if (!host.wake_requested) {
+      host.wake_requested = true;
+      wake_(name, host.next_start);
+    }
+    return;
+  }
+  if (!host.in_ring) {
+    host.in_ring = true;
+    ready_ring_.push_back(name);
+  }
+}
+
+bool HostQueue::Forgettable(const Host& host, Clock::time_point now) const {
+  return host.waiting.empty() && host.running == 0 && !host.in_ring && !host.wake_requested &&
+         now >= host.next_start;
+}
+
+void HostQueue::MaybeSweep(Clock::time_point now) {
+  if (hosts_.size() < sweep_at_) return;
+  std::erase_if(hosts_, [&](const auto& entry) { return Forgettable(entry.second, now); });
+  sweep_at_ = std::max<std::size_t>(64, 2 * hosts_.size());
+}
+
+}  // namespace policyd

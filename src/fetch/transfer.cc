@@ -1,0 +1,262 @@
+#include "transfer.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+#include <utility>
+
+#include "address_policy.h"
+#include "curl_error.h"
+#include "multi_socket_loop.h"
+
+namespace policyd {
+namespace {
+
+// Response headers worth keeping: validators, caching and retry hints, and what a person
+// debugging a fetch wants to see. Everything else is dropped unread.
+constexpr std::array<std::string_view, 10> kKeptHeaders = {
+    "cache-control", "content-encoding", "content-length", "content-type", "date",
+    "etag",          "last-modified",    "location",       "retry-after",  "server",
+};
+
+bool IsKept(std::string_view name) {
+  return std::find(kKeptHeaders.begin(), kKeptHeaders.end(), name) != kKeptHeaders.end();
+}
+
+std::string_view Trim(std::string_view text) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+// Validators come from earlier responses, i.e. from servers: one carrying CR, LF or another
+// control character would inject request headers, so it is not sent at all.
+bool IsSafeHeaderValue(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && byte != '\t') || byte == 0x7f;
+  });
+}
+
+std::string Find(const std::map<std::string, std::string>& headers, const std::string& name) {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::chrono::milliseconds Millis(Transfer::Clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
+}
+
+}  // namespace
+
+Transfer::Transfer(uint64_t id, std::string host, FetchRequest request, Fetcher::Handler handler,
+                   Clock::time_point enqueued)
+    : id_(id),
+      host_(std::move(host)),
+      request_(std::move(request)),
+      handler_(std::move(handler)),
+      enqueued_(enqueued) {
+  response_.url = request_.url;
+}
+
+bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocketLoop* loop,
+                       Clock::time_point now, std::string* error) {
+  started_ = now;
+  response_.queued = Millis(now - enqueued_);
+  loop_ = loop;
+  allow_private_addresses_ = options.allow_private_addresses;
+  max_body_bytes_ = options.max_body_bytes;
+  max_header_bytes_ = options.max_header_bytes;
+  const auto responses = static_cast<std::size_t>(std::max(options.max_redirects, 0L)) + 2;
+  max_total_header_bytes_ = max_header_bytes_ * responses;  // + one for a 1xx interim
+
+  easy_.reset(curl_easy_init());
+  if (!easy_) {
+    *error = "curl_easy_init failed";
+    return false;
+  }
+  if (!request_.if_none_match.empty() && IsSafeHeaderValue(request_.if_none_match) &&
+      !request_headers_.Append("If-None-Match: " + request_.if_none_match)) {
+    *error = "out of memory building request headers";
+    return false;
+  }
+  if (!request_.if_modified_since.empty() && IsSafeHeaderValue(request_.if_modified_since) &&
+      !request_headers_.Append("If-Modified-Since: " + request_.if_modified_since)) {
+    *error = "out of memory building request headers";
+    return false;
+  }
+  if (!ConfigureOptions(options, share)) {
+    *error = "curl_easy_setopt failed";
+    return false;
+  }
+  return true;
+}
+
+bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
+  CURL* const easy = easy_.get();
+  const long low_speed_seconds =  // curl counts whole seconds; round up, at least 1
+      static_cast<long>(std::max<long long>((options.low_speed_time.count() + 999) / 1000, 1));
+  bool ok = true;
+  const auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str()));
+  set(curl_easy_setopt(easy, CURLOPT_PRIVATE, this));
+  set(curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, curl_error_));
+  set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
+  set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
+  set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L));
+  set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, std::max(options.max_redirects, 0L)));
+  set(curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""));  // all that curl can decode
+  set(curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)));
+  // No CURLOPT_PIPEWAIT: it would make a transfer wait for a sibling's connection to reveal
+  // whether it multiplexes, i.e. a server that never answers one request stalls the others.
+  // curl rejects negative values; 0 means "no limit" for the total, "default" for connect.
+  set(curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                       static_cast<long>(std::max<int64_t>(options.connect_timeout.count(), 0))));
+  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                       static_cast<long>(std::max<int64_t>(options.total_timeout.count(), 0))));
+  if (options.low_speed_limit_bytes > 0) {
+    set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit_bytes));
+    set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, low_speed_seconds));
+  }
+  set(curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str()));
+  if (request_headers_.get() != nullptr) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request_headers_.get()));
+  }
+  // Early refusal when the server announces a Content-Length above the cap; the write
+  // callback enforces the cap on the decoded bytes either way.
+  set(curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(options.max_body_bytes)));
+  // Proxies from the environment (http_proxy, ...) are ignored: they would be subject to the
+  // address policy themselves, and a crawler that silently changes route is hard to operate.
+  set(curl_easy_setopt(easy, CURLOPT_PROXY, ""));
+  set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::OnBody));
+  set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, this));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, this));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this));
+  if (share != nullptr) set(curl_easy_setopt(easy, CURLOPT_SHARE, share));
+  return ok;
+}
+
+size_t Transfer::OnBody(char* data, size_t size, size_t count, void* transfer) {
+  return static_cast<Transfer*>(transfer)->AppendBody(data, size * count);
+}
+
+size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* transfer) {
+  return static_cast<Transfer*>(transfer)->AddHeaderLine(data, size * count);
+}
+
+curl_socket_t Transfer::OnOpenSocket(void* transfer, curlsocktype purpose, curl_sockaddr* address) {
+  return static_cast<Transfer*>(transfer)->OpenSocket(purpose, *address);
+}
+
+size_t Transfer::AppendBody(const char* data, size_t bytes) {
+  // `bytes` are decoded (curl removed the Content-Encoding), so a compression bomb stops here.
+  if (bytes > max_body_bytes_ - response_.body.size()) {
+    Record(FetchError::kTooLarge,
+           "decoded body exceeds " + std::to_string(max_body_bytes_) + " bytes");
+    return CURL_WRITEFUNC_ERROR;
+  }
+  response_.body.append(data, bytes);
+  return bytes;
+}
+
+size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
+  const std::string_view line = Trim(std::string_view(data, bytes));
+  if (line.starts_with("HTTP/")) {
+    // A new response (after a redirect or a 1xx): only the final one's headers count, and
+    // whatever body a redirect carried is not the document.
+    response_.headers.clear();
+    response_.body.clear();
+    header_bytes_ = 0;
+  }
+  header_bytes_ += bytes;
+  total_header_bytes_ += bytes;
+  if (header_bytes_ > max_header_bytes_ || total_header_bytes_ > max_total_header_bytes_) {
+    Record(FetchError::kProtocol,
+           "response headers exceed " + std::to_string(max_header_bytes_) + " bytes");
+    return 0;  // anything but `bytes` makes curl fail with CURLE_WRITE_ERROR
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos || line.starts_with("HTTP/")) return bytes;
+  const std::string name = Lower(Trim(line.substr(0, colon)));
+  if (!IsKept(name)) return bytes;
+  const std::string_view value = Trim(line.substr(colon + 1));
+  std::string& slot = response_.headers[name];
+  // Repeated fields combine into one comma-separated value (RFC 9110, section 5.3).
+  if (!slot.empty()) slot += ", ";
+  slot += value;
+  return bytes;
+}
+
+curl_socket_t Transfer::OpenSocket(curlsocktype purpose, const curl_sockaddr& address) {
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  if (!allow_private_addresses_ && !IsPublicAddress(&address.addr)) {
+    Record(FetchError::kBlockedAddress,
+           "refused to connect to non-public address " + AddressToString(&address.addr));
+    return CURL_SOCKET_BAD;  // curl tries the next address, then fails with COULDNT_CONNECT
+  }
+  return loop_->OpenSocket(address);
+}
+
+void Transfer::Record(FetchError error, std::string message) {
+  if (recorded_ != FetchError::kNone) return;
+  recorded_ = error;
+  recorded_message_ = std::move(message);
+}
+
+FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
+  long status = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+  char* effective_url = nullptr;
+  curl_easy_getinfo(easy_.get(), CURLINFO_EFFECTIVE_URL, &effective_url);
+  response_.http_status = status;
+  response_.final_url = effective_url != nullptr ? effective_url : request_.url;
+
+  // A reason a callback recorded explains curl's generic failure (CURLE_WRITE_ERROR,
+  // CURLE_COULDNT_CONNECT); a refused address is only the cause when nothing else connected.
+  const bool use_recorded =
+      result != CURLE_OK && recorded_ != FetchError::kNone &&
+      (recorded_ != FetchError::kBlockedAddress || result == CURLE_COULDNT_CONNECT);
+  if (use_recorded) {
+    response_.error = recorded_;
+    response_.error_message = recorded_message_;
+  } else {
+    response_.error = ClassifyCurlCode(result, status);
+    if (response_.error != FetchError::kNone) {
+      response_.error_message = curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result);
+    }
+  }
+  if (response_.error != FetchError::kNone) response_.body.clear();  // never a partial document
+
+  response_.content_type = Find(response_.headers, "content-type");
+  response_.etag = Find(response_.headers, "etag");
+  response_.last_modified = Find(response_.headers, "last-modified");
+  response_.retry_after = Find(response_.headers, "retry-after");
+  response_.elapsed = Millis(now - started_);
+  return std::move(response_);
+}
+
+FetchResponse Transfer::Fail(FetchError error, std::string message, Clock::time_point now) {
+  response_.error = error;
+  response_.error_message = std::move(message);
+  response_.body.clear();
+  if (started_ == Clock::time_point{}) {
+    response_.queued = Millis(now - enqueued_);
+  } else {
+    response_.elapsed = Millis(now - started_);
+  }
+  return std::move(response_);
+}
+
+}  // namespace policyd

@@ -1,0 +1,616 @@
+// Fetcher against loopback HTTP servers started by the test (never the network).
+#include "policyd/fetcher.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "support/http_test_server.h"
+
+namespace policyd {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::HttpTestServer;
+using testing::RecordedRequest;
+using testing::TestResponse;
+using Clock = std::chrono::steady_clock;
+
+std::string Gzip(std::string_view data) {
+  z_stream stream{};
+  EXPECT_EQ(deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY),
+            Z_OK);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::size_t OpenFileDescriptors() {
+  return static_cast<std::size_t>(std::distance(
+      std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator()));
+}
+
+// A port on 127.0.0.1 that nobody listens on (bound, then released).
+uint16_t ClosedPort() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+class FetcherTest : public ::testing::Test {
+ protected:
+  // Loopback servers need allow_private_addresses; short timeouts keep failures quick.
+  static FetcherOptions Options() {
+    FetcherOptions options;
+    options.allow_private_addresses = true;
+    options.per_host_delay = milliseconds(0);
+    options.per_host_concurrency = 4;
+    options.connect_timeout = milliseconds(3000);
+    options.total_timeout = milliseconds(5000);
+    options.low_speed_time = milliseconds(5000);
+    options.user_agent = "policyd-test/1.0";
+    return options;
+  }
+
+  // Runs the io_context until `done` or `limit`; returns `done()`.
+  bool RunUntil(const std::function<bool()>& done, milliseconds limit = milliseconds(10'000)) {
+    const Clock::time_point deadline = Clock::now() + limit;
+    while (!done()) {
+      if (Clock::now() > deadline) return false;
+      io_.run_for(milliseconds(5));
+    }
+    return true;
+  }
+
+  // Fetches one URL and waits for its handler, checking it runs once, on this thread.
+  FetchResponse FetchOne(Fetcher& fetcher, FetchRequest request) {
+    int calls = 0;
+    FetchResponse result;
+    const std::thread::id io_thread = std::this_thread::get_id();
+    fetcher.Fetch(std::move(request), [&](FetchResponse response) {
+      EXPECT_EQ(std::this_thread::get_id(), io_thread);
+      ++calls;
+      result = std::move(response);
+    });
+    EXPECT_EQ(calls, 0) << "handler must not run inside Fetch()";
+    EXPECT_TRUE(RunUntil([&] { return calls > 0; }));
+    io_.run_for(milliseconds(20));  // a second call would show up here
+    EXPECT_EQ(calls, 1);
+    return result;
+  }
+
+  FetchResponse FetchUrl(const FetcherOptions& options, const std::string& url) {
+    Fetcher fetcher(io_, options);
+    return FetchOne(fetcher, FetchRequest{.url = url});
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_);
+  HttpTestServer server_;
+};
+
+TEST_F(FetcherTest, OkWithBodyHeadersAndFinalUrl) {
+  server_.Set("/terms", TestResponse{.status = 200,
+                                     .headers = {{"Content-Type", "text/html; charset=utf-8"},
+                                                 {"ETag", "\"v1\""},
+                                                 {"Last-Modified", "Tue, 01 Oct 2024 10:00:00 GMT"},
+                                                 {"Retry-After", "120"},
+                                                 {"Cache-Control", "max-age=60"},
+                                                 {"Cache-Control", "public"},
+                                                 {"X-Not-Kept", "1"}},
+                                     .body = "<p>terms</p>"});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/terms"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.error_message, "");
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.body, "<p>terms</p>");
+  EXPECT_EQ(response.url, server_.Url("/terms"));
+  EXPECT_EQ(response.final_url, server_.Url("/terms"));
+  EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(response.etag, "\"v1\"");
+  EXPECT_EQ(response.last_modified, "Tue, 01 Oct 2024 10:00:00 GMT");
+  EXPECT_EQ(response.retry_after, "120");
+  EXPECT_EQ(response.headers.at("cache-control"), "max-age=60, public");
+  EXPECT_EQ(response.headers.at("content-length"), "12");
+  EXPECT_EQ(response.headers.count("x-not-kept"), 0u);
+
+  const std::vector<RecordedRequest> seen = server_.RequestsFor("/terms");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "GET");
+  EXPECT_EQ(seen[0].headers.at("user-agent"), "policyd-test/1.0");
+  EXPECT_NE(seen[0].headers.at("accept-encoding").find("gzip"), std::string::npos);
+  EXPECT_EQ(seen[0].headers.count("if-none-match"), 0u);
+}
+
+TEST_F(FetcherTest, KeepsTheConnectionForTheNextFetch) {
+  server_.Set("/a", TestResponse{.body = "a"});
+  Fetcher fetcher(io_, Options());
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).error, FetchError::kNone);
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).error, FetchError::kNone);
+  EXPECT_EQ(server_.Connections(), 1u);
+}
+
+TEST_F(FetcherTest, GzipBodyIsDecoded) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "We respect your privacy. Line " + std::to_string(i) + "\n";
+  server_.Set(
+      "/gz", TestResponse{.headers = {{"Content-Encoding", "gzip"}, {"Content-Type", "text/plain"}},
+                          .body = Gzip(text)});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/gz"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, text);
+  EXPECT_EQ(response.headers.at("content-encoding"), "gzip");
+}
+
+TEST_F(FetcherTest, GzipBombStopsAtTheDecodedCap) {
+  const std::string bomb = Gzip(std::string(16 << 20, '\0'));  // 16 MiB of zeros
+  FetcherOptions options = Options();
+  options.max_body_bytes = 1 << 20;
+  ASSERT_LT(bomb.size(), options.max_body_bytes);  // the compressed size passes any early check
+  server_.Set("/bomb", TestResponse{.headers = {{"Content-Encoding", "gzip"}}, .body = bomb});
+  const FetchResponse response = FetchUrl(options, server_.Url("/bomb"));
+  EXPECT_EQ(response.error, FetchError::kTooLarge) << response.error_message;
+  EXPECT_TRUE(response.body.empty());
+}
+
+TEST_F(FetcherTest, BodyOverTheCapIsTooLarge) {
+  FetcherOptions options = Options();
+  options.max_body_bytes = 1000;
+  server_.Set("/big", TestResponse{.body = std::string(1001, 'x')});  // announced
+  server_.Set("/chunked", TestResponse{.body = std::string(5000, 'x'), .chunked = true});
+  server_.Set("/fits", TestResponse{.body = std::string(1000, 'x')});
+  EXPECT_EQ(FetchUrl(options, server_.Url("/big")).error, FetchError::kTooLarge);
+  EXPECT_EQ(FetchUrl(options, server_.Url("/chunked")).error, FetchError::kTooLarge);
+  const FetchResponse fits = FetchUrl(options, server_.Url("/fits"));
+  EXPECT_EQ(fits.error, FetchError::kNone) << fits.error_message;
+  EXPECT_EQ(fits.body.size(), 1000u);
+}
+
+TEST_F(FetcherTest, ConditionalRequestGets304) {
+  server_.Set("/c", TestResponse{.status = 304, .headers = {{"ETag", "\"v7\""}}});
+  Fetcher fetcher(io_, Options());
+  const FetchResponse response =
+      FetchOne(fetcher, {.url = server_.Url("/c"),
+                         .if_none_match = "\"v7\"",
+                         .if_modified_since = "Tue, 01 Oct 2024 10:00:00 GMT"});
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.http_status, 304);
+  EXPECT_EQ(response.etag, "\"v7\"");
+  EXPECT_TRUE(response.body.empty());
+  const std::vector<RecordedRequest> seen = server_.RequestsFor("/c");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].headers.at("if-none-match"), "\"v7\"");
+  EXPECT_EQ(seen[0].headers.at("if-modified-since"), "Tue, 01 Oct 2024 10:00:00 GMT");
+}
+
+TEST_F(FetcherTest, ValidatorWithControlCharactersIsNotSent) {
+  server_.Set("/c", TestResponse{.body = "ok"});
+  Fetcher fetcher(io_, Options());
+  const FetchResponse response =
+      FetchOne(fetcher, {.url = server_.Url("/c"), .if_none_match = "\"v1\"\r\nX-Injected: yes"});
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  const std::vector<RecordedRequest> seen = server_.RequestsFor("/c");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].headers.count("x-injected"), 0u);
+  EXPECT_EQ(seen[0].headers.count("if-none-match"), 0u);
+}
+
+TEST_F(FetcherTest, FollowsRedirectsAndKeepsOnlyTheFinalHeaders) {
+  server_.Set("/r1", TestResponse{.status = 301, .headers = {{"Location", "/r2"}, {"ETag", "r1"}}});
+  server_.Set("/r2", TestResponse{.status = 302, .headers = {{"Location", server_.Url("/final")}}});
+  server_.Set("/final", TestResponse{.headers = {{"Content-Type", "text/plain"}}, .body = "done"});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/r1"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.body, "done");
+  EXPECT_EQ(response.url, server_.Url("/r1"));
+  EXPECT_EQ(response.final_url, server_.Url("/final"));
+  EXPECT_EQ(response.etag, "");
+  EXPECT_EQ(response.headers.count("location"), 0u);
+  EXPECT_EQ(response.content_type, "text/plain");
+}
+
+TEST_F(FetcherTest, RedirectLoopIsTooManyRedirects) {
+  server_.Set("/loop", TestResponse{.status = 302, .headers = {{"Location", "/loop"}}});
+  FetcherOptions options = Options();
+  options.max_redirects = 3;
+  const FetchResponse response = FetchUrl(options, server_.Url("/loop"));
+  EXPECT_EQ(response.error, FetchError::kTooManyRedirects) << response.error_message;
+  EXPECT_EQ(server_.RequestCount("/loop"), 4u);  // the first request and three redirects
+}
+
+TEST_F(FetcherTest, RedirectToAnotherSchemeIsRefused) {
+  server_.Set("/file",
+              TestResponse{.status = 302, .headers = {{"Location", "file:///etc/passwd"}}});
+  server_.Set("/ftp", TestResponse{.status = 301, .headers = {{"Location", "ftp://127.0.0.1/x"}}});
+  const FetchResponse file = FetchUrl(Options(), server_.Url("/file"));
+  EXPECT_EQ(file.error, FetchError::kBadUrl) << file.error_message;
+  EXPECT_TRUE(file.body.empty());
+  EXPECT_EQ(FetchUrl(Options(), server_.Url("/ftp")).error, FetchError::kBadUrl);
+}
+
+TEST_F(FetcherTest, UnsupportedOrBrokenUrlIsBadUrl) {
+  for (const char* url : {"ftp://127.0.0.1/file", "file:///etc/passwd", "not a url", "", "http://",
+                          "gopher://127.0.0.1/"}) {
+    const FetchResponse response = FetchUrl(Options(), url);
+    EXPECT_EQ(response.error, FetchError::kBadUrl) << url;
+    EXPECT_EQ(response.url, url);
+    EXPECT_FALSE(response.error_message.empty());
+  }
+}
+
+TEST_F(FetcherTest, ServerThatNeverAnswersTimesOut) {
+  server_.Set("/hang", TestResponse{.hang = true});
+  FetcherOptions options = Options();
+  options.total_timeout = milliseconds(300);
+  const Clock::time_point start = Clock::now();
+  const FetchResponse response = FetchUrl(options, server_.Url("/hang"));
+  EXPECT_EQ(response.error, FetchError::kTimeout) << response.error_message;
+  EXPECT_GE(Clock::now() - start, milliseconds(280));
+  EXPECT_LT(Clock::now() - start, milliseconds(3000));
+}
+
+TEST_F(FetcherTest, SlowDripBelowTheLowSpeedLimitTimesOut) {
+  server_.Set("/drip", TestResponse{.body = std::string(2000, 'x'),
+                                    .drip_bytes = 1,
+                                    .drip_interval = milliseconds(100)});
+  FetcherOptions options = Options();
+  options.low_speed_limit_bytes = 1000;
+  options.low_speed_time = milliseconds(1000);
+  options.total_timeout = milliseconds(10'000);
+  const Clock::time_point start = Clock::now();
+  const FetchResponse response = FetchUrl(options, server_.Url("/drip"));
+  EXPECT_EQ(response.error, FetchError::kTimeout) << response.error_message;
+  EXPECT_LT(Clock::now() - start, milliseconds(4000));
+}
+
+TEST_F(FetcherTest, ConnectionResetMidBodyIsProtocolError) {
+  server_.Set("/reset", TestResponse{.body = std::string(100'000, 'x'), .reset_after_bytes = 1000});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/reset"));
+  EXPECT_EQ(response.error, FetchError::kProtocol) << response.error_message;
+  EXPECT_TRUE(response.body.empty());
+}
+
+TEST_F(FetcherTest, NonHttpAnswerIsProtocolError) {
+  server_.Set("/junk", TestResponse{.body = "SSH-2.0-OpenSSH_9.2\r\n\r\n", .raw = true});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/junk"));
+  EXPECT_EQ(response.error, FetchError::kProtocol) << response.error_message;
+}
+
+TEST_F(FetcherTest, CloseDelimitedBodyIsComplete) {
+  server_.Set("/old", TestResponse{.body = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                                           "until the connection closes",
+                                   .raw = true});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/old"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, "until the connection closes");
+}
+
+TEST_F(FetcherTest, BodyShorterThanAnnouncedIsProtocolError) {
+  server_.Set("/short", TestResponse{.body = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                                             "only ten b",
+                                     .raw = true});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/short"));
+  EXPECT_EQ(response.error, FetchError::kProtocol) << response.error_message;
+  EXPECT_TRUE(response.body.empty());
+}
+
+TEST_F(FetcherTest, LargeBodiesArriveWithoutStalling) {
+  // Several MiB per transfer span many socket reads: a lost readiness notification would show
+  // up as a stall until the low-speed timeout.
+  std::string big(6 << 20, 'x');
+  for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>('a' + i % 26);
+  server_.Set("/big", TestResponse{.body = big});
+  server_.Set("/big-gz",
+              TestResponse{.headers = {{"Content-Encoding", "gzip"}}, .body = Gzip(big)});
+  Fetcher fetcher(io_, Options());
+  int done = 0;
+  const Clock::time_point start = Clock::now();
+  for (const char* path : {"/big", "/big-gz", "/big", "/big-gz"}) {
+    fetcher.Fetch({.url = server_.Url(path)}, [&](FetchResponse response) {
+      EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+      EXPECT_TRUE(response.body == big);
+      ++done;
+    });
+  }
+  ASSERT_TRUE(RunUntil([&] { return done == 4; }));
+  EXPECT_LT(Clock::now() - start, milliseconds(3000));
+}
+
+TEST_F(FetcherTest, OversizedHeadersAreProtocolError) {
+  // One long header line, and many short ones that only add up (curl limits single lines
+  // itself, not the sum).
+  const std::string body = "ok";
+  const std::string tail = "Content-Length: 2\r\n\r\n" + body;
+  std::string many = "HTTP/1.1 200 OK\r\n";
+  for (int i = 0; i < 3000; ++i) many += "X-Filler-" + std::to_string(i) + ": abcdefghij\r\n";
+  server_.Set(
+      "/long",
+      TestResponse{.body = "HTTP/1.1 200 OK\r\nX-Big: " + std::string(70'000, 'h') + "\r\n" + tail,
+                   .raw = true});
+  server_.Set("/many", TestResponse{.body = many + tail, .raw = true});
+  server_.Set("/fine", TestResponse{.body = "HTTP/1.1 200 OK\r\nX-Ok: 1\r\n" + tail, .raw = true});
+  for (const char* path : {"/long", "/many"}) {
+    const FetchResponse response = FetchUrl(Options(), server_.Url(path));
+    EXPECT_EQ(response.error, FetchError::kProtocol) << path << ": " << response.error_message;
+  }
+  const FetchResponse fine = FetchUrl(Options(), server_.Url("/fine"));
+  EXPECT_EQ(fine.error, FetchError::kNone) << fine.error_message;
+  EXPECT_EQ(fine.body, "ok");
+}
+
+TEST_F(FetcherTest, TlsToAPlainHttpServerIsTlsError) {
+  server_.Set("/", TestResponse{.body = "plain"});
+  const std::string url = "https://127.0.0.1:" + std::to_string(server_.port()) + "/";
+  const FetchResponse response = FetchUrl(Options(), url);
+  EXPECT_EQ(response.error, FetchError::kTls) << response.error_message;
+}
+
+TEST_F(FetcherTest, UnresolvableHostIsDns) {
+  const FetchResponse response = FetchUrl(Options(), "http://nonexistent.invalid/");
+  EXPECT_EQ(response.error, FetchError::kDns) << response.error_message;
+  EXPECT_EQ(response.http_status, 0);
+}
+
+TEST_F(FetcherTest, RefusedConnectionIsConnect) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
+  const FetchResponse response = FetchUrl(Options(), url);
+  EXPECT_EQ(response.error, FetchError::kConnect) << response.error_message;
+}
+
+TEST_F(FetcherTest, PrivateAddressesAreBlockedUnlessAllowed) {
+  server_.Set("/p", TestResponse{.body = "secret"});
+  FetcherOptions options = Options();
+  options.allow_private_addresses = false;
+  const std::string port = std::to_string(server_.port());
+  for (const std::string& url :
+       {server_.Url("/p"), "http://localhost:" + port + "/p", "http://[::1]:" + port + "/p",
+        "http://[::ffff:127.0.0.1]:" + port + "/p",
+        "http://2130706433:" + port + "/p"}) {  // 127.0.0.1 as a number
+    const FetchResponse response = FetchUrl(options, url);
+    EXPECT_EQ(response.error, FetchError::kBlockedAddress) << url << ": " << response.error_message;
+    EXPECT_TRUE(response.body.empty());
+  }
+  EXPECT_EQ(server_.TotalRequests(), 0u);
+}
+
+TEST_F(FetcherTest, CloudMetadataAddressIsBlockedBeforeConnecting) {
+  FetcherOptions options = Options();
+  options.allow_private_addresses = false;
+  options.connect_timeout = milliseconds(500);  // would time out, not block, if it connected
+  const FetchResponse response = FetchUrl(options, "http://169.254.169.254/latest/meta-data/");
+  EXPECT_EQ(response.error, FetchError::kBlockedAddress) << response.error_message;
+}
+
+TEST_F(FetcherTest, PerHostConcurrencyAndDelay) {
+  HttpTestServer other("127.0.0.2");
+  server_.Set("/slow", TestResponse{.body = "a"});
+  other.Set("/b", TestResponse{.body = "b"});
+  FetcherOptions options = Options();
+  options.per_host_concurrency = 1;
+  options.per_host_delay = milliseconds(200);
+  Fetcher fetcher(io_, options);
+
+  std::vector<FetchResponse> responses;
+  Clock::time_point b_done{};
+  const Clock::time_point submitted = Clock::now();
+  for (int i = 0; i < 3; ++i) {
+    fetcher.Fetch({.url = server_.Url("/slow")},
+                  [&](FetchResponse response) { responses.push_back(std::move(response)); });
+  }
+  fetcher.Fetch({.url = other.Url("/b")}, [&](FetchResponse response) {
+    EXPECT_EQ(response.error, FetchError::kNone);
+    b_done = Clock::now();
+  });
+  EXPECT_EQ(fetcher.Running(), 2u);  // one per host
+  EXPECT_EQ(fetcher.Queued(), 2u);
+  ASSERT_TRUE(RunUntil([&] { return responses.size() == 3 && b_done != Clock::time_point{}; }));
+
+  // The second host was not held up by the first one's queue.
+  EXPECT_LT(b_done - submitted, milliseconds(150));
+  // Client side: starts (submission + time queued) at least the delay apart.
+  for (const FetchResponse& response : responses) EXPECT_EQ(response.error, FetchError::kNone);
+  for (std::size_t i = 1; i < responses.size(); ++i) {
+    EXPECT_GE(responses[i].queued - responses[i - 1].queued, milliseconds(199)) << i;
+  }
+  // Server side: arrivals about the delay apart (a reused connection may arrive a little
+  // sooner after its start than the first, freshly connected one).
+  const std::vector<RecordedRequest> arrivals = server_.RequestsFor("/slow");
+  ASSERT_EQ(arrivals.size(), 3u);
+  for (std::size_t i = 1; i < arrivals.size(); ++i) {
+    EXPECT_GE(arrivals[i].arrival - arrivals[i - 1].arrival, milliseconds(190)) << i;
+  }
+}
+
+TEST_F(FetcherTest, GlobalConcurrencyLimitHolds) {
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak{0};
+  const auto handler = [&](const RecordedRequest&) {
+    const int now = ++in_flight;
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+    --in_flight;
+    return TestResponse{.body = "ok"};
+  };
+  HttpTestServer second("127.0.0.1");
+  HttpTestServer third("127.0.0.2");
+  for (HttpTestServer* server : {&server_, &second, &third}) server->SetHandler("/x", handler);
+
+  FetcherOptions options = Options();
+  options.max_concurrency = 3;
+  options.per_host_concurrency = 3;
+  Fetcher fetcher(io_, options);
+  int done = 0;
+  std::size_t max_running = 0;
+  for (int i = 0; i < 4; ++i) {
+    for (HttpTestServer* server : {&server_, &second, &third}) {
+      fetcher.Fetch({.url = server->Url("/x")}, [&](FetchResponse response) {
+        EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+        max_running = std::max(max_running, fetcher.Running());
+        ++done;
+      });
+    }
+  }
+  EXPECT_EQ(fetcher.Running(), 3u);
+  EXPECT_EQ(fetcher.Queued(), 9u);
+  ASSERT_TRUE(RunUntil([&] { return done == 12; }));
+  EXPECT_EQ(peak.load(), 3);
+  EXPECT_LE(max_running, 3u);
+  EXPECT_EQ(fetcher.Running(), 0u);
+  EXPECT_EQ(fetcher.Queued(), 0u);
+}
+
+TEST_F(FetcherTest, ShutdownAbortsQueuedAndRunningOnce) {
+  HttpTestServer other("127.0.0.2");
+  server_.Set("/hang", TestResponse{.hang = true});
+  other.Set("/hang", TestResponse{.hang = true});
+  FetcherOptions options = Options();
+  options.per_host_concurrency = 1;
+  Fetcher fetcher(io_, options);
+
+  std::vector<int> calls(5, 0);
+  std::vector<FetchError> errors(5, FetchError::kNone);
+  const std::vector<std::string> urls = {server_.Url("/hang"), server_.Url("/hang"),
+                                         server_.Url("/hang"), other.Url("/hang"),
+                                         other.Url("/hang")};
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    fetcher.Fetch({.url = urls[i]}, [&, i](FetchResponse response) {
+      ++calls[i];
+      errors[i] = response.error;
+    });
+  }
+  ASSERT_TRUE(RunUntil([&] { return server_.TotalRequests() == 1 && other.TotalRequests() == 1; }));
+  EXPECT_EQ(fetcher.Running(), 2u);
+  EXPECT_EQ(fetcher.Queued(), 3u);
+
+  fetcher.Shutdown();
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), 0), 5) << "handlers are posted, not inline";
+  EXPECT_EQ(fetcher.Running(), 0u);
+  EXPECT_EQ(fetcher.Queued(), 0u);
+  fetcher.Shutdown();  // idempotent
+
+  int late_calls = 0;
+  FetchError late_error = FetchError::kNone;
+  fetcher.Fetch({.url = server_.Url("/hang")}, [&](FetchResponse response) {
+    ++late_calls;
+    late_error = response.error;
+  });
+  io_.run_for(milliseconds(200));
+  EXPECT_EQ(calls, std::vector<int>(5, 1));
+  EXPECT_EQ(errors, std::vector<FetchError>(5, FetchError::kAborted));
+  EXPECT_EQ(late_calls, 1);
+  EXPECT_EQ(late_error, FetchError::kAborted);
+}
+
+TEST_F(FetcherTest, DestructorAbortsPendingFetches) {
+  server_.Set("/hang", TestResponse{.hang = true});
+  auto fetcher = std::make_unique<Fetcher>(io_, Options());
+  int calls = 0;
+  FetchError error = FetchError::kNone;
+  for (int i = 0; i < 2; ++i) {
+    fetcher->Fetch({.url = server_.Url("/hang")}, [&](FetchResponse response) {
+      ++calls;
+      error = response.error;
+    });
+  }
+  ASSERT_TRUE(RunUntil([&] { return server_.TotalRequests() == 2; }));
+  fetcher.reset();
+  io_.run_for(milliseconds(100));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(error, FetchError::kAborted);
+}
+
+TEST_F(FetcherTest, HandlerMayDestroyTheFetcher) {
+  server_.Set("/fast", TestResponse{.body = "fast"});
+  server_.Set("/hang", TestResponse{.hang = true});
+  auto fetcher = std::make_unique<Fetcher>(io_, Options());
+  std::vector<FetchError> errors;
+  fetcher->Fetch({.url = server_.Url("/hang")},
+                 [&](FetchResponse response) { errors.push_back(response.error); });
+  fetcher->Fetch({.url = server_.Url("/fast")}, [&](FetchResponse response) {
+    errors.push_back(response.error);
+    fetcher.reset();
+  });
+  ASSERT_TRUE(RunUntil([&] { return errors.size() == 2; }));
+  EXPECT_EQ(errors, (std::vector<FetchError>{FetchError::kNone, FetchError::kAborted}));
+}
+
+TEST_F(FetcherTest, HandlerMayFetchAgain) {
+  server_.SetHandler(
+      "/n", [](const RecordedRequest& request) { return TestResponse{.body = request.target}; });
+  Fetcher fetcher(io_, Options());
+  std::vector<std::string> bodies;
+  std::function<void(FetchResponse)> next = [&](FetchResponse response) {
+    bodies.push_back(response.body);
+    if (bodies.size() < 5) {
+      fetcher.Fetch({.url = server_.Url("/n?" + std::to_string(bodies.size()))}, next);
+    }
+  };
+  fetcher.Fetch({.url = server_.Url("/n?0")}, next);
+  ASSERT_TRUE(RunUntil([&] { return bodies.size() == 5; }));
+  EXPECT_EQ(bodies, (std::vector<std::string>{"/n?0", "/n?1", "/n?2", "/n?3", "/n?4"}));
+}
+
+TEST_F(FetcherTest, ManyConcurrentFetchesOverSeveralHosts) {
+  const boost::asio::steady_timer warm_up(io_);  // the reactor's own descriptors, not ours
+  const std::size_t fds_before = OpenFileDescriptors();
+  {
+    std::vector<std::unique_ptr<HttpTestServer>> servers;
+    for (const char* address : {"127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.3"}) {
+      servers.push_back(std::make_unique<HttpTestServer>(address));
+      servers.back()->SetHandler("/echo", [](const RecordedRequest& request) {
+        return TestResponse{.body = std::string(10'000, 'e') + request.target};
+      });
+    }
+    FetcherOptions options = Options();
+    options.max_concurrency = 64;
+    options.per_host_concurrency = 8;
+    Fetcher fetcher(io_, options);
+    std::vector<std::string> bodies(200);
+    std::vector<std::string> expected(200);
+    int done = 0;
+    for (int i = 0; i < 200; ++i) {
+      const std::string target = "/echo?i=" + std::to_string(i);
+      expected[i] = std::string(10'000, 'e') + target;
+      fetcher.Fetch({.url = servers[i % servers.size()]->Url(target)},
+                    [&, i](FetchResponse response) {
+                      EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+                      bodies[i] = std::move(response.body);
+                      ++done;
+                    });
+    }
+    ASSERT_TRUE(RunUntil([&] { return done == 200; }, milliseconds(15'000)));
+    EXPECT_EQ(bodies, expected);
+    for (const auto& server : servers) {
+      EXPECT_EQ(server->TotalRequests(), 50u);
+      EXPECT_LE(server->Connections(), 8u);  // per-host limit, connections reused
+    }
+  }
+  io_.run_for(milliseconds(50));
+  EXPECT_EQ(OpenFileDescriptors(), fds_before) << "a socket leaked";
+}
+
+}  // namespace
+}  // namespace policyd
