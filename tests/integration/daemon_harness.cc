@@ -1,0 +1,208 @@
+#include "daemon_harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "policyd/control.h"
+
+extern char** environ;
+
+namespace policyd::testing {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::filesystem::path MakeTempDir() {
+  static std::atomic<int> counter{0};
+  // Short: Unix socket paths must fit in 108 bytes.
+  auto dir = std::filesystem::path("/tmp") /
+             ("pd-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// posix_spawn with stdout/stderr redirected to files.
+pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& out,
+            const std::filesystem::path& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot spawn " + argv[0]);
+  return pid;
+}
+
+int ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  const auto dir = MakeTempDir();
+  const pid_t pid = Spawn(argv, dir / "out", dir / "err");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CommandResult result{ExitCodeOf(status), ReadFile(dir / "out"), ReadFile(dir / "err")};
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+DaemonHarness::DaemonHarness(const std::string& extra_config) : dir_(MakeTempDir()) {
+  std::filesystem::create_directories(targets_dir());
+  WriteFile(config_path(),
+            "state_dir = \"state\"\n"
+            "control_socket = \"run/control.sock\"\n"
+            "events_socket = \"run/events.sock\"\n"
+            "targets_dir = \"targets\"\n"
+            "default_interval = \"1h\"\n"
+            "first_check_window = \"300ms\"\n"
+            "per_host_delay = \"0ms\"\n"
+            "allow_private_addresses = true\n"
+            "connect_timeout = \"5s\"\n"
+            "total_timeout = \"10s\"\n"
+            "log_level = \"debug\"\n" +
+                extra_config);
+}
+
+DaemonHarness::~DaemonHarness() {
+  if (pid_ > 0) Kill();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string DaemonHarness::log() const { return ReadFile(dir_ / "daemon.log"); }
+
+void DaemonHarness::WriteTarget(const std::string& file_stem, const std::string& toml) {
+  WriteFile(targets_dir() / (file_stem + ".toml"), toml);
+}
+
+bool DaemonHarness::Start() {
+  pid_ = Spawn({POLICYD_BIN, "--config", config_path().string()}, dir_ / "daemon.log",
+               dir_ / "daemon.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    auto client = ControlClient::Connect(control_socket(), milliseconds(1000));
+    if (client.ok()) {
+      auto response = client->Call({{"cmd", "status"}});
+      if (response.ok() && (*response)["ok"] == true) return true;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
+}
+
+int DaemonHarness::Stop(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ExitCodeOf(status);
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  Kill();
+  return -1;
+}
+
+void DaemonHarness::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+nlohmann::json DaemonHarness::Control(const nlohmann::json& request) {
+  auto client = ControlClient::Connect(control_socket(), milliseconds(5000));
+  if (!client.ok()) return {{"ok", false}, {"error", client.status().ToString()}};
+  auto response = client->Call(request);
+  if (!response.ok()) return {{"ok", false}, {"error", response.status().ToString()}};
+  return *response;
+}
+
+bool DaemonHarness::WaitForChecks(uint64_t count, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto status = Control({{"cmd", "status"}});
+    if (status["ok"] == true && status["result"]["checks_done"].get<uint64_t>() >= count) {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
+}
+
+CommandResult DaemonHarness::Policyctl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {POLICYCTL_BIN, "--config", config_path().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+EventSubscriber::EventSubscriber(const std::filesystem::path& socket,
+                                 std::optional<uint64_t> since) {
+  auto connected = UnixClientSocket::Connect(socket, milliseconds(5000));
+  if (!connected.ok()) throw std::runtime_error(connected.status().ToString());
+  socket_.emplace(std::move(*connected));
+  nlohmann::json request = {{"since", since ? nlohmann::json(*since) : nlohmann::json()}};
+  if (!socket_->WriteAll(request.dump() + "\n").ok()) throw std::runtime_error("write failed");
+  auto line = socket_->ReadLine(1 << 20);
+  if (!line.ok()) throw std::runtime_error("no hello: " + line.status().ToString());
+  hello_ = nlohmann::json::parse(*line);
+}
+
+std::optional<nlohmann::json> EventSubscriber::Next(std::chrono::milliseconds timeout) {
+  socket_->SetReadTimeout(timeout);
+  for (;;) {
+    auto line = socket_->ReadLine(64 << 20);
+    if (!line.ok()) return std::nullopt;
+    auto message = nlohmann::json::parse(*line);
+    const std::string type = message.value("type", "");
+    if (type == "feed.hello" || type == "feed.heartbeat") continue;
+    return message;
+  }
+}
+
+}  // namespace policyd::testing

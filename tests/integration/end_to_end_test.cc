@@ -1,0 +1,279 @@
+// End to end: the real policyd binary against pages served on 127.0.0.1, observed through
+// the real events socket, control socket and policyctl.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "daemon_harness.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A policy page. `chrome` varies what a re-render changes (navigation, footer, scripts);
+// `sharing` is a sentence of the policy itself.
+std::string PolicyPage(const std::string& title, const std::string& chrome,
+                       const std::string& sharing) {
+  return "<!doctype html><html><head><title>" + title +
+         "</title><script>window.csrf='" + chrome + "';</script></head><body>"
+         "<header><a href='/'>Home " + chrome + "</a></header>"
+         "<nav><ul><li><a href='/a?v=" + chrome + "'>Products " + chrome +
+         "</a></li></ul></nav>"
+         "<main><h1>" + title + "</h1>"
+         "<p>This policy explains what we collect and why.</p>"
+         "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
+         "<h2>Sharing</h2><p>" + sharing + "</p>"
+         "<h2>Your rights</h2><ul><li>Access your data.</li><li>Delete your data.</li></ul>"
+         "</main><footer>Copyright 2026 " + chrome + "</footer>"
+         "<script>track('" + chrome + "')</script></body></html>";
+}
+
+std::string Target(const std::string& name, const std::vector<std::pair<std::string,
+                                                                      std::string>>& docs) {
+  std::string toml = "name = \"" + name + "\"\n";
+  for (const auto& [type, url] : docs) {
+    toml += "[[documents]]\ntype = \"" + type + "\"\nurl = \"" + url + "\"\n";
+  }
+  return toml;
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Set("/acme/privacy", Html(PolicyPage("Acme Privacy", "r1", "We never sell data.")));
+    server_.Set("/acme/terms", Html(PolicyPage("Acme Terms", "r1", "Be nice.")));
+    server_.Set("/globex/privacy", Html(PolicyPage("Globex Privacy", "r1", "We share with no one.")));
+    harness_.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server_.Url("/acme/privacy")},
+                                                 {"Terms of Service", server_.Url("/acme/terms")}}));
+    harness_.WriteTarget("globex",
+                         Target("Globex", {{"Privacy Policy", server_.Url("/globex/privacy")}}));
+  }
+
+  static TestResponse Html(std::string body) {
+    return {.status = 200,
+            .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+            .body = std::move(body)};
+  }
+
+  // Asks for a check of everything and waits until those checks are committed.
+  void CheckAllAndWait() {
+    const uint64_t done = harness_.Control({{"cmd", "status"}})["result"]["checks_done"];
+    ASSERT_EQ(harness_.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+    ASSERT_TRUE(harness_.WaitForChecks(done + 3)) << harness_.log();
+  }
+
+  HttpTestServer server_;
+  DaemonHarness harness_;
+};
+
+TEST_F(EndToEndTest, WatchesDetectsRealChangesOnlyAndSurvivesRestart) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+
+  // 1. One first_seen per document, sequence numbers from 1.
+  std::set<std::string> first_seen;
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    const auto event = live.Next();
+    ASSERT_TRUE(event) << harness_.log();
+    EXPECT_EQ((*event)["seq"], seq);
+    EXPECT_EQ((*event)["type"], "document.first_seen");
+    first_seen.insert((*event)["doc"].get<std::string>());
+    EXPECT_EQ((*event)["hash"].get<std::string>().size(), 64u);
+  }
+  EXPECT_EQ(first_seen, (std::set<std::string>{"acme/privacy-policy", "acme/terms-of-service",
+                                               "globex/privacy-policy"}));
+  ASSERT_TRUE(harness_.WaitForChecks(3));
+
+  // 2. An unchanged recheck raises no event.
+  CheckAllAndWait();
+  EXPECT_FALSE(live.Next(milliseconds(300)));
+
+  // 3. Navigation, header, footer and scripts change: still no event.
+  server_.Set("/acme/privacy", Html(PolicyPage("Acme Privacy", "r2-xyz", "We never sell data.")));
+  server_.Set("/globex/privacy",
+              Html(PolicyPage("Globex Privacy", "other-chrome", "We share with no one.")));
+  CheckAllAndWait();
+  EXPECT_FALSE(live.Next(milliseconds(300)));
+
+  // 4. The policy text changes: exactly one document.changed.
+  server_.Set("/acme/privacy",
+              Html(PolicyPage("Acme Privacy", "r3", "We share data with advertisers.")));
+  CheckAllAndWait();
+  const auto changed = live.Next();
+  ASSERT_TRUE(changed) << harness_.log();
+  EXPECT_EQ((*changed)["seq"], 4);
+  EXPECT_EQ((*changed)["type"], "document.changed");
+  EXPECT_EQ((*changed)["doc"], "acme/privacy-policy");
+  EXPECT_EQ((*changed)["url"], server_.Url("/acme/privacy"));
+  EXPECT_EQ((*changed)["lines_added"], 1);
+  EXPECT_EQ((*changed)["lines_removed"], 1);
+  EXPECT_NE((*changed)["old_hash"], (*changed)["new_hash"]);
+  EXPECT_EQ((*changed)["sections"], nlohmann::json({"## Sharing"}));
+  EXPECT_FALSE(live.Next(milliseconds(300)));
+
+  // 5. History and diff through policyctl.
+  const auto history = harness_.Policyctl({"--json", "history", "acme/privacy-policy"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  const auto versions = nlohmann::json::parse(history.out)["versions"];
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[1]["text_hash"], (*changed)["new_hash"]);
+  EXPECT_EQ(versions[1]["event_seq"], 4);
+  const auto diff = harness_.Policyctl({"diff", "acme/privacy-policy"});
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_NE(diff.out.find("-We never sell data."), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("+We share data with advertisers."), std::string::npos) << diff.out;
+  EXPECT_EQ(diff.out.find("\x1b["), std::string::npos);  // not a terminal: no colour
+  const auto table = harness_.Policyctl({"history", "acme/privacy-policy"});
+  EXPECT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find((*changed)["new_hash"].get<std::string>()), std::string::npos);
+
+  // 6. Restart: history kept, sequence numbers continue; a subscriber that was away gets
+  // exactly what it missed.
+  EXPECT_EQ(harness_.Stop(), 0) << harness_.log();
+  server_.Set("/globex/privacy",
+              Html(PolicyPage("Globex Privacy", "r4", "We share with our parent company.")));
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const auto after_restart = harness_.Policyctl({"--json", "history", "acme/privacy-policy"});
+  EXPECT_EQ(nlohmann::json::parse(after_restart.out)["versions"].size(), 2u);
+  // Due times survived: nothing is checked on its own right after the restart.
+  EXPECT_FALSE(harness_.WaitForChecks(1, milliseconds(800)));
+  CheckAllAndWait();
+  EventSubscriber returning(harness_.events_socket(), 4);
+  EXPECT_EQ(returning.hello()["last_seq"], 5);
+  const auto missed = returning.Next();
+  ASSERT_TRUE(missed);
+  EXPECT_EQ((*missed)["seq"], 5);
+  EXPECT_EQ((*missed)["type"], "document.changed");
+  EXPECT_EQ((*missed)["doc"], "globex/privacy-policy");
+  EXPECT_FALSE(returning.Next(milliseconds(300)));
+
+  // A new subscriber from 0 replays the whole log in order.
+  EventSubscriber replay(harness_.events_socket(), 0);
+  for (uint64_t seq = 1; seq <= 5; ++seq) {
+    const auto event = replay.Next();
+    ASSERT_TRUE(event);
+    EXPECT_EQ((*event)["seq"], seq);
+  }
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, StoredTextIsExactlyWhatPolicyctlExtractPrints) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(3)) << harness_.log();
+  const auto page = harness_.dir() / "saved.html";
+  std::ofstream(page) << PolicyPage("Acme Privacy", "r1", "We never sell data.");
+  const auto extracted = harness_.Policyctl({"extract", page.string(), "--hash"});
+  ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
+  const auto show = harness_.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}});
+  EXPECT_EQ(extracted.out, show["result"]["current_hash"].get<std::string>() + "\n");
+  const auto text = harness_.Policyctl({"extract", page.string()});
+  EXPECT_NE(text.out.find("## Sharing\n\nWe never sell data.\n"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("Products"), std::string::npos);  // navigation dropped
+  EXPECT_EQ(text.out.find("Copyright"), std::string::npos);  // footer dropped
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, FailuresAreRecordedAndReportedThenRecover) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(live.Next()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(3));
+
+  // An error page is never a version; after 3 consecutive failures one fetch_failed.
+  server_.Set("/globex/privacy", {.status = 503, .body = "<html><body>Down</body></html>"});
+  for (int round = 0; round < 4; ++round) CheckAllAndWait();
+  const auto failed = live.Next();
+  ASSERT_TRUE(failed) << harness_.log();
+  EXPECT_EQ((*failed)["type"], "document.fetch_failed");
+  EXPECT_EQ((*failed)["doc"], "globex/privacy-policy");
+  EXPECT_EQ((*failed)["reason"], "http_5xx");
+  EXPECT_EQ((*failed)["http_status"], 503);
+  EXPECT_FALSE(live.Next(milliseconds(300)));  // reported once, not every time
+  const auto show = harness_.Policyctl({"show", "globex/privacy-policy"});
+  EXPECT_NE(show.out.find("http_5xx"), std::string::npos) << show.out;
+
+  // The page comes back unchanged: recovered, and no changed event.
+  server_.Set("/globex/privacy",
+              Html(PolicyPage("Globex Privacy", "r9", "We share with no one.")));
+  CheckAllAndWait();
+  const auto recovered = live.Next();
+  ASSERT_TRUE(recovered);
+  EXPECT_EQ((*recovered)["type"], "document.recovered");
+  EXPECT_EQ((*recovered)["failures"], 4);
+  EXPECT_FALSE(live.Next(milliseconds(300)));
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(3));
+  server_.Set("/initech/terms", Html(PolicyPage("Initech Terms", "r1", "No staplers.")));
+  const auto added = harness_.Policyctl({"add", "--platform", "Initech", "--type",
+                                         "Terms of Service", "--url",
+                                         server_.Url("/initech/terms")});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  ASSERT_TRUE(harness_.WaitForChecks(4)) << harness_.log();
+  const auto duplicate = harness_.Policyctl({"add", "--platform", "Initech", "--type",
+                                             "Terms of Service", "--url",
+                                             server_.Url("/initech/terms")});
+  EXPECT_EQ(duplicate.exit_code, 1);
+  const auto bad_url = harness_.Policyctl(
+      {"add", "--platform", "X", "--type", "Privacy Policy", "--url", "file:///etc/passwd"});
+  EXPECT_EQ(bad_url.exit_code, 1);
+  const auto removed = harness_.Policyctl({"remove", "globex/privacy-policy"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+
+  EXPECT_EQ(harness_.Stop(), 0);
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const auto list = nlohmann::json::parse(harness_.Policyctl({"--json", "list"}).out);
+  std::set<std::string> ids;
+  for (const auto& doc : list["documents"]) ids.insert(doc["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"acme/privacy-policy", "acme/terms-of-service",
+                                        "initech/terms-of-service"}));
+  // The removed document's history is kept.
+  const auto history = harness_.Policyctl({"--json", "history", "globex/privacy-policy"});
+  EXPECT_EQ(nlohmann::json::parse(history.out)["versions"].size(), 1u);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, PolicyctlErrorsAreClearWithDocumentedExitCodes) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const auto unknown_doc = harness_.Policyctl({"show", "nope/none"});
+  EXPECT_EQ(unknown_doc.exit_code, 1);
+  EXPECT_NE(unknown_doc.err.find("not_found"), std::string::npos);
+  const auto unknown_cmd = harness_.Policyctl({"frobnicate"});
+  EXPECT_EQ(unknown_cmd.exit_code, 2);
+  EXPECT_NE(unknown_cmd.err.find("unknown command"), std::string::npos);
+  const auto bad_flag = harness_.Policyctl({"list", "--bogus"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  const auto unreachable =
+      RunCommand({POLICYCTL_BIN, "--socket", "/tmp/definitely-not-here.sock", "status"});
+  EXPECT_EQ(unreachable.exit_code, 3);
+  const auto status = harness_.Policyctl({"status"});
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_NE(status.out.find("documents"), std::string::npos);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST(DaemonConfigErrors, BadConfigExits78NamingFileAndLine) {
+  DaemonHarness harness("max_concurrency = \"lots\"\n");
+  const auto result = RunCommand({POLICYD_BIN, "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78);
+  EXPECT_NE(result.err.find(harness.config_path().string() + ":"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("max_concurrency"), std::string::npos) << result.err;
+}
+
+TEST(DaemonConfigErrors, BadTargetFileExits78) {
+  DaemonHarness harness;
+  harness.WriteTarget("broken", "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"ftp://x\"\n");
+  const auto result = RunCommand({POLICYD_BIN, "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78);
+  EXPECT_NE(result.err.find("broken.toml"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace policyd::testing
