@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
 #include "policyd/extract.h"

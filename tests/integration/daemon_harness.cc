@@ -46,7 +46,7 @@ std::filesystem::path MakeTempDir() {
 
 // posix_spawn with stdout/stderr redirected to files.
 pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& out,
-            const std::filesystem::path& err) {
+            const std::filesystem::path& err, const std::vector<std::string>& environment = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -57,8 +57,12 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) env.push_back(*entry);
+  for (const auto& entry : environment) env.push_back(const_cast<char*>(entry.c_str()));
+  env.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot spawn " + argv[0]);
   return pid;
@@ -111,9 +115,9 @@ void DaemonHarness::WriteTarget(const std::string& file_stem, const std::string&
   WriteFile(targets_dir() / (file_stem + ".toml"), toml);
 }
 
-bool DaemonHarness::Start() {
+bool DaemonHarness::Start(const std::vector<std::string>& environment) {
   pid_ = Spawn({POLICYD_BIN, "--config", config_path().string()}, dir_ / "daemon.log",
-               dir_ / "daemon.log");
+               dir_ / "daemon.log", environment);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

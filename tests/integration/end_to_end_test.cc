@@ -17,22 +17,32 @@ using std::chrono::milliseconds;
 // `sharing` is a sentence of the policy itself.
 std::string PolicyPage(const std::string& title, const std::string& chrome,
                        const std::string& sharing) {
-  return "<!doctype html><html><head><title>" + title +
-         "</title><script>window.csrf='" + chrome + "';</script></head><body>"
-         "<header><a href='/'>Home " + chrome + "</a></header>"
-         "<nav><ul><li><a href='/a?v=" + chrome + "'>Products " + chrome +
+  return "<!doctype html><html><head><title>" + title + "</title><script>window.csrf='" + chrome +
+         "';</script></head><body>"
+         "<header><a href='/'>Home " +
+         chrome +
+         "</a></header>"
+         "<nav><ul><li><a href='/a?v=" +
+         chrome + "'>Products " + chrome +
          "</a></li></ul></nav>"
-         "<main><h1>" + title + "</h1>"
+         "<main><h1>" +
+         title +
+         "</h1>"
          "<p>This policy explains what we collect and why.</p>"
          "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
-         "<h2>Sharing</h2><p>" + sharing + "</p>"
+         "<h2>Sharing</h2><p>" +
+         sharing +
+         "</p>"
          "<h2>Your rights</h2><ul><li>Access your data.</li><li>Delete your data.</li></ul>"
-         "</main><footer>Copyright 2026 " + chrome + "</footer>"
-         "<script>track('" + chrome + "')</script></body></html>";
+         "</main><footer>Copyright 2026 " +
+         chrome +
+         "</footer>"
+         "<script>track('" +
+         chrome + "')</script></body></html>";
 }
 
-std::string Target(const std::string& name, const std::vector<std::pair<std::string,
-                                                                      std::string>>& docs) {
+std::string Target(const std::string& name,
+                   const std::vector<std::pair<std::string, std::string>>& docs) {
   std::string toml = "name = \"" + name + "\"\n";
   for (const auto& [type, url] : docs) {
     toml += "[[documents]]\ntype = \"" + type + "\"\nurl = \"" + url + "\"\n";
@@ -45,9 +55,11 @@ class EndToEndTest : public ::testing::Test {
   void SetUp() override {
     server_.Set("/acme/privacy", Html(PolicyPage("Acme Privacy", "r1", "We never sell data.")));
     server_.Set("/acme/terms", Html(PolicyPage("Acme Terms", "r1", "Be nice.")));
-    server_.Set("/globex/privacy", Html(PolicyPage("Globex Privacy", "r1", "We share with no one.")));
-    harness_.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server_.Url("/acme/privacy")},
-                                                 {"Terms of Service", server_.Url("/acme/terms")}}));
+    server_.Set("/globex/privacy",
+                Html(PolicyPage("Globex Privacy", "r1", "We share with no one.")));
+    harness_.WriteTarget("acme",
+                         Target("Acme", {{"Privacy Policy", server_.Url("/acme/privacy")},
+                                         {"Terms of Service", server_.Url("/acme/terms")}}));
     harness_.WriteTarget("globex",
                          Target("Globex", {{"Privacy Policy", server_.Url("/globex/privacy")}}));
   }
@@ -171,7 +183,7 @@ TEST_F(EndToEndTest, StoredTextIsExactlyWhatPolicyctlExtractPrints) {
   EXPECT_EQ(extracted.out, show["result"]["current_hash"].get<std::string>() + "\n");
   const auto text = harness_.Policyctl({"extract", page.string()});
   EXPECT_NE(text.out.find("## Sharing\n\nWe never sell data.\n"), std::string::npos) << text.out;
-  EXPECT_EQ(text.out.find("Products"), std::string::npos);  // navigation dropped
+  EXPECT_EQ(text.out.find("Products"), std::string::npos);   // navigation dropped
   EXPECT_EQ(text.out.find("Copyright"), std::string::npos);  // footer dropped
   EXPECT_EQ(harness_.Stop(), 0);
 }
@@ -196,8 +208,7 @@ TEST_F(EndToEndTest, FailuresAreRecordedAndReportedThenRecover) {
   EXPECT_NE(show.out.find("http_5xx"), std::string::npos) << show.out;
 
   // The page comes back unchanged: recovered, and no changed event.
-  server_.Set("/globex/privacy",
-              Html(PolicyPage("Globex Privacy", "r9", "We share with no one.")));
+  server_.Set("/globex/privacy", Html(PolicyPage("Globex Privacy", "r9", "We share with no one.")));
   CheckAllAndWait();
   const auto recovered = live.Next();
   ASSERT_TRUE(recovered);
@@ -211,14 +222,14 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   ASSERT_TRUE(harness_.WaitForChecks(3));
   server_.Set("/initech/terms", Html(PolicyPage("Initech Terms", "r1", "No staplers.")));
-  const auto added = harness_.Policyctl({"add", "--platform", "Initech", "--type",
-                                         "Terms of Service", "--url",
-                                         server_.Url("/initech/terms")});
+  const auto added =
+      harness_.Policyctl({"add", "--platform", "Initech", "--type", "Terms of Service", "--url",
+                          server_.Url("/initech/terms")});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   ASSERT_TRUE(harness_.WaitForChecks(4)) << harness_.log();
-  const auto duplicate = harness_.Policyctl({"add", "--platform", "Initech", "--type",
-                                             "Terms of Service", "--url",
-                                             server_.Url("/initech/terms")});
+  const auto duplicate =
+      harness_.Policyctl({"add", "--platform", "Initech", "--type", "Terms of Service", "--url",
+                          server_.Url("/initech/terms")});
   EXPECT_EQ(duplicate.exit_code, 1);
   const auto bad_url = harness_.Policyctl(
       {"add", "--platform", "X", "--type", "Privacy Policy", "--url", "file:///etc/passwd"});
@@ -262,8 +273,7 @@ TEST(DaemonConfigErrors, BadConfigExits78NamingFileAndLine) {
   DaemonHarness harness("max_concurrency = \"lots\"\n");
   const auto result = RunCommand({POLICYD_BIN, "--config", harness.config_path().string()});
   EXPECT_EQ(result.exit_code, 78);
-  EXPECT_NE(result.err.find(harness.config_path().string() + ":"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find(harness.config_path().string() + ":"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("max_concurrency"), std::string::npos) << result.err;
 }
 
