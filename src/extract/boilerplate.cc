@@ -1,0 +1,177 @@
+#include "boilerplate.h"
+
+#include <string_view>
+#include <vector>
+
+#include "hints.h"
+#include "html_tags.h"
+
+namespace policyd::extract_internal {
+namespace {
+
+// Size limits (bytes of visible text) for the hint rules; see boilerplate.h.
+constexpr size_t kTinyText = 20;         // icon rows, toggles
+constexpr size_t kSmallWidget = 300;     // a banner or popup of a sentence or two
+constexpr size_t kLargestWidget = 5000;  // no banner is larger; wrappers of whole pages are
+constexpr double kNavLinkDensity = 0.5;
+constexpr double kChromeLinkDensity = 0.3;
+
+size_t VisibleBytes(std::string_view text) {
+  size_t count = 0;
+  for (const char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') ++count;
+  }
+  return count;
+}
+
+bool IsControl(const GumboNode* element) {
+  switch (element->v.element.tag) {
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+      return true;
+    default: {
+      const char* role = GetAttr(element, "role");
+      return role != nullptr && std::string_view(role) == "button";
+    }
+  }
+}
+
+bool IsMainLike(const GumboNode* element) {
+  const GumboTag tag = element->v.element.tag;
+  return tag == GUMBO_TAG_MAIN || tag == GUMBO_TAG_ARTICLE || ElementRole(element) == Role::kMain;
+}
+
+}  // namespace
+
+SubtreeStats MeasureSubtree(const GumboNode* element, size_t node_budget) {
+  SubtreeStats stats;
+  struct Item {
+    const GumboNode* node;
+    bool in_link;
+    bool in_h1;
+  };
+  std::vector<Item> stack = {{element, false, false}};
+  size_t visited = 0;
+  while (!stack.empty()) {
+    const Item item = stack.back();
+    stack.pop_back();
+    if (++visited > node_budget) {
+      stats.truncated = true;
+      return stats;
+    }
+    const GumboNode* node = item.node;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      const size_t bytes = VisibleBytes(node->v.text.text);
+      stats.text += bytes;
+      if (item.in_link) stats.link_text += bytes;
+      if (item.in_h1 && bytes > 0) stats.has_h1 = true;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    if (IsControl(node)) {
+      ++stats.controls;
+      if (node->v.element.tag != GUMBO_TAG_A) continue;  // a control's label is not text
+    }
+    if (HasFlag(node->v.element.tag, kNotText)) continue;
+    if (node != element && IsMainLike(node)) stats.has_main = true;
+    const bool in_link =
+        item.in_link || (node->v.element.tag == GUMBO_TAG_A && GetAttr(node, "href") != nullptr);
+    const bool in_h1 = item.in_h1 || node->v.element.tag == GUMBO_TAG_H1;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[i]), in_link, in_h1});
+    }
+  }
+  return stats;
+}
+
+bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) {
+  if (element->type == GUMBO_NODE_TEMPLATE) {
+    // Templates are inert, except declarative shadow roots, which browsers render in place.
+    return GetAttr(element, "shadowrootmode") == nullptr &&
+           GetAttr(element, "shadowroot") == nullptr;
+  }
+  if (element->type != GUMBO_NODE_ELEMENT) return false;
+  const GumboTag tag = element->v.element.tag;
+  // 1. Never text.
+  if (HasFlag(tag, kNotText) || tag == GUMBO_TAG_NAV) return true;
+  if (tag == GUMBO_TAG_UNKNOWN && OriginalTagName(element) == "dialog") return true;
+  // 2. Explicit content.
+  if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_MAIN ||
+      tag == GUMBO_TAG_ARTICLE) {
+    return false;
+  }
+  // 3. Landmarks.
+  const Role role = ElementRole(element);
+  switch (role) {
+    case Role::kMain:
+      return false;
+    case Role::kNavigation:
+    case Role::kDialog:
+    case Role::kTicker:
+      return true;
+    case Role::kPageChrome:
+      if (!context.in_sectioning) return true;
+      break;
+    case Role::kComplementary:
+    case Role::kNone:
+      break;
+  }
+  if (tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) {
+    if (!context.in_sectioning) return true;
+  }
+  const bool complementary = tag == GUMBO_TAG_ASIDE || role == Role::kComplementary;
+  if (complementary && !context.in_content) return true;
+  // 4. Name hints, confirmed by what the subtree contains.
+  const NameHintSet names = NameHints(element);
+  const uint32_t hints = names.any;
+  // Size alone only condemns on class-like evidence, never on an id that may be a heading slug.
+  const uint32_t strong = names.without_id;
+  if (hints == 0 && !complementary) return false;
+  if (hints & kHintVendorConsent) return true;
+  if (HeadingLevel(tag) > 0) return false;
+  const SubtreeStats stats = MeasureSubtree(element);
+  if (stats.truncated || stats.has_main) return false;
+  const bool hidden = IsHidden(element);
+  const double density = stats.LinkDensity();
+  const bool widget_sized = stats.text <= kLargestWidget;
+  if (complementary && density >= kNavLinkDensity) return true;
+  // Popups and consent dialogs have their own <h1> titles; page wrappers and site headers
+  // that hold the document's <h1> must stay.
+  if ((strong & kHintPopup) && stats.text <= kSmallWidget) return true;
+  // Screen-reader-only phrases ("opens in a new window") are not part of the visible text.
+  if ((strong & kHintScreenReaderOnly) && stats.text <= kSmallWidget) return true;
+  if ((hints & kHintConsentUi) && widget_sized && (stats.controls > 0 || hidden)) return true;
+  if ((strong & kHintConsentUi) && stats.text <= kSmallWidget) return true;
+  if ((hints & kHintPopup) && widget_sized &&
+      (hidden || stats.controls > 0 || density >= kNavLinkDensity)) {
+    return true;
+  }
+  if (stats.has_h1) return false;
+  // Breadcrumbs, menus and skip links are small or mostly links; sharing widgets are mostly
+  // links or icons (a "Sharing your information" section is neither).
+  if ((hints & kHintNavigation) &&
+      (density >= kNavLinkDensity || stats.text <= kTinyText || (hidden && widget_sized))) {
+    return true;
+  }
+  if ((strong & kHintNavigation) && stats.text <= kSmallWidget) return true;
+  if ((hints & kHintSharing) &&
+      (density >= kNavLinkDensity || stats.text <= kTinyText || (hidden && widget_sized))) {
+    return true;
+  }
+  // A small visible "banner" is often the page title with its "last updated" date, so size
+  // alone does not condemn it.
+  if ((hints & kHintBanner) && widget_sized &&
+      (hidden || stats.controls > 0 || density >= kNavLinkDensity)) {
+    return true;
+  }
+  if ((hints & kHintChrome) && !context.in_sectioning &&
+      (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized))) {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace policyd::extract_internal

@@ -1,0 +1,435 @@
+// DecodeToUtf8: the charset decision of the HTML standard (WHATWG "determining the character
+// encoding"), simplified, plus transcoding with glibc iconv.
+//
+// Order: byte order mark; a UTF-16 Content-Type charset; then, deviating from the standard,
+// bytes that are already valid UTF-8 are taken as UTF-8 whatever the label says (a page that
+// is valid UTF-8 and contains non-ASCII sequences is practically never really Latin-1, and
+// mislabelled UTF-8 is common; decoding it as declared would store mojibake and then "change"
+// when the server fixes its header); then the Content-Type charset; then <meta charset> /
+// <meta http-equiv> in the first 4 KiB; then uchardet; then windows-1252. A label that says
+// UTF-8 on bytes with (almost) no valid multi-byte sequence is treated as a mislabel and
+// detection decides. Invalid input becomes U+FFFD; NUL becomes U+FFFD.
+#include <errno.h>
+#include <iconv.h>
+#include <uchardet/uchardet.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "charset.h"
+#include "policyd/extract.h"
+#include "unicode.h"
+
+namespace policyd {
+namespace extract_internal {
+namespace {
+
+// RAII for iconv_t.
+class IconvHandle {
+ public:
+  IconvHandle(const char* to, const char* from) : cd_(iconv_open(to, from)) {}
+  ~IconvHandle() {
+    if (ok()) iconv_close(cd_);
+  }
+  IconvHandle(const IconvHandle&) = delete;
+  IconvHandle& operator=(const IconvHandle&) = delete;
+
+  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+  iconv_t get() const { return cd_; }
+
+ private:
+  iconv_t cd_;
+};
+
+// RAII for uchardet_t.
+struct UchardetDeleter {
+  void operator()(std::remove_pointer_t<uchardet_t>* ud) const { uchardet_delete(ud); }
+};
+using UchardetPtr = std::unique_ptr<std::remove_pointer_t<uchardet_t>, UchardetDeleter>;
+
+constexpr size_t kMaxDetectBytes = 256 * 1024;  // enough for a confident guess; bounds time
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool StartsWithNoCase(std::string_view text, size_t pos, std::string_view prefix) {
+  if (text.size() - pos < prefix.size() || pos > text.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (AsciiLower(text[pos + i]) != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && StartsWithNoCase(a, 0, b);
+}
+
+struct Alias {
+  std::string_view label;
+  std::string_view canonical;
+};
+
+// Labels whose canonical name differs from the lower-cased label (WHATWG Encoding Standard).
+// Any other label is used as is when iconv knows it.
+constexpr std::array<Alias, 44> kAliases = {{
+    {"ansi_x3.4-1968", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"big5-hkscs", "big5"},
+    {"chinese", "gbk"},
+    {"cp1252", "windows-1252"},
+    {"cp819", "windows-1252"},
+    {"cseuckr", "euc-kr"},
+    {"csgb2312", "gbk"},
+    {"csisolatin1", "windows-1252"},
+    {"csshiftjis", "shift_jis"},
+    {"gb2312", "gbk"},
+    {"ibm819", "windows-1252"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso-8859-11", "windows-874"},
+    {"iso-8859-9", "windows-1254"},
+    {"iso-ir-100", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"iso88591", "windows-1252"},
+    {"iso_8859-1", "windows-1252"},
+    {"iso_8859-1:1987", "windows-1252"},
+    {"ks_c_5601-1987", "euc-kr"},
+    {"l1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"mac", "macintosh"},
+    {"ms932", "shift_jis"},
+    {"ms_kanji", "shift_jis"},
+    {"sjis", "shift_jis"},
+    {"tis-620", "windows-874"},
+    {"ucs-2", "utf-16le"},
+    {"unicode", "utf-16le"},
+    {"unicode-1-1-utf-8", "utf-8"},
+    {"unicodefeff", "utf-16le"},
+    {"unicodefffe", "utf-16be"},
+    {"us-ascii", "windows-1252"},
+    {"utf-16", "utf-16le"},
+    {"utf8", "utf-8"},
+    {"windows-31j", "shift_jis"},
+    {"windows-949", "euc-kr"},
+    {"x-cp1252", "windows-1252"},
+    {"x-gbk", "gbk"},
+    {"x-mac-roman", "macintosh"},
+    {"x-sjis", "shift_jis"},
+    {"x-unicode20utf8", "utf-8"},
+    {"x-user-defined", "windows-1252"},
+}};
+static_assert(std::is_sorted(kAliases.begin(), kAliases.end(),
+                             [](const Alias& a, const Alias& b) { return a.label < b.label; }));
+
+// The name glibc iconv should decode a canonical charset with (supersets where WHATWG
+// decoders are supersets of the labelled charset).
+std::string IconvName(std::string_view canonical) {
+  if (canonical == "shift_jis") return "CP932";
+  if (canonical == "euc-kr") return "CP949";
+  if (canonical == "gbk") return "GB18030";
+  if (canonical == "big5") return "BIG5-HKSCS";
+  return std::string(canonical);
+}
+
+bool IsUtf16(std::string_view canonical) { return canonical.starts_with("utf-16"); }
+
+// Transcodes `bytes` from `canonical` to UTF-8 into *out. Returns false when iconv cannot open
+// the conversion. Undecodable input becomes U+FFFD; never fails half-way.
+bool Transcode(std::string_view canonical, std::string_view bytes, std::string* out) {
+  const IconvHandle cd("UTF-8", IconvName(canonical).c_str());
+  if (!cd.ok()) return false;
+  const size_t unit = IsUtf16(canonical) ? 2 : 1;  // bytes skipped after an invalid sequence
+  out->clear();
+  out->resize(bytes.size() + bytes.size() / 2 + 16);
+  size_t used = 0;
+  // iconv wants char**, though it never writes through the input pointer.
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  auto append_replacement = [&]() {
+    if (out->size() - used < 3) out->resize(out->size() * 2 + 16);
+    std::memcpy(out->data() + used, "\xEF\xBF\xBD", 3);
+    used += 3;
+  };
+  while (true) {
+    char* out_ptr = out->data() + used;
+    size_t out_left = out->size() - used;
+    const size_t rc = in_left == 0 ? iconv(cd.get(), nullptr, nullptr, &out_ptr, &out_left)
+                                   : iconv(cd.get(), &in, &in_left, &out_ptr, &out_left);
+    used = static_cast<size_t>(out_ptr - out->data());
+    if (rc != static_cast<size_t>(-1)) {
+      if (in_left == 0) break;
+      continue;
+    }
+    if (errno == E2BIG) {
+      out->resize(out->size() * 2 + 16);
+    } else if (errno == EILSEQ) {
+      append_replacement();
+      const size_t skip = std::min(unit, in_left);
+      in += skip;
+      in_left -= skip;
+    } else {  // EINVAL: truncated sequence at the end; or anything unexpected
+      append_replacement();
+      break;
+    }
+  }
+  out->resize(used);
+  return true;
+}
+
+// Counts of well-formed multi-byte sequences and of invalid sequences in `bytes`.
+struct Utf8Census {
+  size_t multibyte = 0;
+  size_t invalid = 0;
+};
+
+Utf8Census CountUtf8(std::string_view bytes) {
+  Utf8Census census;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    if (NextCodePoint(bytes, &i) == kReplacementChar &&
+        bytes.substr(start, i - start) != "\xEF\xBF\xBD") {
+      ++census.invalid;
+    } else {
+      ++census.multibyte;
+    }
+  }
+  return census;
+}
+
+// What uchardet thinks `bytes` is, canonicalised; "" when it has no usable guess.
+std::string Detect(std::string_view bytes) {
+  const UchardetPtr ud(uchardet_new());
+  if (!ud) return "";
+  const std::string_view sample = bytes.substr(0, kMaxDetectBytes);
+  if (uchardet_handle_data(ud.get(), sample.data(), sample.size()) != 0) return "";
+  uchardet_data_end(ud.get());
+  const char* name = uchardet_get_charset(ud.get());
+  if (name == nullptr || *name == '\0') return "";
+  return CanonicalCharset(name);
+}
+
+// Final output step: valid UTF-8 without NUL, whatever iconv produced.
+void Sanitize(std::string* utf8) {
+  if (std::memchr(utf8->data(), '\0', utf8->size()) == nullptr && IsValidUtf8(*utf8)) return;
+  std::string repaired;
+  RepairUtf8(*utf8, &repaired);
+  utf8->swap(repaired);
+}
+
+// Decodes bytes that claim (or are detected) to be UTF-8 but are not valid UTF-8. Legacy
+// text practically never forms valid multi-byte sequences, while UTF-8 pages with a broken
+// fragment (a Latin-1 include, a truncated string) have many: so the bytes are UTF-8 with
+// errors unless invalid sequences outnumber valid multi-byte ones more than kMaxInvalidRatio
+// to one; otherwise detection decides.
+constexpr size_t kMaxInvalidRatio = 4;
+
+std::string DecodeInvalidUtf8(std::string_view bytes, std::string* utf8) {
+  const Utf8Census census = CountUtf8(bytes);
+  if (census.multibyte > 0 && census.multibyte * kMaxInvalidRatio >= census.invalid) {
+    utf8->clear();
+    RepairUtf8(bytes, utf8);
+    return "utf-8";
+  }
+  std::string detected = Detect(bytes);
+  if (detected.empty() || detected == "utf-8" || IsUtf16(detected)) detected = "windows-1252";
+  if (!Transcode(detected, bytes, utf8)) {
+    detected = "windows-1252";
+    Transcode(detected, bytes, utf8);
+  }
+  Sanitize(utf8);
+  return detected;
+}
+
+}  // namespace
+
+std::string_view CharsetParameter(std::string_view content_type) {
+  size_t pos = 0;
+  while (true) {
+    // Find "charset" preceded by start, ';' or white space, followed by optional space and '='.
+    size_t found = std::string_view::npos;
+    for (size_t i = pos; i + 7 <= content_type.size(); ++i) {
+      if (StartsWithNoCase(content_type, i, "charset")) {
+        found = i;
+        break;
+      }
+    }
+    if (found == std::string_view::npos) return {};
+    size_t i = found + 7;
+    pos = i;
+    while (i < content_type.size() && IsSpace(content_type[i])) ++i;
+    if (i >= content_type.size() || content_type[i] != '=') continue;
+    ++i;
+    while (i < content_type.size() && IsSpace(content_type[i])) ++i;
+    if (i >= content_type.size()) return {};
+    const char quote = content_type[i];
+    if (quote == '"' || quote == '\'') {
+      const size_t end = content_type.find(quote, i + 1);
+      if (end == std::string_view::npos) return {};
+      return content_type.substr(i + 1, end - i - 1);
+    }
+    size_t end = i;
+    while (end < content_type.size() && !IsSpace(content_type[end]) && content_type[end] != ';' &&
+           content_type[end] != '"' && content_type[end] != '\'') {
+      ++end;
+    }
+    return content_type.substr(i, end - i);
+  }
+}
+
+std::string_view PrescanMetaCharset(std::string_view bytes, size_t limit) {
+  const std::string_view head = bytes.substr(0, limit);
+  size_t i = 0;
+  while (i < head.size()) {
+    const size_t lt = head.find('<', i);
+    if (lt == std::string_view::npos) return {};
+    i = lt;
+    if (head.compare(i, 4, "<!--") == 0) {
+      const size_t end = head.find("-->", i + 2);
+      if (end == std::string_view::npos) return {};
+      i = end + 3;
+      continue;
+    }
+    const bool is_meta = StartsWithNoCase(head, i, "<meta") && i + 5 < head.size() &&
+                         (IsSpace(head[i + 5]) || head[i + 5] == '/');
+    const bool is_tag =
+        i + 1 < head.size() && (std::isalpha(static_cast<unsigned char>(head[i + 1])) != 0 ||
+                                head[i + 1] == '/' || head[i + 1] == '!' || head[i + 1] == '?');
+    if (!is_tag) {
+      ++i;
+      continue;
+    }
+    // Walk the attributes (quoted values may contain '>').
+    i += is_meta ? 5 : 1;
+    while (i < head.size() && !IsSpace(head[i]) && head[i] != '>') ++i;
+    std::string_view charset;
+    std::string_view content;
+    bool http_equiv_content_type = false;
+    while (i < head.size() && head[i] != '>') {
+      while (i < head.size() && (IsSpace(head[i]) || head[i] == '/')) ++i;
+      if (i >= head.size() || head[i] == '>') break;
+      const size_t name_start = i;
+      while (i < head.size() && !IsSpace(head[i]) && head[i] != '=' && head[i] != '>' &&
+             head[i] != '/') {
+        ++i;
+      }
+      const std::string_view name = head.substr(name_start, i - name_start);
+      while (i < head.size() && IsSpace(head[i])) ++i;
+      std::string_view value;
+      if (i < head.size() && head[i] == '=') {
+        ++i;
+        while (i < head.size() && IsSpace(head[i])) ++i;
+        if (i < head.size() && (head[i] == '"' || head[i] == '\'')) {
+          const size_t end = head.find(head[i], i + 1);
+          if (end == std::string_view::npos) return {};
+          value = head.substr(i + 1, end - i - 1);
+          i = end + 1;
+        } else {
+          const size_t start = i;
+          while (i < head.size() && !IsSpace(head[i]) && head[i] != '>') ++i;
+          value = head.substr(start, i - start);
+        }
+      }
+      if (!is_meta) continue;
+      if (EqualsNoCase(name, "charset") && charset.empty()) charset = value;
+      if (EqualsNoCase(name, "content") && content.empty()) content = value;
+      if (EqualsNoCase(name, "http-equiv") && EqualsNoCase(value, "content-type")) {
+        http_equiv_content_type = true;
+      }
+    }
+    if (is_meta) {
+      if (!charset.empty()) return charset;
+      if (http_equiv_content_type) {
+        const std::string_view from_content = CharsetParameter(content);
+        if (!from_content.empty()) return from_content;
+      }
+    }
+    if (i < head.size()) ++i;  // past '>'
+  }
+  return {};
+}
+
+std::string CanonicalCharset(std::string_view label) {
+  while (!label.empty() && (IsSpace(label.front()) || label.front() == '"')) label.remove_prefix(1);
+  while (!label.empty() && (IsSpace(label.back()) || label.back() == '"')) label.remove_suffix(1);
+  if (label.empty() || label.size() > 40) return "";
+  std::string lower;
+  lower.reserve(label.size());
+  for (const char c : label) {
+    const char l = AsciiLower(c);
+    // Only plain label characters: keeps iconv suffixes such as "//IGNORE" out.
+    if (!std::isalnum(static_cast<unsigned char>(l)) && l != '-' && l != '_' && l != '.' &&
+        l != ':') {
+      return "";
+    }
+    lower.push_back(l);
+  }
+  const auto it =
+      std::lower_bound(kAliases.begin(), kAliases.end(), lower,
+                       [](const Alias& a, const std::string& b) { return a.label < b; });
+  std::string canonical =
+      (it != kAliases.end() && it->label == lower) ? std::string(it->canonical) : lower;
+  if (canonical == "utf-8") return canonical;
+  const IconvHandle probe("UTF-8", IconvName(canonical).c_str());
+  return probe.ok() ? canonical : "";
+}
+
+}  // namespace extract_internal
+
+using extract_internal::CanonicalCharset;
+
+std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8) {
+  using namespace extract_internal;  // NOLINT: local helpers only
+  utf8->clear();
+  // 1. Byte order marks override everything.
+  if (bytes.starts_with("\xEF\xBB\xBF")) {
+    RepairUtf8(bytes.substr(3), utf8);
+    return "utf-8";
+  }
+  for (const auto& [bom, charset] :
+       {std::pair<std::string_view, std::string_view>{"\xFE\xFF", "utf-16be"},
+        {"\xFF\xFE", "utf-16le"}}) {
+    if (bytes.starts_with(bom) && Transcode(charset, bytes.substr(2), utf8)) {
+      Sanitize(utf8);
+      return std::string(charset);
+    }
+  }
+  const std::string header = CanonicalCharset(CharsetParameter(content_type));
+  // 2. UTF-16 without BOM is only recognisable from its label (its ASCII is valid UTF-8).
+  if (IsUtf16(header) && Transcode(header, bytes, utf8)) {
+    Sanitize(utf8);
+    return header;
+  }
+  // 3. Fast path: valid UTF-8 (including pure ASCII).
+  if (IsValidUtf8(bytes)) {
+    if (std::memchr(bytes.data(), '\0', bytes.size()) == nullptr) {
+      utf8->assign(bytes);
+    } else {
+      RepairUtf8(bytes, utf8);
+    }
+    return "utf-8";
+  }
+  // 4. Declared charsets: the HTTP header, then <meta>.
+  for (const std::string& declared : {header, CanonicalCharset(PrescanMetaCharset(bytes))}) {
+    if (declared.empty() || IsUtf16(declared)) continue;  // <meta> cannot declare UTF-16
+    if (declared == "utf-8") return DecodeInvalidUtf8(bytes, utf8);
+    if (Transcode(declared, bytes, utf8)) {
+      Sanitize(utf8);
+      return declared;
+    }
+  }
+  // 5. Detection, then the WHATWG default for Western locales.
+  return DecodeInvalidUtf8(bytes, utf8);
+}
+
+}  // namespace policyd

@@ -1,0 +1,467 @@
+#include "markdown.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "boilerplate.h"
+#include "duplicates.h"
+#include "hints.h"
+#include "html_tags.h"
+#include "normalize.h"
+
+namespace policyd::extract_internal {
+namespace {
+
+constexpr size_t kTableScanBudget = 50000;  // nodes; larger tables are layout anyway
+// Repeats of subtrees with at least this much text (about 350 words) are dropped. Legal
+// texts do repeat whole clauses (the same cancellation right for UK and for EU users, say),
+// and readers of the text must see each of them; copies of whole page sections are larger.
+constexpr size_t kMinDuplicateText = 2000;
+
+// Parses an HTML integer attribute (ol start, li value) leniently; `fallback` if absent/bad.
+long IntegerAttribute(const GumboNode* element, const char* name, long fallback) {
+  const char* value = GetAttr(element, name);
+  if (value == nullptr) return fallback;
+  errno = 0;
+  char* end = nullptr;
+  const long parsed = std::strtol(value, &end, 10);
+  if (end == value || errno == ERANGE || parsed < -1000000000L || parsed > 1000000000L) {
+    return fallback;
+  }
+  return parsed;
+}
+
+bool IsCell(const GumboNode* node) {
+  return node->type == GUMBO_NODE_ELEMENT &&
+         (node->v.element.tag == GUMBO_TAG_TD || node->v.element.tag == GUMBO_TAG_TH);
+}
+
+}  // namespace
+
+// ---- TextSink ---------------------------------------------------------------------------------
+
+void TextSink::AppendNormalized(std::string_view normalized, bool leading, bool trailing,
+                                bool in_link) {
+  if (leading) space_pending_ = true;
+  if (!normalized.empty()) {
+    if (space_pending_ && !line_.empty() && line_.back() != ' ') line_.push_back(' ');
+    space_pending_ = false;
+    line_.append(normalized);
+    text_bytes_ += normalized.size();
+    if (in_link) link_bytes_ += normalized.size();
+    pre_newlines_ = 0;
+  }
+  if (trailing) space_pending_ = true;
+}
+
+void TextSink::Text(std::string_view text, bool in_link) {
+  std::string normalized;
+  bool leading = false;
+  bool trailing = false;
+  CollapseWhiteSpace(text, &normalized, &leading, &trailing);
+  AppendNormalized(normalized, leading, trailing, in_link);
+}
+
+void TextSink::PreText(std::string_view text, bool in_link, const Layout& layout) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    Text(text.substr(start, end - start), in_link);
+    if (end == text.size()) break;
+    if (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
+    ++pre_newlines_;
+    space_pending_ = false;
+    if (!line_.empty()) {
+      Emit(layout);
+      pre_newlines_ = 1;
+    } else if (pre_newlines_ >= 2 && !layout.tight) {
+      blank_pending_ = true;
+    }
+    start = end + 1;
+  }
+}
+
+void TextSink::BreakBlock(const Layout& layout) {
+  Emit(layout);
+  if (!layout.tight) blank_pending_ = true;
+}
+
+void TextSink::SetMarker(std::string_view marker) {
+  marker_.assign(marker);
+  marker_pending_ = true;
+}
+
+void TextSink::BeginCell() {
+  space_pending_ = false;
+  if (line_.empty()) line_.push_back('|');
+  line_.push_back(' ');
+}
+
+void TextSink::EndCell() {
+  space_pending_ = false;
+  if (line_.empty()) return;  // a cell without a row start; nothing to close
+  if (line_.back() == ' ') line_.pop_back();
+  line_.append(" |");
+}
+
+void TextSink::EndRow(const Layout& layout) {
+  if (line_.find_first_not_of("| ") == std::string::npos) {
+    line_.clear();  // a row of empty cells (spacer rows of layout-ish tables)
+    space_pending_ = false;
+    return;
+  }
+  Emit(layout);
+}
+
+void TextSink::Emit(const Layout& layout) {
+  space_pending_ = false;
+  if (line_.empty()) return;
+  if (blank_pending_ && !out_.empty()) out_.push_back('\n');
+  blank_pending_ = false;
+  for (int q = 0; q < layout.quote_depth; ++q) out_.append("> ");
+  if (layout.list_depth > 0) {
+    out_.append(static_cast<size_t>(2 * (layout.list_depth - 1)), ' ');
+    if (marker_pending_) {
+      out_.append(marker_);
+    } else {
+      out_.append("  ");
+    }
+  } else if (marker_pending_) {
+    out_.append(marker_);
+  }
+  marker_pending_ = false;
+  if (layout.heading_level > 0) {
+    out_.append(static_cast<size_t>(layout.heading_level), '#');
+    out_.push_back(' ');
+  }
+  out_.append(line_);
+  out_.push_back('\n');
+  line_.clear();
+}
+
+std::string TextSink::Finish() {
+  Emit(Layout{});
+  std::string text = std::move(out_);
+  *this = TextSink();
+  return text;
+}
+
+// ---- Tables -----------------------------------------------------------------------------------
+
+bool IsDataTable(const GumboNode* table) {
+  if (const char* role = GetAttr(table, "role")) {
+    const std::string_view r(role);
+    if (r == "presentation" || r == "none") return false;
+  }
+  size_t max_cells = 0;
+  size_t visited = 0;
+  std::vector<const GumboNode*> stack = {table};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (++visited > kTableScanBudget) return false;
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (node != table && tag == GUMBO_TAG_TABLE) return false;
+    if (HeadingLevel(tag) > 0) return false;
+    if (HasFlag(tag, kNotText)) continue;
+    const GumboVector& children = node->v.element.children;
+    if (tag == GUMBO_TAG_TR) {
+      size_t cells = 0;
+      for (unsigned i = 0; i < children.length; ++i) {
+        if (IsCell(static_cast<const GumboNode*>(children.data[i]))) ++cells;
+      }
+      if (cells > max_cells) max_cells = cells;
+    }
+    for (unsigned i = 0; i < children.length; ++i) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return max_cells >= 2;
+}
+
+// ---- MarkdownRenderer ----------------------------------------------------------------------
+
+void MarkdownRenderer::Break(bool block, bool force) {
+  if (context_.inline_only && !force) {
+    ForActiveSinks([](TextSink& sink) { sink.Space(); });
+    return;
+  }
+  const Layout& layout = context_.layout;
+  ForActiveSinks([&](TextSink& sink) {
+    if (block) {
+      sink.BreakBlock(layout);
+    } else {
+      sink.BreakLine(layout);
+    }
+  });
+}
+
+bool MarkdownRenderer::IsDropped(const GumboNode* element) const {
+  for (const Selector& selector : remove_) {
+    if (selector.Matches(element)) return true;
+  }
+  return IsBoilerplate(element, {context_.in_sectioning, context_.in_content});
+}
+
+void MarkdownRenderer::HandleText(const GumboNode* node) {
+  const std::string_view text(node->v.text.text);
+  const bool in_link = context_.in_link;
+  if (context_.in_pre && !context_.inline_only) {  // a <pre> in a cell stays on the row
+    const Layout& layout = context_.layout;
+    ForActiveSinks([&](TextSink& sink) { sink.PreText(text, in_link, layout); });
+  } else if (node->type == GUMBO_NODE_WHITESPACE) {
+    ForActiveSinks([](TextSink& sink) { sink.Space(); });
+  } else {
+    bool leading = false;
+    bool trailing = false;
+    CollapseWhiteSpace(text, &scratch_, &leading, &trailing);
+    ForActiveSinks(
+        [&](TextSink& sink) { sink.AppendNormalized(scratch_, leading, trailing, in_link); });
+  }
+}
+
+bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* frame) {
+  frame->saved = context_;
+  frame->kind = Kind::kInline;
+  if (!is_root && IsDropped(element)) return false;
+  if (!is_root) {
+    if (const auto it = fingerprints_.find(element); it != fingerprints_.end()) {
+      // Keyed by the active sinks too: a copy outside <main> must not suppress the one in it.
+      const uint64_t key = it->second ^ (uint64_t{context_.sinks} << 56);
+      if (!rendered_.insert(key).second) return false;  // a repeat
+    }
+  }
+  const GumboTag tag = element->v.element.tag;
+  switch (tag) {
+    case GUMBO_TAG_BR:
+      Break(false);
+      return false;
+    case GUMBO_TAG_HR:
+      Break(true);
+      return false;
+    case GUMBO_TAG_BUTTON:
+      // Buttons are controls ("Accept", "Menu", tab strips), except the accordion pattern
+      // where the button inside a heading or <summary> is the section title.
+      if (!is_root && context_.layout.heading_level == 0 && !context_.in_summary) return false;
+      break;
+    default:
+      break;
+  }
+
+  // Content landmarks and, in automatic mode, the candidate sinks.
+  const bool main_like = tag == GUMBO_TAG_MAIN || ElementRole(element) == Role::kMain;
+  const bool article = tag == GUMBO_TAG_ARTICLE;
+  if (main_like || article) context_.in_content = true;
+  if (main_like || HasFlag(tag, kSectioning)) context_.in_sectioning = true;
+  if (track_candidates_) {
+    uint8_t added = 0;
+    if (main_like && !(context_.sinks & (1u << kMainSink))) added |= 1u << kMainSink;
+    if (article && !(context_.sinks & (1u << kArticleSink))) added |= 1u << kArticleSink;
+    if (added != 0) {
+      Break(true);
+      context_.sinks |= added;
+      saw_main_ |= main_like;
+      saw_article_ |= article;
+    }
+  }
+
+  const bool inline_only = context_.inline_only;
+  const bool in_data_table = !tables_.empty() && tables_.back();
+  Kind kind = HasFlag(tag, kBlock) ? Kind::kBlock : Kind::kInline;
+  switch (tag) {
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+      if (inline_only) break;
+      Break(true);
+      context_.layout.heading_level = HeadingLevel(tag);
+      context_.inline_only = true;
+      kind = Kind::kHeading;
+      break;
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_DIR:
+      if (inline_only) {
+        kind = Kind::kBlock;
+        break;
+      }
+      Break(context_.layout.list_depth == 0);
+      lists_.push_back({tag == GUMBO_TAG_OL, IntegerAttribute(element, "start", 1)});
+      ++context_.layout.list_depth;
+      context_.layout.tight = true;
+      kind = Kind::kList;
+      break;
+    case GUMBO_TAG_LI: {
+      if (inline_only) break;
+      Break(false);
+      std::string marker = "- ";
+      if (context_.layout.list_depth > 0 && !lists_.empty() && lists_.back().ordered) {
+        ListState& list = lists_.back();
+        list.next_number = IntegerAttribute(element, "value", list.next_number);
+        marker = std::to_string(list.next_number) + ". ";
+        if (list.next_number < 1000000000L) ++list.next_number;
+      }
+      ForActiveSinks([&](TextSink& sink) { sink.SetMarker(marker); });
+      kind = Kind::kItem;
+      break;
+    }
+    case GUMBO_TAG_DL:
+      if (inline_only) break;
+      Break(true);
+      context_.layout.tight = true;
+      kind = Kind::kDefinitionList;
+      break;
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+      if (inline_only) break;
+      Break(false);
+      kind = Kind::kDefinitionPart;
+      break;
+    case GUMBO_TAG_TABLE:
+      Break(true);
+      tables_.push_back(!inline_only && IsDataTable(element));
+      kind = Kind::kTable;
+      break;
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT:
+      if (in_data_table) kind = Kind::kInline;  // rows of one table form one block
+      break;
+    case GUMBO_TAG_TR:
+      if (in_data_table && !inline_only) {
+        Break(false);
+        kind = Kind::kDataRow;
+      }
+      break;
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      if (in_data_table && !inline_only) {
+        ForActiveSinks([](TextSink& sink) { sink.BeginCell(); });
+        context_.inline_only = true;
+        kind = Kind::kDataCell;
+      }
+      break;
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_PLAINTEXT:
+      context_.in_pre = true;
+      break;
+    case GUMBO_TAG_BLOCKQUOTE:
+      if (inline_only) break;
+      Break(true);
+      ++context_.layout.quote_depth;
+      kind = Kind::kQuote;
+      break;
+    case GUMBO_TAG_A:
+      if (GetAttr(element, "href") != nullptr) context_.in_link = true;
+      break;
+    case GUMBO_TAG_SUMMARY:
+      context_.in_summary = true;
+      break;
+    default:
+      break;
+  }
+  if (kind == Kind::kBlock) Break(true);
+  frame->kind = kind;
+  return true;
+}
+
+void MarkdownRenderer::Exit(const Frame& frame) {
+  switch (frame.kind) {
+    case Kind::kInline:
+      break;
+    case Kind::kHeading:
+      Break(true, /*force=*/true);  // ends the heading line, which is inline-only inside
+      break;
+    case Kind::kBlock:
+    case Kind::kTable:
+    case Kind::kQuote:
+      Break(true);
+      break;
+    case Kind::kList:
+    case Kind::kItem:
+    case Kind::kDefinitionList:
+    case Kind::kDefinitionPart:
+      Break(false);
+      ForActiveSinks([](TextSink& sink) { sink.ClearMarker(); });
+      break;
+    case Kind::kDataRow: {
+      const Layout& layout = context_.layout;
+      ForActiveSinks([&](TextSink& sink) { sink.EndRow(layout); });
+      break;
+    }
+    case Kind::kDataCell:
+      ForActiveSinks([](TextSink& sink) { sink.EndCell(); });
+      break;
+  }
+  if (frame.saved.sinks != context_.sinks) Break(true);  // flush the candidate sinks we leave
+  if (frame.kind == Kind::kList) lists_.pop_back();
+  if (frame.kind == Kind::kTable) tables_.pop_back();
+  context_ = frame.saved;
+  if ((frame.kind == Kind::kList || frame.kind == Kind::kDefinitionList) &&
+      !context_.layout.tight) {
+    Break(true);  // a blank line after the outermost list
+  }
+}
+
+void MarkdownRenderer::Render(const GumboNode* root, bool root_is_content, bool track_candidates) {
+  track_candidates_ = track_candidates;
+  context_ = Context();
+  context_.in_content = root_is_content;
+  context_.in_sectioning = root_is_content;
+  lists_.clear();
+  tables_.clear();
+  Break(true);
+  if (root == nullptr) return;
+  if (root->type == GUMBO_NODE_TEXT || root->type == GUMBO_NODE_CDATA) {
+    HandleText(root);
+    Break(true);
+    return;
+  }
+  if (root->type != GUMBO_NODE_ELEMENT) return;
+  fingerprints_ = FingerprintLargeSubtrees(root, kMinDuplicateText);
+  std::vector<Frame> stack;
+  stack.reserve(64);
+  Frame first{root, 0, Kind::kInline, {}};
+  if (Enter(root, true, &first)) stack.push_back(first);
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const GumboVector& children = Children(top.node);
+    if (top.next_child < children.length) {
+      const auto* child = static_cast<const GumboNode*>(children.data[top.next_child++]);
+      switch (child->type) {
+        case GUMBO_NODE_TEXT:
+        case GUMBO_NODE_WHITESPACE:
+        case GUMBO_NODE_CDATA:
+          HandleText(child);
+          break;
+        case GUMBO_NODE_ELEMENT:
+        case GUMBO_NODE_TEMPLATE: {
+          Frame frame{child, 0, Kind::kInline, {}};
+          if (Enter(child, false, &frame)) stack.push_back(frame);  // may invalidate `top`
+          break;
+        }
+        default:
+          break;
+      }
+      continue;
+    }
+    const Frame done = top;
+    stack.pop_back();
+    Exit(done);
+  }
+  context_ = Context();
+  Break(true);
+}
+
+}  // namespace policyd::extract_internal

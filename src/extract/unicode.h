@@ -1,0 +1,68 @@
+// UTF-8 helpers shared by the charset decoder, the normaliser and the Markdown writer.
+// Internal to the extract component.
+#ifndef POLICYD_SRC_EXTRACT_UNICODE_H_
+#define POLICYD_SRC_EXTRACT_UNICODE_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace policyd::extract_internal {
+
+inline constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Decodes the code point starting at text[*pos] and advances *pos past it. Invalid or
+// truncated sequences (overlong forms, surrogates, > U+10FFFF) yield U+FFFD and advance by
+// the maximal invalid prefix (at least one byte), as the WHATWG decoder does.
+char32_t NextCodePoint(std::string_view text, size_t* pos);
+
+// Appends the UTF-8 encoding of `cp` (which must be a scalar value) to *out.
+void AppendUtf8(char32_t cp, std::string* out);
+
+// True when `text` is well-formed UTF-8 (NUL counts as valid).
+bool IsValidUtf8(std::string_view text);
+
+// Copies `text` to *out replacing every invalid sequence and every NUL with U+FFFD.
+void RepairUtf8(std::string_view text, std::string* out);
+
+// Unicode white space that the output contract folds into ' ': ASCII white space, NEL,
+// NBSP, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+bool IsFoldedSpace(char32_t cp);
+
+// Characters the output contract deletes: zero-width (U+200B..U+200D, U+2060, U+FEFF), soft
+// hyphen U+00AD, the bidi marks U+200E/U+200F, and C0/DEL control characters other than
+// white space. They are invisible in a browser, so a re-render that adds or drops them must
+// not change the text.
+bool IsDeleted(char32_t cp);
+
+// ASCII classification of one byte for the fast paths; bytes >= 0x80 are kOther.
+enum class AsciiClass : uint8_t { kPlain, kSpace, kNewline, kDeleted, kOther };
+
+namespace internal {
+constexpr std::array<AsciiClass, 256> MakeAsciiTable() {
+  std::array<AsciiClass, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) {
+      table[c] = AsciiClass::kOther;
+    } else if (c == '\n' || c == '\r') {
+      table[c] = AsciiClass::kNewline;
+    } else if (c == '\t' || c == '\v' || c == '\f' || c == ' ') {
+      table[c] = AsciiClass::kSpace;
+    } else if (c < 0x20 || c == 0x7F) {
+      table[c] = AsciiClass::kDeleted;
+    } else {
+      table[c] = AsciiClass::kPlain;
+    }
+  }
+  return table;
+}
+inline constexpr std::array<AsciiClass, 256> kAsciiTable = MakeAsciiTable();
+}  // namespace internal
+
+inline AsciiClass ClassifyAscii(unsigned char c) { return internal::kAsciiTable[c]; }
+
+}  // namespace policyd::extract_internal
+
+#endif  // POLICYD_SRC_EXTRACT_UNICODE_H_

@@ -1,0 +1,210 @@
+// Automatic main-content choice and boilerplate removal.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+std::string Extract(const std::string& html) {
+  ExtractResult result;
+  const Status status = ExtractText(html, {}, &result);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return result.text;
+}
+
+bool Has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+// A paragraph long enough to count as real content.
+const std::string kProse =
+    "We process your personal data only where the law allows it, for the purposes described "
+    "in this policy, and we keep it no longer than necessary for those purposes.";
+
+TEST(BoilerplateTest, NonTextElementsAreDropped) {
+  const std::string text = Extract(
+      "<html><head><title>Title | Site</title><style>p{color:red}</style></head><body>"
+      "<script>var csrf='abc123';</script><noscript>Enable JavaScript</noscript>"
+      "<template><p>Template</p></template><svg><text>Svg text</text></svg>"
+      "<iframe src=x>Frame</iframe><canvas>Canvas</canvas><object>Object</object>"
+      "<form><label>Email</label><input value=Input><select><option>Option</option></select>"
+      "<textarea>Textarea</textarea><button>Submit</button></form>"
+      "<p>Policy text.</p><dialog>Dialog</dialog><video>Video fallback</video></body></html>");
+  EXPECT_EQ(text, "Email\n\nPolicy text.\n");
+}
+
+TEST(BoilerplateTest, PageChromeIsDropped) {
+  const std::string text = Extract(
+      "<body><header><a href=/>Logo</a><nav><a href=/a>Products</a><a href=/b>Pricing</a></nav>"
+      "</header><div class=breadcrumbs><a href=/>Home</a> / Legal</div>"
+      "<a class=skip-link href=#c>Skip to content</a>"
+      "<div role=navigation><a href=/x>Menu item</a></div>"
+      "<aside><a href=/r>Related</a> reading</aside>"
+      "<div id=c><h1>Privacy Policy</h1><p>" +
+      kProse +
+      "</p></div>"
+      "<footer><p>&copy; 2024 Example</p><a href=/imprint>Imprint</a></footer>"
+      "<div role=contentinfo>Site info</div></body>");
+  EXPECT_EQ(text, "# Privacy Policy\n\n" + kProse + "\n");
+}
+
+TEST(BoilerplateTest, HeaderInsideArticleOrMainIsContent) {
+  const std::string text = Extract(
+      "<body><header>Site header</header><main><article><header class=privacy-header>"
+      "<h1 class=privacy-header-title>Privacy Policy</h1><p>Last updated: 1 March 2024</p>"
+      "</header><p>" +
+      kProse + "</p><footer>Version 3</footer></article></main></body>");
+  EXPECT_EQ(text,
+            "# Privacy Policy\n\nLast updated: 1 March 2024\n\n" + kProse + "\n\nVersion 3\n");
+}
+
+TEST(BoilerplateTest, HintWordsInsideContentDoNotKillSections) {
+  // Legal pages name real sections like their boilerplate: slug ids, "privacy-header-title".
+  const std::string text = Extract(
+      "<body><div class=page><div class=privacy-header-title>Privacy Policy</div>"
+      "<section id=sharing-your-information><h2>Sharing</h2><p>" +
+      kProse +
+      "</p></section>"
+      "<section id=cookies class=cookies-section><h2>Cookies</h2><p>" +
+      kProse +
+      "</p></section>"
+      "<section id=social-media><h2>Social media</h2><p>" +
+      kProse +
+      "</p></section>"
+      "<section id=consent><h2>Consent</h2><p>You may withdraw consent.</p></section>"
+      "<section id=navigation-data><h3>Navigation data</h3><p>We log your IP.</p></section>"
+      "<div id=newsletter><p>We send a newsletter if you subscribe.</p></div>"
+      "<div id=cookie-banner-settings><p>Cookie settings are in your account.</p></div>"
+      "</div></body>");
+  EXPECT_TRUE(Has(text, "Privacy Policy\n")) << text;
+  EXPECT_TRUE(Has(text, "## Sharing\n")) << text;
+  EXPECT_TRUE(Has(text, "## Cookies\n")) << text;
+  EXPECT_TRUE(Has(text, "## Social media\n")) << text;
+  EXPECT_TRUE(Has(text, "You may withdraw consent.")) << text;
+  EXPECT_TRUE(Has(text, "### Navigation data\n\nWe log your IP.")) << text;
+  EXPECT_TRUE(Has(text, "We send a newsletter if you subscribe.")) << text;
+  EXPECT_TRUE(Has(text, "Cookie settings are in your account.")) << text;
+}
+
+TEST(BoilerplateTest, ConsentBannersAreDropped) {
+  const std::string text = Extract(
+      "<body><div id=cookie-banner class=cookieBanner><p>We use cookies to improve your "
+      "experience.</p><button>Accept all</button><button>Reject</button></div>"
+      "<div id=onetrust-consent-sdk><div class=ot-pc><h2>Privacy Preference Center</h2>"
+      "<p>" +
+      kProse +
+      "</p></div></div>"
+      "<div class=gdpr-consent-modal hidden><p>Consent settings</p></div>"
+      "<cookie-consent-banner>Cookies! <a href=#>OK</a></cookie-consent-banner>"
+      "<main><h1>Terms</h1><p>" +
+      kProse + "</p></main></body>");
+  EXPECT_EQ(text, "# Terms\n\n" + kProse + "\n");
+}
+
+TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
+  const std::string text =
+      Extract("<body><main><h1>Terms</h1><p>" + kProse +
+              "</p>"
+              "<div class=social-share><a href=/fb>Facebook</a> <a href=/tw>Twitter</a></div>"
+              "<div class=newsletter-signup hidden><p>Get our newsletter</p></div>"
+              "<div class=modal><h1>Forgot password</h1><p>Enter your email.</p></div>"
+              "<div role=dialog><p>Are you sure?</p></div>"
+              "</main></body>");
+  EXPECT_EQ(text, "# Terms\n\n" + kProse + "\n");
+}
+
+TEST(BoilerplateTest, TickersAndCarouselsAreDroppedShadowRootsKept) {
+  const std::string text = Extract(
+      "<body><main><h1>Terms</h1><div role=marquee>Breaking news</div>"
+      "<div class=hero-carousel><button>Next</button><p>Slide one of three</p></div>"
+      "<marquee>Scrolling</marquee><template><p>Inert template</p></template>"
+      "<policy-text><template shadowrootmode=open><p>Shadow DOM text.</p></template>"
+      "</policy-text></main></body>");
+  EXPECT_EQ(text, "# Terms\n\nShadow DOM text.\n");
+}
+
+TEST(BoilerplateTest, ScreenReaderOnlyPhrasesAreDropped) {
+  EXPECT_EQ(Extract("<body><p>See our <a href=/c>Cookie Policy<span class=sr-only> (opens in "
+                    "new window)</span></a>.<span class=a11y-visually-hidden>External</span></p>"
+                    "<h2 class=screen-reader-text>Real heading</h2></body>"),
+            "See our Cookie Policy.\n\n## Real heading\n");
+}
+
+TEST(BoilerplateTest, HiddenPolicyContentIsKept) {
+  // Collapsed accordions and inactive tabs hide real sections.
+  const std::string text = Extract(
+      "<body><main><h1>Policy</h1>"
+      "<div role=tabpanel hidden><p>Tab two text.</p></div>"
+      "<div class=accordion-body aria-hidden=true><p>Accordion text.</p></div>"
+      "<div style='display: none'><p>Collapsed text.</p></div>"
+      "<div class=dropdown-menu style='display:none'><a href=/a>Menu link</a></div>"
+      "</main></body>");
+  EXPECT_EQ(text, "# Policy\n\nTab two text.\n\nAccordion text.\n\nCollapsed text.\n");
+}
+
+TEST(BoilerplateTest, MainIsPreferredOverTheRestOfTheBody) {
+  const std::string text = Extract(
+      "<body><div class=promo>Download our app today and get 50% off!</div>"
+      "<main><h1>Terms</h1><p>" +
+      kProse +
+      "</p></main>"
+      "<div class=site-links>Careers Press Blog</div></body>");
+  EXPECT_EQ(text, "# Terms\n\n" + kProse + "\n");
+  // role=main counts as <main>.
+  EXPECT_EQ(Extract("<body><p>Outside text</p><div role=main><p>" + kProse + "</p></div></body>"),
+            kProse + "\n");
+}
+
+TEST(BoilerplateTest, MainHoldingOnlyATitleFallsBackToTheBody) {
+  const std::string text =
+      Extract("<body><main><h1>Privacy Policy</h1></main><div class=content><p>" + kProse +
+              "</p><p>" + kProse + "</p></div></body>");
+  EXPECT_EQ(text, "# Privacy Policy\n\n" + kProse + "\n\n" + kProse + "\n");
+}
+
+TEST(BoilerplateTest, ArticlesAreUsedWithoutMain) {
+  const std::string text =
+      Extract("<body><div class=promo>Rotating promo</div><article><h1>Part 1</h1><p>" + kProse +
+              "</p></article><div>Between</div><article><h2>Part 2</h2><p>" + kProse +
+              "</p></article></body>");
+  EXPECT_EQ(text, "# Part 1\n\n" + kProse + "\n\n## Part 2\n\n" + kProse + "\n");
+}
+
+TEST(BoilerplateTest, WithoutLandmarksTheWholeBodyIsKept) {
+  // No single "best block": every section of a legal page counts.
+  const std::string text = Extract(
+      "<body><div class=wrapper><div class=col><h2>Section A</h2><p>Short A.</p></div>"
+      "<div class=col><h2>Section B</h2><p>" +
+      kProse +
+      "</p></div></div>"
+      "<div><p>Annex text.</p></div></body>");
+  EXPECT_EQ(text, "## Section A\n\nShort A.\n\n## Section B\n\n" + kProse + "\n\nAnnex text.\n");
+}
+
+TEST(BoilerplateTest, RepeatedLargeCopiesAreRenderedOnce) {
+  std::string section = "<section><h2>Rights</h2>";
+  for (int i = 0; i < 20; ++i) section += "<p>" + kProse + "</p>";
+  section += "</section>";
+  const std::string once = Extract("<body><main>" + section + "</main></body>");
+  // Responsive copies, a hidden one, copies in other wrappers: all rendered once.
+  EXPECT_EQ(Extract("<body><main>" + section + "<div class=mobile>" + section +
+                    "</div><div hidden>" + section + "</div></main></body>"),
+            once);
+  EXPECT_EQ(once.find("## Rights"), once.rfind("## Rights"));
+  // A copy that differs in one word is a different text and is rendered.
+  std::string edited = section;
+  edited.replace(edited.find("only"), 4, "also");
+  const std::string both = Extract("<body><main>" + section + edited + "</main></body>");
+  EXPECT_NE(both.find("## Rights"), both.rfind("## Rights"));
+  // Short repeated clauses (the same right for two regions) are all kept.
+  const std::string clause = "<li>" + kProse + "</li>";
+  const std::string text =
+      Extract("<body><h2>UK</h2><ul>" + clause + "</ul><h2>EU</h2><ul>" + clause + "</ul></body>");
+  EXPECT_EQ(text, "## UK\n\n- " + kProse + "\n\n## EU\n\n- " + kProse + "\n");
+}
+
+}  // namespace
+}  // namespace policyd

@@ -1,0 +1,213 @@
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+// UTF-16 code units of an ASCII/Latin-1 string, little or big endian.
+std::string Utf16(const std::u16string& text, bool big_endian) {
+  std::string out;
+  for (const char16_t unit : text) {
+    const char hi = static_cast<char>(unit >> 8);
+    const char lo = static_cast<char>(unit & 0xFF);
+    out += big_endian ? std::string{hi, lo} : std::string{lo, hi};
+  }
+  return out;
+}
+
+// Latin-1 bytes of a UTF-8 string whose characters are all below U+0100.
+std::string ToLatin1(std::string_view utf8) {
+  std::string out;
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back(static_cast<char>(((c & 0x03) << 6) | (utf8[++i] & 0x3F)));
+    }
+  }
+  return out;
+}
+
+const std::string kFrenchLatin1 = ToLatin1(
+    "<p>La présente politique de confidentialité décrit la manière dont nous traitons vos "
+    "données personnelles. Vous pouvez à tout moment exercer vos droits d'accès, de "
+    "rectification et d'effacement auprès de notre délégué à la protection des données. Les "
+    "données sont conservées pendant la durée nécessaire à la finalité du traitement.</p>");
+
+TEST(DecodeToUtf8Test, EmptyInput) {
+  std::string utf8 = "junk";
+  EXPECT_EQ(DecodeToUtf8("", "", &utf8), "utf-8");
+  EXPECT_EQ(utf8, "");
+}
+
+TEST(DecodeToUtf8Test, Utf8BomIsStripped) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("\xEF\xBB\xBF<p>caf\xC3\xA9</p>", "text/html; charset=iso-8859-1", &utf8),
+            "utf-8");
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9</p>");
+}
+
+TEST(DecodeToUtf8Test, Utf16LittleEndianBom) {
+  std::string utf8;
+  const std::string bytes = "\xFF\xFE" + Utf16(u"<p>caf\u00e9 \u20ac</p>", false);
+  EXPECT_EQ(DecodeToUtf8(bytes, "text/html; charset=utf-8", &utf8), "utf-16le");
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9 \xE2\x82\xAC</p>");
+}
+
+TEST(DecodeToUtf8Test, Utf16BigEndianBom) {
+  std::string utf8;
+  const std::string bytes = "\xFE\xFF" + Utf16(u"<p>\u00fcber</p>", true);
+  EXPECT_EQ(DecodeToUtf8(bytes, "", &utf8), "utf-16be");
+  EXPECT_EQ(utf8,
+            "<p>\xC3\xBC"
+            "ber</p>");
+}
+
+TEST(DecodeToUtf8Test, Utf16DeclaredInHeaderWithoutBom) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8(Utf16(u"<p>hi</p>", false), "text/html; charset=UTF-16LE", &utf8),
+            "utf-16le");
+  EXPECT_EQ(utf8, "<p>hi</p>");
+}
+
+TEST(DecodeToUtf8Test, HeaderCharset) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<p>caf\xE9</p>", "text/html; charset=ISO-8859-1", &utf8),
+            "windows-1252");  // WHATWG: ISO-8859-1 labels decode as windows-1252
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9</p>");
+  EXPECT_EQ(DecodeToUtf8("\x93quoted\x94", "text/html;charset=\"windows-1252\"", &utf8),
+            "windows-1252");
+  EXPECT_EQ(utf8, "\xE2\x80\x9Cquoted\xE2\x80\x9D");
+}
+
+TEST(DecodeToUtf8Test, HeaderCharsetBeatsMeta) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<meta charset=koi8-r><p>caf\xE9</p>", "text/html; charset=latin1", &utf8),
+            "windows-1252");
+  EXPECT_EQ(utf8, "<meta charset=koi8-r><p>caf\xC3\xA9</p>");
+}
+
+TEST(DecodeToUtf8Test, MetaCharset) {
+  std::string utf8;
+  EXPECT_EQ(
+      DecodeToUtf8("<html><head><meta charset=\"ISO-8859-15\"></head><p>\xA4 5</p>", "", &utf8),
+      "iso-8859-15");
+  EXPECT_NE(utf8.find("\xE2\x82\xAC 5"), std::string::npos);  // 0xA4 is the euro sign there
+}
+
+TEST(DecodeToUtf8Test, MetaHttpEquivContentType) {
+  std::string utf8;
+  const std::string html =
+      "<!-- <meta charset=koi8-r> --><meta content='text/html; charset=windows-1251' "
+      "http-equiv=\"Content-Type\"><p>\xCF\xF0\xE8\xE2\xE5\xF2</p>";
+  EXPECT_EQ(DecodeToUtf8(html, "text/html", &utf8), "windows-1251");
+  EXPECT_NE(utf8.find("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82"), std::string::npos);
+}
+
+TEST(DecodeToUtf8Test, MetaBeyondFirstFourKilobytesIsIgnored) {
+  std::string utf8;
+  const std::string html =
+      "<p>" + std::string(5000, 'x') + "</p><meta charset=koi8-r>" + kFrenchLatin1;
+  EXPECT_NE(DecodeToUtf8(html, "", &utf8), "koi8-r");
+}
+
+TEST(DecodeToUtf8Test, ValidUtf8WinsOverALegacyLabel) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<p>caf\xC3\xA9</p>", "text/html; charset=iso-8859-1", &utf8), "utf-8");
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9</p>");
+}
+
+TEST(DecodeToUtf8Test, UndeclaredLatin1IsDetected) {
+  std::string utf8;
+  const std::string charset = DecodeToUtf8(kFrenchLatin1, "", &utf8);
+  EXPECT_NE(charset, "utf-8");
+  EXPECT_NE(utf8.find("confidentialit\xC3\xA9"), std::string::npos);
+  EXPECT_NE(utf8.find("\xC3\xA0 tout moment"), std::string::npos);
+}
+
+TEST(DecodeToUtf8Test, Latin1MislabelledAsUtf8IsDetected) {
+  std::string utf8;
+  const std::string charset = DecodeToUtf8(kFrenchLatin1, "text/html; charset=utf-8", &utf8);
+  EXPECT_NE(charset, "utf-8");
+  EXPECT_NE(utf8.find("d\xC3\xA9l\xC3\xA9gu\xC3\xA9"), std::string::npos);
+  EXPECT_EQ(utf8.find("\xEF\xBF\xBD"), std::string::npos);  // no replacement characters
+}
+
+TEST(DecodeToUtf8Test, InvalidBytesInUtf8BecomeReplacementCharacters) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<p>caf\xC3\xA9 \xFF na\xC3\xAFve \xC3</p>", "", &utf8), "utf-8");
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9 \xEF\xBF\xBD na\xC3\xAFve \xEF\xBF\xBD</p>");
+}
+
+TEST(DecodeToUtf8Test, TruncatedMultibyteSequenceAtTheEnd) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("\xC3\xA9t\xC3\xA9 \xE2\x82", "", &utf8), "utf-8");
+  EXPECT_EQ(utf8, "\xC3\xA9t\xC3\xA9 \xEF\xBF\xBD");
+}
+
+TEST(DecodeToUtf8Test, NulBytesBecomeReplacementCharacters) {
+  std::string utf8;
+  const std::string bytes("<p>a\0b</p>\0", 11);
+  EXPECT_EQ(DecodeToUtf8(bytes, "", &utf8), "utf-8");
+  EXPECT_EQ(utf8,
+            "<p>a\xEF\xBF\xBD"
+            "b</p>\xEF\xBF\xBD");
+  // NUL bytes in a legacy charset too.
+  EXPECT_EQ(DecodeToUtf8(std::string("caf\xE9\0", 5), "text/html; charset=windows-1252", &utf8),
+            "windows-1252");
+  EXPECT_EQ(utf8, "caf\xC3\xA9\xEF\xBF\xBD");
+}
+
+TEST(DecodeToUtf8Test, UnknownAndHostileCharsetNamesAreIgnored) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<p>caf\xC3\xA9</p>", "text/html; charset=x-klingon", &utf8), "utf-8");
+  EXPECT_EQ(DecodeToUtf8(kFrenchLatin1, "text/html; charset=utf-8//IGNORE", &utf8).find('/'),
+            std::string::npos);
+  EXPECT_NE(utf8.find("confidentialit\xC3\xA9"), std::string::npos);
+  EXPECT_NE(DecodeToUtf8(kFrenchLatin1, "text/html; charset=", &utf8), "");
+  EXPECT_NE(DecodeToUtf8(kFrenchLatin1, "text/html; charset=\"unterminated", &utf8), "");
+}
+
+TEST(DecodeToUtf8Test, UndefinedWindows1252BytesBecomeReplacementCharacters) {
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("a\x81"
+                         "b",
+                         "text/html; charset=windows-1252", &utf8),
+            "windows-1252");
+  EXPECT_EQ(utf8,
+            "a\xEF\xBF\xBD"
+            "b");
+}
+
+TEST(DecodeToUtf8Test, OutputIsAlwaysValidUtf8OnArbitraryBytes) {
+  // A cheap deterministic "fuzz": every byte value in several charsets.
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  bytes += bytes;
+  for (const char* type : {"", "text/html; charset=utf-8", "text/html; charset=shift_jis",
+                           "text/html; charset=utf-16be", "text/html; charset=euc-kr",
+                           "text/html; charset=iso-2022-jp"}) {
+    std::string utf8;
+    DecodeToUtf8(bytes, type, &utf8);
+    EXPECT_EQ(NormalizeText(utf8).find('\0'), std::string::npos) << type;
+    // Re-normalising must not find invalid sequences (they would turn into new U+FFFD).
+    const std::string normalized = NormalizeText(utf8);
+    EXPECT_EQ(NormalizeText(normalized), normalized) << type;
+  }
+}
+
+TEST(ExtractTextCharsetTest, ResultReportsCharset) {
+  ExtractResult result;
+  ExtractOptions options;
+  options.content_type = "text/html; charset=windows-1252";
+  ASSERT_TRUE(ExtractText("<p>Caf\xE9</p>", options, &result).ok());
+  EXPECT_EQ(result.charset, "windows-1252");
+  EXPECT_EQ(result.text, "Caf\xC3\xA9\n");
+}
+
+}  // namespace
+}  // namespace policyd

@@ -1,0 +1,146 @@
+// Output format of ExtractText (the contract in policyd/extract.h).
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+std::string Extract(const std::string& html) {
+  ExtractResult result;
+  const Status status = ExtractText(html, {}, &result);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return result.text;
+}
+
+std::string Body(const std::string& inner) {
+  return Extract("<html><body>" + inner + "</body></html>");
+}
+
+TEST(MarkdownTest, EmptyInputs) {
+  EXPECT_EQ(Extract(""), "");
+  EXPECT_EQ(Extract("   \n  "), "");
+  EXPECT_EQ(Body("<div><span> </span></div><img src=x alt='Alt text'>"), "");
+  ExtractResult result;
+  ASSERT_TRUE(ExtractText("", {}, &result).ok());
+  EXPECT_EQ(result.lines, 0u);
+}
+
+TEST(MarkdownTest, Headings) {
+  EXPECT_EQ(Body("<h1>One</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4><h5>Five</h5><h6>Six</h6>"),
+            "# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n");
+  // Inline markup and line breaks inside a heading stay on its line.
+  EXPECT_EQ(Body("<h2>  1. <em>Scope</em><br>and <span>terms</span> </h2>"),
+            "## 1. Scope and terms\n");
+  EXPECT_EQ(Body("<h2><div>Block</div><div>inside</div></h2>"), "## Block inside\n");
+}
+
+TEST(MarkdownTest, ParagraphsAreOneLineSeparatedByOneBlankLine) {
+  EXPECT_EQ(Body("<p>First\n   paragraph\twraps.</p>\n\n\n<p>Second.</p><div><div><p>Third."),
+            "First paragraph wraps.\n\nSecond.\n\nThird.\n");
+  EXPECT_EQ(Body("Loose text<div>Block</div>tail"), "Loose text\n\nBlock\n\ntail\n");
+}
+
+TEST(MarkdownTest, LineBreakStartsANewLineInTheBlock) {
+  EXPECT_EQ(Body("<p>Example Inc.<br>1 Main Street<br/><br>Springfield</p><p>Next</p>"),
+            "Example Inc.\n1 Main Street\nSpringfield\n\nNext\n");
+}
+
+TEST(MarkdownTest, InlineSpacing) {
+  EXPECT_EQ(Body("<p>Hello<span> world</span>, <b>bold</b><i>italic</i> <a href='/x?v=1'>link</a>"
+                 "<code>code</code>.</p>"),
+            "Hello world, bolditalic linkcode.\n");
+  EXPECT_EQ(Body("<p>a <b> b </b> c</p>"), "a b c\n");
+  EXPECT_EQ(Body("<div>A</div><div>B</div><span>C</span><span>D</span>"), "A\n\nB\n\nCD\n");
+  EXPECT_EQ(Body("<p>x&nbsp;&nbsp;y&#8203;z&shy;w</p>"), "x yzw\n");
+}
+
+TEST(MarkdownTest, LinkTextKeptUrlsImagesAndAltDropped) {
+  EXPECT_EQ(Body("<p>See <a href='https://example.com/terms'>our terms</a> "
+                 "<img src='logo.png' alt='Logo'>here.</p>"),
+            "See our terms here.\n");
+}
+
+TEST(MarkdownTest, NestedLists) {
+  EXPECT_EQ(Body("<p>Intro</p><ul><li>One<ul><li>One.a</li><li>One.b<ul><li>deep</li></ul></li>"
+                 "</ul></li><li>Two</li></ul><p>After</p>"),
+            "Intro\n\n- One\n  - One.a\n  - One.b\n    - deep\n- Two\n\nAfter\n");
+}
+
+TEST(MarkdownTest, OrderedLists) {
+  EXPECT_EQ(Body("<ol><li>a</li><li>b<ol type=a><li>b1</li></ol></li><li value=7>c</li>"
+                 "<li>d</li></ol><ol start=3><li>x</li></ol>"),
+            "1. a\n2. b\n  1. b1\n7. c\n8. d\n\n3. x\n");
+}
+
+TEST(MarkdownTest, ListItemsWithBlocks) {
+  EXPECT_EQ(Body("<ul><li><p>First para</p><p>Second para</p></li><li>Next<br>line</li></ul>"),
+            "- First para\n  Second para\n- Next\n  line\n");
+  EXPECT_EQ(Body("<ul><li></li><li>after empty</li></ul><p>p</p>"), "- after empty\n\np\n");
+}
+
+TEST(MarkdownTest, Tables) {
+  EXPECT_EQ(Body("<table><caption>Data</caption><thead><tr><th>Purpose</th><th>Legal basis</th>"
+                 "</tr></thead><tbody><tr><td>Service</td><td><p>Contract</p><ul><li>Art. 6(1)(b)"
+                 "</li></ul></td></tr><tr><td></td><td></td></tr><tr><td>Ads</td><td></td></tr>"
+                 "</tbody></table><p>After</p>"),
+            "Data\n\n| Purpose | Legal basis |\n| Service | Contract Art. 6(1)(b) |\n| Ads | |\n\n"
+            "After\n");
+}
+
+TEST(MarkdownTest, LayoutTablesRenderAsBlocks) {
+  EXPECT_EQ(Body("<table><tr><td><h1>Policy</h1><p>Text</p></td></tr></table>"),
+            "# Policy\n\nText\n");
+  EXPECT_EQ(Body("<table><tr><td>Only one column</td></tr><tr><td>Second row</td></tr></table>"),
+            "Only one column\n\nSecond row\n");
+  EXPECT_EQ(Body("<table role=presentation><tr><td>a</td><td>b</td></tr></table>"), "a\n\nb\n");
+}
+
+TEST(MarkdownTest, DefinitionLists) {
+  EXPECT_EQ(Body("<dl><dt>Personal data</dt><dd>Any information about a person.</dd>"
+                 "<dt>Controller</dt><dd><p>Who decides.</p></dd></dl><p>After</p>"),
+            "Personal data\nAny information about a person.\nController\nWho decides.\n\nAfter\n");
+}
+
+TEST(MarkdownTest, PreformattedTextKeepsLines) {
+  EXPECT_EQ(Body("<pre>\nline one\n   indented   line\n\n\nafter blank\n</pre><p>p</p>"),
+            "line one\nindented line\n\nafter blank\n\np\n");
+}
+
+TEST(MarkdownTest, Blockquotes) {
+  EXPECT_EQ(Body("<blockquote><p>Quoted</p><p>Twice</p></blockquote>"), "> Quoted\n\n> Twice\n");
+  EXPECT_EQ(Body("<blockquote>a<blockquote>b</blockquote></blockquote>"), "> a\n\n> > b\n");
+}
+
+TEST(MarkdownTest, DetailsContentIsKept) {
+  EXPECT_EQ(Body("<details><summary>Your rights</summary><p>You may object.</p></details>"
+                 "<details open><summary><h3>Retention</h3></summary>We keep data 30 days."
+                 "</details>"),
+            "Your rights\n\nYou may object.\n\n### Retention\n\nWe keep data 30 days.\n");
+}
+
+TEST(MarkdownTest, AccordionButtonsInHeadingsAreTitles) {
+  EXPECT_EQ(Body("<h3><button aria-expanded=false>Sharing</button></h3>"
+                 "<div hidden><p>We share with processors.</p></div>"
+                 "<button>Accept</button><p>Text <button>Show more</button></p>"),
+            "### Sharing\n\nWe share with processors.\n\nText\n");
+}
+
+TEST(MarkdownTest, LinesCountsNonBlankLines) {
+  ExtractResult result;
+  ASSERT_TRUE(ExtractText("<h1>T</h1><p>a<br>b</p><ul><li>c</li></ul>", {}, &result).ok());
+  EXPECT_EQ(result.text, "# T\n\na\nb\n\n- c\n");
+  EXPECT_EQ(result.lines, 4u);
+}
+
+TEST(MarkdownTest, OutputIsNormalised) {
+  const std::string text = Body(
+      "<p>\xE2\x80\x8B a\xE2\x80\x83 b\r\n c </p><pre>x\r\ny</pre><ul><li> </li></ul><p>\t</p>");
+  EXPECT_EQ(text, "a b c\n\nx\ny\n");
+  EXPECT_EQ(text.find("\r"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace policyd
