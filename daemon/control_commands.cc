@@ -216,7 +216,9 @@ void Daemon::HandleControl(const nlohmann::json& request,
     spdlog::info("{}: removed at run time (history kept)", id);
     respond(ControlOk({{"removed", id}}));
   } else if (cmd == "reload") {
-    Reload();
+    if (Status s = Reload(); !s.ok()) {
+      return respond(ControlError("invalid_argument", s.message() + " (running targets kept)"));
+    }
     respond(ControlOk({{"documents", documents_.size()}}));
   } else {
     respond(ControlError("unknown_command",

@@ -166,24 +166,27 @@ Status Daemon::ApplyCatalog() {
   return Status::Ok();
 }
 
-void Daemon::Reload() {
+Status Daemon::Reload() {
   spdlog::info("reloading targets and log level");
   systemd::NotifyReloading();
+  Status result;
   if (!config_path_.empty()) {
     DaemonConfig fresh;
     if (Status s = LoadDaemonConfig(config_path_, &fresh); !s.ok()) {
-      spdlog::error("reload: {} (keeping the running configuration)", s.message());
+      result = s;
     } else if (Status level = SetLogLevel(fresh.log_level); !level.ok()) {
-      spdlog::error("reload: {}", level.message());
+      result = level;
     }
   }
   if (Status s = catalog_->Load(); !s.ok()) {
-    spdlog::error("reload: {} (keeping the current targets)", s.message());
+    result = s;
   } else if (Status applied = ApplyCatalog(); !applied.ok()) {
-    spdlog::error("reload: {}", applied.ToString());
+    result = applied;
   }
+  if (!result.ok()) spdlog::error("reload: {} (keeping the running targets)", result.message());
   systemd::NotifyReady(StatusLine());
   ArmScheduleTimer();
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,7 +294,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome) {
 
 void Daemon::OnSignal(int signal_number) {
   if (signal_number == SIGHUP) {
-    Reload();
+    (void)Reload();  // errors are logged; the running set is kept
   } else {
     spdlog::info("received {}, stopping", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
     BeginShutdown();

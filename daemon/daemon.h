@@ -58,7 +58,9 @@ class Daemon {
 
   // Targets.
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
-  void Reload();
+  // Re-reads the config's log level and the targets. On error the running set is kept and the
+  // error returned (and logged).
+  Status Reload();
 
   // Control commands (io thread).
   void HandleControl(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);

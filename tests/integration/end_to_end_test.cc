@@ -2,8 +2,11 @@
 // the real events socket, control socket and policyctl.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
@@ -99,9 +102,17 @@ TEST_F(EndToEndTest, WatchesDetectsRealChangesOnlyAndSurvivesRestart) {
                                                "globex/privacy-policy"}));
   ASSERT_TRUE(harness_.WaitForChecks(3));
 
-  // 2. An unchanged recheck raises no event.
+  // 2. An unchanged recheck raises no event, but is recorded as evidence.
   CheckAllAndWait();
   EXPECT_FALSE(live.Next(milliseconds(300)));
+  const auto shown = harness_.Control({{"cmd", "show"}, {"doc", "globex/privacy-policy"}});
+  const auto& checks = shown["result"]["recent_checks"];
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0]["outcome"], "unchanged");
+  EXPECT_EQ(checks[0]["http_status"], 200);
+  EXPECT_EQ(checks[0]["text_hash"], shown["result"]["current_hash"]);
+  EXPECT_EQ(checks[0]["raw_hash"].get<std::string>().size(), 64u);
+  EXPECT_EQ(checks[1]["outcome"], "first_seen");
 
   // 3. Navigation, header, footer and scripts change: still no event.
   server_.Set("/acme/privacy", Html(PolicyPage("Acme Privacy", "r2-xyz", "We never sell data.")));
@@ -162,6 +173,16 @@ TEST_F(EndToEndTest, WatchesDetectsRealChangesOnlyAndSurvivesRestart) {
   EXPECT_EQ((*missed)["doc"], "globex/privacy-policy");
   EXPECT_FALSE(returning.Next(milliseconds(300)));
 
+  // policyctl events prints what was missed, then exits.
+  const auto printed = harness_.Policyctl({"--json", "events", "--since", "3"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  std::vector<uint64_t> printed_seqs;
+  std::istringstream lines(printed.out);
+  for (std::string line; std::getline(lines, line);) {
+    printed_seqs.push_back(nlohmann::json::parse(line)["seq"].get<uint64_t>());
+  }
+  EXPECT_EQ(printed_seqs, (std::vector<uint64_t>{4, 5}));
+
   // A new subscriber from 0 replays the whole log in order.
   EventSubscriber replay(harness_.events_socket(), 0);
   for (uint64_t seq = 1; seq <= 5; ++seq) {
@@ -185,6 +206,15 @@ TEST_F(EndToEndTest, StoredTextIsExactlyWhatPolicyctlExtractPrints) {
   EXPECT_NE(text.out.find("## Sharing\n\nWe never sell data.\n"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find("Products"), std::string::npos);   // navigation dropped
   EXPECT_EQ(text.out.find("Copyright"), std::string::npos);  // footer dropped
+  const auto selected =
+      harness_.Policyctl({"extract", page.string(), "--select", "main", "--remove", "ul"});
+  ASSERT_EQ(selected.exit_code, 0) << selected.err;
+  EXPECT_EQ(selected.out.find("Access your data."), std::string::npos) << selected.out;
+  EXPECT_NE(selected.out.find("We never sell data."), std::string::npos) << selected.out;
+  const auto bad_selector = harness_.Policyctl({"extract", page.string(), "--select", "main["});
+  EXPECT_EQ(bad_selector.exit_code, 4);
+  const auto missing = harness_.Policyctl({"extract", "/nonexistent/page.html"});
+  EXPECT_EQ(missing.exit_code, 4);
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
@@ -247,6 +277,34 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   // The removed document's history is kept.
   const auto history = harness_.Policyctl({"--json", "history", "globex/privacy-policy"});
   EXPECT_EQ(nlohmann::json::parse(history.out)["versions"].size(), 1u);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, ReloadBySignalAndCommandPicksUpTargetFiles) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(3)) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 3);
+  server_.Set("/hooli/privacy", Html(PolicyPage("Hooli Privacy", "r1", "We see everything.")));
+  harness_.WriteTarget("hooli",
+                       Target("Hooli", {{"Privacy Policy", server_.Url("/hooli/privacy")}}));
+  const pid_t pid = harness_.Control({{"cmd", "status"}})["result"]["pid"].get<pid_t>();
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  const auto event = live.Next();  // first checked within first_check_window
+  ASSERT_TRUE(event) << harness_.log();
+  EXPECT_EQ((*event)["type"], "document.first_seen");
+  EXPECT_EQ((*event)["doc"], "hooli/privacy-policy");
+
+  // A broken file on reload keeps the running set (and the daemon).
+  harness_.WriteTarget("broken", "[[documents]]\ntype = 5\n");
+  const auto reload = harness_.Policyctl({"reload"});
+  EXPECT_EQ(reload.exit_code, 1);
+  EXPECT_NE(reload.err.find("broken.toml:"), std::string::npos) << reload.err;
+  EXPECT_EQ(harness_.Control({{"cmd", "status"}})["result"]["documents"], 4);
+  EXPECT_NE(harness_.log().find("broken.toml"), std::string::npos);
+  std::filesystem::remove(harness_.targets_dir() / "broken.toml");
+  std::filesystem::remove(harness_.targets_dir() / "globex.toml");
+  EXPECT_EQ(harness_.Policyctl({"reload"}).exit_code, 0);
+  EXPECT_EQ(harness_.Control({{"cmd", "status"}})["result"]["documents"], 3);
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
