@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "extract_options.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
@@ -37,6 +38,12 @@ nlohmann::json EventBase(const char* type, const DocumentSpec& spec, int64_t now
   return {{"type", type},          {"time", FormatTimestamp(now_ms)},
           {"doc", spec.id},        {"platform", spec.platform},
           {"doc_type", spec.type}, {"url", spec.url}};
+}
+
+using SteadyClock = std::chrono::steady_clock;
+
+int64_t MicrosSince(SteadyClock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
 }
 
 std::size_t CountLines(const std::string& text) {
@@ -90,14 +97,20 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
     message = "HTTP status " + std::to_string(response.http_status);
   if (reason == "content_type") message = "refused content type '" + response.content_type + "'";
 
+  StageTimes times;
+  times.queue_us = std::chrono::duration_cast<std::chrono::microseconds>(response.queued).count();
+  times.fetch_us = std::chrono::duration_cast<std::chrono::microseconds>(response.elapsed).count();
   ExtractResult extracted;
   if (reason.empty() && response.http_status != 304) {
+    auto start = SteadyClock::now();
     check.raw_hash = Sha256Hex(response.body);
-    ExtractOptions options;
-    options.select = spec.select;
-    options.remove = spec.remove;
-    options.content_type = response.content_type;
-    if (Status s = ExtractText(response.body, options, &extracted); !s.ok()) {
+    times.hash_us += MicrosSince(start);
+    const ExtractOptions options = MakeExtractOptions(spec, response.content_type);
+    const Status extract_status = ExtractText(response.body, options, &extracted);
+    times.decode_us = extracted.decode_us;
+    times.parse_us = extracted.parse_us;
+    times.extract_us = extracted.render_us;
+    if (const Status& s = extract_status; !s.ok()) {
       reason = "extract";
       message = s.message();
     } else if (extracted.text.empty()) {
@@ -139,7 +152,9 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
       check.outcome = "not_modified";
       check.text_hash = state.last_text_hash;
     } else {
+      auto hash_start = SteadyClock::now();
       const std::string text_hash = Sha256Hex(extracted.text);
+      times.hash_us += MicrosSince(hash_start);
       check.text_hash = text_hash;
       if (text_hash == state.last_text_hash) {
         check.outcome = "unchanged";
@@ -153,6 +168,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
           event["hash"] = text_hash;
           event["lines"] = CountLines(extracted.text);
         } else {
+          const auto diff_start = SteadyClock::now();
           auto old_text = store.GetBlob(state.last_text_hash);
           if (!old_text.ok()) {
             spdlog::error("{}: previous text {} unreadable: {}", spec.id, state.last_text_hash,
@@ -165,6 +181,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
           event["lines_added"] = summary.lines_added;
           event["lines_removed"] = summary.lines_removed;
           event["sections"] = summary.sections;
+          times.diff_us = MicrosSince(diff_start);
         }
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;
@@ -175,6 +192,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
         version.record.url = spec.url;
         version.record.final_url = response.final_url;
         version.record.headers = response.headers;
+        version.record.policyd_version = POLICYD_VERSION;
         commit.version = std::move(version);
         state.last_text_hash = text_hash;
         state.last_change_ms = now_ms;
@@ -192,7 +210,10 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   commit.events = std::move(events);
 
   CheckOutcome outcome;
+  const auto store_start = SteadyClock::now();
   auto committed = store.CommitCheck(commit);
+  times.store_us = MicrosSince(store_start);
+  outcome.times = times;
   outcome.status = committed.status();
   if (committed.ok()) {
     outcome.events = std::move(*committed);

@@ -27,11 +27,24 @@ struct CheckInput {
   ScheduleOptions schedule;
 };
 
+// Microseconds spent in each stage of one check (0 for stages the check did not reach).
+struct StageTimes {
+  int64_t queue_us = 0;    // waiting in the fetcher's host queue
+  int64_t fetch_us = 0;    // the HTTP transfer
+  int64_t decode_us = 0;   // charset decision and transcoding
+  int64_t parse_us = 0;    // Gumbo
+  int64_t extract_us = 0;  // main content, Markdown, normalisation
+  int64_t hash_us = 0;     // SHA-256 of the raw body and the text
+  int64_t diff_us = 0;     // the change summary against the previous version
+  int64_t store_us = 0;    // the RocksDB commit
+};
+
 struct CheckOutcome {
   Status status;   // the commit's status; on error nothing was stored
   DocState state;  // the state now stored (valid when status is OK)
   CheckRecord check;
   std::vector<StoredEvent> events;  // committed events, in sequence order
+  StageTimes times;
 };
 
 // Classifies, extracts, hashes, compares and commits. Thread-safe (Store is).

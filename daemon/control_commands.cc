@@ -92,7 +92,18 @@ nlohmann::json Daemon::StatusJson() const {
           {"subscribers", feed_->subscriber_count()},
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
-          {"database_bytes", store_->ApproximateSizeBytes()}};
+          {"database_bytes", store_->ApproximateSizeBytes()},
+          {"stages_us",
+           {{"checks", stage_samples_},
+            {"queue", stage_totals_.queue_us},
+            {"fetch", stage_totals_.fetch_us},
+            {"decode", stage_totals_.decode_us},
+            {"parse", stage_totals_.parse_us},
+            {"extract", stage_totals_.extract_us},
+            {"hash", stage_totals_.hash_us},
+            {"diff", stage_totals_.diff_us},
+            {"store", stage_totals_.store_us},
+            {"publish", publish_us_total_}}}};
 }
 
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {

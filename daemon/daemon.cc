@@ -254,13 +254,15 @@ void Daemon::OnFetched(const std::string& doc_id, FetchResponse response) {
   asio::post(workers_, [this, doc_id, input = std::move(input)]() mutable {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     CheckOutcome outcome = ProcessCheck(*store_, input, rng);
-    asio::post(io_, [this, doc_id, outcome = std::move(outcome)]() mutable {
-      OnProcessed(doc_id, std::move(outcome));
+    const auto committed_at = std::chrono::steady_clock::now();
+    asio::post(io_, [this, doc_id, committed_at, outcome = std::move(outcome)]() mutable {
+      OnProcessed(doc_id, std::move(outcome), committed_at);
     });
   });
 }
 
-void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome) {
+void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
+                         std::chrono::steady_clock::time_point committed_at) {
   --processing_;
   --outstanding_;
   ++checks_done_;
@@ -272,6 +274,9 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome) {
   } else {
     if (it != documents_.end()) it->second.state = outcome.state;
     for (const auto& event : outcome.events) feed_->Publish(event);
+    AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - committed_at)
+                                     .count());
     const CheckRecord& check = outcome.check;
     if (check.outcome == "failed") {
       spdlog::warn("{}: check failed ({}): {}", doc_id, check.reason, check.message);
@@ -287,6 +292,19 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome) {
     return;
   }
   DispatchDue();
+}
+
+void Daemon::AddStageTimes(const StageTimes& times, int64_t publish_us) {
+  stage_totals_.queue_us += times.queue_us;
+  stage_totals_.fetch_us += times.fetch_us;
+  stage_totals_.decode_us += times.decode_us;
+  stage_totals_.parse_us += times.parse_us;
+  stage_totals_.extract_us += times.extract_us;
+  stage_totals_.hash_us += times.hash_us;
+  stage_totals_.diff_us += times.diff_us;
+  stage_totals_.store_us += times.store_us;
+  publish_us_total_ += publish_us;
+  ++stage_samples_;
 }
 
 // ---------------------------------------------------------------------------------------

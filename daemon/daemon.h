@@ -53,7 +53,9 @@ class Daemon {
   void DispatchDue();
   void StartCheck(const std::string& doc_id);
   void OnFetched(const std::string& doc_id, FetchResponse response);
-  void OnProcessed(const std::string& doc_id, CheckOutcome outcome);
+  void OnProcessed(const std::string& doc_id, CheckOutcome outcome,
+                   std::chrono::steady_clock::time_point committed_at);
+  void AddStageTimes(const StageTimes& times, int64_t publish_us);
   std::chrono::milliseconds IntervalOf(const DocumentSpec& spec) const;
 
   // Targets.
@@ -101,6 +103,11 @@ class Daemon {
   int exit_code_ = 0;
   int64_t started_ms_ = 0;
   uint64_t checks_done_ = 0;
+  // Sums of StageTimes over every committed check, plus the publish stage (commit to
+  // feed), for `status` and the benchmark.
+  StageTimes stage_totals_;
+  int64_t publish_us_total_ = 0;
+  uint64_t stage_samples_ = 0;
 };
 
 }  // namespace policyd

@@ -20,6 +20,7 @@
 #ifndef POLICYD_EXTRACT_H_
 #define POLICYD_EXTRACT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,9 +36,13 @@ struct ExtractOptions {
 };
 
 struct ExtractResult {
-  std::string text;     // the normalised Markdown-like text (see contract above)
-  std::string charset;  // the charset the bytes were decoded from, e.g. "utf-8", "windows-1252"
+  std::string text;       // the normalised Markdown-like text (see contract above)
+  std::string charset;    // the charset the bytes were decoded from, e.g. "utf-8", "windows-1252"
   std::size_t lines = 0;  // number of non-blank lines in `text`
+  // Where the time went, in microseconds (for the daemon's per-stage statistics).
+  int64_t decode_us = 0;  // charset decision and transcoding
+  int64_t parse_us = 0;   // Gumbo tree construction
+  int64_t render_us = 0;  // selectors, boilerplate removal, Markdown, normalisation
 };
 
 // Extracts the main text of `html`. Fails with InvalidArgument for a selector that does not
@@ -46,8 +51,7 @@ struct ExtractResult {
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result);
 
 // Decodes `bytes` to UTF-8 following the charset decision above. Returns the charset used.
-std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type,
-                         std::string* utf8);
+std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8);
 
 // Applies the whitespace/Unicode normalisation of the output contract to arbitrary text
 // (used on extracted lines; exposed for tests and for plain-text documents).

@@ -46,6 +46,10 @@ struct DocState {
   bool failure_reported = false;  // document.fetch_failed has been emitted for this streak
   std::string last_error;         // reason class and message of the last failure, "" if none
   uint64_t version_count = 0;
+  // Error-page guard: a text that shrank suspiciously is held back until it is seen again
+  // (the same hash on consecutive checks) instead of becoming a version at once.
+  std::string suspect_hash;
+  int suspect_count = 0;
 };
 
 struct CheckRecord {
@@ -69,6 +73,7 @@ struct VersionRecord {
   std::string final_url;                       // after redirects
   std::map<std::string, std::string> headers;  // selected response headers
   uint64_t event_seq = 0;                      // the first_seen/changed event that announced it
+  std::string policyd_version;                 // the policyd that captured it (evidence)
 };
 
 struct StoredEvent {

@@ -17,6 +17,7 @@
 // Every walk over the DOM uses an explicit stack.
 #include "policyd/extract.h"
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,12 +76,23 @@ Status ExtractText(std::string_view html, const ExtractOptions& options, Extract
   if (Status s = ParseSelectors(options.select, &select); !s.ok()) return s;
   if (Status s = ParseSelectors(options.remove, &remove); !s.ok()) return s;
 
+  using Clock = std::chrono::steady_clock;
+  const auto micros_since = [](Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+  };
+  auto start = Clock::now();
   std::string utf8;
   result->charset = DecodeToUtf8(html, options.content_type, &utf8);
+  result->decode_us = micros_since(start);
   if (MediaType(options.content_type) == "text/plain") {
+    start = Clock::now();
     result->text = NormalizeText(utf8);
+    result->render_us = micros_since(start);
   } else {
+    start = Clock::now();
     const GumboDocument document(std::move(utf8));
+    result->parse_us = micros_since(start);
+    start = Clock::now();
     if (select.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
       result->text = extract_internal::RenderMainContent(body, remove);
@@ -88,6 +100,7 @@ Status ExtractText(std::string_view html, const ExtractOptions& options, Extract
       result->text = extract_internal::RenderSelected(
           extract_internal::SelectRoots(document.root(), select, remove), remove);
     }
+    result->render_us = micros_since(start);
   }
   result->lines = CountLines(result->text);
   return Status::Ok();

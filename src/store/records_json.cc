@@ -53,6 +53,8 @@ json ToJson(const DocState& state) {
       {"failure_reported", state.failure_reported},
       {"last_error", state.last_error},
       {"version_count", state.version_count},
+      {"suspect_hash", state.suspect_hash},
+      {"suspect_count", state.suspect_count},
   };
 }
 
@@ -67,10 +69,15 @@ json ToJson(const CheckRecord& check) {
 
 json ToJson(const VersionRecord& version) {
   return {
-      {"time_ms", version.time_ms},   {"text_hash", version.text_hash},
-      {"raw_hash", version.raw_hash}, {"http_status", version.http_status},
-      {"url", version.url},           {"final_url", version.final_url},
-      {"headers", version.headers},   {"event_seq", version.event_seq},
+      {"time_ms", version.time_ms},
+      {"text_hash", version.text_hash},
+      {"raw_hash", version.raw_hash},
+      {"http_status", version.http_status},
+      {"url", version.url},
+      {"final_url", version.final_url},
+      {"headers", version.headers},
+      {"event_seq", version.event_seq},
+      {"policyd_version", version.policyd_version},
   };
 }
 
@@ -87,6 +94,8 @@ DocState DocStateFromJson(const json& j) {
   Read(j, "failure_reported", &state.failure_reported);
   Read(j, "last_error", &state.last_error);
   ReadInt(j, "version_count", &state.version_count);
+  Read(j, "suspect_hash", &state.suspect_hash);
+  ReadInt(j, "suspect_count", &state.suspect_count);
   return state;
 }
 
@@ -113,6 +122,7 @@ VersionRecord VersionRecordFromJson(const json& j) {
   Read(j, "final_url", &version.final_url);
   Read(j, "headers", &version.headers);
   ReadInt(j, "event_seq", &version.event_seq);
+  Read(j, "policyd_version", &version.policyd_version);
   return version;
 }
 
