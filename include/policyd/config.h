@@ -27,7 +27,10 @@ struct DocumentSpec {
   std::chrono::milliseconds interval{0};  // 0 = use DaemonConfig::default_interval
   std::vector<std::string> select;        // CSS selectors: keep only these subtrees (if any)
   std::vector<std::string> remove;        // CSS selectors: drop these subtrees first
-  std::filesystem::path source_file;      // the target file it came from
+  // Fetch even where robots.txt disallows it (the operator's explicit, logged choice, e.g.
+  // for a legal page a site's blanket rules block by accident).
+  bool ignore_robots = false;
+  std::filesystem::path source_file;  // the target file it came from
 };
 
 struct DaemonConfig {
@@ -42,20 +45,26 @@ struct DaemonConfig {
   // New documents get their first check at a random point inside this window, so a start with
   // hundreds of targets is not a burst. 0 = spread over each document's interval.
   std::chrono::milliseconds first_check_window{0};
-  double interval_jitter = 0.1;       // each next-due time is moved by up to ±10% of the interval
-  int max_concurrency = 64;           // fetches in flight, all hosts together
-  int per_host_concurrency = 1;       // fetches in flight per host
+  double interval_jitter = 0.1;  // each next-due time is moved by up to ±10% of the interval
+  int max_concurrency = 64;      // fetches in flight, all hosts together
+  int per_host_concurrency = 1;  // fetches in flight per host
   std::chrono::milliseconds per_host_delay = std::chrono::seconds(2);  // between requests to a host
-  int worker_threads = 0;             // 0 = number of cores
+  int worker_threads = 0;                                              // 0 = number of cores
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // decoded bytes; larger bodies fail "too large"
   int max_redirects = 5;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
   std::chrono::milliseconds total_timeout = std::chrono::seconds(60);
-  long low_speed_limit_bytes = 100;   // abort when slower than this ...
+  long low_speed_limit_bytes = 100;  // abort when slower than this ...
   std::chrono::milliseconds low_speed_time = std::chrono::seconds(20);  // ... for this long
   bool allow_private_addresses = false;  // loopback/private targets (tests turn this on)
-  int failure_threshold = 3;          // consecutive failures before document.fetch_failed
-  std::size_t max_subscribers = 64;   // event-socket clients at once
+  int failure_threshold = 3;             // consecutive failures before document.fetch_failed
+  // robots.txt Crawl-delay is honoured up to this cap (a larger value is clamped to it).
+  std::chrono::milliseconds max_crawl_delay = std::chrono::seconds(30);
+  // Error-page guard: a new text shorter than (1 - shrink_guard) of the current version is
+  // held back as suspicious until it is seen on `shrink_confirmations` consecutive checks.
+  double shrink_guard = 0.5;
+  int shrink_confirmations = 2;
+  std::size_t max_subscribers = 64;  // event-socket clients at once
   std::size_t max_control_clients = 16;
   std::string log_level = "info";     // trace, debug, info, warn, error, critical, off
   std::filesystem::path source_file;  // where this config came from ("" = defaults)

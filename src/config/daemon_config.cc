@@ -108,6 +108,9 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadDuration("low_speed_time", milliseconds(0), kOneHour, &config->low_speed_time);
   reader.ReadBool("allow_private_addresses", &config->allow_private_addresses);
   reader.ReadIntegerAs("failure_threshold", 1, 1000, &config->failure_threshold);
+  reader.ReadDuration("max_crawl_delay", milliseconds(0), kOneHour, &config->max_crawl_delay);
+  reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);
+  reader.ReadIntegerAs("shrink_confirmations", 1, 100, &config->shrink_confirmations);
 
   reader.ReadIntegerAs<size_t>("max_subscribers", 1, 65536, &config->max_subscribers);
   reader.ReadIntegerAs<size_t>("max_control_clients", 1, 65536, &config->max_control_clients);

@@ -31,6 +31,7 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
                       &spec->interval);
   reader.ReadStringList("select", &spec->select);
   reader.ReadStringList("remove", &spec->remove);
+  reader.ReadBool("ignore_robots", &spec->ignore_robots);
   reader.ReportUnknownKeys();
 
   if (table.get("type") == nullptr) {

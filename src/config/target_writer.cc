@@ -136,6 +136,7 @@ std::string Serialize(const std::string& platform, const std::vector<DocumentSpe
     }
     if (!doc.select.empty()) text += "select = " + QuoteTomlList(doc.select) + "\n";
     if (!doc.remove.empty()) text += "remove = " + QuoteTomlList(doc.remove) + "\n";
+    if (doc.ignore_robots) text += "ignore_robots = true\n";
   }
   return text;
 }
