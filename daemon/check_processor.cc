@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "error_page_guard.h"
 #include "extract_options.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
@@ -90,16 +91,19 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   check.duration_ms = response.elapsed.count();
   state.last_check_ms = now_ms;
   std::vector<nlohmann::json> events;
-
-  std::string reason = ClassifyResponse(response);
-  std::string message = response.error_message;
-  if (reason.rfind("http_", 0) == 0)
-    message = "HTTP status " + std::to_string(response.http_status);
-  if (reason == "content_type") message = "refused content type '" + response.content_type + "'";
-
   StageTimes times;
   times.queue_us = std::chrono::duration_cast<std::chrono::microseconds>(response.queued).count();
   times.fetch_us = std::chrono::duration_cast<std::chrono::microseconds>(response.elapsed).count();
+
+  // 1. Is the response a usable page at all?
+  std::string reason = ClassifyResponse(response);
+  std::string message = response.error_message;
+  if (reason.rfind("http_", 0) == 0) {
+    message = "HTTP status " + std::to_string(response.http_status);
+  }
+  if (reason == "content_type") message = "refused content type '" + response.content_type + "'";
+
+  // 2. Extract, and refuse what is not a policy: challenge walls and empty renders.
   ExtractResult extracted;
   if (reason.empty() && response.http_status != 304) {
     auto start = SteadyClock::now();
@@ -110,23 +114,33 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
     times.decode_us = extracted.decode_us;
     times.parse_us = extracted.parse_us;
     times.extract_us = extracted.render_us;
-    if (const Status& s = extract_status; !s.ok()) {
+    if (!extract_status.ok()) {
       reason = "extract";
-      message = s.message();
-    } else if (extracted.text.empty()) {
+      message = extract_status.message();
+    } else if (const std::string challenge = DetectChallengePage(
+                   response.http_status, response.headers, response.body, extracted.text);
+               !challenge.empty()) {
+      reason = "challenge";
+      message = "bot-challenge page (" + challenge + "), not the document";
+    } else if (IsNearEmpty(extracted.text)) {
       // An empty page is an error page or a broken render, never a new version.
       reason = "empty";
-      message = "no text could be extracted";
+      message = "no text could be extracted (" + std::to_string(extracted.text.size()) + " bytes)";
     }
   }
 
+  int retry_streak = 0;  // drives the backoff of the next check
   if (!reason.empty()) {
+    // 3a. A failed check: count it; report the streak once it reaches the threshold, or at
+    // once for robots.txt refusals (they will not go away by retrying).
     check.outcome = "failed";
     check.reason = reason;
     check.message = message;
     ++state.consecutive_failures;
+    retry_streak = state.consecutive_failures;
     state.last_error = reason + (message.empty() ? "" : ": " + message);
-    if (state.consecutive_failures >= input.failure_threshold && !state.failure_reported) {
+    const bool report = state.consecutive_failures >= input.failure_threshold || reason == "robots";
+    if (report && !state.failure_reported) {
       state.failure_reported = true;
       nlohmann::json event = EventBase("document.fetch_failed", spec, now_ms);
       event["reason"] = reason;
@@ -136,6 +150,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
       events.push_back(std::move(event));
     }
   } else {
+    // 3b. A usable response: the streak of failures (if any) is over.
     const int failures_before = state.consecutive_failures;
     state.consecutive_failures = 0;
     state.last_error.clear();
@@ -148,18 +163,57 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
       event["failures"] = failures_before;
       events.push_back(std::move(event));
     }
+
+    std::string text_hash;
     if (response.http_status == 304) {
-      check.outcome = "not_modified";
-      check.text_hash = state.last_text_hash;
+      text_hash = state.last_text_hash;
     } else {
-      auto hash_start = SteadyClock::now();
-      const std::string text_hash = Sha256Hex(extracted.text);
+      const auto hash_start = SteadyClock::now();
+      text_hash = Sha256Hex(extracted.text);
       times.hash_us += MicrosSince(hash_start);
-      check.text_hash = text_hash;
-      if (text_hash == state.last_text_hash) {
-        check.outcome = "unchanged";
+    }
+    check.text_hash = text_hash;
+    const bool first = state.last_text_hash.empty();
+
+    if (text_hash == state.last_text_hash) {
+      check.outcome = response.http_status == 304 ? "not_modified" : "unchanged";
+      state.suspect_hash.clear();  // whatever looked wrong before is gone
+      state.suspect_count = 0;
+    } else {
+      // 4. A new text. Compare with the current version: a drastic shrink is held back until
+      // it is seen again, so a half-rendered page never becomes a version.
+      std::string old_text;
+      DiffSummary summary;
+      if (!first) {
+        const auto diff_start = SteadyClock::now();
+        auto stored_text = store.GetBlob(state.last_text_hash);
+        if (stored_text.ok()) {
+          old_text = std::move(*stored_text);
+        } else {
+          spdlog::error("{}: previous text {} unreadable: {}", spec.id, state.last_text_hash,
+                        stored_text.status().ToString());
+        }
+        summary = SummarizeDiff(old_text, extracted.text);
+        times.diff_us = MicrosSince(diff_start);
+      }
+      bool hold = false;
+      if (!first &&
+          IsSuspiciousShrink(old_text.size(), extracted.text.size(), input.shrink_guard)) {
+        state.suspect_count = state.suspect_hash == text_hash ? state.suspect_count + 1 : 1;
+        state.suspect_hash = text_hash;
+        hold = state.suspect_count < input.shrink_confirmations;
+      }
+      if (hold) {
+        check.outcome = "suspicious";
+        check.reason = "suspicious";
+        check.message = "text shrank from " + std::to_string(old_text.size()) + " to " +
+                        std::to_string(extracted.text.size()) + " bytes; held until seen on " +
+                        std::to_string(input.shrink_confirmations) + " consecutive checks";
+        state.last_error = "suspicious: " + check.message;
+        retry_streak = state.suspect_count;  // look again soon, not in a day
       } else {
-        const bool first = state.last_text_hash.empty();
+        state.suspect_hash.clear();
+        state.suspect_count = 0;
         check.outcome = first ? "first_seen" : "changed";
         nlohmann::json event =
             EventBase(first ? "document.first_seen" : "document.changed", spec, now_ms);
@@ -168,20 +222,11 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
           event["hash"] = text_hash;
           event["lines"] = CountLines(extracted.text);
         } else {
-          const auto diff_start = SteadyClock::now();
-          auto old_text = store.GetBlob(state.last_text_hash);
-          if (!old_text.ok()) {
-            spdlog::error("{}: previous text {} unreadable: {}", spec.id, state.last_text_hash,
-                          old_text.status().ToString());
-          }
-          const DiffSummary summary =
-              SummarizeDiff(old_text.ok() ? *old_text : std::string(), extracted.text);
           event["old_hash"] = state.last_text_hash;
           event["new_hash"] = text_hash;
           event["lines_added"] = summary.lines_added;
           event["lines_removed"] = summary.lines_removed;
           event["sections"] = summary.sections;
-          times.diff_us = MicrosSince(diff_start);
         }
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;
@@ -205,8 +250,8 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   if (reason == "http_429" || reason == "http_5xx") {
     retry_after = ParseRetryAfter(response.retry_after, now_ms);
   }
-  state.next_due_ms = NextDueAfterCheck(input.schedule, input.interval, now_ms,
-                                        state.consecutive_failures, retry_after, rng);
+  state.next_due_ms =
+      NextDueAfterCheck(input.schedule, input.interval, now_ms, retry_streak, retry_after, rng);
   commit.events = std::move(events);
 
   CheckOutcome outcome;

@@ -24,6 +24,8 @@ struct CheckInput {
   FetchResponse response;  // never kAborted (aborted checks are not recorded)
   std::chrono::milliseconds interval{0};
   int failure_threshold = 3;
+  double shrink_guard = 0.5;     // see DaemonConfig::shrink_guard
+  int shrink_confirmations = 2;  // see DaemonConfig::shrink_confirmations
   ScheduleOptions schedule;
 };
 

@@ -249,6 +249,8 @@ void Daemon::OnFetched(const std::string& doc_id, FetchResponse response) {
   input.response = std::move(response);
   input.interval = IntervalOf(input.spec);
   input.failure_threshold = config_.failure_threshold;
+  input.shrink_guard = config_.shrink_guard;
+  input.shrink_confirmations = config_.shrink_confirmations;
   input.schedule = schedule_options_;
   ++processing_;
   asio::post(workers_, [this, doc_id, input = std::move(input)]() mutable {

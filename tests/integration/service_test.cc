@@ -56,7 +56,7 @@ TEST(Service, NotifiesReadyFeedsTheWatchdogAndStopsCleanly) {
   HttpTestServer server;
   server.Set("/p", {.status = 200,
                     .headers = {{"Content-Type", "text/html"}},
-                    .body = "<main><h1>Policy</h1><p>Text.</p></main>"});
+                    .body = "<main><h1>Policy</h1><p>We collect nothing at all.</p></main>"});
   DaemonHarness harness;
   harness.WriteTarget(
       "acme", "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + server.Url("/p") + "\"\n");

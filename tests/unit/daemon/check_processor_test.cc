@@ -1,0 +1,214 @@
+// ProcessCheck against a real store: what one check records, stores and announces.
+#include "check_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace policyd {
+namespace {
+
+std::string Page(const std::string& sections) {
+  return "<html><body><nav><a href='/'>Home</a></nav><main><h1>Privacy</h1>" + sections +
+         "</main><footer>Footer</footer></body></html>";
+}
+
+std::string LongPolicy(const std::string& sharing) {
+  std::string sections;
+  for (int i = 0; i < 20; ++i) {
+    sections += "<h2>Section " + std::to_string(i) +
+                "</h2><p>We process personal data for purpose number " + std::to_string(i) +
+                " under the applicable law.</p>";
+  }
+  return Page(sections + "<h2>Sharing</h2><p>" + sharing + "</p>");
+}
+
+class CheckProcessorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("policyd-cp-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto opened = Store::Open(dir_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+    spec_.id = "acme/privacy-policy";
+    spec_.platform = "Acme";
+    spec_.type = "Privacy Policy";
+    spec_.url = "https://acme.example/privacy";
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Runs one check with `response` and keeps the resulting state for the next one.
+  CheckOutcome Check(FetchResponse response) {
+    CheckInput input;
+    input.spec = spec_;
+    input.state = state_;
+    input.response = std::move(response);
+    input.interval = std::chrono::hours(24);
+    input.failure_threshold = 2;
+    CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+    EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+    if (outcome.status.ok()) state_ = outcome.state;
+    return outcome;
+  }
+
+  static FetchResponse Ok(std::string body, long status = 200) {
+    FetchResponse response;
+    response.http_status = status;
+    response.content_type = "text/html; charset=utf-8";
+    response.final_url = "https://acme.example/privacy";
+    response.body = std::move(body);
+    return response;
+  }
+
+  static std::string TypeOf(const StoredEvent& event) {
+    return nlohmann::json::parse(event.json)["type"];
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  DocumentSpec spec_;
+  DocState state_;
+  std::mt19937_64 rng_{1};
+};
+
+TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
+  auto first = Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(first.check.outcome, "first_seen");
+  ASSERT_EQ(first.events.size(), 1u);
+  EXPECT_EQ(TypeOf(first.events[0]), "document.first_seen");
+  EXPECT_EQ(state_.version_count, 1u);
+  EXPECT_GT(state_.next_due_ms, first.check.time_ms + 20 * 3'600'000);  // interval - jitter
+
+  auto same = Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(same.check.outcome, "unchanged");
+  EXPECT_TRUE(same.events.empty());
+
+  auto changed = Check(Ok(LongPolicy("We sell data.")));
+  EXPECT_EQ(changed.check.outcome, "changed");
+  ASSERT_EQ(changed.events.size(), 1u);
+  const auto event = nlohmann::json::parse(changed.events[0].json);
+  EXPECT_EQ(event["lines_added"], 1);
+  EXPECT_EQ(event["lines_removed"], 1);
+  EXPECT_EQ(event["sections"], nlohmann::json({"## Sharing"}));
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[1].policyd_version, POLICYD_VERSION);
+  // The raw page is kept with the version.
+  EXPECT_EQ(*store_->GetBlob((*history)[1].raw_hash), LongPolicy("We sell data."));
+}
+
+TEST_F(CheckProcessorTest, NotModifiedIsASuccessfulUnchangedCheck) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse not_modified;
+  not_modified.http_status = 304;
+  auto outcome = Check(not_modified);
+  EXPECT_EQ(outcome.check.outcome, "not_modified");
+  EXPECT_EQ(outcome.check.text_hash, state_.last_text_hash);
+  EXPECT_TRUE(outcome.events.empty());
+}
+
+TEST_F(CheckProcessorTest, ChallengePageIsAFailureNeverAVersion) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  auto outcome = Check(
+      Ok("<html><head><title>Just a moment...</title></head><body><h1>Checking your browser</h1>"
+         "<script>window._cf_chl_opt={};</script></body></html>",
+         403));
+  EXPECT_EQ(outcome.check.reason, "http_4xx");  // a non-2xx status is refused first
+  auto disguised = Check(Ok(
+      "<html><head><title>Just a moment...</title></head><body><h1>Checking your browser "
+      "before accessing acme.example</h1><script>window._cf_chl_opt={};</script></body></html>"));
+  EXPECT_EQ(disguised.check.outcome, "failed");
+  EXPECT_EQ(disguised.check.reason, "challenge");
+  EXPECT_EQ(state_.version_count, 1u);
+  // Two failures in a row reach the threshold: one fetch_failed, not more.
+  ASSERT_EQ(disguised.events.size(), 1u);
+  EXPECT_EQ(TypeOf(disguised.events[0]), "document.fetch_failed");
+  EXPECT_TRUE(Check(Ok("<p>Verify you are human</p><div class='h-captcha'></div>")).events.empty());
+  EXPECT_EQ(state_.last_error.rfind("challenge", 0), 0u);
+}
+
+TEST_F(CheckProcessorTest, EmptyPageIsAFailure) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  auto outcome = Check(Ok("<html><body><nav>Menu</nav><main></main></body></html>"));
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "empty");
+  EXPECT_EQ(state_.version_count, 1u);
+}
+
+TEST_F(CheckProcessorTest, SuspiciousShrinkIsHeldUntilConfirmed) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  const std::string short_page = Page("<p>Our policy is being updated, come back later.</p>");
+  auto held = Check(Ok(short_page));
+  EXPECT_EQ(held.check.outcome, "suspicious");
+  EXPECT_EQ(held.check.reason, "suspicious");
+  EXPECT_TRUE(held.events.empty());
+  EXPECT_EQ(state_.version_count, 1u);
+  EXPECT_EQ(state_.consecutive_failures, 0);  // not a transport failure
+  // Rechecked soon (backoff), not in a day.
+  EXPECT_LT(state_.next_due_ms, held.check.time_ms + 10 * 60'000);
+
+  // The page comes back: the suspicion is dropped, nothing stored.
+  EXPECT_EQ(Check(Ok(LongPolicy("We never sell data."))).check.outcome, "unchanged");
+  EXPECT_TRUE(state_.suspect_hash.empty());
+
+  // Shrunk twice in a row with the same text: a real (shorter) policy, recorded normally.
+  EXPECT_EQ(Check(Ok(short_page)).check.outcome, "suspicious");
+  auto confirmed = Check(Ok(short_page));
+  EXPECT_EQ(confirmed.check.outcome, "changed");
+  ASSERT_EQ(confirmed.events.size(), 1u);
+  EXPECT_EQ(TypeOf(confirmed.events[0]), "document.changed");
+  EXPECT_EQ(state_.version_count, 2u);
+}
+
+TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse down;
+  down.error = FetchError::kTimeout;
+  down.error_message = "timed out";
+  Check(down);
+  auto reported = Check(down);
+  ASSERT_EQ(reported.events.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(reported.events[0].json)["reason"], "timeout");
+  auto back = Check(Ok(LongPolicy("B.")));
+  ASSERT_EQ(back.events.size(), 2u);
+  EXPECT_EQ(TypeOf(back.events[0]), "document.recovered");
+  EXPECT_EQ(TypeOf(back.events[1]), "document.changed");
+  EXPECT_EQ(back.events[1].seq, back.events[0].seq + 1);
+  EXPECT_FALSE(state_.failure_reported);
+}
+
+TEST(ClassifyResponse, StatusesAndTypes) {
+  FetchResponse response;
+  response.http_status = 200;
+  response.content_type = "text/html";
+  EXPECT_EQ(ClassifyResponse(response), "");
+  response.content_type = "image/png";
+  EXPECT_EQ(ClassifyResponse(response), "content_type");
+  response.content_type = "";
+  EXPECT_EQ(ClassifyResponse(response), "");
+  response.http_status = 429;
+  EXPECT_EQ(ClassifyResponse(response), "http_429");
+  response.http_status = 404;
+  EXPECT_EQ(ClassifyResponse(response), "http_4xx");
+  response.http_status = 503;
+  EXPECT_EQ(ClassifyResponse(response), "http_5xx");
+  response.error = FetchError::kTooLarge;
+  EXPECT_EQ(ClassifyResponse(response), "too_large");
+}
+
+TEST(ParseRetryAfter, SecondsAndDates) {
+  EXPECT_EQ(ParseRetryAfter("120", 0), std::chrono::seconds(120));
+  EXPECT_FALSE(ParseRetryAfter("", 0));
+  EXPECT_FALSE(ParseRetryAfter("soon", 0));
+  const int64_t now_ms = 1'445'412'480'000;  // Wed, 21 Oct 2015 07:28:00 GMT
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:29:00 GMT", now_ms), std::chrono::seconds(60));
+}
+
+}  // namespace
+}  // namespace policyd
