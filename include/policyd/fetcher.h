@@ -13,6 +13,20 @@
 // unless `allow_private_addresses`, connections to loopback, private, link-local, multicast
 // and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS resolution.
 //
+// Robots (RFC 9309; rules in robots.h): unless `respect_robots` is off or the request sets
+// `ignore_robots`, a page is fetched only if the robots.txt of its origin (scheme, host, port)
+// allows it for `robots_product_token` ("policyd"). robots.txt is fetched through the same queue,
+// limits and address policy as a page, at most one fetch per origin at a time (requests for that
+// origin wait for it, parked, without a timer or thread), and cached for `robots_cache_ttl`:
+//   2xx → parsed; 3xx → followed (at most 5); 4xx other than 429, or more than 5 redirects →
+//   no robots.txt, everything allowed; 5xx, 429, timeout, DNS, connect, TLS or protocol
+//   failure → everything disallowed until it can be read again, retried no sooner than
+//   `robots_retry_interval` (not the TTL). A refused (blocked) address lets the page through so
+//   that its own fetch reports kBlockedAddress. A disallowed page completes with
+//   kRobotsDisallowed without any request for it.
+// Crawl-delay: a host's gap between request starts is max(per_host_delay, min(crawl-delay of
+// its robots.txt for our token, max_crawl_delay)).
+//
 // Threading: every public method must be called on the io_context's thread, and every
 // completion handler runs there. The handler is called exactly once per Fetch, also when
 // the fetcher is shut down (with FetchError::kAborted).
@@ -25,22 +39,25 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
 namespace policyd {
 
 enum class FetchError {
-  kNone = 0,          // a complete HTTP response arrived (any status code)
-  kBadUrl,            // unparsable URL or a scheme other than http/https (also on redirect)
-  kDns,               // name resolution failed
-  kConnect,           // could not connect (refused, unreachable)
-  kBlockedAddress,    // resolved to a loopback/private/... address that is not allowed
-  kTls,               // TLS handshake or certificate failure
-  kTimeout,           // connect, total or low-speed timeout
-  kTooLarge,          // decoded body exceeded max_body_bytes
+  kNone = 0,        // a complete HTTP response arrived (any status code)
+  kBadUrl,          // unparsable URL or a scheme other than http/https (also on redirect)
+  kDns,             // name resolution failed
+  kConnect,         // could not connect (refused, unreachable)
+  kBlockedAddress,  // resolved to a loopback/private/... address that is not allowed
+  kTls,             // TLS handshake or certificate failure
+  kTimeout,         // connect, total or low-speed timeout
+  kTooLarge,        // decoded body exceeded max_body_bytes
   kTooManyRedirects,
   kProtocol,          // malformed HTTP, reset mid-body, bad content encoding, ...
+  kRobotsDisallowed,  // robots.txt disallows the URL, or is unavailable (5xx, timeout, ...)
+  kContentType,       // Content-Type not in accepted_content_types (transfer stopped early)
   kAborted,           // the fetcher was shut down or the request cancelled
 };
 
@@ -65,29 +82,45 @@ struct FetcherOptions {
   // with kProtocol; all responses of one transfer (redirects, 1xx) together may use
   // (max_redirects + 2) times as much.
   std::size_t max_header_bytes = 64 * 1024;
+
+  // robots.txt (see above). robots_product_token is the name groups are matched against
+  // (case-insensitively); user_agent should contain it.
+  bool respect_robots = true;
+  std::string robots_product_token = "policyd";
+  std::chrono::milliseconds max_crawl_delay{30'000};  // cap on a robots.txt's crawl-delay
+  std::chrono::milliseconds robots_cache_ttl{24 * 3600 * 1000};  // a read robots.txt (or 4xx)
+  std::chrono::milliseconds robots_retry_interval{120'000};      // after robots.txt was unavailable
+  std::size_t max_robots_entries = 100'000;  // origins cached; beyond, expired ones are dropped
+
+  // When not empty, a final 2xx response whose media type (Content-Type without parameters,
+  // case-insensitive) is not listed is stopped as soon as its headers arrive, with
+  // kContentType, so that a large image is not downloaded. A response without Content-Type
+  // passes. Other statuses are not checked (their bodies are not documents).
+  std::vector<std::string> accepted_content_types;
 };
 
 struct FetchRequest {
   std::string url;
   std::string if_none_match;      // sent as If-None-Match when not empty
   std::string if_modified_since;  // sent as If-Modified-Since when not empty
+  bool ignore_robots = false;     // skip the robots.txt check for this request
 };
 
 struct FetchResponse {
   FetchError error = FetchError::kNone;
-  std::string error_message;   // curl's message or ours; "" when error == kNone
-  long http_status = 0;        // 0 when no response
-  std::string url;             // requested
-  std::string final_url;       // after redirects
+  std::string error_message;  // curl's message or ours; "" when error == kNone
+  long http_status = 0;       // 0 when no response
+  std::string url;            // requested
+  std::string final_url;      // after redirects
   std::string content_type;
   std::string etag;
   std::string last_modified;
-  std::string retry_after;     // raw header value, "" if absent
+  std::string retry_after;  // raw header value, "" if absent
   // `headers` holds the final response's cache-control, content-encoding, content-length,
   // content-type, date, etag, last-modified, location, retry-after and server (repeated
   // fields joined with ", "). `body` is empty whenever error != kNone (never a partial document).
   std::map<std::string, std::string> headers;  // selected response headers, lower-case names
-  std::string body;            // decoded (Content-Encoding removed), at most max_body_bytes
+  std::string body;  // decoded (Content-Encoding removed), at most max_body_bytes
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
 };
@@ -108,7 +141,7 @@ class Fetcher {
   void Shutdown();
 
   std::size_t Running() const;  // transfers in flight
-  std::size_t Queued() const;   // transfers waiting in host queues
+  std::size_t Queued() const;   // transfers waiting in host queues or for their robots.txt
 
   struct Impl;
 

@@ -24,6 +24,10 @@ const char* FetchErrorName(FetchError error) {
       return "too_many_redirects";
     case FetchError::kProtocol:
       return "protocol";
+    case FetchError::kRobotsDisallowed:
+      return "robots";
+    case FetchError::kContentType:
+      return "content_type";
     case FetchError::kAborted:
       return "aborted";
   }

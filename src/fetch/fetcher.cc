@@ -1,7 +1,12 @@
 // Fetcher::Impl ties the pieces together: Fetch() parses the URL into a host key and queues a
 // Transfer in the HostQueue; Pump() starts whatever the queue allows on the MultiSocketLoop;
 // the loop reports finished handles to OnDone(), which posts the handler and pumps again.
-// Host delays are waited out with one steady_timer per waiting host.
+// Host delays are waited out with one steady_timer per waiting host. robots.txt: Fetch()
+// consults the RobotsCache; a request whose origin's robots.txt is not known parks there
+// (its Transfer waits in `transfers`, in no queue) and the first one starts the robots
+// fetch, an internal Transfer through the same queue; OnDone() classifies its response,
+// then queues or fails the parked requests before the host's slot is released, so that a
+// crawl-delay counts from the robots.txt request.
 #include "policyd/fetcher.h"
 
 #include <algorithm>
@@ -16,6 +21,7 @@
 #include "host_key.h"
 #include "host_queue.h"
 #include "multi_socket_loop.h"
+#include "robots_cache.h"
 #include "transfer.h"
 
 namespace policyd {
@@ -44,6 +50,15 @@ CurlShare NewShare() {
   return share;
 }
 
+// Options for robots.txt transfers: the RFC's limits, whatever the page limits are.
+FetcherOptions RobotsOptions(const FetcherOptions& options) {
+  FetcherOptions robots = options;
+  robots.max_body_bytes = RobotsTxt::kMaxBytes;  // truncated there, not failed (see Transfer)
+  robots.max_redirects = 5;                      // RFC 9309 2.3.1.2
+  robots.accepted_content_types.clear();         // robots.txt is often served oddly
+  return robots;
+}
+
 FetchResponse ImmediateFailure(const std::string& url, FetchError error, std::string message) {
   FetchResponse response;
   response.url = url;
@@ -58,6 +73,8 @@ struct Fetcher::Impl {
   Impl(boost::asio::io_context& io_context, FetcherOptions fetcher_options)
       : io(io_context),
         options(std::move(fetcher_options)),
+        robots_options(RobotsOptions(options)),
+        robots(options.max_robots_entries),
         share(NewShare()),
         queue(LimitsFrom(options),
               [this](const std::string& host, Clock::time_point at) { ArmWake(host, at); }),
@@ -80,10 +97,82 @@ struct Fetcher::Impl {
       return;
     }
     const uint64_t id = next_id++;
-    transfers.emplace(
+    const bool check_robots = options.respect_robots && !request.ignore_robots;
+    Result<RobotsLocation> location =
+        check_robots ? LocateRobots(request.url) : Result<RobotsLocation>(RobotsLocation{});
+    const auto [it, inserted] = transfers.emplace(
         id, std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now));
-    queue.Push(*host, id, now);
+    if (!check_robots || !location.ok()) {  // the latter cannot happen: HostKeyForUrl passed
+      queue.Push(*host, id, now);
+      Pump();
+      return;
+    }
+    if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
+      Admit(*it->second, *entry, now);
+      Pump();
+      return;
+    }
+    if (robots.Park(location->origin, id)) StartRobotsFetch(*host, *location, now);
     Pump();
+  }
+
+  // Starts the fetch of `location`'s robots.txt (parked requests wait for it).
+  void StartRobotsFetch(const std::string& host, const RobotsLocation& location,
+                        Clock::time_point now) {
+    const uint64_t id = next_id++;
+    FetchRequest request;
+    request.url = location.robots_url;
+    request.ignore_robots = true;
+    auto transfer = std::make_unique<Transfer>(id, host, std::move(request), nullptr, now);
+    transfer->set_truncate_body(true);
+    transfers.emplace(id, std::move(transfer));
+    robots_fetches.emplace(id, location.origin);
+    queue.Push(host, id, now);
+  }
+
+  // A robots.txt fetch finished: learn from it, then release the requests parked behind it.
+  void OnRobotsDone(const std::string& origin, const FetchResponse& response,
+                    Clock::time_point now) {
+    std::optional<RobotsEntry> entry = ClassifyRobotsResponse(response, options, now);
+    const std::vector<uint64_t> parked = robots.Complete(origin, entry, now);
+    for (const uint64_t id : parked) {
+      const auto it = transfers.find(id);
+      if (it == transfers.end()) continue;
+      if (entry) {
+        Admit(*it->second, *entry, now);
+      } else {  // aborted (only at shutdown, which fails every transfer itself)
+        std::unique_ptr<Transfer> failed = std::move(it->second);
+        transfers.erase(it);
+        Deliver(failed->TakeHandler(),
+                failed->Fail(FetchError::kAborted, "robots.txt fetch aborted", now));
+      }
+    }
+  }
+
+  // Queues `transfer` (known to `transfers`, in no queue) if `entry` allows it, with the
+  // host's crawl-delay; otherwise completes it with kRobotsDisallowed.
+  void Admit(Transfer& transfer, const RobotsEntry& entry, Clock::time_point now) {
+    std::string refusal = entry.unavailable;
+    Clock::duration crawl_delay{0};
+    if (refusal.empty() && entry.robots) {
+      const Result<RobotsLocation> location = LocateRobots(transfer.request().url);
+      const std::string path = location.ok() ? location->path_and_query : "/";
+      const RobotsTxt::Verdict verdict = entry.robots->Check(path, options.robots_product_token);
+      if (!verdict.allowed) {
+        refusal = "robots.txt rule \"" + verdict.rule + "\" disallows " + path;
+      } else if (const auto delay = entry.robots->CrawlDelay(options.robots_product_token)) {
+        crawl_delay = std::min<Clock::duration>(*delay, options.max_crawl_delay);
+      }
+    }
+    if (refusal.empty()) {
+      queue.Push(transfer.host(), transfer.id(), now, crawl_delay);
+      return;
+    }
+    const auto it = transfers.find(transfer.id());
+    std::unique_ptr<Transfer> refused = std::move(it->second);
+    transfers.erase(it);
+    Deliver(refused->TakeHandler(),
+            refused->Fail(FetchError::kRobotsDisallowed, std::move(refusal), now));
   }
 
   // Starts every transfer the politeness gate lets through now.
@@ -98,15 +187,24 @@ struct Fetcher::Impl {
       }
       Transfer& transfer = *it->second;
       std::string error;
-      if (transfer.Prepare(options, share.get(), &loop, now, &error) && loop.Add(transfer.easy())) {
+      const auto robots_fetch = robots_fetches.find(start->id);
+      const bool is_robots = robots_fetch != robots_fetches.end();
+      if (transfer.Prepare(is_robots ? robots_options : options, share.get(), &loop, now, &error) &&
+          loop.Add(transfer.easy())) {
         continue;
       }
       // Out of memory or the like: not the site's fault, so not reported as one.
       if (error.empty()) error = "curl_multi_add_handle failed";
       std::unique_ptr<Transfer> failed = std::move(it->second);
       transfers.erase(it);
+      FetchResponse response = failed->Fail(FetchError::kAborted, "internal: " + error, now);
+      if (is_robots) {
+        const std::string origin = std::move(robots_fetch->second);
+        robots_fetches.erase(robots_fetch);
+        OnRobotsDone(origin, response, now);  // parked requests fail as aborted
+      }
       queue.Done(start->host, now);
-      Deliver(failed->TakeHandler(), failed->Fail(FetchError::kAborted, "internal: " + error, now));
+      Deliver(failed->TakeHandler(), std::move(response));
     }
   }
 
@@ -121,6 +219,12 @@ struct Fetcher::Impl {
     transfers.erase(it);
     const Clock::time_point now = Clock::now();
     FetchResponse response = done->Finish(result, now);
+    if (const auto robots_fetch = robots_fetches.find(done->id());
+        robots_fetch != robots_fetches.end()) {
+      const std::string origin = std::move(robots_fetch->second);
+      robots_fetches.erase(robots_fetch);
+      OnRobotsDone(origin, response, now);  // before Done: the host stays tracked, see top
+    }
     queue.Done(done->host(), now);
     Deliver(done->TakeHandler(), std::move(response));
     Pump();
@@ -160,6 +264,8 @@ struct Fetcher::Impl {
     for (auto& [host, timer] : wake_timers) timer->cancel();
     wake_timers.clear();
     queue.Clear();
+    robots.Clear();
+    robots_fetches.clear();
 
     std::vector<std::unique_ptr<Transfer>> pending;
     pending.reserve(transfers.size());
@@ -180,6 +286,9 @@ struct Fetcher::Impl {
 
   boost::asio::io_context& io;
   const FetcherOptions options;
+  const FetcherOptions robots_options;
+  RobotsCache robots;
+  std::unordered_map<uint64_t, std::string> robots_fetches;  // robots transfer id → origin
   CurlShare share;  // outlives every easy handle (transfers are gone before it)
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;  // queued and running
   std::unordered_map<std::string, std::unique_ptr<boost::asio::steady_timer>> wake_timers;
@@ -203,6 +312,6 @@ void Fetcher::Shutdown() { impl_->Shutdown(); }
 
 std::size_t Fetcher::Running() const { return impl_->queue.running(); }
 
-std::size_t Fetcher::Queued() const { return impl_->queue.queued(); }
+std::size_t Fetcher::Queued() const { return impl_->queue.queued() + impl_->robots.parked(); }
 
 }  // namespace policyd

@@ -11,9 +11,18 @@ HostQueue::HostQueue(Limits limits, WakeFn wake) : limits_(limits), wake_(std::m
   limits_.per_host_delay = std::max(limits_.per_host_delay, Clock::duration::zero());
 }
 
-void HostQueue::Push(const std::string& host, uint64_t id, Clock::time_point now) {
+void HostQueue::Push(const std::string& host, uint64_t id, Clock::time_point now,
+                     Clock::duration host_delay) {
   MaybeSweep(now);
   Host& state = hosts_[host];
+  if (host_delay > state.delay) {
+    state.delay = host_delay;
+    // A delay learnt after the previous start (robots.txt was that start) still spaces the
+    // next one from it.
+    if (state.last_start != Clock::time_point{}) {
+      state.next_start = std::max(state.next_start, state.last_start + host_delay);
+    }
+  }
   state.waiting.push_back(id);
   ++queued_;
   Reevaluate(host, state, now);
@@ -38,7 +47,8 @@ std::optional<HostQueue::Start> HostQueue::PopReady(Clock::time_point now) {
     --queued_;
     ++host.running;
     ++running_;
-    host.next_start = now + limits_.per_host_delay;
+    host.last_start = now;
+    host.next_start = now + std::max<Clock::duration>(limits_.per_host_delay, host.delay);
     Reevaluate(name, host, now);  // back of the ring if it may start again: round robin
     return Start{id, std::move(name)};
   }

@@ -42,8 +42,11 @@ class HostQueue {
 
   HostQueue(Limits limits, WakeFn wake);
 
-  // Appends transfer `id` to `host`'s queue.
-  void Push(const std::string& host, uint64_t id, Clock::time_point now);
+  // Appends transfer `id` to `host`'s queue. `host_delay` (a robots.txt crawl-delay) raises
+  // this host's gap between starts above `per_host_delay` while the host is tracked; it
+  // applies from the host's previous start, which may already have happened.
+  void Push(const std::string& host, uint64_t id, Clock::time_point now,
+            Clock::duration host_delay = Clock::duration::zero());
 
   // The next transfer allowed to start at `now`, already counted as running; nullopt when
   // none may start (nothing waiting, limits reached, or every waiting host in its delay).
@@ -67,6 +70,8 @@ class HostQueue {
     std::deque<uint64_t> waiting;
     std::size_t running = 0;
     Clock::time_point next_start{};  // previous start + delay
+    Clock::time_point last_start{};  // previous start; epoch if none yet
+    Clock::duration delay{0};        // crawl-delay beyond limits_.per_host_delay
     bool in_ring = false;            // listed in ready_ring_
     bool wake_requested = false;     // a WakeFn call is outstanding
   };

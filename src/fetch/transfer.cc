@@ -74,6 +74,7 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
   loop_ = loop;
   allow_private_addresses_ = options.allow_private_addresses;
   max_body_bytes_ = options.max_body_bytes;
+  accepted_content_types_ = &options.accepted_content_types;
   max_header_bytes_ = options.max_header_bytes;
   const auto responses = static_cast<std::size_t>(std::max(options.max_redirects, 0L)) + 2;
   max_total_header_bytes_ = max_header_bytes_ * responses;  // + one for a 1xx interim
@@ -133,8 +134,10 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   }
   // Early refusal when the server announces a Content-Length above the cap; the write
   // callback enforces the cap on the decoded bytes either way.
-  set(curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                       static_cast<curl_off_t>(options.max_body_bytes)));
+  if (!truncate_body_) {
+    set(curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                         static_cast<curl_off_t>(options.max_body_bytes)));
+  }
   // Proxies from the environment (http_proxy, ...) are ignored: they would be subject to the
   // address policy themselves, and a crawler that silently changes route is hard to operate.
   set(curl_easy_setopt(easy, CURLOPT_PROXY, ""));
@@ -163,6 +166,11 @@ curl_socket_t Transfer::OnOpenSocket(void* transfer, curlsocktype purpose, curl_
 size_t Transfer::AppendBody(const char* data, size_t bytes) {
   // `bytes` are decoded (curl removed the Content-Encoding), so a compression bomb stops here.
   if (bytes > max_body_bytes_ - response_.body.size()) {
+    if (truncate_body_) {
+      response_.body.append(data, max_body_bytes_ - response_.body.size());
+      truncated_ = true;
+      return CURL_WRITEFUNC_ERROR;  // enough read: stop, Finish() keeps the prefix
+    }
     Record(FetchError::kTooLarge,
            "decoded body exceeds " + std::to_string(max_body_bytes_) + " bytes");
     return CURL_WRITEFUNC_ERROR;
@@ -182,6 +190,7 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
   }
   header_bytes_ += bytes;
   total_header_bytes_ += bytes;
+  if (line.empty() && !AcceptContentType()) return 0;  // end of this response's headers
   if (header_bytes_ > max_header_bytes_ || total_header_bytes_ > max_total_header_bytes_) {
     Record(FetchError::kProtocol,
            "response headers exceed " + std::to_string(max_header_bytes_) + " bytes");
@@ -197,6 +206,25 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
   if (!slot.empty()) slot += ", ";
   slot += value;
   return bytes;
+}
+
+bool Transfer::AcceptContentType() {
+  if (accepted_content_types_ == nullptr || accepted_content_types_->empty()) return true;
+  long status = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+  // Redirects, 1xx and errors are not documents; the daemon classifies them by status.
+  if (status < 200 || status > 299) return true;
+  const auto it = response_.headers.find("content-type");
+  if (it == response_.headers.end()) return true;  // unknown: let the extractor sniff it
+  std::string_view media_type = it->second;
+  media_type = Trim(media_type.substr(0, media_type.find_first_of(";,")));
+  const std::string lower = Lower(media_type);
+  if (std::any_of(accepted_content_types_->begin(), accepted_content_types_->end(),
+                  [&](const std::string& accepted) { return Lower(accepted) == lower; })) {
+    return true;
+  }
+  Record(FetchError::kContentType, "content type \"" + lower + "\" not accepted");
+  return false;
 }
 
 curl_socket_t Transfer::OpenSocket(curlsocktype purpose, const curl_sockaddr& address) {
@@ -225,6 +253,7 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
 
   // A reason a callback recorded explains curl's generic failure (CURLE_WRITE_ERROR,
   // CURLE_COULDNT_CONNECT); a refused address is only the cause when nothing else connected.
+  if (truncated_ && result == CURLE_WRITE_ERROR) result = CURLE_OK;  // our own stop
   const bool use_recorded =
       result != CURLE_OK && recorded_ != FetchError::kNone &&
       (recorded_ != FetchError::kBlockedAddress || result == CURLE_COULDNT_CONNECT);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <curl/curl.h>
 
@@ -40,7 +41,12 @@ class Transfer {
   // The response for a transfer that ends without (or before) curl finishing it.
   FetchResponse Fail(FetchError error, std::string message, Clock::time_point now);
 
+  // Instead of failing with kTooLarge, keep the first max_body_bytes and succeed (robots.txt:
+  // only a prefix of it is parsed anyway). Call before Prepare().
+  void set_truncate_body(bool truncate) { truncate_body_ = truncate; }
+
   uint64_t id() const { return id_; }
+  const FetchRequest& request() const { return request_; }
   const std::string& host() const { return host_; }
   CURL* easy() const { return easy_.get(); }
   Fetcher::Handler TakeHandler() { return std::move(handler_); }
@@ -52,6 +58,9 @@ class Transfer {
 
   size_t AppendBody(const char* data, size_t bytes);
   size_t AddHeaderLine(const char* data, size_t bytes);
+  // At the end of a response's headers: false (and kContentType recorded) when a 2xx response
+  // announces a media type outside accepted_content_types_.
+  bool AcceptContentType();
   curl_socket_t OpenSocket(curlsocktype purpose, const curl_sockaddr& address);
   // Remembers why a callback stopped the transfer; the first reason wins.
   void Record(FetchError error, std::string message);
@@ -68,6 +77,9 @@ class Transfer {
   CurlSlist request_headers_;
   MultiSocketLoop* loop_ = nullptr;
   bool allow_private_addresses_ = false;
+  bool truncate_body_ = false;
+  bool truncated_ = false;  // the body reached the cap with truncate_body_
+  const std::vector<std::string>* accepted_content_types_ = nullptr;  // the fetcher's options
   std::size_t max_body_bytes_ = 0;
   std::size_t max_header_bytes_ = 0;        // per response
   std::size_t max_total_header_bytes_ = 0;  // all responses of the transfer (redirects, 1xx)

@@ -20,6 +20,8 @@ TEST(FetchErrorName, StableSnakeCaseNames) {
   EXPECT_STREQ(FetchErrorName(FetchError::kTooLarge), "too_large");
   EXPECT_STREQ(FetchErrorName(FetchError::kTooManyRedirects), "too_many_redirects");
   EXPECT_STREQ(FetchErrorName(FetchError::kProtocol), "protocol");
+  EXPECT_STREQ(FetchErrorName(FetchError::kRobotsDisallowed), "robots");
+  EXPECT_STREQ(FetchErrorName(FetchError::kContentType), "content_type");
   EXPECT_STREQ(FetchErrorName(FetchError::kAborted), "aborted");
 }
 

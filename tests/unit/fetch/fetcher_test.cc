@@ -68,6 +68,7 @@ class FetcherTest : public ::testing::Test {
     options.total_timeout = milliseconds(5000);
     options.low_speed_time = milliseconds(5000);
     options.user_agent = "policyd-test/1.0";
+    options.respect_robots = false;  // robots.txt has its own tests (robots_fetcher_test.cc)
     return options;
   }
 

@@ -177,3 +177,33 @@ TEST_F(HostQueueTest, ZeroLimitsActAsOne) {
 
 }  // namespace
 }  // namespace policyd
+
+namespace policyd {
+namespace {
+
+TEST(HostQueueCrawlDelay, HostDelayRaisesTheGapFromThePreviousStart) {
+  std::vector<Clock::time_point> wakes;
+  HostQueue queue({8, 1, milliseconds(100)},
+                  [&](const std::string&, Clock::time_point at) { wakes.push_back(at); });
+  const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
+  queue.Push("a:80", 1, t0);  // robots.txt: delay not known yet
+  ASSERT_TRUE(queue.PopReady(t0));
+  // Learnt while it ran: the next start is 500 ms after the previous one, not 100 ms.
+  queue.Push("a:80", 2, t0 + milliseconds(50), milliseconds(500));
+  queue.Done("a:80", t0 + milliseconds(60));
+  EXPECT_FALSE(queue.PopReady(t0 + milliseconds(200)));
+  ASSERT_FALSE(wakes.empty());
+  EXPECT_EQ(wakes.back(), t0 + milliseconds(500));
+  queue.Wake("a:80", t0 + milliseconds(500));
+  const auto second = queue.PopReady(t0 + milliseconds(500));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->id, 2u);
+  // A smaller host delay does not lower per_host_delay.
+  queue.Push("b:80", 3, t0, milliseconds(10));
+  ASSERT_TRUE(queue.PopReady(t0));
+  queue.Push("b:80", 4, t0);
+  EXPECT_FALSE(queue.PopReady(t0 + milliseconds(50)));
+}
+
+}  // namespace
+}  // namespace policyd

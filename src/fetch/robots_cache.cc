@@ -1,0 +1,145 @@
+#include "robots_cache.h"
+
+#include <cctype>
+#include <utility>
+
+#include "curl_handles.h"
+
+namespace policyd {
+namespace {
+
+std::string UrlPart(CURLU* url, CURLUPart part, unsigned int flags) {
+  char* raw = nullptr;
+  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return {};
+  const CurlString owned(raw);
+  return owned ? std::string(owned.get()) : std::string();
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+Result<RobotsLocation> LocateRobots(std::string_view url) {
+  EnsureCurlGlobalInit();
+  const CurlUrl parsed(curl_url());
+  if (!parsed) return Status::InvalidArgument("out of memory parsing URL");
+  const std::string text(url);
+  const CURLUcode code = curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(), 0);
+  if (code != CURLUE_OK) {
+    return Status::InvalidArgument(std::string("bad URL: ") + curl_url_strerror(code));
+  }
+  const std::string scheme = Lower(UrlPart(parsed.get(), CURLUPART_SCHEME, 0));
+  if (scheme != "http" && scheme != "https") {
+    return Status::InvalidArgument("unsupported URL scheme \"" + scheme + "\"");
+  }
+  const std::string host = Lower(UrlPart(parsed.get(), CURLUPART_HOST, 0));
+  if (host.empty()) return Status::InvalidArgument("URL has no host");
+  const std::string port = UrlPart(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  RobotsLocation location;
+  location.origin = scheme + "://" + host + ":" + port;
+  location.robots_url = location.origin + "/robots.txt";
+  // Matched as sent on the wire: curl keeps the URL's own percent-encoding.
+  location.path_and_query = UrlPart(parsed.get(), CURLUPART_PATH, 0);
+  if (location.path_and_query.empty()) location.path_and_query = "/";
+  const std::string query = UrlPart(parsed.get(), CURLUPART_QUERY, 0);
+  if (!query.empty()) location.path_and_query += "?" + query;
+  return location;
+}
+
+std::optional<RobotsEntry> ClassifyRobotsResponse(const FetchResponse& response,
+                                                  const FetcherOptions& options,
+                                                  std::chrono::steady_clock::time_point now) {
+  RobotsEntry entry;
+  entry.expires = now + options.robots_cache_ttl;
+  const auto keep_out = [&](std::string why) {
+    entry.unavailable = "robots.txt unavailable (" + why + ")";
+    entry.expires = now + options.robots_retry_interval;  // retried soon, not after the TTL
+    return entry;
+  };
+  switch (response.error) {
+    case FetchError::kAborted:
+      return std::nullopt;
+    case FetchError::kNone:
+      break;
+    case FetchError::kTooManyRedirects:
+      // RFC 9309 2.3.1.2: more than five redirects MAY be taken as "unavailable" (4xx).
+      entry.robots = std::make_shared<const RobotsTxt>();
+      return entry;
+    case FetchError::kBlockedAddress:
+    case FetchError::kBadUrl:
+      // Our own policy, not the site's state: let pages through (soon re-checked) so that
+      // their fetch reports the real reason instead of "robots".
+      entry.robots = std::make_shared<const RobotsTxt>();
+      entry.expires = now + options.robots_retry_interval;
+      return entry;
+    default:
+      // RFC 9309 2.3.1.4: unreachable (timeout, DNS, connect, TLS, broken HTTP) = complete
+      // disallow.
+      return keep_out(std::string(FetchErrorName(response.error)) + ": " + response.error_message);
+  }
+  const long status = response.http_status;
+  if (status >= 200 && status <= 299) {
+    entry.robots = std::make_shared<const RobotsTxt>(RobotsTxt::Parse(response.body));
+    return entry;
+  }
+  // 429 is "slow down", not "there is no file" (as Google treats it): keep out for now.
+  if (status == 429 || status >= 500) return keep_out("HTTP " + std::to_string(status));
+  // 4xx (RFC 9309 2.3.1.3) and a final 3xx without a usable Location: no robots.txt.
+  if (status >= 300 && status <= 499) {
+    entry.robots = std::make_shared<const RobotsTxt>();
+    return entry;
+  }
+  return keep_out("HTTP " + std::to_string(status));
+}
+
+const RobotsEntry* RobotsCache::Fresh(const std::string& origin, Clock::time_point now) const {
+  const auto it = entries_.find(origin);
+  if (it == entries_.end() || it->second.fetching || !it->second.entry) return nullptr;
+  if (now >= it->second.entry->expires) return nullptr;
+  return &*it->second.entry;
+}
+
+bool RobotsCache::Park(const std::string& origin, uint64_t id) {
+  Slot& slot = entries_[origin];
+  slot.parked.push_back(id);
+  ++parked_;
+  if (slot.fetching) return false;
+  slot.fetching = true;
+  return true;
+}
+
+std::vector<uint64_t> RobotsCache::Complete(const std::string& origin,
+                                            std::optional<RobotsEntry> entry,
+                                            Clock::time_point now) {
+  const auto it = entries_.find(origin);
+  if (it == entries_.end()) return {};
+  std::vector<uint64_t> parked = std::move(it->second.parked);
+  parked_ -= parked.size();
+  if (entry) {
+    it->second.entry = std::move(entry);
+    it->second.fetching = false;
+    it->second.parked.clear();
+  } else {
+    entries_.erase(it);
+  }
+  MaybeSweep(now);
+  return parked;
+}
+
+void RobotsCache::Clear() {
+  entries_.clear();
+  parked_ = 0;
+}
+
+void RobotsCache::MaybeSweep(Clock::time_point now) {
+  if (entries_.size() <= max_entries_) return;
+  std::erase_if(entries_, [&](const auto& item) {
+    const Slot& slot = item.second;
+    return !slot.fetching && slot.parked.empty() && (!slot.entry || now >= slot.entry->expires);
+  });
+}
+
+}  // namespace policyd
