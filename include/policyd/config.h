@@ -18,6 +18,17 @@ namespace policyd {
 
 inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
 
+// A `select` entry that is a range between two boundary elements (Open Terms Archive's
+// {startBefore|startAfter, endBefore|endAfter}); exactly one start and one end are set. See
+// policyd::RangeSelector in extract.h for the semantics.
+struct SelectRange {
+  std::string start_before;
+  std::string start_after;
+  std::string end_before;
+  std::string end_after;
+  bool operator==(const SelectRange&) const = default;
+};
+
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {
   std::string id;        // "<platform slug>/<type slug>", e.g. "coursera/privacy-policy"; unique
@@ -30,6 +41,15 @@ struct DocumentSpec {
   // Fetch even where robots.txt disallows it (the operator's explicit, logged choice, e.g.
   // for a legal page a site's blanket rules block by accident).
   bool ignore_robots = false;
+  // `select` entries that are tables: ranges between boundary elements.
+  std::vector<SelectRange> select_ranges;
+  // ECMAScript regular expressions; output lines in which one matches are removed before
+  // hashing (ExtractOptions::ignore_lines). Validated when loaded.
+  std::vector<std::string> ignore_lines;
+  bool include_link_urls = false;  // links as "[text](url)" (ExtractOptions::include_link_urls)
+  // Further pages of a multi-page document, fetched after `url` and combined in this order
+  // (Open Terms Archive `combine`; target-file key `extra_urls`).
+  std::vector<std::string> extra_urls;
   std::filesystem::path source_file;  // the target file it came from
 };
 
@@ -79,14 +99,36 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 //   type = "Privacy Policy"
 //   url = "https://www.coursera.org/about/privacy"
 //   interval = "12h"                  # optional
-//   select = ["main"]                 # optional, string or array
+//   select = ["main"]                 # optional, string or array; array entries may also
+//                                     # be ranges: { startAfter = "#a", endBefore = "#b" }
 //   remove = [".cookie-banner"]       # optional, string or array
+//   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes (bad one: file:line error)
+//   include_link_urls = false         # optional
+//   extra_urls = ["https://..."]      # optional, further pages combined after `url`
 // Appends the documents to `out`.
 Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpec>* out);
 
-// Loads every *.toml file of `dir` (sorted by name, non-recursive). Fails on the first bad
-// file, and on two documents with the same id.
+// Loads every *.toml file of `dir` (sorted by name, non-recursive) and every *.json file as
+// an Open Terms Archive declaration (LoadOtaDeclaration). Fails on the first bad file, and on
+// two documents with the same id. The overload without `warnings` drops them; callers should
+// prefer the other and log each warning.
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out);
+Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
+                      std::vector<std::string>* warnings);
+
+// Loads an Open Terms Archive declaration (JSON):
+//   {"name": "Tinder", "terms": {"Privacy Policy": {"fetch": url, "select": [css | range],
+//    "remove": [css | range], "filter": [...], "executeClientScripts": bool,
+//    "combine": [{"fetch": url, "select": ..., "remove": ...}, ...]}}}
+// Each terms type becomes one DocumentSpec. What policyd cannot honour is reported in
+// `warnings` as "path: <document id>: what" and never silently dropped: custom JS `filter`s
+// (ignored), `executeClientScripts` (pages are fetched without running scripts), ranges in
+// `remove` (ignored), per-page select/remove of `combine` entries that differ from the
+// document's first page (the first page's are used for all). `combine` pages become
+// DocumentSpec::extra_urls. Appends to `out` only on success; errors name the file (and the
+// JSON parser's line and column for syntax errors).
+Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<DocumentSpec>* out,
+                          std::vector<std::string>* warnings);
 
 // Writes `docs` (all of one platform) as a target file at `path`, atomically (temp + rename).
 Status WriteTargetFile(const std::filesystem::path& path, const std::string& platform,

@@ -4,9 +4,10 @@
 //
 // Pipeline: charset decision (BOM, Content-Type, <meta charset>/http-equiv, then detection)
 // -> UTF-8 (invalid bytes replaced with U+FFFD) -> Gumbo tree -> `remove` selectors drop
-// subtrees -> `select` selectors choose subtrees (document order; all of them when none) ->
-// boilerplate removal (script, style, nav, header, footer, cookie/consent banners, ...) ->
-// Markdown-like lines -> whitespace normalisation.
+// subtrees -> `select` selectors and `ranges` choose subtrees (document order; automatic
+// main-content choice when neither is given) -> boilerplate removal (script, style, nav,
+// header, footer, cookie/consent banners, reader comments, ...) -> Markdown-like lines ->
+// whitespace normalisation -> `ignore_lines` removal.
 //
 // Output contract (what is hashed and stored):
 //  - headings "# ", "## ", ... by level; paragraphs as one line each; list items "- "
@@ -20,6 +21,7 @@
 #ifndef POLICYD_EXTRACT_H_
 #define POLICYD_EXTRACT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,11 +31,40 @@
 
 namespace policyd {
 
+// A range of the document between two boundary elements, as in Open Terms Archive
+// declarations ({"startBefore": css, "endAfter": css}, ...): exactly one of start_before /
+// start_after and exactly one of end_before / end_after are set. The boundaries are the first
+// element (document order) matching each selector. "before" X = from/up to the start tag of X
+// (X included for a start, excluded for an end); "after" X = from/up to the end of X (X
+// excluded for a start, included for an end). The range keeps every node wholly inside it
+// (text of elements that straddle a boundary is kept only for their children inside it). A
+// range whose boundaries are missing or out of order selects nothing.
+struct RangeSelector {
+  std::string start_before;
+  std::string start_after;
+  std::string end_before;
+  std::string end_after;
+};
+
 struct ExtractOptions {
-  std::vector<std::string> select;  // CSS selectors; empty = automatic main-content choice
+  std::vector<std::string> select;  // CSS selectors; empty (and no ranges) = automatic choice
   std::vector<std::string> remove;  // CSS selectors dropped before anything else
   std::string content_type;         // the HTTP Content-Type header, for its charset (may be "")
+  // Ranges selected in addition to `select`; what both choose is rendered in document order.
+  std::vector<RangeSelector> ranges;
+  // ECMAScript regular expressions (std::regex); an output line in which one of them matches
+  // (std::regex_search: anchor with ^...$ for whole lines) is removed, for text that changes
+  // on every render ("Page generated in 0.2 s", visitor counters, tokens). Blank-line
+  // structure is re-normalised afterwards. Lines longer than kMaxIgnoredLineBytes are never
+  // matched (std::regex backtracks recursively; such lines are paragraphs, not noise).
+  std::vector<std::string> ignore_lines;
+  // Links as "[text](url)" instead of their text only, with tracking and cache-busting query
+  // parameters removed from the URL (StripTrackingParameters). The URL is kept as written
+  // (relative stays relative); javascript: URLs are dropped.
+  bool include_link_urls = false;
 };
+
+inline constexpr std::size_t kMaxIgnoredLineBytes = 4096;
 
 struct ExtractResult {
   std::string text;       // the normalised Markdown-like text (see contract above)
@@ -45,10 +76,19 @@ struct ExtractResult {
   int64_t render_us = 0;  // selectors, boilerplate removal, Markdown, normalisation
 };
 
-// Extracts the main text of `html`. Fails with InvalidArgument for a selector that does not
-// parse (the message names it). Never crashes on any input; input of any size is handled
-// without recursion over the DOM.
+// Extracts the main text of `html`. Fails with InvalidArgument for a selector (of `select`,
+// `remove` or a range) that does not parse, a range without exactly one start and one end, or
+// an `ignore_lines` expression that does not compile (the message names it). Never crashes on any
+// input; input of any size is handled without recursion over the DOM.
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result);
+
+// `url` without the query parameters that identify a visit rather than a resource, so that
+// output URLs are stable across renders: utm_*, click ids (fbclid, gclid, msclkid, ...), mail
+// and marketing-automation ids (mc_cid, _hsenc, mkt_tok, ...), analytics linkers (_ga, _gl),
+// session ids (jsessionid, phpsessid, also as ";jsessionid=" path parameters), CSRF tokens
+// and cache busters (_, cb, cachebuster, nocache). Names match case-insensitively. The order
+// of the remaining parameters and the fragment are kept; "?" goes when nothing remains.
+std::string StripTrackingParameters(std::string_view url);
 
 // Decodes `bytes` to UTF-8 following the charset decision above. Returns the charset used.
 std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8);

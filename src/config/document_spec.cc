@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdint>
+#include <regex>
 #include <string>
 #include <string_view>
 
@@ -123,6 +124,16 @@ Status CheckHttpUrl(std::string_view url) {
   return Status::Ok();
 }
 
+Status CheckLinePattern(std::string_view pattern) {
+  try {
+    const std::regex compiled(pattern.begin(), pattern.end(), std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return Status::InvalidArgument("ignore_lines: invalid regular expression '" +
+                                   std::string(pattern) + "': " + e.what());
+  }
+  return Status::Ok();
+}
+
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
@@ -192,6 +203,22 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
   for (const auto* selectors : {&spec.select, &spec.remove}) {
     for (const std::string& selector : *selectors) {
       if (selector.empty()) return Status::InvalidArgument("CSS selectors must not be empty");
+    }
+  }
+  for (const SelectRange& range : spec.select_ranges) {
+    if (range.start_before.empty() == range.start_after.empty() ||
+        range.end_before.empty() == range.end_after.empty()) {
+      return Status::InvalidArgument(
+          "a select range needs exactly one of startBefore/startAfter and one of "
+          "endBefore/endAfter");
+    }
+  }
+  for (const std::string& pattern : spec.ignore_lines) {
+    if (Status status = config_internal::CheckLinePattern(pattern); !status.ok()) return status;
+  }
+  for (const std::string& url : spec.extra_urls) {
+    if (Status status = config_internal::CheckHttpUrl(url); !status.ok()) {
+      return Status::InvalidArgument("extra_urls: " + status.message());
     }
   }
   return Status::Ok();

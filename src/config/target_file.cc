@@ -21,6 +21,63 @@ std::string ReadPlatformName(TableReader& root, const std::filesystem::path& pat
   return name;
 }
 
+// Reads `select`: a string, or an array of strings and range tables
+// ({startBefore|startAfter = css, endBefore|endAfter = css}).
+void ReadSelect(TableReader& reader, DocumentSpec* spec) {
+  const toml::node* node = reader.Get("select");
+  if (node == nullptr) return;
+  Diagnostics* diagnostics = reader.diagnostics();
+  auto read_entry = [&](const toml::node& entry) {
+    if (const auto* text = entry.as_string()) {
+      if (text->get().empty()) {
+        diagnostics->Add(entry.source(), "'select' entries must not be empty");
+      } else {
+        spec->select.push_back(text->get());
+      }
+      return;
+    }
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) {
+      diagnostics->Add(
+          entry.source(),
+          "'select' must be a string or an array of strings (CSS selectors) or range tables, not " +
+              std::string(TypeName(entry.type())));
+      return;
+    }
+    TableReader range_reader(*table, diagnostics);
+    SelectRange range;
+    range_reader.ReadNonEmptyString("startBefore", &range.start_before);
+    range_reader.ReadNonEmptyString("startAfter", &range.start_after);
+    range_reader.ReadNonEmptyString("endBefore", &range.end_before);
+    range_reader.ReadNonEmptyString("endAfter", &range.end_after);
+    range_reader.ReportUnknownKeys();
+    if (range.start_before.empty() == range.start_after.empty() ||
+        range.end_before.empty() == range.end_after.empty()) {
+      diagnostics->Add(table->source(),
+                       "a 'select' range needs exactly one of startBefore/startAfter and one of "
+                       "endBefore/endAfter");
+      return;
+    }
+    spec->select_ranges.push_back(std::move(range));
+  };
+  if (const toml::array* array = node->as_array()) {
+    for (const toml::node& entry : *array) read_entry(entry);
+  } else {
+    read_entry(*node);
+  }
+}
+
+// Reads `ignore_lines` and checks that every expression compiles.
+void ReadIgnoreLines(TableReader& reader, DocumentSpec* spec) {
+  if (!reader.ReadStringList("ignore_lines", &spec->ignore_lines)) return;
+  for (const std::string& pattern : spec->ignore_lines) {
+    if (Status status = CheckLinePattern(pattern); !status.ok()) {
+      reader.Error("ignore_lines", status.message());
+      return;
+    }
+  }
+}
+
 // Reads one [[documents]] table. Returns false (with errors recorded) if it is unusable.
 bool ReadDocument(const toml::table& table, const std::string& platform,
                   const std::filesystem::path& path, Diagnostics* diagnostics, DocumentSpec* spec) {
@@ -29,9 +86,19 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   const bool has_url = reader.ReadNonEmptyString("url", &spec->url);
   reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
                       &spec->interval);
-  reader.ReadStringList("select", &spec->select);
+  ReadSelect(reader, spec);
   reader.ReadStringList("remove", &spec->remove);
   reader.ReadBool("ignore_robots", &spec->ignore_robots);
+  ReadIgnoreLines(reader, spec);
+  reader.ReadBool("include_link_urls", &spec->include_link_urls);
+  if (reader.ReadStringList("extra_urls", &spec->extra_urls)) {
+    for (const std::string& url : spec->extra_urls) {
+      if (Status status = CheckHttpUrl(url); !status.ok()) {
+        reader.Error("extra_urls", status.message());
+        break;
+      }
+    }
+  }
   reader.ReportUnknownKeys();
 
   if (table.get("type") == nullptr) {

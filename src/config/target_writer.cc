@@ -110,6 +110,14 @@ Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec
     std::vector<const std::string*> texts = {&doc.type, &doc.url};
     for (const std::string& selector : doc.select) texts.push_back(&selector);
     for (const std::string& selector : doc.remove) texts.push_back(&selector);
+    for (const SelectRange& range : doc.select_ranges) {
+      for (const std::string* part :
+           {&range.start_before, &range.start_after, &range.end_before, &range.end_after}) {
+        texts.push_back(part);
+      }
+    }
+    for (const std::string& pattern : doc.ignore_lines) texts.push_back(&pattern);
+    for (const std::string& url : doc.extra_urls) texts.push_back(&url);
     for (const std::string* text : texts) {
       if (!config_internal::IsValidUtf8(*text)) {
         return Status::InvalidArgument("document '" + MakeDocumentId(platform, doc.type) +
@@ -134,9 +142,27 @@ std::string Serialize(const std::string& platform, const std::vector<DocumentSpe
     if (doc.interval.count() != 0) {
       text += "interval = " + QuoteToml(FormatDuration(doc.interval)) + "\n";
     }
-    if (!doc.select.empty()) text += "select = " + QuoteTomlList(doc.select) + "\n";
+    if (!doc.select.empty() || !doc.select_ranges.empty()) {
+      std::string list = QuoteTomlList(doc.select);
+      list.pop_back();  // "]"
+      for (const SelectRange& range : doc.select_ranges) {
+        if (list.size() > 1) list += ", ";
+        list += "{ ";
+        list += range.start_before.empty() ? "startAfter = " + QuoteToml(range.start_after)
+                                           : "startBefore = " + QuoteToml(range.start_before);
+        list += range.end_before.empty() ? ", endAfter = " + QuoteToml(range.end_after)
+                                         : ", endBefore = " + QuoteToml(range.end_before);
+        list += " }";
+      }
+      text += "select = " + list + "]\n";
+    }
     if (!doc.remove.empty()) text += "remove = " + QuoteTomlList(doc.remove) + "\n";
     if (doc.ignore_robots) text += "ignore_robots = true\n";
+    if (!doc.ignore_lines.empty()) {
+      text += "ignore_lines = " + QuoteTomlList(doc.ignore_lines) + "\n";
+    }
+    if (doc.include_link_urls) text += "include_link_urls = true\n";
+    if (!doc.extra_urls.empty()) text += "extra_urls = " + QuoteTomlList(doc.extra_urls) + "\n";
   }
   return text;
 }

@@ -12,8 +12,9 @@
 namespace policyd {
 namespace {
 
-// Target files of `dir`: regular *.toml files (symlinks followed), hidden ones excluded so that
-// editor backups and WriteTargetFile's temporary files are never picked up. Sorted by name.
+// Target files of `dir`: regular *.toml files and *.json OTA declarations (symlinks followed),
+// hidden ones excluded so that editor backups and WriteTargetFile's temporary files are never
+// picked up. Sorted by name.
 Status ListTargetFiles(const std::filesystem::path& dir,
                        std::vector<std::filesystem::path>* files) {
   std::error_code error;
@@ -25,9 +26,10 @@ Status ListTargetFiles(const std::filesystem::path& dir,
     const std::filesystem::path& path = it->path();
     const std::string name = path.filename().string();
     std::error_code type_error;
-    if (name.starts_with(".") || path.extension() != ".toml" || !it->is_regular_file(type_error)) {
-      continue;
-    }
+    const bool toml = path.extension() == ".toml";
+    // OTA keeps past versions of a declaration in <name>.history.json: not current targets.
+    const bool json = path.extension() == ".json" && !name.ends_with(".history.json");
+    if (name.starts_with(".") || !(toml || json) || !it->is_regular_file(type_error)) continue;
     files->push_back(path);
   }
   if (error) {
@@ -43,6 +45,11 @@ Status ListTargetFiles(const std::filesystem::path& dir,
 }  // namespace
 
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out) {
+  return LoadTargetsDir(dir, out, nullptr);
+}
+
+Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
+                      std::vector<std::string>* warnings) {
   std::vector<std::filesystem::path> files;
   if (Status status = ListTargetFiles(dir, &files); !status.ok()) return status;
 
@@ -53,9 +60,15 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
   }
 
   std::vector<DocumentSpec> loaded;
+  std::vector<std::string> found;
   for (const std::filesystem::path& file : files) {
     std::vector<config_internal::LocatedDocument> documents;
-    if (Status status = config_internal::LoadLocatedTargetFile(file, &documents); !status.ok()) {
+    if (file.extension() == ".json") {
+      std::vector<DocumentSpec> specs;
+      if (Status status = LoadOtaDeclaration(file, &specs, &found); !status.ok()) return status;
+      for (DocumentSpec& spec : specs) documents.push_back({std::move(spec), {}});
+    } else if (Status status = config_internal::LoadLocatedTargetFile(file, &documents);
+               !status.ok()) {
       return status;
     }
     for (config_internal::LocatedDocument& document : documents) {
@@ -69,6 +82,7 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
     }
   }
   for (DocumentSpec& spec : loaded) out->push_back(std::move(spec));
+  if (warnings != nullptr) warnings->insert(warnings->end(), found.begin(), found.end());
   return Status::Ok();
 }
 

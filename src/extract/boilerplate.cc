@@ -13,6 +13,7 @@ namespace {
 constexpr size_t kTinyText = 20;         // icon rows, toggles
 constexpr size_t kSmallWidget = 300;     // a banner or popup of a sentence or two
 constexpr size_t kLargestWidget = 5000;  // no banner is larger; wrappers of whole pages are
+constexpr size_t kVisiblePopup = 1500;   // a visible popup (newsletter, app prompt) is shorter
 constexpr double kNavLinkDensity = 0.5;
 constexpr double kChromeLinkDensity = 0.3;
 
@@ -145,11 +146,17 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
   if ((strong & kHintScreenReaderOnly) && stats.text <= kSmallWidget) return true;
   if ((hints & kHintConsentUi) && widget_sized && (stats.controls > 0 || hidden)) return true;
   if ((strong & kHintConsentUi) && stats.text <= kSmallWidget) return true;
-  if ((hints & kHintPopup) && widget_sized &&
-      (hidden || stats.controls > 0 || density >= kNavLinkDensity)) {
+  // A visible popup is short; a long visible block with a "modal" word is content that opens
+  // one ("box article modal-enabled" around a news story, with its share buttons).
+  if ((hints & kHintPopup) &&
+      ((hidden && widget_sized) ||
+       ((stats.controls > 0 || density >= kNavLinkDensity) && stats.text <= kVisiblePopup))) {
     return true;
   }
   if (stats.has_h1) return false;
+  // Reader comments under an article: a class (never an id, which may be the slug of a
+  // "Comments" section of terms of use) naming comments, on an element without the page title.
+  if (strong & kHintComments) return true;
   // Breadcrumbs, menus and skip links are small or mostly links; sharing widgets are mostly
   // links or icons (a "Sharing your information" section is neither).
   if ((hints & kHintNavigation) &&

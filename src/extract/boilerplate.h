@@ -20,7 +20,8 @@
 //     class names but never from ids; header/footer hints apply at page level only and need
 //     links or controls. Short screen-reader-only text (class sr-only, visually-hidden,
 //     screen-reader-text: "opens in a new window") is not part of the visible document.
-//     Known consent-platform containers (OneTrust, Cookiebot, Didomi, ...) always go. Headings
+//     Reader comments (class words comment/comments/disqus, never from ids) go. Known
+//     consent-platform containers (OneTrust, Cookiebot, Didomi, ...) always go. Headings
 //     and elements containing an <h1>, <main> or <article> are never dropped by hints.
 //
 // Hidden content (the `hidden` attribute, aria-hidden="true", inline display:none or

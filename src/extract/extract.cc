@@ -14,10 +14,15 @@
 //  - markdown.cc / duplicates.cc: the Markdown-like lines; whole repeated copies of large
 //    sections (responsive duplicates, per-route tab widgets) are rendered once.
 //  - normalize.cc: white space and invisible characters.
+//  - ranges (main_content.cc): preorder positions of the boundary elements; the outermost
+//    nodes wholly between them are rendered like selected elements.
+//  - ignore_lines: applied to the finished text, so patterns see exactly the stored lines.
+//  - url.cc: the query parameters that differ between visits, for include_link_urls.
 // Every walk over the DOM uses an explicit stack.
 #include "policyd/extract.h"
 
 #include <chrono>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +57,74 @@ Status ParseSelectors(const std::vector<std::string>& texts, std::vector<Selecto
   return Status::Ok();
 }
 
+Status ParseRanges(const std::vector<RangeSelector>& ranges,
+                   std::vector<extract_internal::ParsedRange>* out) {
+  for (const RangeSelector& range : ranges) {
+    const bool start_before = !range.start_before.empty();
+    const bool end_before = !range.end_before.empty();
+    if (start_before == !range.start_after.empty() || end_before == !range.end_after.empty()) {
+      return Status::InvalidArgument(
+          "a range needs exactly one of startBefore/startAfter and one of endBefore/endAfter");
+    }
+    Result<Selector> start = Selector::Parse(start_before ? range.start_before : range.start_after);
+    if (!start.ok()) return start.status();
+    Result<Selector> end = Selector::Parse(end_before ? range.end_before : range.end_after);
+    if (!end.ok()) return end.status();
+    out->push_back({std::move(start).value(), !start_before, std::move(end).value(), !end_before});
+  }
+  return Status::Ok();
+}
+
+Status CompileIgnoreLines(const std::vector<std::string>& patterns, std::vector<std::regex>* out) {
+  for (const std::string& pattern : patterns) {
+    try {
+      out->emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error& e) {
+      return Status::InvalidArgument("ignore_lines: invalid regular expression '" + pattern +
+                                     "': " + e.what());
+    }
+  }
+  return Status::Ok();
+}
+
+// Removes the lines of `text` in which one of `patterns` matches, then restores the output
+// contract: one blank line between blocks, none at either end, a final '\n'.
+std::string RemoveIgnoredLines(const std::string& text, const std::vector<std::regex>& patterns) {
+  std::string out;
+  out.reserve(text.size());
+  bool blank_pending = false;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    if (line.empty()) {
+      blank_pending = true;
+      continue;
+    }
+    bool ignored = false;
+    if (line.size() <= kMaxIgnoredLineBytes) {
+      for (const std::regex& pattern : patterns) {
+        try {
+          if (std::regex_search(line.begin(), line.end(), pattern)) {
+            ignored = true;
+            break;
+          }
+        } catch (const std::regex_error&) {
+          // Too complex for this line (error_complexity/error_stack): keep the line.
+        }
+      }
+    }
+    if (ignored) continue;
+    if (blank_pending && !out.empty()) out.push_back('\n');
+    blank_pending = false;
+    out.append(line);
+    out.push_back('\n');
+  }
+  return out;
+}
+
 size_t CountLines(std::string_view text) {
   size_t lines = 0;
   bool content = false;
@@ -75,6 +148,10 @@ Status ExtractText(std::string_view html, const ExtractOptions& options, Extract
   std::vector<Selector> remove;
   if (Status s = ParseSelectors(options.select, &select); !s.ok()) return s;
   if (Status s = ParseSelectors(options.remove, &remove); !s.ok()) return s;
+  std::vector<extract_internal::ParsedRange> ranges;
+  if (Status s = ParseRanges(options.ranges, &ranges); !s.ok()) return s;
+  std::vector<std::regex> ignore_lines;
+  if (Status s = CompileIgnoreLines(options.ignore_lines, &ignore_lines); !s.ok()) return s;
 
   using Clock = std::chrono::steady_clock;
   const auto micros_since = [](Clock::time_point start) {
@@ -93,15 +170,17 @@ Status ExtractText(std::string_view html, const ExtractOptions& options, Extract
     const GumboDocument document(std::move(utf8));
     result->parse_us = micros_since(start);
     start = Clock::now();
-    if (select.empty()) {
+    if (select.empty() && ranges.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
-      result->text = extract_internal::RenderMainContent(body, remove);
+      result->text = extract_internal::RenderMainContent(body, remove, options.include_link_urls);
     } else {
       result->text = extract_internal::RenderSelected(
-          extract_internal::SelectRoots(document.root(), select, remove), remove);
+          extract_internal::SelectRoots(document.root(), select, ranges, remove), remove,
+          options.include_link_urls);
     }
     result->render_us = micros_since(start);
   }
+  if (!ignore_lines.empty()) result->text = RemoveIgnoredLines(result->text, ignore_lines);
   result->lines = CountLines(result->text);
   return Status::Ok();
 }

@@ -23,6 +23,7 @@ enum WordClass : uint32_t {
   kWordLanguage = 1u << 8,
   kWordSwitcher = 1u << 9,       // with a language word: a language picker
   kWordScreenReader = 1u << 10,  // from word pairs: sr-only, visually-hidden, screen-reader
+  kWordComments = 1u << 11,      // reader comments under an article
 };
 
 struct WordEntry {
@@ -31,7 +32,7 @@ struct WordEntry {
 };
 
 // Sorted by word (checked below).
-constexpr std::array<WordEntry, 98> kWords = {{
+constexpr std::array<WordEntry, 102> kWords = {{
     {"ad", kWordBanner},
     {"ads", kWordBanner},
     {"adsbygoogle", kWordBanner},
@@ -52,6 +53,9 @@ constexpr std::array<WordEntry, 98> kWords = {{
     {"cmp", kWordConsent},
     {"cmpbox", kWordVendor},
     {"cmplz", kWordVendor},
+    {"comment", kWordComments},
+    {"commentlist", kWordComments},
+    {"comments", kWordComments},
     {"consent", kWordConsent},
     {"consentmanager", kWordVendor},
     {"cookie", kWordConsent},
@@ -67,6 +71,7 @@ constexpr std::array<WordEntry, 98> kWords = {{
     {"cybot", kWordVendor},
     {"dialog", kWordUi | kWordPopup},
     {"didomi", kWordVendor},
+    {"disqus", kWordComments},
     {"drawer", kWordUi | kWordPopup},
     {"dropdown", kWordSwitcher},
     {"flyout", kWordPopup},
@@ -228,6 +233,7 @@ uint32_t HintsFromWords(uint32_t classes) {
   if (classes & kWordBanner) hints |= kHintBanner;
   if (classes & kWordChrome) hints |= kHintChrome;
   if (classes & kWordScreenReader) hints |= kHintScreenReaderOnly;
+  if (classes & kWordComments) hints |= kHintComments;
   return hints;
 }
 

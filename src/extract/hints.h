@@ -24,6 +24,7 @@ enum Hint : uint32_t {
   kHintBanner = 1u << 5,            // banner, promo, advert, carousel, slider, ticker
   kHintChrome = 1u << 6,            // header, footer, masthead, topbar, copyright
   kHintScreenReaderOnly = 1u << 7,  // sr-only, visually-hidden: "(opens in new window)"
+  kHintComments = 1u << 8,          // comment, comments, disqus: reader comments
 };
 
 // Hints from the words of `class`, `id`, `aria-label` and, for custom elements such as

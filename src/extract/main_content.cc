@@ -1,6 +1,8 @@
 #include "main_content.h"
 
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "html_tags.h"
@@ -15,36 +17,109 @@ namespace {
 // sides because mega-footers and menus are mostly links.
 constexpr size_t kCandidateShareDenominator = 3;
 
+// Below this many text bytes the page is (almost) empty without scripts ...
+constexpr size_t kScriptOnlyPage = 200;
+// ... and <noscript> content of at least this size is the page served to non-script clients.
+constexpr size_t kMinNoscriptText = 1000;
+
 size_t NonLinkBytes(TextSink& sink) { return sink.text_bytes() - sink.link_bytes(); }
 
 }  // namespace
 
-std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove) {
-  MarkdownRenderer renderer(remove);
-  renderer.Render(body, /*root_is_content=*/false, /*track_candidates=*/true);
-  TextSink& all = renderer.sink(MarkdownRenderer::kBodySink);
-  const size_t body_bytes = NonLinkBytes(all);
-  auto credible = [&](TextSink& candidate) {
-    const size_t bytes = NonLinkBytes(candidate);
-    return bytes > 0 && bytes * kCandidateShareDenominator >= body_bytes;
+std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove,
+                              bool link_urls) {
+  auto render = [&](bool noscript, size_t* bytes) {
+    MarkdownRenderer renderer(remove, link_urls, noscript);
+    renderer.Render(body, /*root_is_content=*/false, /*track_candidates=*/true);
+    TextSink& all = renderer.sink(MarkdownRenderer::kBodySink);
+    const size_t body_bytes = NonLinkBytes(all);
+    auto credible = [&](TextSink& candidate) {
+      const size_t candidate_bytes = NonLinkBytes(candidate);
+      return candidate_bytes > 0 && candidate_bytes * kCandidateShareDenominator >= body_bytes;
+    };
+    TextSink* chosen = &all;
+    if (renderer.saw_main() && credible(renderer.sink(MarkdownRenderer::kMainSink))) {
+      chosen = &renderer.sink(MarkdownRenderer::kMainSink);
+    } else if (renderer.saw_article() && credible(renderer.sink(MarkdownRenderer::kArticleSink))) {
+      chosen = &renderer.sink(MarkdownRenderer::kArticleSink);
+    }
+    *bytes = chosen->text_bytes();
+    return chosen->Finish();
   };
-  if (renderer.saw_main() && credible(renderer.sink(MarkdownRenderer::kMainSink))) {
-    return renderer.sink(MarkdownRenderer::kMainSink).Finish();
+  size_t bytes = 0;
+  std::string text = render(/*noscript=*/false, &bytes);
+  if (bytes < kScriptOnlyPage) {
+    // Pages that render their content with scripts often serve it to clients without scripts
+    // in <noscript> (Discourse forums, some help centres). A short "enable JavaScript" notice
+    // stays out: the noscript text must be substantial to replace an empty page.
+    size_t noscript_bytes = 0;
+    std::string noscript_text = render(/*noscript=*/true, &noscript_bytes);
+    if (noscript_bytes >= kMinNoscriptText) return noscript_text;
   }
-  if (renderer.saw_article() && credible(renderer.sink(MarkdownRenderer::kArticleSink))) {
-    return renderer.sink(MarkdownRenderer::kArticleSink).Finish();
-  }
-  return all.Finish();
+  return text;
 }
 
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
+                                          const std::vector<ParsedRange>& ranges,
                                           const std::vector<Selector>& remove) {
+  // Ranges work on preorder positions: a node occupies [first, last], its own position and
+  // that of its last descendant. A range is a half-open interval [begin, end) of positions;
+  // a node lies wholly inside it when begin <= first and last < end.
+  std::unordered_map<const GumboNode*, std::pair<size_t, size_t>> span;
+  std::vector<std::pair<size_t, size_t>> intervals;
+  if (!ranges.empty()) {
+    struct Item {
+      const GumboNode* node;
+      bool exit;
+    };
+    std::vector<Item> walk = {{root, false}};
+    size_t position = 0;
+    while (!walk.empty()) {
+      const Item item = walk.back();
+      walk.pop_back();
+      if (item.exit) {
+        span[item.node].second = position - 1;
+        continue;
+      }
+      span[item.node] = {position, position};
+      ++position;
+      walk.push_back({item.node, true});
+      const GumboVector& children = Children(item.node);
+      for (unsigned i = children.length; i-- > 0;) {
+        walk.push_back({static_cast<const GumboNode*>(children.data[i]), false});
+      }
+    }
+    for (const ParsedRange& range : ranges) {
+      const std::vector<const GumboNode*> starts = range.start.SelectAll(root);
+      const std::vector<const GumboNode*> ends = range.end.SelectAll(root);
+      if (starts.empty() || ends.empty()) continue;
+      const auto& start = span[starts.front()];
+      const auto& end = span[ends.front()];
+      const size_t begin = range.start_after ? start.second + 1 : start.first;
+      const size_t stop = range.end_after ? end.second + 1 : end.first;
+      if (begin < stop) intervals.emplace_back(begin, stop);
+    }
+  }
+  auto in_range = [&](const GumboNode* node) {
+    if (intervals.empty()) return false;
+    const auto& [first, last] = span[node];
+    for (const auto& [begin, end] : intervals) {
+      if (begin <= first && last < end) return true;
+    }
+    return false;
+  };
+
   std::vector<const GumboNode*> roots;
   std::vector<const GumboNode*> stack = {root};
   while (!stack.empty()) {
     const GumboNode* node = stack.back();
     stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+        node->type == GUMBO_NODE_WHITESPACE) {
+      if (in_range(node)) roots.push_back(node);
+      continue;
+    }
     if (node->type == GUMBO_NODE_TEMPLATE) {
       // Templates are inert, except declarative shadow roots, which browsers render in place.
       if (extract_internal::GetAttr(node, "shadowrootmode") == nullptr &&
@@ -62,13 +137,8 @@ std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
       }
     }
     if (removed) continue;
-    bool selected = false;
-    for (const Selector& selector : select) {
-      if (selector.Matches(node)) {
-        selected = true;
-        break;
-      }
-    }
+    bool selected = in_range(node);
+    for (size_t i = 0; !selected && i < select.size(); ++i) selected = select[i].Matches(node);
     if (selected) {
       roots.push_back(node);  // its descendants are part of it
       continue;
@@ -82,8 +152,8 @@ std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
 }
 
 std::string RenderSelected(const std::vector<const GumboNode*>& roots,
-                           const std::vector<Selector>& remove) {
-  MarkdownRenderer renderer(remove);
+                           const std::vector<Selector>& remove, bool link_urls) {
+  MarkdownRenderer renderer(remove, link_urls);
   for (const GumboNode* root : roots) {
     renderer.Render(root, /*root_is_content=*/true, /*track_candidates=*/false);
   }

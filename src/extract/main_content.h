@@ -14,19 +14,33 @@ namespace policyd::extract_internal {
 // Automatic mode: the text of the page's main content, boilerplate removed. Uses the outermost
 // <main>/role=main elements when the page has them and they hold a credible share of the
 // page's text, else the outermost <article> elements under the same condition, else all of
-// <body>. Never a single "best" block: on legal pages that loses whole sections.
-std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove);
+// <body>. Never a single "best" block: on legal pages that loses whole sections. A page that
+// is empty without scripts but carries at least 1000 bytes of text in <noscript> yields that
+// text, as a browser with scripts disabled shows it.
+// `link_urls`: links as "[text](url)".
+std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove,
+                              bool link_urls);
 
-// Select mode: the elements matching any of `select` in document order, outside subtrees
-// matching `remove` and without those nested in another match.
+// A parsed RangeSelector (policyd/extract.h).
+struct ParsedRange {
+  Selector start;
+  bool start_after = false;  // else start before
+  Selector end;
+  bool end_after = false;  // else end before
+};
+
+// Select mode: the elements matching any of `select` and the outermost nodes (elements or
+// text) wholly inside one of `ranges`, in document order, outside subtrees matching `remove`
+// and without those nested in another chosen node.
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
+                                          const std::vector<ParsedRange>& ranges,
                                           const std::vector<Selector>& remove);
 
 // Select mode: the text of `roots`, each treated as content (boilerplate inside them is
 // still removed, but header/footer/aside inside them are kept).
 std::string RenderSelected(const std::vector<const GumboNode*>& roots,
-                           const std::vector<Selector>& remove);
+                           const std::vector<Selector>& remove, bool link_urls);
 
 }  // namespace policyd::extract_internal
 

@@ -1,5 +1,6 @@
 #include "markdown.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "hints.h"
 #include "html_tags.h"
 #include "normalize.h"
+#include "policyd/extract.h"
 
 namespace policyd::extract_internal {
 namespace {
@@ -20,6 +22,11 @@ constexpr size_t kTableScanBudget = 50000;  // nodes; larger tables are layout a
 // texts do repeat whole clauses (the same cancellation right for UK and for EU users, say),
 // and readers of the text must see each of them; copies of whole page sections are larger.
 constexpr size_t kMinDuplicateText = 2000;
+// An <article> with a tenth of the largest one's non-link text and mostly links is a teaser
+// card, not a second article. Short sections of legal pages are rarely link-heavy, and even
+// then they stay in the body text, which is chosen when the articles are not credible.
+constexpr size_t kMinorArticleRatio = 10;
+constexpr double kTeaserLinkDensity = 0.4;
 
 // Parses an HTML integer attribute (ol start, li value) leniently; `fallback` if absent/bad.
 long IntegerAttribute(const GumboNode* element, const char* name, long fallback) {
@@ -32,6 +39,34 @@ long IntegerAttribute(const GumboNode* element, const char* name, long fallback)
     return fallback;
   }
   return parsed;
+}
+
+// The output form of a link's href: trimmed, white space inside removed (as browsers do for
+// tabs and newlines), tracking parameters stripped; "" for javascript: and empty URLs.
+std::string LinkUrl(const GumboNode* link) {
+  const char* href = GetAttr(link, "href");
+  std::string url;
+  if (href == nullptr) return url;
+  for (const char* c = href; *c != '\0'; ++c) {
+    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\f') url.push_back(*c);
+  }
+  std::string scheme = url.substr(0, 11);
+  for (char& c : scheme) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  if (scheme == "javascript:") return std::string();
+  // ')' would end the Markdown link early.
+  std::string escaped;
+  for (const char c : StripTrackingParameters(url)) {
+    if (c == ')') {
+      escaped.append("%29");
+    } else if (c == '(') {
+      escaped.append("%28");
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
 }
 
 bool IsCell(const GumboNode* node) {
@@ -95,6 +130,25 @@ void TextSink::SetMarker(std::string_view marker) {
   marker_pending_ = true;
 }
 
+void TextSink::OpenLink() {
+  if (space_pending_ && !line_.empty() && line_.back() != ' ') line_.push_back(' ');
+  space_pending_ = false;
+  link_open_ = line_.size();
+  line_.push_back('[');
+}
+
+void TextSink::CloseLink(std::string_view url) {
+  if (link_open_ == std::string::npos) return;  // the line broke inside the link
+  if (line_.size() == link_open_ + 1 || url.empty()) {
+    line_.erase(link_open_, 1);
+  } else {
+    line_.append("](");
+    line_.append(url);
+    line_.push_back(')');
+  }
+  link_open_ = std::string::npos;
+}
+
 void TextSink::BeginCell() {
   space_pending_ = false;
   if (line_.empty()) line_.push_back('|');
@@ -119,6 +173,10 @@ void TextSink::EndRow(const Layout& layout) {
 
 void TextSink::Emit(const Layout& layout) {
   space_pending_ = false;
+  if (link_open_ != std::string::npos) {  // a link broken over lines keeps its text only
+    line_.erase(link_open_, 1);
+    link_open_ = std::string::npos;
+  }
   if (line_.empty()) return;
   if (blank_pending_ && !out_.empty()) out_.push_back('\n');
   blank_pending_ = false;
@@ -184,6 +242,45 @@ bool IsDataTable(const GumboNode* table) {
   return max_cells >= 2;
 }
 
+// ---- Articles -----------------------------------------------------------------------------
+
+std::unordered_set<const GumboNode*> FindMinorArticles(const GumboNode* root) {
+  std::vector<const GumboNode*> articles;
+  std::vector<const GumboNode*> stack = {root};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (HasFlag(tag, kNotText)) continue;
+    if (tag == GUMBO_TAG_ARTICLE) {
+      articles.push_back(node);  // outermost only: nested ones are part of it
+      continue;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  std::unordered_set<const GumboNode*> minor;
+  if (articles.size() < 2) return minor;
+  std::vector<SubtreeStats> stats;
+  stats.reserve(articles.size());
+  size_t largest = 0;
+  for (const GumboNode* article : articles) {
+    stats.push_back(MeasureSubtree(article));
+    if (stats.back().truncated) return minor;  // huge articles: leave the choice alone
+    largest = std::max(largest, stats.back().text - stats.back().link_text);
+  }
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const size_t own = stats[i].text - stats[i].link_text;
+    if (own * kMinorArticleRatio < largest && stats[i].LinkDensity() >= kTeaserLinkDensity) {
+      minor.insert(articles[i]);
+    }
+  }
+  return minor;
+}
+
 // ---- MarkdownRenderer ----------------------------------------------------------------------
 
 void MarkdownRenderer::Break(bool block, bool force) {
@@ -204,6 +301,10 @@ void MarkdownRenderer::Break(bool block, bool force) {
 bool MarkdownRenderer::IsDropped(const GumboNode* element) const {
   for (const Selector& selector : remove_) {
     if (selector.Matches(element)) return true;
+  }
+  if (noscript_ && element->type == GUMBO_NODE_ELEMENT &&
+      element->v.element.tag == GUMBO_TAG_NOSCRIPT) {
+    return false;
   }
   return IsBoilerplate(element, {context_.in_sectioning, context_.in_content});
 }
@@ -261,7 +362,9 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
   if (track_candidates_) {
     uint8_t added = 0;
     if (main_like && !(context_.sinks & (1u << kMainSink))) added |= 1u << kMainSink;
-    if (article && !(context_.sinks & (1u << kArticleSink))) added |= 1u << kArticleSink;
+    if (article && !(context_.sinks & (1u << kArticleSink)) && !minor_articles_.contains(element)) {
+      added |= 1u << kArticleSink;
+    }
     if (added != 0) {
       Break(true);
       context_.sinks |= added;
@@ -363,7 +466,13 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
       kind = Kind::kQuote;
       break;
     case GUMBO_TAG_A:
-      if (GetAttr(element, "href") != nullptr) context_.in_link = true;
+      if (GetAttr(element, "href") != nullptr) {
+        if (link_urls_ && !context_.in_link) {
+          ForActiveSinks([](TextSink& sink) { sink.OpenLink(); });
+          kind = Kind::kLink;
+        }
+        context_.in_link = true;
+      }
       break;
     case GUMBO_TAG_SUMMARY:
       context_.in_summary = true;
@@ -380,6 +489,11 @@ void MarkdownRenderer::Exit(const Frame& frame) {
   switch (frame.kind) {
     case Kind::kInline:
       break;
+    case Kind::kLink: {
+      const std::string url = LinkUrl(frame.node);
+      ForActiveSinks([&](TextSink& sink) { sink.CloseLink(url); });
+      break;
+    }
     case Kind::kHeading:
       Break(true, /*force=*/true);  // ends the heading line, which is inline-only inside
       break;
@@ -430,6 +544,8 @@ void MarkdownRenderer::Render(const GumboNode* root, bool root_is_content, bool 
   }
   if (root->type != GUMBO_NODE_ELEMENT) return;
   fingerprints_ = FingerprintLargeSubtrees(root, kMinDuplicateText);
+  minor_articles_.clear();
+  if (track_candidates) minor_articles_ = FindMinorArticles(root);
   std::vector<Frame> stack;
   stack.reserve(64);
   Frame first{root, 0, Kind::kInline, {}};

@@ -61,6 +61,10 @@ class TextSink {
   // The next line emitted starts with `marker` (a list item's "- " or "3. ").
   void SetMarker(std::string_view marker);
   void ClearMarker() { marker_pending_ = false; }
+  // Link URLs (ExtractOptions::include_link_urls): OpenLink starts "[" and CloseLink ends
+  // "](url)". A link whose text is empty or spans a line break keeps its text only.
+  void OpenLink();
+  void CloseLink(std::string_view url);
   // Table rows: "| " before a cell, " |" after it; EndRow emits the row if it has text.
   void BeginCell();
   void EndCell();
@@ -81,6 +85,7 @@ class TextSink {
   bool marker_pending_ = false;
   bool space_pending_ = false;
   bool blank_pending_ = false;
+  size_t link_open_ = std::string::npos;  // position of an open link's '[' in line_
   int pre_newlines_ = 0;
   size_t text_bytes_ = 0;
   size_t link_bytes_ = 0;
@@ -92,7 +97,12 @@ class MarkdownRenderer {
 
   // `remove` lists selectors whose matches are dropped with their subtrees; it must outlive
   // the renderer.
-  explicit MarkdownRenderer(const std::vector<Selector>& remove) : remove_(remove) {}
+  // `link_urls`: render links as "[text](url)" (ExtractOptions::include_link_urls).
+  // `noscript`: render <noscript> content like a browser without scripts does (the page
+  // without it is empty, see RenderMainContent).
+  explicit MarkdownRenderer(const std::vector<Selector>& remove, bool link_urls = false,
+                            bool noscript = false)
+      : remove_(remove), link_urls_(link_urls), noscript_(noscript) {}
 
   // Renders the subtree of `root` (never dropped itself) into the body sink, separated from
   // earlier renders by a blank line. `root_is_content`: the root was chosen as the document's
@@ -128,6 +138,7 @@ class MarkdownRenderer {
     kDataRow,
     kDataCell,
     kQuote,
+    kLink,  // an <a href> whose URL is output
   };
   struct Frame {
     const GumboNode* node;
@@ -156,10 +167,15 @@ class MarkdownRenderer {
   void Break(bool block, bool force = false);
 
   const std::vector<Selector>& remove_;
+  const bool link_urls_;
+  const bool noscript_;
   std::array<TextSink, 3> sinks_;
   // Large subtrees' fingerprints (duplicates.h) and those already rendered.
   std::unordered_map<const GumboNode*, uint64_t> fingerprints_;
   std::unordered_set<uint64_t> rendered_;
+  // Automatic mode: outermost <article>s that are teasers next to a much larger article (see
+  // FindMinorArticles); they stay in the body text but are not article candidates.
+  std::unordered_set<const GumboNode*> minor_articles_;
   std::string scratch_;  // reused for normalising text nodes
   Context context_;
   std::vector<ListState> lists_;
@@ -168,6 +184,11 @@ class MarkdownRenderer {
   bool saw_main_ = false;
   bool saw_article_ = false;
 };
+
+// The outermost <article> elements under `root` that are link-heavy teasers ("related
+// stories" cards, comment entries) beside a main article with at least ten times their
+// non-link text. Iterative.
+std::unordered_set<const GumboNode*> FindMinorArticles(const GumboNode* root);
 
 // True when `table` holds data (rendered as rows) rather than page layout.
 bool IsDataTable(const GumboNode* table);

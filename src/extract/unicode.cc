@@ -110,7 +110,8 @@ void RepairUtf8(std::string_view text, std::string* out) {
       continue;
     }
     if (b == 0) {
-      AppendUtf8(kReplacementChar, out);
+      // The HTML tree builder ignores U+0000 in body text; a server that sprinkles NULs
+      // through a page must not produce a "new" text, so they are dropped here, once.
       ++i;
       continue;
     }

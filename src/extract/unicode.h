@@ -24,7 +24,8 @@ void AppendUtf8(char32_t cp, std::string* out);
 // True when `text` is well-formed UTF-8 (NUL counts as valid).
 bool IsValidUtf8(std::string_view text);
 
-// Copies `text` to *out replacing every invalid sequence and every NUL with U+FFFD.
+// Copies `text` to *out replacing every invalid sequence with U+FFFD and dropping every NUL
+// (as HTML's "in body" insertion mode ignores U+0000; deliberate for script/RCDATA too).
 void RepairUtf8(std::string_view text, std::string* out);
 
 // Unicode white space that the output contract folds into ' ': ASCII white space, NEL,

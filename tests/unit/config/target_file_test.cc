@@ -187,5 +187,66 @@ TEST_F(TargetFileTest, MissingFileIsAnIoError) {
   EXPECT_THAT(status.message(), HasSubstr(missing.string()));
 }
 
+TEST_F(TargetFileTest, SelectRangesIgnoreLinesLinkUrlsAndExtraUrls) {
+  const Status status = Load(R"(
+[[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+select = ["main", { startAfter = "#intro", endBefore = "footer" }]
+ignore_lines = ["^Last updated", "visitors today$"]
+include_link_urls = true
+extra_urls = ["https://www.coursera.org/about/privacy/2"]
+
+[[documents]]
+type = "Terms"
+url = "https://www.coursera.org/about/terms"
+select = { startBefore = "h1", endAfter = "#end" }
+)");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(docs_.size(), 2u);
+  EXPECT_THAT(docs_[0].select, ElementsAre("main"));
+  EXPECT_THAT(docs_[0].select_ranges, ElementsAre(SelectRange{"", "#intro", "footer", ""}));
+  EXPECT_THAT(docs_[0].ignore_lines, ElementsAre("^Last updated", "visitors today$"));
+  EXPECT_TRUE(docs_[0].include_link_urls);
+  EXPECT_THAT(docs_[0].extra_urls, ElementsAre("https://www.coursera.org/about/privacy/2"));
+  EXPECT_THAT(docs_[1].select, IsEmpty());
+  EXPECT_THAT(docs_[1].select_ranges, ElementsAre(SelectRange{"h1", "", "", "#end"}));
+}
+
+TEST_F(TargetFileTest, BadIgnoreLinesExpressionIsAFileLineError) {
+  const Status status = Load(R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+ignore_lines = ["fine", "(unclosed"]
+)");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(At(4, 16)));
+  EXPECT_THAT(status.message(), HasSubstr("(unclosed"));
+}
+
+TEST_F(TargetFileTest, BadRangesAreErrors) {
+  for (const char* select : {"[{ startBefore = \"h1\" }]",
+                             "[{ startBefore = \"h1\", startAfter = \"h2\", endBefore = \"x\" }]",
+                             "[{ startBefore = \"h1\", endBefore = \"x\", middle = \"y\" }]",
+                             "[{ startBefore = \"\", endBefore = \"x\" }]", "[42]"}) {
+    const Status status = Load(std::string(R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+select = )") + select + "\n");
+    EXPECT_EQ(status.code(), Status::Code::kInvalidArgument) << select;
+    EXPECT_THAT(status.message(), StartsWith(path_.string() + ":4:")) << select;
+  }
+}
+
+TEST_F(TargetFileTest, BadExtraUrlIsAnError) {
+  const Status status = Load(R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+extra_urls = ["ftp://example.com/2"]
+)");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("ftp"));
+}
+
 }  // namespace
 }  // namespace policyd

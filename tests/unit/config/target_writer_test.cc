@@ -38,6 +38,10 @@ void ExpectSameDocs(const std::vector<DocumentSpec>& actual,
     EXPECT_EQ(actual[i].interval, expected[i].interval);
     EXPECT_EQ(actual[i].select, expected[i].select);
     EXPECT_EQ(actual[i].remove, expected[i].remove);
+    EXPECT_EQ(actual[i].select_ranges, expected[i].select_ranges);
+    EXPECT_EQ(actual[i].ignore_lines, expected[i].ignore_lines);
+    EXPECT_EQ(actual[i].include_link_urls, expected[i].include_link_urls);
+    EXPECT_EQ(actual[i].extra_urls, expected[i].extra_urls);
     EXPECT_EQ(actual[i].source_file, expected[i].source_file);
   }
 }
@@ -63,6 +67,10 @@ TEST(WriteTargetFileTest, RoundTripsEveryField) {
   docs[0].remove = {".cookie-banner", "a[href=\"/x\"]", "div.x\\:y"};
   docs[1].interval = std::chrono::minutes(90) + std::chrono::milliseconds(250);
   docs[1].select = {"multi\nline\tselector\x01"};
+  docs[2].select_ranges = {{"#a", "", "", "#b"}, {"", "h2.x", "footer", ""}};
+  docs[2].ignore_lines = {"^Last updated: .*$", "\\d+ visitors"};
+  docs[2].include_link_urls = true;
+  docs[2].extra_urls = {"https://www.coursera.org/about/cookies/2"};
   for (DocumentSpec& doc : docs) doc.source_file = path;
 
   const Status written = WriteTargetFile(path, "Coursera", docs);

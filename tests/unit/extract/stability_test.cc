@@ -264,14 +264,20 @@ TEST(StabilityTest, NoMainElementStillDropsTheChrome) {
 TEST(StabilityTest, AOneWordEditInAnySectionChangesTheText) {
   const std::string original = Extract(kPolicyA);
   for (const auto& [from, to] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"We never sell", "We sometimes sell"},           // a paragraph in the middle
-           {"religion", "politics"},                         // a nested list item
-           {"Legitimate interests", "Legal obligation"},     // a table cell
-           {"delete your personal", "erase your personal"},  // collapsed <details>
-           {"based on legitimate", "based on vital"},        // hidden accordion panel
-           {"90 days", "180 days"},                          // a definition list
-           {"March&nbsp;1", "March&nbsp;2"},                 // the header inside <article>
-           {"1 Main Street", "2 Main Street"}}) {            // after a <br>
+           {"We never sell", "We sometimes sell"},             // a paragraph in the middle
+           {"religion", "politics"},                           // a nested list item
+           {"Legitimate interests", "Legal obligation"},       // a table cell
+           {"delete your personal", "erase your personal"},    // collapsed <details>
+           {"based on legitimate", "based on vital"},          // hidden accordion panel
+           {"90 days", "180 days"},                            // a definition list
+           {"March&nbsp;1", "March&nbsp;2"},                   // the header inside <article>
+           {"1 Main Street", "2 Main Street"},                 // after a <br>
+           {"Privacy Policy</h1>", "Privacy Notice</h1>"},     // the title
+           {"explains how", "describes how"},                  // the introduction
+           {"Account data</strong>", "Member data</strong>"},  // section 1, first item
+           {"similar technologies", "other technologies"},     // section 4 (cookies)
+           {"Depending on where", "Regardless of where"},      // section 5 introduction
+           {"2. How we use", "2. Why we use"}}) {              // a section heading
     std::string edited = kPolicyA;
     const size_t pos = edited.find(from);
     ASSERT_NE(pos, std::string::npos) << from;
@@ -280,6 +286,90 @@ TEST(StabilityTest, AOneWordEditInAnySectionChangesTheText) {
     EXPECT_NE(text, original) << from;
     EXPECT_NE(text.find(std::string_view(to).substr(0, 4)), std::string::npos) << to;
   }
+}
+
+// One re-render per kind of difference that must not change the hash, each applied to kPolicyA
+// alone: {what, from, to} (every occurrence of `from` is replaced).
+struct Rerender {
+  const char* what;
+  const char* from;
+  const char* to;
+};
+constexpr Rerender kRerenders[] = {
+    {"navigation", "<li><a href=\"/pricing?v=1\">Pricing</a></li>",
+     "<li><a href=\"/pricing?v=1\">Plans</a></li><li><a href=\"/help\">Help</a></li>"},
+    {"footer", "<p>&copy; 2024 Example Ltd.</p>",
+     "<p>&copy; 2025 Example Group</p><p>Made in EU</p>"},
+    {"whitespace", "</li><li>", "</li>\n\t  <li>"},
+    {"whitespace in text", "collects, uses and shares", "collects,\n   uses  and\tshares"},
+    {"attribute order", "<a href=\"/?v=1\" class=\"logo\">", "<a class=\"logo\" href=\"/?v=1\">"},
+    {"inline script", "<script src=\"/static/app.js?v=1\"></script>",
+     "<script>dataLayer.push({t: 1700000000});</script><script src=\"/static/app.js?v=1\">"
+     "</script>"},
+    {"CSRF token", "window.csrf=\"a1b2c3d4\"", "window.csrf=\"ffee0099\""},
+    {"CSRF form field", "<button class=\"accept\">",
+     "<form><input type=\"hidden\" name=\"csrf\" value=\"x9\"></form><button class=\"accept\">"},
+    {"cache-busting query strings", "?v=1", "?v=20241201"},
+    {"<head> order", "<meta charset=\"utf-8\"><title>Privacy Policy | Example</title>",
+     "<title>Privacy Policy | Example</title><meta charset=\"utf-8\">"},
+};
+
+std::string ApplyRerender(const Rerender& rerender) {
+  std::string html = kPolicyA;
+  const std::string from = rerender.from;
+  size_t count = 0;
+  for (size_t pos = html.find(from); pos != std::string::npos;
+       pos = html.find(from, pos + std::strlen(rerender.to))) {
+    html.replace(pos, from.size(), rerender.to);
+    ++count;
+  }
+  EXPECT_GT(count, 0u) << rerender.what;
+  return html;
+}
+
+TEST(StabilityTest, EachKindOfReRenderKeepsTheText) {
+  const std::string original = Extract(kPolicyA);
+  for (const Rerender& rerender : kRerenders) {
+    EXPECT_EQ(Extract(ApplyRerender(rerender)), original) << rerender.what;
+  }
+}
+
+TEST(StabilityTest, EachKindOfReRenderKeepsTheTextWithLinkUrls) {
+  // With link URLs in the output, visit-specific parameters must not leak into the text.
+  ExtractOptions options;
+  options.include_link_urls = true;
+  auto extract = [&](const std::string& html) {
+    ExtractResult result;
+    EXPECT_TRUE(ExtractText(html, options, &result).ok());
+    return result.text;
+  };
+  const std::string original = extract(kPolicyA);
+  EXPECT_NE(original.find("[privacy@example.com](mailto:privacy@example.com)"), std::string::npos)
+      << original;
+  for (const Rerender& rerender : kRerenders) {
+    if (std::string_view(rerender.what) == "cache-busting query strings") continue;  // ?v= kept
+    EXPECT_EQ(extract(ApplyRerender(rerender)), original) << rerender.what;
+  }
+  std::string tracked = kPolicyA;
+  const std::string mail = "href=\"mailto:privacy@example.com\"";
+  tracked.replace(tracked.find(mail), mail.size(),
+                  "href=\"mailto:privacy@example.com?utm_source=site&amp;_=1700000000\"");
+  EXPECT_EQ(extract(tracked), original);
+}
+
+TEST(StabilityTest, IgnoreLinesDropsVolatileLines) {
+  ExtractOptions options;
+  options.ignore_lines = {"^Last updated:"};
+  ExtractResult a;
+  ASSERT_TRUE(ExtractText(kPolicyA, options, &a).ok());
+  std::string edited = kPolicyA;
+  const std::string date = "March&nbsp;1, 2024";
+  edited.replace(edited.find(date), date.size(), "April 9, 2024");
+  ExtractResult b;
+  ASSERT_TRUE(ExtractText(edited, options, &b).ok());
+  EXPECT_EQ(a.text, b.text);
+  EXPECT_EQ(a.text.find("Last updated"), std::string::npos);
+  EXPECT_EQ(a.text.substr(0, 22), "# Privacy Policy\n\nThis");
 }
 
 TEST(StabilityTest, BannersAndCookieNoticesDoNotChangeTheText) {

@@ -1,0 +1,236 @@
+// LoadOtaDeclaration (policyd/config.h): Open Terms Archive service declarations as targets.
+//
+// The format (https://docs.opentermsarchive.org, "declarations"): a JSON object with the
+// service `name` and `terms`, one entry per terms type with `fetch`, `select`, `remove`,
+// `filter`, `executeClientScripts` and, for documents spread over several pages, `combine`.
+// Everything policyd cannot honour becomes a warning naming the document: the operator must
+// know that a declaration is followed only in part.
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/document_checks.h"
+#include "policyd/config.h"
+
+namespace policyd {
+namespace {
+
+using nlohmann::json;
+
+struct Selectors {
+  std::vector<std::string> css;
+  std::vector<SelectRange> ranges;
+  bool operator==(const Selectors&) const = default;
+};
+
+// Parses a `select`/`remove` value: a string, a range object, or an array of both.
+Status ParseSelectors(const json& value, const std::string& where, Selectors* out) {
+  auto entry = [&](const json& item) -> Status {
+    if (item.is_string()) {
+      const std::string text = item.get<std::string>();
+      if (text.empty()) return Status::InvalidArgument(where + ": empty CSS selector");
+      out->css.push_back(text);
+      return Status::Ok();
+    }
+    if (!item.is_object()) {
+      return Status::InvalidArgument(where + ": selectors must be strings or range objects");
+    }
+    SelectRange range;
+    for (const auto& [key, part] : item.items()) {
+      if (!part.is_string() || part.get<std::string>().empty()) {
+        return Status::InvalidArgument(where + ": range key '" + key +
+                                       "' must be a non-empty CSS selector");
+      }
+      const std::string css = part.get<std::string>();
+      if (key == "startBefore") {
+        range.start_before = css;
+      } else if (key == "startAfter") {
+        range.start_after = css;
+      } else if (key == "endBefore") {
+        range.end_before = css;
+      } else if (key == "endAfter") {
+        range.end_after = css;
+      } else {
+        return Status::InvalidArgument(where + ": unknown range key '" + key + "'");
+      }
+    }
+    if (range.start_before.empty() == range.start_after.empty() ||
+        range.end_before.empty() == range.end_after.empty()) {
+      return Status::InvalidArgument(
+          where +
+          ": a range needs exactly one of startBefore/startAfter and one of "
+          "endBefore/endAfter");
+    }
+    out->ranges.push_back(std::move(range));
+    return Status::Ok();
+  };
+  if (value.is_array()) {
+    for (const json& item : value) {
+      if (Status status = entry(item); !status.ok()) return status;
+    }
+    return Status::Ok();
+  }
+  return entry(value);
+}
+
+Status ReadText(const std::filesystem::path& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path.string() + ": cannot read file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::IoError(path.string() + ": cannot read file");
+  *text = buffer.str();
+  return Status::Ok();
+}
+
+// One terms entry -> *spec (platform already set). `warn` records a warning for this document.
+template <typename Warn>
+Status ReadTerms(const std::string& type, const json& terms, const std::string& where,
+                 DocumentSpec* spec, Warn&& warn) {
+  if (!terms.is_object()) return Status::InvalidArgument(where + ": must be an object");
+  spec->type = type;
+  Selectors select;
+  Selectors remove;
+  if (terms.contains("select")) {
+    if (Status s = ParseSelectors(terms["select"], where + ": select", &select); !s.ok()) return s;
+  }
+  if (terms.contains("remove")) {
+    if (Status s = ParseSelectors(terms["remove"], where + ": remove", &remove); !s.ok()) return s;
+  }
+  std::vector<std::string> urls;
+  if (terms.contains("fetch")) {
+    if (!terms["fetch"].is_string()) {
+      return Status::InvalidArgument(where + ": 'fetch' must be a URL string");
+    }
+    urls.push_back(terms["fetch"].get<std::string>());
+  }
+  if (terms.contains("combine")) {
+    const json& combine = terms["combine"];
+    if (!combine.is_array() || combine.empty()) {
+      return Status::InvalidArgument(where + ": 'combine' must be a non-empty array of pages");
+    }
+    bool first = true;
+    for (const json& page : combine) {
+      const std::string page_where = where + ": combine";
+      if (!page.is_object() || !page.contains("fetch") || !page["fetch"].is_string()) {
+        return Status::InvalidArgument(page_where + ": each page needs a 'fetch' URL string");
+      }
+      const std::string page_url = page["fetch"].get<std::string>();
+      urls.push_back(page_url);
+      Selectors page_select;
+      Selectors page_remove;
+      if (page.contains("select")) {
+        if (Status s = ParseSelectors(page["select"], page_where + ": select", &page_select);
+            !s.ok()) {
+          return s;
+        }
+      }
+      if (page.contains("remove")) {
+        if (Status s = ParseSelectors(page["remove"], page_where + ": remove", &page_remove);
+            !s.ok()) {
+          return s;
+        }
+      }
+      // policyd applies one select/remove set to every page of a document: the document's
+      // own, else the first page's.
+      if (first && !terms.contains("select") && page.contains("select")) select = page_select;
+      if (first && !terms.contains("remove") && page.contains("remove")) remove = page_remove;
+      if ((page.contains("select") && !(page_select == select)) ||
+          (page.contains("remove") && !(page_remove == remove))) {
+        warn("page " + page_url +
+             " has its own select/remove; policyd applies the document's to every page");
+      }
+      for (const char* key : {"filter", "executeClientScripts"}) {
+        if (page.contains(key)) warn(std::string("page ") + page_url + ": '" + key + "' ignored");
+      }
+      first = false;
+    }
+  }
+  if (urls.empty()) return Status::InvalidArgument(where + ": no 'fetch' URL and no 'combine'");
+  spec->url = urls.front();
+  spec->extra_urls.assign(urls.begin() + 1, urls.end());
+  if (!spec->extra_urls.empty()) {
+    warn("combines " + std::to_string(urls.size()) +
+         " pages: they are fetched in order and their texts joined (extra_urls)");
+  }
+  spec->select = std::move(select.css);
+  spec->select_ranges = std::move(select.ranges);
+  spec->remove = std::move(remove.css);
+  if (!remove.ranges.empty()) {
+    warn("range selectors in 'remove' are not supported and are ignored");
+  }
+  if (terms.contains("filter")) {
+    warn("custom JavaScript filters " + terms["filter"].dump() +
+         " cannot run in policyd and are ignored");
+  }
+  if (terms.contains("executeClientScripts") && terms["executeClientScripts"] == true) {
+    warn(
+        "executeClientScripts: policyd does not run page scripts; the page is extracted as "
+        "served");
+  }
+  for (const auto& [key, value] : terms.items()) {
+    if (key != "fetch" && key != "select" && key != "remove" && key != "filter" &&
+        key != "executeClientScripts" && key != "combine") {
+      warn("unknown key '" + key + "' ignored");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<DocumentSpec>* out,
+                          std::vector<std::string>* warnings) {
+  std::string text;
+  if (Status status = ReadText(path, &text); !status.ok()) return status;
+  const std::string file = path.string();
+  json declaration;
+  try {
+    declaration = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument(file + ": invalid JSON: " + e.what());
+  }
+  if (!declaration.is_object()) {
+    return Status::InvalidArgument(file + ": a declaration must be a JSON object");
+  }
+  std::string platform = path.stem().string();
+  if (declaration.contains("name")) {
+    if (!declaration["name"].is_string() || declaration["name"].get<std::string>().empty()) {
+      return Status::InvalidArgument(file + ": 'name' must be a non-empty string");
+    }
+    platform = declaration["name"].get<std::string>();
+  }
+  if (!declaration.contains("terms") || !declaration["terms"].is_object()) {
+    return Status::InvalidArgument(file + ": a declaration needs a 'terms' object");
+  }
+  std::vector<DocumentSpec> documents;
+  std::vector<std::string> found;
+  try {
+    for (const auto& [type, terms] : declaration["terms"].items()) {
+      DocumentSpec spec;
+      spec.platform = platform;
+      spec.source_file = path;
+      const std::string id = MakeDocumentId(platform, type);
+      const std::string where = file + ": terms '" + type + "'";
+      auto warn = [&](const std::string& what) { found.push_back(file + ": " + id + ": " + what); };
+      if (Status status = ReadTerms(type, terms, where, &spec, warn); !status.ok()) return status;
+      spec.id = id;
+      if (Status status = ValidateDocumentSpec(spec); !status.ok()) {
+        return Status::InvalidArgument(where + ": " + status.message());
+      }
+      documents.push_back(std::move(spec));
+    }
+  } catch (const std::exception& e) {  // json type errors; checked above, but never crash
+    return Status::InvalidArgument(file + ": " + e.what());
+  }
+  for (DocumentSpec& spec : documents) out->push_back(std::move(spec));
+  if (warnings != nullptr) warnings->insert(warnings->end(), found.begin(), found.end());
+  return Status::Ok();
+}
+
+}  // namespace policyd

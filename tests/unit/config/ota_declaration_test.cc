@@ -1,0 +1,160 @@
+// Open Terms Archive declarations as targets: LoadOtaDeclaration and LoadTargetsDir on *.json.
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "policyd/config.h"
+#include "test_files.h"
+
+namespace policyd {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class OtaDeclarationTest : public ::testing::Test {
+ protected:
+  Status Load(const std::string& json, const std::string& name = "Tinder.json") {
+    path_ = scratch_.Write(name, json);
+    return LoadOtaDeclaration(path_, &docs_, &warnings_);
+  }
+
+  testing::ScratchDir scratch_;
+  std::filesystem::path path_;
+  std::vector<DocumentSpec> docs_;
+  std::vector<std::string> warnings_;
+};
+
+TEST_F(OtaDeclarationTest, SimpleDeclaration) {
+  const Status status = Load(R"({
+    "name": "Tinder",
+    "terms": {
+      "Privacy Policy": {
+        "fetch": "https://policies.tinder.com/privacy/intl/en",
+        "select": ["main", {"startBefore": "#intro", "endAfter": "#contact"}],
+        "remove": [".cookie-banner", "nav"]
+      },
+      "Terms of Service": {"fetch": "https://policies.tinder.com/terms/intl/en", "select": "article"}
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(2));
+  EXPECT_EQ(docs_[0].id, "tinder/privacy-policy");
+  EXPECT_EQ(docs_[0].platform, "Tinder");
+  EXPECT_EQ(docs_[0].type, "Privacy Policy");
+  EXPECT_EQ(docs_[0].url, "https://policies.tinder.com/privacy/intl/en");
+  EXPECT_THAT(docs_[0].select, ElementsAre("main"));
+  EXPECT_THAT(docs_[0].select_ranges, ElementsAre(SelectRange{"#intro", "", "", "#contact"}));
+  EXPECT_THAT(docs_[0].remove, ElementsAre(".cookie-banner", "nav"));
+  EXPECT_EQ(docs_[0].source_file, path_);
+  EXPECT_THAT(docs_[1].select, ElementsAre("article"));
+  EXPECT_THAT(warnings_, IsEmpty());
+}
+
+TEST_F(OtaDeclarationTest, WarnsAboutWhatCannotBeHonoured) {
+  const Status status = Load(R"({
+    "name": "Hinge",
+    "terms": {
+      "Privacy Policy": {
+        "fetch": "https://hinge.co/privacy",
+        "select": "main",
+        "remove": [{"startBefore": "#a", "endBefore": "#b"}],
+        "filter": ["removeTrackingLinks"],
+        "executeClientScripts": true
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  EXPECT_THAT(docs_[0].remove, IsEmpty());
+  EXPECT_THAT(warnings_, SizeIs(3));
+  EXPECT_THAT(warnings_,
+              Contains(AllOf(HasSubstr("hinge/privacy-policy"), HasSubstr("removeTrackingLinks"))));
+  EXPECT_THAT(warnings_, Contains(HasSubstr("executeClientScripts")));
+  EXPECT_THAT(warnings_, Contains(HasSubstr("'remove'")));
+  for (const std::string& warning : warnings_) EXPECT_THAT(warning, HasSubstr(path_.string()));
+}
+
+TEST_F(OtaDeclarationTest, CombineBecomesExtraUrls) {
+  const Status status = Load(R"({
+    "name": "Bumble",
+    "terms": {
+      "Terms of Service": {
+        "select": ".legal",
+        "combine": [
+          {"fetch": "https://bumble.com/terms/1"},
+          {"fetch": "https://bumble.com/terms/2"},
+          {"fetch": "https://bumble.com/terms/3", "select": "#other"}
+        ]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  EXPECT_EQ(docs_[0].url, "https://bumble.com/terms/1");
+  EXPECT_THAT(docs_[0].extra_urls,
+              ElementsAre("https://bumble.com/terms/2", "https://bumble.com/terms/3"));
+  EXPECT_THAT(docs_[0].select, ElementsAre(".legal"));
+  EXPECT_THAT(warnings_, Contains(HasSubstr("https://bumble.com/terms/3 has its own select")));
+  EXPECT_THAT(warnings_, Contains(HasSubstr("combines 3 pages")));
+}
+
+TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {
+  for (const char* json : {
+           R"({"name": "X", "terms": {"Privacy Policy": {"select": "main"}}})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "ftp://x.example/"}}})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"fetch": 3}}})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "https://x.example/",
+               "select": [{"startBefore": "a"}]}}})",
+           R"({"name": "X"})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "https://x.example/",)",
+           R"([1, 2])",
+       }) {
+    docs_.clear();
+    const Status status = Load(json);
+    EXPECT_EQ(status.code(), Status::Code::kInvalidArgument) << json;
+    EXPECT_THAT(status.message(), HasSubstr(path_.string())) << json;
+    EXPECT_THAT(docs_, IsEmpty()) << json;
+  }
+}
+
+TEST(OtaTargetsDirTest, LoadsJsonDeclarationsBesideTomlFiles) {
+  testing::ScratchDir dir;
+  dir.Write("Tinder.json", R"({"name": "Tinder", "terms": {"Privacy Policy": {
+      "fetch": "https://policies.tinder.com/privacy", "filter": ["x"]}}})");
+  dir.Write("Tinder.history.json", R"({"Privacy Policy": [{"fetch": "https://old.example/"}]})");
+  dir.Write("zoom.toml",
+            "name = \"Zoom\"\n[[documents]]\ntype = \"Terms\"\nurl = \"https://zoom.us/t\"\n");
+  std::vector<DocumentSpec> docs;
+  std::vector<std::string> warnings;
+  const Status status = LoadTargetsDir(dir.path(), &docs, &warnings);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs, SizeIs(2));
+  EXPECT_EQ(docs[0].id, "tinder/privacy-policy");
+  EXPECT_EQ(docs[1].id, "zoom/terms");
+  EXPECT_THAT(warnings, ElementsAre(HasSubstr("filters")));
+  // Without the warnings parameter the documents load the same.
+  std::vector<DocumentSpec> again;
+  ASSERT_TRUE(LoadTargetsDir(dir.path(), &again).ok());
+  EXPECT_THAT(again, SizeIs(2));
+}
+
+TEST(OtaTargetsDirTest, DuplicateIdAcrossTomlAndJsonIsAnError) {
+  testing::ScratchDir dir;
+  dir.Write("a.json", R"({"name": "Zoom", "terms": {"Terms": {"fetch": "https://zoom.us/a"}}})");
+  dir.Write("b.toml",
+            "name = \"Zoom\"\n[[documents]]\ntype = \"Terms\"\nurl = \"https://zoom.us/t\"\n");
+  std::vector<DocumentSpec> docs;
+  const Status status = LoadTargetsDir(dir.path(), &docs, nullptr);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("duplicate document id 'zoom/terms'"));
+}
+
+}  // namespace
+}  // namespace policyd
