@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
+#include "version_ref.h"
 
 namespace policyd {
 
@@ -17,17 +18,6 @@ namespace {
 
 nlohmann::json TimeOrNull(int64_t ms) {
   return ms > 0 ? nlohmann::json(FormatTimestamp(ms)) : nlohmann::json();
-}
-
-nlohmann::json ErrorFromStatus(const Status& status) {
-  switch (status.code()) {
-    case Status::Code::kNotFound:
-      return ControlError("not_found", status.message());
-    case Status::Code::kInvalidArgument:
-      return ControlError("invalid_argument", status.message());
-    default:
-      return ControlError("internal", status.ToString());
-  }
 }
 
 std::vector<std::string> StringList(const nlohmann::json& request, const char* key) {
@@ -42,28 +32,6 @@ std::vector<std::string> StringList(const nlohmann::json& request, const char* k
     }
   }
   return out;
-}
-
-// Finds a version of `history` by reference: "1".."N" (1 = oldest), "-1" (newest), or a
-// prefix (at least 6 hex digits) of its text hash.
-std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
-                                          const std::string& ref) {
-  if (ref.empty()) return std::nullopt;
-  const bool numeric =
-      ref.find_first_not_of("-0123456789") == std::string::npos && ref.size() <= 9 && ref != "-";
-  if (numeric) {
-    const long index = std::stol(ref);
-    const long size = static_cast<long>(history.size());
-    if (index >= 1 && index <= size) return static_cast<std::size_t>(index - 1);
-    if (index < 0 && -index <= size) return static_cast<std::size_t>(size + index);
-    return std::nullopt;
-  }
-  if (ref.size() < 6) return std::nullopt;
-  std::optional<std::size_t> found;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    if (history[i].text_hash.rfind(ref, 0) == 0) found = i;  // newest wins
-  }
-  return found;
 }
 
 }  // namespace
@@ -159,7 +127,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     if (doc == nullptr) return respond(error);
     nlohmann::json result = DocumentJson(*doc);
     auto checks = store_->GetChecks(doc->spec.id, 10);
-    if (!checks.ok()) return respond(ErrorFromStatus(checks.status()));
+    if (!checks.ok()) return respond(ControlErrorFromStatus(checks.status()));
     nlohmann::json recent = nlohmann::json::array();
     for (const auto& check : *checks) {
       nlohmann::json item = ToJson(check);
@@ -171,7 +139,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
   } else if (cmd == "history") {
     const auto doc_id = request.value("doc", std::string());
     auto history = store_->GetHistory(doc_id);
-    if (!history.ok()) return respond(ErrorFromStatus(history.status()));
+    if (!history.ok()) return respond(ControlErrorFromStatus(history.status()));
     if (history->empty() && documents_.count(doc_id) == 0) {
       return respond(ControlError("not_found", "no document '" + doc_id + "' and no history"));
     }
@@ -212,8 +180,8 @@ void Daemon::HandleControl(const nlohmann::json& request,
       spec.interval = *parsed;
     }
     auto added = catalog_->Add(std::move(spec));
-    if (!added.ok()) return respond(ErrorFromStatus(added.status()));
-    if (Status s = ApplyCatalog(); !s.ok()) return respond(ErrorFromStatus(s));
+    if (!added.ok()) return respond(ControlErrorFromStatus(added.status()));
+    if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
     scheduler_.CheckNow(added->id, NowUnixMillis());  // the first check right away
     ArmScheduleTimer();
     spdlog::info("{}: added at run time ({})", added->id, added->url);
@@ -222,8 +190,8 @@ void Daemon::HandleControl(const nlohmann::json& request,
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
     const std::string id = doc->spec.id;
-    if (Status s = catalog_->Remove(id); !s.ok()) return respond(ErrorFromStatus(s));
-    if (Status s = ApplyCatalog(); !s.ok()) return respond(ErrorFromStatus(s));
+    if (Status s = catalog_->Remove(id); !s.ok()) return respond(ControlErrorFromStatus(s));
+    if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
     spdlog::info("{}: removed at run time (history kept)", id);
     respond(ControlOk({{"removed", id}}));
   } else if (cmd == "reload") {
@@ -231,10 +199,14 @@ void Daemon::HandleControl(const nlohmann::json& request,
       return respond(ControlError("invalid_argument", s.message() + " (running targets kept)"));
     }
     respond(ControlOk({{"documents", documents_.size()}}));
+  } else if (HandleStoreCommand(cmd, request, respond)) {
+    // verify, gc, evidence, text, backup: daemon/maintenance_commands.cc
   } else {
-    respond(ControlError("unknown_command",
-                         "unknown command '" + cmd +
-                             "' (status, list, show, history, diff, check, add, remove, reload)"));
+    respond(ControlError(
+        "unknown_command",
+        "unknown command '" + cmd +
+            "' (status, list, show, history, diff, check, add, remove, reload, verify, "
+            "gc, evidence, text, backup)"));
   }
 }
 
@@ -242,7 +214,7 @@ void Daemon::HandleDiff(const nlohmann::json& request,
                         std::function<void(nlohmann::json)> respond) {
   const auto doc_id = request.value("doc", std::string());
   auto history = store_->GetHistory(doc_id);
-  if (!history.ok()) return respond(ErrorFromStatus(history.status()));
+  if (!history.ok()) return respond(ControlErrorFromStatus(history.status()));
   if (history->empty()) {
     return respond(ControlError("not_found", "no versions of '" + doc_id + "'"));
   }

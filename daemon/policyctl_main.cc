@@ -3,8 +3,8 @@
 // offline with the very code the daemon uses, so it prints exactly what would be stored.
 //
 // Exit codes: 0 success; 1 the daemon refused the request (unknown document, bad argument,
-// ...); 2 usage error; 3 the daemon cannot be reached; 4 bad input for `extract`;
-// 78 the --config file is invalid.
+// ...) or `verify` found a problem; 2 usage error; 3 the daemon cannot be reached; 4 bad
+// input for `extract`, or `export` cannot write its directory; 78 the --config file is invalid.
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -59,6 +60,16 @@ Commands:
   extract FILE [--select CSS]... [--remove CSS]... [--content-type CT] [--hash]
                                   print the text (or its SHA-256) policyd would store for a
                                   saved page; FILE may be - for stdin; needs no daemon
+  show --evidence DOC [VERSION]   the evidence record of a version (default: the newest):
+                                  URLs, capture time, HTTP status and headers, SHA-256 of the
+                                  raw bytes and of the text, policyd version
+  verify                          full integrity scan of the database; exit 1 on any problem
+  gc [--check-retention D]        delete check records older than D (default 90d) that made no
+                                  version, and blobs no version refers to
+  export DIR                      write every version as DIR/<Platform>/<Type>/<date>.md (the
+                                  exact stored text) plus DIR/index.json
+  backup DIR                      consistent online copy of the database into DIR/db (DIR must
+                                  not hold a db/ yet); `policyd --state-dir DIR` opens it
 
 Options:
   --config FILE         read the socket paths from this daemon config
@@ -69,8 +80,8 @@ Options:
   --color WHEN          auto (default), always or never, for diff
   --timeout DURATION    how long to wait for the daemon (default 30s)
 
-Exit codes: 0 ok, 1 refused by the daemon, 2 usage, 3 daemon unreachable, 4 bad extract input,
-78 bad config.
+Exit codes: 0 ok, 1 refused by the daemon or verify found problems, 2 usage, 3 daemon
+unreachable, 4 bad extract input or export cannot write, 78 bad config.
 )";
 
 struct Options {
@@ -328,6 +339,186 @@ int Extract(const Options& options) {
   return kExitOk;
 }
 
+// Exit 1 when the database has any problem: scripts and timers can alert on it.
+int PrintVerify(const nlohmann::json& r) {
+  std::cout << "scanned " << Str(r["blobs"]) << " blobs, " << Str(r["versions"]) << " versions, "
+            << Str(r["checks"]) << " checks, " << Str(r["events"]) << " events (last seq "
+            << Str(r["last_sequence"]) << "), " << Str(r["docs"]) << " documents in "
+            << Str(r["seconds"]) << " s\n";
+  if (r.value("ok", false)) {
+    std::cout << "OK: no problems found\n";
+    return kExitOk;
+  }
+  Table table({"PROBLEM", "DOCUMENT", "WHERE", "DETAIL"});
+  for (const auto& p : r["problems"]) {
+    table.AddRow({Str(p["kind"]), Str(p["doc"]), Str(p["where"]), Str(p["detail"])});
+  }
+  std::cout << table.Render();
+  const uint64_t count = r.value("problem_count", uint64_t{0});
+  if (count > r["problems"].size()) {
+    std::cout << "(" << count - r["problems"].size() << " more not listed)\n";
+  }
+  std::cout << "FAILED: " << count << " problem(s)\n";
+  return kExitRefused;
+}
+
+void PrintEvidence(const nlohmann::json& r) {
+  Table table({"FIELD", "VALUE"});
+  table.AddRow({"document", Str(r["doc"])});
+  if (r.contains("platform")) table.AddRow({"platform", Str(r["platform"])});
+  if (r.contains("type")) table.AddRow({"type", Str(r["type"])});
+  table.AddRow({"version", Str(r["index"]) + " of " + Str(r["versions"])});
+  table.AddRow({"url", Str(r["url"])});
+  table.AddRow({"final url", Str(r["final_url"])});
+  table.AddRow({"captured", Str(r["time"])});
+  table.AddRow({"http status", Str(r["http_status"])});
+  table.AddRow({"sha256 raw bytes", Str(r["raw_hash"])});
+  table.AddRow({"sha256 text", Str(r["text_hash"])});
+  table.AddRow({"policyd version", Str(r["policyd_version"])});
+  table.AddRow({"announced by event", Str(r["event_seq"])});
+  if (r["headers"].is_object()) {
+    for (const auto& [name, value] : r["headers"].items()) {
+      table.AddRow({"header " + name, Str(value)});
+    }
+  }
+  std::cout << table.Render();
+}
+
+// A path component from a platform or document type: no separators, no dot names.
+std::string PathComponent(std::string name) {
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) c = '-';
+  }
+  if (name.empty() || name == "." || name == "..") name = "_" + name;
+  return name;
+}
+
+// Writes `data` to `path` through a temporary file and rename: a reader never sees half.
+bool WriteFileAtomically(const std::filesystem::path& path, const std::string& data) {
+  const std::filesystem::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out.write(data.data(), static_cast<std::streamsize>(data.size()))) return false;
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  return !error;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::size_t total) : total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
+  ~ProgressBar() {
+    if (enabled_ && drawn_) std::fputs("\n", stderr);
+  }
+  void Update(std::size_t done, const std::string& label) {
+    if (!enabled_ || total_ == 0) return;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = done * kWidth / total_;
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu %-40.40s", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, ' ').c_str(), done, total_, label.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  std::size_t total_;
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+// export DIR: every version of every watched document as DIR/<Platform>/<Type>/<date>.md
+// (the stored text byte for byte, so `sha256sum` of a file is its text hash) plus
+// DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be written.
+int Export(const Options& options) {
+  if (options.positional.size() != 1) return UsageError("export takes one DIR");
+  const std::filesystem::path root = options.positional[0];
+  auto listed = Call(options, {{"cmd", "list"}});
+  if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
+  const nlohmann::json documents = std::get<nlohmann::json>(listed)["documents"];
+
+  struct Item {
+    nlohmann::json doc;
+    nlohmann::json version;
+  };
+  std::vector<Item> items;
+  for (const auto& doc : documents) {
+    auto history = Call(options, {{"cmd", "history"}, {"doc", doc["id"]}});
+    if (std::holds_alternative<int>(history)) return std::get<int>(history);
+    for (const auto& version : std::get<nlohmann::json>(history)["versions"]) {
+      items.push_back({doc, version});
+    }
+  }
+
+  std::error_code error;
+  std::filesystem::create_directories(root, error);
+  if (error) {
+    std::fprintf(stderr, "policyctl: cannot create %s: %s\n", root.c_str(),
+                 error.message().c_str());
+    return kExitInput;
+  }
+  nlohmann::json index = {{"exported", FormatTimestamp(NowUnixMillis())},
+                          {"documents", nlohmann::json::array()}};
+  std::map<std::string, std::size_t> doc_slot;  // doc id -> index in index["documents"]
+  std::set<std::filesystem::path> used;
+  ProgressBar progress(items.size());
+  std::size_t done = 0;
+  for (const Item& item : items) {
+    const std::string id = item.doc["id"];
+    progress.Update(done, id);
+    auto text = Call(options, {{"cmd", "text"}, {"doc", id}, {"hash", item.version["text_hash"]}});
+    if (std::holds_alternative<int>(text)) return std::get<int>(text);
+    const std::filesystem::path dir = root / PathComponent(item.doc.value("platform", id)) /
+                                      PathComponent(item.doc.value("type", id));
+    std::filesystem::create_directories(dir, error);
+    // The capture date names the file; a second version the same day gets -2, -3, ...
+    const std::string date = Str(item.version["time"]).substr(0, 10);
+    std::filesystem::path file = dir / (date + ".md");
+    for (int n = 2; used.count(file) > 0; ++n)
+      file = dir / (date + "-" + std::to_string(n) + ".md");
+    used.insert(file);
+    if (error ||
+        !WriteFileAtomically(file, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+      std::fprintf(stderr, "policyctl: cannot write %s\n", file.c_str());
+      return kExitInput;
+    }
+    if (doc_slot.count(id) == 0) {
+      doc_slot[id] = index["documents"].size();
+      index["documents"].push_back({{"id", id},
+                                    {"platform", item.doc["platform"]},
+                                    {"type", item.doc["type"]},
+                                    {"url", item.doc["url"]},
+                                    {"versions", nlohmann::json::array()}});
+    }
+    index["documents"][doc_slot[id]]["versions"].push_back(
+        {{"file", std::filesystem::relative(file, root).string()},
+         {"captured", item.version["time"]},
+         {"text_sha256", item.version["text_hash"]},
+         {"raw_sha256", item.version["raw_hash"]},
+         {"http_status", item.version["http_status"]},
+         {"final_url", item.version["final_url"]},
+         {"event_seq", item.version["event_seq"]},
+         {"policyd_version", item.version["policyd_version"]}});
+    ++done;
+  }
+  progress.Update(done, "index.json");
+  if (!WriteFileAtomically(root / "index.json", index.dump(2) + "\n")) {
+    std::fprintf(stderr, "policyctl: cannot write %s\n", (root / "index.json").c_str());
+    return kExitInput;
+  }
+  if (options.json) {
+    std::cout << nlohmann::json{{"dir", root.string()},
+                                {"documents", index["documents"].size()},
+                                {"versions", items.size()}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "exported " << items.size() << " version(s) of " << index["documents"].size()
+              << " document(s) to " << root.string() << "\n";
+  }
+  return kExitOk;
+}
+
 bool UseColor(const Options& options) {
   if (options.color == "always") return true;
   if (options.color == "never" || options.json) return false;
@@ -339,9 +530,9 @@ bool UseColor(const Options& options) {
 // Flags that take a value; every other --flag is a switch.
 bool TakesValue(const std::string& flag) {
   static const std::vector<std::string> kValued = {
-      "--config", "--socket", "--events-socket", "--color",        "--timeout",
-      "--since",  "--select", "--remove",        "--content-type", "--platform",
-      "--type",   "--url",    "--interval"};
+      "--config", "--socket", "--events-socket", "--color",          "--timeout",
+      "--since",  "--select", "--remove",        "--content-type",   "--platform",
+      "--type",   "--url",    "--interval",      "--check-retention"};
   return std::find(kValued.begin(), kValued.end(), flag) != kValued.end();
 }
 
@@ -395,7 +586,11 @@ int Main(int argc, char** argv) {
   static const std::map<std::string, std::vector<std::string>> kCommandFlags = {
       {"status", {}},
       {"list", {}},
-      {"show", {}},
+      {"show", {"--evidence"}},
+      {"verify", {}},
+      {"gc", {"--check-retention"}},
+      {"export", {}},
+      {"backup", {}},
       {"history", {}},
       {"diff", {"--word"}},
       {"check", {"--all"}},
@@ -417,6 +612,7 @@ int Main(int argc, char** argv) {
   };
 
   if (cmd == "extract") return Extract(options);
+  if (cmd == "export") return Export(options);
   if (cmd == "events") {
     if (!positional_count(0, 0)) return UsageError("events takes no arguments");
     return Events(options);
@@ -425,6 +621,26 @@ int Main(int argc, char** argv) {
   nlohmann::json request = {{"cmd", cmd}};
   if (cmd == "status" || cmd == "list" || cmd == "reload") {
     if (!positional_count(0, 0)) return UsageError(cmd + " takes no arguments");
+  } else if (cmd == "show" && options.Has("--evidence")) {
+    if (!positional_count(1, 2)) return UsageError("show --evidence takes DOC [VERSION]");
+    request["cmd"] = "evidence";
+    request["doc"] = options.positional[0];
+    if (options.positional.size() > 1) request["version"] = options.positional[1];
+  } else if (cmd == "verify") {
+    if (!positional_count(0, 0)) return UsageError("verify takes no arguments");
+  } else if (cmd == "gc") {
+    if (!positional_count(0, 0)) return UsageError("gc takes no arguments");
+    if (options.Has("--check-retention")) {
+      const std::string retention = options.One("--check-retention");
+      if (!ParseDuration(retention)) return UsageError("bad --check-retention '" + retention + "'");
+      request["check_retention"] = retention;
+    }
+  } else if (cmd == "backup") {
+    if (!positional_count(1, 1)) return UsageError("backup takes one DIR");
+    std::error_code error;
+    const std::filesystem::path dir = std::filesystem::absolute(options.positional[0], error);
+    if (error) return UsageError("bad directory '" + options.positional[0] + "'");
+    request["dir"] = dir.lexically_normal().string();
   } else if (cmd == "show" || cmd == "history" || cmd == "remove") {
     if (!positional_count(1, 1)) return UsageError(cmd + " takes one DOC");
     request["doc"] = options.positional[0];
@@ -462,12 +678,15 @@ int Main(int argc, char** argv) {
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
   if (options.json) {
     std::cout << result.dump(2) << "\n";
-    return kExitOk;
+    return cmd == "verify" && !result.value("ok", false) ? kExitRefused : kExitOk;
   }
+  if (cmd == "verify") return PrintVerify(result);
   if (cmd == "status") {
     PrintStatus(result);
   } else if (cmd == "list") {
     PrintList(result);
+  } else if (cmd == "show" && options.Has("--evidence")) {
+    PrintEvidence(result);
   } else if (cmd == "show") {
     PrintShow(result);
   } else if (cmd == "history") {
@@ -483,6 +702,16 @@ int Main(int argc, char** argv) {
     std::cout << "removed " << Str(result["removed"]) << " (history kept)\n";
   } else if (cmd == "reload") {
     std::cout << "reloaded: " << Str(result["documents"]) << " documents\n";
+  } else if (cmd == "gc") {
+    std::cout << "deleted " << Str(result["checks_deleted"]) << " of "
+              << Str(result["checks_scanned"]) << " check record(s) older than "
+              << Str(result["check_retention"]) << " and " << Str(result["blobs_deleted"]) << " of "
+              << Str(result["blobs_scanned"]) << " blob(s) (" << Str(result["bytes_freed"])
+              << " bytes); database now ~" << Str(result["database_bytes"]) << " bytes\n";
+  } else if (cmd == "backup") {
+    std::cout << "backup of events 1.." << Str(result["last_seq"]) << " written to "
+              << Str(result["db"]) << " (open it with policyd --state-dir " << Str(result["dir"])
+              << ")\n";
   }
   return kExitOk;
 }

@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libssl-dev libspdlog-dev
   libgtest-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
   libuchardet-dev zlib1g-dev libzstd-dev
+  python3 python3-jsonschema
 )
 
 missing=()

@@ -32,6 +32,9 @@ namespace policyd {
 nlohmann::json ControlOk(nlohmann::json result = nlohmann::json::object());
 // {"ok":false,"error":{"code":code,"message":message}}
 nlohmann::json ControlError(std::string_view code, std::string_view message);
+// ControlError for a failed Status: NotFound -> "not_found", InvalidArgument ->
+// "invalid_argument", anything else -> "internal" (with the status's full text).
+nlohmann::json ControlErrorFromStatus(const Status& status);
 
 struct ControlOptions {
   std::filesystem::path socket_path;

@@ -100,6 +100,49 @@ struct CheckCommit {
   std::vector<nlohmann::json> events;
 };
 
+// What Store::Verify found. A problem names its class (`kind`), the document if any, the
+// record it is about and what is wrong.
+struct VerifyProblem {
+  // "blob_hash_mismatch", "bad_key", "unreadable_record", "missing_blob", "check_missing_blob",
+  // "version_event_missing", "version_event_mismatch", "event_without_version",
+  // "event_gap", "event_seq_mismatch", "doc_state_mismatch", "duplicate_consecutive_version".
+  std::string kind;
+  std::string doc;     // document id, "" if none
+  std::string where;   // the record: "blob <hash>", "version <time> <hash>", "event 17", ...
+  std::string detail;  // what is wrong, for people
+};
+
+struct VerifyReport {
+  uint64_t blobs = 0;
+  uint64_t versions = 0;
+  uint64_t checks = 0;
+  uint64_t events = 0;
+  uint64_t docs = 0;
+  uint64_t last_sequence = 0;
+  uint64_t problem_count = 0;           // every problem found
+  std::vector<VerifyProblem> problems;  // the first kMaxListed of them
+  static constexpr std::size_t kMaxListed = 1000;
+  bool ok() const { return problem_count == 0; }
+};
+
+struct GcOptions {
+  // Check records older than this are deleted, except those that created a version
+  // (outcome first_seen/changed): those are the evidence behind the history.
+  int64_t check_retention_ms = int64_t{90} * 24 * 3600 * 1000;
+  int64_t now_ms = 0;  // "now" for the retention cut-off; 0 = the wall clock
+};
+
+struct GcReport {
+  uint64_t checks_scanned = 0;
+  uint64_t checks_deleted = 0;
+  uint64_t blobs_scanned = 0;
+  uint64_t blobs_deleted = 0;  // blobs no version refers to (text or raw HTML)
+  uint64_t bytes_freed = 0;    // uncompressed value bytes of the deleted records
+};
+
+nlohmann::json ToJson(const VerifyReport& report);
+nlohmann::json ToJson(const GcReport& report);
+
 struct StoreOptions {
   // fsync the WAL when a batch creates a version or an event (evidence must survive a power
   // loss); plain check records are written without sync (they survive a process kill).
@@ -149,6 +192,30 @@ class Store {
 
   // Approximate on-disk size in bytes (SST + WAL).
   uint64_t ApproximateSizeBytes() const;
+
+  // Full integrity scan (reads everything; seconds on a large database, so not on the io
+  // thread): every blob matches its SHA-256 key; every version's text and raw hash resolve to
+  // blobs; every check's non-empty text hash resolves (except "suspicious" checks, whose
+  // text the daemon held back on purpose); every version's event_seq is a
+  // first_seen/changed event of that document announcing that hash, and every such event has
+  // exactly one version; event sequences are contiguous from 1 to LastSequence(); each doc
+  // state's last_text_hash is its newest version's hash; no document holds the same text twice
+  // in a row. Problems are reported, not repaired. Fails only if the database cannot be read.
+  // Runs on a consistent snapshot, so it may run while the daemon commits.
+  Result<VerifyReport> Verify() const;
+
+  // Retention: deletes check records older than `options.check_retention_ms` that did not
+  // create a version, then every blob no version refers to. Versions and events are never
+  // deleted. Safe while commits run (blob deletion is serialised with commits).
+  Result<GcReport> CollectGarbage(const GcOptions& options = {});
+
+  // A consistent copy of the live database in `dir` (RocksDB checkpoint: hard links where
+  // possible), openable by Store::Open. `dir` must not exist; its parent must.
+  Status CreateCheckpoint(const std::filesystem::path& dir);
+
+  // Flushes memtables and compacts every column family fully, so that size measurements
+  // reflect what is really stored (tests and benchmarks).
+  Status CompactForTest();
 
   struct Impl;
 

@@ -19,6 +19,17 @@ nlohmann::json ControlError(std::string_view code, std::string_view message) {
   return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
 }
 
+nlohmann::json ControlErrorFromStatus(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kNotFound:
+      return ControlError("not_found", status.message());
+    case Status::Code::kInvalidArgument:
+      return ControlError("invalid_argument", status.message());
+    default:
+      return ControlError("internal", status.ToString());
+  }
+}
+
 // One client connection: read a line, hand it to the handler, write the answer, repeat.
 class ControlServer::Connection : public std::enable_shared_from_this<ControlServer::Connection> {
  public:

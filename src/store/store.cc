@@ -1,217 +1,12 @@
 // Store: the durable record. Column families, keys and the commit contract are described in
-// policyd/store.h; RocksDB tuning is in db_options.cc.
+// policyd/store.h; RocksDB tuning is in db_options.cc; Store::Impl is in store_impl.h.
 #include "policyd/store.h"
 
-#include <algorithm>
-#include <atomic>
-#include <charconv>
-#include <chrono>
-#include <limits>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-#include <rocksdb/db.h>
-#include <rocksdb/iterator.h>
 #include <rocksdb/transaction_log.h>
-#include <rocksdb/write_batch.h>
 
-#include "src/store/database.h"
-#include "src/store/db_options.h"
-#include "src/store/json_codec.h"
-#include "src/store/keys.h"
+#include "src/store/store_impl.h"
 
 namespace policyd {
-
-using store_internal::Cf;
-
-namespace {
-
-constexpr uint64_t kSchemaVersion = 1;
-constexpr char kSchemaVersionKey[] = "schema_version";
-constexpr char kLastSequenceKey[] = "last_sequence";
-
-std::optional<uint64_t> ParseUint(std::string_view text) {
-  uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  std::string message = std::string(what) + ": " + status.ToString();
-  if (status.IsNotFound()) return Status::NotFound(std::move(message));
-  if (status.IsCorruption()) return Status::Corruption(std::move(message));
-  return Status::IoError(std::move(message));
-}
-
-Status InvalidDocId(const std::string& doc_id) {
-  return Status::InvalidArgument("invalid document id \"" + doc_id +
-                                 "\" (must be non-empty, without NUL)");
-}
-
-}  // namespace
-
-struct Store::Impl {
-  StoreOptions options;
-  std::filesystem::path dir;
-  std::unique_ptr<store_internal::Database> database;
-
-  // Held while a sequence number is chosen and its batch written, so that sequences are
-  // assigned in commit order and a failed write gives its number back (no gaps). Readers do
-  // not take it: a batch becomes visible atomically, and batches are written in order.
-  std::mutex write_mutex;
-  std::atomic<uint64_t> last_sequence{0};
-  // Suffix of check keys so that same-millisecond checks of a document stay distinct. Seeded
-  // from the wall clock in microseconds so a restart does not reuse recent values.
-  std::atomic<uint64_t> check_counter{0};
-
-  rocksdb::DB* db() const { return database->db(); }
-  rocksdb::ColumnFamilyHandle* cf(Cf family) const { return database->cf(family); }
-
-  Result<std::string> Get(Cf family, const rocksdb::Slice& key, std::string_view what) const {
-    std::string value;
-    const rocksdb::Status status = db()->Get(rocksdb::ReadOptions(), cf(family), key, &value);
-    if (!status.ok()) return FromRocks(status, what);
-    return value;
-  }
-
-  // NotFound is an answer here, not an error.
-  Result<bool> Exists(Cf family, const rocksdb::Slice& key) const {
-    rocksdb::PinnableSlice value;
-    const rocksdb::Status status = db()->Get(rocksdb::ReadOptions(), cf(family), key, &value);
-    if (status.ok()) return true;
-    if (status.IsNotFound()) return false;
-    return FromRocks(status, "reading " + key.ToString());
-  }
-
-  // Adds `bytes` under its hash unless already stored: blobs are content-addressed, so an
-  // existing blob is identical. Two commits racing to add the same blob both write the same
-  // bytes, which is harmless; blobs are never deleted, so a blob seen here stays.
-  Status AddBlob(const std::string& hash, const std::string& bytes, rocksdb::WriteBatch* batch) {
-    const Result<bool> exists = Exists(Cf::kBlobs, hash);
-    if (!exists.ok()) return exists.status();
-    if (*exists) return Status::Ok();
-    return FromRocks(batch->Put(cf(Cf::kBlobs), hash, bytes), "batching blob");
-  }
-
-  // Completes `batch` under the write mutex with what needs a sequence number (the events, the
-  // version key and record) and writes it. Every event must be an object, `doc_id` valid when
-  // `version` is set. The version's event_seq is the sequence of the document.first_seen or
-  // document.changed event among `events` (else the last one).
-  Result<std::vector<StoredEvent>> WriteSequenced(rocksdb::WriteBatch* batch,
-                                                  const std::vector<nlohmann::json>& events,
-                                                  const std::string& doc_id,
-                                                  VersionRecord* version) {
-    const std::lock_guard<std::mutex> lock(write_mutex);
-    std::vector<StoredEvent> stored;
-    stored.reserve(events.size());
-    uint64_t sequence = last_sequence.load();
-    uint64_t version_sequence = 0;
-    for (const nlohmann::json& event : events) {
-      ++sequence;
-      nlohmann::json with_seq = event;
-      with_seq["seq"] = sequence;
-      const std::string type = event.value("type", std::string());
-      if (type == "document.first_seen" || type == "document.changed") {
-        version_sequence = sequence;
-      }
-      stored.push_back(StoredEvent{sequence, store_internal::DumpJson(with_seq)});
-      const Status status = FromRocks(
-          batch->Put(cf(Cf::kEvents), store_internal::EventKey(sequence), stored.back().json),
-          "batching event");
-      if (!status.ok()) return status;
-    }
-    if (!events.empty()) {
-      const Status status =
-          FromRocks(batch->Put(cf(Cf::kMeta), kLastSequenceKey, std::to_string(sequence)),
-                    "batching last_sequence");
-      if (!status.ok()) return status;
-      if (version_sequence == 0) version_sequence = sequence;
-    }
-    if (version != nullptr) {
-      version->event_seq = version_sequence;
-      // With an event, its (unique) sequence makes the key unique. Without one, probe for a
-      // free suffix: history must never be overwritten. Safe because writes are serialised.
-      std::string key = store_internal::DocTimeKey(doc_id, version->time_ms, version_sequence);
-      if (version_sequence == 0) {
-        for (uint64_t n = 1;; ++n) {
-          const Result<bool> exists = Exists(Cf::kVersions, key);
-          if (!exists.ok()) return exists.status();
-          if (!*exists) break;
-          key = store_internal::DocTimeKey(doc_id, version->time_ms, n);
-        }
-      }
-      const Status status =
-          FromRocks(batch->Put(cf(Cf::kVersions), key, store_internal::DumpJson(ToJson(*version))),
-                    "batching version");
-      if (!status.ok()) return status;
-    }
-
-    rocksdb::WriteOptions write_options;
-    write_options.sync = options.sync_on_version && (!events.empty() || version != nullptr);
-    const Status status = FromRocks(db()->Write(write_options, batch), "writing commit");
-    if (!status.ok()) return status;  // the sequence numbers were not used
-    if (!events.empty()) last_sequence.store(sequence);
-    return stored;
-  }
-
-  // The schema version check of Open: stamps a new database, refuses a newer one.
-  Status CheckSchema() {
-    const Result<std::string> stored = Get(Cf::kMeta, kSchemaVersionKey, "reading schema");
-    if (stored.status().IsNotFound()) {
-      rocksdb::WriteOptions write_options;
-      write_options.sync = true;
-      return FromRocks(db()->Put(write_options, cf(Cf::kMeta), kSchemaVersionKey,
-                                 std::to_string(kSchemaVersion)),
-                       "writing schema version");
-    }
-    if (!stored.ok()) return stored.status();
-    const std::optional<uint64_t> version = ParseUint(*stored);
-    if (!version.has_value() || *version == 0) {
-      return Status::Corruption("database at " + dir.string() + " has a bad schema version \"" +
-                                *stored + "\"");
-    }
-    if (*version > kSchemaVersion) {
-      return Status::Unsupported("database at " + dir.string() + " has schema version " + *stored +
-                                 ", newer than this policyd supports (" +
-                                 std::to_string(kSchemaVersion) + ")");
-    }
-    return Status::Ok();
-  }
-
-  // The last sequence is the last key of the events family: it is written in the same batch
-  // as the event, so it is right whatever happened before a crash. meta.last_sequence is also
-  // honoured (the larger wins) so that numbers are never reused even if old events were ever
-  // pruned.
-  Status RecoverLastSequence() {
-    uint64_t last = 0;
-    const std::unique_ptr<rocksdb::Iterator> it(
-        db()->NewIterator(rocksdb::ReadOptions(), cf(Cf::kEvents)));
-    it->SeekToLast();
-    if (it->Valid()) {
-      const std::optional<uint64_t> key =
-          store_internal::DecodeBigEndian64(std::string_view(it->key().data(), it->key().size()));
-      if (!key.has_value()) return Status::Corruption("malformed event key in " + dir.string());
-      last = *key;
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "reading events");
-
-    const Result<std::string> meta = Get(Cf::kMeta, kLastSequenceKey, "reading last_sequence");
-    if (meta.ok()) {
-      const std::optional<uint64_t> value = ParseUint(*meta);
-      if (!value.has_value()) return Status::Corruption("bad meta.last_sequence \"" + *meta + "\"");
-      last = std::max(last, *value);
-    } else if (!meta.status().IsNotFound()) {
-      return meta.status();
-    }
-    last_sequence.store(last);
-    return Status::Ok();
-  }
-};
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -256,6 +51,9 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
   if (!status.ok()) return status;
 
   std::optional<VersionRecord> version;
+  // Read before the blob lookups: a collection after this point makes the commit re-check.
+  const uint64_t blob_generation = impl_->blob_generation.load();
+  std::vector<std::pair<std::string, const std::string*>> skipped;
   if (commit.version.has_value()) {
     version = commit.version->record;
     version->text_hash = Sha256Hex(commit.version->text);
@@ -263,14 +61,14 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
     if (version->text_hash.empty() || version->raw_hash.empty()) {
       return Status::IoError("SHA-256 computation failed (OpenSSL)");
     }
-    status = impl_->AddBlob(version->text_hash, commit.version->text, &batch);
+    status = impl_->AddBlob(version->text_hash, commit.version->text, &batch, &skipped);
     if (status.ok() && version->raw_hash != version->text_hash) {
-      status = impl_->AddBlob(version->raw_hash, commit.version->raw_html, &batch);
+      status = impl_->AddBlob(version->raw_hash, commit.version->raw_html, &batch, &skipped);
     }
     if (!status.ok()) return status;
   }
   return impl_->WriteSequenced(&batch, commit.events, commit.doc_id,
-                               version.has_value() ? &*version : nullptr);
+                               version.has_value() ? &*version : nullptr, skipped, blob_generation);
 }
 
 Result<StoredEvent> Store::AppendEvent(const nlohmann::json& event) {

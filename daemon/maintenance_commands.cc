@@ -1,0 +1,167 @@
+// Control commands over the stored record (issue 4): verify, gc, evidence, text, backup.
+// The scans (verify, gc, backup) read the whole database, so they run on the worker pool and
+// answer on the io thread, like HandleDiff; evidence and text are point reads.
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "daemon.h"
+#include "policyd/clock.h"
+#include "version_ref.h"
+
+namespace policyd {
+
+namespace asio = boost::asio;
+
+bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
+                                std::function<void(nlohmann::json)>& respond) {
+  // Runs `work` on the pool and answers with its result on the io thread.
+  auto on_pool = [this, &respond](std::function<nlohmann::json()> work) {
+    asio::post(workers_, [this, work = std::move(work), respond = std::move(respond)]() {
+      nlohmann::json response = work();
+      asio::post(io_, [respond, response = std::move(response)]() mutable {
+        respond(std::move(response));
+      });
+    });
+  };
+
+  if (cmd == "verify") {
+    on_pool([this]() {
+      const auto started = std::chrono::steady_clock::now();
+      Result<VerifyReport> report = store_->Verify();
+      if (!report.ok()) return ControlErrorFromStatus(report.status());
+      nlohmann::json result = ToJson(*report);
+      result["seconds"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (!report->ok()) {
+        spdlog::error("verify: {} problem(s) in the database", report->problem_count);
+      }
+      return ControlOk(std::move(result));
+    });
+    return true;
+  }
+  if (cmd == "gc") {
+    GcOptions options;
+    if (const auto it = request.find("check_retention"); it != request.end() && !it->is_null()) {
+      const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
+      if (!parsed) {
+        respond(
+            ControlError("invalid_argument", "check_retention must be a duration such as \"90d\""));
+        return true;
+      }
+      options.check_retention_ms = parsed->count();
+    }
+    on_pool([this, options]() {
+      Result<GcReport> report = store_->CollectGarbage(options);
+      if (!report.ok()) return ControlErrorFromStatus(report.status());
+      spdlog::info("gc: {} check record(s) and {} blob(s) deleted", report->checks_deleted,
+                   report->blobs_deleted);
+      nlohmann::json result = ToJson(*report);
+      result["check_retention"] =
+          FormatDuration(std::chrono::milliseconds(options.check_retention_ms));
+      result["database_bytes"] = store_->ApproximateSizeBytes();
+      return ControlOk(std::move(result));
+    });
+    return true;
+  }
+  if (cmd == "evidence") {
+    const std::string doc_id = request.value("doc", std::string());
+    auto history = store_->GetHistory(doc_id);
+    if (!history.ok()) {
+      respond(ControlErrorFromStatus(history.status()));
+      return true;
+    }
+    const std::string ref = request.value("version", std::string());
+    // No version given: the newest.
+    const auto index = ref.empty() && !history->empty()
+                           ? std::optional<std::size_t>(history->size() - 1)
+                           : ResolveVersion(*history, ref);
+    if (!index) {
+      respond(ControlError("not_found", history->empty()
+                                            ? "no versions of '" + doc_id + "'"
+                                            : "no version '" + ref + "' of '" + doc_id +
+                                                  "' (use an index or a hash prefix)"));
+      return true;
+    }
+    const VersionRecord& version = (*history)[*index];
+    nlohmann::json result = ToJson(version);
+    result["doc"] = doc_id;
+    result["index"] = *index + 1;
+    result["versions"] = history->size();
+    result["time"] = FormatTimestamp(version.time_ms);
+    if (const auto doc = documents_.find(doc_id); doc != documents_.end()) {
+      result["platform"] = doc->second.spec.platform;
+      result["type"] = doc->second.spec.type;
+    }
+    // The event that announced it: the analyzers' view of the same capture.
+    if (auto events = store_->ReadEvents(version.event_seq - 1, 1);
+        version.event_seq > 0 && events.ok() && !events->empty() &&
+        (*events)[0].seq == version.event_seq) {
+      result["event"] = nlohmann::json::parse((*events)[0].json, nullptr, false);
+    }
+    respond(ControlOk(std::move(result)));
+    return true;
+  }
+  if (cmd == "text") {
+    const std::string doc_id = request.value("doc", std::string());
+    const std::string hash = request.value("hash", std::string());
+    auto history = store_->GetHistory(doc_id);
+    if (!history.ok()) {
+      respond(ControlErrorFromStatus(history.status()));
+      return true;
+    }
+    // Only texts of this document's history: the control socket is not a blob browser.
+    const bool known = std::any_of(history->begin(), history->end(), [&](const VersionRecord& v) {
+      return v.text_hash == hash || v.raw_hash == hash;
+    });
+    if (!known) {
+      respond(ControlError("not_found", "no version of '" + doc_id + "' has hash '" + hash + "'"));
+      return true;
+    }
+    auto blob = store_->GetBlob(hash);
+    if (!blob.ok()) {
+      respond(ControlErrorFromStatus(blob.status()));
+      return true;
+    }
+    // Raw HTML may be in any charset but JSON needs UTF-8: a round trip through dump with
+    // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already).
+    const std::string quoted =
+        nlohmann::json(*blob).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    respond(ControlOk({{"doc", doc_id},
+                       {"hash", hash},
+                       {"bytes", blob->size()},
+                       {"text", nlohmann::json::parse(quoted)}}));
+    return true;
+  }
+  if (cmd == "backup") {
+    const std::string dir = request.value("dir", std::string());
+    const std::filesystem::path target(dir);
+    if (dir.empty() || !target.is_absolute()) {
+      respond(ControlError("invalid_argument", "backup needs an absolute \"dir\""));
+      return true;
+    }
+    on_pool([this, target]() {
+      std::error_code error;
+      std::filesystem::create_directories(target, error);
+      if (error) {
+        return ControlError("internal",
+                            "cannot create " + target.string() + ": " + error.message());
+      }
+      // The store lives in <state_dir>/db: the copy has the same shape, so `policyd
+      // --state-dir DIR` opens it.
+      const std::filesystem::path db = target / "db";
+      const auto started = std::chrono::steady_clock::now();
+      if (Status s = store_->CreateCheckpoint(db); !s.ok()) return ControlErrorFromStatus(s);
+      spdlog::info("backup: checkpoint written to {}", db.string());
+      return ControlOk(
+          {{"dir", target.string()},
+           {"db", db.string()},
+           {"last_seq", store_->LastSequence()},
+           {"seconds",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
+    });
+    return true;
+  }
+  return false;
+}
+
+}  // namespace policyd

@@ -1,0 +1,26 @@
+#include "version_ref.h"
+
+namespace policyd {
+
+std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
+                                          const std::string& ref) {
+  if (ref.empty()) return std::nullopt;
+  // At most 9 digits, so std::stol cannot overflow; "-" alone is not a number.
+  const bool numeric =
+      ref.find_first_not_of("-0123456789") == std::string::npos && ref.size() <= 9 && ref != "-";
+  if (numeric) {
+    const long index = std::stol(ref);
+    const long size = static_cast<long>(history.size());
+    if (index >= 1 && index <= size) return static_cast<std::size_t>(index - 1);
+    if (index < 0 && -index <= size) return static_cast<std::size_t>(size + index);
+    return std::nullopt;
+  }
+  if (ref.size() < 6) return std::nullopt;
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (history[i].text_hash.rfind(ref, 0) == 0) found = i;  // later entries are newer
+  }
+  return found;
+}
+
+}  // namespace policyd

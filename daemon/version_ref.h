@@ -1,0 +1,22 @@
+// Version references as policyctl users type them: "1".."N" (1 = oldest), "-1" (newest),
+// "-K" (K-th from the newest), or a prefix of at least 6 hex digits of a text hash.
+#ifndef POLICYD_DAEMON_VERSION_REF_H_
+#define POLICYD_DAEMON_VERSION_REF_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policyd/store.h"
+
+namespace policyd {
+
+// The index in `history` (oldest first) that `ref` names, or nullopt when it names none
+// (empty, out of range, too short a prefix, no match). Of several hash matches the newest wins.
+std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
+                                          const std::string& ref);
+
+}  // namespace policyd
+
+#endif  // POLICYD_DAEMON_VERSION_REF_H_

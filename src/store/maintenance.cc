@@ -1,0 +1,430 @@
+// Store maintenance: the integrity scan (Verify), retention (CollectGarbage), online copies
+// (CreateCheckpoint) and full compaction. These read whole column families, so the daemon runs
+// them on its worker pool, never on the io thread.
+#include <rocksdb/snapshot.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "src/store/store_impl.h"
+
+namespace policyd {
+namespace {
+
+// Size of the DocTimeKey suffix: '\0' be64(time) be64(n).
+constexpr std::size_t kDocTimeSuffix = 17;
+
+struct DocTimeParts {
+  std::string doc;
+  uint64_t time_ms = 0;
+};
+
+// Splits a versions/checks key; nullopt when it is not doc_id '\0' be64 be64.
+std::optional<DocTimeParts> SplitDocTimeKey(std::string_view key) {
+  if (key.size() <= kDocTimeSuffix || key[key.size() - kDocTimeSuffix] != '\0') {
+    return std::nullopt;
+  }
+  const std::optional<uint64_t> time =
+      store_internal::DecodeBigEndian64(key.substr(key.size() - 16, 8));
+  if (!time.has_value()) return std::nullopt;
+  return DocTimeParts{std::string(key.substr(0, key.size() - kDocTimeSuffix)), *time};
+}
+
+std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+bool IsHex64(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::string Short(const std::string& hash) { return hash.substr(0, 12); }
+
+class ProblemList {
+ public:
+  explicit ProblemList(VerifyReport* report) : report_(report) {}
+  void Add(std::string kind, std::string doc, std::string where, std::string detail) {
+    ++report_->problem_count;
+    if (report_->problems.size() < VerifyReport::kMaxListed) {
+      report_->problems.push_back(
+          VerifyProblem{std::move(kind), std::move(doc), std::move(where), std::move(detail)});
+    }
+  }
+
+ private:
+  VerifyReport* report_;
+};
+
+// What Verify keeps of a first_seen/changed event to check versions against it.
+struct VersionEvent {
+  std::string type;
+  std::string doc;
+  std::string hash;  // "hash" (first_seen) or "new_hash" (changed)
+  int versions = 0;  // versions whose event_seq is this event
+};
+
+}  // namespace
+
+Result<VerifyReport> Store::Verify() const {
+  VerifyReport report;
+  ProblemList problems(&report);
+  rocksdb::DB* db = impl_->db();
+  // One snapshot for the whole scan: a commit running meanwhile is either wholly in it or not.
+  rocksdb::ManagedSnapshot snapshot(db);
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  read.fill_cache = false;  // a full scan would evict the daemon's working set
+
+  // Blobs: content must match the key.
+  std::unordered_set<std::string> blobs;
+  {
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kBlobs)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.blobs;
+      const std::string key = it->key().ToString();
+      if (!IsHex64(key)) {
+        problems.Add("bad_key", "", "blob " + key, "blob key is not a lower-case SHA-256");
+      }
+      const std::string actual = Sha256Hex(View(it->value()));
+      if (actual != key) {
+        problems.Add(
+            "blob_hash_mismatch", "", "blob " + key,
+            "content hashes to " + actual + " (" + std::to_string(it->value().size()) + " bytes)");
+      }
+      blobs.insert(key);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
+  }
+
+  // Events: keys contiguous from 1, "seq" equal to the key; remember the version events.
+  std::map<uint64_t, VersionEvent> version_events;
+  uint64_t expected = 1;
+  {
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kEvents)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.events;
+      const std::optional<uint64_t> seq = store_internal::DecodeBigEndian64(View(it->key()));
+      if (!seq.has_value()) {
+        problems.Add("bad_key", "", "event key of " + std::to_string(it->key().size()) + " bytes",
+                     "event key is not a big-endian u64");
+        continue;
+      }
+      const std::string where = "event " + std::to_string(*seq);
+      if (*seq != expected) {
+        problems.Add("event_gap", "", where,
+                     *seq > expected ? "events " + std::to_string(expected) + ".." +
+                                           std::to_string(*seq - 1) + " are missing"
+                                     : "out of order");
+      }
+      expected = *seq + 1;
+      report.last_sequence = *seq;
+      const std::optional<nlohmann::json> event =
+          store_internal::ParseJsonObject(View(it->value()));
+      if (!event.has_value()) {
+        problems.Add("unreadable_record", "", where, "event is not a JSON object");
+        continue;
+      }
+      const auto seq_field = event->find("seq");
+      if (seq_field == event->end() || !seq_field->is_number_unsigned() ||
+          seq_field->get<uint64_t>() != *seq) {
+        problems.Add("event_seq_mismatch", event->value("doc", ""), where,
+                     "the event's \"seq\" field does not equal its key");
+      }
+      const std::string type = event->value("type", "");
+      if (type == "document.first_seen" || type == "document.changed") {
+        VersionEvent& entry = version_events[*seq];
+        entry.type = type;
+        entry.doc = event->value("doc", "");
+        entry.hash = event->value(type == "document.first_seen" ? "hash" : "new_hash", "");
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning events");
+  }
+  // The store's own record of the last sequence must not be ahead of the log.
+  {
+    std::string meta;
+    const rocksdb::Status status = db->Get(read, impl_->cf(Cf::kMeta), kLastSequenceKey, &meta);
+    if (status.ok()) {
+      const std::optional<uint64_t> value = ParseUint(meta);
+      if (!value.has_value()) {
+        problems.Add("unreadable_record", "", "meta last_sequence", "not a number: " + meta);
+      } else if (*value > report.last_sequence) {
+        problems.Add("event_gap", "", "event " + std::to_string(report.last_sequence + 1),
+                     "events " + std::to_string(report.last_sequence + 1) + ".." + meta +
+                         " are missing (meta.last_sequence is " + meta + ")");
+      }
+    } else if (!status.IsNotFound()) {
+      return FromRocks(status, "reading last_sequence");
+    }
+  }
+
+  // Versions, in key order: per document, oldest first.
+  std::unordered_map<std::string, std::string> newest_hash;  // doc -> text hash
+  {
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kVersions)));
+    std::string previous_doc;
+    std::string previous_hash;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.versions;
+      const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
+      if (!key.has_value()) {
+        problems.Add("bad_key", "", "version key " + it->key().ToString(true),
+                     "not doc_id NUL be64 be64");
+        continue;
+      }
+      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+      if (!j.has_value()) {
+        problems.Add("unreadable_record", key->doc, "version at " + std::to_string(key->time_ms),
+                     "version record is not a JSON object");
+        continue;
+      }
+      const VersionRecord version = VersionRecordFromJson(*j);
+      const std::string where =
+          "version " + std::to_string(version.time_ms) + " " + Short(version.text_hash);
+      if (version.text_hash.empty() || blobs.count(version.text_hash) == 0) {
+        problems.Add("missing_blob", key->doc, where,
+                     "text blob " + version.text_hash + " is not stored");
+      }
+      if (version.raw_hash.empty() || blobs.count(version.raw_hash) == 0) {
+        problems.Add("missing_blob", key->doc, where,
+                     "raw HTML blob " + version.raw_hash + " is not stored");
+      }
+      const auto event = version_events.find(version.event_seq);
+      if (event == version_events.end()) {
+        problems.Add("version_event_missing", key->doc, where,
+                     "event_seq " + std::to_string(version.event_seq) +
+                         " is not a document.first_seen/changed event");
+      } else {
+        ++event->second.versions;
+        if (event->second.doc != key->doc || event->second.hash != version.text_hash) {
+          problems.Add("version_event_mismatch", key->doc, where,
+                       "event " + std::to_string(version.event_seq) + " announces " +
+                           event->second.doc + " " + Short(event->second.hash));
+        }
+      }
+      if (key->doc == previous_doc && version.text_hash == previous_hash) {
+        problems.Add("duplicate_consecutive_version", key->doc, where,
+                     "the same text as the version before it");
+      }
+      previous_doc = key->doc;
+      previous_hash = version.text_hash;
+      newest_hash[key->doc] = version.text_hash;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
+  }
+  for (const auto& [seq, event] : version_events) {
+    if (event.versions != 1) {
+      problems.Add("event_without_version", event.doc, "event " + std::to_string(seq),
+                   event.type + " is announced by " + std::to_string(event.versions) +
+                       " versions (expected exactly 1)");
+    }
+  }
+
+  // Checks: a recorded text hash names a stored text.
+  {
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kChecks)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.checks;
+      const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
+      const std::string doc = key.has_value() ? key->doc : "";
+      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+      if (!key.has_value() || !j.has_value()) {
+        problems.Add("unreadable_record", doc, "check key " + it->key().ToString(true),
+                     "bad check key or record");
+        continue;
+      }
+      const CheckRecord check = CheckRecordFromJson(*j);
+      // A "suspicious" check (the daemon's error-page guard) records the hash of a text it
+      // deliberately held back instead of storing: there is no blob to find.
+      if (!check.text_hash.empty() && check.outcome != "suspicious" &&
+          blobs.count(check.text_hash) == 0) {
+        problems.Add("check_missing_blob", doc,
+                     "check " + std::to_string(check.time_ms) + " " + check.outcome,
+                     "text hash " + check.text_hash + " is not stored");
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
+  }
+
+  // Document states agree with their history.
+  {
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kDocs)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.docs;
+      const std::string doc = it->key().ToString();
+      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+      if (!j.has_value()) {
+        problems.Add("unreadable_record", doc, "doc state", "doc state is not a JSON object");
+        continue;
+      }
+      const DocState state = DocStateFromJson(*j);
+      const auto newest = newest_hash.find(doc);
+      const std::string history_hash = newest == newest_hash.end() ? "" : newest->second;
+      if (state.last_text_hash != history_hash) {
+        problems.Add("doc_state_mismatch", doc, "doc state",
+                     "last_text_hash " +
+                         (state.last_text_hash.empty() ? "(none)" : Short(state.last_text_hash)) +
+                         " but the newest version is " +
+                         (history_hash.empty() ? "(none)" : Short(history_hash)));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning doc states");
+  }
+  return report;
+}
+
+Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
+  GcReport report;
+  rocksdb::DB* db = impl_->db();
+  const int64_t now_ms = options.now_ms != 0
+                             ? options.now_ms
+                             : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+  const int64_t cutoff = now_ms - std::max<int64_t>(0, options.check_retention_ms);
+
+  // Old check records. Check keys are never rewritten, so deleting outside the write mutex is
+  // safe; batches bound memory on a large database.
+  {
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kChecks)));
+    rocksdb::WriteBatch batch;
+    auto flush = [&]() -> Status {
+      if (batch.Count() == 0) return Status::Ok();
+      Status status = FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "deleting checks");
+      batch.Clear();
+      return status;
+    };
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.checks_scanned;
+      const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
+      if (!key.has_value() || static_cast<int64_t>(key->time_ms) >= cutoff) continue;
+      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+      // An unreadable record is kept: verify reports it, and gc must not hide evidence.
+      if (!j.has_value()) continue;
+      const std::string outcome = j->value("outcome", "");
+      if (outcome == "first_seen" || outcome == "changed") continue;
+      report.bytes_freed += it->key().size() + it->value().size();
+      ++report.checks_deleted;
+      if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kChecks), it->key()), "batching");
+          !s.ok()) {
+        return s;
+      }
+      if (batch.Count() >= 10'000) {
+        if (Status s = flush(); !s.ok()) return s;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
+    if (Status s = flush(); !s.ok()) return s;
+  }
+
+  // Unreferenced blobs. Under the write mutex: no version can be written between the scan of
+  // references and the deletes; commits that saw a blob before re-check it (blob_generation).
+  {
+    const std::lock_guard<std::mutex> lock(impl_->write_mutex);
+    std::unordered_set<std::string> referenced;
+    {
+      const std::unique_ptr<rocksdb::Iterator> it(
+          db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kVersions)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+        if (!j.has_value()) {
+          // Cannot tell what an unreadable version refers to: deleting blobs could lose it.
+          return Status::Corruption("unreadable version record " + it->key().ToString(true) +
+                                    "; not collecting blobs (run policyctl verify)");
+        }
+        referenced.insert(j->value("text_hash", ""));
+        referenced.insert(j->value("raw_hash", ""));
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
+    }
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kBlobs)));
+    rocksdb::WriteBatch batch;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report.blobs_scanned;
+      if (referenced.count(it->key().ToString()) > 0) continue;
+      ++report.blobs_deleted;
+      report.bytes_freed += it->key().size() + it->value().size();
+      if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kBlobs), it->key()), "batching");
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
+    if (batch.Count() > 0) {
+      impl_->blob_generation.fetch_add(1);
+      if (Status s = FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "deleting blobs");
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return report;
+}
+
+Status Store::CreateCheckpoint(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (std::filesystem::exists(dir, error)) {
+    return Status::InvalidArgument("backup target " + dir.string() + " already exists");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  if (Status s = FromRocks(rocksdb::Checkpoint::Create(impl_->db(), &raw), "creating checkpoint");
+      !s.ok()) {
+    return s;
+  }
+  const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush = 0: memtables are flushed first, so the copy needs no WAL replay.
+  return FromRocks(checkpoint->CreateCheckpoint(dir.string(), /*log_size_for_flush=*/0),
+                   "checkpoint into " + dir.string());
+}
+
+Status Store::CompactForTest() {
+  const std::vector<rocksdb::ColumnFamilyHandle*> families = impl_->database->AllFamilies();
+  if (Status s = FromRocks(impl_->db()->Flush(rocksdb::FlushOptions(), families), "flush");
+      !s.ok()) {
+    return s;
+  }
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    if (Status s =
+            FromRocks(impl_->db()->CompactRange(compact, family, nullptr, nullptr), "compaction");
+        !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+nlohmann::json ToJson(const VerifyReport& report) {
+  nlohmann::json problems = nlohmann::json::array();
+  for (const VerifyProblem& problem : report.problems) {
+    problems.push_back({{"kind", problem.kind},
+                        {"doc", problem.doc},
+                        {"where", problem.where},
+                        {"detail", problem.detail}});
+  }
+  return {{"ok", report.ok()},
+          {"blobs", report.blobs},
+          {"versions", report.versions},
+          {"checks", report.checks},
+          {"events", report.events},
+          {"docs", report.docs},
+          {"last_sequence", report.last_sequence},
+          {"problem_count", report.problem_count},
+          {"problems", std::move(problems)}};
+}
+
+nlohmann::json ToJson(const GcReport& report) {
+  return {{"checks_scanned", report.checks_scanned},
+          {"checks_deleted", report.checks_deleted},
+          {"blobs_scanned", report.blobs_scanned},
+          {"blobs_deleted", report.blobs_deleted},
+          {"bytes_freed", report.bytes_freed}};
+}
+
+}  // namespace policyd

@@ -1,0 +1,146 @@
+// Issue 4 through the real policyd and policyctl: show --evidence, verify, gc, export and an
+// online backup that a second daemon opens with the same history.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "daemon_harness.h"
+#include "policyd/store.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+std::string Page(const std::string& title, int revision) {
+  return "<html><head><title>" + title + "</title></head><body><nav>menu " +
+         std::to_string(revision) + "</nav><main><h1>" + title +
+         "</h1><h2>Sharing</h2><p>Revision " + std::to_string(revision) +
+         ": we share with partner " + std::to_string(revision) + ".</p></main></body></html>";
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class HistoryToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Serve(1);
+    harness_.WriteTarget("acme",
+                         "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                             server_.Url("/privacy") +
+                             "\"\n[[documents]]\ntype = \"Terms of Service\"\nurl = \"" +
+                             server_.Url("/terms") + "\"\n");
+    ASSERT_TRUE(harness_.Start()) << harness_.log();
+    CheckAllAndWait();
+    Serve(2);
+    CheckAllAndWait();
+  }
+
+  void Serve(int revision) {
+    for (const char* path : {"/privacy", "/terms"}) {
+      server_.Set(path, {.status = 200,
+                         .headers = {{"Content-Type", "text/html; charset=utf-8"},
+                                     {"ETag", "\"r" + std::to_string(revision) + "\""}},
+                         .body = Page(path + 1, revision)});
+    }
+  }
+
+  void CheckAllAndWait() {
+    const uint64_t done = harness_.Control({{"cmd", "status"}})["result"]["checks_done"];
+    ASSERT_EQ(harness_.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+    ASSERT_TRUE(harness_.WaitForChecks(done + 2)) << harness_.log();
+  }
+
+  HttpTestServer server_;
+  DaemonHarness harness_;
+};
+
+TEST_F(HistoryToolsTest, EvidenceShowsTheCapture) {
+  const CommandResult text = harness_.Policyctl({"show", "--evidence", "acme/privacy-policy"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* field : {"final url", "captured", "http status", "sha256 raw bytes",
+                            "sha256 text", "policyd version", "header etag"}) {
+    EXPECT_NE(text.out.find(field), std::string::npos) << field << "\n" << text.out;
+  }
+  const CommandResult json =
+      harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy", "1"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto evidence = nlohmann::json::parse(json.out);
+  EXPECT_EQ(evidence["index"], 1);
+  EXPECT_EQ(evidence["url"], server_.Url("/privacy"));
+  EXPECT_EQ(evidence["final_url"], server_.Url("/privacy"));
+  EXPECT_EQ(evidence["http_status"], 200);
+  EXPECT_EQ(evidence["raw_hash"], Sha256Hex(Page("privacy", 1)));
+  EXPECT_EQ(evidence["headers"]["etag"], "\"r1\"");
+  EXPECT_FALSE(evidence["policyd_version"].get<std::string>().empty());
+  EXPECT_EQ(evidence["event"]["type"], "document.first_seen");
+  EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "acme/privacy-policy", "9"}).exit_code, 1);
+  EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "nobody/nothing"}).exit_code, 1);
+}
+
+TEST_F(HistoryToolsTest, VerifyAndGc) {
+  const CommandResult verify = harness_.Policyctl({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("OK"), std::string::npos);
+  const CommandResult gc = harness_.Policyctl({"--json", "gc", "--check-retention", "0s"});
+  ASSERT_EQ(gc.exit_code, 0) << gc.err;
+  const auto report = nlohmann::json::parse(gc.out);
+  EXPECT_EQ(report["checks_deleted"], 0);  // every check so far made a version
+  EXPECT_EQ(report["blobs_deleted"], 0);
+  EXPECT_EQ(harness_.Policyctl({"gc", "--check-retention", "soon"}).exit_code, 2);
+  EXPECT_EQ(harness_.Policyctl({"verify"}).exit_code, 0);
+}
+
+TEST_F(HistoryToolsTest, ExportWritesDatedMarkdownAndAnIndex) {
+  const std::filesystem::path out = harness_.dir() / "export";
+  const CommandResult result = harness_.Policyctl({"export", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto index = nlohmann::json::parse(ReadFile(out / "index.json"));
+  ASSERT_EQ(index["documents"].size(), 2u);
+  std::size_t files = 0;
+  for (const auto& doc : index["documents"]) {
+    ASSERT_EQ(doc["versions"].size(), 2u);
+    for (const auto& version : doc["versions"]) {
+      const std::filesystem::path file = out / version["file"].get<std::string>();
+      EXPECT_EQ(file.extension(), ".md");
+      EXPECT_EQ(file.parent_path().parent_path().filename(), "Acme");
+      // The file is the stored text, byte for byte.
+      EXPECT_EQ(Sha256Hex(ReadFile(file)), version["text_sha256"]) << file;
+      ++files;
+    }
+  }
+  EXPECT_EQ(files, 4u);
+  EXPECT_TRUE(std::filesystem::exists(out / "Acme" / "Privacy Policy"));
+}
+
+TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
+  // The backup goes straight into the state dir of a second daemon (its own config and
+  // sockets): exactly what `policyd --state-dir DIR` would open.
+  DaemonHarness second("");
+  second.WriteTarget("acme", ReadFile(harness_.targets_dir() / "acme.toml"));
+  const std::filesystem::path backup = second.state_dir();
+  const CommandResult result = harness_.Policyctl({"backup", backup.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(backup / "db" / "CURRENT"));
+  // A second backup into the same place is refused rather than overwriting.
+  EXPECT_EQ(harness_.Policyctl({"backup", backup.string()}).exit_code, 1);
+  const auto original = harness_.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}});
+  const uint64_t last_seq = harness_.Control({{"cmd", "status"}})["result"]["last_seq"];
+
+  // The first daemon keeps running while the second opens the copy.
+  ASSERT_TRUE(second.Start()) << second.log();
+  EXPECT_EQ(second.Control({{"cmd", "status"}})["result"]["last_seq"], last_seq);
+  const auto copied = second.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}});
+  ASSERT_EQ(copied["ok"], true);
+  EXPECT_EQ(copied["result"]["versions"], original["result"]["versions"]);
+  EXPECT_EQ(second.Policyctl({"verify"}).exit_code, 0);
+  EXPECT_EQ(second.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing

@@ -1,0 +1,450 @@
+// Store::Verify, CollectGarbage, CreateCheckpoint and the size of a check record. Each
+// corruption test damages the database on purpose through a raw RocksDB handle (with the store
+// closed) and expects Verify to name exactly that class of problem.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policyd/store.h"
+#include "src/store/database.h"
+#include "src/store/json_codec.h"
+#include "src/store/keys.h"
+#include "tests/unit/store/temp_dir.h"
+
+namespace policyd {
+namespace {
+
+using nlohmann::json;
+using store_internal::Cf;
+
+constexpr int64_t kDay = int64_t{24} * 3600 * 1000;
+constexpr int64_t kT0 = 1'780'000'000'000;  // 2026
+
+// A check that stores `text` as a new version of `doc_id`, announced like the daemon does.
+CheckCommit VersionCommit(const std::string& doc_id, int64_t time_ms, const std::string& text,
+                          const std::string& previous_hash) {
+  CheckCommit commit;
+  commit.doc_id = doc_id;
+  commit.check.time_ms = time_ms;
+  commit.check.outcome = previous_hash.empty() ? "first_seen" : "changed";
+  commit.check.http_status = 200;
+  const std::string html = "<html><body><main>" + text + "</main></body></html>";
+  commit.check.raw_hash = Sha256Hex(html);
+  commit.check.text_hash = Sha256Hex(text);
+  commit.state.last_text_hash = Sha256Hex(text);
+  commit.state.last_check_ms = time_ms;
+  CheckCommit::NewVersion version;
+  version.text = text;
+  version.raw_html = html;
+  version.record.time_ms = time_ms;
+  version.record.http_status = 200;
+  version.record.url = "https://example.com/" + doc_id;
+  commit.version = version;
+  json event = {{"type", previous_hash.empty() ? "document.first_seen" : "document.changed"},
+                {"doc", doc_id}};
+  if (previous_hash.empty()) {
+    event["hash"] = Sha256Hex(text);
+  } else {
+    event["old_hash"] = previous_hash;
+    event["new_hash"] = Sha256Hex(text);
+  }
+  commit.events = {event};
+  return commit;
+}
+
+CheckCommit RecheckCommit(const std::string& doc_id, int64_t time_ms, const std::string& text) {
+  CheckCommit commit;
+  commit.doc_id = doc_id;
+  commit.check.time_ms = time_ms;
+  commit.check.outcome = "unchanged";
+  commit.check.http_status = 200;
+  commit.check.raw_hash = Sha256Hex("<html><body><main>" + text + "</main></body></html>");
+  commit.check.text_hash = Sha256Hex(text);
+  commit.check.duration_ms = 42;
+  commit.state.last_text_hash = Sha256Hex(text);
+  commit.state.last_check_ms = time_ms;
+  return commit;
+}
+
+std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& dir) {
+  Result<std::unique_ptr<Store>> store = Store::Open(dir);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Two documents, three versions and some rechecks: a healthy database.
+void Populate(const std::filesystem::path& dir) {
+  auto store = OpenOrDie(dir);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CommitCheck(VersionCommit("acme/privacy", kT0, "one\n", "")).ok());
+  ASSERT_TRUE(store->CommitCheck(RecheckCommit("acme/privacy", kT0 + 1000, "one\n")).ok());
+  ASSERT_TRUE(
+      store->CommitCheck(VersionCommit("acme/privacy", kT0 + 2000, "two\n", Sha256Hex("one\n")))
+          .ok());
+  ASSERT_TRUE(store->CommitCheck(VersionCommit("globex/terms", kT0 + 3000, "terms\n", "")).ok());
+}
+
+VerifyReport VerifyOrDie(const std::filesystem::path& dir) {
+  auto store = OpenOrDie(dir);
+  if (store == nullptr) return {};
+  Result<VerifyReport> report = store->Verify();
+  EXPECT_TRUE(report.ok()) << report.status().ToString();
+  return report.ok() ? *report : VerifyReport{};
+}
+
+std::vector<std::string> Kinds(const VerifyReport& report) {
+  std::vector<std::string> kinds;
+  for (const auto& problem : report.problems) kinds.push_back(problem.kind);
+  std::sort(kinds.begin(), kinds.end());
+  kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+  return kinds;
+}
+
+// Runs `damage` on the raw database (store closed).
+template <typename Fn>
+void Damage(const std::filesystem::path& dir, Fn damage) {
+  auto database = store_internal::Database::Open(dir);
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  damage(**database);
+}
+
+// The first key/value of `family` whose key starts with `prefix`.
+std::pair<std::string, std::string> First(store_internal::Database& db, Cf family,
+                                          const std::string& prefix = "") {
+  const std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(family)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (it->key().starts_with(prefix)) return {it->key().ToString(), it->value().ToString()};
+  }
+  return {};
+}
+
+void Put(store_internal::Database& db, Cf family, const std::string& key,
+         const std::string& value) {
+  ASSERT_TRUE(db.db()->Put(rocksdb::WriteOptions(), db.cf(family), key, value).ok());
+}
+
+void Delete(store_internal::Database& db, Cf family, const std::string& key) {
+  ASSERT_TRUE(db.db()->Delete(rocksdb::WriteOptions(), db.cf(family), key).ok());
+}
+
+TEST(VerifyTest, HealthyDatabasePasses) {
+  TempDir dir;
+  Populate(dir.path());
+  const VerifyReport report = VerifyOrDie(dir.path());
+  EXPECT_TRUE(report.ok()) << ToJson(report).dump(2);
+  EXPECT_EQ(report.versions, 3u);
+  EXPECT_EQ(report.events, 3u);
+  EXPECT_EQ(report.last_sequence, 3u);
+  EXPECT_EQ(report.docs, 2u);
+  EXPECT_EQ(report.checks, 4u);
+  EXPECT_EQ(report.blobs, 6u);  // three texts, three raw pages
+}
+
+TEST(VerifyTest, EmptyDatabasePasses) {
+  TempDir dir;
+  EXPECT_TRUE(VerifyOrDie(dir.path()).ok());
+}
+
+TEST(VerifyTest, FindsBlobWhoseBytesDoNotMatchItsHash) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    Put(db, Cf::kBlobs, Sha256Hex("one\n"), "tampered\n");
+  });
+  const VerifyReport report = VerifyOrDie(dir.path());
+  EXPECT_EQ(Kinds(report), std::vector<std::string>{"blob_hash_mismatch"});
+  EXPECT_EQ(report.problem_count, 1u);
+}
+
+TEST(VerifyTest, FindsVersionWhoseBlobIsMissing) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    Delete(db, Cf::kBlobs, Sha256Hex("<html><body><main>terms\n</main></body></html>"));
+  });
+  const VerifyReport report = VerifyOrDie(dir.path());
+  EXPECT_EQ(Kinds(report), std::vector<std::string>{"missing_blob"});
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].doc, "globex/terms");
+}
+
+TEST(VerifyTest, FindsCheckWhoseTextIsNotStored) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    CheckCommit commit = RecheckCommit("globex/terms", kT0 + 9000, "never stored\n");
+    commit.state.last_text_hash = Sha256Hex("terms\n");
+    ASSERT_TRUE(store->CommitCheck(commit).ok());
+  }
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"check_missing_blob"});
+}
+
+TEST(VerifyTest, SuspiciousCheckMayNameAnUnstoredText) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    // The error-page guard held this text back: its hash is recorded, its text is not stored.
+    CheckCommit commit = RecheckCommit("globex/terms", kT0 + 9000, "Error 503\n");
+    commit.check.outcome = "suspicious";
+    commit.state.last_text_hash = Sha256Hex("terms\n");
+    ASSERT_TRUE(store->CommitCheck(commit).ok());
+  }
+  EXPECT_TRUE(VerifyOrDie(dir.path()).ok());
+}
+
+TEST(VerifyTest, FindsVersionPointingAtAWrongEvent) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    auto [key, value] = First(db, Cf::kVersions, "globex/terms");
+    json record = json::parse(value);
+    record["event_seq"] = 1;  // acme's first_seen
+    Put(db, Cf::kVersions, key, record.dump());
+  });
+  const VerifyReport report = VerifyOrDie(dir.path());
+  // Version -> event 1 is the wrong document; event 3 now has no version, event 1 two.
+  EXPECT_EQ(Kinds(report),
+            (std::vector<std::string>{"event_without_version", "version_event_mismatch"}));
+}
+
+TEST(VerifyTest, FindsVersionWhoseEventIsNotAVersionEvent) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    auto [key, value] = First(db, Cf::kVersions, "globex/terms");
+    json record = json::parse(value);
+    record["event_seq"] = 77;
+    Put(db, Cf::kVersions, key, record.dump());
+  });
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())),
+            (std::vector<std::string>{"event_without_version", "version_event_missing"}));
+}
+
+TEST(VerifyTest, FindsEventAnnouncingAnotherHash) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    const std::string key = store_internal::EventKey(2);
+    std::string value;
+    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
+    json event = json::parse(value);
+    event["new_hash"] = Sha256Hex("something else");
+    Put(db, Cf::kEvents, key, event.dump());
+  });
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"version_event_mismatch"});
+}
+
+TEST(VerifyTest, FindsGapInTheEventLog) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_TRUE(store->AppendEvent({{"type", "document.recovered"}, {"doc", "acme/privacy"}}).ok());
+  }
+  Damage(dir.path(), [](store_internal::Database& db) {
+    // The first_seen of globex/terms (seq 3) and its version: no dangling references, only a gap.
+    Delete(db, Cf::kEvents, store_internal::EventKey(3));
+    Delete(db, Cf::kVersions, First(db, Cf::kVersions, "globex/terms").first);
+    Delete(db, Cf::kDocs, "globex/terms");
+  });
+  const VerifyReport report = VerifyOrDie(dir.path());
+  EXPECT_EQ(Kinds(report), std::vector<std::string>{"event_gap"});
+}
+
+TEST(VerifyTest, FindsMissingTailOfTheEventLog) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    Put(db, Cf::kMeta, "last_sequence", "5");  // events 4 and 5 "lost"
+  });
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"event_gap"});
+}
+
+TEST(VerifyTest, FindsEventWithWrongSeqField) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    const std::string key = store_internal::EventKey(1);
+    std::string value;
+    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
+    json event = json::parse(value);
+    event["seq"] = 9;
+    Put(db, Cf::kEvents, key, event.dump());
+  });
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"event_seq_mismatch"});
+}
+
+TEST(VerifyTest, FindsDocStateDisagreeingWithHistory) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    DocState state = store->GetDocState("acme/privacy").value();
+    state.last_text_hash = Sha256Hex("one\n");  // the newest is "two\n"
+    ASSERT_TRUE(store->PutDocState("acme/privacy", state).ok());
+  }
+  const VerifyReport report = VerifyOrDie(dir.path());
+  EXPECT_EQ(Kinds(report), std::vector<std::string>{"doc_state_mismatch"});
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].doc, "acme/privacy");
+}
+
+TEST(VerifyTest, FindsTheSameTextTwiceInARow) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_TRUE(store
+                    ->CommitCheck(
+                        VersionCommit("globex/terms", kT0 + 5000, "terms\n", Sha256Hex("terms\n")))
+                    .ok());
+  }
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())),
+            std::vector<std::string>{"duplicate_consecutive_version"});
+}
+
+TEST(VerifyTest, FindsUnreadableRecords) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    Put(db, Cf::kChecks, First(db, Cf::kChecks, "acme/privacy").first, "{not json");
+  });
+  EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"unreadable_record"});
+}
+
+TEST(GarbageCollectionTest, DeletesOldChecksExceptThoseThatMadeVersions) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const std::string doc = "acme/privacy";
+  ASSERT_TRUE(store->CommitCheck(VersionCommit(doc, kT0, "one\n", "")).ok());
+  for (int i = 1; i <= 10; ++i) {
+    ASSERT_TRUE(store->CommitCheck(RecheckCommit(doc, kT0 + i * kDay, "one\n")).ok());
+  }
+  CheckCommit failed = RecheckCommit(doc, kT0 + 11 * kDay, "one\n");
+  failed.check.outcome = "failed";
+  failed.check.text_hash.clear();
+  ASSERT_TRUE(store->CommitCheck(failed).ok());
+  ASSERT_TRUE(
+      store->CommitCheck(VersionCommit(doc, kT0 + 12 * kDay, "two\n", Sha256Hex("one\n"))).ok());
+  ASSERT_TRUE(store->CommitCheck(RecheckCommit(doc, kT0 + 13 * kDay, "two\n")).ok());
+
+  // Keep 5 days as seen from day 15: unchanged checks of days 1..9 go; day 0 and 12 made
+  // versions; days 10, 11 (failed) and 13 are recent.
+  GcOptions options;
+  options.check_retention_ms = 5 * kDay;
+  options.now_ms = kT0 + 15 * kDay;
+  const Result<GcReport> report = store->CollectGarbage(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->checks_scanned, 14u);
+  EXPECT_EQ(report->checks_deleted, 9u);
+  EXPECT_EQ(report->blobs_deleted, 0u);
+  const auto checks = store->GetChecks(doc, 100);
+  ASSERT_TRUE(checks.ok());
+  std::vector<std::string> outcomes;
+  for (const auto& check : *checks) outcomes.push_back(check.outcome);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"unchanged", "changed", "failed", "unchanged",
+                                                "first_seen"}));
+  EXPECT_EQ(store->GetHistory(doc)->size(), 2u);
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+TEST(GarbageCollectionTest, DeletesOnlyUnreferencedBlobs) {
+  TempDir dir;
+  Populate(dir.path());
+  const std::string orphan = "<html>a raw page nobody refers to</html>";
+  Damage(dir.path(),
+         [&](store_internal::Database& db) { Put(db, Cf::kBlobs, Sha256Hex(orphan), orphan); });
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  GcOptions options;  // default retention (90 days), "now" one day after the checks
+  options.now_ms = kT0 + kDay;
+  const Result<GcReport> report = store->CollectGarbage(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->blobs_scanned, 7u);
+  EXPECT_EQ(report->blobs_deleted, 1u);
+  EXPECT_EQ(report->checks_deleted, 0u);
+  EXPECT_TRUE(store->GetBlob(Sha256Hex(orphan)).status().IsNotFound());
+  EXPECT_TRUE(store->GetBlob(Sha256Hex("one\n")).ok());
+  const Result<VerifyReport> verify = store->Verify();
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok()) << ToJson(*verify).dump(2);
+  EXPECT_EQ(verify->blobs, 6u);
+}
+
+TEST(GarbageCollectionTest, CommitAfterCollectionStillStoresItsBlobs) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CommitCheck(VersionCommit("a/b", kT0, "one\n", "")).ok());
+  ASSERT_TRUE(store->CollectGarbage().ok());
+  ASSERT_TRUE(store->CommitCheck(VersionCommit("c/d", kT0 + 1, "one\n", "")).ok());
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+// Storage budget: an unchanged recheck must cost at most 200 bytes on disk once compacted.
+TEST(StorageTest, UnchangedRecheckCostsAtMost200Bytes) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const std::string doc = "coursera/privacy-policy";
+  const std::string text(20'000, 'x');
+  ASSERT_TRUE(store->CommitCheck(VersionCommit(doc, kT0, text, "")).ok());
+  // Other documents interleave in a real database; one keeps the baseline honest.
+  ASSERT_TRUE(store->CommitCheck(VersionCommit("other/terms", kT0, "other\n", "")).ok());
+  ASSERT_TRUE(store->CompactForTest().ok());
+  const uint64_t before = store->ApproximateSizeBytes();
+  constexpr int kChecks = 1000;
+  for (int i = 1; i <= kChecks; ++i) {
+    // A realistic spread of check times (hours apart, some ms jitter) and durations.
+    CheckCommit commit = RecheckCommit(doc, kT0 + int64_t{i} * 3'600'000 + (i * 7919) % 1000, text);
+    commit.check.duration_ms = 100 + (i * 31) % 900;
+    // Pages with per-request tokens give a new raw hash on every fetch: the worst case.
+    commit.check.raw_hash = Sha256Hex("raw " + std::to_string(i));
+    ASSERT_TRUE(store->CommitCheck(commit).ok());
+  }
+  ASSERT_TRUE(store->CompactForTest().ok());
+  const uint64_t after = store->ApproximateSizeBytes();
+  const double per_check = static_cast<double>(after - before) / kChecks;
+  std::printf("bytes per unchanged recheck: %.1f (%llu -> %llu)\n", per_check,
+              static_cast<unsigned long long>(before), static_cast<unsigned long long>(after));
+  RecordProperty("bytes_per_unchanged_recheck", std::to_string(per_check));
+  EXPECT_LE(per_check, 200.0);
+  // Readers still see every field.
+  const auto checks = store->GetChecks(doc, 1);
+  ASSERT_TRUE(checks.ok());
+  ASSERT_EQ(checks->size(), 1u);
+  EXPECT_EQ((*checks)[0].outcome, "unchanged");
+  EXPECT_EQ((*checks)[0].text_hash, Sha256Hex(text));
+  EXPECT_EQ((*checks)[0].http_status, 200);
+}
+
+TEST(CheckpointTest, CopyOpensWithTheSameHistory) {
+  TempDir dir;
+  Populate(dir.path() / "live");
+  auto store = OpenOrDie(dir.path() / "live");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CommitCheck(RecheckCommit("acme/privacy", kT0 + 9000, "two\n")).ok());
+  std::filesystem::create_directories(dir.path() / "backup");
+  const Status created = store->CreateCheckpoint(dir.path() / "backup" / "db");
+  ASSERT_TRUE(created.ok()) << created.ToString();
+  EXPECT_EQ(store->CreateCheckpoint(dir.path() / "backup" / "db").code(),
+            Status::Code::kInvalidArgument);            // never overwrites
+  auto copy = OpenOrDie(dir.path() / "backup" / "db");  // while the original is still open
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->LastSequence(), 3u);
+  EXPECT_EQ(copy->GetHistory("acme/privacy")->size(), 2u);
+  EXPECT_EQ(copy->GetChecks("acme/privacy", 10)->size(), 4u);
+  EXPECT_TRUE(copy->Verify()->ok());
+}
+
+}  // namespace
+}  // namespace policyd
