@@ -1,0 +1,708 @@
+// policyd_bench_pass: one full pass of the real policyd over N pages served from loopback,
+// then a pass where every page answers 304, then one where 10% of the pages changed; the
+// Gumbo parse-only throughput over the same bytes with the daemon's worker count; and the
+// 100k-document scale checks. Prints a report and writes it as JSON. Exits 1 when the
+// changed pass does not emit exactly the expected number of document.changed events (or
+// the daemon fails), 0 otherwise; goals missed are reported, not fatal (machines are noisy).
+//
+// Usage: policyd_bench_pass [--docs N] [--corpus DIR] [--inflight K] [--workers W]
+//            [--hosts H] [--server-threads T] [--seed S] [--scale-docs M] [--json FILE]
+//            [--keep-log]
+#include <gumbo.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corpus.h"
+#include "daemon_process.h"
+#include "page_server.h"
+#include "policyd/extract.h"
+#include "scale.h"
+
+namespace policyd::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Options {
+  std::size_t docs = 1000;
+  std::filesystem::path corpus;  // empty: generated pages
+  std::size_t inflight = 64;
+  int workers = 0;  // 0: one per core, like the daemon's default
+  std::size_t hosts = 8;
+  int server_threads = 1;
+  uint64_t seed = 1;
+  std::size_t scale_docs = 100'000;  // 0: skip the scale part
+  double change_share = 0.10;
+  std::filesystem::path json_path = "bench-pass.json";
+  bool keep_log = false;
+};
+
+[[noreturn]] void Usage(const std::string& message) {
+  std::cerr << "policyd_bench_pass: " << message
+            << "\nusage: policyd_bench_pass [--docs N] [--corpus DIR] [--inflight K] "
+               "[--workers W] [--hosts H] [--server-threads T] [--seed S] [--scale-docs M] "
+               "[--json FILE] [--keep-log]\n";
+  std::exit(2);
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Usage(arg + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (arg == "--docs") {
+        options.docs = std::stoul(value());
+      } else if (arg == "--corpus") {
+        options.corpus = value();
+      } else if (arg == "--inflight") {
+        options.inflight = std::stoul(value());
+      } else if (arg == "--workers") {
+        options.workers = std::stoi(value());
+      } else if (arg == "--hosts") {
+        options.hosts = std::stoul(value());
+      } else if (arg == "--server-threads") {
+        options.server_threads = std::stoi(value());
+      } else if (arg == "--seed") {
+        options.seed = std::stoull(value());
+      } else if (arg == "--scale-docs") {
+        options.scale_docs = std::stoul(value());
+      } else if (arg == "--change-share") {
+        options.change_share = std::stod(value());
+      } else if (arg == "--json") {
+        options.json_path = value();
+      } else if (arg == "--keep-log") {
+        options.keep_log = true;
+      } else {
+        Usage("unknown option " + arg);
+      }
+    } catch (const std::logic_error&) {
+      Usage("bad value for " + arg);
+    }
+  }
+  if (options.docs == 0 || options.inflight == 0 || options.hosts == 0 || options.hosts > 250)
+    Usage("--docs, --inflight and --hosts (1..250) must be positive");
+  return options;
+}
+
+double Percentile(std::vector<double> values, double share) {
+  if (values.empty()) return std::nan("");
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(share * static_cast<double>(values.size())));
+  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+json Distribution(const std::vector<double>& values) {
+  if (values.empty()) return {{"count", 0}};
+  double sum = 0;
+  for (double v : values) sum += v;
+  return {{"count", values.size()},
+          {"p50", Percentile(values, 0.50)},
+          {"p99", Percentile(values, 0.99)},
+          {"max", Percentile(values, 1.0)},
+          {"mean", sum / static_cast<double>(values.size())}};
+}
+
+// The page index is the number that ends every benchmark document id.
+std::optional<std::size_t> IndexOfDoc(const std::string& doc) {
+  std::size_t start = doc.size();
+  while (start > 0 && std::isdigit(static_cast<unsigned char>(doc[start - 1]))) --start;
+  if (start == doc.size()) return std::nullopt;
+  return std::stoul(doc.substr(start));
+}
+
+std::string DocType(std::size_t index) {
+  char text[40];
+  std::snprintf(text, sizeof(text), "Privacy Policy %06zu", index);
+  return text;
+}
+
+// --- Pages and the planned change --------------------------------------------------------
+
+struct PlannedChanges {
+  std::map<std::size_t, std::string> pages;  // index -> changed page
+  std::vector<std::size_t> order;            // indexes in the order they were chosen
+  std::size_t candidates_tried = 0;
+  std::size_t candidates_skipped = 0;  // no extractable text, or no edit changed the text
+  std::size_t not_versioned = 0;       // dropped: the daemon stored no first version
+
+  // The most recently chosen page still planned.
+  std::map<std::size_t, std::string>::iterator order_last() {
+    while (!order.empty() && pages.count(order.back()) == 0) order.pop_back();
+    return pages.find(order.back());
+  }
+};
+
+// The text policyd would store for `html` served as UTF-8 HTML (no select/remove: the
+// benchmark's targets use the automatic main-content choice).
+std::optional<std::string> Extract(const std::string& html) {
+  ExtractOptions options;
+  options.content_type = "text/html; charset=utf-8";
+  ExtractResult result;
+  if (!ExtractText(html, options, &result).ok() || result.text.empty()) return std::nullopt;
+  return result.text;
+}
+
+// Chooses share*N pages (seeded) and an edit for each that really changes the extracted text,
+// checked with the daemon's own extractor, so the expected number of document.changed events
+// is exact.
+PlannedChanges PlanChanges(const std::vector<std::shared_ptr<const std::string>>& pages,
+                           double share, uint64_t seed) {
+  PlannedChanges plan;
+  const auto wanted =
+      static_cast<std::size_t>(std::llround(share * static_cast<double>(pages.size())));
+  std::vector<std::size_t> order(pages.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed ^ 0x5eed));
+  for (std::size_t index : order) {
+    if (plan.pages.size() >= wanted) break;
+    ++plan.candidates_tried;
+    const auto before = Extract(*pages[index]);
+    bool done = false;
+    for (int attempt = 0; before && attempt < 8 && !done; ++attempt) {
+      std::string changed = ChangePage(*pages[index], plan.pages.size() + 1, attempt);
+      if (changed.empty()) break;
+      const auto after = Extract(changed);
+      if (after && *after != *before) {
+        plan.pages.emplace(index, std::move(changed));
+        plan.order.push_back(index);
+        done = true;
+      }
+    }
+    if (!done) ++plan.candidates_skipped;
+  }
+  return plan;
+}
+
+// A small page (about 2 KB of text) whose text is unique to (index, round): processing it
+// costs well under a millisecond, so "event time -> receipt" on such pages measures the
+// commit, publish and delivery path, not HTML parsing.
+std::string ProbePage(std::size_t index, int round) {
+  std::string page =
+      "<!DOCTYPE html><html><head><title>Probe</title></head><body><main><h1>"
+      "Privacy Policy " +
+      std::to_string(index) + "</h1>\n";
+  for (int p = 0; p < 8; ++p) {
+    page += "<p>Probe round " + std::to_string(round) + ", document " + std::to_string(index) +
+            ", paragraph " + std::to_string(p) +
+            ": we keep your personal data only as long as the purposes described in this "
+            "policy require, and delete it afterwards unless the law requires otherwise.</p>\n";
+  }
+  return page + "</main></body></html>\n";
+}
+
+// --- Baselines ---------------------------------------------------------------------------
+
+// Runs `work(i)` for every page index on `threads` threads; returns the wall time in seconds.
+template <typename Work>
+double ParallelOver(std::size_t count, int threads, Work work) {
+  std::atomic<std::size_t> next{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < count; i = next++) work(i);
+    });
+  }
+  for (auto& thread : pool) thread.join();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double ParseOnlySeconds(const std::vector<std::shared_ptr<const std::string>>& pages, int threads,
+                        bool daemon_options) {
+  GumboOptions options = kGumboDefaultOptions;
+  // The daemon parses with max_errors = 0 (it never reads parse errors); plain gumbo_parse
+  // records every error.
+  if (daemon_options) options.max_errors = 0;
+  return ParallelOver(pages.size(), threads, [&](std::size_t i) {
+    GumboOutput* output = gumbo_parse_with_options(&options, pages[i]->data(), pages[i]->size());
+    gumbo_destroy_output(&options, output);
+  });
+}
+
+double ExtractOnlySeconds(const std::vector<std::shared_ptr<const std::string>>& pages,
+                          int threads) {
+  return ParallelOver(pages.size(), threads, [&](std::size_t i) { (void)Extract(*pages[i]); });
+}
+
+// --- Passes ------------------------------------------------------------------------------
+
+constexpr const char* kStages[] = {"queue", "fetch", "decode", "parse",  "extract",
+                                   "hash",  "diff",  "store",  "publish"};
+
+struct Bench {
+  Options options;
+  DaemonProcess* daemon = nullptr;
+  EventCollector* events = nullptr;
+  PageServer* server = nullptr;
+};
+
+json RunPass(const Bench& bench, const std::string& name) {
+  const std::size_t n = bench.options.docs;
+  const json before = bench.daemon->Status();
+  if (before.is_null()) throw std::runtime_error("status failed before pass " + name);
+  const ProcStats daemon0 = ReadProcStats(bench.daemon->pid());
+  const ProcStats self0 = ReadProcStats(getpid());
+  const auto served0 = bench.server->counters();
+  const std::size_t events0 = bench.events->size();
+  const uint64_t target = before["checks_done"].get<uint64_t>() + n;
+
+  const auto start = Clock::now();
+  const json response = bench.daemon->Control({{"cmd", "check"}, {"all", true}});
+  if (response.value("ok", false) != true)
+    throw std::runtime_error("check --all refused: " + response.dump());
+  json after;
+  for (;;) {
+    after = bench.daemon->Status();
+    if (after.is_null()) throw std::runtime_error("daemon stopped answering during " + name);
+    if (after["checks_done"].get<uint64_t>() >= target) break;
+    if (Clock::now() - start > std::chrono::minutes(30))
+      throw std::runtime_error("pass " + name + " did not finish in 30 min");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const ProcStats daemon1 = ReadProcStats(bench.daemon->pid());
+  const ProcStats self1 = ReadProcStats(getpid());
+  const auto served1 = bench.server->counters();
+  // Every event of the pass is committed; give the subscriber time to read the last ones.
+  const uint64_t last_seq = after["last_seq"].get<uint64_t>();
+  const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
+  while (bench.events->last_seq() < last_seq && Clock::now() < drain_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  json stages = json::object();
+  const double checks = static_cast<double>(after["stages_us"]["checks"].get<int64_t>() -
+                                            before["stages_us"]["checks"].get<int64_t>());
+  double stage_sum_us = 0;
+  for (const char* stage : kStages) {
+    const double total = static_cast<double>(after["stages_us"][stage].get<int64_t>() -
+                                             before["stages_us"][stage].get<int64_t>());
+    stage_sum_us += total;
+    stages[stage] = {{"total_ms", total / 1000.0},
+                     {"per_check_us", checks > 0 ? total / checks : 0.0}};
+  }
+
+  std::map<std::string, std::size_t> event_counts;
+  std::vector<double> check_latency_ms;
+  std::vector<double> delivery_ms;
+  std::vector<double> commit_delivery_ms;
+  for (const auto& event : bench.events->Since(events0)) {
+    ++event_counts[event.type];
+    if (event.time_ms > 0)
+      delivery_ms.push_back(static_cast<double>(event.received_us - event.time_ms * 1000) / 1e3);
+    if (event.commit_us > 0)
+      commit_delivery_ms.push_back(static_cast<double>(event.received_us - event.commit_us) / 1e3);
+    const auto index = IndexOfDoc(event.doc);
+    if (index && *index < n) {
+      const int64_t requested = bench.server->LastRequestMicros(*index);
+      if (requested > 0)
+        check_latency_ms.push_back(static_cast<double>(event.received_us - requested) / 1e3);
+    }
+  }
+
+  const uint64_t bytes = served1.body_bytes - served0.body_bytes;
+  return {
+      {"name", name},
+      {"documents", n},
+      {"seconds", seconds},
+      {"docs_per_s", static_cast<double>(n) / seconds},
+      {"body_bytes", bytes},
+      {"mb_per_s", static_cast<double>(bytes) / 1e6 / seconds},
+      {"responses",
+       {{"200", served1.ok - served0.ok},
+        {"304", served1.not_modified - served0.not_modified},
+        {"other", served1.not_found - served0.not_found}}},
+      {"daemon_cpu_s", daemon1.cpu_seconds - daemon0.cpu_seconds},
+      {"daemon_cpu_share_of_wall", (daemon1.cpu_seconds - daemon0.cpu_seconds) / seconds},
+      {"bench_process_cpu_s", self1.cpu_seconds - self0.cpu_seconds},
+      {"daemon_rss_kb_after", daemon1.rss_kb},
+      {"daemon_peak_rss_kb", daemon1.peak_rss_kb},
+      {"checks_in_stages", checks},
+      {"stages", stages},
+      {"mean_check_us_from_stages", checks > 0 ? stage_sum_us / checks : 0.0},
+      {"events", event_counts},
+      {"check_latency_ms_request_to_event", Distribution(check_latency_ms)},
+      {"event_latency_ms_process_start_to_receipt", Distribution(delivery_ms)},
+      {"event_latency_ms_commit_to_receipt", Distribution(commit_delivery_ms)},
+      {"server_connections_total", served1.connections},
+  };
+}
+
+// --- Report ------------------------------------------------------------------------------
+
+std::string Fmt(double value, int decimals = 1) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+  return text;
+}
+
+std::string MachineLine(const char* key) {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind(key, 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "";
+}
+
+json Machine() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string mem_line;
+  std::getline(meminfo, mem_line);
+  const std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return {{"nproc", std::thread::hardware_concurrency()},
+          {"cpu", MachineLine("model name")},
+          {"mem_total_kb", std::stoll(mem_line.substr(mem_line.find(':') + 1))},
+          {"date", date}};
+}
+
+void PrintPass(const json& pass) {
+  std::printf("\n[%s] %zu docs in %.2f s: %.1f docs/s, %.1f MB/s; 200=%llu 304=%llu other=%llu\n",
+              pass["name"].get<std::string>().c_str(), pass["documents"].get<std::size_t>(),
+              pass["seconds"].get<double>(), pass["docs_per_s"].get<double>(),
+              pass["mb_per_s"].get<double>(),
+              static_cast<unsigned long long>(pass["responses"]["200"].get<uint64_t>()),
+              static_cast<unsigned long long>(pass["responses"]["304"].get<uint64_t>()),
+              static_cast<unsigned long long>(pass["responses"]["other"].get<uint64_t>()));
+  std::printf(
+      "  daemon CPU %.2f s (%.0f%% of one core over the pass), bench process CPU %.2f s, "
+      "RSS %.1f MB, peak %.1f MB\n",
+      pass["daemon_cpu_s"].get<double>(), 100 * pass["daemon_cpu_share_of_wall"].get<double>(),
+      pass["bench_process_cpu_s"].get<double>(), pass["daemon_rss_kb_after"].get<double>() / 1024,
+      pass["daemon_peak_rss_kb"].get<double>() / 1024);
+  std::printf("  stages per check (us):");
+  for (const char* stage : kStages)
+    std::printf(" %s=%s", stage,
+                Fmt(pass["stages"][stage]["per_check_us"].get<double>(), 0).c_str());
+  std::printf("\n  events:");
+  for (const auto& [type, count] : pass["events"].items())
+    std::printf(" %s=%zu", type.c_str(), count.get<std::size_t>());
+  const json& latency = pass["check_latency_ms_request_to_event"];
+  const json& delivery = pass["event_latency_ms_process_start_to_receipt"];
+  const json& commit_delivery = pass["event_latency_ms_commit_to_receipt"];
+  if (commit_delivery["count"].get<std::size_t>() > 0) {
+    std::printf("\n  event delivery (commit_us -> received) p50 %s ms, p99 %s ms",
+                Fmt(commit_delivery["p50"].get<double>(), 2).c_str(),
+                Fmt(commit_delivery["p99"].get<double>(), 2).c_str());
+  }
+  if (latency["count"].get<std::size_t>() > 0) {
+    std::printf("\n  check latency (server request -> event received) p50 %s ms, p99 %s ms",
+                Fmt(latency["p50"].get<double>(), 2).c_str(),
+                Fmt(latency["p99"].get<double>(), 2).c_str());
+    std::printf(
+        "\n  event latency (event time = processing start, ms precision -> received) "
+        "p50 %s ms, p99 %s ms",
+        Fmt(delivery["p50"].get<double>(), 2).c_str(),
+        Fmt(delivery["p99"].get<double>(), 2).c_str());
+  }
+  std::printf("\n");
+}
+
+int Main(int argc, char** argv) {
+  // Progress should show as it happens even when stdout is a file or a pipe.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const Options options = ParseOptions(argc, argv);
+  const int workers = options.workers > 0
+                          ? options.workers
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  json report = {{"machine", Machine()},
+                 {"options",
+                  {{"docs", options.docs},
+                   {"corpus", options.corpus.empty() ? "generated" : options.corpus.string()},
+                   {"inflight", options.inflight},
+                   {"workers", workers},
+                   {"hosts", options.hosts},
+                   {"server_threads", options.server_threads},
+                   {"seed", options.seed}}}};
+
+  // Pages.
+  auto load_start = Clock::now();
+  std::vector<std::shared_ptr<const std::string>> pages;
+  {
+    std::vector<std::string> raw;
+    if (options.corpus.empty()) {
+      raw.reserve(options.docs);
+      for (std::size_t i = 0; i < options.docs; ++i)
+        raw.push_back(GeneratePolicyPage(i, options.seed));
+    } else {
+      raw = LoadCorpus(options.corpus, options.docs, options.seed);
+    }
+    for (auto& page : raw) pages.push_back(std::make_shared<const std::string>(std::move(page)));
+  }
+  uint64_t corpus_bytes = 0;
+  std::vector<double> sizes;
+  for (const auto& page : pages) {
+    corpus_bytes += page->size();
+    sizes.push_back(static_cast<double>(page->size()) / 1024.0);
+  }
+  report["corpus"] = {
+      {"pages", pages.size()},
+      {"bytes", corpus_bytes},
+      {"page_kb", Distribution(sizes)},
+      {"load_seconds", std::chrono::duration<double>(Clock::now() - load_start).count()}};
+  std::printf(
+      "policyd pass benchmark: %zu pages (%s), %.1f MB, median %.0f KB; %d workers, "
+      "%zu in flight, %zu hosts\n",
+      pages.size(), report["options"]["corpus"].get<std::string>().c_str(),
+      static_cast<double>(corpus_bytes) / 1e6, Percentile(sizes, 0.5), workers, options.inflight,
+      options.hosts);
+
+  // Twice the changes needed: a page the daemon refuses to version in the first pass (error-
+  // page guard, empty text) cannot emit document.changed; the first `wanted` planned pages
+  // that did get a version are changed.
+  const auto wanted = static_cast<std::size_t>(
+      std::llround(options.change_share * static_cast<double>(pages.size())));
+  PlannedChanges plan = PlanChanges(pages, 2 * options.change_share, options.seed);
+  report["planned_changes"] = {{"wanted", wanted},
+                               {"candidates_planned", plan.pages.size()},
+                               {"candidates_tried", plan.candidates_tried},
+                               {"candidates_skipped", plan.candidates_skipped}};
+
+  // Origin server on 127.0.0.1..127.0.0.H, one page per document, round-robin over hosts.
+  std::vector<std::string> addresses;
+  for (std::size_t h = 1; h <= options.hosts; ++h)
+    addresses.push_back("127.0.0." + std::to_string(h));
+  PageServer server(addresses, pages.size(), options.server_threads);
+  for (std::size_t i = 0; i < pages.size(); ++i)
+    server.SetPage(i, pages[i], "\"v1-" + std::to_string(i) + "\"");
+
+  // The daemon: nothing is due until the benchmark asks for a pass (so pass 1 is timed from
+  // the request, not from start-up), no politeness delay, everything on loopback.
+  const std::string config =
+      "default_interval = \"30d\"\n"
+      "first_check_window = \"30d\"\n"
+      "per_host_delay = \"0ms\"\n"
+      "allow_private_addresses = true\n"
+      "max_concurrency = " +
+      std::to_string(options.inflight) + "\n" +
+      "per_host_concurrency = " + std::to_string(options.inflight) + "\n" +
+      "worker_threads = " + std::to_string(workers) + "\n" +
+      "log_level = \"info\"\n"
+      // The latency probe replaces every page by a small one: without this, the error-page
+      // guard would hold those shrunken texts back. Passes 1-3 never shrink a text.
+      "shrink_guard = 0.0\n";
+  int exit_code = 0;
+  json passes = json::array();
+  uint64_t database_bytes_after_passes = 0;
+  {
+    DaemonProcess daemon(config);
+    for (std::size_t file = 0; file * 100 < pages.size(); ++file) {
+      std::ofstream out(daemon.targets_dir() / ("bench-" + std::to_string(file) + ".toml"));
+      char name[40];
+      std::snprintf(name, sizeof(name), "Bench Platform %04zu", file);
+      out << "name = \"" << name << "\"\n";
+      for (std::size_t i = file * 100; i < std::min(pages.size(), (file + 1) * 100); ++i) {
+        out << "\n[[documents]]\ntype = \"" << DocType(i) << "\"\nurl = \""
+            << server.BaseUrl(i % options.hosts) << "/p/" << i << "\"\n";
+      }
+    }
+    const auto startup = daemon.Start();
+    if (startup.count() < 0) {
+      std::cerr << "policyd did not start:\n" << daemon.Log();
+      return 1;
+    }
+    report["daemon_startup_ms"] = static_cast<double>(startup.count()) / 1000.0;
+    report["daemon_rss_kb_after_startup"] = ReadProcStats(daemon.pid()).rss_kb;
+    EventCollector events(daemon.events_socket());
+    Bench bench{options, &daemon, &events, &server};
+    try {
+      passes.push_back(RunPass(bench, "full"));
+      PrintPass(passes.back());
+      passes.push_back(RunPass(bench, "not_modified"));
+      PrintPass(passes.back());
+      std::set<std::size_t> versioned;
+      for (const auto& event : events.Since(0)) {
+        const auto index = IndexOfDoc(event.doc);
+        if (event.type == "document.first_seen" && index) versioned.insert(*index);
+      }
+      report["first_pass_versioned"] = versioned.size();
+      for (auto it = plan.pages.begin(); it != plan.pages.end();) {
+        if (versioned.count(it->first) == 0) {
+          ++plan.not_versioned;
+          it = plan.pages.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      // Keep the first `wanted` in the plan's (seeded) choice order.
+      while (plan.pages.size() > wanted) plan.pages.erase(plan.order_last());
+      report["planned_changes"]["pages"] = plan.pages.size();
+      report["planned_changes"]["not_versioned_in_first_pass"] = plan.not_versioned;
+      for (const auto& [index, page] : plan.pages)
+        server.SetPage(index, std::make_shared<const std::string>(page),
+                       "\"v2-" + std::to_string(index) + "\"");
+      passes.push_back(RunPass(bench, "changed"));
+      PrintPass(passes.back());
+      database_bytes_after_passes = DirectoryBytes(daemon.state_dir());
+      // Latency probe: every page becomes a small new version, so each check commits an event
+      // almost as soon as it is fetched.
+      for (std::size_t i = 0; i < pages.size(); ++i)
+        server.SetPage(i, std::make_shared<const std::string>(ProbePage(i, 1)),
+                       "\"probe-" + std::to_string(i) + "\"");
+      passes.push_back(RunPass(bench, "latency_probe"));
+      PrintPass(passes.back());
+    } catch (const std::exception& error) {
+      std::cerr << "benchmark failed: " << error.what() << "\n" << daemon.Log();
+      return 1;
+    }
+    const json status = daemon.Status();
+    const ProcStats stats = ReadProcStats(daemon.pid());
+    report["daemon"] = {
+        {"peak_rss_kb", stats.peak_rss_kb},
+        {"rss_kb_end", stats.rss_kb},
+        {"database_bytes_status", status.is_null() ? json() : status["database_bytes"]},
+        {"state_dir_bytes_after_three_passes", database_bytes_after_passes},
+        {"state_dir_bytes_after_probe", DirectoryBytes(daemon.state_dir())},
+        {"failing", status.is_null() ? json() : status["failing"]},
+        {"subscriber_failed", events.failed()}};
+    const auto stop_start = Clock::now();
+    report["daemon"]["stop_exit_code"] = daemon.Stop();
+    report["daemon"]["stop_ms"] =
+        std::chrono::duration<double, std::milli>(Clock::now() - stop_start).count();
+    report["daemon"]["state_dir_bytes_after_stop"] = DirectoryBytes(daemon.state_dir());
+    if (options.keep_log) {
+      std::ofstream(options.json_path.string() + ".daemon.log") << daemon.Log();
+    }
+  }
+  report["passes"] = passes;
+
+  // Parse-only and extract-only over exactly the bytes of the first pass, same thread count,
+  // after the daemon has stopped (so the two do not compete for the cores).
+  const double parse_s = ParseOnlySeconds(pages, workers, true);
+  const double parse_plain_s = ParseOnlySeconds(pages, workers, false);
+  const double extract_s = ExtractOnlySeconds(pages, workers);
+  const double n = static_cast<double>(pages.size());
+  const double mb = static_cast<double>(corpus_bytes) / 1e6;
+  const double full_docs_per_s = passes[0]["docs_per_s"].get<double>();
+  report["baseline"] = {{"threads", workers},
+                        {"parse_only_docs_per_s", n / parse_s},
+                        {"parse_only_mb_per_s", mb / parse_s},
+                        {"parse_only_plain_gumbo_docs_per_s", n / parse_plain_s},
+                        {"extract_only_docs_per_s", n / extract_s},
+                        {"extract_only_mb_per_s", mb / extract_s},
+                        {"full_pass_over_parse_only", full_docs_per_s / (n / parse_s)},
+                        {"full_pass_over_plain_gumbo", full_docs_per_s / (n / parse_plain_s)},
+                        {"full_pass_over_extract_only", full_docs_per_s / (n / extract_s)}};
+  std::printf(
+      "\nbaseline on %d threads over the same %.1f MB: Gumbo parse-only (daemon options) "
+      "%.1f docs/s = %.1f MB/s; plain gumbo_parse %.1f docs/s; full extraction %.1f docs/s"
+      "\n  full pass / parse-only = %.2f; full pass / extraction-only = %.2f\n",
+      workers, mb, n / parse_s, mb / parse_s, n / parse_plain_s, n / extract_s,
+      full_docs_per_s / (n / parse_s), full_docs_per_s / (n / extract_s));
+
+  // Scale.
+  if (options.scale_docs > 0) {
+    report["scale"] = RunStartupScale(options.scale_docs, server.BaseUrl(0));
+    report["scheduler"] = RunSchedulerBench(options.scale_docs);
+    const json& scaled = report["scale"]["scaled"];
+    if (scaled.contains("startup_ms")) {
+      std::printf(
+          "\nscale: %zu documents: startup %.0f ms (%.2f s CPU), RSS %.1f MB, "
+          "%.0f bytes RSS per document\n",
+          options.scale_docs, scaled["startup_ms"].get<double>(),
+          scaled["startup_cpu_s"].get<double>(), scaled["rss_kb"].get<double>() / 1024,
+          report["scale"].value("rss_bytes_per_document", 0.0));
+    } else {
+      std::printf("\nscale: %s\n", scaled.dump().c_str());
+    }
+    const json& sched = report["scheduler"];
+    std::printf(
+        "scheduler over %zu docs: upsert %.0f ns, NextDueMs %.0f ns, PopDue %.0f ns/doc, "
+        "Complete %.0f ns, decision (pop+complete) %.0f ns, CheckNow %.0f ns, "
+        "%.0f heap bytes/doc\n",
+        options.scale_docs, sched["upsert_new_ns"].get<double>(),
+        sched["next_due_ns"].get<double>(), sched["pop_due_ns_per_document"].get<double>(),
+        sched["complete_ns"].get<double>(), sched["decision_ns"].get<double>(),
+        sched["check_now_ns"].get<double>(), sched["heap_bytes_per_document"].get<double>());
+  }
+
+  // Goals.
+  const json& full = passes[0];
+  const json& not_modified = passes[1];
+  const json& changed = passes[2];
+  const std::size_t changed_events = changed["events"].contains("document.changed")
+                                         ? changed["events"]["document.changed"].get<std::size_t>()
+                                         : 0;
+  const double cpu_share = not_modified["daemon_cpu_s"].get<double>() /
+                           std::max(1e-9, full["daemon_cpu_s"].get<double>());
+  // Event delivery: commit -> receipt when the daemon stamps commits; otherwise the probe
+  // pass's "event time -> receipt", an upper bound (it adds the processing of a 2 KB page and
+  // up to 1 ms of truncation of "time").
+  const json& probe = passes[3];
+  const bool exact = probe["event_latency_ms_commit_to_receipt"]["count"].get<std::size_t>() > 0;
+  const json& delivery = exact ? probe["event_latency_ms_commit_to_receipt"]
+                               : probe["event_latency_ms_process_start_to_receipt"];
+  const double delivery_p99 =
+      delivery["count"].get<std::size_t>() > 0 ? delivery["p99"].get<double>() : 1e9;
+  json goals = json::array();
+  auto goal = [&](const std::string& what, const std::string& target, const std::string& measured,
+                  bool met) {
+    goals.push_back({{"goal", what}, {"target", target}, {"measured", measured}, {"met", met}});
+  };
+  const double ratio = report["baseline"]["full_pass_over_parse_only"].get<double>();
+  goal("first pass vs Gumbo parse-only", ">= 0.75", Fmt(ratio, 2), ratio >= 0.75);
+  const double peak_mb = report["daemon"]["peak_rss_kb"].get<double>() / 1024;
+  goal("daemon peak RSS (" + std::to_string(options.docs) + " docs, " +
+           std::to_string(options.inflight) + " in flight)",
+       "< 150 MB", Fmt(peak_mb) + " MB", peak_mb < 150);
+  goal(exact ? "event delivery p99 (commit -> subscriber)"
+             : "event delivery p99 (probe pass, upper bound)",
+       "< 10 ms", Fmt(delivery_p99, 2) + " ms", delivery_p99 < 10);
+  goal("304 pass CPU / first pass CPU", "<= 0.10", Fmt(cpu_share, 3), cpu_share <= 0.10);
+  goal("document.changed events in the changed pass", std::to_string(plan.pages.size()),
+       std::to_string(changed_events), changed_events == plan.pages.size());
+  if (report.contains("scale") && report["scale"]["scaled"].contains("startup_ms")) {
+    const double startup_ms = report["scale"]["scaled"]["startup_ms"].get<double>();
+    goal("startup with " + std::to_string(options.scale_docs) + " documents", "< 2000 ms",
+         Fmt(startup_ms, 0) + " ms", startup_ms < 2000);
+  }
+  report["goals"] = goals;
+  std::printf("\ngoals:\n");
+  for (const auto& g : goals) {
+    std::printf("  %-4s %-58s target %-9s measured %s\n", g["met"].get<bool>() ? "MET" : "MISS",
+                g["goal"].get<std::string>().c_str(), g["target"].get<std::string>().c_str(),
+                g["measured"].get<std::string>().c_str());
+  }
+  if (changed_events != plan.pages.size()) {
+    std::fprintf(stderr, "FAIL: expected %zu document.changed events, received %zu\n",
+                 plan.pages.size(), changed_events);
+    exit_code = 1;
+  }
+  std::ofstream(options.json_path) << report.dump(2) << "\n";
+  std::printf("\nJSON report: %s\n", options.json_path.c_str());
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace policyd::bench
+
+int main(int argc, char** argv) {
+  try {
+    return policyd::bench::Main(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "policyd_bench_pass: %s\n", error.what());
+    return 1;
+  }
+}
