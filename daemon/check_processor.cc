@@ -95,34 +95,68 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   times.queue_us = std::chrono::duration_cast<std::chrono::microseconds>(response.queued).count();
   times.fetch_us = std::chrono::duration_cast<std::chrono::microseconds>(response.elapsed).count();
 
-  // 1. Is the response a usable page at all?
-  std::string reason = ClassifyResponse(response);
-  std::string message = response.error_message;
-  if (reason.rfind("http_", 0) == 0) {
-    message = "HTTP status " + std::to_string(response.http_status);
+  // The pages of the document: `url` first, then extra_urls (multi-page documents).
+  std::vector<const FetchResponse*> pages = {&response};
+  for (const FetchResponse& extra : input.extra_pages) pages.push_back(&extra);
+  const auto page_label = [&](std::size_t index) {
+    return index == 0 ? std::string()
+                      : "page " + std::to_string(index + 1) + " (" + pages[index]->url + "): ";
+  };
+
+  // 1. Is every response a usable page at all?
+  std::string reason;
+  std::string message;
+  const FetchResponse* failing_page = nullptr;
+  for (std::size_t i = 0; i < pages.size() && reason.empty(); ++i) {
+    const FetchResponse& page = *pages[i];
+    reason = ClassifyResponse(page);
+    if (reason.empty()) continue;
+    failing_page = &page;
+    message = page.error_message;
+    if (reason.rfind("http_", 0) == 0) message = "HTTP status " + std::to_string(page.http_status);
+    if (reason == "content_type") message = "refused content type '" + page.content_type + "'";
+    message = page_label(i) + message;
   }
-  if (reason == "content_type") message = "refused content type '" + response.content_type + "'";
 
   // 2. Extract, and refuse what is not a policy: challenge walls and empty renders.
   ExtractResult extracted;
+  std::string raw_bytes;  // what the version keeps as its raw capture
   if (reason.empty() && response.http_status != 304) {
+    for (std::size_t i = 0; i < pages.size() && reason.empty(); ++i) {
+      const FetchResponse& page = *pages[i];
+      if (pages.size() > 1) {
+        // One raw capture for the whole document; the markers say where each page starts.
+        raw_bytes +=
+            "<!-- policyd page " + std::to_string(i + 1) + ": " + page.final_url + " -->\n";
+      }
+      raw_bytes += page.body;
+      ExtractResult page_text;
+      const ExtractOptions options = MakeExtractOptions(spec, page.content_type);
+      const Status extract_status = ExtractText(page.body, options, &page_text);
+      times.decode_us += page_text.decode_us;
+      times.parse_us += page_text.parse_us;
+      times.extract_us += page_text.render_us;
+      if (!extract_status.ok()) {
+        reason = "extract";
+        message = page_label(i) + extract_status.message();
+      } else if (const std::string challenge =
+                     DetectChallengePage(page.http_status, page.headers, page.body, page_text.text);
+                 !challenge.empty()) {
+        reason = "challenge";
+        message = page_label(i) + "bot-challenge page (" + challenge + "), not the document";
+      } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
+        reason = "empty";
+        message = page_label(i) + "no text could be extracted";
+      }
+      if (!reason.empty()) failing_page = &page;
+      if (!extracted.text.empty() && !page_text.text.empty()) extracted.text += "\n";
+      extracted.text += page_text.text;
+      extracted.charset = page_text.charset;
+    }
     auto start = SteadyClock::now();
-    check.raw_hash = Sha256Hex(response.body);
+    check.raw_hash = Sha256Hex(raw_bytes);
     times.hash_us += MicrosSince(start);
-    const ExtractOptions options = MakeExtractOptions(spec, response.content_type);
-    const Status extract_status = ExtractText(response.body, options, &extracted);
-    times.decode_us = extracted.decode_us;
-    times.parse_us = extracted.parse_us;
-    times.extract_us = extracted.render_us;
-    if (!extract_status.ok()) {
-      reason = "extract";
-      message = extract_status.message();
-    } else if (const std::string challenge = DetectChallengePage(
-                   response.http_status, response.headers, response.body, extracted.text);
-               !challenge.empty()) {
-      reason = "challenge";
-      message = "bot-challenge page (" + challenge + "), not the document";
-    } else if (IsNearEmpty(extracted.text)) {
+    if (reason.empty() && IsNearEmpty(extracted.text)) {
       // An empty page is an error page or a broken render, never a new version.
       reason = "empty";
       message = "no text could be extracted (" + std::to_string(extracted.text.size()) + " bytes)";
@@ -231,7 +265,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;
         version.text = extracted.text;
-        version.raw_html = response.body;
+        version.raw_html = raw_bytes;
         version.record.time_ms = now_ms;
         version.record.http_status = response.http_status;
         version.record.url = spec.url;
@@ -247,8 +281,8 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   }
 
   std::optional<std::chrono::milliseconds> retry_after;
-  if (reason == "http_429" || reason == "http_5xx") {
-    retry_after = ParseRetryAfter(response.retry_after, now_ms);
+  if ((reason == "http_429" || reason == "http_5xx") && failing_page != nullptr) {
+    retry_after = ParseRetryAfter(failing_page->retry_after, now_ms);
   }
   state.next_due_ms =
       NextDueAfterCheck(input.schedule, input.interval, now_ms, retry_streak, retry_after, rng);

@@ -22,6 +22,9 @@ struct CheckInput {
   DocumentSpec spec;
   DocState state;          // the document's state when the check started
   FetchResponse response;  // never kAborted (aborted checks are not recorded)
+  // The responses for spec.extra_urls, in order (multi-page documents): their texts are
+  // combined after the first page's; any failing page fails the check.
+  std::vector<FetchResponse> extra_pages;
   std::chrono::milliseconds interval{0};
   int failure_threshold = 3;
   double shrink_guard = 0.5;     // see DaemonConfig::shrink_guard

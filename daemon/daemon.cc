@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -44,6 +45,10 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.low_speed_limit_bytes = config.low_speed_limit_bytes;
   options.low_speed_time = config.low_speed_time;
   options.allow_private_addresses = config.allow_private_addresses;
+  options.respect_robots = true;
+  options.max_crawl_delay = config.max_crawl_delay;
+  // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded.
+  options.accepted_content_types = {"text/html", "application/xhtml+xml", "text/plain"};
   return options;
 }
 
@@ -153,6 +158,10 @@ Status Daemon::ApplyCatalog() {
   }
   for (const auto& [id, spec] : wanted) {
     auto [it, inserted] = documents_.try_emplace(id);
+    if (spec.ignore_robots && (inserted || !it->second.spec.ignore_robots)) {
+      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})", id,
+                   spec.source_file.string());
+    }
     it->second.spec = spec;
     int64_t persisted_due = 0;
     if (inserted) {
@@ -220,22 +229,50 @@ void Daemon::DispatchDue() {
 
 void Daemon::StartCheck(const std::string& doc_id) {
   const Document& doc = documents_.at(doc_id);
-  FetchRequest request;
-  request.url = doc.spec.url;
-  // Validators only make sense when we hold the version they describe.
-  if (!doc.state.last_text_hash.empty()) {
-    request.if_none_match = doc.state.etag;
-    request.if_modified_since = doc.state.last_modified;
-  }
   ++outstanding_;
-  fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
-    OnFetched(doc_id, std::move(response));
-  });
+  const std::size_t page_count = 1 + doc.spec.extra_urls.size();
+  if (page_count == 1) {
+    FetchRequest request;
+    request.url = doc.spec.url;
+    request.ignore_robots = doc.spec.ignore_robots;
+    // Validators only make sense when we hold the version they describe.
+    if (!doc.state.last_text_hash.empty()) {
+      request.if_none_match = doc.state.etag;
+      request.if_modified_since = doc.state.last_modified;
+    }
+    fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
+      std::vector<FetchResponse> pages;
+      pages.push_back(std::move(response));
+      OnFetched(doc_id, std::move(pages));
+    });
+    return;
+  }
+  // A multi-page document: every page is fetched (each behind its host's politeness gate)
+  // and the check proceeds once all have answered. No validators: a 304 for one page says
+  // nothing about the combined text.
+  struct Gather {
+    std::vector<FetchResponse> pages;
+    std::size_t remaining;
+  };
+  auto gather =
+      std::make_shared<Gather>(Gather{std::vector<FetchResponse>(page_count), page_count});
+  for (std::size_t i = 0; i < page_count; ++i) {
+    FetchRequest request;
+    request.url = i == 0 ? doc.spec.url : doc.spec.extra_urls[i - 1];
+    request.ignore_robots = doc.spec.ignore_robots;
+    fetcher_->Fetch(std::move(request), [this, doc_id, gather, i](FetchResponse response) {
+      gather->pages[i] = std::move(response);
+      if (--gather->remaining == 0) OnFetched(doc_id, std::move(gather->pages));
+    });
+  }
 }
 
-void Daemon::OnFetched(const std::string& doc_id, FetchResponse response) {
+void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages) {
   const auto it = documents_.find(doc_id);
-  if (stopping_ || response.error == FetchError::kAborted || it == documents_.end()) {
+  const bool aborted = std::any_of(pages.begin(), pages.end(), [](const FetchResponse& page) {
+    return page.error == FetchError::kAborted;
+  });
+  if (stopping_ || aborted || it == documents_.end()) {
     // Not a check: shutting down, or the document was removed meanwhile.
     --outstanding_;
     scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
@@ -246,7 +283,9 @@ void Daemon::OnFetched(const std::string& doc_id, FetchResponse response) {
   CheckInput input;
   input.spec = it->second.spec;
   input.state = it->second.state;
-  input.response = std::move(response);
+  input.response = std::move(pages.front());
+  input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
+                           std::make_move_iterator(pages.end()));
   input.interval = IntervalOf(input.spec);
   input.failure_threshold = config_.failure_threshold;
   input.shrink_guard = config_.shrink_guard;

@@ -52,7 +52,8 @@ class Daemon {
   void ArmScheduleTimer();
   void DispatchDue();
   void StartCheck(const std::string& doc_id);
-  void OnFetched(const std::string& doc_id, FetchResponse response);
+  // `pages`: the responses for the document's url and its extra_urls, in order.
+  void OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages);
   void OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                    std::chrono::steady_clock::time_point committed_at);
   void AddStageTimes(const StageTimes& times, int64_t publish_us);
@@ -70,6 +71,10 @@ class Daemon {
   nlohmann::json DocumentJson(const Document& doc) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
+  // verify, gc, evidence, text, backup (maintenance_commands.cc). False if `cmd` is not one
+  // of them (`respond` untouched); else `respond` is called (or moved into pool work).
+  bool HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
+                          std::function<void(nlohmann::json)>& respond);
 
   // Lifecycle.
   void OnSignal(int signal_number);

@@ -76,10 +76,14 @@ int main(int argc, char** argv) {
 
   if (check_only) {
     std::vector<policyd::DocumentSpec> targets;
-    if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets); !s.ok()) {
+    std::vector<std::string> warnings;
+    if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
+        !s.ok()) {
       std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
       return policyd::kExitConfigError;
     }
+    for (const auto& warning : warnings)
+      std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
     std::printf("%s: OK, %zu documents in %s\n", config_path.c_str(), targets.size(),
                 config.targets_dir.c_str());
     return 0;

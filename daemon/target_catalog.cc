@@ -1,5 +1,7 @@
 #include "target_catalog.h"
 
+#include <spdlog/spdlog.h>
+
 namespace policyd {
 
 namespace {
@@ -12,12 +14,14 @@ TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem:
 
 Status TargetCatalog::Load() {
   std::vector<DocumentSpec> bundled;
-  if (Status s = LoadTargetsDir(bundled_dir_, &bundled); !s.ok()) return s;
+  std::vector<std::string> warnings;  // what an imported declaration asks for but we cannot do
+  if (Status s = LoadTargetsDir(bundled_dir_, &bundled, &warnings); !s.ok()) return s;
   std::vector<DocumentSpec> runtime;
   std::error_code ec;
   if (std::filesystem::is_directory(runtime_dir_, ec)) {
-    if (Status s = LoadTargetsDir(runtime_dir_, &runtime); !s.ok()) return s;
+    if (Status s = LoadTargetsDir(runtime_dir_, &runtime, &warnings); !s.ok()) return s;
   }
+  for (const auto& warning : warnings) spdlog::warn("targets: {}", warning);
   std::set<std::string> removed;
   if (auto stored = store_->GetMeta(kRemovedKey); stored.ok()) {
     const auto list = nlohmann::json::parse(*stored, nullptr, false);

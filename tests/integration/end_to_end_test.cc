@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -305,6 +306,39 @@ TEST_F(EndToEndTest, ReloadBySignalAndCommandPicksUpTargetFiles) {
   std::filesystem::remove(harness_.targets_dir() / "globex.toml");
   EXPECT_EQ(harness_.Policyctl({"reload"}).exit_code, 0);
   EXPECT_EQ(harness_.Control({{"cmd", "status"}})["result"]["documents"], 3);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(EndToEndTest, RobotsTxtIsHonouredUnlessTheTargetOverridesIt) {
+  server_.Set("/robots.txt", {.status = 200,
+                              .headers = {{"Content-Type", "text/plain"}},
+                              .body = "User-agent: *\nDisallow: /acme/\n"});
+  harness_.WriteTarget("acme",
+                       "name = \"Acme\"\n"
+                       "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                           server_.Url("/acme/privacy") +
+                           "\"\n"
+                           "[[documents]]\ntype = \"Terms of Service\"\nurl = \"" +
+                           server_.Url("/acme/terms") + "\"\nignore_robots = true\n");
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+  std::map<std::string, std::string> seen;  // doc -> event type
+  for (int i = 0; i < 3; ++i) {
+    const auto event = live.Next();
+    ASSERT_TRUE(event) << harness_.log();
+    seen[(*event)["doc"]] = (*event)["type"];
+    if ((*event)["doc"] == "acme/privacy-policy") {
+      EXPECT_EQ((*event)["reason"], "robots");
+    }
+  }
+  EXPECT_EQ(seen["acme/privacy-policy"], "document.fetch_failed");
+  EXPECT_EQ(seen["acme/terms-of-service"], "document.first_seen");  // the override
+  EXPECT_EQ(seen["globex/privacy-policy"], "document.first_seen");
+  EXPECT_EQ(server_.RequestCount("/acme/privacy"), 0u);  // never fetched
+  EXPECT_EQ(server_.RequestCount("/robots.txt"), 1u);    // one fetch for the origin
+  const auto show = harness_.Policyctl({"show", "acme/privacy-policy"});
+  EXPECT_NE(show.out.find("robots"), std::string::npos) << show.out;
+  EXPECT_NE(harness_.log().find("robots.txt is ignored"), std::string::npos);
   EXPECT_EQ(harness_.Stop(), 0);
 }
 

@@ -183,6 +183,62 @@ TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
   EXPECT_FALSE(state_.failure_reported);
 }
 
+TEST_F(CheckProcessorTest, MultiPageDocumentsCombinePagesInOrder) {
+  CheckInput input;
+  input.spec = spec_;
+  input.spec.extra_urls = {"https://acme.example/privacy/2"};
+  input.interval = std::chrono::hours(24);
+  input.response = Ok(Page("<h2>Part one</h2><p>We collect your email address.</p>"));
+  FetchResponse second = Ok(Page("<h2>Part two</h2><p>We keep it for ninety days.</p>"));
+  second.url = "https://acme.example/privacy/2";
+  input.extra_pages.push_back(second);
+  CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  ASSERT_TRUE(outcome.status.ok());
+  EXPECT_EQ(outcome.check.outcome, "first_seen");
+  const std::string text = *store_->GetBlob(outcome.state.last_text_hash);
+  const auto first = text.find("We collect your email address.");
+  const auto later = text.find("We keep it for ninety days.");
+  ASSERT_NE(first, std::string::npos) << text;
+  ASSERT_NE(later, std::string::npos) << text;
+  EXPECT_LT(first, later);
+  // The raw capture keeps both pages.
+  const auto history = store_->GetHistory(spec_.id);
+  const std::string raw = *store_->GetBlob((*history)[0].raw_hash);
+  EXPECT_NE(raw.find("policyd page 2: "), std::string::npos);
+
+  // One failing page fails the whole check: a partial document is never a version.
+  input.state = outcome.state;
+  input.extra_pages[0] = FetchResponse{};
+  input.extra_pages[0].url = "https://acme.example/privacy/2";
+  input.extra_pages[0].http_status = 404;
+  CheckOutcome failed = ProcessCheck(*store_, input, rng_);
+  EXPECT_EQ(failed.check.outcome, "failed");
+  EXPECT_EQ(failed.check.reason, "http_4xx");
+  EXPECT_NE(failed.check.message.find("page 2 (https://acme.example/privacy/2)"), std::string::npos)
+      << failed.check.message;
+  EXPECT_EQ(failed.state.version_count, 1u);
+}
+
+TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse refused;
+  refused.error = FetchError::kRobotsDisallowed;
+  refused.error_message = "disallowed by robots.txt rule 'Disallow: /privacy'";
+  CheckInput input;
+  input.spec = spec_;
+  input.state = state_;
+  input.response = refused;
+  input.interval = std::chrono::hours(24);
+  input.failure_threshold = 3;  // not reached: robots refusals do not go away by retrying
+  CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  EXPECT_EQ(outcome.check.reason, "robots");
+  ASSERT_EQ(outcome.events.size(), 1u);
+  const auto event = nlohmann::json::parse(outcome.events[0].json);
+  EXPECT_EQ(event["type"], "document.fetch_failed");
+  EXPECT_EQ(event["reason"], "robots");
+  EXPECT_EQ(outcome.state.version_count, 1u);
+}
+
 TEST(ClassifyResponse, StatusesAndTypes) {
   FetchResponse response;
   response.http_status = 200;
