@@ -64,6 +64,7 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path)
       schedule_timer_(io_),
       watchdog_timer_(io_),
       status_timer_(io_),
+      gc_timer_(io_),
       shutdown_deadline_(io_),
       signals_(io_) {}
 
@@ -130,6 +131,7 @@ int Daemon::Run() {
   ArmScheduleTimer();
   if (const auto timeout = systemd::WatchdogTimeout()) ArmWatchdog(*timeout / 2);
   ArmStatusTimer();
+  ArmGcTimer();
   systemd::NotifyReady(StatusLine());
   io_.run();
   return exit_code_;
@@ -389,6 +391,7 @@ void Daemon::FinishShutdownIfIdle() {
   feed_->Shutdown();  // subscribers get the rest of their events and a shutdown notice
   watchdog_timer_.cancel();
   status_timer_.cancel();
+  gc_timer_.cancel();
   signals_.cancel();
   spdlog::info("stopped after {} checks; last event {}", checks_done_, store_->LastSequence());
   // io_.run() returns once the last subscriber writes finish; the deadline still bounds it.
@@ -412,6 +415,32 @@ void Daemon::ArmStatusTimer() {
     if (ec) return;
     systemd::NotifyStatus(StatusLine());
     ArmStatusTimer();
+  });
+}
+
+void Daemon::ArmGcTimer() {
+  if (config_.gc_interval.count() <= 0) return;
+  gc_timer_.expires_after(config_.gc_interval);
+  gc_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    GcOptions options;
+    options.check_retention_ms = config_.check_retention.count();
+    // Re-armed only when the run is over, so two runs never overlap.
+    asio::post(workers_, [this, options] {
+      const Result<GcReport> report = store_->CollectGarbage(options);
+      if (report.ok()) {
+        spdlog::info(
+            "retention: {} check record(s) older than {} and {} unreferenced blob(s) "
+            "deleted, {} bytes freed",
+            report->checks_deleted, FormatDuration(config_.check_retention), report->blobs_deleted,
+            report->bytes_freed);
+      } else {
+        spdlog::error("retention: {}", report.status().ToString());
+      }
+      asio::post(io_, [this] {
+        if (!stopping_) ArmGcTimer();
+      });
+    });
   });
 }
 

@@ -82,6 +82,9 @@ class Daemon {
   void FinishShutdownIfIdle();
   void ArmWatchdog(std::chrono::microseconds period);
   void ArmStatusTimer();
+  // Applies the retention policy (config check_retention) every config gc_interval, on the
+  // worker pool; one run at a time.
+  void ArmGcTimer();
   std::string StatusLine() const;
 
   DaemonConfig config_;
@@ -98,6 +101,7 @@ class Daemon {
   boost::asio::steady_timer schedule_timer_;
   boost::asio::steady_timer watchdog_timer_;
   boost::asio::steady_timer status_timer_;
+  boost::asio::steady_timer gc_timer_;
   boost::asio::steady_timer shutdown_deadline_;
   boost::asio::signal_set signals_;
   std::map<std::string, Document> documents_;

@@ -41,6 +41,7 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
   }
   if (cmd == "gc") {
     GcOptions options;
+    options.check_retention_ms = config_.check_retention.count();
     if (const auto it = request.find("check_retention"); it != request.end() && !it->is_null()) {
       const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
       if (!parsed) {

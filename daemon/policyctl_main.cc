@@ -64,8 +64,9 @@ Commands:
                                   URLs, capture time, HTTP status and headers, SHA-256 of the
                                   raw bytes and of the text, policyd version
   verify                          full integrity scan of the database; exit 1 on any problem
-  gc [--check-retention D]        delete check records older than D (default 90d) that made no
-                                  version, and blobs no version refers to
+  gc [--check-retention D]        delete check records older than D (default: the config's
+                                  check_retention, 90d) that made no version, and unreferenced
+                                  blobs (the daemon also does this every gc_interval)
   export DIR                      write every version as DIR/<Platform>/<Type>/<date>.md (the
                                   exact stored text) plus DIR/index.json
   backup DIR                      consistent online copy of the database into DIR/db (DIR must

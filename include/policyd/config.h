@@ -84,6 +84,10 @@ struct DaemonConfig {
   // held back as suspicious until it is seen on `shrink_confirmations` consecutive checks.
   double shrink_guard = 0.5;
   int shrink_confirmations = 2;
+  // Retention, applied every `gc_interval` (0 = only on `policyctl gc`): check records older
+  // than `check_retention` are deleted unless they created a version, then unreferenced blobs.
+  std::chrono::milliseconds check_retention = std::chrono::hours(24 * 90);
+  std::chrono::milliseconds gc_interval = std::chrono::hours(24);
   std::size_t max_subscribers = 64;  // event-socket clients at once
   std::size_t max_control_clients = 16;
   std::string log_level = "info";     // trace, debug, info, warn, error, critical, off

@@ -111,6 +111,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadDuration("max_crawl_delay", milliseconds(0), kOneHour, &config->max_crawl_delay);
   reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);
   reader.ReadIntegerAs("shrink_confirmations", 1, 100, &config->shrink_confirmations);
+  reader.ReadDuration("check_retention", kOneDay, 100 * kOneYear, &config->check_retention);
+  reader.ReadDuration("gc_interval", milliseconds(0), kOneYear, &config->gc_interval);
 
   reader.ReadIntegerAs<size_t>("max_subscribers", 1, 65536, &config->max_subscribers);
   reader.ReadIntegerAs<size_t>("max_control_clients", 1, 65536, &config->max_control_clients);

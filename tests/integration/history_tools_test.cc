@@ -4,8 +4,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "daemon_harness.h"
+#include "policyd/clock.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
 
@@ -140,6 +142,61 @@ TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   EXPECT_EQ(copied["result"]["versions"], original["result"]["versions"]);
   EXPECT_EQ(second.Policyctl({"verify"}).exit_code, 0);
   EXPECT_EQ(second.Stop(), 0);
+}
+
+// The retention policy runs on its own (gc_interval): old rechecks go, the check that created
+// the version stays, and so does the version.
+TEST(RetentionTest, DaemonAppliesTheRetentionPolicyPeriodically) {
+  DaemonHarness harness("gc_interval = \"1s\"\ncheck_retention = \"30d\"\n");
+  harness.WriteTarget("none", "name = \"None\"\n");
+  constexpr int64_t kDay = int64_t{24} * 3600 * 1000;
+  const int64_t long_ago = NowUnixMillis() - 200 * kDay;
+  const std::string doc = "old/privacy-policy";
+  const std::string text = "# Old policy\n\nWe keep nothing.\n";
+  {
+    std::filesystem::create_directories(harness.state_dir());
+    auto store = Store::Open(harness.state_dir() / "db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    CheckCommit first;
+    first.doc_id = doc;
+    first.check = {.time_ms = long_ago,
+                   .outcome = "first_seen",
+                   .http_status = 200,
+                   .text_hash = Sha256Hex(text)};
+    first.state.last_text_hash = Sha256Hex(text);
+    first.version = CheckCommit::NewVersion{.text = text,
+                                            .raw_html = "<p>" + text,
+                                            .record = {.time_ms = long_ago, .http_status = 200}};
+    first.events = {{{"type", "document.first_seen"}, {"doc", doc}, {"hash", Sha256Hex(text)}}};
+    ASSERT_TRUE((*store)->CommitCheck(first).ok());
+    for (int day = 1; day <= 3; ++day) {
+      CheckCommit recheck;
+      recheck.doc_id = doc;
+      recheck.check = {.time_ms = long_ago + day * kDay,
+                       .outcome = "unchanged",
+                       .http_status = 200,
+                       .text_hash = Sha256Hex(text)};
+      recheck.state.last_text_hash = Sha256Hex(text);
+      ASSERT_TRUE((*store)->CommitCheck(recheck).ok());
+    }
+  }
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (harness.log().find("retention: 3 check record(s)") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(harness.log().find("retention: 3 check record(s)"), std::string::npos) << harness.log();
+  EXPECT_EQ(harness.Stop(), 0);
+  auto store = Store::Open(harness.state_dir() / "db");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const auto checks = (*store)->GetChecks(doc, 100);
+  ASSERT_TRUE(checks.ok());
+  ASSERT_EQ(checks->size(), 1u);
+  EXPECT_EQ((*checks)[0].outcome, "first_seen");
+  const auto history = (*store)->GetHistory(doc);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 1u);
 }
 
 }  // namespace

@@ -84,6 +84,8 @@ low_speed_limit_bytes = 10
 low_speed_time = "45s"
 allow_private_addresses = true
 failure_threshold = 5
+check_retention = "30d"
+gc_interval = "6h"
 max_subscribers = 8
 max_control_clients = 2
 log_level = "debug"
@@ -109,6 +111,8 @@ log_level = "debug"
   EXPECT_EQ(config_.low_speed_time, seconds(45));
   EXPECT_TRUE(config_.allow_private_addresses);
   EXPECT_EQ(config_.failure_threshold, 5);
+  EXPECT_EQ(config_.check_retention, hours(24 * 30));
+  EXPECT_EQ(config_.gc_interval, hours(6));
   EXPECT_EQ(config_.max_subscribers, 8u);
   EXPECT_EQ(config_.max_control_clients, 2u);
   EXPECT_EQ(config_.log_level, "debug");
@@ -214,6 +218,7 @@ TEST_F(DaemonConfigTest, OutOfRangeValuesAreRejected) {
       {"default_interval = \"400d\"", "'default_interval' must be between 1s and 365d, not 400d"},
       {"default_interval = 99999999999", "'default_interval' must be at most 365d"},
       {"per_host_delay = -5", "'per_host_delay' must not be negative"},
+      {"check_retention = \"1h\"", "'check_retention' must be between 1d and"},
       {"connect_timeout = \"10ms\"", "'connect_timeout' must be between 100ms and 1h"},
       {"total_timeout = \"2d\"", "'total_timeout' must be between 1s and 1d, not 2d"},
       {"first_check_window = \"12x\"", "'first_check_window' must be a duration such as"},
