@@ -45,6 +45,7 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.low_speed_limit_bytes = config.low_speed_limit_bytes;
   options.low_speed_time = config.low_speed_time;
   options.allow_private_addresses = config.allow_private_addresses;
+  options.allowed_addresses = config.allowed_addresses;
   options.respect_robots = true;
   options.max_crawl_delay = config.max_crawl_delay;
   // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded.

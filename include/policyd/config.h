@@ -77,7 +77,10 @@ struct DaemonConfig {
   long low_speed_limit_bytes = 100;  // abort when slower than this ...
   std::chrono::milliseconds low_speed_time = std::chrono::seconds(20);  // ... for this long
   bool allow_private_addresses = false;  // loopback/private targets (tests turn this on)
-  int failure_threshold = 3;             // consecutive failures before document.fetch_failed
+  // Addresses or CIDR prefixes ("10.20.0.0/16", "fd00::/8") that may be connected to even
+  // though they are not public, e.g. one intranet server; everything else stays blocked.
+  std::vector<std::string> allowed_addresses;
+  int failure_threshold = 3;  // consecutive failures before document.fetch_failed
   // robots.txt Crawl-delay is honoured up to this cap (a larger value is clamped to it).
   std::chrono::milliseconds max_crawl_delay = std::chrono::seconds(30);
   // Error-page guard: a new text shorter than (1 - shrink_guard) of the current version is

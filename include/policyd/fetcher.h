@@ -11,7 +11,8 @@
 // and CURLOPT_REDIR_PROTOCOLS_STR); at most `max_redirects`; connect, total and low-speed
 // timeouts; the *decoded* body is capped at `max_body_bytes` (a gzip bomb stops at the cap);
 // unless `allow_private_addresses`, connections to loopback, private, link-local, multicast
-// and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS resolution.
+// and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS resolution, on
+// the first connection and after every redirect, except those in `allowed_addresses`.
 //
 // Robots (RFC 9309; rules in robots.h): unless `respect_robots` is off or the request sets
 // `ignore_robots`, a page is fetched only if the robots.txt of its origin (scheme, host, port)
@@ -78,6 +79,9 @@ struct FetcherOptions {
   long low_speed_limit_bytes = 100;
   std::chrono::milliseconds low_speed_time{20'000};
   bool allow_private_addresses = false;
+  // Non-public addresses that may be connected to all the same (ParseIpRange syntax; entries
+  // that do not parse are ignored: the daemon config validates them).
+  std::vector<std::string> allowed_addresses;
   // Response headers of one response (status line included) beyond this fail the transfer
   // with kProtocol; all responses of one transfer (redirects, 1xx) together may use
   // (max_redirects + 2) times as much.

@@ -7,6 +7,7 @@
 
 #include "config/toml_reader.h"
 #include "policyd/config.h"
+#include "policyd/ip_range.h"
 
 namespace policyd {
 namespace {
@@ -83,6 +84,20 @@ void ReadLogLevel(TableReader& reader, std::string* out) {
                    level + "'");
 }
 
+void ReadAllowedAddresses(TableReader& reader, std::vector<std::string>* out) {
+  std::vector<std::string> ranges;
+  if (!reader.ReadStringList("allowed_addresses", &ranges)) return;
+  for (const auto& range : ranges) {
+    if (!ParseIpRange(range)) {
+      reader.Error("allowed_addresses",
+                   "'allowed_addresses' entry '" + range +
+                       "' is not an IP address or CIDR prefix such as \"10.20.0.0/16\"");
+      return;
+    }
+  }
+  *out = std::move(ranges);
+}
+
 void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, DaemonConfig* config) {
   ReadPath(reader, "state_dir", base_dir, &config->state_dir);
   ReadSocketPath(reader, "control_socket", base_dir, &config->control_socket);
@@ -107,6 +122,7 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadIntegerAs("low_speed_limit_bytes", 0L, 1L << 30, &config->low_speed_limit_bytes);
   reader.ReadDuration("low_speed_time", milliseconds(0), kOneHour, &config->low_speed_time);
   reader.ReadBool("allow_private_addresses", &config->allow_private_addresses);
+  ReadAllowedAddresses(reader, &config->allowed_addresses);
   reader.ReadIntegerAs("failure_threshold", 1, 1000, &config->failure_threshold);
   reader.ReadDuration("max_crawl_delay", milliseconds(0), kOneHour, &config->max_crawl_delay);
   reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);

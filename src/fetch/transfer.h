@@ -15,6 +15,7 @@
 
 #include "curl_handles.h"
 #include "policyd/fetcher.h"
+#include "policyd/ip_range.h"
 
 namespace policyd {
 
@@ -77,6 +78,7 @@ class Transfer {
   CurlSlist request_headers_;
   MultiSocketLoop* loop_ = nullptr;
   bool allow_private_addresses_ = false;
+  std::vector<IpRange> allowed_ranges_;  // non-public addresses allowed all the same
   bool truncate_body_ = false;
   bool truncated_ = false;  // the body reached the cap with truncate_body_
   const std::vector<std::string>* accepted_content_types_ = nullptr;  // the fetcher's options

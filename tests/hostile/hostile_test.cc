@@ -351,6 +351,30 @@ TEST_F(HostileTest, PrivateAddressRefusedWhenNotAllowed) {
   EXPECT_EQ(strict.Stop(), 0);
 }
 
+TEST_F(HostileTest, RedirectToPrivateAddress) {
+  // The hostile host is the one non-public address this daemon may reach (allowed_addresses);
+  // it redirects to an internal service (127.0.0.3), which must never see a request.
+  HttpTestServer internal("127.0.0.3");
+  internal.Set("/admin", Html(PolicyHtml("Internal admin console")));
+  DaemonHarness strict;
+  UseSuiteLimits(strict, /*allow_private_addresses=*/false);
+  std::ofstream(strict.config_path(), std::ios::app) << "allowed_addresses = [\"127.0.0.1\"]\n";
+  strict.WriteTarget("hostile", Target("Hostile", hostile_.Url("/policy")));
+  ASSERT_TRUE(strict.Start()) << strict.log();
+  ASSERT_TRUE(strict.WaitForChecks(1, std::chrono::seconds(20))) << strict.log();
+  EXPECT_EQ(strict.Control({{"cmd", "show"}, {"doc", kHostileDoc}})["result"]["versions"], 1);
+  hostile_.Set("/policy",
+               TestResponse{.status = 302, .headers = {{"Location", internal.Url("/admin")}}});
+  ASSERT_EQ(strict.Control({{"cmd", "check"}, {"doc", kHostileDoc}})["ok"], true);
+  ASSERT_TRUE(strict.WaitForChecks(2, std::chrono::seconds(20))) << strict.log();
+  const nlohmann::json shown = strict.Control({{"cmd", "show"}, {"doc", kHostileDoc}})["result"];
+  EXPECT_EQ(shown["recent_checks"][0]["outcome"], "failed") << shown.dump();
+  EXPECT_EQ(shown["recent_checks"][0]["reason"], "blocked_address") << shown.dump();
+  EXPECT_EQ(shown["versions"], 1);
+  EXPECT_EQ(internal.TotalRequests(), 0u);
+  EXPECT_EQ(strict.Stop(), 0);
+}
+
 // --- HTTP status games ------------------------------------------------------------------
 
 TEST_F(HostileTest, TooManyRequestsWithRetryAfter) {

@@ -395,6 +395,25 @@ TEST_F(FetcherTest, PrivateAddressesAreBlockedUnlessAllowed) {
   EXPECT_EQ(server_.TotalRequests(), 0u);
 }
 
+TEST_F(FetcherTest, AllowedAddressesPassButRedirectsToOtherPrivateOnesAreBlocked) {
+  // 127.0.0.1 plays an allowed intranet server that redirects to an internal one (127.0.0.2).
+  HttpTestServer internal("127.0.0.2");
+  internal.Set("/admin", TestResponse{.body = "internal secret"});
+  server_.Set("/ok", TestResponse{.body = "allowed"});
+  server_.Set("/jump",
+              TestResponse{.status = 302, .headers = {{"Location", internal.Url("/admin")}}});
+  FetcherOptions options = Options();
+  options.allow_private_addresses = false;
+  options.allowed_addresses = {"127.0.0.1/32", "not an address"};  // the bad entry is ignored
+  const FetchResponse allowed = FetchUrl(options, server_.Url("/ok"));
+  EXPECT_EQ(allowed.error, FetchError::kNone) << allowed.error_message;
+  EXPECT_EQ(allowed.body, "allowed");
+  const FetchResponse jumped = FetchUrl(options, server_.Url("/jump"));
+  EXPECT_EQ(jumped.error, FetchError::kBlockedAddress) << jumped.error_message;
+  EXPECT_TRUE(jumped.body.empty());
+  EXPECT_EQ(internal.TotalRequests(), 0u);
+}
+
 TEST_F(FetcherTest, CloudMetadataAddressIsBlockedBeforeConnecting) {
   FetcherOptions options = Options();
   options.allow_private_addresses = false;
