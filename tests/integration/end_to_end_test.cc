@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -339,6 +340,50 @@ TEST_F(EndToEndTest, RobotsTxtIsHonouredUnlessTheTargetOverridesIt) {
   const auto show = harness_.Policyctl({"show", "acme/privacy-policy"});
   EXPECT_NE(show.out.find("robots"), std::string::npos) << show.out;
   EXPECT_NE(harness_.log().find("robots.txt is ignored"), std::string::npos);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// An Open Terms Archive declaration dropped into the targets folder: its two pages are
+// fetched and combined in order, and what policyd cannot honour is logged per document.
+TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
+  server_.Set("/initech/privacy-1",
+              Html(PolicyPage("Initech Privacy", "r1", "Part one: we collect little.")));
+  server_.Set("/initech/privacy-2",
+              Html(PolicyPage("Initech Privacy, continued", "r1", "Part two: we keep less.")));
+  const nlohmann::json declaration = {{"name", "Initech"},
+                                      {"terms",
+                                       {{"Privacy Policy",
+                                         {{"combine",
+                                           {{{"fetch", server_.Url("/initech/privacy-1")}},
+                                            {{"fetch", server_.Url("/initech/privacy-2")}}}},
+                                          {"select", {"main"}},
+                                          {"filter", {"removeTrackingWidgets"}},
+                                          {"executeClientScripts", true}}}}}};
+  std::ofstream(harness_.targets_dir() / "Initech.json") << declaration.dump(2);
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+  std::optional<nlohmann::json> first_seen;
+  for (int i = 0; i < 4 && !first_seen; ++i) {
+    auto event = live.Next();
+    ASSERT_TRUE(event) << harness_.log();
+    if ((*event)["doc"] == "initech/privacy-policy") first_seen = std::move(event);
+  }
+  ASSERT_TRUE(first_seen) << harness_.log();
+  EXPECT_EQ((*first_seen)["type"], "document.first_seen");
+  const nlohmann::json text = harness_.Control(
+      {{"cmd", "text"}, {"doc", "initech/privacy-policy"}, {"hash", (*first_seen)["hash"]}});
+  ASSERT_EQ(text["ok"], true) << text.dump();
+  const std::string body = text["result"]["text"];
+  const std::size_t one = body.find("Part one: we collect little.");
+  const std::size_t two = body.find("Part two: we keep less.");
+  ASSERT_NE(one, std::string::npos) << body;
+  ASSERT_NE(two, std::string::npos) << body;
+  EXPECT_LT(one, two);
+  EXPECT_EQ(body.find("Products"), std::string::npos) << body;  // select = main
+  const std::string log = harness_.log();
+  EXPECT_NE(log.find("initech/privacy-policy: custom JavaScript filters"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("executeClientScripts"), std::string::npos) << log;
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
