@@ -53,6 +53,15 @@ std::size_t CountLines(const std::string& text) {
 
 }  // namespace
 
+bool IsTransientFailure(std::string_view reason, std::string_view message) {
+  if (reason == "robots") return message.starts_with("robots.txt unavailable");
+  for (const char* transient : {"dns", "connect", "tls", "timeout", "protocol", "http_429",
+                                "http_5xx", "challenge", "empty"}) {
+    if (reason == transient) return true;
+  }
+  return false;
+}
+
 std::string ClassifyResponse(const FetchResponse& response) {
   if (response.error != FetchError::kNone) return FetchErrorName(response.error);
   const long status = response.http_status;
@@ -171,7 +180,7 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
     check.reason = reason;
     check.message = message;
     ++state.consecutive_failures;
-    retry_streak = state.consecutive_failures;
+    retry_streak = IsTransientFailure(reason, message) ? state.consecutive_failures : 0;
     state.last_error = reason + (message.empty() ? "" : ": " + message);
     const bool report = state.consecutive_failures >= input.failure_threshold || reason == "robots";
     if (report && !state.failure_reported) {

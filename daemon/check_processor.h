@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policyd/config.h"
@@ -58,6 +59,15 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
 // The failure reason class of a response that is not a usable page, or "" when it is usable.
 // ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type").
 std::string ClassifyResponse(const FetchResponse& response);
+
+// True when a failure of class `reason` may go away by itself soon, so the document is
+// retried with exponential backoff (from about a minute, capped by its interval): DNS,
+// connect, TLS, timeout, protocol errors, 429, 5xx, an unavailable robots.txt (`message`
+// tells it from a disallowing one), bot challenges and empty renders. Everything else (4xx,
+// too large, content type, bad URL, blocked address, redirect loops, robots.txt disallowing
+// the page) is permanent until someone changes the site or the target: the next check waits
+// for the document's interval, as after a success.
+bool IsTransientFailure(std::string_view reason, std::string_view message);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "policyd/clock.h"
+
 namespace policyd {
 namespace {
 
@@ -256,6 +258,31 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   EXPECT_EQ(ClassifyResponse(response), "http_5xx");
   response.error = FetchError::kTooLarge;
   EXPECT_EQ(ClassifyResponse(response), "too_large");
+}
+
+TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
+  for (const char* reason : {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx",
+                             "challenge", "empty"}) {
+    EXPECT_TRUE(IsTransientFailure(reason, "")) << reason;
+  }
+  for (const char* reason : {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address",
+                             "too_many_redirects"}) {
+    EXPECT_FALSE(IsTransientFailure(reason, "")) << reason;
+  }
+  EXPECT_TRUE(IsTransientFailure("robots", "robots.txt unavailable (timeout: 3 s)"));
+  EXPECT_FALSE(IsTransientFailure("robots", "robots.txt rule \"/private\" disallows /private/x"));
+}
+
+TEST_F(CheckProcessorTest, PermanentFailuresWaitForTheIntervalTransientOnesBackOff) {
+  // A 404 is not retried in a minute (interval 24 h, jitter ±10%); a 503 is.
+  int64_t before = NowUnixMillis();
+  const CheckOutcome gone = Check(Ok("<html><body>Not found</body></html>", 404));
+  EXPECT_EQ(state_.consecutive_failures, 1);
+  EXPECT_GE(gone.state.next_due_ms - before, int64_t{20} * 3600 * 1000);
+  before = NowUnixMillis();
+  const CheckOutcome retry = Check(Ok("<html><body>Down</body></html>", 503));
+  EXPECT_EQ(state_.consecutive_failures, 2);
+  EXPECT_LE(retry.state.next_due_ms - before, int64_t{5} * 60 * 1000);  // 2nd retry: ~2 min
 }
 
 TEST(ParseRetryAfter, SecondsAndDates) {
