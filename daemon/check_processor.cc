@@ -175,14 +175,17 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   int retry_streak = 0;  // drives the backoff of the next check
   if (!reason.empty()) {
     // 3a. A failed check: count it; report the streak once it reaches the threshold, or at
-    // once for robots.txt refusals (they will not go away by retrying).
+    // once when robots.txt disallows the page (that will not go away by retrying; an
+    // unavailable robots.txt is transient and counts like any other failure).
     check.outcome = "failed";
     check.reason = reason;
     check.message = message;
     ++state.consecutive_failures;
-    retry_streak = IsTransientFailure(reason, message) ? state.consecutive_failures : 0;
     state.last_error = reason + (message.empty() ? "" : ": " + message);
-    const bool report = state.consecutive_failures >= input.failure_threshold || reason == "robots";
+    const bool transient = IsTransientFailure(reason, message);
+    retry_streak = transient ? state.consecutive_failures : 0;
+    const bool report =
+        state.consecutive_failures >= input.failure_threshold || (reason == "robots" && !transient);
     if (report && !state.failure_reported) {
       state.failure_reported = true;
       nlohmann::json event = EventBase("document.fetch_failed", spec, now_ms);

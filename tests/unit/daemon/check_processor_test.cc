@@ -239,6 +239,25 @@ TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
   EXPECT_EQ(event["type"], "document.fetch_failed");
   EXPECT_EQ(event["reason"], "robots");
   EXPECT_EQ(outcome.state.version_count, 1u);
+  EXPECT_GT(outcome.state.next_due_ms - NowUnixMillis(), int64_t{20} * 3600 * 1000);
+}
+
+TEST_F(CheckProcessorTest, UnavailableRobotsTxtIsTransient) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse unavailable;
+  unavailable.error = FetchError::kRobotsDisallowed;
+  unavailable.error_message = "robots.txt unavailable (timeout: no answer in 3 s)";
+  CheckInput input;
+  input.spec = spec_;
+  input.state = state_;
+  input.response = unavailable;
+  input.interval = std::chrono::hours(24);
+  input.failure_threshold = 3;
+  const int64_t before = NowUnixMillis();
+  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  EXPECT_EQ(outcome.check.reason, "robots");
+  EXPECT_TRUE(outcome.events.empty());  // counted like any failure, not reported at once
+  EXPECT_LE(outcome.state.next_due_ms - before, int64_t{2} * 60 * 1000);  // retried soon
 }
 
 TEST(ClassifyResponse, StatusesAndTypes) {
