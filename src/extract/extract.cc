@@ -5,9 +5,11 @@
 //    uchardet; already-valid UTF-8 is taken as UTF-8 whatever the label says.
 //  - gumbo_document.cc / depth_cap.cc: Gumbo (WHATWG tree construction) with nesting capped
 //    at 512 levels like browsers, so hostile nesting costs neither minutes nor the stack.
-//  - main_content.cc: no `select` -> the outermost <main>/role=main elements if they hold at
-//    least a third of the page's non-link text, else the outermost <article>s under the same
-//    test, else the whole <body>; never one "best block" (legal pages lose whole sections).
+//  - main_content.cc: no `select` -> on a page that does not name itself a legal document,
+//    the best-scoring blocks (block_score.cc) if they hold 40% of the non-link text; else the
+//    outermost <main>/role=main elements if they hold at least a third of it, else the
+//    outermost <article>s under the same test, else the whole <body>. A legal document is
+//    never cut to one "best block": that loses whole sections.
 //  - boilerplate.cc / hints.cc: what is site chrome, navigation, consent banner or popup.
 //    Hidden content (hidden, aria-hidden, display:none) is kept unless it also looks like
 //    boilerplate: collapsed accordions and inactive tabs hide real policy sections.

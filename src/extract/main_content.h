@@ -11,10 +11,13 @@
 
 namespace policyd::extract_internal {
 
-// Automatic mode: the text of the page's main content, boilerplate removed. Uses the outermost
-// <main>/role=main elements when the page has them and they hold a credible share of the
-// page's text, else the outermost <article> elements under the same condition, else all of
-// <body>. Never a single "best" block: on legal pages that loses whole sections. A page that
+// Automatic mode: the text of the page's main content, boilerplate removed. On a page that
+// does not name itself a legal document (block_score.h), the best-scoring blocks when they
+// hold at least 200 bytes and 40% of the body's non-link text (a news story without its
+// related-story lists). Otherwise the outermost <main>/role=main elements when the page has
+// them and they hold a credible share of the page's text, else the outermost <article>
+// elements under the same condition, else all of <body>: a legal document is never cut down
+// to a single "best" block, which loses whole sections. A page that
 // is empty without scripts but carries at least 1000 bytes of text in <noscript> yields that
 // text, as a browser with scripts disabled shows it.
 // `link_urls`: links as "[text](url)".

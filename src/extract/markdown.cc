@@ -332,8 +332,14 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
   if (!is_root && IsDropped(element)) return false;
   if (!is_root) {
     if (const auto it = fingerprints_.find(element); it != fingerprints_.end()) {
-      // Keyed by the active sinks too: a copy outside <main> must not suppress the one in it.
-      const uint64_t key = it->second ^ (uint64_t{context_.sinks} << 56);
+      // Keyed by the sinks the copy is rendered to: a copy outside <main> must not suppress the
+      // one in it. A scored block root (or an excluded part) changes them on entry.
+      uint8_t sinks = context_.sinks;
+      if (scored_ != nullptr && scored_->roots.contains(element)) sinks |= 1u << kScoredSink;
+      if (scored_ != nullptr && scored_->excluded.contains(element)) {
+        sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
+      }
+      const uint64_t key = it->second ^ (uint64_t{sinks} << 56);
       if (!rendered_.insert(key).second) return false;  // a repeat
     }
   }
@@ -365,9 +371,19 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
     if (article && !(context_.sinks & (1u << kArticleSink)) && !minor_articles_.contains(element)) {
       added |= 1u << kArticleSink;
     }
-    if (added != 0) {
+    bool left = false;
+    if (scored_ != nullptr) {
+      if (!(context_.sinks & (1u << kScoredSink)) && scored_->roots.contains(element)) {
+        added |= 1u << kScoredSink;
+        saw_scored_ = true;
+      } else if ((context_.sinks & (1u << kScoredSink)) && scored_->excluded.contains(element)) {
+        left = true;
+      }
+    }
+    if (added != 0 || left) {
       Break(true);
       context_.sinks |= added;
+      if (left) context_.sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
       saw_main_ |= main_like;
       saw_article_ |= article;
     }

@@ -26,6 +26,7 @@
 
 #include <gumbo.h>
 
+#include "block_score.h"
 #include "policyd/selector.h"
 
 namespace policyd::extract_internal {
@@ -93,7 +94,7 @@ class TextSink {
 
 class MarkdownRenderer {
  public:
-  enum SinkId : uint8_t { kBodySink = 0, kMainSink = 1, kArticleSink = 2 };
+  enum SinkId : uint8_t { kBodySink = 0, kMainSink = 1, kArticleSink = 2, kScoredSink = 3 };
 
   // `remove` lists selectors whose matches are dropped with their subtrees; it must outlive
   // the renderer.
@@ -111,9 +112,14 @@ class MarkdownRenderer {
   // outermost <article> elements to the article sink (automatic mode).
   void Render(const GumboNode* root, bool root_is_content, bool track_candidates);
 
+  // Automatic mode: also copy the text of `scored->roots` to the scored sink, leaving out
+  // `scored->excluded` (block_score.h). `scored` must outlive the renderer's Render calls.
+  void SetScoredBlocks(const ScoredBlocks* scored) { scored_ = scored; }
+
   TextSink& sink(SinkId id) { return sinks_[id]; }
   bool saw_main() const { return saw_main_; }
   bool saw_article() const { return saw_article_; }
+  bool saw_scored() const { return saw_scored_; }
 
  private:
   struct Context {
@@ -169,7 +175,8 @@ class MarkdownRenderer {
   const std::vector<Selector>& remove_;
   const bool link_urls_;
   const bool noscript_;
-  std::array<TextSink, 3> sinks_;
+  std::array<TextSink, 4> sinks_;
+  const ScoredBlocks* scored_ = nullptr;
   // Large subtrees' fingerprints (duplicates.h) and those already rendered.
   std::unordered_map<const GumboNode*, uint64_t> fingerprints_;
   std::unordered_set<uint64_t> rendered_;
@@ -183,6 +190,7 @@ class MarkdownRenderer {
   bool track_candidates_ = false;
   bool saw_main_ = false;
   bool saw_article_ = false;
+  bool saw_scored_ = false;
 };
 
 // The outermost <article> elements under `root` that are link-heavy teasers ("related

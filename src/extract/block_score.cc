@@ -1,0 +1,525 @@
+#include "block_score.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "boilerplate.h"
+#include "hints.h"
+#include "html_tags.h"
+
+namespace policyd::extract_internal {
+namespace {
+
+// ---- Legal documents ------------------------------------------------------------------------
+
+// Words that name a legal document by themselves (lower case, UTF-8). "policy", "terms",
+// "conditions" and "legal" alone are not here: news titles use them ("foreign policy", "in
+// terms of", "weather conditions"); they count in the pairs below.
+constexpr std::array<std::string_view, 33> kLegalWords = {
+    "agb",
+    "ccpa",
+    "cgu",
+    "cgv",
+    "cgvu",
+    "confidentialité",
+    "cookie",
+    "cookies",
+    "datenschutz",
+    "datenschutzbestimmungen",
+    "datenschutzerklärung",
+    "datenschutzhinweis",
+    "datenschutzhinweise",
+    "datenschutzinformationen",
+    "datenschutzrichtlinie",
+    "eula",
+    "gdpr",
+    "gemeinschaftsrichtlinien",
+    "geschäftsbedingungen",
+    "impressum",
+    "imprint",
+    "informativa",
+    "nutzungsbedingungen",
+    "privacidad",
+    "privacidade",
+    "privacy",
+    "privatsphäre",
+    "richtlinien",
+    "rgpd",
+    "teilnahmebedingungen",
+    "tos",
+    "vertragsbedingungen",
+    "widerrufsbelehrung",
+};
+
+struct WordPair {
+  std::string_view first;
+  std::string_view second;
+};
+// Two consecutive words that name a legal document ("terms & conditions" is "terms
+// conditions" once the '&' is gone).
+constexpr std::array<WordPair, 31> kLegalPairs = {{
+    {"acceptable", "use"},
+    {"community", "guidelines"},
+    {"community", "rules"},
+    {"community", "standards"},
+    {"conditions", "d"},
+    {"conditions", "d’utilisation"},
+    {"conditions", "generales"},
+    {"conditions", "générales"},
+    {"conditions", "of"},
+    {"copyright", "policy"},
+    {"données", "personnelles"},
+    {"legal", "information"},
+    {"legal", "notice"},
+    {"legal", "notices"},
+    {"legal", "terms"},
+    {"mentions", "legales"},
+    {"mentions", "légales"},
+    {"protection", "des"},
+    {"refund", "policy"},
+    {"return", "policy"},
+    {"terms", "and"},
+    {"terms", "conditions"},
+    {"terms", "of"},
+    {"terms", "service"},
+    {"terms", "use"},
+    {"termini", "e"},
+    {"términos", "de"},
+    {"términos", "y"},
+    {"user", "agreement"},
+    {"aviso", "legal"},
+    {"condizioni", "generali"},
+}};
+
+// Scripts written without spaces between words (or with case and inflection this file does
+// not fold) are matched as fragments of the text: "プライバシーポリシー", "개인정보처리방침",
+// "Политика конфиденциальности".
+constexpr std::array<std::string_view, 13> kLegalFragments = {
+    "プライバシー", "個人情報",      "利用規約",           "隐私",
+    "隱私",         "服务条款",      "服務條款",           "개인정보",
+    "이용약관",     "онфиденциальн", "ерсональных данных", "ользовательское соглашение",
+    "prywatności",
+};
+
+// Calls fn(word) for the words of `text`: runs of ASCII letters and digits and of non-ASCII
+// bytes (accented letters), split at ASCII punctuation, white space and the typographic
+// apostrophe. ASCII and Latin-1 capitals are lowered.
+template <typename Fn>
+void ForEachTextWord(std::string_view text, Fn&& fn) {
+  std::string word;
+  auto flush = [&]() {
+    if (!word.empty()) fn(std::string_view(word));
+    word.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0x99) {
+      // U+2019: kept in "d’utilisation" (French elision), a separator elsewhere.
+      if (word == "d") {
+        word.append(text.substr(i, 3));
+      } else {
+        flush();
+      }
+      i += 2;
+      continue;
+    }
+    if (c >= 0x80) {
+      // Latin-1 capitals (U+00C0..U+00DE except U+00D7) lower-cased in their second byte.
+      if (c <= 0x9E && c != 0x97 && !word.empty() &&
+          static_cast<unsigned char>(word.back()) == 0xC3) {
+        word.push_back(static_cast<char>(c + 0x20));
+      } else {
+        word.push_back(static_cast<char>(c));
+      }
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      word.push_back(static_cast<char>(c));
+    } else if (c >= 'A' && c <= 'Z') {
+      word.push_back(static_cast<char>(c + 32));
+    } else if (c == '\'' && word == "d") {
+      word.append("’");  // "d'utilisation" as "d’utilisation"
+    } else {
+      flush();
+    }
+    if (word.size() > 64) word.clear();  // not a word of a title
+  }
+  flush();
+}
+
+// ---- Scores ---------------------------------------------------------------------------------
+
+constexpr uint32_t kMinParagraphChars = 25;  // shorter blocks are labels, bylines, buttons
+constexpr uint32_t kCharsPerPoint = 100;
+constexpr double kMaxLengthPoints = 3;
+constexpr int kAncestorLevels = 5;
+constexpr double kClassWeight = 25;
+constexpr double kSiblingShare = 0.2;
+constexpr double kMinSiblingScore = 10;
+constexpr uint32_t kSiblingParagraphChars = 80;
+constexpr double kSiblingLinkDensity = 0.25;
+// Exclusion inside the chosen blocks: link-heavy containers without many commas.
+constexpr double kExcludedLinkDensity = 0.5;
+constexpr uint32_t kProseCommas = 10;
+
+// Words of class/id values (whole words, hints.h splitting).
+constexpr std::array<std::string_view, 16> kPositiveWords = {
+    "article", "articlebody", "blog",  "body",  "content", "entry",        "hentry",   "main",
+    "page",    "post",        "prose", "story", "text",    "entrycontent", "postbody", "storybody"};
+constexpr std::array<std::string_view, 35> kNegativeWords = {
+    "ad",         "ads",      "banner",    "byline",   "combx",     "comment",     "comments",
+    "contact",    "foot",     "footer",    "footnote", "masthead",  "meta",        "more",
+    "newsletter", "outbrain", "popular",   "promo",    "recommend", "recommended", "related",
+    "rail",       "share",    "sharing",   "shopping", "shoutbox",  "sidebar",     "skyscraper",
+    "social",     "sponsor",  "sponsored", "tags",     "taboola",   "trending",    "widget"};
+
+template <size_t N>
+bool Contains(const std::array<std::string_view, N>& words, std::string_view word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// +-kClassWeight for each of class and id that has content or clutter words.
+double ClassWeight(const GumboNode* element) {
+  double weight = 0;
+  for (const char* name : {"class", "id"}) {
+    const char* value = GetAttr(element, name);
+    if (value == nullptr) continue;
+    bool positive = false;
+    bool negative = false;
+    ForEachWord(value, [&](std::string_view word) {
+      positive |= Contains(kPositiveWords, word);
+      negative |= Contains(kNegativeWords, word);
+    });
+    if (negative) weight -= kClassWeight;
+    if (positive) weight += kClassWeight;
+  }
+  return weight;
+}
+
+double TagBase(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_SECTION:
+      return 5;
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_BLOCKQUOTE:
+      return 3;
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_FORM:
+      return -3;
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_TH:
+      return -5;
+    default:
+      return 0;
+  }
+}
+
+// Containers that may be excluded from a chosen block.
+bool IsExcludable(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:  // a teaser card ("another story of the day")
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsMainLike(const GumboNode* element) {
+  return element->v.element.tag == GUMBO_TAG_MAIN || ElementRole(element) == Role::kMain;
+}
+
+// Visible characters (code points other than ASCII white space) and commas of a text.
+void CountText(std::string_view text, uint32_t* chars, uint32_t* commas) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') continue;
+    ++*chars;
+    if (c == ',') {
+      ++*commas;
+    } else if (c == 0xEF && i + 2 < text.size() && text[i + 1] == '\xBC' && text[i + 2] == '\x8C') {
+      ++*commas;  // U+FF0C fullwidth comma
+    } else if (c == 0xE3 && i + 2 < text.size() && text[i + 1] == '\x80' && text[i + 2] == '\x81') {
+      ++*commas;  // U+3001 ideographic comma
+    } else if (c == 0xD8 && i + 1 < text.size() && text[i + 1] == '\x8C') {
+      ++*commas;  // U+060C Arabic comma
+    }
+  }
+}
+
+struct Info {
+  const GumboNode* node = nullptr;
+  int32_t parent = -1;  // index into the walk order; -1 for the body
+  uint32_t end = 0;     // index of the last descendant (preorder), inclusive
+  uint32_t text = 0;    // visible characters in the subtree
+  uint32_t link = 0;    // of which inside <a href>
+  uint32_t commas = 0;
+  uint32_t own_text = 0;  // characters of this block's own inline content
+  uint32_t own_link = 0;
+  uint32_t own_commas = 0;
+  double content = 0;  // paragraph scores received from descendants
+  bool candidate = false;
+  bool paragraph = false;
+
+  double LinkDensity() const { return text == 0 ? 0.0 : static_cast<double>(link) / text; }
+};
+
+}  // namespace
+
+bool NamesLegalDocument(std::string_view text) {
+  for (const std::string_view fragment : kLegalFragments) {
+    if (text.find(fragment) != std::string_view::npos) return true;
+  }
+  bool legal = false;
+  std::string previous;
+  ForEachTextWord(text, [&](std::string_view word) {
+    if (legal) return;
+    if (Contains(kLegalWords, word)) legal = true;
+    for (const WordPair& pair : kLegalPairs) {
+      if (pair.first == previous && pair.second == word) legal = true;
+    }
+    previous.assign(word);
+  });
+  return legal;
+}
+
+ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& remove) {
+  ScoredBlocks result;
+  if (body == nullptr || body->type != GUMBO_NODE_ELEMENT) return result;
+
+  // The <title>, in the <head> beside the body.
+  const GumboNode* html = body->parent;
+  if (html != nullptr && html->type == GUMBO_NODE_ELEMENT) {
+    const GumboVector& children = html->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      const auto* head = static_cast<const GumboNode*>(children.data[i]);
+      if (head->type != GUMBO_NODE_ELEMENT || head->v.element.tag != GUMBO_TAG_HEAD) continue;
+      const GumboVector& items = head->v.element.children;
+      for (unsigned k = 0; k < items.length; ++k) {
+        const auto* title = static_cast<const GumboNode*>(items.data[k]);
+        if (title->type != GUMBO_NODE_ELEMENT || title->v.element.tag != GUMBO_TAG_TITLE ||
+            title->v.element.children.length == 0) {
+          continue;
+        }
+        const auto* text = static_cast<const GumboNode*>(title->v.element.children.data[0]);
+        if (text->type == GUMBO_NODE_TEXT && NamesLegalDocument(text->v.text.text)) {
+          result.legal = true;
+          return result;
+        }
+      }
+    }
+  }
+
+  // One walk: subtree sums on exit, own inline text to the nearest block, heading texts.
+  std::vector<Info> infos;
+  struct Frame {
+    const GumboNode* node;
+    uint32_t index;
+    unsigned next_child;
+    int32_t block;  // index of the nearest block element (itself included)
+    bool in_link;
+    bool in_sectioning;
+    bool in_content;
+    bool heading;     // an h1..h3 whose text is collected
+    bool in_heading;  // inside such a heading
+  };
+  std::vector<Frame> stack;
+  std::string heading_text;
+  int legal_headings = 0;
+  infos.push_back({});
+  infos[0].node = body;
+  stack.push_back({body, 0, 0, 0, false, false, false, false, false});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const GumboVector& children = Children(top.node);
+    if (top.next_child < children.length) {
+      const auto* child = static_cast<const GumboNode*>(children.data[top.next_child++]);
+      if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
+        uint32_t chars = 0;
+        uint32_t commas = 0;
+        const std::string_view text(child->v.text.text);
+        CountText(text, &chars, &commas);
+        Info& owner = infos[top.index];
+        owner.text += chars;
+        owner.commas += commas;
+        if (top.in_link) owner.link += chars;
+        Info& block = infos[static_cast<size_t>(top.block)];
+        block.own_text += chars;
+        block.own_commas += commas;
+        if (top.in_link) block.own_link += chars;
+        if (top.in_heading && heading_text.size() < 300) {
+          heading_text.append(text);
+          heading_text.push_back(' ');
+        }
+        continue;
+      }
+      if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
+      if (IsBoilerplate(child, {top.in_sectioning, top.in_content})) continue;
+      bool removed = false;
+      for (const Selector& selector : remove) removed = removed || selector.Matches(child);
+      if (removed) continue;
+      const GumboTag tag =
+          child->type == GUMBO_NODE_ELEMENT ? child->v.element.tag : GUMBO_TAG_TEMPLATE;
+      if (tag == GUMBO_TAG_BUTTON) continue;  // controls, as the renderer drops them
+      const auto index = static_cast<uint32_t>(infos.size());
+      infos.push_back({});
+      infos.back().node = child;
+      infos.back().parent = static_cast<int32_t>(top.index);
+      const bool main_like = child->type == GUMBO_NODE_ELEMENT && IsMainLike(child);
+      const int level = HeadingLevel(tag);
+      Frame frame{child,
+                  index,
+                  0,
+                  HasFlag(tag, kBlock) ? static_cast<int32_t>(index) : top.block,
+                  top.in_link || (tag == GUMBO_TAG_A && GetAttr(child, "href") != nullptr),
+                  top.in_sectioning || main_like || HasFlag(tag, kSectioning),
+                  top.in_content || main_like || tag == GUMBO_TAG_ARTICLE,
+                  !top.in_heading && level >= 1 && level <= 3,
+                  top.in_heading || (level >= 1 && level <= 3)};
+      if (frame.heading) heading_text.clear();
+      stack.push_back(frame);  // invalidates `top`
+      continue;
+    }
+    const Frame done = top;
+    stack.pop_back();
+    Info& info = infos[done.index];
+    info.end = static_cast<uint32_t>(infos.size() - 1);
+    if (done.heading) {
+      const int level = HeadingLevel(done.node->v.element.tag);
+      if (NamesLegalDocument(heading_text)) {
+        // A title naming a legal document, or two section headings doing so.
+        legal_headings += level == 1 ? 2 : 1;
+        if (legal_headings >= 2) {
+          result.legal = true;
+          return result;
+        }
+      }
+      heading_text.clear();
+    }
+    if (info.parent >= 0) {
+      Info& parent = infos[static_cast<size_t>(info.parent)];
+      parent.text += info.text;
+      parent.link += info.link;
+      parent.commas += info.commas;
+    }
+  }
+
+  // Paragraph scores flow to five ancestors.
+  for (size_t i = 0; i < infos.size(); ++i) {
+    Info& info = infos[i];
+    if (info.own_text < kMinParagraphChars) continue;
+    if (info.node->type != GUMBO_NODE_ELEMENT || HeadingLevel(info.node->v.element.tag) > 0) {
+      continue;
+    }
+    info.paragraph = true;
+    const double length_points =
+        std::min(kMaxLengthPoints, static_cast<double>(info.own_text / kCharsPerPoint));
+    const double own_density = static_cast<double>(info.own_link) / info.own_text;
+    const double score = (1.0 + info.own_commas + length_points) * (1.0 - own_density);
+    int32_t ancestor = info.parent;
+    for (int level = 0; level < kAncestorLevels && ancestor >= 0; ++level) {
+      Info& target = infos[static_cast<size_t>(ancestor)];
+      const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level;
+      target.content += score / divider;
+      target.candidate = true;
+      ancestor = target.parent;
+    }
+  }
+  std::vector<double> final_score(infos.size(), 0.0);
+  std::vector<double> weight(infos.size(), 0.0);
+  int32_t best = -1;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    const Info& info = infos[i];
+    if (info.node->type != GUMBO_NODE_ELEMENT) continue;
+    weight[i] = ClassWeight(info.node);
+    if (!info.candidate) continue;
+    final_score[i] =
+        (info.content + TagBase(info.node->v.element.tag) + weight[i]) * (1.0 - info.LinkDensity());
+    if (best < 0 || final_score[i] > final_score[static_cast<size_t>(best)]) {
+      best = static_cast<int32_t>(i);
+    }
+  }
+  if (best <= 0) return result;  // nothing to score, or the body itself
+
+  // A block that is its parent's only text: the parent is the same block with its wrapper.
+  while (true) {
+    const Info& info = infos[static_cast<size_t>(best)];
+    if (info.parent <= 0) break;
+    if (infos[static_cast<size_t>(info.parent)].text != info.text) break;
+    best = info.parent;
+  }
+  const double best_score = final_score[static_cast<size_t>(best)];
+  const double threshold = std::max(kMinSiblingScore, best_score * kSiblingShare);
+  const int32_t parent = infos[static_cast<size_t>(best)].parent;
+  std::vector<size_t> roots;
+  // Children of `parent` in preorder: the first follows it, each next one follows the
+  // previous one's last descendant.
+  const size_t parent_end = infos[static_cast<size_t>(parent)].end;
+  for (size_t i = static_cast<size_t>(parent) + 1; i <= parent_end; i = infos[i].end + 1) {
+    const Info& info = infos[i];
+    bool keep = static_cast<int32_t>(i) == best;
+    if (!keep && info.text > 0) {
+      if (info.candidate && final_score[i] >= threshold) keep = true;
+      if (info.paragraph && info.own_text == info.text && info.text > kSiblingParagraphChars &&
+          info.LinkDensity() < kSiblingLinkDensity) {
+        keep = true;
+      }
+    }
+    if (keep) roots.push_back(i);
+  }
+
+  // Paragraph counts per subtree (preorder ranges) for the exclusion rule.
+  std::vector<uint32_t> paragraphs_before(infos.size() + 1, 0);
+  for (size_t i = 0; i < infos.size(); ++i) {
+    paragraphs_before[i + 1] = paragraphs_before[i] + (infos[i].paragraph ? 1 : 0);
+  }
+  for (const size_t root : roots) {
+    result.roots.insert(infos[root].node);
+    for (size_t i = root + 1; i <= infos[root].end;) {
+      const Info& info = infos[i];
+      const bool element = info.node->type == GUMBO_NODE_ELEMENT;
+      if (element && IsExcludable(info.node->v.element.tag) && info.commas < kProseCommas) {
+        const uint32_t paragraphs = paragraphs_before[info.end + 1] - paragraphs_before[i];
+        const bool link_list = info.LinkDensity() > kExcludedLinkDensity;
+        const bool clutter = weight[i] < 0 && paragraphs <= 1;
+        if (link_list || clutter) {
+          result.excluded.insert(info.node);
+          i = info.end + 1;
+          continue;
+        }
+      }
+      ++i;
+    }
+  }
+  return result;
+}
+
+}  // namespace policyd::extract_internal
