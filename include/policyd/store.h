@@ -12,7 +12,8 @@
 //
 // Contract: CommitCheck writes everything one check produced in ONE WriteBatch, so a crash
 // leaves either all of it or none of it. Event sequence numbers are assigned inside that
-// commit, contiguous from 1, in commit order. All methods are thread-safe.
+// commit, contiguous from 1, in commit order. Concurrent commits are merged into one synced
+// write (group commit); each returns once its group is durable. All methods are thread-safe.
 #ifndef POLICYD_STORE_H_
 #define POLICYD_STORE_H_
 
@@ -91,7 +92,12 @@ struct CheckCommit {
   struct NewVersion {
     std::string text;      // extracted text (stored once under its hash)
     std::string raw_html;  // raw body (stored once under its hash)
-    VersionRecord record;  // text_hash/raw_hash are filled by the store from the bytes
+    // SHA-256 hex of `text` and `raw_html` when the caller has already computed them (the
+    // daemon hashes both to compare): the store then uses them instead of hashing megabytes
+    // again (debug builds still check them). Empty: the store computes them.
+    std::string text_hash;
+    std::string raw_hash;
+    VersionRecord record;  // text_hash/raw_hash are filled by the store
   };
   std::optional<NewVersion> version;
   // Events to append, in order, without "seq": the store adds consecutive "seq" numbers
@@ -212,6 +218,10 @@ class Store {
   // A consistent copy of the live database in `dir` (RocksDB checkpoint: hard links where
   // possible), openable by Store::Open. `dir` must not exist; its parent must.
   Status CreateCheckpoint(const std::filesystem::path& dir);
+
+  // RocksDB writes made for commits so far. Concurrent commits are written together (group
+  // commit), so this grows more slowly than the number of commits under contention.
+  uint64_t CommitWriteCount() const;
 
   // Flushes memtables and compacts every column family fully, so that size measurements
   // reflect what is really stored (tests and benchmarks).

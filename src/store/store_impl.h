@@ -7,12 +7,17 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +78,7 @@ struct Store::Impl {
   // Held while a sequence number is chosen and its batch written, so that sequences are
   // assigned in commit order and a failed write gives its number back (no gaps). Readers do
   // not take it: a batch becomes visible atomically, and batches are written in order.
+  // Only a group commit's leader (and CollectGarbage) takes it, so it is rarely contended.
   std::mutex write_mutex;
   std::atomic<uint64_t> last_sequence{0};
   // Suffix of check keys so that same-millisecond checks of a document stay distinct. Seeded
@@ -118,18 +124,139 @@ struct Store::Impl {
     return FromRocks(batch->Put(cf(Cf::kBlobs), hash, bytes), "batching blob");
   }
 
-  // Completes `batch` under the write mutex with what needs a sequence number (the events, the
-  // version key and record) and writes it. Every event must be an object, `doc_id` valid when
-  // `version` is set. The version's event_seq is the sequence of the document.first_seen or
+  // One commit waiting to be written (group commit, see WriteSequenced). Lives on the
+  // committing thread's stack until its `done` is set.
+  struct Writer {
+    rocksdb::WriteBatch* batch = nullptr;
+    const std::vector<nlohmann::json>* events = nullptr;
+    const std::string* doc_id = nullptr;
+    VersionRecord* version = nullptr;
+    const std::vector<std::pair<std::string, const std::string*>>* skipped_blobs = nullptr;
+    uint64_t seen_blob_generation = 0;
+    bool done = false;  // guarded by queue_mutex
+    Result<std::vector<StoredEvent>> result = Status::IoError("not written");
+    std::condition_variable cv;
+  };
+
+  // The queue of group commit (see WriteSequenced): commits waiting to be written, oldest
+  // first; the front one is the leader.
+  std::mutex queue_mutex;
+  std::deque<Writer*> writers;
+  std::atomic<uint64_t> write_count{0};  // RocksDB writes of commits (groups)
+
+  // A group stops growing past this many batch bytes (the first batch always goes in), so
+  // one write stays bounded even when large versions queue up.
+  static constexpr std::size_t kMaxGroupBytes = std::size_t{16} << 20;
+
+  // Completes `batch` with what needs a sequence number (the events, the version key and
+  // record) and writes it. Every event must be an object, `doc_id` valid when `version` is
+  // set. The version's event_seq is the sequence of the document.first_seen or
   // document.changed event among `events` (else the last one).
+  //
+  // Group commit: commits queue in `writers`; the one at the front (the leader) takes every
+  // batch queued behind it, numbers them in queue order under write_mutex, and writes them as
+  // ONE WriteBatch with one sync. So concurrent commits share an fsync instead of taking
+  // turns for it. Each caller returns only after the group's write, so its events are
+  // durable (and visible, atomically with the rest of the group) before anyone can send
+  // them. A failed write fails the whole group and uses no sequence number.
   Result<std::vector<StoredEvent>> WriteSequenced(
       rocksdb::WriteBatch* batch, const std::vector<nlohmann::json>& events,
       const std::string& doc_id, VersionRecord* version,
       const std::vector<std::pair<std::string, const std::string*>>& skipped_blobs = {},
       uint64_t seen_blob_generation = 0) {
+    Writer self;
+    self.batch = batch;
+    self.events = &events;
+    self.doc_id = &doc_id;
+    self.version = version;
+    self.skipped_blobs = &skipped_blobs;
+    self.seen_blob_generation = seen_blob_generation;
+
+    std::unique_lock<std::mutex> queue_lock(queue_mutex);
+    writers.push_back(&self);
+    while (!self.done && writers.front() != &self) self.cv.wait(queue_lock);
+    if (self.done) return std::move(self.result);  // a leader wrote it with its group
+
+    // The leader: the group is everything queued now. Later arrivals wait for the next one.
+    std::vector<Writer*> group;
+    std::size_t group_bytes = 0;
+    for (Writer* writer : writers) {
+      const std::size_t bytes = writer->batch->GetDataSize();
+      if (!group.empty() && group_bytes + bytes > kMaxGroupBytes) break;
+      group.push_back(writer);
+      group_bytes += bytes;
+    }
+    queue_lock.unlock();
+    try {
+      WriteGroup(group);
+    } catch (const std::exception& error) {
+      // Only allocation can throw here, before the write (nothing after it throws). The
+      // queue must move on whatever happens, or every later commit would wait forever.
+      for (Writer* writer : group) {
+        writer->result = Status::IoError(std::string("commit failed: ") + error.what());
+      }
+    }
+    queue_lock.lock();
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      Writer* written = writers.front();
+      writers.pop_front();
+      if (written != &self) {
+        written->done = true;
+        written->cv.notify_one();
+      }
+    }
+    if (!writers.empty()) writers.front()->cv.notify_one();  // the next leader
+    return std::move(self.result);
+  }
+
+  // Numbers and writes `group` (queue order) under write_mutex; sets every writer's result.
+  void WriteGroup(const std::vector<Writer*>& group) {
     const std::lock_guard<std::mutex> lock(write_mutex);
-    if (!skipped_blobs.empty() && blob_generation.load() != seen_blob_generation) {
-      for (const auto& [hash, bytes] : skipped_blobs) {
+    uint64_t sequence = last_sequence.load();
+    bool sync = false;
+    std::vector<Writer*> prepared;
+    std::set<std::string> version_keys;  // taken by earlier writers of this group
+    for (Writer* writer : group) {
+      uint64_t next = sequence;
+      writer->result = Prepare(*writer, &next, &version_keys);
+      if (!writer->result.ok()) continue;  // this commit alone fails; its numbers are reused
+      sequence = next;
+      sync = sync || !writer->events->empty() || writer->version != nullptr;
+      prepared.push_back(writer);
+    }
+    if (prepared.empty()) return;
+
+    rocksdb::WriteBatch merged;
+    rocksdb::WriteBatch* to_write = prepared.front()->batch;
+    if (prepared.size() > 1) {
+      BatchAppender appender(&merged, *database);
+      for (Writer* writer : prepared) {
+        const Status status = FromRocks(writer->batch->Iterate(&appender), "merging commits");
+        if (!status.ok()) {
+          for (Writer* failed : prepared) failed->result = status;
+          return;
+        }
+      }
+      to_write = &merged;
+    }
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options.sync_on_version && sync;
+    const Status status = FromRocks(db()->Write(write_options, to_write), "writing commit");
+    if (!status.ok()) {
+      for (Writer* writer : prepared) writer->result = status;  // no sequence number used
+      return;
+    }
+    last_sequence.store(sequence);
+    write_count.fetch_add(1);
+  }
+
+  // The part of a commit that needs the write mutex: re-adds blobs a collection may have
+  // removed, numbers the events from *sequence + 1 (advancing it) and keys the version.
+  Result<std::vector<StoredEvent>> Prepare(const Writer& writer, uint64_t* sequence,
+                                           std::set<std::string>* version_keys) {
+    rocksdb::WriteBatch* batch = writer.batch;
+    if (!writer.skipped_blobs->empty() && blob_generation.load() != writer.seen_blob_generation) {
+      for (const auto& [hash, bytes] : *writer.skipped_blobs) {
         const Result<bool> exists = Exists(Cf::kBlobs, hash);
         if (!exists.ok()) return exists.status();
         if (!*exists) {
@@ -140,56 +267,73 @@ struct Store::Impl {
       }
     }
     std::vector<StoredEvent> stored;
-    stored.reserve(events.size());
-    uint64_t sequence = last_sequence.load();
+    stored.reserve(writer.events->size());
     uint64_t version_sequence = 0;
-    for (const nlohmann::json& event : events) {
-      ++sequence;
+    for (const nlohmann::json& event : *writer.events) {
+      ++*sequence;
       nlohmann::json with_seq = event;
-      with_seq["seq"] = sequence;
+      with_seq["seq"] = *sequence;
       const std::string type = event.value("type", std::string());
       if (type == "document.first_seen" || type == "document.changed") {
-        version_sequence = sequence;
+        version_sequence = *sequence;
       }
-      stored.push_back(StoredEvent{sequence, store_internal::DumpJson(with_seq)});
+      stored.push_back(StoredEvent{*sequence, store_internal::DumpJson(with_seq)});
       const Status status = FromRocks(
-          batch->Put(cf(Cf::kEvents), store_internal::EventKey(sequence), stored.back().json),
+          batch->Put(cf(Cf::kEvents), store_internal::EventKey(*sequence), stored.back().json),
           "batching event");
       if (!status.ok()) return status;
     }
-    if (!events.empty()) {
+    if (!writer.events->empty()) {
       const Status status =
-          FromRocks(batch->Put(cf(Cf::kMeta), kLastSequenceKey, std::to_string(sequence)),
+          FromRocks(batch->Put(cf(Cf::kMeta), kLastSequenceKey, std::to_string(*sequence)),
                     "batching last_sequence");
       if (!status.ok()) return status;
-      if (version_sequence == 0) version_sequence = sequence;
+      if (version_sequence == 0) version_sequence = *sequence;
     }
-    if (version != nullptr) {
+    if (VersionRecord* version = writer.version; version != nullptr) {
       version->event_seq = version_sequence;
       // With an event, its (unique) sequence makes the key unique. Without one, probe for a
-      // free suffix: history must never be overwritten. Safe because writes are serialised.
+      // free suffix, in the database and in this group: history must never be overwritten.
+      // Safe because groups are written one at a time.
+      const std::string& doc_id = *writer.doc_id;
       std::string key = store_internal::DocTimeKey(doc_id, version->time_ms, version_sequence);
       if (version_sequence == 0) {
         for (uint64_t n = 1;; ++n) {
           const Result<bool> exists = Exists(Cf::kVersions, key);
           if (!exists.ok()) return exists.status();
-          if (!*exists) break;
+          if (!*exists && version_keys->count(key) == 0) break;
           key = store_internal::DocTimeKey(doc_id, version->time_ms, n);
         }
       }
+      version_keys->insert(key);
       const Status status =
           FromRocks(batch->Put(cf(Cf::kVersions), key, store_internal::DumpJson(ToJson(*version))),
                     "batching version");
       if (!status.ok()) return status;
     }
-
-    rocksdb::WriteOptions write_options;
-    write_options.sync = options.sync_on_version && (!events.empty() || version != nullptr);
-    const Status status = FromRocks(db()->Write(write_options, batch), "writing commit");
-    if (!status.ok()) return status;  // the sequence numbers were not used
-    if (!events.empty()) last_sequence.store(sequence);
     return stored;
   }
+
+  // Copies a batch's records into another (merging a group). Commits only ever put.
+  class BatchAppender : public rocksdb::WriteBatch::Handler {
+   public:
+    BatchAppender(rocksdb::WriteBatch* target, const store_internal::Database& database)
+        : target_(target) {
+      for (rocksdb::ColumnFamilyHandle* family : database.AllFamilies()) {
+        families_[family->GetID()] = family;
+      }
+    }
+    rocksdb::Status PutCF(uint32_t family_id, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value) override {
+      const auto family = families_.find(family_id);
+      if (family == families_.end()) return rocksdb::Status::InvalidArgument("unknown family");
+      return target_->Put(family->second, key, value);
+    }
+
+   private:
+    rocksdb::WriteBatch* target_;
+    std::map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;
+  };
 
   // The schema version check of Open: stamps a new database, refuses a newer one.
   Status CheckSchema() {
