@@ -85,7 +85,7 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
   return std::chrono::milliseconds(std::max<int64_t>(0, int64_t{when} * 1000 - now_ms));
 }
 
-CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64& rng) {
+CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) {
   const int64_t now_ms = NowUnixMillis();
   const DocumentSpec& spec = input.spec;
   const FetchResponse& response = input.response;
@@ -129,7 +129,10 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
 
   // 2. Extract, and refuse what is not a policy: challenge walls and empty renders.
   ExtractResult extracted;
-  std::string raw_bytes;  // what the version keeps as its raw capture
+  // What the version keeps as its raw capture: the body itself for a one-page document (not
+  // copied), else the pages concatenated with markers.
+  std::string raw_bytes;
+  const std::string* raw_capture = pages.size() == 1 ? &response.body : &raw_bytes;
   if (reason.empty() && response.http_status != 304) {
     for (std::size_t i = 0; i < pages.size() && reason.empty(); ++i) {
       const FetchResponse& page = *pages[i];
@@ -137,8 +140,8 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
         // One raw capture for the whole document; the markers say where each page starts.
         raw_bytes +=
             "<!-- policyd page " + std::to_string(i + 1) + ": " + page.final_url + " -->\n";
+        raw_bytes += page.body;
       }
-      raw_bytes += page.body;
       ExtractResult page_text;
       const ExtractOptions options = MakeExtractOptions(spec, page.content_type);
       const Status extract_status = ExtractText(page.body, options, &page_text);
@@ -158,12 +161,16 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
         message = page_label(i) + "no text could be extracted";
       }
       if (!reason.empty()) failing_page = &page;
-      if (!extracted.text.empty() && !page_text.text.empty()) extracted.text += "\n";
-      extracted.text += page_text.text;
+      if (extracted.text.empty()) {
+        extracted.text = std::move(page_text.text);
+      } else if (!page_text.text.empty()) {
+        extracted.text += "\n";
+        extracted.text += page_text.text;
+      }
       extracted.charset = page_text.charset;
     }
     auto start = SteadyClock::now();
-    check.raw_hash = Sha256Hex(raw_bytes);
+    check.raw_hash = Sha256Hex(*raw_capture);
     times.hash_us += MicrosSince(start);
     if (reason.empty() && IsNearEmpty(extracted.text)) {
       // An empty page is an error page or a broken render, never a new version.
@@ -276,8 +283,12 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
         }
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;
-        version.text = extracted.text;
-        version.raw_html = raw_bytes;
+        // Neither is used after this point: moved, and the store reuses our hashes.
+        version.text = std::move(extracted.text);
+        version.raw_html =
+            pages.size() == 1 ? std::move(input.response.body) : std::move(raw_bytes);
+        version.text_hash = text_hash;
+        version.raw_hash = check.raw_hash;
         version.record.time_ms = now_ms;
         version.record.http_status = response.http_status;
         version.record.url = spec.url;
@@ -299,6 +310,13 @@ CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64
   state.next_due_ms =
       NextDueAfterCheck(input.schedule, input.interval, now_ms, retry_streak, retry_after, rng);
   commit.events = std::move(events);
+
+  // Stamped right before the commit, so a subscriber can measure commit -> receipt exactly
+  // (`time` is when processing started, and only to the millisecond).
+  const int64_t commit_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  for (nlohmann::json& event : commit.events) event["commit_us"] = commit_us;
 
   CheckOutcome outcome;
   const auto store_start = SteadyClock::now();

@@ -43,6 +43,8 @@ struct StageTimes {
   int64_t hash_us = 0;     // SHA-256 of the raw body and the text
   int64_t diff_us = 0;     // the change summary against the previous version
   int64_t store_us = 0;    // the RocksDB commit
+  // Waiting in the worker pool's queue (post to start of the job). Filled by the daemon.
+  int64_t pool_wait_us = 0;
 };
 
 struct CheckOutcome {
@@ -53,8 +55,9 @@ struct CheckOutcome {
   StageTimes times;
 };
 
-// Classifies, extracts, hashes, compares and commits. Thread-safe (Store is).
-CheckOutcome ProcessCheck(Store& store, const CheckInput& input, std::mt19937_64& rng);
+// Classifies, extracts, hashes, compares and commits. Thread-safe (Store is). Takes `input`
+// by value so that the body of a new version is moved into the store, not copied.
+CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng);
 
 // The failure reason class of a response that is not a usable page, or "" when it is usable.
 // ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type").

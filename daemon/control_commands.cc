@@ -56,6 +56,7 @@ nlohmann::json Daemon::StatusJson() const {
           {"fetches_running", fetcher_->Running()},
           {"fetches_queued", fetcher_->Queued()},
           {"processing", processing_},
+          {"processing_peak", processing_peak_},
           {"checks_done", checks_done_},
           {"subscribers", feed_->subscriber_count()},
           {"last_seq", store_->LastSequence()},
@@ -70,22 +71,23 @@ nlohmann::json Daemon::StatusJson() const {
             {"extract", stage_totals_.extract_us},
             {"hash", stage_totals_.hash_us},
             {"diff", stage_totals_.diff_us},
+            {"pool_wait", stage_totals_.pool_wait_us},
             {"store", stage_totals_.store_us},
             {"publish", publish_us_total_}}}};
 }
 
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
-  const auto due = scheduler_.DueMs(doc.spec.id);
-  return {{"id", doc.spec.id},
-          {"platform", doc.spec.platform},
-          {"type", doc.spec.type},
-          {"url", doc.spec.url},
-          {"interval", FormatDuration(IntervalOf(doc.spec))},
-          {"select", doc.spec.select},
-          {"remove", doc.spec.remove},
-          {"source_file", doc.spec.source_file.string()},
+  const auto due = scheduler_.DueMs(doc.spec->id);
+  return {{"id", doc.spec->id},
+          {"platform", doc.spec->platform},
+          {"type", doc.spec->type},
+          {"url", doc.spec->url},
+          {"interval", FormatDuration(IntervalOf(*doc.spec))},
+          {"select", doc.spec->select},
+          {"remove", doc.spec->remove},
+          {"source_file", doc.spec->source_file.string()},
           {"next_due", due ? TimeOrNull(*due) : nlohmann::json()},
-          {"checking", scheduler_.InFlight(doc.spec.id)},
+          {"checking", scheduler_.InFlight(doc.spec->id)},
           {"last_check", TimeOrNull(doc.state.last_check_ms)},
           {"last_success", TimeOrNull(doc.state.last_success_ms)},
           {"last_change", TimeOrNull(doc.state.last_change_ms)},
@@ -126,7 +128,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
     nlohmann::json result = DocumentJson(*doc);
-    auto checks = store_->GetChecks(doc->spec.id, 10);
+    auto checks = store_->GetChecks(doc->spec->id, 10);
     if (!checks.ok()) return respond(ControlErrorFromStatus(checks.status()));
     nlohmann::json recent = nlohmann::json::array();
     for (const auto& check : *checks) {
@@ -162,7 +164,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     } else {
       const Document* doc = FindDocument(request, &error);
       if (doc == nullptr) return respond(error);
-      scheduled += scheduler_.CheckNow(doc->spec.id, now);
+      scheduled += scheduler_.CheckNow(doc->spec->id, now);
     }
     ArmScheduleTimer();
     respond(ControlOk({{"scheduled", scheduled}}));
@@ -189,7 +191,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
   } else if (cmd == "remove") {
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
-    const std::string id = doc->spec.id;
+    const std::string id = doc->spec->id;
     if (Status s = catalog_->Remove(id); !s.ok()) return respond(ControlErrorFromStatus(s));
     if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
     spdlog::info("{}: removed at run time (history kept)", id);

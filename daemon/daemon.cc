@@ -32,6 +32,16 @@ std::size_t WorkerCount(const DaemonConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// At most this many fetched responses wait for or run on the worker pool before dispatching
+// pauses: enough to keep every worker busy, while a fast network (or a slow pool) no longer
+// piles up bodies that only wait. max_concurrency stays the bound for slow servers.
+std::size_t MaxProcessing(const DaemonConfig& config) { return 2 * WorkerCount(config); }
+
+// While due checks are held back by MaxProcessing, new ones are started at most this often
+// (besides one per finished check). Fetches that answer within it never over-fill the pool;
+// slow ones still reach max_concurrency within a fraction of a second.
+constexpr milliseconds kDispatchRampDelay(10);
+
 FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   FetcherOptions options;
   options.user_agent = config.user_agent;
@@ -161,19 +171,19 @@ Status Daemon::ApplyCatalog() {
   }
   for (const auto& [id, spec] : wanted) {
     auto [it, inserted] = documents_.try_emplace(id);
-    if (spec.ignore_robots && (inserted || !it->second.spec.ignore_robots)) {
+    if (spec->ignore_robots && (inserted || !it->second.spec->ignore_robots)) {
       spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})", id,
-                   spec.source_file.string());
+                   spec->source_file.string());
     }
     it->second.spec = spec;
     int64_t persisted_due = 0;
     if (inserted) {
       if (const auto state = states->find(id); state != states->end()) {
-        it->second.state = state->second;
         persisted_due = state->second.next_due_ms;
+        it->second.state = std::move(state->second);
       }
     }
-    scheduler_.Upsert(id, IntervalOf(spec), persisted_due, now);
+    scheduler_.Upsert(id, IntervalOf(*spec), persisted_due, now);
   }
   return Status::Ok();
 }
@@ -204,14 +214,14 @@ Status Daemon::Reload() {
 // ---------------------------------------------------------------------------------------
 // Scheduling and checks
 
-void Daemon::ArmScheduleTimer() {
+void Daemon::ArmScheduleTimer(milliseconds min_delay) {
   if (stopping_) return;
   const auto next = scheduler_.NextDueMs();
   if (!next) {
     schedule_timer_.cancel();
     return;
   }
-  const int64_t delay = std::max<int64_t>(0, *next - NowUnixMillis());
+  const int64_t delay = std::max<int64_t>(min_delay.count(), *next - NowUnixMillis());
   schedule_timer_.expires_after(milliseconds(delay));
   schedule_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) DispatchDue();
@@ -221,23 +231,27 @@ void Daemon::ArmScheduleTimer() {
 void Daemon::DispatchDue() {
   if (stopping_) return;
   const std::size_t limit = MaxOutstanding(config_);
-  if (outstanding_ < limit) {
-    for (const auto& doc_id : scheduler_.PopDue(NowUnixMillis(), limit - outstanding_)) {
-      StartCheck(doc_id);
-    }
-  }
+  const std::size_t max_processing = MaxProcessing(config_);
+  // The pool has its backlog: OnProcessed calls again when a check is committed.
+  if (processing_ >= max_processing || outstanding_ >= limit) return;
+  // Start no more than the pool can take now; fetches in flight are not counted, so a slow
+  // network still fills up to max_concurrency over a few ramp steps.
+  const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
+  const std::vector<std::string> due = scheduler_.PopDue(NowUnixMillis(), budget);
+  for (const auto& doc_id : due) StartCheck(doc_id);
   // When the limit is reached, OnProcessed re-arms the timer as checks finish.
-  if (outstanding_ < limit) ArmScheduleTimer();
+  if (outstanding_ >= limit) return;
+  ArmScheduleTimer(due.size() == budget ? kDispatchRampDelay : milliseconds(0));
 }
 
 void Daemon::StartCheck(const std::string& doc_id) {
   const Document& doc = documents_.at(doc_id);
   ++outstanding_;
-  const std::size_t page_count = 1 + doc.spec.extra_urls.size();
+  const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
     FetchRequest request;
-    request.url = doc.spec.url;
-    request.ignore_robots = doc.spec.ignore_robots;
+    request.url = doc.spec->url;
+    request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe.
     if (!doc.state.last_text_hash.empty()) {
       request.if_none_match = doc.state.etag;
@@ -261,8 +275,8 @@ void Daemon::StartCheck(const std::string& doc_id) {
       std::make_shared<Gather>(Gather{std::vector<FetchResponse>(page_count), page_count});
   for (std::size_t i = 0; i < page_count; ++i) {
     FetchRequest request;
-    request.url = i == 0 ? doc.spec.url : doc.spec.extra_urls[i - 1];
-    request.ignore_robots = doc.spec.ignore_robots;
+    request.url = i == 0 ? doc.spec->url : doc.spec->extra_urls[i - 1];
+    request.ignore_robots = doc.spec->ignore_robots;
     fetcher_->Fetch(std::move(request), [this, doc_id, gather, i](FetchResponse response) {
       gather->pages[i] = std::move(response);
       if (--gather->remaining == 0) OnFetched(doc_id, std::move(gather->pages));
@@ -284,7 +298,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     return;
   }
   CheckInput input;
-  input.spec = it->second.spec;
+  input.spec = *it->second.spec;
   input.state = it->second.state;
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
@@ -295,9 +309,14 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
   input.shrink_confirmations = config_.shrink_confirmations;
   input.schedule = schedule_options_;
   ++processing_;
-  asio::post(workers_, [this, doc_id, input = std::move(input)]() mutable {
+  processing_peak_ = std::max(processing_peak_, processing_);
+  const auto posted_at = std::chrono::steady_clock::now();
+  asio::post(workers_, [this, doc_id, posted_at, input = std::move(input)]() mutable {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    CheckOutcome outcome = ProcessCheck(*store_, input, rng);
+    const auto started_at = std::chrono::steady_clock::now();
+    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), rng);
+    outcome.times.pool_wait_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(started_at - posted_at).count();
     const auto committed_at = std::chrono::steady_clock::now();
     asio::post(io_, [this, doc_id, committed_at, outcome = std::move(outcome)]() mutable {
       OnProcessed(doc_id, std::move(outcome), committed_at);
@@ -347,6 +366,7 @@ void Daemon::AddStageTimes(const StageTimes& times, int64_t publish_us) {
   stage_totals_.hash_us += times.hash_us;
   stage_totals_.diff_us += times.diff_us;
   stage_totals_.store_us += times.store_us;
+  stage_totals_.pool_wait_us += times.pool_wait_us;
   publish_us_total_ += publish_us;
   ++stage_samples_;
 }

@@ -4,6 +4,11 @@
 // timer, the feed and control sockets, signals, watchdog); a thread pool does extraction,
 // hashing and the store commit. Results come back to the io thread by post(): everything in
 // this class except the pool jobs is touched only on the io thread, so nothing needs a lock.
+//
+// Backlog: no check is dispatched while 2 x workers fetched responses are on the pool, and
+// each dispatch starts at most what the pool can take then (more every 10 ms while checks
+// are due, up to max_concurrency in flight). Bodies do not pile up in front of the workers
+// when the network is faster than extraction.
 #ifndef POLICYD_DAEMON_DAEMON_H_
 #define POLICYD_DAEMON_DAEMON_H_
 
@@ -44,12 +49,13 @@ class Daemon {
 
  private:
   struct Document {
-    DocumentSpec spec;
+    std::shared_ptr<const DocumentSpec> spec;  // shared with catalog_; never null
     DocState state;
   };
 
   // Scheduling and checks (io thread).
-  void ArmScheduleTimer();
+  // Fires DispatchDue when the next check is due, but not before `min_delay`.
+  void ArmScheduleTimer(std::chrono::milliseconds min_delay = std::chrono::milliseconds(0));
   void DispatchDue();
   void StartCheck(const std::string& doc_id);
   // `pages`: the responses for the document's url and its extra_urls, in order.
@@ -106,7 +112,10 @@ class Daemon {
   boost::asio::signal_set signals_;
   std::map<std::string, Document> documents_;
   std::size_t outstanding_ = 0;  // checks dispatched and not yet committed
-  std::size_t processing_ = 0;   // responses on the worker pool
+  // Responses on the worker pool (queued or running). Dispatching pauses while it is at
+  // MaxProcessing (2 x workers), which bounds the bodies held in memory.
+  std::size_t processing_ = 0;
+  std::size_t processing_peak_ = 0;  // its highest value since start (status, tests)
   bool stopping_ = false;
   bool finished_ = false;
   int exit_code_ = 0;

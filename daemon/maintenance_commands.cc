@@ -90,8 +90,8 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
     result["versions"] = history->size();
     result["time"] = FormatTimestamp(version.time_ms);
     if (const auto doc = documents_.find(doc_id); doc != documents_.end()) {
-      result["platform"] = doc->second.spec.platform;
-      result["type"] = doc->second.spec.type;
+      result["platform"] = doc->second.spec->platform;
+      result["type"] = doc->second.spec->type;
     }
     // The event that announced it: the analyzers' view of the same capture.
     if (auto events = store_->ReadEvents(version.event_seq - 1, 1);

@@ -34,12 +34,17 @@ Status TargetCatalog::Load() {
     return stored.status();
   }
 
-  std::map<std::string, DocumentSpec> documents;
-  for (auto& spec : bundled) documents[spec.id] = spec;
+  std::map<std::string, std::shared_ptr<const DocumentSpec>> documents;
+  for (auto& spec : bundled) {
+    std::string id = spec.id;
+    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
+  }
+  bundled = {};  // moved-from shells of up to 100,000 specs
   runtime_.clear();
   for (auto& spec : runtime) {
     runtime_[spec.id] = spec;
-    documents[spec.id] = std::move(spec);  // a run-time entry overrides a bundled one
+    // A run-time entry overrides a bundled one.
+    documents[spec.id] = std::make_shared<const DocumentSpec>(std::move(spec));
   }
   for (const auto& id : removed) documents.erase(id);
   removed_ = std::move(removed);
@@ -63,14 +68,14 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   if (removed_.erase(spec.id) > 0) {
     if (Status s = SaveRemoved(); !s.ok()) return s;
   }
-  documents_[spec.id] = spec;
+  documents_[spec.id] = std::make_shared<const DocumentSpec>(spec);
   return spec;
 }
 
 Status TargetCatalog::Remove(const std::string& doc_id) {
   const auto it = documents_.find(doc_id);
   if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
-  const std::string platform_slug = Slugify(it->second.platform);
+  const std::string platform_slug = Slugify(it->second->platform);
   if (runtime_.erase(doc_id) > 0) {
     if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) return s;
   }

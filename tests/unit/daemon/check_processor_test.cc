@@ -105,6 +105,40 @@ TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
   EXPECT_EQ(*store_->GetBlob((*history)[1].raw_hash), LongPolicy("We sell data."));
 }
 
+// Events carry the moment of their commit in Unix microseconds (commit -> receipt latency),
+// and the version stores exactly the body and text the check hashed (the body is moved into
+// the store and the store reuses the check's hashes).
+TEST_F(CheckProcessorTest, EventsCarryCommitTimeAndVersionKeepsTheHashedBytes) {
+  const auto unix_us = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const std::string body = LongPolicy("We never sell data.");
+  const int64_t before = unix_us();
+  const CheckOutcome outcome = Check(Ok(body));
+  const int64_t after = unix_us();
+  ASSERT_EQ(outcome.events.size(), 1u);
+  const auto event = nlohmann::json::parse(outcome.events[0].json);
+  ASSERT_TRUE(event.contains("commit_us")) << event.dump();
+  EXPECT_GE(event["commit_us"].get<int64_t>(), before);
+  EXPECT_LE(event["commit_us"].get<int64_t>(), after);
+
+  EXPECT_EQ(outcome.check.raw_hash, Sha256Hex(body));
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].raw_hash, Sha256Hex(body));
+  EXPECT_EQ((*history)[0].text_hash, outcome.check.text_hash);
+  const auto raw = store_->GetBlob((*history)[0].raw_hash);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(*raw, body);
+  const auto text = store_->GetBlob((*history)[0].text_hash);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(Sha256Hex(*text), outcome.check.text_hash);
+  EXPECT_NE(text->find("We never sell data."), std::string::npos);
+}
+
 TEST_F(CheckProcessorTest, NotModifiedIsASuccessfulUnchangedCheck) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse not_modified;
