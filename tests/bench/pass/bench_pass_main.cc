@@ -245,8 +245,8 @@ double ExtractOnlySeconds(const std::vector<std::shared_ptr<const std::string>>&
 
 // --- Passes ------------------------------------------------------------------------------
 
-constexpr const char* kStages[] = {"queue", "fetch", "decode", "parse",  "extract",
-                                   "hash",  "diff",  "store",  "publish"};
+constexpr const char* kStages[] = {"queue",   "fetch", "pool_wait", "decode", "parse",
+                                   "extract", "hash",  "diff",      "store",  "publish"};
 
 struct Bench {
   Options options;
