@@ -38,7 +38,10 @@ class HistoryToolsTest : public ::testing::Test {
                              "\"\n[[documents]]\ntype = \"Terms of Service\"\nurl = \"" +
                              server_.Url("/terms") + "\"\n");
     ASSERT_TRUE(harness_.Start()) << harness_.log();
-    CheckAllAndWait();
+    // The daemon checks new documents at once: wait for those two checks, so that no check of
+    // revision 1 is still in flight (it would record an unchanged check) when revision 2 is
+    // served and asked for.
+    ASSERT_TRUE(harness_.WaitForChecks(2)) << harness_.log();
     Serve(2);
     CheckAllAndWait();
   }
