@@ -51,12 +51,14 @@ TEST(StoreTest, ZstdIsAvailable) {
   EXPECT_NE(std::find(supported.begin(), supported.end(), rocksdb::kZSTD), supported.end());
 }
 
-TEST(StoreTest, BulkFamiliesUseZstd) {
+TEST(StoreTest, BulkFamiliesSettleInZstdAfterCheapLz4Flushes) {
   TempDir dir;
   auto database = store_internal::Database::Open(dir.path());
   ASSERT_TRUE(database.ok()) << database.status().ToString();
   for (const Cf family : {Cf::kBlobs, Cf::kVersions, Cf::kEvents}) {
-    EXPECT_EQ((*database)->db()->GetOptions((*database)->cf(family)).compression, rocksdb::kZSTD);
+    const rocksdb::Options options = (*database)->db()->GetOptions((*database)->cf(family));
+    EXPECT_EQ(options.compression, rocksdb::kLZ4Compression);
+    EXPECT_EQ(options.bottommost_compression, rocksdb::kZSTD);
   }
 }
 
