@@ -87,7 +87,7 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
 
 CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) {
   const int64_t now_ms = NowUnixMillis();
-  const DocumentSpec& spec = input.spec;
+  const DocumentSpec& spec = *input.spec;
   const FetchResponse& response = input.response;
 
   CheckCommit commit;

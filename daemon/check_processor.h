@@ -6,6 +6,7 @@
 #define POLICYD_DAEMON_CHECK_PROCESSOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,7 +21,9 @@
 namespace policyd {
 
 struct CheckInput {
-  DocumentSpec spec;
+  // Shared with the daemon's document table (never null): the network thread hands a check
+  // to the pool without copying the spec's strings and selector lists.
+  std::shared_ptr<const DocumentSpec> spec;
   DocState state;          // the document's state when the check started
   FetchResponse response;  // never kAborted (aborted checks are not recorded)
   // The responses for spec.extra_urls, in order (multi-page documents): their texts are

@@ -298,12 +298,12 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     return;
   }
   CheckInput input;
-  input.spec = *it->second.spec;
+  input.spec = it->second.spec;
   input.state = it->second.state;
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
                            std::make_move_iterator(pages.end()));
-  input.interval = IntervalOf(input.spec);
+  input.interval = IntervalOf(*input.spec);
   input.failure_threshold = config_.failure_threshold;
   input.shrink_guard = config_.shrink_guard;
   input.shrink_confirmations = config_.shrink_confirmations;

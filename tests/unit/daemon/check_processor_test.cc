@@ -48,7 +48,7 @@ class CheckProcessorTest : public ::testing::Test {
   // Runs one check with `response` and keeps the resulting state for the next one.
   CheckOutcome Check(FetchResponse response) {
     CheckInput input;
-    input.spec = spec_;
+    input.spec = std::make_shared<const DocumentSpec>(spec_);
     input.state = state_;
     input.response = std::move(response);
     input.interval = std::chrono::hours(24);
@@ -221,8 +221,9 @@ TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
 
 TEST_F(CheckProcessorTest, MultiPageDocumentsCombinePagesInOrder) {
   CheckInput input;
-  input.spec = spec_;
-  input.spec.extra_urls = {"https://acme.example/privacy/2"};
+  DocumentSpec spec = spec_;
+  spec.extra_urls = {"https://acme.example/privacy/2"};
+  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
   input.interval = std::chrono::hours(24);
   input.response = Ok(Page("<h2>Part one</h2><p>We collect your email address.</p>"));
   FetchResponse second = Ok(Page("<h2>Part two</h2><p>We keep it for ninety days.</p>"));
@@ -261,7 +262,7 @@ TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
   refused.error = FetchError::kRobotsDisallowed;
   refused.error_message = "disallowed by robots.txt rule 'Disallow: /privacy'";
   CheckInput input;
-  input.spec = spec_;
+  input.spec = std::make_shared<const DocumentSpec>(spec_);
   input.state = state_;
   input.response = refused;
   input.interval = std::chrono::hours(24);
@@ -282,7 +283,7 @@ TEST_F(CheckProcessorTest, UnavailableRobotsTxtIsTransient) {
   unavailable.error = FetchError::kRobotsDisallowed;
   unavailable.error_message = "robots.txt unavailable (timeout: no answer in 3 s)";
   CheckInput input;
-  input.spec = spec_;
+  input.spec = std::make_shared<const DocumentSpec>(spec_);
   input.state = state_;
   input.response = unavailable;
   input.interval = std::chrono::hours(24);
