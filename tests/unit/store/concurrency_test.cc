@@ -18,6 +18,14 @@ using nlohmann::json;
 constexpr int kThreads = 8;
 constexpr int kCommitsPerThread = 200;
 
+// Runs body(0) .. body(count - 1) at once, one thread each, and waits for all of them.
+template <typename Body>
+void RunOnThreads(int count, Body body) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < count; ++t) threads.emplace_back(body, t);
+  for (std::thread& thread : threads) thread.join();
+}
+
 TEST(StoreConcurrencyTest, SequencesAreContiguousAndInCommitOrder) {
   TempDir dir;
   StoreOptions options;
@@ -27,29 +35,25 @@ TEST(StoreConcurrencyTest, SequencesAreContiguousAndInCommitOrder) {
   Store& store = **opened;
 
   std::vector<std::vector<uint64_t>> per_thread(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&store, &per_thread, t] {
-      const std::string doc = "doc" + std::to_string(t);
-      for (int i = 0; i < kCommitsPerThread; ++i) {
-        // Every other commit is a change with a version; the rest are stand-alone events.
-        if (i % 2 == 0) {
-          CheckCommit commit = ChangedCommit(doc, 1000 + i, doc + " v" + std::to_string(i));
-          commit.events.front()["thread"] = t;
-          commit.events.front()["i"] = i;
-          const auto result = store.CommitCheck(commit);
-          ASSERT_TRUE(result.ok()) << result.status().ToString();
-          ASSERT_EQ(result->size(), 1u);
-          per_thread[t].push_back(result->front().seq);
-        } else {
-          const auto result = store.AppendEvent(json{{"thread", t}, {"i", i}});
-          ASSERT_TRUE(result.ok()) << result.status().ToString();
-          per_thread[t].push_back(result->seq);
-        }
+  RunOnThreads(kThreads, [&store, &per_thread](int t) {
+    const std::string doc = "doc" + std::to_string(t);
+    for (int i = 0; i < kCommitsPerThread; ++i) {
+      // Every other commit is a change with a version; the rest are stand-alone events.
+      if (i % 2 == 0) {
+        CheckCommit commit = ChangedCommit(doc, 1000 + i, doc + " v" + std::to_string(i));
+        commit.events.front()["thread"] = t;
+        commit.events.front()["i"] = i;
+        const auto result = store.CommitCheck(commit);
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        ASSERT_EQ(result->size(), 1u);
+        per_thread[t].push_back(result->front().seq);
+      } else {
+        const auto result = store.AppendEvent(json{{"thread", t}, {"i", i}});
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        per_thread[t].push_back(result->seq);
       }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+    }
+  });
 
   constexpr uint64_t kTotal = kThreads * kCommitsPerThread;
   EXPECT_EQ(store.LastSequence(), kTotal);
@@ -97,36 +101,32 @@ TEST(StoreConcurrencyTest, SyncedConcurrentCommitsAreGroupedAndAllReadable) {
   Store& store = **opened;
 
   std::vector<std::vector<uint64_t>> per_thread(kWriters);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kWriters; ++t) {
-    threads.emplace_back([&store, &per_thread, t] {
-      const std::string doc = "group" + std::to_string(t);
-      for (int i = 0; i < kCommits; ++i) {
-        const std::string text = doc + " text " + std::to_string(i);
-        CheckCommit commit = ChangedCommit(doc, 5000 + i, text);
-        if (i % 3 == 0) {
-          // Some with the caller's hashes (the daemon's path), some hashed by the store.
-          commit.version->text_hash = Sha256Hex(commit.version->text);
-          commit.version->raw_hash = Sha256Hex(commit.version->raw_html);
-        }
-        commit.events.front()["thread"] = t;
-        commit.events.front()["i"] = i;
-        if (i % 4 == 1) {
-          // Two events in one commit: both numbers must be adjacent.
-          commit.events.insert(commit.events.begin(),
-                               json{{"type", "document.recovered"}, {"thread", t}, {"i", -i}});
-        }
-        const auto result = store.CommitCheck(commit);
-        ASSERT_TRUE(result.ok()) << result.status().ToString();
-        ASSERT_EQ(result->size(), commit.events.size());
-        if (result->size() == 2) {
-          EXPECT_EQ((*result)[1].seq, (*result)[0].seq + 1);
-        }
-        per_thread[t].push_back(result->back().seq);
+  RunOnThreads(kWriters, [&store, &per_thread](int t) {
+    const std::string doc = "group" + std::to_string(t);
+    for (int i = 0; i < kCommits; ++i) {
+      const std::string text = doc + " text " + std::to_string(i);
+      CheckCommit commit = ChangedCommit(doc, 5000 + i, text);
+      if (i % 3 == 0) {
+        // Some with the caller's hashes (the daemon's path), some hashed by the store.
+        commit.version->text_hash = Sha256Hex(commit.version->text);
+        commit.version->raw_hash = Sha256Hex(commit.version->raw_html);
       }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+      commit.events.front()["thread"] = t;
+      commit.events.front()["i"] = i;
+      if (i % 4 == 1) {
+        // Two events in one commit: both numbers must be adjacent.
+        commit.events.insert(commit.events.begin(),
+                             json{{"type", "document.recovered"}, {"thread", t}, {"i", -i}});
+      }
+      const auto result = store.CommitCheck(commit);
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      ASSERT_EQ(result->size(), commit.events.size());
+      if (result->size() == 2) {
+        EXPECT_EQ((*result)[1].seq, (*result)[0].seq + 1);
+      }
+      per_thread[t].push_back(result->back().seq);
+    }
+  });
 
   const auto events = store.ReadEvents(0, 100000);
   ASSERT_TRUE(events.ok());
@@ -173,18 +173,14 @@ TEST(StoreConcurrencyTest, VersionsWithoutEventsInOneGroupKeepDistinctKeys) {
   Store& store = **opened;
   constexpr int kRacers = 4;
   constexpr int kEach = 10;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kRacers; ++t) {
-    threads.emplace_back([&store, t] {
-      for (int i = 0; i < kEach; ++i) {
-        CheckCommit commit =
-            ChangedCommit("same", 7000, "text " + std::to_string(t) + "/" + std::to_string(i));
-        commit.events.clear();
-        ASSERT_TRUE(store.CommitCheck(commit).ok());
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  RunOnThreads(kRacers, [&store](int t) {
+    for (int i = 0; i < kEach; ++i) {
+      CheckCommit commit =
+          ChangedCommit("same", 7000, "text " + std::to_string(t) + "/" + std::to_string(i));
+      commit.events.clear();
+      ASSERT_TRUE(store.CommitCheck(commit).ok());
+    }
+  });
   const auto history = store.GetHistory("same");
   ASSERT_TRUE(history.ok());
   std::set<std::string> texts;
