@@ -9,6 +9,7 @@ packages=(
   libgtest-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
   libuchardet-dev zlib1g-dev libzstd-dev
   python3 python3-jsonschema
+  systemd
   clang libclang-rt-14-dev
 )
 
