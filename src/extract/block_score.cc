@@ -149,9 +149,88 @@ void ForEachTextWord(std::string_view text, Fn&& fn) {
   flush();
 }
 
+// ---- Related-content boxes -------------------------------------------------------------------
+
+// How the title of a related-content box begins ("Related articles", "You may also like",
+// "Leia também"), in the words of ForEachTextWord (lower case, apostrophes and punctuation
+// gone). Matched at the start of an h2..h6 only: an h1 is the page's own title, and a heading
+// that merely contains "popular" or "more" is often a section of the story.
+constexpr std::array<std::string_view, 64> kRelatedOpenings = {
+    "related",
+    "you may also like",
+    "you might also like",
+    "you may like",
+    "you might like",
+    "you may also be interested",
+    "you might also be interested",
+    "we recommend",
+    "recommended",
+    "more from",
+    "more stories",
+    "more news",
+    "more articles",
+    "more on this",
+    "more to explore",
+    "read more",
+    "read next",
+    "read also",
+    "also read",
+    "what to read next",
+    "most read",
+    "most popular",
+    "popular on",
+    "popular posts",
+    "popular stories",
+    "trending",
+    "latest news",
+    "latest stories",
+    "top stories",
+    "editor s picks",
+    "editors picks",
+    "don t miss",
+    "like this",
+    "share this",
+    "around the web",
+    "from the web",
+    "promoted stories",
+    "sponsored stories",
+    "você pode gostar",
+    "voce pode gostar",
+    "leia também",
+    "leia tambem",
+    "veja também",
+    "veja tambem",
+    "mais lidas",
+    "mais lidos",
+    "notícias relacionadas",
+    "posts relacionados",
+    "artigos relacionados",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "te puede interesar",
+    "también te puede interesar",
+    "lo más leído",
+    "lire aussi",
+    "à lire aussi",
+    "sur le même sujet",
+    "vous aimerez aussi",
+    "articles similaires",
+    "weitere artikel",
+    "das könnte sie auch interessieren",
+    "mehr zum thema",
+    "articoli correlati",
+    "leggi anche",
+};
+// Scripts whose capitals ForEachTextWord does not fold: matched at the start of the text.
+constexpr std::array<std::string_view, 6> kRelatedOpeningFragments = {
+    "Читайте также", "читайте также", "Похожие", "похожие", "По теме", "по теме",
+};
+constexpr size_t kMaxRelatedTitleBytes = 80;
+
 // ---- Scores ---------------------------------------------------------------------------------
 
 constexpr uint32_t kMinParagraphChars = 25;  // shorter blocks are labels, bylines, buttons
+constexpr uint32_t kMaxTeaserChars = 400;    // longer text ending in "..." is the story's own
 constexpr uint32_t kCharsPerPoint = 100;
 constexpr double kMaxLengthPoints = 3;
 constexpr int kAncestorLevels = 5;
@@ -168,12 +247,13 @@ constexpr uint32_t kProseCommas = 10;
 constexpr std::array<std::string_view, 16> kPositiveWords = {
     "article", "articlebody", "blog",  "body",  "content", "entry",        "hentry",   "main",
     "page",    "post",        "prose", "story", "text",    "entrycontent", "postbody", "storybody"};
-constexpr std::array<std::string_view, 35> kNegativeWords = {
-    "ad",         "ads",      "banner",    "byline",   "combx",     "comment",     "comments",
-    "contact",    "foot",     "footer",    "footnote", "masthead",  "meta",        "more",
-    "newsletter", "outbrain", "popular",   "promo",    "recommend", "recommended", "related",
-    "rail",       "share",    "sharing",   "shopping", "shoutbox",  "sidebar",     "skyscraper",
-    "social",     "sponsor",  "sponsored", "tags",     "taboola",   "trending",    "widget"};
+constexpr std::array<std::string_view, 39> kNegativeWords = {
+    "ad",       "ads",       "banner",      "byline",     "caption",  "carousel", "combx",
+    "comment",  "comments",  "contact",     "foot",       "footer",   "footnote", "gallery",
+    "masthead", "meta",      "more",        "newsletter", "outbrain", "popular",  "promo",
+    "rail",     "recommend", "recommended", "related",    "share",    "sharing",  "shopping",
+    "shoutbox", "sidebar",   "skyscraper",  "slideshow",  "social",   "sponsor",  "sponsored",
+    "taboola",  "tags",      "trending",    "widget"};
 
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& words, std::string_view word) {
@@ -231,6 +311,17 @@ double TagBase(GumboTag tag) {
   }
 }
 
+// A class or id containing "related" ("relatedposts", "jp-relatedposts-headline").
+bool ClassNamesRelated(const GumboNode* element) {
+  for (const char* name : {"class", "id"}) {
+    const char* value = GetAttr(element, name);
+    if (value != nullptr && std::string_view(value).find("related") != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Containers that may be excluded from a chosen block.
 bool IsExcludable(GumboTag tag) {
   switch (tag) {
@@ -254,6 +345,16 @@ bool IsExcludable(GumboTag tag) {
 
 bool IsMainLike(const GumboNode* element) {
   return element->v.element.tag == GUMBO_TAG_MAIN || ElementRole(element) == Role::kMain;
+}
+
+// True when `text` ends (white space aside) in an ellipsis: "...", "…" or "[…]", the mark of
+// an excerpt cut short ("Read more" teasers, news tickers).
+bool EndsTruncated(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
+                           text.back() == '\r' || text.back() == ']' || text.back() == ')')) {
+    text.remove_suffix(1);
+  }
+  return text.ends_with("...") || text.ends_with("\u2026");
 }
 
 // Visible characters (code points other than ASCII white space) and commas of a text.
@@ -285,9 +386,14 @@ struct Info {
   uint32_t own_text = 0;  // characters of this block's own inline content
   uint32_t own_link = 0;
   uint32_t own_commas = 0;
-  double content = 0;  // paragraph scores received from descendants
+  bool ends_truncated = false;  // its own text ends in an ellipsis ("...", "…", "[…]")
+  double content = 0;           // paragraph scores received from descendants
   bool candidate = false;
   bool paragraph = false;
+  bool block_children = false;  // has block elements among its children
+  bool related = false;         // a related-content box: its first text is a heading naming one
+  bool in_related = false;      // inside such a box (teasers are not candidates either)
+  uint32_t text_start = 0;      // text characters seen in the walk before this element
 
   double LinkDensity() const { return text == 0 ? 0.0 : static_cast<double>(link) / text; }
 };
@@ -311,6 +417,32 @@ bool NamesLegalDocument(std::string_view text) {
   return legal;
 }
 
+bool NamesRelatedContent(std::string_view text, bool whole) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > kMaxRelatedTitleBytes) return false;
+  for (const std::string_view fragment : kRelatedOpeningFragments) {
+    if (whole ? text.size() <= fragment.size() + 4 && text.starts_with(fragment)
+              : text.starts_with(fragment)) {
+      return true;
+    }
+  }
+  std::string words;
+  ForEachTextWord(text, [&](std::string_view word) {
+    if (words.size() > kMaxRelatedTitleBytes) return;
+    if (!words.empty()) words.push_back(' ');
+    words.append(word);
+  });
+  for (const std::string_view opening : kRelatedOpenings) {
+    if (words.starts_with(opening) &&
+        (words.size() == opening.size() || (!whole && words[opening.size()] == ' '))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& remove) {
   ScoredBlocks result;
   if (body == nullptr || body->type != GUMBO_NODE_ELEMENT) return result;
@@ -331,6 +463,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
         }
         const auto* text = static_cast<const GumboNode*>(title->v.element.children.data[0]);
         if (text->type == GUMBO_NODE_TEXT && NamesLegalDocument(text->v.text.text)) {
+          result = ScoredBlocks{};
           result.legal = true;
           return result;
         }
@@ -348,12 +481,21 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     bool in_link;
     bool in_sectioning;
     bool in_content;
-    bool heading;     // an h1..h3 whose text is collected
+    bool heading;     // an h1..h6 whose text is collected
     bool in_heading;  // inside such a heading
   };
   std::vector<Frame> stack;
   std::string heading_text;
   int legal_headings = 0;
+  uint32_t seen_text = 0;
+  // Titles of related-content boxes: an h2..h6 naming one, or a short text naming one
+  // ("<b>You may also like...</b>") that is the first text of its element.
+  struct RelatedTitle {
+    uint32_t element;  // the heading, or the text's parent element
+    uint32_t chars;    // the title's characters (0: the heading's whole text)
+    uint32_t start;    // text characters before it
+  };
+  std::vector<RelatedTitle> related_titles;
   infos.push_back({});
   infos[0].node = body;
   stack.push_back({body, 0, 0, 0, false, false, false, false, false});
@@ -367,6 +509,11 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
         uint32_t commas = 0;
         const std::string_view text(child->v.text.text);
         CountText(text, &chars, &commas);
+        if (chars > 0 && !top.in_heading && !top.in_link &&
+            infos[top.index].text_start == seen_text && NamesRelatedContent(text, true)) {
+          related_titles.push_back({top.index, chars, seen_text});
+        }
+        seen_text += chars;
         Info& owner = infos[top.index];
         owner.text += chars;
         owner.commas += commas;
@@ -375,6 +522,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
         block.own_text += chars;
         block.own_commas += commas;
         if (top.in_link) block.own_link += chars;
+        if (chars > 0) block.ends_truncated = EndsTruncated(text);
         if (top.in_heading && heading_text.size() < 300) {
           heading_text.append(text);
           heading_text.push_back(' ');
@@ -389,10 +537,19 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
       const GumboTag tag =
           child->type == GUMBO_NODE_ELEMENT ? child->v.element.tag : GUMBO_TAG_TEMPLATE;
       if (tag == GUMBO_TAG_BUTTON) continue;  // controls, as the renderer drops them
+      if (tag != GUMBO_TAG_TEMPLATE && IsNotRendered(child) &&
+          GetAttr(child, "itemscope") != nullptr) {
+        // Hidden microdata (schema.org NewsArticle copies of the headline, dates, image URLs
+        // and often the whole story): metadata for machines, never shown.
+        result.hidden_metadata.insert(child);
+        continue;
+      }
       const auto index = static_cast<uint32_t>(infos.size());
+      if (HasFlag(tag, kBlock)) infos[top.index].block_children = true;
       infos.push_back({});
       infos.back().node = child;
       infos.back().parent = static_cast<int32_t>(top.index);
+      infos.back().text_start = seen_text;
       const bool main_like = child->type == GUMBO_NODE_ELEMENT && IsMainLike(child);
       const int level = HeadingLevel(tag);
       Frame frame{child,
@@ -402,8 +559,8 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
                   top.in_link || (tag == GUMBO_TAG_A && GetAttr(child, "href") != nullptr),
                   top.in_sectioning || main_like || HasFlag(tag, kSectioning),
                   top.in_content || main_like || tag == GUMBO_TAG_ARTICLE,
-                  !top.in_heading && level >= 1 && level <= 3,
-                  top.in_heading || (level >= 1 && level <= 3)};
+                  !top.in_heading && level >= 1,
+                  top.in_heading || level >= 1};
       if (frame.heading) heading_text.clear();
       stack.push_back(frame);  // invalidates `top`
       continue;
@@ -414,13 +571,18 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     info.end = static_cast<uint32_t>(infos.size() - 1);
     if (done.heading) {
       const int level = HeadingLevel(done.node->v.element.tag);
-      if (NamesLegalDocument(heading_text)) {
+      if (level <= 3 && NamesLegalDocument(heading_text)) {
         // A title naming a legal document, or two section headings doing so.
         legal_headings += level == 1 ? 2 : 1;
         if (legal_headings >= 2) {
+          result = ScoredBlocks{};
           result.legal = true;
           return result;
         }
+      }
+      if (level >= 2 &&
+          (NamesRelatedContent(heading_text, false) || ClassNamesRelated(done.node))) {
+        related_titles.push_back({done.index, 0, info.text_start});
       }
       heading_text.clear();
     }
@@ -430,6 +592,27 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
       parent.link += info.link;
       parent.commas += info.commas;
     }
+  }
+
+  // A related title names the smallest container that begins with it and holds more than it
+  // (wrappers of the title alone are climbed through). Only that one: the container above
+  // may begin with the box too (a sidebar before the story) and still hold the story.
+  for (const RelatedTitle& title : related_titles) {
+    const uint32_t chars = title.chars == 0 ? infos[title.element].text : title.chars;
+    // A text title must be its element's only text ("<b>Related</b>", not "<p>Read more:
+    // <a>...</a></p>", a link inside the story).
+    if (infos[title.element].text != chars) continue;
+    auto box = static_cast<int32_t>(title.element);
+    while (box > 0 && infos[static_cast<size_t>(box)].text <= chars) {
+      box = infos[static_cast<size_t>(box)].parent;
+    }
+    if (box > 0 && infos[static_cast<size_t>(box)].text_start == title.start) {
+      infos[static_cast<size_t>(box)].related = true;
+    }
+  }
+  for (size_t i = 1; i < infos.size(); ++i) {
+    const Info& parent = infos[static_cast<size_t>(infos[i].parent)];
+    infos[i].in_related = parent.related || parent.in_related;
   }
 
   // Paragraph scores flow to five ancestors.
@@ -442,9 +625,14 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     info.paragraph = true;
     const double length_points =
         std::min(kMaxLengthPoints, static_cast<double>(info.own_text / kCharsPerPoint));
-    const double own_density = static_cast<double>(info.own_link) / info.own_text;
+    // An excerpt cut short is a teaser for another page: it scores like a link.
+    const bool teaser = info.ends_truncated && info.own_text <= kMaxTeaserChars;
+    if (teaser) result.teasers.insert(info.node);
+    const double own_density = teaser ? 1.0 : static_cast<double>(info.own_link) / info.own_text;
     const double score = (1.0 + info.own_commas + length_points) * (1.0 - own_density);
-    int32_t ancestor = info.parent;
+    // A container with inline text beside block children (text, then a <div>): the text is an
+    // anonymous paragraph inside it, so the container itself receives the full score.
+    int32_t ancestor = info.block_children ? static_cast<int32_t>(i) : info.parent;
     for (int level = 0; level < kAncestorLevels && ancestor >= 0; ++level) {
       Info& target = infos[static_cast<size_t>(ancestor)];
       const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level;
@@ -460,12 +648,15 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     const Info& info = infos[i];
     if (info.node->type != GUMBO_NODE_ELEMENT) continue;
     weight[i] = ClassWeight(info.node);
-    if (!info.candidate) continue;
+    if (!info.candidate || info.related || info.in_related) continue;
     final_score[i] =
         (info.content + TagBase(info.node->v.element.tag) + weight[i]) * (1.0 - info.LinkDensity());
     if (best < 0 || final_score[i] > final_score[static_cast<size_t>(best)]) {
       best = static_cast<int32_t>(i);
     }
+  }
+  for (const Info& info : infos) {
+    if (info.related && !info.in_related) result.related.insert(info.node);
   }
   if (best <= 0) return result;  // nothing to score, or the body itself
 
@@ -486,7 +677,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
   for (size_t i = static_cast<size_t>(parent) + 1; i <= parent_end; i = infos[i].end + 1) {
     const Info& info = infos[i];
     bool keep = static_cast<int32_t>(i) == best;
-    if (!keep && info.text > 0) {
+    if (!keep && info.text > 0 && !info.related) {
       if (info.candidate && final_score[i] >= threshold) keep = true;
       if (info.paragraph && info.own_text == info.text && info.text > kSiblingParagraphChars &&
           info.LinkDensity() < kSiblingLinkDensity) {
@@ -506,6 +697,11 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     for (size_t i = root + 1; i <= infos[root].end;) {
       const Info& info = infos[i];
       const bool element = info.node->type == GUMBO_NODE_ELEMENT;
+      if (info.related) {
+        result.excluded.insert(info.node);
+        i = info.end + 1;
+        continue;
+      }
       if (element && IsExcludable(info.node->v.element.tag) && info.commas < kProseCommas) {
         const uint32_t paragraphs = paragraphs_before[info.end + 1] - paragraphs_before[i];
         const bool link_list = info.LinkDensity() > kExcludedLinkDensity;

@@ -281,15 +281,19 @@ Role ElementRole(const GumboNode* element) {
   return result;
 }
 
-bool IsHidden(const GumboNode* element) {
+bool IsNotRendered(const GumboNode* element) {
   if (GetAttr(element, "hidden") != nullptr) return true;
-  if (const char* aria = GetAttr(element, "aria-hidden"); aria && EqualsNoCase(aria, "true")) {
-    return true;
-  }
   const char* style = GetAttr(element, "style");
   if (style == nullptr) return false;
   return ContainsIgnoringSpace(style, "display:none") ||
          ContainsIgnoringSpace(style, "visibility:hidden");
+}
+
+bool IsHidden(const GumboNode* element) {
+  if (const char* aria = GetAttr(element, "aria-hidden"); aria && EqualsNoCase(aria, "true")) {
+    return true;
+  }
+  return IsNotRendered(element);
 }
 
 }  // namespace policyd::extract_internal

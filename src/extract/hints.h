@@ -57,6 +57,11 @@ Role ElementRole(const GumboNode* element);
 // aria-hidden="true", or an inline style with display:none / visibility:hidden.
 bool IsHidden(const GumboNode* element);
 
+// True when the element is not rendered at all: the `hidden` attribute or an inline style with
+// display:none / visibility:hidden. (aria-hidden content is shown, only not read aloud: pull
+// quotes, decorative copies.)
+bool IsNotRendered(const GumboNode* element);
+
 // ---------------------------------------------------------------------------------------------
 
 template <typename Fn>

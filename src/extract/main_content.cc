@@ -1,5 +1,6 @@
 #include "main_content.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -52,8 +53,13 @@ std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>
     };
     TextSink* chosen = &all;
     const size_t scored_bytes = NonLinkBytes(renderer.sink(MarkdownRenderer::kScoredSink));
+    // Related-content boxes and teasers are never the page's content: they do not dilute
+    // the share.
+    const size_t shared_bytes =
+        body_bytes -
+        std::min(body_bytes, NonLinkBytes(renderer.sink(MarkdownRenderer::kDiscountSink)));
     if (renderer.saw_scored() && scored_bytes >= kMinScoredText &&
-        scored_bytes * kScoredShareDenominator >= body_bytes * kScoredShareNumerator) {
+        scored_bytes * kScoredShareDenominator >= shared_bytes * kScoredShareNumerator) {
       chosen = &renderer.sink(MarkdownRenderer::kScoredSink);
     } else if (renderer.saw_main() && credible(renderer.sink(MarkdownRenderer::kMainSink))) {
       chosen = &renderer.sink(MarkdownRenderer::kMainSink);

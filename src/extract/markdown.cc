@@ -302,6 +302,7 @@ bool MarkdownRenderer::IsDropped(const GumboNode* element) const {
   for (const Selector& selector : remove_) {
     if (selector.Matches(element)) return true;
   }
+  if (scored_ != nullptr && scored_->hidden_metadata.contains(element)) return true;
   if (noscript_ && element->type == GUMBO_NODE_ELEMENT &&
       element->v.element.tag == GUMBO_TAG_NOSCRIPT) {
     return false;
@@ -339,6 +340,7 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
       if (scored_ != nullptr && scored_->excluded.contains(element)) {
         sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
       }
+      sinks &= static_cast<uint8_t>(~(1u << kDiscountSink));  // counts bytes, not output
       const uint64_t key = it->second ^ (uint64_t{sinks} << 56);
       if (!rendered_.insert(key).second) return false;  // a repeat
     }
@@ -373,6 +375,10 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
     }
     bool left = false;
     if (scored_ != nullptr) {
+      // The discount sink only counts bytes: joining it breaks no line.
+      if (scored_->related.contains(element) || scored_->teasers.contains(element)) {
+        context_.sinks |= 1u << kDiscountSink;
+      }
       if (!(context_.sinks & (1u << kScoredSink)) && scored_->roots.contains(element)) {
         added |= 1u << kScoredSink;
         saw_scored_ = true;

@@ -94,7 +94,13 @@ class TextSink {
 
 class MarkdownRenderer {
  public:
-  enum SinkId : uint8_t { kBodySink = 0, kMainSink = 1, kArticleSink = 2, kScoredSink = 3 };
+  enum SinkId : uint8_t {
+    kBodySink = 0,
+    kMainSink = 1,
+    kArticleSink = 2,
+    kScoredSink = 3,
+    kDiscountSink = 4,  // ScoredBlocks::related boxes and teasers: left out of shares
+  };
 
   // `remove` lists selectors whose matches are dropped with their subtrees; it must outlive
   // the renderer.
@@ -113,7 +119,9 @@ class MarkdownRenderer {
   void Render(const GumboNode* root, bool root_is_content, bool track_candidates);
 
   // Automatic mode: also copy the text of `scored->roots` to the scored sink, leaving out
-  // `scored->excluded` (block_score.h). `scored` must outlive the renderer's Render calls.
+  // `scored->excluded` (block_score.h), and the text of `scored->related` and
+  // `scored->teasers` to the discount sink.
+  // `scored` must outlive the renderer's Render calls.
   void SetScoredBlocks(const ScoredBlocks* scored) { scored_ = scored; }
 
   TextSink& sink(SinkId id) { return sinks_[id]; }
@@ -175,7 +183,7 @@ class MarkdownRenderer {
   const std::vector<Selector>& remove_;
   const bool link_urls_;
   const bool noscript_;
-  std::array<TextSink, 4> sinks_;
+  std::array<TextSink, 5> sinks_;
   const ScoredBlocks* scored_ = nullptr;
   // Large subtrees' fingerprints (duplicates.h) and those already rendered.
   std::unordered_map<const GumboNode*, uint64_t> fingerprints_;

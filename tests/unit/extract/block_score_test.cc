@@ -122,5 +122,159 @@ TEST(BlockScoreTest, ScoringIsDeterministicAndStableUnderChrome) {
                        "<div class=more>" + Teasers(3) + "</div></body></html>"));
 }
 
+// Teaser paragraphs as long as the story's own, as a "you may also like" box writes them.
+std::string LongTeasers(int count, const std::string& ending) {
+  std::string html;
+  for (int i = 0; i < count; ++i) {
+    html += "<article class=post><p>Other reflection " + std::to_string(i) +
+            ", on hope, courage, patience, faith, family and friendship, written at length, "
+            "with many clauses, quotes, and commas, as the story itself is" +
+            ending + "</p></article>";
+  }
+  return html;
+}
+
+std::string StoryWithBox(const std::string& box_title) {
+  return "<html><head><title>Only those who love themselves</title></head><body><div id=main>"
+         "<article class=post><h1>Only those who love themselves</h1>" +
+         Paragraphs("love", 2) + "</article><article class=post>" + box_title +
+         LongTeasers(6, ".") + "</article></div></body></html>";
+}
+
+TEST(BlockScoreTest, ARelatedContentBoxIsNeverTheStory) {
+  // The box's six teasers outscore the story's two paragraphs; its title says what it is.
+  for (const std::string title :
+       {"<h3 class=relatedpoststitle>Você pode gostar...</h3>", "<h2>You may also like</h2>",
+        "<h3>Related articles</h3>", "<div class=t><b>Leia também</b></div>",
+        "<h4>More from the Daily Example</h4>"}) {
+    const std::string text = Extract(StoryWithBox(title));
+    EXPECT_TRUE(Has(text, "Paragraph 1 about love")) << title << "\n" << text;
+    EXPECT_FALSE(Has(text, "Other reflection")) << title << "\n" << text;
+  }
+  // Without a title naming it, the same box is content the page shows beside the story.
+  EXPECT_TRUE(Has(Extract(StoryWithBox("<h3>Reflections</h3>")), "Other reflection 5"));
+  // Inside a story, a link line or a heading that merely starts alike stays.
+  const std::string story =
+      Extract("<html><head><title>Budget</title></head><body><article><h1>Budget</h1>" +
+              Paragraphs("the budget", 3) +
+              "<p>Read more: <a href=/b>the full budget</a></p><h2>Related costs, and who pays "
+              "them</h2>" +
+              Paragraphs("costs", 2) + "</article></body></html>");
+  EXPECT_TRUE(Has(story, "Read more: the full budget")) << story;
+  EXPECT_TRUE(Has(story, "Paragraph 1 about costs")) << story;
+}
+
+TEST(BlockScoreTest, AListingTitledLikeARelatedBoxIsKeptWhole) {
+  // The whole page is the "popular posts" list: no story to choose, so nothing is cut.
+  std::string html =
+      "<html><head><title>Example blog</title></head><body><div class=list>"
+      "<h2>Popular posts</h2>";
+  for (int i = 0; i < 12; ++i) {
+    html += "<div class=entry>" + Paragraphs("post " + std::to_string(i), 1) + "</div>";
+  }
+  html += "</div></body></html>";
+  const std::string text = Extract(html);
+  EXPECT_TRUE(Has(text, "Paragraph 0 about post 0")) << text;
+  EXPECT_TRUE(Has(text, "Paragraph 0 about post 11")) << text;
+}
+
+std::string TickerPage(const std::string& ending) {
+  std::string html =
+      "<html><head><title>Deportees return home</title></head><body>"
+      "<div class=ticker><b>Breaking News</b><ul>";
+  for (int i = 0; i < 10; ++i) {
+    html += "<li><a href=/n" + std::to_string(i) + ">Headline " + std::to_string(i) +
+            "</a> <span>CITY: The first lines of another story, long enough to read like a "
+            "paragraph of its own, with a clause, another clause, and then it stops" +
+            ending + "</span></li>";
+  }
+  return html + "</ul></div><div class=story><h1>Deportees return home</h1>" +
+         Paragraphs("the flight", 3) + "</div></body></html>";
+}
+
+TEST(BlockScoreTest, ExcerptsCutShortAreTeasersNotContent) {
+  // Ten excerpts ending in "..." outweigh the story's text; they are teasers for other
+  // pages, so the story is still the page's content.
+  for (const std::string ending : {"...", "\u2026", " [\u2026]"}) {
+    const std::string text = Extract(TickerPage(ending));
+    EXPECT_TRUE(Has(text, "Paragraph 2 about the flight")) << text;
+    EXPECT_FALSE(Has(text, "Headline 0")) << ending << "\n" << text;
+    EXPECT_FALSE(Has(text, "first lines of another story")) << ending << "\n" << text;
+  }
+  // The same blocks written out in full are content spread over the page: all of it stays.
+  const std::string full = Extract(TickerPage("."));
+  EXPECT_TRUE(Has(full, "Headline 9")) << full;
+  EXPECT_TRUE(Has(full, "Paragraph 2 about the flight")) << full;
+}
+
+TEST(BlockScoreTest, StoryTextBesideBlockChildrenIsAParagraph) {
+  // A CMS that writes the story straight into its column, after a title <p> and before a
+  // share row: the column holds the story, not the footer's address line.
+  std::string html =
+      "<html><head><title>Vehicles broken into</title></head><body><div class=side><ul>";
+  for (int i = 0; i < 30; ++i) html += "<li><a href=/c" + std::to_string(i) + ">Category</a></li>";
+  html +=
+      "</ul></div><div class=col><p class=title>Vehicles broken into at the health "
+      "centre</p><small>05/10/2018 - Health</small><br><br>The home care team reported this "
+      "morning that two of its five cars were broken into. The cars had no batteries and "
+      "showed damage, a report was filed, and the police came to see the damage. Patients "
+      "booked for the morning are being rebooked, and service is expected to be normal by "
+      "the afternoon.<br><br><div class=row><a href=/share>Facebook</a> <a href=/tw>Twitter"
+      "</a></div></div><div class=bottom><div><div><div>City of Example - State - Tax number "
+      "83.102.459/0001-23 - Main Street, 1111 - Postal box 421 - Phone: (047) 2106-8000"
+      "</div></div></div></div></body></html>";
+  const std::string text = Extract(html);
+  EXPECT_TRUE(Has(text, "two of its five cars")) << text;
+  EXPECT_FALSE(Has(text, "Postal box 421")) << text;
+  EXPECT_FALSE(Has(text, "Category")) << text;
+}
+
+TEST(BlockScoreTest, HiddenMicrodataIsDroppedFromStoriesButNotFromLegalPages) {
+  const std::string metadata =
+      "<div style=\"display: none\" itemscope itemtype=\"http://schema.org/NewsArticle\">"
+      "<div itemprop=datePublished>2019-11-19T08:57:40+01:00</div>"
+      "<div itemprop=image>https://img.example/story-500-250.jpg</div></div>";
+  const std::string story = Extract(
+      "<html><head><title>Ten things in tech</title></head><body><div class=story>"
+      "<h1>Ten things in tech</h1>" +
+      Paragraphs("tech", 4) + metadata + "</div></body></html>");
+  EXPECT_TRUE(Has(story, "Paragraph 3 about tech")) << story;
+  EXPECT_FALSE(Has(story, "2019-11-19T08:57:40")) << story;
+  EXPECT_FALSE(Has(story, "img.example")) << story;
+  // aria-hidden content is shown (a pull quote): it stays.
+  const std::string quote = Extract(
+      "<html><head><title>Ten things in tech</title></head><body><div class=story>"
+      "<h1>Ten things in tech</h1>" +
+      Paragraphs("tech", 4) +
+      "<div class=pull-quote itemscope aria-hidden=true>A quote repeated in large type.</div>"
+      "</div></body></html>");
+  EXPECT_TRUE(Has(quote, "A quote repeated in large type.")) << quote;
+  // On a legal page a collapsed FAQ answer may carry microdata: it is a clause, kept.
+  const std::string legal = Extract(
+      "<html><head><title>Privacy Policy</title></head><body><h1>Privacy Policy</h1>" +
+      Paragraphs("personal data", 3) +
+      "<div itemscope itemtype=\"https://schema.org/Question\"><h3 itemprop=name>Do you sell "
+      "my data?</h3><div style=\"display:none\" itemscope itemprop=acceptedAnswer "
+      "itemtype=\"https://schema.org/Answer\"><p itemprop=text>We never sell personal data."
+      "</p></div></div></body></html>");
+  EXPECT_TRUE(Has(legal, "We never sell personal data.")) << legal;
+}
+
+TEST(BlockScoreTest, CaptionsAndGalleriesAreLeftOutOfStories) {
+  const std::string figure =
+      "<figure><img src=/a.jpg alt=\"\"><div class=caption>The minister, left, shakes hands "
+      "with his counterpart in Hanoi on Wednesday. Photo: Agency</div></figure>";
+  const std::string story = Extract(
+      "<html><head><title>Minister visits Hanoi</title></head><body><div class=story>"
+      "<h1>Minister visits Hanoi</h1>" +
+      figure + Paragraphs("the visit", 5) + "</div></body></html>");
+  EXPECT_TRUE(Has(story, "Paragraph 4 about the visit")) << story;
+  EXPECT_FALSE(Has(story, "shakes hands")) << story;
+  const std::string legal =
+      Extract("<html><head><title>Terms of Service</title></head><body><h1>Terms of Service</h1>" +
+              figure + Paragraphs("the service", 5) + "</body></html>");
+  EXPECT_TRUE(Has(legal, "shakes hands")) << legal;
+}
+
 }  // namespace
 }  // namespace policyd
