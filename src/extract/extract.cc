@@ -6,13 +6,16 @@
 //  - gumbo_document.cc / depth_cap.cc: Gumbo (WHATWG tree construction) with nesting capped
 //    at 512 levels like browsers, so hostile nesting costs neither minutes nor the stack.
 //  - main_content.cc: no `select` -> on a page that does not name itself a legal document,
-//    the best-scoring blocks (block_score.cc) if they hold 40% of the non-link text; else the
-//    outermost <main>/role=main elements if they hold at least a third of it, else the
-//    outermost <article>s under the same test, else the whole <body>. A legal document is
-//    never cut to one "best block": that loses whole sections.
+//    the best-scoring blocks (block_score.cc) if they hold 40% of the non-link text (related
+//    boxes and teaser excerpts left out of the count); else the outermost <main>/role=main
+//    elements if they hold at least a third of it, else the outermost <article>s under the
+//    same test, else the whole <body>. A legal document is never cut to one "best block":
+//    that loses whole sections.
 //  - boilerplate.cc / hints.cc: what is site chrome, navigation, consent banner or popup.
 //    Hidden content (hidden, aria-hidden, display:none) is kept unless it also looks like
-//    boilerplate: collapsed accordions and inactive tabs hide real policy sections.
+//    boilerplate: collapsed accordions and inactive tabs hide real policy sections. The one
+//    exception, on pages that are not legal documents only: hidden microdata (display:none
+//    with itemscope), a machine copy of the headline and dates (block_score.h).
 //  - markdown.cc / duplicates.cc: the Markdown-like lines; whole repeated copies of large
 //    sections (responsive duplicates, per-route tab widgets) are rendered once.
 //  - normalize.cc: white space and invisible characters.
