@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <latch>
+#include <memory>
 #include <thread>
 
 #include "logging.h"
@@ -25,6 +28,21 @@ namespace {
 // responses (bodies) held in memory while the workers catch up with the network.
 std::size_t MaxOutstanding(const DaemonConfig& config) {
   return std::max<std::size_t>(2 * static_cast<std::size_t>(config.max_concurrency), 16);
+}
+
+// Names each pool thread "policyd-worker" (top -H, /proc/<pid>/task/*/comm), so operators and
+// the benchmarks can tell extraction CPU from the io thread ("policyd") and RocksDB's own
+// threads. One job per thread: each waits until all have started, so no thread takes two.
+void NameWorkerThreads(asio::thread_pool& pool, std::size_t threads) {
+  // Shared: a job may still be leaving arrive_and_wait() when this function returns.
+  auto started = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(threads));
+  for (std::size_t i = 0; i < threads; ++i) {
+    asio::post(pool, [started] {
+      pthread_setname_np(pthread_self(), "policyd-worker");
+      started->arrive_and_wait();
+    });
+  }
+  started->wait();
 }
 
 std::size_t WorkerCount(const DaemonConfig& config) {
@@ -77,7 +95,9 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path)
       status_timer_(io_),
       gc_timer_(io_),
       shutdown_deadline_(io_),
-      signals_(io_) {}
+      signals_(io_) {
+  NameWorkerThreads(workers_, WorkerCount(config_));
+}
 
 Daemon::~Daemon() {
   // Order matters: sockets and transfers go first, then the pool (whose jobs use the store),

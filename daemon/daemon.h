@@ -1,9 +1,10 @@
 // Daemon: wires config, store, scheduler, fetcher, worker pool, feed and control together.
 //
 // Threads: the calling thread runs the io_context (curl sockets and timers, the scheduler's
-// timer, the feed and control sockets, signals, watchdog); a thread pool does extraction,
-// hashing and the store commit. Results come back to the io thread by post(): everything in
-// this class except the pool jobs is touched only on the io thread, so nothing needs a lock.
+// timer, the feed and control sockets, signals, watchdog); a thread pool (threads named
+// "policyd-worker") does extraction, hashing and the store commit. Results come back to the io
+// thread by post(): everything in this class except the pool jobs is touched only on the io thread,
+// so nothing needs a lock.
 //
 // Backlog: no check is dispatched while 2 x workers fetched responses are on the pool, and
 // each dispatch starts at most what the pool can take then (more every 10 ms while checks

@@ -52,6 +52,7 @@ class DaemonHarness {
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void Kill();  // SIGKILL and reap
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // One control request through the real socket; the whole response object.
   nlohmann::json Control(const nlohmann::json& request);

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -404,6 +405,28 @@ TEST_F(EndToEndTest, PolicyctlErrorsAreClearWithDocumentedExitCodes) {
   EXPECT_EQ(status.exit_code, 0);
   EXPECT_NE(status.out.find("documents"), std::string::npos);
   EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST(DaemonThreads, WorkerThreadsAreNamedForOperators) {
+  // `top -H` and the pass benchmark tell the io thread (the main thread, "policyd") from the
+  // extraction pool. (RocksDB names its own background threads; its timer thread is unnamed
+  // and inherits "policyd".)
+  DaemonHarness harness("worker_threads = 3\n");
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  const std::filesystem::path tasks = "/proc/" + std::to_string(harness.pid()) + "/task";
+  auto name_of = [](const std::filesystem::path& task) {
+    std::ifstream comm(task / "comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
+  };
+  int workers = 0;
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    if (name_of(task.path()) == "policyd-worker") ++workers;
+  }
+  EXPECT_EQ(workers, 3) << harness.log();
+  EXPECT_EQ(name_of(tasks / std::to_string(harness.pid())), "policyd");
+  EXPECT_EQ(harness.Stop(), 0);
 }
 
 TEST(DaemonConfigErrors, BadConfigExits78NamingFileAndLine) {

@@ -260,6 +260,7 @@ json RunPass(const Bench& bench, const std::string& name) {
   const json before = bench.daemon->Status();
   if (before.is_null()) throw std::runtime_error("status failed before pass " + name);
   const ProcStats daemon0 = ReadProcStats(bench.daemon->pid());
+  const auto threads0 = ReadThreadCpu(bench.daemon->pid());
   const ProcStats self0 = ReadProcStats(getpid());
   const auto served0 = bench.server->counters();
   const std::size_t events0 = bench.events->size();
@@ -280,6 +281,7 @@ json RunPass(const Bench& bench, const std::string& name) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const ProcStats daemon1 = ReadProcStats(bench.daemon->pid());
+  const auto threads1 = ReadThreadCpu(bench.daemon->pid());
   const ProcStats self1 = ReadProcStats(getpid());
   const auto served1 = bench.server->counters();
   // Every event of the pass is committed; give the subscriber time to read the last ones.
@@ -318,6 +320,15 @@ json RunPass(const Bench& bench, const std::string& name) {
     }
   }
 
+  // Where the daemon's CPU went, per document, by thread name.
+  json cpu_by_thread = json::object();
+  for (const auto& [thread, total] : threads1) {
+    const auto before_it = threads0.find(thread);
+    const double used = total - (before_it == threads0.end() ? 0.0 : before_it->second);
+    cpu_by_thread[thread] = {{"cpu_s", used},
+                             {"cpu_ms_per_doc", 1e3 * used / static_cast<double>(n)}};
+  }
+
   const uint64_t bytes = served1.body_bytes - served0.body_bytes;
   return {
       {"name", name},
@@ -332,6 +343,7 @@ json RunPass(const Bench& bench, const std::string& name) {
         {"other", served1.not_found - served0.not_found}}},
       {"daemon_cpu_s", daemon1.cpu_seconds - daemon0.cpu_seconds},
       {"daemon_cpu_share_of_wall", (daemon1.cpu_seconds - daemon0.cpu_seconds) / seconds},
+      {"daemon_cpu_by_thread", cpu_by_thread},
       {"bench_process_cpu_s", self1.cpu_seconds - self0.cpu_seconds},
       {"daemon_rss_kb_after", daemon1.rss_kb},
       {"daemon_peak_rss_kb", daemon1.peak_rss_kb},
@@ -392,7 +404,10 @@ void PrintPass(const json& pass) {
       pass["daemon_cpu_s"].get<double>(), 100 * pass["daemon_cpu_share_of_wall"].get<double>(),
       pass["bench_process_cpu_s"].get<double>(), pass["daemon_rss_kb_after"].get<double>() / 1024,
       pass["daemon_peak_rss_kb"].get<double>() / 1024);
-  std::printf("  stages per check (us):");
+  std::printf("  daemon CPU per document by thread (ms):");
+  for (const auto& [thread, used] : pass["daemon_cpu_by_thread"].items())
+    std::printf(" %s=%s", thread.c_str(), Fmt(used["cpu_ms_per_doc"].get<double>(), 2).c_str());
+  std::printf("\n  stages per check (us):");
   for (const char* stage : kStages)
     std::printf(" %s=%s", stage,
                 Fmt(pass["stages"][stage]["per_check_us"].get<double>(), 0).c_str());

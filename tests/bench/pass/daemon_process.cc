@@ -51,6 +51,40 @@ int64_t UnixMicros() {
       .count();
 }
 
+namespace {
+
+// The name and utime + stime (seconds) of a /proc/.../stat line. The name may contain spaces
+// and parentheses: it runs from the first '(' to the last ')', and fields restart after it.
+bool ParseStat(const std::string& stat, std::string* name, double* cpu_seconds) {
+  const auto open = stat.find('(');
+  const auto close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return false;
+  *name = stat.substr(open + 1, close - open - 1);
+  std::istringstream fields(stat.substr(close + 2));
+  std::vector<std::string> values;
+  for (std::string field; fields >> field;) values.push_back(field);
+  // Field 3 (state) is values[0]; utime and stime are fields 14 and 15.
+  if (values.size() <= 12) return false;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  *cpu_seconds = (std::stod(values[11]) + std::stod(values[12])) / ticks;
+  return true;
+}
+
+}  // namespace
+
+std::map<std::string, double> ReadThreadCpu(pid_t pid) {
+  std::map<std::string, double> by_name;
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (auto it = std::filesystem::directory_iterator(tasks, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::string name;
+    double seconds = 0;
+    if (ParseStat(ReadText(it->path() / "stat"), &name, &seconds)) by_name[name] += seconds;
+  }
+  return by_name;
+}
+
 ProcStats ReadProcStats(pid_t pid) {
   ProcStats stats;
   const std::string base = "/proc/" + std::to_string(pid);
@@ -59,19 +93,8 @@ ProcStats ReadProcStats(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) stats.rss_kb = std::stoll(line.substr(6));
     if (line.rfind("VmHWM:", 0) == 0) stats.peak_rss_kb = std::stoll(line.substr(6));
   }
-  // /proc/<pid>/stat: the command may contain spaces; fields restart after the last ')'.
-  const std::string stat = ReadText(base + "/stat");
-  const auto close = stat.rfind(')');
-  if (close != std::string::npos) {
-    std::istringstream fields(stat.substr(close + 2));
-    std::vector<std::string> values;
-    for (std::string field; fields >> field;) values.push_back(field);
-    // Field 3 (state) is values[0]; utime and stime are fields 14 and 15.
-    if (values.size() > 12) {
-      const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-      stats.cpu_seconds = (std::stod(values[11]) + std::stod(values[12])) / ticks;
-    }
-  }
+  std::string name;
+  ParseStat(ReadText(base + "/stat"), &name, &stats.cpu_seconds);
   return stats;
 }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,6 +29,11 @@ struct ProcStats {
   double cpu_seconds = 0;   // utime + stime
 };
 ProcStats ReadProcStats(pid_t pid);
+
+// CPU seconds (utime + stime) of the process's live threads, summed by thread name
+// (/proc/<pid>/task/*/stat): "policyd" (the io thread), "policyd-worker", RocksDB's
+// "rocksdb:low"/"rocksdb:high", ... Threads that have exited are not in it.
+std::map<std::string, double> ReadThreadCpu(pid_t pid);
 
 // Total size of the regular files under `dir`.
 uint64_t DirectoryBytes(const std::filesystem::path& dir);
