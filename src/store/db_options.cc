@@ -80,6 +80,14 @@ std::vector<rocksdb::ColumnFamilyOptions> MakeCfOptions() {
 
   std::vector<rocksdb::ColumnFamilyOptions> options(kCfCount);
   options[static_cast<std::size_t>(Cf::kBlobs)] = BaseCfOptions(cache, 16 * kMiB, bulk);
+  // Raw bodies and texts are large, written once and read rarely: in blob files (RocksDB's
+  // integrated BlobDB) compactions move small references instead of rewriting whole pages.
+  // Garbage collection reclaims what `gc` deletes.
+  rocksdb::ColumnFamilyOptions& blobs = options[static_cast<std::size_t>(Cf::kBlobs)];
+  blobs.enable_blob_files = true;
+  blobs.min_blob_size = 4096;
+  blobs.blob_compression_type = bulk;
+  blobs.enable_blob_garbage_collection = true;
   options[static_cast<std::size_t>(Cf::kVersions)] = BaseCfOptions(cache, 4 * kMiB, bulk);
   // Check records accumulate forever (one per check): compress them like history.
   options[static_cast<std::size_t>(Cf::kChecks)] = BaseCfOptions(cache, 8 * kMiB, bulk);
