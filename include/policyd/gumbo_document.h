@@ -7,7 +7,8 @@
 // frees the tree recursively, so such a tree overflows a thread's stack. Deviating from the
 // standard like browsers do (Blink caps its DOM depth at 512, newer gumbo forks at 400), we
 // (1) remove the start and end tags of elements nested deeper than kMaxNestingDepth before
-// parsing (their text stays), and (2) flatten unusually deep trees before destroying them.
+// parsing (their text stays), and (2) never call gumbo_destroy_output(): the tree lives in an
+// arena (src/extract/gumbo_arena.h) that is freed in one go, which also makes parsing faster.
 // The error list is capped at zero entries: we never read it and it can grow huge.
 #ifndef POLICYD_GUMBO_DOCUMENT_H_
 #define POLICYD_GUMBO_DOCUMENT_H_
