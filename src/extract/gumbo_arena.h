@@ -8,6 +8,9 @@
 // bump allocator fits: Allocate() advances a pointer, Deallocate() of arena memory does nothing,
 // and the destructor frees a handful of chunks, whatever the depth of the tree.
 //
+// Under AddressSanitizer, blocks are unpoisoned one by one and separated by poisoned gaps, so
+// overruns are caught as with malloc (gumbo_arena.cc).
+//
 // Bounded: the chunks never add up to more than `budget_bytes`. Past the budget, allocations
 // come from malloc and their frees are honoured, so an input that allocates and frees far more
 // than it keeps costs no more memory than with malloc alone.
@@ -60,7 +63,11 @@ class GumboArena {
   struct FreeDeleter {
     void operator()(void* block) const;
   };
-  using Chunk = std::unique_ptr<std::byte, FreeDeleter>;
+  using ChunkData = std::unique_ptr<std::byte, FreeDeleter>;
+  struct Chunk {
+    ChunkData data;
+    std::size_t bytes;
+  };
 
   // A new chunk of `bytes`, or nullptr when the budget does not allow it.
   std::byte* NewChunk(std::size_t bytes);

@@ -19,26 +19,15 @@ using extract_internal::GumboArena;
 constexpr std::size_t kArenaBytesPerInputByte = 8;
 constexpr std::size_t kArenaBaseBytes = std::size_t{1} << 20;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-constexpr bool kAddressSanitizer = __has_feature(address_sanitizer);
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-
 GumboArena::Bounds ArenaBoundsFor(std::size_t input_bytes) {
-  // Under AddressSanitizer (the fuzzing build) every block comes from malloc, so that a read
-  // past a node or a string is caught instead of landing in the next block of a chunk.
-  if constexpr (kAddressSanitizer) return {.first_chunk_bytes = 0, .budget_bytes = 0};
   const std::size_t budget = input_bytes > (SIZE_MAX - kArenaBaseBytes) / kArenaBytesPerInputByte
                                  ? SIZE_MAX
                                  : kArenaBaseBytes + input_bytes * kArenaBytesPerInputByte;
-  // A first chunk near the parse's whole need saves growing through many small chunks.
+  // A first chunk near the parse's whole need saves growing through many small chunks (the
+  // arena clamps it to kMaxChunkBytes).
   constexpr std::size_t kMinFirstChunk = 4096;
-  const std::size_t first = input_bytes > GumboArena::kMaxChunkBytes
-                                ? GumboArena::kMaxChunkBytes
-                                : std::max(kMinFirstChunk, input_bytes * 4);
+  const std::size_t first =
+      std::max(kMinFirstChunk, std::min(input_bytes, GumboArena::kMaxChunkBytes) * 4);
   return {.first_chunk_bytes = first, .budget_bytes = budget};
 }
 
