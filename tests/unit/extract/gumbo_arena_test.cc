@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <gumbo.h>
 
 namespace policyd::extract_internal {
 namespace {
@@ -99,6 +101,59 @@ TEST(GumboArenaTest, AZeroBudgetSendsEveryBlockToMalloc) {
   arena.Deallocate(blocks[0].first);
   EXPECT_EQ(arena.spilled_blocks(), 99u);
   // The other 99 are freed by the destructor (LeakSanitizer would report them otherwise).
+}
+
+// Counts the blocks an arena had to take from malloc, as Gumbo asks for them.
+struct CountingArena {
+  GumboArena arena;
+  std::size_t spilled_allocations = 0;
+
+  static void* Allocate(void* self, std::size_t size) {
+    auto& counting = *static_cast<CountingArena*>(self);
+    const std::size_t before = counting.arena.spilled_blocks();
+    void* block = counting.arena.Allocate(size);
+    if (counting.arena.spilled_blocks() > before) ++counting.spilled_allocations;
+    return block;
+  }
+  static void Deallocate(void* self, void* block) {
+    static_cast<CountingArena*>(self)->arena.Deallocate(block);
+  }
+};
+
+// A whole Gumbo parse on a budget far too small for it: the tree is built from chunk and
+// malloc blocks mixed, and the temporaries Gumbo frees on the way really go back to malloc.
+TEST(GumboArenaTest, AParsePastTheBudgetStaysCorrect) {
+  std::string html = "<html><head><title>Policy</title></head><body>";
+  for (int i = 0; i < 2000; ++i) {
+    html += "<section class=\"s" + std::to_string(i) + "\"><h2>Section " + std::to_string(i) +
+            "</h2><p>We keep your data for <b>" + std::to_string(i) + " days</b>.</p></section>";
+  }
+  html += "<p id=\"last\">The end.</p></body></html>";
+  constexpr std::size_t kBudget = 16 * 1024;
+  CountingArena counting{.arena = GumboArena({.first_chunk_bytes = 4096, .budget_bytes = kBudget})};
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &CountingArena::Allocate;
+  options.deallocator = &CountingArena::Deallocate;
+  options.userdata = &counting;
+  options.max_errors = 0;
+  const GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
+  EXPECT_LE(counting.arena.chunk_bytes(), kBudget);
+  EXPECT_GT(counting.arena.spilled_blocks(), 2000u);
+  // Gumbo freed some of its malloc'd blocks during the parse (token buffers, outgrown
+  // vectors), and those frees were honoured.
+  EXPECT_LT(counting.arena.spilled_blocks() + 100, counting.spilled_allocations);
+
+  // <html> -> <body>: 2000 sections, then the last paragraph with its text.
+  const GumboVector& html_children = output->root->v.element.children;
+  ASSERT_EQ(html_children.length, 2u);
+  const auto* body = static_cast<const GumboNode*>(html_children.data[1]);
+  ASSERT_EQ(body->v.element.tag, GUMBO_TAG_BODY);
+  const GumboVector& sections = body->v.element.children;
+  ASSERT_EQ(sections.length, 2001u);
+  const auto* last = static_cast<const GumboNode*>(sections.data[2000]);
+  ASSERT_EQ(last->v.element.tag, GUMBO_TAG_P);
+  const auto* text = static_cast<const GumboNode*>(last->v.element.children.data[0]);
+  EXPECT_STREQ(text->v.text.text, "The end.");
 }
 
 }  // namespace
