@@ -42,9 +42,12 @@ Status TargetCatalog::Load() {
   bundled = {};  // moved-from shells of up to 100,000 specs
   runtime_.clear();
   for (auto& spec : runtime) {
-    runtime_[spec.id] = spec;
+    // The id is copied before the spec is moved: in `map[spec.id] = make_shared(move(spec))`
+    // the right side runs first (C++17), and every run-time document would land under "".
+    std::string id = spec.id;
+    runtime_[id] = spec;
     // A run-time entry overrides a bundled one.
-    documents[spec.id] = std::make_shared<const DocumentSpec>(std::move(spec));
+    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
   }
   for (const auto& id : removed) documents.erase(id);
   removed_ = std::move(removed);
