@@ -4,8 +4,14 @@
 //   response {"id": <same>, "ok": true, "result": {...}}\n
 //         or {"id": <same>, "ok": false, "error": {"code": "...", "message": "..."}}\n
 // One request at a time per connection, answered in order. Error codes: "bad_request"
-// (not JSON, not an object, no "cmd"), "request_too_long", "unknown_command",
-// "invalid_argument", "not_found", "internal". docs and README list the commands.
+// (not JSON, nested too deep, not an object, no string "cmd", an "id" that is not a scalar),
+// "request_too_long", "busy", "unknown_command", "invalid_argument", "not_found", "internal".
+// docs and README list the commands.
+//
+// Capacity: at most `max_clients` connections. When a new client arrives and every place is
+// taken, the connection that has waited longest without a request in progress gives up its
+// place (it can reconnect), so that an operator's `policyctl` gets through even while silent
+// clients flood the socket; "busy" is answered only when every connection is mid-command.
 //
 // The server knows only the framing; what a command does is the daemon's handler.
 #ifndef POLICYD_CONTROL_H_
@@ -36,11 +42,28 @@ nlohmann::json ControlError(std::string_view code, std::string_view message);
 // "invalid_argument", anything else -> "internal" (with the status's full text).
 nlohmann::json ControlErrorFromStatus(const Status& status);
 
+// Requests nest no deeper than this: the deepest real one, `add` with selector lists, is 2.
+inline constexpr std::size_t kMaxControlRequestDepth = 16;
+
+// One request line, read as the server reads it. A request is a JSON object, nested at most
+// `max_depth` deep, with a string "cmd" and, if present, a scalar "id" (null, boolean, number
+// or string: it is echoed in the response, so it must stay small and flat).
+struct ControlRequest {
+  nlohmann::json id;       // the request's id, when it could be read; else null
+  nlohmann::json request;  // the request object; null when `error` is set
+  nlohmann::json error;    // null, or the ControlError(...) to answer instead ("bad_request")
+};
+ControlRequest ParseControlRequest(std::string_view line,
+                                   std::size_t max_depth = kMaxControlRequestDepth);
+
 struct ControlOptions {
   std::filesystem::path socket_path;
   std::size_t max_clients = 16;
   std::size_t max_request_bytes = 1 << 20;
-  std::chrono::milliseconds idle_timeout{300'000};  // a silent client is disconnected
+  // A client that has not sent its first request by then is disconnected: a connection that
+  // never speaks must not hold one of the `max_clients` places for long.
+  std::chrono::milliseconds first_request_timeout{5'000};
+  std::chrono::milliseconds idle_timeout{300'000};  // between requests of one client
 };
 
 // Called on the io thread with a well-formed request object (it has a string "cmd"). Must call
@@ -64,6 +87,9 @@ class ControlServer {
  private:
   friend class Connection;
   void Accept();
+  // Closes the connection that has waited longest for a request; false if every connection
+  // has a request in progress.
+  bool EvictLongestWaiting();
   void Forget(Connection* connection);
 
   boost::asio::io_context& io_;

@@ -24,8 +24,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -44,6 +46,15 @@ struct FeedOptions {
   std::chrono::milliseconds heartbeat_interval{15'000};
   std::chrono::milliseconds subscribe_timeout{10'000};  // for the first request line
 };
+
+// The subscribe request, a JSON object nested at most this deep ({"since": N} is 1).
+inline constexpr std::size_t kMaxSubscribeRequestDepth = 4;
+
+// Reads one subscribe line: {"since": N} -> N; {"since": null} or {} -> nullopt (live only).
+// InvalidArgument, with the message sent back as feed.error, for anything else: not JSON,
+// nested deeper than kMaxSubscribeRequestDepth, not an object, "since" not a non-negative
+// integer or null.
+Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line);
 
 // Reads stored events with seq > after, at most max (Store::ReadEvents).
 using StoredEventReader =

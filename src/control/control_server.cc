@@ -41,7 +41,10 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
 
   void ReadRequest() {
     if (closed_) return;
-    idle_timer_.expires_after(server_->options_.idle_timeout);
+    waiting_ = true;
+    waiting_since_ = std::chrono::steady_clock::now();
+    idle_timer_.expires_after(answered_any_ ? server_->options_.idle_timeout
+                                            : server_->options_.first_request_timeout);
     idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec) self->Close();
     });
@@ -51,6 +54,10 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
           self->OnRequest(ec, bytes);
         });
   }
+
+  // Waiting for a request (none in progress): may give up its place to a new client.
+  bool waiting() const { return waiting_ && !closed_; }
+  std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
 
   void Detach() {
     server_ = nullptr;
@@ -70,6 +77,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
  private:
   void OnRequest(const boost::system::error_code& ec, std::size_t bytes) {
     if (closed_ || server_ == nullptr) return;
+    waiting_ = false;
     idle_timer_.cancel();
     if (ec == asio::error::not_found) {  // the streambuf's max size was reached: no newline
       Respond(nullptr,
@@ -83,35 +91,33 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
       Close();
       return;
     }
-    std::string line(asio::buffers_begin(input_.data()),
-                     asio::buffers_begin(input_.data()) + static_cast<std::ptrdiff_t>(bytes));
+    const std::string_view line(static_cast<const char*>(input_.data().data()), bytes);
+    ControlRequest parsed = ParseControlRequest(line);
     input_.consume(bytes);
-    auto request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (request.is_discarded() || !request.is_object()) {
-      Respond(nullptr, ControlError("bad_request", "the request is not a JSON object"), false);
+    if (!parsed.error.is_null()) {
+      Respond(std::move(parsed.id), std::move(parsed.error), false);
       return;
     }
-    nlohmann::json id = request.contains("id") ? request["id"] : nlohmann::json();
-    const auto cmd = request.find("cmd");
-    if (cmd == request.end() || !cmd->is_string()) {
-      Respond(std::move(id), ControlError("bad_request", "the request has no string \"cmd\""),
-              false);
-      return;
-    }
-    auto respond = [self = shared_from_this(), id](nlohmann::json response) mutable {
+    Dispatch(std::move(parsed));
+  }
+
+  void Dispatch(ControlRequest parsed) {
+    auto respond = [self = shared_from_this(), id = parsed.id](nlohmann::json response) mutable {
       self->Respond(std::move(id), std::move(response), false);
     };
     try {
-      server_->handler_(request, std::move(respond));
+      server_->handler_(parsed.request, std::move(respond));
     } catch (const std::exception& e) {
       // A handler bug must not take the daemon down; the client learns what happened.
-      spdlog::error("control: command '{}' failed: {}", cmd->get<std::string>(), e.what());
-      Respond(std::move(id), ControlError("internal", e.what()), false);
+      spdlog::error("control: command '{}' failed: {}", parsed.request["cmd"].get<std::string>(),
+                    e.what());
+      Respond(std::move(parsed.id), ControlError("internal", e.what()), false);
     }
   }
 
   void Respond(nlohmann::json id, nlohmann::json response, bool close_after) {
     if (closed_) return;
+    answered_any_ = true;
     response["id"] = std::move(id);
     output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     asio::async_write(
@@ -131,6 +137,9 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   asio::streambuf input_;
   std::string output_;
   bool closed_ = false;
+  bool waiting_ = false;       // a read for the next request is pending
+  bool answered_any_ = false;  // past the first request: the longer idle timeout applies
+  std::chrono::steady_clock::time_point waiting_since_;
 };
 
 ControlServer::ControlServer(asio::io_context& io, ControlOptions options, ControlHandler handler)
@@ -163,7 +172,7 @@ void ControlServer::Accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, local_stream::socket socket) {
     if (ec == asio::error::operation_aborted || shutting_down_) return;
     if (!ec) {
-      if (connections_.size() >= options_.max_clients) {
+      if (connections_.size() >= options_.max_clients && !EvictLongestWaiting()) {
         const std::string refusal = ControlError("busy", "too many control clients").dump() + "\n";
         boost::system::error_code ignored;
         socket.non_blocking(true, ignored);
@@ -179,6 +188,20 @@ void ControlServer::Accept() {
     }
     Accept();
   });
+}
+
+bool ControlServer::EvictLongestWaiting() {
+  std::shared_ptr<Connection> longest;
+  for (const auto& connection : connections_) {
+    if (connection->waiting() &&
+        (longest == nullptr || connection->waiting_since() < longest->waiting_since())) {
+      longest = connection;
+    }
+  }
+  if (longest == nullptr) return false;
+  spdlog::debug("control: {} clients connected; closing the one idle longest", connections_.size());
+  longest->Close();
+  return true;
 }
 
 void ControlServer::Shutdown() {

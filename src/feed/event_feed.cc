@@ -70,24 +70,17 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     std::string line(asio::buffers_begin(request_.data()),
                      asio::buffers_begin(request_.data()) + static_cast<std::ptrdiff_t>(bytes));
     request_.consume(bytes);
-    const auto request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (request.is_discarded() || !request.is_object()) {
-      Fail(R"(expected {"since": N} or {"since": null})");
+    const auto request = ParseSubscribeRequest(line);
+    if (!request.ok()) {
+      Fail(request.status().message());
       return;
     }
     const uint64_t last = feed_->last_seq_;
-    uint64_t since = last;
-    if (const auto it = request.find("since"); it != request.end() && !it->is_null()) {
-      if (!it->is_number_unsigned()) {
-        Fail("\"since\" must be a non-negative integer or null");
-        return;
-      }
-      since = it->get<uint64_t>();
-      if (since > last) {
-        Fail("\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
-             std::to_string(last) + "); was the database replaced?");
-        return;
-      }
+    const uint64_t since = request->value_or(last);
+    if (since > last) {
+      Fail("\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
+           std::to_string(last) + "); was the database replaced?");
+      return;
     }
     cursor_ = since;
     subscribed_ = true;

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <functional>
 #include <thread>
+#include <vector>
 
 namespace policyd {
 namespace {
@@ -42,6 +45,9 @@ class ControlTest : public ::testing::Test {
             std::thread([this, respond] {
               asio::post(io_, [respond] { respond(ControlOk({{"late", true}})); });
             }).detach();
+          } else if (cmd == "hang") {  // a command still in progress when the test looks
+            hanging_.push_back(respond);
+            ++hanging_count_;
           } else if (cmd == "boom") {
             throw std::runtime_error("handler bug");
           } else {
@@ -65,7 +71,27 @@ class ControlTest : public ::testing::Test {
       asio::make_work_guard(io_)};
   std::thread thread_;
   std::unique_ptr<ControlServer> server_;
+  std::vector<std::function<void(nlohmann::json)>> hanging_;  // io thread only
+  std::atomic<int> hanging_count_{0};
 };
+
+// A raw connection that sends `line` and returns the one response line, parsed.
+nlohmann::json RawCall(const std::filesystem::path& socket, const std::string& line) {
+  auto raw = UnixClientSocket::Connect(socket, milliseconds(5000));
+  EXPECT_TRUE(raw.ok()) << raw.status().ToString();
+  if (!raw.ok()) return {};
+  EXPECT_TRUE(raw->WriteAll(line).ok());
+  auto response = raw->ReadLine(1 << 20);
+  EXPECT_TRUE(response.ok()) << response.status().ToString();
+  return response.ok() ? nlohmann::json::parse(*response) : nlohmann::json();
+}
+
+// True once the server has closed `socket` (a read sees the end of the stream).
+bool ClosedByServer(UnixClientSocket& socket) {
+  socket.SetReadTimeout(milliseconds(10'000));
+  const auto line = socket.ReadLine(4096);
+  return !line.ok() && line.status().IsNotFound();
+}
 
 TEST_F(ControlTest, RequestsAreAnsweredInOrderWithTheirId) {
   StartServer();
@@ -118,6 +144,96 @@ TEST_F(ControlTest, MalformedRequestsGetBadRequest) {
   const auto response = nlohmann::json::parse(*line);
   EXPECT_EQ(response["error"]["code"], "bad_request");
   EXPECT_EQ(response["id"], 7);
+}
+
+TEST_F(ControlTest, DeeplyNestedIdIsRefusedAndTheServerLives) {
+  // 100,000 levels in 200 KB, under the 1 MiB line cap: copying such an id used to recurse
+  // once per level on the io thread and overflow its stack.
+  StartServer();
+  const std::string deep_id = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto deep = RawCall(options_.socket_path, "{\"id\":" + deep_id + ",\"cmd\":\"echo\"}\n");
+  EXPECT_EQ(deep["ok"], false);
+  EXPECT_EQ(deep["error"]["code"], "bad_request");
+  EXPECT_EQ(deep["error"]["message"], "JSON nested deeper than 16 levels");
+  EXPECT_TRUE(deep["id"].is_null());
+
+  // Anything nested too deep is refused before it is built, wherever the nesting is.
+  const std::string deep_args = std::string(17, '[') + std::string(17, ']');
+  const auto args =
+      RawCall(options_.socket_path, "{\"id\":3,\"cmd\":\"echo\",\"args\":" + deep_args + "}\n");
+  EXPECT_EQ(args["error"]["code"], "bad_request");
+  const auto deep_line = RawCall(options_.socket_path, std::string(300'000, '{') + "\n");
+  EXPECT_EQ(deep_line["error"]["code"], "bad_request");
+
+  // Only a scalar id is echoed; a structured one, even shallow, is refused.
+  const auto object_id = RawCall(options_.socket_path, "{\"id\":{\"a\":[1]},\"cmd\":\"echo\"}\n");
+  EXPECT_EQ(object_id["error"]["code"], "bad_request");
+  EXPECT_TRUE(object_id["id"].is_null());
+  const auto string_id = RawCall(options_.socket_path, "{\"id\":\"x-1\",\"cmd\":\"echo\"}\n");
+  EXPECT_EQ(string_id["ok"], true);
+  EXPECT_EQ(string_id["id"], "x-1");
+
+  // Nesting up to the limit is fine.
+  const std::string ok_args = std::string(15, '[') + std::string(15, ']');
+  const auto shallow =
+      RawCall(options_.socket_path, "{\"id\":4,\"cmd\":\"echo\",\"args\":" + ok_args + "}\n");
+  EXPECT_EQ(shallow["ok"], true) << shallow.dump();
+}
+
+TEST_F(ControlTest, SilentClientsAreClosedAfterTheFirstRequestTimeout) {
+  options_.first_request_timeout = milliseconds(200);
+  StartServer();
+  auto silent = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(silent.ok());
+  EXPECT_TRUE(ClosedByServer(*silent));
+  // A client past its first request gets the longer idle timeout: still open after as long.
+  ControlClient talking = Connect();
+  ASSERT_TRUE(talking.Call({{"cmd", "echo"}}).ok());
+  std::this_thread::sleep_for(milliseconds(400));
+  EXPECT_TRUE(talking.Call({{"cmd", "echo"}}).ok());
+}
+
+TEST_F(ControlTest, AnOperatorGetsThroughWhileSilentClientsFillEveryPlace) {
+  options_.max_clients = 16;
+  options_.first_request_timeout = std::chrono::minutes(1);  // eviction, not the timeout
+  StartServer();
+  std::vector<UnixClientSocket> silent;
+  for (int i = 0; i < 16; ++i) {
+    auto connection = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+    ASSERT_TRUE(connection.ok());
+    silent.push_back(std::move(*connection));
+  }
+  // Each new client takes the place of the one silent longest: the first silent ones go.
+  // (The operators stay connected, so that every one of them finds the socket full.)
+  std::vector<ControlClient> operators;
+  for (std::size_t i = 0; i < 3; ++i) {
+    operators.push_back(Connect());
+    const auto answer = operators.back().Call({{"cmd", "echo"}});
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    EXPECT_EQ((*answer)["ok"], true) << answer->dump();
+    EXPECT_TRUE(ClosedByServer(silent[i])) << i;
+  }
+  // The others were left alone: each still has its place (nothing to read, not closed).
+  silent[3].SetReadTimeout(milliseconds(100));
+  EXPECT_EQ(silent[3].ReadLine(4096).status().code(), Status::Code::kBusy);
+}
+
+TEST_F(ControlTest, BusyOnlyWhenEveryClientHasACommandInProgress) {
+  options_.max_clients = 2;
+  StartServer();
+  std::vector<UnixClientSocket> working;
+  for (int i = 0; i < 2; ++i) {
+    auto connection = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+    ASSERT_TRUE(connection.ok());
+    ASSERT_TRUE(connection->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+    working.push_back(std::move(*connection));
+  }
+  for (int waited = 0; hanging_count_ < 2 && waited < 1000; ++waited) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(hanging_count_, 2);
+  const auto refused = RawCall(options_.socket_path, "{\"id\":2,\"cmd\":\"echo\"}\n");
+  EXPECT_EQ(refused["error"]["code"], "busy");
 }
 
 TEST_F(ControlTest, OverlongRequestIsRefusedAndClosed) {

@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "policyd/feed.h"
+
+namespace policyd {
+namespace {
+
+TEST(SubscribeRequest, SinceIsASequenceOrLiveOnly) {
+  auto replay = ParseSubscribeRequest(R"({"since": 41})");
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(*replay, std::optional<uint64_t>(41));
+  auto zero = ParseSubscribeRequest(R"({"since":0})");
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ(*zero, std::optional<uint64_t>(0));
+  for (const char* live : {R"({"since": null})", "{}", R"({"other": [1, 2]})"}) {
+    auto parsed = ParseSubscribeRequest(live);
+    ASSERT_TRUE(parsed.ok()) << live;
+    EXPECT_FALSE(parsed->has_value()) << live;
+  }
+}
+
+TEST(SubscribeRequest, AnythingElseIsRefusedWithTheReason) {
+  EXPECT_EQ(ParseSubscribeRequest(R"({"since": -1})").status().message(),
+            "\"since\" must be a non-negative integer or null");
+  EXPECT_EQ(ParseSubscribeRequest(R"({"since": "7"})").status().message(),
+            "\"since\" must be a non-negative integer or null");
+  EXPECT_EQ(ParseSubscribeRequest(R"({"since": 1.5})").status().message(),
+            "\"since\" must be a non-negative integer or null");
+  EXPECT_EQ(ParseSubscribeRequest("[1]").status().message(),
+            R"(expected {"since": N} or {"since": null})");
+  EXPECT_EQ(ParseSubscribeRequest("this is not json").status().message().rfind("not JSON (", 0),
+            0u);
+}
+
+TEST(SubscribeRequest, NestingIsBoundedBeforeAnythingIsBuilt) {
+  // Within the 4 KiB request line, 2,000 levels; refused at the fifth.
+  const std::string deep =
+      R"({"since":1,"x":)" + std::string(2000, '[') + std::string(2000, ']') + "}";
+  auto parsed = ParseSubscribeRequest(deep);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message().rfind("JSON nested deeper than 4 levels", 0), 0u)
+      << parsed.status().message();
+  EXPECT_TRUE(ParseSubscribeRequest(R"({"since":1,"x":[[[]]]})").ok());
+}
+
+}  // namespace
+}  // namespace policyd
