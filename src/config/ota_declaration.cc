@@ -6,8 +6,6 @@
 // Everything policyd cannot honour becomes a warning naming the document: the operator must
 // know that a declaration is followed only in part.
 #include <exception>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +14,7 @@
 
 #include "config/document_checks.h"
 #include "policyd/config.h"
+#include "policyd/file_read.h"
 
 namespace policyd {
 namespace {
@@ -79,12 +78,9 @@ Status ParseSelectors(const json& value, const std::string& where, Selectors* ou
 }
 
 Status ReadText(const std::filesystem::path& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path.string() + ": cannot read file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return Status::IoError(path.string() + ": cannot read file");
-  *text = buffer.str();
+  auto read = ReadRegularFile(path, kMaxConfigFileBytes);
+  if (!read.ok()) return read.status();
+  *text = std::move(*read);
   return Status::Ok();
 }
 

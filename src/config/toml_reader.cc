@@ -1,14 +1,11 @@
 #include "config/toml_reader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <sstream>
-#include <system_error>
 #include <utility>
 
 #include "policyd/clock.h"
+#include "policyd/file_read.h"
 
 namespace policyd::config_internal {
 namespace {
@@ -95,18 +92,9 @@ Status Diagnostics::ToStatus() const {
 }
 
 Status ParseTomlFile(const std::filesystem::path& path, toml::table* table) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return Status::IoError(path.string() + ": cannot read: is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int saved_errno = errno;
-    return Status::IoError(path.string() +
-                           ": cannot read: " + std::generic_category().message(saved_errno));
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IoError(path.string() + ": cannot read: I/O error");
+  auto read = ReadRegularFile(path, kMaxConfigFileBytes);
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
 
   try {
     *table = toml::parse(text, std::string_view(path.string()));
