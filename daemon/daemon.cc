@@ -15,6 +15,7 @@
 #include "logging.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
+#include "policyd/private_files.h"
 #include "systemd_notify.h"
 
 namespace policyd {
@@ -111,10 +112,9 @@ Daemon::~Daemon() {
 
 Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
-  std::error_code ec;
-  std::filesystem::create_directories(config_.state_dir, ec);
-  if (ec)
-    return Status::IoError("cannot create " + config_.state_dir.string() + ": " + ec.message());
+  if (Status s = CreatePrivateDirectory(config_.state_dir, ExistingDirectory::kKeepMode); !s.ok()) {
+    return s;
+  }
 
   auto store = Store::Open(config_.state_dir / "db");
   if (!store.ok()) return store.status();

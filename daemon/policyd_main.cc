@@ -2,6 +2,7 @@
 // 78 on any config error, naming file, line and reason), and runs the Daemon in the
 // foreground (systemd's Type=notify supervises it; there is no self-daemonising).
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "daemon.h"
 #include "logging.h"
 #include "policyd/config.h"
+#include "policyd/private_files.h"
 
 namespace {
 
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
   // the pass benchmark (docs/PERFORMANCE.md): lower peak RSS and faster parsing. An explicit
   // MALLOC_ARENA_MAX in the environment still wins.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  // Everything policyd creates (and RocksDB creates for it) is private to its user and group,
+  // even when started by hand under umask 022 or 000; a stricter inherited umask stays.
+  const mode_t inherited_umask = ::umask(0);
+  ::umask(inherited_umask | policyd::kDaemonUmask);
   std::filesystem::path config_path = "/etc/policyd/policyd.toml";
   std::optional<std::filesystem::path> state_dir;
   std::optional<std::string> log_level;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "policyd/private_files.h"
+
 namespace policyd {
 
 namespace {
@@ -109,8 +111,9 @@ Status TargetCatalog::WriteRuntimePlatform(const std::string& platform_slug) {
     if (ec) return Status::IoError("cannot remove " + path.string() + ": " + ec.message());
     return Status::Ok();
   }
-  std::filesystem::create_directories(runtime_dir_, ec);
-  if (ec) return Status::IoError("cannot create " + runtime_dir_.string() + ": " + ec.message());
+  if (Status s = CreatePrivateDirectory(runtime_dir_, ExistingDirectory::kEnforceMode); !s.ok()) {
+    return s;
+  }
   return WriteTargetFile(path, platform, docs);
 }
 

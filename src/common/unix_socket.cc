@@ -9,6 +9,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "policyd/private_files.h"
+
 namespace policyd {
 namespace {
 
@@ -38,13 +40,9 @@ void SetTimeout(int fd, int option, std::chrono::milliseconds timeout) {
 Status PrepareUnixSocketPath(const std::filesystem::path& path) {
   sockaddr_un address{};
   if (Status s = FillAddress(path, &address); !s.ok()) return s;
-  std::error_code ec;
   const auto parent = path.parent_path();
-  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-    std::filesystem::create_directories(parent, ec);
-    if (ec) return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
-    std::filesystem::permissions(parent, std::filesystem::perms(0750),
-                                 std::filesystem::perm_options::replace, ec);
+  if (!parent.empty()) {
+    if (Status s = CreatePrivateDirectory(parent, ExistingDirectory::kKeepMode); !s.ok()) return s;
   }
   struct stat info {};
   if (lstat(path.c_str(), &info) != 0) {

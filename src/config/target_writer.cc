@@ -13,6 +13,7 @@
 #include "config/document_checks.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
+#include "policyd/private_files.h"
 
 namespace policyd {
 namespace {
@@ -200,7 +201,8 @@ Status WriteAtomically(const std::filesystem::path& path, const std::string& tex
     }
     written += static_cast<size_t>(result);
   }
-  if (::fchmod(fd.get(), 0644) != 0) return fail("cannot set permissions");
+  // Private like the rest of the state, whatever the umask (mkstemp makes it 0600).
+  if (::fchmod(fd.get(), kPrivateFileMode) != 0) return fail("cannot set permissions");
   if (::fsync(fd.get()) != 0) return fail("cannot sync");
   if (!fd.Close()) return fail("cannot close");
   if (::rename(temp_name.c_str(), path.c_str()) != 0) return fail("cannot rename into place");

@@ -5,6 +5,8 @@
 #include <system_error>
 #include <utility>
 
+#include "policyd/private_files.h"
+
 namespace policyd::store_internal {
 namespace {
 
@@ -26,12 +28,8 @@ Status TranslateOpenError(const rocksdb::Status& status, const std::filesystem::
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return Status::IoError("cannot create database directory " + dir.string() + ": " +
-                           error.message());
-  }
+  // Private whatever the umask: the parent may be shared, the database is policyd's alone.
+  if (Status s = CreatePrivateDirectory(dir, ExistingDirectory::kEnforceMode); !s.ok()) return s;
 
   const rocksdb::DBOptions db_options = MakeDbOptions();
   const std::vector<rocksdb::ColumnFamilyOptions> cf_options = MakeCfOptions();

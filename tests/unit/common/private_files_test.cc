@@ -1,0 +1,64 @@
+#include "policyd/private_files.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace policyd {
+namespace {
+
+mode_t ModeOf(const std::filesystem::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
+
+class PrivateFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    previous_umask_ = ::umask(0);  // the worst case: mkdir's mode is taken as is
+    dir_ = std::filesystem::temp_directory_path() /
+           ("policyd-private-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  void TearDown() override {
+    ::umask(previous_umask_);
+    std::filesystem::remove_all(dir_);
+  }
+
+  mode_t previous_umask_ = 0;
+  std::filesystem::path dir_;
+};
+
+TEST_F(PrivateFilesTest, EveryCreatedLevelGetsTheModeWhateverTheUmask) {
+  ASSERT_TRUE(CreatePrivateDirectory(dir_ / "a" / "b", ExistingDirectory::kKeepMode).ok());
+  EXPECT_EQ(ModeOf(dir_), 0750u);
+  EXPECT_EQ(ModeOf(dir_ / "a"), 0750u);
+  EXPECT_EQ(ModeOf(dir_ / "a" / "b"), 0750u);
+  ::umask(0077);  // stricter than asked: still exactly the mode
+  ASSERT_TRUE(CreatePrivateDirectory(dir_ / "c", ExistingDirectory::kKeepMode).ok());
+  EXPECT_EQ(ModeOf(dir_ / "c"), 0750u);
+}
+
+TEST_F(PrivateFilesTest, AnExistingDirectoryKeepsItsModeUnlessEnforced) {
+  std::filesystem::create_directories(dir_);
+  ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);
+  ASSERT_TRUE(CreatePrivateDirectory(dir_, ExistingDirectory::kKeepMode).ok());
+  EXPECT_EQ(ModeOf(dir_), 0755u);  // the operator's choice
+  ASSERT_TRUE(CreatePrivateDirectory(dir_, ExistingDirectory::kEnforceMode).ok());
+  EXPECT_EQ(ModeOf(dir_), 0750u);
+}
+
+TEST_F(PrivateFilesTest, AFileInTheWayIsAnError) {
+  std::filesystem::create_directories(dir_);
+  { std::ofstream(dir_ / "file") << "x"; }
+  const Status status = CreatePrivateDirectory(dir_ / "file", ExistingDirectory::kEnforceMode);
+  EXPECT_EQ(status.code(), Status::Code::kIoError);
+  EXPECT_EQ(status.message(), "cannot create " + (dir_ / "file").string() + ": not a directory");
+}
+
+}  // namespace
+}  // namespace policyd
