@@ -53,8 +53,7 @@ std::size_t CountLines(const std::string& text) {
 
 }  // namespace
 
-bool IsTransientFailure(std::string_view reason, std::string_view message) {
-  if (reason == "robots") return message.starts_with("robots.txt unavailable");
+bool IsTransientFailure(std::string_view reason) {
   for (const char* transient : {"dns", "connect", "tls", "timeout", "protocol", "http_429",
                                 "http_5xx", "challenge", "empty"}) {
     if (reason == transient) return true;
@@ -122,7 +121,9 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
     if (reason.empty()) continue;
     failing_page = &page;
     message = page.error_message;
-    if (reason.rfind("http_", 0) == 0) message = "HTTP status " + std::to_string(page.http_status);
+    if (reason.rfind("http_", 0) == 0 && !page.robots_unavailable) {
+      message = "HTTP status " + std::to_string(page.http_status);
+    }
     if (reason == "content_type") message = "refused content type '" + page.content_type + "'";
     message = page_label(i) + message;
   }
@@ -183,16 +184,15 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
   if (!reason.empty()) {
     // 3a. A failed check: count it; report the streak once it reaches the threshold, or at
     // once when robots.txt disallows the page (that will not go away by retrying; an
-    // unavailable robots.txt is transient and counts like any other failure).
+    // unavailable robots.txt reports its own failure, counted like any other).
     check.outcome = "failed";
     check.reason = reason;
     check.message = message;
     ++state.consecutive_failures;
     state.last_error = reason + (message.empty() ? "" : ": " + message);
-    const bool transient = IsTransientFailure(reason, message);
+    const bool transient = IsTransientFailure(reason);
     retry_streak = transient ? state.consecutive_failures : 0;
-    const bool report =
-        state.consecutive_failures >= input.failure_threshold || (reason == "robots" && !transient);
+    const bool report = state.consecutive_failures >= input.failure_threshold || reason == "robots";
     if (report && !state.failure_reported) {
       state.failure_reported = true;
       nlohmann::json event = EventBase("document.fetch_failed", spec, now_ms);

@@ -57,7 +57,7 @@ enum class FetchError {
   kTooLarge,        // decoded body exceeded max_body_bytes
   kTooManyRedirects,
   kProtocol,          // malformed HTTP, reset mid-body, bad content encoding, ...
-  kRobotsDisallowed,  // robots.txt disallows the URL, or is unavailable (5xx, timeout, ...)
+  kRobotsDisallowed,  // a robots.txt rule disallows the URL (unavailable: robots_unavailable)
   kContentType,       // Content-Type not in accepted_content_types (transfer stopped early)
   kAborted,           // the fetcher was shut down or the request cancelled
 };
@@ -112,7 +112,8 @@ struct FetchRequest {
 
 struct FetchResponse {
   FetchError error = FetchError::kNone;
-  std::string error_message;  // curl's message or ours; "" when error == kNone
+  std::string error_message;  // curl's message or ours; "" when error == kNone (except
+                              // with robots_unavailable)
   long http_status = 0;       // 0 when no response
   std::string url;            // requested
   std::string final_url;      // after redirects
@@ -125,6 +126,12 @@ struct FetchResponse {
   // fields joined with ", "). `body` is empty whenever error != kNone (never a partial document).
   std::map<std::string, std::string> headers;  // selected response headers, lower-case names
   std::string body;  // decoded (Content-Encoding removed), at most max_body_bytes
+  // The origin's robots.txt could not be read (RFC 9309 2.3.1.4: 429, 5xx, DNS, connect, TLS,
+  // timeout, broken HTTP), so the page was not requested. error, http_status and retry_after
+  // are then the robots.txt fetch's (a 503 there is error kNone with http_status 503 here, and
+  // an empty body), and error_message says so: "robots.txt unavailable (HTTP 503)". A check
+  // reports the underlying failure (http_5xx, dns, timeout, ...), not `robots`.
+  bool robots_unavailable = false;
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
 };

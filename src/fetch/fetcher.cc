@@ -150,11 +150,23 @@ struct Fetcher::Impl {
   }
 
   // Queues `transfer` (known to `transfers`, in no queue) if `entry` allows it, with the
-  // host's crawl-delay; otherwise completes it with kRobotsDisallowed.
+  // host's crawl-delay; otherwise completes it with kRobotsDisallowed, or with robots.txt's
+  // own failure when it could not be read.
   void Admit(Transfer& transfer, const RobotsEntry& entry, Clock::time_point now) {
-    std::string refusal = entry.unavailable;
+    if (entry.unavailable) {
+      const RobotsUnavailable& unavailable = *entry.unavailable;
+      Refuse(transfer, [&](Transfer& refused) {
+        FetchResponse response = refused.Fail(unavailable.error, unavailable.message, now);
+        response.robots_unavailable = true;
+        response.http_status = unavailable.http_status;
+        response.retry_after = unavailable.retry_after;
+        return response;
+      });
+      return;
+    }
+    std::string refusal;
     Clock::duration crawl_delay{0};
-    if (refusal.empty() && entry.robots) {
+    if (entry.robots) {
       const Result<RobotsLocation> location = LocateRobots(transfer.request().url);
       const std::string path = location.ok() ? location->path_and_query : "/";
       const RobotsTxt::Verdict verdict = entry.robots->Check(path, options.robots_product_token);
@@ -168,11 +180,19 @@ struct Fetcher::Impl {
       queue.Push(transfer.host(), transfer.id(), now, crawl_delay);
       return;
     }
+    Refuse(transfer, [&](Transfer& refused) {
+      return refused.Fail(FetchError::kRobotsDisallowed, std::move(refusal), now);
+    });
+  }
+
+  // Completes `transfer` (known to `transfers`, in no queue) with the response `fail` makes.
+  template <typename MakeResponse>
+  void Refuse(Transfer& transfer, MakeResponse&& fail) {
     const auto it = transfers.find(transfer.id());
     std::unique_ptr<Transfer> refused = std::move(it->second);
     transfers.erase(it);
-    Deliver(refused->TakeHandler(),
-            refused->Fail(FetchError::kRobotsDisallowed, std::move(refusal), now));
+    FetchResponse response = fail(*refused);
+    Deliver(refused->TakeHandler(), std::move(response));
   }
 
   // Starts every transfer the politeness gate lets through now.

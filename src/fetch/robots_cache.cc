@@ -55,7 +55,10 @@ std::optional<RobotsEntry> ClassifyRobotsResponse(const FetchResponse& response,
   RobotsEntry entry;
   entry.expires = now + options.robots_cache_ttl;
   const auto keep_out = [&](std::string why) {
-    entry.unavailable = "robots.txt unavailable (" + why + ")";
+    entry.unavailable = RobotsUnavailable{.error = response.error,
+                                          .http_status = response.http_status,
+                                          .retry_after = response.retry_after,
+                                          .message = "robots.txt unavailable (" + why + ")"};
     entry.expires = now + options.robots_retry_interval;  // retried soon, not after the TTL
     return entry;
   };

@@ -31,13 +31,20 @@ struct RobotsLocation {
 // Parses `url` with curl's URL API (as the transfer does). Fails like HostKeyForUrl.
 Result<RobotsLocation> LocateRobots(std::string_view url);
 
+// Why robots.txt could not be read, for a reason that means "keep out" (RFC 9309 2.3.1.4:
+// 5xx, 429, DNS, connect, TLS, timeout, broken HTTP): the robots.txt response that said so.
+// Pages of the origin are refused with it, so that their checks report the real failure.
+struct RobotsUnavailable {
+  FetchError error = FetchError::kNone;  // kDns, kTimeout, ...; kNone for an HTTP status
+  long http_status = 0;                  // 429 or 5xx when error is kNone
+  std::string retry_after;               // the robots.txt response's Retry-After
+  std::string message;                   // "robots.txt unavailable (HTTP 503)"
+};
+
 // What a robots.txt fetch taught us about an origin.
 struct RobotsEntry {
-  // Set when robots.txt could not be read for a reason that means "keep out" (5xx, 429,
-  // timeout, ...): every page is disallowed with this message ("robots.txt unavailable
-  // (HTTP 503)").
-  std::string unavailable;
-  std::shared_ptr<const RobotsTxt> robots;  // the rules otherwise (empty file = allow all)
+  std::optional<RobotsUnavailable> unavailable;  // set: every page is refused with it
+  std::shared_ptr<const RobotsTxt> robots;       // the rules otherwise (empty file = allow all)
   std::chrono::steady_clock::time_point expires{};
 };
 

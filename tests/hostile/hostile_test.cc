@@ -477,8 +477,9 @@ TEST_F(HostileTest, PageSuddenlyShrinksIsHeldBackUntilSeenTwice) {
 // --- robots.txt ---------------------------------------------------------------------------
 
 TEST_F(HostileTest, RobotsTxtTimesOut) {
-  // A host whose robots.txt never answers: keep out (reason "robots"), never fetch the page,
-  // and do not hold up other hosts.
+  // A host whose robots.txt never answers: keep out, never fetch the page, and do not hold up
+  // other hosts. The check reports the real failure (a timeout), not "robots", so that a
+  // subscriber filtering on timeouts sees it.
   HttpTestServer blackhole("127.0.0.3");
   blackhole.Set("/robots.txt", TestResponse{.hang = true});
   blackhole.Set("/policy", Html(PolicyHtml("Blackhole Privacy")));
@@ -489,8 +490,8 @@ TEST_F(HostileTest, RobotsTxtTimesOut) {
   ASSERT_FALSE(shown["recent_checks"].empty()) << shown.dump();
   const nlohmann::json& check = shown["recent_checks"][0];
   EXPECT_EQ(check["outcome"], "failed") << check.dump();
-  EXPECT_EQ(check["reason"], "robots") << check.dump();
-  EXPECT_NE(check["message"].get<std::string>().find("robots.txt unavailable"), std::string::npos)
+  EXPECT_EQ(check["reason"], "timeout") << check.dump();
+  EXPECT_EQ(check["message"].get<std::string>().rfind("robots.txt unavailable (timeout: ", 0), 0u)
       << check.dump();
   EXPECT_EQ(shown["versions"], 0);
   EXPECT_EQ(blackhole.RequestCount("/policy"), 0u);

@@ -277,10 +277,11 @@ TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
   EXPECT_GT(outcome.state.next_due_ms - NowUnixMillis(), int64_t{20} * 3600 * 1000);
 }
 
-TEST_F(CheckProcessorTest, UnavailableRobotsTxtIsTransient) {
+TEST_F(CheckProcessorTest, UnavailableRobotsTxtReportsItsOwnFailure) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse unavailable;
-  unavailable.error = FetchError::kRobotsDisallowed;
+  unavailable.robots_unavailable = true;
+  unavailable.error = FetchError::kTimeout;
   unavailable.error_message = "robots.txt unavailable (timeout: no answer in 3 s)";
   CheckInput input;
   input.spec = std::make_shared<const DocumentSpec>(spec_);
@@ -290,9 +291,32 @@ TEST_F(CheckProcessorTest, UnavailableRobotsTxtIsTransient) {
   input.failure_threshold = 3;
   const int64_t before = NowUnixMillis();
   const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
-  EXPECT_EQ(outcome.check.reason, "robots");
+  EXPECT_EQ(outcome.check.reason, "timeout");
+  EXPECT_EQ(outcome.check.message, "robots.txt unavailable (timeout: no answer in 3 s)");
   EXPECT_TRUE(outcome.events.empty());  // counted like any failure, not reported at once
   EXPECT_LE(outcome.state.next_due_ms - before, int64_t{2} * 60 * 1000);  // retried soon
+}
+
+TEST_F(CheckProcessorTest, RobotsTxtServerErrorIsReportedAsHttp5xx) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse unavailable;
+  unavailable.robots_unavailable = true;
+  unavailable.http_status = 503;
+  unavailable.error_message = "robots.txt unavailable (HTTP 503)";
+  CheckInput input;
+  input.spec = std::make_shared<const DocumentSpec>(spec_);
+  input.state = state_;
+  input.response = unavailable;
+  input.interval = std::chrono::hours(24);
+  input.failure_threshold = 1;
+  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  EXPECT_EQ(outcome.check.reason, "http_5xx");
+  EXPECT_EQ(outcome.check.message, "robots.txt unavailable (HTTP 503)");
+  ASSERT_EQ(outcome.events.size(), 1u);
+  const auto event = nlohmann::json::parse(outcome.events[0].json);
+  EXPECT_EQ(event["type"], "document.fetch_failed");
+  EXPECT_EQ(event["reason"], "http_5xx");
+  EXPECT_EQ(event["message"], "robots.txt unavailable (HTTP 503)");
 }
 
 TEST(ClassifyResponse, StatusesAndTypes) {
@@ -317,14 +341,14 @@ TEST(ClassifyResponse, StatusesAndTypes) {
 TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
   for (const char* reason : {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx",
                              "challenge", "empty"}) {
-    EXPECT_TRUE(IsTransientFailure(reason, "")) << reason;
+    EXPECT_TRUE(IsTransientFailure(reason)) << reason;
   }
   for (const char* reason : {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address",
                              "too_many_redirects"}) {
-    EXPECT_FALSE(IsTransientFailure(reason, "")) << reason;
+    EXPECT_FALSE(IsTransientFailure(reason)) << reason;
   }
-  EXPECT_TRUE(IsTransientFailure("robots", "robots.txt unavailable (timeout: 3 s)"));
-  EXPECT_FALSE(IsTransientFailure("robots", "robots.txt rule \"/private\" disallows /private/x"));
+  // `robots` is a rule that disallows the page; an unreadable robots.txt reports its own cause.
+  EXPECT_FALSE(IsTransientFailure("robots"));
 }
 
 TEST_F(CheckProcessorTest, PermanentFailuresWaitForTheIntervalTransientOnesBackOff) {

@@ -127,28 +127,42 @@ TEST_F(RobotsFetcherTest, ServerErrorDisallowsUntilRobotsRecovers) {
   server_.Set("/page", Text("ok"));
   Fetcher fetcher(io_, Options());
   const FetchResponse refused = FetchOne(fetcher, "/page");
-  EXPECT_EQ(refused.error, FetchError::kRobotsDisallowed);
-  EXPECT_NE(refused.error_message.find("robots.txt unavailable (HTTP 503)"), std::string::npos)
-      << refused.error_message;
+  // The page reports robots.txt's own failure: a 503, not a rule that disallows it.
+  EXPECT_TRUE(refused.robots_unavailable);
+  EXPECT_EQ(refused.error, FetchError::kNone);
+  EXPECT_EQ(refused.http_status, 503);
+  EXPECT_EQ(refused.body, "");
+  EXPECT_EQ(refused.error_message, "robots.txt unavailable (HTTP 503)");
   EXPECT_EQ(server_.RequestCount("/page"), 0u);
 
   // Within the retry interval the verdict is cached: no new robots.txt request.
   server_.Set("/robots.txt", Text("User-agent: *\nDisallow:\n"));
-  EXPECT_EQ(FetchOne(fetcher, "/page").error, FetchError::kRobotsDisallowed);
+  const FetchResponse cached = FetchOne(fetcher, "/page");
+  EXPECT_TRUE(cached.robots_unavailable);
+  EXPECT_EQ(cached.http_status, 503);
   EXPECT_EQ(server_.RequestCount("/robots.txt"), 1u);
 
   io_.run_for(milliseconds(400));  // past robots_retry_interval (300 ms)
   const FetchResponse allowed = FetchOne(fetcher, "/page");
   EXPECT_EQ(allowed.error, FetchError::kNone) << allowed.error_message;
+  EXPECT_FALSE(allowed.robots_unavailable);
+  EXPECT_EQ(allowed.http_status, 200);
   EXPECT_EQ(server_.RequestCount("/robots.txt"), 2u);
   EXPECT_EQ(server_.RequestCount("/page"), 1u);
 }
 
 TEST_F(RobotsFetcherTest, TooManyRequestsDisallows) {
-  server_.Set("/robots.txt", TestResponse{.status = 429, .body = "slow down"});
+  server_.Set(
+      "/robots.txt",
+      TestResponse{.status = 429, .headers = {{"Retry-After", "120"}}, .body = "slow down"});
   server_.Set("/page", Text("ok"));
   Fetcher fetcher(io_, Options());
-  EXPECT_EQ(FetchOne(fetcher, "/page").error, FetchError::kRobotsDisallowed);
+  const FetchResponse refused = FetchOne(fetcher, "/page");
+  EXPECT_TRUE(refused.robots_unavailable);
+  EXPECT_EQ(refused.error, FetchError::kNone);
+  EXPECT_EQ(refused.http_status, 429);
+  EXPECT_EQ(refused.retry_after, "120");  // robots.txt's, honoured by the backoff
+  EXPECT_EQ(refused.error_message, "robots.txt unavailable (HTTP 429)");
   EXPECT_EQ(server_.RequestCount("/page"), 0u);
 }
 
@@ -159,8 +173,10 @@ TEST_F(RobotsFetcherTest, RobotsTimeoutDisallows) {
   options.total_timeout = milliseconds(700);
   Fetcher fetcher(io_, options);
   const FetchResponse refused = FetchOne(fetcher, "/page");
-  EXPECT_EQ(refused.error, FetchError::kRobotsDisallowed);
-  EXPECT_NE(refused.error_message.find("timeout"), std::string::npos) << refused.error_message;
+  EXPECT_TRUE(refused.robots_unavailable);
+  EXPECT_EQ(refused.error, FetchError::kTimeout);
+  EXPECT_EQ(refused.error_message.rfind("robots.txt unavailable (timeout: ", 0), 0u)
+      << refused.error_message;
   EXPECT_EQ(server_.RequestCount("/page"), 0u);
 }
 
@@ -173,8 +189,10 @@ TEST_F(RobotsFetcherTest, UnreachableHostDisallows) {
   FetchRequest request;
   request.url = url;
   const FetchResponse refused = FetchAll(fetcher, {request})[0];
-  EXPECT_EQ(refused.error, FetchError::kRobotsDisallowed);
-  EXPECT_NE(refused.error_message.find("connect"), std::string::npos) << refused.error_message;
+  EXPECT_TRUE(refused.robots_unavailable);
+  EXPECT_EQ(refused.error, FetchError::kConnect);
+  EXPECT_EQ(refused.error_message.rfind("robots.txt unavailable (connect: ", 0), 0u)
+      << refused.error_message;
 }
 
 TEST_F(RobotsFetcherTest, FetchedOncePerOriginForManyRequests) {
