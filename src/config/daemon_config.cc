@@ -91,7 +91,8 @@ void ReadAllowedAddresses(TableReader& reader, std::vector<std::string>* out) {
     if (!ParseIpRange(range)) {
       reader.Error("allowed_addresses",
                    "'allowed_addresses' entry '" + range +
-                       "' is not an IP address or CIDR prefix such as \"10.20.0.0/16\"");
+                       "' is not an IP address or CIDR prefix, with an optional port, such "
+                       "as \"10.20.0.0/16\", \"192.168.1.10:8080\" or \"[fd00::1]:443\"");
       return;
     }
   }

@@ -83,7 +83,7 @@ total_timeout = "2m"
 low_speed_limit_bytes = 10
 low_speed_time = "45s"
 allow_private_addresses = true
-allowed_addresses = ["10.20.0.0/16", "fd00::1"]
+allowed_addresses = ["10.20.0.0/16", "fd00::1", "192.168.1.10:8080", "[fd00::2]:443"]
 failure_threshold = 5
 check_retention = "30d"
 gc_interval = "6h"
@@ -111,7 +111,9 @@ log_level = "debug"
   EXPECT_EQ(config_.low_speed_limit_bytes, 10);
   EXPECT_EQ(config_.low_speed_time, seconds(45));
   EXPECT_TRUE(config_.allow_private_addresses);
-  EXPECT_EQ(config_.allowed_addresses, (std::vector<std::string>{"10.20.0.0/16", "fd00::1"}));
+  EXPECT_EQ(
+      config_.allowed_addresses,
+      (std::vector<std::string>{"10.20.0.0/16", "fd00::1", "192.168.1.10:8080", "[fd00::2]:443"}));
   EXPECT_EQ(config_.failure_threshold, 5);
   EXPECT_EQ(config_.check_retention, hours(24 * 30));
   EXPECT_EQ(config_.gc_interval, hours(6));
@@ -223,6 +225,9 @@ TEST_F(DaemonConfigTest, OutOfRangeValuesAreRejected) {
       {"allowed_addresses = [\"intranet\"]",
        "'allowed_addresses' entry 'intranet' is not an IP address or CIDR prefix"},
       {"allowed_addresses = [\"10.1.2.3/8\"]", "'allowed_addresses' entry '10.1.2.3/8'"},
+      {"allowed_addresses = [\"10.1.2.3:99999\"]",
+       "'allowed_addresses' entry '10.1.2.3:99999' is not an IP address or CIDR prefix, with an "
+       "optional port"},
       {"check_retention = \"1h\"", "'check_retention' must be between 1d and"},
       {"connect_timeout = \"10ms\"", "'connect_timeout' must be between 100ms and 1h"},
       {"total_timeout = \"2d\"", "'total_timeout' must be between 1s and 1d, not 2d"},

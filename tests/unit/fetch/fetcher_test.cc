@@ -414,6 +414,27 @@ TEST_F(FetcherTest, AllowedAddressesPassButRedirectsToOtherPrivateOnesAreBlocked
   EXPECT_EQ(internal.TotalRequests(), 0u);
 }
 
+TEST_F(FetcherTest, AnAllowedAddressWithAPortOpensOnlyThatPort) {
+  // The allowed intranet server listens on one port; another service of the same host (here
+  // a second server on 127.0.0.1) stays out of reach, directly and by redirect.
+  HttpTestServer same_host_other_port("127.0.0.1");
+  same_host_other_port.Set("/admin", TestResponse{.body = "internal secret"});
+  server_.Set("/ok", TestResponse{.body = "allowed"});
+  server_.Set("/jump", TestResponse{.status = 302,
+                                    .headers = {{"Location", same_host_other_port.Url("/admin")}}});
+  FetcherOptions options = Options();
+  options.allow_private_addresses = false;
+  options.allowed_addresses = {"127.0.0.1:" + std::to_string(server_.port())};
+  const FetchResponse allowed = FetchUrl(options, server_.Url("/ok"));
+  EXPECT_EQ(allowed.error, FetchError::kNone) << allowed.error_message;
+  EXPECT_EQ(allowed.body, "allowed");
+  const FetchResponse direct = FetchUrl(options, same_host_other_port.Url("/admin"));
+  EXPECT_EQ(direct.error, FetchError::kBlockedAddress) << direct.error_message;
+  const FetchResponse jumped = FetchUrl(options, server_.Url("/jump"));
+  EXPECT_EQ(jumped.error, FetchError::kBlockedAddress) << jumped.error_message;
+  EXPECT_EQ(same_host_other_port.TotalRequests(), 0u);
+}
+
 TEST_F(FetcherTest, CloudMetadataAddressIsBlockedBeforeConnecting) {
   FetcherOptions options = Options();
   options.allow_private_addresses = false;
