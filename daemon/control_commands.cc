@@ -62,6 +62,8 @@ nlohmann::json Daemon::StatusJson() const {
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
           {"database_bytes", store_->ApproximateSizeBytes()},
+          // null, or the store's storage error: what, since when, commits refused, recovery.
+          {"storage_error", StorageErrorJson()},
           {"stages_us",
            {{"checks", stage_samples_},
             {"queue", stage_totals_.queue_us},

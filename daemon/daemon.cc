@@ -84,9 +84,10 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
 
 }  // namespace
 
-Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path)
+Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOptions store_options)
     : config_(std::move(config)),
       config_path_(std::move(config_path)),
+      store_options_(std::move(store_options)),
       schedule_options_{.jitter = config_.interval_jitter,
                         .first_check_window = config_.first_check_window},
       workers_(WorkerCount(config_)),
@@ -95,6 +96,7 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path)
       watchdog_timer_(io_),
       status_timer_(io_),
       gc_timer_(io_),
+      storage_timer_(io_),
       shutdown_deadline_(io_),
       signals_(io_) {
   NameWorkerThreads(workers_, WorkerCount(config_));
@@ -116,7 +118,7 @@ Status Daemon::Start() {
     return s;
   }
 
-  auto store = Store::Open(config_.state_dir / "db");
+  auto store = Store::Open(config_.state_dir / "db", store_options_);
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
 
@@ -249,7 +251,8 @@ void Daemon::ArmScheduleTimer(milliseconds min_delay) {
 }
 
 void Daemon::DispatchDue() {
-  if (stopping_) return;
+  // While the store refuses writes, checks would only fail: they wait for its recovery.
+  if (stopping_ || storage_episode_.has_value()) return;
   const std::size_t limit = MaxOutstanding(config_);
   const std::size_t max_processing = MaxProcessing(config_);
   // The pool has its backlog: OnProcessed calls again when a check is committed.
@@ -351,9 +354,12 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   ++checks_done_;
   const auto it = documents_.find(doc_id);
   if (!outcome.status.ok()) {
-    // Nothing was stored; the document is tried again after a short pause.
-    spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
+    // Nothing was stored; the document is tried again after a short pause, or, when the store
+    // is in a storage error, as soon as it has recovered.
     scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    if (!NoteStorageFailure(doc_id)) {
+      spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
+    }
   } else {
     if (it != documents_.end()) it->second.state = outcome.state;
     for (const auto& event : outcome.events) feed_->Publish(event);
@@ -433,6 +439,7 @@ void Daemon::FinishShutdownIfIdle() {
   watchdog_timer_.cancel();
   status_timer_.cancel();
   gc_timer_.cancel();
+  storage_timer_.cancel();
   signals_.cancel();
   spdlog::info("stopped after {} checks; last event {}", checks_done_, store_->LastSequence());
   // io_.run() returns once the last subscriber writes finish; the deadline still bounds it.
@@ -454,6 +461,10 @@ void Daemon::ArmStatusTimer() {
   status_timer_.expires_after(std::chrono::seconds(30));
   status_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
+    // A storage error no commit has met yet (a failed background flush, retention's deletes).
+    if (!storage_episode_.has_value() && !stopping_) {
+      if (auto error = store_->CurrentStorageError()) BeginStorageEpisode(std::move(*error));
+    }
     systemd::NotifyStatus(StatusLine());
     ArmStatusTimer();
   });
@@ -488,7 +499,14 @@ void Daemon::ArmGcTimer() {
 std::string Daemon::StatusLine() const {
   std::size_t failing = 0;
   for (const auto& [id, doc] : documents_) failing += doc.state.consecutive_failures > 0;
-  return std::to_string(documents_.size()) + " documents, " + std::to_string(failing) +
+  std::string storage;
+  if (storage_episode_.has_value()) {
+    storage = "STORAGE ERROR since " + FormatTimestamp(storage_episode_->error.since_ms) + " (" +
+              std::to_string(storage_episode_->failed_commits) +
+              " commits failed, checks paused, recovering): " + storage_episode_->error.message +
+              "; ";
+  }
+  return storage + std::to_string(documents_.size()) + " documents, " + std::to_string(failing) +
          " failing, " + std::to_string(outstanding_) + " checks in progress, last event " +
          std::to_string(store_ ? store_->LastSequence() : 0);
 }

@@ -10,6 +10,12 @@
 // each dispatch starts at most what the pool can take then (more every 10 ms while checks
 // are due, up to max_concurrency in flight). Bodies do not pile up in front of the workers
 // when the network is faster than extraction.
+//
+// Storage faults: when a commit fails because the store is in a storage error (a full disk),
+// checking pauses, the error shows in `status`, the sd_notify STATUS line and the log
+// (daemon.storage_error, then daemon.storage_recovered), and the store is recovered with
+// backoff (timer on the io thread, Store::Recover on the pool). Once it is, every document
+// whose commit failed is checked again at once (storage_recovery.cc).
 #ifndef POLICYD_DAEMON_DAEMON_H_
 #define POLICYD_DAEMON_DAEMON_H_
 
@@ -18,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -38,7 +45,8 @@ namespace policyd {
 
 class Daemon {
  public:
-  Daemon(DaemonConfig config, std::filesystem::path config_path);
+  // `store_options` is for tests (an injected file system); the daemon uses the defaults.
+  Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOptions store_options = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -83,6 +91,28 @@ class Daemon {
   bool HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                           std::function<void(nlohmann::json)>& respond);
 
+  // Storage faults (storage_recovery.cc, io thread).
+  struct StorageEpisode {
+    StorageError error;           // as the store reported it when the episode began
+    uint64_t failed_commits = 0;  // check commits refused during the episode
+    // Documents whose commit was refused: checked again as soon as the store recovers.
+    std::set<std::string> recheck;
+    int attempts = 0;  // recovery attempts so far
+    std::chrono::milliseconds backoff{0};
+    int64_t next_attempt_ms = 0;
+    std::string last_attempt_error;
+  };
+  struct StorageRecoveryReport;  // what a recovery attempt on the pool found
+  // After a failed commit: true when the store is in a storage error, which the episode then
+  // accounts for (the first such failure starts it); false for any other failure.
+  bool NoteStorageFailure(const std::string& doc_id);
+  void BeginStorageEpisode(StorageError error);
+  void ArmStorageRecovery();
+  void AttemptStorageRecovery();
+  void OnStorageRecoveryAttempt(StorageRecoveryReport report);
+  void EndStorageEpisode(const StorageRecoveryReport& report);
+  nlohmann::json StorageErrorJson() const;  // null when the store is healthy
+
   // Lifecycle.
   void OnSignal(int signal_number);
   void BeginShutdown();
@@ -96,6 +126,7 @@ class Daemon {
 
   DaemonConfig config_;
   std::filesystem::path config_path_;
+  StoreOptions store_options_;
   ScheduleOptions schedule_options_;
   boost::asio::io_context io_;
   boost::asio::thread_pool workers_;
@@ -109,6 +140,7 @@ class Daemon {
   boost::asio::steady_timer watchdog_timer_;
   boost::asio::steady_timer status_timer_;
   boost::asio::steady_timer gc_timer_;
+  boost::asio::steady_timer storage_timer_;
   boost::asio::steady_timer shutdown_deadline_;
   boost::asio::signal_set signals_;
   std::map<std::string, Document> documents_;
@@ -117,6 +149,12 @@ class Daemon {
   // MaxProcessing (2 x workers), which bounds the bodies held in memory.
   std::size_t processing_ = 0;
   std::size_t processing_peak_ = 0;  // its highest value since start (status, tests)
+  // Set while the store is in a storage error: no check is dispatched meanwhile.
+  std::optional<StorageEpisode> storage_episode_;
+  // When the last episode ended and the backoff it had reached: an episode that begins soon
+  // after starts from there, so a disk at the edge of full does not flap every second.
+  int64_t storage_recovered_ms_ = 0;
+  std::chrono::milliseconds storage_last_backoff_{0};
   bool stopping_ = false;
   bool finished_ = false;
   int exit_code_ = 0;

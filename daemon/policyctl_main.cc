@@ -188,6 +188,16 @@ void PrintStatus(const nlohmann::json& r) {
         "checks_done", "subscribers", "last_seq", "next_due", "database_bytes"}) {
     table.AddRow({key, Str(r[key])});
   }
+  // null while the store takes writes; during a storage error (a full disk): what and since.
+  const auto storage = r.find("storage_error");
+  if (storage != r.end() && storage->is_object()) {
+    table.AddRow(
+        {"storage_error", "since " + Str((*storage)["since"]) + ": " + Str((*storage)["message"]) +
+                              " (" + Str((*storage)["failed_commits"]) + " commits failed, " +
+                              Str((*storage)["documents_to_recheck"]) + " documents to recheck)"});
+  } else {
+    table.AddRow({"storage_error", "none"});
+  }
   std::cout << table.Render();
 }
 

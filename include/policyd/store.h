@@ -30,6 +30,10 @@
 
 #include "policyd/status.h"
 
+namespace rocksdb {
+class FileSystem;
+}  // namespace rocksdb
+
 namespace policyd {
 
 // Lower-case hex SHA-256 of `data` (64 characters).
@@ -153,6 +157,34 @@ struct StoreOptions {
   // fsync the WAL when a batch creates a version or an event (evidence must survive a power
   // loss); plain check records are written without sync (they survive a process kill).
   bool sync_on_version = true;
+  // The file system RocksDB (and Recover's space probe) write through; null = the real one.
+  // Tests inject a wrapper that fails writes as a full disk does.
+  std::shared_ptr<rocksdb::FileSystem> file_system;
+};
+
+// The store's storage error: set by the first write that fails (or by a failed background
+// flush or compaction), kept until Recover succeeds.
+struct StorageError {
+  std::string message;         // the first error of the episode, as RocksDB worded it
+  int64_t since_ms = 0;        // when it happened (Unix ms)
+  uint64_t failed_writes = 0;  // writes refused since (commits, doc states, meta)
+};
+
+enum class RecoveryOutcome {
+  kHealthy,   // there was no error to recover from
+  kResumed,   // RocksDB resumed writing (DB::Resume); nothing that failed was written
+  kReopened,  // the database was closed and opened again (a resume was refused)
+  kFailed,    // still failing: `error` says why; try again later
+};
+
+struct RecoveryResult {
+  RecoveryOutcome outcome = RecoveryOutcome::kHealthy;
+  Status error;  // why kFailed
+  // LastSequence before and after. After a reopen they can differ: a write reported as failed
+  // may have reached the WAL before its sync failed, and is then replayed whole (its events,
+  // doc state and version): the owner must treat those events as committed.
+  uint64_t last_sequence_before = 0;
+  uint64_t last_sequence_after = 0;
 };
 
 class Store {
@@ -222,6 +254,17 @@ class Store {
   // RocksDB writes made for commits so far. Concurrent commits are written together (group
   // commit), so this grows more slowly than the number of commits under contention.
   uint64_t CommitWriteCount() const;
+
+  // The storage error this store is in, if any (cheap: no I/O).
+  std::optional<StorageError> CurrentStorageError() const;
+
+  // Tries to leave the storage error: checks that the disk takes writes again (free space for
+  // the memtables, a synced probe file), resumes RocksDB, and if RocksDB refuses, closes and
+  // reopens the database; then proves a synced write. Blocking (flushes memtables, may
+  // reopen): never call it from an event loop. While a reopen runs, other calls fail at once
+  // with IoError (none waits for it); if the reopen fails, they fail so until a later Recover
+  // succeeds. kHealthy when there is nothing to recover.
+  RecoveryResult Recover();
 
   // Flushes memtables and compacts every column family fully, so that size measurements
   // reflect what is really stored (tests and benchmarks).

@@ -27,11 +27,18 @@ Status TranslateOpenError(const rocksdb::Status& status, const std::filesystem::
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& dir) {
+Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& dir,
+                                                 const DatabaseOptions& options) {
   // Private whatever the umask: the parent may be shared, the database is policyd's alone.
   if (Status s = CreatePrivateDirectory(dir, ExistingDirectory::kEnforceMode); !s.ok()) return s;
 
-  const rocksdb::DBOptions db_options = MakeDbOptions();
+  rocksdb::DBOptions db_options = MakeDbOptions();
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.file_system != nullptr) {
+    env = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = env.get();
+  }
+  db_options.listeners = options.listeners;
   const std::vector<rocksdb::ColumnFamilyOptions> cf_options = MakeCfOptions();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (std::size_t i = 0; i < kCfCount; ++i) {
@@ -56,7 +63,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& di
   if (!status.ok()) return TranslateOpenError(status, dir);
 
   // Take ownership at once: the Database destructor releases handles, then the DB.
-  std::unique_ptr<Database> database(new Database(std::unique_ptr<rocksdb::DB>(raw_db)));
+  std::unique_ptr<Database> database(
+      new Database(std::move(env), std::unique_ptr<rocksdb::DB>(raw_db)));
   for (rocksdb::ColumnFamilyHandle* handle : raw_handles) {
     database->handles_.emplace_back(handle, HandleDeleter{raw_db});
   }

@@ -8,18 +8,27 @@
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+#include <rocksdb/listener.h>
 
 #include "policyd/status.h"
 #include "src/store/db_options.h"
 
 namespace policyd::store_internal {
 
+struct DatabaseOptions {
+  std::shared_ptr<rocksdb::FileSystem> file_system;  // null: RocksDB's default (the real disk)
+  std::vector<std::shared_ptr<rocksdb::EventListener>> listeners;
+};
+
 class Database {
  public:
   // Opens or creates the database under `dir` with every column family of kCfNames.
   // Column families unknown to this version (from a newer one) are opened too, untouched, so
   // that the caller can inspect the schema version instead of failing in RocksDB.
-  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& dir);
+  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& dir,
+                                                const DatabaseOptions& options = {});
 
   ~Database();
   Database(const Database&) = delete;
@@ -42,8 +51,12 @@ class Database {
   };
   using HandlePtr = std::unique_ptr<rocksdb::ColumnFamilyHandle, HandleDeleter>;
 
-  explicit Database(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  Database(std::unique_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db)
+      : env_(std::move(env)), db_(std::move(db)) {}
 
+  // The Env over an injected file system (null: the default Env). Declared first: the DB
+  // uses it until it is closed.
+  std::unique_ptr<rocksdb::Env> env_;
   std::unique_ptr<rocksdb::DB> db_;
   // Declared after db_, so destroyed before it even without the explicit destructor order.
   // The first kCfCount entries follow kCfNames; the rest are "default" and unknown families.

@@ -69,6 +69,10 @@ rocksdb::DBOptions MakeDbOptions() {
   // RocksDB's own LOG files: enough to debug, bounded on disk.
   options.max_log_file_size = 4 * kMiB;
   options.keep_log_file_num = 4;
+  // No automatic resume of retryable write errors: the store's owner recovers (Store::Recover)
+  // once the disk takes writes again. RocksDB's own attempts run while the disk may still be
+  // full, and one that fails there turns the error fatal (only a reopen clears it).
+  options.max_bgerror_resume_count = 0;
   return options;
 }
 

@@ -67,6 +67,8 @@ struct VersionEvent {
 }  // namespace
 
 Result<VerifyReport> Store::Verify() const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   VerifyReport report;
   ProblemList problems(&report);
   rocksdb::DB* db = impl_->db();
@@ -275,6 +277,8 @@ Result<VerifyReport> Store::Verify() const {
 }
 
 Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   GcReport report;
   rocksdb::DB* db = impl_->db();
   const int64_t now_ms = options.now_ms != 0
@@ -293,7 +297,7 @@ Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
     rocksdb::WriteBatch batch;
     auto flush = [&]() -> Status {
       if (batch.Count() == 0) return Status::Ok();
-      Status status = FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "deleting checks");
+      Status status = impl_->Write(rocksdb::WriteOptions(), &batch, "deleting checks");
       batch.Clear();
       return status;
     };
@@ -357,8 +361,7 @@ Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
     if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
     if (batch.Count() > 0) {
       impl_->blob_generation.fetch_add(1);
-      if (Status s = FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "deleting blobs");
-          !s.ok()) {
+      if (Status s = impl_->Write(rocksdb::WriteOptions(), &batch, "deleting blobs"); !s.ok()) {
         return s;
       }
     }
@@ -371,6 +374,8 @@ Status Store::CreateCheckpoint(const std::filesystem::path& dir) {
   if (std::filesystem::exists(dir, error)) {
     return Status::InvalidArgument("backup target " + dir.string() + " already exists");
   }
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   rocksdb::Checkpoint* raw = nullptr;
   if (Status s = FromRocks(rocksdb::Checkpoint::Create(impl_->db(), &raw), "creating checkpoint");
       !s.ok()) {
@@ -383,6 +388,8 @@ Status Store::CreateCheckpoint(const std::filesystem::path& dir) {
 }
 
 Status Store::CompactForTest() {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   const std::vector<rocksdb::ColumnFamilyHandle*> families = impl_->database->AllFamilies();
   if (Status s = FromRocks(impl_->db()->Flush(rocksdb::FlushOptions(), families), "flush");
       !s.ok()) {

@@ -18,7 +18,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->dir = dir;
-  Result<std::unique_ptr<store_internal::Database>> database = store_internal::Database::Open(dir);
+  impl->file_system =
+      options.file_system != nullptr ? options.file_system : rocksdb::FileSystem::Default();
+  impl->database_options.file_system = options.file_system;
+  impl->database_options.listeners = {
+      std::make_shared<store_internal::StorageListener>(impl->health)};
+  Result<std::unique_ptr<store_internal::Database>> database =
+      store_internal::Database::Open(dir, impl->database_options);
   if (!database.ok()) return database.status();
   impl->database = std::move(database).value();
 
@@ -37,6 +43,8 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
   for (const nlohmann::json& event : commit.events) {
     if (!event.is_object()) return Status::InvalidArgument("event must be a JSON object");
   }
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
 
   // Hashing, serialising and blob lookups happen before taking the write mutex.
   rocksdb::WriteBatch batch;
@@ -80,6 +88,8 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
 
 Result<StoredEvent> Store::AppendEvent(const nlohmann::json& event) {
   if (!event.is_object()) return Status::InvalidArgument("event must be a JSON object");
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   rocksdb::WriteBatch batch;
   Result<std::vector<StoredEvent>> stored =
       impl_->WriteSequenced(&batch, {event}, std::string(), nullptr);
@@ -88,6 +98,8 @@ Result<StoredEvent> Store::AppendEvent(const nlohmann::json& event) {
 }
 
 Result<DocState> Store::GetDocState(const std::string& doc_id) const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   const Result<std::string> value = impl_->Get(Cf::kDocs, doc_id, "doc state of " + doc_id);
   if (!value.ok()) return value.status();
   const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(*value);
@@ -97,12 +109,19 @@ Result<DocState> Store::GetDocState(const std::string& doc_id) const {
 
 Status Store::PutDocState(const std::string& doc_id, const DocState& state) {
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
-  return FromRocks(impl_->db()->Put(rocksdb::WriteOptions(), impl_->cf(Cf::kDocs), doc_id,
-                                    store_internal::DumpJson(ToJson(state))),
-                   "writing doc state of " + doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  rocksdb::WriteBatch batch;
+  const Status status = FromRocks(
+      batch.Put(impl_->cf(Cf::kDocs), doc_id, store_internal::DumpJson(ToJson(state))), "batching");
+  return status.ok()
+             ? impl_->Write(rocksdb::WriteOptions(), &batch, "writing doc state of " + doc_id)
+             : status;
 }
 
 Result<std::map<std::string, DocState>> Store::ListDocStates() const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   std::map<std::string, DocState> states;
   const std::unique_ptr<rocksdb::Iterator> it(
       impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDocs)));
@@ -119,12 +138,19 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
 
 Status Store::DeleteDocState(const std::string& doc_id) {
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
-  return FromRocks(impl_->db()->Delete(rocksdb::WriteOptions(), impl_->cf(Cf::kDocs), doc_id),
-                   "deleting doc state of " + doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  rocksdb::WriteBatch batch;
+  const Status status = FromRocks(batch.Delete(impl_->cf(Cf::kDocs), doc_id), "batching");
+  return status.ok()
+             ? impl_->Write(rocksdb::WriteOptions(), &batch, "deleting doc state of " + doc_id)
+             : status;
 }
 
 Result<std::vector<VersionRecord>> Store::GetHistory(const std::string& doc_id) const {
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   const std::string begin = store_internal::DocKeyBegin(doc_id);
   const std::string end = store_internal::DocKeyEnd(doc_id);
   const rocksdb::Slice upper(end);
@@ -148,6 +174,8 @@ Result<std::vector<CheckRecord>> Store::GetChecks(const std::string& doc_id,
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
   std::vector<CheckRecord> checks;
   if (limit == 0) return checks;
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   // Both bounds: SeekToLast starts below the upper one, Prev stops at the lower one.
   const std::string begin = store_internal::DocKeyBegin(doc_id);
   const std::string end = store_internal::DocKeyEnd(doc_id);
@@ -169,6 +197,8 @@ Result<std::vector<CheckRecord>> Store::GetChecks(const std::string& doc_id,
 }
 
 Result<std::string> Store::GetBlob(const std::string& sha256_hex) const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   return impl_->Get(Cf::kBlobs, sha256_hex, "blob " + sha256_hex);
 }
 
@@ -176,6 +206,8 @@ Result<std::vector<StoredEvent>> Store::ReadEvents(uint64_t after_seq,
                                                    std::size_t max_count) const {
   std::vector<StoredEvent> events;
   if (max_count == 0 || after_seq == std::numeric_limits<uint64_t>::max()) return events;
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   const std::unique_ptr<rocksdb::Iterator> it(
       impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kEvents)));
   for (it->Seek(store_internal::EventKey(after_seq + 1)); it->Valid() && events.size() < max_count;
@@ -195,17 +227,25 @@ Status Store::SetMeta(const std::string& key, const std::string& value) {
   if (key == kSchemaVersionKey || key == kLastSequenceKey) {
     return Status::InvalidArgument("meta key \"" + key + "\" is managed by the store");
   }
-  return FromRocks(impl_->db()->Put(rocksdb::WriteOptions(), impl_->cf(Cf::kMeta), key, value),
-                   "writing meta " + key);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  rocksdb::WriteBatch batch;
+  const Status status = FromRocks(batch.Put(impl_->cf(Cf::kMeta), key, value), "batching");
+  return status.ok() ? impl_->Write(rocksdb::WriteOptions(), &batch, "writing meta " + key)
+                     : status;
 }
 
 Result<std::string> Store::GetMeta(const std::string& key) const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
   return impl_->Get(Cf::kMeta, key, "meta " + key);
 }
 
 uint64_t Store::CommitWriteCount() const { return impl_->write_count.load(); }
 
 uint64_t Store::ApproximateSizeBytes() const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return 0;  // closed after a failed reopen: nothing to measure
   uint64_t total = 0;
   for (rocksdb::ColumnFamilyHandle* family : impl_->database->AllFamilies()) {
     uint64_t sst_bytes = 0;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,7 @@
 #include "src/store/db_options.h"
 #include "src/store/json_codec.h"
 #include "src/store/keys.h"
+#include "src/store/storage_health.h"
 
 namespace policyd {
 namespace store_internal {
@@ -73,7 +75,45 @@ using store_internal::ParseUint;
 struct Store::Impl {
   StoreOptions options;
   std::filesystem::path dir;
+  // What Database::Open gets, at first and on every reopen (Recover).
+  store_internal::DatabaseOptions database_options;
+  // Where the space probe of Recover writes: options.file_system, else the real one.
+  std::shared_ptr<rocksdb::FileSystem> file_system;
+  std::shared_ptr<store_internal::StorageHealth> health =
+      std::make_shared<store_internal::StorageHealth>();
+
+  // Shared by every public call for as long as it uses `database`; exclusive while Recover
+  // reopens it. `database` is null (and `closed_reason` says why) after a failed reopen.
+  mutable std::shared_mutex open_mutex;
   std::unique_ptr<store_internal::Database> database;
+  std::string closed_reason;
+  std::mutex recover_mutex;  // one Recover at a time
+  // Set from just before a reopen takes open_mutex until it is done: calls meanwhile fail at
+  // once instead of waiting (an event loop must never wait for a database to reopen).
+  std::atomic<bool> reopening{false};
+
+  using Access = std::shared_lock<std::shared_mutex>;
+  // A public call's hold on the open database (see open_mutex). Internal helpers do not take
+  // it again: their public caller holds it.
+  Result<Access> Use() const {
+    if (reopening.load()) {
+      return Status::IoError("database at " + dir.string() +
+                             " is being reopened after a storage error");
+    }
+    Access access(open_mutex);
+    if (database == nullptr) {
+      return Status::IoError("database at " + dir.string() + " is closed: " + closed_reason);
+    }
+    return access;
+  }
+
+  // Every write goes through here: a refused one starts (or counts in) the storage error.
+  Status Write(const rocksdb::WriteOptions& write_options, rocksdb::WriteBatch* batch,
+               std::string_view what) {
+    const rocksdb::Status status = db()->Write(write_options, batch);
+    if (!status.ok()) health->NoteFailedWrite(status.ToString());
+    return FromRocks(status, what);
+  }
 
   // Held while a sequence number is chosen and its batch written, so that sequences are
   // assigned in commit order and a failed write gives its number back (no gaps). Readers do
@@ -241,7 +281,7 @@ struct Store::Impl {
     }
     rocksdb::WriteOptions write_options;
     write_options.sync = options.sync_on_version && sync;
-    const Status status = FromRocks(db()->Write(write_options, to_write), "writing commit");
+    const Status status = Write(write_options, to_write, "writing commit");
     if (!status.ok()) {
       for (Writer* writer : prepared) writer->result = status;  // no sequence number used
       return;
@@ -341,9 +381,10 @@ struct Store::Impl {
     if (stored.status().IsNotFound()) {
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
-      return FromRocks(db()->Put(write_options, cf(Cf::kMeta), kSchemaVersionKey,
-                                 std::to_string(kSchemaVersion)),
-                       "writing schema version");
+      rocksdb::WriteBatch batch;
+      const Status status = FromRocks(
+          batch.Put(cf(Cf::kMeta), kSchemaVersionKey, std::to_string(kSchemaVersion)), "batching");
+      return status.ok() ? Write(write_options, &batch, "writing schema version") : status;
     }
     if (!stored.ok()) return stored.status();
     const std::optional<uint64_t> version = ParseUint(*stored);

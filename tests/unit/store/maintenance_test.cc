@@ -16,6 +16,7 @@
 #include "src/store/json_codec.h"
 #include "src/store/keys.h"
 #include "tests/unit/store/temp_dir.h"
+#include "tests/unit/store/test_commits.h"
 
 namespace policyd {
 namespace {
@@ -25,38 +26,6 @@ using store_internal::Cf;
 
 constexpr int64_t kDay = int64_t{24} * 3600 * 1000;
 constexpr int64_t kT0 = 1'780'000'000'000;  // 2026
-
-// A check that stores `text` as a new version of `doc_id`, announced like the daemon does.
-CheckCommit VersionCommit(const std::string& doc_id, int64_t time_ms, const std::string& text,
-                          const std::string& previous_hash) {
-  CheckCommit commit;
-  commit.doc_id = doc_id;
-  commit.check.time_ms = time_ms;
-  commit.check.outcome = previous_hash.empty() ? "first_seen" : "changed";
-  commit.check.http_status = 200;
-  const std::string html = "<html><body><main>" + text + "</main></body></html>";
-  commit.check.raw_hash = Sha256Hex(html);
-  commit.check.text_hash = Sha256Hex(text);
-  commit.state.last_text_hash = Sha256Hex(text);
-  commit.state.last_check_ms = time_ms;
-  CheckCommit::NewVersion version;
-  version.text = text;
-  version.raw_html = html;
-  version.record.time_ms = time_ms;
-  version.record.http_status = 200;
-  version.record.url = "https://example.com/" + doc_id;
-  commit.version = version;
-  json event = {{"type", previous_hash.empty() ? "document.first_seen" : "document.changed"},
-                {"doc", doc_id}};
-  if (previous_hash.empty()) {
-    event["hash"] = Sha256Hex(text);
-  } else {
-    event["old_hash"] = previous_hash;
-    event["new_hash"] = Sha256Hex(text);
-  }
-  commit.events = {event};
-  return commit;
-}
 
 CheckCommit RecheckCommit(const std::string& doc_id, int64_t time_ms, const std::string& text) {
   CheckCommit commit;

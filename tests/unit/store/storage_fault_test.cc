@@ -1,0 +1,193 @@
+// Storage faults (issue 14, item 5): a full disk is injected through a RocksDB FileSystem
+// wrapper; commits fail while it lasts, and Store::Recover brings the store back without a
+// restart, with contiguous sequence numbers and nothing lost.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policyd/store.h"
+#include "support/fault_file_system.h"
+#include "tests/unit/store/temp_dir.h"
+#include "tests/unit/store/test_commits.h"
+
+namespace policyd {
+namespace {
+
+using testing::FaultFileSystem;
+
+class StorageFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StoreOptions options;
+    options.file_system = fs_;
+    auto opened = Store::Open(dir_.path(), options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+
+  std::vector<uint64_t> EventSeqs() const {
+    std::vector<uint64_t> seqs;
+    auto events = store_->ReadEvents(0, 100);
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    if (events.ok()) {
+      for (const StoredEvent& event : *events) seqs.push_back(event.seq);
+    }
+    return seqs;
+  }
+
+  std::vector<uint64_t> VersionSeqs(const std::string& doc) const {
+    std::vector<uint64_t> seqs;
+    auto history = store_->GetHistory(doc);
+    EXPECT_TRUE(history.ok()) << history.status().ToString();
+    if (history.ok()) {
+      for (const VersionRecord& version : *history) seqs.push_back(version.event_seq);
+    }
+    return seqs;
+  }
+
+  void ExpectVerifies() const {
+    auto report = store_->Verify();
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << ToJson(*report).dump();
+  }
+
+  TempDir dir_;
+  std::shared_ptr<FaultFileSystem> fs_ = std::make_shared<FaultFileSystem>();
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StorageFaultTest, HealthyStoreHasNothingToRecover) {
+  ASSERT_TRUE(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", "")).ok());
+  EXPECT_FALSE(store_->CurrentStorageError().has_value());
+  const RecoveryResult result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kHealthy);
+  EXPECT_EQ(result.last_sequence_before, 1u);
+  EXPECT_EQ(result.last_sequence_after, 1u);
+}
+
+TEST_F(StorageFaultTest, DiskFullFailsCommitsUntilRecoverThenSequenceContinues) {
+  ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
+
+  fs_->Arm({});  // every write of every file: the disk is full
+  const auto failed = store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n")));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Status::Code::kIoError);
+  EXPECT_NE(failed.status().message().find("No space left on device"), std::string::npos)
+      << failed.status().ToString();
+  EXPECT_EQ(store_->LastSequence(), 1u);  // a failed commit uses no number
+  EXPECT_FALSE(store_->CommitCheck(UnchangedCommit("acme", 2500)).ok());
+
+  std::optional<StorageError> error = store_->CurrentStorageError();
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->message.find("No space left on device"), std::string::npos) << error->message;
+  EXPECT_GT(error->since_ms, 0);
+  EXPECT_EQ(error->failed_writes, 2u);
+
+  // Still full: recovery refuses before touching RocksDB, so the error stays recoverable.
+  RecoveryResult result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kFailed);
+  EXPECT_NE(result.error.message().find("the disk still refuses writes"), std::string::npos)
+      << result.error.ToString();
+
+  // Space is back, but RocksDB keeps its background error: commits go on failing (what
+  // policyd did until a restart) until the store is recovered.
+  fs_->Disarm();
+  EXPECT_FALSE(store_->CommitCheck(VersionCommit("acme", 3000, "v2\n", Sha256Hex("v1\n"))).ok());
+  EXPECT_EQ(store_->CurrentStorageError()->failed_writes, 3u);
+
+  result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kResumed) << result.error.ToString();
+  EXPECT_EQ(result.last_sequence_before, 1u);
+  EXPECT_EQ(result.last_sequence_after, 1u);
+  EXPECT_FALSE(store_->CurrentStorageError().has_value());
+
+  const auto committed =
+      store_->CommitCheck(VersionCommit("acme", 4000, "v2\n", Sha256Hex("v1\n")));
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  ASSERT_EQ(committed->size(), 1u);
+  EXPECT_EQ(committed->front().seq, 2u);
+  EXPECT_EQ(EventSeqs(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(VersionSeqs("acme"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(store_->GetHistory("acme")->back().text_hash, Sha256Hex("v2\n"));
+  ExpectVerifies();
+}
+
+TEST_F(StorageFaultTest, TooLittleFreeSpaceIsNotResumedInto) {
+  ASSERT_TRUE(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", "")).ok());
+  fs_->Arm({});
+  ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
+  fs_->Disarm();
+  fs_->SetFreeSpace(1024);  // writes would pass, but a flush would not fit
+  RecoveryResult result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kFailed);
+  EXPECT_NE(result.error.message().find("only 1024 bytes free"), std::string::npos)
+      << result.error.ToString();
+  EXPECT_TRUE(store_->CurrentStorageError().has_value());
+
+  fs_->SetFreeSpace(std::nullopt);
+  result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kResumed) << result.error.ToString();
+  EXPECT_EQ(
+      store_->CommitCheck(VersionCommit("acme", 3000, "v2\n", Sha256Hex("v1\n")))->front().seq, 2u);
+  ExpectVerifies();
+}
+
+TEST_F(StorageFaultTest, RefusedResumeReopensAndReadsFailClearlyWhileClosed) {
+  ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
+
+  // Only the WAL is refused: the space probe passes, the resume cannot start a new WAL (which
+  // makes RocksDB's error fatal) and the reopen cannot either.
+  fs_->Arm({.suffix = ".log"});
+  ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
+  RecoveryResult result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kFailed);
+  EXPECT_NE(result.error.message().find("No space left on device"), std::string::npos)
+      << result.error.ToString();
+  const auto closed = store_->GetHistory("acme");
+  ASSERT_FALSE(closed.ok());
+  EXPECT_EQ(closed.status().code(), Status::Code::kIoError);
+  EXPECT_NE(closed.status().message().find("is closed: reopening after a storage error failed"),
+            std::string::npos)
+      << closed.status().ToString();
+  EXPECT_EQ(store_->ApproximateSizeBytes(), 0u);
+  EXPECT_TRUE(store_->CurrentStorageError().has_value());
+
+  fs_->Disarm();
+  result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kReopened) << result.error.ToString();
+  EXPECT_EQ(result.last_sequence_after, 1u);
+  EXPECT_FALSE(store_->CurrentStorageError().has_value());
+  EXPECT_EQ(
+      store_->CommitCheck(VersionCommit("acme", 3000, "v2\n", Sha256Hex("v1\n")))->front().seq, 2u);
+  EXPECT_EQ(EventSeqs(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(VersionSeqs("acme"), (std::vector<uint64_t>{1, 2}));
+  ExpectVerifies();
+}
+
+TEST_F(StorageFaultTest, ReopenReplaysAWriteWhoseSyncFailedAndSaysSo) {
+  ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
+
+  // The WAL record is written but its fsync fails: the commit is reported failed, yet its
+  // bytes are in the WAL file.
+  fs_->Arm({.create = true, .append = false, .sync = true, .suffix = ".log"});
+  ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
+  EXPECT_EQ(store_->LastSequence(), 1u);
+  EXPECT_EQ(store_->Recover().outcome, RecoveryOutcome::kFailed);
+
+  fs_->Disarm();
+  const RecoveryResult result = store_->Recover();
+  ASSERT_EQ(result.outcome, RecoveryOutcome::kReopened) << result.error.ToString();
+  // The reopen replayed the whole commit: the owner learns that event 2 exists after all.
+  EXPECT_EQ(result.last_sequence_before, 1u);
+  EXPECT_EQ(result.last_sequence_after, 2u);
+  EXPECT_EQ(EventSeqs(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(VersionSeqs("acme"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(
+      store_->CommitCheck(VersionCommit("acme", 3000, "v3\n", Sha256Hex("v2\n")))->front().seq, 3u);
+  ExpectVerifies();
+}
+
+}  // namespace
+}  // namespace policyd
