@@ -32,14 +32,14 @@ const std::vector<VendorPage>& VendorPages();
 // The page called `name` in VendorPages() (throws std::out_of_range when there is none).
 const VendorPage& FindVendorPage(const std::string& name);
 
-// A full privacy policy (about 35 KB of text, 24 sections) as a site behind Cloudflare serves
+// A full privacy policy (about 40 KB of text, 24 sections) as a site behind Cloudflare serves
 // it: Cloudflare's passive bot-detection script (/cdn-cgi/challenge-platform/scripts/jsd/),
 // its e-mail obfuscation, a newsletter form with a reCAPTCHA widget and a contact form with a
 // Turnstile widget. `revision` changes one sentence (so two revisions differ in one line).
 std::string PolicyWithVendorScripts(int revision = 1);
 
-// A short imprint (about 900 bytes of text, like the shortest real ones) whose contact form
-// carries an invisible reCAPTCHA, and which also loads Cloudflare's passive script.
+// A short imprint (about 600 bytes of text, shorter than the shortest of ota-dating) whose contact
+// form carries an invisible reCAPTCHA, and which also loads Cloudflare's passive script.
 std::string ImprintWithCaptchaForm();
 
 }  // namespace policyd::testing
