@@ -51,11 +51,37 @@ std::size_t CountLines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// Error responses larger than this are not inspected: the vendors' pages are a few KB.
+constexpr std::size_t kMaxInspectedErrorBody = 256 * 1024;
+
+// A 401/403/405/429/503 response may be a bot challenge (Cloudflare serves its managed
+// challenge with 403, DataDome and PerimeterX too, Vercel's checkpoint with 429, AWS WAF's
+// captcha with 405): then the reason is `challenge`, a transient failure, instead of the
+// permanent `http_4xx`. Other findings (a block page, an error page) keep the status's reason
+// and only say in the message what the page was.
+void RefineErrorStatus(const DocumentSpec& spec, const FetchResponse& page, std::string* reason,
+                       std::string* message) {
+  const long status = page.http_status;
+  if (status != 401 && status != 403 && status != 405 && status != 429 && status != 503) return;
+  if (page.body.size() > kMaxInspectedErrorBody ||
+      !IsAcceptedMediaType(MediaType(page.content_type))) {
+    return;
+  }
+  ExtractResult text;
+  if (!ExtractText(page.body, MakeExtractOptions(spec, page.content_type), &text).ok()) {
+    text.text.clear();
+  }
+  const PageFinding finding = InspectPage(status, page.headers, page.body, text.text);
+  if (!finding.refused()) return;
+  if (finding.verdict == PageVerdict::kChallenge) *reason = VerdictReason(finding.verdict);
+  *message += ": " + DescribeFinding(finding);
+}
+
 }  // namespace
 
 bool IsTransientFailure(std::string_view reason) {
   for (const char* transient : {"dns", "connect", "tls", "timeout", "protocol", "http_429",
-                                "http_5xx", "challenge", "empty"}) {
+                                "http_5xx", "challenge", "blocked", "error_page", "empty"}) {
     if (reason == transient) return true;
   }
   return false;
@@ -123,6 +149,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
     message = page.error_message;
     if (reason.rfind("http_", 0) == 0 && !page.robots_unavailable) {
       message = "HTTP status " + std::to_string(page.http_status);
+      RefineErrorStatus(spec, page, &reason, &message);
     }
     if (reason == "content_type") message = "refused content type '" + page.content_type + "'";
     message = page_label(i) + message;
@@ -152,11 +179,12 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
       if (!extract_status.ok()) {
         reason = "extract";
         message = page_label(i) + extract_status.message();
-      } else if (const std::string challenge =
-                     DetectChallengePage(page.http_status, page.headers, page.body, page_text.text);
-                 !challenge.empty()) {
-        reason = "challenge";
-        message = page_label(i) + "bot-challenge page (" + challenge + "), not the document";
+      } else if (const PageFinding finding =
+                     InspectPage(page.http_status, page.headers, page.body, page_text.text);
+                 finding.refused()) {
+        reason = VerdictReason(finding.verdict);
+        message = page_label(i) + DescribeFinding(finding) + " served with HTTP " +
+                  std::to_string(page.http_status) + ", not the document";
       } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
         reason = "empty";
         message = page_label(i) + "no text could be extracted";

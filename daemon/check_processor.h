@@ -69,10 +69,11 @@ std::string ClassifyResponse(const FetchResponse& response);
 // True when a failure of class `reason` may go away by itself soon, so the document is
 // retried with exponential backoff (from about a minute, capped by its interval): DNS,
 // connect, TLS, timeout, protocol errors, 429, 5xx (on the page or on its robots.txt: an
-// unavailable robots.txt reports its own failure), bot challenges and empty renders.
-// Everything else (4xx, too large, content type, bad URL, blocked address, redirect loops,
-// `robots`: a robots.txt rule disallowing the page) is permanent until someone changes the
-// site or the target: the next check waits for the document's interval, as after a success.
+// unavailable robots.txt reports its own failure), bot challenges, block pages, error pages
+// served as 2xx and empty renders. Everything else (4xx, too large, content type, bad URL,
+// blocked address, redirect loops, `robots`: a robots.txt rule disallowing the page, a login
+// wall) is permanent until someone changes the site or the target: the next check waits for
+// the document's interval, as after a success.
 bool IsTransientFailure(std::string_view reason);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.

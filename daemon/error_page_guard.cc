@@ -1,87 +1,643 @@
 #include "error_page_guard.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <vector>
 
 namespace policyd {
 namespace {
 
-// Only the start of a body is searched: challenge pages are small, and a multi-megabyte
-// policy must not cost a full scan per marker.
+// Only the start of a body is searched: the vendors' pages are small, and a long body is
+// searched at all only when its text is short.
 constexpr std::size_t kScanBytes = 256 * 1024;
-// Text shorter than this is "short" for the weak markers (a challenge page renders a line or
-// two; the shortest real policies run to several kilobytes).
-constexpr std::size_t kShortTextBytes = 1500;
+// A page that shows less than this is a few lines: generic words and headlines count only then.
+constexpr std::size_t kTerseTextBytes = 1024;
+// A page that shows less than this is nothing but its scripts and widgets.
+constexpr std::size_t kBareTextBytes = 200;
+constexpr std::size_t kTitleBytes = 512;
 
-struct Marker {
-  std::string_view needle;  // lower case
-  std::string_view kind;
+// Where a clue is looked for. Text clues are compared "squeezed" (see Squeeze), markup clues
+// as lower-case bytes of the body.
+enum class Where {
+  kText,           // the <title> or the extracted text (what the check would store)
+  kPage,           // anything a reader sees: kText, or the text of the whole body (header,
+                   // footer and <noscript> included, which extraction leaves out)
+  kTitle,          // the <title>
+  kHeadline,       // the start of the <title> or of the extracted text
+  kMarkup,         // the body's markup
+  kPasswordField,  // an <input type="password"> in the body (needle unused)
 };
 
-// Present only on challenge/interstitial pages.
-constexpr std::array kStrongMarkers = {
-    Marker{"cf_chl_opt", "cloudflare"},
-    Marker{"/cdn-cgi/challenge-platform/", "cloudflare"},
-    Marker{"cf-browser-verification", "cloudflare"},
-    Marker{"_incapsula_resource", "imperva"},
-    Marker{"incapsula incident id", "imperva"},
-    Marker{"captcha-delivery.com", "datadome"},
-    Marker{"px-captcha", "perimeterx"},
-    Marker{"_pxhd", "perimeterx"},
-    Marker{"/_sec/cp_challenge/", "akamai"},
+struct Clue {
+  Where where = Where::kText;
+  std::string_view needle;  // empty: no clue (always true)
 };
 
-// Common on challenge pages, but also possible on real ones: need a short text too.
-constexpr std::array kWeakMarkers = {
-    Marker{"just a moment...", "cloudflare"},
-    Marker{"attention required! | cloudflare", "cloudflare"},
-    Marker{"checking your browser", "browser-check"},
-    Marker{"checking if the site connection is secure", "browser-check"},
-    Marker{"enable javascript and cookies to continue", "browser-check"},
-    Marker{"please turn javascript on and reload the page", "browser-check"},
-    Marker{"verify you are human", "captcha"},
-    Marker{"verify you are a human", "captcha"},
-    Marker{"are you a robot", "captcha"},
-    Marker{"g-recaptcha", "captcha"},
-    Marker{"h-captcha", "captcha"},
-    Marker{"hcaptcha.com", "captcha"},
-    Marker{"challenges.cloudflare.com/turnstile", "captcha"},
-    Marker{"you don't have permission to access", "akamai"},
-    Marker{"request unsuccessful. incapsula", "imperva"},
-    Marker{"pardon our interruption", "imperva"},
+// Vendor placeholders resolved per page: the captcha widget's vendor, or the server's.
+constexpr std::string_view kWidgetVendor = "<widget>";
+constexpr std::string_view kServerVendor = "<server>";
+
+struct Rule {
+  PageVerdict verdict;
+  std::string_view vendor;
+  std::string_view what;
+  Clue first;
+  Clue second;  // both must hold
 };
 
-std::string Lower(std::string_view text) {
-  std::string lower(text.substr(0, std::min(text.size(), kScanBytes)));
+using V = PageVerdict;
+using W = Where;
+
+// Pages whose visible text is short (kGuardShortTextBytes): the vendors' own pages, known by
+// their markup and their words. First match wins, so each vendor's specific pages come before
+// the generic wording that they also contain (and before kTersePageRules).
+constexpr Rule kShortPageRules[] = {
+    // Cloudflare: interstitial markup, then error pages ("Error 1020 ... Ray ID").
+    {V::kChallenge, "cloudflare", "challenge interstitial", {W::kMarkup, "_cf_chl_opt"}, {}},
+    {V::kChallenge,
+     "cloudflare",
+     "challenge interstitial",
+     {W::kMarkup, "/cdn-cgi/challenge-platform/h/"},
+     {}},
+    {V::kChallenge, "cloudflare", "browser check", {W::kMarkup, "cf-browser-verification"}, {}},
+    {V::kChallenge,
+     "cloudflare",
+     "\"Attention Required!\" captcha",
+     {W::kTitle, "attention required! | cloudflare"},
+     {}},
+    {V::kChallenge, "cloudflare", "\"Just a moment...\"", {W::kTitle, "just a moment..."}, {}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1020 access denied",
+     {W::kPage, "error 1020"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1015 rate limited",
+     {W::kPage, "error 1015"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1010 browser signature banned",
+     {W::kPage, "error 1010"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1012 access denied",
+     {W::kPage, "error 1012"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1009 country banned",
+     {W::kPage, "error 1009"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1006 IP banned",
+     {W::kPage, "error 1006"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1007 IP banned",
+     {W::kPage, "error 1007"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "Error 1008 IP banned",
+     {W::kPage, "error 1008"},
+     {W::kPage, "ray id"}},
+    {V::kBlocked,
+     "cloudflare",
+     "access denied",
+     {W::kTitle, "used cloudflare to restrict access"},
+     {}},
+    {V::kErrorPage, "cloudflare", "error page", {W::kMarkup, "cf-error-details"}, {}},
+    // Sucuri.
+    {V::kBlocked,
+     "sucuri",
+     "Access Denied - Sucuri Website Firewall",
+     {W::kPage, "sucuri website firewall"},
+     {W::kPage, "access denied"}},
+    {V::kChallenge, "sucuri", "JavaScript challenge", {W::kMarkup, "sucuri_cloudproxy_js"}, {}},
+    // Akamai.
+    {V::kChallenge, "akamai", "bot manager challenge", {W::kMarkup, "/_sec/cp_challenge/"}, {}},
+    {V::kBlocked, "akamai", "Access Denied, Reference #", {W::kMarkup, "errors.edgesuite.net"}, {}},
+    {V::kBlocked,
+     "akamai",
+     "Access Denied, Reference #",
+     {W::kPage, "you don't have permission to access"},
+     {W::kPage, "reference #"}},
+    // Imperva (Incapsula, Distil).
+    {V::kBlocked, "imperva", "Incapsula incident", {W::kMarkup, "incapsula incident id"}, {}},
+    {V::kBlocked,
+     "imperva",
+     "Incapsula incident",
+     {W::kMarkup, "_incapsula_resource"},
+     {W::kMarkup, "incident_id="}},
+    {V::kBlocked,
+     "imperva",
+     "request blocked, Incident ID",
+     {W::kPage, "powered by imperva"},
+     {W::kPage, "incident id"}},
+    {V::kChallenge,
+     "imperva",
+     "\"Pardon Our Interruption\"",
+     {W::kPage, "pardon our interruption"},
+     {}},
+    // DataDome, PerimeterX (HUMAN), AWS CloudFront.
+    {V::kChallenge, "datadome", "captcha", {W::kMarkup, "captcha-delivery.com"}, {}},
+    {V::kChallenge,
+     "datadome",
+     "captcha",
+     {W::kPage, "please enable js and disable any ad blocker"},
+     {}},
+    {V::kChallenge, "perimeterx", "\"Press & Hold\" captcha", {W::kMarkup, "px-captcha"}, {}},
+    {V::kChallenge,
+     "perimeterx",
+     "\"Press & Hold\" captcha",
+     {W::kPage, "press & hold"},
+     {W::kPage, "human"}},
+    {V::kBlocked,
+     "cloudfront",
+     "request blocked",
+     {W::kPage, "generated by cloudfront"},
+     {W::kPage, "request blocked"}},
+    {V::kErrorPage,
+     "cloudfront",
+     "\"The request could not be satisfied\"",
+     {W::kPage, "generated by cloudfront"},
+     {}},
+    // Fastly and Varnish.
+    {V::kErrorPage, "fastly", "unknown domain", {W::kPage, "fastly error: unknown domain"}, {}},
+    {V::kErrorPage,
+     "varnish",
+     "Guru Meditation",
+     {W::kPage, "guru meditation"},
+     {W::kPage, "varnish"}},
+    // Vercel and Netlify.
+    {V::kChallenge, "vercel", "Security Checkpoint", {W::kPage, "vercel security checkpoint"}, {}},
+    {V::kErrorPage, "vercel", "DEPLOYMENT_NOT_FOUND", {W::kPage, "code: deployment_not_found"}, {}},
+    {V::kErrorPage, "vercel", "NOT_FOUND", {W::kPage, "code: not_found"}, {}},
+    {V::kErrorPage,
+     "netlify",
+     "page not found",
+     {W::kPage, "followed a broken link or entered a url that doesn"},
+     {}},
+    {V::kErrorPage,
+     "netlify",
+     "site not available",
+     {W::kPage, "site not available"},
+     {W::kPage, "netlify"}},
+    // Servers' default pages.
+    {V::kErrorPage, "nginx", "\"Welcome to nginx!\"", {W::kTitle, "welcome to nginx!"}, {}},
+    {V::kErrorPage, "apache", "default page", {W::kTitle, "apache2"}, {W::kTitle, "default page"}},
+    {V::kErrorPage, "iis", "default page", {W::kTitle, "iis windows server"}, {}},
+};
+
+// Pages whose visible text is terse (kTerseTextBytes): generic words and headlines that a
+// longer real page may well contain ("Access Denied" as the title of a shop page whose
+// products are all there, a help page that says "verify you are human").
+constexpr Rule kTersePageRules[] = {
+    {V::kErrorPage, "apache", "\"It works!\"", {W::kHeadline, "it works!"}, {}},
+    // Browser checks and captcha walls in plain words.
+    {V::kChallenge, "generic", "browser check", {W::kText, "checking your browser"}, {}},
+    {V::kChallenge,
+     "generic",
+     "browser check",
+     {W::kPage, "checking if the site connection is secure"},
+     {}},
+    {V::kChallenge,
+     "generic",
+     "browser check",
+     {W::kPage, "enable javascript and cookies to continue"},
+     {}},
+    {V::kChallenge,
+     "generic",
+     "browser check",
+     {W::kPage, "please turn javascript on and reload the page"},
+     {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify you are human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify you are a human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify that you are human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify that you are a human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "confirm you are human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "confirm you are a human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "are you a robot"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "are you a human"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "complete the security check"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "complete the captcha"}, {}},
+    // Status lines of error pages (nginx, Apache, proxies, frameworks).
+    {V::kLoginWall, kServerVendor, "401 Unauthorized", {W::kHeadline, "401 unauthorized"}, {}},
+    {V::kLoginWall,
+     kServerVendor,
+     "401 Authorization Required",
+     {W::kHeadline, "401 authorization required"},
+     {}},
+    {V::kBlocked, kServerVendor, "403 Forbidden", {W::kHeadline, "403 forbidden"}, {}},
+    {V::kBlocked,
+     kServerVendor,
+     "429 Too Many Requests",
+     {W::kHeadline, "429 too many requests"},
+     {}},
+    {V::kErrorPage, kServerVendor, "404 Not Found", {W::kHeadline, "404 not found"}, {}},
+    {V::kErrorPage, kServerVendor, "Error 404", {W::kHeadline, "error 404"}, {}},
+    {V::kErrorPage, kServerVendor, "410 Gone", {W::kHeadline, "410 gone"}, {}},
+    {V::kErrorPage,
+     kServerVendor,
+     "500 Internal Server Error",
+     {W::kHeadline, "500 internal server error"},
+     {}},
+    {V::kErrorPage, kServerVendor, "502 Bad Gateway", {W::kHeadline, "502 bad gateway"}, {}},
+    {V::kErrorPage, kServerVendor, "503 Service Unavailable", {W::kHeadline, "503 service"}, {}},
+    {V::kErrorPage, kServerVendor, "504 Gateway Timeout", {W::kHeadline, "504 gateway time"}, {}},
+    // Rate limits, denials and missing pages in plain words.
+    // (Headlines, or words addressed to the reader: a short API page may mention 429s.)
+    {V::kBlocked, kServerVendor, "rate limited", {W::kHeadline, "too many requests"}, {}},
+    {V::kBlocked, kServerVendor, "rate limited", {W::kHeadline, "rate limit exceeded"}, {}},
+    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you have sent too many requests"}, {}},
+    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you are being rate limited"}, {}},
+    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you have been rate limited"}, {}},
+    {V::kBlocked, kServerVendor, "access denied", {W::kHeadline, "access denied"}, {}},
+    {V::kErrorPage, kServerVendor, "page not found", {W::kTitle, "page not found"}, {}},
+    {V::kErrorPage, kServerVendor, "page not found", {W::kHeadline, "page not found"}, {}},
+    // Login walls: the words and a password field ("log in" and "login" squeeze alike).
+    {V::kLoginWall,
+     "generic",
+     "sign-in form",
+     {W::kText, "sign in to continue"},
+     {W::kPasswordField, {}}},
+    {V::kLoginWall,
+     "generic",
+     "sign-in form",
+     {W::kText, "log in to continue"},
+     {W::kPasswordField, {}}},
+    {V::kLoginWall,
+     "generic",
+     "sign-in form",
+     {W::kText, "you must be logged in"},
+     {W::kPasswordField, {}}},
+    {V::kLoginWall,
+     "generic",
+     "sign-in form",
+     {W::kText, "you need to be logged in"},
+     {W::kPasswordField, {}}},
+    {V::kLoginWall,
+     "generic",
+     "sign-in form",
+     {W::kText, "login required"},
+     {W::kPasswordField, {}}},
+    {V::kLoginWall, "generic", "sign-in form", {W::kHeadline, "sign in"}, {W::kPasswordField, {}}},
+    {V::kLoginWall, "generic", "sign-in form", {W::kHeadline, "log in"}, {W::kPasswordField, {}}},
+};
+
+// Pages that show next to nothing (kBareTextBytes): scripts and widgets that real pages carry
+// too are then all there is to see.
+constexpr Rule kBarePageRules[] = {
+    {V::kChallenge, "imperva", "JavaScript challenge", {W::kMarkup, "_incapsula_resource"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "g-recaptcha"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "/recaptcha/api.js"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "h-captcha"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "hcaptcha.com"}, {}},
+    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "cf-turnstile"}, {}},
+    {V::kChallenge,
+     kWidgetVendor,
+     "captcha widget",
+     {W::kMarkup, "challenges.cloudflare.com/turnstile"},
+     {}},
+};
+
+std::string LowerAscii(std::string_view text) {
+  std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower;
 }
 
+// Text as compared with the rules: lower case, without white space (so that line breaks,
+// Markdown blocks and adjacent inline elements do not matter) and without the Markdown marks
+// the extractor adds ('#', '*', '|', '`'); typographic apostrophes and ellipses as ASCII.
+std::string Squeeze(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::string_view rest = text.substr(i);
+    if (rest.starts_with("\xC2\xA0")) {  // no-break space
+      ++i;
+    } else if (rest.starts_with("\xE2\x80\x98") || rest.starts_with("\xE2\x80\x99")) {
+      out += '\'';
+      i += 2;
+    } else if (rest.starts_with("\xE2\x80\xA6")) {
+      out += "...";
+      i += 2;
+    } else if (!std::isspace(c) && c != '#' && c != '*' && c != '|' && c != '`') {
+      out += static_cast<char>(std::tolower(c));
+    }
+  }
+  return out;
+}
+
+// A numeric character reference of a printable ASCII character ("&#35;", "&#x23;") at the
+// start of `rest`: the character and the reference's length.
+std::optional<std::pair<char, std::size_t>> NumericReference(std::string_view rest) {
+  if (!rest.starts_with("&#")) return std::nullopt;
+  const bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
+  const std::size_t first = hex ? 3 : 2;
+  std::size_t at = first;
+  unsigned value = 0;
+  for (; at < rest.size() && at < first + 6; ++at) {
+    const auto c = static_cast<unsigned char>(rest[at]);
+    if (std::isdigit(c)) {
+      value = value * (hex ? 16 : 10) + (c - '0');
+    } else if (hex && std::isxdigit(c)) {
+      value = value * 16 + static_cast<unsigned>(std::tolower(c) - 'a' + 10);
+    } else {
+      break;
+    }
+  }
+  if (at == first || at >= rest.size() || rest[at] != ';' || value < 0x20 || value >= 0x7F) {
+    return std::nullopt;
+  }
+  return std::pair{static_cast<char>(value), at + 1};
+}
+
+// Character references as the vendors' pages use them: the common named ones and numeric
+// references to ASCII (Akamai writes its whole message in "&#58;&#47;" form). Others stay.
+std::string DecodeEntities(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"&amp;", "&"},
+      {"&lt;", "<"},
+      {"&gt;", ">"},
+      {"&quot;", "\""},
+      {"&apos;", "'"},
+      {"&nbsp;", " "},
+      {"&bull;", "\xE2\x80\xA2"},
+      {"&hellip;", "..."},
+      {"&rsquo;", "'"},
+      {"&lsquo;", "'"}};
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '&') {
+      out += text[i];
+      continue;
+    }
+    const std::string_view rest = text.substr(i);
+    const auto named = std::find_if(std::begin(kNamed), std::end(kNamed), [&](const auto& entity) {
+      return rest.starts_with(entity.first);
+    });
+    if (named != std::end(kNamed)) {
+      out += named->second;
+      i += named->first.size() - 1;
+      continue;
+    }
+    if (const auto reference = NumericReference(rest)) {
+      out += reference->first;
+      i += reference->second - 1;
+    } else {
+      out += '&';
+    }
+  }
+  return out;
+}
+
+// The text of lower-cased markup as a reader without JavaScript sees it: tags, comments,
+// scripts, styles and templates dropped, references decoded.
+std::string BodyText(std::string_view markup) {
+  std::string text;
+  text.reserve(markup.size() / 4);
+  std::size_t i = 0;
+  while (i < markup.size()) {
+    if (markup[i] != '<') {
+      const std::size_t next = std::min(markup.find('<', i), markup.size());
+      text.append(markup.substr(i, next - i));
+      i = next;
+      continue;
+    }
+    const std::string_view rest = markup.substr(i);
+    std::string_view until = ">";
+    if (rest.starts_with("<!--")) {
+      until = "-->";
+    } else if (rest.starts_with("<script")) {
+      until = "</script";
+    } else if (rest.starts_with("<style")) {
+      until = "</style";
+    } else if (rest.starts_with("<template")) {
+      until = "</template";
+    }
+    const std::size_t end = markup.find(until, i + 1);
+    if (end == std::string_view::npos) break;
+    if (until.ends_with('>')) {
+      i = end + until.size();
+    } else {  // the end tag of a script, style or template: up to its '>'
+      const std::size_t close = markup.find('>', end);
+      i = close == std::string_view::npos ? markup.size() : close + 1;
+    }
+    text += ' ';
+  }
+  return DecodeEntities(text);
+}
+
+// The text of the first <title> element of lower-cased markup, squeezed.
+std::string TitleOf(const std::string& markup) {
+  for (auto at = markup.find("<title"); at != std::string::npos;
+       at = markup.find("<title", at + 1)) {
+    const char next = at + 6 < markup.size() ? markup[at + 6] : '\0';
+    if (next != '>' && !std::isspace(static_cast<unsigned char>(next))) continue;
+    const auto start = markup.find('>', at);
+    if (start == std::string::npos) return "";
+    const auto end = markup.find("</title", start);
+    const std::size_t length = std::min(
+        kTitleBytes, end == std::string::npos ? markup.size() - start - 1 : end - start - 1);
+    return Squeeze(DecodeEntities(markup.substr(start + 1, length)));
+  }
+  return "";
+}
+
+// A short page as the rules see it.
+struct PageView {
+  std::string markup;     // lower-cased start of the body
+  std::string title;      // squeezed
+  std::string text;       // squeezed extracted text
+  std::string body_text;  // squeezed text of the whole markup (BodyText)
+};
+
+bool HasPasswordField(const std::string& markup) {
+  return markup.find("type=\"password\"") != std::string::npos ||
+         markup.find("type='password'") != std::string::npos ||
+         markup.find("type=password") != std::string::npos;
+}
+
+// A rule's clue with its needle prepared for its haystack (squeezed for text clues).
+struct PreparedClue {
+  Where where = Where::kText;
+  std::string needle;
+};
+
+bool Holds(const PageView& page, const PreparedClue& clue) {
+  switch (clue.where) {
+    case Where::kText:
+      return clue.needle.empty() || page.title.find(clue.needle) != std::string::npos ||
+             page.text.find(clue.needle) != std::string::npos;
+    case Where::kPage:
+      return page.title.find(clue.needle) != std::string::npos ||
+             page.text.find(clue.needle) != std::string::npos ||
+             page.body_text.find(clue.needle) != std::string::npos;
+    case Where::kTitle:
+      return page.title.find(clue.needle) != std::string::npos;
+    case Where::kHeadline:
+      return page.title.starts_with(clue.needle) || page.text.starts_with(clue.needle);
+    case Where::kMarkup:
+      return page.markup.find(clue.needle) != std::string::npos;
+    case Where::kPasswordField:
+      return HasPasswordField(page.markup);
+  }
+  return false;
+}
+
+struct PreparedRule {
+  const Rule* rule = nullptr;
+  PreparedClue first;
+  PreparedClue second;
+};
+
+std::vector<PreparedRule> Prepare(std::span<const Rule> rules) {
+  const auto prepare = [](const Clue& clue) {
+    return PreparedClue{
+        clue.where, clue.where == Where::kMarkup ? std::string(clue.needle) : Squeeze(clue.needle)};
+  };
+  std::vector<PreparedRule> prepared;
+  for (const Rule& rule : rules)
+    prepared.push_back({&rule, prepare(rule.first), prepare(rule.second)});
+  return prepared;
+}
+
+std::string_view WidgetVendor(const std::string& markup) {
+  const auto has = [&](std::string_view needle) {
+    return markup.find(needle) != std::string::npos;
+  };
+  if (has("cf-turnstile") || has("challenges.cloudflare.com/turnstile")) return "cloudflare";
+  if (has("h-captcha") || has("hcaptcha.com")) return "hcaptcha";
+  if (has("g-recaptcha") || has("/recaptcha/")) return "recaptcha";
+  return "generic";
+}
+
 std::string HeaderValue(const std::map<std::string, std::string>& headers, const char* name) {
   const auto it = headers.find(name);
-  return it == headers.end() ? std::string() : Lower(it->second);
+  return it == headers.end() ? std::string() : LowerAscii(it->second);
+}
+
+std::string_view ServerVendor(const std::map<std::string, std::string>& headers,
+                              const std::string& markup) {
+  // The page's own signature first: behind a CDN the Server header names the CDN.
+  if (markup.find("<center>nginx") != std::string::npos) return "nginx";
+  if (markup.find("<address>apache") != std::string::npos) return "apache";
+  const std::string server = HeaderValue(headers, "server");
+  if (server.find("nginx") != std::string::npos || server.find("openresty") != std::string::npos)
+    return "nginx";
+  if (server.find("apache") != std::string::npos) return "apache";
+  if (server.find("microsoft-iis") != std::string::npos) return "iis";
+  return "generic";
+}
+
+PageFinding Apply(const PreparedRule& prepared, const PageView& page,
+                  const std::map<std::string, std::string>& headers) {
+  const Rule& rule = *prepared.rule;
+  std::string_view vendor = rule.vendor;
+  if (vendor == kWidgetVendor) vendor = WidgetVendor(page.markup);
+  if (vendor == kServerVendor) vendor = ServerVendor(headers, page.markup);
+  return {rule.verdict, vendor, rule.what};
+}
+
+std::optional<PageFinding> FirstMatch(const std::vector<PreparedRule>& rules, const PageView& page,
+                                      const std::map<std::string, std::string>& headers) {
+  for (const PreparedRule& rule : rules) {
+    if (Holds(page, rule.first) && Holds(page, rule.second)) return Apply(rule, page, headers);
+  }
+  return std::nullopt;
+}
+
+// Headers that vendors send only with a challenge or a block: decisive whatever the page.
+PageFinding FromHeaders(long http_status, const std::map<std::string, std::string>& headers) {
+  if (HeaderValue(headers, "cf-mitigated") == "challenge") {
+    return {V::kChallenge, "cloudflare", "cf-mitigated: challenge"};
+  }
+  const std::string vercel = HeaderValue(headers, "x-vercel-mitigated");
+  if (vercel == "challenge") return {V::kChallenge, "vercel", "x-vercel-mitigated: challenge"};
+  if (vercel == "deny") return {V::kBlocked, "vercel", "x-vercel-mitigated: deny"};
+  const std::string aws = HeaderValue(headers, "x-amzn-waf-action");
+  if (aws == "captcha") return {V::kChallenge, "aws-waf", "x-amzn-waf-action: captcha"};
+  if (aws == "challenge") return {V::kChallenge, "aws-waf", "x-amzn-waf-action: challenge"};
+  if (headers.count("x-datadome") > 0 && (http_status == 401 || http_status == 403)) {
+    return {V::kChallenge, "datadome", "x-datadome on a 401/403"};
+  }
+  return {};
 }
 
 }  // namespace
 
-std::string DetectChallengePage(long http_status, const std::map<std::string, std::string>& headers,
-                                std::string_view body, std::string_view extracted_text) {
-  // Vendors mark challenges in headers too.
-  if (HeaderValue(headers, "cf-mitigated") == "challenge") return "cloudflare";
-  if (headers.count("x-datadome") > 0 && (http_status == 403 || http_status == 401)) {
-    return "datadome";
+PageFinding InspectPage(long http_status, const std::map<std::string, std::string>& headers,
+                        std::string_view body, std::string_view extracted_text) {
+  if (const PageFinding found = FromHeaders(http_status, headers); found.refused()) return found;
+  if (extracted_text.size() >= kGuardShortTextBytes) return {};
+
+  static const std::vector<PreparedRule> short_rules = Prepare(kShortPageRules);
+  static const std::vector<PreparedRule> terse_rules = Prepare(kTersePageRules);
+  static const std::vector<PreparedRule> bare_rules = Prepare(kBarePageRules);
+  PageView page;
+  page.markup = LowerAscii(body.substr(0, std::min(body.size(), kScanBytes)));
+  page.title = TitleOf(page.markup);
+  page.text = Squeeze(extracted_text);
+  page.body_text = Squeeze(BodyText(page.markup));
+  if (auto found = FirstMatch(short_rules, page, headers)) return *found;
+  if (extracted_text.size() < kTerseTextBytes) {
+    if (auto found = FirstMatch(terse_rules, page, headers)) return *found;
   }
-  const std::string lower_body = Lower(body);
-  for (const Marker& marker : kStrongMarkers) {
-    if (lower_body.find(marker.needle) != std::string::npos) return std::string(marker.kind);
+  if (extracted_text.size() < kBareTextBytes) {
+    if (auto found = FirstMatch(bare_rules, page, headers)) return *found;
   }
-  if (extracted_text.size() >= kShortTextBytes) return "";
-  for (const Marker& marker : kWeakMarkers) {
-    if (lower_body.find(marker.needle) != std::string::npos) return std::string(marker.kind);
+  return {};
+}
+
+std::string_view VerdictReason(PageVerdict verdict) {
+  switch (verdict) {
+    case PageVerdict::kDocument:
+      return "";
+    case PageVerdict::kChallenge:
+      return "challenge";
+    case PageVerdict::kBlocked:
+      return "blocked";
+    case PageVerdict::kErrorPage:
+      return "error_page";
+    case PageVerdict::kLoginWall:
+      return "login_wall";
   }
   return "";
+}
+
+std::string DescribeFinding(const PageFinding& finding) {
+  std::string_view kind;
+  switch (finding.verdict) {
+    case PageVerdict::kDocument:
+      return "the document";
+    case PageVerdict::kChallenge:
+      kind = "bot-challenge page";
+      break;
+    case PageVerdict::kBlocked:
+      kind = "block page";
+      break;
+    case PageVerdict::kErrorPage:
+      kind = "error page";
+      break;
+    case PageVerdict::kLoginWall:
+      kind = "login wall";
+      break;
+  }
+  return std::string(kind) + " (" + std::string(finding.vendor) + ": " + std::string(finding.what) +
+         ")";
 }
 
 bool IsNearEmpty(std::string_view extracted_text, int min_words) {

@@ -13,11 +13,24 @@
 namespace policyd {
 namespace {
 
-// Response headers worth keeping: validators, caching and retry hints, and what a person
-// debugging a fetch wants to see. Everything else is dropped unread.
-constexpr std::array<std::string_view, 10> kKeptHeaders = {
-    "cache-control", "content-encoding", "content-length", "content-type", "date",
-    "etag",          "last-modified",    "location",       "retry-after",  "server",
+// Response headers worth keeping: validators, caching and retry hints, what a person
+// debugging a fetch wants to see, and the headers with which CDNs and bot managers mark a
+// challenge (the error-page guard decides on them). Everything else is dropped unread.
+constexpr std::array<std::string_view, 14> kKeptHeaders = {
+    "cache-control",
+    "cf-mitigated",
+    "content-encoding",
+    "content-length",
+    "content-type",
+    "date",
+    "etag",
+    "last-modified",
+    "location",
+    "retry-after",
+    "server",
+    "x-amzn-waf-action",
+    "x-datadome",
+    "x-vercel-mitigated",
 };
 
 bool IsKept(std::string_view name) {

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon_harness.h"
+#include "support/guard_pages.h"
 #include "support/http_test_server.h"
 
 namespace policyd::testing {
@@ -447,6 +448,56 @@ TEST_F(HostileTest, BotChallengePage) {
            "</script><form id=\"challenge-form\" action=\"/policy?__cf_chl_f_tk=abc\">"
            "</form></body></html>"),
       "challenge");
+}
+
+// A vendor page as its vendor serves it (status and headers), or with HTTP 200.
+TestResponse VendorResponse(const std::string& name, bool as_200 = false) {
+  const VendorPage& page = FindVendorPage(name);
+  TestResponse response = Html(page.html);
+  response.status = as_200 ? 200 : static_cast<int>(page.status);
+  for (const auto& header : page.headers) response.headers.push_back(header);
+  return response;
+}
+
+// Cloudflare's managed challenge comes with 403 and `cf-mitigated: challenge`: the fetcher
+// keeps that header and the check says "challenge", not a permanent "http_4xx".
+TEST_F(HostileTest, ChallengeServedWith403AndCfMitigated) {
+  ExpectFailure(VendorResponse("cloudflare_managed_challenge"), "challenge");
+  const nlohmann::json check = Show(kHostileDoc)["recent_checks"][1];
+  EXPECT_EQ(check["http_status"], 403) << check.dump();
+  EXPECT_EQ(check["message"],
+            "HTTP status 403: bot-challenge page (cloudflare: cf-mitigated: challenge)");
+}
+
+// Block pages served with HTTP 200 were held back once as a suspicious shrink and stored as a
+// version on the second check. Now every check fails, and nothing is announced but the
+// failure.
+TEST_F(HostileTest, BlockPagesServedWith200StayOutOnTheSecondCheck) {
+  StartWithGoodVersions();
+  ASSERT_FALSE(HasFatalFailure());
+  for (const char* name : {"cloudflare_error_1020", "sucuri_access_denied"}) {
+    hostile_.Set("/policy", VendorResponse(name, /*as_200=*/true));
+    for (int round = 1; round <= 2; ++round) {
+      const nlohmann::json check = CheckHostile();
+      EXPECT_EQ(check.value("outcome", ""), "failed") << name << " " << round << check.dump();
+      EXPECT_EQ(check.value("reason", ""), "blocked") << name << " " << round << check.dump();
+    }
+    ExpectNoNewVersion();
+  }
+  ExpectMemoryBounded();
+  ExpectRecovers();
+}
+
+// A whole policy that carries Cloudflare's passive challenge-platform script and captcha
+// widgets is a version, and so is its next revision.
+TEST_F(HostileTest, PolicyCarryingVendorScriptsIsStored) {
+  hostile_.Set("/policy", Html(PolicyWithVendorScripts(1)));
+  StartWithGoodVersions();
+  ASSERT_FALSE(HasFatalFailure());
+  hostile_.Set("/policy", Html(PolicyWithVendorScripts(2)));
+  const nlohmann::json check = CheckHostile();
+  EXPECT_EQ(check.value("outcome", ""), "changed") << check.dump();
+  EXPECT_EQ(Show(kHostileDoc)["versions"], 2);
 }
 
 TEST_F(HostileTest, PageSuddenlyEmpties) {

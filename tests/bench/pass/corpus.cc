@@ -147,14 +147,21 @@ class PageWriter {
 
 }  // namespace
 
-std::vector<std::string> LoadCorpus(const std::filesystem::path& dir, std::size_t count,
-                                    uint64_t seed) {
+std::vector<std::filesystem::path> ListCorpusPages(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.is_regular_file() && IsPage(entry.path())) files.push_back(entry.path());
   }
   if (files.empty()) throw std::runtime_error("no *.html(.gz) page in " + dir.string());
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string ReadCorpusPage(const std::filesystem::path& path) { return ReadGzip(path); }
+
+std::vector<std::string> LoadCorpus(const std::filesystem::path& dir, std::size_t count,
+                                    uint64_t seed) {
+  std::vector<std::filesystem::path> files = ListCorpusPages(dir);
   std::shuffle(files.begin(), files.end(), std::mt19937_64(seed));
   if (files.size() > count) files.resize(count);
   std::vector<std::string> distinct;

@@ -12,6 +12,13 @@
 
 namespace policyd::bench {
 
+// The *.html.gz / *.htm.gz / *.html / *.htm files of `dir` (not recursive), sorted by name.
+// Throws when the folder cannot be read or holds no page.
+std::vector<std::filesystem::path> ListCorpusPages(const std::filesystem::path& dir);
+
+// The bytes of one page file (gzip decompressed; plain files as they are). Throws on error.
+std::string ReadCorpusPage(const std::filesystem::path& path);
+
 // `count` pages from the *.html.gz / *.html files of `dir`, in a seeded random order. When the
 // folder holds fewer files, they are reused; each reuse gets a distinct trailing comment so
 // that raw captures are not all identical (their extracted text still is). Throws when the

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "policyd/clock.h"
+#include "support/guard_pages.h"
 
 namespace policyd {
 namespace {
@@ -155,7 +156,10 @@ TEST_F(CheckProcessorTest, ChallengePageIsAFailureNeverAVersion) {
       Ok("<html><head><title>Just a moment...</title></head><body><h1>Checking your browser</h1>"
          "<script>window._cf_chl_opt={};</script></body></html>",
          403));
-  EXPECT_EQ(outcome.check.reason, "http_4xx");  // a non-2xx status is refused first
+  // A 403 that is a challenge says so (and is retried soon), rather than a permanent 4xx.
+  EXPECT_EQ(outcome.check.reason, "challenge");
+  EXPECT_EQ(outcome.check.message,
+            "HTTP status 403: bot-challenge page (cloudflare: challenge interstitial)");
   auto disguised = Check(Ok(
       "<html><head><title>Just a moment...</title></head><body><h1>Checking your browser "
       "before accessing acme.example</h1><script>window._cf_chl_opt={};</script></body></html>"));
@@ -167,6 +171,109 @@ TEST_F(CheckProcessorTest, ChallengePageIsAFailureNeverAVersion) {
   EXPECT_EQ(TypeOf(disguised.events[0]), "document.fetch_failed");
   EXPECT_TRUE(Check(Ok("<p>Verify you are human</p><div class='h-captcha'></div>")).events.empty());
   EXPECT_EQ(state_.last_error.rfind("challenge", 0), 0u);
+}
+
+// Issue 14, item 1: whole policies that carry Cloudflare's passive challenge-platform script,
+// its e-mail obfuscation and captcha widgets (as a large share of sites behind Cloudflare do on
+// every page) are versions, and their changes are announced.
+TEST_F(CheckProcessorTest, FullPolicyCarryingVendorScriptsIsAVersion) {
+  FetchResponse page = Ok(testing::PolicyWithVendorScripts(1));
+  page.headers = {{"server", "cloudflare"}};
+  const CheckOutcome first = Check(std::move(page));
+  EXPECT_EQ(first.check.outcome, "first_seen") << first.check.message;
+  ASSERT_EQ(first.events.size(), 1u);
+  EXPECT_EQ(TypeOf(first.events[0]), "document.first_seen");
+  const CheckOutcome changed = Check(Ok(testing::PolicyWithVendorScripts(2)));
+  EXPECT_EQ(changed.check.outcome, "changed") << changed.check.message;
+  ASSERT_EQ(changed.events.size(), 1u);
+  const auto event = nlohmann::json::parse(changed.events[0].json);
+  EXPECT_EQ(event["lines_added"], 1);
+  EXPECT_EQ(event["lines_removed"], 1);
+  EXPECT_EQ(state_.version_count, 2u);
+}
+
+// ... and so is a short imprint whose contact form carries an invisible reCAPTCHA.
+TEST_F(CheckProcessorTest, ShortImprintWithCaptchaFormIsAVersion) {
+  const CheckOutcome first = Check(Ok(testing::ImprintWithCaptchaForm()));
+  EXPECT_EQ(first.check.outcome, "first_seen") << first.check.message;
+  EXPECT_EQ(state_.version_count, 1u);
+}
+
+// Issue 14, item 8: block pages served with HTTP 200 were held back once as a suspicious
+// shrink and then stored on the second check (the same bytes twice confirm a shrink). They
+// are failed checks, every time: no version, no document.changed.
+TEST_F(CheckProcessorTest, BlockPagesServedWith200NeverBecomeVersions) {
+  for (const char* name : {"cloudflare_error_1020", "sucuri_access_denied"}) {
+    SCOPED_TRACE(name);
+    const testing::VendorPage& block = testing::FindVendorPage(name);
+    const std::string expected = state_.version_count == 0 ? "first_seen" : "unchanged";
+    ASSERT_EQ(Check(Ok(LongPolicy("We never sell data."))).check.outcome, expected);
+    const std::string current = state_.last_text_hash;
+    for (int check = 1; check <= 3; ++check) {
+      const CheckOutcome outcome = Check(Ok(block.html));
+      EXPECT_EQ(outcome.check.outcome, "failed") << "check " << check;
+      EXPECT_EQ(outcome.check.reason, "blocked") << "check " << check;
+      for (const StoredEvent& event : outcome.events) {
+        EXPECT_EQ(TypeOf(event), "document.fetch_failed") << "check " << check;
+      }
+      EXPECT_EQ(state_.last_text_hash, current);
+      EXPECT_EQ(state_.version_count, 1u);
+    }
+  }
+  EXPECT_EQ(Check(Ok(testing::FindVendorPage("cloudflare_error_1020").html)).check.message,
+            "block page (cloudflare: Error 1020 access denied) served with HTTP 200, not the "
+            "document");
+  EXPECT_EQ(store_->GetHistory(spec_.id)->size(), 1u);
+}
+
+// A block page on the very first check is no first version either.
+TEST_F(CheckProcessorTest, BlockPageOnTheFirstCheckIsNoFirstVersion) {
+  const CheckOutcome outcome = Check(Ok(testing::FindVendorPage("sucuri_access_denied").html));
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "blocked");
+  EXPECT_TRUE(outcome.events.empty());  // one failure, below the threshold of two
+  EXPECT_EQ(state_.version_count, 0u);
+  EXPECT_TRUE(state_.last_text_hash.empty());
+}
+
+// Every vendor page of docs/HOSTILE.md, served with 200 after a good version, fails with its
+// reason and stores nothing.
+TEST_F(CheckProcessorTest, EveryVendorPageServedWith200IsRefused) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  for (const testing::VendorPage& page : testing::VendorPages()) {
+    FetchResponse response = Ok(page.html);
+    response.headers = {page.headers.begin(), page.headers.end()};
+    const CheckOutcome outcome = Check(std::move(response));
+    EXPECT_EQ(outcome.check.outcome, "failed") << page.name;
+    EXPECT_EQ(outcome.check.reason, page.reason) << page.name;
+    EXPECT_NE(outcome.check.message.find("(" + page.vendor + ": "), std::string::npos)
+        << page.name << ": " << outcome.check.message;
+  }
+  EXPECT_EQ(state_.version_count, 1u);
+}
+
+// A challenge served with its vendor's status is a challenge (transient: retried within
+// minutes); a block page with a 4xx keeps the status's reason and says what it was.
+TEST_F(CheckProcessorTest, ErrorStatusesSayWhatThePageWas) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  const testing::VendorPage& challenge = testing::FindVendorPage("cloudflare_managed_challenge");
+  FetchResponse response = Ok(challenge.html, challenge.status);
+  response.headers = {challenge.headers.begin(), challenge.headers.end()};
+  const int64_t before = NowUnixMillis();
+  const CheckOutcome refused = Check(std::move(response));
+  EXPECT_EQ(refused.check.reason, "challenge");
+  EXPECT_EQ(refused.check.message,
+            "HTTP status 403: bot-challenge page (cloudflare: cf-mitigated: challenge)");
+  EXPECT_LE(state_.next_due_ms - before, int64_t{5} * 60 * 1000);
+
+  const testing::VendorPage& block = testing::FindVendorPage("cloudflare_error_1020");
+  const CheckOutcome blocked = Check(Ok(block.html, 403));
+  EXPECT_EQ(blocked.check.reason, "http_4xx");
+  EXPECT_EQ(blocked.check.message,
+            "HTTP status 403: block page (cloudflare: Error 1020 access denied)");
+  const CheckOutcome missing = Check(Ok("<html><body>Not found</body></html>", 404));
+  EXPECT_EQ(missing.check.message, "HTTP status 404");
+  EXPECT_EQ(state_.version_count, 1u);
 }
 
 TEST_F(CheckProcessorTest, EmptyPageIsAFailure) {
@@ -340,11 +447,11 @@ TEST(ClassifyResponse, StatusesAndTypes) {
 
 TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
   for (const char* reason : {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx",
-                             "challenge", "empty"}) {
+                             "challenge", "blocked", "error_page", "empty"}) {
     EXPECT_TRUE(IsTransientFailure(reason)) << reason;
   }
   for (const char* reason : {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address",
-                             "too_many_redirects"}) {
+                             "too_many_redirects", "login_wall"}) {
     EXPECT_FALSE(IsTransientFailure(reason)) << reason;
   }
   // `robots` is a rule that disallows the page; an unreadable robots.txt reports its own cause.

@@ -110,6 +110,25 @@ class FetcherTest : public ::testing::Test {
   HttpTestServer server_;
 };
 
+// The marks with which CDNs and bot managers flag a challenge reach the error-page guard.
+TEST_F(FetcherTest, KeepsChallengeMarkHeaders) {
+  server_.Set("/terms", TestResponse{.status = 403,
+                                     .headers = {{"Content-Type", "text/html"},
+                                                 {"CF-Mitigated", "challenge"},
+                                                 {"X-Amzn-Waf-Action", "captcha"},
+                                                 {"X-DataDome", "protected"},
+                                                 {"X-Vercel-Mitigated", "challenge"},
+                                                 {"X-Vercel-Id", "fra1::abc"}},
+                                     .body = "<p>challenge</p>"});
+  const FetchResponse response = FetchUrl(Options(), server_.Url("/terms"));
+  EXPECT_EQ(response.http_status, 403);
+  EXPECT_EQ(response.headers.at("cf-mitigated"), "challenge");
+  EXPECT_EQ(response.headers.at("x-amzn-waf-action"), "captcha");
+  EXPECT_EQ(response.headers.at("x-datadome"), "protected");
+  EXPECT_EQ(response.headers.at("x-vercel-mitigated"), "challenge");
+  EXPECT_EQ(response.headers.count("x-vercel-id"), 0u);
+}
+
 TEST_F(FetcherTest, OkWithBodyHeadersAndFinalUrl) {
   server_.Set("/terms", TestResponse{.status = 200,
                                      .headers = {{"Content-Type", "text/html; charset=utf-8"},
