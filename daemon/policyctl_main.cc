@@ -78,7 +78,8 @@ Commands:
                                   check_retention, 90d) that made no version, and unreferenced
                                   blobs (the daemon also does this every gc_interval)
   export DIR                      write every version as DIR/<Platform>/<Type>/<date>.md (the
-                                  exact stored text) plus DIR/index.json
+                                  exact stored text) plus DIR/index.json, removed documents'
+                                  history included
   backup DIR                      consistent online copy of the database into DIR/db (DIR must
                                   not hold a db/ yet); `policyd --state-dir DIR` opens it
 
@@ -162,17 +163,25 @@ std::optional<int> ResolveSockets(const Options& options, std::filesystem::path*
   return std::nullopt;
 }
 
+// Says why a socket could not be reached: a permission problem names the group to join;
+// anything else most likely means no daemon listens there.
+int Unreachable(const Status& status) {
+  if (status.code() == Status::Code::kPermissionDenied) {
+    std::fprintf(stderr, "policyctl: %s\n", status.message().c_str());
+  } else {
+    std::fprintf(stderr, "policyctl: %s (is policyd running? use --config or --socket)\n",
+                 status.message().c_str());
+  }
+  return kExitUnreachable;
+}
+
 // Sends one request; prints errors; returns the result object or an exit code.
 std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request) {
   std::filesystem::path control;
   std::filesystem::path events;
   if (const auto code = ResolveSockets(options, &control, &events)) return *code;
   auto client = ControlClient::Connect(control, options.timeout);
-  if (!client.ok()) {
-    std::fprintf(stderr, "policyctl: %s (is policyd running? use --config or --socket)\n",
-                 client.status().message().c_str());
-    return kExitUnreachable;
-  }
+  if (!client.ok()) return Unreachable(client.status());
   auto response = client->Call(std::move(request));
   if (!response.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
@@ -264,11 +273,7 @@ int Events(const Options& options) {
   std::filesystem::path events_path;
   if (const auto code = ResolveSockets(options, &control, &events_path)) return *code;
   auto socket = UnixClientSocket::Connect(events_path, options.timeout);
-  if (!socket.ok()) {
-    std::fprintf(stderr, "policyctl: %s (is policyd running?)\n",
-                 socket.status().message().c_str());
-    return kExitUnreachable;
-  }
+  if (!socket.ok()) return Unreachable(socket.status());
   nlohmann::json request = {{"since", 0}};
   if (options.Has("--since")) {
     const std::string since = options.One("--since");
@@ -284,16 +289,29 @@ int Events(const Options& options) {
   }
   if (follow) socket->SetReadTimeout(milliseconds(0));
   uint64_t caught_up_at = 0;
+  bool greeted = false;  // the feed answers a subscription with feed.hello (or feed.error)
+  const auto not_the_feed = [&]() {
+    std::fprintf(stderr,
+                 "policyctl: %s is not a policyd events socket (no feed.hello); use "
+                 "--events-socket or --config\n",
+                 events_path.c_str());
+    return kExitUnreachable;
+  };
   for (;;) {
     auto line = socket->ReadLine(64u << 20);
     if (!line.ok()) {
-      if (line.status().IsNotFound()) return kExitOk;
+      if (line.status().IsNotFound()) return greeted ? kExitOk : not_the_feed();
       std::fprintf(stderr, "policyctl: %s\n", line.status().message().c_str());
       return kExitUnreachable;
     }
     const auto message = nlohmann::json::parse(*line, nullptr, false);
-    if (message.is_discarded()) continue;
-    const std::string type = message.value("type", "");
+    const std::string type =
+        message.is_object() && message.contains("type") && message["type"].is_string()
+            ? message["type"].get<std::string>()
+            : "";
+    if (!greeted && type != "feed.hello" && type != "feed.error") return not_the_feed();
+    greeted = true;
+    if (!message.is_object()) continue;
     if (type == "feed.hello") {
       caught_up_at = message.value("last_seq", uint64_t{0});
       if (!follow && message.value("since", uint64_t{0}) >= caught_up_at) return kExitOk;
@@ -536,8 +554,11 @@ bool WriteFileAtomically(const std::filesystem::path& path, const std::string& d
 class ProgressBar {
  public:
   explicit ProgressBar(std::size_t total) : total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
-  ~ProgressBar() {
+  ~ProgressBar() { Finish(); }
+  // Ends the bar's line, so that what is printed next starts on a line of its own.
+  void Finish() {
     if (enabled_ && drawn_) std::fputs("\n", stderr);
+    drawn_ = false;
   }
   void Update(std::size_t done, const std::string& label) {
     if (!enabled_ || total_ == 0) return;
@@ -555,15 +576,22 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
-// export DIR: every version of every watched document as DIR/<Platform>/<Type>/<date>.md
-// (the stored text byte for byte, so `sha256sum` of a file is its text hash) plus
-// DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be written.
+// export DIR: every version of every document, watched or removed (whose history is kept),
+// as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
+// is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
+// written.
 int Export(const Options& options) {
   if (options.positional.size() != 1) return UsageError("export takes one DIR");
   const std::filesystem::path root = options.positional[0];
-  auto listed = Call(options, {{"cmd", "list"}});
-  if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
-  const nlohmann::json documents = std::get<nlohmann::json>(listed)["documents"];
+  nlohmann::json documents = nlohmann::json::array();
+  for (const char* cmd : {"list", "removed"}) {
+    auto listed = Call(options, {{"cmd", cmd}});
+    if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
+    for (auto& doc : std::get<nlohmann::json>(listed)["documents"]) {
+      doc["watched"] = doc.value("watched", true);
+      documents.push_back(std::move(doc));
+    }
+  }
 
   struct Item {
     nlohmann::json doc;
@@ -607,6 +635,7 @@ int Export(const Options& options) {
     used.insert(file);
     if (error ||
         !WriteFileAtomically(file, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+      progress.Finish();
       std::fprintf(stderr, "policyctl: cannot write %s\n", file.c_str());
       return kExitInput;
     }
@@ -616,6 +645,7 @@ int Export(const Options& options) {
                                     {"platform", item.doc["platform"]},
                                     {"type", item.doc["type"]},
                                     {"url", item.doc["url"]},
+                                    {"watched", item.doc["watched"]},
                                     {"versions", nlohmann::json::array()}});
     }
     index["documents"][doc_slot[id]]["versions"].push_back(
@@ -631,9 +661,11 @@ int Export(const Options& options) {
   }
   progress.Update(done, "index.json");
   if (!WriteFileAtomically(root / "index.json", index.dump(2) + "\n")) {
+    progress.Finish();
     std::fprintf(stderr, "policyctl: cannot write %s\n", (root / "index.json").c_str());
     return kExitInput;
   }
+  progress.Finish();
   if (options.json) {
     std::cout << nlohmann::json{{"dir", root.string()},
                                 {"documents", index["documents"].size()},
