@@ -7,7 +7,6 @@
 #include <cctype>
 
 #include "error_page_guard.h"
-#include "extract_options.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
@@ -59,22 +58,45 @@ constexpr std::size_t kMaxInspectedErrorBody = 256 * 1024;
 // captcha with 405): then the reason is `challenge`, a transient failure, instead of the
 // permanent `http_4xx`. Other findings (a block page, an error page) keep the status's reason
 // and only say in the message what the page was.
-void RefineErrorStatus(const DocumentSpec& spec, const FetchResponse& page, std::string* reason,
-                       std::string* message) {
+void RefineErrorStatus(const CompiledExtraction* extraction, const FetchResponse& page,
+                       std::string* reason, std::string* message) {
   const long status = page.http_status;
   if (status != 401 && status != 403 && status != 405 && status != 429 && status != 503) return;
   if (page.body.size() > kMaxInspectedErrorBody ||
       !IsAcceptedMediaType(MediaType(page.content_type))) {
     return;
   }
-  ExtractResult text;
-  if (!ExtractText(page.body, MakeExtractOptions(spec, page.content_type), &text).ok()) {
-    text.text.clear();
-  }
+  if (extraction == nullptr) return;
+  const ExtractResult text = ExtractText(page.body, *extraction, page.content_type);
   const PageFinding finding = InspectPage(status, page.headers, page.body, text.text);
   if (!finding.refused()) return;
   if (finding.verdict == PageVerdict::kChallenge) *reason = VerdictReason(finding.verdict);
   *message += ": " + DescribeFinding(finding);
+}
+
+// The message of a `content_type` refusal: the header, or what the body turned out to be.
+std::string ContentRefusal(const FetchResponse& page) {
+  if (page.error == FetchError::kNone) {
+    switch (SniffBody(page.body, page.content_type)) {
+      case BodySniff::kPdf:
+        return "refused content: the body is a PDF document, not a web page";
+      case BodySniff::kBinary:
+        return "refused content: the body is binary data, not text";
+      case BodySniff::kText:
+        break;
+    }
+  }
+  return "refused content type '" + page.content_type + "'";
+}
+
+// One raw capture for a multi-page document; the markers say where each page starts.
+std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
+  std::string raw;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    raw += "<!-- policyd page " + std::to_string(i + 1) + ": " + pages[i]->final_url + " -->\n";
+    raw += pages[i]->body;
+  }
+  return raw;
 }
 
 }  // namespace
@@ -96,6 +118,8 @@ std::string ClassifyResponse(const FetchResponse& response) {
   if (status >= 500) return "http_5xx";
   if (status < 200 || status >= 300) return "http_status";
   if (!IsAcceptedMediaType(MediaType(response.content_type))) return "content_type";
+  // A PDF or image behind an HTML (or missing) label: extracting it would store garbage.
+  if (SniffBody(response.body, response.content_type) != BodySniff::kText) return "content_type";
   return "";
 }
 
@@ -108,6 +132,93 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
   const time_t when = curl_getdate(value.c_str(), nullptr);
   if (when < 0) return std::nullopt;
   return std::chrono::milliseconds(std::max<int64_t>(0, int64_t{when} * 1000 - now_ms));
+}
+
+namespace {
+
+// Records that page `index` of `pages` fails with `reason`; messages about a further page of a
+// multi-page document say which page.
+void Fail(const std::vector<const FetchResponse*>& pages, std::size_t index, std::string reason,
+          const std::string& message, DocumentText* out) {
+  out->reason = std::move(reason);
+  out->failing_page = index;
+  out->message =
+      index == 0 ? message
+                 : "page " + std::to_string(index + 1) + " (" + pages[index]->url + "): " + message;
+}
+
+// Step 1: is every response a usable page at all? False (with the reason) when one is not.
+// An error status whose page is a bot challenge says so (RefineErrorStatus, with `extraction`).
+bool AllPagesUsable(const CompiledExtraction* extraction,
+                    const std::vector<const FetchResponse*>& pages, DocumentText* out) {
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    const FetchResponse& page = *pages[i];
+    std::string reason = ClassifyResponse(page);
+    if (reason.empty()) continue;
+    std::string message = page.error_message;
+    if (reason.starts_with("http_") && !page.robots_unavailable) {
+      message = "HTTP status " + std::to_string(page.http_status);
+      RefineErrorStatus(extraction, page, &reason, &message);
+    }
+    if (reason == "content_type") message = ContentRefusal(page);
+    Fail(pages, i, std::move(reason), message, out);
+    return false;
+  }
+  return true;
+}
+
+// Step 2: extract every page with the compiled settings and join the texts; refuse what is
+// not a policy (challenge walls, empty renders).
+void ExtractPages(const CompiledExtraction& extraction,
+                  const std::vector<const FetchResponse*>& pages, DocumentText* out) {
+  out->extracted = true;
+  for (std::size_t i = 0; i < pages.size() && out->reason.empty(); ++i) {
+    const FetchResponse& page = *pages[i];
+    ExtractResult page_text = ExtractText(page.body, extraction, page.content_type);
+    out->decode_us += page_text.decode_us;
+    out->parse_us += page_text.parse_us;
+    out->extract_us += page_text.render_us;
+    if (const PageFinding finding =
+            InspectPage(page.http_status, page.headers, page.body, page_text.text);
+        finding.refused()) {
+      Fail(pages, i, std::string(VerdictReason(finding.verdict)),
+           DescribeFinding(finding) + " served with HTTP " + std::to_string(page.http_status) +
+               ", not the document",
+           out);
+    } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
+      Fail(pages, i, "empty", "no text could be extracted", out);
+    }
+    if (out->text.empty()) {
+      out->text = std::move(page_text.text);
+    } else if (!page_text.text.empty()) {
+      out->text += "\n";
+      out->text += page_text.text;
+    }
+    out->charset = page_text.charset;
+  }
+  if (out->reason.empty() && IsNearEmpty(out->text)) {
+    // An empty page is an error page or a broken render, never a new version.
+    Fail(pages, 0, "empty",
+         "no text could be extracted (" + std::to_string(out->text.size()) + " bytes)", out);
+  }
+}
+
+}  // namespace
+
+DocumentText ExtractDocumentText(const DocumentSpec& spec,
+                                 const std::vector<const FetchResponse*>& pages) {
+  DocumentText out;
+  if (!AllPagesUsable(spec.extraction.get(), pages, &out)) return out;
+  if (pages.front()->http_status == 304) return out;  // the stored text stands
+  if (spec.extraction == nullptr) {
+    // Every loader compiles it; a spec that reaches a check without it is a bug, and the
+    // check says so rather than parsing selectors on every check.
+    Fail(pages, 0, "extract",
+         "internal error: the document's extraction settings were not compiled", &out);
+    return out;
+  }
+  ExtractPages(*spec.extraction, pages, &out);
+  return out;
 }
 
 CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) {
@@ -129,83 +240,24 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
   times.queue_us = std::chrono::duration_cast<std::chrono::microseconds>(response.queued).count();
   times.fetch_us = std::chrono::duration_cast<std::chrono::microseconds>(response.elapsed).count();
 
-  // The pages of the document: `url` first, then extra_urls (multi-page documents).
+  // 1-2. Classify the responses, extract, refuse what is not a policy.
   std::vector<const FetchResponse*> pages = {&response};
   for (const FetchResponse& extra : input.extra_pages) pages.push_back(&extra);
-  const auto page_label = [&](std::size_t index) {
-    return index == 0 ? std::string()
-                      : "page " + std::to_string(index + 1) + " (" + pages[index]->url + "): ";
-  };
-
-  // 1. Is every response a usable page at all?
-  std::string reason;
-  std::string message;
-  const FetchResponse* failing_page = nullptr;
-  for (std::size_t i = 0; i < pages.size() && reason.empty(); ++i) {
-    const FetchResponse& page = *pages[i];
-    reason = ClassifyResponse(page);
-    if (reason.empty()) continue;
-    failing_page = &page;
-    message = page.error_message;
-    if (reason.rfind("http_", 0) == 0 && !page.robots_unavailable) {
-      message = "HTTP status " + std::to_string(page.http_status);
-      RefineErrorStatus(spec, page, &reason, &message);
-    }
-    if (reason == "content_type") message = "refused content type '" + page.content_type + "'";
-    message = page_label(i) + message;
-  }
-
-  // 2. Extract, and refuse what is not a policy: challenge walls and empty renders.
-  ExtractResult extracted;
+  DocumentText extracted = ExtractDocumentText(spec, pages);
+  const std::string& reason = extracted.reason;
+  const std::string& message = extracted.message;
+  const FetchResponse* failing_page = reason.empty() ? nullptr : pages[extracted.failing_page];
+  times.decode_us = extracted.decode_us;
+  times.parse_us = extracted.parse_us;
+  times.extract_us = extracted.extract_us;
   // What the version keeps as its raw capture: the body itself for a one-page document (not
   // copied), else the pages concatenated with markers.
   std::string raw_bytes;
-  const std::string* raw_capture = pages.size() == 1 ? &response.body : &raw_bytes;
-  if (reason.empty() && response.http_status != 304) {
-    for (std::size_t i = 0; i < pages.size() && reason.empty(); ++i) {
-      const FetchResponse& page = *pages[i];
-      if (pages.size() > 1) {
-        // One raw capture for the whole document; the markers say where each page starts.
-        raw_bytes +=
-            "<!-- policyd page " + std::to_string(i + 1) + ": " + page.final_url + " -->\n";
-        raw_bytes += page.body;
-      }
-      ExtractResult page_text;
-      const ExtractOptions options = MakeExtractOptions(spec, page.content_type);
-      const Status extract_status = ExtractText(page.body, options, &page_text);
-      times.decode_us += page_text.decode_us;
-      times.parse_us += page_text.parse_us;
-      times.extract_us += page_text.render_us;
-      if (!extract_status.ok()) {
-        reason = "extract";
-        message = page_label(i) + extract_status.message();
-      } else if (const PageFinding finding =
-                     InspectPage(page.http_status, page.headers, page.body, page_text.text);
-                 finding.refused()) {
-        reason = VerdictReason(finding.verdict);
-        message = page_label(i) + DescribeFinding(finding) + " served with HTTP " +
-                  std::to_string(page.http_status) + ", not the document";
-      } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
-        reason = "empty";
-        message = page_label(i) + "no text could be extracted";
-      }
-      if (!reason.empty()) failing_page = &page;
-      if (extracted.text.empty()) {
-        extracted.text = std::move(page_text.text);
-      } else if (!page_text.text.empty()) {
-        extracted.text += "\n";
-        extracted.text += page_text.text;
-      }
-      extracted.charset = page_text.charset;
-    }
-    auto start = SteadyClock::now();
-    check.raw_hash = Sha256Hex(*raw_capture);
+  if (extracted.extracted) {
+    if (pages.size() > 1) raw_bytes = JoinRawPages(pages);
+    const auto start = SteadyClock::now();
+    check.raw_hash = Sha256Hex(pages.size() == 1 ? response.body : raw_bytes);
     times.hash_us += MicrosSince(start);
-    if (reason.empty() && IsNearEmpty(extracted.text)) {
-      // An empty page is an error page or a broken render, never a new version.
-      reason = "empty";
-      message = "no text could be extracted (" + std::to_string(extracted.text.size()) + " bytes)";
-    }
   }
 
   int retry_streak = 0;  // drives the backoff of the next check

@@ -58,12 +58,36 @@ struct CheckOutcome {
   StageTimes times;
 };
 
+// What the pages of a document become before hashing: the text a version would hold, or why
+// the check fails. The one implementation of that decision, behind ProcessCheck and
+// `policyctl extract`, so the tool prints exactly what the daemon would store.
+struct DocumentText {
+  std::string reason;  // "" = `text` is usable (or the first page is a 304: nothing to extract)
+  std::string message;
+  std::size_t failing_page = 0;  // index of the page `reason` is about
+  bool extracted = false;        // the pages were usable responses and were extracted
+  std::string text;              // the pages' texts joined in order (even when refused)
+  std::string charset;           // of the last page extracted
+  int64_t decode_us = 0;
+  int64_t parse_us = 0;
+  int64_t extract_us = 0;
+};
+
+// Classifies each response (ClassifyResponse: transport errors, HTTP status, content type,
+// sniffed PDF/binary bodies), then extracts each page with spec.extraction (compiled when the
+// target was loaded) and refuses what the error-page guard recognises (`challenge`, `blocked`,
+// `error_page`, `login_wall`) and empty texts (`empty`).
+// `pages` are the responses for spec.url then spec.extra_urls; never empty.
+DocumentText ExtractDocumentText(const DocumentSpec& spec,
+                                 const std::vector<const FetchResponse*>& pages);
+
 // Classifies, extracts, hashes, compares and commits. Thread-safe (Store is). Takes `input`
 // by value so that the body of a new version is moved into the store, not copied.
 CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng);
 
 // The failure reason class of a response that is not a usable page, or "" when it is usable.
-// ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type").
+// ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type": a media type
+// other than HTML, XHTML or plain text, or a body that SniffBody finds is a PDF or binary).
 std::string ClassifyResponse(const FetchResponse& response);
 
 // True when a failure of class `reason` may go away by itself soon, so the document is

@@ -204,13 +204,13 @@ void Daemon::HandleControl(const nlohmann::json& request,
     }
     respond(ControlOk({{"documents", documents_.size()}}));
   } else if (HandleStoreCommand(cmd, request, respond)) {
-    // verify, gc, evidence, text, backup: daemon/maintenance_commands.cc
+    // verify, gc, evidence, text, removed, backup: daemon/maintenance_commands.cc
   } else {
     respond(ControlError(
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, backup)"));
+            "gc, evidence, text, removed, backup)"));
   }
 }
 

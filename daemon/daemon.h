@@ -86,8 +86,8 @@ class Daemon {
   nlohmann::json DocumentJson(const Document& doc) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
-  // verify, gc, evidence, text, backup (maintenance_commands.cc). False if `cmd` is not one
-  // of them (`respond` untouched); else `respond` is called (or moved into pool work).
+  // verify, gc, evidence, text, removed, backup (maintenance_commands.cc). False if `cmd` is not
+  // one of them (`respond` untouched); else `respond` is called (or moved into pool work).
   bool HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                           std::function<void(nlohmann::json)>& respond);
 

@@ -1,8 +1,11 @@
-// Control commands over the stored record (issue 4): verify, gc, evidence, text, backup.
+// Control commands over the stored record (issue 4): verify, gc, evidence, text, backup, and
+// removed (documents no longer watched whose history is kept).
 // The scans (verify, gc, backup) read the whole database, so they run on the worker pool and
 // answer on the io thread, like HandleDiff; evidence and text are point reads.
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+
+#include <algorithm>
 
 #include "daemon.h"
 #include "policyd/clock.h"
@@ -11,6 +14,53 @@
 namespace policyd {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// The first_seen/changed event that announced `version` (the analysts' view of the same
+// capture), or a discarded value when it cannot be read.
+nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {
+  if (version.event_seq == 0) return nlohmann::json(nlohmann::json::value_t::discarded);
+  auto events = store.ReadEvents(version.event_seq - 1, 1);
+  if (!events.ok() || events->empty() || (*events)[0].seq != version.event_seq) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
+  return nlohmann::json::parse((*events)[0].json, nullptr, false);
+}
+
+std::string StringOr(const nlohmann::json& object, const char* key, const std::string& fallback) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+// A document that is no longer watched, as `list` shows watched ones: its target file may be
+// gone, so platform, type and URL come from the event that announced its newest version
+// (else from the id).
+nlohmann::json RemovedDocumentJson(const Store& store, const std::string& id,
+                                   const DocState& state) {
+  const std::size_t slash = id.find('/');
+  std::string platform = id.substr(0, slash);
+  std::string type = slash == std::string::npos ? id : id.substr(slash + 1);
+  std::string url;
+  if (auto history = store.GetHistory(id); history.ok() && !history->empty()) {
+    url = history->back().url;
+    if (const auto event = AnnouncingEvent(store, history->back()); event.is_object()) {
+      platform = StringOr(event, "platform", platform);
+      type = StringOr(event, "doc_type", type);
+    }
+  }
+  return {{"id", id},
+          {"platform", platform},
+          {"type", type},
+          {"url", url},
+          {"versions", state.version_count},
+          {"last_change", state.last_change_ms > 0
+                              ? nlohmann::json(FormatTimestamp(state.last_change_ms))
+                              : nlohmann::json()},
+          {"watched", false}};
+}
+
+}  // namespace
 
 bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                                 std::function<void(nlohmann::json)>& respond) {
@@ -94,10 +144,8 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
       result["type"] = doc->second.spec->type;
     }
     // The event that announced it: the analyzers' view of the same capture.
-    if (auto events = store_->ReadEvents(version.event_seq - 1, 1);
-        version.event_seq > 0 && events.ok() && !events->empty() &&
-        (*events)[0].seq == version.event_seq) {
-      result["event"] = nlohmann::json::parse((*events)[0].json, nullptr, false);
+    if (auto event = AnnouncingEvent(*store_, version); !event.is_discarded()) {
+      result["event"] = std::move(event);
     }
     respond(ControlOk(std::move(result)));
     return true;
@@ -131,6 +179,26 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
                        {"hash", hash},
                        {"bytes", blob->size()},
                        {"text", nlohmann::json::parse(quoted)}}));
+    return true;
+  }
+  if (cmd == "removed") {
+    // Documents no longer watched whose history is kept (`remove` keeps it): `export` must
+    // not leave them out. Their states are listed from the store, on the pool.
+    std::vector<std::string> watched;  // sorted: documents_ is a std::map
+    watched.reserve(documents_.size());
+    for (const auto& [id, doc] : documents_) watched.push_back(id);
+    on_pool([this, watched = std::move(watched)]() {
+      auto states = store_->ListDocStates();
+      if (!states.ok()) return ControlErrorFromStatus(states.status());
+      nlohmann::json documents = nlohmann::json::array();
+      for (const auto& [id, state] : *states) {
+        if (state.version_count == 0 || std::binary_search(watched.begin(), watched.end(), id)) {
+          continue;
+        }
+        documents.push_back(RemovedDocumentJson(*store_, id, state));
+      }
+      return ControlOk({{"documents", std::move(documents)}});
+    });
     return true;
   }
   if (cmd == "backup") {

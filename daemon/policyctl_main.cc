@@ -3,16 +3,21 @@
 // offline with the very code the daemon uses, so it prints exactly what would be stored.
 //
 // Exit codes: 0 success; 1 the daemon refused the request (unknown document, bad argument,
-// ...) or `verify` found a problem; 2 usage error; 3 the daemon cannot be reached; 4 bad
-// input for `extract`, or `export` cannot write its directory; 78 the --config file is invalid.
+// ...) or `verify` found a problem; 2 usage error; 3 the daemon cannot be reached (nothing
+// listens, permission denied, or the socket is not policyd's); 4 bad input for `extract` or a
+// page the daemon would refuse, or `export` cannot write its directory; 78 the --config file
+// is invalid.
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -22,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check_processor.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
@@ -58,8 +64,12 @@ Commands:
   events [--since N] [--follow]   print events after sequence N (default: all); --follow waits
                                   for new ones
   extract FILE [--select CSS]... [--remove CSS]... [--content-type CT] [--hash]
+  extract --doc DOC FILE... [--content-type CT] [--hash]
                                   print the text (or its SHA-256) policyd would store for a
-                                  saved page; FILE may be - for stdin; needs no daemon
+                                  saved page, or the reason it would refuse it (exit 4);
+                                  --doc applies that document's whole spec from the config's
+                                  targets (one FILE per page); FILE may be - for stdin; needs
+                                  no daemon
   show --evidence DOC [VERSION]   the evidence record of a version (default: the newest):
                                   URLs, capture time, HTTP status and headers, SHA-256 of the
                                   raw bytes and of the text, policyd version
@@ -68,7 +78,8 @@ Commands:
                                   check_retention, 90d) that made no version, and unreferenced
                                   blobs (the daemon also does this every gc_interval)
   export DIR                      write every version as DIR/<Platform>/<Type>/<date>.md (the
-                                  exact stored text) plus DIR/index.json
+                                  exact stored text) plus DIR/index.json, removed documents'
+                                  history included
   backup DIR                      consistent online copy of the database into DIR/db (DIR must
                                   not hold a db/ yet); `policyd --state-dir DIR` opens it
 
@@ -82,7 +93,8 @@ Options:
   --timeout DURATION    how long to wait for the daemon (default 30s)
 
 Exit codes: 0 ok, 1 refused by the daemon or verify found problems, 2 usage, 3 daemon
-unreachable, 4 bad extract input or export cannot write, 78 bad config.
+unreachable (nothing listens, permission denied, or not policyd's socket), 4 bad extract
+input (or a page the daemon would refuse) or export cannot write, 78 bad config.
 )";
 
 struct Options {
@@ -151,17 +163,25 @@ std::optional<int> ResolveSockets(const Options& options, std::filesystem::path*
   return std::nullopt;
 }
 
+// Says why a socket could not be reached: a permission problem names the group to join;
+// anything else most likely means no daemon listens there.
+int Unreachable(const Status& status) {
+  if (status.code() == Status::Code::kPermissionDenied) {
+    std::fprintf(stderr, "policyctl: %s\n", status.message().c_str());
+  } else {
+    std::fprintf(stderr, "policyctl: %s (is policyd running? use --config or --socket)\n",
+                 status.message().c_str());
+  }
+  return kExitUnreachable;
+}
+
 // Sends one request; prints errors; returns the result object or an exit code.
 std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request) {
   std::filesystem::path control;
   std::filesystem::path events;
   if (const auto code = ResolveSockets(options, &control, &events)) return *code;
   auto client = ControlClient::Connect(control, options.timeout);
-  if (!client.ok()) {
-    std::fprintf(stderr, "policyctl: %s (is policyd running? use --config or --socket)\n",
-                 client.status().message().c_str());
-    return kExitUnreachable;
-  }
+  if (!client.ok()) return Unreachable(client.status());
   auto response = client->Call(std::move(request));
   if (!response.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
@@ -263,11 +283,7 @@ int Events(const Options& options) {
   std::filesystem::path events_path;
   if (const auto code = ResolveSockets(options, &control, &events_path)) return *code;
   auto socket = UnixClientSocket::Connect(events_path, options.timeout);
-  if (!socket.ok()) {
-    std::fprintf(stderr, "policyctl: %s (is policyd running?)\n",
-                 socket.status().message().c_str());
-    return kExitUnreachable;
-  }
+  if (!socket.ok()) return Unreachable(socket.status());
   nlohmann::json request = {{"since", 0}};
   if (options.Has("--since")) {
     const std::string since = options.One("--since");
@@ -283,16 +299,29 @@ int Events(const Options& options) {
   }
   if (follow) socket->SetReadTimeout(milliseconds(0));
   uint64_t caught_up_at = 0;
+  bool greeted = false;  // the feed answers a subscription with feed.hello (or feed.error)
+  const auto not_the_feed = [&]() {
+    std::fprintf(stderr,
+                 "policyctl: %s is not a policyd events socket (no feed.hello); use "
+                 "--events-socket or --config\n",
+                 events_path.c_str());
+    return kExitUnreachable;
+  };
   for (;;) {
     auto line = socket->ReadLine(64u << 20);
     if (!line.ok()) {
-      if (line.status().IsNotFound()) return kExitOk;
+      if (line.status().IsNotFound()) return greeted ? kExitOk : not_the_feed();
       std::fprintf(stderr, "policyctl: %s\n", line.status().message().c_str());
       return kExitUnreachable;
     }
     const auto message = nlohmann::json::parse(*line, nullptr, false);
-    if (message.is_discarded()) continue;
-    const std::string type = message.value("type", "");
+    const std::string type =
+        message.is_object() && message.contains("type") && message["type"].is_string()
+            ? message["type"].get<std::string>()
+            : "";
+    if (!greeted && type != "feed.hello" && type != "feed.error") return not_the_feed();
+    greeted = true;
+    if (!message.is_object()) continue;
     if (type == "feed.hello") {
       caught_up_at = message.value("last_seq", uint64_t{0});
       if (!follow && message.value("since", uint64_t{0}) >= caught_up_at) return kExitOk;
@@ -312,36 +341,152 @@ int Events(const Options& options) {
   }
 }
 
-int Extract(const Options& options) {
-  if (options.positional.size() != 1) return UsageError("extract takes one FILE (or -)");
-  const std::string& file = options.positional[0];
-  std::string html;
-  if (file == "-") {
-    html.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+// `extract` refuses as the daemon does: the reason class it would record, exit 4.
+int Refused(const Options& options, const std::string& reason, const std::string& message) {
+  if (options.json) {
+    std::cout << nlohmann::json{{"refused", true}, {"reason", reason}, {"message", message}}.dump(2)
+              << "\n";
   } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "policyctl: cannot read %s\n", file.c_str());
+    std::fprintf(stderr, "policyctl: refused: %s: %s\n", reason.c_str(), message.c_str());
+  }
+  return kExitInput;
+}
+
+// Reads a saved page: stdin for "-", else a regular file (a directory, FIFO or device is
+// refused before reading). More than `max_bytes` is refused as the daemon refuses a larger
+// body (`too_large`, its max_body_bytes).
+std::variant<std::string, int> ReadPage(const Options& options, const std::string& file,
+                                        std::size_t max_bytes) {
+  std::FILE* in = stdin;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> opened(nullptr, &std::fclose);
+  if (file != "-") {
+    std::error_code error;
+    const auto status = std::filesystem::status(file, error);
+    if (error) {
+      std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(),
+                   error.message().c_str());
       return kExitInput;
     }
-    html.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!std::filesystem::is_regular_file(status)) {
+      std::fprintf(stderr, "policyctl: cannot read %s: not a regular file%s\n", file.c_str(),
+                   std::filesystem::is_directory(status) ? " (a directory)" : "");
+      return kExitInput;
+    }
+    opened.reset(std::fopen(file.c_str(), "rb"));
+    if (opened == nullptr) {
+      std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(), std::strerror(errno));
+      return kExitInput;
+    }
+    in = opened.get();
   }
-  ExtractOptions extract_options;
-  extract_options.select = options.All("--select");
-  extract_options.remove = options.All("--remove");
-  extract_options.content_type = options.One("--content-type");
-  ExtractResult result;
-  if (Status s = ExtractText(html, extract_options, &result); !s.ok()) {
+  std::string bytes;
+  char buffer[65536];
+  while (bytes.size() <= max_bytes) {
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, in);
+    if (n == 0) break;
+    bytes.append(buffer, n);
+  }
+  if (std::ferror(in)) {
+    std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(), std::strerror(errno));
+    return kExitInput;
+  }
+  if (bytes.size() > max_bytes) {
+    return Refused(
+        options, "too_large",
+        file + " holds more than max_body_bytes (" + std::to_string(max_bytes) + " bytes)");
+  }
+  return bytes;
+}
+
+// The spec of `id` as the daemon loads it: run-time targets (<state_dir>/targets, written by
+// `add`) override the bundled ones of targets_dir.
+std::variant<DocumentSpec, int> FindDocumentSpec(const DaemonConfig& config,
+                                                 const std::string& id) {
+  std::vector<DocumentSpec> bundled;
+  std::vector<DocumentSpec> runtime;
+  std::vector<std::string> warnings;  // the daemon logs them; extract needs none of them
+  const std::filesystem::path runtime_dir = config.state_dir / "targets";
+  Status status = LoadTargetsDir(config.targets_dir, &bundled, &warnings);
+  std::error_code error;
+  if (status.ok() && std::filesystem::is_directory(runtime_dir, error)) {
+    status = LoadTargetsDir(runtime_dir, &runtime, &warnings);
+  }
+  if (!status.ok()) {
+    std::fprintf(stderr, "policyctl: %s\n", status.message().c_str());
+    return kExitConfigError;
+  }
+  for (auto* specs : {&runtime, &bundled}) {
+    for (DocumentSpec& spec : *specs) {
+      if (spec.id == id) return std::move(spec);
+    }
+  }
+  std::fprintf(stderr, "policyctl: no document '%s' in %s or %s\n", id.c_str(),
+               config.targets_dir.c_str(), runtime_dir.c_str());
+  return kExitInput;
+}
+
+// The document `extract` applies: --doc's whole spec from the targets, else --select/--remove.
+std::variant<DocumentSpec, int> ExtractSpec(const Options& options, const DaemonConfig& config) {
+  if (options.Has("--doc")) {
+    if (options.Has("--select") || options.Has("--remove")) {
+      return UsageError("--doc applies the document's own selectors: drop --select/--remove");
+    }
+    return FindDocumentSpec(config, options.One("--doc"));
+  }
+  DocumentSpec spec;
+  spec.select = options.All("--select");
+  spec.remove = options.All("--remove");
+  if (Status s = CompileDocumentExtraction(&spec); !s.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
     return kExitInput;
   }
+  return spec;
+}
+
+// extract [--doc ID] FILE...: the text the daemon would store for these saved pages (one per
+// page of the document: url, then extra_urls), through the daemon's own decision
+// (ExtractDocumentText), or its refusal with exit 4.
+int Extract(const Options& options) {
+  DaemonConfig config;
+  const auto config_path = ConfigPath(options);
+  if (options.Has("--doc") && !config_path) return UsageError("--doc needs --config");
+  if (config_path) {
+    if (Status s = LoadDaemonConfig(*config_path, &config); !s.ok()) {
+      std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
+      return kExitConfigError;
+    }
+  }
+  auto found = ExtractSpec(options, config);
+  if (std::holds_alternative<int>(found)) return std::get<int>(found);
+  const DocumentSpec& spec = std::get<DocumentSpec>(found);
+  const std::size_t page_count = 1 + spec.extra_urls.size();
+  if (options.positional.size() != page_count) {
+    return UsageError(page_count == 1 ? "extract takes one FILE (or -)"
+                                      : "'" + spec.id + "' has " + std::to_string(page_count) +
+                                            " pages (url, extra_urls): give one FILE per page");
+  }
+  std::vector<FetchResponse> responses(page_count);
+  for (std::size_t i = 0; i < page_count; ++i) {
+    auto read = ReadPage(options, options.positional[i], config.max_body_bytes);
+    if (std::holds_alternative<int>(read)) return std::get<int>(read);
+    FetchResponse& page = responses[i];
+    page.http_status = 200;
+    page.url = page.final_url = i == 0 ? spec.url : spec.extra_urls[i - 1];
+    page.content_type = options.One("--content-type");
+    if (!page.content_type.empty()) page.headers["content-type"] = page.content_type;
+    page.body = std::move(std::get<std::string>(read));
+  }
+  std::vector<const FetchResponse*> pages;
+  for (const FetchResponse& page : responses) pages.push_back(&page);
+  const DocumentText result = ExtractDocumentText(spec, pages);
+  if (!result.reason.empty()) return Refused(options, result.reason, result.message);
   if (options.Has("--hash")) {
     std::cout << Sha256Hex(result.text) << "\n";
   } else if (options.json) {
     std::cout << nlohmann::json{{"text", result.text},
                                 {"sha256", Sha256Hex(result.text)},
                                 {"charset", result.charset},
-                                {"lines", result.lines}}
+                                {"lines", std::count(result.text.begin(), result.text.end(), '\n')}}
                      .dump(2)
               << "\n";
   } else {
@@ -419,8 +564,11 @@ bool WriteFileAtomically(const std::filesystem::path& path, const std::string& d
 class ProgressBar {
  public:
   explicit ProgressBar(std::size_t total) : total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
-  ~ProgressBar() {
+  ~ProgressBar() { Finish(); }
+  // Ends the bar's line, so that what is printed next starts on a line of its own.
+  void Finish() {
     if (enabled_ && drawn_) std::fputs("\n", stderr);
+    drawn_ = false;
   }
   void Update(std::size_t done, const std::string& label) {
     if (!enabled_ || total_ == 0) return;
@@ -438,15 +586,22 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
-// export DIR: every version of every watched document as DIR/<Platform>/<Type>/<date>.md
-// (the stored text byte for byte, so `sha256sum` of a file is its text hash) plus
-// DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be written.
+// export DIR: every version of every document, watched or removed (whose history is kept),
+// as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
+// is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
+// written.
 int Export(const Options& options) {
   if (options.positional.size() != 1) return UsageError("export takes one DIR");
   const std::filesystem::path root = options.positional[0];
-  auto listed = Call(options, {{"cmd", "list"}});
-  if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
-  const nlohmann::json documents = std::get<nlohmann::json>(listed)["documents"];
+  nlohmann::json documents = nlohmann::json::array();
+  for (const char* cmd : {"list", "removed"}) {
+    auto listed = Call(options, {{"cmd", cmd}});
+    if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
+    for (auto& doc : std::get<nlohmann::json>(listed)["documents"]) {
+      doc["watched"] = doc.value("watched", true);
+      documents.push_back(std::move(doc));
+    }
+  }
 
   struct Item {
     nlohmann::json doc;
@@ -490,6 +645,7 @@ int Export(const Options& options) {
     used.insert(file);
     if (error ||
         !WriteFileAtomically(file, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+      progress.Finish();
       std::fprintf(stderr, "policyctl: cannot write %s\n", file.c_str());
       return kExitInput;
     }
@@ -499,6 +655,7 @@ int Export(const Options& options) {
                                     {"platform", item.doc["platform"]},
                                     {"type", item.doc["type"]},
                                     {"url", item.doc["url"]},
+                                    {"watched", item.doc["watched"]},
                                     {"versions", nlohmann::json::array()}});
     }
     index["documents"][doc_slot[id]]["versions"].push_back(
@@ -514,9 +671,11 @@ int Export(const Options& options) {
   }
   progress.Update(done, "index.json");
   if (!WriteFileAtomically(root / "index.json", index.dump(2) + "\n")) {
+    progress.Finish();
     std::fprintf(stderr, "policyctl: cannot write %s\n", (root / "index.json").c_str());
     return kExitInput;
   }
+  progress.Finish();
   if (options.json) {
     std::cout << nlohmann::json{{"dir", root.string()},
                                 {"documents", index["documents"].size()},
@@ -541,9 +700,9 @@ bool UseColor(const Options& options) {
 // Flags that take a value; every other --flag is a switch.
 bool TakesValue(const std::string& flag) {
   static const std::vector<std::string> kValued = {
-      "--config", "--socket", "--events-socket", "--color",          "--timeout",
-      "--since",  "--select", "--remove",        "--content-type",   "--platform",
-      "--type",   "--url",    "--interval",      "--check-retention"};
+      "--config", "--socket", "--events-socket", "--color",           "--timeout",
+      "--since",  "--select", "--remove",        "--content-type",    "--platform",
+      "--type",   "--url",    "--interval",      "--check-retention", "--doc"};
   return std::find(kValued.begin(), kValued.end(), flag) != kValued.end();
 }
 
@@ -609,7 +768,7 @@ int Main(int argc, char** argv) {
       {"remove", {}},
       {"reload", {}},
       {"events", {"--since", "--follow"}},
-      {"extract", {"--select", "--remove", "--content-type", "--hash"}},
+      {"extract", {"--select", "--remove", "--content-type", "--hash", "--doc"}},
   };
   const auto allowed = kCommandFlags.find(cmd);
   if (allowed == kCommandFlags.end()) return UsageError("unknown command '" + cmd + "'");

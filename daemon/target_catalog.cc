@@ -60,6 +60,9 @@ Status TargetCatalog::Load() {
 Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   spec.id = MakeDocumentId(spec.platform, spec.type);
   if (Status s = ValidateDocumentSpec(spec); !s.ok()) return s;
+  // Compiled here, once, like a loaded target's: a selector that does not parse is refused
+  // now instead of failing every check of the document.
+  if (Status s = CompileDocumentExtraction(&spec); !s.ok()) return s;
   if (documents_.count(spec.id) > 0) {
     return Status::InvalidArgument("document '" + spec.id + "' is already watched");
   }

@@ -29,7 +29,9 @@ class TargetCatalog {
     return documents_;
   }
 
-  // Validates and persists a new document; InvalidArgument if its id exists already.
+  // Validates, compiles (CompileDocumentExtraction) and persists a new document;
+  // InvalidArgument if it is invalid, a selector or expression does not compile, or its id
+  // exists already.
   Result<DocumentSpec> Add(DocumentSpec spec);
   // Persists the removal of a document; NotFound if it is not watched.
   Status Remove(const std::string& doc_id);

@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "policyd/extract.h"
 #include "policyd/status.h"
 
 namespace policyd {
@@ -21,13 +23,7 @@ inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
 // A `select` entry that is a range between two boundary elements (Open Terms Archive's
 // {startBefore|startAfter, endBefore|endAfter}); exactly one start and one end are set. See
 // policyd::RangeSelector in extract.h for the semantics.
-struct SelectRange {
-  std::string start_before;
-  std::string start_after;
-  std::string end_before;
-  std::string end_after;
-  bool operator==(const SelectRange&) const = default;
-};
+using SelectRange = RangeSelector;
 
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {
@@ -51,6 +47,11 @@ struct DocumentSpec {
   // (Open Terms Archive `combine`; target-file key `extra_urls`).
   std::vector<std::string> extra_urls;
   std::filesystem::path source_file;  // the target file it came from
+  // select, remove, select_ranges, ignore_lines and include_link_urls compiled once
+  // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
+  // sets it, and every check of the document uses it. Null only in a spec built by hand and
+  // not compiled yet; change the fields above only before compiling.
+  std::shared_ptr<const CompiledExtraction> extraction;
 };
 
 struct DaemonConfig {
@@ -109,10 +110,12 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 //   select = ["main"]                 # optional, string or array; array entries may also
 //                                     # be ranges: { startAfter = "#a", endBefore = "#b" }
 //   remove = [".cookie-banner"]       # optional, string or array
-//   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes (bad one: file:line error)
+//   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes
 //   include_link_urls = false         # optional
 //   extra_urls = ["https://..."]      # optional, further pages combined after `url`
-// Appends the documents to `out`.
+// Each document's extraction is compiled (CompileDocumentExtraction): a selector that does not
+// parse or an expression that does not compile is an error at the line and column of that
+// entry. Appends the documents to `out`.
 Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpec>* out);
 
 // Loads every *.toml file of `dir` (sorted by name, non-recursive) and every *.json file as
@@ -132,8 +135,9 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 // (ignored), `executeClientScripts` (pages are fetched without running scripts), ranges in
 // `remove` (ignored), per-page select/remove of `combine` entries that differ from the
 // document's first page (the first page's are used for all). `combine` pages become
-// DocumentSpec::extra_urls. Appends to `out` only on success; errors name the file (and the
-// JSON parser's line and column for syntax errors).
+// DocumentSpec::extra_urls. Each document's extraction is compiled (a selector that does not
+// parse is an error naming the file and the terms type). Appends to `out` only on success; errors
+// name the file (and the JSON parser's line and column for syntax errors).
 Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<DocumentSpec>* out,
                           std::vector<std::string>* warnings);
 
@@ -142,8 +146,19 @@ Status WriteTargetFile(const std::filesystem::path& path, const std::string& pla
                        const std::vector<DocumentSpec>& docs);
 
 // Checks one document spec: non-empty platform and type, http/https absolute URL with a
-// host, non-negative interval. Used for files and for targets added at run time.
+// host, non-negative interval, non-empty selectors, ranges with one start and one end. Used
+// for files and for targets added at run time. Whether selectors parse and expressions
+// compile is CompileDocumentExtraction's to say.
 Status ValidateDocumentSpec(const DocumentSpec& spec);
+
+// The extraction options of `spec` for a response with `content_type`.
+ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_type = "");
+
+// Compiles the extraction settings of `spec` into spec->extraction. Fails with
+// InvalidArgument (the message names the selector, range or expression) when one does not
+// parse or compile; `failed` (if given) then says which entry. spec->extraction is left alone
+// on failure.
+Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed = nullptr);
 
 // "Coursera" -> "coursera", "Terms of Service" -> "terms-of-service": lower-case ASCII letters
 // and digits, other runs become one '-', trimmed.

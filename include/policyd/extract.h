@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,7 @@ struct RangeSelector {
   std::string start_after;
   std::string end_before;
   std::string end_after;
+  bool operator==(const RangeSelector&) const = default;
 };
 
 struct ExtractOptions {
@@ -66,6 +68,38 @@ struct ExtractOptions {
 
 inline constexpr std::size_t kMaxIgnoredLineBytes = 4096;
 
+// Which entry of ExtractOptions could not be compiled: `index` counts within its list
+// (select, remove, ranges or ignore_lines).
+struct ExtractEntry {
+  enum class List { kSelect, kRemove, kRanges, kIgnoreLines };
+  List list = List::kSelect;
+  std::size_t index = 0;
+};
+
+// The document's half of ExtractOptions (select, remove, ranges, ignore_lines,
+// include_link_urls; not content_type, which belongs to each response) parsed and compiled
+// once. Immutable: one instance is shared (shared_ptr<const>) by every check of a document
+// on any thread, so a check never parses a selector or compiles an expression again, and a
+// bad one is refused when the target is loaded instead of failing every check.
+class CompiledExtraction {
+ public:
+  // Compiles `options` (its content_type is ignored). Fails with InvalidArgument for a
+  // selector that does not parse, a range without exactly one start and one end, or an
+  // `ignore_lines` expression that does not compile; the message names the entry, and
+  // `failed` (if given) says which one it is. Options with no selector, range or expression
+  // all share one instance.
+  static Result<std::shared_ptr<const CompiledExtraction>> Compile(const ExtractOptions& options,
+                                                                   ExtractEntry* failed = nullptr);
+
+  struct Parts;  // the parsed selectors and compiled expressions (extract.cc)
+  explicit CompiledExtraction(std::unique_ptr<const Parts> parts);
+  ~CompiledExtraction();
+  const Parts& parts() const { return *parts_; }
+
+ private:
+  std::unique_ptr<const Parts> parts_;
+};
+
 struct ExtractResult {
   std::string text;       // the normalised Markdown-like text (see contract above)
   std::string charset;    // the charset the bytes were decoded from, e.g. "utf-8", "windows-1252"
@@ -76,11 +110,28 @@ struct ExtractResult {
   int64_t render_us = 0;  // selectors, boilerplate removal, Markdown, normalisation
 };
 
-// Extracts the main text of `html`. Fails with InvalidArgument for a selector (of `select`,
-// `remove` or a range) that does not parse, a range without exactly one start and one end, or
-// an `ignore_lines` expression that does not compile (the message names it). Never crashes on any
-// input; input of any size is handled without recursion over the DOM.
+// Extracts the main text of `html` (compiling `options` first, as CompiledExtraction::Compile:
+// tools and tests; the daemon compiles each document's settings once). Fails with InvalidArgument
+// for a selector (of `select`, `remove` or a range) that does not parse, a range without exactly
+// one start and one end, or an `ignore_lines` expression that does not compile (the message names
+// it). Never crashes on any input; input of any size is handled without recursion over the DOM.
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result);
+
+// The same with settings compiled beforehand (what the daemon does on every check): cannot
+// fail. `content_type` is the response's Content-Type header (for its charset and for
+// text/plain), as ExtractOptions::content_type.
+ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compiled,
+                          std::string_view content_type);
+
+// What the first bytes of a body say it is: a PDF ("%PDF-", whatever its Content-Type
+// claims), other binary data, or text. Binary data is looked for, as the WHATWG MIME
+// sniffing standard does, only when `content_type` is absent or text/plain: a "binary data
+// byte" (0x00-0x08, 0x0B, 0x0E-0x1A, 0x1C-0x1F) in the first 1024 bytes, unless they start
+// with a UTF-8/UTF-16 byte order mark or `content_type` declares a UTF-16 charset. Extracting
+// a PDF or an image as HTML yields garbage, never a policy: the daemon refuses such a body as
+// `content_type`, like a refused header.
+enum class BodySniff { kText, kPdf, kBinary };
+BodySniff SniffBody(std::string_view bytes, std::string_view content_type);
 
 // `url` without the query parameters that identify a visit rather than a resource, so that
 // output URLs are stable across renders: utm_*, click ids (fbclid, gclid, msclkid, ...), mail

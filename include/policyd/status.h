@@ -20,6 +20,8 @@ class Status {
     kCorruption,       // stored data does not match what it claims to be
     kUnsupported,      // valid input we deliberately do not handle
     kBusy,             // try again later
+    // The OS refused access (EACCES, EPERM); the message says what to do about it.
+    kPermissionDenied,
   };
 
   Status() = default;  // OK
@@ -32,6 +34,9 @@ class Status {
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
   static Status Busy(std::string msg) { return {Code::kBusy, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }

@@ -24,6 +24,9 @@ Status PrepareUnixSocketPath(const std::filesystem::path& path);
 Status RestrictSocketMode(const std::filesystem::path& path, mode_t mode);
 
 // A connected, blocking client socket (RAII). Reads and writes time out after `timeout`.
+// Connect fails with PermissionDenied("permission denied on PATH: join group 'G'") when the
+// OS refuses access, G being the group of the socket (or of the directory that refused the
+// search); with IoError when nothing listens there.
 class UnixClientSocket {
  public:
   static Result<UnixClientSocket> Connect(const std::filesystem::path& path,

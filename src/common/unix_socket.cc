@@ -1,5 +1,6 @@
 #include "policyd/unix_socket.h"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <vector>
 
 #include "policyd/private_files.h"
 
@@ -33,6 +35,34 @@ void SetTimeout(int fd, int option, std::chrono::milliseconds timeout) {
   tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
   setsockopt(fd, SOL_SOCKET, option, &tv, sizeof tv);
+}
+
+// The name of group `gid`, or its number when it has no name.
+std::string GroupName(gid_t gid) {
+  std::vector<char> buffer(16384);
+  group entry{};
+  group* found = nullptr;
+  if (getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+    return found->gr_name;
+  }
+  return std::to_string(gid);
+}
+
+// Access to a socket is granted by its group (mode 0660); when the socket itself cannot even
+// be looked at, the directory that refused the search names the group instead.
+Status PermissionDeniedOn(const std::filesystem::path& path) {
+  struct stat info {};
+  std::filesystem::path owner = path;
+  while (stat(owner.c_str(), &info) != 0 && owner.has_parent_path() &&
+         owner != owner.parent_path()) {
+    owner = owner.parent_path();
+  }
+  std::string message = "permission denied on " + path.string();
+  if (stat(owner.c_str(), &info) == 0) {
+    message += ": join group '" + GroupName(info.st_gid) + "'";
+    if (owner != path) message += " (the group of " + owner.string() + ")";
+  }
+  return Status::PermissionDenied(message);
 }
 
 }  // namespace
@@ -80,7 +110,9 @@ Result<UnixClientSocket> UnixClientSocket::Connect(const std::filesystem::path& 
   SetTimeout(fd, SO_RCVTIMEO, timeout);
   SetTimeout(fd, SO_SNDTIMEO, timeout);
   if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    return Status::IoError("cannot connect to " + path.string() + ": " + ErrnoText(errno));
+    const int error = errno;
+    if (error == EACCES || error == EPERM) return PermissionDeniedOn(path);
+    return Status::IoError("cannot connect to " + path.string() + ": " + ErrnoText(error));
   }
   return client;
 }

@@ -19,10 +19,6 @@ inline constexpr std::chrono::milliseconds kMaxDocumentInterval = std::chrono::h
 // catches configuration mistakes early and with a clear message.
 Status CheckHttpUrl(std::string_view url);
 
-// OK, or InvalidArgument("ignore_lines: invalid regular expression '...': reason") when
-// `pattern` does not compile as a std::regex ECMAScript expression (as extraction compiles it).
-Status CheckLinePattern(std::string_view pattern);
-
 // Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): TOML requires it.
 bool IsValidUtf8(std::string_view text);
 

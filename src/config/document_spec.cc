@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <cstdint>
-#include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "config/document_checks.h"
 #include "policyd/clock.h"
@@ -124,16 +124,6 @@ Status CheckHttpUrl(std::string_view url) {
   return Status::Ok();
 }
 
-Status CheckLinePattern(std::string_view pattern) {
-  try {
-    const std::regex compiled(pattern.begin(), pattern.end(), std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return Status::InvalidArgument("ignore_lines: invalid regular expression '" +
-                                   std::string(pattern) + "': " + e.what());
-  }
-  return Status::Ok();
-}
-
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
@@ -213,14 +203,29 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
           "endBefore/endAfter");
     }
   }
-  for (const std::string& pattern : spec.ignore_lines) {
-    if (Status status = config_internal::CheckLinePattern(pattern); !status.ok()) return status;
-  }
   for (const std::string& url : spec.extra_urls) {
     if (Status status = config_internal::CheckHttpUrl(url); !status.ok()) {
       return Status::InvalidArgument("extra_urls: " + status.message());
     }
   }
+  return Status::Ok();
+}
+
+ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_type) {
+  ExtractOptions options;
+  options.select = spec.select;
+  options.remove = spec.remove;
+  options.content_type = std::move(content_type);
+  options.ranges = spec.select_ranges;
+  options.ignore_lines = spec.ignore_lines;
+  options.include_link_urls = spec.include_link_urls;
+  return options;
+}
+
+Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed) {
+  auto compiled = CompiledExtraction::Compile(MakeExtractOptions(*spec), failed);
+  if (!compiled.ok()) return compiled.status();
+  spec->extraction = std::move(compiled).value();
   return Status::Ok();
 }
 

@@ -219,6 +219,9 @@ Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<Documen
       if (Status status = ValidateDocumentSpec(spec); !status.ok()) {
         return Status::InvalidArgument(where + ": " + status.message());
       }
+      if (Status status = CompileDocumentExtraction(&spec); !status.ok()) {
+        return Status::InvalidArgument(where + ": " + status.message());
+      }
       documents.push_back(std::move(spec));
     }
   } catch (const std::exception& e) {  // json type errors; checked above, but never crash

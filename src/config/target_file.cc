@@ -21,9 +21,38 @@ std::string ReadPlatformName(TableReader& root, const std::filesystem::path& pat
   return name;
 }
 
+// Where each extraction entry of a document was written, index for index with the spec's
+// lists, so that a selector or expression that does not compile is reported at its own line.
+struct EntryPositions {
+  std::vector<Position> select;
+  std::vector<Position> remove;
+  std::vector<Position> ranges;
+  std::vector<Position> ignore_lines;
+
+  Position Of(const ExtractEntry& entry, Position fallback) const {
+    const std::vector<Position>* list = &select;
+    if (entry.list == ExtractEntry::List::kRemove) list = &remove;
+    if (entry.list == ExtractEntry::List::kRanges) list = &ranges;
+    if (entry.list == ExtractEntry::List::kIgnoreLines) list = &ignore_lines;
+    return entry.index < list->size() ? (*list)[entry.index] : fallback;
+  }
+};
+
+// The positions of the entries of a string-or-array-of-strings key that ReadStringList accepted.
+std::vector<Position> ListPositions(const toml::node* node) {
+  std::vector<Position> positions;
+  if (node == nullptr) return positions;
+  if (const toml::array* array = node->as_array()) {
+    for (const toml::node& entry : *array) positions.push_back(StartOf(entry.source()));
+  } else {
+    positions.push_back(StartOf(node->source()));
+  }
+  return positions;
+}
+
 // Reads `select`: a string, or an array of strings and range tables
 // ({startBefore|startAfter = css, endBefore|endAfter = css}).
-void ReadSelect(TableReader& reader, DocumentSpec* spec) {
+void ReadSelect(TableReader& reader, DocumentSpec* spec, EntryPositions* positions) {
   const toml::node* node = reader.Get("select");
   if (node == nullptr) return;
   Diagnostics* diagnostics = reader.diagnostics();
@@ -33,6 +62,7 @@ void ReadSelect(TableReader& reader, DocumentSpec* spec) {
         diagnostics->Add(entry.source(), "'select' entries must not be empty");
       } else {
         spec->select.push_back(text->get());
+        positions->select.push_back(StartOf(entry.source()));
       }
       return;
     }
@@ -59,6 +89,7 @@ void ReadSelect(TableReader& reader, DocumentSpec* spec) {
       return;
     }
     spec->select_ranges.push_back(std::move(range));
+    positions->ranges.push_back(StartOf(table->source()));
   };
   if (const toml::array* array = node->as_array()) {
     for (const toml::node& entry : *array) read_entry(entry);
@@ -67,14 +98,19 @@ void ReadSelect(TableReader& reader, DocumentSpec* spec) {
   }
 }
 
-// Reads `ignore_lines` and checks that every expression compiles.
-void ReadIgnoreLines(TableReader& reader, DocumentSpec* spec) {
-  if (!reader.ReadStringList("ignore_lines", &spec->ignore_lines)) return;
-  for (const std::string& pattern : spec->ignore_lines) {
-    if (Status status = CheckLinePattern(pattern); !status.ok()) {
-      reader.Error("ignore_lines", status.message());
-      return;
-    }
+// Reads a string-or-array-of-strings extraction key, noting where each entry is.
+void ReadEntries(TableReader& reader, std::string_view key, std::vector<std::string>* out,
+                 std::vector<Position>* positions) {
+  if (reader.ReadStringList(key, out)) *positions = ListPositions(reader.table().get(key));
+}
+
+// Compiles the document's extraction (every check shares the result); a selector that does
+// not parse or an expression that does not compile is reported where it was written.
+void CompileExtraction(const toml::table& table, const EntryPositions& positions,
+                       Diagnostics* diagnostics, DocumentSpec* spec) {
+  ExtractEntry failed;
+  if (Status status = CompileDocumentExtraction(spec, &failed); !status.ok()) {
+    diagnostics->Add(positions.Of(failed, StartOf(table.source())), status.message());
   }
 }
 
@@ -86,11 +122,13 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   const bool has_url = reader.ReadNonEmptyString("url", &spec->url);
   reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
                       &spec->interval);
-  ReadSelect(reader, spec);
-  reader.ReadStringList("remove", &spec->remove);
+  EntryPositions positions;
+  ReadSelect(reader, spec, &positions);
+  ReadEntries(reader, "remove", &spec->remove, &positions.remove);
   reader.ReadBool("ignore_robots", &spec->ignore_robots);
-  ReadIgnoreLines(reader, spec);
+  ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions.ignore_lines);
   reader.ReadBool("include_link_urls", &spec->include_link_urls);
+  CompileExtraction(table, positions, diagnostics, spec);
   if (reader.ReadStringList("extra_urls", &spec->extra_urls)) {
     for (const std::string& url : spec->extra_urls) {
       if (Status status = CheckHttpUrl(url); !status.ok()) {

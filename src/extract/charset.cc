@@ -137,8 +137,6 @@ std::string IconvName(std::string_view canonical) {
   return std::string(canonical);
 }
 
-bool IsUtf16(std::string_view canonical) { return canonical.starts_with("utf-16"); }
-
 // Transcodes `bytes` from `canonical` to UTF-8 into *out. Returns false when iconv cannot open
 // the conversion. Undecodable input becomes U+FFFD; never fails half-way.
 bool Transcode(std::string_view canonical, std::string_view bytes, std::string* out) {
@@ -252,6 +250,8 @@ std::string DecodeInvalidUtf8(std::string_view bytes, std::string* utf8) {
 }
 
 }  // namespace
+
+bool IsUtf16(std::string_view canonical) { return canonical.starts_with("utf-16"); }
 
 std::string_view CharsetParameter(std::string_view content_type) {
   size_t pos = 0;

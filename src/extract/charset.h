@@ -23,6 +23,9 @@ std::string_view PrescanMetaCharset(std::string_view bytes, size_t limit = 4096)
 // cannot decode the charset.
 std::string CanonicalCharset(std::string_view label);
 
+// True for the canonical names of UTF-16 ("utf-16le", "utf-16be").
+bool IsUtf16(std::string_view canonical);
+
 }  // namespace policyd::extract_internal
 
 #endif  // POLICYD_SRC_EXTRACT_CHARSET_H_

@@ -26,12 +26,15 @@
 // Every walk over the DOM uses an explicit stack.
 #include "policyd/extract.h"
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "charset.h"
 #include "main_content.h"
 #include "policyd/gumbo_document.h"
 #include "policyd/selector.h"
@@ -52,40 +55,52 @@ std::string MediaType(std::string_view content_type) {
   return lower;
 }
 
-Status ParseSelectors(const std::vector<std::string>& texts, std::vector<Selector>* out) {
+// Parses `texts` into *out; on error sets *failed to the entry (of `list`) that failed.
+Status ParseSelectors(const std::vector<std::string>& texts, ExtractEntry::List list,
+                      std::vector<Selector>* out, ExtractEntry* failed) {
   out->reserve(texts.size());
-  for (const std::string& text : texts) {
-    Result<Selector> parsed = Selector::Parse(text);
-    if (!parsed.ok()) return parsed.status();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Result<Selector> parsed = Selector::Parse(texts[i]);
+    if (!parsed.ok()) {
+      *failed = {list, i};
+      return Status::InvalidArgument(
+          (list == ExtractEntry::List::kSelect ? "select: " : "remove: ") +
+          parsed.status().message());
+    }
     out->push_back(std::move(parsed).value());
   }
   return Status::Ok();
 }
 
 Status ParseRanges(const std::vector<RangeSelector>& ranges,
-                   std::vector<extract_internal::ParsedRange>* out) {
-  for (const RangeSelector& range : ranges) {
+                   std::vector<extract_internal::ParsedRange>* out, ExtractEntry* failed) {
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const RangeSelector& range = ranges[i];
+    *failed = {ExtractEntry::List::kRanges, i};
     const bool start_before = !range.start_before.empty();
     const bool end_before = !range.end_before.empty();
     if (start_before == !range.start_after.empty() || end_before == !range.end_after.empty()) {
       return Status::InvalidArgument(
-          "a range needs exactly one of startBefore/startAfter and one of endBefore/endAfter");
+          "select range: a range needs exactly one of startBefore/startAfter and one of "
+          "endBefore/endAfter");
     }
     Result<Selector> start = Selector::Parse(start_before ? range.start_before : range.start_after);
-    if (!start.ok()) return start.status();
+    if (!start.ok()) return Status::InvalidArgument("select range: " + start.status().message());
     Result<Selector> end = Selector::Parse(end_before ? range.end_before : range.end_after);
-    if (!end.ok()) return end.status();
+    if (!end.ok()) return Status::InvalidArgument("select range: " + end.status().message());
     out->push_back({std::move(start).value(), !start_before, std::move(end).value(), !end_before});
   }
   return Status::Ok();
 }
 
-Status CompileIgnoreLines(const std::vector<std::string>& patterns, std::vector<std::regex>* out) {
-  for (const std::string& pattern : patterns) {
+Status CompileIgnoreLines(const std::vector<std::string>& patterns, std::vector<std::regex>* out,
+                          ExtractEntry* failed) {
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
     try {
-      out->emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
+      out->emplace_back(patterns[i], std::regex::ECMAScript | std::regex::optimize);
     } catch (const std::regex_error& e) {
-      return Status::InvalidArgument("ignore_lines: invalid regular expression '" + pattern +
+      *failed = {ExtractEntry::List::kIgnoreLines, i};
+      return Status::InvalidArgument("ignore_lines: invalid regular expression '" + patterns[i] +
                                      "': " + e.what());
     }
   }
@@ -146,48 +161,116 @@ size_t CountLines(std::string_view text) {
 
 }  // namespace
 
+struct CompiledExtraction::Parts {
+  std::vector<Selector> select;
+  std::vector<Selector> remove;
+  std::vector<extract_internal::ParsedRange> ranges;
+  std::vector<std::regex> ignore_lines;
+  bool include_link_urls = false;
+};
+
+CompiledExtraction::CompiledExtraction(std::unique_ptr<const Parts> parts)
+    : parts_(std::move(parts)) {}
+
+CompiledExtraction::~CompiledExtraction() = default;
+
+Result<std::shared_ptr<const CompiledExtraction>> CompiledExtraction::Compile(
+    const ExtractOptions& options, ExtractEntry* failed) {
+  const bool automatic = options.select.empty() && options.remove.empty() &&
+                         options.ranges.empty() && options.ignore_lines.empty();
+  if (automatic) {
+    // Most documents: one instance for all of them (no allocation per document at load).
+    static const auto kPlain =
+        std::make_shared<const CompiledExtraction>(std::make_unique<const Parts>());
+    static const auto kWithLinks = [] {
+      auto parts = std::make_unique<Parts>();
+      parts->include_link_urls = true;
+      return std::make_shared<const CompiledExtraction>(std::move(parts));
+    }();
+    return options.include_link_urls ? kWithLinks : kPlain;
+  }
+  ExtractEntry entry;
+  auto parts = std::make_unique<Parts>();
+  parts->include_link_urls = options.include_link_urls;
+  Status status =
+      ParseSelectors(options.select, ExtractEntry::List::kSelect, &parts->select, &entry);
+  if (status.ok()) {
+    status = ParseSelectors(options.remove, ExtractEntry::List::kRemove, &parts->remove, &entry);
+  }
+  if (status.ok()) status = ParseRanges(options.ranges, &parts->ranges, &entry);
+  if (status.ok()) status = CompileIgnoreLines(options.ignore_lines, &parts->ignore_lines, &entry);
+  if (!status.ok()) {
+    if (failed != nullptr) *failed = entry;
+    return status;
+  }
+  return std::make_shared<const CompiledExtraction>(std::move(parts));
+}
+
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result) {
   *result = ExtractResult();
   // Selectors first: a configuration error should not cost a parse.
-  std::vector<Selector> select;
-  std::vector<Selector> remove;
-  if (Status s = ParseSelectors(options.select, &select); !s.ok()) return s;
-  if (Status s = ParseSelectors(options.remove, &remove); !s.ok()) return s;
-  std::vector<extract_internal::ParsedRange> ranges;
-  if (Status s = ParseRanges(options.ranges, &ranges); !s.ok()) return s;
-  std::vector<std::regex> ignore_lines;
-  if (Status s = CompileIgnoreLines(options.ignore_lines, &ignore_lines); !s.ok()) return s;
+  auto compiled = CompiledExtraction::Compile(options);
+  if (!compiled.ok()) return compiled.status();
+  *result = ExtractText(html, **compiled, options.content_type);
+  return Status::Ok();
+}
 
+ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compiled,
+                          std::string_view content_type) {
+  const CompiledExtraction::Parts& parts = compiled.parts();
+  ExtractResult result;
   using Clock = std::chrono::steady_clock;
   const auto micros_since = [](Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
   };
   auto start = Clock::now();
   std::string utf8;
-  result->charset = DecodeToUtf8(html, options.content_type, &utf8);
-  result->decode_us = micros_since(start);
-  if (MediaType(options.content_type) == "text/plain") {
+  result.charset = DecodeToUtf8(html, content_type, &utf8);
+  result.decode_us = micros_since(start);
+  if (MediaType(content_type) == "text/plain") {
     start = Clock::now();
-    result->text = NormalizeText(utf8);
-    result->render_us = micros_since(start);
+    result.text = NormalizeText(utf8);
+    result.render_us = micros_since(start);
   } else {
     start = Clock::now();
     const GumboDocument document(std::move(utf8));
-    result->parse_us = micros_since(start);
+    result.parse_us = micros_since(start);
     start = Clock::now();
-    if (select.empty() && ranges.empty()) {
+    if (parts.select.empty() && parts.ranges.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
-      result->text = extract_internal::RenderMainContent(body, remove, options.include_link_urls);
+      result.text =
+          extract_internal::RenderMainContent(body, parts.remove, parts.include_link_urls);
     } else {
-      result->text = extract_internal::RenderSelected(
-          extract_internal::SelectRoots(document.root(), select, ranges, remove), remove,
-          options.include_link_urls);
+      result.text = extract_internal::RenderSelected(
+          extract_internal::SelectRoots(document.root(), parts.select, parts.ranges, parts.remove),
+          parts.remove, parts.include_link_urls);
     }
-    result->render_us = micros_since(start);
+    result.render_us = micros_since(start);
   }
-  if (!ignore_lines.empty()) result->text = RemoveIgnoredLines(result->text, ignore_lines);
-  result->lines = CountLines(result->text);
-  return Status::Ok();
+  if (!parts.ignore_lines.empty())
+    result.text = RemoveIgnoredLines(result.text, parts.ignore_lines);
+  result.lines = CountLines(result.text);
+  return result;
+}
+
+BodySniff SniffBody(std::string_view bytes, std::string_view content_type) {
+  if (bytes.starts_with("%PDF-")) return BodySniff::kPdf;
+  const std::string media_type = MediaType(content_type);
+  if (!media_type.empty() && media_type != "text/plain") return BodySniff::kText;
+  for (const std::string_view bom : {"\xEF\xBB\xBF", "\xFE\xFF", "\xFF\xFE"}) {
+    if (bytes.starts_with(bom)) return BodySniff::kText;
+  }
+  if (extract_internal::IsUtf16(
+          extract_internal::CanonicalCharset(extract_internal::CharsetParameter(content_type)))) {
+    return BodySniff::kText;
+  }
+  const std::string_view head = bytes.substr(0, 1024);
+  const bool binary = std::any_of(head.begin(), head.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x08 || byte == 0x0B || (byte >= 0x0E && byte <= 0x1A) ||
+           (byte >= 0x1C && byte <= 0x1F);
+  });
+  return binary ? BodySniff::kBinary : BodySniff::kText;
 }
 
 }  // namespace policyd

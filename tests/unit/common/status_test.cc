@@ -13,6 +13,8 @@ TEST(Status, OkAndErrors) {
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(s.ToString(), "invalid argument: bad thing");
   EXPECT_TRUE(Status::NotFound("x").IsNotFound());
+  EXPECT_EQ(Status::PermissionDenied("join group 'policyd'").ToString(),
+            "permission denied: join group 'policyd'");
 }
 
 TEST(Result, CarriesValueOrStatus) {

@@ -107,6 +107,31 @@ TEST(ValidateDocumentSpecTest, RejectsEmptySelectors) {
   EXPECT_FALSE(ValidateDocumentSpec(spec).ok());
 }
 
+TEST(CompileDocumentExtractionTest, CompilesEverySettingOrSaysWhichEntryIsBad) {
+  DocumentSpec spec = ValidSpec();
+  spec.select_ranges = {SelectRange{"#intro", "", "footer", ""}};
+  spec.remove = {".ad"};
+  spec.ignore_lines = {"^Generated"};
+  spec.include_link_urls = true;
+  ASSERT_TRUE(CompileDocumentExtraction(&spec).ok());
+  ASSERT_NE(spec.extraction, nullptr);
+  EXPECT_EQ(ExtractText("<main><p>Before</p><p id=intro>Hi <a href='/x?utm_source=y'>link</a>"
+                        "</p><p>Generated now</p><div class=ad>Ad</div><footer>F</footer></main>",
+                        *spec.extraction, "")
+                .text,
+            "Hi [link](/x)\n");
+
+  const auto kept = spec.extraction;
+  spec.ignore_lines = {"^ok", "(unclosed"};
+  ExtractEntry failed;
+  const Status status = CompileDocumentExtraction(&spec, &failed);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("'(unclosed'"));
+  EXPECT_EQ(failed.list, ExtractEntry::List::kIgnoreLines);
+  EXPECT_EQ(failed.index, 1u);
+  EXPECT_EQ(spec.extraction, kept);  // left alone on failure
+}
+
 TEST(ValidateDocumentSpecTest, RejectsAnIdThatDoesNotMatchPlatformAndType) {
   DocumentSpec spec = ValidSpec();
   spec.id = "coursera/terms";

@@ -17,6 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
+using ::testing::StartsWith;
 
 class OtaDeclarationTest : public ::testing::Test {
  protected:
@@ -122,6 +123,26 @@ TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {
     EXPECT_THAT(status.message(), HasSubstr(path_.string())) << json;
     EXPECT_THAT(docs_, IsEmpty()) << json;
   }
+}
+
+TEST_F(OtaDeclarationTest, SelectorThatDoesNotParseIsAnErrorNamingTheTerms) {
+  const Status status = Load(R"({"name": "X", "terms": {"Privacy Policy": {
+      "fetch": "https://x.example/", "select": ["main", "div[[["]}}})");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ": terms 'Privacy Policy': select: "
+                                                            "invalid selector \"div[[[\""));
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
+TEST_F(OtaDeclarationTest, ExtractionIsCompiledWhenLoaded) {
+  ASSERT_TRUE(Load(R"({"name": "X", "terms": {"Privacy Policy": {
+      "fetch": "https://x.example/", "select": ["main"]}}})")
+                  .ok());
+  ASSERT_EQ(docs_.size(), 1u);
+  ASSERT_NE(docs_[0].extraction, nullptr);
+  EXPECT_EQ(
+      ExtractText("<nav>n</nav><main><p>Only this.</p></main>", *docs_[0].extraction, "").text,
+      "Only this.\n");
 }
 
 TEST(OtaTargetsDirTest, LoadsJsonDeclarationsBesideTomlFiles) {

@@ -220,8 +220,65 @@ url = "https://www.coursera.org/about/privacy"
 ignore_lines = ["fine", "(unclosed"]
 )");
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
-  EXPECT_THAT(status.message(), StartsWith(At(4, 16)));
+  EXPECT_THAT(status.message(), StartsWith(At(4, 25)));  // the entry itself
   EXPECT_THAT(status.message(), HasSubstr("(unclosed"));
+}
+
+// Issue 14 item 11: a selector that does not parse used to pass loading and then fail every
+// check of the document with reason `extract`.
+TEST_F(TargetFileTest, SelectorThatDoesNotParseIsAnErrorAtItsEntry) {
+  const std::string head = R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+)";
+  Status status = Load(head + "select = [\"main\", \"div[[[\"]\n");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(At(4, 19) + "select: invalid selector \"div[[[\""));
+  EXPECT_TRUE(docs_.empty());
+
+  status = Load(head + "select = \"div[[[\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(4, 10) + "select: invalid selector"));
+  status = Load(head + "remove = [\".ad\", \"nav\", \"a:hover\"]\n");
+  EXPECT_EQ(status.message(),
+            At(4, 25) +
+                "remove: invalid selector \"a:hover\": unsupported pseudo-class at "
+                "position 1");
+  status = Load(head + "select = [{ startAfter = \"#a\", endBefore = \"#b\" },\n" +
+                "          { startAfter = \"h1\", endBefore = \"p >\" }]\n");
+  EXPECT_THAT(status.message(), StartsWith(At(5, 11) + "select range: invalid selector"));
+  // The second document is reported, not the first.
+  status = Load(head + "select = \"main\"\n[[documents]]\ntype = \"Terms\"\nurl = \"" +
+                "https://www.coursera.org/terms\"\nremove = \"[\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(8, 10) + "remove: invalid selector"));
+}
+
+TEST_F(TargetFileTest, ExtractionIsCompiledOnceWhenLoaded) {
+  const Status status = Load(R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+select = [{ startBefore = "#intro", endBefore = "footer" }]
+remove = ".ad"
+ignore_lines = ["^Generated"]
+
+[[documents]]
+type = "Terms"
+url = "https://www.coursera.org/terms"
+
+[[documents]]
+type = "Cookies"
+url = "https://www.coursera.org/cookies"
+)");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(docs_.size(), 3u);
+  for (const DocumentSpec& doc : docs_) ASSERT_NE(doc.extraction, nullptr) << doc.id;
+  // Documents with no extraction settings share one compiled instance.
+  EXPECT_EQ(docs_[1].extraction, docs_[2].extraction);
+  EXPECT_NE(docs_[0].extraction, docs_[1].extraction);
+  const ExtractResult result = ExtractText(
+      "<main><p>Before</p><p id=intro>Hi</p><p>Generated now</p><p>Kept text.</p>"
+      "<div class=ad>Ad</div><footer>F</footer></main>",
+      *docs_[0].extraction, "text/html");
+  EXPECT_EQ(result.text, "Hi\n\nKept text.\n");
 }
 
 TEST_F(TargetFileTest, BadRangesAreErrors) {

@@ -66,7 +66,9 @@ TEST(WriteTargetFileTest, RoundTripsEveryField) {
   docs[0].select = {"main", "article#policy > div.body"};
   docs[0].remove = {".cookie-banner", "a[href=\"/x\"]", "div.x\\:y"};
   docs[1].interval = std::chrono::minutes(90) + std::chrono::milliseconds(250);
-  docs[1].select = {"multi\nline\tselector\x01"};
+  // Control characters must be escaped (and the selector must still be CSS: it is compiled).
+  docs[1].select = {"p[title=\"tab\tand\x01\"]"};
+  docs[1].ignore_lines = {"multi\nline"};
   docs[2].select_ranges = {{"#a", "", "", "#b"}, {"", "h2.x", "footer", ""}};
   docs[2].ignore_lines = {"^Last updated: .*$", "\\d+ visitors"};
   docs[2].include_link_urls = true;

@@ -40,6 +40,7 @@ class CheckProcessorTest : public ::testing::Test {
     spec_.platform = "Acme";
     spec_.type = "Privacy Policy";
     spec_.url = "https://acme.example/privacy";
+    ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
   }
   void TearDown() override {
     store_.reset();
@@ -276,6 +277,43 @@ TEST_F(CheckProcessorTest, ErrorStatusesSayWhatThePageWas) {
   EXPECT_EQ(state_.version_count, 1u);
 }
 
+// Issue 14 item 12: a PDF or binary body was extracted as HTML and could become a version.
+TEST_F(CheckProcessorTest, PdfOrBinaryBodyIsRefusedAsContentType) {
+  FetchResponse pdf = Ok("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + LongPolicy("x"));
+  pdf.content_type = "";  // no header: sniffed
+  auto outcome = Check(pdf);
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "content_type");
+  EXPECT_EQ(outcome.check.message, "refused content: the body is a PDF document, not a web page");
+  pdf.content_type = "text/html";  // a wrong label does not make it a page
+  EXPECT_EQ(Check(pdf).check.reason, "content_type");
+  FetchResponse binary = Ok(std::string("\x1f\x8b\x08\0\0\0\0\0", 8) + LongPolicy("x"));
+  binary.content_type = "";
+  outcome = Check(binary);
+  EXPECT_EQ(outcome.check.reason, "content_type");
+  EXPECT_EQ(outcome.check.message, "refused content: the body is binary data, not text");
+  EXPECT_EQ(state_.version_count, 0u);
+  EXPECT_TRUE(state_.last_text_hash.empty());
+  // The same bytes as HTML without a label are a page.
+  FetchResponse page = Ok(LongPolicy("We never sell data."));
+  page.content_type = "";
+  EXPECT_EQ(Check(page).check.outcome, "first_seen");
+}
+
+TEST_F(CheckProcessorTest, ASpecWhoseExtractionWasNotCompiledFailsLoudly) {
+  DocumentSpec spec = spec_;
+  spec.extraction = nullptr;
+  spec.select = {"main"};
+  CheckInput input;
+  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
+  input.interval = std::chrono::hours(24);
+  input.response = Ok(LongPolicy("We never sell data."));
+  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  ASSERT_TRUE(outcome.status.ok());
+  EXPECT_EQ(outcome.check.reason, "extract");
+  EXPECT_NE(outcome.check.message.find("not compiled"), std::string::npos);
+}
+
 TEST_F(CheckProcessorTest, EmptyPageIsAFailure) {
   Check(Ok(LongPolicy("We never sell data.")));
   auto outcome = Check(Ok("<html><body><nav>Menu</nav><main></main></body></html>"));
@@ -435,6 +473,9 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   EXPECT_EQ(ClassifyResponse(response), "content_type");
   response.content_type = "";
   EXPECT_EQ(ClassifyResponse(response), "");
+  response.body = "%PDF-1.4\n";
+  EXPECT_EQ(ClassifyResponse(response), "content_type");
+  response.body.clear();
   response.http_status = 429;
   EXPECT_EQ(ClassifyResponse(response), "http_429");
   response.http_status = 404;

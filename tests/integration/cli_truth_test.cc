@@ -1,0 +1,408 @@
+// Issue 14 items 11, 12 and 14 through the real policyd and policyctl: a selector that does
+// not parse is refused where it is written (target file, reload, add); `policyctl extract`
+// prints exactly what the daemon stores or the daemon's refusal; the CLI never reports a
+// wrong outcome (events on the wrong socket, permission denied, export of removed documents).
+#include <gtest/gtest.h>
+
+#include <grp.h>
+#include <pty.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "daemon_harness.h"
+#include "policyd/store.h"
+#include "support/http_test_server.h"
+#include "support/unix_listener.h"
+
+namespace policyd::testing {
+namespace {
+
+// A policy page with what ranges, remove, ignore_lines and link URLs act on.
+std::string PolicyPage(const std::string& sharing) {
+  return "<!doctype html><html><head><title>Acme Privacy</title></head><body>"
+         "<nav><a href='/'>Home</a></nav><main><p id='intro'>Skip this introduction.</p>"
+         "<h1>Acme Privacy Policy</h1><p>Page generated in 0.21 seconds.</p>"
+         "<h2>Data we collect</h2><p>We collect your name and email address.</p>"
+         "<div class='promo'>Try Acme Premium today!</div>"
+         "<h2>Sharing</h2><p>" +
+         sharing +
+         " See <a href='/partners?utm_source=mail&amp;id=7'>our partners</a>.</p>"
+         "<h2>Your rights</h2><p>You may access and delete your data.</p>"
+         "<p id='end'>Last section.</p><footer>Copyright Acme</footer></main></body></html>";
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string TargetToml(const std::string& url, const std::string& extra = "") {
+  return "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url + "\"\n" +
+         extra;
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 11: extraction settings compiled when targets load.
+
+TEST(BadSelectorTest, CheckConfigExits78AtTheLineAndColumnOfTheEntry) {
+  DaemonHarness harness;
+  harness.WriteTarget(
+      "acme", TargetToml("https://acme.example/privacy", "select = [\"main\", \"div[[[\"]\n"));
+  const std::string file = (harness.targets_dir() / "acme.toml").string();
+  auto result =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78) << result.out;
+  EXPECT_NE(result.err.find(file + ":5:19: select: invalid selector \"div[[[\""), std::string::npos)
+      << result.err;
+
+  harness.WriteTarget("acme", TargetToml("https://acme.example/privacy",
+                                         "ignore_lines = [\"^ok\", \"(unclosed\"]\n"));
+  result = RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78);
+  EXPECT_NE(result.err.find(file + ":5:24: ignore_lines: invalid regular expression"),
+            std::string::npos)
+      << result.err;
+
+  harness.WriteTarget("acme",
+                      TargetToml("https://acme.example/privacy",
+                                 "select = { startAfter = \"#a\", endBefore = \"p >\" }\n"));
+  result = RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78);
+  EXPECT_NE(result.err.find(file + ":5:10: select range: invalid selector"), std::string::npos)
+      << result.err;
+}
+
+class RunningDaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Set("/privacy", Html(PolicyPage("We never sell data.")));
+    server_.Set("/terms", Html(PolicyPage("Terms apply.")));
+    harness_.WriteTarget("acme", TargetToml(server_.Url("/privacy")) +
+                                     "[[documents]]\ntype = \"Terms\"\nurl = \"" +
+                                     server_.Url("/terms") + "\"\n");
+    ASSERT_TRUE(harness_.Start()) << harness_.log();
+    ASSERT_TRUE(harness_.WaitForChecks(2)) << harness_.log();
+  }
+
+  static TestResponse Html(std::string body) {
+    return {.status = 200,
+            .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+            .body = std::move(body)};
+  }
+
+  std::set<std::string> WatchedIds() {
+    std::set<std::string> ids;
+    const nlohmann::json list = harness_.Control({{"cmd", "list"}});
+    for (const auto& doc : list["result"]["documents"]) ids.insert(doc["id"].get<std::string>());
+    return ids;
+  }
+
+  HttpTestServer server_;
+  DaemonHarness harness_;
+};
+
+TEST_F(RunningDaemonTest, AddRefusesASelectorThatDoesNotParse) {
+  const auto added = harness_.Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy",
+                                         "--url", server_.Url("/privacy"), "--select", "div[[["});
+  EXPECT_EQ(added.exit_code, 1) << added.out;
+  EXPECT_EQ(added.err,
+            "policyctl: invalid_argument: select: invalid selector \"div[[[\": "
+            "expected an attribute name at position 4\n");
+  EXPECT_EQ(WatchedIds(), (std::set<std::string>{"acme/privacy-policy", "acme/terms"}));
+  EXPECT_FALSE(std::filesystem::exists(harness_.state_dir() / "targets" / "initech.toml"));
+  const auto removed = harness_.Policyctl({"add", "--platform", "Initech", "--type", "Terms",
+                                           "--url", server_.Url("/terms"), "--remove", "a:b"});
+  EXPECT_EQ(removed.exit_code, 1);
+  EXPECT_EQ(removed.err.rfind("policyctl: invalid_argument: remove: invalid selector", 0), 0u)
+      << removed.err;
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+TEST_F(RunningDaemonTest, ReloadWithABadSelectorKeepsTheRunningSet) {
+  harness_.WriteTarget("broken", TargetToml(server_.Url("/other"), "remove = \"div[[[\"\n"));
+  const std::string where = (harness_.targets_dir() / "broken.toml").string() + ":5:10: ";
+  const auto reload = harness_.Policyctl({"reload"});
+  EXPECT_EQ(reload.exit_code, 1);
+  EXPECT_NE(reload.err.find(where + "remove: invalid selector"), std::string::npos) << reload.err;
+  EXPECT_EQ(WatchedIds(), (std::set<std::string>{"acme/privacy-policy", "acme/terms"}));
+  EXPECT_NE(harness_.log().find("reload: " + where), std::string::npos) << harness_.log();
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12: `policyctl extract` is the daemon's decision.
+
+class ExtractTest : public ::testing::Test {
+ protected:
+  CommandResult Extract(const std::string& bytes, std::vector<std::string> args = {}) {
+    const auto file = harness_.dir() / "page";
+    WriteFile(file, bytes);
+    args.insert(args.begin(), {"extract", file.string()});
+    return harness_.Policyctl(args);
+  }
+
+  DaemonHarness harness_{"max_body_bytes = 4096\n"};
+};
+
+TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
+  auto result = Extract("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n");
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "policyctl: refused: content_type: refused content: the body is a PDF document, not "
+            "a web page\n");
+  result = Extract(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20));
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err,
+            "policyctl: refused: content_type: refused content: the body is binary data, not "
+            "text\n");
+  result = Extract("<p>x</p>", {"--content-type", "application/pdf"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err,
+            "policyctl: refused: content_type: refused content type 'application/pdf'\n");
+  result = Extract("");
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, "policyctl: refused: empty: no text could be extracted (0 bytes)\n");
+  result = Extract("<html><body><nav>Menu</nav><main></main></body></html>");
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err.rfind("policyctl: refused: empty: ", 0), 0u) << result.err;
+  result = Extract(
+      "<html><head><title>Just a moment...</title></head><body><h1>Checking your browser before "
+      "accessing acme.example</h1><script>window._cf_chl_opt={};</script></body></html>");
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err.rfind("policyctl: refused: challenge: bot-challenge page (", 0), 0u)
+      << result.err;
+  result = Extract(std::string(5000, 'a'));
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_NE(result.err.find("refused: too_large: "), std::string::npos) << result.err;
+
+  result = Extract("", {"--json"});
+  EXPECT_EQ(result.exit_code, 4);
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["refused"], true);
+  EXPECT_EQ(json["reason"], "empty");
+}
+
+TEST_F(ExtractTest, ADirectoryOrADeviceIsAClearError) {
+  auto result = harness_.Policyctl({"extract", harness_.dir().string()});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, "policyctl: cannot read " + harness_.dir().string() +
+                            ": not a regular file (a directory)\n");
+  result = harness_.Policyctl({"extract", "/dev/zero"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, "policyctl: cannot read /dev/zero: not a regular file\n");
+}
+
+TEST(ExtractDocTest, AppliesTheWholeSpecAndPrintsTheHashTheDaemonStores) {
+  HttpTestServer server;
+  const std::string page = PolicyPage("We never sell data.");
+  server.Set(
+      "/privacy",
+      {.status = 200, .headers = {{"Content-Type", "text/html; charset=utf-8"}}, .body = page});
+  DaemonHarness harness;
+  harness.WriteTarget("acme",
+                      TargetToml(server.Url("/privacy"),
+                                 "select = [{ startBefore = \"h1\", endAfter = \"#end\" }]\n"
+                                 "remove = \".promo\"\n"
+                                 "ignore_lines = [\"^Page generated in\"]\n"
+                                 "include_link_urls = true\n"));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const auto show = harness.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}});
+  const std::string stored = show["result"]["current_hash"];
+  ASSERT_EQ(stored.size(), 64u) << show.dump() << harness.log();
+
+  const auto saved = harness.dir() / "saved.html";
+  WriteFile(saved, page);
+  const auto hash =
+      harness.Policyctl({"extract", "--doc", "acme/privacy-policy", saved.string(), "--hash"});
+  ASSERT_EQ(hash.exit_code, 0) << hash.err;
+  EXPECT_EQ(hash.out, stored + "\n");
+  const auto text = harness.Policyctl({"extract", "--doc", "acme/privacy-policy", saved.string()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out,
+            "# Acme Privacy Policy\n\n## Data we collect\n\nWe collect your name and email "
+            "address.\n\n## Sharing\n\nWe never sell data. See [our partners](/partners?id=7)."
+            "\n\n## Your rights\n\nYou may access and delete your data.\n\nLast section.\n");
+  EXPECT_EQ(Sha256Hex(text.out), stored);
+  // Without the document's spec the text (and hash) differ: the spec is what makes them equal.
+  const auto plain = harness.Policyctl({"extract", saved.string(), "--hash"});
+  EXPECT_NE(plain.out, stored + "\n");
+
+  EXPECT_EQ(harness.Policyctl({"extract", "--doc", "acme/nothing", saved.string()}).exit_code, 4);
+  EXPECT_EQ(harness
+                .Policyctl(
+                    {"extract", "--doc", "acme/privacy-policy", saved.string(), "--select", "main"})
+                .exit_code,
+            2);
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST(ExtractDocTest, AMultiPageDocumentTakesOneFilePerPage) {
+  DaemonHarness harness;
+  harness.WriteTarget("acme", TargetToml("https://acme.example/privacy",
+                                         "extra_urls = [\"https://acme.example/privacy/2\"]\n"));
+  const auto one = harness.dir() / "1.html";
+  const auto two = harness.dir() / "2.html";
+  WriteFile(one, "<main><h2>Part one</h2><p>We collect your email address.</p></main>");
+  WriteFile(two, "<main><h2>Part two</h2><p>We keep it for ninety days.</p></main>");
+  const auto missing = harness.Policyctl({"extract", "--doc", "acme/privacy-policy", one.string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("has 2 pages"), std::string::npos) << missing.err;
+  const auto both =
+      harness.Policyctl({"extract", "--doc", "acme/privacy-policy", one.string(), two.string()});
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_EQ(both.out,
+            "## Part one\n\nWe collect your email address.\n\n## Part two\n\nWe keep it for "
+            "ninety days.\n");
+  WriteFile(two, "<main></main>");
+  const auto empty =
+      harness.Policyctl({"extract", "--doc", "acme/privacy-policy", one.string(), two.string()});
+  EXPECT_EQ(empty.exit_code, 4);
+  EXPECT_EQ(empty.err,
+            "policyctl: refused: empty: page 2 (https://acme.example/privacy/2): no text could be "
+            "extracted\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 14: the CLI never reports a wrong outcome.
+
+TEST_F(RunningDaemonTest, EventsOnAnotherSocketIsAnErrorNotBlankLines) {
+  for (const bool json : {false, true}) {
+    std::vector<std::string> args = {"events", "--events-socket",
+                                     harness_.control_socket().string()};
+    if (json) args.insert(args.begin(), "--json");
+    const auto result = harness_.Policyctl(args);
+    EXPECT_EQ(result.exit_code, 3) << result.out;
+    EXPECT_EQ(result.out, "");
+    EXPECT_EQ(result.err, "policyctl: " + harness_.control_socket().string() +
+                              " is not a policyd events socket (no feed.hello); use "
+                              "--events-socket or --config\n");
+  }
+  const auto real = harness_.Policyctl({"events"});
+  EXPECT_EQ(real.exit_code, 0) << real.err;
+  EXPECT_NE(real.out.find("document.first_seen"), std::string::npos) << real.out;
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// Runs `argv` as user nobody, with stdout and stderr captured.
+CommandResult RunAsNobody(const std::vector<std::string>& argv) {
+  int out[2];
+  int err[2];
+  if (pipe(out) != 0 || pipe(err) != 0) return {};
+  const pid_t child = fork();
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(err[1], STDERR_FILENO);
+    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(99);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(98);
+  }
+  close(out[1]);
+  close(err[1]);
+  CommandResult result;
+  char buffer[4096];
+  for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
+  for (ssize_t n; (n = read(err[0], buffer, sizeof buffer)) > 0;) result.err.append(buffer, n);
+  close(out[0]);
+  close(err[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to run policyctl as another user";
+  DaemonHarness harness;  // its directory, for a socket root owns
+  std::filesystem::permissions(harness.dir(), std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  const std::filesystem::path path = harness.dir() / "control.sock";
+  const UnixListener listener(path);
+  ASSERT_TRUE(listener.ok());
+  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  ASSERT_EQ(chmod(path.c_str(), 0660), 0);
+  const group* root_group = getgrgid(0);
+  ASSERT_NE(root_group, nullptr);
+  for (const char* cmd : {"status", "events"}) {
+    const auto result = RunAsNobody(
+        {POLICYCTL_BIN, "--socket", path.string(), "--events-socket", path.string(), cmd});
+    EXPECT_EQ(result.exit_code, 3) << cmd;
+    EXPECT_EQ(result.err, "policyctl: permission denied on " + path.string() + ": join group '" +
+                              root_group->gr_name + "'\n")
+        << cmd;
+  }
+}
+
+// Runs `argv` with stdout and stderr on a terminal (a pty), as an operator does: what the
+// terminal shows, in order.
+CommandResult RunOnTerminal(const std::vector<std::string>& argv) {
+  int master = -1;
+  const pid_t child = forkpty(&master, nullptr, nullptr, nullptr);
+  if (child == 0) {
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(98);
+  }
+  CommandResult result;
+  char buffer[4096];
+  for (ssize_t n; (n = read(master, buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
+  close(master);
+  int status = 0;
+  waitpid(child, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST_F(RunningDaemonTest, ExportKeepsRemovedDocumentsAndPrintsItsSummaryOnItsOwnLine) {
+  ASSERT_EQ(harness_.Policyctl({"remove", "acme/terms"}).exit_code, 0);
+  const auto history = harness_.Control({{"cmd", "history"}, {"doc", "acme/terms"}});
+  ASSERT_EQ(history["result"]["versions"].size(), 1u);
+  const std::string removed_hash = history["result"]["versions"][0]["text_hash"];
+
+  const std::filesystem::path out = harness_.dir() / "export";
+  const auto result = RunOnTerminal(
+      {POLICYCTL_BIN, "--config", harness_.config_path().string(), "export", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  // The bar's line ends before the summary (the terminal turns "\n" into "\r\n").
+  const std::string summary = "exported 2 version(s) of 2 document(s) to " + out.string();
+  const std::size_t at = result.out.find(summary);
+  ASSERT_NE(at, std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("] 2/2 index.json"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.substr(at - 2, 2), "\r\n") << result.out;
+  EXPECT_EQ(result.out.substr(at + summary.size()), "\r\n");
+
+  const auto index = nlohmann::json::parse(ReadFile(out / "index.json"));
+  ASSERT_EQ(index["documents"].size(), 2u);
+  const auto& terms = index["documents"][1];
+  EXPECT_EQ(terms["id"], "acme/terms");
+  EXPECT_EQ(terms["platform"], "Acme");
+  EXPECT_EQ(terms["type"], "Terms");
+  EXPECT_EQ(terms["url"], server_.Url("/terms"));
+  EXPECT_EQ(terms["watched"], false);
+  EXPECT_EQ(index["documents"][0]["watched"], true);
+  ASSERT_EQ(terms["versions"].size(), 1u);
+  EXPECT_EQ(terms["versions"][0]["text_sha256"], removed_hash);
+  EXPECT_EQ(Sha256Hex(ReadFile(out / terms["versions"][0]["file"].get<std::string>())),
+            removed_hash);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing

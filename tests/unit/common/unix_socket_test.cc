@@ -1,0 +1,103 @@
+// UnixClientSocket::Connect says why a socket cannot be reached: permission (naming the group
+// to join) is not "nothing listens".
+#include "policyd/unix_socket.h"
+
+#include <grp.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/unix_listener.h"
+
+namespace policyd {
+namespace {
+
+constexpr uid_t kNobody = 65534;
+constexpr gid_t kNoGroup = 65534;
+
+class UnixClientSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "policyd-socket-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    ASSERT_EQ(chmod(dir_.c_str(), 0755), 0);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Connect's status message as user nobody (root bypasses permissions), or "OK".
+  static std::string ConnectAsNobody(const std::filesystem::path& path) {
+    int fds[2];
+    if (pipe(fds) != 0) return "pipe failed";
+    const pid_t child = fork();
+    if (child == 0) {
+      close(fds[0]);
+      std::string message = "cannot drop privileges";
+      if (setgroups(0, nullptr) == 0 && setgid(kNoGroup) == 0 && setuid(kNobody) == 0) {
+        auto socket = UnixClientSocket::Connect(path, std::chrono::seconds(2));
+        message = socket.ok() ? "OK" : socket.status().ToString();
+      }
+      (void)!write(fds[1], message.data(), message.size());
+      _exit(0);
+    }
+    close(fds[1]);
+    std::string message;
+    char buffer[512];
+    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
+    close(fds[0]);
+    waitpid(child, nullptr, 0);
+    return message;
+  }
+
+  static std::string GroupName(gid_t gid) {
+    const group* entry = getgrgid(gid);
+    return entry != nullptr ? entry->gr_name : std::to_string(gid);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(UnixClientSocketTest, PermissionDeniedNamesTheGroupOfTheSocket) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
+  const std::filesystem::path path = dir_ / "control.sock";
+  const testing::UnixListener listener(path);
+  ASSERT_TRUE(listener.ok());
+  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  ASSERT_EQ(chmod(path.c_str(), 0660), 0);
+  EXPECT_EQ(ConnectAsNobody(path), "permission denied: permission denied on " + path.string() +
+                                       ": join group '" + GroupName(0) + "'");
+  // The group's members get in: nobody's own group, for the test.
+  ASSERT_EQ(chown(path.c_str(), 0, kNoGroup), 0);
+  EXPECT_EQ(ConnectAsNobody(path), "OK");
+}
+
+TEST_F(UnixClientSocketTest, PermissionDeniedOnTheDirectoryNamesItsGroup) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
+  const std::filesystem::path run = dir_ / "run";
+  std::filesystem::create_directory(run);
+  const std::filesystem::path path = run / "events.sock";
+  const testing::UnixListener listener(path);
+  ASSERT_TRUE(listener.ok());
+  ASSERT_EQ(chmod(path.c_str(), 0666), 0);
+  ASSERT_EQ(chown(run.c_str(), 0, 0), 0);
+  ASSERT_EQ(chmod(run.c_str(), 0750), 0);
+  EXPECT_EQ(ConnectAsNobody(path), "permission denied: permission denied on " + path.string() +
+                                       ": join group '" + GroupName(0) + "' (the group of " +
+                                       run.string() + ")");
+}
+
+TEST_F(UnixClientSocketTest, NothingListeningIsAnIoError) {
+  auto socket = UnixClientSocket::Connect(dir_ / "absent.sock", std::chrono::seconds(1));
+  ASSERT_FALSE(socket.ok());
+  EXPECT_EQ(socket.status().code(), Status::Code::kIoError);
+}
+
+}  // namespace
+}  // namespace policyd
