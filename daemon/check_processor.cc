@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "error_page_guard.h"
+#include "event_bounds.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
@@ -360,6 +361,8 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
           event["lines_added"] = summary.lines_added;
           event["lines_removed"] = summary.lines_removed;
           event["sections"] = summary.sections;
+          event["sections_truncated"] = summary.sections_truncated;
+          event["diff_approximate"] = summary.approximate;
         }
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;
@@ -396,7 +399,10 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
   const int64_t commit_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-  for (nlohmann::json& event : commit.events) event["commit_us"] = commit_us;
+  for (nlohmann::json& event : commit.events) {
+    event["commit_us"] = commit_us;
+    BoundEventSize(&event);  // whatever the page: an event line stays small (issue 14)
+  }
 
   CheckOutcome outcome;
   const auto store_start = SteadyClock::now();

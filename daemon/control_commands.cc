@@ -258,15 +258,21 @@ void Daemon::HandleDiff(const nlohmann::json& request,
                                     old_version.text_hash.substr(0, 12);
       const std::string label_new = doc_id + " " + FormatTimestamp(new_version.time_ms) + " " +
                                     new_version.text_hash.substr(0, 12);
-      const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
-      response =
-          ControlOk({{"doc", doc_id},
-                     {"old_hash", old_version.text_hash},
-                     {"new_hash", new_version.text_hash},
-                     {"lines_added", summary.lines_added},
-                     {"lines_removed", summary.lines_removed},
-                     {"sections", summary.sections},
-                     {"diff", UnifiedDiff(*old_text, *new_text, label_old, label_new, options)}});
+      // Both are bounded (issue 14): a pair of versions too costly to diff is refused.
+      auto diff = UnifiedDiff(*old_text, *new_text, label_old, label_new, options);
+      if (!diff.ok()) {
+        response = ControlError("too_large", diff.status().message());
+      } else {
+        const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
+        response = ControlOk({{"doc", doc_id},
+                              {"old_hash", old_version.text_hash},
+                              {"new_hash", new_version.text_hash},
+                              {"lines_added", summary.lines_added},
+                              {"lines_removed", summary.lines_removed},
+                              {"sections", summary.sections},
+                              {"sections_truncated", summary.sections_truncated},
+                              {"diff", std::move(*diff)}});
+      }
     }
     asio::post(
         io_, [respond, response = std::move(response)]() mutable { respond(std::move(response)); });

@@ -135,7 +135,9 @@ Status Daemon::Start() {
   Store* store_ptr = store_.get();
   feed_ = std::make_unique<EventFeed>(
       io_, feed_options,
-      [store_ptr](uint64_t after, std::size_t max) { return store_ptr->ReadEvents(after, max); },
+      [store_ptr](uint64_t after, std::size_t max_count, std::size_t max_bytes) {
+        return store_ptr->ReadEvents(after, max_count, max_bytes);
+      },
       store_->LastSequence());
   if (Status s = feed_->Start(); !s.ok()) return s;
 

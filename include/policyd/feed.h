@@ -9,10 +9,13 @@
 //             {"type":"feed.shutdown"} before the daemon closes the connection.
 // Delivery is at least once per connection; each event carries its "seq" for de-duplication.
 //
-// Back-pressure: the daemon never waits for a subscriber. Recent events sit in a bounded
-// in-memory window; each subscriber has a cursor and at most one write batch in flight. A
-// subscriber whose cursor falls out of the window is served from the stored log (replay)
-// until it catches up, so a slow reader neither loses events nor holds up crawling.
+// Back-pressure: the daemon never waits for a subscriber. Recent events sit in an in-memory
+// window bounded in events and in bytes; each subscriber has a cursor and at most one write
+// batch in flight, bounded in events and in bytes (a batch holds at least one event). A
+// subscriber whose cursor falls out of the window is served from the stored log (replay, in
+// batches bounded the same way) until it catches up, so a slow reader neither loses events
+// nor holds up crawling, and one that stops reading holds at most one batch: the feed's
+// memory is at most window_bytes + subscribers × max(batch_bytes, largest event).
 //
 // Threading: all methods on the io_context's thread.
 #ifndef POLICYD_FEED_H_
@@ -41,8 +44,10 @@ namespace policyd {
 struct FeedOptions {
   std::filesystem::path socket_path;
   std::size_t max_subscribers = 64;
-  std::size_t window_events = 4096;  // recent events kept in memory for live delivery
-  std::size_t batch_events = 256;    // events per write / per stored-log read
+  std::size_t window_events = 4096;      // recent events kept in memory for live delivery
+  std::size_t window_bytes = 8u << 20;   // ... and the bytes they may take together
+  std::size_t batch_events = 256;        // events per write / per stored-log read
+  std::size_t batch_bytes = 256u << 10;  // ... and their bytes (one larger event goes alone)
   std::chrono::milliseconds heartbeat_interval{15'000};
   std::chrono::milliseconds subscribe_timeout{10'000};  // for the first request line
 };
@@ -56,9 +61,19 @@ inline constexpr std::size_t kMaxSubscribeRequestDepth = 4;
 // integer or null.
 Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line);
 
-// Reads stored events with seq > after, at most max (Store::ReadEvents).
-using StoredEventReader =
-    std::function<Result<std::vector<StoredEvent>>(uint64_t after, std::size_t max)>;
+// Reads stored events with seq > after, at most max_count, stopping before max_bytes once
+// it has one (Store::ReadEvents).
+using StoredEventReader = std::function<Result<std::vector<StoredEvent>>(
+    uint64_t after, std::size_t max_count, std::size_t max_bytes)>;
+
+// What the feed holds in memory now.
+struct FeedStats {
+  std::size_t subscribers = 0;
+  std::size_t window_events = 0;
+  std::size_t window_bytes = 0;       // event lines in the window
+  std::size_t pending_bytes_max = 0;  // the largest write buffer held for one subscriber
+  std::size_t pending_bytes_total = 0;
+};
 
 class EventFeed {
  public:
@@ -78,15 +93,17 @@ class EventFeed {
 
   std::size_t subscriber_count() const;
   uint64_t last_seq() const { return last_seq_; }
+  FeedStats stats() const;
 
   class Subscriber;  // one connection
 
  private:
   friend class Subscriber;
   void Accept();
-  // The events with seq in (after, last_seq_], at most `max`, from memory or the store.
-  Result<std::vector<std::shared_ptr<const std::string>>> EventsAfter(uint64_t after,
-                                                                      std::size_t max) const;
+  // The next batch for a subscriber: the events with seq in (after, last_seq_], at most
+  // batch_events and batch_bytes (at least one), from memory or the store.
+  Result<std::vector<std::shared_ptr<const std::string>>> EventsAfter(uint64_t after) const;
+  void TrimWindow();
   void Forget(Subscriber* subscriber);
 
   boost::asio::io_context& io_;
@@ -95,6 +112,7 @@ class EventFeed {
   uint64_t last_seq_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::map<uint64_t, std::shared_ptr<const std::string>> window_;  // seq -> line with '\n'
+  std::size_t window_bytes_ = 0;                                   // sum of the lines' sizes
   std::set<std::shared_ptr<Subscriber>> subscribers_;
   bool shutting_down_ = false;
 };

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -218,9 +219,14 @@ class Store {
   // The blob stored under `sha256_hex`; NotFound if absent.
   Result<std::string> GetBlob(const std::string& sha256_hex) const;
 
-  // Events with sequence > `after_seq`, in order, at most `max_count`. Commits become visible
-  // in sequence order, so a reader never sees a gap that is filled later.
-  Result<std::vector<StoredEvent>> ReadEvents(uint64_t after_seq, std::size_t max_count) const;
+  // Events with sequence > `after_seq`, in order, at most `max_count`, stopping before an
+  // event that would take their JSON past `max_bytes` (the first is returned whatever its
+  // size).
+  // Commits become visible in sequence order, so a reader never sees a gap that is filled
+  // later.
+  Result<std::vector<StoredEvent>> ReadEvents(
+      uint64_t after_seq, std::size_t max_count,
+      std::size_t max_bytes = std::numeric_limits<std::size_t>::max()) const;
   uint64_t LastSequence() const;
 
   // "schema_version" and "last_sequence" are the store's own: SetMeta refuses them

@@ -1,31 +1,29 @@
 #include "src/diff/edit_script.h"
 
-#include <unordered_set>
-
 #include <dtl/dtl.hpp>
 
 namespace policyd::diff_internal {
 namespace {
 
-// dtl's huge mode only pre-reserves its path buffer (about 48 MB), which pays off for long
-// documents but would be waste for the common short diff.
-constexpr std::size_t kHugeThreshold = 5000;
+// dtl's huge mode only pre-reserves its path buffer (2,000,000 records, 48 MB), which pays
+// off for a long search but would be waste for the common short one.
+constexpr uint64_t kHugeSteps = 500'000;
 
-// Indices of the tokens of `tokens` that also occur somewhere in `other`.
-std::vector<std::size_t> SharedTokens(const std::vector<std::string_view>& tokens,
-                                      const std::vector<std::string_view>& other) {
-  const std::unordered_set<std::string_view> present(other.begin(), other.end());
+using Tokens = std::vector<std::string_view>;
+
+// Indices of the tokens whose counts are `of_tokens` that also occur in the other sequence.
+std::vector<std::size_t> SharedTokens(const std::vector<const TokenCount*>& of_tokens,
+                                      bool side_a) {
   std::vector<std::size_t> shared;
-  shared.reserve(tokens.size());
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (present.contains(tokens[i])) shared.push_back(i);
+  shared.reserve(of_tokens.size());
+  for (std::size_t i = 0; i < of_tokens.size(); ++i) {
+    if ((side_a ? of_tokens[i]->in_b : of_tokens[i]->in_a) > 0) shared.push_back(i);
   }
   return shared;
 }
 
-std::vector<std::string_view> Select(const std::vector<std::string_view>& tokens,
-                                     const std::vector<std::size_t>& indices) {
-  std::vector<std::string_view> selected;
+Tokens Select(const Tokens& tokens, const std::vector<std::size_t>& indices) {
+  Tokens selected;
   selected.reserve(indices.size());
   for (const std::size_t i : indices) selected.push_back(tokens[i]);
   return selected;
@@ -57,67 +55,115 @@ std::vector<Edit> WithPositions(const std::vector<EditOp>& ops) {
   return edits;
 }
 
-}  // namespace
+// dtl's shortest script between `a` and `b`, one operation per element of its sequence.
+std::vector<EditOp> DtlOps(const Tokens& a, const Tokens& b, uint64_t predicted_steps) {
+  // deletesFirst = true: dtl orders each run of changes as deletions, then additions.
+  dtl::Diff<std::string_view> diff(a, b, /*deletesFirst=*/true);
+  if (predicted_steps > kHugeSteps) diff.onHuge();
+  diff.compose();
+  std::vector<EditOp> ops;
+  ops.reserve(a.size() + b.size());
+  for (const auto& element : diff.getSes().getSequence()) {
+    switch (element.second.type) {
+      case dtl::SES_COMMON:
+        ops.push_back(EditOp::kCommon);
+        break;
+      case dtl::SES_DELETE:
+        ops.push_back(EditOp::kDelete);
+        break;
+      case dtl::SES_ADD:
+        ops.push_back(EditOp::kAdd);
+        break;
+      default:
+        break;
+    }
+  }
+  return ops;
+}
 
-std::vector<Edit> ComputeEditScript(const std::vector<std::string_view>& a,
-                                    const std::vector<std::string_view>& b) {
-  if (a.empty() && b.empty()) return {};
-
+// Appends the shortest script from `a` to `b` to `ops`, unless dtl's search is predicted
+// to cost more than `budget` holds: then appends nothing and returns false.
+bool AppendShortestOps(const Tokens& a, const Tokens& b, StepBudget* budget,
+                       std::vector<EditOp>* ops) {
   // A token that does not occur in the other sequence can never be common, so it is left out
   // of the search: the LCS, hence the edit distance, is unchanged, and a rewrite where most
   // lines are new (dtl's O(NP) worst case) becomes cheap. The discarded tokens are put back
   // as deletions/additions at their places below.
-  const std::vector<std::size_t> a_shared = SharedTokens(a, b);
-  const std::vector<std::size_t> b_shared = SharedTokens(b, a);
-  const std::vector<std::string_view> a_reduced = Select(a, a_shared);
-  const std::vector<std::string_view> b_reduced = Select(b, b_shared);
+  const TokenCounts counts = CountTokens(a, b);
+  const std::vector<std::size_t> a_shared = SharedTokens(counts.of_a, /*side_a=*/true);
+  const std::vector<std::size_t> b_shared = SharedTokens(counts.of_b, /*side_a=*/false);
+  std::vector<EditOp> reduced_ops;
+  if (!a_shared.empty()) {  // then b has shared tokens too
+    // The reduction keeps every common token, so a common subsequence of `a` and `b` is
+    // one of the reduced sequences too.
+    const uint64_t steps =
+        DtlSteps(a_shared.size(), b_shared.size(), CommonLengthLowerBound(a, b, counts));
+    if (!budget->TrySpend(steps)) return false;
+    const Tokens a_reduced = Select(a, a_shared);
+    const Tokens b_reduced = Select(b, b_shared);
+    reduced_ops = DtlOps(a_reduced, b_reduced, steps);
+  }
 
-  std::vector<EditOp> ops;
-  ops.reserve(a.size() + b.size());
   std::size_t a_next = 0;  // next token of `a` not yet in `ops`
   std::size_t b_next = 0;
   const auto delete_until = [&](std::size_t end) {
-    for (; a_next < end; ++a_next) ops.push_back(EditOp::kDelete);
+    for (; a_next < end; ++a_next) ops->push_back(EditOp::kDelete);
   };
   const auto add_until = [&](std::size_t end) {
-    for (; b_next < end; ++b_next) ops.push_back(EditOp::kAdd);
+    for (; b_next < end; ++b_next) ops->push_back(EditOp::kAdd);
   };
-
-  if (!a_reduced.empty() || !b_reduced.empty()) {
-    // deletesFirst = true: dtl orders each run of changes as deletions, then additions.
-    dtl::Diff<std::string_view> diff(a_reduced, b_reduced, /*deletesFirst=*/true);
-    if (a_reduced.size() + b_reduced.size() > kHugeThreshold) diff.onHuge();
-    diff.compose();
-
-    // Positions are counted here rather than taken from dtl's element info, whose indices
-    // are not uniform across its swapped and partial-path cases.
-    std::size_t a_pos = 0;  // position in a_reduced
-    std::size_t b_pos = 0;
-    for (const auto& element : diff.getSes().getSequence()) {
-      switch (element.second.type) {
-        case dtl::SES_COMMON:
-          delete_until(a_shared[a_pos]);
-          add_until(b_shared[b_pos]);
-          ops.push_back(EditOp::kCommon);
-          ++a_next;
-          ++b_next;
-          ++a_pos;
-          ++b_pos;
-          break;
-        case dtl::SES_DELETE:
-          delete_until(a_shared[a_pos++] + 1);
-          break;
-        case dtl::SES_ADD:
-          add_until(b_shared[b_pos++] + 1);
-          break;
-        default:
-          break;
-      }
+  // Positions are counted here rather than taken from dtl's element info, whose indices
+  // are not uniform across its swapped and partial-path cases.
+  std::size_t a_pos = 0;  // position in a_reduced
+  std::size_t b_pos = 0;
+  for (const EditOp op : reduced_ops) {
+    if (op == EditOp::kCommon) {
+      delete_until(a_shared[a_pos++]);
+      add_until(b_shared[b_pos++]);
+      ops->push_back(EditOp::kCommon);
+      ++a_next;
+      ++b_next;
+    } else if (op == EditOp::kDelete) {
+      delete_until(a_shared[a_pos++] + 1);
+    } else {
+      add_until(b_shared[b_pos++] + 1);
     }
   }
   delete_until(a.size());
   add_until(b.size());
-  return WithPositions(ops);
+  return true;
+}
+
+}  // namespace
+
+EditScript ComputeEditScript(const Tokens& a, const Tokens& b, StepBudget* budget) {
+  EditScript script;
+  if (a.empty() && b.empty()) return script;
+
+  // The longest common prefix and suffix belong to a longest common subsequence, so leaving
+  // them out of the search keeps the script shortest and makes the search smaller.
+  std::size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  const Tokens a_middle(a.begin() + static_cast<std::ptrdiff_t>(prefix),
+                        a.end() - static_cast<std::ptrdiff_t>(suffix));
+  const Tokens b_middle(b.begin() + static_cast<std::ptrdiff_t>(prefix),
+                        b.end() - static_cast<std::ptrdiff_t>(suffix));
+
+  std::vector<EditOp> ops(prefix, EditOp::kCommon);
+  ops.reserve(a.size() + b.size());
+  if (!AppendShortestOps(a_middle, b_middle, budget, &ops)) {
+    script.minimal = false;
+    ops.insert(ops.end(), a_middle.size(), EditOp::kDelete);
+    ops.insert(ops.end(), b_middle.size(), EditOp::kAdd);
+  }
+  ops.insert(ops.end(), suffix, EditOp::kCommon);
+  script.edits = WithPositions(ops);
+  return script;
 }
 
 }  // namespace policyd::diff_internal

@@ -1,11 +1,14 @@
 // The shortest edit script between two token sequences (lines or words), computed by dtl
-// (Wu/Manber/Myers O(NP)). Everything else in the diff component is rendering on top of it.
+// (Wu/Manber/Myers O(NP)) within a work budget. Everything else in the diff component is
+// rendering on top of it.
 #ifndef POLICYD_SRC_DIFF_EDIT_SCRIPT_H_
 #define POLICYD_SRC_DIFF_EDIT_SCRIPT_H_
 
 #include <cstddef>
 #include <string_view>
 #include <vector>
+
+#include "src/diff/work_estimate.h"
 
 namespace policyd::diff_internal {
 
@@ -19,10 +22,21 @@ struct Edit {
   std::size_t new_index = 0;
 };
 
-// Edits turning `a` into `b`, in order. Within each run of changes, deletions come before
-// additions (the order diff(1) prints them in).
-std::vector<Edit> ComputeEditScript(const std::vector<std::string_view>& a,
-                                    const std::vector<std::string_view>& b);
+struct EditScript {
+  // Edits turning `a` into `b`, in order; always a valid script. Within each run of changes,
+  // deletions come before additions (the order diff(1) prints them in).
+  std::vector<Edit> edits;
+  // True: the shortest script. False: dtl's search was predicted to cost more than the
+  // budget left, so the tokens between the longest common prefix and suffix are all deleted
+  // and then all added (one change run; the counts are upper bounds of the shortest ones).
+  bool minimal = true;
+};
+
+// The edit script from `a` to `b`. Spends the predicted steps of dtl's search from
+// `budget` (nothing when the search is skipped); the common prefix and suffix, and tokens
+// that occur in only one of the sequences, cost no steps.
+EditScript ComputeEditScript(const std::vector<std::string_view>& a,
+                             const std::vector<std::string_view>& b, StepBudget* budget);
 
 }  // namespace policyd::diff_internal
 

@@ -1,9 +1,12 @@
 // SummarizeDiff: counts and the Markdown sections a change touches, for event payloads.
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "policyd/diff.h"
+#include "policyd/text_bounds.h"
 #include "src/diff/edit_script.h"
 #include "src/diff/lines.h"
 
@@ -12,47 +15,82 @@ namespace {
 
 using diff_internal::EditOp;
 
-// For each line, the nearest heading ('#' in column 0) at or above it; "" before the first.
-// Trailing whitespace is dropped so a heading reads the same whatever the line ending.
-std::vector<std::string_view> HeadingAbove(const std::vector<std::string_view>& lines) {
-  std::vector<std::string_view> headings;
-  headings.reserve(lines.size());
-  std::string_view current;
-  for (const std::string_view line : lines) {
-    if (!line.empty() && line.front() == '#') {
-      current = line;
-      const std::size_t end = current.find_last_not_of(" \t\r\n");
-      current = current.substr(0, end == std::string_view::npos ? 0 : end + 1);
+// The headings ('#' in column 0) of a text and their line numbers, so the heading above any
+// line is a binary search away (a page may have 100,000 headings and as many changed lines).
+class SectionIndex {
+ public:
+  explicit SectionIndex(const std::vector<std::string_view>& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string_view line = lines[i];
+      if (line.empty() || line.front() != '#') continue;
+      // Trailing whitespace is dropped so a heading reads the same whatever the line ending.
+      const std::size_t end = line.find_last_not_of(" \t\r\n");
+      heading_lines_.push_back(i);
+      headings_.push_back(line.substr(0, end == std::string_view::npos ? 0 : end + 1));
     }
-    headings.push_back(current);
   }
-  return headings;
-}
 
-void AddSection(std::string_view heading, std::vector<std::string>* sections) {
-  for (const std::string& seen : *sections) {
-    if (seen == heading) return;
+  // The nearest heading at or above `line`; "" before the first heading.
+  std::string_view HeadingOf(std::size_t line) const {
+    const auto after = std::upper_bound(heading_lines_.begin(), heading_lines_.end(), line);
+    if (after == heading_lines_.begin()) return {};
+    return headings_[static_cast<std::size_t>(after - heading_lines_.begin()) - 1];
   }
-  sections->emplace_back(heading);
-}
+
+ private:
+  std::vector<std::size_t> heading_lines_;  // ascending
+  std::vector<std::string_view> headings_;
+};
+
+// Distinct section names in order of first appearance, within the summary's limits.
+class SectionCollector {
+ public:
+  SectionCollector(const SummaryLimits& limits, DiffSummary* summary)
+      : limits_(limits), summary_(summary) {}
+
+  void Add(std::string_view heading) {
+    // Names are compared as they will be reported, so two long headings that read the same
+    // once cut are one entry.
+    const std::string_view key =
+        heading.substr(0, TruncatedLength(heading, limits_.max_section_bytes));
+    if (!seen_.insert(key).second) return;
+    if (summary_->sections.size() < limits_.max_sections) {
+      summary_->sections.push_back(TruncateUtf8(heading, limits_.max_section_bytes));
+    } else {
+      ++summary_->sections_truncated;
+    }
+  }
+
+ private:
+  const SummaryLimits& limits_;
+  DiffSummary* summary_;
+  std::unordered_set<std::string_view> seen_;
+};
 
 }  // namespace
 
-DiffSummary SummarizeDiff(std::string_view old_text, std::string_view new_text) {
+DiffSummary SummarizeDiff(std::string_view old_text, std::string_view new_text,
+                          const SummaryLimits& limits) {
   DiffSummary summary;
   if (old_text == new_text) return summary;
 
   const auto old_lines = diff_internal::SplitLines(old_text);
   const auto new_lines = diff_internal::SplitLines(new_text);
-  const auto old_headings = HeadingAbove(old_lines);
-  const auto new_headings = HeadingAbove(new_lines);
-  for (const auto& edit : diff_internal::ComputeEditScript(old_lines, new_lines)) {
+  diff_internal::StepBudget budget(limits.max_steps);
+  const diff_internal::EditScript script =
+      diff_internal::ComputeEditScript(old_lines, new_lines, &budget);
+  summary.approximate = !script.minimal;
+
+  const SectionIndex old_sections(old_lines);
+  const SectionIndex new_sections(new_lines);
+  SectionCollector sections(limits, &summary);
+  for (const auto& edit : script.edits) {
     if (edit.op == EditOp::kDelete) {
       ++summary.lines_removed;
-      AddSection(old_headings[edit.old_index], &summary.sections);
+      sections.Add(old_sections.HeadingOf(edit.old_index));
     } else if (edit.op == EditOp::kAdd) {
       ++summary.lines_added;
-      AddSection(new_headings[edit.new_index], &summary.sections);
+      sections.Add(new_sections.HeadingOf(edit.new_index));
     }
   }
   return summary;

@@ -22,8 +22,12 @@ class HunkWriter {
  public:
   HunkWriter(const std::vector<std::string_view>& old_lines,
              const std::vector<std::string_view>& new_lines, const UnifiedDiffOptions& options,
-             std::string* out)
-      : old_lines_(old_lines), new_lines_(new_lines), options_(options), out_(out) {}
+             diff_internal::StepBudget* word_budget, std::string* out)
+      : old_lines_(old_lines),
+        new_lines_(new_lines),
+        options_(options),
+        word_budget_(word_budget),
+        out_(out) {}
 
   // Writes the hunk made of edits [begin, end).
   void Write(const std::vector<Edit>& edits, std::size_t begin, std::size_t end) {
@@ -77,7 +81,7 @@ class HunkWriter {
         out_->push_back('~');
         out_->append(diff_internal::WordDiffLine(diff_internal::LineContent(old_lines_[removed[k]]),
                                                  diff_internal::LineContent(new_lines_[added[k]]),
-                                                 options_.color));
+                                                 options_.color, word_budget_));
         out_->push_back('\n');
       }
     }
@@ -107,24 +111,35 @@ class HunkWriter {
   const std::vector<std::string_view>& old_lines_;
   const std::vector<std::string_view>& new_lines_;
   const UnifiedDiffOptions& options_;
+  diff_internal::StepBudget* word_budget_;
   std::string* out_;
 };
 
 }  // namespace
 
-std::string UnifiedDiff(std::string_view old_text, std::string_view new_text,
-                        std::string_view old_label, std::string_view new_label,
-                        const UnifiedDiffOptions& options) {
-  if (old_text == new_text) return {};
+Result<std::string> UnifiedDiff(std::string_view old_text, std::string_view new_text,
+                                std::string_view old_label, std::string_view new_label,
+                                const UnifiedDiffOptions& options) {
+  if (old_text == new_text) return std::string();
   const auto old_lines = diff_internal::SplitLines(old_text);
   const auto new_lines = diff_internal::SplitLines(new_text);
-  const std::vector<Edit> edits = diff_internal::ComputeEditScript(old_lines, new_lines);
+  diff_internal::StepBudget budget(options.max_steps);
+  diff_internal::EditScript script =
+      diff_internal::ComputeEditScript(old_lines, new_lines, &budget);
+  if (!script.minimal) {
+    return Status::Unsupported(
+        "diff too large: the " + std::to_string(old_lines.size()) + " and " +
+        std::to_string(new_lines.size()) +
+        " lines of these versions were reordered too much to be compared within the diff "
+        "budget; export the versions (policyctl export) and compare them offline");
+  }
+  const std::vector<Edit>& edits = script.edits;
   const std::size_t context = static_cast<std::size_t>(std::max(0, options.context_lines));
 
   std::string out;
   out.append("--- ").append(old_label).append("\n");
   out.append("+++ ").append(new_label).append("\n");
-  HunkWriter writer(old_lines, new_lines, options, &out);
+  HunkWriter writer(old_lines, new_lines, options, &budget, &out);
 
   const std::size_t n = edits.size();
   std::size_t next = 0;  // first edit not yet part of a hunk

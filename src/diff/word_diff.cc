@@ -46,10 +46,12 @@ void AppendWords(const Tokens& tokens, const std::vector<std::size_t>& indices, 
 
 }  // namespace
 
-std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color) {
+std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color,
+                         StepBudget* budget) {
   const Tokens old_tokens = Tokenize(old_line);
   const Tokens new_tokens = Tokenize(new_line);
-  const std::vector<Edit> edits = ComputeEditScript(old_tokens.words, new_tokens.words);
+  const std::vector<Edit> edits =
+      ComputeEditScript(old_tokens.words, new_tokens.words, budget).edits;
 
   std::string out;
   std::size_t k = 0;

@@ -7,12 +7,17 @@
 #include <string>
 #include <string_view>
 
+#include "src/diff/work_estimate.h"
+
 namespace policyd::diff_internal {
 
 // `old_line` and `new_line` are line contents without '\n'. Unchanged words keep the spacing
 // of the new line. With `color`, removed words are red and added words green (markers kept,
-// so the output reads the same when colours are stripped).
-std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color);
+// so the output reads the same when colours are stripped). The word diff spends from
+// `budget`; when it would take more than is left, the words between the common leading and
+// trailing ones are marked as one change.
+std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color,
+                         StepBudget* budget);
 
 }  // namespace policyd::diff_internal
 

@@ -1,5 +1,7 @@
 #include "policyd/feed.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -54,6 +56,9 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     Pump();
   }
 
+  // Bytes of the write buffer this subscriber holds (released after each write).
+  std::size_t pending_bytes() const { return out_.capacity(); }
+
   // Closes the connection without touching the feed (the feed is being destroyed).
   void Detach() {
     feed_ = nullptr;
@@ -93,13 +98,16 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   void Pump() {
     if (closed_ || !subscribed_ || writing_ || feed_ == nullptr) return;
     if (cursor_ < feed_->last_seq_) {
-      auto events = feed_->EventsAfter(cursor_, feed_->options_.batch_events);
+      auto events = feed_->EventsAfter(cursor_);
       if (!events.ok()) {
         spdlog::error("feed: cannot read the event log: {}", events.status().ToString());
         Close();
         return;
       }
+      std::size_t bytes = 0;
+      for (const auto& line : *events) bytes += line->size();
       out_.clear();
+      out_.reserve(bytes);  // one batch, no slack: what a stuck subscriber holds
       for (const auto& line : *events) out_ += *line;
       cursor_ += events->size();
       if (!out_.empty()) {
@@ -120,6 +128,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
         socket_, asio::buffer(out_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
           self->writing_ = false;
+          std::string().swap(self->out_);  // an idle subscriber holds no buffer
           if (ec || self->close_after_write_) {
             self->Close();
             return;
@@ -247,8 +256,14 @@ void EventFeed::Accept() {
 }
 
 void EventFeed::Publish(const StoredEvent& event) {
-  window_[event.seq] = std::make_shared<const std::string>(event.json + "\n");
-  while (window_.size() > options_.window_events) window_.erase(window_.begin());
+  auto line = std::make_shared<const std::string>(event.json + "\n");
+  window_bytes_ += line->size();
+  auto [it, inserted] = window_.try_emplace(event.seq, line);
+  if (!inserted) {
+    window_bytes_ -= it->second->size();
+    it->second = std::move(line);
+  }
+  TrimWindow();
   if (event.seq > last_seq_) last_seq_ = event.seq;
   // Copy: a notified subscriber may close and leave the set.
   const auto subscribers = subscribers_;
@@ -265,29 +280,61 @@ void EventFeed::Shutdown() {
   for (const auto& subscriber : subscribers) subscriber->SendShutdown();
 }
 
+// The oldest events leave first; one event larger than the whole window does not stay.
+void EventFeed::TrimWindow() {
+  while (!window_.empty() &&
+         (window_.size() > options_.window_events || window_bytes_ > options_.window_bytes)) {
+    window_bytes_ -= window_.begin()->second->size();
+    window_.erase(window_.begin());
+  }
+}
+
 std::size_t EventFeed::subscriber_count() const { return subscribers_.size(); }
 
+FeedStats EventFeed::stats() const {
+  FeedStats stats;
+  stats.subscribers = subscribers_.size();
+  stats.window_events = window_.size();
+  stats.window_bytes = window_bytes_;
+  for (const auto& subscriber : subscribers_) {
+    const std::size_t pending = subscriber->pending_bytes();
+    stats.pending_bytes_max = std::max(stats.pending_bytes_max, pending);
+    stats.pending_bytes_total += pending;
+  }
+  return stats;
+}
+
 Result<std::vector<std::shared_ptr<const std::string>>> EventFeed::EventsAfter(
-    uint64_t after, std::size_t max) const {
+    uint64_t after) const {
+  const std::size_t max_events = options_.batch_events;
   std::vector<std::shared_ptr<const std::string>> lines;
+  std::size_t bytes = 0;
+  const auto room = [&] { return bytes < options_.batch_bytes ? options_.batch_bytes - bytes : 0; };
+  // A batch takes its first event whatever its size, further ones while they fit.
+  const auto take = [&](std::shared_ptr<const std::string> line) {
+    if (!lines.empty() && line->size() > room()) return false;
+    bytes += line->size();
+    lines.push_back(std::move(line));
+    return true;
+  };
   uint64_t seq = after + 1;
-  while (lines.size() < max && seq <= last_seq_) {
-    const auto it = window_.find(seq);
-    if (it != window_.end()) {
-      lines.push_back(it->second);
+  while (lines.size() < max_events && seq <= last_seq_) {
+    if (const auto it = window_.find(seq); it != window_.end()) {
+      if (!take(it->second)) break;
       ++seq;
       continue;
     }
     // Not in memory (the subscriber fell behind the window, or a gap not yet announced):
     // replay from the stored log, which holds every committed event.
-    auto stored = reader_(seq - 1, std::min<std::size_t>(max - lines.size(), last_seq_ - seq + 1));
+    auto stored = reader_(
+        seq - 1, std::min<std::size_t>(max_events - lines.size(), last_seq_ - seq + 1), room());
     if (!stored.ok()) return stored.status();
     if (stored->empty() || stored->front().seq != seq) {
       return Status::Corruption("event " + std::to_string(seq) + " is missing from the log");
     }
     for (const auto& event : *stored) {
       if (event.seq != seq) break;  // stop at a hole rather than skip past it
-      lines.push_back(std::make_shared<const std::string>(event.json + "\n"));
+      if (!take(std::make_shared<const std::string>(event.json + "\n"))) return lines;
       ++seq;
     }
   }

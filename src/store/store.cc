@@ -202,19 +202,22 @@ Result<std::string> Store::GetBlob(const std::string& sha256_hex) const {
   return impl_->Get(Cf::kBlobs, sha256_hex, "blob " + sha256_hex);
 }
 
-Result<std::vector<StoredEvent>> Store::ReadEvents(uint64_t after_seq,
-                                                   std::size_t max_count) const {
+Result<std::vector<StoredEvent>> Store::ReadEvents(uint64_t after_seq, std::size_t max_count,
+                                                   std::size_t max_bytes) const {
   std::vector<StoredEvent> events;
   if (max_count == 0 || after_seq == std::numeric_limits<uint64_t>::max()) return events;
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
   const std::unique_ptr<rocksdb::Iterator> it(
       impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kEvents)));
+  std::size_t bytes = 0;
   for (it->Seek(store_internal::EventKey(after_seq + 1)); it->Valid() && events.size() < max_count;
        it->Next()) {
     const std::optional<uint64_t> seq =
         store_internal::DecodeBigEndian64(std::string_view(it->key().data(), it->key().size()));
     if (!seq.has_value()) return Status::Corruption("malformed event key");
+    if (!events.empty() && (bytes >= max_bytes || it->value().size() > max_bytes - bytes)) break;
+    bytes += it->value().size();
     events.push_back(StoredEvent{*seq, it->value().ToString()});
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading events");

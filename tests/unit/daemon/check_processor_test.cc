@@ -107,6 +107,39 @@ TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
   EXPECT_EQ(*store_->GetBlob((*history)[1].raw_hash), LongPolicy("We sell data."));
 }
 
+// Issue 14: 200 changed sections under 8 KB headings made a 3.2 MB document.changed. The
+// event names at most 64 sections of at most 256 bytes, counts the rest exactly, and says
+// whether its counts are exact.
+TEST_F(CheckProcessorTest, ChangedEventWithTwoHundredHugeSectionsIsCapped) {
+  const auto page = [](const std::string& word) {
+    std::string sections;
+    for (int i = 0; i < 200; ++i) {
+      std::string heading = "Section " + std::to_string(i);
+      while (heading.size() < 8000) heading += " about the data we process";
+      sections += "<h2>" + heading + "</h2><p>We " + word + " data under clause " +
+                  std::to_string(i) + ".</p>";
+    }
+    return Page(sections);
+  };
+  Check(Ok(page("keep")));
+  const CheckOutcome changed = Check(Ok(page("share")));
+  ASSERT_EQ(changed.events.size(), 1u);
+  EXPECT_LE(changed.events[0].json.size(), 64u * 1024u);
+  const auto event = nlohmann::json::parse(changed.events[0].json);
+  EXPECT_EQ(event["type"], "document.changed");
+  EXPECT_EQ(event["lines_added"], 200);
+  EXPECT_EQ(event["lines_removed"], 200);
+  EXPECT_EQ(event["diff_approximate"], false);
+  ASSERT_EQ(event["sections"].size(), 64u);
+  EXPECT_EQ(event["sections_truncated"], 200 - 64);
+  for (int i = 0; i < 64; ++i) {
+    const std::string section = event["sections"][i];
+    EXPECT_TRUE(section.starts_with("## Section " + std::to_string(i) + " about")) << section;
+    EXPECT_LE(section.size(), 256u);
+    EXPECT_TRUE(section.ends_with("\u2026"));
+  }
+}
+
 // Events carry the moment of their commit in Unix microseconds (commit -> receipt latency),
 // and the version stores exactly the body and text the check hashed (the body is moved into
 // the store and the store reuses the check's hashes).

@@ -1,6 +1,7 @@
 #include "src/diff/edit_script.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
@@ -13,6 +14,14 @@ namespace policyd::diff_internal {
 namespace {
 
 using V = std::vector<std::string_view>;
+
+// The shortest script within the default budget.
+std::vector<Edit> Script(const V& a, const V& b) {
+  StepBudget budget(2'000'000);
+  EditScript script = ComputeEditScript(a, b, &budget);
+  EXPECT_TRUE(script.minimal);
+  return script.edits;
+}
 
 // Replays `edits` on `a` and checks the result is `b` and the positions are consistent.
 void ExpectTransforms(const V& a, const V& b, const std::vector<Edit>& edits) {
@@ -41,24 +50,24 @@ void ExpectTransforms(const V& a, const V& b, const std::vector<Edit>& edits) {
 }
 
 TEST(EditScriptTest, EmptyInputs) {
-  EXPECT_TRUE(ComputeEditScript({}, {}).empty());
+  EXPECT_TRUE(Script({}, {}).empty());
   const V b = {"x", "y"};
-  ExpectTransforms({}, b, ComputeEditScript({}, b));
-  ExpectTransforms(b, {}, ComputeEditScript(b, {}));
+  ExpectTransforms({}, b, Script({}, b));
+  ExpectTransforms(b, {}, Script(b, {}));
 }
 
 TEST(EditScriptTest, ShorterAndLongerOldSide) {
   // dtl swaps its inputs internally when the first is longer; positions must not care.
   const V a = {"a", "b", "c", "d", "e", "f"};
   const V b = {"b", "x", "d", "f", "g"};
-  ExpectTransforms(a, b, ComputeEditScript(a, b));
-  ExpectTransforms(b, a, ComputeEditScript(b, a));
+  ExpectTransforms(a, b, Script(a, b));
+  ExpectTransforms(b, a, Script(b, a));
 }
 
 TEST(EditScriptTest, DeletionsPrecedeAdditionsInARun) {
   const V a = {"same", "old1", "old2", "same2"};
   const V b = {"same", "new1", "new2", "same2"};
-  const auto edits = ComputeEditScript(a, b);
+  const auto edits = Script(a, b);
   ASSERT_EQ(edits.size(), 6u);
   EXPECT_EQ(edits[1].op, EditOp::kDelete);
   EXPECT_EQ(edits[2].op, EditOp::kDelete);
@@ -67,7 +76,8 @@ TEST(EditScriptTest, DeletionsPrecedeAdditionsInARun) {
   ExpectTransforms(a, b, edits);
 }
 
-// Leaving tokens unique to one side out of dtl's search must not make the script longer.
+// Leaving tokens unique to one side (and the common prefix and suffix) out of dtl's search
+// must not make the script longer.
 TEST(EditScriptTest, RandomScriptsAreValidAndMinimal) {
   std::mt19937 rng(7);
   for (int round = 0; round < 200; ++round) {
@@ -82,25 +92,102 @@ TEST(EditScriptTest, RandomScriptsAreValidAndMinimal) {
     const V a(a_storage.begin(), a_storage.end());
     const V b(b_storage.begin(), b_storage.end());
 
-    const auto edits = ComputeEditScript(a, b);
+    const auto edits = Script(a, b);
     ExpectTransforms(a, b, edits);
     long long changes = 0;
     for (const Edit& edit : edits) changes += edit.op == EditOp::kCommon ? 0 : 1;
     dtl::Diff<std::string_view> reference(a, b);
     reference.compose();
     EXPECT_EQ(changes, reference.getEditDistance());
+    // The work estimate's common length is a lower bound of the LCS.
+    const long long lcs =
+        (static_cast<long long>(a.size() + b.size()) - reference.getEditDistance()) / 2;
+    EXPECT_LE(static_cast<long long>(CommonLengthLowerBound(a, b, CountTokens(a, b))), lcs);
   }
 }
 
-// A permutation makes dtl exceed its path buffer limit and continue in several passes; the
-// stitched script must still be valid.
+// Without a budget, a permutation makes dtl exceed its path buffer limit and continue in
+// several passes; the stitched script must still be valid.
 TEST(EditScriptTest, LargePermutationIsValid) {
   std::vector<std::string> storage;
   for (int i = 0; i < 5000; ++i) storage.push_back("line " + std::to_string(i));
   const V a(storage.begin(), storage.end());
   V b = a;
   std::shuffle(b.begin(), b.end(), std::mt19937(3));
-  ExpectTransforms(a, b, ComputeEditScript(a, b));
+  StepBudget unlimited(UINT64_MAX);
+  ExpectTransforms(a, b, ComputeEditScript(a, b, &unlimited).edits);
+}
+
+// Lines of a page in reverse order: dtl's worst case. Past the budget, the search is not
+// started; the span between the common prefix and suffix is deleted and added whole.
+TEST(EditScriptTest, OverTheBudgetTheChangedSpanIsReplacedWhole) {
+  std::vector<std::string> storage;
+  for (int i = 0; i < 3000; ++i) storage.push_back("line " + std::to_string(i));
+  V a(storage.begin(), storage.end());
+  V b(a.rbegin(), a.rend());
+  // Same first two and last line on both sides.
+  a.insert(a.begin(), {"title", "intro"});
+  b.insert(b.begin(), {"title", "intro"});
+  a.push_back("footer");
+  b.push_back("footer");
+  StepBudget budget(2'000'000);
+  const EditScript script = ComputeEditScript(a, b, &budget);
+  EXPECT_FALSE(script.minimal);
+  EXPECT_EQ(budget.remaining(), 2'000'000u);  // nothing was searched
+  ExpectTransforms(a, b, script.edits);
+  ASSERT_EQ(script.edits.size(), 2u + 3000u + 3000u + 1u);
+  EXPECT_EQ(script.edits[1].op, EditOp::kCommon);
+  for (std::size_t i = 2; i < 3002; ++i) EXPECT_EQ(script.edits[i].op, EditOp::kDelete);
+  for (std::size_t i = 3002; i < 6002; ++i) EXPECT_EQ(script.edits[i].op, EditOp::kAdd);
+  EXPECT_EQ(script.edits.back().op, EditOp::kCommon);
+}
+
+// The budget is shared: each search spends its predicted steps, and a search predicted to
+// cost more than what is left is not started.
+TEST(EditScriptTest, SearchesSpendTheSharedBudget) {
+  const V a = {"a", "b", "c", "d", "e", "f", "g", "h"};
+  const V b = {"h", "g", "f", "e", "d", "c", "b", "a"};
+  const uint64_t steps = DtlSteps(8, 8, 1);  // P = 7, Δ = 0: rounds of 1, 3, ..., 15 steps
+  EXPECT_EQ(steps, 64u);
+  StepBudget budget(steps + 10);
+  EditScript first = ComputeEditScript(a, b, &budget);
+  EXPECT_TRUE(first.minimal);
+  ExpectTransforms(a, b, first.edits);
+  EXPECT_EQ(budget.remaining(), 10u);
+  EditScript second = ComputeEditScript(a, b, &budget);
+  EXPECT_FALSE(second.minimal);
+  ExpectTransforms(a, b, second.edits);
+  EXPECT_EQ(budget.remaining(), 10u);
+  // Texts that share nothing, or only a prefix and suffix, need no search at all.
+  StepBudget empty(0);
+  EXPECT_TRUE(ComputeEditScript({"x", "a", "y"}, {"x", "b", "c", "y"}, &empty).minimal);
+}
+
+TEST(WorkEstimateTest, DtlStepsFormula) {
+  EXPECT_EQ(DtlSteps(0, 0, 0), 1u);
+  EXPECT_EQ(DtlSteps(10, 10, 10), 1u);            // equal: one round of one step
+  EXPECT_EQ(DtlSteps(10, 30, 10), 21u);           // P = 0, Δ = 20
+  EXPECT_EQ(DtlSteps(30, 10, 7), 4u * (20 + 4));  // P = 3, Δ = 20, either order
+  EXPECT_EQ(DtlSteps(100'000, 100'000, 1), 100'000ull * 100'000ull);
+  EXPECT_EQ(DtlSteps(SIZE_MAX, 0, 0), UINT64_MAX);  // saturates
+  EXPECT_EQ(DtlSteps(SIZE_MAX, SIZE_MAX / 2, 0), UINT64_MAX);
+}
+
+// The estimate's common length is exact for a sequence edited in place (its lower-bound
+// property is checked in RandomScriptsAreValidAndMinimal).
+TEST(WorkEstimateTest, CommonLengthIsExactForEditsInPlace) {
+  // Paragraphs separated by repeated blank lines, three of them edited.
+  std::vector<std::string> storage;
+  for (int i = 0; i < 200; ++i) {
+    storage.push_back("paragraph " + std::to_string(i));
+    storage.push_back("");
+  }
+  const V a(storage.begin(), storage.end());
+  V b = a;
+  b[10] = "edited";
+  b[200] = "edited too";
+  b[398] = "edited again";
+  EXPECT_EQ(CommonLengthLowerBound(a, b, CountTokens(a, b)), 400u - 3u);
 }
 
 }  // namespace

@@ -85,5 +85,97 @@ TEST(SummarizeDiffTest, FromAndToEmpty) {
   EXPECT_EQ(summary.lines_removed, 7);
 }
 
+// `count` sections "## Section i" with one body line each, in order or reversed.
+std::string Sections(int count, bool reversed, const std::string& body = "text") {
+  std::string text;
+  for (int k = 0; k < count; ++k) {
+    const int i = reversed ? count - 1 - k : k;
+    text += "## Section " + std::to_string(i) + "\n" + body + " " + std::to_string(i) + "\n";
+  }
+  return text;
+}
+
+// Issue 14: a page whose headings come back in reverse order cost 40 s and 244 MB. Past the
+// work budget the summary is approximate: the changed span (here everything) counts as
+// removed and added, and its sections are reported within the limits.
+TEST(SummarizeDiffTest, ReversedSectionsTakeTheApproximateSummary) {
+  const DiffSummary summary = SummarizeDiff(Sections(3000, false), Sections(3000, true));
+  EXPECT_TRUE(summary.approximate);
+  EXPECT_EQ(summary.lines_removed, 6000);
+  EXPECT_EQ(summary.lines_added, 6000);
+  ASSERT_EQ(summary.sections.size(), 64u);
+  EXPECT_EQ(summary.sections.front(), "## Section 0");
+  EXPECT_EQ(summary.sections.back(), "## Section 63");
+  EXPECT_EQ(summary.sections_truncated, 3000 - 64);
+}
+
+TEST(SummarizeDiffTest, ApproximateSummaryKeepsTheCommonPrefixAndSuffix) {
+  const std::string old_text = "# Policy\nIntro.\n" + Sections(3000, false) + "Contact us.\n";
+  const std::string new_text = "# Policy\nIntro.\n" + Sections(3000, true) + "Contact us.\n";
+  const DiffSummary summary = SummarizeDiff(old_text, new_text);
+  EXPECT_TRUE(summary.approximate);
+  EXPECT_EQ(summary.lines_removed, 6000);
+  EXPECT_EQ(summary.lines_added, 6000);
+  EXPECT_EQ(summary.sections.front(), "## Section 0");  // not "# Policy": unchanged
+}
+
+// The same texts within a larger budget are diffed exactly: the budget alone decides.
+TEST(SummarizeDiffTest, WithinTheBudgetTheSummaryIsExact) {
+  SummaryLimits limits;
+  limits.max_steps = 100'000'000;
+  const DiffSummary summary = SummarizeDiff(Sections(300, false), Sections(300, true), limits);
+  EXPECT_FALSE(summary.approximate);
+  EXPECT_EQ(summary.lines_removed, 598);  // one section (two lines) stays in place
+  EXPECT_EQ(summary.lines_added, 598);
+}
+
+// A large text edited in a few places is exact whatever its size: the budget is spent on
+// the reordering a change contains, not on the length of the text.
+TEST(SummarizeDiffTest, LargeTextEditedInPlaceIsExact) {
+  const std::string old_text = Sections(20'000, false);
+  std::string new_text = old_text;
+  for (const char* target : {"text 10\n", "text 12345\n", "text 19999\n"}) {
+    new_text.replace(new_text.find(target), std::string(target).size() - 1, "edited");
+  }
+  const DiffSummary summary = SummarizeDiff(old_text, new_text);
+  EXPECT_FALSE(summary.approximate);
+  EXPECT_EQ(summary.lines_removed, 3);
+  EXPECT_EQ(summary.lines_added, 3);
+  EXPECT_EQ(summary.sections,
+            (std::vector<std::string>{"## Section 10", "## Section 12345", "## Section 19999"}));
+}
+
+TEST(SummarizeDiffTest, SectionCountAndLengthAreCapped) {
+  // 200 sections with 8 KB headings, each body changed (the 3.2 MB event of issue 14).
+  std::string old_text;
+  std::string new_text;
+  for (int i = 0; i < 200; ++i) {
+    const std::string heading = "## " + std::to_string(i) + " " + std::string(8192, 'h') + "\n";
+    old_text += heading + "old\n";
+    new_text += heading + "new\n";
+  }
+  SummaryLimits limits;
+  limits.max_sections = 10;
+  limits.max_section_bytes = 40;
+  const DiffSummary summary = SummarizeDiff(old_text, new_text, limits);
+  EXPECT_FALSE(summary.approximate);
+  EXPECT_EQ(summary.lines_added, 200);
+  ASSERT_EQ(summary.sections.size(), 10u);
+  EXPECT_EQ(summary.sections[0], "## 0 " + std::string(32, 'h') + "\u2026");
+  EXPECT_EQ(summary.sections[0].size(), 40u);
+  EXPECT_EQ(summary.sections[9], "## 9 " + std::string(32, 'h') + "\u2026");
+  EXPECT_EQ(summary.sections_truncated, 190);
+}
+
+TEST(SummarizeDiffTest, HeadingsThatReadTheSameOnceCutAreOneSection) {
+  const std::string a = "# " + std::string(300, 'x');
+  const std::string old_text = a + "1\nold\n" + a + "2\nold\n";
+  const std::string new_text = a + "1\nnew\n" + a + "2\nnew\n";
+  const DiffSummary summary = SummarizeDiff(old_text, new_text);
+  ASSERT_EQ(summary.sections.size(), 1u);
+  EXPECT_EQ(summary.sections[0].size(), 256u);
+  EXPECT_EQ(summary.sections_truncated, 0);
+}
+
 }  // namespace
 }  // namespace policyd

@@ -1,7 +1,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,14 +35,22 @@ std::string NewText() {
   return text;
 }
 
+// The diff, which must not be refused.
+std::string Diff(std::string_view old_text, std::string_view new_text, std::string_view old_label,
+                 std::string_view new_label, const UnifiedDiffOptions& options = {}) {
+  Result<std::string> diff = UnifiedDiff(old_text, new_text, old_label, new_label, options);
+  EXPECT_TRUE(diff.ok()) << diff.status().ToString();
+  return diff.ok() ? *diff : std::string();
+}
+
 // The expected strings below are what GNU `diff -u --label a --label b` prints.
 TEST(UnifiedDiffTest, EqualTextsGiveEmptyString) {
-  EXPECT_EQ(UnifiedDiff(kOld, kOld, "a", "b"), "");
-  EXPECT_EQ(UnifiedDiff("", "", "a", "b"), "");
+  EXPECT_EQ(Diff(kOld, kOld, "a", "b"), "");
+  EXPECT_EQ(Diff("", "", "a", "b"), "");
 }
 
 TEST(UnifiedDiffTest, MatchesDiffU) {
-  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a/policy.md", "b/policy.md"),
+  EXPECT_EQ(Diff(kOld, NewText(), "a/policy.md", "b/policy.md"),
             "--- a/policy.md\n"
             "+++ b/policy.md\n"
             "@@ -4,8 +4,8 @@\n"
@@ -62,7 +69,7 @@ TEST(UnifiedDiffTest, MatchesDiffU) {
 TEST(UnifiedDiffTest, OneLineOfContextStillMergesCloseChanges) {
   UnifiedDiffOptions options;
   options.context_lines = 1;
-  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+  EXPECT_EQ(Diff(kOld, NewText(), "a", "b", options),
             "--- a\n"
             "+++ b\n"
             "@@ -6,6 +6,6 @@\n"
@@ -79,7 +86,7 @@ TEST(UnifiedDiffTest, OneLineOfContextStillMergesCloseChanges) {
 TEST(UnifiedDiffTest, ZeroContextSeparatesHunks) {
   UnifiedDiffOptions options;
   options.context_lines = 0;
-  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+  EXPECT_EQ(Diff(kOld, NewText(), "a", "b", options),
             "--- a\n"
             "+++ b\n"
             "@@ -7 +7 @@\n"
@@ -91,7 +98,7 @@ TEST(UnifiedDiffTest, ZeroContextSeparatesHunks) {
 }
 
 TEST(UnifiedDiffTest, FromEmptyText) {
-  EXPECT_EQ(UnifiedDiff("", "x\nz\n", "a", "b"),
+  EXPECT_EQ(Diff("", "x\nz\n", "a", "b"),
             "--- a\n"
             "+++ b\n"
             "@@ -0,0 +1,2 @@\n"
@@ -100,7 +107,7 @@ TEST(UnifiedDiffTest, FromEmptyText) {
 }
 
 TEST(UnifiedDiffTest, MissingFinalNewline) {
-  EXPECT_EQ(UnifiedDiff("x\ny", "x\nz\n", "a", "b"),
+  EXPECT_EQ(Diff("x\ny", "x\nz\n", "a", "b"),
             "--- a\n"
             "+++ b\n"
             "@@ -1,2 +1,2 @@\n"
@@ -111,12 +118,12 @@ TEST(UnifiedDiffTest, MissingFinalNewline) {
 }
 
 TEST(UnifiedDiffTest, ColourOnlyWhenAsked) {
-  const std::string plain = UnifiedDiff(kOld, NewText(), "a", "b");
+  const std::string plain = Diff(kOld, NewText(), "a", "b");
   EXPECT_EQ(plain.find('\x1b'), std::string::npos);
 
   UnifiedDiffOptions options;
   options.color = true;
-  const std::string colored = UnifiedDiff(kOld, NewText(), "a", "b", options);
+  const std::string colored = Diff(kOld, NewText(), "a", "b", options);
   EXPECT_NE(colored.find("\x1b[36m@@ -4,8 +4,8 @@\x1b[0m\n"), std::string::npos);
   EXPECT_NE(colored.find("\x1b[31m-We share data with partners.\x1b[0m\n"), std::string::npos);
   EXPECT_NE(colored.find("\x1b[32m+We share data with affiliates.\x1b[0m\n"), std::string::npos);
@@ -127,7 +134,7 @@ TEST(UnifiedDiffTest, WordLevelMarksOnlyChangedWords) {
   UnifiedDiffOptions options;
   options.word_level = true;
   options.context_lines = 0;
-  EXPECT_EQ(UnifiedDiff(kOld, NewText(), "a", "b", options),
+  EXPECT_EQ(Diff(kOld, NewText(), "a", "b", options),
             "--- a\n"
             "+++ b\n"
             "@@ -7 +7 @@\n"
@@ -139,7 +146,7 @@ TEST(UnifiedDiffTest, WordLevelMarksOnlyChangedWords) {
 TEST(UnifiedDiffTest, WordLevelUnpairedLinesStayWhole) {
   UnifiedDiffOptions options;
   options.word_level = true;
-  EXPECT_EQ(UnifiedDiff("a\nold one\nb\n", "a\nnew one\nextra line\nb\n", "a", "b", options),
+  EXPECT_EQ(Diff("a\nold one\nb\n", "a\nnew one\nextra line\nb\n", "a", "b", options),
             "--- a\n"
             "+++ b\n"
             "@@ -1,3 +1,4 @@\n"
@@ -157,39 +164,48 @@ std::string ManyLines(int count, const std::string& tag) {
   return text;
 }
 
-TEST(UnifiedDiffTest, FiveThousandLinesAreFast) {
+// Edits in place and rewrites are diffed exactly whatever the size; the same lines in
+// another order (every line shared, none in place: dtl's O(NP) worst case, which took
+// seconds) are beyond the budget: the summary is approximate and the unified diff refused.
+// How long each takes is measured by tests/bench/diff, not asserted here.
+TEST(UnifiedDiffTest, FiveThousandLinesEditedRewrittenAndShuffled) {
   const std::string old_text = ManyLines(5000, "");
   std::string scattered;  // every 7th line edited
   for (int i = 0; i < 5000; ++i) {
     scattered +=
         (i % 100 == 0 ? "## Section " : "Line ") + std::to_string(i) + (i % 7 ? "\n" : " edited\n");
   }
-  const std::string rewritten = ManyLines(5000, " rewritten");  // nearly every line differs
-  // The same lines in another order: every line is shared, so nothing short-cuts the search.
+  const std::string rewritten = ManyLines(5000, " rewritten");  // every line differs
   std::vector<std::string> lines;
   for (int i = 0; i < 5000; ++i) lines.push_back("Line " + std::to_string(i) + "\n");
   std::shuffle(lines.begin(), lines.end(), std::mt19937(3));
   std::string shuffled;
   for (const std::string& line : lines) shuffled += line;
 
-  // Realistic edits and rewrites are cheap; a permutation (every line shared, none in place)
-  // is dtl's O(NP) worst case and gets a looser bound.
   const struct {
     const std::string& text;
-    std::chrono::milliseconds bound;
-  } cases[] = {{scattered, std::chrono::milliseconds(250)},
-               {rewritten, std::chrono::milliseconds(250)},
-               {shuffled, std::chrono::milliseconds(3000)}};
-  for (const auto& c : cases) {
-    auto start = std::chrono::steady_clock::now();
-    const std::string diff = UnifiedDiff(old_text, c.text, "a", "b");
-    EXPECT_LT(std::chrono::steady_clock::now() - start, c.bound);
-    start = std::chrono::steady_clock::now();
+    int changed_lines;
+  } exact_cases[] = {{scattered, 715}, {rewritten, 5000}};
+  for (const auto& c : exact_cases) {
+    EXPECT_FALSE(Diff(old_text, c.text, "a", "b").empty());
     const DiffSummary summary = SummarizeDiff(old_text, c.text);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, c.bound);
-    EXPECT_FALSE(diff.empty());
-    EXPECT_GT(summary.lines_added, 700);
+    EXPECT_FALSE(summary.approximate);
+    EXPECT_EQ(summary.lines_added, c.changed_lines);
+    EXPECT_EQ(summary.lines_removed, c.changed_lines);
   }
+
+  const Result<std::string> refused = UnifiedDiff(old_text, shuffled, "a", "b");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(refused.status().message().find("diff too large: the 5000 and 5000 lines"),
+            std::string::npos)
+      << refused.status().message();
+  const DiffSummary summary = SummarizeDiff(old_text, shuffled);
+  EXPECT_TRUE(summary.approximate);
+  EXPECT_EQ(summary.lines_removed, 5000);  // the whole span, first to last differing line
+  EXPECT_EQ(summary.lines_added, 5000);
+  EXPECT_EQ(summary.sections.size(), 51u);  // 50 old headings, and "" for the new text
+  EXPECT_EQ(summary.sections_truncated, 0);
 }
 
 // Generated diffs must be accepted by patch(1) and reproduce the new text exactly.
@@ -210,7 +226,7 @@ TEST(UnifiedDiffTest, RandomDiffsApplyWithPatch) {
     const std::string new_text = random_text(static_cast<int>(rng() % 40));
     UnifiedDiffOptions options;
     options.context_lines = static_cast<int>(rng() % 4);
-    const std::string diff = UnifiedDiff(old_text, new_text, "a/f", "b/f", options);
+    const std::string diff = Diff(old_text, new_text, "a/f", "b/f", options);
     std::ofstream(dir / "f", std::ios::binary) << old_text;
     std::ofstream(dir / "f.patch", std::ios::binary) << diff;
     if (diff.empty()) {

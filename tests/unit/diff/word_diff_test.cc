@@ -5,6 +5,11 @@
 namespace policyd::diff_internal {
 namespace {
 
+std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color) {
+  StepBudget budget(2'000'000);
+  return diff_internal::WordDiffLine(old_line, new_line, color, &budget);
+}
+
 TEST(WordDiffTest, MarksOnlyTheChangedWord) {
   EXPECT_EQ(WordDiffLine("We share data with partners.", "We share data with affiliates.", false),
             "We share data with [-partners.-]{+affiliates.+}");
@@ -23,6 +28,20 @@ TEST(WordDiffTest, KeepsNewSpacing) {
 
 TEST(WordDiffTest, Colour) {
   EXPECT_EQ(WordDiffLine("a b", "a c", true), "a \x1b[31m[-b-]\x1b[0m\x1b[32m{+c+}\x1b[0m");
+}
+
+// A pair beyond the budget left is marked as one change between its common leading and
+// trailing words, which is still a correct rendering.
+TEST(WordDiffTest, OverTheBudgetTheChangedWordsAreOneChange) {
+  StepBudget exhausted(0);
+  EXPECT_EQ(diff_internal::WordDiffLine("We share a b c with partners.",
+                                        "We share c b a with partners.", false, &exhausted),
+            "We share [-a b c-]{+c b a+} with partners.");
+  StepBudget enough(1000);
+  EXPECT_EQ(diff_internal::WordDiffLine("We share a b c with partners.",
+                                        "We share c b a with partners.", false, &enough),
+            "We share [-a b-] c {+b a+} with partners.");  // dtl's shortest script
+  EXPECT_LT(enough.remaining(), 1000u);
 }
 
 }  // namespace

@@ -23,19 +23,27 @@ using std::chrono::milliseconds;
 // An in-memory event log standing in for the store.
 class MemoryLog {
  public:
-  StoredEvent Append(const std::string& type) {
+  // An event whose JSON carries `pad` bytes of padding.
+  StoredEvent Append(const std::string& type, std::size_t pad = 0) {
     std::lock_guard lock(mutex_);
     StoredEvent event;
     event.seq = events_.size() + 1;
-    event.json = nlohmann::json{{"seq", event.seq}, {"type", type}}.dump();
+    nlohmann::json json{{"seq", event.seq}, {"type", type}};
+    if (pad > 0) json["pad"] = std::string(pad, 'p');
+    event.json = json.dump();
     events_.push_back(event);
     return event;
   }
-  Result<std::vector<StoredEvent>> Read(uint64_t after, std::size_t max) {
+  // Like Store::ReadEvents: stops before max_bytes once it has one event.
+  Result<std::vector<StoredEvent>> Read(uint64_t after, std::size_t max, std::size_t max_bytes) {
     std::lock_guard lock(mutex_);
     ++reads_;
     std::vector<StoredEvent> out;
+    std::size_t bytes = 0;
     for (uint64_t seq = after + 1; seq <= events_.size() && out.size() < max; ++seq) {
+      const std::string& json = events_[seq - 1].json;
+      if (!out.empty() && bytes + json.size() > max_bytes) break;
+      bytes += json.size();
       out.push_back(events_[seq - 1]);
     }
     return out;
@@ -75,7 +83,10 @@ class EventFeedTest : public ::testing::Test {
   void StartFeed(FeedOptions options = {}) {
     options.socket_path = socket_path_;
     feed_ = std::make_unique<EventFeed>(
-        io_, options, [this](uint64_t after, std::size_t max) { return log_.Read(after, max); },
+        io_, options,
+        [this](uint64_t after, std::size_t max, std::size_t max_bytes) {
+          return log_.Read(after, max, max_bytes);
+        },
         log_.last());
     ASSERT_TRUE(feed_->Start().ok());
     thread_ = std::thread([this] { io_.run(); });
@@ -91,9 +102,15 @@ class EventFeedTest : public ::testing::Test {
     done.get_future().wait();
   }
 
-  void PublishNew(const std::string& type) {
-    const StoredEvent event = log_.Append(type);
+  void PublishNew(const std::string& type, std::size_t pad = 0) {
+    const StoredEvent event = log_.Append(type, pad);
     RunOnIo([&] { feed_->Publish(event); });
+  }
+
+  FeedStats Stats() {
+    FeedStats stats;
+    RunOnIo([&] { stats = feed_->stats(); });
+    return stats;
   }
 
   UnixClientSocket Subscribe(const std::string& request) {
@@ -166,6 +183,68 @@ TEST_F(EventFeedTest, SlowSubscriberIsServedFromTheStoredLogWithoutLoss) {
   EXPECT_GT(log_.reads(), 0);  // it really went to the log
 }
 
+// Issue 14: 8 subscribers that stopped reading held 714 MB of 3.2 MB events within 5 s: the
+// window kept every event (it was bounded in events only) and a subscriber that was behind
+// took a batch of up to 256 events. Now the window holds at most window_bytes, a stuck
+// subscriber at most one batch of batch_bytes; once it reads it gets everything, in order,
+// what left the window from the log.
+TEST_F(EventFeedTest, StuckSubscriberHoldsAtMostItsByteBudget) {
+  FeedOptions options;
+  options.window_bytes = 64 * 1024;
+  options.batch_bytes = 16 * 1024;
+  constexpr int kBefore = 300;  // 1.5 MB of 5 KB events before the subscriber comes
+  constexpr int kLive = 300;    // and as much while it does not read
+  for (int i = 0; i < kBefore; ++i) log_.Append("document.changed", 5000);
+  StartFeed(options);
+  auto client = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  for (int i = 0; i < kLive; ++i) {
+    PublishNew("document.changed", 5000);
+    const FeedStats stats = Stats();
+    ASSERT_LE(stats.window_bytes, options.window_bytes);
+    ASSERT_LE(stats.pending_bytes_max, options.batch_bytes);
+  }
+  const FeedStats stuck = Stats();
+  EXPECT_EQ(stuck.subscribers, 1u);
+  EXPECT_GT(stuck.pending_bytes_max, 10'000u);  // stuck with a batch (3 events) in flight
+  EXPECT_LE(stuck.pending_bytes_total, options.batch_bytes);
+  EXPECT_GT(stuck.window_events, 0u);
+  EXPECT_LT(stuck.window_events, 14u);  // 64 KiB of 5 KB events
+
+  for (uint64_t seq = 1; seq <= kBefore + kLive; ++seq) {
+    const auto event = ReadJson(client);
+    ASSERT_EQ(event["seq"], seq);
+    ASSERT_EQ(event["pad"].get<std::string>().size(), 5000u);
+  }
+  EXPECT_GT(log_.reads(), 0);
+  PublishNew("document.changed");
+  EXPECT_EQ(ReadJson(client)["seq"], kBefore + kLive + 1);
+  EXPECT_LT(Stats().pending_bytes_max, 100u);  // a subscriber that keeps up holds nothing
+}
+
+// An event larger than a whole batch (or the window) is still delivered, alone.
+TEST_F(EventFeedTest, EventLargerThanTheBudgetsGoesAlone) {
+  FeedOptions options;
+  options.window_bytes = 4096;
+  options.batch_bytes = 1024;
+  StartFeed(options);
+  auto client = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  PublishNew("small");
+  PublishNew("large", 10'000);
+  PublishNew("small");
+  EXPECT_LE(Stats().window_bytes, options.window_bytes);
+  EXPECT_EQ(ReadJson(client)["seq"], 1);
+  const auto large = ReadJson(client);
+  EXPECT_EQ(large["seq"], 2);
+  EXPECT_EQ(large["pad"].get<std::string>().size(), 10'000u);
+  EXPECT_EQ(ReadJson(client)["seq"], 3);
+  // A late subscriber replays all three from the log, in batches of at most 1 KiB (or one).
+  auto late = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(late)["type"], "feed.hello");
+  for (uint64_t seq = 1; seq <= 3; ++seq) EXPECT_EQ(ReadJson(late)["seq"], seq);
+}
+
 TEST_F(EventFeedTest, ManySubscribersEachGetEverything) {
   StartFeed();
   std::vector<UnixClientSocket> clients;
@@ -234,7 +313,7 @@ TEST_F(EventFeedTest, SecondFeedOnALiveSocketIsBusy) {
   options.socket_path = socket_path_;
   EventFeed other(
       other_io, options,
-      [](uint64_t, std::size_t) {
+      [](uint64_t, std::size_t, std::size_t) {
         return Result<std::vector<StoredEvent>>(std::vector<StoredEvent>{});
       },
       0);

@@ -355,6 +355,29 @@ TEST(StoreTest, ReadEventsPaging) {
   EXPECT_TRUE(store->ReadEvents(0, 0)->empty());
 }
 
+// Pages are bounded in bytes too (the feed's replay of large events), but never empty.
+TEST(StoreTest, ReadEventsByteBound) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  for (int i = 1; i <= 6; ++i) {
+    ASSERT_TRUE(store->AppendEvent(json{{"pad", std::string(1000, 'x')}}).ok());
+  }
+  const std::size_t one = store->ReadEvents(0, 1)->front().json.size();
+  EXPECT_GT(one, 1000u);
+  // Two events fit in 2.5 events' worth of bytes, the third does not.
+  auto page = store->ReadEvents(0, 100, one * 5 / 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ(page->back().seq, 2u);
+  page = store->ReadEvents(2, 100, one * 2);  // exactly two
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ(page->back().seq, 4u);
+  page = store->ReadEvents(4, 100, 10);  // one event is larger than the bound: still returned
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ(page->front().seq, 5u);
+}
+
 TEST(StoreTest, DocStateRoundTripListAndDelete) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());

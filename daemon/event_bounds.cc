@@ -1,0 +1,73 @@
+#include "event_bounds.h"
+
+#include <cstdint>
+#include <string>
+
+#include "policyd/text_bounds.h"
+
+namespace policyd {
+namespace {
+
+constexpr std::size_t kShortestHalvedField = 64;
+
+std::size_t JsonBytes(const nlohmann::json& event) {
+  // Lenient like the store: a stray invalid byte must not turn bounding into an exception.
+  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+}
+
+bool IsIdentity(const std::string& key) { return key == "type" || key == "doc"; }
+
+// The longest string field that may be cut, or nullptr when none is longer than `floor`.
+nlohmann::json* LongestCuttable(nlohmann::json* event, std::size_t floor) {
+  nlohmann::json* longest = nullptr;
+  std::size_t longest_size = floor;
+  for (auto& [key, value] : event->items()) {
+    if (IsIdentity(key) || !value.is_string()) continue;
+    const std::size_t size = value.get_ref<const std::string&>().size();
+    if (size > longest_size) {
+      longest = &value;
+      longest_size = size;
+    }
+  }
+  return longest;
+}
+
+void CutFields(nlohmann::json* event) {
+  for (auto& [key, value] : event->items()) {
+    if (IsIdentity(key) || !value.is_string()) continue;
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.size() > kMaxEventFieldBytes) value = TruncateUtf8(text, kMaxEventFieldBytes);
+  }
+}
+
+// Drops sections from the end until the event fits; false if it still does not.
+bool DropSections(nlohmann::json* event, std::size_t limit) {
+  if (!event->contains("sections") || !(*event)["sections"].is_array()) {
+    return JsonBytes(*event) <= limit;
+  }
+  nlohmann::json& sections = (*event)["sections"];
+  nlohmann::json& truncated = (*event)["sections_truncated"];  // std::map: references stay
+  if (!truncated.is_number_integer()) truncated = 0;
+  while (!sections.empty() && JsonBytes(*event) > limit) {
+    sections.erase(sections.size() - 1);
+    truncated = truncated.get<int64_t>() + 1;
+  }
+  return JsonBytes(*event) <= limit;
+}
+
+}  // namespace
+
+void BoundEventSize(nlohmann::json* event, std::size_t max_bytes) {
+  if (!event->is_object()) return;
+  const std::size_t limit = max_bytes > kEventSeqReserve ? max_bytes - kEventSeqReserve : 0;
+  CutFields(event);
+  if (DropSections(event, limit)) return;
+  while (JsonBytes(*event) > limit) {
+    nlohmann::json* longest = LongestCuttable(event, kShortestHalvedField);
+    if (longest == nullptr) return;
+    const std::string& text = longest->get_ref<const std::string&>();
+    *longest = TruncateUtf8(text, text.size() / 2);
+  }
+}
+
+}  // namespace policyd
