@@ -92,7 +92,6 @@ class ControlServer {
   bool EvictLongestWaiting();
   void Forget(Connection* connection);
 
-  boost::asio::io_context& io_;
   ControlOptions options_;
   ControlHandler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;

@@ -106,7 +106,6 @@ class EventFeed {
   void TrimWindow();
   void Forget(Subscriber* subscriber);
 
-  boost::asio::io_context& io_;
   FeedOptions options_;
   StoredEventReader reader_;
   uint64_t last_seq_;

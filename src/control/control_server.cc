@@ -143,7 +143,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
 };
 
 ControlServer::ControlServer(asio::io_context& io, ControlOptions options, ControlHandler handler)
-    : io_(io), options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+    : options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
 
 ControlServer::~ControlServer() {
   boost::system::error_code ignored;

@@ -202,8 +202,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
 EventFeed::EventFeed(asio::io_context& io, FeedOptions options, StoredEventReader reader,
                      uint64_t last_seq)
-    : io_(io),
-      options_(std::move(options)),
+    : options_(std::move(options)),
       reader_(std::move(reader)),
       last_seq_(last_seq),
       acceptor_(io) {}
