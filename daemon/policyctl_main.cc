@@ -32,6 +32,7 @@
 #include "policyd/config.h"
 #include "policyd/control.h"
 #include "policyd/extract.h"
+#include "policyd/file_read.h"
 #include "policyd/store.h"
 #include "policyd/unix_socket.h"
 #include "table.h"
@@ -357,44 +358,30 @@ int Refused(const Options& options, const std::string& reason, const std::string
 // body (`too_large`, its max_body_bytes).
 std::variant<std::string, int> ReadPage(const Options& options, const std::string& file,
                                         std::size_t max_bytes) {
-  std::FILE* in = stdin;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> opened(nullptr, &std::fclose);
+  const auto too_large = [&] {
+    return Refused(
+        options, "too_large",
+        file + " holds more than max_body_bytes (" + std::to_string(max_bytes) + " bytes)");
+  };
   if (file != "-") {
-    std::error_code error;
-    const auto status = std::filesystem::status(file, error);
-    if (error) {
-      std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(),
-                   error.message().c_str());
-      return kExitInput;
-    }
-    if (!std::filesystem::is_regular_file(status)) {
-      std::fprintf(stderr, "policyctl: cannot read %s: not a regular file%s\n", file.c_str(),
-                   std::filesystem::is_directory(status) ? " (a directory)" : "");
-      return kExitInput;
-    }
-    opened.reset(std::fopen(file.c_str(), "rb"));
-    if (opened == nullptr) {
-      std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(), std::strerror(errno));
-      return kExitInput;
-    }
-    in = opened.get();
+    auto read = ReadRegularFile(file, max_bytes);
+    if (read.ok()) return std::move(*read);
+    if (read.status().code() == Status::Code::kInvalidArgument) return too_large();
+    std::fprintf(stderr, "policyctl: %s\n", read.status().message().c_str());
+    return kExitInput;
   }
   std::string bytes;
   char buffer[65536];
   while (bytes.size() <= max_bytes) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, in);
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stdin);
     if (n == 0) break;
     bytes.append(buffer, n);
   }
-  if (std::ferror(in)) {
-    std::fprintf(stderr, "policyctl: cannot read %s: %s\n", file.c_str(), std::strerror(errno));
+  if (std::ferror(stdin)) {
+    std::fprintf(stderr, "policyctl: cannot read standard input: %s\n", std::strerror(errno));
     return kExitInput;
   }
-  if (bytes.size() > max_bytes) {
-    return Refused(
-        options, "too_large",
-        file + " holds more than max_body_bytes (" + std::to_string(max_bytes) + " bytes)");
-  }
+  if (bytes.size() > max_bytes) return too_large();
   return bytes;
 }
 

@@ -51,8 +51,8 @@ Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::size
     return Status::IoError(path.string() + ": cannot read: " + std::string(KindOf(info.st_mode)));
   }
   const auto too_large = [&] {
-    return Status::IoError(path.string() + ": cannot read: larger than " +
-                           std::to_string(max_bytes) + " bytes");
+    return Status::InvalidArgument(path.string() + ": cannot read: larger than " +
+                                   std::to_string(max_bytes) + " bytes");
   };
   if (static_cast<uint64_t>(info.st_size) > max_bytes) return too_large();
   std::string text;

@@ -197,11 +197,12 @@ TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
 TEST_F(ExtractTest, ADirectoryOrADeviceIsAClearError) {
   auto result = harness_.Policyctl({"extract", harness_.dir().string()});
   EXPECT_EQ(result.exit_code, 4);
-  EXPECT_EQ(result.err, "policyctl: cannot read " + harness_.dir().string() +
-                            ": not a regular file (a directory)\n");
+  EXPECT_EQ(result.err,
+            "policyctl: " + harness_.dir().string() + ": cannot read: is a directory\n");
   result = harness_.Policyctl({"extract", "/dev/zero"});
   EXPECT_EQ(result.exit_code, 4);
-  EXPECT_EQ(result.err, "policyctl: cannot read /dev/zero: not a regular file\n");
+  EXPECT_EQ(result.err,
+            "policyctl: /dev/zero: cannot read: is not a regular file (a character device)\n");
 }
 
 TEST(ExtractDocTest, AppliesTheWholeSpecAndPrintsTheHashTheDaemonStores) {
