@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "policyd/extract.h"
 
 namespace policyd {
 namespace {
@@ -36,16 +37,17 @@ struct Clue {
   std::string_view needle;  // empty: no clue (always true)
 };
 
-// Vendor placeholders resolved per page: the captcha widget's vendor, or the server's.
-constexpr std::string_view kWidgetVendor = "<widget>";
-constexpr std::string_view kServerVendor = "<server>";
+// Who a finding names: the rule's own vendor, or, for generic wording, the vendor the page
+// shows itself to come from: its captcha widget's, or its server's.
+enum class VendorOf { kRule, kWidget, kServer };
 
 struct Rule {
   PageVerdict verdict;
-  std::string_view vendor;
+  std::string_view vendor;  // with VendorOf::kRule
   std::string_view what;
   Clue first;
   Clue second;  // both must hold
+  VendorOf vendor_of = VendorOf::kRule;
 };
 
 using V = PageVerdict;
@@ -219,50 +221,113 @@ constexpr Rule kTersePageRules[] = {
      "browser check",
      {W::kPage, "please turn javascript on and reload the page"},
      {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify you are human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify you are a human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify that you are human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "verify that you are a human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "confirm you are human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "confirm you are a human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "are you a robot"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "are you a human"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "complete the security check"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha wall", {W::kText, "complete the captcha"}, {}},
+    {V::kChallenge, "", "captcha wall", {W::kText, "verify you are human"}, {}, VendorOf::kWidget},
+    {V::kChallenge,
+     "",
+     "captcha wall",
+     {W::kText, "verify you are a human"},
+     {},
+     VendorOf::kWidget},
+    {V::kChallenge,
+     "",
+     "captcha wall",
+     {W::kText, "verify that you are human"},
+     {},
+     VendorOf::kWidget},
+    {V::kChallenge,
+     "",
+     "captcha wall",
+     {W::kText, "verify that you are a human"},
+     {},
+     VendorOf::kWidget},
+    {V::kChallenge, "", "captcha wall", {W::kText, "confirm you are human"}, {}, VendorOf::kWidget},
+    {V::kChallenge,
+     "",
+     "captcha wall",
+     {W::kText, "confirm you are a human"},
+     {},
+     VendorOf::kWidget},
+    {V::kChallenge, "", "captcha wall", {W::kText, "are you a robot"}, {}, VendorOf::kWidget},
+    {V::kChallenge, "", "captcha wall", {W::kText, "are you a human"}, {}, VendorOf::kWidget},
+    {V::kChallenge,
+     "",
+     "captcha wall",
+     {W::kText, "complete the security check"},
+     {},
+     VendorOf::kWidget},
+    {V::kChallenge, "", "captcha wall", {W::kText, "complete the captcha"}, {}, VendorOf::kWidget},
     // Status lines of error pages (nginx, Apache, proxies, frameworks).
-    {V::kLoginWall, kServerVendor, "401 Unauthorized", {W::kHeadline, "401 unauthorized"}, {}},
     {V::kLoginWall,
-     kServerVendor,
+     "",
+     "401 Unauthorized",
+     {W::kHeadline, "401 unauthorized"},
+     {},
+     VendorOf::kServer},
+    {V::kLoginWall,
+     "",
      "401 Authorization Required",
      {W::kHeadline, "401 authorization required"},
-     {}},
-    {V::kBlocked, kServerVendor, "403 Forbidden", {W::kHeadline, "403 forbidden"}, {}},
+     {},
+     VendorOf::kServer},
+    {V::kBlocked, "", "403 Forbidden", {W::kHeadline, "403 forbidden"}, {}, VendorOf::kServer},
     {V::kBlocked,
-     kServerVendor,
+     "",
      "429 Too Many Requests",
      {W::kHeadline, "429 too many requests"},
-     {}},
-    {V::kErrorPage, kServerVendor, "404 Not Found", {W::kHeadline, "404 not found"}, {}},
-    {V::kErrorPage, kServerVendor, "Error 404", {W::kHeadline, "error 404"}, {}},
-    {V::kErrorPage, kServerVendor, "410 Gone", {W::kHeadline, "410 gone"}, {}},
+     {},
+     VendorOf::kServer},
+    {V::kErrorPage, "", "404 Not Found", {W::kHeadline, "404 not found"}, {}, VendorOf::kServer},
+    {V::kErrorPage, "", "Error 404", {W::kHeadline, "error 404"}, {}, VendorOf::kServer},
+    {V::kErrorPage, "", "410 Gone", {W::kHeadline, "410 gone"}, {}, VendorOf::kServer},
     {V::kErrorPage,
-     kServerVendor,
+     "",
      "500 Internal Server Error",
      {W::kHeadline, "500 internal server error"},
-     {}},
-    {V::kErrorPage, kServerVendor, "502 Bad Gateway", {W::kHeadline, "502 bad gateway"}, {}},
-    {V::kErrorPage, kServerVendor, "503 Service Unavailable", {W::kHeadline, "503 service"}, {}},
-    {V::kErrorPage, kServerVendor, "504 Gateway Timeout", {W::kHeadline, "504 gateway time"}, {}},
+     {},
+     VendorOf::kServer},
+    {V::kErrorPage,
+     "",
+     "502 Bad Gateway",
+     {W::kHeadline, "502 bad gateway"},
+     {},
+     VendorOf::kServer},
+    {V::kErrorPage,
+     "",
+     "503 Service Unavailable",
+     {W::kHeadline, "503 service"},
+     {},
+     VendorOf::kServer},
+    {V::kErrorPage,
+     "",
+     "504 Gateway Timeout",
+     {W::kHeadline, "504 gateway time"},
+     {},
+     VendorOf::kServer},
     // Rate limits, denials and missing pages in plain words.
     // (Headlines, or words addressed to the reader: a short API page may mention 429s.)
-    {V::kBlocked, kServerVendor, "rate limited", {W::kHeadline, "too many requests"}, {}},
-    {V::kBlocked, kServerVendor, "rate limited", {W::kHeadline, "rate limit exceeded"}, {}},
-    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you have sent too many requests"}, {}},
-    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you are being rate limited"}, {}},
-    {V::kBlocked, kServerVendor, "rate limited", {W::kText, "you have been rate limited"}, {}},
-    {V::kBlocked, kServerVendor, "access denied", {W::kHeadline, "access denied"}, {}},
-    {V::kErrorPage, kServerVendor, "page not found", {W::kTitle, "page not found"}, {}},
-    {V::kErrorPage, kServerVendor, "page not found", {W::kHeadline, "page not found"}, {}},
+    {V::kBlocked, "", "rate limited", {W::kHeadline, "too many requests"}, {}, VendorOf::kServer},
+    {V::kBlocked, "", "rate limited", {W::kHeadline, "rate limit exceeded"}, {}, VendorOf::kServer},
+    {V::kBlocked,
+     "",
+     "rate limited",
+     {W::kText, "you have sent too many requests"},
+     {},
+     VendorOf::kServer},
+    {V::kBlocked,
+     "",
+     "rate limited",
+     {W::kText, "you are being rate limited"},
+     {},
+     VendorOf::kServer},
+    {V::kBlocked,
+     "",
+     "rate limited",
+     {W::kText, "you have been rate limited"},
+     {},
+     VendorOf::kServer},
+    {V::kBlocked, "", "access denied", {W::kHeadline, "access denied"}, {}, VendorOf::kServer},
+    {V::kErrorPage, "", "page not found", {W::kTitle, "page not found"}, {}, VendorOf::kServer},
+    {V::kErrorPage, "", "page not found", {W::kHeadline, "page not found"}, {}, VendorOf::kServer},
     // Login walls: the words and a password field ("log in" and "login" squeeze alike).
     {V::kLoginWall,
      "generic",
@@ -297,16 +362,17 @@ constexpr Rule kTersePageRules[] = {
 // too are then all there is to see.
 constexpr Rule kBarePageRules[] = {
     {V::kChallenge, "imperva", "JavaScript challenge", {W::kMarkup, "_incapsula_resource"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "g-recaptcha"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "/recaptcha/api.js"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "h-captcha"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "hcaptcha.com"}, {}},
-    {V::kChallenge, kWidgetVendor, "captcha widget", {W::kMarkup, "cf-turnstile"}, {}},
+    {V::kChallenge, "", "captcha widget", {W::kMarkup, "g-recaptcha"}, {}, VendorOf::kWidget},
+    {V::kChallenge, "", "captcha widget", {W::kMarkup, "/recaptcha/api.js"}, {}, VendorOf::kWidget},
+    {V::kChallenge, "", "captcha widget", {W::kMarkup, "h-captcha"}, {}, VendorOf::kWidget},
+    {V::kChallenge, "", "captcha widget", {W::kMarkup, "hcaptcha.com"}, {}, VendorOf::kWidget},
+    {V::kChallenge, "", "captcha widget", {W::kMarkup, "cf-turnstile"}, {}, VendorOf::kWidget},
     {V::kChallenge,
-     kWidgetVendor,
+     "",
      "captcha widget",
      {W::kMarkup, "challenges.cloudflare.com/turnstile"},
-     {}},
+     {},
+     VendorOf::kWidget},
 };
 
 std::string LowerAscii(std::string_view text) {
@@ -340,129 +406,12 @@ std::string Squeeze(std::string_view text) {
   return out;
 }
 
-// A numeric character reference of a printable ASCII character ("&#35;", "&#x23;") at the
-// start of `rest`: the character and the reference's length.
-std::optional<std::pair<char, std::size_t>> NumericReference(std::string_view rest) {
-  if (!rest.starts_with("&#")) return std::nullopt;
-  const bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
-  const std::size_t first = hex ? 3 : 2;
-  std::size_t at = first;
-  unsigned value = 0;
-  for (; at < rest.size() && at < first + 6; ++at) {
-    const auto c = static_cast<unsigned char>(rest[at]);
-    if (std::isdigit(c)) {
-      value = value * (hex ? 16 : 10) + (c - '0');
-    } else if (hex && std::isxdigit(c)) {
-      value = value * 16 + static_cast<unsigned>(std::tolower(c) - 'a' + 10);
-    } else {
-      break;
-    }
-  }
-  if (at == first || at >= rest.size() || rest[at] != ';' || value < 0x20 || value >= 0x7F) {
-    return std::nullopt;
-  }
-  return std::pair{static_cast<char>(value), at + 1};
-}
-
-// Character references as the vendors' pages use them: the common named ones and numeric
-// references to ASCII (Akamai writes its whole message in "&#58;&#47;" form). Others stay.
-std::string DecodeEntities(std::string_view text) {
-  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
-      {"&amp;", "&"},
-      {"&lt;", "<"},
-      {"&gt;", ">"},
-      {"&quot;", "\""},
-      {"&apos;", "'"},
-      {"&nbsp;", " "},
-      {"&bull;", "\xE2\x80\xA2"},
-      {"&hellip;", "..."},
-      {"&rsquo;", "'"},
-      {"&lsquo;", "'"}};
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '&') {
-      out += text[i];
-      continue;
-    }
-    const std::string_view rest = text.substr(i);
-    const auto named = std::find_if(std::begin(kNamed), std::end(kNamed), [&](const auto& entity) {
-      return rest.starts_with(entity.first);
-    });
-    if (named != std::end(kNamed)) {
-      out += named->second;
-      i += named->first.size() - 1;
-      continue;
-    }
-    if (const auto reference = NumericReference(rest)) {
-      out += reference->first;
-      i += reference->second - 1;
-    } else {
-      out += '&';
-    }
-  }
-  return out;
-}
-
-// The text of lower-cased markup as a reader without JavaScript sees it: tags, comments,
-// scripts, styles and templates dropped, references decoded.
-std::string BodyText(std::string_view markup) {
-  std::string text;
-  text.reserve(markup.size() / 4);
-  std::size_t i = 0;
-  while (i < markup.size()) {
-    if (markup[i] != '<') {
-      const std::size_t next = std::min(markup.find('<', i), markup.size());
-      text.append(markup.substr(i, next - i));
-      i = next;
-      continue;
-    }
-    const std::string_view rest = markup.substr(i);
-    std::string_view until = ">";
-    if (rest.starts_with("<!--")) {
-      until = "-->";
-    } else if (rest.starts_with("<script")) {
-      until = "</script";
-    } else if (rest.starts_with("<style")) {
-      until = "</style";
-    } else if (rest.starts_with("<template")) {
-      until = "</template";
-    }
-    const std::size_t end = markup.find(until, i + 1);
-    if (end == std::string_view::npos) break;
-    if (until.ends_with('>')) {
-      i = end + until.size();
-    } else {  // the end tag of a script, style or template: up to its '>'
-      const std::size_t close = markup.find('>', end);
-      i = close == std::string_view::npos ? markup.size() : close + 1;
-    }
-    text += ' ';
-  }
-  return DecodeEntities(text);
-}
-
-// The text of the first <title> element of lower-cased markup, squeezed.
-std::string TitleOf(const std::string& markup) {
-  for (auto at = markup.find("<title"); at != std::string::npos;
-       at = markup.find("<title", at + 1)) {
-    const char next = at + 6 < markup.size() ? markup[at + 6] : '\0';
-    if (next != '>' && !std::isspace(static_cast<unsigned char>(next))) continue;
-    const auto start = markup.find('>', at);
-    if (start == std::string::npos) return "";
-    const auto end = markup.find("</title", start);
-    const std::size_t length = std::min(
-        kTitleBytes, end == std::string::npos ? markup.size() - start - 1 : end - start - 1);
-    return Squeeze(DecodeEntities(markup.substr(start + 1, length)));
-  }
-  return "";
-}
-
 // A short page as the rules see it.
 struct PageView {
   std::string markup;     // lower-cased start of the body
   std::string title;      // squeezed
   std::string text;       // squeezed extracted text
-  std::string body_text;  // squeezed text of the whole markup (BodyText)
+  std::string body_text;  // squeezed text of the whole page (ReadVisibleText)
 };
 
 bool HasPasswordField(const std::string& markup) {
@@ -546,10 +495,15 @@ std::string_view ServerVendor(const std::map<std::string, std::string>& headers,
 PageFinding Apply(const PreparedRule& prepared, const PageView& page,
                   const std::map<std::string, std::string>& headers) {
   const Rule& rule = *prepared.rule;
-  std::string_view vendor = rule.vendor;
-  if (vendor == kWidgetVendor) vendor = WidgetVendor(page.markup);
-  if (vendor == kServerVendor) vendor = ServerVendor(headers, page.markup);
-  return {rule.verdict, vendor, rule.what};
+  switch (rule.vendor_of) {
+    case VendorOf::kRule:
+      return {rule.verdict, rule.vendor, rule.what};
+    case VendorOf::kWidget:
+      return {rule.verdict, WidgetVendor(page.markup), rule.what};
+    case VendorOf::kServer:
+      return {rule.verdict, ServerVendor(headers, page.markup), rule.what};
+  }
+  return {};
 }
 
 std::optional<PageFinding> FirstMatch(const std::vector<PreparedRule>& rules, const PageView& page,
@@ -587,11 +541,17 @@ PageFinding InspectPage(long http_status, const std::map<std::string, std::strin
   static const std::vector<PreparedRule> short_rules = Prepare(kShortPageRules);
   static const std::vector<PreparedRule> terse_rules = Prepare(kTersePageRules);
   static const std::vector<PreparedRule> bare_rules = Prepare(kBarePageRules);
+  const std::string_view scanned = body.substr(0, std::min(body.size(), kScanBytes));
+  // The whole page as a reader sees it, parsed by the HTML parser like the extraction; a
+  // second parse, but only of pages that show less than kGuardShortTextBytes.
+  const auto content_type = headers.find("content-type");
+  const VisibleText visible = ReadVisibleText(
+      scanned, content_type == headers.end() ? std::string_view() : content_type->second);
   PageView page;
-  page.markup = LowerAscii(body.substr(0, std::min(body.size(), kScanBytes)));
-  page.title = TitleOf(page.markup);
+  page.markup = LowerAscii(scanned);
+  page.title = Squeeze(visible.title.substr(0, kTitleBytes));
   page.text = Squeeze(extracted_text);
-  page.body_text = Squeeze(BodyText(page.markup));
+  page.body_text = Squeeze(visible.text);
   if (auto found = FirstMatch(short_rules, page, headers)) return *found;
   if (extracted_text.size() < kTerseTextBytes) {
     if (auto found = FirstMatch(terse_rules, page, headers)) return *found;

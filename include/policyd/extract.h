@@ -141,6 +141,18 @@ BodySniff SniffBody(std::string_view bytes, std::string_view content_type);
 // of the remaining parameters and the fragment are kept; "?" goes when nothing remains.
 std::string StripTrackingParameters(std::string_view url);
 
+// What a reader without JavaScript sees anywhere on a page, not only its main content: the
+// text of its first <title>, and every text of the document in document order (header,
+// footer, navigation and <noscript> included; scripts, styles, templates and comments not),
+// character references decoded by the HTML parser, element boundaries as spaces, no further
+// normalisation. For recognising pages that are not the document at all (the daemon's
+// error-page guard looks for a vendor's words wherever they are shown).
+struct VisibleText {
+  std::string title;
+  std::string text;
+};
+VisibleText ReadVisibleText(std::string_view html, std::string_view content_type);
+
 // Decodes `bytes` to UTF-8 following the charset decision above. Returns the charset used.
 std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8);
 
