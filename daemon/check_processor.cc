@@ -8,6 +8,7 @@
 
 #include "error_page_guard.h"
 #include "event_bounds.h"
+#include "policyd/ascii.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
@@ -15,15 +16,9 @@
 namespace policyd {
 namespace {
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // The media type without parameters, lower-case: "text/html; charset=x" -> "text/html".
 std::string MediaType(const std::string& content_type) {
-  std::string type = Lower(content_type.substr(0, content_type.find(';')));
+  std::string type = AsciiLower(content_type.substr(0, content_type.find(';')));
   const auto first = type.find_first_not_of(" \t");
   const auto last = type.find_last_not_of(" \t");
   return first == std::string::npos ? "" : type.substr(first, last - first + 1);

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "policyd/ascii.h"
 #include "policyd/extract.h"
 
 namespace policyd {
@@ -375,13 +376,6 @@ constexpr Rule kBarePageRules[] = {
      VendorOf::kWidget},
 };
 
-std::string LowerAscii(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 // Text as compared with the rules: lower case, without white space (so that line breaks,
 // Markdown blocks and adjacent inline elements do not matter) and without the Markdown marks
 // the extractor adds ('#', '*', '|', '`'); typographic apostrophes and ellipses as ASCII.
@@ -476,7 +470,7 @@ std::string_view WidgetVendor(const std::string& markup) {
 
 std::string HeaderValue(const std::map<std::string, std::string>& headers, const char* name) {
   const auto it = headers.find(name);
-  return it == headers.end() ? std::string() : LowerAscii(it->second);
+  return it == headers.end() ? std::string() : AsciiLower(it->second);
 }
 
 std::string_view ServerVendor(const std::map<std::string, std::string>& headers,
@@ -548,7 +542,7 @@ PageFinding InspectPage(long http_status, const std::map<std::string, std::strin
   const VisibleText visible = ReadVisibleText(
       scanned, content_type == headers.end() ? std::string_view() : content_type->second);
   PageView page;
-  page.markup = LowerAscii(scanned);
+  page.markup = AsciiLower(scanned);
   page.title = Squeeze(visible.title.substr(0, kTitleBytes));
   page.text = Squeeze(extracted_text);
   page.body_text = Squeeze(visible.text);

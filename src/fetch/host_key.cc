@@ -1,8 +1,8 @@
 #include "host_key.h"
 
-#include <cctype>
 
 #include "curl_handles.h"
+#include "policyd/ascii.h"
 
 namespace policyd {
 namespace {
@@ -13,11 +13,6 @@ std::string UrlPart(CURLU* url, CURLUPart part, unsigned int flags) {
   if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return {};
   const CurlString owned(raw);
   return owned ? std::string(owned.get()) : std::string();
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -31,11 +26,11 @@ Result<std::string> HostKeyForUrl(std::string_view url) {
   if (code != CURLUE_OK) {
     return Status::InvalidArgument(std::string("bad URL: ") + curl_url_strerror(code));
   }
-  const std::string scheme = Lower(UrlPart(parsed.get(), CURLUPART_SCHEME, 0));
+  const std::string scheme = AsciiLower(UrlPart(parsed.get(), CURLUPART_SCHEME, 0));
   if (scheme != "http" && scheme != "https") {
     return Status::InvalidArgument("unsupported URL scheme \"" + scheme + "\"");
   }
-  const std::string host = Lower(UrlPart(parsed.get(), CURLUPART_HOST, 0));
+  const std::string host = AsciiLower(UrlPart(parsed.get(), CURLUPART_HOST, 0));
   if (host.empty()) return Status::InvalidArgument("URL has no host");
   const std::string port = UrlPart(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   return host + ":" + port;

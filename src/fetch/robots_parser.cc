@@ -1,5 +1,6 @@
 // RobotsTxt parsing and matching (RFC 9309); see include/policyd/robots.h for what is
 // implemented and where it deviates.
+#include "policyd/ascii.h"
 #include "policyd/robots.h"
 
 #include <algorithm>
@@ -16,12 +17,6 @@ std::string_view Trim(std::string_view text) {
   while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
 }
 
 // RFC 3986 unreserved characters: the only ones whose escapes are decoded for comparison.
@@ -45,13 +40,13 @@ std::string ProductToken(std::string_view value) {
     if (std::isalpha(c) == 0 && c != '_' && c != '-') break;
     ++end;
   }
-  return Lower(value.substr(0, end));
+  return AsciiLower(value.substr(0, end));
 }
 
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kOther };
 
 Key ClassifyKey(std::string_view raw) {
-  const std::string key = Lower(Trim(raw));
+  const std::string key = AsciiLower(Trim(raw));
   if (key == "user-agent" || key == "useragent" || key == "user agent") return Key::kUserAgent;
   if (key == "allow") return Key::kAllow;
   if (key == "disallow" || key == "dissallow" || key == "disalow") return Key::kDisallow;
@@ -192,7 +187,7 @@ RobotsTxt RobotsTxt::Parse(std::string_view body) {
 }
 
 std::vector<const RobotsTxt::Group*> RobotsTxt::GroupsFor(std::string_view product_token) const {
-  const std::string token = Lower(product_token);
+  const std::string token = AsciiLower(product_token);
   std::vector<const Group*> own;
   std::vector<const Group*> star;
   for (const Group& group : groups_) {

@@ -9,6 +9,7 @@
 #include "address_policy.h"
 #include "curl_error.h"
 #include "multi_socket_loop.h"
+#include "policyd/ascii.h"
 
 namespace policyd {
 namespace {
@@ -42,12 +43,6 @@ std::string_view Trim(std::string_view text) {
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && blank(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
 }
 
 // Validators come from earlier responses, i.e. from servers: one carrying CR, LF or another
@@ -214,7 +209,7 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || line.starts_with("HTTP/")) return bytes;
-  const std::string name = Lower(Trim(line.substr(0, colon)));
+  const std::string name = AsciiLower(Trim(line.substr(0, colon)));
   if (!IsKept(name)) return bytes;
   const std::string_view value = Trim(line.substr(colon + 1));
   std::string& slot = response_.headers[name];
@@ -234,9 +229,9 @@ bool Transfer::AcceptContentType() {
   if (it == response_.headers.end()) return true;  // unknown: let the extractor sniff it
   std::string_view media_type = it->second;
   media_type = Trim(media_type.substr(0, media_type.find_first_of(";,")));
-  const std::string lower = Lower(media_type);
+  const std::string lower = AsciiLower(media_type);
   if (std::any_of(accepted_content_types_->begin(), accepted_content_types_->end(),
-                  [&](const std::string& accepted) { return Lower(accepted) == lower; })) {
+                  [&](const std::string& accepted) { return AsciiLower(accepted) == lower; })) {
     return true;
   }
   Record(FetchError::kContentType, "content type \"" + lower + "\" not accepted");

@@ -1,0 +1,16 @@
+// ASCII case folding for protocol tokens and markers (URL schemes and hosts, header names,
+// media types, robots.txt keys, vendor markers in markup). Bytes outside A-Z are kept as they
+// are, so UTF-8 text passes through unchanged; this is not Unicode case folding.
+#ifndef POLICYD_ASCII_H_
+#define POLICYD_ASCII_H_
+
+#include <string>
+#include <string_view>
+
+namespace policyd {
+
+std::string AsciiLower(std::string_view text);
+
+}  // namespace policyd
+
+#endif  // POLICYD_ASCII_H_
