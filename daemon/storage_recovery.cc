@@ -132,8 +132,8 @@ void Daemon::OnStorageRecoveryAttempt(StorageRecoveryReport report) {
   StorageEpisode& episode = *storage_episode_;
   episode.last_attempt_error = report.result.error.message();
   episode.backoff = std::min(episode.backoff * 2, kMaxRecoveryDelay);
-  spdlog::debug("daemon.storage_recovery_failed attempt={} error={} next_in_ms={}",
-                episode.attempts, Quoted(episode.last_attempt_error), episode.backoff.count());
+  spdlog::warn("daemon.storage_recovery_failed attempt={} error={} next_in_ms={}", episode.attempts,
+               Quoted(episode.last_attempt_error), episode.backoff.count());
   ArmStorageRecovery();
 }
 

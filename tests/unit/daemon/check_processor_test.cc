@@ -48,13 +48,13 @@ class CheckProcessorTest : public ::testing::Test {
   }
 
   // Runs one check with `response` and keeps the resulting state for the next one.
-  CheckOutcome Check(FetchResponse response) {
+  CheckOutcome Check(FetchResponse response, int failure_threshold = 2) {
     CheckInput input;
     input.spec = std::make_shared<const DocumentSpec>(spec_);
     input.state = state_;
     input.response = std::move(response);
     input.interval = std::chrono::hours(24);
-    input.failure_threshold = 2;
+    input.failure_threshold = failure_threshold;
     CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
     EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
     if (outcome.status.ok()) state_ = outcome.state;
@@ -439,13 +439,8 @@ TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
   FetchResponse refused;
   refused.error = FetchError::kRobotsDisallowed;
   refused.error_message = "disallowed by robots.txt rule 'Disallow: /privacy'";
-  CheckInput input;
-  input.spec = std::make_shared<const DocumentSpec>(spec_);
-  input.state = state_;
-  input.response = refused;
-  input.interval = std::chrono::hours(24);
-  input.failure_threshold = 3;  // not reached: robots refusals do not go away by retrying
-  CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  // A threshold of 3 is not reached: robots refusals do not go away by retrying.
+  const CheckOutcome outcome = Check(refused, 3);
   EXPECT_EQ(outcome.check.reason, "robots");
   ASSERT_EQ(outcome.events.size(), 1u);
   const auto event = nlohmann::json::parse(outcome.events[0].json);
@@ -461,14 +456,8 @@ TEST_F(CheckProcessorTest, UnavailableRobotsTxtReportsItsOwnFailure) {
   unavailable.robots_unavailable = true;
   unavailable.error = FetchError::kTimeout;
   unavailable.error_message = "robots.txt unavailable (timeout: no answer in 3 s)";
-  CheckInput input;
-  input.spec = std::make_shared<const DocumentSpec>(spec_);
-  input.state = state_;
-  input.response = unavailable;
-  input.interval = std::chrono::hours(24);
-  input.failure_threshold = 3;
   const int64_t before = NowUnixMillis();
-  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  const CheckOutcome outcome = Check(unavailable, 3);
   EXPECT_EQ(outcome.check.reason, "timeout");
   EXPECT_EQ(outcome.check.message, "robots.txt unavailable (timeout: no answer in 3 s)");
   EXPECT_TRUE(outcome.events.empty());  // counted like any failure, not reported at once
@@ -481,13 +470,7 @@ TEST_F(CheckProcessorTest, RobotsTxtServerErrorIsReportedAsHttp5xx) {
   unavailable.robots_unavailable = true;
   unavailable.http_status = 503;
   unavailable.error_message = "robots.txt unavailable (HTTP 503)";
-  CheckInput input;
-  input.spec = std::make_shared<const DocumentSpec>(spec_);
-  input.state = state_;
-  input.response = unavailable;
-  input.interval = std::chrono::hours(24);
-  input.failure_threshold = 1;
-  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  const CheckOutcome outcome = Check(unavailable, 1);
   EXPECT_EQ(outcome.check.reason, "http_5xx");
   EXPECT_EQ(outcome.check.message, "robots.txt unavailable (HTTP 503)");
   ASSERT_EQ(outcome.events.size(), 1u);
