@@ -25,6 +25,16 @@ inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
 // policyd::RangeSelector in extract.h for the semantics.
 using SelectRange = RangeSelector;
 
+// How a document's page becomes the HTML that is extracted (target key `render`):
+//   kAuto    (the default) the page as served, unless it is an app shell (almost no text and
+//            script-built markup: LooksLikeAppShell in extract.h), then rendered in the headless
+//            browser; the choice is remembered per document (DocState::render_choice) and
+//            re-tested every `render_retest_interval`;
+//   kStatic  always as served; the browser is never used;
+//   kBrowser always rendered in the browser (Open Terms Archive `executeClientScripts: true`).
+enum class RenderMode { kAuto, kStatic, kBrowser };
+const char* RenderModeName(RenderMode mode);  // "auto", "static", "browser"
+
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {
   std::string id;        // "<platform slug>/<type slug>", e.g. "coursera/privacy-policy"; unique
@@ -46,7 +56,8 @@ struct DocumentSpec {
   // Further pages of a multi-page document, fetched after `url` and combined in this order
   // (Open Terms Archive `combine`; target-file key `extra_urls`).
   std::vector<std::string> extra_urls;
-  std::filesystem::path source_file;  // the target file it came from
+  RenderMode render = RenderMode::kAuto;  // target-file key `render`
+  std::filesystem::path source_file;      // the target file it came from
   // select, remove, select_ranges, ignore_lines and include_link_urls compiled once
   // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
   // sets it, and every check of the document uses it. Null only in a spec built by hand and
@@ -92,6 +103,16 @@ struct DaemonConfig {
   // than `check_retention` are deleted unless they created a version, then unreferenced blobs.
   std::chrono::milliseconds check_retention = std::chrono::hours(24 * 90);
   std::chrono::milliseconds gc_interval = std::chrono::hours(24);
+  // The headless browser (Debian's chromium over the DevTools Protocol) for pages whose text
+  // only exists after their scripts run (RenderMode). Started on the first page that needs it.
+  bool browser_enabled = true;  // false: `auto` never renders, `browser` documents fail
+  int browser_concurrency = 1;  // pages rendered at once
+  std::vector<std::string> browser_command = {"/usr/bin/chromium"};  // spawned by the daemon ...
+  std::filesystem::path browser_socket;  // ... unless set: a socket-activated browser unit
+  std::chrono::milliseconds browser_page_timeout = std::chrono::seconds(30);
+  std::size_t browser_memory_limit_bytes = std::size_t{1536} << 20;  // spawned browser's RSS
+  // How often a document `auto` found to need the browser is tried without it again.
+  std::chrono::milliseconds render_retest_interval = std::chrono::hours(24 * 7);
   std::size_t max_subscribers = 64;  // event-socket clients at once
   std::size_t max_control_clients = 16;
   std::string log_level = "info";     // trace, debug, info, warn, error, critical, off
@@ -113,6 +134,7 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 //   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes
 //   include_link_urls = false         # optional
 //   extra_urls = ["https://..."]      # optional, further pages combined after `url`
+//   render = "auto"                   # optional: "auto", "static" or "browser" (RenderMode)
 // Each document's extraction is compiled (CompileDocumentExtraction): a selector that does not
 // parse or an expression that does not compile is an error at the line and column of that
 // entry. Appends the documents to `out`.
@@ -132,9 +154,10 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 //    "combine": [{"fetch": url, "select": ..., "remove": ...}, ...]}}}
 // Each terms type becomes one DocumentSpec. What policyd cannot honour is reported in
 // `warnings` as "path: <document id>: what" and never silently dropped: custom JS `filter`s
-// (ignored), `executeClientScripts` (pages are fetched without running scripts), ranges in
+// (ignored), ranges in
 // `remove` (ignored), per-page select/remove of `combine` entries that differ from the
-// document's first page (the first page's are used for all). `combine` pages become
+// document's first page (the first page's are used for all). `executeClientScripts: true`
+// becomes RenderMode::kBrowser (otherwise kAuto). `combine` pages become
 // DocumentSpec::extra_urls. Each document's extraction is compiled (a selector that does not
 // parse is an error naming the file and the terms type). Appends to `out` only on success; errors
 // name the file (and the JSON parser's line and column for syntax errors).

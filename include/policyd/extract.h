@@ -153,6 +153,22 @@ struct VisibleText {
 };
 VisibleText ReadVisibleText(std::string_view html, std::string_view content_type);
 
+// What a page as served says about whether its text is built by its scripts (the shell of a
+// single-page application: React, Vue, Angular, Next.js, ...), for the daemon's `render =
+// "auto"`: such a page goes to the headless browser. Counted without running anything:
+struct AppShellSignals {
+  std::size_t scripts = 0;             // <script> elements that run (JSON-LD and data excluded)
+  std::size_t visible_text_bytes = 0;  // non-space bytes of text a reader sees (no <noscript>)
+  std::size_t mount_points = 0;        // #root, #app, #__next, #__nuxt, <app-root>, [ng-app], ...
+  std::size_t empty_mount_points = 0;  // ... with no text inside
+  bool noscript_asks_for_javascript = false;  // a <noscript> that mentions JavaScript
+  // True for a shell: at least one script, at most kAppShellMaxTextBytes of visible text, and
+  // an empty mount point, a <noscript> asking for JavaScript, or next to no text at all.
+  bool LooksLikeAppShell() const;
+};
+inline constexpr std::size_t kAppShellMaxTextBytes = 512;
+AppShellSignals ReadAppShellSignals(std::string_view html, std::string_view content_type);
+
 // Decodes `bytes` to UTF-8 following the charset decision above. Returns the charset used.
 std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8);
 

@@ -40,6 +40,16 @@ namespace policyd {
 // Lower-case hex SHA-256 of `data` (64 characters).
 std::string Sha256Hex(std::string_view data);
 
+// What RenderMode::kAuto found a document needs (DocState::render_choice): undecided until a
+// check tells; kBrowser when its page as served was an app shell and the browser's render
+// gave the text.
+enum class RenderChoice { kUndecided, kStatic, kBrowser };
+const char* RenderChoiceName(RenderChoice choice);  // "", "static", "browser"
+
+// Which fetcher produced a version's page (VersionRecord::fetcher).
+enum class FetcherKind { kHttp, kBrowser };
+const char* FetcherKindName(FetcherKind kind);  // "http", "browser"
+
 struct DocState {
   std::string last_text_hash;  // hash of the current version's text; "" before the first
   std::string etag;            // validators of the last successful response
@@ -56,6 +66,9 @@ struct DocState {
   // (the same hash on consecutive checks) instead of becoming a version at once.
   std::string suspect_hash;
   int suspect_count = 0;
+  // RenderMode::kAuto's remembered choice, and when the page was last tried as served.
+  RenderChoice render_choice = RenderChoice::kUndecided;
+  int64_t render_tested_ms = 0;
 };
 
 struct CheckRecord {
@@ -80,6 +93,11 @@ struct VersionRecord {
   std::map<std::string, std::string> headers;  // selected response headers
   uint64_t event_seq = 0;                      // the first_seen/changed event that announced it
   std::string policyd_version;                 // the policyd that captured it (evidence)
+  // "http": the page as served (libcurl); "browser": the DOM after the page's scripts ran in
+  // headless Chromium, whose product and version `browser_version` names (the raw blob is
+  // then that DOM, serialised).
+  FetcherKind fetcher = FetcherKind::kHttp;
+  std::string browser_version;
 };
 
 struct StoredEvent {

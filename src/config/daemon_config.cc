@@ -99,6 +99,41 @@ void ReadAllowedAddresses(TableReader& reader, std::vector<std::string>* out) {
   *out = std::move(ranges);
 }
 
+// browser_command: the program and its first arguments, no shell.
+void ReadBrowserCommand(TableReader& reader, std::vector<std::string>* out) {
+  std::vector<std::string> command;
+  if (!reader.ReadStringList("browser_command", &command)) return;
+  if (command.empty() || command.front().empty() ||
+      !std::filesystem::path(command.front()).is_absolute()) {
+    reader.Error("browser_command",
+                 "'browser_command' must start with the browser's absolute path, such as "
+                 "[\"/usr/bin/chromium\"]");
+    return;
+  }
+  *out = std::move(command);
+}
+
+void ReadBrowserKeys(TableReader& reader, const std::filesystem::path& base_dir,
+                     DaemonConfig* config) {
+  reader.ReadBool("browser_enabled", &config->browser_enabled);
+  reader.ReadIntegerAs("browser_concurrency", 1, 64, &config->browser_concurrency);
+  ReadBrowserCommand(reader, &config->browser_command);
+  // "" (the default) = the daemon spawns browser_command itself.
+  if (const auto* socket = reader.table().get_as<std::string>("browser_socket");
+      socket == nullptr || !socket->get().empty()) {
+    ReadSocketPath(reader, "browser_socket", base_dir, &config->browser_socket);
+  } else {
+    std::string empty;
+    reader.ReadString("browser_socket", &empty);  // marks the key as read
+  }
+  reader.ReadDuration("browser_page_timeout", std::chrono::seconds(1), std::chrono::minutes(10),
+                      &config->browser_page_timeout);
+  reader.ReadIntegerAs<size_t>("browser_memory_limit_bytes", size_t{64} << 20, size_t{64} << 30,
+                               &config->browser_memory_limit_bytes);
+  reader.ReadDuration("render_retest_interval", kOneHour, kOneYear,
+                      &config->render_retest_interval);
+}
+
 void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, DaemonConfig* config) {
   ReadPath(reader, "state_dir", base_dir, &config->state_dir);
   ReadSocketPath(reader, "control_socket", base_dir, &config->control_socket);
@@ -130,6 +165,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadIntegerAs("shrink_confirmations", 1, 100, &config->shrink_confirmations);
   reader.ReadDuration("check_retention", kOneDay, 100 * kOneYear, &config->check_retention);
   reader.ReadDuration("gc_interval", milliseconds(0), kOneYear, &config->gc_interval);
+
+  ReadBrowserKeys(reader, base_dir, config);
 
   reader.ReadIntegerAs<size_t>("max_subscribers", 1, 65536, &config->max_subscribers);
   reader.ReadIntegerAs<size_t>("max_control_clients", 1, 65536, &config->max_control_clients);

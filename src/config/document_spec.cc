@@ -211,6 +211,18 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
   return Status::Ok();
 }
 
+const char* RenderModeName(RenderMode mode) {
+  switch (mode) {
+    case RenderMode::kAuto:
+      return "auto";
+    case RenderMode::kStatic:
+      return "static";
+    case RenderMode::kBrowser:
+      return "browser";
+  }
+  return "auto";
+}
+
 ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_type) {
   ExtractOptions options;
   options.select = spec.select;

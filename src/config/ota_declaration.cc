@@ -141,8 +141,10 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
         warn("page " + page_url +
              " has its own select/remove; policyd applies the document's to every page");
       }
-      for (const char* key : {"filter", "executeClientScripts"}) {
-        if (page.contains(key)) warn(std::string("page ") + page_url + ": '" + key + "' ignored");
+      if (page.contains("filter")) warn("page " + page_url + ": 'filter' ignored");
+      // One page that needs its scripts run makes the whole document rendered.
+      if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
+        spec->render = RenderMode::kBrowser;
       }
       first = false;
     }
@@ -164,10 +166,9 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     warn("custom JavaScript filters " + terms["filter"].dump() +
          " cannot run in policyd and are ignored");
   }
+  // The curators saw the text only after the page's scripts ran: always render it.
   if (terms.contains("executeClientScripts") && terms["executeClientScripts"] == true) {
-    warn(
-        "executeClientScripts: policyd does not run page scripts; the page is extracted as "
-        "served");
+    spec->render = RenderMode::kBrowser;
   }
   for (const auto& [key, value] : terms.items()) {
     if (key != "fetch" && key != "select" && key != "remove" && key != "filter" &&

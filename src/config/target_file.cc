@@ -114,6 +114,20 @@ void CompileExtraction(const toml::table& table, const EntryPositions& positions
   }
 }
 
+// `render = "auto" | "static" | "browser"` (RenderMode).
+void ReadRenderMode(TableReader& reader, RenderMode* out) {
+  std::string name;
+  if (!reader.ReadString("render", &name)) return;
+  for (const RenderMode mode : {RenderMode::kAuto, RenderMode::kStatic, RenderMode::kBrowser}) {
+    if (name == RenderModeName(mode)) {
+      *out = mode;
+      return;
+    }
+  }
+  reader.Error("render",
+               "'render' must be \"auto\", \"static\" or \"browser\"; not '" + name + "'");
+}
+
 // Reads one [[documents]] table. Returns false (with errors recorded) if it is unusable.
 bool ReadDocument(const toml::table& table, const std::string& platform,
                   const std::filesystem::path& path, Diagnostics* diagnostics, DocumentSpec* spec) {
@@ -128,6 +142,7 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   reader.ReadBool("ignore_robots", &spec->ignore_robots);
   ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions.ignore_lines);
   reader.ReadBool("include_link_urls", &spec->include_link_urls);
+  ReadRenderMode(reader, &spec->render);
   CompileExtraction(table, positions, diagnostics, spec);
   if (reader.ReadStringList("extra_urls", &spec->extra_urls)) {
     for (const std::string& url : spec->extra_urls) {

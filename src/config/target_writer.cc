@@ -164,6 +164,9 @@ std::string Serialize(const std::string& platform, const std::vector<DocumentSpe
     }
     if (doc.include_link_urls) text += "include_link_urls = true\n";
     if (!doc.extra_urls.empty()) text += "extra_urls = " + QuoteTomlList(doc.extra_urls) + "\n";
+    if (doc.render != RenderMode::kAuto) {
+      text += "render = " + QuoteToml(RenderModeName(doc.render)) + "\n";
+    }
   }
   return text;
 }

@@ -40,6 +40,22 @@ void Read(const json& j, const char* key, std::map<std::string, std::string>* ou
 
 }  // namespace
 
+const char* RenderChoiceName(RenderChoice choice) {
+  switch (choice) {
+    case RenderChoice::kUndecided:
+      return "";
+    case RenderChoice::kStatic:
+      return "static";
+    case RenderChoice::kBrowser:
+      return "browser";
+  }
+  return "";
+}
+
+const char* FetcherKindName(FetcherKind kind) {
+  return kind == FetcherKind::kBrowser ? "browser" : "http";
+}
+
 json ToJson(const DocState& state) {
   return {
       {"last_text_hash", state.last_text_hash},
@@ -55,6 +71,8 @@ json ToJson(const DocState& state) {
       {"version_count", state.version_count},
       {"suspect_hash", state.suspect_hash},
       {"suspect_count", state.suspect_count},
+      {"render_choice", RenderChoiceName(state.render_choice)},
+      {"render_tested_ms", state.render_tested_ms},
   };
 }
 
@@ -78,6 +96,8 @@ json ToJson(const VersionRecord& version) {
       {"headers", version.headers},
       {"event_seq", version.event_seq},
       {"policyd_version", version.policyd_version},
+      {"fetcher", FetcherKindName(version.fetcher)},
+      {"browser_version", version.browser_version},
   };
 }
 
@@ -96,6 +116,12 @@ DocState DocStateFromJson(const json& j) {
   ReadInt(j, "version_count", &state.version_count);
   Read(j, "suspect_hash", &state.suspect_hash);
   ReadInt(j, "suspect_count", &state.suspect_count);
+  std::string choice;
+  Read(j, "render_choice", &choice);
+  for (const RenderChoice known : {RenderChoice::kStatic, RenderChoice::kBrowser}) {
+    if (choice == RenderChoiceName(known)) state.render_choice = known;
+  }
+  ReadInt(j, "render_tested_ms", &state.render_tested_ms);
   return state;
 }
 
@@ -123,6 +149,10 @@ VersionRecord VersionRecordFromJson(const json& j) {
   Read(j, "headers", &version.headers);
   ReadInt(j, "event_seq", &version.event_seq);
   Read(j, "policyd_version", &version.policyd_version);
+  std::string fetcher;
+  Read(j, "fetcher", &fetcher);
+  if (fetcher == FetcherKindName(FetcherKind::kBrowser)) version.fetcher = FetcherKind::kBrowser;
+  Read(j, "browser_version", &version.browser_version);
   return version;
 }
 

@@ -50,6 +50,13 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "allow_private_addresses",
                                               "allowed_addresses",
                                               "failure_threshold",
+                                              "browser_enabled",
+                                              "browser_concurrency",
+                                              "browser_command",
+                                              "browser_socket",
+                                              "browser_page_timeout",
+                                              "browser_memory_limit_bytes",
+                                              "render_retest_interval",
                                               "max_subscribers",
                                               "max_control_clients",
                                               "log_level"};
@@ -87,6 +94,9 @@ TEST(BundledConfigTest, SystemConfigLoadsWithFhsPaths) {
   EXPECT_EQ(config.control_socket, "/run/policyd/control.sock");
   EXPECT_EQ(config.events_socket, "/run/policyd/events.sock");
   EXPECT_EQ(config.targets_dir, "/etc/policyd/targets");
+  // The system install renders pages in the socket-activated browser unit, not as a child of
+  // the daemon's own (stricter) sandbox.
+  EXPECT_EQ(config.browser_socket, "/run/policyd-browser/browser.sock");
   EXPECT_EQ(KeysOf(kConfigDir / "policyd.system.toml"), kAllDaemonKeys);
 }
 
@@ -111,6 +121,13 @@ TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {
   EXPECT_EQ(config.low_speed_time, defaults.low_speed_time);
   EXPECT_EQ(config.allow_private_addresses, defaults.allow_private_addresses);
   EXPECT_EQ(config.failure_threshold, defaults.failure_threshold);
+  EXPECT_EQ(config.browser_enabled, defaults.browser_enabled);
+  EXPECT_EQ(config.browser_concurrency, defaults.browser_concurrency);
+  EXPECT_EQ(config.browser_command, defaults.browser_command);
+  EXPECT_EQ(config.browser_socket, defaults.browser_socket);
+  EXPECT_EQ(config.browser_page_timeout, defaults.browser_page_timeout);
+  EXPECT_EQ(config.browser_memory_limit_bytes, defaults.browser_memory_limit_bytes);
+  EXPECT_EQ(config.render_retest_interval, defaults.render_retest_interval);
   EXPECT_EQ(config.max_subscribers, defaults.max_subscribers);
   EXPECT_EQ(config.max_control_clients, defaults.max_control_clients);
   EXPECT_EQ(config.log_level, defaults.log_level);

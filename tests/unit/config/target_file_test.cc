@@ -139,6 +139,33 @@ TEST_F(TargetFileTest, WrongTypesNameTheKey) {
   EXPECT_THAT(status.message(), HasSubstr("'interval' must be a duration"));
 }
 
+TEST_F(TargetFileTest, RenderModeDefaultsToAutoAndIsChecked) {
+  Status status = Load(R"([[documents]]
+type = "Privacy Policy"
+url = "https://a.example/privacy"
+
+[[documents]]
+type = "Terms"
+url = "https://a.example/terms"
+render = "browser"
+
+[[documents]]
+type = "Cookies"
+url = "https://a.example/cookies"
+render = "static"
+)");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(docs_.size(), 3u);
+  EXPECT_EQ(docs_[0].render, RenderMode::kAuto);
+  EXPECT_EQ(docs_[1].render, RenderMode::kBrowser);
+  EXPECT_EQ(docs_[2].render, RenderMode::kStatic);
+
+  docs_.clear();
+  status = Load("[[documents]]\ntype = \"P\"\nurl = \"https://a.example/\"\nrender = \"js\"\n");
+  EXPECT_EQ(status.message(),
+            At(4, 10) + "'render' must be \"auto\", \"static\" or \"browser\"; not 'js'");
+}
+
 TEST_F(TargetFileTest, UnknownKeysAreErrors) {
   Status status =
       Load("[[documents]]\ntype = \"P\"\nurl = \"https://a.example/\"\nselcet = \"x\"\n");

@@ -42,6 +42,7 @@ void ExpectSameDocs(const std::vector<DocumentSpec>& actual,
     EXPECT_EQ(actual[i].ignore_lines, expected[i].ignore_lines);
     EXPECT_EQ(actual[i].include_link_urls, expected[i].include_link_urls);
     EXPECT_EQ(actual[i].extra_urls, expected[i].extra_urls);
+    EXPECT_EQ(actual[i].render, expected[i].render);
     EXPECT_EQ(actual[i].source_file, expected[i].source_file);
   }
 }
@@ -73,6 +74,8 @@ TEST(WriteTargetFileTest, RoundTripsEveryField) {
   docs[2].ignore_lines = {"^Last updated: .*$", "\\d+ visitors"};
   docs[2].include_link_urls = true;
   docs[2].extra_urls = {"https://www.coursera.org/about/cookies/2"};
+  docs[1].render = RenderMode::kBrowser;
+  docs[2].render = RenderMode::kStatic;
   for (DocumentSpec& doc : docs) doc.source_file = path;
 
   const Status written = WriteTargetFile(path, "Coursera", docs);

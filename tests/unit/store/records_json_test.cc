@@ -21,7 +21,10 @@ TEST(RecordsJsonTest, DocStateRoundTrip) {
   state.failure_reported = true;
   state.last_error = "timeout: no answer";
   state.version_count = 12;
+  state.render_choice = RenderChoice::kBrowser;
+  state.render_tested_ms = 1700000000004;
   const json j = ToJson(state);
+  EXPECT_EQ(j["render_choice"], "browser");
   EXPECT_EQ(j["next_due_ms"], 1700000000123);
   EXPECT_EQ(j["failure_reported"], true);
   const DocState back = DocStateFromJson(json::parse(j.dump()));
@@ -36,6 +39,8 @@ TEST(RecordsJsonTest, DocStateRoundTrip) {
   EXPECT_EQ(back.failure_reported, state.failure_reported);
   EXPECT_EQ(back.last_error, state.last_error);
   EXPECT_EQ(back.version_count, state.version_count);
+  EXPECT_EQ(back.render_choice, RenderChoice::kBrowser);
+  EXPECT_EQ(back.render_tested_ms, state.render_tested_ms);
 }
 
 TEST(RecordsJsonTest, CheckRecordRoundTrip) {
@@ -69,8 +74,11 @@ TEST(RecordsJsonTest, VersionRecordRoundTrip) {
   version.final_url = "https://www.example.com/privacy";
   version.headers = {{"content-type", "text/html"}, {"etag", "W/\"1\""}};
   version.event_seq = 99;
+  version.fetcher = FetcherKind::kBrowser;
+  version.browser_version = "HeadlessChrome/156.0.8078.114";
   const json j = ToJson(version);
   EXPECT_EQ(j["headers"]["content-type"], "text/html");
+  EXPECT_EQ(j["fetcher"], "browser");
   const VersionRecord back = VersionRecordFromJson(json::parse(j.dump()));
   EXPECT_EQ(back.time_ms, 7);
   EXPECT_EQ(back.text_hash, "t");
@@ -80,6 +88,8 @@ TEST(RecordsJsonTest, VersionRecordRoundTrip) {
   EXPECT_EQ(back.final_url, version.final_url);
   EXPECT_EQ(back.headers, version.headers);
   EXPECT_EQ(back.event_seq, 99u);
+  EXPECT_EQ(back.fetcher, FetcherKind::kBrowser);
+  EXPECT_EQ(back.browser_version, version.browser_version);
 }
 
 TEST(RecordsJsonTest, MissingAndMistypedFieldsKeepDefaults) {
@@ -93,6 +103,9 @@ TEST(RecordsJsonTest, MissingAndMistypedFieldsKeepDefaults) {
   const VersionRecord version =
       VersionRecordFromJson(json::parse(R"({"headers": {"a": "1", "b": 2}})"));
   EXPECT_EQ(version.headers, (std::map<std::string, std::string>{{"a", "1"}}));
+  // Records written before the browser fetcher existed were all plain HTTP captures.
+  EXPECT_EQ(version.fetcher, FetcherKind::kHttp);
+  EXPECT_EQ(state.render_choice, RenderChoice::kUndecided);
 
   // Not even an object: all defaults, no exception.
   EXPECT_EQ(CheckRecordFromJson(json::array({1, 2})).outcome, "");
