@@ -98,8 +98,10 @@ std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
 }  // namespace
 
 bool IsTransientFailure(std::string_view reason) {
-  for (const char* transient : {"dns", "connect", "tls", "timeout", "protocol", "http_429",
-                                "http_5xx", "challenge", "blocked", "error_page", "empty"}) {
+  for (const char* transient :
+       {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx", "challenge",
+        "blocked", "error_page", "empty", "browser_timeout", "browser_crashed",
+        "browser_unavailable", "browser_protocol"}) {
     if (reason == transient) return true;
   }
   return false;
@@ -199,6 +201,46 @@ void ExtractPages(const CompiledExtraction& extraction,
   }
 }
 
+// The pages as served look like the shell of a script-built application, and the browser may
+// render them: the check is handed back to the daemon instead of judging the shell.
+bool WantsBrowser(const CheckInput& input, const DocumentText& extracted,
+                  const std::vector<const FetchResponse*>& pages) {
+  if (!input.may_render || input.fetcher != FetcherKind::kHttp ||
+      input.spec->render != RenderMode::kAuto || !extracted.extracted) {
+    return false;
+  }
+  // A challenge, block page or login wall is the site saying no: a browser must not try to
+  // get past it. Only a usable or empty text may be a shell.
+  if (!extracted.reason.empty() && extracted.reason != "empty") return false;
+  if (extracted.text.size() > kAppShellMaxTextBytes * pages.size()) return false;
+  return std::any_of(pages.begin(), pages.end(), [](const FetchResponse* page) {
+    return ReadAppShellSignals(page->body, page->content_type).LooksLikeAppShell();
+  });
+}
+
+// What RenderMode::kAuto learns from this check about the document's page (DocState).
+void UpdateRenderChoice(const CheckInput& input, const std::string& reason, int64_t now_ms,
+                        DocState* state) {
+  if (input.spec->render != RenderMode::kAuto) return;
+  const bool tried_as_served = input.render_trigger != RenderTrigger::kRemembered;
+  if (input.fetcher == FetcherKind::kHttp) {
+    // As served it gave the text (or a 304 for the text it gave before).
+    if (reason.empty()) {
+      state->render_choice = RenderChoice::kStatic;
+      state->render_tested_ms = now_ms;
+    }
+    return;
+  }
+  if (reason.empty()) {
+    state->render_choice = RenderChoice::kBrowser;
+    if (tried_as_served) state->render_tested_ms = now_ms;
+  } else if (reason == "empty" && input.render_trigger == RenderTrigger::kAppShell) {
+    // A shell as served and nothing in the browser either: not worth a browser on every check.
+    state->render_choice = RenderChoice::kNeither;
+    state->render_tested_ms = now_ms;
+  }
+}
+
 }  // namespace
 
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
@@ -239,7 +281,22 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
   // 1-2. Classify the responses, extract, refuse what is not a policy.
   std::vector<const FetchResponse*> pages = {&response};
   for (const FetchResponse& extra : input.extra_pages) pages.push_back(&extra);
-  DocumentText extracted = ExtractDocumentText(spec, pages);
+  DocumentText extracted;
+  if (!input.render_error.empty()) {
+    // render = "browser" and the browser could not render the page: that is the check's
+    // failure (an `auto` document's failed render comes here as its plain pages instead).
+    extracted.reason = input.render_error;
+    extracted.message = input.render_message;
+  } else {
+    extracted = ExtractDocumentText(spec, pages);
+  }
+  if (WantsBrowser(input, extracted, pages)) {
+    CheckOutcome handed_back;
+    handed_back.wants_browser = true;
+    handed_back.pages.push_back(std::move(input.response));
+    for (FetchResponse& extra : input.extra_pages) handed_back.pages.push_back(std::move(extra));
+    return handed_back;
+  }
   const std::string& reason = extracted.reason;
   const std::string& message = extracted.message;
   const FetchResponse* failing_page = reason.empty() ? nullptr : pages[extracted.failing_page];
@@ -373,6 +430,8 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
         version.record.final_url = response.final_url;
         version.record.headers = response.headers;
         version.record.policyd_version = POLICYD_VERSION;
+        version.record.fetcher = input.fetcher;
+        version.record.browser_version = input.browser_version;
         commit.version = std::move(version);
         state.last_text_hash = text_hash;
         state.last_change_ms = now_ms;
@@ -385,6 +444,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
   if ((reason == "http_429" || reason == "http_5xx") && failing_page != nullptr) {
     retry_after = ParseRetryAfter(failing_page->retry_after, now_ms);
   }
+  UpdateRenderChoice(input, reason, now_ms, &state);
   state.next_due_ms =
       NextDueAfterCheck(input.schedule, input.interval, now_ms, retry_streak, retry_after, rng);
   commit.events = std::move(events);

@@ -20,6 +20,14 @@
 
 namespace policyd {
 
+// Why a check's pages were rendered in the browser.
+enum class RenderTrigger {
+  kNone,        // not rendered
+  kTarget,      // render = "browser"
+  kRemembered,  // render = "auto", and an earlier check found the page needs the browser
+  kAppShell,    // render = "auto", and this check's page as served was an app shell
+};
+
 struct CheckInput {
   // Shared with the daemon's document table (never null): the network thread hands a check
   // to the pool without copying the spec's strings and selector lists.
@@ -34,6 +42,20 @@ struct CheckInput {
   double shrink_guard = 0.5;     // see DaemonConfig::shrink_guard
   int shrink_confirmations = 2;  // see DaemonConfig::shrink_confirmations
   ScheduleOptions schedule;
+
+  // The browser (RenderMode, BrowserFetcher). `pages` are the plain fetch's responses unless
+  // `fetcher` is kBrowser: then their bodies are the rendered DOMs.
+  FetcherKind fetcher = FetcherKind::kHttp;
+  RenderTrigger render_trigger = RenderTrigger::kNone;  // why the pages were rendered
+  std::string browser_version;
+  // A browser available to `auto` documents whose page turns out to be an app shell: when
+  // false (disabled, or its render failed in this check), the page is judged as served.
+  bool may_render = false;
+  // The render failed: the check fails with this reason (a RenderErrorName) and message,
+  // unless the document is `auto` (then the plain pages are judged as served).
+  std::string render_error;
+  std::string render_message;
+  std::chrono::milliseconds render_retest_interval{0};  // DaemonConfig::render_retest_interval
 };
 
 // Microseconds spent in each stage of one check (0 for stages the check did not reach).
@@ -56,6 +78,10 @@ struct CheckOutcome {
   CheckRecord check;
   std::vector<StoredEvent> events;  // committed events, in sequence order
   StageTimes times;
+  // Nothing was committed: the document is `auto`, its page as served is an app shell, and the
+  // browser may render it. `pages` gives the responses back for that (then the check goes on).
+  bool wants_browser = false;
+  std::vector<FetchResponse> pages;
 };
 
 // What the pages of a document become before hashing: the text a version would hold, or why

@@ -55,6 +55,7 @@ nlohmann::json Daemon::StatusJson() const {
           {"checks_in_progress", outstanding_},
           {"fetches_running", fetcher_->Running()},
           {"fetches_queued", fetcher_->Queued()},
+          {"browser", BrowserStatusJson()},
           {"processing", processing_},
           {"processing_peak", processing_peak_},
           {"checks_done", checks_done_},
@@ -87,6 +88,8 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"interval", FormatDuration(IntervalOf(*doc.spec))},
           {"select", doc.spec->select},
           {"remove", doc.spec->remove},
+          {"render", RenderModeName(doc.spec->render)},
+          {"render_choice", RenderChoiceName(doc.state.render_choice)},
           {"source_file", doc.spec->source_file.string()},
           {"next_due", due ? TimeOrNull(*due) : nlohmann::json()},
           {"checking", scheduler_.InFlight(doc.spec->id)},
@@ -177,6 +180,14 @@ void Daemon::HandleControl(const nlohmann::json& request,
     spec.url = request.value("url", std::string());
     spec.select = StringList(request, "select");
     spec.remove = StringList(request, "remove");
+    if (const auto render = request.value("render", std::string()); !render.empty()) {
+      const auto mode = ParseRenderMode(render);
+      if (!mode) {
+        return respond(ControlError("invalid_argument",
+                                    "bad render '" + render + "' (auto, static or browser)"));
+      }
+      spec.render = *mode;
+    }
     if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
       const auto parsed = ParseDuration(interval);
       if (!parsed)

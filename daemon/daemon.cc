@@ -108,6 +108,7 @@ Daemon::~Daemon() {
   control_.reset();
   feed_.reset();
   fetcher_.reset();
+  browser_.reset();
   workers_.join();
   store_.reset();
 }
@@ -128,6 +129,9 @@ Status Daemon::Start() {
   if (Status s = ApplyCatalog(); !s.ok()) return s;
 
   fetcher_ = std::make_unique<Fetcher>(io_, FetcherOptionsFrom(config_));
+  // Constructed now, started on the first page that needs it.
+  if (config_.browser_enabled)
+    browser_ = std::make_unique<BrowserFetcher>(io_, BrowserOptionsFrom(config_));
 
   FeedOptions feed_options;
   feed_options.socket_path = config_.events_socket;
@@ -277,8 +281,10 @@ void Daemon::StartCheck(const std::string& doc_id) {
     FetchRequest request;
     request.url = doc.spec->url;
     request.ignore_robots = doc.spec->ignore_robots;
-    // Validators only make sense when we hold the version they describe.
-    if (!doc.state.last_text_hash.empty()) {
+    // Validators only make sense when we hold the version they describe, and when the page as
+    // served is what the version was made of (a rendered page's shell says nothing about it).
+    if (!doc.state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
+        doc.state.render_choice != RenderChoice::kBrowser) {
       request.if_none_match = doc.state.etag;
       request.if_modified_since = doc.state.last_modified;
     }
@@ -322,9 +328,19 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     ArmScheduleTimer();
     return;
   }
+  if (RendersFirst(it->second)) {
+    RenderPages(doc_id, std::move(pages),
+                it->second.spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
+                                                                : RenderTrigger::kRemembered);
+    return;
+  }
+  PostCheck(doc_id, MakeCheckInput(it->second, std::move(pages)));
+}
+
+CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
   CheckInput input;
-  input.spec = it->second.spec;
-  input.state = it->second.state;
+  input.spec = doc.spec;
+  input.state = doc.state;
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
                            std::make_move_iterator(pages.end()));
@@ -333,6 +349,16 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
   input.shrink_guard = config_.shrink_guard;
   input.shrink_confirmations = config_.shrink_confirmations;
   input.schedule = schedule_options_;
+  input.render_retest_interval = config_.render_retest_interval;
+  // An `auto` page that was a shell with nothing behind it waits for the retest interval.
+  const bool browser_gave_nothing =
+      doc.state.render_choice == RenderChoice::kNeither &&
+      NowUnixMillis() - doc.state.render_tested_ms < config_.render_retest_interval.count();
+  input.may_render = browser_ != nullptr && !browser_gave_nothing;
+  return input;
+}
+
+void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
   ++processing_;
   processing_peak_ = std::max(processing_peak_, processing_);
   const auto posted_at = std::chrono::steady_clock::now();
@@ -352,6 +378,17 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                          std::chrono::steady_clock::time_point committed_at) {
   --processing_;
+  if (outcome.wants_browser) {
+    // An `auto` page that is an app shell: the check goes on in the browser.
+    if (!stopping_ && documents_.count(doc_id) != 0) {
+      RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
+      return;
+    }
+    --outstanding_;
+    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    if (stopping_) FinishShutdownIfIdle();
+    return;
+  }
   --outstanding_;
   ++checks_done_;
   const auto it = documents_.find(doc_id);
@@ -422,7 +459,8 @@ void Daemon::BeginShutdown() {
   systemd::NotifyStopping("stopping: aborting transfers, finishing commits");
   schedule_timer_.cancel();
   control_->Shutdown();
-  fetcher_->Shutdown();  // in-flight transfers end with kAborted; nothing half-stored
+  fetcher_->Shutdown();                // in-flight transfers end with kAborted; nothing half-stored
+  if (browser_) browser_->Shutdown();  // pages being rendered end with kAborted too
   // Bound the whole stop: whatever is still running after this is abandoned (commits are
   // atomic, so an abandoned one leaves no trace).
   shutdown_deadline_.expires_after(std::chrono::seconds(10));

@@ -33,6 +33,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "check_processor.h"
+#include "policyd/browser.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
 #include "policyd/feed.h"
@@ -42,6 +43,11 @@
 #include "target_catalog.h"
 
 namespace policyd {
+
+struct RenderGather;  // the pages of one check being rendered (browser_checks.cc)
+
+// The browser's settings from the daemon's (browser_checks.cc).
+BrowserOptions BrowserOptionsFrom(const DaemonConfig& config);
 
 class Daemon {
  public:
@@ -69,6 +75,17 @@ class Daemon {
   void StartCheck(const std::string& doc_id);
   // `pages`: the responses for the document's url and its extra_urls, in order.
   void OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages);
+  CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
+  void PostCheck(const std::string& doc_id, CheckInput input);
+  // The browser (browser_checks.cc, io thread). True when the document's pages go to the
+  // browser before they are judged: render = "browser", or `auto` remembering that its page
+  // needs it (until render_retest_interval has passed since it was last tried as served).
+  bool RendersFirst(const Document& doc) const;
+  // Renders `pages` (the plain fetch's responses) in the browser, then posts the check.
+  void RenderPages(const std::string& doc_id, std::vector<FetchResponse> pages,
+                   RenderTrigger trigger);
+  void OnRendered(const std::string& doc_id, RenderGather gather);
+  nlohmann::json BrowserStatusJson() const;
   void OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                    std::chrono::steady_clock::time_point committed_at);
   void AddStageTimes(const StageTimes& times, int64_t publish_us);
@@ -133,6 +150,9 @@ class Daemon {
   std::unique_ptr<Store> store_;
   std::unique_ptr<TargetCatalog> catalog_;
   std::unique_ptr<Fetcher> fetcher_;
+  std::unique_ptr<BrowserFetcher> browser_;  // null when browser_enabled is false; lazy start
+  uint64_t pages_rendered_ = 0;              // renders that gave a page
+  uint64_t render_failures_ = 0;             // renders that failed (not aborted)
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<ControlServer> control_;
   Scheduler scheduler_;

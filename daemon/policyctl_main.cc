@@ -59,6 +59,7 @@ Commands:
                                   A and B are indexes (1 = oldest, -1 = newest) or hash prefixes
   check DOC | --all               check now
   add --platform NAME --type TYPE --url URL [--select CSS]... [--remove CSS]... [--interval D]
+      [--render auto|static|browser]
                                   watch a new document (persisted under the state dir)
   remove DOC                      stop watching a document (its history is kept)
   reload                          re-read targets and log level (same as SIGHUP)
@@ -237,9 +238,10 @@ void PrintList(const nlohmann::json& r) {
 
 void PrintShow(const nlohmann::json& r) {
   Table table({"FIELD", "VALUE"});
-  for (const char* key : {"id", "platform", "type", "url", "interval", "source_file",
-                          "current_hash", "versions", "last_check", "last_success", "last_change",
-                          "next_due", "checking", "consecutive_failures", "last_error"}) {
+  for (const char* key :
+       {"id", "platform", "type", "url", "interval", "source_file", "current_hash", "versions",
+        "last_check", "last_success", "last_change", "next_due", "checking", "consecutive_failures",
+        "last_error", "render", "render_choice"}) {
     table.AddRow({key, Str(r[key])});
   }
   if (!r["select"].empty()) table.AddRow({"select", r["select"].dump()});
@@ -687,9 +689,9 @@ bool UseColor(const Options& options) {
 // Flags that take a value; every other --flag is a switch.
 bool TakesValue(const std::string& flag) {
   static const std::vector<std::string> kValued = {
-      "--config", "--socket", "--events-socket", "--color",           "--timeout",
-      "--since",  "--select", "--remove",        "--content-type",    "--platform",
-      "--type",   "--url",    "--interval",      "--check-retention", "--doc"};
+      "--config",   "--socket",          "--events-socket", "--color",    "--timeout", "--since",
+      "--select",   "--remove",          "--content-type",  "--platform", "--type",    "--url",
+      "--interval", "--check-retention", "--doc",           "--render"};
   return std::find(kValued.begin(), kValued.end(), flag) != kValued.end();
 }
 
@@ -751,7 +753,7 @@ int Main(int argc, char** argv) {
       {"history", {}},
       {"diff", {"--word"}},
       {"check", {"--all"}},
-      {"add", {"--platform", "--type", "--url", "--select", "--remove", "--interval"}},
+      {"add", {"--platform", "--type", "--url", "--select", "--remove", "--interval", "--render"}},
       {"remove", {}},
       {"reload", {}},
       {"events", {"--since", "--follow"}},
@@ -828,6 +830,7 @@ int Main(int argc, char** argv) {
     request["select"] = options.All("--select");
     request["remove"] = options.All("--remove");
     if (options.Has("--interval")) request["interval"] = options.One("--interval");
+    if (options.Has("--render")) request["render"] = options.One("--render");
   }
 
   auto outcome = Call(options, request);

@@ -10,7 +10,9 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policyd/extract.h"
@@ -33,7 +35,8 @@ using SelectRange = RangeSelector;
 //   kStatic  always as served; the browser is never used;
 //   kBrowser always rendered in the browser (Open Terms Archive `executeClientScripts: true`).
 enum class RenderMode { kAuto, kStatic, kBrowser };
-const char* RenderModeName(RenderMode mode);  // "auto", "static", "browser"
+const char* RenderModeName(RenderMode mode);                       // "auto", "static", "browser"
+std::optional<RenderMode> ParseRenderMode(std::string_view name);  // the inverse
 
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {

@@ -41,10 +41,11 @@ namespace policyd {
 std::string Sha256Hex(std::string_view data);
 
 // What RenderMode::kAuto found a document needs (DocState::render_choice): undecided until a
-// check tells; kBrowser when its page as served was an app shell and the browser's render
-// gave the text.
-enum class RenderChoice { kUndecided, kStatic, kBrowser };
-const char* RenderChoiceName(RenderChoice choice);  // "", "static", "browser"
+// check tells; kStatic when its page as served gave the text; kBrowser when it was an app
+// shell and the browser's render gave the text; kNeither when the browser's render of the shell
+// was empty too (the browser is then not tried again before render_retest_interval).
+enum class RenderChoice { kUndecided, kStatic, kBrowser, kNeither };
+const char* RenderChoiceName(RenderChoice choice);  // "", "static", "browser", "neither"
 
 // Which fetcher produced a version's page (VersionRecord::fetcher).
 enum class FetcherKind { kHttp, kBrowser };

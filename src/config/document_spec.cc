@@ -223,6 +223,13 @@ const char* RenderModeName(RenderMode mode) {
   return "auto";
 }
 
+std::optional<RenderMode> ParseRenderMode(std::string_view name) {
+  for (const RenderMode mode : {RenderMode::kAuto, RenderMode::kStatic, RenderMode::kBrowser}) {
+    if (name == RenderModeName(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
 ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_type) {
   ExtractOptions options;
   options.select = spec.select;

@@ -118,11 +118,9 @@ void CompileExtraction(const toml::table& table, const EntryPositions& positions
 void ReadRenderMode(TableReader& reader, RenderMode* out) {
   std::string name;
   if (!reader.ReadString("render", &name)) return;
-  for (const RenderMode mode : {RenderMode::kAuto, RenderMode::kStatic, RenderMode::kBrowser}) {
-    if (name == RenderModeName(mode)) {
-      *out = mode;
-      return;
-    }
+  if (const auto mode = ParseRenderMode(name)) {
+    *out = *mode;
+    return;
   }
   reader.Error("render",
                "'render' must be \"auto\", \"static\" or \"browser\"; not '" + name + "'");

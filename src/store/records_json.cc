@@ -48,6 +48,8 @@ const char* RenderChoiceName(RenderChoice choice) {
       return "static";
     case RenderChoice::kBrowser:
       return "browser";
+    case RenderChoice::kNeither:
+      return "neither";
   }
   return "";
 }
@@ -118,7 +120,8 @@ DocState DocStateFromJson(const json& j) {
   ReadInt(j, "suspect_count", &state.suspect_count);
   std::string choice;
   Read(j, "render_choice", &choice);
-  for (const RenderChoice known : {RenderChoice::kStatic, RenderChoice::kBrowser}) {
+  for (const RenderChoice known :
+       {RenderChoice::kStatic, RenderChoice::kBrowser, RenderChoice::kNeither}) {
     if (choice == RenderChoiceName(known)) state.render_choice = known;
   }
   ReadInt(j, "render_tested_ms", &state.render_tested_ms);

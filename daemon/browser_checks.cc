@@ -1,0 +1,163 @@
+// The daemon's use of the headless browser (io thread): which documents are rendered, handing
+// their pages to BrowserFetcher, and turning its results into the check's input.
+//
+// The page itself is always fetched first by the plain Fetcher, behind its host's politeness
+// gate and robots.txt check; the browser's request for it is answered from that response, so
+// a rendered check requests the page from the site once, like a plain one. What the browser
+// then loads (scripts, XHR) goes through its own address policy (browser.h).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "daemon.h"
+#include "policyd/ascii.h"
+#include "policyd/clock.h"
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+// What the browser can render: a complete 2xx response that is HTML (or unlabelled). Anything
+// else (a transport failure, an error status, a PDF, plain text) is judged as served.
+bool IsRenderable(const FetchResponse& page) {
+  if (page.error != FetchError::kNone || page.http_status < 200 || page.http_status >= 300) {
+    return false;
+  }
+  const std::string media_type =
+      AsciiLower(page.content_type.substr(0, page.content_type.find(';')));
+  const bool html = media_type.empty() || media_type.find("html") != std::string::npos;
+  return html && SniffBody(page.body, page.content_type) == BodySniff::kText;
+}
+
+}  // namespace
+
+// All the pages of one check being rendered.
+struct RenderGather {
+  std::vector<FetchResponse> pages;  // the plain fetch's responses
+  std::vector<RenderResult> results;
+  std::size_t remaining = 0;
+  RenderTrigger trigger = RenderTrigger::kNone;
+};
+
+BrowserOptions BrowserOptionsFrom(const DaemonConfig& config) {
+  BrowserOptions options;
+  options.command = config.browser_command;
+  options.socket_path = config.browser_socket;
+  options.concurrency = static_cast<std::size_t>(config.browser_concurrency);
+  options.page_timeout = config.browser_page_timeout;
+  options.memory_limit_bytes = config.browser_memory_limit_bytes;
+  options.max_html_bytes = config.max_body_bytes;
+  options.user_agent = config.user_agent;  // the same honest name as the plain fetches
+  options.allow_private_addresses = config.allow_private_addresses;
+  options.allowed_addresses = config.allowed_addresses;
+  return options;
+}
+
+bool Daemon::RendersFirst(const Document& doc) const {
+  if (doc.spec->render == RenderMode::kBrowser) return true;
+  if (browser_ == nullptr || doc.spec->render != RenderMode::kAuto) return false;
+  // A remembered choice is tried as served again now and then: sites change their stack.
+  return doc.state.render_choice == RenderChoice::kBrowser &&
+         NowUnixMillis() - doc.state.render_tested_ms < config_.render_retest_interval.count();
+}
+
+void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> pages,
+                         RenderTrigger trigger) {
+  const Document& doc = documents_.at(doc_id);
+  if (!std::all_of(pages.begin(), pages.end(), IsRenderable)) {
+    PostCheck(doc_id, MakeCheckInput(doc, std::move(pages)));
+    return;
+  }
+  if (browser_ == nullptr) {
+    CheckInput input = MakeCheckInput(doc, std::move(pages));
+    input.render_error = RenderErrorName(RenderError::kUnavailable);
+    input.render_message =
+        "the document needs the browser (render = \"browser\"), which is "
+        "disabled (browser_enabled = false)";
+    PostCheck(doc_id, std::move(input));
+    return;
+  }
+  auto gather = std::make_shared<RenderGather>();
+  gather->results.resize(pages.size());
+  gather->remaining = pages.size();
+  gather->trigger = trigger;
+  gather->pages = std::move(pages);
+  for (std::size_t i = 0; i < gather->pages.size(); ++i) {
+    const FetchResponse& page = gather->pages[i];
+    RenderRequest request;
+    request.url = page.final_url.empty() ? page.url : page.final_url;
+    request.http_status = page.http_status;
+    request.headers = page.headers;
+    request.body = page.body;  // copied: an `auto` page whose render fails is judged as served
+    request.wait_for_selectors = doc.spec->select;
+    browser_->Render(std::move(request), [this, doc_id, gather, i](RenderResult result) {
+      gather->results[i] = std::move(result);
+      if (--gather->remaining == 0) OnRendered(doc_id, std::move(*gather));
+    });
+  }
+}
+
+void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
+  const auto it = documents_.find(doc_id);
+  const bool aborted =
+      std::any_of(gather.results.begin(), gather.results.end(),
+                  [](const RenderResult& r) { return r.error == RenderError::kAborted; });
+  if (stopping_ || aborted || it == documents_.end()) {
+    // Not a check: shutting down, or the document was removed meanwhile.
+    --outstanding_;
+    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    FinishShutdownIfIdle();
+    ArmScheduleTimer();
+    return;
+  }
+  const auto failed =
+      std::find_if(gather.results.begin(), gather.results.end(),
+                   [](const RenderResult& r) { return r.error != RenderError::kNone; });
+  if (failed != gather.results.end()) {
+    ++render_failures_;
+    const std::size_t index = static_cast<std::size_t>(failed - gather.results.begin());
+    spdlog::warn("{}: browser render of {} failed ({}): {}", doc_id, gather.pages[index].url,
+                 RenderErrorName(failed->error), failed->message);
+    CheckInput input = MakeCheckInput(it->second, std::move(gather.pages));
+    if (gather.trigger == RenderTrigger::kTarget) {
+      input.render_error = RenderErrorName(failed->error);
+      input.render_message =
+          (index == 0 ? "" : "page " + std::to_string(index + 1) + ": ") + failed->message;
+    } else {
+      input.may_render = false;  // `auto`: the page is judged as served this time
+    }
+    PostCheck(doc_id, std::move(input));
+    return;
+  }
+  pages_rendered_ += gather.pages.size();
+  for (std::size_t i = 0; i < gather.pages.size(); ++i) {
+    FetchResponse& page = gather.pages[i];
+    RenderResult& result = gather.results[i];
+    page.body = std::move(result.html);
+    // The DOM is serialised as UTF-8 whatever the page's own charset was.
+    page.content_type = "text/html; charset=utf-8";
+    if (!result.final_url.empty()) page.final_url = result.final_url;
+    page.elapsed += result.elapsed;
+  }
+  CheckInput input = MakeCheckInput(it->second, std::move(gather.pages));
+  input.fetcher = FetcherKind::kBrowser;
+  input.render_trigger = gather.trigger;
+  input.browser_version = gather.results.front().browser_version;
+  input.may_render = false;
+  PostCheck(doc_id, std::move(input));
+}
+
+nlohmann::json Daemon::BrowserStatusJson() const {
+  if (browser_ == nullptr) return {{"enabled", false}};
+  return {{"enabled", true},
+          {"running", browser_->BrowserRunning()},
+          {"version", browser_->BrowserVersion()},
+          {"rendering", browser_->Running()},
+          {"queued", browser_->Queued()},
+          {"restarts", browser_->Restarts()},
+          {"pages_rendered", pages_rendered_},
+          {"render_failures", render_failures_}};
+}
+
+}  // namespace policyd

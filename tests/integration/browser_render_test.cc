@@ -1,0 +1,191 @@
+// Pages that need a browser, end to end: the real policyd with the real headless Chromium
+// (Debian's chromium, installed by scripts/install-deps.sh) against pages on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "daemon_harness.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+constexpr const char* kPolicyWords = "We collect your email address to run your account";
+
+// A single-page application's shell: the policy exists only once /app.js has run.
+std::string AppShell() {
+  return "<!doctype html><html><head><title>Acme</title></head><body>"
+         "<noscript>You need to enable JavaScript to run this app.</noscript>"
+         "<div id=\"root\"></div><script src=\"/app.js\"></script></body></html>";
+}
+
+// The script that builds the policy, the way a framework would (here from a JS array).
+std::string AppScript(const std::string& last_section) {
+  return "const sections = [['Privacy Policy', 'This policy explains what Acme collects.'],"
+         "['Data we collect', '" +
+         std::string(kPolicyWords) +
+         ", and your usage data to improve the service.'],"
+         "['Sharing', '" +
+         last_section +
+         "']];"
+         "const root = document.getElementById('root');"
+         "const main = document.createElement('main');"
+         "sections.forEach(([title, text], i) => {"
+         "  const h = document.createElement(i === 0 ? 'h1' : 'h2'); h.textContent = title;"
+         "  const p = document.createElement('p'); p.textContent = text;"
+         "  main.appendChild(h); main.appendChild(p); });"
+         "root.appendChild(main);";
+}
+
+std::string Target(const std::string& url, const std::string& extra = "") {
+  return "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url + "\"\n" +
+         extra;
+}
+
+class BrowserRenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Set("/privacy", {.status = 200,
+                             .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                             .body = AppShell()});
+    server_.Set("/app.js", {.status = 200,
+                            .headers = {{"Content-Type", "text/javascript"}},
+                            .body = AppScript("We never sell your personal data.")});
+  }
+
+  nlohmann::json Show(DaemonHarness& harness, const std::string& doc) {
+    return harness.Control({{"cmd", "show"}, {"doc", doc}})["result"];
+  }
+  nlohmann::json Browser(DaemonHarness& harness) {
+    return harness.Control({{"cmd", "status"}})["result"]["browser"];
+  }
+
+  HttpTestServer server_;
+};
+
+TEST_F(BrowserRenderTest, AutoRendersAnAppShellRemembersItAndHashesReRendersTheSame) {
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target(server_.Url("/privacy")));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1, std::chrono::seconds(90))) << harness.log();
+
+  nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  ASSERT_EQ(doc["versions"], 1) << doc.dump() << harness.log();
+  EXPECT_EQ(doc["render"], "auto");
+  EXPECT_EQ(doc["render_choice"], "browser");
+  const std::string first_hash = doc["current_hash"];
+
+  // The stored text is what the script built; the evidence says the browser made it.
+  const CommandResult text = harness.Policyctl({"text", "acme/privacy-policy"});
+  EXPECT_NE(text.out.find(kPolicyWords), std::string::npos) << text.out << text.err;
+  EXPECT_NE(text.out.find("## Sharing"), std::string::npos) << text.out;
+  const nlohmann::json evidence =
+      harness.Control({{"cmd", "evidence"}, {"doc", "acme/privacy-policy"}})["result"];
+  EXPECT_EQ(evidence["fetcher"], "browser") << evidence.dump();
+  EXPECT_NE(evidence["browser_version"].get<std::string>().find("Chrome/"), std::string::npos)
+      << evidence.dump();
+  const nlohmann::json browser = Browser(harness);
+  EXPECT_EQ(browser["running"], true);
+  EXPECT_EQ(browser["pages_rendered"], 1);
+
+  // Check again: the page goes straight to the browser (remembered), renders the same words,
+  // and no new version is made. The site saw the page requested once per check: the browser's
+  // own request for it was answered from the plain fetch.
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
+  ASSERT_TRUE(harness.WaitForChecks(2, std::chrono::seconds(90))) << harness.log();
+  doc = Show(harness, "acme/privacy-policy");
+  EXPECT_EQ(doc["versions"], 1);
+  EXPECT_EQ(doc["current_hash"], first_hash);
+  EXPECT_EQ(doc["recent_checks"][0]["outcome"], "unchanged") << doc.dump();
+  EXPECT_EQ(server_.RequestCount("/privacy"), 2u);
+
+  // A real change made by the script is a new version.
+  server_.Set("/app.js", {.status = 200,
+                          .headers = {{"Content-Type", "text/javascript"}},
+                          .body = AppScript("We share your data with our payment processor.")});
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
+  ASSERT_TRUE(harness.WaitForChecks(3, std::chrono::seconds(90))) << harness.log();
+  doc = Show(harness, "acme/privacy-policy");
+  EXPECT_EQ(doc["versions"], 2) << doc.dump();
+  EXPECT_NE(doc["current_hash"], first_hash);
+}
+
+TEST_F(BrowserRenderTest, StaticNeverStartsTheBrowser) {
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target(server_.Url("/privacy"), "render = \"static\"\n"));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  EXPECT_EQ(doc["versions"], 0);
+  EXPECT_EQ(doc["recent_checks"][0]["reason"], "empty") << doc.dump();
+  const nlohmann::json browser = Browser(harness);
+  EXPECT_EQ(browser["running"], false);
+  EXPECT_EQ(browser["pages_rendered"], 0);
+  EXPECT_EQ(server_.RequestCount("/app.js"), 0u);
+}
+
+TEST_F(BrowserRenderTest, ServerRenderedPagesNeverStartTheBrowser) {
+  std::string page = "<!doctype html><html><body><main><h1>Privacy Policy</h1>";
+  for (int i = 0; i < 5; ++i)
+    page += "<p>" + std::string(kPolicyWords) + ", section " + std::to_string(i) + ".</p>";
+  page += "</main><script src=\"/analytics.js\"></script></body></html>";
+  server_.Set("/ssr", {.status = 200, .headers = {{"Content-Type", "text/html"}}, .body = page});
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target(server_.Url("/ssr")));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  EXPECT_EQ(doc["versions"], 1);
+  EXPECT_EQ(doc["render_choice"], "static");
+  EXPECT_EQ(Browser(harness)["running"], false);
+  const nlohmann::json evidence =
+      harness.Control({{"cmd", "evidence"}, {"doc", "acme/privacy-policy"}})["result"];
+  EXPECT_EQ(evidence["fetcher"], "http");
+  EXPECT_EQ(evidence["browser_version"], "");
+}
+
+TEST_F(BrowserRenderTest, OpenTermsArchiveExecuteClientScriptsRendersEvenWithServedText) {
+  // The page as served has text of its own ("Loading..."), so `auto` would not call it a shell:
+  // the declaration's executeClientScripts is what sends it to the browser.
+  server_.Set("/terms", {.status = 200,
+                         .headers = {{"Content-Type", "text/html"}},
+                         .body = "<!doctype html><html><body><div id=\"terms\"><p>Loading the "
+                                 "terms of service, please wait while we fetch them for you."
+                                 "</p></div><script src=\"/terms.js\"></script></body></html>"});
+  server_.Set("/terms.js",
+              {.status = 200,
+               .headers = {{"Content-Type", "text/javascript"}},
+               .body = "document.getElementById('terms').innerHTML = '<h1>Terms of Service</h1>"
+                       "<p>By using Acme you agree to these terms.</p><p>You must be 18 or "
+                       "older to open an account.</p>';"});
+  DaemonHarness harness;
+  std::ofstream(harness.targets_dir() / "acme.json")
+      << R"({"name": "Acme", "terms": {"Terms of Service": {"fetch": ")" + server_.Url("/terms") +
+             R"(", "select": "#terms", "executeClientScripts": true}}})";
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1, std::chrono::seconds(90))) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/terms-of-service");
+  ASSERT_EQ(doc["versions"], 1) << doc.dump() << harness.log();
+  EXPECT_EQ(doc["render"], "browser");
+  const CommandResult text = harness.Policyctl({"text", "acme/terms-of-service"});
+  EXPECT_NE(text.out.find("You must be 18 or older"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("Loading"), std::string::npos) << text.out;
+  EXPECT_EQ(harness.log().find("executeClientScripts"), std::string::npos)
+      << "no warning: the declaration is honoured\n"
+      << harness.log();
+}
+
+TEST_F(BrowserRenderTest, BrowserDocumentsFailClearlyWhenTheBrowserIsDisabled) {
+  DaemonHarness harness("browser_enabled = false\n");
+  harness.WriteTarget("acme", Target(server_.Url("/privacy"), "render = \"browser\"\n"));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  EXPECT_EQ(doc["versions"], 0);
+  EXPECT_EQ(doc["recent_checks"][0]["reason"], "browser_unavailable") << doc.dump();
+  EXPECT_EQ(Browser(harness)["enabled"], false);
+}
+
+}  // namespace
+}  // namespace policyd::testing
