@@ -10,6 +10,7 @@ packages=(
   libuchardet-dev zlib1g-dev libzstd-dev
   python3 python3-jsonschema
   systemd
+  chromium
   clang libclang-rt-14-dev
 )
 

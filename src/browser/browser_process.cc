@@ -1,0 +1,204 @@
+#include "browser_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+extern char** environ;
+
+namespace policyd {
+namespace {
+
+std::string Errno(const std::string& what, int error) { return what + ": " + std::strerror(error); }
+
+// Moves `fd` to a number >= 10 (close-on-exec): dup2 onto 3 or 4 in the child must never be
+// dup2(fd, fd), which would keep close-on-exec set, nor clobber the other pipe end.
+UniqueFd HighFd(int fd) {
+  UniqueFd original(fd);
+  return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
+}
+
+// posix_spawn's attribute and file-action objects, destroyed on every path.
+struct SpawnSetup {
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_t actions;
+  SpawnSetup() {
+    posix_spawnattr_init(&attributes);
+    posix_spawn_file_actions_init(&actions);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+  // New session (pgid = pid), default signal dispositions and an empty mask: the daemon's
+  // ignored SIGPIPE or blocked signals must not leak into the browser.
+  void Configure(int command_read, int event_write) {
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) {
+      sigaddset(&defaults, signal);
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setsigmask(&attributes, &empty);
+    posix_spawnattr_setflags(&attributes,
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, command_read, 3);
+    posix_spawn_file_actions_adddup2(&actions, event_write, 4);
+  }
+};
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    fd_ = other.Release();
+  }
+  return *this;
+}
+
+int UniqueFd::Release() { return std::exchange(fd_, -1); }
+
+void UniqueFd::Reset() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Result<std::unique_ptr<TempDir>> TempDir::Create(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return Status::IoError(Errno("mkdtemp " + pattern, errno));
+  }
+  return std::unique_ptr<TempDir>(new TempDir(pattern));  // private constructor
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+Result<std::unique_ptr<BrowserProcess>> BrowserProcess::Spawn(std::vector<std::string> argv) {
+  if (argv.empty()) return Status::InvalidArgument("empty browser command");
+  auto dir = TempDir::Create("policyd-browser-");
+  if (!dir.ok()) return dir.status();
+  int command_pipe[2];
+  int event_pipe[2];
+  if (::pipe2(command_pipe, O_CLOEXEC) != 0) return Status::IoError(Errno("pipe", errno));
+  UniqueFd command_read = HighFd(command_pipe[0]);
+  UniqueFd command_write(command_pipe[1]);
+  if (::pipe2(event_pipe, O_CLOEXEC) != 0) return Status::IoError(Errno("pipe", errno));
+  UniqueFd event_read(event_pipe[0]);
+  UniqueFd event_write = HighFd(event_pipe[1]);
+  if (command_read.get() < 0 || event_write.get() < 0) {
+    return Status::IoError(Errno("fcntl", errno));
+  }
+
+  argv.push_back("--user-data-dir=" + (*dir)->path().string());
+  std::vector<char*> args;
+  for (auto& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  SpawnSetup setup;
+  setup.Configure(command_read.get(), event_write.get());
+  pid_t pid = -1;
+  const int error =
+      ::posix_spawn(&pid, args[0], &setup.actions, &setup.attributes, args.data(), environ);
+  if (error != 0) return Status::IoError(Errno("posix_spawn " + argv[0], error));
+
+  std::unique_ptr<BrowserProcess> process(new BrowserProcess());  // private constructor
+  process->pid_ = pid;
+  process->command_fd_ = std::move(command_write);
+  process->event_fd_ = std::move(event_read);
+  process->user_data_dir_ = std::move(dir).value();
+  return process;
+}
+
+BrowserProcess::~BrowserProcess() { Kill(); }
+
+bool BrowserProcess::Exited() {
+  if (reaped_) return true;
+  int status = 0;
+  const pid_t result = ::waitpid(pid_, &status, WNOHANG);
+  if (result == pid_ || (result < 0 && errno == ECHILD)) reaped_ = true;
+  return reaped_;
+}
+
+void BrowserProcess::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(-pid_, SIGKILL);  // the group; the leader may already be gone, its children not
+  if (!reaped_) {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+  pid_ = -1;
+  command_fd_.Reset();
+  event_fd_.Reset();
+  user_data_dir_.reset();
+}
+
+std::size_t BrowserProcess::GroupRss() const { return pid_ > 0 ? ProcessGroupRss(pid_) : 0; }
+
+std::size_t ProcessGroupRss(pid_t pgid) {
+  static const long kPageSize = ::sysconf(_SC_PAGESIZE);
+  std::size_t total = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid pgrp ...: comm may contain spaces and parentheses.
+    const std::size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    long pgrp = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) continue;
+    if (pgrp != pgid) continue;
+    std::ifstream statm(entry.path() / "statm");
+    std::size_t size = 0;
+    std::size_t resident = 0;
+    if (statm >> size >> resident) total += resident * static_cast<std::size_t>(kPageSize);
+  }
+  return total;
+}
+
+Result<UniqueFd> ConnectUnixSocket(const std::filesystem::path& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string text = path.string();
+  if (text.size() >= sizeof(address.sun_path)) {
+    return Status::InvalidArgument("socket path too long: " + text);
+  }
+  std::memcpy(address.sun_path, text.c_str(), text.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return Status::IoError(Errno("socket", errno));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    return Status::IoError(Errno("connect " + text, errno));
+  }
+  return fd;
+}
+
+}  // namespace policyd

@@ -1,0 +1,93 @@
+// BrowserProcess: a spawned Chromium with its CDP pipe, and the Unix-socket alternative.
+//
+// Spawn() runs `argv` with posix_spawn (no shell) in a new session, so that its process group
+// id is its pid and one kill(-pgid) reaches every process it forks (renderers, zygote, GPU and
+// utility processes). Its fd 3 is the read end of our command pipe and fd 4 the write end of
+// its answer pipe; stdin, stdout and stderr are /dev/null (chromium's stderr is noisy and the
+// protocol says what we need). Nothing else is inherited: our fds are close-on-exec.
+//
+// The object owns the process: Kill() (and the destructor) SIGKILLs the group and reaps the
+// browser; the private user-data directory is removed afterwards, once nothing writes to it.
+#ifndef POLICYD_SRC_BROWSER_BROWSER_PROCESS_H_
+#define POLICYD_SRC_BROWSER_BROWSER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policyd/status.h"
+
+namespace policyd {
+
+// A file descriptor closed on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() { Reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  int get() const { return fd_; }
+  int Release();
+  void Reset();
+
+ private:
+  int fd_ = -1;
+};
+
+// A private (0700) directory under $TMPDIR (or /tmp), removed recursively on destruction.
+class TempDir {
+ public:
+  static Result<std::unique_ptr<TempDir>> Create(const std::string& prefix);
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit TempDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+class BrowserProcess {
+ public:
+  // Starts `argv` (argv[0] is a path, not searched in PATH) with "--user-data-dir=<fresh
+  // temp dir>" appended.
+  static Result<std::unique_ptr<BrowserProcess>> Spawn(std::vector<std::string> argv);
+  ~BrowserProcess();  // Kill()
+  BrowserProcess(const BrowserProcess&) = delete;
+  BrowserProcess& operator=(const BrowserProcess&) = delete;
+
+  // The CDP pipe ends; the caller takes them (once).
+  UniqueFd TakeCommandFd() { return std::move(command_fd_); }  // we write
+  UniqueFd TakeEventFd() { return std::move(event_fd_); }      // we read
+
+  pid_t pid() const { return pid_; }
+  bool Exited();  // reaps without blocking; true once the browser process is gone
+  void Kill();    // SIGKILL to the group, reap; idempotent
+
+  // Resident memory of every process in the browser's process group, in bytes (from
+  // /proc/<pid>/stat's pgrp and /proc/<pid>/statm).
+  std::size_t GroupRss() const;
+
+ private:
+  BrowserProcess() = default;
+
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  UniqueFd command_fd_;
+  UniqueFd event_fd_;
+  std::unique_ptr<TempDir> user_data_dir_;
+};
+
+// Connects to a Unix stream socket (blocking: a local connect completes at once or fails).
+Result<UniqueFd> ConnectUnixSocket(const std::filesystem::path& path);
+
+// Resident memory of all processes whose process group is `pgid`, in bytes.
+std::size_t ProcessGroupRss(pid_t pgid);
+
+}  // namespace policyd
+
+#endif  // POLICYD_SRC_BROWSER_BROWSER_PROCESS_H_
