@@ -1,0 +1,166 @@
+// ProcessCheck's half of `render = "auto"`: when a check is handed back for the browser, and
+// what the document's state remembers about its page (DocState::render_choice).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "check_processor.h"
+#include "policyd/clock.h"
+
+namespace policyd {
+namespace {
+
+constexpr const char* kShell =
+    "<!doctype html><html><body><noscript>Please enable JavaScript.</noscript>"
+    "<div id=\"root\"></div><script src=\"/app.js\"></script></body></html>";
+
+std::string RenderedPolicy(const std::string& sharing) {
+  std::string html = "<html><body><div id=\"root\"><main><h1>Privacy Policy</h1>";
+  for (int i = 0; i < 8; ++i) {
+    html += "<p>We process personal data for purpose " + std::to_string(i) + ".</p>";
+  }
+  return html + "<h2>Sharing</h2><p>" + sharing + "</p></main></div></body></html>";
+}
+
+class RenderChoiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("policyd-render-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto opened = Store::Open(dir_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+    spec_.id = "acme/privacy-policy";
+    spec_.platform = "Acme";
+    spec_.type = "Privacy Policy";
+    spec_.url = "https://acme.example/privacy";
+    ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  CheckInput Input(std::string body) {
+    CheckInput input;
+    input.spec = std::make_shared<const DocumentSpec>(spec_);
+    input.state = state_;
+    input.response.http_status = 200;
+    input.response.content_type = "text/html";
+    input.response.final_url = spec_.url;
+    input.response.body = std::move(body);
+    input.interval = std::chrono::hours(24);
+    input.may_render = true;
+    return input;
+  }
+  CheckOutcome Run(CheckInput input) {
+    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), rng_);
+    if (!outcome.wants_browser) {
+      EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+      state_ = outcome.state;
+    }
+    return outcome;
+  }
+  CheckInput Rendered(std::string html, RenderTrigger trigger) {
+    CheckInput input = Input(std::move(html));
+    input.fetcher = FetcherKind::kBrowser;
+    input.render_trigger = trigger;
+    input.browser_version = "HeadlessChrome/156.0.8078.114";
+    input.may_render = false;
+    return input;
+  }
+  std::size_t ChecksStored() { return store_->GetChecks(spec_.id, 100)->size(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  DocumentSpec spec_;
+  DocState state_;
+  std::mt19937_64 rng_{1};
+};
+
+TEST_F(RenderChoiceTest, AnAppShellIsHandedBackWithItsPagesAndNothingStored) {
+  CheckOutcome outcome = Run(Input(kShell));
+  ASSERT_TRUE(outcome.wants_browser);
+  ASSERT_EQ(outcome.pages.size(), 1u);
+  EXPECT_EQ(outcome.pages[0].body, kShell);  // the body travels on to the browser
+  EXPECT_EQ(ChecksStored(), 0u);
+}
+
+TEST_F(RenderChoiceTest, TheBrowsersTextBecomesAVersionAndTheChoiceIsRemembered) {
+  const CheckOutcome outcome =
+      Run(Rendered(RenderedPolicy("We never sell data."), RenderTrigger::kAppShell));
+  ASSERT_FALSE(outcome.wants_browser);
+  EXPECT_EQ(outcome.check.outcome, "first_seen");
+  EXPECT_EQ(state_.render_choice, RenderChoice::kBrowser);
+  EXPECT_GT(state_.render_tested_ms, 0);
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].fetcher, FetcherKind::kBrowser);
+  EXPECT_EQ((*history)[0].browser_version, "HeadlessChrome/156.0.8078.114");
+
+  // A remembered render does not count as a test of the page as served.
+  const int64_t tested = state_.render_tested_ms;
+  Run(Rendered(RenderedPolicy("We never sell data."), RenderTrigger::kRemembered));
+  EXPECT_EQ(state_.render_tested_ms, tested);
+  EXPECT_EQ(state_.render_choice, RenderChoice::kBrowser);
+}
+
+TEST_F(RenderChoiceTest, AServedPageWithTextIsStaticAndNeverHandedBack) {
+  const CheckOutcome outcome = Run(Input(RenderedPolicy("We never sell data.")));
+  EXPECT_FALSE(outcome.wants_browser);
+  EXPECT_EQ(outcome.check.outcome, "first_seen");
+  EXPECT_EQ(state_.render_choice, RenderChoice::kStatic);
+  EXPECT_EQ((*store_->GetHistory(spec_.id))[0].fetcher, FetcherKind::kHttp);
+}
+
+TEST_F(RenderChoiceTest, StaticDocumentsAndUnavailableBrowsersJudgeTheShellAsServed) {
+  spec_.render = RenderMode::kStatic;
+  CheckOutcome outcome = Run(Input(kShell));
+  EXPECT_FALSE(outcome.wants_browser);
+  EXPECT_EQ(outcome.check.reason, "empty");
+
+  spec_.render = RenderMode::kAuto;
+  CheckInput no_browser = Input(kShell);
+  no_browser.may_render = false;  // disabled, or its render failed in this check
+  outcome = Run(std::move(no_browser));
+  EXPECT_FALSE(outcome.wants_browser);
+  EXPECT_EQ(outcome.check.reason, "empty");
+  EXPECT_EQ(state_.render_choice, RenderChoice::kUndecided);
+}
+
+TEST_F(RenderChoiceTest, AChallengeIsNeverSentToTheBrowser) {
+  // Little text and scripts, like a shell, but the site is saying no: no browser to get past it.
+  const CheckOutcome outcome =
+      Run(Input("<html><head><title>Just a moment...</title></head><body><div id=\"root\"></div>"
+                "<noscript>Enable JavaScript and cookies to continue</noscript>"
+                "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script>"
+                "</body></html>"));
+  EXPECT_FALSE(outcome.wants_browser);
+  EXPECT_EQ(outcome.check.reason, "challenge");
+}
+
+TEST_F(RenderChoiceTest, AShellTheBrowserCannotFillEitherIsNotRenderedEveryCheck) {
+  const CheckOutcome outcome = Run(Rendered(kShell, RenderTrigger::kAppShell));
+  EXPECT_EQ(outcome.check.reason, "empty");
+  EXPECT_EQ(state_.render_choice, RenderChoice::kNeither);
+  EXPECT_GT(state_.render_tested_ms, 0);
+}
+
+TEST_F(RenderChoiceTest, ABrowserDocumentWhoseRenderFailedFailsWithTheBrowsersReason) {
+  spec_.render = RenderMode::kBrowser;
+  CheckInput input = Input(kShell);
+  input.render_error = "browser_timeout";
+  input.render_message = "not settled within 30 s";
+  const CheckOutcome outcome = Run(std::move(input));
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "browser_timeout");
+  EXPECT_EQ(outcome.check.message, "not settled within 30 s");
+  EXPECT_TRUE(IsTransientFailure("browser_timeout"));
+  EXPECT_TRUE(IsTransientFailure("browser_crashed"));
+  EXPECT_EQ(state_.render_choice, RenderChoice::kUndecided);  // only `auto` remembers
+}
+
+}  // namespace
+}  // namespace policyd
