@@ -230,7 +230,8 @@ void BrowserFetcher::Impl::Watch() {
     if (self->process && self->process->Exited()) {
       return self->LoseBrowser(RenderError::kCrashed, "browser process exited");
     }
-    if (self->process) {
+    // Only a ready browser: a start that fails is browser_unavailable, not a crash.
+    if (self->process && self->state == State::kReady) {
       const std::size_t rss = self->process->GroupRss();
       if (rss > self->options.memory_limit_bytes) {
         return self->LoseBrowser(RenderError::kCrashed,

@@ -95,6 +95,7 @@ Result<std::unique_ptr<TempDir>> TempDir::Create(const std::string& prefix) {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+  if (std::filesystem::exists(path_, ignored)) std::filesystem::remove_all(path_, ignored);
 }
 
 Result<std::unique_ptr<BrowserProcess>> BrowserProcess::Spawn(std::vector<std::string> argv) {
@@ -151,10 +152,18 @@ void BrowserProcess::Kill() {
     }
     reaped_ = true;
   }
+  WaitForGroupGone(pid_);
   pid_ = -1;
   command_fd_.Reset();
   event_fd_.Reset();
   user_data_dir_.reset();
+}
+
+// SIGKILL is delivered to each member when it next runs: a renderer or the network service may
+// finish one last write into the profile after the leader is reaped, and that would make
+// removing the profile fail. Bounded: zombies that nobody reaps stay in the group forever.
+void WaitForGroupGone(pid_t pgid) {
+  for (int i = 0; i < 200 && ::kill(-pgid, 0) == 0; ++i) ::usleep(10 * 1000);
 }
 
 std::size_t BrowserProcess::GroupRss() const { return pid_ > 0 ? ProcessGroupRss(pid_) : 0; }

@@ -85,6 +85,9 @@ class BrowserProcess {
 // Connects to a Unix stream socket (blocking: a local connect completes at once or fails).
 Result<UniqueFd> ConnectUnixSocket(const std::filesystem::path& path);
 
+// Waits (at most 2 s) until no process of group `pgid` is left.
+void WaitForGroupGone(pid_t pgid);
+
 // Resident memory of all processes whose process group is `pgid`, in bytes.
 std::size_t ProcessGroupRss(pid_t pgid);
 
