@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Checks the browser's units with systemd's own tools: policyd-browser.socket and an instance
+# of policyd-browser@.service parse and verify, the socket is reachable by the policyd user only
+# and outside policyd's RuntimeDirectory, the service runs as its own dynamic user under a
+# memory cap, and its sandbox keeps an exposure systemd rates at most 5.0 ("MEDIUM"): a
+# browser needs user namespaces for its own sandbox and cannot have MemoryDenyWriteExecute,
+# which is why it is not inside policyd.service (whose own exposure test stays at 2.0).
+set -euo pipefail
+systemd_dir="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp "$systemd_dir/policyd-browser.socket" "$work/policyd-browser.socket"
+# A template cannot be verified by itself: check one instance of it.
+cp "$systemd_dir/policyd-browser@.service" "$work/policyd-browser@1.service"
+# verify needs the ExecStart binary to exist (chromium may live elsewhere on a build host).
+if [ ! -x /usr/lib/chromium/chromium ]; then
+  sed -i "s|/usr/lib/chromium/chromium|/bin/true|" "$work/policyd-browser@1.service"
+fi
+# The socket's service is the template itself, found next to it.
+cp "$work/policyd-browser@1.service" "$work/policyd-browser@.service"
+systemd-analyze verify "$work/policyd-browser@1.service"
+(cd "$work" && SYSTEMD_UNIT_PATH="$work:" systemd-analyze verify policyd-browser.socket)
+grep -q '^Accept=yes$' "$work/policyd-browser.socket"
+grep -q '^ListenStream=/run/policyd-browser/browser.sock$' "$work/policyd-browser.socket"
+grep -q '^SocketMode=0600$' "$work/policyd-browser.socket"
+grep -q '^SocketUser=policyd$' "$work/policyd-browser.socket"
+grep -q '^DynamicUser=yes$' "$work/policyd-browser@1.service"
+grep -q '^MemoryMax=' "$work/policyd-browser@1.service"
+grep -q -- '--remote-debugging-pipe' "$work/policyd-browser@1.service"
+# The daemon's system config points at this socket, and its unit pulls the socket in.
+grep -q '^browser_socket = "/run/policyd-browser/browser.sock"$' "$systemd_dir/../config/policyd.system.toml"
+grep -q '^Wants=.*policyd-browser.socket' "$systemd_dir/policyd.service"
+systemd-analyze security --offline=true --threshold=50 "$work/policyd-browser@1.service" \
+  > "$work/report" || { cat "$work/report"; echo "browser unit exposure above 5.0"; exit 1; }
+tail -n 1 "$work/report"
