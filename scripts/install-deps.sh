@@ -11,6 +11,7 @@ packages=(
   python3 python3-jsonschema
   systemd
   clang libclang-rt-14-dev
+  poppler-utils qpdf
 )
 
 missing=()
