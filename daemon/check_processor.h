@@ -80,6 +80,8 @@ struct DocumentText {
 // `pdf_unavailable`), anything else with spec.extraction (compiled when the target was loaded),
 // refusing what the error-page guard recognises in a web page (`challenge`, `blocked`,
 // `error_page`, `login_wall`); empty texts, of web pages and PDFs alike, fail as `empty`.
+// A PDF's text is the whole document's: the spec's select/remove/ranges/ignore_lines are
+// for web pages and do not apply to it.
 // `pages` are the responses for spec.url then spec.extra_urls; never empty.
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
                                  const std::vector<const FetchResponse*>& pages);
