@@ -12,6 +12,7 @@
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
+#include "policyd/pdf.h"
 
 namespace policyd {
 namespace {
@@ -28,6 +29,12 @@ bool IsAcceptedMediaType(const std::string& media_type) {
   // An absent Content-Type is sniffed as HTML by browsers; we do the same.
   return media_type.empty() || media_type == "text/html" || media_type == "application/xhtml+xml" ||
          media_type == "text/plain";
+}
+
+// A PDF by its label or by its first bytes ("%PDF-"): converted with ExtractPdfText.
+bool IsPdf(const FetchResponse& page) {
+  return MediaType(page.content_type) == "application/pdf" ||
+         SniffBody(page.body, page.content_type) == BodySniff::kPdf;
 }
 
 nlohmann::json EventBase(const char* type, const DocumentSpec& spec, int64_t now_ms) {
@@ -101,7 +108,7 @@ bool IsTransientFailure(std::string_view reason) {
   for (const char* transient :
        {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx", "challenge",
         "blocked", "error_page", "empty", "browser_timeout", "browser_crashed",
-        "browser_unavailable", "browser_protocol"}) {
+        "browser_unavailable", "browser_protocol", "pdf_timeout", "pdf_unavailable"}) {
     if (reason == transient) return true;
   }
   return false;
@@ -115,8 +122,9 @@ std::string ClassifyResponse(const FetchResponse& response) {
   if (status >= 400 && status < 500) return "http_4xx";
   if (status >= 500) return "http_5xx";
   if (status < 200 || status >= 300) return "http_status";
+  if (IsPdf(response)) return "";  // converted by ExtractPdfText, which has its own reasons
   if (!IsAcceptedMediaType(MediaType(response.content_type))) return "content_type";
-  // A PDF or image behind an HTML (or missing) label: extracting it would store garbage.
+  // An image or other binary data behind an HTML (or missing) label would store garbage.
   if (SniffBody(response.body, response.content_type) != BodySniff::kText) return "content_type";
   return "";
 }
@@ -165,6 +173,21 @@ bool AllPagesUsable(const CompiledExtraction* extraction,
   return true;
 }
 
+// A PDF page through poppler-utils (policyd/pdf.h); its failures fail the check with their
+// own reasons. The conversion's time counts as extraction.
+ExtractResult ExtractPdfPage(const std::vector<const FetchResponse*>& pages, std::size_t index,
+                             DocumentText* out) {
+  PdfText pdf = ExtractPdfText(pages[index]->body);
+  ExtractResult result;
+  result.render_us = pdf.elapsed_us;
+  if (pdf.error != PdfError::kNone) {
+    Fail(pages, index, PdfErrorReason(pdf.error), "PDF: " + pdf.message, out);
+  } else {
+    result.text = std::move(pdf.text);
+  }
+  return result;
+}
+
 // Step 2: extract every page with the compiled settings and join the texts; refuse what is
 // not a policy (challenge walls, empty renders).
 void ExtractPages(const CompiledExtraction& extraction,
@@ -172,12 +195,17 @@ void ExtractPages(const CompiledExtraction& extraction,
   out->extracted = true;
   for (std::size_t i = 0; i < pages.size() && out->reason.empty(); ++i) {
     const FetchResponse& page = *pages[i];
-    ExtractResult page_text = ExtractText(page.body, extraction, page.content_type);
+    const bool pdf = IsPdf(page);
+    ExtractResult page_text =
+        pdf ? ExtractPdfPage(pages, i, out) : ExtractText(page.body, extraction, page.content_type);
     out->decode_us += page_text.decode_us;
     out->parse_us += page_text.parse_us;
     out->extract_us += page_text.render_us;
+    if (!out->reason.empty()) break;  // a PDF that could not be converted
+    // The error-page guard knows web pages; a PDF is a document someone published on purpose.
     if (const PageFinding finding =
-            InspectPage(page.http_status, page.headers, page.body, page_text.text);
+            pdf ? PageFinding{}
+                : InspectPage(page.http_status, page.headers, page.body, page_text.text);
         finding.refused()) {
       Fail(pages, i, std::string(VerdictReason(finding.verdict)),
            DescribeFinding(finding) + " served with HTTP " + std::to_string(page.http_status) +
@@ -214,7 +242,8 @@ bool WantsBrowser(const CheckInput& input, const DocumentText& extracted,
   if (!extracted.reason.empty() && extracted.reason != "empty") return false;
   if (extracted.text.size() > kAppShellMaxTextBytes * pages.size()) return false;
   return std::any_of(pages.begin(), pages.end(), [](const FetchResponse* page) {
-    return ReadAppShellSignals(page->body, page->content_type).LooksLikeAppShell();
+    return !IsPdf(*page) &&
+           ReadAppShellSignals(page->body, page->content_type).LooksLikeAppShell();
   });
 }
 

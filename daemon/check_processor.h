@@ -100,9 +100,14 @@ struct DocumentText {
 };
 
 // Classifies each response (ClassifyResponse: transport errors, HTTP status, content type,
-// sniffed PDF/binary bodies), then extracts each page with spec.extraction (compiled when the
-// target was loaded) and refuses what the error-page guard recognises (`challenge`, `blocked`,
-// `error_page`, `login_wall`) and empty texts (`empty`).
+// sniffed binary bodies), then extracts each page: a PDF (Content-Type application/pdf or a
+// body starting with "%PDF-") with ExtractPdfText (policyd/pdf.h; its failures are the check's
+// reason: `pdf_encrypted`, `pdf_no_text`, `pdf_malformed`, `pdf_too_large`, `pdf_timeout`,
+// `pdf_unavailable`), anything else with spec.extraction (compiled when the target was loaded),
+// refusing what the error-page guard recognises in a web page (`challenge`, `blocked`,
+// `error_page`, `login_wall`); empty texts, of web pages and PDFs alike, fail as `empty`.
+// A PDF's text is the whole document's: the spec's select/remove/ranges/ignore_lines are
+// for web pages and do not apply to it.
 // `pages` are the responses for spec.url then spec.extra_urls; never empty.
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
                                  const std::vector<const FetchResponse*>& pages);
@@ -113,17 +118,20 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng);
 
 // The failure reason class of a response that is not a usable page, or "" when it is usable.
 // ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type": a media type
-// other than HTML, XHTML or plain text, or a body that SniffBody finds is a PDF or binary).
+// other than HTML, XHTML, plain text or PDF, or a body that SniffBody finds is binary but not
+// a PDF). A PDF is usable here: whether it converts is ExtractDocumentText's decision.
 std::string ClassifyResponse(const FetchResponse& response);
 
 // True when a failure of class `reason` may go away by itself soon, so the document is
 // retried with exponential backoff (from about a minute, capped by its interval): DNS,
 // connect, TLS, timeout, protocol errors, 429, 5xx (on the page or on its robots.txt: an
 // unavailable robots.txt reports its own failure), bot challenges, block pages, error pages
-// served as 2xx and empty renders. Everything else (4xx, too large, content type, bad URL,
-// blocked address, redirect loops, `robots`: a robots.txt rule disallowing the page, a login
-// wall) is permanent until someone changes the site or the target: the next check waits for
-// the document's interval, as after a success.
+// served as 2xx, empty renders, a PDF conversion that timed out (`pdf_timeout`: a loaded
+// machine) and missing poppler-utils (`pdf_unavailable`: an install away). Everything else
+// (4xx, too large, content type, bad URL, blocked address, redirect loops, `robots`: a
+// robots.txt rule disallowing the page, a login wall, a PDF that is encrypted, has no text
+// layer, is malformed or too large) is permanent until someone changes the site or the target:
+// the next check waits for the document's interval, as after a success.
 bool IsTransientFailure(std::string_view reason);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.

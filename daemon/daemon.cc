@@ -78,7 +78,8 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.respect_robots = true;
   options.max_crawl_delay = config.max_crawl_delay;
   // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded.
-  options.accepted_content_types = {"text/html", "application/xhtml+xml", "text/plain"};
+  options.accepted_content_types = {"text/html", "application/xhtml+xml", "text/plain",
+                                    "application/pdf"};
   return options;
 }
 

@@ -68,7 +68,8 @@ Commands:
   extract FILE [--select CSS]... [--remove CSS]... [--content-type CT] [--hash]
   extract --doc DOC FILE... [--content-type CT] [--hash]
                                   print the text (or its SHA-256) policyd would store for a
-                                  saved page, or the reason it would refuse it (exit 4);
+                                  saved page (HTML, text, or PDF: converted by poppler-
+                                  utils), or the reason it would refuse it (exit 4);
                                   --doc applies that document's whole spec from the config's
                                   targets (one FILE per page); FILE may be - for stdin; needs
                                   no daemon

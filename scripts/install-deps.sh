@@ -12,6 +12,7 @@ packages=(
   systemd
   chromium
   clang libclang-rt-14-dev
+  poppler-utils qpdf
 )
 
 missing=()

@@ -27,6 +27,7 @@
 #include "daemon_harness.h"
 #include "support/guard_pages.h"
 #include "support/http_test_server.h"
+#include "support/pdf_writer.h"
 
 namespace policyd::testing {
 namespace {
@@ -412,6 +413,29 @@ TEST_F(HostileTest, ImageInsteadOfHtml) {
   ExpectFailure(TestResponse{.headers = {{"Content-Type", "image/png"}},
                              .body = "\x89PNG\r\n\x1a\n" + std::string(500'000, '\x01')},
                 "content_type");
+}
+
+// PDFs are converted by poppler-utils in bounded child processes: a hostile one fails the
+// check with its reason and the daemon (and the other document) carry on.
+TEST_F(HostileTest, PdfWithAHugePageTree) {
+  ExpectFailure(
+      TestResponse{.headers = {{"Content-Type", "application/pdf"}},
+                   .body = AssemblePdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                                        "<< /Type /Pages /Kids [3 0 R] /Count 100000000 >>",
+                                        "<< /Type /Page /Parent 2 0 R >>"})},
+      "pdf_malformed");
+}
+
+TEST_F(HostileTest, PdfWithDeeplyNestedArrays) {
+  const std::string nested = std::string(200'000, '[') + std::string(200'000, ']');
+  ExpectFailure(
+      TestResponse{.headers = {{"Content-Type", "application/pdf"}},
+                   .body = AssemblePdf({"<< /Type /Catalog /Pages 2 0 R /X " + nested + " >>",
+                                        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                                        "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+                                        "<< /Length 200000 >>\nstream\n" +
+                                            std::string(200'000, '[') + "\nendstream"})},
+      "pdf_no_text");
 }
 
 TEST_F(HostileTest, MislabelledCharset) {

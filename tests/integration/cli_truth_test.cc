@@ -17,6 +17,7 @@
 #include "daemon_harness.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
+#include "support/pdf_writer.h"
 #include "support/unix_listener.h"
 
 namespace policyd::testing {
@@ -156,12 +157,12 @@ class ExtractTest : public ::testing::Test {
 };
 
 TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
+  // A PDF is converted as the daemon converts it (pdf_test.cc has the PDF cases).
   auto result = Extract("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n");
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_EQ(result.out, "");
-  EXPECT_EQ(result.err,
-            "policyctl: refused: content_type: refused content: the body is a PDF document, not "
-            "a web page\n");
+  EXPECT_EQ(result.err.rfind("policyctl: refused: pdf_malformed: PDF: pdfinfo cannot read", 0), 0u)
+      << result.err;
   result = Extract(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20));
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_EQ(result.err,
@@ -169,8 +170,10 @@ TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
             "text\n");
   result = Extract("<p>x</p>", {"--content-type", "application/pdf"});
   EXPECT_EQ(result.exit_code, 4);
-  EXPECT_EQ(result.err,
-            "policyctl: refused: content_type: refused content type 'application/pdf'\n");
+  EXPECT_EQ(result.err.rfind("policyctl: refused: pdf_malformed: ", 0), 0u) << result.err;
+  result = Extract("<p>x</p>", {"--content-type", "image/png"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, "policyctl: refused: content_type: refused content type 'image/png'\n");
   result = Extract("");
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_EQ(result.err, "policyctl: refused: empty: no text could be extracted (0 bytes)\n");
@@ -192,6 +195,22 @@ TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
   const auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["refused"], true);
   EXPECT_EQ(json["reason"], "empty");
+}
+
+TEST_F(ExtractTest, PdfFileGivesTheTextTheDaemonStores) {
+  testing::PdfPage page;
+  page.texts.push_back({72, 700, 20, "Privacy Policy"});
+  page.texts.push_back({72, 670, 11, "We never sell personal informa-"});
+  page.texts.push_back({72, 656, 11, "tion to anyone."});
+  page.texts.push_back({300, 30, 9, "1"});
+  auto result = Extract(testing::WritePdf({page}));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "# Privacy Policy\n\nWe never sell personal information to anyone.\n");
+  testing::PdfPage scan;
+  scan.rects.push_back({50, 50, 500, 700});
+  result = Extract(testing::WritePdf({scan}), {"--json"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(nlohmann::json::parse(result.out)["reason"], "pdf_no_text");
 }
 
 TEST_F(ExtractTest, ADirectoryOrADeviceIsAClearError) {

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "policyd/clock.h"
 #include "support/guard_pages.h"
+#include "support/pdf_writer.h"
 
 namespace policyd {
 namespace {
@@ -311,15 +314,17 @@ TEST_F(CheckProcessorTest, ErrorStatusesSayWhatThePageWas) {
 }
 
 // Issue 14 item 12: a PDF or binary body was extracted as HTML and could become a version.
-TEST_F(CheckProcessorTest, PdfOrBinaryBodyIsRefusedAsContentType) {
+// A PDF is now converted as a PDF (see the Pdf* tests below), whatever its label; binary data
+// stays refused.
+TEST_F(CheckProcessorTest, PdfOrBinaryBodyIsNeverExtractedAsHtml) {
   FetchResponse pdf = Ok("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + LongPolicy("x"));
   pdf.content_type = "";  // no header: sniffed
   auto outcome = Check(pdf);
   EXPECT_EQ(outcome.check.outcome, "failed");
-  EXPECT_EQ(outcome.check.reason, "content_type");
-  EXPECT_EQ(outcome.check.message, "refused content: the body is a PDF document, not a web page");
+  EXPECT_EQ(outcome.check.reason, "pdf_malformed");
+  EXPECT_TRUE(outcome.check.message.starts_with("PDF: ")) << outcome.check.message;
   pdf.content_type = "text/html";  // a wrong label does not make it a page
-  EXPECT_EQ(Check(pdf).check.reason, "content_type");
+  EXPECT_EQ(Check(pdf).check.reason, "pdf_malformed");
   FetchResponse binary = Ok(std::string("\x1f\x8b\x08\0\0\0\0\0", 8) + LongPolicy("x"));
   binary.content_type = "";
   outcome = Check(binary);
@@ -331,6 +336,90 @@ TEST_F(CheckProcessorTest, PdfOrBinaryBodyIsRefusedAsContentType) {
   FetchResponse page = Ok(LongPolicy("We never sell data."));
   page.content_type = "";
   EXPECT_EQ(Check(page).check.outcome, "first_seen");
+}
+
+// A policy published as a PDF: two pages with a running header and page numbers.
+std::string PdfPolicy(const std::string& sharing) {
+  std::vector<testing::PdfPage> pages(2);
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    pages[i].texts.push_back({72, 770, 9, "ACME Inc. - Privacy Policy"});
+    pages[i].texts.push_back({300, 30, 9, "Page " + std::to_string(i + 1) + " of 2"});
+  }
+  pages[0].texts.push_back({72, 700, 20, "Privacy Policy"});
+  pages[0].texts.push_back({72, 670, 11, "We process personal data only to provide the service."});
+  pages[1].texts.push_back({72, 700, 14, "Sharing"});
+  pages[1].texts.push_back({72, 675, 11, sharing});
+  return testing::WritePdf(pages);
+}
+
+TEST_F(CheckProcessorTest, PdfResponseBecomesAVersion) {
+  FetchResponse pdf = Ok(PdfPolicy("We never sell data."));
+  pdf.content_type = "application/pdf";
+  auto first = Check(pdf);
+  EXPECT_EQ(first.check.outcome, "first_seen") << first.check.reason << first.check.message;
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(*store_->GetBlob((*history)[0].text_hash),
+            "# Privacy Policy\n\nWe process personal data only to provide the service.\n\n"
+            "## Sharing\n\nWe never sell data.\n");
+  // The raw PDF is kept with the version, as a page's HTML is.
+  EXPECT_EQ(*store_->GetBlob((*history)[0].raw_hash), pdf.body);
+  // Sniffed without a label, and the same text: unchanged.
+  pdf.content_type = "";
+  EXPECT_EQ(Check(pdf).check.outcome, "unchanged");
+  auto changed = Check(Ok(PdfPolicy("We sell data.")));
+  EXPECT_EQ(changed.check.outcome, "changed");
+  EXPECT_EQ(state_.version_count, 2u);
+}
+
+TEST_F(CheckProcessorTest, EncryptedPdfFailsWithoutAVersion) {
+  const std::filesystem::path plain = dir_.string() + "-plain.pdf";
+  const std::filesystem::path encrypted = dir_.string() + "-encrypted.pdf";
+  std::ofstream(plain, std::ios::binary) << PdfPolicy("We never sell data.");
+  const std::string command =
+      "qpdf --encrypt secret owner 256 -- '" + plain.string() + "' '" + encrypted.string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(encrypted, std::ios::binary);
+  FetchResponse pdf = Ok(std::string(std::istreambuf_iterator<char>(in), {}));
+  std::filesystem::remove(plain);
+  std::filesystem::remove(encrypted);
+  pdf.content_type = "application/pdf";
+  auto outcome = Check(pdf);
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "pdf_encrypted");
+  EXPECT_EQ(outcome.check.message, "PDF: the PDF needs a password to open");
+  EXPECT_EQ(state_.version_count, 0u);
+  EXPECT_TRUE(store_->GetHistory(spec_.id)->empty());
+}
+
+TEST_F(CheckProcessorTest, PdfWithoutTextFailsAsPdfNoText) {
+  testing::PdfPage scan;
+  scan.rects.push_back({50, 50, 500, 700});
+  FetchResponse pdf = Ok(testing::WritePdf({scan}));
+  pdf.content_type = "application/pdf";
+  auto outcome = Check(pdf);
+  EXPECT_EQ(outcome.check.reason, "pdf_no_text");
+  EXPECT_FALSE(IsTransientFailure(outcome.check.reason));
+  EXPECT_EQ(state_.version_count, 0u);
+}
+
+// A multi-page document whose second page is a PDF: its text follows the first page's.
+TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
+  spec_.extra_urls = {"https://acme.example/privacy.pdf"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  std::vector<const FetchResponse*> pages;
+  const FetchResponse html = Ok(LongPolicy("We never sell data."));
+  FetchResponse pdf = Ok(PdfPolicy("We share data with processors."));
+  pdf.content_type = "application/pdf";
+  pages = {&html, &pdf};
+  const DocumentText text = ExtractDocumentText(spec_, pages);
+  EXPECT_EQ(text.reason, "");
+  EXPECT_TRUE(text.text.ends_with("## Sharing\n\nWe share data with processors.\n")) << text.text;
+  pdf.body = "%PDF-1.4 truncated";
+  const DocumentText broken = ExtractDocumentText(spec_, pages);
+  EXPECT_EQ(broken.reason, "pdf_malformed");
+  EXPECT_EQ(broken.failing_page, 1u);
+  EXPECT_TRUE(broken.message.starts_with("page 2 (")) << broken.message;
 }
 
 TEST_F(CheckProcessorTest, ASpecWhoseExtractionWasNotCompiledFailsLoudly) {
@@ -489,8 +578,11 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   EXPECT_EQ(ClassifyResponse(response), "content_type");
   response.content_type = "";
   EXPECT_EQ(ClassifyResponse(response), "");
-  response.body = "%PDF-1.4\n";
-  EXPECT_EQ(ClassifyResponse(response), "content_type");
+  response.body = "%PDF-1.4\n";  // converted as a PDF (ExtractDocumentText decides)
+  EXPECT_EQ(ClassifyResponse(response), "");
+  response.content_type = "application/pdf";
+  EXPECT_EQ(ClassifyResponse(response), "");
+  response.content_type = "";
   response.body.clear();
   response.http_status = 429;
   EXPECT_EQ(ClassifyResponse(response), "http_429");
@@ -503,12 +595,14 @@ TEST(ClassifyResponse, StatusesAndTypes) {
 }
 
 TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
-  for (const char* reason : {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx",
-                             "challenge", "blocked", "error_page", "empty"}) {
+  for (const char* reason :
+       {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx", "challenge",
+        "blocked", "error_page", "empty", "pdf_timeout", "pdf_unavailable"}) {
     EXPECT_TRUE(IsTransientFailure(reason)) << reason;
   }
-  for (const char* reason : {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address",
-                             "too_many_redirects", "login_wall"}) {
+  for (const char* reason :
+       {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address", "too_many_redirects",
+        "login_wall", "pdf_encrypted", "pdf_no_text", "pdf_malformed", "pdf_too_large"}) {
     EXPECT_FALSE(IsTransientFailure(reason)) << reason;
   }
   // `robots` is a rule that disallows the page; an unreadable robots.txt reports its own cause.

@@ -1,0 +1,182 @@
+#include "layout_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "policyd/extract.h"
+
+namespace policyd::pdf_internal {
+namespace {
+
+// Font sizes compared in half points: nearby sizes from rounding in the PDF are one size.
+int SizeKey(double height) { return static_cast<int>(std::lround(height * 2)); }
+
+bool StartsLowerCase(std::string_view text) {
+  if (text.empty()) return false;
+  const auto c = static_cast<unsigned char>(text[0]);
+  if (c >= 'a' && c <= 'z') return true;
+  // U+00DF..U+00FF are C3 9F..C3 BF in UTF-8 (except U+00F7, the division sign).
+  return c == 0xC3 && text.size() > 1 && static_cast<unsigned char>(text[1]) >= 0x9F &&
+         static_cast<unsigned char>(text[1]) != 0xB7;
+}
+
+bool IsLetterByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u >= 0x80;
+}
+
+// One line of the output contract: white space collapsed, trimmed, no line break inside.
+std::string NormalizeLine(std::string_view text) {
+  std::string flat(text);
+  std::replace_if(
+      flat.begin(), flat.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::string line = NormalizeText(flat);  // ends with '\n' unless empty
+  if (!line.empty()) line.pop_back();
+  return line;
+}
+
+// A run of consecutive lines of one block with the same role.
+struct Group {
+  bool large = false;
+  double height = 0;
+  std::vector<const LayoutLine*> lines;
+};
+
+// The line height that carries the most characters: the body text's size.
+int BodySizeKey(const std::vector<LayoutPage>& pages) {
+  std::map<int, std::size_t> weight;
+  for (const LayoutPage& page : pages) {
+    for (const LayoutBlock& block : page.blocks) {
+      for (const LayoutLine& line : block.lines) {
+        weight[SizeKey(LineHeight(line))] += LineText(line).size();
+      }
+    }
+  }
+  int best = 0;
+  std::size_t best_weight = 0;
+  for (const auto& [key, w] : weight) {
+    if (w > best_weight) best = key, best_weight = w;
+  }
+  return best;
+}
+
+// Poppler keeps paragraphs separated only by an empty line in one block when the gap is
+// small: a line further below its predecessor than kParagraphGap times the block's tightest
+// line pitch starts a new paragraph.
+constexpr double kParagraphGap = 1.4;
+
+double TightestPitch(const LayoutBlock& block) {
+  double pitch = 0;
+  for (std::size_t i = 1; i < block.lines.size(); ++i) {
+    const double step = LineTop(block.lines[i]) - LineTop(block.lines[i - 1]);
+    if (step > 0 && (pitch == 0 || step < pitch)) pitch = step;
+  }
+  return pitch;
+}
+
+// Splits a block where lines change between body-sized and large, or between large sizes, and
+// at paragraph gaps.
+std::vector<Group> SplitBlock(const LayoutBlock& block, double body_height) {
+  std::vector<Group> groups;
+  const double pitch = TightestPitch(block);
+  const LayoutLine* previous = nullptr;
+  for (const LayoutLine& line : block.lines) {
+    const double height = LineHeight(line);
+    const bool large = body_height > 0 && height >= kHeadingRatio * body_height;
+    const bool gap = previous != nullptr && pitch > 0 &&
+                     LineTop(line) - LineTop(*previous) > kParagraphGap * pitch;
+    if (groups.empty() || gap || groups.back().large != large ||
+        (large && SizeKey(groups.back().height) != SizeKey(height))) {
+      groups.push_back({large, height, {}});
+    }
+    groups.back().lines.push_back(&line);
+    previous = &line;
+  }
+  return groups;
+}
+
+std::string JoinLines(const Group& group) {
+  std::string text;
+  for (const LayoutLine* line : group.lines) AppendLine(NormalizeLine(LineText(*line)), &text);
+  return text;
+}
+
+bool IsHeading(const Group& group, const std::string& text) {
+  if (!group.large || text.empty() || text.back() == '.') return false;
+  return std::count(text.begin(), text.end(), ' ') + 1 <= kMaxHeadingWords;
+}
+
+bool EndsSentence(const std::string& text) {
+  return !text.empty() && std::string_view(".!?:;").find(text.back()) != std::string_view::npos;
+}
+
+struct Item {
+  int heading_size = 0;  // SizeKey of a heading; 0 for a paragraph
+  std::string text;
+};
+
+// Paragraphs and headings in reading order, paragraphs cut by a page or column break joined.
+std::vector<Item> CollectItems(const std::vector<LayoutPage>& pages) {
+  const double body_height = BodySizeKey(pages) / 2.0;
+  std::vector<Item> items;
+  for (const LayoutPage& page : pages) {
+    for (const LayoutBlock& block : page.blocks) {
+      for (const Group& group : SplitBlock(block, body_height)) {
+        std::string text = JoinLines(group);
+        if (text.empty()) continue;
+        if (IsHeading(group, text)) {
+          items.push_back({SizeKey(group.height), std::move(text)});
+        } else if (!items.empty() && items.back().heading_size == 0 &&
+                   !EndsSentence(items.back().text) && StartsLowerCase(text)) {
+          AppendLine(text, &items.back().text);
+        } else {
+          items.push_back({0, std::move(text)});
+        }
+      }
+    }
+  }
+  return items;
+}
+
+}  // namespace
+
+void AppendLine(std::string_view line, std::string* text) {
+  if (line.empty()) return;
+  if (text->empty()) {
+    *text = line;
+    return;
+  }
+  const std::size_t n = text->size();
+  const bool hyphen_break = n >= 2 && (*text)[n - 1] == '-' && IsLetterByte((*text)[n - 2]);
+  if (hyphen_break && StartsLowerCase(line)) {
+    text->pop_back();  // "informa-" + "tion": a word divided at the margin
+  } else if (!hyphen_break) {
+    *text += ' ';
+  }  // else "COVID-" + "19", "Opt-" + "In": a hyphenated compound, hyphen kept, no space
+  *text += line;
+}
+
+std::string LayoutToText(const std::vector<LayoutPage>& pages) {
+  const std::vector<Item> items = CollectItems(pages);
+  std::vector<int> heading_sizes;
+  for (const Item& item : items) {
+    if (item.heading_size > 0) heading_sizes.push_back(item.heading_size);
+  }
+  std::sort(heading_sizes.begin(), heading_sizes.end(), std::greater<>());
+  heading_sizes.erase(std::unique(heading_sizes.begin(), heading_sizes.end()), heading_sizes.end());
+  std::string out;
+  for (const Item& item : items) {
+    if (!out.empty()) out += "\n\n";
+    if (item.heading_size > 0) {
+      const auto rank = std::find(heading_sizes.begin(), heading_sizes.end(), item.heading_size) -
+                        heading_sizes.begin();
+      out += std::string(static_cast<std::size_t>(std::min<long>(rank + 1, 3)), '#') + " ";
+    }
+    out += item.text;
+  }
+  if (!out.empty()) out += '\n';
+  return out;
+}
+
+}  // namespace policyd::pdf_internal

@@ -1,0 +1,69 @@
+// The pieces of PDF text assembly that need no PDF: line joining, page numbers, XHTML reading.
+#include <gtest/gtest.h>
+
+#include "src/pdf/bbox_layout.h"
+#include "src/pdf/layout_text.h"
+#include "src/pdf/page_furniture.h"
+
+namespace policyd::pdf_internal {
+namespace {
+
+std::string Join(std::initializer_list<const char*> lines) {
+  std::string text;
+  for (const char* line : lines) AppendLine(line, &text);
+  return text;
+}
+
+TEST(AppendLineTest, HyphenationAtLineEndsIsUndoneOnlyBeforeLowerCase) {
+  EXPECT_EQ(Join({"We process informa-", "tion lawfully."}), "We process information lawfully.");
+  EXPECT_EQ(Join({"cases of COVID-", "19 are"}), "cases of COVID-19 are");
+  EXPECT_EQ(Join({"the Opt-", "In button"}), "the Opt-In button");
+  EXPECT_EQ(Join({"you may opt-in to", "emails"}), "you may opt-in to emails");
+  EXPECT_EQ(Join({"a pause -", "then more"}), "a pause - then more");
+  EXPECT_EQ(Join({"Stra\xC3\x9F"
+                  "en-",
+                  "\xC3\xBC"
+                  "bergang"}),
+            "Stra\xC3\x9F"
+            "en\xC3\xBC"
+            "bergang");
+}
+
+TEST(IsPageNumberTest, PageNumberShapes) {
+  for (const char* text : {"3", "Page 3", "page 3 of 12", "3 of 12", "- 3 -", "3/12", "p. 3",
+                           "\xE2\x80\x93 3 \xE2\x80\x93", "| 7 |"}) {
+    EXPECT_TRUE(IsPageNumber(text)) << text;
+  }
+  for (const char* text : {"", "Page", "Section 3", "3. Sharing", "2024 ACME Inc.", "Paged 3"}) {
+    EXPECT_FALSE(IsPageNumber(text)) << text;
+  }
+}
+
+TEST(ParseBboxLayoutTest, ReadsPagesBlocksLinesWordsAndEntities) {
+  const std::string xhtml =
+      "<!DOCTYPE html><html xmlns=\"http://www.w3.org/1999/xhtml\"><head></head><body><doc>"
+      "<page width=\"612\" height=\"792\"><flow><block><line>"
+      "<word xMin=\"72\" yMin=\"100\" xMax=\"90\" yMax=\"110\">Terms</word>"
+      "<word xMin=\"92\" yMin=\"100\" xMax=\"120\" yMax=\"110\">&amp;</word>"
+      "</line><line></line></block></flow></page><page width=\"612\" height=\"792\"></page>"
+      "</doc></body></html>";
+  const std::vector<LayoutPage> pages = ParseBboxLayout(xhtml);
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].height, 792);
+  ASSERT_EQ(pages[0].blocks.size(), 1u);
+  ASSERT_EQ(pages[0].blocks[0].lines.size(), 1u);
+  EXPECT_EQ(LineText(pages[0].blocks[0].lines[0]), "Terms &");
+  EXPECT_EQ(LineHeight(pages[0].blocks[0].lines[0]), 10);
+  EXPECT_TRUE(pages[1].blocks.empty());
+  EXPECT_EQ(LayoutToText(pages), "Terms &\n");
+}
+
+TEST(ParseBboxLayoutTest, GarbageGivesNoPages) {
+  EXPECT_TRUE(ParseBboxLayout("").empty());
+  EXPECT_TRUE(ParseBboxLayout("\xFF\xFE<doc><page").empty() ||
+              ParseBboxLayout("\xFF\xFE<doc><page")[0].blocks.empty());
+  EXPECT_EQ(LayoutToText({}), "");
+}
+
+}  // namespace
+}  // namespace policyd::pdf_internal
