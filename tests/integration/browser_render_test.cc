@@ -7,6 +7,7 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "support/pdf_writer.h"
 
 namespace policyd::testing {
 namespace {
@@ -192,6 +193,55 @@ TEST_F(BrowserRenderTest, BrowserDocumentsFailClearlyWhenTheBrowserIsDisabled) {
   EXPECT_EQ(doc["versions"], 0);
   EXPECT_EQ(doc["recent_checks"][0]["reason"], "browser_unavailable") << doc.dump();
   EXPECT_EQ(Browser(harness)["enabled"], false);
+}
+
+// A PDF policy named by an Open Terms Archive declaration: converted by Poppler, stored as a
+// version, and a re-issued PDF (new running header, other page numbers) is not a change.
+TEST(PdfPolicyTest, OpenTermsArchiveDeclarationPointingAtAPdfProducesAVersion) {
+  const auto pdf = [](const std::string& header) {
+    std::vector<PdfPage> pages(2);
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      pages[i].texts.push_back({72, 760, 9, header});
+      pages[i].texts.push_back({300, 30, 9, std::to_string(i + 1)});
+    }
+    pages[0].texts.push_back({72, 700, 20, "Acme Privacy Notice"});
+    AddParagraphs({"We collect the information you give us when you create an account.",
+                   "We keep it while your account is open and delete it afterwards."},
+                  72, 660, 11, 14, 90, &pages[0]);
+    pages[1].texts.push_back({72, 700, 15, "Your rights"});
+    AddParagraphs({"You may ask for a copy of your data at any time."}, 72, 670, 11, 14, 90,
+                  &pages[1]);
+    return WritePdf(pages);
+  };
+  HttpTestServer server;
+  server.Set("/legal/privacy.pdf", {.status = 200,
+                                    .headers = {{"Content-Type", "application/pdf"}},
+                                    .body = pdf("Acme Inc. - issued 1 March 2026")});
+  DaemonHarness harness;
+  std::ofstream(harness.targets_dir() / "acme.json")
+      << R"({"name": "Acme", "terms": {"Privacy Policy": {"fetch": ")" +
+             server.Url("/legal/privacy.pdf") + R"("}}})";
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  nlohmann::json doc = harness.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}})["result"];
+  ASSERT_EQ(doc["versions"], 1) << doc.dump() << harness.log();
+  const nlohmann::json text = harness.Control(
+      {{"cmd", "text"}, {"doc", "acme/privacy-policy"}, {"hash", doc["current_hash"]}});
+  const std::string body = text["result"]["text"];
+  EXPECT_NE(body.find("# Acme Privacy Notice"), std::string::npos) << body;
+  EXPECT_NE(body.find("## Your rights"), std::string::npos) << body;
+  EXPECT_NE(body.find("We collect the information you give us"), std::string::npos) << body;
+  EXPECT_EQ(body.find("issued"), std::string::npos) << "running header kept:\n" << body;
+  EXPECT_EQ(harness.Control({{"cmd", "status"}})["result"]["browser"]["running"], false);
+
+  server.Set("/legal/privacy.pdf", {.status = 200,
+                                    .headers = {{"Content-Type", "application/pdf"}},
+                                    .body = pdf("Acme Inc. - re-issued 9 April 2026")});
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
+  ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+  doc = harness.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}})["result"];
+  EXPECT_EQ(doc["versions"], 1) << doc.dump();
+  EXPECT_EQ(doc["recent_checks"][0]["outcome"], "unchanged") << doc.dump();
 }
 
 }  // namespace

@@ -345,7 +345,8 @@ TEST_F(EndToEndTest, RobotsTxtIsHonouredUnlessTheTargetOverridesIt) {
 }
 
 // An Open Terms Archive declaration dropped into the targets folder: its two pages are
-// fetched and combined in order, and what policyd cannot honour is logged per document.
+// fetched (and, as it says executeClientScripts, rendered) and combined in order, and what
+// policyd cannot honour is logged per document.
 TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   server_.Set("/initech/privacy-1",
               Html(PolicyPage("Initech Privacy", "r1", "Part one: we collect little.")));
@@ -384,7 +385,11 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   const std::string log = harness_.log();
   EXPECT_NE(log.find("initech/privacy-policy: custom JavaScript filters"), std::string::npos)
       << log;
-  EXPECT_NE(log.find("executeClientScripts"), std::string::npos) << log;
+  // executeClientScripts is honoured, not a gap: both pages were rendered in the browser.
+  EXPECT_EQ(log.find("executeClientScripts"), std::string::npos) << log;
+  const nlohmann::json evidence =
+      harness_.Control({{"cmd", "evidence"}, {"doc", "initech/privacy-policy"}});
+  EXPECT_EQ(evidence["result"]["fetcher"], "browser") << evidence.dump();
   EXPECT_EQ(harness_.Stop(), 0);
 }
 

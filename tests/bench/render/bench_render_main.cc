@@ -8,7 +8,8 @@
 //   pdf            N generated PDFs
 // Each pass reports documents per second (from `check --all` to N checks committed), the
 // versions stored, and the peak resident memory of the daemon plus its child processes
-// (Chromium, PDF converters), sampled every 20 ms. Ratios against the plain pass of the same
+// (Chromium, PDF converters; proportional set size, so shared pages count once), sampled every
+// 20 ms. Ratios against the plain pass of the same
 // run, because the machines are shared and noisy.
 //
 // Usage: policyd_bench_render [--docs N] [--json FILE] [--keep-log]
@@ -109,10 +110,21 @@ std::string Pdf(std::size_t index) {
 
 // --- Memory of the daemon and its children -------------------------------------------------
 
-// Resident kB of `root` and every process descending from it, from /proc.
-int64_t TreeRssKb(pid_t root) {
+// Proportional set size (kB) of one process: shared pages divided among their users, so that
+// Chromium's many processes sharing one binary are not counted many times over (their summed
+// RSS would be).
+int64_t PssKb(pid_t pid) {
+  std::ifstream rollup("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string line;
+  while (std::getline(rollup, line)) {
+    if (line.rfind("Pss:", 0) == 0) return std::atoll(line.c_str() + 4);
+  }
+  return 0;
+}
+
+// PSS (kB) of `root` and every process descending from it, from /proc.
+int64_t TreePssKb(pid_t root) {
   std::map<pid_t, pid_t> parent;
-  std::map<pid_t, int64_t> rss;
   DIR* proc = opendir("/proc");
   if (proc == nullptr) return 0;
   while (const dirent* entry = readdir(proc)) {
@@ -123,15 +135,14 @@ int64_t TreeRssKb(pid_t root) {
     while (std::getline(status, line)) {
       if (line.rfind("PPid:", 0) == 0)
         parent[pid] = static_cast<pid_t>(std::atol(line.c_str() + 5));
-      if (line.rfind("VmRSS:", 0) == 0) rss[pid] = std::atoll(line.c_str() + 6);
     }
   }
   closedir(proc);
   int64_t total = 0;
-  for (const auto& [pid, kb] : rss) {
+  for (const auto& [pid, ppid] : parent) {
     for (pid_t at = pid; at > 1; at = parent.count(at) ? parent[at] : 0) {
       if (at == root) {
-        total += kb;
+        total += PssKb(pid);
         break;
       }
     }
@@ -139,13 +150,13 @@ int64_t TreeRssKb(pid_t root) {
   return total;
 }
 
-// Samples TreeRssKb every 20 ms on its own thread and keeps the peak.
+// Samples TreePssKb every 20 ms on its own thread and keeps the peak.
 class PeakSampler {
  public:
   explicit PeakSampler(pid_t root)
       : thread_([this, root] {
           while (!stop_) {
-            peak_ = std::max(peak_.load(), TreeRssKb(root));
+            peak_ = std::max(peak_.load(), TreePssKb(root));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
           }
         }) {}
@@ -178,7 +189,8 @@ json RunPass(const Options& options, const PassSpec& spec) {
   }
   DaemonProcess daemon(
       "allow_private_addresses = true\nper_host_delay = \"0s\"\ndefault_interval = \"24h\"\n"
-      "first_check_window = \"24h\"\nlog_level = \"warn\"\n" +
+      "first_check_window = \"24h\"\n" +
+      std::string(options.keep_log ? "log_level = \"info\"\n" : "log_level = \"warn\"\n") +
       spec.config);
   std::ofstream targets(daemon.targets_dir() / "bench.toml");
   targets << "name = \"Bench\"\n";
@@ -211,7 +223,8 @@ json RunPass(const Options& options, const PassSpec& spec) {
 
   std::size_t with_version = 0;
   std::map<std::string, std::size_t> choices;
-  for (const json& doc : daemon.Control({{"cmd", "list"}})["result"]["documents"]) {
+  const json listed = daemon.Control({{"cmd", "list"}});  // kept: the loop reads into it
+  for (const json& doc : listed["result"]["documents"]) {
     with_version += doc["versions"].get<uint64_t>() > 0;
     ++choices[doc.value("render_choice", std::string())];
   }
@@ -225,7 +238,7 @@ json RunPass(const Options& options, const PassSpec& spec) {
           {"render_choices", choices},
           {"browser", status["browser"]},
           {"daemon_peak_rss_kb", daemon_stats.peak_rss_kb},
-          {"daemon_and_children_peak_rss_kb", peak_tree_kb}};
+          {"daemon_and_children_peak_pss_kb", peak_tree_kb}};
 }
 
 }  // namespace
@@ -248,7 +261,7 @@ int main(int argc, char** argv) {
       std::cout << result["name"].get<std::string>() << ": " << result["docs_per_s"] << " docs/s, "
                 << result["documents_with_a_version"] << "/" << options.docs
                 << " versions, peak RSS daemon " << result["daemon_peak_rss_kb"]
-                << " kB, daemon + children " << result["daemon_and_children_peak_rss_kb"]
+                << " kB, daemon + children (PSS) " << result["daemon_and_children_peak_pss_kb"]
                 << " kB\n";
       report["passes"].push_back(std::move(result));
     }
