@@ -521,6 +521,11 @@ void PrintEvidence(const nlohmann::json& r) {
   table.AddRow({"sha256 raw bytes", Str(r["raw_hash"])});
   table.AddRow({"sha256 text", Str(r["text_hash"])});
   table.AddRow({"policyd version", Str(r["policyd_version"])});
+  // "browser": the raw bytes are the DOM after the page's scripts ran, in that browser.
+  table.AddRow({"fetcher", Str(r["fetcher"])});
+  if (!r.value("browser_version", std::string()).empty()) {
+    table.AddRow({"browser version", Str(r["browser_version"])});
+  }
   table.AddRow({"announced by event", Str(r["event_seq"])});
   if (r["headers"].is_object()) {
     for (const auto& [name, value] : r["headers"].items()) {

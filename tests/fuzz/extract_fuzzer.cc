@@ -1,5 +1,6 @@
 // libFuzzer target: ExtractText must never crash, hang or leak on any bytes with any options,
-// and must keep the output contract (no CR, no leading/trailing blank line, final '\n').
+// and must keep the output contract (no CR, no leading/trailing blank line, final '\n'). The
+// app-shell signals (render = "auto") read the same hostile bytes and must stay consistent.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -27,5 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (text.find('\r') != std::string::npos) std::abort();
   if (!text.empty() && (text.back() != '\n' || text.front() == '\n')) std::abort();
   if (text.size() >= 2 && text[text.size() - 2] == '\n') std::abort();
+  const policyd::AppShellSignals shell = policyd::ReadAppShellSignals(html, options.content_type);
+  if (shell.empty_mount_points > shell.mount_points) std::abort();
+  if (shell.LooksLikeAppShell() && shell.scripts == 0) std::abort();
   return 0;
 }

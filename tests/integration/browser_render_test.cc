@@ -93,6 +93,9 @@ TEST_F(BrowserRenderTest, AutoRendersAnAppShellRemembersItAndHashesReRendersTheS
   EXPECT_EQ(evidence["fetcher"], "browser") << evidence.dump();
   EXPECT_NE(evidence["browser_version"].get<std::string>().find("Chrome/"), std::string::npos)
       << evidence.dump();
+  const CommandResult shown = harness.Policyctl({"show", "--evidence", "acme/privacy-policy"});
+  EXPECT_NE(shown.out.find("fetcher"), std::string::npos) << shown.out << shown.err;
+  EXPECT_NE(shown.out.find("browser version"), std::string::npos) << shown.out;
   const nlohmann::json browser = Browser(harness);
   EXPECT_EQ(browser["running"], true);
   EXPECT_EQ(browser["pages_rendered"], 1);
