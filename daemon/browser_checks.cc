@@ -104,11 +104,7 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
       std::any_of(gather.results.begin(), gather.results.end(),
                   [](const RenderResult& r) { return r.error == RenderError::kAborted; });
   if (stopping_ || aborted || it == documents_.end()) {
-    // Not a check: shutting down, or the document was removed meanwhile.
-    --outstanding_;
-    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
-    FinishShutdownIfIdle();
-    ArmScheduleTimer();
+    AbandonCheck(doc_id);
     return;
   }
   const auto failed =

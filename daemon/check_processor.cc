@@ -242,8 +242,7 @@ bool WantsBrowser(const CheckInput& input, const DocumentText& extracted,
   if (!extracted.reason.empty() && extracted.reason != "empty") return false;
   if (extracted.text.size() > kAppShellMaxTextBytes * pages.size()) return false;
   return std::any_of(pages.begin(), pages.end(), [](const FetchResponse* page) {
-    return !IsPdf(*page) &&
-           ReadAppShellSignals(page->body, page->content_type).LooksLikeAppShell();
+    return !IsPdf(*page) && ReadAppShellSignals(page->body, page->content_type).LooksLikeAppShell();
   });
 }
 

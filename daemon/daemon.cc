@@ -322,11 +322,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     return page.error == FetchError::kAborted;
   });
   if (stopping_ || aborted || it == documents_.end()) {
-    // Not a check: shutting down, or the document was removed meanwhile.
-    --outstanding_;
-    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
-    FinishShutdownIfIdle();
-    ArmScheduleTimer();
+    AbandonCheck(doc_id);
     return;
   }
   if (RendersFirst(it->second)) {
@@ -336,6 +332,14 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     return;
   }
   PostCheck(doc_id, MakeCheckInput(it->second, std::move(pages)));
+}
+
+void Daemon::AbandonCheck(const std::string& doc_id) {
+  // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
+  --outstanding_;
+  scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+  FinishShutdownIfIdle();
+  ArmScheduleTimer();
 }
 
 CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
@@ -385,9 +389,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
       RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
       return;
     }
-    --outstanding_;
-    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
-    if (stopping_) FinishShutdownIfIdle();
+    AbandonCheck(doc_id);
     return;
   }
   --outstanding_;

@@ -75,6 +75,9 @@ class Daemon {
   void StartCheck(const std::string& doc_id);
   // `pages`: the responses for the document's url and its extra_urls, in order.
   void OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages);
+  // Ends a dispatched check that is not one (shutdown, aborted, document removed): nothing is
+  // recorded and the document is due again in a minute.
+  void AbandonCheck(const std::string& doc_id);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
   void PostCheck(const std::string& doc_id, CheckInput input);
   // The browser (browser_checks.cc, io thread). True when the document's pages go to the

@@ -1,5 +1,6 @@
 // ProcessCheck against a real store: what one check records, stores and announces.
 #include "check_processor.h"
+#include "check_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -29,27 +30,8 @@ std::string LongPolicy(const std::string& sharing) {
   return Page(sections + "<h2>Sharing</h2><p>" + sharing + "</p>");
 }
 
-class CheckProcessorTest : public ::testing::Test {
+class CheckProcessorTest : public CheckFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("policyd-cp-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto opened = Store::Open(dir_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(*opened);
-    spec_.id = "acme/privacy-policy";
-    spec_.platform = "Acme";
-    spec_.type = "Privacy Policy";
-    spec_.url = "https://acme.example/privacy";
-    ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // Runs one check with `response` and keeps the resulting state for the next one.
   CheckOutcome Check(FetchResponse response, int failure_threshold = 2) {
     CheckInput input;
@@ -76,12 +58,6 @@ class CheckProcessorTest : public ::testing::Test {
   static std::string TypeOf(const StoredEvent& event) {
     return nlohmann::json::parse(event.json)["type"];
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-  DocumentSpec spec_;
-  DocState state_;
-  std::mt19937_64 rng_{1};
 };
 
 TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "check_fixture.h"
 #include "check_processor.h"
 #include "policyd/clock.h"
 
@@ -22,27 +23,8 @@ std::string RenderedPolicy(const std::string& sharing) {
   return html + "<h2>Sharing</h2><p>" + sharing + "</p></main></div></body></html>";
 }
 
-class RenderChoiceTest : public ::testing::Test {
+class RenderChoiceTest : public CheckFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("policyd-render-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto opened = Store::Open(dir_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(*opened);
-    spec_.id = "acme/privacy-policy";
-    spec_.platform = "Acme";
-    spec_.type = "Privacy Policy";
-    spec_.url = "https://acme.example/privacy";
-    ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   CheckInput Input(std::string body) {
     CheckInput input;
     input.spec = std::make_shared<const DocumentSpec>(spec_);
@@ -72,12 +54,6 @@ class RenderChoiceTest : public ::testing::Test {
     return input;
   }
   std::size_t ChecksStored() { return store_->GetChecks(spec_.id, 100)->size(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-  DocumentSpec spec_;
-  DocState state_;
-  std::mt19937_64 rng_{1};
 };
 
 TEST_F(RenderChoiceTest, AnAppShellIsHandedBackWithItsPagesAndNothingStored) {
