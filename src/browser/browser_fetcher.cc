@@ -76,7 +76,8 @@ struct BrowserFetcher::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(browser_options)),
         gate(context, options.allow_private_addresses, options.allowed_addresses),
         start_timer(context),
-        watch_timer(context) {
+        watch_timer(context),
+        reap_timer(context) {
     if (options.concurrency == 0) options.concurrency = 1;
   }
 
@@ -93,6 +94,7 @@ struct BrowserFetcher::Impl : std::enable_shared_from_this<Impl> {
   void PageDisposed(uint64_t id);
   void Deliver(const Handler& handler, RenderResult result);
   void Shutdown();
+  void ReapDying();
 
   boost::asio::io_context& io;
   BrowserOptions options;
@@ -102,6 +104,11 @@ struct BrowserFetcher::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<CdpConnection> cdp;
   boost::asio::steady_timer start_timer;
   boost::asio::steady_timer watch_timer;
+  // Killed browsers whose process group is not gone yet: reaped from a timer, so that the io
+  // thread never waits for them (their profile is removed once nothing writes to it).
+  std::vector<std::unique_ptr<BrowserProcess>> dying;
+  boost::asio::steady_timer reap_timer;
+  int reap_ticks = 0;
   std::deque<Waiting> queue;
   std::map<uint64_t, std::shared_ptr<PageRender>> running;  // by page id
   uint64_t next_page_id = 1;
@@ -271,7 +278,33 @@ void BrowserFetcher::Impl::StopBrowser() {
   watch_timer.cancel();
   if (cdp) cdp->Close();
   cdp.reset();
-  process.reset();  // kills the group and reaps
+  if (state == State::kShutdown || process == nullptr || process->KillWithoutWaiting()) {
+    process.reset();  // kills the group and reaps (at shutdown: waits, bounded)
+    return;
+  }
+  dying.push_back(std::move(process));
+  ReapDying();
+}
+
+void BrowserFetcher::Impl::ReapDying() {
+  std::erase_if(dying, [](const std::unique_ptr<BrowserProcess>& browser) {
+    return browser->KillWithoutWaiting();
+  });
+  if (dying.empty()) {
+    reap_ticks = 0;
+    return;
+  }
+  // Give up waiting after about 2 s, as Kill() does: a member that never goes is left to init.
+  if (++reap_ticks > 200) {
+    for (auto& browser : dying) browser->Forget();
+    dying.clear();
+    reap_ticks = 0;
+    return;
+  }
+  reap_timer.expires_after(std::chrono::milliseconds(10));
+  reap_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) ReapDying();
+  });
 }
 
 void BrowserFetcher::Impl::Deliver(const Handler& handler, RenderResult result) {

@@ -68,21 +68,6 @@ struct SpawnSetup {
 
 }  // namespace
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) {
-    Reset();
-    fd_ = other.Release();
-  }
-  return *this;
-}
-
-int UniqueFd::Release() { return std::exchange(fd_, -1); }
-
-void UniqueFd::Reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Result<std::unique_ptr<TempDir>> TempDir::Create(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
@@ -141,6 +126,12 @@ bool BrowserProcess::Exited() {
   const pid_t result = ::waitpid(pid_, &status, WNOHANG);
   if (result == pid_ || (result < 0 && errno == ECHILD)) reaped_ = true;
   return reaped_;
+}
+
+bool BrowserProcess::KillWithoutWaiting() {
+  if (pid_ <= 0) return true;
+  ::kill(-pid_, SIGKILL);
+  return Exited() && ::kill(-pid_, 0) != 0;
 }
 
 void BrowserProcess::Kill() {

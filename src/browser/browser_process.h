@@ -20,24 +20,9 @@
 #include <vector>
 
 #include "policyd/status.h"
+#include "policyd/unique_fd.h"
 
 namespace policyd {
-
-// A file descriptor closed on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { Reset(); }
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  int get() const { return fd_; }
-  int Release();
-  void Reset();
-
- private:
-  int fd_ = -1;
-};
 
 // A private (0700) directory under $TMPDIR (or /tmp), removed recursively on destruction.
 class TempDir {
@@ -66,7 +51,14 @@ class BrowserProcess {
 
   pid_t pid() const { return pid_; }
   bool Exited();  // reaps without blocking; true once the browser process is gone
-  void Kill();    // SIGKILL to the group, reap; idempotent
+  void Kill();    // SIGKILL to the group, reap, wait (at most 2 s) for the group; idempotent
+  // The non-blocking half of Kill(), for the io thread: SIGKILL to the group, and true once
+  // the browser is reaped and no process of its group is left (then destroying the object
+  // does not wait). Call until it says so.
+  bool KillWithoutWaiting();
+  // Stops owning the process without waiting for it (after KillWithoutWaiting gave up): a
+  // member of its group that never goes is left to init, and destruction removes the profile.
+  void Forget() { pid_ = -1; }
 
   // Resident memory of every process in the browser's process group, in bytes (from
   // /proc/<pid>/stat's pgrp and /proc/<pid>/statm).

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <climits>
 
-#include "unique_fd.h"
+#include "policyd/unique_fd.h"
 
 namespace policyd::pdf_internal {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "unique_fd.h"
+#include "policyd/unique_fd.h"
 
 namespace policyd::pdf_internal {
 

@@ -1,23 +1,24 @@
-// UniqueFd: sole owner of a file descriptor, closed when it goes out of scope.
-#ifndef POLICYD_SRC_PDF_UNIQUE_FD_H_
-#define POLICYD_SRC_PDF_UNIQUE_FD_H_
+// UniqueFd: sole owner of a file descriptor, closed when it goes out of scope. The one RAII
+// wrapper for raw descriptors (pipes to the browser and to PDF converters, temp files).
+#ifndef POLICYD_UNIQUE_FD_H_
+#define POLICYD_UNIQUE_FD_H_
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace policyd::pdf_internal {
+namespace policyd {
 
 class UniqueFd {
  public:
   UniqueFd() = default;
   explicit UniqueFd(int fd) : fd_(fd) {}
   ~UniqueFd() { Reset(); }
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
   UniqueFd& operator=(UniqueFd&& other) noexcept {
     if (this != &other) {
       Reset();
-      fd_ = std::exchange(other.fd_, -1);
+      fd_ = other.Release();
     }
     return *this;
   }
@@ -26,6 +27,8 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Gives the descriptor up without closing it.
+  int Release() { return std::exchange(fd_, -1); }
   void Reset() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -35,6 +38,6 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace policyd::pdf_internal
+}  // namespace policyd
 
-#endif  // POLICYD_SRC_PDF_UNIQUE_FD_H_
+#endif  // POLICYD_UNIQUE_FD_H_
