@@ -262,6 +262,30 @@ TEST_F(BrowserFetcherTest, KilledBrowserFailsThePageAndRestartsForTheNext) {
   EXPECT_NE(OurBrowserPid(), browser);
 }
 
+TEST_F(BrowserFetcherTest, HungBrowserIsKilledAndRestartedForTheNextPage) {
+  server_.Set("/hang", {.hang = true});
+  BrowserOptions options = Options();
+  options.page_timeout = milliseconds(2'000);
+  BrowserFetcher fetcher(io_, options);
+  std::optional<RenderResult> result;
+  fetcher.Render(Page(server_.Url("/p"), "<script src=\"/hang\"></script><p>x</p>"),
+                 [&](RenderResult r) { result = std::move(r); });
+  RunUntil([&] { return server_.RequestCount("/hang") > 0; });
+  const pid_t browser = OurBrowserPid();
+  ASSERT_GT(browser, 0);
+  // Frozen, not dead: it holds its pipe open and answers nothing.
+  ASSERT_EQ(::kill(-browser, SIGSTOP), 0);
+  RunUntil([&] { return result.has_value(); });
+  ASSERT_TRUE(result);
+  EXPECT_NE(result->error, RenderError::kNone) << result->message;
+  // The unanswered commands get the browser killed; the next page gets a new one.
+  const RenderResult next = RenderNow(fetcher, Page(server_.Url("/ok"), "<p>again</p>"));
+  EXPECT_EQ(next.error, RenderError::kNone) << next.message;
+  EXPECT_EQ(fetcher.Restarts(), 1u);
+  EXPECT_NE(OurBrowserPid(), browser);
+  ::kill(-browser, SIGKILL);  // in case it was not (the test then fails above)
+}
+
 TEST_F(BrowserFetcherTest, MemoryOverTheLimitFailsThePage) {
   server_.Set("/hang", {.hang = true});
   BrowserOptions options = Options();
