@@ -55,11 +55,8 @@ BrowserOptions BrowserOptionsFrom(const DaemonConfig& config) {
 }
 
 bool Daemon::RendersFirst(const Document& doc) const {
-  if (doc.spec->render == RenderMode::kBrowser) return true;
-  if (browser_ == nullptr || doc.spec->render != RenderMode::kAuto) return false;
-  // A remembered choice is tried as served again now and then: sites change their stack.
-  return doc.state.render_choice == RenderChoice::kBrowser &&
-         NowUnixMillis() - doc.state.render_tested_ms < config_.render_retest_interval.count();
+  return policyd::RendersFirst(doc.spec->render, doc.state, browser_ != nullptr, NowUnixMillis(),
+                               config_.render_retest_interval);
 }
 
 void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> pages,

@@ -104,6 +104,19 @@ std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
 
 }  // namespace
 
+bool RendersFirst(RenderMode mode, const DocState& state, bool browser_enabled, int64_t now_ms,
+                  std::chrono::milliseconds retest) {
+  if (mode == RenderMode::kBrowser) return true;
+  if (!browser_enabled || mode != RenderMode::kAuto) return false;
+  return state.render_choice == RenderChoice::kBrowser &&
+         now_ms - state.render_tested_ms < retest.count();
+}
+
+bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::milliseconds retest) {
+  return state.render_choice != RenderChoice::kNeither ||
+         now_ms - state.render_tested_ms >= retest.count();
+}
+
 bool IsTransientFailure(std::string_view reason) {
   for (const char* transient :
        {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx", "challenge",

@@ -112,6 +112,16 @@ struct DocumentText {
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
                                  const std::vector<const FetchResponse*>& pages);
 
+// render = "auto"'s memory, for the daemon (pure: the clock is passed in):
+// True when the document's pages go to the browser before they are judged: render =
+// "browser", or `auto` remembering that its page needs the browser and last tried as served
+// less than `retest` ago (sites change their stack: a remembered choice is re-tested).
+bool RendersFirst(RenderMode mode, const DocState& state, bool browser_enabled, int64_t now_ms,
+                  std::chrono::milliseconds retest);
+// False while a shell whose render was empty too (RenderChoice::kNeither) waits for its
+// retest: the browser is not tried on every check of such a page.
+bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::milliseconds retest);
+
 // Classifies, extracts, hashes, compares and commits. Thread-safe (Store is). Takes `input`
 // by value so that the body of a new version is moved into the store, not copied.
 CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng);

@@ -355,11 +355,8 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   input.shrink_confirmations = config_.shrink_confirmations;
   input.schedule = schedule_options_;
   input.render_retest_interval = config_.render_retest_interval;
-  // An `auto` page that was a shell with nothing behind it waits for the retest interval.
-  const bool browser_gave_nothing =
-      doc.state.render_choice == RenderChoice::kNeither &&
-      NowUnixMillis() - doc.state.render_tested_ms < config_.render_retest_interval.count();
-  input.may_render = browser_ != nullptr && !browser_gave_nothing;
+  input.may_render = browser_ != nullptr &&
+                     MayRenderShell(doc.state, NowUnixMillis(), config_.render_retest_interval);
   return input;
 }
 

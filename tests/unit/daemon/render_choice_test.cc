@@ -138,5 +138,31 @@ TEST_F(RenderChoiceTest, ABrowserDocumentWhoseRenderFailedFailsWithTheBrowsersRe
   EXPECT_EQ(state_.render_choice, RenderChoice::kUndecided);  // only `auto` remembers
 }
 
+TEST(RenderDecisionTest, RememberedBrowserChoiceIsRetestedAsServedAfterTheInterval) {
+  const std::chrono::milliseconds week = std::chrono::hours(24 * 7);
+  const int64_t tested = 1'700'000'000'000;
+  DocState state;
+  state.render_choice = RenderChoice::kBrowser;
+  state.render_tested_ms = tested;
+  EXPECT_TRUE(RendersFirst(RenderMode::kAuto, state, true, tested + 1000, week));
+  EXPECT_FALSE(RendersFirst(RenderMode::kAuto, state, true, tested + week.count(), week));
+  EXPECT_FALSE(RendersFirst(RenderMode::kAuto, state, false, tested + 1000, week));
+  EXPECT_FALSE(RendersFirst(RenderMode::kStatic, state, true, tested + 1000, week));
+  // `browser` documents always go to the browser (and fail clearly without one).
+  EXPECT_TRUE(RendersFirst(RenderMode::kBrowser, DocState{}, false, tested, week));
+  EXPECT_FALSE(RendersFirst(RenderMode::kAuto, DocState{}, true, tested, week));
+}
+
+TEST(RenderDecisionTest, AShellTheBrowserCouldNotFillWaitsForTheRetest) {
+  const std::chrono::milliseconds week = std::chrono::hours(24 * 7);
+  const int64_t tested = 1'700'000'000'000;
+  DocState state;
+  EXPECT_TRUE(MayRenderShell(state, tested, week));
+  state.render_choice = RenderChoice::kNeither;
+  state.render_tested_ms = tested;
+  EXPECT_FALSE(MayRenderShell(state, tested + week.count() - 1, week));
+  EXPECT_TRUE(MayRenderShell(state, tested + week.count(), week));
+}
+
 }  // namespace
 }  // namespace policyd
