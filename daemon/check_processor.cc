@@ -411,6 +411,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
       // it is seen again, so a half-rendered page never becomes a version.
       std::string old_text;
       DiffSummary summary;
+      ChangeClassification classification;
       if (!first) {
         const auto diff_start = SteadyClock::now();
         auto stored_text = store.GetBlob(state.last_text_hash);
@@ -421,6 +422,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
                         stored_text.status().ToString());
         }
         summary = SummarizeDiff(old_text, extracted.text);
+        classification = ClassifyChange(old_text, extracted.text);
         times.diff_us = MicrosSince(diff_start);
       }
       bool hold = false;
@@ -456,6 +458,9 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
           event["sections"] = summary.sections;
           event["sections_truncated"] = summary.sections_truncated;
           event["diff_approximate"] = summary.approximate;
+          event["change_class"] = ChangeClassName(classification.change_class);
+          event["words_added"] = classification.words_added;
+          event["words_removed"] = classification.words_removed;
         }
         events.push_back(std::move(event));
         CheckCommit::NewVersion version;

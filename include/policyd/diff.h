@@ -67,6 +67,27 @@ Result<std::string> UnifiedDiff(std::string_view old_text, std::string_view new_
                                 std::string_view old_label, std::string_view new_label,
                                 const UnifiedDiffOptions& options = {});
 
+// What kind of change a new text is (document.changed's `change_class`), judged on the words
+// a reader sees: NFKC-normalised, case-folded (ICU) runs of letters, marks and digits, with
+// Markdown markers and link targets set aside.
+//   kFormatting  the same words and punctuation; only Markdown structure (headings, list and
+//                table markers, line breaks) or link targets differ;
+//   kCosmetic    the same words in the same order; punctuation, typography (’ or ', “ or ",
+//                dashes, ellipsis), Unicode forms, case or spacing differ;
+//   kReorder     the same paragraphs (by their words), in another order;
+//   kSubstantive words were added, removed or replaced.
+// words_added / words_removed: words of one text that the other lacks, as multisets (a word
+// moved elsewhere is neither), so 0 for every class but kSubstantive. Linear time, no budget.
+enum class ChangeClass { kSubstantive, kCosmetic, kFormatting, kReorder };
+const char* ChangeClassName(ChangeClass change_class);  // "substantive", "cosmetic", ...
+
+struct ChangeClassification {
+  ChangeClass change_class = ChangeClass::kSubstantive;
+  int words_added = 0;
+  int words_removed = 0;
+};
+ChangeClassification ClassifyChange(std::string_view old_text, std::string_view new_text);
+
 }  // namespace policyd
 
 #endif  // POLICYD_DIFF_H_

@@ -3,7 +3,8 @@
 //
 // Protocol (docs/EVENTS.md has the full text):
 //   client -> {"since": N}\n      replay every stored event with seq > N, then follow live;
-//             {"since": null}\n   (or {}) follow live only, from the current last sequence.
+//             {"since": null}\n   (or {}) follow live only, from the current last sequence;
+//             either may add "classes": ["substantive", ...] (Subscription).
 //   server -> {"type":"feed.hello","last_seq":L,"since":N}\n, then event lines in sequence
 //             order, {"type":"feed.heartbeat","last_seq":L,"time":...} when idle, and
 //             {"type":"feed.shutdown"} before the daemon closes the connection.
@@ -60,6 +61,22 @@ inline constexpr std::size_t kMaxSubscribeRequestDepth = 4;
 // nested deeper than kMaxSubscribeRequestDepth, not an object, "since" not a non-negative
 // integer or null.
 Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line);
+
+// The whole subscribe request: `since` as above, and optionally "classes": a non-empty array
+// of change classes ("substantive", "cosmetic", "formatting", "reorder": ChangeClass in
+// diff.h). With classes, document.changed events of other classes are not sent (the
+// subscriber sees a gap in `seq`); every other event type is. Unknown names are an error.
+struct Subscription {
+  std::optional<uint64_t> since;
+  std::set<std::string> classes;  // empty: every event
+};
+inline constexpr const char* kChangeClassNames[] = {"substantive", "cosmetic", "formatting",
+                                                    "reorder"};
+Result<Subscription> ParseSubscription(std::string_view line);
+
+// True when `event_line` (one stored event's JSON) is sent to a subscriber asking for
+// `classes` (see Subscription).
+bool EventWanted(std::string_view event_line, const std::set<std::string>& classes);
 
 // Reads stored events with seq > after, at most max_count, stopping before max_bytes once
 // it has one (Store::ReadEvents).

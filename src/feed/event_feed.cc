@@ -75,13 +75,14 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     std::string line(asio::buffers_begin(request_.data()),
                      asio::buffers_begin(request_.data()) + static_cast<std::ptrdiff_t>(bytes));
     request_.consume(bytes);
-    const auto request = ParseSubscribeRequest(line);
+    const auto request = ParseSubscription(line);
     if (!request.ok()) {
       Fail(request.status().message());
       return;
     }
+    classes_ = request->classes;
     const uint64_t last = feed_->last_seq_;
-    const uint64_t since = request->value_or(last);
+    const uint64_t since = request->since.value_or(last);
     if (since > last) {
       Fail("\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
            std::to_string(last) + "); was the database replaced?");
@@ -108,10 +109,18 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
       for (const auto& line : *events) bytes += line->size();
       out_.clear();
       out_.reserve(bytes);  // one batch, no slack: what a stuck subscriber holds
-      for (const auto& line : *events) out_ += *line;
+      for (const auto& line : *events) {
+        if (EventWanted(*line, classes_)) out_ += *line;
+      }
       cursor_ += events->size();
       if (!out_.empty()) {
         WriteOut();
+        return;
+      }
+      if (!events->empty() && cursor_ < feed_->last_seq_) {
+        // The subscriber's classes left out the whole batch: the next one in a later turn of
+        // the loop, so that skipping a long replay never holds the io thread.
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Pump(); });
         return;
       }
     }
@@ -192,7 +201,8 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   asio::streambuf request_;
   std::string out_;
   char discard_[256];
-  uint64_t cursor_ = 0;  // the last seq handed to this subscriber
+  uint64_t cursor_ = 0;            // the last seq handed to this subscriber
+  std::set<std::string> classes_;  // change classes asked for; empty: every event
   bool subscribed_ = false;
   bool writing_ = false;
   bool closed_ = false;

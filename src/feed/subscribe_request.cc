@@ -1,21 +1,74 @@
+#include <nlohmann/json.hpp>
+
 #include "policyd/feed.h"
 #include "policyd/json_limits.h"
 
 namespace policyd {
+namespace {
 
-Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line) {
+Status ReadClasses(const nlohmann::json& request, std::set<std::string>* classes) {
+  const auto found = request.find("classes");
+  if (found == request.end() || found->is_null()) return Status::Ok();
+  std::string known;
+  for (const char* name : kChangeClassNames) known += std::string(known.empty() ? "" : ", ") + name;
+  if (!found->is_array() || found->empty()) {
+    return Status::InvalidArgument("\"classes\" must be a non-empty array of change classes (" +
+                                   known + ")");
+  }
+  for (const auto& item : *found) {
+    const std::string name = item.is_string() ? item.get<std::string>() : item.dump();
+    bool valid = item.is_string();
+    if (valid) {
+      valid = false;
+      for (const char* known_name : kChangeClassNames) valid = valid || name == known_name;
+    }
+    if (!valid) {
+      return Status::InvalidArgument("unknown change class '" + name.substr(0, 64) + "' (" + known +
+                                     ")");
+    }
+    classes->insert(name);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Subscription> ParseSubscription(std::string_view line) {
   constexpr char kExpected[] = R"(expected {"since": N} or {"since": null})";
   auto request = ParseJsonWithDepthLimit(line, kMaxSubscribeRequestDepth);
   if (!request.ok()) {
     return Status::InvalidArgument(request.status().message() + "; " + kExpected);
   }
   if (!request->is_object()) return Status::InvalidArgument(kExpected);
+  Subscription subscription;
   const auto since = request->find("since");
-  if (since == request->end() || since->is_null()) return std::optional<uint64_t>();
-  if (!since->is_number_unsigned()) {
-    return Status::InvalidArgument("\"since\" must be a non-negative integer or null");
+  if (since != request->end() && !since->is_null()) {
+    if (!since->is_number_unsigned()) {
+      return Status::InvalidArgument("\"since\" must be a non-negative integer or null");
+    }
+    subscription.since = since->get<uint64_t>();
   }
-  return std::optional<uint64_t>(since->get<uint64_t>());
+  if (Status status = ReadClasses(*request, &subscription.classes); !status.ok()) return status;
+  return subscription;
+}
+
+Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line) {
+  auto subscription = ParseSubscription(line);
+  if (!subscription.ok()) return subscription.status();
+  return subscription->since;
+}
+
+bool EventWanted(std::string_view event_line, const std::set<std::string>& classes) {
+  // Cheap first: only document.changed events are filtered.
+  if (classes.empty() || event_line.find("document.changed") == std::string_view::npos) {
+    return true;
+  }
+  const auto event = nlohmann::json::parse(event_line, nullptr, /*allow_exceptions=*/false);
+  if (!event.is_object() || event.value("type", "") != "document.changed") return true;
+  // Events stored before classes existed have none: they are sent (they may be anything).
+  const auto change_class = event.find("change_class");
+  if (change_class == event.end() || !change_class->is_string()) return true;
+  return classes.count(change_class->get<std::string>()) > 0;
 }
 
 }  // namespace policyd

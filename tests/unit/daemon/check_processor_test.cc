@@ -1,12 +1,15 @@
 // ProcessCheck against a real store: what one check records, stores and announces.
 #include "check_processor.h"
 #include "check_fixture.h"
+#include "policyd/diff.h"
+#include "policyd/feed.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "policyd/clock.h"
 #include "support/guard_pages.h"
@@ -59,6 +62,35 @@ class CheckProcessorTest : public CheckFixture {
     return nlohmann::json::parse(event.json)["type"];
   }
 };
+
+TEST_F(CheckProcessorTest, ChangedEventsSayWhatKindOfChangeTheyAre) {
+  Check(Ok(LongPolicy("We don't sell data.")));
+  // Typography only: a version all the same (the record stays exact), announced as cosmetic.
+  auto cosmetic = Check(Ok(LongPolicy("We don\u2019t sell data.")));
+  ASSERT_EQ(cosmetic.events.size(), 1u);
+  auto event = nlohmann::json::parse(cosmetic.events[0].json);
+  EXPECT_EQ(event["change_class"], "cosmetic");
+  EXPECT_EQ(event["words_added"], 0);
+  EXPECT_EQ(event["words_removed"], 0);
+  EXPECT_EQ(state_.version_count, 2u);
+
+  auto substantive = Check(Ok(LongPolicy("We don\u2019t sell or rent data.")));
+  ASSERT_EQ(substantive.events.size(), 1u);
+  event = nlohmann::json::parse(substantive.events[0].json);
+  EXPECT_EQ(event["change_class"], "substantive");
+  EXPECT_EQ(event["words_added"], 2);
+  EXPECT_EQ(event["words_removed"], 0);
+}
+
+TEST(ChangeClassNamesTest, TheFeedKnowsEveryClassTheDaemonAnnounces) {
+  std::set<std::string> announced;
+  for (const ChangeClass c : {ChangeClass::kSubstantive, ChangeClass::kCosmetic,
+                              ChangeClass::kFormatting, ChangeClass::kReorder}) {
+    announced.insert(ChangeClassName(c));
+  }
+  EXPECT_EQ(std::set<std::string>(std::begin(kChangeClassNames), std::end(kChangeClassNames)),
+            announced);
+}
 
 TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
   auto first = Check(Ok(LongPolicy("We never sell data.")));

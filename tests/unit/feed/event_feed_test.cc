@@ -52,6 +52,11 @@ class MemoryLog {
     std::lock_guard lock(mutex_);
     return events_.size();
   }
+  // Replaces stored events by sequence number (to give them fields Append does not write).
+  void Replace(const std::vector<StoredEvent>& events) {
+    std::lock_guard lock(mutex_);
+    for (const StoredEvent& event : events) events_[event.seq - 1] = event;
+  }
   int reads() {
     std::lock_guard lock(mutex_);
     return reads_;
@@ -256,6 +261,48 @@ TEST_F(EventFeedTest, ManySubscribersEachGetEverything) {
   for (auto& client : clients) {
     for (uint64_t seq = 1; seq <= 20; ++seq) ASSERT_EQ(ReadJson(client)["seq"], seq);
   }
+}
+
+TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
+  const auto changed = [this](const std::string& change_class) {
+    log_.Append("document.changed");
+    // MemoryLog writes {"seq","type"}; give the event its class as the daemon does.
+    StoredEvent event;
+    event.seq = log_.last();
+    event.json =
+        nlohmann::json{
+            {"seq", event.seq}, {"type", "document.changed"}, {"change_class", change_class}}
+            .dump();
+    return event;
+  };
+  // The log replayed: 1 first_seen, 2 cosmetic, 3 substantive; live: 4 reorder, 5 substantive.
+  log_.Append("document.first_seen");
+  std::vector<StoredEvent> stored = {changed("cosmetic"), changed("substantive")};
+  log_.Replace(stored);
+  StartFeed();
+  auto client = Subscribe(R"({"since": 0, "classes": ["substantive"]})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(client)["seq"], 1);  // not a change: always sent
+  EXPECT_EQ(ReadJson(client)["seq"], 3);
+  const StoredEvent reorder = changed("reorder");
+  log_.Replace({reorder});
+  RunOnIo([&] { feed_->Publish(reorder); });
+  const StoredEvent substantive = changed("substantive");
+  log_.Replace({substantive});
+  RunOnIo([&] { feed_->Publish(substantive); });
+  const auto live = ReadJson(client);
+  EXPECT_EQ(live["seq"], 5);
+  EXPECT_EQ(live["change_class"], "substantive");
+}
+
+TEST_F(EventFeedTest, UnknownClassesAreRefused) {
+  StartFeed();
+  auto client = Subscribe(R"({"since": null, "classes": ["big"]})");
+  const auto error = ReadJson(client);
+  EXPECT_EQ(error["type"], "feed.error");
+  EXPECT_NE(error["message"].get<std::string>().find("unknown change class 'big'"),
+            std::string::npos)
+      << error.dump();
 }
 
 TEST_F(EventFeedTest, MalformedRequestGetsAnErrorAndIsClosed) {

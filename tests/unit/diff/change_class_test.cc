@@ -1,0 +1,89 @@
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "policyd/diff.h"
+
+namespace policyd {
+namespace {
+
+const std::string kPolicy =
+    "# Privacy Policy\n\nWe don't sell your data.\n\n## Sharing\n\n"
+    "- We share data with [payment processors](https://acme.example/processors).\n"
+    "- We share data with auditors.\n";
+
+ChangeClass ClassOf(const std::string& old_text, const std::string& new_text) {
+  return ClassifyChange(old_text, new_text).change_class;
+}
+
+TEST(ChangeClassTest, TypographyPunctuationCaseAndUnicodeFormsAreCosmetic) {
+  std::string curly = kPolicy;
+  curly.replace(curly.find("don't"), 5, "don\u2019t");  // ’
+  EXPECT_EQ(ClassOf(kPolicy, curly), ChangeClass::kCosmetic);
+  std::string shouting = kPolicy;
+  shouting.replace(shouting.find("We don't sell"), 13, "WE DON'T SELL");
+  EXPECT_EQ(ClassOf(kPolicy, shouting), ChangeClass::kCosmetic);
+  // NFC é against NFD e + combining acute, and a fullwidth letter (NFKC).
+  EXPECT_EQ(ClassOf("We may contact you by caf\u00e9 mail.\n",
+                    "We may contact you by cafe\u0301 mail.\n"),
+            ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("Section A applies.\n", "Section \uff21 applies.\n"), ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("Opt-in only.\n", "Opt\u2011in only!\n"), ChangeClass::kCosmetic);
+  const ChangeClassification cosmetic = ClassifyChange(kPolicy, curly);
+  EXPECT_EQ(cosmetic.words_added, 0);
+  EXPECT_EQ(cosmetic.words_removed, 0);
+}
+
+TEST(ChangeClassTest, MarkdownStructureAndLinkTargetsAreFormatting) {
+  std::string relinked = kPolicy;
+  relinked.replace(relinked.find("https://acme.example/processors"), 31,
+                   "https://acme.example/legal/processors?v=2");
+  EXPECT_EQ(ClassOf(kPolicy, relinked), ChangeClass::kFormatting);
+  std::string demoted = kPolicy;
+  demoted.replace(demoted.find("## Sharing"), 10, "### Sharing");
+  EXPECT_EQ(ClassOf(kPolicy, demoted), ChangeClass::kFormatting);
+  // A paragraph re-wrapped into two lines.
+  EXPECT_EQ(ClassOf("We keep your data for two years.\n", "We keep your data\nfor two years.\n"),
+            ChangeClass::kFormatting);
+}
+
+TEST(ChangeClassTest, SameParagraphsInAnotherOrderAreAReorder) {
+  const std::string swapped =
+      "# Privacy Policy\n\nWe don't sell your data.\n\n## Sharing\n\n"
+      "- We share data with auditors.\n"
+      "- We share data with [payment processors](https://acme.example/processors).\n";
+  const ChangeClassification result = ClassifyChange(kPolicy, swapped);
+  EXPECT_EQ(result.change_class, ChangeClass::kReorder);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(result.words_removed, 0);
+}
+
+TEST(ChangeClassTest, ChangedWordsAreSubstantiveAndCounted) {
+  std::string sells = kPolicy;
+  sells.replace(sells.find("don't sell"), 10, "may sell");
+  ChangeClassification result = ClassifyChange(kPolicy, sells);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 1);    // may
+  EXPECT_EQ(result.words_removed, 2);  // don, t
+
+  const std::string more = kPolicy + "- We share data with advertisers.\n";
+  result = ClassifyChange(kPolicy, more);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 5);
+  EXPECT_EQ(result.words_removed, 0);
+  // A word moved from one paragraph to another: substantive (the paragraphs differ), yet no
+  // word was added or removed.
+  result = ClassifyChange("We collect data.\nWe never sell it.\n",
+                          "We collect data never.\nWe sell it.\n");
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(result.words_removed, 0);
+}
+
+TEST(ChangeClassTest, NonLatinScriptsAreWords) {
+  EXPECT_EQ(ClassOf("我们不出售您的数据。\n", "我们出售您的数据。\n"), ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("Мы не продаём данные.\n", "МЫ НЕ ПРОДАЁМ ДАННЫЕ!\n"), ChangeClass::kCosmetic);
+}
+
+}  // namespace
+}  // namespace policyd
