@@ -156,6 +156,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
       nlohmann::json item = ToJson(version);
       item["index"] = index++;
       item["time"] = FormatTimestamp(version.time_ms);
+      item["change_class"] = VersionClass(AnnouncingEvent(*store_, version));
       versions.push_back(std::move(item));
     }
     respond(ControlOk({{"doc", doc_id}, {"versions", std::move(versions)}}));
@@ -275,7 +276,11 @@ void Daemon::HandleDiff(const nlohmann::json& request,
         response = ControlError("too_large", diff.status().message());
       } else {
         const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
+        const ChangeClassification change = ClassifyChange(*old_text, *new_text);
         response = ControlOk({{"doc", doc_id},
+                              {"change_class", ChangeClassName(change.change_class)},
+                              {"words_added", change.words_added},
+                              {"words_removed", change.words_removed},
                               {"old_hash", old_version.text_hash},
                               {"new_hash", new_version.text_hash},
                               {"lines_added", summary.lines_added},

@@ -17,17 +17,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The first_seen/changed event that announced `version` (the analysts' view of the same
-// capture), or a discarded value when it cannot be read.
-nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {
-  if (version.event_seq == 0) return nlohmann::json(nlohmann::json::value_t::discarded);
-  auto events = store.ReadEvents(version.event_seq - 1, 1);
-  if (!events.ok() || events->empty() || (*events)[0].seq != version.event_seq) {
-    return nlohmann::json(nlohmann::json::value_t::discarded);
-  }
-  return nlohmann::json::parse((*events)[0].json, nullptr, false);
-}
-
 std::string StringOr(const nlohmann::json& object, const char* key, const std::string& fallback) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;

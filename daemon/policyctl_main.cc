@@ -260,10 +260,10 @@ void PrintShow(const nlohmann::json& r) {
 }
 
 void PrintHistory(const nlohmann::json& r) {
-  Table table({"#", "CAPTURED", "TEXT SHA-256", "HTTP", "FINAL URL", "EVENT"});
+  Table table({"#", "CAPTURED", "TEXT SHA-256", "CLASS", "HTTP", "FINAL URL", "EVENT"});
   for (const auto& v : r["versions"]) {
-    table.AddRow({Str(v["index"]), Str(v["time"]), Str(v["text_hash"]), Str(v["http_status"]),
-                  Str(v["final_url"]), Str(v["event_seq"])});
+    table.AddRow({Str(v["index"]), Str(v["time"]), Str(v["text_hash"]), Str(v["change_class"]),
+                  Str(v["http_status"]), Str(v["final_url"]), Str(v["event_seq"])});
   }
   std::cout << table.Render();
 }
@@ -274,6 +274,7 @@ std::string EventSummary(const nlohmann::json& e) {
   if (type == "document.changed") {
     line += "  +" + Str(e["lines_added"]) + " -" + Str(e["lines_removed"]) + "  " +
             Short(e["old_hash"]) + " -> " + Short(e["new_hash"]);
+    if (e.contains("change_class")) line += "  " + Str(e["change_class"]);
   } else if (type == "document.first_seen") {
     line += "  " + Short(e["hash"]);
   } else if (type == "document.fetch_failed") {
@@ -858,7 +859,10 @@ int Main(int argc, char** argv) {
   } else if (cmd == "history") {
     PrintHistory(result);
   } else if (cmd == "diff") {
-    std::cout << result["diff"].get<std::string>();
+    // One line before the "---" header (patch(1) skips it): what kind of change this is.
+    std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
+              << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
+              << result["diff"].get<std::string>();
   } else if (cmd == "check") {
     std::cout << "scheduled " << Str(result["scheduled"]) << " check(s)\n";
   } else if (cmd == "add") {

@@ -23,4 +23,20 @@ std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& hist
   return found;
 }
 
+nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {
+  if (version.event_seq == 0) return nlohmann::json(nlohmann::json::value_t::discarded);
+  auto events = store.ReadEvents(version.event_seq - 1, 1);
+  if (!events.ok() || events->empty() || (*events)[0].seq != version.event_seq) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
+  return nlohmann::json::parse((*events)[0].json, nullptr, false);
+}
+
+std::string VersionClass(const nlohmann::json& announcing_event) {
+  if (!announcing_event.is_object()) return "";
+  const std::string type = announcing_event.value("type", "");
+  if (type == "document.first_seen") return "first_seen";
+  return announcing_event.value("change_class", "");
+}
+
 }  // namespace policyd

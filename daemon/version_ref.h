@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "policyd/store.h"
 
 namespace policyd {
@@ -16,6 +18,14 @@ namespace policyd {
 // (empty, out of range, too short a prefix, no match). Of several hash matches the newest wins.
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
                                           const std::string& ref);
+
+// The first_seen/changed event that announced `version` (the analysts' view of the same
+// capture), or a discarded value when it cannot be read.
+nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version);
+
+// What kind of version it is, from its announcing event: "first_seen", the change_class of a
+// document.changed, or "" (an event stored before classes existed, or unreadable).
+std::string VersionClass(const nlohmann::json& announcing_event);
 
 }  // namespace policyd
 

@@ -147,8 +147,12 @@ TEST_F(EndToEndTest, WatchesDetectsRealChangesOnlyAndSurvivesRestart) {
   ASSERT_EQ(versions.size(), 2u);
   EXPECT_EQ(versions[1]["text_hash"], (*changed)["new_hash"]);
   EXPECT_EQ(versions[1]["event_seq"], 4);
+  EXPECT_EQ(versions[0]["change_class"], "first_seen");
+  EXPECT_EQ(versions[1]["change_class"], "substantive");
+  EXPECT_EQ((*changed)["change_class"], "substantive");
   const auto diff = harness_.Policyctl({"diff", "acme/privacy-policy"});
   ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out.rfind("change: substantive, ", 0), 0u) << diff.out;
   EXPECT_NE(diff.out.find("-We never sell data."), std::string::npos) << diff.out;
   EXPECT_NE(diff.out.find("+We share data with advertisers."), std::string::npos) << diff.out;
   EXPECT_EQ(diff.out.find("\x1b["), std::string::npos);  // not a terminal: no colour
