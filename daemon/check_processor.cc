@@ -203,14 +203,15 @@ ExtractResult ExtractPdfPage(const std::vector<const FetchResponse*>& pages, std
 
 // Step 2: extract every page with the compiled settings and join the texts; refuse what is
 // not a policy (challenge walls, empty renders).
-void ExtractPages(const CompiledExtraction& extraction,
-                  const std::vector<const FetchResponse*>& pages, DocumentText* out) {
+void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchResponse*>& pages,
+                  DocumentText* out) {
   out->extracted = true;
   for (std::size_t i = 0; i < pages.size() && out->reason.empty(); ++i) {
     const FetchResponse& page = *pages[i];
     const bool pdf = IsPdf(page);
     ExtractResult page_text =
-        pdf ? ExtractPdfPage(pages, i, out) : ExtractText(page.body, extraction, page.content_type);
+        pdf ? ExtractPdfPage(pages, i, out)
+            : ExtractText(page.body, *spec.ExtractionOfPage(i), page.content_type);
     out->decode_us += page_text.decode_us;
     out->parse_us += page_text.parse_us;
     out->extract_us += page_text.render_us;
@@ -296,7 +297,7 @@ DocumentText ExtractDocumentText(const DocumentSpec& spec,
          "internal error: the document's extraction settings were not compiled", &out);
     return out;
   }
-  ExtractPages(*spec.extraction, pages, &out);
+  ExtractPages(spec, pages, &out);
   return out;
 }
 

@@ -60,12 +60,27 @@ struct DocumentSpec {
   // (Open Terms Archive `combine`; target-file key `extra_urls`).
   std::vector<std::string> extra_urls;
   RenderMode render = RenderMode::kAuto;  // target-file key `render`
-  std::filesystem::path source_file;      // the target file it came from
+  // Pages of a multi-page document that choose their own parts (an Open Terms Archive
+  // `combine` entry's select/remove): per page (url, then each of extra_urls), the options
+  // used instead of the document's, or none. Empty: the document's options for every page.
+  // CompileDocumentExtraction compiles each into page_extractions.
+  std::vector<std::optional<ExtractOptions>> page_options;
+  std::filesystem::path source_file;  // the target file it came from
   // select, remove, select_ranges, ignore_lines and include_link_urls compiled once
   // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
   // sets it, and every check of the document uses it. Null only in a spec built by hand and
   // not compiled yet; change the fields above only before compiling.
   std::shared_ptr<const CompiledExtraction> extraction;
+  // page_options compiled (same size; null where a page uses `extraction`).
+  std::vector<std::shared_ptr<const CompiledExtraction>> page_extractions;
+
+  // The compiled extraction of page `index` (0 = url, then extra_urls).
+  const CompiledExtraction* ExtractionOfPage(std::size_t index) const {
+    if (index < page_extractions.size() && page_extractions[index]) {
+      return page_extractions[index].get();
+    }
+    return extraction.get();
+  }
 };
 
 struct DaemonConfig {
@@ -157,9 +172,9 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 //    "combine": [{"fetch": url, "select": ..., "remove": ...}, ...]}}}
 // Each terms type becomes one DocumentSpec. What policyd cannot honour is reported in
 // `warnings` as "path: <document id>: what" and never silently dropped: custom JS `filter`s
-// (ignored), ranges in
-// `remove` (ignored), per-page select/remove of `combine` entries that differ from the
-// document's first page (the first page's are used for all). `executeClientScripts: true`
+// (ignored; the built-in removeQueryParams is honoured: imported texts carry no URLs) and
+// ranges in `remove` (ignored). A `combine` entry's own select/remove apply to its page
+// (DocumentSpec::page_options). `executeClientScripts: true`
 // becomes RenderMode::kBrowser (otherwise kAuto). `combine` pages become
 // DocumentSpec::extra_urls. Each document's extraction is compiled (a selector that does not
 // parse is an error naming the file and the terms type). Appends to `out` only on success; errors

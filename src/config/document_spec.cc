@@ -244,7 +244,21 @@ ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_
 Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed) {
   auto compiled = CompiledExtraction::Compile(MakeExtractOptions(*spec), failed);
   if (!compiled.ok()) return compiled.status();
+  std::vector<std::shared_ptr<const CompiledExtraction>> pages;
+  for (std::size_t i = 0; i < spec->page_options.size(); ++i) {
+    if (!spec->page_options[i]) {
+      pages.emplace_back();
+      continue;
+    }
+    auto page = CompiledExtraction::Compile(*spec->page_options[i], failed);
+    if (!page.ok()) {
+      return Status::InvalidArgument("page " + std::to_string(i + 1) + ": " +
+                                     page.status().message());
+    }
+    pages.push_back(std::move(page).value());
+  }
   spec->extraction = std::move(compiled).value();
+  spec->page_extractions = std::move(pages);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 // Everything policyd cannot honour becomes a warning naming the document: the operator must
 // know that a declaration is followed only in part.
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,26 @@ struct Selectors {
   std::vector<SelectRange> ranges;
   bool operator==(const Selectors&) const = default;
 };
+
+// The entries of a `filter` list that policyd cannot honour: custom JavaScript functions
+// (named by strings). OTA's built-in {"removeQueryParams": [...]} is honoured as it is: it
+// removes query parameters from link and image URLs, and the text policyd keeps of an imported
+// declaration has no URLs (include_link_urls is off), so nothing is left to remove.
+json CustomFilters(const json& filters) {
+  json custom = json::array();
+  const auto visit = [&](const json& filter) {
+    const bool built_in = filter.is_object() && filter.size() == 1 &&
+                          filter.contains("removeQueryParams") &&
+                          filter["removeQueryParams"].is_array();
+    if (!built_in) custom.push_back(filter);
+  };
+  if (filters.is_array()) {
+    for (const json& filter : filters) visit(filter);
+  } else {
+    visit(filters);
+  }
+  return custom;
+}
 
 // Parses a `select`/`remove` value: a string, a range object, or an array of both.
 Status ParseSelectors(const json& value, const std::string& where, Selectors* out) {
@@ -99,6 +120,12 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     if (Status s = ParseSelectors(terms["remove"], where + ": remove", &remove); !s.ok()) return s;
   }
   std::vector<std::string> urls;
+  // Per page (by index in urls): its own select and remove, when it has them.
+  struct PageParts {
+    std::optional<Selectors> select;
+    std::optional<Selectors> remove;
+  };
+  std::vector<PageParts> pages;
   if (terms.contains("fetch")) {
     if (!terms["fetch"].is_string()) {
       return Status::InvalidArgument(where + ": 'fetch' must be a URL string");
@@ -132,16 +159,19 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
           return s;
         }
       }
-      // policyd applies one select/remove set to every page of a document: the document's
-      // own, else the first page's.
+      // A page inherits the terms' select/remove and may set its own (OTA's semantics). The
+      // document's own options are the terms', else the first page's; a page that differs
+      // from them gets its own (DocumentSpec::page_options, compiled below).
       if (first && !terms.contains("select") && page.contains("select")) select = page_select;
       if (first && !terms.contains("remove") && page.contains("remove")) remove = page_remove;
-      if ((page.contains("select") && !(page_select == select)) ||
-          (page.contains("remove") && !(page_remove == remove))) {
-        warn("page " + page_url +
-             " has its own select/remove; policyd applies the document's to every page");
+      const std::size_t index = urls.size() - 1;
+      pages.resize(index + 1);
+      pages[index] = {page.contains("select") ? page_select : std::optional<Selectors>(),
+                      page.contains("remove") ? page_remove : std::optional<Selectors>()};
+      if (page.contains("filter") && !CustomFilters(page["filter"]).empty()) {
+        warn("page " + page_url + ": custom JavaScript filters " +
+             CustomFilters(page["filter"]).dump() + " ignored");
       }
-      if (page.contains("filter")) warn("page " + page_url + ": 'filter' ignored");
       // One page that needs its scripts run makes the whole document rendered.
       if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
         spec->render = RenderMode::kBrowser;
@@ -156,15 +186,33 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     warn("combines " + std::to_string(urls.size()) +
          " pages: they are fetched in order and their texts joined (extra_urls)");
   }
+  bool remove_ranges_ignored = !remove.ranges.empty();
+  // Pages whose own parts differ from the document's get their own options.
+  bool any_page_differs = false;
+  std::vector<std::optional<ExtractOptions>> page_options(urls.size());
+  for (std::size_t i = 0; i < pages.size() && i < urls.size(); ++i) {
+    const Selectors& page_select = pages[i].select ? *pages[i].select : select;
+    const Selectors& page_remove = pages[i].remove ? *pages[i].remove : remove;
+    if (page_select == select && page_remove == remove) continue;
+    remove_ranges_ignored = remove_ranges_ignored || !page_remove.ranges.empty();
+    ExtractOptions options;
+    options.select = page_select.css;
+    options.ranges = page_select.ranges;
+    options.remove = page_remove.css;
+    page_options[i] = std::move(options);
+    any_page_differs = true;
+  }
+  if (any_page_differs) spec->page_options = std::move(page_options);
   spec->select = std::move(select.css);
   spec->select_ranges = std::move(select.ranges);
   spec->remove = std::move(remove.css);
-  if (!remove.ranges.empty()) {
+  if (remove_ranges_ignored) {
     warn("range selectors in 'remove' are not supported and are ignored");
   }
   if (terms.contains("filter")) {
-    warn("custom JavaScript filters " + terms["filter"].dump() +
-         " cannot run in policyd and are ignored");
+    if (const json custom = CustomFilters(terms["filter"]); !custom.empty()) {
+      warn("custom JavaScript filters " + custom.dump() + " cannot run in policyd and are ignored");
+    }
   }
   // The curators saw the text only after the page's scripts ran: always render it.
   if (terms.contains("executeClientScripts") && terms["executeClientScripts"] == true) {

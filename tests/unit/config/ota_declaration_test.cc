@@ -105,8 +105,75 @@ TEST_F(OtaDeclarationTest, CombineBecomesExtraUrls) {
   EXPECT_THAT(docs_[0].extra_urls,
               ElementsAre("https://bumble.com/terms/2", "https://bumble.com/terms/3"));
   EXPECT_THAT(docs_[0].select, ElementsAre(".legal"));
-  EXPECT_THAT(warnings_, Contains(HasSubstr("https://bumble.com/terms/3 has its own select")));
   EXPECT_THAT(warnings_, Contains(HasSubstr("combines 3 pages")));
+  // The third page's own select is honoured (issue 16 item 6), the others use the terms'.
+  EXPECT_THAT(warnings_, Not(Contains(HasSubstr("has its own select"))));
+  ASSERT_THAT(docs_[0].page_options, SizeIs(3));
+  EXPECT_FALSE(docs_[0].page_options[0]);
+  EXPECT_FALSE(docs_[0].page_options[1]);
+  ASSERT_TRUE(docs_[0].page_options[2]);
+  EXPECT_THAT(docs_[0].page_options[2]->select, ElementsAre("#other"));
+  const std::string html =
+      "<html><body><div class='legal'><p>Legal text of the page.</p></div>"
+      "<div id='other'><p>Other text of the page.</p></div></body></html>";
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(0), "text/html").text,
+            "Legal text of the page.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(1), "text/html").text,
+            "Legal text of the page.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(2), "text/html").text,
+            "Other text of the page.\n");
+}
+
+TEST_F(OtaDeclarationTest, BuiltInRemoveQueryParamsIsHonouredCustomFiltersAreNot) {
+  const Status status = Load(R"({
+    "name": "Grindr",
+    "terms": {
+      "Terms of Service": {
+        "fetch": "https://grindr.com/terms",
+        "select": "main",
+        "filter": [{"removeQueryParams": ["utm_source", "utm_medium"]}, "removeDates"]
+      },
+      "Privacy Policy": {
+        "fetch": "https://grindr.com/privacy",
+        "select": "main",
+        "filter": [{"removeQueryParams": ["lang"]}]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(2));
+  EXPECT_THAT(warnings_, ElementsAre(AllOf(HasSubstr("grindr/terms-of-service"),
+                                           HasSubstr("[\"removeDates\"]"))));
+  EXPECT_FALSE(docs_[0].include_link_urls);  // no URL in the text: no parameter to remove
+}
+
+TEST_F(OtaDeclarationTest, CombinedPagesInheritTheTermsRemoveAndMayReplaceIt) {
+  const Status status = Load(R"({
+    "name": "Hinge",
+    "terms": {
+      "Privacy Policy": {
+        "select": "main",
+        "remove": ".ad",
+        "combine": [
+          {"fetch": "https://hinge.co/privacy/1"},
+          {"fetch": "https://hinge.co/privacy/2", "remove": [".ad", ".related"]}
+        ]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  ASSERT_THAT(docs_[0].page_options, SizeIs(2));
+  ASSERT_TRUE(docs_[0].page_options[1]);
+  EXPECT_THAT(docs_[0].page_options[1]->select, ElementsAre("main"));  // inherited
+  EXPECT_THAT(docs_[0].page_options[1]->remove, ElementsAre(".ad", ".related"));
+  const std::string html =
+      "<html><body><main><p>We keep your data safe.</p><p class='ad'>Buy now</p>"
+      "<p class='related'>Related: our blog</p></main></body></html>";
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(0), "text/html").text,
+            "We keep your data safe.\n\nRelated: our blog\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(1), "text/html").text,
+            "We keep your data safe.\n");
 }
 
 TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {

@@ -82,6 +82,24 @@ TEST_F(CheckProcessorTest, ChangedEventsSayWhatKindOfChangeTheyAre) {
   EXPECT_EQ(event["words_removed"], 0);
 }
 
+TEST_F(CheckProcessorTest, EachPageOfACombinedDocumentUsesItsOwnParts) {
+  // An Open Terms Archive `combine` whose second page selects another part (page_options).
+  spec_.select = {".legal"};
+  spec_.extra_urls = {"https://acme.example/privacy/2"};
+  ExtractOptions second;
+  second.select = {"#annex"};
+  spec_.page_options = {std::nullopt, second};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const std::string html =
+      "<html><body><div class='legal'><p>Main part of the policy text.</p></div>"
+      "<div id='annex'><p>Annex listing every processor we use.</p></div></body></html>";
+  FetchResponse first = Ok(html);
+  FetchResponse extra = Ok(html);
+  const DocumentText text = ExtractDocumentText(spec_, {&first, &extra});
+  EXPECT_EQ(text.reason, "");
+  EXPECT_EQ(text.text, "Main part of the policy text.\n\nAnnex listing every processor we use.\n");
+}
+
 TEST(ChangeClassNamesTest, TheFeedKnowsEveryClassTheDaemonAnnounces) {
   std::set<std::string> announced;
   for (const ChangeClass c : {ChangeClass::kSubstantive, ChangeClass::kCosmetic,
