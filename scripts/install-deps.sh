@@ -10,7 +10,7 @@ packages=(
   libuchardet-dev zlib1g-dev libzstd-dev libicu-dev
   python3 python3-jsonschema
   systemd
-  chromium
+  chromium fonts-dejavu-core
   clang libclang-rt-14-dev
   poppler-utils qpdf
 )
