@@ -448,6 +448,8 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
         nlohmann::json event =
             EventBase(first ? "document.first_seen" : "document.changed", spec, now_ms);
         event["final_url"] = response.final_url;
+        const std::string lang = DetectTextLanguage(extracted.text);
+        event["lang"] = lang;
         if (first) {
           event["hash"] = text_hash;
           event["lines"] = CountLines(extracted.text);
@@ -479,6 +481,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
         version.record.policyd_version = POLICYD_VERSION;
         version.record.fetcher = input.fetcher;
         version.record.browser_version = input.browser_version;
+        version.record.lang = lang;
         commit.version = std::move(version);
         state.last_text_hash = text_hash;
         state.last_change_ms = now_ms;

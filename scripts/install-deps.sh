@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libssl-dev libspdlog-dev
   libgtest-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
-  libuchardet-dev zlib1g-dev libzstd-dev libicu-dev
+  libuchardet-dev zlib1g-dev libzstd-dev libicu-dev libcld2-dev
   python3 python3-jsonschema
   systemd
   chromium fonts-dejavu-core

@@ -169,6 +169,11 @@ struct AppShellSignals {
 inline constexpr std::size_t kAppShellMaxTextBytes = 512;
 AppShellSignals ReadAppShellSignals(std::string_view html, std::string_view content_type);
 
+// The language of an extracted text (UTF-8), detected with CLD2 (Debian's libcld2) from its
+// first megabyte: an ISO 639-1 code ("en", "fr", "de"; CLD2 writes Chinese as "zh" or
+// "zh-Hant"), or "" when CLD2 cannot tell reliably (too little text, mixed languages).
+std::string DetectTextLanguage(std::string_view text);
+
 // Decodes `bytes` to UTF-8 following the charset decision above. Returns the charset used.
 std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type, std::string* utf8);
 

@@ -99,6 +99,9 @@ struct VersionRecord {
   // then that DOM, serialised).
   FetcherKind fetcher = FetcherKind::kHttp;
   std::string browser_version;
+  // The language of the text (DetectTextLanguage: "en", "fr", ...), "" when not reliable or
+  // captured before languages were recorded.
+  std::string lang;
 };
 
 struct StoredEvent {

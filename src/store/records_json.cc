@@ -100,6 +100,7 @@ json ToJson(const VersionRecord& version) {
       {"policyd_version", version.policyd_version},
       {"fetcher", FetcherKindName(version.fetcher)},
       {"browser_version", version.browser_version},
+      {"lang", version.lang},
   };
 }
 
@@ -156,6 +157,7 @@ VersionRecord VersionRecordFromJson(const json& j) {
   Read(j, "fetcher", &fetcher);
   if (fetcher == FetcherKindName(FetcherKind::kBrowser)) version.fetcher = FetcherKind::kBrowser;
   Read(j, "browser_version", &version.browser_version);
+  Read(j, "lang", &version.lang);
   return version;
 }
 

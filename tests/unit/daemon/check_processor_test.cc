@@ -115,6 +115,8 @@ TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
   EXPECT_EQ(first.check.outcome, "first_seen");
   ASSERT_EQ(first.events.size(), 1u);
   EXPECT_EQ(TypeOf(first.events[0]), "document.first_seen");
+  EXPECT_EQ(nlohmann::json::parse(first.events[0].json)["lang"], "en");
+  EXPECT_EQ((*store_->GetHistory(spec_.id))[0].lang, "en");
   EXPECT_EQ(state_.version_count, 1u);
   EXPECT_GT(state_.next_due_ms, first.check.time_ms + 20 * 3'600'000);  // interval - jitter
 

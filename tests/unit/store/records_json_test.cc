@@ -76,6 +76,7 @@ TEST(RecordsJsonTest, VersionRecordRoundTrip) {
   version.event_seq = 99;
   version.fetcher = FetcherKind::kBrowser;
   version.browser_version = "HeadlessChrome/156.0.8078.114";
+  version.lang = "fr";
   const json j = ToJson(version);
   EXPECT_EQ(j["headers"]["content-type"], "text/html");
   EXPECT_EQ(j["fetcher"], "browser");
@@ -90,6 +91,7 @@ TEST(RecordsJsonTest, VersionRecordRoundTrip) {
   EXPECT_EQ(back.event_seq, 99u);
   EXPECT_EQ(back.fetcher, FetcherKind::kBrowser);
   EXPECT_EQ(back.browser_version, version.browser_version);
+  EXPECT_EQ(back.lang, "fr");
 }
 
 TEST(RecordsJsonTest, MissingAndMistypedFieldsKeepDefaults) {
