@@ -477,6 +477,7 @@ int Extract(const Options& options) {
     std::cout << nlohmann::json{{"text", result.text},
                                 {"sha256", Sha256Hex(result.text)},
                                 {"charset", result.charset},
+                                {"lang", DetectTextLanguage(result.text)},
                                 {"lines", std::count(result.text.begin(), result.text.end(), '\n')}}
                      .dump(2)
               << "\n";
@@ -524,6 +525,7 @@ void PrintEvidence(const nlohmann::json& r) {
   table.AddRow({"policyd version", Str(r["policyd_version"])});
   // "browser": the raw bytes are the DOM after the page's scripts ran, in that browser.
   table.AddRow({"fetcher", Str(r["fetcher"])});
+  table.AddRow({"language", Str(r["lang"])});
   if (!r.value("browser_version", std::string()).empty()) {
     table.AddRow({"browser version", Str(r["browser_version"])});
   }

@@ -197,6 +197,16 @@ TEST_F(ExtractTest, RefusesWhatTheDaemonRefusesWithExit4AndTheReason) {
   EXPECT_EQ(json["reason"], "empty");
 }
 
+TEST_F(ExtractTest, JsonSaysTheLanguageTheDaemonRecords) {
+  const auto result = Extract(
+      "<html><body><main><h1>Politique de confidentialité</h1><p>Nous collectons les "
+      "informations que vous nous donnez lorsque vous créez un compte, et nous ne les "
+      "conservons que le temps nécessaire au service.</p></main></body></html>",
+      {"--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["lang"], "fr") << result.out;
+}
+
 TEST_F(ExtractTest, PdfFileGivesTheTextTheDaemonStores) {
   testing::PdfPage page;
   page.texts.push_back({72, 700, 20, "Privacy Policy"});
