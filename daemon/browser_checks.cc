@@ -11,7 +11,6 @@
 #include <memory>
 
 #include "daemon.h"
-#include "policyd/ascii.h"
 #include "policyd/clock.h"
 #include "policyd/extract.h"
 
@@ -24,9 +23,9 @@ bool IsRenderable(const FetchResponse& page) {
   if (page.error != FetchError::kNone || page.http_status < 200 || page.http_status >= 300) {
     return false;
   }
-  const std::string media_type =
-      AsciiLower(page.content_type.substr(0, page.content_type.find(';')));
-  const bool html = media_type.empty() || media_type.find("html") != std::string::npos;
+  const std::string media_type = MediaType(page.content_type);
+  const bool html =
+      media_type.empty() || media_type == "text/html" || media_type == "application/xhtml+xml";
   return html && SniffBody(page.body, page.content_type) == BodySniff::kText;
 }
 

@@ -17,14 +17,6 @@
 namespace policyd {
 namespace {
 
-// The media type without parameters, lower-case: "text/html; charset=x" -> "text/html".
-std::string MediaType(const std::string& content_type) {
-  std::string type = AsciiLower(content_type.substr(0, content_type.find(';')));
-  const auto first = type.find_first_not_of(" \t");
-  const auto last = type.find_last_not_of(" \t");
-  return first == std::string::npos ? "" : type.substr(first, last - first + 1);
-}
-
 bool IsAcceptedMediaType(const std::string& media_type) {
   // An absent Content-Type is sniffed as HTML by browsers; we do the same.
   return media_type.empty() || media_type == "text/html" || media_type == "application/xhtml+xml" ||

@@ -33,6 +33,13 @@ class UniqueFd {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
+  // Closes now; false (errno set) when close() failed: on some file systems that is where a
+  // deferred write error shows up, so a file being made durable must check it.
+  bool Close() {
+    if (fd_ < 0) return true;
+    const int result = ::close(Release());
+    return result == 0;
+  }
 
  private:
   int fd_ = -1;

@@ -69,8 +69,10 @@ struct SpawnSetup {
 }  // namespace
 
 Result<std::unique_ptr<TempDir>> TempDir::Create(const std::string& prefix) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  // $TMPDIR, else /tmp (a private /tmp under the browser unit's PrivateTmp).
+  std::error_code error;
+  const std::filesystem::path root = std::filesystem::temp_directory_path(error);
+  std::string pattern = (error ? std::filesystem::path("/tmp") : root) / (prefix + "XXXXXX");
   if (::mkdtemp(pattern.data()) == nullptr) {
     return Status::IoError(Errno("mkdtemp " + pattern, errno));
   }

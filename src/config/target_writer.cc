@@ -14,30 +14,10 @@
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/private_files.h"
+#include "policyd/unique_fd.h"
 
 namespace policyd {
 namespace {
-
-// Owns a file descriptor; closes it on destruction.
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  ~ScopedFd() { Close(); }
-  int get() const { return fd_; }
-  // Returns false (errno set) if close() failed: on some file systems that is where a
-  // deferred write error shows up.
-  bool Close() {
-    if (fd_ < 0) return true;
-    const int result = ::close(fd_);
-    fd_ = -1;
-    return result == 0;
-  }
-
- private:
-  int fd_;
-};
 
 std::string ErrnoMessage(int error_number) { return std::generic_category().message(error_number); }
 
@@ -183,7 +163,7 @@ Status WriteAtomically(const std::filesystem::path& path, const std::string& tex
   }
   // Hidden and not ending in .toml, so LoadTargetsDir ignores it if we crash mid-way.
   std::string temp_name = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  ScopedFd fd(::mkstemp(temp_name.data()));
+  UniqueFd fd(::mkstemp(temp_name.data()));
   if (fd.get() < 0) {
     return Status::IoError(path.string() +
                            ": cannot create temporary file: " + ErrnoMessage(errno));
@@ -211,7 +191,7 @@ Status WriteAtomically(const std::filesystem::path& path, const std::string& tex
   if (::rename(temp_name.c_str(), path.c_str()) != 0) return fail("cannot rename into place");
 
   // Make the rename itself durable. Failure here is not worth failing the write for.
-  ScopedFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
   return Status::Ok();
 }

@@ -25,6 +25,7 @@
 //  - url.cc: the query parameters that differ between visits, for include_link_urls.
 // Every walk over the DOM uses an explicit stack.
 #include "policyd/extract.h"
+#include "policyd/ascii.h"
 
 #include <algorithm>
 #include <chrono>
@@ -41,19 +42,6 @@
 
 namespace policyd {
 namespace {
-
-// The media type of a Content-Type value, lower case, without parameters.
-std::string MediaType(std::string_view content_type) {
-  const size_t semicolon = content_type.find(';');
-  std::string_view type = content_type.substr(0, semicolon);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  std::string lower(type);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return lower;
-}
 
 // Parses `texts` into *out; on error sets *failed to the entry (of `list`) that failed.
 Status ParseSelectors(const std::vector<std::string>& texts, ExtractEntry::List list,
@@ -251,6 +239,13 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     result.text = RemoveIgnoredLines(result.text, parts.ignore_lines);
   result.lines = CountLines(result.text);
   return result;
+}
+
+std::string MediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return AsciiLower(type);
 }
 
 BodySniff SniffBody(std::string_view bytes, std::string_view content_type) {

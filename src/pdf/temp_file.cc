@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -14,9 +15,10 @@
 namespace policyd::pdf_internal {
 
 Result<TempFile> TempFile::Create(std::string_view bytes) {
-  const char* dir = std::getenv("TMPDIR");
-  std::string pattern = (dir != nullptr && *dir != '\0') ? dir : "/tmp";
-  pattern += "/policyd-pdf-XXXXXX";
+  // $TMPDIR, else /tmp (policyd.service's own, with PrivateTmp).
+  std::error_code error;
+  const std::filesystem::path root = std::filesystem::temp_directory_path(error);
+  const std::string pattern = (error ? std::filesystem::path("/tmp") : root) / "policyd-pdf-XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   UniqueFd fd(::mkostemp(name.data(), O_CLOEXEC));  // mkstemp files are 0600

@@ -29,7 +29,6 @@
 // extractor pays); "extract" is the whole ExtractText call. The goal is extract - parse <= 25%
 // of parse. Also shown: policyd's own parse (GumboDocument: nesting cap and arena allocator),
 // the part of "extract" that parsing takes.
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -50,6 +49,7 @@
 #include <gumbo.h>
 #include <nlohmann/json.hpp>
 
+#include "gzip_file.h"
 #include "policyd/extract.h"
 #include "policyd/gumbo_document.h"
 #include "unicode.h"
@@ -57,6 +57,8 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using policyd::bench::ReadGzip;
 
 enum class Corpus { kAeb, kWcxb, kOta };
 
@@ -74,19 +76,6 @@ struct Score {
   bool has_precision = true;  // aeb: pages without prediction shingles are not averaged
   bool has_recall = true;
 };
-
-bool ReadGzip(const fs::path& path, std::string* out) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return false;
-  out->clear();
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof(buffer))) > 0)
-    out->append(buffer, static_cast<size_t>(n));
-  const bool ok = n == 0;
-  gzclose(file);
-  return ok;
-}
 
 bool ReadFile(const fs::path& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);

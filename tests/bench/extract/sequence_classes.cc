@@ -6,7 +6,6 @@
 // (only links or Markdown), a selector upgrade of theirs, or nothing (a false change).
 //
 // usage: sequence_classes CORPUS_DIR   (e.g. ../shared/corpora/ota-dating-sequences)
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,25 +16,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gzip_file.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
 
 namespace {
 
-namespace fs = std::filesystem;
+using policyd::bench::ReadGzip;
 
-bool ReadGzip(const fs::path& path, std::string* out) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return false;
-  out->clear();
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof(buffer))) > 0)
-    out->append(buffer, static_cast<size_t>(n));
-  const bool ok = n == 0;
-  gzclose(file);
-  return ok;
-}
+namespace fs = std::filesystem;
 
 std::string TextOf(const fs::path& corpus, const std::string& snapshot) {
   std::string html;

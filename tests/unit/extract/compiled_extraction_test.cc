@@ -107,6 +107,14 @@ TEST(CompiledExtractionTest, SaysWhichEntryDoesNotCompile) {
   }
 }
 
+TEST(MediaTypeTest, LowerCaseWithoutParametersOrSpaces) {
+  EXPECT_EQ(MediaType("Text/HTML; charset=ISO-8859-1"), "text/html");
+  EXPECT_EQ(MediaType("  application/pdf  "), "application/pdf");
+  EXPECT_EQ(MediaType("\tapplication/xhtml+xml;q=1"), "application/xhtml+xml");
+  EXPECT_EQ(MediaType(""), "");
+  EXPECT_EQ(MediaType("; charset=utf-8"), "");
+}
+
 TEST(SniffBodyTest, PdfIsNeverAPageWhateverItsLabel) {
   const std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\n";
   EXPECT_EQ(SniffBody(pdf, ""), BodySniff::kPdf);
