@@ -136,6 +136,10 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
   input.fetcher = FetcherKind::kBrowser;
   input.render_trigger = gather.trigger;
   input.browser_version = gather.results.front().browser_version;
+  for (const RenderResult& result : gather.results) {
+    input.blocked_requests.insert(input.blocked_requests.end(), result.blocked_urls.begin(),
+                                  result.blocked_urls.end());
+  }
   input.may_render = false;
   PostCheck(doc_id, std::move(input));
 }

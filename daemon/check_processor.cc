@@ -13,6 +13,7 @@
 #include "policyd/diff.h"
 #include "policyd/extract.h"
 #include "policyd/pdf.h"
+#include "policyd/text_bounds.h"
 
 namespace policyd {
 namespace {
@@ -252,6 +253,20 @@ bool WantsBrowser(const CheckInput& input, const DocumentText& extracted,
   });
 }
 
+// A failure of a rendered page says so: "(rendered in Chrome/156...; 3 request(s) of the page
+// refused (...), the first https://10.0.0.5/app.js)".
+std::string RenderedNote(const CheckInput& input) {
+  std::string note =
+      " (rendered in " + (input.browser_version.empty() ? "the browser" : input.browser_version);
+  if (!input.blocked_requests.empty()) {
+    note += "; " + std::to_string(input.blocked_requests.size()) +
+            " request(s) of the page refused (a non-public address, or a name that did not "
+            "resolve), the first " +
+            TruncateUtf8(input.blocked_requests.front(), 256);  // a page chooses its URLs
+  }
+  return note + ")";
+}
+
 // What RenderMode::kAuto learns from this check about the document's page (DocState).
 void UpdateRenderChoice(const CheckInput& input, const std::string& reason, int64_t now_ms,
                         DocState* state) {
@@ -330,6 +345,9 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng) 
     handed_back.pages.push_back(std::move(input.response));
     for (FetchResponse& extra : input.extra_pages) handed_back.pages.push_back(std::move(extra));
     return handed_back;
+  }
+  if (!extracted.reason.empty() && input.fetcher == FetcherKind::kBrowser) {
+    extracted.message += RenderedNote(input);
   }
   const std::string& reason = extracted.reason;
   const std::string& message = extracted.message;

@@ -48,6 +48,10 @@ struct CheckInput {
   FetcherKind fetcher = FetcherKind::kHttp;
   RenderTrigger render_trigger = RenderTrigger::kNone;  // why the pages were rendered
   std::string browser_version;
+  // Requests the rendered pages made that the browser's address gate refused (RenderResult::
+  // blocked_urls, first few), named in the message if the check fails: a page whose scripts
+  // could not load is why a render comes out empty.
+  std::vector<std::string> blocked_requests;
   // A browser available to `auto` documents whose page turns out to be an app shell: when
   // false (disabled, or its render failed in this check), the page is judged as served.
   bool may_render = false;

@@ -118,8 +118,17 @@ TEST_F(RenderChoiceTest, AChallengeIsNeverSentToTheBrowser) {
 }
 
 TEST_F(RenderChoiceTest, AShellTheBrowserCannotFillEitherIsNotRenderedEveryCheck) {
-  const CheckOutcome outcome = Run(Rendered(kShell, RenderTrigger::kAppShell));
+  CheckInput input = Rendered(kShell, RenderTrigger::kAppShell);
+  input.blocked_requests = {"http://10.0.0.5/app.js", "http://10.0.0.5/data.json"};
+  const CheckOutcome outcome = Run(std::move(input));
   EXPECT_EQ(outcome.check.reason, "empty");
+  // The operator learns the browser was tried, and why its render may be empty.
+  EXPECT_NE(outcome.check.message.find("(rendered in HeadlessChrome/156.0.8078.114; 2 "
+                                       "request(s) of the page refused (a non-public address, "
+                                       "or a name that did not resolve), the first "
+                                       "http://10.0.0.5/app.js)"),
+            std::string::npos)
+      << outcome.check.message;
   EXPECT_EQ(state_.render_choice, RenderChoice::kNeither);
   EXPECT_GT(state_.render_tested_ms, 0);
 }
