@@ -2,45 +2,17 @@
 
 #include <utility>
 
-#include "curl_handles.h"
-#include "policyd/ascii.h"
+#include "policyd/http_url.h"
 
 namespace policyd {
-namespace {
-
-std::string UrlPart(CURLU* url, CURLUPart part, unsigned int flags) {
-  char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return {};
-  const CurlString owned(raw);
-  return owned ? std::string(owned.get()) : std::string();
-}
-
-}  // namespace
 
 Result<RobotsLocation> LocateRobots(std::string_view url) {
-  EnsureCurlGlobalInit();
-  const CurlUrl parsed(curl_url());
-  if (!parsed) return Status::InvalidArgument("out of memory parsing URL");
-  const std::string text(url);
-  const CURLUcode code = curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(), 0);
-  if (code != CURLUE_OK) {
-    return Status::InvalidArgument(std::string("bad URL: ") + curl_url_strerror(code));
-  }
-  const std::string scheme = AsciiLower(UrlPart(parsed.get(), CURLUPART_SCHEME, 0));
-  if (scheme != "http" && scheme != "https") {
-    return Status::InvalidArgument("unsupported URL scheme \"" + scheme + "\"");
-  }
-  const std::string host = AsciiLower(UrlPart(parsed.get(), CURLUPART_HOST, 0));
-  if (host.empty()) return Status::InvalidArgument("URL has no host");
-  const std::string port = UrlPart(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return parsed.status();
   RobotsLocation location;
-  location.origin = scheme + "://" + host + ":" + port;
+  location.origin = parsed->scheme + "://" + parsed->host + ":" + parsed->port;
   location.robots_url = location.origin + "/robots.txt";
-  // Matched as sent on the wire: curl keeps the URL's own percent-encoding.
-  location.path_and_query = UrlPart(parsed.get(), CURLUPART_PATH, 0);
-  if (location.path_and_query.empty()) location.path_and_query = "/";
-  const std::string query = UrlPart(parsed.get(), CURLUPART_QUERY, 0);
-  if (!query.empty()) location.path_and_query += "?" + query;
+  location.path_and_query = parsed->path_and_query;
   return location;
 }
 
