@@ -17,6 +17,29 @@
 namespace policyd {
 namespace {
 
+// A failed render as the check's failure reason (the names RenderErrorName gives).
+FailureReason FailureFromRenderError(RenderError error) {
+  switch (error) {
+    case RenderError::kNone:
+      return FailureReason::kNone;
+    case RenderError::kTimeout:
+      return FailureReason::kBrowserTimeout;
+    case RenderError::kCrashed:
+      return FailureReason::kBrowserCrashed;
+    case RenderError::kTooLarge:
+      return FailureReason::kTooLarge;
+    case RenderError::kBlockedAddress:
+      return FailureReason::kBlockedAddress;
+    case RenderError::kUnavailable:
+      return FailureReason::kBrowserUnavailable;
+    case RenderError::kProtocol:
+      return FailureReason::kBrowserProtocol;
+    case RenderError::kAborted:
+      return FailureReason::kAborted;
+  }
+  return FailureReason::kBrowserProtocol;
+}
+
 // What the browser can render: a complete 2xx response that is HTML (or unlabelled). Anything
 // else (a transport failure, an error status, a PDF, plain text) is judged as served.
 bool IsRenderable(const FetchResponse& page) {
@@ -67,7 +90,7 @@ void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> p
   }
   if (browser_ == nullptr) {
     CheckInput input = MakeCheckInput(doc, std::move(pages));
-    input.render_error = RenderErrorName(RenderError::kUnavailable);
+    input.render_error = FailureReason::kBrowserUnavailable;
     input.render_message =
         "the document needs the browser (render = \"browser\"), which is "
         "disabled (browser_enabled = false)";
@@ -113,7 +136,7 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
                  RenderErrorName(failed->error), failed->message);
     CheckInput input = MakeCheckInput(it->second, std::move(gather.pages));
     if (gather.trigger == RenderTrigger::kTarget) {
-      input.render_error = RenderErrorName(failed->error);
+      input.render_error = FailureFromRenderError(failed->error);
       input.render_message =
           (index == 0 ? "" : "page " + std::to_string(index + 1) + ": ") + failed->message;
     } else {

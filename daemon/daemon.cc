@@ -367,7 +367,7 @@ void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
   asio::post(workers_, [this, doc_id, posted_at, input = std::move(input)]() mutable {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     const auto started_at = std::chrono::steady_clock::now();
-    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), rng);
+    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), SystemCheckClock(), rng);
     outcome.times.pool_wait_us =
         std::chrono::duration_cast<std::chrono::microseconds>(started_at - posted_at).count();
     const auto committed_at = std::chrono::steady_clock::now();
@@ -384,6 +384,14 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     // An `auto` page that is an app shell: the check goes on in the browser.
     if (!stopping_ && documents_.count(doc_id) != 0) {
       RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
+      return;
+    }
+    AbandonCheck(doc_id);
+    return;
+  }
+  if (!outcome.follow_url.empty()) {
+    if (!stopping_ && documents_.count(doc_id) != 0) {
+      FollowRedirectStub(doc_id, std::move(outcome));
       return;
     }
     AbandonCheck(doc_id);
@@ -420,6 +428,27 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     return;
   }
   DispatchDue();
+}
+
+void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {
+  const Document& doc = documents_.at(doc_id);
+  spdlog::debug("{}: following a redirect stub to {}", doc_id, outcome.follow_url);
+  FetchRequest request;
+  request.url = outcome.follow_url;
+  request.ignore_robots = doc.spec->ignore_robots;
+  auto pages = std::make_shared<std::vector<FetchResponse>>(std::move(outcome.pages));
+  fetcher_->Fetch(std::move(request), [this, doc_id, pages, index = outcome.follow_page,
+                                       hops = outcome.redirect_hops](FetchResponse response) {
+    const auto it = documents_.find(doc_id);
+    if (stopping_ || response.error == FetchError::kAborted || it == documents_.end()) {
+      AbandonCheck(doc_id);
+      return;
+    }
+    (*pages)[index] = std::move(response);
+    CheckInput input = MakeCheckInput(it->second, std::move(*pages));
+    input.redirect_hops = hops;
+    PostCheck(doc_id, std::move(input));
+  });
 }
 
 void Daemon::AddStageTimes(const StageTimes& times, int64_t publish_us) {

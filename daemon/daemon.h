@@ -32,8 +32,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "check_processor.h"
 #include "policyd/browser.h"
+#include "policyd/check.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
 #include "policyd/feed.h"
@@ -80,6 +80,9 @@ class Daemon {
   void AbandonCheck(const std::string& doc_id);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
   void PostCheck(const std::string& doc_id, CheckInput input);
+  // A check found a redirect stub on the same site: fetch its target in the stub's place and
+  // post the check again (CheckOutcome::follow_url).
+  void FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome);
   // The browser (browser_checks.cc, io thread). True when the document's pages go to the
   // browser before they are judged: render = "browser", or `auto` remembering that its page
   // needs it (until render_retest_interval has passed since it was last tried as served).

@@ -27,7 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "check_processor.h"
+#include "policyd/check.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
@@ -470,7 +470,9 @@ int Extract(const Options& options) {
   std::vector<const FetchResponse*> pages;
   for (const FetchResponse& page : responses) pages.push_back(&page);
   const DocumentText result = ExtractDocumentText(spec, pages);
-  if (!result.reason.empty()) return Refused(options, result.reason, result.message);
+  if (result.reason != FailureReason::kNone) {
+    return Refused(options, std::string(FailureReasonName(result.reason)), result.message);
+  }
   if (options.Has("--hash")) {
     std::cout << Sha256Hex(result.text) << "\n";
   } else if (options.json) {

@@ -1,9 +1,22 @@
-// CheckProcessor: the worker-pool half of one check. Takes the fetcher's response for a
-// document and turns it into exactly one store commit: the check record, the document's new
-// state (with its next due time, so schedules survive restarts), and when the text is new the
-// version and its event. Runs on a worker thread; touches nothing owned by the network thread.
-#ifndef POLICYD_DAEMON_CHECK_PROCESSOR_H_
-#define POLICYD_DAEMON_CHECK_PROCESSOR_H_
+// The check: the worker-pool half of checking one document, as a component without I/O of its
+// own. It takes the fetcher's responses for a document and turns them into exactly one store
+// commit: the check record, the document's new state (with its next due time, so schedules
+// survive restarts), and when the text is new the version and its event. Runs on a worker
+// thread; touches nothing owned by the network thread; reads the wall clock only through the
+// CheckClock it is given.
+//
+// The road of one check (ProcessCheck, src/check/process_check.cc), phase by phase:
+//   1. classify each response (transport error, HTTP status, content type: ClassifyResponse);
+//   2. extract each page (HTML with the document's compiled extraction, a PDF with poppler)
+//      and refuse what is not the document (ErrorPageGuard: challenges, block, error and
+//      login pages; redirect stubs; empty renders): ExtractDocumentText;
+//   3. a failure counts toward the document's failure streak and its event; a success ends it;
+//   4. a new text is compared with the current version: a suspicious shrink is held back, else
+//      it becomes a version with its document.first_seen / document.changed event;
+//   5. the next due time is scheduled (backoff after transient failures, Retry-After honoured);
+//   6. one atomic commit.
+#ifndef POLICYD_CHECK_H_
+#define POLICYD_CHECK_H_
 
 #include <cstdint>
 #include <memory>
@@ -15,10 +28,87 @@
 
 #include "policyd/config.h"
 #include "policyd/fetcher.h"
+#include "policyd/pdf.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
 
 namespace policyd {
+
+// Why a check failed. Stored and sent by name (FailureReasonName: CheckRecord::reason,
+// document.fetch_failed's `reason`); inside the check it is this enum.
+enum class FailureReason {
+  kNone = 0,
+  // The transfer (FetchError): no usable HTTP response.
+  kBadUrl,            // "bad_url"
+  kDns,               // "dns"
+  kConnect,           // "connect"
+  kBlockedAddress,    // "blocked_address": the name resolves to a non-public address
+  kTls,               // "tls"
+  kTimeout,           // "timeout"
+  kTooLarge,          // "too_large": the body (or a rendered DOM) beyond its limit
+  kTooManyRedirects,  // "too_many_redirects"
+  kProtocol,          // "protocol"
+  kRobots,            // "robots": a robots.txt rule disallows the page
+  kAborted,           // "aborted": the fetcher shut down (never recorded by the daemon)
+  // The response.
+  kHttp4xx,      // "http_4xx"
+  kHttp429,      // "http_429"
+  kHttp5xx,      // "http_5xx"
+  kHttpStatus,   // "http_status": 1xx or 3xx without a redirect to follow
+  kContentType,  // "content_type": not HTML, XHTML, plain text or PDF, or binary data
+  // What the page is (src/check/error_page_guard.h, src/check/redirect_stub.h).
+  kChallenge,     // "challenge": a bot challenge or captcha wall
+  kBlocked,       // "blocked": a firewall's or CDN's block page
+  kErrorPage,     // "error_page": an error page served as a success
+  kLoginWall,     // "login_wall"
+  kRedirectStub,  // "redirect_stub": only "you are being redirected", a meta refresh page
+  kEmpty,         // "empty": no text could be extracted
+  kExtract,       // "extract": internal error, the extraction settings were not compiled
+  // A PDF (policyd/pdf.h).
+  kPdfEncrypted,    // "pdf_encrypted"
+  kPdfNoText,       // "pdf_no_text"
+  kPdfMalformed,    // "pdf_malformed"
+  kPdfTooLarge,     // "pdf_too_large"
+  kPdfTimeout,      // "pdf_timeout"
+  kPdfUnavailable,  // "pdf_unavailable"
+  // The browser (policyd/browser.h).
+  kBrowserTimeout,      // "browser_timeout"
+  kBrowserCrashed,      // "browser_crashed"
+  kBrowserUnavailable,  // "browser_unavailable"
+  kBrowserProtocol,     // "browser_protocol"
+};
+
+// The stable lower-case name ("dns", "http_5xx", "redirect_stub", ...); "" for kNone.
+std::string_view FailureReasonName(FailureReason reason);
+// The reason of a stored name; nullopt for a name no reason has ("" included).
+std::optional<FailureReason> ParseFailureReason(std::string_view name);
+// The reason of a transfer error and of a PDF conversion error (a browser's render errors are
+// mapped where the browser is driven, daemon/browser_checks.cc).
+FailureReason FailureFromFetchError(FetchError error);
+FailureReason FailureFromPdfError(PdfError error);
+
+// What one check concluded. Stored by name (CheckResultName: CheckRecord::outcome).
+enum class CheckResult {
+  kFirstSeen,    // "first_seen": the document's first version
+  kChanged,      // "changed": a new version
+  kUnchanged,    // "unchanged": the text is the current version's
+  kNotModified,  // "not_modified": HTTP 304 to a conditional request
+  kSuspicious,   // "suspicious": a drastic shrink, held back until it is seen again
+  kFailed,       // "failed": see FailureReason
+};
+std::string_view CheckResultName(CheckResult result);
+
+// The wall clock a check reads: when it is judged (the time of its records and events) and the
+// instant its commit is stamped (`commit_us` in events, for subscribers' latency). Tests pass
+// a fixed one.
+class CheckClock {
+ public:
+  virtual ~CheckClock() = default;
+  virtual int64_t NowUnixMillis() const = 0;
+  virtual int64_t NowUnixMicros() const = 0;
+};
+// The system clock.
+const CheckClock& SystemCheckClock();
 
 // Why a check's pages were rendered in the browser.
 enum class RenderTrigger {
@@ -55,11 +145,15 @@ struct CheckInput {
   // A browser available to `auto` documents whose page turns out to be an app shell: when
   // false (disabled, or its render failed in this check), the page is judged as served.
   bool may_render = false;
-  // The render failed: the check fails with this reason (a RenderErrorName) and message,
-  // unless the document is `auto` (then the plain pages are judged as served).
-  std::string render_error;
+  // The render failed: the check fails with this reason and message, unless the document is
+  // `auto` (then the plain pages are judged as served).
+  FailureReason render_error = FailureReason::kNone;
   std::string render_message;
   std::chrono::milliseconds render_retest_interval{0};  // DaemonConfig::render_retest_interval
+
+  // Redirect stubs this check has followed already (src/check/redirect_stub.h): the daemon
+  // counts them as it re-posts the check with the stub's target fetched in its place.
+  int redirect_hops = 0;
 };
 
 // Microseconds spent in each stage of one check (0 for stages the check did not reach).
@@ -85,6 +179,12 @@ struct CheckOutcome {
   // Nothing was committed: the document is `auto`, its page as served is an app shell, and the
   // browser may render it. `pages` gives the responses back for that (then the check goes on).
   bool wants_browser = false;
+  // Nothing was committed: page `follow_page` is a redirect stub pointing to `follow_url` on the
+  // same site, to be fetched in its place (with redirect_hops + 1) before the check goes on.
+  // `pages` gives the responses back for that.
+  std::string follow_url;
+  std::size_t follow_page = 0;
+  int redirect_hops = 0;
   std::vector<FetchResponse> pages;
 };
 
@@ -92,12 +192,15 @@ struct CheckOutcome {
 // the check fails. The one implementation of that decision, behind ProcessCheck and
 // `policyctl extract`, so the tool prints exactly what the daemon would store.
 struct DocumentText {
-  std::string reason;  // "" = `text` is usable (or the first page is a 304: nothing to extract)
+  // kNone: `text` is usable (or the first page is a 304: nothing to extract).
+  FailureReason reason = FailureReason::kNone;
   std::string message;
   std::size_t failing_page = 0;  // index of the page `reason` is about
   bool extracted = false;        // the pages were usable responses and were extracted
   std::string text;              // the pages' texts joined in order (even when refused)
-  std::string charset;           // of the last page extracted
+  // kRedirectStub: the absolute URL the stub sends its reader to, "" when it names none.
+  std::string redirect_target;
+  std::string charset;  // of the last page extracted
   int64_t decode_us = 0;
   int64_t parse_us = 0;
   int64_t extract_us = 0;
@@ -109,10 +212,10 @@ struct DocumentText {
 // reason: `pdf_encrypted`, `pdf_no_text`, `pdf_malformed`, `pdf_too_large`, `pdf_timeout`,
 // `pdf_unavailable`), anything else with spec.extraction (compiled when the target was loaded),
 // refusing what the error-page guard recognises in a web page (`challenge`, `blocked`,
-// `error_page`, `login_wall`); empty texts, of web pages and PDFs alike, fail as `empty`.
-// A PDF's text is the whole document's: the spec's select/remove/ranges/ignore_lines are
-// for web pages and do not apply to it.
-// `pages` are the responses for spec.url then spec.extra_urls; never empty.
+// `error_page`, `login_wall`) and redirect stubs (`redirect_stub`); empty texts, of web pages and
+// PDFs alike, fail as `empty`. A PDF's text is the whole document's: the spec's
+// select/remove/ranges/ignore_lines are for web pages and do not apply to it. `pages` are the
+// responses for spec.url then spec.extra_urls; never empty.
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
                                  const std::vector<const FetchResponse*>& pages);
 
@@ -126,15 +229,17 @@ bool RendersFirst(RenderMode mode, const DocState& state, bool browser_enabled, 
 // retest: the browser is not tried on every check of such a page.
 bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::milliseconds retest);
 
-// Classifies, extracts, hashes, compares and commits. Thread-safe (Store is). Takes `input`
-// by value so that the body of a new version is moved into the store, not copied.
-CheckOutcome ProcessCheck(Store& store, CheckInput input, std::mt19937_64& rng);
+// Classifies, extracts, hashes, compares and commits (the phases in this file's opening
+// comment). Thread-safe (Store is). Takes `input` by value so that the body of a new version
+// is moved into the store, not copied. `rng` jitters the next due time.
+CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& clock,
+                          std::mt19937_64& rng);
 
-// The failure reason class of a response that is not a usable page, or "" when it is usable.
-// ("dns", "timeout", ..., "http_4xx", "http_429", "http_5xx", "content_type": a media type
+// The failure reason of a response that is not a usable page, or kNone when it is usable
+// (kDns, kTimeout, ..., kHttp4xx, kHttp429, kHttp5xx, kContentType: a media type
 // other than HTML, XHTML, plain text or PDF, or a body that SniffBody finds is binary but not
 // a PDF). A PDF is usable here: whether it converts is ExtractDocumentText's decision.
-std::string ClassifyResponse(const FetchResponse& response);
+FailureReason ClassifyResponse(const FetchResponse& response);
 
 // True when a failure of class `reason` may go away by itself soon, so the document is
 // retried with exponential backoff (from about a minute, capped by its interval): DNS,
@@ -146,11 +251,11 @@ std::string ClassifyResponse(const FetchResponse& response);
 // robots.txt rule disallowing the page, a login wall, a PDF that is encrypted, has no text
 // layer, is malformed or too large) is permanent until someone changes the site or the target:
 // the next check waits for the document's interval, as after a success.
-bool IsTransientFailure(std::string_view reason);
+bool IsTransientFailure(FailureReason reason);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_CHECK_PROCESSOR_H_
+#endif  // POLICYD_CHECK_H_

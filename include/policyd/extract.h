@@ -173,6 +173,23 @@ struct AppShellSignals {
 inline constexpr std::size_t kAppShellMaxTextBytes = 512;
 AppShellSignals ReadAppShellSignals(std::string_view html, std::string_view content_type);
 
+// What a page as served does to send its reader elsewhere, read without running anything, for
+// the check's redirect-stub decision (src/check/redirect_stub.h):
+//  - <meta http-equiv="refresh" content="N; url=..."> anywhere in the document (HTML's
+//    "shared declarative refresh steps": a delay, then `url=`, optionally quoted; a refresh
+//    without a URL reloads the page itself and is not a redirect);
+//  - a script that assigns or replaces the location with a string literal:
+//    `location.replace("...")`, `location.assign("...")`, `location.href = "..."`,
+//    `window.location = "..."` (only the first 64 KiB of each of the first 32 scripts are read).
+enum class RedirectKind { kNone, kMetaRefresh, kScript };
+struct RedirectSignals {
+  RedirectKind kind = RedirectKind::kNone;  // the first found, meta refresh before scripts
+  std::string target;                       // as written: relative or absolute; never empty
+                                            // unless kind is kNone
+  int refresh_seconds = 0;                  // a meta refresh's delay
+};
+RedirectSignals ReadRedirectSignals(std::string_view html, std::string_view content_type);
+
 // The language of an extracted text (UTF-8), detected with CLD2 (Debian's libcld2) from its
 // first megabyte: an ISO 639-1 code ("en", "fr", "de"; CLD2 writes Chinese as "zh" or
 // "zh-Hant"), or "" when CLD2 cannot tell reliably (too little text, mixed languages).

@@ -556,20 +556,20 @@ PageFinding InspectPage(long http_status, const std::map<std::string, std::strin
   return {};
 }
 
-std::string_view VerdictReason(PageVerdict verdict) {
+FailureReason VerdictReason(PageVerdict verdict) {
   switch (verdict) {
     case PageVerdict::kDocument:
-      return "";
+      return FailureReason::kNone;
     case PageVerdict::kChallenge:
-      return "challenge";
+      return FailureReason::kChallenge;
     case PageVerdict::kBlocked:
-      return "blocked";
+      return FailureReason::kBlocked;
     case PageVerdict::kErrorPage:
-      return "error_page";
+      return FailureReason::kErrorPage;
     case PageVerdict::kLoginWall:
-      return "login_wall";
+      return FailureReason::kLoginWall;
   }
-  return "";
+  return FailureReason::kNone;
 }
 
 std::string DescribeFinding(const PageFinding& finding) {

@@ -13,13 +13,15 @@
 // The decision rests on what a reader sees, never on a vendor's script alone: a large share
 // of sites behind Cloudflare, Imperva or Akamai carry their passive bot-detection scripts and
 // captcha widgets on every page, policies included. See InspectPage.
-#ifndef POLICYD_DAEMON_ERROR_PAGE_GUARD_H_
-#define POLICYD_DAEMON_ERROR_PAGE_GUARD_H_
+#ifndef POLICYD_CHECK_ERROR_PAGE_GUARD_H_
+#define POLICYD_CHECK_ERROR_PAGE_GUARD_H_
 
 #include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
+
+#include "policyd/check.h"
 
 namespace policyd {
 
@@ -67,9 +69,9 @@ inline constexpr std::size_t kGuardShortTextBytes = 4096;
 PageFinding InspectPage(long http_status, const std::map<std::string, std::string>& headers,
                         std::string_view body, std::string_view extracted_text);
 
-// The failure reason of a check refused with `verdict` ("challenge", "blocked", "error_page",
-// "login_wall"; "" for kDocument).
-std::string_view VerdictReason(PageVerdict verdict);
+// The failure reason of a check refused with `verdict` (kChallenge, kBlocked, kErrorPage,
+// kLoginWall; kNone for kDocument).
+FailureReason VerdictReason(PageVerdict verdict);
 
 // One line for the check's message: "block page (cloudflare: Error 1020 access denied)".
 std::string DescribeFinding(const PageFinding& finding);
@@ -83,4 +85,4 @@ bool IsSuspiciousShrink(std::size_t old_size, std::size_t new_size, double shrin
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_ERROR_PAGE_GUARD_H_
+#endif  // POLICYD_CHECK_ERROR_PAGE_GUARD_H_

@@ -2,8 +2,8 @@
 // headings of 8 KB made one 3.2 MB document.changed). The diff summary already caps the
 // number and length of `sections`; this is the last line: whatever the page, the server or
 // the config, a stored event line stays within kMaxEventBytes.
-#ifndef POLICYD_DAEMON_EVENT_BOUNDS_H_
-#define POLICYD_DAEMON_EVENT_BOUNDS_H_
+#ifndef POLICYD_CHECK_EVENT_BOUNDS_H_
+#define POLICYD_CHECK_EVENT_BOUNDS_H_
 
 #include <cstddef>
 
@@ -27,4 +27,4 @@ void BoundEventSize(nlohmann::json* event, std::size_t max_bytes = kMaxEventByte
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_EVENT_BOUNDS_H_
+#endif  // POLICYD_CHECK_EVENT_BOUNDS_H_

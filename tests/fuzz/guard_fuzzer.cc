@@ -26,7 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode & 32) headers["cf-mitigated"] = "challenge";
   const policyd::PageFinding finding =
       policyd::InspectPage(kStatuses[mode & 7], headers, body, text);
-  if (finding.refused() != !policyd::VerdictReason(finding.verdict).empty()) std::abort();
+  if (finding.refused() !=
+      (policyd::VerdictReason(finding.verdict) != policyd::FailureReason::kNone))
+    std::abort();
   if (finding.refused() && (finding.vendor.empty() || finding.what.empty())) std::abort();
   if (finding.refused() && policyd::DescribeFinding(finding).empty()) std::abort();
   return 0;

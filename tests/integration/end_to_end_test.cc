@@ -255,6 +255,48 @@ TEST_F(EndToEndTest, FailuresAreRecordedAndReportedThenRecover) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+TEST_F(EndToEndTest, RedirectStubsAreFollowedOnTheSameSiteAndNeverStored) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(live.Next()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(3));
+  const auto stub_to = [](const std::string& target) {
+    return Html("<html><head><meta http-equiv='refresh' content='0; url=" + target +
+                "'></head><body><p>You should be redirected quickly, if not <a href='" + target +
+                "'>click here</a>.</p></body></html>");
+  };
+
+  // The page became an interstitial to the same text elsewhere on the site: followed through
+  // the fetcher, the text is the version's: unchanged, no event.
+  server_.Set("/acme/privacy", stub_to("/acme/privacy-2024"));
+  server_.Set("/acme/privacy-2024", Html(PolicyPage("Acme Privacy", "r2", "We never sell data.")));
+  CheckAllAndWait();
+  EXPECT_EQ(server_.RequestCount("/acme/privacy-2024"), 1u);
+  EXPECT_FALSE(live.Next(milliseconds(300))) << harness_.log();
+
+  // The followed page changes: one document.changed, from where the text now is.
+  server_.Set("/acme/privacy-2024",
+              Html(PolicyPage("Acme Privacy", "r3", "We never sell or rent data.")));
+  CheckAllAndWait();
+  const auto changed = live.Next();
+  ASSERT_TRUE(changed) << harness_.log();
+  EXPECT_EQ((*changed)["type"], "document.changed");
+  EXPECT_EQ((*changed)["doc"], "acme/privacy-policy");
+  EXPECT_EQ((*changed)["final_url"], server_.Url("/acme/privacy-2024"));
+  EXPECT_EQ((*changed)["words_added"], 2);
+
+  // An interstitial to another site is not followed and not stored: the check fails.
+  server_.Set("/acme/privacy", stub_to("https://elsewhere.example/privacy"));
+  CheckAllAndWait();
+  EXPECT_FALSE(live.Next(milliseconds(300))) << harness_.log();
+  const auto show = harness_.Policyctl({"show", "acme/privacy-policy"});
+  EXPECT_NE(show.out.find("redirect_stub"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("another site"), std::string::npos) << show.out;
+  const auto history = harness_.Policyctl({"--json", "history", "acme/privacy-policy"});
+  EXPECT_EQ(history.out.find("elsewhere"), std::string::npos) << history.out;
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   ASSERT_TRUE(harness_.WaitForChecks(3));

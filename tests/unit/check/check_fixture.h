@@ -1,7 +1,7 @@
 // A real store in a fresh temporary directory and one compiled document spec, for tests that
 // run ProcessCheck (check_processor_test.cc, render_choice_test.cc).
-#ifndef POLICYD_TESTS_UNIT_DAEMON_CHECK_FIXTURE_H_
-#define POLICYD_TESTS_UNIT_DAEMON_CHECK_FIXTURE_H_
+#ifndef POLICYD_TESTS_UNIT_CHECK_CHECK_FIXTURE_H_
+#define POLICYD_TESTS_UNIT_CHECK_CHECK_FIXTURE_H_
 
 #include <unistd.h>
 
@@ -12,10 +12,20 @@
 #include <random>
 #include <string>
 
+#include "policyd/check.h"
+#include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/store.h"
 
 namespace policyd {
+
+// A wall clock the test sets: starts at the real time (so schedules look as in the daemon).
+class ManualCheckClock final : public CheckClock {
+ public:
+  int64_t NowUnixMillis() const override { return now_ms; }
+  int64_t NowUnixMicros() const override { return now_ms * 1000; }
+  int64_t now_ms = policyd::NowUnixMillis();
+};
 
 class CheckFixture : public ::testing::Test {
  protected:
@@ -43,8 +53,9 @@ class CheckFixture : public ::testing::Test {
   DocumentSpec spec_;
   DocState state_;  // the document's state, carried from one check to the next
   std::mt19937_64 rng_{1};
+  ManualCheckClock clock_;
 };
 
 }  // namespace policyd
 
-#endif  // POLICYD_TESTS_UNIT_DAEMON_CHECK_FIXTURE_H_
+#endif  // POLICYD_TESTS_UNIT_CHECK_CHECK_FIXTURE_H_

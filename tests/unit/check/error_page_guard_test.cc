@@ -32,7 +32,7 @@ PageFinding Inspect(const VendorPage& page, long status) {
 TEST(InspectPage, EveryVendorPageIsRecognisedAsItsVendorServesIt) {
   for (const VendorPage& page : testing::VendorPages()) {
     const PageFinding finding = Inspect(page, page.status);
-    EXPECT_EQ(VerdictReason(finding.verdict), page.reason) << page.name;
+    EXPECT_EQ(FailureReasonName(VerdictReason(finding.verdict)), page.reason) << page.name;
     EXPECT_EQ(finding.vendor, page.vendor) << page.name;
   }
 }
@@ -42,7 +42,7 @@ TEST(InspectPage, EveryVendorPageIsRecognisedAsItsVendorServesIt) {
 TEST(InspectPage, EveryVendorPageServedWith200IsRecognised) {
   for (const VendorPage& page : testing::VendorPages()) {
     const PageFinding finding = Inspect(page, 200);
-    EXPECT_EQ(VerdictReason(finding.verdict), page.reason) << page.name;
+    EXPECT_EQ(FailureReasonName(VerdictReason(finding.verdict)), page.reason) << page.name;
     EXPECT_EQ(finding.vendor, page.vendor) << page.name;
   }
 }
@@ -184,11 +184,11 @@ TEST(InspectPage, ShortPagesThatOnlyMentionVendorsAreDocuments) {
 }
 
 TEST(VerdictReason, OneReasonPerVerdict) {
-  EXPECT_EQ(VerdictReason(PageVerdict::kDocument), "");
-  EXPECT_EQ(VerdictReason(PageVerdict::kChallenge), "challenge");
-  EXPECT_EQ(VerdictReason(PageVerdict::kBlocked), "blocked");
-  EXPECT_EQ(VerdictReason(PageVerdict::kErrorPage), "error_page");
-  EXPECT_EQ(VerdictReason(PageVerdict::kLoginWall), "login_wall");
+  EXPECT_EQ(FailureReasonName(VerdictReason(PageVerdict::kDocument)), "");
+  EXPECT_EQ(FailureReasonName(VerdictReason(PageVerdict::kChallenge)), "challenge");
+  EXPECT_EQ(FailureReasonName(VerdictReason(PageVerdict::kBlocked)), "blocked");
+  EXPECT_EQ(FailureReasonName(VerdictReason(PageVerdict::kErrorPage)), "error_page");
+  EXPECT_EQ(FailureReasonName(VerdictReason(PageVerdict::kLoginWall)), "login_wall");
 }
 
 TEST(IsNearEmpty, CountsWords) {

@@ -1,8 +1,9 @@
 // ProcessCheck against a real store: what one check records, stores and announces.
-#include "check_processor.h"
 #include "check_fixture.h"
+#include "policyd/check.h"
 #include "policyd/diff.h"
 #include "policyd/feed.h"
+#include "redirect_stub.h"
 
 #include <gtest/gtest.h>
 
@@ -36,14 +37,18 @@ std::string LongPolicy(const std::string& sharing) {
 class CheckProcessorTest : public CheckFixture {
  protected:
   // Runs one check with `response` and keeps the resulting state for the next one.
-  CheckOutcome Check(FetchResponse response, int failure_threshold = 2) {
+  CheckInput Input(FetchResponse response, int failure_threshold = 2) const {
     CheckInput input;
     input.spec = std::make_shared<const DocumentSpec>(spec_);
     input.state = state_;
     input.response = std::move(response);
     input.interval = std::chrono::hours(24);
     input.failure_threshold = failure_threshold;
-    CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+    return input;
+  }
+  CheckOutcome Check(FetchResponse response, int failure_threshold = 2) {
+    CheckOutcome outcome =
+        ProcessCheck(*store_, Input(std::move(response), failure_threshold), clock_, rng_);
     EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
     if (outcome.status.ok()) state_ = outcome.state;
     return outcome;
@@ -96,7 +101,7 @@ TEST_F(CheckProcessorTest, EachPageOfACombinedDocumentUsesItsOwnParts) {
   FetchResponse first = Ok(html);
   FetchResponse extra = Ok(html);
   const DocumentText text = ExtractDocumentText(spec_, {&first, &extra});
-  EXPECT_EQ(text.reason, "");
+  EXPECT_EQ(text.reason, FailureReason::kNone);
   EXPECT_EQ(text.text, "Main part of the policy text.\n\nAnnex listing every processor we use.\n");
 }
 
@@ -175,20 +180,16 @@ TEST_F(CheckProcessorTest, ChangedEventWithTwoHundredHugeSectionsIsCapped) {
 // and the version stores exactly the body and text the check hashed (the body is moved into
 // the store and the store reuses the check's hashes).
 TEST_F(CheckProcessorTest, EventsCarryCommitTimeAndVersionKeepsTheHashedBytes) {
-  const auto unix_us = [] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
+  // The check reads the wall clock only through the clock it is given.
+  clock_.now_ms = 1'800'000'000'123;
   const std::string body = LongPolicy("We never sell data.");
-  const int64_t before = unix_us();
   const CheckOutcome outcome = Check(Ok(body));
-  const int64_t after = unix_us();
   ASSERT_EQ(outcome.events.size(), 1u);
   const auto event = nlohmann::json::parse(outcome.events[0].json);
-  ASSERT_TRUE(event.contains("commit_us")) << event.dump();
-  EXPECT_GE(event["commit_us"].get<int64_t>(), before);
-  EXPECT_LE(event["commit_us"].get<int64_t>(), after);
+  EXPECT_EQ(event["time"], FormatTimestamp(1'800'000'000'123));
+  EXPECT_EQ(event["commit_us"].get<int64_t>(), 1'800'000'000'123'000);
+  EXPECT_EQ(outcome.check.time_ms, 1'800'000'000'123);
+  EXPECT_EQ(outcome.state.last_check_ms, 1'800'000'000'123);
 
   EXPECT_EQ(outcome.check.raw_hash, Sha256Hex(body));
   const auto history = store_->GetHistory(spec_.id);
@@ -427,7 +428,7 @@ TEST_F(CheckProcessorTest, PdfWithoutTextFailsAsPdfNoText) {
   pdf.content_type = "application/pdf";
   auto outcome = Check(pdf);
   EXPECT_EQ(outcome.check.reason, "pdf_no_text");
-  EXPECT_FALSE(IsTransientFailure(outcome.check.reason));
+  EXPECT_FALSE(IsTransientFailure(*ParseFailureReason(outcome.check.reason)));
   EXPECT_EQ(state_.version_count, 0u);
 }
 
@@ -441,11 +442,11 @@ TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   pdf.content_type = "application/pdf";
   pages = {&html, &pdf};
   const DocumentText text = ExtractDocumentText(spec_, pages);
-  EXPECT_EQ(text.reason, "");
+  EXPECT_EQ(text.reason, FailureReason::kNone);
   EXPECT_TRUE(text.text.ends_with("## Sharing\n\nWe share data with processors.\n")) << text.text;
   pdf.body = "%PDF-1.4 truncated";
   const DocumentText broken = ExtractDocumentText(spec_, pages);
-  EXPECT_EQ(broken.reason, "pdf_malformed");
+  EXPECT_EQ(broken.reason, FailureReason::kPdfMalformed);
   EXPECT_EQ(broken.failing_page, 1u);
   EXPECT_TRUE(broken.message.starts_with("page 2 (")) << broken.message;
 }
@@ -458,7 +459,7 @@ TEST_F(CheckProcessorTest, ASpecWhoseExtractionWasNotCompiledFailsLoudly) {
   input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
   input.interval = std::chrono::hours(24);
   input.response = Ok(LongPolicy("We never sell data."));
-  const CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  const CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
   ASSERT_TRUE(outcome.status.ok());
   EXPECT_EQ(outcome.check.reason, "extract");
   EXPECT_NE(outcome.check.message.find("not compiled"), std::string::npos);
@@ -524,7 +525,7 @@ TEST_F(CheckProcessorTest, MultiPageDocumentsCombinePagesInOrder) {
   FetchResponse second = Ok(Page("<h2>Part two</h2><p>We keep it for ninety days.</p>"));
   second.url = "https://acme.example/privacy/2";
   input.extra_pages.push_back(second);
-  CheckOutcome outcome = ProcessCheck(*store_, input, rng_);
+  CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
   ASSERT_TRUE(outcome.status.ok());
   EXPECT_EQ(outcome.check.outcome, "first_seen");
   const std::string text = *store_->GetBlob(outcome.state.last_text_hash);
@@ -543,7 +544,7 @@ TEST_F(CheckProcessorTest, MultiPageDocumentsCombinePagesInOrder) {
   input.extra_pages[0] = FetchResponse{};
   input.extra_pages[0].url = "https://acme.example/privacy/2";
   input.extra_pages[0].http_status = 404;
-  CheckOutcome failed = ProcessCheck(*store_, input, rng_);
+  CheckOutcome failed = ProcessCheck(*store_, input, clock_, rng_);
   EXPECT_EQ(failed.check.outcome, "failed");
   EXPECT_EQ(failed.check.reason, "http_4xx");
   EXPECT_NE(failed.check.message.find("page 2 (https://acme.example/privacy/2)"), std::string::npos)
@@ -601,40 +602,58 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   FetchResponse response;
   response.http_status = 200;
   response.content_type = "text/html";
-  EXPECT_EQ(ClassifyResponse(response), "");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.content_type = "image/png";
-  EXPECT_EQ(ClassifyResponse(response), "content_type");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "content_type");
   response.content_type = "";
-  EXPECT_EQ(ClassifyResponse(response), "");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.body = "%PDF-1.4\n";  // converted as a PDF (ExtractDocumentText decides)
-  EXPECT_EQ(ClassifyResponse(response), "");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.content_type = "application/pdf";
-  EXPECT_EQ(ClassifyResponse(response), "");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.content_type = "";
   response.body.clear();
   response.http_status = 429;
-  EXPECT_EQ(ClassifyResponse(response), "http_429");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "http_429");
   response.http_status = 404;
-  EXPECT_EQ(ClassifyResponse(response), "http_4xx");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "http_4xx");
   response.http_status = 503;
-  EXPECT_EQ(ClassifyResponse(response), "http_5xx");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "http_5xx");
   response.error = FetchError::kTooLarge;
-  EXPECT_EQ(ClassifyResponse(response), "too_large");
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "too_large");
 }
 
 TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
   for (const char* reason :
        {"dns", "connect", "tls", "timeout", "protocol", "http_429", "http_5xx", "challenge",
         "blocked", "error_page", "empty", "pdf_timeout", "pdf_unavailable"}) {
-    EXPECT_TRUE(IsTransientFailure(reason)) << reason;
+    EXPECT_TRUE(IsTransientFailure(*ParseFailureReason(reason))) << reason;
   }
   for (const char* reason :
        {"http_4xx", "too_large", "content_type", "bad_url", "blocked_address", "too_many_redirects",
         "login_wall", "pdf_encrypted", "pdf_no_text", "pdf_malformed", "pdf_too_large"}) {
-    EXPECT_FALSE(IsTransientFailure(reason)) << reason;
+    EXPECT_FALSE(IsTransientFailure(*ParseFailureReason(reason))) << reason;
   }
   // `robots` is a rule that disallows the page; an unreadable robots.txt reports its own cause.
-  EXPECT_FALSE(IsTransientFailure("robots"));
+  EXPECT_FALSE(IsTransientFailure(FailureReason::kRobots));
+}
+
+TEST(FailureReasonName, EveryReasonHasOneNameThatParsesBack) {
+  std::set<std::string_view> names;
+  for (int value = static_cast<int>(FailureReason::kBadUrl);
+       value <= static_cast<int>(FailureReason::kBrowserProtocol); ++value) {
+    const auto reason = static_cast<FailureReason>(value);
+    const std::string_view name = FailureReasonName(reason);
+    EXPECT_FALSE(name.empty());
+    EXPECT_NE(name, "unknown");
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_EQ(ParseFailureReason(name), reason) << name;
+  }
+  EXPECT_EQ(FailureReasonName(FailureReason::kNone), "");
+  EXPECT_FALSE(ParseFailureReason(""));
+  EXPECT_FALSE(ParseFailureReason("suspicious"));  // an outcome, not a failure
+  EXPECT_EQ(FailureReasonName(FailureFromFetchError(FetchError::kRobotsDisallowed)), "robots");
+  EXPECT_EQ(FailureReasonName(FailureFromPdfError(PdfError::kNoText)), "pdf_no_text");
 }
 
 TEST_F(CheckProcessorTest, PermanentFailuresWaitForTheIntervalTransientOnesBackOff) {
@@ -655,6 +674,82 @@ TEST(ParseRetryAfter, SecondsAndDates) {
   EXPECT_FALSE(ParseRetryAfter("soon", 0));
   const int64_t now_ms = 1'445'412'480'000;  // Wed, 21 Oct 2015 07:28:00 GMT
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:29:00 GMT", now_ms), std::chrono::seconds(60));
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+class RedirectStubCheckTest : public CheckProcessorTest {
+ protected:
+  static std::string Stub(const std::string& target) {
+    return "<html><head><meta http-equiv='refresh' content='0; url=" + target +
+           "'></head><body><p>You should be redirected quickly, if not <a href='" + target +
+           "'>click here</a>.</p></body></html>";
+  }
+  CheckOutcome CheckWithHops(FetchResponse response, int hops) {
+    CheckInput input = Input(std::move(response));
+    input.redirect_hops = hops;
+    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), clock_, rng_);
+    if (outcome.status.ok() && outcome.follow_url.empty()) state_ = outcome.state;
+    return outcome;
+  }
+};
+
+TEST_F(RedirectStubCheckTest, AStubBetweenTwoCapturesIsNeverAVersion) {
+  const CheckOutcome first = Check(Ok(LongPolicy("We never sell data.")));
+  ASSERT_EQ(first.check.outcome, "first_seen");
+  // The stub points to another site: not followed, the check fails, nothing is stored.
+  const CheckOutcome stub = Check(Ok(Stub("https://elsewhere.example/privacy")));
+  EXPECT_EQ(stub.check.outcome, "failed");
+  EXPECT_EQ(stub.check.reason, "redirect_stub");
+  EXPECT_EQ(stub.check.message,
+            "redirect stub: a meta refresh page (after 0 s) to https://elsewhere.example/privacy, "
+            "not the document (not followed: another site)");
+  EXPECT_TRUE(stub.events.empty());
+  EXPECT_TRUE(IsTransientFailure(FailureReason::kRedirectStub));
+  // The real page again: unchanged, no event; the history holds one version.
+  const CheckOutcome back = Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(back.check.outcome, "unchanged");
+  EXPECT_TRUE(back.events.empty());
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].text_hash, first.check.text_hash);
+}
+
+TEST_F(RedirectStubCheckTest, AStubOnTheSameSiteIsHandedBackToBeFollowed) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  const DocState before = state_;
+  FetchResponse stub = Ok(Stub("/privacy/2024"));
+  stub.final_url = "https://acme.example/privacy";
+  const CheckOutcome outcome = CheckWithHops(std::move(stub), 0);
+  EXPECT_EQ(outcome.follow_url, "https://acme.example/privacy/2024");
+  EXPECT_EQ(outcome.follow_page, 0u);
+  EXPECT_EQ(outcome.redirect_hops, 1);
+  ASSERT_EQ(outcome.pages.size(), 1u);
+  EXPECT_NE(outcome.pages[0].body.find("You should be redirected"), std::string::npos);
+  // Nothing was committed: no check record, the state is as it was.
+  EXPECT_TRUE(outcome.events.empty());
+  const auto checks = store_->GetChecks(spec_.id, 10);
+  ASSERT_TRUE(checks.ok());
+  EXPECT_EQ(checks->size(), 1u);
+  EXPECT_EQ(state_.last_check_ms, before.last_check_ms);
+
+  // After kMaxRedirectStubHops, a further stub fails the check.
+  const CheckOutcome too_many = CheckWithHops(Ok(Stub("/privacy/2025")), kMaxRedirectStubHops);
+  EXPECT_TRUE(too_many.follow_url.empty());
+  EXPECT_EQ(too_many.check.reason, "redirect_stub");
+  EXPECT_NE(too_many.check.message.find("(not followed: 2 redirect stubs followed already"),
+            std::string::npos)
+      << too_many.check.message;
+  // A stub that points to itself is not followed either.
+  const CheckOutcome loop = CheckWithHops(Ok(Stub("/privacy")), 0);
+  EXPECT_TRUE(loop.follow_url.empty());
+  EXPECT_NE(loop.check.message.find("(not followed: it points to itself)"), std::string::npos)
+      << loop.check.message;
 }
 
 }  // namespace

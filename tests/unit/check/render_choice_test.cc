@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "check_fixture.h"
-#include "check_processor.h"
+#include "policyd/check.h"
 #include "policyd/clock.h"
 
 namespace policyd {
@@ -38,7 +38,7 @@ class RenderChoiceTest : public CheckFixture {
     return input;
   }
   CheckOutcome Run(CheckInput input) {
-    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), rng_);
+    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), clock_, rng_);
     if (!outcome.wants_browser) {
       EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
       state_ = outcome.state;
@@ -136,14 +136,14 @@ TEST_F(RenderChoiceTest, AShellTheBrowserCannotFillEitherIsNotRenderedEveryCheck
 TEST_F(RenderChoiceTest, ABrowserDocumentWhoseRenderFailedFailsWithTheBrowsersReason) {
   spec_.render = RenderMode::kBrowser;
   CheckInput input = Input(kShell);
-  input.render_error = "browser_timeout";
+  input.render_error = FailureReason::kBrowserTimeout;
   input.render_message = "not settled within 30 s";
   const CheckOutcome outcome = Run(std::move(input));
   EXPECT_EQ(outcome.check.outcome, "failed");
   EXPECT_EQ(outcome.check.reason, "browser_timeout");
   EXPECT_EQ(outcome.check.message, "not settled within 30 s");
-  EXPECT_TRUE(IsTransientFailure("browser_timeout"));
-  EXPECT_TRUE(IsTransientFailure("browser_crashed"));
+  EXPECT_TRUE(IsTransientFailure(FailureReason::kBrowserTimeout));
+  EXPECT_TRUE(IsTransientFailure(FailureReason::kBrowserCrashed));
   EXPECT_EQ(state_.render_choice, RenderChoice::kUndecided);  // only `auto` remembers
 }
 

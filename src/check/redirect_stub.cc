@@ -1,0 +1,71 @@
+#include "redirect_stub.h"
+
+#include <array>
+#include <cctype>
+
+#include "policyd/ascii.h"
+#include "policyd/http_url.h"
+
+namespace policyd {
+namespace {
+
+// Counts words (runs of letters and digits, any non-ASCII byte counting as a letter), up to
+// `limit` + 1.
+int CountWordsUpTo(std::string_view text, int limit) {
+  int words = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool word_byte = std::isalnum(byte) != 0 || byte >= 0x80;
+    if (word_byte && !in_word && ++words > limit) return words;
+    in_word = word_byte;
+  }
+  return words;
+}
+
+// Words of the interstitials in the languages of the bundled targets (lower case; matched
+// inside the lower-cased text, so "redirected" also matches "Redirected").
+constexpr std::array<std::string_view, 10> kRedirectWords = {
+    "redirected", "redirecting", "redirect you", "weitergeleitet", "weiterleitung",
+    "redirigé",   "redirection", "redirigiendo", "reindirizz",     "doorgestuurd"};
+
+bool SaysItRedirects(std::string_view text) {
+  const std::string lower = AsciiLower(text);
+  for (std::string_view words : kRedirectWords) {
+    if (lower.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text) {
+  RedirectStub stub;
+  if (CountWordsUpTo(extracted_text, kRedirectStubMaxWords) > kRedirectStubMaxWords) return stub;
+  const RedirectSignals signals = ReadRedirectSignals(page.body, page.content_type);
+  if (signals.kind == RedirectKind::kNone && !SaysItRedirects(extracted_text)) return stub;
+  stub.found = true;
+  stub.kind = signals.kind;
+  const std::string_view base = page.final_url.empty() ? page.url : page.final_url;
+  if (!signals.target.empty()) {
+    if (auto resolved = ParseHttpUrl(signals.target, base); resolved.ok()) {
+      stub.target = resolved->url;
+    }
+  }
+  switch (signals.kind) {
+    case RedirectKind::kMetaRefresh:
+      stub.description = "a meta refresh page (after " + std::to_string(signals.refresh_seconds) +
+                         " s) to " + (stub.target.empty() ? signals.target : stub.target);
+      break;
+    case RedirectKind::kScript:
+      stub.description =
+          "a script redirect page to " + (stub.target.empty() ? signals.target : stub.target);
+      break;
+    case RedirectKind::kNone:
+      stub.description = "a page that only says it redirects";
+      break;
+  }
+  return stub;
+}
+
+}  // namespace policyd

@@ -1,0 +1,135 @@
+// Redirect stubs: what counts as one (FindRedirectStub, ReadRedirectSignals).
+#include "redirect_stub.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "policyd/extract.h"
+
+namespace policyd {
+namespace {
+
+FetchResponse Page(std::string body,
+                   std::string final_url = "https://www.acme.example/legal/privacy") {
+  FetchResponse page;
+  page.http_status = 200;
+  page.content_type = "text/html; charset=utf-8";
+  page.url = final_url;
+  page.final_url = std::move(final_url);
+  page.body = std::move(body);
+  return page;
+}
+
+RedirectStub Judge(const std::string& html) {
+  const FetchResponse page = Page(html);
+  ExtractResult extracted;
+  EXPECT_TRUE(ExtractText(html, ExtractOptions{}, &extracted).ok());
+  return FindRedirectStub(page, extracted.text);
+}
+
+std::string LongPolicyBody() {
+  std::string body;
+  for (int i = 0; i < 12; ++i) {
+    body += "<p>We process personal data for purpose number " + std::to_string(i) +
+            " under the applicable data protection law.</p>";
+  }
+  return body;
+}
+
+TEST(ReadRedirectSignals, MetaRefreshInItsWrittenForms) {
+  const struct {
+    const char* content;  // the attribute as written in the HTML
+    const char* target;
+    int seconds;
+  } cases[] = {
+      {"0; url=/privacy-2024", "/privacy-2024", 0},
+      {"5;URL='https://acme.example/p'", "https://acme.example/p", 5},
+      {"3, url = &quot;../terms&quot;", "../terms", 3},
+      {"0.5 ;  Url=next.html", "next.html", 0},
+      {"1 https://acme.example/x", "https://acme.example/x", 1},  // no "url=": still the URL
+  };
+  for (const auto& c : cases) {
+    const std::string html = std::string("<html><head><meta HTTP-EQUIV='Refresh' content=\"") +
+                             c.content + "\"></head><body>Moved.</body></html>";
+    const RedirectSignals signals = ReadRedirectSignals(html, "text/html");
+    EXPECT_EQ(signals.kind, RedirectKind::kMetaRefresh) << c.content;
+    EXPECT_EQ(signals.target, c.target) << c.content;
+    EXPECT_EQ(signals.refresh_seconds, c.seconds) << c.content;
+  }
+  // A refresh without a URL reloads the page itself: no redirect.
+  EXPECT_EQ(
+      ReadRedirectSignals("<meta http-equiv=refresh content=300><p>News</p>", "text/html").kind,
+      RedirectKind::kNone);
+  EXPECT_EQ(ReadRedirectSignals("<meta http-equiv=refresh content='soon'>", "text/html").kind,
+            RedirectKind::kNone);
+}
+
+TEST(ReadRedirectSignals, ScriptsThatReplaceTheLocationWithALiteral) {
+  EXPECT_EQ(
+      ReadRedirectSignals("<script>window.location.replace('/privacy/en');</script>", "text/html")
+          .target,
+      "/privacy/en");
+  EXPECT_EQ(ReadRedirectSignals("<script>location.href = \"https://acme.example/p\"</script>",
+                                "text/html")
+                .target,
+            "https://acme.example/p");
+  EXPECT_EQ(ReadRedirectSignals("<script>window.location=`/legal`;</script>", "text/html").kind,
+            RedirectKind::kScript);
+  // Comparisons, computed targets and data blocks are not redirects.
+  for (const char* html : {"<script>if (location.href == '/a') go();</script>",
+                           "<script>location.href = base + '/privacy';</script>",
+                           "<script>location.replace(`${base}/privacy`);</script>",
+                           "<p>Call location.replace('/x') to move.</p>"}) {
+    EXPECT_EQ(ReadRedirectSignals(html, "text/html").kind, RedirectKind::kNone) << html;
+  }
+}
+
+TEST(FindRedirectStub, InterstitialsAreStubsWithTheirTargetResolved) {
+  const RedirectStub meta = Judge(
+      "<html><head><meta http-equiv='refresh' content='0; url=/legal/privacy-2024'></head>"
+      "<body><p>You should be redirected quickly, if not <a href='/legal/privacy-2024'>click "
+      "here</a>.</p></body></html>");
+  EXPECT_TRUE(meta.found);
+  EXPECT_EQ(meta.kind, RedirectKind::kMetaRefresh);
+  EXPECT_EQ(meta.target, "https://www.acme.example/legal/privacy-2024");
+  EXPECT_EQ(meta.description,
+            "a meta refresh page (after 0 s) to https://www.acme.example/legal/privacy-2024");
+
+  const RedirectStub script = Judge(
+      "<html><body><p>Redirecting...</p><script>location.replace('privacy?lang=en')</script>"
+      "</body></html>");
+  EXPECT_TRUE(script.found);
+  EXPECT_EQ(script.target, "https://www.acme.example/legal/privacy?lang=en");
+
+  // Only its words say so (the redirect is done by code we cannot read): a stub without target.
+  for (const char* words : {"You should be redirected quickly, if not click here.",
+                            "Sie werden weitergeleitet. Falls nicht, klicken Sie hier.",
+                            "Vous allez être redirigé vers la nouvelle page."}) {
+    const RedirectStub said = Judge(std::string("<html><body><p>") + words + "</p></body></html>");
+    EXPECT_TRUE(said.found) << words;
+    EXPECT_EQ(said.kind, RedirectKind::kNone);
+    EXPECT_EQ(said.target, "");
+  }
+}
+
+TEST(FindRedirectStub, ADocumentIsNeverAStub) {
+  // A real policy page with a session-timeout refresh, or one that mentions redirection.
+  EXPECT_FALSE(Judge("<html><head><meta http-equiv='refresh' content='900; url=/login'></head>"
+                     "<body><h1>Privacy Policy</h1>" +
+                     LongPolicyBody() + "</body></html>")
+                   .found);
+  EXPECT_FALSE(Judge("<html><body><h1>Privacy Policy</h1>" + LongPolicyBody() +
+                     "<p>Links may redirect you to partner sites.</p></body></html>")
+                   .found);
+  // A short page without any redirect is not a stub (the empty-text rule judges it).
+  EXPECT_FALSE(Judge("<html><body><p>Imprint: Acme GmbH, Berlin.</p></body></html>").found);
+  // Not a web URL: found, but without a target to follow.
+  const RedirectStub odd =
+      Judge("<meta http-equiv=refresh content='0;url=javascript:alert(1)'><p>Redirecting</p>");
+  EXPECT_TRUE(odd.found);
+  EXPECT_EQ(odd.target, "");
+}
+
+}  // namespace
+}  // namespace policyd
