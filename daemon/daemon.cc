@@ -416,7 +416,8 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     const CheckRecord& check = outcome.check;
     if (check.outcome == "failed") {
       spdlog::warn("{}: check failed ({}): {}", doc_id, check.reason, check.message);
-    } else if (check.outcome == "first_seen" || check.outcome == "changed") {
+    } else if (check.outcome == "first_seen" || check.outcome == "changed" ||
+               check.outcome == "reread") {
       spdlog::info("{}: {} version {}", doc_id, check.outcome, check.text_hash.substr(0, 12));
     } else {
       spdlog::debug("{}: {}", doc_id, check.outcome);

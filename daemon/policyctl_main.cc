@@ -271,7 +271,7 @@ void PrintHistory(const nlohmann::json& r) {
 std::string EventSummary(const nlohmann::json& e) {
   const std::string type = e.value("type", "");
   std::string line = Str(e["seq"]) + "  " + Str(e["time"]) + "  " + type + "  " + Str(e["doc"]);
-  if (type == "document.changed") {
+  if (type == "document.changed" || type == "document.reread") {
     line += "  +" + Str(e["lines_added"]) + " -" + Str(e["lines_removed"]) + "  " +
             Short(e["old_hash"]) + " -> " + Short(e["new_hash"]);
     if (e.contains("change_class")) line += "  " + Str(e["change_class"]);

@@ -36,6 +36,7 @@ std::string VersionClass(const nlohmann::json& announcing_event) {
   if (!announcing_event.is_object()) return "";
   const std::string type = announcing_event.value("type", "");
   if (type == "document.first_seen") return "first_seen";
+  if (type == "document.reread") return "reread";
   return announcing_event.value("change_class", "");
 }
 

@@ -11,8 +11,11 @@
 //      and refuse what is not the document (ErrorPageGuard: challenges, block, error and
 //      login pages; redirect stubs; empty renders): ExtractDocumentText;
 //   3. a failure counts toward the document's failure streak and its event; a success ends it;
-//   4. a new text is compared with the current version: a suspicious shrink is held back, else
-//      it becomes a version with its document.first_seen / document.changed event;
+//   4. a new text is compared with the current version. When the current version's raw
+//      capture, extracted again now, gives the new text, the page did not change, only
+//      policyd's reading of it did: a version all the same (the record stays exact), announced
+//      as document.reread, never as a change. Otherwise a suspicious shrink is held back, and
+//      anything else becomes a version with its document.first_seen / document.changed event;
 //   5. the next due time is scheduled (backoff after transient failures, Retry-After honoured);
 //   6. one atomic commit.
 #ifndef POLICYD_CHECK_H_
@@ -93,6 +96,8 @@ enum class CheckResult {
   kChanged,      // "changed": a new version
   kUnchanged,    // "unchanged": the text is the current version's
   kNotModified,  // "not_modified": HTTP 304 to a conditional request
+  kReread,       // "reread": a new version because policyd reads the same page differently
+                 // now (an upgraded extractor, new extraction settings): document.reread
   kSuspicious,   // "suspicious": a drastic shrink, held back until it is seen again
   kFailed,       // "failed": see FailureReason
 };

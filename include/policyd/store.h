@@ -92,7 +92,7 @@ struct VersionRecord {
   std::string url;                             // requested URL
   std::string final_url;                       // after redirects
   std::map<std::string, std::string> headers;  // selected response headers
-  uint64_t event_seq = 0;                      // the first_seen/changed event that announced it
+  uint64_t event_seq = 0;                      // the first_seen/changed/reread event announcing it
   std::string policyd_version;                 // the policyd that captured it (evidence)
   // "http": the page as served (libcurl); "browser": the DOM after the page's scripts ran in
   // headless Chromium, whose product and version `browser_version` names (the raw blob is
@@ -102,7 +102,15 @@ struct VersionRecord {
   // The language of the text (DetectTextLanguage: "en", "fr", ...), "" when not reliable or
   // captured before languages were recorded.
   std::string lang;
+  // True when the page was as before and only policyd's reading of it changed (an upgraded
+  // extractor, new extraction settings): the previous version's raw capture, extracted again
+  // now, gives this text. Announced as document.reread, never document.changed.
+  bool reread = false;
 };
+
+// The event types that announce a version (the version's event_seq is theirs):
+// document.first_seen, document.changed and document.reread.
+bool AnnouncesVersion(std::string_view event_type);
 
 struct StoredEvent {
   uint64_t seq = 0;
@@ -129,7 +137,7 @@ struct CheckCommit {
   std::optional<NewVersion> version;
   // Events to append, in order, without "seq": the store adds consecutive "seq" numbers
   // before writing. A check can raise more than one (document.recovered, then
-  // document.changed). The version's event_seq is the seq of its first_seen/changed event.
+  // document.changed). The version's event_seq is the seq of its first_seen/changed/reread event.
   std::vector<nlohmann::json> events;
 };
 
@@ -160,7 +168,7 @@ struct VerifyReport {
 
 struct GcOptions {
   // Check records older than this are deleted, except those that created a version
-  // (outcome first_seen/changed): those are the evidence behind the history.
+  // (outcome first_seen/changed/reread): those are the evidence behind the history.
   int64_t check_retention_ms = int64_t{90} * 24 * 3600 * 1000;
   int64_t now_ms = 0;  // "now" for the retention cut-off; 0 = the wall clock
 };
@@ -236,6 +244,9 @@ class Store {
 
   // Versions of `doc_id`, oldest first.
   Result<std::vector<VersionRecord>> GetHistory(const std::string& doc_id) const;
+  // The document's newest version (the last of GetHistory) without reading the others;
+  // NotFound when it has none.
+  Result<VersionRecord> GetLatestVersion(const std::string& doc_id) const;
   // The newest `limit` check records of `doc_id`, newest first.
   Result<std::vector<CheckRecord>> GetChecks(const std::string& doc_id, std::size_t limit) const;
   // The blob stored under `sha256_hex`; NotFound if absent.
@@ -263,7 +274,7 @@ class Store {
   // thread): every blob matches its SHA-256 key; every version's text and raw hash resolve to
   // blobs; every check's non-empty text hash resolves (except "suspicious" checks, whose
   // text the daemon held back on purpose); every version's event_seq is a
-  // first_seen/changed event of that document announcing that hash, and every such event has
+  // first_seen/changed/reread event of that document announcing that hash, and every such event has
   // exactly one version; event sequences are contiguous from 1 to LastSequence(); each doc
   // state's last_text_hash is its newest version's hash; no document holds the same text twice
   // in a row. Problems are reported, not repaired. Fails only if the database cannot be read.

@@ -48,8 +48,9 @@ nlohmann::json FirstSeenEvent(const DocumentSpec& spec, int64_t now_ms,
 }
 
 nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std::string& final_url,
-                            const std::string& lang, const TextComparison& comparison) {
-  nlohmann::json event = EventBase("document.changed", spec, now_ms);
+                            const std::string& lang, const TextComparison& comparison,
+                            bool reread) {
+  nlohmann::json event = EventBase(reread ? "document.reread" : "document.changed", spec, now_ms);
   event["final_url"] = final_url;
   event["lang"] = lang;
   event["old_hash"] = comparison.old_hash;

@@ -34,9 +34,11 @@ struct TextComparison {
   ChangeClassification classification;
 };
 
-// document.changed: a new version.
+// document.changed: a new version. With `reread`, document.reread: a new version of the same
+// page, read differently (the same fields).
 nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std::string& final_url,
-                            const std::string& lang, const TextComparison& comparison);
+                            const std::string& lang, const TextComparison& comparison,
+                            bool reread = false);
 
 }  // namespace policyd
 

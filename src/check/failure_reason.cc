@@ -153,6 +153,8 @@ std::string_view CheckResultName(CheckResult result) {
       return "unchanged";
     case CheckResult::kNotModified:
       return "not_modified";
+    case CheckResult::kReread:
+      return "reread";
     case CheckResult::kSuspicious:
       return "suspicious";
     case CheckResult::kFailed:

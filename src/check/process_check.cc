@@ -178,7 +178,42 @@ TextComparison CompareWithCurrent(Store& store, const DocumentSpec& spec, const 
   return comparison;
 }
 
-// Phase 4b: a drastic shrink is held back until it is seen again on consecutive checks, so a
+// The content type a stored capture was served with, from its kept headers.
+std::string StoredContentType(const VersionRecord& version) {
+  const auto it = version.headers.find("content-type");
+  return it == version.headers.end() ? std::string() : it->second;
+}
+
+// Phase 4b: did the page change, or only policyd's reading of it? True when the current
+// version's raw capture, extracted now with this build and the document's present settings,
+// gives `new_hash` (or when the raw bytes are the very same). One extraction of the stored
+// page per text change; a combined document's joined capture is not split again (its changes
+// are taken as changes).
+bool IsReread(Store& store, const CheckInput& input, const std::string& new_hash, CheckWork* work) {
+  if (!input.extra_pages.empty()) return false;
+  const DocumentSpec& spec = *input.spec;
+  auto current = store.GetLatestVersion(spec.id);
+  if (!current.ok() || current->text_hash != work->state().last_text_hash ||
+      current->raw_hash.empty()) {
+    return false;
+  }
+  if (current->raw_hash == work->check().raw_hash) return true;
+  auto raw = store.GetBlob(current->raw_hash);
+  if (!raw.ok()) return false;
+  const auto start = SteadyClock::now();
+  FetchResponse previous;
+  previous.http_status = 200;
+  previous.url = current->url;
+  previous.final_url = current->final_url;
+  previous.headers = current->headers;
+  previous.content_type = StoredContentType(*current);
+  previous.body = std::move(*raw);
+  const DocumentText again = ExtractDocumentText(spec, {&previous});
+  work->times.extract_us += MicrosSince(start);
+  return again.reason == FailureReason::kNone && Sha256Hex(again.text) == new_hash;
+}
+
+// Phase 4c: a drastic shrink is held back until it is seen again on consecutive checks, so a
 // half-rendered page never becomes a version. True when this text is held.
 bool HoldSuspiciousShrink(const CheckInput& input, std::size_t old_size, std::size_t new_size,
                           const std::string& text_hash, CheckWork* work) {
@@ -197,19 +232,21 @@ bool HoldSuspiciousShrink(const CheckInput& input, std::size_t old_size, std::si
   return true;
 }
 
-// Phase 4c: the text becomes the document's new version, with its event.
+// Phase 4d: the text becomes the document's new version, with its event.
 void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
                 const std::string& text_hash, const std::optional<TextComparison>& comparison,
-                CheckWork* work) {
+                bool reread, CheckWork* work) {
   const DocumentSpec& spec = *input.spec;
   const FetchResponse& response = input.response;
   DocState& state = work->state();
   const bool first = !comparison.has_value();
-  work->Conclude(first ? CheckResult::kFirstSeen : CheckResult::kChanged);
+  work->Conclude(first    ? CheckResult::kFirstSeen
+                 : reread ? CheckResult::kReread
+                          : CheckResult::kChanged);
   const std::string lang = DetectTextLanguage(judged.text);
   work->events.push_back(
       first ? FirstSeenEvent(spec, work->now_ms, response.final_url, lang, text_hash, judged.text)
-            : ChangedEvent(spec, work->now_ms, response.final_url, lang, *comparison));
+            : ChangedEvent(spec, work->now_ms, response.final_url, lang, *comparison, reread));
 
   CheckCommit::NewVersion version;
   version.record.time_ms = work->now_ms;
@@ -221,6 +258,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.record.fetcher = input.fetcher;
   version.record.browser_version = input.browser_version;
   version.record.lang = lang;
+  version.record.reread = reread;
   // Neither is used after this point: moved, and the store reuses our hashes.
   version.text = std::move(judged.text);
   version.raw_html =
@@ -229,7 +267,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
-  state.last_change_ms = work->now_ms;
+  if (!reread) state.last_change_ms = work->now_ms;  // the page itself did not change
   ++state.version_count;
 }
 
@@ -252,17 +290,21 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
     return;
   }
   std::optional<TextComparison> comparison;
+  bool reread = false;
   if (!state.last_text_hash.empty()) {
     std::string old_text;
     comparison =
         CompareWithCurrent(store, *input.spec, state, judged.text, text_hash, &old_text, work);
-    if (HoldSuspiciousShrink(input, old_text.size(), judged.text.size(), text_hash, work)) {
+    reread = IsReread(store, input, text_hash, work);
+    // A reread is policyd's own doing, proven on the stored page: never held back.
+    if (!reread &&
+        HoldSuspiciousShrink(input, old_text.size(), judged.text.size(), text_hash, work)) {
       return;
     }
   }
   state.suspect_hash.clear();
   state.suspect_count = 0;
-  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, work);
+  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, reread, work);
 }
 
 // Phase 5: when the document is checked next (backoff after a transient failure, the

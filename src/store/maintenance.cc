@@ -56,7 +56,7 @@ class ProblemList {
   VerifyReport* report_;
 };
 
-// What Verify keeps of a first_seen/changed event to check versions against it.
+// What Verify keeps of a first_seen/changed/reread event to check versions against it.
 struct VersionEvent {
   std::string type;
   std::string doc;
@@ -134,7 +134,7 @@ Result<VerifyReport> Store::Verify() const {
                      "the event's \"seq\" field does not equal its key");
       }
       const std::string type = event->value("type", "");
-      if (type == "document.first_seen" || type == "document.changed") {
+      if (AnnouncesVersion(type)) {
         VersionEvent& entry = version_events[*seq];
         entry.type = type;
         entry.doc = event->value("doc", "");
@@ -196,7 +196,7 @@ Result<VerifyReport> Store::Verify() const {
       if (event == version_events.end()) {
         problems.Add("version_event_missing", key->doc, where,
                      "event_seq " + std::to_string(version.event_seq) +
-                         " is not a document.first_seen/changed event");
+                         " is not a document.first_seen/changed/reread event");
       } else {
         ++event->second.versions;
         if (event->second.doc != key->doc || event->second.hash != version.text_hash) {
@@ -309,7 +309,7 @@ Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
       // An unreadable record is kept: verify reports it, and gc must not hide evidence.
       if (!j.has_value()) continue;
       const std::string outcome = j->value("outcome", "");
-      if (outcome == "first_seen" || outcome == "changed") continue;
+      if (outcome == "first_seen" || outcome == "changed" || outcome == "reread") continue;
       report.bytes_freed += it->key().size() + it->value().size();
       ++report.checks_deleted;
       if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kChecks), it->key()), "batching");

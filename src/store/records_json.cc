@@ -101,6 +101,7 @@ json ToJson(const VersionRecord& version) {
       {"fetcher", FetcherKindName(version.fetcher)},
       {"browser_version", version.browser_version},
       {"lang", version.lang},
+      {"reread", version.reread},
   };
 }
 
@@ -158,6 +159,7 @@ VersionRecord VersionRecordFromJson(const json& j) {
   if (fetcher == FetcherKindName(FetcherKind::kBrowser)) version.fetcher = FetcherKind::kBrowser;
   Read(j, "browser_version", &version.browser_version);
   Read(j, "lang", &version.lang);
+  Read(j, "reread", &version.reread);
   return version;
 }
 

@@ -169,6 +169,33 @@ Result<std::vector<VersionRecord>> Store::GetHistory(const std::string& doc_id) 
   return history;
 }
 
+bool AnnouncesVersion(std::string_view event_type) {
+  return event_type == "document.first_seen" || event_type == "document.changed" ||
+         event_type == "document.reread";
+}
+
+Result<VersionRecord> Store::GetLatestVersion(const std::string& doc_id) const {
+  if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const std::string begin = store_internal::DocKeyBegin(doc_id);
+  const std::string end = store_internal::DocKeyEnd(doc_id);
+  const rocksdb::Slice lower(begin);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_lower_bound = &lower;
+  const std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db()->NewIterator(read_options, impl_->cf(Cf::kVersions)));
+  it->SeekForPrev(end);  // the last key before the document's end: its newest version
+  if (!it->status().ok()) return FromRocks(it->status(), "reading history of " + doc_id);
+  if (!it->Valid() || it->key().compare(rocksdb::Slice(end)) >= 0) {
+    return Status::NotFound("no version of " + doc_id);
+  }
+  const std::optional<nlohmann::json> j =
+      store_internal::ParseJsonObject(std::string_view(it->value().data(), it->value().size()));
+  if (!j.has_value()) return Status::Corruption("unreadable version record of " + doc_id);
+  return VersionRecordFromJson(*j);
+}
+
 Result<std::vector<CheckRecord>> Store::GetChecks(const std::string& doc_id,
                                                   std::size_t limit) const {
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);

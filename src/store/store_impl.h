@@ -190,8 +190,8 @@ struct Store::Impl {
 
   // Completes `batch` with what needs a sequence number (the events, the version key and
   // record) and writes it. Every event must be an object, `doc_id` valid when `version` is
-  // set. The version's event_seq is the sequence of the document.first_seen or
-  // document.changed event among `events` (else the last one).
+  // set. The version's event_seq is the sequence of the event among `events` that
+  // announces it (AnnouncesVersion; else the last one).
   //
   // Group commit: commits queue in `writers`; the one at the front (the leader) takes every
   // batch queued behind it, numbers them in queue order under write_mutex, and writes them as
@@ -314,7 +314,7 @@ struct Store::Impl {
       nlohmann::json with_seq = event;
       with_seq["seq"] = *sequence;
       const std::string type = event.value("type", std::string());
-      if (type == "document.first_seen" || type == "document.changed") {
+      if (AnnouncesVersion(type)) {
         version_sequence = *sequence;
       }
       stored.push_back(StoredEvent{*sequence, store_internal::DumpJson(with_seq)});

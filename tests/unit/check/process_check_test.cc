@@ -63,6 +63,12 @@ class CheckProcessorTest : public CheckFixture {
     return response;
   }
 
+  VersionRecord GetLatestOrDie() const {
+    auto latest = store_->GetLatestVersion(spec_.id);
+    EXPECT_TRUE(latest.ok()) << latest.status().ToString();
+    return latest.ok() ? *latest : VersionRecord{};
+  }
+
   static std::string TypeOf(const StoredEvent& event) {
     return nlohmann::json::parse(event.json)["type"];
   }
@@ -750,6 +756,86 @@ TEST_F(RedirectStubCheckTest, AStubOnTheSameSiteIsHandedBackToBeFollowed) {
   EXPECT_TRUE(loop.follow_url.empty());
   EXPECT_NE(loop.check.message.find("(not followed: it points to itself)"), std::string::npos)
       << loop.check.message;
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+// A page whose sidebar box the document's settings may or may not remove.
+std::string PageWithBox(const std::string& chrome, const std::string& sharing) {
+  std::string sections;
+  for (int i = 0; i < 20; ++i) {
+    sections += "<h2>Section " + std::to_string(i) +
+                "</h2><p>We process personal data for purpose number " + std::to_string(i) +
+                " under the applicable law.</p>";
+  }
+  return "<html><body><nav><a href='/'>Home " + chrome + "</a></nav><main><h1>Privacy</h1>" +
+         sections + "<h2>Sharing</h2><p>" + sharing +
+         "</p><div class='box'><p>Our newsletter brings you the best offers every week.</p>"
+         "</div></main></body></html>";
+}
+
+TEST_F(CheckProcessorTest, ANewReadingOfTheSamePageIsARereadNotAChange) {
+  const CheckOutcome first = Check(Ok(PageWithBox("r1", "We never sell data.")));
+  ASSERT_EQ(first.check.outcome, "first_seen");
+  const int64_t first_change = state_.last_change_ms;
+  clock_.now_ms += 60'000;
+
+  // The operator removes the box (any change of policyd's reading: settings or an upgraded
+  // extractor). The page is re-rendered (other chrome, other raw bytes) but says the same.
+  spec_.remove = {".box"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const CheckOutcome reread = Check(Ok(PageWithBox("r2", "We never sell data.")));
+  EXPECT_EQ(reread.check.outcome, "reread");
+  ASSERT_EQ(reread.events.size(), 1u);
+  const auto event = nlohmann::json::parse(reread.events[0].json);
+  EXPECT_EQ(event["type"], "document.reread");
+  EXPECT_EQ(event["old_hash"], first.check.text_hash);
+  EXPECT_EQ(event["new_hash"], reread.check.text_hash);
+  EXPECT_EQ(event["words_removed"], 9);            // "Our newsletter ... every week."
+  EXPECT_EQ(state_.last_change_ms, first_change);  // the page did not change
+  EXPECT_EQ(state_.last_text_hash, reread.check.text_hash);
+  auto history = store_->GetHistory(spec_.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);  // the record stays exact: a version all the same
+  EXPECT_FALSE((*history)[0].reread);
+  EXPECT_TRUE((*history)[1].reread);
+  auto latest = store_->GetLatestVersion(spec_.id);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->text_hash, reread.check.text_hash);
+
+  // Then the page really changes: document.changed, as ever.
+  clock_.now_ms += 60'000;
+  const CheckOutcome changed = Check(Ok(PageWithBox("r3", "We never sell or rent data.")));
+  EXPECT_EQ(changed.check.outcome, "changed");
+  ASSERT_EQ(changed.events.size(), 1u);
+  EXPECT_EQ(TypeOf(changed.events[0]), "document.changed");
+  EXPECT_EQ(state_.last_change_ms, clock_.now_ms);
+}
+
+TEST_F(CheckProcessorTest, AChangedPageReadDifferentlyIsStillAChange) {
+  Check(Ok(PageWithBox("r1", "We never sell data.")));
+  spec_.remove = {".box"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  // The settings changed and so did the policy: the stored page read anew differs.
+  const CheckOutcome outcome = Check(Ok(PageWithBox("r1", "We sell data to partners.")));
+  EXPECT_EQ(outcome.check.outcome, "changed");
+  ASSERT_EQ(outcome.events.size(), 1u);
+  EXPECT_EQ(TypeOf(outcome.events[0]), "document.changed");
+  EXPECT_EQ(GetLatestOrDie().reread, false);
+}
+
+TEST_F(CheckProcessorTest, TheSameBytesReadDifferentlyAreARereadWithoutExtractingAgain) {
+  const std::string page = PageWithBox("r1", "We never sell data.");
+  Check(Ok(page));
+  spec_.remove = {".box"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  EXPECT_EQ(Check(Ok(page)).check.outcome, "reread");
+  // And the next identical capture is simply unchanged.
+  EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
 }
 
 }  // namespace
