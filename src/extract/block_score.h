@@ -40,8 +40,8 @@
 // headline, dates and story) is never shown and is dropped from every output of these pages.
 //
 // Boilerplate (boilerplate.h) and what `remove` drops (removal.h) are skipped exactly as the
-// renderer skips them, so the scores see the text that would be output. One iterative walk over the
-// body; everything else is linear in the number of elements.
+// renderer skips them, so the scores see the text that would be output. One iterative walk
+// over the body; everything else is linear in the number of elements.
 #ifndef POLICYD_SRC_EXTRACT_BLOCK_SCORE_H_
 #define POLICYD_SRC_EXTRACT_BLOCK_SCORE_H_
 

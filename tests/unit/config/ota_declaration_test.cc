@@ -142,7 +142,8 @@ TEST_F(OtaDeclarationTest, CombinedPagesHonourRemoveRangesPerPage) {
         "remove": {"startAfter": "h1", "endBefore": ".terms"},
         "combine": [
           {"fetch": "https://hinge.co/terms/1"},
-          {"fetch": "https://hinge.co/terms/2", "remove": [{"startBefore": ".faq", "endAfter": "main"}]},
+          {"fetch": "https://hinge.co/terms/2",
+           "remove": [{"startBefore": ".faq", "endAfter": "main"}]},
           {"fetch": "https://hinge.co/terms/3", "remove": ".summary"}
         ]
       }
