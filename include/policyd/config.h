@@ -22,9 +22,9 @@ namespace policyd {
 
 inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
 
-// A `select` entry that is a range between two boundary elements (Open Terms Archive's
-// {startBefore|startAfter, endBefore|endAfter}); exactly one start and one end are set. See
-// policyd::RangeSelector in extract.h for the semantics.
+// A `select` or `remove` entry that is a range between two boundary elements (Open Terms
+// Archive's {startBefore|startAfter, endBefore|endAfter}); exactly one start and one end are
+// set. See policyd::RangeSelector in extract.h for the semantics.
 using SelectRange = RangeSelector;
 
 // How a document's page becomes the HTML that is extracted (target key `render`):
@@ -52,6 +52,9 @@ struct DocumentSpec {
   bool ignore_robots = false;
   // `select` entries that are tables: ranges between boundary elements.
   std::vector<SelectRange> select_ranges;
+  // `remove` entries that are tables: ranges whose nodes are dropped with `remove`
+  // (ExtractOptions::remove_ranges).
+  std::vector<SelectRange> remove_ranges;
   // ECMAScript regular expressions; output lines in which one matches are removed before
   // hashing (ExtractOptions::ignore_lines). Validated when loaded.
   std::vector<std::string> ignore_lines;
@@ -66,7 +69,7 @@ struct DocumentSpec {
   // CompileDocumentExtraction compiles each into page_extractions.
   std::vector<std::optional<ExtractOptions>> page_options;
   std::filesystem::path source_file;  // the target file it came from
-  // select, remove, select_ranges, ignore_lines and include_link_urls compiled once
+  // select, remove, select_ranges, remove_ranges, ignore_lines and include_link_urls compiled once
   // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
   // sets it, and every check of the document uses it. Null only in a spec built by hand and
   // not compiled yet; change the fields above only before compiling.
@@ -148,7 +151,8 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 //   interval = "12h"                  # optional
 //   select = ["main"]                 # optional, string or array; array entries may also
 //                                     # be ranges: { startAfter = "#a", endBefore = "#b" }
-//   remove = [".cookie-banner"]       # optional, string or array
+//   remove = [".cookie-banner"]       # optional, string or array; entries may be ranges
+//                                     # too: { startBefore = "#cookies", endBefore = "footer" }
 //   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes
 //   include_link_urls = false         # optional
 //   extra_urls = ["https://..."]      # optional, further pages combined after `url`
@@ -172,9 +176,9 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 //    "combine": [{"fetch": url, "select": ..., "remove": ...}, ...]}}}
 // Each terms type becomes one DocumentSpec. What policyd cannot honour is reported in
 // `warnings` as "path: <document id>: what" and never silently dropped: custom JS `filter`s
-// (ignored; the built-in removeQueryParams is honoured: imported texts carry no URLs) and
-// ranges in `remove` (ignored). A `combine` entry's own select/remove apply to its page
-// (DocumentSpec::page_options). `executeClientScripts: true`
+// (ignored; the built-in removeQueryParams is honoured: imported texts carry no URLs). Ranges
+// in `remove` are honoured (DocumentSpec::remove_ranges). A `combine` entry's own
+// select/remove apply to its page (DocumentSpec::page_options). `executeClientScripts: true`
 // becomes RenderMode::kBrowser (otherwise kAuto). `combine` pages become
 // DocumentSpec::extra_urls. Each document's extraction is compiled (a selector that does not
 // parse is an error naming the file and the terms type). Appends to `out` only on success; errors

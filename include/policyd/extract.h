@@ -4,8 +4,9 @@
 //
 // Pipeline: charset decision (BOM, Content-Type, <meta charset>/http-equiv, then detection)
 // -> UTF-8 (invalid bytes replaced with U+FFFD) -> Gumbo tree -> `remove` selectors drop
-// subtrees -> `select` selectors and `ranges` choose subtrees (document order; automatic
-// main-content choice when neither is given) -> boilerplate removal (script, style, nav,
+// subtrees and `remove_ranges` the nodes between their boundaries -> `select` selectors and
+// `ranges` choose subtrees (document order; automatic main-content choice when neither is
+// given) -> boilerplate removal (script, style, nav,
 // header, footer, cookie/consent banners, reader comments, ...) -> Markdown-like lines ->
 // whitespace normalisation -> `ignore_lines` removal.
 //
@@ -37,9 +38,21 @@ namespace policyd {
 // start_after and exactly one of end_before / end_after are set. The boundaries are the first
 // element (document order) matching each selector. "before" X = from/up to the start tag of X
 // (X included for a start, excluded for an end); "after" X = from/up to the end of X (X
-// excluded for a start, included for an end). The range keeps every node wholly inside it
-// (text of elements that straddle a boundary is kept only for their children inside it). A
-// range whose boundaries are missing or out of order selects nothing.
+// excluded for a start, included for an end). As a DOM Range set with setStartBefore/
+// setStartAfter/setEndBefore/setEndAfter (what OTA's engine does), its boundaries lie between
+// nodes, never inside a text: the range holds every node wholly inside it, and an element that
+// straddles a boundary (an ancestor of a boundary element) only through its children inside
+// it. A range whose boundary is missing or whose end precedes its start holds nothing.
+//  - In `ranges` (select): those nodes are chosen. Boundaries are looked for in the document
+//    after `remove` and `remove_ranges` (OTA removes, then selects): an element in removed
+//    content is never a boundary of a select range.
+//  - In `remove_ranges`: those nodes are dropped, text included (the text between two
+//    headings of one <div> goes, the <div>'s text outside the range stays). Boundaries are
+//    looked for in the whole document, `remove` matches included (OTA resolves every remove
+//    range before it removes anything). Overlapping ranges drop the union of their nodes.
+// Deviation from OTA: its engine fails the whole extraction when a boundary has no match;
+// policyd then selects or removes nothing, without a warning (extraction has no log; the
+// text that was not removed shows up as a change of the document).
 struct RangeSelector {
   std::string start_before;
   std::string start_after;
@@ -54,6 +67,9 @@ struct ExtractOptions {
   std::string content_type;         // the HTTP Content-Type header, for its charset (may be "")
   // Ranges selected in addition to `select`; what both choose is rendered in document order.
   std::vector<RangeSelector> ranges;
+  // Ranges dropped with `remove`, before selection, scoring and rendering (`remove` entries
+  // that are ranges in target files and OTA declarations).
+  std::vector<RangeSelector> remove_ranges;
   // ECMAScript regular expressions (std::regex); an output line in which one of them matches
   // (std::regex_search: anchor with ^...$ for whole lines) is removed, for text that changes
   // on every render ("Page generated in 0.2 s", visitor counters, tokens). Blank-line
@@ -69,14 +85,14 @@ struct ExtractOptions {
 inline constexpr std::size_t kMaxIgnoredLineBytes = 4096;
 
 // Which entry of ExtractOptions could not be compiled: `index` counts within its list
-// (select, remove, ranges or ignore_lines).
+// (select, remove, ranges, remove_ranges or ignore_lines).
 struct ExtractEntry {
-  enum class List { kSelect, kRemove, kRanges, kIgnoreLines };
+  enum class List { kSelect, kRemove, kRanges, kRemoveRanges, kIgnoreLines };
   List list = List::kSelect;
   std::size_t index = 0;
 };
 
-// The document's half of ExtractOptions (select, remove, ranges, ignore_lines,
+// The document's half of ExtractOptions (select, remove, ranges, remove_ranges, ignore_lines,
 // include_link_urls; not content_type, which belongs to each response) parsed and compiled
 // once. Immutable: one instance is shared (shared_ptr<const>) by every check of a document
 // on any thread, so a check never parses a selector or compiles an expression again, and a
@@ -112,9 +128,10 @@ struct ExtractResult {
 
 // Extracts the main text of `html` (compiling `options` first, as CompiledExtraction::Compile:
 // tools and tests; the daemon compiles each document's settings once). Fails with InvalidArgument
-// for a selector (of `select`, `remove` or a range) that does not parse, a range without exactly
-// one start and one end, or an `ignore_lines` expression that does not compile (the message names
-// it). Never crashes on any input; input of any size is handled without recursion over the DOM.
+// for a selector (of `select`, `remove` or a range of either) that does not parse, a range without
+// exactly one start and one end, or an `ignore_lines` expression that does not compile (the message
+// names it). Never crashes on any input; input of any size is handled without recursion over the
+// DOM.
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result);
 
 // The same with settings compiled beforehand (what the daemon does on every check): cannot

@@ -195,12 +195,14 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
       if (selector.empty()) return Status::InvalidArgument("CSS selectors must not be empty");
     }
   }
-  for (const SelectRange& range : spec.select_ranges) {
-    if (range.start_before.empty() == range.start_after.empty() ||
-        range.end_before.empty() == range.end_after.empty()) {
-      return Status::InvalidArgument(
-          "a select range needs exactly one of startBefore/startAfter and one of "
-          "endBefore/endAfter");
+  for (const auto* ranges : {&spec.select_ranges, &spec.remove_ranges}) {
+    for (const SelectRange& range : *ranges) {
+      if (range.start_before.empty() == range.start_after.empty() ||
+          range.end_before.empty() == range.end_after.empty()) {
+        return Status::InvalidArgument(
+            std::string(ranges == &spec.select_ranges ? "a select" : "a remove") +
+            " range needs exactly one of startBefore/startAfter and one of endBefore/endAfter");
+      }
     }
   }
   for (const std::string& url : spec.extra_urls) {
@@ -236,6 +238,7 @@ ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_
   options.remove = spec.remove;
   options.content_type = std::move(content_type);
   options.ranges = spec.select_ranges;
+  options.remove_ranges = spec.remove_ranges;
   options.ignore_lines = spec.ignore_lines;
   options.include_link_urls = spec.include_link_urls;
   return options;

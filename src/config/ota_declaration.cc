@@ -3,8 +3,11 @@
 // The format (https://docs.opentermsarchive.org, "declarations"): a JSON object with the
 // service `name` and `terms`, one entry per terms type with `fetch`, `select`, `remove`,
 // `filter`, `executeClientScripts` and, for documents spread over several pages, `combine`.
-// Everything policyd cannot honour becomes a warning naming the document: the operator must
-// know that a declaration is followed only in part.
+// `select` and `remove` entries are CSS selectors or ranges ({startBefore|startAfter,
+// endBefore|endAfter}), both honoured (ExtractOptions::ranges and remove_ranges, with OTA's
+// semantics: policyd::RangeSelector). Everything policyd cannot honour (custom JavaScript
+// filters) becomes a warning naming the document: the operator must know that a declaration
+// is followed only in part.
 #include <exception>
 #include <optional>
 #include <string>
@@ -186,7 +189,6 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     warn("combines " + std::to_string(urls.size()) +
          " pages: they are fetched in order and their texts joined (extra_urls)");
   }
-  bool remove_ranges_ignored = !remove.ranges.empty();
   // Pages whose own parts differ from the document's get their own options.
   bool any_page_differs = false;
   std::vector<std::optional<ExtractOptions>> page_options(urls.size());
@@ -194,11 +196,11 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     const Selectors& page_select = pages[i].select ? *pages[i].select : select;
     const Selectors& page_remove = pages[i].remove ? *pages[i].remove : remove;
     if (page_select == select && page_remove == remove) continue;
-    remove_ranges_ignored = remove_ranges_ignored || !page_remove.ranges.empty();
     ExtractOptions options;
     options.select = page_select.css;
     options.ranges = page_select.ranges;
     options.remove = page_remove.css;
+    options.remove_ranges = page_remove.ranges;
     page_options[i] = std::move(options);
     any_page_differs = true;
   }
@@ -206,9 +208,7 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
   spec->select = std::move(select.css);
   spec->select_ranges = std::move(select.ranges);
   spec->remove = std::move(remove.css);
-  if (remove_ranges_ignored) {
-    warn("range selectors in 'remove' are not supported and are ignored");
-  }
+  spec->remove_ranges = std::move(remove.ranges);
   if (terms.contains("filter")) {
     if (const json custom = CustomFilters(terms["filter"]); !custom.empty()) {
       warn("custom JavaScript filters " + custom.dump() + " cannot run in policyd and are ignored");

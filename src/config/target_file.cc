@@ -27,12 +27,14 @@ struct EntryPositions {
   std::vector<Position> select;
   std::vector<Position> remove;
   std::vector<Position> ranges;
+  std::vector<Position> remove_ranges;
   std::vector<Position> ignore_lines;
 
   Position Of(const ExtractEntry& entry, Position fallback) const {
     const std::vector<Position>* list = &select;
     if (entry.list == ExtractEntry::List::kRemove) list = &remove;
     if (entry.list == ExtractEntry::List::kRanges) list = &ranges;
+    if (entry.list == ExtractEntry::List::kRemoveRanges) list = &remove_ranges;
     if (entry.list == ExtractEntry::List::kIgnoreLines) list = &ignore_lines;
     return entry.index < list->size() ? (*list)[entry.index] : fallback;
   }
@@ -50,28 +52,38 @@ std::vector<Position> ListPositions(const toml::node* node) {
   return positions;
 }
 
-// Reads `select`: a string, or an array of strings and range tables
+// Where a `select` or `remove` key puts its entries: CSS selectors and ranges, and where each
+// was written.
+struct SelectorLists {
+  std::vector<std::string>* css;
+  std::vector<Position>* css_positions;
+  std::vector<SelectRange>* ranges;
+  std::vector<Position>* range_positions;
+};
+
+// Reads `key` (select or remove): a string, or an array of strings and range tables
 // ({startBefore|startAfter = css, endBefore|endAfter = css}).
-void ReadSelect(TableReader& reader, DocumentSpec* spec, EntryPositions* positions) {
-  const toml::node* node = reader.Get("select");
+void ReadSelectors(TableReader& reader, const std::string& key, const SelectorLists& out) {
+  const toml::node* node = reader.Get(key);
   if (node == nullptr) return;
   Diagnostics* diagnostics = reader.diagnostics();
+  const std::string quoted = "'" + key + "'";
   auto read_entry = [&](const toml::node& entry) {
     if (const auto* text = entry.as_string()) {
       if (text->get().empty()) {
-        diagnostics->Add(entry.source(), "'select' entries must not be empty");
+        diagnostics->Add(entry.source(), quoted + " entries must not be empty");
       } else {
-        spec->select.push_back(text->get());
-        positions->select.push_back(StartOf(entry.source()));
+        out.css->push_back(text->get());
+        out.css_positions->push_back(StartOf(entry.source()));
       }
       return;
     }
     const toml::table* table = entry.as_table();
     if (table == nullptr) {
-      diagnostics->Add(
-          entry.source(),
-          "'select' must be a string or an array of strings (CSS selectors) or range tables, not " +
-              std::string(TypeName(entry.type())));
+      diagnostics->Add(entry.source(), quoted +
+                                           " must be a string or an array of strings (CSS "
+                                           "selectors) or range tables, not " +
+                                           std::string(TypeName(entry.type())));
       return;
     }
     TableReader range_reader(*table, diagnostics);
@@ -83,13 +95,13 @@ void ReadSelect(TableReader& reader, DocumentSpec* spec, EntryPositions* positio
     range_reader.ReportUnknownKeys();
     if (range.start_before.empty() == range.start_after.empty() ||
         range.end_before.empty() == range.end_after.empty()) {
-      diagnostics->Add(table->source(),
-                       "a 'select' range needs exactly one of startBefore/startAfter and one of "
-                       "endBefore/endAfter");
+      diagnostics->Add(table->source(), "a " + quoted +
+                                            " range needs exactly one of startBefore/startAfter "
+                                            "and one of endBefore/endAfter");
       return;
     }
-    spec->select_ranges.push_back(std::move(range));
-    positions->ranges.push_back(StartOf(table->source()));
+    out.ranges->push_back(std::move(range));
+    out.range_positions->push_back(StartOf(table->source()));
   };
   if (const toml::array* array = node->as_array()) {
     for (const toml::node& entry : *array) read_entry(entry);
@@ -135,8 +147,10 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
                       &spec->interval);
   EntryPositions positions;
-  ReadSelect(reader, spec, &positions);
-  ReadEntries(reader, "remove", &spec->remove, &positions.remove);
+  ReadSelectors(reader, "select",
+                {&spec->select, &positions.select, &spec->select_ranges, &positions.ranges});
+  ReadSelectors(reader, "remove",
+                {&spec->remove, &positions.remove, &spec->remove_ranges, &positions.remove_ranges});
   reader.ReadBool("ignore_robots", &spec->ignore_robots);
   ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions.ignore_lines);
   reader.ReadBool("include_link_urls", &spec->include_link_urls);

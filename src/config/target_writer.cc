@@ -70,6 +70,23 @@ std::string QuoteTomlList(const std::vector<std::string>& values) {
   return list + "]";
 }
 
+// A `select` or `remove` value: the CSS selectors, then the ranges as inline tables.
+std::string QuoteSelectorList(const std::vector<std::string>& css,
+                              const std::vector<SelectRange>& ranges) {
+  std::string list = QuoteTomlList(css);
+  list.pop_back();  // "]"
+  for (const SelectRange& range : ranges) {
+    if (list.size() > 1) list += ", ";
+    list += "{ ";
+    list += range.start_before.empty() ? "startAfter = " + QuoteToml(range.start_after)
+                                       : "startBefore = " + QuoteToml(range.start_before);
+    list += range.end_before.empty() ? ", endAfter = " + QuoteToml(range.end_after)
+                                     : ", endBefore = " + QuoteToml(range.end_before);
+    list += " }";
+  }
+  return list + "]";
+}
+
 // Checks what WriteTargetFile needs beyond ValidateDocumentSpec: the documents must read back
 // as the same ids, so they must belong to `platform`, and TOML only holds UTF-8.
 Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec>& docs) {
@@ -91,10 +108,12 @@ Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec
     std::vector<const std::string*> texts = {&doc.type, &doc.url};
     for (const std::string& selector : doc.select) texts.push_back(&selector);
     for (const std::string& selector : doc.remove) texts.push_back(&selector);
-    for (const SelectRange& range : doc.select_ranges) {
-      for (const std::string* part :
-           {&range.start_before, &range.start_after, &range.end_before, &range.end_after}) {
-        texts.push_back(part);
+    for (const auto* ranges : {&doc.select_ranges, &doc.remove_ranges}) {
+      for (const SelectRange& range : *ranges) {
+        for (const std::string* part :
+             {&range.start_before, &range.start_after, &range.end_before, &range.end_after}) {
+          texts.push_back(part);
+        }
       }
     }
     for (const std::string& pattern : doc.ignore_lines) texts.push_back(&pattern);
@@ -124,20 +143,11 @@ std::string Serialize(const std::string& platform, const std::vector<DocumentSpe
       text += "interval = " + QuoteToml(FormatDuration(doc.interval)) + "\n";
     }
     if (!doc.select.empty() || !doc.select_ranges.empty()) {
-      std::string list = QuoteTomlList(doc.select);
-      list.pop_back();  // "]"
-      for (const SelectRange& range : doc.select_ranges) {
-        if (list.size() > 1) list += ", ";
-        list += "{ ";
-        list += range.start_before.empty() ? "startAfter = " + QuoteToml(range.start_after)
-                                           : "startBefore = " + QuoteToml(range.start_before);
-        list += range.end_before.empty() ? ", endAfter = " + QuoteToml(range.end_after)
-                                         : ", endBefore = " + QuoteToml(range.end_before);
-        list += " }";
-      }
-      text += "select = " + list + "]\n";
+      text += "select = " + QuoteSelectorList(doc.select, doc.select_ranges) + "\n";
     }
-    if (!doc.remove.empty()) text += "remove = " + QuoteTomlList(doc.remove) + "\n";
+    if (!doc.remove.empty() || !doc.remove_ranges.empty()) {
+      text += "remove = " + QuoteSelectorList(doc.remove, doc.remove_ranges) + "\n";
+    }
     if (doc.ignore_robots) text += "ignore_robots = true\n";
     if (!doc.ignore_lines.empty()) {
       text += "ignore_lines = " + QuoteTomlList(doc.ignore_lines) + "\n";

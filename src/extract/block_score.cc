@@ -443,7 +443,7 @@ bool NamesRelatedContent(std::string_view text, bool whole) {
   return false;
 }
 
-ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& remove) {
+ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
   ScoredBlocks result;
   if (body == nullptr || body->type != GUMBO_NODE_ELEMENT) return result;
 
@@ -504,6 +504,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
     const GumboVector& children = Children(top.node);
     if (top.next_child < children.length) {
       const auto* child = static_cast<const GumboNode*>(children.data[top.next_child++]);
+      if (removal.Removes(child)) continue;
       if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
         uint32_t chars = 0;
         uint32_t commas = 0;
@@ -531,9 +532,6 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& rem
       }
       if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
       if (IsBoilerplate(child, {top.in_sectioning, top.in_content})) continue;
-      bool removed = false;
-      for (const Selector& selector : remove) removed = removed || selector.Matches(child);
-      if (removed) continue;
       const GumboTag tag =
           child->type == GUMBO_NODE_ELEMENT ? child->v.element.tag : GUMBO_TAG_TEMPLATE;
       if (tag == GUMBO_TAG_BUTTON) continue;  // controls, as the renderer drops them

@@ -39,9 +39,9 @@
 // Hidden microdata (display:none or `hidden` with `itemscope`: schema.org copies of the
 // headline, dates and story) is never shown and is dropped from every output of these pages.
 //
-// Boilerplate (boilerplate.h) and `remove` matches are skipped exactly as the renderer skips
-// them, so the scores see the text that would be output. One iterative walk over the body;
-// everything else is linear in the number of elements.
+// Boilerplate (boilerplate.h) and what `remove` drops (removal.h) are skipped exactly as the
+// renderer skips them, so the scores see the text that would be output. One iterative walk
+// over the body; everything else is linear in the number of elements.
 #ifndef POLICYD_SRC_EXTRACT_BLOCK_SCORE_H_
 #define POLICYD_SRC_EXTRACT_BLOCK_SCORE_H_
 
@@ -51,7 +51,7 @@
 
 #include <gumbo.h>
 
-#include "policyd/selector.h"
+#include "removal.h"
 
 namespace policyd::extract_internal {
 
@@ -76,7 +76,7 @@ struct ScoredBlocks {
 
 // Classifies the page of `body` (its <title> is read from the sibling <head>) and, unless it is
 // legal, chooses its best blocks. Deterministic; iterative.
-ScoredBlocks ScoreBlocks(const GumboNode* body, const std::vector<Selector>& remove);
+ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal);
 
 // True when `text` (a title or heading) names a legal document. Exposed for tests.
 bool NamesLegalDocument(std::string_view text);

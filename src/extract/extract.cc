@@ -19,8 +19,10 @@
 //  - markdown.cc / duplicates.cc: the Markdown-like lines; whole repeated copies of large
 //    sections (responsive duplicates, per-route tab widgets) are rendered once.
 //  - normalize.cc: white space and invisible characters.
-//  - ranges (main_content.cc): preorder positions of the boundary elements; the outermost
-//    nodes wholly between them are rendered like selected elements.
+//  - ranges.cc: preorder positions of the boundary elements; a range holds the nodes wholly
+//    between them. Select ranges (main_content.cc) render their outermost such nodes like
+//    selected elements; remove ranges drop them (removal.cc) for every later step, which
+//    asks one Removal instead of matching `remove` itself.
 //  - ignore_lines: applied to the finished text, so patterns see exactly the stored lines.
 //  - url.cc: the query parameters that differ between visits, for include_link_urls.
 // Every walk over the DOM uses an explicit stack.
@@ -30,6 +32,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <utility>
@@ -39,6 +42,8 @@
 #include "main_content.h"
 #include "policyd/gumbo_document.h"
 #include "policyd/selector.h"
+#include "ranges.h"
+#include "removal.h"
 
 namespace policyd {
 namespace {
@@ -60,22 +65,25 @@ Status ParseSelectors(const std::vector<std::string>& texts, ExtractEntry::List 
   return Status::Ok();
 }
 
-Status ParseRanges(const std::vector<RangeSelector>& ranges,
+// Parses `ranges` (of `list`: kRanges or kRemoveRanges) into *out; on error sets *failed.
+Status ParseRanges(const std::vector<RangeSelector>& ranges, ExtractEntry::List list,
                    std::vector<extract_internal::ParsedRange>* out, ExtractEntry* failed) {
+  const std::string what =
+      list == ExtractEntry::List::kRemoveRanges ? "remove range: " : "select range: ";
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     const RangeSelector& range = ranges[i];
-    *failed = {ExtractEntry::List::kRanges, i};
+    *failed = {list, i};
     const bool start_before = !range.start_before.empty();
     const bool end_before = !range.end_before.empty();
     if (start_before == !range.start_after.empty() || end_before == !range.end_after.empty()) {
-      return Status::InvalidArgument(
-          "select range: a range needs exactly one of startBefore/startAfter and one of "
-          "endBefore/endAfter");
+      return Status::InvalidArgument(what +
+                                     "a range needs exactly one of startBefore/startAfter and "
+                                     "one of endBefore/endAfter");
     }
     Result<Selector> start = Selector::Parse(start_before ? range.start_before : range.start_after);
-    if (!start.ok()) return Status::InvalidArgument("select range: " + start.status().message());
+    if (!start.ok()) return Status::InvalidArgument(what + start.status().message());
     Result<Selector> end = Selector::Parse(end_before ? range.end_before : range.end_after);
-    if (!end.ok()) return Status::InvalidArgument("select range: " + end.status().message());
+    if (!end.ok()) return Status::InvalidArgument(what + end.status().message());
     out->push_back({std::move(start).value(), !start_before, std::move(end).value(), !end_before});
   }
   return Status::Ok();
@@ -153,6 +161,7 @@ struct CompiledExtraction::Parts {
   std::vector<Selector> select;
   std::vector<Selector> remove;
   std::vector<extract_internal::ParsedRange> ranges;
+  std::vector<extract_internal::ParsedRange> remove_ranges;
   std::vector<std::regex> ignore_lines;
   bool include_link_urls = false;
 };
@@ -165,7 +174,8 @@ CompiledExtraction::~CompiledExtraction() = default;
 Result<std::shared_ptr<const CompiledExtraction>> CompiledExtraction::Compile(
     const ExtractOptions& options, ExtractEntry* failed) {
   const bool automatic = options.select.empty() && options.remove.empty() &&
-                         options.ranges.empty() && options.ignore_lines.empty();
+                         options.ranges.empty() && options.remove_ranges.empty() &&
+                         options.ignore_lines.empty();
   if (automatic) {
     // Most documents: one instance for all of them (no allocation per document at load).
     static const auto kPlain =
@@ -185,7 +195,13 @@ Result<std::shared_ptr<const CompiledExtraction>> CompiledExtraction::Compile(
   if (status.ok()) {
     status = ParseSelectors(options.remove, ExtractEntry::List::kRemove, &parts->remove, &entry);
   }
-  if (status.ok()) status = ParseRanges(options.ranges, &parts->ranges, &entry);
+  if (status.ok()) {
+    status = ParseRanges(options.ranges, ExtractEntry::List::kRanges, &parts->ranges, &entry);
+  }
+  if (status.ok()) {
+    status = ParseRanges(options.remove_ranges, ExtractEntry::List::kRemoveRanges,
+                         &parts->remove_ranges, &entry);
+  }
   if (status.ok()) status = CompileIgnoreLines(options.ignore_lines, &parts->ignore_lines, &entry);
   if (!status.ok()) {
     if (failed != nullptr) *failed = entry;
@@ -224,14 +240,19 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     const GumboDocument document(std::move(utf8));
     result.parse_us = micros_since(start);
     start = Clock::now();
+    // Positions are numbered only for documents with ranges: most have none.
+    std::optional<extract_internal::TreePositions> positions;
+    if (!parts.ranges.empty() || !parts.remove_ranges.empty()) positions.emplace(document.root());
+    const extract_internal::TreePositions* positions_or_null = positions ? &*positions : nullptr;
+    const extract_internal::Removal removal(parts.remove, parts.remove_ranges, positions_or_null);
     if (parts.select.empty() && parts.ranges.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
-      result.text =
-          extract_internal::RenderMainContent(body, parts.remove, parts.include_link_urls);
+      result.text = extract_internal::RenderMainContent(body, removal, parts.include_link_urls);
     } else {
       result.text = extract_internal::RenderSelected(
-          extract_internal::SelectRoots(document.root(), parts.select, parts.ranges, parts.remove),
-          parts.remove, parts.include_link_urls);
+          extract_internal::SelectRoots(document.root(), parts.select, parts.ranges, removal,
+                                        positions_or_null),
+          removal, parts.include_link_urls);
     }
     result.render_us = micros_since(start);
   }

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "block_score.h"
@@ -38,11 +36,10 @@ size_t NonLinkBytes(TextSink& sink) { return sink.text_bytes() - sink.link_bytes
 
 }  // namespace
 
-std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove,
-                              bool link_urls) {
-  const ScoredBlocks scored = ScoreBlocks(body, remove);
+std::string RenderMainContent(const GumboNode* body, const Removal& removal, bool link_urls) {
+  const ScoredBlocks scored = ScoreBlocks(body, removal);
   auto render = [&](bool noscript, size_t* bytes) {
-    MarkdownRenderer renderer(remove, link_urls, noscript);
+    MarkdownRenderer renderer(removal, link_urls, noscript);
     if (!noscript) renderer.SetScoredBlocks(&scored);
     renderer.Render(body, /*root_is_content=*/false, /*track_candidates=*/true);
     TextSink& all = renderer.sink(MarkdownRenderer::kBodySink);
@@ -85,52 +82,15 @@ std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
                                           const std::vector<ParsedRange>& ranges,
-                                          const std::vector<Selector>& remove) {
-  // Ranges work on preorder positions: a node occupies [first, last], its own position and
-  // that of its last descendant. A range is a half-open interval [begin, end) of positions;
-  // a node lies wholly inside it when begin <= first and last < end.
-  std::unordered_map<const GumboNode*, std::pair<size_t, size_t>> span;
-  std::vector<std::pair<size_t, size_t>> intervals;
-  if (!ranges.empty()) {
-    struct Item {
-      const GumboNode* node;
-      bool exit;
-    };
-    std::vector<Item> walk = {{root, false}};
-    size_t position = 0;
-    while (!walk.empty()) {
-      const Item item = walk.back();
-      walk.pop_back();
-      if (item.exit) {
-        span[item.node].second = position - 1;
-        continue;
-      }
-      span[item.node] = {position, position};
-      ++position;
-      walk.push_back({item.node, true});
-      const GumboVector& children = Children(item.node);
-      for (unsigned i = children.length; i-- > 0;) {
-        walk.push_back({static_cast<const GumboNode*>(children.data[i]), false});
-      }
-    }
-    for (const ParsedRange& range : ranges) {
-      const std::vector<const GumboNode*> starts = range.start.SelectAll(root);
-      const std::vector<const GumboNode*> ends = range.end.SelectAll(root);
-      if (starts.empty() || ends.empty()) continue;
-      const auto& start = span[starts.front()];
-      const auto& end = span[ends.front()];
-      const size_t begin = range.start_after ? start.second + 1 : start.first;
-      const size_t stop = range.end_after ? end.second + 1 : end.first;
-      if (begin < stop) intervals.emplace_back(begin, stop);
-    }
+                                          const Removal& removal, const TreePositions* positions) {
+  // OTA selects in the document its `remove` step left: no boundary in removed content.
+  std::vector<TreePositions::Interval> intervals;
+  if (!ranges.empty() && positions != nullptr) {
+    intervals = positions->Resolve(
+        ranges, [&removal](const GumboNode* node) { return removal.Removes(node); });
   }
   auto in_range = [&](const GumboNode* node) {
-    if (intervals.empty()) return false;
-    const auto& [first, last] = span[node];
-    for (const auto& [begin, end] : intervals) {
-      if (begin <= first && last < end) return true;
-    }
-    return false;
+    return !intervals.empty() && positions->Inside(node, intervals);
   };
 
   std::vector<const GumboNode*> roots;
@@ -140,7 +100,7 @@ std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
     stack.pop_back();
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
         node->type == GUMBO_NODE_WHITESPACE) {
-      if (in_range(node)) roots.push_back(node);
+      if (in_range(node) && !removal.Removes(node)) roots.push_back(node);
       continue;
     }
     if (node->type == GUMBO_NODE_TEMPLATE) {
@@ -152,14 +112,7 @@ std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
     } else if (node->type != GUMBO_NODE_ELEMENT) {
       continue;
     }
-    bool removed = false;
-    for (const Selector& selector : remove) {
-      if (selector.Matches(node)) {
-        removed = true;
-        break;
-      }
-    }
-    if (removed) continue;
+    if (removal.Removes(node)) continue;
     bool selected = in_range(node);
     for (size_t i = 0; !selected && i < select.size(); ++i) selected = select[i].Matches(node);
     if (selected) {
@@ -174,9 +127,9 @@ std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
   return roots;
 }
 
-std::string RenderSelected(const std::vector<const GumboNode*>& roots,
-                           const std::vector<Selector>& remove, bool link_urls) {
-  MarkdownRenderer renderer(remove, link_urls);
+std::string RenderSelected(const std::vector<const GumboNode*>& roots, const Removal& removal,
+                           bool link_urls) {
+  MarkdownRenderer renderer(removal, link_urls);
   for (const GumboNode* root : roots) {
     renderer.Render(root, /*root_is_content=*/true, /*track_candidates=*/false);
   }

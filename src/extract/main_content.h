@@ -8,6 +8,8 @@
 #include <gumbo.h>
 
 #include "policyd/selector.h"
+#include "ranges.h"
+#include "removal.h"
 
 namespace policyd::extract_internal {
 
@@ -20,30 +22,22 @@ namespace policyd::extract_internal {
 // to a single "best" block, which loses whole sections. A page that
 // is empty without scripts but carries at least 1000 bytes of text in <noscript> yields that
 // text, as a browser with scripts disabled shows it.
-// `link_urls`: links as "[text](url)".
-std::string RenderMainContent(const GumboNode* body, const std::vector<Selector>& remove,
-                              bool link_urls);
-
-// A parsed RangeSelector (policyd/extract.h).
-struct ParsedRange {
-  Selector start;
-  bool start_after = false;  // else start before
-  Selector end;
-  bool end_after = false;  // else end before
-};
+// `link_urls`: links as "[text](url)". What `removal` drops is never seen.
+std::string RenderMainContent(const GumboNode* body, const Removal& removal, bool link_urls);
 
 // Select mode: the elements matching any of `select` and the outermost nodes (elements or
-// text) wholly inside one of `ranges`, in document order, outside subtrees matching `remove`
-// and without those nested in another chosen node.
+// text) wholly inside one of `ranges` (ranges.h, over `positions`, required when `ranges` is
+// not empty), in document order, leaving out what `removal` drops and the nodes nested in
+// another chosen node. The ranges' boundaries are looked for outside removed content.
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
                                           const std::vector<ParsedRange>& ranges,
-                                          const std::vector<Selector>& remove);
+                                          const Removal& removal, const TreePositions* positions);
 
 // Select mode: the text of `roots`, each treated as content (boilerplate inside them is
-// still removed, but header/footer/aside inside them are kept).
-std::string RenderSelected(const std::vector<const GumboNode*>& roots,
-                           const std::vector<Selector>& remove, bool link_urls);
+// still removed, but header/footer/aside inside them are kept), without what `removal` drops.
+std::string RenderSelected(const std::vector<const GumboNode*>& roots, const Removal& removal,
+                           bool link_urls);
 
 }  // namespace policyd::extract_internal
 

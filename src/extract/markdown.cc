@@ -299,9 +299,7 @@ void MarkdownRenderer::Break(bool block, bool force) {
 }
 
 bool MarkdownRenderer::IsDropped(const GumboNode* element) const {
-  for (const Selector& selector : remove_) {
-    if (selector.Matches(element)) return true;
-  }
+  if (removal_.Removes(element)) return true;
   if (scored_ != nullptr && scored_->hidden_metadata.contains(element)) return true;
   if (noscript_ && element->type == GUMBO_NODE_ELEMENT &&
       element->v.element.tag == GUMBO_TAG_NOSCRIPT) {
@@ -581,7 +579,7 @@ void MarkdownRenderer::Render(const GumboNode* root, bool root_is_content, bool 
         case GUMBO_NODE_TEXT:
         case GUMBO_NODE_WHITESPACE:
         case GUMBO_NODE_CDATA:
-          HandleText(child);
+          if (!removal_.Removes(child)) HandleText(child);
           break;
         case GUMBO_NODE_ELEMENT:
         case GUMBO_NODE_TEMPLATE: {

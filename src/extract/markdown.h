@@ -27,7 +27,7 @@
 #include <gumbo.h>
 
 #include "block_score.h"
-#include "policyd/selector.h"
+#include "removal.h"
 
 namespace policyd::extract_internal {
 
@@ -102,14 +102,13 @@ class MarkdownRenderer {
     kDiscountSink = 4,  // ScoredBlocks::related boxes and teasers: left out of shares
   };
 
-  // `remove` lists selectors whose matches are dropped with their subtrees; it must outlive
+  // `removal` says which nodes are dropped with their subtrees (removal.h); it must outlive
   // the renderer.
   // `link_urls`: render links as "[text](url)" (ExtractOptions::include_link_urls).
   // `noscript`: render <noscript> content like a browser without scripts does (the page
   // without it is empty, see RenderMainContent).
-  explicit MarkdownRenderer(const std::vector<Selector>& remove, bool link_urls = false,
-                            bool noscript = false)
-      : remove_(remove), link_urls_(link_urls), noscript_(noscript) {}
+  explicit MarkdownRenderer(const Removal& removal, bool link_urls = false, bool noscript = false)
+      : removal_(removal), link_urls_(link_urls), noscript_(noscript) {}
 
   // Renders the subtree of `root` (never dropped itself) into the body sink, separated from
   // earlier renders by a blank line. `root_is_content`: the root was chosen as the document's
@@ -180,7 +179,7 @@ class MarkdownRenderer {
   // A line (block=false) or block break; in inline-only contexts a space unless `force`.
   void Break(bool block, bool force = false);
 
-  const std::vector<Selector>& remove_;
+  const Removal& removal_;
   const bool link_urls_;
   const bool noscript_;
   std::array<TextSink, 5> sinks_;

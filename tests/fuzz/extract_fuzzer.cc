@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode & 16) options.include_link_urls = true;
   if (mode & 32) options.content_type = "text/html; charset=windows-1252";
   if (mode & 64) options.content_type = "text/plain";
+  if (mode & 128) options.remove_ranges = {{"", "h2", "", "p"}, {"nav", "", "main", ""}};
   policyd::ExtractResult result;
   if (!policyd::ExtractText(html, options, &result).ok()) std::abort();  // options are valid
   const std::string& text = result.text;

@@ -107,6 +107,35 @@ TEST(ValidateDocumentSpecTest, RejectsEmptySelectors) {
   EXPECT_FALSE(ValidateDocumentSpec(spec).ok());
 }
 
+TEST(ValidateDocumentSpecTest, RejectsRangesWithoutOneStartAndOneEnd) {
+  DocumentSpec spec = ValidSpec();
+  spec.remove_ranges = {SelectRange{"#a", "", "#b", ""}, SelectRange{"#a", "", "", ""}};
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+              HasSubstr("a remove range needs exactly one of startBefore/startAfter"));
+  spec = ValidSpec();
+  spec.select_ranges = {SelectRange{"#a", "#b", "#c", ""}};
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+              HasSubstr("a select range needs exactly one of startBefore/startAfter"));
+}
+
+TEST(CompileDocumentExtractionTest, RemoveRangesAreCompiledAndApplied) {
+  DocumentSpec spec = ValidSpec();
+  spec.select = {"main"};
+  spec.remove_ranges = {SelectRange{"", "h1", "#keep", ""}};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec).ok());
+  EXPECT_EQ(MakeExtractOptions(spec).remove_ranges, spec.remove_ranges);
+  EXPECT_EQ(
+      ExtractText("<main><h1>T</h1><p>Gone</p><p id=keep>Kept</p></main>", *spec.extraction, "")
+          .text,
+      "# T\n\nKept\n");
+  spec.remove_ranges.push_back(SelectRange{"p:hover", "", "#keep", ""});
+  ExtractEntry failed;
+  const Status status = CompileDocumentExtraction(&spec, &failed);
+  EXPECT_THAT(status.message(), HasSubstr("remove range: invalid selector \"p:hover\""));
+  EXPECT_EQ(failed.list, ExtractEntry::List::kRemoveRanges);
+  EXPECT_EQ(failed.index, 1u);
+}
+
 TEST(CompileDocumentExtractionTest, CompilesEverySettingOrSaysWhichEntryIsBad) {
   DocumentSpec spec = ValidSpec();
   spec.select_ranges = {SelectRange{"#intro", "", "footer", ""}};

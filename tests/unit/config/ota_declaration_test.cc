@@ -75,14 +75,116 @@ TEST_F(OtaDeclarationTest, WarnsAboutWhatCannotBeHonoured) {
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_THAT(docs_, SizeIs(1));
   EXPECT_THAT(docs_[0].remove, IsEmpty());
-  // executeClientScripts is honoured: the page is rendered in the browser.
+  // Ranges in remove are honoured (issue 16 item 6) ...
+  EXPECT_THAT(docs_[0].remove_ranges, ElementsAre(SelectRange{"#a", "", "#b", ""}));
+  // ... and so is executeClientScripts: the page is rendered in the browser.
   EXPECT_EQ(docs_[0].render, RenderMode::kBrowser);
-  EXPECT_THAT(warnings_, SizeIs(2));
-  EXPECT_THAT(warnings_,
-              Contains(AllOf(HasSubstr("hinge/privacy-policy"), HasSubstr("removeTrackingLinks"))));
-  EXPECT_THAT(warnings_, Not(Contains(HasSubstr("executeClientScripts"))));
-  EXPECT_THAT(warnings_, Contains(HasSubstr("'remove'")));
-  for (const std::string& warning : warnings_) EXPECT_THAT(warning, HasSubstr(path_.string()));
+  // Only the custom JavaScript filter cannot be.
+  ASSERT_THAT(warnings_, SizeIs(1));
+  EXPECT_THAT(warnings_[0], AllOf(HasSubstr(path_.string()), HasSubstr("hinge/privacy-policy"),
+                                  HasSubstr("removeTrackingLinks")));
+}
+
+// A declaration as contrib-declarations writes them: the consent banner that sits inside the
+// selected content, from its heading to the footer, is a range in `remove`.
+TEST_F(OtaDeclarationTest, RemoveRangeDropsTheCookieBannerFromTheSelectedText) {
+  const Status status = Load(R"({
+  "name": "Lovebird",
+  "terms": {
+    "Privacy Policy": {
+      "fetch": "https://www.lovebird.example/legal/privacy",
+      "select": [
+        ".legal-content"
+      ],
+      "remove": [
+        ".back-to-top",
+        {
+          "startBefore": "#cookie-banner",
+          "endBefore": "footer"
+        }
+      ]
+    }
+  }
+}
+)",
+                             "Lovebird.json");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  EXPECT_THAT(warnings_, IsEmpty());
+  EXPECT_THAT(docs_[0].remove, ElementsAre(".back-to-top"));
+  EXPECT_THAT(docs_[0].remove_ranges, ElementsAre(SelectRange{"#cookie-banner", "", "footer", ""}));
+  EXPECT_TRUE(docs_[0].page_options.empty());
+  const std::string html = R"(<!DOCTYPE html>
+<html lang="en"><head><title>Privacy Policy | Lovebird</title></head><body>
+<div class="legal-content">
+  <h1>Privacy Policy</h1>
+  <p>We process your profile to suggest matches.</p>
+  <a class="back-to-top" href="#top">Back to top</a>
+  <h2>Your choices</h2>
+  <p>You may delete your account at any time.</p>
+  <h2 id="cookie-banner">Cookie banner</h2>
+  <p>We and our 143 partners store cookies on your device.</p>
+  <button>Accept all</button> <a href="/settings">Settings</a>
+</div>
+<footer>Lovebird Ltd</footer>
+</body></html>)";
+  EXPECT_EQ(ExtractText(html, *docs_[0].extraction, "text/html").text,
+            "# Privacy Policy\n\nWe process your profile to suggest matches.\n\n## Your "
+            "choices\n\nYou may delete your account at any time.\n");
+}
+
+TEST_F(OtaDeclarationTest, CombinedPagesHonourRemoveRangesPerPage) {
+  const Status status = Load(R"({
+    "name": "Hinge",
+    "terms": {
+      "Terms of Service": {
+        "select": "main",
+        "remove": {"startAfter": "h1", "endBefore": ".terms"},
+        "combine": [
+          {"fetch": "https://hinge.co/terms/1"},
+          {"fetch": "https://hinge.co/terms/2",
+           "remove": [{"startBefore": ".faq", "endAfter": "main"}]},
+          {"fetch": "https://hinge.co/terms/3", "remove": ".summary"}
+        ]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  EXPECT_THAT(warnings_, Not(Contains(HasSubstr("remove"))));
+  EXPECT_THAT(docs_[0].remove_ranges, ElementsAre(SelectRange{"", "h1", ".terms", ""}));
+  ASSERT_THAT(docs_[0].page_options, SizeIs(3));
+  EXPECT_FALSE(docs_[0].page_options[0]);
+  ASSERT_TRUE(docs_[0].page_options[1]);
+  EXPECT_THAT(docs_[0].page_options[1]->remove_ranges,
+              ElementsAre(SelectRange{".faq", "", "", "main"}));
+  EXPECT_THAT(docs_[0].page_options[1]->select, ElementsAre("main"));  // inherited
+  ASSERT_TRUE(docs_[0].page_options[2]);
+  EXPECT_THAT(docs_[0].page_options[2]->remove, ElementsAre(".summary"));
+  EXPECT_THAT(docs_[0].page_options[2]->remove_ranges, IsEmpty());  // replaced, as in OTA
+  const std::string html =
+      "<html><body><main><h1>Terms</h1><p class='summary'>In short: be nice.</p>"
+      "<div class='terms'><p>Be nice to other members.</p></div>"
+      "<div class='faq'><p>Questions? Write to us.</p></div></main></body></html>";
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(0), "text/html").text,
+            "# Terms\n\nBe nice to other members.\n\nQuestions? Write to us.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(1), "text/html").text,
+            "# Terms\n\nIn short: be nice.\n\nBe nice to other members.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(2), "text/html").text,
+            "# Terms\n\nBe nice to other members.\n\nQuestions? Write to us.\n");
+}
+
+TEST_F(OtaDeclarationTest, BadRemoveRangeIsAnErrorNamingTheTerms) {
+  Status status = Load(R"({"name": "X", "terms": {"Privacy Policy": {
+      "fetch": "https://x.example/", "remove": [{"startBefore": "h2", "endBefore": "p >"}]}}})");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ": terms 'Privacy Policy': remove "
+                                                            "range: invalid selector \"p >\""));
+  EXPECT_THAT(docs_, IsEmpty());
+  status = Load(R"({"name": "X", "terms": {"Privacy Policy": {
+      "fetch": "https://x.example/", "remove": [{"endBefore": "footer"}]}}})");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("a range needs exactly one of startBefore/startAfter"));
 }
 
 TEST_F(OtaDeclarationTest, CombineBecomesExtraUrls) {

@@ -322,6 +322,72 @@ select = )") + select + "\n");
   }
 }
 
+// Issue 16 item 6: `remove` entries may be ranges, written like those of `select`.
+TEST_F(TargetFileTest, RemoveRanges) {
+  const Status status = Load(R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+select = "main"
+remove = [".ad", { startBefore = "#cookie-banner", endBefore = "footer" },
+          { startAfter = "h1", endAfter = "#intro" }]
+
+[[documents]]
+type = "Terms"
+url = "https://www.coursera.org/terms"
+remove = { startAfter = "#summary", endBefore = "#terms" }
+)");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(docs_.size(), 2u);
+  EXPECT_THAT(docs_[0].remove, ElementsAre(".ad"));
+  EXPECT_THAT(docs_[0].remove_ranges, ElementsAre(SelectRange{"#cookie-banner", "", "footer", ""},
+                                                  SelectRange{"", "h1", "", "#intro"}));
+  EXPECT_THAT(docs_[0].select_ranges, IsEmpty());
+  EXPECT_THAT(docs_[1].remove, IsEmpty());
+  EXPECT_THAT(docs_[1].remove_ranges, ElementsAre(SelectRange{"", "#summary", "#terms", ""}));
+  const std::string html =
+      "<main><h1>Privacy</h1><p>Gone.</p><p id=intro>Gone too.</p><p>Kept.</p>"
+      "<div class=ad>Ad</div><h2 id=cookie-banner>Cookies</h2><p>Accept</p></main>"
+      "<footer>F</footer>";
+  EXPECT_EQ(ExtractText(html, *docs_[0].extraction, "text/html").text, "# Privacy\n\nKept.\n");
+}
+
+TEST_F(TargetFileTest, BadRemoveRangesAreErrorsAtTheirEntry) {
+  const std::string head = R"([[documents]]
+type = "Privacy Policy"
+url = "https://www.coursera.org/about/privacy"
+)";
+  // A selector that does not parse: at the range's table.
+  Status status = Load(head +
+                       "remove = [\".ad\",\n          { startAfter = \"h1\", endBefore = "
+                       "\"p >\" }]\n");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(At(5, 11) + "remove range: invalid selector \"p >\""));
+  EXPECT_TRUE(docs_.empty());
+  // No end: at the table.
+  status = Load(head + "remove = [{ startBefore = \"#a\" }]\n");
+  EXPECT_EQ(status.message(),
+            At(4, 11) +
+                "a 'remove' range needs exactly one of startBefore/startAfter and one of "
+                "endBefore/endAfter");
+  // Two starts.
+  status =
+      Load(head + "remove = { startBefore = \"#a\", startAfter = \"#b\", endAfter = \"#c\" }\n");
+  EXPECT_THAT(status.message(), StartsWith(At(4, 10) + "a 'remove' range needs exactly one"));
+  // An unknown key and an empty selector: at the key.
+  status = Load(head + "remove = [{ startBefore = \"#a\", endBefore = \"#b\", until = \"#c\" }]\n");
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ":4:"));
+  EXPECT_THAT(status.message(), HasSubstr("until"));
+  status = Load(head + "remove = [{ startBefore = \"\", endBefore = \"#b\" }]\n");
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ":4:"));
+  // Neither a string nor a table.
+  status = Load(head + "remove = [\".ad\", 42]\n");
+  EXPECT_EQ(status.message(), At(4, 18) +
+                                  "'remove' must be a string or an array of strings (CSS "
+                                  "selectors) or range tables, not an integer");
+  status = Load(head + "remove = [\".ad\", \"\"]\n");
+  EXPECT_EQ(status.message(), At(4, 18) + "'remove' entries must not be empty");
+}
+
 TEST_F(TargetFileTest, BadExtraUrlIsAnError) {
   const Status status = Load(R"([[documents]]
 type = "Privacy Policy"

@@ -39,6 +39,7 @@ void ExpectSameDocs(const std::vector<DocumentSpec>& actual,
     EXPECT_EQ(actual[i].select, expected[i].select);
     EXPECT_EQ(actual[i].remove, expected[i].remove);
     EXPECT_EQ(actual[i].select_ranges, expected[i].select_ranges);
+    EXPECT_EQ(actual[i].remove_ranges, expected[i].remove_ranges);
     EXPECT_EQ(actual[i].ignore_lines, expected[i].ignore_lines);
     EXPECT_EQ(actual[i].include_link_urls, expected[i].include_link_urls);
     EXPECT_EQ(actual[i].extra_urls, expected[i].extra_urls);
@@ -71,6 +72,8 @@ TEST(WriteTargetFileTest, RoundTripsEveryField) {
   docs[1].select = {"p[title=\"tab\tand\x01\"]"};
   docs[1].ignore_lines = {"multi\nline"};
   docs[2].select_ranges = {{"#a", "", "", "#b"}, {"", "h2.x", "footer", ""}};
+  docs[2].remove_ranges = {{"", "#cookies", "", "#accept"}, {"h2[id=\"x\"]", "", "footer", ""}};
+  docs[1].remove_ranges = {{"#only", "", "#range", ""}};  // no CSS selector beside it
   docs[2].ignore_lines = {"^Last updated: .*$", "\\d+ visitors"};
   docs[2].include_link_urls = true;
   docs[2].extra_urls = {"https://www.coursera.org/about/cookies/2"};
