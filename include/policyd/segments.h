@@ -102,7 +102,10 @@ struct OffsetRun {
 // multisets (2 × shared words / (words of one + words of the other), words as ClassifyChange
 // reads them: NFKC case-folded letters and digits, link targets ignored) is at least this.
 // A split (merge) needs each part to have at least kSegmentPartContainment of its words in
-// the whole, and the whole to reach kSegmentSimilarity with the parts together.
+// the whole, and the whole to reach kSegmentSimilarity with the parts together. Edited
+// segments are sought between the same two unchanged segments only: a segment edited and
+// moved elsewhere is removed + added. Scripts without spaces between words (Chinese,
+// Japanese) make each run of letters one word, so an edit there is removed + added too.
 inline constexpr double kSegmentSimilarity = 0.5;
 inline constexpr double kSegmentPartContainment = 0.5;
 // At most this many parts in one split or merge.
@@ -112,8 +115,9 @@ struct AlignLimits {
   // dtl search steps, shared by the alignment of the segment sequences and the word diffs of
   // the offset map (see policyd/diff.h).
   uint64_t max_steps = kDefaultDiffMaxSteps;
-  // Word comparisons (words of one segment + words of the other, per pair compared) for
-  // finding the modified, split and merged segments between the unchanged ones: about 0.1 s.
+  // Word comparisons (words of one segment + words of the other + 16, per pair compared) for
+  // finding the modified, split and merged segments between the unchanged ones: at most about
+  // 0.1 s and, for a gap of tiny segments, about 1.2 million pairs (40 MB).
   uint64_t max_compare_words = 20'000'000;
   // Changes listed; the others are only counted (SegmentAlignment::changes_truncated).
   std::size_t max_changes = 1000;

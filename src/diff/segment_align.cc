@@ -7,7 +7,6 @@
 //   4. the change list, in the new text's order;
 //   5. the offset map, by word diffs of the aligned segments (src/diff/offset_map.h).
 #include <algorithm>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -120,15 +119,24 @@ class Aligner {
       }
     }
     // Equal contents among the rest, the k-th occurrence on one side with the k-th on the
-    // other: (new, old) in new order.
-    std::unordered_map<std::string_view, std::deque<std::size_t>> unpaired;
-    for (const std::size_t o : deleted) unpaired[old_keys[o]].push_back(o);
+    // other: (new, old) in new order. The deleted segments of one content form a list:
+    // `first` holds its head, `next_equal` the links.
+    std::unordered_map<std::string_view, std::size_t> first;
+    first.reserve(deleted.size());
+    std::vector<std::size_t> next_equal(old_keys.size(), kNoIndex);
+    for (auto it = deleted.rbegin(); it != deleted.rend(); ++it) {
+      const auto [slot, inserted] = first.try_emplace(old_keys[*it], *it);
+      if (!inserted) {
+        next_equal[*it] = slot->second;
+        slot->second = *it;
+      }
+    }
     std::vector<Match> equal;
     for (const std::size_t n : added) {
-      const auto it = unpaired.find(new_keys[n]);
-      if (it == unpaired.end() || it->second.empty()) continue;
-      equal.emplace_back(n, it->second.front());
-      it->second.pop_front();
+      const auto it = first.find(new_keys[n]);
+      if (it == first.end() || it->second == kNoIndex) continue;
+      equal.emplace_back(n, it->second);
+      it->second = next_equal[it->second];
     }
     if (!script.minimal) {
       result_.approximate = true;
@@ -216,6 +224,7 @@ class Aligner {
   // carried-over id has.
   void AssignIds() {
     diff_internal::IdAllocator ids;
+    ids.ExpectIds(old_.segments.size() + new_.segments.size());
     for (const Segment& segment : old_.segments) ids.Reserve(segment.id);
     std::vector<std::size_t> fresh;  // new segments without an old id, in order
     for (std::size_t n = 0; n < new_.segments.size(); ++n) {

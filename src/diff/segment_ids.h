@@ -19,6 +19,8 @@ std::string ContentId(std::string_view content);
 // free, else the id with "-k" appended for the smallest k >= 2 that is free.
 class IdAllocator {
  public:
+  // Room for `count` ids, so that a large version allocates its table once.
+  void ExpectIds(std::size_t count) { taken_.reserve(count); }
   void Reserve(const std::string& id) { taken_.insert(id); }
   std::string Allocate(const std::string& wanted);
 

@@ -12,12 +12,24 @@ namespace {
 
 constexpr uint64_t kMaxCost = std::numeric_limits<uint64_t>::max();
 
-// Shared words of one compared pair: (position on the other side, shared words).
-using Shares = std::vector<std::pair<std::size_t, std::size_t>>;
+// What comparing one pair costs beyond the words of both: the loop, and the memory of a
+// pair that shares words. It bounds the pairs of a gap of tiny segments.
+constexpr uint64_t kPairCost = 16;
 
+// Shared words of the pairs compared with one segment: (position on the other side, shared
+// words). 32 bits: a gap has fewer segments than a stored text has bytes.
+using Shares = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// A possible group, compact (a gap may have a million of them): its segments are the
+// consecutive positions [old_first, old_first + old_count) and the same for new ones.
 struct Candidate {
-  SegmentGroup group;
   double score = 0;  // Dice coefficient of the group's two sides
+  SegmentChangeKind kind = SegmentChangeKind::kModified;
+  uint32_t old_first = 0;
+  uint32_t old_count = 1;
+  uint32_t new_first = 0;
+  uint32_t new_count = 1;
+  uint32_t keeper = 0;  // as in SegmentGroup
 };
 
 double Dice(std::size_t shared, std::size_t a_size, std::size_t b_size) {
@@ -69,8 +81,8 @@ class PairTable {
     for (std::size_t j = 0; j < news_.size(); ++j) {
       const std::size_t first = band.First(j);
       const std::size_t last = band.Last(j);
-      const uint64_t pair_cost = (last - first + 1) * news_[j]->size() +
-                                 (old_prefix_[last + 1] - old_prefix_[first]) + (last - first + 1);
+      const uint64_t pair_cost = (last - first + 1) * (news_[j]->size() + kPairCost) +
+                                 (old_prefix_[last + 1] - old_prefix_[first]);
       if (pair_cost > kMaxCost - cost) return kMaxCost;
       cost += pair_cost;
     }
@@ -82,8 +94,8 @@ class PairTable {
       for (std::size_t i = band.First(j); i <= band.Last(j); ++i) {
         const std::size_t shared = SharedWords(*olds_[i], *news_[j]);
         if (shared == 0) continue;
-        by_old_[i].emplace_back(j, shared);  // j ascending
-        by_new_[j].emplace_back(i, shared);  // i ascending
+        by_old_[i].emplace_back(static_cast<uint32_t>(j), static_cast<uint32_t>(shared));
+        by_new_[j].emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(shared));
       }
     }
   }
@@ -162,25 +174,27 @@ void AddPartitions(const std::vector<const WordBag*>& wholes,
         if (bound <= best_single) continue;
         const double score = Dice(SharedWords(*wholes[w], combined), whole_size, combined.size());
         if (score < kSegmentSimilarity) continue;
+        std::size_t keeper = start;
+        for (std::size_t k = start + 1; k <= end; ++k) {
+          if (list[k].second > list[keeper].second) keeper = k;
+        }
         Candidate candidate;
         candidate.score = score;
-        std::vector<std::size_t> members;
-        std::size_t keeper = 0;
-        for (std::size_t k = start; k <= end; ++k) {
-          members.push_back(list[k].first);
-          if (list[k].second > list[start + keeper].second) keeper = k - start;
-        }
-        candidate.group.keeper = keeper;
+        candidate.keeper = static_cast<uint32_t>(keeper - start);
+        const uint32_t first = list[start].first;
+        const auto count = static_cast<uint32_t>(end - start + 1);
         if (whole_is_old) {
-          candidate.group.kind = SegmentChangeKind::kSplit;
-          candidate.group.olds = {w};
-          candidate.group.news = std::move(members);
+          candidate.kind = SegmentChangeKind::kSplit;
+          candidate.old_first = static_cast<uint32_t>(w);
+          candidate.new_first = first;
+          candidate.new_count = count;
         } else {
-          candidate.group.kind = SegmentChangeKind::kMerged;
-          candidate.group.olds = std::move(members);
-          candidate.group.news = {w};
+          candidate.kind = SegmentChangeKind::kMerged;
+          candidate.old_first = first;
+          candidate.old_count = count;
+          candidate.new_first = static_cast<uint32_t>(w);
         }
-        candidates->push_back(std::move(candidate));
+        candidates->push_back(candidate);
       }
     }
   }
@@ -189,10 +203,25 @@ void AddPartitions(const std::vector<const WordBag*>& wholes,
 // Best first; on a tie, fewer parts, then the earlier new and old segments (a total order on
 // distinct groups, so the choice never depends on the sort).
 bool Better(const Candidate& a, const Candidate& b) {
-  const std::size_t a_parts = a.group.olds.size() + a.group.news.size();
-  const std::size_t b_parts = b.group.olds.size() + b.group.news.size();
-  return std::tie(b.score, a_parts, a.group.news, a.group.olds) <
-         std::tie(a.score, b_parts, b.group.news, b.group.olds);
+  const uint32_t a_parts = a.old_count + a.new_count;
+  const uint32_t b_parts = b.old_count + b.new_count;
+  return std::tie(b.score, a_parts, a.new_first, a.new_count, a.old_first, a.old_count) <
+         std::tie(a.score, b_parts, b.new_first, b.new_count, b.old_first, b.old_count);
+}
+
+// Marks the positions [first, first + count) used, unless one of them already is.
+bool TakeRange(uint32_t first, uint32_t count, std::vector<bool>* used) {
+  for (uint32_t k = first; k < first + count; ++k) {
+    if ((*used)[k]) return false;
+  }
+  for (uint32_t k = first; k < first + count; ++k) (*used)[k] = true;
+  return true;
+}
+
+std::vector<std::size_t> Range(uint32_t first, uint32_t count) {
+  std::vector<std::size_t> positions;
+  for (uint32_t k = first; k < first + count; ++k) positions.push_back(k);
+  return positions;
 }
 
 }  // namespace
@@ -239,7 +268,8 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
     for (const auto& [j, shared] : table.by_old()[i]) {
       const double score = Dice(shared, olds[i]->size(), news[j]->size());
       if (score >= kSegmentSimilarity) {
-        candidates.push_back({{SegmentChangeKind::kModified, {i}, {j}, 0}, score});
+        candidates.push_back(
+            {score, SegmentChangeKind::kModified, static_cast<uint32_t>(i), 1, j, 1, 0});
       }
     }
   }
@@ -251,14 +281,18 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
 
   std::vector<bool> old_used(olds.size(), false);
   std::vector<bool> new_used(news.size(), false);
-  for (Candidate& candidate : candidates) {
-    const auto used = [](const std::vector<std::size_t>& members, const std::vector<bool>& flags) {
-      return std::any_of(members.begin(), members.end(), [&](std::size_t k) { return flags[k]; });
-    };
-    if (used(candidate.group.olds, old_used) || used(candidate.group.news, new_used)) continue;
-    for (const std::size_t i : candidate.group.olds) old_used[i] = true;
-    for (const std::size_t j : candidate.group.news) new_used[j] = true;
-    groups.push_back(std::move(candidate.group));
+  for (const Candidate& candidate : candidates) {
+    // Both ranges free, or neither is taken.
+    bool free = TakeRange(candidate.old_first, candidate.old_count, &old_used);
+    if (free && !TakeRange(candidate.new_first, candidate.new_count, &new_used)) {
+      for (uint32_t k = 0; k < candidate.old_count; ++k) {
+        old_used[candidate.old_first + k] = false;
+      }
+      free = false;
+    }
+    if (!free) continue;
+    groups.push_back({candidate.kind, Range(candidate.old_first, candidate.old_count),
+                      Range(candidate.new_first, candidate.new_count), candidate.keeper});
   }
   return groups;
 }

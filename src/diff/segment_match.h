@@ -42,9 +42,10 @@ struct SegmentGroup {
 
 // The groups among the unaligned old and new segments of one gap (bags in text order). The
 // candidates are scored by the Dice coefficient of their words and taken best first; a
-// segment is in at most one group. Comparing a pair costs the words of both, spent from
-// `budget`: when the whole gap costs more than is left, each new segment is only compared
-// with the old ones near its proportional place (or none), and *approximate is set.
+// segment is in at most one group. Comparing a pair costs the words of both plus 16, spent
+// from `budget` (as does merging the parts of a possible split or merge): when the whole gap costs
+// more than is left, each new segment is only compared with the old ones near its proportional
+// place (or none), and *approximate is set.
 std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
                                    const std::vector<const WordBag*>& news, StepBudget* budget,
                                    bool* approximate);

@@ -277,6 +277,7 @@ std::vector<Segment> SplitSegments(std::string_view text) {
   SectionTracker sections;
   CodePointCursor code_points(text);
   diff_internal::IdAllocator ids;
+  ids.ExpectIds(blocks.size());
   for (const Block& block : blocks) {
     const std::string_view span = text.substr(block.byte_start, block.byte_end - block.byte_start);
     const std::string content = diff_internal::SegmentContent(block.kind, span);
