@@ -160,7 +160,11 @@ SegmentAlignment AlignSegments(std::string_view old_text, const std::vector<Segm
 std::optional<std::size_t> MapOffset(const std::vector<OffsetRun>& map, std::size_t old_offset);
 
 // The persisted form of one version's ids: only the ids, in order, as a compact JSON array
-// (["s-3f9a1c0e7b2d","s-..."]); everything else is SplitSegments(text) again.
+// (["s-3f9a1c0e7b2d","s-..."]); everything else is SplitSegments(text) again. So the
+// splitting rules are part of the stored format: a store keeps kSegmentRulesVersion with the
+// ids, and when it differs, splits the stored text afresh (a changed rule may keep the count
+// and move the boundaries, which DecodeSegmentIds cannot see).
+inline constexpr int kSegmentRulesVersion = 1;
 std::string EncodeSegmentIds(const std::vector<Segment>& segments);
 
 // SplitSegments(text) with the ids of `encoded` (EncodeSegmentIds of the same text's
