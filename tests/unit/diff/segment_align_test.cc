@@ -373,6 +373,39 @@ TEST(SegmentAlignTest, RewriteBeyondTheComparisonBudgetIsApproximate) {
   EXPECT_EQ(AllIds(exact.segments), AllIds(result.segments));
 }
 
+TEST(SegmentAlignTest, OneLongLineEditedInPlacesKeepsItsIdAndStaysBounded) {
+  std::string old_text;
+  for (int i = 0; old_text.size() < 1'000'000; ++i) old_text += "mot" + std::to_string(i) + " é ";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  ASSERT_EQ(old_segments.size(), 1u);
+  // One word replaced in the middle: exact, and the offsets after it shift by its length.
+  std::string one_edit = old_text;
+  const std::size_t middle = one_edit.find("mot50000 ");
+  one_edit.replace(middle, 8, "changed!!");
+  const SegmentAlignment edited = AlignSegments(old_text, old_segments, one_edit);
+  EXPECT_FALSE(edited.approximate);
+  ASSERT_EQ(edited.segments.size(), 1u);
+  EXPECT_EQ(edited.segments[0].id, old_segments[0].id);
+  ASSERT_EQ(edited.changes.size(), 1u);
+  EXPECT_EQ(edited.changes[0].kind, SegmentChangeKind::kModified);
+  const std::size_t last = old_segments[0].end - 1;
+  EXPECT_EQ(MapOffset(edited.offset_map, last), last + 1);  // 9 code points for 8
+  EXPECT_EQ(MapOffset(edited.offset_map, 5), 5u);
+  // Every 40th pair of words swapped: the word diff of the offset map would take more than
+  // the budget (dtl's cost grows with the reorderings), the id is still kept.
+  std::string many_edits;
+  for (int i = 0; many_edits.size() < 1'000'000; ++i) {
+    const int word = i % 40 == 0 ? i + 1 : (i % 40 == 1 ? i - 1 : i);
+    many_edits += "mot" + std::to_string(word) + " é ";
+  }
+  const SegmentAlignment bounded = AlignSegments(old_text, old_segments, many_edits);
+  EXPECT_TRUE(bounded.approximate);
+  EXPECT_EQ(bounded.segments[0].id, old_segments[0].id);
+  EXPECT_EQ(bounded.changes.size(), 1u);
+  // The common last words still map (both texts end with " é").
+  EXPECT_EQ(MapOffset(bounded.offset_map, old_segments[0].end - 1), bounded.segments[0].end - 1);
+}
+
 TEST(SegmentAlignTest, NamesOfChangeKinds) {
   EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kAdded), "added");
   EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kRemoved), "removed");
