@@ -10,10 +10,11 @@
 // breaks ("---") and blocks without text are not segments.
 //
 // A segment's span starts at its first character after the markers of its first line (the
-// "## ", the "- " or "1. ", the "> "; a table row keeps its pipes) and ends after the last
-// non-space character of its last line; the continuation lines inside keep their own
-// indentation or "> " markers. Its *content* is the span with those per-line markers and
-// trailing spaces removed, and is what "the same text" means below.
+// "## ", the "- " or "1. ", the "> "; a table row keeps its pipes; code starts at the start
+// of its first non-blank line) and ends after the last non-space character of its last
+// line; the continuation lines inside keep their own indentation or "> " markers. Its *content* is
+// the span with those per-line markers and trailing spaces removed, and is what "the same text"
+// means below.
 //
 // Ids: a segment first seen gets "s-" followed by the first 12 hex digits of the SHA-256 of
 // its content with runs of white space as one space; the k-th repeat of the same content in

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -227,6 +228,8 @@ class Aligner {
     ids.ExpectIds(old_.segments.size() + new_.segments.size());
     for (const Segment& segment : old_.segments) ids.Reserve(segment.id);
     std::vector<std::size_t> fresh;  // new segments without an old id, in order
+    std::unordered_set<std::string> carried;
+    carried.reserve(new_.segments.size());
     for (std::size_t n = 0; n < new_.segments.size(); ++n) {
       std::string& id = new_.segments[n].id;
       id.clear();
@@ -242,11 +245,10 @@ class Aligner {
           id = old_.segments[group.olds.front()].id;
         }
       }
-      if (id.empty()) {
-        fresh.push_back(n);
-      } else {
-        ids.Reserve(id);
-      }
+      // Ids of valid old segments are distinct; a caller's list with repeats must still not
+      // make two new segments share one.
+      if (!id.empty() && !carried.insert(id).second) id.clear();
+      if (id.empty()) fresh.push_back(n);
     }
     for (const std::size_t n : fresh) {
       new_.segments[n].id = ids.Allocate(diff_internal::ContentId(new_.Content(n)));

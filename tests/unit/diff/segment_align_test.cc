@@ -301,6 +301,15 @@ TEST(SegmentAlignTest, StaleSpansAreClampedNotTrusted) {
   stale.back().end = 1'000'000;
   const SegmentAlignment result = AlignSegments(kOld, stale, kOld);
   EXPECT_EQ(result.segments.size(), stale.size());
+
+  // Repeated ids in the caller's list: the new ids are distinct all the same.
+  std::vector<Segment> repeated = SplitSegments(kOld);
+  for (Segment& segment : repeated) segment.id = "s-same";
+  const SegmentAlignment distinct = AlignSegments(kOld, repeated, kOld);
+  Ids ids = AllIds(distinct.segments);
+  EXPECT_EQ(ids.front(), "s-same");
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
 TEST(SegmentAlignTest, ChangeListIsBoundedAndCountsWhatItLeavesOut) {
