@@ -1,12 +1,5 @@
-// ClassifyChange: what kind of change one version of a text is to the previous one.
-//
-// Words are compared the way a reader compares them: NFKC-normalised and case-folded (ICU),
-// split at every code point that is not a letter, mark or digit, so that quotes, dashes,
-// apostrophes (' or ’), ellipses and Markdown syntax never make or break a word.
-#include <unicode/normalizer2.h>
-#include <unicode/uchar.h>
-#include <unicode/unistr.h>
-
+// ClassifyChange: what kind of change one version of a text is to the previous one, judged
+// on the words a reader sees (src/diff/reader_words.h).
 #include <algorithm>
 #include <map>
 #include <string>
@@ -14,84 +7,13 @@
 #include <vector>
 
 #include "policyd/diff.h"
+#include "src/diff/reader_words.h"
 
 namespace policyd {
 namespace {
 
-// The text without what only Markdown says: link targets ("[text](url)" keeps "[text]"), the
-// markers a line starts with (headings, list items, table pipes) and line breaks. What is
-// left is the words and punctuation a reader sees, in order.
-std::string ReaderText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool line_start = true;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      line_start = true;
-      out += ' ';
-      continue;
-    }
-    if (line_start) {
-      if (c == ' ' || c == '#' || c == '-' || c == '|') continue;
-      line_start = false;
-    }
-    if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
-      const std::size_t close = text.find(')', i + 2);
-      const std::size_t newline = text.find('\n', i + 2);
-      if (close != std::string_view::npos && close < newline) {
-        i = close;  // the target goes, the bracket too
-        continue;
-      }
-    }
-    if (c == '[' || c == ']' || c == '|') {
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  // Runs of white space as one space, none at the ends.
-  std::string collapsed;
-  for (const char c : out) {
-    if (c == ' ' || c == '\t') {
-      if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
-    } else {
-      collapsed += c;
-    }
-  }
-  while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  return collapsed;
-}
-
-// The words of `text` (UTF-8), NFKC case-folded.
-std::vector<std::string> Words(std::string_view text) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  icu::UnicodeString folded = U_SUCCESS(status) ? fold->normalize(source, status) : source;
-  if (U_FAILURE(status)) folded = source;
-  std::vector<std::string> words;
-  icu::UnicodeString word;
-  const auto flush = [&] {
-    if (word.isEmpty()) return;
-    std::string utf8;
-    word.toUTF8String(utf8);
-    words.push_back(std::move(utf8));
-    word.remove();
-  };
-  for (int32_t i = 0; i < folded.length();) {
-    const UChar32 c = folded.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_isalnum(c) || (u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK) & U_GC_M_MASK)) {
-      word.append(c);
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return words;
-}
+using diff_internal::FoldedWords;
+using diff_internal::ReaderText;
 
 // The words of each paragraph (line) of `text`, one entry per non-empty line.
 std::vector<std::vector<std::string>> ParagraphWords(std::string_view text) {
@@ -100,7 +22,7 @@ std::vector<std::vector<std::string>> ParagraphWords(std::string_view text) {
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::vector<std::string> words = Words(ReaderText(text.substr(start, end - start)));
+    std::vector<std::string> words = FoldedWords(ReaderText(text.substr(start, end - start)));
     if (!words.empty()) paragraphs.push_back(std::move(words));
     start = end + 1;
   }
@@ -143,8 +65,8 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
   ChangeClassification result;
   const std::string old_reader = ReaderText(old_text);
   const std::string new_reader = ReaderText(new_text);
-  const std::vector<std::string> old_words = Words(old_reader);
-  const std::vector<std::string> new_words = Words(new_reader);
+  const std::vector<std::string> old_words = FoldedWords(old_reader);
+  const std::vector<std::string> new_words = FoldedWords(new_reader);
   if (old_words == new_words) {
     // The same words in the same order: only the way they are written or laid out changed.
     result.change_class =

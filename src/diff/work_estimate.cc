@@ -7,8 +7,6 @@
 namespace policyd::diff_internal {
 namespace {
 
-using Match = std::pair<std::size_t, std::size_t>;  // (position in a, position in b)
-
 // Tokens that occur exactly once in `a` and once in `b`, in the order of `a`.
 std::vector<Match> UniqueMatches(const TokenCounts& counts) {
   std::vector<Match> matches;
@@ -19,8 +17,8 @@ std::vector<Match> UniqueMatches(const TokenCounts& counts) {
   return matches;
 }
 
-// The longest chain of `matches` (sorted by a position) whose b positions increase too
-// (patience sorting with back links).
+}  // namespace
+
 std::vector<Match> LongestIncreasingChain(const std::vector<Match>& matches) {
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
   std::vector<std::size_t> tails;  // tails[k]: match ending the best chain of length k + 1
@@ -43,8 +41,6 @@ std::vector<Match> LongestIncreasingChain(const std::vector<Match>& matches) {
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
-
-}  // namespace
 
 TokenCounts CountTokens(const std::vector<std::string_view>& a,
                         const std::vector<std::string_view>& b) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace policyd::diff_internal {
@@ -27,6 +28,14 @@ struct TokenCounts {
   std::vector<const TokenCount*> of_a;  // of_a[i]: the count of a[i] (stable node in table)
   std::vector<const TokenCount*> of_b;
 };
+
+// A pair of positions, (position in a, position in b).
+using Match = std::pair<std::size_t, std::size_t>;
+
+// The longest chain of `matches` (sorted by their a positions, each a position once) whose b
+// positions increase too, in O(n log n) (patience sorting with back links). Also the
+// segment alignment's fallback when dtl's search is over budget.
+std::vector<Match> LongestIncreasingChain(const std::vector<Match>& matches);
 
 TokenCounts CountTokens(const std::vector<std::string_view>& a,
                         const std::vector<std::string_view>& b);

@@ -1,0 +1,82 @@
+#include "src/diff/reader_words.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <utility>
+
+namespace policyd::diff_internal {
+
+std::string ReaderText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      line_start = true;
+      out += ' ';
+      continue;
+    }
+    if (line_start) {
+      if (c == ' ' || c == '#' || c == '-' || c == '|') continue;
+      line_start = false;
+    }
+    if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
+      const std::size_t close = text.find(')', i + 2);
+      const std::size_t newline = text.find('\n', i + 2);
+      if (close != std::string_view::npos && close < newline) {
+        i = close;  // the target goes, the bracket too
+        continue;
+      }
+    }
+    if (c == '[' || c == ']' || c == '|') {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  // Runs of white space as one space, none at the ends.
+  std::string collapsed;
+  for (const char c : out) {
+    if (c == ' ' || c == '\t') {
+      if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
+    } else {
+      collapsed += c;
+    }
+  }
+  while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return collapsed;
+}
+
+std::vector<std::string> FoldedWords(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString folded = U_SUCCESS(status) ? fold->normalize(source, status) : source;
+  if (U_FAILURE(status)) folded = source;
+  std::vector<std::string> words;
+  icu::UnicodeString word;
+  const auto flush = [&] {
+    if (word.isEmpty()) return;
+    std::string utf8;
+    word.toUTF8String(utf8);
+    words.push_back(std::move(utf8));
+    word.remove();
+  };
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isalnum(c) || (u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK) & U_GC_M_MASK)) {
+      word.append(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
+
+}  // namespace policyd::diff_internal

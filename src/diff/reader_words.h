@@ -1,0 +1,27 @@
+// The words a reader sees in a Markdown text, shared by ClassifyChange and the segment
+// alignment (which judges whether an edited paragraph is still the same clause).
+//
+// Words are compared the way a reader compares them: NFKC-normalised and case-folded (ICU),
+// split at every code point that is not a letter, mark or digit, so that quotes, dashes,
+// apostrophes (' or ’), ellipses and Markdown syntax never make or break a word.
+#ifndef POLICYD_SRC_DIFF_READER_WORDS_H_
+#define POLICYD_SRC_DIFF_READER_WORDS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace policyd::diff_internal {
+
+// The text without what only Markdown says: link targets ("[text](url)" keeps "[text]"), the
+// markers a line starts with (headings, list items, table pipes) and line breaks. What is
+// left is the words and punctuation a reader sees, in order, with runs of white space as one
+// space and none at the ends.
+std::string ReaderText(std::string_view text);
+
+// The words of `text` (UTF-8), NFKC case-folded.
+std::vector<std::string> FoldedWords(std::string_view text);
+
+}  // namespace policyd::diff_internal
+
+#endif  // POLICYD_SRC_DIFF_READER_WORDS_H_

@@ -1,0 +1,300 @@
+#include "src/diff/segment_match.h"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+#include <utility>
+
+#include "src/diff/reader_words.h"
+
+namespace policyd::diff_internal {
+namespace {
+
+constexpr uint64_t kMaxCost = std::numeric_limits<uint64_t>::max();
+
+// What comparing one pair costs beyond the words of both: the loop, and the memory of a
+// pair that shares words. It bounds the pairs of a gap of tiny segments.
+constexpr uint64_t kPairCost = 16;
+
+// Shared words of the pairs compared with one segment: (position on the other side, shared
+// words). 32 bits: a gap has fewer segments than a stored text has bytes.
+using Shares = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// A possible group, compact (a gap may have a million of them): its segments are the
+// consecutive positions [old_first, old_first + old_count) and the same for new ones.
+struct Candidate {
+  double score = 0;  // Dice coefficient of the group's two sides
+  SegmentChangeKind kind = SegmentChangeKind::kModified;
+  uint32_t old_first = 0;
+  uint32_t old_count = 1;
+  uint32_t new_first = 0;
+  uint32_t new_count = 1;
+  uint32_t keeper = 0;  // as in SegmentGroup
+};
+
+double Dice(std::size_t shared, std::size_t a_size, std::size_t b_size) {
+  return a_size + b_size == 0
+             ? 0.0
+             : 2.0 * static_cast<double>(shared) / static_cast<double>(a_size + b_size);
+}
+
+WordBag Merged(const WordBag& a, const WordBag& b) {
+  WordBag merged;
+  merged.reserve(a.size() + b.size());
+  std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(merged));
+  return merged;
+}
+
+// Which old segments each new one is compared with: those within `width` positions of its
+// proportional place in the gap (all of them when width >= the old count).
+class Band {
+ public:
+  Band(std::size_t old_count, std::size_t new_count, std::size_t width)
+      : old_count_(old_count), new_count_(new_count), width_(width) {}
+  std::size_t First(std::size_t j) const { return Center(j) > width_ ? Center(j) - width_ : 0; }
+  std::size_t Last(std::size_t j) const {  // inclusive
+    return std::min(old_count_ - 1, Center(j) + std::min(width_, old_count_));
+  }
+
+ private:
+  std::size_t Center(std::size_t j) const {
+    return static_cast<std::size_t>((2 * static_cast<uint64_t>(j) + 1) * old_count_ /
+                                    (2 * static_cast<uint64_t>(new_count_)));
+  }
+  std::size_t old_count_;
+  std::size_t new_count_;
+  std::size_t width_;
+};
+
+// The comparisons of one gap: their cost, and the words each pair shares.
+class PairTable {
+ public:
+  PairTable(const std::vector<const WordBag*>& olds, const std::vector<const WordBag*>& news)
+      : olds_(olds), news_(news), by_old_(olds.size()), by_new_(news.size()) {
+    old_prefix_.push_back(0);
+    for (const WordBag* bag : olds) old_prefix_.push_back(old_prefix_.back() + bag->size());
+  }
+
+  // The words compared when every new segment is compared with the old ones in `band`.
+  uint64_t Cost(const Band& band) const {
+    uint64_t cost = 0;
+    for (std::size_t j = 0; j < news_.size(); ++j) {
+      const std::size_t first = band.First(j);
+      const std::size_t last = band.Last(j);
+      const uint64_t pair_cost = (last - first + 1) * (news_[j]->size() + kPairCost) +
+                                 (old_prefix_[last + 1] - old_prefix_[first]);
+      if (pair_cost > kMaxCost - cost) return kMaxCost;
+      cost += pair_cost;
+    }
+    return cost;
+  }
+
+  void Compare(const Band& band) {
+    for (std::size_t j = 0; j < news_.size(); ++j) {
+      for (std::size_t i = band.First(j); i <= band.Last(j); ++i) {
+        const std::size_t shared = SharedWords(*olds_[i], *news_[j]);
+        if (shared == 0) continue;
+        by_old_[i].emplace_back(static_cast<uint32_t>(j), static_cast<uint32_t>(shared));
+        by_new_[j].emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(shared));
+      }
+    }
+  }
+
+  const std::vector<Shares>& by_old() const { return by_old_; }
+  const std::vector<Shares>& by_new() const { return by_new_; }
+
+ private:
+  const std::vector<const WordBag*>& olds_;
+  const std::vector<const WordBag*>& news_;
+  std::vector<uint64_t> old_prefix_;  // old_prefix_[i]: words of olds [0, i)
+  std::vector<Shares> by_old_;
+  std::vector<Shares> by_new_;
+};
+
+// The widest band whose comparisons fit in `budget` (spent), or false when none does.
+bool ChooseBand(const PairTable& table, std::size_t old_count, std::size_t new_count,
+                StepBudget* budget, bool* approximate, std::size_t* width) {
+  if (budget->TrySpend(table.Cost(Band(old_count, new_count, old_count)))) {
+    *width = old_count;
+    return true;
+  }
+  *approximate = true;
+  if (table.Cost(Band(old_count, new_count, 0)) > budget->remaining()) return false;
+  std::size_t low = 0;           // fits
+  std::size_t high = old_count;  // does not fit
+  while (high - low > 1) {
+    const std::size_t mid = low + (high - low) / 2;
+    (table.Cost(Band(old_count, new_count, mid)) <= budget->remaining() ? low : high) = mid;
+  }
+  budget->TrySpend(table.Cost(Band(old_count, new_count, low)));
+  *width = low;
+  return true;
+}
+
+// Candidates where one segment of `whole_side` was cut into consecutive parts of the other
+// side (a split when the whole is old, a merge when it is new). `shares[w]` lists the parts
+// sharing words with whole w, in order.
+void AddPartitions(const std::vector<const WordBag*>& wholes,
+                   const std::vector<const WordBag*>& parts, const std::vector<Shares>& shares,
+                   bool whole_is_old, StepBudget* budget, bool* approximate,
+                   std::vector<Candidate>* candidates) {
+  for (std::size_t w = 0; w < wholes.size(); ++w) {
+    const Shares& list = shares[w];
+    const std::size_t whole_size = wholes[w]->size();
+    // A partition is only worth its cost when it could beat the best single part: its Dice
+    // is at most 2 min(|whole|, Σ shared) / (|whole| + Σ |part|), known without merging.
+    double best_single = 0;
+    for (const auto& [k, shared] : list) {
+      best_single = std::max(best_single, Dice(shared, whole_size, parts[k]->size()));
+    }
+    // Runs of consecutive parts that mostly consist of the whole's words.
+    const auto is_part = [&](std::size_t k) {
+      const std::size_t part_size = parts[list[k].first]->size();
+      return static_cast<double>(list[k].second) >=
+             kSegmentPartContainment * static_cast<double>(part_size);
+    };
+    for (std::size_t start = 0; start < list.size(); ++start) {
+      if (!is_part(start)) continue;
+      WordBag combined = *parts[list[start].first];
+      std::size_t shared_sum = list[start].second;
+      for (std::size_t end = start + 1; end < list.size() && end - start < kMaxSegmentParts;
+           ++end) {
+        if (list[end].first != list[end - 1].first + 1 || !is_part(end)) break;
+        const WordBag& next = *parts[list[end].first];
+        shared_sum += list[end].second;
+        const double bound =
+            Dice(std::min(whole_size, shared_sum), whole_size, combined.size() + next.size());
+        // Past the whole's size in shared words, more parts only lower the bound.
+        if (bound <= best_single && shared_sum >= whole_size) break;
+        if (!budget->TrySpend(combined.size() + next.size() + whole_size)) {
+          *approximate = true;
+          return;
+        }
+        combined = Merged(combined, next);
+        if (bound <= best_single) continue;
+        const double score = Dice(SharedWords(*wholes[w], combined), whole_size, combined.size());
+        if (score < kSegmentSimilarity) continue;
+        std::size_t keeper = start;
+        for (std::size_t k = start + 1; k <= end; ++k) {
+          if (list[k].second > list[keeper].second) keeper = k;
+        }
+        Candidate candidate;
+        candidate.score = score;
+        candidate.keeper = static_cast<uint32_t>(keeper - start);
+        const uint32_t first = list[start].first;
+        const auto count = static_cast<uint32_t>(end - start + 1);
+        if (whole_is_old) {
+          candidate.kind = SegmentChangeKind::kSplit;
+          candidate.old_first = static_cast<uint32_t>(w);
+          candidate.new_first = first;
+          candidate.new_count = count;
+        } else {
+          candidate.kind = SegmentChangeKind::kMerged;
+          candidate.old_first = first;
+          candidate.old_count = count;
+          candidate.new_first = static_cast<uint32_t>(w);
+        }
+        candidates->push_back(candidate);
+      }
+    }
+  }
+}
+
+// Best first; on a tie, fewer parts, then the earlier new and old segments (a total order on
+// distinct groups, so the choice never depends on the sort).
+bool Better(const Candidate& a, const Candidate& b) {
+  const uint32_t a_parts = a.old_count + a.new_count;
+  const uint32_t b_parts = b.old_count + b.new_count;
+  return std::tie(b.score, a_parts, a.new_first, a.new_count, a.old_first, a.old_count) <
+         std::tie(a.score, b_parts, b.new_first, b.new_count, b.old_first, b.old_count);
+}
+
+// Marks the positions [first, first + count) used, unless one of them already is.
+bool TakeRange(uint32_t first, uint32_t count, std::vector<bool>* used) {
+  for (uint32_t k = first; k < first + count; ++k) {
+    if ((*used)[k]) return false;
+  }
+  for (uint32_t k = first; k < first + count; ++k) (*used)[k] = true;
+  return true;
+}
+
+std::vector<std::size_t> Range(uint32_t first, uint32_t count) {
+  std::vector<std::size_t> positions;
+  for (uint32_t k = first; k < first + count; ++k) positions.push_back(k);
+  return positions;
+}
+
+}  // namespace
+
+WordBag WordNumbers::BagOf(std::string_view content) {
+  WordBag bag;
+  for (std::string& word : FoldedWords(ReaderText(content))) {
+    const auto [it, inserted] =
+        numbers_.try_emplace(std::move(word), static_cast<uint32_t>(numbers_.size()));
+    bag.push_back(it->second);
+  }
+  std::sort(bag.begin(), bag.end());
+  return bag;
+}
+
+std::size_t SharedWords(const WordBag& a, const WordBag& b) {
+  std::size_t shared = 0;
+  for (auto x = a.begin(), y = b.begin(); x != a.end() && y != b.end();) {
+    if (*x < *y) {
+      ++x;
+    } else if (*y < *x) {
+      ++y;
+    } else {
+      ++shared;
+      ++x;
+      ++y;
+    }
+  }
+  return shared;
+}
+
+std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
+                                   const std::vector<const WordBag*>& news, StepBudget* budget,
+                                   bool* approximate) {
+  std::vector<SegmentGroup> groups;
+  if (olds.empty() || news.empty()) return groups;
+  PairTable table(olds, news);
+  std::size_t width = 0;
+  if (!ChooseBand(table, olds.size(), news.size(), budget, approximate, &width)) return groups;
+  table.Compare(Band(olds.size(), news.size(), width));
+
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < olds.size(); ++i) {
+    for (const auto& [j, shared] : table.by_old()[i]) {
+      const double score = Dice(shared, olds[i]->size(), news[j]->size());
+      if (score >= kSegmentSimilarity) {
+        candidates.push_back(
+            {score, SegmentChangeKind::kModified, static_cast<uint32_t>(i), 1, j, 1, 0});
+      }
+    }
+  }
+  AddPartitions(olds, news, table.by_old(), /*whole_is_old=*/true, budget, approximate,
+                &candidates);
+  AddPartitions(news, olds, table.by_new(), /*whole_is_old=*/false, budget, approximate,
+                &candidates);
+  std::sort(candidates.begin(), candidates.end(), Better);
+
+  std::vector<bool> old_used(olds.size(), false);
+  std::vector<bool> new_used(news.size(), false);
+  for (const Candidate& candidate : candidates) {
+    // Both ranges free, or neither is taken.
+    bool free = TakeRange(candidate.old_first, candidate.old_count, &old_used);
+    if (free && !TakeRange(candidate.new_first, candidate.new_count, &new_used)) {
+      for (uint32_t k = 0; k < candidate.old_count; ++k) {
+        old_used[candidate.old_first + k] = false;
+      }
+      free = false;
+    }
+    if (!free) continue;
+    groups.push_back({candidate.kind, Range(candidate.old_first, candidate.old_count),
+                      Range(candidate.new_first, candidate.new_count), candidate.keeper});
+  }
+  return groups;
+}
+
+}  // namespace policyd::diff_internal

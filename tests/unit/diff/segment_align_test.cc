@@ -1,0 +1,428 @@
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policyd/segments.h"
+
+namespace policyd {
+namespace {
+
+using Ids = std::vector<std::string>;
+using Path = std::vector<std::string>;
+
+// The id of the segment of `segments` whose text in `text` is `wanted` ("" if none).
+std::string IdOf(std::string_view text, const std::vector<Segment>& segments,
+                 std::string_view wanted) {
+  for (const Segment& segment : segments) {
+    if (SegmentText(text, segment) == wanted) return segment.id;
+  }
+  return "";
+}
+
+Ids AllIds(const std::vector<Segment>& segments) {
+  Ids ids;
+  for (const Segment& segment : segments) ids.push_back(segment.id);
+  return ids;
+}
+
+// "kind old_ids -> new_ids" per change, for compact expectations.
+std::vector<std::string> Describe(const std::vector<SegmentChange>& changes) {
+  std::vector<std::string> out;
+  for (const SegmentChange& change : changes) {
+    std::string line(SegmentChangeKindName(change.kind));
+    for (const std::string& id : change.old_ids) line += " " + id;
+    line += " ->";
+    for (const std::string& id : change.new_ids) line += " " + id;
+    out.push_back(line);
+  }
+  return out;
+}
+
+// The code point offset of byte `byte` of `text`.
+std::size_t CodePointAt(std::string_view text, std::size_t byte) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < byte; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+const std::string kOld =
+    "# Privacy Policy\n\n"
+    "We collect your email address.\n\n"
+    "We keep your data for two years.\n\n"
+    "## Sharing\n\n"
+    "We share data with payment processors.\n\n"
+    "We never sell your data.\n";
+
+TEST(SegmentAlignTest, UnchangedSegmentsKeepTheirIdsAroundInsertionsAndRemovals) {
+  const std::vector<Segment> old_segments = SplitSegments(kOld);
+  const std::string new_text =
+      "# Privacy Policy\n\n"
+      "This policy applies from 1 May.\n\n"  // added
+      "We collect your email address.\n\n"
+      // "We keep your data..." removed
+      "## Sharing\n\n"
+      "We share data with payment processors.\n\n"
+      "We never sell your data.\n";
+  const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
+  EXPECT_FALSE(result.approximate);
+  ASSERT_EQ(result.segments.size(), 6u);
+  for (const char* kept : {"Privacy Policy", "We collect your email address.", "Sharing",
+                           "We share data with payment processors.", "We never sell your data."}) {
+    EXPECT_EQ(IdOf(new_text, result.segments, kept), IdOf(kOld, old_segments, kept)) << kept;
+  }
+  const std::string added = IdOf(new_text, result.segments, "This policy applies from 1 May.");
+  const std::string removed = IdOf(kOld, old_segments, "We keep your data for two years.");
+  EXPECT_EQ(added, SplitSegments("This policy applies from 1 May.\n")[0].id);  // fresh
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"added -> " + added, "removed " + removed + " ->"}));
+  EXPECT_EQ(result.changes[0].section_path, Path{"Privacy Policy"});
+  EXPECT_EQ(result.changes[1].section_path, Path{"Privacy Policy"});  // the old one's
+  EXPECT_EQ(result.changes_truncated, 0u);
+
+  // Same text again: no change, same ids, the whole segment text mapped.
+  const SegmentAlignment same = AlignSegments(new_text, result.segments, new_text);
+  EXPECT_TRUE(same.changes.empty());
+  EXPECT_EQ(AllIds(same.segments), AllIds(result.segments));
+  for (const Segment& segment : same.segments) {
+    EXPECT_EQ(MapOffset(same.offset_map, segment.start), segment.start);
+    EXPECT_EQ(MapOffset(same.offset_map, segment.end - 1), segment.end - 1);
+  }
+}
+
+TEST(SegmentAlignTest, MovedSegmentsKeepTheirIdsAndAreReportedMoved) {
+  const std::vector<Segment> old_segments = SplitSegments(kOld);
+  const std::string new_text =
+      "# Privacy Policy\n\n"
+      "We keep your data for two years.\n\n"
+      "## Sharing\n\n"
+      "We share data with payment processors.\n\n"
+      "We never sell your data.\n\n"
+      "We collect your email address.\n";  // moved to the end, under "Sharing"
+  const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
+  const std::string moved = IdOf(kOld, old_segments, "We collect your email address.");
+  EXPECT_EQ(IdOf(new_text, result.segments, "We collect your email address."), moved);
+  EXPECT_EQ(AllIds(result.segments).size(), 6u);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"moved " + moved + " -> " + moved}));
+  EXPECT_EQ(result.changes[0].section_path, (Path{"Privacy Policy", "Sharing"}));
+  // Its characters moved with it.
+  const Segment& old_segment = old_segments[1];
+  const Segment& new_segment = result.segments[5];
+  EXPECT_EQ(MapOffset(result.offset_map, old_segment.start), new_segment.start);
+  EXPECT_EQ(MapOffset(result.offset_map, old_segment.start + 7), new_segment.start + 7);
+}
+
+TEST(SegmentAlignTest, ModifiedSegmentKeepsItsIdAndRewrittenOneIsRemovedAndAdded) {
+  const std::vector<Segment> old_segments = SplitSegments(kOld);
+  const std::string new_text =
+      "# Privacy Policy\n\n"
+      "We collect your email address and phone number.\n\n"  // words added: modified
+      "Cookies help us understand visits.\n\n"               // rewritten: removed + added
+      "## Sharing\n\n"
+      "We share data with payment processors.\n\n"
+      "We never sell your data.\n";
+  const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
+  const std::string collect = IdOf(kOld, old_segments, "We collect your email address.");
+  const std::string keep = IdOf(kOld, old_segments, "We keep your data for two years.");
+  EXPECT_EQ(IdOf(new_text, result.segments, "We collect your email address and phone number."),
+            collect);
+  const std::string cookies = IdOf(new_text, result.segments, "Cookies help us understand visits.");
+  EXPECT_NE(cookies, keep);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"modified " + collect + " -> " + collect,
+                                      "removed " + keep + " ->", "added -> " + cookies}));
+}
+
+TEST(SegmentAlignTest, SplitAndMergeAreSaidSo) {
+  const std::string old_text =
+      "# Terms\n\n"
+      "You may cancel at any time. Refunds are paid within fourteen days of the request.\n\n"
+      "Disputes go to court.\n\n"
+      "We may assign this contract.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const std::string new_text =
+      "# Terms\n\n"
+      "You may cancel at any time.\n\n"
+      "Refunds are paid within fourteen days of the request.\n\n"
+      "Disputes go to court. We may assign this contract.\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  ASSERT_EQ(result.segments.size(), 4u);
+  const std::string whole = old_segments[1].id;
+  // The part sharing the most words with the old paragraph (the second) keeps its id.
+  EXPECT_EQ(result.segments[2].id, whole);
+  const std::string first_part = result.segments[1].id;
+  EXPECT_NE(first_part, whole);
+  EXPECT_EQ(first_part, SplitSegments("You may cancel at any time.")[0].id);
+  // The merged paragraph keeps the id of its larger part ("We may assign..." has 5 words).
+  const std::string merged = result.segments[3].id;
+  EXPECT_EQ(merged, old_segments[3].id);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{
+                "split " + whole + " -> " + first_part + " " + whole,
+                "merged " + old_segments[2].id + " " + old_segments[3].id + " -> " + merged}));
+  EXPECT_EQ(result.changes[0].section_path, Path{"Terms"});
+  // Offsets: "Refunds" moved to the start of its own paragraph.
+  const std::size_t refunds_old = CodePointAt(old_text, old_text.find("Refunds"));
+  EXPECT_EQ(MapOffset(result.offset_map, refunds_old), result.segments[2].start);
+  const std::size_t assign_old = CodePointAt(old_text, old_text.find("assign"));
+  EXPECT_EQ(MapOffset(result.offset_map, assign_old),
+            CodePointAt(new_text, new_text.find("assign")));
+}
+
+TEST(SegmentAlignTest, RepeatedParagraphsGetDistinctDeterministicIds) {
+  const std::string old_text = "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const std::string base = old_segments[1].id;
+  EXPECT_EQ(old_segments[3].id, base + "-2");
+  const std::string new_text =
+      "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n\n# Plan C\n\n"
+      "Not applicable.\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_EQ(result.segments[1].id, base);
+  EXPECT_EQ(result.segments[3].id, base + "-2");
+  EXPECT_EQ(result.segments[5].id, base + "-3");  // the next free suffix
+  const SegmentAlignment again = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_EQ(AllIds(again.segments), AllIds(result.segments));
+
+  // A new paragraph whose content id is held by a carried-over (edited) segment.
+  const std::string v1 = "Data is kept.\n";
+  const std::vector<Segment> s1 = SplitSegments(v1);
+  const std::string v2 = "Data is kept for a year.\n";
+  const SegmentAlignment a2 = AlignSegments(v1, s1, v2);
+  ASSERT_EQ(a2.segments.size(), 1u);
+  EXPECT_EQ(a2.segments[0].id, s1[0].id);  // modified, keeps the id of "Data is kept."
+  const std::string v3 = "Data is kept for a year.\n\nData is kept.\n";
+  const SegmentAlignment a3 = AlignSegments(v2, a2.segments, v3);
+  EXPECT_EQ(a3.segments[0].id, s1[0].id);
+  EXPECT_EQ(a3.segments[1].id, s1[0].id + "-2");  // unique within the version
+}
+
+TEST(SegmentAlignTest, TypographicAndWhiteSpaceEditsKeepTheId) {
+  const std::string old_text = "We don't sell \"your\" data - ever.\n\n- An item\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const std::string new_text =
+      "We don\u2019t  sell \u201cyour\u201d data \u2014 ever.\n\n1. An item\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  ASSERT_EQ(result.segments.size(), 2u);
+  EXPECT_EQ(result.segments[0].id, old_segments[0].id);
+  // "- " to "1. ": the marker is not in the content, so the item is unchanged.
+  EXPECT_EQ(result.segments[1].id, old_segments[1].id);
+  EXPECT_EQ(Describe(result.changes), (std::vector<std::string>{"modified " + old_segments[0].id +
+                                                                " -> " + old_segments[0].id}));
+  // A paragraph that became a list item: the same clause, modified (kind changed).
+  const SegmentAlignment kind =
+      AlignSegments(old_text, old_segments, "- We don't sell \"your\" data - ever.\n\n- An item\n");
+  EXPECT_EQ(kind.segments[0].id, old_segments[0].id);
+  EXPECT_EQ(kind.segments[0].kind, SegmentKind::kListItem);
+  EXPECT_EQ(kind.changes.size(), 1u);
+  EXPECT_EQ(kind.changes[0].kind, SegmentChangeKind::kModified);
+}
+
+TEST(SegmentAlignTest, RenamedHeadingIsModifiedAndSectionPathsFollowLevels) {
+  const std::string old_text = "# Policy\n\n## Cookies\n\nWe use cookies.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  EXPECT_EQ(old_segments[2].section_path, (Path{"Policy", "Cookies"}));
+  const std::string new_text = "# Policy\n\n## Cookies and trackers\n\nWe use cookies.\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_EQ(AllIds(result.segments), AllIds(old_segments));
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].kind, SegmentChangeKind::kModified);
+  EXPECT_EQ(result.changes[0].new_ids, Ids{old_segments[1].id});
+  EXPECT_EQ(result.changes[0].section_path, Path{"Policy"});
+  EXPECT_EQ(result.segments[2].section_path, (Path{"Policy", "Cookies and trackers"}));
+}
+
+TEST(SegmentAlignTest, OffsetMapFollowsUnchangedWordsOfEditedNonAsciiSegments) {
+  const std::string old_text =
+      "# Données\n\nNous conservons vos données 😀 pendant deux ans.\n\nÜber uns.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const std::string new_text =
+      "# Données\n\nAvant-propos ajouté.\n\n"
+      "Nous conservons vos données 😀 pendant trois ans.\n\nÜber uns.\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  ASSERT_EQ(result.segments.size(), 4u);
+  EXPECT_EQ(result.segments[2].id, old_segments[1].id);
+  const auto old_at = [&](std::string_view word) {
+    return CodePointAt(old_text, old_text.find(word));
+  };
+  const auto new_at = [&](std::string_view word) {
+    return CodePointAt(new_text, new_text.find(word));
+  };
+  // Unchanged words of the modified paragraph, after an emoji and accents.
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("Nous")), new_at("Nous"));
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("pendant")), new_at("pendant"));
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("ans.")), new_at("ans."));
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("vos") - 1), new_at("vos") - 1);  // a space
+  // The changed word, and the spaces next to it, are gone.
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("deux")), std::nullopt);
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("deux") + 3), std::nullopt);
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("deux") - 1), std::nullopt);
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("ans.") - 1), std::nullopt);
+  // An unchanged paragraph after the inserted one, and the unchanged heading.
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("Über") + 2), new_at("Über") + 2);
+  EXPECT_EQ(MapOffset(result.offset_map, 2), 2u);
+  // Markers and blank lines are not segment text.
+  EXPECT_EQ(MapOffset(result.offset_map, 0), std::nullopt);
+  EXPECT_EQ(MapOffset(result.offset_map, old_at("Nous") - 1), std::nullopt);
+  EXPECT_EQ(MapOffset(result.offset_map, 1'000'000), std::nullopt);
+  // Runs map equal characters, sorted by old offset.
+  for (std::size_t k = 1; k < result.offset_map.size(); ++k) {
+    EXPECT_LE(result.offset_map[k - 1].old_start + result.offset_map[k - 1].length,
+              result.offset_map[k].old_start);
+  }
+}
+
+TEST(SegmentAlignTest, EmptyTextsAndEmptyVersions) {
+  const SegmentAlignment empty = AlignSegments("", {}, "");
+  EXPECT_TRUE(empty.segments.empty());
+  EXPECT_TRUE(empty.changes.empty());
+  EXPECT_TRUE(empty.offset_map.empty());
+  EXPECT_EQ(MapOffset(empty.offset_map, 0), std::nullopt);
+
+  const std::vector<Segment> old_segments = SplitSegments(kOld);
+  const SegmentAlignment cleared = AlignSegments(kOld, old_segments, "");
+  EXPECT_EQ(cleared.changes.size(), old_segments.size());
+  for (const SegmentChange& change : cleared.changes) {
+    EXPECT_EQ(change.kind, SegmentChangeKind::kRemoved);
+  }
+  const SegmentAlignment filled = AlignSegments("", {}, kOld);
+  EXPECT_EQ(AllIds(filled.segments), AllIds(old_segments));  // fresh ids are content ids
+  EXPECT_EQ(filled.changes.size(), old_segments.size());
+}
+
+TEST(SegmentAlignTest, StaleSpansAreClampedNotTrusted) {
+  std::vector<Segment> stale = SplitSegments(kOld);
+  stale.back().byte_end = 1'000'000;
+  stale.back().end = 1'000'000;
+  const SegmentAlignment result = AlignSegments(kOld, stale, kOld);
+  EXPECT_EQ(result.segments.size(), stale.size());
+
+  // Repeated ids in the caller's list: the new ids are distinct all the same.
+  std::vector<Segment> repeated = SplitSegments(kOld);
+  for (Segment& segment : repeated) segment.id = "s-same";
+  const SegmentAlignment distinct = AlignSegments(kOld, repeated, kOld);
+  Ids ids = AllIds(distinct.segments);
+  EXPECT_EQ(ids.front(), "s-same");
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+TEST(SegmentAlignTest, ChangeListIsBoundedAndCountsWhatItLeavesOut) {
+  std::string old_text;
+  std::string new_text;
+  for (int i = 0; i < 50; ++i) old_text += "Old clause number " + std::to_string(i) + ".\n\n";
+  for (int i = 0; i < 50; ++i) new_text += "Fresh wording " + std::to_string(i) + " here.\n\n";
+  AlignLimits limits;
+  limits.max_changes = 10;
+  const SegmentAlignment result =
+      AlignSegments(old_text, SplitSegments(old_text), new_text, limits);
+  EXPECT_EQ(result.changes.size(), 10u);
+  EXPECT_EQ(result.changes_truncated, 90u);  // 50 removed + 50 added in all
+  EXPECT_EQ(result.segments.size(), 50u);
+}
+
+// A text whose sections all come back in reverse order: dtl's search over the segment
+// contents is over budget, so the in-order chain is approximated, and every segment still
+// keeps its id (moved or unchanged).
+TEST(SegmentAlignTest, MassiveReorderIsApproximateAndKeepsEveryId) {
+  std::vector<std::string> sections;
+  std::size_t bytes = 0;
+  for (int i = 0; bytes < 1'000'000; ++i) {
+    sections.push_back("## Section " + std::to_string(i) + "\n\nClause " + std::to_string(i) +
+                       " says something about data retention and sharing.\n\n");
+    bytes += sections.back().size();
+  }
+  std::string old_text;
+  for (const std::string& section : sections) old_text += section;
+  std::string new_text;
+  for (auto it = sections.rbegin(); it != sections.rend(); ++it) new_text += *it;
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_TRUE(result.approximate);
+  ASSERT_EQ(result.segments.size(), old_segments.size());
+  Ids old_ids = AllIds(old_segments);
+  Ids new_ids = AllIds(result.segments);
+  std::sort(old_ids.begin(), old_ids.end());
+  std::sort(new_ids.begin(), new_ids.end());
+  EXPECT_EQ(new_ids, old_ids);
+  EXPECT_EQ(result.changes.size(), AlignLimits{}.max_changes);
+  EXPECT_GT(result.changes_truncated, 0u);
+  for (const SegmentChange& change : result.changes) {
+    EXPECT_EQ(change.kind, SegmentChangeKind::kMoved);
+  }
+  // The last old clause is the first new one.
+  const Segment& last_old = old_segments.back();
+  EXPECT_EQ(result.segments[1].id, last_old.id);
+  EXPECT_EQ(MapOffset(result.offset_map, last_old.start + 3), result.segments[1].start + 3);
+}
+
+TEST(SegmentAlignTest, RewriteBeyondTheComparisonBudgetIsApproximate) {
+  std::string old_text;
+  std::string new_text;
+  for (int i = 0; i < 200; ++i) {
+    old_text += "Clause " + std::to_string(i) + " about retention of account data.\n\n";
+    new_text += "Clause " + std::to_string(i) + " about retention of account records.\n\n";
+  }
+  AlignLimits limits;
+  limits.max_compare_words = 20'000;  // not enough to compare every pair of 200 × 200
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text, limits);
+  EXPECT_TRUE(result.approximate);
+  // Each new paragraph is still compared with the old ones near its place.
+  for (std::size_t i = 0; i < old_segments.size(); ++i) {
+    EXPECT_EQ(result.segments[i].id, old_segments[i].id) << i;
+  }
+  const SegmentAlignment exact = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_FALSE(exact.approximate);
+  EXPECT_EQ(AllIds(exact.segments), AllIds(result.segments));
+}
+
+TEST(SegmentAlignTest, OneLongLineEditedInPlacesKeepsItsIdAndStaysBounded) {
+  std::string old_text;
+  for (int i = 0; old_text.size() < 1'000'000; ++i) old_text += "mot" + std::to_string(i) + " é ";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  ASSERT_EQ(old_segments.size(), 1u);
+  // One word replaced in the middle: exact, and the offsets after it shift by its length.
+  std::string one_edit = old_text;
+  const std::size_t middle = one_edit.find("mot50000 ");
+  one_edit.replace(middle, 8, "changed!!");
+  const SegmentAlignment edited = AlignSegments(old_text, old_segments, one_edit);
+  EXPECT_FALSE(edited.approximate);
+  ASSERT_EQ(edited.segments.size(), 1u);
+  EXPECT_EQ(edited.segments[0].id, old_segments[0].id);
+  ASSERT_EQ(edited.changes.size(), 1u);
+  EXPECT_EQ(edited.changes[0].kind, SegmentChangeKind::kModified);
+  const std::size_t last = old_segments[0].end - 1;
+  EXPECT_EQ(MapOffset(edited.offset_map, last), last + 1);  // 9 code points for 8
+  EXPECT_EQ(MapOffset(edited.offset_map, 5), 5u);
+  // Every 40th pair of words swapped: the word diff of the offset map would take more than
+  // the budget (dtl's cost grows with the reorderings), the id is still kept.
+  std::string many_edits;
+  for (int i = 0; many_edits.size() < 1'000'000; ++i) {
+    const int word = i % 40 == 0 ? i + 1 : (i % 40 == 1 ? i - 1 : i);
+    many_edits += "mot" + std::to_string(word) + " é ";
+  }
+  const SegmentAlignment bounded = AlignSegments(old_text, old_segments, many_edits);
+  EXPECT_TRUE(bounded.approximate);
+  EXPECT_EQ(bounded.segments[0].id, old_segments[0].id);
+  EXPECT_EQ(bounded.changes.size(), 1u);
+  // The common last words still map (both texts end with " é").
+  EXPECT_EQ(MapOffset(bounded.offset_map, old_segments[0].end - 1), bounded.segments[0].end - 1);
+}
+
+TEST(SegmentAlignTest, NamesOfChangeKinds) {
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kAdded), "added");
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kRemoved), "removed");
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kModified), "modified");
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kMoved), "moved");
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kSplit), "split");
+  EXPECT_EQ(SegmentChangeKindName(SegmentChangeKind::kMerged), "merged");
+}
+
+}  // namespace
+}  // namespace policyd
