@@ -109,10 +109,18 @@ class Daemon {
   nlohmann::json DocumentJson(const Document& doc) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
-  // verify, gc, evidence, text, removed, backup (maintenance_commands.cc). False if `cmd` is not
-  // one of them (`respond` untouched); else `respond` is called (or moved into pool work).
+  // verify, gc, evidence, text, removed, backup, segments, offsets (maintenance_commands.cc). False
+  // if `cmd` is not one of them (`respond` untouched); else `respond` is called (or moved into pool
+  // work).
   bool HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                           std::function<void(nlohmann::json)>& respond);
+  // segments, offsets (segment_commands.cc): a version's clause ids, and the offset map
+  // between two versions; computed on the pool.
+  void HandleSegmentCommand(const std::string& cmd, const nlohmann::json& request,
+                            std::function<void(nlohmann::json)> respond);
+  // Runs `work` on the worker pool and answers with its result on the io thread.
+  void RespondFromPool(std::function<nlohmann::json()> work,
+                       std::function<void(nlohmann::json)> respond);
 
   // Storage faults (storage_recovery.cc, io thread).
   struct StorageEpisode {

@@ -51,16 +51,19 @@ nlohmann::json RemovedDocumentJson(const Store& store, const std::string& id,
 
 }  // namespace
 
+void Daemon::RespondFromPool(std::function<nlohmann::json()> work,
+                             std::function<void(nlohmann::json)> respond) {
+  asio::post(workers_, [this, work = std::move(work), respond = std::move(respond)]() {
+    nlohmann::json response = work();
+    asio::post(
+        io_, [respond, response = std::move(response)]() mutable { respond(std::move(response)); });
+  });
+}
+
 bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                                 std::function<void(nlohmann::json)>& respond) {
-  // Runs `work` on the pool and answers with its result on the io thread.
   auto on_pool = [this, &respond](std::function<nlohmann::json()> work) {
-    asio::post(workers_, [this, work = std::move(work), respond = std::move(respond)]() {
-      nlohmann::json response = work();
-      asio::post(io_, [respond, response = std::move(response)]() mutable {
-        respond(std::move(response));
-      });
-    });
+    RespondFromPool(std::move(work), std::move(respond));
   };
 
   if (cmd == "verify") {
@@ -111,15 +114,9 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
       return true;
     }
     const std::string ref = request.value("version", std::string());
-    // No version given: the newest.
-    const auto index = ref.empty() && !history->empty()
-                           ? std::optional<std::size_t>(history->size() - 1)
-                           : ResolveVersion(*history, ref);
+    const auto index = ResolveVersionOr(*history, ref, NewestIndex(*history));
     if (!index) {
-      respond(ControlError("not_found", history->empty()
-                                            ? "no versions of '" + doc_id + "'"
-                                            : "no version '" + ref + "' of '" + doc_id +
-                                                  "' (use an index or a hash prefix)"));
+      respond(NoSuchVersion(doc_id, ref, history->empty()));
       return true;
     }
     const VersionRecord& version = (*history)[*index];
@@ -188,6 +185,10 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
       }
       return ControlOk({{"documents", std::move(documents)}});
     });
+    return true;
+  }
+  if (cmd == "segments" || cmd == "offsets") {
+    HandleSegmentCommand(cmd, request, std::move(respond));
     return true;
   }
   if (cmd == "backup") {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -34,6 +35,7 @@
 #include "policyd/extract.h"
 #include "policyd/file_read.h"
 #include "policyd/store.h"
+#include "policyd/text_bounds.h"
 #include "policyd/unix_socket.h"
 #include "table.h"
 
@@ -57,6 +59,13 @@ Commands:
   history DOC                     the document's versions, oldest first
   diff DOC [A [B]] [--word]       unified diff between versions (default: the last two);
                                   A and B are indexes (1 = oldest, -1 = newest) or hash prefixes
+  segments DOC [VERSION]          the version's clauses (default: the newest): stable segment
+                                  ids, section path, character offsets (Unicode code points in
+                                  the stored text) and text; --json prints JSON Lines
+  offsets DOC [FROM [TO]] [--at N]
+                                  the offset map from version FROM's text to TO's (default: the
+                                  two newest): runs of characters kept in both; --at N prints
+                                  where character N of FROM is in TO (exit 1 if it changed)
   check DOC | --all               check now
   add --platform NAME --type TYPE --url URL [--select CSS]... [--remove CSS]... [--interval D]
       [--render auto|static|browser]
@@ -266,6 +275,56 @@ void PrintHistory(const nlohmann::json& r) {
                   Str(v["http_status"]), Str(v["final_url"]), Str(v["event_seq"])});
   }
   std::cout << table.Render();
+}
+
+// One JSON object per line, each segment with the version's identity (JSON Lines: an
+// analyzer reads it line by line).
+int PrintSegmentLines(const nlohmann::json& result) {
+  for (const nlohmann::json& segment : result["segments"]) {
+    nlohmann::json line = segment;
+    line["version"] = result["version"];
+    line["doc"] = result["doc"];
+    line["doc_type"] = result["doc_type"];
+    line["lang"] = result["lang"];
+    std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  return kExitOk;
+}
+
+void PrintSegments(const nlohmann::json& result) {
+  std::cout << Str(result["doc"]) << " version " << Str(result["index"]) << " ("
+            << Short(result["version"]) << "), " << result["segments"].size() << " segments\n";
+  for (const nlohmann::json& segment : result["segments"]) {
+    std::string path;
+    for (const nlohmann::json& heading : segment["section_path"]) {
+      path += (path.empty() ? "" : " > ") + heading.get<std::string>();
+    }
+    std::cout << Str(segment["segment_id"]) << "  " << Str(segment["start"]) << "-"
+              << Str(segment["end"]) << "  " << Str(segment["kind"])
+              << (path.empty() ? "" : "  [" + path + "]") << "\n    "
+              << TruncateUtf8(segment["text"].get<std::string>(), 160) << "\n";
+  }
+}
+
+int PrintOffsets(const nlohmann::json& result) {
+  if (result.contains("at")) {
+    if (result["mapped"].is_null()) {
+      std::cout << "character " << Str(result["at"]) << " of version " << Str(result["from_index"])
+                << " was changed or removed in version " << Str(result["to_index"]) << "\n";
+      return kExitRefused;
+    }
+    std::cout << Str(result["mapped"]) << "\n";
+    return kExitOk;
+  }
+  std::cout << "# version " << Str(result["from_index"]) << " (" << Short(result["from"]) << ") -> "
+            << Str(result["to_index"]) << " (" << Short(result["to"]) << ")"
+            << (result.value("approximate", false) ? ", approximate" : "")
+            << "\n# old_start new_start length\n";
+  for (const nlohmann::json& run : result["runs"]) {
+    std::cout << Str(run["old_start"]) << " " << Str(run["new_start"]) << " " << Str(run["length"])
+              << "\n";
+  }
+  return kExitOk;
 }
 
 std::string EventSummary(const nlohmann::json& e) {
@@ -702,7 +761,7 @@ bool TakesValue(const std::string& flag) {
   static const std::vector<std::string> kValued = {
       "--config",   "--socket",          "--events-socket", "--color",    "--timeout", "--since",
       "--select",   "--remove",          "--content-type",  "--platform", "--type",    "--url",
-      "--interval", "--check-retention", "--doc",           "--render"};
+      "--interval", "--check-retention", "--doc",           "--render",   "--at"};
   return std::find(kValued.begin(), kValued.end(), flag) != kValued.end();
 }
 
@@ -763,6 +822,8 @@ int Main(int argc, char** argv) {
       {"backup", {}},
       {"history", {}},
       {"diff", {"--word"}},
+      {"segments", {}},
+      {"offsets", {"--at"}},
       {"check", {"--all"}},
       {"add", {"--platform", "--type", "--url", "--select", "--remove", "--interval", "--render"}},
       {"remove", {}},
@@ -821,6 +882,23 @@ int Main(int argc, char** argv) {
     if (options.positional.size() > 2) request["b"] = options.positional[2];
     request["word"] = options.Has("--word");
     request["color"] = UseColor(options);
+  } else if (cmd == "segments") {
+    if (!positional_count(1, 2)) return UsageError("segments takes DOC [VERSION]");
+    request["doc"] = options.positional[0];
+    if (options.positional.size() > 1) request["version"] = options.positional[1];
+  } else if (cmd == "offsets") {
+    if (!positional_count(1, 3)) return UsageError("offsets takes DOC [FROM [TO]]");
+    request["doc"] = options.positional[0];
+    if (options.positional.size() > 1) request["from"] = options.positional[1];
+    if (options.positional.size() > 2) request["to"] = options.positional[2];
+    if (options.Has("--at")) {
+      const std::string at = options.One("--at");
+      if (at.empty() || at.size() > 12 ||
+          !std::all_of(at.begin(), at.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        return UsageError("bad --at '" + at + "' (a character offset)");
+      }
+      request["at"] = std::stoull(at);
+    }
   } else if (cmd == "check") {
     if (options.Has("--all") == positional_count(1, 1) || options.positional.size() > 1) {
       return UsageError("check takes one DOC or --all");
@@ -847,6 +925,7 @@ int Main(int argc, char** argv) {
   auto outcome = Call(options, request);
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
+  if (cmd == "segments" && options.json) return PrintSegmentLines(result);
   if (options.json) {
     std::cout << result.dump(2) << "\n";
     return cmd == "verify" && !result.value("ok", false) ? kExitRefused : kExitOk;
@@ -867,6 +946,10 @@ int Main(int argc, char** argv) {
     std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
               << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
               << result["diff"].get<std::string>();
+  } else if (cmd == "segments") {
+    PrintSegments(result);
+  } else if (cmd == "offsets") {
+    return PrintOffsets(result);
   } else if (cmd == "check") {
     std::cout << "scheduled " << Str(result["scheduled"]) << " check(s)\n";
   } else if (cmd == "add") {

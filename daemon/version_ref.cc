@@ -1,5 +1,7 @@
 #include "version_ref.h"
 
+#include "policyd/control.h"
+
 namespace policyd {
 
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
@@ -21,6 +23,23 @@ std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& hist
     if (history[i].text_hash.rfind(ref, 0) == 0) found = i;  // later entries are newer
   }
   return found;
+}
+
+std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history) {
+  return history.empty() ? std::nullopt : std::optional<std::size_t>(history.size() - 1);
+}
+
+std::optional<std::size_t> ResolveVersionOr(const std::vector<VersionRecord>& history,
+                                            const std::string& ref,
+                                            std::optional<std::size_t> fallback) {
+  return ref.empty() ? fallback : ResolveVersion(history, ref);
+}
+
+nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref,
+                             bool history_empty) {
+  return ControlError("not_found", history_empty ? "no versions of '" + doc_id + "'"
+                                                 : "no version '" + ref + "' of '" + doc_id +
+                                                       "' (use an index or a hash prefix)");
 }
 
 nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {

@@ -19,6 +19,17 @@ namespace policyd {
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
                                           const std::string& ref);
 
+// The newest version's index, nullopt for an empty history.
+std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history);
+
+// `ref` resolved as above, or `fallback` when `ref` is empty (e.g. the newest version).
+std::optional<std::size_t> ResolveVersionOr(const std::vector<VersionRecord>& history,
+                                            const std::string& ref,
+                                            std::optional<std::size_t> fallback);
+
+// The control error for a reference that names no version of `doc_id`.
+nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref, bool history_empty);
+
 // The first_seen/changed event that announced `version` (the analysts' view of the same
 // capture), or a discarded value when it cannot be read.
 nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version);

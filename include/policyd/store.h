@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policyd/sha256.h"
 #include "policyd/status.h"
 
 namespace rocksdb {
@@ -36,9 +37,6 @@ class FileSystem;
 }  // namespace rocksdb
 
 namespace policyd {
-
-// Lower-case hex SHA-256 of `data` (64 characters).
-std::string Sha256Hex(std::string_view data);
 
 // What RenderMode::kAuto found a document needs (DocState::render_choice): undecided until a
 // check tells; kStatic when its page as served gave the text; kBrowser when it was an app
@@ -106,6 +104,11 @@ struct VersionRecord {
   // extractor, new extraction settings): the previous version's raw capture, extracted again
   // now, gives this text. Announced as document.reread, never document.changed.
   bool reread = false;
+  // The segment ids of this version (policyd/version_segments.h): a blob of
+  // EncodeSegmentIds, split by rules version `segment_rules` (kSegmentRulesVersion); "" and 0
+  // for versions stored before segments existed.
+  std::string segment_ids_hash;
+  int segment_rules = 0;
 };
 
 // The event types that announce a version (the version's event_seq is theirs):
@@ -132,7 +135,9 @@ struct CheckCommit {
     // again (debug builds still check them). Empty: the store computes them.
     std::string text_hash;
     std::string raw_hash;
-    VersionRecord record;  // text_hash/raw_hash are filled by the store
+    // EncodeSegmentIds of the version's segments, stored once under its hash; "" for none.
+    std::string segment_ids;
+    VersionRecord record;  // text_hash/raw_hash/segment_ids_hash are filled by the store
   };
   std::optional<NewVersion> version;
   // Events to append, in order, without "seq": the store adds consecutive "seq" numbers

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policyd/clock.h"
+#include "policyd/version_segments.h"
 
 namespace policyd {
 namespace {
@@ -63,6 +64,9 @@ nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std:
   event["change_class"] = ChangeClassName(comparison.classification.change_class);
   event["words_added"] = comparison.classification.words_added;
   event["words_removed"] = comparison.classification.words_removed;
+  event["segments"] = SegmentChangesJson(comparison.segment_changes);
+  event["segments_truncated"] = comparison.segment_changes_truncated;
+  event["segments_approximate"] = comparison.segments_approximate;
   return event;
 }
 

@@ -10,6 +10,7 @@
 
 #include "policyd/check.h"
 #include "policyd/diff.h"
+#include "policyd/segments.h"
 
 namespace policyd {
 
@@ -32,6 +33,11 @@ struct TextComparison {
   std::string new_hash;
   DiffSummary summary;
   ChangeClassification classification;
+  // The changed segments (policyd/segments.h), in the new text's order, and how many more the
+  // alignment left out; approximate when its work bound was reached.
+  std::vector<SegmentChange> segment_changes;
+  std::size_t segment_changes_truncated = 0;
+  bool segments_approximate = false;
 };
 
 // document.changed: a new version. With `reread`, document.reread: a new version of the same

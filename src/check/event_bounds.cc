@@ -40,19 +40,26 @@ void CutFields(nlohmann::json* event) {
   }
 }
 
-// Drops sections from the end until the event fits; false if it still does not.
-bool DropSections(nlohmann::json* event, std::size_t limit) {
-  if (!event->contains("sections") || !(*event)["sections"].is_array()) {
+// Drops entries of the array `list_key` from the end, each counted in `count_key`, until the
+// event fits; false if it still does not. Entry sizes are measured once (not the whole event
+// per entry: a list may hold a thousand segment changes).
+bool DropFromEnd(nlohmann::json* event, const char* list_key, const char* count_key,
+                 std::size_t limit) {
+  if (!event->contains(list_key) || !(*event)[list_key].is_array()) {
     return JsonBytes(*event) <= limit;
   }
-  nlohmann::json& sections = (*event)["sections"];
-  nlohmann::json& truncated = (*event)["sections_truncated"];  // std::map: references stay
-  if (!truncated.is_number_integer()) truncated = 0;
-  while (!sections.empty() && JsonBytes(*event) > limit) {
-    sections.erase(sections.size() - 1);
-    truncated = truncated.get<int64_t>() + 1;
+  nlohmann::json& list = (*event)[list_key];
+  nlohmann::json& dropped = (*event)[count_key];  // std::map: references stay
+  if (!dropped.is_number_integer()) dropped = 0;
+  std::size_t size = JsonBytes(*event);
+  while (!list.empty() && size > limit) {
+    const std::size_t entry = JsonBytes(list.back()) + 1;  // and its comma
+    list.erase(list.size() - 1);
+    dropped = dropped.get<int64_t>() + 1;
+    size = size > entry ? size - entry : 0;
+    if (size <= limit) size = JsonBytes(*event);  // the count's digits may have grown
   }
-  return JsonBytes(*event) <= limit;
+  return size <= limit;
 }
 
 }  // namespace
@@ -61,7 +68,8 @@ void BoundEventSize(nlohmann::json* event, std::size_t max_bytes) {
   if (!event->is_object()) return;
   const std::size_t limit = max_bytes > kEventSeqReserve ? max_bytes - kEventSeqReserve : 0;
   CutFields(event);
-  if (DropSections(event, limit)) return;
+  if (DropFromEnd(event, "segments", "segments_truncated", limit)) return;
+  if (DropFromEnd(event, "sections", "sections_truncated", limit)) return;
   while (JsonBytes(*event) > limit) {
     nlohmann::json* longest = LongestCuttable(event, kShortestHalvedField);
     if (longest == nullptr) return;

@@ -19,7 +19,8 @@ inline constexpr std::size_t kEventSeqReserve = 32;       // ,"seq":N added by t
 // (less kEventSeqReserve). In order, until it fits:
 //   1. every string field except "type" and "doc" (identities, never cut) longer than
 //      kMaxEventFieldBytes is cut to it (TruncateUtf8: ends in "…");
-//   2. entries of "sections" are dropped from the end, each counted in "sections_truncated";
+//   2. entries of "segments" (the changed segments) are dropped from the end, each counted in
+//      "segments_truncated"; then entries of "sections", counted in "sections_truncated";
 //   3. the longest string field except "type" and "doc" is halved, while one is longer than
 //      64 bytes.
 // Only an event whose "type" and "doc" alone exceed the bound stays larger.

@@ -9,6 +9,8 @@
 #include "policyd/diff.h"
 #include "policyd/extract.h"
 #include "policyd/http_url.h"
+#include "policyd/segments.h"
+#include "policyd/version_segments.h"
 #include "redirect_stub.h"
 
 namespace policyd {
@@ -156,24 +158,38 @@ void EndFailureStreak(const CheckInput& input, CheckWork* work) {
   }
 }
 
-// Phase 4a: the new text against the current version's (unreadable: compared with nothing,
-// and logged; the new version is still recorded).
-TextComparison CompareWithCurrent(Store& store, const DocumentSpec& spec, const DocState& state,
-                                  const std::string& new_text, const std::string& new_hash,
-                                  std::string* old_text, CheckWork* work) {
-  TextComparison comparison;
-  comparison.old_hash = state.last_text_hash;
-  comparison.new_hash = new_hash;
-  const auto start = SteadyClock::now();
-  auto stored = store.GetBlob(state.last_text_hash);
-  if (stored.ok()) {
-    *old_text = std::move(*stored);
+// The version stored last: its record (its raw capture, its segment ids) and its text.
+struct CurrentVersion {
+  std::optional<VersionRecord> record;  // nullopt: unreadable, or not the state's version
+  std::string text;                     // "" when unreadable (logged)
+};
+
+CurrentVersion ReadCurrent(const Store& store, const DocumentSpec& spec, const DocState& state) {
+  CurrentVersion current;
+  if (auto text = store.GetBlob(state.last_text_hash); text.ok()) {
+    current.text = std::move(*text);
   } else {
     spdlog::error("{}: previous text {} unreadable: {}", spec.id, state.last_text_hash,
-                  stored.status().ToString());
+                  text.status().ToString());
   }
-  comparison.summary = SummarizeDiff(*old_text, new_text);
-  comparison.classification = ClassifyChange(*old_text, new_text);
+  if (auto record = store.GetLatestVersion(spec.id);
+      record.ok() && record->text_hash == state.last_text_hash) {
+    current.record = std::move(*record);
+  }
+  return current;
+}
+
+// Phase 4a: the new text against the current version's (unreadable: compared with nothing;
+// the new version is still recorded).
+TextComparison CompareWithCurrent(const CurrentVersion& current, const std::string& old_hash,
+                                  const std::string& new_text, const std::string& new_hash,
+                                  CheckWork* work) {
+  TextComparison comparison;
+  comparison.old_hash = old_hash;
+  comparison.new_hash = new_hash;
+  const auto start = SteadyClock::now();
+  comparison.summary = SummarizeDiff(current.text, new_text);
+  comparison.classification = ClassifyChange(current.text, new_text);
   work->times.diff_us = MicrosSince(start);
   return comparison;
 }
@@ -189,14 +205,12 @@ std::string StoredContentType(const VersionRecord& version) {
 // gives `new_hash` (or when the raw bytes are the very same). One extraction of the stored
 // page per text change; a combined document's joined capture is not split again (its changes
 // are taken as changes).
-bool IsReread(Store& store, const CheckInput& input, const std::string& new_hash, CheckWork* work) {
-  if (!input.extra_pages.empty()) return false;
+bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion& current_version,
+              const std::string& new_hash, CheckWork* work) {
+  if (!input.extra_pages.empty() || !current_version.record.has_value()) return false;
   const DocumentSpec& spec = *input.spec;
-  auto current = store.GetLatestVersion(spec.id);
-  if (!current.ok() || current->text_hash != work->state().last_text_hash ||
-      current->raw_hash.empty()) {
-    return false;
-  }
+  const VersionRecord* current = &*current_version.record;
+  if (current->raw_hash.empty()) return false;
   if (current->raw_hash == work->check().raw_hash) return true;
   auto raw = store.GetBlob(current->raw_hash);
   if (!raw.ok()) return false;
@@ -232,10 +246,34 @@ bool HoldSuspiciousShrink(const CheckInput& input, std::size_t old_size, std::si
   return true;
 }
 
-// Phase 4d: the text becomes the document's new version, with its event.
+// Phase 4d: the new version's segments (policyd/version_segments.h), their ids carried over
+// from the current version's by alignment; the changed segments go into its event. Returns
+// the ids to store with the version.
+std::string AssignSegments(const Store& store, const CurrentVersion* current,
+                           const std::string& new_text, TextComparison* comparison,
+                           CheckWork* work) {
+  const auto start = SteadyClock::now();
+  std::vector<Segment> segments;
+  if (current == nullptr) {
+    segments = SplitSegments(new_text);
+  } else {
+    const std::vector<Segment> old_segments =
+        current->record.has_value() ? LoadVersionSegments(store, *current->record, current->text)
+                                    : SplitSegments(current->text);
+    SegmentAlignment alignment = AlignSegments(current->text, old_segments, new_text);
+    comparison->segment_changes = std::move(alignment.changes);
+    comparison->segment_changes_truncated = alignment.changes_truncated;
+    comparison->segments_approximate = alignment.approximate;
+    segments = std::move(alignment.segments);
+  }
+  work->times.diff_us += MicrosSince(start);
+  return EncodeSegmentIds(segments);
+}
+
+// Phase 4e: the text becomes the document's new version, with its event.
 void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
                 const std::string& text_hash, const std::optional<TextComparison>& comparison,
-                bool reread, CheckWork* work) {
+                bool reread, std::string segment_ids, CheckWork* work) {
   const DocumentSpec& spec = *input.spec;
   const FetchResponse& response = input.response;
   DocState& state = work->state();
@@ -259,6 +297,8 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.record.browser_version = input.browser_version;
   version.record.lang = lang;
   version.record.reread = reread;
+  version.record.segment_rules = kSegmentRulesVersion;
+  version.segment_ids = std::move(segment_ids);
   // Neither is used after this point: moved, and the store reuses our hashes.
   version.text = std::move(judged.text);
   version.raw_html =
@@ -290,21 +330,24 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
     return;
   }
   std::optional<TextComparison> comparison;
+  std::optional<CurrentVersion> current;
   bool reread = false;
   if (!state.last_text_hash.empty()) {
-    std::string old_text;
-    comparison =
-        CompareWithCurrent(store, *input.spec, state, judged.text, text_hash, &old_text, work);
-    reread = IsReread(store, input, text_hash, work);
+    current = ReadCurrent(store, *input.spec, state);
+    comparison = CompareWithCurrent(*current, state.last_text_hash, judged.text, text_hash, work);
+    reread = IsReread(store, input, *current, text_hash, work);
     // A reread is policyd's own doing, proven on the stored page: never held back.
     if (!reread &&
-        HoldSuspiciousShrink(input, old_text.size(), judged.text.size(), text_hash, work)) {
+        HoldSuspiciousShrink(input, current->text.size(), judged.text.size(), text_hash, work)) {
       return;
     }
   }
   state.suspect_hash.clear();
   state.suspect_count = 0;
-  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, reread, work);
+  std::string segment_ids = AssignSegments(store, current ? &*current : nullptr, judged.text,
+                                           comparison ? &*comparison : nullptr, work);
+  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, reread,
+             std::move(segment_ids), work);
 }
 
 // Phase 5: when the document is checked next (backoff after a transient failure, the

@@ -1,8 +1,6 @@
 // Segment ids: content ids, their allocation, and the persisted form of a version's ids.
 #include "src/diff/segment_ids.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -10,6 +8,7 @@
 
 #include "policyd/json_limits.h"
 #include "policyd/segments.h"
+#include "policyd/sha256.h"
 #include "src/diff/segment_text.h"
 
 namespace policyd {
@@ -18,39 +17,10 @@ namespace {
 
 constexpr std::size_t kIdHexDigits = 12;
 
-struct EvpMdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
-
-// The first `hex_digits` hex digits of the SHA-256 of `data`. The store's Sha256Hex is in
-// the store library (RocksDB), which the diff library does not link.
-std::string Sha256HexPrefix(std::string_view data, std::size_t hex_digits) {
-  const EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &digest_size) != 1) {
-    // Only on allocation failure or a broken OpenSSL; the ids stay unique (IdAllocator) and
-    // deterministic, only no longer content-derived.
-    return std::string(hex_digits, '0');
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(hex_digits);
-  for (unsigned int i = 0; i < digest_size && hex.size() < hex_digits; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  hex.resize(hex_digits);
-  return hex;
-}
-
 }  // namespace
 
 std::string ContentId(std::string_view content) {
-  return "s-" + Sha256HexPrefix(CollapseSpaces(content), kIdHexDigits);
+  return "s-" + Sha256Hex(CollapseSpaces(content)).substr(0, kIdHexDigits);
 }
 
 std::string IdAllocator::Allocate(const std::string& wanted) {

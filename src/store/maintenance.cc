@@ -192,6 +192,10 @@ Result<VerifyReport> Store::Verify() const {
         problems.Add("missing_blob", key->doc, where,
                      "raw HTML blob " + version.raw_hash + " is not stored");
       }
+      if (!version.segment_ids_hash.empty() && blobs.count(version.segment_ids_hash) == 0) {
+        problems.Add("missing_blob", key->doc, where,
+                     "segment ids blob " + version.segment_ids_hash + " is not stored");
+      }
       const auto event = version_events.find(version.event_seq);
       if (event == version_events.end()) {
         problems.Add("version_event_missing", key->doc, where,
@@ -341,6 +345,7 @@ Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
         }
         referenced.insert(j->value("text_hash", ""));
         referenced.insert(j->value("raw_hash", ""));
+        referenced.insert(j->value("segment_ids_hash", ""));
       }
       if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
     }

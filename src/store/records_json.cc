@@ -102,6 +102,8 @@ json ToJson(const VersionRecord& version) {
       {"browser_version", version.browser_version},
       {"lang", version.lang},
       {"reread", version.reread},
+      {"segment_ids_hash", version.segment_ids_hash},
+      {"segment_rules", version.segment_rules},
   };
 }
 
@@ -160,6 +162,8 @@ VersionRecord VersionRecordFromJson(const json& j) {
   Read(j, "browser_version", &version.browser_version);
   Read(j, "lang", &version.lang);
   Read(j, "reread", &version.reread);
+  Read(j, "segment_ids_hash", &version.segment_ids_hash);
+  ReadInt(j, "segment_rules", &version.segment_rules);
   return version;
 }
 

@@ -80,6 +80,11 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
     if (status.ok() && version->raw_hash != version->text_hash) {
       status = impl_->AddBlob(version->raw_hash, commit.version->raw_html, &batch, &skipped);
     }
+    if (status.ok() && !commit.version->segment_ids.empty()) {
+      version->segment_ids_hash = Sha256Hex(commit.version->segment_ids);
+      status =
+          impl_->AddBlob(version->segment_ids_hash, commit.version->segment_ids, &batch, &skipped);
+    }
     if (!status.ok()) return status;
   }
   return impl_->WriteSequenced(&batch, commit.events, commit.doc_id,

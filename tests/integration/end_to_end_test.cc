@@ -297,6 +297,74 @@ TEST_F(EndToEndTest, RedirectStubsAreFollowedOnTheSameSiteAndNeverStored) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// JSON Lines of `policyctl --json segments`.
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+TEST_F(EndToEndTest, ClausesKeepTheirIdsAcrossVersionsAndOffsetsMove) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EventSubscriber live(harness_.events_socket(), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(live.Next()) << harness_.log();
+  const std::string doc = "globex/privacy-policy";
+  const auto v1 = harness_.Policyctl({"--json", "segments", doc});
+  ASSERT_EQ(v1.exit_code, 0) << v1.err;
+  const std::vector<nlohmann::json> before = JsonLines(v1.out);
+  ASSERT_GE(before.size(), 6u) << v1.out;
+  // Each line is one clause with the version's identity; its offsets locate its text in the
+  // stored text (ASCII here: code points are bytes).
+  const std::string hash = before[0]["version"];
+  const auto stored = harness_.Control({{"cmd", "text"}, {"doc", doc}, {"hash", hash}});
+  const std::string text = stored["result"]["text"];
+  std::string sharing_id;
+  for (const nlohmann::json& line : before) {
+    EXPECT_EQ(line["doc"], doc);
+    EXPECT_EQ(line["doc_type"], "Privacy Policy");
+    EXPECT_EQ(line["version"], hash);
+    EXPECT_EQ(line["lang"], "en");
+    const std::size_t start = line["start"];
+    const std::size_t end = line["end"];
+    EXPECT_EQ(text.substr(start, end - start), line["text"]) << line.dump();
+    if (line["text"] == "We share with no one.") {
+      sharing_id = line["segment_id"];
+      EXPECT_EQ(line["section_path"], nlohmann::json::parse(R"(["Globex Privacy", "Sharing"])"));
+    }
+  }
+  ASSERT_FALSE(sharing_id.empty()) << v1.out;
+
+  // The clause is edited: it keeps its id, and the event says which clause changed.
+  server_.Set("/globex/privacy", Html(PolicyPage("Globex Privacy", "r2",
+                                                 "We share with no one, not even partners.")));
+  CheckAllAndWait();
+  const auto changed = live.Next();
+  ASSERT_TRUE(changed) << harness_.log();
+  ASSERT_EQ((*changed)["type"], "document.changed");
+  EXPECT_EQ((*changed)["segments"],
+            nlohmann::json::parse(R"([{"change": "modified", "old_ids": [")" + sharing_id +
+                                  R"("], "new_ids": [")" + sharing_id +
+                                  R"("], "section_path": ["Globex Privacy", "Sharing"]}])"));
+  const std::vector<nlohmann::json> after =
+      JsonLines(harness_.Policyctl({"--json", "segments", doc}).out);
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i]["segment_id"], before[i]["segment_id"]) << i;
+  }
+  // A quote in the unchanged "Your rights" list moves with the offset map; the edited words
+  // do not map.
+  const std::size_t delete_at = text.find("Delete your data.");
+  ASSERT_NE(delete_at, std::string::npos);
+  const auto moved = harness_.Policyctl({"offsets", doc, "--at", std::to_string(delete_at)});
+  EXPECT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_EQ(moved.out, std::to_string(delete_at + 19) + "\n");  // ", not even partners" added
+  const auto gone =
+      harness_.Policyctl({"offsets", doc, "1", "2", "--at", std::to_string(text.find("one."))});
+  EXPECT_EQ(gone.exit_code, 1) << gone.out;
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   ASSERT_TRUE(harness_.WaitForChecks(3));

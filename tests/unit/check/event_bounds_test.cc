@@ -58,6 +58,32 @@ TEST(BoundEventSizeTest, SectionsAreDroppedAndCountedUntilTheEventFits) {
   EXPECT_EQ(event["sections_truncated"], 5 + 64 - static_cast<int>(kept));
 }
 
+// A thousand changed clauses with long section paths: segment changes leave from the end,
+// counted, before any section does.
+TEST(BoundEventSizeTest, SegmentChangesLeaveFirstAndAreCounted) {
+  nlohmann::json event = Changed();
+  event["sections"] = {"## Sharing", "## Retention"};
+  nlohmann::json segments = nlohmann::json::array();
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = "s-" + std::to_string(100000000000 + i);
+    segments.push_back({{"change", "modified"},
+                        {"old_ids", {id}},
+                        {"new_ids", {id}},
+                        {"section_path", {"Privacy Policy", std::string(80, 'x')}}});
+  }
+  event["segments"] = segments;
+  event["segments_truncated"] = 0;
+  BoundEventSize(&event);
+  EXPECT_LE(Bytes(event), kMaxEventBytes - kEventSeqReserve);
+  const std::size_t kept = event["segments"].size();
+  EXPECT_GT(kept, 200u);
+  EXPECT_LT(kept, 1000u);
+  EXPECT_EQ(event["segments"][kept - 1], segments[kept - 1]);  // the first ones, unchanged
+  EXPECT_EQ(event["segments_truncated"], 1000 - static_cast<int>(kept));
+  EXPECT_EQ(event["sections"].size(), 2u);
+  EXPECT_FALSE(event.contains("sections_truncated") && event["sections_truncated"] != 0);
+}
+
 TEST(BoundEventSizeTest, ManyLongFieldsAreHalvedUntilTheEventFits) {
   nlohmann::json event = {{"type", "document.fetch_failed"}, {"doc", "acme/privacy-policy"}};
   for (int i = 0; i < 40; ++i) {

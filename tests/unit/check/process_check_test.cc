@@ -3,6 +3,8 @@
 #include "policyd/check.h"
 #include "policyd/diff.h"
 #include "policyd/feed.h"
+#include "policyd/segments.h"
+#include "policyd/version_segments.h"
 #include "redirect_stub.h"
 
 #include <gtest/gtest.h>
@@ -836,6 +838,76 @@ TEST_F(CheckProcessorTest, TheSameBytesReadDifferentlyAreARereadWithoutExtractin
   EXPECT_EQ(Check(Ok(page)).check.outcome, "reread");
   // And the next identical capture is simply unchanged.
   EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+std::string ClausesPage(const std::string& retention, const std::string& extra) {
+  return "<html><body><main><h1>Privacy</h1>"
+         "<h2>Collection</h2><p>We collect your name, your email address and your usage "
+         "data when you use the service.</p>"
+         "<h2>Retention</h2><p>" +
+         retention +
+         "</p>"
+         "<h2>Rights</h2><p>You may access, correct and delete your data at any time by "
+         "writing to our privacy team.</p>" +
+         extra + "</main></body></html>";
+}
+
+std::string SegmentIdOf(const std::vector<Segment>& segments, std::string_view text,
+                        std::string_view starts_with) {
+  for (const Segment& segment : segments) {
+    if (SegmentText(text, segment).starts_with(starts_with)) return segment.id;
+  }
+  return "";
+}
+
+TEST_F(CheckProcessorTest, ClauseIdsCarryOverAndTheChangedEventListsTheChangedSegments) {
+  const std::string kept = "We keep your data for twelve months after your last visit.";
+  const CheckOutcome first = Check(Ok(ClausesPage(kept, "")));
+  ASSERT_EQ(first.check.outcome, "first_seen");
+  const VersionRecord v1 = GetLatestOrDie();
+  EXPECT_EQ(v1.segment_rules, kSegmentRulesVersion);
+  ASSERT_FALSE(v1.segment_ids_hash.empty());
+  const std::string text1 = *store_->GetBlob(v1.text_hash);
+  const std::vector<Segment> s1 = LoadVersionSegments(*store_, v1, text1);
+  // The stored ids are the text's fresh ids on a first version.
+  ASSERT_EQ(s1.size(), SplitSegments(text1).size());
+  const std::string retention_id = SegmentIdOf(s1, text1, "We keep your data");
+  const std::string rights_id = SegmentIdOf(s1, text1, "You may access");
+  ASSERT_FALSE(retention_id.empty());
+
+  // One clause edited, one added: the edited clause keeps its id.
+  clock_.now_ms += 60'000;
+  const CheckOutcome second = Check(Ok(ClausesPage(
+      "We keep your data for six months after your last visit.",
+      "<h2>Contact</h2><p>Write to privacy@acme.example with any question about this "
+      "policy.</p>")));
+  ASSERT_EQ(second.check.outcome, "changed");
+  const VersionRecord v2 = GetLatestOrDie();
+  const std::string text2 = *store_->GetBlob(v2.text_hash);
+  const std::vector<Segment> s2 = LoadVersionSegments(*store_, v2, text2);
+  EXPECT_EQ(SegmentIdOf(s2, text2, "We keep your data for six months"), retention_id);
+  EXPECT_EQ(SegmentIdOf(s2, text2, "You may access"), rights_id);
+  const std::string contact_heading = SegmentIdOf(s2, text2, "Contact");
+  const std::string contact_id = SegmentIdOf(s2, text2, "Write to privacy@");
+  ASSERT_FALSE(contact_id.empty());
+
+  const auto event = nlohmann::json::parse(second.events[0].json);
+  const nlohmann::json expected = nlohmann::json::parse(
+      R"([{"change": "modified", "old_ids": [")" + retention_id + R"("], "new_ids": [")" +
+      retention_id + R"("], "section_path": ["Privacy", "Retention"]},
+          {"change": "added", "old_ids": [], "new_ids": [")" + contact_heading +
+      R"("], "section_path": ["Privacy"]},
+          {"change": "added", "old_ids": [], "new_ids": [")" + contact_id +
+      R"("], "section_path": ["Privacy", "Contact"]}])");
+  EXPECT_EQ(event["segments"], expected) << event["segments"].dump(1);
+  EXPECT_EQ(event["segments_truncated"], 0);
+  EXPECT_EQ(event["segments_approximate"], false);
 }
 
 }  // namespace

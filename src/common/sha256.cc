@@ -1,11 +1,10 @@
-// Sha256Hex: content addresses for blobs, computed by OpenSSL's EVP interface.
 #include <openssl/evp.h>
 
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "policyd/store.h"
+#include "policyd/sha256.h"
 
 namespace policyd {
 namespace {
