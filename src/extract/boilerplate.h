@@ -23,6 +23,9 @@
 //     Reader comments (class words comment/comments/disqus, never from ids) go. Known
 //     consent-platform containers (OneTrust, Cookiebot, Didomi, ...) always go. Headings
 //     and elements containing an <h1>, <main> or <article> are never dropped by hints.
+//  4. (Checked before the name hints.) Page furniture inside the document, recognised by
+//     structure and labels (widgets.h): in-page contents lists, help and related-article
+//     boxes, rating widgets, control labels, page metadata, class names leaked as text.
 //
 // Hidden content (the `hidden` attribute, aria-hidden="true", inline display:none or
 // visibility:hidden) is deliberately NOT dropped by itself: collapsed accordions and inactive
