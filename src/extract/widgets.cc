@@ -27,6 +27,7 @@ constexpr size_t kMaxRatingWidgetBytes = 300;  // "Was this article helpful? Yes
 constexpr size_t kMaxBoxBytes = 5000;          // no related box is larger
 constexpr size_t kMaxMetadataRows = 50;
 constexpr size_t kMinMetadataRows = 2;
+constexpr int kMaxAncestorsRead = 16;
 
 // Control labels, compared whole (LabelKey form). Single words that also title policy sections
 // ("Details", "More", "Summary") are not here.
@@ -214,7 +215,9 @@ bool IsSkipped(const GumboNode* element) {
 // a heading (a label never does).
 bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text) {
   text->clear();
-  std::vector<const GumboNode*> stack = {element};
+  // Called for every element: the stack's memory is kept between calls (one per thread).
+  thread_local std::vector<const GumboNode*> stack;
+  stack.assign(1, element);
   size_t visited = 0;
   while (!stack.empty()) {
     const GumboNode* node = stack.back();
@@ -488,6 +491,27 @@ bool HasStampName(const GumboNode* element) {
   return found;
 }
 
+// True inside a table cell or a list item: where a cookie policy lists cookie names
+// ("OptanonConsent, OptanonAlertBoxClosed"), which look like class names.
+bool InTableOrList(const GumboNode* element) {
+  int depth = 0;
+  for (const GumboNode* node = element;
+       node != nullptr && node->type == GUMBO_NODE_ELEMENT && depth < kMaxAncestorsRead;
+       node = node->parent, ++depth) {
+    switch (node->v.element.tag) {
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_DT:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 bool HasDigit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -510,9 +534,12 @@ Widget DetectByText(const GumboNode* element, bool heading) {
     const GumboNode* next = AdjacentElement(element, +1);
     if (next != nullptr && IsFragmentLinkList(next)) return Widget::kTableOfContents;
   }
-  if (label_sized && IsHelpBoxLabel(key) && !IsRatingLabel(key)) {
+  if (label_sized) {
     const GumboNode* next = AdjacentElement(element, +1);
-    if (next != nullptr && IsLinkList(next)) return Widget::kHelpBox;
+    if (next != nullptr && IsListLike(next->v.element.tag) && IsHelpBoxLabel(key) &&
+        !IsRatingLabel(key) && IsLinkList(next)) {
+      return Widget::kHelpBox;
+    }
   }
   if (heading) return Widget::kNone;
   const size_t own_bytes = VisibleBytes(text);
@@ -520,7 +547,7 @@ Widget DetectByText(const GumboNode* element, bool heading) {
     return Widget::kControlLabel;
   }
   if (IsRatingLabel(key) && StandsAlone(element, own_bytes)) return Widget::kHelpBox;
-  if (IsLeakedClassNames(text) && StandsAlone(element, own_bytes)) {
+  if (IsLeakedClassNames(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {
     return Widget::kLeakedClassNames;
   }
   if (HasDigit(text) && StandsAlone(element, own_bytes)) {
@@ -539,6 +566,20 @@ std::string LabelKey(std::string_view text) {
   bool leading = false;
   bool trailing = false;
   CollapseWhiteSpace(text, &collapsed, &leading, &trailing);
+  if (std::all_of(collapsed.begin(), collapsed.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    // Most labels are ASCII: fold and trim without converting to UTF-16.
+    auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    size_t start = 0;
+    size_t end = collapsed.size();
+    while (start < end && !is_letter(collapsed[start])) ++start;
+    while (end > start && !is_letter(collapsed[end - 1])) --end;
+    std::string key = collapsed.substr(start, end - start);
+    for (char& c : key) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return key;
+  }
   icu::UnicodeString folded =
       icu::UnicodeString::fromUTF8(
           icu::StringPiece(collapsed.data(), static_cast<int32_t>(collapsed.size())))
@@ -572,6 +613,7 @@ bool IsHelpBoxLabel(std::string_view key) {
 
 bool IsLeakedClassNames(std::string_view text) {
   size_t names = 0;
+  bool hyphenated = false;  // CSS class names are; cookie names ("_ga, _gid") are mostly not
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
@@ -596,10 +638,11 @@ bool IsLeakedClassNames(std::string_view text) {
       previous = c;
     }
     if (!marked) return false;
+    hyphenated |= name.find('-') != std::string_view::npos;
     ++names;
     start = end + 1;
   }
-  return names >= 2;
+  return names >= 2 && hyphenated;
 }
 
 Widget DetectWidget(const GumboNode* element) {

@@ -76,6 +76,7 @@ TEST(WidgetsTest, LabelKeysFoldCaseTypographyAndDecoration) {
   EXPECT_TRUE(IsLeakedClassNames("slds-col, slds-size_1-of-1, cTermsBody"));
   EXPECT_FALSE(IsLeakedClassNames("name, e-mail address"));
   EXPECT_FALSE(IsLeakedClassNames("single-class"));
+  EXPECT_FALSE(IsLeakedClassNames("OptanonConsent, OptanonAlertBoxClosed"));
 }
 
 TEST(WidgetsTest, TableOfContentsShownOnSomeRendersIsLeftOut) {
@@ -208,6 +209,12 @@ TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
       "<table><tr><th>Data</th><th>Kept for</th></tr><tr><td>Created</td><td>the life of the "
       "account</td></tr><tr><td>Messages</td><td>1 year</td></tr></table>"));
   EXPECT_NE(own.find("| Created | the life of the account |"), std::string::npos) << own;
+  // Cookie names in a cookie table look like class names but are the policy's.
+  const std::string cookies = Extract(
+      LegalPage("<table><tr><th>Domain</th><th>Cookies</th></tr><tr><td>datingo.example</td><td>"
+                "session-id, csrf-token</td></tr></table>"));
+  EXPECT_NE(cookies.find("| datingo.example | session-id, csrf-token |"), std::string::npos)
+      << cookies;
   ExpectPolicySentences(own);
 }
 
