@@ -12,7 +12,10 @@
 //     role=complementary are dropped at page level and, inside main content, only when
 //     link-dense. role=navigation/menu/menubar/tablist/search/toolbar, role=dialog and
 //     alertdialog, role=marquee and timer are dropped.
-//  4. Name hints (hints.h) only drop an element when its subtree also looks the part, because
+//  4. Page furniture inside the document, recognised by structure and labels (widgets.h):
+//     labelled in-page contents lists, help and related-article boxes, rating widgets,
+//     control labels, page metadata, class names leaked as text.
+//  5. Name hints (hints.h) only drop an element when its subtree also looks the part, because
 //     legal pages name real sections "cookies", "sharing", "consent" or "social media" (often
 //     as slug ids): navigation/sharing hints need link density >= 0.5 (or almost no text);
 //     consent banners, popups and promo banners need form controls, hiding or link density;
@@ -23,9 +26,6 @@
 //     Reader comments (class words comment/comments/disqus, never from ids) go. Known
 //     consent-platform containers (OneTrust, Cookiebot, Didomi, ...) always go. Headings
 //     and elements containing an <h1>, <main> or <article> are never dropped by hints.
-//  4. (Checked before the name hints.) Page furniture inside the document, recognised by
-//     structure and labels (widgets.h): in-page contents lists, help and related-article
-//     boxes, rating widgets, control labels, page metadata, class names leaked as text.
 //
 // Hidden content (the `hidden` attribute, aria-hidden="true", inline display:none or
 // visibility:hidden) is deliberately NOT dropped by itself: collapsed accordions and inactive
