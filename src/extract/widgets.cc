@@ -409,13 +409,26 @@ bool HasTableOfContentsLabel(const GumboNode* list) {
          IsTableOfContentsLabel(LabelKey(text));
 }
 
-// A help or related box: its first text is a help label and the rest is mostly links, or a
-// rating widget of a few words.
+// A class (never an id: policies derive ids from headings such as "Related companies") naming
+// a related-content box: "related-articles", "relatedPosts", "recommended".
+bool HasRelatedClass(const GumboNode* element) {
+  const char* value = GetAttr(element, "class");
+  if (value == nullptr) return false;
+  bool found = false;
+  ForEachWord(value, [&](std::string_view word) {
+    found |= word == "related" || word == "relatedposts" || word == "relatedarticles" ||
+             word == "recommended" || word == "recommendations";
+  });
+  return found;
+}
+
+// A help or related box: its first text is a help label, or its class names one, and the rest
+// is mostly links; or a rating widget of a few words.
 bool IsHelpBox(const GumboNode* container) {
   const std::string label = FirstLabel(container);
-  if (label.empty()) return false;
-  const bool rating = IsRatingLabel(label);
-  if (!rating && !IsHelpBoxLabel(label)) return false;
+  const bool rating = !label.empty() && IsRatingLabel(label);
+  const bool labelled = rating || (!label.empty() && IsHelpBoxLabel(label));
+  if (!labelled && !HasRelatedClass(container)) return false;
   const SubtreeStats stats = MeasureSubtree(container, kWidgetScanBudget);
   if (stats.truncated || stats.has_h1 || stats.has_main || stats.text > kMaxBoxBytes) {
     return false;

@@ -15,7 +15,8 @@
 //    unlabelled contents list is the policy's own (curated texts keep it) and stays too.
 //  - help and related boxes: a container whose first text is a help-centre label ("Related
 //    articles", "Articles in this section", "Help articles", "Articles connexes", "Verwandte
-//    Artikel", ...) and that is mostly links beyond it; the same label right before a list
+//    Artikel", ...) or whose class names one ("related-articles", "recommended"; never an
+//    id, which may be a heading's slug), and that is mostly links beyond it; the same label right before a list
 //    that is mostly links (both go); rating widgets ("Was this article helpful?", "Rate this
 //    article", "Cet article vous a-t-il été utile ?") up to 300 bytes.
 //  - page metadata: a table or definition list whose keys are a CMS's ("Last published",

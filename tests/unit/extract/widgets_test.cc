@@ -138,6 +138,18 @@ TEST(WidgetsTest, RelatedAndHelpBoxesInsideTheLegalContainerAreLeftOut) {
                               "l\xC3\xB6schen</a> <a href=/b>Abo k\xC3\xBCndigen</a> <a "
                               "href=/c>Sicherheit beim Dating</a></section>")),
             plain);
+  // An unlabelled box named by its class, rotating its links; a policy section whose id says
+  // "related" stays.
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<div class='box related-articles'><a href=/help/3>Safety "
+                              "tips for your first date</a><a href=/help/4>Verifying your "
+                              "profile</a></div>")),
+            plain);
+  const std::string section = Extract(
+      LegalPage("",
+                "<div id=related-companies><h2>4. Related companies</h2><p>We share data with <a "
+                "href=/group>our group companies</a>.</p></div>"));
+  EXPECT_NE(section.find("We share data with our group companies."), std::string::npos) << section;
   // Rating widgets, with their buttons.
   EXPECT_EQ(Extract(LegalPage("",
                               "<div class=article-votes><span>Was this article helpful?"
