@@ -16,9 +16,18 @@
 //  - blocks separated by exactly one blank line; no leading/trailing blank lines; the text
 //    ends with a single '\n' unless it is empty;
 //  - runs of Unicode white space inside a line become one ' '; lines are trimmed;
-//    zero-width characters and soft hyphens removed; CRLF never appears.
-// Hence a re-render of the same text (other markup, attribute order, whitespace, scripts)
-// yields the same bytes and the same hash.
+//    zero-width characters and soft hyphens removed; CRLF never appears;
+//  - typographic variants in one form: curly single quotes and primes as ', curly double
+//    quotes as ", the hyphen and non-breaking hyphen (U+2010, U+2011) as -, the ellipsis as
+//    "..." (en and em dashes are kept); the text in Unicode Normalization Form C;
+//  - a <br> is a space (as the newline it replaces in re-wrapped paragraphs), a run of two
+//    or more separates blocks, a <br> inside <pre> ends the line;
+//  - page furniture inside the document's container is left out: in-page tables of contents
+//    (lists of same-page links), related/help-article boxes and rating widgets, control labels
+//    ("Show more", "Lire la suite"), page metadata ("Last published", "Article number") and
+//    class names leaked as text (docs/EXTRACTION.md, "False-change classes").
+// Hence a re-render of the same text (other markup, attribute order, whitespace, scripts,
+// typography, widgets around the text) yields the same bytes and the same hash.
 #ifndef POLICYD_EXTRACT_H_
 #define POLICYD_EXTRACT_H_
 

@@ -5,6 +5,7 @@
 
 #include "hints.h"
 #include "html_tags.h"
+#include "widgets.h"
 
 namespace policyd::extract_internal {
 namespace {
@@ -125,7 +126,10 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
   }
   const bool complementary = tag == GUMBO_TAG_ASIDE || role == Role::kComplementary;
   if (complementary && !context.in_content) return true;
-  // 4. Name hints, confirmed by what the subtree contains.
+  // 4. Page furniture inside the document: contents lists, help boxes, control labels,
+  // page metadata (widgets.h).
+  if (DetectWidget(element) != Widget::kNone) return true;
+  // 5. Name hints, confirmed by what the subtree contains.
   const NameHintSet names = NameHints(element);
   const uint32_t hints = names.any;
   // Size alone only condemns on class-like evidence, never on an id that may be a heading slug.

@@ -12,7 +12,10 @@
 //     role=complementary are dropped at page level and, inside main content, only when
 //     link-dense. role=navigation/menu/menubar/tablist/search/toolbar, role=dialog and
 //     alertdialog, role=marquee and timer are dropped.
-//  4. Name hints (hints.h) only drop an element when its subtree also looks the part, because
+//  4. Page furniture inside the document, recognised by structure and labels (widgets.h):
+//     labelled in-page contents lists, help and related-article boxes, rating widgets,
+//     control labels, page metadata, class names leaked as text.
+//  5. Name hints (hints.h) only drop an element when its subtree also looks the part, because
 //     legal pages name real sections "cookies", "sharing", "consent" or "social media" (often
 //     as slug ids): navigation/sharing hints need link density >= 0.5 (or almost no text);
 //     consent banners, popups and promo banners need form controls, hiding or link density;

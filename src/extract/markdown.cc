@@ -69,6 +69,19 @@ std::string LinkUrl(const GumboNode* link) {
   return escaped;
 }
 
+// True when the sibling before `br` (white space and comments aside) is a <br> too.
+bool FollowsLineBreak(const GumboNode* br) {
+  const GumboNode* parent = br->parent;
+  if (parent == nullptr) return false;
+  const GumboVector& siblings = Children(parent);
+  for (size_t i = std::min<size_t>(br->index_within_parent, siblings.length); i-- > 0;) {
+    const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+    if (sibling->type == GUMBO_NODE_WHITESPACE || sibling->type == GUMBO_NODE_COMMENT) continue;
+    return sibling->type == GUMBO_NODE_ELEMENT && sibling->v.element.tag == GUMBO_TAG_BR;
+  }
+  return false;
+}
+
 bool IsCell(const GumboNode* node) {
   return node->type == GUMBO_NODE_ELEMENT &&
          (node->v.element.tag == GUMBO_TAG_TD || node->v.element.tag == GUMBO_TAG_TH);
@@ -346,7 +359,16 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
   const GumboTag tag = element->v.element.tag;
   switch (tag) {
     case GUMBO_TAG_BR:
-      Break(false);
+      // A line break reads like the source line break it so often stands for (nl2br, a CMS
+      // re-wrapping a paragraph): a space in flowing text, a new line in preformatted text. A
+      // run of two or more separates paragraphs, as <p> elements would.
+      if (context_.in_pre) {
+        Break(false);
+      } else if (FollowsLineBreak(element)) {
+        Break(true);
+      } else {
+        ForActiveSinks([](TextSink& sink) { sink.Space(); });
+      }
       return false;
     case GUMBO_TAG_HR:
       Break(true);

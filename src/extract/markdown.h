@@ -2,7 +2,8 @@
 // policyd/extract.h, dropping boilerplate on the way. Internal to the extract component.
 //
 // Block structure: headings "# ".."###### "; paragraphs and other blocks one line each
-// (<br> starts a new line in the same block); list items "- " or "N. " for ordered lists
+// (a <br> is a space, as the source newline it often replaces; two or more in a row separate
+// blocks; inside <pre> a <br> is a new line); list items "- " or "N. " for ordered lists
 // (numbered from `start`, honouring <li value>), indented by two spaces per nesting level,
 // continuation lines indented like the item's text; consecutive items, <dl> terms and
 // definitions and table rows form one block (no blank lines between them); data tables as

@@ -1,7 +1,12 @@
-// NormalizeText and CollapseWhiteSpace: the white-space and invisible-character rules of the
-// output contract (policyd/extract.h).
+// NormalizeText and CollapseWhiteSpace: the white-space, invisible-character and typography
+// rules of the output contract (policyd/extract.h).
 #include "normalize.h"
 
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/stringpiece.h>
+
+#include <climits>
 #include <string>
 #include <string_view>
 
@@ -10,6 +15,26 @@
 
 namespace policyd {
 namespace extract_internal {
+namespace {
+
+// Rewrites *text (valid UTF-8) in Unicode Normalization Form C with ICU. Most text already is:
+// the quick check reads it once and nothing is copied.
+void ToNfc(std::string* text) {
+  if (text->size() > static_cast<size_t>(INT32_MAX)) return;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return;
+  const icu::StringPiece piece(text->data(), static_cast<int32_t>(text->size()));
+  if (nfc->isNormalizedUTF8(piece, status) || U_FAILURE(status)) return;
+  std::string composed;
+  composed.reserve(text->size());
+  icu::StringByteSink<std::string> sink(&composed);
+  status = U_ZERO_ERROR;
+  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  if (U_SUCCESS(status)) text->swap(composed);
+}
+
+}  // namespace
 
 void CollapseWhiteSpace(std::string_view text, std::string* out, bool* leading, bool* trailing) {
   out->clear();
@@ -27,6 +52,7 @@ void CollapseWhiteSpace(std::string_view text, std::string* out, bool* leading, 
   };
   const size_t n = text.size();
   size_t i = 0;
+  bool non_ascii = false;  // the output needs the NFC check
   while (i < n) {
     const auto b = static_cast<unsigned char>(text[i]);
     switch (ClassifyAscii(b)) {
@@ -57,13 +83,18 @@ void CollapseWhiteSpace(std::string_view text, std::string* out, bool* leading, 
       space = true;
     } else if (!IsDeleted(cp)) {
       before_content();
-      if (cp == kReplacementChar) {
+      if (const std::string_view ascii = TypographicReplacement(cp); !ascii.empty()) {
+        out->append(ascii);
+      } else if (cp == kReplacementChar) {
         AppendUtf8(cp, out);  // U+FFFD itself, or invalid input bytes
+        non_ascii = true;
       } else {
         out->append(text.data() + start, i - start);
+        non_ascii = true;
       }
     }
   }
+  if (non_ascii) ToNfc(out);
   *trailing = space && !out->empty();
   if (out->empty()) *leading = space;
 }

@@ -159,4 +159,28 @@ bool IsDeleted(char32_t cp) {
   }
 }
 
+std::string_view TypographicReplacement(char32_t cp) {
+  switch (cp) {
+    case 0x2018:  // LEFT SINGLE QUOTATION MARK
+    case 0x2019:  // RIGHT SINGLE QUOTATION MARK (also the typographic apostrophe)
+    case 0x201A:  // SINGLE LOW-9 QUOTATION MARK
+    case 0x201B:  // SINGLE HIGH-REVERSED-9 QUOTATION MARK
+    case 0x2032:  // PRIME
+      return "'";
+    case 0x201C:  // LEFT DOUBLE QUOTATION MARK
+    case 0x201D:  // RIGHT DOUBLE QUOTATION MARK
+    case 0x201E:  // DOUBLE LOW-9 QUOTATION MARK
+    case 0x201F:  // DOUBLE HIGH-REVERSED-9 QUOTATION MARK
+    case 0x2033:  // DOUBLE PRIME
+      return "\"";
+    case 0x2010:  // HYPHEN
+    case 0x2011:  // NON-BREAKING HYPHEN
+      return "-";
+    case 0x2026:  // HORIZONTAL ELLIPSIS
+      return "...";
+    default:
+      return {};
+  }
+}
+
 }  // namespace policyd::extract_internal

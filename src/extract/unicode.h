@@ -38,6 +38,15 @@ bool IsFoldedSpace(char32_t cp);
 // not change the text.
 bool IsDeleted(char32_t cp);
 
+// The canonical form of a typographic variant of an ASCII character, or "" when `cp` is not one:
+// single quotes and primes U+2018, U+2019, U+201A, U+201B, U+2032 -> "'"; double quotes and
+// double primes U+201C..U+201F, U+2033 -> '"'; the hyphens U+2010 and U+2011 (non-breaking) ->
+// "-"; the ellipsis U+2026 -> "...". A site's "smart punctuation" setting, a CMS's text filter or
+// a translation tool turns one into the other without changing a word, so the output contract
+// uses one form. En and em dashes (U+2013, U+2014) are not variants of '-': they are kept (see
+// docs/EXTRACTION.md).
+std::string_view TypographicReplacement(char32_t cp);
+
 // ASCII classification of one byte for the fast paths; bytes >= 0x80 are kOther.
 enum class AsciiClass : uint8_t { kPlain, kSpace, kNewline, kDeleted, kOther };
 

@@ -77,9 +77,10 @@ class CheckProcessorTest : public CheckFixture {
 };
 
 TEST_F(CheckProcessorTest, ChangedEventsSayWhatKindOfChangeTheyAre) {
-  Check(Ok(LongPolicy("We don't sell data.")));
-  // Typography only: a version all the same (the record stays exact), announced as cosmetic.
-  auto cosmetic = Check(Ok(LongPolicy("We don\u2019t sell data.")));
+  Check(Ok(LongPolicy("We don't sell data - ever.")));
+  // Punctuation only (an en dash for a hyphen; curly quotes no longer change the extracted text):
+  // a version all the same (the record stays exact), announced as cosmetic.
+  auto cosmetic = Check(Ok(LongPolicy("We don't sell data \u2013 ever.")));
   ASSERT_EQ(cosmetic.events.size(), 1u);
   auto event = nlohmann::json::parse(cosmetic.events[0].json);
   EXPECT_EQ(event["change_class"], "cosmetic");
@@ -87,7 +88,7 @@ TEST_F(CheckProcessorTest, ChangedEventsSayWhatKindOfChangeTheyAre) {
   EXPECT_EQ(event["words_removed"], 0);
   EXPECT_EQ(state_.version_count, 2u);
 
-  auto substantive = Check(Ok(LongPolicy("We don\u2019t sell or rent data.")));
+  auto substantive = Check(Ok(LongPolicy("We don't sell or rent data \u2013 ever.")));
   ASSERT_EQ(substantive.events.size(), 1u);
   event = nlohmann::json::parse(substantive.events[0].json);
   EXPECT_EQ(event["change_class"], "substantive");

@@ -43,9 +43,24 @@ TEST(MarkdownTest, ParagraphsAreOneLineSeparatedByOneBlankLine) {
   EXPECT_EQ(Body("Loose text<div>Block</div>tail"), "Loose text\n\nBlock\n\ntail\n");
 }
 
-TEST(MarkdownTest, LineBreakStartsANewLineInTheBlock) {
-  EXPECT_EQ(Body("<p>Example Inc.<br>1 Main Street<br/><br>Springfield</p><p>Next</p>"),
-            "Example Inc.\n1 Main Street\nSpringfield\n\nNext\n");
+TEST(MarkdownTest, LineBreakIsASpaceAndARunOfThemSeparatesBlocks) {
+  EXPECT_EQ(Body("<p>Example Inc.<br>1 Main Street<br/> <!-- x --> <br>Springfield</p><p>Next</p>"),
+            "Example Inc. 1 Main Street\n\nSpringfield\n\nNext\n");
+  // Inside <pre>, where a source newline ends the line, a <br> does too.
+  EXPECT_EQ(Body("<pre>a<br>b\nc</pre>"), "a\nb\nc\n");
+}
+
+// A paragraph re-wrapped by the site (nl2br, a CMS re-flowing its source) is the same text.
+TEST(MarkdownTest, ParagraphRewrappedWithLineBreaksOrNewlinesIsTheSameText) {
+  const std::string newlines = Body(
+      "<p>We keep your data for as long as\nyour account exists, and for 30 days\nafter you "
+      "delete it.</p>");
+  EXPECT_EQ(newlines,
+            "We keep your data for as long as your account exists, and for 30 days "
+            "after you delete it.\n");
+  EXPECT_EQ(Body("<p>We keep your data for as long as<br />\nyour account exists, and for 30 "
+                 "days<br>after you delete it.</p>"),
+            newlines);
 }
 
 TEST(MarkdownTest, InlineSpacing) {
@@ -77,7 +92,7 @@ TEST(MarkdownTest, OrderedLists) {
 
 TEST(MarkdownTest, ListItemsWithBlocks) {
   EXPECT_EQ(Body("<ul><li><p>First para</p><p>Second para</p></li><li>Next<br>line</li></ul>"),
-            "- First para\n  Second para\n- Next\n  line\n");
+            "- First para\n  Second para\n- Next line\n");
   EXPECT_EQ(Body("<ul><li></li><li>after empty</li></ul><p>p</p>"), "- after empty\n\np\n");
 }
 
@@ -131,8 +146,8 @@ TEST(MarkdownTest, AccordionButtonsInHeadingsAreTitles) {
 TEST(MarkdownTest, LinesCountsNonBlankLines) {
   ExtractResult result;
   ASSERT_TRUE(ExtractText("<h1>T</h1><p>a<br>b</p><ul><li>c</li></ul>", {}, &result).ok());
-  EXPECT_EQ(result.text, "# T\n\na\nb\n\n- c\n");
-  EXPECT_EQ(result.lines, 4u);
+  EXPECT_EQ(result.text, "# T\n\na b\n\n- c\n");
+  EXPECT_EQ(result.lines, 3u);
 }
 
 TEST(MarkdownTest, OutputIsNormalised) {

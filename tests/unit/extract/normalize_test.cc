@@ -77,5 +77,47 @@ TEST(NormalizeTextTest, IsIdempotent) {
   EXPECT_EQ(NormalizeText(once), once);
 }
 
+TEST(NormalizeTextTest, TypographicVariantsTakeOneForm) {
+  // Curly single quotes, low-9 and reversed quotes, the prime -> '.
+  EXPECT_EQ(NormalizeText("\xE2\x80\x98"
+                          "a\xE2\x80\x99 b\xE2\x80\x9A"
+                          "c\xE2\x80\x9B"
+                          "d\xE2\x80\xB2"),
+            "'a' b'c'd'\n");
+  // Curly double quotes and the double prime -> ".
+  EXPECT_EQ(NormalizeText("\xE2\x80\x9C"
+                          "we\xE2\x80\x9D \xE2\x80\x9E"
+                          "x\xE2\x80\x9F"
+                          "y\xE2\x80\xB3"),
+            "\"we\" \"x\"y\"\n");
+  // Hyphen and non-breaking hyphen -> '-'; the ellipsis -> "...".
+  EXPECT_EQ(NormalizeText("e\xE2\x80\x90"
+                          "mail opt\xE2\x80\x91"
+                          "out and more\xE2\x80\xA6"),
+            "e-mail opt-out and more...\n");
+  // En and em dashes are kept: they are not spellings of '-'.
+  EXPECT_EQ(NormalizeText("2020\xE2\x80\x93"
+                          "2024 \xE2\x80\x94 ok"),
+            "2020\xE2\x80\x93"
+            "2024 \xE2\x80\x94 ok\n");
+  // Guillemets are the quotes of French text, not a variant: kept.
+  EXPECT_EQ(NormalizeText("\xC2\xAB oui \xC2\xBB"), "\xC2\xAB oui \xC2\xBB\n");
+}
+
+TEST(NormalizeTextTest, TextIsInNormalizationFormC) {
+  // "é" as e + COMBINING ACUTE ACCENT (NFD, as macOS tools write it) and as U+00E9.
+  EXPECT_EQ(NormalizeText("donne\xCC\x81"
+                          "es"),
+            "donn\xC3\xA9"
+            "es\n");
+  EXPECT_EQ(NormalizeText("donn\xC3\xA9"
+                          "es"),
+            "donn\xC3\xA9"
+            "es\n");
+  // Hangul jamo compose; compatibility characters (NFKC territory) are left alone: "m²", "ﬁ".
+  EXPECT_EQ(NormalizeText("\xE1\x84\x80\xE1\x85\xA1"), "\xEA\xB0\x80\n");
+  EXPECT_EQ(NormalizeText("m\xC2\xB2 \xEF\xAC\x81"), "m\xC2\xB2 \xEF\xAC\x81\n");
+}
+
 }  // namespace
 }  // namespace policyd

@@ -162,10 +162,8 @@ constexpr char kExpected[] =
     "\n"
     "Last updated: March 1, 2024\n"
     "\n"
-    "This Privacy Policy explains how Example Ltd. (\xE2\x80\x9C"
-    "Example\xE2\x80\x9D, "
-    "\xE2\x80\x9Cwe\xE2\x80\x9D) collects, uses and shares personal data when you use our "
-    "website and apps.\n"
+    "This Privacy Policy explains how Example Ltd. (\"Example\", \"we\") collects, uses and "
+    "shares personal data when you use our website and apps.\n"
     "\n"
     "## 1. What we collect\n"
     "\n"
@@ -220,9 +218,7 @@ constexpr char kExpected[] =
     "\n"
     "## 7. Contact us\n"
     "\n"
-    "Example Ltd.\n"
-    "1 Main Street\n"
-    "Springfield\n"
+    "Example Ltd. 1 Main Street Springfield\n"
     "\n"
     "E-mail: privacy@example.com\n";
 

@@ -1,0 +1,693 @@
+#include "widgets.h"
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "boilerplate.h"
+#include "hints.h"
+#include "html_tags.h"
+#include "normalize.h"
+
+namespace policyd::extract_internal {
+namespace {
+
+constexpr size_t kMaxLabelBytes = 64;          // a longer text is not a label
+constexpr size_t kMaxMetadataLineBytes = 100;  // "Article number: 000123456", a date stamp
+constexpr size_t kLabelNodeBudget = 48;        // nodes read to collect a label
+constexpr size_t kMinTocLinks = 2;
+constexpr double kTocLinkShare = 0.7;  // of the list's text inside same-page links
+constexpr double kBoxLinkDensity = 0.5;
+constexpr size_t kMaxRatingWidgetBytes = 300;  // "Was this article helpful? Yes No 3 of 5 ..."
+constexpr size_t kMaxBoxBytes = 5000;          // no related box is larger
+constexpr size_t kMaxMetadataRows = 50;
+constexpr size_t kMinMetadataRows = 2;
+constexpr int kMaxAncestorsRead = 16;
+
+// Control labels, compared whole (LabelKey form). Single words that also title policy sections
+// ("Details", "More", "Summary") are not here.
+constexpr std::string_view kControlLabels[] = {
+    // English
+    "read more", "read less", "show more", "show less", "see more", "see less", "view more",
+    "view less", "load more", "show all", "hide all", "view all", "see all", "see details",
+    "show details", "hide details", "view details", "more details", "less details", "expand",
+    "collapse", "expand all", "collapse all", "open all", "close all", "expand section",
+    "collapse section", "toggle", "continue reading", "keep reading", "learn more", "back to top",
+    "return to top", "go to top", "scroll to top", "top of page", "print", "print this page",
+    "print page", "download", "download pdf", "download as pdf", "download the pdf", "copy link",
+    "share", "share this page", "close", "sign up", "sign up now", "register", "register now",
+    "join now", "log in", "login", "sign in",
+    // French
+    "lire la suite", "lire plus", "en savoir plus", "voir plus", "voir moins", "afficher plus",
+    "afficher moins", "voir tout", "tout afficher", "tout voir", "voir les détails",
+    "voir le détail", "afficher les détails", "masquer les détails", "plus de détails",
+    "développer", "réduire", "tout développer", "tout réduire", "déplier", "replier",
+    "tout déplier", "tout replier", "retour en haut", "haut de page", "retour en haut de page",
+    "imprimer", "imprimer cette page", "télécharger", "télécharger le pdf", "télécharger en pdf",
+    "partager", "fermer", "inscription", "s'inscrire", "inscrivez-vous", "connexion",
+    "se connecter", "continuer la lecture",
+    // German
+    "weiterlesen", "mehr lesen", "mehr anzeigen", "weniger anzeigen", "alle anzeigen",
+    "alles anzeigen", "mehr erfahren", "details anzeigen", "details ausblenden", "mehr details",
+    "aufklappen", "zuklappen", "ausklappen", "einklappen", "alle aufklappen", "alle zuklappen",
+    "alle ausklappen", "alle einklappen", "nach oben", "zurück nach oben", "zum seitenanfang",
+    "seitenanfang", "drucken", "seite drucken", "herunterladen", "pdf herunterladen",
+    "als pdf herunterladen", "teilen", "schließen", "registrieren", "jetzt registrieren",
+    "anmelden", "einloggen",
+    // Spanish, Italian, Portuguese, Dutch
+    "leer más", "ver más", "ver menos", "mostrar más", "mostrar menos", "leggi di più",
+    "mostra di più", "mostra altro", "ler mais", "ver mais", "mostrar mais", "lees meer",
+    "meer lezen", "toon meer", "toon minder"};
+
+// Labels of in-page contents lists, compared whole. Only ever used together with a list of
+// same-page links, so words such as "contents" are safe here.
+constexpr std::string_view kTocLabels[] = {"in this article",
+                                           "on this page",
+                                           "table of contents",
+                                           "contents",
+                                           "jump to section",
+                                           "jump to",
+                                           "skip to section",
+                                           "quick links",
+                                           "in this policy",
+                                           "in this document",
+                                           "sommaire",
+                                           "table des matières",
+                                           "dans cet article",
+                                           "sur cette page",
+                                           "aller à la section",
+                                           "accès rapide",
+                                           "dans cette page",
+                                           "inhaltsverzeichnis",
+                                           "inhalt",
+                                           "auf dieser seite",
+                                           "in diesem artikel",
+                                           "zum abschnitt springen",
+                                           "springe zu",
+                                           "inhaltsübersicht",
+                                           "índice",
+                                           "tabla de contenidos",
+                                           "en esta página",
+                                           "indice",
+                                           "sommario",
+                                           "in questa pagina",
+                                           "nesta página",
+                                           "índice de conteúdos",
+                                           "inhoudsopgave"};
+
+// How help-centre and related-article boxes are titled (a LabelKey beginning with one).
+constexpr std::string_view kHelpBoxLabels[] = {
+    "related articles", "related topics", "related links", "related content", "related pages",
+    "related questions", "recommended articles", "recommended for you", "help articles",
+    "popular articles", "top articles", "articles in this section", "other articles",
+    "more articles", "still need help", "need more help", "still have questions",
+    "have more questions", "you may also like", "you might also like", "articles connexes",
+    "articles associés", "articles liés", "articles similaires", "articles recommandés",
+    "articles populaires", "articles de cette section", "articles dans cette section",
+    "besoin d'aide", "besoin de plus d'aide", "vous avez d'autres questions", "vous aimerez aussi",
+    "verwandte artikel", "ähnliche artikel", "weitere artikel", "empfohlene artikel",
+    "beliebte artikel", "artikel in diesem abschnitt", "brauchen sie hilfe", "weitere hilfe",
+    "haben sie weitere fragen", "noch fragen", "das könnte sie auch interessieren",
+    // News teasers in the container
+    "latest news", "news", "in the news", "news & updates", "actualités", "dernières actualités",
+    "aktuelles", "neuigkeiten"};
+
+// Rating widgets: a LabelKey beginning with one of these, or containing one of the
+// kRatingFragments ("12 out of 20 found this helpful").
+constexpr std::string_view kRatingLabels[] = {"was this article helpful",
+                                              "was this page helpful",
+                                              "was this helpful",
+                                              "was this answer helpful",
+                                              "was this information helpful",
+                                              "did this answer your question",
+                                              "did you find this helpful",
+                                              "rate this article",
+                                              "rate this page",
+                                              "how helpful was this",
+                                              "cet article vous a-t-il été utile",
+                                              "cette page vous a-t-elle été utile",
+                                              "cet article a-t-il été utile",
+                                              "cette réponse vous a-t-elle été utile",
+                                              "notez cet article",
+                                              "évaluer cet article",
+                                              "war dieser artikel hilfreich",
+                                              "war diese seite hilfreich",
+                                              "war das hilfreich",
+                                              "artikel bewerten",
+                                              "diesen artikel bewerten"};
+constexpr std::string_view kRatingFragments[] = {"found this helpful", "ont trouvé cela utile",
+                                                 "ont trouvé cet article utile",
+                                                 "fanden dies hilfreich"};
+
+// Keys of a help centre's or CMS's article metadata ("Last published | 3/1/2024"), never
+// written in a policy's text.
+constexpr std::string_view kMetadataKeys[] = {"last published",
+                                              "first published",
+                                              "article number",
+                                              "article id",
+                                              "article record type",
+                                              "record type",
+                                              "url name",
+                                              "knowledge article number",
+                                              "article total view count",
+                                              "numéro d'article",
+                                              "numéro de l'article",
+                                              "dernière publication",
+                                              "publié le",
+                                              "artikelnummer",
+                                              "artikel-id",
+                                              "zuletzt veröffentlicht",
+                                              "veröffentlicht am",
+                                              "version number"};
+// Keys that also open a metadata table, but may be a policy's own words on a line by themselves.
+constexpr std::string_view kMetadataTableKeys[] = {
+    "last modified", "last modified date", "modified",     "created", "created date",
+    "published",     "publication date",   "last updated", "title",   "views"};
+// Openings of a date stamp ("updated on 26 October 2022"); a stamp only when the template marks
+// it as one (kStampNameWords).
+constexpr std::string_view kStampOpenings[] = {
+    "last updated",     "updated",      "last modified",
+    "modified",         "mis à jour",   "dernière mise à jour",
+    "modifié le",       "aktualisiert", "zuletzt aktualisiert",
+    "zuletzt geändert", "geändert am",  "stand"};
+constexpr std::string_view kStampNameWords[] = {"modified", "lastmodified", "timestamp",
+                                                "meta",     "metadata",     "published",
+                                                "pubdate",  "dateline"};
+
+template <size_t N>
+bool IsOneOf(const std::string_view (&list)[N], std::string_view key) {
+  return std::find(std::begin(list), std::end(list), key) != std::end(list);
+}
+
+// True when `key` is `phrase` or begins with it followed by a non-letter.
+bool StartsWithPhrase(std::string_view key, std::string_view phrase) {
+  if (!key.starts_with(phrase)) return false;
+  if (key.size() == phrase.size()) return true;
+  const char next = key[phrase.size()];
+  return next == ' ' || next == ':' || next == '?' || next == ',' || next == '.' || next == '!';
+}
+
+template <size_t N>
+bool StartsWithOneOf(const std::string_view (&list)[N], std::string_view key) {
+  return std::any_of(std::begin(list), std::end(list),
+                     [&](std::string_view phrase) { return StartsWithPhrase(key, phrase); });
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+size_t VisibleBytes(std::string_view text) {
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !IsSpace(c); }));
+}
+
+bool IsSkipped(const GumboNode* element) {
+  const GumboTag tag = element->v.element.tag;
+  return HasFlag(tag, kNotText) || tag == GUMBO_TAG_BUTTON;  // the renderer drops both
+}
+
+// The text of `element` as the renderer shows it (scripts, media and buttons skipped), into
+// *text; false when it is longer than `max_bytes`, reads more than `budget` nodes or contains
+// a heading (a label never does).
+bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text) {
+  text->clear();
+  // Called for every element: the stack's memory is kept between calls (one per thread).
+  thread_local std::vector<const GumboNode*> stack;
+  stack.assign(1, element);
+  size_t visited = 0;
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (++visited > budget) return false;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+        node->type == GUMBO_NODE_WHITESPACE) {
+      text->append(node->v.text.text);
+      if (text->size() > max_bytes) return false;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    if (node != element && IsSkipped(node)) continue;
+    if (node != element && HeadingLevel(node->v.element.tag) > 0) return false;
+    if (HasFlag(node->v.element.tag, kBlock)) text->push_back(' ');
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return true;
+}
+
+// Visible bytes of the text of `root` (as CollectText reads it), counting stops past `limit`.
+size_t CountVisibleBytes(const GumboNode* root, size_t limit) {
+  size_t bytes = 0;
+  size_t visited = 0;
+  std::vector<const GumboNode*> stack = {root};
+  while (!stack.empty() && bytes <= limit && ++visited <= kWidgetScanBudget) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      bytes += VisibleBytes(node->v.text.text);
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT || (node != root && IsSkipped(node))) continue;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return stack.empty() ? bytes : limit + 1;  // a block too large to read is not alone
+}
+
+// True when `element`, whose text has `own_bytes` visible bytes, is all the text of its block:
+// it is a block itself, or its nearest block ancestor shows nothing else.
+bool StandsAlone(const GumboNode* element, size_t own_bytes) {
+  const GumboNode* block = element;
+  while (block != nullptr && block->type == GUMBO_NODE_ELEMENT &&
+         !HasFlag(block->v.element.tag, kBlock)) {
+    block = block->parent;
+  }
+  if (block == element) return true;
+  if (block == nullptr || block->type != GUMBO_NODE_ELEMENT) return false;
+  const GumboTag tag = block->v.element.tag;
+  if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) return false;
+  return CountVisibleBytes(block, own_bytes) == own_bytes;
+}
+
+// The element sibling next to `element` in direction `step` (+1, -1), across white space and
+// comments only; nullptr when text or nothing is there.
+const GumboNode* AdjacentElement(const GumboNode* element, int step) {
+  const GumboNode* parent = element->parent;
+  if (parent == nullptr) return nullptr;
+  const GumboVector& siblings = Children(parent);
+  size_t i = element->index_within_parent;
+  if (i >= siblings.length) return nullptr;
+  while (true) {
+    if (step < 0 && i == 0) return nullptr;
+    i = step < 0 ? i - 1 : i + 1;
+    if (i >= siblings.length) return nullptr;
+    const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+    if (sibling->type == GUMBO_NODE_WHITESPACE || sibling->type == GUMBO_NODE_COMMENT) continue;
+    if (sibling->type == GUMBO_NODE_TEXT && VisibleBytes(sibling->v.text.text) == 0) continue;
+    return sibling->type == GUMBO_NODE_ELEMENT ? sibling : nullptr;
+  }
+}
+
+bool IsFragmentLink(const GumboNode* element) {
+  if (element->v.element.tag != GUMBO_TAG_A) return false;
+  const char* href = GetAttr(element, "href");
+  return href != nullptr && href[0] == '#' && href[1] != '\0';
+}
+
+// A contents list: at least kMinTocLinks same-page links holding kTocLinkShare of the text, no
+// heading. Reading stops early once other text outweighs the links.
+bool IsFragmentLinkList(const GumboNode* element) {
+  struct Item {
+    const GumboNode* node;
+    bool in_fragment;
+  };
+  std::vector<Item> stack = {{element, false}};
+  size_t visited = 0;
+  size_t fragment_bytes = 0;
+  size_t other_bytes = 0;
+  size_t links = 0;
+  while (!stack.empty()) {
+    const Item item = stack.back();
+    stack.pop_back();
+    if (++visited > kWidgetScanBudget) return false;
+    const GumboNode* node = item.node;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      const size_t bytes = VisibleBytes(node->v.text.text);
+      (item.in_fragment ? fragment_bytes : other_bytes) += bytes;
+      if (other_bytes > 40 + fragment_bytes / 4) return false;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT || IsSkipped(node)) continue;
+    if (HeadingLevel(node->v.element.tag) > 0) return false;
+    bool in_fragment = item.in_fragment;
+    if (IsFragmentLink(node)) {
+      ++links;
+      in_fragment = true;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[i]), in_fragment});
+    }
+  }
+  const size_t total = fragment_bytes + other_bytes;
+  return links >= kMinTocLinks && total > 0 &&
+         static_cast<double>(fragment_bytes) >= kTocLinkShare * static_cast<double>(total);
+}
+
+bool IsListLike(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_TABLE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A list of links to other pages (a related box's body): mostly link text, not too large.
+bool IsLinkList(const GumboNode* element) {
+  if (!IsListLike(element->v.element.tag)) return false;
+  const SubtreeStats stats = MeasureSubtree(element, kWidgetScanBudget);
+  return !stats.truncated && !stats.has_h1 && stats.text > 0 && stats.text <= kMaxBoxBytes &&
+         stats.LinkDensity() >= kBoxLinkDensity;
+}
+
+// The first text of `container` as a label key, when the element holding it is short; "" else.
+std::string FirstLabel(const GumboNode* container) {
+  const GumboNode* node = container;
+  size_t visited = 0;
+  std::vector<const GumboNode*> stack = {container};
+  while (!stack.empty() && ++visited <= kLabelNodeBudget) {
+    node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      if (VisibleBytes(node->v.text.text) == 0) continue;
+      std::string text;
+      if (node->parent == container ||
+          !CollectText(node->parent, kMaxLabelBytes, kLabelNodeBudget, &text)) {
+        // Loose text in the container, or a long first block: no label.
+        if (node->parent != container) return {};
+        text = node->v.text.text;
+        if (text.size() > kMaxLabelBytes) return {};
+      }
+      return LabelKey(text);
+    }
+    if (node->type != GUMBO_NODE_ELEMENT || (node != container && IsSkipped(node))) continue;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return {};
+}
+
+// True when a contents list is labelled as a site's widget: its first text ("Jump to: ...") or
+// the element before it ("<p>On this page</p><ul>...") is a contents label. An unlabelled list
+// of same-page links is the policy's own contents (Match Group's policies number theirs, and
+// their curated texts keep it): it stays.
+bool HasTableOfContentsLabel(const GumboNode* list) {
+  if (IsTableOfContentsLabel(FirstLabel(list))) return true;
+  const GumboNode* previous = AdjacentElement(list, -1);
+  std::string text;
+  return previous != nullptr && CollectText(previous, kMaxLabelBytes, kLabelNodeBudget, &text) &&
+         IsTableOfContentsLabel(LabelKey(text));
+}
+
+// A class (never an id: policies derive ids from headings such as "Related companies") naming
+// a related-content box: "related-articles", "relatedPosts", "recommended".
+bool HasRelatedClass(const GumboNode* element) {
+  const char* value = GetAttr(element, "class");
+  if (value == nullptr) return false;
+  bool found = false;
+  ForEachWord(value, [&](std::string_view word) {
+    found |= word == "related" || word == "relatedposts" || word == "relatedarticles" ||
+             word == "recommended" || word == "recommendations";
+  });
+  return found;
+}
+
+// A help or related box: its first text is a help label, or its class names one, and the rest
+// is mostly links; or a rating widget of a few words.
+bool IsHelpBox(const GumboNode* container) {
+  const std::string label = FirstLabel(container);
+  const bool rating = !label.empty() && IsRatingLabel(label);
+  const bool labelled = rating || (!label.empty() && IsHelpBoxLabel(label));
+  if (!labelled && !HasRelatedClass(container)) return false;
+  const SubtreeStats stats = MeasureSubtree(container, kWidgetScanBudget);
+  if (stats.truncated || stats.has_h1 || stats.has_main || stats.text > kMaxBoxBytes) {
+    return false;
+  }
+  if (rating && stats.text <= kMaxRatingWidgetBytes) return true;
+  return stats.LinkDensity() >= kBoxLinkDensity;
+}
+
+// Keys of the rows of a table (first cells) or definition list (terms), at most
+// kMaxMetadataRows; empty when the structure is something else.
+std::vector<std::string> RowKeys(const GumboNode* element) {
+  std::vector<std::string> keys;
+  std::vector<const GumboNode*> stack = {element};
+  size_t visited = 0;
+  const GumboTag root_tag = element->v.element.tag;
+  const GumboTag row_tag = root_tag == GUMBO_TAG_DL ? GUMBO_TAG_DT : GUMBO_TAG_TR;
+  while (!stack.empty() && ++visited <= kWidgetScanBudget && keys.size() < kMaxMetadataRows) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (node != element && (tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL)) continue;
+    if (tag == row_tag) {
+      const GumboNode* key_node = node;
+      if (row_tag == GUMBO_TAG_TR) {
+        key_node = nullptr;
+        const GumboVector& cells = node->v.element.children;
+        for (unsigned i = 0; i < cells.length && key_node == nullptr; ++i) {
+          const auto* cell = static_cast<const GumboNode*>(cells.data[i]);
+          if (cell->type == GUMBO_NODE_ELEMENT &&
+              (cell->v.element.tag == GUMBO_TAG_TD || cell->v.element.tag == GUMBO_TAG_TH)) {
+            key_node = cell;
+          }
+        }
+        if (key_node == nullptr) continue;
+      }
+      std::string text;
+      keys.push_back(CollectText(key_node, kMaxLabelBytes, kLabelNodeBudget, &text)
+                         ? LabelKey(text)
+                         : std::string());
+      continue;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return keys;
+}
+
+bool IsMetadataTable(const GumboNode* element) {
+  const std::vector<std::string> keys = RowKeys(element);
+  size_t matches = 0;
+  size_t strong = 0;
+  for (const std::string& key : keys) {
+    if (StartsWithOneOf(kMetadataKeys, key)) {
+      ++matches;
+      ++strong;
+    } else if (IsOneOf(kMetadataTableKeys, key)) {
+      ++matches;
+    }
+  }
+  return strong > 0 && matches >= kMinMetadataRows && 2 * matches >= keys.size();
+}
+
+bool HasStampName(const GumboNode* element) {
+  bool found = false;
+  for (const char* name : {"class", "id"}) {
+    const char* value = GetAttr(element, name);
+    if (value == nullptr) continue;
+    ForEachWord(value, [&](std::string_view word) { found |= IsOneOf(kStampNameWords, word); });
+  }
+  return found;
+}
+
+// True inside a table cell or a list item: where a cookie policy lists cookie names
+// ("OptanonConsent, OptanonAlertBoxClosed"), which look like class names.
+bool InTableOrList(const GumboNode* element) {
+  int depth = 0;
+  for (const GumboNode* node = element;
+       node != nullptr && node->type == GUMBO_NODE_ELEMENT && depth < kMaxAncestorsRead;
+       node = node->parent, ++depth) {
+    switch (node->v.element.tag) {
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_DT:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+bool HasDigit(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Rules on the element's own short text: labels and metadata lines.
+Widget DetectByText(const GumboNode* element, bool heading) {
+  std::string raw;
+  if (!CollectText(element, kMaxMetadataLineBytes * 2, kLabelNodeBudget, &raw)) {
+    return Widget::kNone;
+  }
+  std::string text;
+  bool leading = false;
+  bool trailing = false;
+  CollapseWhiteSpace(raw, &text, &leading, &trailing);
+  if (text.empty() || text.size() > kMaxMetadataLineBytes) return Widget::kNone;
+  const std::string key = LabelKey(text);
+  if (key.empty()) return Widget::kNone;
+  const bool label_sized = text.size() <= kMaxLabelBytes;
+  if (label_sized && IsTableOfContentsLabel(key)) {
+    const GumboNode* next = AdjacentElement(element, +1);
+    if (next != nullptr && IsFragmentLinkList(next)) return Widget::kTableOfContents;
+  }
+  if (label_sized) {
+    const GumboNode* next = AdjacentElement(element, +1);
+    if (next != nullptr && IsListLike(next->v.element.tag) && IsHelpBoxLabel(key) &&
+        !IsRatingLabel(key) && IsLinkList(next)) {
+      return Widget::kHelpBox;
+    }
+  }
+  if (heading) return Widget::kNone;
+  const size_t own_bytes = VisibleBytes(text);
+  if (label_sized && IsControlLabel(key) && StandsAlone(element, own_bytes)) {
+    return Widget::kControlLabel;
+  }
+  if (IsRatingLabel(key) && StandsAlone(element, own_bytes)) return Widget::kHelpBox;
+  if (IsLeakedClassNames(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {
+    return Widget::kLeakedClassNames;
+  }
+  if (HasDigit(text) && StandsAlone(element, own_bytes)) {
+    if (StartsWithOneOf(kMetadataKeys, key)) return Widget::kPageMetadata;
+    if (StartsWithOneOf(kStampOpenings, key) && HasStampName(element)) {
+      return Widget::kPageMetadata;
+    }
+  }
+  return Widget::kNone;
+}
+
+}  // namespace
+
+std::string LabelKey(std::string_view text) {
+  std::string collapsed;
+  bool leading = false;
+  bool trailing = false;
+  CollapseWhiteSpace(text, &collapsed, &leading, &trailing);
+  if (std::all_of(collapsed.begin(), collapsed.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    // Most labels are ASCII: fold and trim without converting to UTF-16.
+    auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    size_t start = 0;
+    size_t end = collapsed.size();
+    while (start < end && !is_letter(collapsed[start])) ++start;
+    while (end > start && !is_letter(collapsed[end - 1])) --end;
+    std::string key = collapsed.substr(start, end - start);
+    for (char& c : key) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return key;
+  }
+  icu::UnicodeString folded =
+      icu::UnicodeString::fromUTF8(
+          icu::StringPiece(collapsed.data(), static_cast<int32_t>(collapsed.size())))
+          .foldCase();
+  int32_t start = 0;
+  int32_t end = folded.length();
+  while (start < end && !u_isalpha(folded.char32At(start))) start = folded.moveIndex32(start, 1);
+  while (end > start) {
+    const int32_t previous = folded.moveIndex32(end, -1);
+    if (u_isalpha(folded.char32At(previous))) break;
+    end = previous;
+  }
+  std::string key;
+  folded.tempSubStringBetween(start, end).toUTF8String(key);
+  return key;
+}
+
+bool IsControlLabel(std::string_view key) { return IsOneOf(kControlLabels, key); }
+
+bool IsTableOfContentsLabel(std::string_view key) { return IsOneOf(kTocLabels, key); }
+
+bool IsRatingLabel(std::string_view key) {
+  if (StartsWithOneOf(kRatingLabels, key)) return true;
+  return std::any_of(std::begin(kRatingFragments), std::end(kRatingFragments),
+                     [&](std::string_view f) { return key.find(f) != std::string_view::npos; });
+}
+
+bool IsHelpBoxLabel(std::string_view key) {
+  return StartsWithOneOf(kHelpBoxLabels, key) || IsRatingLabel(key);
+}
+
+bool IsLeakedClassNames(std::string_view text) {
+  size_t names = 0;
+  bool hyphenated = false;  // CSS class names are; cookie names ("_ga, _gid") are mostly not
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view name = text.substr(start, end - start);
+    while (!name.empty() && IsSpace(name.front())) name.remove_prefix(1);
+    while (!name.empty() && IsSpace(name.back())) name.remove_suffix(1);
+    if (name.empty()) return false;
+    const char first = name.front();
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_' ||
+          first == '-')) {
+      return false;
+    }
+    bool marked = false;  // '-', '_' or a camelCase hump: not an ordinary word
+    char previous = '\0';
+    for (const char c : name) {
+      const bool lower = c >= 'a' && c <= 'z';
+      const bool upper = c >= 'A' && c <= 'Z';
+      const bool digit = c >= '0' && c <= '9';
+      if (!lower && !upper && !digit && c != '-' && c != '_') return false;
+      if (c == '-' || c == '_' || (upper && previous >= 'a' && previous <= 'z')) marked = true;
+      previous = c;
+    }
+    if (!marked) return false;
+    hyphenated |= name.find('-') != std::string_view::npos;
+    ++names;
+    start = end + 1;
+  }
+  return names >= 2 && hyphenated;
+}
+
+Widget DetectWidget(const GumboNode* element) {
+  if (element->type != GUMBO_NODE_ELEMENT) return Widget::kNone;
+  const GumboTag tag = element->v.element.tag;
+  if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_MAIN ||
+      tag == GUMBO_TAG_ARTICLE || IsSkipped(element)) {
+    return Widget::kNone;
+  }
+  const bool heading = HeadingLevel(tag) > 0;
+  if (const Widget by_text = DetectByText(element, heading); by_text != Widget::kNone) {
+    return by_text;
+  }
+  if (heading || !IsListLike(tag)) return Widget::kNone;
+  if (IsFragmentLinkList(element) && HasTableOfContentsLabel(element)) {
+    return Widget::kTableOfContents;
+  }
+  if (IsHelpBox(element)) return Widget::kHelpBox;
+  // A list of links right after a help label (the label goes too, see DetectByText).
+  if (const GumboNode* previous = AdjacentElement(element, -1); previous != nullptr) {
+    std::string text;
+    if (CollectText(previous, kMaxLabelBytes, kLabelNodeBudget, &text)) {
+      const std::string key = LabelKey(text);
+      if (!key.empty() && IsHelpBoxLabel(key) && !IsRatingLabel(key) && IsLinkList(element)) {
+        return Widget::kHelpBox;
+      }
+    }
+  }
+  if ((tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL) && IsMetadataTable(element)) {
+    return Widget::kPageMetadata;
+  }
+  return Widget::kNone;
+}
+
+}  // namespace policyd::extract_internal

@@ -1,0 +1,72 @@
+// Page furniture inside the document's own container: the widgets a site shows around a
+// policy on some renders and not on others, which change the text's hash without a word of
+// the policy changing (issue 16, items 1 and 2). Internal to the extract component; applied by
+// IsBoilerplate (boilerplate.h), so block scoring and rendering see the same text.
+//
+// Each kind is recognised by structure and a label, never by a site's names:
+//  - control labels: an element whose whole text is a control's label ("Show more", "Read
+//    more", "See details", "Expand all", "Lire la suite", "Weiterlesen", "Télécharger", ...)
+//    and that stands alone in its block. A sentence that merely contains those words is
+//    never a control: the label must be the block's only text.
+//  - tables of contents: a list or block whose text is (at least 70%) the text of two or more
+//    same-page links (href="#..."), labelled by its first text or the element before it ("In
+//    this article", "On this page", "Table of contents", "Sommaire", "Inhaltsverzeichnis",
+//    ...), and that label. The sections the list points to are the policy and stay. An
+//    unlabelled contents list is the policy's own (curated texts keep it) and stays too.
+//  - help and related boxes: a container whose first text is a help-centre label ("Related
+//    articles", "Articles in this section", "Help articles", "Articles connexes", "Verwandte
+//    Artikel", ...) or whose class names one ("related-articles", "recommended"; never an
+//    id, which may be a heading's slug), and that is mostly links beyond it; the same label right before a list
+//    that is mostly links (both go); rating widgets ("Was this article helpful?", "Rate this
+//    article", "Cet article vous a-t-il été utile ?") up to 300 bytes.
+//  - page metadata: a table or definition list whose keys are a CMS's ("Last published",
+//    "Article number", "Article record type", ...), a standalone "Article number: 123" line,
+//    and a date stamp ("updated on 26 October 2022", "mis à jour le ...") that the template
+//    marks as one (class or id words modified/timestamp/meta/published). A policy's own
+//    "Last updated" line, written in its text, carries no such class and stays.
+//  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
+//    names ("slds-col, slds-size_1-of-1, cTermsBody").
+// Headings are never dropped, except the label of a table of contents.
+// Every check reads a bounded part of the tree (a few dozen nodes for labels, at most
+// kWidgetScanBudget for a list).
+#ifndef POLICYD_SRC_EXTRACT_WIDGETS_H_
+#define POLICYD_SRC_EXTRACT_WIDGETS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <gumbo.h>
+
+namespace policyd::extract_internal {
+
+enum class Widget : uint8_t {
+  kNone,
+  kControlLabel,
+  kTableOfContents,
+  kHelpBox,
+  kPageMetadata,
+  kLeakedClassNames,
+};
+
+inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or box
+
+// What `element` is, as page furniture (kNone: not recognised; the element is content).
+Widget DetectWidget(const GumboNode* element);
+
+// The form labels are compared in: white space and typography as NormalizeText, case folded
+// (ICU), characters other than letters removed at both ends ("» Read more…" -> "read more").
+std::string LabelKey(std::string_view text);
+
+// Predicates on a LabelKey, exposed for tests.
+bool IsControlLabel(std::string_view key);
+bool IsTableOfContentsLabel(std::string_view key);
+bool IsHelpBoxLabel(std::string_view key);  // "related articles", ...; ratings included
+bool IsRatingLabel(std::string_view key);   // "was this article helpful", ...
+// True for text (not a key: case kept) that is a comma-separated list of CSS class names.
+bool IsLeakedClassNames(std::string_view text);
+
+}  // namespace policyd::extract_internal
+
+#endif  // POLICYD_SRC_EXTRACT_WIDGETS_H_

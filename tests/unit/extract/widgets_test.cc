@@ -1,0 +1,250 @@
+// False-change classes (issue 16, items 1 and 2): the same policy rendered with and without the
+// widgets a site shows around it, or with other typography, must give the same text, and every
+// sentence of the policy must stay.
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "policyd/extract.h"
+#include "src/extract/widgets.h"
+
+namespace policyd {
+namespace {
+
+using extract_internal::IsControlLabel;
+using extract_internal::IsHelpBoxLabel;
+using extract_internal::IsLeakedClassNames;
+using extract_internal::IsRatingLabel;
+using extract_internal::IsTableOfContentsLabel;
+using extract_internal::LabelKey;
+
+std::string Extract(std::string_view html) {
+  ExtractResult result;
+  EXPECT_TRUE(ExtractText(html, ExtractOptions{}, &result).ok());
+  return result.text;
+}
+
+// A legal page: site header, the policy in an article container with `inside` placed after its
+// first section, `after` at the end of the container, a footer.
+std::string LegalPage(std::string_view inside, std::string_view after = "") {
+  std::string html =
+      "<!DOCTYPE html><html lang=en><head><title>Privacy Policy | Datingo</title></head><body>"
+      "<header class=site-header><a href=/>Datingo</a><a href=/login>Log in</a></header>"
+      "<div class=wrapper><div class=article-body>"
+      "<h1>Privacy Policy</h1><p>Last updated: 2 May 2025</p>"
+      "<h2 id=collect>1. What we collect</h2>"
+      "<p>We collect your profile, your messages and the pictures you upload, so that other "
+      "members can find you. Read more about photos in section 2.</p>";
+  html.append(inside);
+  html.append(
+      "<h2 id=share>2. Who we share it with</h2>"
+      "<p>We share data with moderators and hosting providers; see details of each provider in "
+      "our list of processors.</p>"
+      "<h2 id=rights>3. Your rights</h2>"
+      "<p>You may ask for a copy of your data at any time by writing to privacy@datingo.example."
+      "</p>");
+  html.append(after);
+  html.append(
+      "</div></div><footer class=site-footer><a href=/terms>Terms</a></footer></body></html>");
+  return html;
+}
+
+void ExpectPolicySentences(const std::string& text) {
+  EXPECT_NE(text.find("## 1. What we collect"), std::string::npos) << text;
+  EXPECT_NE(text.find("Read more about photos in section 2."), std::string::npos) << text;
+  EXPECT_NE(text.find("see details of each provider"), std::string::npos) << text;
+  EXPECT_NE(text.find("## 3. Your rights"), std::string::npos) << text;
+  EXPECT_NE(text.find("Last updated: 2 May 2025"), std::string::npos) << text;
+}
+
+TEST(WidgetsTest, LabelKeysFoldCaseTypographyAndDecoration) {
+  EXPECT_EQ(LabelKey("  \xC2\xBB Read\xC2\xA0MORE\xE2\x80\xA6 "), "read more");
+  EXPECT_EQ(LabelKey("S\xE2\x80\x99inscrire"), "s'inscrire");
+  EXPECT_EQ(LabelKey("Was this article helpful?"), "was this article helpful");
+  EXPECT_TRUE(IsControlLabel(LabelKey("Voir les d\xC3\xA9tails \xE2\x96\xBE")));
+  EXPECT_TRUE(IsControlLabel(LabelKey("Alle aufklappen")));
+  EXPECT_FALSE(IsControlLabel(LabelKey("Read more about photos")));
+  EXPECT_FALSE(IsControlLabel(LabelKey("Details")));
+  EXPECT_TRUE(IsTableOfContentsLabel(LabelKey("Table des mati\xC3\xA8res")));
+  EXPECT_TRUE(IsTableOfContentsLabel(LabelKey("On this page:")));
+  EXPECT_TRUE(IsHelpBoxLabel(LabelKey("Related articles")));
+  EXPECT_TRUE(IsHelpBoxLabel(LabelKey("Articles dans cette section")));
+  EXPECT_FALSE(IsHelpBoxLabel(LabelKey("Related parties")));
+  EXPECT_TRUE(IsRatingLabel(LabelKey("Cet article vous a-t-il \xC3\xA9t\xC3\xA9 utile ?")));
+  EXPECT_TRUE(IsRatingLabel(LabelKey("12 out of 20 found this helpful")));
+  EXPECT_TRUE(IsLeakedClassNames("slds-col, slds-size_1-of-1, cTermsBody"));
+  EXPECT_FALSE(IsLeakedClassNames("name, e-mail address"));
+  EXPECT_FALSE(IsLeakedClassNames("single-class"));
+  EXPECT_FALSE(IsLeakedClassNames("OptanonConsent, OptanonAlertBoxClosed"));
+}
+
+TEST(WidgetsTest, TableOfContentsShownOnSomeRendersIsLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  ExpectPolicySentences(plain);
+  // English label in a <p> before the list, French in a heading, German label inside <details>,
+  // and an unlabelled paragraph of same-page links.
+  for (const std::string_view toc : {
+           std::string_view("<p>On this page</p><ul><li><a href=#collect>What we collect</a></li>"
+                            "<li><a href=#share>Who we share it with</a></li>"
+                            "<li><a href=#rights>Your rights</a></li></ul>"),
+           std::string_view("<h3>Sommaire</h3><ol><li><a href=#collect>Ce que nous collectons</a>"
+                            "</li><li><a href=#share>Partage</a></li></ol>"),
+           std::string_view("<details open><summary>Inhaltsverzeichnis</summary><ul><li>"
+                            "<a href=#collect>Erhebung</a></li><li><a href=#rights>Rechte</a>"
+                            "</li></ul></details>"),
+           std::string_view("<p>Jump to: <a href=#collect>1. Collect</a> | <a href=#share>2. "
+                            "Share</a> | <a href=#rights>3. Rights</a></p>"),
+       }) {
+    EXPECT_EQ(Extract(LegalPage(toc)), plain) << toc;
+  }
+  // The policy's own contents list, without a widget's label, is the policy's text.
+  const std::string own = Extract(
+      LegalPage("<ol><li><a href=#collect>What we collect</a></li><li><a href=#share>Who we "
+                "share it with</a></li><li><a href=#rights>Your rights</a></li></ol>"));
+  EXPECT_NE(own.find("1. What we collect\n2. Who we share it with\n3. Your rights\n"),
+            std::string::npos)
+      << own;
+  // A sentence pointing to sections is policy text, not a contents list.
+  const std::string cross = Extract(
+      LegalPage("<p>The purposes are listed in <a href=#share>section 2</a> and your rights in "
+                "<a href=#rights>section 3</a>.</p>"));
+  EXPECT_NE(cross.find("The purposes are listed in section 2 and your rights in section 3."),
+            std::string::npos)
+      << cross;
+}
+
+TEST(WidgetsTest, RelatedAndHelpBoxesInsideTheLegalContainerAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  // A rotating box of two links, titled by a heading inside it ...
+  const std::string box_a = Extract(LegalPage(
+      "",
+      "<div><h3>Related articles</h3><ul><li><a href=/help/1>How do I delete my account?</a>"
+      "</li><li><a href=/help/2>Changing my e-mail</a></li></ul></div>"));
+  const std::string box_b = Extract(
+      LegalPage("",
+                "<div><h3>Related articles</h3><ul><li><a href=/help/7>Blocking a member</a></li>"
+                "<li><a href=/help/9>Reporting a profile</a></li></ul></div>"));
+  EXPECT_EQ(box_a, plain);
+  EXPECT_EQ(box_b, plain);
+  // ... or by a heading beside the list, in French; a help-centre section list in German.
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<h2>Articles connexes</h2><ul><li><a href=/aide/1>Supprimer "
+                              "mon compte</a></li><li><a href=/aide/2>Mot de passe</a></li>"
+                              "</ul>")),
+            plain);
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<section><p>Artikel in diesem Abschnitt</p><a href=/a>Konto "
+                              "l\xC3\xB6schen</a> <a href=/b>Abo k\xC3\xBCndigen</a> <a "
+                              "href=/c>Sicherheit beim Dating</a></section>")),
+            plain);
+  // An unlabelled box named by its class, rotating its links; a policy section whose id says
+  // "related" stays.
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<div class='box related-articles'><a href=/help/3>Safety "
+                              "tips for your first date</a><a href=/help/4>Verifying your "
+                              "profile</a></div>")),
+            plain);
+  const std::string section = Extract(
+      LegalPage("",
+                "<div id=related-companies><h2>4. Related companies</h2><p>We share data with <a "
+                "href=/group>our group companies</a>.</p></div>"));
+  EXPECT_NE(section.find("We share data with our group companies."), std::string::npos) << section;
+  // Rating widgets, with their buttons.
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<div class=article-votes><span>Was this article helpful?"
+                              "</span><button>Yes</button><button>No</button>"
+                              "<small>12 out of 20 found this helpful</small></div>")),
+            plain);
+  EXPECT_EQ(Extract(LegalPage("", "<p>Cet article vous a-t-il \xC3\xA9t\xC3\xA9 utile ?</p>")),
+            plain);
+  ExpectPolicySentences(plain);
+  // A policy section that lists related services with prose stays.
+  const std::string prose = Extract(LegalPage(
+      "",
+      "<h2>4. Related services</h2><p>Our related services, such as <a href=/events>Events"
+      "</a>, follow this policy too.</p>"));
+  EXPECT_NE(prose.find("Our related services, such as Events, follow this policy too."),
+            std::string::npos)
+      << prose;
+}
+
+TEST(WidgetsTest, ControlLabelsAreLeftOutButSentencesWithTheirWordsStay) {
+  const std::string plain = Extract(LegalPage(""));
+  for (const std::string_view controls : {
+           std::string_view("<p><a href=# class=toggle>Show more</a></p>"),
+           std::string_view("<div><span role=button aria-expanded=false>See details</span></div>"),
+           std::string_view("<p><a href=/privacy/full>Read more \xC2\xBB</a></p>"),
+           std::string_view("<div class=expander>Lire la suite\xE2\x80\xA6</div>"),
+           std::string_view("<summary>Alle aufklappen</summary>"),
+           std::string_view("<p><a href=/terms.pdf>T\xC3\xA9l\xC3\xA9"
+                            "charger</a></p><p><a class=button href=/>INSCRIPTION</a></p>"),
+       }) {
+    EXPECT_EQ(Extract(LegalPage(controls)), plain) << controls;
+  }
+  // In a sentence, the same words are text.
+  const std::string sentence = Extract(
+      LegalPage("<p>To learn how we moderate, <a href=/moderation>read more</a> on our blog.</p>"
+                "<p>Show more of your profile only to members you trust.</p>"));
+  EXPECT_NE(sentence.find("To learn how we moderate, read more on our blog."), std::string::npos)
+      << sentence;
+  EXPECT_NE(sentence.find("Show more of your profile only to members you trust."),
+            std::string::npos)
+      << sentence;
+  // A heading is never a control, even with a control's words.
+  const std::string heading = Extract(LegalPage("<h2>Learn more</h2><p>Ask us anything.</p>"));
+  EXPECT_NE(heading.find("## Learn more"), std::string::npos) << heading;
+}
+
+TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  // An enterprise help centre: metadata table, leaked class names, a date stamp marked by the
+  // template, and a list of news teasers under a label.
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<table><tr><th>Last Published</th><td>3/14/2024 9:12 AM</td>"
+                              "</tr><tr><th>Article Number</th><td>000012345</td></tr><tr>"
+                              "<th>Title</th><td>Privacy Policy</td></tr></table>")),
+            plain);
+  EXPECT_EQ(Extract(LegalPage("<div>slds-col, slds-size_1-of-1, cPolicyBody</div>")), plain);
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<div class=last-modified>mis \xC3\xA0 jour le 26 October 2022"
+                              "</div>")),
+            plain);
+  EXPECT_EQ(Extract(LegalPage("", "<p>Article number: 000012345</p>")), plain);
+  EXPECT_EQ(Extract(LegalPage("",
+                              "<div><h4>Latest news</h4><ul><li><a href=/n/1>Datingo "
+                              "launches video calls</a></li><li><a href=/n/2>Our 2025 "
+                              "safety report</a></li></ul></div>")),
+            plain);
+  // The policy's own date line and a data table with a "Created" row stay.
+  const std::string own = Extract(LegalPage(
+      "<table><tr><th>Data</th><th>Kept for</th></tr><tr><td>Created</td><td>the life of the "
+      "account</td></tr><tr><td>Messages</td><td>1 year</td></tr></table>"));
+  EXPECT_NE(own.find("| Created | the life of the account |"), std::string::npos) << own;
+  // Cookie names in a cookie table look like class names but are the policy's.
+  const std::string cookies = Extract(
+      LegalPage("<table><tr><th>Domain</th><th>Cookies</th></tr><tr><td>datingo.example</td><td>"
+                "session-id, csrf-token</td></tr></table>"));
+  EXPECT_NE(cookies.find("| datingo.example | session-id, csrf-token |"), std::string::npos)
+      << cookies;
+  ExpectPolicySentences(own);
+}
+
+TEST(WidgetsTest, TypographicVariantsAndRewrappedParagraphsGiveTheSameText) {
+  const std::string smart = Extract(LegalPage(
+      "<p>We don\xE2\x80\x99t sell your data. \xE2\x80\x9CMembers\xE2\x80\x9D means e\xE2\x80\x91"
+      "mail\xC2\xA0holders\xE2\x80\xA6 Donne\xCC\x81"
+      "es:<br>\nkept<br>for a year.</p>"));
+  const std::string plain = Extract(
+      LegalPage("<p>We don't sell your data. \"Members\" means e-mail holders... Donn\xC3\xA9"
+                "es:\nkept\nfor a year.</p>"));
+  EXPECT_EQ(smart, plain);
+  EXPECT_NE(plain.find("We don't sell your data. \"Members\" means e-mail holders... "
+                       "Donn\xC3\xA9"
+                       "es: kept for a year."),
+            std::string::npos)
+      << plain;
+}
+
+}  // namespace
+}  // namespace policyd
