@@ -884,10 +884,10 @@ TEST_F(CheckProcessorTest, ClauseIdsCarryOverAndTheChangedEventListsTheChangedSe
 
   // One clause edited, one added: the edited clause keeps its id.
   clock_.now_ms += 60'000;
-  const CheckOutcome second = Check(Ok(ClausesPage(
-      "We keep your data for six months after your last visit.",
-      "<h2>Contact</h2><p>Write to privacy@acme.example with any question about this "
-      "policy.</p>")));
+  const CheckOutcome second = Check(Ok(
+      ClausesPage("We keep your data for six months after your last visit.",
+                  "<h2>Contact</h2><p>Write to privacy@acme.example with any question about this "
+                  "policy.</p>")));
   ASSERT_EQ(second.check.outcome, "changed");
   const VersionRecord v2 = GetLatestOrDie();
   const std::string text2 = *store_->GetBlob(v2.text_hash);
@@ -902,13 +902,60 @@ TEST_F(CheckProcessorTest, ClauseIdsCarryOverAndTheChangedEventListsTheChangedSe
   const nlohmann::json expected = nlohmann::json::parse(
       R"([{"change": "modified", "old_ids": [")" + retention_id + R"("], "new_ids": [")" +
       retention_id + R"("], "section_path": ["Privacy", "Retention"]},
-          {"change": "added", "old_ids": [], "new_ids": [")" + contact_heading +
+          {"change": "added", "old_ids": [], "new_ids": [")" +
+      contact_heading +
       R"("], "section_path": ["Privacy"]},
-          {"change": "added", "old_ids": [], "new_ids": [")" + contact_id +
-      R"("], "section_path": ["Privacy", "Contact"]}])");
+          {"change": "added", "old_ids": [], "new_ids": [")" +
+      contact_id + R"("], "section_path": ["Privacy", "Contact"]}])");
   EXPECT_EQ(event["segments"], expected) << event["segments"].dump(1);
   EXPECT_EQ(event["segments_truncated"], 0);
   EXPECT_EQ(event["segments_approximate"], false);
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+// What an upgrade of policyd does to every watched document: the new extractor reads the
+// same page into another text (here: typography, curly quotes folded since issue 16). The
+// version stored by the old extractor held the curly quotes; the first check after the upgrade
+// is a reread, not a change, whatever the page's re-render.
+TEST_F(CheckProcessorTest, AnUpgradedExtractorAnnouncesARereadNotAChange) {
+  const std::string old_page = LongPolicy("We don\u2019t sell your \u201cdata\u201d.");
+  // The version as the previous release stored it: its own text for the same capture.
+  CheckCommit commit;
+  commit.doc_id = spec_.id;
+  commit.state = state_;
+  commit.state.last_text_hash = Sha256Hex("old text with curly quotes");
+  commit.state.version_count = 1;
+  CheckCommit::NewVersion version;
+  version.text = "old text with curly quotes";
+  version.raw_html = old_page;
+  version.record.time_ms = clock_.now_ms - 86'400'000;
+  version.record.url = spec_.url;
+  version.record.final_url = spec_.url;
+  version.record.headers = {{"content-type", "text/html; charset=utf-8"}};
+  commit.version = std::move(version);
+  commit.events = {
+      {{"type", "document.first_seen"}, {"doc", spec_.id}, {"hash", commit.state.last_text_hash}}};
+  ASSERT_TRUE(store_->CommitCheck(commit).ok());
+  state_ = commit.state;
+
+  // The page re-rendered (other bytes), the same words: a reread.
+  const CheckOutcome outcome = Check(Ok(old_page + "<!-- rendered 2 -->"));
+  EXPECT_EQ(outcome.check.outcome, "reread");
+  ASSERT_EQ(outcome.events.size(), 1u);
+  EXPECT_EQ(TypeOf(outcome.events[0]), "document.reread");
+  const std::string text = *store_->GetBlob(outcome.check.text_hash);
+  EXPECT_NE(text.find("We don't sell your \"data\"."), std::string::npos) << text;
+  // And the store's own integrity scan accepts the chain (a reread announces its version).
+  auto report = store_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << (report->problems.empty()
+                                    ? ""
+                                    : report->problems[0].kind + ": " + report->problems[0].detail);
 }
 
 }  // namespace
