@@ -79,6 +79,24 @@ nlohmann::json Daemon::StatusJson() const {
             {"publish", publish_us_total_}}}};
 }
 
+namespace {
+
+// Range selectors as Open Terms Archive writes them: {"startBefore": css, "endAfter": css}.
+nlohmann::json RangesJson(const std::vector<SelectRange>& ranges) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SelectRange& range : ranges) {
+    nlohmann::json item = nlohmann::json::object();
+    if (!range.start_before.empty()) item["startBefore"] = range.start_before;
+    if (!range.start_after.empty()) item["startAfter"] = range.start_after;
+    if (!range.end_before.empty()) item["endBefore"] = range.end_before;
+    if (!range.end_after.empty()) item["endAfter"] = range.end_after;
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+}  // namespace
+
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
   const auto due = scheduler_.DueMs(doc.spec->id);
   return {{"id", doc.spec->id},
@@ -88,6 +106,8 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"interval", FormatDuration(IntervalOf(*doc.spec))},
           {"select", doc.spec->select},
           {"remove", doc.spec->remove},
+          {"select_ranges", RangesJson(doc.spec->select_ranges)},
+          {"remove_ranges", RangesJson(doc.spec->remove_ranges)},
           {"render", RenderModeName(doc.spec->render)},
           {"render_choice", RenderChoiceName(doc.state.render_choice)},
           {"source_file", doc.spec->source_file.string()},

@@ -256,6 +256,12 @@ void PrintShow(const nlohmann::json& r) {
   }
   if (!r["select"].empty()) table.AddRow({"select", r["select"].dump()});
   if (!r["remove"].empty()) table.AddRow({"remove", r["remove"].dump()});
+  if (!r.value("select_ranges", nlohmann::json::array()).empty()) {
+    table.AddRow({"select ranges", r["select_ranges"].dump()});
+  }
+  if (!r.value("remove_ranges", nlohmann::json::array()).empty()) {
+    table.AddRow({"remove ranges", r["remove_ranges"].dump()});
+  }
   std::cout << table.Render() << "\nrecent checks:\n";
   Table checks({"TIME", "OUTCOME", "HTTP", "TEXT HASH", "REASON"});
   for (const auto& check : r["recent_checks"]) {

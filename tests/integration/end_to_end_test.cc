@@ -336,8 +336,8 @@ TEST_F(EndToEndTest, ClausesKeepTheirIdsAcrossVersionsAndOffsetsMove) {
   ASSERT_FALSE(sharing_id.empty()) << v1.out;
 
   // The clause is edited: it keeps its id, and the event says which clause changed.
-  server_.Set("/globex/privacy", Html(PolicyPage("Globex Privacy", "r2",
-                                                 "We share with no one, not even partners.")));
+  server_.Set("/globex/privacy",
+              Html(PolicyPage("Globex Privacy", "r2", "We share with no one, not even partners.")));
   CheckAllAndWait();
   const auto changed = live.Next();
   ASSERT_TRUE(changed) << harness_.log();
@@ -466,15 +466,17 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
               Html(PolicyPage("Initech Privacy", "r1", "Part one: we collect little.")));
   server_.Set("/initech/privacy-2",
               Html(PolicyPage("Initech Privacy, continued", "r1", "Part two: we keep less.")));
-  const nlohmann::json declaration = {{"name", "Initech"},
-                                      {"terms",
-                                       {{"Privacy Policy",
-                                         {{"combine",
-                                           {{{"fetch", server_.Url("/initech/privacy-1")}},
-                                            {{"fetch", server_.Url("/initech/privacy-2")}}}},
-                                          {"select", {"main"}},
-                                          {"filter", {"removeTrackingWidgets"}},
-                                          {"executeClientScripts", true}}}}}};
+  const nlohmann::json declaration = {
+      {"name", "Initech"},
+      {"terms",
+       {{"Privacy Policy",
+         {{"combine",
+           {{{"fetch", server_.Url("/initech/privacy-1")}},
+            {{"fetch", server_.Url("/initech/privacy-2")}}}},
+          {"select", {"main"}},
+          {"remove", {{{"startBefore", "main ul"}, {"endAfter", "main ul"}}}},
+          {"filter", {"removeTrackingWidgets"}},
+          {"executeClientScripts", true}}}}}};
   std::ofstream(harness_.targets_dir() / "Initech.json") << declaration.dump(2);
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   EventSubscriber live(harness_.events_socket(), 0);
@@ -495,7 +497,13 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   ASSERT_NE(one, std::string::npos) << body;
   ASSERT_NE(two, std::string::npos) << body;
   EXPECT_LT(one, two);
-  EXPECT_EQ(body.find("Products"), std::string::npos) << body;  // select = main
+  EXPECT_EQ(body.find("Products"), std::string::npos) << body;           // select = main
+  EXPECT_EQ(body.find("Access your data."), std::string::npos) << body;  // the remove range
+  const nlohmann::json shown =
+      harness_.Control({{"cmd", "show"}, {"doc", "initech/privacy-policy"}});
+  EXPECT_EQ(shown["result"]["remove_ranges"],
+            nlohmann::json::parse(R"([{"startBefore": "main ul", "endAfter": "main ul"}])"))
+      << shown.dump();
   const std::string log = harness_.log();
   EXPECT_NE(log.find("initech/privacy-policy: custom JavaScript filters"), std::string::npos)
       << log;
