@@ -71,6 +71,12 @@ CheckLogDigest::Level CheckLogDigest::Record(const std::string& doc_id, const st
     return Level::kDebug;
   }
   if (groups_.size() < kMaxGroups) groups_.emplace(key, Group{1, doc_id});
+  // A new host failing for this reason. When many do (offline: every host fails "dns"), the
+  // first few warnings say it; the summary counts the rest.
+  ReasonHosts& hosts = hosts_by_reason_[reason];
+  ++hosts.hosts;
+  if (hosts.warned >= kMaxWarningsPerReason) return Level::kDebug;
+  ++hosts.warned;
   return Level::kWarn;
 }
 
@@ -79,6 +85,7 @@ std::vector<std::string> CheckLogDigest::Summarize(TimePoint now) {
   const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(now - window_start_);
   if (checked_ > 0) {
     lines.push_back(SummaryLine(window));
+    AppendQuietedLines(window, &lines);
     AppendGroupLines(window, &lines);
   }
   *this = CheckLogDigest(now);
@@ -102,6 +109,16 @@ std::string CheckLogDigest::SummaryLine(std::chrono::milliseconds window) const 
     line += ReasonText(reasons[i].first) + " " + std::to_string(reasons[i].second);
   }
   return line + ") in " + WindowText(window);
+}
+
+void CheckLogDigest::AppendQuietedLines(std::chrono::milliseconds window,
+                                        std::vector<std::string>* lines) const {
+  for (const auto& [reason, hosts] : hosts_by_reason_) {
+    if (hosts.hosts <= hosts.warned) continue;
+    lines->push_back(ReasonText(reason) + ": " + std::to_string(hosts.hosts) +
+                     " hosts failed in the last " + WindowText(window) + "; the first " +
+                     std::to_string(hosts.warned) + " were warnings, the others debug lines");
+  }
 }
 
 void CheckLogDigest::AppendGroupLines(std::chrono::milliseconds window,

@@ -12,11 +12,16 @@
 //     listed most frequent first (then by name). A window without checks has no summary.
 //   - Failures are grouped by (host, reason) within a window: the first failure of a group is
 //     worth a warning (Record says kWarn); the next ones only a debug line (kDebug) and are
-//     counted. The summary then adds one line per group that failed more than once:
+//     counted. When many hosts fail for one reason (offline, every host fails "dns"), only the
+//     first kMaxWarningsPerReason groups of that reason warn; the summary then says
+//       dns: 340 hosts failed in the last 5m; the first 10 were warnings, the others debug lines
+//     and it adds one line per group that failed more than once:
 //       example.com: 14 failures (timeout) in the last 5m, e.g. example/privacy-policy
-//     largest first, at most kMaxGroupLines of them (then "... and N more hosts").
+//     largest first, at most kMaxGroupLines of them (then "... and N more hosts with repeated
+//     failures").
 //   - Bounded: at most kMaxGroups groups are tracked per window. A failure of a new group
-//     beyond that is worth a warning of its own (nothing is hidden), and only counted.
+//     beyond that counts as the first of its group each time (the per-reason limit still
+//     applies), and is not named in the group lines.
 //   - Time is passed in (steady clock), never read.
 #ifndef POLICYD_DAEMON_CHECK_LOG_DIGEST_H_
 #define POLICYD_DAEMON_CHECK_LOG_DIGEST_H_
@@ -40,6 +45,7 @@ class CheckLogDigest {
 
   static constexpr std::size_t kMaxGroups = 1024;
   static constexpr std::size_t kMaxGroupLines = 20;
+  static constexpr uint64_t kMaxWarningsPerReason = 10;
 
   // How loud the line of one check should be.
   enum class Level { kDebug, kInfo, kWarn };
@@ -62,12 +68,17 @@ class CheckLogDigest {
   std::vector<std::string> Summarize(TimePoint now);
 
  private:
+  struct ReasonHosts {
+    uint64_t hosts = 0;   // groups of this reason begun in the window (untracked ones too)
+    uint64_t warned = 0;  // of which the first failure was a warning
+  };
   struct Group {
     uint64_t failures = 0;
     std::string example_doc;  // the first document that failed in the window
   };
 
   std::string SummaryLine(std::chrono::milliseconds window) const;
+  void AppendQuietedLines(std::chrono::milliseconds window, std::vector<std::string>* lines) const;
   void AppendGroupLines(std::chrono::milliseconds window, std::vector<std::string>* lines) const;
 
   TimePoint window_start_;
@@ -78,6 +89,7 @@ class CheckLogDigest {
   uint64_t failed_ = 0;
   std::map<FailureReason, uint64_t> failed_by_reason_;
   std::map<std::pair<std::string, FailureReason>, Group> groups_;  // (host, reason)
+  std::map<FailureReason, ReasonHosts> hosts_by_reason_;           // bounded by the enum
 };
 
 }  // namespace policyd

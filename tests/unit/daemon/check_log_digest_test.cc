@@ -98,7 +98,9 @@ TEST(CheckLogDigestTest, GroupsAreBoundedAndFailuresBeyondThemStillWarn) {
   CheckLogDigest digest(kStart);
   for (std::size_t i = 0; i < CheckLogDigest::kMaxGroups; ++i) {
     const std::string host = "h" + std::to_string(i) + ".test";
-    ASSERT_EQ(Fail(digest, "d/" + std::to_string(i), host, FailureReason::kConnect), Level::kWarn);
+    // Only the first hosts failing to connect are warnings (the per-reason limit).
+    ASSERT_EQ(Fail(digest, "d/" + std::to_string(i), host, FailureReason::kConnect),
+              i < CheckLogDigest::kMaxWarningsPerReason ? Level::kWarn : Level::kDebug);
     ASSERT_EQ(Fail(digest, "d/" + std::to_string(i), host, FailureReason::kConnect), Level::kDebug);
   }
   // The table is full: a new group is not tracked, so each of its failures is a warning.
@@ -106,12 +108,36 @@ TEST(CheckLogDigestTest, GroupsAreBoundedAndFailuresBeyondThemStillWarn) {
   EXPECT_EQ(Fail(digest, "late/privacy", "late.test", FailureReason::kTls), Level::kWarn);
 
   const Lines lines = digest.Summarize(kStart + minutes(5));
-  ASSERT_EQ(lines.size(), 1 + CheckLogDigest::kMaxGroupLines + 1);
+  ASSERT_EQ(lines.size(), 2 + CheckLogDigest::kMaxGroupLines + 1);
   EXPECT_EQ(lines.front(),
             "summary: 2050 checked (0 changed, 0 unchanged, 2050 failed: connect 2048, tls 2) in "
             "5m");
-  EXPECT_EQ(lines[1], "h0.test: 2 failures (connect) in the last 5m, e.g. d/0");
+  EXPECT_EQ(lines[1],
+            "connect: 1024 hosts failed in the last 5m; the first 10 were warnings, the others "
+            "debug lines");
+  EXPECT_EQ(lines[2], "h0.test: 2 failures (connect) in the last 5m, e.g. d/0");
   EXPECT_EQ(lines.back(), "... and 1004 more hosts with repeated failures");
+}
+
+TEST(CheckLogDigestTest, ManyHostsFailingForOneReasonWarnOnlyForTheFirstFew) {
+  // Offline: every host fails "dns"; ten warnings say it, the summary counts the rest.
+  CheckLogDigest digest(kStart);
+  int warnings = 0;
+  for (int i = 0; i < 340; ++i) {
+    const std::string host = "www.site" + std::to_string(i) + ".test";
+    if (Fail(digest, "site" + std::to_string(i) + "/privacy", host, FailureReason::kDns) ==
+        Level::kWarn) {
+      ++warnings;
+    }
+  }
+  // Another reason has its own allowance.
+  EXPECT_EQ(Fail(digest, "other/privacy", "other.test", FailureReason::kTimeout), Level::kWarn);
+  EXPECT_EQ(warnings, 10);
+  EXPECT_EQ(digest.Summarize(kStart + minutes(5)),
+            (Lines{"summary: 341 checked (0 changed, 0 unchanged, 341 failed: dns 340, timeout 1) "
+                   "in 5m",
+                   "dns: 340 hosts failed in the last 5m; the first 10 were warnings, the others "
+                   "debug lines"}));
 }
 
 TEST(CheckLogDigestTest, StoredRecordsAreReadByName) {
