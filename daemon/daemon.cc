@@ -15,6 +15,7 @@
 #include "logging.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
+#include "policyd/http_url.h"
 #include "policyd/private_files.h"
 #include "systemd_notify.h"
 
@@ -96,6 +97,7 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOpti
       schedule_timer_(io_),
       watchdog_timer_(io_),
       status_timer_(io_),
+      summary_timer_(io_),
       gc_timer_(io_),
       storage_timer_(io_),
       shutdown_deadline_(io_),
@@ -171,6 +173,8 @@ int Daemon::Run() {
   ArmScheduleTimer();
   if (const auto timeout = systemd::WatchdogTimeout()) ArmWatchdog(*timeout / 2);
   ArmStatusTimer();
+  check_log_ = CheckLogDigest(std::chrono::steady_clock::now());
+  ArmSummaryTimer();
   ArmGcTimer();
   systemd::NotifyReady(StatusLine());
   io_.run();
@@ -413,15 +417,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
-    const CheckRecord& check = outcome.check;
-    if (check.outcome == "failed") {
-      spdlog::warn("{}: check failed ({}): {}", doc_id, check.reason, check.message);
-    } else if (check.outcome == "first_seen" || check.outcome == "changed" ||
-               check.outcome == "reread") {
-      spdlog::info("{}: {} version {}", doc_id, check.outcome, check.text_hash.substr(0, 12));
-    } else {
-      spdlog::debug("{}: {}", doc_id, check.outcome);
-    }
+    LogCheck(doc_id, outcome.check);
     scheduler_.Complete(doc_id, outcome.state.next_due_ms);
   }
   if (stopping_) {
@@ -508,6 +504,8 @@ void Daemon::FinishShutdownIfIdle() {
   feed_->Shutdown();  // subscribers get the rest of their events and a shutdown notice
   watchdog_timer_.cancel();
   status_timer_.cancel();
+  summary_timer_.cancel();
+  LogCheckSummary();
   gc_timer_.cancel();
   storage_timer_.cancel();
   signals_.cancel();
@@ -538,6 +536,50 @@ void Daemon::ArmStatusTimer() {
     systemd::NotifyStatus(StatusLine());
     ArmStatusTimer();
   });
+}
+
+void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
+  const auto doc = documents_.find(doc_id);
+  std::string host;
+  if (doc != documents_.end()) {
+    if (auto url = ParseHttpUrl(doc->second.spec->url); url.ok()) host = url->host;
+  }
+  const LogFields fields{doc_id, check.reason, check.http_status};
+  switch (check_log_.Record(doc_id, host, check)) {
+    case CheckLogDigest::Level::kWarn:
+      LogWithFields(spdlog::level::warn, fields,
+                    fmt::format("{}: check failed ({}): {}", doc_id, check.reason, check.message));
+      break;
+    case CheckLogDigest::Level::kInfo:
+      LogWithFields(
+          spdlog::level::info, fields,
+          fmt::format("{}: {} version {}", doc_id, check.outcome, check.text_hash.substr(0, 12)));
+      break;
+    case CheckLogDigest::Level::kDebug:
+      if (!spdlog::should_log(spdlog::level::debug)) break;
+      LogWithFields(spdlog::level::debug, fields,
+                    check.reason.empty()
+                        ? fmt::format("{}: {}", doc_id, check.outcome)
+                        : fmt::format("{}: check failed ({}): {} (repeated; counted in the "
+                                      "summary)",
+                                      doc_id, check.reason, check.message));
+      break;
+  }
+}
+
+void Daemon::ArmSummaryTimer() {
+  summary_timer_.expires_after(config_.log_summary_interval);
+  summary_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    LogCheckSummary();
+    ArmSummaryTimer();
+  });
+}
+
+void Daemon::LogCheckSummary() {
+  for (const auto& line : check_log_.Summarize(std::chrono::steady_clock::now())) {
+    spdlog::info("{}", line);
+  }
 }
 
 void Daemon::ArmGcTimer() {

@@ -32,6 +32,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "check_log_digest.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
 #include "policyd/config.h"
@@ -150,6 +151,11 @@ class Daemon {
   void FinishShutdownIfIdle();
   void ArmWatchdog(std::chrono::microseconds period);
   void ArmStatusTimer();
+  // Logs the check summary every config log_summary_interval (and LogCheckSummary at stop).
+  void ArmSummaryTimer();
+  void LogCheckSummary();
+  // The log line(s) of one committed check, loud as check_log_ says.
+  void LogCheck(const std::string& doc_id, const CheckRecord& check);
   // Applies the retention policy (config check_retention) every config gc_interval, on the
   // worker pool; one run at a time.
   void ArmGcTimer();
@@ -173,6 +179,7 @@ class Daemon {
   boost::asio::steady_timer schedule_timer_;
   boost::asio::steady_timer watchdog_timer_;
   boost::asio::steady_timer status_timer_;
+  boost::asio::steady_timer summary_timer_;
   boost::asio::steady_timer gc_timer_;
   boost::asio::steady_timer storage_timer_;
   boost::asio::steady_timer shutdown_deadline_;
@@ -194,6 +201,7 @@ class Daemon {
   int exit_code_ = 0;
   int64_t started_ms_ = 0;
   uint64_t checks_done_ = 0;
+  CheckLogDigest check_log_{std::chrono::steady_clock::now()};  // what the log says of checks
   // Sums of StageTimes over every committed check, plus the publish stage (commit to
   // feed), for `status` and the benchmark.
   StageTimes stage_totals_;

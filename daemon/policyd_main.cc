@@ -19,12 +19,15 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: policyd [--config FILE] [--state-dir DIR] [--log-level LEVEL] [--check-config]\n"
+    "usage: policyd [--config FILE] [--state-dir DIR] [--log-level LEVEL] [--log-format FORMAT]\n"
+    "               [--check-config]\n"
     "\n"
     "Watches privacy policies and terms of service; see policyctl(1) to control it.\n"
     "  --config FILE      daemon config (default /etc/policyd/policyd.toml)\n"
     "  --state-dir DIR    override state_dir from the config (database, run-time targets)\n"
     "  --log-level LEVEL  override log_level (trace, debug, info, warn, error, critical, off)\n"
+    "  --log-format FORMAT  override log_format: text (the journal under systemd, else stderr)\n"
+    "                     or json (one JSON object per line on stderr)\n"
     "  --check-config     load the config and the targets, report, and exit (0 or 78)\n"
     "  --version          print the version\n";
 
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
   std::filesystem::path config_path = "/etc/policyd/policyd.toml";
   std::optional<std::filesystem::path> state_dir;
   std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -62,6 +66,13 @@ int main(int argc, char** argv) {
       state_dir = value("--state-dir");
     } else if (arg == "--log-level") {
       log_level = value("--log-level");
+    } else if (arg == "--log-format") {
+      log_format = value("--log-format");
+      if (*log_format != "text" && *log_format != "json") {
+        std::fprintf(stderr, "policyd: --log-format must be text or json, not '%s'\n%s",
+                     log_format->c_str(), kUsage);
+        return kExitUsage;
+      }
     } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--version") {
@@ -83,7 +94,11 @@ int main(int argc, char** argv) {
   }
   if (state_dir) config.state_dir = std::filesystem::absolute(*state_dir);
   if (log_level) config.log_level = *log_level;
-  if (policyd::Status s = policyd::SetupLogging(config.log_level); !s.ok()) {
+  if (log_format) {
+    config.log_format =
+        *log_format == "json" ? policyd::LogFormat::kJson : policyd::LogFormat::kText;
+  }
+  if (policyd::Status s = policyd::SetupLogging(config.log_level, config.log_format); !s.ok()) {
     std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
     return policyd::kExitConfigError;
   }

@@ -86,6 +86,10 @@ struct DocumentSpec {
   }
 };
 
+// How the daemon writes its log: text (the journal under systemd, else stderr with
+// timestamps) or one JSON object per line on stderr (daemon/logging.h).
+enum class LogFormat { kText, kJson };
+
 struct DaemonConfig {
   std::filesystem::path state_dir = "/var/lib/policyd";
   std::filesystem::path control_socket = "/run/policyd/control.sock";
@@ -136,7 +140,11 @@ struct DaemonConfig {
   std::chrono::milliseconds render_retest_interval = std::chrono::hours(24 * 7);
   std::size_t max_subscribers = 64;  // event-socket clients at once
   std::size_t max_control_clients = 16;
-  std::string log_level = "info";     // trace, debug, info, warn, error, critical, off
+  std::string log_level = "info";           // trace, debug, info, warn, error, critical, off
+  LogFormat log_format = LogFormat::kText;  // log_format = "text" | "json"
+  // How often the check summary (counts by outcome and failure reason, repeated failures per
+  // host) is logged; also at shutdown. A window without checks logs nothing.
+  std::chrono::milliseconds log_summary_interval = std::chrono::minutes(5);
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
 

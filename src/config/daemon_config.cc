@@ -84,6 +84,18 @@ void ReadLogLevel(TableReader& reader, std::string* out) {
                    level + "'");
 }
 
+void ReadLogFormat(TableReader& reader, LogFormat* out) {
+  std::string format;
+  if (!reader.ReadString("log_format", &format)) return;
+  if (format == "text") {
+    *out = LogFormat::kText;
+  } else if (format == "json") {
+    *out = LogFormat::kJson;
+  } else {
+    reader.Error("log_format", "'log_format' must be \"text\" or \"json\", not '" + format + "'");
+  }
+}
+
 void ReadAllowedAddresses(TableReader& reader, std::vector<std::string>* out) {
   std::vector<std::string> ranges;
   if (!reader.ReadStringList("allowed_addresses", &ranges)) return;
@@ -171,6 +183,9 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadIntegerAs<size_t>("max_subscribers", 1, 65536, &config->max_subscribers);
   reader.ReadIntegerAs<size_t>("max_control_clients", 1, 65536, &config->max_control_clients);
   ReadLogLevel(reader, &config->log_level);
+  ReadLogFormat(reader, &config->log_format);
+  reader.ReadDuration("log_summary_interval", std::chrono::seconds(1), kOneDay,
+                      &config->log_summary_interval);
 }
 
 }  // namespace

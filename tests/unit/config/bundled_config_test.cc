@@ -59,7 +59,9 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "render_retest_interval",
                                               "max_subscribers",
                                               "max_control_clients",
-                                              "log_level"};
+                                              "log_level",
+                                              "log_format",
+                                              "log_summary_interval"};
 
 std::set<std::string> KeysOf(const std::filesystem::path& path) {
   std::set<std::string> keys;
@@ -131,6 +133,8 @@ TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {
   EXPECT_EQ(config.max_subscribers, defaults.max_subscribers);
   EXPECT_EQ(config.max_control_clients, defaults.max_control_clients);
   EXPECT_EQ(config.log_level, defaults.log_level);
+  EXPECT_EQ(config.log_format, defaults.log_format);
+  EXPECT_EQ(config.log_summary_interval, defaults.log_summary_interval);
 }
 
 TEST(BundledConfigTest, BundledTargetsAreValidAndCoverAtLeast300Platforms) {

@@ -90,6 +90,8 @@ gc_interval = "6h"
 max_subscribers = 8
 max_control_clients = 2
 log_level = "debug"
+log_format = "json"
+log_summary_interval = "90s"
 )toml");
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(config_.state_dir, "/srv/policyd/state");
@@ -120,6 +122,8 @@ log_level = "debug"
   EXPECT_EQ(config_.max_subscribers, 8u);
   EXPECT_EQ(config_.max_control_clients, 2u);
   EXPECT_EQ(config_.log_level, "debug");
+  EXPECT_EQ(config_.log_format, LogFormat::kJson);
+  EXPECT_EQ(config_.log_summary_interval, seconds(90));
 }
 
 TEST_F(DaemonConfigTest, DurationsMayBeIntegerSecondsOrCompound) {
@@ -236,6 +240,8 @@ TEST_F(DaemonConfigTest, OutOfRangeValuesAreRejected) {
       {"log_level = \"verbose\"",
        "'log_level' must be one of trace, debug, info, warn, error, "
        "critical, off; not 'verbose'"},
+      {"log_format = \"xml\"", "'log_format' must be \"text\" or \"json\", not 'xml'"},
+      {"log_summary_interval = \"0s\"", "'log_summary_interval' must be between 1s and 1d"},
       {"user_agent = \"\"", "'user_agent' must not be empty"},
       {"user_agent = \"Bot\\r\\nX-Evil: 1\"", "'user_agent' must not contain control characters"},
       {"state_dir = \"\"", "'state_dir' must not be empty"},

@@ -1,0 +1,113 @@
+// Issue 17 item 6, end to end: the real policyd's log (--log-format json) has one summary of
+// the checks and one warning per failing host and reason, not one per check.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon_harness.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+TestResponse Page(const std::string& title) {
+  return {.status = 200,
+          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+          .body = "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" +
+                  title +
+                  "</h1><p>We collect your name and email address to run the service.</p>"
+                  "</main></body></html>"};
+}
+
+std::string Target(const std::string& name, const std::string& url) {
+  return "name = \"" + name + "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url +
+         "\"\n";
+}
+
+// Every line of the log as a JSON object; a line that is not one fails the test.
+std::vector<nlohmann::json> JsonLines(const std::string& log) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    try {
+      lines.push_back(nlohmann::json::parse(line));
+    } catch (const nlohmann::json::exception& error) {
+      ADD_FAILURE() << "not a JSON line: " << line << " (" << error.what() << ")";
+    }
+  }
+  return lines;
+}
+
+TEST(LoggingTest, JsonLogHasASummaryAndGroupsRepeatedFailures) {
+  HttpTestServer server;
+  server.Set("/acme/privacy", Page("Acme Privacy"));
+  server.Set("/initech/privacy", Page("Initech Privacy"));
+  server.Set("/globex/privacy", {.status = 503, .body = "down for maintenance"});
+  // The summary comes at shutdown only, so its counts are exact.
+  DaemonHarness harness("log_format = \"json\"\nlog_summary_interval = \"1h\"\n");
+  harness.WriteTarget("acme", Target("Acme", server.Url("/acme/privacy")));
+  harness.WriteTarget("initech", Target("Initech", server.Url("/initech/privacy")));
+  harness.WriteTarget("globex", Target("Globex", server.Url("/globex/privacy")));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  for (uint64_t done : {6, 9}) {
+    ASSERT_EQ(harness.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+    ASSERT_TRUE(harness.WaitForChecks(done)) << harness.log();
+  }
+  ASSERT_EQ(harness.Stop(), 0);
+
+  const std::vector<nlohmann::json> lines = JsonLines(harness.log());
+  std::vector<nlohmann::json> warnings;
+  std::vector<std::string> summary;  // the summary line and the lines after it
+  for (const auto& line : lines) {
+    ASSERT_TRUE(line.contains("time") && line.contains("level") && line.contains("message"))
+        << line;
+    const std::string message = line["message"];
+    if (line["level"] == "warning") warnings.push_back(line);
+    if (message.starts_with("summary: ") || !summary.empty()) summary.push_back(message);
+  }
+
+  // Three failed checks of globex, one warning, with its fields.
+  ASSERT_EQ(warnings.size(), 1u) << harness.log();
+  EXPECT_EQ(warnings[0]["doc_id"], "globex/privacy-policy");
+  EXPECT_EQ(warnings[0]["reason"], "http_5xx");
+  EXPECT_EQ(warnings[0]["http_status"], 503);
+  EXPECT_TRUE(warnings[0]["message"].get<std::string>().starts_with(
+      "globex/privacy-policy: check failed (http_5xx)"))
+      << warnings[0];
+
+  ASSERT_GE(summary.size(), 3u) << harness.log();
+  EXPECT_TRUE(summary[0].starts_with(
+      "summary: 9 checked (2 changed, 4 unchanged, 3 failed: http_5xx 3) in "))
+      << summary[0];
+  EXPECT_TRUE(summary[1].starts_with("127.0.0.1: 3 failures (http_5xx) in the last "))
+      << summary[1];
+  EXPECT_TRUE(summary[1].ends_with(", e.g. globex/privacy-policy")) << summary[1];
+  EXPECT_TRUE(summary[2].starts_with("stopped after 9 checks")) << summary[2];
+
+  // The new versions are info lines with the document's field.
+  int first_seen = 0;
+  for (const auto& line : lines) {
+    if (line["message"].get<std::string>().find(": first_seen version ") != std::string::npos) {
+      EXPECT_EQ(line["level"], "info");
+      EXPECT_TRUE(line.contains("doc_id")) << line;
+      ++first_seen;
+    }
+  }
+  EXPECT_EQ(first_seen, 2);
+  server.Stop();
+}
+
+TEST(LoggingTest, UnknownLogFormatFlagIsAUsageError) {
+  const CommandResult result = RunCommand({POLICYD_BIN, "--log-format", "xml"});
+  EXPECT_EQ(result.exit_code, 64);
+  EXPECT_NE(result.err.find("--log-format must be text or json, not 'xml'"), std::string::npos)
+      << result.err;
+}
+
+}  // namespace
+}  // namespace policyd::testing
