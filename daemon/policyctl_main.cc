@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policyd/build_info.h"
 #include "policyd/check.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
@@ -103,6 +104,7 @@ Options:
   --json                machine-readable output
   --color WHEN          auto (default), always or never, for diff
   --timeout DURATION    how long to wait for the daemon (default 30s)
+  --version             print the version, the commit and the libraries' versions
 
 Exit codes: 0 ok, 1 refused by the daemon or verify found problems, 2 usage, 3 daemon
 unreachable (nothing listens, permission denied, or not policyd's socket), 4 bad extract
@@ -777,6 +779,10 @@ int Main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
+      return kExitOk;
+    }
+    if (arg == "--version") {
+      std::cout << VersionLine("policyctl") << "\n" << LibraryVersions();
       return kExitOk;
     }
     if (arg.rfind("--", 0) == 0 && arg.size() > 2) {

@@ -13,6 +13,7 @@
 
 #include "daemon.h"
 #include "logging.h"
+#include "policyd/build_info.h"
 #include "policyd/config.h"
 #include "policyd/private_files.h"
 
@@ -29,7 +30,7 @@ constexpr char kUsage[] =
     "  --log-format FORMAT  override log_format: text (the journal under systemd, else stderr)\n"
     "                     or json (one JSON object per line on stderr)\n"
     "  --check-config     load the config and the targets, report, and exit (0 or 78)\n"
-    "  --version          print the version\n";
+    "  --version          print the version, the commit and the libraries' versions\n";
 
 constexpr int kExitUsage = 64;    // EX_USAGE
 constexpr int kExitRuntime = 70;  // EX_SOFTWARE: could not start (database, sockets)
@@ -76,7 +77,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--version") {
-      std::printf("policyd %s\n", POLICYD_VERSION);
+      std::printf("%s\n%s", policyd::VersionLine("policyd").c_str(),
+                  policyd::LibraryVersions().c_str());
       return 0;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);

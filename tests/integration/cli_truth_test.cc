@@ -56,6 +56,24 @@ std::string TargetToml(const std::string& url, const std::string& extra = "") {
 // ---------------------------------------------------------------------------------------
 // Item 11: extraction settings compiled when targets load.
 
+// Both binaries say what they are: version, commit, and the libraries they run with; policyctl
+// without a daemon or a config.
+TEST(VersionTest, BothBinariesPrintVersionCommitAndLibraries) {
+  for (const char* binary : {POLICYD_BIN, POLICYCTL_BIN}) {
+    const CommandResult result = RunCommand({binary, "--version"});
+    EXPECT_EQ(result.exit_code, 0) << binary << result.err;
+    const std::string name = std::filesystem::path(binary).filename().string();
+    const std::string first_line = result.out.substr(0, result.out.find('\n'));
+    EXPECT_TRUE(first_line.starts_with(name + " " + POLICYD_VERSION + " (commit ")) << first_line;
+    EXPECT_TRUE(first_line.ends_with(")")) << first_line;
+    EXPECT_EQ(first_line.find("(commit )"), std::string::npos) << first_line;
+    for (const char* library : {"\nlibcurl ", "\nOpenSSL ", "\nRocksDB ", "\nGumbo ", "\nICU ",
+                                "\nspdlog ", "\nlibsystemd "}) {
+      EXPECT_NE(result.out.find(library), std::string::npos) << library << "\n" << result.out;
+    }
+  }
+}
+
 TEST(BadSelectorTest, CheckConfigExits78AtTheLineAndColumnOfTheEntry) {
   DaemonHarness harness;
   harness.WriteTarget(
