@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../cpu_measure.h"
 #include "policyd/diff.h"
 #include "policyd/store.h"
 
@@ -85,24 +86,6 @@ std::string Scattered(const Options& options) {
     text += section;
   }
   return text;
-}
-
-double ThreadCpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
-
-long PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024;
-}
-
-double CpuOf(const std::function<void()>& work) {
-  const double start = ThreadCpuSeconds();
-  work();
-  return ThreadCpuSeconds() - start;
 }
 
 DiffSummary Report(const char* name, const std::string& old_text, const std::string& new_text) {

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "../cpu_measure.h"
 #include "policyd/file_read.h"
 #include "policyd/segments.h"
 #include "policyd/store.h"
@@ -36,24 +37,6 @@ namespace {
                "       policyd_bench_segments --texts FILE FILE...\n",
                message.c_str());
   std::exit(2);
-}
-
-double ThreadCpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
-
-long PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024;
-}
-
-double CpuOf(const std::function<void()>& work) {
-  const double start = ThreadCpuSeconds();
-  work();
-  return ThreadCpuSeconds() - start;
 }
 
 // ---- Generated texts --------------------------------------------------------------------
