@@ -61,13 +61,19 @@ DocumentText JudgePages(const CheckInput& input, const std::vector<const FetchRe
   return ExtractDocumentText(*input.spec, pages);
 }
 
-// render = "auto" and the pages are an app shell: nothing is committed, the pages go back to
-// the daemon for the browser.
-CheckOutcome HandBackForBrowser(CheckInput& input) {
+// Nothing is committed: the pages go back to the daemon, which goes on with them (the
+// browser, or a redirect stub's target fetched in the stub's place).
+CheckOutcome HandBack(CheckInput& input) {
   CheckOutcome handed_back;
-  handed_back.wants_browser = true;
   handed_back.pages.push_back(std::move(input.response));
   for (FetchResponse& extra : input.extra_pages) handed_back.pages.push_back(std::move(extra));
+  return handed_back;
+}
+
+// render = "auto" and the pages are an app shell: they go to the browser.
+CheckOutcome HandBackForBrowser(CheckInput& input) {
+  CheckOutcome handed_back = HandBack(input);
+  handed_back.wants_browser = true;
   return handed_back;
 }
 
@@ -102,12 +108,10 @@ bool FollowsRedirectStub(const CheckInput& input, const std::vector<const FetchR
 }
 
 CheckOutcome HandBackToFollow(CheckInput& input, const DocumentText& judged) {
-  CheckOutcome handed_back;
+  CheckOutcome handed_back = HandBack(input);
   handed_back.follow_url = judged.redirect_target;
   handed_back.follow_page = judged.failing_page;
   handed_back.redirect_hops = input.redirect_hops + 1;
-  handed_back.pages.push_back(std::move(input.response));
-  for (FetchResponse& extra : input.extra_pages) handed_back.pages.push_back(std::move(extra));
   return handed_back;
 }
 
