@@ -270,15 +270,8 @@ json RunPass(const Bench& bench, const std::string& name) {
   const json response = bench.daemon->Control({{"cmd", "check"}, {"all", true}});
   if (response.value("ok", false) != true)
     throw std::runtime_error("check --all refused: " + response.dump());
-  json after;
-  for (;;) {
-    after = bench.daemon->Status();
-    if (after.is_null()) throw std::runtime_error("daemon stopped answering during " + name);
-    if (after["checks_done"].get<uint64_t>() >= target) break;
-    if (Clock::now() - start > std::chrono::minutes(30))
-      throw std::runtime_error("pass " + name + " did not finish in 30 min");
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const json after =
+      bench.daemon->WaitForChecks(target, std::chrono::minutes(30), std::chrono::milliseconds(10));
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const ProcStats daemon1 = ReadProcStats(bench.daemon->pid());
   const auto threads1 = ReadThreadCpu(bench.daemon->pid());

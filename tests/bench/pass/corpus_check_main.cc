@@ -128,14 +128,7 @@ double CheckAll(const DaemonProcess& daemon, std::size_t count) {
   const json response = daemon.Control({{"cmd", "check"}, {"all", true}});
   if (response.value("ok", false) != true)
     throw std::runtime_error("check --all refused: " + response.dump());
-  for (;;) {
-    const json status = daemon.Status();
-    if (status.is_null()) throw std::runtime_error("the daemon stopped answering");
-    if (status["checks_done"].get<uint64_t>() >= target) break;
-    if (Clock::now() - start > std::chrono::minutes(30))
-      throw std::runtime_error("the checks did not finish in 30 min");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  daemon.WaitForChecks(target, std::chrono::minutes(30), std::chrono::milliseconds(20));
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 

@@ -205,6 +205,20 @@ nlohmann::json DaemonProcess::Status() const {
   return response["result"];
 }
 
+nlohmann::json DaemonProcess::WaitForChecks(uint64_t checks_done, std::chrono::seconds timeout,
+                                            std::chrono::milliseconds poll) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    nlohmann::json status = Status();
+    if (status.is_null()) throw std::runtime_error("the daemon stopped answering");
+    if (status["checks_done"].get<uint64_t>() >= checks_done) return status;
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the checks did not finish in " + std::to_string(timeout.count()) +
+                               " s");
+    std::this_thread::sleep_for(poll);
+  }
+}
+
 EventCollector::EventCollector(const std::filesystem::path& socket) {
   auto connected = UnixClientSocket::Connect(socket, milliseconds(5000));
   if (!connected.ok()) throw std::runtime_error(connected.status().ToString());
@@ -276,6 +290,13 @@ void EventCollector::Loop(int fd) {
       if (const auto commit = message.find("commit_us");
           commit != message.end() && commit->is_number_integer()) {
         event.commit_us = commit->get<int64_t>();
+      }
+      event.change_class = message.value("change_class", "");
+      event.words_added = message.value("words_added", int64_t{0});
+      event.words_removed = message.value("words_removed", int64_t{0});
+      if (const auto segments = message.find("segments");
+          segments != message.end() && segments->is_array()) {
+        event.segments_changed = segments->size();
       }
       last_seq_ = std::max(last_seq_.load(), event.seq);
       std::lock_guard lock(mutex_);

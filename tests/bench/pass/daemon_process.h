@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -64,6 +65,10 @@ class DaemonProcess {
   // One control request; {"ok":false,...} when the daemon cannot be reached.
   nlohmann::json Control(const nlohmann::json& request) const;
   nlohmann::json Status() const;  // the "result" of `status` (null on failure)
+  // Polls `status` every `poll` until its checks_done reaches `checks_done`; returns that
+  // status. Throws when the daemon stops answering or `timeout` passes first.
+  nlohmann::json WaitForChecks(uint64_t checks_done, std::chrono::seconds timeout,
+                               std::chrono::milliseconds poll) const;
 
  private:
   std::filesystem::path dir_;
@@ -83,6 +88,12 @@ class EventCollector {
     // A commit-side timestamp in Unix microseconds, if the daemon sends one ("commit_us";
     // proposed in docs/PERFORMANCE.md), else -1.
     int64_t commit_us = -1;
+    // For document.changed: its change_class ("" otherwise), words added and removed, and
+    // the number of changed segments it lists.
+    std::string change_class;
+    int64_t words_added = 0;
+    int64_t words_removed = 0;
+    std::size_t segments_changed = 0;
   };
 
   // Connects, subscribes live-only ({"since": null}) and reads the hello before returning.
