@@ -16,26 +16,7 @@
 #include "policyd/build_info.h"
 #include "policyd/config.h"
 #include "policyd/private_files.h"
-
-namespace {
-
-constexpr char kUsage[] =
-    "usage: policyd [--config FILE] [--state-dir DIR] [--log-level LEVEL] [--log-format FORMAT]\n"
-    "               [--check-config]\n"
-    "\n"
-    "Watches privacy policies and terms of service; see policyctl(1) to control it.\n"
-    "  --config FILE      daemon config (default /etc/policyd/policyd.toml)\n"
-    "  --state-dir DIR    override state_dir from the config (database, run-time targets)\n"
-    "  --log-level LEVEL  override log_level (trace, debug, info, warn, error, critical, off)\n"
-    "  --log-format FORMAT  override log_format: text (the journal under systemd, else stderr)\n"
-    "                     or json (one JSON object per line on stderr)\n"
-    "  --check-config     load the config and the targets, report, and exit (0 or 78)\n"
-    "  --version          print the version, the commit and the libraries' versions\n";
-
-constexpr int kExitUsage = 64;    // EX_USAGE
-constexpr int kExitRuntime = 70;  // EX_SOFTWARE: could not start (database, sockets)
-
-}  // namespace
+#include "policyd_options.h"
 
 int main(int argc, char** argv) {
   // Two malloc arenas instead of glibc's 8 per core: the workers' Gumbo trees and the io
@@ -47,65 +28,37 @@ int main(int argc, char** argv) {
   // even when started by hand under umask 022 or 000; a stricter inherited umask stays.
   const mode_t inherited_umask = ::umask(0);
   ::umask(inherited_umask | policyd::kDaemonUmask);
-  std::filesystem::path config_path = "/etc/policyd/policyd.toml";
-  std::optional<std::filesystem::path> state_dir;
-  std::optional<std::string> log_level;
-  std::optional<std::string> log_format;
-  bool check_only = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "policyd: %s needs a value\n%s", name, kUsage);
-        std::exit(kExitUsage);
-      }
-      return argv[++i];
-    };
-    if (arg == "--config") {
-      config_path = value("--config");
-    } else if (arg == "--state-dir") {
-      state_dir = value("--state-dir");
-    } else if (arg == "--log-level") {
-      log_level = value("--log-level");
-    } else if (arg == "--log-format") {
-      log_format = value("--log-format");
-      if (*log_format != "text" && *log_format != "json") {
-        std::fprintf(stderr, "policyd: --log-format must be text or json, not '%s'\n%s",
-                     log_format->c_str(), kUsage);
-        return kExitUsage;
-      }
-    } else if (arg == "--check-config") {
-      check_only = true;
-    } else if (arg == "--version") {
-      std::printf("%s\n%s", policyd::VersionLine("policyd").c_str(),
-                  policyd::LibraryVersions().c_str());
-      return 0;
-    } else if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else {
-      std::fprintf(stderr, "policyd: unknown argument '%s'\n%s", arg.c_str(), kUsage);
-      return kExitUsage;
-    }
+  policyd::PolicydCommandLine command_line;
+  if (policyd::Status s = policyd::ParsePolicydCommandLine(argc, argv, &command_line); !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n%s", s.message().c_str(), policyd::PolicydUsage().c_str());
+    return policyd::kExitUsage;
   }
+  using Action = policyd::PolicydCommandLine::Action;
+  if (command_line.action == Action::kVersion) {
+    std::printf("%s\n%s", policyd::VersionLine("policyd").c_str(),
+                policyd::LibraryVersions().c_str());
+    return 0;
+  }
+  if (command_line.action == Action::kHelp) {
+    std::fputs(policyd::PolicydUsage().c_str(), stdout);
+    return 0;
+  }
+  const std::filesystem::path& config_path = command_line.config_path;
 
   policyd::DaemonConfig config;
   if (policyd::Status s = policyd::LoadDaemonConfig(config_path, &config); !s.ok()) {
     std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
     return policyd::kExitConfigError;
   }
-  if (state_dir) config.state_dir = std::filesystem::absolute(*state_dir);
-  if (log_level) config.log_level = *log_level;
-  if (log_format) {
-    config.log_format =
-        *log_format == "json" ? policyd::LogFormat::kJson : policyd::LogFormat::kText;
-  }
+  if (command_line.state_dir) config.state_dir = std::filesystem::absolute(*command_line.state_dir);
+  if (command_line.log_level) config.log_level = *command_line.log_level;
+  if (command_line.log_format) config.log_format = *command_line.log_format;
   if (policyd::Status s = policyd::SetupLogging(config.log_level, config.log_format); !s.ok()) {
     std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
     return policyd::kExitConfigError;
   }
 
-  if (check_only) {
+  if (command_line.action == Action::kCheckConfig) {
     std::vector<policyd::DocumentSpec> targets;
     std::vector<std::string> warnings;
     if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
@@ -124,7 +77,7 @@ int main(int argc, char** argv) {
   if (policyd::Status s = daemon.Start(); !s.ok()) {
     spdlog::critical("cannot start: {}", s.message());
     return s.code() == policyd::Status::Code::kInvalidArgument ? policyd::kExitConfigError
-                                                               : kExitRuntime;
+                                                               : policyd::kExitRuntime;
   }
   return daemon.Run();
 }

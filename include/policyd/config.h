@@ -151,6 +151,11 @@ struct DaemonConfig {
 // Loads the daemon config from `path`. Missing keys keep the defaults above.
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config);
 
+// The keys a daemon config may hold, in the order LoadDaemonConfig reads them: the very list
+// its unknown-key check (and "did you mean") uses. For checks that the documentation
+// (man/policyd.toml.5.scd) names every key and no other.
+std::vector<std::string> DaemonConfigKeys();
+
 // Loads one target file. A target file describes one platform:
 //   name = "Coursera"                 # optional; defaults to the file stem
 //   [[documents]]
@@ -169,6 +174,16 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 // parse or an expression that does not compile is an error at the line and column of that
 // entry. Appends the documents to `out`.
 Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpec>* out);
+
+// The keys a target file may hold, as LoadTargetFile reads them (and rejects any other): at
+// the top of the file, in each [[documents]] table, and in a range table of `select` or
+// `remove`. For documentation checks, as DaemonConfigKeys.
+struct TargetFileKeys {
+  std::vector<std::string> file;
+  std::vector<std::string> document;
+  std::vector<std::string> range;
+};
+TargetFileKeys ListTargetFileKeys();
 
 // Loads every *.toml file of `dir` (sorted by name, non-recursive) and every *.json file as
 // an Open Terms Archive declaration (LoadOtaDeclaration). Fails on the first bad file, and on

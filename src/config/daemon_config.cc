@@ -217,4 +217,14 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
   return Status::Ok();
 }
 
+std::vector<std::string> DaemonConfigKeys() {
+  // Reading an empty table asks for every key (none is present, so none is an error).
+  const toml::table empty;
+  Diagnostics diagnostics("");
+  TableReader reader(empty, &diagnostics);
+  DaemonConfig unused;
+  ReadAllKeys(reader, "/", &unused);
+  return reader.known_keys();
+}
+
 }  // namespace policyd

@@ -61,6 +61,15 @@ struct SelectorLists {
   std::vector<Position>* range_positions;
 };
 
+// Reads the keys of a range table ({startBefore|startAfter = css, endBefore|endAfter = css});
+// whether exactly one start and one end are set is the caller's to check.
+void ReadRangeKeys(TableReader& reader, SelectRange* range) {
+  reader.ReadNonEmptyString("startBefore", &range->start_before);
+  reader.ReadNonEmptyString("startAfter", &range->start_after);
+  reader.ReadNonEmptyString("endBefore", &range->end_before);
+  reader.ReadNonEmptyString("endAfter", &range->end_after);
+}
+
 // Reads `key` (select or remove): a string, or an array of strings and range tables
 // ({startBefore|startAfter = css, endBefore|endAfter = css}).
 void ReadSelectors(TableReader& reader, const std::string& key, const SelectorLists& out) {
@@ -88,10 +97,7 @@ void ReadSelectors(TableReader& reader, const std::string& key, const SelectorLi
     }
     TableReader range_reader(*table, diagnostics);
     SelectRange range;
-    range_reader.ReadNonEmptyString("startBefore", &range.start_before);
-    range_reader.ReadNonEmptyString("startAfter", &range.start_after);
-    range_reader.ReadNonEmptyString("endBefore", &range.end_before);
-    range_reader.ReadNonEmptyString("endAfter", &range.end_after);
+    ReadRangeKeys(range_reader, &range);
     range_reader.ReportUnknownKeys();
     if (range.start_before.empty() == range.start_after.empty() ||
         range.end_before.empty() == range.end_after.empty()) {
@@ -138,30 +144,39 @@ void ReadRenderMode(TableReader& reader, RenderMode* out) {
                "'render' must be \"auto\", \"static\" or \"browser\"; not '" + name + "'");
 }
 
+// Reads every key of one [[documents]] table into `spec`, noting where each extraction entry
+// was written (errors recorded). What the values must satisfy together is ReadDocument's.
+void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSpec* spec) {
+  reader.ReadNonEmptyString("type", &spec->type);
+  reader.ReadNonEmptyString("url", &spec->url);
+  reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
+                      &spec->interval);
+  ReadSelectors(reader, "select",
+                {&spec->select, &positions->select, &spec->select_ranges, &positions->ranges});
+  ReadSelectors(
+      reader, "remove",
+      {&spec->remove, &positions->remove, &spec->remove_ranges, &positions->remove_ranges});
+  reader.ReadBool("ignore_robots", &spec->ignore_robots);
+  ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions->ignore_lines);
+  reader.ReadBool("include_link_urls", &spec->include_link_urls);
+  ReadRenderMode(reader, &spec->render);
+  reader.ReadStringList("extra_urls", &spec->extra_urls);
+}
+
 // Reads one [[documents]] table. Returns false (with errors recorded) if it is unusable.
 bool ReadDocument(const toml::table& table, const std::string& platform,
                   const std::filesystem::path& path, Diagnostics* diagnostics, DocumentSpec* spec) {
   TableReader reader(table, diagnostics);
-  const bool has_type = reader.ReadNonEmptyString("type", &spec->type);
-  const bool has_url = reader.ReadNonEmptyString("url", &spec->url);
-  reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
-                      &spec->interval);
   EntryPositions positions;
-  ReadSelectors(reader, "select",
-                {&spec->select, &positions.select, &spec->select_ranges, &positions.ranges});
-  ReadSelectors(reader, "remove",
-                {&spec->remove, &positions.remove, &spec->remove_ranges, &positions.remove_ranges});
-  reader.ReadBool("ignore_robots", &spec->ignore_robots);
-  ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions.ignore_lines);
-  reader.ReadBool("include_link_urls", &spec->include_link_urls);
-  ReadRenderMode(reader, &spec->render);
+  ReadDocumentKeys(reader, &positions, spec);
+  // The Read* calls leave a field alone when its key is absent or invalid.
+  const bool has_type = !spec->type.empty();
+  const bool has_url = !spec->url.empty();
   CompileExtraction(table, positions, diagnostics, spec);
-  if (reader.ReadStringList("extra_urls", &spec->extra_urls)) {
-    for (const std::string& url : spec->extra_urls) {
-      if (Status status = CheckHttpUrl(url); !status.ok()) {
-        reader.Error("extra_urls", status.message());
-        break;
-      }
+  for (const std::string& url : spec->extra_urls) {
+    if (Status status = CheckHttpUrl(url); !status.ok()) {
+      reader.Error("extra_urls", status.message());
+      break;
     }
   }
   reader.ReportUnknownKeys();
@@ -187,6 +202,44 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   return true;
 }
 
+// Reads the top level of a target file (the platform name and its [[documents]] tables).
+// Errors are recorded in the reader's diagnostics; the documents read without error are
+// returned.
+std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
+                                                 const std::filesystem::path& path) {
+  Diagnostics& diagnostics = *root.diagnostics();
+  const std::string platform = ReadPlatformName(root, path);
+  std::vector<LocatedDocument> documents;
+  const toml::node* node = root.Get("documents");
+  if (node == nullptr) return documents;
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    root.Error("documents", "'documents' must be an array of tables ([[documents]]), not " +
+                                std::string(TypeName(node->type())));
+    return documents;
+  }
+  std::map<std::string, Position> first_seen;  // id -> where it was first defined
+  for (const toml::node& element : *array) {
+    const toml::table* document_table = element.as_table();
+    if (document_table == nullptr) {
+      diagnostics.Add(element.source(), "'documents' entries must be tables, not " +
+                                            std::string(TypeName(element.type())));
+      continue;
+    }
+    LocatedDocument document{DocumentSpec{}, StartOf(document_table->source())};
+    if (!ReadDocument(*document_table, platform, path, &diagnostics, &document.spec)) continue;
+    const auto [it, inserted] = first_seen.emplace(document.spec.id, document.position);
+    if (!inserted) {
+      diagnostics.Add(document.position, "duplicate document id '" + document.spec.id +
+                                             "' (first defined at " + Locate(path, it->second) +
+                                             ")");
+      continue;
+    }
+    documents.push_back(std::move(document));
+  }
+  return documents;
+}
+
 }  // namespace
 
 Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<LocatedDocument>* out) {
@@ -195,38 +248,7 @@ Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<Loca
 
   Diagnostics diagnostics(path);
   TableReader root(table, &diagnostics);
-  const std::string platform = ReadPlatformName(root, path);
-
-  std::vector<LocatedDocument> documents;
-  if (const toml::node* node = root.Get("documents")) {
-    const toml::array* array = node->as_array();
-    if (array == nullptr) {
-      root.Error("documents", "'documents' must be an array of tables ([[documents]]), not " +
-                                  std::string(TypeName(node->type())));
-    } else {
-      std::map<std::string, Position> first_seen;  // id -> where it was first defined
-      for (const toml::node& element : *array) {
-        const toml::table* document_table = element.as_table();
-        if (document_table == nullptr) {
-          diagnostics.Add(element.source(), "'documents' entries must be tables, not " +
-                                                std::string(TypeName(element.type())));
-          continue;
-        }
-        LocatedDocument document{DocumentSpec{}, StartOf(document_table->source())};
-        if (!ReadDocument(*document_table, platform, path, &diagnostics, &document.spec)) {
-          continue;
-        }
-        const auto [it, inserted] = first_seen.emplace(document.spec.id, document.position);
-        if (!inserted) {
-          diagnostics.Add(document.position, "duplicate document id '" + document.spec.id +
-                                                 "' (first defined at " + Locate(path, it->second) +
-                                                 ")");
-          continue;
-        }
-        documents.push_back(std::move(document));
-      }
-    }
-  }
+  std::vector<LocatedDocument> documents = ReadTargetFileTable(root, path);
   root.ReportUnknownKeys();
   if (Status status = diagnostics.ToStatus(); !status.ok()) return status;
 
@@ -243,6 +265,33 @@ Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpe
   }
   for (auto& document : documents) out->push_back(std::move(document.spec));
   return Status::Ok();
+}
+
+TargetFileKeys ListTargetFileKeys() {
+  // Each reader asked to read an empty table asks for every key it knows; the errors that
+  // follow (no 'type', no 'url') are dropped.
+  const toml::table empty;
+  config_internal::Diagnostics diagnostics("");
+  TargetFileKeys keys;
+  {
+    config_internal::TableReader reader(empty, &diagnostics);
+    (void)config_internal::ReadTargetFileTable(reader, "");
+    keys.file = reader.known_keys();
+  }
+  {
+    config_internal::TableReader reader(empty, &diagnostics);
+    config_internal::EntryPositions positions;
+    DocumentSpec spec;
+    config_internal::ReadDocumentKeys(reader, &positions, &spec);
+    keys.document = reader.known_keys();
+  }
+  {
+    config_internal::TableReader reader(empty, &diagnostics);
+    SelectRange range;
+    config_internal::ReadRangeKeys(reader, &range);
+    keys.range = reader.known_keys();
+  }
+  return keys;
 }
 
 }  // namespace policyd

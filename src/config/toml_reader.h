@@ -109,6 +109,8 @@ class TableReader {
 
   const toml::table& table() const { return table_; }
   Diagnostics* diagnostics() const { return diagnostics_; }
+  // Every key asked for so far, in asking order: after reading a table, the keys it may hold.
+  const std::vector<std::string>& known_keys() const { return known_keys_; }
 
  private:
   void WrongType(std::string_view key, const toml::node& node, std::string_view expected);

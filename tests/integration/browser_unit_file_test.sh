@@ -7,7 +7,8 @@
 # cannot have MemoryDenyWriteExecute, which is why it is not inside policyd.service (whose own
 # exposure test asserts at most 1.0).
 set -euo pipefail
-systemd_dir="$1"
+systemd_dir="$1"     # the source's systemd/
+policyd_unit="$2"    # policyd.service as configured for the build's prefix
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$systemd_dir/policyd-browser.socket" "$work/policyd-browser.socket"
@@ -30,7 +31,7 @@ grep -q '^MemoryMax=' "$work/policyd-browser@1.service"
 grep -q -- '--remote-debugging-pipe' "$work/policyd-browser@1.service"
 # The daemon's system config points at this socket, and its unit pulls the socket in.
 grep -q '^browser_socket = "/run/policyd-browser/browser.sock"$' "$systemd_dir/../config/policyd.system.toml"
-grep -q '^Wants=.*policyd-browser.socket' "$systemd_dir/policyd.service"
+grep -q '^Wants=.*policyd-browser.socket' "$policyd_unit"
 grep -q '^PrivateMounts=yes$' "$work/policyd-browser@1.service"
 systemd-analyze security --offline=true --threshold=40 "$work/policyd-browser@1.service" \
   > "$work/report" || { cat "$work/report"; echo "browser unit exposure above 4.0"; exit 1; }

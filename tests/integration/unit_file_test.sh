@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Checks systemd/policyd.service with systemd's own tools: the unit parses and verifies, and
-# its sandbox keeps the exposure score systemd computes at or below 1.0 (issue 17 item 7; it
-# was 1.4). Its IP allow list keeps what a crawler needs (the public Internet, DNS resolvers
-# on loopback or the LAN) and denies link-local (cloud metadata), multicast and reserved.
+# Checks policyd.service (as configured from systemd/policyd.service.in for the build's prefix)
+# with systemd's own tools: the unit parses and verifies, and its sandbox keeps the exposure
+# score systemd computes at or below 1.0 (issue 17 item 7; it was 1.4). Its IP allow list
+# keeps what a crawler needs (the public Internet, DNS resolvers on loopback or the LAN) and
+# denies link-local (cloud metadata), multicast and reserved.
 set -euo pipefail
 unit_source="$1"
 policyd_binary="$2"
+man_dir="$3"  # the build's man pages, which the unit's Documentation= names
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# verify looks every man: page of Documentation= up with man(1): the pages just built.
+mkdir -p "$work/man/man5" "$work/man/man8"
+cp "$man_dir/policyd.8" "$work/man/man8/"
+cp "$man_dir/policyd.toml.5" "$work/man/man5/"
+export MANPATH="$work/man"
 # verify needs the ExecStart binary to exist: point it at the one just built.
-sed "s|/usr/bin/policyd|$policyd_binary|" "$unit_source" > "$work/policyd.service"
+grep -q '^ExecStart=/[^ ]*/policyd --config /[^ ]*/policyd/policyd.toml$' "$unit_source"
+sed "s|^ExecStart=/[^ ]*/policyd |ExecStart=$policyd_binary |" "$unit_source" > "$work/policyd.service"
 systemd-analyze verify "$work/policyd.service"
 grep -q '^Type=notify$' "$work/policyd.service"
 grep -q '^WatchdogSec=' "$work/policyd.service"

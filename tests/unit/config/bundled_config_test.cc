@@ -74,6 +74,14 @@ std::set<std::string> KeysOf(const std::filesystem::path& path) {
   return keys;
 }
 
+// DaemonConfigKeys (what policyd.toml(5) is checked against) is the reader's own list: the
+// keys it asks for, which are the keys the bundled configs show.
+TEST(BundledConfigTest, DaemonConfigKeysAreEveryKeyTheReaderAsksFor) {
+  const std::vector<std::string> keys = DaemonConfigKeys();
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), kAllDaemonKeys);
+  EXPECT_EQ(keys.size(), kAllDaemonKeys.size()) << "a key is listed twice";
+}
+
 TEST(BundledConfigTest, QuickStartConfigLoadsWithPathsInTheCheckout) {
   DaemonConfig config;
   const Status status = LoadDaemonConfig(kConfigDir / "policyd.toml", &config);

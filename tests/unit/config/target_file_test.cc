@@ -65,6 +65,35 @@ url = "https://www.coursera.org/about/terms"
   EXPECT_THAT(terms.remove, IsEmpty());
 }
 
+// ListTargetFileKeys (what policyd.toml(5) is checked against) names the keys the loader reads:
+// a file setting each of them loads, and a key outside the lists is refused.
+TEST_F(TargetFileTest, ListedKeysAreTheKeysTheLoaderAccepts) {
+  const TargetFileKeys keys = ListTargetFileKeys();
+  EXPECT_THAT(keys.file, ElementsAre("name", "documents"));
+  EXPECT_THAT(keys.document,
+              ElementsAre("type", "url", "interval", "select", "remove", "ignore_robots",
+                          "ignore_lines", "include_link_urls", "render", "extra_urls"));
+  EXPECT_THAT(keys.range, ElementsAre("startBefore", "startAfter", "endBefore", "endAfter"));
+  const Status status = Load(R"(name = "Acme"
+[[documents]]
+type = "Privacy Policy"
+url = "https://acme.example/privacy"
+interval = "12h"
+select = ["main", { startAfter = "#a", endBefore = "#b" }]
+remove = [{ startBefore = "#c", endAfter = "#d" }]
+ignore_robots = true
+ignore_lines = ["^Last updated"]
+include_link_urls = true
+render = "static"
+extra_urls = ["https://acme.example/privacy/2"]
+)");
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_THAT(Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n"
+                   "intervals = \"1h\"\n")
+                  .message(),
+              HasSubstr("unknown key 'intervals' (did you mean 'interval'?)"));
+}
+
 TEST_F(TargetFileTest, NameDefaultsToTheFileStem) {
   ASSERT_TRUE(Load("[[documents]]\ntype = \"Privacy Policy\"\n"
                    "url = \"https://www.coorpacademy.com/\"\n",
