@@ -1,8 +1,12 @@
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+
+#include <cerrno>
 
 #include "policyd/control.h"
 
@@ -102,6 +106,8 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   }
 
   void Dispatch(ControlRequest parsed) {
+    in_progress_ = true;
+    const uint64_t request_number = ++requests_;
     auto respond = [self = shared_from_this(), id = parsed.id](nlohmann::json response) mutable {
       self->Respond(std::move(id), std::move(response), false);
     };
@@ -113,10 +119,36 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
                     e.what());
       Respond(std::move(parsed.id), ControlError("internal", e.what()), false);
     }
+    if (in_progress_ && !closed_) WatchForHangup(request_number);
+  }
+
+  // While a command runs (a `check --wait` may take minutes), nothing reads the socket: a
+  // client that gave up would keep its place among max_clients until the answer. Watching for
+  // readability finds it gone (end of stream) and frees the place at once; the answer, when it
+  // comes, is dropped. A client that sends its next request early is left alone: the request
+  // is read after this answer.
+  void WatchForHangup(uint64_t request_number) {
+    socket_.async_wait(local_stream::socket::wait_read, [self = shared_from_this(), request_number](
+                                                            const boost::system::error_code& ec) {
+      if (ec || self->closed_ || !self->in_progress_ || self->requests_ != request_number) {
+        return;
+      }
+      char byte = 0;
+      const ssize_t peeked =
+          ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (peeked > 0) return;  // an early next request
+      if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        self->WatchForHangup(request_number);  // woken without data: watch on
+        return;
+      }
+      spdlog::debug("control: a client left while its command was in progress");
+      self->Close();
+    });
   }
 
   void Respond(nlohmann::json id, nlohmann::json response, bool close_after) {
     if (closed_) return;
+    in_progress_ = false;
     answered_any_ = true;
     response["id"] = std::move(id);
     output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -139,6 +171,8 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   bool closed_ = false;
   bool waiting_ = false;       // a read for the next request is pending
   bool answered_any_ = false;  // past the first request: the longer idle timeout applies
+  bool in_progress_ = false;   // a request was handed to the handler and is not answered yet
+  uint64_t requests_ = 0;      // requests handed to the handler so far (tells watches apart)
   std::chrono::steady_clock::time_point waiting_since_;
 };
 
