@@ -8,7 +8,7 @@
 // its answer is dropped). Error codes: "bad_request"
 // (not JSON, nested too deep, not an object, no string "cmd", an "id" that is not a scalar),
 // "request_too_long", "busy", "unknown_command", "invalid_argument", "not_found", "internal".
-// docs and README list the commands.
+// docs/CONTROL.md describes the protocol and the commands.
 //
 // Capacity: at most `max_clients` connections. When a new client arrives and every place is
 // taken, the connection that has waited longest without a request in progress gives up its
