@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,14 @@ void Ignore(int signal_number, struct sigaction* saved) {
 }
 
 }  // namespace
+
+std::optional<std::size_t> TerminalWidth(int fd) {
+  winsize size{};
+  if (isatty(fd) == 0 || ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) {
+    return std::nullopt;
+  }
+  return size.ws_col;
+}
 
 std::optional<std::string> PagerCommand(const char* pager_env) {
   if (pager_env == nullptr) return "less";

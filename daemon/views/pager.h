@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,10 @@ struct PagerOptions {
   // Whether stdout is a terminal; nullopt: ask isatty(). Tests force it.
   std::optional<bool> terminal;
 };
+
+// The columns of the terminal `fd` is, nullopt when it is not one (a pipe, a file). Ask for
+// stdout's before starting a Pager: once paging, stdout is the pager's pipe.
+std::optional<std::size_t> TerminalWidth(int fd);
 
 // The pager command for a PAGER value: "less" when unset (nullptr); nullopt (no paging) when
 // empty, blank or "cat"; else the value (run with /bin/sh -c).

@@ -68,6 +68,14 @@ TEST(PagerCommand, LessByDefaultNoneForEmptyOrCat) {
   EXPECT_EQ(PagerCommand("most"), "most");
 }
 
+TEST(TerminalWidth, NoneForAPipe) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  EXPECT_EQ(TerminalWidth(fds[1]), std::nullopt);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST_F(PagerTest, OutputGoesThroughThePagerWithLessDefaults) {
   const auto out = dir_ / "paged.txt";
   const auto less = dir_ / "less.txt";
