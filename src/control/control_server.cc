@@ -1,3 +1,4 @@
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
@@ -124,26 +125,45 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
 
   // While a command runs (a `check --wait` may take minutes), nothing reads the socket: a
   // client that gave up would keep its place among max_clients until the answer. Watching for
-  // readability finds it gone (end of stream) and frees the place at once; the answer, when it
-  // comes, is dropped. A client that sends its next request early is left alone: the request
-  // is read after this answer.
+  // readability finds it gone (the socket hung up) and frees the place at once; the answer,
+  // when it comes, is dropped. A client that sends its next request early, or that only shut
+  // down its writing side after its request (`socat`, `nc -N` do), still gets its answer.
   void WatchForHangup(uint64_t request_number) {
     socket_.async_wait(local_stream::socket::wait_read, [self = shared_from_this(), request_number](
                                                             const boost::system::error_code& ec) {
       if (ec || self->closed_ || !self->in_progress_ || self->requests_ != request_number) {
         return;
       }
-      char byte = 0;
-      const ssize_t peeked =
-          ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (peeked > 0) return;  // an early next request
-      if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        self->WatchForHangup(request_number);  // woken without data: watch on
-        return;
+      switch (self->PeerState()) {
+        case PeerState::kNothingYet:
+          self->WatchForHangup(request_number);
+          return;
+        case PeerState::kSentMore:
+        case PeerState::kDoneWriting:
+          return;  // read (or the end of stream seen) after this answer
+        case PeerState::kGone:
+          spdlog::debug("control: a client left while its command was in progress");
+          self->Close();
+          return;
       }
-      spdlog::debug("control: a client left while its command was in progress");
-      self->Close();
     });
+  }
+
+  enum class PeerState { kNothingYet, kSentMore, kDoneWriting, kGone };
+  // What a readable socket means. On Linux a Unix stream socket whose peer closed reports
+  // POLLHUP; one whose peer only shut down writing reports just the end of stream.
+  PeerState PeerState() {
+    const int fd = socket_.native_handle();
+    pollfd poll_fd{fd, POLLIN, 0};
+    if (::poll(&poll_fd, 1, 0) > 0 && (poll_fd.revents & (POLLHUP | POLLERR)) != 0) {
+      return PeerState::kGone;
+    }
+    char byte = 0;
+    const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked > 0) return PeerState::kSentMore;
+    if (peeked == 0) return PeerState::kDoneWriting;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? PeerState::kNothingYet
+                                                                     : PeerState::kGone;
   }
 
   void Respond(nlohmann::json id, nlohmann::json response, bool close_after) {

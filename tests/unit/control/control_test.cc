@@ -1,5 +1,6 @@
 #include "policyd/control.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -272,6 +273,25 @@ TEST_F(ControlTest, AClientThatLeavesMidCommandGivesItsPlaceBack) {
   const auto still = after.Call({{"cmd", "echo"}});
   ASSERT_TRUE(still.ok()) << still.status().ToString();
   EXPECT_EQ((*still)["ok"], true);
+}
+
+// A client that shuts down its writing side after its request (socat, nc -N) has not left:
+// it still gets the answer.
+TEST_F(ControlTest, AClientDoneWritingStillGetsItsAnswer) {
+  StartServer();
+  auto raw = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+  ASSERT_EQ(::shutdown(raw->fd(), SHUT_WR), 0);
+  for (int waited = 0; hanging_count_ < 1 && waited < 1000; ++waited) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(hanging_count_, 1);
+  std::this_thread::sleep_for(milliseconds(100));  // the end of stream is seen by the server
+  asio::post(io_, [this] { hanging_.front()(ControlOk({{"late", true}})); });
+  const auto answer = raw->ReadLine(1 << 20);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*answer)["result"]["late"], true);
 }
 
 // A client that sends its next request before the answer to the one in progress is not taken
