@@ -449,6 +449,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
 void Daemon::NoteFirstPassProgress() {
   if (first_pass_done_ms_ != 0 || first_pass_checked_ < documents_.size()) return;
   first_pass_done_ms_ = NowUnixMillis();
+  if (documents_.empty()) return;  // nothing to pass over: complete, nothing to say
   spdlog::info("first pass complete: {} documents checked in {}", documents_.size(),
                FormatDuration(milliseconds(first_pass_done_ms_ - started_ms_)));
 }

@@ -129,6 +129,8 @@ TEST(OperatorCommandsTest, ListFiltersReturnExactlyTheMatchingDocuments) {
   EXPECT_EQ(status["result"]["first_pass"]["total"], 5);
   EXPECT_EQ(status["result"]["first_pass"]["complete"], true);
   EXPECT_GE(status["result"]["first_pass"]["duration_ms"].get<int64_t>(), 0);
+  EXPECT_NE(harness.log().find("first pass complete: 5 documents checked in"), std::string::npos)
+      << harness.log();
   EXPECT_EQ(harness.Stop(), 0);
 }
 
