@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "daemon.h"
+#include "list_filter.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "version_ref.h"
@@ -59,6 +60,8 @@ nlohmann::json Daemon::StatusJson() const {
           {"processing", processing_},
           {"processing_peak", processing_peak_},
           {"checks_done", checks_done_},
+          {"first_pass", FirstPassJson()},
+          {"check_waits", check_waiters_.size()},
           {"subscribers", feed_->subscriber_count()},
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
@@ -77,6 +80,15 @@ nlohmann::json Daemon::StatusJson() const {
             {"pool_wait", stage_totals_.pool_wait_us},
             {"store", stage_totals_.store_us},
             {"publish", publish_us_total_}}}};
+}
+
+nlohmann::json Daemon::FirstPassJson() const {
+  const bool complete = first_pass_done_ms_ != 0;
+  const int64_t until = complete ? first_pass_done_ms_ : NowUnixMillis();
+  return {{"checked", std::min(first_pass_checked_, documents_.size())},
+          {"total", documents_.size()},
+          {"complete", complete},
+          {"duration_ms", std::max<int64_t>(0, until - started_ms_)}};
 }
 
 namespace {
@@ -122,6 +134,32 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"last_error", doc.state.last_error}};
 }
 
+nlohmann::json Daemon::ListResponse(const nlohmann::json& request) const {
+  auto filter = ParseListFilter(request);
+  if (!filter.ok()) return ControlErrorFromStatus(filter.status());
+  // A platform or type no document has is a typo until proven otherwise: refused, with the
+  // closest names, rather than answered with an empty list.
+  if (!filter->platform.empty() || !filter->type.empty()) {
+    std::set<std::string> platforms;
+    std::set<std::string> types;
+    bool platform_known = filter->platform.empty();
+    bool type_known = filter->type.empty();
+    for (const auto& [id, doc] : documents_) {
+      platforms.insert(doc.spec->platform);
+      types.insert(doc.spec->type);
+      platform_known = platform_known || NameMatches(filter->platform, doc.spec->platform);
+      type_known = type_known || NameMatches(filter->type, doc.spec->type);
+    }
+    if (!platform_known) return UnknownNameError("platform", filter->platform, platforms);
+    if (!type_known) return UnknownNameError("type", filter->type, types);
+  }
+  nlohmann::json docs = nlohmann::json::array();
+  for (const auto& [id, doc] : documents_) {
+    if (PassesListFilter(*filter, *doc.spec, doc.state)) docs.push_back(DocumentJson(doc));
+  }
+  return ControlOk({{"documents", std::move(docs)}, {"total", documents_.size()}});
+}
+
 const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
                                              nlohmann::json* error) const {
   const auto doc = request.find("doc");
@@ -146,9 +184,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
   if (cmd == "status") {
     respond(ControlOk(StatusJson()));
   } else if (cmd == "list") {
-    nlohmann::json docs = nlohmann::json::array();
-    for (const auto& [id, doc] : documents_) docs.push_back(DocumentJson(doc));
-    respond(ControlOk({{"documents", std::move(docs)}}));
+    respond(ListResponse(request));
   } else if (cmd == "show") {
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
@@ -183,17 +219,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
   } else if (cmd == "diff") {
     HandleDiff(request, std::move(respond));
   } else if (cmd == "check") {
-    const int64_t now = NowUnixMillis();
-    std::size_t scheduled = 0;
-    if (request.value("all", false)) {
-      for (const auto& [id, doc] : documents_) scheduled += scheduler_.CheckNow(id, now);
-    } else {
-      const Document* doc = FindDocument(request, &error);
-      if (doc == nullptr) return respond(error);
-      scheduled += scheduler_.CheckNow(doc->spec->id, now);
-    }
-    ArmScheduleTimer();
-    respond(ControlOk({{"scheduled", scheduled}}));
+    HandleCheck(request, std::move(respond));
   } else if (cmd == "add") {
     DocumentSpec spec;
     spec.platform = request.value("platform", std::string());
@@ -244,6 +270,88 @@ void Daemon::HandleControl(const nlohmann::json& request,
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
             "gc, evidence, text, removed, backup)"));
   }
+}
+
+namespace {
+
+// How long `check` with "wait" waits by default, and at most.
+constexpr std::chrono::milliseconds kDefaultCheckWait = std::chrono::minutes(10);
+constexpr std::chrono::milliseconds kMaxCheckWait = std::chrono::hours(1);
+
+// A boolean argument: absent or null is `fallback`; anything but a boolean is refused.
+std::optional<bool> BoolArgument(const nlohmann::json& request, const char* key, bool fallback,
+                                 nlohmann::json* error) {
+  const auto it = request.find(key);
+  if (it == request.end() || it->is_null()) return fallback;
+  if (it->is_boolean()) return it->get<bool>();
+  *error = ControlError("invalid_argument", std::string("\"") + key + "\" must be true or false");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Daemon::HandleCheck(const nlohmann::json& request,
+                         std::function<void(nlohmann::json)> respond) {
+  nlohmann::json error;
+  const auto all = BoolArgument(request, "all", false, &error);
+  const auto wait = BoolArgument(request, "wait", false, &error);
+  if (!all || !wait) return respond(error);
+  std::vector<std::string> doc_ids;
+  if (*all) {
+    for (const auto& [id, doc] : documents_) doc_ids.push_back(id);
+  } else {
+    const Document* doc = FindDocument(request, &error);
+    if (doc == nullptr) return respond(error);
+    doc_ids.push_back(doc->spec->id);
+  }
+  std::chrono::milliseconds timeout = kDefaultCheckWait;
+  if (const auto it = request.find("timeout"); *wait && it != request.end() && !it->is_null()) {
+    const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
+    if (!parsed || parsed->count() <= 0 || *parsed > kMaxCheckWait) {
+      return respond(ControlError("invalid_argument",
+                                  "\"timeout\" must be a duration from 1ms to " +
+                                      FormatDuration(kMaxCheckWait) + " (\"90s\", \"10m\")"));
+    }
+    timeout = *parsed;
+  }
+  if (*wait && check_waiters_.Full()) {
+    return respond(ControlError("busy", std::to_string(check_waiters_.size()) +
+                                            " clients wait for checks already; try later"));
+  }
+
+  const int64_t now = NowUnixMillis();
+  std::size_t scheduled = 0;
+  std::size_t joined = 0;
+  for (const std::string& id : doc_ids) {
+    // A waiting client joins a check already running rather than adding one after it.
+    if (*wait && scheduler_.InFlight(id)) {
+      ++joined;
+    } else {
+      scheduled += scheduler_.CheckNow(id, now);
+    }
+  }
+  ArmScheduleTimer();
+  if (!*wait) return respond(ControlOk({{"scheduled", scheduled}}));
+  check_waiters_.Add(std::move(doc_ids), std::chrono::steady_clock::now() + timeout,
+                     {{"scheduled", scheduled}, {"joined", joined}},
+                     [respond = std::move(respond)](nlohmann::json result) {
+                       respond(ControlOk(std::move(result)));
+                     });
+  ArmWaitTimer();
+}
+
+void Daemon::ArmWaitTimer() {
+  const auto next = check_waiters_.NextDeadline();
+  if (!next) {
+    wait_timer_.cancel();
+    return;
+  }
+  wait_timer_.expires_at(*next);
+  wait_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    check_waiters_.ExpireDue(std::chrono::steady_clock::now());
+    ArmWaitTimer();
+  });
 }
 
 void Daemon::HandleDiff(const nlohmann::json& request,

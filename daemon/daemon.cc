@@ -100,6 +100,7 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOpti
       summary_timer_(io_),
       gc_timer_(io_),
       storage_timer_(io_),
+      wait_timer_(io_),
       shutdown_deadline_(io_),
       signals_(io_) {
   NameWorkerThreads(workers_, WorkerCount(config_));
@@ -197,6 +198,9 @@ Status Daemon::ApplyCatalog() {
     if (wanted.count(it->first) == 0) {
       spdlog::info("{}: no longer watched (history kept)", it->first);
       scheduler_.Remove(it->first);
+      first_pass_checked_ -= it->second.checked_since_start;
+      check_waiters_.Ended(it->first, CheckWaitEnd::kAbandoned,
+                           "the document is no longer watched");
       it = documents_.erase(it);
     } else {
       ++it;
@@ -218,6 +222,7 @@ Status Daemon::ApplyCatalog() {
     }
     scheduler_.Upsert(id, IntervalOf(*spec), persisted_due, now);
   }
+  NoteFirstPassProgress();
   return Status::Ok();
 }
 
@@ -279,7 +284,8 @@ void Daemon::DispatchDue() {
 }
 
 void Daemon::StartCheck(const std::string& doc_id) {
-  const Document& doc = documents_.at(doc_id);
+  Document& doc = documents_.at(doc_id);
+  doc.check_started = std::chrono::steady_clock::now();
   ++outstanding_;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
@@ -341,6 +347,10 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
+  check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
+                       stopping_                       ? "the daemon is stopping"
+                       : documents_.count(doc_id) == 0 ? "the document is no longer watched"
+                                                       : "the check was aborted");
   scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
   FinishShutdownIfIdle();
   ArmScheduleTimer();
@@ -408,11 +418,20 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     // Nothing was stored; the document is tried again after a short pause, or, when the store
     // is in a storage error, as soon as it has recovered.
     scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    check_waiters_.Ended(doc_id, CheckWaitEnd::kNotRecorded, outcome.status.ToString());
     if (!NoteStorageFailure(doc_id)) {
       spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
     }
   } else {
-    if (it != documents_.end()) it->second.state = outcome.state;
+    if (it != documents_.end()) {
+      it->second.state = outcome.state;
+      first_pass_checked_ += !it->second.checked_since_start;
+      it->second.checked_since_start = true;
+      check_waiters_.Finished(doc_id, outcome.check,
+                              std::chrono::duration_cast<milliseconds>(
+                                  std::chrono::steady_clock::now() - it->second.check_started));
+      NoteFirstPassProgress();
+    }
     for (const auto& event : outcome.events) feed_->Publish(event);
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
@@ -425,6 +444,14 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     return;
   }
   DispatchDue();
+}
+
+void Daemon::NoteFirstPassProgress() {
+  if (first_pass_done_ms_ != 0 || first_pass_checked_ < documents_.size()) return;
+  first_pass_done_ms_ = NowUnixMillis();
+  if (documents_.empty()) return;  // nothing to pass over: complete, nothing to say
+  spdlog::info("first pass complete: {} documents checked in {}", documents_.size(),
+               FormatDuration(milliseconds(first_pass_done_ms_ - started_ms_)));
 }
 
 void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {
@@ -504,6 +531,8 @@ void Daemon::FinishShutdownIfIdle() {
   feed_->Shutdown();  // subscribers get the rest of their events and a shutdown notice
   watchdog_timer_.cancel();
   status_timer_.cancel();
+  wait_timer_.cancel();
+  check_waiters_.Clear();  // their connections are closed already
   summary_timer_.cancel();
   LogCheckSummary();
   gc_timer_.cancel();

@@ -33,6 +33,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "check_log_digest.h"
+#include "check_waiters.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
 #include "policyd/config.h"
@@ -67,6 +68,9 @@ class Daemon {
   struct Document {
     std::shared_ptr<const DocumentSpec> spec;  // shared with catalog_; never null
     DocState state;
+    // A check of it was recorded since the daemon started (the first pass, `status`).
+    bool checked_since_start = false;
+    std::chrono::steady_clock::time_point check_started;  // of the check in flight, if any
   };
 
   // Scheduling and checks (io thread).
@@ -108,6 +112,8 @@ class Daemon {
   void HandleControl(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
   nlohmann::json StatusJson() const;
   nlohmann::json DocumentJson(const Document& doc) const;
+  // `list` with its filters (list_filter.h): the matching documents, or the refusal.
+  nlohmann::json ListResponse(const nlohmann::json& request) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
   // verify, gc, evidence, text, removed, backup, segments, offsets (maintenance_commands.cc). False
@@ -119,6 +125,14 @@ class Daemon {
   // between two versions; computed on the pool.
   void HandleSegmentCommand(const std::string& cmd, const nlohmann::json& request,
                             std::function<void(nlohmann::json)> respond);
+  // check DOC | all, with "wait": the outcomes once the checks have ended (check_waiters.h).
+  void HandleCheck(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
+  // Arms wait_timer_ for the earliest deadline of check_waiters_.
+  void ArmWaitTimer();
+  // The first pass: every watched document checked once since start. Notes (and logs) the
+  // moment it completes.
+  void NoteFirstPassProgress();
+  nlohmann::json FirstPassJson() const;
   // Runs `work` on the worker pool and answers with its result on the io thread.
   void RespondFromPool(std::function<nlohmann::json()> work,
                        std::function<void(nlohmann::json)> respond);
@@ -182,6 +196,7 @@ class Daemon {
   boost::asio::steady_timer summary_timer_;
   boost::asio::steady_timer gc_timer_;
   boost::asio::steady_timer storage_timer_;
+  boost::asio::steady_timer wait_timer_;  // the earliest deadline of check_waiters_
   boost::asio::steady_timer shutdown_deadline_;
   boost::asio::signal_set signals_;
   std::map<std::string, Document> documents_;
@@ -201,6 +216,13 @@ class Daemon {
   int exit_code_ = 0;
   int64_t started_ms_ = 0;
   uint64_t checks_done_ = 0;
+  // Watched documents with checked_since_start, and when the last of them got there (0 while
+  // the first pass runs).
+  std::size_t first_pass_checked_ = 0;
+  int64_t first_pass_done_ms_ = 0;
+  // Clients of `check` with "wait". Declared after io_: destroyed before it (the answers hold
+  // control connections).
+  CheckWaiters check_waiters_;
   CheckLogDigest check_log_{std::chrono::steady_clock::now()};  // what the log says of checks
   // Sums of StageTimes over every committed check, plus the publish stage (commit to
   // feed), for `status` and the benchmark.

@@ -16,6 +16,9 @@ int64_t NowUnixMillis();
 
 // "2026-11-22T12:13:23.456Z" (RFC 3339, UTC, millisecond precision).
 std::string FormatTimestamp(int64_t unix_millis);
+// The inverse of FormatTimestamp: exactly "YYYY-MM-DDTHH:MM:SS.mmmZ" (years 1970-9999), as
+// the daemon sends times; nullopt for anything else (policyctl shows ages from them).
+std::optional<int64_t> ParseTimestamp(std::string_view text);
 
 // Parses a duration such as "90s", "15m", "12h", "7d", "1h30m" or a bare number of seconds.
 // Returns nullopt on anything else (empty, negative, unknown unit, overflow).

@@ -3,10 +3,12 @@
 //   request  {"id": <any>, "cmd": "status", ...arguments}\n
 //   response {"id": <same>, "ok": true, "result": {...}}\n
 //         or {"id": <same>, "ok": false, "error": {"code": "...", "message": "..."}}\n
-// One request at a time per connection, answered in order. Error codes: "bad_request"
+// One request at a time per connection, answered in order. A client that closes its connection
+// while its command is in progress gives its place back at once (the command still completes;
+// its answer is dropped). Error codes: "bad_request"
 // (not JSON, nested too deep, not an object, no string "cmd", an "id" that is not a scalar),
 // "request_too_long", "busy", "unknown_command", "invalid_argument", "not_found", "internal".
-// docs and README list the commands.
+// docs/CONTROL.md describes the protocol and the commands.
 //
 // Capacity: at most `max_clients` connections. When a new client arrives and every place is
 // taken, the connection that has waited longest without a request in progress gives up its
@@ -106,6 +108,9 @@ class ControlClient {
                                        std::chrono::milliseconds timeout);
   // Sends `request` (an "id" is added) and returns the whole response object.
   Result<nlohmann::json> Call(nlohmann::json request);
+  // How long Call waits for the answer (0 = for ever); the connect timeout until changed.
+  // A command that waits on purpose (`check` with "wait") needs more than its own timeout.
+  void SetReadTimeout(std::chrono::milliseconds timeout) { socket_.SetReadTimeout(timeout); }
 
  private:
   explicit ControlClient(UnixClientSocket socket) : socket_(std::move(socket)) {}

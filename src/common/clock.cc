@@ -1,6 +1,7 @@
 #include "policyd/clock.h"
 
 #include <cctype>
+#include <chrono>
 #include <ctime>
 #include <limits>
 
@@ -21,6 +22,33 @@ std::string FormatTimestamp(int64_t unix_millis) {
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
   return buffer;
+}
+
+std::optional<int64_t> ParseTimestamp(std::string_view text) {
+  // Positions of the digits in "YYYY-MM-DDTHH:MM:SS.mmmZ"; everything else is punctuation.
+  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  const auto number = [&](std::size_t at, std::size_t length) {
+    int value = 0;
+    for (std::size_t i = at; i < at + length; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  const std::chrono::year_month_day date{std::chrono::year(number(0, 4)),
+                                         std::chrono::month(static_cast<unsigned>(number(5, 2))),
+                                         std::chrono::day(static_cast<unsigned>(number(8, 2)))};
+  const int hour = number(11, 2);
+  const int minute = number(14, 2);
+  const int second = number(17, 2);
+  if (!date.ok() || date.year() < std::chrono::year(1970) || hour > 23 || minute > 59 ||
+      second > 59) {
+    return std::nullopt;
+  }
+  const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
+  return ((days * 24 + hour) * 60 + minute) * 60'000 + second * 1000 + number(20, 3);
 }
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {

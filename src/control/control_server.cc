@@ -1,8 +1,13 @@
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+
+#include <cerrno>
 
 #include "policyd/control.h"
 
@@ -102,6 +107,8 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   }
 
   void Dispatch(ControlRequest parsed) {
+    in_progress_ = true;
+    const uint64_t request_number = ++requests_;
     auto respond = [self = shared_from_this(), id = parsed.id](nlohmann::json response) mutable {
       self->Respond(std::move(id), std::move(response), false);
     };
@@ -113,10 +120,55 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
                     e.what());
       Respond(std::move(parsed.id), ControlError("internal", e.what()), false);
     }
+    if (in_progress_ && !closed_) WatchForHangup(request_number);
+  }
+
+  // While a command runs (a `check --wait` may take minutes), nothing reads the socket: a
+  // client that gave up would keep its place among max_clients until the answer. Watching for
+  // readability finds it gone (the socket hung up) and frees the place at once; the answer,
+  // when it comes, is dropped. A client that sends its next request early, or that only shut
+  // down its writing side after its request (`socat`, `nc -N` do), still gets its answer.
+  void WatchForHangup(uint64_t request_number) {
+    socket_.async_wait(local_stream::socket::wait_read, [self = shared_from_this(), request_number](
+                                                            const boost::system::error_code& ec) {
+      if (ec || self->closed_ || !self->in_progress_ || self->requests_ != request_number) {
+        return;
+      }
+      switch (self->PeerState()) {
+        case PeerState::kNothingYet:
+          self->WatchForHangup(request_number);
+          return;
+        case PeerState::kSentMore:
+        case PeerState::kDoneWriting:
+          return;  // read (or the end of stream seen) after this answer
+        case PeerState::kGone:
+          spdlog::debug("control: a client left while its command was in progress");
+          self->Close();
+          return;
+      }
+    });
+  }
+
+  enum class PeerState { kNothingYet, kSentMore, kDoneWriting, kGone };
+  // What a readable socket means. On Linux a Unix stream socket whose peer closed reports
+  // POLLHUP; one whose peer only shut down writing reports just the end of stream.
+  PeerState PeerState() {
+    const int fd = socket_.native_handle();
+    pollfd poll_fd{fd, POLLIN, 0};
+    if (::poll(&poll_fd, 1, 0) > 0 && (poll_fd.revents & (POLLHUP | POLLERR)) != 0) {
+      return PeerState::kGone;
+    }
+    char byte = 0;
+    const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked > 0) return PeerState::kSentMore;
+    if (peeked == 0) return PeerState::kDoneWriting;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? PeerState::kNothingYet
+                                                                     : PeerState::kGone;
   }
 
   void Respond(nlohmann::json id, nlohmann::json response, bool close_after) {
     if (closed_) return;
+    in_progress_ = false;
     answered_any_ = true;
     response["id"] = std::move(id);
     output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -139,6 +191,8 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   bool closed_ = false;
   bool waiting_ = false;       // a read for the next request is pending
   bool answered_any_ = false;  // past the first request: the longer idle timeout applies
+  bool in_progress_ = false;   // a request was handed to the handler and is not answered yet
+  uint64_t requests_ = 0;      // requests handed to the handler so far (tells watches apart)
   std::chrono::steady_clock::time_point waiting_since_;
 };
 

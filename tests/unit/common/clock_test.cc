@@ -38,5 +38,23 @@ TEST(FormatTimestamp, IsRfc3339Utc) {
   EXPECT_EQ(FormatTimestamp(1'795'781'603'456), "2026-11-27T12:13:23.456Z");
 }
 
+TEST(ParseTimestamp, IsTheInverseOfFormatTimestamp) {
+  for (const int64_t ms : {int64_t{0}, int64_t{1'700'000'000'123}, int64_t{951'782'400'000},
+                           int64_t{253'402'300'799'999}}) {
+    EXPECT_EQ(ParseTimestamp(FormatTimestamp(ms)), ms) << FormatTimestamp(ms);
+  }
+  EXPECT_EQ(ParseTimestamp("2000-02-29T00:00:00.000Z"), 951'782'400'000);  // a leap day
+}
+
+TEST(ParseTimestamp, RefusesAnythingElse) {
+  for (const char* bad :
+       {"", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.000", "2023-11-14 22:13:20.000Z",
+        "2023-11-14T22:13:20.000Z ", "2023-13-14T22:13:20.000Z", "2023-02-29T00:00:00.000Z",
+        "2023-11-14T24:00:00.000Z", "2023-11-14T22:60:00.000Z", "1969-12-31T23:59:59.999Z",
+        "2023-1a-14T22:13:20.000Z", "-"}) {
+    EXPECT_EQ(ParseTimestamp(bad), std::nullopt) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace policyd

@@ -1,5 +1,6 @@
 #include "policyd/control.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <functional>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -236,6 +238,82 @@ TEST_F(ControlTest, BusyOnlyWhenEveryClientHasACommandInProgress) {
   ASSERT_EQ(hanging_count_, 2);
   const auto refused = RawCall(options_.socket_path, "{\"id\":2,\"cmd\":\"echo\"}\n");
   EXPECT_EQ(refused["error"]["code"], "busy");
+}
+
+// A client that gives up while its command runs (a `check --wait`) frees its place at once,
+// and the answer that comes later goes nowhere, harmlessly.
+TEST_F(ControlTest, AClientThatLeavesMidCommandGivesItsPlaceBack) {
+  options_.max_clients = 1;
+  StartServer();
+  {
+    auto leaving = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+    ASSERT_TRUE(leaving.ok());
+    ASSERT_TRUE(leaving->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+    for (int waited = 0; hanging_count_ < 1 && waited < 1000; ++waited) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    ASSERT_EQ(hanging_count_, 1);
+  }  // closed with its command in progress
+  // Without the hang-up seen, the only place would stay taken by a command in progress: busy.
+  nlohmann::json answer;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    answer = RawCall(options_.socket_path, "{\"id\":2,\"cmd\":\"echo\"}\n");
+    if (answer["ok"] == true) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(answer["ok"], true) << answer.dump();
+  // The late answer to the client that left.
+  std::promise<void> answered;
+  asio::post(io_, [this, &answered] {
+    hanging_.front()(ControlOk({{"late", true}}));
+    answered.set_value();
+  });
+  answered.get_future().wait();
+  ControlClient after = Connect();
+  const auto still = after.Call({{"cmd", "echo"}});
+  ASSERT_TRUE(still.ok()) << still.status().ToString();
+  EXPECT_EQ((*still)["ok"], true);
+}
+
+// A client that shuts down its writing side after its request (socat, nc -N) has not left:
+// it still gets the answer.
+TEST_F(ControlTest, AClientDoneWritingStillGetsItsAnswer) {
+  StartServer();
+  auto raw = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+  ASSERT_EQ(::shutdown(raw->fd(), SHUT_WR), 0);
+  for (int waited = 0; hanging_count_ < 1 && waited < 1000; ++waited) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(hanging_count_, 1);
+  std::this_thread::sleep_for(milliseconds(100));  // the end of stream is seen by the server
+  asio::post(io_, [this] { hanging_.front()(ControlOk({{"late", true}})); });
+  const auto answer = raw->ReadLine(1 << 20);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*answer)["result"]["late"], true);
+}
+
+// A client that sends its next request before the answer to the one in progress is not taken
+// for gone: both are answered, in order.
+TEST_F(ControlTest, AnEarlyNextRequestIsAnsweredAfterTheOneInProgress) {
+  StartServer();
+  auto raw = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+  for (int waited = 0; hanging_count_ < 1 && waited < 1000; ++waited) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(hanging_count_, 1);
+  ASSERT_TRUE(raw->WriteAll("{\"id\":2,\"cmd\":\"echo\"}\n").ok());
+  std::this_thread::sleep_for(milliseconds(100));  // the early request is seen by the server
+  asio::post(io_, [this] { hanging_.front()(ControlOk({{"late", true}})); });
+  const auto first = raw->ReadLine(1 << 20);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*first)["id"], 1);
+  const auto second = raw->ReadLine(1 << 20);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*second)["id"], 2);
 }
 
 TEST_F(ControlTest, OverlongRequestIsRefusedAndClosed) {

@@ -1,7 +1,7 @@
 // A plain-text table for policyctl's human output: columns padded to their widest cell
 // (counting UTF-8 code points, not bytes).
-#ifndef POLICYD_DAEMON_TABLE_H_
-#define POLICYD_DAEMON_TABLE_H_
+#ifndef POLICYD_DAEMON_VIEWS_TABLE_H_
+#define POLICYD_DAEMON_VIEWS_TABLE_H_
 
 #include <string>
 #include <vector>
@@ -22,4 +22,4 @@ class Table {
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_TABLE_H_
+#endif  // POLICYD_DAEMON_VIEWS_TABLE_H_

@@ -2,16 +2,9 @@
 
 #include <algorithm>
 
+#include "text_width.h"
+
 namespace policyd {
-namespace {
-
-std::size_t DisplayWidth(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-}  // namespace
 
 std::string Table::Render() const {
   std::vector<std::size_t> widths(header_.size(), 0);

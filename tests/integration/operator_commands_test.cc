@@ -1,0 +1,298 @@
+// Issue 17 item 4, the daemon's half: `list` filtered in the daemon (failing, platform, type,
+// a did-you-mean refusal), `check` with "wait" answering each document's outcome, and the
+// first pass in `status`. Through the raw control socket, as policyctl will speak it.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon_harness.h"
+#include "policyd/control.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+TestResponse Page(const std::string& title, const std::string& sentence) {
+  return {.status = 200,
+          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+          .body = "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" +
+                  title + "</h1><h2>Data</h2><p>" + sentence +
+                  "</p><h2>Sharing</h2><p>We share nothing with anyone.</p></main></body></html>"};
+}
+
+TestResponse ServerError() {
+  return {.status = 500, .headers = {{"Content-Type", "text/plain"}}, .body = "internal error"};
+}
+
+// A target file with a document per (type, path).
+std::string Target(const std::string& name,
+                   const std::vector<std::pair<std::string, std::string>>& documents) {
+  std::string toml = "name = \"" + name + "\"\n";
+  for (const auto& [type, url] : documents) {
+    toml += "[[documents]]\ntype = \"" + type + "\"\nurl = \"" + url + "\"\n";
+  }
+  return toml;
+}
+
+// One request on a connection of its own that waits up to a minute for the answer (the
+// harness's Control gives up after 5 s).
+nlohmann::json WaitingCall(const DaemonHarness& harness, const nlohmann::json& request) {
+  auto client = ControlClient::Connect(harness.control_socket(), milliseconds(5000));
+  if (!client.ok()) return {{"ok", false}, {"error", client.status().ToString()}};
+  client->SetReadTimeout(milliseconds(60'000));
+  auto response = client->Call(request);
+  if (!response.ok()) return {{"ok", false}, {"error", response.status().ToString()}};
+  return *response;
+}
+
+std::set<std::string> Ids(const nlohmann::json& response) {
+  std::set<std::string> ids;
+  for (const auto& doc : response["result"]["documents"]) ids.insert(doc["id"].get<std::string>());
+  return ids;
+}
+
+std::string NewestVersion(DaemonHarness& harness, const std::string& doc) {
+  const auto history = harness.Control({{"cmd", "history"}, {"doc", doc}});
+  const auto& versions = history["result"]["versions"];
+  return versions.empty() ? "" : versions.back()["text_hash"].get<std::string>();
+}
+
+TEST(OperatorCommandsTest, ListFiltersReturnExactlyTheMatchingDocuments) {
+  HttpTestServer server;
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  server.Set("/acme/terms", ServerError());
+  server.Set("/hooli/privacy", Page("Hooli Privacy", "Hooli collects your name."));
+  server.Set("/hooli/terms", ServerError());
+  server.Set("/initech/cookies", Page("Initech Cookies", "Initech sets one cookie."));
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")},
+                                              {"Terms of Service", server.Url("/acme/terms")}}));
+  harness.WriteTarget("hooli", Target("Hooli", {{"Privacy Policy", server.Url("/hooli/privacy")},
+                                                {"Terms of Service", server.Url("/hooli/terms")}}));
+  harness.WriteTarget("initech",
+                      Target("Initech", {{"Cookie Policy", server.Url("/initech/cookies")}}));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(5)) << harness.log();
+
+  const auto list = [&](nlohmann::json filters) {
+    filters["cmd"] = "list";
+    return harness.Control(filters);
+  };
+  const auto all = list({});
+  ASSERT_EQ(all["ok"], true) << all.dump();
+  EXPECT_EQ(Ids(all).size(), 5u);
+  EXPECT_EQ(all["result"]["total"], 5);
+
+  const auto failing = list({{"failing", true}});
+  ASSERT_EQ(failing["ok"], true) << failing.dump();
+  EXPECT_EQ(Ids(failing),
+            (std::set<std::string>{"acme/terms-of-service", "hooli/terms-of-service"}));
+  EXPECT_EQ(failing["result"]["total"], 5);
+  EXPECT_EQ(Ids(list({{"failing", false}})).size(), 5u);  // false: no filter
+
+  // A platform by its name or its slug, a type likewise; filters combine.
+  const std::set<std::string> acme = {"acme/privacy-policy", "acme/terms-of-service"};
+  EXPECT_EQ(Ids(list({{"platform", "Acme"}})), acme);
+  EXPECT_EQ(Ids(list({{"platform", "acme"}})), acme);
+  EXPECT_EQ(Ids(list({{"type", "privacy-policy"}})),
+            (std::set<std::string>{"acme/privacy-policy", "hooli/privacy-policy"}));
+  EXPECT_EQ(Ids(list({{"type", "Cookie Policy"}})),
+            (std::set<std::string>{"initech/cookie-policy"}));
+  EXPECT_EQ(Ids(list({{"failing", true}, {"platform", "hooli"}})),
+            (std::set<std::string>{"hooli/terms-of-service"}));
+  // Known values that no document combines: an empty list, not a refusal.
+  const auto none = list({{"platform", "Initech"}, {"type", "Terms of Service"}});
+  ASSERT_EQ(none["ok"], true) << none.dump();
+  EXPECT_EQ(Ids(none), std::set<std::string>{});
+
+  // Unknown values are refused with the closest existing ones.
+  const auto typo = list({{"platform", "Hoolli"}});
+  EXPECT_EQ(typo["ok"], false);
+  EXPECT_EQ(typo["error"]["code"], "not_found");
+  EXPECT_EQ(typo["error"]["message"],
+            "no watched document has platform 'Hoolli' (closest: 'Hooli')");
+  EXPECT_EQ(typo["error"]["suggestions"], nlohmann::json({"Hooli"}));
+  const auto type_typo = list({{"failing", true}, {"type", "terms-of-servce"}});
+  EXPECT_EQ(type_typo["error"]["code"], "not_found");
+  EXPECT_EQ(type_typo["error"]["suggestions"], nlohmann::json({"Terms of Service"}));
+  EXPECT_EQ(list({{"failing", "yes"}})["error"]["code"], "invalid_argument");
+  EXPECT_EQ(list({{"platform", 7}})["error"]["code"], "invalid_argument");
+
+  // Every document has been checked once since start: the first pass is complete.
+  const auto status = harness.Control({{"cmd", "status"}});
+  EXPECT_EQ(status["result"]["first_pass"]["checked"], 5);
+  EXPECT_EQ(status["result"]["first_pass"]["total"], 5);
+  EXPECT_EQ(status["result"]["first_pass"]["complete"], true);
+  EXPECT_GE(status["result"]["first_pass"]["duration_ms"].get<int64_t>(), 0);
+  EXPECT_NE(harness.log().find("first pass complete: 5 documents checked in"), std::string::npos)
+      << harness.log();
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST(OperatorCommandsTest, CheckWaitAnswersEachDocumentsOutcome) {
+  HttpTestServer server;
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  server.Set("/hooli/privacy", ServerError());
+  server.Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  harness.WriteTarget("hooli", Target("Hooli", {{"Privacy Policy", server.Url("/hooli/privacy")}}));
+  harness.WriteTarget("initech",
+                      Target("Initech", {{"Privacy Policy", server.Url("/initech/privacy")}}));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  const std::string initech_version = NewestVersion(harness, "initech/privacy-policy");
+  ASSERT_FALSE(initech_version.empty());
+
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email and your address."));
+  const auto waited =
+      WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "50s"}});
+  ASSERT_EQ(waited["ok"], true) << waited.dump() << harness.log();
+  const auto& result = waited["result"];
+  EXPECT_EQ(result["complete"], true);
+  EXPECT_EQ(result["scheduled"], 3);
+  EXPECT_EQ(result["joined"], 0);
+  const auto& outcomes = result["outcomes"];
+  ASSERT_EQ(outcomes.size(), 3u) << result.dump();
+
+  // In document order: acme changed (the version `history` shows), hooli failed with the
+  // reason of a 500, initech unchanged (at the version it had).
+  EXPECT_EQ(outcomes[0]["doc"], "acme/privacy-policy");
+  EXPECT_EQ(outcomes[0]["result"], "changed");
+  EXPECT_EQ(outcomes[0]["version"], NewestVersion(harness, "acme/privacy-policy"));
+  EXPECT_EQ(
+      harness.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"]["versions"]
+          .size(),
+      2u);
+  EXPECT_EQ(outcomes[0]["http_status"], 200);
+  EXPECT_FALSE(outcomes[0].contains("reason"));
+
+  EXPECT_EQ(outcomes[1]["doc"], "hooli/privacy-policy");
+  EXPECT_EQ(outcomes[1]["result"], "failed");
+  EXPECT_EQ(outcomes[1]["reason"], "http_5xx");
+  EXPECT_EQ(outcomes[1]["http_status"], 500);
+  EXPECT_FALSE(outcomes[1]["message"].get<std::string>().empty());
+  EXPECT_FALSE(outcomes[1].contains("version"));
+
+  EXPECT_EQ(outcomes[2]["doc"], "initech/privacy-policy");
+  EXPECT_EQ(outcomes[2]["result"], "unchanged");
+  EXPECT_EQ(outcomes[2]["text_hash"], initech_version);
+  EXPECT_FALSE(outcomes[2].contains("version"));
+  for (const auto& outcome : outcomes) {
+    EXPECT_GE(outcome["duration_ms"].get<int64_t>(), 0) << outcome.dump();
+    EXPECT_TRUE(outcome["time"].is_string()) << outcome.dump();
+  }
+
+  // One document; and the arguments a wait refuses.
+  const auto one =
+      WaitingCall(harness, {{"cmd", "check"}, {"doc", "initech/privacy-policy"}, {"wait", true}});
+  ASSERT_EQ(one["ok"], true) << one.dump();
+  ASSERT_EQ(one["result"]["outcomes"].size(), 1u);
+  EXPECT_EQ(one["result"]["outcomes"][0]["result"], "unchanged");
+  EXPECT_EQ(
+      harness.Control(
+          {{"cmd", "check"}, {"doc", "nope/privacy-policy"}, {"wait", true}})["error"]["code"],
+      "not_found");
+  EXPECT_EQ(harness.Control({{"cmd", "check"}, {"all", true}, {"wait", "yes"}})["error"]["code"],
+            "invalid_argument");
+  EXPECT_EQ(
+      harness.Control(
+          {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "2h"}})["error"]["code"],
+      "invalid_argument");
+  // Without "wait" the answer is as before: how many were scheduled.
+  const auto plain = harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}});
+  EXPECT_EQ(plain["result"], nlohmann::json({{"scheduled", 1}}));
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// A check already running is joined, not followed by a second one; a wait that ends before
+// its check says which documents timed out.
+TEST(OperatorCommandsTest, CheckWaitJoinsARunningCheckAndTimesOutClearly) {
+  HttpTestServer server;
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  TestResponse slow = Page("Acme Privacy", "Acme collects your email address.");
+  slow.delay = milliseconds(1500);
+  server.Set("/acme/privacy", slow);
+
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
+  std::this_thread::sleep_for(milliseconds(300));  // its fetch is under way (or about to be)
+  const auto joined =
+      WaitingCall(harness, {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}});
+  ASSERT_EQ(joined["ok"], true) << joined.dump();
+  // Joined while running, or merged while queued: one check either way.
+  EXPECT_EQ(joined["result"]["joined"].get<int>() + joined["result"]["scheduled"].get<int>(), 1);
+  EXPECT_EQ(joined["result"]["outcomes"][0]["result"], "unchanged");
+  std::this_thread::sleep_for(milliseconds(1000));  // a duplicate check would have started
+  EXPECT_EQ(server.RequestCount("/acme/privacy"), 2u);
+  EXPECT_EQ(harness.Control({{"cmd", "status"}})["result"]["checks_done"], 2);
+
+  // The deadline comes first: the document is reported timed out, the check still completes.
+  slow.delay = milliseconds(2000);
+  server.Set("/acme/privacy", slow);
+  const auto timed_out = WaitingCall(
+      harness,
+      {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}, {"timeout", "300ms"}});
+  ASSERT_EQ(timed_out["ok"], true) << timed_out.dump();
+  EXPECT_EQ(timed_out["result"]["complete"], false);
+  EXPECT_EQ(timed_out["result"]["outcomes"][0]["result"], "timed_out");
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  EXPECT_EQ(harness.Control({{"cmd", "status"}})["result"]["check_waits"], 0);
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// A waiting client that leaves early: its place is free at once (one control client allowed
+// here), the check still runs and is recorded, the daemon answers as before.
+TEST(OperatorCommandsTest, AWaitingClientThatLeavesLeavesTheDaemonHealthy) {
+  HttpTestServer server;
+  DaemonHarness harness("max_control_clients = 1\n");
+  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  TestResponse slow = Page("Acme Privacy", "Acme collects your name, not your email.");
+  slow.delay = milliseconds(1500);
+  server.Set("/acme/privacy", slow);
+  {
+    auto leaving = UnixClientSocket::Connect(harness.control_socket(), milliseconds(5000));
+    ASSERT_TRUE(leaving.ok());
+    ASSERT_TRUE(
+        leaving->WriteAll("{\"id\":1,\"cmd\":\"check\",\"all\":true,\"wait\":true}\n").ok());
+    std::this_thread::sleep_for(milliseconds(200));
+  }  // gone before the answer
+
+  // The only place is free again well before the check ends.
+  nlohmann::json status;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    status = harness.Control({{"cmd", "status"}});
+    if (status["ok"] == true) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_EQ(status["ok"], true) << status.dump();
+  EXPECT_EQ(status["result"]["checks_done"], 1);
+  EXPECT_EQ(status["result"]["check_waits"], 1);
+
+  ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+  const auto after = harness.Control({{"cmd", "status"}});
+  EXPECT_EQ(after["result"]["check_waits"], 0);
+  EXPECT_EQ(
+      harness.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"]["versions"]
+          .size(),
+      2u);
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your name, not your email."));
+  const auto again = WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}});
+  ASSERT_EQ(again["ok"], true) << again.dump();
+  EXPECT_EQ(again["result"]["outcomes"][0]["result"], "unchanged");
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing

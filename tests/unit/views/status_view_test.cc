@@ -1,0 +1,87 @@
+#include "status_view.h"
+
+#include <gtest/gtest.h>
+
+#include "policyd/clock.h"
+
+namespace policyd {
+namespace {
+
+// A status as the daemon sends it (docs/CONTROL.md), during the first pass.
+nlohmann::json Status() {
+  return nlohmann::json::parse(R"({
+    "version": "0.1.0", "pid": 4242, "started": "2026-11-22T10:00:00.000Z",
+    "uptime_seconds": 7500, "state_dir": "/var/lib/policyd", "documents": 674, "failing": 12,
+    "failure_reported": 3, "checks_in_progress": 5, "fetches_running": 3, "fetches_queued": 10,
+    "browser": {"enabled": false}, "processing": 2, "processing_peak": 4, "checks_done": 1234,
+    "first_pass": {"checked": 312, "total": 674, "complete": false, "duration_ms": 130000},
+    "check_waits": 0, "subscribers": 2, "last_seq": 12345,
+    "next_due": "2026-11-22T12:08:00.000Z", "database_bytes": 1288490189,
+    "storage_error": null, "stages_us": {"checks": 1}})");
+}
+
+const int64_t kNow = *ParseTimestamp("2026-11-22T12:05:00.000Z");
+
+TEST(RenderStatus, HumanUnitsAndTheFirstPassWhileItRuns) {
+  EXPECT_EQ(RenderStatus(Status(), kNow),
+            "policyd     0.1.0 (pid 4242), up 2h 5m since 2026-11-22T10:00:00.000Z\n"
+            "documents   674 watched, 12 failing (3 reported)\n"
+            "first pass  312/674, 2m 10s so far\n"
+            "checks      1234 done, 5 in progress (3 fetching, 10 waiting for their host, 2 "
+            "being processed)\n"
+            "next due    in 3m (2026-11-22T12:08:00.000Z)\n"
+            "events      last 12345, 2 subscribers\n"
+            "database    1.2 GiB in /var/lib/policyd\n"
+            "browser     disabled\n"
+            "storage     ok\n");
+}
+
+TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
+  nlohmann::json status = Status();
+  status["first_pass"] = {
+      {"checked", 674}, {"total", 674}, {"complete", true}, {"duration_ms", 312'000}};
+  status["failing"] = 0;
+  status["failure_reported"] = 0;
+  status["fetches_queued"] = 0;
+  status["processing"] = 0;
+  status["subscribers"] = 1;
+  status["next_due"] = "2026-11-22T12:04:00.000Z";  // overdue: due now
+  status["browser"] = {{"enabled", true},      {"running", true},     {"version", "Chromium/120"},
+                       {"rendering", 1},       {"queued", 0},         {"restarts", 0},
+                       {"pages_rendered", 42}, {"render_failures", 2}};
+  status["storage_error"] = {{"since", "2026-11-22T12:00:00.000Z"},
+                             {"message", "No space left on device"},
+                             {"failed_commits", 7},
+                             {"documents_to_recheck", 4}};
+  EXPECT_EQ(RenderStatus(status, kNow),
+            "policyd     0.1.0 (pid 4242), up 2h 5m since 2026-11-22T10:00:00.000Z\n"
+            "documents   674 watched, 0 failing\n"
+            "first pass  674/674 in 5m 12s\n"
+            "checks      1234 done, 5 in progress (3 fetching)\n"
+            "next due    now (2026-11-22T12:04:00.000Z)\n"
+            "events      last 12345, 1 subscriber\n"
+            "database    1.2 GiB in /var/lib/policyd\n"
+            "browser     Chromium/120: 1 rendering, 0 queued, 42 pages rendered, 2 failures, 0 "
+            "restarts\n"
+            "storage     ERROR since 2026-11-22T12:00:00.000Z: No space left on device (7 "
+            "commits failed, 4 documents to recheck; checks paused)\n");
+}
+
+TEST(RenderStatus, AnOlderDaemonsStatusLeavesOutWhatItLacks) {
+  const nlohmann::json old = {{"version", "0.0.9"},
+                              {"pid", 1},
+                              {"documents", 3},
+                              {"checks_done", 9},
+                              {"next_due", nullptr}};
+  EXPECT_EQ(RenderStatus(old, kNow),
+            "policyd    0.0.9 (pid 1)\n"
+            "documents  3 watched\n"
+            "checks     9 done, - in progress\n"
+            "next due   nothing scheduled\n"
+            "events     last -\n"
+            "database   -\n"
+            "storage    ok\n");
+}
+
+}  // namespace
+}  // namespace policyd
