@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "policyd/clock.h"
+#include "policyd/did_you_mean.h"
 #include "policyd/file_read.h"
 
 namespace policyd::config_internal {
@@ -16,22 +17,6 @@ std::string FormatNumber(double value) {
   std::ostringstream out;
   out << value;
   return out.str();
-}
-
-// Levenshtein distance, for "did you mean" hints on misspelt keys.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> previous(b.size() + 1);
-  std::vector<size_t> current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
 }
 
 }  // namespace
@@ -275,16 +260,7 @@ void TableReader::ReportUnknownKeys() {
     if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
     std::string reason = "unknown key " + Quote(name);
     // Suggest the closest known key when it is plausibly a typo (at most 2 edits away).
-    const std::string* closest = nullptr;
-    size_t closest_distance = 3;
-    for (const std::string& known : known_keys_) {
-      const size_t distance = EditDistance(name, known);
-      if (distance < closest_distance) {
-        closest = &known;
-        closest_distance = distance;
-      }
-    }
-    if (closest != nullptr) reason += " (did you mean " + Quote(*closest) + "?)";
+    reason += DidYouMean(ClosestNames(name, known_keys_, /*max_distance=*/2, /*limit=*/1));
     diagnostics_->Add(key.source(), std::move(reason));
   }
 }
