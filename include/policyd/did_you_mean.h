@@ -26,6 +26,9 @@ std::vector<std::string> ClosestNames(std::string_view word,
                                       const std::vector<std::string>& candidates,
                                       std::size_t max_distance, std::size_t limit);
 
+// "'a'", "'a' or 'b'", "'a', 'b' or 'c'"; "" when `names` is empty.
+std::string QuotedAlternatives(const std::vector<std::string>& names);
+
 // The hint appended to an error message: " (did you mean 'a'?)", " (did you mean 'a' or
 // 'b'?)", " (did you mean 'a', 'b' or 'c'?)"; "" when `names` is empty.
 std::string DidYouMean(const std::vector<std::string>& names);

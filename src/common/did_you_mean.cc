@@ -51,14 +51,17 @@ std::vector<std::string> ClosestNames(std::string_view word,
   return names;
 }
 
-std::string DidYouMean(const std::vector<std::string>& names) {
-  if (names.empty()) return "";
-  std::string hint = " (did you mean ";
+std::string QuotedAlternatives(const std::vector<std::string>& names) {
+  std::string list;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) hint += i + 1 == names.size() ? " or " : ", ";
-    hint += "'" + names[i] + "'";
+    if (i > 0) list += i + 1 == names.size() ? " or " : ", ";
+    list += "'" + names[i] + "'";
   }
-  return hint + "?)";
+  return list;
+}
+
+std::string DidYouMean(const std::vector<std::string>& names) {
+  return names.empty() ? "" : " (did you mean " + QuotedAlternatives(names) + "?)";
 }
 
 }  // namespace policyd

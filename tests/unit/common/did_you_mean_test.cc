@@ -36,6 +36,12 @@ TEST(ClosestNames, OverlongNamesAreNeverCompared) {
   EXPECT_TRUE(ClosestNames(long_name.substr(2), {long_name}, 2, 3).empty());
 }
 
+TEST(QuotedAlternatives, JoinsWithCommasAndOr) {
+  EXPECT_EQ(QuotedAlternatives({}), "");
+  EXPECT_EQ(QuotedAlternatives({"a"}), "'a'");
+  EXPECT_EQ(QuotedAlternatives({"a", "b", "c"}), "'a', 'b' or 'c'");
+}
+
 TEST(DidYouMean, NamesEveryCandidate) {
   EXPECT_EQ(DidYouMean({}), "");
   EXPECT_EQ(DidYouMean({"select"}), " (did you mean 'select'?)");
