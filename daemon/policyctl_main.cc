@@ -26,7 +26,7 @@ int Main(int argc, char** argv) {
   const CommandLine line = ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
   switch (line.outcome) {
     case ParseOutcome::kVersion:
-      std::cout << VersionLine("policyctl") << "\n" << LibraryVersions();
+      std::cout << VersionLine("policyctl") << "\n" << CommonLibraryVersions();
       return kExitOk;
     case ParseOutcome::kHelp:
       std::cout << (line.command != nullptr ? CommandHelp(*line.command) : GlobalHelp());

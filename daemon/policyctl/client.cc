@@ -7,7 +7,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyd/config.h"
-#include "policyd/control.h"
+#include "policyd/control_client.h"
 #include "policyd/did_you_mean.h"
 
 namespace policyd::ctl {

@@ -9,9 +9,9 @@
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/handlers.h"
-#include "policyd/check.h"
 #include "policyd/config.h"
 #include "policyd/did_you_mean.h"
+#include "policyd/document_text.h"
 #include "policyd/extract.h"
 #include "policyd/file_read.h"
 #include "policyd/sha256.h"
@@ -147,7 +147,9 @@ int RunExtract(const Options& options) {
   }
   std::vector<const FetchResponse*> pages;
   for (const FetchResponse& page : responses) pages.push_back(&page);
-  const DocumentText result = ExtractDocumentText(spec, pages);
+  // No URL resolver: policyctl links no HTTP code (curl's URL parser is the daemon's), so a
+  // redirect stub's refusal names its target as the page writes it.
+  const DocumentText result = ExtractDocumentText(spec, pages, /*resolve_url=*/nullptr);
   if (result.reason != FailureReason::kNone) {
     return Refused(options, std::string(FailureReasonName(result.reason)), result.message);
   }

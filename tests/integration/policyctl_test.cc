@@ -1,5 +1,6 @@
 // Issue 17 items 4 and 5 through the real policyctl: one command table behind its help, its
-// "did you mean" hints (commands, options, document ids asked from the running daemon).
+// "did you mean" hints (commands, options, document ids asked from the running daemon), and
+// what it links.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -97,6 +98,23 @@ TEST(PolicyctlHelpTest, UsageErrorsNameTheCommandAndTheClosestNames) {
   EXPECT_EQ(elsewhere.err,
             "policyctl: history does not take --word (an option of diff)\n"
             "(see policyctl help history)\n");
+}
+
+// Item 4: policyctl links only what it needs. Its ELF needs no HTTP stack, database, logging
+// or systemd library, and none of their code (nor Asio's) is linked in statically.
+TEST(PolicyctlLinkTest, NeitherRocksDbCurlAsioSpdlogNorSystemd) {
+  const CommandResult dynamic = RunCommand({READELF_BIN, "-d", POLICYCTL_BIN});
+  ASSERT_EQ(dynamic.exit_code, 0) << dynamic.err;
+  ASSERT_NE(dynamic.out.find("(NEEDED)"), std::string::npos) << dynamic.out;
+  for (const char* library : {"librocksdb", "libcurl", "libspdlog", "libsystemd", "libfmt"}) {
+    EXPECT_EQ(dynamic.out.find(library), std::string::npos) << library << "\n" << dynamic.out;
+  }
+  const CommandResult symbols = RunCommand({NM_BIN, "-C", POLICYCTL_BIN});
+  ASSERT_EQ(symbols.exit_code, 0) << symbols.err;
+  ASSERT_NE(symbols.out.find("policyd::ctl::ParseCommandLine"), std::string::npos);
+  for (const char* code : {"boost::asio", "rocksdb::", "spdlog::", " curl_", "sd_notify"}) {
+    EXPECT_EQ(symbols.out.find(code), std::string::npos) << code;
+  }
 }
 
 }  // namespace
