@@ -13,6 +13,7 @@ packages=(
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev
   poppler-utils qpdf
+  zsh fish
 )
 
 missing=()

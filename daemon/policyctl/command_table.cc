@@ -274,6 +274,30 @@ std::vector<CommandSpec> BuildCommands() {
                      "is the same as `policyctl help COMMAND`.",
       .handler = RunHelp,
   });
+  commands.push_back({
+      .name = "completion",
+      .synopses = {"bash|zsh|fish"},
+      .arguments = {{.name = "SHELL",
+                     .completion = Completion::kChoice,
+                     .choices = {"bash", "zsh", "fish"}}},
+      .summary = "print the completion script for bash, zsh or fish",
+      .description =
+          "The script completes commands, options, their values and document ids (asked from "
+          "the running daemon, with the --config or --socket of the command line being "
+          "completed). The package installs all three; to try one in the current shell: "
+          "`source <(policyctl completion bash)` (bash, zsh) or `policyctl completion fish | "
+          "source`.",
+      .handler = RunCompletion,
+  });
+  // For the completion scripts: fast, silent, exit 0 with nothing when no daemon answers.
+  commands.push_back({
+      .name = "__complete-ids",
+      .synopses = {""},
+      .summary = "the watched documents' ids, one per line",
+      .description = "Nothing (and exit 0) when the daemon cannot be asked within 2 s.",
+      .handler = RunCompleteIds,
+      .hidden = true,
+  });
   return commands;
 }
 
@@ -304,7 +328,6 @@ std::optional<std::string> SetTimeout(const std::string& value, Options* options
   const auto parsed = ParseDuration(value);
   if (!parsed) return "bad --timeout '" + value + "'";
   options->timeout = *parsed;
-  options->timeout_given = true;
   return std::nullopt;
 }
 std::optional<std::string> SetVersion(const std::string&, Options* options) {

@@ -34,8 +34,10 @@ int RunExport(const Options& options);
 int RunEvents(const Options& options);
 int RunExtract(const Options& options);
 
-// help_commands.cc: policyctl itself.
+// help_commands.cc: policyctl itself (its help, its completion scripts and their helper).
 int RunHelp(const Options& options);
+int RunCompletion(const Options& options);
+int RunCompleteIds(const Options& options);
 
 }  // namespace policyd::ctl
 

@@ -20,9 +20,8 @@ struct Options {
   bool json = false;
   std::string color = "auto";
   std::chrono::milliseconds timeout{30'000};
-  bool timeout_given = false;  // --timeout was on the command line
-  bool help = false;           // --help or -h
-  bool version = false;        // --version
+  bool help = false;     // --help or -h
+  bool version = false;  // --version
   std::string command;
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> flags;  // --name -> values ("" for switches)
