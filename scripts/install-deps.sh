@@ -13,7 +13,7 @@ packages=(
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev
   poppler-utils qpdf
-  zsh fish
+  scdoc zsh fish
 )
 
 missing=()

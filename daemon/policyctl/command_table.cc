@@ -217,7 +217,7 @@ std::vector<CommandSpec> BuildCommands() {
           "Prints the text (or its SHA-256) policyd would store for a saved page (HTML, text, "
           "or PDF, converted by poppler-utils), or the reason it would refuse it (exit 4). "
           "FILE may be - for standard input. Needs no daemon.\n\n"
-          "--doc applies that document's whole spec from the config's targets (run-time "
+          "With --doc, that document's whole spec from the config's targets applies (run-time "
           "targets first): give one FILE per page, the url's then the extra_urls'. A redirect "
           "stub's target is named as the page writes it.",
       .handler = RunExtract,
@@ -296,6 +296,15 @@ std::vector<CommandSpec> BuildCommands() {
       .summary = "the watched documents' ids, one per line",
       .description = "Nothing (and exit 0) when the daemon cannot be asked within 2 s.",
       .handler = RunCompleteIds,
+      .hidden = true,
+  });
+  // For the build: the man page's scdoc source (man_page.h).
+  commands.push_back({
+      .name = "__man",
+      .synopses = {""},
+      .summary = "the policyctl(1) man page in scdoc markup",
+      .description = "The build runs it and scdoc to make policyctl.1.",
+      .handler = RunManPage,
       .hidden = true,
   });
   return commands;
@@ -447,7 +456,7 @@ const std::vector<EnvironmentSpec>& EnvironmentVariables() {
        "the daemon config to read the socket paths from when --config is not given"},
       {"PAGER", "the pager for long output on a terminal"},
       {"NO_COLOR", "when set, --color auto means never"},
-      {"TERM", "--color auto means never when it is unset or \"dumb\""},
+      {"TERM", "when it is unset or \"dumb\", --color auto means never"},
   };
   return variables;
 }

@@ -34,10 +34,12 @@ int RunExport(const Options& options);
 int RunEvents(const Options& options);
 int RunExtract(const Options& options);
 
-// help_commands.cc: policyctl itself (its help, its completion scripts and their helper).
+// help_commands.cc: policyctl itself (its help, its completion scripts and their helper, its
+// man page).
 int RunHelp(const Options& options);
 int RunCompletion(const Options& options);
 int RunCompleteIds(const Options& options);
+int RunManPage(const Options& options);
 
 }  // namespace policyd::ctl
 

@@ -1,5 +1,5 @@
-// help [COMMAND], completion SHELL and __complete-ids: policyctl describing itself from its
-// command table.
+// help [COMMAND], completion SHELL, __complete-ids and __man: policyctl describing itself from
+// its command table.
 #include <algorithm>
 #include <iostream>
 
@@ -10,6 +10,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/handlers.h"
 #include "policyctl/help_text.h"
+#include "policyctl/man_page.h"
 #include "policyd/did_you_mean.h"
 
 namespace policyd::ctl {
@@ -49,6 +50,11 @@ int RunCompleteIds(const Options& options) {
   if (ids) {
     for (const std::string& id : *ids) std::cout << id << "\n";
   }
+  return kExitOk;
+}
+
+int RunManPage(const Options&) {
+  std::cout << ManPageScdoc();
   return kExitOk;
 }
 

@@ -3,8 +3,11 @@
 // what it links.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -273,6 +276,157 @@ TEST(PolicyctlCompletionTest, TheBuiltScriptsAreTheCommandsOutput) {
   const CommandResult unknown = RunCommand({POLICYCTL_BIN, "completion", "bsh"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("(did you mean 'bash'?)"), std::string::npos) << unknown.err;
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 3: the policyctl(1) man page and the help say the same.
+
+// What a help text or a man page documents: the commands, the global options, and each
+// command's own options.
+struct Documented {
+  std::set<std::string> commands;
+  std::set<std::string> global_options;
+  std::map<std::string, std::set<std::string>> command_options;
+};
+
+// The option names ("-h", "--help") at the start of a line like "  -h, --help   print ...".
+std::set<std::string> OptionNamesAt(const std::string& line) {
+  std::set<std::string> names;
+  std::istringstream words(line);
+  for (std::string word; words >> word;) {
+    if (word.back() == ',') word.pop_back();
+    if (!word.starts_with("-")) break;
+    names.insert(word);
+    if (line.find(word + ",") == std::string::npos) break;  // no second spelling follows
+  }
+  return names;
+}
+
+// The lines of `text` under the heading line `heading`, up to the next blank line.
+std::vector<std::string> Section(const std::string& text, const std::string& heading) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    if (inside && line.empty()) break;
+    if (inside) lines.push_back(line);
+    if (line == heading) inside = true;
+  }
+  return lines;
+}
+
+// `policyctl --help`, then `policyctl help CMD` for each command it lists.
+Documented FromHelp() {
+  Documented documented;
+  const CommandResult overall = RunCommand({POLICYCTL_BIN, "--help"});
+  EXPECT_EQ(overall.exit_code, 0);
+  for (const std::string& line : Section(overall.out, "Commands:")) {
+    // "  diff DOC [A [B]] [--word]   summary": a command; deeper lines continue one.
+    if (line.size() > 2 && line.starts_with("  ") && line[2] != ' ') {
+      documented.commands.insert(line.substr(2, line.find(' ', 2) - 2));
+    }
+  }
+  for (const std::string& line : Section(overall.out, "Options:")) {
+    if (line.starts_with("  -")) documented.global_options.merge(OptionNamesAt(line));
+  }
+  for (const std::string& command : documented.commands) {
+    const CommandResult help = RunCommand({POLICYCTL_BIN, "help", command});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    auto& options = documented.command_options[command];
+    for (const std::string& line : Section(help.out, "Options:")) {
+      if (line.starts_with("  -")) options.merge(OptionNamesAt(line));
+    }
+  }
+  return documented;
+}
+
+// The scdoc source of the man page: "*diff* _DOC_ ..." lines under COMMANDS, their options on
+// lines indented once ("\t*--word*"), and "*--config* _FILE_" lines under GLOBAL OPTIONS.
+Documented FromManPage(const std::string& scdoc) {
+  Documented documented;
+  std::istringstream in(scdoc);
+  std::string section;
+  std::string command;
+  const auto bold_words = [](const std::string& line) {
+    std::set<std::string> words;
+    for (std::size_t start = line.find('*'); start != std::string::npos;) {
+      const std::size_t end = line.find('*', start + 1);
+      if (end == std::string::npos) break;
+      words.insert(line.substr(start + 1, end - start - 1));
+      start = line.find('*', end + 1);
+    }
+    return words;
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# ")) {
+      section = line.substr(2);
+      continue;
+    }
+    if (section == "COMMANDS" && line.starts_with("*")) {
+      command = line.substr(1, line.find('*', 1) - 1);
+      documented.commands.insert(command);
+      documented.command_options[command];
+    } else if (section == "COMMANDS" && line.starts_with("\t*-")) {
+      const std::string term = line.substr(1);
+      documented.command_options[command].insert(*bold_words(term).begin());
+    } else if (section == "GLOBAL OPTIONS" && line.starts_with("*-")) {
+      for (std::string word : bold_words(line)) {
+        if (word.starts_with("-")) documented.global_options.insert(word);
+      }
+    }
+  }
+  return documented;
+}
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(PolicyctlManPageTest, DocumentsExactlyWhatTheHelpDoes) {
+  const std::string scdoc = ReadWhole(MAN_SCDOC);
+  ASSERT_FALSE(scdoc.empty()) << MAN_SCDOC;
+  // The build made it with this policyctl.
+  EXPECT_TRUE(scdoc == RunCommand({POLICYCTL_BIN, "__man"}).out) << MAN_SCDOC << " is stale";
+  const Documented help = FromHelp();
+  const Documented man = FromManPage(scdoc);
+  EXPECT_GE(help.commands.size(), 18u);
+  EXPECT_TRUE(help.commands.count("segments"));
+  EXPECT_TRUE(help.global_options.count("--json") && help.global_options.count("-h"));
+  EXPECT_EQ(help.command_options.at("extract"),
+            (std::set<std::string>{"--select", "--remove", "--content-type", "--hash", "--doc"}));
+  EXPECT_EQ(man.commands, help.commands);
+  EXPECT_EQ(man.global_options, help.global_options);
+  EXPECT_EQ(man.command_options, help.command_options);
+  for (const char* section :
+       {"# NAME", "# SYNOPSIS", "# DESCRIPTION", "# COMMANDS", "# GLOBAL OPTIONS", "# EXIT STATUS",
+        "# ENVIRONMENT", "# FILES", "# EXAMPLES", "# SEE ALSO"}) {
+    EXPECT_NE(scdoc.find(std::string("\n") + section + "\n"), std::string::npos) << section;
+  }
+  EXPECT_NE(scdoc.find("*policyd*(8), *policyd.toml*(5)"), std::string::npos);
+}
+
+TEST(PolicyctlManPageTest, TheScdocSourceBuildsIntoACleanManPage) {
+  const std::string scdoc = ReadWhole(MAN_SCDOC);
+  ASSERT_FALSE(scdoc.empty());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("policyctl-man-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const CommandResult built =
+      RunCommand({"/bin/sh", "-c",
+                  std::string(SCDOC_BIN) + " < " + MAN_SCDOC + " > " + (dir / "p.1").string()});
+  EXPECT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_EQ(built.err, "");
+  const std::string roff = ReadWhole((dir / "p.1").string());
+  EXPECT_NE(roff.find(".TH \"policyctl\" \"1\""), std::string::npos) << roff.substr(0, 300);
+  EXPECT_EQ(roff, ReadWhole(MAN_PAGE));  // what the build installs
+  // groff finds nothing to warn about (bad escapes, unknown macros, lines it cannot fill).
+  if (!std::string(GROFF_BIN).empty()) {
+    const CommandResult lint = RunCommand({GROFF_BIN, "-man", "-ww", "-z", (dir / "p.1").string()});
+    EXPECT_EQ(lint.exit_code, 0);
+    EXPECT_EQ(lint.err, "");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // Item 4: policyctl links only what it needs. Its ELF needs no HTTP stack, database, logging
