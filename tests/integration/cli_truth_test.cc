@@ -57,14 +57,13 @@ std::string TargetToml(const std::string& url, const std::string& extra = "") {
 // ---------------------------------------------------------------------------------------
 // Item 11: extraction settings compiled when targets load.
 
-// Both binaries say what they are: version, commit, and the libraries they run with; policyctl
-// without a daemon or a config.
-// Each lists the libraries it links: policyctl none of the daemon's own (issue 17 item 4).
+// Both binaries say what they are: version, commit, and the libraries they link (policyctl none
+// of the daemon's own: issue 17 item 4); policyctl without a daemon or a config.
 TEST(VersionTest, BothBinariesPrintVersionCommitAndLibraries) {
-  const std::vector<const char*> common = {"\nOpenSSL ", "\nGumbo ", "\nICU ", "\nuchardet ",
-                                           "\ntoml++ ", "\nnlohmann_json "};
-  const std::vector<const char*> daemon_only = {"\nlibcurl ", "\nRocksDB ", "\nBoost ",
-                                                "\nspdlog ", "\nlibsystemd "};
+  const std::vector<const char*> common = {"\nOpenSSL ",  "\nGumbo ",  "\nICU ",
+                                           "\nuchardet ", "\ntoml++ ", "\nnlohmann_json "};
+  const std::vector<const char*> daemon_only = {"\nlibcurl ", "\nRocksDB ", "\nBoost ", "\nspdlog ",
+                                                "\nlibsystemd "};
   for (const char* binary : {POLICYD_BIN, POLICYCTL_BIN}) {
     const CommandResult result = RunCommand({binary, "--version"});
     EXPECT_EQ(result.exit_code, 0) << binary << result.err;
@@ -78,7 +77,8 @@ TEST(VersionTest, BothBinariesPrintVersionCommitAndLibraries) {
     }
     for (const char* library : daemon_only) {
       EXPECT_EQ(result.out.find(library) != std::string::npos, name == "policyd")
-          << name << library << "\n" << result.out;
+          << name << library << "\n"
+          << result.out;
     }
   }
 }
