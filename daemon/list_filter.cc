@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "policyd/control.h"
-#include "policyd/edit_distance.h"
+#include "policyd/did_you_mean.h"
 
 namespace policyd {
 namespace {
@@ -55,7 +55,7 @@ bool PassesListFilter(const ListFilter& filter, const DocumentSpec& spec, const 
   return true;
 }
 
-std::vector<std::string> ClosestNames(std::string_view wanted, const std::set<std::string>& names,
+std::vector<std::string> ClosestFilterValues(std::string_view wanted, const std::set<std::string>& names,
                                       std::size_t max_count) {
   const std::string wanted_slug = Slugify(wanted);
   // Plausible typos only: a few edits for the length, or one name inside the other
@@ -80,7 +80,7 @@ std::vector<std::string> ClosestNames(std::string_view wanted, const std::set<st
 
 nlohmann::json UnknownNameError(std::string_view field, std::string_view wanted,
                                 const std::set<std::string>& names) {
-  const std::vector<std::string> closest = ClosestNames(wanted, names, kSuggestions);
+  const std::vector<std::string> closest = ClosestFilterValues(wanted, names, kSuggestions);
   std::string message =
       "no watched document has " + std::string(field) + " '" + std::string(wanted) + "'";
   if (names.empty()) {

@@ -1,5 +1,6 @@
 // What a policyd binary is: its version, the commit it was built from, and the libraries it
-// runs with, for `policyd --version`, `policyctl --version` and bug reports.
+// runs with, for `policyd --version`, `policyctl --version` and bug reports. Each binary lists
+// the libraries it links: policyctl the common ones, policyd those and its own.
 #ifndef POLICYD_BUILD_INFO_H_
 #define POLICYD_BUILD_INFO_H_
 
@@ -11,10 +12,17 @@ namespace policyd {
 // configured ("unknown" outside a git checkout, "7785ed1a2b3c-dirty" with local changes).
 std::string VersionLine(const std::string& program);
 
-// One line per library: "libcurl 7.88.1", "OpenSSL 3.0.15 3 Sep 2024", "RocksDB 7.8.3", ...
-// Versions read at run time where the library can say (curl, OpenSSL, libsystemd's
-// pkg-config version is the build's), else the headers the binary was compiled with.
+// One line per library: "OpenSSL 3.0.15 3 Sep 2024", "ICU 72.1", ... Versions read at run time
+// where the library can say (OpenSSL), else the headers (or pkg-config) the binary was built
+// with. CommonLibraryVersions: the libraries both binaries link (OpenSSL, nlohmann_json,
+// toml++, ICU, Gumbo, uchardet: policyd_build_info). LibraryVersions: policyd's, libcurl,
+// RocksDB, Boost, spdlog and libsystemd first (policyd_daemon_core; policyctl does not link
+// it).
+std::string CommonLibraryVersions();
 std::string LibraryVersions();
+
+// "1.2.3".
+std::string DottedVersion(int major, int minor, int patch);
 
 }  // namespace policyd
 

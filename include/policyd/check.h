@@ -9,7 +9,8 @@
 //   1. classify each response (transport error, HTTP status, content type: ClassifyResponse);
 //   2. extract each page (HTML with the document's compiled extraction, a PDF with poppler)
 //      and refuse what is not the document (ErrorPageGuard: challenges, block, error and
-//      login pages; redirect stubs; empty renders): ExtractDocumentText;
+//      login pages; redirect stubs; empty renders): ExtractDocumentText
+//      (policyd/document_text.h, with FailureReason and ClassifyResponse);
 //   3. a failure counts toward the document's failure streak and its event; a success ends it;
 //   4. a new text is compared with the current version. When the current version's raw
 //      capture, extracted again now, gives the new text, the page did not change, only
@@ -30,65 +31,13 @@
 #include <vector>
 
 #include "policyd/config.h"
+#include "policyd/document_text.h"
 #include "policyd/fetcher.h"
 #include "policyd/pdf.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
 
 namespace policyd {
-
-// Why a check failed. Stored and sent by name (FailureReasonName: CheckRecord::reason,
-// document.fetch_failed's `reason`); inside the check it is this enum.
-enum class FailureReason {
-  kNone = 0,
-  // The transfer (FetchError): no usable HTTP response.
-  kBadUrl,            // "bad_url"
-  kDns,               // "dns"
-  kConnect,           // "connect"
-  kBlockedAddress,    // "blocked_address": the name resolves to a non-public address
-  kTls,               // "tls"
-  kTimeout,           // "timeout"
-  kTooLarge,          // "too_large": the body (or a rendered DOM) beyond its limit
-  kTooManyRedirects,  // "too_many_redirects"
-  kProtocol,          // "protocol"
-  kRobots,            // "robots": a robots.txt rule disallows the page
-  kAborted,           // "aborted": the fetcher shut down (never recorded by the daemon)
-  // The response.
-  kHttp4xx,      // "http_4xx"
-  kHttp429,      // "http_429"
-  kHttp5xx,      // "http_5xx"
-  kHttpStatus,   // "http_status": 1xx or 3xx without a redirect to follow
-  kContentType,  // "content_type": not HTML, XHTML, plain text or PDF, or binary data
-  // What the page is (src/check/error_page_guard.h, src/check/redirect_stub.h).
-  kChallenge,     // "challenge": a bot challenge or captcha wall
-  kBlocked,       // "blocked": a firewall's or CDN's block page
-  kErrorPage,     // "error_page": an error page served as a success
-  kLoginWall,     // "login_wall"
-  kRedirectStub,  // "redirect_stub": only "you are being redirected", a meta refresh page
-  kEmpty,         // "empty": no text could be extracted
-  kExtract,       // "extract": internal error, the extraction settings were not compiled
-  // A PDF (policyd/pdf.h).
-  kPdfEncrypted,    // "pdf_encrypted"
-  kPdfNoText,       // "pdf_no_text"
-  kPdfMalformed,    // "pdf_malformed"
-  kPdfTooLarge,     // "pdf_too_large"
-  kPdfTimeout,      // "pdf_timeout"
-  kPdfUnavailable,  // "pdf_unavailable"
-  // The browser (policyd/browser.h).
-  kBrowserTimeout,      // "browser_timeout"
-  kBrowserCrashed,      // "browser_crashed"
-  kBrowserUnavailable,  // "browser_unavailable"
-  kBrowserProtocol,     // "browser_protocol"
-};
-
-// The stable lower-case name ("dns", "http_5xx", "redirect_stub", ...); "" for kNone.
-std::string_view FailureReasonName(FailureReason reason);
-// The reason of a stored name; nullopt for a name no reason has ("" included).
-std::optional<FailureReason> ParseFailureReason(std::string_view name);
-// The reason of a transfer error and of a PDF conversion error (a browser's render errors are
-// mapped where the browser is driven, daemon/browser_checks.cc).
-FailureReason FailureFromFetchError(FetchError error);
-FailureReason FailureFromPdfError(PdfError error);
 
 // What one check concluded. Stored by name (CheckResultName: CheckRecord::outcome).
 enum class CheckResult {
@@ -193,37 +142,6 @@ struct CheckOutcome {
   std::vector<FetchResponse> pages;
 };
 
-// What the pages of a document become before hashing: the text a version would hold, or why
-// the check fails. The one implementation of that decision, behind ProcessCheck and
-// `policyctl extract`, so the tool prints exactly what the daemon would store.
-struct DocumentText {
-  // kNone: `text` is usable (or the first page is a 304: nothing to extract).
-  FailureReason reason = FailureReason::kNone;
-  std::string message;
-  std::size_t failing_page = 0;  // index of the page `reason` is about
-  bool extracted = false;        // the pages were usable responses and were extracted
-  std::string text;              // the pages' texts joined in order (even when refused)
-  // kRedirectStub: the absolute URL the stub sends its reader to, "" when it names none.
-  std::string redirect_target;
-  std::string charset;  // of the last page extracted
-  int64_t decode_us = 0;
-  int64_t parse_us = 0;
-  int64_t extract_us = 0;
-};
-
-// Classifies each response (ClassifyResponse: transport errors, HTTP status, content type,
-// sniffed binary bodies), then extracts each page: a PDF (Content-Type application/pdf or a
-// body starting with "%PDF-") with ExtractPdfText (policyd/pdf.h; its failures are the check's
-// reason: `pdf_encrypted`, `pdf_no_text`, `pdf_malformed`, `pdf_too_large`, `pdf_timeout`,
-// `pdf_unavailable`), anything else with spec.extraction (compiled when the target was loaded),
-// refusing what the error-page guard recognises in a web page (`challenge`, `blocked`,
-// `error_page`, `login_wall`) and redirect stubs (`redirect_stub`); empty texts, of web pages and
-// PDFs alike, fail as `empty`. A PDF's text is the whole document's: the spec's
-// select/remove/ranges/ignore_lines are for web pages and do not apply to it. `pages` are the
-// responses for spec.url then spec.extra_urls; never empty.
-DocumentText ExtractDocumentText(const DocumentSpec& spec,
-                                 const std::vector<const FetchResponse*>& pages);
-
 // render = "auto"'s memory, for the daemon (pure: the clock is passed in):
 // True when the document's pages go to the browser before they are judged: render =
 // "browser", or `auto` remembering that its page needs the browser and last tried as served
@@ -239,12 +157,6 @@ bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::millisec
 // is moved into the store, not copied. `rng` jitters the next due time.
 CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& clock,
                           std::mt19937_64& rng);
-
-// The failure reason of a response that is not a usable page, or kNone when it is usable
-// (kDns, kTimeout, ..., kHttp4xx, kHttp429, kHttp5xx, kContentType: a media type
-// other than HTML, XHTML, plain text or PDF, or a body that SniffBody finds is binary but not
-// a PDF). A PDF is usable here: whether it converts is ExtractDocumentText's decision.
-FailureReason ClassifyResponse(const FetchResponse& response);
 
 // True when a failure of class `reason` may go away by itself soon, so the document is
 // retried with exponential backoff (from about a minute, capped by its interval): DNS,

@@ -15,7 +15,8 @@
 // place (it can reconnect), so that an operator's `policyctl` gets through even while silent
 // clients flood the socket; "busy" is answered only when every connection is mid-command.
 //
-// The server knows only the framing; what a command does is the daemon's handler.
+// The server knows only the framing; what a command does is the daemon's handler. The client
+// (policyd/control_client.h) is apart, without Asio, for policyctl.
 #ifndef POLICYD_CONTROL_H_
 #define POLICYD_CONTROL_H_
 
@@ -31,6 +32,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <nlohmann/json.hpp>
 
+#include "policyd/control_client.h"
 #include "policyd/status.h"
 #include "policyd/unix_socket.h"
 
@@ -99,23 +101,6 @@ class ControlServer {
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::set<std::shared_ptr<Connection>> connections_;
   bool shutting_down_ = false;
-};
-
-// Blocking client used by policyctl and tests.
-class ControlClient {
- public:
-  static Result<ControlClient> Connect(const std::filesystem::path& socket_path,
-                                       std::chrono::milliseconds timeout);
-  // Sends `request` (an "id" is added) and returns the whole response object.
-  Result<nlohmann::json> Call(nlohmann::json request);
-  // How long Call waits for the answer (0 = for ever); the connect timeout until changed.
-  // A command that waits on purpose (`check` with "wait") needs more than its own timeout.
-  void SetReadTimeout(std::chrono::milliseconds timeout) { socket_.SetReadTimeout(timeout); }
-
- private:
-  explicit ControlClient(UnixClientSocket socket) : socket_(std::move(socket)) {}
-  UnixClientSocket socket_;
-  uint64_t next_id_ = 1;
 };
 
 }  // namespace policyd

@@ -44,25 +44,12 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "policyd/fetch_response.h"
+
 namespace policyd {
 
-enum class FetchError {
-  kNone = 0,        // a complete HTTP response arrived (any status code)
-  kBadUrl,          // unparsable URL or a scheme other than http/https (also on redirect)
-  kDns,             // name resolution failed
-  kConnect,         // could not connect (refused, unreachable)
-  kBlockedAddress,  // resolved to a loopback/private/... address that is not allowed
-  kTls,             // TLS handshake or certificate failure
-  kTimeout,         // connect, total or low-speed timeout
-  kTooLarge,        // decoded body exceeded max_body_bytes
-  kTooManyRedirects,
-  kProtocol,          // malformed HTTP, reset mid-body, bad content encoding, ...
-  kRobotsDisallowed,  // a robots.txt rule disallows the URL (unavailable: robots_unavailable)
-  kContentType,       // Content-Type not in accepted_content_types (transfer stopped early)
-  kAborted,           // the fetcher was shut down or the request cancelled
-};
-
-// Stable lower-case name ("dns", "timeout", "too_large", ...), used in records and events.
+// Stable lower-case name ("dns", "timeout", "too_large", ...), used in records and events
+// (src/fetch/fetch_error.cc).
 const char* FetchErrorName(FetchError error);
 
 struct FetcherOptions {
@@ -108,34 +95,6 @@ struct FetchRequest {
   std::string if_none_match;      // sent as If-None-Match when not empty
   std::string if_modified_since;  // sent as If-Modified-Since when not empty
   bool ignore_robots = false;     // skip the robots.txt check for this request
-};
-
-struct FetchResponse {
-  FetchError error = FetchError::kNone;
-  std::string error_message;  // curl's message or ours; "" when error == kNone (except
-                              // with robots_unavailable)
-  long http_status = 0;       // 0 when no response
-  std::string url;            // requested
-  std::string final_url;      // after redirects
-  std::string content_type;
-  std::string etag;
-  std::string last_modified;
-  std::string retry_after;  // raw header value, "" if absent
-  // `headers` holds the final response's cache-control, content-encoding, content-length,
-  // content-type, date, etag, last-modified, location, retry-after and server, and the
-  // challenge marks cf-mitigated, x-amzn-waf-action, x-datadome and x-vercel-mitigated
-  // (repeated fields joined with ", "). `body` is empty whenever error != kNone (never a partial
-  // document).
-  std::map<std::string, std::string> headers;  // selected response headers, lower-case names
-  std::string body;  // decoded (Content-Encoding removed), at most max_body_bytes
-  // The origin's robots.txt could not be read (RFC 9309 2.3.1.4: 429, 5xx, DNS, connect, TLS,
-  // timeout, broken HTTP), so the page was not requested. error, http_status and retry_after
-  // are then the robots.txt fetch's (a 503 there is error kNone with http_status 503 here, and
-  // an empty body), and error_message says so: "robots.txt unavailable (HTTP 503)". A check
-  // reports the underlying failure (http_5xx, dns, timeout, ...), not `robots`.
-  bool robots_unavailable = false;
-  std::chrono::milliseconds elapsed{0};  // from transfer start to completion
-  std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
 };
 
 class Fetcher {

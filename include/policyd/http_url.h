@@ -4,6 +4,7 @@
 #ifndef POLICYD_HTTP_URL_H_
 #define POLICYD_HTTP_URL_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct HttpUrl {
 // "/privacy" or "../terms" from a page). Fails with InvalidArgument for an unparsable URL, one
 // without a host, or a scheme other than http/https.
 Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base = {});
+
+// ParseHttpUrl(url, base)'s whole URL, or nullopt when it fails: the check's UrlResolver
+// (policyd/document_text.h) for redirect stubs' targets.
+std::optional<std::string> ResolveHttpUrl(std::string_view url, std::string_view base);
 
 // True when the two hosts belong to the same site as far as can be told without the Public
 // Suffix List: equal once a leading "www." is dropped, or one a subdomain of the other

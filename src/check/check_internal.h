@@ -6,17 +6,9 @@
 #include <vector>
 
 #include "policyd/check.h"
+#include "response_class.h"
 
 namespace policyd {
-
-// HTML, XHTML and plain text; an absent Content-Type is sniffed as HTML by browsers, as here.
-bool IsAcceptedMediaType(const std::string& media_type);
-
-// A PDF by its label or by its first bytes ("%PDF-"): converted with ExtractPdfText.
-bool IsPdf(const FetchResponse& page);
-
-// One raw capture for a multi-page document; the markers say where each page starts.
-std::string JoinRawPages(const std::vector<const FetchResponse*>& pages);
 
 // render = "auto": the pages as served look like the shell of a script-built application and
 // the browser may render them, so the check is handed back to the daemon instead of judged.

@@ -1,11 +1,12 @@
 // Phase 2 of a check: what the pages of a document become before hashing, the text a version
 // would hold, or why the check fails (ExtractDocumentText).
-#include "check_internal.h"
+#include "policyd/document_text.h"
+
 #include "error_page_guard.h"
-#include "policyd/check.h"
 #include "policyd/extract.h"
 #include "policyd/pdf.h"
 #include "redirect_stub.h"
+#include "response_class.h"
 
 namespace policyd {
 namespace {
@@ -104,7 +105,7 @@ ExtractResult ExtractPdfPage(const std::vector<const FetchResponse*>& pages, std
 // Step 2: extract every page with the compiled settings and join the texts; refuse what is
 // not a policy (challenge walls, empty renders).
 void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchResponse*>& pages,
-                  DocumentText* out) {
+                  UrlResolver resolve_url, DocumentText* out) {
   out->extracted = true;
   for (std::size_t i = 0; i < pages.size() && out->reason == FailureReason::kNone; ++i) {
     const FetchResponse& page = *pages[i];
@@ -126,7 +127,7 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
                ", not the document",
            out);
     } else if (const RedirectStub stub =
-                   pdf ? RedirectStub{} : FindRedirectStub(page, page_text.text);
+                   pdf ? RedirectStub{} : FindRedirectStub(page, page_text.text, resolve_url);
                stub.found) {
       Fail(pages, i, FailureReason::kRedirectStub,
            "redirect stub: " + stub.description + ", not the document", out);
@@ -152,7 +153,8 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
 }  // namespace
 
 DocumentText ExtractDocumentText(const DocumentSpec& spec,
-                                 const std::vector<const FetchResponse*>& pages) {
+                                 const std::vector<const FetchResponse*>& pages,
+                                 UrlResolver resolve_url) {
   DocumentText out;
   if (!AllPagesUsable(spec.extraction.get(), pages, &out)) return out;
   if (pages.front()->http_status == 304) return out;  // the stored text stands
@@ -163,7 +165,7 @@ DocumentText ExtractDocumentText(const DocumentSpec& spec,
          "internal error: the document's extraction settings were not compiled", &out);
     return out;
   }
-  ExtractPages(spec, pages, &out);
+  ExtractPages(spec, pages, resolve_url, &out);
   return out;
 }
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "policyd/check.h"
+#include "policyd/document_text.h"
 
 namespace policyd {
 

@@ -1,9 +1,6 @@
-// The names under which check outcomes and failure reasons are stored and sent, and which
-// failures retry soon.
-#include <chrono>
-
-#include "policyd/check.h"
-#include "policyd/clock.h"
+// The names under which failure reasons are stored and sent, and the reasons of transfer and
+// PDF errors.
+#include "policyd/document_text.h"
 
 namespace policyd {
 
@@ -141,71 +138,6 @@ FailureReason FailureFromPdfError(PdfError error) {
       return FailureReason::kPdfUnavailable;
   }
   return FailureReason::kPdfMalformed;
-}
-
-std::string_view CheckResultName(CheckResult result) {
-  switch (result) {
-    case CheckResult::kFirstSeen:
-      return "first_seen";
-    case CheckResult::kChanged:
-      return "changed";
-    case CheckResult::kUnchanged:
-      return "unchanged";
-    case CheckResult::kNotModified:
-      return "not_modified";
-    case CheckResult::kReread:
-      return "reread";
-    case CheckResult::kSuspicious:
-      return "suspicious";
-    case CheckResult::kFailed:
-      return "failed";
-  }
-  return "unknown";
-}
-
-bool IsTransientFailure(FailureReason reason) {
-  switch (reason) {
-    case FailureReason::kDns:
-    case FailureReason::kConnect:
-    case FailureReason::kTls:
-    case FailureReason::kTimeout:
-    case FailureReason::kProtocol:
-    case FailureReason::kHttp429:
-    case FailureReason::kHttp5xx:
-    case FailureReason::kChallenge:
-    case FailureReason::kBlocked:
-    case FailureReason::kErrorPage:
-    case FailureReason::kEmpty:
-    case FailureReason::kRedirectStub:  // an interstitial is usually one render's accident
-    case FailureReason::kBrowserTimeout:
-    case FailureReason::kBrowserCrashed:
-    case FailureReason::kBrowserUnavailable:
-    case FailureReason::kBrowserProtocol:
-    case FailureReason::kPdfTimeout:
-    case FailureReason::kPdfUnavailable:
-      return true;
-    default:
-      return false;
-  }
-}
-
-namespace {
-
-class SystemClock final : public CheckClock {
- public:
-  int64_t NowUnixMillis() const override { return policyd::NowUnixMillis(); }
-  int64_t NowUnixMicros() const override {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-};
-
-}  // namespace
-
-const CheckClock& SystemCheckClock() {
-  static const SystemClock clock;
-  return clock;
 }
 
 }  // namespace policyd

@@ -18,6 +18,16 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// One raw capture for a multi-page document; the markers say where each page starts.
+std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
+  std::string raw;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    raw += "<!-- policyd page " + std::to_string(i + 1) + ": " + pages[i]->final_url + " -->\n";
+    raw += pages[i]->body;
+  }
+  return raw;
+}
+
 int64_t MicrosSince(SteadyClock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
 }
@@ -58,7 +68,7 @@ DocumentText JudgePages(const CheckInput& input, const std::vector<const FetchRe
     failed.message = input.render_message;
     return failed;
   }
-  return ExtractDocumentText(*input.spec, pages);
+  return ExtractDocumentText(*input.spec, pages, ResolveHttpUrl);
 }
 
 // Nothing is committed: the pages go back to the daemon, which goes on with them (the
@@ -226,7 +236,7 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
   previous.headers = current->headers;
   previous.content_type = StoredContentType(*current);
   previous.body = std::move(*raw);
-  const DocumentText again = ExtractDocumentText(spec, {&previous});
+  const DocumentText again = ExtractDocumentText(spec, {&previous}, ResolveHttpUrl);
   work->times.extract_us += MicrosSince(start);
   return again.reason == FailureReason::kNone && Sha256Hex(again.text) == new_hash;
 }

@@ -4,7 +4,6 @@
 #include <cctype>
 
 #include "policyd/ascii.h"
-#include "policyd/http_url.h"
 
 namespace policyd {
 namespace {
@@ -39,7 +38,8 @@ bool SaysItRedirects(std::string_view text) {
 
 }  // namespace
 
-RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text) {
+RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text,
+                              UrlResolver resolve_url) {
   RedirectStub stub;
   if (CountWordsUpTo(extracted_text, kRedirectStubMaxWords) > kRedirectStubMaxWords) return stub;
   const RedirectSignals signals = ReadRedirectSignals(page.body, page.content_type);
@@ -47,10 +47,8 @@ RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extrac
   stub.found = true;
   stub.kind = signals.kind;
   const std::string_view base = page.final_url.empty() ? page.url : page.final_url;
-  if (!signals.target.empty()) {
-    if (auto resolved = ParseHttpUrl(signals.target, base); resolved.ok()) {
-      stub.target = resolved->url;
-    }
+  if (!signals.target.empty() && resolve_url != nullptr) {
+    if (auto resolved = resolve_url(signals.target, base)) stub.target = std::move(*resolved);
   }
   switch (signals.kind) {
     case RedirectKind::kMetaRefresh:

@@ -11,8 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "policyd/document_text.h"
 #include "policyd/extract.h"
-#include "policyd/fetcher.h"
+#include "policyd/fetch_response.h"
 
 namespace policyd {
 
@@ -27,7 +28,7 @@ struct RedirectStub {
   bool found = false;
   RedirectKind kind = RedirectKind::kNone;  // kNone: only its words say it redirects
   // The absolute http(s) URL it sends to, resolved against the page's final URL; "" when it
-  // names none, or none that parses as http/https.
+  // names none, none that parses as http/https, or there was no resolver.
   std::string target;
   std::string description;  // for the check's message: "meta refresh to https://..."
 };
@@ -36,8 +37,10 @@ struct RedirectStub {
 // is a redirect stub: a short text (at most kRedirectStubMaxWords words) and either a meta
 // refresh or script redirect (ReadRedirectSignals), or words that say the reader is being
 // redirected ("redirected", "redirecting", "weitergeleitet", "redirigé", ...). A long page that
-// carries a refresh (a session-timeout reload, a tracking script) is a document.
-RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text);
+// carries a refresh (a session-timeout reload, a tracking script) is a document. The target is
+// made absolute with `resolve_url`; without one (nullptr) the description names it as written.
+RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text,
+                              UrlResolver resolve_url);
 
 }  // namespace policyd
 

@@ -1,11 +1,7 @@
-// Phase 1 of a check: is a response a usable page at all? And when may a failure be retried?
-#include <curl/curl.h>
+// Phase 1 of a check: is a response a usable page at all?
+#include "response_class.h"
 
-#include <algorithm>
-#include <cctype>
-
-#include "check_internal.h"
-#include "policyd/check.h"
+#include "policyd/document_text.h"
 #include "policyd/extract.h"
 
 namespace policyd {
@@ -18,15 +14,6 @@ bool IsAcceptedMediaType(const std::string& media_type) {
 bool IsPdf(const FetchResponse& page) {
   return MediaType(page.content_type) == "application/pdf" ||
          SniffBody(page.body, page.content_type) == BodySniff::kPdf;
-}
-
-std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
-  std::string raw;
-  for (std::size_t i = 0; i < pages.size(); ++i) {
-    raw += "<!-- policyd page " + std::to_string(i + 1) + ": " + pages[i]->final_url + " -->\n";
-    raw += pages[i]->body;
-  }
-  return raw;
 }
 
 FailureReason ClassifyResponse(const FetchResponse& response) {
@@ -44,17 +31,6 @@ FailureReason ClassifyResponse(const FetchResponse& response) {
     return FailureReason::kContentType;
   }
   return FailureReason::kNone;
-}
-
-std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms) {
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (value.size() > 9) return std::nullopt;
-    return std::chrono::seconds(std::stol(value));
-  }
-  const time_t when = curl_getdate(value.c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  return std::chrono::milliseconds(std::max<int64_t>(0, int64_t{when} * 1000 - now_ms));
 }
 
 }  // namespace policyd

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "policyd/clock.h"
-#include "policyd/edit_distance.h"
+#include "policyd/did_you_mean.h"
 #include "policyd/file_read.h"
 
 namespace policyd::config_internal {
@@ -260,16 +260,7 @@ void TableReader::ReportUnknownKeys() {
     if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
     std::string reason = "unknown key " + Quote(name);
     // Suggest the closest known key when it is plausibly a typo (at most 2 edits away).
-    const std::string* closest = nullptr;
-    size_t closest_distance = 3;
-    for (const std::string& known : known_keys_) {
-      const size_t distance = EditDistance(name, known);
-      if (distance < closest_distance) {
-        closest = &known;
-        closest_distance = distance;
-      }
-    }
-    if (closest != nullptr) reason += " (did you mean " + Quote(*closest) + "?)";
+    reason += DidYouMean(ClosestNames(name, known_keys_, /*max_distance=*/2, /*limit=*/1));
     diagnostics_->Add(key.source(), std::move(reason));
   }
 }

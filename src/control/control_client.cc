@@ -1,4 +1,4 @@
-#include "policyd/control.h"
+#include "policyd/control_client.h"
 
 namespace policyd {
 

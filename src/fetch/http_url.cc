@@ -60,6 +60,12 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base) {
   return out;
 }
 
+std::optional<std::string> ResolveHttpUrl(std::string_view url, std::string_view base) {
+  auto parsed = ParseHttpUrl(url, base);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(parsed->url);
+}
+
 bool SameSite(std::string_view host_a, std::string_view host_b) {
   const std::string_view a = WithoutWww(host_a);
   const std::string_view b = WithoutWww(host_b);

@@ -52,15 +52,13 @@ expected=(
 for doc in "$source_dir"/docs/*; do
   expected+=("usr/share/doc/policyd/$(basename "$doc")")
 done
-# --- Installed by the policyctl branch (policyctl(1) and completions): add them at merge. ---
-expected_from_policyctl_branch=(
-  # usr/share/man/man1/policyctl.1
-  # usr/share/bash-completion/completions/policyctl
-  # usr/share/zsh/vendor-completions/_policyctl
-  # usr/share/fish/vendor_completions.d/policyctl.fish
+# policyctl(1) and the completion scripts, generated from policyctl's command table.
+expected+=(
+  usr/share/man/man1/policyctl.1
+  usr/share/bash-completion/completions/policyctl
+  usr/share/zsh/vendor-completions/_policyctl
+  usr/share/fish/vendor_completions.d/policyctl.fish
 )
-expected+=("${expected_from_policyctl_branch[@]}")
-# -------------------------------------------------------------------------------------------
 for file in "${expected[@]}"; do
   [ -f "$root/$file" ] || fail "$file is not installed"
   [ -s "$root/$file" ] || fail "$file is empty"

@@ -3,6 +3,7 @@
 #include "policyd/check.h"
 #include "policyd/diff.h"
 #include "policyd/feed.h"
+#include "policyd/http_url.h"
 #include "policyd/segments.h"
 #include "policyd/version_segments.h"
 #include "redirect_stub.h"
@@ -109,7 +110,7 @@ TEST_F(CheckProcessorTest, EachPageOfACombinedDocumentUsesItsOwnParts) {
       "<div id='annex'><p>Annex listing every processor we use.</p></div></body></html>";
   FetchResponse first = Ok(html);
   FetchResponse extra = Ok(html);
-  const DocumentText text = ExtractDocumentText(spec_, {&first, &extra});
+  const DocumentText text = ExtractDocumentText(spec_, {&first, &extra}, ResolveHttpUrl);
   EXPECT_EQ(text.reason, FailureReason::kNone);
   EXPECT_EQ(text.text, "Main part of the policy text.\n\nAnnex listing every processor we use.\n");
 }
@@ -450,11 +451,11 @@ TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   FetchResponse pdf = Ok(PdfPolicy("We share data with processors."));
   pdf.content_type = "application/pdf";
   pages = {&html, &pdf};
-  const DocumentText text = ExtractDocumentText(spec_, pages);
+  const DocumentText text = ExtractDocumentText(spec_, pages, ResolveHttpUrl);
   EXPECT_EQ(text.reason, FailureReason::kNone);
   EXPECT_TRUE(text.text.ends_with("## Sharing\n\nWe share data with processors.\n")) << text.text;
   pdf.body = "%PDF-1.4 truncated";
-  const DocumentText broken = ExtractDocumentText(spec_, pages);
+  const DocumentText broken = ExtractDocumentText(spec_, pages, ResolveHttpUrl);
   EXPECT_EQ(broken.reason, FailureReason::kPdfMalformed);
   EXPECT_EQ(broken.failing_page, 1u);
   EXPECT_TRUE(broken.message.starts_with("page 2 (")) << broken.message;

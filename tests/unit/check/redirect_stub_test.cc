@@ -6,6 +6,7 @@
 #include <string>
 
 #include "policyd/extract.h"
+#include "policyd/http_url.h"
 
 namespace policyd {
 namespace {
@@ -21,11 +22,11 @@ FetchResponse Page(std::string body,
   return page;
 }
 
-RedirectStub Judge(const std::string& html) {
+RedirectStub Judge(const std::string& html, UrlResolver resolve_url = ResolveHttpUrl) {
   const FetchResponse page = Page(html);
   ExtractResult extracted;
   EXPECT_TRUE(ExtractText(html, ExtractOptions{}, &extracted).ok());
-  return FindRedirectStub(page, extracted.text);
+  return FindRedirectStub(page, extracted.text, resolve_url);
 }
 
 std::string LongPolicyBody() {
@@ -111,6 +112,19 @@ TEST(FindRedirectStub, InterstitialsAreStubsWithTheirTargetResolved) {
     EXPECT_EQ(said.kind, RedirectKind::kNone);
     EXPECT_EQ(said.target, "");
   }
+}
+
+// Without a resolver (policyctl extract links no URL parser) the stub is the same stub; its
+// target is named as the page writes it and there is none to follow.
+TEST(FindRedirectStub, WithoutAResolverTheTargetIsNamedAsWritten) {
+  const RedirectStub meta = Judge(
+      "<html><head><meta http-equiv='refresh' content='0; url=/legal/privacy-2024'></head>"
+      "<body><p>You should be redirected quickly.</p></body></html>",
+      nullptr);
+  EXPECT_TRUE(meta.found);
+  EXPECT_EQ(meta.kind, RedirectKind::kMetaRefresh);
+  EXPECT_EQ(meta.target, "");
+  EXPECT_EQ(meta.description, "a meta refresh page (after 0 s) to /legal/privacy-2024");
 }
 
 TEST(FindRedirectStub, ADocumentIsNeverAStub) {

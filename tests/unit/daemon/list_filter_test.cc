@@ -65,13 +65,13 @@ TEST(ListFilter, RefusalNamesTheClosestExistingValues) {
   const std::set<std::string> platforms = {"Google", "Google Play", "Gogo", "Zoom", "Apple"};
   // Plausible misspellings only, closest first: "Apple" is 3 edits from "gogle", too far, and
   // "google-play" 7.
-  EXPECT_EQ(ClosestNames("gogle", platforms, 3), (std::vector<std::string>{"Google", "Gogo"}));
-  EXPECT_EQ(ClosestNames("google", platforms, 3),
+  EXPECT_EQ(ClosestFilterValues("gogle", platforms, 3), (std::vector<std::string>{"Google", "Gogo"}));
+  EXPECT_EQ(ClosestFilterValues("google", platforms, 3),
             (std::vector<std::string>{"Google", "Google Play"}));
-  EXPECT_EQ(ClosestNames("gogle", platforms, 1), (std::vector<std::string>{"Google"}));
-  EXPECT_EQ(ClosestNames("play", platforms, 3), (std::vector<std::string>{"Google Play"}));
-  EXPECT_EQ(ClosestNames("zoom.us", platforms, 3), (std::vector<std::string>{"Zoom"}));
-  EXPECT_EQ(ClosestNames("microsoft", platforms, 3), std::vector<std::string>{});
+  EXPECT_EQ(ClosestFilterValues("gogle", platforms, 1), (std::vector<std::string>{"Google"}));
+  EXPECT_EQ(ClosestFilterValues("play", platforms, 3), (std::vector<std::string>{"Google Play"}));
+  EXPECT_EQ(ClosestFilterValues("zoom.us", platforms, 3), (std::vector<std::string>{"Zoom"}));
+  EXPECT_EQ(ClosestFilterValues("microsoft", platforms, 3), std::vector<std::string>{});
 
   const nlohmann::json error = UnknownNameError("platform", "Gogle", platforms);
   EXPECT_EQ(error["ok"], false);

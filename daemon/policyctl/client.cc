@@ -1,0 +1,156 @@
+#include "policyctl/client.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "policyctl/exit_status.h"
+#include "policyctl/format.h"
+#include "policyd/config.h"
+#include "policyd/control_client.h"
+#include "policyd/did_you_mean.h"
+
+namespace policyd::ctl {
+namespace {
+
+// The socket paths, without printing anything.
+Status SocketPaths(const Options& options, std::filesystem::path* control,
+                   std::filesystem::path* events) {
+  DaemonConfig config;
+  if (!options.socket || !options.events_socket) {
+    if (const auto path = ConfigPath(options)) {
+      if (Status s = LoadDaemonConfig(*path, &config); !s.ok()) return s;
+    }
+  }
+  *control = options.socket.value_or(config.control_socket);
+  *events = options.events_socket.value_or(config.events_socket);
+  return Status::Ok();
+}
+
+// After a refusal of `request` as not_found: when its document is none the daemon knows, the
+// ids it most likely meant (a second, silent connection; nothing when that fails).
+void SuggestDocuments(const Options& options, const nlohmann::json& request) {
+  const auto doc = request.find("doc");
+  if (doc == request.end() || !doc->is_string()) return;
+  const std::string id = doc->get<std::string>();
+  const auto known = KnownDocumentIds(options, options.timeout, /*include_removed=*/true);
+  if (!known || std::find(known->begin(), known->end(), id) != known->end()) return;
+  const std::vector<std::string> similar = SimilarDocumentIds(id, *known);
+  if (!similar.empty()) {
+    std::fprintf(stderr, "policyctl: did you mean %s?\n", QuotedAlternatives(similar).c_str());
+  }
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> ConfigPath(const Options& options) {
+  if (options.config) return options.config;
+  if (const char* env = std::getenv("POLICYD_CONFIG"); env != nullptr && *env != '\0') {
+    return std::filesystem::path(env);
+  }
+  if (std::filesystem::exists("/etc/policyd/policyd.toml")) return "/etc/policyd/policyd.toml";
+  return std::nullopt;
+}
+
+std::optional<int> ResolveSockets(const Options& options, std::filesystem::path* control,
+                                  std::filesystem::path* events) {
+  if (Status s = SocketPaths(options, control, events); !s.ok()) {
+    std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
+    return kExitConfigError;
+  }
+  return std::nullopt;
+}
+
+int Unreachable(const Status& status) {
+  if (status.code() == Status::Code::kPermissionDenied) {
+    std::fprintf(stderr, "policyctl: %s\n", status.message().c_str());
+  } else {
+    std::fprintf(stderr, "policyctl: %s (is policyd running? use --config or --socket)\n",
+                 status.message().c_str());
+  }
+  return kExitUnreachable;
+}
+
+std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request) {
+  std::filesystem::path control;
+  std::filesystem::path events;
+  if (const auto code = ResolveSockets(options, &control, &events)) return *code;
+  auto client = ControlClient::Connect(control, options.timeout);
+  if (!client.ok()) return Unreachable(client.status());
+  auto response = client->Call(request);
+  if (!response.ok()) {
+    std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
+    return kExitUnreachable;
+  }
+  if (!(*response)["ok"].get<bool>()) {
+    const auto& error = (*response)["error"];
+    if (options.json) {
+      std::cout << response->dump(2) << "\n";
+    } else {
+      std::fprintf(stderr, "policyctl: %s: %s\n", Str(error["code"]).c_str(),
+                   Str(error["message"]).c_str());
+      if (error.value("code", "") == "not_found") SuggestDocuments(options, request);
+    }
+    return kExitRefused;
+  }
+  return (*response)["result"];
+}
+
+int CallAndPrint(const Options& options, nlohmann::json request,
+                 const std::function<int(const nlohmann::json& result)>& print) {
+  auto outcome = Call(options, std::move(request));
+  if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
+  const nlohmann::json& result = std::get<nlohmann::json>(outcome);
+  if (options.json) {
+    std::cout << result.dump(2) << "\n";
+    return kExitOk;
+  }
+  return print(result);
+}
+
+std::optional<std::vector<std::string>> KnownDocumentIds(const Options& options,
+                                                         std::chrono::milliseconds timeout,
+                                                         bool include_removed) {
+  std::filesystem::path control;
+  std::filesystem::path events;
+  if (!SocketPaths(options, &control, &events).ok()) return std::nullopt;
+  auto client = ControlClient::Connect(control, timeout);
+  if (!client.ok()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const char* cmd : {"list", "removed"}) {
+    if (std::string_view(cmd) == "removed" && !include_removed) break;
+    auto response = client->Call({{"cmd", cmd}});
+    if (!response.ok() || !response->value("ok", false)) return std::nullopt;
+    const nlohmann::json& documents = (*response)["result"]["documents"];
+    if (!documents.is_array()) return std::nullopt;
+    for (const nlohmann::json& doc : documents) {
+      if (doc.contains("id") && doc["id"].is_string()) ids.push_back(doc["id"].get<std::string>());
+    }
+  }
+  return ids;
+}
+
+std::vector<std::string> SimilarDocumentIds(const std::string& id,
+                                            const std::vector<std::string>& known) {
+  constexpr std::size_t kLimit = 3;
+  std::vector<std::string> similar;
+  // "acme" finds acme/privacy-policy: a platform alone, or a part of the id, is what people
+  // remember.
+  if (id.size() >= 3) {
+    for (const std::string& candidate : known) {
+      if (similar.size() >= kLimit) break;
+      if (candidate.find(id) != std::string::npos) similar.push_back(candidate);
+    }
+  }
+  // Typos: a few edits, more for longer ids (one in four characters, at least two).
+  for (std::string& close :
+       ClosestNames(id, known, std::max<std::size_t>(2, id.size() / 4), kLimit)) {
+    if (similar.size() >= kLimit) break;
+    if (std::find(similar.begin(), similar.end(), close) == similar.end()) {
+      similar.push_back(std::move(close));
+    }
+  }
+  return similar;
+}
+
+}  // namespace policyd::ctl

@@ -1,0 +1,213 @@
+// One document's record, versions and texts: show (and show --evidence), history, diff,
+// segments, offsets.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <iostream>
+
+#include "policyctl/client.h"
+#include "policyctl/exit_status.h"
+#include "policyctl/format.h"
+#include "policyctl/handlers.h"
+#include "policyd/text_bounds.h"
+#include "table.h"
+
+namespace policyd::ctl {
+namespace {
+
+void PrintShow(const nlohmann::json& r) {
+  Table table({"FIELD", "VALUE"});
+  for (const char* key :
+       {"id", "platform", "type", "url", "interval", "source_file", "current_hash", "versions",
+        "last_check", "last_success", "last_change", "next_due", "checking", "consecutive_failures",
+        "last_error", "render", "render_choice"}) {
+    table.AddRow({key, Str(r[key])});
+  }
+  if (!r["select"].empty()) table.AddRow({"select", r["select"].dump()});
+  if (!r["remove"].empty()) table.AddRow({"remove", r["remove"].dump()});
+  if (!r.value("select_ranges", nlohmann::json::array()).empty()) {
+    table.AddRow({"select ranges", r["select_ranges"].dump()});
+  }
+  if (!r.value("remove_ranges", nlohmann::json::array()).empty()) {
+    table.AddRow({"remove ranges", r["remove_ranges"].dump()});
+  }
+  std::cout << table.Render() << "\nrecent checks:\n";
+  Table checks({"TIME", "OUTCOME", "HTTP", "TEXT HASH", "REASON"});
+  for (const auto& check : r["recent_checks"]) {
+    checks.AddRow({Str(check["time"]), Str(check["outcome"]), Str(check["http_status"]),
+                   Short(check["text_hash"]),
+                   check["reason"].get<std::string>().empty()
+                       ? "-"
+                       : Str(check["reason"]) + ": " + Str(check["message"])});
+  }
+  std::cout << checks.Render();
+}
+
+void PrintHistory(const nlohmann::json& r) {
+  Table table({"#", "CAPTURED", "TEXT SHA-256", "CLASS", "HTTP", "FINAL URL", "EVENT"});
+  for (const auto& v : r["versions"]) {
+    table.AddRow({Str(v["index"]), Str(v["time"]), Str(v["text_hash"]), Str(v["change_class"]),
+                  Str(v["http_status"]), Str(v["final_url"]), Str(v["event_seq"])});
+  }
+  std::cout << table.Render();
+}
+
+// One JSON object per line, each segment with the version's identity (JSON Lines: an
+// analyzer reads it line by line).
+int PrintSegmentLines(const nlohmann::json& result) {
+  for (const nlohmann::json& segment : result["segments"]) {
+    nlohmann::json line = segment;
+    line["version"] = result["version"];
+    line["doc"] = result["doc"];
+    line["doc_type"] = result["doc_type"];
+    line["lang"] = result["lang"];
+    std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  return kExitOk;
+}
+
+void PrintSegments(const nlohmann::json& result) {
+  std::cout << Str(result["doc"]) << " version " << Str(result["index"]) << " ("
+            << Short(result["version"]) << "), " << result["segments"].size() << " segments\n";
+  for (const nlohmann::json& segment : result["segments"]) {
+    std::string path;
+    for (const nlohmann::json& heading : segment["section_path"]) {
+      path += (path.empty() ? "" : " > ") + heading.get<std::string>();
+    }
+    std::cout << Str(segment["segment_id"]) << "  " << Str(segment["start"]) << "-"
+              << Str(segment["end"]) << "  " << Str(segment["kind"])
+              << (path.empty() ? "" : "  [" + path + "]") << "\n    "
+              << TruncateUtf8(segment["text"].get<std::string>(), 160) << "\n";
+  }
+}
+
+int PrintOffsets(const nlohmann::json& result) {
+  if (result.contains("at")) {
+    if (result["mapped"].is_null()) {
+      std::cout << "character " << Str(result["at"]) << " of version " << Str(result["from_index"])
+                << " was changed or removed in version " << Str(result["to_index"]) << "\n";
+      return kExitRefused;
+    }
+    std::cout << Str(result["mapped"]) << "\n";
+    return kExitOk;
+  }
+  std::cout << "# version " << Str(result["from_index"]) << " (" << Short(result["from"]) << ") -> "
+            << Str(result["to_index"]) << " (" << Short(result["to"]) << ")"
+            << (result.value("approximate", false) ? ", approximate" : "")
+            << "\n# old_start new_start length\n";
+  for (const nlohmann::json& run : result["runs"]) {
+    std::cout << Str(run["old_start"]) << " " << Str(run["new_start"]) << " " << Str(run["length"])
+              << "\n";
+  }
+  return kExitOk;
+}
+
+void PrintEvidence(const nlohmann::json& r) {
+  Table table({"FIELD", "VALUE"});
+  table.AddRow({"document", Str(r["doc"])});
+  if (r.contains("platform")) table.AddRow({"platform", Str(r["platform"])});
+  if (r.contains("type")) table.AddRow({"type", Str(r["type"])});
+  table.AddRow({"version", Str(r["index"]) + " of " + Str(r["versions"])});
+  table.AddRow({"url", Str(r["url"])});
+  table.AddRow({"final url", Str(r["final_url"])});
+  table.AddRow({"captured", Str(r["time"])});
+  table.AddRow({"http status", Str(r["http_status"])});
+  table.AddRow({"sha256 raw bytes", Str(r["raw_hash"])});
+  table.AddRow({"sha256 text", Str(r["text_hash"])});
+  table.AddRow({"policyd version", Str(r["policyd_version"])});
+  // "browser": the raw bytes are the DOM after the page's scripts ran, in that browser.
+  table.AddRow({"fetcher", Str(r["fetcher"])});
+  table.AddRow({"language", Str(r["lang"])});
+  if (!r.value("browser_version", std::string()).empty()) {
+    table.AddRow({"browser version", Str(r["browser_version"])});
+  }
+  table.AddRow({"announced by event", Str(r["event_seq"])});
+  if (r["headers"].is_object()) {
+    for (const auto& [name, value] : r["headers"].items()) {
+      table.AddRow({"header " + name, Str(value)});
+    }
+  }
+  std::cout << table.Render();
+}
+
+bool UseColor(const Options& options) {
+  if (options.color == "always") return true;
+  if (options.color == "never" || options.json) return false;
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr && term != nullptr &&
+         std::string(term) != "dumb";
+}
+
+}  // namespace
+
+int RunShow(const Options& options) {
+  if (options.Has("--evidence")) {
+    nlohmann::json request = {{"cmd", "evidence"}, {"doc", options.positional[0]}};
+    if (options.positional.size() > 1) request["version"] = options.positional[1];
+    return CallAndPrint(options, request, [](const nlohmann::json& result) {
+      PrintEvidence(result);
+      return kExitOk;
+    });
+  }
+  if (options.positional.size() != 1) {
+    return UsageError("show takes one DOC (a VERSION only with --evidence)", "show");
+  }
+  return CallAndPrint(options, {{"cmd", "show"}, {"doc", options.positional[0]}},
+                      [](const nlohmann::json& result) {
+                        PrintShow(result);
+                        return kExitOk;
+                      });
+}
+
+int RunHistory(const Options& options) {
+  return CallAndPrint(options, {{"cmd", "history"}, {"doc", options.positional[0]}},
+                      [](const nlohmann::json& result) {
+                        PrintHistory(result);
+                        return kExitOk;
+                      });
+}
+
+int RunDiff(const Options& options) {
+  nlohmann::json request = {{"cmd", "diff"}, {"doc", options.positional[0]}};
+  if (options.positional.size() > 1) request["a"] = options.positional[1];
+  if (options.positional.size() > 2) request["b"] = options.positional[2];
+  request["word"] = options.Has("--word");
+  request["color"] = UseColor(options);
+  return CallAndPrint(options, request, [](const nlohmann::json& result) {
+    // One line before the "---" header (patch(1) skips it): what kind of change this is.
+    std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
+              << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
+              << result["diff"].get<std::string>();
+    return kExitOk;
+  });
+}
+
+int RunSegments(const Options& options) {
+  nlohmann::json request = {{"cmd", "segments"}, {"doc", options.positional[0]}};
+  if (options.positional.size() > 1) request["version"] = options.positional[1];
+  auto outcome = Call(options, request);
+  if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
+  const nlohmann::json& result = std::get<nlohmann::json>(outcome);
+  if (options.json) return PrintSegmentLines(result);
+  PrintSegments(result);
+  return kExitOk;
+}
+
+int RunOffsets(const Options& options) {
+  nlohmann::json request = {{"cmd", "offsets"}, {"doc", options.positional[0]}};
+  if (options.positional.size() > 1) request["from"] = options.positional[1];
+  if (options.positional.size() > 2) request["to"] = options.positional[2];
+  if (options.Has("--at")) {
+    const std::string at = options.One("--at");
+    if (at.empty() || at.size() > 12 ||
+        !std::all_of(at.begin(), at.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return UsageError("bad --at '" + at + "' (a character offset)", "offsets");
+    }
+    request["at"] = std::stoull(at);
+  }
+  return CallAndPrint(options, request, PrintOffsets);
+}
+
+}  // namespace policyd::ctl

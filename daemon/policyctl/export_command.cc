@@ -1,0 +1,170 @@
+// export DIR: every stored version as a Markdown file, plus an index.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "policyctl/client.h"
+#include "policyctl/exit_status.h"
+#include "policyctl/format.h"
+#include "policyctl/handlers.h"
+#include "policyd/clock.h"
+
+namespace policyd::ctl {
+namespace {
+
+// A path component from a platform or document type: no separators, no dot names.
+std::string PathComponent(std::string name) {
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) c = '-';
+  }
+  if (name.empty() || name == "." || name == "..") name = "_" + name;
+  return name;
+}
+
+// Writes `data` to `path` through a temporary file and rename: a reader never sees half.
+bool WriteFileAtomically(const std::filesystem::path& path, const std::string& data) {
+  const std::filesystem::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out.write(data.data(), static_cast<std::streamsize>(data.size()))) return false;
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  return !error;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::size_t total) : total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
+  ~ProgressBar() { Finish(); }
+  // Ends the bar's line, so that what is printed next starts on a line of its own.
+  void Finish() {
+    if (enabled_ && drawn_) std::fputs("\n", stderr);
+    drawn_ = false;
+  }
+  void Update(std::size_t done, const std::string& label) {
+    if (!enabled_ || total_ == 0) return;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = done * kWidth / total_;
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu %-40.40s", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, ' ').c_str(), done, total_, label.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  std::size_t total_;
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+// export DIR: every version of every document, watched or removed (whose history is kept),
+// as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
+// is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
+// written.
+int RunExport(const Options& options) {
+  const std::filesystem::path root = options.positional[0];
+  nlohmann::json documents = nlohmann::json::array();
+  for (const char* cmd : {"list", "removed"}) {
+    auto listed = Call(options, {{"cmd", cmd}});
+    if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
+    for (auto& doc : std::get<nlohmann::json>(listed)["documents"]) {
+      doc["watched"] = doc.value("watched", true);
+      documents.push_back(std::move(doc));
+    }
+  }
+
+  struct Item {
+    nlohmann::json doc;
+    nlohmann::json version;
+  };
+  std::vector<Item> items;
+  for (const auto& doc : documents) {
+    auto history = Call(options, {{"cmd", "history"}, {"doc", doc["id"]}});
+    if (std::holds_alternative<int>(history)) return std::get<int>(history);
+    for (const auto& version : std::get<nlohmann::json>(history)["versions"]) {
+      items.push_back({doc, version});
+    }
+  }
+
+  std::error_code error;
+  std::filesystem::create_directories(root, error);
+  if (error) {
+    std::fprintf(stderr, "policyctl: cannot create %s: %s\n", root.c_str(),
+                 error.message().c_str());
+    return kExitInput;
+  }
+  nlohmann::json index = {{"exported", FormatTimestamp(NowUnixMillis())},
+                          {"documents", nlohmann::json::array()}};
+  std::map<std::string, std::size_t> doc_slot;  // doc id -> index in index["documents"]
+  std::set<std::filesystem::path> used;
+  ProgressBar progress(items.size());
+  std::size_t done = 0;
+  for (const Item& item : items) {
+    const std::string id = item.doc["id"];
+    progress.Update(done, id);
+    auto text = Call(options, {{"cmd", "text"}, {"doc", id}, {"hash", item.version["text_hash"]}});
+    if (std::holds_alternative<int>(text)) return std::get<int>(text);
+    const std::filesystem::path dir = root / PathComponent(item.doc.value("platform", id)) /
+                                      PathComponent(item.doc.value("type", id));
+    std::filesystem::create_directories(dir, error);
+    // The capture date names the file; a second version the same day gets -2, -3, ...
+    const std::string date = Str(item.version["time"]).substr(0, 10);
+    std::filesystem::path file = dir / (date + ".md");
+    for (int n = 2; used.count(file) > 0; ++n)
+      file = dir / (date + "-" + std::to_string(n) + ".md");
+    used.insert(file);
+    if (error ||
+        !WriteFileAtomically(file, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+      progress.Finish();
+      std::fprintf(stderr, "policyctl: cannot write %s\n", file.c_str());
+      return kExitInput;
+    }
+    if (doc_slot.count(id) == 0) {
+      doc_slot[id] = index["documents"].size();
+      index["documents"].push_back({{"id", id},
+                                    {"platform", item.doc["platform"]},
+                                    {"type", item.doc["type"]},
+                                    {"url", item.doc["url"]},
+                                    {"watched", item.doc["watched"]},
+                                    {"versions", nlohmann::json::array()}});
+    }
+    index["documents"][doc_slot[id]]["versions"].push_back(
+        {{"file", std::filesystem::relative(file, root).string()},
+         {"captured", item.version["time"]},
+         {"text_sha256", item.version["text_hash"]},
+         {"raw_sha256", item.version["raw_hash"]},
+         {"http_status", item.version["http_status"]},
+         {"final_url", item.version["final_url"]},
+         {"event_seq", item.version["event_seq"]},
+         {"policyd_version", item.version["policyd_version"]}});
+    ++done;
+  }
+  progress.Update(done, "index.json");
+  if (!WriteFileAtomically(root / "index.json", index.dump(2) + "\n")) {
+    progress.Finish();
+    std::fprintf(stderr, "policyctl: cannot write %s\n", (root / "index.json").c_str());
+    return kExitInput;
+  }
+  progress.Finish();
+  if (options.json) {
+    std::cout << nlohmann::json{{"dir", root.string()},
+                                {"documents", index["documents"].size()},
+                                {"versions", items.size()}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "exported " << items.size() << " version(s) of " << index["documents"].size()
+              << " document(s) to " << root.string() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace policyd::ctl

@@ -1,0 +1,83 @@
+// The database: verify, gc, backup (export has a file of its own).
+#include <filesystem>
+#include <iostream>
+
+#include "policyctl/client.h"
+#include "policyctl/exit_status.h"
+#include "policyctl/format.h"
+#include "policyctl/handlers.h"
+#include "policyd/clock.h"
+#include "table.h"
+
+namespace policyd::ctl {
+namespace {
+
+// Exit 1 when the database has any problem: scripts and timers can alert on it.
+int PrintVerify(const nlohmann::json& r) {
+  std::cout << "scanned " << Str(r["blobs"]) << " blobs, " << Str(r["versions"]) << " versions, "
+            << Str(r["checks"]) << " checks, " << Str(r["events"]) << " events (last seq "
+            << Str(r["last_sequence"]) << "), " << Str(r["docs"]) << " documents in "
+            << Str(r["seconds"]) << " s\n";
+  if (r.value("ok", false)) {
+    std::cout << "OK: no problems found\n";
+    return kExitOk;
+  }
+  Table table({"PROBLEM", "DOCUMENT", "WHERE", "DETAIL"});
+  for (const auto& p : r["problems"]) {
+    table.AddRow({Str(p["kind"]), Str(p["doc"]), Str(p["where"]), Str(p["detail"])});
+  }
+  std::cout << table.Render();
+  const uint64_t count = r.value("problem_count", uint64_t{0});
+  if (count > r["problems"].size()) {
+    std::cout << "(" << count - r["problems"].size() << " more not listed)\n";
+  }
+  std::cout << "FAILED: " << count << " problem(s)\n";
+  return kExitRefused;
+}
+
+}  // namespace
+
+int RunVerify(const Options& options) {
+  auto outcome = Call(options, {{"cmd", "verify"}});
+  if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
+  const nlohmann::json& result = std::get<nlohmann::json>(outcome);
+  if (options.json) {
+    std::cout << result.dump(2) << "\n";
+    return result.value("ok", false) ? kExitOk : kExitRefused;
+  }
+  return PrintVerify(result);
+}
+
+int RunGc(const Options& options) {
+  nlohmann::json request = {{"cmd", "gc"}};
+  if (options.Has("--check-retention")) {
+    const std::string retention = options.One("--check-retention");
+    if (!ParseDuration(retention)) {
+      return UsageError("bad --check-retention '" + retention + "'", "gc");
+    }
+    request["check_retention"] = retention;
+  }
+  return CallAndPrint(options, request, [](const nlohmann::json& result) {
+    std::cout << "deleted " << Str(result["checks_deleted"]) << " of "
+              << Str(result["checks_scanned"]) << " check record(s) older than "
+              << Str(result["check_retention"]) << " and " << Str(result["blobs_deleted"]) << " of "
+              << Str(result["blobs_scanned"]) << " blob(s) (" << Str(result["bytes_freed"])
+              << " bytes); database now ~" << Str(result["database_bytes"]) << " bytes\n";
+    return kExitOk;
+  });
+}
+
+int RunBackup(const Options& options) {
+  std::error_code error;
+  const std::filesystem::path dir = std::filesystem::absolute(options.positional[0], error);
+  if (error) return UsageError("bad directory '" + options.positional[0] + "'", "backup");
+  const nlohmann::json request = {{"cmd", "backup"}, {"dir", dir.lexically_normal().string()}};
+  return CallAndPrint(options, request, [](const nlohmann::json& result) {
+    std::cout << "backup of events 1.." << Str(result["last_seq"]) << " written to "
+              << Str(result["db"]) << " (open it with policyd --state-dir " << Str(result["dir"])
+              << ")\n";
+    return kExitOk;
+  });
+}
+
+}  // namespace policyd::ctl
