@@ -55,8 +55,9 @@ bool PassesListFilter(const ListFilter& filter, const DocumentSpec& spec, const 
   return true;
 }
 
-std::vector<std::string> ClosestFilterValues(std::string_view wanted, const std::set<std::string>& names,
-                                      std::size_t max_count) {
+std::vector<std::string> ClosestFilterValues(std::string_view wanted,
+                                             const std::set<std::string>& names,
+                                             std::size_t max_count) {
   const std::string wanted_slug = Slugify(wanted);
   // Plausible typos only: a few edits for the length, or one name inside the other
   // ("goog" for "Google", "coursera-org" for "Coursera").

@@ -48,11 +48,12 @@ bool NameMatches(std::string_view wanted, std::string_view name);
 bool PassesListFilter(const ListFilter& filter, const DocumentSpec& spec, const DocState& state);
 
 // What a refusal suggests (unlike the ClosestNames of policyd/did_you_mean.h, it compares
-// slugs and also takes one name inside the other): at most `max_count` of `names` that `wanted` plausibly misspells
-// (edit distance between the slugs at most max(2, a third of its length), or one slug
-// inside the other), closest first, ties by name.
-std::vector<std::string> ClosestFilterValues(std::string_view wanted, const std::set<std::string>& names,
-                                      std::size_t max_count);
+// slugs and also takes one name inside the other): at most `max_count` of `names` that `wanted`
+// plausibly misspells (edit distance between the slugs at most max(2, a third of its length), or
+// one slug inside the other), closest first, ties by name.
+std::vector<std::string> ClosestFilterValues(std::string_view wanted,
+                                             const std::set<std::string>& names,
+                                             std::size_t max_count);
 
 // The refusal for a `field` ("platform", "type") value no watched document has:
 // ControlError("not_found", "no watched document has platform 'Gogle' (closest: 'Google',

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "pager.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyd/config.h"
@@ -97,7 +98,8 @@ std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json re
 }
 
 int CallAndPrint(const Options& options, nlohmann::json request,
-                 const std::function<int(const nlohmann::json& result)>& print) {
+                 const std::function<int(const nlohmann::json& result)>& print,
+                 OutputLength length) {
   auto outcome = Call(options, std::move(request));
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
@@ -105,6 +107,10 @@ int CallAndPrint(const Options& options, nlohmann::json request,
     std::cout << result.dump(2) << "\n";
     return kExitOk;
   }
+  // Started once the daemon has answered: errors above reach the terminal, not the pager.
+  PagerOptions paging;
+  paging.enabled = length == OutputLength::kLong && !options.no_pager;
+  Pager pager(paging);
   return print(result);
 }
 

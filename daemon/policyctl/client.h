@@ -35,10 +35,15 @@ int Unreachable(const Status& status);
 // closest document ids); returns the result object or an exit status.
 std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request);
 
+// How long a command's human output can be: kLong goes through the pager on a terminal
+// (views/pager.h) unless --no-pager; JSON never does.
+enum class OutputLength { kShort, kLong };
+
 // Sends `request` and prints the result: with --json as JSON, else with `print` (whose return
-// value is the exit status).
+// value is the exit status), paged when `length` is kLong.
 int CallAndPrint(const Options& options, nlohmann::json request,
-                 const std::function<int(const nlohmann::json& result)>& print);
+                 const std::function<int(const nlohmann::json& result)>& print,
+                 OutputLength length = OutputLength::kShort);
 
 // The ids of every document the daemon knows (watched, then removed ones whose history is
 // kept), asked within `timeout`; nullopt when the daemon cannot be asked. Prints nothing.

@@ -53,12 +53,22 @@ std::vector<CommandSpec> BuildCommands() {
   });
   commands.push_back({
       .name = "list",
-      .synopses = {""},
+      .synopses = {"[--failing] [--platform NAME] [--type TYPE]"},
+      .options = {{.name = "--failing", .help = "only documents whose last check failed"},
+                  {.name = "--platform",
+                   .value = "NAME",
+                   .help = "only this platform's documents (its name or its id's first half)"},
+                  {.name = "--type",
+                   .value = "TYPE",
+                   .help = "only documents of this type (\"Privacy Policy\" or privacy-policy)"}},
       .summary = "every watched document and its state",
       .description =
           "One row per watched document: its id, how many versions are stored, the last check, "
           "the last change, the next check due and its status: ok, pending (not checked yet) "
-          "or failing xN with the last error.",
+          "or failing xN with the last error.\n\n"
+          "The filters combine; the daemon applies them. A platform or type that no watched "
+          "document has is refused (exit 1) with the closest names, so that a typo never looks "
+          "like an empty list.",
       .handler = RunList,
   });
   commands.push_back({
@@ -132,12 +142,24 @@ std::vector<CommandSpec> BuildCommands() {
   });
   commands.push_back({
       .name = "check",
-      .synopses = {"DOC", "--all"},
+      .synopses = {"DOC [--wait [--wait-timeout D]]", "--all [--wait [--wait-timeout D]]"},
       .arguments = {{.name = "DOC", .completion = Completion::kDocumentId, .optional = true}},
-      .options = {{.name = "--all", .help = "check every watched document"}},
+      .options = {{.name = "--all", .help = "check every watched document"},
+                  {.name = "--wait",
+                   .help = "wait for the checks and print each outcome (exit 1 if one failed)"},
+                  {.name = "--wait-timeout",
+                   .value = "D",
+                   .help = "how long --wait waits (default 10m, at most 1h)",
+                   .completion = Completion::kDuration}},
       .summary = "check a document (or all of them) now",
-      .description = "Schedules the check at once, ahead of its due time, and says how many "
-                     "checks were scheduled; `policyctl events --follow` shows their outcome.",
+      .description =
+          "Schedules the check at once, ahead of its due time, and says how many checks were "
+          "scheduled; `policyctl events --follow` shows their outcome.\n\n"
+          "With --wait, waits until each check has finished and prints one line per document: "
+          "changed (with the new version), unchanged, first_seen, reread or failed (with the "
+          "reason and message), and how long it took. A check already running is joined, not "
+          "repeated. The exit status is 1 when a check failed or did not finish within "
+          "--wait-timeout (those checks still run).",
       .handler = RunCheck,
   });
   commands.push_back({
@@ -193,9 +215,11 @@ std::vector<CommandSpec> BuildCommands() {
                   {.name = "--follow", .help = "keep waiting for new events"}},
       .summary = "print events after sequence N (default: all)",
       .description =
-          "One line per event: sequence number, time, type, document and what changed. With "
-          "--json, the events socket's JSON lines as they are. Without --follow, it stops once "
-          "it has caught up.",
+          "One aligned line per event: sequence number, time, type (without \"document.\"), "
+          "document, the change class or failure reason, and what changed: lines added and "
+          "removed with the changed sections, a first version's hash, a failure's message. On "
+          "a terminal, lines are cut to its width. With --json, the events socket's JSON lines "
+          "as they are. Without --follow, it stops once it has caught up.",
       .handler = RunEvents,
   });
   commands.push_back({
@@ -339,6 +363,10 @@ std::optional<std::string> SetTimeout(const std::string& value, Options* options
   options->timeout = *parsed;
   return std::nullopt;
 }
+std::optional<std::string> SetNoPager(const std::string&, Options* options) {
+  options->no_pager = true;
+  return std::nullopt;
+}
 std::optional<std::string> SetVersion(const std::string&, Options* options) {
   options->version = true;
   return std::nullopt;
@@ -379,6 +407,9 @@ std::vector<GlobalOptionSpec> BuildGlobalOptions() {
                   .help = "how long to wait for the daemon (default 30s)",
                   .completion = Completion::kDuration},
        .apply = SetTimeout},
+      {.option = {.name = "--no-pager",
+                  .help = "never page long output (on a terminal it goes through $PAGER)"},
+       .apply = SetNoPager},
       {.option = {.name = "--version",
                   .help = "print the version, the commit and the libraries' versions"},
        .apply = SetVersion},
@@ -454,7 +485,9 @@ const std::vector<EnvironmentSpec>& EnvironmentVariables() {
   static const std::vector<EnvironmentSpec> variables = {
       {"POLICYD_CONFIG",
        "the daemon config to read the socket paths from when --config is not given"},
-      {"PAGER", "the pager for long output on a terminal"},
+      {"PAGER", "the pager for long output on a terminal (default less; empty or cat: none)"},
+      {"LESS",
+       "less's options while paging (default FRX: quit if one screen, colours, no clearing)"},
       {"NO_COLOR", "when set, --color auto means never"},
       {"TERM", "when it is unset or \"dumb\", --color auto means never"},
   };

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "pager.h"
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
@@ -146,27 +147,34 @@ int RunShow(const Options& options) {
   if (options.Has("--evidence")) {
     nlohmann::json request = {{"cmd", "evidence"}, {"doc", options.positional[0]}};
     if (options.positional.size() > 1) request["version"] = options.positional[1];
-    return CallAndPrint(options, request, [](const nlohmann::json& result) {
-      PrintEvidence(result);
-      return kExitOk;
-    });
+    return CallAndPrint(
+        options, request,
+        [](const nlohmann::json& result) {
+          PrintEvidence(result);
+          return kExitOk;
+        },
+        OutputLength::kLong);
   }
   if (options.positional.size() != 1) {
     return UsageError("show takes one DOC (a VERSION only with --evidence)", "show");
   }
-  return CallAndPrint(options, {{"cmd", "show"}, {"doc", options.positional[0]}},
-                      [](const nlohmann::json& result) {
-                        PrintShow(result);
-                        return kExitOk;
-                      });
+  return CallAndPrint(
+      options, {{"cmd", "show"}, {"doc", options.positional[0]}},
+      [](const nlohmann::json& result) {
+        PrintShow(result);
+        return kExitOk;
+      },
+      OutputLength::kLong);
 }
 
 int RunHistory(const Options& options) {
-  return CallAndPrint(options, {{"cmd", "history"}, {"doc", options.positional[0]}},
-                      [](const nlohmann::json& result) {
-                        PrintHistory(result);
-                        return kExitOk;
-                      });
+  return CallAndPrint(
+      options, {{"cmd", "history"}, {"doc", options.positional[0]}},
+      [](const nlohmann::json& result) {
+        PrintHistory(result);
+        return kExitOk;
+      },
+      OutputLength::kLong);
 }
 
 int RunDiff(const Options& options) {
@@ -175,13 +183,16 @@ int RunDiff(const Options& options) {
   if (options.positional.size() > 2) request["b"] = options.positional[2];
   request["word"] = options.Has("--word");
   request["color"] = UseColor(options);
-  return CallAndPrint(options, request, [](const nlohmann::json& result) {
-    // One line before the "---" header (patch(1) skips it): what kind of change this is.
-    std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
-              << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
-              << result["diff"].get<std::string>();
-    return kExitOk;
-  });
+  return CallAndPrint(
+      options, request,
+      [](const nlohmann::json& result) {
+        // One line before the "---" header (patch(1) skips it): what kind of change this is.
+        std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
+                  << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
+                  << result["diff"].get<std::string>();
+        return kExitOk;
+      },
+      OutputLength::kLong);
 }
 
 int RunSegments(const Options& options) {
@@ -191,6 +202,9 @@ int RunSegments(const Options& options) {
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
   if (options.json) return PrintSegmentLines(result);
+  PagerOptions paging;
+  paging.enabled = !options.no_pager;
+  Pager pager(paging);
   PrintSegments(result);
   return kExitOk;
 }

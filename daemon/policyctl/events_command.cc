@@ -1,7 +1,14 @@
 // events: the events socket's feed, printed (or passed through as JSON lines with --json).
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "events_view.h"
+#include "pager.h"
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
@@ -13,20 +20,66 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string EventSummary(const nlohmann::json& e) {
-  const std::string type = e.value("type", "");
-  std::string line = Str(e["seq"]) + "  " + Str(e["time"]) + "  " + type + "  " + Str(e["doc"]);
-  if (type == "document.changed" || type == "document.reread") {
-    line += "  +" + Str(e["lines_added"]) + " -" + Str(e["lines_removed"]) + "  " +
-            Short(e["old_hash"]) + " -> " + Short(e["new_hash"]);
-    if (e.contains("change_class")) line += "  " + Str(e["change_class"]);
-  } else if (type == "document.first_seen") {
-    line += "  " + Short(e["hash"]);
-  } else if (type == "document.fetch_failed") {
-    line += "  " + Str(e["reason"]) + ": " + Str(e["message"]);
+// How many replayed events are read before the first line is printed, so that the columns
+// fit them (views/events_view.h): enough for a screen or two, bounded in memory.
+constexpr std::size_t kFitBatch = 500;
+
+// Prints events as aligned lines: the first batch of a replay is held back to size the
+// columns, then lines stream (a pager, on a terminal, only when not following).
+class EventPrinter {
+ public:
+  EventPrinter(const Options& options, bool follow)
+      : json_(options.json),
+        follow_(follow),
+        paged_(!options.json && !follow && !options.no_pager),
+        view_(TerminalWidth(STDOUT_FILENO)) {}
+
+  void Add(const std::string& line, const nlohmann::json& event) {
+    if (json_) {
+      std::cout << line << std::endl;
+      return;
+    }
+    if (!started_ && !follow_ && held_.size() < kFitBatch) {
+      held_.push_back(event);
+      return;
+    }
+    Start();
+    std::cout << view_.Line(event);
+    if (follow_) std::cout.flush();
   }
-  return line;
-}
+
+  // Prints what is held back (at the end of a replay, or when following catches up); a
+  // replay with no event prints nothing, not even the header.
+  void Flush() {
+    if (json_ || (held_.empty() && !follow_ && !started_)) return;
+    Start();
+    std::cout.flush();
+  }
+
+  // Whatever ends the feed (its end, an error, a shutdown) still prints what was read.
+  ~EventPrinter() { Flush(); }
+  EventPrinter(const EventPrinter&) = delete;
+  EventPrinter& operator=(const EventPrinter&) = delete;
+
+ private:
+  void Start() {
+    if (started_) return;
+    started_ = true;
+    view_.Fit(held_);
+    if (paged_ && !held_.empty()) pager_.emplace(PagerOptions{});
+    std::cout << view_.Header();
+    for (const nlohmann::json& event : held_) std::cout << view_.Line(event);
+    held_.clear();
+  }
+
+  const bool json_;
+  const bool follow_;
+  const bool paged_;
+  EventsView view_;
+  std::vector<nlohmann::json> held_;
+  bool started_ = false;
+  std::optional<Pager> pager_;
+};
 
 int Events(const Options& options) {
   std::filesystem::path control;
@@ -49,6 +102,7 @@ int Events(const Options& options) {
   }
   if (follow) socket->SetReadTimeout(milliseconds(0));
   uint64_t caught_up_at = 0;
+  EventPrinter printer(options, follow);
   bool greeted = false;  // the feed answers a subscription with feed.hello (or feed.error)
   const auto not_the_feed = [&]() {
     std::fprintf(stderr,
@@ -75,6 +129,7 @@ int Events(const Options& options) {
     if (type == "feed.hello") {
       caught_up_at = message.value("last_seq", uint64_t{0});
       if (!follow && message.value("since", uint64_t{0}) >= caught_up_at) return kExitOk;
+      if (follow && message.value("since", uint64_t{0}) >= caught_up_at) printer.Flush();
       continue;
     }
     if (type == "feed.error") {
@@ -82,12 +137,17 @@ int Events(const Options& options) {
       return kExitRefused;
     }
     if (type == "feed.shutdown") {
+      printer.Flush();
       std::fprintf(stderr, "policyctl: the daemon is shutting down\n");
       return kExitOk;
     }
     if (type == "feed.heartbeat") continue;
-    std::cout << (options.json ? *line : EventSummary(message)) << std::endl;
-    if (!follow && message.value("seq", uint64_t{0}) >= caught_up_at) return kExitOk;
+    printer.Add(*line, message);
+    const uint64_t seq = message.value("seq", uint64_t{0});
+    if (seq >= caught_up_at) {
+      printer.Flush();
+      if (!follow) return kExitOk;
+    }
   }
 }
 

@@ -20,8 +20,9 @@ struct Options {
   bool json = false;
   std::string color = "auto";
   std::chrono::milliseconds timeout{30'000};
-  bool help = false;     // --help or -h
-  bool version = false;  // --version
+  bool no_pager = false;  // --no-pager
+  bool help = false;      // --help or -h
+  bool version = false;   // --version
   std::string command;
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> flags;  // --name -> values ("" for switches)

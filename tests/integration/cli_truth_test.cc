@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <grp.h>
-#include <pty.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -403,28 +402,6 @@ TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {
                               root_group->gr_name + "'\n")
         << cmd;
   }
-}
-
-// Runs `argv` with stdout and stderr on a terminal (a pty), as an operator does: what the
-// terminal shows, in order.
-CommandResult RunOnTerminal(const std::vector<std::string>& argv) {
-  int master = -1;
-  const pid_t child = forkpty(&master, nullptr, nullptr, nullptr);
-  if (child == 0) {
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(98);
-  }
-  CommandResult result;
-  char buffer[4096];
-  for (ssize_t n; (n = read(master, buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
-  close(master);
-  int status = 0;
-  waitpid(child, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
 }
 
 TEST_F(RunningDaemonTest, ExportKeepsRemovedDocumentsAndPrintsItsSummaryOnItsOwnLine) {

@@ -1,6 +1,7 @@
 #include "daemon_harness.h"
 
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -75,6 +76,26 @@ int ExitCodeOf(int status) {
 }
 
 }  // namespace
+
+CommandResult RunOnTerminal(const std::vector<std::string>& argv) {
+  int master = -1;
+  const pid_t child = forkpty(&master, nullptr, nullptr, nullptr);
+  if (child == 0) {
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(98);
+  }
+  CommandResult result;
+  char buffer[4096];
+  for (ssize_t n; (n = read(master, buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
+  close(master);
+  int status = 0;
+  waitpid(child, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   const auto dir = MakeTempDir();

@@ -26,6 +26,9 @@ struct CommandResult {
 
 // Runs `argv` (argv[0] is the program), capturing stdout and stderr.
 CommandResult RunCommand(const std::vector<std::string>& argv);
+// Runs `argv` with stdout and stderr on a terminal (a pty), as an operator does: what the
+// terminal shows, in order, in `out` (the terminal turns "\n" into "\r\n").
+CommandResult RunOnTerminal(const std::vector<std::string>& argv);
 
 class DaemonHarness {
  public:

@@ -532,11 +532,11 @@ TEST_F(EndToEndTest, PolicyctlErrorsAreClearWithDocumentedExitCodes) {
   EXPECT_EQ(status.exit_code, 0);
   EXPECT_NE(status.out.find("documents"), std::string::npos);
   // A healthy store: no storage error (tests/unit/daemon/storage_recovery_test.cc has one).
-  const std::size_t storage_row = status.out.find("storage_error");
+  const std::size_t storage_row = status.out.find("\nstorage ");
   ASSERT_NE(storage_row, std::string::npos) << status.out;
   const std::string storage_line =
-      status.out.substr(storage_row, status.out.find('\n', storage_row) - storage_row);
-  EXPECT_NE(storage_line.find("none"), std::string::npos) << storage_line;
+      status.out.substr(storage_row + 1, status.out.find('\n', storage_row + 1) - storage_row - 1);
+  EXPECT_EQ(storage_line.substr(storage_line.find_last_of(' ') + 1), "ok") << storage_line;
   const auto status_json = harness_.Policyctl({"--json", "status"});
   EXPECT_TRUE(nlohmann::json::parse(status_json.out)["storage_error"].is_null()) << status_json.out;
   EXPECT_EQ(harness_.Stop(), 0);

@@ -1,9 +1,17 @@
-// Issue 17 item 4, the daemon's half: `list` filtered in the daemon (failing, platform, type,
-// a did-you-mean refusal), `check` with "wait" answering each document's outcome, and the
-// first pass in `status`. Through the raw control socket, as policyctl will speak it.
+// Issue 17 item 4: `list` filtered in the daemon (failing, platform, type, a did-you-mean
+// refusal), `check` with "wait" answering each document's outcome, and the first pass in
+// `status`: through the raw control socket, then through the real policyctl (its views,
+// exit statuses and pager).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +62,19 @@ std::set<std::string> Ids(const nlohmann::json& response) {
   std::set<std::string> ids;
   for (const auto& doc : response["result"]["documents"]) ids.insert(doc["id"].get<std::string>());
   return ids;
+}
+
+// Three documents, each its own platform: acme and initech serve a policy, hooli fails (500).
+void WatchThreePrivacyPolicies(HttpTestServer* server, DaemonHarness* harness) {
+  server->Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  server->Set("/hooli/privacy", ServerError());
+  server->Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
+  for (const std::string name : {"Acme", "Hooli", "Initech"}) {
+    std::string slug = name;
+    slug[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(slug[0])));
+    harness->WriteTarget(slug,
+                         Target(name, {{"Privacy Policy", server->Url("/" + slug + "/privacy")}}));
+  }
 }
 
 std::string NewestVersion(DaemonHarness& harness, const std::string& doc) {
@@ -136,14 +157,8 @@ TEST(OperatorCommandsTest, ListFiltersReturnExactlyTheMatchingDocuments) {
 
 TEST(OperatorCommandsTest, CheckWaitAnswersEachDocumentsOutcome) {
   HttpTestServer server;
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
-  server.Set("/hooli/privacy", ServerError());
-  server.Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
   DaemonHarness harness;
-  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
-  harness.WriteTarget("hooli", Target("Hooli", {{"Privacy Policy", server.Url("/hooli/privacy")}}));
-  harness.WriteTarget("initech",
-                      Target("Initech", {{"Privacy Policy", server.Url("/initech/privacy")}}));
+  WatchThreePrivacyPolicies(&server, &harness);
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
   const std::string initech_version = NewestVersion(harness, "initech/privacy-policy");
@@ -291,6 +306,140 @@ TEST(OperatorCommandsTest, AWaitingClientThatLeavesLeavesTheDaemonHealthy) {
   const auto again = WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}});
   ASSERT_EQ(again["ok"], true) << again.dump();
   EXPECT_EQ(again["result"]["outcomes"][0]["result"], "unchanged");
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// The same through the real policyctl, as an operator types it: list's filters and their
+// refusal, check --wait's table and exit status, the aligned events, the status view.
+TEST(OperatorCommandsTest, PolicyctlFiltersWaitsAndAlignsWhatItPrints) {
+  HttpTestServer server;
+  DaemonHarness harness;
+  WatchThreePrivacyPolicies(&server, &harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+
+  const auto failing = harness.Policyctl({"list", "--failing"});
+  ASSERT_EQ(failing.exit_code, 0) << failing.err;
+  EXPECT_NE(failing.out.find("hooli/privacy-policy"), std::string::npos) << failing.out;
+  EXPECT_EQ(failing.out.find("acme/privacy-policy"), std::string::npos) << failing.out;
+  EXPECT_NE(failing.out.find("1 of 3 documents"), std::string::npos) << failing.out;
+  const auto acme = harness.Policyctl({"list", "--platform", "acme", "--type", "Privacy Policy"});
+  ASSERT_EQ(acme.exit_code, 0) << acme.err;
+  EXPECT_NE(acme.out.find("acme/privacy-policy"), std::string::npos) << acme.out;
+  EXPECT_EQ(acme.out.find("initech/"), std::string::npos) << acme.out;
+  const auto typo = harness.Policyctl({"list", "--platform", "Hoolli"});
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_EQ(typo.err,
+            "policyctl: not_found: no watched document has platform 'Hoolli' (closest: "
+            "'Hooli')\n");
+
+  // check --wait: one row per document, in id order, the new version's short hash, a
+  // summary; exit 1 because one check failed.
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email and your address."));
+  const auto waited = harness.Policyctl({"check", "--all", "--wait"});
+  EXPECT_EQ(waited.exit_code, 1) << waited.out << waited.err;
+  std::istringstream rows(waited.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(rows, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 5u) << waited.out;
+  EXPECT_EQ(lines[0].rfind("DOCUMENT", 0), 0u) << waited.out;
+  const std::string acme_version = NewestVersion(harness, "acme/privacy-policy");
+  EXPECT_EQ(lines[1].rfind("acme/privacy-policy", 0), 0u) << waited.out;
+  EXPECT_NE(lines[1].find(" changed "), std::string::npos) << waited.out;
+  EXPECT_NE(lines[1].find("new version " + acme_version.substr(0, 12)), std::string::npos)
+      << waited.out;
+  EXPECT_EQ(lines[2].rfind("hooli/privacy-policy", 0), 0u) << waited.out;
+  EXPECT_NE(lines[2].find(" failed "), std::string::npos) << waited.out;
+  EXPECT_NE(lines[2].find("http_5xx: "), std::string::npos) << waited.out;
+  EXPECT_EQ(lines[3].rfind("initech/privacy-policy", 0), 0u) << waited.out;
+  EXPECT_NE(lines[3].find(" unchanged "), std::string::npos) << waited.out;
+  EXPECT_EQ(lines[4], "3 documents: 1 changed, 1 unchanged, 1 failed");
+  // The OUTCOME column starts at the same place on every row.
+  const std::size_t outcome_column = lines[0].find("OUTCOME");
+  EXPECT_EQ(lines[1].find("changed"), outcome_column) << waited.out;
+  EXPECT_EQ(lines[2].find("failed"), outcome_column) << waited.out;
+
+  const auto unchanged = harness.Policyctl({"check", "initech/privacy-policy", "--wait"});
+  EXPECT_EQ(unchanged.exit_code, 0) << unchanged.out << unchanged.err;
+  EXPECT_NE(unchanged.out.find("1 document: 1 unchanged"), std::string::npos) << unchanged.out;
+  const auto json = harness.Policyctl({"--json", "check", "hooli/privacy-policy", "--wait"});
+  EXPECT_EQ(json.exit_code, 1) << json.out;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["outcomes"][0]["result"], "failed") << json.out;
+  const auto misuse = harness.Policyctl({"check", "--all", "--wait-timeout", "5s"});
+  EXPECT_EQ(misuse.exit_code, 2);
+  EXPECT_NE(misuse.err.find("--wait-timeout needs --wait"), std::string::npos) << misuse.err;
+  const auto scheduled = harness.Policyctl({"check", "--all"});
+  EXPECT_EQ(scheduled.out, "scheduled 3 check(s)\n");
+
+  // events: a header and aligned columns; the DOC column starts where its header does.
+  const auto events = harness.Policyctl({"events"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  std::istringstream event_rows(events.out);
+  std::string header;
+  std::getline(event_rows, header);
+  EXPECT_EQ(header.rfind("SEQ", 0), 0u) << events.out;
+  const std::size_t doc_column = header.find("DOC");
+  ASSERT_NE(doc_column, std::string::npos) << events.out;
+  const std::size_t type_column = header.find("TYPE");
+  std::vector<std::string> seen;  // "type doc", in sequence order
+  for (std::string line; std::getline(event_rows, line);) {
+    EXPECT_EQ(line.find_first_of("ahi", doc_column), doc_column) << line;
+    const std::string type = line.substr(type_column, line.find(' ', type_column) - type_column);
+    seen.push_back(type + " " + line.substr(doc_column, line.find(' ', doc_column) - doc_column));
+  }
+  // Two first versions (their checks ran at once: either order), the change, and the
+  // failure (announced once, at the threshold).
+  ASSERT_EQ(seen.size(), 4u) << events.out;
+  std::sort(seen.begin(), seen.begin() + 2);
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "first_seen acme/privacy-policy", "first_seen initech/privacy-policy",
+                      "changed acme/privacy-policy", "fetch_failed hooli/privacy-policy"}))
+      << events.out;
+
+  const auto status = harness.Policyctl({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("first pass"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("3/3"), std::string::npos) << status.out;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// On a terminal, long output goes through $PAGER; --no-pager, --json and a pipe never page.
+TEST(OperatorCommandsTest, LongOutputGoesThroughThePagerOnATerminalOnly) {
+  HttpTestServer server;
+  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+
+  const std::filesystem::path paged = harness.dir() / "paged.txt";
+  setenv("PAGER", ("cat > " + paged.string()).c_str(), 1);
+  const auto on_terminal =
+      RunOnTerminal({POLICYCTL_BIN, "--config", harness.config_path().string(), "list"});
+  EXPECT_EQ(on_terminal.exit_code, 0) << on_terminal.out;
+  EXPECT_EQ(on_terminal.out.find("acme/privacy-policy"), std::string::npos) << on_terminal.out;
+  std::ifstream paged_file(paged);
+  const std::string paged_text((std::istreambuf_iterator<char>(paged_file)), {});
+  EXPECT_NE(paged_text.find("acme/privacy-policy"), std::string::npos) << paged_text;
+  std::filesystem::remove(paged);
+
+  for (const char* flag : {"--no-pager", "--json"}) {
+    const auto unpaged =
+        RunOnTerminal({POLICYCTL_BIN, "--config", harness.config_path().string(), flag, "list"});
+    EXPECT_EQ(unpaged.exit_code, 0) << unpaged.out;
+    EXPECT_NE(unpaged.out.find("acme/privacy-policy"), std::string::npos) << flag;
+    EXPECT_FALSE(std::filesystem::exists(paged)) << flag;
+  }
+  const auto piped = harness.Policyctl({"list"});  // stdout is a pipe
+  EXPECT_NE(piped.out.find("acme/privacy-policy"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(paged));
+  // `status` is short: never paged.
+  const auto status =
+      RunOnTerminal({POLICYCTL_BIN, "--config", harness.config_path().string(), "status"});
+  EXPECT_NE(status.out.find("first pass"), std::string::npos) << status.out;
+  EXPECT_FALSE(std::filesystem::exists(paged));
+  unsetenv("PAGER");
   EXPECT_EQ(harness.Stop(), 0);
 }
 
