@@ -36,6 +36,20 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
+  // Only a plausible typo (at most 2 edits away) is worth suggesting.
+  const std::string* closest = nullptr;
+  size_t closest_distance = 3;
+  for (const std::string& candidate : candidates) {
+    const size_t distance = EditDistance(name, candidate);
+    if (distance < closest_distance) {
+      closest = &candidate;
+      closest_distance = distance;
+    }
+  }
+  return closest != nullptr ? " (did you mean " + Quote(*closest) + "?)" : std::string();
+}
+
 Position StartOf(const toml::source_region& region) {
   return Position{region.begin.line, region.begin.column};
 }
@@ -273,19 +287,7 @@ void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();
     if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
-    std::string reason = "unknown key " + Quote(name);
-    // Suggest the closest known key when it is plausibly a typo (at most 2 edits away).
-    const std::string* closest = nullptr;
-    size_t closest_distance = 3;
-    for (const std::string& known : known_keys_) {
-      const size_t distance = EditDistance(name, known);
-      if (distance < closest_distance) {
-        closest = &known;
-        closest_distance = distance;
-      }
-    }
-    if (closest != nullptr) reason += " (did you mean " + Quote(*closest) + "?)";
-    diagnostics_->Add(key.source(), std::move(reason));
+    diagnostics_->Add(key.source(), "unknown key " + Quote(name) + DidYouMean(name, known_keys_));
   }
 }
 
