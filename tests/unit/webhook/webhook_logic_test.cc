@@ -68,6 +68,9 @@ TEST(WebhookSignatureTest, SignsTimestampDotBody) {
   const std::string body = R"({"seq":3,"type":"document.changed"})";
   EXPECT_EQ(WebhookSignature(kSecret, 1700000000, body),
             "v1=" + IndependentHmac(kSecret, "1700000000." + body));
+  // The example of docs/INTEGRATIONS.md, which Python's hmac and `openssl dgst -hmac` give too.
+  EXPECT_EQ(WebhookSignature(kSecret, 1700000000, body),
+            "v1=2ed90c18a202e8f461b1491b7095f77eb97e543a835cb40af9cab48da5f307ce");
   // Another timestamp or body gives another signature (a replayed body cannot be re-dated).
   EXPECT_NE(WebhookSignature(kSecret, 1700000001, body),
             WebhookSignature(kSecret, 1700000000, body));
