@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "cursor_saver.h"
@@ -135,10 +136,13 @@ struct WebhookDispatcher::Impl {
         return;
       }
       if (now < hook.read_retry_ms) return;  // its timer is armed
-      if (!ReadBatch(hook, now)) return;
+      const std::optional<std::size_t> read = ReadBatch(hook, now);
+      if (!read) return;
       if (hook.cursor.Next() == nullptr) {
         SaveCursor(hook);
-        ContinueLater(hook);
+        // Nothing read although LastSequence said there was: wait for the next Notify rather
+        // than spin (cannot happen: a sequence is published only once its batch is readable).
+        if (*read > 0) ContinueLater(hook);
         return;
       }
     }
@@ -149,8 +153,9 @@ struct WebhookDispatcher::Impl {
     Send(hook, now);
   }
 
-  // Reads the next batch of the log into `hook`; false (and a retry armed) on a read error.
-  bool ReadBatch(Hook& hook, int64_t now) {
+  // Reads the next batch of the log into `hook`: how many events it read, or nullopt (and a
+  // retry armed) on a read error.
+  std::optional<std::size_t> ReadBatch(Hook& hook, int64_t now) {
     auto events = store.ReadEvents(hook.cursor.scanned(), WebhookCursor::kBatchEvents,
                                    WebhookCursor::kBatchBytes);
     if (!events.ok()) {
@@ -161,11 +166,12 @@ struct WebhookDispatcher::Impl {
       }
       hook.read_retry_ms = now + kReadRetryMs;
       ArmTimer(hook, kReadRetryMs);
-      return false;
+      return std::nullopt;
     }
     hook.read_error_logged = false;
+    const std::size_t read = events->size();
     hook.cursor.Offer(std::move(*events));
-    return true;
+    return read;
   }
 
   // The filters left a whole batch out: the next one in a later turn of the loop.
