@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <string>
@@ -437,6 +438,59 @@ TEST_F(WebhookTest, TestCommandSendsASignedSyntheticEvent) {
   EXPECT_EQ(unknown["error"]["code"], "not_found");
   const auto missing = harness.Control({{"cmd", "webhooks_test"}});
   EXPECT_EQ(missing["error"]["code"], "invalid_argument");
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST_F(WebhookTest, NewWebhooksStartAtTheEndUnlessToldAndRemovedOnesKeepTheirPlace) {
+  Receiver late(server_, "/late");
+  Receiver history(server_, "/history");
+  Serve("We never sell data.", "Be nice.", "We share with no one.");
+  DaemonHarness harness;
+  const std::string base = [&] {
+    std::ifstream in(harness.config_path());
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  const auto configure = [&](const std::string& webhooks) {
+    std::ofstream(harness.config_path(), std::ios::trunc) << base << webhooks;
+  };
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+
+  // Two webhooks appear after three events: one from the end (the default), one from the
+  // beginning.
+  const std::string late_hook = Webhook("late", server_.Url("/late"));
+  const std::string history_hook =
+      Webhook("history", server_.Url("/history"), "start = \"beginning\"\n");
+  configure(late_hook + history_hook);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  EXPECT_EQ(Hook(harness, "late")["cursor"], 3);
+  Serve("We sell data to advertisers and brokers.", "Be nice.", "We share with no one.");
+  CheckAll(harness);
+  ASSERT_EQ(LastSeq(harness), 4u);
+  ASSERT_TRUE(CaughtUp(harness, "late")) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness, "history")) << harness.log();
+  EXPECT_EQ(late.Delivered(), (std::vector<uint64_t>{4}));
+  EXPECT_EQ(history.Delivered(), (std::vector<uint64_t>{1, 2, 3, 4}));
+  ASSERT_EQ(harness.Stop(), 0);
+
+  // "late" leaves the config while an event happens; put back, it sends what it missed.
+  configure(history_hook);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  Serve("We sell data to advertisers and brokers.", "Be nice.", "We share with partners now.");
+  CheckAll(harness);
+  ASSERT_EQ(LastSeq(harness), 5u);
+  ASSERT_TRUE(CaughtUp(harness, "history")) << harness.log();
+  EXPECT_NE(harness.log().find("webhook 'late' is not in the config; its cursor (4) is kept"),
+            std::string::npos)
+      << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+  configure(late_hook + history_hook);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness, "late")) << harness.log();
+  EXPECT_EQ(late.Delivered(), (std::vector<uint64_t>{4, 5}));
+  EXPECT_EQ(history.Delivered(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(harness.Stop(), 0);
 }
 
