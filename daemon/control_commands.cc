@@ -63,6 +63,7 @@ nlohmann::json Daemon::StatusJson() const {
           {"first_pass", FirstPassJson()},
           {"check_waits", check_waiters_.size()},
           {"subscribers", feed_->subscriber_count()},
+          {"webhooks", webhooks_->SummaryJson()},  // count, max_lag, failing
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
           {"database_bytes", store_->ApproximateSizeBytes()},
@@ -263,12 +264,14 @@ void Daemon::HandleControl(const nlohmann::json& request,
     respond(ControlOk({{"documents", documents_.size()}}));
   } else if (HandleStoreCommand(cmd, request, respond)) {
     // verify, gc, evidence, text, removed, backup: daemon/maintenance_commands.cc
+  } else if (HandleWebhookCommand(cmd, request, respond)) {
+    // webhooks, webhooks_test: daemon/webhook_commands.cc
   } else {
     respond(ControlError(
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, removed, backup)"));
+            "gc, evidence, text, removed, backup, webhooks, webhooks_test)"));
   }
 }
 

@@ -84,6 +84,16 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   return options;
 }
 
+// Webhook requests share the fetcher's identity and address policy.
+WebhookOptions WebhookOptionsFrom(const DaemonConfig& config) {
+  WebhookOptions options;
+  options.user_agent = config.user_agent;
+  options.allow_private_addresses = config.allow_private_addresses;
+  options.allowed_addresses = config.allowed_addresses;
+  options.connect_timeout = config.connect_timeout;
+  return options;
+}
+
 }  // namespace
 
 Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOptions store_options)
@@ -111,6 +121,7 @@ Daemon::~Daemon() {
   // then the store.
   control_.reset();
   feed_.reset();
+  webhooks_.reset();  // its cursor writes still queued on the pool run at the join below
   fetcher_.reset();
   browser_.reset();
   workers_.join();
@@ -148,6 +159,10 @@ Status Daemon::Start() {
       },
       store_->LastSequence());
   if (Status s = feed_->Start(); !s.ok()) return s;
+
+  webhooks_ = std::make_unique<WebhookDispatcher>(
+      io_, *store_, config_.webhooks, WebhookOptionsFrom(config_), workers_.get_executor());
+  if (Status s = webhooks_->Start(); !s.ok()) return s;
 
   ControlOptions control_options;
   control_options.socket_path = config_.control_socket;
@@ -433,6 +448,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
       NoteFirstPassProgress();
     }
     for (const auto& event : outcome.events) feed_->Publish(event);
+    if (!outcome.events.empty()) webhooks_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
@@ -513,6 +529,7 @@ void Daemon::BeginShutdown() {
   schedule_timer_.cancel();
   control_->Shutdown();
   fetcher_->Shutdown();                // in-flight transfers end with kAborted; nothing half-stored
+  webhooks_->Shutdown();               // requests in flight are aborted; cursors are saved
   if (browser_) browser_->Shutdown();  // pages being rendered end with kAborted too
   // Bound the whole stop: whatever is still running after this is abandoned (commits are
   // atomic, so an abandoned one leaves no trace).

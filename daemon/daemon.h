@@ -42,6 +42,7 @@
 #include "policyd/fetcher.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
+#include "policyd/webhook.h"
 #include "target_catalog.h"
 
 namespace policyd {
@@ -133,6 +134,10 @@ class Daemon {
   // moment it completes.
   void NoteFirstPassProgress();
   nlohmann::json FirstPassJson() const;
+  // webhooks, webhooks_test (webhook_commands.cc). False if `cmd` is neither (`respond`
+  // untouched).
+  bool HandleWebhookCommand(const std::string& cmd, const nlohmann::json& request,
+                            std::function<void(nlohmann::json)>& respond);
   // Runs `work` on the worker pool and answers with its result on the io thread.
   void RespondFromPool(std::function<nlohmann::json()> work,
                        std::function<void(nlohmann::json)> respond);
@@ -188,6 +193,7 @@ class Daemon {
   uint64_t pages_rendered_ = 0;              // renders that gave a page
   uint64_t render_failures_ = 0;             // renders that failed (not aborted)
   std::unique_ptr<EventFeed> feed_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
   std::unique_ptr<ControlServer> control_;
   Scheduler scheduler_;
   boost::asio::steady_timer schedule_timer_;

@@ -86,6 +86,50 @@ struct DocumentSpec {
   }
 };
 
+// The body a webhook receives (key `format`): kJson, the event as stored (one JSON object, its
+// `seq` included); or a chat tool's incoming-webhook body, a short text for people: kSlack
+// {"text": ...}, kDiscord {"content": ..., "allowed_mentions": {"parse": []}}, kMatrix
+// {"text": ..., "html": ...} (matrix-hookshot's generic webhooks). include/policyd/webhook.h.
+enum class WebhookFormat { kJson, kSlack, kDiscord, kMatrix };
+const char* WebhookFormatName(WebhookFormat format);  // "json", "slack", "discord", "matrix"
+std::optional<WebhookFormat> ParseWebhookFormat(std::string_view name);
+
+// Where a webhook seen for the first time (no stored cursor under its name) starts: kEnd,
+// after the last event stored when it first starts; kBeginning, at event 1.
+enum class WebhookStart { kEnd, kBeginning };
+
+// One [[webhooks]] table of the daemon config (docs/INTEGRATIONS.md). Loaded and validated by
+// LoadDaemonConfig; delivered by WebhookDispatcher (include/policyd/webhook.h).
+struct WebhookSpec {
+  std::string name;  // unique, [a-z0-9-], 1 to 64 characters: the key of its stored cursor
+  std::string url;   // absolute http or https URL, without user name or password
+  // The HMAC-SHA256 key that signs each request. Never logged, never shown. Read from the
+  // config (`secret`) or from `secret_file` (its whole content, a final newline removed).
+  std::string secret;
+  std::filesystem::path secret_file;  // where the secret came from, "" when inline
+  // Filters: an event is delivered when it passes every non-empty one. platforms and
+  // doc_types compare Slugify'd names ("Coursera" = "coursera"); events are event types;
+  // classes apply to document.changed only, as the feed's `classes` do.
+  std::vector<std::string> platforms;
+  std::vector<std::string> doc_types;
+  std::vector<std::string> events;
+  std::vector<std::string> classes;
+  WebhookFormat format = WebhookFormat::kJson;
+  WebhookStart start = WebhookStart::kEnd;
+  // Failed attempts at one event before it is given up (the cursor moves past it, counted as
+  // skipped); 0 = never: the webhook's later events wait behind it, however long.
+  int max_attempts = 0;
+  // Backoff between attempts at one event: retry_min doubling per failure, up to retry_max,
+  // with jitter (up to half as much again, never past retry_max).
+  std::chrono::milliseconds retry_min = std::chrono::seconds(1);
+  std::chrono::milliseconds retry_max = std::chrono::minutes(10);
+  std::chrono::milliseconds timeout = std::chrono::seconds(30);  // one request, start to end
+  uint32_t line = 0;  // where its table starts in the config file (for messages)
+};
+
+// At most this many [[webhooks]]: each may hold one request in flight and one event batch.
+inline constexpr std::size_t kMaxWebhooks = 32;
+
 // How the daemon writes its log: text (the journal under systemd, else stderr with
 // timestamps) or one JSON object per line on stderr (daemon/logging.h).
 enum class LogFormat { kText, kJson };
@@ -145,6 +189,8 @@ struct DaemonConfig {
   // How often the check summary (counts by outcome and failure reason, repeated failures per
   // host) is logged; also at shutdown. A window without checks logs nothing.
   std::chrono::milliseconds log_summary_interval = std::chrono::minutes(5);
+  // [[webhooks]]: where matching events are POSTed (docs/INTEGRATIONS.md).
+  std::vector<WebhookSpec> webhooks;
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
 

@@ -37,6 +37,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
+#include "policyd/event_names.h"  // kChangeClassNames
 #include "policyd/status.h"
 #include "policyd/store.h"
 
@@ -70,8 +71,6 @@ struct Subscription {
   std::optional<uint64_t> since;
   std::set<std::string> classes;  // empty: every event
 };
-inline constexpr const char* kChangeClassNames[] = {"substantive", "cosmetic", "formatting",
-                                                    "reorder"};
 Result<Subscription> ParseSubscription(std::string_view line);
 
 // True when `event_line` (one stored event's JSON) is sent to a subscriber asking for

@@ -7,7 +7,8 @@
 //   checks   doc_id '\0' be64(check ms) be64(n)  -> CheckRecord JSON
 //   docs     doc_id                              -> DocState JSON
 //   events   be64(sequence)                      -> event JSON line (without '\n')
-//   meta     "schema_version", "last_sequence", free keys (SetMeta/GetMeta)
+//   meta     "schema_version", "last_sequence", "webhook_cursor/" name -> decimal seq
+//            (PutWebhookCursor), free keys (SetMeta/GetMeta)
 // blobs, versions and events use zstd compression (RocksDB's, per column family).
 //
 // Contract: CommitCheck writes everything one check produced in ONE WriteBatch, so a crash
@@ -267,10 +268,23 @@ class Store {
       std::size_t max_bytes = std::numeric_limits<std::size_t>::max()) const;
   uint64_t LastSequence() const;
 
-  // "schema_version" and "last_sequence" are the store's own: SetMeta refuses them
-  // (InvalidArgument); GetMeta reads them.
+  // "schema_version", "last_sequence" and the "webhook_cursor/" keys are the store's own:
+  // SetMeta refuses them (InvalidArgument); GetMeta reads them.
   Status SetMeta(const std::string& key, const std::string& value);
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound if absent
+
+  // Webhook cursors (WebhookDispatcher, include/policyd/webhook.h): per webhook name, the
+  // sequence number up to which it has handled the event log (every event at or below it was
+  // delivered, did not match the webhook's filters, or was given up after max_attempts).
+  // Kept in `meta` under "webhook_cursor/" + name as a decimal number. Written without sync:
+  // a process kill (kill -9) keeps every write that returned; a power loss may take the last
+  // ones back, which only means that those events are delivered again (at least once, never
+  // lost). A cursor outlives its webhook's removal from the config (nothing deletes it), so
+  // that a webhook removed by mistake and put back resumes where it was. Events are never
+  // deleted (see CollectGarbage), so a lagging cursor never points at a pruned event.
+  Status PutWebhookCursor(const std::string& name, uint64_t seq);
+  // Every stored cursor, by name.
+  Result<std::map<std::string, uint64_t>> ListWebhookCursors() const;
 
   // Approximate on-disk size in bytes (SST + WAL).
   uint64_t ApproximateSizeBytes() const;

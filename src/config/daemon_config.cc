@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "config/toml_reader.h"
+#include "config/webhook_config.h"
 #include "policyd/config.h"
 #include "policyd/ip_range.h"
 
@@ -186,6 +187,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadLogFormat(reader, &config->log_format);
   reader.ReadDuration("log_summary_interval", std::chrono::seconds(1), kOneDay,
                       &config->log_summary_interval);
+  // Last: a webhook's URL is judged by allow_private_addresses and allowed_addresses.
+  config_internal::ReadWebhooks(reader, base_dir, config);
 }
 
 }  // namespace

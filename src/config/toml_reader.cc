@@ -21,6 +21,11 @@ std::string FormatNumber(double value) {
 
 }  // namespace
 
+std::string ClosestKeyHint(std::string_view name, const std::vector<std::string>& candidates) {
+  // Only a plausible typo (at most 2 edits away) is worth suggesting, and only the closest.
+  return DidYouMean(ClosestNames(name, candidates, /*max_distance=*/2, /*limit=*/1));
+}
+
 Position StartOf(const toml::source_region& region) {
   return Position{region.begin.line, region.begin.column};
 }
@@ -258,10 +263,8 @@ void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();
     if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
-    std::string reason = "unknown key " + Quote(name);
-    // Suggest the closest known key when it is plausibly a typo (at most 2 edits away).
-    reason += DidYouMean(ClosestNames(name, known_keys_, /*max_distance=*/2, /*limit=*/1));
-    diagnostics_->Add(key.source(), std::move(reason));
+    diagnostics_->Add(key.source(),
+                      "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys_));
   }
 }
 

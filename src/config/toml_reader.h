@@ -33,6 +33,10 @@ std::string Locate(const std::filesystem::path& file, Position position);
 // "string", "integer", "array", ... for error messages.
 std::string_view TypeName(toml::node_type type);
 
+// " (did you mean 'x'?)" when one of `candidates` is at most 2 edits from `name` (the
+// closest), else "": the hint of every "unknown key/value" message.
+std::string ClosestKeyHint(std::string_view name, const std::vector<std::string>& candidates);
+
 // Collects the problems found in one file. The reported error is the earliest one in file
 // order, so the message points at the first thing to fix whatever order the checks ran in.
 class Diagnostics {

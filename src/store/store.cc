@@ -259,7 +259,8 @@ Result<std::vector<StoredEvent>> Store::ReadEvents(uint64_t after_seq, std::size
 uint64_t Store::LastSequence() const { return impl_->last_sequence.load(); }
 
 Status Store::SetMeta(const std::string& key, const std::string& value) {
-  if (key == kSchemaVersionKey || key == kLastSequenceKey) {
+  if (key == kSchemaVersionKey || key == kLastSequenceKey ||
+      key.starts_with(kWebhookCursorPrefix)) {
     return Status::InvalidArgument("meta key \"" + key + "\" is managed by the store");
   }
   const auto access = impl_->Use();
@@ -274,6 +275,38 @@ Result<std::string> Store::GetMeta(const std::string& key) const {
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
   return impl_->Get(Cf::kMeta, key, "meta " + key);
+}
+
+Status Store::PutWebhookCursor(const std::string& name, uint64_t seq) {
+  if (name.empty() || name.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("invalid webhook name \"" + name + "\"");
+  }
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const std::string key = std::string(kWebhookCursorPrefix) + name;
+  rocksdb::WriteBatch batch;
+  const Status status =
+      FromRocks(batch.Put(impl_->cf(Cf::kMeta), key, std::to_string(seq)), "batching");
+  return status.ok() ? impl_->Write(rocksdb::WriteOptions(), &batch, "writing " + key) : status;
+}
+
+Result<std::map<std::string, uint64_t>> Store::ListWebhookCursors() const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  std::map<std::string, uint64_t> cursors;
+  const std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kMeta)));
+  for (it->Seek(rocksdb::Slice(kWebhookCursorPrefix.data(), kWebhookCursorPrefix.size()));
+       it->Valid() && it->key().starts_with(
+                          rocksdb::Slice(kWebhookCursorPrefix.data(), kWebhookCursorPrefix.size()));
+       it->Next()) {
+    const std::string key = it->key().ToString();
+    const std::optional<uint64_t> seq = ParseUint(it->value().ToString());
+    if (!seq.has_value()) return Status::Corruption("malformed " + key + " in meta");
+    cursors.emplace(key.substr(kWebhookCursorPrefix.size()), *seq);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading webhook cursors");
+  return cursors;
 }
 
 uint64_t Store::CommitWriteCount() const { return impl_->write_count.load(); }

@@ -41,6 +41,7 @@ namespace store_internal {
 inline constexpr uint64_t kSchemaVersion = 1;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
+inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";
 
 inline std::optional<uint64_t> ParseUint(std::string_view text) {
   uint64_t value = 0;
@@ -70,6 +71,7 @@ using store_internal::InvalidDocId;
 using store_internal::kLastSequenceKey;
 using store_internal::kSchemaVersion;
 using store_internal::kSchemaVersionKey;
+using store_internal::kWebhookCursorPrefix;
 using store_internal::ParseUint;
 
 struct Store::Impl {

@@ -348,7 +348,8 @@ TEST_F(RunningDaemonTest, EventsOnAnotherSocketIsAnErrorNotBlankLines) {
   }
   const auto real = harness_.Policyctl({"events"});
   EXPECT_EQ(real.exit_code, 0) << real.err;
-  EXPECT_NE(real.out.find("document.first_seen"), std::string::npos) << real.out;
+  EXPECT_EQ(real.out.rfind("SEQ ", 0), 0u) << real.out;
+  EXPECT_NE(real.out.find("first_seen  acme/privacy-policy"), std::string::npos) << real.out;
   EXPECT_EQ(harness_.Stop(), 0);
 }
 

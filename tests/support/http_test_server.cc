@@ -129,6 +129,7 @@ struct HttpTestServer::Impl {
       if (!slot.empty()) slot += ", ";
       slot += std::string(field.value());
     }
+    record.body = request.body();
     record.arrival = std::chrono::steady_clock::now();
     record.connection = connection;
     const std::lock_guard<std::mutex> lock(mutex);

@@ -58,6 +58,7 @@ struct RecordedRequest {
   std::string target;                             // as sent, with the query string
   std::string path;                               // target without the query string: the route key
   std::map<std::string, std::string> headers;     // lower-case names; repeats joined with ", "
+  std::string body;                               // the request body (Beast's 1 MiB limit)
   std::chrono::steady_clock::time_point arrival;  // when the request was fully read
   uint64_t connection = 0;                        // 1, 2, ... in accept order
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -62,6 +63,8 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "log_level",
                                               "log_format",
                                               "log_summary_interval"};
+// Keys that hold tables ([[webhooks]]): the bundled configs show them commented out.
+const std::set<std::string> kDaemonTableKeys = {"webhooks"};
 
 std::set<std::string> KeysOf(const std::filesystem::path& path) {
   std::set<std::string> keys;
@@ -78,8 +81,10 @@ std::set<std::string> KeysOf(const std::filesystem::path& path) {
 // keys it asks for, which are the keys the bundled configs show.
 TEST(BundledConfigTest, DaemonConfigKeysAreEveryKeyTheReaderAsksFor) {
   const std::vector<std::string> keys = DaemonConfigKeys();
-  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), kAllDaemonKeys);
-  EXPECT_EQ(keys.size(), kAllDaemonKeys.size()) << "a key is listed twice";
+  std::set<std::string> expected = kAllDaemonKeys;
+  expected.insert(kDaemonTableKeys.begin(), kDaemonTableKeys.end());
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), expected);
+  EXPECT_EQ(keys.size(), expected.size()) << "a key is listed twice";
 }
 
 TEST(BundledConfigTest, QuickStartConfigLoadsWithPathsInTheCheckout) {
@@ -108,6 +113,39 @@ TEST(BundledConfigTest, SystemConfigLoadsWithFhsPaths) {
   // the daemon's own (stricter) sandbox.
   EXPECT_EQ(config.browser_socket, "/run/policyd-browser/browser.sock");
   EXPECT_EQ(KeysOf(kConfigDir / "policyd.system.toml"), kAllDaemonKeys);
+}
+
+TEST(BundledConfigTest, SystemConfigWebhookExampleLoadsWhenUncommented) {
+  // The commented [[webhooks]] example at the end of the system config, uncommented, with its
+  // secret file pointed at a real one: what an operator gets by removing the '#'s.
+  std::ifstream in(kConfigDir / "policyd.system.toml");
+  std::string line;
+  std::string example;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    inside = inside || line == "# [[webhooks]]";
+    if (inside && line.starts_with("# ")) example += line.substr(2) + "\n";
+  }
+  ASSERT_FALSE(example.empty()) << "no commented [[webhooks]] example";
+  testing::ScratchDir scratch;
+  const auto secret = scratch.Write("analysts.secret", "0123456789abcdef0123456789abcdef\n");
+  std::filesystem::permissions(
+      secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string from = "/etc/policyd/analysts.secret";
+  ASSERT_NE(example.find(from), std::string::npos);
+  example.replace(example.find(from), from.size(), secret.string());
+  DaemonConfig config;
+  const Status status = LoadDaemonConfig(scratch.Write("policyd.toml", example), &config);
+  ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << example;
+  ASSERT_EQ(config.webhooks.size(), 1u);
+  const WebhookSpec defaults;
+  EXPECT_EQ(config.webhooks[0].name, "analysts");
+  EXPECT_EQ(config.webhooks[0].max_attempts, defaults.max_attempts);
+  EXPECT_EQ(config.webhooks[0].retry_min, defaults.retry_min);
+  EXPECT_EQ(config.webhooks[0].retry_max, defaults.retry_max);
+  EXPECT_EQ(config.webhooks[0].timeout, defaults.timeout);
+  EXPECT_EQ(config.webhooks[0].start, defaults.start);
+  EXPECT_EQ(config.webhooks[0].format, defaults.format);
 }
 
 TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {

@@ -129,6 +129,36 @@ TEST(StoreTest, ReservedMetaKeysAreRefused) {
   EXPECT_TRUE(store->GetMeta("absent").status().IsNotFound());
 }
 
+TEST(StoreTest, WebhookCursorsSurviveReopenAndAreTheStoresOwn) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    EXPECT_TRUE(store->ListWebhookCursors()->empty());
+    ASSERT_TRUE(store->PutWebhookCursor("ops", 5).ok());
+    ASSERT_TRUE(store->PutWebhookCursor("chat-2", 0).ok());
+    ASSERT_TRUE(store->PutWebhookCursor("ops", 41).ok());  // moves on
+    ASSERT_TRUE(store->SetMeta("webhook_cursor", "free key, not a cursor").ok());
+    // The prefix is reserved: a free meta key cannot forge or clobber a cursor.
+    EXPECT_EQ(store->SetMeta("webhook_cursor/ops", "1").code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(store->PutWebhookCursor("", 1).code(), Status::Code::kInvalidArgument);
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto cursors = store->ListWebhookCursors();
+  ASSERT_TRUE(cursors.ok()) << cursors.status().ToString();
+  EXPECT_EQ(*cursors, (std::map<std::string, uint64_t>{{"chat-2", 0}, {"ops", 41}}));
+}
+
+TEST(StoreTest, GarbledWebhookCursorIsCorruption) {
+  TempDir dir;
+  { ASSERT_NE(OpenOrDie(dir.path()), nullptr); }
+  PutRawMeta(dir.path(), "webhook_cursor/ops", "forty-one");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->ListWebhookCursors().status().code(), Status::Code::kCorruption);
+}
+
 TEST(StoreTest, CommitWritesVersionBlobsAndContiguousEvents) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());

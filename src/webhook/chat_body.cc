@@ -1,0 +1,241 @@
+// Request bodies: the stored event as it is, or a short message for a chat tool.
+//
+// A chat message is built once as plain pieces (a title, what happened, the sections, the
+// URL), then rendered in the tool's markup with every piece escaped there: section names
+// come from the watched pages, so a heading must never become a mention, a link or markup.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "policyd/clock.h"
+#include "policyd/text_bounds.h"
+#include "policyd/webhook.h"
+
+namespace policyd {
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 200;      // platform, document type
+constexpr std::size_t kMaxSectionBytes = 100;   // one section name
+constexpr std::size_t kMaxSections = 5;         // listed; the rest are counted
+constexpr std::size_t kMaxMessageBytes = 300;   // a failure's message
+constexpr std::size_t kMaxDiscordBytes = 2000;  // Discord refuses longer content
+
+// The message before markup. `title` is shown bold; `url` as a link.
+struct ChatMessage {
+  std::string title;
+  std::string summary;   // follows the title on the first line
+  std::string sections;  // "" or "Sections: a, b and 3 more"
+  std::string url;
+};
+
+std::string Str(const nlohmann::json& event, const char* key) {
+  const auto it = event.find(key);
+  return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int64_t Int(const nlohmann::json& event, const char* key) {
+  const auto it = event.find(key);
+  return it != event.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// "## Sharing your data" -> "Sharing your data"; "" (text above the first heading) -> "(top)".
+std::string SectionName(const std::string& heading) {
+  std::string_view name = heading;
+  while (!name.empty() && (name.front() == '#' || name.front() == ' ')) name.remove_prefix(1);
+  return name.empty() ? "(top)" : TruncateUtf8(name, kMaxSectionBytes);
+}
+
+std::string SectionsLine(const nlohmann::json& event) {
+  const auto sections = event.find("sections");
+  if (sections == event.end() || !sections->is_array() || sections->empty()) return "";
+  std::vector<std::string> names;
+  for (const auto& section : *sections) {
+    if (section.is_string() && names.size() < kMaxSections) {
+      names.push_back(SectionName(section.get<std::string>()));
+    }
+  }
+  const int64_t more = static_cast<int64_t>(sections->size() - names.size()) +
+                       std::max<int64_t>(Int(event, "sections_truncated"), 0);
+  std::string line = "Sections: ";
+  for (std::size_t i = 0; i < names.size(); ++i) line += (i == 0 ? "" : ", ") + names[i];
+  if (more > 0) line += " and " + std::to_string(more) + " more";
+  return line;
+}
+
+std::string ChangedSummary(const nlohmann::json& event) {
+  const std::string change_class = Str(event, "change_class");
+  if (change_class.empty()) {  // stored before change classes existed
+    return "changed: " + std::to_string(Int(event, "lines_added")) + " lines added, " +
+           std::to_string(Int(event, "lines_removed")) + " removed";
+  }
+  if (change_class != "substantive") {
+    return "changed (" + change_class + "): no words added or removed";
+  }
+  return "changed (substantive): " + std::to_string(Int(event, "words_added")) + " words added, " +
+         std::to_string(Int(event, "words_removed")) + " removed";
+}
+
+ChatMessage MessageFor(const nlohmann::json& event) {
+  ChatMessage message;
+  const std::string type = Str(event, "type");
+  message.title = TruncateUtf8(Str(event, "platform"), kMaxNameBytes) + " " +
+                  TruncateUtf8(Str(event, "doc_type"), kMaxNameBytes);
+  message.url = Str(event, "url");
+  if (type == "document.changed") {
+    message.summary = ChangedSummary(event);
+    message.sections = SectionsLine(event);
+  } else if (type == "document.first_seen") {
+    message.summary =
+        "is now watched: first version, " + std::to_string(Int(event, "lines")) + " lines";
+  } else if (type == "document.reread") {
+    message.summary = "re-read: policyd's reading of the page changed, not the page";
+    message.sections = SectionsLine(event);
+  } else if (type == "document.fetch_failed") {
+    message.summary = "cannot be fetched (" + Str(event, "reason") + ", " +
+                      std::to_string(Int(event, "consecutive_failures")) +
+                      " checks in a row): " + TruncateUtf8(Str(event, "message"), kMaxMessageBytes);
+  } else if (type == "document.recovered") {
+    message.summary =
+        "can be fetched again after " + std::to_string(Int(event, "failures")) + " failed checks";
+  } else if (type == "webhook.test") {
+    message.title = "policyd";
+    message.summary =
+        "test message for webhook '" + Str(event, "webhook") + "', sent " + Str(event, "time");
+  } else {
+    message.summary = TruncateUtf8(type, kMaxNameBytes);
+  }
+  return message;
+}
+
+// Slack mrkdwn: &, < and > are the only characters with a meaning to escape (a "<!channel>"
+// needs them).
+std::string SlackEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Discord Markdown: a backslash before every character that could start markup.
+std::string DiscordEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (std::string_view("\\*_~`|>#[]<@").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Joins the message's lines, each piece passed through `escape`; `bold` wraps the title and
+// `link` renders the URL.
+template <typename Escape, typename Bold, typename Link>
+std::string Render(const ChatMessage& message, Escape escape, Bold bold, Link link,
+                   std::string_view newline) {
+  std::string text = bold(escape(message.title)) + " " + escape(message.summary);
+  if (!message.sections.empty()) text += std::string(newline) + escape(message.sections);
+  if (!message.url.empty()) text += std::string(newline) + link(message.url);
+  return text;
+}
+
+std::string SlackBody(const ChatMessage& message) {
+  const std::string text = Render(
+      message, SlackEscape, [](const std::string& s) { return "*" + s + "*"; },
+      [](const std::string& url) { return "<" + SlackEscape(url) + ">"; }, "\n");
+  return nlohmann::json{{"text", text}}.dump();
+}
+
+std::string DiscordBody(const ChatMessage& message) {
+  // <url> shows the link without an embed preview of the watched page.
+  std::string content = Render(
+      message, DiscordEscape, [](const std::string& s) { return "**" + s + "**"; },
+      [](const std::string& url) { return "<" + url + ">"; }, "\n");
+  content = TruncateUtf8(content, kMaxDiscordBytes);
+  return nlohmann::json{{"content", content},
+                        {"allowed_mentions", {{"parse", nlohmann::json::array()}}}}
+      .dump();
+}
+
+std::string MatrixBody(const ChatMessage& message) {
+  const auto same = [](const std::string& s) { return s; };
+  const std::string text = Render(message, same, same, same, "\n");
+  const std::string html = Render(
+      message, HtmlEscape, [](const std::string& s) { return "<b>" + s + "</b>"; },
+      [](const std::string& url) {
+        return "<a href=\"" + HtmlEscape(url) + "\">" + HtmlEscape(url) + "</a>";
+      },
+      "<br>");
+  return nlohmann::json{{"text", text}, {"html", html}}.dump();
+}
+
+}  // namespace
+
+nlohmann::json WebhookTestEvent(const std::string& webhook_name, int64_t now_ms) {
+  return {{"seq", 0},
+          {"type", "webhook.test"},
+          {"time", FormatTimestamp(now_ms)},
+          {"webhook", webhook_name},
+          {"message", "a test event sent by `policyctl webhooks test`; not in the event log"}};
+}
+
+Result<std::string> WebhookBody(WebhookFormat format, std::string_view event_line) {
+  if (format == WebhookFormat::kJson) return std::string(event_line);
+  // Invalid UTF-8 cannot come from the store (events are dumped by nlohmann), but a body
+  // must never fail to serialise: replace rather than throw.
+  const auto event = nlohmann::json::parse(event_line, nullptr, /*allow_exceptions=*/false);
+  if (!event.is_object()) return Status::InvalidArgument("event is not a JSON object");
+  const ChatMessage message = MessageFor(event);
+  try {
+    switch (format) {
+      case WebhookFormat::kSlack:
+        return SlackBody(message);
+      case WebhookFormat::kDiscord:
+        return DiscordBody(message);
+      case WebhookFormat::kMatrix:
+        return MatrixBody(message);
+      case WebhookFormat::kJson:
+        break;
+    }
+  } catch (const nlohmann::json::exception& error) {
+    return Status::InvalidArgument(std::string("cannot render the chat body: ") + error.what());
+  }
+  return std::string(event_line);
+}
+
+}  // namespace policyd
