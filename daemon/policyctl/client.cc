@@ -98,14 +98,14 @@ std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json re
 }
 
 int CallAndPrint(const Options& options, nlohmann::json request,
-                 const std::function<int(const nlohmann::json& result)>& print,
-                 OutputLength length) {
+                 const std::function<int(const nlohmann::json& result)>& print, OutputLength length,
+                 const std::function<int(const nlohmann::json& result)>& json_exit_status) {
   auto outcome = Call(options, std::move(request));
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
   if (options.json) {
     std::cout << result.dump(2) << "\n";
-    return kExitOk;
+    return json_exit_status ? json_exit_status(result) : kExitOk;
   }
   // Started once the daemon has answered: errors above reach the terminal, not the pager.
   PagerOptions paging;

@@ -40,10 +40,12 @@ std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json re
 enum class OutputLength { kShort, kLong };
 
 // Sends `request` and prints the result: with --json as JSON, else with `print` (whose return
-// value is the exit status), paged when `length` is kLong.
+// value is the exit status), paged when `length` is kLong. With --json the exit status is
+// `json_exit_status(result)` when given (a result that reports a failure), else 0.
 int CallAndPrint(const Options& options, nlohmann::json request,
                  const std::function<int(const nlohmann::json& result)>& print,
-                 OutputLength length = OutputLength::kShort);
+                 OutputLength length = OutputLength::kShort,
+                 const std::function<int(const nlohmann::json& result)>& json_exit_status = {});
 
 // The ids of every document the daemon knows (watched, then removed ones whose history is
 // kept), asked within `timeout`; nullopt when the daemon cannot be asked. Prints nothing.

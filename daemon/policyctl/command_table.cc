@@ -209,6 +209,26 @@ std::vector<CommandSpec> BuildCommands() {
       .handler = RunReload,
   });
   commands.push_back({
+      .name = "webhooks",
+      .synopses = {"", "test NAME"},
+      .arguments = {{.name = "test",
+                     .completion = Completion::kChoice,
+                     .choices = {"test"},
+                     .optional = true},
+                    {.name = "NAME", .optional = true}},
+      .summary = "the webhooks: where each one is in the event log, and its last error",
+      .description =
+          "One row per [[webhooks]] table of the daemon config: its name, body format, state "
+          "(ok or failing), cursor (the last event delivered) against the log's last event, "
+          "lag in events, events delivered, last attempt and last error with the next retry. "
+          "URLs are shown without their query (a chat webhook's without its path) and secrets "
+          "never.\n\n"
+          "`webhooks test NAME` sends a signed test event (type webhook.test, not stored) to "
+          "that webhook now and prints the outcome; the exit status is 1 unless it was "
+          "delivered. The webhook's cursor does not move.",
+      .handler = RunWebhooks,
+  });
+  commands.push_back({
       .name = "events",
       .synopses = {"[--since N] [--follow]"},
       .options = {{.name = "--since", .value = "N", .help = "only events after sequence number N"},

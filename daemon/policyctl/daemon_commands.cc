@@ -1,7 +1,6 @@
-// The daemon and its watch list: status, list, check, add, remove, reload.
+// The daemon and its watch list: status, list, check, add, remove, reload, webhooks.
 #include <chrono>
 #include <iostream>
-#include <variant>
 
 #include "check_view.h"
 #include "list_view.h"
@@ -11,6 +10,7 @@
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
 #include "status_view.h"
+#include "webhooks_view.h"
 
 namespace policyd::ctl {
 namespace {
@@ -91,16 +91,13 @@ int RunCheck(const Options& options) {
   // long plus its own --timeout for the answer.
   Options waiting = options;
   waiting.timeout = options.timeout + wait;
-  const auto print = [](const nlohmann::json& result) {
-    std::cout << RenderCheckOutcomes(result);
-    return CheckOutcomesExitStatus(result);
-  };
-  if (!options.json) return CallAndPrint(waiting, request, print, OutputLength::kLong);
-  // --json prints the answer as it is, and still exits 1 when a check failed.
-  auto outcome = Call(waiting, request);
-  if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
-  std::cout << std::get<nlohmann::json>(outcome).dump(2) << "\n";
-  return CheckOutcomesExitStatus(std::get<nlohmann::json>(outcome));
+  return CallAndPrint(
+      waiting, request,
+      [](const nlohmann::json& result) {
+        std::cout << RenderCheckOutcomes(result);
+        return CheckOutcomesExitStatus(result);
+      },
+      OutputLength::kLong, CheckOutcomesExitStatus);
 }
 
 int RunAdd(const Options& options) {
@@ -135,6 +132,29 @@ int RunReload(const Options& options) {
     std::cout << "reloaded: " << Str(result["documents"]) << " documents\n";
     return kExitOk;
   });
+}
+
+int RunWebhooks(const Options& options) {
+  if (options.positional.empty()) {
+    return CallAndPrint(options, {{"cmd", "webhooks"}}, [](const nlohmann::json& result) {
+      std::cout << RenderWebhooks(result);
+      return kExitOk;
+    });
+  }
+  if (options.positional[0] != "test" || options.positional.size() != 2) {
+    return UsageError("webhooks takes nothing, or test NAME", "webhooks");
+  }
+  nlohmann::json request = {{"cmd", "webhooks_test"}, {"name", options.positional[1]}};
+  const auto delivered = [](const nlohmann::json& result) {
+    return result.value("outcome", "") == "delivered" ? kExitOk : kExitRefused;
+  };
+  return CallAndPrint(
+      options, request,
+      [&](const nlohmann::json& result) {
+        std::cout << RenderWebhookTest(result);
+        return delivered(result);
+      },
+      OutputLength::kShort, delivered);
 }
 
 }  // namespace policyd::ctl

@@ -16,6 +16,7 @@ int RunCheck(const Options& options);
 int RunAdd(const Options& options);
 int RunRemove(const Options& options);
 int RunReload(const Options& options);
+int RunWebhooks(const Options& options);
 
 // document_commands.cc: one document's record, versions and texts.
 int RunShow(const Options& options);

@@ -7,6 +7,7 @@
 #include "text_width.h"
 #include "units.h"
 #include "view_fields.h"
+#include "webhooks_view.h"
 
 namespace policyd {
 namespace {
@@ -144,6 +145,10 @@ std::string RenderStatus(const nlohmann::json& status, int64_t now_ms) {
   if (const auto browser = status.find("browser");
       browser != status.end() && browser->is_object()) {
     lines.Add("browser", BrowserLine(*browser));
+  }
+  if (const auto webhooks = status.find("webhooks");
+      webhooks != status.end() && webhooks->is_object()) {
+    lines.Add("webhooks", WebhooksStatusLine(*webhooks));
   }
   lines.Add("storage", StorageLine(status));
   return lines.Render();

@@ -19,7 +19,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
@@ -425,6 +427,37 @@ TEST_F(WebhookTest, TestCommandSendsASignedSyntheticEvent) {
   EXPECT_EQ(unknown["error"]["code"], "not_found");
   const auto missing = harness.Control({{"cmd", "webhooks_test"}});
   EXPECT_EQ(missing["error"]["code"], "invalid_argument");
+
+  // The same through policyctl: the table, and `webhooks test NAME` with its exit status.
+  for (int i = 0; i < 500 && Hook(harness, "down")["state"] != "failing"; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  const auto table = harness.Policyctl({"webhooks"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream rows(table.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(rows, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << table.out;
+  EXPECT_EQ(lines[0].rfind("NAME ", 0), 0u) << table.out;
+  EXPECT_EQ(lines[1].rfind("ops ", 0), 0u) << table.out;
+  EXPECT_NE(lines[1].find(" ok "), std::string::npos) << table.out;
+  EXPECT_NE(lines[1].find(" 3/3 "), std::string::npos) << table.out;
+  EXPECT_EQ(lines[2].rfind("down ", 0), 0u) << table.out;
+  EXPECT_NE(lines[2].find(" failing "), std::string::npos) << table.out;
+  EXPECT_NE(lines[2].find("HTTP 404"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find(kSecret), std::string::npos);
+
+  const auto delivered = harness.Policyctl({"webhooks", "test", "ops"});
+  EXPECT_EQ(delivered.exit_code, 0) << delivered.err;
+  EXPECT_EQ(delivered.out.rfind("delivered: HTTP 200 in ", 0), 0u) << delivered.out;
+  const auto rejected = harness.Policyctl({"webhooks", "test", "down"});
+  EXPECT_EQ(rejected.exit_code, 1);
+  EXPECT_EQ(rejected.out.rfind("rejected: HTTP 404: not found in ", 0), 0u) << rejected.out;
+  EXPECT_EQ(harness.Policyctl({"--json", "webhooks", "test", "down"}).exit_code, 1);
+  EXPECT_EQ(harness.Policyctl({"webhooks", "test"}).exit_code, 2);
+  const auto unknown_cli = harness.Policyctl({"webhooks", "test", "nope"});
+  EXPECT_EQ(unknown_cli.exit_code, 1);
+  EXPECT_NE(unknown_cli.err.find("not_found"), std::string::npos) << unknown_cli.err;
   EXPECT_EQ(harness.Stop(), 0);
 }
 
