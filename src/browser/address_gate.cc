@@ -88,21 +88,10 @@ bool IsLocalScheme(std::string_view url) {
 AddressGate::AddressGate(boost::asio::io_context& io, bool allow_private,
                          const std::vector<std::string>& allowed_addresses)
     : io_(io) {
-  auto policy = std::make_shared<Policy>();
-  policy->allow_private = allow_private;
-  for (const auto& text : allowed_addresses) {
-    if (auto range = ParseIpRange(text)) policy->allowed.push_back(*range);
-  }
-  policy_ = std::move(policy);
+  policy_ = std::make_shared<const PeerAddressPolicy>(allow_private, allowed_addresses);
 }
 
-bool AddressGate::Policy::Allowed(const sockaddr* address) const {
-  if (allow_private || IsPublicAddress(address)) return true;
-  for (const auto& range : allowed) {
-    if (range.Contains(address)) return true;
-  }
-  return false;
-}
+bool AddressGate::Allowed(const sockaddr* address) const { return policy_->Allows(address); }
 
 void AddressGate::Check(const std::string& url, Verdict verdict) {
   if (IsLocalScheme(url)) return verdict(true);
@@ -110,7 +99,7 @@ void AddressGate::Check(const std::string& url, Verdict verdict) {
   if (!target) return verdict(false);
   sockaddr_storage literal;
   if (LiteralAddress(*target, literal)) {
-    return verdict(policy_->Allowed(reinterpret_cast<const sockaddr*>(&literal)));
+    return verdict(policy_->Allows(reinterpret_cast<const sockaddr*>(&literal)));
   }
   using boost::asio::ip::tcp;
   auto resolver = std::make_shared<tcp::resolver>(io_);
@@ -121,7 +110,7 @@ void AddressGate::Check(const std::string& url, Verdict verdict) {
         // A name that does not resolve is refused: the browser would fail it anyway.
         bool allowed = !error && !results.empty();
         for (const auto& entry : results) {
-          if (!policy->Allowed(entry.endpoint().data())) allowed = false;
+          if (!policy->Allows(entry.endpoint().data())) allowed = false;
         }
         verdict(allowed);
       });

@@ -18,9 +18,10 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "policyd/ip_range.h"
 
 namespace policyd {
+
+class PeerAddressPolicy;  // src/fetch/address_policy.h
 
 // The parts of an absolute URL the gate needs. Chromium hands us canonical URLs, so this is
 // deliberately simple: scheme "://" [userinfo "@"] host [":" port] ...
@@ -49,18 +50,12 @@ class AddressGate {
   void Check(const std::string& url, Verdict verdict);
 
   // The policy for one resolved address (and port).
-  bool Allowed(const sockaddr* address) const { return policy_->Allowed(address); }
+  bool Allowed(const sockaddr* address) const;
 
  private:
   // Shared with pending resolutions, which may outlive the gate.
-  struct Policy {
-    bool allow_private = false;
-    std::vector<IpRange> allowed;
-    bool Allowed(const sockaddr* address) const;
-  };
-
   boost::asio::io_context& io_;
-  std::shared_ptr<const Policy> policy_;
+  std::shared_ptr<const PeerAddressPolicy> policy_;
 };
 
 }  // namespace policyd

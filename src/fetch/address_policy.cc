@@ -105,4 +105,20 @@ std::string AddressToString(const sockaddr* address) {
   return text;
 }
 
+PeerAddressPolicy::PeerAddressPolicy(bool allow_private_addresses,
+                                     const std::vector<std::string>& allowed_addresses)
+    : allow_private_(allow_private_addresses) {
+  for (const std::string& text : allowed_addresses) {
+    if (auto range = ParseIpRange(text)) allowed_.push_back(*range);
+  }
+}
+
+bool PeerAddressPolicy::Allows(const sockaddr* address) const {
+  if (allow_private_ || IsPublicAddress(address)) return true;
+  for (const IpRange& range : allowed_) {
+    if (range.Contains(address)) return true;
+  }
+  return false;
+}
+
 }  // namespace policyd

@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 
 #include <string>
+#include <vector>
+
+#include "policyd/ip_range.h"
 
 namespace policyd {
 
@@ -19,6 +22,24 @@ namespace policyd {
 // local NAT64 64:ff9b:1::/48, and IPv6 forms that embed a non-public IPv4 address
 // (IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16).
 bool IsPublicAddress(const sockaddr* address);
+
+// The peers one component may connect to: public addresses (IsPublicAddress), plus the
+// operator's `allowed_addresses` ranges, or any address with `allow_private_addresses`. The
+// one rule behind the fetcher, the browser's request gate and the webhooks.
+class PeerAddressPolicy {
+ public:
+  PeerAddressPolicy() = default;  // public addresses only
+  // `allowed_addresses` in ParseIpRange syntax; entries that do not parse are ignored (the
+  // config reader has refused them already).
+  PeerAddressPolicy(bool allow_private_addresses,
+                    const std::vector<std::string>& allowed_addresses);
+
+  bool Allows(const sockaddr* address) const;
+
+ private:
+  bool allow_private_ = false;
+  std::vector<IpRange> allowed_;  // a few entries at most
+};
 
 // "203.0.113.7" / "2001:db8::1" for messages; "?" for anything else.
 std::string AddressToString(const sockaddr* address);

@@ -80,10 +80,7 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
   started_ = now;
   response_.queued = Millis(now - enqueued_);
   loop_ = loop;
-  allow_private_addresses_ = options.allow_private_addresses;
-  for (const auto& text : options.allowed_addresses) {  // a few entries at most
-    if (auto range = ParseIpRange(text)) allowed_ranges_.push_back(*range);
-  }
+  peers_ = PeerAddressPolicy(options.allow_private_addresses, options.allowed_addresses);
   max_body_bytes_ = options.max_body_bytes;
   accepted_content_types_ = &options.accepted_content_types;
   max_header_bytes_ = options.max_header_bytes;
@@ -240,11 +237,7 @@ bool Transfer::AcceptContentType() {
 
 curl_socket_t Transfer::OpenSocket(curlsocktype purpose, const curl_sockaddr& address) {
   if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
-  const auto allowed = [&] {
-    return std::any_of(allowed_ranges_.begin(), allowed_ranges_.end(),
-                       [&](const IpRange& range) { return range.Contains(&address.addr); });
-  };
-  if (!allow_private_addresses_ && !IsPublicAddress(&address.addr) && !allowed()) {
+  if (!peers_.Allows(&address.addr)) {
     Record(FetchError::kBlockedAddress,
            "refused to connect to non-public address " + AddressToString(&address.addr));
     return CURL_SOCKET_BAD;  // curl tries the next address, then fails with COULDNT_CONNECT

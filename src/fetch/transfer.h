@@ -13,9 +13,9 @@
 
 #include <curl/curl.h>
 
+#include "address_policy.h"
 #include "curl_handles.h"
 #include "policyd/fetcher.h"
-#include "policyd/ip_range.h"
 
 namespace policyd {
 
@@ -77,8 +77,7 @@ class Transfer {
   CurlEasy easy_;
   CurlSlist request_headers_;
   MultiSocketLoop* loop_ = nullptr;
-  bool allow_private_addresses_ = false;
-  std::vector<IpRange> allowed_ranges_;  // non-public addresses allowed all the same
+  PeerAddressPolicy peers_;
   bool truncate_body_ = false;
   bool truncated_ = false;  // the body reached the cap with truncate_body_
   const std::vector<std::string>* accepted_content_types_ = nullptr;  // the fetcher's options

@@ -69,9 +69,9 @@ struct WebhookPost {
   CurlSlist headers;
   const WebhookClient::Options* options = nullptr;
   MultiSocketLoop* loop = nullptr;
-  std::vector<IpRange> allowed_ranges;
-  std::string response_prefix;  // the first bytes of the answer
-  bool stopped_at_cap = false;  // we stopped reading the answer: not an error
+  const PeerAddressPolicy* peers = nullptr;  // the client's
+  std::string response_prefix;               // the first bytes of the answer
+  bool stopped_at_cap = false;               // we stopped reading the answer: not an error
   std::string retry_after;
   std::string location;
   bool blocked = false;
@@ -106,10 +106,7 @@ struct WebhookPost {
     auto* post = static_cast<WebhookPost*>(self);
     if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
     const sockaddr* peer = &address->addr;
-    const bool allowed = post->options->allow_private_addresses || IsPublicAddress(peer) ||
-                         std::any_of(post->allowed_ranges.begin(), post->allowed_ranges.end(),
-                                     [&](const IpRange& range) { return range.Contains(peer); });
-    if (!allowed) {
+    if (!post->peers->Allows(peer)) {
       post->blocked = true;
       post->blocked_message = "refused to connect to non-public address " + AddressToString(peer) +
                               " (allow_private_addresses or allowed_addresses admit it)";
@@ -197,9 +194,7 @@ struct WebhookClient::Impl {
       : io(io_context),
         options(std::move(client_options)),
         loop(io_context, [this](CURL* easy, CURLcode result) { OnDone(easy, result); }) {
-    for (const std::string& text : options.allowed_addresses) {
-      if (auto range = ParseIpRange(text)) allowed_ranges.push_back(*range);
-    }
+    peers = PeerAddressPolicy(options.allow_private_addresses, options.allowed_addresses);
   }
 
   void Post(WebhookRequest request, Handler handler) {
@@ -210,7 +205,7 @@ struct WebhookClient::Impl {
     post->started = Clock::now();
     post->options = &options;
     post->loop = &loop;
-    post->allowed_ranges = allowed_ranges;
+    post->peers = &peers;
     if (shut_down) {
       Deliver(std::move(post->handler), Failure(DeliveryOutcome::kAborted, "shutting down"));
       return;
@@ -263,7 +258,7 @@ struct WebhookClient::Impl {
 
   boost::asio::io_context& io;
   const Options options;
-  std::vector<IpRange> allowed_ranges;
+  PeerAddressPolicy peers;
   std::unordered_map<uint64_t, std::unique_ptr<WebhookPost>> posts;
   MultiSocketLoop loop;
   uint64_t next_id = 1;
