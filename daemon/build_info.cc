@@ -12,6 +12,8 @@ std::string DottedVersion(int major, int minor, int patch) {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
+std::string BuildCommit() { return POLICYD_COMMIT; }
+
 std::string VersionLine(const std::string& program) {
   return program + " " + POLICYD_VERSION + " (commit " + POLICYD_COMMIT + ")";
 }

@@ -186,6 +186,8 @@ void Daemon::HandleControl(const nlohmann::json& request,
     respond(ControlOk(StatusJson()));
   } else if (cmd == "list") {
     respond(ListResponse(request));
+  } else if (cmd == "metrics") {
+    respond(ControlOk({{"text", MetricsText()}}));
   } else if (cmd == "show") {
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
@@ -271,7 +273,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, removed, backup, webhooks, webhooks_test)"));
+            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics)"));
   }
 }
 

@@ -130,6 +130,11 @@ Daemon::~Daemon() {
 
 Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
+  std::vector<std::string> webhook_names;
+  for (const WebhookSpec& spec : config_.webhooks) webhook_names.push_back(spec.name);
+  auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_);
+  if (!metrics.ok()) return metrics.status();
+  metrics_ = std::move(*metrics);
   if (Status s = CreatePrivateDirectory(config_.state_dir, ExistingDirectory::kKeepMode); !s.ok()) {
     return s;
   }
@@ -346,6 +351,9 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
   const bool aborted = std::any_of(pages.begin(), pages.end(), [](const FetchResponse& page) {
     return page.error == FetchError::kAborted;
   });
+  for (const FetchResponse& page : pages) {
+    if (page.error != FetchError::kAborted) metrics_->CountFetch(page.elapsed);
+  }
   if (stopping_ || aborted || it == documents_.end()) {
     AbandonCheck(doc_id);
     return;
@@ -447,6 +455,10 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                                   std::chrono::steady_clock::now() - it->second.check_started));
       NoteFirstPassProgress();
     }
+    metrics_->CountCheck(outcome.check, outcome.events.size(),
+                         it != documents_.end()
+                             ? std::chrono::steady_clock::now() - it->second.check_started
+                             : std::chrono::steady_clock::duration::zero());
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(

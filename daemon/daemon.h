@@ -34,6 +34,7 @@
 
 #include "check_log_digest.h"
 #include "check_waiters.h"
+#include "daemon_metrics.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
 #include "policyd/config.h"
@@ -138,6 +139,8 @@ class Daemon {
   // untouched).
   bool HandleWebhookCommand(const std::string& cmd, const nlohmann::json& request,
                             std::function<void(nlohmann::json)>& respond);
+  // `metrics`: the Prometheus text exposition, its gauges read now (metrics_command.cc).
+  std::string MetricsText() const;
   // Runs `work` on the worker pool and answers with its result on the io thread.
   void RespondFromPool(std::function<nlohmann::json()> work,
                        std::function<void(nlohmann::json)> respond);
@@ -195,6 +198,7 @@ class Daemon {
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)
   Scheduler scheduler_;
   boost::asio::steady_timer schedule_timer_;
   boost::asio::steady_timer watchdog_timer_;

@@ -229,6 +229,20 @@ std::vector<CommandSpec> BuildCommands() {
       .handler = RunWebhooks,
   });
   commands.push_back({
+      .name = "metrics",
+      .synopses = {""},
+      .summary = "the daemon's metrics in Prometheus's text format",
+      .description =
+          "Prints the daemon's counters, gauges and histograms as the Prometheus text "
+          "exposition (format 0.0.4), exactly as a scraper reads it: checks by outcome and "
+          "failure reason, fetch and check durations, versions and events stored, documents by "
+          "state, queues, subscribers, webhook lag, the database's size and the browser's "
+          "pages. Written to a file read by node_exporter's textfile collector, it can be "
+          "scraped today; docs/INTEGRATIONS.md lists every metric. With --json: "
+          "{\"text\": ...}.",
+      .handler = RunMetrics,
+  });
+  commands.push_back({
       .name = "events",
       .synopses = {"[--since N] [--follow]"},
       .options = {{.name = "--since", .value = "N", .help = "only events after sequence number N"},

@@ -134,6 +134,14 @@ int RunReload(const Options& options) {
   });
 }
 
+int RunMetrics(const Options& options) {
+  // The exposition as it is: a file for node_exporter's textfile collector, or a pipe.
+  return CallAndPrint(options, {{"cmd", "metrics"}}, [](const nlohmann::json& result) {
+    std::cout << result.value("text", "");
+    return kExitOk;
+  });
+}
+
 int RunWebhooks(const Options& options) {
   if (options.positional.empty()) {
     return CallAndPrint(options, {{"cmd", "webhooks"}}, [](const nlohmann::json& result) {

@@ -17,6 +17,7 @@ int RunAdd(const Options& options);
 int RunRemove(const Options& options);
 int RunReload(const Options& options);
 int RunWebhooks(const Options& options);
+int RunMetrics(const Options& options);
 
 // document_commands.cc: one document's record, versions and texts.
 int RunShow(const Options& options);

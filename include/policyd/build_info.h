@@ -21,6 +21,10 @@ std::string VersionLine(const std::string& program);
 std::string CommonLibraryVersions();
 std::string LibraryVersions();
 
+// The commit alone ("7785ed1a2b3c", "unknown", "7785ed1a2b3c-dirty"), for the metrics'
+// policyd_build_info.
+std::string BuildCommit();
+
 // "1.2.3".
 std::string DottedVersion(int major, int minor, int patch);
 

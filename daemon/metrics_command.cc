@@ -1,0 +1,42 @@
+// `metrics`: the daemon's gauges read now, written with its counters as the Prometheus text
+// exposition (daemon_metrics.h). Io thread: the reads are the same as `status` makes.
+#include "daemon.h"
+#include "policyd/clock.h"
+
+namespace policyd {
+
+std::string Daemon::MetricsText() const {
+  DaemonMetrics::GaugeReadings readings;
+  const int64_t now = NowUnixMillis();
+  for (const auto& [id, doc] : documents_) {
+    if (doc.state.last_check_ms == 0) {
+      ++readings.documents_pending;
+    } else if (doc.state.consecutive_failures > 0) {
+      ++readings.documents_failing;
+    } else {
+      ++readings.documents_ok;
+    }
+    const auto due = scheduler_.DueMs(id);
+    readings.due_not_dispatched += due && *due <= now && !scheduler_.InFlight(id);
+  }
+  readings.checks_in_progress = outstanding_;
+  readings.checks_processing = processing_;
+  readings.fetches_running = fetcher_->Running();
+  readings.fetches_queued = fetcher_->Queued();
+  readings.subscribers = feed_->subscriber_count();
+  readings.last_sequence = store_->LastSequence();
+  readings.database_bytes = store_->ApproximateSizeBytes();
+  readings.storage_error = storage_episode_.has_value();
+  readings.webhooks = webhooks_->Statuses();
+  if (browser_ != nullptr) {
+    readings.browser_running = browser_->BrowserRunning();
+    readings.browser_rendering = browser_->Running();
+    readings.browser_queued = browser_->Queued();
+    readings.browser_restarts = browser_->Restarts();
+    readings.browser_pages_rendered = pages_rendered_;
+    readings.browser_render_failures = render_failures_;
+  }
+  return metrics_->Exposition(readings);
+}
+
+}  // namespace policyd
