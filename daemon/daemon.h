@@ -138,6 +138,10 @@ class Daemon {
   // untouched).
   bool HandleWebhookCommand(const std::string& cmd, const nlohmann::json& request,
                             std::function<void(nlohmann::json)>& respond);
+  // atom (atom_commands.cc): an Atom feed of the stored changes, computed on the pool. False if
+  // `cmd` is not "atom" (`respond` untouched).
+  bool HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
+                         std::function<void(nlohmann::json)>& respond);
   // Runs `work` on the worker pool and answers with its result on the io thread.
   void RespondFromPool(std::function<nlohmann::json()> work,
                        std::function<void(nlohmann::json)> respond);
