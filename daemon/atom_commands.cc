@@ -149,11 +149,14 @@ bool Daemon::HandleAtomCommand(const std::string& cmd, const nlohmann::json& req
                           : LogEvents(*store_, atom.scope.value, atom.limit, &scanned);
         if (!events.ok()) return ControlErrorFromStatus(events.status());
         if (atom.scope.kind == AtomScopeKind::kDocument && events->empty() && !watched_doc) {
+          // The closest ids go in `suggestions` (as list's filter refusals do), not in the
+          // message: policyctl prints its own "did you mean" line for a refused document.
           const std::size_t distance = std::max<std::size_t>(2, atom.scope.value.size() / 3);
-          return ControlError("not_found",
-                              "no document '" + atom.scope.value + "' with versions" +
-                                  DidYouMean(ClosestNames(atom.scope.value, doc_ids, distance, 3)) +
-                                  " (see `policyctl list`)");
+          nlohmann::json error =
+              ControlError("not_found", "no document '" + atom.scope.value +
+                                            "' with versions (see `policyctl list`)");
+          error["error"]["suggestions"] = ClosestNames(atom.scope.value, doc_ids, distance, 3);
+          return error;
         }
         AtomFeedInput input;
         input.scope = atom.scope;

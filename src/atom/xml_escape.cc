@@ -25,10 +25,11 @@ std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
+  // U8_NEXT is a macro generic in its index type: size_t indexes take any length.
+  const std::size_t length = text.size();
+  std::size_t i = 0;
   while (i < length) {
-    const int32_t start = i;
+    const std::size_t start = i;
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     if (c < 0 || !IsXmlChar(c)) {

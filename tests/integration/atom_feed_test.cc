@@ -139,7 +139,13 @@ TEST(AtomFeedIntegrationTest, PolicyctlFeedIsAValidAtomFeedOfTheStoredChanges) {
   // Refusals: exit 1 with the closest names; bad arguments are usage errors.
   const CommandResult unknown_doc = harness.Policyctl({"feed", "acme/privacy-polcy"});
   EXPECT_EQ(unknown_doc.exit_code, 1);
-  EXPECT_NE(unknown_doc.err.find("acme/privacy-policy"), std::string::npos) << unknown_doc.err;
+  EXPECT_NE(unknown_doc.err.find("did you mean 'acme/privacy-policy'?"), std::string::npos)
+      << unknown_doc.err;
+  EXPECT_EQ(unknown_doc.err.find("did you mean"), unknown_doc.err.rfind("did you mean"))
+      << unknown_doc.err;
+  const nlohmann::json refused = harness.Control({{"cmd", "atom"}, {"doc", "acme/privacy-polcy"}});
+  EXPECT_EQ(refused["error"]["code"], "not_found");
+  EXPECT_EQ(refused["error"]["suggestions"], nlohmann::json({"acme/privacy-policy"}));
   const CommandResult unknown_platform = harness.Policyctl({"feed", "--platform", "Acmee"});
   EXPECT_EQ(unknown_platform.exit_code, 1);
   EXPECT_NE(unknown_platform.err.find("'Acme'"), std::string::npos) << unknown_platform.err;
