@@ -12,7 +12,10 @@ namespace policyd {
 namespace {
 
 constexpr std::string_view kTagPrefix = "tag:policyd,2026:";
-constexpr std::size_t kMaxFieldBytes = 512;  // titles and labels: names and URLs, never text
+constexpr std::size_t kMaxFieldBytes = 512;  // titles and labels: names, never page text
+// A link is never cut short of the event's own bound (docs/EVENTS.md: 2048 bytes): a cut
+// URL is a broken link.
+constexpr std::size_t kMaxUrlBytes = 2048;
 
 // A doc id or slug inside a tag URI: unreserved characters and '/' as they are, the rest
 // percent-encoded (ids are slugs already; this only guards against a store that says
@@ -36,10 +39,11 @@ std::string TagSpecific(std::string_view text) {
 }
 
 // A string field of an event, bounded ("" when absent or not a string).
-std::string Field(const nlohmann::json& event, const char* key) {
+std::string Field(const nlohmann::json& event, const char* key,
+                  std::size_t max_bytes = kMaxFieldBytes) {
   const auto it = event.find(key);
   if (it == event.end() || !it->is_string()) return "";
-  return TruncateUtf8(it->get_ref<const std::string&>(), kMaxFieldBytes);
+  return TruncateUtf8(it->get_ref<const std::string&>(), max_bytes);
 }
 
 int64_t Number(const nlohmann::json& event, const char* key) {
@@ -155,7 +159,7 @@ void AppendEntry(const AtomEntryInput& entry, const AtomFeedInput& input, const 
   *xml += "    <id>" + XmlEscape(AtomEntryId(SeqOf(entry))) + "</id>\n";
   *xml += "    <title type=\"text\">" + XmlEscape(EntryTitle(event)) + "</title>\n";
   *xml += "    <updated>" + XmlEscape(EntryTime(event, input.generated_at)) + "</updated>\n";
-  if (const std::string url = Field(event, "url"); !url.empty()) {
+  if (const std::string url = Field(event, "url", kMaxUrlBytes); !url.empty()) {
     *xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(url) + "\"/>\n";
   }
   AppendCategory("change-class", Field(event, "change_class"), xml);

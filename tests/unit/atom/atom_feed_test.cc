@@ -189,6 +189,16 @@ TEST(AtomFeedTest, EntriesAndDiffsAreBounded) {
   EXPECT_LT(xml.size(), 5u * 2000u);
 }
 
+TEST(AtomFeedTest, LinksKeepURLsAsLongAsEventsDo) {
+  AtomFeedInput input;
+  input.generated_at = "2026-12-05T08:00:00.000Z";
+  nlohmann::json event = Changed(1, "2026-12-02T11:30:00.000Z");
+  const std::string url = "https://acme.example/privacy?" + std::string(1500, 'q');
+  event["url"] = url;
+  input.entries.push_back({event, AtomDiffState::kUnavailable, ""});
+  EXPECT_NE(RenderAtomFeed(input).find("href=\"" + url + "\""), std::string::npos);
+}
+
 TEST(AtomFeedTest, TooCostlyDiffsSaySoAndBadTimesFallBack) {
   AtomFeedInput input;
   input.generated_at = "2026-12-05T08:00:00.000Z";
