@@ -268,12 +268,14 @@ void Daemon::HandleControl(const nlohmann::json& request,
     // verify, gc, evidence, text, removed, backup: daemon/maintenance_commands.cc
   } else if (HandleWebhookCommand(cmd, request, respond)) {
     // webhooks, webhooks_test: daemon/webhook_commands.cc
+  } else if (HandleAtomCommand(cmd, request, respond)) {
+    // atom: daemon/atom_commands.cc
   } else {
     respond(ControlError(
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics)"));
+            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics, atom)"));
   }
 }
 

@@ -141,6 +141,10 @@ class Daemon {
                             std::function<void(nlohmann::json)>& respond);
   // `metrics`: the Prometheus text exposition, its gauges read now (metrics_command.cc).
   std::string MetricsText() const;
+  // atom (atom_commands.cc): an Atom feed of the stored changes, computed on the pool. False if
+  // `cmd` is not "atom" (`respond` untouched).
+  bool HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
+                         std::function<void(nlohmann::json)>& respond);
   // Runs `work` on the worker pool and answers with its result on the io thread.
   void RespondFromPool(std::function<nlohmann::json()> work,
                        std::function<void(nlohmann::json)> respond);

@@ -243,6 +243,27 @@ std::vector<CommandSpec> BuildCommands() {
       .handler = RunMetrics,
   });
   commands.push_back({
+      .name = "feed",
+      .synopses = {"[DOC | --platform NAME] [--limit N]"},
+      .arguments = {{.name = "DOC", .completion = Completion::kDocumentId, .optional = true}},
+      .options = {{.name = "--platform",
+                   .value = "NAME",
+                   .help =
+                       "the feed of this platform's documents (its name or its id's first half)"},
+                  {.name = "--limit",
+                   .value = "N",
+                   .help = "at most N entries (default 50, at most 200)"}},
+      .summary = "the Atom feed of a document's changes, a platform's or everyone's",
+      .description =
+          "Prints an Atom 1.0 feed (RFC 4287) of the stored changes, newest first: one entry per "
+          "first version and per change of the document, with its change class, the changed "
+          "sections and a diff of at most 4 KiB. Without DOC or --platform, the feed of every "
+          "document. Feed readers subscribe to a file or a command's output; the web view will "
+          "serve the same feeds. A document or platform that policyd does not know is refused "
+          "(exit 1) with the closest names.",
+      .handler = RunFeed,
+  });
+  commands.push_back({
       .name = "events",
       .synopses = {"[--since N] [--follow]"},
       .options = {{.name = "--since", .value = "N", .help = "only events after sequence number N"},

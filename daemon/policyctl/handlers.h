@@ -35,6 +35,8 @@ int RunBackup(const Options& options);
 int RunExport(const Options& options);
 int RunEvents(const Options& options);
 int RunExtract(const Options& options);
+// feed_command.cc: the Atom feeds.
+int RunFeed(const Options& options);
 
 // help_commands.cc: policyctl itself (its help, its completion scripts and their helper, its
 // man page).

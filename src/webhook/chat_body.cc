@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/clock.h"
+#include "policyd/markup_escape.h"
 #include "policyd/text_bounds.h"
 #include "policyd/webhook.h"
 
@@ -137,32 +138,6 @@ std::string DiscordEscape(std::string_view text) {
   return out;
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Joins the message's lines, each piece passed through `escape`; `bold` wraps the title and
 // `link` renders the URL.
 template <typename Escape, typename Bold, typename Link>
@@ -196,9 +171,9 @@ std::string MatrixBody(const ChatMessage& message) {
   const auto same = [](const std::string& s) { return s; };
   const std::string text = Render(message, same, same, same, "\n");
   const std::string html = Render(
-      message, HtmlEscape, [](const std::string& s) { return "<b>" + s + "</b>"; },
+      message, EscapeMarkup, [](const std::string& s) { return "<b>" + s + "</b>"; },
       [](const std::string& url) {
-        return "<a href=\"" + HtmlEscape(url) + "\">" + HtmlEscape(url) + "</a>";
+        return "<a href=\"" + EscapeMarkup(url) + "\">" + EscapeMarkup(url) + "</a>";
       },
       "<br>");
   return nlohmann::json{{"text", text}, {"html", html}}.dump();
