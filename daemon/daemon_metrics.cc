@@ -76,8 +76,8 @@ Status DaemonMetrics::Register(const std::vector<std::string>& webhook_names, bo
     }
     checks_by_outcome_.emplace(name, counter);
   }
-  for (int i = static_cast<int>(FailureReason::kBadUrl);
-       i <= static_cast<int>(FailureReason::kBrowserProtocol); ++i) {
+  for (int i = static_cast<int>(FailureReason::kBadUrl); i <= static_cast<int>(kLastFailureReason);
+       ++i) {
     const auto reason = static_cast<FailureReason>(i);
     if (reason == FailureReason::kAborted) continue;  // never recorded: not a check
     const std::string name(FailureReasonName(reason));

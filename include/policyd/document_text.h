@@ -62,6 +62,9 @@ enum class FailureReason {
   kBrowserUnavailable,  // "browser_unavailable"
   kBrowserProtocol,     // "browser_protocol"
 };
+// The last reason: what ParseFailureReason and the daemon's metrics iterate up to. A reason
+// added after it must become it (FailureReasonTest.TheLastReasonIsTheLastOneNamed fails).
+inline constexpr FailureReason kLastFailureReason = FailureReason::kBrowserProtocol;
 
 // The stable lower-case name ("dns", "http_5xx", "redirect_stub", ...); "" for kNone.
 std::string_view FailureReasonName(FailureReason reason);

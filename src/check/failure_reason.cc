@@ -81,7 +81,7 @@ std::string_view FailureReasonName(FailureReason reason) {
 std::optional<FailureReason> ParseFailureReason(std::string_view name) {
   if (name.empty()) return std::nullopt;
   for (int value = static_cast<int>(FailureReason::kBadUrl);
-       value <= static_cast<int>(FailureReason::kBrowserProtocol); ++value) {
+       value <= static_cast<int>(kLastFailureReason); ++value) {
     const auto reason = static_cast<FailureReason>(value);
     if (FailureReasonName(reason) == name) return reason;
   }

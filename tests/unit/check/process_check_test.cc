@@ -442,6 +442,20 @@ TEST_F(CheckProcessorTest, PdfWithoutTextFailsAsPdfNoText) {
   EXPECT_EQ(state_.version_count, 0u);
 }
 
+// Every reason from the first to kLastFailureReason has a name that reads back to it, and
+// nothing after the last one is named: a reason appended to the enum must become the last.
+TEST(FailureReasonTest, TheLastReasonIsTheLastOneNamed) {
+  for (int value = static_cast<int>(FailureReason::kBadUrl);
+       value <= static_cast<int>(kLastFailureReason); ++value) {
+    const auto reason = static_cast<FailureReason>(value);
+    const std::string_view name = FailureReasonName(reason);
+    EXPECT_NE(name, "unknown") << value;
+    EXPECT_EQ(ParseFailureReason(name), reason) << name;
+  }
+  EXPECT_EQ(FailureReasonName(static_cast<FailureReason>(static_cast<int>(kLastFailureReason) + 1)),
+            "unknown");
+}
+
 // A multi-page document whose second page is a PDF: its text follows the first page's.
 TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   spec_.extra_urls = {"https://acme.example/privacy.pdf"};
