@@ -19,6 +19,7 @@
 #include "policyd/clock.h"
 #include "policyd/did_you_mean.h"
 #include "policyd/diff.h"
+#include "policyd/event_names.h"
 #include "version_ref.h"
 
 namespace policyd {
@@ -38,7 +39,7 @@ struct AtomRequest {
 // bounded like `diff`: a pair of versions too costly to diff gets a note instead.
 AtomEntryInput WithDiff(const Store& store, nlohmann::json event) {
   AtomEntryInput entry{std::move(event), AtomDiffState::kUnavailable, ""};
-  if (entry.event.value("type", std::string()) != "document.changed") return entry;
+  if (entry.event.value("type", std::string()) != EventTypeName(EventType::kChanged)) return entry;
   auto old_text = store.GetBlob(entry.event.value("old_hash", std::string()));
   auto new_text = store.GetBlob(entry.event.value("new_hash", std::string()));
   if (!old_text.ok() || !new_text.ok()) return entry;

@@ -1,6 +1,7 @@
 #include "version_ref.h"
 
 #include "policyd/control.h"
+#include "policyd/event_names.h"
 
 namespace policyd {
 
@@ -54,8 +55,8 @@ nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version)
 std::string VersionClass(const nlohmann::json& announcing_event) {
   if (!announcing_event.is_object()) return "";
   const std::string type = announcing_event.value("type", "");
-  if (type == "document.first_seen") return "first_seen";
-  if (type == "document.reread") return "reread";
+  if (type == EventTypeName(EventType::kFirstSeen)) return "first_seen";
+  if (type == EventTypeName(EventType::kReread)) return "reread";
   return announcing_event.value("change_class", "");
 }
 

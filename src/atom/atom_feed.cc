@@ -6,6 +6,7 @@
 #include "policyd/atom.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
+#include "policyd/event_names.h"
 #include "policyd/markup_escape.h"
 #include "policyd/text_bounds.h"
 
@@ -77,7 +78,7 @@ std::string FeedTitle(const AtomScope& scope) {
 
 std::string EntryTitle(const nlohmann::json& event) {
   const std::string name = Field(event, "platform") + " " + Field(event, "doc_type");
-  if (Field(event, "type") == "document.first_seen") return name + ": first version";
+  if (Field(event, "type") == EventTypeName(EventType::kFirstSeen)) return name + ": first version";
   const std::string change_class = Field(event, "change_class");
   if (change_class.empty()) {  // stored before change classes existed
     return name + " changed: +" + std::to_string(Number(event, "lines_added")) + " -" +
@@ -142,7 +143,7 @@ std::string DiffHtml(const AtomEntryInput& entry, const std::string& doc_id,
 std::string ContentHtml(const AtomEntryInput& entry, const AtomLimits& limits) {
   const nlohmann::json& event = entry.event;
   const std::string doc_id = Field(event, "doc");
-  if (Field(event, "type") == "document.first_seen") {
+  if (Field(event, "type") == EventTypeName(EventType::kFirstSeen)) {
     return "<p>First version of " + EscapeMarkup(doc_id) + ": " +
            std::to_string(Number(event, "lines")) + " lines, SHA-256 <code>" +
            EscapeMarkup(Field(event, "hash")) + "</code>.</p>";
@@ -174,7 +175,8 @@ void AppendEntry(const AtomEntryInput& entry, const AtomFeedInput& input, const 
 }  // namespace
 
 bool IsAtomEntryEvent(std::string_view event_type) {
-  return event_type == "document.first_seen" || event_type == "document.changed";
+  const std::optional<EventType> type = ParseEventType(event_type);
+  return type == EventType::kFirstSeen || type == EventType::kChanged;
 }
 
 std::string AtomFeedId(const AtomScope& scope) {

@@ -3,15 +3,19 @@
 #include <algorithm>
 
 #include "policyd/clock.h"
+#include "policyd/event_names.h"
 #include "policyd/version_segments.h"
 
 namespace policyd {
 namespace {
 
-nlohmann::json EventBase(const char* type, const DocumentSpec& spec, int64_t now_ms) {
-  return {{"type", type},          {"time", FormatTimestamp(now_ms)},
-          {"doc", spec.id},        {"platform", spec.platform},
-          {"doc_type", spec.type}, {"url", spec.url}};
+nlohmann::json EventBase(EventType type, const DocumentSpec& spec, int64_t now_ms) {
+  return {{"type", std::string(EventTypeName(type))},
+          {"time", FormatTimestamp(now_ms)},
+          {"doc", spec.id},
+          {"platform", spec.platform},
+          {"doc_type", spec.type},
+          {"url", spec.url}};
 }
 
 std::size_t CountLines(const std::string& text) {
@@ -23,7 +27,7 @@ std::size_t CountLines(const std::string& text) {
 nlohmann::json FetchFailedEvent(const DocumentSpec& spec, int64_t now_ms, FailureReason reason,
                                 const std::string& message, long http_status,
                                 int consecutive_failures) {
-  nlohmann::json event = EventBase("document.fetch_failed", spec, now_ms);
+  nlohmann::json event = EventBase(EventType::kFetchFailed, spec, now_ms);
   event["reason"] = FailureReasonName(reason);
   event["message"] = message;
   event["http_status"] = http_status;
@@ -32,7 +36,7 @@ nlohmann::json FetchFailedEvent(const DocumentSpec& spec, int64_t now_ms, Failur
 }
 
 nlohmann::json RecoveredEvent(const DocumentSpec& spec, int64_t now_ms, int failures) {
-  nlohmann::json event = EventBase("document.recovered", spec, now_ms);
+  nlohmann::json event = EventBase(EventType::kRecovered, spec, now_ms);
   event["failures"] = failures;
   return event;
 }
@@ -40,7 +44,7 @@ nlohmann::json RecoveredEvent(const DocumentSpec& spec, int64_t now_ms, int fail
 nlohmann::json FirstSeenEvent(const DocumentSpec& spec, int64_t now_ms,
                               const std::string& final_url, const std::string& lang,
                               const std::string& hash, const std::string& text) {
-  nlohmann::json event = EventBase("document.first_seen", spec, now_ms);
+  nlohmann::json event = EventBase(EventType::kFirstSeen, spec, now_ms);
   event["final_url"] = final_url;
   event["lang"] = lang;
   event["hash"] = hash;
@@ -51,7 +55,7 @@ nlohmann::json FirstSeenEvent(const DocumentSpec& spec, int64_t now_ms,
 nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std::string& final_url,
                             const std::string& lang, const TextComparison& comparison,
                             bool reread) {
-  nlohmann::json event = EventBase(reread ? "document.reread" : "document.changed", spec, now_ms);
+  nlohmann::json event = EventBase(reread ? EventType::kReread : EventType::kChanged, spec, now_ms);
   event["final_url"] = final_url;
   event["lang"] = lang;
   event["old_hash"] = comparison.old_hash;

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "policyd/event_names.h"
 #include "policyd/feed.h"
 #include "policyd/json_limits.h"
 
@@ -60,11 +61,13 @@ Result<std::optional<uint64_t>> ParseSubscribeRequest(std::string_view line) {
 
 bool EventWanted(std::string_view event_line, const std::set<std::string>& classes) {
   // Cheap first: only document.changed events are filtered.
-  if (classes.empty() || event_line.find("document.changed") == std::string_view::npos) {
+  if (classes.empty() ||
+      event_line.find(EventTypeName(EventType::kChanged)) == std::string_view::npos) {
     return true;
   }
   const auto event = nlohmann::json::parse(event_line, nullptr, /*allow_exceptions=*/false);
-  if (!event.is_object() || event.value("type", "") != "document.changed") return true;
+  if (!event.is_object() || event.value("type", "") != EventTypeName(EventType::kChanged))
+    return true;
   // Events stored before classes existed have none: they are sent (they may be anything).
   const auto change_class = event.find("change_class");
   if (change_class == event.end() || !change_class->is_string()) return true;

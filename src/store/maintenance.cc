@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "policyd/event_names.h"
 #include "src/store/store_impl.h"
 
 namespace policyd {
@@ -138,7 +139,8 @@ Result<VerifyReport> Store::Verify() const {
         VersionEvent& entry = version_events[*seq];
         entry.type = type;
         entry.doc = event->value("doc", "");
-        entry.hash = event->value(type == "document.first_seen" ? "hash" : "new_hash", "");
+        entry.hash =
+            event->value(type == EventTypeName(EventType::kFirstSeen) ? "hash" : "new_hash", "");
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning events");

@@ -6,6 +6,7 @@
 
 #include <cassert>
 
+#include "policyd/event_names.h"
 #include "src/store/store_impl.h"
 
 namespace policyd {
@@ -175,8 +176,8 @@ Result<std::vector<VersionRecord>> Store::GetHistory(const std::string& doc_id) 
 }
 
 bool AnnouncesVersion(std::string_view event_type) {
-  return event_type == "document.first_seen" || event_type == "document.changed" ||
-         event_type == "document.reread";
+  const std::optional<EventType> type = ParseEventType(event_type);
+  return type.has_value() && AnnouncesVersion(*type);
 }
 
 Result<VersionRecord> Store::GetLatestVersion(const std::string& doc_id) const {

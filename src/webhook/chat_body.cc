@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/clock.h"
+#include "policyd/event_names.h"
 #include "policyd/markup_escape.h"
 #include "policyd/text_bounds.h"
 #include "policyd/webhook.h"
@@ -84,20 +85,21 @@ ChatMessage MessageFor(const nlohmann::json& event) {
   message.title = TruncateUtf8(Str(event, "platform"), kMaxNameBytes) + " " +
                   TruncateUtf8(Str(event, "doc_type"), kMaxNameBytes);
   message.url = Str(event, "url");
-  if (type == "document.changed") {
+  const std::optional<EventType> stored_type = ParseEventType(type);
+  if (stored_type == EventType::kChanged) {
     message.summary = ChangedSummary(event);
     message.sections = SectionsLine(event);
-  } else if (type == "document.first_seen") {
+  } else if (stored_type == EventType::kFirstSeen) {
     message.summary =
         "is now watched: first version, " + std::to_string(Int(event, "lines")) + " lines";
-  } else if (type == "document.reread") {
+  } else if (stored_type == EventType::kReread) {
     message.summary = "re-read: policyd's reading of the page changed, not the page";
     message.sections = SectionsLine(event);
-  } else if (type == "document.fetch_failed") {
+  } else if (stored_type == EventType::kFetchFailed) {
     message.summary = "cannot be fetched (" + Str(event, "reason") + ", " +
                       std::to_string(Int(event, "consecutive_failures")) +
                       " checks in a row): " + TruncateUtf8(Str(event, "message"), kMaxMessageBytes);
-  } else if (type == "document.recovered") {
+  } else if (stored_type == EventType::kRecovered) {
     message.summary =
         "can be fetched again after " + std::to_string(Int(event, "failures")) + " failed checks";
   } else if (type == "webhook.test") {
