@@ -78,8 +78,10 @@ for program in policyd policyctl; do
   debug="usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
   [ -f "$root/$debug" ] || fail "no debug symbols for $program at $debug"
   [ "$(build_id "$root/$debug")" = "$id" ] || fail "$debug has another build id than $program"
-  readelf --section-headers --wide "$root/$debug" | grep -q ' \.debug_info ' ||
-    fail "$debug holds no .debug_info"
+  # Read whole before grep: `readelf | grep -q` under pipefail fails whenever grep quits
+  # before readelf has written everything (SIGPIPE), which made this check flaky.
+  debug_sections="$(readelf --section-headers --wide "$root/$debug" 2>/dev/null)"
+  grep -q ' \.debug_info ' <<<"$debug_sections" || fail "$debug holds no .debug_info"
   [ "$(build_id "$build_dir/$program")" = "$id" ] ||
     fail "usr/bin/$program is not the build tree's $program"
 done
