@@ -12,22 +12,10 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
-
-TestResponse Page(const std::string& title, const std::string& body_html) {
-  return {.status = 200,
-          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-          .body = "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" +
-                  title + "</h1><h2>Data</h2><p>" + body_html +
-                  "</p><h2>Sharing</h2><p>We share nothing with anyone.</p></main></body></html>"};
-}
-
-std::string Target(const std::string& name, const std::string& url) {
-  return "name = \"" + name + "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url +
-         "\"\n";
-}
 
 // The stored events so far (replayed from the events socket), by seq.
 std::vector<nlohmann::json> StoredEvents(const DaemonHarness& harness, std::size_t count) {
@@ -62,18 +50,19 @@ nlohmann::json ExpectedEntry(const nlohmann::json& event, const std::string& tit
 
 TEST(AtomFeedIntegrationTest, PolicyctlFeedIsAValidAtomFeedOfTheStoredChanges) {
   HttpTestServer server;
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
-  server.Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
+  server.Set("/initech/privacy", PolicyPage("Initech Privacy", "Initech collects nothing."));
   DaemonHarness harness;
-  harness.WriteTarget("acme", Target("Acme", server.Url("/acme/privacy")));
-  harness.WriteTarget("initech", Target("Initech", server.Url("/initech/privacy")));
+  harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
+  harness.WriteTarget("initech", PrivacyPolicyTarget("Initech", server.Url("/initech/privacy")));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
 
   // The change: words added, with text that is markup and XML syntax when read as such.
-  server.Set("/acme/privacy", Page("Acme Privacy",
-                                   "Acme collects your email address and phone number. "
-                                   "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; more"));
+  server.Set("/acme/privacy",
+             PolicyPage("Acme Privacy",
+                        "Acme collects your email address and phone number. "
+                        "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; more"));
   ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
   ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
 

@@ -180,9 +180,11 @@ void DaemonHarness::Kill() {
   pid_ = -1;
 }
 
-nlohmann::json DaemonHarness::Control(const nlohmann::json& request) {
+nlohmann::json DaemonHarness::Control(const nlohmann::json& request,
+                                      std::chrono::milliseconds answer_within) {
   auto client = ControlClient::Connect(control_socket(), milliseconds(5000));
   if (!client.ok()) return {{"ok", false}, {"error", client.status().ToString()}};
+  client->SetReadTimeout(answer_within);
   auto response = client->Call(request);
   if (!response.ok()) return {{"ok", false}, {"error", response.status().ToString()}};
   return *response;

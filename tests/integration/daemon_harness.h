@@ -58,7 +58,10 @@ class DaemonHarness {
   pid_t pid() const { return pid_; }
 
   // One control request through the real socket; the whole response object.
-  nlohmann::json Control(const nlohmann::json& request);
+  // `answer_within` bounds the wait for the answer: more for commands that wait on purpose
+  // (`check` with "wait").
+  nlohmann::json Control(const nlohmann::json& request,
+                         std::chrono::milliseconds answer_within = std::chrono::seconds(5));
   // Waits until `status.checks_done` reaches `count`.
   bool WaitForChecks(uint64_t count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Runs the real policyctl with --config and `args`.

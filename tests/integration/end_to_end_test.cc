@@ -13,6 +13,7 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -47,15 +48,6 @@ std::string PolicyPage(const std::string& title, const std::string& chrome,
          chrome + "')</script></body></html>";
 }
 
-std::string Target(const std::string& name,
-                   const std::vector<std::pair<std::string, std::string>>& docs) {
-  std::string toml = "name = \"" + name + "\"\n";
-  for (const auto& [type, url] : docs) {
-    toml += "[[documents]]\ntype = \"" + type + "\"\nurl = \"" + url + "\"\n";
-  }
-  return toml;
-}
-
 class EndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -64,10 +56,10 @@ class EndToEndTest : public ::testing::Test {
     server_.Set("/globex/privacy",
                 Html(PolicyPage("Globex Privacy", "r1", "We share with no one.")));
     harness_.WriteTarget("acme",
-                         Target("Acme", {{"Privacy Policy", server_.Url("/acme/privacy")},
-                                         {"Terms of Service", server_.Url("/acme/terms")}}));
-    harness_.WriteTarget("globex",
-                         Target("Globex", {{"Privacy Policy", server_.Url("/globex/privacy")}}));
+                         TargetFile("Acme", {{"Privacy Policy", server_.Url("/acme/privacy")},
+                                             {"Terms of Service", server_.Url("/acme/terms")}}));
+    harness_.WriteTarget(
+        "globex", TargetFile("Globex", {{"Privacy Policy", server_.Url("/globex/privacy")}}));
   }
 
   static TestResponse Html(std::string body) {
@@ -403,7 +395,7 @@ TEST_F(EndToEndTest, ReloadBySignalAndCommandPicksUpTargetFiles) {
   EventSubscriber live(harness_.events_socket(), 3);
   server_.Set("/hooli/privacy", Html(PolicyPage("Hooli Privacy", "r1", "We see everything.")));
   harness_.WriteTarget("hooli",
-                       Target("Hooli", {{"Privacy Policy", server_.Url("/hooli/privacy")}}));
+                       TargetFile("Hooli", {{"Privacy Policy", server_.Url("/hooli/privacy")}}));
   const pid_t pid = harness_.Control({{"cmd", "status"}})["result"]["pid"].get<pid_t>();
   ASSERT_EQ(kill(pid, SIGHUP), 0);
   const auto event = live.Next();  // first checked within first_check_window

@@ -10,6 +10,7 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -21,11 +22,6 @@ TestResponse Page(const std::string& title) {
                   title +
                   "</h1><p>We collect your name and email address to run the service.</p>"
                   "</main></body></html>"};
-}
-
-std::string Target(const std::string& name, const std::string& url) {
-  return "name = \"" + name + "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url +
-         "\"\n";
 }
 
 // Every line of the log as a JSON object; a line that is not one fails the test.
@@ -49,9 +45,9 @@ TEST(LoggingTest, JsonLogHasASummaryAndGroupsRepeatedFailures) {
   server.Set("/globex/privacy", {.status = 503, .body = "down for maintenance"});
   // The summary comes at shutdown only, so its counts are exact.
   DaemonHarness harness("log_format = \"json\"\nlog_summary_interval = \"1h\"\n");
-  harness.WriteTarget("acme", Target("Acme", server.Url("/acme/privacy")));
-  harness.WriteTarget("initech", Target("Initech", server.Url("/initech/privacy")));
-  harness.WriteTarget("globex", Target("Globex", server.Url("/globex/privacy")));
+  harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
+  harness.WriteTarget("initech", PrivacyPolicyTarget("Initech", server.Url("/initech/privacy")));
+  harness.WriteTarget("globex", PrivacyPolicyTarget("Globex", server.Url("/globex/privacy")));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
   for (uint64_t done : {6, 9}) {

@@ -16,23 +16,12 @@
 #include "daemon_harness.h"
 #include "policyd/control.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-TestResponse Page(const std::string& title, const std::string& sentence) {
-  return {.status = 200,
-          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-          .body = "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" +
-                  title + "</h1><h2>Data</h2><p>" + sentence +
-                  "</p><h2>Sharing</h2><p>We share nothing with anyone.</p></main></body></html>"};
-}
-
-TestResponse ServerError() {
-  return {.status = 500, .headers = {{"Content-Type", "text/plain"}}, .body = "internal error"};
-}
 
 // One sample as the parser read it.
 struct Sample {
@@ -89,39 +78,22 @@ bool HasFamily(const std::vector<Sample>& samples, const std::string& prefix) {
   return false;
 }
 
-nlohmann::json WaitingCall(const DaemonHarness& harness, const nlohmann::json& request) {
-  auto client = ControlClient::Connect(harness.control_socket(), milliseconds(5000));
-  if (!client.ok()) return {{"ok", false}, {"error", client.status().ToString()}};
-  client->SetReadTimeout(milliseconds(60'000));
-  auto response = client->Call(request);
-  if (!response.ok()) return {{"ok", false}, {"error", response.status().ToString()}};
-  return *response;
-}
-
 TEST(MetricsTest, CountsChecksByOutcomeAndReasonAndParsesAsPrometheusText) {
   HttpTestServer server;
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
-  server.Set("/hooli/privacy", ServerError());
-  server.Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
   server.Set("/hook", ServerError());  // a webhook receiver that never accepts: its lag grows
   DaemonHarness harness("\n[[webhooks]]\nname = \"ops\"\nurl = \"" + server.Url("/hook") +
                         "\"\nsecret = \"metrics-test-secret\"\nretry_min = \"100ms\"\n"
                         "retry_max = \"1s\"\n");
-  for (const std::string name : {"acme", "hooli", "initech"}) {
-    std::string title = name;
-    title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
-    harness.WriteTarget(name, "name = \"" + title +
-                                  "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
-                                  server.Url("/" + name + "/privacy") + "\"\n");
-  }
+  WatchThreePrivacyPolicies(&server, &harness);
   ASSERT_TRUE(harness.Start()) << harness.log();
   // First pass: acme and initech first_seen, hooli failed (http_5xx).
   ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
 
   // Second pass: acme changed, hooli failed again, initech unchanged.
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email and your address."));
-  const auto waited =
-      WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "50s"}});
+  server.Set("/acme/privacy",
+             PolicyPage("Acme Privacy", "Acme collects your email and your address."));
+  const auto waited = harness.Control(
+      {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "50s"}}, kWaitForAnswer);
   ASSERT_EQ(waited["ok"], true) << waited.dump() << harness.log();
   ASSERT_EQ(waited["result"]["outcomes"].size(), 3u);
 
@@ -207,13 +179,11 @@ TEST(MetricsTest, CountsChecksByOutcomeAndReasonAndParsesAsPrometheusText) {
 
 TEST(MetricsTest, SeriesOfWhatIsNotConfiguredAreAbsentAndPendingDocumentsCounted) {
   HttpTestServer server;
-  TestResponse slow = Page("Acme Privacy", "Acme collects your email address.");
+  TestResponse slow = PolicyPage("Acme Privacy", "Acme collects your email address.");
   slow.delay = milliseconds(3000);
   server.Set("/acme/privacy", slow);
   DaemonHarness harness("browser_enabled = false\n");
-  harness.WriteTarget("acme",
-                      "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
-                          server.Url("/acme/privacy") + "\"\n");
+  harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
   ASSERT_TRUE(harness.Start()) << harness.log();
   const CommandResult printed = harness.Policyctl({"metrics"});
   ASSERT_EQ(printed.exit_code, 0) << printed.err;

@@ -19,62 +19,17 @@
 #include "daemon_harness.h"
 #include "policyd/control.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
 
 using std::chrono::milliseconds;
 
-TestResponse Page(const std::string& title, const std::string& sentence) {
-  return {.status = 200,
-          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-          .body = "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" +
-                  title + "</h1><h2>Data</h2><p>" + sentence +
-                  "</p><h2>Sharing</h2><p>We share nothing with anyone.</p></main></body></html>"};
-}
-
-TestResponse ServerError() {
-  return {.status = 500, .headers = {{"Content-Type", "text/plain"}}, .body = "internal error"};
-}
-
-// A target file with a document per (type, path).
-std::string Target(const std::string& name,
-                   const std::vector<std::pair<std::string, std::string>>& documents) {
-  std::string toml = "name = \"" + name + "\"\n";
-  for (const auto& [type, url] : documents) {
-    toml += "[[documents]]\ntype = \"" + type + "\"\nurl = \"" + url + "\"\n";
-  }
-  return toml;
-}
-
-// One request on a connection of its own that waits up to a minute for the answer (the
-// harness's Control gives up after 5 s).
-nlohmann::json WaitingCall(const DaemonHarness& harness, const nlohmann::json& request) {
-  auto client = ControlClient::Connect(harness.control_socket(), milliseconds(5000));
-  if (!client.ok()) return {{"ok", false}, {"error", client.status().ToString()}};
-  client->SetReadTimeout(milliseconds(60'000));
-  auto response = client->Call(request);
-  if (!response.ok()) return {{"ok", false}, {"error", response.status().ToString()}};
-  return *response;
-}
-
 std::set<std::string> Ids(const nlohmann::json& response) {
   std::set<std::string> ids;
   for (const auto& doc : response["result"]["documents"]) ids.insert(doc["id"].get<std::string>());
   return ids;
-}
-
-// Three documents, each its own platform: acme and initech serve a policy, hooli fails (500).
-void WatchThreePrivacyPolicies(HttpTestServer* server, DaemonHarness* harness) {
-  server->Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
-  server->Set("/hooli/privacy", ServerError());
-  server->Set("/initech/privacy", Page("Initech Privacy", "Initech collects nothing."));
-  for (const std::string name : {"Acme", "Hooli", "Initech"}) {
-    std::string slug = name;
-    slug[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(slug[0])));
-    harness->WriteTarget(slug,
-                         Target(name, {{"Privacy Policy", server->Url("/" + slug + "/privacy")}}));
-  }
 }
 
 std::string NewestVersion(DaemonHarness& harness, const std::string& doc) {
@@ -85,18 +40,20 @@ std::string NewestVersion(DaemonHarness& harness, const std::string& doc) {
 
 TEST(OperatorCommandsTest, ListFiltersReturnExactlyTheMatchingDocuments) {
   HttpTestServer server;
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
   server.Set("/acme/terms", ServerError());
-  server.Set("/hooli/privacy", Page("Hooli Privacy", "Hooli collects your name."));
+  server.Set("/hooli/privacy", PolicyPage("Hooli Privacy", "Hooli collects your name."));
   server.Set("/hooli/terms", ServerError());
-  server.Set("/initech/cookies", Page("Initech Cookies", "Initech sets one cookie."));
+  server.Set("/initech/cookies", PolicyPage("Initech Cookies", "Initech sets one cookie."));
   DaemonHarness harness;
-  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")},
-                                              {"Terms of Service", server.Url("/acme/terms")}}));
-  harness.WriteTarget("hooli", Target("Hooli", {{"Privacy Policy", server.Url("/hooli/privacy")},
-                                                {"Terms of Service", server.Url("/hooli/terms")}}));
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")},
+                                          {"Terms of Service", server.Url("/acme/terms")}}));
+  harness.WriteTarget("hooli",
+                      TargetFile("Hooli", {{"Privacy Policy", server.Url("/hooli/privacy")},
+                                           {"Terms of Service", server.Url("/hooli/terms")}}));
   harness.WriteTarget("initech",
-                      Target("Initech", {{"Cookie Policy", server.Url("/initech/cookies")}}));
+                      TargetFile("Initech", {{"Cookie Policy", server.Url("/initech/cookies")}}));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(5)) << harness.log();
 
@@ -164,9 +121,10 @@ TEST(OperatorCommandsTest, CheckWaitAnswersEachDocumentsOutcome) {
   const std::string initech_version = NewestVersion(harness, "initech/privacy-policy");
   ASSERT_FALSE(initech_version.empty());
 
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email and your address."));
-  const auto waited =
-      WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "50s"}});
+  server.Set("/acme/privacy",
+             PolicyPage("Acme Privacy", "Acme collects your email and your address."));
+  const auto waited = harness.Control(
+      {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "50s"}}, kWaitForAnswer);
   ASSERT_EQ(waited["ok"], true) << waited.dump() << harness.log();
   const auto& result = waited["result"];
   EXPECT_EQ(result["complete"], true);
@@ -204,8 +162,8 @@ TEST(OperatorCommandsTest, CheckWaitAnswersEachDocumentsOutcome) {
   }
 
   // One document; and the arguments a wait refuses.
-  const auto one =
-      WaitingCall(harness, {{"cmd", "check"}, {"doc", "initech/privacy-policy"}, {"wait", true}});
+  const auto one = harness.Control(
+      {{"cmd", "check"}, {"doc", "initech/privacy-policy"}, {"wait", true}}, kWaitForAnswer);
   ASSERT_EQ(one["ok"], true) << one.dump();
   ASSERT_EQ(one["result"]["outcomes"].size(), 1u);
   EXPECT_EQ(one["result"]["outcomes"][0]["result"], "unchanged");
@@ -230,18 +188,19 @@ TEST(OperatorCommandsTest, CheckWaitAnswersEachDocumentsOutcome) {
 TEST(OperatorCommandsTest, CheckWaitJoinsARunningCheckAndTimesOutClearly) {
   HttpTestServer server;
   DaemonHarness harness;
-  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
-  TestResponse slow = Page("Acme Privacy", "Acme collects your email address.");
+  TestResponse slow = PolicyPage("Acme Privacy", "Acme collects your email address.");
   slow.delay = milliseconds(1500);
   server.Set("/acme/privacy", slow);
 
   ASSERT_EQ(harness.Control({{"cmd", "check"}, {"doc", "acme/privacy-policy"}})["ok"], true);
   std::this_thread::sleep_for(milliseconds(300));  // its fetch is under way (or about to be)
-  const auto joined =
-      WaitingCall(harness, {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}});
+  const auto joined = harness.Control(
+      {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}}, kWaitForAnswer);
   ASSERT_EQ(joined["ok"], true) << joined.dump();
   // Joined while running, or merged while queued: one check either way.
   EXPECT_EQ(joined["result"]["joined"].get<int>() + joined["result"]["scheduled"].get<int>(), 1);
@@ -253,9 +212,9 @@ TEST(OperatorCommandsTest, CheckWaitJoinsARunningCheckAndTimesOutClearly) {
   // The deadline comes first: the document is reported timed out, the check still completes.
   slow.delay = milliseconds(2000);
   server.Set("/acme/privacy", slow);
-  const auto timed_out = WaitingCall(
-      harness,
-      {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}, {"timeout", "300ms"}});
+  const auto timed_out = harness.Control(
+      {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}, {"timeout", "300ms"}},
+      kWaitForAnswer);
   ASSERT_EQ(timed_out["ok"], true) << timed_out.dump();
   EXPECT_EQ(timed_out["result"]["complete"], false);
   EXPECT_EQ(timed_out["result"]["outcomes"][0]["result"], "timed_out");
@@ -269,11 +228,12 @@ TEST(OperatorCommandsTest, CheckWaitJoinsARunningCheckAndTimesOutClearly) {
 TEST(OperatorCommandsTest, AWaitingClientThatLeavesLeavesTheDaemonHealthy) {
   HttpTestServer server;
   DaemonHarness harness("max_control_clients = 1\n");
-  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
-  TestResponse slow = Page("Acme Privacy", "Acme collects your name, not your email.");
+  TestResponse slow = PolicyPage("Acme Privacy", "Acme collects your name, not your email.");
   slow.delay = milliseconds(1500);
   server.Set("/acme/privacy", slow);
   {
@@ -302,8 +262,10 @@ TEST(OperatorCommandsTest, AWaitingClientThatLeavesLeavesTheDaemonHealthy) {
       harness.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"]["versions"]
           .size(),
       2u);
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your name, not your email."));
-  const auto again = WaitingCall(harness, {{"cmd", "check"}, {"all", true}, {"wait", true}});
+  server.Set("/acme/privacy",
+             PolicyPage("Acme Privacy", "Acme collects your name, not your email."));
+  const auto again =
+      harness.Control({{"cmd", "check"}, {"all", true}, {"wait", true}}, kWaitForAnswer);
   ASSERT_EQ(again["ok"], true) << again.dump();
   EXPECT_EQ(again["result"]["outcomes"][0]["result"], "unchanged");
   EXPECT_EQ(harness.Stop(), 0);
@@ -336,7 +298,8 @@ TEST(OperatorCommandsTest, PolicyctlFiltersWaitsAndAlignsWhatItPrints) {
 
   // check --wait: one row per document, in id order, the new version's short hash, a
   // summary; exit 1 because one check failed.
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email and your address."));
+  server.Set("/acme/privacy",
+             PolicyPage("Acme Privacy", "Acme collects your email and your address."));
   const auto waited = harness.Policyctl({"check", "--all", "--wait"});
   EXPECT_EQ(waited.exit_code, 1) << waited.out << waited.err;
   std::istringstream rows(waited.out);
@@ -407,9 +370,10 @@ TEST(OperatorCommandsTest, PolicyctlFiltersWaitsAndAlignsWhatItPrints) {
 // On a terminal, long output goes through $PAGER; --no-pager, --json and a pipe never page.
 TEST(OperatorCommandsTest, LongOutputGoesThroughThePagerOnATerminalOnly) {
   HttpTestServer server;
-  server.Set("/acme/privacy", Page("Acme Privacy", "Acme collects your email address."));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
   DaemonHarness harness;
-  harness.WriteTarget("acme", Target("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
   ASSERT_TRUE(harness.Start()) << harness.log();
   ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
 

@@ -13,14 +13,10 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
-
-std::string Target(const std::string& platform, const std::string& url) {
-  return "name = \"" + platform + "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + url +
-         "\"\n[[documents]]\ntype = \"Terms of Service\"\nurl = \"" + url + "\"\n";
-}
 
 class PolicyctlTest : public ::testing::Test {
  protected:
@@ -28,8 +24,10 @@ class PolicyctlTest : public ::testing::Test {
     server_.Set("/p", {.status = 200,
                        .headers = {{"Content-Type", "text/html"}},
                        .body = "<main><h1>Policy</h1><p>We keep nothing at all.</p></main>"});
-    harness_.WriteTarget("acme", Target("Acme", server_.Url("/p")));
-    harness_.WriteTarget("globex", Target("Globex", server_.Url("/p")));
+    harness_.WriteTarget("acme", TargetFile("Acme", {{"Privacy Policy", server_.Url("/p")},
+                                                     {"Terms of Service", server_.Url("/p")}}));
+    harness_.WriteTarget("globex", TargetFile("Globex", {{"Privacy Policy", server_.Url("/p")},
+                                                         {"Terms of Service", server_.Url("/p")}}));
     ASSERT_TRUE(harness_.Start()) << harness_.log();
   }
 
