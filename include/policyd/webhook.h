@@ -118,6 +118,18 @@ struct DeliveryReport {
   std::chrono::milliseconds elapsed{0};
 };
 
+// One batch of the event log as a webhook sees it: the last seq read, and the events its
+// filters want, in order.
+struct WebhookBatch {
+  uint64_t scanned_to = 0;
+  std::vector<StoredEvent> wanted;
+};
+
+// Filters `events` (read from the log in order) with WebhookWants. Pure, and the costly part
+// of reading the log (each event's JSON is parsed): the dispatcher runs it on the worker pool
+// with the read itself, never on the io thread.
+WebhookBatch FilterWebhookBatch(const WebhookSpec& spec, std::vector<StoredEvent> events);
+
 // A webhook's position in the log and its retry state (WebhookDispatcher keeps one per
 // webhook): which event goes next and when, and what a finished attempt changes. It holds at
 // most one batch of wanted events read from the log.
@@ -133,9 +145,9 @@ class WebhookCursor {
   // True when nothing is waiting to be sent and the log has events after scanned().
   bool WantsEvents(uint64_t last_seq) const { return pending_.empty() && scanned_ < last_seq; }
   uint64_t scanned() const { return scanned_; }  // the last seq read from the log
-  // Takes the events read after scanned() (in order, contiguous); keeps those the filters
-  // want. Returns how many it kept.
-  std::size_t Offer(std::vector<StoredEvent> events);
+  // Takes a batch read after scanned() and filtered by FilterWebhookBatch: scanned() moves to
+  // its end, its wanted events (those after scanned()) wait to be sent. Returns how many.
+  std::size_t Accept(WebhookBatch batch);
 
   // The event to send next, or null.
   const StoredEvent* Next() const { return pending_.empty() ? nullptr : &pending_.front(); }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <utility>
 
 #include "policyd/webhook.h"
@@ -7,15 +8,23 @@ namespace policyd {
 WebhookCursor::WebhookCursor(WebhookSpec spec, uint64_t cursor)
     : spec_(std::move(spec)), scanned_(cursor) {}
 
-std::size_t WebhookCursor::Offer(std::vector<StoredEvent> events) {
-  std::size_t kept = 0;
+WebhookBatch FilterWebhookBatch(const WebhookSpec& spec, std::vector<StoredEvent> events) {
+  WebhookBatch batch;
   for (StoredEvent& event : events) {
+    batch.scanned_to = std::max(batch.scanned_to, event.seq);
+    if (WebhookWants(spec, event.json)) batch.wanted.push_back(std::move(event));
+  }
+  return batch;
+}
+
+std::size_t WebhookCursor::Accept(WebhookBatch batch) {
+  std::size_t kept = 0;
+  for (StoredEvent& event : batch.wanted) {
     if (event.seq <= scanned_) continue;  // already seen (cannot happen: read after scanned_)
-    scanned_ = event.seq;
-    if (!WebhookWants(spec_, event.json)) continue;
     pending_.push_back(std::move(event));
     ++kept;
   }
+  scanned_ = std::max(scanned_, batch.scanned_to);
   return kept;
 }
 

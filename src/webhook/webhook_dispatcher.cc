@@ -1,8 +1,9 @@
 // WebhookDispatcher::Impl: one WebhookCursor per webhook, driven on the io thread. Pump()
 // decides the next step of one webhook: read a batch of the log when nothing is pending,
-// send the next event when it is due, or arm the webhook's timer for its retry. Each step is
-// bounded (one batch read, one request), and a batch that the filters leave empty continues in
-// a later turn of the loop, so a webhook far behind never holds the loop.
+// send the next event when it is due, or arm the webhook's timer for its retry. Reading a
+// batch (RocksDB) and filtering it (each event's JSON parsed) run on the worker pool, one read
+// per webhook at a time; the io thread only takes the filtered batch. Each step is bounded
+// (one batch, one request), so a webhook far behind never holds the loop.
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,8 +54,8 @@ struct WebhookDispatcher::Impl {
         : cursor(std::move(spec), start), timer(io), saved(start) {}
     WebhookCursor cursor;
     boost::asio::steady_timer timer;
-    uint64_t saved;  // the cursor last handed to the saver
-    bool continue_posted = false;
+    uint64_t saved;        // the cursor last handed to the saver
+    bool reading = false;  // a batch read is on the worker pool
     bool test_running = false;
     int64_t read_retry_ms = 0;  // after a failed log read: not before then
     bool read_error_logged = false;
@@ -68,6 +69,7 @@ struct WebhookDispatcher::Impl {
         specs(std::move(webhook_specs)),
         options(std::move(webhook_options)),
         client(io_context, ClientOptions(options)),
+        pool(store_executor),
         saver(store_ref, std::move(store_executor)),
         rng(std::random_device{}()),
         self(std::make_shared<Impl*>(this)) {}
@@ -128,7 +130,7 @@ struct WebhookDispatcher::Impl {
 
   // One step for `hook` (see the top of the file).
   void Pump(Hook& hook) {
-    if (shut_down || hook.cursor.in_flight()) return;
+    if (shut_down || hook.reading || hook.cursor.in_flight()) return;
     const int64_t now = NowUnixMillis();
     if (hook.cursor.Next() == nullptr) {
       if (!hook.cursor.WantsEvents(store.LastSequence())) {
@@ -136,15 +138,8 @@ struct WebhookDispatcher::Impl {
         return;
       }
       if (now < hook.read_retry_ms) return;  // its timer is armed
-      const std::optional<std::size_t> read = ReadBatch(hook, now);
-      if (!read) return;
-      if (hook.cursor.Next() == nullptr) {
-        SaveCursor(hook);
-        // Nothing read although LastSequence said there was: wait for the next Notify rather
-        // than spin (cannot happen: a sequence is published only once its batch is readable).
-        if (*read > 0) ContinueLater(hook);
-        return;
-      }
+      ReadBatch(hook);
+      return;
     }
     if (!hook.cursor.Due(now)) {
       ArmTimer(hook, hook.cursor.next_attempt_ms() - now);
@@ -153,37 +148,51 @@ struct WebhookDispatcher::Impl {
     Send(hook, now);
   }
 
-  // Reads the next batch of the log into `hook`: how many events it read, or nullopt (and a
-  // retry armed) on a read error.
-  std::optional<std::size_t> ReadBatch(Hook& hook, int64_t now) {
-    auto events = store.ReadEvents(hook.cursor.scanned(), WebhookCursor::kBatchEvents,
-                                   WebhookCursor::kBatchBytes);
-    if (!events.ok()) {
+  // Reads and filters the next batch of the log on the worker pool; OnBatch takes it back on
+  // the io thread. The pool job holds the Store (which outlives the pool's jobs, as the
+  // cursor saver's do) and a copy of the spec, never the Impl.
+  void ReadBatch(Hook& hook) {
+    hook.reading = true;
+    boost::asio::post(
+        pool, [&io = io, &store = store, spec = hook.cursor.spec(), after = hook.cursor.scanned(),
+               weak = std::weak_ptr<Impl*>(self), hook_ptr = &hook] {
+          Result<std::vector<StoredEvent>> events =
+              store.ReadEvents(after, WebhookCursor::kBatchEvents, WebhookCursor::kBatchBytes);
+          std::optional<WebhookBatch> batch;
+          Status error = events.status();
+          if (events.ok()) batch = FilterWebhookBatch(spec, std::move(*events));
+          boost::asio::post(
+              io, [weak, hook_ptr, batch = std::move(batch), error = std::move(error)]() mutable {
+                if (const auto impl = weak.lock())
+                  (*impl)->OnBatch(*hook_ptr, std::move(batch), error);
+              });
+        });
+  }
+
+  void OnBatch(Hook& hook, std::optional<WebhookBatch> batch, const Status& error) {
+    hook.reading = false;
+    if (shut_down) return;
+    const int64_t now = NowUnixMillis();
+    if (!batch) {
       if (!hook.read_error_logged) {
         spdlog::warn("webhook '{}': cannot read the event log ({}); trying again",
-                     hook.cursor.spec().name, events.status().message());
+                     hook.cursor.spec().name, error.message());
         hook.read_error_logged = true;
       }
       hook.read_retry_ms = now + kReadRetryMs;
       ArmTimer(hook, kReadRetryMs);
-      return std::nullopt;
+      return;
     }
     hook.read_error_logged = false;
-    const std::size_t read = events->size();
-    hook.cursor.Offer(std::move(*events));
-    return read;
-  }
-
-  // The filters left a whole batch out: the next one in a later turn of the loop.
-  void ContinueLater(Hook& hook) {
-    if (hook.continue_posted || !hook.cursor.WantsEvents(store.LastSequence())) return;
-    hook.continue_posted = true;
-    boost::asio::post(io, [weak = std::weak_ptr<Impl*>(self), hook_ptr = &hook] {
-      const auto impl = weak.lock();
-      if (!impl) return;
-      hook_ptr->continue_posted = false;
-      (*impl)->Pump(*hook_ptr);
-    });
+    const uint64_t scanned_before = hook.cursor.scanned();
+    hook.cursor.Accept(std::move(*batch));
+    // Nothing read although LastSequence said there was: wait for the next Notify rather than
+    // read again at once (cannot happen: a sequence is published only once it is readable).
+    if (hook.cursor.scanned() == scanned_before) {
+      SaveCursor(hook);
+      return;
+    }
+    Pump(hook);  // the next step: send, or read the next batch when the filters left none
   }
 
   void ArmTimer(Hook& hook, int64_t delay_ms) {
@@ -317,6 +326,7 @@ struct WebhookDispatcher::Impl {
   std::vector<WebhookSpec> specs;
   const WebhookOptions options;
   WebhookClient client;
+  boost::asio::any_io_executor pool;  // the worker pool: log reads and filtering
   CursorSaver saver;
   std::mt19937_64 rng;
   // Hooks are owned here and never move (handlers keep pointers to them, with `self`).

@@ -168,7 +168,7 @@ TEST(WebhookCursorTest, SkipsWhatTheFiltersLeaveOutAndKeepsTheCursorBehindTheNex
   WebhookCursor cursor(spec, 10);
   EXPECT_TRUE(cursor.WantsEvents(15));
   EXPECT_FALSE(cursor.WantsEvents(10));
-  EXPECT_EQ(cursor.Offer(Events(11, 15, {12, 14})), 2u);
+  EXPECT_EQ(cursor.Accept(FilterWebhookBatch(spec, Events(11, 15, {12, 14}))), 2u);
   EXPECT_EQ(cursor.scanned(), 15u);
   EXPECT_FALSE(cursor.WantsEvents(20));  // one batch at a time
   ASSERT_NE(cursor.Next(), nullptr);
@@ -190,7 +190,7 @@ TEST(WebhookCursorTest, SkipsWhatTheFiltersLeaveOutAndKeepsTheCursorBehindTheNex
 TEST(WebhookCursorTest, AFailingEventHoldsTheLaterOnesUntilItIsDelivered) {
   WebhookSpec spec = Spec();
   WebhookCursor cursor(spec, 0);
-  cursor.Offer(Events(1, 3));
+  cursor.Accept(FilterWebhookBatch(spec, Events(1, 3)));
   std::mt19937_64 rng(1);
 
   ASSERT_TRUE(cursor.Due(0));
@@ -228,7 +228,7 @@ TEST(WebhookCursorTest, AFailingEventHoldsTheLaterOnesUntilItIsDelivered) {
 
 TEST(WebhookCursorTest, AnAbortedAttemptChangesNothing) {
   WebhookCursor cursor(Spec(), 0);
-  cursor.Offer(Events(1, 1));
+  cursor.Accept(FilterWebhookBatch(cursor.spec(), Events(1, 1)));
   std::mt19937_64 rng(1);
   cursor.BeginAttempt(0);
   const auto transition = cursor.Finish(Report(DeliveryOutcome::kAborted), 10, rng);
@@ -243,7 +243,7 @@ TEST(WebhookCursorTest, MaxAttemptsGivesUpOnTheEventAndGoesOn) {
   WebhookSpec spec = Spec();
   spec.max_attempts = 2;
   WebhookCursor cursor(spec, 0);
-  cursor.Offer(Events(1, 2));
+  cursor.Accept(FilterWebhookBatch(spec, Events(1, 2)));
   std::mt19937_64 rng(1);
   cursor.BeginAttempt(0);
   EXPECT_FALSE(cursor.Finish(Report(DeliveryOutcome::kRejected, 500), 0, rng).advanced);
