@@ -217,13 +217,17 @@ TEST_F(BrowserFetcherTest, WaitsForASelector) {
 }
 
 TEST_F(BrowserFetcherTest, TimesOutWhenNeverSettledAndRendersTheNextPage) {
-  server_.Set("/poll", {.body = "tick"});
+  // Each poll starts as the previous one ends, the first while the script runs: the network is
+  // never idle. (A setInterval poll could leave a gap longer than network_idle on a loaded
+  // machine, where chromium runs timers late, and the page would then settle.)
+  server_.Set("/poll", {.body = "tick", .delay = milliseconds(50)});
   BrowserOptions options = Options();
   options.page_timeout = milliseconds(2'500);
   BrowserFetcher fetcher(io_, options);
   const RenderResult busy = RenderNow(
       fetcher, Page(server_.Url("/busy"),
-                    "<script>setInterval(() => fetch('/poll'), 100);</script><p>busy</p>"));
+                    "<script>function poll() { fetch('/poll').then(poll, poll); } poll();</script>"
+                    "<p>busy</p>"));
   EXPECT_EQ(busy.error, RenderError::kTimeout) << busy.message;
   EXPECT_EQ(busy.html, "");
   EXPECT_GE(busy.elapsed, milliseconds(2'500));
