@@ -191,6 +191,16 @@ struct DaemonConfig {
   std::chrono::milliseconds log_summary_interval = std::chrono::minutes(5);
   // [[webhooks]]: where matching events are POSTed (docs/INTEGRATIONS.md).
   std::vector<WebhookSpec> webhooks;
+  // The read-only web view (docs/INTEGRATIONS.md), off unless `web_listen` is set: either a
+  // TCP address and port ("127.0.0.1:8470", "[::1]:8470"; port 0 = any free one, which
+  // `status` shows) or a Unix socket path (a '/' and no ':'). An address that is not
+  // loopback is refused unless web_allow_remote is true (then put a reverse proxy in front:
+  // the view has no authentication and no TLS).
+  std::string web_address;           // "" = no TCP listener
+  uint16_t web_port = 0;             // with web_address
+  std::filesystem::path web_socket;  // "" = no Unix socket listener
+  bool web_allow_remote = false;
+  std::size_t max_web_clients = 64;   // connections at once
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
 

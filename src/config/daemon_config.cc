@@ -1,5 +1,6 @@
 #include <sys/un.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -24,29 +25,30 @@ constexpr milliseconds kOneHour = std::chrono::hours(1);
 // sun_path holds the socket path and its terminating NUL.
 constexpr size_t kMaxSocketPathBytes = sizeof(sockaddr_un{}.sun_path) - 1;
 
-// Reads a path; a relative one is taken relative to `base_dir` (the config file's directory),
-// so that a config file works the same from whatever directory the daemon is started.
-void ReadPath(TableReader& reader, std::string_view key, const std::filesystem::path& base_dir,
-              std::filesystem::path* out) {
-  std::string text;
-  if (!reader.ReadNonEmptyString(key, &text)) return;
+// A path as written in the config; a relative one is taken relative to `base_dir` (the config
+// file's directory), so that a config file works the same from whatever directory the daemon
+// is started. False (with the error recorded at `key`) when it cannot be a path.
+bool ResolvePath(TableReader& reader, std::string_view key, const std::string& text,
+                 const std::filesystem::path& base_dir, std::filesystem::path* out) {
   if (text.find('\0') != std::string::npos) {
     reader.Error(key, "'" + std::string(key) + "' must not contain a NUL character");
-    return;
+    return false;
   }
   if (text.front() == '~') {  // a common slip: no shell expands it here
     reader.Error(key, "'" + std::string(key) + "' starts with '~', which is not expanded: " +
                           "write the full path, or one relative to the config file");
-    return;
+    return false;
   }
   const std::filesystem::path path(text);
   *out = path.is_absolute() ? path.lexically_normal() : (base_dir / path).lexically_normal();
+  return true;
 }
 
-void ReadSocketPath(TableReader& reader, std::string_view key,
-                    const std::filesystem::path& base_dir, std::filesystem::path* out) {
-  std::filesystem::path path = *out;
-  ReadPath(reader, key, base_dir, &path);
+// As ResolvePath, and the result must fit a Unix socket address.
+void ResolveSocketPath(TableReader& reader, std::string_view key, const std::string& text,
+                       const std::filesystem::path& base_dir, std::filesystem::path* out) {
+  std::filesystem::path path;
+  if (!ResolvePath(reader, key, text, base_dir, &path)) return;
   if (path.native().size() > kMaxSocketPathBytes) {
     reader.Error(key, "'" + std::string(key) + "' resolves to '" + path.string() + "' (" +
                           std::to_string(path.native().size()) + " bytes), longer than the " +
@@ -55,6 +57,18 @@ void ReadSocketPath(TableReader& reader, std::string_view key,
     return;
   }
   *out = std::move(path);
+}
+
+void ReadPath(TableReader& reader, std::string_view key, const std::filesystem::path& base_dir,
+              std::filesystem::path* out) {
+  std::string text;
+  if (reader.ReadNonEmptyString(key, &text)) ResolvePath(reader, key, text, base_dir, out);
+}
+
+void ReadSocketPath(TableReader& reader, std::string_view key,
+                    const std::filesystem::path& base_dir, std::filesystem::path* out) {
+  std::string text;
+  if (reader.ReadNonEmptyString(key, &text)) ResolveSocketPath(reader, key, text, base_dir, out);
 }
 
 void ReadUserAgent(TableReader& reader, std::string* out) {
@@ -147,6 +161,70 @@ void ReadBrowserKeys(TableReader& reader, const std::filesystem::path& base_dir,
                       &config->render_retest_interval);
 }
 
+bool IsLoopbackAddress(std::string_view address) {
+  static const std::optional<IpRange> v4 = ParseIpRange("127.0.0.0/8");
+  static const std::optional<IpRange> v6 = ParseIpRange("::1");
+  const std::optional<IpRange> parsed = ParseIpRange(address);
+  if (!parsed) return false;
+  const IpRange& loopback = parsed->family == AF_INET ? *v4 : *v6;
+  if (parsed->family != loopback.family) return false;
+  const std::size_t bytes = static_cast<std::size_t>(loopback.prefix_length) / 8;
+  return std::equal(loopback.bytes.begin(), loopback.bytes.begin() + bytes, parsed->bytes.begin());
+}
+
+// "127.0.0.1:8470" or "[::1]:8470" into an IP literal and a port (0-65535); false otherwise.
+bool SplitAddressAndPort(std::string_view text, std::string* address, uint16_t* port) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == text.size()) return false;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view digits = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;  // IPv6 without brackets: the port is ambiguous
+  }
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  const unsigned long value = std::stoul(std::string(digits));
+  const std::optional<IpRange> parsed = ParseIpRange(host);
+  const int full_length = parsed && parsed->family == AF_INET ? 32 : 128;
+  if (value > 65535 || !parsed || parsed->prefix_length != full_length ||
+      host.find('/') != std::string_view::npos) {
+    return false;
+  }
+  *address = std::string(host);
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// web_listen, web_allow_remote, max_web_clients: the read-only web view.
+void ReadWebKeys(TableReader& reader, const std::filesystem::path& base_dir, DaemonConfig* config) {
+  reader.ReadBool("web_allow_remote", &config->web_allow_remote);
+  reader.ReadIntegerAs<size_t>("max_web_clients", 1, 65536, &config->max_web_clients);
+  std::string listen;
+  if (!reader.ReadString("web_listen", &listen) || listen.empty()) return;  // "" = off
+  // A path has a '/' and, unlike every "address:port", no ':'.
+  if (listen.find('/') != std::string::npos && listen.find(':') == std::string::npos) {
+    ResolveSocketPath(reader, "web_listen", listen, base_dir, &config->web_socket);
+    return;
+  }
+  if (!SplitAddressAndPort(listen, &config->web_address, &config->web_port)) {
+    reader.Error("web_listen",
+                 "'web_listen' must be an IP address and port, such as "
+                 "\"127.0.0.1:8470\" or \"[::1]:8470\", or a Unix socket path, "
+                 "not '" +
+                     listen + "'");
+    return;
+  }
+  if (!config->web_allow_remote && !IsLoopbackAddress(config->web_address)) {
+    reader.Error("web_listen",
+                 "'web_listen' address " + config->web_address +
+                     " is not loopback: the web view has no authentication and no TLS; put a "
+                     "reverse proxy in front and set web_allow_remote = true");
+  }
+}
+
 void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, DaemonConfig* config) {
   ReadPath(reader, "state_dir", base_dir, &config->state_dir);
   ReadSocketPath(reader, "control_socket", base_dir, &config->control_socket);
@@ -187,6 +265,7 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadLogFormat(reader, &config->log_format);
   reader.ReadDuration("log_summary_interval", std::chrono::seconds(1), kOneDay,
                       &config->log_summary_interval);
+  ReadWebKeys(reader, base_dir, config);
   // Last: a webhook's URL is judged by allow_private_addresses and allowed_addresses.
   config_internal::ReadWebhooks(reader, base_dir, config);
 }
@@ -212,6 +291,12 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 
   if (!diagnostics.HasErrors() && loaded.control_socket == loaded.events_socket) {
     reader.Error("events_socket", "'events_socket' and 'control_socket' must be different paths");
+  }
+  if (!diagnostics.HasErrors() && !loaded.web_socket.empty() &&
+      (loaded.web_socket == loaded.control_socket || loaded.web_socket == loaded.events_socket)) {
+    reader.Error("web_listen",
+                 "'web_listen' must be another path than control_socket and "
+                 "events_socket");
   }
   if (Status status = diagnostics.ToStatus(); !status.ok()) return status;
 

@@ -265,6 +265,47 @@ TEST_F(DaemonConfigTest, SocketsMustDifferAndFitInSunPath) {
   EXPECT_THAT(status.message(), HasSubstr("longer than the 107 bytes a Unix socket path"));
 }
 
+TEST_F(DaemonConfigTest, WebViewIsOffByDefaultAndListensOnLoopbackOrASocket) {
+  ASSERT_TRUE(Load("# nothing\n").ok());
+  EXPECT_EQ(config_.web_address, "");
+  EXPECT_EQ(config_.web_socket, "");
+  EXPECT_FALSE(config_.web_allow_remote);
+  EXPECT_EQ(config_.max_web_clients, 64u);
+
+  ASSERT_TRUE(Load("web_listen = \"127.0.0.1:8470\"\nmax_web_clients = 8\n").ok());
+  EXPECT_EQ(config_.web_address, "127.0.0.1");
+  EXPECT_EQ(config_.web_port, 8470);
+  EXPECT_EQ(config_.max_web_clients, 8u);
+  ASSERT_TRUE(Load("web_listen = \"[::1]:0\"\n").ok());
+  EXPECT_EQ(config_.web_address, "::1");
+  EXPECT_EQ(config_.web_port, 0);
+  ASSERT_TRUE(Load("web_listen = \"run/web.sock\"\n").ok());
+  EXPECT_EQ(config_.web_socket, path_.parent_path() / "run/web.sock");
+  EXPECT_EQ(config_.web_address, "");
+  ASSERT_TRUE(Load("web_listen = \"\"\n").ok());
+  EXPECT_EQ(config_.web_socket, "");
+}
+
+TEST_F(DaemonConfigTest, WebViewRefusesRemoteAddressesUnlessAllowedAndBadListens) {
+  Status status = Load("\nweb_listen = \"0.0.0.0:8470\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("not loopback"));
+  EXPECT_THAT(status.message(), HasSubstr("web_allow_remote"));
+  ASSERT_TRUE(Load("web_allow_remote = true\nweb_listen = \"192.0.2.7:80\"\n").ok());
+  EXPECT_EQ(config_.web_address, "192.0.2.7");
+  EXPECT_TRUE(config_.web_allow_remote);
+
+  for (const char* bad : {"localhost:8470", "127.0.0.1", "::1:8470", "127.0.0.1:65536",
+                          "127.0.0.1:http", "10.0.0.0/8:80", "[127.0.0.1]x:1"}) {
+    status = Load(std::string("web_listen = \"") + bad + "\"\n");
+    EXPECT_THAT(status.message(), HasSubstr("IP address and port")) << bad;
+  }
+  status = Load("control_socket = \"/run/c.sock\"\nweb_listen = \"/run/c.sock\"\n");
+  EXPECT_THAT(status.message(), HasSubstr("another path than control_socket"));
+  status = Load("web_listen = 8470\n");
+  EXPECT_THAT(status.message(), HasSubstr("web_listen"));
+}
+
 TEST_F(DaemonConfigTest, ReportsTheEarliestErrorInFileOrder) {
   // Keys are checked in a fixed order unrelated to the file; the message must still point at
   // the first problem in the file.
