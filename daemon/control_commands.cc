@@ -270,12 +270,15 @@ void Daemon::HandleControl(const nlohmann::json& request,
     // webhooks, webhooks_test: daemon/webhook_commands.cc
   } else if (HandleAtomCommand(cmd, request, respond)) {
     // atom: daemon/atom_commands.cc
+  } else if (HandleEventsCommand(cmd, request, respond)) {
+    // events: daemon/events_commands.cc
   } else {
     respond(ControlError(
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics, atom)"));
+            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics, atom, "
+            "events)"));
   }
 }
 

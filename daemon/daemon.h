@@ -143,6 +143,8 @@ class Daemon {
   std::string MetricsText() const;
   // atom (atom_commands.cc): an Atom feed of the stored changes, computed on the pool. False if
   // `cmd` is not "atom" (`respond` untouched).
+  bool HandleEventsCommand(const std::string& cmd, const nlohmann::json& request,
+                           std::function<void(nlohmann::json)>& respond);  // events_commands.cc
   bool HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
                          std::function<void(nlohmann::json)>& respond);
   // Runs `work` on the worker pool and answers with its result on the io thread.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -86,6 +87,36 @@ TEST_F(HistoryToolsTest, EvidenceShowsTheCapture) {
   EXPECT_EQ(evidence["event"]["type"], "document.first_seen");
   EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "acme/privacy-policy", "9"}).exit_code, 1);
   EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "nobody/nothing"}).exit_code, 1);
+}
+
+// The `events` command pages through the stored log (polling clients, the web view's API).
+TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
+  const auto first = harness_.Control({{"cmd", "events"}, {"limit", 3}});
+  ASSERT_EQ(first["ok"], true) << first.dump();
+  const auto& result = first["result"];
+  EXPECT_EQ(result["last_seq"], 4);  // two first_seen, then two changed
+  EXPECT_EQ(result["more"], true);
+  ASSERT_EQ(result["events"].size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(result["events"][i]["seq"], i + 1);
+  EXPECT_EQ(result["events"][0]["type"], "document.first_seen");
+  EXPECT_EQ(result["events"][2]["type"], "document.changed");
+
+  const auto rest = harness_.Control({{"cmd", "events"}, {"since", 3}})["result"];
+  ASSERT_EQ(rest["events"].size(), 1u);
+  EXPECT_EQ(rest["events"][0]["seq"], 4);
+  EXPECT_EQ(rest["events"][0]["type"], "document.changed");
+  const std::set<std::string> changed = {result["events"][2]["doc"], rest["events"][0]["doc"]};
+  EXPECT_EQ(changed, (std::set<std::string>{"acme/privacy-policy", "acme/terms-of-service"}));
+  EXPECT_EQ(rest["more"], false);
+  EXPECT_TRUE(harness_.Control({{"cmd", "events"}, {"since", 4}})["result"]["events"].empty());
+
+  for (const nlohmann::json& bad : {nlohmann::json{{"cmd", "events"}, {"limit", 0}},
+                                    nlohmann::json{{"cmd", "events"}, {"limit", 1001}},
+                                    nlohmann::json{{"cmd", "events"}, {"since", "3"}},
+                                    nlohmann::json{{"cmd", "events"}, {"since", -1}}}) {
+    const auto answer = harness_.Control(bad);
+    EXPECT_EQ(answer["error"]["code"], "invalid_argument") << bad.dump();
+  }
 }
 
 TEST_F(HistoryToolsTest, VerifyAndGc) {
