@@ -150,6 +150,11 @@ std::string RenderStatus(const nlohmann::json& status, int64_t now_ms) {
       webhooks != status.end() && webhooks->is_object()) {
     lines.Add("webhooks", WebhooksStatusLine(*webhooks));
   }
+  if (const auto web = status.find("web"); web != status.end() && web->is_object()) {
+    lines.Add("web view", "http on " + FieldText(*web, "listen") + ", " +
+                              Plural(FieldInt(*web, "connections").value_or(0), "connection",
+                                     "connections"));
+  }
   lines.Add("storage", StorageLine(status));
   return lines.Render();
 }

@@ -49,6 +49,7 @@ TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
   status["browser"] = {{"enabled", true},      {"running", true},     {"version", "Chromium/120"},
                        {"rendering", 1},       {"queued", 0},         {"restarts", 0},
                        {"pages_rendered", 42}, {"render_failures", 2}};
+  status["web"] = {{"listen", "127.0.0.1:8470"}, {"connections", 1}};
   status["storage_error"] = {{"since", "2026-11-22T12:00:00.000Z"},
                              {"message", "No space left on device"},
                              {"failed_commits", 7},
@@ -63,6 +64,7 @@ TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
             "database    1.2 GiB in /var/lib/policyd\n"
             "browser     Chromium/120: 1 rendering, 0 queued, 42 pages rendered, 2 failures, 0 "
             "restarts\n"
+            "web view    http on 127.0.0.1:8470, 1 connection\n"
             "storage     ERROR since 2026-11-22T12:00:00.000Z: No space left on device (7 "
             "commits failed, 4 documents to recheck; checks paused)\n");
 }
