@@ -192,7 +192,7 @@ void AppendVersionSelect(std::string* out, std::string_view name, std::string_vi
     out->append("<option value=\"").append(index).append("\"");
     if (i == selected) out->append(" selected");
     out->append(">#").append(index).append(" \u00b7 ");
-    AppendText(out, DisplayText(version, "time"));
+    AppendText(out, web_internal::ShortTime(DisplayText(version, "time")));
     out->append(" \u00b7 ");
     AppendText(out, FieldString(version, "text_hash").substr(0, 12));
     out->append("</option>");

@@ -60,15 +60,19 @@ void AppendExternalUrl(std::string* out, std::string_view url) {
   out->append("</a>");
 }
 
+std::string ShortTime(std::string_view timestamp) {
+  if (!ParseTimestamp(timestamp)) return std::string(timestamp);
+  // ParseTimestamp accepted exactly "YYYY-MM-DDTHH:MM:SS.mmmZ": plain ASCII.
+  return std::string(timestamp.substr(0, 10)) + " " + std::string(timestamp.substr(11, 5)) + " UTC";
+}
+
 void AppendTime(std::string* out, std::string_view timestamp) {
   if (!ParseTimestamp(timestamp)) {
     AppendText(out, timestamp);
     return;
   }
-  // ParseTimestamp accepted exactly "YYYY-MM-DDTHH:MM:SS.mmmZ": plain ASCII.
   out->append("<time datetime=\"").append(timestamp).append("\" title=\"").append(timestamp);
-  out->append("\">").append(timestamp.substr(0, 10)).append(" ");
-  out->append(timestamp.substr(11, 5)).append(" UTC</time>");
+  out->append("\">").append(ShortTime(timestamp)).append("</time>");
 }
 
 void AppendHash(std::string* out, std::string_view hash, bool shorten) {

@@ -44,7 +44,10 @@ bool IsHttpUrl(std::string_view url);
 // (javascript:, data:, relative ...) only as text. "—" for an empty URL.
 void AppendExternalUrl(std::string* out, std::string_view url);
 
-// A daemon time ("2026-11-22T12:13:23.456Z") as <time> showing "2026-11-22 12:13 UTC" with the
+// A daemon time ("2026-11-22T12:13:23.456Z") for people: "2026-11-22 12:13 UTC"; any other
+// text as it is.
+std::string ShortTime(std::string_view timestamp);
+// A daemon time as <time> showing "2026-11-22 12:13 UTC" with the
 // exact time in its title; any other text as text; "—" when empty.
 void AppendTime(std::string* out, std::string_view timestamp);
 // A SHA-256 hex hash in monospace: the first 12 digits with the whole hash in the title

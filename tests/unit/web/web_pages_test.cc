@@ -339,7 +339,9 @@ TEST(WebPagesTest, DocumentPageLinksVersionsDiffsEvidenceAndFeedsWithEncodedIds)
                       "&lt;x&gt;\">"),
             std::string::npos);
   EXPECT_NE(html.find("<select name=\"a\"><option value=\"3\">"), std::string::npos);
-  EXPECT_NE(html.find("<option value=\"2\" selected>#2"), std::string::npos);
+  EXPECT_NE(html.find("<option value=\"2\" selected>#2 \u00b7 2026-11-21 08:00 UTC \u00b7 " +
+                      kHashB.substr(0, 12) + "</option>"),
+            std::string::npos);
   EXPECT_NE(html.find("<select name=\"b\"><option value=\"3\" selected>"), std::string::npos);
   EXPECT_NE(html.find("name=\"layout\" value=\"side-by-side\""), std::string::npos);
   // Recent checks, the failed one marked.
