@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/status.h"
+#include "policyd/web_pages.h"  // DiffLayout
 
 namespace policyd {
 
@@ -41,9 +42,6 @@ enum class WebView {
   kApiIndex,
   kApi,
 };
-
-// How the diff page shows a change.
-enum class DiffLayout { kInline, kSideBySide };
 
 // One control request a view needs; an optional one may fail and the view still renders.
 struct WebControlRequest {

@@ -1,0 +1,148 @@
+// DocumentsPage ("./"): the daemon's summary (`status`) and one table row per watched
+// document (`list`). Failing documents are told apart by a row class and in words.
+#include <chrono>
+#include <string>
+
+#include "html_page.h"
+#include "policyd/web_pages.h"
+#include "units.h"
+
+namespace policyd {
+
+using web_internal::AppendLink;
+using web_internal::AppendPageEnd;
+using web_internal::AppendPageStart;
+using web_internal::AppendText;
+using web_internal::AppendTime;
+using web_internal::DisplayText;
+using web_internal::FieldValue;
+using web_internal::Href;
+
+namespace {
+
+void AppendSummaryItem(std::string* out, std::string_view name, std::string_view value) {
+  out->append("<dt>").append(name).append("</dt><dd>");
+  AppendText(out, value);
+  out->append("</dd>\n");
+}
+
+std::string FirstPassText(const nlohmann::json& status) {
+  const nlohmann::json* pass = FieldValue(status, "first_pass");
+  const auto checked = pass != nullptr ? FieldInt(*pass, "checked") : std::nullopt;
+  const auto total = pass != nullptr ? FieldInt(*pass, "total") : std::nullopt;
+  if (!checked || !total) return {};
+  std::string text = std::to_string(*checked) + " of " + std::to_string(*total) + " checked";
+  if (FieldBool(*pass, "complete")) text += " (complete)";
+  return text;
+}
+
+void AppendStorageError(std::string* out, const nlohmann::json& status) {
+  const nlohmann::json* error = FieldValue(status, "storage_error");
+  if (error == nullptr || !error->is_object()) return;
+  out->append("<p class=\"alert\" role=\"alert\"><strong>Storage error</strong> since ");
+  AppendTime(out, DisplayText(*error, "since"));
+  out->append(": ");
+  AppendText(out, DisplayText(*error, "message"));
+  out->append(" (changes are not recorded until it is resolved)</p>\n");
+}
+
+void AppendDaemonSummary(std::string* out, const nlohmann::json& status) {
+  out->append("<h2>Daemon</h2>\n");
+  AppendStorageError(out, status);
+  out->append("<dl class=\"summary\">\n");
+  AppendSummaryItem(out, "Documents", DisplayText(status, "documents"));
+  AppendSummaryItem(out, "Failing", DisplayText(status, "failing"));
+  AppendSummaryItem(out, "First pass", FirstPassText(status));
+  AppendSummaryItem(out, "Last event", DisplayText(status, "last_seq"));
+  const auto bytes = FieldInt(status, "database_bytes");
+  AppendSummaryItem(out, "Database", bytes ? HumanBytes(*bytes) : "");
+  const auto uptime = FieldInt(status, "uptime_seconds");
+  AppendSummaryItem(out, "Uptime", uptime ? HumanDuration(std::chrono::seconds(*uptime)) : "");
+  AppendSummaryItem(out, "Version", DisplayText(status, "version"));
+  out->append("</dl>\n");
+}
+
+void AppendStatusCell(std::string* out, const nlohmann::json& doc) {
+  const auto failures = FieldInt(doc, "consecutive_failures");
+  out->append("<td class=\"status\">");
+  if (!failures) {
+    out->append(web_internal::kNone);
+  } else if (*failures > 0) {
+    out->append("<strong>failing</strong>: ");
+    AppendText(out, DisplayText(doc, "last_error"));
+  } else {
+    out->append("ok");
+  }
+  if (FieldBool(doc, "checking")) out->append(" <em>(checking)</em>");
+  out->append("</td>");
+}
+
+void AppendTextCell(std::string* out, std::string_view text) {
+  out->append("<td>");
+  AppendText(out, text);
+  out->append("</td>");
+}
+
+void AppendTimeCell(std::string* out, const nlohmann::json& doc, std::string_view key) {
+  out->append("<td>");
+  AppendTime(out, DisplayText(doc, key));
+  out->append("</td>");
+}
+
+void AppendDocumentRow(std::string* out, const nlohmann::json& doc) {
+  const bool failing = FieldInt(doc, "consecutive_failures").value_or(0) > 0;
+  out->append(failing ? "<tr class=\"failing\">" : "<tr>");
+  const std::string id = FieldString(doc, "id");
+  out->append("<th scope=\"row\">");
+  if (id.empty()) {
+    AppendText(out, id);
+  } else {
+    AppendLink(out, Href("document", {{"doc", id}}), id);
+  }
+  out->append("</th>");
+  AppendTextCell(out, DisplayText(doc, "platform"));
+  AppendTextCell(out, DisplayText(doc, "type"));
+  AppendStatusCell(out, doc);
+  out->append("<td class=\"num\">");
+  AppendText(out, DisplayText(doc, "versions"));
+  out->append("</td>");
+  AppendTimeCell(out, doc, "last_change");
+  AppendTimeCell(out, doc, "last_check");
+  AppendTimeCell(out, doc, "next_due");
+  out->append("</tr>\n");
+}
+
+void AppendDocumentTable(std::string* out, const nlohmann::json& list) {
+  const nlohmann::json* documents = FieldValue(list, "documents");
+  const std::size_t shown = documents != nullptr && documents->is_array() ? documents->size() : 0;
+  out->append("<h2>Documents</h2>\n<p>");
+  out->append(std::to_string(shown)).append(shown == 1 ? " document" : " documents");
+  if (const auto total = FieldInt(list, "total"); total && *total != static_cast<int64_t>(shown)) {
+    out->append(" shown of ").append(std::to_string(*total)).append(" watched");
+  }
+  out->append(" \u00b7 <a href=\"feed.atom\">Atom feed of every change</a>");
+  out->append(" \u00b7 <a href=\"metrics\">metrics</a></p>\n");
+  if (shown == 0) return;
+  out->append(
+      "<table class=\"documents\">\n<thead><tr><th scope=\"col\">Document</th>"
+      "<th scope=\"col\">Platform</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th>"
+      "<th scope=\"col\">Versions</th><th scope=\"col\">Last change</th>"
+      "<th scope=\"col\">Last check</th><th scope=\"col\">Next due</th></tr></thead>\n<tbody>\n");
+  for (const nlohmann::json& doc : *documents) AppendDocumentRow(out, doc);
+  out->append("</tbody>\n</table>\n");
+}
+
+}  // namespace
+
+std::string DocumentsPage(const nlohmann::json& status, const nlohmann::json& list) {
+  std::string out;
+  const nlohmann::json* documents = FieldValue(list, "documents");
+  out.reserve(4096 + 768 * (documents != nullptr && documents->is_array() ? documents->size() : 0));
+  AppendPageStart(&out, "Documents");
+  AppendDaemonSummary(&out, status);
+  AppendDocumentTable(&out, list);
+  AppendPageEnd(&out);
+  return out;
+}
+
+}  // namespace policyd
