@@ -48,6 +48,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "policyd/status.h"
@@ -120,6 +121,7 @@ class WebServer {
   WebHandler handler_;
   boost::asio::ip::tcp::acceptor tcp_acceptor_;
   boost::asio::local::stream_protocol::acceptor unix_acceptor_;
+  boost::asio::steady_timer accept_retry_;  // after a failed accept (out of descriptors...)
   uint16_t port_ = 0;
   std::set<std::shared_ptr<Connection>> connections_;
   bool shutting_down_ = false;

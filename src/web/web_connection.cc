@@ -161,9 +161,10 @@ void WebServer::Connection::Respond(uint64_t request_number, WebResponse respons
 }
 
 void WebServer::Connection::Refuse(unsigned status, std::string_view reason, bool close_after) {
-  const unsigned version =
-      parser_.has_value() && parser_->is_header_done() && parser_->get().version() == 10 ? 10 : 11;
-  Write(FrameError(status, reason, version, !close_after), close_after);
+  const bool got_header = parser_.has_value() && parser_->is_header_done();
+  const unsigned version = got_header && parser_->get().version() == 10 ? 10 : 11;
+  const bool head = got_header && parser_->get().method() == http::verb::head;
+  Write(FrameError(status, reason, version, !close_after, head), close_after);
 }
 
 void WebServer::Connection::Write(WebHttpResponse response, bool close_after) {

@@ -92,7 +92,7 @@ WebRequest ToWebRequest(const WebHttpRequest& request) {
 WebHttpResponse FrameResponse(WebResponse response, unsigned version, bool keep_alive, bool head) {
   if (const std::string problem = ResponseProblem(response); !problem.empty()) {
     return FrameError(500, "internal error: the page's response has " + problem, version,
-                      keep_alive);
+                      keep_alive, head);
   }
   WebHttpResponse message;
   message.version(version);
@@ -109,7 +109,7 @@ WebHttpResponse FrameResponse(WebResponse response, unsigned version, bool keep_
 }
 
 WebHttpResponse FrameError(unsigned status, std::string_view reason, unsigned version,
-                           bool keep_alive) {
+                           bool keep_alive, bool head) {
   WebHttpResponse message;
   message.version(version);
   message.result(status);
@@ -120,6 +120,7 @@ WebHttpResponse FrameError(unsigned status, std::string_view reason, unsigned ve
   message.keep_alive(keep_alive);
   message.body() = std::string(reason) + "\n";
   message.content_length(message.body().size());
+  if (head) message.body().clear();
   return message;
 }
 

@@ -46,9 +46,10 @@ WebRequest ToWebRequest(const WebHttpRequest& request);
 // headers the server owns: Content-Length, Transfer-Encoding, Connection) becomes a 500.
 WebHttpResponse FrameResponse(WebResponse response, unsigned version, bool keep_alive, bool head);
 
-// The server's own answer: `status` with `reason` as a short text/plain body.
+// The server's own answer: `status` with `reason` as a short text/plain body (announced but
+// not sent when `head`).
 WebHttpResponse FrameError(unsigned status, std::string_view reason, unsigned version,
-                           bool keep_alive);
+                           bool keep_alive, bool head = false);
 
 // The response as bytes on the wire (for the 503 written without a connection).
 std::string SerializeResponse(const WebHttpResponse& response);

@@ -1,6 +1,7 @@
 #include "policyd/web_server.h"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include "policyd/unix_socket.h"
 #include "web_connection.h"
@@ -16,9 +17,12 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
 // A client beyond max_clients while every place has a request in progress: 503 written as far
 // as the socket takes it at once, then closed. What the client already sent is read and
-// dropped first, so that closing does not reset the connection over unread bytes.
+// dropped first (up to a bound), so that closing does not reset the connection over unread
+// bytes.
 void RefuseBusy(generic_stream::socket& socket) {
   const std::string refusal = SerializeResponse(
       FrameError(503, "busy: every connection has a request in progress; retry later", 11, false));
@@ -27,7 +31,7 @@ void RefuseBusy(generic_stream::socket& socket) {
   socket.write_some(asio::buffer(refusal), ignored);
   socket.shutdown(asio::socket_base::shutdown_send, ignored);
   char dropped[4096];
-  while (socket.read_some(asio::buffer(dropped), ignored) > 0) {
+  for (int chunk = 0; chunk < 16 && socket.read_some(asio::buffer(dropped), ignored) > 0; ++chunk) {
   }
   socket.close(ignored);
 }
@@ -43,9 +47,11 @@ WebServer::WebServer(asio::io_context& io, WebOptions options, WebHandler handle
     : options_(std::move(options)),
       handler_(std::move(handler)),
       tcp_acceptor_(io),
-      unix_acceptor_(io) {}
+      unix_acceptor_(io),
+      accept_retry_(io) {}
 
 WebServer::~WebServer() {
+  accept_retry_.cancel();
   error_code ignored;
   tcp_acceptor_.close(ignored);
   unix_acceptor_.close(ignored);
@@ -107,12 +113,18 @@ template <typename Acceptor>
 void WebServer::Accept(Acceptor& acceptor) {
   acceptor.async_accept([this, &acceptor](const error_code& ec, auto socket) {
     if (ec == asio::error::operation_aborted || shutting_down_) return;
-    if (ec) {
-      spdlog::warn("web: accept failed: {}", ec.message());
-    } else {
+    if (!ec) {
       Admit(generic_stream::socket(std::move(socket)));
+      Accept(acceptor);
+      return;
     }
-    Accept(acceptor);
+    // Out of file descriptors, say: retrying at once would spin the io thread.
+    spdlog::warn("web: accept failed: {}; retrying in {} ms", ec.message(),
+                 kAcceptRetryDelay.count());
+    accept_retry_.expires_after(kAcceptRetryDelay);
+    accept_retry_.async_wait([this, &acceptor](const error_code& wait_error) {
+      if (!wait_error && !shutting_down_) Accept(acceptor);
+    });
   });
 }
 
@@ -144,6 +156,7 @@ bool WebServer::EvictLongestWaiting() {
 
 void WebServer::Shutdown() {
   shutting_down_ = true;
+  accept_retry_.cancel();
   error_code ignored;
   tcp_acceptor_.close(ignored);
   if (unix_acceptor_.is_open()) {

@@ -329,6 +329,17 @@ TEST_F(WebServerTest, HeadGetsTheHeadersAndContentLengthWithoutBody) {
   auto after = client.Read();
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->body(), "GET /after path=/after query=");
+  // The same for the server's own answers.
+  client.Send("HEAD /bad-header HTTP/1.1\r\nHost: x\r\n\r\nGET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto failed = client.Read(/*head=*/true);
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_EQ(failed->result_int(), 500u);
+  const std::string why =
+      "internal error: the page's response has CR, LF or NUL in header X-Evil\n";
+  EXPECT_EQ((*failed)[http::field::content_length], std::to_string(why.size()));
+  after = client.Read();
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->body(), "GET /again path=/again query=");
 }
 
 TEST_F(WebServerTest, OtherMethodsGet405WithoutReachingTheHandler) {
