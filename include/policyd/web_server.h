@@ -125,6 +125,9 @@ class WebServer {
   uint16_t port_ = 0;
   std::set<std::shared_ptr<Connection>> connections_;
   bool shutting_down_ = false;
+  // Handlers that completed but have not run when the server is destroyed still run; they
+  // hold a weak_ptr to this and do nothing once it has expired.
+  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
 }  // namespace policyd

@@ -111,8 +111,10 @@ uint16_t WebServer::Port() const { return port_; }
 
 template <typename Acceptor>
 void WebServer::Accept(Acceptor& acceptor) {
-  acceptor.async_accept([this, &acceptor](const error_code& ec, auto socket) {
-    if (ec == asio::error::operation_aborted || shutting_down_) return;
+  acceptor.async_accept([this, alive = std::weak_ptr<const bool>(alive_), &acceptor](
+                            const error_code& ec, auto socket) {
+    // An accept that completed before the server went away still runs: `this` may be gone.
+    if (alive.expired() || ec == asio::error::operation_aborted || shutting_down_) return;
     if (!ec) {
       Admit(generic_stream::socket(std::move(socket)));
       Accept(acceptor);
@@ -122,9 +124,10 @@ void WebServer::Accept(Acceptor& acceptor) {
     spdlog::warn("web: accept failed: {}; retrying in {} ms", ec.message(),
                  kAcceptRetryDelay.count());
     accept_retry_.expires_after(kAcceptRetryDelay);
-    accept_retry_.async_wait([this, &acceptor](const error_code& wait_error) {
-      if (!wait_error && !shutting_down_) Accept(acceptor);
-    });
+    accept_retry_.async_wait(
+        [this, alive = std::weak_ptr<const bool>(alive_), &acceptor](const error_code& wait_error) {
+          if (!alive.expired() && !wait_error && !shutting_down_) Accept(acceptor);
+        });
   });
 }
 

@@ -614,6 +614,32 @@ TEST_F(WebServerTest, DestructionWithoutShutdownClosesConnections) {
   OnIo([this] { pending_[0](Page(200, "nobody listens")); });
 }
 
+// Accepts that completed but whose handler has not run yet when the server goes away must not
+// touch it (a sanitizer build reports a use after free if they do).
+TEST_F(WebServerTest, DestructionWhileClientsKeepConnecting) {
+  StartServer();
+  const uint16_t port = server_->Port();
+  std::atomic<bool> stop{false};
+  std::thread clients([port, &stop] {
+    while (!stop) {
+      const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(port);
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+        stop = true;
+      close(fd);
+    }
+  });
+  std::this_thread::sleep_for(milliseconds(100));
+  OnIo([this] { server_.reset(); });
+  std::this_thread::sleep_for(milliseconds(50));
+  stop = true;
+  clients.join();
+  EXPECT_EQ(server_, nullptr);
+}
+
 TEST_F(WebServerTest, ServesOnAUnixSocketWithMode0660ReplacingAStaleOne) {
   options_.tcp_address.clear();
   options_.socket_path = dir_ / "web.sock";
