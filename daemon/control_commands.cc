@@ -64,6 +64,7 @@ nlohmann::json Daemon::StatusJson() const {
           {"check_waits", check_waiters_.size()},
           {"subscribers", feed_->subscriber_count()},
           {"webhooks", webhooks_->SummaryJson()},  // count, max_lag, failing
+          {"web", WebStatusJson()},                // null, or listen and connections
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
           {"database_bytes", store_->ApproximateSizeBytes()},
@@ -215,7 +216,12 @@ void Daemon::HandleControl(const nlohmann::json& request,
       nlohmann::json item = ToJson(version);
       item["index"] = index++;
       item["time"] = FormatTimestamp(version.time_ms);
-      item["change_class"] = VersionClass(AnnouncingEvent(*store_, version));
+      const nlohmann::json event = AnnouncingEvent(*store_, version);
+      item["change_class"] = VersionClass(event);
+      // A change's size as its event counted it (absent for first versions and old events).
+      for (const char* count : {"words_added", "words_removed"}) {
+        if (event.is_object() && event.contains(count)) item[count] = event[count];
+      }
       versions.push_back(std::move(item));
     }
     respond(ControlOk({{"doc", doc_id}, {"versions", std::move(versions)}}));

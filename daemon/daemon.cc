@@ -177,6 +177,7 @@ Status Daemon::Start() {
                                                HandleControl(request, std::move(respond));
                                              });
   if (Status s = control_->Start(); !s.ok()) return s;
+  if (Status s = StartWebView(); !s.ok()) return s;
 
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
@@ -540,6 +541,7 @@ void Daemon::BeginShutdown() {
   systemd::NotifyStopping("stopping: aborting transfers, finishing commits");
   schedule_timer_.cancel();
   control_->Shutdown();
+  if (web_) web_->Shutdown();
   fetcher_->Shutdown();                // in-flight transfers end with kAborted; nothing half-stored
   webhooks_->Shutdown();               // requests in flight are aborted; cursors are saved
   if (browser_) browser_->Shutdown();  // pages being rendered end with kAborted too

@@ -43,6 +43,7 @@
 #include "policyd/fetcher.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
+#include "policyd/web_server.h"
 #include "policyd/webhook.h"
 #include "target_catalog.h"
 
@@ -143,6 +144,13 @@ class Daemon {
   std::string MetricsText() const;
   // atom (atom_commands.cc): an Atom feed of the stored changes, computed on the pool. False if
   // `cmd` is not "atom" (`respond` untouched).
+  // The read-only web view (web_view.cc): off unless web_listen is set.
+  Status StartWebView();
+  std::string WebListenText() const;  // "127.0.0.1:8470" or the socket path; "" when off
+  nlohmann::json WebStatusJson() const;
+  void HandleWebRequest(const WebRequest& request, std::function<void(WebResponse)> respond);
+  struct WebExchange;  // one web request's route and the answers gathered so far
+  void RunWebRequests(std::shared_ptr<WebExchange> exchange);
   bool HandleEventsCommand(const std::string& cmd, const nlohmann::json& request,
                            std::function<void(nlohmann::json)>& respond);  // events_commands.cc
   bool HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
@@ -204,6 +212,7 @@ class Daemon {
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<WebServer> web_;          // null unless web_listen is set
   std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)
   Scheduler scheduler_;
   boost::asio::steady_timer schedule_timer_;

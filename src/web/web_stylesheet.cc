@@ -16,6 +16,7 @@ th, td { text-align: left; vertical-align: top; padding: .2rem .5rem;
          border-bottom: 1px solid #8884; }
 thead th { border-bottom: 2px solid #8888; }
 td.num { text-align: right; white-space: nowrap; }
+th[scope=row] { white-space: nowrap; }  /* a document id reads as one word */
 dl.fields, dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.fields dl.fields { margin: 0; }
 dt { font-weight: 600; }
