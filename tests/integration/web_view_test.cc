@@ -208,6 +208,49 @@ TEST_F(WebViewTest, TextFeedsMetricsAndStylesheetHaveTheirTypes) {
   EXPECT_EQ(head.Header("content-length"), std::to_string(css.body.size()));
 }
 
+// Web clients that hold every place, never finish a request or never read their answer take
+// nothing from the checks: a change is still checked, stored and announced, the control socket
+// answers, and a newcomer still gets a page (the longest-idle connection gives its place).
+TEST(WebViewHostileClientsTest, SilentAndStuckClientsNeverHoldChecksBack) {
+  DaemonHarness harness("web_listen = \"127.0.0.1:0\"\nmax_web_clients = 4\n");
+  HttpTestServer server;
+  WatchThreePrivacyPolicies(&server, &harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  const std::string listen =
+      harness.Control({{"cmd", "status"}})["result"]["web"]["listen"].get<std::string>();
+  const auto port = static_cast<uint16_t>(std::stoi(listen.substr(listen.find(':') + 1)));
+
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> clients;
+  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), port);
+  for (int i = 0; i < 2; ++i) {  // silent
+    clients.emplace_back(io).connect(endpoint);
+  }
+  clients.emplace_back(io).connect(endpoint);  // half a request line, then nothing
+  boost::asio::write(clients.back(), boost::asio::buffer(std::string("GET /api/v1/sta")));
+  // Many requests for a big page, answers never read: the fourth and last place.
+  clients.emplace_back(io).connect(endpoint);
+  std::string requests;
+  for (int r = 0; r < 200; ++r) requests += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(clients.back(), boost::asio::buffer(requests));
+
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme now sells your email address."));
+  const json checked = harness.Control(
+      {{"cmd", "check"}, {"doc", "acme/privacy-policy"}, {"wait", true}}, kWaitForAnswer);
+  ASSERT_EQ(checked["ok"], true) << checked.dump();
+  const json history =
+      harness.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"];
+  ASSERT_EQ(history["versions"].size(), 2u);
+  EXPECT_EQ(history["versions"][1]["change_class"], "substantive");
+
+  const WebAnswer answer = WebGet(port, "/api/v1/history?doc=acme%2Fprivacy-policy");
+  ASSERT_EQ(answer.status, 200u) << answer.error;
+  EXPECT_EQ(json::parse(answer.body), history);
+  const json status = harness.Control({{"cmd", "status"}})["result"];
+  EXPECT_LE(status["web"]["connections"].get<int>(), 4);
+}
+
 TEST(WebViewSocketTest, ServesOnAUnixSocketWithMode0660AndIsOffByDefault) {
   DaemonHarness off;
   HttpTestServer server;
