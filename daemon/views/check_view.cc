@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "table.h"
-#include "units.h"
-#include "view_fields.h"
+#include "policyd/human_units.h"
+#include "policyd/json_fields.h"
 
 namespace policyd {
 namespace {

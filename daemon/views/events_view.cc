@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "text_width.h"
-#include "view_fields.h"
+#include "policyd/json_fields.h"
 
 namespace policyd {
 namespace {

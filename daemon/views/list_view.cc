@@ -1,7 +1,7 @@
 #include "list_view.h"
 
 #include "table.h"
-#include "view_fields.h"
+#include "policyd/json_fields.h"
 
 namespace policyd {
 namespace {

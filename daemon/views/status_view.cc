@@ -5,8 +5,8 @@
 
 #include "policyd/clock.h"
 #include "text_width.h"
-#include "units.h"
-#include "view_fields.h"
+#include "policyd/human_units.h"
+#include "policyd/json_fields.h"
 #include "webhooks_view.h"
 
 namespace policyd {

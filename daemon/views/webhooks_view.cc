@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "table.h"
-#include "units.h"
-#include "view_fields.h"
+#include "policyd/human_units.h"
+#include "policyd/json_fields.h"
 
 namespace policyd {
 namespace {

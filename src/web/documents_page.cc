@@ -5,7 +5,7 @@
 
 #include "html_page.h"
 #include "policyd/web_pages.h"
-#include "units.h"
+#include "policyd/human_units.h"
 
 namespace policyd {
 

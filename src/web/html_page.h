@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/url_query.h"
-#include "view_fields.h"
+#include "policyd/json_fields.h"
 
 namespace policyd::web_internal {
 

@@ -1,4 +1,4 @@
-#include "units.h"
+#include "policyd/human_units.h"
 
 #include <gtest/gtest.h>
 

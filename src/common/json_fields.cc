@@ -1,4 +1,4 @@
-#include "view_fields.h"
+#include "policyd/json_fields.h"
 
 namespace policyd {
 namespace {

@@ -1,7 +1,7 @@
-// Reading the daemon's JSON for the human views: a missing field, null or a value of another
-// type never throws, it reads as "-" (or the fallback).
-#ifndef POLICYD_DAEMON_VIEWS_VIEW_FIELDS_H_
-#define POLICYD_DAEMON_VIEWS_VIEW_FIELDS_H_
+// Reading the daemon's JSON for the human views (policyctl, the web view): a missing field, null or
+// a value of another type never throws, it reads as "-" (or the fallback).
+#ifndef POLICYD_JSON_FIELDS_H_
+#define POLICYD_JSON_FIELDS_H_
 
 #include <cstdint>
 #include <optional>
@@ -26,4 +26,4 @@ std::string ShortHash(const nlohmann::json& object, std::string_view key);
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_VIEWS_VIEW_FIELDS_H_
+#endif  // POLICYD_JSON_FIELDS_H_

@@ -1,8 +1,8 @@
-// Numbers for people, in policyctl's human views: sizes, durations, ages and progress. Pure
-// functions of their arguments (the current time is passed in), so each rendering is exact
-// and tested.
-#ifndef POLICYD_DAEMON_VIEWS_UNITS_H_
-#define POLICYD_DAEMON_VIEWS_UNITS_H_
+// Numbers for people, in policyctl's views and the web view: sizes, durations, ages and progress.
+// Pure functions of their arguments (the current time is passed in), so each rendering is exact and
+// tested.
+#ifndef POLICYD_HUMAN_UNITS_H_
+#define POLICYD_HUMAN_UNITS_H_
 
 #include <chrono>
 #include <cstdint>
@@ -30,4 +30,4 @@ std::string HumanCount(uint64_t done, uint64_t total);
 
 }  // namespace policyd
 
-#endif  // POLICYD_DAEMON_VIEWS_UNITS_H_
+#endif  // POLICYD_HUMAN_UNITS_H_
