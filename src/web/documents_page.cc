@@ -4,8 +4,8 @@
 #include <string>
 
 #include "html_page.h"
-#include "policyd/web_pages.h"
 #include "policyd/human_units.h"
+#include "policyd/web_pages.h"
 
 namespace policyd {
 
@@ -70,6 +70,8 @@ void AppendStatusCell(std::string* out, const nlohmann::json& doc) {
   } else if (*failures > 0) {
     out->append("<strong>failing</strong>: ");
     AppendText(out, DisplayText(doc, "last_error"));
+  } else if (FieldString(doc, "last_check").empty()) {
+    out->append("not checked yet");  // no failure, but no success either
   } else {
     out->append("ok");
   }

@@ -286,9 +286,19 @@ TEST(WebPagesTest, DocumentsPageSummarisesTheDaemonAndListsEveryDocument) {
   EXPECT_NE(html.find("<td class=\"status\"><strong>failing</strong>: HTTP status 500</td>"),
             std::string::npos);
   EXPECT_NE(html.find("<td class=\"status\">ok</td>"), std::string::npos);
+  EXPECT_EQ(html.find("not checked yet"), std::string::npos);
   EXPECT_NE(html.find("<time datetime=\"2026-11-22T12:13:23.456Z\" "
                       "title=\"2026-11-22T12:13:23.456Z\">2026-11-22 12:13 UTC</time>"),
             std::string::npos);
+}
+
+// A document the daemon has not checked yet (the first pass is running) is not "ok".
+TEST(WebPagesTest, DocumentsPageSaysWhichDocumentsAreNotCheckedYet) {
+  json list = List();
+  list["documents"][0]["last_check"] = nullptr;
+  const std::string html = DocumentsPage(Status(), list);
+  EXPECT_NE(html.find("<td class=\"status\">not checked yet</td>"), std::string::npos);
+  EXPECT_EQ(html.find("<td class=\"status\">ok</td>"), std::string::npos);
 }
 
 TEST(WebPagesTest, DocumentsPageHasOneRowPerDocumentAt674Documents) {
