@@ -35,6 +35,45 @@ std::vector<std::string> StringList(const nlohmann::json& request, const char* k
   return out;
 }
 
+enum class ArgumentType { kString, kBoolean, kCount };
+
+// Arguments the commands read with one JSON type (json::value(), which throws on another
+// type): checked once before any handler runs, so that a client's wrong type is answered as
+// its mistake (invalid_argument, naming the argument) and not as an "internal" error.
+// Arguments a handler validates itself (check's "all", "wait" and "timeout", events' "since"
+// and "limit", offsets' "at", add's "select" and "remove") are not listed.
+constexpr std::pair<const char*, ArgumentType> kTypedArguments[] = {
+    {"doc", ArgumentType::kString},      {"a", ArgumentType::kString},
+    {"b", ArgumentType::kString},        {"version", ArgumentType::kString},
+    {"hash", ArgumentType::kString},     {"from", ArgumentType::kString},
+    {"to", ArgumentType::kString},       {"dir", ArgumentType::kString},
+    {"platform", ArgumentType::kString}, {"type", ArgumentType::kString},
+    {"url", ArgumentType::kString},      {"interval", ArgumentType::kString},
+    {"render", ArgumentType::kString},   {"word", ArgumentType::kBoolean},
+    {"color", ArgumentType::kBoolean},   {"context", ArgumentType::kCount},
+};
+
+// Diff context beyond this many lines is the whole text anyway, and bounds the output.
+constexpr uint64_t kMaxDiffContext = 100'000;
+
+// null, or the invalid_argument answer for the first argument of the wrong type.
+nlohmann::json ArgumentTypeError(const nlohmann::json& request) {
+  for (const auto& [key, type] : kTypedArguments) {
+    const auto it = request.find(key);
+    if (it == request.end() || it->is_null()) continue;
+    const bool ok = type == ArgumentType::kString ? it->is_string()
+                    : type == ArgumentType::kBoolean
+                        ? it->is_boolean()
+                        : it->is_number_unsigned() && it->get<uint64_t>() <= kMaxDiffContext;
+    if (ok) continue;
+    const char* expected = type == ArgumentType::kString    ? "a string"
+                           : type == ArgumentType::kBoolean ? "true or false"
+                                                            : "an integer from 0 to 100000";
+    return ControlError("invalid_argument", std::string("\"") + key + "\" must be " + expected);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 nlohmann::json Daemon::StatusJson() const {
@@ -181,6 +220,9 @@ const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
 void Daemon::HandleControl(const nlohmann::json& request,
                            std::function<void(nlohmann::json)> respond) {
   const std::string cmd = request["cmd"];
+  if (nlohmann::json type_error = ArgumentTypeError(request); !type_error.is_null()) {
+    return respond(type_error);
+  }
   nlohmann::json error;
 
   if (cmd == "status") {

@@ -119,6 +119,33 @@ TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   }
 }
 
+// An argument of the wrong JSON type is the client's mistake, said as such and naming the
+// argument; before, the handlers' json::value() threw and the client was told "internal".
+TEST_F(HistoryToolsTest, ArgumentsOfTheWrongTypeAreInvalidNotInternal) {
+  const std::string doc = "acme/privacy-policy";
+  const std::vector<std::pair<nlohmann::json, std::string>> cases = {
+      {{{"cmd", "history"}, {"doc", 5}}, "\"doc\" must be a string"},
+      {{{"cmd", "show"}, {"doc", {"acme/privacy-policy"}}}, "\"doc\" must be a string"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"word", "yes"}}, "\"word\" must be true or false"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"context", "3"}}, "\"context\" must be an integer"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"context", -1}}, "\"context\" must be an integer"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"context", 1'000'000'000}},
+       "\"context\" must be an integer"},
+      {{{"cmd", "evidence"}, {"doc", doc}, {"version", 2}}, "\"version\" must be a string"},
+      {{{"cmd", "text"}, {"doc", doc}, {"hash", true}}, "\"hash\" must be a string"},
+  };
+  for (const auto& [request, message] : cases) {
+    const nlohmann::json answer = harness_.Control(request);
+    EXPECT_EQ(answer["error"]["code"], "invalid_argument") << request.dump() << answer.dump();
+    EXPECT_NE(answer["error"]["message"].get<std::string>().find(message), std::string::npos)
+        << answer.dump();
+  }
+  // Right types still work, and the daemon is still there.
+  const nlohmann::json diff =
+      harness_.Control({{"cmd", "diff"}, {"doc", doc}, {"word", true}, {"context", 1}});
+  EXPECT_EQ(diff["ok"], true) << diff.dump();
+}
+
 TEST_F(HistoryToolsTest, VerifyAndGc) {
   const CommandResult verify = harness_.Policyctl({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
