@@ -58,9 +58,12 @@ TEST(DispatchBacklogTest, FetchedBodiesDoNotPileUpInFrontOfASlowPool) {
   ASSERT_TRUE(harness.WaitForChecks(kDocs, std::chrono::seconds(120))) << harness.log();
   const auto status = harness.Control({{"cmd", "status"}})["result"];
   // One worker: dispatching pauses at 2 responses on the pool. Fetches already in flight may
-  // still land, so allow a little more; without the bound all ~30 bodies wait at once.
+  // still land: each ramp step starts 2 more while earlier fetches are still out, and on a
+  // loaded machine fetches outlast several steps (a full-suite run beside a compiler once
+  // peaked above 6), so allow up to 10; without the bound all 16 fetches of max_concurrency
+  // land on the pool together.
   EXPECT_GE(status["processing_peak"].get<int>(), 1);
-  EXPECT_LE(status["processing_peak"].get<int>(), 6) << status.dump();
+  EXPECT_LE(status["processing_peak"].get<int>(), 10) << status.dump();
   EXPECT_EQ(status["stages_us"]["checks"].get<int>(), kDocs);
   EXPECT_GT(status["stages_us"]["pool_wait"].get<int64_t>(), 0);
   EXPECT_EQ(harness.Stop(), 0);
