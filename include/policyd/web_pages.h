@@ -24,6 +24,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policyd/url_query.h"
+
 namespace policyd {
 
 enum class DiffLayout { kInline, kSideBySide };
@@ -37,8 +39,15 @@ extern const std::string_view kWebStylesheet;
 // Lines of a unified diff a diff page shows at most; further lines are counted, not shown.
 inline constexpr std::size_t kMaxDiffRows = 5000;
 
-// "./": the daemon summary (`status`) and the table of documents (`list`).
-std::string DocumentsPage(const nlohmann::json& status, const nlohmann::json& list);
+// Rows the documents page shows at most: a million watched documents must not make a
+// 500 MB page. Further rows are on the next pages ("./?first=1000").
+inline constexpr std::size_t kDocumentsPerPage = 1000;
+
+// "./": the daemon summary (`status`) and the table of documents (`list`), rows `first` to
+// first + kDocumentsPerPage - 1, with links to the pages before and after that keep
+// `filters` (the list filters the page was asked with, as query parameters).
+std::string DocumentsPage(const nlohmann::json& status, const nlohmann::json& list,
+                          std::size_t first = 0, const QueryParams& filters = {});
 
 // "document?doc=ID": one document (`show`, with recent_checks) and its versions (`history`).
 std::string DocumentPage(const nlohmann::json& show, const nlohmann::json& history);

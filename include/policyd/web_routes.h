@@ -3,7 +3,7 @@
 // control protocol (docs/CONTROL.md) and nothing else: check, add, remove, reload, gc, backup,
 // verify (a whole-database scan) and webhooks_test have no URL.
 //
-//   /                    documents            status + list (failing, platform, type)
+//   /                    documents            status + list (failing, platform, type); first
 //   /document?doc=ID     one document         show (optional: a removed one has none) + history
 //   /diff?doc=ID&a=&b=&layout=inline|side-by-side   diff
 //   /evidence?doc=ID&version=REF                     evidence
@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/status.h"
+#include "policyd/url_query.h"
 #include "policyd/web_pages.h"  // DiffLayout
 
 namespace policyd {
@@ -53,6 +54,10 @@ struct WebRoute {
   WebView view = WebView::kDocuments;
   std::vector<WebControlRequest> requests;  // run in order; their answers go to the view
   DiffLayout layout = DiffLayout::kInline;  // kDiff
+  // kDocuments: the first row shown ("first"), and the list filters the page was asked with,
+  // for its links to the pages before and after.
+  std::size_t first_row = 0;
+  QueryParams list_filters;
 };
 
 // The route for a request's path and (still encoded) query. NotFound for a path that is not a

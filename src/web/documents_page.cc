@@ -1,5 +1,6 @@
 // DocumentsPage ("./"): the daemon's summary (`status`) and one table row per watched
 // document (`list`). Failing documents are told apart by a row class and in words.
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -114,35 +115,71 @@ void AppendDocumentRow(std::string* out, const nlohmann::json& doc) {
   out->append("</tr>\n");
 }
 
-void AppendDocumentTable(std::string* out, const nlohmann::json& list) {
+// "./?first=N" with the page's filters.
+std::string PageHref(std::size_t first, const QueryParams& filters) {
+  QueryParams params = filters;
+  if (first > 0) params.push_back({"first", std::to_string(first)});
+  return Href("./", params);
+}
+
+// "Rows 1001–2000 of 5000 · previous · next" when the list is longer than one page.
+void AppendPager(std::string* out, std::size_t first, std::size_t end, std::size_t listed,
+                 const QueryParams& filters) {
+  if (first == 0 && end == listed) return;
+  out->append("<p class=\"pager\">Rows ")
+      .append(std::to_string(first + 1))
+      .append("\u2013")
+      .append(std::to_string(end))
+      .append(" of ")
+      .append(std::to_string(listed));
+  if (first > 0) {
+    out->append(" \u00b7 ");
+    AppendLink(out, PageHref(first > kDocumentsPerPage ? first - kDocumentsPerPage : 0, filters),
+               "previous");
+  }
+  if (end < listed) {
+    out->append(" \u00b7 ");
+    AppendLink(out, PageHref(end, filters), "next");
+  }
+  out->append("</p>\n");
+}
+
+void AppendDocumentTable(std::string* out, const nlohmann::json& list, std::size_t first,
+                         const QueryParams& filters) {
   const nlohmann::json* documents = FieldValue(list, "documents");
-  const std::size_t shown = documents != nullptr && documents->is_array() ? documents->size() : 0;
+  const std::size_t listed = documents != nullptr && documents->is_array() ? documents->size() : 0;
   out->append("<h2>Documents</h2>\n<p>");
-  out->append(std::to_string(shown)).append(shown == 1 ? " document" : " documents");
-  if (const auto total = FieldInt(list, "total"); total && *total != static_cast<int64_t>(shown)) {
+  out->append(std::to_string(listed)).append(listed == 1 ? " document" : " documents");
+  if (const auto total = FieldInt(list, "total"); total && *total != static_cast<int64_t>(listed)) {
     out->append(" shown of ").append(std::to_string(*total)).append(" watched");
   }
   out->append(" \u00b7 <a href=\"feed.atom\">Atom feed of every change</a>");
   out->append(" \u00b7 <a href=\"metrics\">metrics</a></p>\n");
-  if (shown == 0) return;
+  first = std::min(first, listed);
+  const std::size_t end = std::min(listed, first + kDocumentsPerPage);
+  AppendPager(out, first, end, listed, filters);
+  if (first == end) return;
   out->append(
       "<table class=\"documents\">\n<thead><tr><th scope=\"col\">Document</th>"
       "<th scope=\"col\">Platform</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th>"
       "<th scope=\"col\">Versions</th><th scope=\"col\">Last change</th>"
       "<th scope=\"col\">Last check</th><th scope=\"col\">Next due</th></tr></thead>\n<tbody>\n");
-  for (const nlohmann::json& doc : *documents) AppendDocumentRow(out, doc);
+  for (std::size_t i = first; i < end; ++i) AppendDocumentRow(out, (*documents)[i]);
   out->append("</tbody>\n</table>\n");
+  AppendPager(out, first, end, listed, filters);
 }
 
 }  // namespace
 
-std::string DocumentsPage(const nlohmann::json& status, const nlohmann::json& list) {
+std::string DocumentsPage(const nlohmann::json& status, const nlohmann::json& list,
+                          std::size_t first, const QueryParams& filters) {
   std::string out;
   const nlohmann::json* documents = FieldValue(list, "documents");
-  out.reserve(4096 + 768 * (documents != nullptr && documents->is_array() ? documents->size() : 0));
+  const std::size_t listed = documents != nullptr && documents->is_array() ? documents->size() : 0;
+  out.reserve(4096 + 768 * std::min(listed, kDocumentsPerPage));
   AppendPageStart(&out, "Documents");
   AppendDaemonSummary(&out, status);
-  AppendDocumentTable(&out, list);
+  AppendDocumentTable(&out, list, first, filters);
   AppendPageEnd(&out);
   return out;
 }

@@ -190,18 +190,31 @@ Result<DiffLayout> LayoutOf(const QueryParams& query) {
   return Status::InvalidArgument("'layout' must be inline or side-by-side, not '" + *layout + "'");
 }
 
+Result<WebRoute> DocumentsRoute(const QueryParams& query) {
+  auto list = PageRequest("list", query);
+  if (!list.ok()) return list.status();
+  WebRoute route = RouteTo(WebView::kDocuments,
+                           {WebControlRequest{{{"cmd", "status"}}}, WebControlRequest{*list}});
+  if (const std::string* first = FindQueryParam(query, "first")) {
+    const auto row = ParseCount(*first);
+    if (!row) return Status::InvalidArgument("'first' must be a row number, not '" + *first + "'");
+    route.first_row = static_cast<std::size_t>(*row);
+  }
+  for (const auto& [name, value] : list->items()) {
+    if (name == "cmd") continue;
+    route.list_filters.push_back(
+        {name, value.is_boolean() ? (value.get<bool>() ? "1" : "0") : value.get<std::string>()});
+  }
+  return route;
+}
+
 Result<WebRoute> PageRoute(std::string_view path, const QueryParams& query) {
   auto one = [&](WebView view, std::string_view cmd) -> Result<WebRoute> {
     auto request = PageRequest(cmd, query);
     if (!request.ok()) return request.status();
     return RouteTo(view, {WebControlRequest{std::move(*request)}});
   };
-  if (path == "/" || path.empty()) {
-    auto list = PageRequest("list", query);
-    if (!list.ok()) return list.status();
-    return RouteTo(WebView::kDocuments,
-                   {WebControlRequest{{{"cmd", "status"}}}, WebControlRequest{std::move(*list)}});
-  }
+  if (path == "/" || path.empty()) return DocumentsRoute(query);
   if (path == "/document") {
     if (Status s = RequireParam(query, "doc", "document"); !s.ok()) return s;
     const std::string& doc = *FindQueryParam(query, "doc");

@@ -301,6 +301,38 @@ TEST(WebPagesTest, DocumentsPageSaysWhichDocumentsAreNotCheckedYet) {
   EXPECT_EQ(html.find("<td class=\"status\">ok</td>"), std::string::npos);
 }
 
+// A long list is shown kDocumentsPerPage rows at a time, with links that keep the filters.
+TEST(WebPagesTest, DocumentsPageShowsAThousandRowsAtATimeWithPagerLinks) {
+  json documents = json::array();
+  for (int i = 0; i < 2500; ++i) {
+    documents.push_back(DocumentEntry("p" + std::to_string(i) + "/terms", 1, "timeout"));
+  }
+  const json list = {{"documents", documents}, {"total", 3000}};
+  const QueryParams filters = {{"failing", "1"}};
+  const std::string middle = DocumentsPage(Status(), list, 1000, filters);
+  const std::size_t body = middle.find("<tbody>");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(Count(middle.substr(body), "<tr"), 1000u);
+  const Parsed parsed = Parse(middle);
+  EXPECT_TRUE(HasHref(parsed, "document?doc=p1000%2Fterms"));
+  EXPECT_TRUE(HasHref(parsed, "document?doc=p1999%2Fterms"));
+  EXPECT_FALSE(HasHref(parsed, "document?doc=p999%2Fterms"));
+  EXPECT_FALSE(HasHref(parsed, "document?doc=p2000%2Fterms"));
+  EXPECT_NE(middle.find("Rows 1001\u20132000 of 2500"), std::string::npos);
+  EXPECT_TRUE(HasHref(parsed, "./?failing=1"));  // previous: the first page
+  EXPECT_TRUE(HasHref(parsed, "./?failing=1&first=2000"));
+
+  const std::string last = DocumentsPage(Status(), list, 2000, filters);
+  EXPECT_EQ(Count(last.substr(last.find("<tbody>")), "<tr"), 500u);
+  EXPECT_TRUE(HasHref(Parse(last), "./?failing=1&first=1000"));
+  EXPECT_EQ(last.find(">next<"), std::string::npos);
+  // Past the end: no rows, a way back.
+  const std::string beyond = DocumentsPage(Status(), list, 9000, filters);
+  EXPECT_EQ(beyond.find("<tbody>"), std::string::npos);
+  // One page only: no pager.
+  EXPECT_EQ(DocumentsPage(Status(), List()).find("class=\"pager\""), std::string::npos);
+}
+
 TEST(WebPagesTest, DocumentsPageHasOneRowPerDocumentAt674Documents) {
   json documents = json::array();
   for (int i = 0; i < 674; ++i) {

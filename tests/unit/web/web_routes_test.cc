@@ -56,6 +56,17 @@ TEST(WebRoutesTest, PagesAskForTheReadCommandsTheyShow) {
   EXPECT_TRUE(css->requests.empty());
 }
 
+TEST(WebRoutesTest, DocumentsPageKeepsItsRowAndFiltersForItsPagerLinks) {
+  auto route = RouteWebRequest("/", "first=1000&failing=on&platform=Acme&utm_source=x");
+  ASSERT_TRUE(route.ok()) << route.status().ToString();
+  EXPECT_EQ(route->first_row, 1000u);
+  const QueryParams filters = {{"failing", "1"}, {"platform", "Acme"}};
+  EXPECT_EQ(route->list_filters, filters);
+  EXPECT_EQ(RouteWebRequest("/", "")->first_row, 0u);
+  EXPECT_THAT(RouteWebRequest("/", "first=ten").status().message(),
+              HasSubstr("'first' must be a row number"));
+}
+
 TEST(WebRoutesTest, PagesWithoutTheirDocumentOrWithABadLayoutAreRefused) {
   for (const auto& [path, query] : std::vector<std::pair<std::string, std::string>>{
            {"/document", ""}, {"/diff", "a=1"}, {"/evidence", "doc="}, {"/text", "doc=a%2Fb"}}) {
