@@ -32,6 +32,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <nlohmann/json.hpp>
 
+#include "policyd/accept_loop.h"
 #include "policyd/control_client.h"
 #include "policyd/status.h"
 #include "policyd/unix_socket.h"
@@ -90,7 +91,8 @@ class ControlServer {
 
  private:
   friend class Connection;
-  void Accept();
+  // A client just accepted: served, or answered "busy" and closed.
+  void Admit(boost::asio::local::stream_protocol::socket socket);
   // Closes the connection that has waited longest for a request; false if every connection
   // has a request in progress.
   bool EvictLongestWaiting();
@@ -99,8 +101,9 @@ class ControlServer {
   ControlOptions options_;
   ControlHandler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  // Declared after acceptor_, which it uses.
+  AcceptLoop<boost::asio::local::stream_protocol::acceptor> accept_loop_;
   std::set<std::shared_ptr<Connection>> connections_;
-  bool shutting_down_ = false;
 };
 
 }  // namespace policyd

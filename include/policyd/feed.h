@@ -37,6 +37,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
+#include "policyd/accept_loop.h"
 #include "policyd/event_names.h"  // kChangeClassNames
 #include "policyd/status.h"
 #include "policyd/store.h"
@@ -115,7 +116,8 @@ class EventFeed {
 
  private:
   friend class Subscriber;
-  void Accept();
+  // A client just accepted: subscribed, or told "too many subscribers" and closed.
+  void Admit(boost::asio::local::stream_protocol::socket socket);
   // The next batch for a subscriber: the events with seq in (after, last_seq_], at most
   // batch_events and batch_bytes (at least one), from memory or the store.
   Result<std::vector<std::shared_ptr<const std::string>>> EventsAfter(uint64_t after) const;
@@ -126,10 +128,11 @@ class EventFeed {
   StoredEventReader reader_;
   uint64_t last_seq_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  // Declared after acceptor_, which it uses.
+  AcceptLoop<boost::asio::local::stream_protocol::acceptor> accept_loop_;
   std::map<uint64_t, std::shared_ptr<const std::string>> window_;  // seq -> line with '\n'
   std::size_t window_bytes_ = 0;                                   // sum of the lines' sizes
   std::set<std::shared_ptr<Subscriber>> subscribers_;
-  bool shutting_down_ = false;
 };
 
 }  // namespace policyd

@@ -48,9 +48,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include "policyd/accept_loop.h"
 #include "policyd/status.h"
 
 namespace policyd {
@@ -109,8 +109,6 @@ class WebServer {
   friend class Connection;
   Status StartTcp();
   Status StartUnix();
-  template <typename Acceptor>
-  void Accept(Acceptor& acceptor);
   void Admit(boost::asio::generic::stream_protocol::socket socket);
   // Closes the connection that has waited longest without a request in progress; false if
   // every connection has a request in progress.
@@ -121,13 +119,10 @@ class WebServer {
   WebHandler handler_;
   boost::asio::ip::tcp::acceptor tcp_acceptor_;
   boost::asio::local::stream_protocol::acceptor unix_acceptor_;
-  boost::asio::steady_timer accept_retry_;  // after a failed accept (out of descriptors...)
+  AcceptLoop<boost::asio::ip::tcp::acceptor> tcp_accept_loop_;
+  AcceptLoop<boost::asio::local::stream_protocol::acceptor> unix_accept_loop_;
   uint16_t port_ = 0;
   std::set<std::shared_ptr<Connection>> connections_;
-  bool shutting_down_ = false;
-  // Handlers that completed but have not run when the server is destroyed still run; they
-  // hold a weak_ptr to this and do nothing once it has expired.
-  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
 }  // namespace policyd

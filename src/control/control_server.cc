@@ -197,9 +197,14 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
 };
 
 ControlServer::ControlServer(asio::io_context& io, ControlOptions options, ControlHandler handler)
-    : options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      acceptor_(io),
+      accept_loop_(acceptor_, "control",
+                   [this](local_stream::socket socket) { Admit(std::move(socket)); }) {}
 
 ControlServer::~ControlServer() {
+  accept_loop_.Stop();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   auto connections = std::move(connections_);
@@ -218,30 +223,22 @@ Status ControlServer::Start() {
   if (Status s = RestrictSocketMode(options_.socket_path, 0660); !s.ok()) return s;
   acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError("cannot listen on control socket: " + ec.message());
-  Accept();
+  accept_loop_.Start();
   return Status::Ok();
 }
 
-void ControlServer::Accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec, local_stream::socket socket) {
-    if (ec == asio::error::operation_aborted || shutting_down_) return;
-    if (!ec) {
-      if (connections_.size() >= options_.max_clients && !EvictLongestWaiting()) {
-        const std::string refusal = ControlError("busy", "too many control clients").dump() + "\n";
-        boost::system::error_code ignored;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(refusal), ignored);
-        socket.close(ignored);
-      } else {
-        auto connection = std::make_shared<Connection>(this, std::move(socket));
-        connections_.insert(connection);
-        connection->ReadRequest();
-      }
-    } else {
-      spdlog::warn("control: accept failed: {}", ec.message());
-    }
-    Accept();
-  });
+void ControlServer::Admit(local_stream::socket socket) {
+  if (connections_.size() >= options_.max_clients && !EvictLongestWaiting()) {
+    const std::string refusal = ControlError("busy", "too many control clients").dump() + "\n";
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(refusal), ignored);
+    socket.close(ignored);
+    return;
+  }
+  auto connection = std::make_shared<Connection>(this, std::move(socket));
+  connections_.insert(connection);
+  connection->ReadRequest();
 }
 
 bool ControlServer::EvictLongestWaiting() {
@@ -259,7 +256,7 @@ bool ControlServer::EvictLongestWaiting() {
 }
 
 void ControlServer::Shutdown() {
-  shutting_down_ = true;
+  accept_loop_.Stop();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   std::error_code remove_error;

@@ -215,9 +215,12 @@ EventFeed::EventFeed(asio::io_context& io, FeedOptions options, StoredEventReade
     : options_(std::move(options)),
       reader_(std::move(reader)),
       last_seq_(last_seq),
-      acceptor_(io) {}
+      acceptor_(io),
+      accept_loop_(acceptor_, "feed",
+                   [this](local_stream::socket socket) { Admit(std::move(socket)); }) {}
 
 EventFeed::~EventFeed() {
+  accept_loop_.Stop();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   auto subscribers = std::move(subscribers_);
@@ -236,32 +239,23 @@ Status EventFeed::Start() {
   if (Status s = RestrictSocketMode(options_.socket_path, 0660); !s.ok()) return s;
   acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError("cannot listen on events socket: " + ec.message());
-  Accept();
+  accept_loop_.Start();
   return Status::Ok();
 }
 
-void EventFeed::Accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec, local_stream::socket socket) {
-    if (ec == asio::error::operation_aborted || shutting_down_) return;
-    if (!ec) {
-      if (subscribers_.size() >= options_.max_subscribers) {
-        // Tell the client why, without blocking the loop (the line fits the socket buffer).
-        const std::string refusal =
-            Line({{"type", "feed.error"}, {"message", "too many subscribers"}});
-        boost::system::error_code ignored;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(refusal), ignored);
-        socket.close(ignored);
-      } else {
-        auto subscriber = std::make_shared<Subscriber>(this, std::move(socket));
-        subscribers_.insert(subscriber);
-        subscriber->Start();
-      }
-    } else {
-      spdlog::warn("feed: accept failed: {}", ec.message());
-    }
-    Accept();
-  });
+void EventFeed::Admit(local_stream::socket socket) {
+  if (subscribers_.size() >= options_.max_subscribers) {
+    // Tell the client why, without blocking the loop (the line fits the socket buffer).
+    const std::string refusal = Line({{"type", "feed.error"}, {"message", "too many subscribers"}});
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(refusal), ignored);
+    socket.close(ignored);
+    return;
+  }
+  auto subscriber = std::make_shared<Subscriber>(this, std::move(socket));
+  subscribers_.insert(subscriber);
+  subscriber->Start();
 }
 
 void EventFeed::Publish(const StoredEvent& event) {
@@ -280,7 +274,7 @@ void EventFeed::Publish(const StoredEvent& event) {
 }
 
 void EventFeed::Shutdown() {
-  shutting_down_ = true;
+  accept_loop_.Stop();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   std::error_code remove_error;

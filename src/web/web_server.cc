@@ -1,7 +1,6 @@
 #include "policyd/web_server.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/steady_timer.hpp>
 
 #include "policyd/unix_socket.h"
 #include "web_connection.h"
@@ -16,8 +15,6 @@ using local_stream = asio::local::stream_protocol;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
 // A client beyond max_clients while every place has a request in progress: 503 written as far
 // as the socket takes it at once, then closed. What the client already sent is read and
@@ -48,10 +45,16 @@ WebServer::WebServer(asio::io_context& io, WebOptions options, WebHandler handle
       handler_(std::move(handler)),
       tcp_acceptor_(io),
       unix_acceptor_(io),
-      accept_retry_(io) {}
+      tcp_accept_loop_(
+          tcp_acceptor_, "web",
+          [this](tcp::socket socket) { Admit(generic_stream::socket(std::move(socket))); }),
+      unix_accept_loop_(unix_acceptor_, "web", [this](local_stream::socket socket) {
+        Admit(generic_stream::socket(std::move(socket)));
+      }) {}
 
 WebServer::~WebServer() {
-  accept_retry_.cancel();
+  tcp_accept_loop_.Stop();
+  unix_accept_loop_.Stop();
   error_code ignored;
   tcp_acceptor_.close(ignored);
   unix_acceptor_.close(ignored);
@@ -89,7 +92,7 @@ Status WebServer::StartTcp() {
   tcp_acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError("web server: cannot listen on " + where + ": " + ec.message());
   port_ = tcp_acceptor_.local_endpoint(ec).port();
-  Accept(tcp_acceptor_);
+  tcp_accept_loop_.Start();
   return Status::Ok();
 }
 
@@ -103,33 +106,11 @@ Status WebServer::StartUnix() {
   if (Status s = RestrictSocketMode(options_.socket_path, 0660); !s.ok()) return s;
   unix_acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError("web server: cannot listen on " + where + ": " + ec.message());
-  Accept(unix_acceptor_);
+  unix_accept_loop_.Start();
   return Status::Ok();
 }
 
 uint16_t WebServer::Port() const { return port_; }
-
-template <typename Acceptor>
-void WebServer::Accept(Acceptor& acceptor) {
-  acceptor.async_accept([this, alive = std::weak_ptr<const bool>(alive_), &acceptor](
-                            const error_code& ec, auto socket) {
-    // An accept that completed before the server went away still runs: `this` may be gone.
-    if (alive.expired() || ec == asio::error::operation_aborted || shutting_down_) return;
-    if (!ec) {
-      Admit(generic_stream::socket(std::move(socket)));
-      Accept(acceptor);
-      return;
-    }
-    // Out of file descriptors, say: retrying at once would spin the io thread.
-    spdlog::warn("web: accept failed: {}; retrying in {} ms", ec.message(),
-                 kAcceptRetryDelay.count());
-    accept_retry_.expires_after(kAcceptRetryDelay);
-    accept_retry_.async_wait(
-        [this, alive = std::weak_ptr<const bool>(alive_), &acceptor](const error_code& wait_error) {
-          if (!alive.expired() && !wait_error && !shutting_down_) Accept(acceptor);
-        });
-  });
-}
 
 void WebServer::Admit(generic_stream::socket socket) {
   if (connections_.size() >= options_.max_clients && !EvictLongestWaiting()) {
@@ -158,8 +139,8 @@ bool WebServer::EvictLongestWaiting() {
 }
 
 void WebServer::Shutdown() {
-  shutting_down_ = true;
-  accept_retry_.cancel();
+  tcp_accept_loop_.Stop();
+  unix_accept_loop_.Stop();
   error_code ignored;
   tcp_acceptor_.close(ignored);
   if (unix_acceptor_.is_open()) {

@@ -13,6 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "support/descriptor_limit.h"
+#include "support/log_capture.h"
+#include "support/unix_connector.h"
+
 namespace policyd {
 namespace {
 
@@ -36,8 +40,14 @@ class ControlTest : public ::testing::Test {
   }
 
   // A handler with a few commands: echo (immediate), later (answers from another thread via
-  // post, like the daemon's store-backed commands), boom (throws).
+  // post, like the daemon's store-backed commands), boom (throws). The io thread runs it.
   void StartServer() {
+    MakeServer();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  // Like StartServer, without the io thread: the test runs the io_context itself.
+  void MakeServer() {
     server_ = std::make_unique<ControlServer>(
         io_, options_, [this](const nlohmann::json& request, auto respond) {
           const std::string cmd = request["cmd"];
@@ -57,7 +67,16 @@ class ControlTest : public ::testing::Test {
           }
         });
     ASSERT_TRUE(server_->Start().ok());
-    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  // Runs `work` on the io thread and waits for it.
+  void OnIo(const std::function<void()>& work) {
+    std::promise<void> done;
+    asio::post(io_, [&] {
+      work();
+      done.set_value();
+    });
+    done.get_future().wait();
   }
 
   ControlClient Connect() {
@@ -75,6 +94,7 @@ class ControlTest : public ::testing::Test {
   std::unique_ptr<ControlServer> server_;
   std::vector<std::function<void(nlohmann::json)>> hanging_;  // io thread only
   std::atomic<int> hanging_count_{0};
+  std::optional<testing::LogCapture> log_;  // outlives the io thread (joined in TearDown)
 };
 
 // A raw connection that sends `line` and returns the one response line, parsed.
@@ -342,6 +362,52 @@ TEST_F(ControlTest, StaleSocketFileIsReplacedButLiveOneIsNot) {
   ControlServer second(other_io, options_,
                        [](const nlohmann::json&, auto respond) { respond(ControlOk()); });
   EXPECT_EQ(second.Start().code(), Status::Code::kBusy);
+}
+
+// Out of descriptors, accepting a waiting client fails at once for as long as it waits; an
+// accept retried at once would spin the io thread (and log a warning per attempt).
+TEST_F(ControlTest, OutOfDescriptorsAcceptWaitsBetweenAttemptsAndRecovers) {
+  MakeServer();
+  log_.emplace();
+  auto waiting = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();  // in the backlog: not accepted yet
+  std::size_t handlers_run = 0;
+  {
+    testing::DescriptorLimit limit;
+    ASSERT_TRUE(limit.in_force());
+    handlers_run = io_.run_for(milliseconds(300));
+  }
+  // Every handler here is a failed accept or a retry wait: 100 ms apart, a handful.
+  EXPECT_LE(handlers_run, 20u);
+  EXPECT_EQ(log_->Count(spdlog::level::warn, "accept failed"), 1u);
+
+  // Descriptors are back: the waiting client and a newcomer are served.
+  thread_ = std::thread([this] { io_.run(); });
+  ASSERT_TRUE(waiting
+                  ->WriteAll(R"({"cmd": "echo", "id": 7})"
+                             "\n")
+                  .ok());
+  auto answer = waiting->ReadLine(4096);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*answer)["id"], 7);
+  ControlClient newcomer = Connect();
+  auto echo = newcomer.Call({{"cmd", "echo"}});
+  ASSERT_TRUE(echo.ok());
+  EXPECT_EQ((*echo)["ok"], true);
+  EXPECT_EQ(log_->Count(spdlog::level::info, "accepting again"), 1u);
+}
+
+// Accepts that completed but whose handler has not run yet when the server goes away must not
+// touch it (a sanitizer build reports a use after free if they do).
+TEST_F(ControlTest, DestructionWhileClientsKeepConnecting) {
+  StartServer();
+  testing::UnixConnector clients(options_.socket_path);
+  std::this_thread::sleep_for(milliseconds(100));
+  OnIo([this] { server_.reset(); });
+  std::this_thread::sleep_for(milliseconds(50));
+  clients.Stop();
+  EXPECT_GT(clients.connections(), 0);
+  EXPECT_EQ(server_, nullptr);
 }
 
 TEST_F(ControlTest, ConnectWithoutDaemonFailsClearly) {

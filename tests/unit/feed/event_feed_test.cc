@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/unix_socket.h"
+#include "support/descriptor_limit.h"
+#include "support/log_capture.h"
+#include "support/unix_connector.h"
 
 namespace policyd {
 namespace {
@@ -86,6 +89,12 @@ class EventFeedTest : public ::testing::Test {
   }
 
   void StartFeed(FeedOptions options = {}) {
+    MakeFeed(std::move(options));
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  // Like StartFeed, without the io thread: the test runs the io_context itself.
+  void MakeFeed(FeedOptions options = {}) {
     options.socket_path = socket_path_;
     feed_ = std::make_unique<EventFeed>(
         io_, options,
@@ -94,7 +103,6 @@ class EventFeedTest : public ::testing::Test {
         },
         log_.last());
     ASSERT_TRUE(feed_->Start().ok());
-    thread_ = std::thread([this] { io_.run(); });
   }
 
   template <typename F>
@@ -140,6 +148,7 @@ class EventFeedTest : public ::testing::Test {
   std::thread thread_;
   MemoryLog log_;
   std::unique_ptr<EventFeed> feed_;
+  std::optional<testing::LogCapture> captured_log_;  // outlives the io thread (joined in TearDown)
 };
 
 TEST_F(EventFeedTest, SocketHasMode0660) {
@@ -351,6 +360,50 @@ TEST_F(EventFeedTest, ShutdownNoticeAfterPendingEvents) {
   EXPECT_EQ(ReadJson(client)["seq"], 1);
   EXPECT_EQ(ReadJson(client)["type"], "feed.shutdown");
   EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
+}
+
+// Out of descriptors, accepting a waiting subscriber fails at once for as long as it waits; an
+// accept retried at once would spin the io thread (and log a warning per attempt).
+TEST_F(EventFeedTest, OutOfDescriptorsAcceptWaitsBetweenAttemptsAndRecovers) {
+  log_.Append("old");
+  MakeFeed();
+  captured_log_.emplace();
+  auto waiting = UnixClientSocket::Connect(socket_path_, milliseconds(5000));
+  ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();  // in the backlog: not accepted yet
+  std::size_t handlers_run = 0;
+  {
+    testing::DescriptorLimit limit;
+    ASSERT_TRUE(limit.in_force());
+    handlers_run = io_.run_for(milliseconds(300));
+  }
+  // Every handler here is a failed accept or a retry wait: 100 ms apart, a handful.
+  EXPECT_LE(handlers_run, 20u);
+  EXPECT_EQ(captured_log_->Count(spdlog::level::warn, "accept failed"), 1u);
+
+  // Descriptors are back: the waiting subscriber and a newcomer are served.
+  thread_ = std::thread([this] { io_.run(); });
+  ASSERT_TRUE(waiting
+                  ->WriteAll(R"({"since": 0})"
+                             "\n")
+                  .ok());
+  EXPECT_EQ(ReadJson(*waiting)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(*waiting)["seq"], 1);
+  auto newcomer = Subscribe(R"({"since": null})");
+  EXPECT_EQ(ReadJson(newcomer)["type"], "feed.hello");
+  EXPECT_EQ(captured_log_->Count(spdlog::level::info, "accepting again"), 1u);
+}
+
+// Accepts that completed but whose handler has not run yet when the feed goes away must not
+// touch it (a sanitizer build reports a use after free if they do).
+TEST_F(EventFeedTest, DestructionWhileClientsKeepConnecting) {
+  StartFeed();
+  testing::UnixConnector clients(socket_path_);
+  std::this_thread::sleep_for(milliseconds(100));
+  RunOnIo([this] { feed_.reset(); });
+  std::this_thread::sleep_for(milliseconds(50));
+  clients.Stop();
+  EXPECT_GT(clients.connections(), 0);
+  EXPECT_EQ(feed_, nullptr);
 }
 
 TEST_F(EventFeedTest, SecondFeedOnALiveSocketIsBusy) {

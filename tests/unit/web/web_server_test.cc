@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "policyd/unique_fd.h"
+#include "support/descriptor_limit.h"
+#include "support/log_capture.h"
 
 namespace policyd {
 namespace {
@@ -149,8 +151,15 @@ class WebServerTest : public ::testing::Test {
 
   // Pages: "/hello" answers at once, "/later" from another thread, "/hang" keeps its respond in
   // pending_ for the test to call, "/boom" throws, "/big" is a body of big_bytes_ bytes,
-  // "/bad-header" gives a header with a line break; anything else echoes the request.
+  // "/bad-header" gives a header with a line break; anything else echoes the request. The io
+  // thread runs it.
   void StartServer() {
+    MakeServer();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  // Like StartServer, without the io thread: the test runs the io_context itself.
+  void MakeServer() {
     server_ =
         std::make_unique<WebServer>(io_, options_, [this](const WebRequest& request, auto respond) {
           ++handled_;
@@ -185,7 +194,6 @@ class WebServerTest : public ::testing::Test {
         });
     const Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
-    thread_ = std::thread([this] { io_.run(); });
   }
 
   RawClient Connect() {
@@ -228,6 +236,7 @@ class WebServerTest : public ::testing::Test {
   std::atomic<int> pending_count_{0};
   std::atomic<int> handled_{0};
   std::size_t big_bytes_ = 0;
+  std::optional<testing::LogCapture> log_;  // outlives the io thread (joined in TearDown)
 };
 
 TEST_F(WebServerTest, GetIsAnsweredWithTheHandlersResponseAndFramingHeaders) {
@@ -638,6 +647,36 @@ TEST_F(WebServerTest, DestructionWhileClientsKeepConnecting) {
   stop = true;
   clients.join();
   EXPECT_EQ(server_, nullptr);
+}
+
+// Out of descriptors, accepting a waiting client fails at once for as long as it waits; an
+// accept retried at once would spin the io thread (and log a warning per attempt).
+TEST_F(WebServerTest, OutOfDescriptorsAcceptWaitsBetweenAttemptsAndRecovers) {
+  MakeServer();
+  log_.emplace();
+  RawClient waiting = Connect();  // in the backlog: not accepted yet
+  std::size_t handlers_run = 0;
+  {
+    testing::DescriptorLimit limit;
+    ASSERT_TRUE(limit.in_force());
+    handlers_run = io_.run_for(milliseconds(300));
+  }
+  // Every handler here is a failed accept or a retry wait: 100 ms apart, a handful.
+  EXPECT_LE(handlers_run, 20u);
+  EXPECT_EQ(log_->Count(spdlog::level::warn, "accept failed"), 1u);
+
+  // Descriptors are back: the waiting client and a newcomer are served.
+  thread_ = std::thread([this] { io_.run(); });
+  waiting.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto answer = waiting.Read();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->result_int(), 200u);
+  RawClient newcomer = Connect();
+  newcomer.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto second = newcomer.Read();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->result_int(), 200u);
+  EXPECT_EQ(log_->Count(spdlog::level::info, "accepting again"), 1u);
 }
 
 TEST_F(WebServerTest, ServesOnAUnixSocketWithMode0660ReplacingAStaleOne) {
