@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "policyd/control.h"
+#include "policyd/longest_waiting.h"
 
 namespace policyd {
 
@@ -242,13 +243,7 @@ void ControlServer::Admit(local_stream::socket socket) {
 }
 
 bool ControlServer::EvictLongestWaiting() {
-  std::shared_ptr<Connection> longest;
-  for (const auto& connection : connections_) {
-    if (connection->waiting() &&
-        (longest == nullptr || connection->waiting_since() < longest->waiting_since())) {
-      longest = connection;
-    }
-  }
+  const std::shared_ptr<Connection> longest = LongestWaiting(connections_);
   if (longest == nullptr) return false;
   spdlog::debug("control: {} clients connected; closing the one idle longest", connections_.size());
   longest->Close();

@@ -16,18 +16,13 @@ using web_internal::AppendLink;
 using web_internal::AppendPageEnd;
 using web_internal::AppendPageStart;
 using web_internal::AppendText;
+using web_internal::AppendTextField;
 using web_internal::AppendTime;
 using web_internal::DisplayText;
 using web_internal::FieldValue;
 using web_internal::Href;
 
 namespace {
-
-void AppendField(std::string* out, std::string_view name, std::string_view value) {
-  out->append("<dt>").append(name).append("</dt><dd>");
-  AppendText(out, value);
-  out->append("</dd>\n");
-}
 
 void AppendTimeField(std::string* out, std::string_view name, const nlohmann::json& show,
                      std::string_view key) {
@@ -58,14 +53,14 @@ void AppendDocumentFields(std::string* out, const nlohmann::json& show, const st
   out->append("<dl class=\"fields\">\n<dt>URL</dt><dd>");
   AppendExternalUrl(out, FieldString(show, "url"));
   out->append("</dd>\n");
-  AppendField(out, "Platform", DisplayText(show, "platform"));
-  AppendField(out, "Type", DisplayText(show, "type"));
+  AppendTextField(out, "Platform", DisplayText(show, "platform"));
+  AppendTextField(out, "Type", DisplayText(show, "type"));
   std::string render = DisplayText(show, "render");
   if (const std::string choice = FieldString(show, "render_choice"); !choice.empty()) {
     render += " (" + choice + ")";
   }
-  AppendField(out, "Render", render);
-  AppendField(out, "Interval", DisplayText(show, "interval"));
+  AppendTextField(out, "Render", render);
+  AppendTextField(out, "Interval", DisplayText(show, "interval"));
   AppendSelectors(out, "Select", show, "select");
   AppendSelectors(out, "Remove", show, "remove");
   AppendTimeField(out, "Last check", show, "last_check");
@@ -80,7 +75,7 @@ void AppendDocumentFields(std::string* out, const nlohmann::json& show, const st
     AppendLink(out, Href("text", {{"doc", doc}, {"hash", hash}}), "text");
   }
   out->append("</dd>\n");
-  AppendField(out, "Versions", DisplayText(show, "versions"));
+  AppendTextField(out, "Versions", DisplayText(show, "versions"));
   const auto failures = FieldInt(show, "consecutive_failures");
   out->append("<dt>Failures</dt><dd>");
   if (!failures) {

@@ -14,18 +14,13 @@ using web_internal::AppendLink;
 using web_internal::AppendPageEnd;
 using web_internal::AppendPageStart;
 using web_internal::AppendText;
+using web_internal::AppendTextField;
 using web_internal::AppendTime;
 using web_internal::DisplayText;
 using web_internal::FieldValue;
 using web_internal::Href;
 
 namespace {
-
-void AppendSummaryItem(std::string* out, std::string_view name, std::string_view value) {
-  out->append("<dt>").append(name).append("</dt><dd>");
-  AppendText(out, value);
-  out->append("</dd>\n");
-}
 
 std::string FirstPassText(const nlohmann::json& status) {
   const nlohmann::json* pass = FieldValue(status, "first_pass");
@@ -51,15 +46,15 @@ void AppendDaemonSummary(std::string* out, const nlohmann::json& status) {
   out->append("<h2>Daemon</h2>\n");
   AppendStorageError(out, status);
   out->append("<dl class=\"summary\">\n");
-  AppendSummaryItem(out, "Documents", DisplayText(status, "documents"));
-  AppendSummaryItem(out, "Failing", DisplayText(status, "failing"));
-  AppendSummaryItem(out, "First pass", FirstPassText(status));
-  AppendSummaryItem(out, "Last event", DisplayText(status, "last_seq"));
+  AppendTextField(out, "Documents", DisplayText(status, "documents"));
+  AppendTextField(out, "Failing", DisplayText(status, "failing"));
+  AppendTextField(out, "First pass", FirstPassText(status));
+  AppendTextField(out, "Last event", DisplayText(status, "last_seq"));
   const auto bytes = FieldInt(status, "database_bytes");
-  AppendSummaryItem(out, "Database", bytes ? HumanBytes(*bytes) : "");
+  AppendTextField(out, "Database", bytes ? HumanBytes(*bytes) : "");
   const auto uptime = FieldInt(status, "uptime_seconds");
-  AppendSummaryItem(out, "Uptime", uptime ? HumanDuration(std::chrono::seconds(*uptime)) : "");
-  AppendSummaryItem(out, "Version", DisplayText(status, "version"));
+  AppendTextField(out, "Uptime", uptime ? HumanDuration(std::chrono::seconds(*uptime)) : "");
+  AppendTextField(out, "Version", DisplayText(status, "version"));
   out->append("</dl>\n");
 }
 

@@ -29,6 +29,12 @@ void AppendText(std::string* out, std::string_view text) {
   }
 }
 
+void AppendTextField(std::string* out, std::string_view name, std::string_view value) {
+  out->append("<dt>").append(name).append("</dt><dd>");
+  AppendText(out, value);
+  out->append("</dd>\n");
+}
+
 std::string Href(std::string_view page, const QueryParams& params) {
   std::string href(page);
   if (!params.empty()) href.append("?").append(EncodeQuery(params));

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policyd/url_query.h"
 #include "policyd/json_fields.h"
+#include "policyd/url_query.h"
 
 namespace policyd::web_internal {
 
@@ -31,6 +31,8 @@ const nlohmann::json* FieldValue(const nlohmann::json& object, std::string_view 
 
 // Appends EscapeMarkup(text), or "—" when `text` is empty.
 void AppendText(std::string* out, std::string_view text);
+// One entry of a definition list: <dt>name</dt><dd>value as AppendText</dd>.
+void AppendTextField(std::string* out, std::string_view name, std::string_view value);
 // Appends EscapeMarkup(text) as it is (for attribute values and text that may be empty).
 void AppendEscaped(std::string* out, std::string_view text);
 

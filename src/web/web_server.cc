@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "policyd/longest_waiting.h"
 #include "policyd/unix_socket.h"
 #include "web_connection.h"
 #include "web_framing.h"
@@ -125,13 +126,7 @@ void WebServer::Admit(generic_stream::socket socket) {
 }
 
 bool WebServer::EvictLongestWaiting() {
-  std::shared_ptr<Connection> longest;
-  for (const auto& connection : connections_) {
-    if (connection->waiting() &&
-        (longest == nullptr || connection->waiting_since() < longest->waiting_since())) {
-      longest = connection;
-    }
-  }
+  const std::shared_ptr<Connection> longest = LongestWaiting(connections_);
   if (longest == nullptr) return false;
   spdlog::debug("web: {} clients connected; closing the one idle longest", connections_.size());
   longest->Close();
