@@ -9,6 +9,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstddef>
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+
 namespace policyd::testing {
 
 class DescriptorLimit {
@@ -38,6 +44,15 @@ class DescriptorLimit {
   rlimit previous_{};
   bool in_force_ = false;
 };
+
+// Runs `io` for `duration` with no descriptor free, and returns how many handlers ran: a
+// server whose accept fails must wait between attempts, not spin (a handful, not thousands).
+inline std::size_t HandlersRunOutOfDescriptors(boost::asio::io_context& io,
+                                               std::chrono::milliseconds duration) {
+  DescriptorLimit limit;
+  EXPECT_TRUE(limit.in_force());
+  return limit.in_force() ? io.run_for(duration) : 0;
+}
 
 }  // namespace policyd::testing
 

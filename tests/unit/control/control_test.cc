@@ -371,12 +371,7 @@ TEST_F(ControlTest, OutOfDescriptorsAcceptWaitsBetweenAttemptsAndRecovers) {
   log_.emplace();
   auto waiting = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
   ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();  // in the backlog: not accepted yet
-  std::size_t handlers_run = 0;
-  {
-    testing::DescriptorLimit limit;
-    ASSERT_TRUE(limit.in_force());
-    handlers_run = io_.run_for(milliseconds(300));
-  }
+  const std::size_t handlers_run = testing::HandlersRunOutOfDescriptors(io_, milliseconds(300));
   // Every handler here is a failed accept or a retry wait: 100 ms apart, a handful.
   EXPECT_LE(handlers_run, 20u);
   EXPECT_EQ(log_->Count(spdlog::level::warn, "accept failed"), 1u);
