@@ -54,10 +54,7 @@ struct WebRoute {
   WebView view = WebView::kDocuments;
   std::vector<WebControlRequest> requests;  // run in order; their answers go to the view
   DiffLayout layout = DiffLayout::kInline;  // kDiff
-  // kDocuments: the first row shown ("first"), and the list filters the page was asked with,
-  // for its links to the pages before and after.
-  std::size_t first_row = 0;
-  QueryParams list_filters;
+  std::size_t first_row = 0;                // kDocuments: the first row shown ("first")
 };
 
 // The route for a request's path and (still encoded) query. NotFound for a path that is not a
@@ -65,6 +62,10 @@ struct WebRoute {
 // parameter or a value of the wrong type; both with a message for the person or program that
 // asked.
 Result<WebRoute> RouteWebRequest(std::string_view path, std::string_view query);
+
+// A `list` request's filters as query parameters ("failing=1", "platform=Acme"), for the
+// documents page's links to the pages before and after.
+QueryParams ListFilters(const nlohmann::json& list_request);
 
 // The JSON API's commands with their parameters and types, for its index page and docs.
 nlohmann::json WebApiIndex();

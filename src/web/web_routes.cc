@@ -200,11 +200,6 @@ Result<WebRoute> DocumentsRoute(const QueryParams& query) {
     if (!row) return Status::InvalidArgument("'first' must be a row number, not '" + *first + "'");
     route.first_row = static_cast<std::size_t>(*row);
   }
-  for (const auto& [name, value] : list->items()) {
-    if (name == "cmd") continue;
-    route.list_filters.push_back(
-        {name, value.is_boolean() ? (value.get<bool>() ? "1" : "0") : value.get<std::string>()});
-  }
   return route;
 }
 
@@ -255,6 +250,16 @@ Result<WebRoute> RouteWebRequest(std::string_view path, std::string_view query) 
   if (path == "/api" || path == "/api/v1") return ApiRoute("", *params);
   if (path.starts_with(kApiPrefix)) return ApiRoute(path.substr(kApiPrefix.size()), *params);
   return PageRoute(path, *params);
+}
+
+QueryParams ListFilters(const nlohmann::json& list_request) {
+  QueryParams filters;
+  for (const auto& [name, value] : list_request.items()) {
+    if (name == "cmd") continue;
+    filters.push_back(
+        {name, value.is_boolean() ? (value.get<bool>() ? "1" : "0") : value.get<std::string>()});
+  }
+  return filters;
 }
 
 nlohmann::json WebApiIndex() {

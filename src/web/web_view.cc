@@ -82,9 +82,9 @@ WebResponse PageResponse(const WebRoute& route, const std::vector<json>& answers
   const json first = ResultOf(answers, 0);
   switch (route.view) {
     case WebView::kDocuments:
-      return Respond(
-          200, kHtml,
-          DocumentsPage(first, ResultOf(answers, 1), route.first_row, route.list_filters));
+      return Respond(200, kHtml,
+                     DocumentsPage(first, ResultOf(answers, 1), route.first_row,
+                                   ListFilters(route.requests.at(1).request)));
     case WebView::kDocument:
       return Respond(200, kHtml, DocumentPage(first, ResultOf(answers, 1)));
     case WebView::kDiff:

@@ -61,7 +61,7 @@ TEST(WebRoutesTest, DocumentsPageKeepsItsRowAndFiltersForItsPagerLinks) {
   ASSERT_TRUE(route.ok()) << route.status().ToString();
   EXPECT_EQ(route->first_row, 1000u);
   const QueryParams filters = {{"failing", "1"}, {"platform", "Acme"}};
-  EXPECT_EQ(route->list_filters, filters);
+  EXPECT_EQ(ListFilters(route->requests.at(1).request), filters);
   EXPECT_EQ(RouteWebRequest("/", "")->first_row, 0u);
   EXPECT_THAT(RouteWebRequest("/", "first=ten").status().message(),
               HasSubstr("'first' must be a row number"));
