@@ -12,8 +12,7 @@
 //          [--heartbeat D] [--ttl D] [--lease-ttl D] [--max-skew D] [--clock-spread D]
 //          [--interval MIN,MAX] [--check MIN,MAX] [--script "20m join m10; 40m crash m03"]
 //          [--json FILE]
-// D is a duration as the config reads them ("5s", "20m", "1h30m"; "250ms" is not one:
-// durations are whole seconds or more, except --clock-spread and --max-skew in ms with "ms").
+// D is a duration as the config reads them ("250ms", "5s", "20m", "1h30m").
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -46,17 +45,10 @@ uint64_t Count(std::string_view flag, const char* text, uint64_t max) {
   return value;
 }
 
-// "5s", "20m", or "250ms" (milliseconds, which ParseDuration does not read).
 std::chrono::milliseconds Duration(std::string_view flag, std::string_view text) {
-  if (text.ends_with("ms")) {
-    const std::string digits(text.substr(0, text.size() - 2));
-    char* end = nullptr;
-    const long long value = std::strtoll(digits.c_str(), &end, 10);
-    if (!digits.empty() && *end == '\0' && value >= 0) return std::chrono::milliseconds(value);
-  } else if (const auto parsed = ParseDuration(text)) {
-    return *parsed;
-  }
-  Usage("bad duration for " + std::string(flag) + ": " + std::string(text));
+  const auto parsed = ParseDuration(text);
+  if (!parsed) Usage("bad duration for " + std::string(flag) + ": " + std::string(text));
+  return *parsed;
 }
 
 void Range(std::string_view flag, std::string_view text, std::chrono::milliseconds* low,
