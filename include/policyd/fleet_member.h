@@ -25,8 +25,11 @@
 // which views disagree, two members may both think they own a document; the lease lets only
 // one check it.
 //
-// Joining: a member is joined while its own heartbeat was written less than ttl −
-// max_clock_skew ago (by then the others may have dropped it). The first heartbeat Creates
+// Joining: a member is joined from one heartbeat_interval after its first heartbeat (by then
+// every live member has written one, so its view is whole: without the wait, the first
+// member back after a NATS outage would own, and start, everything due) and while its own
+// heartbeat was written less than ttl − max_clock_skew ago (by then the others may have
+// dropped it); after a longer gap it waits again. The first heartbeat Creates
 // members.<id>; when the key holds another incarnation whose heartbeat is live, the id is in
 // use (a second daemon with the same id, or this one's previous run that died less than ttl
 // ago): kDuplicateId, and it tries again at every Tick until that heartbeat goes stale.
@@ -126,6 +129,8 @@ class FleetMember {
   // *revision set to write on.
   HeartbeatOutcome ClaimOwnKey(int64_t now_ms, uint64_t* revision);
   bool ReadMembers(int64_t now_ms);
+  // Its last heartbeat is recent enough that the others count it.
+  bool Live(int64_t now_ms) const;
   int64_t RetryAt(int64_t now_ms, int64_t expires_ms) const;
 
   std::string member_id_;
@@ -138,6 +143,7 @@ class FleetMember {
   LeaseKeeper leases_;
   std::optional<uint64_t> heartbeat_revision_;  // of members.<id>, once written
   std::optional<int64_t> last_heartbeat_ms_;    // when a heartbeat was last written
+  int64_t joined_since_ms_ = 0;                 // the first heartbeat of this time in
   std::optional<std::size_t> own_index_;        // in view_.live(), when this member is live
 };
 

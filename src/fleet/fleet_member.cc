@@ -77,6 +77,9 @@ HeartbeatOutcome FleetMember::WriteHeartbeat(int64_t now_ms, const MemberStats& 
     }
   }
   if (outcome == HeartbeatOutcome::kWritten) {
+    // Back after a time out of the fleet (or new): the others' heartbeats may not be in the
+    // bucket yet, so this view may be missing members for up to one heartbeat_interval.
+    if (!Live(now_ms)) joined_since_ms_ = now_ms;
     last_heartbeat_ms_ = now_ms;
   } else if (outcome == HeartbeatOutcome::kDuplicateId) {
     heartbeat_revision_.reset();  // the key is another process's: write as a newcomer
@@ -133,9 +136,14 @@ bool FleetMember::ReadMembers(int64_t now_ms) {
   return changed;
 }
 
-bool FleetMember::Joined(int64_t now_ms) const {
-  return last_heartbeat_ms_ && own_index_ &&
+bool FleetMember::Live(int64_t now_ms) const {
+  return last_heartbeat_ms_ &&
          now_ms - *last_heartbeat_ms_ < timing_.member_ttl.count() - timing_.max_clock_skew.count();
+}
+
+bool FleetMember::Joined(int64_t now_ms) const {
+  return Live(now_ms) && own_index_ &&
+         now_ms - joined_since_ms_ >= timing_.heartbeat_interval.count();
 }
 
 bool FleetMember::Owns(uint64_t key_hash) const {

@@ -55,7 +55,10 @@ std::string FormatFleetReport(const FleetSimulationReport& report) {
     const std::string balance = change.settled ? std::to_string(change.min_documents) + "/" +
                                                      std::to_string(change.max_documents)
                                                : "-";
-    out += Row({change.label, Clock(change.at_ms),
+    // The table keeps a long label's start; the JSON has all of it.
+    const std::string label =
+        change.label.size() <= 26 ? change.label : change.label.substr(0, 24) + "..";
+    out += Row({label, Clock(change.at_ms),
                 std::to_string(change.members_before) + ">" + std::to_string(change.members_after),
                 std::to_string(change.moved), Percent(moved), Percent(change.ideal_share),
                 Seconds(change.takeover_max_ms), Seconds(change.takeover_p99_ms),

@@ -331,7 +331,7 @@ void Simulation::Settle(std::size_t index, int64_t now) {
         claimer = m;
       }
     }
-    if (claims == 0) ++report.unclaimed;
+    if (claims == 0 && true_owner_[i] >= 0) ++report.unclaimed;  // (no live member: none)
     if (claims > 1) ++report.multiply_claimed;
     if (claims == 1) {
       ++claimed[claimer];
@@ -382,11 +382,17 @@ void Simulation::ApplyEvent(const FleetScriptEvent& event, int64_t now) {
 void Simulation::ApplyScript(std::size_t first, int64_t now) {
   const std::vector<std::string> before = LiveIds();
   std::size_t last = first;
-  std::string label;
+  std::string label;  // "crash m01, m09, partition m02"
+  const FleetScriptEvent* previous = nullptr;
   while (last < options_.script.size() && options_.script[last].at_ms + kStartMs == now) {
     const FleetScriptEvent& event = options_.script[last++];
-    label += (label.empty() ? "" : ", ") + std::string(FleetEventKindName(event.kind)) + " " +
-             event.member;
+    if (previous != nullptr && previous->kind == event.kind) {
+      label += ", " + event.member;
+    } else {
+      label += (label.empty() ? "" : ", ") + std::string(FleetEventKindName(event.kind)) + " " +
+               event.member;
+    }
+    previous = &event;
   }
   OpenWindow(label, now);
   for (std::size_t i = first; i < last; ++i) ApplyEvent(options_.script[i], now);

@@ -75,7 +75,7 @@ struct FleetSimulationOptions {
 
 // One membership change (or the start) and what happened until the next one.
 struct FleetChangeReport {
-  std::string label;  // "start", "join m10", ...
+  std::string label;  // "start", "join m10", "crash m01, m09", ...
   int64_t at_ms = 0;
   std::size_t members_before = 0;  // live (up and reachable) members
   std::size_t members_after = 0;
@@ -99,8 +99,8 @@ struct FleetChangeReport {
   uint64_t abandoned = 0;
   uint64_t lease_waits = 0;
   // Once the views settled (ttl + 2 heartbeats + skew + 1 s after the change): documents
-  // claimed by no joined member, by several, by one that is not the owner among the live
-  // members; and the fewest and most documents one member claimed.
+  // claimed by no joined member (while some member is live), by several, by one that is not
+  // the owner among the live members; and the fewest and most documents one member claimed.
   bool settled = false;
   std::size_t unclaimed = 0;
   std::size_t multiply_claimed = 0;

@@ -38,6 +38,12 @@ class FleetMemberTest : public ::testing::Test {
   void TickAll(const std::vector<FleetMember*>& members) {
     for (FleetMember* member : members) member->Tick(now_);
   }
+  // Two rounds of heartbeats a heartbeat_interval apart: every view whole, every member joined.
+  void JoinAll(const std::vector<FleetMember*>& members) {
+    TickAll(members);
+    now_ += 1'000;
+    TickAll(members);
+  }
   // A key owned by `owner` among `members` (and, if given, not by `not_before` before).
   uint64_t KeyOwnedBy(const std::vector<std::string>& members, const std::string& owner,
                       const std::vector<std::string>& before = {},
@@ -68,7 +74,9 @@ TEST_F(FleetMemberTest, JoinedMembersSeeOneAnotherAndOwnEveryKeyExactlyOnce) {
   EXPECT_FALSE(a.Joined(now_));
   EXPECT_EQ(a.TryStart("doc", 1, now_).outcome, StartOutcome::kNotJoined);
   TickAll({&a, &b, &c});
-  const TickAnswer answer = a.Tick(now_);  // a sees b and c only now
+  EXPECT_EQ(a.view().live().members(), (std::vector<std::string>{"a"}));  // b, c came later
+  now_ += 1'000;
+  const TickAnswer answer = a.Tick(now_);
   EXPECT_EQ(answer.heartbeat, HeartbeatOutcome::kWritten);
   EXPECT_TRUE(answer.view_changed);
   TickAll({&b, &c});
@@ -93,13 +101,16 @@ TEST_F(FleetMemberTest, JoinedMembersSeeOneAnotherAndOwnEveryKeyExactlyOnce) {
 TEST_F(FleetMemberTest, OnAJoinTheNewOwnerWaitsForTheOldOwnersCheckInFlight) {
   FleetMember& a = Add("a");
   FleetMember& b = Add("b");
-  TickAll({&a, &b, &a});
+  JoinAll({&a, &b});
   const uint64_t moving = KeyOwnedBy({"a", "b", "c"}, "c", {"a", "b"}, "a");
   ASSERT_EQ(a.TryStart("doc", moving, now_).outcome, StartOutcome::kStarted);
 
   now_ += 500;
   FleetMember& c = Add("c");
-  TickAll({&c, &a, &b});  // every view has c now
+  TickAll({&c, &a, &b});  // every view has c now; c waits one heartbeat before it checks
+  EXPECT_EQ(c.TryStart("doc", moving, now_).outcome, StartOutcome::kNotJoined);
+  now_ += 1'000;
+  TickAll({&c, &a, &b});
   EXPECT_EQ(a.TryStart("doc-2", moving, now_).outcome, StartOutcome::kNotOwner);
   const StartAnswer waiting = c.TryStart("doc", moving, now_);
   EXPECT_EQ(waiting.outcome, StartOutcome::kLeaseHeld);
@@ -117,7 +128,7 @@ TEST_F(FleetMemberTest, OnAJoinTheNewOwnerWaitsForTheOldOwnersCheckInFlight) {
 TEST_F(FleetMemberTest, ACrashedMembersDocumentsAreTakenWithinTtlAndAHeartbeat) {
   FleetMember& a = Add("a");
   FleetMember& b = Add("b");
-  TickAll({&a, &b, &a});
+  JoinAll({&a, &b});
   const uint64_t of_a = KeyOwnedBy({"a", "b"}, "a");
   ASSERT_EQ(a.TryStart("doc", of_a, now_).outcome, StartOutcome::kStarted);
   a.Continue("doc", now_ + 1'000);  // renewed once? not yet due (every 1 s): no matter
@@ -140,7 +151,7 @@ TEST_F(FleetMemberTest, ACrashedMembersDocumentsAreTakenWithinTtlAndAHeartbeat) 
 TEST_F(FleetMemberTest, APartitionedMemberStopsBeforeItsLeaseCanBeTaken) {
   FleetMember& a = Add("a");
   FleetMember& b = Add("b");
-  TickAll({&a, &b, &a});
+  JoinAll({&a, &b});
   const uint64_t of_a = KeyOwnedBy({"a", "b"}, "a");
   const StartAnswer started = a.TryStart("doc", of_a, now_);
   ASSERT_EQ(started.outcome, StartOutcome::kStarted);
@@ -168,10 +179,14 @@ TEST_F(FleetMemberTest, APartitionedMemberStopsBeforeItsLeaseCanBeTaken) {
   // Its view aged out too: it owns nothing.
   EXPECT_TRUE(a.view().live().empty());
 
-  // The partition heals: a joins again at its next heartbeat and gets its keys back.
+  // The partition heals: a is back in the views at its next heartbeat, gets its keys back and
+  // checks again one heartbeat later.
   switches_[0]->set_reachable(true);
   a.Finish("doc");
-  TickAll({&a, &b, &a});
+  TickAll({&a, &b});
+  EXPECT_FALSE(a.Joined(now_));
+  now_ += 1'000;
+  TickAll({&a, &b});
   EXPECT_TRUE(a.Joined(now_));
   EXPECT_TRUE(a.Owns(of_a));
   EXPECT_FALSE(b.Owns(of_a));
@@ -180,7 +195,7 @@ TEST_F(FleetMemberTest, APartitionedMemberStopsBeforeItsLeaseCanBeTaken) {
 TEST_F(FleetMemberTest, ACleanLeaveHandsOverAtTheNextHeartbeatNotAfterTtl) {
   FleetMember& a = Add("a");
   FleetMember& b = Add("b");
-  TickAll({&a, &b, &a});
+  JoinAll({&a, &b});
   const uint64_t of_a = KeyOwnedBy({"a", "b"}, "a");
   ASSERT_EQ(a.TryStart("doc", of_a, now_).outcome, StartOutcome::kStarted);
   a.Leave();
@@ -205,11 +220,39 @@ TEST_F(FleetMemberTest, AnIdInUseIsRefusedUntilItsHeartbeatGoesStale) {
   EXPECT_EQ(second.Tick(now_).heartbeat, HeartbeatOutcome::kDuplicateId);
   now_ += 1;
   EXPECT_EQ(second.Tick(now_).heartbeat, HeartbeatOutcome::kWritten);
+  now_ += 1'000;
+  EXPECT_EQ(second.Tick(now_).heartbeat, HeartbeatOutcome::kWritten);
   EXPECT_TRUE(second.Joined(now_));
   // The first comes back (it was only paused): its key is another's now. It stops.
   EXPECT_EQ(first.Tick(now_).heartbeat, HeartbeatOutcome::kDuplicateId);
   EXPECT_FALSE(first.Joined(now_));
   EXPECT_TRUE(second.Joined(now_));
+}
+
+// A member starts checking one heartbeat_interval after its first heartbeat, when every live
+// member's heartbeat is in its view: after a NATS outage the first member back must not own,
+// and start, everything that fell due.
+TEST_F(FleetMemberTest, AMemberChecksOnlyOneHeartbeatAfterItJoinsOrComesBack) {
+  FleetMember& a = Add("a");
+  const uint64_t key = FleetHash("example.com");
+  a.Tick(now_);
+  EXPECT_TRUE(a.Owns(key));  // alone in its view
+  EXPECT_FALSE(a.Joined(now_));
+  EXPECT_EQ(a.TryStart("doc", key, now_ + 999).outcome, StartOutcome::kNotJoined);
+  EXPECT_TRUE(a.Joined(now_ + 1'000));
+
+  // A heartbeat missed now and then does not make it wait again; a gap past ttl − skew does.
+  now_ += 2'000;
+  a.Tick(now_);
+  EXPECT_TRUE(a.Joined(now_));
+  switches_[0]->set_reachable(false);
+  now_ += 2'500;  // 2.5 s since its last heartbeat: the others may have dropped it
+  a.Tick(now_);
+  EXPECT_FALSE(a.Joined(now_));
+  switches_[0]->set_reachable(true);
+  a.Tick(now_);
+  EXPECT_FALSE(a.Joined(now_));
+  EXPECT_TRUE(a.Joined(now_ + 1'000));
 }
 
 TEST_F(FleetMemberTest, HeartbeatsCarryTheStatsForPeople) {

@@ -149,5 +149,33 @@ TEST(FleetScriptTest, ParsesEventsInTimeOrderAndRefusesMistakes) {
   EXPECT_EQ(DefaultFleetScript(10).front().member, "m10");
 }
 
+// A NATS outage: every member cut off for two minutes. Nothing is checked meanwhile, nothing
+// twice after: the members come back one heartbeat apart at most and wait one more before
+// checking, so the first back does not start everything that fell due.
+TEST(FleetSimulationTest, AnOutageOfTheBucketStopsEveryCheckAndNothingRunsTwiceAfter) {
+  std::string script;
+  for (int i = 0; i < 5; ++i) script += "10m partition " + SimulatedMemberId(i) + "; ";
+  for (int i = 0; i < 5; ++i) script += "12m heal " + SimulatedMemberId(i) + "; ";
+  FleetSimulationOptions options = Small(script);
+  options.duration = minutes(20);
+  const FleetSimulationReport report = RunFleetSimulation(options);
+  EXPECT_EQ(report.duplicates, 0u);
+  ExpectSettled(report);
+  ASSERT_EQ(report.changes.size(), 3u);
+  const FleetChangeReport& outage = report.changes[1];
+  EXPECT_EQ(outage.label, "partition m00, m01, m02, m03, m04");
+  EXPECT_EQ(outage.members_after, 0u);
+  EXPECT_EQ(outage.checks, 0u);     // no lease can be taken
+  EXPECT_GT(outage.abandoned, 0u);  // the checks in flight, at their deadlines
+  // Back: everything is checked within two heartbeats (the first one back, and the wait).
+  const FleetChangeReport& back = report.changes[2];
+  EXPECT_EQ(back.members_after, 5u);
+  EXPECT_EQ(back.lease_waits, 0u);
+  EXPECT_LE(back.takeover_max_ms,
+            2 * options.timing.heartbeat_interval.count() + options.timing.max_clock_skew.count());
+  EXPECT_GT(back.late_over_bound, 0u);  // what fell due during the two minutes
+  EXPECT_EQ(report.missed, 0u);
+}
+
 }  // namespace
 }  // namespace policyd::testing
