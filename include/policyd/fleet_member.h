@@ -12,11 +12,12 @@
 //                              kLeaseHeld / kUnavailable: try again at retry_at_ms;
 //                              kNotOwner / kNotJoined: leave it (its owner checks it);
 //   while the check runs       at NextRenewal(): Continue(); kStop, or Deadline() passed
-//                              without a renewal: abandon the check at once;
+//                              without a renewal: abandon the check at once (and Finish);
 //   before storing the result  Continue() again: a check whose lease is gone stores nothing;
 //   when it ends               Finish(document): the lease is released;
-//   at a clean shutdown        Leave(now): leases released, heartbeat deleted, so the others
-//                              take over at their next heartbeat instead of after ttl.
+//   at a clean shutdown        abandon the checks, then Leave(): leases released, heartbeat
+//                              deleted, so the others take over at their next heartbeat
+//                              instead of after ttl.
 //
 // Handover: when the view changes, TryStart refuses documents this member no longer owns at
 // once; checks already running keep their leases and finish (a lease, not the view, is what
@@ -34,6 +35,11 @@
 // use (a second daemon with the same id, or this one's previous run that died less than ttl
 // ago): kDuplicateId, and it tries again at every Tick until that heartbeat goes stale.
 // A joined member whose key is overwritten by another incarnation stops (kDuplicateId).
+//
+// Takeover: the due documents of a member that crashed are started by their new owners
+// within ttl + heartbeat_interval + max_clock_skew of the crash (the others see its last
+// heartbeat age past ttl at their next heartbeat), or when the lease of a check it had in
+// flight expires (lease_ttl after its last renewal), whichever is later.
 //
 // Partition: a member that cannot reach the bucket cannot write its heartbeat, acquire or
 // renew: it starts nothing, abandons each running check at that check's deadline (before its

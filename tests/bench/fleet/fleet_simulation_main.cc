@@ -10,8 +10,9 @@
 //
 // Usage: fleet_simulation [--docs N] [--members N] [--seed N] [--duration D]
 //          [--heartbeat D] [--ttl D] [--lease-ttl D] [--max-skew D] [--clock-spread D]
-//          [--interval MIN,MAX] [--check MIN,MAX] [--script "20m join m10; 40m crash m03"]
-//          [--json FILE]
+//          [--clock-offset MEMBER=D]... [--interval MIN,MAX] [--check MIN,MAX]
+//          [--script "20m join m10; 40m crash m03"] [--json FILE]
+// --clock-offset sets one member's clock ahead of real time ("m05=-4s": 4 s behind).
 // D is a duration as the config reads them ("250ms", "5s", "20m", "1h30m").
 #include <cstdio>
 #include <cstdlib>
@@ -28,8 +29,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: fleet_simulation [--docs N] [--members N] [--seed N] [--duration D]\n"
     "         [--heartbeat D] [--ttl D] [--lease-ttl D] [--max-skew D] [--clock-spread D]\n"
-    "         [--interval MIN,MAX] [--check MIN,MAX] [--script \"20m join m10; ...\"]\n"
-    "         [--json FILE]\n";
+    "         [--clock-offset MEMBER=[-]D]... [--interval MIN,MAX] [--check MIN,MAX]\n"
+    "         [--script \"20m join m10; ...\"] [--json FILE]\n";
 
 [[noreturn]] void Usage(const std::string& message) {
   std::fprintf(stderr, "fleet_simulation: %s\n%s", message.c_str(), kUsage);
@@ -91,6 +92,14 @@ int Main(int argc, char** argv) {
       options.timing.max_clock_skew = Duration(flag, value);
     } else if (flag == "--clock-spread") {
       options.clock_spread = Duration(flag, value);
+    } else if (flag == "--clock-offset") {
+      const std::string_view text = value;
+      const std::size_t equals = text.find('=');
+      if (equals == std::string_view::npos) Usage("--clock-offset needs MEMBER=D");
+      const bool behind = text.substr(equals + 1).starts_with('-');
+      const auto offset = Duration(flag, text.substr(equals + 1 + (behind ? 1 : 0)));
+      options.clock_offsets_ms[std::string(text.substr(0, equals))] =
+          behind ? -offset.count() : offset.count();
     } else if (flag == "--interval") {
       Range(flag, value, &options.min_interval, &options.max_interval);
     } else if (flag == "--check") {
