@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "policyd/extract.h"
+#include "policyd/fleet_options.h"
 #include "policyd/status.h"
 
 namespace policyd {
@@ -130,6 +131,18 @@ struct WebhookSpec {
 // At most this many [[webhooks]]: each may hold one request in flight and one event batch.
 inline constexpr std::size_t kMaxWebhooks = 32;
 
+// [fleet]: several daemons with the same targets dividing the documents among them
+// (docs/SCALE-fleet-draft.md, policyd/fleet_member.h). Read and validated only: the daemon
+// does not act on it yet (it will need the [nats] connection).
+struct FleetConfig {
+  bool enabled = false;
+  // "" = DefaultFleetMemberId(host name, state_dir / "db") (policyd/fleet_options.h), which
+  // the daemon computes at start.
+  std::string member_id;
+  std::string bucket = "policyd-fleet";  // the JetStream key-value bucket
+  FleetTiming timing;                    // heartbeat_interval, ttl, lease_ttl, max_clock_skew
+};
+
 // How the daemon writes its log: text (the journal under systemd, else stderr with
 // timestamps) or one JSON object per line on stderr (daemon/logging.h).
 enum class LogFormat { kText, kJson };
@@ -201,6 +214,7 @@ struct DaemonConfig {
   std::filesystem::path web_socket;  // "" = no Unix socket listener
   bool web_allow_remote = false;
   std::size_t max_web_clients = 64;   // connections at once
+  FleetConfig fleet;                  // [fleet]
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
 

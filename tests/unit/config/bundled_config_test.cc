@@ -66,8 +66,8 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "log_level",
                                               "log_format",
                                               "log_summary_interval"};
-// Keys that hold tables ([[webhooks]]): the bundled configs show them commented out.
-const std::set<std::string> kDaemonTableKeys = {"webhooks"};
+// Keys that hold tables ([[webhooks]], [fleet]): the bundled configs show them commented out.
+const std::set<std::string> kDaemonTableKeys = {"webhooks", "fleet"};
 
 std::set<std::string> KeysOf(const std::filesystem::path& path) {
   std::set<std::string> keys;
@@ -149,6 +149,32 @@ TEST(BundledConfigTest, SystemConfigWebhookExampleLoadsWhenUncommented) {
   EXPECT_EQ(config.webhooks[0].timeout, defaults.timeout);
   EXPECT_EQ(config.webhooks[0].start, defaults.start);
   EXPECT_EQ(config.webhooks[0].format, defaults.format);
+}
+
+TEST(BundledConfigTest, SystemConfigFleetExampleLoadsWhenUncommented) {
+  // The commented [fleet] example of the system config, uncommented: the defaults but for
+  // enabled and member_id.
+  std::ifstream in(kConfigDir / "policyd.system.toml");
+  std::string line;
+  std::string example;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    inside = (inside || line == "# [fleet]") && line.starts_with("# ");
+    if (inside) example += line.substr(2) + "\n";
+  }
+  ASSERT_FALSE(example.empty()) << "no commented [fleet] example";
+  testing::ScratchDir scratch;
+  DaemonConfig config;
+  const Status status = LoadDaemonConfig(scratch.Write("policyd.toml", example), &config);
+  ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << example;
+  const FleetConfig defaults;
+  EXPECT_TRUE(config.fleet.enabled);
+  EXPECT_EQ(config.fleet.member_id, "web1");
+  EXPECT_EQ(config.fleet.bucket, defaults.bucket);
+  EXPECT_EQ(config.fleet.timing.heartbeat_interval, defaults.timing.heartbeat_interval);
+  EXPECT_EQ(config.fleet.timing.member_ttl, defaults.timing.member_ttl);
+  EXPECT_EQ(config.fleet.timing.lease_ttl, defaults.timing.lease_ttl);
+  EXPECT_EQ(config.fleet.timing.max_clock_skew, defaults.timing.max_clock_skew);
 }
 
 TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {
