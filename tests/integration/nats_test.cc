@@ -240,6 +240,18 @@ TEST_F(NatsTest, ConsumerSeesEveryEventOnceInOrderWithItsMessageId) {
   EXPECT_NE(shown.out.find("connected to " + nats_.url() + ", stream POLICYD_TEST, 0 to publish"),
             std::string::npos)
       << shown.out;
+
+  // The example consumer of docs/EVENTS.md reads the same: all of it, then a replay from
+  // stream sequence 5 under another durable name.
+  const CommandResult all = RunCommand({NATS_CONSUMER_BIN, nats_.url(), kStream, "example"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out.find("1 1 document.first_seen policyd.events."), 0u) << all.out;
+  EXPECT_NE(all.out.find("\n7 7 document.changed policyd.events."), std::string::npos) << all.out;
+  const CommandResult replay =
+      RunCommand({NATS_CONSUMER_BIN, nats_.url(), kStream, "replay-from-5", "5"});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_EQ(replay.out.find("5 5 document.changed "), 0u) << replay.out;
+  EXPECT_EQ(replay.out.find("\n4 4 "), std::string::npos) << replay.out;
   EXPECT_EQ(harness.Stop(), 0);
 }
 
