@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev
   poppler-utils qpdf
   scdoc dpkg-dev debconf zsh fish
+  libnats-dev nats-server
 )
 
 missing=()

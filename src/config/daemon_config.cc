@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "config/fleet_config.h"
+#include "config/nats_config.h"
 #include "config/toml_reader.h"
 #include "config/webhook_config.h"
 #include "policyd/config.h"
@@ -270,6 +271,7 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   config_internal::ReadFleet(reader, config);
   // Last: a webhook's URL is judged by allow_private_addresses and allowed_addresses.
   config_internal::ReadWebhooks(reader, base_dir, config);
+  config_internal::ReadNats(reader, base_dir, config);
 }
 
 }  // namespace
