@@ -113,7 +113,7 @@ void FleetAgent::SetDocuments(std::vector<uint64_t> key_hashes) {
 void FleetAgent::RequestStart(std::string document_id, uint64_t key_hash,
                               std::function<void(StartAnswer)> done) {
   Post([this, document_id = std::move(document_id), key_hash, done = std::move(done)] {
-    const StartAnswer answer = member_->TryStart(document_id, key_hash, NowUnixMillis());
+    const StartAnswer answer = member_->TryStart(document_id, key_hash, task_now_ms_);
     if (answer.outcome == StartOutcome::kStarted) lost_.erase(document_id);
     boost::asio::post(io_, [done, answer] { done(answer); });
   });
@@ -126,9 +126,8 @@ bool FleetAgent::StillHolds(const std::string& document_id) {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (stop_) return false;
     tasks_.push_back([this, document_id, answer] {
-      const bool kept =
-          lost_.count(document_id) == 0 &&
-          member_->Continue(document_id, NowUnixMillis()) == ContinueOutcome::kContinue;
+      const bool kept = lost_.count(document_id) == 0 &&
+                        member_->Continue(document_id, task_now_ms_) == ContinueOutcome::kContinue;
       answer->set_value(kept);
     });
   }
@@ -145,17 +144,17 @@ void FleetAgent::Finish(std::string document_id) {
 
 void FleetAgent::Run() {
   while (true) {
-    RunTasks();
     const int64_t now = NowUnixMillis();
     EnsureBucket(now);
     TickIfDue(now);
     RenewLeases(now);
     RunTasks();
-    const int64_t wake_at = std::min(next_tick_ms_, now + kMaxSleepMs);
+    const int64_t wake_at = std::min(next_tick_ms_, NowUnixMillis() + kMaxSleepMs);
     std::unique_lock<std::mutex> lock(mutex_);
     if (stop_) break;
     if (tasks_.empty()) {
-      wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wake_at - now, 1)),
+      const int64_t sleep_ms = std::max<int64_t>(wake_at - NowUnixMillis(), 1);
+      wake_.wait_for(lock, std::chrono::milliseconds(sleep_ms),
                      [this] { return stop_ || !tasks_.empty(); });
     }
   }
@@ -173,6 +172,11 @@ void FleetAgent::RunTasks() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
+    // A heartbeat that is due goes first, and the task runs at the same instant: the member
+    // becomes joined at a heartbeat time, so a TryStart never sees it joined with the view of
+    // the heartbeat before (which may lack members that wrote their first one since).
+    task_now_ms_ = NowUnixMillis();
+    TickIfDue(task_now_ms_);
     task();
   }
 }

@@ -87,6 +87,7 @@ class FleetAgent {
 
   // Fleet thread only.
   int64_t next_tick_ms_ = 0;
+  int64_t task_now_ms_ = 0;  // the clock of the task running (RunTasks)
   int64_t next_open_ms_ = 0;
   int open_failures_ = 0;
   bool was_joined_ = false;
