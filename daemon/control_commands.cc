@@ -106,6 +106,9 @@ nlohmann::json Daemon::StatusJson() const {
           // null without [nats]; else connected, url, stream, published_seq, lag, last_error
           {"nats", nats_ ? ToJson(nats_->CurrentStatus()) : nlohmann::json()},
           {"web", WebStatusJson()},  // null, or listen and connections
+          // null without [fleet]; else member_id, bucket, connected, joined, live_members,
+          // documents_owned, leases_held, last_error
+          {"fleet", fleet_ ? fleet_->StatusJson() : nlohmann::json()},
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
           {"database_bytes", store_->ApproximateSizeBytes()},

@@ -126,6 +126,7 @@ Daemon::~Daemon() {
   fetcher_.reset();
   browser_.reset();
   workers_.join();
+  fleet_.reset();  // after the pool (its checks ask it) : Leave()s, so the others take over
   store_.reset();
 }
 
@@ -174,6 +175,8 @@ Status Daemon::Start() {
     nats_ = std::make_unique<NatsOutbox>(*store_, config_.nats);
     if (Status s = nats_->Start(); !s.ok()) return s;
   }
+  // [fleet] (it needs [nats]): this daemon checks only the documents it owns.
+  if (config_.fleet.enabled) StartFleet();
 
   ControlOptions control_options;
   control_options.socket_path = config_.control_socket;
@@ -240,6 +243,7 @@ Status Daemon::ApplyCatalog() {
                    spec->source_file.string());
     }
     it->second.spec = spec;
+    if (config_.fleet.enabled) it->second.fleet_key_hash = FleetKeyHash(*spec);
     int64_t persisted_due = 0;
     if (inserted) {
       if (const auto state = states->find(id); state != states->end()) {
@@ -249,6 +253,7 @@ Status Daemon::ApplyCatalog() {
     }
     scheduler_.Upsert(id, IntervalOf(*spec), persisted_due, now);
   }
+  SyncFleetDocuments();
   NoteFirstPassProgress();
   return Status::Ok();
 }
@@ -304,7 +309,13 @@ void Daemon::DispatchDue() {
   // network still fills up to max_concurrency over a few ramp steps.
   const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
   const std::vector<std::string> due = scheduler_.PopDue(NowUnixMillis(), budget);
-  for (const auto& doc_id : due) StartCheck(doc_id);
+  for (const auto& doc_id : due) {
+    if (fleet_) {
+      AskFleet(doc_id);  // StartCheck once this member owns it and holds its lease
+    } else {
+      StartCheck(doc_id);
+    }
+  }
   // When the limit is reached, OnProcessed re-arms the timer as checks finish.
   if (outstanding_ >= limit) return;
   ArmScheduleTimer(due.size() == budget ? kDispatchRampDelay : milliseconds(0));
@@ -377,6 +388,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
+  if (fleet_) fleet_->Finish(doc_id);
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
                        stopping_                       ? "the daemon is stopping"
                        : documents_.count(doc_id) == 0 ? "the document is no longer watched"
@@ -411,6 +423,15 @@ void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
   asio::post(workers_, [this, doc_id, posted_at, input = std::move(input)]() mutable {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     const auto started_at = std::chrono::steady_clock::now();
+    // [fleet]: a check whose lease is gone stores and publishes nothing (another member may
+    // be checking the document now).
+    if (!StillHoldsLease(doc_id)) {
+      asio::post(io_, [this, doc_id] {
+        --processing_;
+        AbandonCheck(doc_id);
+      });
+      return;
+    }
     CheckOutcome outcome = ProcessCheck(*store_, std::move(input), SystemCheckClock(), rng);
     outcome.times.pool_wait_us =
         std::chrono::duration_cast<std::chrono::microseconds>(started_at - posted_at).count();
@@ -443,6 +464,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   }
   --outstanding_;
   ++checks_done_;
+  if (fleet_) fleet_->Finish(doc_id);
   const auto it = documents_.find(doc_id);
   if (!outcome.status.ok()) {
     // Nothing was stored; the document is tried again after a short pause, or, when the store

@@ -35,6 +35,7 @@
 #include "check_log_digest.h"
 #include "check_waiters.h"
 #include "daemon_metrics.h"
+#include "fleet_agent.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
 #include "policyd/config.h"
@@ -75,6 +76,7 @@ class Daemon {
     // A check of it was recorded since the daemon started (the first pass, `status`).
     bool checked_since_start = false;
     std::chrono::steady_clock::time_point check_started;  // of the check in flight, if any
+    uint64_t fleet_key_hash = 0;  // [fleet]: FleetHash of its registrable domain
   };
 
   // Scheduling and checks (io thread).
@@ -105,6 +107,17 @@ class Daemon {
                    std::chrono::steady_clock::time_point committed_at);
   void AddStageTimes(const StageTimes& times, int64_t publish_us);
   std::chrono::milliseconds IntervalOf(const DocumentSpec& spec) const;
+
+  // [fleet] (fleet_checks.cc): due documents are checked only when this member owns them and
+  // holds their lease (FleetAgent answers on the io thread).
+  void StartFleet();
+  static uint64_t FleetKeyHash(const DocumentSpec& spec);
+  void SyncFleetDocuments();  // the key hashes of documents_ to the agent
+  void AskFleet(const std::string& doc_id);
+  void OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer);
+  void OnFleetOwnershipChange();
+  // From a pool thread, right before the commit: false when the lease is gone (store nothing).
+  bool StillHoldsLease(const std::string& doc_id);
 
   // Targets.
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
@@ -212,7 +225,11 @@ class Daemon {
   uint64_t render_failures_ = 0;             // renders that failed (not aborted)
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
-  std::unique_ptr<NatsOutbox> nats_;  // [nats]: publishes the log to JetStream; null without
+  std::unique_ptr<NatsOutbox> nats_;   // [nats]: publishes the log to JetStream; null without
+  std::unique_ptr<FleetAgent> fleet_;  // [fleet]: this daemon's member; null without
+  // Documents this member left to their owners, with their own due time: asked about again
+  // when the ownership changes.
+  std::map<std::string, int64_t> left_to_owners_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<WebServer> web_;          // null unless web_listen is set
   std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)

@@ -172,8 +172,8 @@ struct NatsConfig {
 };
 
 // [fleet]: several daemons with the same targets dividing the documents among them
-// (docs/SCALE-fleet-draft.md, policyd/fleet_member.h). Read and validated only: the daemon
-// does not act on it yet (it will need the [nats] connection).
+// (docs/SCALE-fleet-draft.md, policyd/fleet_member.h; the daemon's member is
+// daemon/fleet_agent.h). enabled requires [nats] (a config error at 'enabled' otherwise).
 struct FleetConfig {
   bool enabled = false;
   // "" = DefaultFleetMemberId(host name, state_dir / "db") (policyd/fleet_options.h), which

@@ -52,6 +52,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policyd/fleet_kv.h"
 #include "policyd/fleet_lease.h"
@@ -127,6 +128,7 @@ class FleetMember {
   const std::string& member_id() const { return member_id_; }
   uint64_t incarnation() const { return incarnation_; }
   std::size_t checks_in_flight() const { return leases_.held(); }
+  std::vector<std::string> HeldDocuments() const { return leases_.HeldDocuments(); }  // sorted
 
  private:
   HeartbeatOutcome WriteHeartbeat(int64_t now_ms, const MemberStats& stats);

@@ -268,10 +268,11 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadDuration("log_summary_interval", std::chrono::seconds(1), kOneDay,
                       &config->log_summary_interval);
   ReadWebKeys(reader, base_dir, config);
-  config_internal::ReadFleet(reader, config);
   // Last: a webhook's URL is judged by allow_private_addresses and allowed_addresses.
   config_internal::ReadWebhooks(reader, base_dir, config);
   config_internal::ReadNats(reader, base_dir, config);
+  // After [nats]: an enabled fleet needs its connection.
+  config_internal::ReadFleet(reader, config);
 }
 
 }  // namespace

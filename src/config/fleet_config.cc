@@ -83,6 +83,12 @@ void ReadFleet(TableReader& root, DaemonConfig* config) {
       reader.Error(problem->key, problem->reason);
     }
   }
+  // The members and leases live in a JetStream bucket: no fleet without a NATS connection.
+  if (fleet.enabled && !config->nats.enabled && !diagnostics->HasErrors()) {
+    reader.Error("enabled",
+                 "'enabled' needs a [nats] table with 'urls': the fleet keeps its members and "
+                 "leases in a JetStream key-value bucket");
+  }
   config->fleet = std::move(fleet);
 }
 

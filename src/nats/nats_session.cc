@@ -1,11 +1,11 @@
 #include "nats_session.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <chrono>
 #include <utility>
 
+#include "nats_connect.h"
 #include "policyd/event_names.h"
 
 namespace policyd::nats {
@@ -17,8 +17,6 @@ using std::chrono::steady_clock;
 constexpr int64_t kNanosPerMilli = 1'000'000;
 // Acks are awaited in slices of this, so that a stop request is seen soon.
 constexpr milliseconds kAckSlice(250);
-// A dead connection is noticed after about two unanswered pings.
-constexpr int64_t kPingIntervalMs = 20'000;
 
 jsRetentionPolicy ToNats(NatsRetention retention) {
   switch (retention) {
@@ -116,42 +114,9 @@ Result<std::unique_ptr<Session>> Session::Open(const NatsConfig& config, std::st
 }
 
 Status Session::Connect() {
-  natsOptions* raw_options = nullptr;
-  if (natsStatus s = natsOptions_Create(&raw_options); s != NATS_OK) {
-    return Status::IoError(Describe("cannot create NATS options", s));
-  }
-  const OptionsPtr options(raw_options);
-  std::vector<const char*> servers;
-  for (const std::string& url : config_.urls) servers.push_back(url.c_str());
-  const std::string name = "policyd " + node_id_;
-  const bool tls = std::any_of(config_.urls.begin(), config_.urls.end(),
-                               [](const std::string& url) { return url.starts_with("tls://"); });
-  natsStatus s =
-      natsOptions_SetServers(options.get(), servers.data(), static_cast<int>(servers.size()));
-  if (s == NATS_OK) s = natsOptions_SetNoRandomize(options.get(), true);
-  if (s == NATS_OK) s = natsOptions_SetTimeout(options.get(), config_.connect_timeout.count());
-  if (s == NATS_OK) s = natsOptions_SetName(options.get(), name.c_str());
-  // The outbox reconnects itself, with its backoff, and looks up the stream again each time.
-  if (s == NATS_OK) s = natsOptions_SetAllowReconnect(options.get(), false);
-  if (s == NATS_OK) s = natsOptions_SetPingInterval(options.get(), kPingIntervalMs);
-  if (s == NATS_OK && tls) s = natsOptions_SetSecure(options.get(), true);
-  if (s == NATS_OK && !config_.token.empty()) {
-    s = natsOptions_SetToken(options.get(), config_.token.c_str());
-  }
-  if (s == NATS_OK && !config_.credentials_file.empty()) {
-    s = natsOptions_SetUserCredentialsFromFiles(options.get(), config_.credentials_file.c_str(),
-                                                nullptr);
-  }
-  if (s != NATS_OK) return Status::InvalidArgument(Describe("NATS options", s));
-
-  natsConnection* raw_connection = nullptr;
-  s = natsConnection_Connect(&raw_connection, options.get());
-  connection_.reset(raw_connection);
-  if (s != NATS_OK) return Status::IoError(Describe("cannot connect", s));
-  std::array<char, 512> connected{};
-  if (natsConnection_GetConnectedUrl(connection_.get(), connected.data(), connected.size()) ==
-      NATS_OK) {
-    url_ = connected.data();
+  if (Status status = ConnectToNats(config_, "policyd " + node_id_, &connection_, &url_);
+      !status.ok()) {
+    return status;
   }
 
   jsOptions js_options;
@@ -161,7 +126,7 @@ Status Session::Connect() {
   js_options.PublishAsync.AckHandler = OnAck;
   js_options.PublishAsync.AckHandlerClosure = &book_;
   jsCtx* raw_js = nullptr;
-  s = natsConnection_JetStream(&raw_js, connection_.get(), &js_options);
+  const natsStatus s = natsConnection_JetStream(&raw_js, connection_.get(), &js_options);
   js_.reset(raw_js);
   if (s != NATS_OK) return Status::IoError(Describe("cannot use JetStream", s));
   return Status::Ok();

@@ -164,6 +164,7 @@ TEST(BundledConfigTest, SystemConfigFleetExampleLoadsWhenUncommented) {
     if (inside) example += line.substr(2) + "\n";
   }
   ASSERT_FALSE(example.empty()) << "no commented [fleet] example";
+  example = "[nats]\nurls = [\"nats://127.0.0.1:4222\"]\n" + example;  // a fleet needs it
   testing::ScratchDir scratch;
   DaemonConfig config;
   const Status status = LoadDaemonConfig(scratch.Write("policyd.toml", example), &config);

@@ -342,6 +342,8 @@ TEST_F(DaemonConfigTest, FleetIsOffByDefault) {
 
 TEST_F(DaemonConfigTest, FleetTableIsRead) {
   ASSERT_TRUE(Load("log_level = \"info\"\n"
+                   "[nats]\n"
+                   "urls = [\"nats://127.0.0.1:4222\"]\n"
                    "[fleet]\n"
                    "enabled = true\n"
                    "member_id = \"web-1_a\"\n"
@@ -384,6 +386,15 @@ TEST_F(DaemonConfigTest, FleetErrorsNameFileLineAndKey) {
   EXPECT_THAT(status.message(), HasSubstr("'heartbeat_interval' must be between 100ms and 10m"));
   status = Load("fleet = true\n");
   EXPECT_EQ(status.message(), At(1) + "9: 'fleet' must be a table ([fleet]), not a boolean");
+}
+
+TEST_F(DaemonConfigTest, AnEnabledFleetNeedsNats) {
+  Status status = Load("[fleet]\nenabled = true\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("'enabled' needs a [nats] table"));
+  // [nats] anywhere in the file will do; a disabled fleet needs none.
+  EXPECT_TRUE(Load("[fleet]\nenabled = true\n[nats]\nurls = [\"nats://127.0.0.1:4222\"]\n").ok());
+  EXPECT_TRUE(Load("[fleet]\nenabled = false\n").ok());
 }
 
 TEST_F(DaemonConfigTest, FleetTimingsMustKeepTheRules) {

@@ -1,0 +1,107 @@
+// FleetAgent: the daemon's member of a [fleet] (policyd/fleet_member.h), on its own thread
+// ("policyd-fleet"), so that the io thread never waits for NATS.
+//
+// Contract:
+//  - The thread opens the bucket (JetStreamKv, again with backoff when the connection is
+//    lost), writes the heartbeat and re-reads the members every heartbeat_interval, renews
+//    the leases of the checks in flight at their NextRenewal, and answers the daemon's
+//    requests in the order they came. Without a bucket every request answers as the bucket
+//    would: kUnavailable.
+//  - RequestStart: TryStart on the fleet thread; the answer is posted to the io thread.
+//    StillHolds (from a pool thread, before the store commit): Continue() on the fleet thread
+//    and false when the lease is lost or its renewal failed past the deadline; waits for the
+//    answer. Finish releases the lease (no wait).
+//  - Ownership: after every change of the live set, or of whether this member is joined, the
+//    `on_ownership_change` callback is posted to the io thread, which looks again at the
+//    documents it left to their owners.
+//  - Stop (destruction): the pending requests are answered (StillHolds: false), then
+//    Leave() releases the leases and deletes the heartbeat, so the others take over at once.
+//  - Status: a snapshot (mutex held for moments) with member id, joined, live members,
+//    documents owned, leases held, last error.
+#ifndef POLICYD_DAEMON_FLEET_AGENT_H_
+#define POLICYD_DAEMON_FLEET_AGENT_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "policyd/config.h"
+#include "policyd/fleet_member.h"
+#include "policyd/jetstream_kv.h"
+
+namespace policyd {
+
+class FleetAgent {
+ public:
+  FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::string member_id,
+             boost::asio::io_context& io, std::function<void()> on_ownership_change);
+  ~FleetAgent();  // stops the thread: answers what is pending, Leave()s, joins
+  FleetAgent(const FleetAgent&) = delete;
+  FleetAgent& operator=(const FleetAgent&) = delete;
+
+  void Start();
+
+  // The key hash (FleetHash of FleetKeyOfUrl) of every watched document, for the count of
+  // documents owned; replaced at every catalog change.
+  void SetDocuments(std::vector<uint64_t> key_hashes);
+
+  void RequestStart(std::string document_id, uint64_t key_hash,
+                    std::function<void(StartAnswer)> done);
+  bool StillHolds(const std::string& document_id);  // blocks; never from the io thread
+  void Finish(std::string document_id);
+
+  const std::string& member_id() const { return member_id_; }
+  nlohmann::json StatusJson() const;
+
+ private:
+  class ReconnectingKv;  // FleetKv over the JetStreamKv of the moment
+  using Task = std::function<void()>;
+
+  void Run();
+  void Post(Task task);
+  void RunTasks();
+  // Opens the bucket when there is none (at most once per backoff step).
+  void EnsureBucket(int64_t now_ms);
+  void TickIfDue(int64_t now_ms);
+  void RenewLeases(int64_t now_ms);
+  void PublishSnapshot();
+
+  const NatsConfig nats_;
+  const FleetConfig fleet_;
+  const std::string member_id_;
+  boost::asio::io_context& io_;
+  std::function<void()> on_ownership_change_;
+  std::unique_ptr<ReconnectingKv> kv_;
+  std::unique_ptr<FleetMember> member_;  // fleet thread only
+
+  // Fleet thread only.
+  int64_t next_tick_ms_ = 0;
+  int64_t task_now_ms_ = 0;  // the clock of the task running (RunTasks)
+  int64_t next_open_ms_ = 0;
+  int open_failures_ = 0;
+  bool was_joined_ = false;
+  std::set<std::string> lost_;  // leases whose renewal said kStop
+  std::vector<uint64_t> key_hashes_;
+
+  mutable std::mutex mutex_;  // guards what follows
+  std::condition_variable wake_;
+  std::deque<Task> tasks_;
+  bool stop_ = false;
+  nlohmann::json snapshot_;
+  std::thread thread_;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_DAEMON_FLEET_AGENT_H_

@@ -1,0 +1,97 @@
+// The daemon's side of a [fleet] (fleet_agent.h runs the member): which due documents this
+// daemon checks, and the lease around each check. io thread, except StillHoldsLease.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon.h"
+#include "policyd/clock.h"
+#include "policyd/fleet_options.h"
+#include "policyd/fleet_plan.h"
+#include "policyd/rendezvous.h"
+
+namespace policyd {
+
+void Daemon::StartFleet() {
+  std::string member_id = config_.fleet.member_id;
+  if (member_id.empty()) {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    member_id =
+        DefaultFleetMemberId(host.data(), std::filesystem::absolute(config_.state_dir / "db"));
+  }
+  fleet_ = std::make_unique<FleetAgent>(config_.nats, config_.fleet, member_id, io_,
+                                        [this] { OnFleetOwnershipChange(); });
+  SyncFleetDocuments();
+  fleet_->Start();
+  spdlog::info("fleet: member {} of bucket {}", member_id, config_.fleet.bucket);
+}
+
+uint64_t Daemon::FleetKeyHash(const DocumentSpec& spec) {
+  return FleetHash(FleetKeyOfUrl(spec.url));
+}
+
+void Daemon::SyncFleetDocuments() {
+  if (!fleet_) return;
+  std::vector<uint64_t> hashes;
+  hashes.reserve(documents_.size());
+  for (const auto& [id, doc] : documents_) hashes.push_back(doc.fleet_key_hash);
+  fleet_->SetDocuments(std::move(hashes));
+}
+
+void Daemon::AskFleet(const std::string& doc_id) {
+  // Counted as a check until the answer: the budget of DispatchDue holds, and a shutdown
+  // waits for it.
+  ++outstanding_;
+  fleet_->RequestStart(doc_id, documents_.at(doc_id).fleet_key_hash,
+                       [this, doc_id](StartAnswer answer) { OnFleetAnswer(doc_id, answer); });
+}
+
+void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer) {
+  --outstanding_;
+  const auto it = documents_.find(doc_id);
+  const int64_t now = NowUnixMillis();
+  if (stopping_ || it == documents_.end()) {
+    if (answer.outcome == StartOutcome::kStarted) fleet_->Finish(doc_id);
+    scheduler_.Complete(doc_id, now + 60'000);
+    FinishShutdownIfIdle();
+    return;
+  }
+  switch (answer.outcome) {
+    case StartOutcome::kStarted:
+      left_to_owners_.erase(doc_id);
+      StartCheck(doc_id);
+      return;
+    case StartOutcome::kNotOwner:
+    case StartOutcome::kNotJoined:
+      // Its owner checks it. Its schedule goes on here; when the ownership changes it is
+      // asked about again (OnFleetOwnershipChange), at once if it is due by then.
+      left_to_owners_[doc_id] = std::max(it->second.state.next_due_ms, now);
+      scheduler_.Complete(doc_id, now + IntervalOf(*it->second.spec).count());
+      break;
+    case StartOutcome::kLeaseHeld:
+    case StartOutcome::kUnavailable:
+      scheduler_.Complete(doc_id, std::max(answer.retry_at_ms, now + 1));
+      break;
+  }
+  ArmScheduleTimer();
+}
+
+void Daemon::OnFleetOwnershipChange() {
+  if (stopping_ || !fleet_) return;
+  const int64_t now = NowUnixMillis();
+  for (const auto& [doc_id, due] : left_to_owners_) {
+    scheduler_.CheckNow(doc_id, std::max(now, due));
+  }
+  left_to_owners_.clear();
+  ArmScheduleTimer();
+}
+
+bool Daemon::StillHoldsLease(const std::string& doc_id) {
+  return !fleet_ || fleet_->StillHolds(doc_id);
+}
+
+}  // namespace policyd
