@@ -214,35 +214,29 @@ Status Daemon::ApplyCatalog() {
   auto states = store_->ListDocStates();
   if (!states.ok()) return states.status();
   const int64_t now = NowUnixMillis();
-  const auto& wanted = catalog_->documents();
-  for (auto it = documents_.begin(); it != documents_.end();) {
-    if (wanted.count(it->first) == 0) {
-      spdlog::info("{}: no longer watched (history kept)", it->first);
-      scheduler_.Remove(it->first);
-      first_pass_checked_ -= it->second.checked_since_start;
-      check_waiters_.Ended(it->first, CheckWaitEnd::kAbandoned,
-                           "the document is no longer watched");
-      it = documents_.erase(it);
-    } else {
-      ++it;
+  const auto removing = [this](Document& doc) {
+    const std::string& id = doc.spec->id;
+    spdlog::info("{}: no longer watched (history kept)", id);
+    scheduler_.Remove(doc.handle);
+    first_pass_checked_ -= doc.checked_since_start;
+    check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
+  };
+  const auto visit = [&](Document& doc, const DocumentSpec* previous) {
+    const DocumentSpec& spec = *doc.spec;
+    if (spec.ignore_robots && (previous == nullptr || !previous->ignore_robots)) {
+      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
+                   spec.id, spec.source_file.string());
     }
-  }
-  for (const auto& [id, spec] : wanted) {
-    auto [it, inserted] = documents_.try_emplace(id);
-    if (spec->ignore_robots && (inserted || !it->second.spec->ignore_robots)) {
-      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})", id,
-                   spec->source_file.string());
-    }
-    it->second.spec = spec;
     int64_t persisted_due = 0;
-    if (inserted) {
-      if (const auto state = states->find(id); state != states->end()) {
+    if (previous == nullptr) {
+      if (const auto state = states->find(spec.id); state != states->end()) {
         persisted_due = state->second.next_due_ms;
-        it->second.state = std::move(state->second);
+        doc.state = std::move(state->second);
       }
     }
-    scheduler_.Upsert(id, IntervalOf(*spec), persisted_due, now);
-  }
+    scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+  };
+  documents_.Sync(catalog_->documents(), removing, visit);
   NoteFirstPassProgress();
   return Status::Ok();
 }
@@ -297,15 +291,16 @@ void Daemon::DispatchDue() {
   // Start no more than the pool can take now; fetches in flight are not counted, so a slow
   // network still fills up to max_concurrency over a few ramp steps.
   const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
-  const std::vector<std::string> due = scheduler_.PopDue(NowUnixMillis(), budget);
-  for (const auto& doc_id : due) StartCheck(doc_id);
+  const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget);
+  for (const DocHandle handle : due) StartCheck(handle);
   // When the limit is reached, OnProcessed re-arms the timer as checks finish.
   if (outstanding_ >= limit) return;
   ArmScheduleTimer(due.size() == budget ? kDispatchRampDelay : milliseconds(0));
 }
 
-void Daemon::StartCheck(const std::string& doc_id) {
-  Document& doc = documents_.at(doc_id);
+void Daemon::StartCheck(DocHandle handle) {
+  Document& doc = documents_.at(handle);
+  const std::string& doc_id = doc.spec->id;
   doc.check_started = std::chrono::steady_clock::now();
   ++outstanding_;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
@@ -348,36 +343,45 @@ void Daemon::StartCheck(const std::string& doc_id) {
 }
 
 void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages) {
-  const auto it = documents_.find(doc_id);
+  Document* doc = documents_.Find(doc_id);
   const bool aborted = std::any_of(pages.begin(), pages.end(), [](const FetchResponse& page) {
     return page.error == FetchError::kAborted;
   });
   for (const FetchResponse& page : pages) {
     if (page.error != FetchError::kAborted) metrics_->CountFetch(page.elapsed);
   }
-  if (stopping_ || aborted || it == documents_.end()) {
+  if (stopping_ || aborted || doc == nullptr) {
     AbandonCheck(doc_id);
     return;
   }
-  if (RendersFirst(it->second)) {
+  if (RendersFirst(*doc)) {
     RenderPages(doc_id, std::move(pages),
-                it->second.spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
-                                                                : RenderTrigger::kRemembered);
+                doc->spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
+                                                          : RenderTrigger::kRemembered);
     return;
   }
-  PostCheck(doc_id, MakeCheckInput(it->second, std::move(pages)));
+  PostCheck(doc_id, MakeCheckInput(*doc, std::move(pages)));
 }
 
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
-                       stopping_                       ? "the daemon is stopping"
-                       : documents_.count(doc_id) == 0 ? "the document is no longer watched"
-                                                       : "the check was aborted");
-  scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+                       stopping_                      ? "the daemon is stopping"
+                       : !documents_.Contains(doc_id) ? "the document is no longer watched"
+                                                      : "the check was aborted");
+  CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
   FinishShutdownIfIdle();
   ArmScheduleTimer();
+}
+
+void Daemon::CompleteSchedule(const std::string& doc_id, int64_t next_due_ms) {
+  if (const Document* doc = documents_.Find(doc_id)) scheduler_.Complete(doc->handle, next_due_ms);
+}
+
+bool Daemon::CheckNow(const std::string& doc_id, int64_t now_ms) {
+  const Document* doc = documents_.Find(doc_id);
+  return doc != nullptr && scheduler_.CheckNow(doc->handle, now_ms);
 }
 
 CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
@@ -420,7 +424,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   --processing_;
   if (outcome.wants_browser) {
     // An `auto` page that is an app shell: the check goes on in the browser.
-    if (!stopping_ && documents_.count(doc_id) != 0) {
+    if (!stopping_ && documents_.Contains(doc_id)) {
       RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
       return;
     }
@@ -428,7 +432,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     return;
   }
   if (!outcome.follow_url.empty()) {
-    if (!stopping_ && documents_.count(doc_id) != 0) {
+    if (!stopping_ && documents_.Contains(doc_id)) {
       FollowRedirectStub(doc_id, std::move(outcome));
       return;
     }
@@ -437,36 +441,35 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   }
   --outstanding_;
   ++checks_done_;
-  const auto it = documents_.find(doc_id);
+  Document* doc = documents_.Find(doc_id);
   if (!outcome.status.ok()) {
     // Nothing was stored; the document is tried again after a short pause, or, when the store
     // is in a storage error, as soon as it has recovered.
-    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
     check_waiters_.Ended(doc_id, CheckWaitEnd::kNotRecorded, outcome.status.ToString());
     if (!NoteStorageFailure(doc_id)) {
       spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
     }
   } else {
-    if (it != documents_.end()) {
-      it->second.state = outcome.state;
-      first_pass_checked_ += !it->second.checked_since_start;
-      it->second.checked_since_start = true;
+    if (doc != nullptr) {
+      doc->state = outcome.state;
+      first_pass_checked_ += !doc->checked_since_start;
+      doc->checked_since_start = true;
       check_waiters_.Finished(doc_id, outcome.check,
                               std::chrono::duration_cast<milliseconds>(
-                                  std::chrono::steady_clock::now() - it->second.check_started));
+                                  std::chrono::steady_clock::now() - doc->check_started));
       NoteFirstPassProgress();
     }
     metrics_->CountCheck(outcome.check, outcome.events.size(),
-                         it != documents_.end()
-                             ? std::chrono::steady_clock::now() - it->second.check_started
-                             : std::chrono::steady_clock::duration::zero());
+                         doc != nullptr ? std::chrono::steady_clock::now() - doc->check_started
+                                        : std::chrono::steady_clock::duration::zero());
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
     LogCheck(doc_id, outcome.check);
-    scheduler_.Complete(doc_id, outcome.state.next_due_ms);
+    CompleteSchedule(doc_id, outcome.state.next_due_ms);
   }
   if (stopping_) {
     FinishShutdownIfIdle();
@@ -484,7 +487,7 @@ void Daemon::NoteFirstPassProgress() {
 }
 
 void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {
-  const Document& doc = documents_.at(doc_id);
+  const Document& doc = *documents_.Find(doc_id);  // OnProcessed made sure it is watched
   spdlog::debug("{}: following a redirect stub to {}", doc_id, outcome.follow_url);
   FetchRequest request;
   request.url = outcome.follow_url;
@@ -492,13 +495,13 @@ void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome)
   auto pages = std::make_shared<std::vector<FetchResponse>>(std::move(outcome.pages));
   fetcher_->Fetch(std::move(request), [this, doc_id, pages, index = outcome.follow_page,
                                        hops = outcome.redirect_hops](FetchResponse response) {
-    const auto it = documents_.find(doc_id);
-    if (stopping_ || response.error == FetchError::kAborted || it == documents_.end()) {
+    const Document* followed = documents_.Find(doc_id);
+    if (stopping_ || response.error == FetchError::kAborted || followed == nullptr) {
       AbandonCheck(doc_id);
       return;
     }
     (*pages)[index] = std::move(response);
-    CheckInput input = MakeCheckInput(it->second, std::move(*pages));
+    CheckInput input = MakeCheckInput(*followed, std::move(*pages));
     input.redirect_hops = hops;
     PostCheck(doc_id, std::move(input));
   });
@@ -599,10 +602,10 @@ void Daemon::ArmStatusTimer() {
 }
 
 void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
-  const auto doc = documents_.find(doc_id);
+  const Document* doc = documents_.Find(doc_id);
   std::string host;
-  if (doc != documents_.end()) {
-    if (auto url = ParseHttpUrl(doc->second.spec->url); url.ok()) host = url->host;
+  if (doc != nullptr) {
+    if (auto url = ParseHttpUrl(doc->spec->url); url.ok()) host = url->host;
   }
   const LogFields fields{doc_id, check.reason, check.http_status};
   switch (check_log_.Record(doc_id, host, check)) {
@@ -670,7 +673,7 @@ void Daemon::ArmGcTimer() {
 
 std::string Daemon::StatusLine() const {
   std::size_t failing = 0;
-  for (const auto& [id, doc] : documents_) failing += doc.state.consecutive_failures > 0;
+  for (const Document& doc : documents_) failing += doc.state.consecutive_failures > 0;
   std::string storage;
   if (storage_episode_.has_value()) {
     storage = "STORAGE ERROR since " + FormatTimestamp(storage_episode_->error.since_ms) + " (" +

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "policyd/private_files.h"
 
 namespace policyd {
@@ -53,7 +55,9 @@ Status TargetCatalog::Load() {
   }
   for (const auto& id : removed) documents.erase(id);
   removed_ = std::move(removed);
-  documents_ = std::move(documents);
+  documents_.clear();
+  documents_.reserve(documents.size());
+  for (auto& [id, spec] : documents) documents_.push_back(std::move(spec));
   return Status::Ok();
 }
 
@@ -63,7 +67,8 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   // Compiled here, once, like a loaded target's: a selector that does not parse is refused
   // now instead of failing every check of the document.
   if (Status s = CompileDocumentExtraction(&spec); !s.ok()) return s;
-  if (documents_.count(spec.id) > 0) {
+  const auto position = LowerBound(spec.id);
+  if (position != documents_.end() && (*position)->id == spec.id) {
     return Status::InvalidArgument("document '" + spec.id + "' is already watched");
   }
   const std::string platform_slug = Slugify(spec.platform);
@@ -76,14 +81,15 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   if (removed_.erase(spec.id) > 0) {
     if (Status s = SaveRemoved(); !s.ok()) return s;
   }
-  documents_[spec.id] = std::make_shared<const DocumentSpec>(spec);
+  // `position` is still right: nothing above touched documents_.
+  documents_.insert(position, std::make_shared<const DocumentSpec>(spec));
   return spec;
 }
 
 Status TargetCatalog::Remove(const std::string& doc_id) {
-  const auto it = documents_.find(doc_id);
+  const auto it = FindDocument(doc_id);
   if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
-  const std::string platform_slug = Slugify(it->second->platform);
+  const std::string platform_slug = Slugify((*it)->platform);
   if (runtime_.erase(doc_id) > 0) {
     if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) return s;
   }
@@ -92,6 +98,19 @@ Status TargetCatalog::Remove(const std::string& doc_id) {
   if (Status s = SaveRemoved(); !s.ok()) return s;
   documents_.erase(it);
   return Status::Ok();
+}
+
+TargetCatalog::SpecList::iterator TargetCatalog::LowerBound(std::string_view id) {
+  return std::lower_bound(
+      documents_.begin(), documents_.end(), id,
+      [](const std::shared_ptr<const DocumentSpec>& doc, std::string_view wanted) {
+        return std::string_view(doc->id) < wanted;
+      });
+}
+
+TargetCatalog::SpecList::iterator TargetCatalog::FindDocument(std::string_view id) {
+  const auto it = LowerBound(id);
+  return it != documents_.end() && (*it)->id == id ? it : documents_.end();
 }
 
 Status TargetCatalog::SaveRemoved() {
