@@ -72,7 +72,7 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
     return Status::InvalidArgument("document '" + spec.id + "' is already watched");
   }
   const std::string platform_slug = Slugify(spec.platform);
-  spec.source_file = runtime_dir_ / (platform_slug + ".toml");
+  spec.source_file = SharedPath(runtime_dir_ / (platform_slug + ".toml"));
   runtime_[spec.id] = spec;
   if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) {
     runtime_.erase(spec.id);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "policyd/extract.h"
@@ -37,6 +38,26 @@ using SelectRange = RangeSelector;
 enum class RenderMode { kAuto, kStatic, kBrowser };
 const char* RenderModeName(RenderMode mode);                       // "auto", "static", "browser"
 std::optional<RenderMode> ParseRenderMode(std::string_view name);  // the inverse
+
+// A path that many documents share (the target file they come from). A std::filesystem::path
+// keeps its components apart (about 400 bytes for "/etc/policyd/targets/x.toml"): copies of a
+// SharedPath share one, so a file's documents hold it once.
+class SharedPath {
+ public:
+  SharedPath() = default;
+  explicit SharedPath(std::filesystem::path path)
+      : path_(std::make_shared<const std::filesystem::path>(std::move(path))) {}
+
+  const std::filesystem::path& path() const { return path_ ? *path_ : Empty(); }
+  operator const std::filesystem::path&() const { return path(); }  // NOLINT: reads as a path
+  std::string string() const { return path().string(); }
+  bool empty() const { return path().empty(); }
+  friend bool operator==(const SharedPath& a, const SharedPath& b) { return a.path() == b.path(); }
+
+ private:
+  static const std::filesystem::path& Empty();
+  std::shared_ptr<const std::filesystem::path> path_;  // null: the empty path
+};
 
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {
@@ -68,7 +89,7 @@ struct DocumentSpec {
   // used instead of the document's, or none. Empty: the document's options for every page.
   // CompileDocumentExtraction compiles each into page_extractions.
   std::vector<std::optional<ExtractOptions>> page_options;
-  std::filesystem::path source_file;  // the target file it came from
+  SharedPath source_file;  // the target file it came from
   // select, remove, select_ranges, remove_ranges, ignore_lines and include_link_urls compiled once
   // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
   // sets it, and every check of the document uses it. Null only in a spec built by hand and

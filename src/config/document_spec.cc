@@ -244,6 +244,11 @@ ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_
   return options;
 }
 
+const std::filesystem::path& SharedPath::Empty() {
+  static const std::filesystem::path empty;
+  return empty;
+}
+
 Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed) {
   auto compiled = CompiledExtraction::Compile(MakeExtractOptions(*spec), failed);
   if (!compiled.ok()) return compiled.status();

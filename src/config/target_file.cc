@@ -165,7 +165,7 @@ void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSp
 
 // Reads one [[documents]] table. Returns false (with errors recorded) if it is unusable.
 bool ReadDocument(const toml::table& table, const std::string& platform,
-                  const std::filesystem::path& path, Diagnostics* diagnostics, DocumentSpec* spec) {
+                  const SharedPath& source_file, Diagnostics* diagnostics, DocumentSpec* spec) {
   TableReader reader(table, diagnostics);
   EntryPositions positions;
   ReadDocumentKeys(reader, &positions, spec);
@@ -198,7 +198,7 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
   if (!has_type || !has_url) return false;
   spec->platform = platform;
   spec->id = MakeDocumentId(platform, spec->type);
-  spec->source_file = path;
+  spec->source_file = source_file;
   return true;
 }
 
@@ -219,6 +219,7 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
     return documents;
   }
   std::map<std::string, Position> first_seen;  // id -> where it was first defined
+  const SharedPath source_file(path);          // one for all the file's documents
   for (const toml::node& element : *array) {
     const toml::table* document_table = element.as_table();
     if (document_table == nullptr) {
@@ -227,7 +228,9 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
       continue;
     }
     LocatedDocument document{DocumentSpec{}, StartOf(document_table->source())};
-    if (!ReadDocument(*document_table, platform, path, &diagnostics, &document.spec)) continue;
+    if (!ReadDocument(*document_table, platform, source_file, &diagnostics, &document.spec)) {
+      continue;
+    }
     const auto [it, inserted] = first_seen.emplace(document.spec.id, document.position);
     if (!inserted) {
       diagnostics.Add(document.position, "duplicate document id '" + document.spec.id +
