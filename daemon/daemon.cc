@@ -144,7 +144,7 @@ Status Daemon::Start() {
   store_ = std::move(*store);
 
   catalog_ = std::make_unique<TargetCatalog>(config_.targets_dir, config_.state_dir / "targets",
-                                             store_.get());
+                                             store_.get(), WorkerCount(config_));
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
 

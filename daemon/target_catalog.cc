@@ -13,17 +13,22 @@ constexpr char kRemovedKey[] = "removed_targets";
 }  // namespace
 
 TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
-                             Store* store)
-    : bundled_dir_(std::move(bundled_dir)), runtime_dir_(std::move(runtime_dir)), store_(store) {}
+                             Store* store, std::size_t load_threads)
+    : bundled_dir_(std::move(bundled_dir)),
+      runtime_dir_(std::move(runtime_dir)),
+      store_(store),
+      load_threads_(load_threads) {}
 
 Status TargetCatalog::Load() {
-  std::vector<DocumentSpec> bundled;
+  SpecList bundled;
   std::vector<std::string> warnings;  // what an imported declaration asks for but we cannot do
-  if (Status s = LoadTargetsDir(bundled_dir_, &bundled, &warnings); !s.ok()) return s;
-  std::vector<DocumentSpec> runtime;
+  if (Status s = LoadSharedTargetsDir(bundled_dir_, load_threads_, &bundled, &warnings); !s.ok())
+    return s;
+  SpecList runtime;
   std::error_code ec;
   if (std::filesystem::is_directory(runtime_dir_, ec)) {
-    if (Status s = LoadTargetsDir(runtime_dir_, &runtime, &warnings); !s.ok()) return s;
+    if (Status s = LoadSharedTargetsDir(runtime_dir_, load_threads_, &runtime, &warnings); !s.ok())
+      return s;
   }
   for (const auto& warning : warnings) spdlog::warn("targets: {}", warning);
   std::set<std::string> removed;
@@ -38,26 +43,30 @@ Status TargetCatalog::Load() {
     return stored.status();
   }
 
-  std::map<std::string, std::shared_ptr<const DocumentSpec>> documents;
-  for (auto& spec : bundled) {
-    std::string id = spec.id;
-    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
-  }
-  bundled = {};  // moved-from shells of up to 100,000 specs
   runtime_.clear();
-  for (auto& spec : runtime) {
-    // The id is copied before the spec is moved: in `map[spec.id] = make_shared(move(spec))`
-    // the right side runs first (C++17), and every run-time document would land under "".
-    std::string id = spec.id;
-    runtime_[id] = spec;
-    // A run-time entry overrides a bundled one.
-    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
+  for (const auto& spec : runtime) runtime_.emplace(spec->id, *spec);
+  // Three lists sorted by id, merged in one pass: a run-time document overrides a bundled one
+  // with its id, and removed ids are left out.
+  SpecList documents;
+  documents.reserve(bundled.size() + runtime.size());
+  auto next_runtime = runtime.begin();
+  auto next_removed = removed.begin();
+  const auto keep = [&](std::shared_ptr<const DocumentSpec> spec) {
+    while (next_removed != removed.end() && *next_removed < spec->id) ++next_removed;
+    if (next_removed == removed.end() || *next_removed != spec->id) {
+      documents.push_back(std::move(spec));
+    }
+  };
+  for (auto& spec : bundled) {
+    while (next_runtime != runtime.end() && (*next_runtime)->id < spec->id) {
+      keep(std::move(*next_runtime++));
+    }
+    if (next_runtime != runtime.end() && (*next_runtime)->id == spec->id) continue;  // overridden
+    keep(std::move(spec));
   }
-  for (const auto& id : removed) documents.erase(id);
+  while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   removed_ = std::move(removed);
-  documents_.clear();
-  documents_.reserve(documents.size());
-  for (auto& [id, spec] : documents) documents_.push_back(std::move(spec));
+  documents_ = std::move(documents);
   return Status::Ok();
 }
 

@@ -20,7 +20,9 @@ namespace policyd {
 
 class TargetCatalog {
  public:
-  TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir, Store* store);
+  // Target files are read on up to `load_threads` threads.
+  TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir, Store* store,
+                std::size_t load_threads = 1);
 
   // Reads both directories and the removed list. On error the previous set is kept.
   Status Load();
@@ -43,6 +45,7 @@ class TargetCatalog {
   std::filesystem::path bundled_dir_;
   std::filesystem::path runtime_dir_;
   Store* store_;
+  std::size_t load_threads_;
   std::map<std::string, DocumentSpec> runtime_;  // id -> spec added at run time
   std::set<std::string> removed_;
   using SpecList = std::vector<std::shared_ptr<const DocumentSpec>>;

@@ -269,6 +269,13 @@ TargetFileKeys ListTargetFileKeys();
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out);
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
                       std::vector<std::string>* warnings);
+// LoadTargetsDir for the daemon, made for a million documents: the same files, checks, errors
+// (the first in file order, as above) and warnings, but the files are read on up to `threads`
+// threads, each spec is allocated once and shared as it is, and `out` is replaced by the
+// documents sorted by id.
+Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
+                            std::vector<std::shared_ptr<const DocumentSpec>>* out,
+                            std::vector<std::string>* warnings);
 
 // Loads an Open Terms Archive declaration (JSON):
 //   {"name": "Tinder", "terms": {"Privacy Policy": {"fetch": url, "select": [css | range],

@@ -218,6 +218,7 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
                                 std::string(TypeName(node->type())));
     return documents;
   }
+  documents.reserve(array->size());
   std::map<std::string, Position> first_seen;  // id -> where it was first defined
   const SharedPath source_file(path);          // one for all the file's documents
   for (const toml::node& element : *array) {
@@ -227,13 +228,13 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
                                             std::string(TypeName(element.type())));
       continue;
     }
-    LocatedDocument document{DocumentSpec{}, StartOf(document_table->source())};
-    if (!ReadDocument(*document_table, platform, source_file, &diagnostics, &document.spec)) {
+    LocatedDocument document{std::make_shared<DocumentSpec>(), StartOf(document_table->source())};
+    if (!ReadDocument(*document_table, platform, source_file, &diagnostics, document.spec.get())) {
       continue;
     }
-    const auto [it, inserted] = first_seen.emplace(document.spec.id, document.position);
+    const auto [it, inserted] = first_seen.emplace(document.spec->id, document.position);
     if (!inserted) {
-      diagnostics.Add(document.position, "duplicate document id '" + document.spec.id +
+      diagnostics.Add(document.position, "duplicate document id '" + document.spec->id +
                                              "' (first defined at " + Locate(path, it->second) +
                                              ")");
       continue;
@@ -266,7 +267,7 @@ Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpe
   if (Status status = config_internal::LoadLocatedTargetFile(path, &documents); !status.ok()) {
     return status;
   }
-  for (auto& document : documents) out->push_back(std::move(document.spec));
+  for (auto& document : documents) out->push_back(std::move(*document.spec));
   return Status::Ok();
 }
 
