@@ -77,7 +77,7 @@ BrowserOptions BrowserOptionsFrom(const DaemonConfig& config) {
 }
 
 bool Daemon::RendersFirst(const Document& doc) const {
-  return policyd::RendersFirst(doc.spec->render, doc.state, browser_ != nullptr, NowUnixMillis(),
+  return policyd::RendersFirst(doc.spec->render, doc.state(), browser_ != nullptr, NowUnixMillis(),
                                config_.render_retest_interval);
 }
 

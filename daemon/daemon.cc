@@ -231,7 +231,7 @@ Status Daemon::ApplyCatalog() {
     if (previous == nullptr) {
       if (const auto state = states->find(spec.id); state != states->end()) {
         persisted_due = state->second.next_due_ms;
-        doc.state = std::move(state->second);
+        doc.SetState(std::move(state->second));
       }
     }
     scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
@@ -301,7 +301,7 @@ void Daemon::DispatchDue() {
 void Daemon::StartCheck(DocHandle handle) {
   Document& doc = documents_.at(handle);
   const std::string& doc_id = doc.spec->id;
-  doc.check_started = std::chrono::steady_clock::now();
+  checks_started_[doc_id] = std::chrono::steady_clock::now();
   ++outstanding_;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
@@ -310,10 +310,10 @@ void Daemon::StartCheck(DocHandle handle) {
     request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
-    if (!doc.state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
-        doc.state.render_choice != RenderChoice::kBrowser) {
-      request.if_none_match = doc.state.etag;
-      request.if_modified_since = doc.state.last_modified;
+    if (!doc.state().last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
+        doc.state().render_choice != RenderChoice::kBrowser) {
+      request.if_none_match = doc.state().etag;
+      request.if_modified_since = doc.state().last_modified;
     }
     fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
       std::vector<FetchResponse> pages;
@@ -366,6 +366,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
+  EndCheckTiming(doc_id);
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
                        stopping_                      ? "the daemon is stopping"
                        : !documents_.Contains(doc_id) ? "the document is no longer watched"
@@ -373,6 +374,14 @@ void Daemon::AbandonCheck(const std::string& doc_id) {
   CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
   FinishShutdownIfIdle();
   ArmScheduleTimer();
+}
+
+std::chrono::steady_clock::duration Daemon::EndCheckTiming(const std::string& doc_id) {
+  const auto it = checks_started_.find(doc_id);
+  if (it == checks_started_.end()) return std::chrono::steady_clock::duration::zero();
+  const auto took = std::chrono::steady_clock::now() - it->second;
+  checks_started_.erase(it);
+  return took;
 }
 
 void Daemon::CompleteSchedule(const std::string& doc_id, int64_t next_due_ms) {
@@ -387,7 +396,7 @@ bool Daemon::CheckNow(const std::string& doc_id, int64_t now_ms) {
 CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
   CheckInput input;
   input.spec = doc.spec;
-  input.state = doc.state;
+  input.state = doc.state();
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
                            std::make_move_iterator(pages.end()));
@@ -398,7 +407,7 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   input.schedule = schedule_options_;
   input.render_retest_interval = config_.render_retest_interval;
   input.may_render = browser_ != nullptr &&
-                     MayRenderShell(doc.state, NowUnixMillis(), config_.render_retest_interval);
+                     MayRenderShell(doc.state(), NowUnixMillis(), config_.render_retest_interval);
   return input;
 }
 
@@ -441,6 +450,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   }
   --outstanding_;
   ++checks_done_;
+  const std::chrono::steady_clock::duration took = EndCheckTiming(doc_id);
   Document* doc = documents_.Find(doc_id);
   if (!outcome.status.ok()) {
     // Nothing was stored; the document is tried again after a short pause, or, when the store
@@ -452,17 +462,15 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     }
   } else {
     if (doc != nullptr) {
-      doc->state = outcome.state;
+      doc->SetState(outcome.state);
       first_pass_checked_ += !doc->checked_since_start;
       doc->checked_since_start = true;
       check_waiters_.Finished(doc_id, outcome.check,
-                              std::chrono::duration_cast<milliseconds>(
-                                  std::chrono::steady_clock::now() - doc->check_started));
+                              std::chrono::duration_cast<milliseconds>(took));
       NoteFirstPassProgress();
     }
     metrics_->CountCheck(outcome.check, outcome.events.size(),
-                         doc != nullptr ? std::chrono::steady_clock::now() - doc->check_started
-                                        : std::chrono::steady_clock::duration::zero());
+                         doc != nullptr ? took : std::chrono::steady_clock::duration::zero());
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
@@ -673,7 +681,7 @@ void Daemon::ArmGcTimer() {
 
 std::string Daemon::StatusLine() const {
   std::size_t failing = 0;
-  for (const Document& doc : documents_) failing += doc.state.consecutive_failures > 0;
+  for (const Document& doc : documents_) failing += doc.state().consecutive_failures > 0;
   std::string storage;
   if (storage_episode_.has_value()) {
     storage = "STORAGE ERROR since " + FormatTimestamp(storage_episode_->error.since_ms) + " (" +

@@ -84,6 +84,9 @@ class Daemon {
   // Scheduler calls for a document known by id: nothing (false) when it is no longer watched
   // (a check of a removed document ends unscheduled).
   void CompleteSchedule(const std::string& doc_id, int64_t next_due_ms);
+  // Ends the timing of a check of `doc_id` (started in StartCheck): how long it took, zero if
+  // none was running.
+  std::chrono::steady_clock::duration EndCheckTiming(const std::string& doc_id);
   bool CheckNow(const std::string& doc_id, int64_t now_ms);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
   void PostCheck(const std::string& doc_id, CheckInput input);
@@ -225,6 +228,8 @@ class Daemon {
   boost::asio::signal_set signals_;
   DocumentTable documents_;
   std::size_t outstanding_ = 0;  // checks dispatched and not yet committed
+  // When each of them started, by id: only checks in flight have one (not every document).
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> checks_started_;
   // Responses on the worker pool (queued or running). Dispatching pauses while it is at
   // MaxProcessing (2 x workers), which bounds the bodies held in memory.
   std::size_t processing_ = 0;

@@ -5,6 +5,11 @@
 
 namespace policyd {
 
+const DocState& DocumentTable::Document::NoState() {
+  static const DocState none;
+  return none;
+}
+
 DocumentTable::Document* DocumentTable::Find(std::string_view id) {
   return const_cast<Document*>(std::as_const(*this).Find(id));
 }
@@ -42,6 +47,9 @@ void DocumentTable::Sync(const std::vector<SharedSpec>& wanted,
 
   std::vector<DocHandle> order;
   order.reserve(wanted.size());
+  if (const std::size_t added = wanted.size() - kept.size(); added > free_.size()) {
+    slots_.reserve(slots_.size() + added - free_.size());
+  }
   auto next_kept = kept.begin();
   for (const SharedSpec& spec : wanted) {
     // `kept` is the part of `wanted` already in the table, in the same order.

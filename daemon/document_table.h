@@ -13,7 +13,6 @@
 #ifndef POLICYD_DAEMON_DOCUMENT_TABLE_H_
 #define POLICYD_DAEMON_DOCUMENT_TABLE_H_
 
-#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -29,13 +28,21 @@ namespace policyd {
 
 class DocumentTable {
  public:
+  // 32 bytes, besides the spec (shared) and a state once there is one.
   struct Document {
     std::shared_ptr<const DocumentSpec> spec;  // never null in the table; shared with the catalog
-    DocState state;
     DocHandle handle = 0;
     // A check of it was recorded since the daemon started (the first pass, `status`).
     bool checked_since_start = false;
-    std::chrono::steady_clock::time_point check_started;  // of the check in flight, if any
+
+    // Its state as last stored (a DocState); the default one (never checked, nothing stored)
+    // is not allocated, so an idle new document costs no state.
+    const DocState& state() const { return stored_ ? *stored_ : NoState(); }
+    void SetState(DocState state) { stored_ = std::make_unique<const DocState>(std::move(state)); }
+
+   private:
+    static const DocState& NoState();
+    std::unique_ptr<const DocState> stored_;
   };
   using SharedSpec = std::shared_ptr<const DocumentSpec>;
 

@@ -151,7 +151,7 @@ void Daemon::EndStorageEpisode(const StorageRecoveryReport& report) {
   for (const std::string& doc_id : episode.recheck) {
     const auto stored = report.states.find(doc_id);
     Document* doc = documents_.Find(doc_id);
-    if (stored != report.states.end() && doc != nullptr) doc->state = stored->second;
+    if (stored != report.states.end() && doc != nullptr) doc->SetState(stored->second);
   }
   const int64_t now = NowUnixMillis();
   storage_recovered_ms_ = now;

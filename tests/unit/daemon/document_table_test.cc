@@ -70,7 +70,9 @@ TEST_F(DocumentTableTest, TheFirstSyncGivesHandlesInIdOrder) {
 TEST_F(DocumentTableTest, KeptDocumentsKeepHandleAndStateAndGetTheNewSpec) {
   Sync({Spec("a/one"), Spec("b/two")});
   DocumentTable::Document* two = table_.Find("b/two");
-  two->state.version_count = 7;
+  DocState state;
+  state.version_count = 7;
+  two->SetState(state);
   two->checked_since_start = true;
   const DocHandle handle = two->handle;
   const SharedSpec fresh = Spec("b/two", /*ignore_robots=*/true);
@@ -90,7 +92,7 @@ TEST_F(DocumentTableTest, KeptDocumentsKeepHandleAndStateAndGetTheNewSpec) {
   ASSERT_NE(two, nullptr);
   EXPECT_EQ(two->handle, handle);
   EXPECT_EQ(two->spec, fresh);
-  EXPECT_EQ(two->state.version_count, 7u);
+  EXPECT_EQ(two->state().version_count, 7u);
   EXPECT_TRUE(two->checked_since_start);
 }
 
@@ -98,7 +100,9 @@ TEST_F(DocumentTableTest, RemovedDocumentsGoInIdOrderAndTheirHandlesAreReused) {
   Sync({Spec("a/one"), Spec("b/two"), Spec("c/three"), Spec("d/four")});
   const DocHandle two = table_.Find("b/two")->handle;
   const DocHandle four = table_.Find("d/four")->handle;
-  table_.Find("b/two")->state.version_count = 3;
+  DocState state;
+  state.version_count = 3;
+  table_.Find("b/two")->SetState(state);
 
   Sync({Spec("a/one"), Spec("aa/new"), Spec("c/three"), Spec("e/new")});
   EXPECT_EQ(removed_, (std::vector<std::string>{"b/two", "d/four"}));
@@ -111,9 +115,27 @@ TEST_F(DocumentTableTest, RemovedDocumentsGoInIdOrderAndTheirHandlesAreReused) {
   for (const auto& doc : table_) by_handle[doc.handle] = doc.spec->id;
   EXPECT_EQ(by_handle.size(), 4u);
   EXPECT_EQ(by_handle.count(two) + by_handle.count(four), 2u);
-  EXPECT_EQ(table_.at(two).state.version_count, 0u);
+  EXPECT_EQ(table_.at(two).state().version_count, 0u);
   EXPECT_FALSE(table_.at(two).checked_since_start);
   EXPECT_LT(std::max(two, four), 4u);  // no new slot was needed
+}
+
+TEST_F(DocumentTableTest, ANewDocumentHasTheDefaultStateUntilOneIsSet) {
+  Sync({Spec("a/one")});
+  DocumentTable::Document* doc = table_.Find("a/one");
+  EXPECT_EQ(doc->state().version_count, 0u);
+  EXPECT_EQ(doc->state().next_due_ms, 0);
+  EXPECT_TRUE(doc->state().last_text_hash.empty());
+  DocState state;
+  state.last_text_hash = "abc";
+  state.consecutive_failures = 2;
+  doc->SetState(state);
+  EXPECT_EQ(doc->state().last_text_hash, "abc");
+  EXPECT_EQ(doc->state().consecutive_failures, 2);
+  // Another document's default state is still the default.
+  Sync({Spec("a/one"), Spec("b/two")});
+  EXPECT_TRUE(table_.Find("b/two")->state().last_text_hash.empty());
+  EXPECT_EQ(table_.Find("a/one")->state().consecutive_failures, 2);
 }
 
 TEST_F(DocumentTableTest, SyncWithNothingEmptiesTheTable) {
