@@ -17,6 +17,7 @@
 #include "policyd/diff.h"
 #include "policyd/http_url.h"
 #include "policyd/private_files.h"
+#include "state_reader.h"
 #include "systemd_notify.h"
 
 namespace policyd {
@@ -211,8 +212,14 @@ std::chrono::milliseconds Daemon::IntervalOf(const DocumentSpec& spec) const {
 }
 
 Status Daemon::ApplyCatalog() {
-  auto states = store_->ListDocStates();
+  const auto& wanted = catalog_->documents();
+  // The stored states of the documents about to be added, read before anything changes (on
+  // error the running set stays as it is); in id order, as the documents are visited below.
+  std::vector<std::string_view> added_ids;
+  for (const std::size_t index : documents_.Absent(wanted)) added_ids.push_back(wanted[index]->id);
+  auto states = ReadStoredStates(*store_, added_ids, WorkerCount(config_));
   if (!states.ok()) return states.status();
+  auto next_state = states->begin();
   const int64_t now = NowUnixMillis();
   const auto removing = [this](Document& doc) {
     const std::string& id = doc.spec->id;
@@ -229,14 +236,14 @@ Status Daemon::ApplyCatalog() {
     }
     int64_t persisted_due = 0;
     if (previous == nullptr) {
-      if (const auto state = states->find(spec.id); state != states->end()) {
-        persisted_due = state->second.next_due_ms;
-        doc.SetState(std::move(state->second));
+      if (const std::unique_ptr<DocState>& state = *next_state++) {
+        persisted_due = state->next_due_ms;
+        doc.SetState(std::move(*state));
       }
     }
     scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
   };
-  documents_.Sync(catalog_->documents(), removing, visit);
+  documents_.Sync(wanted, removing, visit);
   NoteFirstPassProgress();
   return Status::Ok();
 }

@@ -27,6 +27,17 @@ std::vector<DocHandle>::const_iterator DocumentTable::LowerBound(std::string_vie
                           });
 }
 
+std::vector<std::size_t> DocumentTable::Absent(const std::vector<SharedSpec>& wanted) const {
+  std::vector<std::size_t> absent;
+  auto held = order_.begin();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    const std::string& id = wanted[i]->id;
+    while (held != order_.end() && slots_[*held].spec->id < id) ++held;
+    if (held == order_.end() || slots_[*held].spec->id != id) absent.push_back(i);
+  }
+  return absent;
+}
+
 void DocumentTable::Sync(const std::vector<SharedSpec>& wanted,
                          const std::function<void(Document&)>& removing,
                          const std::function<void(Document&, const DocumentSpec*)>& visit) {

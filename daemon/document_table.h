@@ -89,6 +89,10 @@ class DocumentTable {
   Document& at(DocHandle handle) { return slots_[handle]; }
   const Document& at(DocHandle handle) const { return slots_[handle]; }
 
+  // The indexes in `wanted` (sorted by id) of the documents the table does not hold: those a
+  // Sync with it would add, in id order.
+  std::vector<std::size_t> Absent(const std::vector<SharedSpec>& wanted) const;
+
   // Makes the table hold exactly `wanted` (sorted by id, ids distinct): first `removing` is
   // called for each document no longer wanted, in id order, before it goes; then `visit` for
   // each wanted document in id order, its spec already the wanted one; `previous` is the spec

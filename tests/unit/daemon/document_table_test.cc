@@ -138,6 +138,17 @@ TEST_F(DocumentTableTest, ANewDocumentHasTheDefaultStateUntilOneIsSet) {
   EXPECT_EQ(table_.Find("a/one")->state().consecutive_failures, 2);
 }
 
+TEST_F(DocumentTableTest, AbsentNamesTheDocumentsASyncWouldAdd) {
+  Sync({Spec("b/two"), Spec("d/four")});
+  const std::vector<SharedSpec> wanted = {Spec("a/one"), Spec("b/two"), Spec("c/three"),
+                                          Spec("d/four"), Spec("e/five")};
+  EXPECT_EQ(table_.Absent(wanted), (std::vector<std::size_t>{0, 2, 4}));
+  EXPECT_EQ(table_.Absent({}), std::vector<std::size_t>{});
+  Sync(wanted);
+  EXPECT_EQ(added_, (std::vector<std::string>{"a/one", "c/three", "e/five"}));
+  EXPECT_TRUE(table_.Absent(wanted).empty());
+}
+
 TEST_F(DocumentTableTest, SyncWithNothingEmptiesTheTable) {
   Sync({Spec("a/one"), Spec("b/two")});
   Sync({});

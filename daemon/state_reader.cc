@@ -1,0 +1,38 @@
+#include "state_reader.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace policyd {
+
+namespace {
+// Below this many ids a part is not worth a thread.
+constexpr std::size_t kIdsPerThread = 8192;
+}  // namespace
+
+Result<std::vector<std::unique_ptr<DocState>>> ReadStoredStates(
+    const Store& store, const std::vector<std::string_view>& ids, std::size_t threads) {
+  std::vector<std::unique_ptr<DocState>> states(ids.size());
+  const std::size_t parts =
+      std::clamp<std::size_t>(ids.size() / kIdsPerThread, 1, std::max<std::size_t>(threads, 1));
+  std::vector<Status> results(parts);
+  const auto read_part = [&](std::size_t part) {
+    const std::size_t begin = ids.size() * part / parts;
+    const std::size_t end = ids.size() * (part + 1) / parts;
+    const std::span<const std::string_view> slice(ids.data() + begin, end - begin);
+    results[part] = store.ReadDocStates(slice, [&](std::size_t index, DocState state) {
+      states[begin + index] = std::make_unique<DocState>(std::move(state));
+    });
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t part = 1; part < parts; ++part) helpers.emplace_back(read_part, part);
+    read_part(0);
+  }  // joined here
+  for (const Status& result : results) {
+    if (!result.ok()) return result;
+  }
+  return states;
+}
+
+}  // namespace policyd
