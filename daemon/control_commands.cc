@@ -80,8 +80,8 @@ nlohmann::json Daemon::StatusJson() const {
   std::size_t failing = 0;
   std::size_t reported = 0;
   for (const Document& doc : documents_) {
-    failing += doc.state().consecutive_failures > 0;
-    reported += doc.state().failure_reported;
+    failing += doc.packed_state().consecutive_failures() > 0;
+    reported += doc.packed_state().failure_reported();
   }
   const auto next_due = scheduler_.NextDueMs();
   return {{"version", POLICYD_VERSION},
@@ -152,6 +152,7 @@ nlohmann::json RangesJson(const std::vector<SelectRange>& ranges) {
 
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
   const auto due = scheduler_.DueMs(doc.handle);
+  const DocState state = doc.state();
   return {{"id", doc.spec->id},
           {"platform", doc.spec->platform},
           {"type", doc.spec->type},
@@ -162,17 +163,17 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"select_ranges", RangesJson(doc.spec->select_ranges)},
           {"remove_ranges", RangesJson(doc.spec->remove_ranges)},
           {"render", RenderModeName(doc.spec->render)},
-          {"render_choice", RenderChoiceName(doc.state().render_choice)},
+          {"render_choice", RenderChoiceName(state.render_choice)},
           {"source_file", doc.spec->source_file.string()},
           {"next_due", due ? TimeOrNull(*due) : nlohmann::json()},
           {"checking", scheduler_.InFlight(doc.handle)},
-          {"last_check", TimeOrNull(doc.state().last_check_ms)},
-          {"last_success", TimeOrNull(doc.state().last_success_ms)},
-          {"last_change", TimeOrNull(doc.state().last_change_ms)},
-          {"current_hash", doc.state().last_text_hash},
-          {"versions", doc.state().version_count},
-          {"consecutive_failures", doc.state().consecutive_failures},
-          {"last_error", doc.state().last_error}};
+          {"last_check", TimeOrNull(state.last_check_ms)},
+          {"last_success", TimeOrNull(state.last_success_ms)},
+          {"last_change", TimeOrNull(state.last_change_ms)},
+          {"current_hash", state.last_text_hash},
+          {"versions", state.version_count},
+          {"consecutive_failures", state.consecutive_failures},
+          {"last_error", state.last_error}};
 }
 
 nlohmann::json Daemon::ListResponse(const nlohmann::json& request) const {

@@ -236,9 +236,9 @@ Status Daemon::ApplyCatalog() {
     }
     int64_t persisted_due = 0;
     if (previous == nullptr) {
-      if (const std::unique_ptr<DocState>& state = *next_state++) {
-        persisted_due = state->next_due_ms;
-        doc.SetState(std::move(*state));
+      if (PackedState& state = *next_state++; !state.empty()) {
+        persisted_due = state.next_due_ms();
+        doc.SetState(std::move(state));
       }
     }
     scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
@@ -317,10 +317,11 @@ void Daemon::StartCheck(DocHandle handle) {
     request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
-    if (!doc.state().last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
-        doc.state().render_choice != RenderChoice::kBrowser) {
-      request.if_none_match = doc.state().etag;
-      request.if_modified_since = doc.state().last_modified;
+    if (const DocState state = doc.state(); !state.last_text_hash.empty() &&
+                                            doc.spec->render != RenderMode::kBrowser &&
+                                            state.render_choice != RenderChoice::kBrowser) {
+      request.if_none_match = state.etag;
+      request.if_modified_since = state.last_modified;
     }
     fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
       std::vector<FetchResponse> pages;
@@ -414,7 +415,7 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   input.schedule = schedule_options_;
   input.render_retest_interval = config_.render_retest_interval;
   input.may_render = browser_ != nullptr &&
-                     MayRenderShell(doc.state(), NowUnixMillis(), config_.render_retest_interval);
+                     MayRenderShell(input.state, NowUnixMillis(), config_.render_retest_interval);
   return input;
 }
 
@@ -688,7 +689,9 @@ void Daemon::ArmGcTimer() {
 
 std::string Daemon::StatusLine() const {
   std::size_t failing = 0;
-  for (const Document& doc : documents_) failing += doc.state().consecutive_failures > 0;
+  for (const Document& doc : documents_) {
+    failing += doc.packed_state().consecutive_failures() > 0;
+  }
   std::string storage;
   if (storage_episode_.has_value()) {
     storage = "STORAGE ERROR since " + FormatTimestamp(storage_episode_->error.since_ms) + " (" +

@@ -5,11 +5,6 @@
 
 namespace policyd {
 
-const DocState& DocumentTable::Document::NoState() {
-  static const DocState none;
-  return none;
-}
-
 DocumentTable::Document* DocumentTable::Find(std::string_view id) {
   return const_cast<Document*>(std::as_const(*this).Find(id));
 }

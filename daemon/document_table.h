@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "packed_state.h"
 #include "policyd/config.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
@@ -35,14 +36,16 @@ class DocumentTable {
     // A check of it was recorded since the daemon started (the first pass, `status`).
     bool checked_since_start = false;
 
-    // Its state as last stored (a DocState); the default one (never checked, nothing stored)
-    // is not allocated, so an idle new document costs no state.
-    const DocState& state() const { return stored_ ? *stored_ : NoState(); }
-    void SetState(DocState state) { stored_ = std::make_unique<const DocState>(std::move(state)); }
+    // Its state as last stored, kept packed (PackedState): the default one (never checked,
+    // nothing stored) takes no memory at all. state() unpacks a copy; packed_state() reads the
+    // fields that loops over every document need.
+    DocState state() const { return packed_.Unpack(); }
+    const PackedState& packed_state() const { return packed_; }
+    void SetState(const DocState& state) { packed_ = PackedState(state); }
+    void SetState(PackedState state) { packed_ = std::move(state); }
 
    private:
-    static const DocState& NoState();
-    std::unique_ptr<const DocState> stored_;
+    PackedState packed_;
   };
   using SharedSpec = std::shared_ptr<const DocumentSpec>;
 

@@ -9,9 +9,9 @@ std::string Daemon::MetricsText() const {
   DaemonMetrics::GaugeReadings readings;
   const int64_t now = NowUnixMillis();
   for (const Document& doc : documents_) {
-    if (doc.state().last_check_ms == 0) {
+    if (doc.packed_state().last_check_ms() == 0) {
       ++readings.documents_pending;
-    } else if (doc.state().consecutive_failures > 0) {
+    } else if (doc.packed_state().consecutive_failures() > 0) {
       ++readings.documents_failing;
     } else {
       ++readings.documents_ok;

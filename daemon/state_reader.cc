@@ -10,9 +10,10 @@ namespace {
 constexpr std::size_t kIdsPerThread = 8192;
 }  // namespace
 
-Result<std::vector<std::unique_ptr<DocState>>> ReadStoredStates(
-    const Store& store, const std::vector<std::string_view>& ids, std::size_t threads) {
-  std::vector<std::unique_ptr<DocState>> states(ids.size());
+Result<std::vector<PackedState>> ReadStoredStates(const Store& store,
+                                                  const std::vector<std::string_view>& ids,
+                                                  std::size_t threads) {
+  std::vector<PackedState> states(ids.size());
   const std::size_t parts =
       std::clamp<std::size_t>(ids.size() / kIdsPerThread, 1, std::max<std::size_t>(threads, 1));
   std::vector<Status> results(parts);
@@ -21,7 +22,7 @@ Result<std::vector<std::unique_ptr<DocState>>> ReadStoredStates(
     const std::size_t end = ids.size() * (part + 1) / parts;
     const std::span<const std::string_view> slice(ids.data() + begin, end - begin);
     results[part] = store.ReadDocStates(slice, [&](std::size_t index, DocState state) {
-      states[begin + index] = std::make_unique<DocState>(std::move(state));
+      states[begin + index] = PackedState(state);
     });
   };
   {

@@ -11,15 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "packed_state.h"
 #include "policyd/status.h"
 #include "policyd/store.h"
 
 namespace policyd {
 
-// The state of each of `ids` (sorted, distinct), null where none is stored, read on up to
-// `threads` threads (one for a short list).
-Result<std::vector<std::unique_ptr<DocState>>> ReadStoredStates(
-    const Store& store, const std::vector<std::string_view>& ids, std::size_t threads);
+// The state of each of `ids` (sorted, distinct), packed by the thread that read it, empty where
+// none is stored, read on up to `threads` threads (one for a short list).
+Result<std::vector<PackedState>> ReadStoredStates(const Store& store,
+                                                  const std::vector<std::string_view>& ids,
+                                                  std::size_t threads);
 
 }  // namespace policyd
 

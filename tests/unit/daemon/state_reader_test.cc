@@ -43,12 +43,12 @@ TEST(StateReaderTest, EveryDocumentGetsItsOwnStateOnAnyNumberOfThreads) {
     for (int i = 0; i < 30'000; ++i) {
       const auto& state = (*states)[static_cast<std::size_t>(i)];
       if (i % 3 != 0) {
-        ASSERT_EQ(state, nullptr) << i;
+        ASSERT_TRUE(state.empty()) << i;
         continue;
       }
-      ASSERT_NE(state, nullptr) << i;
-      ASSERT_EQ(state->next_due_ms, 1'000'000 + i);
-      ASSERT_EQ(state->last_text_hash, std::to_string(i));
+      ASSERT_FALSE(state.empty()) << i;
+      ASSERT_EQ(state.next_due_ms(), 1'000'000 + i);
+      ASSERT_EQ(state.Unpack().last_text_hash, std::to_string(i));
     }
   }
   auto none = ReadStoredStates(**store, {}, 4);
