@@ -1,7 +1,8 @@
 #include "state_reader.h"
 
 #include <algorithm>
-#include <thread>
+
+#include "policyd/parallel.h"
 
 namespace policyd {
 
@@ -25,11 +26,7 @@ Result<std::vector<PackedState>> ReadStoredStates(const Store& store,
       states[begin + index] = PackedState(state);
     });
   };
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t part = 1; part < parts; ++part) helpers.emplace_back(read_part, part);
-    read_part(0);
-  }  // joined here
+  RunParts(parts, read_part);
   for (const Status& result : results) {
     if (!result.ok()) return result;
   }

@@ -6,12 +6,12 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "config/target_file.h"
 #include "policyd/config.h"
+#include "policyd/parallel.h"
 
 namespace policyd {
 namespace {
@@ -68,7 +68,7 @@ LoadedFile LoadOneFile(const std::filesystem::path& file) {
   return loaded;
 }
 
-// Loads `files` on up to `threads` threads (the calling one included). Files are independent;
+// Loads `files` on up to `threads` threads (RunParts). Files are independent;
 // the result is the same whatever the threads' timing: every file before the first that fails
 // is loaded, those after it may be skipped (nobody reads them).
 std::vector<LoadedFile> LoadFiles(const std::vector<std::filesystem::path>& files,
@@ -86,12 +86,7 @@ std::vector<LoadedFile> LoadFiles(const std::vector<std::filesystem::path>& file
       }
     }
   };
-  {
-    std::vector<std::jthread> helpers;
-    const std::size_t wanted = std::min(threads, files.size());
-    for (std::size_t t = 1; t < wanted; ++t) helpers.emplace_back(work);
-    work();
-  }  // joined here
+  RunParts(std::min(threads, files.size()), [&work](std::size_t) { work(); });
   return loaded;
 }
 
@@ -114,10 +109,13 @@ void SortById(std::vector<IdEntry>* entries, std::size_t threads) {
     return;
   }
   const auto middle = entries->begin() + static_cast<std::ptrdiff_t>(entries->size() / 2);
-  {
-    std::jthread first([&] { std::sort(entries->begin(), middle, less); });
-    std::sort(middle, entries->end(), less);
-  }
+  RunParts(2, [&](std::size_t half) {
+    if (half == 0) {
+      std::sort(entries->begin(), middle, less);
+    } else {
+      std::sort(middle, entries->end(), less);
+    }
+  });
   std::inplace_merge(entries->begin(), middle, entries->end(), less);
 }
 
