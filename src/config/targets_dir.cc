@@ -68,62 +68,81 @@ LoadedFile LoadOneFile(const std::filesystem::path& file) {
   return loaded;
 }
 
-// Loads `files` on up to `threads` threads (RunParts). Files are independent;
-// the result is the same whatever the threads' timing: every file before the first that fails
-// is loaded, those after it may be skipped (nobody reads them).
-std::vector<LoadedFile> LoadFiles(const std::vector<std::filesystem::path>& files,
-                                  std::size_t threads) {
-  std::vector<LoadedFile> loaded(files.size());
+// A document as the duplicate check sees it: its id, and where it comes in definition order.
+struct IdEntry {
+  std::string_view id;
+  uint64_t order;  // OrderOf(source, index)
+};
+
+// Definition order: source 0 holds the documents defined before the directory, source f + 1
+// its file f; `index` is the document's place in its source.
+constexpr uint64_t OrderOf(std::size_t source, std::size_t index) {
+  return (static_cast<uint64_t>(source) << 32) | index;
+}
+constexpr std::size_t SourceOf(uint64_t order) { return static_cast<std::size_t>(order >> 32); }
+constexpr std::size_t IndexOf(uint64_t order) {
+  return static_cast<std::size_t>(order & 0xffff'ffff);
+}
+
+bool ById(const IdEntry& a, const IdEntry& b) {
+  const int order = a.id.compare(b.id);
+  return order != 0 ? order < 0 : a.order < b.order;
+}
+
+// Merges lists each sorted ById into one.
+std::vector<IdEntry> MergeById(std::vector<std::vector<IdEntry>> lists) {
+  std::vector<IdEntry> merged;
+  for (std::vector<IdEntry>& list : lists) {
+    if (merged.empty()) {
+      merged = std::move(list);
+      continue;
+    }
+    std::vector<IdEntry> both(merged.size() + list.size());
+    std::merge(merged.begin(), merged.end(), list.begin(), list.end(), both.begin(), ById);
+    merged = std::move(both);
+  }
+  return merged;
+}
+
+// The files of a directory loaded, and their documents' ids sorted ById.
+struct LoadedFiles {
+  std::vector<LoadedFile> files;
+  std::vector<IdEntry> ids;
+};
+
+// Loads `files` on up to `threads` threads (RunParts). Files are independent; the result is the
+// same whatever the threads' timing: every file before the first that fails is loaded, those
+// after it may be skipped (nobody reads them). Each thread also sorts the ids of the files it
+// loaded, while their specs are still in its cache; the sorted lists are merged at the end.
+LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads) {
+  LoadedFiles loaded;
+  loaded.files.resize(files.size());
+  const std::size_t parts = std::min(threads, files.size());
+  std::vector<std::vector<IdEntry>> ids(parts);
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> first_failed{files.size()};
-  const auto work = [&] {
+  const auto work = [&](std::size_t part) {
+    std::vector<IdEntry>& mine = ids[part];
     for (std::size_t i = next++; i < files.size(); i = next++) {
       if (i > first_failed.load()) continue;
-      loaded[i] = LoadOneFile(files[i]);
-      if (loaded[i].status.ok()) continue;
+      LoadedFile& file = loaded.files[i];
+      file = LoadOneFile(files[i]);
+      if (file.status.ok()) {
+        for (std::size_t k = 0; k < file.documents.size(); ++k) {
+          mine.push_back({file.documents[k].spec->id, OrderOf(i + 1, k)});
+        }
+        continue;
+      }
       std::size_t failed = first_failed.load();
       while (i < failed && !first_failed.compare_exchange_weak(failed, i)) {
       }
     }
+    std::sort(mine.begin(), mine.end(), ById);
   };
-  RunParts(std::min(threads, files.size()), [&work](std::size_t) { work(); });
+  RunParts(parts, work);
+  loaded.ids = MergeById(std::move(ids));
   return loaded;
 }
-
-// A document of the directory (or one given before it) as the duplicate check sees it.
-struct IdEntry {
-  std::string_view id;
-  uint32_t index;  // in definition order: earlier documents first
-};
-
-// Sorts `entries` by id, then definition order, on up to `threads` threads.
-void SortById(std::vector<IdEntry>* entries, std::size_t threads) {
-  const auto less = [](const IdEntry& a, const IdEntry& b) {
-    const int order = a.id.compare(b.id);
-    return order != 0 ? order < 0 : a.index < b.index;
-  };
-  // Two halves sorted at once, then merged in one pass: at a million documents the sort is a
-  // noticeable part of the daemon's start.
-  if (threads < 2 || entries->size() < 100'000) {
-    std::sort(entries->begin(), entries->end(), less);
-    return;
-  }
-  const auto middle = entries->begin() + static_cast<std::ptrdiff_t>(entries->size() / 2);
-  RunParts(2, [&](std::size_t half) {
-    if (half == 0) {
-      std::sort(entries->begin(), middle, less);
-    } else {
-      std::sort(middle, entries->end(), less);
-    }
-  });
-  std::inplace_merge(entries->begin(), middle, entries->end(), less);
-}
-
-// The documents of a targets directory, every file loaded and the ids checked.
-struct LoadedDir {
-  std::vector<std::shared_ptr<DocumentSpec>> specs;  // in definition order
-  std::vector<uint32_t> by_id;                       // indexes of `specs` in id order
-};
 
 // Loads the files of `dir` and checks that no id is defined twice, counting `earlier` (ids
 // defined before, each with where) too. The first problem in definition order (a file that
@@ -131,50 +150,47 @@ struct LoadedDir {
 // were read one after another.
 Status LoadDir(const std::filesystem::path& dir,
                const std::vector<std::pair<std::string_view, std::string>>& earlier,
-               std::size_t threads, LoadedDir* out, std::vector<std::string>* warnings) {
+               std::size_t threads, LoadedFiles* out) {
   std::vector<std::filesystem::path> files;
   if (Status status = ListTargetFiles(dir, &files); !status.ok()) return status;
-  std::vector<LoadedFile> loaded = LoadFiles(files, threads);
-
-  // Where each document was defined, for the messages: earlier ones, then the files'.
-  std::vector<IdEntry> entries;
-  std::vector<std::pair<uint32_t, config_internal::Position>> located;  // (file, position)
-  for (const auto& [id, where] : earlier) {
-    entries.push_back({id, static_cast<uint32_t>(entries.size())});
+  *out = LoadFiles(files, threads);
+  const std::vector<LoadedFile>& loaded = out->files;
+  std::size_t failed = files.size();  // the first file that did not load
+  for (std::size_t f = 0; f < files.size() && failed == files.size(); ++f) {
+    if (!loaded[f].status.ok()) failed = f;
   }
-  std::size_t failed = files.size();
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    if (!loaded[f].status.ok()) {
-      failed = f;
-      break;
-    }
-    for (const config_internal::LocatedDocument& document : loaded[f].documents) {
-      entries.push_back({document.spec->id, static_cast<uint32_t>(entries.size())});
-      located.emplace_back(static_cast<uint32_t>(f), document.position);
-    }
+  if (!earlier.empty()) {
+    std::vector<IdEntry> before;
+    for (std::size_t i = 0; i < earlier.size(); ++i) before.push_back({earlier[i].first, i});
+    std::sort(before.begin(), before.end(), ById);
+    out->ids = MergeById({std::move(before), std::move(out->ids)});
   }
-  const auto where = [&](uint32_t index) {
-    if (index < earlier.size()) return earlier[index].second;
-    const auto& [file, position] = located[index - earlier.size()];
-    return config_internal::Locate(files[file], position);
+  const auto where = [&](uint64_t order) {
+    const std::size_t source = SourceOf(order);
+    if (source == 0) return earlier[IndexOf(order)].second;
+    const LoadedFile& file = loaded[source - 1];
+    return config_internal::Locate(files[source - 1], file.documents[IndexOf(order)].position);
   };
 
-  SortById(&entries, threads);
-  // The first duplicate in definition order: the earliest document of the directory whose id
-  // was defined before it (ids repeated among `earlier` are not this directory's business).
+  // The first duplicate in definition order: the earliest document of the directory, from a
+  // file before the first that failed, whose id was defined before it (ids repeated among
+  // `earlier` are not this directory's business).
+  const auto counts = [failed](const IdEntry& entry) { return SourceOf(entry.order) <= failed; };
   struct Duplicate {
-    uint32_t again;
-    uint32_t first;
+    uint64_t again;
+    uint64_t first;
     std::string_view id;
   };
   std::optional<Duplicate> duplicate;
-  for (std::size_t run = 0, end = 0; run < entries.size(); run = end) {
+  const std::vector<IdEntry>& ids = out->ids;
+  for (std::size_t run = 0, end = 0; run < ids.size(); run = end) {
     end = run + 1;
-    while (end < entries.size() && entries[end].id == entries[run].id) ++end;
-    std::size_t again = run + 1;  // in the run, definition order: the first one of the dir
-    while (again < end && entries[again].index < earlier.size()) ++again;
-    if (again < end && (!duplicate || entries[again].index < duplicate->again)) {
-      duplicate = Duplicate{entries[again].index, entries[run].index, entries[run].id};
+    while (end < ids.size() && ids[end].id == ids[run].id) ++end;
+    if (!counts(ids[run])) continue;  // the run's first, in definition order, is after `failed`
+    std::size_t again = run + 1;      // the run's first document of the directory after another
+    while (again < end && SourceOf(ids[again].order) == 0) ++again;
+    if (again < end && counts(ids[again]) && (!duplicate || ids[again].order < duplicate->again)) {
+      duplicate = Duplicate{ids[again].order, ids[run].order, ids[run].id};
     }
   }
   if (duplicate) {
@@ -183,20 +199,14 @@ Status LoadDir(const std::filesystem::path& dir,
                                    where(duplicate->first) + ")");
   }
   if (failed < files.size()) return loaded[failed].status;
-
-  for (LoadedFile& file : loaded) {
-    for (config_internal::LocatedDocument& document : file.documents) {
-      out->specs.push_back(std::move(document.spec));
-    }
-    if (warnings != nullptr) {
-      warnings->insert(warnings->end(), file.warnings.begin(), file.warnings.end());
-    }
-  }
-  out->by_id.reserve(out->specs.size());
-  for (const IdEntry& entry : entries) {
-    if (entry.index >= earlier.size()) out->by_id.push_back(entry.index - earlier.size());
-  }
   return Status::Ok();
+}
+
+void AppendWarnings(const LoadedFiles& loaded, std::vector<std::string>* warnings) {
+  if (warnings == nullptr) return;
+  for (const LoadedFile& file : loaded.files) {
+    warnings->insert(warnings->end(), file.warnings.begin(), file.warnings.end());
+  }
 }
 
 }  // namespace
@@ -213,24 +223,31 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
   for (const DocumentSpec& existing : *out) {
     earlier.emplace_back(existing.id, existing.source_file.string());
   }
-  LoadedDir loaded;
-  if (Status status = LoadDir(dir, earlier, 1, &loaded, warnings); !status.ok()) return status;
-  out->reserve(out->size() + loaded.specs.size());
-  for (const auto& spec : loaded.specs) out->push_back(std::move(*spec));
+  LoadedFiles loaded;
+  if (Status status = LoadDir(dir, earlier, 1, &loaded); !status.ok()) return status;
+  AppendWarnings(loaded, warnings);
+  for (LoadedFile& file : loaded.files) {
+    for (config_internal::LocatedDocument& document : file.documents) {
+      out->push_back(std::move(*document.spec));
+    }
+  }
   return Status::Ok();
 }
 
 Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
                             std::vector<std::shared_ptr<const DocumentSpec>>* out,
                             std::vector<std::string>* warnings) {
-  LoadedDir loaded;
-  if (Status status = LoadDir(dir, {}, std::max<std::size_t>(threads, 1), &loaded, warnings);
-      !status.ok()) {
+  LoadedFiles loaded;
+  if (Status status = LoadDir(dir, {}, std::max<std::size_t>(threads, 1), &loaded); !status.ok()) {
     return status;
   }
+  AppendWarnings(loaded, warnings);
   out->clear();
-  out->reserve(loaded.by_id.size());
-  for (const uint32_t index : loaded.by_id) out->push_back(std::move(loaded.specs[index]));
+  out->reserve(loaded.ids.size());
+  for (const IdEntry& entry : loaded.ids) {
+    LoadedFile& file = loaded.files[SourceOf(entry.order) - 1];
+    out->push_back(std::move(file.documents[IndexOf(entry.order)].spec));
+  }
   return Status::Ok();
 }
 
