@@ -103,7 +103,9 @@ nlohmann::json Daemon::StatusJson() const {
           {"check_waits", check_waiters_.size()},
           {"subscribers", feed_->subscriber_count()},
           {"webhooks", webhooks_->SummaryJson()},  // count, max_lag, failing
-          {"web", WebStatusJson()},                // null, or listen and connections
+          // null without [nats]; else connected, url, stream, published_seq, lag, last_error
+          {"nats", nats_ ? ToJson(nats_->CurrentStatus()) : nlohmann::json()},
+          {"web", WebStatusJson()},  // null, or listen and connections
           {"last_seq", store_->LastSequence()},
           {"next_due", next_due ? TimeOrNull(*next_due) : nlohmann::json()},
           {"database_bytes", store_->ApproximateSizeBytes()},

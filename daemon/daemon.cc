@@ -123,6 +123,7 @@ Daemon::~Daemon() {
   control_.reset();
   feed_.reset();
   webhooks_.reset();  // its cursor writes still queued on the pool run at the join below
+  nats_.reset();      // joins the outbox thread, which writes its cursor to the store
   fetcher_.reset();
   browser_.reset();
   workers_.join();
@@ -169,6 +170,11 @@ Status Daemon::Start() {
   webhooks_ = std::make_unique<WebhookDispatcher>(
       io_, *store_, config_.webhooks, WebhookOptionsFrom(config_), workers_.get_executor());
   if (Status s = webhooks_->Start(); !s.ok()) return s;
+  // [nats]: a daemon without it never opens a NATS connection.
+  if (config_.nats.enabled) {
+    nats_ = std::make_unique<NatsOutbox>(*store_, config_.nats);
+    if (Status s = nats_->Start(); !s.ok()) return s;
+  }
 
   ControlOptions control_options;
   control_options.socket_path = config_.control_socket;
@@ -481,6 +487,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                          doc != nullptr ? took : std::chrono::steady_clock::duration::zero());
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
+    if (nats_ && !outcome.events.empty()) nats_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
@@ -563,6 +570,7 @@ void Daemon::BeginShutdown() {
   if (web_) web_->Shutdown();
   fetcher_->Shutdown();                // in-flight transfers end with kAborted; nothing half-stored
   webhooks_->Shutdown();               // requests in flight are aborted; cursors are saved
+  if (nats_) nats_->RequestStop();     // its thread leaves its window; joined at destruction
   if (browser_) browser_->Shutdown();  // pages being rendered end with kAborted too
   // Bound the whole stop: whatever is still running after this is abandoned (commits are
   // atomic, so an abandoned one leaves no trace).
@@ -699,9 +707,15 @@ std::string Daemon::StatusLine() const {
               " commits failed, checks paused, recovering): " + storage_episode_->error.message +
               "; ";
   }
+  std::string nats;
+  if (nats_) {
+    const NatsStatus status = nats_->CurrentStatus();
+    nats = "; nats " + std::string(NatsStateName(status.state)) + ", " +
+           std::to_string(status.lag()) + " to publish";
+  }
   return storage + std::to_string(documents_.size()) + " documents, " + std::to_string(failing) +
          " failing, " + std::to_string(outstanding_) + " checks in progress, last event " +
-         std::to_string(store_ ? store_->LastSequence() : 0);
+         std::to_string(store_ ? store_->LastSequence() : 0) + nats;
 }
 
 }  // namespace policyd

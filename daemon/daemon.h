@@ -42,6 +42,7 @@
 #include "policyd/control.h"
 #include "policyd/feed.h"
 #include "policyd/fetcher.h"
+#include "policyd/nats.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
 #include "policyd/web_server.h"
@@ -213,6 +214,7 @@ class Daemon {
   uint64_t render_failures_ = 0;             // renders that failed (not aborted)
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
+  std::unique_ptr<NatsOutbox> nats_;  // [nats]: publishes the log to JetStream; null without
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<WebServer> web_;          // null unless web_listen is set
   std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)

@@ -148,6 +148,7 @@ void Daemon::EndStorageEpisode(const StorageRecoveryReport& report) {
   // it was are compared with it when checked again (so no version is announced twice).
   for (const StoredEvent& event : report.replayed) feed_->Publish(event);
   if (!report.replayed.empty()) webhooks_->Notify();
+  if (nats_ && !report.replayed.empty()) nats_->Notify();
   for (const std::string& doc_id : episode.recheck) {
     const auto stored = report.states.find(doc_id);
     Document* doc = documents_.Find(doc_id);

@@ -7,13 +7,14 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libssl-dev libspdlog-dev
   libgtest-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
-  libuchardet-dev zlib1g-dev libzstd-dev libicu-dev libcld2-dev
+  libuchardet-dev zlib1g-dev libzstd-dev libicu-dev libcld2-dev libpsl-dev libidn2-dev
   python3 python3-jsonschema python3-prometheus-client python3-feedparser
   systemd
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev
   poppler-utils qpdf
   scdoc dpkg-dev debconf zsh fish
+  libnats-dev nats-server
 )
 
 missing=()

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "policyd/clock.h"
-#include "text_width.h"
 #include "policyd/human_units.h"
 #include "policyd/json_fields.h"
+#include "text_width.h"
 #include "webhooks_view.h"
 
 namespace policyd {
@@ -113,6 +113,22 @@ std::string BrowserLine(const nlohmann::json& browser) {
          FieldText(browser, "restarts") + " restarts";
 }
 
+// "connected to nats://127.0.0.1:4222, stream POLICYD_EVENTS, 0 to publish (published up to
+// event 42)"; when not connected, the last error instead of the URL.
+std::string NatsLine(const nlohmann::json& nats) {
+  const std::string state = FieldText(nats, "state");
+  std::string line = state;
+  if (state == "connected") line += " to " + FieldText(nats, "url");
+  line += ", stream " + FieldText(nats, "stream");
+  if (state != "connected") {
+    if (const std::string error = FieldString(nats, "last_error"); !error.empty()) {
+      line += ", last error: " + error;
+    }
+  }
+  return line + ", " + FieldText(nats, "lag") + " to publish (published up to event " +
+         FieldText(nats, "published_seq") + ")";
+}
+
 std::string StorageLine(const nlohmann::json& s) {
   const auto it = s.find("storage_error");
   if (it == s.end() || !it->is_object()) return "ok";
@@ -150,10 +166,13 @@ std::string RenderStatus(const nlohmann::json& status, int64_t now_ms) {
       webhooks != status.end() && webhooks->is_object()) {
     lines.Add("webhooks", WebhooksStatusLine(*webhooks));
   }
+  if (const auto nats = status.find("nats"); nats != status.end() && nats->is_object()) {
+    lines.Add("nats", NatsLine(*nats));
+  }
   if (const auto web = status.find("web"); web != status.end() && web->is_object()) {
-    lines.Add("web view", "http on " + FieldText(*web, "listen") + ", " +
-                              Plural(FieldInt(*web, "connections").value_or(0), "connection",
-                                     "connections"));
+    lines.Add("web view",
+              "http on " + FieldText(*web, "listen") + ", " +
+                  Plural(FieldInt(*web, "connections").value_or(0), "connection", "connections"));
   }
   lines.Add("storage", StorageLine(status));
   return lines.Render();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "policyd/extract.h"
+#include "policyd/fleet_options.h"
 #include "policyd/status.h"
 
 namespace policyd {
@@ -151,6 +153,57 @@ struct WebhookSpec {
 // At most this many [[webhooks]]: each may hold one request in flight and one event batch.
 inline constexpr std::size_t kMaxWebhooks = 32;
 
+// The retention policy of the JetStream stream that [nats] publishes to (NATS's own terms):
+// kLimits keeps messages until max_age / max_bytes; kInterest while a consumer still wants
+// them; kWorkQueue until one consumer acknowledges them.
+enum class NatsRetention { kLimits, kInterest, kWorkQueue };
+const char* NatsRetentionName(NatsRetention retention);  // "limits", "interest", "workqueue"
+enum class NatsStorage { kFile, kMemory };
+const char* NatsStorageName(NatsStorage storage);  // "file", "memory"
+
+// [nats]: every stored event is also published to a JetStream stream, in order, exactly once
+// (include/policyd/nats.h, docs/EVENTS.md). Off unless the table is present.
+struct NatsConfig {
+  bool enabled = false;
+  std::vector<std::string> urls;  // nats:// or tls:// (host:port), tried in turn
+  std::string stream = "POLICYD_EVENTS";
+  // Subjects are <subject_prefix>.<platform>.<doc_type>.<node id>; the stream (when policyd
+  // creates it) takes <subject_prefix>.>.
+  std::string subject_prefix = "policyd.events";
+  // The stream's settings when policyd creates it (an existing stream is used as it is).
+  NatsRetention retention = NatsRetention::kLimits;
+  NatsStorage storage = NatsStorage::kFile;
+  int replicas = 1;
+  std::chrono::milliseconds max_age{0};  // 0 = no limit
+  int64_t max_bytes = 0;                 // 0 = no limit
+  // JetStream drops a message whose Nats-Msg-Id it saw within this window.
+  std::chrono::milliseconds duplicate_window = std::chrono::minutes(2);
+  std::filesystem::path credentials_file;  // a .creds file (JWT + NKey seed), owner-only
+  std::filesystem::path token_file;        // or a token, the file's content; owner-only
+  std::string token;                       // read from token_file; never logged or shown
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(5);
+  std::chrono::milliseconds ack_timeout = std::chrono::seconds(10);  // PubAcks of one window
+  // Backoff between connection attempts (BackoffDelay).
+  std::chrono::milliseconds retry_min = std::chrono::seconds(1);
+  std::chrono::milliseconds retry_max = std::chrono::minutes(1);
+  // Where an outbox with no stored cursor starts: kBeginning publishes the whole log (the
+  // stream is a replayable history), kEnd only what is stored from then on.
+  WebhookStart start = WebhookStart::kBeginning;
+  uint32_t line = 0;  // where the table starts in the config file
+};
+
+// [fleet]: several daemons with the same targets dividing the documents among them
+// (docs/SCALE-fleet-draft.md, policyd/fleet_member.h). Read and validated only: the daemon
+// does not act on it yet (it will need the [nats] connection).
+struct FleetConfig {
+  bool enabled = false;
+  // "" = DefaultFleetMemberId(host name, state_dir / "db") (policyd/fleet_options.h), which
+  // the daemon computes at start.
+  std::string member_id;
+  std::string bucket = "policyd-fleet";  // the JetStream key-value bucket
+  FleetTiming timing;                    // heartbeat_interval, ttl, lease_ttl, max_clock_skew
+};
+
 // How the daemon writes its log: text (the journal under systemd, else stderr with
 // timestamps) or one JSON object per line on stderr (daemon/logging.h).
 enum class LogFormat { kText, kJson };
@@ -212,6 +265,8 @@ struct DaemonConfig {
   std::chrono::milliseconds log_summary_interval = std::chrono::minutes(5);
   // [[webhooks]]: where matching events are POSTed (docs/INTEGRATIONS.md).
   std::vector<WebhookSpec> webhooks;
+  // [nats]: events to a JetStream stream (docs/EVENTS.md); `enabled` only with the table.
+  NatsConfig nats;
   // The read-only web view (docs/INTEGRATIONS.md), off unless `web_listen` is set: either a
   // TCP address and port ("127.0.0.1:8470", "[::1]:8470"; port 0 = any free one, which
   // `status` shows) or a Unix socket path (a '/' and no ':'). An address that is not
@@ -222,6 +277,7 @@ struct DaemonConfig {
   std::filesystem::path web_socket;  // "" = no Unix socket listener
   bool web_allow_remote = false;
   std::size_t max_web_clients = 64;   // connections at once
+  FleetConfig fleet;                  // [fleet]
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
 

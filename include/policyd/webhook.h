@@ -88,9 +88,8 @@ std::vector<std::string> WebhookHeaders(const WebhookSpec& spec, const std::stri
                                         std::string_view body);
 
 // The delay before attempt `failures` + 1 at one event, after `failures` (>= 1) failed ones:
-// d = min(retry_max, retry_min × 2^(failures-1)), stretched by a random 0-50% (jitter, so
-// that webhooks do not retry in step), never past retry_max. A Retry-After from the receiver
-// replaces it when longer, up to retry_max.
+// BackoffDelay (policyd/backoff.h) between the webhook's retry_min and retry_max: doubling,
+// with a random 0-50% of jitter, a Retry-After from the receiver honoured up to retry_max.
 std::chrono::milliseconds RetryDelay(const WebhookSpec& spec, int failures,
                                      std::optional<std::chrono::milliseconds> retry_after,
                                      std::mt19937_64& rng);

@@ -6,6 +6,8 @@
 #include <string>
 #include <system_error>
 
+#include "config/fleet_config.h"
+#include "config/nats_config.h"
 #include "config/toml_reader.h"
 #include "config/webhook_config.h"
 #include "policyd/config.h"
@@ -266,8 +268,10 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   reader.ReadDuration("log_summary_interval", std::chrono::seconds(1), kOneDay,
                       &config->log_summary_interval);
   ReadWebKeys(reader, base_dir, config);
+  config_internal::ReadFleet(reader, config);
   // Last: a webhook's URL is judged by allow_private_addresses and allowed_addresses.
   config_internal::ReadWebhooks(reader, base_dir, config);
+  config_internal::ReadNats(reader, base_dir, config);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "config/toml_reader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -266,6 +269,47 @@ void TableReader::ReportUnknownKeys() {
     diagnostics_->Add(key.source(),
                       "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys()));
   }
+}
+
+bool TableReader::ReadChoice(std::string_view key, const std::vector<std::string>& known,
+                             std::string* out) {
+  std::string value;
+  if (!ReadString(key, &value)) return false;
+  if (std::find(known.begin(), known.end(), value) == known.end()) {
+    std::string joined;
+    for (const std::string& name : known) joined += (joined.empty() ? "" : ", ") + name;
+    Error(key, Quote(key) + " must be one of " + joined + ", not " + Quote(value) +
+                   ClosestKeyHint(value, known));
+    return false;
+  }
+  *out = std::move(value);
+  return true;
+}
+
+bool TableReader::ReadOwnerOnlyFile(std::string_view key, const std::filesystem::path& base_dir,
+                                    std::size_t max_bytes, std::filesystem::path* path,
+                                    std::string* content) {
+  std::string text;
+  if (!ReadNonEmptyString(key, &text)) return false;
+  std::filesystem::path file(text);
+  if (!file.is_absolute()) file = (base_dir / file).lexically_normal();
+  struct stat info {};
+  if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    Error(key, Quote(key) + " " + Quote(file.string()) + " has mode " + mode +
+                   ": a secret must be readable by the daemon's user only "
+                   "(chmod 600, owned by that user)");
+    return false;
+  }
+  Result<std::string> read = ReadRegularFile(file, max_bytes);
+  if (!read.ok()) {
+    Error(key, Quote(key) + ": " + read.status().message());
+    return false;
+  }
+  if (content != nullptr) *content = std::move(*read);
+  *path = std::move(file);
+  return true;
 }
 
 }  // namespace policyd::config_internal

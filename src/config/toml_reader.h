@@ -94,6 +94,13 @@ class TableReader {
                     std::chrono::milliseconds max, std::chrono::milliseconds* out);
   // A string or an array of strings; each must be non-empty.
   bool ReadStringList(std::string_view key, std::vector<std::string>* out);
+  // A string that must be one of `known` (an error names them, with a did-you-mean).
+  bool ReadChoice(std::string_view key, const std::vector<std::string>& known, std::string* out);
+  // A file named by string `key` (relative to `base_dir`) that must be a regular file of at
+  // most `max_bytes`, readable by its owner only (mode 0600 or 0400: it holds a secret).
+  // Writes its absolute path, and its content when `content` is not null.
+  bool ReadOwnerOnlyFile(std::string_view key, const std::filesystem::path& base_dir,
+                         std::size_t max_bytes, std::filesystem::path* path, std::string* content);
 
   // Integer fields of any width, range-checked before narrowing.
   template <typename Int>

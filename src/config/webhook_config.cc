@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,7 +15,6 @@
 #include "config/document_checks.h"
 #include "policyd/ascii.h"
 #include "policyd/event_names.h"
-#include "policyd/file_read.h"
 #include "policyd/ip_range.h"
 
 namespace policyd {
@@ -100,20 +98,6 @@ void ReadKnownNames(TableReader& reader, std::string_view key,
   *out = std::move(values);
 }
 
-// Reads a string key whose value must be one of `known`.
-bool ReadChoice(TableReader& reader, std::string_view key, const std::vector<std::string>& known,
-                std::string* out) {
-  std::string value;
-  if (!reader.ReadString(key, &value)) return false;
-  if (std::find(known.begin(), known.end(), value) == known.end()) {
-    reader.Error(key, Quote(key) + " must be one of " + JoinNames(known) + ", not " + Quote(value) +
-                          ClosestKeyHint(value, known));
-    return false;
-  }
-  *out = std::move(value);
-  return true;
-}
-
 // The host and port of an http(s) URL that CheckHttpUrl accepted ("[::1]" → "::1").
 std::pair<std::string, uint16_t> HostAndPort(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
@@ -182,32 +166,17 @@ std::string RefusedTarget(const std::string& url, const DaemonConfig& config) {
 
 // `secret_file`: the whole file, one final newline removed; readable by its owner only.
 bool ReadSecretFile(TableReader& reader, const std::filesystem::path& base_dir, WebhookSpec* spec) {
-  std::string text;
-  if (!reader.ReadNonEmptyString("secret_file", &text)) return false;
-  std::filesystem::path path(text);
-  if (!path.is_absolute()) path = (base_dir / path).lexically_normal();
-  struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    reader.Error("secret_file", "'secret_file' " + Quote(path.string()) + " has mode " + mode +
-                                    ": a secret must be readable by the daemon's user only "
-                                    "(chmod 600, owned by that user)");
+  std::string value;
+  if (!reader.ReadOwnerOnlyFile("secret_file", base_dir, kMaxSecretBytes + 2, &spec->secret_file,
+                                &value)) {
     return false;
   }
-  Result<std::string> secret = ReadRegularFile(path, kMaxSecretBytes + 2);
-  if (!secret.ok()) {
-    reader.Error("secret_file", "'secret_file': " + secret.status().message());
-    return false;
-  }
-  std::string value = std::move(*secret);
   if (value.ends_with("\r\n")) {
     value.resize(value.size() - 2);
   } else if (value.ends_with('\n')) {
     value.pop_back();
   }
   spec->secret = std::move(value);
-  spec->secret_file = std::move(path);
   return true;
 }
 
@@ -249,10 +218,10 @@ void ReadSecret(TableReader& reader, const std::filesystem::path& base_dir, Webh
 
 void ReadFormatAndStart(TableReader& reader, WebhookSpec* spec) {
   std::string choice;
-  if (ReadChoice(reader, "format", Names({"json", "slack", "discord", "matrix"}), &choice)) {
+  if (reader.ReadChoice("format", Names({"json", "slack", "discord", "matrix"}), &choice)) {
     spec->format = *ParseWebhookFormat(choice);
   }
-  if (ReadChoice(reader, "start", Names({"end", "beginning"}), &choice)) {
+  if (reader.ReadChoice("start", Names({"end", "beginning"}), &choice)) {
     spec->start = choice == "beginning" ? WebhookStart::kBeginning : WebhookStart::kEnd;
   }
 }

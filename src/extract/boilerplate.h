@@ -14,7 +14,8 @@
 //     alertdialog, role=marquee and timer are dropped.
 //  4. Page furniture inside the document, recognised by structure and labels (widgets.h):
 //     labelled in-page contents lists, help and related-article boxes, rating widgets,
-//     control labels, page metadata, class names leaked as text.
+//     control labels, page metadata, class names leaked as text, site menus that mark the
+//     current page.
 //  5. Name hints (hints.h) only drop an element when its subtree also looks the part, because
 //     legal pages name real sections "cookies", "sharing", "consent" or "social media" (often
 //     as slug ids): navigation/sharing hints need link density >= 0.5 (or almost no text);

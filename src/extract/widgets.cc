@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ constexpr size_t kMaxBoxBytes = 5000;          // no related box is larger
 constexpr size_t kMaxMetadataRows = 50;
 constexpr size_t kMinMetadataRows = 2;
 constexpr int kMaxAncestorsRead = 16;
+constexpr size_t kMinMenuItems = 3;
+constexpr size_t kMaxMenuItems = 100;     // a longer list is content (or read too long)
+constexpr size_t kMaxMenuItemBytes = 40;  // "Community Guidelines", "Cookie Settings"
+constexpr size_t kMaxMenuItemWords = 4;
 
 // Control labels, compared whole (LabelKey form). Single words that also title policy sections
 // ("Details", "More", "Summary") are not here.
@@ -409,6 +414,128 @@ bool HasTableOfContentsLabel(const GumboNode* list) {
          IsTableOfContentsLabel(LabelKey(text));
 }
 
+// The element children of `element`, white space, comments and empty text skipped; nullopt when
+// it holds visible text of its own.
+std::optional<std::vector<const GumboNode*>> ElementChildren(const GumboNode* element) {
+  std::vector<const GumboNode*> elements;
+  const GumboVector& children = element->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_ELEMENT) {
+      elements.push_back(child);
+    } else if ((child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) &&
+               VisibleBytes(child->v.text.text) > 0) {
+      return std::nullopt;
+    }
+  }
+  return elements;
+}
+
+// True when a short text reads as a sentence or a clause rather than a menu entry.
+bool IsSentence(std::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    if (IsSpace(c)) {
+      in_word = false;
+    } else if (!in_word) {
+      in_word = true;
+      ++words;
+    }
+  }
+  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return words > kMaxMenuItemWords || text.ends_with('.') || text.ends_with(':') ||
+         text.ends_with(';') || text.ends_with(',');
+}
+
+// A link to another page or site (not a same-page fragment, not mail or telephone).
+bool IsPageLink(const GumboNode* element) {
+  if (element->v.element.tag != GUMBO_TAG_A) return false;
+  const char* href = GetAttr(element, "href");
+  if (href == nullptr || href[0] == '\0' || href[0] == '#') return false;
+  const std::string_view target(href);
+  return !target.starts_with("mailto:") && !target.starts_with("tel:") &&
+         !target.starts_with("javascript:");
+}
+
+// True when `element` is marked as the page being shown: aria-current (any value but "false"),
+// or a class word "active" / "current" (Bootstrap's and WordPress's menus).
+bool MarksCurrentPage(const GumboNode* element) {
+  if (const char* current = GetAttr(element, "aria-current");
+      current != nullptr && std::string_view(current) != "false") {
+    return true;
+  }
+  const char* value = GetAttr(element, "class");
+  if (value == nullptr) return false;
+  bool found = false;
+  ForEachWord(value, [&](std::string_view word) {
+    found |=
+        word == "active" || word == "current" || word == "currentpage" || word == "currentmenuitem";
+  });
+  return found;
+}
+
+struct MenuItem {
+  std::string text;  // "" when the item is not a menu entry
+  bool current = false;
+};
+
+// A menu item: one link to another page, a few words, no sentence.
+MenuItem ReadMenuItem(const GumboNode* item) {
+  const GumboNode* link = nullptr;
+  size_t visited = 0;
+  std::vector<const GumboNode*> stack = {item};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (++visited > kLabelNodeBudget) return {};
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      if (VisibleBytes(node->v.text.text) == 0) continue;
+      const GumboNode* ancestor = node->parent;
+      while (ancestor != item && ancestor != link) ancestor = ancestor->parent;
+      if (ancestor != link || link == nullptr) return {};  // text outside the link
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT || IsSkipped(node)) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (HeadingLevel(tag) > 0 || tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL) return {};
+    if (tag == GUMBO_TAG_A) {
+      if (link != nullptr || !IsPageLink(node)) return {};
+      link = node;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  MenuItem result;
+  if (link == nullptr || !CollectText(link, kMaxMenuItemBytes, kLabelNodeBudget, &result.text)) {
+    return {};
+  }
+  result.current = MarksCurrentPage(item) || MarksCurrentPage(link);
+  return result;
+}
+
+// A site menu: a list of kMinMenuItems or more items, each only a short link to another page,
+// one of them marked as the page being shown. A policy's own list of links (other policies,
+// partners' notices) never marks the reader's current page.
+bool IsCurrentPageMenu(const GumboNode* list) {
+  const GumboTag tag = list->v.element.tag;
+  if (tag != GUMBO_TAG_UL && tag != GUMBO_TAG_OL && tag != GUMBO_TAG_MENU) return false;
+  const auto children = ElementChildren(list);
+  if (!children || children->size() > kMaxMenuItems) return false;
+  size_t items = 0;
+  bool current = false;
+  for (const GumboNode* child : *children) {
+    if (child->v.element.tag != GUMBO_TAG_LI) return false;
+    const MenuItem item = ReadMenuItem(child);
+    if (item.text.empty() || IsSentence(item.text)) return false;
+    current |= item.current;
+    ++items;
+  }
+  return current && items >= kMinMenuItems;
+}
+
 // A class (never an id: policies derive ids from headings such as "Related companies") naming
 // a related-content box: "related-articles", "relatedPosts", "recommended".
 bool HasRelatedClass(const GumboNode* element) {
@@ -684,6 +811,7 @@ Widget DetectWidget(const GumboNode* element) {
       }
     }
   }
+  if (IsCurrentPageMenu(element)) return Widget::kSiteMenu;
   if ((tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL) && IsMetadataTable(element)) {
     return Widget::kPageMetadata;
   }

@@ -16,14 +16,19 @@
 //  - help and related boxes: a container whose first text is a help-centre label ("Related
 //    articles", "Articles in this section", "Help articles", "Articles connexes", "Verwandte
 //    Artikel", ...) or whose class names one ("related-articles", "recommended"; never an
-//    id, which may be a heading's slug), and that is mostly links beyond it; the same label right before a list
-//    that is mostly links (both go); rating widgets ("Was this article helpful?", "Rate this
-//    article", "Cet article vous a-t-il été utile ?") up to 300 bytes.
+//    id, which may be a heading's slug), and that is mostly links beyond it; the same label right
+//    before a list that is mostly links (both go); rating widgets ("Was this article helpful?",
+//    "Rate this article", "Cet article vous a-t-il été utile ?") up to 300 bytes.
 //  - page metadata: a table or definition list whose keys are a CMS's ("Last published",
 //    "Article number", "Article record type", ...), a standalone "Article number: 123" line,
 //    and a date stamp ("updated on 26 October 2022", "mis à jour le ...") that the template
 //    marks as one (class or id words modified/timestamp/meta/published). A policy's own
 //    "Last updated" line, written in its text, carries no such class and stays.
+//  - site menus: a list of three or more items, each only a short link (four words at most, not
+//    a sentence) to another page, one of which is marked as the page being shown
+//    (aria-current, or a class word active/current): the help centre's or legal section's
+//    menu beside the policy. A policy's own list of links (its other notices, partners'
+//    policies) never marks the reader's page, so it stays; an unmarked menu stays too.
 //  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
 //    names ("slds-col, slds-size_1-of-1, cTermsBody").
 // Headings are never dropped, except the label of a table of contents.
@@ -48,6 +53,7 @@ enum class Widget : uint8_t {
   kHelpBox,
   kPageMetadata,
   kLeakedClassNames,
+  kSiteMenu,
 };
 
 inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or box

@@ -1,5 +1,4 @@
-#include <algorithm>
-
+#include "policyd/backoff.h"
 #include "policyd/webhook.h"
 
 namespace policyd {
@@ -7,17 +6,7 @@ namespace policyd {
 std::chrono::milliseconds RetryDelay(const WebhookSpec& spec, int failures,
                                      std::optional<std::chrono::milliseconds> retry_after,
                                      std::mt19937_64& rng) {
-  using std::chrono::milliseconds;
-  const milliseconds cap = std::max(spec.retry_max, spec.retry_min);
-  // Doubling, without overflow: past ~40 doublings any configured minimum exceeds the cap.
-  milliseconds delay = spec.retry_min;
-  for (int i = 1; i < failures && delay < cap; ++i) delay *= 2;
-  delay = std::min(delay, cap);
-  // Jitter: up to half as much again, so that receivers that came back are not hit in step.
-  std::uniform_real_distribution<double> stretch(0.0, 0.5);
-  delay += milliseconds(static_cast<int64_t>(static_cast<double>(delay.count()) * stretch(rng)));
-  if (retry_after && *retry_after > delay) delay = *retry_after;
-  return std::clamp(delay, spec.retry_min, cap);
+  return BackoffDelay(spec.retry_min, spec.retry_max, failures, retry_after, rng);
 }
 
 }  // namespace policyd

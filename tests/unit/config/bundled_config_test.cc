@@ -66,8 +66,9 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "log_level",
                                               "log_format",
                                               "log_summary_interval"};
-// Keys that hold tables ([[webhooks]]): the bundled configs show them commented out.
-const std::set<std::string> kDaemonTableKeys = {"webhooks"};
+// Keys that hold tables ([[webhooks]], [nats], [fleet]): the bundled configs show them commented
+// out.
+const std::set<std::string> kDaemonTableKeys = {"webhooks", "nats", "fleet"};
 
 std::set<std::string> KeysOf(const std::filesystem::path& path) {
   std::set<std::string> keys;
@@ -149,6 +150,67 @@ TEST(BundledConfigTest, SystemConfigWebhookExampleLoadsWhenUncommented) {
   EXPECT_EQ(config.webhooks[0].timeout, defaults.timeout);
   EXPECT_EQ(config.webhooks[0].start, defaults.start);
   EXPECT_EQ(config.webhooks[0].format, defaults.format);
+}
+
+TEST(BundledConfigTest, SystemConfigFleetExampleLoadsWhenUncommented) {
+  // The commented [fleet] example of the system config, uncommented: the defaults but for
+  // enabled and member_id.
+  std::ifstream in(kConfigDir / "policyd.system.toml");
+  std::string line;
+  std::string example;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    inside = (inside || line == "# [fleet]") && line.starts_with("# ");
+    if (inside) example += line.substr(2) + "\n";
+  }
+  ASSERT_FALSE(example.empty()) << "no commented [fleet] example";
+  testing::ScratchDir scratch;
+  DaemonConfig config;
+  const Status status = LoadDaemonConfig(scratch.Write("policyd.toml", example), &config);
+  ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << example;
+  const FleetConfig defaults;
+  EXPECT_TRUE(config.fleet.enabled);
+  EXPECT_EQ(config.fleet.member_id, "web1");
+  EXPECT_EQ(config.fleet.bucket, defaults.bucket);
+  EXPECT_EQ(config.fleet.timing.heartbeat_interval, defaults.timing.heartbeat_interval);
+  EXPECT_EQ(config.fleet.timing.member_ttl, defaults.timing.member_ttl);
+  EXPECT_EQ(config.fleet.timing.lease_ttl, defaults.timing.lease_ttl);
+  EXPECT_EQ(config.fleet.timing.max_clock_skew, defaults.timing.max_clock_skew);
+}
+
+TEST(BundledConfigTest, SystemConfigNatsExampleLoadsWhenUncommentedWithTheDefaults) {
+  // The commented [nats] table of the system config, uncommented: the documented defaults.
+  std::ifstream in(kConfigDir / "policyd.system.toml");
+  std::string line;
+  std::string example;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line == "# [nats]") inside = true;
+    if (inside && !line.starts_with("# ")) break;
+    if (inside) example += line.substr(2) + "\n";
+  }
+  ASSERT_FALSE(example.empty()) << "no commented [nats] example";
+  testing::ScratchDir scratch;
+  DaemonConfig config;
+  const Status status = LoadDaemonConfig(scratch.Write("policyd.toml", example), &config);
+  ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << example;
+  const NatsConfig defaults;
+  const NatsConfig& nats = config.nats;
+  EXPECT_TRUE(nats.enabled);
+  EXPECT_EQ(nats.urls, std::vector<std::string>{"nats://127.0.0.1:4222"});
+  EXPECT_EQ(nats.stream, defaults.stream);
+  EXPECT_EQ(nats.subject_prefix, defaults.subject_prefix);
+  EXPECT_EQ(nats.retention, defaults.retention);
+  EXPECT_EQ(nats.storage, defaults.storage);
+  EXPECT_EQ(nats.replicas, defaults.replicas);
+  EXPECT_EQ(nats.max_age, defaults.max_age);
+  EXPECT_EQ(nats.max_bytes, defaults.max_bytes);
+  EXPECT_EQ(nats.duplicate_window, defaults.duplicate_window);
+  EXPECT_EQ(nats.start, defaults.start);
+  EXPECT_EQ(nats.connect_timeout, defaults.connect_timeout);
+  EXPECT_EQ(nats.ack_timeout, defaults.ack_timeout);
+  EXPECT_EQ(nats.retry_min, defaults.retry_min);
+  EXPECT_EQ(nats.retry_max, defaults.retry_max);
 }
 
 TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {

@@ -327,5 +327,84 @@ TEST_F(DaemonConfigTest, KeysMissingFromTheFileGetDefaultsNotPreviousValues) {
   EXPECT_EQ(config_.log_level, "warn");
 }
 
+TEST_F(DaemonConfigTest, FleetIsOffByDefault) {
+  ASSERT_TRUE(Load("# nothing\n").ok());
+  const FleetTiming defaults;
+  EXPECT_FALSE(config_.fleet.enabled);
+  EXPECT_EQ(config_.fleet.member_id, "");  // the daemon derives it from host and database
+  EXPECT_EQ(config_.fleet.bucket, "policyd-fleet");
+  EXPECT_EQ(config_.fleet.timing.heartbeat_interval, seconds(5));
+  EXPECT_EQ(config_.fleet.timing.member_ttl, seconds(20));
+  EXPECT_EQ(config_.fleet.timing.lease_ttl, seconds(20));
+  EXPECT_EQ(config_.fleet.timing.max_clock_skew, seconds(1));
+  EXPECT_EQ(config_.fleet.timing.member_ttl, defaults.member_ttl);
+}
+
+TEST_F(DaemonConfigTest, FleetTableIsRead) {
+  ASSERT_TRUE(Load("log_level = \"info\"\n"
+                   "[fleet]\n"
+                   "enabled = true\n"
+                   "member_id = \"web-1_a\"\n"
+                   "bucket = \"policy_fleet-2\"\n"
+                   "heartbeat_interval = \"2s\"\n"
+                   "ttl = \"10s\"\n"
+                   "lease_ttl = \"30s\"\n"
+                   "max_clock_skew = \"250ms\"\n")
+                  .ok());
+  EXPECT_TRUE(config_.fleet.enabled);
+  EXPECT_EQ(config_.fleet.member_id, "web-1_a");
+  EXPECT_EQ(config_.fleet.bucket, "policy_fleet-2");
+  EXPECT_EQ(config_.fleet.timing.heartbeat_interval, seconds(2));
+  EXPECT_EQ(config_.fleet.timing.member_ttl, seconds(10));
+  EXPECT_EQ(config_.fleet.timing.lease_ttl, seconds(30));
+  EXPECT_EQ(config_.fleet.timing.max_clock_skew, milliseconds(250));
+  // Integer seconds, as every duration.
+  ASSERT_TRUE(Load("[fleet]\nttl = 60\n").ok());
+  EXPECT_EQ(config_.fleet.timing.member_ttl, seconds(60));
+}
+
+TEST_F(DaemonConfigTest, FleetErrorsNameFileLineAndKey) {
+  Status status = Load("[fleet]\nenabled = true\nheartbeat_intervall = \"5s\"\n");
+  EXPECT_EQ(status.message(), At(3) +
+                                  "1: unknown key 'heartbeat_intervall' (did you mean "
+                                  "'heartbeat_interval'?)");
+  status = Load("[fleet]\nenabled = \"yes\"\n");
+  EXPECT_EQ(status.message(),
+            At(2) + "11: 'enabled' must be a boolean (true or false), not a string");
+  status = Load("[fleet]\nmember_id = \"web.1\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("'member_id' must be 1 to 64 characters"));
+  status = Load("[fleet]\nmember_id = \"\"\n");
+  EXPECT_THAT(status.message(), HasSubstr("'member_id' must not be empty"));
+  status = Load("[fleet]\nbucket = \"policyd.fleet\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("a JetStream bucket name"));
+  status = Load("[fleet]\nheartbeat_interval = \"10ms\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("'heartbeat_interval' must be between 100ms and 10m"));
+  status = Load("fleet = true\n");
+  EXPECT_EQ(status.message(), At(1) + "9: 'fleet' must be a table ([fleet]), not a boolean");
+}
+
+TEST_F(DaemonConfigTest, FleetTimingsMustKeepTheRules) {
+  // ttl must exceed two heartbeats: reported at ttl's line.
+  Status status = Load("[fleet]\nheartbeat_interval = \"5s\"\nttl = \"10s\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(),
+              HasSubstr("'ttl' (10s) must be longer than twice 'heartbeat_interval' (5s)"));
+  // The rule's key left at its default: reported at [fleet].
+  status = Load("\n[fleet]\nheartbeat_interval = \"15s\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("'ttl' (20s)"));
+  // The skew bound must leave a margin inside a lease.
+  status = Load("[fleet]\nlease_ttl = \"3s\"\nmax_clock_skew = \"1s\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(), HasSubstr("'max_clock_skew' (1s) must be shorter than a third"));
+  EXPECT_TRUE(Load("[fleet]\nlease_ttl = \"3s\"\nmax_clock_skew = \"999ms\"\n").ok());
+  // No rule is checked on durations already refused one by one.
+  status = Load("[fleet]\nttl = \"2h\"\n");
+  EXPECT_THAT(status.message(), HasSubstr("'ttl' must be between 1s and 1h"));
+}
+
 }  // namespace
 }  // namespace policyd

@@ -230,6 +230,48 @@ TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
   ExpectPolicySentences(own);
 }
 
+TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageIsLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  // A help centre's legal menu inside the container, before the policy, marking the page shown
+  // with aria-current ...
+  const std::string aria = Extract(LegalPage(
+      "<ul class=tabs><li><a href=/terms>Terms of service</a></li><li><a aria-current=page "
+      "href=/privacy>Privacy policy</a></li><li><a href=/cookies>Cookie charter</a></li><li><a "
+      "href=/jobs>We are hiring</a></li></ul>"));
+  EXPECT_EQ(aria, plain);
+  // ... or with an "active" class on the item, at the end of the container, on another render
+  // with one more entry.
+  const std::string active = Extract(LegalPage(
+      "",
+      "<ul><li><a href=/terms>Terms</a></li><li class=active><a href=/privacy>Privacy</a>"
+      "</li><li><a href=/safety>Safety tips</a></li><li><a href=/press>Press</a></li></ul>"));
+  EXPECT_EQ(active, plain);
+  ExpectPolicySentences(aria);
+
+  // The policy's own lists of links stay: its other notices, unmarked ...
+  const std::string notices = Extract(LegalPage(
+      "<p>Our other notices</p><ul><li><a href=/terms>Terms of service</a></li><li><a "
+      "href=/cookies>Cookie policy</a></li><li><a href=/guidelines>Community guidelines</a></li>"
+      "</ul>"));
+  EXPECT_NE(notices.find("- Terms of service\n- Cookie policy\n- Community guidelines"),
+            std::string::npos)
+      << notices;
+  // ... partners' policies, even when one of them carries an "active" class, because its items
+  // are sentences or hold text beside the link ...
+  const std::string partners = Extract(LegalPage(
+      "<ul><li class=active><a href=https://ads.example/privacy>AdNetwork</a>: measures "
+      "audiences</li><li><a href=https://maps.example/privacy>Maps</a>: shows your city</li><li>"
+      "<a href=https://pay.example/privacy>Payments</a>: processes payments</li></ul>"));
+  EXPECT_NE(partners.find("- AdNetwork: measures audiences"), std::string::npos) << partners;
+  // ... and a list of same-page links marked by a scroll spy is a contents list, not a menu.
+  const std::string contents = Extract(LegalPage(
+      "<ul><li class=active><a href=#collect>What we collect</a></li><li><a href=#share>Who we "
+      "share it with</a></li><li><a href=#rights>Your rights</a></li></ul>"));
+  EXPECT_NE(contents.find("- What we collect\n- Who we share it with\n- Your rights"),
+            std::string::npos)
+      << contents;
+}
+
 TEST(WidgetsTest, TypographicVariantsAndRewrappedParagraphsGiveTheSameText) {
   const std::string smart = Extract(LegalPage(
       "<p>We don\xE2\x80\x99t sell your data. \xE2\x80\x9CMembers\xE2\x80\x9D means e\xE2\x80\x91"

@@ -36,6 +36,35 @@ TEST(RenderStatus, HumanUnitsAndTheFirstPassWhileItRuns) {
             "storage     ok\n");
 }
 
+TEST(RenderStatus, NatsLineSaysStateLagAndTheErrorWhileDisconnected) {
+  nlohmann::json status = Status();
+  status["nats"] = {{"state", "connected"},
+                    {"connected", true},
+                    {"url", "nats://10.0.0.5:4222"},
+                    {"stream", "POLICYD_EVENTS"},
+                    {"published_seq", 12345},
+                    {"lag", 0},
+                    {"last_error", ""}};
+  const std::string connected = RenderStatus(status, kNow);
+  EXPECT_NE(connected.find("nats        connected to nats://10.0.0.5:4222, stream POLICYD_EVENTS, "
+                           "0 to publish (published up to event 12345)\n"),
+            std::string::npos)
+      << connected;
+  status["nats"]["state"] = "disconnected";
+  status["nats"]["connected"] = false;
+  status["nats"]["published_seq"] = 12300;
+  status["nats"]["lag"] = 45;
+  status["nats"]["last_error"] = "cannot connect: No Server";
+  const std::string down = RenderStatus(status, kNow);
+  EXPECT_NE(down.find("nats        disconnected, stream POLICYD_EVENTS, last error: cannot "
+                      "connect: No Server, 45 to publish (published up to event 12300)\n"),
+            std::string::npos)
+      << down;
+  // Without [nats] the daemon sends null: no line.
+  status["nats"] = nullptr;
+  EXPECT_EQ(RenderStatus(status, kNow).find("nats"), std::string::npos);
+}
+
 TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
   nlohmann::json status = Status();
   status["first_pass"] = {

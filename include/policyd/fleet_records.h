@@ -1,0 +1,62 @@
+// What a fleet keeps in its key-value bucket (policyd/fleet_kv.h): the key layout and the
+// values, as small JSON objects.
+//
+//   members.<member id>      MemberRecord: a member's heartbeat, rewritten every
+//                            heartbeat_interval by that member only (compare-and-set on its
+//                            own last revision), deleted when it leaves cleanly
+//   leases.<document token>  LeaseRecord: who may check the document, until when; released
+//                            leases stay as a free record, so every later write to the key
+//                            is an Update on a known revision
+//
+// A document token is the document id with every byte outside A-Z, a-z, 0-9, '-' and '_'
+// written as '=' and two upper-case hex digits ("coursera/privacy-policy" is
+// "coursera=2Fprivacy-policy"): a NATS key may hold only [-/_=.A-Za-z0-9], and '.' would
+// split it into more subject tokens. Decoders refuse values over 1 KiB and anything that is
+// not the documented object; the callers treat an unreadable value as absent.
+#ifndef POLICYD_FLEET_RECORDS_H_
+#define POLICYD_FLEET_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace policyd {
+
+inline constexpr std::string_view kFleetMemberPrefix = "members.";
+inline constexpr std::string_view kFleetLeasePrefix = "leases.";
+
+std::string FleetKeyToken(std::string_view text);  // the document token above
+std::string MemberKey(std::string_view member_id);
+std::string LeaseKey(std::string_view document_id);
+
+// {"member": "web1-3fa2b9c1", "incarnation": 1732270403456, "heartbeat_ms": ...,
+//  "started_ms": ..., "owned": 12345, "in_flight": 3, "lag_ms": 0}
+struct MemberRecord {
+  std::string member_id;
+  uint64_t incarnation = 0;  // new at every start of the member's process
+  int64_t heartbeat_ms = 0;  // the member's clock when it wrote this heartbeat
+  int64_t started_ms = 0;    // the member's clock when this incarnation started
+  // What the member reported at this heartbeat, for people (policyctl): the documents it owns
+  // in its view, its checks in flight, and how late its most overdue owned document is.
+  uint64_t owned = 0;
+  uint64_t in_flight = 0;
+  int64_t lag_ms = 0;
+};
+std::string EncodeMemberRecord(const MemberRecord& record);
+std::optional<MemberRecord> DecodeMemberRecord(std::string_view text);
+
+// {"holder": "web1-3fa2b9c1", "incarnation": 1732270403456, "expires_ms": ...}; a released
+// lease is {"holder": "", "incarnation": 0, "expires_ms": 0}.
+struct LeaseRecord {
+  std::string holder;        // member id; "" = free
+  uint64_t incarnation = 0;  // the holder's
+  int64_t expires_ms = 0;    // by the holder's clock
+  bool free() const { return holder.empty(); }
+};
+std::string EncodeLeaseRecord(const LeaseRecord& record);
+std::optional<LeaseRecord> DecodeLeaseRecord(std::string_view text);
+
+}  // namespace policyd
+
+#endif  // POLICYD_FLEET_RECORDS_H_

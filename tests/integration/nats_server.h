@@ -1,0 +1,42 @@
+// A real nats-server (Debian's /usr/sbin/nats-server) with JetStream for the integration
+// tests: on 127.0.0.1 at a free port, its store in a temporary directory that outlives a
+// Stop() so that Start() brings the same streams back. Killed (and the directory removed)
+// at destruction. Loopback only.
+#ifndef POLICYD_TESTS_INTEGRATION_NATS_SERVER_H_
+#define POLICYD_TESTS_INTEGRATION_NATS_SERVER_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace policyd::testing {
+
+inline constexpr char kNatsServerBin[] = "/usr/sbin/nats-server";
+
+class NatsServer {
+ public:
+  NatsServer();  // picks the port and the store directory; does not start
+  ~NatsServer();
+  NatsServer(const NatsServer&) = delete;
+  NatsServer& operator=(const NatsServer&) = delete;
+
+  static bool Installed();
+  // Starts the server and waits (at most 20 s) until it accepts connections.
+  bool Start();
+  void Stop();  // SIGTERM and reap (SIGKILL after 10 s)
+  bool running() const { return pid_ > 0; }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  uint16_t port() const { return port_; }
+  std::string log() const;
+
+ private:
+  std::filesystem::path dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace policyd::testing
+
+#endif  // POLICYD_TESTS_INTEGRATION_NATS_SERVER_H_

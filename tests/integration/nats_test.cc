@@ -1,0 +1,376 @@
+// Events to JetStream end to end (issue 19 items 1 and 3): the real policyd publishes to a
+// real nats-server (-js, on a free loopback port, its store in a temporary directory), and a
+// consumer written with cnats (a durable pull consumer, as docs/EVENTS.md shows) reads the
+// stream back. Every event must arrive once, in order, with its exact Nats-Msg-Id, across a
+// daemon SIGKILL, a NATS restart, and a restart after more than the duplicate window. Tests
+// skip (GTEST_SKIP) only when /usr/sbin/nats-server is not installed.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon_harness.h"
+#include "nats_handles.h"  // src/nats: the RAII owners of cnats handles
+#include "nats_server.h"
+#include "policyd/store.h"
+#include "support/http_test_server.h"
+
+namespace policyd::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kStream[] = "POLICYD_TEST";
+
+std::string Page(const std::string& title, const std::string& body) {
+  return "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" + title +
+         "</h1><p>This policy explains what we collect and why we collect it.</p>"
+         "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
+         "<h2>Sharing</h2><p>" +
+         body + "</p></main></body></html>";
+}
+
+TestResponse Html(std::string body) {
+  return {.status = 200,
+          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+          .body = std::move(body)};
+}
+
+bool WaitFor(const std::function<bool()>& condition, milliseconds timeout = seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return condition();
+}
+
+// One message of the stream as a consumer sees it.
+struct Received {
+  uint64_t stream_seq = 0;
+  std::string subject;
+  std::string msg_id;
+  uint64_t event_seq = 0;  // Policyd-Event-Seq
+  std::string type;        // Policyd-Event-Type
+  nlohmann::json body;
+};
+
+std::string Header(natsMsg* msg, const char* name) {
+  const char* value = nullptr;
+  return natsMsgHeader_Get(msg, name, &value) == NATS_OK && value != nullptr ? value : "";
+}
+
+// Reads the whole stream with a new durable pull consumer (explicit acks), as a remote
+// analyzer does; empty with `error` set when NATS cannot be read.
+std::vector<Received> ReadStream(const std::string& url, const std::string& durable,
+                                 std::string* error) {
+  std::vector<Received> received;
+  natsConnection* raw_connection = nullptr;
+  natsStatus s = natsConnection_ConnectTo(&raw_connection, url.c_str());
+  const nats::ConnectionPtr connection(raw_connection);
+  jsCtx* raw_js = nullptr;
+  if (s == NATS_OK) s = natsConnection_JetStream(&raw_js, connection.get(), nullptr);
+  const nats::JetStreamPtr js(raw_js);
+  jsSubOptions options;
+  jsSubOptions_Init(&options);
+  options.Stream = kStream;
+  options.Config.AckPolicy = js_AckExplicit;
+  options.Config.DeliverPolicy = js_DeliverAll;
+  natsSubscription* raw_subscription = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  if (s == NATS_OK) {
+    s = js_PullSubscribe(&raw_subscription, js.get(), "policyd.events.>", durable.c_str(), nullptr,
+                         &options, &code);
+  }
+  const nats::SubscriptionPtr subscription(raw_subscription);
+  if (s != NATS_OK) {
+    *error = nats::Describe("subscribe", s, code);
+    return received;
+  }
+  for (;;) {
+    nats::MsgList batch;
+    s = natsSubscription_Fetch(batch.get(), subscription.get(), 64, 1000, &code);
+    if (s == NATS_TIMEOUT) break;  // nothing more within a second: the stream is read
+    if (s != NATS_OK) {
+      *error = nats::Describe("fetch", s, code);
+      break;
+    }
+    for (int i = 0; i < batch.size(); ++i) {
+      natsMsg* msg = batch[i];
+      jsMsgMetaData* raw_meta = nullptr;
+      (void)natsMsg_GetMetaData(&raw_meta, msg);
+      const nats::MsgMetaDataPtr meta(raw_meta);
+      Received one;
+      one.stream_seq = meta ? meta->Sequence.Stream : 0;
+      one.subject = natsMsg_GetSubject(msg);
+      one.msg_id = Header(msg, "Nats-Msg-Id");
+      const std::string seq = Header(msg, "Policyd-Event-Seq");
+      one.event_seq = seq.empty() ? 0 : std::stoull(seq);
+      one.type = Header(msg, "Policyd-Event-Type");
+      one.body = nlohmann::json::parse(
+          std::string(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))),
+          nullptr, false);
+      received.push_back(std::move(one));
+      (void)natsMsg_Ack(msg, nullptr);
+    }
+  }
+  return received;
+}
+
+std::string NatsConfigFor(const NatsServer& server, const std::string& extra = "") {
+  return "\n[nats]\nurls = [\"" + server.url() + "\"]\nstream = \"" + kStream +
+         "\"\nstorage = \"file\"\nretry_min = \"100ms\"\nretry_max = \"500ms\"\n"
+         "connect_timeout = \"1s\"\nack_timeout = \"2s\"\n" +
+         extra;
+}
+
+class NatsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!NatsServer::Installed()) {
+      GTEST_SKIP() << kNatsServerBin << " is not installed (Debian package nats-server, "
+                   << "scripts/install-deps.sh): the JetStream tests cannot run";
+    }
+    ASSERT_TRUE(nats_.Start()) << nats_.log();
+  }
+
+  // Four documents on two platforms; `round` changes what three of them say.
+  void Serve(int round) {
+    const std::string suffix = round == 0 ? "." : " (revision " + std::to_string(round) + ").";
+    server_.Set("/acme/privacy", Html(Page("Acme Privacy", "We never sell data" + suffix)));
+    server_.Set("/acme/terms", Html(Page("Acme Terms", "Be nice" + suffix)));
+    server_.Set("/globex/privacy", Html(Page("Globex Privacy", "We share with no one" + suffix)));
+    server_.Set("/globex/cookies", Html(Page("Globex Cookies", "We set two cookies.")));
+  }
+
+  void WriteTargets(DaemonHarness& harness) {
+    harness.WriteTarget("acme",
+                        "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                        "url = \"" +
+                            server_.Url("/acme/privacy") +
+                            "\"\n[[documents]]\ntype = \"Terms of Service\"\nurl = \"" +
+                            server_.Url("/acme/terms") + "\"\n");
+    harness.WriteTarget("globex",
+                        "name = \"Globex Corp.\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                        "url = \"" +
+                            server_.Url("/globex/privacy") +
+                            "\"\n[[documents]]\ntype = \"Cookie Policy\"\nurl = \"" +
+                            server_.Url("/globex/cookies") + "\"\n");
+  }
+
+  static nlohmann::json Status(DaemonHarness& harness) {
+    return harness.Control({{"cmd", "status"}})["result"];
+  }
+  static uint64_t LastSeq(DaemonHarness& harness) { return Status(harness)["last_seq"]; }
+  // Checks every document and waits until the checks are committed.
+  static void CheckAll(DaemonHarness& harness) {
+    const uint64_t done = Status(harness)["checks_done"];
+    ASSERT_EQ(harness.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+    ASSERT_TRUE(harness.WaitForChecks(done + 4)) << harness.log();
+  }
+  // Waits until the outbox has published every stored event.
+  static bool CaughtUp(DaemonHarness& harness) {
+    return WaitFor([&] {
+      const auto nats = Status(harness)["nats"];
+      return nats.is_object() && nats["connected"] == true && nats["lag"] == 0 &&
+             nats["published_seq"] == nats["last_seq"];
+    });
+  }
+
+  // The stream holds events 1..last of this daemon, once each, in order, exactly as stored
+  // (the feed's objects), with the message id, headers and subject the contract names.
+  void ExpectExactlyTheLog(DaemonHarness& harness, const std::string& durable) {
+    const auto status = Status(harness);
+    const uint64_t last = status["last_seq"];
+    const std::string node = status["nats"]["node_id"];
+    ASSERT_EQ(node.size(), 16u);
+    std::string error;
+    const std::vector<Received> received = ReadStream(nats_.url(), durable, &error);
+    ASSERT_EQ(error, "");
+    ASSERT_EQ(received.size(), last) << harness.log();
+    EventSubscriber feed(harness.events_socket(), 0);
+    for (uint64_t seq = 1; seq <= last; ++seq) {
+      const Received& one = received[seq - 1];
+      const auto event = feed.Next();
+      ASSERT_TRUE(event);
+      EXPECT_EQ(one.stream_seq, seq);
+      EXPECT_EQ(one.event_seq, seq);
+      EXPECT_EQ(one.msg_id, node + ":" + std::to_string(seq));
+      EXPECT_EQ(one.body, *event);
+      EXPECT_EQ(one.type, (*event)["type"]);
+      const std::string platform = (*event)["platform"] == "Acme" ? "acme" : "globex-corp";
+      const std::string doc_type = (*event)["doc_type"] == "Privacy Policy"     ? "privacy-policy"
+                                   : (*event)["doc_type"] == "Terms of Service" ? "terms-of-service"
+                                                                                : "cookie-policy";
+      EXPECT_EQ(one.subject, "policyd.events." + platform + "." + doc_type + "." + node);
+    }
+  }
+
+  NatsServer nats_;
+  HttpTestServer server_;
+};
+
+TEST_F(NatsTest, ConsumerSeesEveryEventOnceInOrderWithItsMessageId) {
+  Serve(0);
+  DaemonHarness harness(NatsConfigFor(nats_));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  Serve(1);
+  CheckAll(harness);
+  ASSERT_EQ(LastSeq(harness), 7u);  // 4 first_seen, 3 changed
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  ExpectExactlyTheLog(harness, "analyzer");
+
+  const auto nats = Status(harness)["nats"];
+  EXPECT_EQ(nats["state"], "connected");
+  EXPECT_EQ(nats["url"], nats_.url());
+  EXPECT_EQ(nats["stream"], kStream);
+  EXPECT_EQ(nats["published"], 7);
+  EXPECT_EQ(nats["duplicates"], 0);
+  EXPECT_EQ(nats["last_error"], "");
+  const CommandResult shown = harness.Policyctl({"status"});
+  EXPECT_NE(shown.out.find("connected to " + nats_.url() + ", stream POLICYD_TEST, 0 to publish"),
+            std::string::npos)
+      << shown.out;
+
+  // The example consumer of docs/EVENTS.md reads the same: all of it, then a replay from
+  // stream sequence 5 under another durable name.
+  const CommandResult all = RunCommand({NATS_CONSUMER_BIN, nats_.url(), kStream, "example"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out.find("1 1 document.first_seen policyd.events."), 0u) << all.out;
+  EXPECT_NE(all.out.find("\n7 7 document.changed policyd.events."), std::string::npos) << all.out;
+  const CommandResult replay =
+      RunCommand({NATS_CONSUMER_BIN, nats_.url(), kStream, "replay-from-5", "5"});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_EQ(replay.out.find("5 5 document.changed "), 0u) << replay.out;
+  EXPECT_EQ(replay.out.find("\n4 4 "), std::string::npos) << replay.out;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST_F(NatsTest, KillDuringPublicationThenRestartPublishesEachEventOnce) {
+  Serve(0);
+  DaemonHarness harness(NatsConfigFor(nats_));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  // Killed the moment its checks are committed: publication is under way or about to be,
+  // and the cursor may lag what the stream holds.
+  for (int round = 1; round <= 3; ++round) {
+    Serve(round);
+    CheckAll(harness);
+    harness.Kill();
+    ASSERT_TRUE(harness.Start()) << harness.log();
+  }
+  ASSERT_EQ(LastSeq(harness), 4u + 3 * 3);
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  ExpectExactlyTheLog(harness, "after-kill");
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST_F(NatsTest, OutageDelaysPublicationAndLosesNothing) {
+  Serve(0);
+  DaemonHarness harness(NatsConfigFor(nats_));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+
+  nats_.Stop();
+  ASSERT_TRUE(WaitFor([&] { return Status(harness)["nats"]["connected"] == false; }))
+      << harness.log();
+  // Checks go on while NATS is down; their events wait in the log.
+  Serve(1);
+  CheckAll(harness);
+  Serve(2);
+  CheckAll(harness);
+  ASSERT_EQ(LastSeq(harness), 10u);
+  auto nats = Status(harness)["nats"];
+  EXPECT_EQ(nats["connected"], false);
+  EXPECT_EQ(nats["state"], "disconnected");
+  EXPECT_EQ(nats["published_seq"], 4);
+  EXPECT_EQ(nats["lag"], 6);
+  EXPECT_NE(nats["last_error"], "");
+  EXPECT_TRUE(nats["next_attempt"].is_string());
+  const CommandResult shown = harness.Policyctl({"status"});
+  EXPECT_NE(shown.out.find("6 to publish"), std::string::npos) << shown.out;
+  std::this_thread::sleep_for(seconds(2));  // several failed attempts, said once
+  const std::string log = harness.log();
+  std::size_t warnings = 0;
+  for (std::size_t at = log.find("nats: publishing stopped"); at != std::string::npos;
+       at = log.find("nats: publishing stopped", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1u) << log;
+  EXPECT_EQ(log.find("nats: cannot publish to"), std::string::npos) << log;
+
+  ASSERT_TRUE(nats_.Start()) << nats_.log();
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  ExpectExactlyTheLog(harness, "after-outage");
+  nats = Status(harness)["nats"];
+  EXPECT_EQ(nats["lag"], 0);
+  EXPECT_EQ(nats["last_error"], "");
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+TEST_F(NatsTest, RestartAfterTheDuplicateWindowPublishesNothingTwice) {
+  Serve(0);
+  DaemonHarness harness(NatsConfigFor(nats_, "duplicate_window = \"1s\"\n"));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  Serve(1);
+  CheckAll(harness);
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+
+  // The worst case of a crash between the PubAcks and the cursor write: the stored cursor
+  // says nothing was published. Then the daemon stays down for longer than the window, so
+  // JetStream no longer knows the message ids.
+  {
+    auto store = Store::Open(harness.state_dir() / "db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->SetMeta(std::string("nats_cursor/") + kStream, "0").ok());
+  }
+  std::this_thread::sleep_for(milliseconds(2500));
+
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  ExpectExactlyTheLog(harness, "after-window");
+  EXPECT_NE(harness.log().find("already holds this node's events up to 7 (the cursor said 0)"),
+            std::string::npos)
+      << harness.log();
+  EXPECT_EQ(Status(harness)["nats"]["published"], 0);  // nothing was sent again
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// Done-when of issue 19 item 1: without [nats] the daemon needs no NATS and never connects.
+TEST(NatsAbsentTest, DaemonWithoutNatsWorksWithNoServerAnywhere) {
+  HttpTestServer server;
+  server.Set("/privacy", Html(Page("Acme Privacy", "We never sell data.")));
+  DaemonHarness harness;
+  harness.WriteTarget("acme",
+                      "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                      "url = \"" +
+                          server.Url("/privacy") + "\"\n");
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const auto status = harness.Control({{"cmd", "status"}})["result"];
+  EXPECT_TRUE(status.contains("nats"));
+  EXPECT_TRUE(status["nats"].is_null());
+  EXPECT_EQ(status["last_seq"], 1);
+  const CommandResult shown = harness.Policyctl({"status"});
+  EXPECT_EQ(shown.out.find("nats"), std::string::npos) << shown.out;
+  EXPECT_EQ(harness.Stop(), 0);
+  EXPECT_EQ(harness.log().find("nats:"), std::string::npos) << harness.log();
+}
+
+}  // namespace
+}  // namespace policyd::testing
