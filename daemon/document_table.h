@@ -7,9 +7,8 @@
 // Handles: a new document takes the most recently freed slot, or a new one. The documents of
 // the first Sync (the daemon's start) get handles 0, 1, ... in id order, so that the
 // scheduler's tie-break between equal due times (the handle) follows the ids there, as it did
-// when the scheduler held the ids. A handle
-// names a document only while it is in the table: code that waits (a check in flight) holds
-// the id and looks the document up again.
+// when the scheduler held the ids. A handle names a document only while it is in the table:
+// code that waits (a check in flight) holds the id and looks the document up again.
 #ifndef POLICYD_DAEMON_DOCUMENT_TABLE_H_
 #define POLICYD_DAEMON_DOCUMENT_TABLE_H_
 

@@ -1,6 +1,7 @@
 #include "state_reader.h"
 
 #include <algorithm>
+#include <span>
 
 #include "policyd/parallel.h"
 
