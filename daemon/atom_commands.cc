@@ -124,13 +124,13 @@ bool Daemon::HandleAtomCommand(const std::string& cmd, const nlohmann::json& req
   bool watched_doc = false;          // a watched document without versions has an empty feed
   if (has_doc) {
     atom.scope = {AtomScopeKind::kDocument, doc->get<std::string>()};
-    watched_doc = documents_.count(atom.scope.value) > 0;
-    for (const auto& [id, watched] : documents_) doc_ids.push_back(id);
+    watched_doc = documents_.Contains(atom.scope.value);
+    for (const auto& watched : documents_) doc_ids.push_back(watched.spec->id);
   } else if (has_platform) {
     const std::string wanted = platform->get<std::string>();
     std::set<std::string> platforms;
     std::string name;
-    for (const auto& [id, watched] : documents_) {
+    for (const auto& watched : documents_) {
       platforms.insert(watched.spec->platform);
       if (name.empty() && NameMatches(wanted, watched.spec->platform))
         name = watched.spec->platform;

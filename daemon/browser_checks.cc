@@ -77,13 +77,13 @@ BrowserOptions BrowserOptionsFrom(const DaemonConfig& config) {
 }
 
 bool Daemon::RendersFirst(const Document& doc) const {
-  return policyd::RendersFirst(doc.spec->render, doc.state, browser_ != nullptr, NowUnixMillis(),
+  return policyd::RendersFirst(doc.spec->render, doc.state(), browser_ != nullptr, NowUnixMillis(),
                                config_.render_retest_interval);
 }
 
 void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> pages,
                          RenderTrigger trigger) {
-  const Document& doc = documents_.at(doc_id);
+  const Document& doc = *documents_.Find(doc_id);  // the callers made sure it is watched
   if (!std::all_of(pages.begin(), pages.end(), IsRenderable)) {
     PostCheck(doc_id, MakeCheckInput(doc, std::move(pages)));
     return;
@@ -118,11 +118,11 @@ void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> p
 }
 
 void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
-  const auto it = documents_.find(doc_id);
+  const Document* doc = documents_.Find(doc_id);
   const bool aborted =
       std::any_of(gather.results.begin(), gather.results.end(),
                   [](const RenderResult& r) { return r.error == RenderError::kAborted; });
-  if (stopping_ || aborted || it == documents_.end()) {
+  if (stopping_ || aborted || doc == nullptr) {
     AbandonCheck(doc_id);
     return;
   }
@@ -134,7 +134,7 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
     const std::size_t index = static_cast<std::size_t>(failed - gather.results.begin());
     spdlog::warn("{}: browser render of {} failed ({}): {}", doc_id, gather.pages[index].url,
                  RenderErrorName(failed->error), failed->message);
-    CheckInput input = MakeCheckInput(it->second, std::move(gather.pages));
+    CheckInput input = MakeCheckInput(*doc, std::move(gather.pages));
     if (gather.trigger == RenderTrigger::kTarget) {
       input.render_error = FailureFromRenderError(failed->error);
       input.render_message =
@@ -155,7 +155,7 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
     if (!result.final_url.empty()) page.final_url = result.final_url;
     page.elapsed += result.elapsed;
   }
-  CheckInput input = MakeCheckInput(it->second, std::move(gather.pages));
+  CheckInput input = MakeCheckInput(*doc, std::move(gather.pages));
   input.fetcher = FetcherKind::kBrowser;
   input.render_trigger = gather.trigger;
   input.browser_version = gather.results.front().browser_version;

@@ -79,9 +79,9 @@ nlohmann::json ArgumentTypeError(const nlohmann::json& request) {
 nlohmann::json Daemon::StatusJson() const {
   std::size_t failing = 0;
   std::size_t reported = 0;
-  for (const auto& [id, doc] : documents_) {
-    failing += doc.state.consecutive_failures > 0;
-    reported += doc.state.failure_reported;
+  for (const Document& doc : documents_) {
+    failing += doc.packed_state().consecutive_failures() > 0;
+    reported += doc.packed_state().failure_reported();
   }
   const auto next_due = scheduler_.NextDueMs();
   return {{"version", POLICYD_VERSION},
@@ -156,7 +156,8 @@ nlohmann::json RangesJson(const std::vector<SelectRange>& ranges) {
 }  // namespace
 
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
-  const auto due = scheduler_.DueMs(doc.spec->id);
+  const auto due = scheduler_.DueMs(doc.handle);
+  const DocState state = doc.state();
   return {{"id", doc.spec->id},
           {"platform", doc.spec->platform},
           {"type", doc.spec->type},
@@ -167,17 +168,17 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"select_ranges", RangesJson(doc.spec->select_ranges)},
           {"remove_ranges", RangesJson(doc.spec->remove_ranges)},
           {"render", RenderModeName(doc.spec->render)},
-          {"render_choice", RenderChoiceName(doc.state.render_choice)},
+          {"render_choice", RenderChoiceName(state.render_choice)},
           {"source_file", doc.spec->source_file.string()},
           {"next_due", due ? TimeOrNull(*due) : nlohmann::json()},
-          {"checking", scheduler_.InFlight(doc.spec->id)},
-          {"last_check", TimeOrNull(doc.state.last_check_ms)},
-          {"last_success", TimeOrNull(doc.state.last_success_ms)},
-          {"last_change", TimeOrNull(doc.state.last_change_ms)},
-          {"current_hash", doc.state.last_text_hash},
-          {"versions", doc.state.version_count},
-          {"consecutive_failures", doc.state.consecutive_failures},
-          {"last_error", doc.state.last_error}};
+          {"checking", scheduler_.InFlight(doc.handle)},
+          {"last_check", TimeOrNull(state.last_check_ms)},
+          {"last_success", TimeOrNull(state.last_success_ms)},
+          {"last_change", TimeOrNull(state.last_change_ms)},
+          {"current_hash", state.last_text_hash},
+          {"versions", state.version_count},
+          {"consecutive_failures", state.consecutive_failures},
+          {"last_error", state.last_error}};
 }
 
 nlohmann::json Daemon::ListResponse(const nlohmann::json& request) const {
@@ -190,7 +191,7 @@ nlohmann::json Daemon::ListResponse(const nlohmann::json& request) const {
     std::set<std::string> types;
     bool platform_known = filter->platform.empty();
     bool type_known = filter->type.empty();
-    for (const auto& [id, doc] : documents_) {
+    for (const Document& doc : documents_) {
       platforms.insert(doc.spec->platform);
       types.insert(doc.spec->type);
       platform_known = platform_known || NameMatches(filter->platform, doc.spec->platform);
@@ -200,8 +201,8 @@ nlohmann::json Daemon::ListResponse(const nlohmann::json& request) const {
     if (!type_known) return UnknownNameError("type", filter->type, types);
   }
   nlohmann::json docs = nlohmann::json::array();
-  for (const auto& [id, doc] : documents_) {
-    if (PassesListFilter(*filter, *doc.spec, doc.state)) docs.push_back(DocumentJson(doc));
+  for (const Document& doc : documents_) {
+    if (PassesListFilter(*filter, *doc.spec, doc.state())) docs.push_back(DocumentJson(doc));
   }
   return ControlOk({{"documents", std::move(docs)}, {"total", documents_.size()}});
 }
@@ -213,13 +214,12 @@ const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
     *error = ControlError("invalid_argument", "missing \"doc\" (a document id)");
     return nullptr;
   }
-  const auto it = documents_.find(doc->get<std::string>());
-  if (it == documents_.end()) {
+  const Document* found = documents_.Find(doc->get<std::string>());
+  if (found == nullptr) {
     *error = ControlError("not_found", "no watched document '" + doc->get<std::string>() +
                                            "' (see `policyctl list`)");
-    return nullptr;
   }
-  return &it->second;
+  return found;
 }
 
 void Daemon::HandleControl(const nlohmann::json& request,
@@ -254,7 +254,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     const auto doc_id = request.value("doc", std::string());
     auto history = store_->GetHistory(doc_id);
     if (!history.ok()) return respond(ControlErrorFromStatus(history.status()));
-    if (history->empty() && documents_.count(doc_id) == 0) {
+    if (history->empty() && !documents_.Contains(doc_id)) {
       return respond(ControlError("not_found", "no document '" + doc_id + "' and no history"));
     }
     nlohmann::json versions = nlohmann::json::array();
@@ -300,7 +300,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     auto added = catalog_->Add(std::move(spec));
     if (!added.ok()) return respond(ControlErrorFromStatus(added.status()));
     if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
-    scheduler_.CheckNow(added->id, NowUnixMillis());  // the first check right away
+    CheckNow(added->id, NowUnixMillis());  // the first check right away
     ArmScheduleTimer();
     spdlog::info("{}: added at run time ({})", added->id, added->url);
     respond(ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}}));
@@ -359,13 +359,14 @@ void Daemon::HandleCheck(const nlohmann::json& request,
   const auto all = BoolArgument(request, "all", false, &error);
   const auto wait = BoolArgument(request, "wait", false, &error);
   if (!all || !wait) return respond(error);
-  std::vector<std::string> doc_ids;
+  std::vector<DocHandle> handles;
   if (*all) {
-    for (const auto& [id, doc] : documents_) doc_ids.push_back(id);
+    handles.reserve(documents_.size());
+    for (const Document& doc : documents_) handles.push_back(doc.handle);
   } else {
     const Document* doc = FindDocument(request, &error);
     if (doc == nullptr) return respond(error);
-    doc_ids.push_back(doc->spec->id);
+    handles.push_back(doc->handle);
   }
   std::chrono::milliseconds timeout = kDefaultCheckWait;
   if (const auto it = request.find("timeout"); *wait && it != request.end() && !it->is_null()) {
@@ -385,12 +386,14 @@ void Daemon::HandleCheck(const nlohmann::json& request,
   const int64_t now = NowUnixMillis();
   std::size_t scheduled = 0;
   std::size_t joined = 0;
-  for (const std::string& id : doc_ids) {
+  std::vector<std::string> doc_ids;  // what a waiting client waits for
+  for (const DocHandle handle : handles) {
+    if (*wait) doc_ids.push_back(documents_.at(handle).spec->id);
     // A waiting client joins a check already running rather than adding one after it.
-    if (*wait && scheduler_.InFlight(id)) {
+    if (*wait && scheduler_.InFlight(handle)) {
       ++joined;
     } else {
-      scheduled += scheduler_.CheckNow(id, now);
+      scheduled += scheduler_.CheckNow(handle, now);
     }
   }
   ArmScheduleTimer();

@@ -17,6 +17,7 @@
 #include "policyd/diff.h"
 #include "policyd/http_url.h"
 #include "policyd/private_files.h"
+#include "state_reader.h"
 #include "systemd_notify.h"
 
 namespace policyd {
@@ -146,7 +147,7 @@ Status Daemon::Start() {
   store_ = std::move(*store);
 
   catalog_ = std::make_unique<TargetCatalog>(config_.targets_dir, config_.state_dir / "targets",
-                                             store_.get());
+                                             store_.get(), WorkerCount(config_));
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
 
@@ -220,39 +221,39 @@ std::chrono::milliseconds Daemon::IntervalOf(const DocumentSpec& spec) const {
 }
 
 Status Daemon::ApplyCatalog() {
-  auto states = store_->ListDocStates();
-  if (!states.ok()) return states.status();
-  const int64_t now = NowUnixMillis();
   const auto& wanted = catalog_->documents();
-  for (auto it = documents_.begin(); it != documents_.end();) {
-    if (wanted.count(it->first) == 0) {
-      spdlog::info("{}: no longer watched (history kept)", it->first);
-      scheduler_.Remove(it->first);
-      first_pass_checked_ -= it->second.checked_since_start;
-      check_waiters_.Ended(it->first, CheckWaitEnd::kAbandoned,
-                           "the document is no longer watched");
-      it = documents_.erase(it);
-    } else {
-      ++it;
+  // The stored states of the documents about to be added, read before anything changes (on
+  // error the running set stays as it is); in id order, as the documents are visited below.
+  std::vector<std::string_view> added_ids;
+  for (const std::size_t index : documents_.Absent(wanted)) added_ids.push_back(wanted[index]->id);
+  auto states = ReadStoredStates(*store_, added_ids, WorkerCount(config_));
+  if (!states.ok()) return states.status();
+  auto next_state = states->begin();
+  const int64_t now = NowUnixMillis();
+  const auto removing = [this](Document& doc) {
+    const std::string& id = doc.spec->id;
+    spdlog::info("{}: no longer watched (history kept)", id);
+    scheduler_.Remove(doc.handle);
+    first_pass_checked_ -= doc.checked_since_start;
+    check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
+  };
+  const auto visit = [&](Document& doc, const DocumentSpec* previous) {
+    const DocumentSpec& spec = *doc.spec;
+    if (spec.ignore_robots && (previous == nullptr || !previous->ignore_robots)) {
+      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
+                   spec.id, spec.source_file.string());
     }
-  }
-  for (const auto& [id, spec] : wanted) {
-    auto [it, inserted] = documents_.try_emplace(id);
-    if (spec->ignore_robots && (inserted || !it->second.spec->ignore_robots)) {
-      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})", id,
-                   spec->source_file.string());
-    }
-    it->second.spec = spec;
-    if (config_.fleet.enabled) it->second.fleet_key_hash = FleetKeyHash(*spec);
+    if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
     int64_t persisted_due = 0;
-    if (inserted) {
-      if (const auto state = states->find(id); state != states->end()) {
-        persisted_due = state->second.next_due_ms;
-        it->second.state = std::move(state->second);
+    if (previous == nullptr) {
+      if (PackedState& state = *next_state++; !state.empty()) {
+        persisted_due = state.next_due_ms();
+        doc.SetState(std::move(state));
       }
     }
-    scheduler_.Upsert(id, IntervalOf(*spec), persisted_due, now);
-  }
+    scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+  };
+  documents_.Sync(wanted, removing, visit);
   SyncFleetDocuments();
   NoteFirstPassProgress();
   return Status::Ok();
@@ -308,12 +309,13 @@ void Daemon::DispatchDue() {
   // Start no more than the pool can take now; fetches in flight are not counted, so a slow
   // network still fills up to max_concurrency over a few ramp steps.
   const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
-  const std::vector<std::string> due = scheduler_.PopDue(NowUnixMillis(), budget);
-  for (const auto& doc_id : due) {
+  const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget);
+  for (const DocHandle handle : due) {
     if (fleet_) {
-      AskFleet(doc_id);  // StartCheck once this member owns it and holds its lease
+      AskFleet(documents_.at(handle).spec->id);  // StartCheck once this member owns it and
+                                                 // holds its lease
     } else {
-      StartCheck(doc_id);
+      StartCheck(handle);
     }
   }
   // When the limit is reached, OnProcessed re-arms the timer as checks finish.
@@ -321,9 +323,10 @@ void Daemon::DispatchDue() {
   ArmScheduleTimer(due.size() == budget ? kDispatchRampDelay : milliseconds(0));
 }
 
-void Daemon::StartCheck(const std::string& doc_id) {
-  Document& doc = documents_.at(doc_id);
-  doc.check_started = std::chrono::steady_clock::now();
+void Daemon::StartCheck(DocHandle handle) {
+  Document& doc = documents_.at(handle);
+  const std::string& doc_id = doc.spec->id;
+  checks_started_[doc_id] = std::chrono::steady_clock::now();
   ++outstanding_;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
@@ -332,10 +335,11 @@ void Daemon::StartCheck(const std::string& doc_id) {
     request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
-    if (!doc.state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
-        doc.state.render_choice != RenderChoice::kBrowser) {
-      request.if_none_match = doc.state.etag;
-      request.if_modified_since = doc.state.last_modified;
+    if (const DocState state = doc.state(); !state.last_text_hash.empty() &&
+                                            doc.spec->render != RenderMode::kBrowser &&
+                                            state.render_choice != RenderChoice::kBrowser) {
+      request.if_none_match = state.etag;
+      request.if_modified_since = state.last_modified;
     }
     fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
       std::vector<FetchResponse> pages;
@@ -365,43 +369,61 @@ void Daemon::StartCheck(const std::string& doc_id) {
 }
 
 void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages) {
-  const auto it = documents_.find(doc_id);
+  Document* doc = documents_.Find(doc_id);
   const bool aborted = std::any_of(pages.begin(), pages.end(), [](const FetchResponse& page) {
     return page.error == FetchError::kAborted;
   });
   for (const FetchResponse& page : pages) {
     if (page.error != FetchError::kAborted) metrics_->CountFetch(page.elapsed);
   }
-  if (stopping_ || aborted || it == documents_.end()) {
+  if (stopping_ || aborted || doc == nullptr) {
     AbandonCheck(doc_id);
     return;
   }
-  if (RendersFirst(it->second)) {
+  if (RendersFirst(*doc)) {
     RenderPages(doc_id, std::move(pages),
-                it->second.spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
-                                                                : RenderTrigger::kRemembered);
+                doc->spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
+                                                          : RenderTrigger::kRemembered);
     return;
   }
-  PostCheck(doc_id, MakeCheckInput(it->second, std::move(pages)));
+  PostCheck(doc_id, MakeCheckInput(*doc, std::move(pages)));
 }
 
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
   if (fleet_) fleet_->Finish(doc_id);
+  EndCheckTiming(doc_id);
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
-                       stopping_                       ? "the daemon is stopping"
-                       : documents_.count(doc_id) == 0 ? "the document is no longer watched"
-                                                       : "the check was aborted");
-  scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+                       stopping_                      ? "the daemon is stopping"
+                       : !documents_.Contains(doc_id) ? "the document is no longer watched"
+                                                      : "the check was aborted");
+  CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
   FinishShutdownIfIdle();
   ArmScheduleTimer();
+}
+
+std::chrono::steady_clock::duration Daemon::EndCheckTiming(const std::string& doc_id) {
+  const auto it = checks_started_.find(doc_id);
+  if (it == checks_started_.end()) return std::chrono::steady_clock::duration::zero();
+  const auto took = std::chrono::steady_clock::now() - it->second;
+  checks_started_.erase(it);
+  return took;
+}
+
+void Daemon::CompleteSchedule(const std::string& doc_id, int64_t next_due_ms) {
+  if (const Document* doc = documents_.Find(doc_id)) scheduler_.Complete(doc->handle, next_due_ms);
+}
+
+bool Daemon::CheckNow(const std::string& doc_id, int64_t now_ms) {
+  const Document* doc = documents_.Find(doc_id);
+  return doc != nullptr && scheduler_.CheckNow(doc->handle, now_ms);
 }
 
 CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
   CheckInput input;
   input.spec = doc.spec;
-  input.state = doc.state;
+  input.state = doc.state();
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
                            std::make_move_iterator(pages.end()));
@@ -412,7 +434,7 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   input.schedule = schedule_options_;
   input.render_retest_interval = config_.render_retest_interval;
   input.may_render = browser_ != nullptr &&
-                     MayRenderShell(doc.state, NowUnixMillis(), config_.render_retest_interval);
+                     MayRenderShell(input.state, NowUnixMillis(), config_.render_retest_interval);
   return input;
 }
 
@@ -447,7 +469,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   --processing_;
   if (outcome.wants_browser) {
     // An `auto` page that is an app shell: the check goes on in the browser.
-    if (!stopping_ && documents_.count(doc_id) != 0) {
+    if (!stopping_ && documents_.Contains(doc_id)) {
       RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
       return;
     }
@@ -455,7 +477,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     return;
   }
   if (!outcome.follow_url.empty()) {
-    if (!stopping_ && documents_.count(doc_id) != 0) {
+    if (!stopping_ && documents_.Contains(doc_id)) {
       FollowRedirectStub(doc_id, std::move(outcome));
       return;
     }
@@ -465,29 +487,27 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   --outstanding_;
   ++checks_done_;
   if (fleet_) fleet_->Finish(doc_id);
-  const auto it = documents_.find(doc_id);
+  const std::chrono::steady_clock::duration took = EndCheckTiming(doc_id);
+  Document* doc = documents_.Find(doc_id);
   if (!outcome.status.ok()) {
     // Nothing was stored; the document is tried again after a short pause, or, when the store
     // is in a storage error, as soon as it has recovered.
-    scheduler_.Complete(doc_id, NowUnixMillis() + 60'000);
+    CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
     check_waiters_.Ended(doc_id, CheckWaitEnd::kNotRecorded, outcome.status.ToString());
     if (!NoteStorageFailure(doc_id)) {
       spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
     }
   } else {
-    if (it != documents_.end()) {
-      it->second.state = outcome.state;
-      first_pass_checked_ += !it->second.checked_since_start;
-      it->second.checked_since_start = true;
+    if (doc != nullptr) {
+      doc->SetState(outcome.state);
+      first_pass_checked_ += !doc->checked_since_start;
+      doc->checked_since_start = true;
       check_waiters_.Finished(doc_id, outcome.check,
-                              std::chrono::duration_cast<milliseconds>(
-                                  std::chrono::steady_clock::now() - it->second.check_started));
+                              std::chrono::duration_cast<milliseconds>(took));
       NoteFirstPassProgress();
     }
     metrics_->CountCheck(outcome.check, outcome.events.size(),
-                         it != documents_.end()
-                             ? std::chrono::steady_clock::now() - it->second.check_started
-                             : std::chrono::steady_clock::duration::zero());
+                         doc != nullptr ? took : std::chrono::steady_clock::duration::zero());
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
     if (nats_ && !outcome.events.empty()) nats_->Notify();
@@ -495,7 +515,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
     LogCheck(doc_id, outcome.check);
-    scheduler_.Complete(doc_id, outcome.state.next_due_ms);
+    CompleteSchedule(doc_id, outcome.state.next_due_ms);
   }
   if (stopping_) {
     FinishShutdownIfIdle();
@@ -513,7 +533,7 @@ void Daemon::NoteFirstPassProgress() {
 }
 
 void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {
-  const Document& doc = documents_.at(doc_id);
+  const Document& doc = *documents_.Find(doc_id);  // OnProcessed made sure it is watched
   spdlog::debug("{}: following a redirect stub to {}", doc_id, outcome.follow_url);
   FetchRequest request;
   request.url = outcome.follow_url;
@@ -521,13 +541,13 @@ void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome)
   auto pages = std::make_shared<std::vector<FetchResponse>>(std::move(outcome.pages));
   fetcher_->Fetch(std::move(request), [this, doc_id, pages, index = outcome.follow_page,
                                        hops = outcome.redirect_hops](FetchResponse response) {
-    const auto it = documents_.find(doc_id);
-    if (stopping_ || response.error == FetchError::kAborted || it == documents_.end()) {
+    const Document* followed = documents_.Find(doc_id);
+    if (stopping_ || response.error == FetchError::kAborted || followed == nullptr) {
       AbandonCheck(doc_id);
       return;
     }
     (*pages)[index] = std::move(response);
-    CheckInput input = MakeCheckInput(it->second, std::move(*pages));
+    CheckInput input = MakeCheckInput(*followed, std::move(*pages));
     input.redirect_hops = hops;
     PostCheck(doc_id, std::move(input));
   });
@@ -629,10 +649,10 @@ void Daemon::ArmStatusTimer() {
 }
 
 void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
-  const auto doc = documents_.find(doc_id);
+  const Document* doc = documents_.Find(doc_id);
   std::string host;
-  if (doc != documents_.end()) {
-    if (auto url = ParseHttpUrl(doc->second.spec->url); url.ok()) host = url->host;
+  if (doc != nullptr) {
+    if (auto url = ParseHttpUrl(doc->spec->url); url.ok()) host = url->host;
   }
   const LogFields fields{doc_id, check.reason, check.http_status};
   switch (check_log_.Record(doc_id, host, check)) {
@@ -700,7 +720,9 @@ void Daemon::ArmGcTimer() {
 
 std::string Daemon::StatusLine() const {
   std::size_t failing = 0;
-  for (const auto& [id, doc] : documents_) failing += doc.state.consecutive_failures > 0;
+  for (const Document& doc : documents_) {
+    failing += doc.packed_state().consecutive_failures() > 0;
+  }
   std::string storage;
   if (storage_episode_.has_value()) {
     storage = "STORAGE ERROR since " + FormatTimestamp(storage_episode_->error.since_ms) + " (" +

@@ -35,6 +35,7 @@
 #include "check_log_digest.h"
 #include "check_waiters.h"
 #include "daemon_metrics.h"
+#include "document_table.h"
 #include "fleet_agent.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
@@ -70,25 +71,25 @@ class Daemon {
   int Run();
 
  private:
-  struct Document {
-    std::shared_ptr<const DocumentSpec> spec;  // shared with catalog_; never null
-    DocState state;
-    // A check of it was recorded since the daemon started (the first pass, `status`).
-    bool checked_since_start = false;
-    std::chrono::steady_clock::time_point check_started;  // of the check in flight, if any
-    uint64_t fleet_key_hash = 0;  // [fleet]: FleetHash of its registrable domain
-  };
+  using Document = DocumentTable::Document;
 
   // Scheduling and checks (io thread).
   // Fires DispatchDue when the next check is due, but not before `min_delay`.
   void ArmScheduleTimer(std::chrono::milliseconds min_delay = std::chrono::milliseconds(0));
   void DispatchDue();
-  void StartCheck(const std::string& doc_id);
+  void StartCheck(DocHandle handle);
   // `pages`: the responses for the document's url and its extra_urls, in order.
   void OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages);
   // Ends a dispatched check that is not one (shutdown, aborted, document removed): nothing is
   // recorded and the document is due again in a minute.
   void AbandonCheck(const std::string& doc_id);
+  // Scheduler calls for a document known by id: nothing (false) when it is no longer watched
+  // (a check of a removed document ends unscheduled).
+  void CompleteSchedule(const std::string& doc_id, int64_t next_due_ms);
+  // Ends the timing of a check of `doc_id` (started in StartCheck): how long it took, zero if
+  // none was running.
+  std::chrono::steady_clock::duration EndCheckTiming(const std::string& doc_id);
+  bool CheckNow(const std::string& doc_id, int64_t now_ms);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
   void PostCheck(const std::string& doc_id, CheckInput input);
   // A check found a redirect stub on the same site: fetch its target in the stub's place and
@@ -243,8 +244,10 @@ class Daemon {
   boost::asio::steady_timer wait_timer_;  // the earliest deadline of check_waiters_
   boost::asio::steady_timer shutdown_deadline_;
   boost::asio::signal_set signals_;
-  std::map<std::string, Document> documents_;
+  DocumentTable documents_;
   std::size_t outstanding_ = 0;  // checks dispatched and not yet committed
+  // When each of them started, by id: only checks in flight have one (not every document).
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> checks_started_;
   // Responses on the worker pool (queued or running). Dispatching pauses while it is at
   // MaxProcessing (2 x workers), which bounds the bodies held in memory.
   std::size_t processing_ = 0;

@@ -38,7 +38,7 @@ void Daemon::SyncFleetDocuments() {
   if (!fleet_) return;
   std::vector<uint64_t> hashes;
   hashes.reserve(documents_.size());
-  for (const auto& [id, doc] : documents_) hashes.push_back(doc.fleet_key_hash);
+  for (const Document& doc : documents_) hashes.push_back(doc.fleet_key_hash);
   fleet_->SetDocuments(std::move(hashes));
 }
 
@@ -46,35 +46,35 @@ void Daemon::AskFleet(const std::string& doc_id) {
   // Counted as a check until the answer: the budget of DispatchDue holds, and a shutdown
   // waits for it.
   ++outstanding_;
-  fleet_->RequestStart(doc_id, documents_.at(doc_id).fleet_key_hash,
+  fleet_->RequestStart(doc_id, documents_.Find(doc_id)->fleet_key_hash,
                        [this, doc_id](StartAnswer answer) { OnFleetAnswer(doc_id, answer); });
 }
 
 void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer) {
   --outstanding_;
-  const auto it = documents_.find(doc_id);
+  const Document* doc = documents_.Find(doc_id);
   const int64_t now = NowUnixMillis();
-  if (stopping_ || it == documents_.end()) {
+  if (stopping_ || doc == nullptr) {
     if (answer.outcome == StartOutcome::kStarted) fleet_->Finish(doc_id);
-    scheduler_.Complete(doc_id, now + 60'000);
+    CompleteSchedule(doc_id, now + 60'000);
     FinishShutdownIfIdle();
     return;
   }
   switch (answer.outcome) {
     case StartOutcome::kStarted:
       left_to_owners_.erase(doc_id);
-      StartCheck(doc_id);
+      StartCheck(doc->handle);
       return;
     case StartOutcome::kNotOwner:
     case StartOutcome::kNotJoined:
       // Its owner checks it. Its schedule goes on here; when the ownership changes it is
       // asked about again (OnFleetOwnershipChange), at once if it is due by then.
-      left_to_owners_[doc_id] = std::max(it->second.state.next_due_ms, now);
-      scheduler_.Complete(doc_id, now + IntervalOf(*it->second.spec).count());
+      left_to_owners_[doc_id] = std::max(doc->packed_state().next_due_ms(), now);
+      CompleteSchedule(doc_id, now + IntervalOf(*doc->spec).count());
       break;
     case StartOutcome::kLeaseHeld:
     case StartOutcome::kUnavailable:
-      scheduler_.Complete(doc_id, std::max(answer.retry_at_ms, now + 1));
+      CompleteSchedule(doc_id, std::max(answer.retry_at_ms, now + 1));
       break;
   }
   ArmScheduleTimer();
@@ -84,7 +84,7 @@ void Daemon::OnFleetOwnershipChange() {
   if (stopping_ || !fleet_) return;
   const int64_t now = NowUnixMillis();
   for (const auto& [doc_id, due] : left_to_owners_) {
-    scheduler_.CheckNow(doc_id, std::max(now, due));
+    CheckNow(doc_id, std::max(now, due));
   }
   left_to_owners_.clear();
   ArmScheduleTimer();

@@ -125,9 +125,9 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
     result["index"] = *index + 1;
     result["versions"] = history->size();
     result["time"] = FormatTimestamp(version.time_ms);
-    if (const auto doc = documents_.find(doc_id); doc != documents_.end()) {
-      result["platform"] = doc->second.spec->platform;
-      result["type"] = doc->second.spec->type;
+    if (const Document* doc = documents_.Find(doc_id)) {
+      result["platform"] = doc->spec->platform;
+      result["type"] = doc->spec->type;
     }
     // The event that announced it: the analyzers' view of the same capture.
     if (auto event = AnnouncingEvent(*store_, version); !event.is_discarded()) {
@@ -170,9 +170,9 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
   if (cmd == "removed") {
     // Documents no longer watched whose history is kept (`remove` keeps it): `export` must
     // not leave them out. Their states are listed from the store, on the pool.
-    std::vector<std::string> watched;  // sorted: documents_ is a std::map
+    std::vector<std::string> watched;  // sorted: documents_ iterates in id order
     watched.reserve(documents_.size());
-    for (const auto& [id, doc] : documents_) watched.push_back(id);
+    for (const Document& doc : documents_) watched.push_back(doc.spec->id);
     on_pool([this, watched = std::move(watched)]() {
       auto states = store_->ListDocStates();
       if (!states.ok()) return ControlErrorFromStatus(states.status());

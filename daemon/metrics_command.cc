@@ -8,16 +8,16 @@ namespace policyd {
 std::string Daemon::MetricsText() const {
   DaemonMetrics::GaugeReadings readings;
   const int64_t now = NowUnixMillis();
-  for (const auto& [id, doc] : documents_) {
-    if (doc.state.last_check_ms == 0) {
+  for (const Document& doc : documents_) {
+    if (doc.packed_state().last_check_ms() == 0) {
       ++readings.documents_pending;
-    } else if (doc.state.consecutive_failures > 0) {
+    } else if (doc.packed_state().consecutive_failures() > 0) {
       ++readings.documents_failing;
     } else {
       ++readings.documents_ok;
     }
-    const auto due = scheduler_.DueMs(id);
-    readings.due_not_dispatched += due && *due <= now && !scheduler_.InFlight(id);
+    const auto due = scheduler_.DueMs(doc.handle);
+    readings.due_not_dispatched += due && *due <= now && !scheduler_.InFlight(doc.handle);
   }
   readings.checks_in_progress = outstanding_;
   readings.checks_processing = processing_;

@@ -92,9 +92,7 @@ void Daemon::HandleSegmentCommand(const std::string& cmd, const nlohmann::json& 
                                   std::function<void(nlohmann::json)> respond) {
   const std::string doc_id = request.value("doc", std::string());
   std::string watched_type;
-  if (const auto doc = documents_.find(doc_id); doc != documents_.end()) {
-    watched_type = doc->second.spec->type;
-  }
+  if (const Document* doc = documents_.Find(doc_id)) watched_type = doc->spec->type;
   std::optional<std::size_t> at;
   if (cmd == "offsets" && request.contains("at")) {
     if (!request["at"].is_number_unsigned()) {

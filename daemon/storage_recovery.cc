@@ -151,15 +151,14 @@ void Daemon::EndStorageEpisode(const StorageRecoveryReport& report) {
   if (nats_ && !report.replayed.empty()) nats_->Notify();
   for (const std::string& doc_id : episode.recheck) {
     const auto stored = report.states.find(doc_id);
-    const auto doc = documents_.find(doc_id);
-    if (stored != report.states.end() && doc != documents_.end())
-      doc->second.state = stored->second;
+    Document* doc = documents_.Find(doc_id);
+    if (stored != report.states.end() && doc != nullptr) doc->SetState(stored->second);
   }
   const int64_t now = NowUnixMillis();
   storage_recovered_ms_ = now;
   storage_last_backoff_ = episode.backoff;
   std::size_t rechecks = 0;
-  for (const std::string& doc_id : episode.recheck) rechecks += scheduler_.CheckNow(doc_id, now);
+  for (const std::string& doc_id : episode.recheck) rechecks += CheckNow(doc_id, now);
   spdlog::info(
       "daemon.storage_recovered since={} duration_ms={} failed_commits={} rechecks={} "
       "attempts={} method={} replayed_events={}",

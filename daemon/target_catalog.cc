@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "policyd/private_files.h"
 
 namespace policyd {
@@ -11,17 +13,22 @@ constexpr char kRemovedKey[] = "removed_targets";
 }  // namespace
 
 TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
-                             Store* store)
-    : bundled_dir_(std::move(bundled_dir)), runtime_dir_(std::move(runtime_dir)), store_(store) {}
+                             Store* store, std::size_t load_threads)
+    : bundled_dir_(std::move(bundled_dir)),
+      runtime_dir_(std::move(runtime_dir)),
+      store_(store),
+      load_threads_(load_threads) {}
 
 Status TargetCatalog::Load() {
-  std::vector<DocumentSpec> bundled;
+  SpecList bundled;
   std::vector<std::string> warnings;  // what an imported declaration asks for but we cannot do
-  if (Status s = LoadTargetsDir(bundled_dir_, &bundled, &warnings); !s.ok()) return s;
-  std::vector<DocumentSpec> runtime;
+  if (Status s = LoadSharedTargetsDir(bundled_dir_, load_threads_, &bundled, &warnings); !s.ok())
+    return s;
+  SpecList runtime;
   std::error_code ec;
   if (std::filesystem::is_directory(runtime_dir_, ec)) {
-    if (Status s = LoadTargetsDir(runtime_dir_, &runtime, &warnings); !s.ok()) return s;
+    if (Status s = LoadSharedTargetsDir(runtime_dir_, load_threads_, &runtime, &warnings); !s.ok())
+      return s;
   }
   for (const auto& warning : warnings) spdlog::warn("targets: {}", warning);
   std::set<std::string> removed;
@@ -36,22 +43,28 @@ Status TargetCatalog::Load() {
     return stored.status();
   }
 
-  std::map<std::string, std::shared_ptr<const DocumentSpec>> documents;
-  for (auto& spec : bundled) {
-    std::string id = spec.id;
-    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
-  }
-  bundled = {};  // moved-from shells of up to 100,000 specs
   runtime_.clear();
-  for (auto& spec : runtime) {
-    // The id is copied before the spec is moved: in `map[spec.id] = make_shared(move(spec))`
-    // the right side runs first (C++17), and every run-time document would land under "".
-    std::string id = spec.id;
-    runtime_[id] = spec;
-    // A run-time entry overrides a bundled one.
-    documents[std::move(id)] = std::make_shared<const DocumentSpec>(std::move(spec));
+  for (const auto& spec : runtime) runtime_.emplace(spec->id, *spec);
+  // Three lists sorted by id, merged in one pass: a run-time document overrides a bundled one
+  // with its id, and removed ids are left out.
+  SpecList documents;
+  documents.reserve(bundled.size() + runtime.size());
+  auto next_runtime = runtime.begin();
+  auto next_removed = removed.begin();
+  const auto keep = [&](std::shared_ptr<const DocumentSpec> spec) {
+    while (next_removed != removed.end() && *next_removed < spec->id) ++next_removed;
+    if (next_removed == removed.end() || *next_removed != spec->id) {
+      documents.push_back(std::move(spec));
+    }
+  };
+  for (auto& spec : bundled) {
+    while (next_runtime != runtime.end() && (*next_runtime)->id < spec->id) {
+      keep(std::move(*next_runtime++));
+    }
+    if (next_runtime != runtime.end() && (*next_runtime)->id == spec->id) continue;  // overridden
+    keep(std::move(spec));
   }
-  for (const auto& id : removed) documents.erase(id);
+  while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   removed_ = std::move(removed);
   documents_ = std::move(documents);
   return Status::Ok();
@@ -63,11 +76,12 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   // Compiled here, once, like a loaded target's: a selector that does not parse is refused
   // now instead of failing every check of the document.
   if (Status s = CompileDocumentExtraction(&spec); !s.ok()) return s;
-  if (documents_.count(spec.id) > 0) {
+  const auto position = LowerBound(spec.id);
+  if (position != documents_.end() && (*position)->id == spec.id) {
     return Status::InvalidArgument("document '" + spec.id + "' is already watched");
   }
   const std::string platform_slug = Slugify(spec.platform);
-  spec.source_file = runtime_dir_ / (platform_slug + ".toml");
+  spec.source_file = SharedPath(runtime_dir_ / (platform_slug + ".toml"));
   runtime_[spec.id] = spec;
   if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) {
     runtime_.erase(spec.id);
@@ -76,14 +90,15 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
   if (removed_.erase(spec.id) > 0) {
     if (Status s = SaveRemoved(); !s.ok()) return s;
   }
-  documents_[spec.id] = std::make_shared<const DocumentSpec>(spec);
+  // `position` is still right: nothing above touched documents_.
+  documents_.insert(position, std::make_shared<const DocumentSpec>(spec));
   return spec;
 }
 
 Status TargetCatalog::Remove(const std::string& doc_id) {
-  const auto it = documents_.find(doc_id);
+  const auto it = FindDocument(doc_id);
   if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
-  const std::string platform_slug = Slugify(it->second->platform);
+  const std::string platform_slug = Slugify((*it)->platform);
   if (runtime_.erase(doc_id) > 0) {
     if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) return s;
   }
@@ -92,6 +107,19 @@ Status TargetCatalog::Remove(const std::string& doc_id) {
   if (Status s = SaveRemoved(); !s.ok()) return s;
   documents_.erase(it);
   return Status::Ok();
+}
+
+TargetCatalog::SpecList::iterator TargetCatalog::LowerBound(std::string_view id) {
+  return std::lower_bound(
+      documents_.begin(), documents_.end(), id,
+      [](const std::shared_ptr<const DocumentSpec>& doc, std::string_view wanted) {
+        return std::string_view(doc->id) < wanted;
+      });
+}
+
+TargetCatalog::SpecList::iterator TargetCatalog::FindDocument(std::string_view id) {
+  const auto it = LowerBound(id);
+  return it != documents_.end() && (*it)->id == id ? it : documents_.end();
 }
 
 Status TargetCatalog::SaveRemoved() {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "policyd/extract.h"
@@ -39,6 +40,26 @@ using SelectRange = RangeSelector;
 enum class RenderMode { kAuto, kStatic, kBrowser };
 const char* RenderModeName(RenderMode mode);                       // "auto", "static", "browser"
 std::optional<RenderMode> ParseRenderMode(std::string_view name);  // the inverse
+
+// A path that many documents share (the target file they come from). A std::filesystem::path
+// keeps its components apart (about 400 bytes for "/etc/policyd/targets/x.toml"): copies of a
+// SharedPath share one, so a file's documents hold it once.
+class SharedPath {
+ public:
+  SharedPath() = default;
+  explicit SharedPath(std::filesystem::path path)
+      : path_(std::make_shared<const std::filesystem::path>(std::move(path))) {}
+
+  const std::filesystem::path& path() const { return path_ ? *path_ : Empty(); }
+  operator const std::filesystem::path&() const { return path(); }  // NOLINT: reads as a path
+  std::string string() const { return path().string(); }
+  bool empty() const { return path().empty(); }
+  friend bool operator==(const SharedPath& a, const SharedPath& b) { return a.path() == b.path(); }
+
+ private:
+  static const std::filesystem::path& Empty();
+  std::shared_ptr<const std::filesystem::path> path_;  // null: the empty path
+};
 
 // One watched document: a platform's privacy policy, terms of service, ...
 struct DocumentSpec {
@@ -70,7 +91,7 @@ struct DocumentSpec {
   // used instead of the document's, or none. Empty: the document's options for every page.
   // CompileDocumentExtraction compiles each into page_extractions.
   std::vector<std::optional<ExtractOptions>> page_options;
-  std::filesystem::path source_file;  // the target file it came from
+  SharedPath source_file;  // the target file it came from
   // select, remove, select_ranges, remove_ranges, ignore_lines and include_link_urls compiled once
   // (CompileDocumentExtraction): every loader (target files, declarations, TargetCatalog::Add)
   // sets it, and every check of the document uses it. Null only in a spec built by hand and
@@ -304,6 +325,13 @@ TargetFileKeys ListTargetFileKeys();
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out);
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
                       std::vector<std::string>* warnings);
+// LoadTargetsDir for the daemon, made for a million documents: the same files, checks, errors
+// (the first in file order, as above) and warnings, but the files are read on up to `threads`
+// threads, each spec is allocated once and shared as it is, and `out` is replaced by the
+// documents sorted by id.
+Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
+                            std::vector<std::shared_ptr<const DocumentSpec>>* out,
+                            std::vector<std::string>* warnings);
 
 // Loads an Open Terms Archive declaration (JSON):
 //   {"name": "Tinder", "terms": {"Privacy Policy": {"fetch": url, "select": [css | range],

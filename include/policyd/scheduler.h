@@ -17,12 +17,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <random>
-#include <set>
-#include <string>
-#include <utility>
 #include <vector>
 
 namespace policyd {
@@ -40,6 +36,13 @@ int64_t NextDueAfterCheck(const ScheduleOptions& options, std::chrono::milliseco
                           std::optional<std::chrono::milliseconds> retry_after,
                           std::mt19937_64& rng);
 
+// A document as the scheduler knows it: a small dense integer the caller chooses (the daemon's
+// document table uses its slot index), so that the scheduler holds no id strings. The caller
+// may reuse a handle after Remove(); the scheduler then knows only the new document.
+using DocHandle = uint32_t;
+
+// Memory: 16 bytes per handle up to the largest one used (removed handles included), plus 16
+// bytes per queued document. Every operation but NextDueMs (O(1)) is O(log n).
 class Scheduler {
  public:
   explicit Scheduler(ScheduleOptions options, uint64_t seed = std::random_device{}());
@@ -47,41 +50,63 @@ class Scheduler {
   // Adds a document or updates its interval. `persisted_due_ms` > 0 keeps that due time;
   // otherwise a new document is placed at random inside its first-check window from `now_ms`.
   // An existing document keeps its due time unless `persisted_due_ms` > 0. Returns the due time.
-  int64_t Upsert(const std::string& doc_id, std::chrono::milliseconds interval,
-                 int64_t persisted_due_ms, int64_t now_ms);
+  int64_t Upsert(DocHandle doc, std::chrono::milliseconds interval, int64_t persisted_due_ms,
+                 int64_t now_ms);
   // Forgets a document (a check in flight for it simply completes unscheduled).
-  void Remove(const std::string& doc_id);
-  bool Contains(const std::string& doc_id) const;
+  void Remove(DocHandle doc);
+  bool Contains(DocHandle doc) const;
 
   // The earliest due time among documents not in flight, if any.
   std::optional<int64_t> NextDueMs() const;
-  // Documents due at or before `now_ms`, earliest first, at most `max_count`; they are marked
-  // in flight.
-  std::vector<std::string> PopDue(int64_t now_ms, std::size_t max_count);
+  // Documents due at or before `now_ms`, earliest first (equal due times in handle order), at
+  // most `max_count`; they are marked in flight.
+  std::vector<DocHandle> PopDue(int64_t now_ms, std::size_t max_count);
   // Ends a check: the document is due again at `next_due_ms` (unless CheckNow was requested
-  // meanwhile, in which case it is due at once).
-  void Complete(const std::string& doc_id, int64_t next_due_ms);
+  // meanwhile, in which case it is due at once). Ignored unless the document is in flight.
+  void Complete(DocHandle doc, int64_t next_due_ms);
   // Makes a document due now (if in flight: right after the current check). False if unknown.
-  bool CheckNow(const std::string& doc_id, int64_t now_ms);
+  bool CheckNow(DocHandle doc, int64_t now_ms);
 
-  std::optional<int64_t> DueMs(const std::string& doc_id) const;
-  bool InFlight(const std::string& doc_id) const;
-  std::size_t size() const { return entries_.size(); }
+  std::optional<int64_t> DueMs(DocHandle doc) const;
+  bool InFlight(DocHandle doc) const;
+  std::size_t size() const { return size_; }
   std::size_t in_flight() const { return in_flight_count_; }
 
  private:
+  static constexpr uint32_t kNotQueued = UINT32_MAX;
   struct Entry {
-    std::chrono::milliseconds interval{0};
     int64_t due_ms = 0;
+    uint32_t queue_position = kNotQueued;  // index in queue_, kNotQueued while in flight
+    bool present = false;
     bool in_flight = false;
     bool check_requested = false;
   };
-  void SetDue(const std::string& doc_id, Entry& entry, int64_t due_ms);
+  // One queued document. Ordered by due time, then handle: equal due times pop in a fixed
+  // order.
+  struct Queued {
+    int64_t due_ms;
+    DocHandle doc;
+    bool operator<(const Queued& other) const {
+      return due_ms != other.due_ms ? due_ms < other.due_ms : doc < other.doc;
+    }
+  };
+
+  Entry* Find(DocHandle doc);
+  const Entry* Find(DocHandle doc) const;
+  void SetDue(DocHandle doc, Entry& entry, int64_t due_ms);
+  // The due queue: a 4-ary min-heap of queue_, each entry's queue_position kept up to date.
+  void Enqueue(DocHandle doc, int64_t due_ms);
+  void Dequeue(uint32_t position);
+  void Requeue(uint32_t position, int64_t due_ms);
+  void Place(uint32_t position, Queued item);
+  void SiftUp(uint32_t position);
+  void SiftDown(uint32_t position);
 
   ScheduleOptions options_;
   std::mt19937_64 rng_;
-  std::map<std::string, Entry> entries_;
-  std::set<std::pair<int64_t, std::string>> due_queue_;  // only documents not in flight
+  std::vector<Entry> entries_;  // by handle
+  std::vector<Queued> queue_;   // only documents not in flight
+  std::size_t size_ = 0;
   std::size_t in_flight_count_ = 0;
 };
 

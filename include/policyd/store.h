@@ -20,10 +20,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -245,6 +247,14 @@ class Store {
   Status PutDocState(const std::string& doc_id, const DocState& state);
   // Every document state, keyed by id.
   Result<std::map<std::string, DocState>> ListDocStates() const;
+  // The states of `ids` (sorted, distinct), without a map of them all: visit(i, state) for
+  // each ids[i] that has one, in order. One pass over the states from the first id to the
+  // last, skipping (unread) those of other ids, so that a daemon starting with a million
+  // documents makes one iteration, not a million lookups; a far gap is crossed by a seek.
+  // Corruption if the state of one of `ids` cannot be read. Callers may read disjoint lists
+  // on several threads at once.
+  Status ReadDocStates(std::span<const std::string_view> ids,
+                       const std::function<void(std::size_t index, DocState state)>& visit) const;
   // Removes a document's state (history, checks and blobs are kept: history is never lost).
   Status DeleteDocState(const std::string& doc_id);
 

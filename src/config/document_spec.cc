@@ -62,12 +62,13 @@ bool IsValidPort(std::string_view port) {
 }  // namespace
 
 Status CheckHttpUrl(std::string_view url) {
-  const std::string quoted = "url '" + std::string(url) + "'";
+  // Only an error needs it (every document's url is checked at load).
+  const auto quoted = [url] { return "url '" + std::string(url) + "'"; };
   if (url.empty()) return Status::InvalidArgument("url must not be empty");
   for (const char c : url) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f) {
-      return Status::InvalidArgument(quoted + " contains a space or a control character");
+      return Status::InvalidArgument(quoted() + " contains a space or a control character");
     }
   }
   const size_t scheme_end = url.find("://");
@@ -78,12 +79,12 @@ Status CheckHttpUrl(std::string_view url) {
         return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '+' || c == '-' || c == '.';
       });
   if (!has_scheme) {
-    return Status::InvalidArgument(quoted +
+    return Status::InvalidArgument(quoted() +
                                    " is not absolute: it must start with http:// or https://");
   }
   const std::string lower_scheme = Lower(scheme);
   if (lower_scheme != "http" && lower_scheme != "https") {
-    return Status::InvalidArgument(quoted + " has scheme '" + std::string(scheme) +
+    return Status::InvalidArgument(quoted() + " has scheme '" + std::string(scheme) +
                                    "': only http and https are supported");
   }
 
@@ -91,35 +92,35 @@ Status CheckHttpUrl(std::string_view url) {
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.find('@') != std::string_view::npos) {
     // Credentials would end up in the store, in events and in logs.
-    return Status::InvalidArgument(quoted + " must not contain a user name or password");
+    return Status::InvalidArgument(quoted() + " must not contain a user name or password");
   }
   std::string_view host;
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) {
-      return Status::InvalidArgument(quoted + " has an unterminated IPv6 address");
+      return Status::InvalidArgument(quoted() + " has an unterminated IPv6 address");
     }
     host = authority.substr(1, close - 1);
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty() && after.front() != ':') {
-      return Status::InvalidArgument(quoted + " has an invalid host");
+      return Status::InvalidArgument(quoted() + " has an invalid host");
     }
     if (!after.empty()) port = after.substr(1);
     if (!IsValidIpv6Literal(host)) {
-      return Status::InvalidArgument(quoted + " has an invalid IPv6 address");
+      return Status::InvalidArgument(quoted() + " has an invalid IPv6 address");
     }
   } else {
     const size_t colon = authority.find(':');
     host = authority.substr(0, colon);
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-    if (host.empty()) return Status::InvalidArgument(quoted + " has no host");
+    if (host.empty()) return Status::InvalidArgument(quoted() + " has no host");
     if (!IsValidHostName(host)) {
-      return Status::InvalidArgument(quoted + " has an invalid host '" + std::string(host) + "'");
+      return Status::InvalidArgument(quoted() + " has an invalid host '" + std::string(host) + "'");
     }
   }
   if (!IsValidPort(port)) {
-    return Status::InvalidArgument(quoted + " has an invalid port '" + std::string(port) + "'");
+    return Status::InvalidArgument(quoted() + " has an invalid port '" + std::string(port) + "'");
   }
   return Status::Ok();
 }
@@ -242,6 +243,11 @@ ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_
   options.ignore_lines = spec.ignore_lines;
   options.include_link_urls = spec.include_link_urls;
   return options;
+}
+
+const std::filesystem::path& SharedPath::Empty() {
+  static const std::filesystem::path empty;
+  return empty;
 }
 
 Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed) {

@@ -255,11 +255,12 @@ Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<Documen
   }
   std::vector<DocumentSpec> documents;
   std::vector<std::string> found;
+  const SharedPath source_file(path);  // one for all the declaration's documents
   try {
     for (const auto& [type, terms] : declaration["terms"].items()) {
       DocumentSpec spec;
       spec.platform = platform;
-      spec.source_file = path;
+      spec.source_file = source_file;
       const std::string id = MakeDocumentId(platform, type);
       const std::string where = file + ": terms '" + type + "'";
       auto warn = [&](const std::string& what) { found.push_back(file + ": " + id + ": " + what); };

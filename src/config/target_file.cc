@@ -1,7 +1,8 @@
 #include "config/target_file.h"
 
-#include <map>
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "config/document_checks.h"
@@ -72,11 +73,11 @@ void ReadRangeKeys(TableReader& reader, SelectRange* range) {
 
 // Reads `key` (select or remove): a string, or an array of strings and range tables
 // ({startBefore|startAfter = css, endBefore|endAfter = css}).
-void ReadSelectors(TableReader& reader, const std::string& key, const SelectorLists& out) {
+void ReadSelectors(TableReader& reader, std::string_view key, const SelectorLists& out) {
   const toml::node* node = reader.Get(key);
   if (node == nullptr) return;
   Diagnostics* diagnostics = reader.diagnostics();
-  const std::string quoted = "'" + key + "'";
+  const std::string quoted = "'" + std::string(key) + "'";
   auto read_entry = [&](const toml::node& entry) {
     if (const auto* text = entry.as_string()) {
       if (text->get().empty()) {
@@ -163,9 +164,16 @@ void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSp
   reader.ReadStringList("extra_urls", &spec->extra_urls);
 }
 
+// What every document of one target file has in common.
+struct FileCommon {
+  std::string platform;       // the display name
+  std::string platform_slug;  // Slugify(platform): the first half of each id
+  SharedPath source_file;     // one for all
+};
+
 // Reads one [[documents]] table. Returns false (with errors recorded) if it is unusable.
-bool ReadDocument(const toml::table& table, const std::string& platform,
-                  const std::filesystem::path& path, Diagnostics* diagnostics, DocumentSpec* spec) {
+bool ReadDocument(const toml::table& table, const FileCommon& file, Diagnostics* diagnostics,
+                  DocumentSpec* spec) {
   TableReader reader(table, diagnostics);
   EntryPositions positions;
   ReadDocumentKeys(reader, &positions, spec);
@@ -185,7 +193,8 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
     diagnostics->Add(table.source(), "document has no 'type' (e.g. type = \"Privacy Policy\")");
   }
   if (table.get("url") == nullptr) diagnostics->Add(table.source(), "document has no 'url'");
-  if (has_type && Slugify(spec->type).empty()) {
+  const std::string type_slug = has_type ? Slugify(spec->type) : std::string();
+  if (has_type && type_slug.empty()) {
     reader.Error("type", "'type' must contain an ASCII letter or digit: it makes the document id");
     return false;
   }
@@ -196,10 +205,38 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
     }
   }
   if (!has_type || !has_url) return false;
-  spec->platform = platform;
-  spec->id = MakeDocumentId(platform, spec->type);
-  spec->source_file = path;
+  spec->platform = file.platform;
+  spec->id = file.platform_slug + "/" + type_slug;  // MakeDocumentId, the platform's done once
+  spec->source_file = file.source_file;
   return true;
+}
+
+// Reports (and drops) every document whose id an earlier document of the file has. The ids are
+// compared once all are read, by sorting views of them: no map of id copies per file.
+void DropDuplicateIds(const std::filesystem::path& path, Diagnostics* diagnostics,
+                      std::vector<LocatedDocument>* documents) {
+  std::vector<std::pair<std::string_view, std::size_t>> ids;  // (id, index in documents)
+  ids.reserve(documents->size());
+  for (std::size_t i = 0; i < documents->size(); ++i) ids.emplace_back((*documents)[i].spec->id, i);
+  std::sort(ids.begin(), ids.end());
+  std::vector<bool> dropped(documents->size(), false);
+  bool any = false;
+  for (std::size_t run = 0, end = 0; run < ids.size(); run = end) {
+    end = run + 1;
+    for (; end < ids.size() && ids[end].first == ids[run].first; ++end) {
+      const LocatedDocument& again = (*documents)[ids[end].second];
+      diagnostics->Add(again.position,
+                       "duplicate document id '" + again.spec->id + "' (first defined at " +
+                           Locate(path, (*documents)[ids[run].second].position) + ")");
+      dropped[ids[end].second] = any = true;
+    }
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < documents->size(); ++i) {
+    if (!dropped[i]) (*documents)[kept++] = std::move((*documents)[i]);
+  }
+  documents->resize(kept);
 }
 
 // Reads the top level of a target file (the platform name and its [[documents]] tables).
@@ -208,7 +245,10 @@ bool ReadDocument(const toml::table& table, const std::string& platform,
 std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
                                                  const std::filesystem::path& path) {
   Diagnostics& diagnostics = *root.diagnostics();
-  const std::string platform = ReadPlatformName(root, path);
+  FileCommon file;
+  file.platform = ReadPlatformName(root, path);
+  file.platform_slug = Slugify(file.platform);
+  file.source_file = SharedPath(path);
   std::vector<LocatedDocument> documents;
   const toml::node* node = root.Get("documents");
   if (node == nullptr) return documents;
@@ -218,7 +258,7 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
                                 std::string(TypeName(node->type())));
     return documents;
   }
-  std::map<std::string, Position> first_seen;  // id -> where it was first defined
+  documents.reserve(array->size());
   for (const toml::node& element : *array) {
     const toml::table* document_table = element.as_table();
     if (document_table == nullptr) {
@@ -226,17 +266,13 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
                                             std::string(TypeName(element.type())));
       continue;
     }
-    LocatedDocument document{DocumentSpec{}, StartOf(document_table->source())};
-    if (!ReadDocument(*document_table, platform, path, &diagnostics, &document.spec)) continue;
-    const auto [it, inserted] = first_seen.emplace(document.spec.id, document.position);
-    if (!inserted) {
-      diagnostics.Add(document.position, "duplicate document id '" + document.spec.id +
-                                             "' (first defined at " + Locate(path, it->second) +
-                                             ")");
+    LocatedDocument document{std::make_shared<DocumentSpec>(), StartOf(document_table->source())};
+    if (!ReadDocument(*document_table, file, &diagnostics, document.spec.get())) {
       continue;
     }
     documents.push_back(std::move(document));
   }
+  DropDuplicateIds(path, &diagnostics, &documents);
   return documents;
 }
 
@@ -263,7 +299,7 @@ Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpe
   if (Status status = config_internal::LoadLocatedTargetFile(path, &documents); !status.ok()) {
     return status;
   }
-  for (auto& document : documents) out->push_back(std::move(document.spec));
+  for (auto& document : documents) out->push_back(std::move(*document.spec));
   return Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 #define POLICYD_SRC_CONFIG_TARGET_FILE_H_
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include "config/toml_reader.h"
@@ -13,7 +14,9 @@
 namespace policyd::config_internal {
 
 struct LocatedDocument {
-  DocumentSpec spec;
+  // Allocated once, filled in place, then shared as is (a daemon with a million documents
+  // does not copy specs around).
+  std::shared_ptr<DocumentSpec> spec;
   Position position;  // of the document's [[documents]] table
 };
 

@@ -1,13 +1,17 @@
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
-#include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "config/target_file.h"
 #include "policyd/config.h"
+#include "policyd/parallel.h"
 
 namespace policyd {
 namespace {
@@ -42,6 +46,169 @@ Status ListTargetFiles(const std::filesystem::path& dir,
   return Status::Ok();
 }
 
+// What one file gave: its documents and where each is (a declaration's have no line), or why
+// it could not be read.
+struct LoadedFile {
+  Status status;
+  std::vector<config_internal::LocatedDocument> documents;
+  std::vector<std::string> warnings;
+};
+
+LoadedFile LoadOneFile(const std::filesystem::path& file) {
+  LoadedFile loaded;
+  if (file.extension() == ".json") {
+    std::vector<DocumentSpec> specs;
+    loaded.status = LoadOtaDeclaration(file, &specs, &loaded.warnings);
+    for (DocumentSpec& spec : specs) {
+      loaded.documents.push_back({std::make_shared<DocumentSpec>(std::move(spec)), {}});
+    }
+  } else {
+    loaded.status = config_internal::LoadLocatedTargetFile(file, &loaded.documents);
+  }
+  return loaded;
+}
+
+// A document as the duplicate check sees it: its id, and where it comes in definition order.
+struct IdEntry {
+  std::string_view id;
+  uint64_t order;  // OrderOf(source, index)
+};
+
+// Definition order: source 0 holds the documents defined before the directory, source f + 1
+// its file f; `index` is the document's place in its source.
+constexpr uint64_t OrderOf(std::size_t source, std::size_t index) {
+  return (static_cast<uint64_t>(source) << 32) | index;
+}
+constexpr std::size_t SourceOf(uint64_t order) { return static_cast<std::size_t>(order >> 32); }
+constexpr std::size_t IndexOf(uint64_t order) {
+  return static_cast<std::size_t>(order & 0xffff'ffff);
+}
+
+bool ById(const IdEntry& a, const IdEntry& b) {
+  const int order = a.id.compare(b.id);
+  return order != 0 ? order < 0 : a.order < b.order;
+}
+
+// Merges lists each sorted ById into one.
+std::vector<IdEntry> MergeById(std::vector<std::vector<IdEntry>> lists) {
+  std::vector<IdEntry> merged;
+  for (std::vector<IdEntry>& list : lists) {
+    if (merged.empty()) {
+      merged = std::move(list);
+      continue;
+    }
+    std::vector<IdEntry> both(merged.size() + list.size());
+    std::merge(merged.begin(), merged.end(), list.begin(), list.end(), both.begin(), ById);
+    merged = std::move(both);
+  }
+  return merged;
+}
+
+// The files of a directory loaded, and their documents' ids sorted ById.
+struct LoadedFiles {
+  std::vector<LoadedFile> files;
+  std::vector<IdEntry> ids;
+};
+
+// Loads `files` on up to `threads` threads (RunParts). Files are independent; the result is the
+// same whatever the threads' timing: every file before the first that fails is loaded, those
+// after it may be skipped (nobody reads them). Each thread also sorts the ids of the files it
+// loaded, while their specs are still in its cache; the sorted lists are merged at the end.
+LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads) {
+  LoadedFiles loaded;
+  loaded.files.resize(files.size());
+  const std::size_t parts = std::min(threads, files.size());
+  std::vector<std::vector<IdEntry>> ids(parts);
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> first_failed{files.size()};
+  const auto work = [&](std::size_t part) {
+    std::vector<IdEntry>& mine = ids[part];
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      if (i > first_failed.load()) continue;
+      LoadedFile& file = loaded.files[i];
+      file = LoadOneFile(files[i]);
+      if (file.status.ok()) {
+        for (std::size_t k = 0; k < file.documents.size(); ++k) {
+          mine.push_back({file.documents[k].spec->id, OrderOf(i + 1, k)});
+        }
+        continue;
+      }
+      std::size_t failed = first_failed.load();
+      while (i < failed && !first_failed.compare_exchange_weak(failed, i)) {
+      }
+    }
+    std::sort(mine.begin(), mine.end(), ById);
+  };
+  RunParts(parts, work);
+  loaded.ids = MergeById(std::move(ids));
+  return loaded;
+}
+
+// Loads the files of `dir` and checks that no id is defined twice, counting `earlier` (ids
+// defined before, each with where) too. The first problem in definition order (a file that
+// does not load, or a document whose id was defined before it) is the error, as if the files
+// were read one after another.
+Status LoadDir(const std::filesystem::path& dir,
+               const std::vector<std::pair<std::string_view, std::string>>& earlier,
+               std::size_t threads, LoadedFiles* out) {
+  std::vector<std::filesystem::path> files;
+  if (Status status = ListTargetFiles(dir, &files); !status.ok()) return status;
+  *out = LoadFiles(files, threads);
+  const std::vector<LoadedFile>& loaded = out->files;
+  std::size_t failed = files.size();  // the first file that did not load
+  for (std::size_t f = 0; f < files.size() && failed == files.size(); ++f) {
+    if (!loaded[f].status.ok()) failed = f;
+  }
+  if (!earlier.empty()) {
+    std::vector<IdEntry> before;
+    for (std::size_t i = 0; i < earlier.size(); ++i) before.push_back({earlier[i].first, i});
+    std::sort(before.begin(), before.end(), ById);
+    out->ids = MergeById({std::move(before), std::move(out->ids)});
+  }
+  const auto where = [&](uint64_t order) {
+    const std::size_t source = SourceOf(order);
+    if (source == 0) return earlier[IndexOf(order)].second;
+    const LoadedFile& file = loaded[source - 1];
+    return config_internal::Locate(files[source - 1], file.documents[IndexOf(order)].position);
+  };
+
+  // The first duplicate in definition order: the earliest document of the directory, from a
+  // file before the first that failed, whose id was defined before it (ids repeated among
+  // `earlier` are not this directory's business).
+  const auto counts = [failed](const IdEntry& entry) { return SourceOf(entry.order) <= failed; };
+  struct Duplicate {
+    uint64_t again;
+    uint64_t first;
+    std::string_view id;
+  };
+  std::optional<Duplicate> duplicate;
+  const std::vector<IdEntry>& ids = out->ids;
+  for (std::size_t run = 0, end = 0; run < ids.size(); run = end) {
+    end = run + 1;
+    while (end < ids.size() && ids[end].id == ids[run].id) ++end;
+    if (!counts(ids[run])) continue;  // the run's first, in definition order, is after `failed`
+    std::size_t again = run + 1;      // the run's first document of the directory after another
+    while (again < end && SourceOf(ids[again].order) == 0) ++again;
+    if (again < end && counts(ids[again]) && (!duplicate || ids[again].order < duplicate->again)) {
+      duplicate = Duplicate{ids[again].order, ids[run].order, ids[run].id};
+    }
+  }
+  if (duplicate) {
+    return Status::InvalidArgument(where(duplicate->again) + ": duplicate document id '" +
+                                   std::string(duplicate->id) + "' (already defined at " +
+                                   where(duplicate->first) + ")");
+  }
+  if (failed < files.size()) return loaded[failed].status;
+  return Status::Ok();
+}
+
+void AppendWarnings(const LoadedFiles& loaded, std::vector<std::string>* warnings) {
+  if (warnings == nullptr) return;
+  for (const LoadedFile& file : loaded.files) {
+    warnings->insert(warnings->end(), file.warnings.begin(), file.warnings.end());
+  }
+}
+
 }  // namespace
 
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out) {
@@ -50,39 +217,37 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
                       std::vector<std::string>* warnings) {
-  std::vector<std::filesystem::path> files;
-  if (Status status = ListTargetFiles(dir, &files); !status.ok()) return status;
-
   // Ids already in `out` (from another directory, say) count too: ids must be unique overall.
-  std::map<std::string, std::string> defined_at;  // id -> "path[:line:col]"
+  std::vector<std::pair<std::string_view, std::string>> earlier;
+  earlier.reserve(out->size());
   for (const DocumentSpec& existing : *out) {
-    defined_at.emplace(existing.id, existing.source_file.string());
+    earlier.emplace_back(existing.id, existing.source_file.string());
   }
+  LoadedFiles loaded;
+  if (Status status = LoadDir(dir, earlier, 1, &loaded); !status.ok()) return status;
+  AppendWarnings(loaded, warnings);
+  for (LoadedFile& file : loaded.files) {
+    for (config_internal::LocatedDocument& document : file.documents) {
+      out->push_back(std::move(*document.spec));
+    }
+  }
+  return Status::Ok();
+}
 
-  std::vector<DocumentSpec> loaded;
-  std::vector<std::string> found;
-  for (const std::filesystem::path& file : files) {
-    std::vector<config_internal::LocatedDocument> documents;
-    if (file.extension() == ".json") {
-      std::vector<DocumentSpec> specs;
-      if (Status status = LoadOtaDeclaration(file, &specs, &found); !status.ok()) return status;
-      for (DocumentSpec& spec : specs) documents.push_back({std::move(spec), {}});
-    } else if (Status status = config_internal::LoadLocatedTargetFile(file, &documents);
-               !status.ok()) {
-      return status;
-    }
-    for (config_internal::LocatedDocument& document : documents) {
-      const std::string here = config_internal::Locate(file, document.position);
-      const auto [it, inserted] = defined_at.emplace(document.spec.id, here);
-      if (!inserted) {
-        return Status::InvalidArgument(here + ": duplicate document id '" + document.spec.id +
-                                       "' (already defined at " + it->second + ")");
-      }
-      loaded.push_back(std::move(document.spec));
-    }
+Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
+                            std::vector<std::shared_ptr<const DocumentSpec>>* out,
+                            std::vector<std::string>* warnings) {
+  LoadedFiles loaded;
+  if (Status status = LoadDir(dir, {}, std::max<std::size_t>(threads, 1), &loaded); !status.ok()) {
+    return status;
   }
-  for (DocumentSpec& spec : loaded) out->push_back(std::move(spec));
-  if (warnings != nullptr) warnings->insert(warnings->end(), found.begin(), found.end());
+  AppendWarnings(loaded, warnings);
+  out->clear();
+  out->reserve(loaded.ids.size());
+  for (const IdEntry& entry : loaded.ids) {
+    LoadedFile& file = loaded.files[SourceOf(entry.order) - 1];
+    out->push_back(std::move(file.documents[IndexOf(entry.order)].spec));
+  }
   return Status::Ok();
 }
 

@@ -267,7 +267,7 @@ void TableReader::ReportUnknownKeys() {
     const std::string_view name = key.str();
     if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
     diagnostics_->Add(key.source(),
-                      "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys_));
+                      "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys()));
   }
 }
 

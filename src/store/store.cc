@@ -142,6 +142,42 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
   return states;
 }
 
+Status Store::ReadDocStates(
+    std::span<const std::string_view> ids,
+    const std::function<void(std::size_t index, DocState state)>& visit) const {
+  if (ids.empty()) return Status::Ok();
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDocs)));
+  // Next() is far cheaper than Seek(), until the keys between two wanted ids are many.
+  constexpr int kStepsBeforeSeek = 16;
+  it->Seek(rocksdb::Slice(ids.front().data(), ids.front().size()));
+  for (std::size_t i = 0; i < ids.size() && it->Valid();) {
+    const std::string_view wanted = ids[i];
+    int steps = 0;
+    while (it->Valid() && std::string_view(it->key().data(), it->key().size()) < wanted) {
+      if (++steps > kStepsBeforeSeek) {
+        it->Seek(rocksdb::Slice(wanted.data(), wanted.size()));
+        break;
+      }
+      it->Next();
+    }
+    if (!it->Valid()) break;
+    const std::string_view key(it->key().data(), it->key().size());
+    if (key == wanted) {
+      const std::optional<nlohmann::json> j =
+          store_internal::ParseJsonObject(std::string_view(it->value().data(), it->value().size()));
+      if (!j.has_value()) return Status::Corruption("unreadable doc state of " + std::string(key));
+      visit(i, DocStateFromJson(*j));
+      it->Next();
+    }
+    ++i;  // `wanted` has no state when the key is past it
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading doc states");
+  return Status::Ok();
+}
+
 Status Store::DeleteDocState(const std::string& doc_id) {
   if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
   const auto access = impl_->Use();

@@ -1,9 +1,10 @@
 // policyd_bench_pass: one full pass of the real policyd over N pages served from loopback,
 // then a pass where every page answers 304, then one where 10% of the pages changed; the
 // Gumbo parse-only throughput over the same bytes with the daemon's worker count; and the
-// 100k-document scale checks. Prints a report and writes it as JSON. Exits 1 when the
-// changed pass does not emit exactly the expected number of document.changed events (or
-// the daemon fails), 0 otherwise; goals missed are reported, not fatal (machines are noisy).
+// scale checks (--scale-docs documents, 100,000 unless told; issue 19's goals are for
+// 1,000,000). Prints a report and writes it as JSON. Exits 1 when the changed pass does not
+// emit exactly the expected number of document.changed events (or the daemon fails), 0
+// otherwise; goals missed are reported, not fatal (machines are noisy).
 //
 // Usage: policyd_bench_pass [--docs N] [--corpus DIR] [--inflight K] [--workers W]
 //            [--hosts H] [--server-threads T] [--seed S] [--scale-docs M] [--json FILE]
@@ -715,15 +716,26 @@ int Main(int argc, char** argv) {
   goal("304 pass CPU / first pass CPU", "<= 0.10", Fmt(cpu_share, 3), cpu_share <= 0.10);
   goal("document.changed events in the changed pass", std::to_string(plan.pages.size()),
        std::to_string(changed_events), changed_events == plan.pages.size());
+  // Issue 19 item 4: one node's ceiling, measured at --scale-docs 1000000.
   if (report.contains("scale") && report["scale"]["scaled"].contains("startup_ms")) {
+    const std::string docs = std::to_string(options.scale_docs);
     const double startup_ms = report["scale"]["scaled"]["startup_ms"].get<double>();
-    goal("startup with " + std::to_string(options.scale_docs) + " documents", "< 2000 ms",
-         Fmt(startup_ms, 0) + " ms", startup_ms < 2000);
+    goal("startup with " + docs + " documents", "<= 2000 ms", Fmt(startup_ms, 0) + " ms",
+         startup_ms <= 2000);
+    const double per_document = report["scale"].value("rss_bytes_per_document", 0.0);
+    goal("RSS per idle document (" + docs + " documents)", "<= 1024 B", Fmt(per_document, 0) + " B",
+         per_document <= 1024);
+  }
+  if (report.contains("scheduler")) {
+    const double decision_ns = report["scheduler"]["decision_ns"].get<double>();
+    goal("scheduler decision, PopDue + Complete (" + std::to_string(options.scale_docs) +
+             " documents)",
+         "< 10 us", Fmt(decision_ns / 1000, 2) + " us", decision_ns < 10'000);
   }
   report["goals"] = goals;
   std::printf("\ngoals:\n");
   for (const auto& g : goals) {
-    std::printf("  %-4s %-58s target %-9s measured %s\n", g["met"].get<bool>() ? "MET" : "MISS",
+    std::printf("  %-4s %-60s target %-10s measured %s\n", g["met"].get<bool>() ? "MET" : "MISS",
                 g["goal"].get<std::string>().c_str(), g["target"].get<std::string>().c_str(),
                 g["measured"].get<std::string>().c_str());
   }

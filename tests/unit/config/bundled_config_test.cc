@@ -262,7 +262,7 @@ TEST(BundledConfigTest, BundledTargetsAreValidAndCoverAtLeast300Platforms) {
     EXPECT_TRUE(ids.insert(doc.id).second) << doc.id;
     EXPECT_EQ(doc.url.rfind("https://", 0), 0u) << "bundled targets use https: " << doc.url;
     // The file stem is the platform slug, so ids and file names agree.
-    const std::string stem = doc.source_file.stem().string();
+    const std::string stem = doc.source_file.path().stem().string();
     EXPECT_EQ(Slugify(doc.platform), stem);
     by_file[stem].push_back(&doc);
   }
@@ -285,7 +285,7 @@ TEST(BundledConfigTest, BundledTargetFilesRoundTripThroughWriteTargetFile) {
   std::vector<DocumentSpec> docs;
   ASSERT_TRUE(LoadTargetsDir(kConfigDir / "targets", &docs).ok());
   std::map<std::filesystem::path, std::vector<DocumentSpec>> by_file;
-  for (const DocumentSpec& doc : docs) by_file[doc.source_file].push_back(doc);
+  for (const DocumentSpec& doc : docs) by_file[doc.source_file.path()].push_back(doc);
 
   testing::ScratchDir scratch;
   size_t index = 0;

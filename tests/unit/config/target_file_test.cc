@@ -63,6 +63,9 @@ url = "https://www.coursera.org/about/terms"
   EXPECT_EQ(terms.interval, std::chrono::milliseconds(0));
   EXPECT_THAT(terms.select, IsEmpty());
   EXPECT_THAT(terms.remove, IsEmpty());
+  // One path for the file's documents, not a copy each (issue 19: a million documents).
+  EXPECT_EQ(terms.source_file, path_);
+  EXPECT_EQ(&terms.source_file.path(), &privacy.source_file.path());
 }
 
 // ListTargetFileKeys (what policyd.toml(5) is checked against) names the keys the loader reads:

@@ -79,7 +79,7 @@ TEST(WriteTargetFileTest, RoundTripsEveryField) {
   docs[2].extra_urls = {"https://www.coursera.org/about/cookies/2"};
   docs[1].render = RenderMode::kBrowser;
   docs[2].render = RenderMode::kStatic;
-  for (DocumentSpec& doc : docs) doc.source_file = path;
+  for (DocumentSpec& doc : docs) doc.source_file = SharedPath(path);
 
   const Status written = WriteTargetFile(path, "Coursera", docs);
   ASSERT_TRUE(written.ok()) << written.ToString();
@@ -97,7 +97,7 @@ TEST(WriteTargetFileTest, RoundTripsAwkwardPlatformNames) {
       "a \"Va\" \\ 'Bien' '''";
   const std::filesystem::path path = dir.path() / "ca-va.toml";
   DocumentSpec doc = MakeDoc(platform, "Politique de confidentialit\xC3\xA9", "https://a.fr/");
-  doc.source_file = path;
+  doc.source_file = SharedPath(path);
   ASSERT_TRUE(WriteTargetFile(path, platform, {doc}).ok());
   std::vector<DocumentSpec> loaded;
   ASSERT_TRUE(LoadTargetFile(path, &loaded).ok());

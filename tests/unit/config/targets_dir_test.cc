@@ -1,4 +1,7 @@
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,6 +102,125 @@ TEST(TargetsDirTest, EmptyDirectoryLoadsNothing) {
   std::vector<DocumentSpec> docs;
   EXPECT_TRUE(LoadTargetsDir(dir.path(), &docs).ok());
   EXPECT_THAT(docs, IsEmpty());
+}
+
+// LoadSharedTargetsDir (the daemon's, issue 19): the files read on several threads, the specs
+// shared and sorted by id; what it loads and refuses is LoadTargetsDir's.
+
+// A platform with three documents whose types are not in id order.
+std::string ThreeDocuments(int platform) {
+  std::string text = "name = \"Platform " + std::to_string(platform) + "\"\n";
+  for (const char* type : {"Zeta", "Alpha", "Mid"}) {
+    text += std::string("\n[[documents]]\ntype = \"") + type + "\"\nurl = \"https://p" +
+            std::to_string(platform) + ".example/" + type + "\"\n";
+  }
+  return text;
+}
+
+// "p07.toml": file names in the same order as their numbers.
+std::string FileName(int number, const char* extension = ".toml") {
+  char name[16];
+  std::snprintf(name, sizeof(name), "p%02d%s", number, extension);
+  return name;
+}
+
+// Both loaders on `dir`: the same status, and the same documents and warnings (the shared
+// ones sorted by id).
+void ExpectBothLoadersAgree(const std::filesystem::path& dir, Status* status) {
+  std::vector<DocumentSpec> sequential;
+  std::vector<std::string> sequential_warnings;
+  const Status expected = LoadTargetsDir(dir, &sequential, &sequential_warnings);
+  for (const std::size_t threads : {1u, 2u, 4u, 16u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    std::vector<std::shared_ptr<const DocumentSpec>> shared;
+    std::vector<std::string> warnings;
+    const Status got = LoadSharedTargetsDir(dir, threads, &shared, &warnings);
+    EXPECT_EQ(got.code(), expected.code());
+    EXPECT_EQ(got.message(), expected.message());
+    EXPECT_EQ(warnings, sequential_warnings);
+    std::vector<std::string> ids;
+    for (const auto& spec : shared) ids.push_back(spec->id);
+    std::vector<std::string> expected_ids = Ids(sequential);
+    std::sort(expected_ids.begin(), expected_ids.end());
+    EXPECT_EQ(ids, expected_ids);
+    for (const auto& spec : shared) {
+      const auto same = std::find_if(sequential.begin(), sequential.end(),
+                                     [&](const DocumentSpec& doc) { return doc.id == spec->id; });
+      ASSERT_NE(same, sequential.end());
+      EXPECT_EQ(spec->url, same->url);
+      EXPECT_EQ(spec->source_file, same->source_file);
+      EXPECT_NE(spec->extraction, nullptr);
+    }
+  }
+  *status = expected;
+}
+
+TEST(SharedTargetsDirTest, LoadsWhatLoadTargetsDirLoadsSortedById) {
+  testing::ScratchDir dir;
+  for (int i = 0; i < 40; ++i) dir.Write(FileName(i), ThreeDocuments(i));
+  dir.Write(FileName(40, ".json"), R"({"name": "Hinge", "terms": {"Privacy Policy": {
+      "fetch": "https://hinge.co/privacy", "filter": ["removeTrackingLinks"]}}})");
+  dir.Write(FileName(41, ".json"), R"({"name": "Bumble", "terms": {"Terms": {
+      "fetch": "https://bumble.com/terms", "filter": ["cleanUp"]}}})");
+  Status status;
+  ExpectBothLoadersAgree(dir.path(), &status);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  std::vector<std::shared_ptr<const DocumentSpec>> shared = {nullptr};  // replaced, not kept
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(LoadSharedTargetsDir(dir.path(), 3, &shared, &warnings).ok());
+  ASSERT_EQ(shared.size(), 122u);
+  EXPECT_EQ(shared.front()->id, "bumble/terms");
+  EXPECT_EQ(shared[1]->id, "hinge/privacy-policy");
+  EXPECT_EQ(shared[2]->id, "platform-0/alpha");
+  EXPECT_EQ(shared.back()->id, "platform-9/zeta");
+  // The declarations' warnings, in file order.
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_THAT(warnings[0], HasSubstr("removeTrackingLinks"));
+  EXPECT_THAT(warnings[1], HasSubstr("cleanUp"));
+}
+
+TEST(SharedTargetsDirTest, TheFirstProblemInFileOrderIsTheError) {
+  testing::ScratchDir dir;
+  for (int i = 0; i < 40; ++i) dir.Write(FileName(i), ThreeDocuments(i));
+  // Later problems that a thread may well meet first.
+  dir.Write(FileName(30), "this is [ not toml");
+  dir.Write(FileName(20), Target("Platform 3", "Mid", "ftp://bad.example/"));
+  const auto copy = dir.Write(FileName(10), Target("Platform 3", "Mid", "https://copy.example/"));
+  Status status;
+  ExpectBothLoadersAgree(dir.path(), &status);
+  EXPECT_EQ(status.message(), copy.string() +
+                                  ":3:1: duplicate document id 'platform-3/mid' (already "
+                                  "defined at " +
+                                  (dir.path() / FileName(3)).string() + ":11:1)");
+
+  dir.Write(FileName(10), ThreeDocuments(10));
+  ExpectBothLoadersAgree(dir.path(), &status);
+  EXPECT_THAT(status.message(),
+              StartsWith((dir.path() / FileName(20)).string() + ":5:7: url 'ftp://"));
+
+  dir.Write(FileName(20), ThreeDocuments(20));
+  ExpectBothLoadersAgree(dir.path(), &status);
+  EXPECT_THAT(status.message(), StartsWith((dir.path() / FileName(30)).string() + ":1:"));
+
+  // A bad file before a duplicate: the bad file.
+  dir.Write(FileName(35), Target("Platform 1", "Zeta", "https://again.example/"));
+  dir.Write(FileName(5), "[[documents]]\ntype = 3\n");
+  ExpectBothLoadersAgree(dir.path(), &status);
+  EXPECT_THAT(status.message(), StartsWith((dir.path() / FileName(5)).string() + ":"));
+}
+
+TEST(SharedTargetsDirTest, AnIdDefinedThreeTimesNamesItsSecondDefinition) {
+  testing::ScratchDir dir;
+  const auto first = dir.Write("a.toml", Target("Zoom", "Privacy Policy", "https://zoom.us/a"));
+  const auto second = dir.Write("b.toml", Target("Zoom", "Privacy Policy", "https://zoom.us/b"));
+  dir.Write("c.toml", Target("Zoom", "Privacy Policy", "https://zoom.us/c"));
+  Status status;
+  ExpectBothLoadersAgree(dir.path(), &status);
+  EXPECT_EQ(status.message(), second.string() +
+                                  ":3:1: duplicate document id 'zoom/privacy-policy' "
+                                  "(already defined at " +
+                                  first.string() + ":3:1)");
 }
 
 }  // namespace

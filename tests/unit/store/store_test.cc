@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -148,6 +150,73 @@ TEST(StoreTest, WebhookCursorsSurviveReopenAndAreTheStoresOwn) {
   const auto cursors = store->ListWebhookCursors();
   ASSERT_TRUE(cursors.ok()) << cursors.status().ToString();
   EXPECT_EQ(*cursors, (std::map<std::string, uint64_t>{{"chat-2", 0}, {"ops", 41}}));
+}
+
+// ReadDocStates (issue 19: a daemon starting with a million documents): the states of a sorted
+// list of ids in one pass, across gaps long enough to be sought over.
+TEST(StoreTest, ReadDocStatesGivesTheStatesOfTheIdsAskedInOrder) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto put = [&](const std::string& id, int64_t due) {
+    DocState state;
+    state.next_due_ms = due;
+    state.etag = "\"" + id + "\"";
+    ASSERT_TRUE(store->PutDocState(id, state).ok());
+  };
+  put("a/one", 1);
+  put("c/three", 3);
+  for (int i = 0; i < 100; ++i) put("m/" + std::to_string(1000 + i), 1000 + i);
+  put("x/last", 9);
+
+  std::vector<std::pair<std::size_t, int64_t>> seen;  // (index, next_due_ms)
+  const auto read = [&](std::vector<std::string_view> ids) {
+    seen.clear();
+    return store->ReadDocStates(ids, [&](std::size_t index, DocState state) {
+      EXPECT_EQ(state.etag, "\"" + std::string(ids[index]) + "\"");
+      seen.emplace_back(index, state.next_due_ms);
+    });
+  };
+  // Ids without a state (before, between and after the stored ones) are skipped; the gap
+  // from "c/three" to "x/last" (a hundred states) is crossed.
+  ASSERT_TRUE(
+      read({"0/none", "a/one", "b/none", "c/three", "m/1050", "m/1051", "x/last", "z/none"}).ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, int64_t>>{
+                      {1, 1}, {3, 3}, {4, 1050}, {5, 1051}, {6, 9}}));
+  ASSERT_TRUE(read({"c/three", "x/last"}).ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, int64_t>>{{0, 3}, {1, 9}}));
+  ASSERT_TRUE(read({"z/after", "zz/after"}).ok());
+  EXPECT_TRUE(seen.empty());
+  ASSERT_TRUE(read({}).ok());
+  EXPECT_TRUE(seen.empty());
+}
+
+TEST(StoreTest, ReadDocStatesRefusesAnUnreadableStateOnlyIfAskedFor) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->PutDocState("a/one", DocState()).ok());
+    ASSERT_TRUE(store->PutDocState("c/three", DocState()).ok());
+  }
+  {
+    auto database = store_internal::Database::Open(dir.path());
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    ASSERT_TRUE((*database)
+                    ->db()
+                    ->Put(rocksdb::WriteOptions(), (*database)->cf(Cf::kDocs), "b/two", "{garbled")
+                    .ok());
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  std::size_t visited = 0;
+  const auto count = [&visited](std::size_t, DocState) { ++visited; };
+  EXPECT_TRUE(store->ReadDocStates(std::vector<std::string_view>{"a/one", "c/three"}, count).ok());
+  EXPECT_EQ(visited, 2u);
+  const Status status =
+      store->ReadDocStates(std::vector<std::string_view>{"a/one", "b/two", "c/three"}, count);
+  EXPECT_EQ(status.code(), Status::Code::kCorruption);
+  EXPECT_NE(status.message().find("b/two"), std::string::npos);
 }
 
 TEST(StoreTest, GarbledWebhookCursorIsCorruption) {
