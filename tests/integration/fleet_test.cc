@@ -22,6 +22,7 @@
 #include "nats_server.h"
 #include "nats_stream_reader.h"
 #include "support/http_test_server.h"
+#include "support/test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -33,15 +34,6 @@ constexpr char kStream[] = "POLICYD_FLEET_TEST";
 constexpr int kSites = 30;
 constexpr int kDocumentsPerSite = 10;
 constexpr int kMembers = 3;
-
-bool WaitFor(const std::function<bool()>& condition, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return condition();
-}
 
 std::string Page(int site, int document) {
   const std::string name = "Site " + std::to_string(site) + " policy " + std::to_string(document);

@@ -21,6 +21,7 @@
 #include "nats_stream_reader.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
+#include "support/test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -29,29 +30,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kStream[] = "POLICYD_TEST";
-
-std::string Page(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" + title +
-         "</h1><p>This policy explains what we collect and why we collect it.</p>"
-         "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
-         "<h2>Sharing</h2><p>" +
-         body + "</p></main></body></html>";
-}
-
-TestResponse Html(std::string body) {
-  return {.status = 200,
-          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-          .body = std::move(body)};
-}
-
-bool WaitFor(const std::function<bool()>& condition, milliseconds timeout = seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
-}
 
 std::string NatsConfigFor(const NatsServer& server, const std::string& extra = "") {
   return "\n[nats]\nurls = [\"" + server.url() + "\"]\nstream = \"" + kStream +
@@ -73,10 +51,13 @@ class NatsTest : public ::testing::Test {
   // Four documents on two platforms; `round` changes what three of them say.
   void Serve(int round) {
     const std::string suffix = round == 0 ? "." : " (revision " + std::to_string(round) + ").";
-    server_.Set("/acme/privacy", Html(Page("Acme Privacy", "We never sell data" + suffix)));
-    server_.Set("/acme/terms", Html(Page("Acme Terms", "Be nice" + suffix)));
-    server_.Set("/globex/privacy", Html(Page("Globex Privacy", "We share with no one" + suffix)));
-    server_.Set("/globex/cookies", Html(Page("Globex Cookies", "We set two cookies.")));
+    server_.Set("/acme/privacy",
+                HtmlResponse(SharingPolicyPage("Acme Privacy", "We never sell data" + suffix)));
+    server_.Set("/acme/terms", HtmlResponse(SharingPolicyPage("Acme Terms", "Be nice" + suffix)));
+    server_.Set("/globex/privacy",
+                HtmlResponse(SharingPolicyPage("Globex Privacy", "We share with no one" + suffix)));
+    server_.Set("/globex/cookies",
+                HtmlResponse(SharingPolicyPage("Globex Cookies", "We set two cookies.")));
   }
 
   void WriteTargets(DaemonHarness& harness) {
@@ -283,7 +264,7 @@ TEST_F(NatsTest, RestartAfterTheDuplicateWindowPublishesNothingTwice) {
 // Done-when of issue 19 item 1: without [nats] the daemon needs no NATS and never connects.
 TEST(NatsAbsentTest, DaemonWithoutNatsWorksWithNoServerAnywhere) {
   HttpTestServer server;
-  server.Set("/privacy", Html(Page("Acme Privacy", "We never sell data.")));
+  server.Set("/privacy", HtmlResponse(SharingPolicyPage("Acme Privacy", "We never sell data.")));
   DaemonHarness harness;
   harness.WriteTarget("acme",
                       "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\n"

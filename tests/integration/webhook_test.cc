@@ -26,6 +26,7 @@
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
 #include "support/independent_hmac.h"
+#include "support/test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -34,29 +35,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kSecret[] = "s3cret-0123456789abcdef-0123456789";
-
-std::string Page(const std::string& title, const std::string& sharing) {
-  return "<!doctype html><html><head><title>" + title + "</title></head><body><main><h1>" + title +
-         "</h1><p>This policy explains what we collect and why we collect it.</p>"
-         "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
-         "<h2>Sharing</h2><p>" +
-         sharing + "</p></main></body></html>";
-}
-
-TestResponse Html(std::string body) {
-  return {.status = 200,
-          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-          .body = std::move(body)};
-}
-
-bool WaitFor(const std::function<bool()>& condition, milliseconds timeout = seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
-}
 
 // A webhook receiver at one path of the test server.
 class Receiver {
@@ -156,9 +134,9 @@ std::string Webhook(const std::string& name, const std::string& url,
 class WebhookTest : public ::testing::Test {
  protected:
   void Serve(const std::string& acme, const std::string& terms, const std::string& globex) {
-    server_.Set("/acme/privacy", Html(Page("Acme Privacy", acme)));
-    server_.Set("/acme/terms", Html(Page("Acme Terms", terms)));
-    server_.Set("/globex/privacy", Html(Page("Globex Privacy", globex)));
+    server_.Set("/acme/privacy", HtmlResponse(SharingPolicyPage("Acme Privacy", acme)));
+    server_.Set("/acme/terms", HtmlResponse(SharingPolicyPage("Acme Terms", terms)));
+    server_.Set("/globex/privacy", HtmlResponse(SharingPolicyPage("Globex Privacy", globex)));
   }
 
   void WriteTargets(DaemonHarness& harness) {
