@@ -193,7 +193,7 @@ struct NatsConfig {
 };
 
 // [fleet]: several daemons with the same targets dividing the documents among them
-// (docs/SCALE-fleet-draft.md, policyd/fleet_member.h; the daemon's member is
+// (docs/SCALE.md, policyd/fleet_member.h; the daemon's member is
 // daemon/fleet_agent.h). enabled requires [nats] (a config error at 'enabled' otherwise).
 struct FleetConfig {
   bool enabled = false;

@@ -1,5 +1,5 @@
 // The timing of a fleet and the identity of its members: the rules every member, the config
-// reader and the simulation share (docs/SCALE-fleet-draft.md explains them).
+// reader and the simulation share (docs/SCALE.md explains them).
 #ifndef POLICYD_FLEET_OPTIONS_H_
 #define POLICYD_FLEET_OPTIONS_H_
 

@@ -118,7 +118,7 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
   // write their first heartbeats well within one heartbeat_interval (1 s) of each other and
   // each joins with the whole fleet in its view. (A member whose first heartbeat comes later
   // takes its documents from the others after they checked them: a second check, at another
-  // time, which this test would report; docs/SCALE-fleet-draft.md, "What is left".)
+  // time, which this test would report; docs/SCALE.md, "What is left".)
   for (auto& member : members_) ASSERT_TRUE(member->Start()) << member->log();
   ASSERT_TRUE(nats_.Start()) << nats_.log();
 
