@@ -51,27 +51,22 @@ bool Accepts(uint16_t port) {
 
 }  // namespace
 
-NatsServer::NatsServer() : port_(FreeLoopbackPort()) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "policyd-nats-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
-}
+NatsServer::NatsServer() : port_(FreeLoopbackPort()) {}
 
 NatsServer::~NatsServer() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  std::error_code ignored;
-  if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
 }
 
 bool NatsServer::Installed() { return ::access(kNatsServerBin, X_OK) == 0; }
 
 bool NatsServer::Start() {
-  if (pid_ > 0 || dir_.empty() || port_ == 0) return false;
+  if (pid_ > 0 || dir_.path().empty() || port_ == 0) return false;
   const std::string port = std::to_string(port_);
-  const std::string store = (dir_ / "jetstream").string();
-  const std::string log = (dir_ / "server.log").string();
+  const std::string store = (dir_.path() / "jetstream").string();
+  const std::string log = (dir_.path() / "server.log").string();
   std::vector<std::string> args = {kNatsServerBin, "-js", "-a",  "127.0.0.1", "-p",
                                    port,           "-sd", store, "-l",        log};
   std::vector<char*> argv;
@@ -116,7 +111,7 @@ void NatsServer::Stop() {
 }
 
 std::string NatsServer::log() const {
-  std::ifstream in(dir_ / "server.log");
+  std::ifstream in(dir_.path() / "server.log");
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace policyd::testing {
 
 inline constexpr char kNatsServerBin[] = "/usr/sbin/nats-server";
@@ -32,7 +34,7 @@ class NatsServer {
   std::string log() const;
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_{"policyd-nats"};  // the JetStream store and the log, removed at destruction
   uint16_t port_ = 0;
   pid_t pid_ = -1;
 };

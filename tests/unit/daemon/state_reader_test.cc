@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace policyd {
 namespace {

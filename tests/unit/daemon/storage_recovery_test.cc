@@ -22,7 +22,7 @@
 #include "support/fault_file_system.h"
 #include "support/http_test_server.h"
 #include "support/notify_socket.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace policyd {
 namespace {

@@ -19,7 +19,8 @@ TEST(NatsSubjectTest, TokensAreSlugsWithoutDotsWildcardsOrSpaces) {
   EXPECT_EQ(NatsSubjectToken("example.com"), "example-com");
   EXPECT_EQ(NatsSubjectToken("a.*.>  b\tc"), "a-b-c");
   EXPECT_EQ(NatsSubjectToken("Globex Corp."), "globex-corp");
-  // Nothing ASCII to keep: one placeholder token, never an empty one.
+  // No ASCII letter or digit to keep: the token is "_", as a NATS subject token may not be
+  // empty. (Target files refuse such names, since the document id is made of the same slugs.)
   EXPECT_EQ(NatsSubjectToken("隐私政策"), "_");
   EXPECT_EQ(NatsSubjectToken(""), "_");
   for (const std::string& name : {std::string(300, 'x'), std::string(63, 'y') + " z tail"}) {
@@ -35,7 +36,8 @@ TEST(NatsSubjectTest, SubjectIsPrefixPlatformTypeAndNode) {
                         R"({"seq":3,"type":"document.changed","platform":"Acme Inc.",)"
                         R"("doc_type":"Terms of Service"})"),
             "policyd.events.acme-inc.terms-of-service.0123456789abcdef");
-  // Missing or odd fields and a line that is not an object get the placeholder token.
+  // A stored event always has both names; a missing or non-string one, or a line that is not
+  // an object, still gets a valid subject, with "_" for what is missing.
   EXPECT_EQ(NatsSubject("p", kNode, R"({"seq":1,"platform":7})"), "p._._.0123456789abcdef");
   EXPECT_EQ(NatsSubject("p", kNode, "not json"), "p._._.0123456789abcdef");
   EXPECT_EQ(NatsNodeFilter("policyd.events", kNode), "policyd.events.*.*.0123456789abcdef");

@@ -7,7 +7,7 @@
 
 #include "policyd/store.h"
 #include "src/store/keys.h"
-#include "tests/unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
 namespace policyd {

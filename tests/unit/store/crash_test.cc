@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "policyd/store.h"
-#include "tests/unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 

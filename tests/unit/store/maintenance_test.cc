@@ -15,7 +15,7 @@
 #include "src/store/database.h"
 #include "src/store/json_codec.h"
 #include "src/store/keys.h"
-#include "tests/unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
 namespace policyd {

@@ -9,7 +9,7 @@
 
 #include "policyd/store.h"
 #include "support/fault_file_system.h"
-#include "tests/unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
 namespace policyd {

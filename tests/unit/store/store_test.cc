@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "src/store/database.h"
-#include "tests/unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
 namespace policyd {

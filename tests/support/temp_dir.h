@@ -1,6 +1,7 @@
-// A fresh directory per test, removed with everything in it afterwards.
-#ifndef POLICYD_TESTS_UNIT_STORE_TEMP_DIR_H_
-#define POLICYD_TESTS_UNIT_STORE_TEMP_DIR_H_
+// A fresh directory under the system temporary directory, removed with everything in it
+// when the object goes (path() is empty if it could not be made).
+#ifndef POLICYD_TESTS_SUPPORT_TEMP_DIR_H_
+#define POLICYD_TESTS_SUPPORT_TEMP_DIR_H_
 
 #include <stdlib.h>
 
@@ -12,8 +13,8 @@ namespace policyd {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "policyd_store_XXXXXX");
+  explicit TempDir(const std::string& prefix = "policyd_test") {
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX"));
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {
@@ -31,4 +32,4 @@ class TempDir {
 
 }  // namespace policyd
 
-#endif  // POLICYD_TESTS_UNIT_STORE_TEMP_DIR_H_
+#endif  // POLICYD_TESTS_SUPPORT_TEMP_DIR_H_
