@@ -18,20 +18,7 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-class DaemonConfigTest : public ::testing::Test {
- protected:
-  // Writes `toml` as <scratch>/etc/policyd.toml and loads it into config_.
-  Status Load(const std::string& toml) {
-    path_ = scratch_.Write("etc/policyd.toml", toml);
-    return LoadDaemonConfig(path_, &config_);
-  }
-  // The "path:line:" prefix every error about line `line` of the config must start with.
-  std::string At(int line) const { return path_.string() + ":" + std::to_string(line) + ":"; }
-
-  testing::ScratchDir scratch_;
-  std::filesystem::path path_;
-  DaemonConfig config_;
-};
+using DaemonConfigTest = testing::DaemonConfigFileTest;
 
 TEST_F(DaemonConfigTest, EmptyFileKeepsTheDefaults) {
   ASSERT_TRUE(Load("# nothing\n").ok());

@@ -23,21 +23,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-class NatsConfigTest : public ::testing::Test {
+class NatsConfigTest : public testing::DaemonConfigFileTest {
  protected:
-  Status Load(const std::string& toml) {
-    path_ = scratch_.Write("etc/policyd.toml", toml);
-    return LoadDaemonConfig(path_, &config_);
-  }
-  std::string At(int line) const { return path_.string() + ":" + std::to_string(line) + ":"; }
   // Line 1 is "[nats]", line 2 the URL; `extra` starts at line 3.
   static std::string Nats(const std::string& extra = "") {
     return "[nats]\nurls = \"nats://127.0.0.1:4222\"\n" + extra;
   }
-
-  testing::ScratchDir scratch_;
-  std::filesystem::path path_;
-  DaemonConfig config_;
 };
 
 TEST_F(NatsConfigTest, OffWithoutTheTable) {

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "policyd/config.h"
+
 namespace policyd::testing {
 
 class ScratchDir {
@@ -44,6 +46,22 @@ class ScratchDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// A fixture for daemon config tests: Load() writes a config file and loads it into config_;
+// At(line) is the "path:line:" prefix every error about that line must start with.
+class DaemonConfigFileTest : public ::testing::Test {
+ protected:
+  // Writes `toml` as <scratch>/etc/policyd.toml and loads it into config_.
+  Status Load(const std::string& toml) {
+    path_ = scratch_.Write("etc/policyd.toml", toml);
+    return LoadDaemonConfig(path_, &config_);
+  }
+  std::string At(int line) const { return path_.string() + ":" + std::to_string(line) + ":"; }
+
+  ScratchDir scratch_;
+  std::filesystem::path path_;
+  DaemonConfig config_;
 };
 
 }  // namespace policyd::testing

@@ -24,23 +24,14 @@ using ::testing::StartsWith;
 
 constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
 
-class WebhookConfigTest : public ::testing::Test {
+class WebhookConfigTest : public testing::DaemonConfigFileTest {
  protected:
-  Status Load(const std::string& toml) {
-    path_ = scratch_.Write("etc/policyd.toml", toml);
-    return LoadDaemonConfig(path_, &config_);
-  }
-  std::string At(int line) const { return path_.string() + ":" + std::to_string(line) + ":"; }
   // A webhook table with a valid name, URL and secret, then `extra` lines.
   static std::string Hook(const std::string& extra = "",
                           const std::string& url = "https://hooks.example.com/policyd") {
     return "[[webhooks]]\nname = \"ops\"\nurl = \"" + url + "\"\nsecret = \"" + kSecret + "\"\n" +
            extra;
   }
-
-  testing::ScratchDir scratch_;
-  std::filesystem::path path_;
-  DaemonConfig config_;
 };
 
 TEST_F(WebhookConfigTest, NoWebhooksByDefault) {
