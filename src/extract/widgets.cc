@@ -516,10 +516,22 @@ MenuItem ReadMenuItem(const GumboNode* item) {
   return result;
 }
 
+// True when the list's class names it a row of tabs ("tabs", "nav-tabs", "tablist"): the class
+// form of role=tablist, which is navigation.
+bool HasTabsClass(const GumboNode* list) {
+  const char* value = GetAttr(list, "class");
+  if (value == nullptr) return false;
+  bool found = false;
+  ForEachWord(value, [&](std::string_view word) { found |= word == "tabs" || word == "tablist"; });
+  return found;
+}
+
 // A site menu: a list of kMinMenuItems or more items, each only a short link to another page,
-// one of them marked as the page being shown. A policy's own list of links (other policies,
-// partners' notices) never marks the reader's current page.
-bool IsCurrentPageMenu(const GumboNode* list) {
+// that marks one item as the page being shown or whose class names it a row of tabs. A
+// policy's own list of links (other policies, partners' notices) does neither. The tabs class
+// matters because a site marks the current page only on the pages its menu links to: the same
+// menu is unmarked on a page reached by another URL (AdopteUnMec's terms).
+bool IsSiteMenu(const GumboNode* list) {
   const GumboTag tag = list->v.element.tag;
   if (tag != GUMBO_TAG_UL && tag != GUMBO_TAG_OL && tag != GUMBO_TAG_MENU) return false;
   const auto children = ElementChildren(list);
@@ -533,7 +545,7 @@ bool IsCurrentPageMenu(const GumboNode* list) {
     current |= item.current;
     ++items;
   }
-  return current && items >= kMinMenuItems;
+  return items >= kMinMenuItems && (current || HasTabsClass(list));
 }
 
 // A class (never an id: policies derive ids from headings such as "Related companies") naming
@@ -811,7 +823,7 @@ Widget DetectWidget(const GumboNode* element) {
       }
     }
   }
-  if (IsCurrentPageMenu(element)) return Widget::kSiteMenu;
+  if (IsSiteMenu(element)) return Widget::kSiteMenu;
   if ((tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL) && IsMetadataTable(element)) {
     return Widget::kPageMetadata;
   }

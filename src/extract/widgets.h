@@ -26,9 +26,10 @@
 //    "Last updated" line, written in its text, carries no such class and stays.
 //  - site menus: a list of three or more items, each only a short link (four words at most, not
 //    a sentence) to another page, one of which is marked as the page being shown
-//    (aria-current, or a class word active/current): the help centre's or legal section's
+//    (aria-current, or a class word active/current), or whose class names it a row of tabs
+//    ("tabs", "tablist": role=tablist's class form): the help centre's or legal section's
 //    menu beside the policy. A policy's own list of links (its other notices, partners'
-//    policies) never marks the reader's page, so it stays; an unmarked menu stays too.
+//    policies) does neither, so it stays; an unmarked, unclassed menu stays too.
 //  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
 //    names ("slds-col, slds-size_1-of-1, cTermsBody").
 // Headings are never dropped, except the label of a table of contents.

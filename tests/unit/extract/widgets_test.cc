@@ -230,7 +230,7 @@ TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
   ExpectPolicySentences(own);
 }
 
-TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageIsLeftOut) {
+TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // A help centre's legal menu inside the container, before the policy, marking the page shown
   // with aria-current ...
@@ -247,6 +247,18 @@ TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageIsLeftOut) {
       "</li><li><a href=/safety>Safety tips</a></li><li><a href=/press>Press</a></li></ul>"));
   EXPECT_EQ(active, plain);
   ExpectPolicySentences(aria);
+  // The same menu on a page its links do not name (reached by another URL) marks nothing; its
+  // class still says it is a row of tabs, so every render of the document gives one text.
+  const std::string tabs = Extract(LegalPage(
+      "<ul class='tabs clearfix'><li><a href=/cgs>Terms of service</a></li><li><a href=/privacy>"
+      "Privacy policy</a></li><li><a href=/cookies>Cookie charter</a></li></ul>"));
+  EXPECT_EQ(tabs, plain);
+  // Tabs of the policy's own sections (same-page links) or of its text stay.
+  const std::string own_tabs = Extract(LegalPage(
+      "<ul class=tabs><li><a href=#collect>What we collect</a></li><li><a href=#share>Sharing"
+      "</a></li><li><a href=#rights>Your rights</a></li></ul>"));
+  EXPECT_NE(own_tabs.find("- What we collect\n- Sharing\n- Your rights"), std::string::npos)
+      << own_tabs;
 
   // The policy's own lists of links stay: its other notices, unmarked ...
   const std::string notices = Extract(LegalPage(
