@@ -1,5 +1,7 @@
 #include "policyd/fleet_records.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "policyd/fleet_options.h"
@@ -40,6 +42,12 @@ bool ReadSigned(const json& object, const char* key, int64_t* out) {
   return true;
 }
 
+bool IsSha256Hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 }  // namespace
 
 std::string FleetKeyToken(std::string_view text) {
@@ -67,6 +75,12 @@ std::string MemberKey(std::string_view member_id) {
 std::string LeaseKey(std::string_view document_id) {
   return std::string(kFleetLeasePrefix) + FleetKeyToken(document_id);
 }
+
+std::string DocumentKey(std::string_view document_id) {
+  return std::string(kFleetDocumentPrefix) + FleetKeyToken(document_id);
+}
+
+std::string FleetDocumentBucket(std::string_view bucket) { return std::string(bucket) + "-docs"; }
 
 std::string EncodeMemberRecord(const MemberRecord& record) {
   return json{{"member", record.member_id},
@@ -113,6 +127,23 @@ std::optional<LeaseRecord> DecodeLeaseRecord(std::string_view text) {
     return std::nullopt;
   }
   if (!record.holder.empty() && !IsValidFleetMemberId(record.holder)) return std::nullopt;
+  return record;
+}
+
+std::string EncodeDocumentRecord(const DocumentRecord& record) {
+  return json{{"version", record.version}, {"checked_ms", record.checked_ms}, {"by", record.by}}
+      .dump();
+}
+
+std::optional<DocumentRecord> DecodeDocumentRecord(std::string_view text) {
+  const json object = ParseObject(text);
+  if (object.is_discarded()) return std::nullopt;
+  DocumentRecord record;
+  if (!ReadString(object, "version", &record.version) || !IsSha256Hex(record.version) ||
+      !ReadSigned(object, "checked_ms", &record.checked_ms) || record.checked_ms < 0 ||
+      !ReadString(object, "by", &record.by) || !IsValidFleetMemberId(record.by)) {
+    return std::nullopt;
+  }
   return record;
 }
 

@@ -75,5 +75,38 @@ TEST(FleetRecordsTest, AnythingButTheDocumentedObjectIsUnreadable) {
   EXPECT_FALSE(DecodeLeaseRecord(padded));
 }
 
+const std::string kHashA(64, 'a');
+
+TEST(FleetRecordsTest, DocumentRecordsLiveInTheirOwnBucketUnderOneKeyPerDocument) {
+  EXPECT_EQ(DocumentKey("coursera/privacy-policy"), "docs.coursera=2Fprivacy-policy");
+  EXPECT_EQ(FleetDocumentBucket("policyd-fleet"), "policyd-fleet-docs");
+  const auto decoded = DecodeDocumentRecord(EncodeDocumentRecord({kHashA, 1732270410000, "m1"}));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->version, kHashA);
+  EXPECT_EQ(decoded->checked_ms, 1732270410000);
+  EXPECT_EQ(decoded->by, "m1");
+}
+
+TEST(FleetRecordsTest, AnUnreadableDocumentRecordIsRefused) {
+  const auto record = [](const std::string& version, const std::string& checked,
+                         const std::string& by) {
+    return "{\"version\":\"" + version + "\",\"checked_ms\":" + checked + ",\"by\":\"" + by + "\"}";
+  };
+  EXPECT_TRUE(DecodeDocumentRecord(record(kHashA, "5", "m1")));
+  EXPECT_FALSE(DecodeDocumentRecord(record(std::string(63, 'a'), "5", "m1")));  // not a sha256
+  EXPECT_FALSE(DecodeDocumentRecord(record(std::string(64, 'A'), "5", "m1")));  // upper case
+  EXPECT_FALSE(DecodeDocumentRecord(record(std::string(64, 'g'), "5", "m1")));
+  EXPECT_FALSE(DecodeDocumentRecord(record(kHashA, "-5", "m1")));
+  EXPECT_FALSE(DecodeDocumentRecord(record(kHashA, "\"5\"", "m1")));
+  EXPECT_FALSE(DecodeDocumentRecord(record(kHashA, "5", "")));  // nobody holds it
+  EXPECT_FALSE(DecodeDocumentRecord(record(kHashA, "5", "a b")));
+  EXPECT_FALSE(DecodeDocumentRecord(R"({"version":"x"})"));
+  EXPECT_FALSE(DecodeDocumentRecord("null"));
+  // Bounded like the other records: over 1 KiB is not read.
+  const std::string padded = R"({"version":")" + kHashA + R"(","checked_ms":5,"by":"m1","x":")" +
+                             std::string(1100, 'x') + "\"}";
+  EXPECT_FALSE(DecodeDocumentRecord(padded));
+}
+
 }  // namespace
 }  // namespace policyd
