@@ -20,8 +20,8 @@ std::string WindowText(std::chrono::milliseconds window) {
 std::optional<CheckResult> ResultOfName(std::string_view name) {
   for (const CheckResult result :
        {CheckResult::kFirstSeen, CheckResult::kChanged, CheckResult::kUnchanged,
-        CheckResult::kNotModified, CheckResult::kReread, CheckResult::kSuspicious,
-        CheckResult::kFailed}) {
+        CheckResult::kNotModified, CheckResult::kReread, CheckResult::kAdopted,
+        CheckResult::kSuspicious, CheckResult::kFailed}) {
     if (CheckResultName(result) == name) return result;
   }
   return std::nullopt;
@@ -55,6 +55,7 @@ CheckLogDigest::Level CheckLogDigest::Record(const std::string& doc_id, const st
       return Level::kInfo;
     case CheckResult::kUnchanged:
     case CheckResult::kNotModified:
+    case CheckResult::kAdopted:  // [fleet] the fleet's current text: nothing new to announce
       ++unchanged_;
       return Level::kDebug;
     case CheckResult::kSuspicious:

@@ -27,7 +27,8 @@ namespace {
 bool StoredVersion(std::string_view result) {
   return result == CheckResultName(CheckResult::kFirstSeen) ||
          result == CheckResultName(CheckResult::kChanged) ||
-         result == CheckResultName(CheckResult::kReread);
+         result == CheckResultName(CheckResult::kReread) ||
+         result == CheckResultName(CheckResult::kAdopted);
 }
 
 nlohmann::json FinishedOutcome(const std::string& doc_id, const CheckRecord& check,

@@ -9,8 +9,8 @@
 //     check already running or queued is joined, never duplicated (the daemon only schedules
 //     documents that are not in flight).
 //   - An outcome is the check record's ("changed", "unchanged", "first_seen", "reread",
-//     "failed", "not_modified", "suspicious": CheckResultName) with its failure reason and
-//     message (cut at kMaxMessageBytes), the version it stored, its duration; or how the wait
+//     "failed", "not_modified", "suspicious", "adopted": CheckResultName) with its failure reason
+//     and message (cut at kMaxMessageBytes), the version it stored, its duration; or how the wait
 //     for it ended without a record (CheckWaitEnd).
 //   - Bounded: at most kMaxWaits waits at once (Full); a wait holds its document ids and one
 //     small outcome per document ended, nothing more. A client that disconnects does not end

@@ -253,7 +253,8 @@ void DaemonMetrics::CountCheck(const CheckRecord& check, std::size_t events_stor
   }
   if (check.outcome == CheckResultName(CheckResult::kFirstSeen) ||
       check.outcome == CheckResultName(CheckResult::kChanged) ||
-      check.outcome == CheckResultName(CheckResult::kReread)) {
+      check.outcome == CheckResultName(CheckResult::kReread) ||
+      check.outcome == CheckResultName(CheckResult::kAdopted)) {
     versions_stored_->Increment();
   }
   events_stored_->Increment(events_stored);

@@ -27,8 +27,8 @@ int CheckOutcomesExitStatus(const nlohmann::json& result) {
   if (outcomes == result.end() || !outcomes->is_array()) return kExitRefused;
   for (const nlohmann::json& outcome : *outcomes) {
     const std::string name = outcome.is_object() ? outcome.value("result", "") : "";
-    if (name != "first_seen" && name != "changed" && name != "reread" && name != "unchanged" &&
-        name != "not_modified") {
+    if (name != "first_seen" && name != "changed" && name != "reread" && name != "adopted" &&
+        name != "unchanged" && name != "not_modified") {
       return kExitRefused;
     }
   }

@@ -7,17 +7,17 @@
 #include <string_view>
 #include <vector>
 
-#include "table.h"
 #include "policyd/human_units.h"
 #include "policyd/json_fields.h"
+#include "table.h"
 
 namespace policyd {
 namespace {
 
 // The summary's order: new versions, then what stayed, then what went wrong. Results not
 // listed (a newer daemon's) come after, by name.
-constexpr std::array<std::string_view, 10> kResultOrder = {
-    "first_seen", "changed", "reread",    "unchanged", "not_modified",
+constexpr std::array<std::string_view, 11> kResultOrder = {
+    "first_seen", "changed", "reread",    "adopted",   "unchanged",   "not_modified",
     "suspicious", "failed",  "timed_out", "abandoned", "not_recorded"};
 
 std::string Detail(const nlohmann::json& outcome) {

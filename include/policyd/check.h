@@ -16,7 +16,10 @@
 //      capture, extracted again now, gives the new text, the page did not change, only
 //      policyd's reading of it did: a version all the same (the record stays exact), announced
 //      as document.reread, never as a change. Otherwise a suspicious shrink is held back, and
-//      anything else becomes a version with its document.first_seen / document.changed event;
+//      anything else becomes a version with its document.first_seen / document.changed event.
+//      [fleet]: when the fleet's record of the document is ahead of this member's history,
+//      the text is judged against the fleet's version instead (policyd/fleet_baseline.h):
+//      adopted without an event when it is that version, else document.changed from it;
 //   5. the next due time is scheduled (backoff after transient failures, Retry-After honoured);
 //   6. one atomic commit.
 #ifndef POLICYD_CHECK_H_
@@ -33,6 +36,7 @@
 #include "policyd/config.h"
 #include "policyd/document_text.h"
 #include "policyd/fetcher.h"
+#include "policyd/fleet_baseline.h"
 #include "policyd/pdf.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
@@ -47,6 +51,8 @@ enum class CheckResult {
   kNotModified,  // "not_modified": HTTP 304 to a conditional request
   kReread,       // "reread": a new version because policyd reads the same page differently
                  // now (an upgraded extractor, new extraction settings): document.reread
+  kAdopted,      // "adopted": [fleet] the text is the version another member announced last;
+                 // stored as this member's baseline without an event (policyd/fleet_baseline.h)
   kSuspicious,   // "suspicious": a drastic shrink, held back until it is seen again
   kFailed,       // "failed": see FailureReason
 };
@@ -104,6 +110,11 @@ struct CheckInput {
   FailureReason render_error = FailureReason::kNone;
   std::string render_message;
   std::chrono::milliseconds render_retest_interval{0};  // DaemonConfig::render_retest_interval
+
+  // [fleet]: the fleet's record of the document, read when the check's lease was taken;
+  // nullopt without [fleet] or when absent or unreadable. Chooses what the text is compared
+  // with (ChooseFleetBaseline).
+  std::optional<DocumentRecord> fleet_record;
 
   // Redirect stubs this check has followed already (src/check/redirect_stub.h): the daemon
   // counts them as it re-posts the check with the stub's target fetched in its place.

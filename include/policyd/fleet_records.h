@@ -40,7 +40,7 @@ std::string MemberKey(std::string_view member_id);
 std::string LeaseKey(std::string_view document_id);
 std::string DocumentKey(std::string_view document_id);
 // The name of the fleet's durable bucket of document records: "<bucket>-docs".
-std::string FleetDocumentBucket(std::string_view bucket);
+std::string FleetDocumentBucketName(std::string_view bucket);
 
 // {"member": "web1-3fa2b9c1", "incarnation": 1732270403456, "heartbeat_ms": ...,
 //  "started_ms": ..., "owned": 12345, "in_flight": 3, "lag_ms": 0}

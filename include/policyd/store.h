@@ -75,7 +75,7 @@ struct DocState {
 
 struct CheckRecord {
   int64_t time_ms = 0;
-  // "first_seen", "changed", "unchanged", "not_modified" or "failed".
+  // "first_seen", "changed", "unchanged", "not_modified", "adopted" ([fleet]) or "failed".
   std::string outcome;
   std::string reason;     // failure reason class ("timeout", "http_5xx", ...), "" on success
   std::string message;    // human-readable detail
@@ -112,6 +112,10 @@ struct VersionRecord {
   // for versions stored before segments existed.
   std::string segment_ids_hash;
   int segment_rules = 0;
+  // [fleet]: the member whose check announced this text, when this member adopted it as its
+  // baseline without an event of its own (the fleet's stream holds that member's event;
+  // policyd/fleet_baseline.h); event_seq is then 0. "" otherwise.
+  std::string adopted_from;
 };
 
 // The event types that announce a version (the version's event_seq is theirs):
@@ -303,7 +307,8 @@ class Store {
   // thread): every blob matches its SHA-256 key; every version's text and raw hash resolve to
   // blobs; every check's non-empty text hash resolves (except "suspicious" checks, whose
   // text the daemon held back on purpose); every version's event_seq is a
-  // first_seen/changed/reread event of that document announcing that hash, and every such event has
+  // first_seen/changed/reread event of that document announcing that hash (or 0 for a version
+  // adopted from another fleet member: adopted_from), and every such event has
   // exactly one version; event sequences are contiguous from 1 to LastSequence(); each doc
   // state's last_text_hash is its newest version's hash; no document holds the same text twice
   // in a row. Problems are reported, not repaired. Fails only if the database cannot be read.

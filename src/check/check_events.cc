@@ -74,4 +74,14 @@ nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std:
   return event;
 }
 
+nlohmann::json ChangedElsewhereEvent(const DocumentSpec& spec, int64_t now_ms,
+                                     const std::string& final_url, const std::string& lang,
+                                     const TextComparison& comparison,
+                                     const std::string& previous_member) {
+  nlohmann::json event = ChangedEvent(spec, now_ms, final_url, lang, comparison);
+  event["diff_unavailable"] = true;
+  event["previous_member"] = previous_member;
+  return event;
+}
+
 }  // namespace policyd

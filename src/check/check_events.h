@@ -46,6 +46,14 @@ nlohmann::json ChangedEvent(const DocumentSpec& spec, int64_t now_ms, const std:
                             const std::string& lang, const TextComparison& comparison,
                             bool reread = false);
 
+// [fleet] document.changed from the fleet's version, whose text another member holds
+// (`previous_member`): the fields of document.changed with `diff_unavailable: true` and the
+// diff's counts, sections and segments empty (docs/EVENTS.md).
+nlohmann::json ChangedElsewhereEvent(const DocumentSpec& spec, int64_t now_ms,
+                                     const std::string& final_url, const std::string& lang,
+                                     const TextComparison& comparison,
+                                     const std::string& previous_member);
+
 }  // namespace policyd
 
 #endif  // POLICYD_CHECK_CHECK_EVENTS_H_

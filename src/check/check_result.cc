@@ -18,6 +18,8 @@ std::string_view CheckResultName(CheckResult result) {
       return "not_modified";
     case CheckResult::kReread:
       return "reread";
+    case CheckResult::kAdopted:
+      return "adopted";
     case CheckResult::kSuspicious:
       return "suspicious";
     case CheckResult::kFailed:

@@ -284,21 +284,66 @@ std::string AssignSegments(const Store& store, const CurrentVersion* current,
   return EncodeSegmentIds(segments);
 }
 
+// What a new version is, and so which event announces it.
+enum class VersionKind {
+  kFirst,             // document.first_seen
+  kChanged,           // document.changed from this member's current version
+  kReread,            // document.reread
+  kChangedElsewhere,  // [fleet] document.changed from the fleet's version, held elsewhere
+  kAdopted,           // [fleet] the fleet's version: no event (the stream holds its event)
+};
+
+CheckResult ResultOf(VersionKind kind) {
+  switch (kind) {
+    case VersionKind::kFirst:
+      return CheckResult::kFirstSeen;
+    case VersionKind::kChanged:
+    case VersionKind::kChangedElsewhere:
+      return CheckResult::kChanged;
+    case VersionKind::kReread:
+      return CheckResult::kReread;
+    case VersionKind::kAdopted:
+      return CheckResult::kAdopted;
+  }
+  return CheckResult::kChanged;
+}
+
+// The event announcing a version of `kind` (none for an adopted one).
+std::optional<nlohmann::json> VersionEvent(const CheckInput& input, VersionKind kind,
+                                           const std::string& lang, const std::string& text_hash,
+                                           const std::string& text,
+                                           const std::optional<TextComparison>& comparison,
+                                           int64_t now_ms) {
+  const DocumentSpec& spec = *input.spec;
+  const std::string& final_url = input.response.final_url;
+  switch (kind) {
+    case VersionKind::kFirst:
+      return FirstSeenEvent(spec, now_ms, final_url, lang, text_hash, text);
+    case VersionKind::kChanged:
+    case VersionKind::kReread:
+      return ChangedEvent(spec, now_ms, final_url, lang, *comparison, kind == VersionKind::kReread);
+    case VersionKind::kChangedElsewhere:
+      return ChangedElsewhereEvent(spec, now_ms, final_url, lang, *comparison,
+                                   input.fleet_record->by);
+    case VersionKind::kAdopted:
+      break;
+  }
+  return std::nullopt;
+}
+
 // Phase 4e: the text becomes the document's new version, with its event.
 void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
                 const std::string& text_hash, const std::optional<TextComparison>& comparison,
-                bool reread, std::string segment_ids, CheckWork* work) {
+                VersionKind kind, std::string segment_ids, CheckWork* work) {
   const DocumentSpec& spec = *input.spec;
   const FetchResponse& response = input.response;
   DocState& state = work->state();
-  const bool first = !comparison.has_value();
-  work->Conclude(first    ? CheckResult::kFirstSeen
-                 : reread ? CheckResult::kReread
-                          : CheckResult::kChanged);
+  work->Conclude(ResultOf(kind));
   const std::string lang = DetectTextLanguage(judged.text);
-  work->events.push_back(
-      first ? FirstSeenEvent(spec, work->now_ms, response.final_url, lang, text_hash, judged.text)
-            : ChangedEvent(spec, work->now_ms, response.final_url, lang, *comparison, reread));
+  if (std::optional<nlohmann::json> event =
+          VersionEvent(input, kind, lang, text_hash, judged.text, comparison, work->now_ms)) {
+    work->events.push_back(std::move(*event));
+  }
 
   CheckCommit::NewVersion version;
   version.record.time_ms = work->now_ms;
@@ -310,8 +355,9 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.record.fetcher = input.fetcher;
   version.record.browser_version = input.browser_version;
   version.record.lang = lang;
-  version.record.reread = reread;
+  version.record.reread = kind == VersionKind::kReread;
   version.record.segment_rules = kSegmentRulesVersion;
+  if (kind == VersionKind::kAdopted) version.record.adopted_from = input.fleet_record->by;
   version.segment_ids = std::move(segment_ids);
   // Neither is used after this point: moved, and the store reuses our hashes.
   version.text = std::move(judged.text);
@@ -321,8 +367,33 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
-  if (!reread) state.last_change_ms = work->now_ms;  // the page itself did not change
+  // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
+  // this member cannot tell.
+  if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
+    state.last_change_ms = work->now_ms;
+  }
   ++state.version_count;
+}
+
+// Phase 4 with [fleet], when the fleet's record is ahead of this member's history: the text
+// is the fleet's version (adopted, no event) or a change from it. The fleet's version's text
+// is held by the member that checked it, not here: no diff, no shrink guard, no segment
+// alignment (the new version's segments start afresh).
+void JudgeAgainstFleet(CheckInput& input, DocumentText& judged, std::string raw_joined,
+                       const std::string& text_hash, FleetBaseline baseline, CheckWork* work) {
+  work->state().suspect_hash.clear();
+  work->state().suspect_count = 0;
+  std::optional<TextComparison> comparison;
+  VersionKind kind = VersionKind::kAdopted;
+  if (baseline == FleetBaseline::kChangedElsewhere) {
+    kind = VersionKind::kChangedElsewhere;
+    comparison.emplace();
+    comparison->old_hash = input.fleet_record->version;
+    comparison->new_hash = text_hash;
+  }
+  std::string segment_ids = EncodeSegmentIds(SplitSegments(judged.text));
+  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
+             std::move(segment_ids), work);
 }
 
 // Phase 4: a usable text. The same as the current version, held back, or a new version.
@@ -337,6 +408,13 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
     work->times.hash_us += MicrosSince(start);
   }
   work->check().text_hash = text_hash;
+  // Against the state before this check (its own success is already in `state`).
+  const FleetBaseline baseline = ChooseFleetBaseline(
+      input.fleet_record ? &*input.fleet_record : nullptr, input.state, text_hash, not_modified);
+  if (baseline != FleetBaseline::kLocal) {
+    JudgeAgainstFleet(input, judged, std::move(raw_joined), text_hash, baseline, work);
+    return;
+  }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
     state.suspect_hash.clear();  // whatever looked wrong before is gone
@@ -360,7 +438,10 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   state.suspect_count = 0;
   std::string segment_ids = AssignSegments(store, current ? &*current : nullptr, judged.text,
                                            comparison ? &*comparison : nullptr, work);
-  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, reread,
+  const VersionKind kind = !comparison ? VersionKind::kFirst
+                           : reread    ? VersionKind::kReread
+                                       : VersionKind::kChanged;
+  AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
              std::move(segment_ids), work);
 }
 

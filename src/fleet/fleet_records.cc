@@ -80,7 +80,9 @@ std::string DocumentKey(std::string_view document_id) {
   return std::string(kFleetDocumentPrefix) + FleetKeyToken(document_id);
 }
 
-std::string FleetDocumentBucket(std::string_view bucket) { return std::string(bucket) + "-docs"; }
+std::string FleetDocumentBucketName(std::string_view bucket) {
+  return std::string(bucket) + "-docs";
+}
 
 std::string EncodeMemberRecord(const MemberRecord& record) {
   return json{{"member", record.member_id},

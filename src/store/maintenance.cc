@@ -63,6 +63,9 @@ struct VersionEvent {
   std::string doc;
   std::string hash;  // "hash" (first_seen) or "new_hash" (changed)
   int versions = 0;  // versions whose event_seq is this event
+  // [fleet] a change from the fleet's version, held by another member: the text before it
+  // here may be this very text (the page went back to what this member last saw).
+  bool from_elsewhere = false;
 };
 
 }  // namespace
@@ -138,6 +141,7 @@ Result<VerifyReport> Store::Verify() const {
       if (AnnouncesVersion(type)) {
         VersionEvent& entry = version_events[*seq];
         entry.type = type;
+        entry.from_elsewhere = event->contains("previous_member");
         entry.doc = event->value("doc", "");
         entry.hash =
             event->value(type == EventTypeName(EventType::kFirstSeen) ? "hash" : "new_hash", "");
@@ -199,7 +203,9 @@ Result<VerifyReport> Store::Verify() const {
                      "segment ids blob " + version.segment_ids_hash + " is not stored");
       }
       const auto event = version_events.find(version.event_seq);
-      if (event == version_events.end()) {
+      if (version.event_seq == 0 && !version.adopted_from.empty()) {
+        // Adopted from another fleet member: announced in the fleet's stream by that member.
+      } else if (event == version_events.end()) {
         problems.Add("version_event_missing", key->doc, where,
                      "event_seq " + std::to_string(version.event_seq) +
                          " is not a document.first_seen/changed/reread event");
@@ -211,7 +217,8 @@ Result<VerifyReport> Store::Verify() const {
                            event->second.doc + " " + Short(event->second.hash));
         }
       }
-      if (key->doc == previous_doc && version.text_hash == previous_hash) {
+      const bool from_elsewhere = event != version_events.end() && event->second.from_elsewhere;
+      if (key->doc == previous_doc && version.text_hash == previous_hash && !from_elsewhere) {
         problems.Add("duplicate_consecutive_version", key->doc, where,
                      "the same text as the version before it");
       }
@@ -315,7 +322,10 @@ Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
       // An unreadable record is kept: verify reports it, and gc must not hide evidence.
       if (!j.has_value()) continue;
       const std::string outcome = j->value("outcome", "");
-      if (outcome == "first_seen" || outcome == "changed" || outcome == "reread") continue;
+      if (outcome == "first_seen" || outcome == "changed" || outcome == "reread" ||
+          outcome == "adopted") {
+        continue;
+      }
       report.bytes_freed += it->key().size() + it->value().size();
       ++report.checks_deleted;
       if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kChecks), it->key()), "batching");

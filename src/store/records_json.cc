@@ -88,7 +88,7 @@ json ToJson(const CheckRecord& check) {
 }
 
 json ToJson(const VersionRecord& version) {
-  return {
+  json record = {
       {"time_ms", version.time_ms},
       {"text_hash", version.text_hash},
       {"raw_hash", version.raw_hash},
@@ -105,6 +105,9 @@ json ToJson(const VersionRecord& version) {
       {"segment_ids_hash", version.segment_ids_hash},
       {"segment_rules", version.segment_rules},
   };
+  // Only on adopted versions ([fleet]): every other record stays as it was.
+  if (!version.adopted_from.empty()) record["adopted_from"] = version.adopted_from;
+  return record;
 }
 
 DocState DocStateFromJson(const json& j) {
@@ -164,6 +167,7 @@ VersionRecord VersionRecordFromJson(const json& j) {
   Read(j, "reread", &version.reread);
   Read(j, "segment_ids_hash", &version.segment_ids_hash);
   ReadInt(j, "segment_rules", &version.segment_rules);
+  Read(j, "adopted_from", &version.adopted_from);
   return version;
 }
 

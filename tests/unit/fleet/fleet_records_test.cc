@@ -79,7 +79,7 @@ const std::string kHashA(64, 'a');
 
 TEST(FleetRecordsTest, DocumentRecordsLiveInTheirOwnBucketUnderOneKeyPerDocument) {
   EXPECT_EQ(DocumentKey("coursera/privacy-policy"), "docs.coursera=2Fprivacy-policy");
-  EXPECT_EQ(FleetDocumentBucket("policyd-fleet"), "policyd-fleet-docs");
+  EXPECT_EQ(FleetDocumentBucketName("policyd-fleet"), "policyd-fleet-docs");
   const auto decoded = DecodeDocumentRecord(EncodeDocumentRecord({kHashA, 1732270410000, "m1"}));
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->version, kHashA);
