@@ -335,9 +335,11 @@ void Daemon::StartCheck(DocHandle handle) {
     request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
+    // [fleet] Nor when the fleet holds a later version than this member's.
     if (const DocState state = doc.state(); !state.last_text_hash.empty() &&
                                             doc.spec->render != RenderMode::kBrowser &&
-                                            state.render_choice != RenderChoice::kBrowser) {
+                                            state.render_choice != RenderChoice::kBrowser &&
+                                            !FleetRecordAhead(FleetRecordOf(doc_id), state)) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
     }
@@ -392,7 +394,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
-  if (fleet_) fleet_->Finish(doc_id);
+  FinishFleetCheck(doc_id, nullptr);
   EndCheckTiming(doc_id);
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
                        stopping_                      ? "the daemon is stopping"
@@ -433,6 +435,7 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   input.shrink_confirmations = config_.shrink_confirmations;
   input.schedule = schedule_options_;
   input.render_retest_interval = config_.render_retest_interval;
+  if (const DocumentRecord* fleet = FleetRecordOf(input.spec->id)) input.fleet_record = *fleet;
   input.may_render = browser_ != nullptr &&
                      MayRenderShell(input.state, NowUnixMillis(), config_.render_retest_interval);
   return input;
@@ -486,7 +489,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   }
   --outstanding_;
   ++checks_done_;
-  if (fleet_) fleet_->Finish(doc_id);
+  FinishFleetCheck(doc_id, &outcome);
   const std::chrono::steady_clock::duration took = EndCheckTiming(doc_id);
   Document* doc = documents_.Find(doc_id);
   if (!outcome.status.ok()) {

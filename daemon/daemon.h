@@ -26,6 +26,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -115,7 +116,12 @@ class Daemon {
   static uint64_t FleetKeyHash(const DocumentSpec& spec);
   void SyncFleetDocuments();  // the key hashes of documents_ to the agent
   void AskFleet(const std::string& doc_id);
-  void OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer);
+  void OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
+                     std::optional<DocumentRecord> record);
+  // The fleet's record of a check in flight (fleet_records_), nullptr when none.
+  const DocumentRecord* FleetRecordOf(const std::string& doc_id) const;
+  // After a committed check: the fleet's record of the document, then the lease released.
+  void FinishFleetCheck(const std::string& doc_id, const CheckOutcome* committed);
   void OnFleetOwnershipChange();
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
@@ -231,6 +237,10 @@ class Daemon {
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;
+  // [fleet] the fleet's record of each document whose check runs, read with its lease: what
+  // the check judges its text against (CheckInput::fleet_record) and whether its own
+  // validators may be sent.
+  std::unordered_map<std::string, DocumentRecord> fleet_records_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<WebServer> web_;          // null unless web_listen is set
   std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)

@@ -72,7 +72,8 @@ FleetAgent::FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::st
       member_id_(std::move(member_id)),
       io_(io),
       on_ownership_change_(std::move(on_ownership_change)),
-      kv_(std::make_unique<ReconnectingKv>()) {
+      kv_(std::make_unique<ReconnectingKv>()),
+      documents_(std::make_unique<FleetDocumentBucket>(nats, fleet, member_id_)) {
   const int64_t now = NowUnixMillis();
   member_ =
       std::make_unique<FleetMember>(member_id_, NewIncarnation(now), fleet_.timing, kv_.get(), now);
@@ -110,12 +111,23 @@ void FleetAgent::SetDocuments(std::vector<uint64_t> key_hashes) {
   });
 }
 
-void FleetAgent::RequestStart(std::string document_id, uint64_t key_hash,
-                              std::function<void(StartAnswer)> done) {
+void FleetAgent::RequestStart(
+    std::string document_id, uint64_t key_hash,
+    std::function<void(StartAnswer, std::optional<DocumentRecord>)> done) {
   Post([this, document_id = std::move(document_id), key_hash, done = std::move(done)] {
     const StartAnswer answer = member_->TryStart(document_id, key_hash, task_now_ms_);
-    if (answer.outcome == StartOutcome::kStarted) lost_.erase(document_id);
-    boost::asio::post(io_, [done, answer] { done(answer); });
+    std::optional<DocumentRecord> record;
+    if (answer.outcome == StartOutcome::kStarted) {
+      lost_.erase(document_id);
+      record = documents_->Read(document_id, task_now_ms_);  // under the lease: current
+    }
+    boost::asio::post(io_, [done, answer, record = std::move(record)] { done(answer, record); });
+  });
+}
+
+void FleetAgent::RecordCheck(std::string document_id, DocumentRecord record) {
+  Post([this, document_id = std::move(document_id), record = std::move(record)] {
+    documents_->Write(document_id, record, task_now_ms_);
   });
 }
 
@@ -252,6 +264,7 @@ void FleetAgent::PublishSnapshot() {
       {"live_members", member_->view().live().members()},
       {"documents_owned", owned},
       {"leases_held", member_->checks_in_flight()},
+      {"documents", documents_->StatusJson()},
       {"last_error", kv_->last_error.empty() ? nlohmann::json() : nlohmann::json(kv_->last_error)}};
   const std::lock_guard<std::mutex> lock(mutex_);
   snapshot_ = std::move(snapshot);

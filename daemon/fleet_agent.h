@@ -7,7 +7,10 @@
 //    the leases of the checks in flight at their NextRenewal, and answers the daemon's
 //    requests in the order they came. Without a bucket every request answers as the bucket
 //    would: kUnavailable.
-//  - RequestStart: TryStart on the fleet thread; the answer is posted to the io thread.
+//  - RequestStart: TryStart on the fleet thread and, when started, the fleet's record of the
+//    document (fleet_document_bucket.h: nullopt when absent, unreadable or unavailable); the
+//    answer is posted to the io thread. RecordCheck writes the record after a committed check
+//    (best effort), in order with Finish: a member that takes the lease next reads it.
 //    StillHolds (from a pool thread, before the store commit): Continue() on the fleet thread
 //    and false when the lease is lost or its renewal failed past the deadline; waits for the
 //    answer. Finish releases the lease (no wait).
@@ -36,6 +39,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "fleet_document_bucket.h"
 #include "policyd/config.h"
 #include "policyd/fleet_member.h"
 #include "policyd/jetstream_kv.h"
@@ -57,7 +61,8 @@ class FleetAgent {
   void SetDocuments(std::vector<uint64_t> key_hashes);
 
   void RequestStart(std::string document_id, uint64_t key_hash,
-                    std::function<void(StartAnswer)> done);
+                    std::function<void(StartAnswer, std::optional<DocumentRecord>)> done);
+  void RecordCheck(std::string document_id, DocumentRecord record);
   bool StillHolds(const std::string& document_id);  // blocks; never from the io thread
   void Finish(std::string document_id);
 
@@ -83,7 +88,8 @@ class FleetAgent {
   boost::asio::io_context& io_;
   std::function<void()> on_ownership_change_;
   std::unique_ptr<ReconnectingKv> kv_;
-  std::unique_ptr<FleetMember> member_;  // fleet thread only
+  std::unique_ptr<FleetMember> member_;             // fleet thread only
+  std::unique_ptr<FleetDocumentBucket> documents_;  // fleet thread only
 
   // Fleet thread only.
   int64_t next_tick_ms_ = 0;

@@ -9,6 +9,7 @@
 
 #include "daemon.h"
 #include "policyd/clock.h"
+#include "policyd/fleet_baseline.h"
 #include "policyd/fleet_options.h"
 #include "policyd/fleet_plan.h"
 #include "policyd/rendezvous.h"
@@ -47,10 +48,13 @@ void Daemon::AskFleet(const std::string& doc_id) {
   // waits for it.
   ++outstanding_;
   fleet_->RequestStart(doc_id, documents_.Find(doc_id)->fleet_key_hash,
-                       [this, doc_id](StartAnswer answer) { OnFleetAnswer(doc_id, answer); });
+                       [this, doc_id](StartAnswer answer, std::optional<DocumentRecord> record) {
+                         OnFleetAnswer(doc_id, answer, std::move(record));
+                       });
 }
 
-void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer) {
+void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
+                           std::optional<DocumentRecord> record) {
   --outstanding_;
   const Document* doc = documents_.Find(doc_id);
   const int64_t now = NowUnixMillis();
@@ -61,10 +65,26 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer)
     return;
   }
   switch (answer.outcome) {
-    case StartOutcome::kStarted:
+    case StartOutcome::kStarted: {
       left_to_owners_.erase(doc_id);
+      // Checked by another member since this member's own last check (a document moved
+      // here): due when the fleet's last check makes it due, not by this member's schedule.
+      const bool by_another = record && record->by != fleet_->member_id();
+      const std::optional<int64_t> due =
+          FleetDueLater(by_another ? &*record : nullptr, IntervalOf(*doc->spec), now);
+      if (due) {
+        fleet_->Finish(doc_id);
+        CompleteSchedule(doc_id, *due);
+        break;
+      }
+      if (record) {
+        fleet_records_.insert_or_assign(doc_id, std::move(*record));
+      } else {
+        fleet_records_.erase(doc_id);
+      }
       StartCheck(doc->handle);
       return;
+    }
     case StartOutcome::kNotOwner:
     case StartOutcome::kNotJoined:
       // Its owner checks it. Its schedule goes on here; when the ownership changes it is
@@ -88,6 +108,25 @@ void Daemon::OnFleetOwnershipChange() {
   }
   left_to_owners_.clear();
   ArmScheduleTimer();
+}
+
+const DocumentRecord* Daemon::FleetRecordOf(const std::string& doc_id) const {
+  const auto it = fleet_records_.find(doc_id);
+  return it == fleet_records_.end() ? nullptr : &it->second;
+}
+
+void Daemon::FinishFleetCheck(const std::string& doc_id, const CheckOutcome* committed) {
+  if (!fleet_) return;
+  fleet_records_.erase(doc_id);
+  // Only a check that read a usable text says which version is current, and when: a failed
+  // one leaves the record (its next owner checks it at the record's due time, as here).
+  if (committed != nullptr && committed->status.ok() && !committed->state.last_text_hash.empty() &&
+      committed->state.last_success_ms == committed->state.last_check_ms) {
+    fleet_->RecordCheck(
+        doc_id, DocumentRecord{committed->state.last_text_hash, committed->state.last_check_ms,
+                               fleet_->member_id()});
+  }
+  fleet_->Finish(doc_id);  // after the record: the next holder of the lease reads it
 }
 
 bool Daemon::StillHoldsLease(const std::string& doc_id) {

@@ -5,7 +5,8 @@
 //  - Open connects with the [nats] settings (ConnectToNats: servers in turn, token or
 //    credentials, no automatic reconnection) and binds the bucket, creating it when it is
 //    missing with history 1 (the fleet only reads last values) and max_age `max_age`
-//    (FleetBucketMaxAge). An existing bucket is used as it is.
+//    (FleetBucketMaxAge; 0: kept until deleted, as the fleet's document records are). An
+//    existing bucket is used as it is.
 //  - Outcomes: Get of a missing, deleted or expired key is kNotFound; Create of a key with a
 //    value and Update on a revision that is not the key's last are kConflict (the server's
 //    "wrong last sequence" answer); anything else that fails (no answer within `timeout`,

@@ -1,7 +1,11 @@
 // A fleet end to end (issue 19 items 2 and 3): three real daemons with the same 300 documents
 // over 30 sites and [fleet] on one real nats-server (-js, free loopback port) divide the
 // documents among them; one is killed (SIGKILL) and the others take its documents over; it
-// returns and they move back. Who fetched what is read from the test servers, which see
+// returns and they move back. Handing documents over (docs/SCALE.md): a moved document is
+// checked when the fleet's last check makes it due, not at once; the stream holds exactly one
+// document.first_seen per document through the takeover and the return, no document.changed
+// for pages that did not change, and one, from the fleet's version, for a page changed while
+// its owner was dead. Who fetched what, and when, is read from the test servers, which see
 // each daemon's own User-Agent. Sites are the loopback addresses 127.0.0.1 .. 127.0.0.30 (an
 // IP address is its own fleet key), so no name resolution is needed. Skipped only when
 // /usr/sbin/nats-server is not installed.
@@ -34,15 +38,29 @@ constexpr char kStream[] = "POLICYD_FLEET_TEST";
 constexpr int kSites = 30;
 constexpr int kDocumentsPerSite = 10;
 constexpr int kMembers = 3;
+// Every document's interval (no jitter): a document moved to another member is due there one
+// interval after its last check, wherever that was.
+constexpr auto kInterval = seconds(15);
+// The test server's clock and the daemons' are read at slightly different moments.
+constexpr auto kClockSlack = milliseconds(100);
 
-std::string Page(int site, int document) {
+std::string Page(int site, int document, bool revised = false) {
   const std::string name = "Site " + std::to_string(site) + " policy " + std::to_string(document);
   return "<!doctype html><html><head><title>" + name + "</title></head><body><main><h1>" + name +
          "</h1><p>This policy explains what we collect and why we collect it.</p>"
          "<h2>Data we collect</h2><p>We collect your name, email address and usage data.</p>"
          "<h2>Sharing</h2><p>We share data of " +
-         name + " with nobody else.</p></main></body></html>";
+         name + " with nobody else.</p>" +
+         (revised ? "<h2>Advertising</h2><p>We now show you ads chosen from your usage data.</p>"
+                  : "") +
+         "</main></body></html>";
 }
+
+// One fetch of a document's page: by which member, when.
+struct Fetch {
+  int member = -1;
+  std::chrono::steady_clock::time_point at;
+};
 
 class FleetTest : public ::testing::Test {
  protected:
@@ -66,7 +84,7 @@ class FleetTest : public ::testing::Test {
           members_.back()->WriteTarget(
               "site" + std::to_string(site) + "-" + std::to_string(document),
               "name = \"Site " + std::to_string(site) + " " + std::to_string(document) +
-                  "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                  "\"\n[[documents]]\ntype = \"Privacy Policy\"\ninterval = \"15s\"\nurl = \"" +
                   sites_[site - 1]->Url(Path(document)) + "\"\n");
         }
       }
@@ -77,8 +95,8 @@ class FleetTest : public ::testing::Test {
   static std::string Agent(int member) { return "fleet-member-" + std::to_string(member); }
 
   std::string ConfigOf(int member) const {
-    return "user_agent = \"" + Agent(member) + "\"\n" + "\n[nats]\nurls = [\"" + nats_.url() +
-           "\"]\nstream = \"" + kStream +
+    return "user_agent = \"" + Agent(member) + "\"\ninterval_jitter = 0.0\n" +
+           "\n[nats]\nurls = [\"" + nats_.url() + "\"]\nstream = \"" + kStream +
            "\"\nretry_min = \"100ms\"\nretry_max = \"100ms\"\nconnect_timeout = \"1s\"\n"
            "\n[fleet]\nenabled = true\nmember_id = \"member" +
            std::to_string(member) +
@@ -86,9 +104,9 @@ class FleetTest : public ::testing::Test {
            "max_clock_skew = \"200ms\"\n";
   }
 
-  // Per document (site, path), the members that fetched it, in order.
-  std::map<std::string, std::vector<int>> Fetches() const {
-    std::map<std::string, std::vector<int>> fetches;
+  // Per document ("<site>/<path>"), who fetched it when, in order.
+  std::map<std::string, std::vector<Fetch>> Fetches() const {
+    std::map<std::string, std::vector<Fetch>> fetches;
     for (int site = 1; site <= kSites; ++site) {
       for (const RecordedRequest& request : sites_[site - 1]->Requests()) {
         if (request.path == "/robots.txt") continue;
@@ -97,7 +115,7 @@ class FleetTest : public ::testing::Test {
         for (int m = 0; m < kMembers; ++m) {
           if (agent != request.headers.end() && agent->second == Agent(m)) member = m;
         }
-        fetches[std::to_string(site) + request.path].push_back(member);
+        fetches[std::to_string(site) + request.path].push_back({member, request.arrival});
       }
     }
     return fetches;
@@ -107,9 +125,23 @@ class FleetTest : public ::testing::Test {
     return members_[member]->Control({{"cmd", "status"}})["result"]["fleet"];
   }
 
+  // The fleet's stream as a new consumer reads it.
+  std::vector<Received> Stream() {
+    std::string error;
+    return ReadStream(nats_.url(), kStream, "reader" + std::to_string(++readers_), &error);
+  }
+  std::map<std::string, int> Count(const std::vector<Received>& stream, const std::string& type) {
+    std::map<std::string, int> counts;
+    for (const Received& one : stream) {
+      if (one.type == type) ++counts[one.body["doc"].get<std::string>()];
+    }
+    return counts;
+  }
+
   NatsServer nats_;
   std::vector<std::unique_ptr<HttpTestServer>> sites_;
   std::vector<std::unique_ptr<DaemonHarness>> members_;
+  int readers_ = 0;
 };
 
 TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThemBack) {
@@ -127,12 +159,12 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
       << Fetches().size() << " documents fetched\n"
       << members_[0]->log();
   std::this_thread::sleep_for(seconds(1));  // a second check would show by now
-  std::map<std::string, std::vector<int>> fetches = Fetches();
+  std::map<std::string, std::vector<Fetch>> fetches = Fetches();
   std::map<int, std::set<std::string>> checked_by;
   for (const auto& [document, who] : fetches) {
-    ASSERT_EQ(who.size(), 1u) << document << " was fetched by members " << who.front() << " and "
-                              << who.back();
-    checked_by[who.front()].insert(document);
+    ASSERT_EQ(who.size(), 1u) << document << " was fetched by members " << who.front().member
+                              << " and " << who.back().member;
+    checked_by[who.front().member].insert(document);
   }
   for (int member = 0; member < kMembers; ++member) {
     EXPECT_FALSE(checked_by[member].empty()) << "member " << member << " checked nothing";
@@ -163,20 +195,35 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
   }
   // The fleet's stream: exactly one document.first_seen per document.
   std::map<std::string, int> first_seen;
-  int readers = 0;
+  std::vector<Received> stream;
   ASSERT_TRUE(WaitFor(
       [&] {
-        std::string error;
-        first_seen.clear();
-        for (const Received& one :
-             ReadStream(nats_.url(), kStream, "reader" + std::to_string(++readers), &error)) {
-          if (one.type == "document.first_seen") ++first_seen[one.body["doc"].get<std::string>()];
-        }
+        stream = Stream();
+        first_seen = Count(stream, "document.first_seen");
         return first_seen.size() == kDocuments;
       },
       seconds(30)))
       << first_seen.size();
   for (const auto& [document, count] : first_seen) EXPECT_EQ(count, 1) << document;
+  const std::set<std::string> document_ids = [&] {
+    std::set<std::string> ids;
+    for (const auto& [document, count] : first_seen) ids.insert(document);
+    return ids;
+  }();
+  // Which member published an event: its Nats-Msg-Id starts with that member's node id.
+  std::map<int, std::string> node_of;
+  for (int member = 0; member < kMembers; ++member) {
+    node_of[member] = members_[member]
+                          ->Control({{"cmd", "status"}})["result"]["nats"]["node_id"]
+                          .get<std::string>();
+  }
+  // The hash each document's first_seen announced, by URL.
+  std::map<std::string, std::string> first_hash_of_url;
+  for (const Received& one : stream) {
+    if (one.type == "document.first_seen") {
+      first_hash_of_url[one.body["url"].get<std::string>()] = one.body["hash"].get<std::string>();
+    }
+  }
 
   // 2. SIGKILL the member with the most documents: the others check them, and nothing else.
   int victim = 0;
@@ -185,6 +232,15 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
   }
   const std::size_t victim_owned = checked_by[victim].size();
   members_[victim]->Kill();
+  // While it is dead, the page of one of its documents changes.
+  const std::string changed = *checked_by[victim].begin();  // "<site>/policy<n>"
+  const int changed_site = std::stoi(changed.substr(0, changed.find('/')));
+  const int changed_document = std::stoi(changed.substr(changed.find("/policy") + 7));
+  sites_[changed_site - 1]->Set(Path(changed_document),
+                                {.status = 200,
+                                 .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                                 .body = Page(changed_site, changed_document, true)});
+  const std::string changed_url = sites_[changed_site - 1]->Url(Path(changed_document));
   ASSERT_TRUE(WaitFor(
       [&] {
         const auto now = Fetches();
@@ -193,21 +249,50 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
         }
         return true;
       },
-      seconds(30)))
+      seconds(45)))
       << "the killed member's documents were not taken over";
   fetches = Fetches();
   for (const auto& [document, who] : fetches) {
     if (checked_by[victim].count(document) != 0) {
-      ASSERT_EQ(who.size(), 2u) << document;
-      EXPECT_NE(who[1], victim) << document;
+      ASSERT_GE(who.size(), 2u) << document;
+      EXPECT_NE(who[1].member, victim) << document;
+      // Not at once: when the victim's last check makes it due.
+      EXPECT_GE(who[1].at - who[0].at, kInterval - kClockSlack)
+          << document << " was taken over before the fleet's due time";
     } else {
-      EXPECT_EQ(who.size(), 1u) << document << " was checked again without a reason";
+      // Checked by its owner only (again once its interval passed).
+      for (const Fetch& fetch : who) EXPECT_EQ(fetch.member, who.front().member) << document;
     }
   }
+  const int finder = fetches.at(changed)[1].member;
   for (int member = 0; member < kMembers; ++member) {
     if (member == victim) continue;
     EXPECT_EQ(Fleet(member)["live_members"].size(), 2u);
   }
+  // The stream: still one first_seen per document; one document.changed, for the changed
+  // page, from the fleet's version (the victim's first_seen), by the member that found it.
+  std::vector<Received> changes;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        stream = Stream();
+        changes.clear();
+        for (const Received& one : stream) {
+          if (one.type == "document.changed") changes.push_back(one);
+        }
+        return !changes.empty();
+      },
+      seconds(20)))
+      << "the changed page was not announced";
+  std::this_thread::sleep_for(seconds(1));  // a second announcement would show by now
+  stream = Stream();
+  EXPECT_EQ(Count(stream, "document.first_seen"), first_seen);
+  EXPECT_EQ(Count(stream, "document.changed").size(), 1u);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].body["url"], changed_url);
+  EXPECT_EQ(changes[0].body["old_hash"], first_hash_of_url.at(changed_url));
+  EXPECT_EQ(changes[0].body["diff_unavailable"], true);
+  EXPECT_EQ(changes[0].body["previous_member"], "member" + std::to_string(victim));
+  EXPECT_TRUE(changes[0].msg_id.starts_with(node_of[finder] + ":")) << changes[0].msg_id;
 
   // 3. It returns (same state, same member id): its documents move back to it.
   ASSERT_TRUE(members_[victim]->Start()) << members_[victim]->log();
@@ -223,6 +308,39 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
       seconds(30)))
       << Fleet(victim).dump();
   EXPECT_EQ(Fleet(victim)["documents_owned"], victim_owned);
+  // It checks them again when the fleet's last check (the takeover's) makes them due, and
+  // announces nothing: the unchanged pages are its own versions, the changed one is the
+  // fleet's version, which it adopts.
+  const std::size_t taken_over_fetches = 2;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto now = Fetches();
+        for (const std::string& document : checked_by[victim]) {
+          if (now.at(document).size() <= taken_over_fetches) return false;
+        }
+        return true;
+      },
+      seconds(45)))
+      << "the returned member did not check its documents again";
+  fetches = Fetches();
+  for (const std::string& document : checked_by[victim]) {
+    const std::vector<Fetch>& who = fetches.at(document);
+    EXPECT_EQ(who[2].member, victim) << document;
+    EXPECT_GE(who[2].at - who[1].at, kInterval - kClockSlack)
+        << document << " was checked before the fleet's due time";
+  }
+  std::this_thread::sleep_for(seconds(2));  // its outbox would have published by now
+  stream = Stream();
+  const std::map<std::string, int> first_seen_after = Count(stream, "document.first_seen");
+  EXPECT_EQ(first_seen_after, first_seen);
+  std::set<std::string> ids_after;
+  for (const auto& [document, count] : first_seen_after) ids_after.insert(document);
+  EXPECT_EQ(ids_after, document_ids);
+  EXPECT_EQ(Count(stream, "document.changed").size(), 1u);
+  EXPECT_EQ(Count(stream, "document.changed").begin()->second, 1);
+  const nlohmann::json documents = Fleet(victim)["documents"];
+  EXPECT_GE(documents["found"].get<int>(), static_cast<int>(victim_owned)) << documents.dump();
+  EXPECT_EQ(documents["write_failures"], 0) << documents.dump();
 
   // A clean stop (Leave) drops it from the others' view.
   EXPECT_EQ(members_[victim]->Stop(), 0);

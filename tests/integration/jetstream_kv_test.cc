@@ -1,6 +1,7 @@
 // JetStreamKv (policyd/jetstream_kv.h) against a real nats-server with JetStream on a free
 // loopback port: the FleetKv contract the simulation's InMemoryKv passes (kv_contract.h), the
-// bucket's max_age, and kUnavailable once the server is gone.
+// bucket's max_age, kUnavailable once the server is gone, and the fleet's durable bucket of
+// document records (DocumentRecords over a bucket with no max_age).
 #include "policyd/jetstream_kv.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,8 @@
 
 #include "kv_contract.h"
 #include "nats_server.h"
+#include "policyd/fleet_document_records.h"
+#include "policyd/fleet_records.h"
 
 namespace policyd {
 namespace {
@@ -79,9 +82,9 @@ class JetStreamKvTest : public ::testing::Test {
     if (!NatsServer::Installed()) GTEST_SKIP() << "no " << testing::kNatsServerBin;
     ASSERT_TRUE(server_.Start()) << server_.log();
   }
-  std::unique_ptr<JetStreamKv> Open(milliseconds max_age) {
+  std::unique_ptr<JetStreamKv> Open(milliseconds max_age, const std::string& bucket = "fleet") {
     JetStreamKvOptions options;
-    options.bucket = "fleet";
+    options.bucket = bucket;
     options.max_age = max_age;
     options.timeout = milliseconds(500);
     auto opened = JetStreamKv::Open(ConfigFor(server_), options);
@@ -110,6 +113,39 @@ TEST_F(JetStreamKvTest, AnEntryDisappearsOnceItsLastWriteIsOlderThanMaxAge) {
   EXPECT_TRUE(listed.empty());
   EXPECT_EQ(kv->Update("members.a", "2", written.revision).outcome, KvOutcome::kConflict);
   EXPECT_EQ(kv->Create("members.a", "3").outcome, KvOutcome::kOk);
+}
+
+TEST_F(JetStreamKvTest, DocumentRecordsOutliveTheLeaseBucketsMaxAgeAndKeepTheLaterCheck) {
+  const auto leases = Open(milliseconds(1'000));
+  const auto documents = Open(milliseconds(0), FleetDocumentBucketName("fleet"));  // no max_age
+  const auto other_member = Open(milliseconds(0), FleetDocumentBucketName("fleet"));
+  ASSERT_NE(leases, nullptr);
+  ASSERT_NE(documents, nullptr);
+  ASSERT_NE(other_member, nullptr);
+  const std::string version(64, 'c');
+  DocumentRecords mine(documents.get());
+  DocumentRecords theirs(other_member.get());
+  ASSERT_EQ(mine.Write("acme/privacy", {version, 5'000, "m1"}), DocumentWriteOutcome::kWritten);
+  ASSERT_EQ(leases->Create(LeaseKey("acme/privacy"), "x").outcome, KvOutcome::kOk);
+  // The lease bucket forgets its entry; the record stays.
+  KvEntry entry;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (leases->Get(LeaseKey("acme/privacy"), &entry) == KvOutcome::kOk &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_EQ(leases->Get(LeaseKey("acme/privacy"), &entry), KvOutcome::kNotFound);
+  const DocumentRead read = theirs.Read("acme/privacy");
+  ASSERT_EQ(read.outcome, DocumentReadOutcome::kFound);
+  EXPECT_EQ(read.record->version, version);
+  EXPECT_EQ(read.record->by, "m1");
+  // A late writer with an earlier check does not roll it back; a later check replaces it.
+  EXPECT_EQ(theirs.Write("acme/privacy", {std::string(64, 'd'), 4'000, "m2"}),
+            DocumentWriteOutcome::kKeptLater);
+  EXPECT_EQ(theirs.Write("acme/privacy", {std::string(64, 'e'), 6'000, "m2"}),
+            DocumentWriteOutcome::kWritten);
+  EXPECT_EQ(mine.Read("acme/privacy").record->by, "m2");
+  EXPECT_EQ(mine.Read("other/doc").outcome, DocumentReadOutcome::kAbsent);
 }
 
 TEST_F(JetStreamKvTest, TwoClientsOfOneBucketSeeEachOthersWrites) {
