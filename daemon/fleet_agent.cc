@@ -282,8 +282,14 @@ nlohmann::json FleetAgent::StatusJson() const {
 }
 
 FleetAgent::Snapshot FleetAgent::CurrentSnapshot() const {
-  const std::lock_guard<std::mutex> lock(mutex_);
-  return values_;
+  Snapshot values;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    values = values_;
+  }
+  // The io thread's count of the moment, not the one at the last heartbeat.
+  values.checks_in_flight = checks_in_flight_.load(std::memory_order_relaxed);
+  return values;
 }
 
 void FleetAgent::SetSchedulerState(std::optional<int64_t> earliest_due_ms,
