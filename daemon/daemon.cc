@@ -136,7 +136,8 @@ Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
   std::vector<std::string> webhook_names;
   for (const WebhookSpec& spec : config_.webhooks) webhook_names.push_back(spec.name);
-  auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_);
+  auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_,
+                                       config_.fleet.enabled);
   if (!metrics.ok()) return metrics.status();
   metrics_ = std::move(*metrics);
   if (Status s = CreatePrivateDirectory(config_.state_dir, ExistingDirectory::kKeepMode); !s.ok()) {
@@ -456,6 +457,7 @@ void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
     if (!StillHoldsLease(doc_id)) {
       asio::post(io_, [this, doc_id] {
         --processing_;
+        ++fleet_checks_abandoned_;
         AbandonCheck(doc_id);
       });
       return;

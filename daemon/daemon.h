@@ -239,6 +239,8 @@ class Daemon {
   std::unique_ptr<FleetAgent> fleet_;  // [fleet]: this daemon's member; null without
   // [fleet]: answers and asks the fleet's status requests; null without.
   std::unique_ptr<FleetStatusService> fleet_status_;
+  uint64_t fleet_lease_waits_ = 0;       // start answers kLeaseHeld (metrics)
+  uint64_t fleet_checks_abandoned_ = 0;  // checks whose lease was gone before the commit
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;

@@ -154,6 +154,14 @@ TEST_F(FleetStatusTest, ListsEveryMemberWithItsDocumentsAndNamesTheOneThatDied) 
     ASSERT_NE(row, nullptr);
     EXPECT_EQ((*row)["documents_owned"], Status(member)["documents_owned"]) << MemberId(member);
   }
+  // The member's metrics say the same.
+  const CommandResult metrics = members_[0]->Policyctl({"metrics"});
+  EXPECT_NE(metrics.out.find("\npolicyd_fleet_joined 1\n"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("\npolicyd_fleet_live_members 3\n"), std::string::npos);
+  EXPECT_NE(metrics.out.find("\npolicyd_fleet_documents_owned " +
+                             Status(0)["documents_owned"].dump() + "\n"),
+            std::string::npos)
+      << metrics.out;
   // status.fleet shows the member's own lag too.
   EXPECT_TRUE(Status(0)["lag_ms"].is_number_integer()) << Status(0).dump();
 
@@ -206,6 +214,7 @@ TEST(FleetStatusWithoutFleetTest, SaysThatNoFleetIsConfigured) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_NE(run.err.find("not_configured: no fleet is configured"), std::string::npos) << run.err;
+  EXPECT_EQ(daemon.Policyctl({"metrics"}).out.find("policyd_fleet_"), std::string::npos);
 }
 
 }  // namespace
