@@ -62,8 +62,8 @@ struct FleetMemberReport {
   uint64_t live_member_count = 0;         // the whole count
   uint64_t documents = 0;                 // documents it watches (the same in every member)
   uint64_t documents_owned = 0;
-  uint64_t checks_in_flight = 0;  // dispatched and not committed (asks included)
-  uint64_t leases_held = 0;
+  uint64_t checks_in_flight = 0;        // dispatched and not committed (asks included), now
+  uint64_t leases_held = 0;             // at its last heartbeat (or request it served)
   int64_t lag_ms = 0;                   // FleetLagMs at its last heartbeat
   std::optional<uint64_t> publish_lag;  // events not yet in the stream (status.nats.lag)
   std::string publish_state;            // NatsStateName, "" without an outbox
@@ -118,7 +118,8 @@ class FleetGather {
 
   // One reply body. True when it was taken (decoded, a member not heard yet, room left).
   bool Offer(std::string_view body);
-  // Every live member has answered.
+  // Every live member has answered. False while the view has no live member (the asker has
+  // read no heartbeat yet): it knows nobody to wait for, so it gathers until its timeout.
   bool Complete() const;
   FleetReport Report(int64_t now_ms) const;
 

@@ -206,6 +206,7 @@ bool FleetGather::Offer(std::string_view body) {
 }
 
 bool FleetGather::Complete() const {
+  if (live_.empty()) return false;  // nobody to wait for: the asker waits for its timeout
   return std::all_of(live_.begin(), live_.end(),
                      [this](const std::string& id) { return replies_.count(id) != 0; });
 }

@@ -191,10 +191,17 @@ TEST(FleetGatherTest, NamesTheLiveMembersThatDidNotAnswerAndTheDroppedOnes) {
   EXPECT_EQ(json["totals"]["documents_owned"], 13);
 }
 
-TEST(FleetGatherTest, AnEmptyViewIsCompleteAtOnce) {
+TEST(FleetGatherTest, AnEmptyViewWaitsForTheTimeoutAndListsWhoAnswered) {
   FleetGather gather({}, {});
-  EXPECT_TRUE(gather.Complete());
+  EXPECT_FALSE(gather.Complete());
   EXPECT_TRUE(gather.Report(0).members.empty());
+  gather.Offer(EncodeFleetReply(Reply("a", 3)));
+  EXPECT_FALSE(gather.Complete());  // others may still answer
+  const FleetReport report = gather.Report(0);
+  ASSERT_EQ(report.members.size(), 1u);
+  EXPECT_EQ(report.members[0].member_id, "a");
+  EXPECT_FALSE(report.members[0].live);
+  EXPECT_TRUE(report.complete);  // no live member went unheard
 }
 
 }  // namespace
