@@ -325,13 +325,15 @@ void Daemon::HandleControl(const nlohmann::json& request,
     // atom: daemon/atom_commands.cc
   } else if (HandleEventsCommand(cmd, request, respond)) {
     // events: daemon/events_commands.cc
+  } else if (HandleFleetCommand(cmd, request, respond)) {
+    // fleet: daemon/fleet_commands.cc
   } else {
     respond(ControlError(
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
             "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics, atom, "
-            "events)"));
+            "events, fleet)"));
   }
 }
 

@@ -119,7 +119,8 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOpti
 
 Daemon::~Daemon() {
   // Order matters: sockets and transfers go first, then the pool (whose jobs use the store),
-  // then the store.
+  // then the store. The fleet's status answers read the agent and the outbox: gone first.
+  fleet_status_.reset();
   control_.reset();
   feed_.reset();
   webhooks_.reset();  // its cursor writes still queued on the pool run at the join below
@@ -135,7 +136,8 @@ Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
   std::vector<std::string> webhook_names;
   for (const WebhookSpec& spec : config_.webhooks) webhook_names.push_back(spec.name);
-  auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_);
+  auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_,
+                                       config_.fleet.enabled);
   if (!metrics.ok()) return metrics.status();
   metrics_ = std::move(*metrics);
   if (Status s = CreatePrivateDirectory(config_.state_dir, ExistingDirectory::kKeepMode); !s.ok()) {
@@ -177,7 +179,10 @@ Status Daemon::Start() {
     if (Status s = nats_->Start(); !s.ok()) return s;
   }
   // [fleet] (it needs [nats]): this daemon checks only the documents it owns.
-  if (config_.fleet.enabled) StartFleet();
+  if (config_.fleet.enabled) {
+    StartFleet();
+    StartFleetStatus();
+  }
 
   ControlOptions control_options;
   control_options.socket_path = config_.control_socket;
@@ -286,6 +291,7 @@ Status Daemon::Reload() {
 // Scheduling and checks
 
 void Daemon::ArmScheduleTimer(milliseconds min_delay) {
+  NoteFleetScheduler();
   if (stopping_) return;
   const auto next = scheduler_.NextDueMs();
   if (!next) {
@@ -310,6 +316,7 @@ void Daemon::DispatchDue() {
   // network still fills up to max_concurrency over a few ramp steps.
   const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
   const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget);
+  NoteFleetScheduler();
   for (const DocHandle handle : due) {
     if (fleet_) {
       AskFleet(documents_.at(handle).spec->id);  // StartCheck once this member owns it and
@@ -453,6 +460,7 @@ void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
     if (!StillHoldsLease(doc_id)) {
       asio::post(io_, [this, doc_id] {
         --processing_;
+        ++fleet_checks_abandoned_;
         AbandonCheck(doc_id);
       });
       return;

@@ -38,6 +38,7 @@
 #include "daemon_metrics.h"
 #include "document_table.h"
 #include "fleet_agent.h"
+#include "fleet_status_service.h"
 #include "policyd/browser.h"
 #include "policyd/check.h"
 #include "policyd/config.h"
@@ -125,6 +126,14 @@ class Daemon {
   void OnFleetOwnershipChange();
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
+  // `policyctl fleet` (fleet_commands.cc): this member answers the fleet's status requests
+  // and asks the fleet for the `fleet` command. False if `cmd` is not "fleet".
+  void StartFleetStatus();
+  static FleetMemberReport LocalFleetReport(const FleetAgent& agent, const NatsOutbox* outbox);
+  bool HandleFleetCommand(const std::string& cmd, const nlohmann::json& request,
+                          std::function<void(nlohmann::json)>& respond);
+  // The scheduler's earliest due time and the checks in flight, to the agent (lag_ms).
+  void NoteFleetScheduler();
 
   // Targets.
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
@@ -234,6 +243,10 @@ class Daemon {
   std::unique_ptr<WebhookDispatcher> webhooks_;  // [[webhooks]]: POSTs events from the log
   std::unique_ptr<NatsOutbox> nats_;   // [nats]: publishes the log to JetStream; null without
   std::unique_ptr<FleetAgent> fleet_;  // [fleet]: this daemon's member; null without
+  // [fleet]: answers and asks the fleet's status requests; null without.
+  std::unique_ptr<FleetStatusService> fleet_status_;
+  uint64_t fleet_lease_waits_ = 0;       // start answers kLeaseHeld (metrics)
+  uint64_t fleet_checks_abandoned_ = 0;  // checks whose lease was gone before the commit
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;

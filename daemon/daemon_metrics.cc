@@ -33,12 +33,60 @@ void AdvanceTo(Counter* counter, uint64_t total) {
 }  // namespace
 
 Result<std::unique_ptr<DaemonMetrics>> DaemonMetrics::Create(
-    const std::vector<std::string>& webhook_names, bool browser_enabled, int64_t started_unix_ms) {
+    const std::vector<std::string>& webhook_names, bool browser_enabled, int64_t started_unix_ms,
+    bool fleet_enabled) {
   std::unique_ptr<DaemonMetrics> metrics(new DaemonMetrics());
   if (Status s = metrics->Register(webhook_names, browser_enabled, started_unix_ms); !s.ok()) {
     return s;
   }
+  if (fleet_enabled) {
+    if (Status s = metrics->RegisterFleet(); !s.ok()) return s;
+  }
   return metrics;
+}
+
+Status DaemonMetrics::RegisterFleet() {
+  MetricsRegistry& r = registry_;
+  auto fleet = std::make_unique<FleetSeries>();
+  struct GaugeSpec {
+    Gauge** out;
+    const char* name;
+    const char* help;
+  };
+  const std::vector<GaugeSpec> gauges = {
+      {&fleet->joined, "policyd_fleet_joined",
+       "1 while this member is joined to its fleet (it checks the documents it owns), else 0."},
+      {&fleet->live_members, "policyd_fleet_live_members",
+       "Members live in this member's view of the fleet, itself included."},
+      {&fleet->documents_owned, "policyd_fleet_documents_owned",
+       "Watched documents this member owns in its view of the fleet."},
+      {&fleet->leases_held, "policyd_fleet_leases_held",
+       "Leases this member holds: its checks in flight under a lease."},
+      {&fleet->lag_seconds, "policyd_fleet_lag_seconds",
+       "How late the most overdue document waiting in this member's scheduler is, in seconds "
+       "(0 when none is overdue)."},
+  };
+  for (const GaugeSpec& spec : gauges) {
+    if (Status s = Take(r.AddGauge(spec.name, spec.help), spec.out); !s.ok()) return s;
+  }
+  struct CounterSpec {
+    Counter** out;
+    const char* name;
+    const char* help;
+  };
+  const std::vector<CounterSpec> counters = {
+      {&fleet->lease_waits, "policyd_fleet_lease_waits_total",
+       "Due checks that waited because another member held the document's lease."},
+      {&fleet->leases_lost, "policyd_fleet_leases_lost_total",
+       "Lease renewals that found the lease taken by another member."},
+      {&fleet->checks_abandoned, "policyd_fleet_checks_abandoned_total",
+       "Checks that stored nothing because their lease was gone before the commit."},
+  };
+  for (const CounterSpec& spec : counters) {
+    if (Status s = Take(r.AddCounter(spec.name, spec.help), spec.out); !s.ok()) return s;
+  }
+  fleet_ = std::move(fleet);
+  return Status::Ok();
 }
 
 Status DaemonMetrics::Register(const std::vector<std::string>& webhook_names, bool browser_enabled,
@@ -289,6 +337,17 @@ std::string DaemonMetrics::Exposition(const GaugeReadings& readings) {
     AdvanceTo(browser_->restarts, readings.browser_restarts);
     AdvanceTo(browser_->pages_rendered, readings.browser_pages_rendered);
     AdvanceTo(browser_->render_failures, readings.browser_render_failures);
+  }
+  if (fleet_ && readings.fleet) {
+    const GaugeReadings::Fleet& fleet = *readings.fleet;
+    set(fleet_->joined, fleet.joined ? 1 : 0);
+    set(fleet_->live_members, fleet.live_members);
+    set(fleet_->documents_owned, fleet.documents_owned);
+    set(fleet_->leases_held, fleet.leases_held);
+    fleet_->lag_seconds->Set(static_cast<double>(fleet.lag_ms) / 1000.0);
+    AdvanceTo(fleet_->lease_waits, fleet.lease_waits);
+    AdvanceTo(fleet_->leases_lost, fleet.leases_lost);
+    AdvanceTo(fleet_->checks_abandoned, fleet.checks_abandoned);
   }
   return registry_.Exposition();
 }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,12 +48,26 @@ class DaemonMetrics {
     uint64_t browser_restarts = 0;
     uint64_t browser_pages_rendered = 0;
     uint64_t browser_render_failures = 0;
+    // The fleet's, with [fleet].
+    struct Fleet {
+      bool joined = false;
+      uint64_t live_members = 0;
+      uint64_t documents_owned = 0;
+      uint64_t leases_held = 0;
+      int64_t lag_ms = 0;
+      uint64_t lease_waits = 0;       // start answers kLeaseHeld, since start
+      uint64_t leases_lost = 0;       // renewals that found the lease taken
+      uint64_t checks_abandoned = 0;  // checks that stored nothing: the lease was gone
+    };
+    std::optional<Fleet> fleet;
   };
 
   // Registers every series. `webhook_names`: the configured webhooks (at most 32, names
-  // [a-z0-9-]); the browser's series exist only when `browser_enabled`.
+  // [a-z0-9-]); the browser's series exist only when `browser_enabled`, the fleet's
+  // (policyd_fleet_*) only when `fleet_enabled`.
   static Result<std::unique_ptr<DaemonMetrics>> Create(
-      const std::vector<std::string>& webhook_names, bool browser_enabled, int64_t started_unix_ms);
+      const std::vector<std::string>& webhook_names, bool browser_enabled, int64_t started_unix_ms,
+      bool fleet_enabled = false);
 
   // A page's transfer completed (not aborted): its time on the wire.
   void CountFetch(std::chrono::milliseconds elapsed);
@@ -68,6 +83,7 @@ class DaemonMetrics {
   DaemonMetrics() = default;
   Status Register(const std::vector<std::string>& webhook_names, bool browser_enabled,
                   int64_t started_unix_ms);
+  Status RegisterFleet();
 
   struct WebhookSeries {
     Gauge* lag = nullptr;
@@ -104,6 +120,17 @@ class DaemonMetrics {
   Gauge* storage_error_ = nullptr;
   std::map<std::string, WebhookSeries> webhooks_;
   std::unique_ptr<BrowserSeries> browser_;  // null when the browser is disabled
+  struct FleetSeries {
+    Gauge* joined = nullptr;
+    Gauge* live_members = nullptr;
+    Gauge* documents_owned = nullptr;
+    Gauge* leases_held = nullptr;
+    Gauge* lag_seconds = nullptr;
+    Counter* lease_waits = nullptr;
+    Counter* leases_lost = nullptr;
+    Counter* checks_abandoned = nullptr;
+  };
+  std::unique_ptr<FleetSeries> fleet_;  // null without [fleet]
 };
 
 }  // namespace policyd

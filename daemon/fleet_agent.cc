@@ -12,6 +12,7 @@
 
 #include "policyd/backoff.h"
 #include "policyd/clock.h"
+#include "policyd/fleet_status.h"
 
 namespace policyd {
 namespace {
@@ -75,6 +76,7 @@ FleetAgent::FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::st
       kv_(std::make_unique<ReconnectingKv>()),
       documents_(std::make_unique<FleetDocumentBucket>(nats, fleet, member_id_)) {
   const int64_t now = NowUnixMillis();
+  started_ms_ = now;
   member_ =
       std::make_unique<FleetMember>(member_id_, NewIncarnation(now), fleet_.timing, kv_.get(), now);
   PublishSnapshot();
@@ -226,6 +228,7 @@ void FleetAgent::TickIfDue(int64_t now_ms) {
   next_tick_ms_ = now_ms + fleet_.timing.heartbeat_interval.count();
   MemberStats stats;
   for (const uint64_t hash : key_hashes_) stats.owned += member_->Owns(hash) ? 1 : 0;
+  stats.lag_ms = LagMs(now_ms);
   const TickAnswer answer = member_->Tick(now_ms, stats);
   if (answer.heartbeat == HeartbeatOutcome::kDuplicateId) {
     kv_->last_error = "member id " + member_id_ + " is in use by another live daemon";
@@ -247,6 +250,7 @@ void FleetAgent::RenewLeases(int64_t now_ms) {
     if (renewal && *renewal <= now_ms && lost_.count(held) == 0 &&
         member_->Continue(held, now_ms) == ContinueOutcome::kStop) {
       lost_.insert(held);
+      ++leases_lost_;
       spdlog::warn("fleet: lost the lease of {}: its check will store nothing", held);
     }
   }
@@ -266,13 +270,51 @@ void FleetAgent::PublishSnapshot() {
       {"leases_held", member_->checks_in_flight()},
       {"documents", documents_->StatusJson()},
       {"last_error", kv_->last_error.empty() ? nlohmann::json() : nlohmann::json(kv_->last_error)}};
+  Snapshot values{.incarnation = member_->incarnation(),
+                  .started_ms = started_ms_,
+                  .connected = snapshot["connected"].get<bool>(),
+                  .joined = snapshot["joined"].get<bool>(),
+                  .live = member_->view().live().members(),
+                  .records = member_->view().records(),
+                  .documents = key_hashes_.size(),
+                  .documents_owned = owned,
+                  .leases_held = member_->checks_in_flight(),
+                  .checks_in_flight = checks_in_flight_.load(std::memory_order_relaxed),
+                  .lag_ms = LagMs(now),
+                  .leases_lost = leases_lost_,
+                  .last_error = kv_->last_error};
+  snapshot["lag_ms"] = values.lag_ms;
   const std::lock_guard<std::mutex> lock(mutex_);
   snapshot_ = std::move(snapshot);
+  values_ = std::move(values);
 }
 
 nlohmann::json FleetAgent::StatusJson() const {
   const std::lock_guard<std::mutex> lock(mutex_);
   return snapshot_;
+}
+
+FleetAgent::Snapshot FleetAgent::CurrentSnapshot() const {
+  Snapshot values;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    values = values_;
+  }
+  // The io thread's count of the moment, not the one at the last heartbeat.
+  values.checks_in_flight = checks_in_flight_.load(std::memory_order_relaxed);
+  return values;
+}
+
+void FleetAgent::SetSchedulerState(std::optional<int64_t> earliest_due_ms,
+                                   std::size_t checks_in_flight) {
+  earliest_due_ms_.store(earliest_due_ms.value_or(INT64_MAX), std::memory_order_relaxed);
+  checks_in_flight_.store(checks_in_flight, std::memory_order_relaxed);
+}
+
+int64_t FleetAgent::LagMs(int64_t now_ms) const {
+  const int64_t earliest = earliest_due_ms_.load(std::memory_order_relaxed);
+  return FleetLagMs(earliest == INT64_MAX ? std::nullopt : std::optional<int64_t>(earliest),
+                    now_ms);
 }
 
 }  // namespace policyd

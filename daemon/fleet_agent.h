@@ -20,16 +20,22 @@
 //  - Stop (destruction): the pending requests are answered (StillHolds: false), then
 //    Leave() releases the leases and deletes the heartbeat, so the others take over at once.
 //  - Status: a snapshot (mutex held for moments) with member id, joined, live members,
-//    documents owned, leases held, last error.
+//    documents owned, leases held, last error; Snapshot() the same as values, with the
+//    member records of its view, for `policyctl fleet` (fleet_status_service.h).
+//  - Lag: the io thread hands over its scheduler's earliest due time and its checks in flight
+//    (SetSchedulerState, atomics); each heartbeat carries FleetLagMs of it
+//    (policyd/fleet_status.h).
 #ifndef POLICYD_DAEMON_FLEET_AGENT_H_
 #define POLICYD_DAEMON_FLEET_AGENT_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -69,6 +75,27 @@ class FleetAgent {
   const std::string& member_id() const { return member_id_; }
   nlohmann::json StatusJson() const;
 
+  // The member as values, taken at its last heartbeat or request.
+  struct Snapshot {
+    uint64_t incarnation = 0;
+    int64_t started_ms = 0;
+    bool connected = false;
+    bool joined = false;
+    std::vector<std::string> live;      // sorted
+    std::vector<MemberRecord> records;  // every member record of its view, live or not
+    uint64_t documents = 0;
+    uint64_t documents_owned = 0;
+    uint64_t leases_held = 0;
+    uint64_t checks_in_flight = 0;  // the daemon's, asks included
+    int64_t lag_ms = 0;
+    uint64_t leases_lost = 0;  // renewals that found the lease taken, since start
+    std::string last_error;
+  };
+  Snapshot CurrentSnapshot() const;
+  // The scheduler's earliest due time among documents not in flight, and the checks
+  // dispatched and not committed (io thread).
+  void SetSchedulerState(std::optional<int64_t> earliest_due_ms, std::size_t checks_in_flight);
+
  private:
   class ReconnectingKv;  // FleetKv over the JetStreamKv of the moment
   using Task = std::function<void()>;
@@ -81,6 +108,7 @@ class FleetAgent {
   void TickIfDue(int64_t now_ms);
   void RenewLeases(int64_t now_ms);
   void PublishSnapshot();
+  int64_t LagMs(int64_t now_ms) const;  // FleetLagMs of the io thread's earliest due time
 
   const NatsConfig nats_;
   const FleetConfig fleet_;
@@ -91,6 +119,7 @@ class FleetAgent {
   std::unique_ptr<FleetMember> member_;             // fleet thread only
   std::unique_ptr<FleetDocumentBucket> documents_;  // fleet thread only
 
+  int64_t started_ms_ = 0;
   // Fleet thread only.
   int64_t next_tick_ms_ = 0;
   int64_t task_now_ms_ = 0;  // the clock of the task running (RunTasks)
@@ -98,6 +127,7 @@ class FleetAgent {
   int open_failures_ = 0;
   bool was_joined_ = false;
   std::set<std::string> lost_;  // leases whose renewal said kStop
+  uint64_t leases_lost_ = 0;
   std::vector<uint64_t> key_hashes_;
 
   mutable std::mutex mutex_;  // guards what follows
@@ -105,6 +135,9 @@ class FleetAgent {
   std::deque<Task> tasks_;
   bool stop_ = false;
   nlohmann::json snapshot_;
+  Snapshot values_;
+  std::atomic<int64_t> earliest_due_ms_{INT64_MAX};  // INT64_MAX: nothing waits
+  std::atomic<uint64_t> checks_in_flight_{0};
   std::thread thread_;
 };
 

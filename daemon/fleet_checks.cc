@@ -93,6 +93,8 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
       CompleteSchedule(doc_id, now + IntervalOf(*doc->spec).count());
       break;
     case StartOutcome::kLeaseHeld:
+      ++fleet_lease_waits_;
+      [[fallthrough]];
     case StartOutcome::kUnavailable:
       CompleteSchedule(doc_id, std::max(answer.retry_at_ms, now + 1));
       break;

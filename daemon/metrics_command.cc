@@ -36,6 +36,18 @@ std::string Daemon::MetricsText() const {
     readings.browser_pages_rendered = pages_rendered_;
     readings.browser_render_failures = render_failures_;
   }
+  if (fleet_) {
+    const FleetAgent::Snapshot fleet = fleet_->CurrentSnapshot();
+    readings.fleet =
+        DaemonMetrics::GaugeReadings::Fleet{.joined = fleet.joined,
+                                            .live_members = fleet.live.size(),
+                                            .documents_owned = fleet.documents_owned,
+                                            .leases_held = fleet.leases_held,
+                                            .lag_ms = fleet.lag_ms,
+                                            .lease_waits = fleet_lease_waits_,
+                                            .leases_lost = fleet.leases_lost,
+                                            .checks_abandoned = fleet_checks_abandoned_};
+  }
   return metrics_->Exposition(readings);
 }
 

@@ -243,6 +243,31 @@ std::vector<CommandSpec> BuildCommands() {
       .handler = RunMetrics,
   });
   commands.push_back({
+      .name = "fleet",
+      .synopses = {"[--reply-timeout D]"},
+      .options = {{.name = "--reply-timeout",
+                   .value = "D",
+                   .help = "how long the daemon waits for the members' answers (default 1s, at "
+                           "most 30s)",
+                   .completion = Completion::kDuration}},
+      .summary = "the fleet's members, documents per member and lag, asked over NATS",
+      .description =
+          "Asks the local daemon, which asks every member of its [fleet] over NATS "
+          "request-reply (subject policyd.fleet.<bucket>.status; policyctl needs no NATS "
+          "credentials) and waits until every member live in its view of the bucket has "
+          "answered, or --reply-timeout has passed.\n\n"
+          "One row per member with a heartbeat in the bucket or an answer: its state (answered; "
+          "silent: live but no answer in time; dropped: its heartbeat is older than ttl), "
+          "whether it is joined, the documents it owns, its checks in flight and leases held, "
+          "its lag (how late its most overdue due document is), the events its outbox has not "
+          "published yet, the age of its heartbeat and its last error; a member that did not "
+          "answer shows what its last heartbeat said. Then the totals (owned documents sum to "
+          "the documents watched when the views agree) and the members that did not answer.\n\n"
+          "The exit status is 1 when a live member did not answer, or when the daemon has no "
+          "[fleet] (\"no fleet is configured\") or no NATS connection.",
+      .handler = RunFleet,
+  });
+  commands.push_back({
       .name = "feed",
       .synopses = {"[DOC | --platform NAME] [--limit N]"},
       .arguments = {{.name = "DOC", .completion = Completion::kDocumentId, .optional = true}},

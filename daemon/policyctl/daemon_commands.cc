@@ -1,8 +1,10 @@
-// The daemon and its watch list: status, list, check, add, remove, reload, webhooks.
+// The daemon and its watch list: status, list, check, add, remove, reload, webhooks, metrics,
+// fleet.
 #include <chrono>
 #include <iostream>
 
 #include "check_view.h"
+#include "fleet_view.h"
 #include "list_view.h"
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
@@ -140,6 +142,34 @@ int RunMetrics(const Options& options) {
     std::cout << result.value("text", "");
     return kExitOk;
   });
+}
+
+int RunFleet(const Options& options) {
+  nlohmann::json request = {{"cmd", "fleet"}};
+  Options asking = options;
+  if (options.Has("--reply-timeout")) {
+    const auto parsed = ParseDuration(options.One("--reply-timeout"));
+    if (!parsed || *parsed <= std::chrono::milliseconds::zero() ||
+        *parsed > std::chrono::seconds(30)) {
+      return UsageError(
+          "bad --reply-timeout '" + options.One("--reply-timeout") + "' (a duration up to 30s)",
+          "fleet");
+    }
+    request["timeout"] = FormatDuration(*parsed);
+    // The daemon answers once the members did or the timeout passed: policyctl waits that
+    // long plus its own --timeout.
+    asking.timeout = options.timeout + *parsed;
+  }
+  const auto exit_status = [](const nlohmann::json& result) {
+    return FleetAnswerComplete(result) ? kExitOk : kExitRefused;
+  };
+  return CallAndPrint(
+      asking, request,
+      [&](const nlohmann::json& result) {
+        std::cout << RenderFleet(result);
+        return exit_status(result);
+      },
+      OutputLength::kShort, exit_status);
 }
 
 int RunWebhooks(const Options& options) {

@@ -18,6 +18,7 @@ int RunRemove(const Options& options);
 int RunReload(const Options& options);
 int RunWebhooks(const Options& options);
 int RunMetrics(const Options& options);
+int RunFleet(const Options& options);
 
 // document_commands.cc: one document's record, versions and texts.
 int RunShow(const Options& options);

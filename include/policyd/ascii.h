@@ -10,6 +10,7 @@
 namespace policyd {
 
 std::string AsciiLower(std::string_view text);
+bool IsAscii(std::string_view text);  // no byte >= 0x80
 
 }  // namespace policyd
 

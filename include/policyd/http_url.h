@@ -15,15 +15,24 @@ namespace policyd {
 struct HttpUrl {
   std::string url;             // the whole URL, normalised by curl (resolved when it was relative)
   std::string scheme;          // "http" or "https"
-  std::string host;            // lower case; IPv6 literals in brackets
+  std::string host;            // lower case, A-labels (IDNA); IPv6 literals in brackets
   std::string port;            // the URL's own or the scheme's default, e.g. "443"
   std::string path_and_query;  // "/a/b?c=d" as sent on the wire ("/" when empty)
 };
 
 // Parses `url`, resolved against `base` when `base` is not empty (a relative reference such as
 // "/privacy" or "../terms" from a page). Fails with InvalidArgument for an unparsable URL, one
-// without a host, or a scheme other than http/https.
+// without a host, or a scheme other than http/https. An internationalised host ("bücher.de",
+// UTF-8) is written in A-labels ("xn--bcher-kva.de") in `host` and `url`, whatever the process
+// locale (curl converts it itself only when the locale's charset is UTF-8, and a daemon runs
+// in "C"); one that is no valid IDNA name fails with InvalidArgument.
 Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base = {});
+
+// The A-label form of a host name with non-ASCII (UTF-8) labels, by libidn2: IDNA2008 with
+// the UTS #46 mapping, non-transitional, then transitional when that fails ("faß.de" is
+// "xn--fa-hia.de"), lower case. InvalidArgument when neither accepts it. An ASCII host is
+// returned lower-cased, unchanged otherwise.
+Result<std::string> HostToALabels(std::string_view host);
 
 // ParseHttpUrl(url, base)'s whole URL, or nullopt when it fails: the check's UrlResolver
 // (policyd/document_text.h) for redirect stubs' targets.

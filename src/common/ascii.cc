@@ -10,4 +10,11 @@ std::string AsciiLower(std::string_view text) {
   return lower;
 }
 
+bool IsAscii(std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace policyd

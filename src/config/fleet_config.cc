@@ -5,6 +5,7 @@
 #include <string>
 
 #include "policyd/fleet_options.h"
+#include "policyd/fleet_status.h"
 
 namespace policyd::config_internal {
 namespace {
@@ -88,6 +89,13 @@ void ReadFleet(TableReader& root, DaemonConfig* config) {
     reader.Error("enabled",
                  "'enabled' needs a [nats] table with 'urls': the fleet keeps its members and "
                  "leases in a JetStream key-value bucket");
+  }
+  // The members' status requests (policyctl fleet) must never be stored by the events stream.
+  if (fleet.enabled && config->nats.enabled && !diagnostics->HasErrors() &&
+      FleetStatusSubjectClashes(FleetStatusSubject(fleet.bucket), config->nats.subject_prefix)) {
+    reader.Error("enabled", "the fleet's status subject '" + FleetStatusSubject(fleet.bucket) +
+                                "' is under [nats] subject_prefix '" + config->nats.subject_prefix +
+                                "', so the events stream would store it: choose another prefix");
   }
   config->fleet = std::move(fleet);
 }

@@ -33,6 +33,13 @@ constexpr size_t kMinMenuItems = 3;
 constexpr size_t kMaxMenuItems = 100;     // a longer list is content (or read too long)
 constexpr size_t kMaxMenuItemBytes = 40;  // "Community Guidelines", "Cookie Settings"
 constexpr size_t kMaxMenuItemWords = 4;
+constexpr size_t kMinTeaserCards = 2;
+constexpr size_t kMaxTeaserCards = 24;
+constexpr size_t kMaxTeaserCardBytes = 800;  // a headline, a date, two lines of excerpt
+constexpr size_t kTeaserCardNodeBudget = 200;
+constexpr size_t kMaxDateLineBytes = 40;  // "Thursday, 12 September 2024 - 14:05"
+constexpr size_t kMinExcerptWords = 6;
+constexpr int kMinTeaserSignals = 2;
 
 // Control labels, compared whole (LabelKey form). Single words that also title policy sections
 // ("Details", "More", "Summary") are not here.
@@ -183,6 +190,23 @@ constexpr std::string_view kStampOpenings[] = {
 constexpr std::string_view kStampNameWords[] = {"modified", "lastmodified", "timestamp",
                                                 "meta",     "metadata",     "published",
                                                 "pubdate",  "dateline"};
+
+// Month names (LabelKey form: case folded) and their usual short forms, for date lines of
+// teaser cards: en, fr, de, es, it, nl, pt.
+constexpr std::string_view kMonthNames[] = {
+    "january",  "february",  "march",   "april",      "may",       "june",      "july",
+    "august",   "september", "october", "november",   "december",  "jan",       "feb",
+    "mar",      "apr",       "jun",     "jul",        "aug",       "sep",       "sept",
+    "oct",      "nov",       "dec",     "janvier",    "février",   "mars",      "avril",
+    "mai",      "juin",      "juillet", "août",       "septembre", "octobre",   "novembre",
+    "décembre", "janv",      "févr",    "avr",        "juil",      "déc",       "januar",
+    "februar",  "märz",      "juni",    "juli",       "oktober",   "dezember",  "jänner",
+    "okt",      "dez",       "enero",   "febrero",    "marzo",     "abril",     "mayo",
+    "junio",    "julio",     "agosto",  "septiembre", "octubre",   "noviembre", "diciembre",
+    "gennaio",  "febbraio",  "aprile",  "maggio",     "giugno",    "luglio",    "settembre",
+    "ottobre",  "dicembre",  "januari", "februari",   "maart",     "mei",       "augustus",
+    "janeiro",  "fevereiro", "março",   "maio",       "junho",     "julho",     "setembro",
+    "outubro",  "novembro",  "dezembro"};
 
 template <size_t N>
 bool IsOneOf(const std::string_view (&list)[N], std::string_view key) {
@@ -431,8 +455,8 @@ std::optional<std::vector<const GumboNode*>> ElementChildren(const GumboNode* el
   return elements;
 }
 
-// True when a short text reads as a sentence or a clause rather than a menu entry.
-bool IsSentence(std::string_view text) {
+// The words of `text` (runs of non-space bytes).
+size_t CountWords(std::string_view text) {
   size_t words = 0;
   bool in_word = false;
   for (const char c : text) {
@@ -443,7 +467,18 @@ bool IsSentence(std::string_view text) {
       ++words;
     }
   }
+  return words;
+}
+
+std::string_view TrimTrailingSpace(std::string_view text) {
   while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// True when a short text reads as a sentence or a clause rather than a menu entry.
+bool IsSentence(std::string_view text) {
+  const size_t words = CountWords(text);
+  text = TrimTrailingSpace(text);
   return words > kMaxMenuItemWords || text.ends_with('.') || text.ends_with(':') ||
          text.ends_with(';') || text.ends_with(',');
 }
@@ -668,6 +703,154 @@ bool HasDigit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// True when a short line is a date: it has a digit and a month name ("3 March 2024", "März
+// 2024", "Sept. 12, 2023") or is digits joined by '.', '/' or '-' ("2024-03-03", "03/03/24").
+bool IsDateLine(std::string_view text) {
+  if (text.size() > kMaxDateLineBytes || !HasDigit(text)) return false;
+  const std::string key = LabelKey(text);
+  bool month = false;
+  bool numeric = true;
+  size_t numbers = 0;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find_first_of(" ,./-", start);
+    if (end == std::string::npos) end = key.size();
+    const std::string_view word = std::string_view(key).substr(start, end - start);
+    if (!word.empty()) {
+      const bool digits =
+          std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+      numbers += digits ? 1 : 0;
+      numeric &= digits;
+      month |= IsOneOf(kMonthNames, word);
+    }
+    start = end + 1;
+  }
+  return month || (numeric && numbers == 3);
+}
+
+// True when a text reads as an excerpt cut short: enough words, ending in an ellipsis or in
+// the middle of a sentence (no closing punctuation).
+bool IsCutExcerpt(std::string_view text) {
+  const size_t words = CountWords(text);
+  text = TrimTrailingSpace(text);
+  if (words < kMinExcerptWords || text.empty()) return false;
+  if (text.ends_with("...") || text.ends_with("\xE2\x80\xA6")) return true;  // "…"
+  const char last = text.back();
+  return (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') || last == ',';
+}
+
+// What a teaser card shows, read in one bounded walk.
+struct TeaserCard {
+  bool readable = false;          // within the budgets, no h1, lists or tables
+  bool headline_is_link = false;  // its first text is inside a link to another page
+  std::string href;               // the one page every link of the card points to
+  int signals = 0;                // a date line, an excerpt cut short, a "Read more" link
+};
+
+// The text of each block of `card`, in order, and whether all of it is link text.
+struct CardBlock {
+  const GumboNode* block = nullptr;
+  std::string text;
+  bool all_link = true;
+};
+
+// Reads a card: every link to another page must point to one href; the texts are gathered per
+// nearest block ancestor.
+TeaserCard ReadTeaserCard(const GumboNode* card) {
+  TeaserCard result;
+  std::vector<CardBlock> blocks;
+  struct Item {
+    const GumboNode* node;
+    const GumboNode* block;
+    const GumboNode* link;
+  };
+  std::vector<Item> stack = {{card, card, nullptr}};
+  size_t visited = 0;
+  size_t bytes = 0;
+  while (!stack.empty()) {
+    const Item item = stack.back();
+    stack.pop_back();
+    if (++visited > kTeaserCardNodeBudget) return {};
+    const GumboNode* node = item.node;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      const std::string_view text = node->v.text.text;
+      const size_t visible = VisibleBytes(text);
+      if (visible == 0) continue;
+      bytes += visible;
+      if (bytes > kMaxTeaserCardBytes) return {};
+      if (blocks.empty()) result.headline_is_link = item.link != nullptr;
+      if (blocks.empty() || blocks.back().block != item.block)
+        blocks.push_back({item.block, {}, true});
+      blocks.back().text.append(text);
+      blocks.back().all_link &= item.link != nullptr;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT || (node != card && IsSkipped(node))) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL ||
+        tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_FORM) {
+      return {};
+    }
+    const GumboNode* link = item.link;
+    if (IsPageLink(node)) {
+      const std::string_view href = GetAttr(node, "href");
+      if (!result.href.empty() && result.href != href) return {};  // about several pages
+      result.href = href;
+      link = node;
+    }
+    const GumboNode* block = node != card && HasFlag(tag, kBlock) ? node : item.block;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[i]), block, link});
+    }
+  }
+  if (result.href.empty() || blocks.empty()) return {};
+  bool date = false;
+  bool excerpt = false;
+  bool read_more = false;
+  for (const CardBlock& block : blocks) {
+    std::string text;
+    bool leading = false;
+    bool trailing = false;
+    CollapseWhiteSpace(block.text, &text, &leading, &trailing);
+    if (block.all_link) {
+      read_more |= text.size() <= kMaxLabelBytes && IsControlLabel(LabelKey(text));
+    } else {
+      date |= IsDateLine(text);
+      excerpt |= IsCutExcerpt(text);
+    }
+  }
+  result.readable = true;
+  result.signals = int{date} + int{excerpt} + int{read_more};
+  return result;
+}
+
+// A group of teaser cards: two or more sibling elements of one tag, nothing else, each a card
+// whose first text is a link to another page (its headline), whose links all point to that
+// page, and which shows two of: a date line, an excerpt cut short, a "Read more" link. A news
+// or blog box beside the policy ("Acme opens a new plant / 3 March 2024 / The new plant will
+// employ 300 people and ... / Read more"), unlabelled; it changes with every post. A
+// policy's own list of its other notices has no dates and whole sentences; a list of its past
+// versions has the dates inside the links; both stay.
+bool IsTeaserGroup(const GumboNode* group) {
+  const GumboTag tag = group->v.element.tag;
+  if (tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_SECTION && tag != GUMBO_TAG_ASIDE &&
+      tag != GUMBO_TAG_UL && tag != GUMBO_TAG_OL) {
+    return false;
+  }
+  const auto children = ElementChildren(group);
+  if (!children || children->size() < kMinTeaserCards || children->size() > kMaxTeaserCards) {
+    return false;
+  }
+  const GumboTag card_tag = children->front()->v.element.tag;
+  for (const GumboNode* child : *children) {
+    if (child->v.element.tag != card_tag) return false;
+    const TeaserCard card = ReadTeaserCard(child);
+    if (!card.readable || !card.headline_is_link || card.signals < kMinTeaserSignals) return false;
+  }
+  return true;
+}
+
 // Rules on the element's own short text: labels and metadata lines.
 Widget DetectByText(const GumboNode* element, bool heading) {
   std::string raw;
@@ -824,6 +1007,7 @@ Widget DetectWidget(const GumboNode* element) {
     }
   }
   if (IsSiteMenu(element)) return Widget::kSiteMenu;
+  if (IsTeaserGroup(element)) return Widget::kTeaserGroup;
   if ((tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL) && IsMetadataTable(element)) {
     return Widget::kPageMetadata;
   }

@@ -30,6 +30,11 @@
 //    ("tabs", "tablist": role=tablist's class form): the help centre's or legal section's
 //    menu beside the policy. A policy's own list of links (its other notices, partners'
 //    policies) does neither, so it stays; an unmarked, unclassed menu stays too.
+//  - teaser groups: two or more sibling cards, nothing else, each headed by a link to another
+//    page (all its links point there) and showing two of a date line, an excerpt cut short
+//    and a "Read more" link: a news or blog box without a label. A policy's list of its other
+//    notices (whole sentences, no dates) or of its past versions (dates inside the links)
+//    stays.
 //  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
 //    names ("slds-col, slds-size_1-of-1, cTermsBody").
 // Headings are never dropped, except the label of a table of contents.
@@ -55,6 +60,7 @@ enum class Widget : uint8_t {
   kPageMetadata,
   kLeakedClassNames,
   kSiteMenu,
+  kTeaserGroup,
 };
 
 inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or box

@@ -21,6 +21,8 @@
 #include "host_key.h"
 #include "host_queue.h"
 #include "multi_socket_loop.h"
+#include "policyd/ascii.h"
+#include "policyd/http_url.h"
 #include "robots_cache.h"
 #include "transfer.h"
 
@@ -90,6 +92,11 @@ struct Fetcher::Impl {
               ImmediateFailure(request.url, FetchError::kAborted, "fetcher is shut down"));
       return;
     }
+    if (Status status = UseAsciiHost(request); !status.ok()) {
+      Deliver(std::move(handler),
+              ImmediateFailure(request.url, FetchError::kBadUrl, status.message()));
+      return;
+    }
     Result<std::string> host = HostKeyForUrl(request.url);
     if (!host.ok()) {
       Deliver(std::move(handler),
@@ -114,6 +121,16 @@ struct Fetcher::Impl {
     }
     if (robots.Park(location->origin, id)) StartRobotsFetch(*host, *location, now);
     Pump();
+  }
+
+  // A URL with an internationalised host is fetched by the host's A-labels (ParseHttpUrl):
+  // curl would convert it only in a UTF-8 locale. Other URLs go to curl exactly as given.
+  static Status UseAsciiHost(FetchRequest& request) {
+    if (IsAscii(request.url)) return Status::Ok();
+    Result<HttpUrl> parsed = ParseHttpUrl(request.url);
+    if (!parsed.ok()) return parsed.status();
+    request.url = std::move(parsed->url);
+    return Status::Ok();
   }
 
   // Starts the fetch of `location`'s robots.txt (parked requests wait for it).

@@ -1,5 +1,9 @@
 #include "policyd/http_url.h"
 
+#include <idn2.h>
+
+#include <memory>
+
 #include "curl_handles.h"
 #include "policyd/ascii.h"
 
@@ -27,6 +31,22 @@ std::string_view WithoutWww(std::string_view host) {
   return host.starts_with("www.") ? host.substr(4) : host;
 }
 
+struct Idn2Deleter {
+  void operator()(char* text) const { idn2_free(text); }
+};
+using Idn2String = std::unique_ptr<char, Idn2Deleter>;
+
+// Writes the parsed URL's host in A-labels when it has non-ASCII labels.
+Status UseALabels(CURLU* parsed, const std::string& host) {
+  if (IsAscii(host)) return Status::Ok();
+  Result<std::string> ascii = HostToALabels(host);
+  if (!ascii.ok()) return ascii.status();
+  if (curl_url_set(parsed, CURLUPART_HOST, ascii->c_str(), 0) != CURLUE_OK) {
+    return Status::InvalidArgument("bad URL: host '" + *ascii + "' refused");
+  }
+  return Status::Ok();
+}
+
 bool IsSubdomainOf(std::string_view host, std::string_view parent) {
   return host.size() > parent.size() + 1 && host.ends_with(parent) &&
          host[host.size() - parent.size() - 1] == '.';
@@ -48,8 +68,10 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base) {
   if (out.scheme != "http" && out.scheme != "https") {
     return Status::InvalidArgument("unsupported URL scheme \"" + out.scheme + "\"");
   }
+  const std::string host = UrlPart(parsed.get(), CURLUPART_HOST, 0);
+  if (host.empty()) return Status::InvalidArgument("URL has no host");
+  if (Status status = UseALabels(parsed.get(), host); !status.ok()) return status;
   out.host = AsciiLower(UrlPart(parsed.get(), CURLUPART_HOST, 0));
-  if (out.host.empty()) return Status::InvalidArgument("URL has no host");
   out.port = UrlPart(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   out.url = UrlPart(parsed.get(), CURLUPART_URL, 0);
   // Matched as sent on the wire: curl keeps the URL's own percent-encoding.
@@ -58,6 +80,25 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base) {
   const std::string query = UrlPart(parsed.get(), CURLUPART_QUERY, 0);
   if (!query.empty()) out.path_and_query += "?" + query;
   return out;
+}
+
+Result<std::string> HostToALabels(std::string_view host_text) {
+  const std::string host(host_text);  // NUL-terminated for libidn2
+  if (IsAscii(host)) return AsciiLower(host);
+  if (host.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("host contains a NUL character");
+  }
+  // idn2_lookup_u8 reads UTF-8, unlike idn2_lookup_ul (what curl calls), which reads the
+  // locale's charset.
+  const auto* input = reinterpret_cast<const uint8_t*>(host.c_str());
+  for (const int flags :
+       {IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL, IDN2_NFC_INPUT | IDN2_TRANSITIONAL}) {
+    uint8_t* raw = nullptr;
+    const int code = idn2_lookup_u8(input, &raw, flags);
+    const Idn2String owned(reinterpret_cast<char*>(raw));
+    if (code == IDN2_OK && owned) return AsciiLower(owned.get());
+  }
+  return Status::InvalidArgument("host '" + host + "' is not a valid internationalised name");
 }
 
 std::optional<std::string> ResolveHttpUrl(std::string_view url, std::string_view base) {

@@ -1,11 +1,9 @@
 #include "policyd/registrable_domain.h"
 
 #include <arpa/inet.h>
-#include <idn2.h>
 #include <libpsl.h>
 
-#include <algorithm>
-#include <memory>
+#include <string>
 
 #include "policyd/ascii.h"
 #include "policyd/http_url.h"
@@ -15,36 +13,10 @@ namespace {
 
 constexpr std::size_t kMaxHostBytes = 253;  // RFC 1035's limit on a name's text form
 
-struct Idn2Deleter {
-  void operator()(char* text) const { idn2_free(text); }
-};
-using Idn2String = std::unique_ptr<char, Idn2Deleter>;
-
 bool IsIpAddress(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return true;  // IPv6
   in_addr ipv4{};
   return inet_pton(AF_INET, host.c_str(), &ipv4) == 1;
-}
-
-bool IsAscii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// The A-label form of a name with non-ASCII labels. idn2_lookup_u8 reads UTF-8 (unlike
-// idn2_lookup_ul, which curl calls and which reads the locale's charset).
-Result<std::string> ToALabels(const std::string& host) {
-  const auto* input = reinterpret_cast<const uint8_t*>(host.c_str());
-  for (const int flags :
-       {IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL, IDN2_NFC_INPUT | IDN2_TRANSITIONAL}) {
-    uint8_t* raw = nullptr;
-    if (idn2_lookup_u8(input, &raw, flags) == IDN2_OK && raw != nullptr) {
-      const Idn2String owned(reinterpret_cast<char*>(raw));
-      return AsciiLower(owned.get());
-    }
-    if (raw != nullptr) idn2_free(raw);
-  }
-  return Status::InvalidArgument("host '" + host + "' is not a valid internationalised name");
 }
 
 const psl_ctx_t* BuiltInList() {
@@ -66,13 +38,9 @@ Result<std::string> RegistrableDomainOfHost(std::string_view host_text) {
     return Status::InvalidArgument("host contains a NUL character");
   }
   if (IsIpAddress(host)) return AsciiLower(host);
-  if (IsAscii(host)) {
-    host = AsciiLower(host);
-  } else {
-    Result<std::string> ascii = ToALabels(host);
-    if (!ascii.ok()) return ascii.status();
-    host = std::move(*ascii);
-  }
+  Result<std::string> ascii = HostToALabels(host);
+  if (!ascii.ok()) return ascii.status();
+  host = std::move(*ascii);
   const psl_ctx_t* list = BuiltInList();
   if (list == nullptr) {
     return Status::Unsupported("libpsl was built without its built-in Public Suffix List");

@@ -384,6 +384,24 @@ TEST_F(DaemonConfigTest, AnEnabledFleetNeedsNats) {
   EXPECT_TRUE(Load("[fleet]\nenabled = false\n").ok());
 }
 
+TEST_F(DaemonConfigTest, TheFleetStatusSubjectMustStayOutOfTheEventsStream) {
+  // subject_prefix "policyd" makes the events stream take "policyd.>", which holds the
+  // status requests of `policyctl fleet` ("policyd.fleet.<bucket>.status").
+  Status status = Load(
+      "[nats]\nurls = [\"nats://127.0.0.1:4222\"]\nsubject_prefix = \"policyd\"\n"
+      "[fleet]\nenabled = true\n");
+  EXPECT_THAT(status.message(), StartsWith(At(5)));
+  EXPECT_THAT(status.message(),
+              HasSubstr("the fleet's status subject 'policyd.fleet.policyd-fleet.status' is "
+                        "under [nats] subject_prefix 'policyd'"));
+  EXPECT_TRUE(Load("[nats]\nurls = [\"nats://127.0.0.1:4222\"]\nsubject_prefix = "
+                   "\"acme.events\"\n[fleet]\nenabled = true\n")
+                  .ok());
+  // Without a fleet the prefix is free.
+  EXPECT_TRUE(
+      Load("[nats]\nurls = [\"nats://127.0.0.1:4222\"]\nsubject_prefix = \"policyd\"\n").ok());
+}
+
 TEST_F(DaemonConfigTest, FleetTimingsMustKeepTheRules) {
   // ttl must exceed two heartbeats: reported at ttl's line.
   Status status = Load("[fleet]\nheartbeat_interval = \"5s\"\nttl = \"10s\"\n");

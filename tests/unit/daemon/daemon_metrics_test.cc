@@ -117,5 +117,53 @@ TEST(DaemonMetricsTest, GaugesFollowTheReadingsAndMirroredCountersNeverGoDown) {
   EXPECT_TRUE(HasLine(text, "policyd_storage_error 0"));
 }
 
+TEST(DaemonMetricsTest, TheFleetSeriesExistOnlyWithAFleetAndFollowItsReadings) {
+  auto single = DaemonMetrics::Create({}, false, 0);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ((*single)->Exposition({}).find("policyd_fleet_"), std::string::npos);
+
+  auto metrics = DaemonMetrics::Create({}, false, 0, /*fleet_enabled=*/true);
+  ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+  // Before the agent's first snapshot: every series at 0.
+  std::string text = (*metrics)->Exposition({});
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_joined 0"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_lease_waits_total 0"));
+
+  DaemonMetrics::GaugeReadings readings;
+  readings.fleet = DaemonMetrics::GaugeReadings::Fleet{.joined = true,
+                                                       .live_members = 3,
+                                                       .documents_owned = 104,
+                                                       .leases_held = 2,
+                                                       .lag_ms = 1'500,
+                                                       .lease_waits = 7,
+                                                       .leases_lost = 1,
+                                                       .checks_abandoned = 1};
+  text = (*metrics)->Exposition(readings);
+  EXPECT_TRUE(HasLine(text,
+                      "# HELP policyd_fleet_joined 1 while this member is joined to its fleet (it "
+                      "checks the documents it owns), else 0."));
+  EXPECT_TRUE(HasLine(text, "# TYPE policyd_fleet_joined gauge"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_joined 1"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_live_members 3"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_documents_owned 104"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_leases_held 2"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_lag_seconds 1.5"));
+  EXPECT_TRUE(HasLine(text, "# TYPE policyd_fleet_lease_waits_total counter"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_lease_waits_total 7"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_leases_lost_total 1"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_checks_abandoned_total 1"));
+
+  // Left the fleet: the gauges drop; the counters keep what they counted.
+  readings.fleet->joined = false;
+  readings.fleet->live_members = 0;
+  readings.fleet->lag_ms = 0;
+  readings.fleet->lease_waits = 0;
+  text = (*metrics)->Exposition(readings);
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_joined 0"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_live_members 0"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_lag_seconds 0"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_lease_waits_total 7"));
+}
+
 }  // namespace
 }  // namespace policyd

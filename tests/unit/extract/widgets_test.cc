@@ -284,6 +284,67 @@ TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
       << contents;
 }
 
+// A news box without a label inside the legal container: cards headed by a link, with a date,
+// an excerpt cut short and a "Read more" link. It changes with every post, so it is left out;
+// the policy's own lists that look alike stay.
+std::string Card(std::string_view href, std::string_view headline, std::string_view date,
+                 std::string_view excerpt, std::string_view more) {
+  std::string card = "<div class=item><h3><a href=";
+  card.append(href).append(">").append(headline).append("</a></h3>");
+  if (!date.empty()) card.append("<p class=meta>").append(date).append("</p>");
+  if (!excerpt.empty()) card.append("<p>").append(excerpt).append("</p>");
+  if (!more.empty()) card.append("<a href=").append(href).append(">").append(more).append("</a>");
+  return card.append("</div>");
+}
+
+TEST(WidgetsTest, UnlabelledNewsTeasersAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  const std::string spring = Extract(LegalPage(
+      "", "<div class=row>" +
+              Card("/news/plant", "Datingo opens an office in Lyon", "March 3, 2024",
+                   "The new office will employ 30 people and help members in", "Read more") +
+              Card("/news/results", "Record first quarter", "20/04/2024",
+                   "Revenue grew by 12 percent year over year, driven by", "Read more") +
+              "</div>"));
+  EXPECT_EQ(spring, plain);
+  ExpectPolicySentences(spring);
+  // Next week's render: other posts, no "Read more", an ellipsis, a French date.
+  const std::string summer = Extract(LegalPage(
+      "",
+      "<section>" +
+          Card("/news/app", "A new app", "12 juin 2024",
+               "Our app now shows who liked your profile first and\xE2\x80\xA6", "") +
+          Card("/news/ceo", "A new chief executive", "2 mai 2024",
+               "The board has appointed a new chief executive officer, effective", "") +
+          Card("/news/award", "An award", "1 mai 2024", "We are proud to announce that we", "") +
+          "</section>"));
+  EXPECT_EQ(summer, plain);
+
+  // The policy's own list of its other notices: whole sentences, no dates; a "Learn more" alone
+  // is one sign, not two.
+  const std::string notices = Extract(LegalPage(
+      "", "<div>" +
+              Card("/cookies", "Cookie policy", "",
+                   "How we use cookies and how you can refuse them.", "Learn more") +
+              Card("/terms", "Terms of service", "", "The rules of using Datingo.", "Learn more") +
+              "</div>"));
+  EXPECT_NE(notices.find("### Cookie policy"), std::string::npos) << notices;
+  EXPECT_NE(notices.find("The rules of using Datingo."), std::string::npos) << notices;
+  // Its past versions: the dates are the links.
+  const std::string versions =
+      Extract(LegalPage("",
+                        "<div><p><a href=/privacy/2024>Version of 3 March 2024</a></p><p><a "
+                        "href=/privacy/2023>Version of 1 May 2023</a></p></div>"));
+  EXPECT_NE(versions.find("Version of 1 May 2023"), std::string::npos) << versions;
+  // Cards about several pages each, or with text before the link, are not teasers.
+  const std::string mixed = Extract(LegalPage(
+      "",
+      "<div><div><p>Since <a href=/a>3 March 2024</a> we share data with Acme and</p><p>1 "
+      "May 2024</p></div><div><p>Since <a href=/b>1 May 2024</a> we share data with Beta "
+      "and</p><p>2 May 2024</p></div></div>"));
+  EXPECT_NE(mixed.find("we share data with Beta"), std::string::npos) << mixed;
+}
+
 TEST(WidgetsTest, TypographicVariantsAndRewrappedParagraphsGiveTheSameText) {
   const std::string smart = Extract(LegalPage(
       "<p>We don\xE2\x80\x99t sell your data. \xE2\x80\x9CMembers\xE2\x80\x9D means e\xE2\x80\x91"

@@ -162,6 +162,41 @@ TEST_F(FetcherTest, OkWithBodyHeadersAndFinalUrl) {
   EXPECT_EQ(seen[0].headers.count("if-none-match"), 0u);
 }
 
+// An internationalised host name ("bücher") is fetched by its A-label (xn--bcher-kva), whatever
+// the process locale: curl converts a UTF-8 host only when the locale's charset is UTF-8, and
+// a daemon under systemd (and this test binary, which never calls setlocale) runs in "C".
+// curl resolves every name under .localhost to loopback itself, so this stays on 127.0.0.1.
+TEST_F(FetcherTest, AnInternationalisedHostIsFetchedByItsALabelInTheCLocale) {
+  server_.Set("/agb", TestResponse{.status = 200,
+                                   .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                                   .body = "<p>AGB</p>"});
+  const std::string port = std::to_string(server_.port());
+  const FetchResponse response = FetchUrl(Options(),
+                                          "http://b\xC3\xBC"
+                                          "cher.localhost:" +
+                                              port + "/agb");
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.body, "<p>AGB</p>");
+  EXPECT_EQ(response.final_url, "http://xn--bcher-kva.localhost:" + port + "/agb");
+  const std::vector<RecordedRequest> seen = server_.RequestsFor("/agb");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].headers.at("host"), "xn--bcher-kva.localhost:" + port);
+}
+
+// A host that is no valid internationalised name (a label starting with the combining mark
+// U+0300) fails as a bad URL, before any request.
+TEST_F(FetcherTest, AnInvalidInternationalisedHostIsABadUrl) {
+  const FetchResponse response = FetchUrl(Options(),
+                                          "http://\xCC\x80"
+                                          "a.localhost:" +
+                                              std::to_string(server_.port()) + "/agb");
+  EXPECT_EQ(response.error, FetchError::kBadUrl) << response.error_message;
+  EXPECT_NE(response.error_message.find("not a valid internationalised name"), std::string::npos)
+      << response.error_message;
+  EXPECT_EQ(server_.TotalRequests(), 0u);
+}
+
 TEST_F(FetcherTest, KeepsTheConnectionForTheNextFetch) {
   server_.Set("/a", TestResponse{.body = "a"});
   Fetcher fetcher(io_, Options());
