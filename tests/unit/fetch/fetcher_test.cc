@@ -531,11 +531,14 @@ TEST_F(FetcherTest, PerHostConcurrencyAndDelay) {
   for (std::size_t i = 1; i < responses.size(); ++i) {
     EXPECT_GE(responses[i].queued - responses[i - 1].queued, milliseconds(199)) << i;
   }
-  // Server side: arrivals about the delay apart (a reused connection may arrive a little
-  // sooner after its start than the first, freshly connected one).
+  // Server side: in order, and spread over more than one delay. Not each gap: the server's
+  // thread stamps an arrival when it has read the request, which a loaded machine delays for
+  // one request and not the next (a 91 ms gap was seen at load 7 with starts 200 ms apart); the
+  // client-side bound above is the one the fetcher controls.
   for (std::size_t i = 1; i < arrivals.size(); ++i) {
-    EXPECT_GE(arrivals[i].arrival - arrivals[i - 1].arrival, milliseconds(190)) << i;
+    EXPECT_GT(arrivals[i].arrival, arrivals[i - 1].arrival) << i;
   }
+  EXPECT_GE(arrivals.back().arrival - arrivals.front().arrival, milliseconds(200));
 }
 
 TEST_F(FetcherTest, GlobalConcurrencyLimitHolds) {
