@@ -5,7 +5,7 @@
 //   blobs    sha256 hex (64 bytes)               -> raw bytes (extracted text or raw HTML)
 //   versions doc_id '\0' be64(capture ms) be64(seq) -> VersionRecord JSON
 //   checks   doc_id '\0' be64(check ms) be64(n)  -> CheckRecord JSON
-//   docs     doc_id                              -> DocState JSON
+//   docs     doc_id                              -> DocState (binary, src/store/doc_state_codec.h)
 //   events   be64(sequence)                      -> event JSON line (without '\n')
 //   meta     "schema_version", "last_sequence", "webhook_cursor/" name -> decimal seq
 //            (PutWebhookCursor), free keys (SetMeta/GetMeta)

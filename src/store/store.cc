@@ -7,9 +7,24 @@
 #include <cassert>
 
 #include "policyd/event_names.h"
+#include "src/store/doc_state_codec.h"
 #include "src/store/store_impl.h"
 
 namespace policyd {
+
+namespace {
+
+// The state stored for `doc_id`, or Corruption naming the document and what is wrong.
+Result<DocState> DecodeStoredDocState(std::string_view doc_id, std::string_view record) {
+  Result<DocState> state = store_internal::DecodeDocState(record);
+  if (!state.ok()) {
+    return Status::Corruption("unreadable doc state of " + std::string(doc_id) + ": " +
+                              state.status().message());
+  }
+  return state;
+}
+
+}  // namespace
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -56,7 +71,7 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
       "batching check");
   if (status.ok()) {
     status = FromRocks(batch.Put(impl_->cf(Cf::kDocs), commit.doc_id,
-                                 store_internal::DumpJson(ToJson(commit.state))),
+                                 store_internal::EncodeDocState(commit.state)),
                        "batching doc state");
   }
   if (!status.ok()) return status;
@@ -108,9 +123,7 @@ Result<DocState> Store::GetDocState(const std::string& doc_id) const {
   if (!access.ok()) return access.status();
   const Result<std::string> value = impl_->Get(Cf::kDocs, doc_id, "doc state of " + doc_id);
   if (!value.ok()) return value.status();
-  const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(*value);
-  if (!j.has_value()) return Status::Corruption("unreadable doc state of " + doc_id);
-  return DocStateFromJson(*j);
+  return DecodeStoredDocState(doc_id, *value);
 }
 
 Status Store::PutDocState(const std::string& doc_id, const DocState& state) {
@@ -119,7 +132,7 @@ Status Store::PutDocState(const std::string& doc_id, const DocState& state) {
   if (!access.ok()) return access.status();
   rocksdb::WriteBatch batch;
   const Status status = FromRocks(
-      batch.Put(impl_->cf(Cf::kDocs), doc_id, store_internal::DumpJson(ToJson(state))), "batching");
+      batch.Put(impl_->cf(Cf::kDocs), doc_id, store_internal::EncodeDocState(state)), "batching");
   return status.ok()
              ? impl_->Write(rocksdb::WriteOptions(), &batch, "writing doc state of " + doc_id)
              : status;
@@ -132,11 +145,11 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
   const std::unique_ptr<rocksdb::Iterator> it(
       impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDocs)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::optional<nlohmann::json> j =
-        store_internal::ParseJsonObject(std::string_view(it->value().data(), it->value().size()));
-    if (!j.has_value())
-      return Status::Corruption("unreadable doc state of " + it->key().ToString());
-    states.emplace(it->key().ToString(), DocStateFromJson(*j));
+    Result<DocState> state =
+        DecodeStoredDocState(std::string_view(it->key().data(), it->key().size()),
+                             std::string_view(it->value().data(), it->value().size()));
+    if (!state.ok()) return state.status();
+    states.emplace(it->key().ToString(), std::move(state).value());
   }
   if (!it->status().ok()) return FromRocks(it->status(), "listing doc states");
   return states;
@@ -166,10 +179,10 @@ Status Store::ReadDocStates(
     if (!it->Valid()) break;
     const std::string_view key(it->key().data(), it->key().size());
     if (key == wanted) {
-      const std::optional<nlohmann::json> j =
-          store_internal::ParseJsonObject(std::string_view(it->value().data(), it->value().size()));
-      if (!j.has_value()) return Status::Corruption("unreadable doc state of " + std::string(key));
-      visit(i, DocStateFromJson(*j));
+      Result<DocState> state =
+          DecodeStoredDocState(key, std::string_view(it->value().data(), it->value().size()));
+      if (!state.ok()) return state.status();
+      visit(i, std::move(state).value());
       it->Next();
     }
     ++i;  // `wanted` has no state when the key is past it
