@@ -73,9 +73,9 @@ class RecordReader {
   bool truncated_ = false;
 };
 
-Result<DocState> DecodeFormat1(std::string_view body) {
+Status DecodeFormat1(std::string_view body, DocState* out) {
   RecordReader reader(body);
-  DocState state;
+  DocState& state = *out;
   state.next_due_ms = reader.Int64();
   state.last_check_ms = reader.Int64();
   state.last_success_ms = reader.Int64();
@@ -101,7 +101,7 @@ Result<DocState> DecodeFormat1(std::string_view body) {
   }
   state.failure_reported = (flags & kFailureReportedFlag) != 0;
   state.render_choice = static_cast<RenderChoice>(render_choice);
-  return state;
+  return Status::Ok();
 }
 
 bool IsJsonWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -132,13 +132,20 @@ std::string EncodeDocState(const DocState& state) {
 }
 
 Result<DocState> DecodeDocState(std::string_view record) {
+  DocState state;
+  if (Status status = DecodeDocState(record, &state); !status.ok()) return status;
+  return state;
+}
+
+Status DecodeDocState(std::string_view record, DocState* state) {
   if (record.empty()) return Status::Corruption("doc state record is empty");
   const auto tag = static_cast<uint8_t>(record.front());
-  if (tag == kDocStateFormat1) return DecodeFormat1(record.substr(1));
+  if (tag == kDocStateFormat1) return DecodeFormat1(record.substr(1), state);
   if (record.front() == '{' || IsJsonWhiteSpace(record.front())) {
     const std::optional<nlohmann::json> j = ParseJsonObject(record);
     if (!j.has_value()) return Status::Corruption("JSON doc state is not a JSON object");
-    return DocStateFromJson(*j);
+    *state = DocStateFromJson(*j);
+    return Status::Ok();
   }
   return Status::Corruption("doc state record has an unknown format (tag " + std::to_string(tag) +
                             "; a newer policyd's?)");

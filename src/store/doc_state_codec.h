@@ -35,6 +35,9 @@ std::string EncodeDocState(const DocState& state);
 // wrong, for an unknown format tag, a truncated record, bytes after its end, an unknown
 // render choice or flag, or a JSON record that is not an object.
 Result<DocState> DecodeDocState(std::string_view record);
+// The same into `*state`, every field of which it sets (on success): a scan decoding many
+// records into one DocState reuses its strings' buffers instead of allocating them again.
+Status DecodeDocState(std::string_view record, DocState* state);
 
 }  // namespace policyd::store_internal
 

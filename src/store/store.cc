@@ -14,13 +14,16 @@ namespace policyd {
 
 namespace {
 
-// The state stored for `doc_id`, or Corruption naming the document and what is wrong.
+// Corruption naming the document and what is wrong with its stored state.
+Status Unreadable(std::string_view doc_id, const Status& why) {
+  return Status::Corruption("unreadable doc state of " + std::string(doc_id) + ": " +
+                            why.message());
+}
+
+// The state stored for `doc_id`, or Unreadable.
 Result<DocState> DecodeStoredDocState(std::string_view doc_id, std::string_view record) {
   Result<DocState> state = store_internal::DecodeDocState(record);
-  if (!state.ok()) {
-    return Status::Corruption("unreadable doc state of " + std::string(doc_id) + ": " +
-                              state.status().message());
-  }
+  if (!state.ok()) return Unreadable(doc_id, state.status());
   return state;
 }
 
@@ -157,7 +160,7 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
 
 Status Store::ReadDocStates(
     std::span<const std::string_view> ids,
-    const std::function<void(std::size_t index, DocState state)>& visit) const {
+    const std::function<void(std::size_t index, const DocState& state)>& visit) const {
   if (ids.empty()) return Status::Ok();
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
@@ -169,6 +172,7 @@ Status Store::ReadDocStates(
   read_options.readahead_size = 2 << 20;
   const std::unique_ptr<rocksdb::Iterator> it(
       impl_->db()->NewIterator(read_options, impl_->cf(Cf::kDocs)));
+  DocState state;  // each state decoded into it in turn, reusing its strings' buffers
   // Next() is far cheaper than Seek(), until the keys between two wanted ids are many.
   constexpr int kStepsBeforeSeek = 16;
   it->Seek(rocksdb::Slice(ids.front().data(), ids.front().size()));
@@ -185,10 +189,10 @@ Status Store::ReadDocStates(
     if (!it->Valid()) break;
     const std::string_view key(it->key().data(), it->key().size());
     if (key == wanted) {
-      Result<DocState> state =
-          DecodeStoredDocState(key, std::string_view(it->value().data(), it->value().size()));
-      if (!state.ok()) return state.status();
-      visit(i, std::move(state).value());
+      const Status decoded = store_internal::DecodeDocState(
+          std::string_view(it->value().data(), it->value().size()), &state);
+      if (!decoded.ok()) return Unreadable(key, decoded);
+      visit(i, state);
       it->Next();
     }
     ++i;  // `wanted` has no state when the key is past it

@@ -81,6 +81,18 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
   ExpectSame(*empty, DocState());
 }
 
+TEST(DocStateCodecTest, DecodingIntoAUsedStateLeavesNothingOfTheOldOne) {
+  // Store::ReadDocStates decodes every record into one DocState.
+  DocState reused;
+  ASSERT_TRUE(DecodeDocState(EncodeDocState(FullState()), &reused).ok());
+  ExpectSame(reused, FullState());
+  ASSERT_TRUE(DecodeDocState(EncodeDocState(DocState()), &reused).ok());
+  ExpectSame(reused, DocState());
+  ASSERT_TRUE(DecodeDocState(EncodeDocState(FullState()), &reused).ok());
+  ASSERT_TRUE(DecodeDocState("{}", &reused).ok());  // an old JSON record
+  ExpectSame(reused, DocState());
+}
+
 TEST(DocStateCodecTest, BinaryIsSmallerThanJson) {
   const DocState state = FullState();
   EXPECT_LT(EncodeDocState(state).size(), DumpJson(ToJson(state)).size());
