@@ -1,6 +1,7 @@
 // The scale half of the pass benchmark: a daemon configured with --scale-docs documents
 // (100,000 unless told; issue 19's goals are for 1,000,000): startup time, memory per
-// document; and a micro-benchmark of policyd::Scheduler over as many.
+// document, fresh and restarted with a stored state for every document; and a
+// micro-benchmark of policyd::Scheduler over as many.
 #ifndef POLICYD_TESTS_BENCH_PASS_SCALE_H_
 #define POLICYD_TESTS_BENCH_PASS_SCALE_H_
 
