@@ -23,7 +23,7 @@ Result<std::vector<PackedState>> ReadStoredStates(const Store& store,
     const std::size_t begin = ids.size() * part / parts;
     const std::size_t end = ids.size() * (part + 1) / parts;
     const std::span<const std::string_view> slice(ids.data() + begin, end - begin);
-    results[part] = store.ReadDocStates(slice, [&](std::size_t index, DocState state) {
+    results[part] = store.ReadDocStates(slice, [&](std::size_t index, const DocState& state) {
       states[begin + index] = PackedState(state);
     });
   };

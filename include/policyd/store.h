@@ -5,7 +5,7 @@
 //   blobs    sha256 hex (64 bytes)               -> raw bytes (extracted text or raw HTML)
 //   versions doc_id '\0' be64(capture ms) be64(seq) -> VersionRecord JSON
 //   checks   doc_id '\0' be64(check ms) be64(n)  -> CheckRecord JSON
-//   docs     doc_id                              -> DocState JSON
+//   docs     doc_id                              -> DocState (binary, src/store/doc_state_codec.h)
 //   events   be64(sequence)                      -> event JSON line (without '\n')
 //   meta     "schema_version", "last_sequence", "webhook_cursor/" name -> decimal seq
 //            (PutWebhookCursor), free keys (SetMeta/GetMeta)
@@ -256,9 +256,11 @@ class Store {
   // last, skipping (unread) those of other ids, so that a daemon starting with a million
   // documents makes one iteration, not a million lookups; a far gap is crossed by a seek.
   // Corruption if the state of one of `ids` cannot be read. Callers may read disjoint lists
-  // on several threads at once.
-  Status ReadDocStates(std::span<const std::string_view> ids,
-                       const std::function<void(std::size_t index, DocState state)>& visit) const;
+  // on several threads at once. `state` is valid during the call only (one DocState is reused
+  // for every record, so that a million states do not cost a million times its allocations).
+  Status ReadDocStates(
+      std::span<const std::string_view> ids,
+      const std::function<void(std::size_t index, const DocState& state)>& visit) const;
   // Removes a document's state (history, checks and blobs are kept: history is never lost).
   Status DeleteDocState(const std::string& doc_id);
 

@@ -114,6 +114,9 @@ struct LoadedFiles {
 // same whatever the threads' timing: every file before the first that fails is loaded, those
 // after it may be skipped (nobody reads them). Each thread also sorts the ids of the files it
 // loaded, while their specs are still in its cache; the sorted lists are merged at the end.
+// A thread sorts each file's ids as it loads it: files usually hold one platform each and come
+// in name order, so that a thread's runs then follow one another already sorted, and the
+// million-id sort of the whole list (a tenth of a start's CPU) is needed only when they do not.
 LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads) {
   LoadedFiles loaded;
   loaded.files.resize(files.size());
@@ -128,16 +131,18 @@ LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size
       LoadedFile& file = loaded.files[i];
       file = LoadOneFile(files[i]);
       if (file.status.ok()) {
+        const std::size_t run = mine.size();
         for (std::size_t k = 0; k < file.documents.size(); ++k) {
           mine.push_back({file.documents[k].spec->id, OrderOf(i + 1, k)});
         }
+        std::sort(mine.begin() + static_cast<std::ptrdiff_t>(run), mine.end(), ById);
         continue;
       }
       std::size_t failed = first_failed.load();
       while (i < failed && !first_failed.compare_exchange_weak(failed, i)) {
       }
     }
-    std::sort(mine.begin(), mine.end(), ById);
+    if (!std::is_sorted(mine.begin(), mine.end(), ById)) std::sort(mine.begin(), mine.end(), ById);
   };
   RunParts(parts, work);
   loaded.ids = MergeById(std::move(ids));

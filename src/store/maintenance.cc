@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "policyd/event_names.h"
+#include "src/store/doc_state_codec.h"
 #include "src/store/store_impl.h"
 
 namespace policyd {
@@ -268,12 +269,12 @@ Result<VerifyReport> Store::Verify() const {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report.docs;
       const std::string doc = it->key().ToString();
-      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
-      if (!j.has_value()) {
-        problems.Add("unreadable_record", doc, "doc state", "doc state is not a JSON object");
+      const Result<DocState> decoded = store_internal::DecodeDocState(View(it->value()));
+      if (!decoded.ok()) {
+        problems.Add("unreadable_record", doc, "doc state", decoded.status().message());
         continue;
       }
-      const DocState state = DocStateFromJson(*j);
+      const DocState& state = *decoded;
       const auto newest = newest_hash.find(doc);
       const std::string history_hash = newest == newest_hash.end() ? "" : newest->second;
       if (state.last_text_hash != history_hash) {

@@ -38,7 +38,10 @@
 namespace policyd {
 namespace store_internal {
 
-inline constexpr uint64_t kSchemaVersion = 1;
+// 1: records in JSON. 2: doc states in the binary form of doc_state_codec.h (JSON ones are still
+// read). Opening a version 1 database stamps it 2, so that an older policyd, which cannot read
+// the binary states, refuses it clearly instead of failing on the first state.
+inline constexpr uint64_t kSchemaVersion = 2;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";
@@ -377,17 +380,10 @@ struct Store::Impl {
     std::map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;
   };
 
-  // The schema version check of Open: stamps a new database, refuses a newer one.
+  // The schema version check of Open: stamps a new or older database, refuses a newer one.
   Status CheckSchema() {
     const Result<std::string> stored = Get(Cf::kMeta, kSchemaVersionKey, "reading schema");
-    if (stored.status().IsNotFound()) {
-      rocksdb::WriteOptions write_options;
-      write_options.sync = true;
-      rocksdb::WriteBatch batch;
-      const Status status = FromRocks(
-          batch.Put(cf(Cf::kMeta), kSchemaVersionKey, std::to_string(kSchemaVersion)), "batching");
-      return status.ok() ? Write(write_options, &batch, "writing schema version") : status;
-    }
+    if (stored.status().IsNotFound()) return StampSchema();
     if (!stored.ok()) return stored.status();
     const std::optional<uint64_t> version = ParseUint(*stored);
     if (!version.has_value() || *version == 0) {
@@ -399,7 +395,16 @@ struct Store::Impl {
                                  ", newer than this policyd supports (" +
                                  std::to_string(kSchemaVersion) + ")");
     }
-    return Status::Ok();
+    return *version < kSchemaVersion ? StampSchema() : Status::Ok();
+  }
+
+  Status StampSchema() {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    rocksdb::WriteBatch batch;
+    const Status status = FromRocks(
+        batch.Put(cf(Cf::kMeta), kSchemaVersionKey, std::to_string(kSchemaVersion)), "batching");
+    return status.ok() ? Write(write_options, &batch, "writing schema version") : status;
   }
 
   // The last sequence is the last key of the events family: it is written in the same batch

@@ -670,6 +670,19 @@ int Main(int argc, char** argv) {
     } else {
       std::printf("\nscale: %s\n", scaled.dump().c_str());
     }
+    const json& restart = scaled.value("restart", json::object());
+    if (restart.contains("startup_ms")) {
+      std::printf(
+          "scale: restart with %zu stored states: startup %.0f ms (%.2f s CPU), RSS %.1f MB, "
+          "%.0f bytes RSS per document (states stored in %.1f s; restored: %s)\n",
+          options.scale_docs, restart["startup_ms"].get<double>(),
+          restart["startup_cpu_s"].get<double>(), restart["rss_kb"].get<double>() / 1024,
+          report["scale"].value("restart_rss_bytes_per_document", 0.0),
+          restart["storing_states_s"].get<double>(),
+          restart.value("stored_state_restored", false) ? "yes" : "NO");
+    } else if (!restart.empty()) {
+      std::printf("scale: restart: %s\n", restart.dump().c_str());
+    }
     const json& sched = report["scheduler"];
     std::printf(
         "scheduler over %zu docs: upsert %.0f ns, NextDueMs %.0f ns, PopDue %.0f ns/doc, "
@@ -725,6 +738,19 @@ int Main(int argc, char** argv) {
     const double per_document = report["scale"].value("rss_bytes_per_document", 0.0);
     goal("RSS per idle document (" + docs + " documents)", "<= 1024 B", Fmt(per_document, 0) + " B",
          per_document <= 1024);
+  }
+  if (report.contains("scale") && report["scale"]["scaled"].contains("restart") &&
+      report["scale"]["scaled"]["restart"].contains("startup_ms")) {
+    const std::string docs = std::to_string(options.scale_docs);
+    const double startup_ms = report["scale"]["scaled"]["restart"]["startup_ms"].get<double>();
+    const bool restored =
+        report["scale"]["scaled"]["restart"].value("stored_state_restored", false);
+    goal("restart with " + docs + " stored states", "<= 2000 ms, states restored",
+         Fmt(startup_ms, 0) + " ms" + (restored ? "" : ", states NOT restored"),
+         restored && startup_ms <= 2000);
+    const double per_document = report["scale"].value("restart_rss_bytes_per_document", 0.0);
+    goal("RSS per idle checked document (" + docs + " documents)", "<= 1024 B",
+         Fmt(per_document, 0) + " B", per_document <= 1024);
   }
   if (report.contains("scheduler")) {
     const double decision_ns = report["scheduler"]["decision_ns"].get<double>();

@@ -5,9 +5,13 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <variant>
 
 #include "daemon_process.h"
+#include "policyd/config.h"
 #include "policyd/scheduler.h"
+#include "policyd/sha256.h"
+#include "policyd/store.h"
 
 namespace policyd::bench {
 
@@ -28,8 +32,10 @@ std::string ScaleConfig() {
          "log_level = \"warn\"\n";
 }
 
+constexpr std::size_t kDocsPerFile = 100;
+
 void WriteTargets(DaemonProcess& daemon, std::size_t docs, const std::string& base_url) {
-  const std::size_t per_file = 100;
+  const std::size_t per_file = kDocsPerFile;
   for (std::size_t file = 0; file * per_file < docs; ++file) {
     std::ofstream out(daemon.targets_dir() / ("platform-" + std::to_string(file) + ".toml"));
     out << "name = \"" << ScalePlatformName(file) << "\"\n";
@@ -40,14 +46,71 @@ void WriteTargets(DaemonProcess& daemon, std::size_t docs, const std::string& ba
   }
 }
 
-nlohmann::json StartAndMeasure(std::size_t docs, const std::string& base_url) {
-  DaemonProcess daemon(ScaleConfig());
-  WriteTargets(daemon, docs, base_url);
+std::string ScaleDocumentId(std::size_t doc) {
+  return MakeDocumentId(ScalePlatformName(doc / kDocsPerFile), ScaleDocType(doc));
+}
+
+// What a checked document's stored state looks like: a version's hash, validators, the
+// check times; due again within the 300 days of ScaleConfig, so nothing is fetched.
+DocState CheckedState(std::size_t doc, int64_t now_ms) {
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  DocState state;
+  state.last_text_hash = Sha256Hex("text of document " + std::to_string(doc));
+  state.etag = "\"" + state.last_text_hash.substr(0, 16) + "\"";
+  state.last_modified = "Tue, 01 Dec 2026 10:00:00 GMT";
+  state.next_due_ms = now_ms + kDayMs + static_cast<int64_t>(doc % 200) * kDayMs;
+  state.last_check_ms = now_ms - static_cast<int64_t>(doc % 1000) * 1000;
+  state.last_success_ms = state.last_check_ms;
+  state.last_change_ms = state.last_check_ms - 30 * kDayMs;
+  state.version_count = 1 + doc % 5;
+  state.render_choice = RenderChoice::kStatic;
+  state.render_tested_ms = state.last_check_ms;
+  return state;
+}
+
+// Stores a checked state for each of the `docs` documents of WriteTargets in the (stopped)
+// daemon's store, as the daemon would have after checking them all. Returns the seconds it
+// took, or an error message.
+std::variant<double, std::string> StoreCheckedStates(const DaemonProcess& daemon,
+                                                     std::size_t docs) {
+  const auto start = Clock::now();
+  StoreOptions options;
+  options.sync_on_version = false;
+  auto store = Store::Open(daemon.state_dir() / "db", options);  // the daemon's store
+  if (!store.ok()) return "opening the store: " + store.status().ToString();
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (std::size_t doc = 0; doc < docs; ++doc) {
+    const std::string id = ScaleDocumentId(doc);
+    if (Status s = (*store)->PutDocState(id, CheckedState(doc, now_ms)); !s.ok()) {
+      return "storing the state of " + id + ": " + s.ToString();
+    }
+  }
+  // As a daemon that ran for a while: its states in sorted tables, not in the write-ahead log.
+  if (Status s = (*store)->CompactForTest(); !s.ok()) return "compacting: " + s.ToString();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Whether the running daemon shows the state stored for the last document (its text hash and
+// version count): a restart that lost the states must not pass for a fast one.
+bool ShowsStoredState(const DaemonProcess& daemon, std::size_t docs) {
+  const std::size_t last = docs - 1;
+  const nlohmann::json shown = daemon.Control({{"cmd", "show"}, {"doc", ScaleDocumentId(last)}});
+  const DocState stored = CheckedState(last, 0);
+  const nlohmann::json* result = shown.contains("result") ? &shown["result"] : nullptr;
+  return result != nullptr && result->value("current_hash", "") == stored.last_text_hash &&
+         result->value("versions", uint64_t{0}) == stored.version_count;
+}
+
+// Starts the daemon, waits for its control socket, and adds the time, memory and CPU to
+// `result` (under "error" when it did not start); with `docs`, whether the last document's
+// stored state was restored.
+void MeasureStart(DaemonProcess& daemon, nlohmann::json& result, std::size_t docs = 0) {
   const auto startup = daemon.Start(std::chrono::seconds(120));
-  nlohmann::json result = {{"documents", docs}};
   if (startup.count() < 0) {
     result["error"] = "policyd did not start: " + daemon.Log();
-    return result;
+    return;
   }
   const ProcStats stats = ReadProcStats(daemon.pid());
   const nlohmann::json status = daemon.Status();
@@ -56,7 +119,28 @@ nlohmann::json StartAndMeasure(std::size_t docs, const std::string& base_url) {
   result["peak_rss_kb"] = stats.peak_rss_kb;
   result["startup_cpu_s"] = stats.cpu_seconds;
   result["documents_reported"] = status.is_null() ? nlohmann::json() : status["documents"];
+  if (docs > 0) result["stored_state_restored"] = ShowsStoredState(daemon, docs);
   result["stop_exit_code"] = daemon.Stop();
+}
+
+// A fresh start with `docs` documents; with `restart`, also a restart of the same daemon
+// after a checked state was stored for every document (what a real daemon restarts with).
+nlohmann::json StartAndMeasure(std::size_t docs, const std::string& base_url, bool restart) {
+  DaemonProcess daemon(ScaleConfig());
+  WriteTargets(daemon, docs, base_url);
+  nlohmann::json result = {{"documents", docs}};
+  MeasureStart(daemon, result);
+  if (!restart || result.contains("error")) return result;
+  nlohmann::json again = {{"documents", docs}};
+  const auto stored = StoreCheckedStates(daemon, docs);
+  if (const std::string* error = std::get_if<std::string>(&stored)) {
+    again["error"] = *error;
+  } else {
+    again["states_stored"] = docs;
+    again["storing_states_s"] = std::get<double>(stored);
+    MeasureStart(daemon, again, docs);
+  }
+  result["restart"] = again;
   return result;
 }
 
@@ -71,13 +155,19 @@ std::string ScalePlatformName(std::size_t file) {
 std::string ScaleDocType(std::size_t doc) { return "Terms of Service " + std::to_string(doc); }
 
 nlohmann::json RunStartupScale(std::size_t docs, const std::string& base_url) {
-  nlohmann::json one = StartAndMeasure(1, base_url);
-  nlohmann::json many = StartAndMeasure(docs, base_url);
+  nlohmann::json one = StartAndMeasure(1, base_url, /*restart=*/true);
+  nlohmann::json many = StartAndMeasure(docs, base_url, /*restart=*/true);
   nlohmann::json result = {{"baseline", one}, {"scaled", many}};
+  const auto per_document = [docs](const nlohmann::json& base, const nlohmann::json& scaled) {
+    return (scaled["rss_kb"].get<double>() - base["rss_kb"].get<double>()) * 1024.0 /
+           static_cast<double>(docs - 1);
+  };
   if (one.contains("rss_kb") && many.contains("rss_kb") && docs > 1) {
-    result["rss_bytes_per_document"] =
-        (many["rss_kb"].get<double>() - one["rss_kb"].get<double>()) * 1024.0 /
-        static_cast<double>(docs - 1);
+    result["rss_bytes_per_document"] = per_document(one, many);
+  }
+  if (docs > 1 && one.contains("restart") && one["restart"].contains("rss_kb") &&
+      many["restart"].contains("rss_kb")) {
+    result["restart_rss_bytes_per_document"] = per_document(one["restart"], many["restart"]);
   }
   return result;
 }

@@ -1,6 +1,7 @@
 // The scale half of the pass benchmark: a daemon configured with --scale-docs documents
 // (100,000 unless told; issue 19's goals are for 1,000,000): startup time, memory per
-// document; and a micro-benchmark of policyd::Scheduler over as many.
+// document, fresh and restarted with a stored state for every document; and a
+// micro-benchmark of policyd::Scheduler over as many.
 #ifndef POLICYD_TESTS_BENCH_PASS_SCALE_H_
 #define POLICYD_TESTS_BENCH_PASS_SCALE_H_
 
@@ -13,7 +14,9 @@ namespace policyd::bench {
 
 // Starts policyd with `docs` documents (100 per target file, URLs under `base_url`, first
 // checks spread over a year so nothing is fetched) and with one document, and reports the
-// startup time until the control socket answers and the resident memory after startup.
+// startup time until the control socket answers and the resident memory after startup; then
+// ("restart") the same after a checked state was stored for every document, as a daemon
+// restarts after it has checked them.
 nlohmann::json RunStartupScale(std::size_t docs, const std::string& base_url);
 
 // Upsert / NextDueMs / PopDue / Complete / CheckNow over `docs` documents: nanoseconds per

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "src/store/database.h"
+#include "src/store/store_impl.h"
 #include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
@@ -68,7 +69,7 @@ TEST(StoreTest, CreatesAndStampsSchema) {
   TempDir dir;
   auto store = OpenOrDie(dir.path() / "sub" / "db");  // parent directories are created
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->GetMeta("schema_version").value(), "1");
+  EXPECT_EQ(store->GetMeta("schema_version").value(), std::to_string(kSchemaVersion));
   EXPECT_EQ(store->LastSequence(), 0u);
   EXPECT_TRUE(store->ReadEvents(0, 10)->empty());
   EXPECT_TRUE(store->ListDocStates()->empty());
@@ -106,12 +107,12 @@ TEST(StoreTest, SecondOpenWhileOpenIsIoError) {
 TEST(StoreTest, NewerSchemaIsUnsupported) {
   TempDir dir;
   { ASSERT_NE(OpenOrDie(dir.path()), nullptr); }
-  PutRawMeta(dir.path(), "schema_version", "2");
+  PutRawMeta(dir.path(), "schema_version", std::to_string(kSchemaVersion + 1));
   const Result<std::unique_ptr<Store>> store = Store::Open(dir.path());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kUnsupported) << store.status().ToString();
   // The refused open released the database.
-  PutRawMeta(dir.path(), "schema_version", "1");
+  PutRawMeta(dir.path(), "schema_version", std::to_string(kSchemaVersion));
   EXPECT_NE(OpenOrDie(dir.path()), nullptr);
 }
 

@@ -1,0 +1,154 @@
+#include "src/store/doc_state_codec.h"
+
+#include <array>
+#include <optional>
+
+#include "src/store/json_codec.h"
+
+namespace policyd::store_internal {
+
+namespace {
+
+// A field added to DocState must be encoded too (and decoded, in a new format): this is here
+// to say so.
+static_assert(sizeof(DocState) == 224, "DocState changed: update the doc state codec");
+
+constexpr uint8_t kFailureReportedFlag = 0x01;
+constexpr uint8_t kLastRenderChoice = static_cast<uint8_t>(RenderChoice::kNeither);
+
+// The strings of a DocState, in the order they are stored.
+template <typename State>
+auto Strings(State& state) {
+  return std::array{&state.last_text_hash, &state.etag, &state.last_modified, &state.last_error,
+                    &state.suspect_hash};
+}
+
+template <typename Unsigned>
+void PutLittleEndian(Unsigned value, std::string* out) {
+  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
+    out->push_back(static_cast<char>(static_cast<uint8_t>(value >> (8 * i))));
+  }
+}
+
+// Reads a format 1 record front to back; the first read past its end fails, and every later
+// one with it.
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view record) : rest_(record) {}
+
+  template <typename Unsigned>
+  Unsigned Read() {
+    if (rest_.size() < sizeof(Unsigned)) return Truncated<Unsigned>();
+    Unsigned value = 0;
+    for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
+      value |= static_cast<Unsigned>(static_cast<uint8_t>(rest_[i])) << (8 * i);
+    }
+    rest_.remove_prefix(sizeof(Unsigned));
+    return value;
+  }
+  int64_t Int64() { return static_cast<int64_t>(Read<uint64_t>()); }
+  int32_t Int32() { return static_cast<int32_t>(Read<uint32_t>()); }
+  void String(std::string* out) {
+    const uint32_t length = Read<uint32_t>();
+    if (rest_.size() < length) {
+      truncated_ = true;
+      return;
+    }
+    out->assign(rest_.substr(0, length));
+    rest_.remove_prefix(length);
+  }
+
+  bool truncated() const { return truncated_; }
+  std::size_t bytes_left() const { return rest_.size(); }
+
+ private:
+  template <typename Value>
+  Value Truncated() {
+    truncated_ = true;
+    rest_ = {};
+    return 0;
+  }
+
+  std::string_view rest_;
+  bool truncated_ = false;
+};
+
+Status DecodeFormat1(std::string_view body, DocState* out) {
+  RecordReader reader(body);
+  DocState& state = *out;
+  state.next_due_ms = reader.Int64();
+  state.last_check_ms = reader.Int64();
+  state.last_success_ms = reader.Int64();
+  state.last_change_ms = reader.Int64();
+  state.render_tested_ms = reader.Int64();
+  state.version_count = reader.Read<uint64_t>();
+  state.consecutive_failures = reader.Int32();
+  state.suspect_count = reader.Int32();
+  const auto flags = reader.Read<uint8_t>();
+  const auto render_choice = reader.Read<uint8_t>();
+  for (std::string* text : Strings(state)) reader.String(text);
+  if (reader.truncated()) return Status::Corruption("binary doc state is truncated");
+  if (reader.bytes_left() != 0) {
+    return Status::Corruption("binary doc state has " + std::to_string(reader.bytes_left()) +
+                              " bytes after its end");
+  }
+  if ((flags & ~kFailureReportedFlag) != 0) {
+    return Status::Corruption("binary doc state has unknown flags " + std::to_string(flags));
+  }
+  if (render_choice > kLastRenderChoice) {
+    return Status::Corruption("binary doc state has an unknown render choice " +
+                              std::to_string(render_choice));
+  }
+  state.failure_reported = (flags & kFailureReportedFlag) != 0;
+  state.render_choice = static_cast<RenderChoice>(render_choice);
+  return Status::Ok();
+}
+
+bool IsJsonWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string EncodeDocState(const DocState& state) {
+  std::string out;
+  std::size_t size = 1 + 6 * 8 + 2 * 4 + 2;
+  for (const std::string* text : Strings(state)) size += 4 + text->size();
+  out.reserve(size);
+  out.push_back(static_cast<char>(kDocStateFormat1));
+  for (const int64_t value : {state.next_due_ms, state.last_check_ms, state.last_success_ms,
+                              state.last_change_ms, state.render_tested_ms}) {
+    PutLittleEndian(static_cast<uint64_t>(value), &out);
+  }
+  PutLittleEndian(state.version_count, &out);
+  PutLittleEndian(static_cast<uint32_t>(state.consecutive_failures), &out);
+  PutLittleEndian(static_cast<uint32_t>(state.suspect_count), &out);
+  out.push_back(static_cast<char>(state.failure_reported ? kFailureReportedFlag : 0));
+  out.push_back(static_cast<char>(state.render_choice));
+  for (const std::string* text : Strings(state)) {
+    // A state's strings (hashes, validators, one error message) are far below 4 GB.
+    PutLittleEndian(static_cast<uint32_t>(text->size()), &out);
+    out.append(*text);
+  }
+  return out;
+}
+
+Result<DocState> DecodeDocState(std::string_view record) {
+  DocState state;
+  if (Status status = DecodeDocState(record, &state); !status.ok()) return status;
+  return state;
+}
+
+Status DecodeDocState(std::string_view record, DocState* state) {
+  if (record.empty()) return Status::Corruption("doc state record is empty");
+  const auto tag = static_cast<uint8_t>(record.front());
+  if (tag == kDocStateFormat1) return DecodeFormat1(record.substr(1), state);
+  if (record.front() == '{' || IsJsonWhiteSpace(record.front())) {
+    const std::optional<nlohmann::json> j = ParseJsonObject(record);
+    if (!j.has_value()) return Status::Corruption("JSON doc state is not a JSON object");
+    *state = DocStateFromJson(*j);
+    return Status::Ok();
+  }
+  return Status::Corruption("doc state record has an unknown format (tag " + std::to_string(tag) +
+                            "; a newer policyd's?)");
+}
+
+}  // namespace policyd::store_internal
