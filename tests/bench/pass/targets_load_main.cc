@@ -53,8 +53,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> warnings;
     const double cpu_before = CpuSeconds();
     const auto start = std::chrono::steady_clock::now();
-    const policyd::Status status =
-        policyd::LoadSharedTargetsDir(dir, threads, &specs, &warnings);
+    const policyd::Status status = policyd::LoadSharedTargetsDir(dir, threads, &specs, &warnings);
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = CpuSeconds() - cpu_before;
@@ -62,8 +61,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", status.ToString().c_str());
       return 1;
     }
-    std::printf("run %d: %zu documents, %zu warnings: %.3f s wall, %.3f s CPU\n", run,
-                specs.size(), warnings.size(), wall, cpu);
+    std::printf("run %d: %zu documents, %zu warnings: %.3f s wall, %.3f s CPU\n", run, specs.size(),
+                warnings.size(), wall, cpu);
   }
   return 0;
 }
