@@ -110,18 +110,53 @@ struct LoadedFiles {
   std::vector<IdEntry> ids;
 };
 
+// One file's ids, sorted ById, as a range of its thread's list.
+struct IdRun {
+  std::size_t part;  // the thread whose list holds it
+  std::size_t begin;
+  std::size_t end;
+};
+
+// The runs of every thread's list (each list the concatenation of its runs) as one list sorted
+// ById, when no two runs overlap: files usually hold one platform each, so that sorting the
+// runs by their first id and putting them end to end is enough, however the files were shared
+// among the threads and whatever their names' order. Returns false, leaving *out alone, when
+// runs overlap (ids interleave across files, or repeat).
+bool ConcatenateDisjointRuns(const std::vector<std::vector<IdEntry>>& lists,
+                             std::vector<IdRun> runs, std::vector<IdEntry>* out) {
+  const auto first = [&lists](const IdRun& run) { return lists[run.part][run.begin]; };
+  const auto last = [&lists](const IdRun& run) { return lists[run.part][run.end - 1]; };
+  std::erase_if(runs, [](const IdRun& run) { return run.begin == run.end; });
+  std::sort(runs.begin(), runs.end(),
+            [&first](const IdRun& a, const IdRun& b) { return ById(first(a), first(b)); });
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    if (!ById(last(runs[r - 1]), first(runs[r]))) return false;
+  }
+  std::size_t total = 0;
+  for (const IdRun& run : runs) total += run.end - run.begin;
+  out->clear();
+  out->reserve(total);
+  for (const IdRun& run : runs) {
+    const std::vector<IdEntry>& list = lists[run.part];
+    out->insert(out->end(), list.begin() + static_cast<std::ptrdiff_t>(run.begin),
+                list.begin() + static_cast<std::ptrdiff_t>(run.end));
+  }
+  return true;
+}
+
 // Loads `files` on up to `threads` threads (RunParts). Files are independent; the result is the
 // same whatever the threads' timing: every file before the first that fails is loaded, those
-// after it may be skipped (nobody reads them). Each thread also sorts the ids of the files it
-// loaded, while their specs are still in its cache; the sorted lists are merged at the end.
-// A thread sorts each file's ids as it loads it: files usually hold one platform each and come
-// in name order, so that a thread's runs then follow one another already sorted, and the
-// million-id sort of the whole list (a tenth of a start's CPU) is needed only when they do not.
+// after it may be skipped (nobody reads them). Each thread sorts the ids of each file it loads
+// (a run), while their specs are still in its cache. The runs are then put end to end in id
+// order when they do not overlap (ConcatenateDisjointRuns): the million-id sort of whole lists
+// (a tenth of a start's CPU when the files' names do not sort as their platforms do) is needed
+// only when they do, and then each thread's list is sorted and the lists merged.
 LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads) {
   LoadedFiles loaded;
   loaded.files.resize(files.size());
   const std::size_t parts = std::min(threads, files.size());
   std::vector<std::vector<IdEntry>> ids(parts);
+  std::vector<std::vector<IdRun>> runs(parts);
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> first_failed{files.size()};
   const auto work = [&](std::size_t part) {
@@ -136,15 +171,23 @@ LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size
           mine.push_back({file.documents[k].spec->id, OrderOf(i + 1, k)});
         }
         std::sort(mine.begin() + static_cast<std::ptrdiff_t>(run), mine.end(), ById);
+        runs[part].push_back({part, run, mine.size()});
         continue;
       }
       std::size_t failed = first_failed.load();
       while (i < failed && !first_failed.compare_exchange_weak(failed, i)) {
       }
     }
-    if (!std::is_sorted(mine.begin(), mine.end(), ById)) std::sort(mine.begin(), mine.end(), ById);
   };
   RunParts(parts, work);
+  std::vector<IdRun> all_runs;
+  for (const std::vector<IdRun>& part_runs : runs) {
+    all_runs.insert(all_runs.end(), part_runs.begin(), part_runs.end());
+  }
+  if (ConcatenateDisjointRuns(ids, std::move(all_runs), &loaded.ids)) return loaded;
+  for (std::vector<IdEntry>& list : ids) {
+    if (!std::is_sorted(list.begin(), list.end(), ById)) std::sort(list.begin(), list.end(), ById);
+  }
   loaded.ids = MergeById(std::move(ids));
   return loaded;
 }

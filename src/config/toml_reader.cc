@@ -101,8 +101,25 @@ Status ParseTomlFile(const std::filesystem::path& path, toml::table* table) {
 }
 
 const toml::node* TableReader::Get(std::string_view key) {
-  known_keys_.emplace_back(key);
+  if (inline_count_ < kInlineKeys) {
+    inline_keys_[inline_count_++] = key;
+  } else {
+    more_keys_.push_back(key);
+  }
   return table_.get(key);
+}
+
+bool TableReader::IsKnown(std::string_view key) const {
+  const auto inline_end = inline_keys_.begin() + static_cast<std::ptrdiff_t>(inline_count_);
+  return std::find(inline_keys_.begin(), inline_end, key) != inline_end ||
+         std::find(more_keys_.begin(), more_keys_.end(), key) != more_keys_.end();
+}
+
+std::vector<std::string> TableReader::known_keys() const {
+  std::vector<std::string> keys(inline_keys_.begin(),
+                                inline_keys_.begin() + static_cast<std::ptrdiff_t>(inline_count_));
+  keys.insert(keys.end(), more_keys_.begin(), more_keys_.end());
+  return keys;
 }
 
 void TableReader::Error(std::string_view key, std::string reason) {
@@ -265,7 +282,7 @@ bool TableReader::ReadStringList(std::string_view key, std::vector<std::string>*
 void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();
-    if (std::find(known_keys_.begin(), known_keys_.end(), name) != known_keys_.end()) continue;
+    if (IsKnown(name)) continue;
     diagnostics_->Add(key.source(),
                       "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys()));
   }

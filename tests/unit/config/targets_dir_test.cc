@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -178,6 +179,35 @@ TEST(SharedTargetsDirTest, LoadsWhatLoadTargetsDirLoadsSortedById) {
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_THAT(warnings[0], HasSubstr("removeTrackingLinks"));
   EXPECT_THAT(warnings[1], HasSubstr("cleanUp"));
+}
+
+// Files whose ids interleave (one platform split over several files, its types in no order):
+// the files' sorted runs overlap, so they cannot simply be put end to end by their first ids.
+TEST(SharedTargetsDirTest, FilesWhoseIdsInterleaveAreSortedAsOne) {
+  testing::ScratchDir dir;
+  const auto documents = [](std::initializer_list<const char*> types) {
+    std::string text = "name = \"Zoom\"\n";
+    for (const char* type : types) {
+      text += std::string("\n[[documents]]\ntype = \"") + type + "\"\nurl = \"https://zoom.us/" +
+              type + "\"\n";
+    }
+    return text;
+  };
+  dir.Write("a.toml", documents({"Mid", "Alpha", "Yak"}));
+  dir.Write("b.toml", documents({"Beta", "Zeta"}));
+  dir.Write("c.toml", documents({"Nu", "Echo"}));
+  for (int i = 0; i < 6; ++i) dir.Write(FileName(i), ThreeDocuments(i));  // disjoint runs too
+  Status status;
+  ExpectBothLoadersAgree(dir.path(), &status);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  std::vector<std::shared_ptr<const DocumentSpec>> shared;
+  ASSERT_TRUE(LoadSharedTargetsDir(dir.path(), 2, &shared, nullptr).ok());
+  ASSERT_EQ(shared.size(), 25u);
+  EXPECT_EQ(shared[0]->id, "platform-0/alpha");
+  EXPECT_EQ(shared[18]->id, "zoom/alpha");
+  EXPECT_EQ(shared[19]->id, "zoom/beta");
+  EXPECT_EQ(shared[20]->id, "zoom/echo");
+  EXPECT_EQ(shared.back()->id, "zoom/zeta");
 }
 
 TEST(SharedTargetsDirTest, TheFirstProblemInFileOrderIsTheError) {
