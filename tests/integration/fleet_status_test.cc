@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon_harness.h"
+#include "fleet_sites.h"
 #include "nats_server.h"
 #include "support/http_test_server.h"
 #include "support/test_pages.h"
@@ -42,27 +43,14 @@ class FleetStatusTest : public ::testing::Test {
       GTEST_SKIP() << kNatsServerBin << " is not installed: the fleet tests cannot run";
     }
     ASSERT_TRUE(nats_.Start()) << nats_.log();
-    for (int site = 1; site <= kSites; ++site) {
-      auto server = std::make_unique<HttpTestServer>("127.0.0." + std::to_string(site));
-      for (int document = 0; document < kDocumentsPerSite; ++document) {
-        server->Set("/policy" + std::to_string(document),
-                    HtmlResponse(SharingPolicyPage(
-                        "Site " + std::to_string(site) + " policy " + std::to_string(document),
-                        "We share your data with nobody.")));
-      }
-      sites_.push_back(std::move(server));
-    }
+    sites_ = StartFleetSites(kSites, kDocumentsPerSite, [](int site, int document) {
+      return HtmlResponse(
+          SharingPolicyPage("Site " + std::to_string(site) + " policy " + std::to_string(document),
+                            "We share your data with nobody."));
+    });
     for (int member = 0; member < kMembers; ++member) {
       members_.push_back(std::make_unique<DaemonHarness>(ConfigOf(member)));
-      for (int site = 1; site <= kSites; ++site) {
-        for (int document = 0; document < kDocumentsPerSite; ++document) {
-          members_.back()->WriteTarget(
-              "site" + std::to_string(site) + "-" + std::to_string(document),
-              "name = \"Site " + std::to_string(site) + " " + std::to_string(document) +
-                  "\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
-                  sites_[site - 1]->Url("/policy" + std::to_string(document)) + "\"\n");
-        }
-      }
+      WriteFleetTargets(*members_.back(), sites_, kDocumentsPerSite);
     }
   }
 

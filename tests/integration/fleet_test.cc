@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon_harness.h"
+#include "fleet_sites.h"
 #include "nats_server.h"
 #include "nats_stream_reader.h"
 #include "support/http_test_server.h"
@@ -68,30 +69,16 @@ class FleetTest : public ::testing::Test {
     if (!NatsServer::Installed()) {
       GTEST_SKIP() << kNatsServerBin << " is not installed: the fleet tests cannot run";
     }
-    for (int site = 1; site <= kSites; ++site) {
-      auto server = std::make_unique<HttpTestServer>("127.0.0." + std::to_string(site));
-      for (int document = 0; document < kDocumentsPerSite; ++document) {
-        server->Set(Path(document), {.status = 200,
-                                     .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-                                     .body = Page(site, document)});
-      }
-      sites_.push_back(std::move(server));
-    }
+    sites_ = StartFleetSites(kSites, kDocumentsPerSite, [](int site, int document) {
+      return HtmlResponse(Page(site, document));
+    });
     for (int member = 0; member < kMembers; ++member) {
       members_.push_back(std::make_unique<DaemonHarness>(ConfigOf(member)));
-      for (int site = 1; site <= kSites; ++site) {
-        for (int document = 0; document < kDocumentsPerSite; ++document) {
-          members_.back()->WriteTarget(
-              "site" + std::to_string(site) + "-" + std::to_string(document),
-              "name = \"Site " + std::to_string(site) + " " + std::to_string(document) +
-                  "\"\n[[documents]]\ntype = \"Privacy Policy\"\ninterval = \"15s\"\nurl = \"" +
-                  sites_[site - 1]->Url(Path(document)) + "\"\n");
-        }
-      }
+      WriteFleetTargets(*members_.back(), sites_, kDocumentsPerSite, "interval = \"15s\"\n");
     }
   }
 
-  static std::string Path(int document) { return "/policy" + std::to_string(document); }
+  static std::string Path(int document) { return FleetPagePath(document); }
   static std::string Agent(int member) { return "fleet-member-" + std::to_string(member); }
 
   std::string ConfigOf(int member) const {
