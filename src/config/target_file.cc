@@ -7,6 +7,7 @@
 
 #include "config/document_checks.h"
 #include "config/toml_reader.h"
+#include "policyd/compact_vector.h"
 #include "policyd/config.h"
 
 namespace policyd {
@@ -56,9 +57,9 @@ std::vector<Position> ListPositions(const toml::node* node) {
 // Where a `select` or `remove` key puts its entries: CSS selectors and ranges, and where each
 // was written.
 struct SelectorLists {
-  std::vector<std::string>* css;
+  CompactVector<std::string>* css;
   std::vector<Position>* css_positions;
-  std::vector<SelectRange>* ranges;
+  CompactVector<SelectRange>* ranges;
   std::vector<Position>* range_positions;
 };
 
@@ -118,9 +119,12 @@ void ReadSelectors(TableReader& reader, std::string_view key, const SelectorList
 }
 
 // Reads a string-or-array-of-strings extraction key, noting where each entry is.
-void ReadEntries(TableReader& reader, std::string_view key, std::vector<std::string>* out,
+void ReadEntries(TableReader& reader, std::string_view key, CompactVector<std::string>* out,
                  std::vector<Position>* positions) {
-  if (reader.ReadStringList(key, out)) *positions = ListPositions(reader.table().get(key));
+  std::vector<std::string> entries;
+  if (!reader.ReadStringList(key, &entries)) return;
+  *out = std::move(entries);
+  *positions = ListPositions(reader.table().get(key));
 }
 
 // Compiles the document's extraction (every check shares the result); a selector that does
@@ -161,7 +165,9 @@ void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSp
   ReadEntries(reader, "ignore_lines", &spec->ignore_lines, &positions->ignore_lines);
   reader.ReadBool("include_link_urls", &spec->include_link_urls);
   ReadRenderMode(reader, &spec->render);
-  reader.ReadStringList("extra_urls", &spec->extra_urls);
+  if (std::vector<std::string> urls; reader.ReadStringList("extra_urls", &urls)) {
+    spec->extra_urls = std::move(urls);
+  }
 }
 
 // What every document of one target file has in common.
