@@ -14,6 +14,7 @@ namespace policyd {
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix = "policyd_test") {
+    // mkdtemp(3) replaces the template's six trailing X with a unique name.
     std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX"));
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }

@@ -89,8 +89,8 @@ TEST(CompactVectorTest, MutatorsBehaveAsAVectorsDo) {
   list.push_back("one");
   std::string two = "two";
   list.push_back(two);
-  list.emplace_back(3, 'x');
-  EXPECT_THAT(list, ElementsAre("one", "two", "xxx"));
+  list.emplace_back("three and more", 5);  // std::string(const char*, count): constructed in place
+  EXPECT_THAT(list, ElementsAre("one", "two", "three"));
   EXPECT_EQ(list.size(), 3u);
 
   const std::vector<std::string> source = {"p", "q", "r"};
