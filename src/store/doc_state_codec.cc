@@ -3,6 +3,7 @@
 #include <array>
 #include <optional>
 
+#include "policyd/binary_record.h"
 #include "src/store/json_codec.h"
 
 namespace policyd::store_internal {
@@ -23,58 +24,8 @@ auto Strings(State& state) {
                     &state.suspect_hash};
 }
 
-template <typename Unsigned>
-void PutLittleEndian(Unsigned value, std::string* out) {
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    out->push_back(static_cast<char>(static_cast<uint8_t>(value >> (8 * i))));
-  }
-}
-
-// Reads a format 1 record front to back; the first read past its end fails, and every later
-// one with it.
-class RecordReader {
- public:
-  explicit RecordReader(std::string_view record) : rest_(record) {}
-
-  template <typename Unsigned>
-  Unsigned Read() {
-    if (rest_.size() < sizeof(Unsigned)) return Truncated<Unsigned>();
-    Unsigned value = 0;
-    for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-      value |= static_cast<Unsigned>(static_cast<uint8_t>(rest_[i])) << (8 * i);
-    }
-    rest_.remove_prefix(sizeof(Unsigned));
-    return value;
-  }
-  int64_t Int64() { return static_cast<int64_t>(Read<uint64_t>()); }
-  int32_t Int32() { return static_cast<int32_t>(Read<uint32_t>()); }
-  void String(std::string* out) {
-    const uint32_t length = Read<uint32_t>();
-    if (rest_.size() < length) {
-      truncated_ = true;
-      return;
-    }
-    out->assign(rest_.substr(0, length));
-    rest_.remove_prefix(length);
-  }
-
-  bool truncated() const { return truncated_; }
-  std::size_t bytes_left() const { return rest_.size(); }
-
- private:
-  template <typename Value>
-  Value Truncated() {
-    truncated_ = true;
-    rest_ = {};
-    return 0;
-  }
-
-  std::string_view rest_;
-  bool truncated_ = false;
-};
-
 Status DecodeFormat1(std::string_view body, DocState* out) {
-  RecordReader reader(body);
+  BinaryReader reader(body);
   DocState& state = *out;
   state.next_due_ms = reader.Int64();
   state.last_check_ms = reader.Int64();
@@ -124,9 +75,7 @@ std::string EncodeDocState(const DocState& state) {
   out.push_back(static_cast<char>(state.failure_reported ? kFailureReportedFlag : 0));
   out.push_back(static_cast<char>(state.render_choice));
   for (const std::string* text : Strings(state)) {
-    // A state's strings (hashes, validators, one error message) are far below 4 GB.
-    PutLittleEndian(static_cast<uint32_t>(text->size()), &out);
-    out.append(*text);
+    PutLengthPrefixed(*text, &out);
   }
   return out;
 }
