@@ -8,8 +8,12 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
 
 #include "policyd/status.h"
+#include "policyd/unique_fd.h"
 
 namespace policyd {
 
@@ -28,6 +32,36 @@ enum class ExistingDirectory {
 // only with kEnforceMode. IoError naming the directory on failure.
 Status CreatePrivateDirectory(const std::filesystem::path& dir, ExistingDirectory existing,
                               mode_t mode = kPrivateDirectoryMode);
+
+// Writes `text` to `path` with kPrivateFileMode, through a hidden temporary file next to it
+// (".<name>.XXXXXX": a directory reader that skips hidden names, like the target loader, never
+// picks it up), synced and renamed over `path`, the directory synced after: readers, and a
+// crash, see the old file or the new one, never a partial one. Creates the missing directory.
+// IoError naming `path` and what failed.
+Status WritePrivateFileAtomically(const std::filesystem::path& path, std::string_view text);
+
+// WritePrivateFileAtomically in parts, for files too large to build in memory first: Create,
+// Append any number of times, Commit. Destroyed without a successful Commit, the temporary
+// file is removed and `path` is left as it was.
+class PrivateFileWriter {
+ public:
+  static Result<std::unique_ptr<PrivateFileWriter>> Create(const std::filesystem::path& path);
+  ~PrivateFileWriter();
+  PrivateFileWriter(const PrivateFileWriter&) = delete;
+  PrivateFileWriter& operator=(const PrivateFileWriter&) = delete;
+
+  Status Append(std::string_view bytes);
+  Status Commit();
+
+ private:
+  PrivateFileWriter(std::filesystem::path path, std::string temp_name, UniqueFd fd);
+  Status Fail(std::string_view what);  // IoError "<path>: <what>: <errno's message>"
+
+  std::filesystem::path path_;
+  std::string temp_name_;
+  UniqueFd fd_;
+  bool committed_ = false;
+};
 
 }  // namespace policyd
 

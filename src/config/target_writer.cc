@@ -1,25 +1,16 @@
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "config/document_checks.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/private_files.h"
-#include "policyd/unique_fd.h"
 
 namespace policyd {
 namespace {
-
-std::string ErrnoMessage(int error_number) { return std::generic_category().message(error_number); }
 
 // A TOML basic string ("..."), escaping what TOML requires. Input must be valid UTF-8.
 std::string QuoteToml(std::string_view text) {
@@ -161,58 +152,13 @@ std::string Serialize(const std::string& platform, const std::vector<DocumentSpe
   return text;
 }
 
-// Writes `text` to a temporary file next to `path`, syncs it and renames it over `path`, so
-// that readers (and a crash) see either the old file or the new one, never a partial one.
-Status WriteAtomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path dir =
-      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return Status::IoError(path.string() + ": cannot create directory: " + error.message());
-  }
-  // Hidden and not ending in .toml, so LoadTargetsDir ignores it if we crash mid-way.
-  std::string temp_name = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  UniqueFd fd(::mkstemp(temp_name.data()));
-  if (fd.get() < 0) {
-    return Status::IoError(path.string() +
-                           ": cannot create temporary file: " + ErrnoMessage(errno));
-  }
-  const auto fail = [&](std::string_view what) {
-    const int saved_errno = errno;
-    fd.Close();
-    ::unlink(temp_name.c_str());
-    return Status::IoError(path.string() + ": " + std::string(what) + ": " +
-                           ErrnoMessage(saved_errno));
-  };
-  size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t result = ::write(fd.get(), text.data() + written, text.size() - written);
-    if (result < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write");
-    }
-    written += static_cast<size_t>(result);
-  }
-  // Private like the rest of the state, whatever the umask (mkstemp makes it 0600).
-  if (::fchmod(fd.get(), kPrivateFileMode) != 0) return fail("cannot set permissions");
-  if (::fsync(fd.get()) != 0) return fail("cannot sync");
-  if (!fd.Close()) return fail("cannot close");
-  if (::rename(temp_name.c_str(), path.c_str()) != 0) return fail("cannot rename into place");
-
-  // Make the rename itself durable. Failure here is not worth failing the write for.
-  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status WriteTargetFile(const std::filesystem::path& path, const std::string& platform,
                        const std::vector<DocumentSpec>& docs) {
   if (Status status = CheckWritable(platform, docs); !status.ok()) return status;
   try {
-    return WriteAtomically(path, Serialize(platform, docs));
+    return WritePrivateFileAtomically(path, Serialize(platform, docs));
   } catch (const std::exception& exception) {  // std::bad_alloc and the like
     return Status::IoError(path.string() + ": cannot write: " + exception.what());
   }

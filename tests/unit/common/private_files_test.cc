@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <string>
+#include <vector>
 
 namespace policyd {
 namespace {
@@ -58,6 +61,46 @@ TEST_F(PrivateFilesTest, AFileInTheWayIsAnError) {
   const Status status = CreatePrivateDirectory(dir_ / "file", ExistingDirectory::kEnforceMode);
   EXPECT_EQ(status.code(), Status::Code::kIoError);
   EXPECT_EQ(status.message(), "cannot create " + (dir_ / "file").string() + ": not a directory");
+}
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> Names(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(PrivateFilesTest, AFileWrittenInPartsAppearsWholeAndPrivateAtCommit) {
+  const std::filesystem::path path = dir_ / "state" / "cache";
+  ASSERT_TRUE(WritePrivateFileAtomically(path, "old").ok());
+  auto writer = PrivateFileWriter::Create(path);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->Append("new, ").ok());
+  ASSERT_TRUE((*writer)->Append("in two parts").ok());
+  EXPECT_EQ(ReadAll(path), "old");  // not before the commit
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_EQ(ReadAll(path), "new, in two parts");
+  EXPECT_EQ(ModeOf(path), kPrivateFileMode);
+  EXPECT_EQ(Names(path.parent_path()), std::vector<std::string>{"cache"});
+}
+
+TEST_F(PrivateFilesTest, AWriterNotCommittedLeavesTheFileAsItWas) {
+  const std::filesystem::path path = dir_ / "cache";
+  ASSERT_TRUE(WritePrivateFileAtomically(path, "old").ok());
+  {
+    auto writer = PrivateFileWriter::Create(path);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Append("half of the new").ok());
+  }
+  EXPECT_EQ(ReadAll(path), "old");
+  EXPECT_EQ(Names(dir_), std::vector<std::string>{"cache"});  // no temporary file left
 }
 
 }  // namespace
