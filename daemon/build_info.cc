@@ -1,6 +1,7 @@
 #include "policyd/build_info.h"
 
 #include <openssl/crypto.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unicode/uversion.h>
 
@@ -13,6 +14,16 @@ std::string DottedVersion(int major, int minor, int patch) {
 }
 
 std::string BuildCommit() { return POLICYD_COMMIT; }
+
+std::string BinaryIdentity() {
+  std::string identity = std::string(POLICYD_VERSION) + " " + POLICYD_COMMIT;
+  struct stat binary {};
+  if (::stat("/proc/self/exe", &binary) == 0) {
+    identity += " " + std::to_string(binary.st_size) + " " + std::to_string(binary.st_mtim.tv_sec) +
+                "." + std::to_string(binary.st_mtim.tv_nsec);
+  }
+  return identity;
+}
 
 std::string VersionLine(const std::string& program) {
   return program + " " + POLICYD_VERSION + " (commit " + POLICYD_COMMIT + ")";

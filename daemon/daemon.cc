@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "logging.h"
+#include "policyd/build_info.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/http_url.h"
@@ -148,8 +149,9 @@ Status Daemon::Start() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
 
-  catalog_ = std::make_unique<TargetCatalog>(config_.targets_dir, config_.state_dir / "targets",
-                                             store_.get(), WorkerCount(config_));
+  catalog_ = std::make_unique<TargetCatalog>(
+      config_.targets_dir, config_.state_dir / "targets", store_.get(), WorkerCount(config_),
+      std::make_unique<TargetFileCache>(config_.state_dir / "target-cache", BinaryIdentity()));
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
 

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <exception>
 
 #include "policyd/private_files.h"
 
@@ -13,21 +16,69 @@ constexpr char kRemovedKey[] = "removed_targets";
 }  // namespace
 
 TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
-                             Store* store, std::size_t load_threads)
+                             Store* store, std::size_t load_threads,
+                             std::unique_ptr<TargetFileCache> cache)
     : bundled_dir_(std::move(bundled_dir)),
       runtime_dir_(std::move(runtime_dir)),
       store_(store),
-      load_threads_(load_threads) {}
+      load_threads_(load_threads),
+      cache_(std::move(cache)) {}
+
+TargetCatalog::~TargetCatalog() { WaitForCacheWrite(); }
+
+void TargetCatalog::WaitForCacheWrite() {
+  if (cache_writer_.joinable()) cache_writer_.join();
+}
 
 Status TargetCatalog::Load() {
+  WaitForCacheWrite();  // the cache is the writer's until then
+  if (cache_ != nullptr) {
+    if (Status s = cache_->Open(); !s.ok()) {
+      spdlog::warn("target cache: {} (parsing every target file)", s.message());
+    }
+  }
+  const Status status = LoadDocuments();
+  FinishCacheLoad(status.ok());
+  return status;
+}
+
+void TargetCatalog::FinishCacheLoad(bool loaded) {
+  if (cache_ == nullptr) return;
+  const bool changed = cache_->Close();
+  spdlog::info("target files: {} parsed, {} from the cache", cache_->misses(), cache_->hits());
+  if (!loaded || !changed) {
+    cache_->Discard();
+    return;
+  }
+  // Encoding and writing a million documents' cache takes a few tenths of a second: not on the
+  // start's path. The specs it reads are immutable and shared.
+  cache_writer_ = std::thread([cache = cache_.get()] {
+    pthread_setname_np(pthread_self(), "policyd-tcache");
+    Status status;
+    try {
+      status = cache->Save();
+    } catch (const std::exception& exception) {  // std::bad_alloc
+      status = Status::IoError(cache->path().string() + ": cannot write: " + exception.what());
+    }
+    if (!status.ok()) {
+      spdlog::warn("target cache: {} (the next start parses every target file)", status.message());
+    }
+  });
+}
+
+Status TargetCatalog::LoadDocuments() {
   SpecList bundled;
   std::vector<std::string> warnings;  // what an imported declaration asks for but we cannot do
-  if (Status s = LoadSharedTargetsDir(bundled_dir_, load_threads_, &bundled, &warnings); !s.ok())
+  if (Status s =
+          LoadSharedTargetsDir(bundled_dir_, load_threads_, &bundled, &warnings, cache_.get());
+      !s.ok())
     return s;
   SpecList runtime;
   std::error_code ec;
   if (std::filesystem::is_directory(runtime_dir_, ec)) {
-    if (Status s = LoadSharedTargetsDir(runtime_dir_, load_threads_, &runtime, &warnings); !s.ok())
+    if (Status s =
+            LoadSharedTargetsDir(runtime_dir_, load_threads_, &runtime, &warnings, cache_.get());
+        !s.ok())
       return s;
   }
   for (const auto& warning : warnings) spdlog::warn("targets: {}", warning);

@@ -11,21 +11,32 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "policyd/config.h"
 #include "policyd/store.h"
+#include "policyd/target_file_cache.h"
 
 namespace policyd {
 
 class TargetCatalog {
  public:
-  // Target files are read on up to `load_threads` threads.
+  // Target files are read on up to `load_threads` threads; with a `cache`, files parsed
+  // before are not parsed again (policyd/target_file_cache.h).
   TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir, Store* store,
-                std::size_t load_threads = 1);
+                std::size_t load_threads = 1, std::unique_ptr<TargetFileCache> cache = nullptr);
+  // Waits for a cache being written.
+  ~TargetCatalog();
+  TargetCatalog(const TargetCatalog&) = delete;
+  TargetCatalog& operator=(const TargetCatalog&) = delete;
 
-  // Reads both directories and the removed list. On error the previous set is kept.
+  // Reads both directories and the removed list. On error the previous set is kept. When the
+  // cache no longer matches the files, it is written again on a thread of its own
+  // (policyd-tcache), off the start's path; a failure to write it is logged, not returned.
   Status Load();
+  // Waits until the cache written by the last Load, if any, is on disk.
+  void WaitForCacheWrite();
   // The effective set, sorted by id (ids distinct). Shared with the daemon's documents: each
   // spec is held once, however many tables refer to it (at a million documents a second copy
   // costs hundreds of MB and seconds of start-up).
@@ -39,7 +50,12 @@ class TargetCatalog {
   Status Remove(const std::string& doc_id);
 
  private:
+  using SpecList = std::vector<std::shared_ptr<const DocumentSpec>>;
   Status SaveRemoved();
+  // Load without the cache's opening and closing.
+  Status LoadDocuments();
+  // Ends the cache's load: written on policyd-tcache when it changed and the load succeeded.
+  void FinishCacheLoad(bool loaded);
   Status WriteRuntimePlatform(const std::string& platform_slug);
 
   std::filesystem::path bundled_dir_;
@@ -48,13 +64,14 @@ class TargetCatalog {
   std::size_t load_threads_;
   std::map<std::string, DocumentSpec> runtime_;  // id -> spec added at run time
   std::set<std::string> removed_;
-  using SpecList = std::vector<std::shared_ptr<const DocumentSpec>>;
   // The first spec of documents_ whose id is not less than `id`.
   SpecList::iterator LowerBound(std::string_view id);
   // The spec of `id` in documents_, or documents_.end().
   SpecList::iterator FindDocument(std::string_view id);
 
-  SpecList documents_;  // the effective set, sorted by id
+  SpecList documents_;                      // the effective set, sorted by id
+  std::unique_ptr<TargetFileCache> cache_;  // null: every file is parsed at every load
+  std::thread cache_writer_;
 };
 
 }  // namespace policyd

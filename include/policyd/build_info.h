@@ -25,6 +25,12 @@ std::string LibraryVersions();
 // policyd_build_info.
 std::string BuildCommit();
 
+// This very binary: version, commit, and the executable's size and modification time
+// ("0.1.0 7785ed1a2b3c-dirty 31457280 1796400000.123456789"). What a cache of this binary's own
+// results is keyed by (policyd/target_file_cache.h): a rebuild changes it even when the commit
+// does not, as on a developer's uncommitted changes.
+std::string BinaryIdentity();
+
 // "1.2.3".
 std::string DottedVersion(int major, int minor, int patch);
 

@@ -24,6 +24,8 @@
 
 namespace policyd {
 
+class TargetFileCache;  // policyd/target_file_cache.h
+
 inline constexpr int kExitConfigError = 78;  // EX_CONFIG from sysexits.h
 
 // A `select` or `remove` entry that is a range between two boundary elements (Open Terms
@@ -332,10 +334,11 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 // LoadTargetsDir for the daemon, made for a million documents: the same files, checks, errors
 // (the first in file order, as above) and warnings, but the files are read on up to `threads`
 // threads, each spec is allocated once and shared as it is, and `out` is replaced by the
-// documents sorted by id.
+// documents sorted by id. With a `cache` (opened; include/policyd/target_file_cache.h), target
+// files whose bytes it holds are not parsed again, and every file loaded is kept in it.
 Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
                             std::vector<std::shared_ptr<const DocumentSpec>>* out,
-                            std::vector<std::string>* warnings);
+                            std::vector<std::string>* warnings, TargetFileCache* cache = nullptr);
 
 // Loads an Open Terms Archive declaration (JSON):
 //   {"name": "Tinder", "terms": {"Privacy Policy": {"fetch": url, "select": [css | range],

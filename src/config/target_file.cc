@@ -286,10 +286,11 @@ std::vector<LocatedDocument> ReadTargetFileTable(TableReader& root,
 
 }  // namespace
 
-Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<LocatedDocument>* out) {
-  toml::table table;
-  if (Status status = ParseTomlFile(path, &table); !status.ok()) return status;
+namespace {
 
+// Reads the parsed `table` of `path` into `out` (only on success).
+Status ReadTargetTable(const toml::table& table, const std::filesystem::path& path,
+                       std::vector<LocatedDocument>* out) {
   Diagnostics diagnostics(path);
   TableReader root(table, &diagnostics);
   std::vector<LocatedDocument> documents = ReadTargetFileTable(root, path);
@@ -298,6 +299,21 @@ Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<Loca
 
   for (LocatedDocument& document : documents) out->push_back(std::move(document));
   return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<LocatedDocument>* out) {
+  toml::table table;
+  if (Status status = ParseTomlFile(path, &table); !status.ok()) return status;
+  return ReadTargetTable(table, path, out);
+}
+
+Status LoadLocatedTargetText(std::string_view text, const std::filesystem::path& path,
+                             std::vector<LocatedDocument>* out) {
+  toml::table table;
+  if (Status status = ParseTomlText(text, path, &table); !status.ok()) return status;
+  return ReadTargetTable(table, path, out);
 }
 
 }  // namespace config_internal

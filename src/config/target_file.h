@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "config/toml_reader.h"
@@ -22,6 +23,9 @@ struct LocatedDocument {
 
 // LoadTargetFile with positions. Appends to `out` only on success.
 Status LoadLocatedTargetFile(const std::filesystem::path& path, std::vector<LocatedDocument>* out);
+// The same from `text`, the bytes already read from `path`.
+Status LoadLocatedTargetText(std::string_view text, const std::filesystem::path& path,
+                             std::vector<LocatedDocument>* out);
 
 }  // namespace policyd::config_internal
 

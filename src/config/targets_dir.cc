@@ -11,7 +11,10 @@
 
 #include "config/target_file.h"
 #include "policyd/config.h"
+#include "policyd/file_read.h"
 #include "policyd/parallel.h"
+#include "policyd/sha256.h"
+#include "policyd/target_file_cache.h"
 
 namespace policyd {
 namespace {
@@ -54,9 +57,39 @@ struct LoadedFile {
   std::vector<std::string> warnings;
 };
 
-LoadedFile LoadOneFile(const std::filesystem::path& file) {
+// A target file through the cache: read once, hashed, looked up, and parsed from the bytes
+// read only when the cache has no documents for them; kept for the next cache once loaded.
+void LoadThroughCache(const std::filesystem::path& file, TargetFileCache& cache,
+                      LoadedFile* loaded) {
+  Result<std::string> text = ReadRegularFile(file, kMaxConfigFileBytes);
+  if (!text.ok()) {
+    loaded->status = text.status();
+    return;
+  }
+  std::string sha256 = Sha256Hex(*text);
+  std::vector<CachedDocument> cached;
+  const bool hit = cache.Lookup(file, sha256, &cached);
+  if (hit) {
+    loaded->documents.reserve(cached.size());
+    for (const CachedDocument& document : cached) {
+      loaded->documents.push_back({document.spec, {document.line, document.column}});
+    }
+  } else {
+    loaded->status = config_internal::LoadLocatedTargetText(*text, file, &loaded->documents);
+    if (!loaded->status.ok()) return;
+    cached.reserve(loaded->documents.size());
+    for (const config_internal::LocatedDocument& document : loaded->documents) {
+      cached.push_back({document.spec, document.position.line, document.position.column});
+    }
+  }
+  cache.Keep(file, std::move(sha256), std::move(cached), hit);
+}
+
+LoadedFile LoadOneFile(const std::filesystem::path& file, TargetFileCache* cache) {
   LoadedFile loaded;
-  if (file.extension() == ".json") {
+  if (file.extension() == ".toml" && cache != nullptr) {
+    LoadThroughCache(file, *cache, &loaded);
+  } else if (file.extension() == ".json") {
     std::vector<DocumentSpec> specs;
     loaded.status = LoadOtaDeclaration(file, &specs, &loaded.warnings);
     for (DocumentSpec& spec : specs) {
@@ -151,7 +184,8 @@ bool ConcatenateDisjointRuns(const std::vector<std::vector<IdEntry>>& lists,
 // order when they do not overlap (ConcatenateDisjointRuns): the million-id sort of whole lists
 // (a tenth of a start's CPU when the files' names do not sort as their platforms do) is needed
 // only when they do, and then each thread's list is sorted and the lists merged.
-LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads) {
+LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size_t threads,
+                      TargetFileCache* cache) {
   LoadedFiles loaded;
   loaded.files.resize(files.size());
   const std::size_t parts = std::min(threads, files.size());
@@ -164,7 +198,7 @@ LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size
     for (std::size_t i = next++; i < files.size(); i = next++) {
       if (i > first_failed.load()) continue;
       LoadedFile& file = loaded.files[i];
-      file = LoadOneFile(files[i]);
+      file = LoadOneFile(files[i], cache);
       if (file.status.ok()) {
         const std::size_t run = mine.size();
         for (std::size_t k = 0; k < file.documents.size(); ++k) {
@@ -198,10 +232,10 @@ LoadedFiles LoadFiles(const std::vector<std::filesystem::path>& files, std::size
 // were read one after another.
 Status LoadDir(const std::filesystem::path& dir,
                const std::vector<std::pair<std::string_view, std::string>>& earlier,
-               std::size_t threads, LoadedFiles* out) {
+               std::size_t threads, TargetFileCache* cache, LoadedFiles* out) {
   std::vector<std::filesystem::path> files;
   if (Status status = ListTargetFiles(dir, &files); !status.ok()) return status;
-  *out = LoadFiles(files, threads);
+  *out = LoadFiles(files, threads, cache);
   const std::vector<LoadedFile>& loaded = out->files;
   std::size_t failed = files.size();  // the first file that did not load
   for (std::size_t f = 0; f < files.size() && failed == files.size(); ++f) {
@@ -272,7 +306,7 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
     earlier.emplace_back(existing.id, existing.source_file.string());
   }
   LoadedFiles loaded;
-  if (Status status = LoadDir(dir, earlier, 1, &loaded); !status.ok()) return status;
+  if (Status status = LoadDir(dir, earlier, 1, nullptr, &loaded); !status.ok()) return status;
   AppendWarnings(loaded, warnings);
   for (LoadedFile& file : loaded.files) {
     for (config_internal::LocatedDocument& document : file.documents) {
@@ -284,9 +318,10 @@ Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec
 
 Status LoadSharedTargetsDir(const std::filesystem::path& dir, std::size_t threads,
                             std::vector<std::shared_ptr<const DocumentSpec>>* out,
-                            std::vector<std::string>* warnings) {
+                            std::vector<std::string>* warnings, TargetFileCache* cache) {
   LoadedFiles loaded;
-  if (Status status = LoadDir(dir, {}, std::max<std::size_t>(threads, 1), &loaded); !status.ok()) {
+  if (Status status = LoadDir(dir, {}, std::max<std::size_t>(threads, 1), cache, &loaded);
+      !status.ok()) {
     return status;
   }
   AppendWarnings(loaded, warnings);

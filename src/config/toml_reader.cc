@@ -87,8 +87,10 @@ Status Diagnostics::ToStatus() const {
 Status ParseTomlFile(const std::filesystem::path& path, toml::table* table) {
   auto read = ReadRegularFile(path, kMaxConfigFileBytes);
   if (!read.ok()) return read.status();
-  const std::string& text = *read;
+  return ParseTomlText(*read, path, table);
+}
 
+Status ParseTomlText(std::string_view text, const std::filesystem::path& path, toml::table* table) {
   try {
     *table = toml::parse(text, std::string_view(path.string()));
   } catch (const toml::parse_error& parse_error) {

@@ -66,6 +66,8 @@ class Diagnostics {
 // Reads and parses `path`. A missing or unreadable file is an IoError naming it; a syntax error
 // is InvalidArgument("path:line:col: reason").
 Status ParseTomlFile(const std::filesystem::path& path, toml::table* table);
+// Parses `text`, the bytes read from `path` (named in errors and source positions).
+Status ParseTomlText(std::string_view text, const std::filesystem::path& path, toml::table* table);
 
 // Typed, validating access to the keys of one TOML table. Every key asked for is remembered as
 // known, so that ReportUnknownKeys() can flag the rest: a misspelt key must not silently fall

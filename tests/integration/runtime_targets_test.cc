@@ -2,6 +2,7 @@
 // under their own ids, can be shown, checked and removed, are announced exactly once, and leave
 // a history that `verify` finds clean (issue 14, item 2).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <map>
 #include <set>
@@ -124,6 +125,57 @@ TEST_F(RuntimeTargetsTest, AddedDocumentsSurviveReloadAndRestartUnderTheirIds) {
   EXPECT_EQ(harness_.Stop(), 0);
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   EXPECT_EQ(ListedIds(), std::set<std::string>{"acme/privacy-policy"});
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// The parsed-target cache (issue 19 item 4) is invisible but for speed: a restart reads an
+// unchanged target file from it, and an edited file (same size, so only its bytes tell) is
+// parsed again, at a restart and at a reload.
+TEST_F(RuntimeTargetsTest, AnEditedTargetFileIsReadAgainWhateverTheCacheHolds) {
+  const auto count = [this](const std::string& needle) {
+    const std::string log = harness_.log();
+    std::size_t found = 0;
+    for (std::size_t at = log.find(needle); at != std::string::npos;
+         at = log.find(needle, at + 1)) {
+      ++found;
+    }
+    return found;
+  };
+  const auto shown_url = [this] {
+    const auto show = harness_.Policyctl({"--json", "show", "acme/privacy-policy"});
+    EXPECT_EQ(show.exit_code, 0) << show.err;
+    return nlohmann::json::parse(show.out, nullptr, false).value("url", "");
+  };
+  const auto write_acme = [this](const std::string& path) {
+    harness_.WriteTarget("acme",
+                         "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                         "url = \"" +
+                             server_.Url(path) + "\"\n");
+  };
+  server_.Set("/acme/privacz", PolicyPage("Acme Privacy, moved"));
+  server_.Set("/acme/privacq", PolicyPage("Acme Privacy, moved again"));
+
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EXPECT_EQ(harness_.Stop(), 0);
+  EXPECT_EQ(count("target files: 1 parsed, 0 from the cache"), 1u) << harness_.log();
+  struct stat cache {};
+  ASSERT_EQ(::stat((harness_.state_dir() / "target-cache").c_str(), &cache), 0);
+  EXPECT_EQ(cache.st_mode & 0777, 0640u);
+
+  ASSERT_TRUE(harness_.Start()) << harness_.log();  // unchanged: from the cache
+  EXPECT_EQ(count("target files: 0 parsed, 1 from the cache"), 1u) << harness_.log();
+  EXPECT_EQ(shown_url(), server_.Url("/acme/privacy"));
+  EXPECT_EQ(harness_.Stop(), 0);
+
+  write_acme("/acme/privacz");  // one letter: the file keeps its size
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  EXPECT_EQ(count("target files: 1 parsed, 0 from the cache"), 2u) << harness_.log();
+  EXPECT_EQ(shown_url(), server_.Url("/acme/privacz"));
+
+  write_acme("/acme/privacq");
+  ASSERT_EQ(harness_.Policyctl({"reload"}).exit_code, 0);
+  EXPECT_EQ(shown_url(), server_.Url("/acme/privacq"));
+  EXPECT_EQ(count("target files: 1 parsed, 0 from the cache"), 3u) << harness_.log();
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
