@@ -36,6 +36,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -106,8 +107,19 @@ class Fetcher {
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;
 
+  // Identifies one Fetch for Cancel; 0 is never one (a fetch that failed at once).
+  using FetchId = uint64_t;
+
   // Queues a transfer behind its host's politeness gate. `handler` runs on the io thread.
-  void Fetch(FetchRequest request, Handler handler);
+  FetchId Fetch(FetchRequest request, Handler handler);
+
+  // Stops fetch `id` if it has not completed: a queued one (or one parked behind its origin's
+  // robots.txt) never sends its request; a running one leaves curl at once, its connection
+  // closed, and its host's slot is free for the next. Its handler runs (posted, like every
+  // handler) with kAborted, "cancelled". False when there is nothing to stop: completed
+  // already, unknown, or 0. A cancelled fetch still parked counts in Queued() until its
+  // robots.txt is known.
+  bool Cancel(FetchId id);
 
   // Aborts every queued and running transfer; their handlers run with kAborted.
   void Shutdown();

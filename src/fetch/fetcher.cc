@@ -85,23 +85,23 @@ struct Fetcher::Impl {
 
   ~Impl() { Shutdown(); }
 
-  void Fetch(FetchRequest request, Handler handler) {
+  FetchId Fetch(FetchRequest request, Handler handler) {
     const Clock::time_point now = Clock::now();
     if (shut_down) {
       Deliver(std::move(handler),
               ImmediateFailure(request.url, FetchError::kAborted, "fetcher is shut down"));
-      return;
+      return 0;
     }
     if (Status status = UseAsciiHost(request); !status.ok()) {
       Deliver(std::move(handler),
               ImmediateFailure(request.url, FetchError::kBadUrl, status.message()));
-      return;
+      return 0;
     }
     Result<std::string> host = HostKeyForUrl(request.url);
     if (!host.ok()) {
       Deliver(std::move(handler),
               ImmediateFailure(request.url, FetchError::kBadUrl, host.status().message()));
-      return;
+      return 0;
     }
     const uint64_t id = next_id++;
     const bool check_robots = options.respect_robots && !request.ignore_robots;
@@ -111,16 +111,35 @@ struct Fetcher::Impl {
         id, std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now));
     if (!check_robots || !location.ok()) {  // the latter cannot happen: HostKeyForUrl passed
       queue.Push(*host, id, now);
-      Pump();
-      return;
-    }
-    if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
+    } else if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
       Admit(*it->second, *entry, now);
-      Pump();
-      return;
+    } else if (robots.Park(location->origin, id)) {
+      StartRobotsFetch(*host, *location, now);
     }
-    if (robots.Park(location->origin, id)) StartRobotsFetch(*host, *location, now);
     Pump();
+    return id;
+  }
+
+  bool Cancel(FetchId id) {
+    // robots.txt fetches are the fetcher's own: the requests parked behind them wait for them.
+    if (shut_down || robots_fetches.contains(id)) return false;
+    const auto it = transfers.find(id);
+    if (it == transfers.end()) return false;
+    const Clock::time_point now = Clock::now();
+    std::unique_ptr<Transfer> cancelled = std::move(it->second);
+    transfers.erase(it);
+    const bool running = cancelled->easy() != nullptr;
+    if (running) {
+      loop.Remove(cancelled->easy());
+      queue.Done(cancelled->host(), now);
+    } else {
+      // Not in the host's queue: parked behind its robots.txt, whose completion skips ids
+      // that are gone.
+      queue.Remove(cancelled->host(), id, now);
+    }
+    Deliver(cancelled->TakeHandler(), cancelled->Fail(FetchError::kAborted, "cancelled", now));
+    if (running) Pump();
+    return true;
   }
 
   // A URL with an internationalised host is fetched by the host's A-labels (ParseHttpUrl):
@@ -341,9 +360,11 @@ Fetcher::Fetcher(boost::asio::io_context& io, FetcherOptions options)
 
 Fetcher::~Fetcher() = default;  // Impl's destructor shuts down
 
-void Fetcher::Fetch(FetchRequest request, Handler handler) {
-  impl_->Fetch(std::move(request), std::move(handler));
+Fetcher::FetchId Fetcher::Fetch(FetchRequest request, Handler handler) {
+  return impl_->Fetch(std::move(request), std::move(handler));
 }
+
+bool Fetcher::Cancel(FetchId id) { return impl_->Cancel(id); }
 
 void Fetcher::Shutdown() { impl_->Shutdown(); }
 

@@ -67,6 +67,20 @@ void HostQueue::Done(const std::string& host, Clock::time_point now) {
   Reevaluate(host, it->second, now);
 }
 
+bool HostQueue::Remove(const std::string& host, uint64_t id, Clock::time_point now) {
+  const auto it = hosts_.find(host);
+  if (it == hosts_.end()) return false;
+  std::deque<uint64_t>& waiting = it->second.waiting;
+  const auto found = std::find(waiting.begin(), waiting.end(), id);
+  if (found == waiting.end()) return false;
+  waiting.erase(found);
+  --queued_;
+  // Still in the ready ring or waiting for a wake-up, the host is passed over there (nothing
+  // waits) and swept later; otherwise it may be forgotten now.
+  if (Forgettable(it->second, now)) hosts_.erase(it);
+  return true;
+}
+
 void HostQueue::Wake(const std::string& host, Clock::time_point now) {
   const auto it = hosts_.find(host);
   if (it == hosts_.end()) return;

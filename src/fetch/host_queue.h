@@ -55,6 +55,9 @@ class HostQueue {
   // A transfer that PopReady returned for `host` has finished.
   void Done(const std::string& host, Clock::time_point now);
 
+  // Takes transfer `id` out of `host`'s queue before it started (its fetch was cancelled);
+  // false when it is not waiting there. The host's delay and its running count stay.
+  bool Remove(const std::string& host, uint64_t id, Clock::time_point now);
   // The wake-up requested for `host` is due.
   void Wake(const std::string& host, Clock::time_point now);
 

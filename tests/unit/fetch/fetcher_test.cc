@@ -623,6 +623,78 @@ TEST_F(FetcherTest, ShutdownAbortsQueuedAndRunningOnce) {
   EXPECT_EQ(late_error, FetchError::kAborted);
 }
 
+TEST_F(FetcherTest, ACancelledFetchStopsWhereItIsAndFreesItsHost) {
+  server_.Set("/hang", TestResponse{.hang = true});
+  server_.Set("/page", TestResponse{.body = "the page"});
+  FetcherOptions options = Options();
+  options.per_host_concurrency = 1;
+  Fetcher fetcher(io_, options);
+
+  std::vector<FetchResponse> responses(3);
+  std::vector<int> calls(3, 0);
+  const std::vector<std::string> paths = {"/hang", "/hang", "/page"};
+  std::vector<Fetcher::FetchId> ids;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    ids.push_back(fetcher.Fetch({.url = server_.Url(paths[i])}, [&, i](FetchResponse response) {
+      ++calls[i];
+      responses[i] = std::move(response);
+    }));
+  }
+  ASSERT_TRUE(RunUntil([&] { return server_.TotalRequests() == 1; }));
+  EXPECT_EQ(fetcher.Running(), 1u);
+  EXPECT_EQ(fetcher.Queued(), 2u);
+
+  // The queued one first: it never reaches the server.
+  EXPECT_TRUE(fetcher.Cancel(ids[1]));
+  EXPECT_EQ(fetcher.Queued(), 1u);
+  EXPECT_EQ(calls[1], 0) << "handlers are posted, not inline";
+  // Then the running one: the server never answers it, so only the cancel can end it; the
+  // host's slot goes to the next fetch, which completes.
+  EXPECT_TRUE(fetcher.Cancel(ids[0]));
+  ASSERT_TRUE(RunUntil([&] { return calls[2] == 1; }));
+  EXPECT_EQ(calls, (std::vector<int>{1, 1, 1}));
+  for (const std::size_t i : {0u, 1u}) {
+    EXPECT_EQ(responses[i].error, FetchError::kAborted) << i;
+    EXPECT_EQ(responses[i].error_message, "cancelled") << i;
+  }
+  EXPECT_EQ(responses[2].error, FetchError::kNone) << responses[2].error_message;
+  EXPECT_EQ(responses[2].body, "the page");
+  EXPECT_EQ(server_.RequestCount("/hang"), 1u);
+  EXPECT_EQ(server_.RequestCount("/page"), 1u);
+
+  // Nothing left to stop: completed, unknown, or a fetch that failed at once.
+  EXPECT_FALSE(fetcher.Cancel(ids[0]));
+  EXPECT_FALSE(fetcher.Cancel(ids[2]));
+  EXPECT_FALSE(fetcher.Cancel(0));
+  EXPECT_EQ(fetcher.Fetch({.url = "ftp://example.com/"}, [](FetchResponse) {}), 0u);
+  io_.run_for(milliseconds(50));
+  EXPECT_EQ(calls, (std::vector<int>{1, 1, 1}));
+}
+
+TEST_F(FetcherTest, AFetchCancelledBehindItsRobotsTxtIsNeverSent) {
+  server_.Set("/robots.txt",
+              TestResponse{.body = "User-agent: *\nAllow: /\n", .delay = milliseconds(300)});
+  server_.Set("/page", TestResponse{.body = "the page"});
+  FetcherOptions options = Options();
+  options.respect_robots = true;
+  Fetcher fetcher(io_, options);
+  int calls = 0;
+  FetchResponse got;
+  const Fetcher::FetchId id = fetcher.Fetch({.url = server_.Url("/page")}, [&](FetchResponse r) {
+    ++calls;
+    got = std::move(r);
+  });
+  ASSERT_TRUE(RunUntil([&] { return server_.RequestCount("/robots.txt") == 1; }));
+  EXPECT_TRUE(fetcher.Cancel(id));
+  ASSERT_TRUE(RunUntil([&] { return calls == 1; }));
+  EXPECT_EQ(got.error, FetchError::kAborted);
+  // robots.txt arrives; the cancelled page is not fetched after it.
+  ASSERT_TRUE(RunUntil([&] { return fetcher.Running() == 0 && fetcher.Queued() == 0; }));
+  io_.run_for(milliseconds(100));
+  EXPECT_EQ(server_.RequestCount("/page"), 0u);
+  EXPECT_EQ(calls, 1);
+}
+
 TEST_F(FetcherTest, DestructorAbortsPendingFetches) {
   server_.Set("/hang", TestResponse{.hang = true});
   auto fetcher = std::make_unique<Fetcher>(io_, Options());

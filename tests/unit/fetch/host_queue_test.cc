@@ -156,6 +156,36 @@ TEST_F(HostQueueTest, RememberedDelaySurvivesIdleness) {
   EXPECT_EQ(wakes_[0].at, t0_ + milliseconds(100));
 }
 
+TEST_F(HostQueueTest, ARemovedTransferNeverStartsAndTheOthersKeepTheirTurn) {
+  HostQueue queue = Make(10, 1, milliseconds(100));
+  queue.Push("a", 1, t0_);
+  queue.Push("a", 2, t0_);
+  queue.Push("a", 3, t0_);
+  queue.Push("b", 4, t0_);
+  EXPECT_EQ(PopAll(queue, t0_), (std::vector<std::string>{"a#1", "b#4"}));
+  EXPECT_TRUE(queue.Remove("a", 2, t0_));
+  EXPECT_FALSE(queue.Remove("a", 2, t0_));  // no longer there
+  EXPECT_FALSE(queue.Remove("a", 1, t0_));  // running: not the queue's to remove
+  EXPECT_FALSE(queue.Remove("c", 9, t0_));  // unknown host
+  EXPECT_EQ(queue.queued(), 1u);
+  queue.Done("a", t0_);
+  // The host's delay still counts from its previous start.
+  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(50)).empty());
+  ASSERT_EQ(wakes_.size(), 1u);
+  EXPECT_EQ(wakes_[0].host, "a");
+  queue.Wake("a", wakes_[0].at);
+  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(100)), std::vector<std::string>{"a#3"});
+  // The last waiting transfer of a host removed while the host waits for its delay: the
+  // wake-up finds nothing to start.
+  queue.Push("b", 5, t0_ + milliseconds(60));
+  EXPECT_TRUE(queue.Remove("b", 5, t0_ + milliseconds(60)));
+  queue.Done("b", t0_ + milliseconds(60));
+  queue.Wake("b", t0_ + milliseconds(100));
+  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(200)).empty());
+  EXPECT_EQ(queue.queued(), 0u);
+  EXPECT_EQ(queue.running(), 1u);  // a#3
+}
+
 TEST_F(HostQueueTest, ClearReturnsWaitingIdsOldestFirst) {
   HostQueue queue = Make(1, 1, milliseconds(0));
   queue.Push("b", 2, t0_);
