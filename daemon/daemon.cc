@@ -352,11 +352,12 @@ void Daemon::StartCheck(DocHandle handle) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
     }
-    fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
-      std::vector<FetchResponse> pages;
-      pages.push_back(std::move(response));
-      OnFetched(doc_id, std::move(pages));
-    });
+    NoteCheckFetch(doc_id,
+                   fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {
+                     std::vector<FetchResponse> pages;
+                     pages.push_back(std::move(response));
+                     OnFetched(doc_id, std::move(pages));
+                   }));
     return;
   }
   // A multi-page document: every page is fetched (each behind its host's politeness gate)
@@ -372,10 +373,12 @@ void Daemon::StartCheck(DocHandle handle) {
     FetchRequest request;
     request.url = i == 0 ? doc.spec->url : doc.spec->extra_urls[i - 1];
     request.ignore_robots = doc.spec->ignore_robots;
-    fetcher_->Fetch(std::move(request), [this, doc_id, gather, i](FetchResponse response) {
-      gather->pages[i] = std::move(response);
-      if (--gather->remaining == 0) OnFetched(doc_id, std::move(gather->pages));
-    });
+    NoteCheckFetch(doc_id, fetcher_->Fetch(std::move(request),
+                                           [this, doc_id, gather, i](FetchResponse response) {
+                                             gather->pages[i] = std::move(response);
+                                             if (--gather->remaining == 0)
+                                               OnFetched(doc_id, std::move(gather->pages));
+                                           }));
   }
 }
 
@@ -403,12 +406,15 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
 void Daemon::AbandonCheck(const std::string& doc_id) {
   // Not a check: shutting down, or the document was removed meanwhile. Nothing is recorded.
   --outstanding_;
+  const bool lease_lost = LeaseLost(doc_id);
+  fleet_checks_abandoned_ += lease_lost ? 1 : 0;
   FinishFleetCheck(doc_id, nullptr);
   EndCheckTiming(doc_id);
   check_waiters_.Ended(doc_id, CheckWaitEnd::kAbandoned,
                        stopping_                      ? "the daemon is stopping"
                        : !documents_.Contains(doc_id) ? "the document is no longer watched"
-                                                      : "the check was aborted");
+                       : lease_lost ? "the fleet lease was lost: another member checks it"
+                                    : "the check was aborted");
   CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
   FinishShutdownIfIdle();
   ArmScheduleTimer();
@@ -462,7 +468,7 @@ void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
     if (!StillHoldsLease(doc_id)) {
       asio::post(io_, [this, doc_id] {
         --processing_;
-        ++fleet_checks_abandoned_;
+        lease_lost_checks_.insert(doc_id);
         AbandonCheck(doc_id);
       });
       return;
@@ -482,7 +488,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   --processing_;
   if (outcome.wants_browser) {
     // An `auto` page that is an app shell: the check goes on in the browser.
-    if (!stopping_ && documents_.Contains(doc_id)) {
+    if (!stopping_ && documents_.Contains(doc_id) && !LeaseLost(doc_id)) {
       RenderPages(doc_id, std::move(outcome.pages), RenderTrigger::kAppShell);
       return;
     }
@@ -490,7 +496,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     return;
   }
   if (!outcome.follow_url.empty()) {
-    if (!stopping_ && documents_.Contains(doc_id)) {
+    if (!stopping_ && documents_.Contains(doc_id) && !LeaseLost(doc_id)) {
       FollowRedirectStub(doc_id, std::move(outcome));
       return;
     }
@@ -552,18 +558,20 @@ void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome)
   request.url = outcome.follow_url;
   request.ignore_robots = doc.spec->ignore_robots;
   auto pages = std::make_shared<std::vector<FetchResponse>>(std::move(outcome.pages));
-  fetcher_->Fetch(std::move(request), [this, doc_id, pages, index = outcome.follow_page,
-                                       hops = outcome.redirect_hops](FetchResponse response) {
-    const Document* followed = documents_.Find(doc_id);
-    if (stopping_ || response.error == FetchError::kAborted || followed == nullptr) {
-      AbandonCheck(doc_id);
-      return;
-    }
-    (*pages)[index] = std::move(response);
-    CheckInput input = MakeCheckInput(*followed, std::move(*pages));
-    input.redirect_hops = hops;
-    PostCheck(doc_id, std::move(input));
-  });
+  const Fetcher::FetchId fetch =
+      fetcher_->Fetch(std::move(request), [this, doc_id, pages, index = outcome.follow_page,
+                                           hops = outcome.redirect_hops](FetchResponse response) {
+        const Document* followed = documents_.Find(doc_id);
+        if (stopping_ || response.error == FetchError::kAborted || followed == nullptr) {
+          AbandonCheck(doc_id);
+          return;
+        }
+        (*pages)[index] = std::move(response);
+        CheckInput input = MakeCheckInput(*followed, std::move(*pages));
+        input.redirect_hops = hops;
+        PostCheck(doc_id, std::move(input));
+      });
+  NoteCheckFetch(doc_id, fetch);
 }
 
 void Daemon::AddStageTimes(const StageTimes& times, int64_t publish_us) {

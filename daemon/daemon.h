@@ -27,6 +27,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -126,6 +127,13 @@ class Daemon {
   void OnFleetOwnershipChange();
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
+  // A check's fetch (a page, a followed redirect stub), stopped if the lease is lost.
+  void NoteCheckFetch(const std::string& doc_id, Fetcher::FetchId fetch);
+  // The agent lost the lease of a check in flight: its fetches are cancelled, and the check
+  // is abandoned (nothing stored) as they end.
+  void OnFleetLeaseLost(const std::string& doc_id);
+  // Whether the check of `doc_id` lost its lease (it starts no further fetch or render).
+  bool LeaseLost(const std::string& doc_id) const;
   // `policyctl fleet` (fleet_commands.cc): this member answers the fleet's status requests
   // and asks the fleet for the `fleet` command. False if `cmd` is not "fleet".
   void StartFleetStatus();
@@ -246,7 +254,10 @@ class Daemon {
   // [fleet]: answers and asks the fleet's status requests; null without.
   std::unique_ptr<FleetStatusService> fleet_status_;
   uint64_t fleet_lease_waits_ = 0;       // start answers kLeaseHeld (metrics)
-  uint64_t fleet_checks_abandoned_ = 0;  // checks whose lease was gone before the commit
+  uint64_t fleet_checks_abandoned_ = 0;  // checks stopped because their lease was lost
+  // [fleet] the fetches of each check in flight, and the checks whose lease was lost.
+  std::unordered_map<std::string, std::vector<Fetcher::FetchId>> check_fetches_;
+  std::unordered_set<std::string> lease_lost_checks_;
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;

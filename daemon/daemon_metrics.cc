@@ -80,7 +80,8 @@ Status DaemonMetrics::RegisterFleet() {
       {&fleet->leases_lost, "policyd_fleet_leases_lost_total",
        "Lease renewals that found the lease taken by another member."},
       {&fleet->checks_abandoned, "policyd_fleet_checks_abandoned_total",
-       "Checks that stored nothing because their lease was gone before the commit."},
+       "Checks stopped, storing nothing, because their lease was lost (their fetches cancelled "
+       "at once; a check past its fetches stops before its commit)."},
   };
   for (const CounterSpec& spec : counters) {
     if (Status s = Take(r.AddCounter(spec.name, spec.help), spec.out); !s.ok()) return s;

@@ -67,12 +67,14 @@ class FleetAgent::ReconnectingKv final : public FleetKv {
 };
 
 FleetAgent::FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::string member_id,
-                       boost::asio::io_context& io, std::function<void()> on_ownership_change)
+                       boost::asio::io_context& io, std::function<void()> on_ownership_change,
+                       std::function<void(const std::string&)> on_lease_lost)
     : nats_(nats),
       fleet_(fleet),
       member_id_(std::move(member_id)),
       io_(io),
       on_ownership_change_(std::move(on_ownership_change)),
+      on_lease_lost_(std::move(on_lease_lost)),
       kv_(std::make_unique<ReconnectingKv>()),
       documents_(std::make_unique<FleetDocumentBucket>(nats, fleet, member_id_)) {
   const int64_t now = NowUnixMillis();
@@ -251,7 +253,8 @@ void FleetAgent::RenewLeases(int64_t now_ms) {
         member_->Continue(held, now_ms) == ContinueOutcome::kStop) {
       lost_.insert(held);
       ++leases_lost_;
-      spdlog::warn("fleet: lost the lease of {}: its check will store nothing", held);
+      spdlog::warn("fleet: lost the lease of {}: its check stops and stores nothing", held);
+      boost::asio::post(io_, [lost = on_lease_lost_, held] { lost(held); });
     }
   }
 }

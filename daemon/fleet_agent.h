@@ -17,6 +17,9 @@
 //  - Ownership: after every change of the live set, or of whether this member is joined, the
 //    `on_ownership_change` callback is posted to the io thread, which looks again at the
 //    documents it left to their owners.
+//  - A lease lost while its check runs (a renewal that conflicts, or none possible before the
+//    deadline): `on_lease_lost(document id)` is posted to the io thread, which stops the
+//    check's fetches; StillHolds says false from then on.
 //  - Stop (destruction): the pending requests are answered (StillHolds: false), then
 //    Leave() releases the leases and deletes the heartbeat, so the others take over at once.
 //  - Status: a snapshot (mutex held for moments) with member id, joined, live members,
@@ -55,7 +58,8 @@ namespace policyd {
 class FleetAgent {
  public:
   FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::string member_id,
-             boost::asio::io_context& io, std::function<void()> on_ownership_change);
+             boost::asio::io_context& io, std::function<void()> on_ownership_change,
+             std::function<void(const std::string&)> on_lease_lost);
   ~FleetAgent();  // stops the thread: answers what is pending, Leave()s, joins
   FleetAgent(const FleetAgent&) = delete;
   FleetAgent& operator=(const FleetAgent&) = delete;
@@ -115,6 +119,7 @@ class FleetAgent {
   const std::string member_id_;
   boost::asio::io_context& io_;
   std::function<void()> on_ownership_change_;
+  std::function<void(const std::string&)> on_lease_lost_;
   std::unique_ptr<ReconnectingKv> kv_;
   std::unique_ptr<FleetMember> member_;             // fleet thread only
   std::unique_ptr<FleetDocumentBucket> documents_;  // fleet thread only

@@ -24,8 +24,9 @@ void Daemon::StartFleet() {
     member_id =
         DefaultFleetMemberId(host.data(), std::filesystem::absolute(config_.state_dir / "db"));
   }
-  fleet_ = std::make_unique<FleetAgent>(config_.nats, config_.fleet, member_id, io_,
-                                        [this] { OnFleetOwnershipChange(); });
+  fleet_ = std::make_unique<FleetAgent>(
+      config_.nats, config_.fleet, member_id, io_, [this] { OnFleetOwnershipChange(); },
+      [this](const std::string& doc_id) { OnFleetLeaseLost(doc_id); });
   SyncFleetDocuments();
   fleet_->Start();
   spdlog::info("fleet: member {} of bucket {}", member_id, config_.fleet.bucket);
@@ -117,9 +118,28 @@ const DocumentRecord* Daemon::FleetRecordOf(const std::string& doc_id) const {
   return it == fleet_records_.end() ? nullptr : &it->second;
 }
 
+void Daemon::NoteCheckFetch(const std::string& doc_id, Fetcher::FetchId fetch) {
+  if (fleet_ && fetch != 0) check_fetches_[doc_id].push_back(fetch);
+}
+
+void Daemon::OnFleetLeaseLost(const std::string& doc_id) {
+  const auto fetches = check_fetches_.find(doc_id);
+  if (stopping_ || fetches == check_fetches_.end()) return;  // not fetching: the commit asks
+  lease_lost_checks_.insert(doc_id);
+  // Stopped where they are: their handlers see kAborted and abandon the check. Those that
+  // completed already are not stopped again.
+  for (const Fetcher::FetchId fetch : fetches->second) fetcher_->Cancel(fetch);
+}
+
+bool Daemon::LeaseLost(const std::string& doc_id) const {
+  return lease_lost_checks_.contains(doc_id);
+}
+
 void Daemon::FinishFleetCheck(const std::string& doc_id, const CheckOutcome* committed) {
   if (!fleet_) return;
   fleet_records_.erase(doc_id);
+  check_fetches_.erase(doc_id);
+  lease_lost_checks_.erase(doc_id);
   // Only a check that read a usable text says which version is current, and when: a failed
   // one leaves the record (its next owner checks it at the record's due time, as here).
   if (committed != nullptr && committed->status.ok() && !committed->state.last_text_hash.empty() &&
