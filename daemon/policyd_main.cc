@@ -2,6 +2,7 @@
 // 78 on any config error, naming file, line and reason), and runs the Daemon in the
 // foreground (systemd's Type=notify supervises it; there is no self-daemonising).
 #include <malloc.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -24,6 +25,12 @@ int main(int argc, char** argv) {
   // the pass benchmark (docs/PERFORMANCE.md): lower peak RSS and faster parsing. An explicit
   // MALLOC_ARENA_MAX in the environment still wins.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  // No OpenSSL cleanup at exit. libnats 3.4 (Debian 12) frees OpenSSL's compression methods
+  // in its own cleanup (nats_CloseAndWait) without resetting OpenSSL's pointers to them, so
+  // OpenSSL's exit handler then freed them again: the daemon crashed at every exit after a
+  // tls:// connection to NATS (nats.c issue #904). The process is ending; nothing needs
+  // freeing. First thing, before any library initialises OpenSSL without this option.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   // Everything policyd creates (and RocksDB creates for it) is private to its user and group,
   // even when started by hand under umask 022 or 000; a stricter inherited umask stays.
   const mode_t inherited_umask = ::umask(0);

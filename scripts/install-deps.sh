@@ -15,6 +15,7 @@ packages=(
   poppler-utils qpdf
   scdoc dpkg-dev debconf zsh fish
   libnats-dev nats-server
+  openssl
 )
 
 missing=()

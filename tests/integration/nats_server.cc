@@ -69,6 +69,10 @@ bool NatsServer::Start() {
   const std::string log = (dir_.path() / "server.log").string();
   std::vector<std::string> args = {kNatsServerBin, "-js", "-a",  "127.0.0.1", "-p",
                                    port,           "-sd", store, "-l",        log};
+  if (!tls_cert_.empty()) {
+    args.insert(args.end(),
+                {"--tls", "--tlscert", tls_cert_.string(), "--tlskey", tls_key_.string()});
+  }
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

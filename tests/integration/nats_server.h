@@ -25,17 +25,27 @@ class NatsServer {
   NatsServer& operator=(const NatsServer&) = delete;
 
   static bool Installed();
+  // Serves TLS only, with this certificate chain and key (PEM files); call before Start().
+  // url() is then tls://.
+  void UseTls(std::filesystem::path cert_file, std::filesystem::path key_file) {
+    tls_cert_ = std::move(cert_file);
+    tls_key_ = std::move(key_file);
+  }
   // Starts the server and waits (at most 20 s) until it accepts connections.
   bool Start();
   void Stop();  // SIGTERM and reap (SIGKILL after 10 s)
   bool running() const { return pid_ > 0; }
-  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (tls_cert_.empty() ? "nats://127.0.0.1:" : "tls://127.0.0.1:") + std::to_string(port_);
+  }
   uint16_t port() const { return port_; }
   std::string log() const;
 
  private:
   TempDir dir_{"policyd-nats"};  // the JetStream store and the log, removed at destruction
   uint16_t port_ = 0;
+  std::filesystem::path tls_cert_;
+  std::filesystem::path tls_key_;
   pid_t pid_ = -1;
 };
 

@@ -6,6 +6,7 @@
 // skip (GTEST_SKIP) only when /usr/sbin/nats-server is not installed.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "nats_stream_reader.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
+#include "support/temp_dir.h"
 #include "support/test_pages.h"
 
 namespace policyd::testing {
@@ -280,6 +282,90 @@ TEST(NatsAbsentTest, DaemonWithoutNatsWorksWithNoServerAnywhere) {
   EXPECT_EQ(shown.out.find("nats"), std::string::npos) << shown.out;
   EXPECT_EQ(harness.Stop(), 0);
   EXPECT_EQ(harness.log().find("nats:"), std::string::npos) << harness.log();
+}
+
+// [nats] over TLS: the server's certificate is made for the test by a CA of its own
+// (/usr/bin/openssl, Debian package openssl).
+class NatsTlsTest : public NatsTest {
+ protected:
+  void SetUp() override {
+    if (!NatsServer::Installed()) GTEST_SKIP() << kNatsServerBin << " is not installed";
+    ASSERT_TRUE(MakeCertificates()) << "openssl: " << openssl_errors_;
+    nats_.UseTls(certs_.path() / "server.pem", certs_.path() / "server.key");
+    ASSERT_TRUE(nats_.Start()) << nats_.log();
+    Serve(0);
+  }
+
+  // A CA, and a certificate for 127.0.0.1 that it signs.
+  bool MakeCertificates() {
+    const std::string dir = certs_.path().string() + "/";
+    std::ofstream(dir + "server.ext") << "subjectAltName = IP:127.0.0.1\nbasicConstraints = "
+                                         "CA:FALSE\nkeyUsage = digitalSignature\n"
+                                         "extendedKeyUsage = serverAuth\n";
+    const std::vector<std::vector<std::string>> commands = {
+        {"/usr/bin/openssl",
+         "req",
+         "-x509",
+         "-newkey",
+         "ec",
+         "-pkeyopt",
+         "ec_paramgen_curve:prime256v1",
+         "-nodes",
+         "-keyout",
+         dir + "ca.key",
+         "-out",
+         dir + "ca.pem",
+         "-days",
+         "2",
+         "-subj",
+         "/CN=policyd test CA",
+         "-addext",
+         "basicConstraints=critical,CA:TRUE",
+         "-addext",
+         "keyUsage=critical,keyCertSign"},
+        {"/usr/bin/openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", dir + "server.key", "-out", dir + "server.csr", "-subj",
+         "/CN=127.0.0.1"},
+        {"/usr/bin/openssl", "x509", "-req", "-in", dir + "server.csr", "-CA", dir + "ca.pem",
+         "-CAkey", dir + "ca.key", "-CAcreateserial", "-out", dir + "server.pem", "-days", "2",
+         "-extfile", dir + "server.ext"},
+    };
+    for (const std::vector<std::string>& command : commands) {
+      const CommandResult run = RunCommand(command);
+      if (run.exit_code != 0) {
+        openssl_errors_ = run.err;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  TempDir certs_{"policyd-nats-tls"};
+  std::string openssl_errors_;
+};
+
+TEST_F(NatsTlsTest, AServerTheSystemDoesNotTrustIsAnOutageThatSaysWhy) {
+  // Without ca_file the system's authorities judge the certificate, and none signed it.
+  DaemonHarness harness(NatsConfigFor(nats_));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  nlohmann::json nats;
+  ASSERT_TRUE(WaitFor([&] {
+    nats = Status(harness)["nats"];
+    return nats.is_object() && nats["consecutive_failures"].get<int>() >= 2;
+  })) << nats.dump();
+  EXPECT_EQ(nats["connected"], false) << nats.dump();
+  EXPECT_EQ(nats["published_seq"], 0) << nats.dump();
+  EXPECT_GE(nats["lag"].get<uint64_t>(), 4u) << nats.dump();
+  // The reason names the TLS failure (cnats: "SSL handshake error" / certificate verify).
+  const std::string error = nats["last_error"];
+  EXPECT_TRUE(error.find("SSL") != std::string::npos ||
+              error.find("certificate") != std::string::npos)
+      << error;
+  // The daemon goes on checking and storing.
+  EXPECT_GE(LastSeq(harness), 4u);
+  EXPECT_EQ(harness.Stop(), 0);
 }
 
 }  // namespace
