@@ -187,6 +187,12 @@ struct NatsConfig {
   std::filesystem::path credentials_file;  // a .creds file (JWT + NKey seed), owner-only
   std::filesystem::path token_file;        // or a token, the file's content; owner-only
   std::string token;                       // read from token_file; never logged or shown
+  // tls:// only. ca_file: PEM certificates of the authorities the servers' certificates must
+  // chain to, instead of the system's (a private CA). cert_file and key_file (owner-only):
+  // this client's certificate chain and key, for servers that verify clients.
+  std::filesystem::path ca_file;
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(5);
   std::chrono::milliseconds ack_timeout = std::chrono::seconds(10);  // PubAcks of one window
   // Backoff between connection attempts (BackoffDelay).

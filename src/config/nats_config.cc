@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "policyd/ascii.h"
+#include "policyd/file_read.h"
 
 namespace policyd {
 
@@ -36,6 +37,7 @@ constexpr std::size_t kMaxNameBytes = 64;
 constexpr std::size_t kMaxPrefixBytes = 128;
 constexpr std::size_t kMaxTokenBytes = 4096;
 constexpr std::size_t kMaxCredentialsBytes = 64 << 10;
+constexpr std::size_t kMaxPemBytes = 1 << 20;  // a CA bundle (Debian's whole one is ~200 KB)
 
 std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -193,6 +195,60 @@ void ReadAuthentication(TableReader& reader, const std::filesystem::path& base_d
   nats->token = std::move(token);
 }
 
+// A PEM file named by `key` (relative to `base_dir`) that must hold `marker`; with
+// `owner_only`, a secret (ReadOwnerOnlyFile). False, with the error recorded, otherwise.
+bool ReadPemFile(TableReader& reader, std::string_view key, const std::filesystem::path& base_dir,
+                 std::string_view marker, bool owner_only, std::filesystem::path* out) {
+  std::string text;
+  std::filesystem::path file;
+  if (owner_only) {
+    if (!reader.ReadOwnerOnlyFile(key, base_dir, kMaxPemBytes, &file, &text)) return false;
+  } else {
+    std::string name;
+    if (!reader.ReadNonEmptyString(key, &name)) return false;
+    file = std::filesystem::path(name).is_absolute() ? std::filesystem::path(name)
+                                                     : (base_dir / name).lexically_normal();
+    Result<std::string> read = ReadRegularFile(file, kMaxPemBytes);
+    if (!read.ok()) {
+      reader.Error(key, Quote(key) + ": " + read.status().message());
+      return false;
+    }
+    text = std::move(read).value();
+  }
+  if (text.find(marker) == std::string::npos) {
+    reader.Error(key, Quote(key) + " " + Quote(file.string()) + " holds no PEM '" +
+                          std::string(marker) + "'");
+    return false;
+  }
+  *out = std::move(file);
+  return true;
+}
+
+// ca_file, cert_file and key_file: for tls:// urls only; a certificate goes with its key.
+void ReadTls(TableReader& reader, const std::filesystem::path& base_dir, NatsConfig* nats) {
+  const bool tls = !nats->urls.empty() && nats->urls.front().starts_with("tls://");
+  for (const std::string_view key : {"ca_file", "cert_file", "key_file"}) {
+    if (reader.table().contains(key) && !tls) {
+      reader.Get(key);
+      reader.Error(key, Quote(key) + " applies to tls:// urls only");
+      return;
+    }
+  }
+  ReadPemFile(reader, "ca_file", base_dir, "-----BEGIN CERTIFICATE-----", false, &nats->ca_file);
+  const bool has_certificate = reader.table().contains("cert_file");
+  if (has_certificate != reader.table().contains("key_file")) {
+    const std::string_view present = has_certificate ? "cert_file" : "key_file";
+    reader.Get(present);
+    reader.Error(present,
+                 "set 'cert_file' and 'key_file' together (a client certificate and "
+                 "its private key)");
+    return;
+  }
+  ReadPemFile(reader, "cert_file", base_dir, "-----BEGIN CERTIFICATE-----", false,
+              &nats->cert_file);
+  ReadPemFile(reader, "key_file", base_dir, "PRIVATE KEY-----", true, &nats->key_file);
+}
+
 void ReadTimeouts(TableReader& reader, NatsConfig* nats) {
   reader.ReadDuration("connect_timeout", milliseconds(100), std::chrono::minutes(10),
                       &nats->connect_timeout);
@@ -222,6 +278,7 @@ void ReadNats(TableReader& root, const std::filesystem::path& base_dir, DaemonCo
   ReadUrls(reader, &nats);
   ReadStreamKeys(reader, &nats);
   ReadAuthentication(reader, base_dir, &nats);
+  ReadTls(reader, base_dir, &nats);
   ReadTimeouts(reader, &nats);
   reader.ReportUnknownKeys();
   if (!table->contains("urls")) {

@@ -33,6 +33,13 @@ Status ConnectToNats(const NatsConfig& config, const std::string& client_name,
   if (s == NATS_OK) s = natsOptions_SetAllowReconnect(options.get(), false);
   if (s == NATS_OK) s = natsOptions_SetPingInterval(options.get(), kPingIntervalMs);
   if (s == NATS_OK && tls) s = natsOptions_SetSecure(options.get(), true);
+  if (s == NATS_OK && !config.ca_file.empty()) {
+    s = natsOptions_LoadCATrustedCertificates(options.get(), config.ca_file.c_str());
+  }
+  if (s == NATS_OK && !config.cert_file.empty()) {
+    s = natsOptions_LoadCertificatesChain(options.get(), config.cert_file.c_str(),
+                                          config.key_file.c_str());
+  }
   if (s == NATS_OK && !config.token.empty()) {
     s = natsOptions_SetToken(options.get(), config.token.c_str());
   }

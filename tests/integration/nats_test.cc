@@ -284,8 +284,8 @@ TEST(NatsAbsentTest, DaemonWithoutNatsWorksWithNoServerAnywhere) {
   EXPECT_EQ(harness.log().find("nats:"), std::string::npos) << harness.log();
 }
 
-// [nats] over TLS: the server's certificate is made for the test by a CA of its own
-// (/usr/bin/openssl, Debian package openssl).
+// [nats] over TLS with a private certificate authority (ca_file): the server's certificate is
+// made for the test by a CA of its own (/usr/bin/openssl, Debian package openssl).
 class NatsTlsTest : public NatsTest {
  protected:
   void SetUp() override {
@@ -343,6 +343,20 @@ class NatsTlsTest : public NatsTest {
   TempDir certs_{"policyd-nats-tls"};
   std::string openssl_errors_;
 };
+
+TEST_F(NatsTlsTest, EventsArePublishedToAServerWhoseCertificateThePrivateCaSigned) {
+  DaemonHarness harness(
+      NatsConfigFor(nats_, "ca_file = \"" + (certs_.path() / "ca.pem").string() + "\"\n"));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(4)) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness)) << Status(harness).dump() << harness.log();
+  const nlohmann::json nats = Status(harness)["nats"];
+  EXPECT_EQ(nats["url"], nats_.url()) << nats.dump();
+  EXPECT_EQ(nats["published_seq"], LastSeq(harness));
+  EXPECT_GE(LastSeq(harness), 4u);  // a first_seen per document at least
+  EXPECT_EQ(harness.Stop(), 0);
+}
 
 TEST_F(NatsTlsTest, AServerTheSystemDoesNotTrustIsAnOutageThatSaysWhy) {
   // Without ca_file the system's authorities judge the certificate, and none signed it.

@@ -204,5 +204,50 @@ TEST_F(NatsConfigTest, SecretFilesMustBeTheOwnersOnlyAndOneOfThem) {
   EXPECT_THAT(status.message(), HasSubstr("missing.creds"));
 }
 
+TEST_F(NatsConfigTest, TlsFilesForAPrivateAuthorityAndAClientCertificate) {
+  const std::string kCertificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const std::filesystem::path ca = scratch_.Write("etc/ca.pem", kCertificate);
+  const std::filesystem::path certificate = scratch_.Write("etc/client.pem", kCertificate);
+  const std::filesystem::path key = scratch_.Write(
+      "etc/client.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+  ASSERT_EQ(::chmod(key.c_str(), 0600), 0);
+  const std::string tls = "[nats]\nurls = \"tls://nats.internal:4222\"\n";
+  ASSERT_TRUE(
+      Load(tls + "ca_file = \"ca.pem\"\ncert_file = \"client.pem\"\nkey_file = \"client.key\"\n")
+          .ok());
+  EXPECT_EQ(config_.nats.ca_file, ca);
+  EXPECT_EQ(config_.nats.cert_file, certificate);
+  EXPECT_EQ(config_.nats.key_file, key);
+
+  // Each at its line: not for nats:// servers; a key readable by others; a certificate without
+  // its key; a file that is not PEM; a missing file.
+  Status status = Load(Nats("ca_file = \"ca.pem\"\n"));
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(), HasSubstr("'ca_file' applies to tls:// urls only"));
+
+  ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+  status = Load(tls + "cert_file = \"client.pem\"\nkey_file = \"client.key\"\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(4)));
+  EXPECT_THAT(status.message(), HasSubstr("mode 0644"));
+
+  status = Load(tls + "cert_file = \"client.pem\"\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(), HasSubstr("set 'cert_file' and 'key_file' together"));
+
+  scratch_.Write("etc/not-pem.txt", "just text\n");
+  status = Load(tls + "ca_file = \"not-pem.txt\"\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(), HasSubstr("holds no PEM '-----BEGIN CERTIFICATE-----'"));
+
+  status = Load(tls + "ca_file = \"missing.pem\"\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(), HasSubstr("missing.pem"));
+}
+
 }  // namespace
 }  // namespace policyd
