@@ -125,11 +125,13 @@ Daemon::~Daemon() {
   control_.reset();
   feed_.reset();
   webhooks_.reset();  // its cursor writes still queued on the pool run at the join below
-  nats_.reset();      // joins the outbox thread, which writes its cursor to the store
   fetcher_.reset();
   browser_.reset();
   workers_.join();
   fleet_.reset();  // after the pool (its checks ask it) : Leave()s, so the others take over
+  // Joins the outbox thread (which writes its cursor to the store), then closes the NATS
+  // library, which waits for every connection: the last NATS user to go.
+  nats_.reset();
   store_.reset();
 }
 

@@ -140,7 +140,9 @@ class NatsOutbox {
  public:
   // `config.enabled` must be true. The Store must outlive the outbox.
   NatsOutbox(Store& store, NatsConfig config);
-  ~NatsOutbox();  // RequestStop() and joins the thread
+  // RequestStop(), joins the thread, then closes the NATS library (nats_CloseAndWait): the
+  // last NATS user to go (the fleet's connections are closed before it).
+  ~NatsOutbox();
   NatsOutbox(const NatsOutbox&) = delete;
   NatsOutbox& operator=(const NatsOutbox&) = delete;
 

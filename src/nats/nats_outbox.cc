@@ -352,7 +352,12 @@ NatsOutbox::~NatsOutbox() {
   if (impl_->thread.joinable()) impl_->thread.join();
   // Every connection is closed; let cnats finish its threads (a last ack handler may still
   // run on one) before the AckBook goes.
-  nats_CloseAndWait(2'000);
+  if (const natsStatus closed = nats_CloseAndWait(2'000); closed != NATS_OK) {
+    spdlog::warn(
+        "nats: the NATS library did not close within 2 s ({}): a connection was still "
+        "open",
+        natsStatus_GetText(closed));
+  }
 }
 
 Status NatsOutbox::Start() { return impl_->Start(); }

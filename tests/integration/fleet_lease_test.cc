@@ -145,6 +145,8 @@ TEST_F(FleetLeaseTest, ACheckWhoseLeaseIsTakenStopsItsFetchAndStoresNothing) {
   ASSERT_EQ(bucket->Get(LeaseKey(kDocument), &after), KvOutcome::kOk);
   EXPECT_EQ(DecodeLeaseRecord(after.value)->holder, "taker") << after.value;
   EXPECT_EQ(daemon_->Stop(), 0);
+  // Every NATS connection (the outbox's, the fleet's) was closed before the library.
+  EXPECT_EQ(daemon_->log().find("did not close"), std::string::npos) << daemon_->log();
 }
 
 }  // namespace
