@@ -82,6 +82,12 @@ Status DaemonMetrics::RegisterFleet() {
       {&fleet->checks_abandoned, "policyd_fleet_checks_abandoned_total",
        "Checks stopped, storing nothing, because their lease was lost (their fetches cancelled "
        "at once; a check past its fetches stops before its commit)."},
+      {&fleet->view_changes, "policyd_fleet_view_changes_total",
+       "Changes of the fleet's live members seen by this member (joins, deaths, returns): each "
+       "moves documents between members."},
+      {&fleet->heartbeat_failures, "policyd_fleet_heartbeat_failures_total",
+       "Heartbeats this member could not write (the bucket unreachable or not answering, or its "
+       "member id held by another live daemon); after ttl without one the others drop it."},
   };
   for (const CounterSpec& spec : counters) {
     if (Status s = Take(r.AddCounter(spec.name, spec.help), spec.out); !s.ok()) return s;
@@ -349,6 +355,8 @@ std::string DaemonMetrics::Exposition(const GaugeReadings& readings) {
     AdvanceTo(fleet_->lease_waits, fleet.lease_waits);
     AdvanceTo(fleet_->leases_lost, fleet.leases_lost);
     AdvanceTo(fleet_->checks_abandoned, fleet.checks_abandoned);
+    AdvanceTo(fleet_->view_changes, fleet.view_changes);
+    AdvanceTo(fleet_->heartbeat_failures, fleet.heartbeat_failures);
   }
   return registry_.Exposition();
 }

@@ -55,9 +55,11 @@ class DaemonMetrics {
       uint64_t documents_owned = 0;
       uint64_t leases_held = 0;
       int64_t lag_ms = 0;
-      uint64_t lease_waits = 0;       // start answers kLeaseHeld, since start
-      uint64_t leases_lost = 0;       // renewals that found the lease taken
-      uint64_t checks_abandoned = 0;  // checks that stored nothing: the lease was gone
+      uint64_t lease_waits = 0;         // start answers kLeaseHeld, since start
+      uint64_t leases_lost = 0;         // renewals that found the lease taken
+      uint64_t checks_abandoned = 0;    // checks that stored nothing: the lease was gone
+      uint64_t view_changes = 0;        // changes of the live set this member saw
+      uint64_t heartbeat_failures = 0;  // heartbeats it could not write
     };
     std::optional<Fleet> fleet;
   };
@@ -129,6 +131,8 @@ class DaemonMetrics {
     Counter* lease_waits = nullptr;
     Counter* leases_lost = nullptr;
     Counter* checks_abandoned = nullptr;
+    Counter* view_changes = nullptr;
+    Counter* heartbeat_failures = nullptr;
   };
   std::unique_ptr<FleetSeries> fleet_;  // null without [fleet]
 };

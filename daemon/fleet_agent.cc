@@ -232,6 +232,8 @@ void FleetAgent::TickIfDue(int64_t now_ms) {
   for (const uint64_t hash : key_hashes_) stats.owned += member_->Owns(hash) ? 1 : 0;
   stats.lag_ms = LagMs(now_ms);
   const TickAnswer answer = member_->Tick(now_ms, stats);
+  heartbeat_failures_ += answer.heartbeat == HeartbeatOutcome::kWritten ? 0 : 1;
+  view_changes_ += answer.view_changed ? 1 : 0;
   if (answer.heartbeat == HeartbeatOutcome::kDuplicateId) {
     kv_->last_error = "member id " + member_id_ + " is in use by another live daemon";
   }
@@ -285,6 +287,8 @@ void FleetAgent::PublishSnapshot() {
                   .checks_in_flight = checks_in_flight_.load(std::memory_order_relaxed),
                   .lag_ms = LagMs(now),
                   .leases_lost = leases_lost_,
+                  .view_changes = view_changes_,
+                  .heartbeat_failures = heartbeat_failures_,
                   .last_error = kv_->last_error};
   snapshot["lag_ms"] = values.lag_ms;
   const std::lock_guard<std::mutex> lock(mutex_);

@@ -92,7 +92,9 @@ class FleetAgent {
     uint64_t leases_held = 0;
     uint64_t checks_in_flight = 0;  // the daemon's, asks included
     int64_t lag_ms = 0;
-    uint64_t leases_lost = 0;  // renewals that found the lease taken, since start
+    uint64_t leases_lost = 0;         // renewals that found the lease taken, since start
+    uint64_t view_changes = 0;        // changes of the live set seen, since start
+    uint64_t heartbeat_failures = 0;  // heartbeats not written (no bucket, no answer, id taken)
     std::string last_error;
   };
   Snapshot CurrentSnapshot() const;
@@ -133,6 +135,8 @@ class FleetAgent {
   bool was_joined_ = false;
   std::set<std::string> lost_;  // leases whose renewal said kStop
   uint64_t leases_lost_ = 0;
+  uint64_t view_changes_ = 0;
+  uint64_t heartbeat_failures_ = 0;
   std::vector<uint64_t> key_hashes_;
 
   mutable std::mutex mutex_;  // guards what follows

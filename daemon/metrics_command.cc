@@ -46,7 +46,9 @@ std::string Daemon::MetricsText() const {
                                             .lag_ms = fleet.lag_ms,
                                             .lease_waits = fleet_lease_waits_,
                                             .leases_lost = fleet.leases_lost,
-                                            .checks_abandoned = fleet_checks_abandoned_};
+                                            .checks_abandoned = fleet_checks_abandoned_,
+                                            .view_changes = fleet.view_changes,
+                                            .heartbeat_failures = fleet.heartbeat_failures};
   }
   return metrics_->Exposition(readings);
 }

@@ -129,6 +129,9 @@ TEST_F(FleetLeaseTest, ACheckWhoseLeaseIsTakenStopsItsFetchAndStoresNothing) {
   // Stopped, not ended: a fetch that ran to its timeout (10 s here) would be counted.
   EXPECT_EQ(MetricValue(metrics, "policyd_fetch_duration_seconds_count"), 0) << metrics;
   EXPECT_EQ(MetricValue(metrics, "policyd_fetches_running"), 0) << metrics;
+  // It saw the fleet once (itself joining), and wrote every heartbeat.
+  EXPECT_EQ(MetricValue(metrics, "policyd_fleet_view_changes_total"), 1) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "policyd_fleet_heartbeat_failures_total"), 0) << metrics;
   EXPECT_NE(daemon_->log().find("lost the lease of " + std::string(kDocument) +
                                 ": its check stops and stores nothing"),
             std::string::npos)

@@ -137,7 +137,9 @@ TEST(DaemonMetricsTest, TheFleetSeriesExistOnlyWithAFleetAndFollowItsReadings) {
                                                        .lag_ms = 1'500,
                                                        .lease_waits = 7,
                                                        .leases_lost = 1,
-                                                       .checks_abandoned = 1};
+                                                       .checks_abandoned = 1,
+                                                       .view_changes = 4,
+                                                       .heartbeat_failures = 2};
   text = (*metrics)->Exposition(readings);
   EXPECT_TRUE(HasLine(text,
                       "# HELP policyd_fleet_joined 1 while this member is joined to its fleet (it "
@@ -152,6 +154,9 @@ TEST(DaemonMetricsTest, TheFleetSeriesExistOnlyWithAFleetAndFollowItsReadings) {
   EXPECT_TRUE(HasLine(text, "policyd_fleet_lease_waits_total 7"));
   EXPECT_TRUE(HasLine(text, "policyd_fleet_leases_lost_total 1"));
   EXPECT_TRUE(HasLine(text, "policyd_fleet_checks_abandoned_total 1"));
+  EXPECT_TRUE(HasLine(text, "# TYPE policyd_fleet_view_changes_total counter"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_view_changes_total 4"));
+  EXPECT_TRUE(HasLine(text, "policyd_fleet_heartbeat_failures_total 2"));
 
   // Left the fleet: the gauges drop; the counters keep what they counted.
   readings.fleet->joined = false;
