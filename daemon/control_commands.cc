@@ -396,6 +396,9 @@ void Daemon::HandleCheck(const nlohmann::json& request,
       ++joined;
     } else {
       scheduled += scheduler_.CheckNow(handle, now);
+      // [fleet] Asked for by the operator: checked now even if another member checked it
+      // less than an interval ago (OnFleetAnswer), not at the fleet's due time.
+      if (fleet_) operator_checks_.insert(documents_.at(handle).spec->id);
     }
   }
   ArmScheduleTimer();

@@ -258,6 +258,8 @@ class Daemon {
   // [fleet] the fetches of each check in flight, and the checks whose lease was lost.
   std::unordered_map<std::string, std::vector<Fetcher::FetchId>> check_fetches_;
   std::unordered_set<std::string> lease_lost_checks_;
+  // [fleet] documents the operator asked to check (policyctl check) until the fleet answers.
+  std::unordered_set<std::string> operator_checks_;
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;

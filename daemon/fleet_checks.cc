@@ -65,15 +65,18 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
     FinishShutdownIfIdle();
     return;
   }
+  // Asked for by the operator (policyctl check): this answer is the one it waited for.
+  const bool asked = operator_checks_.erase(doc_id) > 0;
   switch (answer.outcome) {
     case StartOutcome::kStarted: {
       left_to_owners_.erase(doc_id);
       // Checked by another member since this member's own last check (a document moved
-      // here): due when the fleet's last check makes it due, not by this member's schedule.
+      // here): due when the fleet's last check makes it due, not by this member's schedule;
+      // unless the operator asked for a check now.
       const bool by_another = record && record->by != fleet_->member_id();
       const std::optional<int64_t> due =
           FleetDueLater(by_another ? &*record : nullptr, IntervalOf(*doc->spec), now);
-      if (due) {
+      if (due && !asked) {
         fleet_->Finish(doc_id);
         CompleteSchedule(doc_id, *due);
         break;

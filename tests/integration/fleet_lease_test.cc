@@ -24,6 +24,7 @@
 #include "policyd/fleet_records.h"
 #include "policyd/jetstream_kv.h"
 #include "support/http_test_server.h"
+#include "support/test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -56,7 +57,11 @@ class FleetLeaseTest : public ::testing::Test {
       GTEST_SKIP() << kNatsServerBin << " is not installed: the fleet tests cannot run";
     }
     ASSERT_TRUE(nats_.Start()) << nats_.log();
-    sites_ = StartFleetSites(1, 1, [](int, int) { return TestResponse{.hang = true}; });
+  }
+
+  // One site whose one page answers `page`, and the daemon, a fleet of one, watching it.
+  void StartSiteAndDaemon(const TestResponse& page) {
+    sites_ = StartFleetSites(1, 1, [&page](int, int) { return page; });
     daemon_ = std::make_unique<DaemonHarness>(
         "\n[nats]\nurls = [\"" + nats_.url() +
         "\"]\nstream = \"POLICYD_FLEET_LEASE_TEST\"\nretry_min = \"100ms\"\n"
@@ -70,15 +75,15 @@ class FleetLeaseTest : public ::testing::Test {
     return daemon_->Control({{"cmd", "metrics"}})["result"].value("text", "");
   }
 
-  // The fleet's bucket, as another member opens it.
-  std::unique_ptr<JetStreamKv> OpenBucket() {
+  // The fleet's bucket (or its durable bucket of document records), as another member opens it.
+  std::unique_ptr<JetStreamKv> OpenBucket(bool documents = false) {
     NatsConfig nats;
     nats.enabled = true;
     nats.urls = {nats_.url()};
     nats.connect_timeout = std::chrono::seconds(2);
     JetStreamKvOptions options;
-    options.bucket = "policyd-fleet";
-    options.max_age = FleetBucketMaxAge(Timing());
+    options.bucket = documents ? FleetDocumentBucketName("policyd-fleet") : "policyd-fleet";
+    options.max_age = documents ? milliseconds(0) : FleetBucketMaxAge(Timing());
     options.timeout = milliseconds(3000);
     auto opened = JetStreamKv::Open(nats, options);
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
@@ -91,6 +96,7 @@ class FleetLeaseTest : public ::testing::Test {
 };
 
 TEST_F(FleetLeaseTest, ACheckWhoseLeaseIsTakenStopsItsFetchAndStoresNothing) {
+  StartSiteAndDaemon(TestResponse{.hang = true});
   ASSERT_TRUE(daemon_->Start()) << daemon_->log();
   // The daemon joins, takes the lease and fetches the page, which never answers.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -150,6 +156,32 @@ TEST_F(FleetLeaseTest, ACheckWhoseLeaseIsTakenStopsItsFetchAndStoresNothing) {
   EXPECT_EQ(daemon_->Stop(), 0);
   // Every NATS connection (the outbox's, the fleet's) was closed before the library.
   EXPECT_EQ(daemon_->log().find("did not close"), std::string::npos) << daemon_->log();
+}
+
+// `policyctl check DOC` is the operator's "now": a member checks the document at once even when
+// the fleet's record says another member checked it less than an interval ago (the schedule
+// would wait for the fleet's due time, an hour here).
+TEST_F(FleetLeaseTest, AnOperatorsCheckRunsNowWhateverTheFleetsDueTime) {
+  StartSiteAndDaemon(HtmlResponse(SharingPolicyPage("Site 1 policy", "We share nothing.")));
+  const std::unique_ptr<JetStreamKv> records = OpenBucket(/*documents=*/true);
+  ASSERT_NE(records, nullptr);
+  const DocumentRecord checked_lately{std::string(64, 'a'), NowUnixMillis(), "other-member"};
+  ASSERT_EQ(records->Create(DocumentKey(kDocument), EncodeDocumentRecord(checked_lately)).outcome,
+            KvOutcome::kOk);
+  ASSERT_TRUE(daemon_->Start()) << daemon_->log();
+  // The member joins, asks for the document and leaves it to the fleet's due time.
+  ASSERT_TRUE(WaitFor(
+      [&] { return daemon_->log().find("fleet: member holder joined") != std::string::npos; }));
+  std::this_thread::sleep_for(milliseconds(1500));  // first_check_window is 300 ms
+  ASSERT_EQ(sites_[0]->RequestCount(FleetPagePath(0)), 0u) << daemon_->log();
+
+  const CommandResult check =
+      daemon_->Policyctl({"check", kDocument, "--wait", "--wait-timeout", "20s"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_EQ(sites_[0]->RequestCount(FleetPagePath(0)), 1u);
+  const nlohmann::json shown = daemon_->Control({{"cmd", "show"}, {"doc", kDocument}});
+  EXPECT_EQ(shown["result"]["recent_checks"].size(), 1u) << shown.dump();
+  EXPECT_EQ(daemon_->Stop(), 0);
 }
 
 }  // namespace
