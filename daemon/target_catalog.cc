@@ -33,7 +33,9 @@ void TargetCatalog::WaitForCacheWrite() {
 Status TargetCatalog::Load() {
   WaitForCacheWrite();  // the cache is the writer's until then
   if (cache_ != nullptr) {
-    if (Status s = cache_->Open(); !s.ok()) {
+    if (Status s = cache_->Open(); s.code() == Status::Code::kUnsupported) {
+      spdlog::info("target cache: {} (parsing every target file once)", s.message());
+    } else if (!s.ok()) {
       spdlog::warn("target cache: {} (parsing every target file)", s.message());
     }
   }

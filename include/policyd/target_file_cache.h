@@ -59,8 +59,9 @@ class TargetFileCache {
   // a rebuilt binary parses every file once again).
   TargetFileCache(std::filesystem::path path, std::string build_id);
 
-  // Reads the cache file. A missing file is an empty cache and OK; an unreadable, foreign
-  // (other build, other format) or corrupt one is an empty cache, and the status says why.
+  // Reads the cache file. A missing file is an empty cache and OK; any other that cannot be
+  // used is an empty cache, and the status says why: Unsupported when another build or format
+  // wrote it (after an upgrade), Corruption when it is damaged, IoError when unreadable.
   Status Open();
 
   // The documents cached for the file `path` whose bytes have the SHA-256 `content_sha256`

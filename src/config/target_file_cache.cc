@@ -183,11 +183,15 @@ Status TargetFileCache::ReadEntries() {
   const std::string_view build_id = reader.View();
   const uint64_t count = reader.Read<uint64_t>();
   if (reader.truncated()) return corrupt("truncated header");
+  // Another format or build: expected after every upgrade, so Unsupported, not Corruption.
   if (format != kFormat) {
-    return corrupt("format " + std::to_string(format) + ", not " + std::to_string(kFormat));
+    return Status::Unsupported(path_.string() + ": format " + std::to_string(format) + ", not " +
+                               std::to_string(kFormat));
   }
-  if (build_id != build_id_)
-    return corrupt("written by another build (" + std::string(build_id) + ")");
+  if (build_id != build_id_) {
+    return Status::Unsupported(path_.string() + ": written by another build (" +
+                               std::string(build_id) + ")");
+  }
   entries_.reserve(std::min<uint64_t>(count, reader.bytes_left() / 20));
   for (uint64_t i = 0; i < count; ++i) {
     const std::string_view path = reader.View();
