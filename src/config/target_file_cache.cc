@@ -16,7 +16,7 @@ static_assert(sizeof(DocumentSpec) == 256, "DocumentSpec changed: update the tar
 
 constexpr std::string_view kMagic = "policyd target cache\n";
 constexpr uint32_t kFormat = 1;
-// A million documents take ~130 MB; the bound only keeps a stray huge file from being read.
+// A million documents take ~146 MB; the bound only keeps a stray huge file from being read.
 constexpr std::size_t kMaxCacheBytes = std::size_t{4} << 30;
 
 constexpr uint8_t kIgnoreRobotsFlag = 0x01;
@@ -239,7 +239,7 @@ Status TargetFileCache::Save() {
   // Sorted, so that the same files give the same cache file whatever the threads' timing.
   std::sort(kept.begin(), kept.end(),
             [](const KeptFile& a, const KeptFile& b) { return a.path < b.path; });
-  // Written as it is encoded, a megabyte at a time: a million documents' cache is ~130 MB that
+  // Written as it is encoded, a megabyte at a time: a million documents' cache is ~146 MB that
   // need not be in memory at once.
   constexpr std::size_t kChunkBytes = 1u << 20;
   auto writer = PrivateFileWriter::Create(path_);
