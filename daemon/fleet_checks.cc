@@ -65,8 +65,12 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
     FinishShutdownIfIdle();
     return;
   }
-  // Asked for by the operator (policyctl check): this answer is the one it waited for.
-  const bool asked = operator_checks_.erase(doc_id) > 0;
+  // Asked for by the operator (policyctl check). Kept across a retry (lease held, bucket
+  // unavailable) until the check starts or another member is found to own the document.
+  const bool asked = operator_checks_.contains(doc_id);
+  if (answer.outcome != StartOutcome::kLeaseHeld && answer.outcome != StartOutcome::kUnavailable) {
+    operator_checks_.erase(doc_id);
+  }
   switch (answer.outcome) {
     case StartOutcome::kStarted: {
       left_to_owners_.erase(doc_id);
