@@ -127,7 +127,8 @@ class Daemon {
   void OnFleetOwnershipChange();
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
-  // A check's fetch (a page, a followed redirect stub), stopped if the lease is lost.
+  // A fetch of a check in flight (one of its pages, or the page a `redirect_stub` interstitial
+  // points to), cancelled if the check's lease is lost.
   void NoteCheckFetch(const std::string& doc_id, Fetcher::FetchId fetch);
   // The agent lost the lease of a check in flight: its fetches are cancelled, and the check
   // is abandoned (nothing stored) as they end.

@@ -34,10 +34,10 @@ Status CreatePrivateDirectory(const std::filesystem::path& dir, ExistingDirector
                               mode_t mode = kPrivateDirectoryMode);
 
 // Writes `text` to `path` with kPrivateFileMode, through a hidden temporary file next to it
-// (".<name>.XXXXXX": a directory reader that skips hidden names, like the target loader, never
-// picks it up), synced and renamed over `path`, the directory synced after: readers, and a
-// crash, see the old file or the new one, never a partial one. Creates the missing directory.
-// IoError naming `path` and what failed.
+// (".<name>." and mkstemp's six random characters: a directory reader that skips hidden names, like
+// the target loader, never picks it up), synced and renamed over `path`, the directory synced
+// after: readers, and a crash, see the old file or the new one, never a partial one. Creates the
+// missing directory. IoError naming `path` and what failed.
 Status WritePrivateFileAtomically(const std::filesystem::path& path, std::string_view text);
 
 // WritePrivateFileAtomically in parts, for files too large to build in memory first: Create,

@@ -76,7 +76,7 @@ class TargetFileCache {
             std::vector<CachedDocument> documents, bool hit);
 
   // Drops what Open read. Returns whether the kept files differ from those the cache file
-  // held (a miss, or a cached file no longer read), so that Save() has something to write.
+  // held (a miss, or a cached file no longer read): then Save() them, else Discard() them.
   bool Close();
   // Writes the kept files as the new cache file, then forgets them. IoError naming the file.
   Status Save();

@@ -55,6 +55,7 @@ Result<std::unique_ptr<PrivateFileWriter>> PrivateFileWriter::Create(
   if (error) {
     return Status::IoError(path.string() + ": cannot create directory: " + error.message());
   }
+  // mkstemp(3) replaces the six trailing X with a unique suffix and creates the file 0600.
   std::string temp_name = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
   UniqueFd fd(::mkstemp(temp_name.data()));
   if (fd.get() < 0) {

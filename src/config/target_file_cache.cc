@@ -226,7 +226,6 @@ bool TargetFileCache::Close() {
   const bool changed = misses_ > 0 || hits_ != entries_.size();
   entries_.clear();
   std::string().swap(contents_);
-  if (!changed) Discard();
   return changed;
 }
 
