@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git
   libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libssl-dev libspdlog-dev
-  libgtest-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
+  libgtest-dev libgmock-dev nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libdtl-dev
   libuchardet-dev zlib1g-dev libzstd-dev libicu-dev libcld2-dev libpsl-dev libidn2-dev
   python3 python3-jsonschema python3-prometheus-client python3-feedparser
   systemd
