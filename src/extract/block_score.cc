@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "boilerplate.h"
 #include "hints.h"
@@ -443,36 +445,57 @@ bool NamesRelatedContent(std::string_view text, bool whole) {
   return false;
 }
 
-ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
-  ScoredBlocks result;
-  if (body == nullptr || body->type != GUMBO_NODE_ELEMENT) return result;
+namespace {
 
-  // The <title>, in the <head> beside the body.
+// ---- The phases of ScoreBlocks --------------------------------------------------------------
+
+// True when the page's <title>, in the <head> beside `body`, names a legal document.
+bool TitleNamesLegalDocument(const GumboNode* body) {
   const GumboNode* html = body->parent;
-  if (html != nullptr && html->type == GUMBO_NODE_ELEMENT) {
-    const GumboVector& children = html->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) {
-      const auto* head = static_cast<const GumboNode*>(children.data[i]);
-      if (head->type != GUMBO_NODE_ELEMENT || head->v.element.tag != GUMBO_TAG_HEAD) continue;
-      const GumboVector& items = head->v.element.children;
-      for (unsigned k = 0; k < items.length; ++k) {
-        const auto* title = static_cast<const GumboNode*>(items.data[k]);
-        if (title->type != GUMBO_NODE_ELEMENT || title->v.element.tag != GUMBO_TAG_TITLE ||
-            title->v.element.children.length == 0) {
-          continue;
-        }
-        const auto* text = static_cast<const GumboNode*>(title->v.element.children.data[0]);
-        if (text->type == GUMBO_NODE_TEXT && NamesLegalDocument(text->v.text.text)) {
-          result = ScoredBlocks{};
-          result.legal = true;
-          return result;
-        }
+  if (html == nullptr || html->type != GUMBO_NODE_ELEMENT) return false;
+  const GumboVector& children = html->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* head = static_cast<const GumboNode*>(children.data[i]);
+    if (head->type != GUMBO_NODE_ELEMENT || head->v.element.tag != GUMBO_TAG_HEAD) continue;
+    const GumboVector& items = head->v.element.children;
+    for (unsigned k = 0; k < items.length; ++k) {
+      const auto* title = static_cast<const GumboNode*>(items.data[k]);
+      if (title->type != GUMBO_NODE_ELEMENT || title->v.element.tag != GUMBO_TAG_TITLE ||
+          title->v.element.children.length == 0) {
+        continue;
       }
+      const auto* text = static_cast<const GumboNode*>(title->v.element.children.data[0]);
+      if (text->type == GUMBO_NODE_TEXT && NamesLegalDocument(text->v.text.text)) return true;
     }
   }
+  return false;
+}
 
-  // One walk: subtree sums on exit, own inline text to the nearest block, heading texts.
-  std::vector<Info> infos;
+// The title of a related-content box: an h2..h6 naming one, or a short text naming one
+// ("<b>You may also like...</b>") that is the first text of its element.
+struct RelatedTitle {
+  uint32_t element;  // the heading, or the text's parent element
+  uint32_t chars;    // the title's characters (0: the heading's whole text)
+  uint32_t start;    // text characters before it
+};
+
+// The one walk over the body, iterative: an Info per element in preorder (infos()[0] is the
+// body), with subtree sums added on each element's exit and each text's own characters given
+// to its nearest block; the titles of related-content boxes; the hidden microdata met on the
+// way (into `hidden_metadata`). Boilerplate, buttons and what `removal` removes are skipped.
+class BlockWalk {
+ public:
+  BlockWalk(const Removal& removal, std::unordered_set<const GumboNode*>* hidden_metadata)
+      : removal_(removal), hidden_metadata_(hidden_metadata) {}
+
+  // Walks `body`. False, and the walk stops, when its headings name a legal document: an h1
+  // doing so, or two h2/h3 section headings.
+  bool Run(const GumboNode* body);
+
+  std::vector<Info>& infos() { return infos_; }
+  const std::vector<RelatedTitle>& related_titles() const { return related_titles_; }
+
+ private:
   struct Frame {
     const GumboNode* node;
     uint32_t index;
@@ -484,138 +507,160 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
     bool heading;     // an h1..h6 whose text is collected
     bool in_heading;  // inside such a heading
   };
-  std::vector<Frame> stack;
-  std::string heading_text;
-  int legal_headings = 0;
-  uint32_t seen_text = 0;
-  // Titles of related-content boxes: an h2..h6 naming one, or a short text naming one
-  // ("<b>You may also like...</b>") that is the first text of its element.
-  struct RelatedTitle {
-    uint32_t element;  // the heading, or the text's parent element
-    uint32_t chars;    // the title's characters (0: the heading's whole text)
-    uint32_t start;    // text characters before it
-  };
-  std::vector<RelatedTitle> related_titles;
-  infos.push_back({});
-  infos[0].node = body;
-  stack.push_back({body, 0, 0, 0, false, false, false, false, false});
-  while (!stack.empty()) {
-    Frame& top = stack.back();
+
+  void VisitText(const Frame& parent, std::string_view text);
+  // Pushes the frame of `child` unless it is left out of the scoring.
+  void VisitElement(Frame parent, const GumboNode* child);
+  // Ends `done`'s element: its sums go to its parent. False when headings name a legal
+  // document.
+  bool Leave(const Frame& done);
+
+  const Removal& removal_;
+  std::unordered_set<const GumboNode*>* hidden_metadata_;
+  std::vector<Info> infos_;
+  std::vector<Frame> stack_;
+  std::vector<RelatedTitle> related_titles_;
+  std::string heading_text_;
+  int legal_headings_ = 0;
+  uint32_t seen_text_ = 0;
+};
+
+bool BlockWalk::Run(const GumboNode* body) {
+  infos_.push_back({});
+  infos_[0].node = body;
+  stack_.push_back({body, 0, 0, 0, false, false, false, false, false});
+  while (!stack_.empty()) {
+    Frame& top = stack_.back();
     const GumboVector& children = Children(top.node);
     if (top.next_child < children.length) {
       const auto* child = static_cast<const GumboNode*>(children.data[top.next_child++]);
-      if (removal.Removes(child)) continue;
+      if (removal_.Removes(child)) continue;
       if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
-        uint32_t chars = 0;
-        uint32_t commas = 0;
-        const std::string_view text(child->v.text.text);
-        CountText(text, &chars, &commas);
-        if (chars > 0 && !top.in_heading && !top.in_link &&
-            infos[top.index].text_start == seen_text && NamesRelatedContent(text, true)) {
-          related_titles.push_back({top.index, chars, seen_text});
-        }
-        seen_text += chars;
-        Info& owner = infos[top.index];
-        owner.text += chars;
-        owner.commas += commas;
-        if (top.in_link) owner.link += chars;
-        Info& block = infos[static_cast<size_t>(top.block)];
-        block.own_text += chars;
-        block.own_commas += commas;
-        if (top.in_link) block.own_link += chars;
-        if (chars > 0) block.ends_truncated = EndsTruncated(text);
-        if (top.in_heading && heading_text.size() < 300) {
-          heading_text.append(text);
-          heading_text.push_back(' ');
-        }
-        continue;
+        VisitText(top, child->v.text.text);
+      } else if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
+        VisitElement(top, child);  // a copy: the push invalidates `top`
       }
-      if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
-      if (IsBoilerplate(child, {top.in_sectioning, top.in_content})) continue;
-      const GumboTag tag =
-          child->type == GUMBO_NODE_ELEMENT ? child->v.element.tag : GUMBO_TAG_TEMPLATE;
-      if (tag == GUMBO_TAG_BUTTON) continue;  // controls, as the renderer drops them
-      if (tag != GUMBO_TAG_TEMPLATE && IsNotRendered(child) &&
-          GetAttr(child, "itemscope") != nullptr) {
-        // Hidden microdata (schema.org NewsArticle copies of the headline, dates, image URLs
-        // and often the whole story): metadata for machines, never shown.
-        result.hidden_metadata.insert(child);
-        continue;
-      }
-      const auto index = static_cast<uint32_t>(infos.size());
-      if (HasFlag(tag, kBlock)) infos[top.index].block_children = true;
-      infos.push_back({});
-      infos.back().node = child;
-      infos.back().parent = static_cast<int32_t>(top.index);
-      infos.back().text_start = seen_text;
-      const bool main_like = child->type == GUMBO_NODE_ELEMENT && IsMainLike(child);
-      const int level = HeadingLevel(tag);
-      Frame frame{child,
-                  index,
-                  0,
-                  HasFlag(tag, kBlock) ? static_cast<int32_t>(index) : top.block,
-                  top.in_link || (tag == GUMBO_TAG_A && GetAttr(child, "href") != nullptr),
-                  top.in_sectioning || main_like || HasFlag(tag, kSectioning),
-                  top.in_content || main_like || tag == GUMBO_TAG_ARTICLE,
-                  !top.in_heading && level >= 1,
-                  top.in_heading || level >= 1};
-      if (frame.heading) heading_text.clear();
-      stack.push_back(frame);  // invalidates `top`
       continue;
     }
     const Frame done = top;
-    stack.pop_back();
-    Info& info = infos[done.index];
-    info.end = static_cast<uint32_t>(infos.size() - 1);
-    if (done.heading) {
-      const int level = HeadingLevel(done.node->v.element.tag);
-      if (level <= 3 && NamesLegalDocument(heading_text)) {
-        // A title naming a legal document, or two section headings doing so.
-        legal_headings += level == 1 ? 2 : 1;
-        if (legal_headings >= 2) {
-          result = ScoredBlocks{};
-          result.legal = true;
-          return result;
-        }
-      }
-      if (level >= 2 &&
-          (NamesRelatedContent(heading_text, false) || ClassNamesRelated(done.node))) {
-        related_titles.push_back({done.index, 0, info.text_start});
-      }
-      heading_text.clear();
-    }
-    if (info.parent >= 0) {
-      Info& parent = infos[static_cast<size_t>(info.parent)];
-      parent.text += info.text;
-      parent.link += info.link;
-      parent.commas += info.commas;
-    }
+    stack_.pop_back();
+    if (!Leave(done)) return false;
   }
+  return true;
+}
 
-  // A related title names the smallest container that begins with it and holds more than it
-  // (wrappers of the title alone are climbed through). Only that one: the container above
-  // may begin with the box too (a sidebar before the story) and still hold the story.
-  for (const RelatedTitle& title : related_titles) {
-    const uint32_t chars = title.chars == 0 ? infos[title.element].text : title.chars;
+void BlockWalk::VisitText(const Frame& parent, std::string_view text) {
+  uint32_t chars = 0;
+  uint32_t commas = 0;
+  CountText(text, &chars, &commas);
+  if (chars > 0 && !parent.in_heading && !parent.in_link &&
+      infos_[parent.index].text_start == seen_text_ && NamesRelatedContent(text, true)) {
+    related_titles_.push_back({parent.index, chars, seen_text_});
+  }
+  seen_text_ += chars;
+  Info& owner = infos_[parent.index];
+  owner.text += chars;
+  owner.commas += commas;
+  if (parent.in_link) owner.link += chars;
+  Info& block = infos_[static_cast<size_t>(parent.block)];
+  block.own_text += chars;
+  block.own_commas += commas;
+  if (parent.in_link) block.own_link += chars;
+  if (chars > 0) block.ends_truncated = EndsTruncated(text);
+  if (parent.in_heading && heading_text_.size() < 300) {
+    heading_text_.append(text);
+    heading_text_.push_back(' ');
+  }
+}
+
+void BlockWalk::VisitElement(Frame parent, const GumboNode* child) {
+  if (IsBoilerplate(child, {parent.in_sectioning, parent.in_content})) return;
+  const GumboTag tag =
+      child->type == GUMBO_NODE_ELEMENT ? child->v.element.tag : GUMBO_TAG_TEMPLATE;
+  if (tag == GUMBO_TAG_BUTTON) return;  // controls, as the renderer drops them
+  if (tag != GUMBO_TAG_TEMPLATE && IsNotRendered(child) && GetAttr(child, "itemscope") != nullptr) {
+    // Hidden microdata (schema.org NewsArticle copies of the headline, dates, image URLs
+    // and often the whole story): metadata for machines, never shown.
+    hidden_metadata_->insert(child);
+    return;
+  }
+  const auto index = static_cast<uint32_t>(infos_.size());
+  if (HasFlag(tag, kBlock)) infos_[parent.index].block_children = true;
+  infos_.push_back({});
+  infos_.back().node = child;
+  infos_.back().parent = static_cast<int32_t>(parent.index);
+  infos_.back().text_start = seen_text_;
+  const bool main_like = child->type == GUMBO_NODE_ELEMENT && IsMainLike(child);
+  const int level = HeadingLevel(tag);
+  const Frame frame{child,
+                    index,
+                    0,
+                    HasFlag(tag, kBlock) ? static_cast<int32_t>(index) : parent.block,
+                    parent.in_link || (tag == GUMBO_TAG_A && GetAttr(child, "href") != nullptr),
+                    parent.in_sectioning || main_like || HasFlag(tag, kSectioning),
+                    parent.in_content || main_like || tag == GUMBO_TAG_ARTICLE,
+                    !parent.in_heading && level >= 1,
+                    parent.in_heading || level >= 1};
+  if (frame.heading) heading_text_.clear();
+  stack_.push_back(frame);
+}
+
+bool BlockWalk::Leave(const Frame& done) {
+  Info& info = infos_[done.index];
+  info.end = static_cast<uint32_t>(infos_.size() - 1);
+  if (done.heading) {
+    const int level = HeadingLevel(done.node->v.element.tag);
+    if (level <= 3 && NamesLegalDocument(heading_text_)) {
+      // A title naming a legal document, or two section headings doing so.
+      legal_headings_ += level == 1 ? 2 : 1;
+      if (legal_headings_ >= 2) return false;
+    }
+    if (level >= 2 && (NamesRelatedContent(heading_text_, false) || ClassNamesRelated(done.node))) {
+      related_titles_.push_back({done.index, 0, info.text_start});
+    }
+    heading_text_.clear();
+  }
+  if (info.parent >= 0) {
+    Info& parent = infos_[static_cast<size_t>(info.parent)];
+    parent.text += info.text;
+    parent.link += info.link;
+    parent.commas += info.commas;
+  }
+  return true;
+}
+
+// A related title names the smallest container that begins with it and holds more than it
+// (wrappers of the title alone are climbed through). Only that one: the container above
+// may begin with the box too (a sidebar before the story) and still hold the story. Marks
+// those boxes `related` and everything inside them `in_related`.
+void MarkRelatedBoxes(const std::vector<RelatedTitle>& titles, std::vector<Info>* infos) {
+  std::vector<Info>& all = *infos;
+  for (const RelatedTitle& title : titles) {
+    const uint32_t chars = title.chars == 0 ? all[title.element].text : title.chars;
     // A text title must be its element's only text ("<b>Related</b>", not "<p>Read more:
     // <a>...</a></p>", a link inside the story).
-    if (infos[title.element].text != chars) continue;
+    if (all[title.element].text != chars) continue;
     auto box = static_cast<int32_t>(title.element);
-    while (box > 0 && infos[static_cast<size_t>(box)].text <= chars) {
-      box = infos[static_cast<size_t>(box)].parent;
+    while (box > 0 && all[static_cast<size_t>(box)].text <= chars) {
+      box = all[static_cast<size_t>(box)].parent;
     }
-    if (box > 0 && infos[static_cast<size_t>(box)].text_start == title.start) {
-      infos[static_cast<size_t>(box)].related = true;
+    if (box > 0 && all[static_cast<size_t>(box)].text_start == title.start) {
+      all[static_cast<size_t>(box)].related = true;
     }
   }
-  for (size_t i = 1; i < infos.size(); ++i) {
-    const Info& parent = infos[static_cast<size_t>(infos[i].parent)];
-    infos[i].in_related = parent.related || parent.in_related;
+  for (size_t i = 1; i < all.size(); ++i) {
+    const Info& parent = all[static_cast<size_t>(all[i].parent)];
+    all[i].in_related = parent.related || parent.in_related;
   }
+}
 
-  // Paragraph scores flow to five ancestors.
-  for (size_t i = 0; i < infos.size(); ++i) {
-    Info& info = infos[i];
+// Marks the paragraphs (blocks with enough text of their own, headings aside) and lets each
+// one's score flow to five ancestors, which become candidates. Excerpts cut short are teasers
+// (into `teasers`): they score like links.
+void ScoreParagraphs(std::vector<Info>* infos, std::unordered_set<const GumboNode*>* teasers) {
+  std::vector<Info>& all = *infos;
+  for (size_t i = 0; i < all.size(); ++i) {
+    Info& info = all[i];
     if (info.own_text < kMinParagraphChars) continue;
     if (info.node->type != GUMBO_NODE_ELEMENT || HeadingLevel(info.node->v.element.tag) > 0) {
       continue;
@@ -625,39 +670,54 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
         std::min(kMaxLengthPoints, static_cast<double>(info.own_text / kCharsPerPoint));
     // An excerpt cut short is a teaser for another page: it scores like a link.
     const bool teaser = info.ends_truncated && info.own_text <= kMaxTeaserChars;
-    if (teaser) result.teasers.insert(info.node);
+    if (teaser) teasers->insert(info.node);
     const double own_density = teaser ? 1.0 : static_cast<double>(info.own_link) / info.own_text;
     const double score = (1.0 + info.own_commas + length_points) * (1.0 - own_density);
     // A container with inline text beside block children (text, then a <div>): the text is an
     // anonymous paragraph inside it, so the container itself receives the full score.
     int32_t ancestor = info.block_children ? static_cast<int32_t>(i) : info.parent;
     for (int level = 0; level < kAncestorLevels && ancestor >= 0; ++level) {
-      Info& target = infos[static_cast<size_t>(ancestor)];
+      Info& target = all[static_cast<size_t>(ancestor)];
       const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level;
       target.content += score / divider;
       target.candidate = true;
       ancestor = target.parent;
     }
   }
-  std::vector<double> final_score(infos.size(), 0.0);
-  std::vector<double> weight(infos.size(), 0.0);
-  int32_t best = -1;
+}
+
+struct Candidates {
+  std::vector<double> final_score;  // per Info: 0 unless a candidate outside related boxes
+  std::vector<double> weight;       // per Info: the element's class and id weight
+  int32_t best = -1;                // the highest final score; -1 when there is none
+};
+
+// Each candidate's final score: what its paragraphs gave it, its tag's and class's weights,
+// discounted by its link density. Related boxes and what they hold are never candidates.
+Candidates ScoreCandidates(const std::vector<Info>& infos) {
+  Candidates result;
+  result.final_score.assign(infos.size(), 0.0);
+  result.weight.assign(infos.size(), 0.0);
   for (size_t i = 0; i < infos.size(); ++i) {
     const Info& info = infos[i];
     if (info.node->type != GUMBO_NODE_ELEMENT) continue;
-    weight[i] = ClassWeight(info.node);
+    result.weight[i] = ClassWeight(info.node);
     if (!info.candidate || info.related || info.in_related) continue;
-    final_score[i] =
-        (info.content + TagBase(info.node->v.element.tag) + weight[i]) * (1.0 - info.LinkDensity());
-    if (best < 0 || final_score[i] > final_score[static_cast<size_t>(best)]) {
-      best = static_cast<int32_t>(i);
+    result.final_score[i] = (info.content + TagBase(info.node->v.element.tag) + result.weight[i]) *
+                            (1.0 - info.LinkDensity());
+    if (result.best < 0 ||
+        result.final_score[i] > result.final_score[static_cast<size_t>(result.best)]) {
+      result.best = static_cast<int32_t>(i);
     }
   }
-  for (const Info& info : infos) {
-    if (info.related && !info.in_related) result.related.insert(info.node);
-  }
-  if (best <= 0) return result;  // nothing to score, or the body itself
+  return result;
+}
 
+// The chosen blocks, in preorder: the best candidate (climbed to the wrapper that holds only
+// its text) and those of its siblings that score near it or are long prose paragraphs.
+// `candidates.best` is above 0 (neither none nor the body).
+std::vector<size_t> ChooseRoots(const std::vector<Info>& infos, const Candidates& candidates) {
+  int32_t best = candidates.best;
   // A block that is its parent's only text: the parent is the same block with its wrapper.
   while (true) {
     const Info& info = infos[static_cast<size_t>(best)];
@@ -665,6 +725,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
     if (infos[static_cast<size_t>(info.parent)].text != info.text) break;
     best = info.parent;
   }
+  const std::vector<double>& final_score = candidates.final_score;
   const double best_score = final_score[static_cast<size_t>(best)];
   const double threshold = std::max(kMinSiblingScore, best_score * kSiblingShare);
   const int32_t parent = infos[static_cast<size_t>(best)].parent;
@@ -684,19 +745,25 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
     }
     if (keep) roots.push_back(i);
   }
+  return roots;
+}
 
+// Puts the roots into `result` with, inside them, the subtrees to leave out: related boxes,
+// link lists and negatively weighted clutter holding at most one paragraph.
+void ExcludeClutter(const std::vector<Info>& infos, const std::vector<size_t>& roots,
+                    const std::vector<double>& weight, ScoredBlocks* result) {
   // Paragraph counts per subtree (preorder ranges) for the exclusion rule.
   std::vector<uint32_t> paragraphs_before(infos.size() + 1, 0);
   for (size_t i = 0; i < infos.size(); ++i) {
     paragraphs_before[i + 1] = paragraphs_before[i] + (infos[i].paragraph ? 1 : 0);
   }
   for (const size_t root : roots) {
-    result.roots.insert(infos[root].node);
+    result->roots.insert(infos[root].node);
     for (size_t i = root + 1; i <= infos[root].end;) {
       const Info& info = infos[i];
       const bool element = info.node->type == GUMBO_NODE_ELEMENT;
       if (info.related) {
-        result.excluded.insert(info.node);
+        result->excluded.insert(info.node);
         i = info.end + 1;
         continue;
       }
@@ -705,7 +772,7 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
         const bool link_list = info.LinkDensity() > kExcludedLinkDensity;
         const bool clutter = weight[i] < 0 && paragraphs <= 1;
         if (link_list || clutter) {
-          result.excluded.insert(info.node);
+          result->excluded.insert(info.node);
           i = info.end + 1;
           continue;
         }
@@ -713,6 +780,32 @@ ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
       ++i;
     }
   }
+}
+
+// What a page that names itself a legal document scores: no roots, nothing left out.
+ScoredBlocks LegalPage() {
+  ScoredBlocks legal;
+  legal.legal = true;
+  return legal;
+}
+
+}  // namespace
+
+ScoredBlocks ScoreBlocks(const GumboNode* body, const Removal& removal) {
+  ScoredBlocks result;
+  if (body == nullptr || body->type != GUMBO_NODE_ELEMENT) return result;
+  if (TitleNamesLegalDocument(body)) return LegalPage();
+  BlockWalk walk(removal, &result.hidden_metadata);
+  if (!walk.Run(body)) return LegalPage();
+  std::vector<Info>& infos = walk.infos();
+  MarkRelatedBoxes(walk.related_titles(), &infos);
+  ScoreParagraphs(&infos, &result.teasers);
+  const Candidates candidates = ScoreCandidates(infos);
+  for (const Info& info : infos) {
+    if (info.related && !info.in_related) result.related.insert(info.node);
+  }
+  if (candidates.best <= 0) return result;  // nothing to score, or the body itself
+  ExcludeClutter(infos, ChooseRoots(infos, candidates), candidates.weight, &result);
   return result;
 }
 
