@@ -69,224 +69,274 @@ struct VersionEvent {
   bool from_elsewhere = false;
 };
 
-}  // namespace
+// One integrity scan (Store::Verify), one column family after the other, all read at one
+// snapshot: a commit running meanwhile is either wholly in it or not. Each phase adds what it
+// finds to the report and keeps what a later phase checks against (the blobs' hashes, the
+// version events, each document's newest text); a read error ends the scan.
+class VerifyScan {
+ public:
+  VerifyScan(const Store::Impl& impl, VerifyReport* report)
+      : impl_(impl), snapshot_(impl.db()), problems_(report), report_(*report) {
+    read_.snapshot = snapshot_.snapshot();
+    read_.fill_cache = false;  // a full scan would evict the daemon's working set
+  }
 
-Result<VerifyReport> Store::Verify() const {
-  const auto access = impl_->Use();
-  if (!access.ok()) return access.status();
-  VerifyReport report;
-  ProblemList problems(&report);
-  rocksdb::DB* db = impl_->db();
-  // One snapshot for the whole scan: a commit running meanwhile is either wholly in it or not.
-  rocksdb::ManagedSnapshot snapshot(db);
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot.snapshot();
-  read.fill_cache = false;  // a full scan would evict the daemon's working set
+  Status Run() {
+    for (const auto phase :
+         {&VerifyScan::ScanBlobs, &VerifyScan::ScanEvents, &VerifyScan::CheckLastSequence,
+          &VerifyScan::ScanVersions, &VerifyScan::ScanChecks, &VerifyScan::ScanDocStates}) {
+      if (Status s = (this->*phase)(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> Scan(Cf family) const {
+    std::unique_ptr<rocksdb::Iterator> it(impl_.db()->NewIterator(read_, impl_.cf(family)));
+    it->SeekToFirst();
+    return it;
+  }
 
   // Blobs: content must match the key.
-  std::unordered_set<std::string> blobs;
-  {
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kBlobs)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.blobs;
+  Status ScanBlobs() {
+    const auto it = Scan(Cf::kBlobs);
+    for (; it->Valid(); it->Next()) {
+      ++report_.blobs;
       const std::string key = it->key().ToString();
       if (!IsHex64(key)) {
-        problems.Add("bad_key", "", "blob " + key, "blob key is not a lower-case SHA-256");
+        problems_.Add("bad_key", "", "blob " + key, "blob key is not a lower-case SHA-256");
       }
       const std::string actual = Sha256Hex(View(it->value()));
       if (actual != key) {
-        problems.Add(
+        problems_.Add(
             "blob_hash_mismatch", "", "blob " + key,
             "content hashes to " + actual + " (" + std::to_string(it->value().size()) + " bytes)");
       }
-      blobs.insert(key);
+      blobs_.insert(key);
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "scanning blobs");
   }
 
   // Events: keys contiguous from 1, "seq" equal to the key; remember the version events.
-  std::map<uint64_t, VersionEvent> version_events;
-  uint64_t expected = 1;
-  {
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kEvents)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.events;
+  Status ScanEvents() {
+    uint64_t expected = 1;
+    const auto it = Scan(Cf::kEvents);
+    for (; it->Valid(); it->Next()) {
+      ++report_.events;
       const std::optional<uint64_t> seq = store_internal::DecodeBigEndian64(View(it->key()));
       if (!seq.has_value()) {
-        problems.Add("bad_key", "", "event key of " + std::to_string(it->key().size()) + " bytes",
-                     "event key is not a big-endian u64");
+        problems_.Add("bad_key", "", "event key of " + std::to_string(it->key().size()) + " bytes",
+                      "event key is not a big-endian u64");
         continue;
       }
       const std::string where = "event " + std::to_string(*seq);
       if (*seq != expected) {
-        problems.Add("event_gap", "", where,
-                     *seq > expected ? "events " + std::to_string(expected) + ".." +
-                                           std::to_string(*seq - 1) + " are missing"
-                                     : "out of order");
+        problems_.Add("event_gap", "", where,
+                      *seq > expected ? "events " + std::to_string(expected) + ".." +
+                                            std::to_string(*seq - 1) + " are missing"
+                                      : "out of order");
       }
       expected = *seq + 1;
-      report.last_sequence = *seq;
+      report_.last_sequence = *seq;
       const std::optional<nlohmann::json> event =
           store_internal::ParseJsonObject(View(it->value()));
       if (!event.has_value()) {
-        problems.Add("unreadable_record", "", where, "event is not a JSON object");
+        problems_.Add("unreadable_record", "", where, "event is not a JSON object");
         continue;
       }
-      const auto seq_field = event->find("seq");
-      if (seq_field == event->end() || !seq_field->is_number_unsigned() ||
-          seq_field->get<uint64_t>() != *seq) {
-        problems.Add("event_seq_mismatch", event->value("doc", ""), where,
-                     "the event's \"seq\" field does not equal its key");
-      }
-      const std::string type = event->value("type", "");
-      if (AnnouncesVersion(type)) {
-        VersionEvent& entry = version_events[*seq];
-        entry.type = type;
-        entry.from_elsewhere = event->contains("previous_member");
-        entry.doc = event->value("doc", "");
-        entry.hash =
-            event->value(type == EventTypeName(EventType::kFirstSeen) ? "hash" : "new_hash", "");
-      }
+      NoteEvent(*seq, *event, where);
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning events");
-  }
-  // The store's own record of the last sequence must not be ahead of the log.
-  {
-    std::string meta;
-    const rocksdb::Status status = db->Get(read, impl_->cf(Cf::kMeta), kLastSequenceKey, &meta);
-    if (status.ok()) {
-      const std::optional<uint64_t> value = ParseUint(meta);
-      if (!value.has_value()) {
-        problems.Add("unreadable_record", "", "meta last_sequence", "not a number: " + meta);
-      } else if (*value > report.last_sequence) {
-        problems.Add("event_gap", "", "event " + std::to_string(report.last_sequence + 1),
-                     "events " + std::to_string(report.last_sequence + 1) + ".." + meta +
-                         " are missing (meta.last_sequence is " + meta + ")");
-      }
-    } else if (!status.IsNotFound()) {
-      return FromRocks(status, "reading last_sequence");
-    }
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "scanning events");
   }
 
-  // Versions, in key order: per document, oldest first.
-  std::unordered_map<std::string, std::string> newest_hash;  // doc -> text hash
-  {
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kVersions)));
+  // One readable event: its "seq" field, and what a version must agree with if it announces one.
+  void NoteEvent(uint64_t seq, const nlohmann::json& event, const std::string& where) {
+    const auto seq_field = event.find("seq");
+    if (seq_field == event.end() || !seq_field->is_number_unsigned() ||
+        seq_field->get<uint64_t>() != seq) {
+      problems_.Add("event_seq_mismatch", event.value("doc", ""), where,
+                    "the event's \"seq\" field does not equal its key");
+    }
+    const std::string type = event.value("type", "");
+    if (!AnnouncesVersion(type)) return;
+    VersionEvent& entry = version_events_[seq];
+    entry.type = type;
+    entry.from_elsewhere = event.contains("previous_member");
+    entry.doc = event.value("doc", "");
+    entry.hash =
+        event.value(type == EventTypeName(EventType::kFirstSeen) ? "hash" : "new_hash", "");
+  }
+
+  // The store's own record of the last sequence must not be ahead of the log.
+  Status CheckLastSequence() {
+    std::string meta;
+    const rocksdb::Status status =
+        impl_.db()->Get(read_, impl_.cf(Cf::kMeta), kLastSequenceKey, &meta);
+    if (status.IsNotFound()) return Status::Ok();
+    if (!status.ok()) return FromRocks(status, "reading last_sequence");
+    const std::optional<uint64_t> value = ParseUint(meta);
+    if (!value.has_value()) {
+      problems_.Add("unreadable_record", "", "meta last_sequence", "not a number: " + meta);
+    } else if (*value > report_.last_sequence) {
+      problems_.Add("event_gap", "", "event " + std::to_string(report_.last_sequence + 1),
+                    "events " + std::to_string(report_.last_sequence + 1) + ".." + meta +
+                        " are missing (meta.last_sequence is " + meta + ")");
+    }
+    return Status::Ok();
+  }
+
+  // Versions, in key order (per document, oldest first): their blobs are stored, each is
+  // announced by its own version event, and no two in a row hold the same text. Then every
+  // version event is announced by exactly one version.
+  Status ScanVersions() {
+    const auto it = Scan(Cf::kVersions);
     std::string previous_doc;
     std::string previous_hash;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.versions;
+    for (; it->Valid(); it->Next()) {
+      ++report_.versions;
       const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
       if (!key.has_value()) {
-        problems.Add("bad_key", "", "version key " + it->key().ToString(true),
-                     "not doc_id NUL be64 be64");
+        problems_.Add("bad_key", "", "version key " + it->key().ToString(true),
+                      "not doc_id NUL be64 be64");
         continue;
       }
       const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
       if (!j.has_value()) {
-        problems.Add("unreadable_record", key->doc, "version at " + std::to_string(key->time_ms),
-                     "version record is not a JSON object");
+        problems_.Add("unreadable_record", key->doc, "version at " + std::to_string(key->time_ms),
+                      "version record is not a JSON object");
         continue;
       }
       const VersionRecord version = VersionRecordFromJson(*j);
       const std::string where =
           "version " + std::to_string(version.time_ms) + " " + Short(version.text_hash);
-      if (version.text_hash.empty() || blobs.count(version.text_hash) == 0) {
-        problems.Add("missing_blob", key->doc, where,
-                     "text blob " + version.text_hash + " is not stored");
-      }
-      if (version.raw_hash.empty() || blobs.count(version.raw_hash) == 0) {
-        problems.Add("missing_blob", key->doc, where,
-                     "raw HTML blob " + version.raw_hash + " is not stored");
-      }
-      if (!version.segment_ids_hash.empty() && blobs.count(version.segment_ids_hash) == 0) {
-        problems.Add("missing_blob", key->doc, where,
-                     "segment ids blob " + version.segment_ids_hash + " is not stored");
-      }
-      const auto event = version_events.find(version.event_seq);
-      if (version.event_seq == 0 && !version.adopted_from.empty()) {
-        // Adopted from another fleet member: announced in the fleet's stream by that member.
-      } else if (event == version_events.end()) {
-        problems.Add("version_event_missing", key->doc, where,
-                     "event_seq " + std::to_string(version.event_seq) +
-                         " is not a document.first_seen/changed/reread event");
-      } else {
-        ++event->second.versions;
-        if (event->second.doc != key->doc || event->second.hash != version.text_hash) {
-          problems.Add("version_event_mismatch", key->doc, where,
-                       "event " + std::to_string(version.event_seq) + " announces " +
-                           event->second.doc + " " + Short(event->second.hash));
-        }
-      }
-      const bool from_elsewhere = event != version_events.end() && event->second.from_elsewhere;
+      CheckVersionBlobs(key->doc, version, where);
+      const bool from_elsewhere = CheckVersionEvent(key->doc, version, where);
       if (key->doc == previous_doc && version.text_hash == previous_hash && !from_elsewhere) {
-        problems.Add("duplicate_consecutive_version", key->doc, where,
-                     "the same text as the version before it");
+        problems_.Add("duplicate_consecutive_version", key->doc, where,
+                      "the same text as the version before it");
       }
       previous_doc = key->doc;
       previous_hash = version.text_hash;
-      newest_hash[key->doc] = version.text_hash;
+      newest_hash_[key->doc] = version.text_hash;
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
+    for (const auto& [seq, event] : version_events_) {
+      if (event.versions != 1) {
+        problems_.Add("event_without_version", event.doc, "event " + std::to_string(seq),
+                      event.type + " is announced by " + std::to_string(event.versions) +
+                          " versions (expected exactly 1)");
+      }
+    }
+    return Status::Ok();
   }
-  for (const auto& [seq, event] : version_events) {
-    if (event.versions != 1) {
-      problems.Add("event_without_version", event.doc, "event " + std::to_string(seq),
-                   event.type + " is announced by " + std::to_string(event.versions) +
-                       " versions (expected exactly 1)");
+
+  void CheckVersionBlobs(const std::string& doc, const VersionRecord& version,
+                         const std::string& where) {
+    if (version.text_hash.empty() || blobs_.count(version.text_hash) == 0) {
+      problems_.Add("missing_blob", doc, where,
+                    "text blob " + version.text_hash + " is not stored");
+    }
+    if (version.raw_hash.empty() || blobs_.count(version.raw_hash) == 0) {
+      problems_.Add("missing_blob", doc, where,
+                    "raw HTML blob " + version.raw_hash + " is not stored");
+    }
+    if (!version.segment_ids_hash.empty() && blobs_.count(version.segment_ids_hash) == 0) {
+      problems_.Add("missing_blob", doc, where,
+                    "segment ids blob " + version.segment_ids_hash + " is not stored");
     }
   }
 
+  // Counts the version against the event announcing it. True when that event is a change
+  // from the fleet's version, held by another member (the text before it here may then be
+  // this very text: the page went back to what this member last saw).
+  bool CheckVersionEvent(const std::string& doc, const VersionRecord& version,
+                         const std::string& where) {
+    const auto event = version_events_.find(version.event_seq);
+    if (version.event_seq == 0 && !version.adopted_from.empty()) {
+      // Adopted from another fleet member: announced in the fleet's stream by that member.
+    } else if (event == version_events_.end()) {
+      problems_.Add("version_event_missing", doc, where,
+                    "event_seq " + std::to_string(version.event_seq) +
+                        " is not a document.first_seen/changed/reread event");
+    } else {
+      ++event->second.versions;
+      if (event->second.doc != doc || event->second.hash != version.text_hash) {
+        problems_.Add("version_event_mismatch", doc, where,
+                      "event " + std::to_string(version.event_seq) + " announces " +
+                          event->second.doc + " " + Short(event->second.hash));
+      }
+    }
+    return event != version_events_.end() && event->second.from_elsewhere;
+  }
+
   // Checks: a recorded text hash names a stored text.
-  {
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kChecks)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.checks;
+  Status ScanChecks() {
+    const auto it = Scan(Cf::kChecks);
+    for (; it->Valid(); it->Next()) {
+      ++report_.checks;
       const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
       const std::string doc = key.has_value() ? key->doc : "";
       const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
       if (!key.has_value() || !j.has_value()) {
-        problems.Add("unreadable_record", doc, "check key " + it->key().ToString(true),
-                     "bad check key or record");
+        problems_.Add("unreadable_record", doc, "check key " + it->key().ToString(true),
+                      "bad check key or record");
         continue;
       }
       const CheckRecord check = CheckRecordFromJson(*j);
       // A "suspicious" check (the daemon's error-page guard) records the hash of a text it
       // deliberately held back instead of storing: there is no blob to find.
       if (!check.text_hash.empty() && check.outcome != "suspicious" &&
-          blobs.count(check.text_hash) == 0) {
-        problems.Add("check_missing_blob", doc,
-                     "check " + std::to_string(check.time_ms) + " " + check.outcome,
-                     "text hash " + check.text_hash + " is not stored");
+          blobs_.count(check.text_hash) == 0) {
+        problems_.Add("check_missing_blob", doc,
+                      "check " + std::to_string(check.time_ms) + " " + check.outcome,
+                      "text hash " + check.text_hash + " is not stored");
       }
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "scanning checks");
   }
 
   // Document states agree with their history.
-  {
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kDocs)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.docs;
+  Status ScanDocStates() {
+    const auto it = Scan(Cf::kDocs);
+    for (; it->Valid(); it->Next()) {
+      ++report_.docs;
       const std::string doc = it->key().ToString();
       const Result<DocState> decoded = store_internal::DecodeDocState(View(it->value()));
       if (!decoded.ok()) {
-        problems.Add("unreadable_record", doc, "doc state", decoded.status().message());
+        problems_.Add("unreadable_record", doc, "doc state", decoded.status().message());
         continue;
       }
       const DocState& state = *decoded;
-      const auto newest = newest_hash.find(doc);
-      const std::string history_hash = newest == newest_hash.end() ? "" : newest->second;
+      const auto newest = newest_hash_.find(doc);
+      const std::string history_hash = newest == newest_hash_.end() ? "" : newest->second;
       if (state.last_text_hash != history_hash) {
-        problems.Add("doc_state_mismatch", doc, "doc state",
-                     "last_text_hash " +
-                         (state.last_text_hash.empty() ? "(none)" : Short(state.last_text_hash)) +
-                         " but the newest version is " +
-                         (history_hash.empty() ? "(none)" : Short(history_hash)));
+        problems_.Add("doc_state_mismatch", doc, "doc state",
+                      "last_text_hash " +
+                          (state.last_text_hash.empty() ? "(none)" : Short(state.last_text_hash)) +
+                          " but the newest version is " +
+                          (history_hash.empty() ? "(none)" : Short(history_hash)));
       }
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning doc states");
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "scanning doc states");
   }
+
+  const Store::Impl& impl_;
+  rocksdb::ManagedSnapshot snapshot_;
+  rocksdb::ReadOptions read_;
+  ProblemList problems_;
+  VerifyReport& report_;
+  std::unordered_set<std::string> blobs_;
+  std::map<uint64_t, VersionEvent> version_events_;
+  std::unordered_map<std::string, std::string> newest_hash_;  // doc -> text hash
+};
+
+}  // namespace
+
+Result<VerifyReport> Store::Verify() const {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  VerifyReport report;
+  if (Status s = VerifyScan(*impl_, &report).Run(); !s.ok()) return s;
   return report;
 }
 
