@@ -341,34 +341,11 @@ void MarkdownRenderer::HandleText(const GumboNode* node) {
 bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* frame) {
   frame->saved = context_;
   frame->kind = Kind::kInline;
-  if (!is_root && IsDropped(element)) return false;
-  if (!is_root) {
-    if (const auto it = fingerprints_.find(element); it != fingerprints_.end()) {
-      // Keyed by the sinks the copy is rendered to: a copy outside <main> must not suppress the
-      // one in it. A scored block root (or an excluded part) changes them on entry.
-      uint8_t sinks = context_.sinks;
-      if (scored_ != nullptr && scored_->roots.contains(element)) sinks |= 1u << kScoredSink;
-      if (scored_ != nullptr && scored_->excluded.contains(element)) {
-        sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
-      }
-      sinks &= static_cast<uint8_t>(~(1u << kDiscountSink));  // counts bytes, not output
-      const uint64_t key = it->second ^ (uint64_t{sinks} << 56);
-      if (!rendered_.insert(key).second) return false;  // a repeat
-    }
-  }
+  if (!is_root && (IsDropped(element) || IsRepeat(element))) return false;
   const GumboTag tag = element->v.element.tag;
   switch (tag) {
     case GUMBO_TAG_BR:
-      // A line break reads like the source line break it so often stands for (nl2br, a CMS
-      // re-wrapping a paragraph): a space in flowing text, a new line in preformatted text. A
-      // run of two or more separates paragraphs, as <p> elements would.
-      if (context_.in_pre) {
-        Break(false);
-      } else if (FollowsLineBreak(element)) {
-        Break(true);
-      } else {
-        ForActiveSinks([](TextSink& sink) { sink.Space(); });
-      }
+      RenderLineBreak(element);
       return false;
     case GUMBO_TAG_HR:
       Break(true);
@@ -381,43 +358,76 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
     default:
       break;
   }
+  EnterLandmark(element, tag);
+  const Kind kind = EnterStructure(element, tag);
+  if (kind == Kind::kBlock) Break(true);
+  frame->kind = kind;
+  return true;
+}
 
-  // Content landmarks and, in automatic mode, the candidate sinks.
+bool MarkdownRenderer::IsRepeat(const GumboNode* element) {
+  const auto it = fingerprints_.find(element);
+  if (it == fingerprints_.end()) return false;
+  // Keyed by the sinks the copy is rendered to: a copy outside <main> must not suppress the
+  // one in it. A scored block root (or an excluded part) changes them on entry.
+  uint8_t sinks = context_.sinks;
+  if (scored_ != nullptr && scored_->roots.contains(element)) sinks |= 1u << kScoredSink;
+  if (scored_ != nullptr && scored_->excluded.contains(element)) {
+    sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
+  }
+  sinks &= static_cast<uint8_t>(~(1u << kDiscountSink));  // counts bytes, not output
+  const uint64_t key = it->second ^ (uint64_t{sinks} << 56);
+  return !rendered_.insert(key).second;
+}
+
+void MarkdownRenderer::RenderLineBreak(const GumboNode* br) {
+  // A line break reads like the source line break it so often stands for (nl2br, a CMS
+  // re-wrapping a paragraph): a space in flowing text, a new line in preformatted text. A
+  // run of two or more separates paragraphs, as <p> elements would.
+  if (context_.in_pre) {
+    Break(false);
+  } else if (FollowsLineBreak(br)) {
+    Break(true);
+  } else {
+    ForActiveSinks([](TextSink& sink) { sink.Space(); });
+  }
+}
+
+void MarkdownRenderer::EnterLandmark(const GumboNode* element, GumboTag tag) {
   const bool main_like = tag == GUMBO_TAG_MAIN || ElementRole(element) == Role::kMain;
   const bool article = tag == GUMBO_TAG_ARTICLE;
   if (main_like || article) context_.in_content = true;
   if (main_like || HasFlag(tag, kSectioning)) context_.in_sectioning = true;
-  if (track_candidates_) {
-    uint8_t added = 0;
-    if (main_like && !(context_.sinks & (1u << kMainSink))) added |= 1u << kMainSink;
-    if (article && !(context_.sinks & (1u << kArticleSink)) && !minor_articles_.contains(element)) {
-      added |= 1u << kArticleSink;
+  if (!track_candidates_) return;
+  uint8_t added = 0;
+  if (main_like && !(context_.sinks & (1u << kMainSink))) added |= 1u << kMainSink;
+  if (article && !(context_.sinks & (1u << kArticleSink)) && !minor_articles_.contains(element)) {
+    added |= 1u << kArticleSink;
+  }
+  bool left = false;
+  if (scored_ != nullptr) {
+    // The discount sink only counts bytes: joining it breaks no line.
+    if (scored_->related.contains(element) || scored_->teasers.contains(element)) {
+      context_.sinks |= 1u << kDiscountSink;
     }
-    bool left = false;
-    if (scored_ != nullptr) {
-      // The discount sink only counts bytes: joining it breaks no line.
-      if (scored_->related.contains(element) || scored_->teasers.contains(element)) {
-        context_.sinks |= 1u << kDiscountSink;
-      }
-      if (!(context_.sinks & (1u << kScoredSink)) && scored_->roots.contains(element)) {
-        added |= 1u << kScoredSink;
-        saw_scored_ = true;
-      } else if ((context_.sinks & (1u << kScoredSink)) && scored_->excluded.contains(element)) {
-        left = true;
-      }
-    }
-    if (added != 0 || left) {
-      Break(true);
-      context_.sinks |= added;
-      if (left) context_.sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
-      saw_main_ |= main_like;
-      saw_article_ |= article;
+    if (!(context_.sinks & (1u << kScoredSink)) && scored_->roots.contains(element)) {
+      added |= 1u << kScoredSink;
+      saw_scored_ = true;
+    } else if ((context_.sinks & (1u << kScoredSink)) && scored_->excluded.contains(element)) {
+      left = true;
     }
   }
+  if (added == 0 && !left) return;
+  Break(true);
+  context_.sinks |= added;
+  if (left) context_.sinks &= static_cast<uint8_t>(~(1u << kScoredSink));
+  saw_main_ |= main_like;
+  saw_article_ |= article;
+}
 
-  const bool inline_only = context_.inline_only;
-  const bool in_data_table = !tables_.empty() && tables_.back();
-  Kind kind = HasFlag(tag, kBlock) ? Kind::kBlock : Kind::kInline;
+MarkdownRenderer::Kind MarkdownRenderer::EnterStructure(const GumboNode* element, GumboTag tag) {
+  // What an element without a structure of its own is: a block or inline content.
+  const Kind flow = HasFlag(tag, kBlock) ? Kind::kBlock : Kind::kInline;
   switch (tag) {
     case GUMBO_TAG_H1:
     case GUMBO_TAG_H2:
@@ -425,106 +435,113 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
     case GUMBO_TAG_H4:
     case GUMBO_TAG_H5:
     case GUMBO_TAG_H6:
-      if (inline_only) break;
+      if (context_.inline_only) return flow;
       Break(true);
       context_.layout.heading_level = HeadingLevel(tag);
       context_.inline_only = true;
-      kind = Kind::kHeading;
-      break;
+      return Kind::kHeading;
     case GUMBO_TAG_UL:
     case GUMBO_TAG_OL:
     case GUMBO_TAG_MENU:
     case GUMBO_TAG_DIR:
-      if (inline_only) {
-        kind = Kind::kBlock;
-        break;
-      }
-      Break(context_.layout.list_depth == 0);
-      lists_.push_back({tag == GUMBO_TAG_OL, IntegerAttribute(element, "start", 1)});
-      ++context_.layout.list_depth;
-      context_.layout.tight = true;
-      kind = Kind::kList;
-      break;
-    case GUMBO_TAG_LI: {
-      if (inline_only) break;
-      Break(false);
-      std::string marker = "- ";
-      if (context_.layout.list_depth > 0 && !lists_.empty() && lists_.back().ordered) {
-        ListState& list = lists_.back();
-        list.next_number = IntegerAttribute(element, "value", list.next_number);
-        marker = std::to_string(list.next_number) + ". ";
-        if (list.next_number < 1000000000L) ++list.next_number;
-      }
-      ForActiveSinks([&](TextSink& sink) { sink.SetMarker(marker); });
-      kind = Kind::kItem;
-      break;
-    }
+      return EnterList(element, tag);
+    case GUMBO_TAG_LI:
+      return context_.inline_only ? flow : EnterListItem(element);
     case GUMBO_TAG_DL:
-      if (inline_only) break;
+      if (context_.inline_only) return flow;
       Break(true);
       context_.layout.tight = true;
-      kind = Kind::kDefinitionList;
-      break;
+      return Kind::kDefinitionList;
     case GUMBO_TAG_DT:
     case GUMBO_TAG_DD:
-      if (inline_only) break;
+      if (context_.inline_only) return flow;
       Break(false);
-      kind = Kind::kDefinitionPart;
-      break;
+      return Kind::kDefinitionPart;
     case GUMBO_TAG_TABLE:
-      Break(true);
-      tables_.push_back(!inline_only && IsDataTable(element));
-      kind = Kind::kTable;
-      break;
     case GUMBO_TAG_THEAD:
     case GUMBO_TAG_TBODY:
     case GUMBO_TAG_TFOOT:
-      if (in_data_table) kind = Kind::kInline;  // rows of one table form one block
-      break;
     case GUMBO_TAG_TR:
-      if (in_data_table && !inline_only) {
-        Break(false);
-        kind = Kind::kDataRow;
-      }
-      break;
     case GUMBO_TAG_TD:
     case GUMBO_TAG_TH:
-      if (in_data_table && !inline_only) {
-        ForActiveSinks([](TextSink& sink) { sink.BeginCell(); });
-        context_.inline_only = true;
-        kind = Kind::kDataCell;
-      }
-      break;
+      return EnterTablePart(element, tag, flow);
     case GUMBO_TAG_PRE:
     case GUMBO_TAG_LISTING:
     case GUMBO_TAG_XMP:
     case GUMBO_TAG_PLAINTEXT:
       context_.in_pre = true;
-      break;
+      return flow;
     case GUMBO_TAG_BLOCKQUOTE:
-      if (inline_only) break;
+      if (context_.inline_only) return flow;
       Break(true);
       ++context_.layout.quote_depth;
-      kind = Kind::kQuote;
-      break;
+      return Kind::kQuote;
     case GUMBO_TAG_A:
-      if (GetAttr(element, "href") != nullptr) {
-        if (link_urls_ && !context_.in_link) {
-          ForActiveSinks([](TextSink& sink) { sink.OpenLink(); });
-          kind = Kind::kLink;
-        }
-        context_.in_link = true;
-      }
-      break;
+      return EnterLink(element, flow);
     case GUMBO_TAG_SUMMARY:
       context_.in_summary = true;
-      break;
+      return flow;
     default:
-      break;
+      return flow;
   }
-  if (kind == Kind::kBlock) Break(true);
-  frame->kind = kind;
-  return true;
+}
+
+MarkdownRenderer::Kind MarkdownRenderer::EnterList(const GumboNode* list, GumboTag tag) {
+  if (context_.inline_only) return Kind::kBlock;
+  Break(context_.layout.list_depth == 0);
+  lists_.push_back({tag == GUMBO_TAG_OL, IntegerAttribute(list, "start", 1)});
+  ++context_.layout.list_depth;
+  context_.layout.tight = true;
+  return Kind::kList;
+}
+
+MarkdownRenderer::Kind MarkdownRenderer::EnterListItem(const GumboNode* item) {
+  Break(false);
+  std::string marker = "- ";
+  if (context_.layout.list_depth > 0 && !lists_.empty() && lists_.back().ordered) {
+    ListState& list = lists_.back();
+    list.next_number = IntegerAttribute(item, "value", list.next_number);
+    marker = std::to_string(list.next_number) + ". ";
+    if (list.next_number < 1000000000L) ++list.next_number;
+  }
+  ForActiveSinks([&](TextSink& sink) { sink.SetMarker(marker); });
+  return Kind::kItem;
+}
+
+MarkdownRenderer::Kind MarkdownRenderer::EnterTablePart(const GumboNode* element, GumboTag tag,
+                                                        Kind flow) {
+  const bool in_data_table = !tables_.empty() && tables_.back();
+  const bool cells_render = in_data_table && !context_.inline_only;
+  switch (tag) {
+    case GUMBO_TAG_TABLE:
+      Break(true);
+      tables_.push_back(!context_.inline_only && IsDataTable(element));
+      return Kind::kTable;
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT:
+      return in_data_table ? Kind::kInline : flow;  // rows of one table form one block
+    case GUMBO_TAG_TR:
+      if (!cells_render) return flow;
+      Break(false);
+      return Kind::kDataRow;
+    default:  // td, th
+      if (!cells_render) return flow;
+      ForActiveSinks([](TextSink& sink) { sink.BeginCell(); });
+      context_.inline_only = true;
+      return Kind::kDataCell;
+  }
+}
+
+MarkdownRenderer::Kind MarkdownRenderer::EnterLink(const GumboNode* link, Kind flow) {
+  if (GetAttr(link, "href") == nullptr) return flow;
+  Kind kind = flow;
+  if (link_urls_ && !context_.in_link) {
+    ForActiveSinks([](TextSink& sink) { sink.OpenLink(); });
+    kind = Kind::kLink;
+  }
+  context_.in_link = true;
+  return kind;
 }
 
 void MarkdownRenderer::Exit(const Frame& frame) {

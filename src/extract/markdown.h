@@ -165,8 +165,21 @@ class MarkdownRenderer {
     long next_number;
   };
 
-  // Decides how to render `element`; false when it is dropped.
+  // Decides how to render `element`; false when it is dropped (or rendered already, as a
+  // line break or a rule is).
   bool Enter(const GumboNode* element, bool is_root, Frame* frame);
+  // The phases of Enter. A large subtree whose copy was rendered to the same sinks already.
+  bool IsRepeat(const GumboNode* element);
+  void RenderLineBreak(const GumboNode* br);
+  // Content landmarks (<main>, <article>) and, in automatic mode, the candidate sinks the
+  // element joins or leaves.
+  void EnterLandmark(const GumboNode* element, GumboTag tag);
+  // The element's structure (heading, list, table part, quote, link...) and its layout.
+  Kind EnterStructure(const GumboNode* element, GumboTag tag);
+  Kind EnterList(const GumboNode* list, GumboTag tag);
+  Kind EnterListItem(const GumboNode* item);
+  Kind EnterTablePart(const GumboNode* element, GumboTag tag, Kind flow);
+  Kind EnterLink(const GumboNode* link, Kind flow);
   void Exit(const Frame& frame);
   void HandleText(const GumboNode* node);
   bool IsDropped(const GumboNode* element) const;
