@@ -9,6 +9,7 @@
 // errs towards a larger depth, which only matters for documents that are already pathological.
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,121 +91,165 @@ uint32_t NameId(std::string_view name, GumboTag tag) {
   return GUMBO_TAG_LAST + 1 + (hash % 0x7fff0000u);
 }
 
-}  // namespace
+// A tag as the scan reads it: `<name ...>` or `</name ...>` from html[start] to html[after).
+struct TagToken {
+  std::string_view name;
+  GumboTag tag;  // GUMBO_TAG_UNKNOWN for unknown names
+  uint32_t id;   // NameId
+  bool end_tag;
+  size_t start;     // the '<'
+  size_t name_end;  // just past the name
+  size_t tag_end;   // the '>', or html.size()
+  size_t after;     // just past the tag
+};
 
-bool CapNestingDepth(std::string_view html, size_t max_depth, std::string* capped) {
-  std::vector<OpenElement> open;
-  size_t foreign_start = SIZE_MAX;  // index of the open <svg>/<math>, if any
-  size_t copied = 0;                // html[0, copied) has been handled in *capped
-  bool changed = false;
-  auto drop = [&](size_t begin, size_t end) {
-    if (!changed) {
-      capped->clear();
-      capped->reserve(html.size());
-      changed = true;
+// One run of CapNestingDepth: the scan from one '<' to the next, the estimated stack of open
+// elements, and the output, started only once a start tag is dropped.
+class DepthCapper {
+ public:
+  DepthCapper(std::string_view html, size_t max_depth, std::string* capped)
+      : html_(html), max_depth_(max_depth), capped_(capped) {}
+
+  bool Run() {
+    const size_t n = html_.size();
+    size_t i = 0;
+    while (i < n) {
+      const void* found = std::memchr(html_.data() + i, '<', n - i);
+      if (found == nullptr) break;
+      const auto lt = static_cast<size_t>(static_cast<const char*>(found) - html_.data());
+      const std::optional<size_t> next = AfterMarkup(lt);
+      if (!next.has_value()) break;  // the rest of the document is text
+      i = *next;
     }
-    capped->append(html.data() + copied, begin - copied);
-    copied = end;
-  };
-  auto pop_to = [&](size_t size) {
-    open.resize(size);
-    if (foreign_start != SIZE_MAX && open.size() <= foreign_start) foreign_start = SIZE_MAX;
-  };
+    if (!changed_) return false;
+    capped_->append(html_.data() + copied_, n - copied_);
+    return true;
+  }
 
-  size_t i = 0;
-  const size_t n = html.size();
-  while (i < n) {
-    const void* found = std::memchr(html.data() + i, '<', n - i);
-    if (found == nullptr) break;
-    i = static_cast<size_t>(static_cast<const char*>(found) - html.data());
-    if (i + 1 >= n) break;
-    const char next = html[i + 1];
-    if (html.compare(i, 4, "<!--") == 0) {
-      const size_t end = html.find("-->", i + 2);
-      if (end == std::string_view::npos) break;
-      i = end + 3;
-      continue;
+ private:
+  // Reads the markup at html_[lt] ('<'): a comment, a declaration or processing instruction,
+  // a start or an end tag, or a '<' that is text. Where the scan goes on; nullopt where it
+  // stops.
+  std::optional<size_t> AfterMarkup(size_t lt) {
+    const size_t n = html_.size();
+    if (lt + 1 >= n) return std::nullopt;
+    const char next = html_[lt + 1];
+    if (html_.compare(lt, 4, "<!--") == 0) {
+      const size_t end = html_.find("-->", lt + 2);
+      if (end == std::string_view::npos) return std::nullopt;
+      return end + 3;
     }
     if (next == '!' || next == '?') {
-      const size_t end = html.find('>', i + 2);
-      if (end == std::string_view::npos) break;
-      i = end + 1;
-      continue;
+      const size_t end = html_.find('>', lt + 2);
+      if (end == std::string_view::npos) return std::nullopt;
+      return end + 1;
     }
     const bool end_tag = next == '/';
-    const size_t name_start = i + (end_tag ? 2 : 1);
-    if (name_start >= n || !IsAsciiAlpha(html[name_start])) {
-      ++i;
-      continue;
-    }
+    const size_t name_start = lt + (end_tag ? 2 : 1);
+    if (name_start >= n || !IsAsciiAlpha(html_[name_start])) return lt + 1;
     size_t name_end = name_start;
-    while (name_end < n && !IsTagSpace(html[name_end]) && html[name_end] != '/' &&
-           html[name_end] != '>') {
+    while (name_end < n && !IsTagSpace(html_[name_end]) && html_[name_end] != '/' &&
+           html_[name_end] != '>') {
       ++name_end;
     }
-    const std::string_view name = html.substr(name_start, name_end - name_start);
-    const size_t tag_end = FindTagEnd(html, name_end);
-    const size_t after = tag_end < n ? tag_end + 1 : n;
+    const std::string_view name = html_.substr(name_start, name_end - name_start);
+    const size_t tag_end = FindTagEnd(html_, name_end);
     const GumboTag tag = gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
-    const uint32_t id = NameId(name, tag);
+    const TagToken token{name, tag,      NameId(name, tag), end_tag,
+                         lt,   name_end, tag_end,           tag_end < n ? tag_end + 1 : n};
+    if (!end_tag) return StartTag(token);
+    EndTag(token);
+    return token.after;
+  }
 
-    if (!end_tag) {
-      if (tag == GUMBO_TAG_PLAINTEXT) break;  // the rest of the document is text
-      if (HasFlag(tag, kRawText)) {
-        std::string lower(name);
-        for (char& c : lower) c = AsciiLower(c);
-        i = SkipRawText(html, after, lower);
-        continue;
-      }
-      const bool self_closing = tag_end > name_end && tag_end < n && html[tag_end - 1] == '/';
-      if (HasFlag(tag, kVoid) || HasFlag(tag, kImpliedEnd) ||
-          (self_closing && foreign_start != SIZE_MAX)) {
-        i = after;
-        continue;
-      }
-      const bool too_deep = open.size() >= max_depth;
-      if ((tag == GUMBO_TAG_SVG || tag == GUMBO_TAG_MATH) && foreign_start == SIZE_MAX) {
-        foreign_start = open.size();
-      }
-      open.push_back({id, tag, too_deep});
-      if (too_deep) drop(i, after);
-      i = after;
-      continue;
+  // A start tag opens an element unless it is void, ends implicitly or is self-closed inside
+  // foreign content; past the maximum depth its start tag is dropped. Raw text (script,
+  // style...) is skipped to its end tag. Where the scan goes on; nullopt at <plaintext>.
+  std::optional<size_t> StartTag(const TagToken& token) {
+    if (token.tag == GUMBO_TAG_PLAINTEXT) return std::nullopt;
+    if (HasFlag(token.tag, kRawText)) {
+      std::string lower(token.name);
+      for (char& c : lower) c = AsciiLower(c);
+      return SkipRawText(html_, token.after, lower);
     }
+    const bool self_closing = token.tag_end > token.name_end && token.tag_end < html_.size() &&
+                              html_[token.tag_end - 1] == '/';
+    if (HasFlag(token.tag, kVoid) || HasFlag(token.tag, kImpliedEnd) ||
+        (self_closing && foreign_start_ != SIZE_MAX)) {
+      return token.after;
+    }
+    const bool too_deep = open_.size() >= max_depth_;
+    if ((token.tag == GUMBO_TAG_SVG || token.tag == GUMBO_TAG_MATH) && foreign_start_ == SIZE_MAX) {
+      foreign_start_ = open_.size();
+    }
+    open_.push_back({token.id, token.tag, too_deep});
+    if (too_deep) Drop(token.start, token.after);
+    return token.after;
+  }
 
-    // End tag: find the element it closes, as the tree builder would.
-    if (HasFlag(tag, kVoid) || HasFlag(tag, kImpliedEnd) || HasFlag(tag, kRawText)) {
-      i = after;
-      continue;
+  // An end tag closes the element it matches, as the tree builder would; the end tag of a
+  // dropped start tag is dropped too.
+  void EndTag(const TagToken& token) {
+    if (HasFlag(token.tag, kVoid) || HasFlag(token.tag, kImpliedEnd) ||
+        HasFlag(token.tag, kRawText)) {
+      return;
     }
-    const bool any_other = !HasFlag(tag, kSpecial) && !HasFlag(tag, kFormatting);
-    size_t match = SIZE_MAX;
-    const size_t limit = open.size() > kMaxEndTagSearch ? open.size() - kMaxEndTagSearch : 0;
-    for (size_t k = open.size(); k > limit; --k) {
-      const OpenElement& element = open[k - 1];
-      if (element.id == id) {
-        match = k - 1;
-        break;
-      }
+    const std::optional<size_t> match = FindClosedElement(token);
+    if (!match.has_value()) return;
+    if (open_[*match].dropped) Drop(token.start, token.after);
+    if (HasFlag(token.tag, kFormatting)) {
+      // The adoption agency algorithm re-creates what the formatting element contained, so
+      // only the element itself leaves the stack.
+      open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(*match));
+      if (foreign_start_ != SIZE_MAX && *match < foreign_start_) --foreign_start_;
+    } else {
+      PopTo(*match);
+    }
+  }
+
+  // The index in open_ of the element `token` closes: the nearest with its name within scope,
+  // searched at most kMaxEndTagSearch deep; nullopt for a stray end tag.
+  std::optional<size_t> FindClosedElement(const TagToken& token) const {
+    const bool any_other = !HasFlag(token.tag, kSpecial) && !HasFlag(token.tag, kFormatting);
+    const size_t limit = open_.size() > kMaxEndTagSearch ? open_.size() - kMaxEndTagSearch : 0;
+    for (size_t k = open_.size(); k > limit; --k) {
+      const OpenElement& element = open_[k - 1];
+      if (element.id == token.id) return k - 1;
       if (HasFlag(element.tag, kScopeBoundary)) break;
       if (any_other && HasFlag(element.tag, kSpecial)) break;  // stray end tag: ignored
     }
-    if (match != SIZE_MAX) {
-      if (open[match].dropped) drop(i, after);
-      if (HasFlag(tag, kFormatting)) {
-        // The adoption agency algorithm re-creates what the formatting element contained, so
-        // only the element itself leaves the stack.
-        open.erase(open.begin() + static_cast<std::ptrdiff_t>(match));
-        if (foreign_start != SIZE_MAX && match < foreign_start) --foreign_start;
-      } else {
-        pop_to(match);
-      }
-    }
-    i = after;
+    return std::nullopt;
   }
-  if (!changed) return false;
-  capped->append(html.data() + copied, n - copied);
-  return true;
+
+  // Leaves html_[begin, end) out of the output.
+  void Drop(size_t begin, size_t end) {
+    if (!changed_) {
+      capped_->clear();
+      capped_->reserve(html_.size());
+      changed_ = true;
+    }
+    capped_->append(html_.data() + copied_, begin - copied_);
+    copied_ = end;
+  }
+
+  void PopTo(size_t size) {
+    open_.resize(size);
+    if (foreign_start_ != SIZE_MAX && open_.size() <= foreign_start_) foreign_start_ = SIZE_MAX;
+  }
+
+  const std::string_view html_;
+  const size_t max_depth_;
+  std::string* const capped_;
+  std::vector<OpenElement> open_;
+  size_t foreign_start_ = SIZE_MAX;  // index of the open <svg>/<math>, if any
+  size_t copied_ = 0;                // html_[0, copied_) has been handled in *capped_
+  bool changed_ = false;
+};
+
+}  // namespace
+
+bool CapNestingDepth(std::string_view html, size_t max_depth, std::string* capped) {
+  return DepthCapper(html, max_depth, capped).Run();
 }
 
 }  // namespace policyd
