@@ -1,5 +1,6 @@
 #include "boilerplate.h"
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -89,24 +90,17 @@ SubtreeStats MeasureSubtree(const GumboNode* element, size_t node_budget) {
   return stats;
 }
 
-bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) {
-  if (element->type == GUMBO_NODE_TEMPLATE) {
-    // Templates are inert, except declarative shadow roots, which browsers render in place.
-    return GetAttr(element, "shadowrootmode") == nullptr &&
-           GetAttr(element, "shadowroot") == nullptr;
-  }
-  if (element->type != GUMBO_NODE_ELEMENT) return false;
-  const GumboTag tag = element->v.element.tag;
-  // 1. Never text.
+namespace {
+
+// Rule 1: elements that are never text.
+bool IsNeverText(const GumboNode* element, GumboTag tag) {
   if (HasFlag(tag, kNotText) || tag == GUMBO_TAG_NAV) return true;
-  if (tag == GUMBO_TAG_UNKNOWN && OriginalTagName(element) == "dialog") return true;
-  // 2. Explicit content.
-  if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_MAIN ||
-      tag == GUMBO_TAG_ARTICLE) {
-    return false;
-  }
-  // 3. Landmarks.
-  const Role role = ElementRole(element);
+  return tag == GUMBO_TAG_UNKNOWN && OriginalTagName(element) == "dialog";
+}
+
+// Rule 3: what a landmark says by itself (true: boilerplate, false: content); nullopt when it
+// does not decide.
+std::optional<bool> LandmarkVerdict(GumboTag tag, Role role, const BoilerplateContext& context) {
   switch (role) {
     case Role::kMain:
       return false;
@@ -121,22 +115,17 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
     case Role::kNone:
       break;
   }
-  if (tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) {
-    if (!context.in_sectioning) return true;
-  }
-  const bool complementary = tag == GUMBO_TAG_ASIDE || role == Role::kComplementary;
-  if (complementary && !context.in_content) return true;
-  // 4. Page furniture inside the document: contents lists, help boxes, control labels,
-  // page metadata (widgets.h).
-  if (DetectWidget(element) != Widget::kNone) return true;
-  // 5. Name hints, confirmed by what the subtree contains.
-  const NameHintSet names = NameHints(element);
+  if ((tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) && !context.in_sectioning) return true;
+  return std::nullopt;
+}
+
+// Rule 5: a name hint (or a complementary landmark inside the content), confirmed by what the
+// subtree contains: its size, link density, controls, visibility and the page's <h1>.
+bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool complementary,
+                    const BoilerplateContext& context) {
   const uint32_t hints = names.any;
   // Size alone only condemns on class-like evidence, never on an id that may be a heading slug.
   const uint32_t strong = names.without_id;
-  if (hints == 0 && !complementary) return false;
-  if (hints & kHintVendorConsent) return true;
-  if (HeadingLevel(tag) > 0) return false;
   const SubtreeStats stats = MeasureSubtree(element);
   if (stats.truncated || stats.has_main) return false;
   const bool hidden = IsHidden(element);
@@ -178,11 +167,41 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
       (hidden || stats.controls > 0 || density >= kNavLinkDensity)) {
     return true;
   }
-  if ((hints & kHintChrome) && !context.in_sectioning &&
-      (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized))) {
-    return true;
+  return (hints & kHintChrome) && !context.in_sectioning &&
+         (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized));
+}
+
+}  // namespace
+
+bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) {
+  if (element->type == GUMBO_NODE_TEMPLATE) {
+    // Templates are inert, except declarative shadow roots, which browsers render in place.
+    return GetAttr(element, "shadowrootmode") == nullptr &&
+           GetAttr(element, "shadowroot") == nullptr;
   }
-  return false;
+  if (element->type != GUMBO_NODE_ELEMENT) return false;
+  const GumboTag tag = element->v.element.tag;
+  // 1. Never text.
+  if (IsNeverText(element, tag)) return true;
+  // 2. Explicit content.
+  if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_MAIN ||
+      tag == GUMBO_TAG_ARTICLE) {
+    return false;
+  }
+  // 3. Landmarks.
+  const Role role = ElementRole(element);
+  if (const std::optional<bool> landmark = LandmarkVerdict(tag, role, context)) return *landmark;
+  const bool complementary = tag == GUMBO_TAG_ASIDE || role == Role::kComplementary;
+  if (complementary && !context.in_content) return true;
+  // 4. Page furniture inside the document: contents lists, help boxes, control labels,
+  // page metadata (widgets.h).
+  if (DetectWidget(element) != Widget::kNone) return true;
+  // 5. Name hints, confirmed by what the subtree contains.
+  const NameHintSet names = NameHints(element);
+  if (names.any == 0 && !complementary) return false;
+  if (names.any & kHintVendorConsent) return true;
+  if (HeadingLevel(tag) > 0) return false;
+  return HintsConfirmed(element, names, complementary, context);
 }
 
 }  // namespace policyd::extract_internal
