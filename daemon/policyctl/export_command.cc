@@ -6,7 +6,10 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
+#include <variant>
+#include <vector>
 
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
@@ -63,14 +66,15 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
-}  // namespace
+// One version to export, with its document as `list` (or `removed`) describes it.
+struct ExportItem {
+  nlohmann::json doc;
+  nlohmann::json version;
+};
 
-// export DIR: every version of every document, watched or removed (whose history is kept),
-// as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
-// is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
-// written.
-int RunExport(const Options& options) {
-  const std::filesystem::path root = options.positional[0];
+// Every version of every document, watched or removed, as the daemon lists them; the exit
+// status when it refuses.
+std::variant<std::vector<ExportItem>, int> ListVersions(const Options& options) {
   nlohmann::json documents = nlohmann::json::array();
   for (const char* cmd : {"list", "removed"}) {
     auto listed = Call(options, {{"cmd", cmd}});
@@ -80,12 +84,7 @@ int RunExport(const Options& options) {
       documents.push_back(std::move(doc));
     }
   }
-
-  struct Item {
-    nlohmann::json doc;
-    nlohmann::json version;
-  };
-  std::vector<Item> items;
+  std::vector<ExportItem> items;
   for (const auto& doc : documents) {
     auto history = Call(options, {{"cmd", "history"}, {"doc", doc["id"]}});
     if (std::holds_alternative<int>(history)) return std::get<int>(history);
@@ -93,6 +92,83 @@ int RunExport(const Options& options) {
       items.push_back({doc, version});
     }
   }
+  return items;
+}
+
+// The export's files under its root, one per version (DIR/<Platform>/<Type>/<date>.md), and
+// its index (DIR/index.json) listing them per document.
+class ExportTree {
+ public:
+  explicit ExportTree(std::filesystem::path root)
+      : root_(std::move(root)),
+        index_({{"exported", FormatTimestamp(NowUnixMillis())},
+                {"documents", nlohmann::json::array()}}) {}
+
+  // Writes one version's text and lists it; the path that could not be written otherwise.
+  std::optional<std::filesystem::path> Write(const ExportItem& item, const std::string& text) {
+    const std::string id = item.doc["id"];
+    const std::filesystem::path dir = root_ / PathComponent(item.doc.value("platform", id)) /
+                                      PathComponent(item.doc.value("type", id));
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    // The capture date names the file; a second version the same day gets -2, -3, ...
+    const std::string date = Str(item.version["time"]).substr(0, 10);
+    std::filesystem::path file = dir / (date + ".md");
+    for (int n = 2; used_.count(file) > 0; ++n) {
+      file = dir / (date + "-" + std::to_string(n) + ".md");
+    }
+    used_.insert(file);
+    if (error || !WriteFileAtomically(file, text)) return file;
+    List(item, file);
+    return std::nullopt;
+  }
+
+  // Writes the index; false when it cannot be written.
+  bool WriteIndex() const { return WriteFileAtomically(index_path(), index_.dump(2) + "\n"); }
+
+  std::filesystem::path index_path() const { return root_ / "index.json"; }
+  std::size_t documents() const { return index_["documents"].size(); }
+
+ private:
+  void List(const ExportItem& item, const std::filesystem::path& file) {
+    const std::string id = item.doc["id"];
+    if (doc_slot_.count(id) == 0) {
+      doc_slot_[id] = index_["documents"].size();
+      index_["documents"].push_back({{"id", id},
+                                     {"platform", item.doc["platform"]},
+                                     {"type", item.doc["type"]},
+                                     {"url", item.doc["url"]},
+                                     {"watched", item.doc["watched"]},
+                                     {"versions", nlohmann::json::array()}});
+    }
+    index_["documents"][doc_slot_[id]]["versions"].push_back(
+        {{"file", std::filesystem::relative(file, root_).string()},
+         {"captured", item.version["time"]},
+         {"text_sha256", item.version["text_hash"]},
+         {"raw_sha256", item.version["raw_hash"]},
+         {"http_status", item.version["http_status"]},
+         {"final_url", item.version["final_url"]},
+         {"event_seq", item.version["event_seq"]},
+         {"policyd_version", item.version["policyd_version"]}});
+  }
+
+  std::filesystem::path root_;
+  nlohmann::json index_;
+  std::map<std::string, std::size_t> doc_slot_;  // doc id -> index in index_["documents"]
+  std::set<std::filesystem::path> used_;
+};
+
+}  // namespace
+
+// export DIR: every version of every document, watched or removed (whose history is kept),
+// as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
+// is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
+// written.
+int RunExport(const Options& options) {
+  const std::filesystem::path root = options.positional[0];
+  auto listed = ListVersions(options);
+  if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
+  const std::vector<ExportItem>& items = std::get<std::vector<ExportItem>>(listed);
 
   std::error_code error;
   std::filesystem::create_directories(root, error);
@@ -101,67 +177,36 @@ int RunExport(const Options& options) {
                  error.message().c_str());
     return kExitInput;
   }
-  nlohmann::json index = {{"exported", FormatTimestamp(NowUnixMillis())},
-                          {"documents", nlohmann::json::array()}};
-  std::map<std::string, std::size_t> doc_slot;  // doc id -> index in index["documents"]
-  std::set<std::filesystem::path> used;
+  ExportTree tree(root);
   ProgressBar progress(items.size());
-  std::size_t done = 0;
-  for (const Item& item : items) {
+  for (std::size_t done = 0; done < items.size(); ++done) {
+    const ExportItem& item = items[done];
     const std::string id = item.doc["id"];
     progress.Update(done, id);
     auto text = Call(options, {{"cmd", "text"}, {"doc", id}, {"hash", item.version["text_hash"]}});
     if (std::holds_alternative<int>(text)) return std::get<int>(text);
-    const std::filesystem::path dir = root / PathComponent(item.doc.value("platform", id)) /
-                                      PathComponent(item.doc.value("type", id));
-    std::filesystem::create_directories(dir, error);
-    // The capture date names the file; a second version the same day gets -2, -3, ...
-    const std::string date = Str(item.version["time"]).substr(0, 10);
-    std::filesystem::path file = dir / (date + ".md");
-    for (int n = 2; used.count(file) > 0; ++n)
-      file = dir / (date + "-" + std::to_string(n) + ".md");
-    used.insert(file);
-    if (error ||
-        !WriteFileAtomically(file, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+    if (const auto unwritten =
+            tree.Write(item, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
       progress.Finish();
-      std::fprintf(stderr, "policyctl: cannot write %s\n", file.c_str());
+      std::fprintf(stderr, "policyctl: cannot write %s\n", unwritten->c_str());
       return kExitInput;
     }
-    if (doc_slot.count(id) == 0) {
-      doc_slot[id] = index["documents"].size();
-      index["documents"].push_back({{"id", id},
-                                    {"platform", item.doc["platform"]},
-                                    {"type", item.doc["type"]},
-                                    {"url", item.doc["url"]},
-                                    {"watched", item.doc["watched"]},
-                                    {"versions", nlohmann::json::array()}});
-    }
-    index["documents"][doc_slot[id]]["versions"].push_back(
-        {{"file", std::filesystem::relative(file, root).string()},
-         {"captured", item.version["time"]},
-         {"text_sha256", item.version["text_hash"]},
-         {"raw_sha256", item.version["raw_hash"]},
-         {"http_status", item.version["http_status"]},
-         {"final_url", item.version["final_url"]},
-         {"event_seq", item.version["event_seq"]},
-         {"policyd_version", item.version["policyd_version"]}});
-    ++done;
   }
-  progress.Update(done, "index.json");
-  if (!WriteFileAtomically(root / "index.json", index.dump(2) + "\n")) {
+  progress.Update(items.size(), "index.json");
+  if (!tree.WriteIndex()) {
     progress.Finish();
-    std::fprintf(stderr, "policyctl: cannot write %s\n", (root / "index.json").c_str());
+    std::fprintf(stderr, "policyctl: cannot write %s\n", tree.index_path().c_str());
     return kExitInput;
   }
   progress.Finish();
   if (options.json) {
     std::cout << nlohmann::json{{"dir", root.string()},
-                                {"documents", index["documents"].size()},
+                                {"documents", tree.documents()},
                                 {"versions", items.size()}}
                      .dump(2)
               << "\n";
   } else {
-    std::cout << "exported " << items.size() << " version(s) of " << index["documents"].size()
+    std::cout << "exported " << items.size() << " version(s) of " << tree.documents()
               << " document(s) to " << root.string() << "\n";
   }
   return kExitOk;
