@@ -340,100 +340,107 @@ Result<VerifyReport> Store::Verify() const {
   return report;
 }
 
+namespace {
+
+// Old check records, except those that made a version: deleted in batches (memory stays
+// bounded on a large database). Check keys are never rewritten, so deleting outside the write
+// mutex is safe.
+Status DeleteOldChecks(Store::Impl& impl, int64_t cutoff, GcReport* report) {
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;
+  const std::unique_ptr<rocksdb::Iterator> it(impl.db()->NewIterator(read, impl.cf(Cf::kChecks)));
+  rocksdb::WriteBatch batch;
+  const auto flush = [&]() -> Status {
+    if (batch.Count() == 0) return Status::Ok();
+    Status status = impl.Write(rocksdb::WriteOptions(), &batch, "deleting checks");
+    batch.Clear();
+    return status;
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->checks_scanned;
+    const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
+    if (!key.has_value() || static_cast<int64_t>(key->time_ms) >= cutoff) continue;
+    const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+    // An unreadable record is kept: verify reports it, and gc must not hide evidence.
+    if (!j.has_value()) continue;
+    const std::string outcome = j->value("outcome", "");
+    if (outcome == "first_seen" || outcome == "changed" || outcome == "reread" ||
+        outcome == "adopted") {
+      continue;
+    }
+    report->bytes_freed += it->key().size() + it->value().size();
+    ++report->checks_deleted;
+    if (Status s = FromRocks(batch.Delete(impl.cf(Cf::kChecks), it->key()), "batching"); !s.ok()) {
+      return s;
+    }
+    if (batch.Count() >= 10'000) {
+      if (Status s = flush(); !s.ok()) return s;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
+  return flush();
+}
+
+// Every blob a version refers to (its text, raw capture and segment ids). Corruption when a
+// version record is unreadable: what it refers to cannot be told, so no blob may be deleted.
+Result<std::unordered_set<std::string>> ReferencedBlobs(const Store::Impl& impl) {
+  std::unordered_set<std::string> referenced;
+  const std::unique_ptr<rocksdb::Iterator> it(
+      impl.db()->NewIterator(rocksdb::ReadOptions(), impl.cf(Cf::kVersions)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
+    if (!j.has_value()) {
+      return Status::Corruption("unreadable version record " + it->key().ToString(true) +
+                                "; not collecting blobs (run policyctl verify)");
+    }
+    referenced.insert(j->value("text_hash", ""));
+    referenced.insert(j->value("raw_hash", ""));
+    referenced.insert(j->value("segment_ids_hash", ""));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
+  return referenced;
+}
+
+// Blobs no version refers to. Under the write mutex: no version can be written between the
+// scan of references and the deletes; commits that saw a blob before re-check it
+// (blob_generation).
+Status DeleteUnreferencedBlobs(Store::Impl& impl, GcReport* report) {
+  const std::lock_guard<std::mutex> lock(impl.write_mutex);
+  const Result<std::unordered_set<std::string>> referenced = ReferencedBlobs(impl);
+  if (!referenced.ok()) return referenced.status();
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;
+  const std::unique_ptr<rocksdb::Iterator> it(impl.db()->NewIterator(read, impl.cf(Cf::kBlobs)));
+  rocksdb::WriteBatch batch;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->blobs_scanned;
+    if (referenced->count(it->key().ToString()) > 0) continue;
+    ++report->blobs_deleted;
+    report->bytes_freed += it->key().size() + it->value().size();
+    if (Status s = FromRocks(batch.Delete(impl.cf(Cf::kBlobs), it->key()), "batching"); !s.ok()) {
+      return s;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
+  if (batch.Count() == 0) return Status::Ok();
+  impl.blob_generation.fetch_add(1);
+  return impl.Write(rocksdb::WriteOptions(), &batch, "deleting blobs");
+}
+
+}  // namespace
+
 Result<GcReport> Store::CollectGarbage(const GcOptions& options) {
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
   GcReport report;
-  rocksdb::DB* db = impl_->db();
   const int64_t now_ms = options.now_ms != 0
                              ? options.now_ms
                              : std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count();
   const int64_t cutoff = now_ms - std::max<int64_t>(0, options.check_retention_ms);
-
-  // Old check records. Check keys are never rewritten, so deleting outside the write mutex is
-  // safe; batches bound memory on a large database.
-  {
-    rocksdb::ReadOptions read;
-    read.fill_cache = false;
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kChecks)));
-    rocksdb::WriteBatch batch;
-    auto flush = [&]() -> Status {
-      if (batch.Count() == 0) return Status::Ok();
-      Status status = impl_->Write(rocksdb::WriteOptions(), &batch, "deleting checks");
-      batch.Clear();
-      return status;
-    };
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.checks_scanned;
-      const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
-      if (!key.has_value() || static_cast<int64_t>(key->time_ms) >= cutoff) continue;
-      const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
-      // An unreadable record is kept: verify reports it, and gc must not hide evidence.
-      if (!j.has_value()) continue;
-      const std::string outcome = j->value("outcome", "");
-      if (outcome == "first_seen" || outcome == "changed" || outcome == "reread" ||
-          outcome == "adopted") {
-        continue;
-      }
-      report.bytes_freed += it->key().size() + it->value().size();
-      ++report.checks_deleted;
-      if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kChecks), it->key()), "batching");
-          !s.ok()) {
-        return s;
-      }
-      if (batch.Count() >= 10'000) {
-        if (Status s = flush(); !s.ok()) return s;
-      }
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
-    if (Status s = flush(); !s.ok()) return s;
-  }
-
-  // Unreferenced blobs. Under the write mutex: no version can be written between the scan of
-  // references and the deletes; commits that saw a blob before re-check it (blob_generation).
-  {
-    const std::lock_guard<std::mutex> lock(impl_->write_mutex);
-    std::unordered_set<std::string> referenced;
-    {
-      const std::unique_ptr<rocksdb::Iterator> it(
-          db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kVersions)));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
-        if (!j.has_value()) {
-          // Cannot tell what an unreadable version refers to: deleting blobs could lose it.
-          return Status::Corruption("unreadable version record " + it->key().ToString(true) +
-                                    "; not collecting blobs (run policyctl verify)");
-        }
-        referenced.insert(j->value("text_hash", ""));
-        referenced.insert(j->value("raw_hash", ""));
-        referenced.insert(j->value("segment_ids_hash", ""));
-      }
-      if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
-    }
-    rocksdb::ReadOptions read;
-    read.fill_cache = false;
-    const std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, impl_->cf(Cf::kBlobs)));
-    rocksdb::WriteBatch batch;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report.blobs_scanned;
-      if (referenced.count(it->key().ToString()) > 0) continue;
-      ++report.blobs_deleted;
-      report.bytes_freed += it->key().size() + it->value().size();
-      if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kBlobs), it->key()), "batching");
-          !s.ok()) {
-        return s;
-      }
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning blobs");
-    if (batch.Count() > 0) {
-      impl_->blob_generation.fetch_add(1);
-      if (Status s = impl_->Write(rocksdb::WriteOptions(), &batch, "deleting blobs"); !s.ok()) {
-        return s;
-      }
-    }
-  }
+  if (Status s = DeleteOldChecks(*impl_, cutoff, &report); !s.ok()) return s;
+  if (Status s = DeleteUnreferencedBlobs(*impl_, &report); !s.ok()) return s;
   return report;
 }
 
