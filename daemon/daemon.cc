@@ -137,6 +137,14 @@ Daemon::~Daemon() {
 
 Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
+  for (const auto phase : {&Daemon::OpenState, &Daemon::LoadTargets, &Daemon::StartPublishing,
+                           &Daemon::StartControl}) {
+    if (Status s = (this->*phase)(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Daemon::OpenState() {
   std::vector<std::string> webhook_names;
   for (const WebhookSpec& spec : config_.webhooks) webhook_names.push_back(spec.name);
   auto metrics = DaemonMetrics::Create(webhook_names, config_.browser_enabled, started_ms_,
@@ -146,22 +154,26 @@ Status Daemon::Start() {
   if (Status s = CreatePrivateDirectory(config_.state_dir, ExistingDirectory::kKeepMode); !s.ok()) {
     return s;
   }
-
   auto store = Store::Open(config_.state_dir / "db", store_options_);
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
+  return Status::Ok();
+}
 
+Status Daemon::LoadTargets() {
   catalog_ = std::make_unique<TargetCatalog>(
       config_.targets_dir, config_.state_dir / "targets", store_.get(), WorkerCount(config_),
       std::make_unique<TargetFileCache>(config_.state_dir / "target-cache", BinaryIdentity()));
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
-
   fetcher_ = std::make_unique<Fetcher>(io_, FetcherOptionsFrom(config_));
   // Constructed now, started on the first page that needs it.
   if (config_.browser_enabled)
     browser_ = std::make_unique<BrowserFetcher>(io_, BrowserOptionsFrom(config_));
+  return Status::Ok();
+}
 
+Status Daemon::StartPublishing() {
   FeedOptions feed_options;
   feed_options.socket_path = config_.events_socket;
   feed_options.max_subscribers = config_.max_subscribers;
@@ -187,7 +199,10 @@ Status Daemon::Start() {
     StartFleet();
     StartFleetStatus();
   }
+  return Status::Ok();
+}
 
+Status Daemon::StartControl() {
   ControlOptions control_options;
   control_options.socket_path = config_.control_socket;
   control_options.max_clients = config_.max_control_clients;

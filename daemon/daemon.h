@@ -76,6 +76,15 @@ class Daemon {
  private:
   using Document = DocumentTable::Document;
 
+  // The phases of Start, in order. The metrics, the state directory and the store.
+  Status OpenState();
+  // The targets (and their stored states), the fetcher and, when enabled, the browser.
+  Status LoadTargets();
+  // The events socket, webhooks, [nats] and [fleet].
+  Status StartPublishing();
+  // The control socket, the web view and the signals.
+  Status StartControl();
+
   // Scheduling and checks (io thread).
   // Fires DispatchDue when the next check is due, but not before `min_delay`.
   void ArmScheduleTimer(std::chrono::milliseconds min_delay = std::chrono::milliseconds(0));
