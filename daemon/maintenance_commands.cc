@@ -6,6 +6,11 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "daemon.h"
 #include "policyd/clock.h"
@@ -49,6 +54,125 @@ nlohmann::json RemovedDocumentJson(const Store& store, const std::string& id,
           {"watched", false}};
 }
 
+// verify: the integrity scan, timed; its problems are logged as an error.
+nlohmann::json VerifyJson(const Store& store) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<VerifyReport> report = store.Verify();
+  if (!report.ok()) return ControlErrorFromStatus(report.status());
+  nlohmann::json result = ToJson(*report);
+  result["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!report->ok()) spdlog::error("verify: {} problem(s) in the database", report->problem_count);
+  return ControlOk(std::move(result));
+}
+
+// gc's options: the config's check retention, or the request's; nullopt when the request's is
+// not a duration.
+std::optional<GcOptions> GcOptionsOf(const nlohmann::json& request,
+                                     std::chrono::milliseconds configured_retention) {
+  GcOptions options;
+  options.check_retention_ms = configured_retention.count();
+  if (const auto it = request.find("check_retention"); it != request.end() && !it->is_null()) {
+    const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
+    if (!parsed) return std::nullopt;
+    options.check_retention_ms = parsed->count();
+  }
+  return options;
+}
+
+nlohmann::json CollectGarbageJson(Store& store, const GcOptions& options) {
+  Result<GcReport> report = store.CollectGarbage(options);
+  if (!report.ok()) return ControlErrorFromStatus(report.status());
+  spdlog::info("gc: {} check record(s) and {} blob(s) deleted", report->checks_deleted,
+               report->blobs_deleted);
+  nlohmann::json result = ToJson(*report);
+  result["check_retention"] = FormatDuration(std::chrono::milliseconds(options.check_retention_ms));
+  result["database_bytes"] = store.ApproximateSizeBytes();
+  return ControlOk(std::move(result));
+}
+
+// evidence: one version's record (default: the newest) with the event that announced it: the
+// analyzers' view of the same capture. `spec` is the document's when it is watched.
+nlohmann::json EvidenceJson(const Store& store, const std::string& doc_id, const std::string& ref,
+                            const DocumentSpec* spec) {
+  auto history = store.GetHistory(doc_id);
+  if (!history.ok()) return ControlErrorFromStatus(history.status());
+  const auto index = ResolveVersionOr(*history, ref, NewestIndex(*history));
+  if (!index) return NoSuchVersion(doc_id, ref, history->empty());
+  const VersionRecord& version = (*history)[*index];
+  nlohmann::json result = ToJson(version);
+  result["doc"] = doc_id;
+  result["index"] = *index + 1;
+  result["versions"] = history->size();
+  result["time"] = FormatTimestamp(version.time_ms);
+  if (spec != nullptr) {
+    result["platform"] = spec->platform;
+    result["type"] = spec->type;
+  }
+  if (auto event = AnnouncingEvent(store, version); !event.is_discarded()) {
+    result["event"] = std::move(event);
+  }
+  return ControlOk(std::move(result));
+}
+
+// text: a stored text or raw capture of the document's history, by hash. Only those: the
+// control socket is not a blob browser.
+nlohmann::json StoredTextJson(const Store& store, const std::string& doc_id,
+                              const std::string& hash) {
+  auto history = store.GetHistory(doc_id);
+  if (!history.ok()) return ControlErrorFromStatus(history.status());
+  const bool known = std::any_of(history->begin(), history->end(), [&](const VersionRecord& v) {
+    return v.text_hash == hash || v.raw_hash == hash;
+  });
+  if (!known) {
+    return ControlError("not_found", "no version of '" + doc_id + "' has hash '" + hash + "'");
+  }
+  auto blob = store.GetBlob(hash);
+  if (!blob.ok()) return ControlErrorFromStatus(blob.status());
+  // Raw HTML may be in any charset but JSON needs UTF-8: a round trip through dump with
+  // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already).
+  const std::string quoted =
+      nlohmann::json(*blob).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ControlOk({{"doc", doc_id},
+                    {"hash", hash},
+                    {"bytes", blob->size()},
+                    {"text", nlohmann::json::parse(quoted)}});
+}
+
+// removed: the documents with a history that are not among `watched` (sorted ids).
+nlohmann::json RemovedDocumentsJson(const Store& store, const std::vector<std::string>& watched) {
+  auto states = store.ListDocStates();
+  if (!states.ok()) return ControlErrorFromStatus(states.status());
+  nlohmann::json documents = nlohmann::json::array();
+  for (const auto& [id, state] : *states) {
+    if (state.version_count == 0 || std::binary_search(watched.begin(), watched.end(), id)) {
+      continue;
+    }
+    documents.push_back(RemovedDocumentJson(store, id, state));
+  }
+  return ControlOk({{"documents", std::move(documents)}});
+}
+
+// backup: a checkpoint of the store in `target`/db, the same shape as <state_dir>/db, so that
+// `policyd --state-dir DIR` opens it.
+nlohmann::json BackupJson(Store& store, const std::filesystem::path& target) {
+  std::error_code error;
+  std::filesystem::create_directories(target, error);
+  if (error) {
+    return ControlError("internal", "cannot create " + target.string() + ": " + error.message());
+  }
+  const std::filesystem::path db = target / "db";
+  const auto started = std::chrono::steady_clock::now();
+  if (Status s = store.CreateCheckpoint(db); !s.ok()) return ControlErrorFromStatus(s);
+  spdlog::info("backup: checkpoint written to {}", db.string());
+  return ControlOk(
+      {{"dir", target.string()},
+       {"db", db.string()},
+       {"last_seq", store.LastSequence()},
+       {"seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
+}
+
 }  // namespace
 
 void Daemon::RespondFromPool(std::function<nlohmann::json()> work,
@@ -62,165 +186,51 @@ void Daemon::RespondFromPool(std::function<nlohmann::json()> work,
 
 bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& request,
                                 std::function<void(nlohmann::json)>& respond) {
-  auto on_pool = [this, &respond](std::function<nlohmann::json()> work) {
+  // The pool's work outlives this call, never the store (~Daemon joins the pool first).
+  Store* const store = store_.get();
+  const auto on_pool = [this, &respond](std::function<nlohmann::json()> work) {
     RespondFromPool(std::move(work), std::move(respond));
   };
-
   if (cmd == "verify") {
-    on_pool([this]() {
-      const auto started = std::chrono::steady_clock::now();
-      Result<VerifyReport> report = store_->Verify();
-      if (!report.ok()) return ControlErrorFromStatus(report.status());
-      nlohmann::json result = ToJson(*report);
-      result["seconds"] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (!report->ok()) {
-        spdlog::error("verify: {} problem(s) in the database", report->problem_count);
-      }
-      return ControlOk(std::move(result));
-    });
-    return true;
-  }
-  if (cmd == "gc") {
-    GcOptions options;
-    options.check_retention_ms = config_.check_retention.count();
-    if (const auto it = request.find("check_retention"); it != request.end() && !it->is_null()) {
-      const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
-      if (!parsed) {
-        respond(
-            ControlError("invalid_argument", "check_retention must be a duration such as \"90d\""));
-        return true;
-      }
-      options.check_retention_ms = parsed->count();
+    on_pool([store] { return VerifyJson(*store); });
+  } else if (cmd == "gc") {
+    const std::optional<GcOptions> options = GcOptionsOf(request, config_.check_retention);
+    if (!options) {
+      respond(
+          ControlError("invalid_argument", "check_retention must be a duration such as \"90d\""));
+      return true;
     }
-    on_pool([this, options]() {
-      Result<GcReport> report = store_->CollectGarbage(options);
-      if (!report.ok()) return ControlErrorFromStatus(report.status());
-      spdlog::info("gc: {} check record(s) and {} blob(s) deleted", report->checks_deleted,
-                   report->blobs_deleted);
-      nlohmann::json result = ToJson(*report);
-      result["check_retention"] =
-          FormatDuration(std::chrono::milliseconds(options.check_retention_ms));
-      result["database_bytes"] = store_->ApproximateSizeBytes();
-      return ControlOk(std::move(result));
-    });
-    return true;
-  }
-  if (cmd == "evidence") {
+    on_pool([store, options = *options] { return CollectGarbageJson(*store, options); });
+  } else if (cmd == "evidence") {
     const std::string doc_id = request.value("doc", std::string());
-    auto history = store_->GetHistory(doc_id);
-    if (!history.ok()) {
-      respond(ControlErrorFromStatus(history.status()));
-      return true;
-    }
-    const std::string ref = request.value("version", std::string());
-    const auto index = ResolveVersionOr(*history, ref, NewestIndex(*history));
-    if (!index) {
-      respond(NoSuchVersion(doc_id, ref, history->empty()));
-      return true;
-    }
-    const VersionRecord& version = (*history)[*index];
-    nlohmann::json result = ToJson(version);
-    result["doc"] = doc_id;
-    result["index"] = *index + 1;
-    result["versions"] = history->size();
-    result["time"] = FormatTimestamp(version.time_ms);
-    if (const Document* doc = documents_.Find(doc_id)) {
-      result["platform"] = doc->spec->platform;
-      result["type"] = doc->spec->type;
-    }
-    // The event that announced it: the analyzers' view of the same capture.
-    if (auto event = AnnouncingEvent(*store_, version); !event.is_discarded()) {
-      result["event"] = std::move(event);
-    }
-    respond(ControlOk(std::move(result)));
-    return true;
-  }
-  if (cmd == "text") {
-    const std::string doc_id = request.value("doc", std::string());
-    const std::string hash = request.value("hash", std::string());
-    auto history = store_->GetHistory(doc_id);
-    if (!history.ok()) {
-      respond(ControlErrorFromStatus(history.status()));
-      return true;
-    }
-    // Only texts of this document's history: the control socket is not a blob browser.
-    const bool known = std::any_of(history->begin(), history->end(), [&](const VersionRecord& v) {
-      return v.text_hash == hash || v.raw_hash == hash;
-    });
-    if (!known) {
-      respond(ControlError("not_found", "no version of '" + doc_id + "' has hash '" + hash + "'"));
-      return true;
-    }
-    auto blob = store_->GetBlob(hash);
-    if (!blob.ok()) {
-      respond(ControlErrorFromStatus(blob.status()));
-      return true;
-    }
-    // Raw HTML may be in any charset but JSON needs UTF-8: a round trip through dump with
-    // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already).
-    const std::string quoted =
-        nlohmann::json(*blob).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    respond(ControlOk({{"doc", doc_id},
-                       {"hash", hash},
-                       {"bytes", blob->size()},
-                       {"text", nlohmann::json::parse(quoted)}}));
-    return true;
-  }
-  if (cmd == "removed") {
+    const Document* doc = documents_.Find(doc_id);
+    respond(EvidenceJson(*store, doc_id, request.value("version", std::string()),
+                         doc != nullptr ? doc->spec.get() : nullptr));
+  } else if (cmd == "text") {
+    respond(StoredTextJson(*store, request.value("doc", std::string()),
+                           request.value("hash", std::string())));
+  } else if (cmd == "removed") {
     // Documents no longer watched whose history is kept (`remove` keeps it): `export` must
     // not leave them out. Their states are listed from the store, on the pool.
     std::vector<std::string> watched;  // sorted: documents_ iterates in id order
     watched.reserve(documents_.size());
     for (const Document& doc : documents_) watched.push_back(doc.spec->id);
-    on_pool([this, watched = std::move(watched)]() {
-      auto states = store_->ListDocStates();
-      if (!states.ok()) return ControlErrorFromStatus(states.status());
-      nlohmann::json documents = nlohmann::json::array();
-      for (const auto& [id, state] : *states) {
-        if (state.version_count == 0 || std::binary_search(watched.begin(), watched.end(), id)) {
-          continue;
-        }
-        documents.push_back(RemovedDocumentJson(*store_, id, state));
-      }
-      return ControlOk({{"documents", std::move(documents)}});
-    });
-    return true;
-  }
-  if (cmd == "segments" || cmd == "offsets") {
+    on_pool(
+        [store, watched = std::move(watched)] { return RemovedDocumentsJson(*store, watched); });
+  } else if (cmd == "segments" || cmd == "offsets") {
     HandleSegmentCommand(cmd, request, std::move(respond));
-    return true;
-  }
-  if (cmd == "backup") {
+  } else if (cmd == "backup") {
     const std::string dir = request.value("dir", std::string());
     const std::filesystem::path target(dir);
     if (dir.empty() || !target.is_absolute()) {
       respond(ControlError("invalid_argument", "backup needs an absolute \"dir\""));
       return true;
     }
-    on_pool([this, target]() {
-      std::error_code error;
-      std::filesystem::create_directories(target, error);
-      if (error) {
-        return ControlError("internal",
-                            "cannot create " + target.string() + ": " + error.message());
-      }
-      // The store lives in <state_dir>/db: the copy has the same shape, so `policyd
-      // --state-dir DIR` opens it.
-      const std::filesystem::path db = target / "db";
-      const auto started = std::chrono::steady_clock::now();
-      if (Status s = store_->CreateCheckpoint(db); !s.ok()) return ControlErrorFromStatus(s);
-      spdlog::info("backup: checkpoint written to {}", db.string());
-      return ControlOk(
-          {{"dir", target.string()},
-           {"db", db.string()},
-           {"last_seq", store_->LastSequence()},
-           {"seconds",
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
-    });
-    return true;
+    on_pool([store, target] { return BackupJson(*store, target); });
+  } else {
+    return false;
   }
-  return false;
+  return true;
 }
 
 }  // namespace policyd
