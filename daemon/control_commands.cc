@@ -318,7 +318,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
     }
     respond(ControlOk({{"documents", documents_.size()}}));
   } else if (HandleStoreCommand(cmd, request, respond)) {
-    // verify, gc, evidence, text, removed, backup: daemon/maintenance_commands.cc
+    // verify, gc, evidence, text, removed, backup, segments, offsets: maintenance_commands.cc
   } else if (HandleWebhookCommand(cmd, request, respond)) {
     // webhooks, webhooks_test: daemon/webhook_commands.cc
   } else if (HandleAtomCommand(cmd, request, respond)) {
@@ -332,8 +332,8 @@ void Daemon::HandleControl(const nlohmann::json& request,
         "unknown_command",
         "unknown command '" + cmd +
             "' (status, list, show, history, diff, check, add, remove, reload, verify, "
-            "gc, evidence, text, removed, backup, webhooks, webhooks_test, metrics, atom, "
-            "events, fleet)"));
+            "gc, evidence, text, removed, backup, segments, offsets, webhooks, webhooks_test, "
+            "metrics, atom, events, fleet)"));
   }
 }
 

@@ -507,6 +507,32 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A client that sends a command the daemon does not know is told which ones it does know:
+// every command of the control protocol (docs/CONTROL.md), and each of them is one the daemon
+// answers. Asked without arguments, each answers or refuses its arguments, never
+// "unknown_command".
+TEST_F(EndToEndTest, AnUnknownCommandIsAnsweredWithEveryCommandTheDaemonKnows) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const nlohmann::json unknown = harness_.Control({{"cmd", "frobnicate"}});
+  ASSERT_EQ(unknown["error"]["code"], "unknown_command") << unknown.dump();
+  const std::string message = unknown["error"]["message"];
+  for (const char* cmd : {"status",   "list",          "show",    "history", "diff",     "check",
+                          "add",      "remove",        "reload",  "metrics", "verify",   "gc",
+                          "evidence", "text",          "removed", "backup",  "segments", "offsets",
+                          "webhooks", "webhooks_test", "atom",    "events",  "fleet"}) {
+    const std::string listed = std::string(" ") + cmd + ",";
+    const std::string last = std::string(" ") + cmd + ")";
+    EXPECT_TRUE(message.find(listed) != std::string::npos ||
+                message.find(last) != std::string::npos ||
+                message.find(std::string("(") + cmd + ",") != std::string::npos)
+        << cmd << " is not named in: " << message;
+    const nlohmann::json answer = harness_.Control({{"cmd", cmd}});
+    EXPECT_NE(answer.value("/error/code"_json_pointer, std::string()), "unknown_command")
+        << cmd << ": " << answer.dump();
+  }
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 TEST_F(EndToEndTest, PolicyctlErrorsAreClearWithDocumentedExitCodes) {
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   const auto unknown_doc = harness_.Policyctl({"show", "nope/none"});
