@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include <variant>
+
 #include "daemon.h"
 #include "list_filter.h"
 #include "policyd/clock.h"
@@ -222,6 +224,90 @@ const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
   return found;
 }
 
+namespace {
+
+// history: every version of `doc_id` with its class (and a change's size, as its event
+// counted it); not_found when the document is neither watched nor has a history.
+nlohmann::json HistoryJson(const Store& store, const std::string& doc_id, bool watched) {
+  auto history = store.GetHistory(doc_id);
+  if (!history.ok()) return ControlErrorFromStatus(history.status());
+  if (history->empty() && !watched) {
+    return ControlError("not_found", "no document '" + doc_id + "' and no history");
+  }
+  nlohmann::json versions = nlohmann::json::array();
+  std::size_t index = 1;
+  for (const auto& version : *history) {
+    nlohmann::json item = ToJson(version);
+    item["index"] = index++;
+    item["time"] = FormatTimestamp(version.time_ms);
+    const nlohmann::json event = AnnouncingEvent(store, version);
+    item["change_class"] = VersionClass(event);
+    // A change's size as its event counted it (absent for first versions and old events).
+    for (const char* count : {"words_added", "words_removed"}) {
+      if (event.is_object() && event.contains(count)) item[count] = event[count];
+    }
+    versions.push_back(std::move(item));
+  }
+  return ControlOk({{"doc", doc_id}, {"versions", std::move(versions)}});
+}
+
+// add's document, as the request describes it; the refusal when a field is invalid.
+std::variant<DocumentSpec, nlohmann::json> SpecFromAddRequest(const nlohmann::json& request) {
+  DocumentSpec spec;
+  spec.platform = request.value("platform", std::string());
+  spec.type = request.value("type", std::string());
+  spec.url = request.value("url", std::string());
+  spec.select = StringList(request, "select");
+  spec.remove = StringList(request, "remove");
+  if (const auto render = request.value("render", std::string()); !render.empty()) {
+    const auto mode = ParseRenderMode(render);
+    if (!mode) {
+      return ControlError("invalid_argument",
+                          "bad render '" + render + "' (auto, static or browser)");
+    }
+    spec.render = *mode;
+  }
+  if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
+    const auto parsed = ParseDuration(interval);
+    if (!parsed) return ControlError("invalid_argument", "bad interval '" + interval + "'");
+    spec.interval = *parsed;
+  }
+  return spec;
+}
+
+}  // namespace
+
+nlohmann::json Daemon::ShowJson(const Document& doc) const {
+  nlohmann::json result = DocumentJson(doc);
+  auto checks = store_->GetChecks(doc.spec->id, 10);
+  if (!checks.ok()) return ControlErrorFromStatus(checks.status());
+  nlohmann::json recent = nlohmann::json::array();
+  for (const auto& check : *checks) {
+    nlohmann::json item = ToJson(check);
+    item["time"] = FormatTimestamp(check.time_ms);
+    recent.push_back(std::move(item));
+  }
+  result["recent_checks"] = std::move(recent);
+  return ControlOk(std::move(result));
+}
+
+nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
+  auto added = catalog_->Add(std::move(spec));
+  if (!added.ok()) return ControlErrorFromStatus(added.status());
+  if (Status s = ApplyCatalog(); !s.ok()) return ControlErrorFromStatus(s);
+  CheckNow(added->id, NowUnixMillis());  // the first check right away
+  ArmScheduleTimer();
+  spdlog::info("{}: added at run time ({})", added->id, added->url);
+  return ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}});
+}
+
+nlohmann::json Daemon::RemoveDocument(const std::string& id) {
+  if (Status s = catalog_->Remove(id); !s.ok()) return ControlErrorFromStatus(s);
+  if (Status s = ApplyCatalog(); !s.ok()) return ControlErrorFromStatus(s);
+  spdlog::info("{}: removed at run time (history kept)", id);
+  return ControlOk({{"removed", id}});
+}
+
 void Daemon::HandleControl(const nlohmann::json& request,
                            std::function<void(nlohmann::json)> respond) {
   const std::string cmd = request["cmd"];
@@ -229,7 +315,6 @@ void Daemon::HandleControl(const nlohmann::json& request,
     return respond(type_error);
   }
   nlohmann::json error;
-
   if (cmd == "status") {
     respond(ControlOk(StatusJson()));
   } else if (cmd == "list") {
@@ -238,80 +323,21 @@ void Daemon::HandleControl(const nlohmann::json& request,
     respond(ControlOk({{"text", MetricsText()}}));
   } else if (cmd == "show") {
     const Document* doc = FindDocument(request, &error);
-    if (doc == nullptr) return respond(error);
-    nlohmann::json result = DocumentJson(*doc);
-    auto checks = store_->GetChecks(doc->spec->id, 10);
-    if (!checks.ok()) return respond(ControlErrorFromStatus(checks.status()));
-    nlohmann::json recent = nlohmann::json::array();
-    for (const auto& check : *checks) {
-      nlohmann::json item = ToJson(check);
-      item["time"] = FormatTimestamp(check.time_ms);
-      recent.push_back(std::move(item));
-    }
-    result["recent_checks"] = std::move(recent);
-    respond(ControlOk(std::move(result)));
+    respond(doc != nullptr ? ShowJson(*doc) : error);
   } else if (cmd == "history") {
     const auto doc_id = request.value("doc", std::string());
-    auto history = store_->GetHistory(doc_id);
-    if (!history.ok()) return respond(ControlErrorFromStatus(history.status()));
-    if (history->empty() && !documents_.Contains(doc_id)) {
-      return respond(ControlError("not_found", "no document '" + doc_id + "' and no history"));
-    }
-    nlohmann::json versions = nlohmann::json::array();
-    std::size_t index = 1;
-    for (const auto& version : *history) {
-      nlohmann::json item = ToJson(version);
-      item["index"] = index++;
-      item["time"] = FormatTimestamp(version.time_ms);
-      const nlohmann::json event = AnnouncingEvent(*store_, version);
-      item["change_class"] = VersionClass(event);
-      // A change's size as its event counted it (absent for first versions and old events).
-      for (const char* count : {"words_added", "words_removed"}) {
-        if (event.is_object() && event.contains(count)) item[count] = event[count];
-      }
-      versions.push_back(std::move(item));
-    }
-    respond(ControlOk({{"doc", doc_id}, {"versions", std::move(versions)}}));
+    respond(HistoryJson(*store_, doc_id, documents_.Contains(doc_id)));
   } else if (cmd == "diff") {
     HandleDiff(request, std::move(respond));
   } else if (cmd == "check") {
     HandleCheck(request, std::move(respond));
   } else if (cmd == "add") {
-    DocumentSpec spec;
-    spec.platform = request.value("platform", std::string());
-    spec.type = request.value("type", std::string());
-    spec.url = request.value("url", std::string());
-    spec.select = StringList(request, "select");
-    spec.remove = StringList(request, "remove");
-    if (const auto render = request.value("render", std::string()); !render.empty()) {
-      const auto mode = ParseRenderMode(render);
-      if (!mode) {
-        return respond(ControlError("invalid_argument",
-                                    "bad render '" + render + "' (auto, static or browser)"));
-      }
-      spec.render = *mode;
-    }
-    if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
-      const auto parsed = ParseDuration(interval);
-      if (!parsed)
-        return respond(ControlError("invalid_argument", "bad interval '" + interval + "'"));
-      spec.interval = *parsed;
-    }
-    auto added = catalog_->Add(std::move(spec));
-    if (!added.ok()) return respond(ControlErrorFromStatus(added.status()));
-    if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
-    CheckNow(added->id, NowUnixMillis());  // the first check right away
-    ArmScheduleTimer();
-    spdlog::info("{}: added at run time ({})", added->id, added->url);
-    respond(ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}}));
+    auto spec = SpecFromAddRequest(request);
+    if (auto* refusal = std::get_if<nlohmann::json>(&spec)) return respond(std::move(*refusal));
+    respond(AddDocument(std::move(std::get<DocumentSpec>(spec))));
   } else if (cmd == "remove") {
     const Document* doc = FindDocument(request, &error);
-    if (doc == nullptr) return respond(error);
-    const std::string id = doc->spec->id;
-    if (Status s = catalog_->Remove(id); !s.ok()) return respond(ControlErrorFromStatus(s));
-    if (Status s = ApplyCatalog(); !s.ok()) return respond(ControlErrorFromStatus(s));
-    spdlog::info("{}: removed at run time (history kept)", id);
-    respond(ControlOk({{"removed", id}}));
+    respond(doc != nullptr ? RemoveDocument(doc->spec->id) : error);
   } else if (cmd == "reload") {
     if (Status s = Reload(); !s.ok()) {
       return respond(ControlError("invalid_argument", s.message() + " (running targets kept)"));

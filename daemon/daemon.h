@@ -166,6 +166,11 @@ class Daemon {
   // `list` with its filters (list_filter.h): the matching documents, or the refusal.
   nlohmann::json ListResponse(const nlohmann::json& request) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
+  // show: the document with its 10 most recent checks.
+  nlohmann::json ShowJson(const Document& doc) const;
+  // add and remove at run time: the catalog keeps them across restarts; the answer or refusal.
+  nlohmann::json AddDocument(DocumentSpec spec);
+  nlohmann::json RemoveDocument(const std::string& id);
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
   // verify, gc, evidence, text, removed, backup, segments, offsets (maintenance_commands.cc). False
   // if `cmd` is not one of them (`respond` untouched); else `respond` is called (or moved into pool
