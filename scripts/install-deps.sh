@@ -13,7 +13,7 @@ packages=(
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev
   poppler-utils qpdf
-  scdoc dpkg-dev debconf zsh fish
+  scdoc dpkg-dev file debconf zsh fish
   libnats-dev nats-server
   openssl
 )
