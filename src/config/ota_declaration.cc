@@ -108,91 +108,64 @@ Status ReadText(const std::filesystem::path& path, std::string* text) {
   return Status::Ok();
 }
 
-// One terms entry -> *spec (platform already set). `warn` records a warning for this document.
+// One page of a document, in fetch order: its URL and, for a page of `combine`, its own
+// select and remove when it sets them.
+struct TermsPage {
+  std::string url;
+  std::optional<Selectors> select;
+  std::optional<Selectors> remove;
+};
+
+// `object[key]` as selectors, when the object has it.
+Status ReadSelectorsIfPresent(const json& object, const char* key, const std::string& where,
+                              std::optional<Selectors>* out) {
+  if (!object.contains(key)) return Status::Ok();
+  Selectors selectors;
+  if (Status s = ParseSelectors(object[key], where + ": " + key, &selectors); !s.ok()) return s;
+  *out = std::move(selectors);
+  return Status::Ok();
+}
+
+// The pages of `combine`, appended to *pages in order. `warn` names what a page asks that
+// policyd cannot do; one page that needs its scripts run makes the whole document rendered.
 template <typename Warn>
-Status ReadTerms(const std::string& type, const json& terms, const std::string& where,
-                 DocumentSpec* spec, Warn&& warn) {
-  if (!terms.is_object()) return Status::InvalidArgument(where + ": must be an object");
-  spec->type = type;
-  Selectors select;
-  Selectors remove;
-  if (terms.contains("select")) {
-    if (Status s = ParseSelectors(terms["select"], where + ": select", &select); !s.ok()) return s;
+Status ReadCombinedPages(const json& combine, const std::string& where, DocumentSpec* spec,
+                         std::vector<TermsPage>* pages, Warn&& warn) {
+  if (!combine.is_array() || combine.empty()) {
+    return Status::InvalidArgument(where + ": 'combine' must be a non-empty array of pages");
   }
-  if (terms.contains("remove")) {
-    if (Status s = ParseSelectors(terms["remove"], where + ": remove", &remove); !s.ok()) return s;
-  }
-  std::vector<std::string> urls;
-  // Per page (by index in urls): its own select and remove, when it has them.
-  struct PageParts {
-    std::optional<Selectors> select;
-    std::optional<Selectors> remove;
-  };
-  std::vector<PageParts> pages;
-  if (terms.contains("fetch")) {
-    if (!terms["fetch"].is_string()) {
-      return Status::InvalidArgument(where + ": 'fetch' must be a URL string");
+  const std::string page_where = where + ": combine";
+  for (const json& page : combine) {
+    if (!page.is_object() || !page.contains("fetch") || !page["fetch"].is_string()) {
+      return Status::InvalidArgument(page_where + ": each page needs a 'fetch' URL string");
     }
-    urls.push_back(terms["fetch"].get<std::string>());
-  }
-  if (terms.contains("combine")) {
-    const json& combine = terms["combine"];
-    if (!combine.is_array() || combine.empty()) {
-      return Status::InvalidArgument(where + ": 'combine' must be a non-empty array of pages");
+    TermsPage read{page["fetch"].get<std::string>(), std::nullopt, std::nullopt};
+    if (Status s = ReadSelectorsIfPresent(page, "select", page_where, &read.select); !s.ok()) {
+      return s;
     }
-    bool first = true;
-    for (const json& page : combine) {
-      const std::string page_where = where + ": combine";
-      if (!page.is_object() || !page.contains("fetch") || !page["fetch"].is_string()) {
-        return Status::InvalidArgument(page_where + ": each page needs a 'fetch' URL string");
-      }
-      const std::string page_url = page["fetch"].get<std::string>();
-      urls.push_back(page_url);
-      Selectors page_select;
-      Selectors page_remove;
-      if (page.contains("select")) {
-        if (Status s = ParseSelectors(page["select"], page_where + ": select", &page_select);
-            !s.ok()) {
-          return s;
-        }
-      }
-      if (page.contains("remove")) {
-        if (Status s = ParseSelectors(page["remove"], page_where + ": remove", &page_remove);
-            !s.ok()) {
-          return s;
-        }
-      }
-      // A page inherits the terms' select/remove and may set its own (OTA's semantics). The
-      // document's own options are the terms', else the first page's; a page that differs
-      // from them gets its own (DocumentSpec::page_options, compiled below).
-      if (first && !terms.contains("select") && page.contains("select")) select = page_select;
-      if (first && !terms.contains("remove") && page.contains("remove")) remove = page_remove;
-      const std::size_t index = urls.size() - 1;
-      pages.resize(index + 1);
-      pages[index] = {page.contains("select") ? page_select : std::optional<Selectors>(),
-                      page.contains("remove") ? page_remove : std::optional<Selectors>()};
-      if (page.contains("filter") && !CustomFilters(page["filter"]).empty()) {
-        warn("page " + page_url + ": custom JavaScript filters " +
-             CustomFilters(page["filter"]).dump() + " ignored");
-      }
-      // One page that needs its scripts run makes the whole document rendered.
-      if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
-        spec->render = RenderMode::kBrowser;
-      }
-      first = false;
+    if (Status s = ReadSelectorsIfPresent(page, "remove", page_where, &read.remove); !s.ok()) {
+      return s;
     }
+    if (page.contains("filter") && !CustomFilters(page["filter"]).empty()) {
+      warn("page " + read.url + ": custom JavaScript filters " +
+           CustomFilters(page["filter"]).dump() + " ignored");
+    }
+    if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
+      spec->render = RenderMode::kBrowser;
+    }
+    pages->push_back(std::move(read));
   }
-  if (urls.empty()) return Status::InvalidArgument(where + ": no 'fetch' URL and no 'combine'");
-  spec->url = urls.front();
-  spec->extra_urls.assign(urls.begin() + 1, urls.end());
-  if (!spec->extra_urls.empty()) {
-    warn("combines " + std::to_string(urls.size()) +
-         " pages: they are fetched in order and their texts joined (extra_urls)");
-  }
-  // Pages whose own parts differ from the document's get their own options.
+  return Status::Ok();
+}
+
+// The options of each page whose own select or remove differ from the document's (nullopt
+// for the others); empty when no page differs.
+std::vector<std::optional<ExtractOptions>> PageOptions(const std::vector<TermsPage>& pages,
+                                                       const Selectors& select,
+                                                       const Selectors& remove) {
   bool any_page_differs = false;
-  std::vector<std::optional<ExtractOptions>> page_options(urls.size());
-  for (std::size_t i = 0; i < pages.size() && i < urls.size(); ++i) {
+  std::vector<std::optional<ExtractOptions>> page_options(pages.size());
+  for (std::size_t i = 0; i < pages.size(); ++i) {
     const Selectors& page_select = pages[i].select ? *pages[i].select : select;
     const Selectors& page_remove = pages[i].remove ? *pages[i].remove : remove;
     if (page_select == select && page_remove == remove) continue;
@@ -204,11 +177,13 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
     page_options[i] = std::move(options);
     any_page_differs = true;
   }
-  if (any_page_differs) spec->page_options = std::move(page_options);
-  spec->select = std::move(select.css);
-  spec->select_ranges = std::move(select.ranges);
-  spec->remove = std::move(remove.css);
-  spec->remove_ranges = std::move(remove.ranges);
+  if (!any_page_differs) page_options.clear();
+  return page_options;
+}
+
+// The terms' own filters and flags, and the keys policyd does not know.
+template <typename Warn>
+void ReadTermsFlags(const json& terms, DocumentSpec* spec, Warn&& warn) {
   if (terms.contains("filter")) {
     if (const json custom = CustomFilters(terms["filter"]); !custom.empty()) {
       warn("custom JavaScript filters " + custom.dump() + " cannot run in policyd and are ignored");
@@ -224,6 +199,55 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
       warn("unknown key '" + key + "' ignored");
     }
   }
+}
+
+// One terms entry -> *spec (platform already set). `warn` records a warning for this document.
+template <typename Warn>
+Status ReadTerms(const std::string& type, const json& terms, const std::string& where,
+                 DocumentSpec* spec, Warn&& warn) {
+  if (!terms.is_object()) return Status::InvalidArgument(where + ": must be an object");
+  spec->type = type;
+  std::optional<Selectors> select;
+  std::optional<Selectors> remove;
+  if (Status s = ReadSelectorsIfPresent(terms, "select", where, &select); !s.ok()) return s;
+  if (Status s = ReadSelectorsIfPresent(terms, "remove", where, &remove); !s.ok()) return s;
+  std::vector<TermsPage> pages;  // `fetch` first, then the pages of `combine`
+  if (terms.contains("fetch")) {
+    if (!terms["fetch"].is_string()) {
+      return Status::InvalidArgument(where + ": 'fetch' must be a URL string");
+    }
+    pages.push_back({terms["fetch"].get<std::string>(), std::nullopt, std::nullopt});
+  }
+  if (terms.contains("combine")) {
+    const std::size_t first_combined = pages.size();
+    if (Status s = ReadCombinedPages(terms["combine"], where, spec, &pages, warn); !s.ok()) {
+      return s;
+    }
+    // A page inherits the terms' select/remove and may set its own (OTA's semantics). The
+    // document's own options are the terms', else the first combined page's; a page that
+    // differs from them gets its own (DocumentSpec::page_options).
+    if (!select) select = pages[first_combined].select;
+    if (!remove) remove = pages[first_combined].remove;
+  }
+  if (pages.empty()) return Status::InvalidArgument(where + ": no 'fetch' URL and no 'combine'");
+  spec->url = pages.front().url;
+  spec->extra_urls.clear();
+  for (std::size_t i = 1; i < pages.size(); ++i) spec->extra_urls.push_back(pages[i].url);
+  if (!spec->extra_urls.empty()) {
+    warn("combines " + std::to_string(pages.size()) +
+         " pages: they are fetched in order and their texts joined (extra_urls)");
+  }
+  Selectors document_select = select.value_or(Selectors{});
+  Selectors document_remove = remove.value_or(Selectors{});
+  if (auto page_options = PageOptions(pages, document_select, document_remove);
+      !page_options.empty()) {
+    spec->page_options = std::move(page_options);
+  }
+  spec->select = std::move(document_select.css);
+  spec->select_ranges = std::move(document_select.ranges);
+  spec->remove = std::move(document_remove.css);
+  spec->remove_ranges = std::move(document_remove.ranges);
+  ReadTermsFlags(terms, spec, warn);
   return Status::Ok();
 }
 
