@@ -30,6 +30,39 @@ void AdvanceTo(Counter* counter, uint64_t total) {
   if (total > counter->Value()) counter->Increment(total - counter->Value());
 }
 
+// Tables of series registered in one go: each one's slot, name, help and labels.
+struct GaugeSpec {
+  Gauge** out;
+  const char* name;
+  const char* help;
+  MetricLabels labels = {};
+};
+struct CounterSpec {
+  Counter** out;
+  const char* name;
+  const char* help;
+  MetricLabels labels = {};
+};
+
+Status AddGauges(MetricsRegistry& registry, const std::vector<GaugeSpec>& specs) {
+  for (const GaugeSpec& spec : specs) {
+    if (Status s = Take(registry.AddGauge(spec.name, spec.help, spec.labels), spec.out); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status AddCounters(MetricsRegistry& registry, const std::vector<CounterSpec>& specs) {
+  for (const CounterSpec& spec : specs) {
+    if (Status s = Take(registry.AddCounter(spec.name, spec.help, spec.labels), spec.out);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DaemonMetrics>> DaemonMetrics::Create(
@@ -48,11 +81,6 @@ Result<std::unique_ptr<DaemonMetrics>> DaemonMetrics::Create(
 Status DaemonMetrics::RegisterFleet() {
   MetricsRegistry& r = registry_;
   auto fleet = std::make_unique<FleetSeries>();
-  struct GaugeSpec {
-    Gauge** out;
-    const char* name;
-    const char* help;
-  };
   const std::vector<GaugeSpec> gauges = {
       {&fleet->joined, "policyd_fleet_joined",
        "1 while this member is joined to its fleet (it checks the documents it owns), else 0."},
@@ -66,14 +94,7 @@ Status DaemonMetrics::RegisterFleet() {
        "How late the most overdue document waiting in this member's scheduler is, in seconds "
        "(0 when none is overdue)."},
   };
-  for (const GaugeSpec& spec : gauges) {
-    if (Status s = Take(r.AddGauge(spec.name, spec.help), spec.out); !s.ok()) return s;
-  }
-  struct CounterSpec {
-    Counter** out;
-    const char* name;
-    const char* help;
-  };
+  if (Status s = AddGauges(r, gauges); !s.ok()) return s;
   const std::vector<CounterSpec> counters = {
       {&fleet->lease_waits, "policyd_fleet_lease_waits_total",
        "Due checks that waited because another member held the document's lease."},
@@ -89,43 +110,51 @@ Status DaemonMetrics::RegisterFleet() {
        "Heartbeats this member could not write (the bucket unreachable or not answering, or its "
        "member id held by another live daemon); after ttl without one the others drop it."},
   };
-  for (const CounterSpec& spec : counters) {
-    if (Status s = Take(r.AddCounter(spec.name, spec.help), spec.out); !s.ok()) return s;
-  }
+  if (Status s = AddCounters(r, counters); !s.ok()) return s;
   fleet_ = std::move(fleet);
   return Status::Ok();
 }
 
 Status DaemonMetrics::Register(const std::vector<std::string>& webhook_names, bool browser_enabled,
                                int64_t started_unix_ms) {
-  MetricsRegistry& r = registry_;
-  Gauge* gauge = nullptr;
-  if (Status s = Take(r.AddGauge("policyd_build_info",
-                                 "The policyd version and the commit it was built from (always 1).",
-                                 {{"version", POLICYD_VERSION}, {"commit", BuildCommit()}}),
-                      &gauge);
-      !s.ok()) {
-    return s;
+  if (Status s = RegisterProcess(started_unix_ms); !s.ok()) return s;
+  if (Status s = RegisterCheckCounters(); !s.ok()) return s;
+  if (Status s = RegisterStateSeries(); !s.ok()) return s;
+  for (const std::string& name : webhook_names) {
+    if (Status s = RegisterWebhook(name); !s.ok()) return s;
   }
-  gauge->Set(1);
-  if (Status s = Take(r.AddGauge("policyd_process_start_time_seconds",
-                                 "When the daemon started, in seconds since the Unix epoch."),
-                      &gauge);
-      !s.ok()) {
-    return s;
-  }
-  gauge->Set(static_cast<double>(started_unix_ms) / 1000.0);
+  return browser_enabled ? RegisterBrowser() : Status::Ok();
+}
 
-  // Every outcome and reason from the start, at 0: a rate() needs the series before the
-  // first increment.
+Status DaemonMetrics::RegisterProcess(int64_t started_unix_ms) {
+  Gauge* build_info = nullptr;
+  Gauge* start_time = nullptr;
+  if (Status s =
+          AddGauges(registry_, {{&build_info,
+                                 "policyd_build_info",
+                                 "The policyd version and the commit it was built from (always 1).",
+                                 {{"version", POLICYD_VERSION}, {"commit", BuildCommit()}}},
+                                {&start_time, "policyd_process_start_time_seconds",
+                                 "When the daemon started, in seconds since the Unix epoch."}});
+      !s.ok()) {
+    return s;
+  }
+  build_info->Set(1);
+  start_time->Set(static_cast<double>(started_unix_ms) / 1000.0);
+  return Status::Ok();
+}
+
+// Every outcome and reason from the start, at 0: a rate() needs the series before the first
+// increment.
+Status DaemonMetrics::RegisterCheckCounters() {
   for (int i = static_cast<int>(CheckResult::kFirstSeen);
        i <= static_cast<int>(CheckResult::kFailed); ++i) {
     const std::string name(CheckResultName(static_cast<CheckResult>(i)));
     Counter* counter = nullptr;
-    if (Status s =
-            Take(r.AddCounter("policyd_checks_total", "Checks recorded since start, by outcome.",
-                              {{"outcome", name}}),
-                 &counter);
+    if (Status s = AddCounters(registry_, {{&counter,
+                                            "policyd_checks_total",
+                                            "Checks recorded since start, by outcome.",
+                                            {{"outcome", name}}}});
         !s.ok()) {
       return s;
     }
@@ -137,160 +166,111 @@ Status DaemonMetrics::Register(const std::vector<std::string>& webhook_names, bo
     if (reason == FailureReason::kAborted) continue;  // never recorded: not a check
     const std::string name(FailureReasonName(reason));
     Counter* counter = nullptr;
-    if (Status s = Take(r.AddCounter("policyd_check_failures_total",
+    if (Status s =
+            AddCounters(registry_, {{&counter,
+                                     "policyd_check_failures_total",
                                      "Failed checks recorded since start, by failure reason.",
-                                     {{"reason", name}}),
-                        &counter);
+                                     {{"reason", name}}}});
         !s.ok()) {
       return s;
     }
     failures_by_reason_.emplace(name, counter);
   }
+  return Status::Ok();
+}
 
-  struct GaugeSpec {
-    Gauge** out;
-    const char* name;
-    const char* help;
-    MetricLabels labels;
-  };
-  const std::vector<GaugeSpec> gauges = {
-      {&documents_ok_,
-       "policyd_documents",
-       "Watched documents by state: ok (last check succeeded), failing, pending (not checked "
-       "yet).",
-       {{"state", "ok"}}},
-      {&documents_failing_,
-       "policyd_documents",
-       "Watched documents by state: ok (last check succeeded), failing, pending (not checked "
-       "yet).",
-       {{"state", "failing"}}},
-      {&documents_pending_,
-       "policyd_documents",
-       "Watched documents by state: ok (last check succeeded), failing, pending (not checked "
-       "yet).",
-       {{"state", "pending"}}},
-      {&queue_depth_,
-       "policyd_scheduler_queue_depth",
-       "Documents due now that wait for a dispatch slot.",
-       {}},
-      {&checks_in_progress_,
-       "policyd_checks_in_progress",
-       "Checks dispatched and not yet committed.",
-       {}},
-      {&checks_processing_,
-       "policyd_checks_processing",
-       "Fetched checks on the worker pool (queued or running).",
-       {}},
-      {&fetches_running_, "policyd_fetches_running", "HTTP transfers in flight.", {}},
-      {&fetches_queued_,
-       "policyd_fetches_queued",
-       "HTTP transfers waiting in host queues or for their robots.txt.",
-       {}},
-      {&subscribers_, "policyd_feed_subscribers", "Subscribers of the events socket.", {}},
-      {&last_sequence_,
-       "policyd_last_event_sequence",
-       "The sequence number of the last stored event.",
-       {}},
-      {&database_bytes_,
-       "policyd_database_bytes",
-       "Approximate size of the database on disk (SST and WAL files), in bytes.",
-       {}},
-      {&storage_error_,
-       "policyd_storage_error",
-       "1 while the store refuses writes (a full disk) and checking is paused, else 0.",
-       {}},
-  };
-  for (const GaugeSpec& spec : gauges) {
-    if (Status s = Take(r.AddGauge(spec.name, spec.help, spec.labels), spec.out); !s.ok()) {
-      return s;
-    }
-  }
-  if (Status s = Take(r.AddCounter("policyd_versions_stored_total",
-                                   "Versions stored since start (first_seen, changed, reread)."),
-                      &versions_stored_);
-      !s.ok()) {
-    return s;
-  }
-  if (Status s = Take(r.AddCounter("policyd_events_stored_total",
-                                   "Events stored since start (every check's events)."),
-                      &events_stored_);
+Status DaemonMetrics::RegisterStateSeries() {
+  static constexpr char kDocumentsHelp[] =
+      "Watched documents by state: ok (last check succeeded), failing, pending (not checked "
+      "yet).";
+  if (Status s = AddGauges(
+          registry_,
+          {
+              {&documents_ok_, "policyd_documents", kDocumentsHelp, {{"state", "ok"}}},
+              {&documents_failing_, "policyd_documents", kDocumentsHelp, {{"state", "failing"}}},
+              {&documents_pending_, "policyd_documents", kDocumentsHelp, {{"state", "pending"}}},
+              {&queue_depth_, "policyd_scheduler_queue_depth",
+               "Documents due now that wait for a dispatch slot."},
+              {&checks_in_progress_, "policyd_checks_in_progress",
+               "Checks dispatched and not yet committed."},
+              {&checks_processing_, "policyd_checks_processing",
+               "Fetched checks on the worker pool (queued or running)."},
+              {&fetches_running_, "policyd_fetches_running", "HTTP transfers in flight."},
+              {&fetches_queued_, "policyd_fetches_queued",
+               "HTTP transfers waiting in host queues or for their robots.txt."},
+              {&subscribers_, "policyd_feed_subscribers", "Subscribers of the events socket."},
+              {&last_sequence_, "policyd_last_event_sequence",
+               "The sequence number of the last stored event."},
+              {&database_bytes_, "policyd_database_bytes",
+               "Approximate size of the database on disk (SST and WAL files), in bytes."},
+              {&storage_error_, "policyd_storage_error",
+               "1 while the store refuses writes (a full disk) and checking is paused, else 0."},
+          });
       !s.ok()) {
     return s;
   }
   if (Status s =
-          Take(r.AddHistogram("policyd_fetch_duration_seconds",
-                              "Time on the wire of each page fetched for a check.", kFetchBuckets),
-               &fetch_duration_);
+          AddCounters(registry_, {{&versions_stored_, "policyd_versions_stored_total",
+                                   "Versions stored since start (first_seen, changed, reread)."},
+                                  {&events_stored_, "policyd_events_stored_total",
+                                   "Events stored since start (every check's events)."}});
       !s.ok()) {
     return s;
   }
-  if (Status s = Take(
-          r.AddHistogram("policyd_check_duration_seconds",
-                         "Time of each recorded check, from dispatch to commit.", kCheckBuckets),
-          &check_duration_);
+  if (Status s = Take(registry_.AddHistogram("policyd_fetch_duration_seconds",
+                                             "Time on the wire of each page fetched for a check.",
+                                             kFetchBuckets),
+                      &fetch_duration_);
       !s.ok()) {
     return s;
   }
+  return Take(registry_.AddHistogram("policyd_check_duration_seconds",
+                                     "Time of each recorded check, from dispatch to commit.",
+                                     kCheckBuckets),
+              &check_duration_);
+}
 
-  for (const std::string& name : webhook_names) {
-    WebhookSeries series;
-    const MetricLabels labels = {{"webhook", name}};
-    if (Status s =
-            Take(r.AddGauge("policyd_webhook_lag_events",
-                            "Events in the log that the webhook has not delivered yet.", labels),
-                 &series.lag);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s =
-            Take(r.AddGauge("policyd_webhook_failing",
-                            "1 while the webhook's deliveries fail (retrying), else 0.", labels),
-                 &series.failing);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = Take(r.AddCounter("policyd_webhook_deliveries_total",
-                                     "Events the webhook delivered since start.", labels),
-                        &series.delivered);
-        !s.ok()) {
-      return s;
-    }
-    webhooks_.emplace(name, series);
+Status DaemonMetrics::RegisterWebhook(const std::string& name) {
+  WebhookSeries series;
+  const MetricLabels labels = {{"webhook", name}};
+  if (Status s = AddGauges(registry_,
+                           {{&series.lag, "policyd_webhook_lag_events",
+                             "Events in the log that the webhook has not delivered yet.", labels},
+                            {&series.failing, "policyd_webhook_failing",
+                             "1 while the webhook's deliveries fail (retrying), else 0.", labels}});
+      !s.ok()) {
+    return s;
   }
+  if (Status s = AddCounters(registry_, {{&series.delivered, "policyd_webhook_deliveries_total",
+                                          "Events the webhook delivered since start.", labels}});
+      !s.ok()) {
+    return s;
+  }
+  webhooks_.emplace(name, series);
+  return Status::Ok();
+}
 
-  if (browser_enabled) {
-    auto browser = std::make_unique<BrowserSeries>();
-    const std::vector<GaugeSpec> browser_gauges = {
-        {&browser->running, "policyd_browser_running", "1 while the headless browser runs.", {}},
-        {&browser->rendering, "policyd_browser_renders_in_progress", "Pages being rendered.", {}},
-        {&browser->queued, "policyd_browser_renders_queued", "Pages waiting for the browser.", {}},
-    };
-    for (const GaugeSpec& spec : browser_gauges) {
-      if (Status s = Take(r.AddGauge(spec.name, spec.help, spec.labels), spec.out); !s.ok()) {
-        return s;
-      }
-    }
-    if (Status s = Take(r.AddCounter("policyd_browser_pages_rendered_total",
-                                     "Pages the browser rendered since start."),
-                        &browser->pages_rendered);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = Take(r.AddCounter("policyd_browser_render_failures_total",
-                                     "Renders that failed since start (not aborted ones)."),
-                        &browser->render_failures);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = Take(r.AddCounter("policyd_browser_restarts_total",
-                                     "Browser restarts after the first start (crash, hang, "
-                                     "memory)."),
-                        &browser->restarts);
-        !s.ok()) {
-      return s;
-    }
-    browser_ = std::move(browser);
+Status DaemonMetrics::RegisterBrowser() {
+  auto browser = std::make_unique<BrowserSeries>();
+  if (Status s = AddGauges(
+          registry_,
+          {{&browser->running, "policyd_browser_running", "1 while the headless browser runs."},
+           {&browser->rendering, "policyd_browser_renders_in_progress", "Pages being rendered."},
+           {&browser->queued, "policyd_browser_renders_queued", "Pages waiting for the browser."}});
+      !s.ok()) {
+    return s;
   }
+  if (Status s = AddCounters(registry_,
+                             {{&browser->pages_rendered, "policyd_browser_pages_rendered_total",
+                               "Pages the browser rendered since start."},
+                              {&browser->render_failures, "policyd_browser_render_failures_total",
+                               "Renders that failed since start (not aborted ones)."},
+                              {&browser->restarts, "policyd_browser_restarts_total",
+                               "Browser restarts after the first start (crash, hang, memory)."}});
+      !s.ok()) {
+    return s;
+  }
+  browser_ = std::move(browser);
   return Status::Ok();
 }
 

@@ -85,6 +85,12 @@ class DaemonMetrics {
   DaemonMetrics() = default;
   Status Register(const std::vector<std::string>& webhook_names, bool browser_enabled,
                   int64_t started_unix_ms);
+  // The phases of Register.
+  Status RegisterProcess(int64_t started_unix_ms);
+  Status RegisterCheckCounters();
+  Status RegisterStateSeries();  // documents, queues, transfers, the store, totals, durations
+  Status RegisterWebhook(const std::string& name);
+  Status RegisterBrowser();
   Status RegisterFleet();
 
   struct WebhookSeries {
