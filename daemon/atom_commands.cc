@@ -11,7 +11,10 @@
 // the event log read backwards in windows until `limit` entries are found or
 // kMaxScannedEvents events were read (older changes are then left out of that feed).
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "daemon.h"
 #include "list_filter.h"
@@ -94,83 +97,110 @@ Result<std::vector<nlohmann::json>> LogEvents(const Store& store, const std::str
   return events;
 }
 
-}  // namespace
-
-bool Daemon::HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
-                               std::function<void(nlohmann::json)>& respond) {
-  if (cmd != "atom") return false;
-  AtomRequest atom;
-  if (const auto it = request.find("limit"); it != request.end() && !it->is_null()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0 ||
-        it->get<uint64_t>() > kMaxAtomEntries) {
-      respond(ControlError("invalid_argument", "\"limit\" must be a number of entries from 1 to " +
-                                                   std::to_string(kMaxAtomEntries)));
-      return true;
-    }
-    atom.limit = it->get<std::size_t>();
+// The request's "limit"; the refusal when it is not a number of entries from 1 to
+// kMaxAtomEntries.
+std::optional<nlohmann::json> ReadAtomLimit(const nlohmann::json& request, AtomRequest* atom) {
+  const auto it = request.find("limit");
+  if (it == request.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_unsigned() || it->get<uint64_t>() == 0 ||
+      it->get<uint64_t>() > kMaxAtomEntries) {
+    return ControlError("invalid_argument", "\"limit\" must be a number of entries from 1 to " +
+                                                std::to_string(kMaxAtomEntries));
   }
+  atom->limit = it->get<std::size_t>();
+  return std::nullopt;
+}
+
+// The request's scope: a document, a platform of the watched ones (by name or slug), or every
+// document; the refusal when it asks for both or for a platform nobody watches.
+std::optional<nlohmann::json> ReadAtomScope(const nlohmann::json& request,
+                                            const DocumentTable& documents, AtomRequest* atom) {
   const auto doc = request.find("doc");
   const auto platform = request.find("platform");
   const bool has_doc = doc != request.end() && !doc->is_null();
   const bool has_platform = platform != request.end() && !platform->is_null();
   if ((has_doc && !doc->is_string()) || (has_platform && !platform->is_string()) ||
       (has_doc && has_platform)) {
-    respond(
-        ControlError("invalid_argument",
-                     "expected {\"doc\": ID}, {\"platform\": NAME} or neither (all documents)"));
-    return true;
+    return ControlError("invalid_argument",
+                        "expected {\"doc\": ID}, {\"platform\": NAME} or neither (all documents)");
   }
-  std::vector<std::string> doc_ids;  // for a did-you-mean when the document has no history
-  bool watched_doc = false;          // a watched document without versions has an empty feed
   if (has_doc) {
-    atom.scope = {AtomScopeKind::kDocument, doc->get<std::string>()};
-    watched_doc = documents_.Contains(atom.scope.value);
-    for (const auto& watched : documents_) doc_ids.push_back(watched.spec->id);
+    atom->scope = {AtomScopeKind::kDocument, doc->get<std::string>()};
   } else if (has_platform) {
     const std::string wanted = platform->get<std::string>();
     std::set<std::string> platforms;
     std::string name;
-    for (const auto& watched : documents_) {
+    for (const auto& watched : documents) {
       platforms.insert(watched.spec->platform);
-      if (name.empty() && NameMatches(wanted, watched.spec->platform))
+      if (name.empty() && NameMatches(wanted, watched.spec->platform)) {
         name = watched.spec->platform;
+      }
     }
     if (wanted.empty() || wanted.size() > kMaxFilterValueBytes || name.empty()) {
-      respond(UnknownNameError("platform", wanted, platforms));
-      return true;
+      return UnknownNameError("platform", wanted, platforms);
     }
-    atom.scope = {AtomScopeKind::kPlatform, name};
+    atom->scope = {AtomScopeKind::kPlatform, name};
   }
+  return std::nullopt;
+}
 
+// The feed (worker pool). A document scope whose document has no version and is not watched
+// is refused, with the closest of `doc_ids` as suggestions.
+nlohmann::json AtomFeedJson(const Store& store, const AtomRequest& atom, bool watched_doc,
+                            const std::vector<std::string>& doc_ids) {
+  uint64_t scanned = 0;
+  auto events = atom.scope.kind == AtomScopeKind::kDocument
+                    ? DocumentEvents(store, atom.scope.value, atom.limit)
+                    : LogEvents(store, atom.scope.value, atom.limit, &scanned);
+  if (!events.ok()) return ControlErrorFromStatus(events.status());
+  if (atom.scope.kind == AtomScopeKind::kDocument && events->empty() && !watched_doc) {
+    // The closest ids go in `suggestions` (as list's filter refusals do), not in the
+    // message: policyctl prints its own "did you mean" line for a refused document.
+    const std::size_t distance = std::max<std::size_t>(2, atom.scope.value.size() / 3);
+    nlohmann::json error = ControlError(
+        "not_found", "no document '" + atom.scope.value + "' with versions (see `policyctl list`)");
+    error["error"]["suggestions"] = ClosestNames(atom.scope.value, doc_ids, distance, 3);
+    return error;
+  }
+  AtomFeedInput input;
+  input.scope = atom.scope;
+  input.generated_at = FormatTimestamp(NowUnixMillis());
+  input.generator_version = POLICYD_VERSION;
+  for (nlohmann::json& event : *events) input.entries.push_back(WithDiff(store, std::move(event)));
+  AtomLimits limits;
+  limits.max_entries = atom.limit;
+  return ControlOk({{"xml", RenderAtomFeed(input, limits)},
+                    {"entries", input.entries.size()},
+                    {"scanned", scanned}});
+}
+
+}  // namespace
+
+bool Daemon::HandleAtomCommand(const std::string& cmd, const nlohmann::json& request,
+                               std::function<void(nlohmann::json)>& respond) {
+  if (cmd != "atom") return false;
+  AtomRequest atom;
+  if (auto refusal = ReadAtomLimit(request, &atom)) {
+    respond(std::move(*refusal));
+    return true;
+  }
+  if (auto refusal = ReadAtomScope(request, documents_, &atom)) {
+    respond(std::move(*refusal));
+    return true;
+  }
+  // A watched document without versions has an empty feed; for one that is not watched, the
+  // ids a did-you-mean picks from (copied only then: a million of them cost tens of MB).
+  const bool document = atom.scope.kind == AtomScopeKind::kDocument;
+  const bool watched_doc = document && documents_.Contains(atom.scope.value);
+  std::vector<std::string> doc_ids;
+  if (document && !watched_doc) {
+    doc_ids.reserve(documents_.size());
+    for (const auto& watched : documents_) doc_ids.push_back(watched.spec->id);
+  }
+  Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
   RespondFromPool(
-      [this, atom, watched_doc, doc_ids = std::move(doc_ids)]() -> nlohmann::json {
-        uint64_t scanned = 0;
-        auto events = atom.scope.kind == AtomScopeKind::kDocument
-                          ? DocumentEvents(*store_, atom.scope.value, atom.limit)
-                          : LogEvents(*store_, atom.scope.value, atom.limit, &scanned);
-        if (!events.ok()) return ControlErrorFromStatus(events.status());
-        if (atom.scope.kind == AtomScopeKind::kDocument && events->empty() && !watched_doc) {
-          // The closest ids go in `suggestions` (as list's filter refusals do), not in the
-          // message: policyctl prints its own "did you mean" line for a refused document.
-          const std::size_t distance = std::max<std::size_t>(2, atom.scope.value.size() / 3);
-          nlohmann::json error =
-              ControlError("not_found", "no document '" + atom.scope.value +
-                                            "' with versions (see `policyctl list`)");
-          error["error"]["suggestions"] = ClosestNames(atom.scope.value, doc_ids, distance, 3);
-          return error;
-        }
-        AtomFeedInput input;
-        input.scope = atom.scope;
-        input.generated_at = FormatTimestamp(NowUnixMillis());
-        input.generator_version = POLICYD_VERSION;
-        for (nlohmann::json& event : *events) {
-          input.entries.push_back(WithDiff(*store_, std::move(event)));
-        }
-        AtomLimits limits;
-        limits.max_entries = atom.limit;
-        return ControlOk({{"xml", RenderAtomFeed(input, limits)},
-                          {"entries", input.entries.size()},
-                          {"scanned", scanned}});
+      [store, atom, watched_doc, doc_ids = std::move(doc_ids)] {
+        return AtomFeedJson(*store, atom, watched_doc, doc_ids);
       },
       std::move(respond));
   return true;
