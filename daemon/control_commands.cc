@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include <optional>
+#include <utility>
 #include <variant>
 
 #include "daemon.h"
@@ -451,73 +453,81 @@ void Daemon::ArmWaitTimer() {
   });
 }
 
+namespace {
+
+// The two versions `diff` compares (indexes into `history`): "a" and "b" (default: the
+// newest), or the last two; the refusal when one is not there.
+std::variant<std::pair<std::size_t, std::size_t>, nlohmann::json> DiffPair(
+    const std::vector<VersionRecord>& history, const std::string& doc_id, const std::string& a,
+    const std::string& b) {
+  if (history.empty()) return ControlError("not_found", "no versions of '" + doc_id + "'");
+  if (a.empty() && b.empty()) {
+    if (history.size() < 2) {
+      return ControlError("not_found", "'" + doc_id + "' has only one version");
+    }
+    return std::pair(history.size() - 2, history.size() - 1);
+  }
+  const std::optional<std::size_t> from = ResolveVersion(history, a);
+  const std::optional<std::size_t> to =
+      b.empty() ? std::optional<std::size_t>(history.size() - 1) : ResolveVersion(history, b);
+  if (!from || !to) {
+    return ControlError("not_found", "no version '" + (from ? b : a) + "' of '" + doc_id +
+                                         "' (use an index or a hash prefix)");
+  }
+  return std::pair(*from, *to);
+}
+
+std::string DiffLabel(const std::string& doc_id, const VersionRecord& version) {
+  return doc_id + " " + FormatTimestamp(version.time_ms) + " " + version.text_hash.substr(0, 12);
+}
+
+// The diff of two versions with its summary and class (worker pool: diffing long policies is
+// CPU work). Bounded (issue 14): a pair of versions too costly to diff is refused.
+nlohmann::json DiffJson(const Store& store, const std::string& doc_id,
+                        const VersionRecord& old_version, const VersionRecord& new_version,
+                        const UnifiedDiffOptions& options) {
+  auto old_text = store.GetBlob(old_version.text_hash);
+  auto new_text = store.GetBlob(new_version.text_hash);
+  if (!old_text.ok() || !new_text.ok()) {
+    return ControlError("internal", "version text missing from the store");
+  }
+  auto diff = UnifiedDiff(*old_text, *new_text, DiffLabel(doc_id, old_version),
+                          DiffLabel(doc_id, new_version), options);
+  if (!diff.ok()) return ControlError("too_large", diff.status().message());
+  const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
+  const ChangeClassification change = ClassifyChange(*old_text, *new_text);
+  return ControlOk({{"doc", doc_id},
+                    {"change_class", ChangeClassName(change.change_class)},
+                    {"words_added", change.words_added},
+                    {"words_removed", change.words_removed},
+                    {"old_hash", old_version.text_hash},
+                    {"new_hash", new_version.text_hash},
+                    {"lines_added", summary.lines_added},
+                    {"lines_removed", summary.lines_removed},
+                    {"sections", summary.sections},
+                    {"sections_truncated", summary.sections_truncated},
+                    {"diff", std::move(*diff)}});
+}
+
+}  // namespace
+
 void Daemon::HandleDiff(const nlohmann::json& request,
                         std::function<void(nlohmann::json)> respond) {
   const auto doc_id = request.value("doc", std::string());
   auto history = store_->GetHistory(doc_id);
   if (!history.ok()) return respond(ControlErrorFromStatus(history.status()));
-  if (history->empty()) {
-    return respond(ControlError("not_found", "no versions of '" + doc_id + "'"));
-  }
-  std::optional<std::size_t> from;
-  std::optional<std::size_t> to;
-  const auto a = request.value("a", std::string());
-  const auto b = request.value("b", std::string());
-  if (a.empty() && b.empty()) {
-    if (history->size() < 2) {
-      return respond(ControlError("not_found", "'" + doc_id + "' has only one version"));
-    }
-    from = history->size() - 2;
-    to = history->size() - 1;
-  } else {
-    from = ResolveVersion(*history, a);
-    to = b.empty() ? std::optional<std::size_t>(history->size() - 1) : ResolveVersion(*history, b);
-    if (!from || !to) {
-      return respond(ControlError("not_found", "no version '" + (from ? b : a) + "' of '" + doc_id +
-                                                   "' (use an index or a hash prefix)"));
-    }
-  }
-  const VersionRecord old_version = (*history)[*from];
-  const VersionRecord new_version = (*history)[*to];
+  auto pair = DiffPair(*history, doc_id, request.value("a", std::string()),
+                       request.value("b", std::string()));
+  if (auto* refusal = std::get_if<nlohmann::json>(&pair)) return respond(std::move(*refusal));
+  const auto [from, to] = std::get<std::pair<std::size_t, std::size_t>>(pair);
   UnifiedDiffOptions options;
   options.word_level = request.value("word", false);
   options.color = request.value("color", false);
   options.context_lines = request.value("context", 3);
-  // Diffing long policies is CPU work: do it on the pool, answer on the io thread.
-  asio::post(workers_, [this, doc_id, old_version, new_version, options, respond]() {
-    auto old_text = store_->GetBlob(old_version.text_hash);
-    auto new_text = store_->GetBlob(new_version.text_hash);
-    nlohmann::json response;
-    if (!old_text.ok() || !new_text.ok()) {
-      response = ControlError("internal", "version text missing from the store");
-    } else {
-      const std::string label_old = doc_id + " " + FormatTimestamp(old_version.time_ms) + " " +
-                                    old_version.text_hash.substr(0, 12);
-      const std::string label_new = doc_id + " " + FormatTimestamp(new_version.time_ms) + " " +
-                                    new_version.text_hash.substr(0, 12);
-      // Both are bounded (issue 14): a pair of versions too costly to diff is refused.
-      auto diff = UnifiedDiff(*old_text, *new_text, label_old, label_new, options);
-      if (!diff.ok()) {
-        response = ControlError("too_large", diff.status().message());
-      } else {
-        const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
-        const ChangeClassification change = ClassifyChange(*old_text, *new_text);
-        response = ControlOk({{"doc", doc_id},
-                              {"change_class", ChangeClassName(change.change_class)},
-                              {"words_added", change.words_added},
-                              {"words_removed", change.words_removed},
-                              {"old_hash", old_version.text_hash},
-                              {"new_hash", new_version.text_hash},
-                              {"lines_added", summary.lines_added},
-                              {"lines_removed", summary.lines_removed},
-                              {"sections", summary.sections},
-                              {"sections_truncated", summary.sections_truncated},
-                              {"diff", std::move(*diff)}});
-      }
-    }
-    asio::post(
-        io_, [respond, response = std::move(response)]() mutable { respond(std::move(response)); });
-  });
+  Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
+  RespondFromPool([store, doc_id, old_version = (*history)[from], new_version = (*history)[to],
+                   options] { return DiffJson(*store, doc_id, old_version, new_version, options); },
+                  std::move(respond));
 }
 
 }  // namespace policyd
