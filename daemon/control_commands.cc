@@ -327,8 +327,14 @@ void Daemon::HandleControl(const nlohmann::json& request,
     const Document* doc = FindDocument(request, &error);
     respond(doc != nullptr ? ShowJson(*doc) : error);
   } else if (cmd == "history") {
+    // On the pool: a long history reads an event per version.
+    Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
     const auto doc_id = request.value("doc", std::string());
-    respond(HistoryJson(*store_, doc_id, documents_.Contains(doc_id)));
+    RespondFromPool(
+        [store, doc_id, watched = documents_.Contains(doc_id)] {
+          return HistoryJson(*store, doc_id, watched);
+        },
+        std::move(respond));
   } else if (cmd == "diff") {
     HandleDiff(request, std::move(respond));
   } else if (cmd == "check") {

@@ -1,7 +1,8 @@
 // Control commands over the stored record (issue 4): verify, gc, evidence, text, backup, and
 // removed (documents no longer watched whose history is kept).
-// The scans (verify, gc, backup) read the whole database, so they run on the worker pool and
-// answer on the io thread, like HandleDiff; evidence and text are point reads.
+// Every one reads the store on the worker pool and answers on the io thread, like HandleDiff:
+// the scans (verify, gc, backup, removed) read the whole database, and evidence and text read
+// a history and a blob (a raw capture may be megabytes), which the io thread never waits for.
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
@@ -204,11 +205,15 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
   } else if (cmd == "evidence") {
     const std::string doc_id = request.value("doc", std::string());
     const Document* doc = documents_.Find(doc_id);
-    respond(EvidenceJson(*store, doc_id, request.value("version", std::string()),
-                         doc != nullptr ? doc->spec.get() : nullptr));
+    std::shared_ptr<const DocumentSpec> spec = doc != nullptr ? doc->spec : nullptr;
+    on_pool([store, doc_id, ref = request.value("version", std::string()), spec] {
+      return EvidenceJson(*store, doc_id, ref, spec.get());
+    });
   } else if (cmd == "text") {
-    respond(StoredTextJson(*store, request.value("doc", std::string()),
-                           request.value("hash", std::string())));
+    on_pool([store, doc_id = request.value("doc", std::string()),
+             hash = request.value("hash", std::string())] {
+      return StoredTextJson(*store, doc_id, hash);
+    });
   } else if (cmd == "removed") {
     // Documents no longer watched whose history is kept (`remove` keeps it): `export` must
     // not leave them out. Their states are listed from the store, on the pool.
