@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -19,7 +21,10 @@
 #include "policyd/private_files.h"
 #include "policyd_options.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// The process's settings, before anything else runs.
+void SetUpProcess() {
   // Two malloc arenas instead of glibc's 8 per core: the workers' Gumbo trees and the io
   // thread's bodies otherwise spread over many arenas that keep freed memory. Measured on
   // the pass benchmark (docs/PERFORMANCE.md): lower peak RSS and faster parsing. An explicit
@@ -35,6 +40,47 @@ int main(int argc, char** argv) {
   // even when started by hand under umask 022 or 000; a stricter inherited umask stays.
   const mode_t inherited_umask = ::umask(0);
   ::umask(inherited_umask | policyd::kDaemonUmask);
+}
+
+// The config file with the command line's overrides, and the logging it sets up; false (after
+// saying why on stderr) when either fails.
+bool LoadConfig(const policyd::PolicydCommandLine& command_line, policyd::DaemonConfig* config) {
+  if (policyd::Status s = policyd::LoadDaemonConfig(command_line.config_path, config); !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+    return false;
+  }
+  if (command_line.state_dir)
+    config->state_dir = std::filesystem::absolute(*command_line.state_dir);
+  if (command_line.log_level) config->log_level = *command_line.log_level;
+  if (command_line.log_format) config->log_format = *command_line.log_format;
+  if (policyd::Status s = policyd::SetupLogging(config->log_level, config->log_format); !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+    return false;
+  }
+  return true;
+}
+
+// --check-config: the targets load (their warnings printed); the exit status.
+int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonConfig& config) {
+  std::vector<policyd::DocumentSpec> targets;
+  std::vector<std::string> warnings;
+  if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
+      !s.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+    return policyd::kExitConfigError;
+  }
+  for (const auto& warning : warnings) {
+    std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
+  }
+  std::printf("%s: OK, %zu documents in %s\n", config_path.c_str(), targets.size(),
+              config.targets_dir.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  SetUpProcess();
   policyd::PolicydCommandLine command_line;
   if (policyd::Status s = policyd::ParsePolicydCommandLine(argc, argv, &command_line); !s.ok()) {
     std::fprintf(stderr, "policyd: %s\n%s", s.message().c_str(), policyd::PolicydUsage().c_str());
@@ -50,37 +96,12 @@ int main(int argc, char** argv) {
     std::fputs(policyd::PolicydUsage().c_str(), stdout);
     return 0;
   }
-  const std::filesystem::path& config_path = command_line.config_path;
-
   policyd::DaemonConfig config;
-  if (policyd::Status s = policyd::LoadDaemonConfig(config_path, &config); !s.ok()) {
-    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
-    return policyd::kExitConfigError;
-  }
-  if (command_line.state_dir) config.state_dir = std::filesystem::absolute(*command_line.state_dir);
-  if (command_line.log_level) config.log_level = *command_line.log_level;
-  if (command_line.log_format) config.log_format = *command_line.log_format;
-  if (policyd::Status s = policyd::SetupLogging(config.log_level, config.log_format); !s.ok()) {
-    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
-    return policyd::kExitConfigError;
-  }
-
+  if (!LoadConfig(command_line, &config)) return policyd::kExitConfigError;
   if (command_line.action == Action::kCheckConfig) {
-    std::vector<policyd::DocumentSpec> targets;
-    std::vector<std::string> warnings;
-    if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
-        !s.ok()) {
-      std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
-      return policyd::kExitConfigError;
-    }
-    for (const auto& warning : warnings)
-      std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
-    std::printf("%s: OK, %zu documents in %s\n", config_path.c_str(), targets.size(),
-                config.targets_dir.c_str());
-    return 0;
+    return CheckConfig(command_line.config_path, config);
   }
-
-  policyd::Daemon daemon(config, config_path);
+  policyd::Daemon daemon(config, command_line.config_path);
   if (policyd::Status s = daemon.Start(); !s.ok()) {
     spdlog::critical("cannot start: {}", s.message());
     return s.code() == policyd::Status::Code::kInvalidArgument ? policyd::kExitConfigError
