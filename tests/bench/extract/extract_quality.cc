@@ -353,66 +353,54 @@ int Usage() {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) {
-    std::cerr << "extract_quality: the C.UTF-8 locale is needed for Unicode \\w\n";
-    return 1;
-  }
-  if (argc < 2) return Usage();
+struct Args {
   fs::path dir;
   size_t worst = 0;
   std::string only_type;
   std::string only_page;
   policyd::ExtractOptions options;
+};
+
+// The command line; false when it is not understood (g_nfc is set here too).
+bool ParseArgs(int argc, char** argv, Args* args) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const bool has_value = i + 1 < argc;
     if (arg == "--worst" && has_value) {
-      worst = static_cast<size_t>(std::strtoul(argv[++i], nullptr, 10));
+      args->worst = static_cast<size_t>(std::strtoul(argv[++i], nullptr, 10));
     } else if (arg == "--type" && has_value) {
-      only_type = argv[++i];
+      args->only_type = argv[++i];
     } else if (arg == "--page" && has_value) {
-      only_page = argv[++i];
+      args->only_page = argv[++i];
     } else if (arg == "--nfc") {
       g_nfc = true;
     } else if (arg == "--raw-unicode") {
       g_nfc = false;
     } else if (arg == "--select" && has_value) {
-      options.select.emplace_back(argv[++i]);
-    } else if (!arg.starts_with("--") && dir.empty()) {
-      dir = arg;
+      args->options.select.emplace_back(argv[++i]);
+    } else if (!arg.starts_with("--") && args->dir.empty()) {
+      args->dir = arg;
     } else {
-      return Usage();
+      return false;
     }
   }
-  Corpus corpus = Corpus::kAeb;
-  std::vector<Page> pages;
-  size_t empty_truth = 0;
-  try {
-    if (!LoadCorpus(dir, &corpus, &pages, &empty_truth)) {
-      std::cerr << "extract_quality: " << dir << " is not an aeb, wcxb-dev or ota-dating folder\n";
-      return 1;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "extract_quality: bad ground truth: " << e.what() << "\n";
-    return 1;
-  }
-  const char* corpus_name = corpus == Corpus::kAeb    ? "aeb"
-                            : corpus == Corpus::kWcxb ? "wcxb-dev"
-                                                      : "ota-dating";
+  return true;
+}
 
-  using Clock = std::chrono::steady_clock;
+using Clock = std::chrono::steady_clock;
+
+struct Ranked {
+  double f1;
+  double precision;
+  double recall;
+  std::string id;
+  std::string type;
+};
+
+// What the pages measured: scores overall and per type, each page's rank, and the times.
+struct Measurement {
   Totals all;
   std::map<std::string, Totals> by_type;
-  struct Ranked {
-    double f1;
-    double precision;
-    double recall;
-    std::string id;
-    std::string type;
-  };
   std::vector<Ranked> ranked;
   Clock::duration parse_time{};
   Clock::duration document_time{};
@@ -423,104 +411,157 @@ int main(int argc, char** argv) {
   size_t bytes = 0;
   size_t below_recall_goal = 0;
   double min_recall = 1;
-  std::string html;
-  for (const Page& page : pages) {
-    if (!only_type.empty() && page.type != only_type) continue;
-    if (!only_page.empty() && page.id != only_page) continue;
-    if (!ReadGzip(page.html, &html)) {
-      std::cerr << "extract_quality: cannot read " << page.html << "\n";
-      return 1;
-    }
-    bytes += html.size();
-    // Parse only: what a plain Gumbo-based extractor pays before any extraction work. The two
-    // parses take turns going first, so that neither always finds the page warm in the cache.
-    const auto plain_parse = [&html] {
-      std::string utf8;
-      policyd::DecodeToUtf8(html, "", &utf8);
-      GumboOptions gumbo_options = kGumboDefaultOptions;
-      gumbo_options.max_errors = 0;
-      GumboOutput* output = gumbo_parse_with_options(&gumbo_options, utf8.data(), utf8.size());
-      gumbo_destroy_output(&gumbo_options, output);
-    };
-    const auto document_parse = [&html] {
-      std::string utf8;
-      policyd::DecodeToUtf8(html, "", &utf8);
-      const policyd::GumboDocument document(std::move(utf8));
-    };
-    const bool plain_first = (all.pages % 2) == 0;
-    for (int turn = 0; turn < 2; ++turn) {
-      const bool plain = (turn == 0) == plain_first;
-      const auto start = Clock::now();
-      if (plain) {
-        plain_parse();
-      } else {
-        document_parse();
-      }
-      (plain ? parse_time : document_time) += Clock::now() - start;
-    }
-    policyd::ExtractResult result;
-    const auto start = Clock::now();
-    const policyd::Status status = policyd::ExtractText(html, options, &result);
-    extract_time += Clock::now() - start;
-    if (!status.ok()) {
-      std::cerr << "extract_quality: " << page.id << ": " << status.ToString() << "\n";
-      return 1;
-    }
-    decode_us += result.decode_us;
-    parse_us += result.parse_us;
-    render_us += result.render_us;
-    const Score score = corpus == Corpus::kAeb ? AebScore(page.truth, result.text)
-                                               : WordScore(page.truth, result.text);
-    all.Add(score);
-    by_type[page.type].Add(score);
-    ranked.push_back({score.f1, score.precision, score.recall, page.id, page.type});
-    if (corpus == Corpus::kOta) {
-      min_recall = std::min(min_recall, score.recall);
-      if (score.recall < 0.9) ++below_recall_goal;
-    }
-    if (!only_page.empty()) std::cout << result.text << "\n----\n";
-  }
-  if (all.pages == 0) {
-    std::cerr << "extract_quality: no pages\n";
-    return 1;
-  }
+};
 
-  std::printf("corpus %s: %zu pages (%s)\n", corpus_name, all.pages, dir.c_str());
+// Parse only: what a plain Gumbo-based extractor pays before any extraction work, against
+// policyd's own parse. The two take turns going first, so that neither always finds the page
+// warm in the cache.
+void TimeParses(const std::string& html, Measurement* m) {
+  const auto plain_parse = [&html] {
+    std::string utf8;
+    policyd::DecodeToUtf8(html, "", &utf8);
+    GumboOptions gumbo_options = kGumboDefaultOptions;
+    gumbo_options.max_errors = 0;
+    GumboOutput* output = gumbo_parse_with_options(&gumbo_options, utf8.data(), utf8.size());
+    gumbo_destroy_output(&gumbo_options, output);
+  };
+  const auto document_parse = [&html] {
+    std::string utf8;
+    policyd::DecodeToUtf8(html, "", &utf8);
+    const policyd::GumboDocument document(std::move(utf8));
+  };
+  const bool plain_first = (m->all.pages % 2) == 0;
+  for (int turn = 0; turn < 2; ++turn) {
+    const bool plain = (turn == 0) == plain_first;
+    const auto start = Clock::now();
+    if (plain) {
+      plain_parse();
+    } else {
+      document_parse();
+    }
+    (plain ? m->parse_time : m->document_time) += Clock::now() - start;
+  }
+}
+
+// One page: timed, extracted and scored against its truth; false (after saying why) when
+// the extractor fails.
+bool MeasurePage(const Page& page, const std::string& html, const Args& args, Corpus corpus,
+                 Measurement* m) {
+  m->bytes += html.size();
+  TimeParses(html, m);
+  policyd::ExtractResult result;
+  const auto start = Clock::now();
+  const policyd::Status status = policyd::ExtractText(html, args.options, &result);
+  m->extract_time += Clock::now() - start;
+  if (!status.ok()) {
+    std::cerr << "extract_quality: " << page.id << ": " << status.ToString() << "\n";
+    return false;
+  }
+  m->decode_us += result.decode_us;
+  m->parse_us += result.parse_us;
+  m->render_us += result.render_us;
+  const Score score = corpus == Corpus::kAeb ? AebScore(page.truth, result.text)
+                                             : WordScore(page.truth, result.text);
+  m->all.Add(score);
+  m->by_type[page.type].Add(score);
+  m->ranked.push_back({score.f1, score.precision, score.recall, page.id, page.type});
+  if (corpus == Corpus::kOta) {
+    m->min_recall = std::min(m->min_recall, score.recall);
+    if (score.recall < 0.9) ++m->below_recall_goal;
+  }
+  if (!args.only_page.empty()) std::cout << result.text << "\n----\n";
+  return true;
+}
+
+void PrintScores(const char* corpus_name, Corpus corpus, const Args& args, size_t empty_truth,
+                 const Measurement& m) {
+  std::printf("corpus %s: %zu pages (%s)\n", corpus_name, m.all.pages, args.dir.c_str());
   if (empty_truth > 0) {
     std::printf("(%zu pages of the corpus have no main_content: scored as empty truth)\n",
                 empty_truth);
   }
   std::printf("%-24s %6s %9s %9s %9s\n", "type", "pages", "precision", "recall", "F1");
-  for (const auto& [type, totals] : by_type) {
+  for (const auto& [type, totals] : m.by_type) {
     std::printf("%-24s %6zu %9.4f %9.4f %9.4f\n", type.c_str(), totals.pages, totals.P(),
                 totals.R(), totals.F(corpus));
   }
-  std::printf("%-24s %6zu %9.4f %9.4f %9.4f\n", "ALL", all.pages, all.P(), all.R(), all.F(corpus));
+  std::printf("%-24s %6zu %9.4f %9.4f %9.4f\n", "ALL", m.all.pages, m.all.P(), m.all.R(),
+              m.all.F(corpus));
   if (corpus == Corpus::kOta) {
-    std::printf("lowest recall %.4f; documents below 0.9 recall: %zu\n", min_recall,
-                below_recall_goal);
+    std::printf("lowest recall %.4f; documents below 0.9 recall: %zu\n", m.min_recall,
+                m.below_recall_goal);
   }
+}
+
+void PrintTimes(const Measurement& m) {
   const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  const double parse_s = seconds(parse_time);
-  const double extract_s = seconds(extract_time);
-  std::printf("speed: %.1f pages/s, %.1f MB/s (extract, one thread)\n", all.pages / extract_s,
-              static_cast<double>(bytes) / 1e6 / extract_s);
+  const double parse_s = seconds(m.parse_time);
+  const double extract_s = seconds(m.extract_time);
+  std::printf("speed: %.1f pages/s, %.1f MB/s (extract, one thread)\n", m.all.pages / extract_s,
+              static_cast<double>(m.bytes) / 1e6 / extract_s);
   std::printf(
       "time: parse only (decode + Gumbo) %.3f s, extract %.3f s, work beyond parsing "
       "%.1f%% of parsing (goal <= 25%%)\n",
       parse_s, extract_s, 100.0 * (extract_s - parse_s) / parse_s);
   std::printf("policyd's parse (decode + GumboDocument) %.3f s: %.2f of plain parse\n",
-              seconds(document_time), seconds(document_time) / parse_s);
-  std::printf("extract stages: decode %.3f s, parse %.3f s, render %.3f s\n", decode_us / 1e6,
-              parse_us / 1e6, render_us / 1e6);
-  if (worst > 0) {
-    std::sort(ranked.begin(), ranked.end(),
-              [](const Ranked& a, const Ranked& b) { return a.f1 < b.f1; });
-    std::printf("worst pages:\n");
-    for (size_t i = 0; i < std::min(worst, ranked.size()); ++i) {
-      std::printf("  %-40s %-14s P %.3f R %.3f F1 %.3f\n", ranked[i].id.c_str(),
-                  ranked[i].type.c_str(), ranked[i].precision, ranked[i].recall, ranked[i].f1);
-    }
+              seconds(m.document_time), seconds(m.document_time) / parse_s);
+  std::printf("extract stages: decode %.3f s, parse %.3f s, render %.3f s\n", m.decode_us / 1e6,
+              m.parse_us / 1e6, m.render_us / 1e6);
+}
+
+void PrintWorst(size_t worst, std::vector<Ranked> ranked) {
+  std::sort(ranked.begin(), ranked.end(),
+            [](const Ranked& a, const Ranked& b) { return a.f1 < b.f1; });
+  std::printf("worst pages:\n");
+  for (size_t i = 0; i < std::min(worst, ranked.size()); ++i) {
+    std::printf("  %-40s %-14s P %.3f R %.3f F1 %.3f\n", ranked[i].id.c_str(),
+                ranked[i].type.c_str(), ranked[i].precision, ranked[i].recall, ranked[i].f1);
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) {
+    std::cerr << "extract_quality: the C.UTF-8 locale is needed for Unicode \\w\n";
+    return 1;
+  }
+  if (argc < 2) return Usage();
+  Args args;
+  if (!ParseArgs(argc, argv, &args)) return Usage();
+  Corpus corpus = Corpus::kAeb;
+  std::vector<Page> pages;
+  size_t empty_truth = 0;
+  try {
+    if (!LoadCorpus(args.dir, &corpus, &pages, &empty_truth)) {
+      std::cerr << "extract_quality: " << args.dir
+                << " is not an aeb, wcxb-dev or ota-dating folder\n";
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "extract_quality: bad ground truth: " << e.what() << "\n";
+    return 1;
+  }
+  const char* corpus_name = corpus == Corpus::kAeb    ? "aeb"
+                            : corpus == Corpus::kWcxb ? "wcxb-dev"
+                                                      : "ota-dating";
+  Measurement measurement;
+  std::string html;
+  for (const Page& page : pages) {
+    if (!args.only_type.empty() && page.type != args.only_type) continue;
+    if (!args.only_page.empty() && page.id != args.only_page) continue;
+    if (!ReadGzip(page.html, &html)) {
+      std::cerr << "extract_quality: cannot read " << page.html << "\n";
+      return 1;
+    }
+    if (!MeasurePage(page, html, args, corpus, &measurement)) return 1;
+  }
+  if (measurement.all.pages == 0) {
+    std::cerr << "extract_quality: no pages\n";
+    return 1;
+  }
+  PrintScores(corpus_name, corpus, args, empty_truth, measurement);
+  PrintTimes(measurement);
+  if (args.worst > 0) PrintWorst(args.worst, measurement.ranked);
   return 0;
 }
