@@ -45,15 +45,13 @@ constexpr std::size_t kDedicatedChunkBytes = GumboArena::kMaxChunkBytes / 4;
   std::abort();
 }
 
-// The bytes a block of `size` takes from a chunk: rounded up to the alignment, plus the
-// redzone.
-std::size_t Footprint(std::size_t size) {
-  constexpr std::size_t kMask = GumboArena::kAlignment - 1;
-  if (size > SIZE_MAX - kMask - kRedzoneBytes) OutOfMemory();
-  return std::max<std::size_t>((size + kMask) & ~kMask, GumboArena::kAlignment) + kRedzoneBytes;
-}
-
 }  // namespace
+
+std::size_t GumboArena::Footprint(std::size_t size) {
+  constexpr std::size_t kMask = kAlignment - 1;
+  if (size > SIZE_MAX - kMask - kRedzoneBytes) OutOfMemory();
+  return std::max<std::size_t>((size + kMask) & ~kMask, kAlignment) + kRedzoneBytes;
+}
 
 void GumboArena::FreeDeleter::operator()(void* block) const { std::free(block); }
 

@@ -48,6 +48,10 @@ class GumboArena {
   // dies. nullptr is ignored.
   void Deallocate(void* block);
 
+  // The bytes a block of `size` takes from a chunk: `size` rounded up to kAlignment, plus,
+  // under AddressSanitizer, the poisoned redzone that follows every block.
+  static std::size_t Footprint(std::size_t size);
+
   // Bytes held in chunks (the arena's footprint, not counting blocks past the budget).
   std::size_t chunk_bytes() const { return chunk_bytes_; }
   // Blocks that came from malloc because the budget was reached, and are still allocated.

@@ -68,7 +68,7 @@ TEST(GumboArenaTest, ABigBlockDoesNotAbandonTheCurrentChunk) {
   EXPECT_EQ(first_chunk, 64u * 1024);
   Take(arena, GumboArena::kMaxChunkBytes);  // a chunk of its own
   const std::size_t with_big = arena.chunk_bytes();
-  EXPECT_EQ(with_big, first_chunk + GumboArena::kMaxChunkBytes);
+  EXPECT_EQ(with_big, first_chunk + GumboArena::Footprint(GumboArena::kMaxChunkBytes));
   // Small blocks go on filling the first chunk.
   for (int i = 0; i < 100; ++i) Take(arena, 100);
   EXPECT_EQ(arena.chunk_bytes(), with_big);
