@@ -303,7 +303,7 @@ nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
   return ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}});
 }
 
-nlohmann::json Daemon::RemoveDocument(const std::string& id) {
+nlohmann::json Daemon::RemoveDocument(std::string id) {
   if (Status s = catalog_->Remove(id); !s.ok()) return ControlErrorFromStatus(s);
   if (Status s = ApplyCatalog(); !s.ok()) return ControlErrorFromStatus(s);
   spdlog::info("{}: removed at run time (history kept)", id);

@@ -170,7 +170,9 @@ class Daemon {
   nlohmann::json ShowJson(const Document& doc) const;
   // add and remove at run time: the catalog keeps them across restarts; the answer or refusal.
   nlohmann::json AddDocument(DocumentSpec spec);
-  nlohmann::json RemoveDocument(const std::string& id);
+  // `id` is a copy: ApplyCatalog frees the removed document's spec, which a caller's reference
+  // would point into.
+  nlohmann::json RemoveDocument(std::string id);
   void HandleDiff(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
   // verify, gc, evidence, text, removed, backup, segments, offsets (maintenance_commands.cc). False
   // if `cmd` is not one of them (`respond` untouched); else `respond` is called (or moved into pool
