@@ -347,10 +347,13 @@ void Daemon::HandleControl(const nlohmann::json& request,
     const Document* doc = FindDocument(request, &error);
     respond(doc != nullptr ? RemoveDocument(doc->spec->id) : error);
   } else if (cmd == "reload") {
-    if (Status s = Reload(); !s.ok()) {
-      return respond(ControlError("invalid_argument", s.message() + " (running targets kept)"));
-    }
-    respond(ControlOk({{"documents", documents_.size()}}));
+    Reload([this, respond = std::move(respond)](const Status& status) {
+      if (!status.ok()) {
+        return respond(
+            ControlError("invalid_argument", status.message() + " (running targets kept)"));
+      }
+      respond(ControlOk({{"documents", documents_.size()}}));
+    });
   } else if (HandleStoreCommand(cmd, request, respond)) {
     // verify, gc, evidence, text, removed, backup, segments, offsets: maintenance_commands.cc
   } else if (HandleWebhookCommand(cmd, request, respond)) {

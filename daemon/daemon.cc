@@ -11,6 +11,7 @@
 #include <latch>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "logging.h"
 #include "policyd/build_info.h"
@@ -283,27 +284,69 @@ Status Daemon::ApplyCatalog() {
   return Status::Ok();
 }
 
-Status Daemon::Reload() {
+void Daemon::Reload(std::function<void(Status)> done) {
+  if (done) reload_waiters_.push_back(std::move(done));
+  reload_asked_ = true;
+  if (!reload_running_) StartReload();
+}
+
+void Daemon::StartReload() {
+  reload_running_ = true;
+  reload_asked_ = false;
   spdlog::info("reloading targets and log level");
   systemd::NotifyReloading();
-  Status result;
+  Status config_status;
   if (!config_path_.empty()) {
     DaemonConfig fresh;
     if (Status s = LoadDaemonConfig(config_path_, &fresh); !s.ok()) {
-      result = s;
+      config_status = s;
     } else if (Status level = SetLogLevel(fresh.log_level); !level.ok()) {
-      result = level;
+      config_status = level;
     }
   }
-  if (Status s = catalog_->Load(); !s.ok()) {
-    result = s;
+  ReadTargetsOnPool(std::move(config_status), std::exchange(reload_waiters_, {}));
+}
+
+void Daemon::ReadTargetsOnPool(Status config_status, ReloadWaiters waiters) {
+  // The catalog outlives the pool's work (~Daemon joins the pool first).
+  asio::post(
+      workers_, [this, generation = catalog_->generation(),
+                 config_status = std::move(config_status), waiters = std::move(waiters)]() mutable {
+        Result<TargetCatalog::Snapshot> read = catalog_->Read(generation);
+        asio::post(io_, [this, read = std::move(read), config_status = std::move(config_status),
+                         waiters = std::move(waiters)]() mutable {
+          AdoptTargets(std::move(read), std::move(config_status), std::move(waiters));
+        });
+      });
+}
+
+void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_status,
+                          ReloadWaiters waiters) {
+  if (stopping_) {
+    reload_running_ = false;
+    for (auto& done : waiters) done(Status::Busy("policyd is stopping"));
+    return;
+  }
+  Status result = std::move(config_status);
+  if (!read.ok()) {
+    result = read.status();
+  } else if (Status adopted = catalog_->Adopt(std::move(*read));
+             adopted.code() == Status::Code::kBusy) {
+    spdlog::info("reload: {}; reading them again", adopted.message());
+    return ReadTargetsOnPool(std::move(result), std::move(waiters));
   } else if (Status applied = ApplyCatalog(); !applied.ok()) {
     result = applied;
   }
+  FinishReload(result, std::move(waiters));
+}
+
+void Daemon::FinishReload(const Status& result, ReloadWaiters waiters) {
   if (!result.ok()) spdlog::error("reload: {} (keeping the running targets)", result.message());
   systemd::NotifyReady(StatusLine());
   ArmScheduleTimer();
-  return result;
+  reload_running_ = false;
+  for (auto& done : waiters) done(result);
+  if (reload_asked_) StartReload();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -610,7 +653,7 @@ void Daemon::AddStageTimes(const StageTimes& times, int64_t publish_us) {
 
 void Daemon::OnSignal(int signal_number) {
   if (signal_number == SIGHUP) {
-    (void)Reload();  // errors are logged; the running set is kept
+    Reload(nullptr);  // errors are logged; the running set is kept
   } else {
     spdlog::info("received {}, stopping", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
     BeginShutdown();

@@ -31,6 +31,12 @@ void TargetCatalog::WaitForCacheWrite() {
 }
 
 Status TargetCatalog::Load() {
+  Result<Snapshot> snapshot = Read(generation_);
+  if (!snapshot.ok()) return snapshot.status();
+  return Adopt(std::move(*snapshot));
+}
+
+Result<TargetCatalog::Snapshot> TargetCatalog::Read(uint64_t generation) {
   WaitForCacheWrite();  // the cache is the writer's until then
   if (cache_ != nullptr) {
     if (Status s = cache_->Open(); s.code() == Status::Code::kUnsupported) {
@@ -39,9 +45,22 @@ Status TargetCatalog::Load() {
       spdlog::warn("target cache: {} (parsing every target file)", s.message());
     }
   }
-  const Status status = LoadDocuments();
+  Snapshot snapshot;
+  snapshot.generation = generation;
+  const Status status = ReadDocuments(&snapshot);
   FinishCacheLoad(status.ok());
-  return status;
+  if (!status.ok()) return status;
+  return snapshot;
+}
+
+Status TargetCatalog::Adopt(Snapshot snapshot) {
+  if (snapshot.generation != generation_) {
+    return Status::Busy("the targets changed (add or remove) while they were read");
+  }
+  runtime_ = std::move(snapshot.runtime);
+  removed_ = std::move(snapshot.removed);
+  documents_ = std::move(snapshot.documents);
+  return Status::Ok();
 }
 
 void TargetCatalog::FinishCacheLoad(bool loaded) {
@@ -68,7 +87,7 @@ void TargetCatalog::FinishCacheLoad(bool loaded) {
   });
 }
 
-Status TargetCatalog::LoadDocuments() {
+Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
   SpecList bundled;
   std::vector<std::string> warnings;  // what an imported declaration asks for but we cannot do
   if (Status s =
@@ -96,11 +115,10 @@ Status TargetCatalog::LoadDocuments() {
     return stored.status();
   }
 
-  runtime_.clear();
-  for (const auto& spec : runtime) runtime_.emplace(spec->id, *spec);
+  for (const auto& spec : runtime) snapshot->runtime.emplace(spec->id, *spec);
   // Three lists sorted by id, merged in one pass: a run-time document overrides a bundled one
   // with its id, and removed ids are left out.
-  SpecList documents;
+  SpecList& documents = snapshot->documents;
   documents.reserve(bundled.size() + runtime.size());
   auto next_runtime = runtime.begin();
   auto next_removed = removed.begin();
@@ -118,12 +136,12 @@ Status TargetCatalog::LoadDocuments() {
     keep(std::move(spec));
   }
   while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
-  removed_ = std::move(removed);
-  documents_ = std::move(documents);
+  snapshot->removed = std::move(removed);
   return Status::Ok();
 }
 
 Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
+  ++generation_;  // even a refused add may have written a file before it failed
   spec.id = MakeDocumentId(spec.platform, spec.type);
   if (Status s = ValidateDocumentSpec(spec); !s.ok()) return s;
   // Compiled here, once, like a loaded target's: a selector that does not parse is refused
@@ -149,6 +167,7 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
 }
 
 Status TargetCatalog::Remove(const std::string& doc_id) {
+  ++generation_;
   const auto it = FindDocument(doc_id);
   if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
   const std::string platform_slug = Slugify((*it)->platform);

@@ -417,6 +417,26 @@ TEST_F(EndToEndTest, ReloadBySignalAndCommandPicksUpTargetFiles) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// The files are read on the worker pool, so a reload can be asked for while another one
+// runs: its answer must come from a read that began after it was asked, or a file written
+// between the two would be missed until the next reload.
+TEST_F(EndToEndTest, AReloadAskedForWhileOneRunsSeesEveryFileWrittenBeforeIt) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const pid_t pid = harness_.Control({{"cmd", "status"}})["result"]["pid"].get<pid_t>();
+  for (int round = 1; round <= 5; ++round) {
+    ASSERT_EQ(kill(pid, SIGHUP), 0);
+    const std::string platform = "late" + std::to_string(round);
+    harness_.WriteTarget(platform,
+                         TargetFile(platform, {{"Privacy Policy", server_.Url("/" + platform)}}));
+    const auto reload = harness_.Control({{"cmd", "reload"}});
+    ASSERT_EQ(reload["ok"], true) << reload.dump();
+    EXPECT_EQ(reload["result"]["documents"], 3 + round) << "round " << round;
+    const auto shown = harness_.Control({{"cmd", "show"}, {"doc", platform + "/privacy-policy"}});
+    EXPECT_EQ(shown["ok"], true) << shown.dump();
+  }
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 TEST_F(EndToEndTest, RobotsTxtIsHonouredUnlessTheTargetOverridesIt) {
   server_.Set("/robots.txt", {.status = 200,
                               .headers = {{"Content-Type", "text/plain"}},

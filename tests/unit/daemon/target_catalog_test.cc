@@ -1,0 +1,124 @@
+// TargetCatalog's two halves: a reload reads the target files off the event loop (Read, on
+// the daemon's worker pool) and makes them the set on it (Adopt). What the daemon relies on:
+// a read changes nothing until it is adopted, and an add or a remove made while it ran is
+// never lost, because the adoption is refused and the files are read again.
+#include "target_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policyd/store.h"
+#include "support/temp_dir.h"
+
+namespace policyd {
+namespace {
+
+std::vector<std::string> Ids(const TargetCatalog& catalog) {
+  std::vector<std::string> ids;
+  for (const auto& spec : catalog.documents()) ids.push_back(spec->id);
+  return ids;
+}
+
+DocumentSpec RuntimeSpec(const std::string& platform, const std::string& url) {
+  DocumentSpec spec;
+  spec.platform = platform;
+  spec.type = "Privacy Policy";
+  spec.url = url;
+  return spec;
+}
+
+class TargetCatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(root_.path().empty());
+    std::filesystem::create_directories(bundled_dir());
+    auto opened = Store::Open(root_.path() / "db");
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+    catalog_ =
+        std::make_unique<TargetCatalog>(bundled_dir(), root_.path() / "targets", store_.get());
+  }
+
+  std::filesystem::path bundled_dir() const { return root_.path() / "bundled"; }
+
+  void WriteBundled(const std::string& platform, const std::string& type) {
+    std::ofstream(bundled_dir() / (platform + ".toml"))
+        << "name = \"" << platform << "\"\n\n[[documents]]\ntype = \"" << type
+        << "\"\nurl = \"https://" << platform << ".example/legal\"\n";
+  }
+
+  TempDir root_{"policyd_catalog"};
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<TargetCatalog> catalog_;
+};
+
+TEST_F(TargetCatalogTest, AReadChangesNothingUntilItIsAdopted) {
+  WriteBundled("acme", "Terms of Service");
+  ASSERT_TRUE(catalog_->Load().ok());
+  ASSERT_EQ(Ids(*catalog_), (std::vector<std::string>{"acme/terms-of-service"}));
+
+  WriteBundled("globex", "Privacy Policy");
+  auto read = catalog_->Read(catalog_->generation());
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(Ids(*catalog_), (std::vector<std::string>{"acme/terms-of-service"}));
+
+  ASSERT_TRUE(catalog_->Adopt(std::move(*read)).ok());
+  EXPECT_EQ(Ids(*catalog_),
+            (std::vector<std::string>{"acme/terms-of-service", "globex/privacy-policy"}));
+}
+
+TEST_F(TargetCatalogTest, AnAddMadeWhileTheFilesWereReadIsNotLost) {
+  WriteBundled("acme", "Terms of Service");
+  ASSERT_TRUE(catalog_->Load().ok());
+  auto read = catalog_->Read(catalog_->generation());  // began before the add
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  auto added = catalog_->Add(RuntimeSpec("Initech", "https://initech.example/privacy"));
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+
+  const Status adopted = catalog_->Adopt(std::move(*read));
+  EXPECT_EQ(adopted.code(), Status::Code::kBusy) << adopted.ToString();
+  EXPECT_EQ(Ids(*catalog_),
+            (std::vector<std::string>{"acme/terms-of-service", "initech/privacy-policy"}));
+
+  // Read again, the added document's file is part of the set.
+  auto again = catalog_->Read(catalog_->generation());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE(catalog_->Adopt(std::move(*again)).ok());
+  EXPECT_EQ(Ids(*catalog_),
+            (std::vector<std::string>{"acme/terms-of-service", "initech/privacy-policy"}));
+}
+
+TEST_F(TargetCatalogTest, ARemoveMadeWhileTheFilesWereReadIsNotUndone) {
+  WriteBundled("acme", "Terms of Service");
+  WriteBundled("globex", "Privacy Policy");
+  ASSERT_TRUE(catalog_->Load().ok());
+  auto read = catalog_->Read(catalog_->generation());
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE(catalog_->Remove("globex/privacy-policy").ok());
+
+  EXPECT_EQ(catalog_->Adopt(std::move(*read)).code(), Status::Code::kBusy);
+  EXPECT_EQ(Ids(*catalog_), (std::vector<std::string>{"acme/terms-of-service"}));
+  auto again = catalog_->Read(catalog_->generation());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE(catalog_->Adopt(std::move(*again)).ok());
+  EXPECT_EQ(Ids(*catalog_), (std::vector<std::string>{"acme/terms-of-service"}));
+}
+
+TEST_F(TargetCatalogTest, AReadThatFailsKeepsTheRunningSet) {
+  WriteBundled("acme", "Terms of Service");
+  ASSERT_TRUE(catalog_->Load().ok());
+  std::ofstream(bundled_dir() / "broken.toml") << "[[documents]]\ntype = 5\n";
+  auto read = catalog_->Read(catalog_->generation());
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("broken.toml:"), std::string::npos)
+      << read.status().ToString();
+  EXPECT_EQ(Ids(*catalog_), (std::vector<std::string>{"acme/terms-of-service"}));
+}
+
+}  // namespace
+}  // namespace policyd
