@@ -674,6 +674,15 @@ void RunScale(const Options& options, const PageServer& server, json* report) {
   } else if (!restart.empty()) {
     std::printf("scale: restart: %s\n", restart.dump().c_str());
   }
+  if (const json reload = restart.value("reload", json::object()); reload.contains("reload_ms")) {
+    std::printf(
+        "scale: reload of %zu documents: %.0f ms (%s); meanwhile %zu status answers, the "
+        "longest %.0f ms (%.2f of the reload)\n",
+        options.scale_docs, reload["reload_ms"].get<double>(),
+        reload.value("reload_ok", false) ? "ok" : "FAILED",
+        reload.value("status_answers_during_reload", std::size_t{0}),
+        reload["longest_status_ms"].get<double>(), reload.value("longest_status_per_reload", 0.0));
+  }
   const json& sched = (*report)["scheduler"];
   std::printf(
       "scheduler over %zu docs: upsert %.0f ns, NextDueMs %.0f ns, PopDue %.0f ns/doc, "

@@ -2,9 +2,12 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 #include <variant>
 
 #include "daemon_process.h"
@@ -103,6 +106,41 @@ bool ShowsStoredState(const DaemonProcess& daemon, std::size_t docs) {
          result->value("versions", uint64_t{0}) == stored.version_count;
 }
 
+// A reload of every target file (`policyctl reload`) while another client asks `status`
+// again and again: how long the reload took, and the longest the event loop kept a `status`
+// waiting meanwhile. The reload is its own baseline: a loop that waited for the whole read
+// would answer in about the reload's time (ratio ~1).
+nlohmann::json MeasureReload(const DaemonProcess& daemon) {
+  std::atomic<bool> done = false;
+  nlohmann::json answer;
+  int64_t reload_us = 0;
+  std::thread reload([&] {
+    const int64_t start = UnixMicros();
+    answer = daemon.Control({{"cmd", "reload"}});
+    reload_us = UnixMicros() - start;
+    done = true;
+  });
+  int64_t longest_status_us = 0;
+  std::size_t answers = 0;
+  while (!done) {
+    const int64_t start = UnixMicros();
+    const bool answered = !daemon.Status().is_null();
+    const int64_t took = UnixMicros() - start;
+    if (answered) ++answers;
+    longest_status_us = std::max(longest_status_us, took);
+  }
+  reload.join();
+  nlohmann::json result = {{"reload_ms", static_cast<double>(reload_us) / 1000.0},
+                           {"reload_ok", answer.value("ok", false)},
+                           {"status_answers_during_reload", answers},
+                           {"longest_status_ms", static_cast<double>(longest_status_us) / 1000.0}};
+  if (reload_us > 0) {
+    result["longest_status_per_reload"] =
+        static_cast<double>(longest_status_us) / static_cast<double>(reload_us);
+  }
+  return result;
+}
+
 // Starts the daemon, waits for its control socket, and adds the time, memory and CPU to
 // `result` (under "error" when it did not start); with `docs`, whether the last document's
 // stored state was restored.
@@ -119,7 +157,10 @@ void MeasureStart(DaemonProcess& daemon, nlohmann::json& result, std::size_t doc
   result["peak_rss_kb"] = stats.peak_rss_kb;
   result["startup_cpu_s"] = stats.cpu_seconds;
   result["documents_reported"] = status.is_null() ? nlohmann::json() : status["documents"];
-  if (docs > 0) result["stored_state_restored"] = ShowsStoredState(daemon, docs);
+  if (docs > 0) {
+    result["stored_state_restored"] = ShowsStoredState(daemon, docs);
+    result["reload"] = MeasureReload(daemon);
+  }
   result["stop_exit_code"] = daemon.Stop();
 }
 
