@@ -278,7 +278,13 @@ Status Daemon::ApplyCatalog() {
     }
     scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
   };
-  documents_.Sync(wanted, removing, visit);
+  std::vector<DocumentTable::SharedSpec> retired;
+  documents_.Sync(wanted, removing, visit, &retired);
+  if (!retired.empty()) {
+    // After a reload every spec is a new one: freeing the old ones (a million, each a dozen
+    // allocations) is the pool's work, not the loop's.
+    asio::post(workers_, [retired = std::move(retired)]() mutable { retired.clear(); });
+  }
   SyncFleetDocuments();
   NoteFirstPassProgress();
   return Status::Ok();

@@ -25,28 +25,43 @@ std::vector<DocHandle>::const_iterator DocumentTable::LowerBound(std::string_vie
 std::vector<std::size_t> DocumentTable::Absent(const std::vector<SharedSpec>& wanted) const {
   std::vector<std::size_t> absent;
   auto held = order_.begin();
+  int order = 0;  // of the held id against the wanted one
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     const std::string& id = wanted[i]->id;
-    while (held != order_.end() && slots_[*held].spec->id < id) ++held;
-    if (held == order_.end() || slots_[*held].spec->id != id) absent.push_back(i);
+    // One comparison per step (at a million ids of a common prefix, comparing is most of it).
+    while (held != order_.end() && (order = slots_[*held].spec->id.compare(id)) < 0) ++held;
+    if (held == order_.end() || order != 0) absent.push_back(i);
   }
   return absent;
 }
 
 void DocumentTable::Sync(const std::vector<SharedSpec>& wanted,
                          const std::function<void(Document&)>& removing,
-                         const std::function<void(Document&, const DocumentSpec*)>& visit) {
-  // Both lists are in id order: one merge finds the documents that go, one the new ones.
-  std::vector<DocHandle> kept;
+                         const std::function<void(Document&, const DocumentSpec*)>& visit,
+                         std::vector<SharedSpec>* retired) {
+  const auto retire = [retired](SharedSpec& spec) {
+    if (retired != nullptr && spec != nullptr) retired->push_back(std::move(spec));
+  };
+  // Both lists are in id order: one merge finds the documents that go and where in `wanted`
+  // the kept ones are; the second pass then needs no comparison.
+  struct Kept {
+    std::size_t wanted_index;
+    DocHandle handle;
+  };
+  std::vector<Kept> kept;
   kept.reserve(std::min(order_.size(), wanted.size()));
-  auto next_wanted = wanted.begin();
+  std::size_t next_wanted = 0;
   for (const DocHandle handle : order_) {
     const std::string& id = slots_[handle].spec->id;
-    while (next_wanted != wanted.end() && (*next_wanted)->id < id) ++next_wanted;
-    if (next_wanted != wanted.end() && (*next_wanted)->id == id) {
-      kept.push_back(handle);
+    int order = 0;  // of the wanted id against the held one
+    while (next_wanted < wanted.size() && (order = wanted[next_wanted]->id.compare(id)) < 0) {
+      ++next_wanted;
+    }
+    if (next_wanted < wanted.size() && order == 0) {
+      kept.push_back({next_wanted, handle});
     } else {
       removing(slots_[handle]);
+      retire(slots_[handle].spec);
       Release(handle);
     }
   }
@@ -57,14 +72,14 @@ void DocumentTable::Sync(const std::vector<SharedSpec>& wanted,
     slots_.reserve(slots_.size() + added - free_.size());
   }
   auto next_kept = kept.begin();
-  for (const SharedSpec& spec : wanted) {
-    // `kept` is the part of `wanted` already in the table, in the same order.
-    const bool known = next_kept != kept.end() && slots_[*next_kept].spec->id == spec->id;
-    const DocHandle handle = known ? *next_kept++ : Acquire();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    const bool known = next_kept != kept.end() && next_kept->wanted_index == i;
+    const DocHandle handle = known ? (next_kept++)->handle : Acquire();
     order.push_back(handle);
     Document& doc = slots_[handle];
-    const SharedSpec previous = std::exchange(doc.spec, spec);
+    SharedSpec previous = std::exchange(doc.spec, wanted[i]);
     visit(doc, previous.get());
+    if (previous != doc.spec) retire(previous);
   }
   order_ = std::move(order);
 }

@@ -99,9 +99,13 @@ class DocumentTable {
   // Makes the table hold exactly `wanted` (sorted by id, ids distinct): first `removing` is
   // called for each document no longer wanted, in id order, before it goes; then `visit` for
   // each wanted document in id order, its spec already the wanted one; `previous` is the spec
-  // it had, nullptr for a document just added (in a new slot, state default).
+  // it had, nullptr for a document just added (in a new slot, state default). With `retired`,
+  // the specs the table lets go of (a removed document's, a replaced one's) are moved there
+  // instead of being released here: after a reload that is every spec, and freeing a million
+  // of them is work the caller can give another thread.
   void Sync(const std::vector<SharedSpec>& wanted, const std::function<void(Document&)>& removing,
-            const std::function<void(Document&, const DocumentSpec* previous)>& visit);
+            const std::function<void(Document&, const DocumentSpec* previous)>& visit,
+            std::vector<SharedSpec>* retired = nullptr);
 
  private:
   DocHandle Acquire();

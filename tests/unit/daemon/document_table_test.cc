@@ -160,5 +160,43 @@ TEST_F(DocumentTableTest, SyncWithNothingEmptiesTheTable) {
   EXPECT_EQ(Ids(table_), std::vector<std::string>{"c/three"});
 }
 
+// The daemon frees a reload's old specs on its worker pool: the table hands over exactly the
+// specs it let go of (removed or replaced), alive, and keeps no reference to them.
+TEST_F(DocumentTableTest, SyncHandsOverTheSpecsItLetsGoOf) {
+  const SharedSpec one = Spec("a/one");
+  const SharedSpec two = Spec("b/two");
+  const SharedSpec three = Spec("c/three");
+  Sync({one, two, three});
+  const SharedSpec two_edited = Spec("b/two", /*ignore_robots=*/true);
+  std::vector<SharedSpec> retired;
+  table_.Sync(
+      {one, two_edited}, [](DocumentTable::Document&) {},
+      [](DocumentTable::Document&, const DocumentSpec*) {}, &retired);
+  // c/three removed (first pass), b/two replaced; a/one is the same spec: not handed over.
+  ASSERT_EQ(retired.size(), 2u);
+  EXPECT_EQ(retired[0], three);
+  EXPECT_EQ(retired[1], two);
+  EXPECT_EQ(three.use_count(), 2);  // this test's and `retired`'s: the table holds none
+  EXPECT_EQ(two.use_count(), 2);
+  EXPECT_EQ(table_.Find("b/two")->spec, two_edited);
+  EXPECT_EQ(Ids(table_), (std::vector<std::string>{"a/one", "b/two"}));
+}
+
+TEST_F(DocumentTableTest, SyncKeepsEachDocumentsHandleWhenIdsShareLongPrefixes) {
+  // Ids that differ only at their end and by length: the merge compares each pair once.
+  Sync({Spec("platform-00001/terms-of-service-1"), Spec("platform-00001/terms-of-service-10"),
+        Spec("platform-00001/terms-of-service-2")});
+  const DocHandle ten = table_.Find("platform-00001/terms-of-service-10")->handle;
+  Sync({Spec("platform-00001/terms-of-service-1"), Spec("platform-00001/terms-of-service-10"),
+        Spec("platform-00001/terms-of-service-100"), Spec("platform-00001/terms-of-service-2")});
+  EXPECT_EQ(added_, std::vector<std::string>{"platform-00001/terms-of-service-100"});
+  EXPECT_TRUE(removed_.empty());
+  EXPECT_EQ(table_.Find("platform-00001/terms-of-service-10")->handle, ten);
+  Sync({Spec("platform-00001/terms-of-service-10"), Spec("platform-00001/terms-of-service-2")});
+  EXPECT_EQ(removed_, (std::vector<std::string>{"platform-00001/terms-of-service-1",
+                                                "platform-00001/terms-of-service-100"}));
+  EXPECT_EQ(table_.Find("platform-00001/terms-of-service-10")->handle, ten);
+}
+
 }  // namespace
 }  // namespace policyd
