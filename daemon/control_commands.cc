@@ -279,9 +279,9 @@ std::variant<DocumentSpec, nlohmann::json> SpecFromAddRequest(const nlohmann::js
 
 }  // namespace
 
-nlohmann::json Daemon::ShowJson(const Document& doc) const {
-  nlohmann::json result = DocumentJson(doc);
-  auto checks = store_->GetChecks(doc.spec->id, 10);
+nlohmann::json Daemon::ShowJson(const Store& store, const std::string& doc_id,
+                                nlohmann::json result) {
+  auto checks = store.GetChecks(doc_id, 10);
   if (!checks.ok()) return ControlErrorFromStatus(checks.status());
   nlohmann::json recent = nlohmann::json::array();
   for (const auto& check : *checks) {
@@ -325,7 +325,15 @@ void Daemon::HandleControl(const nlohmann::json& request,
     respond(ControlOk({{"text", MetricsText()}}));
   } else if (cmd == "show") {
     const Document* doc = FindDocument(request, &error);
-    respond(doc != nullptr ? ShowJson(*doc) : error);
+    if (doc == nullptr) return respond(error);
+    // The document's state is the loop's; its recent checks are read from the store on the
+    // pool, like every read beyond a document's state.
+    Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
+    RespondFromPool(
+        [store, doc_id = doc->spec->id, document = DocumentJson(*doc)]() mutable {
+          return ShowJson(*store, doc_id, std::move(document));
+        },
+        std::move(respond));
   } else if (cmd == "history") {
     // On the pool: a long history reads an event per version.
     Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)

@@ -179,8 +179,10 @@ class Daemon {
   // `list` with its filters (list_filter.h): the matching documents, or the refusal.
   nlohmann::json ListResponse(const nlohmann::json& request) const;
   const Document* FindDocument(const nlohmann::json& request, nlohmann::json* error) const;
-  // show: the document with its 10 most recent checks.
-  nlohmann::json ShowJson(const Document& doc) const;
+  // show: `document` (DocumentJson, taken on the io thread) with the document's 10 most recent
+  // checks, read from `store` (on the pool).
+  static nlohmann::json ShowJson(const Store& store, const std::string& doc_id,
+                                 nlohmann::json document);
   // add and remove at run time: the catalog keeps them across restarts; the answer or refusal.
   nlohmann::json AddDocument(DocumentSpec spec);
   // `id` is a copy: ApplyCatalog frees the removed document's spec, which a caller's reference
