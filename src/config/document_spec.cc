@@ -59,19 +59,22 @@ bool IsValidPort(std::string_view port) {
   return number >= 1 && number <= 65535;
 }
 
-}  // namespace
+// How an error names the url (built only for an error: every document's url is checked at
+// load).
+std::string QuotedUrl(std::string_view url) { return "url '" + std::string(url) + "'"; }
 
-Status CheckHttpUrl(std::string_view url) {
-  // Only an error needs it (every document's url is checked at load).
-  const auto quoted = [url] { return "url '" + std::string(url) + "'"; };
-  if (url.empty()) return Status::InvalidArgument("url must not be empty");
+Status CheckUrlCharacters(std::string_view url) {
   for (const char c : url) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f) {
-      return Status::InvalidArgument(quoted() + " contains a space or a control character");
+      return Status::InvalidArgument(QuotedUrl(url) + " contains a space or a control character");
     }
   }
-  const size_t scheme_end = url.find("://");
+  return Status::Ok();
+}
+
+// `scheme_end`: where "://" starts in `url` (npos if nowhere).
+Status CheckUrlScheme(std::string_view url, size_t scheme_end) {
   const std::string_view scheme = url.substr(0, scheme_end);
   const bool has_scheme =
       scheme_end != std::string_view::npos && !scheme.empty() && IsAsciiAlpha(scheme.front()) &&
@@ -79,50 +82,72 @@ Status CheckHttpUrl(std::string_view url) {
         return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '+' || c == '-' || c == '.';
       });
   if (!has_scheme) {
-    return Status::InvalidArgument(quoted() +
+    return Status::InvalidArgument(QuotedUrl(url) +
                                    " is not absolute: it must start with http:// or https://");
   }
   const std::string lower_scheme = Lower(scheme);
   if (lower_scheme != "http" && lower_scheme != "https") {
-    return Status::InvalidArgument(quoted() + " has scheme '" + std::string(scheme) +
+    return Status::InvalidArgument(QuotedUrl(url) + " has scheme '" + std::string(scheme) +
                                    "': only http and https are supported");
   }
+  return Status::Ok();
+}
 
-  const std::string_view rest = url.substr(scheme_end + 3);
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+// "[v6]" or "[v6]:port": the address and the port (empty when none).
+Status SplitBracketedHost(std::string_view url, std::string_view authority, std::string_view* host,
+                          std::string_view* port) {
+  const size_t close = authority.find(']');
+  if (close == std::string_view::npos) {
+    return Status::InvalidArgument(QuotedUrl(url) + " has an unterminated IPv6 address");
+  }
+  *host = authority.substr(1, close - 1);
+  const std::string_view after = authority.substr(close + 1);
+  if (!after.empty() && after.front() != ':') {
+    return Status::InvalidArgument(QuotedUrl(url) + " has an invalid host");
+  }
+  if (!after.empty()) *port = after.substr(1);
+  if (!IsValidIpv6Literal(*host)) {
+    return Status::InvalidArgument(QuotedUrl(url) + " has an invalid IPv6 address");
+  }
+  return Status::Ok();
+}
+
+// `authority`: what is between "://" and the path, query or fragment.
+Status CheckUrlAuthority(std::string_view url, std::string_view authority) {
   if (authority.find('@') != std::string_view::npos) {
     // Credentials would end up in the store, in events and in logs.
-    return Status::InvalidArgument(quoted() + " must not contain a user name or password");
+    return Status::InvalidArgument(QuotedUrl(url) + " must not contain a user name or password");
   }
   std::string_view host;
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return Status::InvalidArgument(quoted() + " has an unterminated IPv6 address");
-    }
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after.front() != ':') {
-      return Status::InvalidArgument(quoted() + " has an invalid host");
-    }
-    if (!after.empty()) port = after.substr(1);
-    if (!IsValidIpv6Literal(host)) {
-      return Status::InvalidArgument(quoted() + " has an invalid IPv6 address");
-    }
+    if (Status s = SplitBracketedHost(url, authority, &host, &port); !s.ok()) return s;
   } else {
     const size_t colon = authority.find(':');
     host = authority.substr(0, colon);
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-    if (host.empty()) return Status::InvalidArgument(quoted() + " has no host");
+    if (host.empty()) return Status::InvalidArgument(QuotedUrl(url) + " has no host");
     if (!IsValidHostName(host)) {
-      return Status::InvalidArgument(quoted() + " has an invalid host '" + std::string(host) + "'");
+      return Status::InvalidArgument(QuotedUrl(url) + " has an invalid host '" + std::string(host) +
+                                     "'");
     }
   }
   if (!IsValidPort(port)) {
-    return Status::InvalidArgument(quoted() + " has an invalid port '" + std::string(port) + "'");
+    return Status::InvalidArgument(QuotedUrl(url) + " has an invalid port '" + std::string(port) +
+                                   "'");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckHttpUrl(std::string_view url) {
+  if (url.empty()) return Status::InvalidArgument("url must not be empty");
+  if (Status s = CheckUrlCharacters(url); !s.ok()) return s;
+  const size_t scheme_end = url.find("://");
+  if (Status s = CheckUrlScheme(url, scheme_end); !s.ok()) return s;
+  const std::string_view rest = url.substr(scheme_end + 3);
+  return CheckUrlAuthority(url, rest.substr(0, rest.find_first_of("/?#")));
 }
 
 bool IsValidUtf8(std::string_view text) {

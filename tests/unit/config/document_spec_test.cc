@@ -70,7 +70,12 @@ TEST(ValidateDocumentSpecTest, RejectsMalformedUrls) {
   EXPECT_THAT(ValidateUrl("https://exa$mple.com/").message(), HasSubstr("invalid host"));
   EXPECT_THAT(ValidateUrl("https://example.com:99999/").message(), HasSubstr("invalid port"));
   EXPECT_THAT(ValidateUrl("https://example.com:80a/").message(), HasSubstr("invalid port"));
-  EXPECT_THAT(ValidateUrl("http://[::1/").message(), HasSubstr("IPv6"));
+  EXPECT_THAT(ValidateUrl("http://[::1/").message(), HasSubstr("unterminated IPv6 address"));
+  EXPECT_THAT(ValidateUrl("http://[zz::1]/").message(), HasSubstr("invalid IPv6 address"));
+  EXPECT_THAT(ValidateUrl("http://[::1]x/").message(), HasSubstr("has an invalid host"));
+  EXPECT_THAT(ValidateUrl("http://[::1]:99999/").message(), HasSubstr("invalid port '99999'"));
+  EXPECT_EQ(ValidateUrl("https://exa$mple.com/").message(),
+            "url 'https://exa$mple.com/' has an invalid host 'exa$mple.com'");
   EXPECT_THAT(ValidateUrl("https://user:secret@example.com/").message(),
               HasSubstr("user name or password"));
 }
