@@ -246,43 +246,55 @@ bool Session::AwaitAcks(const std::atomic<bool>& stop) {
 
 Session::WindowResult Session::PublishWindow(const std::vector<StoredEvent>& events,
                                              const std::atomic<bool>& stop) {
-  WindowResult result;
-  if (events.empty()) return result;
-  {
-    const std::lock_guard<std::mutex> lock(book_.mutex);
-    book_.js = js_.get();
-    book_.first_seq = events.front().seq;
-    book_.acks.assign(events.size(), AckBook::Ack::kWaiting);
-    book_.duplicates = 0;
-    book_.first_error.clear();
-  }
-  jsPubOptions publish;
-  jsPubOptions_Init(&publish);
-  publish.ExpectStream = config_.stream.c_str();  // refused if another stream takes the subject
+  if (events.empty()) return {};
+  OpenWindow(events);
   Status send_error;
-  std::size_t sent = 0;
-  for (const StoredEvent& event : events) {
-    Result<MsgPtr> msg = MakeMessage(event);
-    if (!msg.ok()) {
-      send_error = msg.status();
-      break;
-    }
-    natsMsg* raw = msg->get();
-    const natsStatus s = js_PublishMsgAsync(js_.get(), &raw, &publish);
-    if (raw == nullptr) (void)msg->release();  // the library took it
-    if (s != NATS_OK) {
-      send_error =
-          Status::IoError(Describe("cannot publish event " + std::to_string(event.seq), s));
-      break;
-    }
-    ++sent;
-  }
+  const std::size_t sent = SendWindow(events, &send_error);
   const bool complete = sent == 0 || AwaitAcks(stop);
   if (!complete) {
     // Take the unanswered messages back (their acks are dropped from now on) and free them.
     MsgList pending;
     (void)js_PublishAsyncGetPendingList(pending.get(), js_.get());
   }
+  return CloseWindow(events, sent, send_error, stop);
+}
+
+void Session::OpenWindow(const std::vector<StoredEvent>& events) {
+  const std::lock_guard<std::mutex> lock(book_.mutex);
+  book_.js = js_.get();
+  book_.first_seq = events.front().seq;
+  book_.acks.assign(events.size(), AckBook::Ack::kWaiting);
+  book_.duplicates = 0;
+  book_.first_error.clear();
+}
+
+std::size_t Session::SendWindow(const std::vector<StoredEvent>& events, Status* error) {
+  jsPubOptions publish;
+  jsPubOptions_Init(&publish);
+  publish.ExpectStream = config_.stream.c_str();  // refused if another stream takes the subject
+  std::size_t sent = 0;
+  for (const StoredEvent& event : events) {
+    Result<MsgPtr> msg = MakeMessage(event);
+    if (!msg.ok()) {
+      *error = msg.status();
+      break;
+    }
+    natsMsg* raw = msg->get();
+    const natsStatus s = js_PublishMsgAsync(js_.get(), &raw, &publish);
+    if (raw == nullptr) (void)msg->release();  // the library took it
+    if (s != NATS_OK) {
+      *error = Status::IoError(Describe("cannot publish event " + std::to_string(event.seq), s));
+      break;
+    }
+    ++sent;
+  }
+  return sent;
+}
+
+Session::WindowResult Session::CloseWindow(const std::vector<StoredEvent>& events, std::size_t sent,
+                                           const Status& send_error,
+                                           const std::atomic<bool>& stop) {
+  WindowResult result;
   const std::lock_guard<std::mutex> lock(book_.mutex);
   while (result.stored < sent && book_.acks[result.stored] == AckBook::Ack::kStored) {
     ++result.stored;

@@ -81,8 +81,17 @@ class Session {
   Status Connect();
   Status EnsureStream();
   Result<MsgPtr> MakeMessage(const StoredEvent& event) const;
+  // PublishWindow's phases. Open: the ack book expects `events`' acks.
+  void OpenWindow(const std::vector<StoredEvent>& events);
+  // Send: publishes them in order until one cannot be sent (`*error` says why); how many
+  // were sent.
+  std::size_t SendWindow(const std::vector<StoredEvent>& events, Status* error);
   // Waits for every ack of the window (or the deadline, or `stop`); true when none is missing.
   bool AwaitAcks(const std::atomic<bool>& stop);
+  // Close: the acknowledged prefix and why the rest is not stored, from the book; later acks
+  // of the window are ignored.
+  WindowResult CloseWindow(const std::vector<StoredEvent>& events, std::size_t sent,
+                           const Status& send_error, const std::atomic<bool>& stop);
 
   const NatsConfig& config_;
   const std::string node_id_;
