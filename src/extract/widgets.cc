@@ -754,11 +754,10 @@ struct CardBlock {
   bool all_link = true;
 };
 
-// Reads a card: every link to another page must point to one href; the texts are gathered per
-// nearest block ancestor.
-TeaserCard ReadTeaserCard(const GumboNode* card) {
-  TeaserCard result;
-  std::vector<CardBlock> blocks;
+// ReadTeaserCard's walk: every link to another page must point to one href (`result->href`);
+// the texts are gathered per nearest block ancestor (`blocks`). False when the card cannot be
+// a teaser: over a budget, an h1, a list, a table or a form in it, or links to several pages.
+bool WalkTeaserCard(const GumboNode* card, TeaserCard* result, std::vector<CardBlock>* blocks) {
   struct Item {
     const GumboNode* node;
     const GumboNode* block;
@@ -770,32 +769,32 @@ TeaserCard ReadTeaserCard(const GumboNode* card) {
   while (!stack.empty()) {
     const Item item = stack.back();
     stack.pop_back();
-    if (++visited > kTeaserCardNodeBudget) return {};
+    if (++visited > kTeaserCardNodeBudget) return false;
     const GumboNode* node = item.node;
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
       const std::string_view text = node->v.text.text;
       const size_t visible = VisibleBytes(text);
       if (visible == 0) continue;
       bytes += visible;
-      if (bytes > kMaxTeaserCardBytes) return {};
-      if (blocks.empty()) result.headline_is_link = item.link != nullptr;
-      if (blocks.empty() || blocks.back().block != item.block)
-        blocks.push_back({item.block, {}, true});
-      blocks.back().text.append(text);
-      blocks.back().all_link &= item.link != nullptr;
+      if (bytes > kMaxTeaserCardBytes) return false;
+      if (blocks->empty()) result->headline_is_link = item.link != nullptr;
+      if (blocks->empty() || blocks->back().block != item.block)
+        blocks->push_back({item.block, {}, true});
+      blocks->back().text.append(text);
+      blocks->back().all_link &= item.link != nullptr;
       continue;
     }
     if (node->type != GUMBO_NODE_ELEMENT || (node != card && IsSkipped(node))) continue;
     const GumboTag tag = node->v.element.tag;
     if (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL ||
         tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_FORM) {
-      return {};
+      return false;
     }
     const GumboNode* link = item.link;
     if (IsPageLink(node)) {
       const std::string_view href = GetAttr(node, "href");
-      if (!result.href.empty() && result.href != href) return {};  // about several pages
-      result.href = href;
+      if (!result->href.empty() && result->href != href) return false;  // about several pages
+      result->href = href;
       link = node;
     }
     const GumboNode* block = node != card && HasFlag(tag, kBlock) ? node : item.block;
@@ -804,7 +803,12 @@ TeaserCard ReadTeaserCard(const GumboNode* card) {
       stack.push_back({static_cast<const GumboNode*>(children.data[i]), block, link});
     }
   }
-  if (result.href.empty() || blocks.empty()) return {};
+  return true;
+}
+
+// How many of a teaser's signs a card's blocks show: a date line, an excerpt cut short, a
+// "Read more" link (a block that is all link text).
+int TeaserSignals(const std::vector<CardBlock>& blocks) {
   bool date = false;
   bool excerpt = false;
   bool read_more = false;
@@ -820,8 +824,19 @@ TeaserCard ReadTeaserCard(const GumboNode* card) {
       excerpt |= IsCutExcerpt(text);
     }
   }
+  return int{date} + int{excerpt} + int{read_more};
+}
+
+// Reads a card in one bounded walk; not readable unless it links to exactly one other page
+// and shows some text.
+TeaserCard ReadTeaserCard(const GumboNode* card) {
+  TeaserCard result;
+  std::vector<CardBlock> blocks;
+  if (!WalkTeaserCard(card, &result, &blocks) || result.href.empty() || blocks.empty()) {
+    return {};
+  }
   result.readable = true;
-  result.signals = int{date} + int{excerpt} + int{read_more};
+  result.signals = TeaserSignals(blocks);
   return result;
 }
 
