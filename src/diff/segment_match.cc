@@ -131,9 +131,46 @@ bool ChooseBand(const PairTable& table, std::size_t old_count, std::size_t new_c
   return true;
 }
 
-// Candidates where one segment of `whole_side` was cut into consecutive parts of the other
-// side (a split when the whole is old, a merge when it is new). `shares[w]` lists the parts
-// sharing words with whole w, in order.
+// A partition is only worth its cost when it could beat the best single part: the Dice of
+// whole `whole_size` with the part of `list` (the parts sharing its words) that matches best.
+double BestSingleDice(const Shares& list, std::size_t whole_size,
+                      const std::vector<const WordBag*>& parts) {
+  double best = 0;
+  for (const auto& [k, shared] : list) {
+    best = std::max(best, Dice(shared, whole_size, parts[k]->size()));
+  }
+  return best;
+}
+
+// Whole `w` cut into the parts list[start..end] (a split when the whole is old, a merge when
+// it is new); the keeper, which keeps the whole's id, is the part sharing most of its words.
+Candidate PartitionCandidate(const Shares& list, std::size_t w, std::size_t start, std::size_t end,
+                             double score, bool whole_is_old) {
+  std::size_t keeper = start;
+  for (std::size_t k = start + 1; k <= end; ++k) {
+    if (list[k].second > list[keeper].second) keeper = k;
+  }
+  Candidate candidate;
+  candidate.score = score;
+  candidate.keeper = static_cast<uint32_t>(keeper - start);
+  const uint32_t first = list[start].first;
+  const auto count = static_cast<uint32_t>(end - start + 1);
+  if (whole_is_old) {
+    candidate.kind = SegmentChangeKind::kSplit;
+    candidate.old_first = static_cast<uint32_t>(w);
+    candidate.new_first = first;
+    candidate.new_count = count;
+  } else {
+    candidate.kind = SegmentChangeKind::kMerged;
+    candidate.old_first = first;
+    candidate.old_count = count;
+    candidate.new_first = static_cast<uint32_t>(w);
+  }
+  return candidate;
+}
+
+// Candidates where one segment of `wholes` was cut into consecutive segments of `parts`.
+// `shares[w]` lists the parts sharing words with whole w, in order.
 void AddPartitions(const std::vector<const WordBag*>& wholes,
                    const std::vector<const WordBag*>& parts, const std::vector<Shares>& shares,
                    bool whole_is_old, StepBudget* budget, bool* approximate,
@@ -141,12 +178,9 @@ void AddPartitions(const std::vector<const WordBag*>& wholes,
   for (std::size_t w = 0; w < wholes.size(); ++w) {
     const Shares& list = shares[w];
     const std::size_t whole_size = wholes[w]->size();
-    // A partition is only worth its cost when it could beat the best single part: its Dice
-    // is at most 2 min(|whole|, Σ shared) / (|whole| + Σ |part|), known without merging.
-    double best_single = 0;
-    for (const auto& [k, shared] : list) {
-      best_single = std::max(best_single, Dice(shared, whole_size, parts[k]->size()));
-    }
+    // Its Dice is at most 2 min(|whole|, Σ shared) / (|whole| + Σ |part|), known without
+    // merging.
+    const double best_single = BestSingleDice(list, whole_size, parts);
     // Runs of consecutive parts that mostly consist of the whole's words.
     const auto is_part = [&](std::size_t k) {
       const std::size_t part_size = parts[list[k].first]->size();
@@ -174,27 +208,7 @@ void AddPartitions(const std::vector<const WordBag*>& wholes,
         if (bound <= best_single) continue;
         const double score = Dice(SharedWords(*wholes[w], combined), whole_size, combined.size());
         if (score < kSegmentSimilarity) continue;
-        std::size_t keeper = start;
-        for (std::size_t k = start + 1; k <= end; ++k) {
-          if (list[k].second > list[keeper].second) keeper = k;
-        }
-        Candidate candidate;
-        candidate.score = score;
-        candidate.keeper = static_cast<uint32_t>(keeper - start);
-        const uint32_t first = list[start].first;
-        const auto count = static_cast<uint32_t>(end - start + 1);
-        if (whole_is_old) {
-          candidate.kind = SegmentChangeKind::kSplit;
-          candidate.old_first = static_cast<uint32_t>(w);
-          candidate.new_first = first;
-          candidate.new_count = count;
-        } else {
-          candidate.kind = SegmentChangeKind::kMerged;
-          candidate.old_first = first;
-          candidate.old_count = count;
-          candidate.new_first = static_cast<uint32_t>(w);
-        }
-        candidates->push_back(candidate);
+        candidates->push_back(PartitionCandidate(list, w, start, end, score, whole_is_old));
       }
     }
   }
