@@ -5,6 +5,8 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "events_view.h"
@@ -81,12 +83,74 @@ class EventPrinter {
   std::optional<Pager> pager_;
 };
 
-int Events(const Options& options) {
-  std::filesystem::path control;
-  std::filesystem::path events_path;
-  if (const auto code = ResolveSockets(options, &control, &events_path)) return *code;
-  auto socket = UnixClientSocket::Connect(events_path, options.timeout);
-  if (!socket.ok()) return Unreachable(socket.status());
+// What the feed's messages mean to `policyctl events`, one line at a time.
+class FeedReader {
+ public:
+  FeedReader(const Options& options, bool follow, std::filesystem::path events_path)
+      : follow_(follow), events_path_(std::move(events_path)), printer_(options, follow) {}
+
+  // One line of the feed: nullopt to read on, else the exit code.
+  std::optional<int> Take(const std::string& line) {
+    const auto message = nlohmann::json::parse(line, nullptr, false);
+    const std::string type =
+        message.is_object() && message.contains("type") && message["type"].is_string()
+            ? message["type"].get<std::string>()
+            : "";
+    // The feed answers a subscription with feed.hello (or feed.error).
+    if (!greeted_ && type != "feed.hello" && type != "feed.error") return NotTheFeed();
+    greeted_ = true;
+    if (!message.is_object() || type == "feed.heartbeat") return std::nullopt;
+    if (type == "feed.hello" || type == "feed.error" || type == "feed.shutdown") {
+      return TakeFeedNotice(type, message);
+    }
+    printer_.Add(line, message);
+    if (message.value("seq", uint64_t{0}) >= caught_up_at_) {
+      printer_.Flush();
+      if (!follow_) return kExitOk;
+    }
+    return std::nullopt;
+  }
+
+  // The daemon closed the feed.
+  int End() const { return greeted_ ? kExitOk : NotTheFeed(); }
+
+ private:
+  // feed.hello (where the replay ends), feed.error or feed.shutdown.
+  std::optional<int> TakeFeedNotice(const std::string& type, const nlohmann::json& message) {
+    if (type == "feed.hello") {
+      caught_up_at_ = message.value("last_seq", uint64_t{0});
+      const bool nothing_to_replay = message.value("since", uint64_t{0}) >= caught_up_at_;
+      if (nothing_to_replay && !follow_) return kExitOk;
+      if (nothing_to_replay) printer_.Flush();
+    } else if (type == "feed.error") {
+      std::fprintf(stderr, "policyctl: %s\n", Str(message["message"]).c_str());
+      return kExitRefused;
+    } else {
+      printer_.Flush();
+      std::fprintf(stderr, "policyctl: the daemon is shutting down\n");
+      return kExitOk;
+    }
+    return std::nullopt;
+  }
+
+  int NotTheFeed() const {
+    std::fprintf(stderr,
+                 "policyctl: %s is not a policyd events socket (no feed.hello); use "
+                 "--events-socket or --config\n",
+                 events_path_.c_str());
+    return kExitUnreachable;
+  }
+
+  const bool follow_;
+  const std::filesystem::path events_path_;
+  EventPrinter printer_;
+  bool greeted_ = false;
+  uint64_t caught_up_at_ = 0;  // the last event's seq when the feed said hello
+};
+
+// The subscription request: the feed from --since (0 unless told); an exit code when
+// --since is not a sequence number.
+std::variant<nlohmann::json, int> SubscriptionRequest(const Options& options) {
   nlohmann::json request = {{"since", 0}};
   if (options.Has("--since")) {
     const std::string since = options.One("--since");
@@ -95,59 +159,32 @@ int Events(const Options& options) {
     }
     request["since"] = std::stoull(since);
   }
-  const bool follow = options.Has("--follow");
-  if (Status s = socket->WriteAll(request.dump() + "\n"); !s.ok()) {
+  return request;
+}
+
+int Events(const Options& options) {
+  std::filesystem::path control;
+  std::filesystem::path events_path;
+  if (const auto code = ResolveSockets(options, &control, &events_path)) return *code;
+  auto socket = UnixClientSocket::Connect(events_path, options.timeout);
+  if (!socket.ok()) return Unreachable(socket.status());
+  const auto request = SubscriptionRequest(options);
+  if (const int* code = std::get_if<int>(&request)) return *code;
+  if (Status s = socket->WriteAll(std::get<nlohmann::json>(request).dump() + "\n"); !s.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
     return kExitUnreachable;
   }
+  const bool follow = options.Has("--follow");
   if (follow) socket->SetReadTimeout(milliseconds(0));
-  uint64_t caught_up_at = 0;
-  EventPrinter printer(options, follow);
-  bool greeted = false;  // the feed answers a subscription with feed.hello (or feed.error)
-  const auto not_the_feed = [&]() {
-    std::fprintf(stderr,
-                 "policyctl: %s is not a policyd events socket (no feed.hello); use "
-                 "--events-socket or --config\n",
-                 events_path.c_str());
-    return kExitUnreachable;
-  };
+  FeedReader reader(options, follow, events_path);
   for (;;) {
     auto line = socket->ReadLine(64u << 20);
     if (!line.ok()) {
-      if (line.status().IsNotFound()) return greeted ? kExitOk : not_the_feed();
+      if (line.status().IsNotFound()) return reader.End();
       std::fprintf(stderr, "policyctl: %s\n", line.status().message().c_str());
       return kExitUnreachable;
     }
-    const auto message = nlohmann::json::parse(*line, nullptr, false);
-    const std::string type =
-        message.is_object() && message.contains("type") && message["type"].is_string()
-            ? message["type"].get<std::string>()
-            : "";
-    if (!greeted && type != "feed.hello" && type != "feed.error") return not_the_feed();
-    greeted = true;
-    if (!message.is_object()) continue;
-    if (type == "feed.hello") {
-      caught_up_at = message.value("last_seq", uint64_t{0});
-      if (!follow && message.value("since", uint64_t{0}) >= caught_up_at) return kExitOk;
-      if (follow && message.value("since", uint64_t{0}) >= caught_up_at) printer.Flush();
-      continue;
-    }
-    if (type == "feed.error") {
-      std::fprintf(stderr, "policyctl: %s\n", Str(message["message"]).c_str());
-      return kExitRefused;
-    }
-    if (type == "feed.shutdown") {
-      printer.Flush();
-      std::fprintf(stderr, "policyctl: the daemon is shutting down\n");
-      return kExitOk;
-    }
-    if (type == "feed.heartbeat") continue;
-    printer.Add(*line, message);
-    const uint64_t seq = message.value("seq", uint64_t{0});
-    if (seq >= caught_up_at) {
-      printer.Flush();
-      if (!follow) return kExitOk;
-    }
+    if (const auto code = reader.Take(*line)) return *code;
   }
 }
 
