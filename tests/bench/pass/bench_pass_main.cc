@@ -256,74 +256,114 @@ struct Bench {
   PageServer* server = nullptr;
 };
 
-json RunPass(const Bench& bench, const std::string& name) {
-  const std::size_t n = bench.options.docs;
-  const json before = bench.daemon->Status();
-  if (before.is_null()) throw std::runtime_error("status failed before pass " + name);
-  const ProcStats daemon0 = ReadProcStats(bench.daemon->pid());
-  const auto threads0 = ReadThreadCpu(bench.daemon->pid());
-  const ProcStats self0 = ReadProcStats(getpid());
-  const auto served0 = bench.server->counters();
-  const std::size_t events0 = bench.events->size();
-  const uint64_t target = before["checks_done"].get<uint64_t>() + n;
+// What a pass is measured by besides the daemon's status, read before and after it.
+struct PassCounters {
+  ProcStats daemon;
+  std::map<std::string, double> daemon_threads;
+  ProcStats self;
+  PageServer::Counters served;
+};
 
-  const auto start = Clock::now();
-  const json response = bench.daemon->Control({{"cmd", "check"}, {"all", true}});
-  if (response.value("ok", false) != true)
-    throw std::runtime_error("check --all refused: " + response.dump());
-  const json after =
-      bench.daemon->WaitForChecks(target, std::chrono::minutes(30), std::chrono::milliseconds(10));
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const ProcStats daemon1 = ReadProcStats(bench.daemon->pid());
-  const auto threads1 = ReadThreadCpu(bench.daemon->pid());
-  const ProcStats self1 = ReadProcStats(getpid());
-  const auto served1 = bench.server->counters();
-  // Every event of the pass is committed; give the subscriber time to read the last ones.
-  const uint64_t last_seq = after["last_seq"].get<uint64_t>();
-  const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
-  while (bench.events->last_seq() < last_seq && Clock::now() < drain_deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+PassCounters ReadPassCounters(const Bench& bench) {
+  return {ReadProcStats(bench.daemon->pid()), ReadThreadCpu(bench.daemon->pid()),
+          ReadProcStats(getpid()), bench.server->counters()};
+}
 
+// The daemon's stage times over the pass (status.stages_us): per stage, in all and per check.
+json StageReport(const json& before, const json& after, double* checks, double* stage_sum_us) {
   json stages = json::object();
-  const double checks = static_cast<double>(after["stages_us"]["checks"].get<int64_t>() -
-                                            before["stages_us"]["checks"].get<int64_t>());
-  double stage_sum_us = 0;
+  *checks = static_cast<double>(after["stages_us"]["checks"].get<int64_t>() -
+                                before["stages_us"]["checks"].get<int64_t>());
+  *stage_sum_us = 0;
   for (const char* stage : kStages) {
     const double total = static_cast<double>(after["stages_us"][stage].get<int64_t>() -
                                              before["stages_us"][stage].get<int64_t>());
-    stage_sum_us += total;
+    *stage_sum_us += total;
     stages[stage] = {{"total_ms", total / 1000.0},
-                     {"per_check_us", checks > 0 ? total / checks : 0.0}};
+                     {"per_check_us", *checks > 0 ? total / *checks : 0.0}};
   }
+  return stages;
+}
 
-  std::map<std::string, std::size_t> event_counts;
-  std::vector<double> check_latency_ms;
-  std::vector<double> delivery_ms;
-  std::vector<double> commit_delivery_ms;
-  for (const auto& event : bench.events->Since(events0)) {
-    ++event_counts[event.type];
-    if (event.time_ms > 0)
-      delivery_ms.push_back(static_cast<double>(event.received_us - event.time_ms * 1000) / 1e3);
-    if (event.commit_us > 0)
-      commit_delivery_ms.push_back(static_cast<double>(event.received_us - event.commit_us) / 1e3);
+// The events of the pass: counted by type, and three latencies of each as received.
+struct PassEvents {
+  std::map<std::string, std::size_t> counts;
+  std::vector<double> check_latency_ms;    // page requested -> event received
+  std::vector<double> delivery_ms;         // check began -> event received
+  std::vector<double> commit_delivery_ms;  // committed -> event received
+};
+
+PassEvents ReadPassEvents(const Bench& bench, std::size_t first_event) {
+  PassEvents events;
+  for (const auto& event : bench.events->Since(first_event)) {
+    ++events.counts[event.type];
+    if (event.time_ms > 0) {
+      events.delivery_ms.push_back(static_cast<double>(event.received_us - event.time_ms * 1000) /
+                                   1e3);
+    }
+    if (event.commit_us > 0) {
+      events.commit_delivery_ms.push_back(static_cast<double>(event.received_us - event.commit_us) /
+                                          1e3);
+    }
     const auto index = IndexOfDoc(event.doc);
-    if (index && *index < n) {
+    if (index && *index < bench.options.docs) {
       const int64_t requested = bench.server->LastRequestMicros(*index);
-      if (requested > 0)
-        check_latency_ms.push_back(static_cast<double>(event.received_us - requested) / 1e3);
+      if (requested > 0) {
+        events.check_latency_ms.push_back(static_cast<double>(event.received_us - requested) / 1e3);
+      }
     }
   }
+  return events;
+}
 
-  // Where the daemon's CPU went, per document, by thread name.
+// Where the daemon's CPU went, per document, by thread name.
+json CpuByThread(const std::map<std::string, double>& before,
+                 const std::map<std::string, double>& after, std::size_t docs) {
   json cpu_by_thread = json::object();
-  for (const auto& [thread, total] : threads1) {
-    const auto before_it = threads0.find(thread);
-    const double used = total - (before_it == threads0.end() ? 0.0 : before_it->second);
+  for (const auto& [thread, total] : after) {
+    const auto before_it = before.find(thread);
+    const double used = total - (before_it == before.end() ? 0.0 : before_it->second);
     cpu_by_thread[thread] = {{"cpu_s", used},
-                             {"cpu_ms_per_doc", 1e3 * used / static_cast<double>(n)}};
+                             {"cpu_ms_per_doc", 1e3 * used / static_cast<double>(docs)}};
   }
+  return cpu_by_thread;
+}
 
-  const uint64_t bytes = served1.body_bytes - served0.body_bytes;
+// Asks for a check of every document and waits until all are committed; the daemon's status
+// then.
+json CheckEverything(const Bench& bench, uint64_t checks_done_before) {
+  const json response = bench.daemon->Control({{"cmd", "check"}, {"all", true}});
+  if (response.value("ok", false) != true) {
+    throw std::runtime_error("check --all refused: " + response.dump());
+  }
+  const json after =
+      bench.daemon->WaitForChecks(checks_done_before + bench.options.docs, std::chrono::minutes(30),
+                                  std::chrono::milliseconds(10));
+  return after;
+}
+
+json RunPass(const Bench& bench, const std::string& name) {
+  const std::size_t n = bench.options.docs;
+  const json status_before = bench.daemon->Status();
+  if (status_before.is_null()) throw std::runtime_error("status failed before pass " + name);
+  const PassCounters before = ReadPassCounters(bench);
+  const std::size_t events0 = bench.events->size();
+  const auto start = Clock::now();
+  const json status_after = CheckEverything(bench, status_before["checks_done"].get<uint64_t>());
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const PassCounters after = ReadPassCounters(bench);
+  // Every event of the pass is committed; give the subscriber time to read the last ones.
+  const uint64_t last_seq = status_after["last_seq"].get<uint64_t>();
+  const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
+  while (bench.events->last_seq() < last_seq && Clock::now() < drain_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  double checks = 0;
+  double stage_sum_us = 0;
+  const json stages = StageReport(status_before, status_after, &checks, &stage_sum_us);
+  const PassEvents events = ReadPassEvents(bench, events0);
+  const uint64_t bytes = after.served.body_bytes - before.served.body_bytes;
+  const double daemon_cpu_s = after.daemon.cpu_seconds - before.daemon.cpu_seconds;
   return {
       {"name", name},
       {"documents", n},
@@ -332,23 +372,23 @@ json RunPass(const Bench& bench, const std::string& name) {
       {"body_bytes", bytes},
       {"mb_per_s", static_cast<double>(bytes) / 1e6 / seconds},
       {"responses",
-       {{"200", served1.ok - served0.ok},
-        {"304", served1.not_modified - served0.not_modified},
-        {"other", served1.not_found - served0.not_found}}},
-      {"daemon_cpu_s", daemon1.cpu_seconds - daemon0.cpu_seconds},
-      {"daemon_cpu_share_of_wall", (daemon1.cpu_seconds - daemon0.cpu_seconds) / seconds},
-      {"daemon_cpu_by_thread", cpu_by_thread},
-      {"bench_process_cpu_s", self1.cpu_seconds - self0.cpu_seconds},
-      {"daemon_rss_kb_after", daemon1.rss_kb},
-      {"daemon_peak_rss_kb", daemon1.peak_rss_kb},
+       {{"200", after.served.ok - before.served.ok},
+        {"304", after.served.not_modified - before.served.not_modified},
+        {"other", after.served.not_found - before.served.not_found}}},
+      {"daemon_cpu_s", daemon_cpu_s},
+      {"daemon_cpu_share_of_wall", daemon_cpu_s / seconds},
+      {"daemon_cpu_by_thread", CpuByThread(before.daemon_threads, after.daemon_threads, n)},
+      {"bench_process_cpu_s", after.self.cpu_seconds - before.self.cpu_seconds},
+      {"daemon_rss_kb_after", after.daemon.rss_kb},
+      {"daemon_peak_rss_kb", after.daemon.peak_rss_kb},
       {"checks_in_stages", checks},
       {"stages", stages},
       {"mean_check_us_from_stages", checks > 0 ? stage_sum_us / checks : 0.0},
-      {"events", event_counts},
-      {"check_latency_ms_request_to_event", Distribution(check_latency_ms)},
-      {"event_latency_ms_process_start_to_receipt", Distribution(delivery_ms)},
-      {"event_latency_ms_commit_to_receipt", Distribution(commit_delivery_ms)},
-      {"server_connections_total", served1.connections},
+      {"events", events.counts},
+      {"check_latency_ms_request_to_event", Distribution(events.check_latency_ms)},
+      {"event_latency_ms_process_start_to_receipt", Distribution(events.delivery_ms)},
+      {"event_latency_ms_commit_to_receipt", Distribution(events.commit_delivery_ms)},
+      {"server_connections_total", after.served.connections},
   };
 }
 
