@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,83 +62,110 @@ void Range(std::string_view flag, std::string_view text, std::chrono::millisecon
   if (*low > *high || low->count() <= 0) Usage(std::string(flag) + ": MIN must be 0 < MIN <= MAX");
 }
 
-int Main(int argc, char** argv) {
+// --clock-offset MEMBER=D or MEMBER=-D: that member's clock ahead of (behind) the others.
+void AddClockOffset(std::string_view flag, std::string_view text, FleetSimulationOptions* options) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos) Usage("--clock-offset needs MEMBER=D");
+  const bool behind = text.substr(equals + 1).starts_with('-');
+  const auto offset = Duration(flag, text.substr(equals + 1 + (behind ? 1 : 0)));
+  options->clock_offsets_ms[std::string(text.substr(0, equals))] =
+      behind ? -offset.count() : offset.count();
+}
+
+struct CommandLine {
   FleetSimulationOptions options;
-  std::string script;
-  bool has_script = false;
+  std::optional<std::string> script;  // --script, else the default script
   std::string json_path;
+};
+
+// One option and its value; false when `flag` is not a simulation option.
+bool ApplySimulationOption(std::string_view flag, const char* value,
+                           FleetSimulationOptions* options) {
+  if (flag == "--docs") {
+    options->documents = Count(flag, value, 10'000'000);
+  } else if (flag == "--members") {
+    options->members = Count(flag, value, 99);
+  } else if (flag == "--seed") {
+    options->seed = Count(flag, value, UINT64_MAX);
+  } else if (flag == "--duration") {
+    options->duration = Duration(flag, value);
+  } else if (flag == "--heartbeat") {
+    options->timing.heartbeat_interval = Duration(flag, value);
+  } else if (flag == "--ttl") {
+    options->timing.member_ttl = Duration(flag, value);
+  } else if (flag == "--lease-ttl") {
+    options->timing.lease_ttl = Duration(flag, value);
+  } else if (flag == "--max-skew") {
+    options->timing.max_clock_skew = Duration(flag, value);
+  } else if (flag == "--clock-spread") {
+    options->clock_spread = Duration(flag, value);
+  } else if (flag == "--clock-offset") {
+    AddClockOffset(flag, value, options);
+  } else if (flag == "--interval") {
+    Range(flag, value, &options->min_interval, &options->max_interval);
+  } else if (flag == "--check") {
+    Range(flag, value, &options->min_check, &options->max_check);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The command line; exits with the usage on an error, or after printing it for --help.
+CommandLine ParseCommandLine(int argc, char** argv) {
+  CommandLine line;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::fputs(kUsage, stdout);
-      return 0;
+      std::exit(0);
     }
     if (i + 1 >= argc) Usage(std::string(flag) + " needs a value");
     const char* value = argv[++i];
-    if (flag == "--docs") {
-      options.documents = Count(flag, value, 10'000'000);
-    } else if (flag == "--members") {
-      options.members = Count(flag, value, 99);
-    } else if (flag == "--seed") {
-      options.seed = Count(flag, value, UINT64_MAX);
-    } else if (flag == "--duration") {
-      options.duration = Duration(flag, value);
-    } else if (flag == "--heartbeat") {
-      options.timing.heartbeat_interval = Duration(flag, value);
-    } else if (flag == "--ttl") {
-      options.timing.member_ttl = Duration(flag, value);
-    } else if (flag == "--lease-ttl") {
-      options.timing.lease_ttl = Duration(flag, value);
-    } else if (flag == "--max-skew") {
-      options.timing.max_clock_skew = Duration(flag, value);
-    } else if (flag == "--clock-spread") {
-      options.clock_spread = Duration(flag, value);
-    } else if (flag == "--clock-offset") {
-      const std::string_view text = value;
-      const std::size_t equals = text.find('=');
-      if (equals == std::string_view::npos) Usage("--clock-offset needs MEMBER=D");
-      const bool behind = text.substr(equals + 1).starts_with('-');
-      const auto offset = Duration(flag, text.substr(equals + 1 + (behind ? 1 : 0)));
-      options.clock_offsets_ms[std::string(text.substr(0, equals))] =
-          behind ? -offset.count() : offset.count();
-    } else if (flag == "--interval") {
-      Range(flag, value, &options.min_interval, &options.max_interval);
-    } else if (flag == "--check") {
-      Range(flag, value, &options.min_check, &options.max_check);
-    } else if (flag == "--script") {
-      script = value;
-      has_script = true;
+    if (ApplySimulationOption(flag, value, &line.options)) continue;
+    if (flag == "--script") {
+      line.script = value;
     } else if (flag == "--json") {
-      json_path = value;
+      line.json_path = value;
     } else {
       Usage("unknown option " + std::string(flag));
     }
   }
-  if (const auto problem = CheckFleetTiming(options.timing)) Usage(problem->reason);
-  if (has_script) {
-    auto parsed = ParseFleetScript(script);
+  if (const auto problem = CheckFleetTiming(line.options.timing)) Usage(problem->reason);
+  if (line.script) {
+    auto parsed = ParseFleetScript(*line.script);
     if (!parsed.ok()) Usage(parsed.status().message());
-    options.script = std::move(*parsed);
+    line.options.script = std::move(*parsed);
   } else {
-    options.script = DefaultFleetScript(options.members);
+    line.options.script = DefaultFleetScript(line.options.members);
   }
+  return line;
+}
 
-  const FleetSimulationReport report = RunFleetSimulation(options);
-  std::fputs(FormatFleetReport(report).c_str(), stdout);
-  if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    out << FleetReportJson(report).dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "fleet_simulation: cannot write %s\n", json_path.c_str());
-      return 2;
-    }
-  }
+// No document checked twice at once, and after each change that settled every document
+// claimed by exactly the member that should hold it.
+bool IsSound(const FleetSimulationReport& report) {
   bool sound = report.duplicates == 0;
   for (const FleetChangeReport& change : report.changes) {
     sound = sound && (!change.settled || (change.unclaimed == 0 && change.multiply_claimed == 0 &&
                                           change.wrongly_claimed == 0));
   }
-  return sound ? 0 : 1;
+  return sound;
+}
+
+int Main(int argc, char** argv) {
+  const CommandLine line = ParseCommandLine(argc, argv);
+  const FleetSimulationReport report = RunFleetSimulation(line.options);
+  std::fputs(FormatFleetReport(report).c_str(), stdout);
+  if (!line.json_path.empty()) {
+    std::ofstream out(line.json_path);
+    out << FleetReportJson(report).dump(2) << "\n";
+    if (!out) {
+      std::fprintf(stderr, "fleet_simulation: cannot write %s\n", line.json_path.c_str());
+      return 2;
+    }
+  }
+  return IsSound(report) ? 0 : 1;
 }
 
 }  // namespace
