@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,70 +34,94 @@ double CpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s DIR [--threads T] [--runs R] [--cache FILE]\n", argv[0]);
-    return 2;
-  }
-  const std::string dir = argv[1];
+struct Arguments {
+  std::string dir;
   std::size_t threads = 2;
   int runs = 3;
-  std::string cache_file;
+  std::string cache_file;  // empty: no cache
+};
+
+// The arguments, or nullopt after saying what is wrong.
+std::optional<Arguments> ParseArguments(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s DIR [--threads T] [--runs R] [--cache FILE]\n", argv[0]);
+    return std::nullopt;
+  }
+  Arguments arguments;
+  arguments.dir = argv[1];
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string_view arg = argv[i];
     if (arg == "--threads") {
-      threads = std::strtoul(argv[i + 1], nullptr, 10);
+      arguments.threads = std::strtoul(argv[i + 1], nullptr, 10);
     } else if (arg == "--runs") {
-      runs = std::atoi(argv[i + 1]);
+      arguments.runs = std::atoi(argv[i + 1]);
     } else if (arg == "--cache") {
-      cache_file = argv[i + 1];
+      arguments.cache_file = argv[i + 1];
     } else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
-      return 2;
+      return std::nullopt;
     }
   }
-  for (int run = 0; run < runs; ++run) {
-    std::vector<std::shared_ptr<const policyd::DocumentSpec>> specs;
-    std::vector<std::string> warnings;
-    std::unique_ptr<policyd::TargetFileCache> cache;
-    const double cpu_before = CpuSeconds();
-    const auto start = std::chrono::steady_clock::now();
-    if (!cache_file.empty()) {
-      cache = std::make_unique<policyd::TargetFileCache>(cache_file, "policyd_bench_targets_load");
-      if (const policyd::Status opened = cache->Open(); !opened.ok()) {
-        std::fprintf(stderr, "cache: %s\n", opened.ToString().c_str());
-      }
+  return arguments;
+}
+
+// Writes a cache that the run changed (timed apart), or lets it go; false on a write error.
+bool FinishCache(policyd::TargetFileCache* cache, bool changed) {
+  if (cache == nullptr) return true;
+  if (!changed) {
+    cache->Discard();
+    return true;
+  }
+  const auto save_start = std::chrono::steady_clock::now();
+  if (const policyd::Status saved = cache->Save(); !saved.ok()) {
+    std::fprintf(stderr, "cache: %s\n", saved.ToString().c_str());
+    return false;
+  }
+  std::printf("  save: %.3f s wall\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count());
+  return true;
+}
+
+// One timed load, printed; false when the load or the cache's write failed.
+bool RunOnce(const Arguments& arguments, int run) {
+  std::vector<std::shared_ptr<const policyd::DocumentSpec>> specs;
+  std::vector<std::string> warnings;
+  std::unique_ptr<policyd::TargetFileCache> cache;
+  const double cpu_before = CpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  if (!arguments.cache_file.empty()) {
+    cache = std::make_unique<policyd::TargetFileCache>(arguments.cache_file,
+                                                       "policyd_bench_targets_load");
+    if (const policyd::Status opened = cache->Open(); !opened.ok()) {
+      std::fprintf(stderr, "cache: %s\n", opened.ToString().c_str());
     }
-    const policyd::Status status =
-        policyd::LoadSharedTargetsDir(dir, threads, &specs, &warnings, cache.get());
-    const bool changed = cache != nullptr && cache->Close();
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double cpu = CpuSeconds() - cpu_before;
-    if (!status.ok()) {
-      std::fprintf(stderr, "%s\n", status.ToString().c_str());
-      return 1;
-    }
-    std::printf("run %d: %zu documents, %zu warnings: %.3f s wall, %.3f s CPU", run, specs.size(),
-                warnings.size(), wall, cpu);
-    if (cache != nullptr) {
-      std::printf("; %zu files parsed, %zu from the cache", cache->misses(), cache->hits());
-    }
-    std::printf("\n");
-    if (changed) {
-      const auto save_start = std::chrono::steady_clock::now();
-      if (const policyd::Status saved = cache->Save(); !saved.ok()) {
-        std::fprintf(stderr, "cache: %s\n", saved.ToString().c_str());
-        return 1;
-      }
-      std::printf(
-          "  save: %.3f s wall\n",
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count());
-    } else if (cache != nullptr) {
-      cache->Discard();
-    }
+  }
+  const policyd::Status status = policyd::LoadSharedTargetsDir(arguments.dir, arguments.threads,
+                                                               &specs, &warnings, cache.get());
+  const bool changed = cache != nullptr && cache->Close();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = CpuSeconds() - cpu_before;
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s\n", status.ToString().c_str());
+    return false;
+  }
+  std::printf("run %d: %zu documents, %zu warnings: %.3f s wall, %.3f s CPU", run, specs.size(),
+              warnings.size(), wall, cpu);
+  if (cache != nullptr) {
+    std::printf("; %zu files parsed, %zu from the cache", cache->misses(), cache->hits());
+  }
+  std::printf("\n");
+  return FinishCache(cache.get(), changed);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::optional<Arguments> arguments = ParseArguments(argc, argv);
+  if (!arguments) return 2;
+  for (int run = 0; run < arguments->runs; ++run) {
+    if (!RunOnce(*arguments, run)) return 1;
   }
   return 0;
 }
