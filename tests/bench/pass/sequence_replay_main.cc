@@ -259,45 +259,68 @@ void ReplayStep(const DaemonProcess& daemon, PageServer& server, const EventColl
 }
 
 // Scores one document's steps against the curators' changes.
-json Score(const Sequence& sequence, const std::vector<Step>& steps) {
+// What the daemon did along one sequence, counted.
+struct StepTally {
   std::set<std::size_t> announced;  // captures after which a change was announced
   std::map<std::string, std::size_t> failed_by_reason;
   std::map<std::string, std::size_t> changes_by_class;
   std::size_t rereads = 0;
+};
+
+StepTally TallySteps(const std::vector<Step>& steps) {
+  StepTally tally;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (steps[i].event == "changed") {
-      announced.insert(i);
-      ++changes_by_class[steps[i].change_class];
+      tally.announced.insert(i);
+      ++tally.changes_by_class[steps[i].change_class];
     }
-    if (steps[i].event == "reread") ++rereads;
-    if (!steps[i].reason.empty()) ++failed_by_reason[steps[i].reason];
+    if (steps[i].event == "reread") ++tally.rereads;
+    if (!steps[i].reason.empty()) ++tally.failed_by_reason[steps[i].reason];
   }
-  std::vector<std::size_t> text;
-  for (const auto& [index, kind] : sequence.curated_changes)
-    if (kind == "text") text.push_back(index);
-  json found = json::array(), late = json::array(), missed = json::array();
+  return tally;
+}
+
+// The curators' text changes, each found (announced at its capture), found late (announced
+// after it, before the curators' next change) or missed; `explained`: the announcements a
+// curated change accounts for.
+struct CuratedMatch {
+  std::size_t text_changes = 0;
+  json found = json::array();
+  json late = json::array();
+  json missed = json::array();
   std::set<std::size_t> explained;
+};
+
+CuratedMatch MatchCuratedChanges(const Sequence& sequence, const std::set<std::size_t>& announced,
+                                 std::size_t captures) {
+  CuratedMatch match;
   for (const auto& [index, kind] : sequence.curated_changes) {
-    if (announced.count(index)) explained.insert(index);
+    if (announced.count(index)) match.explained.insert(index);
   }
-  for (std::size_t n = 0; n < text.size(); ++n) {
-    const std::size_t index = text[n];
+  for (const auto& [index, kind] : sequence.curated_changes) {
+    if (kind != "text") continue;
+    ++match.text_changes;
     if (announced.count(index)) {
-      found.push_back(index);
+      match.found.push_back(index);
       continue;
     }
-    // Late: the first announcement after the change, before the curators' next change.
     const auto next_curated = sequence.curated_changes.upper_bound(index);
     const std::size_t limit =
-        next_curated == sequence.curated_changes.end() ? steps.size() : next_curated->first;
+        next_curated == sequence.curated_changes.end() ? captures : next_curated->first;
     const auto after = announced.upper_bound(index);
     if (after != announced.end() && *after < limit) {
-      late.push_back({{"index", index}, {"announced_at", *after}});
-      explained.insert(*after);
+      match.late.push_back({{"index", index}, {"announced_at", *after}});
+      match.explained.insert(*after);
     } else {
-      missed.push_back(index);
+      match.missed.push_back(index);
     }
   }
+  return match;
+}
+
+// Announcements that nothing the curators did explains: false changes.
+json FalseChanges(const Sequence& sequence, const std::vector<Step>& steps,
+                  const std::set<std::size_t>& announced, const std::set<std::size_t>& explained) {
   json false_changes = json::array();
   for (const std::size_t index : announced) {
     if (index == 0 || explained.count(index) || sequence.curated_changes.count(index) ||
@@ -310,17 +333,23 @@ json Score(const Sequence& sequence, const std::vector<Step>& steps) {
                              {"words_removed", steps[index].words_removed},
                              {"segments_changed", steps[index].segments_changed}});
   }
+  return false_changes;
+}
+
+json Score(const Sequence& sequence, const std::vector<Step>& steps) {
+  const StepTally tally = TallySteps(steps);
+  const CuratedMatch match = MatchCuratedChanges(sequence, tally.announced, steps.size());
   return {{"document", sequence.name},
           {"captures", steps.size()},
           {"first_seen", !steps.empty() && steps[0].event == "first_seen"},
-          {"text_changes", text.size()},
-          {"found", found},
-          {"found_late", late},
-          {"missed", missed},
-          {"false", false_changes},
-          {"changes_by_class", changes_by_class},
-          {"rereads", rereads},
-          {"failed_by_reason", failed_by_reason}};
+          {"text_changes", match.text_changes},
+          {"found", match.found},
+          {"found_late", match.late},
+          {"missed", match.missed},
+          {"false", FalseChanges(sequence, steps, tally.announced, match.explained)},
+          {"changes_by_class", tally.changes_by_class},
+          {"rereads", tally.rereads},
+          {"failed_by_reason", tally.failed_by_reason}};
 }
 
 void Print(const json& report) {
