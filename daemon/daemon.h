@@ -138,9 +138,8 @@ class Daemon {
   void OnFleetOwnershipChange();
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
-  // A fetch of a check in flight (one of its pages, or the page a redirect interstitial, the
-  // page class named redirect_stub, sends the reader to), cancelled if the check's lease is
-  // lost.
+  // A fetch of a check in flight (one of its pages, or the page a meta-refresh interstitial
+  // sends the reader to), cancelled if the check's lease is lost.
   void NoteCheckFetch(const std::string& doc_id, Fetcher::FetchId fetch);
   // The agent lost the lease of a check in flight: its fetches are cancelled, and the check
   // is abandoned (nothing stored) as they end.
