@@ -251,10 +251,10 @@ Status Daemon::ApplyCatalog() {
   // error the running set stays as it is); in id order, as the documents are visited below.
   std::vector<std::string_view> added_ids;
   for (const std::size_t index : documents_.Absent(wanted)) added_ids.push_back(wanted[index]->id);
-  auto states = ReadStoredStates(*store_, added_ids, WorkerCount(config_));
+  const int64_t now = NowUnixMillis();
+  auto states = ReadStoredStates(*store_, added_ids, WorkerCount(config_), now);
   if (!states.ok()) return states.status();
   auto next_state = states->begin();
-  const int64_t now = NowUnixMillis();
   const auto removing = [this](Document& doc) {
     const std::string& id = doc.spec->id;
     spdlog::info("{}: no longer watched (history kept)", id);

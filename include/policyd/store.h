@@ -255,12 +255,21 @@ class Store {
   // each ids[i] that has one, in order. One pass over the states from the first id to the
   // last, skipping (unread) those of other ids, so that a daemon starting with a million
   // documents makes one iteration, not a million lookups; a far gap is crossed by a seek.
-  // Corruption if the state of one of `ids` cannot be read. Callers may read disjoint lists
-  // on several threads at once. `state` is valid during the call only (one DocState is reused
-  // for every record, so that a million states do not cost a million times its allocations).
+  // A state that cannot be decoded is given to unreadable(i, why), and the scan goes on;
+  // without `unreadable` it is Corruption. Callers may read disjoint lists on several threads
+  // at once. `state` is valid during the call only (one DocState is reused for every record,
+  // so that a million states do not cost a million times its allocations).
   Status ReadDocStates(
       std::span<const std::string_view> ids,
-      const std::function<void(std::size_t index, const DocState& state)>& visit) const;
+      const std::function<void(std::size_t index, const DocState& state)>& visit,
+      const std::function<void(std::size_t index, const Status& why)>& unreadable = {}) const;
+  // A document whose stored state cannot be decoded (a damaged record, or one a newer policyd
+  // wrote before a downgrade) must not stay unwatched, nor stop the daemon: this rebuilds its
+  // state from its history and newest checks (src/store/doc_state_repair.h says which fields
+  // come from where and which start afresh), writes it, and keeps the unreadable record in
+  // meta under "unreadable_doc_state/<doc_id>@<now_ms>", in the same synced batch: nothing
+  // stored is lost. A state that decodes is returned as it is; NotFound if none is stored.
+  Result<DocState> RepairDocState(const std::string& doc_id, int64_t now_ms);
   // Removes a document's state (history, checks and blobs are kept: history is never lost).
   Status DeleteDocState(const std::string& doc_id);
 
@@ -284,7 +293,8 @@ class Store {
       std::size_t max_bytes = std::numeric_limits<std::size_t>::max()) const;
   uint64_t LastSequence() const;
 
-  // "schema_version", "last_sequence" and the "webhook_cursor/" keys are the store's own:
+  // "schema_version", "last_sequence", the "webhook_cursor/" and "unreadable_doc_state/" keys
+  // are the store's own:
   // SetMeta refuses them (InvalidArgument); GetMeta reads them.
   Status SetMeta(const std::string& key, const std::string& value);
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound if absent

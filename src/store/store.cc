@@ -8,6 +8,7 @@
 
 #include "policyd/event_names.h"
 #include "src/store/doc_state_codec.h"
+#include "src/store/doc_state_repair.h"
 #include "src/store/store_impl.h"
 
 namespace policyd {
@@ -160,7 +161,8 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
 
 Status Store::ReadDocStates(
     std::span<const std::string_view> ids,
-    const std::function<void(std::size_t index, const DocState& state)>& visit) const {
+    const std::function<void(std::size_t index, const DocState& state)>& visit,
+    const std::function<void(std::size_t index, const Status& why)>& unreadable) const {
   if (ids.empty()) return Status::Ok();
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
@@ -191,8 +193,13 @@ Status Store::ReadDocStates(
     if (key == wanted) {
       const Status decoded = store_internal::DecodeDocState(
           std::string_view(it->value().data(), it->value().size()), &state);
-      if (!decoded.ok()) return Unreadable(key, decoded);
-      visit(i, state);
+      if (decoded.ok()) {
+        visit(i, state);
+      } else if (unreadable) {
+        unreadable(i, Unreadable(key, decoded));
+      } else {
+        return Unreadable(key, decoded);
+      }
       it->Next();
     }
     ++i;  // `wanted` has no state when the key is past it
@@ -320,7 +327,8 @@ uint64_t Store::LastSequence() const { return impl_->last_sequence.load(); }
 
 Status Store::SetMeta(const std::string& key, const std::string& value) {
   if (key == kSchemaVersionKey || key == kLastSequenceKey ||
-      key.starts_with(kWebhookCursorPrefix)) {
+      key.starts_with(kWebhookCursorPrefix) ||
+      key.starts_with(store_internal::kUnreadableDocStatePrefix)) {
     return Status::InvalidArgument("meta key \"" + key + "\" is managed by the store");
   }
   const auto access = impl_->Use();
