@@ -32,8 +32,6 @@ constexpr std::size_t kMaxReplayedEvents = 4096;
 
 const char* MethodName(RecoveryOutcome outcome) {
   switch (outcome) {
-    case RecoveryOutcome::kResumed:
-      return "resume";
     case RecoveryOutcome::kReopened:
       return "reopen";
     case RecoveryOutcome::kHealthy:

@@ -215,8 +215,7 @@ struct StorageError {
 
 enum class RecoveryOutcome {
   kHealthy,   // there was no error to recover from
-  kResumed,   // RocksDB resumed writing (DB::Resume); nothing that failed was written
-  kReopened,  // the database was closed and opened again (a resume was refused)
+  kReopened,  // the database was closed and opened again; it takes writes
   kFailed,    // still failing: `error` says why; try again later
 };
 
@@ -344,11 +343,11 @@ class Store {
   std::optional<StorageError> CurrentStorageError() const;
 
   // Tries to leave the storage error: checks that the disk takes writes again (free space for
-  // the memtables, a synced probe file), resumes RocksDB, and if RocksDB refuses, closes and
-  // reopens the database; then proves a synced write. Blocking (flushes memtables, may
-  // reopen): never call it from an event loop. While a reopen runs, other calls fail at once
-  // with IoError (none waits for it); if the reopen fails, they fail so until a later Recover
-  // succeeds. kHealthy when there is nothing to recover.
+  // the memtables, a synced probe file), closes and reopens the database (never DB::Resume:
+  // src/store/recovery.cc says why), then proves a synced write. Blocking (reopens, flushes
+  // memtables): never call it from an event loop. While a reopen runs, other calls fail at
+  // once with IoError (none waits for it); if the reopen fails, they fail so until a later
+  // Recover succeeds. kHealthy when there is nothing to recover.
   RecoveryResult Recover();
 
   // Flushes memtables and compacts every column family fully, so that size measurements

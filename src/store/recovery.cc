@@ -1,11 +1,16 @@
 // Store::Recover: leaving a storage error (a full disk, an I/O error) without a restart.
 //
-// RocksDB refuses every write after one fails (its background error) until DB::Resume. A
-// resume flushes the memtables into a new WAL and SST files; tried while the disk is still
-// full, that flush fails and the error becomes fatal, which no resume clears (only closing
-// and opening the database again does). So a recovery first checks that the disk takes writes
-// (free space for the memtables plus a synced probe file through RocksDB's own file system),
-// then resumes, then reopens if RocksDB refused, and finally proves one synced write.
+// RocksDB refuses every write after one fails (its background error) until DB::Resume or a
+// reopen. Recovery always reopens. DB::Resume flushes the memtables into a new WAL and SST
+// files, but with nothing in the memtables (a write failing right after a flush, or after an
+// open, which flushes what it recovers) it flushes nothing and keeps the WAL writer the failed
+// write broke; the next write then aborts the process inside RocksDB (7.8, Debian's build has
+// assertions on: "Assertion `sync_without_flush_called_' failed"). Tried while the disk is
+// still full, a resume's flush also fails and turns the error fatal. A reopen starts a new WAL
+// whatever the memtables hold, and replays a write whose sync failed. So a recovery first
+// checks that the disk takes writes (free space for the memtables, which the reopen flushes
+// when it replays the WAL, plus a synced probe file through RocksDB's own file system), then
+// closes and opens the database, and finally proves one synced write.
 #include <rocksdb/file_system.h>
 
 #include "src/store/store_impl.h"
@@ -136,23 +141,9 @@ RecoveryResult Store::Recover() {
     return result;
   };
   if (Status s = ProbeSpace(*impl_); !s.ok()) return fail(s);
-  result.outcome = RecoveryOutcome::kReopened;
-  if (!closed) {
-    rocksdb::Status resumed;
-    {
-      const auto access = impl_->Use();
-      if (access.ok()) resumed = impl_->db()->Resume();
-    }
-    if (resumed.ok()) {
-      result.outcome = RecoveryOutcome::kResumed;
-    } else if (resumed.IsBusy()) {
-      return fail(FromRocks(resumed, "RocksDB is recovering by itself"));
-    }
-  }
-  if (result.outcome == RecoveryOutcome::kReopened) {
-    if (Status s = Reopen(*impl_); !s.ok()) return fail(s);
-  }
+  if (Status s = Reopen(*impl_); !s.ok()) return fail(s);
   if (Status s = ProveWrite(*impl_); !s.ok()) return fail(s);
+  result.outcome = RecoveryOutcome::kReopened;
   impl_->health->Clear();
   result.last_sequence_after = LastSequence();
   return result;

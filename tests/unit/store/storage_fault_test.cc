@@ -98,7 +98,7 @@ TEST_F(StorageFaultTest, DiskFullFailsCommitsUntilRecoverThenSequenceContinues) 
   EXPECT_EQ(store_->CurrentStorageError()->failed_writes, 3u);
 
   result = store_->Recover();
-  EXPECT_EQ(result.outcome, RecoveryOutcome::kResumed) << result.error.ToString();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kReopened) << result.error.ToString();
   EXPECT_EQ(result.last_sequence_before, 1u);
   EXPECT_EQ(result.last_sequence_after, 1u);
   EXPECT_FALSE(store_->CurrentStorageError().has_value());
@@ -114,12 +114,12 @@ TEST_F(StorageFaultTest, DiskFullFailsCommitsUntilRecoverThenSequenceContinues) 
   ExpectVerifies();
 }
 
-TEST_F(StorageFaultTest, TooLittleFreeSpaceIsNotResumedInto) {
+TEST_F(StorageFaultTest, TooLittleFreeSpaceIsNotRecoveredInto) {
   ASSERT_TRUE(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", "")).ok());
   fs_->Arm({});
   ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
   fs_->Disarm();
-  fs_->SetFreeSpace(1024);  // writes would pass, but a flush would not fit
+  fs_->SetFreeSpace(1024);  // writes would pass, but the reopen's flush would not fit
   RecoveryResult result = store_->Recover();
   EXPECT_EQ(result.outcome, RecoveryOutcome::kFailed);
   EXPECT_NE(result.error.message().find("only 1024 bytes free"), std::string::npos)
@@ -128,17 +128,16 @@ TEST_F(StorageFaultTest, TooLittleFreeSpaceIsNotResumedInto) {
 
   fs_->SetFreeSpace(std::nullopt);
   result = store_->Recover();
-  EXPECT_EQ(result.outcome, RecoveryOutcome::kResumed) << result.error.ToString();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kReopened) << result.error.ToString();
   EXPECT_EQ(
       store_->CommitCheck(VersionCommit("acme", 3000, "v2\n", Sha256Hex("v1\n")))->front().seq, 2u);
   ExpectVerifies();
 }
 
-TEST_F(StorageFaultTest, RefusedResumeReopensAndReadsFailClearlyWhileClosed) {
+TEST_F(StorageFaultTest, AFailedReopenLeavesReadsFailingClearlyUntilTheNextOne) {
   ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
 
-  // Only the WAL is refused: the space probe passes, the resume cannot start a new WAL (which
-  // makes RocksDB's error fatal) and the reopen cannot either.
+  // Only the WAL is refused: the space probe passes, but the reopen cannot start a new WAL.
   fs_->Arm({.suffix = ".log"});
   ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
   RecoveryResult result = store_->Recover();
@@ -187,6 +186,44 @@ TEST_F(StorageFaultTest, ReopenReplaysAWriteWhoseSyncFailedAndSaysSo) {
   EXPECT_EQ(
       store_->CommitCheck(VersionCommit("acme", 3000, "v3\n", Sha256Hex("v2\n")))->front().seq, 3u);
   ExpectVerifies();
+}
+
+// Found by a daemon test whose database existed before the daemon started: a WAL write that
+// fails while the memtables are empty (just after a flush, or after an open, which flushes
+// what it recovers) leaves RocksDB's WAL writer broken, and a resume has nothing to flush, so
+// it keeps that writer. The next write then aborted the process inside RocksDB (7.8, built
+// with assertions: "Assertion `sync_without_flush_called_' failed"). Recovery must not write
+// into it.
+TEST_F(StorageFaultTest, AFailedWriteWithEmptyMemtablesIsRecoveredWithoutAbortingTheProcess) {
+  for (const bool sync_only : {false, true}) {
+    SCOPED_TRACE(sync_only ? "the WAL's sync fails" : "the disk is full");
+    const uint64_t before = store_->LastSequence();
+    const std::string old_text = "v" + std::to_string(before) + "\n";
+    const std::string new_text = "v" + std::to_string(before + 1) + "\n";
+    ASSERT_TRUE(store_->CompactForTest().ok());  // the memtables are empty
+    if (sync_only) {
+      fs_->Arm({.create = true, .append = false, .sync = true, .suffix = ".log"});
+    } else {
+      fs_->Arm({});
+    }
+    const std::string previous = before == 0 ? "" : Sha256Hex(old_text);
+    ASSERT_FALSE(
+        store_->CommitCheck(VersionCommit("acme", 1000 * (before + 1), new_text, previous)).ok());
+    fs_->Disarm();
+    const RecoveryResult result = store_->Recover();
+    ASSERT_NE(result.outcome, RecoveryOutcome::kFailed) << result.error.ToString();
+    EXPECT_FALSE(store_->CurrentStorageError().has_value());
+    // A sync that failed may have left the commit in the WAL, which a reopen replays.
+    const uint64_t after = result.last_sequence_after;
+    EXPECT_TRUE(after == before || (sync_only && after == before + 1)) << after;
+    if (after == before) {
+      const auto committed =
+          store_->CommitCheck(VersionCommit("acme", 1000 * (before + 1) + 500, new_text, previous));
+      ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+      EXPECT_EQ(committed->front().seq, before + 1);
+    }
+    ExpectVerifies();
+  }
 }
 
 }  // namespace
