@@ -248,6 +248,9 @@ class Daemon {
   void AttemptStorageRecovery();
   void OnStorageRecoveryAttempt(StorageRecoveryReport report);
   void EndStorageEpisode(const StorageRecoveryReport& report);
+  // After a reopen: the stored states of `doc_ids` replace the daemon's (a commit reported as
+  // failed may have been replayed).
+  void AdoptStoredStates(const std::set<std::string>& doc_ids, int64_t now_ms);
   nlohmann::json StorageErrorJson() const;  // null when the store is healthy
 
   // Lifecycle.

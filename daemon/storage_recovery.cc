@@ -9,10 +9,13 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
-#include <map>
+#include <set>
+#include <string_view>
+#include <vector>
 
 #include "daemon.h"
 #include "policyd/clock.h"
+#include "state_reader.h"
 #include "systemd_notify.h"
 
 namespace policyd {
@@ -49,10 +52,9 @@ std::string Quoted(const std::string& text) { return nlohmann::json(text).dump()
 struct Daemon::StorageRecoveryReport {
   RecoveryResult result;
   // After a reopen: the events it replayed (written before their sync failed, so committed
-  // after all) and every document's stored state, which may hold such a commit.
+  // after all).
   std::vector<StoredEvent> replayed;
-  std::map<std::string, DocState> states;
-  Status read_error;  // reading those failed (the recheck then compares with memory)
+  Status read_error;  // reading them failed
 };
 
 bool Daemon::NoteStorageFailure(const std::string& doc_id) {
@@ -111,9 +113,6 @@ void Daemon::AttemptStorageRecovery() {
         if (events.ok()) report.replayed = std::move(*events);
         if (!events.ok()) report.read_error = events.status();
       }
-      auto states = store_->ListDocStates();
-      if (states.ok()) report.states = std::move(*states);
-      if (!states.ok()) report.read_error = states.status();
     }
     asio::post(io_, [this, report = std::move(report)]() mutable {
       OnStorageRecoveryAttempt(std::move(report));
@@ -147,12 +146,8 @@ void Daemon::EndStorageEpisode(const StorageRecoveryReport& report) {
   for (const StoredEvent& event : report.replayed) feed_->Publish(event);
   if (!report.replayed.empty()) webhooks_->Notify();
   if (nats_ && !report.replayed.empty()) nats_->Notify();
-  for (const std::string& doc_id : episode.recheck) {
-    const auto stored = report.states.find(doc_id);
-    Document* doc = documents_.Find(doc_id);
-    if (stored != report.states.end() && doc != nullptr) doc->SetState(stored->second);
-  }
   const int64_t now = NowUnixMillis();
+  if (report.result.outcome == RecoveryOutcome::kReopened) AdoptStoredStates(episode.recheck, now);
   storage_recovered_ms_ = now;
   storage_last_backoff_ = episode.backoff;
   std::size_t rechecks = 0;
@@ -164,6 +159,25 @@ void Daemon::EndStorageEpisode(const StorageRecoveryReport& report) {
       rechecks, episode.attempts, MethodName(report.result.outcome), report.replayed.size());
   systemd::NotifyStatus(StatusLine());
   ArmScheduleTimer();
+}
+
+void Daemon::AdoptStoredStates(const std::set<std::string>& doc_ids, int64_t now_ms) {
+  // Read here, when the episode ends, rather than with the reopen on the pool: a commit that
+  // failed before the reopen may be noted after the reopen began, and its document too must
+  // be compared with what the reopen replayed. Few documents (those whose commit failed: the
+  // checks in flight when the episode began), one pass over their sorted ids; an unreadable
+  // record of another document is skipped, and theirs is repaired.
+  const std::vector<std::string_view> ids(doc_ids.begin(), doc_ids.end());
+  auto states = ReadStoredStates(*store_, ids, 1, now_ms);
+  if (!states.ok()) {
+    spdlog::error("after reopening the store: {} (the rechecks compare with what the daemon holds)",
+                  states.status().ToString());
+    return;
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Document* doc = documents_.Find(ids[i]);
+    if (doc != nullptr && !(*states)[i].empty()) doc->SetState(std::move((*states)[i]));
+  }
 }
 
 nlohmann::json Daemon::StorageErrorJson() const {

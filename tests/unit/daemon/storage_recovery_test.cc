@@ -18,7 +18,10 @@
 #include <mutex>
 #include <thread>
 
+#include <rocksdb/db.h>
+
 #include "policyd/control.h"
+#include "src/store/database.h"
 #include "support/fault_file_system.h"
 #include "support/http_test_server.h"
 #include "support/notify_socket.h"
@@ -256,6 +259,52 @@ TEST_F(DaemonStorageTest, CommitReplayedByReopenIsPublishedAndNotAnnouncedAgain)
   EXPECT_NE(recovered.find(" method=reopen replayed_events=1"), std::string::npos) << recovered;
   // The recheck compared with the replayed version: unchanged, no second first_seen.
   ExpectStoredOnce({"unchanged", "first_seen"});
+}
+
+TEST_F(DaemonStorageTest, AReopenReadsTheRecheckedStatesPastADamagedRecordElsewhere) {
+  // A document no longer watched left a state that cannot be decoded. Reading the states
+  // back after the reopen must not fail on it: the recheck would then compare with the
+  // daemon's memory, where the replayed commit is missing, and announce it a second time.
+  CreateTheDatabaseFirst();
+  {
+    auto database = store_internal::Database::Open(config_.state_dir / "db");
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    ASSERT_TRUE((*database)
+                    ->db()
+                    ->Put(rocksdb::WriteOptions(), (*database)->cf(store_internal::Cf::kDocs),
+                          "globex/old-terms", "{damaged")
+                    .ok());
+  }
+  RunDaemon({.create = true, .append = false, .sync = true, .suffix = ".log"}, [&] {
+    nlohmann::json status;
+    EXPECT_TRUE(WaitForStatus(
+        [](const nlohmann::json& s) {
+          return s["storage_error"].is_object() &&
+                 s["storage_error"]["last_attempt_error"].is_string();
+        },
+        &status))
+        << status.dump();
+    fs_->Disarm();
+    EXPECT_TRUE(WaitForStatus(
+        [](const nlohmann::json& s) {
+          return s["storage_error"].is_null() && s["checks_done"] == 2;
+        },
+        &status))
+        << status.dump();
+  });
+  EXPECT_NE(log_->Find(" method=reopen replayed_events=1"), "");
+  EXPECT_EQ(log_->Find("after reopening the store"), "");
+  auto store = Store::Open(config_.state_dir / "db");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto events = (*store)->ReadEvents(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);  // the replayed first_seen, announced once
+  EXPECT_EQ(nlohmann::json::parse(events->front().json)["type"], "document.first_seen");
+  auto checks = (*store)->GetChecks(kDocId, 10);
+  ASSERT_TRUE(checks.ok());
+  std::vector<std::string> outcomes;
+  for (const CheckRecord& check : *checks) outcomes.push_back(check.outcome);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"unchanged", "first_seen"}));
 }
 
 }  // namespace
