@@ -209,7 +209,11 @@ TEST_F(StorageFaultTest, AFailedWriteWithEmptyMemtablesIsRecoveredWithoutAbortin
     const std::string previous = before == 0 ? "" : Sha256Hex(old_text);
     ASSERT_FALSE(
         store_->CommitCheck(VersionCommit("acme", 1000 * (before + 1), new_text, previous)).ok());
+    // Other writes before the recovery (a webhook cursor, a meta key) fail cleanly too, while
+    // the disk is full and after it is not.
+    EXPECT_FALSE(store_->PutWebhookCursor("audit", 1).ok());
     fs_->Disarm();
+    EXPECT_FALSE(store_->SetMeta("probe-before-recovery", "x").ok());
     const RecoveryResult result = store_->Recover();
     ASSERT_NE(result.outcome, RecoveryOutcome::kFailed) << result.error.ToString();
     EXPECT_FALSE(store_->CurrentStorageError().has_value());
