@@ -3,10 +3,13 @@
 # pages are served on 127.0.0.1, the daemon is restarted once (its database then exists before
 # it starts, as in every deployment), the disk is filled, every page changes and is checked,
 # then the space is freed. The daemon must stay up, say so in `status`, recover by itself,
-# announce each change exactly once and leave a store that `policyctl verify` finds whole.
+# announce each change exactly once and leave a store that `policyctl verify` finds whole;
+# a start on the full disk must then be refused clearly (exit 70), and the next start, with
+# space again, must find everything.
 # The unit tests inject the same faults through a RocksDB file system wrapper; this is the
 # check that the real binary, the real kernel's ENOSPC and Debian's librocksdb agree (it is
-# how an abort inside RocksDB after a full disk was confirmed, then its fix).
+# how two aborts inside RocksDB on a full disk were found: after the space came back, and at
+# a start).
 #
 #   sudo scripts/disk-full-test.sh [BUILD_DIR]
 #
@@ -89,15 +92,22 @@ wait_for() {  # wait_for EXPRESSION: until it prints True (30 s at most)
   return 1
 }
 
-"$build/policyd" --config "$work/policyd.toml" > "$work/first.log" 2>&1 &
-daemon=$!
-expect "first run: every page stored" wait_for "s['last_seq'] == $documents"
-kill "$daemon"; wait "$daemon"
-expect "first run: clean stop" test $? -eq 0
-daemon=""
+start() {  # start RUN: the daemon in the background, its log in $work/RUN.log
+  "$build/policyd" --config "$work/policyd.toml" > "$work/$1.log" 2>&1 &
+  daemon=$!
+}
+stop() {  # stop RUN: SIGTERM, and a clean exit expected
+  kill "$daemon"
+  wait "$daemon"
+  expect "$1 run: clean stop" test $? -eq 0
+  daemon=""
+}
 
-"$build/policyd" --config "$work/policyd.toml" > "$work/second.log" 2>&1 &
-daemon=$!
+start first
+expect "first run: every page stored" wait_for "s['last_seq'] == $documents"
+stop first
+
+start second
 expect "restart: the daemon answers" wait_for "s['last_seq'] == $documents"
 dd if=/dev/zero of="$mnt/filler" bs=64k 2> /dev/null
 for i in $(seq 1 $documents); do page "$i" 2; done
@@ -111,9 +121,18 @@ expect "space freed: the daemon is running" kill -0 "$daemon"
 changed=$(ctl --json events --since 0 | grep -c "\"document.changed\"")
 expect "every change announced once ($changed of $documents)" test "$changed" -eq $documents
 expect "policyctl verify finds the store whole" verifies
-kill "$daemon"; wait "$daemon"
-expect "second run: clean stop" test $? -eq 0
-daemon=""
+stop second
+
+# A start on a full disk: a clear refusal (EX_SOFTWARE, the reason logged), not an abort.
+dd if=/dev/zero of="$mnt/filler" bs=64k 2> /dev/null
+timeout 60 "$build/policyd" --config "$work/policyd.toml" > "$work/third.log" 2>&1
+started=$?
+expect "start on a full disk: exit 70 (got $started)" test "$started" -eq 70
+expect "start on a full disk: the log says why" grep -q "No space left on device" "$work/third.log"
+rm -f "$mnt/filler"
+start fourth
+expect "space freed: the next start serves the history" wait_for "s['last_seq'] == 2 * $documents"
+stop fourth
 grep -E "storage_|Assertion" "$work/second.log" | cut -c1-200
 [ "$failures" -eq 0 ] && echo "disk-full-test: passed" && exit 0
 echo "disk-full-test: $failures failed; the daemon's log:" >&2

@@ -8,6 +8,8 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include "src/store/rocksdb_log.h"
+
 namespace policyd::store_internal {
 namespace {
 
@@ -66,9 +68,9 @@ rocksdb::DBOptions MakeDbOptions() {
   // A rarely written family (docs, meta) would otherwise pin old WAL files forever; past this
   // total RocksDB flushes it so the WAL can be recycled.
   options.max_total_wal_size = 64 * kMiB;
-  // RocksDB's own LOG files: enough to debug, bounded on disk.
-  options.max_log_file_size = 4 * kMiB;
-  options.keep_log_file_num = 4;
+  // RocksDB's own log goes to policyd's, not to a LOG file on the database's disk, which
+  // aborted the process once that disk was full (src/store/rocksdb_log.h).
+  options.info_log = NewRocksLogToPolicydLog();
   // No automatic resume of retryable write errors: the store's owner recovers (Store::Recover)
   // once the disk takes writes again. RocksDB's own attempts run while the disk may still be
   // full, and one that fails there turns the error fatal (only a reopen clears it).

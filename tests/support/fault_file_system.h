@@ -123,6 +123,12 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
       if (auto s = fs_->Check(Op::kAppend, fname_); !s.ok()) return s;
       return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, info, dbg);
     }
+    // Reserving space (fallocate) fails on a full disk as writing does.
+    rocksdb::IOStatus Allocate(uint64_t offset, uint64_t len, const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override {
+      if (auto s = fs_->Check(Op::kAppend, fname_); !s.ok()) return s;
+      return FSWritableFileOwnerWrapper::Allocate(offset, len, options, dbg);
+    }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* dbg) override {
       if (auto s = fs_->Check(Op::kSync, fname_); !s.ok()) return s;
