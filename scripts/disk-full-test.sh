@@ -114,6 +114,16 @@ for i in $(seq 1 $documents); do page "$i" 2; done
 ctl check --all > /dev/null
 expect "disk full: status reports the storage error" wait_for "s['storage_error'] is not None"
 expect "disk full: the daemon is running" kill -0 "$daemon"
+# Operator commands that write meanwhile: each answers (an error is fine), none kills it.
+ctl backup "$mnt/backup" > "$work/backup.out" 2>&1
+ctl gc > "$work/gc.out" 2>&1
+ctl add --platform Late --type "Privacy Policy" --url "http://127.0.0.1:$port/p1.html" \
+  > "$work/add.out" 2>&1
+expect "disk full: backup, gc and add leave the daemon running" kill -0 "$daemon"
+for command in backup gc add; do echo "  $command: $(head -c 300 "$work/$command.out")"; done
+leftovers=$(find "$mnt/state/targets" "$mnt/backup" -type f 2> /dev/null | wc -l)
+expect "disk full: the refused add and backup leave no file behind ($leftovers)" \
+  test "$leftovers" -eq 0
 rm -f "$mnt/filler"
 expect "space freed: the store recovers by itself" \
   wait_for "s['storage_error'] is None and s['last_seq'] == 2 * $documents"
