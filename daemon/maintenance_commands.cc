@@ -142,8 +142,19 @@ nlohmann::json StoredTextJson(const Store& store, const std::string& doc_id,
 
 // removed: the documents with a history that are not among `watched` (sorted ids).
 nlohmann::json RemovedDocumentsJson(const Store& store, const std::vector<std::string>& watched) {
-  auto states = store.ListDocStates();
+  // A state that cannot be decoded does not hide the others: that document is listed with
+  // the state its history gives (the daemon repairs it if it is watched again).
+  std::vector<std::string> unreadable;
+  auto states = store.ListDocStates([&unreadable](const std::string& id, const Status& why) {
+    spdlog::warn("{}; listed from its history", why.message());
+    unreadable.push_back(id);
+  });
   if (!states.ok()) return ControlErrorFromStatus(states.status());
+  for (const std::string& id : unreadable) {
+    auto rebuilt = store.RebuiltDocState(id);
+    if (!rebuilt.ok()) return ControlErrorFromStatus(rebuilt.status());
+    states->emplace(id, std::move(*rebuilt));
+  }
   nlohmann::json documents = nlohmann::json::array();
   for (const auto& [id, state] : *states) {
     if (state.version_count == 0 || std::binary_search(watched.begin(), watched.end(), id)) {

@@ -248,8 +248,10 @@ class Store {
 
   Result<DocState> GetDocState(const std::string& doc_id) const;  // NotFound if none
   Status PutDocState(const std::string& doc_id, const DocState& state);
-  // Every document state, keyed by id.
-  Result<std::map<std::string, DocState>> ListDocStates() const;
+  // Every document state, keyed by id. A state that cannot be decoded is given to
+  // unreadable(id, why) and left out; without `unreadable` it is Corruption.
+  Result<std::map<std::string, DocState>> ListDocStates(
+      const std::function<void(const std::string& id, const Status& why)>& unreadable = {}) const;
   // The states of `ids` (sorted, distinct), without a map of them all: visit(i, state) for
   // each ids[i] that has one, in order. One pass over the states from the first id to the
   // last, skipping (unread) those of other ids, so that a daemon starting with a million
@@ -269,6 +271,9 @@ class Store {
   // meta under "unreadable_doc_state/<doc_id>@<now_ms>", in the same synced batch: nothing
   // stored is lost. A state that decodes is returned as it is; NotFound if none is stored.
   Result<DocState> RepairDocState(const std::string& doc_id, int64_t now_ms);
+  // The state RepairDocState would write for `doc_id`, without writing it: for read-only
+  // callers that meet an unreadable state (the listing of documents no longer watched).
+  Result<DocState> RebuiltDocState(const std::string& doc_id) const;
   // Removes a document's state (history, checks and blobs are kept: history is never lost).
   Status DeleteDocState(const std::string& doc_id);
 

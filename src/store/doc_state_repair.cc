@@ -35,14 +35,20 @@ DocState RebuildDocState(std::span<const VersionRecord> history,
 
 }  // namespace store_internal
 
-Result<DocState> Store::RepairDocState(const std::string& doc_id, int64_t now_ms) {
-  if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
-  // Read through the public calls first: each takes its own hold on the database.
+Result<DocState> Store::RebuiltDocState(const std::string& doc_id) const {
   const Result<std::vector<VersionRecord>> history = GetHistory(doc_id);
   if (!history.ok()) return history.status();
   const Result<std::vector<CheckRecord>> checks =
       GetChecks(doc_id, store_internal::kChecksReadForRepair);
   if (!checks.ok()) return checks.status();
+  return store_internal::RebuildDocState(*history, *checks);
+}
+
+Result<DocState> Store::RepairDocState(const std::string& doc_id, int64_t now_ms) {
+  if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
+  // Rebuilt through the public calls first: each takes its own hold on the database.
+  const Result<DocState> rebuilt = RebuiltDocState(doc_id);
+  if (!rebuilt.ok()) return rebuilt.status();
 
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
@@ -51,14 +57,13 @@ Result<DocState> Store::RepairDocState(const std::string& doc_id, int64_t now_ms
   if (Result<DocState> readable = store_internal::DecodeDocState(*record); readable.ok()) {
     return readable;  // nothing to repair (another caller did, or it never needed it)
   }
-  const DocState rebuilt = store_internal::RebuildDocState(*history, *checks);
   const std::string kept_under = std::string(store_internal::kUnreadableDocStatePrefix) + doc_id +
                                  "@" + std::to_string(now_ms);
   rocksdb::WriteBatch batch;
   Status status = FromRocks(batch.Put(impl_->cf(Cf::kMeta), kept_under, *record), "batching");
   if (status.ok()) {
     status =
-        FromRocks(batch.Put(impl_->cf(Cf::kDocs), doc_id, store_internal::EncodeDocState(rebuilt)),
+        FromRocks(batch.Put(impl_->cf(Cf::kDocs), doc_id, store_internal::EncodeDocState(*rebuilt)),
                   "batching");
   }
   rocksdb::WriteOptions write_options;

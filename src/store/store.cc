@@ -142,7 +142,8 @@ Status Store::PutDocState(const std::string& doc_id, const DocState& state) {
              : status;
 }
 
-Result<std::map<std::string, DocState>> Store::ListDocStates() const {
+Result<std::map<std::string, DocState>> Store::ListDocStates(
+    const std::function<void(const std::string& id, const Status& why)>& unreadable) const {
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
   std::map<std::string, DocState> states;
@@ -152,8 +153,13 @@ Result<std::map<std::string, DocState>> Store::ListDocStates() const {
     Result<DocState> state =
         DecodeStoredDocState(std::string_view(it->key().data(), it->key().size()),
                              std::string_view(it->value().data(), it->value().size()));
-    if (!state.ok()) return state.status();
-    states.emplace(it->key().ToString(), std::move(state).value());
+    if (state.ok()) {
+      states.emplace(it->key().ToString(), std::move(state).value());
+    } else if (unreadable) {
+      unreadable(it->key().ToString(), state.status());
+    } else {
+      return state.status();
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "listing doc states");
   return states;

@@ -170,6 +170,27 @@ TEST_F(RepairDocStateTest, RebuildsFromHistoryKeepsTheRecordAsideAndLeavesAWhole
   EXPECT_EQ((*store)->GetDocState("globex/terms")->last_text_hash, Sha256Hex("g1\n"));
 }
 
+TEST_F(RepairDocStateTest, ListingGoesOnPastItAndARebuildForReadingWritesNothing) {
+  WriteRawDocState(dir_.path(), "acme/privacy", damaged_);
+  auto store = Store::Open(dir_.path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->ListDocStates().status().code(), Status::Code::kCorruption);
+  std::vector<std::string> unreadable;
+  const auto listed = (*store)->ListDocStates(
+      [&unreadable](const std::string& id, const Status&) { unreadable.push_back(id); });
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->begin()->first, "globex/terms");
+  EXPECT_EQ(unreadable, std::vector<std::string>{"acme/privacy"});
+
+  const Result<DocState> rebuilt = (*store)->RebuiltDocState("acme/privacy");
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_EQ(rebuilt->last_text_hash, Sha256Hex("v2\n"));
+  EXPECT_EQ(rebuilt->version_count, 2u);
+  // Nothing written: the record is still the unreadable one.
+  EXPECT_EQ((*store)->GetDocState("acme/privacy").status().code(), Status::Code::kCorruption);
+}
+
 TEST_F(RepairDocStateTest, NothingToRepairIsNotFoundAndTheKeptRecordsAreTheStores) {
   auto store = Store::Open(dir_.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
