@@ -4,11 +4,9 @@
 // The real policyd, its store damaged between two runs.
 #include <gtest/gtest.h>
 
-#include <rocksdb/db.h>
-
 #include "daemon_harness.h"
-#include "src/store/database.h"
 #include "support/http_test_server.h"
+#include "support/raw_doc_state.h"
 #include "test_pages.h"
 
 namespace policyd::testing {
@@ -19,14 +17,9 @@ using std::chrono::milliseconds;
 // Overwrites the stored state of `doc` with a record of a format no policyd knows yet (what a
 // newer policyd leaves behind after a downgrade, or damage).
 void DamageStoredState(const std::filesystem::path& state_dir, const std::string& doc) {
-  auto database = store_internal::Database::Open(state_dir / "db");
-  ASSERT_TRUE(database.ok()) << database.status().ToString();
   const std::string record = std::string("\x07", 1) + "a record from the future";
-  ASSERT_TRUE(
-      (*database)
-          ->db()
-          ->Put(rocksdb::WriteOptions(), (*database)->cf(store_internal::Cf::kDocs), doc, record)
-          .ok());
+  const Status put = PutRawDocState(state_dir / "db", doc, record);
+  ASSERT_TRUE(put.ok()) << put.ToString();
 }
 
 // Two privacy policies (acme/ and globex/privacy-policy), each stored once by a first run

@@ -9,10 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include <rocksdb/db.h>
-
 #include "policyd/sha256.h"
-#include "src/store/database.h"
+#include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 
 namespace policyd {
@@ -95,16 +93,10 @@ TEST(StateReaderTest, UnreadableStatesAreRepairedInTheirPlaceOnAnyNumberOfThread
       StoreDocumentWithOneVersion(**store, ids[static_cast<std::size_t>(i)]);
     }
   }
-  {  // their states damaged behind the store's back
-    auto database = store_internal::Database::Open(dir.path() / "db");
-    ASSERT_TRUE(database.ok()) << database.status().ToString();
-    for (const int i : damaged) {
-      ASSERT_TRUE((*database)
-                      ->db()
-                      ->Put(rocksdb::WriteOptions(), (*database)->cf(store_internal::Cf::kDocs),
-                            ids[static_cast<std::size_t>(i)], "{not json")
-                      .ok());
-    }
+  for (const int i : damaged) {  // their states damaged behind the store's back
+    ASSERT_TRUE(
+        testing::PutRawDocState(dir.path() / "db", ids[static_cast<std::size_t>(i)], "{not json")
+            .ok());
   }
   auto store = Store::Open(dir.path() / "db");
   ASSERT_TRUE(store.ok()) << store.status().ToString();

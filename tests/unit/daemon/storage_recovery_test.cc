@@ -18,13 +18,11 @@
 #include <mutex>
 #include <thread>
 
-#include <rocksdb/db.h>
-
 #include "policyd/control.h"
-#include "src/store/database.h"
 #include "support/fault_file_system.h"
 #include "support/http_test_server.h"
 #include "support/notify_socket.h"
+#include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 
 namespace policyd {
@@ -266,15 +264,8 @@ TEST_F(DaemonStorageTest, AReopenReadsTheRecheckedStatesPastADamagedRecordElsewh
   // back after the reopen must not fail on it: the recheck would then compare with the
   // daemon's memory, where the replayed commit is missing, and announce it a second time.
   CreateTheDatabaseFirst();
-  {
-    auto database = store_internal::Database::Open(config_.state_dir / "db");
-    ASSERT_TRUE(database.ok()) << database.status().ToString();
-    ASSERT_TRUE((*database)
-                    ->db()
-                    ->Put(rocksdb::WriteOptions(), (*database)->cf(store_internal::Cf::kDocs),
-                          "globex/old-terms", "{damaged")
-                    .ok());
-  }
+  ASSERT_TRUE(
+      testing::PutRawDocState(config_.state_dir / "db", "globex/old-terms", "{damaged").ok());
   RunDaemon({.create = true, .append = false, .sync = true, .suffix = ".log"}, [&] {
     nlohmann::json status;
     EXPECT_TRUE(WaitForStatus(

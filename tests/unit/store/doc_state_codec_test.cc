@@ -14,6 +14,7 @@
 #include "src/store/database.h"
 #include "src/store/json_codec.h"
 #include "src/store/store_impl.h"
+#include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 
 namespace policyd::store_internal {
@@ -251,13 +252,8 @@ TEST(DocStateStoreTest, ADamagedStateIsCorruptionNamingTheDocument) {
   {
     std::string damaged = RawDocState(dir.path(), "acme/privacy");
     damaged.resize(damaged.size() - 1);
-    auto database = Database::Open(dir.path());
-    ASSERT_TRUE(database.ok()) << database.status().ToString();
-    ASSERT_TRUE(
-        (*database)
-            ->db()
-            ->Put(rocksdb::WriteOptions(), (*database)->cf(Cf::kDocs), "acme/privacy", damaged)
-            .ok());
+    const Status put = testing::PutRawDocState(dir.path(), "acme/privacy", damaged);
+    ASSERT_TRUE(put.ok()) << put.ToString();
   }
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();

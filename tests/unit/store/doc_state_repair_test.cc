@@ -3,16 +3,14 @@
 // the unreadable record aside and leaving a store that Verify finds whole.
 #include "src/store/doc_state_repair.h"
 
-#include <rocksdb/db.h>
-
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "policyd/sha256.h"
-#include "src/store/database.h"
 #include "src/store/store_impl.h"
+#include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 #include "test_commits.h"
 
@@ -78,15 +76,6 @@ TEST(RebuildDocStateTest, OnlyFailuresLeaveNoSuccessTime) {
   EXPECT_EQ(state.last_check_ms, 9);
 }
 
-// Overwrites the stored state of `id` with `bytes`, as damage or a newer policyd would.
-void WriteRawDocState(const std::filesystem::path& dir, const std::string& id,
-                      const std::string& bytes) {
-  auto database = Database::Open(dir);
-  ASSERT_TRUE(database.ok()) << database.status().ToString();
-  ASSERT_TRUE(
-      (*database)->db()->Put(rocksdb::WriteOptions(), (*database)->cf(Cf::kDocs), id, bytes).ok());
-}
-
 class RepairDocStateTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -106,7 +95,7 @@ class RepairDocStateTest : public ::testing::Test {
 };
 
 TEST_F(RepairDocStateTest, TheScanGoesOnPastAnUnreadableStateAndNamesIt) {
-  WriteRawDocState(dir_.path(), "acme/privacy", damaged_);
+  ASSERT_TRUE(testing::PutRawDocState(dir_.path(), "acme/privacy", damaged_).ok());
   auto store = Store::Open(dir_.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const std::vector<std::string_view> ids = {"acme/privacy", "globex/terms"};
@@ -133,7 +122,7 @@ TEST_F(RepairDocStateTest, TheScanGoesOnPastAnUnreadableStateAndNamesIt) {
 }
 
 TEST_F(RepairDocStateTest, RebuildsFromHistoryKeepsTheRecordAsideAndLeavesAWholeStore) {
-  WriteRawDocState(dir_.path(), "acme/privacy", damaged_);
+  ASSERT_TRUE(testing::PutRawDocState(dir_.path(), "acme/privacy", damaged_).ok());
   auto store = Store::Open(dir_.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const Result<VerifyReport> before = (*store)->Verify();
@@ -171,7 +160,7 @@ TEST_F(RepairDocStateTest, RebuildsFromHistoryKeepsTheRecordAsideAndLeavesAWhole
 }
 
 TEST_F(RepairDocStateTest, ListingGoesOnPastItAndARebuildForReadingWritesNothing) {
-  WriteRawDocState(dir_.path(), "acme/privacy", damaged_);
+  ASSERT_TRUE(testing::PutRawDocState(dir_.path(), "acme/privacy", damaged_).ok());
   auto store = Store::Open(dir_.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->ListDocStates().status().code(), Status::Code::kCorruption);

@@ -13,6 +13,7 @@
 
 #include "src/store/database.h"
 #include "src/store/store_impl.h"
+#include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
 
@@ -200,14 +201,7 @@ TEST(StoreTest, ReadDocStatesRefusesAnUnreadableStateOnlyIfAskedFor) {
     ASSERT_TRUE(store->PutDocState("a/one", DocState()).ok());
     ASSERT_TRUE(store->PutDocState("c/three", DocState()).ok());
   }
-  {
-    auto database = store_internal::Database::Open(dir.path());
-    ASSERT_TRUE(database.ok()) << database.status().ToString();
-    ASSERT_TRUE((*database)
-                    ->db()
-                    ->Put(rocksdb::WriteOptions(), (*database)->cf(Cf::kDocs), "b/two", "{garbled")
-                    .ok());
-  }
+  ASSERT_TRUE(testing::PutRawDocState(dir.path(), "b/two", "{garbled").ok());
   auto store = OpenOrDie(dir.path());
   ASSERT_NE(store, nullptr);
   std::size_t visited = 0;
