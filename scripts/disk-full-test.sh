@@ -24,7 +24,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$repo/build}" && pwd)"
-work="$(mktemp -d /tmp/policyd-disk-full.XXXXXX)"
+work="$(mktemp -d)"  # under $TMPDIR or /tmp, removed on exit
 mnt="$work/mnt"
 documents=20
 failures=0
