@@ -347,6 +347,8 @@ void Daemon::HandleControl(const nlohmann::json& request,
     HandleDiff(request, std::move(respond));
   } else if (cmd == "check") {
     HandleCheck(request, std::move(respond));
+  } else if ((cmd == "add" || cmd == "remove") && HoldTargetChange(request, &respond)) {
+    // held until the running reload ends (answered then), or refused as busy
   } else if (cmd == "add") {
     auto spec = SpecFromAddRequest(request);
     if (auto* refusal = std::get_if<nlohmann::json>(&spec)) return respond(std::move(*refusal));

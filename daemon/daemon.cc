@@ -313,24 +313,25 @@ void Daemon::StartReload() {
   ReadTargetsOnPool(std::move(config_status), std::exchange(reload_waiters_, {}));
 }
 
-void Daemon::ReadTargetsOnPool(Status config_status, ReloadWaiters waiters) {
+void Daemon::ReadTargetsOnPool(Status config_status, ReloadWaiters waiters, int overtaken) {
   // The catalog outlives the pool's work (~Daemon joins the pool first).
-  asio::post(
-      workers_, [this, generation = catalog_->generation(),
-                 config_status = std::move(config_status), waiters = std::move(waiters)]() mutable {
-        Result<TargetCatalog::Snapshot> read = catalog_->Read(generation);
-        asio::post(io_, [this, read = std::move(read), config_status = std::move(config_status),
-                         waiters = std::move(waiters)]() mutable {
-          AdoptTargets(std::move(read), std::move(config_status), std::move(waiters));
-        });
-      });
+  asio::post(workers_, [this, generation = catalog_->generation(),
+                        config_status = std::move(config_status), waiters = std::move(waiters),
+                        overtaken]() mutable {
+    Result<TargetCatalog::Snapshot> read = catalog_->Read(generation);
+    asio::post(io_, [this, read = std::move(read), config_status = std::move(config_status),
+                     waiters = std::move(waiters), overtaken]() mutable {
+      AdoptTargets(std::move(read), std::move(config_status), std::move(waiters), overtaken);
+    });
+  });
 }
 
 void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_status,
-                          ReloadWaiters waiters) {
+                          ReloadWaiters waiters, int overtaken) {
   if (stopping_) {
     reload_running_ = false;
     for (auto& done : waiters) done(Status::Busy("policyd is stopping"));
+    ReleaseHeldTargetChanges();
     return;
   }
   Status result = std::move(config_status);
@@ -338,8 +339,15 @@ void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_st
     result = read.status();
   } else if (Status adopted = catalog_->Adopt(std::move(*read));
              adopted.code() == Status::Code::kBusy) {
-    spdlog::info("reload: {}; reading them again", adopted.message());
-    return ReadTargetsOnPool(std::move(result), std::move(waiters));
+    ++overtaken;
+    if (overtaken >= kReloadReadsBeforeHolding && !holding_target_changes_) {
+      holding_target_changes_ = true;
+      spdlog::info("reload: {} ({} times); reading them again, add and remove wait for it",
+                   adopted.message(), overtaken);
+    } else {
+      spdlog::info("reload: {}; reading them again", adopted.message());
+    }
+    return ReadTargetsOnPool(std::move(result), std::move(waiters), overtaken);
   } else if (Status applied = ApplyCatalog(); !applied.ok()) {
     result = applied;
   }
@@ -352,7 +360,37 @@ void Daemon::FinishReload(const Status& result, ReloadWaiters waiters) {
   ArmScheduleTimer();
   reload_running_ = false;
   for (auto& done : waiters) done(result);
+  // Before a reload asked for meanwhile: these were asked for before it.
+  ReleaseHeldTargetChanges();
   if (reload_asked_) StartReload();
+}
+
+bool Daemon::HoldTargetChange(const nlohmann::json& request,
+                              std::function<void(nlohmann::json)>* respond) {
+  if (!holding_target_changes_) return false;
+  if (held_target_changes_.size() >= config_.max_control_clients) {
+    (*respond)(ControlError("busy", "a reload is applying the target files; try again"));
+  } else {
+    held_target_changes_.push_back({request, std::move(*respond)});
+  }
+  return true;
+}
+
+void Daemon::ReleaseHeldTargetChanges() {
+  holding_target_changes_ = false;
+  for (auto& [request, respond] : std::exchange(held_target_changes_, {})) {
+    if (stopping_) {
+      respond(ControlError("busy", "policyd is stopping"));
+      continue;
+    }
+    // As the control server does for a request it hands over: a handler bug is answered.
+    try {
+      HandleControl(request, respond);
+    } catch (const std::exception& e) {
+      spdlog::error("control: held command '{}' failed: {}", request.value("cmd", ""), e.what());
+      respond(ControlError("internal", e.what()));
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -165,11 +165,21 @@ class Daemon {
   void Reload(std::function<void(Status)> done);
   using ReloadWaiters = std::vector<std::function<void(Status)>>;
   void StartReload();
-  void ReadTargetsOnPool(Status config_status, ReloadWaiters waiters);
+  // `overtaken`: the reads of this reload so far that an add or a remove made stale.
+  void ReadTargetsOnPool(Status config_status, ReloadWaiters waiters, int overtaken = 0);
   // io thread: applies what the pool read, or reads again if an add or remove ran meanwhile.
   void AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_status,
-                    ReloadWaiters waiters);
+                    ReloadWaiters waiters, int overtaken);
   void FinishReload(const Status& result, ReloadWaiters waiters);
+  // A reload whose reads adds and removes have overtaken this many times holds the next ones
+  // until it ends: a client adding without pause would otherwise keep it reading for as long
+  // as it adds. At most max_control_clients are held; more are answered "busy".
+  static constexpr int kReloadReadsBeforeHolding = 2;
+  // `add` and `remove` while a reload holds them: kept with their answer for after it (true),
+  // or refused as busy (true, answered); false when no reload holds them.
+  bool HoldTargetChange(const nlohmann::json& request,
+                        std::function<void(nlohmann::json)>* respond);
+  void ReleaseHeldTargetChanges();
 
   // Control commands (io thread).
   void HandleControl(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
@@ -329,9 +339,15 @@ class Daemon {
   int64_t storage_recovered_ms_ = 0;
   std::chrono::milliseconds storage_last_backoff_{0};
   bool stopping_ = false;
-  bool reload_running_ = false;   // its read on the pool, or its set being applied
-  bool reload_asked_ = false;     // since the running reload began
-  ReloadWaiters reload_waiters_;  // their reload has not begun yet
+  bool reload_running_ = false;          // its read on the pool, or its set being applied
+  bool reload_asked_ = false;            // since the running reload began
+  ReloadWaiters reload_waiters_;         // their reload has not begun yet
+  bool holding_target_changes_ = false;  // the running reload was overtaken too often
+  struct HeldTargetChange {
+    nlohmann::json request;
+    std::function<void(nlohmann::json)> respond;
+  };
+  std::vector<HeldTargetChange> held_target_changes_;  // in their order of arrival
   bool finished_ = false;
   int exit_code_ = 0;
   int64_t started_ms_ = 0;
