@@ -723,6 +723,16 @@ void RunScale(const Options& options, const PageServer& server, json* report) {
         reload.value("status_answers_during_reload", std::size_t{0}),
         reload["longest_status_ms"].get<double>(), reload.value("longest_status_per_reload", 0.0));
   }
+  if (const json changes = restart.value("add_and_remove", json::object());
+      changes.contains("add_median_ms")) {
+    std::printf(
+        "scale: run-time add %.1f ms, remove %.1f ms (medians of 10%s); show of one document "
+        "%.2f ms: add %.1fx, remove %.1fx a show\n",
+        changes["add_median_ms"].get<double>(), changes["remove_median_ms"].get<double>(),
+        changes.value("all_ok", false) ? "" : ", SOME FAILED",
+        changes["show_median_ms"].get<double>(), changes.value("add_per_show", 0.0),
+        changes.value("remove_per_show", 0.0));
+  }
   const json& sched = (*report)["scheduler"];
   std::printf(
       "scheduler over %zu docs: upsert %.0f ns, NextDueMs %.0f ns, PopDue %.0f ns/doc, "

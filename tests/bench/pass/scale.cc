@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "daemon_process.h"
 #include "policyd/config.h"
@@ -141,10 +142,58 @@ nlohmann::json MeasureReload(const DaemonProcess& daemon) {
   return result;
 }
 
+// Median of `samples` (microseconds) in milliseconds.
+double MedianMs(std::vector<int64_t> samples) {
+  if (samples.empty()) return 0.0;
+  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
+  return static_cast<double>(samples[samples.size() / 2]) / 1000.0;
+}
+
+// `policyctl add` and `remove` at run time, ten of each, one after another: their median
+// answer time against the median `show` of one document of the same daemon, asked the same
+// way just before (the baseline: a command about one document, through the control socket,
+// the event loop and the store; `status` is no baseline, it counts over every document).
+nlohmann::json MeasureAddAndRemove(const DaemonProcess& daemon, const std::string& base_url,
+                                   const std::string& shown_doc) {
+  constexpr int kTimes = 10;
+  const auto timed = [&daemon](const nlohmann::json& request, std::vector<int64_t>* samples) {
+    const int64_t start = UnixMicros();
+    const nlohmann::json answer = daemon.Control(request);
+    samples->push_back(UnixMicros() - start);
+    return answer.value("ok", false);
+  };
+  std::vector<int64_t> show_us, add_us, remove_us;
+  bool all_ok = true;
+  for (int i = 0; i < kTimes; ++i) all_ok &= timed({{"cmd", "show"}, {"doc", shown_doc}}, &show_us);
+  for (int i = 0; i < kTimes; ++i) {
+    all_ok &= timed({{"cmd", "add"},
+                     {"platform", "Added At Run Time " + std::to_string(i)},
+                     {"type", "Privacy Policy"},
+                     {"url", base_url + "/added/" + std::to_string(i)}},
+                    &add_us);
+  }
+  for (int i = 0; i < kTimes; ++i) {
+    all_ok &= timed(
+        {{"cmd", "remove"}, {"doc", "added-at-run-time-" + std::to_string(i) + "/privacy-policy"}},
+        &remove_us);
+  }
+  const double show_ms = MedianMs(show_us);
+  nlohmann::json result = {{"all_ok", all_ok},
+                           {"show_median_ms", show_ms},
+                           {"add_median_ms", MedianMs(add_us)},
+                           {"remove_median_ms", MedianMs(remove_us)}};
+  if (show_ms > 0) {
+    result["add_per_show"] = MedianMs(add_us) / show_ms;
+    result["remove_per_show"] = MedianMs(remove_us) / show_ms;
+  }
+  return result;
+}
+
 // Starts the daemon, waits for its control socket, and adds the time, memory and CPU to
 // `result` (under "error" when it did not start); with `docs`, whether the last document's
-// stored state was restored.
-void MeasureStart(DaemonProcess& daemon, nlohmann::json& result, std::size_t docs = 0) {
+// stored state was restored, a reload, and run-time adds and removes.
+void MeasureStart(DaemonProcess& daemon, nlohmann::json& result, const std::string& base_url,
+                  std::size_t docs = 0) {
   const auto startup = daemon.Start(std::chrono::seconds(120));
   if (startup.count() < 0) {
     result["error"] = "policyd did not start: " + daemon.Log();
@@ -160,6 +209,7 @@ void MeasureStart(DaemonProcess& daemon, nlohmann::json& result, std::size_t doc
   if (docs > 0) {
     result["stored_state_restored"] = ShowsStoredState(daemon, docs);
     result["reload"] = MeasureReload(daemon);
+    result["add_and_remove"] = MeasureAddAndRemove(daemon, base_url, ScaleDocumentId(docs - 1));
   }
   result["stop_exit_code"] = daemon.Stop();
 }
@@ -170,7 +220,7 @@ nlohmann::json StartAndMeasure(std::size_t docs, const std::string& base_url, bo
   DaemonProcess daemon(ScaleConfig());
   WriteTargets(daemon, docs, base_url);
   nlohmann::json result = {{"documents", docs}};
-  MeasureStart(daemon, result);
+  MeasureStart(daemon, result, base_url);
   if (!restart || result.contains("error")) return result;
   nlohmann::json again = {{"documents", docs}};
   const auto stored = StoreCheckedStates(daemon, docs);
@@ -179,7 +229,7 @@ nlohmann::json StartAndMeasure(std::size_t docs, const std::string& base_url, bo
   } else {
     again["states_stored"] = docs;
     again["storing_states_s"] = std::get<double>(stored);
-    MeasureStart(daemon, again, docs);
+    MeasureStart(daemon, again, base_url, docs);
   }
   result["restart"] = again;
   return result;
