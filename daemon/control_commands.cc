@@ -296,16 +296,17 @@ nlohmann::json Daemon::ShowJson(const Store& store, const std::string& doc_id,
 nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
   auto added = catalog_->Add(std::move(spec));
   if (!added.ok()) return ControlErrorFromStatus(added.status());
-  if (Status s = ApplyCatalog(); !s.ok()) return ControlErrorFromStatus(s);
-  CheckNow(added->id, NowUnixMillis());  // the first check right away
+  const DocumentSpec& spec_added = **added;
+  if (Status s = WatchAddedDocument(*added); !s.ok()) return ControlErrorFromStatus(s);
+  CheckNow(spec_added.id, NowUnixMillis());  // the first check right away
   ArmScheduleTimer();
-  spdlog::info("{}: added at run time ({})", added->id, added->url);
-  return ControlOk({{"id", added->id}, {"source_file", added->source_file.string()}});
+  spdlog::info("{}: added at run time ({})", spec_added.id, spec_added.url);
+  return ControlOk({{"id", spec_added.id}, {"source_file", spec_added.source_file.string()}});
 }
 
 nlohmann::json Daemon::RemoveDocument(std::string id) {
   if (Status s = catalog_->Remove(id); !s.ok()) return ControlErrorFromStatus(s);
-  if (Status s = ApplyCatalog(); !s.ok()) return ControlErrorFromStatus(s);
+  if (Status s = UnwatchRemovedDocument(id); !s.ok()) return ControlErrorFromStatus(s);
   spdlog::info("{}: removed at run time (history kept)", id);
   return ControlOk({{"removed", id}});
 }

@@ -253,30 +253,15 @@ Status Daemon::ApplyCatalog() {
   for (const std::size_t index : documents_.Absent(wanted)) added_ids.push_back(wanted[index]->id);
   const int64_t now = NowUnixMillis();
   auto states = ReadStoredStates(*store_, added_ids, WorkerCount(config_), now);
-  if (!states.ok()) return states.status();
+  if (!states.ok()) {
+    table_behind_catalog_ = true;
+    return states.status();
+  }
   auto next_state = states->begin();
-  const auto removing = [this](Document& doc) {
-    const std::string& id = doc.spec->id;
-    spdlog::info("{}: no longer watched (history kept)", id);
-    scheduler_.Remove(doc.handle);
-    first_pass_checked_ -= doc.checked_since_start;
-    check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
-  };
+  const auto removing = [this](Document& doc) { StopWatching(doc); };
   const auto visit = [&](Document& doc, const DocumentSpec* previous) {
-    const DocumentSpec& spec = *doc.spec;
-    if (spec.ignore_robots && (previous == nullptr || !previous->ignore_robots)) {
-      spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
-                   spec.id, spec.source_file.string());
-    }
-    if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
-    int64_t persisted_due = 0;
-    if (previous == nullptr) {
-      if (PackedState& state = *next_state++; !state.empty()) {
-        persisted_due = state.next_due_ms();
-        doc.SetState(std::move(state));
-      }
-    }
-    scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+    const int64_t persisted_due = previous == nullptr ? TakeStoredState(doc, *next_state++) : 0;
+    ApplySpec(doc, previous, persisted_due, now);
   };
   std::vector<DocumentTable::SharedSpec> retired;
   documents_.Sync(wanted, removing, visit, &retired);
@@ -285,9 +270,62 @@ Status Daemon::ApplyCatalog() {
     // allocations) is the pool's work, not the loop's.
     asio::post(workers_, [retired = std::move(retired)]() mutable { retired.clear(); });
   }
+  table_behind_catalog_ = false;
   SyncFleetDocuments();
   NoteFirstPassProgress();
   return Status::Ok();
+}
+
+Status Daemon::WatchAddedDocument(const DocumentTable::SharedSpec& spec) {
+  if (table_behind_catalog_) return ApplyCatalog();
+  const int64_t now = NowUnixMillis();
+  auto states = ReadStoredStates(*store_, {spec->id}, 1, now);
+  if (!states.ok()) {
+    table_behind_catalog_ = true;  // the catalog has it, the table not: the next change syncs
+    return states.status();
+  }
+  Document& doc = documents_.Insert(spec);
+  const int64_t persisted_due = TakeStoredState(doc, states->front());
+  ApplySpec(doc, nullptr, persisted_due, now);
+  SyncFleetDocuments();
+  return Status::Ok();
+}
+
+Status Daemon::UnwatchRemovedDocument(const std::string& id) {
+  if (table_behind_catalog_) return ApplyCatalog();
+  if (Document* doc = documents_.Find(id); doc != nullptr) {
+    StopWatching(*doc);
+    documents_.Erase(id);
+  }
+  SyncFleetDocuments();
+  NoteFirstPassProgress();  // the one document left unchecked may have been this one
+  return Status::Ok();
+}
+
+int64_t Daemon::TakeStoredState(Document& doc, PackedState& stored) {
+  if (stored.empty()) return 0;
+  const int64_t persisted_due = stored.next_due_ms();
+  doc.SetState(std::move(stored));
+  return persisted_due;
+}
+
+void Daemon::ApplySpec(Document& doc, const DocumentSpec* previous, int64_t persisted_due,
+                       int64_t now) {
+  const DocumentSpec& spec = *doc.spec;
+  if (spec.ignore_robots && (previous == nullptr || !previous->ignore_robots)) {
+    spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
+                 spec.id, spec.source_file.string());
+  }
+  if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
+  scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+}
+
+void Daemon::StopWatching(Document& doc) {
+  const std::string& id = doc.spec->id;
+  spdlog::info("{}: no longer watched (history kept)", id);
+  scheduler_.Remove(doc.handle);
+  first_pass_checked_ -= doc.checked_since_start;
+  check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
 }
 
 void Daemon::Reload(std::function<void(Status)> done) {

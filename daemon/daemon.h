@@ -157,6 +157,17 @@ class Daemon {
 
   // Targets.
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
+  // After the catalog's Add or Remove of one document: the same for that document only (a
+  // run-time change at a million documents needs no pass over all of them). On an error the
+  // table is left behind the catalog, and the next change syncs it whole (ApplyCatalog).
+  Status WatchAddedDocument(const DocumentTable::SharedSpec& spec);
+  Status UnwatchRemovedDocument(const std::string& id);
+  // A document just added to the table takes its stored state (left empty); its due time, 0
+  // when none is stored.
+  int64_t TakeStoredState(Document& doc, PackedState& stored);
+  // A new document (`previous` null) or a new spec of a watched one: scheduled by the spec.
+  void ApplySpec(Document& doc, const DocumentSpec* previous, int64_t persisted_due, int64_t now);
+  void StopWatching(Document& doc);  // before it leaves the table
   // Re-reads the config's log level and the targets; `done` (may be empty) gets the outcome.
   // On error the running set is kept and the error logged. The target files are read on the
   // worker pool (at a million documents that takes ~0.5 s the event loop does not wait) and
@@ -343,6 +354,7 @@ class Daemon {
   bool reload_asked_ = false;            // since the running reload began
   ReloadWaiters reload_waiters_;         // their reload has not begun yet
   bool holding_target_changes_ = false;  // the running reload was overtaken too often
+  bool table_behind_catalog_ = false;    // an apply of the catalog failed since the last one
   struct HeldTargetChange {
     nlohmann::json request;
     std::function<void(nlohmann::json)> respond;

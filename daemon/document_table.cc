@@ -84,6 +84,24 @@ void DocumentTable::Sync(const std::vector<SharedSpec>& wanted,
   order_ = std::move(order);
 }
 
+DocumentTable::Document& DocumentTable::Insert(SharedSpec spec) {
+  const auto position = LowerBound(spec->id);
+  const DocHandle handle = Acquire();  // slots_ may grow: order_ holds handles, not pointers
+  slots_[handle].spec = std::move(spec);
+  order_.insert(position, handle);
+  return slots_[handle];
+}
+
+DocumentTable::SharedSpec DocumentTable::Erase(std::string_view id) {
+  const auto position = LowerBound(id);
+  if (position == order_.end() || slots_[*position].spec->id != id) return nullptr;
+  const DocHandle handle = *position;
+  SharedSpec spec = std::move(slots_[handle].spec);
+  order_.erase(position);
+  Release(handle);
+  return spec;
+}
+
 DocHandle DocumentTable::Acquire() {
   if (!free_.empty()) {
     const DocHandle handle = free_.back();

@@ -107,6 +107,16 @@ class DocumentTable {
             const std::function<void(Document&, const DocumentSpec* previous)>& visit,
             std::vector<SharedSpec>* retired = nullptr);
 
+  // One document at a time (a run-time `add` or `remove`), without the pass over every
+  // document that Sync makes: the table ends as a Sync with that one more or less would
+  // leave it, in the time of a binary search and a move of the handles after it.
+  // Insert: `spec`'s id must not be in the table; the new document (in the most recently
+  // freed slot, or a new one; state default) is returned.
+  Document& Insert(SharedSpec spec);
+  // Erase: the document with `id` leaves the table and its slot is freed; its spec is
+  // returned (nullptr, and nothing changed, when no document has that id).
+  SharedSpec Erase(std::string_view id);
+
  private:
   DocHandle Acquire();
   void Release(DocHandle handle);

@@ -140,7 +140,7 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
   return Status::Ok();
 }
 
-Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
+Result<std::shared_ptr<const DocumentSpec>> TargetCatalog::Add(DocumentSpec spec) {
   ++generation_;  // even a refused add may have written a file before it failed
   spec.id = MakeDocumentId(spec.platform, spec.type);
   if (Status s = ValidateDocumentSpec(spec); !s.ok()) return s;
@@ -162,8 +162,7 @@ Result<DocumentSpec> TargetCatalog::Add(DocumentSpec spec) {
     if (Status s = SaveRemoved(); !s.ok()) return s;
   }
   // `position` is still right: nothing above touched documents_.
-  documents_.insert(position, std::make_shared<const DocumentSpec>(spec));
-  return spec;
+  return *documents_.insert(position, std::make_shared<const DocumentSpec>(std::move(spec)));
 }
 
 Status TargetCatalog::Remove(const std::string& doc_id) {

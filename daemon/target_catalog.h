@@ -65,10 +65,10 @@ class TargetCatalog {
   // costs hundreds of MB and seconds of start-up).
   const std::vector<std::shared_ptr<const DocumentSpec>>& documents() const { return documents_; }
 
-  // Validates, compiles (CompileDocumentExtraction) and persists a new document;
-  // InvalidArgument if it is invalid, a selector or expression does not compile, or its id
-  // exists already.
-  Result<DocumentSpec> Add(DocumentSpec spec);
+  // Validates, compiles (CompileDocumentExtraction) and persists a new document, and returns
+  // its spec as documents() now holds it; InvalidArgument if it is invalid, a selector or
+  // expression does not compile, or its id exists already.
+  Result<std::shared_ptr<const DocumentSpec>> Add(DocumentSpec spec);
   // Persists the removal of a document; NotFound if it is not watched.
   Status Remove(const std::string& doc_id);
 

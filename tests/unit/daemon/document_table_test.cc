@@ -198,5 +198,52 @@ TEST_F(DocumentTableTest, SyncKeepsEachDocumentsHandleWhenIdsShareLongPrefixes) 
   EXPECT_EQ(table_.Find("platform-00001/terms-of-service-10")->handle, ten);
 }
 
+// A run-time add or remove changes one document: Insert and Erase leave the table as a Sync
+// with that document more or less would, and touch no other document.
+TEST_F(DocumentTableTest, InsertAndEraseChangeOneDocumentAsASyncWould) {
+  Sync({Spec("a/one"), Spec("c/three"), Spec("d/four")});
+  DocState state;
+  state.version_count = 5;
+  table_.Find("c/three")->SetState(state);
+  table_.Find("c/three")->checked_since_start = true;
+  const DocHandle three = table_.Find("c/three")->handle;
+
+  const SharedSpec two = Spec("b/two");
+  DocumentTable::Document& inserted = table_.Insert(two);
+  EXPECT_EQ(inserted.spec, two);
+  EXPECT_EQ(inserted.handle, 3u);  // no slot was free: a new one
+  EXPECT_EQ(inserted.state().version_count, 0u);
+  EXPECT_FALSE(inserted.checked_since_start);
+  EXPECT_EQ(Ids(table_), (std::vector<std::string>{"a/one", "b/two", "c/three", "d/four"}));
+  EXPECT_EQ(table_.Find("b/two"), &table_.at(3));
+  EXPECT_EQ(table_.Find("c/three")->handle, three);
+  EXPECT_EQ(table_.Find("c/three")->state().version_count, 5u);
+
+  // Erase hands back the spec and frees the slot, which the next Insert takes.
+  const SharedSpec erased = table_.Erase("c/three");
+  ASSERT_NE(erased, nullptr);
+  EXPECT_EQ(erased->id, "c/three");
+  EXPECT_EQ(table_.Find("c/three"), nullptr);
+  EXPECT_EQ(Ids(table_), (std::vector<std::string>{"a/one", "b/two", "d/four"}));
+  EXPECT_EQ(table_.Erase("c/three"), nullptr);  // gone: nothing changes
+  EXPECT_EQ(table_.Erase("c"), nullptr);
+  EXPECT_EQ(table_.size(), 3u);
+  DocumentTable::Document& again = table_.Insert(Spec("c/three"));
+  EXPECT_EQ(again.handle, three);
+  EXPECT_EQ(again.state().version_count, 0u);  // nothing of the erased document
+  EXPECT_FALSE(again.checked_since_start);
+
+  // At both ends, and the Sync after them sees them as its own.
+  table_.Insert(Spec("0/first"));
+  table_.Insert(Spec("z/last"));
+  EXPECT_EQ(Ids(table_),
+            (std::vector<std::string>{"0/first", "a/one", "b/two", "c/three", "d/four", "z/last"}));
+  Sync({Spec("0/first"), Spec("a/one"), Spec("b/two"), Spec("c/three"), Spec("d/four"),
+        Spec("z/last")});
+  EXPECT_TRUE(added_.empty());
+  EXPECT_TRUE(removed_.empty());
+  EXPECT_EQ(table_.Find("b/two")->handle, 3u);
+}
+
 }  // namespace
 }  // namespace policyd

@@ -99,10 +99,16 @@ class DaemonStorageTest : public ::testing::Test {
   }
 
   nlohmann::json Status() {
+    const nlohmann::json response = Call({{"cmd", "status"}});
+    return response.is_object() ? response["result"] : nlohmann::json();
+  }
+
+  // One control request; its whole response, or null when none came.
+  nlohmann::json Call(const nlohmann::json& request) {
     auto client = ControlClient::Connect(config_.control_socket, milliseconds(2000));
     if (!client.ok()) return nullptr;
-    auto response = client->Call({{"cmd", "status"}});
-    return response.ok() ? (*response)["result"] : nlohmann::json();
+    auto response = client->Call(request);
+    return response.ok() ? *response : nlohmann::json();
   }
 
   // Polls `status` until `done` holds for it (false after 30 s).
@@ -296,6 +302,49 @@ TEST_F(DaemonStorageTest, AReopenReadsTheRecheckedStatesPastADamagedRecordElsewh
   std::vector<std::string> outcomes;
   for (const CheckRecord& check : *checks) outcomes.push_back(check.outcome);
   EXPECT_EQ(outcomes, (std::vector<std::string>{"unchanged", "first_seen"}));
+}
+
+// A run-time add reads only the new document's stored state. When that read fails (here the
+// state is damaged and the write of its repair is refused: a full disk), the add is refused
+// while the catalog already holds the document; the next add then syncs the whole table, so
+// the document is watched from then on without a reload.
+TEST_F(DaemonStorageTest, ADocumentWhoseAddFailedIsWatchedFromTheNextAdd) {
+  constexpr char kInitech[] = "initech/privacy-policy";
+  CreateTheDatabaseFirst();
+  ASSERT_TRUE(testing::PutRawDocState(config_.state_dir / "db", kInitech, "{damaged").ok());
+  const auto add = [this](const std::string& platform) {
+    return Call({{"cmd", "add"},
+                 {"platform", platform},
+                 {"type", "Privacy Policy"},
+                 {"url", server_.Url("/privacy")}});
+  };
+  RunDaemon({.create = false, .append = false, .sync = false}, [&] {
+    nlohmann::json status;
+    ASSERT_TRUE(WaitForStatus([](const nlohmann::json& s) { return s["last_seq"] == 1; }, &status))
+        << status.dump();
+    fs_->Arm({});  // every write refused
+    const nlohmann::json refused = add("Initech");
+    EXPECT_EQ(refused["ok"], false) << refused.dump();
+    EXPECT_NE(refused.dump().find("repairing it failed"), std::string::npos) << refused.dump();
+    fs_->Disarm();
+    // The refused write left the store in its error: the next commit fails, and the daemon
+    // recovers it (reopening) and checks the document again (3 checks: first, failed, again).
+    EXPECT_EQ(Call({{"cmd", "check"}, {"doc", kDocId}})["ok"], true);
+    EXPECT_TRUE(WaitForStatus(
+        [](const nlohmann::json& s) {
+          return s["storage_error"].is_null() && s["checks_done"] == 3;
+        },
+        &status))
+        << status.dump();
+
+    const nlohmann::json added = add("Hooli");
+    EXPECT_EQ(added["ok"], true) << added.dump();
+    EXPECT_EQ(Status()["documents"], 3);
+    const nlohmann::json shown = Call({{"cmd", "show"}, {"doc", kInitech}});
+    EXPECT_EQ(shown["ok"], true) << shown.dump();
+    EXPECT_EQ(Call({{"cmd", "check"}, {"doc", kInitech}})["ok"], true);
+  });
+  EXPECT_NE(log_->Find("rebuilt from its history"), "");
 }
 
 }  // namespace
