@@ -11,7 +11,7 @@ packages=(
   python3 python3-jsonschema python3-prometheus-client python3-feedparser
   systemd
   chromium fonts-dejavu-core
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   poppler-utils qpdf
   scdoc dpkg-dev file debconf zsh fish
   libnats-dev nats-server

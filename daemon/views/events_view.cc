@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
-#include "text_width.h"
 #include "policyd/json_fields.h"
+#include "text_width.h"
 
 namespace policyd {
 namespace {

@@ -1,7 +1,7 @@
 #include "list_view.h"
 
-#include "table.h"
 #include "policyd/json_fields.h"
+#include "table.h"
 
 namespace policyd {
 namespace {

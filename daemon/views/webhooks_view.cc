@@ -2,9 +2,9 @@
 
 #include <chrono>
 
-#include "table.h"
 #include "policyd/human_units.h"
 #include "policyd/json_fields.h"
+#include "table.h"
 
 namespace policyd {
 namespace {

@@ -18,7 +18,6 @@
 
 #include <boost/asio/io_context.hpp>
 
-
 namespace policyd {
 
 class PeerAddressPolicy;  // src/fetch/address_policy.h

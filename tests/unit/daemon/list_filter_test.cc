@@ -65,7 +65,8 @@ TEST(ListFilter, RefusalNamesTheClosestExistingValues) {
   const std::set<std::string> platforms = {"Google", "Google Play", "Gogo", "Zoom", "Apple"};
   // Plausible misspellings only, closest first: "Apple" is 3 edits from "gogle", too far, and
   // "google-play" 7.
-  EXPECT_EQ(ClosestFilterValues("gogle", platforms, 3), (std::vector<std::string>{"Google", "Gogo"}));
+  EXPECT_EQ(ClosestFilterValues("gogle", platforms, 3),
+            (std::vector<std::string>{"Google", "Gogo"}));
   EXPECT_EQ(ClosestFilterValues("google", platforms, 3),
             (std::vector<std::string>{"Google", "Google Play"}));
   EXPECT_EQ(ClosestFilterValues("gogle", platforms, 1), (std::vector<std::string>{"Google"}));
