@@ -204,8 +204,10 @@ std::vector<CommandSpec> BuildCommands() {
       .name = "reload",
       .synopses = {""},
       .summary = "re-read targets and log level (same as SIGHUP)",
-      .description = "Re-reads the target files and the log level; when a target is invalid, "
-                     "the running targets are kept and the error is printed (exit 1).",
+      .description = "Re-reads the target files and the log level, and answers once the new "
+                     "set applies; when a target is invalid, the running targets are kept and "
+                     "the error is printed (exit 1). The systemd unit's ExecReload runs it, so "
+                     "systemctl reload policyd waits and fails the same way.",
       .handler = RunReload,
   });
   commands.push_back({
