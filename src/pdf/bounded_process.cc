@@ -193,29 +193,94 @@ bool WaitUntil(ChildProcess& child, SteadyClock::time_point deadline, int* statu
   return true;
 }
 
+// The child's pipes: its stdout and stderr, and the close-on-exec pipe through which a failed
+// exec reports its errno. The parent reads the `_read` ends; the others are the child's.
+struct ChildPipes {
+  UniqueFd devnull;
+  UniqueFd out_read, out_write;
+  UniqueFd err_read, err_write;
+  UniqueFd exec_read, exec_write;
+
+  // 0 when every descriptor is open, else the errno of the first that is not.
+  int Open() {
+    devnull = UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!devnull.valid() || !MakePipe(&out_read, &out_write) || !MakePipe(&err_read, &err_write) ||
+        !MakePipe(&exec_read, &exec_write)) {
+      return errno;
+    }
+    return 0;
+  }
+  // In the parent after the fork: its copies of the child's ends must go, or the pipes never
+  // reach EOF.
+  void CloseChildEnds() {
+    out_write.Reset();
+    err_write.Reset();
+    exec_write.Reset();
+    devnull.Reset();
+  }
+};
+
+ChildSetup SetupFor(const std::vector<std::string>& argv, const ProcessLimits& limits,
+                    const ChildPipes& pipes) {
+  ChildSetup setup;
+  for (const std::string& arg : argv) setup.argv.push_back(const_cast<char*>(arg.c_str()));
+  setup.argv.push_back(nullptr);
+  setup.stdin_fd = pipes.devnull.get();
+  setup.stdout_fd = pipes.out_write.get();
+  setup.stderr_fd = pipes.err_write.get();
+  setup.exec_error_fd = pipes.exec_write.get();
+  if (limits.max_memory_bytes > 0) setup.memory = limits.max_memory_bytes;
+  setup.cpu_seconds =
+      static_cast<rlim_t>(std::chrono::ceil<std::chrono::seconds>(limits.timeout).count() + 1);
+  return setup;
+}
+
+// The errno with which the child failed to start the program; 0 when it runs it (a
+// successful exec closes the pipe without a word).
+int ExecError(const UniqueFd& exec_read) {
+  int exec_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(exec_read.get(), &exec_errno, sizeof(exec_errno));
+  } while (n < 0 && errno == EINTR);
+  return n == sizeof(exec_errno) ? exec_errno : 0;
+}
+
+// After Collect: waits for the child's exit by `deadline` and records how it ended; a child
+// that ran out of time or output is killed and reaped.
+void FinishChild(ChildProcess& child, SteadyClock::time_point deadline, ProcessResult* result) {
+  int status = 0;
+  if (result->outcome == ProcessResult::Outcome::kExited && !WaitUntil(child, deadline, &status)) {
+    result->outcome = ProcessResult::Outcome::kTimedOut;
+  }
+  if (result->outcome != ProcessResult::Outcome::kExited) {
+    child.Kill();
+    child.Reap(&status, 0);
+    return;
+  }
+  if (WIFSIGNALED(status)) {
+    result->outcome = ProcessResult::Outcome::kSignaled;
+    result->signal = WTERMSIG(status);
+  } else {
+    result->exit_status = WEXITSTATUS(status);
+  }
+}
+
 }  // namespace
 
 ProcessResult RunBounded(const std::vector<std::string>& argv, const ProcessLimits& limits) {
   ProcessResult result;
   const auto deadline = SteadyClock::now() + limits.timeout;
-  UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  UniqueFd out_read, out_write, err_read, err_write, exec_read, exec_write;
-  if (argv.empty() || !devnull.valid() || !MakePipe(&out_read, &out_write) ||
-      !MakePipe(&err_read, &err_write) || !MakePipe(&exec_read, &exec_write)) {
-    result.spawn_errno = argv.empty() ? EINVAL : errno;
+  if (argv.empty()) {
+    result.spawn_errno = EINVAL;
     return result;
   }
-  ChildSetup setup;
-  for (const std::string& arg : argv) setup.argv.push_back(const_cast<char*>(arg.c_str()));
-  setup.argv.push_back(nullptr);
-  setup.stdin_fd = devnull.get();
-  setup.stdout_fd = out_write.get();
-  setup.stderr_fd = err_write.get();
-  setup.exec_error_fd = exec_write.get();
-  if (limits.max_memory_bytes > 0) setup.memory = limits.max_memory_bytes;
-  setup.cpu_seconds =
-      static_cast<rlim_t>(std::chrono::ceil<std::chrono::seconds>(limits.timeout).count() + 1);
-
+  ChildPipes pipes;
+  if (const int error = pipes.Open(); error != 0) {
+    result.spawn_errno = error;
+    return result;
+  }
+  const ChildSetup setup = SetupFor(argv, limits, pipes);
   const pid_t pid = ::fork();
   if (pid < 0) {
     result.spawn_errno = errno;
@@ -223,37 +288,13 @@ ProcessResult RunBounded(const std::vector<std::string>& argv, const ProcessLimi
   }
   if (pid == 0) RunChild(setup);
   ChildProcess child(pid);
-  // The parent's copies of the child's ends must go, or the pipes never reach EOF.
-  out_write.Reset();
-  err_write.Reset();
-  exec_write.Reset();
-  devnull.Reset();
-  int exec_errno = 0;
-  ssize_t n;
-  do {
-    n = ::read(exec_read.get(), &exec_errno, sizeof(exec_errno));
-  } while (n < 0 && errno == EINTR);
-  if (n == sizeof(exec_errno)) {
+  pipes.CloseChildEnds();
+  if (const int exec_errno = ExecError(pipes.exec_read); exec_errno != 0) {
     result.spawn_errno = exec_errno;
     return result;  // ~ChildProcess reaps it
   }
-
-  result.outcome = Collect(out_read, err_read, limits, deadline, &result);
-  int status = 0;
-  if (result.outcome == ProcessResult::Outcome::kExited && !WaitUntil(child, deadline, &status)) {
-    result.outcome = ProcessResult::Outcome::kTimedOut;
-  }
-  if (result.outcome != ProcessResult::Outcome::kExited) {
-    child.Kill();
-    child.Reap(&status, 0);
-    return result;
-  }
-  if (WIFSIGNALED(status)) {
-    result.outcome = ProcessResult::Outcome::kSignaled;
-    result.signal = WTERMSIG(status);
-  } else {
-    result.exit_status = WEXITSTATUS(status);
-  }
+  result.outcome = Collect(pipes.out_read, pipes.err_read, limits, deadline, &result);
+  FinishChild(child, deadline, &result);
   return result;
 }
 
