@@ -34,69 +34,95 @@ void ToNfc(std::string* text) {
   if (U_SUCCESS(status)) text->swap(composed);
 }
 
+// The output of CollapseWhiteSpace as it is written: white space is held back until the next
+// visible character, so that a run of it becomes one space and none is written at either end
+// (a leading one is reported in *leading as it is met).
+class CollapsingWriter {
+ public:
+  CollapsingWriter(std::string* out, bool* leading) : out_(out), leading_(leading) {
+    out_->clear();
+    *leading_ = false;
+  }
+  void Space() { space_ = true; }
+  void Visible(std::string_view text) {
+    if (space_) {
+      if (out_->empty()) {
+        *leading_ = true;
+      } else {
+        out_->push_back(' ');
+      }
+      space_ = false;
+    }
+    out_->append(text);
+  }
+  bool space_pending() const { return space_; }
+
+ private:
+  std::string* out_;
+  bool* leading_;
+  bool space_ = false;  // white space seen since the last visible character
+};
+
+// The end of the run of plain ASCII that begins at text[i]: copied at once.
+size_t PlainAsciiRunEnd(std::string_view text, size_t i) {
+  while (i < text.size() &&
+         ClassifyAscii(static_cast<unsigned char>(text[i])) == AsciiClass::kPlain) {
+    ++i;
+  }
+  return i;
+}
+
+// The code point at text[*i] (not ASCII, or invalid bytes), *i moved past it: white space,
+// deleted, replaced by its ASCII form, or written as it is. True when non-ASCII was written
+// (the output then needs the NFC check).
+bool CollapseCodePoint(std::string_view text, size_t* i, CollapsingWriter* writer) {
+  const size_t start = *i;
+  const char32_t cp = NextCodePoint(text, i);
+  if (IsFoldedSpace(cp)) {
+    writer->Space();
+    return false;
+  }
+  if (IsDeleted(cp)) return false;
+  if (const std::string_view ascii = TypographicReplacement(cp); !ascii.empty()) {
+    writer->Visible(ascii);
+    return false;
+  }
+  // U+FFFD for itself and for invalid input bytes alike (its UTF-8 form).
+  writer->Visible(cp == kReplacementChar ? std::string_view("\xEF\xBF\xBD")
+                                         : text.substr(start, *i - start));
+  return true;
+}
+
 }  // namespace
 
 void CollapseWhiteSpace(std::string_view text, std::string* out, bool* leading, bool* trailing) {
-  out->clear();
-  *leading = false;
-  bool space = false;  // white space seen since the last visible character
-  auto before_content = [&]() {
-    if (space) {
-      if (out->empty()) {
-        *leading = true;
-      } else {
-        out->push_back(' ');
-      }
-      space = false;
-    }
-  };
-  const size_t n = text.size();
+  CollapsingWriter writer(out, leading);
+  bool non_ascii = false;
   size_t i = 0;
-  bool non_ascii = false;  // the output needs the NFC check
-  while (i < n) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    switch (ClassifyAscii(b)) {
+  while (i < text.size()) {
+    switch (ClassifyAscii(static_cast<unsigned char>(text[i]))) {
       case AsciiClass::kPlain: {
-        size_t j = i + 1;  // copy the run of plain ASCII at once
-        while (j < n && ClassifyAscii(static_cast<unsigned char>(text[j])) == AsciiClass::kPlain) {
-          ++j;
-        }
-        before_content();
-        out->append(text.data() + i, j - i);
-        i = j;
-        continue;
+        const size_t end = PlainAsciiRunEnd(text, i + 1);
+        writer.Visible(text.substr(i, end - i));
+        i = end;
+        break;
       }
       case AsciiClass::kSpace:
       case AsciiClass::kNewline:
-        space = true;
+        writer.Space();
         ++i;
-        continue;
+        break;
       case AsciiClass::kDeleted:
         ++i;
-        continue;
-      case AsciiClass::kOther:
         break;
-    }
-    const size_t start = i;
-    const char32_t cp = NextCodePoint(text, &i);
-    if (IsFoldedSpace(cp)) {
-      space = true;
-    } else if (!IsDeleted(cp)) {
-      before_content();
-      if (const std::string_view ascii = TypographicReplacement(cp); !ascii.empty()) {
-        out->append(ascii);
-      } else if (cp == kReplacementChar) {
-        AppendUtf8(cp, out);  // U+FFFD itself, or invalid input bytes
-        non_ascii = true;
-      } else {
-        out->append(text.data() + start, i - start);
-        non_ascii = true;
-      }
+      case AsciiClass::kOther:
+        non_ascii |= CollapseCodePoint(text, &i, &writer);
+        break;
     }
   }
   if (non_ascii) ToNfc(out);
-  *trailing = space && !out->empty();
-  if (out->empty()) *leading = space;
+  *trailing = writer.space_pending() && !out->empty();
+  if (out->empty()) *leading = writer.space_pending();
 }
 
 }  // namespace extract_internal
