@@ -9,9 +9,12 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "policyd/control.h"
 
@@ -107,21 +110,44 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return result;
 }
 
+namespace {
+
+// The harness's own settings; a key that `extra_config` sets before its first table replaces
+// the one here (TOML refuses a key set twice).
+std::string BaseConfig(const std::string& extra_config) {
+  std::set<std::string> overridden;
+  std::istringstream extra(extra_config);
+  for (std::string line; std::getline(extra, line) && !line.starts_with('[');) {
+    if (const auto equals = line.find('='); equals != std::string::npos) {
+      const std::string key = line.substr(0, line.find_last_not_of(' ', equals - 1) + 1);
+      overridden.insert(key);
+    }
+  }
+  static const std::vector<std::pair<std::string, std::string>> kBase = {
+      {"state_dir", "\"state\""},
+      {"control_socket", "\"run/control.sock\""},
+      {"events_socket", "\"run/events.sock\""},
+      {"targets_dir", "\"targets\""},
+      {"default_interval", "\"1h\""},
+      {"first_check_window", "\"300ms\""},
+      {"per_host_delay", "\"0ms\""},
+      {"allow_private_addresses", "true"},
+      {"connect_timeout", "\"5s\""},
+      {"total_timeout", "\"10s\""},
+      {"log_level", "\"debug\""},
+  };
+  std::string config;
+  for (const auto& [key, value] : kBase) {
+    if (!overridden.contains(key)) config += key + " = " + value + "\n";
+  }
+  return config;
+}
+
+}  // namespace
+
 DaemonHarness::DaemonHarness(const std::string& extra_config) : dir_(MakeTempDir()) {
   std::filesystem::create_directories(targets_dir());
-  WriteFile(config_path(),
-            "state_dir = \"state\"\n"
-            "control_socket = \"run/control.sock\"\n"
-            "events_socket = \"run/events.sock\"\n"
-            "targets_dir = \"targets\"\n"
-            "default_interval = \"1h\"\n"
-            "first_check_window = \"300ms\"\n"
-            "per_host_delay = \"0ms\"\n"
-            "allow_private_addresses = true\n"
-            "connect_timeout = \"5s\"\n"
-            "total_timeout = \"10s\"\n"
-            "log_level = \"debug\"\n" +
-                extra_config);
+  WriteFile(config_path(), BaseConfig(extra_config) + extra_config);
 }
 
 DaemonHarness::~DaemonHarness() {

@@ -33,7 +33,8 @@ CommandResult RunOnTerminal(const std::vector<std::string>& argv);
 class DaemonHarness {
  public:
   // Creates a temp dir with config/, targets/ and state/. `extra_config` is appended to the
-  // generated policyd.toml (which allows loopback, has no per-host delay and long intervals).
+  // generated policyd.toml (which allows loopback, has no per-host delay and long intervals);
+  // a top-level key it sets (before its first table) replaces the generated one.
   explicit DaemonHarness(const std::string& extra_config = "");
   ~DaemonHarness();  // kills a still-running daemon, removes the temp dir
 

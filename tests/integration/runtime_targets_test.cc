@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -189,59 +188,57 @@ TEST_F(RuntimeTargetsTest, AnEditedTargetFileIsReadAgainWhateverTheCacheHolds) {
 // wait for the reload (and are answered after it), so it ends; none of them is lost.
 TEST_F(RuntimeTargetsTest, AReloadEndsWhileDocumentsAreAddedWithoutPause) {
   // No first check for hours: the 20,000 documents are read, never fetched.
-  std::ofstream(harness_.config_path())
-      << "state_dir = \"state\"\ncontrol_socket = \"run/control.sock\"\n"
-         "events_socket = \"run/events.sock\"\ntargets_dir = \"targets\"\n"
-         "default_interval = \"24h\"\nfirst_check_window = \"24h\"\nper_host_delay = \"0ms\"\n"
-         "allow_private_addresses = true\n";
+  DaemonHarness harness("default_interval = \"24h\"\nfirst_check_window = \"24h\"\n");
   constexpr int kBulk = 20000;
   for (int i = 0; i < kBulk; ++i) {
     const std::string name = "Bulk" + std::to_string(i);
-    harness_.WriteTarget("bulk" + std::to_string(i),
-                         "name = \"" + name + "\"\n[[documents]]\ntype = \"Privacy Policy\"\n" +
-                             "url = \"https://" + name + ".example/privacy\"\n");
+    harness.WriteTarget("bulk" + std::to_string(i),
+                        "name = \"" + name + "\"\n[[documents]]\ntype = \"Privacy Policy\"\n" +
+                            "url = \"https://" + name + ".example/privacy\"\n");
   }
-  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  ASSERT_TRUE(harness.Start()) << harness.log();
 
   std::atomic<bool> reload_answered = false;
-  std::vector<nlohmann::json> add_answers;
+  std::atomic<bool> flood_begun = false;
+  std::vector<nlohmann::json> add_answers;  // the adder's until it is joined
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::thread adder([&] {
     // Adds, one after another, until the reload has answered (or 20 s, the reload starved).
     while (!reload_answered && std::chrono::steady_clock::now() < give_up) {
       const std::string platform = "Flood" + std::to_string(add_answers.size());
-      add_answers.push_back(harness_.Control({{"cmd", "add"},
-                                              {"platform", platform},
-                                              {"type", "Privacy Policy"},
-                                              {"url", server_.Url("/acme/privacy")}},
-                                             std::chrono::seconds(20)));
+      add_answers.push_back(harness.Control({{"cmd", "add"},
+                                             {"platform", platform},
+                                             {"type", "Privacy Policy"},
+                                             {"url", server_.Url("/acme/privacy")}},
+                                            std::chrono::seconds(20)));
+      flood_begun = true;
     }
   });
-  while (add_answers.empty() && std::chrono::steady_clock::now() < give_up) {
+  while (!flood_begun && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(milliseconds(1));  // the flood has begun
   }
-  const auto reload = harness_.Control({{"cmd", "reload"}}, std::chrono::seconds(25));
+  const auto reload = harness.Control({{"cmd", "reload"}}, std::chrono::seconds(25));
   const bool answered_while_adding = std::chrono::steady_clock::now() < give_up;
   reload_answered = true;
   adder.join();
 
   ASSERT_EQ(reload["ok"], true) << reload.dump();
   EXPECT_TRUE(answered_while_adding) << "the reload ended only once the adds stopped";
-  EXPECT_GE(reload["result"]["documents"].get<int>(), kBulk + 1);
+  EXPECT_GE(reload["result"]["documents"].get<int>(), kBulk);
   // Every add was answered, and every added document is watched: none lost while held.
-  std::set<std::string> expected = {"acme/privacy-policy"};
+  std::set<std::string> expected;
   for (std::size_t i = 0; i < add_answers.size(); ++i) {
     ASSERT_EQ(add_answers[i]["ok"], true) << i << ": " << add_answers[i].dump();
     const std::string id = "flood" + std::to_string(i) + "/privacy-policy";
     EXPECT_EQ(add_answers[i]["result"]["id"], id);
     expected.insert(id);
   }
-  const auto status = harness_.Control({{"cmd", "status"}});
-  EXPECT_EQ(status["result"]["documents"].get<std::size_t>(), kBulk + 1 + add_answers.size());
+  const auto status = harness.Control({{"cmd", "status"}});
+  EXPECT_EQ(status["result"]["documents"].get<std::size_t>(), kBulk + add_answers.size());
   for (const auto& id : expected) {
-    EXPECT_EQ(harness_.Control({{"cmd", "show"}, {"doc", id}})["ok"], true) << id;
+    EXPECT_EQ(harness.Control({{"cmd", "show"}, {"doc", id}})["ok"], true) << id;
   }
-  EXPECT_EQ(harness_.Stop(), 0);
+  EXPECT_EQ(harness.Stop(), 0);
 }
 
 }  // namespace
