@@ -30,6 +30,7 @@
 #include "corpus.h"
 #include "daemon_process.h"
 #include "page_server.h"
+#include "percentile.h"
 #include "policyd/extract.h"
 #include "scale.h"
 
@@ -102,13 +103,6 @@ Options ParseOptions(int argc, char** argv) {
   if (options.docs == 0 || options.inflight == 0 || options.hosts == 0 || options.hosts > 250)
     Usage("--docs, --inflight and --hosts (1..250) must be positive");
   return options;
-}
-
-double Percentile(std::vector<double> values, double share) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(share * static_cast<double>(values.size())));
-  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
 }
 
 json Distribution(const std::vector<double>& values) {

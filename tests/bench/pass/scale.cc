@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon_process.h"
+#include "percentile.h"
 #include "policyd/config.h"
 #include "policyd/scheduler.h"
 #include "policyd/sha256.h"
@@ -142,13 +143,6 @@ nlohmann::json MeasureReload(const DaemonProcess& daemon) {
   return result;
 }
 
-// Median of `samples` (microseconds) in milliseconds.
-double MedianMs(std::vector<int64_t> samples) {
-  if (samples.empty()) return 0.0;
-  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-  return static_cast<double>(samples[samples.size() / 2]) / 1000.0;
-}
-
 // `policyctl add` and `remove` at run time, ten of each, one after another: their median
 // answer time against the median `show` of one document of the same daemon, asked the same
 // way just before (the baseline: a command about one document, through the control socket,
@@ -156,35 +150,38 @@ double MedianMs(std::vector<int64_t> samples) {
 nlohmann::json MeasureAddAndRemove(const DaemonProcess& daemon, const std::string& base_url,
                                    const std::string& shown_doc) {
   constexpr int kTimes = 10;
-  const auto timed = [&daemon](const nlohmann::json& request, std::vector<int64_t>* samples) {
+  // Each answer's time in milliseconds.
+  const auto timed = [&daemon](const nlohmann::json& request, std::vector<double>* samples) {
     const int64_t start = UnixMicros();
     const nlohmann::json answer = daemon.Control(request);
-    samples->push_back(UnixMicros() - start);
+    samples->push_back(static_cast<double>(UnixMicros() - start) / 1000.0);
     return answer.value("ok", false);
   };
-  std::vector<int64_t> show_us, add_us, remove_us;
+  std::vector<double> show_ms, add_ms, remove_ms;
   bool all_ok = true;
-  for (int i = 0; i < kTimes; ++i) all_ok &= timed({{"cmd", "show"}, {"doc", shown_doc}}, &show_us);
+  for (int i = 0; i < kTimes; ++i) all_ok &= timed({{"cmd", "show"}, {"doc", shown_doc}}, &show_ms);
   for (int i = 0; i < kTimes; ++i) {
     all_ok &= timed({{"cmd", "add"},
                      {"platform", "Added At Run Time " + std::to_string(i)},
                      {"type", "Privacy Policy"},
                      {"url", base_url + "/added/" + std::to_string(i)}},
-                    &add_us);
+                    &add_ms);
   }
   for (int i = 0; i < kTimes; ++i) {
     all_ok &= timed(
         {{"cmd", "remove"}, {"doc", "added-at-run-time-" + std::to_string(i) + "/privacy-policy"}},
-        &remove_us);
+        &remove_ms);
   }
-  const double show_ms = MedianMs(show_us);
+  const double show = Percentile(show_ms, 0.5);
+  const double add = Percentile(add_ms, 0.5);
+  const double remove = Percentile(remove_ms, 0.5);
   nlohmann::json result = {{"all_ok", all_ok},
-                           {"show_median_ms", show_ms},
-                           {"add_median_ms", MedianMs(add_us)},
-                           {"remove_median_ms", MedianMs(remove_us)}};
-  if (show_ms > 0) {
-    result["add_per_show"] = MedianMs(add_us) / show_ms;
-    result["remove_per_show"] = MedianMs(remove_us) / show_ms;
+                           {"show_median_ms", show},
+                           {"add_median_ms", add},
+                           {"remove_median_ms", remove}};
+  if (show > 0) {
+    result["add_per_show"] = add / show;
+    result["remove_per_show"] = remove / show;
   }
   return result;
 }
