@@ -19,7 +19,9 @@
 //      anything else becomes a version with its document.first_seen / document.changed event.
 //      [fleet]: when the fleet's record of the document is ahead of this member's history,
 //      the text is judged against the fleet's version instead (policyd/fleet_baseline.h):
-//      adopted without an event when it is that version, else document.changed from it;
+//      adopted without an event when it is that version, else document.changed from it.
+//      The response's validators are kept for the next conditional request only once its
+//      text is the current version (AdoptValidators);
 //   5. the next due time is scheduled (backoff after transient failures, Retry-After honoured);
 //   6. one atomic commit.
 #ifndef POLICYD_CHECK_H_
@@ -180,6 +182,14 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& cloc
 // layer, is malformed or too large) is permanent until someone changes the site or the target:
 // the next check waits for the document's interval, as after a success.
 bool IsTransientFailure(FailureReason reason);
+
+// The validators (`etag`, `last_modified`) the document's next conditional request carries,
+// taken from `response` once its text is the document's current version (RFC 9110 §13.1): a
+// held-back shrink or a failure must not be what the server is asked about, or its 304 would
+// hide the page. A 200 replaces both (one it lacks is dropped); a 304 refreshes what it
+// carries. Last-Modified is kept only when it is at least 60 s before the response's Date
+// (§8.8.2.2: else weak, and a second edit within its second would be answered 304).
+void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);

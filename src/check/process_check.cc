@@ -164,8 +164,6 @@ void EndFailureStreak(const CheckInput& input, CheckWork* work) {
   state.consecutive_failures = 0;
   state.last_error.clear();
   state.last_success_ms = work->now_ms;
-  if (!input.response.etag.empty()) state.etag = input.response.etag;
-  if (!input.response.last_modified.empty()) state.last_modified = input.response.last_modified;
   if (state.failure_reported) {
     state.failure_reported = false;
     work->events.push_back(RecoveredEvent(*input.spec, work->now_ms, failures_before));
@@ -367,6 +365,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
+  AdoptValidators(response, work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
   if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
@@ -417,6 +416,7 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
+    AdoptValidators(input.response, work->now_ms, &state);
     state.suspect_hash.clear();  // whatever looked wrong before is gone
     state.suspect_count = 0;
     return;

@@ -1,0 +1,48 @@
+// Which validators the next conditional request carries (RFC 9110 §13.1): those of the
+// response whose text is the document's current version, and only strong ones.
+#include <curl/curl.h>
+
+#include <ctime>
+
+#include "policyd/check.h"
+
+namespace policyd {
+namespace {
+
+// RFC 9110 §8.8.2.2: a Last-Modified less than this before the response's Date is weak.
+constexpr std::time_t kStrongLastModifiedAgeSeconds = 60;
+
+// An HTTP-date (curl reads every form RFC 9110 §5.6.7 allows), or nullopt.
+std::optional<std::time_t> ParseHttpDate(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const std::time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  return when;
+}
+
+// A page edited twice within one second keeps its Last-Modified, so a server comparing
+// If-Modified-Since with it answers 304 to the second edit. Last-Modified is trusted only when
+// it is at least a minute before the response's Date (our clock when the server sent none),
+// as §8.8.2.2 allows a client to deduce; one that does not parse is not trusted at all.
+bool IsStrongLastModified(const FetchResponse& response, int64_t now_ms) {
+  const std::optional<std::time_t> modified = ParseHttpDate(response.last_modified);
+  if (!modified) return false;
+  const auto date_header = response.headers.find("date");
+  std::optional<std::time_t> date;
+  if (date_header != response.headers.end()) date = ParseHttpDate(date_header->second);
+  const std::time_t sent = date.value_or(static_cast<std::time_t>(now_ms / 1000));
+  return *modified <= sent - kStrongLastModifiedAgeSeconds;
+}
+
+}  // namespace
+
+void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state) {
+  // A 304 describes the version already held: it may refresh a validator, never drop one.
+  const bool not_modified = response.http_status == 304;
+  if (!not_modified || !response.etag.empty()) state->etag = response.etag;
+  if (!not_modified || !response.last_modified.empty()) {
+    state->last_modified = IsStrongLastModified(response, now_ms) ? response.last_modified : "";
+  }
+}
+
+}  // namespace policyd

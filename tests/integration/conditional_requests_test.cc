@@ -1,0 +1,183 @@
+// Conditional requests through the real daemon, against an origin server that answers
+// If-None-Match and If-Modified-Since the way common servers do: the validators policyd sends
+// must never make it miss a change (RFC 9110 §8.8.2.2, §13.1), and must still spare the
+// server a full answer when the page did not change.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "daemon_harness.h"
+#include "policyd/sha256.h"
+#include "support/http_test_server.h"
+#include "support/test_pages.h"
+#include "test_pages.h"
+
+namespace policyd::testing {
+namespace {
+
+constexpr char kDoc[] = "acme/privacy-policy";
+
+std::string HttpDate(std::time_t when) {
+  std::tm parts{};
+  gmtime_r(&when, &parts);
+  char text[64];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text;
+}
+
+// A policy long enough that a page of one paragraph is a suspicious shrink of it.
+std::string LongPolicy() {
+  std::string sections;
+  for (int i = 0; i < 20; ++i) {
+    sections += "<h2>Section " + std::to_string(i) +
+                "</h2><p>We process personal data for purpose number " + std::to_string(i) +
+                " under the applicable law.</p>";
+  }
+  return "<html><body><main><h1>Privacy</h1>" + sections + "</main></body></html>";
+}
+
+// One page as an origin server holds it: its bytes, when it was last modified (to the
+// second, as Last-Modified says it), the server's clock (Date), and whether it sends an ETag
+// (made from the bytes, as nginx and Apache make theirs from the file). A request whose
+// If-None-Match names the current ETag, or (without If-None-Match) whose If-Modified-Since is
+// the current Last-Modified, is answered 304 (nginx's default, "exact").
+class OriginServer {
+ public:
+  OriginServer() {
+    server_.SetHandler("/privacy",
+                       [this](const RecordedRequest& request) { return Answer(request); });
+  }
+
+  void Publish(std::string body, std::time_t modified, std::time_t now, bool etag) {
+    const std::lock_guard lock(mutex_);
+    body_ = std::move(body);
+    modified_ = modified;
+    now_ = now;
+    etag_ = etag ? "\"" + Sha256Hex(body_).substr(0, 16) + "\"" : "";
+  }
+
+  std::vector<RecordedRequest> Requests() const { return server_.RequestsFor("/privacy"); }
+  std::string Url() const { return server_.Url("/privacy"); }
+
+ private:
+  TestResponse Answer(const RecordedRequest& request) const {
+    const std::lock_guard lock(mutex_);
+    TestResponse response = HtmlResponse(body_);
+    response.headers.emplace_back("Date", HttpDate(now_));
+    response.headers.emplace_back("Last-Modified", HttpDate(modified_));
+    if (!etag_.empty()) response.headers.emplace_back("ETag", etag_);
+    const auto none_match = request.headers.find("if-none-match");
+    const auto modified_since = request.headers.find("if-modified-since");
+    const bool not_modified = none_match != request.headers.end()
+                                  ? !etag_.empty() && none_match->second == etag_
+                                  : modified_since != request.headers.end() &&
+                                        modified_since->second == HttpDate(modified_);
+    if (not_modified) {
+      response.status = 304;
+      response.body.clear();
+    }
+    return response;
+  }
+
+  HttpTestServer server_;
+  mutable std::mutex mutex_;
+  std::string body_;
+  std::time_t modified_ = 0;
+  std::time_t now_ = 0;
+  std::string etag_;
+};
+
+class ConditionalRequestsTest : public ::testing::Test {
+ protected:
+  // Starts the daemon on the page as published, and waits for its first check.
+  void StartWatching() {
+    harness_.WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url()));
+    ASSERT_TRUE(harness_.Start()) << harness_.log();
+    ASSERT_TRUE(harness_.WaitForChecks(1)) << harness_.log();
+  }
+
+  // Checks the document now and answers its outcome ("changed", "not_modified"...).
+  std::string CheckNow() {
+    const auto answer =
+        harness_.Control({{"cmd", "check"}, {"doc", kDoc}, {"wait", true}}, kWaitForAnswer);
+    if (answer["ok"] != true || answer["result"]["outcomes"].size() != 1) return answer.dump();
+    return answer["result"]["outcomes"][0]["result"];
+  }
+
+  // The validators policyd sent with its last request.
+  std::string LastHeader(const std::string& name) const {
+    const std::vector<RecordedRequest> requests = origin_.Requests();
+    if (requests.empty()) return "(no request)";
+    const auto found = requests.back().headers.find(name);
+    return found == requests.back().headers.end() ? "" : found->second;
+  }
+
+  const std::time_t t0_ = 1'780'000'000;  // a Saturday in 2026
+  OriginServer origin_;
+  DaemonHarness harness_;
+};
+
+// A page edited twice within one second keeps its Last-Modified: the second edit is only seen
+// if policyd does not trust a Last-Modified as recent as the response that carried it.
+TEST_F(ConditionalRequestsTest, AnEditWithinTheSecondOfTheLastFetchIsNotMissed) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_, false);
+  StartWatching();
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email with partners."), t0_, t0_,
+                  false);
+  EXPECT_EQ(CheckNow(), "changed");
+  EXPECT_EQ(LastHeader("if-modified-since"), "");
+
+  // Once the page's Last-Modified is a minute older than the server's clock, it is a strong
+  // validator: the next check asks with it, and the server need not send the page.
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email with partners."), t0_,
+                  t0_ + 3600, false);
+  EXPECT_EQ(CheckNow(), "unchanged");
+  EXPECT_EQ(LastHeader("if-modified-since"), "");
+  EXPECT_EQ(CheckNow(), "not_modified");
+  EXPECT_EQ(LastHeader("if-modified-since"), HttpDate(t0_));
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// A drastic shrink is held until it is seen again. Its ETag must not be what policyd asks with
+// next: the server would answer 304, and the shorter policy would never be confirmed.
+TEST_F(ConditionalRequestsTest, AShrunkPageIsConfirmedAlthoughItsServerSendsETags) {
+  origin_.Publish(LongPolicy(), t0_, t0_ + 3600, true);
+  StartWatching();
+  const std::string long_etag = "\"" + Sha256Hex(LongPolicy()).substr(0, 16) + "\"";
+  EXPECT_EQ(CheckNow(), "not_modified");
+  EXPECT_EQ(LastHeader("if-none-match"), long_etag);
+
+  const std::string short_page = SharingPolicyPage("Privacy", "This policy is all there is now.");
+  origin_.Publish(short_page, t0_ + 7200, t0_ + 7300, true);
+  EXPECT_EQ(CheckNow(), "suspicious");
+  EXPECT_EQ(CheckNow(), "changed");
+  EXPECT_EQ(LastHeader("if-none-match"), long_etag);
+  const auto history = harness_.Control({{"cmd", "history"}, {"doc", kDoc}});
+  ASSERT_EQ(history["result"]["versions"].size(), 2u) << history.dump();
+
+  // The confirmed page's own validators are used from now on.
+  EXPECT_EQ(CheckNow(), "not_modified");
+  EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(short_page).substr(0, 16) + "\"");
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// A page served without an ETag is not asked about with the ETag of an earlier page: that
+// validator describes a version policyd no longer holds.
+TEST_F(ConditionalRequestsTest, AnETagIsForgottenWhenTheNewVersionCameWithout) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  StartWatching();
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email."), t0_ + 7200, t0_ + 9000,
+                  false);
+  EXPECT_EQ(CheckNow(), "changed");
+  EXPECT_EQ(CheckNow(), "not_modified");
+  EXPECT_EQ(LastHeader("if-none-match"), "");
+  EXPECT_EQ(LastHeader("if-modified-since"), HttpDate(t0_ + 7200));
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing
