@@ -486,11 +486,13 @@ void Daemon::StartCheck(DocHandle handle) {
     request.ignore_robots = doc.spec->ignore_robots;
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
-    // [fleet] Nor when the fleet holds a later version than this member's.
-    if (const DocState state = doc.state(); !state.last_text_hash.empty() &&
-                                            doc.spec->render != RenderMode::kBrowser &&
-                                            state.render_choice != RenderChoice::kBrowser &&
-                                            !FleetRecordAhead(FleetRecordOf(doc_id), state)) {
+    // [fleet] Nor when the fleet holds a later version than this member's. And a page is
+    // fetched whole once per full_fetch_interval, whatever its server says to validators.
+    if (const DocState state = doc.state();
+        !state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
+        state.render_choice != RenderChoice::kBrowser &&
+        !FleetRecordAhead(FleetRecordOf(doc_id), state) &&
+        MaySendValidators(state, doc_id, config_.full_fetch_interval, NowUnixMillis())) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
     }

@@ -191,6 +191,14 @@ bool IsTransientFailure(FailureReason reason);
 // (§8.8.2.2: else weak, and a second edit within its second would be answered 304).
 void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state);
 
+// Whether the request for document `doc_id` at `now_ms` may carry its validators. Not in the
+// first successful check of each `full_fetch_interval` period (periods offset per document by
+// a hash of its id, so that the whole fetches spread out): a server that answers 304 wrongly
+// (a Last-Modified taken from a template's file, a stale cache) then hides a change for at
+// most one period and one interval. Never when `full_fetch_interval` is 0.
+bool MaySendValidators(const DocState& state, std::string_view doc_id,
+                       std::chrono::milliseconds full_fetch_interval, int64_t now_ms);
+
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);
 

@@ -250,6 +250,10 @@ struct DaemonConfig {
   int failure_threshold = 3;  // consecutive failures before document.fetch_failed
   // robots.txt Crawl-delay is honoured up to this cap (a larger value is clamped to it).
   std::chrono::milliseconds max_crawl_delay = std::chrono::seconds(30);
+  // Every page is fetched whole (without its validators) at least once in each period this
+  // long, so that a server answering 304 wrongly cannot hide a change for longer; 0 = never
+  // send conditional requests (MaySendValidators in policyd/check.h).
+  std::chrono::milliseconds full_fetch_interval = std::chrono::hours(24 * 7);
   // Error-page guard: a new text shorter than (1 - shrink_guard) of the current version is
   // held back as suspicious until it is seen on `shrink_confirmations` consecutive checks.
   double shrink_guard = 0.5;

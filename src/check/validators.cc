@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 
 #include <ctime>
+#include <string>
 
 #include "policyd/check.h"
+#include "policyd/sha256.h"
 
 namespace policyd {
 namespace {
@@ -34,7 +36,22 @@ bool IsStrongLastModified(const FetchResponse& response, int64_t now_ms) {
   return *modified <= sent - kStrongLastModifiedAgeSeconds;
 }
 
+// Which `period`-long window `time_ms` falls in, for document `doc_id`: the windows of one
+// document start at its own offset, stable across restarts and builds.
+int64_t WindowOf(std::string_view doc_id, int64_t period, int64_t time_ms) {
+  const uint64_t hash = std::stoull(Sha256Hex(doc_id).substr(0, 15), nullptr, 16);
+  const auto offset = static_cast<int64_t>(hash % static_cast<uint64_t>(period));
+  return (time_ms + offset) / period;
+}
+
 }  // namespace
+
+bool MaySendValidators(const DocState& state, std::string_view doc_id,
+                       std::chrono::milliseconds full_fetch_interval, int64_t now_ms) {
+  const int64_t period = full_fetch_interval.count();
+  if (period <= 0 || state.last_success_ms <= 0) return false;
+  return WindowOf(doc_id, period, now_ms) == WindowOf(doc_id, period, state.last_success_ms);
+}
 
 void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state) {
   // A 304 describes the version already held: it may refresh a validator, never drop one.

@@ -254,6 +254,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadAllowedAddresses(reader, &config->allowed_addresses);
   reader.ReadIntegerAs("failure_threshold", 1, 1000, &config->failure_threshold);
   reader.ReadDuration("max_crawl_delay", milliseconds(0), kOneHour, &config->max_crawl_delay);
+  reader.ReadDuration("full_fetch_interval", milliseconds(0), kOneYear,
+                      &config->full_fetch_interval);
   reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);
   reader.ReadIntegerAs("shrink_confirmations", 1, 100, &config->shrink_confirmations);
   reader.ReadDuration("check_retention", kOneDay, 100 * kOneYear, &config->check_retention);

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "daemon_harness.h"
@@ -60,6 +62,13 @@ class OriginServer {
     etag_ = etag ? "\"" + Sha256Hex(body_).substr(0, 16) + "\"" : "";
   }
 
+  // From now on, every conditional request is answered 304, whatever the page (a server whose
+  // Last-Modified comes from a template's file, a stale cache).
+  void AnswerEveryConditionalRequestWith304() {
+    const std::lock_guard lock(mutex_);
+    always_not_modified_ = true;
+  }
+
   std::vector<RecordedRequest> Requests() const { return server_.RequestsFor("/privacy"); }
   std::string Url() const { return server_.Url("/privacy"); }
 
@@ -72,11 +81,13 @@ class OriginServer {
     if (!etag_.empty()) response.headers.emplace_back("ETag", etag_);
     const auto none_match = request.headers.find("if-none-match");
     const auto modified_since = request.headers.find("if-modified-since");
+    const bool conditional =
+        none_match != request.headers.end() || modified_since != request.headers.end();
     const bool not_modified = none_match != request.headers.end()
                                   ? !etag_.empty() && none_match->second == etag_
                                   : modified_since != request.headers.end() &&
                                         modified_since->second == HttpDate(modified_);
-    if (not_modified) {
+    if (not_modified || (always_not_modified_ && conditional)) {
       response.status = 304;
       response.body.clear();
     }
@@ -89,21 +100,23 @@ class OriginServer {
   std::time_t modified_ = 0;
   std::time_t now_ = 0;
   std::string etag_;
+  bool always_not_modified_ = false;
 };
 
 class ConditionalRequestsTest : public ::testing::Test {
  protected:
   // Starts the daemon on the page as published, and waits for its first check.
-  void StartWatching() {
-    harness_.WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url()));
-    ASSERT_TRUE(harness_.Start()) << harness_.log();
-    ASSERT_TRUE(harness_.WaitForChecks(1)) << harness_.log();
+  void StartWatching(const std::string& extra_config = "") {
+    harness_.emplace(extra_config);
+    harness_->WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url()));
+    ASSERT_TRUE(harness_->Start()) << harness_->log();
+    ASSERT_TRUE(harness_->WaitForChecks(1)) << harness_->log();
   }
 
   // Checks the document now and answers its outcome ("changed", "not_modified"...).
   std::string CheckNow() {
     const auto answer =
-        harness_.Control({{"cmd", "check"}, {"doc", kDoc}, {"wait", true}}, kWaitForAnswer);
+        harness_->Control({{"cmd", "check"}, {"doc", kDoc}, {"wait", true}}, kWaitForAnswer);
     if (answer["ok"] != true || answer["result"]["outcomes"].size() != 1) return answer.dump();
     return answer["result"]["outcomes"][0]["result"];
   }
@@ -118,7 +131,7 @@ class ConditionalRequestsTest : public ::testing::Test {
 
   const std::time_t t0_ = 1'780'000'000;  // a Saturday in 2026
   OriginServer origin_;
-  DaemonHarness harness_;
+  std::optional<DaemonHarness> harness_;
 };
 
 // A page edited twice within one second keeps its Last-Modified: the second edit is only seen
@@ -139,7 +152,7 @@ TEST_F(ConditionalRequestsTest, AnEditWithinTheSecondOfTheLastFetchIsNotMissed) 
   EXPECT_EQ(LastHeader("if-modified-since"), "");
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-modified-since"), HttpDate(t0_));
-  EXPECT_EQ(harness_.Stop(), 0);
+  EXPECT_EQ(harness_->Stop(), 0);
 }
 
 // A drastic shrink is held until it is seen again. Its ETag must not be what policyd asks with
@@ -156,13 +169,13 @@ TEST_F(ConditionalRequestsTest, AShrunkPageIsConfirmedAlthoughItsServerSendsETag
   EXPECT_EQ(CheckNow(), "suspicious");
   EXPECT_EQ(CheckNow(), "changed");
   EXPECT_EQ(LastHeader("if-none-match"), long_etag);
-  const auto history = harness_.Control({{"cmd", "history"}, {"doc", kDoc}});
+  const auto history = harness_->Control({{"cmd", "history"}, {"doc", kDoc}});
   ASSERT_EQ(history["result"]["versions"].size(), 2u) << history.dump();
 
   // The confirmed page's own validators are used from now on.
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(short_page).substr(0, 16) + "\"");
-  EXPECT_EQ(harness_.Stop(), 0);
+  EXPECT_EQ(harness_->Stop(), 0);
 }
 
 // A page served without an ETag is not asked about with the ETag of an earlier page: that
@@ -176,7 +189,43 @@ TEST_F(ConditionalRequestsTest, AnETagIsForgottenWhenTheNewVersionCameWithout) {
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-none-match"), "");
   EXPECT_EQ(LastHeader("if-modified-since"), HttpDate(t0_ + 7200));
-  EXPECT_EQ(harness_.Stop(), 0);
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing
+
+namespace policyd::testing {
+namespace {
+
+// A server that answers 304 to every conditional request cannot hide a change for longer than
+// full_fetch_interval: the first check of each period goes out without validators.
+TEST_F(ConditionalRequestsTest, AServerThatAlways304sCannotHideAChangeBeyondTheFullFetchInterval) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  StartWatching("full_fetch_interval = \"2s\"\n");
+  origin_.AnswerEveryConditionalRequestWith304();
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email."), t0_ + 7200, t0_ + 9000,
+                  true);
+  std::vector<std::string> outcomes;
+  for (int i = 0; i < 40 && (outcomes.empty() || outcomes.back() != "changed"); ++i) {
+    outcomes.push_back(CheckNow());
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_EQ(outcomes.back(), "changed") << ::testing::PrintToString(outcomes);
+  EXPECT_EQ(LastHeader("if-none-match"), "");
+  for (std::size_t i = 0; i + 1 < outcomes.size(); ++i) EXPECT_EQ(outcomes[i], "not_modified");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+// "0s": never a conditional request.
+TEST_F(ConditionalRequestsTest, AFullFetchIntervalOfZeroSendsNoValidators) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  StartWatching("full_fetch_interval = \"0s\"\n");
+  EXPECT_EQ(CheckNow(), "unchanged");
+  EXPECT_EQ(CheckNow(), "unchanged");
+  EXPECT_EQ(LastHeader("if-none-match"), "");
+  EXPECT_EQ(LastHeader("if-modified-since"), "");
+  EXPECT_EQ(harness_->Stop(), 0);
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 // AdoptValidators: which validators the next conditional request carries (RFC 9110 §13.1).
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "policyd/check.h"
 
 namespace policyd {
@@ -69,6 +73,55 @@ TEST(AdoptValidators, ANotModifiedRefreshesWhatItCarriesAndKeepsTheRest) {
       kNowMs, &state);
   EXPECT_EQ(state.etag, "\"v1b\"");
   EXPECT_EQ(state.last_modified, "Tue, 20 Oct 2015 11:00:00 GMT");
+}
+
+}  // namespace
+}  // namespace policyd
+
+namespace policyd {
+namespace {
+
+constexpr int64_t kDayMs = 24 * 3600 * 1000;
+
+// Daily checks for four weeks, each one a success: which of them go out without validators.
+std::vector<int> WholeFetchDays(const std::string& doc_id, std::chrono::milliseconds period) {
+  DocState state;
+  state.etag = "\"v1\"";
+  state.last_success_ms = kNowMs;
+  std::vector<int> days;
+  for (int day = 1; day <= 28; ++day) {
+    const int64_t now_ms = kNowMs + day * kDayMs;
+    if (!MaySendValidators(state, doc_id, period, now_ms)) days.push_back(day);
+    state.last_success_ms = now_ms;
+  }
+  return days;
+}
+
+TEST(MaySendValidators, OneWholeFetchInEachPeriod) {
+  const std::vector<int> days = WholeFetchDays("acme/privacy-policy", std::chrono::days(7));
+  ASSERT_EQ(days.size(), 4u);
+  for (std::size_t i = 1; i < days.size(); ++i) EXPECT_EQ(days[i] - days[i - 1], 7);
+}
+
+TEST(MaySendValidators, DocumentsFetchWholeOnDifferentDays) {
+  std::set<int> first_days;
+  for (const char* doc : {"acme/privacy-policy", "acme/terms-of-service", "hooli/privacy-policy",
+                          "initech/privacy-policy", "globex/cookie-policy"}) {
+    first_days.insert(WholeFetchDays(doc, std::chrono::days(7)).front());
+  }
+  EXPECT_GT(first_days.size(), 1u);
+}
+
+TEST(MaySendValidators, NeverWithoutASuccessOrWhenTheIntervalIsZero) {
+  DocState state;
+  state.etag = "\"v1\"";
+  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
+  state.last_success_ms = kNowMs - 1000;
+  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::milliseconds(0),
+                                 kNowMs));
+  // A success in the future (a clock set back) is another window: the fetch is whole.
+  state.last_success_ms = kNowMs + 30 * kDayMs;
+  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ const std::set<std::string> kAllDaemonKeys = {"state_dir",
                                               "max_body_bytes",
                                               "max_redirects",
                                               "max_crawl_delay",
+                                              "full_fetch_interval",
                                               "shrink_guard",
                                               "shrink_confirmations",
                                               "check_retention",
@@ -235,6 +236,7 @@ TEST(BundledConfigTest, BundledConfigValuesOtherThanPathsMatchTheDefaults) {
   EXPECT_EQ(config.low_speed_time, defaults.low_speed_time);
   EXPECT_EQ(config.allow_private_addresses, defaults.allow_private_addresses);
   EXPECT_EQ(config.failure_threshold, defaults.failure_threshold);
+  EXPECT_EQ(config.full_fetch_interval, defaults.full_fetch_interval);
   EXPECT_EQ(config.browser_enabled, defaults.browser_enabled);
   EXPECT_EQ(config.browser_concurrency, defaults.browser_concurrency);
   EXPECT_EQ(config.browser_command, defaults.browser_command);
