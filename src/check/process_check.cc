@@ -450,9 +450,14 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
 void Schedule(const CheckInput& input, const DocumentText& judged,
               const std::vector<const FetchResponse*>& pages, std::mt19937_64& rng,
               CheckWork* work) {
+  // A 429 or 5xx asks for time whatever page it carries (a challenge, a block or an error page
+  // recognised as such): its Retry-After counts as a plain one's does.
   std::optional<std::chrono::milliseconds> retry_after;
-  if (judged.reason == FailureReason::kHttp429 || judged.reason == FailureReason::kHttp5xx) {
-    retry_after = ParseRetryAfter(pages[judged.failing_page]->retry_after, work->now_ms);
+  const FetchResponse& failing = *pages[judged.failing_page];
+  if (judged.reason == FailureReason::kHttp429 || judged.reason == FailureReason::kHttp5xx ||
+      (judged.reason != FailureReason::kNone &&
+       (failing.http_status == 429 || failing.http_status >= 500))) {
+    retry_after = ParseRetryAfter(failing.retry_after, work->now_ms);
   }
   UpdateRenderChoice(input, judged.reason, work->now_ms, &work->state());
   work->state().next_due_ms = NextDueAfterCheck(input.schedule, input.interval, work->now_ms,
