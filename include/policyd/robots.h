@@ -22,6 +22,8 @@
 //     same merged group as the rules (the largest value when several are given);
 //   - the line crossing the kMaxBytes boundary is dropped rather than parsed truncated, since
 //     a cut pattern ("Allow: /a" from "Allow: /abc") could allow more than the site meant;
+//     a body of exactly kMaxBytes (what the fetcher keeps of a longer one) is taken as cut
+//     unless it ends with a line end;
 //   - the keys `useragent`, `user agent`, `dissallow` and `disalow` are accepted as common
 //     misspellings (as major crawlers do); `sitemap` and other keys are ignored and do not
 //     end a group;

@@ -130,11 +130,14 @@ bool RobotsTxt::PatternMatches(std::string_view pattern, std::string_view path) 
 }
 
 RobotsTxt RobotsTxt::Parse(std::string_view body) {
-  if (body.size() > kMaxBytes) {
+  // Drop the line the cap cut through (see the header). A body of exactly kMaxBytes may have
+  // been cut too: the fetcher keeps that much of a longer one.
+  if (body.size() >= kMaxBytes) {
     body = body.substr(0, kMaxBytes);
-    // Drop the line the cap cut through (see the header).
-    const std::size_t last_end = body.find_last_of("\r\n");
-    body = last_end == std::string_view::npos ? std::string_view() : body.substr(0, last_end);
+    if (!body.ends_with('\n') && !body.ends_with('\r')) {
+      const std::size_t last_end = body.find_last_of("\r\n");
+      body = last_end == std::string_view::npos ? std::string_view() : body.substr(0, last_end);
+    }
   }
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
 

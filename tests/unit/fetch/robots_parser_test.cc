@@ -180,6 +180,22 @@ TEST(RobotsTxt, ParsesAtMost500KiB) {
   EXPECT_TRUE(robots.IsAllowed("/later", kToken));
 }
 
+// The fetcher keeps exactly kMaxBytes of a longer robots.txt: the line cut at the cap is
+// dropped then too, not parsed as the shorter pattern it was cut to.
+TEST(RobotsTxt, ALineCutAtExactlyTheCapIsDropped) {
+  std::string body = "User-agent: *\nDisallow: /\n";
+  while (body.size() < RobotsTxt::kMaxBytes - 100) body += "# padding padding padding\n";
+  body.resize(RobotsTxt::kMaxBytes - 13, '#');
+  body += "\nAllow: /priv";  // "Allow: /privacy-archive/" as the fetcher cut it
+  ASSERT_EQ(body.size(), RobotsTxt::kMaxBytes);
+  EXPECT_FALSE(RobotsTxt::Parse(body).IsAllowed("/privacy", kToken));
+  // A body of exactly kMaxBytes whose last line is whole keeps it.
+  body.resize(RobotsTxt::kMaxBytes - 12, '#');
+  body += "\nAllow: /pr\n";
+  ASSERT_EQ(body.size(), RobotsTxt::kMaxBytes);
+  EXPECT_TRUE(RobotsTxt::Parse(body).IsAllowed("/privacy", kToken));
+}
+
 TEST(RobotsTxt, CrawlDelayValues) {
   EXPECT_EQ(RobotsTxt::Parse("User-agent: *\nCrawl-delay: 10\n").CrawlDelay(kToken),
             milliseconds(10'000));
