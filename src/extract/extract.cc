@@ -262,31 +262,4 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
   return result;
 }
 
-std::string MediaType(std::string_view content_type) {
-  std::string_view type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  return AsciiLower(type);
-}
-
-BodySniff SniffBody(std::string_view bytes, std::string_view content_type) {
-  if (bytes.starts_with("%PDF-")) return BodySniff::kPdf;
-  const std::string media_type = MediaType(content_type);
-  if (!media_type.empty() && media_type != "text/plain") return BodySniff::kText;
-  for (const std::string_view bom : {"\xEF\xBB\xBF", "\xFE\xFF", "\xFF\xFE"}) {
-    if (bytes.starts_with(bom)) return BodySniff::kText;
-  }
-  if (extract_internal::IsUtf16(
-          extract_internal::CanonicalCharset(extract_internal::CharsetParameter(content_type)))) {
-    return BodySniff::kText;
-  }
-  const std::string_view head = bytes.substr(0, 1024);
-  const bool binary = std::any_of(head.begin(), head.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte <= 0x08 || byte == 0x0B || (byte >= 0x0E && byte <= 0x1A) ||
-           (byte >= 0x1C && byte <= 0x1F);
-  });
-  return binary ? BodySniff::kBinary : BodySniff::kText;
-}
-
 }  // namespace policyd

@@ -1,5 +1,6 @@
 // CompiledExtraction (settings compiled once per document, shared by its checks) and
 // SniffBody (PDF and binary bodies are not pages).
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -133,6 +134,35 @@ TEST(SniffBodyTest, BinaryBytesWithoutALabelOrAsPlainText) {
   // Only the first 1024 bytes count.
   EXPECT_EQ(SniffBody(std::string(1024, 'a') + std::string(1, '\0'), ""), BodySniff::kText);
   EXPECT_EQ(SniffBody(std::string(1023, 'a') + std::string(1, '\0'), ""), BodySniff::kBinary);
+}
+
+// What a misconfigured server sends as text/html: a pre-compressed file without its
+// Content-Encoding, an image behind a page's URL. Extracted, it would be stored as garbage.
+TEST(SniffBodyTest, ACompressedStreamOrAnImageLabelledHtmlIsBinary) {
+  std::mt19937 random(7);
+  std::string noise(2048, '\0');
+  for (char& c : noise) c = static_cast<char>(random() & 0xFF);
+  const std::string gzip = std::string("\x1f\x8b\x08\0\0\0\0\0\0\x03", 10) + noise;
+  EXPECT_EQ(SniffBody(gzip, "text/html; charset=utf-8"), BodySniff::kBinary);
+  EXPECT_EQ(SniffBody(gzip, "application/xhtml+xml"), BodySniff::kBinary);
+  // A stream without a signature (brotli) is told by its many binary bytes.
+  EXPECT_EQ(SniffBody(noise, "text/html"), BodySniff::kBinary);
+  for (const std::string& image :
+       {std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), std::string("\xFF\xD8\xFF\xE0"),
+        std::string("GIF89a\x01\0\x01\0", 10), std::string("RIFF\x24\0\0\0WEBPVP8 ", 16),
+        std::string("PK\x03\x04\x14\0", 6), std::string("\x28\xB5\x2F\xFD", 4)}) {
+    EXPECT_EQ(SniffBody(image, "text/html"), BodySniff::kBinary) << image.substr(0, 4);
+  }
+  // Unmarked UTF-16 HTML holds NUL bytes on every other byte: it is text.
+  std::string utf16;
+  for (const char c : std::string("<html><body><p>We collect your email address.</p>")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  EXPECT_EQ(SniffBody(utf16, "text/html"), BodySniff::kText);
+  // A few stray control bytes in a page (pasted from a word processor) do not make it binary.
+  EXPECT_EQ(SniffBody("<p>Terms\x0B of\x08 use\x1A \x01\x02\x03</p>", "text/html"),
+            BodySniff::kText);
 }
 
 TEST(SniffBodyTest, TextIsText) {
