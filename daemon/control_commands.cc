@@ -490,10 +490,7 @@ std::variant<std::pair<std::size_t, std::size_t>, nlohmann::json> DiffPair(
   const std::optional<std::size_t> from = ResolveVersion(history, a);
   const std::optional<std::size_t> to =
       b.empty() ? std::optional<std::size_t>(history.size() - 1) : ResolveVersion(history, b);
-  if (!from || !to) {
-    return ControlError("not_found", "no version '" + (from ? b : a) + "' of '" + doc_id +
-                                         "' (use an index or a hash prefix)");
-  }
+  if (!from || !to) return NoSuchVersion(doc_id, from ? b : a, false);
   return std::pair(*from, *to);
 }
 

@@ -1,29 +1,57 @@
 #include "version_ref.h"
 
+#include <string_view>
+
+#include "policyd/ascii.h"
 #include "policyd/control.h"
 #include "policyd/event_names.h"
 
 namespace policyd {
 
+namespace {
+
+constexpr std::size_t kMinHashPrefix = 6;
+
+// `ref` as an index into a history of `size` versions ("3": the third oldest, "-1": the
+// newest), or nullopt when it is not a number or out of range.
+std::optional<std::size_t> AsIndex(const std::string& ref, std::size_t size) {
+  // An optional '-' and 1 to 9 digits, so std::stol cannot overflow.
+  const std::string_view digits =
+      ref.starts_with('-') ? std::string_view(ref).substr(1) : std::string_view(ref);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const long index = std::stol(ref);
+  const auto count = static_cast<long>(size);
+  if (index >= 1 && index <= count) return static_cast<std::size_t>(index - 1);
+  if (index < 0 && -index <= count) return static_cast<std::size_t>(count + index);
+  return std::nullopt;
+}
+
+// The newest version whose text hash starts with `ref` (any case), when every match is the
+// same text; nullopt for none, or for a prefix two different texts share.
+std::optional<std::size_t> ByHashPrefix(const std::vector<VersionRecord>& history,
+                                        const std::string& ref) {
+  if (ref.size() < kMinHashPrefix) return std::nullopt;
+  const std::string prefix = AsciiLower(ref);
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (!history[i].text_hash.starts_with(prefix)) continue;
+    if (found && history[*found].text_hash != history[i].text_hash) return std::nullopt;
+    found = i;  // later entries are newer
+  }
+  return found;
+}
+
+}  // namespace
+
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
                                           const std::string& ref) {
   if (ref.empty()) return std::nullopt;
-  // At most 9 digits, so std::stol cannot overflow; "-" alone is not a number.
-  const bool numeric =
-      ref.find_first_not_of("-0123456789") == std::string::npos && ref.size() <= 9 && ref != "-";
-  if (numeric) {
-    const long index = std::stol(ref);
-    const long size = static_cast<long>(history.size());
-    if (index >= 1 && index <= size) return static_cast<std::size_t>(index - 1);
-    if (index < 0 && -index <= size) return static_cast<std::size_t>(size + index);
-    return std::nullopt;
-  }
-  if (ref.size() < 6) return std::nullopt;
-  std::optional<std::size_t> found;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    if (history[i].text_hash.rfind(ref, 0) == 0) found = i;  // later entries are newer
-  }
-  return found;
+  // An index first; a hash prefix made only of decimal digits ("680279") is no index in range.
+  if (const std::optional<std::size_t> index = AsIndex(ref, history.size())) return index;
+  return ByHashPrefix(history, ref);
 }
 
 std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history) {
@@ -38,9 +66,12 @@ std::optional<std::size_t> ResolveVersionOr(const std::vector<VersionRecord>& hi
 
 nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref,
                              bool history_empty) {
-  return ControlError("not_found", history_empty ? "no versions of '" + doc_id + "'"
-                                                 : "no version '" + ref + "' of '" + doc_id +
-                                                       "' (use an index or a hash prefix)");
+  return ControlError(
+      "not_found",
+      history_empty
+          ? "no versions of '" + doc_id + "'"
+          : "no version '" + ref + "' of '" + doc_id +
+                "' (use an index, or a hash prefix of 6+ hex digits that only one text has)");
 }
 
 nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {

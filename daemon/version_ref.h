@@ -15,7 +15,9 @@
 namespace policyd {
 
 // The index in `history` (oldest first) that `ref` names, or nullopt when it names none
-// (empty, out of range, too short a prefix, no match). Of several hash matches the newest wins.
+// (empty, too short a prefix, no match, a prefix of two different texts). A number is an
+// index when it is in range, else a hash prefix (one hash in 16 starts with 6 decimal
+// digits). Prefixes match any case; of several versions with the same text the newest wins.
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
                                           const std::string& ref);
 
