@@ -60,11 +60,13 @@ constexpr std::pair<const char*, ArgumentType> kTypedArguments[] = {
 // Diff context beyond this many lines is the whole text anyway, and bounds the output.
 constexpr uint64_t kMaxDiffContext = 100'000;
 
-// null, or the invalid_argument answer for the first argument of the wrong type.
+// null, or the invalid_argument answer for the first argument of the wrong type. A JSON null
+// is a wrong type too (the handlers' json::value() would throw on it): a client that means
+// "not given" leaves the key out, as policyctl does.
 nlohmann::json ArgumentTypeError(const nlohmann::json& request) {
   for (const auto& [key, type] : kTypedArguments) {
     const auto it = request.find(key);
-    if (it == request.end() || it->is_null()) continue;
+    if (it == request.end()) continue;
     const bool ok = type == ArgumentType::kString ? it->is_string()
                     : type == ArgumentType::kBoolean
                         ? it->is_boolean()

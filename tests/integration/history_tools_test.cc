@@ -133,6 +133,12 @@ TEST_F(HistoryToolsTest, ArgumentsOfTheWrongTypeAreInvalidNotInternal) {
        "\"context\" must be an integer"},
       {{{"cmd", "evidence"}, {"doc", doc}, {"version", 2}}, "\"version\" must be a string"},
       {{{"cmd", "text"}, {"doc", doc}, {"hash", true}}, "\"hash\" must be a string"},
+      // null is not "not given": it is a value of the wrong type.
+      {{{"cmd", "history"}, {"doc", nullptr}}, "\"doc\" must be a string"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"a", nullptr}}, "\"a\" must be a string"},
+      {{{"cmd", "diff"}, {"doc", doc}, {"word", nullptr}}, "\"word\" must be true or false"},
+      {{{"cmd", "segments"}, {"doc", doc}, {"version", nullptr}}, "\"version\" must be a string"},
+      {{{"cmd", "offsets"}, {"doc", doc}, {"from", nullptr}}, "\"from\" must be a string"},
   };
   for (const auto& [request, message] : cases) {
     const nlohmann::json answer = harness_.Control(request);
