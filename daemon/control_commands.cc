@@ -515,8 +515,10 @@ nlohmann::json DiffJson(const Store& store, const std::string& doc_id,
   if (!diff.ok()) return ControlError("too_large", diff.status().message());
   const DiffSummary summary = SummarizeDiff(*old_text, *new_text);
   const ChangeClassification change = ClassifyChange(*old_text, *new_text);
+  // Two versions of the same text (one version twice, an edit reverted) differ in no way.
+  const bool same_text = old_version.text_hash == new_version.text_hash;
   return ControlOk({{"doc", doc_id},
-                    {"change_class", ChangeClassName(change.change_class)},
+                    {"change_class", same_text ? "none" : ChangeClassName(change.change_class)},
                     {"words_added", change.words_added},
                     {"words_removed", change.words_removed},
                     {"old_hash", old_version.text_hash},

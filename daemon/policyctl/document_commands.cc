@@ -187,9 +187,14 @@ int RunDiff(const Options& options) {
       options, request,
       [](const nlohmann::json& result) {
         // One line before the "---" header (patch(1) skips it): what kind of change this is.
-        std::cout << "change: " << Str(result["change_class"]) << ", " << Str(result["words_added"])
-                  << " word(s) added, " << Str(result["words_removed"]) << " removed\n"
-                  << result["diff"].get<std::string>();
+        if (result["change_class"] == "none") {
+          std::cout << "change: none (the same text)\n";
+        } else {
+          std::cout << "change: " << Str(result["change_class"]) << ", "
+                    << Str(result["words_added"]) << " word(s) added, "
+                    << Str(result["words_removed"]) << " removed\n";
+        }
+        std::cout << result["diff"].get<std::string>();
         return kExitOk;
       },
       OutputLength::kLong);

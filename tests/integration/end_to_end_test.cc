@@ -148,6 +148,12 @@ TEST_F(EndToEndTest, WatchesDetectsRealChangesOnlyAndSurvivesRestart) {
   EXPECT_NE(diff.out.find("-We never sell data."), std::string::npos) << diff.out;
   EXPECT_NE(diff.out.find("+We share data with advertisers."), std::string::npos) << diff.out;
   EXPECT_EQ(diff.out.find("\x1b["), std::string::npos);  // not a terminal: no colour
+  // A version against itself (or an edit reverted): the same text is no change of any kind.
+  const auto same = harness_.Policyctl({"diff", "acme/privacy-policy", "2", "2"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out.rfind("change: none (the same text)\n", 0), 0u) << same.out;
+  const auto same_json = harness_.Policyctl({"--json", "diff", "acme/privacy-policy", "1", "1"});
+  EXPECT_EQ(nlohmann::json::parse(same_json.out)["change_class"], "none") << same_json.out;
   const auto table = harness_.Policyctl({"history", "acme/privacy-policy"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find((*changed)["new_hash"].get<std::string>()), std::string::npos);
