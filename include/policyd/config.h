@@ -370,8 +370,12 @@ Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<Documen
 Status WriteTargetFile(const std::filesystem::path& path, const std::string& platform,
                        const std::vector<DocumentSpec>& docs);
 
-// Checks one document spec: non-empty platform and type, http/https absolute URL with a
-// host, non-negative interval, non-empty selectors, ranges with one start and one end. Used
+// Platform and type names are at most this long (bytes): each names a file or directory.
+inline constexpr std::size_t kMaxDocumentNameBytes = 200;
+
+// Checks one document spec: non-empty platform and type of at most kMaxDocumentNameBytes,
+// http/https absolute URL with a host, non-negative interval, non-empty selectors, ranges
+// with one start and one end. Used
 // for files and for targets added at run time. Whether selectors parse and expressions
 // compile is CompileDocumentExtraction's to say.
 Status ValidateDocumentSpec(const DocumentSpec& spec);

@@ -189,6 +189,15 @@ bool IsValidUtf8(std::string_view text) {
 }  // namespace config_internal
 
 Status ValidateDocumentSpec(const DocumentSpec& spec) {
+  // A name makes the id, the run-time target file's name and the export directory: longer,
+  // a file system would refuse them (NAME_MAX, 255 bytes, with a temporary file's suffix).
+  for (const auto& [what, name] : {std::pair{"platform", &spec.platform}, {"type", &spec.type}}) {
+    if (name->size() > kMaxDocumentNameBytes) {
+      return Status::InvalidArgument(std::string(what) + " must be at most " +
+                                     std::to_string(kMaxDocumentNameBytes) + " bytes, not " +
+                                     std::to_string(name->size()));
+    }
+  }
   if (spec.platform.empty()) return Status::InvalidArgument("platform must not be empty");
   if (Slugify(spec.platform).empty()) {
     return Status::InvalidArgument("platform '" + spec.platform +

@@ -379,6 +379,12 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   const auto bad_url = harness_.Policyctl(
       {"add", "--platform", "X", "--type", "Privacy Policy", "--url", "file:///etc/passwd"});
   EXPECT_EQ(bad_url.exit_code, 1);
+  const auto long_name = harness_.Policyctl({"add", "--platform", std::string(300, 'A'), "--type",
+                                             "Privacy Policy", "--url", server_.Url("/x")});
+  EXPECT_EQ(long_name.exit_code, 1);
+  EXPECT_NE(long_name.err.find("invalid_argument: platform must be at most 200 bytes, not 300"),
+            std::string::npos)
+      << long_name.err;
   const auto removed = harness_.Policyctl({"remove", "globex/privacy-policy"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
 

@@ -95,6 +95,23 @@ TEST(ValidateDocumentSpecTest, RejectsEmptyOrUnsluggablePlatformAndType) {
   EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("ASCII letter or digit"));
 }
 
+// A name makes the document's id, its run-time target file's name and its export directory:
+// beyond 200 bytes a file system refuses it (NAME_MAX is 255 with the temporary suffix).
+TEST(ValidateDocumentSpecTest, RejectsPlatformAndTypeNamesLongerThan200Bytes) {
+  DocumentSpec spec = ValidSpec();
+  spec.platform = std::string(200, 'A');
+  spec.type = std::string(200, 'T');
+  EXPECT_TRUE(ValidateDocumentSpec(spec).ok()) << ValidateDocumentSpec(spec).ToString();
+  spec.platform = std::string(201, 'A');
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+              HasSubstr("platform must be at most 200 bytes, not 201"));
+  spec = ValidSpec();
+  spec.type = "";
+  for (int i = 0; i < 67; ++i) spec.type += "\xE6\x97\xA5";  // 67 CJK characters: 201 bytes
+  spec.type += "x";
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("type must be at most 200 bytes"));
+}
+
 TEST(ValidateDocumentSpecTest, RejectsBadIntervals) {
   DocumentSpec spec = ValidSpec();
   spec.interval = std::chrono::milliseconds(-1);
