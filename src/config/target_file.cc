@@ -14,11 +14,19 @@ namespace policyd {
 namespace config_internal {
 namespace {
 
+// The error for a `name` or `type` beyond kMaxDocumentNameBytes (it names files).
+std::string NameTooLong(const std::string& key, const std::string& value) {
+  return "'" + key + "' must be at most " + std::to_string(kMaxDocumentNameBytes) + " bytes, not " +
+         std::to_string(value.size());
+}
+
 // Reads the platform name: the `name` key, else the file stem.
 std::string ReadPlatformName(TableReader& root, const std::filesystem::path& path) {
   std::string name = path.stem().string();
   if (root.ReadNonEmptyString("name", &name) && Slugify(name).empty()) {
     root.Error("name", "'name' must contain an ASCII letter or digit: it makes the document ids");
+  } else if (name.size() > kMaxDocumentNameBytes) {
+    root.Error("name", NameTooLong("name", name));
   }
   return name;
 }
@@ -202,6 +210,10 @@ bool ReadDocument(const toml::table& table, const FileCommon& file, Diagnostics*
   const std::string type_slug = has_type ? Slugify(spec->type) : std::string();
   if (has_type && type_slug.empty()) {
     reader.Error("type", "'type' must contain an ASCII letter or digit: it makes the document id");
+    return false;
+  }
+  if (has_type && spec->type.size() > kMaxDocumentNameBytes) {
+    reader.Error("type", NameTooLong("type", spec->type));
     return false;
   }
   if (has_url) {

@@ -154,6 +154,18 @@ TEST_F(TargetFileTest, NonHttpUrlsAreRejectedWithTheirLine) {
   EXPECT_THAT(docs_, IsEmpty());
 }
 
+TEST_F(TargetFileTest, NamesLongerThan200BytesAreRejectedWithTheirLine) {
+  const std::string document =
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n";
+  EXPECT_TRUE(Load("name = \"" + std::string(200, 'A') + "\"\n" + document).ok());
+  Status status = Load("name = \"" + std::string(201, 'A') + "\"\n" + document);
+  EXPECT_EQ(status.message(), At(1, 8) + "'name' must be at most 200 bytes, not 201");
+  status = Load("[[documents]]\ntype = \"" + std::string(300, 'T') +
+                "\"\nurl = \"https://a.example/\"\n");
+  EXPECT_EQ(status.message(), At(2, 8) + "'type' must be at most 200 bytes, not 300");
+  EXPECT_EQ(docs_.size(), 1u);  // the first file's only
+}
+
 TEST_F(TargetFileTest, WrongTypesNameTheKey) {
   Status status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = 42\n");
   EXPECT_EQ(status.message(), At(3, 7) + "'url' must be a string, not an integer");
