@@ -117,8 +117,8 @@ TEST(MaySendValidators, NeverWithoutASuccessOrWhenTheIntervalIsZero) {
   state.etag = "\"v1\"";
   EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
   state.last_success_ms = kNowMs - 1000;
-  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::milliseconds(0),
-                                 kNowMs));
+  EXPECT_FALSE(
+      MaySendValidators(state, "acme/privacy-policy", std::chrono::milliseconds(0), kNowMs));
   // A success in the future (a clock set back) is another window: the fetch is whole.
   state.last_success_ms = kNowMs + 30 * kDayMs;
   EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
