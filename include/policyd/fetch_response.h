@@ -32,8 +32,8 @@ struct FetchResponse {
   std::string error_message;  // curl's message or ours; "" when error == kNone (except
                               // with robots_unavailable)
   long http_status = 0;       // 0 when no response
-  std::string url;            // requested
-  std::string final_url;      // after redirects
+  std::string url;            // requested (the caller's URL, also when redirected)
+  std::string final_url;      // the last redirect hop's URL; `url` when not redirected
   std::string content_type;
   std::string etag;
   std::string last_modified;
@@ -51,6 +51,7 @@ struct FetchResponse {
   // an empty body), and error_message says so: "robots.txt unavailable (HTTP 503)". A check
   // reports the underlying failure (http_5xx, dns, timeout, ...), not `robots`.
   bool robots_unavailable = false;
+  // Both of the last redirect hop (the one this response is from) when redirected.
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
 };

@@ -7,19 +7,41 @@
 // transfers run per host and at most `max_concurrency` in all; a host's next transfer starts
 // no sooner than `per_host_delay` after its previous one started.
 //
-// Safety: only http and https, on the first request and on every redirect (CURLOPT_PROTOCOLS_STR
-// and CURLOPT_REDIR_PROTOCOLS_STR); at most `max_redirects`; connect, total and low-speed
-// timeouts; the *decoded* body is capped at `max_body_bytes` (a gzip bomb stops at the cap);
-// unless `allow_private_addresses`, connections to loopback, private, link-local, multicast
-// and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS resolution, on
-// the first connection and after every redirect, except those in `allowed_addresses`.
+// Redirects of a page are followed by the fetcher (not by curl), one hop at a time, and each
+// hop is admitted like a new request: its origin's robots.txt (below), then its host's queue
+// with that host's delay and crawl-delay, then the address policy on connecting. A 301, 302,
+// 303, 307 or 308 with a Location (resolved against the hop's URL) makes a hop; other 3xx
+// (300, 304, ...) are final responses. A hop belongs to the same fetch: the same FetchId
+// (Cancel stops it parked, queued or running), the same handler (still called once) and
+// `ignore_robots`; it is always a GET and never sends the request's If-None-Match or
+// If-Modified-Since (they describe the first URL's resource, and a 304 from the target would
+// hide its page). The response delivered is the last hop's: `url` stays the requested URL,
+// `final_url` is the last hop's; redirect bodies are read (for connection reuse, at most
+// max_body_bytes) and dropped. A hop beyond `max_redirects` fails the fetch with
+// kTooManyRedirects, a target that is not an http or https URL with kBadUrl, in both cases
+// with the redirect's own status, headers and URL (final_url) and no body.
+//
+// Time: `total_timeout` bounds the transfers of a whole redirect chain together: each hop's
+// transfer gets what the earlier ones left (none left when a hop is due → kTimeout). Time spent
+// waiting, as for any request, is not counted: a host's delay or crawl-delay, a robots.txt
+// fetch. A chain thus takes at most total_timeout plus up to (max_redirects + 1) such waits.
+//
+// Safety: only http and https, on the first request and on every redirect (a hop's URL is
+// checked like a request's; CURLOPT_PROTOCOLS_STR); at most `max_redirects`; connect, total and
+// low-speed timeouts; the *decoded* body is capped at `max_body_bytes` (a gzip bomb stops at the
+// cap); unless `allow_private_addresses`, connections to loopback, private, link-local,
+// multicast and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused after DNS
+// resolution, on every connection a transfer opens (the first request, every redirect hop,
+// every redirect curl follows for robots.txt), except those in `allowed_addresses`.
 //
 // Robots (RFC 9309; rules in robots.h): unless `respect_robots` is off or the request sets
-// `ignore_robots`, a page is fetched only if the robots.txt of its origin (scheme, host, port)
-// allows it for `robots_product_token` ("policyd"). robots.txt is fetched through the same queue,
+// `ignore_robots`, a page, and each redirect hop of it, is fetched only if the robots.txt of its
+// origin (scheme, host, port) allows it for `robots_product_token` ("policyd"); a hop refused
+// fails the fetch exactly as a first request would. robots.txt is fetched through the same queue,
 // limits and address policy as a page, at most one fetch per origin at a time (requests for that
 // origin wait for it, parked, without a timer or thread), and cached for `robots_cache_ttl`:
-//   2xx → parsed; 3xx → followed (at most 5); 4xx other than 429, or more than 5 redirects →
+//   2xx → parsed; 3xx → followed by curl (at most 5, without robots.txt or queue for the
+//   targets, the address policy applies); 4xx other than 429, or more than 5 redirects →
 //   no robots.txt, everything allowed; 5xx, 429, timeout, DNS, connect, TLS or protocol
 //   failure → everything disallowed until it can be read again, retried no sooner than
 //   `robots_retry_interval` (not the TTL). A refused (blocked) address lets the page through so
@@ -71,8 +93,8 @@ struct FetcherOptions {
   // that do not parse are ignored: the daemon config validates them).
   std::vector<std::string> allowed_addresses;
   // Response headers of one response (status line included) beyond this fail the transfer
-  // with kProtocol; all responses of one transfer (redirects, 1xx) together may use
-  // (max_redirects + 2) times as much.
+  // with kProtocol; all responses of one transfer (1xx interim ones, and the redirects curl
+  // follows for robots.txt) together may use (max_redirects + 2) times as much.
   std::size_t max_header_bytes = 64 * 1024;
 
   // robots.txt (see above). robots_product_token is the name groups are matched against

@@ -6,10 +6,14 @@
 // (its Transfer waits in `transfers`, in no queue) and the first one starts the robots
 // fetch, an internal Transfer through the same queue; OnDone() classifies its response,
 // then queues or fails the parked requests before the host's slot is released, so that a
-// crawl-delay counts from the robots.txt request.
+// crawl-delay counts from the robots.txt request. Redirects of pages: curl does not follow
+// them; OnDone() turns a redirect into the fetch's next hop, a new Transfer under the same id
+// (so Cancel finds it), which Enter() admits exactly like a new request.
 #include "policyd/fetcher.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -23,6 +27,7 @@
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
 #include "policyd/http_url.h"
+#include "redirect_chain.h"
 #include "robots_cache.h"
 #include "transfer.h"
 
@@ -92,7 +97,7 @@ struct Fetcher::Impl {
               ImmediateFailure(request.url, FetchError::kAborted, "fetcher is shut down"));
       return 0;
     }
-    if (Status status = UseAsciiHost(request); !status.ok()) {
+    if (Status status = UseAsciiHost(request.url); !status.ok()) {
       Deliver(std::move(handler),
               ImmediateFailure(request.url, FetchError::kBadUrl, status.message()));
       return 0;
@@ -104,20 +109,64 @@ struct Fetcher::Impl {
       return 0;
     }
     const uint64_t id = next_id++;
-    const bool check_robots = options.respect_robots && !request.ignore_robots;
-    Result<RobotsLocation> location =
-        check_robots ? LocateRobots(request.url) : Result<RobotsLocation>(RobotsLocation{});
-    const auto [it, inserted] = transfers.emplace(
-        id, std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now));
-    if (!check_robots || !location.ok()) {  // the latter cannot happen: HostKeyForUrl passed
-      queue.Push(*host, id, now);
-    } else if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
-      Admit(*it->second, *entry, now);
-    } else if (robots.Park(location->origin, id)) {
-      StartRobotsFetch(*host, *location, now);
-    }
+    Enter(std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now), now);
     Pump();
     return id;
+  }
+
+  // Admits `transfer` (a request or a redirect hop, in no map or queue yet; its URL has passed
+  // HostKeyForUrl): into its host's queue, or by its origin's robots.txt when that is to be
+  // respected: known → queued with the crawl-delay or refused (Admit); unknown → parked
+  // behind its fetch, started if none is in flight.
+  void Enter(std::unique_ptr<Transfer> transfer, Clock::time_point now) {
+    const uint64_t id = transfer->id();
+    const std::string host = transfer->host();
+    const bool check_robots = options.respect_robots && !transfer->request().ignore_robots;
+    Result<RobotsLocation> location = check_robots ? LocateRobots(transfer->request().url)
+                                                   : Result<RobotsLocation>(RobotsLocation{});
+    Transfer& entered = *transfers.emplace(id, std::move(transfer)).first->second;
+    if (!check_robots || !location.ok()) {  // the latter cannot happen: HostKeyForUrl passed
+      queue.Push(host, id, now);
+    } else if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
+      Admit(entered, *entry, now);
+    } else if (robots.Park(location->origin, id)) {
+      StartRobotsFetch(host, *location, now);
+    }
+  }
+
+  // `done` (finished, out of `transfers`) answered `response`, a redirect to
+  // done.redirect_url(): the fetch goes on there as its next hop, admitted like a new request.
+  // Unless the hop would be one more than max_redirects, the target is not an http(s) URL, or
+  // the chain has used up total_timeout: then the fetch ends with the redirect's response,
+  // failed with kTooManyRedirects, kBadUrl or kTimeout.
+  void FollowRedirect(Transfer& done, FetchResponse response, Clock::time_point now) {
+    const auto fail = [&](Handler handler, FetchError error, std::string message) {
+      response.error = error;
+      response.error_message = std::move(message);
+      response.body.clear();
+      Deliver(std::move(handler), std::move(response));
+    };
+    std::string target = done.redirect_url();
+    const long max_redirects = std::max(options.max_redirects, 0L);
+    if (done.chain().hops >= max_redirects) {
+      return fail(
+          done.TakeHandler(), FetchError::kTooManyRedirects,
+          "more than " + std::to_string(max_redirects) + " redirects (the next to " + target + ")");
+    }
+    Status ascii = UseAsciiHost(target);
+    Result<std::string> host = ascii.ok() ? HostKeyForUrl(target) : Result<std::string>(ascii);
+    if (!host.ok()) {
+      return fail(done.TakeHandler(), FetchError::kBadUrl,
+                  "redirect to " + target + " refused: " + host.status().message());
+    }
+    std::unique_ptr<Transfer> next = done.NextHop(std::move(target), std::move(*host), now);
+    const std::optional<Clock::duration> left = next->chain().Remaining(options.total_timeout);
+    if (left && *left <= Clock::duration::zero()) {
+      return fail(next->TakeHandler(), FetchError::kTimeout,
+                  "total_timeout (" + std::to_string(options.total_timeout.count()) +
+                      " ms) used up by redirects before " + next->request().url);
+    }
+    Enter(std::move(next), now);
   }
 
   bool Cancel(FetchId id) {
@@ -144,11 +193,11 @@ struct Fetcher::Impl {
 
   // A URL with an internationalised host is fetched by the host's A-labels (ParseHttpUrl):
   // curl would convert it only in a UTF-8 locale. Other URLs go to curl exactly as given.
-  static Status UseAsciiHost(FetchRequest& request) {
-    if (IsAscii(request.url)) return Status::Ok();
-    Result<HttpUrl> parsed = ParseHttpUrl(request.url);
+  static Status UseAsciiHost(std::string& url) {
+    if (IsAscii(url)) return Status::Ok();
+    Result<HttpUrl> parsed = ParseHttpUrl(url);
     if (!parsed.ok()) return parsed.status();
-    request.url = std::move(parsed->url);
+    url = std::move(parsed->url);
     return Status::Ok();
   }
 
@@ -161,6 +210,7 @@ struct Fetcher::Impl {
     request.ignore_robots = true;
     auto transfer = std::make_unique<Transfer>(id, host, std::move(request), nullptr, now);
     transfer->set_truncate_body(true);
+    transfer->set_curl_follows_redirects(true);  // RFC 9309 2.3.1.2, unlike pages
     transfers.emplace(id, std::move(transfer));
     robots_fetches.emplace(id, location.origin);
     queue.Push(host, id, now);
@@ -281,8 +331,12 @@ struct Fetcher::Impl {
       robots_fetches.erase(robots_fetch);
       OnRobotsDone(origin, response, now);  // before Done: the host stays tracked, see top
     }
+    if (!done->redirect_url().empty()) {
+      FollowRedirect(*done, std::move(response), now);  // the next hop, or the failed fetch
+    } else {
+      Deliver(done->TakeHandler(), std::move(response));
+    }
     queue.Done(done->host(), now);
-    Deliver(done->TakeHandler(), std::move(response));
     Pump();
   }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -10,6 +13,7 @@
 #include "curl_error.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
+#include "redirect_chain.h"
 
 namespace policyd {
 namespace {
@@ -63,6 +67,15 @@ std::chrono::milliseconds Millis(Transfer::Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
 }
 
+// CURLOPT_TIMEOUT_MS for a hop: what the chain has left of total_timeout, at least 1 ms (0
+// would mean no limit; the Fetcher does not start a hop with nothing left), or 0 without one.
+long TimeoutMillis(const RedirectChain& chain, std::chrono::milliseconds total_timeout) {
+  const std::optional<Transfer::Clock::duration> remaining = chain.Remaining(total_timeout);
+  if (!remaining) return 0;
+  return static_cast<long>(
+      std::max<int64_t>(std::chrono::ceil<std::chrono::milliseconds>(*remaining).count(), 1));
+}
+
 }  // namespace
 
 Transfer::Transfer(uint64_t id, std::string host, FetchRequest request, Fetcher::Handler handler,
@@ -72,7 +85,22 @@ Transfer::Transfer(uint64_t id, std::string host, FetchRequest request, Fetcher:
       request_(std::move(request)),
       handler_(std::move(handler)),
       enqueued_(enqueued) {
+  chain_.first_url = request_.url;
   response_.url = request_.url;
+}
+
+std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
+                                            Clock::time_point now) {
+  FetchRequest request;  // no validators: they describe this hop's resource, not the target's
+  request.url = std::move(url);
+  request.ignore_robots = request_.ignore_robots;
+  auto next = std::make_unique<Transfer>(id_, std::move(host), std::move(request),
+                                         std::move(handler_), now);
+  next->chain_ = chain_;
+  next->chain_.hops += 1;
+  next->chain_.spent += finished_ - started_;
+  next->response_.url = chain_.first_url;
+  return next;
 }
 
 bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocketLoop* loop,
@@ -121,8 +149,10 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
-  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L));
-  set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, std::max(options.max_redirects, 0L)));
+  if (curl_follows_redirects_) {
+    set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L));
+    set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, std::max(options.max_redirects, 0L)));
+  }
   set(curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""));  // all that curl can decode
   set(curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)));
   // No CURLOPT_PIPEWAIT: it would make a transfer wait for a sibling's connection to reveal
@@ -130,8 +160,7 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   // curl rejects negative values; 0 means "no limit" for the total, "default" for connect.
   set(curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                        static_cast<long>(std::max<int64_t>(options.connect_timeout.count(), 0))));
-  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                       static_cast<long>(std::max<int64_t>(options.total_timeout.count(), 0))));
+  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, TimeoutMillis(chain_, options.total_timeout)));
   if (options.low_speed_limit_bytes > 0) {
     set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit_bytes));
     set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, low_speed_seconds));
@@ -172,6 +201,12 @@ curl_socket_t Transfer::OnOpenSocket(void* transfer, curlsocktype purpose, curl_
 }
 
 size_t Transfer::AppendBody(const char* data, size_t bytes) {
+  if (redirect_response_) {  // not the document; read to reuse the connection, within the cap
+    discarded_bytes_ += bytes;
+    if (discarded_bytes_ <= max_body_bytes_) return bytes;
+    redirect_body_cut_ = true;
+    return CURL_WRITEFUNC_ERROR;  // the Location is known: stop, Finish() follows it anyway
+  }
   // `bytes` are decoded (curl removed the Content-Encoding), so a compression bomb stops here.
   if (bytes > max_body_bytes_ - response_.body.size()) {
     if (truncate_body_) {
@@ -195,10 +230,14 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
     response_.headers.clear();
     response_.body.clear();
     header_bytes_ = 0;
+    redirect_response_ = false;
   }
   header_bytes_ += bytes;
   total_header_bytes_ += bytes;
-  if (line.empty() && !AcceptContentType()) return 0;  // end of this response's headers
+  if (line.empty()) {  // end of this response's headers
+    if (!AcceptContentType()) return 0;
+    redirect_response_ = IsRedirectToFollow();
+  }
   if (header_bytes_ > max_header_bytes_ || total_header_bytes_ > max_total_header_bytes_) {
     Record(FetchError::kProtocol,
            "response headers exceed " + std::to_string(max_header_bytes_) + " bytes");
@@ -235,6 +274,15 @@ bool Transfer::AcceptContentType() {
   return false;
 }
 
+bool Transfer::IsRedirectToFollow() const {
+  if (curl_follows_redirects_) return false;
+  long status = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+  const auto location = response_.headers.find("location");
+  return IsFollowedRedirect(status) && location != response_.headers.end() &&
+         !location->second.empty();
+}
+
 curl_socket_t Transfer::OpenSocket(curlsocktype purpose, const curl_sockaddr& address) {
   if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
   if (!peers_.Allows(&address.addr)) {
@@ -258,10 +306,13 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   curl_easy_getinfo(easy_.get(), CURLINFO_EFFECTIVE_URL, &effective_url);
   response_.http_status = status;
   response_.final_url = effective_url != nullptr ? effective_url : request_.url;
+  finished_ = now;
 
   // A reason a callback recorded explains curl's generic failure (CURLE_WRITE_ERROR,
   // CURLE_COULDNT_CONNECT); a refused address is only the cause when nothing else connected.
-  if (truncated_ && result == CURLE_WRITE_ERROR) result = CURLE_OK;  // our own stop
+  if ((truncated_ || redirect_body_cut_) && result == CURLE_WRITE_ERROR) {
+    result = CURLE_OK;  // our own stop
+  }
   const bool use_recorded =
       result != CURLE_OK && recorded_ != FetchError::kNone &&
       (recorded_ != FetchError::kBlockedAddress || result == CURLE_COULDNT_CONNECT);
@@ -275,6 +326,21 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
     }
   }
   if (response_.error != FetchError::kNone) response_.body.clear();  // never a partial document
+  if (response_.error == FetchError::kNone && !curl_follows_redirects_ &&
+      IsFollowedRedirect(status)) {
+    // curl's "would redirect to" when the response completed; when we cut its body short,
+    // curl computed none, and the Location is resolved here the same way.
+    char* would_redirect = nullptr;
+    curl_easy_getinfo(easy_.get(), CURLINFO_REDIRECT_URL, &would_redirect);
+    const std::string location = would_redirect != nullptr ? std::string(would_redirect)
+                                 : redirect_body_cut_      ? Find(response_.headers, "location")
+                                                           : std::string();
+    if (!location.empty()) {
+      // Unparsable stays as it is, for FollowRedirect to refuse by name.
+      const std::string resolved = ResolveRedirect(response_.final_url, location);
+      redirect_url_ = resolved.empty() ? location : resolved;
+    }
+  }
 
   response_.content_type = Find(response_.headers, "content-type");
   response_.etag = Find(response_.headers, "etag");

@@ -1,13 +1,16 @@
-// Transfer: one fetch from queueing to completion. Owns its easy handle, header list and
-// response, and the curl callbacks that fill them: the decoded-body cap, the header
+// Transfer: one request of a fetch from queueing to completion. Owns its easy handle, header
+// list and response, and the curl callbacks that fill them: the decoded-body cap, the header
 // collection (final response only, capped), and the address check on every socket curl
-// opens.
+// opens. A page transfer does not let curl follow redirects: it reports the target
+// (redirect_url()) and the Fetcher queues the next hop, a new Transfer of the same fetch
+// (NextHop()). robots.txt transfers let curl follow them (set_curl_follows_redirects).
 #ifndef POLICYD_SRC_FETCH_TRANSFER_H_
 #define POLICYD_SRC_FETCH_TRANSFER_H_
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,7 @@
 #include "address_policy.h"
 #include "curl_handles.h"
 #include "policyd/fetcher.h"
+#include "redirect_chain.h"
 
 namespace policyd {
 
@@ -37,7 +41,19 @@ class Transfer {
                Clock::time_point now, std::string* error);
 
   // The response for curl's `result`; call once, after the handle left the multi handle.
+  // For a redirect to follow (see redirect_url()) it is the redirect's, without its body.
   FetchResponse Finish(CURLcode result, Clock::time_point now);
+
+  // After Finish(): the absolute URL that a 301, 302, 303, 307 or 308 response's Location points
+  // to (CURLINFO_REDIRECT_URL; the Location resolved by ResolveRedirect when its body was cut
+  // short), scheme unchecked, when curl does not follow redirects for this transfer and the
+  // response did not fail; "" otherwise.
+  const std::string& redirect_url() const { return redirect_url_; }
+
+  // After Finish(): the next hop of this fetch, to `url` (its host key `host`), queued at
+  // `now`: same id, handler (moved there) and ignore_robots; no validators (they describe
+  // this hop's resource); the chain one hop longer, this transfer's time added to it.
+  std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
 
   // The response for a transfer that ends without (or before) curl finishing it.
   FetchResponse Fail(FetchError error, std::string message, Clock::time_point now);
@@ -46,9 +62,15 @@ class Transfer {
   // only a prefix of it is parsed anyway). Call before Prepare().
   void set_truncate_body(bool truncate) { truncate_body_ = truncate; }
 
+  // Let curl follow redirects itself, up to options.max_redirects, every hop's address checked
+  // but no robots.txt nor host queue consulted: for robots.txt only (RFC 9309 2.3.1.2). Call
+  // before Prepare().
+  void set_curl_follows_redirects(bool follow) { curl_follows_redirects_ = follow; }
+
   uint64_t id() const { return id_; }
   const FetchRequest& request() const { return request_; }
   const std::string& host() const { return host_; }
+  const RedirectChain& chain() const { return chain_; }
   CURL* easy() const { return easy_.get(); }
   Fetcher::Handler TakeHandler() { return std::move(handler_); }
 
@@ -62,6 +84,8 @@ class Transfer {
   // At the end of a response's headers: false (and kContentType recorded) when a 2xx response
   // announces a media type outside accepted_content_types_.
   bool AcceptContentType();
+  // At the end of a response's headers: whether it is a redirect the Fetcher will follow.
+  bool IsRedirectToFollow() const;
   curl_socket_t OpenSocket(curlsocktype purpose, const curl_sockaddr& address);
   // Remembers why a callback stopped the transfer; the first reason wins.
   void Record(FetchError error, std::string message);
@@ -73,6 +97,8 @@ class Transfer {
   Fetcher::Handler handler_;
   const Clock::time_point enqueued_;
   Clock::time_point started_{};
+  Clock::time_point finished_{};
+  RedirectChain chain_;
 
   CurlEasy easy_;
   CurlSlist request_headers_;
@@ -80,6 +106,13 @@ class Transfer {
   PeerAddressPolicy peers_;
   bool truncate_body_ = false;
   bool truncated_ = false;  // the body reached the cap with truncate_body_
+  bool curl_follows_redirects_ = false;
+  // The response being received is a redirect the Fetcher will follow: its body is read (so
+  // that the connection can be reused) but not kept.
+  bool redirect_response_ = false;
+  std::size_t discarded_bytes_ = 0;  // of the redirect's body
+  bool redirect_body_cut_ = false;   // stopped after max_body_bytes of it
+  std::string redirect_url_;
   const std::vector<std::string>* accepted_content_types_ = nullptr;  // the fetcher's options
   std::size_t max_body_bytes_ = 0;
   std::size_t max_header_bytes_ = 0;        // per response
