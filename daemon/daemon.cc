@@ -316,8 +316,19 @@ void Daemon::ApplySpec(Document& doc, const DocumentSpec* previous, int64_t pers
     spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
                  spec.id, spec.source_file.string());
   }
+  if (previous != nullptr && previous->url != spec.url) ForgetValidators(doc);
   if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
   scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+}
+
+// The document's URL changed: its validators describe the old URL's page, not the new one's
+// (whose server could answer them 304). Its next check fetches the new URL whole.
+void Daemon::ForgetValidators(Document& doc) {
+  DocState state = doc.state();
+  if (state.etag.empty() && state.last_modified.empty()) return;
+  state.etag.clear();
+  state.last_modified.clear();
+  doc.SetState(state);
 }
 
 void Daemon::StopWatching(Document& doc) {

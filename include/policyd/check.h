@@ -188,8 +188,12 @@ bool IsTransientFailure(FailureReason reason);
 // held-back shrink or a failure must not be what the server is asked about, or its 304 would
 // hide the page. A 200 replaces both (one it lacks is dropped); a 304 refreshes what it
 // carries. Last-Modified is kept only when it is at least 60 s before the response's Date
-// (§8.8.2.2: else weak, and a second edit within its second would be answered 304).
-void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state);
+// (§8.8.2.2: else weak, and a second edit within its second would be answered 304). Both are
+// dropped when the response is not from the document's URL itself (`from_document_url`
+// false: an HTTP redirect or a followed redirect stub): they describe another resource than
+// the one they would be sent to.
+void AdoptValidators(const FetchResponse& response, bool from_document_url, int64_t now_ms,
+                     DocState* state);
 
 // Whether the request for document `doc_id` at `now_ms` may carry its validators. Not in the
 // first successful check of each `full_fetch_interval` period (periods offset per document by

@@ -34,6 +34,7 @@ struct FetchResponse {
   long http_status = 0;       // 0 when no response
   std::string url;            // requested (the caller's URL, also when redirected)
   std::string final_url;      // the last redirect hop's URL; `url` when not redirected
+  int redirects = 0;          // redirects followed from `url` to `final_url`
   std::string content_type;
   std::string etag;
   std::string last_modified;

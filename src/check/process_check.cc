@@ -170,6 +170,12 @@ void EndFailureStreak(const CheckInput& input, CheckWork* work) {
   }
 }
 
+// Whether the response came from the document's URL itself: not through an HTTP redirect nor
+// a followed redirect stub (its validators would describe another resource).
+bool FromDocumentUrl(const CheckInput& input) {
+  return input.response.redirects == 0 && input.redirect_hops == 0;
+}
+
 // The version stored last: its record (its raw capture, its segment ids) and its text.
 struct CurrentVersion {
   std::optional<VersionRecord> record;  // nullopt: unreadable, or not the state's version
@@ -365,7 +371,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
-  AdoptValidators(response, work->now_ms, &state);
+  AdoptValidators(response, FromDocumentUrl(input), work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
   if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
@@ -416,7 +422,7 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
-    AdoptValidators(input.response, work->now_ms, &state);
+    AdoptValidators(input.response, FromDocumentUrl(input), work->now_ms, &state);
     state.suspect_hash.clear();  // whatever looked wrong before is gone
     state.suspect_count = 0;
     return;

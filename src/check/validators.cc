@@ -53,7 +53,13 @@ bool MaySendValidators(const DocState& state, std::string_view doc_id,
   return WindowOf(doc_id, period, now_ms) == WindowOf(doc_id, period, state.last_success_ms);
 }
 
-void AdoptValidators(const FetchResponse& response, int64_t now_ms, DocState* state) {
+void AdoptValidators(const FetchResponse& response, bool from_document_url, int64_t now_ms,
+                     DocState* state) {
+  if (!from_document_url) {
+    state->etag.clear();
+    state->last_modified.clear();
+    return;
+  }
   // A 304 describes the version already held: it may refresh a validator, never drop one.
   const bool not_modified = response.http_status == 304;
   if (!not_modified || !response.etag.empty()) state->etag = response.etag;

@@ -306,6 +306,7 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   curl_easy_getinfo(easy_.get(), CURLINFO_EFFECTIVE_URL, &effective_url);
   response_.http_status = status;
   response_.final_url = effective_url != nullptr ? effective_url : request_.url;
+  response_.redirects = static_cast<int>(chain_.hops);
   finished_ = now;
 
   // A reason a callback recorded explains curl's generic failure (CURLE_WRITE_ERROR,

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,51 +43,61 @@ std::string LongPolicy() {
   return "<html><body><main><h1>Privacy</h1>" + sections + "</main></body></html>";
 }
 
-// One page as an origin server holds it: its bytes, when it was last modified (to the
+// Pages as an origin server holds them: each with its bytes, when it was last modified (to the
 // second, as Last-Modified says it), the server's clock (Date), and whether it sends an ETag
 // (made from the bytes, as nginx and Apache make theirs from the file). A request whose
 // If-None-Match names the current ETag, or (without If-None-Match) whose If-Modified-Since is
 // the current Last-Modified, is answered 304 (nginx's default, "exact").
 class OriginServer {
  public:
-  OriginServer() {
-    server_.SetHandler("/privacy",
-                       [this](const RecordedRequest& request) { return Answer(request); });
-  }
-
-  void Publish(std::string body, std::time_t modified, std::time_t now, bool etag) {
+  void Publish(std::string body, std::time_t modified, std::time_t now, bool etag,
+               const std::string& path = "/privacy") {
     const std::lock_guard lock(mutex_);
-    body_ = std::move(body);
-    modified_ = modified;
-    now_ = now;
-    etag_ = etag ? "\"" + Sha256Hex(body_).substr(0, 16) + "\"" : "";
+    Page& page = pages_[path];
+    page.body = std::move(body);
+    page.modified = modified;
+    page.now = now;
+    page.etag = etag ? "\"" + Sha256Hex(page.body).substr(0, 16) + "\"" : "";
+    server_.SetHandler(
+        path, [this, path](const RecordedRequest& request) { return Answer(path, request); });
   }
 
   // From now on, every conditional request is answered 304, whatever the page (a server whose
-  // Last-Modified comes from a template's file, a stale cache).
+  // Last-Modified comes from a template's file, a stale cache, a static page whose
+  // Last-Modified is older than any date it is asked about).
   void AnswerEveryConditionalRequestWith304() {
     const std::lock_guard lock(mutex_);
     always_not_modified_ = true;
   }
 
-  std::vector<RecordedRequest> Requests() const { return server_.RequestsFor("/privacy"); }
-  std::string Url() const { return server_.Url("/privacy"); }
+  std::vector<RecordedRequest> Requests(const std::string& path = "/privacy") const {
+    return server_.RequestsFor(path);
+  }
+  std::string Url(const std::string& path = "/privacy") const { return server_.Url(path); }
 
  private:
-  TestResponse Answer(const RecordedRequest& request) const {
+  struct Page {
+    std::string body;
+    std::time_t modified = 0;
+    std::time_t now = 0;
+    std::string etag;
+  };
+
+  TestResponse Answer(const std::string& path, const RecordedRequest& request) const {
     const std::lock_guard lock(mutex_);
-    TestResponse response = HtmlResponse(body_);
-    response.headers.emplace_back("Date", HttpDate(now_));
-    response.headers.emplace_back("Last-Modified", HttpDate(modified_));
-    if (!etag_.empty()) response.headers.emplace_back("ETag", etag_);
+    const Page& page = pages_.at(path);
+    TestResponse response = HtmlResponse(page.body);
+    response.headers.emplace_back("Date", HttpDate(page.now));
+    response.headers.emplace_back("Last-Modified", HttpDate(page.modified));
+    if (!page.etag.empty()) response.headers.emplace_back("ETag", page.etag);
     const auto none_match = request.headers.find("if-none-match");
     const auto modified_since = request.headers.find("if-modified-since");
     const bool conditional =
         none_match != request.headers.end() || modified_since != request.headers.end();
     const bool not_modified = none_match != request.headers.end()
-                                  ? !etag_.empty() && none_match->second == etag_
+                                  ? !page.etag.empty() && none_match->second == page.etag
                                   : modified_since != request.headers.end() &&
-                                        modified_since->second == HttpDate(modified_);
+                                        modified_since->second == HttpDate(page.modified);
     if (not_modified || (always_not_modified_ && conditional)) {
       response.status = 304;
       response.body.clear();
@@ -96,10 +107,7 @@ class OriginServer {
 
   HttpTestServer server_;
   mutable std::mutex mutex_;
-  std::string body_;
-  std::time_t modified_ = 0;
-  std::time_t now_ = 0;
-  std::string etag_;
+  std::map<std::string, Page> pages_;
   bool always_not_modified_ = false;
 };
 
@@ -225,6 +233,50 @@ TEST_F(ConditionalRequestsTest, AFullFetchIntervalOfZeroSendsNoValidators) {
   EXPECT_EQ(CheckNow(), "unchanged");
   EXPECT_EQ(LastHeader("if-none-match"), "");
   EXPECT_EQ(LastHeader("if-modified-since"), "");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace policyd::testing
+
+namespace policyd::testing {
+namespace {
+
+// A same-site redirect stub is followed to the policy; the policy's validators describe the
+// policy, not the stub, and are never sent to the stub's URL (a static stub, older than any
+// date it is asked about, would answer 304 for ever and hide every later edit).
+TEST_F(ConditionalRequestsTest, AFollowedStubIsNotAskedWithThePolicysValidators) {
+  const std::string stub =
+      "<html><head><meta http-equiv='refresh' content='0; url=/legal/privacy'></head><body>"
+      "<p>You should be redirected quickly, if not <a href='/legal/privacy'>click here</a>."
+      "</p></body></html>";
+  origin_.Publish(stub, t0_, t0_ + 3600, false);
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_ + 60, t0_ + 3600, true,
+                  "/legal/privacy");
+  origin_.AnswerEveryConditionalRequestWith304();
+  StartWatching();
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email."), t0_ + 7200, t0_ + 9000,
+                  true, "/legal/privacy");
+  EXPECT_EQ(CheckNow(), "changed");
+  EXPECT_EQ(LastHeader("if-none-match"), "");
+  EXPECT_EQ(LastHeader("if-modified-since"), "");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+// A target file whose URL is edited: the old page's validators are not sent to the new URL.
+TEST_F(ConditionalRequestsTest, ANewUrlIsNotAskedWithTheOldPagesValidators) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  origin_.Publish(SharingPolicyPage("Privacy", "Our new policy: we share your email."), t0_,
+                  t0_ + 3600, true, "/legal/privacy");
+  origin_.AnswerEveryConditionalRequestWith304();
+  StartWatching();
+  harness_->WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url("/legal/privacy")));
+  ASSERT_EQ(harness_->Control({{"cmd", "reload"}}, kWaitForAnswer)["ok"], true);
+  EXPECT_EQ(CheckNow(), "changed");
+  const std::vector<RecordedRequest> requests = origin_.Requests("/legal/privacy");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.count("if-none-match"), 0u);
+  EXPECT_EQ(requests[0].headers.count("if-modified-since"), 0u);
   EXPECT_EQ(harness_->Stop(), 0);
 }
 

@@ -21,6 +21,11 @@ FetchResponse Response(long status, std::string etag, std::string last_modified,
   return response;
 }
 
+// The response came from the document's URL itself.
+void Adopt(const FetchResponse& response, int64_t now_ms, DocState* state) {
+  AdoptValidators(response, /*from_document_url=*/true, now_ms, state);
+}
+
 DocState Held(std::string etag, std::string last_modified) {
   DocState state;
   state.etag = std::move(etag);
@@ -30,47 +35,53 @@ DocState Held(std::string etag, std::string last_modified) {
 
 TEST(AdoptValidators, ALastModifiedAMinuteBeforeTheDateIsKept) {
   DocState state;
-  AdoptValidators(
-      Response(200, "\"v2\"", "Wed, 21 Oct 2015 07:27:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
-      kNowMs, &state);
+  Adopt(Response(200, "\"v2\"", "Wed, 21 Oct 2015 07:27:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        kNowMs, &state);
   EXPECT_EQ(state.etag, "\"v2\"");
   EXPECT_EQ(state.last_modified, "Wed, 21 Oct 2015 07:27:00 GMT");
 }
 
 TEST(AdoptValidators, ALastModifiedWithinAMinuteOfTheDateIsWeakAndDropped) {
   DocState state = Held("\"v1\"", "Tue, 20 Oct 2015 10:00:00 GMT");
-  AdoptValidators(
-      Response(200, "", "Wed, 21 Oct 2015 07:27:01 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs,
-      &state);
+  Adopt(Response(200, "", "Wed, 21 Oct 2015 07:27:01 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs,
+        &state);
   EXPECT_EQ(state.etag, "");  // the new version came without one
   EXPECT_EQ(state.last_modified, "");
 }
 
 TEST(AdoptValidators, WithoutADateOurClockIsTheServers) {
   DocState state;
-  AdoptValidators(Response(200, "", "Wed, 21 Oct 2015 07:27:30 GMT", ""), kNowMs, &state);
+  Adopt(Response(200, "", "Wed, 21 Oct 2015 07:27:30 GMT", ""), kNowMs, &state);
   EXPECT_EQ(state.last_modified, "");
-  AdoptValidators(Response(200, "", "Wed, 21 Oct 2015 07:26:00 GMT", ""), kNowMs, &state);
+  Adopt(Response(200, "", "Wed, 21 Oct 2015 07:26:00 GMT", ""), kNowMs, &state);
   EXPECT_EQ(state.last_modified, "Wed, 21 Oct 2015 07:26:00 GMT");
   // The obsolete forms a server may still send are read too (RFC 9110 §5.6.7).
-  AdoptValidators(Response(200, "", "Wednesday, 21-Oct-15 07:20:00 GMT", ""), kNowMs, &state);
+  Adopt(Response(200, "", "Wednesday, 21-Oct-15 07:20:00 GMT", ""), kNowMs, &state);
   EXPECT_EQ(state.last_modified, "Wednesday, 21-Oct-15 07:20:00 GMT");
 }
 
 TEST(AdoptValidators, ALastModifiedThatDoesNotParseIsNotTrusted) {
   DocState state;
-  AdoptValidators(Response(200, "", "yesterday", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs, &state);
+  Adopt(Response(200, "", "yesterday", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs, &state);
+  EXPECT_EQ(state.last_modified, "");
+}
+
+TEST(AdoptValidators, AResponseFromAnotherUrlLeavesNoValidators) {
+  DocState state = Held("\"v1\"", "Tue, 20 Oct 2015 10:00:00 GMT");
+  AdoptValidators(
+      Response(200, "\"target\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
+      /*from_document_url=*/false, kNowMs, &state);
+  EXPECT_EQ(state.etag, "");
   EXPECT_EQ(state.last_modified, "");
 }
 
 TEST(AdoptValidators, ANotModifiedRefreshesWhatItCarriesAndKeepsTheRest) {
   DocState state = Held("\"v1\"", "Tue, 20 Oct 2015 10:00:00 GMT");
-  AdoptValidators(Response(304, "", "", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs, &state);
+  Adopt(Response(304, "", "", "Wed, 21 Oct 2015 07:28:00 GMT"), kNowMs, &state);
   EXPECT_EQ(state.etag, "\"v1\"");
   EXPECT_EQ(state.last_modified, "Tue, 20 Oct 2015 10:00:00 GMT");
-  AdoptValidators(
-      Response(304, "\"v1b\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
-      kNowMs, &state);
+  Adopt(Response(304, "\"v1b\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        kNowMs, &state);
   EXPECT_EQ(state.etag, "\"v1b\"");
   EXPECT_EQ(state.last_modified, "Tue, 20 Oct 2015 11:00:00 GMT");
 }

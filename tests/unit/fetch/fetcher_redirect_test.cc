@@ -134,6 +134,7 @@ TEST_F(FetcherRedirectTest, ACrossHostRedirectToAnAllowedPageIsFetched) {
   EXPECT_EQ(response.body, "the policy");
   EXPECT_EQ(response.url, first_.Url("/privacy"));
   EXPECT_EQ(response.final_url, target_.Url("/legal/privacy"));
+  EXPECT_EQ(response.redirects, 1);
   EXPECT_EQ(response.etag, "");  // the redirect's, not the page's
   EXPECT_EQ(response.headers.count("location"), 0u);
   EXPECT_EQ(response.content_type, "text/plain");
