@@ -78,7 +78,8 @@ FailureReason FailureFromPdfError(PdfError error);
 // The failure reason of a response that is not a usable page, or kNone when it is usable
 // (kDns, kTimeout, ..., kHttp4xx, kHttp429, kHttp5xx, kContentType: a media type
 // other than HTML, XHTML, plain text or PDF, or a body that SniffBody finds is binary but not
-// a PDF). A PDF is usable here: whether it converts is ExtractDocumentText's decision.
+// a PDF; kHttpStatus: a 1xx or 3xx, and a 304 to a request that carried no validators). A
+// PDF is usable here: whether it converts is ExtractDocumentText's decision.
 FailureReason ClassifyResponse(const FetchResponse& response);
 
 // Makes `url`, found in a page whose URL is `base`, an absolute http(s) URL; nullopt when it

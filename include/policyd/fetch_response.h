@@ -35,6 +35,7 @@ struct FetchResponse {
   std::string url;            // requested (the caller's URL, also when redirected)
   std::string final_url;      // the last redirect hop's URL; `url` when not redirected
   int redirects = 0;          // redirects followed from `url` to `final_url`
+  bool conditional = false;   // the request carried validators (a 304 can only answer those)
   std::string content_type;
   std::string etag;
   std::string last_modified;

@@ -78,6 +78,11 @@ bool AllPagesUsable(const CompiledExtraction* extraction,
     std::string message = page.error_message;
     if (IsHttpStatusFailure(reason) && !page.robots_unavailable) {
       message = "HTTP status " + std::to_string(page.http_status);
+      if (page.http_status == 304) {
+        message +=
+            " (Not Modified) to a request without validators: the server, or a cache in "
+            "front of it, does not send the page";
+      }
       RefineErrorStatus(extraction, page, &reason, &message);
     }
     if (reason == FailureReason::kContentType) message = ContentRefusal(page);

@@ -19,7 +19,9 @@ bool IsPdf(const FetchResponse& page) {
 FailureReason ClassifyResponse(const FetchResponse& response) {
   if (response.error != FetchError::kNone) return FailureFromFetchError(response.error);
   const long status = response.http_status;
-  if (status == 304) return FailureReason::kNone;
+  // A 304 answers the validators of a conditional request; to one without, it is no answer.
+  if (status == 304)
+    return response.conditional ? FailureReason::kNone : FailureReason::kHttpStatus;
   if (status == 429) return FailureReason::kHttp429;
   if (status >= 400 && status < 500) return FailureReason::kHttp4xx;
   if (status >= 500) return FailureReason::kHttp5xx;

@@ -87,6 +87,7 @@ Transfer::Transfer(uint64_t id, std::string host, FetchRequest request, Fetcher:
       enqueued_(enqueued) {
   chain_.first_url = request_.url;
   response_.url = request_.url;
+  response_.conditional = !request_.if_none_match.empty() || !request_.if_modified_since.empty();
 }
 
 std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,

@@ -220,10 +220,28 @@ TEST_F(CheckProcessorTest, NotModifiedIsASuccessfulUnchangedCheck) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse not_modified;
   not_modified.http_status = 304;
+  not_modified.conditional = true;
   auto outcome = Check(not_modified);
   EXPECT_EQ(outcome.check.outcome, "not_modified");
   EXPECT_EQ(outcome.check.text_hash, state_.last_text_hash);
   EXPECT_TRUE(outcome.events.empty());
+}
+
+// A 304 answers a conditional request only. To a request without validators (the first
+// check, a whole fetch, a multi-page document) it says nothing about the page: a broken
+// server or cache, reported as such, never "not modified" (nor a document with no version
+// and no failure).
+TEST_F(CheckProcessorTest, NotModifiedToAnUnconditionalRequestIsAFailure) {
+  FetchResponse bogus;
+  bogus.http_status = 304;
+  const CheckOutcome first = Check(bogus);
+  EXPECT_EQ(first.check.outcome, "failed");
+  EXPECT_EQ(first.check.reason, "http_status");
+  EXPECT_NE(first.check.message.find("304"), std::string::npos) << first.check.message;
+  EXPECT_EQ(state_.consecutive_failures, 1);
+  Check(Ok(LongPolicy("A.")));
+  EXPECT_EQ(Check(bogus).check.outcome, "failed");
+  EXPECT_EQ(state_.version_count, 1u);
 }
 
 TEST_F(CheckProcessorTest, ChallengePageIsAFailureNeverAVersion) {
