@@ -43,8 +43,9 @@ struct FetchResponse {
   // `headers` holds the final response's cache-control, content-encoding, content-length,
   // content-type, date, etag, last-modified, location, retry-after and server, and the
   // challenge marks cf-mitigated, x-amzn-waf-action, x-datadome and x-vercel-mitigated
-  // (repeated fields joined with ", "). `body` is empty whenever error != kNone (never a partial
-  // document).
+  // (repeated list fields joined with ", "; of a repeated single-value field, such as
+  // content-type, etag or date, the last value). `body` is empty whenever error != kNone (never a
+  // partial document).
   std::map<std::string, std::string> headers;  // selected response headers, lower-case names
   std::string body;  // decoded (Content-Encoding removed), at most max_body_bytes
   // The origin's robots.txt could not be read (RFC 9309 2.3.1.4: 429, 5xx, DNS, connect, TLS,

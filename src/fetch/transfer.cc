@@ -42,6 +42,14 @@ bool IsKept(std::string_view name) {
   return std::find(kKeptHeaders.begin(), kKeptHeaders.end(), name) != kKeptHeaders.end();
 }
 
+// Kept fields that hold one value, not a list (RFC 9110 5.3 allows combining only lists): sent
+// twice (a framework's default, then the page's own), the last one counts, as in browsers.
+// "text/html, text/html; charset=UTF-8" would be no media type at all.
+bool IsSingleValue(std::string_view name) {
+  return name == "content-type" || name == "content-length" || name == "date" || name == "etag" ||
+         name == "last-modified" || name == "location" || name == "retry-after";
+}
+
 std::string_view Trim(std::string_view text) {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
@@ -250,8 +258,12 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
   if (!IsKept(name)) return bytes;
   const std::string_view value = Trim(line.substr(colon + 1));
   std::string& slot = response_.headers[name];
-  // Repeated fields combine into one comma-separated value (RFC 9110, section 5.3).
-  if (!slot.empty()) slot += ", ";
+  // Repeated list fields combine into one comma-separated value (RFC 9110, section 5.3).
+  if (IsSingleValue(name)) {
+    slot.clear();
+  } else if (!slot.empty()) {
+    slot += ", ";
+  }
   slot += value;
   return bytes;
 }

@@ -129,6 +129,27 @@ TEST_F(FetcherTest, KeepsChallengeMarkHeaders) {
   EXPECT_EQ(response.headers.count("x-vercel-id"), 0u);
 }
 
+// Some servers send Content-Type twice (a framework's default, then the page's own). It is a
+// single-value field: the last one counts, as in browsers; joined with ", " the media type
+// read "text/html, text/html" and the page was refused as content_type for ever.
+TEST_F(FetcherTest, ASingleValueHeaderSentTwiceKeepsItsLastValue) {
+  server_.Set("/terms", TestResponse{.status = 200,
+                                     .headers = {{"Content-Type", "text/html"},
+                                                 {"Content-Type", "text/html; charset=UTF-8"},
+                                                 {"ETag", "\"a\""},
+                                                 {"ETag", "\"b\""},
+                                                 {"Cache-Control", "no-cache"},
+                                                 {"Cache-Control", "max-age=0"}},
+                                     .body = "<p>terms</p>"});
+  FetcherOptions options = Options();
+  options.accepted_content_types = {"text/html"};
+  const FetchResponse response = FetchUrl(options, server_.Url("/terms"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.content_type, "text/html; charset=UTF-8");
+  EXPECT_EQ(response.etag, "\"b\"");
+  EXPECT_EQ(response.headers.at("cache-control"), "no-cache, max-age=0");  // a list: joined
+}
+
 TEST_F(FetcherTest, OkWithBodyHeadersAndFinalUrl) {
   server_.Set("/terms", TestResponse{.status = 200,
                                      .headers = {{"Content-Type", "text/html; charset=utf-8"},
