@@ -15,6 +15,8 @@
 
 #include "daemon.h"
 #include "policyd/clock.h"
+#include "policyd/file_read.h"
+#include "policyd/private_files.h"
 #include "version_ref.h"
 
 namespace policyd {
@@ -165,9 +167,40 @@ nlohmann::json RemovedDocumentsJson(const Store& store, const std::vector<std::s
   return ControlOk({{"documents", std::move(documents)}});
 }
 
-// backup: a checkpoint of the store in `target`/db, the same shape as <state_dir>/db, so that
-// `policyd --state-dir DIR` opens it.
-nlohmann::json BackupJson(Store& store, const std::filesystem::path& target) {
+// The run-time target files (`policyctl add`: <state_dir>/targets/*.toml) copied into
+// `target`, each written atomically with the daemon's private modes; how many. They are
+// copied after the checkpoint: a document added meanwhile is in the copy without history (a
+// restore checks it afresh), never in the history without being watched.
+Result<std::size_t> CopyRuntimeTargets(const std::filesystem::path& runtime_dir,
+                                       const std::filesystem::path& target) {
+  // A target file is a few KiB; this only bounds what a stray file could make us read.
+  constexpr std::size_t kMaxTargetFileBytes = std::size_t{16} << 20;
+  std::error_code error;
+  if (!std::filesystem::is_directory(runtime_dir, error)) return std::size_t{0};
+  if (Status s = CreatePrivateDirectory(target, ExistingDirectory::kEnforceMode); !s.ok()) {
+    return s;
+  }
+  std::size_t copied = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(runtime_dir, error)) {
+    const std::filesystem::path& path = entry.path();
+    if (path.extension() != ".toml" || path.filename().string().starts_with('.') ||
+        !entry.is_regular_file(error)) {
+      continue;
+    }
+    Result<std::string> text = ReadRegularFile(path, kMaxTargetFileBytes);
+    if (!text.ok()) return text.status();
+    if (Status s = WritePrivateFileAtomically(target / path.filename(), *text); !s.ok()) return s;
+    ++copied;
+  }
+  if (error) return Status::IoError(runtime_dir.string() + ": " + error.message());
+  return copied;
+}
+
+// backup: a checkpoint of the store in `target`/db, the same shape as <state_dir>/db, and the
+// run-time target files in `target`/targets as in <state_dir>/targets, so that
+// `policyd --state-dir DIR` opens it with every document it watched.
+nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
+                          const std::filesystem::path& runtime_dir) {
   std::error_code error;
   std::filesystem::create_directories(target, error);
   if (error) {
@@ -176,10 +209,14 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target) {
   const std::filesystem::path db = target / "db";
   const auto started = std::chrono::steady_clock::now();
   if (Status s = store.CreateCheckpoint(db); !s.ok()) return ControlErrorFromStatus(s);
-  spdlog::info("backup: checkpoint written to {}", db.string());
+  const Result<std::size_t> targets = CopyRuntimeTargets(runtime_dir, target / "targets");
+  if (!targets.ok()) return ControlErrorFromStatus(targets.status());
+  spdlog::info("backup: checkpoint written to {}, {} run-time target file(s) beside it",
+               db.string(), *targets);
   return ControlOk(
       {{"dir", target.string()},
        {"db", db.string()},
+       {"runtime_target_files", *targets},
        {"last_seq", store.LastSequence()},
        {"seconds",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
@@ -242,7 +279,9 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
       respond(ControlError("invalid_argument", "backup needs an absolute \"dir\""));
       return true;
     }
-    on_pool([store, target] { return BackupJson(*store, target); });
+    on_pool([store, target, runtime_dir = config_.state_dir / "targets"] {
+      return BackupJson(*store, target, runtime_dir);
+    });
   } else {
     return false;
   }

@@ -367,8 +367,10 @@ std::vector<CommandSpec> BuildCommands() {
       .synopses = {"DIR"},
       .arguments = {{.name = "DIR", .completion = Completion::kDirectory}},
       .summary = "consistent online copy of the database into DIR/db",
-      .description = "DIR must not hold a db/ yet. The copy is a database of its own: "
-                     "`policyd --state-dir DIR` opens it.",
+      .description = "DIR must not hold a db/ yet. The documents added with `add` (their "
+                     "target files, <state_dir>/targets/) are copied into DIR/targets. The copy "
+                     "is a state directory of its own: `policyd --state-dir DIR` opens it and "
+                     "watches what the daemon watched.",
       .handler = RunBackup,
   });
   commands.push_back({

@@ -192,10 +192,17 @@ TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   // sockets): exactly what `policyd --state-dir DIR` would open.
   DaemonHarness second("");
   second.WriteTarget("acme", ReadFile(harness_.targets_dir() / "acme.toml"));
+  // A document added at run time lives in <state_dir>/targets/, beside the database: the
+  // backup holds it too, or a restore would silently stop watching it.
+  const CommandResult added =
+      harness_.Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy", "--url",
+                          server_.Url("/privacy")});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
   const std::filesystem::path backup = second.state_dir();
   const CommandResult result = harness_.Policyctl({"backup", backup.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(std::filesystem::exists(backup / "db" / "CURRENT"));
+  EXPECT_TRUE(std::filesystem::exists(backup / "targets" / "initech.toml"));
   // A second backup into the same place is refused rather than overwriting.
   EXPECT_EQ(harness_.Policyctl({"backup", backup.string()}).exit_code, 1);
   const auto original = harness_.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}});
@@ -207,6 +214,7 @@ TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   const auto copied = second.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}});
   ASSERT_EQ(copied["ok"], true);
   EXPECT_EQ(copied["result"]["versions"], original["result"]["versions"]);
+  EXPECT_EQ(second.Control({{"cmd", "show"}, {"doc", "initech/privacy-policy"}})["ok"], true);
   EXPECT_EQ(second.Policyctl({"verify"}).exit_code, 0);
   EXPECT_EQ(second.Stop(), 0);
 }
