@@ -5,7 +5,9 @@
 //                                 the offset map from one version's text to another's
 //                                 (default: the two newest), and where offset `at` went.
 // Both read the store and align texts: they run on the worker pool.
+#include <algorithm>
 #include <optional>
+#include <string_view>
 
 #include "daemon.h"
 #include "policyd/segments.h"
@@ -62,8 +64,21 @@ nlohmann::json SegmentsResult(const Store& store, const std::string& doc_id,
                     {"segments", std::move(segments)}});
 }
 
+// The length of `text` in code points, the unit of segment and offset-map positions.
+std::size_t CodePoints(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+  }));
+}
+
 nlohmann::json OffsetsResult(const Store& store, const std::string& doc_id, const VersionText& from,
                              const VersionText& to, std::optional<std::size_t> at) {
+  if (const std::size_t length = CodePoints(from.text); at.has_value() && *at >= length) {
+    return ControlError("invalid_argument", "character " + std::to_string(*at) +
+                                                " is past the end of version " +
+                                                std::to_string(from.index) + " (" +
+                                                std::to_string(length) + " characters)");
+  }
   const std::vector<Segment> old_segments = LoadVersionSegments(store, from.version, from.text);
   const SegmentAlignment alignment = AlignSegments(from.text, old_segments, to.text);
   nlohmann::json runs = nlohmann::json::array();

@@ -360,6 +360,13 @@ TEST_F(EndToEndTest, ClausesKeepTheirIdsAcrossVersionsAndOffsetsMove) {
   const auto gone =
       harness_.Policyctl({"offsets", doc, "1", "2", "--at", std::to_string(text.find("one."))});
   EXPECT_EQ(gone.exit_code, 1) << gone.out;
+  // Past the end of the version's text there is no character to move: a usage mistake, said
+  // as such, not "changed or removed".
+  const auto past = harness_.Policyctl({"offsets", doc, "1", "2", "--at", "99999"});
+  EXPECT_EQ(past.exit_code, 1);
+  EXPECT_NE(past.err.find("invalid_argument: character 99999 is past the end of version 1"),
+            std::string::npos)
+      << past.err;
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
