@@ -80,7 +80,15 @@ std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json re
   if (!client.ok()) return Unreachable(client.status());
   auto response = client->Call(request);
   if (!response.ok()) {
-    std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
+    if (response.status().code() == Status::Code::kCorruption) {
+      // Something listens there, but not policyd's control protocol (the events socket?).
+      std::fprintf(stderr,
+                   "policyctl: %s is not a policyd control socket (%s); use --socket or "
+                   "--config\n",
+                   control.c_str(), response.status().message().c_str());
+    } else {
+      std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
+    }
     return kExitUnreachable;
   }
   if (!(*response)["ok"].get<bool>()) {

@@ -23,6 +23,9 @@ Result<nlohmann::json> ControlClient::Call(nlohmann::json request) {
     return line.status();
   }
   auto response = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
+  if (response.is_object() && response.value("type", "") == "feed.hello") {
+    return Status::Corruption("it answered with the events feed's feed.hello");
+  }
   if (response.is_discarded() || !response.is_object() || !response.contains("ok")) {
     return Status::Corruption("malformed response from the daemon");
   }
