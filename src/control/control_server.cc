@@ -93,7 +93,13 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
               /*close_after=*/true);
       return;
     }
-    if (ec) {
+    if (ec == asio::error::eof && HasPendingText()) {
+      // The last request without its newline, then the writing side shut (`printf ... |
+      // nc -N`): the end of the stream ends the line. Nothing can follow it: the connection
+      // closes once it is answered (the end was seen; no read would see it again).
+      bytes = input_.size();
+      input_ended_ = true;
+    } else if (ec) {
       Close();
       return;
     }
@@ -105,6 +111,12 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
       return;
     }
     Dispatch(std::move(parsed));
+  }
+
+  // Whether what was read after the last request holds more than white space.
+  bool HasPendingText() const {
+    const std::string_view rest(static_cast<const char*>(input_.data().data()), input_.size());
+    return rest.find_first_not_of(" \t\r\n") != std::string_view::npos;
   }
 
   void Dispatch(ControlRequest parsed) {
@@ -176,7 +188,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     asio::async_write(
         socket_, asio::buffer(output_),
         [self = shared_from_this(), close_after](const boost::system::error_code& ec, std::size_t) {
-          if (ec || close_after) {
+          if (ec || close_after || self->input_ended_) {
             self->Close();
             return;
           }
@@ -190,6 +202,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   asio::streambuf input_;
   std::string output_;
   bool closed_ = false;
+  bool input_ended_ = false;   // the client's last request came with the end of its stream
   bool waiting_ = false;       // a read for the next request is pending
   bool answered_any_ = false;  // past the first request: the longer idle timeout applies
   bool in_progress_ = false;   // a request was handed to the handler and is not answered yet

@@ -50,6 +50,12 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   // New events may be available.
   void Notify() { Pump(); }
 
+  // Whether what was read holds more than white space.
+  bool HasPendingText() const {
+    const std::string_view rest(static_cast<const char*>(request_.data().data()), request_.size());
+    return rest.find_first_not_of(" \t\r\n") != std::string_view::npos;
+  }
+
   // The daemon is stopping: say so after what is being written, then close.
   void SendShutdown() {
     shutdown_pending_ = true;
@@ -68,7 +74,13 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
  private:
   void OnRequest(const boost::system::error_code& ec, std::size_t bytes) {
     if (closed_) return;
-    if (ec) {
+    if (ec == asio::error::eof && HasPendingText()) {
+      // The request without its newline, then the writing side shut (`printf ... | nc -N`):
+      // the end of the stream ends the line. The subscriber still reads: it is followed live,
+      // and a write failing says when it has gone (its end of stream was seen already).
+      bytes = request_.size();
+      input_ended_ = true;
+    } else if (ec) {
       Fail(ec == asio::error::not_found ? "request line too long" : "");
       return;
     }
@@ -92,7 +104,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     subscribed_ = true;
     out_ = Line({{"type", "feed.hello"}, {"last_seq", last}, {"since", since}});
     WriteOut();
-    WatchForClose();
+    if (!input_ended_) WatchForClose();
     ArmHeartbeat();
   }
 
@@ -208,6 +220,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   bool closed_ = false;
   bool shutdown_pending_ = false;
   bool close_after_write_ = false;
+  bool input_ended_ = false;  // the request came with the end of the subscriber's stream
 };
 
 EventFeed::EventFeed(asio::io_context& io, FeedOptions options, StoredEventReader reader,

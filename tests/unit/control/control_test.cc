@@ -314,6 +314,24 @@ TEST_F(ControlTest, AClientDoneWritingStillGetsItsAnswer) {
   EXPECT_EQ(nlohmann::json::parse(*answer)["result"]["late"], true);
 }
 
+// `printf '{"cmd":"status"}' | nc -N -U control.sock`: the last request without its newline,
+// then the writing side shut. The end of the stream ends the line: it is answered.
+TEST_F(ControlTest, ALastRequestWithoutItsNewlineIsAnsweredAtTheEndOfTheStream) {
+  StartServer();
+  auto raw = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->WriteAll("{\"id\":1,\"cmd\":\"echo\"}\n{\"id\":2,\"cmd\":\"echo\"}").ok());
+  ASSERT_EQ(::shutdown(raw->fd(), SHUT_WR), 0);
+  for (const int id : {1, 2}) {
+    const auto answer = raw->ReadLine(1 << 20);
+    ASSERT_TRUE(answer.ok()) << id << ": " << answer.status().ToString();
+    EXPECT_EQ(nlohmann::json::parse(*answer)["id"], id);
+    EXPECT_EQ(nlohmann::json::parse(*answer)["ok"], true);
+  }
+  const auto end = raw->ReadLine(1 << 20);
+  EXPECT_TRUE(end.status().IsNotFound()) << end.status().ToString();  // then the server closes
+}
+
 // A client that sends its next request before the answer to the one in progress is not taken
 // for gone: both are answered, in order.
 TEST_F(ControlTest, AnEarlyNextRequestIsAnsweredAfterTheOneInProgress) {

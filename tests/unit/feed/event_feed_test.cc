@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -170,6 +171,21 @@ TEST_F(EventFeedTest, ReplaysSinceThenFollowsLive) {
   const auto live = ReadJson(client);
   EXPECT_EQ(live["seq"], 6);
   EXPECT_EQ(live["type"], "document.changed");
+}
+
+// `printf '{"since": 0}' | nc -N -U events.sock`: the request without its newline, then the
+// writing side shut. The end of the stream ends the line: the replay follows.
+TEST_F(EventFeedTest, ARequestWithoutItsNewlineIsReadAtTheEndOfTheStream) {
+  for (int i = 0; i < 3; ++i) log_.Append("document.first_seen");
+  StartFeed();
+  auto client = UnixClientSocket::Connect(socket_path_, milliseconds(5000));
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE(client->WriteAll(R"({"since": 1})").ok());
+  ASSERT_EQ(::shutdown(client->fd(), SHUT_WR), 0);
+  EXPECT_EQ(ReadJson(*client)["type"], "feed.hello");
+  for (uint64_t seq = 2; seq <= 3; ++seq) EXPECT_EQ(ReadJson(*client)["seq"], seq);
+  PublishNew("document.changed");
+  EXPECT_EQ(ReadJson(*client)["seq"], 4);  // live events still come
 }
 
 TEST_F(EventFeedTest, NullSinceFollowsOnlyNewEvents) {
