@@ -108,13 +108,16 @@ nlohmann::json EvidenceJson(const Store& store, const std::string& doc_id, const
   result["index"] = *index + 1;
   result["versions"] = history->size();
   result["time"] = FormatTimestamp(version.time_ms);
+  nlohmann::json event = AnnouncingEvent(store, version);
   if (spec != nullptr) {
     result["platform"] = spec->platform;
     result["type"] = spec->type;
+  } else if (event.is_object()) {
+    // A document no longer watched (`remove` keeps its history): as its event announced it.
+    result["platform"] = event.value("platform", std::string());
+    result["type"] = event.value("doc_type", std::string());
   }
-  if (auto event = AnnouncingEvent(store, version); !event.is_discarded()) {
-    result["event"] = std::move(event);
-  }
+  if (!event.is_discarded()) result["event"] = std::move(event);
   return ControlOk(std::move(result));
 }
 

@@ -61,8 +61,9 @@ int RunGc(const Options& options) {
     std::cout << "deleted " << Str(result["checks_deleted"]) << " of "
               << Str(result["checks_scanned"]) << " check record(s) older than "
               << Str(result["check_retention"]) << " and " << Str(result["blobs_deleted"]) << " of "
-              << Str(result["blobs_scanned"]) << " blob(s) (" << Str(result["bytes_freed"])
-              << " bytes); database now ~" << Str(result["database_bytes"]) << " bytes\n";
+              << Str(result["blobs_scanned"]) << " blob(s); " << Str(result["bytes_freed"])
+              << " bytes freed in all; database now ~" << Str(result["database_bytes"])
+              << " bytes\n";
     return kExitOk;
   });
 }

@@ -86,6 +86,13 @@ TEST_F(HistoryToolsTest, EvidenceShowsTheCapture) {
   EXPECT_FALSE(evidence["policyd_version"].get<std::string>().empty());
   EXPECT_EQ(evidence["event"]["type"], "document.first_seen");
   EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "acme/privacy-policy", "9"}).exit_code, 1);
+  // A removed document keeps its history, and its evidence still names platform and type
+  // (from the event that announced the version).
+  ASSERT_EQ(harness_.Policyctl({"remove", "acme/privacy-policy"}).exit_code, 0);
+  const auto removed = nlohmann::json::parse(
+      harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy"}).out);
+  EXPECT_EQ(removed["platform"], "Acme") << removed.dump();
+  EXPECT_EQ(removed["type"], "Privacy Policy");
   EXPECT_EQ(harness_.Policyctl({"show", "--evidence", "nobody/nothing"}).exit_code, 1);
 }
 
@@ -161,6 +168,11 @@ TEST_F(HistoryToolsTest, VerifyAndGc) {
   const auto report = nlohmann::json::parse(gc.out);
   EXPECT_EQ(report["checks_deleted"], 0);  // every check so far made a version
   EXPECT_EQ(report["blobs_deleted"], 0);
+  // For people: the bytes are all that was freed (check records too), not the blobs' alone.
+  const CommandResult human = harness_.Policyctl({"gc", "--check-retention", "0s"});
+  EXPECT_EQ(human.out.rfind("deleted 0 of ", 0), 0u) << human.out;
+  EXPECT_NE(human.out.find(" blob(s); 0 bytes freed in all; database now ~"), std::string::npos)
+      << human.out;
   EXPECT_EQ(harness_.Policyctl({"gc", "--check-retention", "soon"}).exit_code, 2);
   EXPECT_EQ(harness_.Policyctl({"verify"}).exit_code, 0);
 }
