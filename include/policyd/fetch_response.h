@@ -54,7 +54,7 @@ struct FetchResponse {
   // an empty body), and error_message says so: "robots.txt unavailable (HTTP 503)". A check
   // reports the underlying failure (http_5xx, dns, timeout, ...), not `robots`.
   bool robots_unavailable = false;
-  // Both of the last redirect hop (the one this response is from) when redirected.
+  // Both summed over every redirect hop of the fetch.
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue
 };

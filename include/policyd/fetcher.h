@@ -16,7 +16,8 @@
 // `ignore_robots`; it is always a GET and never sends the request's If-None-Match or
 // If-Modified-Since (they describe the first URL's resource, and a 304 from the target would
 // hide its page). The response delivered is the last hop's: `url` stays the requested URL,
-// `final_url` is the last hop's; redirect bodies are read (for connection reuse, at most
+// `final_url` is the last hop's, `redirects` counts the hops, `elapsed` and `queued` are the
+// whole chain's; redirect bodies are read (for connection reuse, at most
 // max_body_bytes) and dropped. A hop beyond `max_redirects` fails the fetch with
 // kTooManyRedirects, a target that is not an http or https URL with kBadUrl, in both cases
 // with the redirect's own status, headers and URL (final_url) and no body.

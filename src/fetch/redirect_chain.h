@@ -27,6 +27,8 @@ struct RedirectChain {
   long hops = 0;          // redirects followed to reach this hop; 0 for the first request
   // Time the earlier hops spent in transfers (queue waits excluded), charged to total_timeout.
   Clock::duration spent{0};
+  // Time the earlier hops waited in their host queues (and behind their robots.txt).
+  Clock::duration queued{0};
 
   // What is left of `total_timeout` for this hop's transfer: nullopt when `total_timeout` is
   // not positive (no limit), zero or less when the chain has used it all up.

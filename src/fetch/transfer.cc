@@ -108,6 +108,7 @@ std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
   next->chain_ = chain_;
   next->chain_.hops += 1;
   next->chain_.spent += finished_ - started_;
+  next->chain_.queued += started_ - enqueued_;
   next->response_.url = chain_.first_url;
   return next;
 }
@@ -115,7 +116,7 @@ std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
 bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocketLoop* loop,
                        Clock::time_point now, std::string* error) {
   started_ = now;
-  response_.queued = Millis(now - enqueued_);
+  response_.queued = Millis(chain_.queued + (now - enqueued_));
   loop_ = loop;
   peers_ = PeerAddressPolicy(options.allow_private_addresses, options.allowed_addresses);
   max_body_bytes_ = options.max_body_bytes;
@@ -360,7 +361,7 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   response_.etag = Find(response_.headers, "etag");
   response_.last_modified = Find(response_.headers, "last-modified");
   response_.retry_after = Find(response_.headers, "retry-after");
-  response_.elapsed = Millis(now - started_);
+  response_.elapsed = Millis(chain_.spent + (now - started_));
   return std::move(response_);
 }
 
@@ -369,9 +370,10 @@ FetchResponse Transfer::Fail(FetchError error, std::string message, Clock::time_
   response_.error_message = std::move(message);
   response_.body.clear();
   if (started_ == Clock::time_point{}) {
-    response_.queued = Millis(now - enqueued_);
+    response_.queued = Millis(chain_.queued + (now - enqueued_));
+    response_.elapsed = Millis(chain_.spent);
   } else {
-    response_.elapsed = Millis(now - started_);
+    response_.elapsed = Millis(chain_.spent + (now - started_));
   }
   return std::move(response_);
 }

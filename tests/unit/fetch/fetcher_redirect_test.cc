@@ -333,6 +333,21 @@ TEST_F(FetcherRedirectTest, TheChainSharesOneTotalTimeout) {
   EXPECT_EQ(response.url, first_.Url("/slow1"));
 }
 
+// The fetch's time is its whole chain's: a check record's duration and the fetch-duration
+// metric of a redirected page count every hop, not the last one only.
+TEST_F(FetcherRedirectTest, ElapsedCountsEveryHop) {
+  first_.Set(
+      "/slow1",
+      TestResponse{.status = 302, .headers = {{"Location", "/slow2"}}, .delay = milliseconds(300)});
+  first_.Set("/slow2", TestResponse{.body = "late", .delay = milliseconds(300)});
+  FetcherOptions options = Options();
+  options.respect_robots = false;
+  const FetchResponse response = FetchOne(options, {.url = first_.Url("/slow1")});
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, "late");
+  EXPECT_GE(response.elapsed, milliseconds(600));
+}
+
 TEST_F(FetcherRedirectTest, RedirectsToOtherSchemesOrPrivateAddressesAreRefused) {
   HttpTestServer internal("127.0.0.3");
   internal.Set("/robots.txt", Text(""));
