@@ -13,6 +13,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "fetcher_loop_test.h"
 #include "policyd/fetcher.h"
 #include "support/http_test_server.h"
 
@@ -42,7 +43,7 @@ std::vector<Clock::time_point> Arrivals(const HttpTestServer& server, const std:
   return arrivals;
 }
 
-class FetcherRedirectTest : public ::testing::Test {
+class FetcherRedirectTest : public FetcherLoopTest {
  protected:
   static FetcherOptions Options() {
     FetcherOptions options;
@@ -57,39 +58,11 @@ class FetcherRedirectTest : public ::testing::Test {
     return options;
   }
 
-  bool RunUntil(const std::function<bool()>& done, milliseconds limit = milliseconds(10'000)) {
-    const Clock::time_point deadline = Clock::now() + limit;
-    while (!done()) {
-      if (Clock::now() > deadline) return false;
-      io_.run_for(milliseconds(5));
-    }
-    return true;
-  }
-
-  // Starts every request at once and waits for all handlers, checking each runs once.
-  std::vector<FetchResponse> FetchAll(Fetcher& fetcher, const std::vector<FetchRequest>& requests) {
-    std::vector<FetchResponse> responses(requests.size());
-    std::vector<int> calls(requests.size(), 0);
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      fetcher.Fetch(requests[i], [&responses, &calls, i](FetchResponse response) {
-        responses[i] = std::move(response);
-        ++calls[i];
-      });
-    }
-    EXPECT_TRUE(RunUntil([&] { return std::count(calls.begin(), calls.end(), 0) == 0; }));
-    io_.run_for(milliseconds(20));  // a second call would show up here
-    EXPECT_EQ(calls, std::vector<int>(requests.size(), 1));
-    return responses;
-  }
-
   FetchResponse FetchOne(const FetcherOptions& options, FetchRequest request) {
     Fetcher fetcher(io_, options);
     return FetchAll(fetcher, {std::move(request)})[0];
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-      boost::asio::make_work_guard(io_);
   HttpTestServer first_{"127.0.0.1"};
   HttpTestServer target_{"127.0.0.2"};
 };

@@ -1,5 +1,6 @@
 // Fetcher against loopback HTTP servers started by the test (never the network).
 #include "policyd/fetcher.h"
+#include "fetcher_loop_test.h"
 
 #include <zlib.h>
 
@@ -56,7 +57,7 @@ uint16_t ClosedPort() {
   return acceptor.local_endpoint().port();
 }
 
-class FetcherTest : public ::testing::Test {
+class FetcherTest : public FetcherLoopTest {
  protected:
   // Loopback servers need allow_private_addresses; short timeouts keep failures quick.
   static FetcherOptions Options() {
@@ -70,16 +71,6 @@ class FetcherTest : public ::testing::Test {
     options.user_agent = "policyd-test/1.0";
     options.respect_robots = false;  // robots.txt has its own tests (robots_fetcher_test.cc)
     return options;
-  }
-
-  // Runs the io_context until `done` or `limit`; returns `done()`.
-  bool RunUntil(const std::function<bool()>& done, milliseconds limit = milliseconds(10'000)) {
-    const Clock::time_point deadline = Clock::now() + limit;
-    while (!done()) {
-      if (Clock::now() > deadline) return false;
-      io_.run_for(milliseconds(5));
-    }
-    return true;
   }
 
   // Fetches one URL and waits for its handler, checking it runs once, on this thread.
@@ -104,9 +95,6 @@ class FetcherTest : public ::testing::Test {
     return FetchOne(fetcher, FetchRequest{.url = url});
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-      boost::asio::make_work_guard(io_);
   HttpTestServer server_;
 };
 

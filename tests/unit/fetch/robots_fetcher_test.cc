@@ -9,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "fetcher_loop_test.h"
 #include "policyd/fetcher.h"
 #include "support/http_test_server.h"
 
@@ -25,7 +26,7 @@ TestResponse Text(std::string body) {
   return TestResponse{.headers = {{"Content-Type", "text/plain"}}, .body = std::move(body)};
 }
 
-class RobotsFetcherTest : public ::testing::Test {
+class RobotsFetcherTest : public FetcherLoopTest {
  protected:
   static FetcherOptions Options() {
     FetcherOptions options;
@@ -39,29 +40,6 @@ class RobotsFetcherTest : public ::testing::Test {
     return options;
   }
 
-  bool RunUntil(const std::function<bool()>& done, milliseconds limit = milliseconds(10'000)) {
-    const Clock::time_point deadline = Clock::now() + limit;
-    while (!done()) {
-      if (Clock::now() > deadline) return false;
-      io_.run_for(milliseconds(5));
-    }
-    return true;
-  }
-
-  // Starts every request at once and waits for all handlers.
-  std::vector<FetchResponse> FetchAll(Fetcher& fetcher, const std::vector<FetchRequest>& requests) {
-    std::vector<FetchResponse> responses(requests.size());
-    std::size_t done = 0;
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      fetcher.Fetch(requests[i], [&responses, &done, i](FetchResponse response) {
-        responses[i] = std::move(response);
-        ++done;
-      });
-    }
-    EXPECT_TRUE(RunUntil([&] { return done == requests.size(); }, milliseconds(20'000)));
-    return responses;
-  }
-
   FetchResponse FetchOne(Fetcher& fetcher, const std::string& path, bool ignore_robots = false) {
     FetchRequest request;
     request.url = server_.Url(path);
@@ -69,9 +47,6 @@ class RobotsFetcherTest : public ::testing::Test {
     return FetchAll(fetcher, {request})[0];
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-      boost::asio::make_work_guard(io_);
   HttpTestServer server_;
 };
 
