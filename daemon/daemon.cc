@@ -316,19 +316,8 @@ void Daemon::ApplySpec(Document& doc, const DocumentSpec* previous, int64_t pers
     spdlog::warn("{}: robots.txt is ignored for this document (ignore_robots = true in {})",
                  spec.id, spec.source_file.string());
   }
-  if (previous != nullptr && previous->url != spec.url) ForgetValidators(doc);
   if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
   scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
-}
-
-// The document's URL changed: its validators describe the old URL's page, not the new one's
-// (whose server could answer them 304). Its next check fetches the new URL whole.
-void Daemon::ForgetValidators(Document& doc) {
-  DocState state = doc.state();
-  if (state.etag.empty() && state.last_modified.empty()) return;
-  state.etag.clear();
-  state.last_modified.clear();
-  doc.SetState(state);
 }
 
 void Daemon::StopWatching(Document& doc) {
@@ -498,12 +487,14 @@ void Daemon::StartCheck(DocHandle handle) {
     // Validators only make sense when we hold the version they describe, and when the page as
     // served is what the version was made of (a rendered page's shell says nothing about it).
     // [fleet] Nor when the fleet holds a later version than this member's. And a page is
-    // fetched whole once per full_fetch_interval, whatever its server says to validators.
+    // fetched whole once per full_fetch_interval, whatever its server says to validators,
+    // and whole when its URL is not the one they came from.
     if (const DocState state = doc.state();
         !state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
         state.render_choice != RenderChoice::kBrowser &&
         !FleetRecordAhead(FleetRecordOf(doc_id), state) &&
-        MaySendValidators(state, doc_id, config_.full_fetch_interval, NowUnixMillis())) {
+        MaySendValidators(state, doc_id, doc.spec->url, config_.full_fetch_interval,
+                          NowUnixMillis())) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
     }

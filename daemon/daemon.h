@@ -167,7 +167,6 @@ class Daemon {
   int64_t TakeStoredState(Document& doc, PackedState& stored);
   // A new document (`previous` null) or a new spec of a watched one: scheduled by the spec.
   void ApplySpec(Document& doc, const DocumentSpec* previous, int64_t persisted_due, int64_t now);
-  void ForgetValidators(Document& doc);
   void StopWatching(Document& doc);  // before it leaves the table
   // Re-reads the config's log level and the targets; `done` (may be empty) gets the outcome.
   // On error the running set is kept and the error logged. The target files are read on the

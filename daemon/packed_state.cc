@@ -9,7 +9,7 @@ namespace policyd {
 namespace {
 
 // A field added to DocState must be packed too (and unpacked): this is here to say so.
-static_assert(sizeof(DocState) == 224, "DocState changed: update PackedState");
+static_assert(sizeof(DocState) == 232, "DocState changed: update PackedState");
 
 // The strings of a DocState, in the order they are packed.
 template <typename State>
@@ -28,6 +28,7 @@ PackedState::PackedState(const DocState& state) {
   fixed.last_change_ms = state.last_change_ms;
   fixed.render_tested_ms = state.render_tested_ms;
   fixed.version_count = state.version_count;
+  fixed.validators_url_key = state.validators_url_key;
   fixed.consecutive_failures = state.consecutive_failures;
   fixed.suspect_count = state.suspect_count;
   fixed.failure_reported = state.failure_reported;
@@ -64,6 +65,7 @@ DocState PackedState::Unpack() const {
   state.last_change_ms = fixed.last_change_ms;
   state.render_tested_ms = fixed.render_tested_ms;
   state.version_count = fixed.version_count;
+  state.validators_url_key = fixed.validators_url_key;
   state.consecutive_failures = fixed.consecutive_failures;
   state.suspect_count = fixed.suspect_count;
   state.failure_reported = fixed.failure_reported;

@@ -191,17 +191,24 @@ bool IsTransientFailure(FailureReason reason);
 // (§8.8.2.2: else weak, and a second edit within its second would be answered 304). Both are
 // dropped when the response is not from the document's URL itself (`from_document_url`
 // false: an HTTP redirect or a followed redirect stub): they describe another resource than
-// the one they would be sent to.
+// the one they would be sent to. Kept validators are keyed by the response's URL
+// (`validators_url_key`), so that a document whose URL has changed since, by a reload, an
+// edit made while the daemon was stopped or during the check, does not send them.
 void AdoptValidators(const FetchResponse& response, bool from_document_url, int64_t now_ms,
                      DocState* state);
 
-// Whether the request for document `doc_id` at `now_ms` may carry its validators. Not in the
-// first successful check of each `full_fetch_interval` period (periods offset per document by
-// a hash of its id, so that the whole fetches spread out): a server that answers 304 wrongly
-// (a Last-Modified taken from a template's file, a stale cache) then hides a change for at
-// most one period and one interval. Never when `full_fetch_interval` is 0.
-bool MaySendValidators(const DocState& state, std::string_view doc_id,
+// Whether the request for document `doc_id`, at `url`, at `now_ms` may carry its validators.
+// Never to another URL than the one they came from (`validators_url_key`). Not in the first
+// successful check of each `full_fetch_interval` period (periods offset per document by a hash
+// of its id, so that the whole fetches spread out): a server that answers 304 wrongly (a
+// Last-Modified taken from a template's file, a stale cache) then hides a change for at most
+// one period and one interval. Never when `full_fetch_interval` is 0.
+bool MaySendValidators(const DocState& state, std::string_view doc_id, std::string_view url,
                        std::chrono::milliseconds full_fetch_interval, int64_t now_ms);
+
+// The key DocState::validators_url_key holds for `url`: Sha256Prefix64(url), never 0 (which
+// means none known).
+uint64_t ValidatorsUrlKey(std::string_view url);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);

@@ -39,17 +39,23 @@ bool IsStrongLastModified(const FetchResponse& response, int64_t now_ms) {
 // Which `period`-long window `time_ms` falls in, for document `doc_id`: the windows of one
 // document start at its own offset, stable across restarts and builds.
 int64_t WindowOf(std::string_view doc_id, int64_t period, int64_t time_ms) {
-  const uint64_t hash = std::stoull(Sha256Hex(doc_id).substr(0, 15), nullptr, 16);
+  const uint64_t hash = Sha256Prefix64(doc_id) >> 4;  // the first 60 bits, as always
   const auto offset = static_cast<int64_t>(hash % static_cast<uint64_t>(period));
   return (time_ms + offset) / period;
 }
 
 }  // namespace
 
-bool MaySendValidators(const DocState& state, std::string_view doc_id,
+uint64_t ValidatorsUrlKey(std::string_view url) {
+  const uint64_t key = Sha256Prefix64(url);
+  return key != 0 ? key : 1;
+}
+
+bool MaySendValidators(const DocState& state, std::string_view doc_id, std::string_view url,
                        std::chrono::milliseconds full_fetch_interval, int64_t now_ms) {
   const int64_t period = full_fetch_interval.count();
   if (period <= 0 || state.last_success_ms <= 0) return false;
+  if (state.validators_url_key != ValidatorsUrlKey(url)) return false;
   return WindowOf(doc_id, period, now_ms) == WindowOf(doc_id, period, state.last_success_ms);
 }
 
@@ -58,6 +64,7 @@ void AdoptValidators(const FetchResponse& response, bool from_document_url, int6
   if (!from_document_url) {
     state->etag.clear();
     state->last_modified.clear();
+    state->validators_url_key = 0;
     return;
   }
   // A 304 describes the version already held: it may refresh a validator, never drop one.
@@ -66,6 +73,7 @@ void AdoptValidators(const FetchResponse& response, bool from_document_url, int6
   if (!not_modified || !response.last_modified.empty()) {
     state->last_modified = IsStrongLastModified(response, now_ms) ? response.last_modified : "";
   }
+  state->validators_url_key = ValidatorsUrlKey(response.url);
 }
 
 }  // namespace policyd

@@ -12,7 +12,7 @@ namespace {
 
 // A field added to DocState must be encoded too (and decoded, in a new format): this is here
 // to say so.
-static_assert(sizeof(DocState) == 224, "DocState changed: update the doc state codec");
+static_assert(sizeof(DocState) == 232, "DocState changed: update the doc state codec");
 
 constexpr uint8_t kFailureReportedFlag = 0x01;
 constexpr uint8_t kLastRenderChoice = static_cast<uint8_t>(RenderChoice::kNeither);
@@ -24,7 +24,8 @@ auto Strings(State& state) {
                     &state.suspect_hash};
 }
 
-Status DecodeFormat1(std::string_view body, DocState* out) {
+// Formats 1 and 2 differ only in validators_url_key, which format 1 lacks (none known).
+Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   BinaryReader reader(body);
   DocState& state = *out;
   state.next_due_ms = reader.Int64();
@@ -33,6 +34,7 @@ Status DecodeFormat1(std::string_view body, DocState* out) {
   state.last_change_ms = reader.Int64();
   state.render_tested_ms = reader.Int64();
   state.version_count = reader.Read<uint64_t>();
+  state.validators_url_key = format == kDocStateFormat1 ? 0 : reader.Read<uint64_t>();
   state.consecutive_failures = reader.Int32();
   state.suspect_count = reader.Int32();
   const auto flags = reader.Read<uint8_t>();
@@ -61,15 +63,16 @@ bool IsJsonWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c =
 
 std::string EncodeDocState(const DocState& state) {
   std::string out;
-  std::size_t size = 1 + 6 * 8 + 2 * 4 + 2;
+  std::size_t size = 1 + 7 * 8 + 2 * 4 + 2;
   for (const std::string* text : Strings(state)) size += 4 + text->size();
   out.reserve(size);
-  out.push_back(static_cast<char>(kDocStateFormat1));
+  out.push_back(static_cast<char>(kDocStateFormat2));
   for (const int64_t value : {state.next_due_ms, state.last_check_ms, state.last_success_ms,
                               state.last_change_ms, state.render_tested_ms}) {
     PutLittleEndian(static_cast<uint64_t>(value), &out);
   }
   PutLittleEndian(state.version_count, &out);
+  PutLittleEndian(state.validators_url_key, &out);
   PutLittleEndian(static_cast<uint32_t>(state.consecutive_failures), &out);
   PutLittleEndian(static_cast<uint32_t>(state.suspect_count), &out);
   out.push_back(static_cast<char>(state.failure_reported ? kFailureReportedFlag : 0));
@@ -89,7 +92,9 @@ Result<DocState> DecodeDocState(std::string_view record) {
 Status DecodeDocState(std::string_view record, DocState* state) {
   if (record.empty()) return Status::Corruption("doc state record is empty");
   const auto tag = static_cast<uint8_t>(record.front());
-  if (tag == kDocStateFormat1) return DecodeFormat1(record.substr(1), state);
+  if (tag == kDocStateFormat1 || tag == kDocStateFormat2) {
+    return DecodeBinary(tag, record.substr(1), state);
+  }
   if (record.front() == '{' || IsJsonWhiteSpace(record.front())) {
     const std::optional<nlohmann::json> j = ParseJsonObject(record);
     if (!j.has_value()) return Status::Corruption("JSON doc state is not a JSON object");

@@ -39,9 +39,10 @@ namespace policyd {
 namespace store_internal {
 
 // 1: records in JSON. 2: doc states in the binary form of doc_state_codec.h (JSON ones are still
-// read). Opening a version 1 database stamps it 2, so that an older policyd, which cannot read
-// the binary states, refuses it clearly instead of failing on the first state.
-inline constexpr uint64_t kSchemaVersion = 2;
+// read). 3: doc states in its format 2, which says which URL the validators came from (format
+// 1 ones are still read). Opening an older database stamps it 3, so that an older policyd,
+// which cannot read the newer states, refuses it clearly instead of failing on the first state.
+inline constexpr uint64_t kSchemaVersion = 3;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";

@@ -280,5 +280,24 @@ TEST_F(ConditionalRequestsTest, ANewUrlIsNotAskedWithTheOldPagesValidators) {
   EXPECT_EQ(harness_->Stop(), 0);
 }
 
+// The same edit made while the daemon is stopped: the stored validators are known to be the
+// old URL's although no reload saw the URL change.
+TEST_F(ConditionalRequestsTest, AUrlEditedWhileStoppedIsNotAskedWithTheOldPagesValidators) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  origin_.Publish(SharingPolicyPage("Privacy", "Our new policy: we share your email."), t0_,
+                  t0_ + 3600, true, "/legal/privacy");
+  origin_.AnswerEveryConditionalRequestWith304();
+  StartWatching();
+  ASSERT_EQ(harness_->Stop(), 0);
+  harness_->WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url("/legal/privacy")));
+  ASSERT_TRUE(harness_->Start()) << harness_->log();
+  EXPECT_EQ(CheckNow(), "changed");
+  const std::vector<RecordedRequest> requests = origin_.Requests("/legal/privacy");
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests.back().headers.count("if-none-match"), 0u);
+  EXPECT_EQ(requests.back().headers.count("if-modified-since"), 0u);
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
 }  // namespace
 }  // namespace policyd::testing

@@ -11,10 +11,13 @@ namespace policyd {
 namespace {
 
 constexpr int64_t kNowMs = 1'445'412'480'000;  // Wed, 21 Oct 2015 07:28:00 GMT
+constexpr char kUrl[] = "https://acme.example/privacy";
 
 FetchResponse Response(long status, std::string etag, std::string last_modified, std::string date) {
   FetchResponse response;
   response.http_status = status;
+  response.url = kUrl;
+  response.final_url = kUrl;
   response.etag = std::move(etag);
   response.last_modified = std::move(last_modified);
   if (!date.empty()) response.headers["date"] = std::move(date);
@@ -73,6 +76,16 @@ TEST(AdoptValidators, AResponseFromAnotherUrlLeavesNoValidators) {
       /*from_document_url=*/false, kNowMs, &state);
   EXPECT_EQ(state.etag, "");
   EXPECT_EQ(state.last_modified, "");
+  EXPECT_EQ(state.validators_url_key, 0u);
+}
+
+// Kept validators say which URL they came from, so that they are never sent to another.
+TEST(AdoptValidators, KeptValidatorsAreKeyedByTheirUrl) {
+  DocState state;
+  Adopt(Response(200, "\"v2\"", "", ""), kNowMs, &state);
+  EXPECT_EQ(state.validators_url_key, ValidatorsUrlKey(kUrl));
+  EXPECT_NE(ValidatorsUrlKey(kUrl), ValidatorsUrlKey("https://acme.example/legal/privacy"));
+  EXPECT_NE(ValidatorsUrlKey(""), 0u);
 }
 
 TEST(AdoptValidators, ANotModifiedRefreshesWhatItCarriesAndKeepsTheRest) {
@@ -98,11 +111,12 @@ constexpr int64_t kDayMs = 24 * 3600 * 1000;
 std::vector<int> WholeFetchDays(const std::string& doc_id, std::chrono::milliseconds period) {
   DocState state;
   state.etag = "\"v1\"";
+  state.validators_url_key = ValidatorsUrlKey(kUrl);
   state.last_success_ms = kNowMs;
   std::vector<int> days;
   for (int day = 1; day <= 28; ++day) {
     const int64_t now_ms = kNowMs + day * kDayMs;
-    if (!MaySendValidators(state, doc_id, period, now_ms)) days.push_back(day);
+    if (!MaySendValidators(state, doc_id, kUrl, period, now_ms)) days.push_back(day);
     state.last_success_ms = now_ms;
   }
   return days;
@@ -126,13 +140,29 @@ TEST(MaySendValidators, DocumentsFetchWholeOnDifferentDays) {
 TEST(MaySendValidators, NeverWithoutASuccessOrWhenTheIntervalIsZero) {
   DocState state;
   state.etag = "\"v1\"";
-  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
+  state.validators_url_key = ValidatorsUrlKey(kUrl);
+  constexpr char kDoc[] = "acme/privacy-policy";
+  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::days(7), kNowMs));
   state.last_success_ms = kNowMs - 1000;
-  EXPECT_FALSE(
-      MaySendValidators(state, "acme/privacy-policy", std::chrono::milliseconds(0), kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::milliseconds(0), kNowMs));
   // A success in the future (a clock set back) is another window: the fetch is whole.
   state.last_success_ms = kNowMs + 30 * kDayMs;
-  EXPECT_FALSE(MaySendValidators(state, "acme/privacy-policy", std::chrono::days(7), kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::days(7), kNowMs));
+}
+
+// Validators go only to the URL they came from: not to a URL edited since (by a reload, while
+// the daemon was stopped, or while the check was in flight), nor, when that URL is not known
+// (a state stored before validators were keyed), to any.
+TEST(MaySendValidators, OnlyToTheUrlTheyCameFrom) {
+  DocState state;
+  state.etag = "\"v1\"";
+  state.last_success_ms = kNowMs - 1000;
+  constexpr char kDoc[] = "acme/privacy-policy";
+  const std::chrono::days week(7);
+  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, week, kNowMs));
+  state.validators_url_key = ValidatorsUrlKey(kUrl);
+  EXPECT_TRUE(MaySendValidators(state, kDoc, kUrl, week, kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, kDoc, "https://acme.example/legal/privacy", week, kNowMs));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ DocState FullState() {
   state.last_text_hash = std::string(64, 'a');
   state.etag = "W/\"5f3c\"";
   state.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+  state.validators_url_key = 0xfedc'ba98'7654'3210;
   state.next_due_ms = 1'700'000'000'123;
   state.last_check_ms = -1;  // numbers keep their sign
   state.last_success_ms = std::numeric_limits<int64_t>::min();
@@ -44,6 +45,7 @@ void ExpectSame(const DocState& actual, const DocState& expected) {
   EXPECT_EQ(actual.last_text_hash, expected.last_text_hash);
   EXPECT_EQ(actual.etag, expected.etag);
   EXPECT_EQ(actual.last_modified, expected.last_modified);
+  EXPECT_EQ(actual.validators_url_key, expected.validators_url_key);
   EXPECT_EQ(actual.next_due_ms, expected.next_due_ms);
   EXPECT_EQ(actual.last_check_ms, expected.last_check_ms);
   EXPECT_EQ(actual.last_success_ms, expected.last_success_ms);
@@ -72,7 +74,7 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
     state.render_choice = choice;
     state.failure_reported = choice == RenderChoice::kStatic;
     const std::string record = EncodeDocState(state);
-    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat1);
+    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat2);
     const Result<DocState> decoded = DecodeDocState(record);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     ExpectSame(*decoded, state);
@@ -80,6 +82,20 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
   const Result<DocState> empty = DecodeDocState(EncodeDocState(DocState()));
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   ExpectSame(*empty, DocState());
+}
+
+// Format 1, written before validators were keyed by their URL, is format 2 without the key: its
+// states are read whole, with no validators' URL known (the next request is unconditional).
+TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsUrl) {
+  const std::string format2 = EncodeDocState(FullState());
+  constexpr std::size_t kKeyOffset = 1 + 6 * 8;  // after the tag, five times and version_count
+  std::string format1 = format2.substr(0, kKeyOffset) + format2.substr(kKeyOffset + 8);
+  format1[0] = static_cast<char>(kDocStateFormat1);
+  const Result<DocState> decoded = DecodeDocState(format1);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  DocState expected = FullState();
+  expected.validators_url_key = 0;
+  ExpectSame(*decoded, expected);
 }
 
 TEST(DocStateCodecTest, DecodingIntoAUsedStateLeavesNothingOfTheOldOne) {
@@ -145,8 +161,8 @@ TEST(DocStateCodecTest, DamagedRecordsAreCorruptionSayingWhy) {
   EXPECT_NE(DecodeError("").message().find("empty"), std::string::npos);
   EXPECT_NE(DecodeError(record + "x").message().find("1 bytes after its end"), std::string::npos);
 
-  // The flags byte and the render choice follow the 1 + 6 * 8 + 2 * 4 bytes before them.
-  constexpr std::size_t kFlagsOffset = 1 + 6 * 8 + 2 * 4;
+  // The flags byte and the render choice follow the 1 + 7 * 8 + 2 * 4 bytes before them.
+  constexpr std::size_t kFlagsOffset = 1 + 7 * 8 + 2 * 4;
   std::string bad_flags = record;
   bad_flags[kFlagsOffset] = '\x03';
   EXPECT_NE(DecodeError(bad_flags).message().find("unknown flags"), std::string::npos);
@@ -160,8 +176,8 @@ TEST(DocStateCodecTest, DamagedRecordsAreCorruptionSayingWhy) {
   EXPECT_NE(DecodeError(long_string).message().find("truncated"), std::string::npos);
 
   std::string newer = record;
-  newer[0] = '\x02';
-  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 2"), std::string::npos);
+  newer[0] = '\x03';
+  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 3"), std::string::npos);
   EXPECT_NE(DecodeError("[1, 2]").message().find("unknown format (tag 91"), std::string::npos);
   EXPECT_NE(DecodeError(" [1, 2]").message().find("not a JSON object"), std::string::npos);
   EXPECT_NE(DecodeError("{\"etag\": ").message().find("not a JSON object"), std::string::npos);
@@ -231,7 +247,7 @@ TEST(DocStateStoreTest, AnUpgradedDatabaseKeepsEveryStateAndWritesBinaryAfter) {
     old_states[2].second = updated;
   }
   EXPECT_EQ(static_cast<uint8_t>(RawDocState(dir.path(), old_states[2].first).front()),
-            kDocStateFormat1);
+            kDocStateFormat2);
   EXPECT_EQ(RawDocState(dir.path(), old_states[1].first).front(), '{');
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
