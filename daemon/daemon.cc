@@ -488,13 +488,12 @@ void Daemon::StartCheck(DocHandle handle) {
     // served is what the version was made of (a rendered page's shell says nothing about it).
     // [fleet] Nor when the fleet holds a later version than this member's. And a page is
     // fetched whole once per full_fetch_interval, whatever its server says to validators,
-    // and whole when its URL is not the one they came from.
+    // and whole when its URL or extraction settings are not those they were taken under.
     if (const DocState state = doc.state();
         !state.last_text_hash.empty() && doc.spec->render != RenderMode::kBrowser &&
         state.render_choice != RenderChoice::kBrowser &&
         !FleetRecordAhead(FleetRecordOf(doc_id), state) &&
-        MaySendValidators(state, doc_id, doc.spec->url, config_.full_fetch_interval,
-                          NowUnixMillis())) {
+        MaySendValidators(state, *doc.spec, config_.full_fetch_interval, NowUnixMillis())) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
     }

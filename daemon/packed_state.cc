@@ -28,7 +28,7 @@ PackedState::PackedState(const DocState& state) {
   fixed.last_change_ms = state.last_change_ms;
   fixed.render_tested_ms = state.render_tested_ms;
   fixed.version_count = state.version_count;
-  fixed.validators_url_key = state.validators_url_key;
+  fixed.validators_key = state.validators_key;
   fixed.consecutive_failures = state.consecutive_failures;
   fixed.suspect_count = state.suspect_count;
   fixed.failure_reported = state.failure_reported;
@@ -65,7 +65,7 @@ DocState PackedState::Unpack() const {
   state.last_change_ms = fixed.last_change_ms;
   state.render_tested_ms = fixed.render_tested_ms;
   state.version_count = fixed.version_count;
-  state.validators_url_key = fixed.validators_url_key;
+  state.validators_key = fixed.validators_key;
   state.consecutive_failures = fixed.consecutive_failures;
   state.suspect_count = fixed.suspect_count;
   state.failure_reported = fixed.failure_reported;

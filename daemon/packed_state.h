@@ -39,7 +39,7 @@ class PackedState {
     int64_t last_change_ms = 0;
     int64_t render_tested_ms = 0;
     uint64_t version_count = 0;
-    uint64_t validators_url_key = 0;
+    uint64_t validators_key = 0;
     int32_t consecutive_failures = 0;
     int32_t suspect_count = 0;
     uint32_t lengths[5] = {};

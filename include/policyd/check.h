@@ -191,24 +191,27 @@ bool IsTransientFailure(FailureReason reason);
 // (§8.8.2.2: else weak, and a second edit within its second would be answered 304). Both are
 // dropped when the response is not from the document's URL itself (`from_document_url`
 // false: an HTTP redirect or a followed redirect stub): they describe another resource than
-// the one they would be sent to. Kept validators are keyed by the response's URL
-// (`validators_url_key`), so that a document whose URL has changed since, by a reload, an
-// edit made while the daemon was stopped or during the check, does not send them.
-void AdoptValidators(const FetchResponse& response, bool from_document_url, int64_t now_ms,
-                     DocState* state);
+// the one they would be sent to. Kept validators are keyed by `spec` (the document's spec the
+// check ran with: `validators_key` = ValidatorsKey(spec)).
+void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
+                     bool from_document_url, int64_t now_ms, DocState* state);
 
-// Whether the request for document `doc_id`, at `url`, at `now_ms` may carry its validators.
-// Never to another URL than the one they came from (`validators_url_key`). Not in the first
-// successful check of each `full_fetch_interval` period (periods offset per document by a hash
-// of its id, so that the whole fetches spread out): a server that answers 304 wrongly (a
-// Last-Modified taken from a template's file, a stale cache) then hides a change for at most
-// one period and one interval. Never when `full_fetch_interval` is 0.
-bool MaySendValidators(const DocState& state, std::string_view doc_id, std::string_view url,
+// Whether the document's request at `now_ms` may carry its validators. Only while its spec has
+// the key they were taken under (`validators_key`): not after its URL changed (a reload, an
+// edit made while the daemon was stopped or during the check: the new URL's server could
+// answer 304), nor after its extraction settings changed (the page's 304 would keep the text
+// read with the old settings until the page's next edit). Not in the first successful check of
+// each `full_fetch_interval` period (periods offset per document by a hash of its id, so that
+// the whole fetches spread out): a server that answers 304 wrongly (a Last-Modified taken
+// from a template's file, a stale cache) then hides a change for at most one period and one
+// interval. Never when `full_fetch_interval` is 0.
+bool MaySendValidators(const DocState& state, const DocumentSpec& spec,
                        std::chrono::milliseconds full_fetch_interval, int64_t now_ms);
 
-// The key DocState::validators_url_key holds for `url`: Sha256Prefix64(url), never 0 (which
-// means none known).
-uint64_t ValidatorsUrlKey(std::string_view url);
+// The key DocState::validators_key holds for `spec`: Sha256Prefix64 of its URL and of the
+// settings its text is extracted with (MakeExtractOptions: select, remove, their ranges,
+// ignore_lines, include_link_urls), never 0 (which means none known).
+uint64_t ValidatorsKey(const DocumentSpec& spec);
 
 // Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);

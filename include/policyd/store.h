@@ -56,9 +56,10 @@ struct DocState {
   std::string last_text_hash;  // hash of the current version's text; "" before the first
   std::string etag;            // validators of the last successful response
   std::string last_modified;
-  // ValidatorsUrlKey of the URL `etag` and `last_modified` came from; 0: none known (no
-  // validators, or a state stored before they were keyed). Sent only to that URL.
-  uint64_t validators_url_key = 0;
+  // ValidatorsKey of the spec `etag` and `last_modified` were taken under (its URL and
+  // extraction settings); 0: none known (no validators, or a state stored before they were
+  // keyed). Sent only while the spec has the same key.
+  uint64_t validators_key = 0;
   int64_t next_due_ms = 0;  // when the scheduler checks next; 0 = never scheduled
   int64_t last_check_ms = 0;
   int64_t last_success_ms = 0;

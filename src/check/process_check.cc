@@ -371,7 +371,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
-  AdoptValidators(response, FromDocumentUrl(input), work->now_ms, &state);
+  AdoptValidators(response, *input.spec, FromDocumentUrl(input), work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
   if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
@@ -422,7 +422,7 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
-    AdoptValidators(input.response, FromDocumentUrl(input), work->now_ms, &state);
+    AdoptValidators(input.response, *input.spec, FromDocumentUrl(input), work->now_ms, &state);
     state.suspect_hash.clear();  // whatever looked wrong before is gone
     state.suspect_count = 0;
     return;

@@ -1,9 +1,12 @@
 // Which validators the next conditional request carries (RFC 9110 §13.1): those of the
-// response whose text is the document's current version, and only strong ones.
+// response whose text is the document's current version, only strong ones, and only while the
+// document's URL and extraction settings are those they were taken under.
 #include <curl/curl.h>
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "policyd/check.h"
 #include "policyd/sha256.h"
@@ -46,25 +49,39 @@ int64_t WindowOf(std::string_view doc_id, int64_t period, int64_t time_ms) {
 
 }  // namespace
 
-uint64_t ValidatorsUrlKey(std::string_view url) {
-  const uint64_t key = Sha256Prefix64(url);
+uint64_t ValidatorsKey(const DocumentSpec& spec) {
+  const ExtractOptions options = MakeExtractOptions(spec);
+  nlohmann::json ranges[2];
+  for (const auto& [list, out] :
+       {std::pair{&options.ranges, &ranges[0]}, std::pair{&options.remove_ranges, &ranges[1]}}) {
+    *out = nlohmann::json::array();
+    for (const RangeSelector& range : *list) {
+      out->push_back({range.start_before, range.start_after, range.end_before, range.end_after});
+    }
+  }
+  const nlohmann::json keyed = {
+      spec.url,  options.select,       options.remove,           ranges[0],
+      ranges[1], options.ignore_lines, options.include_link_urls};
+  // Target files hold UTF-8 (they are refused otherwise); replace is for a spec built by hand.
+  const uint64_t key =
+      Sha256Prefix64(keyed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return key != 0 ? key : 1;
 }
 
-bool MaySendValidators(const DocState& state, std::string_view doc_id, std::string_view url,
+bool MaySendValidators(const DocState& state, const DocumentSpec& spec,
                        std::chrono::milliseconds full_fetch_interval, int64_t now_ms) {
   const int64_t period = full_fetch_interval.count();
   if (period <= 0 || state.last_success_ms <= 0) return false;
-  if (state.validators_url_key != ValidatorsUrlKey(url)) return false;
-  return WindowOf(doc_id, period, now_ms) == WindowOf(doc_id, period, state.last_success_ms);
+  if (state.validators_key != ValidatorsKey(spec)) return false;
+  return WindowOf(spec.id, period, now_ms) == WindowOf(spec.id, period, state.last_success_ms);
 }
 
-void AdoptValidators(const FetchResponse& response, bool from_document_url, int64_t now_ms,
-                     DocState* state) {
+void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
+                     bool from_document_url, int64_t now_ms, DocState* state) {
   if (!from_document_url) {
     state->etag.clear();
     state->last_modified.clear();
-    state->validators_url_key = 0;
+    state->validators_key = 0;
     return;
   }
   // A 304 describes the version already held: it may refresh a validator, never drop one.
@@ -73,7 +90,7 @@ void AdoptValidators(const FetchResponse& response, bool from_document_url, int6
   if (!not_modified || !response.last_modified.empty()) {
     state->last_modified = IsStrongLastModified(response, now_ms) ? response.last_modified : "";
   }
-  state->validators_url_key = ValidatorsUrlKey(response.url);
+  state->validators_key = ValidatorsKey(spec);
 }
 
 }  // namespace policyd

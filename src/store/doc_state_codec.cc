@@ -24,7 +24,7 @@ auto Strings(State& state) {
                     &state.suspect_hash};
 }
 
-// Formats 1 and 2 differ only in validators_url_key, which format 1 lacks (none known).
+// Formats 1 and 2 differ only in validators_key, which format 1 lacks (none known).
 Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   BinaryReader reader(body);
   DocState& state = *out;
@@ -34,7 +34,7 @@ Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   state.last_change_ms = reader.Int64();
   state.render_tested_ms = reader.Int64();
   state.version_count = reader.Read<uint64_t>();
-  state.validators_url_key = format == kDocStateFormat1 ? 0 : reader.Read<uint64_t>();
+  state.validators_key = format == kDocStateFormat1 ? 0 : reader.Read<uint64_t>();
   state.consecutive_failures = reader.Int32();
   state.suspect_count = reader.Int32();
   const auto flags = reader.Read<uint8_t>();
@@ -72,7 +72,7 @@ std::string EncodeDocState(const DocState& state) {
     PutLittleEndian(static_cast<uint64_t>(value), &out);
   }
   PutLittleEndian(state.version_count, &out);
-  PutLittleEndian(state.validators_url_key, &out);
+  PutLittleEndian(state.validators_key, &out);
   PutLittleEndian(static_cast<uint32_t>(state.consecutive_failures), &out);
   PutLittleEndian(static_cast<uint32_t>(state.suspect_count), &out);
   out.push_back(static_cast<char>(state.failure_reported ? kFailureReportedFlag : 0));

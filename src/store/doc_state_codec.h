@@ -7,16 +7,16 @@
 //   u8  format tag (kDocStateFormat2 = 0x02; a JSON record starts with '{' or white space)
 //   i64 next_due_ms, last_check_ms, last_success_ms, last_change_ms, render_tested_ms
 //   u64 version_count
-//   u64 validators_url_key
+//   u64 validators_key (ValidatorsKey in policyd/check.h)
 //   i32 consecutive_failures, suspect_count
 //   u8  flags (bit 0: failure_reported; the others must be 0)
 //   u8  render_choice (RenderChoice's value, 0..3)
 //   5 x (u32 length, bytes): last_text_hash, etag, last_modified, last_error, suspect_hash
 // and nothing after the last string. Format 1 (tag 0x01, written before validators were keyed
-// by their URL) is the same without validators_url_key, read as 0 (none known: the next
-// request is unconditional). A later format takes the next tag; this decoder refuses tags it
-// does not know instead of guessing (a policyd older than format 2 repairs such a record as
-// it repairs any unreadable state: see doc_state_repair.h).
+// by their URL and extraction settings) is the same without validators_key, read as 0 (none known:
+// the next request is unconditional). A later format takes the next tag; this decoder refuses tags
+// it does not know instead of guessing (a policyd older than format 2 repairs such a record as it
+// repairs any unreadable state: see doc_state_repair.h).
 #ifndef POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 #define POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 

@@ -63,7 +63,7 @@ json ToJson(const DocState& state) {
       {"last_text_hash", state.last_text_hash},
       {"etag", state.etag},
       {"last_modified", state.last_modified},
-      {"validators_url_key", state.validators_url_key},
+      {"validators_key", state.validators_key},
       {"next_due_ms", state.next_due_ms},
       {"last_check_ms", state.last_check_ms},
       {"last_success_ms", state.last_success_ms},
@@ -116,7 +116,7 @@ DocState DocStateFromJson(const json& j) {
   Read(j, "last_text_hash", &state.last_text_hash);
   Read(j, "etag", &state.etag);
   Read(j, "last_modified", &state.last_modified);
-  ReadInt(j, "validators_url_key", &state.validators_url_key);
+  ReadInt(j, "validators_key", &state.validators_key);
   ReadInt(j, "next_due_ms", &state.next_due_ms);
   ReadInt(j, "last_check_ms", &state.last_check_ms);
   ReadInt(j, "last_success_ms", &state.last_success_ms);

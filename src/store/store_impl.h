@@ -39,8 +39,8 @@ namespace policyd {
 namespace store_internal {
 
 // 1: records in JSON. 2: doc states in the binary form of doc_state_codec.h (JSON ones are still
-// read). 3: doc states in its format 2, which says which URL the validators came from (format
-// 1 ones are still read). Opening an older database stamps it 3, so that an older policyd,
+// read). 3: doc states in its format 2, which says what the validators were taken under
+// (format 1 ones are still read). Opening an older database stamps it 3, so that an older policyd,
 // which cannot read the newer states, refuses it clearly instead of failing on the first state.
 inline constexpr uint64_t kSchemaVersion = 3;
 inline constexpr char kSchemaVersionKey[] = "schema_version";

@@ -299,5 +299,35 @@ TEST_F(ConditionalRequestsTest, AUrlEditedWhileStoppedIsNotAskedWithTheOldPagesV
   EXPECT_EQ(harness_->Stop(), 0);
 }
 
+// The operator fixes a document's `select`: its page did not change, so its server would answer
+// the old validators 304, and the fix would wait for the page's next edit. The request after
+// the edit goes out whole, and the new reading is stored as a reread.
+TEST_F(ConditionalRequestsTest, AnExtractionSettingEditIsAppliedAlthoughThePageAnswers304) {
+  const std::string page =
+      "<html><body><main><section id='cookies'><h1>Cookies</h1><p>We set two cookies.</p>"
+      "</section><section id='privacy'><h1>Privacy</h1><p>We share your email with partners."
+      "</p></section></main></body></html>";
+  origin_.Publish(page, t0_, t0_ + 3600, true);
+  const auto target = [&](const std::string& selector) {
+    return PrivacyPolicyTarget("Acme", origin_.Url()) + "select = [\"" + selector + "\"]\n";
+  };
+  harness_.emplace();
+  harness_->WriteTarget("acme", target("#cookies"));
+  ASSERT_TRUE(harness_->Start()) << harness_->log();
+  ASSERT_TRUE(harness_->WaitForChecks(1)) << harness_->log();
+  EXPECT_EQ(CheckNow(), "not_modified");
+
+  harness_->WriteTarget("acme", target("#privacy"));
+  ASSERT_EQ(harness_->Control({{"cmd", "reload"}}, kWaitForAnswer)["ok"], true);
+  EXPECT_EQ(CheckNow(), "reread");
+  EXPECT_EQ(LastHeader("if-none-match"), "");
+  const auto show = harness_->Control({{"cmd", "history"}, {"doc", kDoc}});
+  ASSERT_EQ(show["result"]["versions"].size(), 2u) << show.dump();
+  // And the page is asked about with its validators again.
+  EXPECT_EQ(CheckNow(), "not_modified");
+  EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(page).substr(0, 16) + "\"");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
 }  // namespace
 }  // namespace policyd::testing

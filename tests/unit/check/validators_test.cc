@@ -13,6 +13,13 @@ namespace {
 constexpr int64_t kNowMs = 1'445'412'480'000;  // Wed, 21 Oct 2015 07:28:00 GMT
 constexpr char kUrl[] = "https://acme.example/privacy";
 
+DocumentSpec Spec(std::string url = kUrl) {
+  DocumentSpec spec;
+  spec.id = "acme/privacy-policy";
+  spec.url = std::move(url);
+  return spec;
+}
+
 FetchResponse Response(long status, std::string etag, std::string last_modified, std::string date) {
   FetchResponse response;
   response.http_status = status;
@@ -26,7 +33,7 @@ FetchResponse Response(long status, std::string etag, std::string last_modified,
 
 // The response came from the document's URL itself.
 void Adopt(const FetchResponse& response, int64_t now_ms, DocState* state) {
-  AdoptValidators(response, /*from_document_url=*/true, now_ms, state);
+  AdoptValidators(response, Spec(), /*from_document_url=*/true, now_ms, state);
 }
 
 DocState Held(std::string etag, std::string last_modified) {
@@ -73,19 +80,36 @@ TEST(AdoptValidators, AResponseFromAnotherUrlLeavesNoValidators) {
   DocState state = Held("\"v1\"", "Tue, 20 Oct 2015 10:00:00 GMT");
   AdoptValidators(
       Response(200, "\"target\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
-      /*from_document_url=*/false, kNowMs, &state);
+      Spec(), /*from_document_url=*/false, kNowMs, &state);
   EXPECT_EQ(state.etag, "");
   EXPECT_EQ(state.last_modified, "");
-  EXPECT_EQ(state.validators_url_key, 0u);
+  EXPECT_EQ(state.validators_key, 0u);
 }
 
-// Kept validators say which URL they came from, so that they are never sent to another.
-TEST(AdoptValidators, KeptValidatorsAreKeyedByTheirUrl) {
+// Kept validators say which URL and settings they were taken under, so that they are never
+// sent after either changed.
+TEST(AdoptValidators, KeptValidatorsAreKeyedByTheirUrlAndSettings) {
   DocState state;
   Adopt(Response(200, "\"v2\"", "", ""), kNowMs, &state);
-  EXPECT_EQ(state.validators_url_key, ValidatorsUrlKey(kUrl));
-  EXPECT_NE(ValidatorsUrlKey(kUrl), ValidatorsUrlKey("https://acme.example/legal/privacy"));
-  EXPECT_NE(ValidatorsUrlKey(""), 0u);
+  EXPECT_EQ(state.validators_key, ValidatorsKey(Spec()));
+  EXPECT_NE(ValidatorsKey(Spec()), ValidatorsKey(Spec("https://acme.example/legal/privacy")));
+  EXPECT_NE(ValidatorsKey(Spec("")), 0u);
+  std::vector<DocumentSpec> edited(7, Spec());
+  edited[0].select = {"main"};
+  edited[1].remove = {"nav"};
+  edited[2].select_ranges = {{.start_before = "#a", .end_before = "#b"}};
+  edited[3].remove_ranges = {{.start_before = "#a", .end_before = "#b"}};
+  edited[4].ignore_lines = {"^Updated"};
+  edited[5].include_link_urls = true;
+  edited[6].select_ranges = {{.start_after = "#a", .end_before = "#b"}};
+  std::set<uint64_t> keys = {ValidatorsKey(Spec())};
+  for (const DocumentSpec& spec : edited) keys.insert(ValidatorsKey(spec));
+  EXPECT_EQ(keys.size(), 8u);
+  // What the text is not made from does not change the key.
+  DocumentSpec renamed = Spec();
+  renamed.platform = "Acme Inc.";
+  renamed.interval = std::chrono::hours(1);
+  EXPECT_EQ(ValidatorsKey(renamed), ValidatorsKey(Spec()));
 }
 
 TEST(AdoptValidators, ANotModifiedRefreshesWhatItCarriesAndKeepsTheRest) {
@@ -109,14 +133,16 @@ constexpr int64_t kDayMs = 24 * 3600 * 1000;
 
 // Daily checks for four weeks, each one a success: which of them go out without validators.
 std::vector<int> WholeFetchDays(const std::string& doc_id, std::chrono::milliseconds period) {
+  DocumentSpec spec = Spec();
+  spec.id = doc_id;
   DocState state;
   state.etag = "\"v1\"";
-  state.validators_url_key = ValidatorsUrlKey(kUrl);
+  state.validators_key = ValidatorsKey(Spec());
   state.last_success_ms = kNowMs;
   std::vector<int> days;
   for (int day = 1; day <= 28; ++day) {
     const int64_t now_ms = kNowMs + day * kDayMs;
-    if (!MaySendValidators(state, doc_id, kUrl, period, now_ms)) days.push_back(day);
+    if (!MaySendValidators(state, spec, period, now_ms)) days.push_back(day);
     state.last_success_ms = now_ms;
   }
   return days;
@@ -140,29 +166,31 @@ TEST(MaySendValidators, DocumentsFetchWholeOnDifferentDays) {
 TEST(MaySendValidators, NeverWithoutASuccessOrWhenTheIntervalIsZero) {
   DocState state;
   state.etag = "\"v1\"";
-  state.validators_url_key = ValidatorsUrlKey(kUrl);
-  constexpr char kDoc[] = "acme/privacy-policy";
-  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::days(7), kNowMs));
+  state.validators_key = ValidatorsKey(Spec());
+  EXPECT_FALSE(MaySendValidators(state, Spec(), std::chrono::days(7), kNowMs));
   state.last_success_ms = kNowMs - 1000;
-  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::milliseconds(0), kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, Spec(), std::chrono::milliseconds(0), kNowMs));
   // A success in the future (a clock set back) is another window: the fetch is whole.
   state.last_success_ms = kNowMs + 30 * kDayMs;
-  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, std::chrono::days(7), kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, Spec(), std::chrono::days(7), kNowMs));
 }
 
-// Validators go only to the URL they came from: not to a URL edited since (by a reload, while
-// the daemon was stopped, or while the check was in flight), nor, when that URL is not known
-// (a state stored before validators were keyed), to any.
-TEST(MaySendValidators, OnlyToTheUrlTheyCameFrom) {
+// Validators go only with the spec they were taken under: not to a URL edited since (by a
+// reload, while the daemon was stopped, or while the check was in flight), nor after an edit
+// of the extraction settings, nor, when that spec is not known (a state stored before
+// validators were keyed), at all.
+TEST(MaySendValidators, OnlyWithTheSpecTheyWereTakenUnder) {
   DocState state;
   state.etag = "\"v1\"";
   state.last_success_ms = kNowMs - 1000;
-  constexpr char kDoc[] = "acme/privacy-policy";
   const std::chrono::days week(7);
-  EXPECT_FALSE(MaySendValidators(state, kDoc, kUrl, week, kNowMs));
-  state.validators_url_key = ValidatorsUrlKey(kUrl);
-  EXPECT_TRUE(MaySendValidators(state, kDoc, kUrl, week, kNowMs));
-  EXPECT_FALSE(MaySendValidators(state, kDoc, "https://acme.example/legal/privacy", week, kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, Spec(), week, kNowMs));
+  state.validators_key = ValidatorsKey(Spec());
+  EXPECT_TRUE(MaySendValidators(state, Spec(), week, kNowMs));
+  EXPECT_FALSE(MaySendValidators(state, Spec("https://acme.example/legal/privacy"), week, kNowMs));
+  DocumentSpec reselected = Spec();
+  reselected.select = {"#privacy"};
+  EXPECT_FALSE(MaySendValidators(state, reselected, week, kNowMs));
 }
 
 }  // namespace

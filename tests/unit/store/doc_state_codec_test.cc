@@ -25,7 +25,7 @@ DocState FullState() {
   state.last_text_hash = std::string(64, 'a');
   state.etag = "W/\"5f3c\"";
   state.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
-  state.validators_url_key = 0xfedc'ba98'7654'3210;
+  state.validators_key = 0xfedc'ba98'7654'3210;
   state.next_due_ms = 1'700'000'000'123;
   state.last_check_ms = -1;  // numbers keep their sign
   state.last_success_ms = std::numeric_limits<int64_t>::min();
@@ -45,7 +45,7 @@ void ExpectSame(const DocState& actual, const DocState& expected) {
   EXPECT_EQ(actual.last_text_hash, expected.last_text_hash);
   EXPECT_EQ(actual.etag, expected.etag);
   EXPECT_EQ(actual.last_modified, expected.last_modified);
-  EXPECT_EQ(actual.validators_url_key, expected.validators_url_key);
+  EXPECT_EQ(actual.validators_key, expected.validators_key);
   EXPECT_EQ(actual.next_due_ms, expected.next_due_ms);
   EXPECT_EQ(actual.last_check_ms, expected.last_check_ms);
   EXPECT_EQ(actual.last_success_ms, expected.last_success_ms);
@@ -94,7 +94,7 @@ TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsUrl) {
   const Result<DocState> decoded = DecodeDocState(format1);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   DocState expected = FullState();
-  expected.validators_url_key = 0;
+  expected.validators_key = 0;
   ExpectSame(*decoded, expected);
 }
 
