@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 #include "policyd/unix_socket.h"
 
 namespace policyd {
@@ -21,7 +22,8 @@ namespace {
 
 constexpr std::size_t kMaxRequestBytes = 4096;
 
-std::string Line(const nlohmann::json& message) { return message.dump() + "\n"; }
+// A feed.error quotes the client's request, whatever its bytes: JsonText never throws.
+std::string Line(const nlohmann::json& message) { return JsonText(message) + "\n"; }
 
 }  // namespace
 

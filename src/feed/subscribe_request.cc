@@ -3,6 +3,7 @@
 #include "policyd/event_names.h"
 #include "policyd/feed.h"
 #include "policyd/json_limits.h"
+#include "policyd/text_bounds.h"
 
 namespace policyd {
 namespace {
@@ -24,8 +25,8 @@ Status ReadClasses(const nlohmann::json& request, std::set<std::string>* classes
       for (const char* known_name : kChangeClassNames) valid = valid || name == known_name;
     }
     if (!valid) {
-      return Status::InvalidArgument("unknown change class '" + name.substr(0, 64) + "' (" + known +
-                                     ")");
+      return Status::InvalidArgument("unknown change class '" + TruncateUtf8(name, 64) + "' (" +
+                                     known + ")");
     }
     classes->insert(name);
   }

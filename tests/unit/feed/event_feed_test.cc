@@ -338,6 +338,27 @@ TEST_F(EventFeedTest, MalformedRequestGetsAnErrorAndIsClosed) {
   EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
 }
 
+// A request whose bytes are not UTF-8, or whose unknown class is cut inside a character in the
+// error message, is refused like any other: the message quoting it must not stop the daemon
+// (nlohmann::json's dump throws on invalid UTF-8 by default; that exception aborted the process).
+TEST_F(EventFeedTest, ARequestThatIsNotUtf8IsRefusedAndTheFeedServesTheNext) {
+  log_.Append("document.first_seen");
+  StartFeed();
+  std::string accented_class;
+  for (int i = 0; i < 40; ++i) accented_class += "\xc3\xa9";  // é, two bytes each
+  for (const std::string& request :
+       {std::string("{\"since\": 0, \"x\": \"\xff\"}"),
+        R"({"since": 0, "classes": ["a)" + accented_class + R"("]})"}) {
+    auto client = Subscribe(request);
+    const auto error = ReadJson(client);
+    EXPECT_EQ(error["type"], "feed.error") << error.dump();
+    EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
+  }
+  auto next = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(next)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(next)["seq"], 1);
+}
+
 TEST_F(EventFeedTest, SinceAheadOfTheLogIsRefused) {
   log_.Append("a");
   StartFeed();
