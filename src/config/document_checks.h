@@ -19,9 +19,6 @@ inline constexpr std::chrono::milliseconds kMaxDocumentInterval = std::chrono::h
 // catches configuration mistakes early and with a clear message.
 Status CheckHttpUrl(std::string_view url);
 
-// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): TOML requires it.
-bool IsValidUtf8(std::string_view text);
-
 }  // namespace policyd::config_internal
 
 #endif  // POLICYD_SRC_CONFIG_DOCUMENT_CHECKS_H_

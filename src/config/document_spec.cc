@@ -150,42 +150,6 @@ Status CheckHttpUrl(std::string_view url) {
   return CheckUrlAuthority(url, rest.substr(0, rest.find_first_of("/?#")));
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto continuation = static_cast<unsigned char>(text[i + k]);
-      if ((continuation & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    static constexpr uint32_t kSmallestForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallestForLength[length]) return false;       // overlong
-    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
-    if (code_point > 0x10FFFF) return false;
-    i += length;
-  }
-  return true;
-}
-
 }  // namespace config_internal
 
 Status ValidateDocumentSpec(const DocumentSpec& spec) {

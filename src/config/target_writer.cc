@@ -8,6 +8,7 @@
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/private_files.h"
+#include "policyd/utf8.h"
 
 namespace policyd {
 namespace {
@@ -82,7 +83,7 @@ std::string QuoteSelectorList(const std::vector<std::string>& css,
 // as the same ids, so they must belong to `platform`, and TOML only holds UTF-8.
 Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec>& docs) {
   if (platform.empty()) return Status::InvalidArgument("platform must not be empty");
-  if (!config_internal::IsValidUtf8(platform)) {
+  if (!IsValidUtf8(platform)) {
     return Status::InvalidArgument("platform '" + platform + "' is not valid UTF-8");
   }
   std::set<std::string> ids;
@@ -110,7 +111,7 @@ Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec
     for (const std::string& pattern : doc.ignore_lines) texts.push_back(&pattern);
     for (const std::string& url : doc.extra_urls) texts.push_back(&url);
     for (const std::string* text : texts) {
-      if (!config_internal::IsValidUtf8(*text)) {
+      if (!IsValidUtf8(*text)) {
         return Status::InvalidArgument("document '" + MakeDocumentId(platform, doc.type) +
                                        "' has text that is not valid UTF-8");
       }

@@ -24,6 +24,7 @@
 
 #include "charset.h"
 #include "policyd/extract.h"
+#include "policyd/utf8.h"
 #include "unicode.h"
 
 namespace policyd {

@@ -68,33 +68,6 @@ void AppendUtf8(char32_t cp, std::string* out) {
   }
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    // ASCII runs dominate HTML: skip them eight bytes at a time.
-    while (i + 8 <= n) {
-      uint64_t word = 0;
-      for (int k = 0; k < 8; ++k) {
-        word |= static_cast<uint64_t>(static_cast<unsigned char>(text[i + k])) << (8 * k);
-      }
-      if (word & 0x8080808080808080ULL) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t start = i;
-    if (NextCodePoint(text, &i) == kReplacementChar) {
-      // A literal U+FFFD (EF BF BD) is valid; anything else that decodes to it is not.
-      if (i - start != 3 || text.substr(start, 3) != "\xEF\xBF\xBD") return false;
-    }
-  }
-  return true;
-}
-
 void RepairUtf8(std::string_view text, std::string* out) {
   out->reserve(out->size() + text.size() + 16);
   size_t i = 0;

@@ -21,9 +21,6 @@ char32_t NextCodePoint(std::string_view text, size_t* pos);
 // Appends the UTF-8 encoding of `cp` (which must be a scalar value) to *out.
 void AppendUtf8(char32_t cp, std::string* out);
 
-// True when `text` is well-formed UTF-8 (NUL counts as valid).
-bool IsValidUtf8(std::string_view text);
-
 // Copies `text` to *out replacing every invalid sequence with U+FFFD and dropping every NUL
 // (as HTML's "in body" insertion mode ignores U+0000; deliberate for script/RCDATA too).
 void RepairUtf8(std::string_view text, std::string* out);
