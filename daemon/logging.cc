@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 #include "systemd_notify.h"
 
 namespace policyd {
@@ -114,7 +115,7 @@ std::string JsonLogLine(int64_t unix_millis, spdlog::level::level_enum level,
   if (!fields.reason.empty()) line["reason"] = fields.reason;
   if (fields.http_status != 0) line["http_status"] = fields.http_status;
   // A page's error message may carry bytes that are not UTF-8: replaced, not thrown on.
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(line);
 }
 
 void LogWithFields(spdlog::level::level_enum level, const LogFields& fields,

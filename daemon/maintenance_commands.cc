@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "policyd/clock.h"
 #include "policyd/file_read.h"
+#include "policyd/json_text.h"
 #include "policyd/private_files.h"
 #include "version_ref.h"
 
@@ -137,8 +138,7 @@ nlohmann::json StoredTextJson(const Store& store, const std::string& doc_id,
   if (!blob.ok()) return ControlErrorFromStatus(blob.status());
   // Raw HTML may be in any charset but JSON needs UTF-8: a round trip through dump with
   // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already).
-  const std::string quoted =
-      nlohmann::json(*blob).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string quoted = JsonText(nlohmann::json(*blob));
   return ControlOk({{"doc", doc_id},
                     {"hash", hash},
                     {"bytes", blob->size()},

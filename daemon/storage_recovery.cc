@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 #include "state_reader.h"
 #include "systemd_notify.h"
 
@@ -45,7 +46,7 @@ const char* MethodName(RecoveryOutcome outcome) {
   return "failed";
 }
 
-std::string Quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string Quoted(const std::string& text) { return JsonText(nlohmann::json(text)); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "policyd/json_text.h"
 #include "policyd/private_files.h"
 
 namespace policyd {
@@ -194,7 +195,7 @@ TargetCatalog::SpecList::iterator TargetCatalog::FindDocument(std::string_view i
 }
 
 Status TargetCatalog::SaveRemoved() {
-  return store_->SetMeta(kRemovedKey, nlohmann::json(removed_).dump());
+  return store_->SetMeta(kRemovedKey, JsonText(nlohmann::json(removed_)));
 }
 
 Status TargetCatalog::WriteRuntimePlatform(const std::string& platform_slug) {

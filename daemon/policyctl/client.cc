@@ -10,6 +10,8 @@
 #include "policyd/config.h"
 #include "policyd/control_client.h"
 #include "policyd/did_you_mean.h"
+#include "policyd/json_text.h"
+#include "policyd/utf8.h"
 
 namespace policyd::ctl {
 namespace {
@@ -62,6 +64,19 @@ std::optional<int> ResolveSockets(const Options& options, std::filesystem::path*
   return std::nullopt;
 }
 
+// The first string in `value` (policyctl's own request, a few levels deep) that is not UTF-8.
+const std::string* FirstNonUtf8String(const nlohmann::json& value) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    return IsValidUtf8(text) ? nullptr : &text;
+  }
+  if (!value.is_structured()) return nullptr;
+  for (const auto& item : value) {
+    if (const std::string* found = FirstNonUtf8String(item)) return found;
+  }
+  return nullptr;
+}
+
 int Unreachable(const Status& status) {
   if (status.code() == Status::Code::kPermissionDenied) {
     std::fprintf(stderr, "policyctl: %s\n", status.message().c_str());
@@ -73,6 +88,11 @@ int Unreachable(const Status& status) {
 }
 
 std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request) {
+  // JSON holds UTF-8 text only: an argument typed in another encoding cannot be sent as is.
+  if (const std::string* bad = FirstNonUtf8String(request)) {
+    return UsageError("argument " + JsonText(nlohmann::json(*bad)) + " is not UTF-8 text",
+                      options.command);
+  }
   std::filesystem::path control;
   std::filesystem::path events;
   if (const auto code = ResolveSockets(options, &control, &events)) return *code;
@@ -112,7 +132,7 @@ int CallAndPrint(const Options& options, nlohmann::json request,
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
   if (options.json) {
-    std::cout << result.dump(2) << "\n";
+    std::cout << JsonText(result, 2) << "\n";
     return json_exit_status ? json_exit_status(result) : kExitOk;
   }
   // Started once the daemon has answered: errors above reach the terminal, not the pager.

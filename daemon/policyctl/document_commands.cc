@@ -12,6 +12,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
+#include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
 #include "table.h"
 
@@ -26,13 +27,13 @@ void PrintShow(const nlohmann::json& r) {
         "last_error", "render", "render_choice"}) {
     table.AddRow({key, Str(r[key])});
   }
-  if (!r["select"].empty()) table.AddRow({"select", r["select"].dump()});
-  if (!r["remove"].empty()) table.AddRow({"remove", r["remove"].dump()});
+  if (!r["select"].empty()) table.AddRow({"select", JsonText(r["select"])});
+  if (!r["remove"].empty()) table.AddRow({"remove", JsonText(r["remove"])});
   if (!r.value("select_ranges", nlohmann::json::array()).empty()) {
-    table.AddRow({"select ranges", r["select_ranges"].dump()});
+    table.AddRow({"select ranges", JsonText(r["select_ranges"])});
   }
   if (!r.value("remove_ranges", nlohmann::json::array()).empty()) {
-    table.AddRow({"remove ranges", r["remove_ranges"].dump()});
+    table.AddRow({"remove ranges", JsonText(r["remove_ranges"])});
   }
   std::cout << table.Render() << "\nrecent checks:\n";
   Table checks({"TIME", "OUTCOME", "HTTP", "TEXT HASH", "REASON"});
@@ -64,7 +65,7 @@ int PrintSegmentLines(const nlohmann::json& result) {
     line["doc"] = result["doc"];
     line["doc_type"] = result["doc_type"];
     line["lang"] = result["lang"];
-    std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << JsonText(line) << "\n";
   }
   return kExitOk;
 }

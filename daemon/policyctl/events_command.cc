@@ -15,6 +15,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
+#include "policyd/json_text.h"
 #include "policyd/unix_socket.h"
 
 namespace policyd::ctl {
@@ -170,7 +171,7 @@ int Events(const Options& options) {
   if (!socket.ok()) return Unreachable(socket.status());
   const auto request = SubscriptionRequest(options);
   if (const int* code = std::get_if<int>(&request)) return *code;
-  if (Status s = socket->WriteAll(std::get<nlohmann::json>(request).dump() + "\n"); !s.ok()) {
+  if (Status s = socket->WriteAll(JsonText(std::get<nlohmann::json>(request)) + "\n"); !s.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
     return kExitUnreachable;
   }

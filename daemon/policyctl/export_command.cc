@@ -16,6 +16,7 @@
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 
 namespace policyd::ctl {
 namespace {
@@ -124,7 +125,7 @@ class ExportTree {
   }
 
   // Writes the index; false when it cannot be written.
-  bool WriteIndex() const { return WriteFileAtomically(index_path(), index_.dump(2) + "\n"); }
+  bool WriteIndex() const { return WriteFileAtomically(index_path(), JsonText(index_, 2) + "\n"); }
 
   std::filesystem::path index_path() const { return root_ / "index.json"; }
   std::size_t documents() const { return index_["documents"].size(); }
@@ -200,10 +201,10 @@ int RunExport(const Options& options) {
   }
   progress.Finish();
   if (options.json) {
-    std::cout << nlohmann::json{{"dir", root.string()},
-                                {"documents", tree.documents()},
-                                {"versions", items.size()}}
-                     .dump(2)
+    std::cout << JsonText(nlohmann::json{{"dir", root.string()},
+                                         {"documents", tree.documents()},
+                                         {"versions", items.size()}},
+                          2)
               << "\n";
   } else {
     std::cout << "exported " << items.size() << " version(s) of " << tree.documents()

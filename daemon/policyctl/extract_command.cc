@@ -14,6 +14,7 @@
 #include "policyd/document_text.h"
 #include "policyd/extract.h"
 #include "policyd/file_read.h"
+#include "policyd/json_text.h"
 #include "policyd/sha256.h"
 
 namespace policyd::ctl {
@@ -22,7 +23,8 @@ namespace {
 // `extract` refuses as the daemon does: the reason class it would record, exit 4.
 int Refused(const Options& options, const std::string& reason, const std::string& message) {
   if (options.json) {
-    std::cout << nlohmann::json{{"refused", true}, {"reason", reason}, {"message", message}}.dump(2)
+    std::cout << JsonText(
+                     nlohmann::json{{"refused", true}, {"reason", reason}, {"message", message}}, 2)
               << "\n";
   } else {
     std::fprintf(stderr, "policyctl: refused: %s: %s\n", reason.c_str(), message.c_str());
@@ -156,12 +158,13 @@ int RunExtract(const Options& options) {
   if (options.Has("--hash")) {
     std::cout << Sha256Hex(result.text) << "\n";
   } else if (options.json) {
-    std::cout << nlohmann::json{{"text", result.text},
-                                {"sha256", Sha256Hex(result.text)},
-                                {"charset", result.charset},
-                                {"lang", DetectTextLanguage(result.text)},
-                                {"lines", std::count(result.text.begin(), result.text.end(), '\n')}}
-                     .dump(2)
+    std::cout << JsonText(nlohmann::json{{"text", result.text},
+                                         {"sha256", Sha256Hex(result.text)},
+                                         {"charset", result.charset},
+                                         {"lang", DetectTextLanguage(result.text)},
+                                         {"lines", std::count(result.text.begin(),
+                                                              result.text.end(), '\n')}},
+                          2)
               << "\n";
   } else {
     std::cout << result.text;

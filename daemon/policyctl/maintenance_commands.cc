@@ -7,6 +7,7 @@
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 #include "table.h"
 
 namespace policyd::ctl {
@@ -42,7 +43,7 @@ int RunVerify(const Options& options) {
   if (std::holds_alternative<int>(outcome)) return std::get<int>(outcome);
   const nlohmann::json& result = std::get<nlohmann::json>(outcome);
   if (options.json) {
-    std::cout << result.dump(2) << "\n";
+    std::cout << JsonText(result, 2) << "\n";
     return result.value("ok", false) ? kExitOk : kExitRefused;
   }
   return PrintVerify(result);

@@ -5,6 +5,7 @@
 
 #include "policyd/human_units.h"
 #include "policyd/json_fields.h"
+#include "policyd/json_text.h"
 #include "table.h"
 
 namespace policyd {
@@ -76,7 +77,7 @@ std::string RenderFleet(const nlohmann::json& result) {
   if (silent != result.end() && silent->is_array() && !silent->empty()) {
     out += "not answering:";
     for (const nlohmann::json& id : *silent)
-      out += " " + (id.is_string() ? id.get<std::string>() : id.dump());
+      out += " " + (id.is_string() ? id.get<std::string>() : JsonText(id));
     out += "\n";
   }
   return out;

@@ -14,6 +14,8 @@ namespace policyd {
 // `value` as JSON text, compact (`indent` -1) or indented by `indent` spaces. Bytes of a string
 // that are not UTF-8 are written as U+FFFD (error_handler_t::replace); never throws.
 std::string JsonText(const nlohmann::json& value, int indent = -1);
+// The same for an object whose keys keep their insertion order (a log line's fields).
+std::string JsonText(const nlohmann::ordered_json& value, int indent = -1);
 
 }  // namespace policyd
 

@@ -1,4 +1,5 @@
 #include "cdp_connection.h"
+#include "policyd/json_text.h"
 
 #include <unistd.h>
 
@@ -82,7 +83,7 @@ uint64_t CdpConnection::Send(const std::string& method, nlohmann::json params,
   const uint64_t id = next_id_++;
   nlohmann::json message = {{"id", id}, {"method", method}, {"params", std::move(params)}};
   if (!session_id.empty()) message["sessionId"] = session_id;
-  std::string bytes = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string bytes = JsonText(message);
   bytes.push_back('\0');
   write_queue_.push_back(std::move(bytes));
   pending_[id] = Pending{std::move(on_reply), std::chrono::steady_clock::now()};

@@ -1,4 +1,5 @@
 #include "page_render.h"
+#include "policyd/json_text.h"
 
 #include <utility>
 
@@ -51,7 +52,7 @@ json ResponseHeaders(const std::map<std::string, std::string>& headers) {
 // JavaScript (JSON is valid JS) that is true once one of `selectors` matches; an invalid
 // selector matches nothing rather than throwing.
 std::string SelectorExpression(const std::vector<std::string>& selectors) {
-  return json(selectors).dump(-1, ' ', false, json::error_handler_t::replace) +
+  return JsonText(json(selectors)) +
          ".some(s => { try { return document.querySelector(s) !== null; } "
          "catch (e) { return false; } })";
 }

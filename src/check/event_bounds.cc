@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
 
 namespace policyd {
@@ -12,7 +13,7 @@ constexpr std::size_t kShortestHalvedField = 64;
 
 std::size_t JsonBytes(const nlohmann::json& event) {
   // Lenient like the store: a stray invalid byte must not turn bounding into an exception.
-  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+  return JsonText(event).size();
 }
 
 bool IsIdentity(const std::string& key) { return key == "type" || key == "doc"; }

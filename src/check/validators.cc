@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "policyd/check.h"
+#include "policyd/json_text.h"
 #include "policyd/sha256.h"
 
 namespace policyd {
@@ -63,8 +64,7 @@ uint64_t ValidatorsKey(const DocumentSpec& spec) {
       spec.url,  options.select,       options.remove,           ranges[0],
       ranges[1], options.ignore_lines, options.include_link_urls};
   // Target files hold UTF-8 (they are refused otherwise); replace is for a spec built by hand.
-  const uint64_t key =
-      Sha256Prefix64(keyed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  const uint64_t key = Sha256Prefix64(JsonText(keyed));
   return key != 0 ? key : 1;
 }
 

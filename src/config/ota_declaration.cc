@@ -19,6 +19,7 @@
 #include "config/document_checks.h"
 #include "policyd/config.h"
 #include "policyd/file_read.h"
+#include "policyd/json_text.h"
 
 namespace policyd {
 namespace {
@@ -148,7 +149,7 @@ Status ReadCombinedPages(const json& combine, const std::string& where, Document
     }
     if (page.contains("filter") && !CustomFilters(page["filter"]).empty()) {
       warn("page " + read.url + ": custom JavaScript filters " +
-           CustomFilters(page["filter"]).dump() + " ignored");
+           JsonText(CustomFilters(page["filter"])) + " ignored");
     }
     if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
       spec->render = RenderMode::kBrowser;
@@ -186,7 +187,8 @@ template <typename Warn>
 void ReadTermsFlags(const json& terms, DocumentSpec* spec, Warn&& warn) {
   if (terms.contains("filter")) {
     if (const json custom = CustomFilters(terms["filter"]); !custom.empty()) {
-      warn("custom JavaScript filters " + custom.dump() + " cannot run in policyd and are ignored");
+      warn("custom JavaScript filters " + JsonText(custom) +
+           " cannot run in policyd and are ignored");
     }
   }
   // The curators saw the text only after the page's scripts ran: always render it.

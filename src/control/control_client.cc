@@ -1,5 +1,7 @@
 #include "policyd/control_client.h"
 
+#include "policyd/json_text.h"
+
 namespace policyd {
 
 namespace {
@@ -16,7 +18,7 @@ Result<ControlClient> ControlClient::Connect(const std::filesystem::path& socket
 Result<nlohmann::json> ControlClient::Call(nlohmann::json request) {
   const uint64_t id = next_id_++;
   request["id"] = id;
-  if (Status s = socket_.WriteAll(request.dump() + "\n"); !s.ok()) return s;
+  if (Status s = socket_.WriteAll(JsonText(request) + "\n"); !s.ok()) return s;
   auto line = socket_.ReadLine(kMaxResponseBytes);
   if (!line.ok()) {
     if (line.status().IsNotFound()) return Status::IoError("the daemon closed the connection");

@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "policyd/control.h"
+#include "policyd/json_text.h"
 #include "policyd/longest_waiting.h"
 
 namespace policyd {
@@ -184,7 +185,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     in_progress_ = false;
     answered_any_ = true;
     response["id"] = std::move(id);
-    output_ = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    output_ = JsonText(response) + "\n";
     asio::async_write(
         socket_, asio::buffer(output_),
         [self = shared_from_this(), close_after](const boost::system::error_code& ec, std::size_t) {
@@ -243,7 +244,7 @@ Status ControlServer::Start() {
 
 void ControlServer::Admit(local_stream::socket socket) {
   if (connections_.size() >= options_.max_clients && !EvictLongestWaiting()) {
-    const std::string refusal = ControlError("busy", "too many control clients").dump() + "\n";
+    const std::string refusal = JsonText(ControlError("busy", "too many control clients")) + "\n";
     boost::system::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.write_some(asio::buffer(refusal), ignored);

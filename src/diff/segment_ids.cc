@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "policyd/json_limits.h"
+#include "policyd/json_text.h"
 #include "policyd/segments.h"
 #include "policyd/sha256.h"
 #include "src/diff/segment_text.h"
@@ -40,7 +41,7 @@ std::string IdAllocator::Allocate(const std::string& wanted) {
 std::string EncodeSegmentIds(const std::vector<Segment>& segments) {
   nlohmann::json ids = nlohmann::json::array();
   for (const Segment& segment : segments) ids.push_back(segment.id);
-  return ids.dump();
+  return JsonText(ids);
 }
 
 Status DecodeSegmentIds(std::string_view encoded, std::string_view text,

@@ -3,6 +3,7 @@
 #include "policyd/event_names.h"
 #include "policyd/feed.h"
 #include "policyd/json_limits.h"
+#include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
 
 namespace policyd {
@@ -18,7 +19,7 @@ Status ReadClasses(const nlohmann::json& request, std::set<std::string>* classes
                                    known + ")");
   }
   for (const auto& item : *found) {
-    const std::string name = item.is_string() ? item.get<std::string>() : item.dump();
+    const std::string name = item.is_string() ? item.get<std::string>() : JsonText(item);
     bool valid = item.is_string();
     if (valid) {
       valid = false;

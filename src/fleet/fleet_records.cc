@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policyd/fleet_options.h"
+#include "policyd/json_text.h"
 
 namespace policyd {
 namespace {
@@ -85,14 +86,13 @@ std::string FleetDocumentBucketName(std::string_view bucket) {
 }
 
 std::string EncodeMemberRecord(const MemberRecord& record) {
-  return json{{"member", record.member_id},
-              {"incarnation", record.incarnation},
-              {"heartbeat_ms", record.heartbeat_ms},
-              {"started_ms", record.started_ms},
-              {"owned", record.owned},
-              {"in_flight", record.in_flight},
-              {"lag_ms", record.lag_ms}}
-      .dump();
+  return JsonText(json{{"member", record.member_id},
+                       {"incarnation", record.incarnation},
+                       {"heartbeat_ms", record.heartbeat_ms},
+                       {"started_ms", record.started_ms},
+                       {"owned", record.owned},
+                       {"in_flight", record.in_flight},
+                       {"lag_ms", record.lag_ms}});
 }
 
 std::optional<MemberRecord> DecodeMemberRecord(std::string_view text) {
@@ -113,10 +113,9 @@ std::optional<MemberRecord> DecodeMemberRecord(std::string_view text) {
 }
 
 std::string EncodeLeaseRecord(const LeaseRecord& record) {
-  return json{{"holder", record.holder},
-              {"incarnation", record.incarnation},
-              {"expires_ms", record.expires_ms}}
-      .dump();
+  return JsonText(json{{"holder", record.holder},
+                       {"incarnation", record.incarnation},
+                       {"expires_ms", record.expires_ms}});
 }
 
 std::optional<LeaseRecord> DecodeLeaseRecord(std::string_view text) {
@@ -133,8 +132,8 @@ std::optional<LeaseRecord> DecodeLeaseRecord(std::string_view text) {
 }
 
 std::string EncodeDocumentRecord(const DocumentRecord& record) {
-  return json{{"version", record.version}, {"checked_ms", record.checked_ms}, {"by", record.by}}
-      .dump();
+  return JsonText(
+      json{{"version", record.version}, {"checked_ms", record.checked_ms}, {"by", record.by}});
 }
 
 std::optional<DocumentRecord> DecodeDocumentRecord(std::string_view text) {

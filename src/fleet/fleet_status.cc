@@ -5,6 +5,7 @@
 
 #include "policyd/fleet_options.h"
 #include "policyd/json_limits.h"
+#include "policyd/json_text.h"
 
 namespace policyd {
 namespace {
@@ -144,11 +145,11 @@ std::string EncodeFleetReply(const FleetMemberReport& report) {
                {"version", StringOrNull(report.version.substr(0, 64))},
                {"now_ms", report.now_ms}};
   // Replaced invalid UTF-8 (an error text from a library) instead of an exception.
-  std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = JsonText(body);
   if (text.size() > kMaxFleetReplyBytes) {
     // Only a pathological error text (every byte escaped) gets here: drop it.
     body["last_error"] = "(too long)";
-    text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    text = JsonText(body);
   }
   return text;
 }

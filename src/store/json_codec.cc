@@ -1,10 +1,9 @@
 #include "src/store/json_codec.h"
+#include "policyd/json_text.h"
 
 namespace policyd::store_internal {
 
-std::string DumpJson(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string DumpJson(const nlohmann::json& value) { return JsonText(value); }
 
 std::optional<nlohmann::json> ParseJsonObject(std::string_view text) {
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "html_page.h"
+#include "policyd/json_text.h"
 #include "policyd/web_pages.h"
 
 namespace policyd {
@@ -101,7 +102,7 @@ class EvidenceWriter {
       out_->append(web_internal::kNone);
     } else {
       out_->append("<code>");
-      AppendEscaped(out_, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      AppendEscaped(out_, JsonText(value));
       out_->append("</code>");
     }
   }

@@ -1,5 +1,6 @@
 #include "policyd/web_view.h"
 
+#include "policyd/json_text.h"
 #include "policyd/metrics.h"
 #include "policyd/web_pages.h"
 
@@ -33,10 +34,8 @@ WebResponse Respond(unsigned status, std::string_view content_type, std::string 
   return response;
 }
 
-// JSON as text: invalid UTF-8 (a raw capture's bytes) becomes U+FFFD instead of throwing.
-std::string JsonText(const json& value) {
-  return value.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
+// An API answer: indented JSON (invalid UTF-8, a raw capture's bytes, becomes U+FFFD).
+std::string ApiBody(const json& value) { return JsonText(value, 2) + "\n"; }
 
 unsigned HttpStatusOf(std::string_view code) {
   if (code == "not_found") return 404;
@@ -57,7 +56,7 @@ WebResponse ControlErrorResponse(const json& answer, bool api) {
                          : json{{"code", "internal"}, {"message", "no answer"}};
   const std::string code = StringField(error, "code");
   const unsigned status = HttpStatusOf(code);
-  if (api) return Respond(status, kJson, JsonText({{"error", error}}));
+  if (api) return Respond(status, kJson, ApiBody({{"error", error}}));
   return Respond(status, kHtml, ErrorPage(status, code, StringField(error, "message")));
 }
 
@@ -100,9 +99,9 @@ WebResponse PageResponse(const WebRoute& route, const std::vector<json>& answers
     case WebView::kStylesheet:
       return Respond(200, kCss, std::string(kWebStylesheet));
     case WebView::kApiIndex:
-      return Respond(200, kJson, JsonText(WebApiIndex()));
+      return Respond(200, kJson, ApiBody(WebApiIndex()));
     case WebView::kApi:
-      return Respond(200, kJson, JsonText(first));
+      return Respond(200, kJson, ApiBody(first));
   }
   return Respond(500, kPlainText, "unknown view\n");
 }

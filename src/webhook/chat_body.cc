@@ -11,6 +11,7 @@
 
 #include "policyd/clock.h"
 #include "policyd/event_names.h"
+#include "policyd/json_text.h"
 #include "policyd/markup_escape.h"
 #include "policyd/text_bounds.h"
 #include "policyd/webhook.h"
@@ -155,7 +156,7 @@ std::string SlackBody(const ChatMessage& message) {
   const std::string text = Render(
       message, SlackEscape, [](const std::string& s) { return "*" + s + "*"; },
       [](const std::string& url) { return "<" + SlackEscape(url) + ">"; }, "\n");
-  return nlohmann::json{{"text", text}}.dump();
+  return JsonText(nlohmann::json{{"text", text}});
 }
 
 std::string DiscordBody(const ChatMessage& message) {
@@ -164,9 +165,8 @@ std::string DiscordBody(const ChatMessage& message) {
       message, DiscordEscape, [](const std::string& s) { return "**" + s + "**"; },
       [](const std::string& url) { return "<" + url + ">"; }, "\n");
   content = TruncateUtf8(content, kMaxDiscordBytes);
-  return nlohmann::json{{"content", content},
-                        {"allowed_mentions", {{"parse", nlohmann::json::array()}}}}
-      .dump();
+  return JsonText(nlohmann::json{{"content", content},
+                                 {"allowed_mentions", {{"parse", nlohmann::json::array()}}}});
 }
 
 std::string MatrixBody(const ChatMessage& message) {
@@ -178,7 +178,7 @@ std::string MatrixBody(const ChatMessage& message) {
         return "<a href=\"" + EscapeMarkup(url) + "\">" + EscapeMarkup(url) + "</a>";
       },
       "<br>");
-  return nlohmann::json{{"text", text}, {"html", html}}.dump();
+  return JsonText(nlohmann::json{{"text", text}, {"html", html}});
 }
 
 }  // namespace

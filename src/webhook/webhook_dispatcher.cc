@@ -14,6 +14,7 @@
 
 #include "cursor_saver.h"
 #include "policyd/clock.h"
+#include "policyd/json_text.h"
 #include "policyd/webhook.h"
 #include "webhook_client.h"
 
@@ -278,7 +279,7 @@ struct WebhookDispatcher::Impl {
       return;
     }
     const int64_t now = NowUnixMillis();
-    const std::string line = WebhookTestEvent(name, now).dump();
+    const std::string line = JsonText(WebhookTestEvent(name, now));
     hook->test_running = true;
     client.Post(
         MakeRequest(hook->cursor.spec(), 0, line, now),

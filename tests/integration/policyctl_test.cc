@@ -58,6 +58,23 @@ TEST_F(PolicyctlTest, AnUnknownDocumentSuggestsTheClosestIds) {
   EXPECT_EQ(nlohmann::json::parse(json.out)["error"]["code"], "not_found");
 }
 
+// Arguments reach the daemon as JSON, which holds UTF-8 text only: one that is not (a Latin-1
+// terminal's "Café") is a usage error naming it, not an abort of policyctl.
+TEST_F(PolicyctlTest, AnArgumentThatIsNotUtf8IsAUsageError) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"show", "acme/\xff"},
+        std::vector<std::string>{"add", "--platform", "Caf\xe9", "--type", "Privacy Policy",
+                                 "--url", server_.Url("/p")}}) {
+    const CommandResult result = harness_.Policyctl(args);
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_NE(result.err.find("is not UTF-8 text"), std::string::npos) << result.err;
+  }
+  // Nothing was added, and the daemon answers as before.
+  const CommandResult list = harness_.Policyctl({"list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out.find("Caf"), std::string::npos) << list.out;
+}
+
 TEST_F(PolicyctlTest, ExtractDocSuggestsFromTheTargets) {
   const auto page = harness_.dir() / "page.html";
   std::ofstream(page) << "<main><p>Some text here.</p></main>";
