@@ -339,40 +339,38 @@ void Daemon::StartReload() {
   reload_asked_ = false;
   spdlog::info("reloading targets and log level");
   systemd::NotifyReloading();
-  Status config_status;
+  // A reload is whole or nothing: with a daemon config that does not load, the target files
+  // are not applied either (the operator mends the file and reloads again).
   if (!config_path_.empty()) {
     DaemonConfig fresh;
-    if (Status s = LoadDaemonConfig(config_path_, &fresh); !s.ok()) {
-      config_status = s;
-    } else if (Status level = SetLogLevel(fresh.log_level); !level.ok()) {
-      config_status = level;
-    }
+    Status config_status = LoadDaemonConfig(config_path_, &fresh);
+    if (config_status.ok()) config_status = SetLogLevel(fresh.log_level);
+    if (!config_status.ok()) return FinishReload(config_status, std::exchange(reload_waiters_, {}));
   }
-  ReadTargetsOnPool(std::move(config_status), std::exchange(reload_waiters_, {}));
+  ReadTargetsOnPool(std::exchange(reload_waiters_, {}));
 }
 
-void Daemon::ReadTargetsOnPool(Status config_status, ReloadWaiters waiters, int overtaken) {
+void Daemon::ReadTargetsOnPool(ReloadWaiters waiters, int overtaken) {
   // The catalog outlives the pool's work (~Daemon joins the pool first).
-  asio::post(workers_, [this, generation = catalog_->generation(),
-                        config_status = std::move(config_status), waiters = std::move(waiters),
+  asio::post(workers_, [this, generation = catalog_->generation(), waiters = std::move(waiters),
                         overtaken]() mutable {
     Result<TargetCatalog::Snapshot> read = catalog_->Read(generation);
-    asio::post(io_, [this, read = std::move(read), config_status = std::move(config_status),
-                     waiters = std::move(waiters), overtaken]() mutable {
-      AdoptTargets(std::move(read), std::move(config_status), std::move(waiters), overtaken);
-    });
+    asio::post(io_,
+               [this, read = std::move(read), waiters = std::move(waiters), overtaken]() mutable {
+                 AdoptTargets(std::move(read), std::move(waiters), overtaken);
+               });
   });
 }
 
-void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_status,
-                          ReloadWaiters waiters, int overtaken) {
+void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, ReloadWaiters waiters,
+                          int overtaken) {
   if (stopping_) {
     reload_running_ = false;
     for (auto& done : waiters) done(Status::Busy("policyd is stopping"));
     ReleaseHeldTargetChanges();
     return;
   }
-  Status result = std::move(config_status);
+  Status result;
   if (!read.ok()) {
     result = read.status();
   } else if (Status adopted = catalog_->Adopt(std::move(*read));
@@ -385,7 +383,7 @@ void Daemon::AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_st
     } else {
       spdlog::info("reload: {}; reading them again", adopted.message());
     }
-    return ReadTargetsOnPool(std::move(result), std::move(waiters), overtaken);
+    return ReadTargetsOnPool(std::move(waiters), overtaken);
   } else if (Status applied = ApplyCatalog(); !applied.ok()) {
     result = applied;
   }

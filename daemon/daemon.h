@@ -169,7 +169,8 @@ class Daemon {
   void ApplySpec(Document& doc, const DocumentSpec* previous, int64_t persisted_due, int64_t now);
   void StopWatching(Document& doc);  // before it leaves the table
   // Re-reads the config's log level and the targets; `done` (may be empty) gets the outcome.
-  // On error the running set is kept and the error logged. The target files are read on the
+  // On error (the daemon config or a target file does not load) the running set is kept and
+  // the error logged. The target files are read on the
   // worker pool (at a million documents that takes ~0.5 s the event loop does not wait) and
   // the new set is applied on the io thread. A reload asked for while one runs is done again
   // once it ends (a file may have changed after its read), and its `done` gets that outcome.
@@ -177,10 +178,9 @@ class Daemon {
   using ReloadWaiters = std::vector<std::function<void(Status)>>;
   void StartReload();
   // `overtaken`: the reads of this reload so far that an add or a remove made stale.
-  void ReadTargetsOnPool(Status config_status, ReloadWaiters waiters, int overtaken = 0);
+  void ReadTargetsOnPool(ReloadWaiters waiters, int overtaken = 0);
   // io thread: applies what the pool read, or reads again if an add or remove ran meanwhile.
-  void AdoptTargets(Result<TargetCatalog::Snapshot> read, Status config_status,
-                    ReloadWaiters waiters, int overtaken);
+  void AdoptTargets(Result<TargetCatalog::Snapshot> read, ReloadWaiters waiters, int overtaken);
   void FinishReload(const Status& result, ReloadWaiters waiters);
   // A reload whose reads adds and removes have overtaken this many times holds the next ones
   // until it ends: a client adding without pause would otherwise keep it reading for as long

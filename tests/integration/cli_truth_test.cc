@@ -167,6 +167,34 @@ TEST_F(RunningDaemonTest, ReloadWithABadSelectorKeepsTheRunningSet) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A reload whose daemon config does not load is refused whole: the target files it would have
+// read are not applied (the refusal says the running targets are kept, and must be true),
+// and the next reload, once the config is mended, applies them.
+TEST_F(RunningDaemonTest, ReloadWithABadDaemonConfigKeepsTheRunningSet) {
+  const std::filesystem::path config = harness_.config_path();
+  std::string good;
+  {
+    std::ifstream in(config);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(config, std::ios::app) << "log_levle = \"info\"\n";
+  harness_.WriteTarget("initech",
+                       "name = \"Initech\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                       "url = \"" +
+                           server_.Url("/other") + "\"\n");
+  // (policyctl --config reads the same file and refuses it first: the daemon is asked directly.)
+  const nlohmann::json reload = harness_.Control({{"cmd", "reload"}});
+  EXPECT_EQ(reload["ok"], false) << reload.dump();
+  EXPECT_NE(reload.dump().find("unknown key 'log_levle'"), std::string::npos) << reload.dump();
+  EXPECT_EQ(WatchedIds(), (std::set<std::string>{"acme/privacy-policy", "acme/terms"}));
+
+  std::ofstream(config, std::ios::trunc) << good;
+  const auto mended = harness_.Policyctl({"reload"});
+  EXPECT_EQ(mended.exit_code, 0) << mended.err;
+  EXPECT_EQ(WatchedIds().count("initech/privacy-policy"), 1u);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // Item 12: `policyctl extract` is the daemon's decision.
 
