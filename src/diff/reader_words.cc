@@ -8,6 +8,37 @@
 
 namespace policyd::diff_internal {
 
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The length of the markers `line` starts with: indentation, quote markers ("> "), then a
+// heading's '#'s, a bullet, a table's pipe, or an ordered item's number ("12. "). A number
+// after a heading's '#' is the heading's text (a section renumbered), not a marker.
+std::size_t MarkerLength(std::string_view line) {
+  std::size_t i = 0;
+  bool heading = false;
+  while (i < line.size()) {
+    const char c = line[i];
+    if (c == ' ' || c == '-' || c == '|' || c == '>') {
+      ++i;
+    } else if (c == '#') {
+      heading = true;
+      ++i;
+    } else if (IsDigit(c) && !heading) {
+      std::size_t end = i;
+      while (end < line.size() && IsDigit(line[end])) ++end;
+      if (end + 1 >= line.size() || line[end] != '.' || line[end + 1] != ' ') break;
+      i = end + 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+}  // namespace
+
 std::string ReaderText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -20,8 +51,12 @@ std::string ReaderText(std::string_view text) {
       continue;
     }
     if (line_start) {
-      if (c == ' ' || c == '#' || c == '-' || c == '|') continue;
       line_start = false;
+      const std::string_view line = text.substr(i, text.find('\n', i) - i);
+      if (const std::size_t markers = MarkerLength(line); markers > 0) {
+        i += markers - 1;
+        continue;
+      }
     }
     if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
       const std::size_t close = text.find(')', i + 2);

@@ -47,6 +47,33 @@ TEST(ChangeClassTest, MarkdownStructureAndLinkTargetsAreFormatting) {
             ChangeClass::kFormatting);
 }
 
+// An ordered list's numbers and a quote's markers are Markdown the extractor writes, not words
+// of the policy: a list made ordered, items swapped under their fixed numbers, an item
+// inserted before others (which all move one number on), a paragraph quoted.
+TEST(ChangeClassTest, OrderedListNumbersAndQuoteMarkersAreStructure) {
+  const std::string bullets = "- We share data with auditors.\n- We share data with banks.\n";
+  const std::string numbered = "1. We share data with auditors.\n2. We share data with banks.\n";
+  const std::string swapped = "1. We share data with banks.\n2. We share data with auditors.\n";
+  const std::string inserted =
+      "1. We share nothing else.\n2. We share data with auditors.\n3. We share data with banks.\n";
+  ChangeClassification result = ClassifyChange(bullets, numbered);
+  EXPECT_EQ(result.change_class, ChangeClass::kFormatting);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(ClassOf(numbered, bullets), ChangeClass::kFormatting);
+  EXPECT_EQ(ClassOf(numbered, swapped), ChangeClass::kReorder);
+  result = ClassifyChange(numbered, inserted);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 4);
+  EXPECT_EQ(result.words_removed, 0);
+  EXPECT_EQ(ClassOf("We keep logs.\n", "> We keep logs.\n"), ChangeClass::kFormatting);
+  EXPECT_EQ(ClassOf("> We keep logs.\n", "> > We keep logs.\n"), ChangeClass::kFormatting);
+  // A heading's number is its text: a section renumbered.
+  result = ClassifyChange("## 1. Scope\n", "## 2. Scope\n");
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 1);
+  EXPECT_EQ(result.words_removed, 1);
+}
+
 TEST(ChangeClassTest, SameParagraphsInAnotherOrderAreAReorder) {
   const std::string swapped =
       "# Privacy Policy\n\nWe don't sell your data.\n\n## Sharing\n\n"
