@@ -19,12 +19,17 @@
 #include "config/document_checks.h"
 #include "policyd/config.h"
 #include "policyd/file_read.h"
+#include "policyd/json_limits.h"
 #include "policyd/json_text.h"
 
 namespace policyd {
 namespace {
 
 using nlohmann::json;
+
+// The deepest a declaration nests is about 7 (terms, a type, combine, a page, select, a range);
+// a file nested deeper is not one, and copying it would recurse once per level.
+constexpr std::size_t kMaxDeclarationDepth = 32;
 
 struct Selectors {
   std::vector<std::string> css;
@@ -260,12 +265,10 @@ Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<Documen
   std::string text;
   if (Status status = ReadText(path, &text); !status.ok()) return status;
   const std::string file = path.string();
-  json declaration;
-  try {
-    declaration = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument(file + ": invalid JSON: " + e.what());
-  }
+  // Bounded before anything is built: copying or dumping a value recurses once per level.
+  Result<json> parsed = ParseJsonWithDepthLimit(text, kMaxDeclarationDepth);
+  if (!parsed.ok()) return Status::InvalidArgument(file + ": " + parsed.status().message());
+  json declaration = std::move(*parsed);
   if (!declaration.is_object()) {
     return Status::InvalidArgument(file + ": a declaration must be a JSON object");
   }

@@ -297,6 +297,26 @@ TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {
   }
 }
 
+// A declaration nested deeper than any real one (a 300 KB `filter` of 150,000 arrays) is
+// refused before anything copies it: copying or dumping it recursed once per level and
+// overflowed the stack, which killed a running daemon on reload.
+TEST_F(OtaDeclarationTest, NestingIsBoundedBeforeTheDeclarationIsRead) {
+  const int levels = 150'000;
+  const std::string deep = R"({"name": "Deep", "terms": {"Privacy Policy": {)"
+                           R"("fetch": "https://deep.example/privacy", "filter": [)" +
+                           std::string(levels, '[') + std::string(levels, ']') + "]}}}";
+  const Status status = Load(deep, "Deep.json");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ": JSON nested deeper than"));
+  EXPECT_THAT(docs_, IsEmpty());
+  // A real declaration's depth, with ranges inside a combined page, loads.
+  EXPECT_TRUE(Load(R"({"name": "Ok", "terms": {"Privacy Policy": {"combine": [{)"
+                   R"("fetch": "https://ok.example/a", "select": [{"startBefore": "#a", )"
+                   R"("endBefore": "#b"}]}]}}})",
+                   "Ok.json")
+                  .ok());
+}
+
 TEST_F(OtaDeclarationTest, SelectorThatDoesNotParseIsAnErrorNamingTheTerms) {
   const Status status = Load(R"({"name": "X", "terms": {"Privacy Policy": {
       "fetch": "https://x.example/", "select": ["main", "div[[["]}}})");
