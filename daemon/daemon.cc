@@ -317,7 +317,8 @@ void Daemon::ApplySpec(Document& doc, const DocumentSpec* previous, int64_t pers
                  spec.id, spec.source_file.string());
   }
   if (config_.fleet.enabled) doc.fleet_key_hash = FleetKeyHash(spec);
-  scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, now);
+  scheduler_.Upsert(doc.handle, IntervalOf(spec), persisted_due, doc.packed_state().last_check_ms(),
+                    now);
 }
 
 void Daemon::StopWatching(Document& doc) {

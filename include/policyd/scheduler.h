@@ -49,9 +49,12 @@ class Scheduler {
 
   // Adds a document or updates its interval. `persisted_due_ms` > 0 keeps that due time;
   // otherwise a new document is placed at random inside its first-check window from `now_ms`.
-  // An existing document keeps its due time unless `persisted_due_ms` > 0. Returns the due time.
+  // An existing document keeps its due time unless `persisted_due_ms` > 0. Either way, a
+  // document checked before (`last_check_ms` > 0) is due no later than `interval` and its
+  // jitter after that check: an interval shortened (by a reload, or while the daemon was
+  // stopped) applies from the last check, not after the next one. Returns the due time.
   int64_t Upsert(DocHandle doc, std::chrono::milliseconds interval, int64_t persisted_due_ms,
-                 int64_t now_ms);
+                 int64_t last_check_ms, int64_t now_ms);
   // Forgets a document (a check in flight for it simply completes unscheduled).
   void Remove(DocHandle doc);
   bool Contains(DocHandle doc) const;

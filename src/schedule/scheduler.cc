@@ -38,7 +38,7 @@ int64_t NextDueAfterCheck(const ScheduleOptions& options, std::chrono::milliseco
 Scheduler::Scheduler(ScheduleOptions options, uint64_t seed) : options_(options), rng_(seed) {}
 
 int64_t Scheduler::Upsert(DocHandle doc, std::chrono::milliseconds interval,
-                          int64_t persisted_due_ms, int64_t now_ms) {
+                          int64_t persisted_due_ms, int64_t last_check_ms, int64_t now_ms) {
   if (doc >= entries_.size()) entries_.resize(static_cast<std::size_t>(doc) + 1);
   Entry& entry = entries_[doc];
   const bool inserted = !entry.present;
@@ -54,6 +54,13 @@ int64_t Scheduler::Upsert(DocHandle doc, std::chrono::milliseconds interval,
         options_.first_check_window.count() > 0 ? options_.first_check_window : interval;
     std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(window.count(), 0));
     due = now_ms + dist(rng_);
+  }
+  if (last_check_ms > 0) {
+    // The latest NextDueAfterCheck gives after a success.
+    const int64_t interval_ms = std::max<int64_t>(interval.count(), 1000);
+    const auto longest =
+        static_cast<int64_t>(static_cast<double>(interval_ms) * (1.0 + options_.jitter));
+    due = std::min(due, last_check_ms + longest);
   }
   SetDue(doc, entry, due);
   return due;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "daemon_harness.h"
+#include "policyd/clock.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
 #include "support/pdf_writer.h"
@@ -192,6 +193,24 @@ TEST_F(RunningDaemonTest, ReloadWithABadDaemonConfigKeepsTheRunningSet) {
   const auto mended = harness_.Policyctl({"reload"});
   EXPECT_EQ(mended.exit_code, 0) << mended.err;
   EXPECT_EQ(WatchedIds().count("initech/privacy-policy"), 1u);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
+// An interval shortened by a reload applies from the document's last check: the next check is
+// due within the new interval (and its jitter), not at the end of the old one.
+TEST_F(RunningDaemonTest, AShortenedIntervalIsAppliedFromTheLastCheck) {
+  const auto due_of = [&](const std::string& doc) {
+    const nlohmann::json shown = harness_.Control({{"cmd", "show"}, {"doc", doc}});
+    return ParseTimestamp(shown["result"]["next_due"].get<std::string>()).value_or(0);
+  };
+  const int64_t reloaded_at = NowUnixMillis();
+  EXPECT_GT(due_of("acme/privacy-policy"), reloaded_at + 50 * 60 * 1000);  // the 1 h default
+  harness_.WriteTarget("acme", TargetToml(server_.Url("/privacy"), "interval = \"2m\"\n") +
+                                   "[[documents]]\ntype = \"Terms\"\nurl = \"" +
+                                   server_.Url("/terms") + "\"\n");
+  ASSERT_EQ(harness_.Control({{"cmd", "reload"}})["ok"], true);
+  EXPECT_LE(due_of("acme/privacy-policy"), reloaded_at + (2 * 60 + 12) * 1000);
+  EXPECT_GT(due_of("acme/terms"), reloaded_at + 50 * 60 * 1000);  // its interval is the same
   EXPECT_EQ(harness_.Stop(), 0);
 }
 

@@ -305,12 +305,12 @@ nlohmann::json RunSchedulerBench(std::size_t docs) {
                                       .retry_base = std::chrono::minutes(1)},
                       42);
   auto start = Clock::now();
-  for (DocHandle doc = 0; doc < handles; ++doc) scheduler.Upsert(doc, interval, 0, now);
+  for (DocHandle doc = 0; doc < handles; ++doc) scheduler.Upsert(doc, interval, 0, 0, now);
   const double upsert_new_ns = NanosPer(start, docs);
   const std::size_t heap_after = heap_in_use();
 
   start = Clock::now();
-  for (DocHandle doc = 0; doc < handles; ++doc) scheduler.Upsert(doc, interval, 0, now);
+  for (DocHandle doc = 0; doc < handles; ++doc) scheduler.Upsert(doc, interval, 0, 0, now);
   const double upsert_existing_ns = NanosPer(start, docs);
 
   start = Clock::now();

@@ -34,7 +34,7 @@ TEST(Scheduler, FirstChecksAreSpreadOverTheWindow) {
   int64_t earliest = INT64_MAX;
   int64_t latest = 0;
   for (int i = 0; i < 300; ++i) {
-    const int64_t due = scheduler.Upsert(static_cast<DocHandle>(i), hours(24), 0, kNow);
+    const int64_t due = scheduler.Upsert(static_cast<DocHandle>(i), hours(24), 0, 0, kNow);
     ASSERT_GE(due, kNow);
     ASSERT_LE(due, kNow + Ms(minutes(10)));
     earliest = std::min(earliest, due);
@@ -48,23 +48,43 @@ TEST(Scheduler, FirstChecksAreSpreadOverTheWindow) {
 
 TEST(Scheduler, WindowDefaultsToTheInterval) {
   Scheduler scheduler({.jitter = 0.1}, 7);
-  const int64_t due = scheduler.Upsert(kA, hours(2), 0, kNow);
+  const int64_t due = scheduler.Upsert(kA, hours(2), 0, 0, kNow);
   EXPECT_LE(due, kNow + Ms(hours(2)));
+}
+
+// An interval shortened by a reload (or edited while the daemon was stopped, so that the due
+// time stored is the old interval's) applies from the document's last check, not after its
+// next one: 365d to 1h must not leave it due in a year.
+TEST(Scheduler, AShortenedIntervalAppliesFromTheLastCheck) {
+  const int64_t last_check = kNow - Ms(hours(1));
+  const int64_t old_due = last_check + Ms(hours(24));
+  const int64_t bound = last_check + Ms(hours(2)) + Ms(minutes(12));  // 2 h and its jitter
+  Scheduler scheduler({.jitter = 0.1}, 1);
+  EXPECT_EQ(scheduler.Upsert(kA, hours(24), old_due, last_check, kNow), old_due);
+  EXPECT_EQ(scheduler.Upsert(kA, hours(2), 0, last_check, kNow), bound);
+  EXPECT_EQ(scheduler.NextDueMs(), bound);
+  // Lengthened again: the earlier due time stays (one check sooner is harmless).
+  EXPECT_EQ(scheduler.Upsert(kA, hours(24), 0, last_check, kNow), bound);
+
+  Scheduler restarted({.jitter = 0.1}, 1);
+  EXPECT_EQ(restarted.Upsert(kA, hours(2), old_due, last_check, kNow), bound);
+  // Never checked: its first-check placement is not the interval's business.
+  EXPECT_EQ(restarted.Upsert(kB, hours(2), old_due, 0, kNow), old_due);
 }
 
 TEST(Scheduler, PersistedDueTimeIsKept) {
   Scheduler scheduler({}, 1);
-  EXPECT_EQ(scheduler.Upsert(kA, hours(24), kNow + 1234, kNow), kNow + 1234);
+  EXPECT_EQ(scheduler.Upsert(kA, hours(24), kNow + 1234, 0, kNow), kNow + 1234);
   // Updating the interval without a persisted time keeps the current due time.
-  EXPECT_EQ(scheduler.Upsert(kA, hours(12), 0, kNow), kNow + 1234);
+  EXPECT_EQ(scheduler.Upsert(kA, hours(12), 0, 0, kNow), kNow + 1234);
   EXPECT_EQ(scheduler.NextDueMs(), kNow + 1234);
 }
 
 TEST(Scheduler, PopsInDueOrderAndNotTwiceWhileInFlight) {
   Scheduler scheduler({}, 1);
-  scheduler.Upsert(kLate, hours(1), kNow + 300, kNow);
-  scheduler.Upsert(kEarly, hours(1), kNow + 100, kNow);
-  scheduler.Upsert(kMiddle, hours(1), kNow + 200, kNow);
+  scheduler.Upsert(kLate, hours(1), kNow + 300, 0, kNow);
+  scheduler.Upsert(kEarly, hours(1), kNow + 100, 0, kNow);
+  scheduler.Upsert(kMiddle, hours(1), kNow + 200, 0, kNow);
   EXPECT_EQ(scheduler.PopDue(kNow + 250, 10), (std::vector<DocHandle>{kEarly, kMiddle}));
   EXPECT_TRUE(scheduler.InFlight(kEarly));
   EXPECT_EQ(scheduler.in_flight(), 2u);
@@ -78,14 +98,14 @@ TEST(Scheduler, PopsInDueOrderAndNotTwiceWhileInFlight) {
 
 TEST(Scheduler, PopRespectsMaxCount) {
   Scheduler scheduler({}, 1);
-  for (int i = 0; i < 10; ++i) scheduler.Upsert(static_cast<DocHandle>(i), hours(1), kNow, kNow);
+  for (int i = 0; i < 10; ++i) scheduler.Upsert(static_cast<DocHandle>(i), hours(1), kNow, 0, kNow);
   EXPECT_EQ(scheduler.PopDue(kNow, 4).size(), 4u);
   EXPECT_EQ(scheduler.PopDue(kNow, 100).size(), 6u);
 }
 
 TEST(Scheduler, CheckNowMakesDueImmediatelyEvenWhenInFlight) {
   Scheduler scheduler({}, 1);
-  scheduler.Upsert(kA, hours(24), kNow + Ms(hours(5)), kNow);
+  scheduler.Upsert(kA, hours(24), kNow + Ms(hours(5)), 0, kNow);
   EXPECT_TRUE(scheduler.CheckNow(kA, kNow));
   EXPECT_EQ(scheduler.PopDue(kNow, 10), std::vector<DocHandle>{kA});
   // Requested again while in flight: due right after the current check completes.
@@ -97,8 +117,8 @@ TEST(Scheduler, CheckNowMakesDueImmediatelyEvenWhenInFlight) {
 
 TEST(Scheduler, RemoveForgetsQueuedAndInFlightDocuments) {
   Scheduler scheduler({}, 1);
-  scheduler.Upsert(kA, hours(1), kNow, kNow);
-  scheduler.Upsert(kB, hours(1), kNow, kNow);
+  scheduler.Upsert(kA, hours(1), kNow, 0, kNow);
+  scheduler.Upsert(kB, hours(1), kNow, 0, kNow);
   ASSERT_EQ(scheduler.PopDue(kNow, 1).size(), 1u);
   scheduler.Remove(kA);
   scheduler.Remove(kB);
@@ -111,19 +131,19 @@ TEST(Scheduler, RemoveForgetsQueuedAndInFlightDocuments) {
 
 TEST(Scheduler, EqualDueTimesPopInHandleOrder) {
   Scheduler scheduler({}, 1);
-  for (const DocHandle doc : {7u, 3u, 9u, 0u, 5u}) scheduler.Upsert(doc, hours(1), kNow, kNow);
-  scheduler.Upsert(4, hours(1), kNow - 1, kNow);  // earlier: first whatever its handle
+  for (const DocHandle doc : {7u, 3u, 9u, 0u, 5u}) scheduler.Upsert(doc, hours(1), kNow, 0, kNow);
+  scheduler.Upsert(4, hours(1), kNow - 1, 0, kNow);  // earlier: first whatever its handle
   EXPECT_EQ(scheduler.PopDue(kNow, 3), (std::vector<DocHandle>{4, 0, 3}));
   EXPECT_EQ(scheduler.PopDue(kNow, 10), (std::vector<DocHandle>{5, 7, 9}));
 }
 
 TEST(Scheduler, AReusedHandleIsANewDocument) {
   Scheduler scheduler({.first_check_window = hours(1)}, 1);
-  scheduler.Upsert(kA, hours(24), kNow, kNow);
+  scheduler.Upsert(kA, hours(24), kNow, 0, kNow);
   ASSERT_EQ(scheduler.PopDue(kNow, 10), std::vector<DocHandle>{kA});
   scheduler.Remove(kA);
   // The handle is given to another document while the removed one's check is in flight.
-  const int64_t due = scheduler.Upsert(kA, hours(24), 0, kNow);
+  const int64_t due = scheduler.Upsert(kA, hours(24), 0, 0, kNow);
   EXPECT_GE(due, kNow);
   EXPECT_LE(due, kNow + Ms(hours(1)));
   EXPECT_FALSE(scheduler.InFlight(kA));
@@ -137,7 +157,7 @@ TEST(Scheduler, AReusedHandleIsANewDocument) {
 
 TEST(Scheduler, HandlesNeedNotBeDense) {
   Scheduler scheduler({}, 1);
-  scheduler.Upsert(100'000, hours(1), kNow + 5, kNow);
+  scheduler.Upsert(100'000, hours(1), kNow + 5, 0, kNow);
   EXPECT_TRUE(scheduler.Contains(100'000));
   EXPECT_FALSE(scheduler.Contains(99'999));
   EXPECT_FALSE(scheduler.Contains(100'001));
@@ -171,7 +191,7 @@ TEST(Scheduler, AgreesWithASortedSetUnderRandomOperations) {
         if (known && !flying) queued.erase({due_of[doc], doc});
         if (!flying) queued.emplace(due, doc);
         due_of[doc] = due;
-        ASSERT_EQ(scheduler.Upsert(doc, hours(1), due, now), due);
+        ASSERT_EQ(scheduler.Upsert(doc, hours(1), due, 0, now), due);
         break;
       }
       case 1:
