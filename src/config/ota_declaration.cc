@@ -132,20 +132,26 @@ Status ReadSelectorsIfPresent(const json& object, const char* key, const std::st
   return Status::Ok();
 }
 
-// The pages of `combine`, appended to *pages in order. `warn` names what a page asks that
-// policyd cannot do; one page that needs its scripts run makes the whole document rendered.
+// The pages of `combine`, appended to *pages in order, as OTA's engine builds them: a page's
+// own `fetch`, else the terms' (`terms_fetch`, which is no page of its own then). `warn` names
+// what a page asks that policyd cannot do; one page that needs its scripts run makes the whole
+// document rendered.
 template <typename Warn>
-Status ReadCombinedPages(const json& combine, const std::string& where, DocumentSpec* spec,
+Status ReadCombinedPages(const json& combine, const std::optional<std::string>& terms_fetch,
+                         const std::string& where, DocumentSpec* spec,
                          std::vector<TermsPage>* pages, Warn&& warn) {
   if (!combine.is_array() || combine.empty()) {
     return Status::InvalidArgument(where + ": 'combine' must be a non-empty array of pages");
   }
   const std::string page_where = where + ": combine";
   for (const json& page : combine) {
-    if (!page.is_object() || !page.contains("fetch") || !page["fetch"].is_string()) {
-      return Status::InvalidArgument(page_where + ": each page needs a 'fetch' URL string");
+    const bool own_fetch = page.is_object() && page.contains("fetch") && page["fetch"].is_string();
+    if (!page.is_object() || (!own_fetch && (page.contains("fetch") || !terms_fetch))) {
+      return Status::InvalidArgument(page_where +
+                                     ": each page needs a 'fetch' URL string (or the terms' own)");
     }
-    TermsPage read{page["fetch"].get<std::string>(), std::nullopt, std::nullopt};
+    TermsPage read{own_fetch ? page["fetch"].get<std::string>() : *terms_fetch, std::nullopt,
+                   std::nullopt};
     if (Status s = ReadSelectorsIfPresent(page, "select", page_where, &read.select); !s.ok()) {
       return s;
     }
@@ -218,25 +224,26 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
   std::optional<Selectors> remove;
   if (Status s = ReadSelectorsIfPresent(terms, "select", where, &select); !s.ok()) return s;
   if (Status s = ReadSelectorsIfPresent(terms, "remove", where, &remove); !s.ok()) return s;
-  std::vector<TermsPage> pages;  // `fetch` first, then the pages of `combine`
+  std::optional<std::string> fetch;
   if (terms.contains("fetch")) {
     if (!terms["fetch"].is_string()) {
       return Status::InvalidArgument(where + ": 'fetch' must be a URL string");
     }
-    pages.push_back({terms["fetch"].get<std::string>(), std::nullopt, std::nullopt});
+    fetch = terms["fetch"].get<std::string>();
   }
+  // The terms' fetch alone, or the pages of `combine`. A page takes the terms' select and
+  // remove unless it sets its own (OTA's `page.select ?? terms.select`): the document's
+  // options are the terms', and a page that differs gets its own (DocumentSpec::page_options).
+  std::vector<TermsPage> pages;
   if (terms.contains("combine")) {
-    const std::size_t first_combined = pages.size();
-    if (Status s = ReadCombinedPages(terms["combine"], where, spec, &pages, warn); !s.ok()) {
+    if (Status s = ReadCombinedPages(terms["combine"], fetch, where, spec, &pages, warn); !s.ok()) {
       return s;
     }
-    // A page inherits the terms' select/remove and may set its own (OTA's semantics). The
-    // document's own options are the terms', else the first combined page's; a page that
-    // differs from them gets its own (DocumentSpec::page_options).
-    if (!select) select = pages[first_combined].select;
-    if (!remove) remove = pages[first_combined].remove;
+  } else if (fetch) {
+    pages.push_back({*fetch, std::nullopt, std::nullopt});
+  } else {
+    return Status::InvalidArgument(where + ": no 'fetch' URL and no 'combine'");
   }
-  if (pages.empty()) return Status::InvalidArgument(where + ": no 'fetch' URL and no 'combine'");
   spec->url = pages.front().url;
   spec->extra_urls.clear();
   for (std::size_t i = 1; i < pages.size(); ++i) spec->extra_urls.push_back(pages[i].url);

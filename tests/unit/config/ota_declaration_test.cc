@@ -278,6 +278,73 @@ TEST_F(OtaDeclarationTest, CombinedPagesInheritTheTermsRemoveAndMayReplaceIt) {
             "We keep your data safe.\n");
 }
 
+// OTA's engine builds each page of `combine` from the page's own keys, falling back to the
+// terms' (`page.remove ?? terms.remove`): never to another page's. A page that sets no
+// `remove` keeps its headings although the first page drops its own.
+TEST_F(OtaDeclarationTest, APageWithoutItsOwnRemoveTakesTheTermsNotTheFirstPages) {
+  const Status status = Load(R"({
+    "name": "Gamma",
+    "terms": {
+      "Community Guidelines": {
+        "combine": [
+          {"fetch": "https://gamma.example/rules/1", "select": "main", "remove": "h1"},
+          {"fetch": "https://gamma.example/rules/2", "select": "main"}
+        ]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(1));
+  const std::string html =
+      "<html><body><main><h1>Part</h1><p>Be kind to others.</p></main>"
+      "<footer><p>Footer</p></footer></body></html>";
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(0), "text/html").text,
+            "Be kind to others.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[0].ExtractionOfPage(1), "text/html").text,
+            "# Part\n\nBe kind to others.\n");
+}
+
+// With `combine`, the terms' `fetch` is not a page of its own: it is the URL of the pages that
+// name none (two selections of one page are a valid declaration).
+TEST_F(OtaDeclarationTest, TheTermsFetchIsTheUrlOfCombinedPagesThatNameNone) {
+  Status status = Load(R"({
+    "name": "Delta",
+    "terms": {
+      "Privacy Policy": {
+        "fetch": "https://delta.example/privacy",
+        "select": "main",
+        "combine": [
+          {"fetch": "https://delta.example/privacy/1"},
+          {"fetch": "https://delta.example/privacy/2"}
+        ]
+      },
+      "Terms of Service": {
+        "fetch": "https://delta.example/terms",
+        "combine": [{"select": "#general"}, {"select": "#paid"}]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(docs_, SizeIs(2));
+  EXPECT_EQ(docs_[0].url, "https://delta.example/privacy/1");
+  EXPECT_THAT(docs_[0].extra_urls, ElementsAre("https://delta.example/privacy/2"));
+  EXPECT_EQ(docs_[1].url, "https://delta.example/terms");
+  EXPECT_THAT(docs_[1].extra_urls, ElementsAre("https://delta.example/terms"));
+  const std::string html =
+      "<html><body><div id='general'><p>General terms.</p></div>"
+      "<div id='paid'><p>Terms of paid plans.</p></div></body></html>";
+  EXPECT_EQ(ExtractText(html, *docs_[1].ExtractionOfPage(0), "text/html").text, "General terms.\n");
+  EXPECT_EQ(ExtractText(html, *docs_[1].ExtractionOfPage(1), "text/html").text,
+            "Terms of paid plans.\n");
+  // A page with no URL of its own and none from the terms is an error naming the terms.
+  docs_.clear();
+  status =
+      Load(R"({"name": "Eps", "terms": {"Privacy Policy": {"combine": [{"select": "main"}]}}})",
+           "Eps.json");
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("needs a 'fetch' URL string"));
+}
+
 TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {
   for (const char* json : {
            R"({"name": "X", "terms": {"Privacy Policy": {"select": "main"}}})",
