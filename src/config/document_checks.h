@@ -19,6 +19,10 @@ inline constexpr std::chrono::milliseconds kMaxDocumentInterval = std::chrono::h
 // catches configuration mistakes early and with a clear message.
 Status CheckHttpUrl(std::string_view url);
 
+// Whether a platform or type name holds a control character (C0, DEL, or C1 in UTF-8): names
+// are shown in tables, events, chat messages and file names, which a line break would break.
+bool HasControlCharacter(std::string_view name);
+
 }  // namespace policyd::config_internal
 
 #endif  // POLICYD_SRC_CONFIG_DOCUMENT_CHECKS_H_

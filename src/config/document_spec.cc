@@ -150,6 +150,19 @@ Status CheckHttpUrl(std::string_view url) {
   return CheckUrlAuthority(url, rest.substr(0, rest.find_first_of("/?#")));
 }
 
+bool HasControlCharacter(std::string_view name) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    if (byte < 0x20 || byte == 0x7F) return true;
+    // U+0080..U+009F, the C1 controls, are C2 80..C2 9F in UTF-8.
+    if (byte == 0xC2 && i + 1 < name.size()) {
+      const auto next = static_cast<unsigned char>(name[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace config_internal
 
 Status ValidateDocumentSpec(const DocumentSpec& spec) {
@@ -160,6 +173,10 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
       return Status::InvalidArgument(std::string(what) + " must be at most " +
                                      std::to_string(kMaxDocumentNameBytes) + " bytes, not " +
                                      std::to_string(name->size()));
+    }
+    if (config_internal::HasControlCharacter(*name)) {
+      return Status::InvalidArgument(std::string(what) +
+                                     " must not contain control characters (a line break, a tab)");
     }
   }
   if (spec.platform.empty()) return Status::InvalidArgument("platform must not be empty");

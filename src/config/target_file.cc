@@ -27,6 +27,8 @@ std::string ReadPlatformName(TableReader& root, const std::filesystem::path& pat
     root.Error("name", "'name' must contain an ASCII letter or digit: it makes the document ids");
   } else if (name.size() > kMaxDocumentNameBytes) {
     root.Error("name", NameTooLong("name", name));
+  } else if (HasControlCharacter(name)) {
+    root.Error("name", "'name' must not contain control characters");
   }
   return name;
 }
@@ -214,6 +216,10 @@ bool ReadDocument(const toml::table& table, const FileCommon& file, Diagnostics*
   }
   if (has_type && spec->type.size() > kMaxDocumentNameBytes) {
     reader.Error("type", NameTooLong("type", spec->type));
+    return false;
+  }
+  if (has_type && HasControlCharacter(spec->type)) {
+    reader.Error("type", "'type' must not contain control characters");
     return false;
   }
   if (has_url) {

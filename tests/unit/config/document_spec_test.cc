@@ -112,6 +112,31 @@ TEST(ValidateDocumentSpecTest, RejectsPlatformAndTypeNamesLongerThan200Bytes) {
   EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("type must be at most 200 bytes"));
 }
 
+// A name is shown in tables, events, chat messages and file names: a line break or another
+// control character in it breaks each of them (`show` printed a second row).
+TEST(ValidateDocumentSpecTest, RejectsControlCharactersInNames) {
+  for (const std::string& bad :
+       {std::string("Line\nBreak"), std::string("Tab\there"), std::string("Nul\0x", 5),
+        std::string("Del\x7f"), std::string("C1 \xc2\x85 next line")}) {
+    DocumentSpec spec = ValidSpec();
+    spec.platform = "Acme " + bad;
+    spec.id.clear();
+    EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+                HasSubstr("platform must not contain control characters"))
+        << testing::PrintToString(bad);
+    spec = ValidSpec();
+    spec.type = "Privacy " + bad;
+    spec.id.clear();
+    EXPECT_THAT(ValidateDocumentSpec(spec).message(),
+                HasSubstr("type must not contain control characters"))
+        << testing::PrintToString(bad);
+  }
+  DocumentSpec accented = ValidSpec();
+  accented.type = "Politique de confidentialit\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5";
+  accented.id.clear();
+  EXPECT_TRUE(ValidateDocumentSpec(accented).ok()) << ValidateDocumentSpec(accented).ToString();
+}
+
 TEST(ValidateDocumentSpecTest, RejectsBadIntervals) {
   DocumentSpec spec = ValidSpec();
   spec.interval = std::chrono::milliseconds(-1);

@@ -166,6 +166,15 @@ TEST_F(TargetFileTest, NamesLongerThan200BytesAreRejectedWithTheirLine) {
   EXPECT_EQ(docs_.size(), 1u);  // the first file's only
 }
 
+TEST_F(TargetFileTest, ControlCharactersInNamesAreRejectedWithTheirLine) {
+  const std::string document =
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n";
+  Status status = Load("name = \"Acme\\nInc\"\n" + document);
+  EXPECT_EQ(status.message(), At(1, 8) + "'name' must not contain control characters");
+  status = Load("[[documents]]\ntype = \"Privacy\\tPolicy\"\nurl = \"https://a.example/\"\n");
+  EXPECT_EQ(status.message(), At(2, 8) + "'type' must not contain control characters");
+}
+
 TEST_F(TargetFileTest, WrongTypesNameTheKey) {
   Status status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = 42\n");
   EXPECT_EQ(status.message(), At(3, 7) + "'url' must be a string, not an integer");
