@@ -335,9 +335,9 @@ struct TargetFileKeys {
 TargetFileKeys ListTargetFileKeys();
 
 // Loads every *.toml file of `dir` (sorted by name, non-recursive) and every *.json file as
-// an Open Terms Archive declaration (LoadOtaDeclaration). Fails on the first bad file, and on
-// two documents with the same id. The overload without `warnings` drops them; callers should
-// prefer the other and log each warning.
+// an Open Terms Archive declaration (LoadOtaDeclaration). Fails on the first bad file (a
+// symbolic link to a missing file is one), and on two documents with the same id. The overload
+// without `warnings` drops them; callers should prefer the other and log each warning.
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out);
 Status LoadTargetsDir(const std::filesystem::path& dir, std::vector<DocumentSpec>* out,
                       std::vector<std::string>* warnings);

@@ -36,7 +36,14 @@ Status ListTargetFiles(const std::filesystem::path& dir,
     const bool toml = path.extension() == ".toml";
     // OTA keeps past versions of a declaration in <name>.history.json: not current targets.
     const bool json = path.extension() == ".json" && !name.ends_with(".history.json");
-    if (name.starts_with(".") || !(toml || json) || !it->is_regular_file(type_error)) continue;
+    if (name.starts_with(".") || !(toml || json)) continue;
+    // A link whose file has gone would otherwise be skipped like a folder, and its documents
+    // no longer watched without a word.
+    if (it->is_symlink(type_error) && !it->exists(type_error)) {
+      return Status::IoError(path.string() + ": a symbolic link to a missing file (" +
+                             std::filesystem::read_symlink(path, type_error).string() + ")");
+    }
+    if (!it->is_regular_file(type_error)) continue;
     files->push_back(path);
   }
   if (error) {

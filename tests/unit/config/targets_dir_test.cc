@@ -90,6 +90,27 @@ TEST(TargetsDirTest, FailsOnTheFirstBadFileAndLoadsNothing) {
   EXPECT_THAT(docs, IsEmpty());
 }
 
+// A target file kept elsewhere and linked in (configuration management, a checkout) whose
+// target has gone is an error naming the link: skipping it would stop watching its documents
+// without a word. A link to a file that exists loads like the file.
+TEST(TargetsDirTest, ALinkToAMissingTargetFileIsAnErrorNamingIt) {
+  testing::ScratchDir dir;
+  testing::ScratchDir elsewhere;
+  const auto real = elsewhere.Write("zoom.toml", Target("Zoom", "Privacy Policy", "https://z/"));
+  std::filesystem::create_symlink(real, dir.path() / "zoom.toml");
+  std::vector<DocumentSpec> docs;
+  ASSERT_TRUE(LoadTargetsDir(dir.path(), &docs).ok());
+  EXPECT_THAT(Ids(docs), ElementsAre("zoom/privacy-policy"));
+
+  std::filesystem::create_symlink(elsewhere.path() / "gone.toml", dir.path() / "gone.toml");
+  docs.clear();
+  const Status status = LoadTargetsDir(dir.path(), &docs);
+  EXPECT_EQ(status.code(), Status::Code::kIoError);
+  EXPECT_THAT(status.message(), StartsWith((dir.path() / "gone.toml").string() +
+                                           ": a symbolic link to a missing file"));
+  EXPECT_THAT(docs, IsEmpty());
+}
+
 TEST(TargetsDirTest, MissingDirectoryIsAnIoErrorNamingIt) {
   testing::ScratchDir dir;
   std::vector<DocumentSpec> docs;
