@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "policyd/clock.h"
 #include "policyd/extract.h"
+#include "policyd/media_type.h"
 
 namespace policyd {
 namespace {

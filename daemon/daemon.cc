@@ -81,9 +81,16 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.allowed_addresses = config.allowed_addresses;
   options.respect_robots = true;
   options.max_crawl_delay = config.max_crawl_delay;
-  // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded.
-  options.accepted_content_types = {"text/html", "application/xhtml+xml", "text/plain",
-                                    "application/pdf"};
+  // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded. A PDF
+  // is often served as a download (octet-stream, x-pdf, x-download): such a body is read to
+  // max_body_bytes and converted when it starts with %PDF-, else refused as content_type.
+  options.accepted_content_types = {"text/html",
+                                    "application/xhtml+xml",
+                                    "text/plain",
+                                    "application/pdf",
+                                    "application/x-pdf",
+                                    "application/octet-stream",
+                                    "application/x-download"};
   return options;
 }
 

@@ -164,10 +164,6 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
 enum class BodySniff { kText, kPdf, kBinary };
 BodySniff SniffBody(std::string_view bytes, std::string_view content_type);
 
-// The media type of a Content-Type value: lower case, without parameters or surrounding
-// white space ("Text/HTML; charset=x" -> "text/html"); "" for an empty value.
-std::string MediaType(std::string_view content_type);
-
 // `url` without the query parameters that identify a visit rather than a resource, so that
 // output URLs are stable across renders: utm_*, click ids (fbclid, gclid, msclkid, ...), mail
 // and marketing-automation ids (mc_cid, _hsenc, mkt_tok, ...), analytics linkers (_ga, _gl),

@@ -4,6 +4,7 @@
 
 #include "error_page_guard.h"
 #include "policyd/extract.h"
+#include "policyd/media_type.h"
 #include "policyd/pdf.h"
 #include "redirect_stub.h"
 #include "response_class.h"

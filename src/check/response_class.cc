@@ -3,6 +3,7 @@
 
 #include "policyd/document_text.h"
 #include "policyd/extract.h"
+#include "policyd/media_type.h"
 
 namespace policyd {
 
@@ -12,7 +13,8 @@ bool IsAcceptedMediaType(const std::string& media_type) {
 }
 
 bool IsPdf(const FetchResponse& page) {
-  return MediaType(page.content_type) == "application/pdf" ||
+  const std::string media_type = MediaType(page.content_type);
+  return media_type == "application/pdf" || media_type == "application/x-pdf" ||
          SniffBody(page.body, page.content_type) == BodySniff::kPdf;
 }
 
@@ -25,7 +27,8 @@ FailureReason ClassifyResponse(const FetchResponse& response) {
   if (status == 429) return FailureReason::kHttp429;
   if (status >= 400 && status < 500) return FailureReason::kHttp4xx;
   if (status >= 500) return FailureReason::kHttp5xx;
-  if (status < 200 || status >= 300) return FailureReason::kHttpStatus;
+  // 206 is part of a page: policyd never asks for a range, so it is never a version.
+  if (status < 200 || status >= 300 || status == 206) return FailureReason::kHttpStatus;
   if (IsPdf(response)) return FailureReason::kNone;  // ExtractPdfText has its own reasons
   if (!IsAcceptedMediaType(MediaType(response.content_type))) return FailureReason::kContentType;
   // An image or other binary data behind an HTML (or missing) label would store garbage.

@@ -8,6 +8,7 @@
 #include "charset.h"
 #include "policyd/ascii.h"
 #include "policyd/extract.h"
+#include "policyd/media_type.h"
 
 namespace policyd {
 namespace {
@@ -60,13 +61,6 @@ bool LooksLikeUtf16(std::string_view head) {
 constexpr std::size_t kBinaryBytesInAPage = 16;
 
 }  // namespace
-
-std::string MediaType(std::string_view content_type) {
-  std::string_view type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  return AsciiLower(type);
-}
 
 BodySniff SniffBody(std::string_view bytes, std::string_view content_type) {
   if (bytes.starts_with("%PDF-")) return BodySniff::kPdf;

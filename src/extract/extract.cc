@@ -41,6 +41,7 @@
 #include "charset.h"
 #include "main_content.h"
 #include "policyd/gumbo_document.h"
+#include "policyd/media_type.h"
 #include "policyd/selector.h"
 #include "ranges.h"
 #include "removal.h"

@@ -13,6 +13,7 @@
 #include "curl_error.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
+#include "policyd/media_type.h"
 #include "redirect_chain.h"
 
 namespace policyd {
@@ -277,9 +278,7 @@ bool Transfer::AcceptContentType() {
   if (status < 200 || status > 299) return true;
   const auto it = response_.headers.find("content-type");
   if (it == response_.headers.end()) return true;  // unknown: let the extractor sniff it
-  std::string_view media_type = it->second;
-  media_type = Trim(media_type.substr(0, media_type.find_first_of(";,")));
-  const std::string lower = AsciiLower(media_type);
+  const std::string lower = MediaType(it->second);
   if (std::any_of(accepted_content_types_->begin(), accepted_content_types_->end(),
                   [&](const std::string& accepted) { return AsciiLower(accepted) == lower; })) {
     return true;

@@ -8,6 +8,7 @@
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
 #include "support/pdf_writer.h"
+#include "test_pages.h"
 
 namespace policyd::testing {
 namespace {
@@ -245,6 +246,41 @@ TEST(PdfPolicyTest, OpenTermsArchiveDeclarationPointingAtAPdfProducesAVersion) {
   doc = harness.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}})["result"];
   EXPECT_EQ(doc["versions"], 1) << doc.dump();
   EXPECT_EQ(doc["recent_checks"][0]["outcome"], "unchanged") << doc.dump();
+}
+
+// Many sites serve their PDF policy as a download (application/octet-stream, x-pdf): it is
+// converted like any PDF, as EXTRACTION.md promises for a body that starts with %PDF-. Other
+// bytes behind such a label are refused as content_type, as before.
+TEST(PdfPolicyTest, APdfServedAsADownloadIsConvertedAndOtherBytesAreRefused) {
+  std::vector<PdfPage> pages(1);
+  pages[0].texts.push_back({72, 700, 20, "Acme Privacy Notice"});
+  AddParagraphs({"We collect the information you give us when you create an account."}, 72, 660, 11,
+                14, 90, &pages[0]);
+  HttpTestServer server;
+  server.Set("/privacy.pdf", {.status = 200,
+                              .headers = {{"Content-Type", "application/octet-stream"},
+                                          {"Content-Disposition", "attachment"}},
+                              .body = WritePdf(pages)});
+  server.Set(
+      "/terms.pdf",
+      {.status = 200, .headers = {{"Content-Type", "application/x-pdf"}}, .body = WritePdf(pages)});
+  server.Set("/logo", {.status = 200,
+                       .headers = {{"Content-Type", "application/octet-stream"}},
+                       .body = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)});
+  DaemonHarness harness;
+  harness.WriteTarget("acme", TargetFile("Acme", {{"Privacy Policy", server.Url("/privacy.pdf")},
+                                                  {"Terms", server.Url("/terms.pdf")},
+                                                  {"Logo", server.Url("/logo")}}));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  for (const char* id : {"acme/privacy-policy", "acme/terms"}) {
+    const nlohmann::json doc = harness.Control({{"cmd", "show"}, {"doc", id}})["result"];
+    EXPECT_EQ(doc["versions"], 1) << id << " " << doc.dump();
+  }
+  const nlohmann::json logo = harness.Control({{"cmd", "show"}, {"doc", "acme/logo"}})["result"];
+  EXPECT_EQ(logo["versions"], 0);
+  EXPECT_EQ(logo["recent_checks"][0]["reason"], "content_type") << logo.dump();
+  EXPECT_EQ(harness.Stop(), 0);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "policyd/extract.h"
+#include "policyd/media_type.h"
 
 namespace policyd {
 namespace {
