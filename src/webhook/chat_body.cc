@@ -113,6 +113,28 @@ ChatMessage MessageFor(const nlohmann::json& event) {
   return message;
 }
 
+// An invisible WORD JOINER (U+2060): between two characters it changes no word a reader sees,
+// but no chat tool reads a mention or a link across it.
+constexpr std::string_view kWordJoiner = "\u2060";
+
+// Text from a page or a config, made unable to ping or link in any tool a chat format reaches
+// (Slack-compatible Mattermost and Rocket.Chat mention @channel/@all/@here and render
+// Markdown links; every tool links a bare URL): a word joiner after each '@', inside each
+// "://" and between each "](".
+std::string Defuse(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    const std::string_view rest = text.substr(i + 1);
+    if (text[i] == '@' || (text[i] == ':' && rest.starts_with("//")) ||
+        (text[i] == ']' && rest.starts_with("("))) {
+      out += kWordJoiner;
+    }
+  }
+  return out;
+}
+
 // Slack mrkdwn: &, < and > are the only characters with a meaning to escape (a "<!channel>"
 // needs them).
 std::string SlackEscape(std::string_view text) {
@@ -154,26 +176,36 @@ std::string Render(const ChatMessage& message, Escape escape, Bold bold, Link li
 
 std::string SlackBody(const ChatMessage& message) {
   const std::string text = Render(
-      message, SlackEscape, [](const std::string& s) { return "*" + s + "*"; },
+      message, [](std::string_view s) { return SlackEscape(Defuse(s)); },
+      [](const std::string& s) { return "*" + s + "*"; },
       [](const std::string& url) { return "<" + SlackEscape(url) + ">"; }, "\n");
   return JsonText(nlohmann::json{{"text", text}});
 }
 
 std::string DiscordBody(const ChatMessage& message) {
-  // <url> shows the link without an embed preview of the watched page.
+  // <url> shows the link without an embed preview of the watched page. Cut to Discord's limit,
+  // the text before the link is cut, so that the link stays whole (unless it alone is longer).
+  const std::string link = message.url.empty() ? "" : "\n<" + message.url + ">";
+  ChatMessage text_only = message;
+  text_only.url.clear();
   std::string content = Render(
-      message, DiscordEscape, [](const std::string& s) { return "**" + s + "**"; },
-      [](const std::string& url) { return "<" + url + ">"; }, "\n");
-  content = TruncateUtf8(content, kMaxDiscordBytes);
+      text_only, [](std::string_view s) { return DiscordEscape(Defuse(s)); },
+      [](const std::string& s) { return "**" + s + "**"; },
+      [](const std::string& url) { return url; }, "\n");
+  content = link.size() + kTruncationMark.size() < kMaxDiscordBytes
+                ? TruncateUtf8(content, kMaxDiscordBytes - link.size()) + link
+                : TruncateUtf8(content + link, kMaxDiscordBytes);
   return JsonText(nlohmann::json{{"content", content},
                                  {"allowed_mentions", {{"parse", nlohmann::json::array()}}}});
 }
 
 std::string MatrixBody(const ChatMessage& message) {
   const auto same = [](const std::string& s) { return s; };
-  const std::string text = Render(message, same, same, same, "\n");
+  const auto defused = [](std::string_view s) { return Defuse(s); };
+  const std::string text = Render(message, defused, same, same, "\n");
   const std::string html = Render(
-      message, EscapeMarkup, [](const std::string& s) { return "<b>" + s + "</b>"; },
+      message, [](std::string_view s) { return EscapeMarkup(Defuse(s)); },
+      [](const std::string& s) { return "<b>" + s + "</b>"; },
       [](const std::string& url) {
         return "<a href=\"" + EscapeMarkup(url) + "\">" + EscapeMarkup(url) + "</a>";
       },

@@ -283,7 +283,9 @@ TEST(WebhookBodyTest, JsonIsTheEventAsStored) {
 TEST(WebhookBodyTest, SlackBodyForAChangedEvent) {
   EXPECT_EQ(WebhookBody(WebhookFormat::kSlack, kChanged).value(),
             R"({"text":"*Acme Privacy Policy* changed (substantive): 12 words added, 3 removed\n)"
-            R"(Sections: Sharing, (top), Your &lt;rights&gt; &amp; *choices* @everyone\n)"
+            R"(Sections: Sharing, (top), Your &lt;rights&gt; &amp; *choices* @)"
+            "\u2060"
+            R"(everyone\n)"
             R"(<https://acme.example/privacy?a=1&amp;b=2>"})");
 }
 
@@ -292,7 +294,9 @@ TEST(WebhookBodyTest, DiscordBodyForAChangedEvent) {
       WebhookBody(WebhookFormat::kDiscord, kChanged).value(),
       R"({"allowed_mentions":{"parse":[]},)"
       R"("content":"**Acme Privacy Policy** changed (substantive): 12 words added, 3 removed\n)"
-      R"(Sections: Sharing, (top), Your \\<rights\\> & \\*choices\\* \\@everyone\n)"
+      R"(Sections: Sharing, (top), Your \\<rights\\> & \\*choices\\* \\@)"
+      "\u2060"
+      R"(everyone\n)"
       R"(<https://acme.example/privacy?a=1&b=2>"})");
 }
 
@@ -300,11 +304,55 @@ TEST(WebhookBodyTest, MatrixBodyForAChangedEvent) {
   EXPECT_EQ(
       WebhookBody(WebhookFormat::kMatrix, kChanged).value(),
       R"({"html":"<b>Acme Privacy Policy</b> changed (substantive): 12 words added, 3 removed<br>)"
-      R"(Sections: Sharing, (top), Your &lt;rights&gt; &amp; *choices* @everyone<br>)"
+      R"(Sections: Sharing, (top), Your &lt;rights&gt; &amp; *choices* @)"
+      "\u2060"
+      R"(everyone<br>)"
       R"(<a href=\"https://acme.example/privacy?a=1&amp;b=2\">https://acme.example/privacy?a=1&amp;b=2</a>",)"
       R"("text":"Acme Privacy Policy changed (substantive): 12 words added, 3 removed\n)"
-      R"(Sections: Sharing, (top), Your <rights> & *choices* @everyone\n)"
+      R"(Sections: Sharing, (top), Your <rights> & *choices* @)"
+      "\u2060"
+      R"(everyone\n)"
       R"(https://acme.example/privacy?a=1&b=2"})");
+}
+
+// A page's heading must not ping a channel or make a link in any tool a chat format reaches:
+// Mattermost and Rocket.Chat (slack format) turn @channel into a mention and [x](url) into a
+// link, and every tool links a bare URL. An invisible WORD JOINER (U+2060) after '@' and
+// inside "://" and "](" breaks each, and the text reads the same.
+TEST(WebhookBodyTest, HeadingsMakeNoMentionOrLinkInAnyFormat) {
+  nlohmann::json event = nlohmann::json::parse(kChanged);
+  event["sections"] = {"## @channel see [click](https://evil.example/x) or https://evil.example/y"};
+  const std::string joined = "\u2060";
+  for (const WebhookFormat format :
+       {WebhookFormat::kSlack, WebhookFormat::kDiscord, WebhookFormat::kMatrix}) {
+    const nlohmann::json body = nlohmann::json::parse(WebhookBody(format, event.dump()).value());
+    for (const auto& [key, value] : body.items()) {
+      if (!value.is_string()) continue;
+      const std::string text = value.get<std::string>();
+      EXPECT_EQ(text.find("@channel"), std::string::npos) << key << ": " << text;
+      EXPECT_EQ(text.find("https://evil"), std::string::npos) << key << ": " << text;
+      EXPECT_EQ(text.find("](https"), std::string::npos) << key << ": " << text;
+      EXPECT_NE(text.find("https:" + joined + "//evil.example/y"), std::string::npos)
+          << key << ": " << text;
+      // The document's own URL is the message's link, untouched.
+      EXPECT_NE(text.find("https://acme.example/privacy"), std::string::npos) << key;
+    }
+  }
+}
+
+// A Discord message cut to its 2000 characters keeps its link whole: the text before it is cut.
+TEST(WebhookBodyTest, ADiscordMessageCutToItsLimitKeepsItsLink) {
+  nlohmann::json event = nlohmann::json::parse(kChanged);
+  event["platform"] = std::string(150, '_');  // each escaped: 300 characters
+  event["sections"] = nlohmann::json::array();
+  for (int i = 0; i < 5; ++i) event["sections"].push_back("## " + std::string(190, '*'));
+  event["url"] = "https://acme.example/privacy?" + std::string(600, 'q');
+  const std::string content =
+      nlohmann::json::parse(WebhookBody(WebhookFormat::kDiscord, event.dump()).value())["content"];
+  EXPECT_LE(content.size(), 2000u);
+  const std::string link = "\n<" + event["url"].get<std::string>() + ">";
+  ASSERT_GE(content.size(), link.size());
+  EXPECT_EQ(content.substr(content.size() - link.size()), link);
 }
 
 TEST(WebhookBodyTest, ChatTextsForTheOtherEventsAndBounds) {
