@@ -963,7 +963,9 @@ bool IsHelpBoxLabel(std::string_view key) {
 
 bool IsLeakedClassNames(std::string_view text) {
   size_t names = 0;
-  bool hyphenated = false;  // CSS class names are; cookie names ("_ga, _gid") are mostly not
+  // Most CSS class names are hyphenated ("slds-col"); cookie names ("_ga, _gid, _gat_UA-1",
+  // "OptanonConsent, eupubconsent-v2") mostly are not, and a cookie policy lists them.
+  size_t hyphenated = 0;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
@@ -988,11 +990,11 @@ bool IsLeakedClassNames(std::string_view text) {
       previous = c;
     }
     if (!marked) return false;
-    hyphenated |= name.find('-') != std::string_view::npos;
+    if (name.find('-') != std::string_view::npos) ++hyphenated;
     ++names;
     start = end + 1;
   }
-  return names >= 2 && hyphenated;
+  return names >= 2 && 2 * hyphenated > names;
 }
 
 Widget DetectWidget(const GumboNode* element) {

@@ -77,7 +77,9 @@ bool IsControlLabel(std::string_view key);
 bool IsTableOfContentsLabel(std::string_view key);
 bool IsHelpBoxLabel(std::string_view key);  // "related articles", ...; ratings included
 bool IsRatingLabel(std::string_view key);   // "was this article helpful", ...
-// True for text (not a key: case kept) that is a comma-separated list of CSS class names.
+// True for text (not a key: case kept) that is a comma-separated list of CSS class names: at
+// least two names, each marked ('-', '_' or a camelCase hump), most of them hyphenated (a
+// cookie policy's lists of cookie names are not: "_ga, _gid, _gat_UA-12345").
 bool IsLeakedClassNames(std::string_view text);
 
 }  // namespace policyd::extract_internal
