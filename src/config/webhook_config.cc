@@ -181,8 +181,10 @@ bool ReadSecretFile(TableReader& reader, const std::filesystem::path& base_dir, 
 }
 
 // `secret` or `secret_file` (one of them; required for the json format, whose receivers
-// verify signatures; optional for chat tools, whose URL is their credential).
-void ReadSecret(TableReader& reader, const std::filesystem::path& base_dir, WebhookSpec* spec) {
+// verify signatures; optional for chat tools, whose URL is their credential). Not required
+// when the format is misspelt (`format_known` false): that is the error to show.
+void ReadSecret(TableReader& reader, const std::filesystem::path& base_dir, bool format_known,
+                WebhookSpec* spec) {
   const bool has_inline = reader.table().contains("secret");
   const bool has_file = reader.table().contains("secret_file");
   const char* key = has_file ? "secret_file" : "secret";
@@ -199,7 +201,7 @@ void ReadSecret(TableReader& reader, const std::filesystem::path& base_dir, Webh
     read = reader.ReadNonEmptyString("secret", &spec->secret);
   }
   if (!has_inline && !has_file) {
-    if (spec->format == WebhookFormat::kJson) {
+    if (format_known && spec->format == WebhookFormat::kJson) {
       reader.diagnostics()->Add(reader.table().source(),
                                 "webhook " + Quote(spec->name) +
                                     " has no 'secret' or 'secret_file': format \"json\" "
@@ -216,14 +218,18 @@ void ReadSecret(TableReader& reader, const std::filesystem::path& base_dir, Webh
   }
 }
 
-void ReadFormatAndStart(TableReader& reader, WebhookSpec* spec) {
+// False when `format` is set but not a known one (the error is recorded).
+bool ReadFormatAndStart(TableReader& reader, WebhookSpec* spec) {
   std::string choice;
+  bool format_known = !reader.table().contains("format");
   if (reader.ReadChoice("format", Names({"json", "slack", "discord", "matrix"}), &choice)) {
     spec->format = *ParseWebhookFormat(choice);
+    format_known = true;
   }
   if (reader.ReadChoice("start", Names({"end", "beginning"}), &choice)) {
     spec->start = choice == "beginning" ? WebhookStart::kBeginning : WebhookStart::kEnd;
   }
+  return format_known;
 }
 
 void ReadRetryKeys(TableReader& reader, WebhookSpec* spec) {
@@ -256,8 +262,8 @@ bool ReadWebhook(const toml::table& table, const std::filesystem::path& base_dir
       reader.Error("url", std::move(refusal));
     }
   }
-  ReadFormatAndStart(reader, spec);
-  ReadSecret(reader, base_dir, spec);
+  const bool format_known = ReadFormatAndStart(reader, spec);
+  ReadSecret(reader, base_dir, format_known, spec);
   reader.ReadStringList("platforms", &spec->platforms);
   reader.ReadStringList("doc_types", &spec->doc_types);
   ReadKnownNames(reader, "events", Names(kEventTypeNames), "event type", &spec->events);

@@ -213,6 +213,13 @@ TEST_F(WebhookConfigTest, UnknownFormatAndStart) {
   EXPECT_THAT(status.message(), StartsWith(At(5)));
   EXPECT_THAT(status.message(), HasSubstr("'format' must be one of json, slack, discord, matrix, "
                                           "not 'slak' (did you mean 'slack'?)"));
+  // A chat webhook needs no secret: its misspelt format is what is wrong, not a missing secret.
+  status = Load(
+      "[[webhooks]]\nname = \"chat\"\nurl = \"https://hooks.example.com/x\"\n"
+      "format = \"slak\"\n");
+  EXPECT_THAT(status.message(), StartsWith(At(4)));
+  EXPECT_THAT(status.message(), HasSubstr("(did you mean 'slack'?)"));
+  EXPECT_THAT(status.message(), Not(HasSubstr("secret")));
   status = Load(Hook("start = \"begining\"\n"));
   EXPECT_THAT(status.message(), StartsWith(At(5)));
   EXPECT_THAT(status.message(), HasSubstr("(did you mean 'beginning'?)"));
