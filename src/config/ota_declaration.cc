@@ -247,10 +247,6 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
   spec->url = pages.front().url;
   spec->extra_urls.clear();
   for (std::size_t i = 1; i < pages.size(); ++i) spec->extra_urls.push_back(pages[i].url);
-  if (!spec->extra_urls.empty()) {
-    warn("combines " + std::to_string(pages.size()) +
-         " pages: they are fetched in order and their texts joined (extra_urls)");
-  }
   Selectors document_select = select.value_or(Selectors{});
   Selectors document_remove = remove.value_or(Selectors{});
   if (auto page_options = PageOptions(pages, document_select, document_remove);
