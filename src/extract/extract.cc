@@ -248,7 +248,12 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     const extract_internal::Removal removal(parts.remove, parts.remove_ranges, positions_or_null);
     if (parts.select.empty() && parts.ranges.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
-      result.text = extract_internal::RenderMainContent(body, removal, parts.include_link_urls);
+      // The walk starts inside the body: a `remove` of the body or the document is asked here.
+      const bool all_removed =
+          removal.Removes(document.root()) || (body != document.root() && removal.Removes(body));
+      if (!all_removed) {
+        result.text = extract_internal::RenderMainContent(body, removal, parts.include_link_urls);
+      }
     } else {
       result.text = extract_internal::RenderSelected(
           extract_internal::SelectRoots(document.root(), parts.select, parts.ranges, removal,

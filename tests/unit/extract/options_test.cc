@@ -59,6 +59,21 @@ TEST(RangeTest, CombinesWithSelectInDocumentOrder) {
   EXPECT_EQ(Extract(options), "# Terms\n\n## Two\n\nSecond clause.\n\n## Annex\n");
 }
 
+// `remove` of the body, or of the html element, removes everything, with or without `select`
+// (the automatic main-content choice walked the body without asking whether it was removed).
+TEST(RemoveTest, RemovingTheBodyOrTheDocumentLeavesNothing) {
+  for (const char* removed : {"body", "html", "html > body"}) {
+    ExtractOptions options;
+    options.remove = {removed};
+    EXPECT_EQ(Extract(options), "") << removed;
+    options.select = {"body"};
+    EXPECT_EQ(Extract(options), "") << removed;
+  }
+  ExtractOptions main_removed;
+  main_removed.remove = {"main"};
+  EXPECT_EQ(Extract(main_removed).find("First clause."), std::string::npos);
+}
+
 TEST(RangeTest, MissingBoundarySelectsNothing) {
   ExtractOptions options;
   options.ranges = {Range("#nowhere", "", "#annex", "")};
