@@ -132,6 +132,20 @@ Status ReadSelectorsIfPresent(const json& object, const char* key, const std::st
   return Status::Ok();
 }
 
+// `object`'s executeClientScripts: true makes the document rendered (the curators saw the text
+// only after the page's scripts ran). OTA's schema wants a boolean: "yes" is an error here,
+// not a silent false.
+Status ReadScriptsFlag(const json& object, const std::string& where, DocumentSpec* spec) {
+  const auto flag = object.find("executeClientScripts");
+  if (flag == object.end()) return Status::Ok();
+  if (!flag->is_boolean()) {
+    return Status::InvalidArgument(where + ": 'executeClientScripts' must be true or false, not " +
+                                   JsonText(*flag));
+  }
+  if (flag->get<bool>()) spec->render = RenderMode::kBrowser;
+  return Status::Ok();
+}
+
 // The pages of `combine`, appended to *pages in order, as OTA's engine builds them: a page's
 // own `fetch`, else the terms' (`terms_fetch`, which is no page of its own then). `warn` names
 // what a page asks that policyd cannot do; one page that needs its scripts run makes the whole
@@ -162,9 +176,7 @@ Status ReadCombinedPages(const json& combine, const std::optional<std::string>& 
       warn("page " + read.url + ": custom JavaScript filters " +
            JsonText(CustomFilters(page["filter"])) + " ignored");
     }
-    if (page.contains("executeClientScripts") && page["executeClientScripts"] == true) {
-      spec->render = RenderMode::kBrowser;
-    }
+    if (Status s = ReadScriptsFlag(page, page_where, spec); !s.ok()) return s;
     pages->push_back(std::move(read));
   }
   return Status::Ok();
@@ -195,16 +207,13 @@ std::vector<std::optional<ExtractOptions>> PageOptions(const std::vector<TermsPa
 
 // The terms' own filters and flags, and the keys policyd does not know.
 template <typename Warn>
-void ReadTermsFlags(const json& terms, DocumentSpec* spec, Warn&& warn) {
+Status ReadTermsFlags(const json& terms, const std::string& where, DocumentSpec* spec,
+                      Warn&& warn) {
   if (terms.contains("filter")) {
     if (const json custom = CustomFilters(terms["filter"]); !custom.empty()) {
       warn("custom JavaScript filters " + JsonText(custom) +
            " cannot run in policyd and are ignored");
     }
-  }
-  // The curators saw the text only after the page's scripts ran: always render it.
-  if (terms.contains("executeClientScripts") && terms["executeClientScripts"] == true) {
-    spec->render = RenderMode::kBrowser;
   }
   for (const auto& [key, value] : terms.items()) {
     if (key != "fetch" && key != "select" && key != "remove" && key != "filter" &&
@@ -212,6 +221,7 @@ void ReadTermsFlags(const json& terms, DocumentSpec* spec, Warn&& warn) {
       warn("unknown key '" + key + "' ignored");
     }
   }
+  return ReadScriptsFlag(terms, where, spec);
 }
 
 // One terms entry -> *spec (platform already set). `warn` records a warning for this document.
@@ -257,8 +267,7 @@ Status ReadTerms(const std::string& type, const json& terms, const std::string& 
   spec->select_ranges = std::move(document_select.ranges);
   spec->remove = std::move(document_remove.css);
   spec->remove_ranges = std::move(document_remove.ranges);
-  ReadTermsFlags(terms, spec, warn);
-  return Status::Ok();
+  return ReadTermsFlags(terms, where, spec, warn);
 }
 
 }  // namespace

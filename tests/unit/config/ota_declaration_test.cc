@@ -353,6 +353,10 @@ TEST_F(OtaDeclarationTest, ErrorsNameTheFile) {
            R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "https://x.example/",
                "select": [{"startBefore": "a"}]}}})",
            R"({"name": "X"})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "https://x.example/",
+               "executeClientScripts": "yes"}}})",
+           R"({"name": "X", "terms": {"Privacy Policy": {"combine": [
+               {"fetch": "https://x.example/", "executeClientScripts": 1}]}}})",
            R"({"name": "X", "terms": {"Privacy Policy": {"fetch": "https://x.example/",)",
            R"([1, 2])",
        }) {
