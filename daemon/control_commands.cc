@@ -159,6 +159,24 @@ nlohmann::json RangesJson(const std::vector<SelectRange>& ranges) {
   return list;
 }
 
+// A combined document's pages in fetch order, each with the options it is read with (its own,
+// from an OTA combine page, else the document's); [] for a document of one page.
+nlohmann::json PagesJson(const DocumentSpec& spec) {
+  nlohmann::json pages = nlohmann::json::array();
+  if (spec.extra_urls.empty()) return pages;
+  for (std::size_t i = 0; i <= spec.extra_urls.size(); ++i) {
+    const ExtractOptions options = i < spec.page_options.size() && spec.page_options[i]
+                                       ? *spec.page_options[i]
+                                       : MakeExtractOptions(spec);
+    pages.push_back({{"url", i == 0 ? spec.url : spec.extra_urls[i - 1]},
+                     {"select", options.select},
+                     {"remove", options.remove},
+                     {"select_ranges", RangesJson(options.ranges)},
+                     {"remove_ranges", RangesJson(options.remove_ranges)}});
+  }
+  return pages;
+}
+
 }  // namespace
 
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
@@ -333,7 +351,9 @@ void Daemon::HandleControl(const nlohmann::json& request,
     // pool, like every read beyond a document's state.
     Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
     RespondFromPool(
-        [store, doc_id = doc->spec->id, document = DocumentJson(*doc)]() mutable {
+        [store, doc_id = doc->spec->id, document = DocumentJson(*doc),
+         pages = PagesJson(*doc->spec)]() mutable {
+          document["pages"] = std::move(pages);
           return ShowJson(*store, doc_id, std::move(document));
         },
         std::move(respond));

@@ -35,6 +35,17 @@ void PrintShow(const nlohmann::json& r) {
   if (!r.value("remove_ranges", nlohmann::json::array()).empty()) {
     table.AddRow({"remove ranges", JsonText(r["remove_ranges"])});
   }
+  // A combined document: each page, with the options it is read with when they are its own.
+  const nlohmann::json pages = r.value("pages", nlohmann::json::array());
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    std::string value = Str(pages[i]["url"]);
+    for (const char* key : {"select", "remove", "select_ranges", "remove_ranges"}) {
+      if (pages[i].value(key, nlohmann::json::array()) != r.value(key, nlohmann::json::array())) {
+        value += std::string(" ") + key + " " + JsonText(pages[i][key]);
+      }
+    }
+    table.AddRow({"page " + std::to_string(i + 1), value});
+  }
   std::cout << table.Render() << "\nrecent checks:\n";
   Table checks({"TIME", "OUTCOME", "HTTP", "TEXT HASH", "REASON"});
   for (const auto& check : r["recent_checks"]) {

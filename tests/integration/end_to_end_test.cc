@@ -535,6 +535,14 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   EXPECT_EQ(shown["result"]["remove_ranges"],
             nlohmann::json::parse(R"([{"startBefore": "main ul", "endAfter": "main ul"}])"))
       << shown.dump();
+  // show names every page of a combined document, in order (the operator sees what it reads).
+  ASSERT_EQ(shown["result"]["pages"].size(), 2u) << shown.dump();
+  EXPECT_EQ(shown["result"]["pages"][0]["url"], server_.Url("/initech/privacy-1"));
+  EXPECT_EQ(shown["result"]["pages"][1]["url"], server_.Url("/initech/privacy-2"));
+  EXPECT_EQ(shown["result"]["pages"][1]["select"], nlohmann::json::array({"main"}));
+  const CommandResult table = harness_.Policyctl({"show", "initech/privacy-policy"});
+  EXPECT_NE(table.out.find("page 2"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find(server_.Url("/initech/privacy-2")), std::string::npos) << table.out;
   const std::string log = harness_.log();
   EXPECT_NE(log.find("initech/privacy-policy: custom JavaScript filters"), std::string::npos)
       << log;
