@@ -119,11 +119,12 @@ std::pair<std::string, uint16_t> HostAndPort(std::string_view url) {
   return {AsciiLower(host), number};
 }
 
-// The socket address of a literal IPv4 or IPv6 host, if it is one.
+// The socket address of a literal IPv4 or IPv6 host, if it is one. IPv4 in every form the
+// resolver accepts (inet_aton: "127.1", "2130706433", "0x7f.1"), as curl connects to them.
 std::optional<sockaddr_storage> LiteralAddress(const std::string& host, uint16_t port) {
   sockaddr_storage storage{};
   auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+  if (inet_aton(host.c_str(), &v4->sin_addr) != 0) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(port);
     return storage;
@@ -142,7 +143,8 @@ std::optional<sockaddr_storage> LiteralAddress(const std::string& host, uint16_t
 // again at every connection (WebhookClient), after resolution. "" when allowed, else why not.
 std::string RefusedTarget(const std::string& url, const DaemonConfig& config) {
   if (config.allow_private_addresses) return "";
-  const auto [host, port] = HostAndPort(url);
+  auto [host, port] = HostAndPort(url);
+  if (host.ends_with('.')) host.pop_back();  // "localhost." is the same name, fully qualified
   std::vector<sockaddr_storage> addresses;
   if (host == "localhost" || host.ends_with(".localhost")) {
     addresses.push_back(*LiteralAddress("127.0.0.1", port));

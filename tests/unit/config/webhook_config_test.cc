@@ -173,7 +173,11 @@ TEST_F(WebhookConfigTest, UrlMustBeHttpOrHttps) {
 TEST_F(WebhookConfigTest, PrivateAddressRefusedUnlessAllowed) {
   for (const std::string url :
        {"http://127.0.0.1:8080/hook", "http://[::1]/hook", "http://10.1.2.3/hook",
-        "http://localhost:9000/", "http://169.254.169.254/latest"}) {
+        "http://localhost:9000/", "http://169.254.169.254/latest",
+        // The other spellings of loopback that curl resolves as one (inet_aton's forms), and
+        // a fully qualified localhost.
+        "http://2130706433:8080/", "http://0x7f.1/", "http://127.1/", "http://0/",
+        "http://LOCALHOST.:9000/"}) {
     const Status status = Load(Hook("", url));
     EXPECT_THAT(status.message(), StartsWith(At(3))) << url;
     EXPECT_THAT(status.message(), HasSubstr("loopback or private address")) << url;
