@@ -2,8 +2,10 @@
 // Markdown-like lines. Pure computation: no I/O, no event loop, safe to call from any
 // thread concurrently (no shared mutable state).
 //
-// Pipeline: charset decision (BOM, Content-Type, <meta charset>/http-equiv, then detection)
-// -> UTF-8 (invalid bytes replaced with U+FFFD) -> Gumbo tree -> `remove` selectors drop
+// Pipeline: charset decision (BOM, Content-Type, <meta charset>/http-equiv, then detection;
+// UTF-8 with a few invalid bytes stays UTF-8, each stray byte read as windows-1252, and a page
+// of ASCII with a few stray bytes is windows-1252, never a detector's guess) -> UTF-8 (what
+// cannot be decoded is U+FFFD) -> Gumbo tree -> `remove` selectors drop
 // subtrees and `remove_ranges` the nodes between their boundaries -> `select` selectors and
 // `ranges` choose subtrees (document order; automatic main-content choice when neither is
 // given) -> boilerplate removal (script, style, nav,

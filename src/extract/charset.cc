@@ -226,19 +226,71 @@ void Sanitize(std::string* utf8) {
   utf8->swap(repaired);
 }
 
+// The UTF-8 of each byte 0x80..0xFF read as windows-1252, from iconv (U+FFFD for the five
+// bytes windows-1252 leaves undefined).
+const std::array<std::string, 128>& Windows1252HighBytes() {
+  static const std::array<std::string, 128> table = [] {
+    std::array<std::string, 128> utf8;
+    for (int byte = 0x80; byte <= 0xFF; ++byte) {
+      const char one = static_cast<char>(byte);
+      std::string& out = utf8[static_cast<std::size_t>(byte - 0x80)];
+      if (!Transcode("windows-1252", std::string_view(&one, 1), &out) || out.empty()) {
+        out = "\xEF\xBF\xBD";
+      }
+    }
+    return utf8;
+  }();
+  return table;
+}
+
+// UTF-8 with errors (a Latin-1 include, a quote pasted from a word processor): each byte of an
+// invalid sequence is read as windows-1252, where such bytes nearly always come from, so that
+// a paragraph reads the same whatever else the page holds (deciding for the whole page changed
+// its mind when an edit elsewhere added or removed one multi-byte character). A sequence cut
+// by the end of the body is U+FFFD. NUL bytes are dropped, as RepairUtf8 does.
+void DecodeUtf8WithWindows1252Bytes(std::string_view bytes, std::string* utf8) {
+  const std::array<std::string, 128>& high = Windows1252HighBytes();
+  utf8->clear();
+  utf8->reserve(bytes.size() + 16);
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    if (lead < 0x80) {
+      if (lead != 0) utf8->push_back(bytes[i]);
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    const std::string_view sequence =
+        NextCodePoint(bytes, &i) == kReplacementChar ? bytes.substr(start, i - start) : "";
+    if (sequence.empty() || sequence == "\xEF\xBF\xBD") {
+      utf8->append(bytes.substr(start, i - start));
+    } else if (i == bytes.size() && lead >= 0xC2 && lead <= 0xF4) {
+      utf8->append("\xEF\xBF\xBD");  // a character cut by the end of the body
+    } else {
+      for (const char byte : sequence) {
+        utf8->append(high[static_cast<unsigned char>(byte) - 0x80]);
+      }
+    }
+  }
+}
+
 // Decodes bytes that claim (or are detected) to be UTF-8 but are not valid UTF-8. Legacy
 // text practically never forms valid multi-byte sequences, while UTF-8 pages with a broken
 // fragment (a Latin-1 include, a truncated string) have many: so the bytes are UTF-8 with
 // errors unless invalid sequences outnumber valid multi-byte ones more than kMaxInvalidRatio
-// to one; otherwise detection decides.
+// to one. A page of ASCII with a few stray bytes (a pasted quote) is read the same way: no
+// detector can tell a charset from kFewStrayBytes (uchardet said mac-centraleurope for one
+// 0x92). Otherwise detection decides.
 constexpr size_t kMaxInvalidRatio = 4;
+constexpr size_t kFewStrayBytes = 8;
 
 std::string DecodeInvalidUtf8(std::string_view bytes, std::string* utf8) {
   const Utf8Census census = CountUtf8(bytes);
-  if (census.multibyte > 0 && census.multibyte * kMaxInvalidRatio >= census.invalid) {
-    utf8->clear();
-    RepairUtf8(bytes, utf8);
-    return "utf-8";
+  if ((census.multibyte > 0 && census.multibyte * kMaxInvalidRatio >= census.invalid) ||
+      (census.multibyte == 0 && census.invalid <= kFewStrayBytes)) {
+    DecodeUtf8WithWindows1252Bytes(bytes, utf8);
+    return census.multibyte > 0 ? "utf-8" : "windows-1252";
   }
   std::string detected = Detect(bytes);
   if (detected.empty() || detected == "utf-8" || IsUtf16(detected)) detected = "windows-1252";

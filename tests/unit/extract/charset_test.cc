@@ -137,10 +137,29 @@ TEST(DecodeToUtf8Test, Latin1MislabelledAsUtf8IsDetected) {
   EXPECT_EQ(utf8.find("\xEF\xBF\xBD"), std::string::npos);  // no replacement characters
 }
 
-TEST(DecodeToUtf8Test, InvalidBytesInUtf8BecomeReplacementCharacters) {
+// A stray byte in UTF-8 text (a Latin-1 include, a quote pasted from a word processor) is read
+// as windows-1252, where such bytes come from: 0xFF is ÿ, 0xC3 before a space Ã.
+TEST(DecodeToUtf8Test, InvalidBytesInUtf8AreReadAsWindows1252) {
   std::string utf8;
-  EXPECT_EQ(DecodeToUtf8("<p>caf\xC3\xA9 \xFF na\xC3\xAFve \xC3</p>", "", &utf8), "utf-8");
-  EXPECT_EQ(utf8, "<p>caf\xC3\xA9 \xEF\xBF\xBD na\xC3\xAFve \xEF\xBF\xBD</p>");
+  EXPECT_EQ(DecodeToUtf8("<p>caf\xC3\xA9 \xFF na\xC3\xAFve \xC3 </p>", "", &utf8), "utf-8");
+  EXPECT_EQ(utf8, "<p>caf\xC3\xA9 \xC3\xBF na\xC3\xAFve \xC3\x83 </p>");
+}
+
+// A page declared UTF-8 whose one pasted quote is windows-1252 reads "don’t", and still reads
+// "don’t" once an edit elsewhere adds a real UTF-8 character: a paragraph nobody touched must
+// not change (a detector took the first page for mac-centraleurope, "donít", and the second
+// for UTF-8 with errors, "don�t": a false change).
+TEST(DecodeToUtf8Test, AStrayQuoteReadsTheSameWhateverElseThePageHolds) {
+  const std::string quote = "<p>We don\x92t sell your data.</p>";
+  std::string alone;
+  std::string with_utf8;
+  DecodeToUtf8(quote + "<p>Contact us in Berlin.</p>", "text/html; charset=utf-8", &alone);
+  EXPECT_EQ(DecodeToUtf8(quote + "<p>Contact us in Z\xC3\xBCrich.</p>", "text/html; charset=utf-8",
+                         &with_utf8),
+            "utf-8");
+  EXPECT_NE(alone.find("We don\xE2\x80\x99t sell"), std::string::npos) << alone;
+  EXPECT_NE(with_utf8.find("We don\xE2\x80\x99t sell"), std::string::npos) << with_utf8;
+  EXPECT_NE(with_utf8.find("Z\xC3\xBCrich"), std::string::npos) << with_utf8;
 }
 
 TEST(DecodeToUtf8Test, TruncatedMultibyteSequenceAtTheEnd) {
