@@ -201,7 +201,10 @@ Result<std::size_t> CopyRuntimeTargets(const std::filesystem::path& runtime_dir,
 
 // backup: a checkpoint of the store in `target`/db, the same shape as <state_dir>/db, and the
 // run-time target files in `target`/targets as in <state_dir>/targets, so that
-// `policyd --state-dir DIR` opens it with every document it watched.
+// `policyd --state-dir DIR` opens it with every document it watched. The checkpoint is made
+// as `target`/db.partial and named db only once the target files are beside it: a backup that
+// stops half-way (an error, a full disk, the daemon killed) leaves no db that would open as
+// complete while it watches less, and the same backup can be run again.
 nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
                           const std::filesystem::path& runtime_dir) {
   std::error_code error;
@@ -210,10 +213,21 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
     return ControlError("internal", "cannot create " + target.string() + ": " + error.message());
   }
   const std::filesystem::path db = target / "db";
+  const std::filesystem::path partial = target / "db.partial";
+  if (std::filesystem::exists(db, error)) {
+    return ControlError("invalid_argument", "backup target " + db.string() + " already exists");
+  }
+  std::filesystem::remove_all(partial, error);  // what a backup that stopped half-way left
   const auto started = std::chrono::steady_clock::now();
-  if (Status s = store.CreateCheckpoint(db); !s.ok()) return ControlErrorFromStatus(s);
+  if (Status s = store.CreateCheckpoint(partial); !s.ok()) return ControlErrorFromStatus(s);
   const Result<std::size_t> targets = CopyRuntimeTargets(runtime_dir, target / "targets");
-  if (!targets.ok()) return ControlErrorFromStatus(targets.status());
+  if (targets.ok()) std::filesystem::rename(partial, db, error);
+  if (!targets.ok() || error) {
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);
+    if (!targets.ok()) return ControlErrorFromStatus(targets.status());
+    return ControlError("internal", "cannot rename " + partial.string() + ": " + error.message());
+  }
   spdlog::info("backup: checkpoint written to {}, {} run-time target file(s) beside it",
                db.string(), *targets);
   return ControlOk(

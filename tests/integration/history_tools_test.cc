@@ -231,6 +231,33 @@ TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   EXPECT_EQ(second.Stop(), 0);
 }
 
+// A backup that cannot finish (here its target files cannot be written: DIR/targets is a file)
+// leaves no DIR/db that a daemon would open as complete while it watches less, and the same
+// backup, once the cause is mended, succeeds.
+TEST_F(HistoryToolsTest, AnUnfinishedBackupLeavesNoDatabaseAndCanBeRetried) {
+  ASSERT_EQ(harness_
+                .Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy", "--url",
+                            server_.Url("/privacy")})
+                .exit_code,
+            0);
+  const std::filesystem::path backup = harness_.dir() / "backup";
+  std::filesystem::create_directories(backup);
+  std::ofstream(backup / "targets") << "in the way";
+  const CommandResult failed = harness_.Policyctl({"backup", backup.string()});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out;
+  EXPECT_FALSE(std::filesystem::exists(backup / "db")) << failed.err;
+
+  std::filesystem::remove(backup / "targets");
+  const CommandResult retried = harness_.Policyctl({"backup", backup.string()});
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_TRUE(std::filesystem::exists(backup / "db" / "CURRENT"));
+  EXPECT_TRUE(std::filesystem::exists(backup / "targets" / "initech.toml"));
+  for (const auto& entry : std::filesystem::directory_iterator(backup)) {
+    EXPECT_TRUE(entry.path().filename() == "db" || entry.path().filename() == "targets")
+        << entry.path();
+  }
+}
+
 // The retention policy runs on its own (gc_interval): old rechecks go, the check that created
 // the version stays, and so does the version.
 TEST(RetentionTest, DaemonAppliesTheRetentionPolicyPeriodically) {
