@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "daemon.h"
+#include "policyd/base64.h"
 #include "policyd/clock.h"
 #include "policyd/file_read.h"
 #include "policyd/json_text.h"
 #include "policyd/private_files.h"
+#include "policyd/utf8.h"
 #include "version_ref.h"
 
 namespace policyd {
@@ -137,12 +139,15 @@ nlohmann::json StoredTextJson(const Store& store, const std::string& doc_id,
   auto blob = store.GetBlob(hash);
   if (!blob.ok()) return ControlErrorFromStatus(blob.status());
   // Raw HTML may be in any charset but JSON needs UTF-8: a round trip through dump with
-  // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already).
+  // `replace` turns invalid bytes into U+FFFD (extracted texts are UTF-8 already). The exact
+  // bytes, whose SHA-256 the evidence names, then come as base64 too.
   const std::string quoted = JsonText(nlohmann::json(*blob));
-  return ControlOk({{"doc", doc_id},
-                    {"hash", hash},
-                    {"bytes", blob->size()},
-                    {"text", nlohmann::json::parse(quoted)}});
+  nlohmann::json result = {{"doc", doc_id},
+                           {"hash", hash},
+                           {"bytes", blob->size()},
+                           {"text", nlohmann::json::parse(quoted)}};
+  if (!IsValidUtf8(*blob)) result["base64"] = Base64Encode(*blob);
+  return ControlOk(std::move(result));
 }
 
 // removed: the documents with a history that are not among `watched` (sorted ids).

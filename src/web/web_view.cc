@@ -1,5 +1,6 @@
 #include "policyd/web_view.h"
 
+#include "policyd/base64.h"
 #include "policyd/json_text.h"
 #include "policyd/metrics.h"
 #include "policyd/web_pages.h"
@@ -91,6 +92,11 @@ WebResponse PageResponse(const WebRoute& route, const std::vector<json>& answers
     case WebView::kEvidence:
       return Respond(200, kHtml, EvidencePage(first));
     case WebView::kText:
+      // A raw capture that is not UTF-8: its exact bytes, which hash to the evidence's raw_hash.
+      if (const auto bytes = Base64Decode(StringField(first, "base64"));
+          first.contains("base64") && bytes) {
+        return Respond(200, "application/octet-stream", *bytes);
+      }
       return Respond(200, kPlainText, StringField(first, "text"));
     case WebView::kFeed:
       return Respond(200, kAtom, StringField(first, "xml"));

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "daemon_harness.h"
+#include "policyd/base64.h"
+#include "policyd/sha256.h"
 #include "test_pages.h"
 #include "web_client.h"
 
@@ -174,6 +176,43 @@ TEST_F(WebViewTest, PagesShowTheRecordAndNeverTheWatchedTextAsMarkup) {
   for (const json& version : versions) {
     EXPECT_THAT(history, HasSubstr(version["text_hash"].get<std::string>().substr(0, 12)));
   }
+}
+
+// The evidence names the SHA-256 of the bytes as received; an analyst must be able to download
+// those bytes and find that hash, also for a page that is not UTF-8 (JSON cannot hold its
+// bytes as text: the control answer adds them as base64, the web view serves them as they are).
+TEST_F(WebViewTest, ARawCaptureThatIsNotUtf8IsServedByteForByte) {
+  const std::string bytes =
+      "<html><body><main><h1>Politique de confidentialit\xE9</h1><p>Vos donn\xE9"
+      "es sont "
+      "conserv\xE9"
+      "es deux ans.</p></main></body></html>";
+  server_.Set("/latin", {.status = 200,
+                         .headers = {{"Content-Type", "text/html; charset=windows-1252"}},
+                         .body = bytes});
+  ASSERT_EQ(harness_.Control({{"cmd", "add"},
+                              {"platform", "Latin"},
+                              {"type", "Privacy Policy"},
+                              {"url", server_.Url("/latin")}})["ok"],
+            true);
+  const json checked = harness_.Control(
+      {{"cmd", "check"}, {"doc", "latin/privacy-policy"}, {"wait", true}}, kWaitForAnswer);
+  ASSERT_EQ(checked["ok"], true) << checked.dump();
+  const json evidence = Result({{"cmd", "evidence"}, {"doc", "latin/privacy-policy"}});
+  const std::string raw_hash = evidence["raw_hash"];
+  ASSERT_EQ(raw_hash, Sha256Hex(bytes)) << evidence.dump();
+
+  const json text = Result({{"cmd", "text"}, {"doc", "latin/privacy-policy"}, {"hash", raw_hash}});
+  ASSERT_TRUE(text.contains("base64")) << text.dump();
+  EXPECT_EQ(Base64Decode(text["base64"].get<std::string>()), std::optional<std::string>(bytes));
+  const WebAnswer raw = Get("/text?doc=latin%2Fprivacy-policy&hash=" + raw_hash);
+  ASSERT_EQ(raw.status, 200u);
+  EXPECT_EQ(raw.Header("content-type"), "application/octet-stream");
+  EXPECT_EQ(Sha256Hex(raw.body), raw_hash);
+  // A text that is UTF-8 (every extracted text) is answered as before, without base64.
+  const json extracted =
+      Result({{"cmd", "text"}, {"doc", "latin/privacy-policy"}, {"hash", evidence["text_hash"]}});
+  EXPECT_FALSE(extracted.contains("base64"));
 }
 
 TEST_F(WebViewTest, TextFeedsMetricsAndStylesheetHaveTheirTypes) {
