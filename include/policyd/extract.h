@@ -131,6 +131,9 @@ struct ExtractResult {
   std::string text;       // the normalised Markdown-like text (see contract above)
   std::string charset;    // the charset the bytes were decoded from, e.g. "utf-8", "windows-1252"
   std::size_t lines = 0;  // number of non-blank lines in `text`
+  // `select` or `ranges` were given and chose no element of the page (a redesign renamed
+  // what they name): why a text is empty, for the operator.
+  bool selected_nothing = false;
   // Where the time went, in microseconds (for the daemon's per-stage statistics).
   int64_t decode_us = 0;  // charset decision and transcoding
   int64_t parse_us = 0;   // Gumbo tree construction

@@ -113,6 +113,11 @@ ExtractResult ExtractPdfPage(const std::vector<const FetchResponse*>& pages, std
 void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchResponse*>& pages,
                   UrlResolver resolve_url, DocumentText* out) {
   out->extracted = true;
+  // Why a text is empty when the page is not: the target's selection chose nothing.
+  const auto why_empty = [](bool selected_nothing) {
+    return selected_nothing ? std::string(": select matched no element of the page") : "";
+  };
+  bool selected_nothing = false;
   for (std::size_t i = 0; i < pages.size() && out->reason == FailureReason::kNone; ++i) {
     const FetchResponse& page = *pages[i];
     const bool pdf = IsPdf(page);
@@ -139,8 +144,10 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
            "redirect stub: " + stub.description + ", not the document", out);
       out->redirect_target = stub.target;
     } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
-      Fail(pages, i, FailureReason::kEmpty, "no text could be extracted", out);
+      Fail(pages, i, FailureReason::kEmpty,
+           "no text could be extracted" + why_empty(page_text.selected_nothing), out);
     }
+    selected_nothing = selected_nothing || page_text.selected_nothing;
     if (out->text.empty()) {
       out->text = std::move(page_text.text);
     } else if (!page_text.text.empty()) {
@@ -152,7 +159,9 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
   if (out->reason == FailureReason::kNone && IsNearEmpty(out->text)) {
     // An empty page is an error page or a broken render, never a new version.
     Fail(pages, 0, FailureReason::kEmpty,
-         "no text could be extracted (" + std::to_string(out->text.size()) + " bytes)", out);
+         "no text could be extracted (" + std::to_string(out->text.size()) + " bytes)" +
+             why_empty(selected_nothing),
+         out);
   }
 }
 

@@ -255,10 +255,10 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
         result.text = extract_internal::RenderMainContent(body, removal, parts.include_link_urls);
       }
     } else {
-      result.text = extract_internal::RenderSelected(
-          extract_internal::SelectRoots(document.root(), parts.select, parts.ranges, removal,
-                                        positions_or_null),
-          removal, parts.include_link_urls);
+      const std::vector<const GumboNode*> roots = extract_internal::SelectRoots(
+          document.root(), parts.select, parts.ranges, removal, positions_or_null);
+      result.selected_nothing = roots.empty();
+      result.text = extract_internal::RenderSelected(roots, removal, parts.include_link_urls);
     }
     result.render_us = micros_since(start);
   }

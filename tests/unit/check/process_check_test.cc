@@ -516,6 +516,27 @@ TEST_F(CheckProcessorTest, EmptyPageIsAFailure) {
   EXPECT_EQ(state_.version_count, 1u);
 }
 
+// A site redesign that renames the element the target's `select` names: the page is not empty,
+// the selection is. The failure says so, so the operator knows to fix the selector (and does
+// not look for an outage).
+TEST_F(CheckProcessorTest, ASelectThatMatchesNothingSaysSo) {
+  DocumentSpec spec = spec_;
+  spec.select = {"#policy-body"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec).ok());
+  CheckInput input;
+  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
+  input.interval = std::chrono::hours(24);
+  input.response = Ok(LongPolicy("We never sell data."));
+  const CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
+  ASSERT_TRUE(outcome.status.ok());
+  EXPECT_EQ(outcome.check.reason, "empty");
+  EXPECT_NE(outcome.check.message.find("select matched no element of the page"), std::string::npos)
+      << outcome.check.message;
+  // An empty page without a select is only empty.
+  const CheckOutcome empty = Check(Ok("<html><body><nav>Menu</nav><main></main></body></html>"));
+  EXPECT_EQ(empty.check.message.find("select"), std::string::npos) << empty.check.message;
+}
+
 TEST_F(CheckProcessorTest, SuspiciousShrinkIsHeldUntilConfirmed) {
   Check(Ok(LongPolicy("We never sell data.")));
   const std::string short_page = Page("<p>Our policy is being updated, come back later.</p>");
