@@ -239,10 +239,10 @@ void BrowserFetcher::Impl::Watch() {
     }
     // Only a ready browser: a start that fails is browser_unavailable, not a crash.
     if (self->process && self->state == State::kReady) {
-      const std::size_t rss = self->process->GroupRss();
-      if (rss > self->options.memory_limit_bytes) {
+      const std::size_t used = self->process->GroupMemory();
+      if (used > self->options.memory_limit_bytes) {
         return self->LoseBrowser(RenderError::kCrashed,
-                                 "browser memory " + std::to_string(rss >> 20) +
+                                 "browser memory " + std::to_string(used >> 20) +
                                      " MiB over memory_limit_bytes; restarting");
       }
     }

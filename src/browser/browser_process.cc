@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -159,9 +160,25 @@ void WaitForGroupGone(pid_t pgid) {
   for (int i = 0; i < 200 && ::kill(-pgid, 0) == 0; ++i) ::usleep(10 * 1000);
 }
 
-std::size_t BrowserProcess::GroupRss() const { return pid_ > 0 ? ProcessGroupRss(pid_) : 0; }
+std::size_t BrowserProcess::GroupMemory() const { return pid_ > 0 ? ProcessGroupMemory(pid_) : 0; }
 
-std::size_t ProcessGroupRss(pid_t pgid) {
+namespace {
+
+// The proportional set size of process directory `proc` (/proc/PID), in bytes, if the kernel
+// gives it.
+std::optional<std::size_t> ProportionalSetSize(const std::filesystem::path& proc) {
+  std::ifstream rollup(proc / "smaps_rollup");
+  for (std::string line; std::getline(rollup, line);) {
+    if (line.starts_with("Pss:")) {
+      return static_cast<std::size_t>(std::strtoull(line.c_str() + 4, nullptr, 10)) * 1024;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::size_t ProcessGroupMemory(pid_t pgid) {
   static const long kPageSize = ::sysconf(_SC_PAGESIZE);
   std::size_t total = 0;
   std::error_code error;
@@ -179,6 +196,10 @@ std::size_t ProcessGroupRss(pid_t pgid) {
     long pgrp = 0;
     if (std::sscanf(line.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) continue;
     if (pgrp != pgid) continue;
+    if (const std::optional<std::size_t> pss = ProportionalSetSize(entry.path())) {
+      total += *pss;
+      continue;
+    }
     std::ifstream statm(entry.path() / "statm");
     std::size_t size = 0;
     std::size_t resident = 0;

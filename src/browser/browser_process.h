@@ -60,9 +60,9 @@ class BrowserProcess {
   // member of its group that never goes is left to init, and destruction removes the profile.
   void Forget() { pid_ = -1; }
 
-  // Resident memory of every process in the browser's process group, in bytes (from
-  // /proc/<pid>/stat's pgrp and /proc/<pid>/statm).
-  std::size_t GroupRss() const;
+  // The memory every process in the browser's process group uses together, in bytes
+  // (ProcessGroupMemory: the group from /proc/<pid>/stat's pgrp).
+  std::size_t GroupMemory() const;
 
  private:
   BrowserProcess() = default;
@@ -80,8 +80,11 @@ Result<UniqueFd> ConnectUnixSocket(const std::filesystem::path& path);
 // Waits (at most 2 s) until no process of group `pgid` is left.
 void WaitForGroupGone(pid_t pgid);
 
-// Resident memory of all processes whose process group is `pgid`, in bytes.
-std::size_t ProcessGroupRss(pid_t pgid);
+// The memory all processes whose process group is `pgid` use together, in bytes: the sum of
+// their proportional set sizes (Pss in /proc/PID/smaps_rollup: a page shared by n processes
+// counts 1/n in each), so that the binary and heap Chromium's processes share count once.
+// A process without smaps_rollup (a kernel before 4.14) counts its resident size.
+std::size_t ProcessGroupMemory(pid_t pgid);
 
 }  // namespace policyd
 
