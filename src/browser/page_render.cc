@@ -190,6 +190,8 @@ bool PageRender::OnEvent(const std::string& method, const std::string& session,
     OnChildAttached(params);
   } else if (method == "Target.detachedFromTarget") {
     child_sessions_.erase(params.value("sessionId", std::string()));
+  } else if (method == "Page.javascriptDialogOpening" && session == session_) {
+    cdp_->Send("Page.handleJavaScriptDialog", {{"accept", true}}, session_, nullptr);
   } else if (method == "Inspector.targetCrashed" && session == session_) {
     Finish(RenderError::kCrashed, "the page's renderer crashed");
   }
@@ -205,11 +207,23 @@ void PageRender::OnChildAttached(const json& params) {
 
 void PageRender::OnRequestPaused(const std::string& session, const json& params) {
   const std::string request_id = params.value("requestId", std::string());
-  if (!main_fulfilled_ && session == session_ && params.value("resourceType", "") == "Document") {
+  const bool main_frame_document = session == session_ &&
+                                   params.value("resourceType", "") == "Document" &&
+                                   (!main_fulfilled_ || params.value("frameId", "") == main_frame_);
+  if (main_frame_document && !main_fulfilled_) {
+    main_frame_ = params.value("frameId", std::string());
     FulfillMainDocument(session, request_id);
     return;
   }
   const std::string url = params.contains("request") ? params["request"].value("url", "") : "";
+  if (main_frame_document) {  // navigated elsewhere by a script: the page stays
+    // Aborted cancels the navigation; any other reason would commit chromium's error page.
+    cdp_->Send("Fetch.failRequest", {{"requestId", request_id}, {"errorReason", "Aborted"}},
+               session, nullptr);
+    if (blocked_urls_.size() < kMaxBlockedUrls) blocked_urls_.push_back(url);
+    last_activity_ = Clock::now();
+    return;
+  }
   ++undecided_;
   gate_.Check(url, [weak = weak_from_this(), session, request_id, url](bool allowed) {
     auto self = weak.lock();
@@ -308,6 +322,8 @@ std::string PageRender::TimeoutMessage() const {
   if (!in_flight_.empty() || undecided_ > 0) {
     return message + std::to_string(in_flight_.size() + undecided_) + " requests in flight)";
   }
+  // Requests that come and go (a poll every 200 ms) leave none in flight at the deadline.
+  if (Clock::now() - last_activity_ < options_.network_idle) return message + "network not idle)";
   if (!request_.wait_for_selectors.empty()) return message + "no selector matched)";
   return message + "network not idle)";
 }

@@ -7,9 +7,13 @@
 //   (outerHTML) → result → Target.disposeBrowserContext → disposed.
 //
 // Every request paused by Fetch is answered: the first document request of the page's own
-// session from the RenderRequest (Fetch.fulfillRequest), the others continued or failed
-// (BlockedByClient) by the AddressGate. Child targets (iframes in their own process, workers)
-// attach paused, get the same interception, and are then resumed.
+// session from the RenderRequest (Fetch.fulfillRequest); a later document request of the
+// page's main frame (a script navigating it elsewhere) aborted (named in
+// blocked_urls: the browser would fetch that page itself, past robots.txt and the politeness
+// gate, and the page as served stays what is rendered); the others continued or failed by the
+// AddressGate. Child targets (iframes in their own process, workers) attach paused, get the
+// same interception, and are then resumed. A JavaScript dialog (alert, confirm, prompt) is
+// accepted at once: nobody is there to answer it, and it would stop the page's scripts.
 //
 // The owner routes events by session (OnEvent), and calls Abandon() when the browser goes away.
 // `on_done` runs once with the result; `on_disposed` runs once afterwards, when the page's
@@ -94,6 +98,7 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   std::string session_;  // the page's own session
   std::set<std::string> child_sessions_;
   bool main_fulfilled_ = false;
+  std::string main_frame_;  // the frame the main document was fulfilled in
   bool loaded_ = false;
   std::set<std::string> in_flight_;  // session + "/" + Network requestId
   std::size_t undecided_ = 0;        // paused requests waiting for the gate

@@ -216,6 +216,38 @@ TEST_F(BrowserFetcherTest, WaitsForASelector) {
   EXPECT_TRUE(Contains(result.html, "late text")) << result.html;
 }
 
+// alert() and confirm() block the page's scripts until answered; nobody is there to answer, so
+// the browser does: the page goes on and renders (it timed out on every check).
+TEST_F(BrowserFetcherTest, DialogsAreAnsweredAndThePageRenders) {
+  BrowserFetcher fetcher(io_, Options());
+  const RenderResult result = RenderNow(
+      fetcher, Page(server_.Url("/dialogs"),
+                    "<body><script>alert('Welcome!'); if (confirm('Accept cookies?')) {"
+                    " const p = document.createElement('p'); p.textContent = 'We keep logs.';"
+                    " document.body.appendChild(p); }</script></body>"));
+  ASSERT_EQ(result.error, RenderError::kNone) << result.message;
+  EXPECT_TRUE(Contains(result.html, "<p>We keep logs.</p>")) << result.html;
+}
+
+// A script that navigates the page elsewhere would have the browser fetch that page itself,
+// past robots.txt and the politeness gate, and the evidence would pair one page's headers
+// with another's text. The navigation is refused (and named); the page renders as it is.
+TEST_F(BrowserFetcherTest, AScriptNavigationAwayIsRefusedAndThePageStays) {
+  server_.Set("/private/policy", {.body = "<p>Secret area policy</p>"});
+  BrowserFetcher fetcher(io_, Options());
+  RenderRequest request =
+      Page(server_.Url("/start"),
+           "<body><p id='here'>The policy is here.</p><script>setTimeout(() => {"
+           " location.href = '/private/policy'; }, 100);</script></body>");
+  const RenderResult result = RenderNow(fetcher, request);
+  ASSERT_EQ(result.error, RenderError::kNone) << result.message;
+  EXPECT_TRUE(Contains(result.html, "The policy is here.")) << result.html;
+  EXPECT_EQ(result.final_url, server_.Url("/start"));
+  EXPECT_EQ(server_.RequestCount("/private/policy"), 0u);
+  ASSERT_EQ(result.blocked_urls.size(), 1u);
+  EXPECT_EQ(result.blocked_urls[0], server_.Url("/private/policy"));
+}
+
 TEST_F(BrowserFetcherTest, TimesOutWhenNeverSettledAndRendersTheNextPage) {
   // Each poll starts as the previous one ends, the first while the script runs: the network is
   // never idle. (A setInterval poll could leave a gap longer than network_idle on a loaded
