@@ -1,7 +1,9 @@
 #include "page_render.h"
-#include "policyd/json_text.h"
 
 #include <utility>
+
+#include "policyd/base64.h"
+#include "policyd/json_text.h"
 
 namespace policyd {
 namespace {
@@ -10,28 +12,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxBlockedUrls = 32;
 constexpr std::chrono::milliseconds kSettlePoll{100};
-
-std::string Base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 |
-                       static_cast<uint8_t>(bytes[i + 1]) << 8 | static_cast<uint8_t>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
-  }
-  if (i + 1 == bytes.size()) {
-    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    out += {kAlphabet[n >> 18 & 63], kAlphabet[n >> 12 & 63], '=', '='};
-  } else if (i + 2 == bytes.size()) {
-    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1])
-                                                                  << 8;
-    out += {kAlphabet[n >> 18 & 63], kAlphabet[n >> 12 & 63], kAlphabet[n >> 6 & 63], '='};
-  }
-  return out;
-}
 
 // The plain fetch's headers as Fetch.fulfillRequest wants them. The body is already decoded,
 // so the encoding and length headers would be wrong.
@@ -248,7 +228,7 @@ void PageRender::FulfillMainDocument(const std::string& session, const std::stri
           {{"requestId", request_id},
            {"responseCode", status},
            {"responseHeaders", ResponseHeaders(request_.headers)},
-           {"body", Base64(request_.body)}},
+           {"body", Base64Encode(request_.body)}},
           session, nullptr);
 }
 
