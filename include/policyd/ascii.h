@@ -11,6 +11,8 @@ namespace policyd {
 
 std::string AsciiLower(std::string_view text);
 bool IsAscii(std::string_view text);  // no byte >= 0x80
+// Nothing but ASCII white space (space, tab, CR, LF): what may trail a line-based request.
+bool IsAsciiBlank(std::string_view text);
 
 }  // namespace policyd
 

@@ -17,4 +17,8 @@ bool IsAscii(std::string_view text) {
   return true;
 }
 
+bool IsAsciiBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 }  // namespace policyd

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "policyd/ascii.h"
 #include "policyd/control.h"
 #include "policyd/json_text.h"
 #include "policyd/longest_waiting.h"
@@ -116,8 +117,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
 
   // Whether what was read after the last request holds more than white space.
   bool HasPendingText() const {
-    const std::string_view rest(static_cast<const char*>(input_.data().data()), input_.size());
-    return rest.find_first_not_of(" \t\r\n") != std::string_view::npos;
+    return !IsAsciiBlank({static_cast<const char*>(input_.data().data()), input_.size()});
   }
 
   void Dispatch(ControlRequest parsed) {

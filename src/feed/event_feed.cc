@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
+#include "policyd/ascii.h"
 #include "policyd/clock.h"
 #include "policyd/json_text.h"
 #include "policyd/unix_socket.h"
@@ -54,8 +55,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
   // Whether what was read holds more than white space.
   bool HasPendingText() const {
-    const std::string_view rest(static_cast<const char*>(request_.data().data()), request_.size());
-    return rest.find_first_not_of(" \t\r\n") != std::string_view::npos;
+    return !IsAsciiBlank({static_cast<const char*>(request_.data().data()), request_.size()});
   }
 
   // The daemon is stopping: say so after what is being written, then close.

@@ -13,5 +13,12 @@ TEST(AsciiLower, FoldsOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower(""), "");
 }
 
+TEST(IsAsciiBlank, OnlyWhiteSpaceALineMayEndWith) {
+  EXPECT_TRUE(IsAsciiBlank(""));
+  EXPECT_TRUE(IsAsciiBlank(" \t\r\n"));
+  EXPECT_FALSE(IsAsciiBlank(" {\"since\": 1}"));
+  EXPECT_FALSE(IsAsciiBlank("\xC2\xA0"));  // a no-break space is text, not a line's end
+}
+
 }  // namespace
 }  // namespace policyd
