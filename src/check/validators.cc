@@ -72,6 +72,8 @@ bool MaySendValidators(const DocState& state, const DocumentSpec& spec,
                        std::chrono::milliseconds full_fetch_interval, int64_t now_ms) {
   const int64_t period = full_fetch_interval.count();
   if (period <= 0 || state.last_success_ms <= 0) return false;
+  // Nothing to send: no key to compute (this runs on the network thread, at every check).
+  if (state.etag.empty() && state.last_modified.empty()) return false;
   if (state.validators_key != ValidatorsKey(spec)) return false;
   return WindowOf(spec.id, period, now_ms) == WindowOf(spec.id, period, state.last_success_ms);
 }

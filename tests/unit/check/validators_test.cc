@@ -191,6 +191,9 @@ TEST(MaySendValidators, OnlyWithTheSpecTheyWereTakenUnder) {
   DocumentSpec reselected = Spec();
   reselected.select = {"#privacy"};
   EXPECT_FALSE(MaySendValidators(state, reselected, week, kNowMs));
+  // With none kept (the server sent neither), there is nothing to send.
+  state.etag.clear();
+  EXPECT_FALSE(MaySendValidators(state, Spec(), week, kNowMs));
 }
 
 }  // namespace
