@@ -687,30 +687,28 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "too_large");
 }
 
+// The failure reason ClassifyResponse gives a response ("" for a usable page).
+std::string ClassOf(long status, std::string content_type, std::string body) {
+  FetchResponse response;
+  response.http_status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return std::string(FailureReasonName(ClassifyResponse(response)));
+}
+
 // policyd never asks for a range: a 206 is a part of a page, never a version of it.
 TEST(ClassifyResponse, APartialContentAnswerIsNoPage) {
-  FetchResponse response;
-  response.http_status = 206;
-  response.content_type = "text/html";
-  response.body = "<p>The first three quarters of the policy";
-  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "http_status");
+  EXPECT_EQ(ClassOf(206, "text/html", "<p>The first three quarters of the policy"), "http_status");
 }
 
 // A Content-Type that a server sent twice in one header is read as the fetcher reads it: the
 // first type of the list (it was accepted on arrival, then refused by the check).
 TEST(ClassifyResponse, AContentTypeListIsReadByItsFirstType) {
-  FetchResponse response;
-  response.http_status = 200;
-  response.content_type = "text/html, text/html; charset=utf-8";
-  response.body = "<p>Policy</p>";
-  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
+  EXPECT_EQ(ClassOf(200, "text/html, text/html; charset=utf-8", "<p>Policy</p>"), "");
   EXPECT_EQ(MediaType("Text/HTML , image/png"), "text/html");
   // A PDF behind a download label is a PDF; other bytes behind it are not a page.
-  response.content_type = "application/octet-stream";
-  response.body = "%PDF-1.4\n";
-  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
-  response.body = "PK\x03\x04 an archive";
-  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "content_type");
+  EXPECT_EQ(ClassOf(200, "application/octet-stream", "%PDF-1.4\n"), "");
+  EXPECT_EQ(ClassOf(200, "application/octet-stream", "PK\x03\x04 an archive"), "content_type");
 }
 
 TEST(IsTransientFailure, TransientRetrySoonPermanentWaitForTheInterval) {
