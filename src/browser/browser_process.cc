@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -67,6 +69,23 @@ struct SpawnSetup {
   }
 };
 
+// The daemon's environment with TMPDIR replaced by `tmpdir`, as posix_spawn takes it.
+std::vector<std::string> EnvironmentWithTmpdir(const std::filesystem::path& tmpdir) {
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!std::string_view(*entry).starts_with("TMPDIR=")) environment.emplace_back(*entry);
+  }
+  environment.push_back("TMPDIR=" + tmpdir.string());
+  return environment;
+}
+
+std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& text : strings) pointers.push_back(text.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TempDir>> TempDir::Create(const std::string& prefix) {
@@ -102,22 +121,30 @@ Result<std::unique_ptr<BrowserProcess>> BrowserProcess::Spawn(std::vector<std::s
     return Status::IoError(Errno("fcntl", errno));
   }
 
-  argv.push_back("--user-data-dir=" + (*dir)->path().string());
-  std::vector<char*> args;
-  for (auto& arg : argv) args.push_back(arg.data());
-  args.push_back(nullptr);
+  // The profile and the browser's own temporary files (chromium removes those only when it
+  // exits cleanly, and policyd kills it) both live in the directory removed after Kill().
+  const std::filesystem::path profile = (*dir)->path() / "profile";
+  const std::filesystem::path tmpdir = (*dir)->path() / "tmp";
+  for (const auto& sub : {profile, tmpdir}) {
+    if (::mkdir(sub.c_str(), 0700) != 0)
+      return Status::IoError(Errno("mkdir " + sub.string(), errno));
+  }
+  argv.push_back("--user-data-dir=" + profile.string());
+  std::vector<std::string> environment = EnvironmentWithTmpdir(tmpdir);
+  const std::vector<char*> args = NullTerminated(argv);
+  const std::vector<char*> env = NullTerminated(environment);
   SpawnSetup setup;
   setup.Configure(command_read.get(), event_write.get());
   pid_t pid = -1;
   const int error =
-      ::posix_spawn(&pid, args[0], &setup.actions, &setup.attributes, args.data(), environ);
+      ::posix_spawn(&pid, args[0], &setup.actions, &setup.attributes, args.data(), env.data());
   if (error != 0) return Status::IoError(Errno("posix_spawn " + argv[0], error));
 
   std::unique_ptr<BrowserProcess> process(new BrowserProcess());  // private constructor
   process->pid_ = pid;
   process->command_fd_ = std::move(command_write);
   process->event_fd_ = std::move(event_read);
-  process->user_data_dir_ = std::move(dir).value();
+  process->private_dir_ = std::move(dir).value();
   return process;
 }
 
@@ -150,7 +177,7 @@ void BrowserProcess::Kill() {
   pid_ = -1;
   command_fd_.Reset();
   event_fd_.Reset();
-  user_data_dir_.reset();
+  private_dir_.reset();
 }
 
 // SIGKILL is delivered to each member when it next runs: a renderer or the network service may

@@ -7,7 +7,9 @@
 // protocol says what we need). Nothing else is inherited: our fds are close-on-exec.
 //
 // The object owns the process: Kill() (and the destructor) SIGKILLs the group and reaps the
-// browser; the private user-data directory is removed afterwards, once nothing writes to it.
+// browser; its private directory is removed afterwards, once nothing writes to it. That
+// directory holds the user-data directory (profile/) and the browser's TMPDIR (tmp/), so a
+// killed browser's scratch files go with it.
 #ifndef POLICYD_SRC_BROWSER_BROWSER_PROCESS_H_
 #define POLICYD_SRC_BROWSER_BROWSER_PROCESS_H_
 
@@ -39,7 +41,7 @@ class TempDir {
 class BrowserProcess {
  public:
   // Starts `argv` (argv[0] is a path, not searched in PATH) with "--user-data-dir=<fresh
-  // temp dir>" appended.
+  // temp dir>/profile" appended and TMPDIR set to <fresh temp dir>/tmp.
   static Result<std::unique_ptr<BrowserProcess>> Spawn(std::vector<std::string> argv);
   ~BrowserProcess();  // Kill()
   BrowserProcess(const BrowserProcess&) = delete;
@@ -71,7 +73,7 @@ class BrowserProcess {
   bool reaped_ = false;
   UniqueFd command_fd_;
   UniqueFd event_fd_;
-  std::unique_ptr<TempDir> user_data_dir_;
+  std::unique_ptr<TempDir> private_dir_;
 };
 
 // Connects to a Unix stream socket (blocking: a local connect completes at once or fails).

@@ -52,7 +52,11 @@ class WebViewBrowserTest : public ::testing::Test {
   }
 
   std::vector<std::string> Chromium(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/usr/bin/chromium",
+    // Its own TMPDIR: chromium leaves org.chromium.Chromium.* there when killed.
+    std::filesystem::create_directories(harness_.dir() / "chromium-tmp");
+    std::vector<std::string> argv = {"/usr/bin/env",
+                                     "TMPDIR=" + (harness_.dir() / "chromium-tmp").string(),
+                                     "/usr/bin/chromium",
                                      "--headless=new",
                                      "--disable-gpu",
                                      "--no-first-run",

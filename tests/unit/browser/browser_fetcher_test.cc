@@ -437,8 +437,12 @@ TEST_F(BrowserFetcherTest, ConnectsToASocketActivatedBrowser) {
   ASSERT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
   ASSERT_EQ(::listen(listener.get(), 4), 0);
 
+  // As the unit's PrivateTmp does: chromium's scratch files go with the test's directory.
+  std::filesystem::create_directory((*dir)->path() / "tmp");
   std::vector<std::string> argv = {BROWSER_SOCKET_HELPER,
                                    std::to_string(listener.get()),
+                                   "/usr/bin/env",
+                                   "TMPDIR=" + ((*dir)->path() / "tmp").string(),
                                    "/usr/lib/chromium/chromium",
                                    "--headless=new",
                                    "--remote-debugging-pipe",

@@ -1,6 +1,7 @@
-// ProcessGroupMemory: what the browser's memory limit measures. Chromium's dozen processes
-// share their binary and much of their heap; summing their resident sizes counted those pages
-// once per process and killed a browser using a third of the limit.
+// BrowserProcess: what a killed browser leaves behind, and ProcessGroupMemory, what the
+// browser's memory limit measures. Chromium's dozen processes share their binary and much of
+// their heap; summing their resident sizes counted those pages once per process and killed a
+// browser using a third of the limit.
 #include "browser_process.h"
 
 #include <signal.h>
@@ -9,7 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace policyd {
@@ -54,6 +61,45 @@ TEST(ProcessGroupMemory, SharedPagesCountOnce) {
   EXPECT_GE(measured, kShared * 3 / 4);
   EXPECT_LT(measured, kShared * 2)
       << "summed resident sizes count shared pages " << kProcesses << " times";
+}
+
+// Chromium keeps files in $TMPDIR (org.chromium.Chromium.*) that it removes only when it exits
+// cleanly; a browser policyd kills (a render past its time, over its memory limit) left one
+// behind at each restart, filling the daemon's temp directory.
+TEST(BrowserProcess, KilledBrowserLeavesNothingInTmpdir) {
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path() /
+                                    ("policyd-browser-process-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp / "daemon-tmp");
+  const std::filesystem::path report = tmp / "report";
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  const std::string saved = old_tmpdir != nullptr ? old_tmpdir : "";
+  ::setenv("TMPDIR", (tmp / "daemon-tmp").c_str(), 1);
+
+  // Stands in for chromium: makes its scratch directory in $TMPDIR, then waits to be killed.
+  auto process = BrowserProcess::Spawn(
+      {"/bin/sh", "-c",
+       "mktemp -d \"${TMPDIR:-/tmp}/org.chromium.Chromium.XXXXXX\" > \"$0.partial\" && "
+       "mv \"$0.partial\" \"$0\" && exec sleep 60",
+       report.string()});
+  if (old_tmpdir != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(process.ok()) << process.status().ToString();
+  for (int i = 0; i < 500 && !std::filesystem::exists(report); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::ifstream in(report);
+  std::string scratch;
+  ASSERT_TRUE(std::getline(in, scratch)) << "the stand-in browser did not start";
+  EXPECT_TRUE(std::filesystem::is_directory(scratch));
+
+  (*process)->Kill();
+  EXPECT_FALSE(std::filesystem::exists(scratch)) << scratch << " outlived the browser";
+  EXPECT_TRUE(std::filesystem::is_empty(tmp / "daemon-tmp"));
+  std::filesystem::remove_all(tmp);
 }
 
 }  // namespace
