@@ -238,7 +238,11 @@ int RunOffsets(const Options& options) {
     }
     request["at"] = std::stoull(at);
   }
-  return CallAndPrint(options, request, PrintOffsets);
+  // With --json too, a character that did not survive is exit status 1, as the help says.
+  const auto unmapped_is_refused = [](const nlohmann::json& result) {
+    return result.contains("at") && result["mapped"].is_null() ? kExitRefused : kExitOk;
+  };
+  return CallAndPrint(options, request, PrintOffsets, OutputLength::kShort, unmapped_is_refused);
 }
 
 }  // namespace policyd::ctl

@@ -360,6 +360,11 @@ TEST_F(EndToEndTest, ClausesKeepTheirIdsAcrossVersionsAndOffsetsMove) {
   const auto gone =
       harness_.Policyctl({"offsets", doc, "1", "2", "--at", std::to_string(text.find("one."))});
   EXPECT_EQ(gone.exit_code, 1) << gone.out;
+  // The same answer for a script: "mapped": null, and the same exit status.
+  const auto gone_json = harness_.Policyctl(
+      {"--json", "offsets", doc, "1", "2", "--at", std::to_string(text.find("one."))});
+  EXPECT_TRUE(nlohmann::json::parse(gone_json.out)["mapped"].is_null()) << gone_json.out;
+  EXPECT_EQ(gone_json.exit_code, 1) << gone_json.out;
   // Past the end of the version's text there is no character to move: a usage mistake, said
   // as such, not "changed or removed".
   const auto past = harness_.Policyctl({"offsets", doc, "1", "2", "--at", "99999"});
