@@ -26,8 +26,9 @@
 //    or more separates blocks, a <br> inside <pre> ends the line;
 //  - page furniture inside the document's container is left out: in-page tables of contents
 //    (lists of same-page links), related/help-article boxes and rating widgets, control labels
-//    ("Show more", "Lire la suite"), page metadata ("Last published", "Article number") and
-//    class names leaked as text (docs/EXTRACTION.md, "False-change classes").
+//    ("Show more", "Lire la suite"; in a table cell only when it is a link or button), page
+//    metadata ("Last published", "Article number") and class names leaked as text
+//    (docs/EXTRACTION.md, "False-change classes").
 // Hence a re-render of the same text (other markup, attribute order, whitespace, scripts,
 // typography, widgets around the text) yields the same bytes and the same hash.
 #ifndef POLICYD_EXTRACT_H_

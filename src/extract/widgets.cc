@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -678,22 +679,47 @@ bool HasStampName(const GumboNode* element) {
   return found;
 }
 
-// True inside a table cell or a list item: where a cookie policy lists cookie names
-// ("OptanonConsent, OptanonAlertBoxClosed"), which look like class names.
-bool InTableOrList(const GumboNode* element) {
+// True when `element` or one of its nearest ancestors has one of `tags`.
+bool HasAncestorTag(const GumboNode* element, std::initializer_list<GumboTag> tags) {
   int depth = 0;
   for (const GumboNode* node = element;
        node != nullptr && node->type == GUMBO_NODE_ELEMENT && depth < kMaxAncestorsRead;
        node = node->parent, ++depth) {
-    switch (node->v.element.tag) {
-      case GUMBO_TAG_TD:
-      case GUMBO_TAG_TH:
-      case GUMBO_TAG_LI:
-      case GUMBO_TAG_DD:
-      case GUMBO_TAG_DT:
-        return true;
-      default:
-        break;
+    if (std::find(tags.begin(), tags.end(), node->v.element.tag) != tags.end()) return true;
+  }
+  return false;
+}
+
+// True inside a table cell or a list item: where a cookie policy lists cookie names
+// ("OptanonConsent, OptanonAlertBoxClosed"), which look like class names.
+bool InTableOrList(const GumboNode* element) {
+  return HasAncestorTag(element,
+                        {GUMBO_TAG_TD, GUMBO_TAG_TH, GUMBO_TAG_LI, GUMBO_TAG_DD, GUMBO_TAG_DT});
+}
+
+// True inside a table cell, where a control's word is a datum ("Purpose: Login").
+bool InTableCell(const GumboNode* element) {
+  return HasAncestorTag(element, {GUMBO_TAG_TD, GUMBO_TAG_TH});
+}
+
+// True when `element` is, or holds within a few nodes, something a person clicks: a link, a
+// <summary>, or an element whose role says it is a button or link.
+bool HoldsControl(const GumboNode* element) {
+  std::vector<const GumboNode*> stack = {element};
+  for (size_t visited = 0; !stack.empty() && visited < kLabelNodeBudget; ++visited) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_SUMMARY) return true;
+    if (const char* role = GetAttr(node, "role");
+        role != nullptr &&
+        (std::string_view(role) == "button" || std::string_view(role) == "link")) {
+      return true;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
     }
   }
   return false;
@@ -893,7 +919,9 @@ Widget DetectByText(const GumboNode* element, bool heading) {
   }
   if (heading) return Widget::kNone;
   const size_t own_bytes = VisibleBytes(text);
-  if (label_sized && IsControlLabel(key) && StandsAlone(element, own_bytes)) {
+  // In a table cell the words are data ("Purpose: Login") unless something there is clicked.
+  if (label_sized && IsControlLabel(key) && StandsAlone(element, own_bytes) &&
+      (!InTableCell(element) || HoldsControl(element))) {
     return Widget::kControlLabel;
   }
   if (IsRatingLabel(key) && StandsAlone(element, own_bytes)) return Widget::kHelpBox;

@@ -201,6 +201,29 @@ TEST(WidgetsTest, ControlLabelsAreLeftOutButSentencesWithTheirWordsStay) {
   EXPECT_NE(heading.find("## Learn more"), std::string::npos) << heading;
 }
 
+// A table cell holding "Login" or "Share" is data (what a datum is used for), not a control:
+// dropping it shifted the row's columns and hid an edit of that cell.
+TEST(WidgetsTest, TableCellsWithAControlsWordsAreData) {
+  const auto table = [](std::string_view purpose) {
+    return LegalPage(
+        "<table><tr><th>Data</th><th>Purpose</th></tr><tr><td>Email address</td>"
+        "<td>" +
+        std::string(purpose) +
+        "</td></tr><tr><td>Device ID</td><td>Share</td></tr><tr><td>Name</td>"
+        "<td>Print</td></tr></table>");
+  };
+  const std::string login = Extract(table("Login"));
+  EXPECT_NE(login.find("| Email address | Login |"), std::string::npos) << login;
+  EXPECT_NE(login.find("| Device ID | Share |"), std::string::npos) << login;
+  EXPECT_NE(login.find("| Name | Print |"), std::string::npos) << login;
+  EXPECT_NE(Extract(table("Register")), login);
+  // A link or button in a cell is still a control.
+  const std::string documents = Extract(
+      LegalPage("<table><tr><td>Cookie policy</td><td><a href=/cookies.pdf>Download</a></td>"
+                "</tr></table>"));
+  EXPECT_EQ(documents.find("Download"), std::string::npos) << documents;
+}
+
 TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // An enterprise help centre: metadata table, leaked class names, a date stamp marked by the
