@@ -15,6 +15,8 @@
 // Output contract (what is hashed and stored):
 //  - headings "# ", "## ", ... by level; paragraphs as one line each; list items "- "
 //    (nested lists indented by two spaces per level); table rows "| a | b |";
+//  - a line of the page's own text that would read as a Markdown heading ("# of requests")
+//    or code fence ("```", "~~~") starts with a backslash, as Markdown escapes it;
 //  - blocks separated by exactly one blank line; no leading/trailing blank lines; the text
 //    ends with a single '\n' unless it is empty;
 //  - runs of Unicode white space inside a line become one ' '; lines are trimmed;

@@ -87,6 +87,17 @@ bool IsCell(const GumboNode* node) {
          (node->v.element.tag == GUMBO_TAG_TD || node->v.element.tag == GUMBO_TAG_TH);
 }
 
+// True when `line`, written where a block starts, would read as Markdown syntax the renderer
+// never writes for text: a code fence ("```", "~~~") anywhere, or an ATX heading ("# ", "##")
+// at the start of a line (`at_line_start`: no quote or list prefix before it).
+bool LooksLikeMarkdownSyntax(std::string_view line, bool at_line_start) {
+  if (line.starts_with("```") || line.starts_with("~~~")) return true;
+  if (!at_line_start) return false;
+  const size_t hashes = line.find_first_not_of('#');
+  if (hashes == 0 || hashes > 6) return false;
+  return hashes == std::string_view::npos || line[hashes] == ' ';
+}
+
 }  // namespace
 
 // ---- TextSink ---------------------------------------------------------------------------------
@@ -208,6 +219,8 @@ void TextSink::Emit(const Layout& layout) {
   if (layout.heading_level > 0) {
     out_.append(static_cast<size_t>(layout.heading_level), '#');
     out_.push_back(' ');
+  } else if (LooksLikeMarkdownSyntax(line_, out_.empty() || out_.back() == '\n')) {
+    out_.push_back('\\');  // the page's own words, not a heading or a code block
   }
   out_.append(line_);
   out_.push_back('\n');

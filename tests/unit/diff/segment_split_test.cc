@@ -156,6 +156,14 @@ TEST(SegmentSplitTest, UnclosedFencesAndOddMarkersDoNotBreakTheScan) {
   const std::vector<Segment> odd_segments = SplitSegments(odd);
   EXPECT_EQ(Texts(odd, odd_segments),
             (std::vector<std::string>{"#hashtag\n1.5 percent", "a", "b", "item"}));
+
+  // The extractor escapes a page's own "# " and fences: paragraphs, under the real heading.
+  const std::string escaped = "# Policy\n\n\\# of requests: 12\n\n\\~~~\n\n## Sharing\n";
+  const std::vector<Segment> escaped_segments = SplitSegments(escaped);
+  EXPECT_EQ(Kinds(escaped_segments),
+            (std::vector<SegmentKind>{SegmentKind::kHeading, SegmentKind::kParagraph,
+                                      SegmentKind::kParagraph, SegmentKind::kHeading}));
+  EXPECT_EQ(escaped_segments[2].section_path, (Path{"Policy"}));
 }
 
 TEST(SegmentSplitTest, NamesOfKinds) {

@@ -124,6 +124,19 @@ TEST(MarkdownTest, PreformattedTextKeepsLines) {
             "line one\nindented line\n\nafter blank\n\np\n");
 }
 
+// The text is Markdown to whoever reads it (the segmenter, an analyzer's renderer): a page's
+// own words that look like a heading or a code fence are escaped, or "# of requests" would
+// be a heading and a paragraph "~~~" would turn the rest of the policy into one code block.
+TEST(MarkdownTest, TextThatLooksLikeAHeadingOrAFenceIsEscaped) {
+  EXPECT_EQ(Body("<p># of requests: 12</p><p>~~~</p><p>```js</p><h2>## Sharing</h2>"),
+            "\\# of requests: 12\n\n\\~~~\n\n\\```js\n\n## ## Sharing\n");
+  EXPECT_EQ(Body("<pre># comment\n~~~~ tildes</pre><ul><li>x<p>```</p></li></ul>"),
+            "\\# comment\n\\~~~~ tildes\n\n- x\n  \\```\n");
+  // Not Markdown syntax: left as written.
+  EXPECT_EQ(Body("<p>#1 priority</p><p>#hashtag</p><p>~~ two</p><p>C# and F#</p>"),
+            "#1 priority\n\n#hashtag\n\n~~ two\n\nC# and F#\n");
+}
+
 TEST(MarkdownTest, Blockquotes) {
   EXPECT_EQ(Body("<blockquote><p>Quoted</p><p>Twice</p></blockquote>"), "> Quoted\n\n> Twice\n");
   EXPECT_EQ(Body("<blockquote>a<blockquote>b</blockquote></blockquote>"), "> a\n\n> > b\n");
