@@ -104,8 +104,9 @@ struct OffsetRun {
 // reads them: NFKC case-folded letters and digits, link targets ignored) is at least this.
 // A split (merge) needs each part to have at least kSegmentPartContainment of its words in
 // the whole, and the whole to reach kSegmentSimilarity with the parts together. Edited
-// segments are sought between the same two unchanged segments only: a segment edited and
-// moved elsewhere is removed + added. Scripts without spaces between words (Chinese,
+// segments are sought between the same two unchanged segments first, then among those left
+// anywhere: a segment edited and moved elsewhere is modified; the parts of a split or merge
+// must be in the same gap. Scripts without spaces between words (Chinese,
 // Japanese) make each run of letters one word, so an edit there is removed + added too.
 inline constexpr double kSegmentSimilarity = 0.5;
 inline constexpr double kSegmentPartContainment = 0.5;

@@ -2,7 +2,8 @@
 //   1. equal contents: a shortest edit script (dtl) over the segment contents gives the
 //      unchanged segments; equal contents outside it are moved;
 //   2. between two unchanged segments, the others are grouped by the words they share into
-//      modified, split and merged segments (src/diff/segment_match.h);
+//      modified, split and merged segments (src/diff/segment_match.h); then those still
+//      left, across gaps, into modified ones (a clause edited and moved);
 //   3. ids: carried over, fresh for the rest (src/diff/segment_ids.h);
 //   4. the change list, in the new text's order;
 //   5. the offset map, by word diffs of the aligned segments (src/diff/offset_map.h).
@@ -173,6 +174,22 @@ class Aligner {
       old_from = old_to + 1;
       new_from = new_to + 1;
     }
+    GroupAcrossGaps();
+  }
+
+  // Then the segments still left, across gaps: a clause edited and moved past an unchanged
+  // one is modified, not removed and added. Only one-to-one: the parts of a split or merge
+  // are sought next to each other, in one gap.
+  void GroupAcrossGaps() {
+    std::vector<std::size_t> olds;
+    std::vector<std::size_t> news;
+    for (std::size_t o = 0; o < old_.segments.size(); ++o) {
+      if (old_.relation[o] == Relation::kNone) olds.push_back(o);
+    }
+    for (std::size_t n = 0; n < new_.segments.size(); ++n) {
+      if (new_.relation[n] == Relation::kNone) news.push_back(n);
+    }
+    if (!olds.empty() && !news.empty()) GroupGap(olds, news, /*modified_only=*/true);
   }
 
   // A removed segment is listed after the new segments that continue the old ones before
@@ -188,13 +205,15 @@ class Aligner {
     }
   }
 
-  void GroupGap(const std::vector<std::size_t>& olds, const std::vector<std::size_t>& news) {
+  void GroupGap(const std::vector<std::size_t>& olds, const std::vector<std::size_t>& news,
+                bool modified_only = false) {
     std::vector<const diff_internal::WordBag*> old_bags;
     std::vector<const diff_internal::WordBag*> new_bags;
     for (const std::size_t o : olds) old_bags.push_back(&OldBag(o));
     for (const std::size_t n : news) new_bags.push_back(&NewBag(n));
     for (const SegmentGroup& found :
          diff_internal::MatchGap(old_bags, new_bags, &compare_words_, &result_.approximate)) {
+      if (modified_only && found.kind != SegmentChangeKind::kModified) continue;
       Group group{found.kind, {}, {}, found.keeper};
       for (const std::size_t k : found.olds) {
         group.olds.push_back(olds[k]);

@@ -138,6 +138,40 @@ TEST(SegmentAlignTest, ModifiedSegmentKeepsItsIdAndRewrittenOneIsRemovedAndAdded
                                       "removed " + keep + " ->", "added -> " + cookies}));
 }
 
+// A clause edited and swapped with its neighbour (or moved to another section) is the same
+// clause: it keeps its id, and the quotes in its unchanged words still map.
+TEST(SegmentAlignTest, ModifiedSegmentMovedPastAnUnchangedOneKeepsItsId) {
+  const std::vector<Segment> old_segments = SplitSegments(kOld);
+  const std::string new_text =
+      "# Privacy Policy\n\n"
+      "We keep your data for two years.\n\n"
+      "## Sharing\n\n"
+      "We share data with payment processors.\n\n"
+      "We never sell your data.\n\n"
+      "We collect your email address and phone number.\n";  // moved to the end and edited
+  const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
+  const std::string collect = IdOf(kOld, old_segments, "We collect your email address.");
+  EXPECT_EQ(IdOf(new_text, result.segments, "We collect your email address and phone number."),
+            collect);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"modified " + collect + " -> " + collect}));
+  EXPECT_EQ(result.changes[0].section_path, (Path{"Privacy Policy", "Sharing"}));
+  const std::size_t old_email = kOld.find("email address.");
+  const std::size_t new_email = new_text.find("email address and");
+  EXPECT_EQ(MapOffset(result.offset_map, old_email), new_email);
+  // A rewritten clause elsewhere is still removed + added.
+  const std::string rewritten =
+      "# Privacy Policy\n\n"
+      "We keep your data for two years.\n\n"
+      "## Sharing\n\n"
+      "We share data with payment processors.\n\n"
+      "We never sell your data.\n\n"
+      "Cookies help us understand visits.\n";
+  const SegmentAlignment other = AlignSegments(kOld, old_segments, rewritten);
+  EXPECT_EQ(Describe(other.changes).size(), 2u);
+  EXPECT_NE(IdOf(rewritten, other.segments, "Cookies help us understand visits."), collect);
+}
+
 TEST(SegmentAlignTest, SplitAndMergeAreSaidSo) {
   const std::string old_text =
       "# Terms\n\n"
