@@ -346,6 +346,9 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   const std::string lang = DetectTextLanguage(judged.text);
   if (std::optional<nlohmann::json> event =
           VersionEvent(input, kind, lang, text_hash, judged.text, comparison, work->now_ms)) {
+    // Its index in the history (1 = oldest), as policyctl takes it: a text that comes back has
+    // the hash of an older version, not its clause ids.
+    (*event)["version"] = state.version_count + 1;
     work->events.push_back(std::move(*event));
   }
 

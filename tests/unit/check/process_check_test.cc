@@ -154,6 +154,22 @@ TEST_F(CheckProcessorTest, FirstSeenThenUnchangedThenChanged) {
   EXPECT_EQ(*store_->GetBlob((*history)[1].raw_hash), LongPolicy("We sell data."));
 }
 
+// A page that goes back to an earlier text has two versions with one hash, and their clause
+// ids differ: the event names its version by index, which `policyctl segments DOC N` takes.
+TEST_F(CheckProcessorTest, EventsNameTheirVersionByIndexAlsoWhenATextComesBack) {
+  const auto version_of = [](const auto& outcome) {
+    return nlohmann::json::parse(outcome.events.at(0).json).value("version", 0);
+  };
+  EXPECT_EQ(version_of(Check(Ok(LongPolicy("We never sell data.")))), 1);
+  EXPECT_EQ(version_of(Check(Ok(LongPolicy("We sell data.")))), 2);
+  const auto back = Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(version_of(back), 3);
+  const auto history = store_->GetHistory(spec_.id);
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[2].event_seq, back.events.at(0).seq);
+  EXPECT_EQ((*history)[2].text_hash, (*history)[0].text_hash);
+}
+
 // Issue 14: 200 changed sections under 8 KB headings made a 3.2 MB document.changed. The
 // event names at most 64 sections of at most 256 bytes, counts the rest exactly, and says
 // whether its counts are exact.
