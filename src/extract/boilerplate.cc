@@ -105,6 +105,7 @@ std::optional<bool> LandmarkVerdict(GumboTag tag, Role role, const BoilerplateCo
     case Role::kMain:
       return false;
     case Role::kNavigation:
+    case Role::kTabList:  // one without panels (IsBoilerplate)
     case Role::kDialog:
     case Role::kTicker:
       return true;
@@ -171,6 +172,31 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
          (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized));
 }
 
+// True when `element` holds a tab panel or a heading within the first nodes: a "tablist" that
+// is an accordion (jQuery UI, Bootstrap 3 panel groups, Elementor toggles put the role on the
+// container of the titles and their panels), not a row of tabs.
+bool HoldsPanels(const GumboNode* element) {
+  constexpr size_t kPanelScanBudget = 2000;
+  std::vector<const GumboNode*> stack = {element};
+  for (size_t visited = 0; !stack.empty() && visited < kPanelScanBudget; ++visited) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    if (node != element) {
+      if (HeadingLevel(node->v.element.tag) > 0) return true;
+      if (const char* role = GetAttr(node, "role");
+          role != nullptr && std::string_view(role) == "tabpanel") {
+        return true;
+      }
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) {
@@ -189,7 +215,8 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
     return false;
   }
   // 3. Landmarks.
-  const Role role = ElementRole(element);
+  Role role = ElementRole(element);
+  if (role == Role::kTabList && HoldsPanels(element)) role = Role::kNone;
   if (const std::optional<bool> landmark = LandmarkVerdict(tag, role, context)) return *landmark;
   const bool complementary = tag == GUMBO_TAG_ASIDE || role == Role::kComplementary;
   if (complementary && !context.in_content) return true;

@@ -265,9 +265,11 @@ Role ElementRole(const GumboNode* element) {
     if (result != Role::kNone) return;
     if (word == "main") {
       result = Role::kMain;
-    } else if (word == "navigation" || word == "menu" || word == "menubar" || word == "tablist" ||
-               word == "search" || word == "toolbar") {
+    } else if (word == "navigation" || word == "menu" || word == "menubar" || word == "search" ||
+               word == "toolbar") {
       result = Role::kNavigation;
+    } else if (word == "tablist") {
+      result = Role::kTabList;
     } else if (word == "dialog" || word == "alertdialog") {
       result = Role::kDialog;
     } else if (word == "marquee" || word == "timer") {

@@ -45,7 +45,8 @@ void ForEachWord(std::string_view name, Fn&& fn);
 enum class Role : uint8_t {
   kNone,
   kMain,          // main
-  kNavigation,    // navigation, menu, menubar, tablist, search, toolbar
+  kNavigation,    // navigation, menu, menubar, search, toolbar
+  kTabList,       // tablist: navigation, unless it holds its panels (an accordion)
   kDialog,        // dialog, alertdialog
   kTicker,        // marquee, timer: content that changes by itself
   kPageChrome,    // banner, contentinfo

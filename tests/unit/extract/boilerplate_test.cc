@@ -145,6 +145,29 @@ TEST(BoilerplateTest, HiddenPolicyContentIsKept) {
   EXPECT_EQ(text, "# Policy\n\nTab two text.\n\nAccordion text.\n\nCollapsed text.\n");
 }
 
+// jQuery UI, Bootstrap 3 and Elementor accordions put role=tablist on the container of the
+// section titles and their panels: that is the policy, not a row of tabs.
+TEST(BoilerplateTest, AnAccordionMarkedAsATablistIsContent) {
+  const std::string accordion =
+      Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+              "</p><div class=ui-accordion role=tablist>"
+              "<h3 role=tab aria-expanded=true>What we collect</h3>"
+              "<div role=tabpanel><p>We collect your name and email address.</p></div>"
+              "<h3 role=tab aria-expanded=false>Who we share it with</h3>"
+              "<div role=tabpanel aria-hidden=true style='display: none'><p>We share your address "
+              "with delivery partners only.</p></div></div></main></body>");
+  EXPECT_EQ(accordion, "# Privacy Policy\n\n" + kProse +
+                           "\n\n### What we collect\n\nWe collect your name and email address."
+                           "\n\n### Who we share it with\n\nWe share your address with "
+                           "delivery partners only.\n");
+  // A real row of tabs (the panels beside it) is navigation.
+  const std::string tabs = Extract(
+      "<body><main><h1>Privacy Policy</h1><ul role=tablist><li role=tab>Summary</li>"
+      "<li role=tab>Full text</li></ul><div role=tabpanel><p>" +
+      kProse + "</p></div></main></body>");
+  EXPECT_EQ(tabs, "# Privacy Policy\n\n" + kProse + "\n");
+}
+
 TEST(BoilerplateTest, MainIsPreferredOverTheRestOfTheBody) {
   const std::string text = Extract(
       "<body><div class=promo>Download our app today and get 50% off!</div>"
