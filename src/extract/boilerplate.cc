@@ -172,6 +172,16 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
          (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized));
 }
 
+// A consent platform's container: its banner or dialog anywhere, but inside the page's content
+// only a hidden one or a widget-sized one with controls (a banner, a preference centre).
+// Complianz, Cookiebot and iubenda also write the policy itself into the page, under their
+// own class names, sometimes with a "Manage consent" button in it.
+bool IsVendorWidget(const GumboNode* element, const BoilerplateContext& context) {
+  if (!context.in_content || IsHidden(element)) return true;
+  const SubtreeStats stats = MeasureSubtree(element);
+  return !stats.truncated && stats.controls > 0 && stats.text <= kLargestWidget;
+}
+
 // True when `element` holds a tab panel or a heading within the first nodes: a "tablist" that
 // is an accordion (jQuery UI, Bootstrap 3 panel groups, Elementor toggles put the role on the
 // container of the titles and their panels), not a row of tabs.
@@ -226,7 +236,7 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
   // 5. Name hints, confirmed by what the subtree contains.
   const NameHintSet names = NameHints(element);
   if (names.any == 0 && !complementary) return false;
-  if (names.any & kHintVendorConsent) return true;
+  if ((names.any & kHintVendorConsent) && IsVendorWidget(element, context)) return true;
   if (HeadingLevel(tag) > 0) return false;
   return HintsConfirmed(element, names, complementary, context);
 }

@@ -104,6 +104,24 @@ TEST(BoilerplateTest, ConsentBannersAreDropped) {
   EXPECT_EQ(text, "# Terms\n\n" + kProse + "\n");
 }
 
+// Consent platforms also write the policy itself (Complianz's cmplz-document, Cookiebot's
+// declaration, iubenda's embedded policy): inside the page's content, their container is
+// the document unless it is a banner (buttons, hidden, or a sentence or two).
+TEST(BoilerplateTest, AConsentVendorsPolicyInTheContentIsKept) {
+  const std::string policy = "<h2>1. Introduction</h2><p>" + kProse +
+                             "</p><h2>2. Statistics</h2><p>We keep " +
+                             "statistics for 14 months.</p>";
+  const std::string text = Extract(
+      "<body><main><article><h1>Cookie Policy (UK)</h1><div id=cmplz-document "
+      "class='cmplz-document cookie-statement'>" +
+      policy +
+      "</div><div class=cmplz-cookiebanner><p>We use cookies.</p><button>Accept</button>"
+      "</div><div class=cmplz-soft-cookiewall hidden><p>" +
+      kProse + "</p></div></article></main></body>");
+  EXPECT_EQ(text, "# Cookie Policy (UK)\n\n## 1. Introduction\n\n" + kProse +
+                      "\n\n## 2. Statistics\n\nWe keep statistics for 14 months.\n");
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
