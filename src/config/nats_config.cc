@@ -108,6 +108,11 @@ bool IsValidPrefix(std::string_view prefix) {
 void ReadUrls(TableReader& reader, NatsConfig* nats) {
   std::vector<std::string> urls;
   if (!reader.ReadStringList("urls", &urls)) return;
+  if (urls.empty()) {
+    reader.Error("urls",
+                 "'urls' must name at least one server (such as \"nats://127.0.0.1:4222\")");
+    return;
+  }
   if (urls.size() > kMaxUrls) {
     reader.Error("urls", "at most " + std::to_string(kMaxUrls) + " 'urls', not " +
                              std::to_string(urls.size()));

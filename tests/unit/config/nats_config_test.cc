@@ -120,6 +120,12 @@ TEST_F(NatsConfigTest, OnlyNatsAndTlsUrlsWithoutCredentials) {
   status = Load("[nats]\nurls = [\"nats://a:4222\", \"tls://b:4222\"]\n");
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(status.message(), HasSubstr("all nats:// or all tls://"));
+  // An empty list is a mistake to name, not a crash (it was SIGSEGV in --check-config, at
+  // reload and in policyctl).
+  status = Load("[nats]\nurls = []\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(2)));
+  EXPECT_THAT(status.message(), HasSubstr("'urls' must name at least one server"));
 }
 
 TEST_F(NatsConfigTest, MissingUrlsAndUnknownKeysAreErrorsAtTheirLine) {
