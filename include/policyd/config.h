@@ -84,7 +84,7 @@ struct DocumentSpec {
   // `remove` entries that are tables: ranges whose nodes are dropped with `remove`
   // (ExtractOptions::remove_ranges).
   CompactVector<SelectRange> remove_ranges;
-  // ECMAScript regular expressions; output lines in which one matches are removed before
+  // Regular expressions (ICU syntax); output lines in which one matches are removed before
   // hashing (ExtractOptions::ignore_lines). Validated when loaded.
   CompactVector<std::string> ignore_lines;
   bool include_link_urls = false;  // links as "[text](url)" (ExtractOptions::include_link_urls)
@@ -315,7 +315,7 @@ std::vector<std::string> DaemonConfigKeys();
 //                                     # be ranges: { startAfter = "#a", endBefore = "#b" }
 //   remove = [".cookie-banner"]       # optional, string or array; entries may be ranges
 //                                     # too: { startBefore = "#cookies", endBefore = "footer" }
-//   ignore_lines = ["^Last updated"]  # optional, ECMAScript regexes
+//   ignore_lines = ["^Last updated"]  # optional, regexes (ICU syntax)
 //   include_link_urls = false         # optional
 //   extra_urls = ["https://..."]      # optional, further pages combined after `url`
 //   render = "auto"                   # optional: "auto", "static" or "browser" (RenderMode)

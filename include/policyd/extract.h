@@ -84,11 +84,12 @@ struct ExtractOptions {
   // Ranges dropped with `remove`, before selection, scoring and rendering (`remove` entries
   // that are ranges in target files and OTA declarations).
   std::vector<RangeSelector> remove_ranges;
-  // ECMAScript regular expressions (std::regex); an output line in which one of them matches
-  // (std::regex_search: anchor with ^...$ for whole lines) is removed, for text that changes
-  // on every render ("Page generated in 0.2 s", visitor counters, tokens). Blank-line
-  // structure is re-normalised afterwards. Lines longer than kMaxIgnoredLineBytes are never
-  // matched (std::regex backtracks recursively; such lines are paragraphs, not noise).
+  // Regular expressions in ICU's syntax (src/extract/line_patterns.h); an output line in which
+  // one of them matches (a search: anchor with ^...$ for whole lines) is removed, for text that
+  // changes on every render ("Page generated in 0.2 s", visitor counters, tokens). Blank-line
+  // structure is re-normalised afterwards. Bounded in time per line and per text (an
+  // expression past its budget matches nothing more); lines longer than kMaxIgnoredLineBytes
+  // are never matched (such lines are paragraphs, not noise).
   std::vector<std::string> ignore_lines;
   // Links as "[text](url)" instead of their text only, with tracking and cache-busting query
   // parameters removed from the URL (StripTrackingParameters). The URL is kept as written

@@ -23,7 +23,8 @@
 //    between them. Select ranges (main_content.cc) render their outermost such nodes like
 //    selected elements; remove ranges drop them (removal.cc) for every later step, which
 //    asks one Removal instead of matching `remove` itself.
-//  - ignore_lines: applied to the finished text, so patterns see exactly the stored lines.
+//  - line_patterns.cc: ignore_lines (ICU regular expressions, bounded in time) applied to the
+//    finished text, so patterns see exactly the stored lines.
 //  - url.cc: the query parameters that differ between visits, for include_link_urls.
 // Every walk over the DOM uses an explicit stack.
 #include "policyd/extract.h"
@@ -33,12 +34,12 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "charset.h"
+#include "line_patterns.h"
 #include "main_content.h"
 #include "policyd/gumbo_document.h"
 #include "policyd/media_type.h"
@@ -90,58 +91,6 @@ Status ParseRanges(const std::vector<RangeSelector>& ranges, ExtractEntry::List 
   return Status::Ok();
 }
 
-Status CompileIgnoreLines(const std::vector<std::string>& patterns, std::vector<std::regex>* out,
-                          ExtractEntry* failed) {
-  for (std::size_t i = 0; i < patterns.size(); ++i) {
-    try {
-      out->emplace_back(patterns[i], std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      *failed = {ExtractEntry::List::kIgnoreLines, i};
-      return Status::InvalidArgument("ignore_lines: invalid regular expression '" + patterns[i] +
-                                     "': " + e.what());
-    }
-  }
-  return Status::Ok();
-}
-
-// Removes the lines of `text` in which one of `patterns` matches, then restores the output
-// contract: one blank line between blocks, none at either end, a final '\n'.
-std::string RemoveIgnoredLines(const std::string& text, const std::vector<std::regex>& patterns) {
-  std::string out;
-  out.reserve(text.size());
-  bool blank_pending = false;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    if (line.empty()) {
-      blank_pending = true;
-      continue;
-    }
-    bool ignored = false;
-    if (line.size() <= kMaxIgnoredLineBytes) {
-      for (const std::regex& pattern : patterns) {
-        try {
-          if (std::regex_search(line.begin(), line.end(), pattern)) {
-            ignored = true;
-            break;
-          }
-        } catch (const std::regex_error&) {
-          // Too complex for this line (error_complexity/error_stack): keep the line.
-        }
-      }
-    }
-    if (ignored) continue;
-    if (blank_pending && !out.empty()) out.push_back('\n');
-    blank_pending = false;
-    out.append(line);
-    out.push_back('\n');
-  }
-  return out;
-}
-
 size_t CountLines(std::string_view text) {
   size_t lines = 0;
   bool content = false;
@@ -163,7 +112,7 @@ struct CompiledExtraction::Parts {
   std::vector<Selector> remove;
   std::vector<extract_internal::ParsedRange> ranges;
   std::vector<extract_internal::ParsedRange> remove_ranges;
-  std::vector<std::regex> ignore_lines;
+  extract_internal::LinePatterns ignore_lines;
   bool include_link_urls = false;
 };
 
@@ -203,7 +152,16 @@ Result<std::shared_ptr<const CompiledExtraction>> CompiledExtraction::Compile(
     status = ParseRanges(options.remove_ranges, ExtractEntry::List::kRemoveRanges,
                          &parts->remove_ranges, &entry);
   }
-  if (status.ok()) status = CompileIgnoreLines(options.ignore_lines, &parts->ignore_lines, &entry);
+  if (status.ok()) {
+    Result<extract_internal::LinePatterns> patterns =
+        extract_internal::LinePatterns::Compile(options.ignore_lines, &entry.index);
+    if (patterns.ok()) {
+      parts->ignore_lines = std::move(patterns).value();
+    } else {
+      entry.list = ExtractEntry::List::kIgnoreLines;
+      status = patterns.status();
+    }
+  }
   if (!status.ok()) {
     if (failed != nullptr) *failed = entry;
     return status;
@@ -263,7 +221,7 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     result.render_us = micros_since(start);
   }
   if (!parts.ignore_lines.empty())
-    result.text = RemoveIgnoredLines(result.text, parts.ignore_lines);
+    result.text = parts.ignore_lines.RemoveMatchingLines(result.text);
   result.lines = CountLines(result.text);
   return result;
 }

@@ -122,6 +122,18 @@ TEST(IgnoreLinesTest, VeryLongLinesAreNeverMatched) {
   EXPECT_EQ(Extract(options, nullptr, html), std::string(200000, 'a') + "\n");
 }
 
+// An expression that backtracks exponentially ("^(a+)+$" on forty a's and a b) ran for hours
+// in std::regex: the worker stalled, and the daemon could not even stop. Each expression now
+// has a bounded amount of work per text; past it, it matches nothing more in that text.
+TEST(IgnoreLinesTest, CatastrophicBacktrackingGivesUpAndKeepsTheLine) {
+  const std::string stuck = std::string(40, 'a') + "b";
+  const std::string html =
+      "<p>" + stuck + "</p><p>Generated in 0.2 s</p><p>" + stuck + "</p><p>Our policy.</p>";
+  ExtractOptions options;
+  options.ignore_lines = {"^(a+)+$", "^Generated in"};
+  EXPECT_EQ(Extract(options, nullptr, html), stuck + "\n\n" + stuck + "\n\nOur policy.\n");
+}
+
 TEST(LinkUrlTest, OffByDefault) {
   EXPECT_EQ(Extract({}, nullptr, "<p>See <a href=\"/terms\">terms</a>.</p>"), "See terms.\n");
 }
