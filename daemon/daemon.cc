@@ -64,6 +64,9 @@ std::size_t MaxProcessing(const DaemonConfig& config) { return 2 * WorkerCount(c
 // (besides one per finished check). Fetches that answer within it never over-fill the pool;
 // slow ones still reach max_concurrency within a fraction of a second.
 constexpr milliseconds kDispatchRampDelay(10);
+// How soon a document whose id still has a check in flight (removed and added again during
+// it) is tried again.
+constexpr milliseconds kCheckInFlightRetry(1000);
 
 FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   FetcherOptions options;
@@ -332,6 +335,12 @@ void Daemon::StopWatching(Document& doc) {
   const std::string& id = doc.spec->id;
   spdlog::info("{}: no longer watched (history kept)", id);
   scheduler_.Remove(doc.handle);
+  // Its fetches stop where they are, queued ones included: an operator who removes a site
+  // that objected to being crawled expects no further request to it. Their handlers see
+  // kAborted and abandon the check.
+  if (const auto fetches = check_fetches_.find(id); fetches != check_fetches_.end()) {
+    for (const Fetcher::FetchId fetch : fetches->second) fetcher_->Cancel(fetch);
+  }
   first_pass_checked_ -= doc.checked_since_start;
   check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
 }
@@ -483,7 +492,14 @@ void Daemon::DispatchDue() {
 void Daemon::StartCheck(DocHandle handle) {
   Document& doc = documents_.at(handle);
   const std::string& doc_id = doc.spec->id;
-  checks_started_[doc_id] = std::chrono::steady_clock::now();
+  if (checks_in_flight_.contains(doc_id)) {
+    // A check of this id started before it was removed and added again is still running:
+    // two at once would judge the same page against the same stored state, and store and
+    // announce one change twice. This one waits for it.
+    scheduler_.Complete(handle, NowUnixMillis() + kCheckInFlightRetry.count());
+    return;
+  }
+  checks_in_flight_[doc_id] = {std::chrono::steady_clock::now(), doc.spec};
   ++outstanding_;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
@@ -571,11 +587,19 @@ void Daemon::AbandonCheck(const std::string& doc_id) {
   ArmScheduleTimer();
 }
 
+bool Daemon::SpecChangedDuringCheck(const std::string& doc_id) const {
+  const auto it = checks_in_flight_.find(doc_id);
+  const Document* doc = documents_.Find(doc_id);
+  return it != checks_in_flight_.end() && doc != nullptr && it->second.spec != doc->spec &&
+         ValidatorsKey(*it->second.spec) != ValidatorsKey(*doc->spec);
+}
+
 std::chrono::steady_clock::duration Daemon::EndCheckTiming(const std::string& doc_id) {
-  const auto it = checks_started_.find(doc_id);
-  if (it == checks_started_.end()) return std::chrono::steady_clock::duration::zero();
-  const auto took = std::chrono::steady_clock::now() - it->second;
-  checks_started_.erase(it);
+  check_fetches_.erase(doc_id);
+  const auto it = checks_in_flight_.find(doc_id);
+  if (it == checks_in_flight_.end()) return std::chrono::steady_clock::duration::zero();
+  const auto took = std::chrono::steady_clock::now() - it->second.started;
+  checks_in_flight_.erase(it);
   return took;
 }
 
@@ -590,7 +614,10 @@ bool Daemon::CheckNow(const std::string& doc_id, int64_t now_ms) {
 
 CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const {
   CheckInput input;
-  input.spec = doc.spec;
+  // The spec the pages were fetched under: a reload that edited the URL or the extraction
+  // settings meanwhile applies from the next check (OnProcessed asks for it at once).
+  const auto in_flight = checks_in_flight_.find(doc.spec->id);
+  input.spec = in_flight != checks_in_flight_.end() ? in_flight->second.spec : doc.spec;
   input.state = doc.state();
   input.response = std::move(pages.front());
   input.extra_pages.assign(std::make_move_iterator(pages.begin() + 1),
@@ -657,6 +684,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   --outstanding_;
   ++checks_done_;
   FinishFleetCheck(doc_id, &outcome);
+  const bool spec_changed = SpecChangedDuringCheck(doc_id);
   const std::chrono::steady_clock::duration took = EndCheckTiming(doc_id);
   Document* doc = documents_.Find(doc_id);
   if (!outcome.status.ok()) {
@@ -686,6 +714,8 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
                                      .count());
     LogCheck(doc_id, outcome.check);
     CompleteSchedule(doc_id, outcome.state.next_due_ms);
+    // Judged under the spec it was fetched with: the edited URL or settings are read now.
+    if (spec_changed) CheckNow(doc_id, NowUnixMillis());
   }
   if (stopping_) {
     FinishShutdownIfIdle();

@@ -102,6 +102,9 @@ class Daemon {
   void CompleteSchedule(const std::string& doc_id, int64_t next_due_ms);
   // Ends the timing of a check of `doc_id` (started in StartCheck): how long it took, zero if
   // none was running.
+  // True when the document watched under `doc_id` now fetches or reads differently from the
+  // spec its check in flight started with (a reload edited its URL or extraction settings).
+  bool SpecChangedDuringCheck(const std::string& doc_id) const;
   std::chrono::steady_clock::duration EndCheckTiming(const std::string& doc_id);
   bool CheckNow(const std::string& doc_id, int64_t now_ms);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
@@ -310,7 +313,8 @@ class Daemon {
   std::unique_ptr<FleetStatusService> fleet_status_;
   uint64_t fleet_lease_waits_ = 0;       // start answers kLeaseHeld (metrics)
   uint64_t fleet_checks_abandoned_ = 0;  // checks stopped because their lease was lost
-  // [fleet] the fetches of each check in flight, and the checks whose lease was lost.
+  // The fetches of each check in flight (cancelled when its document is removed, or [fleet]
+  // its lease lost), and [fleet] the checks whose lease was lost.
   std::unordered_map<std::string, std::vector<Fetcher::FetchId>> check_fetches_;
   std::unordered_set<std::string> lease_lost_checks_;
   // [fleet] documents the operator asked to check (policyctl check) until the fleet answers.
@@ -337,8 +341,15 @@ class Daemon {
   boost::asio::signal_set signals_;
   DocumentTable documents_;
   std::size_t outstanding_ = 0;  // checks dispatched and not yet committed
-  // When each of them started, by id: only checks in flight have one (not every document).
-  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> checks_started_;
+  // The check in flight for each document id (only those, not every document): when it
+  // started and the spec its requests were built from. A reload, or a `remove` then `add`
+  // of the same id, may replace the document meanwhile: the check is judged with the spec it
+  // fetched (its URL and extraction settings), and the id's next check waits for it to end.
+  struct CheckInFlight {
+    std::chrono::steady_clock::time_point started;
+    DocumentTable::SharedSpec spec;
+  };
+  std::map<std::string, CheckInFlight, std::less<>> checks_in_flight_;
   // Responses on the worker pool (queued or running). Dispatching pauses while it is at
   // MaxProcessing (2 x workers), which bounds the bodies held in memory.
   std::size_t processing_ = 0;

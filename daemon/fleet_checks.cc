@@ -126,7 +126,7 @@ const DocumentRecord* Daemon::FleetRecordOf(const std::string& doc_id) const {
 }
 
 void Daemon::NoteCheckFetch(const std::string& doc_id, Fetcher::FetchId fetch) {
-  if (fleet_ && fetch != 0) check_fetches_[doc_id].push_back(fetch);
+  if (fetch != 0) check_fetches_[doc_id].push_back(fetch);
 }
 
 void Daemon::OnFleetLeaseLost(const std::string& doc_id) {

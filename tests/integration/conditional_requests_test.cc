@@ -62,6 +62,12 @@ class OriginServer {
         path, [this, path](const RecordedRequest& request) { return Answer(path, request); });
   }
 
+  // From now on, `path` answers only after `delay` (a slow page, to edit targets meanwhile).
+  void SlowDown(const std::string& path, std::chrono::milliseconds delay) {
+    const std::lock_guard lock(mutex_);
+    pages_.at(path).delay = delay;
+  }
+
   // From now on, every conditional request is answered 304, whatever the page (a server whose
   // Last-Modified comes from a template's file, a stale cache, a static page whose
   // Last-Modified is older than any date it is asked about).
@@ -81,12 +87,14 @@ class OriginServer {
     std::time_t modified = 0;
     std::time_t now = 0;
     std::string etag;
+    std::chrono::milliseconds delay{0};
   };
 
   TestResponse Answer(const std::string& path, const RecordedRequest& request) const {
     const std::lock_guard lock(mutex_);
     const Page& page = pages_.at(path);
     TestResponse response = HtmlResponse(page.body);
+    response.delay = page.delay;
     response.headers.emplace_back("Date", HttpDate(page.now));
     response.headers.emplace_back("Last-Modified", HttpDate(page.modified));
     if (!page.etag.empty()) response.headers.emplace_back("ETag", page.etag);
@@ -277,6 +285,35 @@ TEST_F(ConditionalRequestsTest, ANewUrlIsNotAskedWithTheOldPagesValidators) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].headers.count("if-none-match"), 0u);
   EXPECT_EQ(requests[0].headers.count("if-modified-since"), 0u);
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+// The same edit made (and reloaded) while a check of the old URL is fetching: that check is
+// the old URL's (it answered 304 to the old page's validators), and the new URL is read at
+// once and whole. The answer used to be taken as the new URL's: its validators were adopted
+// for it, so the new page was asked with them, and not before the interval (a week here).
+TEST_F(ConditionalRequestsTest, AUrlEditedDuringACheckIsReadAtOnceAndWhole) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true);
+  origin_.Publish(SharingPolicyPage("Privacy", "Our new policy: we share your email."), t0_,
+                  t0_ + 3600, true, "/legal/privacy");
+  origin_.AnswerEveryConditionalRequestWith304();
+  StartWatching();
+  origin_.SlowDown("/privacy", std::chrono::milliseconds(2000));
+  ASSERT_EQ(harness_->Control({{"cmd", "check"}, {"doc", kDoc}})["ok"], true);
+  for (int i = 0; i < 200 && origin_.Requests().size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(origin_.Requests().size(), 2u);
+  harness_->WriteTarget("acme", PrivacyPolicyTarget("Acme", origin_.Url("/legal/privacy")));
+  ASSERT_EQ(harness_->Control({{"cmd", "reload"}}, kWaitForAnswer)["ok"], true);
+  ASSERT_TRUE(harness_->WaitForChecks(3, std::chrono::seconds(10))) << harness_->log();
+  const std::vector<RecordedRequest> requests = origin_.Requests("/legal/privacy");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.count("if-none-match"), 0u);
+  EXPECT_EQ(requests[0].headers.count("if-modified-since"), 0u);
+  const auto history = harness_->Control({{"cmd", "history"}, {"doc", kDoc}});
+  ASSERT_EQ(history["result"]["versions"].size(), 2u) << history.dump();
+  EXPECT_EQ(history["result"]["versions"][1]["url"], origin_.Url("/legal/privacy"));
   EXPECT_EQ(harness_->Stop(), 0);
 }
 

@@ -130,6 +130,51 @@ TEST_F(RuntimeTargetsTest, AddedDocumentsSurviveReloadAndRestartUnderTheirIds) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A document removed while its check is fetching, and added back on another URL: the old
+// fetch stops there, and only the page the document now names becomes a version. The old
+// check used to go on, was credited to the document added back (stored as its new URL with
+// the old page) and, with the added document's own check, announced two changes for one.
+TEST_F(RuntimeTargetsTest, RemovedDuringItsCheckAndAddedBackKeepsOnlyWhatItNowNames) {
+  const RuntimeDocument& hooli = kAdded[2];
+  const auto add = [&](const std::string& path) {
+    const auto added = harness_.Policyctl(
+        {"add", "--platform", hooli.platform, "--type", hooli.type, "--url", server_.Url(path)});
+    EXPECT_EQ(added.exit_code, 0) << added.err;
+  };
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  ASSERT_TRUE(harness_.WaitForChecks(1)) << harness_.log();
+  add(hooli.path);
+  ASSERT_TRUE(harness_.WaitForChecks(2)) << harness_.log();
+
+  TestResponse slow = PolicyPage("Hooli Old Address");
+  slow.delay = milliseconds(3000);
+  server_.Set(hooli.path, slow);
+  server_.Set("/hooli/privacy-2025", PolicyPage("Hooli New Address"));
+  ASSERT_EQ(harness_.Policyctl({"check", hooli.id}).exit_code, 0);
+  for (int i = 0; i < 200 && server_.RequestCount(hooli.path) < 2; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(server_.RequestCount(hooli.path), 2u);  // the first check's, and this one's
+  ASSERT_EQ(harness_.Policyctl({"remove", hooli.id}).exit_code, 0);
+  add("/hooli/privacy-2025");
+  const auto checked = harness_.Policyctl({"check", hooli.id, "--wait"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  std::this_thread::sleep_for(milliseconds(4000));  // past the old request's answer
+
+  std::vector<nlohmann::json> changes;
+  EventSubscriber replay(harness_.events_socket(), 0);
+  while (const auto event = replay.Next(milliseconds(500))) {
+    if ((*event)["doc"] == hooli.id && (*event)["type"] == "document.changed") {
+      changes.push_back(*event);
+    }
+  }
+  ASSERT_EQ(changes.size(), 1u) << harness_.log();
+  EXPECT_EQ(changes[0]["url"], server_.Url("/hooli/privacy-2025"));
+  const auto verify = harness_.Policyctl({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 // The parsed-target cache (issue 19 item 4) is invisible but for speed: a restart reads an
 // unchanged target file from it, and an edited file (same size, so only its bytes tell) is
 // parsed again, at a restart and at a reload.
