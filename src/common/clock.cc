@@ -84,7 +84,7 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     } else {
       return std::nullopt;
     }
-    total_ms += number * scale;
+    if (__builtin_add_overflow(total_ms, number * scale, &total_ms)) return std::nullopt;
     any = true;
   }
   if (!any) return std::nullopt;

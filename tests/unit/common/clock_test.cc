@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace policyd {
 namespace {
 
@@ -24,6 +26,12 @@ TEST(ParseDuration, RejectsGarbage) {
   EXPECT_FALSE(ParseDuration("h"));
   EXPECT_FALSE(ParseDuration("99999999999999s"));
   EXPECT_FALSE(ParseDuration("5x"));
+  // Parts that add up past what a duration holds are refused, not wrapped around to a small
+  // valid value (99 x 2147483647d plus 1h used to read as 1h).
+  std::string huge;
+  for (int i = 0; i < 99; ++i) huge += "2147483647d";
+  EXPECT_FALSE(ParseDuration(huge + "1h"));
+  EXPECT_FALSE(ParseDuration(huge));
 }
 
 TEST(FormatDuration, RoundTrips) {
