@@ -63,17 +63,30 @@ bool LoadConfig(const policyd::PolicydCommandLine& command_line, policyd::Daemon
 // --check-config: the targets load (their warnings printed); the exit status.
 int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonConfig& config) {
   std::vector<policyd::DocumentSpec> targets;
+  std::vector<policyd::DocumentSpec> runtime_targets;
   std::vector<std::string> warnings;
-  if (policyd::Status s = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
-      !s.ok()) {
-    std::fprintf(stderr, "policyd: %s\n", s.message().c_str());
+  policyd::Status status = policyd::LoadTargetsDir(config.targets_dir, &targets, &warnings);
+  // The documents `policyctl add` wrote, which the daemon loads at start too (a run-time
+  // document overrides a bundled one of the same id).
+  const std::filesystem::path runtime_dir = config.state_dir / "targets";
+  std::error_code ec;
+  const bool has_runtime = std::filesystem::is_directory(runtime_dir, ec);
+  if (status.ok() && has_runtime) {
+    status = policyd::LoadTargetsDir(runtime_dir, &runtime_targets, &warnings);
+  }
+  if (!status.ok()) {
+    std::fprintf(stderr, "policyd: %s\n", status.message().c_str());
     return policyd::kExitConfigError;
   }
   for (const auto& warning : warnings) {
     std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
   }
-  std::printf("%s: OK, %zu documents in %s\n", config_path.c_str(), targets.size(),
+  std::printf("%s: OK, %zu documents in %s", config_path.c_str(), targets.size(),
               config.targets_dir.c_str());
+  if (has_runtime) {
+    std::printf(", %zu added at run time in %s", runtime_targets.size(), runtime_dir.c_str());
+  }
+  std::printf("\n");
   return 0;
 }
 

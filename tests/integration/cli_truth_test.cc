@@ -111,6 +111,36 @@ TEST(BadSelectorTest, CheckConfigExits78AtTheLineAndColumnOfTheEntry) {
       << result.err;
 }
 
+// A target file `policyctl add` wrote under <state_dir>/targets is loaded at start too:
+// --check-config must read it, or it says OK for a config the daemon refuses to start with.
+TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
+  DaemonHarness harness;
+  harness.WriteTarget("acme", TargetToml("https://acme.example/privacy"));
+  const std::filesystem::path runtime = harness.state_dir() / "targets";
+  std::filesystem::create_directories(runtime);
+  {
+    std::ofstream(runtime / "initech.toml")
+        << "name = \"Initech\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+           "url = \"https://initech.example/privacy\"\nselect = [\"div[[[\"]\n";
+  }
+  auto result =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78) << result.out;
+  EXPECT_NE(result.err.find((runtime / "initech.toml").string() + ":5:"), std::string::npos)
+      << result.err;
+  {
+    std::ofstream(runtime / "initech.toml")
+        << "name = \"Initech\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+           "url = \"https://initech.example/privacy\"\n";
+  }
+  result = RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("OK, 1 documents in " + harness.targets_dir().string() +
+                            ", 1 added at run time in " + runtime.string()),
+            std::string::npos)
+      << result.out;
+}
+
 class RunningDaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
