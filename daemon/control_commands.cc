@@ -385,7 +385,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
         return respond(
             ControlError("invalid_argument", status.message() + " (running targets kept)"));
       }
-      respond(ControlOk({{"documents", documents_.size()}}));
+      respond(ControlOk({{"documents", documents_.size()}, {"restart_needed", restart_needed_}}));
     });
   } else if (HandleStoreCommand(cmd, request, respond)) {
     // verify, gc, evidence, text, removed, backup, segments, offsets: maintenance_commands.cc

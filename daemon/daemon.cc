@@ -17,6 +17,7 @@
 #include "policyd/build_info.h"
 #include "policyd/clock.h"
 #include "policyd/diff.h"
+#include "policyd/file_read.h"
 #include "policyd/http_url.h"
 #include "policyd/private_files.h"
 #include "state_reader.h"
@@ -148,6 +149,11 @@ Daemon::~Daemon() {
 
 Status Daemon::Start() {
   started_ms_ = NowUnixMillis();
+  if (!config_path_.empty()) {
+    if (auto text = ReadRegularFile(config_path_, kMaxConfigFileBytes); text.ok()) {
+      started_config_text_ = std::move(text).value();
+    }
+  }
   for (const auto phase : {&Daemon::OpenState, &Daemon::LoadTargets, &Daemon::StartPublishing,
                            &Daemon::StartControl}) {
     if (Status s = (this->*phase)(); !s.ok()) return s;
@@ -361,10 +367,40 @@ void Daemon::StartReload() {
   if (!config_path_.empty()) {
     DaemonConfig fresh;
     Status config_status = LoadDaemonConfig(config_path_, &fresh);
-    if (config_status.ok()) config_status = SetLogLevel(fresh.log_level);
+    if (config_status.ok() && !log_level_from_command_line_) {
+      config_status = SetLogLevel(fresh.log_level);
+    }
     if (!config_status.ok()) return FinishReload(config_status, std::exchange(reload_waiters_, {}));
+    NoteKeysWaitingForRestart();
   }
   ReadTargetsOnPool(std::exchange(reload_waiters_, {}));
+}
+
+namespace {
+
+std::string JoinedKeys(const std::vector<std::string>& keys) {
+  std::string joined;
+  for (const std::string& key : keys) joined += (joined.empty() ? "" : ", ") + key;
+  return joined;
+}
+
+}  // namespace
+
+void Daemon::NoteKeysWaitingForRestart() {
+  restart_needed_.clear();
+  const auto text = ReadRegularFile(config_path_, kMaxConfigFileBytes);
+  if (!text.ok() || started_config_text_.empty()) return;
+  auto changed = ChangedConfigKeys(started_config_text_, *text);
+  if (!changed.ok()) return;  // LoadDaemonConfig has just read it: a race with an editor
+  for (std::string& key : *changed) {
+    if (key != "log_level") restart_needed_.push_back(std::move(key));
+  }
+  if (!restart_needed_.empty()) {
+    spdlog::warn(
+        "reload: {} changed in {} since the start; a reload applies targets and "
+        "log_level only: restart policyd to apply them",
+        JoinedKeys(restart_needed_), config_path_.string());
+  }
 }
 
 void Daemon::ReadTargetsOnPool(ReloadWaiters waiters, int overtaken) {

@@ -70,6 +70,10 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
+  // The log level was given on the command line (--log-level): a reload keeps it instead of
+  // the config file's. Called before Start().
+  void KeepCommandLineLogLevel() { log_level_from_command_line_ = true; }
+
   // Opens the store, loads the targets, binds both sockets. A failure here is fatal.
   Status Start();
   // Runs until SIGTERM/SIGINT (or a fatal error); returns the process exit code.
@@ -181,6 +185,9 @@ class Daemon {
   using ReloadWaiters = std::vector<std::function<void(Status)>>;
   void StartReload();
   // `overtaken`: the reads of this reload so far that an add or a remove made stale.
+  // Compares the config file with the one the daemon started with: restart_needed_, and a
+  // warning naming them.
+  void NoteKeysWaitingForRestart();
   void ReadTargetsOnPool(ReloadWaiters waiters, int overtaken = 0);
   // io thread: applies what the pool read, or reads again if an add or remove ran meanwhile.
   void AdoptTargets(Result<TargetCatalog::Snapshot> read, ReloadWaiters waiters, int overtaken);
@@ -361,11 +368,16 @@ class Daemon {
   int64_t storage_recovered_ms_ = 0;
   std::chrono::milliseconds storage_last_backoff_{0};
   bool stopping_ = false;
-  bool reload_running_ = false;          // its read on the pool, or its set being applied
-  bool reload_asked_ = false;            // since the running reload began
-  ReloadWaiters reload_waiters_;         // their reload has not begun yet
-  bool holding_target_changes_ = false;  // the running reload was overtaken too often
-  bool table_behind_catalog_ = false;    // an apply of the catalog failed since the last one
+  bool log_level_from_command_line_ = false;
+  // The config file's text as the daemon started with it: a reload compares the file with it
+  // and names the keys that changed, which only a restart applies (all but log_level).
+  std::string started_config_text_;
+  std::vector<std::string> restart_needed_;  // those keys, at the last reload
+  bool reload_running_ = false;              // its read on the pool, or its set being applied
+  bool reload_asked_ = false;                // since the running reload began
+  ReloadWaiters reload_waiters_;             // their reload has not begun yet
+  bool holding_target_changes_ = false;      // the running reload was overtaken too often
+  bool table_behind_catalog_ = false;        // an apply of the catalog failed since the last one
   struct HeldTargetChange {
     nlohmann::json request;
     std::function<void(nlohmann::json)> respond;

@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
     return CheckConfig(command_line.config_path, config);
   }
   policyd::Daemon daemon(config, command_line.config_path);
+  if (command_line.log_level) daemon.KeepCommandLineLogLevel();
   if (policyd::Status s = daemon.Start(); !s.ok()) {
     spdlog::critical("cannot start: {}", s.message());
     return s.code() == policyd::Status::Code::kInvalidArgument ? policyd::kExitConfigError

@@ -132,6 +132,12 @@ int RunRemove(const Options& options) {
 int RunReload(const Options& options) {
   return CallAndPrint(options, {{"cmd", "reload"}}, [](const nlohmann::json& result) {
     std::cout << "reloaded: " << Str(result["documents"]) << " documents\n";
+    if (const auto waiting = result.find("restart_needed");
+        waiting != result.end() && waiting->is_array() && !waiting->empty()) {
+      std::string keys;
+      for (const nlohmann::json& key : *waiting) keys += (keys.empty() ? "" : ", ") + Str(key);
+      std::cout << "changed in the config file, applied at the next restart: " << keys << "\n";
+    }
     return kExitOk;
   });
 }

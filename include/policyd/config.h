@@ -300,6 +300,12 @@ struct DaemonConfig {
 // Loads the daemon config from `path`. Missing keys keep the defaults above.
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config);
 
+// The keys whose values differ between two texts of one daemon config, as dotted paths in
+// sorted order ("default_interval", "nats.urls"; an array of tables such as [[webhooks]] by
+// its name), each once. InvalidArgument when either does not parse.
+// For a reload, which applies only log_level: the operator is told what waits for a restart.
+Result<std::vector<std::string>> ChangedConfigKeys(std::string_view before, std::string_view after);
+
 // The keys a daemon config may hold, in the order LoadDaemonConfig reads them: the very list
 // its unknown-key check (and "did you mean") uses. For checks that the documentation
 // (man/policyd.toml.5.scd) names every key and no other.

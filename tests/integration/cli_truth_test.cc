@@ -141,6 +141,24 @@ TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
       << result.out;
 }
 
+// --log-level on the command line outlasts a reload (the config file says debug here).
+TEST(LogLevelTest, TheCommandLinesLogLevelOutlastsAReload) {
+  HttpTestServer server;
+  server.Set("/privacy", {.status = 200,
+                          .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                          .body = PolicyPage("We never sell data.")});
+  DaemonHarness harness;
+  harness.WriteTarget("acme", TargetToml(server.Url("/privacy")));
+  ASSERT_TRUE(harness.Start({}, {"--log-level", "info"})) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  ASSERT_EQ(harness.Policyctl({"reload"}).exit_code, 0);
+  const std::size_t after_reload = harness.log().size();
+  ASSERT_EQ(harness.Policyctl({"check", "acme/privacy-policy", "--wait"}).exit_code, 0);
+  const std::string later = harness.log().substr(after_reload);
+  EXPECT_EQ(later.find(" debug "), std::string::npos) << later;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 class RunningDaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -169,6 +187,36 @@ class RunningDaemonTest : public ::testing::Test {
   HttpTestServer server_;
   DaemonHarness harness_;
 };
+
+// A reload applies the targets and log_level; every other key of policyd.toml waits for a
+// restart. It used to answer "reloaded" and say nothing of a changed targets_dir.
+TEST_F(RunningDaemonTest, AReloadNamesTheChangedKeysThatWaitForARestart) {
+  std::string config;
+  {
+    std::ifstream in(harness_.config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    config = text.str();
+  }
+  const auto replace = [&config](const std::string& from, const std::string& to) {
+    const auto at = config.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    config.replace(at, from.size(), to);
+  };
+  replace("targets_dir = \"targets\"", "targets_dir = \"other-targets\"");
+  replace("default_interval = \"1h\"", "default_interval = \"2h\"");
+  replace("log_level = \"debug\"", "log_level = \"info\"");
+  std::filesystem::create_directories(harness_.dir() / "other-targets");
+  std::ofstream(harness_.config_path()) << config;
+  const auto reload = harness_.Policyctl({"reload"});
+  EXPECT_EQ(reload.exit_code, 0) << reload.err;
+  EXPECT_NE(reload.out.find("reloaded: 2 documents\nchanged in the config file, applied at the "
+                            "next restart: default_interval, targets_dir\n"),
+            std::string::npos)
+      << reload.out;
+  EXPECT_NE(harness_.log().find("reload: default_interval, targets_dir changed in"),
+            std::string::npos);
+}
 
 TEST_F(RunningDaemonTest, AddRefusesASelectorThatDoesNotParse) {
   const auto added = harness_.Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy",

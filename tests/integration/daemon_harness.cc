@@ -162,9 +162,11 @@ void DaemonHarness::WriteTarget(const std::string& file_stem, const std::string&
   WriteFile(targets_dir() / (file_stem + ".toml"), toml);
 }
 
-bool DaemonHarness::Start(const std::vector<std::string>& environment) {
-  pid_ = Spawn({POLICYD_BIN, "--config", config_path().string()}, dir_ / "daemon.log",
-               dir_ / "daemon.log", environment);
+bool DaemonHarness::Start(const std::vector<std::string>& environment,
+                          const std::vector<std::string>& arguments) {
+  std::vector<std::string> argv = {POLICYD_BIN, "--config", config_path().string()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  pid_ = Spawn(argv, dir_ / "daemon.log", dir_ / "daemon.log", environment);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

@@ -51,7 +51,9 @@ class DaemonHarness {
   // Starts policyd and waits until its control socket answers. Returns false (with the log
   // in the failure message) if it exits or does not answer in time.
   // `environment` entries ("NAME=value") are added to the daemon's environment.
-  bool Start(const std::vector<std::string>& environment = {});
+  // `arguments` are added to its command line (after --config).
+  bool Start(const std::vector<std::string>& environment = {},
+             const std::vector<std::string>& arguments = {});
   // SIGTERM, then waits; returns the exit status (or -1 on timeout, after SIGKILL).
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void Kill();  // SIGKILL and reap
