@@ -86,7 +86,7 @@ struct FetcherOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};
   // Below low_speed_limit_bytes per second for low_speed_time → kTimeout (curl counts whole
-  // seconds: low_speed_time is rounded up, at least 1 s; a limit <= 0 disables the check).
+  // seconds: low_speed_time is rounded up; a limit <= 0 or a time of 0 disables the check).
   long low_speed_limit_bytes = 100;
   std::chrono::milliseconds low_speed_time{20'000};
   bool allow_private_addresses = false;

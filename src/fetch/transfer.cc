@@ -150,8 +150,8 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
 
 bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   CURL* const easy = easy_.get();
-  const long low_speed_seconds =  // curl counts whole seconds; round up, at least 1
-      static_cast<long>(std::max<long long>((options.low_speed_time.count() + 999) / 1000, 1));
+  const long low_speed_seconds =  // curl counts whole seconds; round up (0: no limit)
+      static_cast<long>((std::max<int64_t>(options.low_speed_time.count(), 0) + 999) / 1000);
   bool ok = true;
   const auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
   set(curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str()));
@@ -172,7 +172,7 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   set(curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                        static_cast<long>(std::max<int64_t>(options.connect_timeout.count(), 0))));
   set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, TimeoutMillis(chain_, options.total_timeout)));
-  if (options.low_speed_limit_bytes > 0) {
+  if (options.low_speed_limit_bytes > 0 && low_speed_seconds > 0) {
     set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit_bytes));
     set(curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, low_speed_seconds));
   }

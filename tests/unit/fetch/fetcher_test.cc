@@ -348,6 +348,19 @@ TEST_F(FetcherTest, SlowDripBelowTheLowSpeedLimitTimesOut) {
   EXPECT_LT(Clock::now() - start, milliseconds(4000));
 }
 
+// low_speed_time = 0s turns the check off, as low_speed_limit_bytes = 0 does: it used to be
+// rounded up to one second, failing every server slower than that to answer.
+TEST_F(FetcherTest, ALowSpeedTimeOfZeroIsNoLimit) {
+  server_.Set("/slow", TestResponse{.body = "<p>Policy</p>", .delay = milliseconds(1500)});
+  FetcherOptions options = Options();
+  options.low_speed_limit_bytes = 1000;
+  options.low_speed_time = milliseconds(0);
+  options.total_timeout = milliseconds(10'000);
+  const FetchResponse response = FetchUrl(options, server_.Url("/slow"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, "<p>Policy</p>");
+}
+
 TEST_F(FetcherTest, ConnectionResetMidBodyIsProtocolError) {
   server_.Set("/reset", TestResponse{.body = std::string(100'000, 'x'), .reset_after_bytes = 1000});
   const FetchResponse response = FetchUrl(Options(), server_.Url("/reset"));
