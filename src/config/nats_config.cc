@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "policyd/ascii.h"
+#include "policyd/clock.h"
 #include "policyd/file_read.h"
 
 namespace policyd {
@@ -166,10 +167,17 @@ void ReadStreamKeys(TableReader& reader, NatsConfig* nats) {
   constexpr auto kHundredYears = std::chrono::hours(24 * 365 * 100);
   reader.ReadDuration("max_age", milliseconds(0), kHundredYears, &nats->max_age);
   reader.ReadIntegerAs<int64_t>("max_bytes", 0, int64_t{1} << 60, &nats->max_bytes);
-  if (reader.ReadDuration("duplicate_window", milliseconds(100), std::chrono::hours(24),
-                          &nats->duplicate_window) &&
-      nats->max_age.count() > 0 && nats->duplicate_window > nats->max_age) {
-    reader.Error("duplicate_window", "'duplicate_window' must not be longer than 'max_age'");
+  const bool window_written = reader.ReadDuration("duplicate_window", milliseconds(100),
+                                                  std::chrono::hours(24), &nats->duplicate_window);
+  // JetStream refuses a stream whose duplicate window outlasts its messages, also with the
+  // default window: said here, at the line that makes them disagree.
+  if (nats->max_age.count() > 0 && nats->duplicate_window > nats->max_age) {
+    if (window_written) {
+      reader.Error("duplicate_window", "'duplicate_window' must not be longer than 'max_age'");
+    } else {
+      reader.Error("max_age", "'max_age' must not be shorter than 'duplicate_window' (" +
+                                  FormatDuration(nats->duplicate_window) + " by default)");
+    }
   }
   if (reader.ReadChoice("start", {"beginning", "end"}, &choice)) {
     nats->start = choice == "end" ? WebhookStart::kEnd : WebhookStart::kBeginning;

@@ -179,6 +179,12 @@ TEST_F(NatsConfigTest, LimitsAndTimesAreChecked) {
   EXPECT_THAT(status.message(), HasSubstr("'duplicate_window' must not be longer than 'max_age'"));
   status = Load(Nats("duplicate_window = \"10ms\"\n"));
   EXPECT_THAT(status.message(), StartsWith(At(3)));
+  // Against the default window too: JetStream would refuse to create the stream, for ever.
+  status = Load(Nats("max_age = \"1m\"\n"));
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(At(3)));
+  EXPECT_THAT(status.message(),
+              HasSubstr("'max_age' must not be shorter than 'duplicate_window' (2m by default)"));
   status = Load(Nats("retry_min = \"10m\"\nretry_max = \"1m\"\n"));
   EXPECT_THAT(status.message(), HasSubstr("'retry_min' must not be longer than 'retry_max'"));
   status = Load(Nats("max_bytes = -1\n"));
