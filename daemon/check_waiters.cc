@@ -17,6 +17,8 @@ std::string_view CheckWaitEndName(CheckWaitEnd end) {
       return "abandoned";
     case CheckWaitEnd::kNotRecorded:
       return "not_recorded";
+    case CheckWaitEnd::kNotOwner:
+      return "not_owner";
   }
   return "abandoned";
 }

@@ -41,6 +41,7 @@ enum class CheckWaitEnd {
   kTimedOut,     // "timed_out": the check had not ended at the wait's deadline
   kAbandoned,    // "abandoned": it ended without being a check (document removed, stopping)
   kNotRecorded,  // "not_recorded": it ran, but the store refused its commit (storage error)
+  kNotOwner,     // "not_owner": [fleet] another member checks it (or this one has not joined)
 };
 std::string_view CheckWaitEndName(CheckWaitEnd end);
 

@@ -99,6 +99,13 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
       // asked about again (OnFleetOwnershipChange), at once if it is due by then.
       left_to_owners_[doc_id] = std::max(doc->packed_state().next_due_ms(), now);
       CompleteSchedule(doc_id, now + IntervalOf(*doc->spec).count());
+      // An operator waiting for the check hears so now, not at the wait's deadline.
+      if (asked) {
+        check_waiters_.Ended(doc_id, CheckWaitEnd::kNotOwner,
+                             answer.outcome == StartOutcome::kNotOwner
+                                 ? "another member of the fleet owns its site and checks it"
+                                 : "this member has not joined the fleet yet");
+      }
       break;
     case StartOutcome::kLeaseHeld:
       ++fleet_lease_waits_;

@@ -180,6 +180,26 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
     // The attempts while NATS was not up yet.
     EXPECT_NE(fleet["last_error"].get<std::string>().find("cannot connect"), std::string::npos);
   }
+  // `check --all --wait` on one member: its own documents are checked, the others' end at
+  // once as `not_owner` (the wait used to last its whole timeout, 10 minutes by default).
+  {
+    const auto started = std::chrono::steady_clock::now();
+    const nlohmann::json checked = members_[0]->Control(
+        {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "60s"}}, seconds(70));
+    ASSERT_EQ(checked["ok"], true) << checked.dump();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(30));
+    std::map<std::string, int> results;
+    for (const auto& outcome : checked["result"]["outcomes"]) {
+      ++results[outcome["result"].get<std::string>()];
+    }
+    EXPECT_EQ(results["not_owner"], kDocuments - checked_by[0].size()) << checked.dump();
+    EXPECT_EQ(results["timed_out"], 0) << checked.dump();
+    std::this_thread::sleep_for(seconds(1));
+    fetches = Fetches();  // member 0's documents were fetched again, the others' not
+    for (const auto& [document, who] : fetches) {
+      EXPECT_EQ(who.size(), checked_by[0].contains(document) ? 2u : 1u) << document;
+    }
+  }
   // The fleet's stream: exactly one document.first_seen per document.
   std::map<std::string, int> first_seen;
   std::vector<Received> stream;
