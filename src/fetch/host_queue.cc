@@ -28,6 +28,10 @@ void HostQueue::Push(const std::string& host, uint64_t id, Clock::time_point now
   Reevaluate(host, state, now);
 }
 
+HostQueue::Clock::duration HostQueue::HostDelay(const Host& host) const {
+  return std::max<Clock::duration>(limits_.per_host_delay, host.delay);
+}
+
 std::optional<HostQueue::Start> HostQueue::PopReady(Clock::time_point now) {
   while (running_ < limits_.max_running && !ready_ring_.empty()) {
     std::string name = std::move(ready_ring_.front());
@@ -48,7 +52,7 @@ std::optional<HostQueue::Start> HostQueue::PopReady(Clock::time_point now) {
     ++host.running;
     ++running_;
     host.last_start = now;
-    host.next_start = now + std::max<Clock::duration>(limits_.per_host_delay, host.delay);
+    host.next_start = now + HostDelay(host);
     Reevaluate(name, host, now);  // back of the ring if it may start again: round robin
     return Start{id, std::move(name)};
   }
@@ -60,6 +64,9 @@ void HostQueue::Done(const std::string& host, Clock::time_point now) {
   if (it == hosts_.end() || it->second.running == 0) return;
   --it->second.running;
   --running_;
+  // The delay is a pause after the answer too (Yandex's reading of Crawl-delay): a server
+  // slower than the delay still rests that long before the next request.
+  it->second.next_start = std::max(it->second.next_start, now + HostDelay(it->second));
   if (Forgettable(it->second, now)) {
     hosts_.erase(it);
     return;

@@ -3,8 +3,9 @@
 //
 // Rules: one FIFO per host; at most `per_host_running` transfers run per host and at most
 // `max_running` in all; a host's next start is no sooner than `per_host_delay` after its
-// previous start. Hosts that may start take turns (round robin), so a host with a long queue
-// cannot starve the others.
+// previous start, nor than `per_host_delay` after its previous request ended (a pause, as
+// Yandex defines Crawl-delay: a slow server gets the whole delay after its answer). Hosts that may
+// start take turns (round robin), so a host with a long queue cannot starve the others.
 //
 // A host that has work but must wait out its delay asks for a wake-up through `WakeFn`,
 // once; the owner arms a timer and calls Wake(host, now) when it fires. The owner calls
@@ -72,7 +73,7 @@ class HostQueue {
   struct Host {
     std::deque<uint64_t> waiting;
     std::size_t running = 0;
-    Clock::time_point next_start{};  // previous start + delay
+    Clock::time_point next_start{};  // previous start + delay, or previous end + delay
     Clock::time_point last_start{};  // previous start; epoch if none yet
     Clock::duration delay{0};        // crawl-delay beyond limits_.per_host_delay
     bool in_ring = false;            // listed in ready_ring_
@@ -82,6 +83,7 @@ class HostQueue {
   // Puts `host` where its state says it belongs: the ready ring, a wake-up, or nowhere.
   void Reevaluate(const std::string& name, Host& host, Clock::time_point now);
   // An idle host whose delay has passed carries no information; drop it.
+  Clock::duration HostDelay(const Host& host) const;  // its pause: max(per_host_delay, crawl-delay)
   bool Forgettable(const Host& host, Clock::time_point now) const;
   // Drops forgettable hosts once the map has doubled, so the map stays proportional to the
   // hosts that are busy or recently started, at amortised O(1) per Push.

@@ -75,9 +75,26 @@ TEST_F(HostQueueTest, DelayBetweenStartsUsesOneWakePerHost) {
   EXPECT_EQ(wakes_.size(), 1u);
   queue.Done("a", t0_ + milliseconds(300));
   ASSERT_EQ(wakes_.size(), 2u);
-  EXPECT_EQ(wakes_[1].at, t0_ + milliseconds(400));
-  queue.Wake("a", t0_ + milliseconds(400));
-  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(400)), std::vector<std::string>{"a#3"});
+  EXPECT_EQ(wakes_[1].at, t0_ + milliseconds(500));  // the delay after that answer's end
+  queue.Wake("a", t0_ + milliseconds(500));
+  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(500)), std::vector<std::string>{"a#3"});
+}
+
+// The delay is a pause: a server that took longer to answer than the delay still gets the
+// whole delay after its answer (it used to get the next request at once: gaps were counted
+// from start to start, so the slower the server, the shorter its rest).
+TEST_F(HostQueueTest, TheDelayIsAPauseAfterTheAnswerOfASlowServer) {
+  HostQueue queue = Make(10, 1, milliseconds(2000));
+  queue.Push("a", 1, t0_);
+  queue.Push("a", 2, t0_);
+  EXPECT_EQ(PopAll(queue, t0_), std::vector<std::string>{"a#1"});
+  queue.Done("a", t0_ + milliseconds(3000));  // a 3 s answer
+  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(3000)).empty());
+  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(4999)).empty());
+  ASSERT_FALSE(wakes_.empty());
+  EXPECT_EQ(wakes_.back().at, t0_ + milliseconds(5000));
+  queue.Wake("a", t0_ + milliseconds(5000));
+  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(5000)), std::vector<std::string>{"a#2"});
 }
 
 TEST_F(HostQueueTest, EarlyWakeAsksAgain) {
@@ -90,7 +107,7 @@ TEST_F(HostQueueTest, EarlyWakeAsksAgain) {
   queue.Wake("a", t0_ + milliseconds(50));  // a timer that fired early must not break the rule
   EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(50)).empty());
   ASSERT_EQ(wakes_.size(), 2u);
-  EXPECT_EQ(wakes_[1].at, t0_ + milliseconds(100));
+  EXPECT_EQ(wakes_[1].at, t0_ + milliseconds(105));
 }
 
 TEST_F(HostQueueTest, GlobalLimit) {
@@ -136,13 +153,17 @@ TEST_F(HostQueueTest, IdleHostsAreForgottenOnceTheirDelayPassed) {
   EXPECT_LE(queue.hosts(), 2u * 100u + 64u);
 }
 
-TEST_F(HostQueueTest, HostFinishingAfterItsDelayIsDroppedAtOnce) {
+TEST_F(HostQueueTest, AHostIsRememberedForThePauseAfterItsAnswer) {
   HostQueue queue = Make(10, 1, milliseconds(100));
   queue.Push("a", 1, t0_);
   PopAll(queue, t0_);
   EXPECT_EQ(queue.hosts(), 1u);
   queue.Done("a", t0_ + milliseconds(150));
-  EXPECT_EQ(queue.hosts(), 0u);
+  EXPECT_EQ(queue.hosts(), 1u);  // its pause runs until 250
+  queue.Push("a", 2, t0_ + milliseconds(200));
+  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(200)).empty());
+  queue.Wake("a", t0_ + milliseconds(250));
+  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(250)), std::vector<std::string>{"a#2"});
 }
 
 TEST_F(HostQueueTest, RememberedDelaySurvivesIdleness) {
@@ -153,7 +174,7 @@ TEST_F(HostQueueTest, RememberedDelaySurvivesIdleness) {
   queue.Push("a", 2, t0_ + milliseconds(20));
   EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(20)).empty());
   ASSERT_EQ(wakes_.size(), 1u);
-  EXPECT_EQ(wakes_[0].at, t0_ + milliseconds(100));
+  EXPECT_EQ(wakes_[0].at, t0_ + milliseconds(110));
 }
 
 TEST_F(HostQueueTest, ARemovedTransferNeverStartsAndTheOthersKeepTheirTurn) {
@@ -211,21 +232,21 @@ TEST_F(HostQueueTest, ZeroLimitsActAsOne) {
 namespace policyd {
 namespace {
 
-TEST(HostQueueCrawlDelay, HostDelayRaisesTheGapFromThePreviousStart) {
+TEST(HostQueueCrawlDelay, HostDelayRaisesThePauseAfterThePreviousRequest) {
   std::vector<Clock::time_point> wakes;
   HostQueue queue({8, 1, milliseconds(100)},
                   [&](const std::string&, Clock::time_point at) { wakes.push_back(at); });
   const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
   queue.Push("a:80", 1, t0);  // robots.txt: delay not known yet
   ASSERT_TRUE(queue.PopReady(t0));
-  // Learnt while it ran: the next start is 500 ms after the previous one, not 100 ms.
+  // Learnt while it ran: the next start is 500 ms after the previous one ended, not 100 ms.
   queue.Push("a:80", 2, t0 + milliseconds(50), milliseconds(500));
   queue.Done("a:80", t0 + milliseconds(60));
   EXPECT_FALSE(queue.PopReady(t0 + milliseconds(200)));
   ASSERT_FALSE(wakes.empty());
-  EXPECT_EQ(wakes.back(), t0 + milliseconds(500));
-  queue.Wake("a:80", t0 + milliseconds(500));
-  const auto second = queue.PopReady(t0 + milliseconds(500));
+  EXPECT_EQ(wakes.back(), t0 + milliseconds(560));
+  queue.Wake("a:80", t0 + milliseconds(560));
+  const auto second = queue.PopReady(t0 + milliseconds(560));
   ASSERT_TRUE(second);
   EXPECT_EQ(second->id, 2u);
   // A smaller host delay does not lower per_host_delay.
