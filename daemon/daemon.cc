@@ -65,6 +65,8 @@ std::size_t MaxProcessing(const DaemonConfig& config) { return 2 * WorkerCount(c
 // (besides one per finished check). Fetches that answer within it never over-fill the pool;
 // slow ones still reach max_concurrency within a fraction of a second.
 constexpr milliseconds kDispatchRampDelay(10);
+// A wall clock that went back by more than this is a step (NTP, a restored VM), not jitter.
+constexpr milliseconds kClockStepTolerance(60'000);
 // How soon a document whose id still has a check in flight (removed and added again during
 // it) is tried again.
 constexpr milliseconds kCheckInFlightRetry(1000);
@@ -503,6 +505,7 @@ void Daemon::ArmScheduleTimer(milliseconds min_delay) {
 void Daemon::DispatchDue() {
   // While the store refuses writes, checks would only fail: they wait for its recovery.
   if (stopping_ || storage_episode_.has_value()) return;
+  NoteWallClock();
   const std::size_t limit = MaxOutstanding(config_);
   const std::size_t max_processing = MaxProcessing(config_);
   // The pool has its backlog: OnProcessed calls again when a check is committed.
@@ -873,10 +876,27 @@ void Daemon::ArmWatchdog(std::chrono::microseconds period) {
   });
 }
 
+void Daemon::NoteWallClock() {
+  const int64_t now = NowUnixMillis();
+  if (last_wall_clock_ms_ - now > kClockStepTolerance.count()) {
+    // Due times are wall-clock times: after a step back, every due time and last check is
+    // "in the future" by the step. Capped from now, or no check would run for that long.
+    spdlog::warn("the system clock went back by {}; due times are counted from now",
+                 FormatDuration(milliseconds(last_wall_clock_ms_ - now)));
+    for (const Document& doc : documents_) {
+      scheduler_.Upsert(doc.handle, IntervalOf(*doc.spec), scheduler_.DueMs(doc.handle).value_or(0),
+                        doc.packed_state().last_check_ms(), now);
+    }
+    ArmScheduleTimer();
+  }
+  last_wall_clock_ms_ = now;
+}
+
 void Daemon::ArmStatusTimer() {
   status_timer_.expires_after(std::chrono::seconds(30));
   status_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
+    NoteWallClock();
     // A storage error no commit has met yet (a failed background flush, retention's deletes).
     if (!storage_episode_.has_value() && !stopping_) {
       if (auto error = store_->CurrentStorageError()) BeginStorageEpisode(std::move(*error));

@@ -289,6 +289,8 @@ class Daemon {
   void BeginShutdown();
   void FinishShutdownIfIdle();
   void ArmWatchdog(std::chrono::microseconds period);
+  // Notices a step back of the wall clock (every status tick): due times are capped from now.
+  void NoteWallClock();
   void ArmStatusTimer();
   // Logs the check summary every config log_summary_interval (and LogCheckSummary at stop).
   void ArmSummaryTimer();
@@ -368,6 +370,7 @@ class Daemon {
   int64_t storage_recovered_ms_ = 0;
   std::chrono::milliseconds storage_last_backoff_{0};
   bool stopping_ = false;
+  int64_t last_wall_clock_ms_ = 0;  // NowUnixMillis() at the last NoteWallClock
   bool log_level_from_command_line_ = false;
   // The config file's text as the daemon started with it: a reload compares the file with it
   // and names the keys that changed, which only a restart applies (all but log_level).

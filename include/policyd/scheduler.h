@@ -52,7 +52,8 @@ class Scheduler {
   // An existing document keeps its due time unless `persisted_due_ms` > 0. Either way, a
   // document checked before (`last_check_ms` > 0) is due no later than `interval` and its
   // jitter after that check: an interval shortened (by a reload, or while the daemon was
-  // stopped) applies from the last check, not after the next one. Returns the due time.
+  // stopped) applies from the last check, not after the next one; a last check after `now_ms`
+  // (the wall clock stepped back) counts as now. Returns the due time.
   int64_t Upsert(DocHandle doc, std::chrono::milliseconds interval, int64_t persisted_due_ms,
                  int64_t last_check_ms, int64_t now_ms);
   // Forgets a document (a check in flight for it simply completes unscheduled).

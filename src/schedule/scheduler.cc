@@ -60,7 +60,8 @@ int64_t Scheduler::Upsert(DocHandle doc, std::chrono::milliseconds interval,
     const int64_t interval_ms = std::max<int64_t>(interval.count(), 1000);
     const auto longest =
         static_cast<int64_t>(static_cast<double>(interval_ms) * (1.0 + options_.jitter));
-    due = std::min(due, last_check_ms + longest);
+    // A last check "in the future" means the wall clock stepped back: counted from now.
+    due = std::min(due, std::min(last_check_ms, now_ms) + longest);
   }
   SetDue(doc, entry, due);
   return due;

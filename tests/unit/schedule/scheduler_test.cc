@@ -13,6 +13,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 constexpr int64_t kNow = 1'000'000'000;
 
@@ -70,6 +71,17 @@ TEST(Scheduler, AShortenedIntervalAppliesFromTheLastCheck) {
   EXPECT_EQ(restarted.Upsert(kA, hours(2), old_due, last_check, kNow), bound);
   // Never checked: its first-check placement is not the interval's business.
   EXPECT_EQ(restarted.Upsert(kB, hours(2), old_due, 0, kNow), old_due);
+}
+
+// The wall clock stepped back an hour (NTP, a VM restored): the last check and the due time
+// are "in the future". The document is due no later than one interval from now; it used to
+// wait out the whole step (no check for an hour at a 10 s interval).
+TEST(Scheduler, AClockSteppedBackDoesNotPostponeChecksByTheStep) {
+  const int64_t last_check = kNow + Ms(hours(1));  // as the clock read before the step
+  const int64_t due = last_check + Ms(seconds(10));
+  Scheduler scheduler({.jitter = 0.1}, 1);
+  EXPECT_EQ(scheduler.Upsert(kA, seconds(10), due, last_check, kNow), kNow + Ms(seconds(11)));
+  EXPECT_EQ(scheduler.NextDueMs(), kNow + Ms(seconds(11)));
 }
 
 TEST(Scheduler, PersistedDueTimeIsKept) {
