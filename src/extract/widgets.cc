@@ -159,9 +159,7 @@ constexpr std::string_view kRatingFragments[] = {"found this helpful", "ont trou
 
 // Keys of a help centre's or CMS's article metadata ("Last published | 3/1/2024"), never
 // written in a policy's text.
-constexpr std::string_view kMetadataKeys[] = {"last published",
-                                              "first published",
-                                              "article number",
+constexpr std::string_view kMetadataKeys[] = {"article number",
                                               "article id",
                                               "article record type",
                                               "record type",
@@ -170,13 +168,14 @@ constexpr std::string_view kMetadataKeys[] = {"last published",
                                               "article total view count",
                                               "numéro d'article",
                                               "numéro de l'article",
-                                              "dernière publication",
-                                              "publié le",
                                               "artikelnummer",
                                               "artikel-id",
-                                              "zuletzt veröffentlicht",
-                                              "veröffentlicht am",
                                               "version number"};
+// A CMS's publication date: strong in a metadata table, but on a line by itself also a
+// policy's own date ("Veröffentlicht am 1. März 2024"), so a stamp only when marked.
+constexpr std::string_view kPublicationKeys[] = {"last published",         "first published",
+                                                 "dernière publication",   "publié le",
+                                                 "zuletzt veröffentlicht", "veröffentlicht am"};
 // Keys that also open a metadata table, but may be a policy's own words on a line by themselves.
 constexpr std::string_view kMetadataTableKeys[] = {
     "last modified", "last modified date", "modified",     "created", "created date",
@@ -659,7 +658,7 @@ bool IsMetadataTable(const GumboNode* element) {
   size_t matches = 0;
   size_t strong = 0;
   for (const std::string& key : keys) {
-    if (StartsWithOneOf(kMetadataKeys, key)) {
+    if (StartsWithOneOf(kMetadataKeys, key) || StartsWithOneOf(kPublicationKeys, key)) {
       ++matches;
       ++strong;
     } else if (IsOneOf(kMetadataTableKeys, key)) {
@@ -930,7 +929,8 @@ Widget DetectByText(const GumboNode* element, bool heading) {
   }
   if (HasDigit(text) && StandsAlone(element, own_bytes)) {
     if (StartsWithOneOf(kMetadataKeys, key)) return Widget::kPageMetadata;
-    if (StartsWithOneOf(kStampOpenings, key) && HasStampName(element)) {
+    if ((StartsWithOneOf(kStampOpenings, key) || StartsWithOneOf(kPublicationKeys, key)) &&
+        HasStampName(element)) {
       return Widget::kPageMetadata;
     }
   }

@@ -258,6 +258,23 @@ TEST(WidgetsTest, ChromeInsideTheLegalContainerIsLeftOut) {
   ExpectPolicySentences(own);
 }
 
+// A policy's own publication date ("Veröffentlicht am 1. März 2024", "Publié le ...") is its
+// text: a date-only change must be seen. It goes only when the template marks it as a stamp
+// (or in a CMS's metadata table, above). It used to go on its words alone.
+TEST(WidgetsTest, APolicysOwnPublicationDateStays) {
+  const std::string plain = Extract(LegalPage(""));
+  for (const std::string_view line : {std::string_view("Ver\xC3\xB6"
+                                                       "ffentlicht am 1. M\xC3\xA4rz 2024"),
+                                      std::string_view("Publi\xC3\xA9 le 3 mars 2024"),
+                                      std::string_view("Last published: 12 May 2025")}) {
+    const std::string own = Extract(LegalPage("", "<p>" + std::string(line) + "</p>"));
+    EXPECT_NE(own.find(line), std::string::npos) << own;
+    EXPECT_EQ(Extract(LegalPage("", "<p class=entry-published>" + std::string(line) + "</p>")),
+              plain)
+        << line;
+  }
+}
+
 TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // A help centre's legal menu inside the container, before the policy, marking the page shown
