@@ -13,6 +13,7 @@
 #include "html_tags.h"
 #include "normalize.h"
 #include "policyd/extract.h"
+#include "widgets.h"
 
 namespace policyd::extract_internal {
 namespace {
@@ -365,8 +366,12 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
       return false;
     case GUMBO_TAG_BUTTON:
       // Buttons are controls ("Accept", "Menu", tab strips), except the accordion pattern
-      // where the button inside a heading or <summary> is the section title.
-      if (!is_root && context_.layout.heading_level == 0 && !context_.in_summary) return false;
+      // where the button inside a heading or <summary>, or one that expands a section and
+      // holds more than a control's words, is the section title.
+      if (!is_root && context_.layout.heading_level == 0 && !context_.in_summary &&
+          !IsAccordionTrigger(element)) {
+        return false;
+      }
       break;
     default:
       break;

@@ -977,6 +977,16 @@ std::string LabelKey(std::string_view text) {
 
 bool IsControlLabel(std::string_view key) { return IsOneOf(kControlLabels, key); }
 
+bool IsAccordionTrigger(const GumboNode* button) {
+  if (GetAttr(button, "aria-expanded") == nullptr && GetAttr(button, "aria-controls") == nullptr) {
+    return false;
+  }
+  std::string text;
+  if (!CollectText(button, kMaxMetadataLineBytes * 3, kLabelNodeBudget, &text)) return false;
+  const std::string key = LabelKey(text);
+  return !key.empty() && !IsControlLabel(key);
+}
+
 bool IsTableOfContentsLabel(std::string_view key) { return IsOneOf(kTocLabels, key); }
 
 bool IsRatingLabel(std::string_view key) {

@@ -68,6 +68,11 @@ inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or
 // What `element` is, as page furniture (kNone: not recognised; the element is content).
 Widget DetectWidget(const GumboNode* element);
 
+// True for a <button> that opens a section (aria-expanded or aria-controls) and whose text is
+// not a control's words ("Show more", "Expand all"): the title of a div-based accordion's
+// section, which the renderer keeps like a heading's button. At most 300 bytes of text.
+bool IsAccordionTrigger(const GumboNode* button);
+
 // The form labels are compared in: white space and typography as NormalizeText, case folded
 // (ICU), characters other than letters removed at both ends ("» Read more…" -> "read more").
 std::string LabelKey(std::string_view text);

@@ -156,6 +156,20 @@ TEST(MarkdownTest, AccordionButtonsInHeadingsAreTitles) {
             "### Sharing\n\nWe share with processors.\n\nText\n");
 }
 
+// Div-based accordions (Tailwind, Headless UI, <dt><button> FAQs) put the section title in a
+// button that says it expands something: the title is the policy's, and an edit of it must
+// be seen. Other buttons, and expanders whose words are a control's, stay out.
+TEST(MarkdownTest, AccordionTriggerButtonsAreTitles) {
+  EXPECT_EQ(Body("<div><button aria-expanded=false>Information we share with advertisers"
+                 "</button><div hidden><p>We share hashed emails.</p></div></div>"
+                 "<dl><dt><button aria-controls=a1 aria-expanded=true>Do you sell data?</button>"
+                 "</dt><dd id=a1>No.</dd></dl>"
+                 "<button aria-expanded=false>Show more</button><button>Accept</button>"
+                 "<button aria-expanded=false aria-label=Menu></button>"),
+            "Information we share with advertisers\n\nWe share hashed emails.\n\nDo you sell "
+            "data?\nNo.\n");
+}
+
 TEST(MarkdownTest, LinesCountsNonBlankLines) {
   ExtractResult result;
   ASSERT_TRUE(ExtractText("<h1>T</h1><p>a<br>b</p><ul><li>c</li></ul>", {}, &result).ok());
