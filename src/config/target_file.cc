@@ -23,8 +23,15 @@ std::string NameTooLong(const std::string& key, const std::string& value) {
 // Reads the platform name: the `name` key, else the file stem.
 std::string ReadPlatformName(TableReader& root, const std::filesystem::path& path) {
   std::string name = path.stem().string();
-  if (root.ReadNonEmptyString("name", &name) && Slugify(name).empty()) {
+  const bool named = root.ReadNonEmptyString("name", &name);
+  if (named && Slugify(name).empty()) {
     root.Error("name", "'name' must contain an ASCII letter or digit: it makes the document ids");
+  } else if (!named && root.table().contains("name")) {
+    // ReadNonEmptyString has said what is wrong with it.
+  } else if (!named && Slugify(name).empty()) {
+    root.diagnostics()->Add(Position{1, 1}, "the file name '" + name +
+                                                "' has no ASCII letter or digit to make document "
+                                                "ids from: give the platform a 'name'");
   } else if (name.size() > kMaxDocumentNameBytes) {
     root.Error("name", NameTooLong("name", name));
   } else if (HasControlCharacter(name)) {

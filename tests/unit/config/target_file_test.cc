@@ -252,6 +252,14 @@ TEST_F(TargetFileTest, TypeAndNameMustMakeASlug) {
   EXPECT_THAT(status.message(), StartsWith(At(1, 8)));
   status = Load("[[documents]]\ntype = \"\"\nurl = \"https://a.example/\"\n");
   EXPECT_EQ(status.message(), At(2, 8) + "'type' must not be empty");
+  // Without a name, the file's name must make the slug: "日本.toml" made the id
+  // "/privacy-policy".
+  status = Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n",
+                "\xE6\x97\xA5\xE6\x9C\xAC.toml");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), StartsWith(path_.string() + ":1:1: "));
+  EXPECT_THAT(status.message(), HasSubstr("has no ASCII letter or digit"));
+  EXPECT_THAT(docs_, IsEmpty());
 }
 
 TEST_F(TargetFileTest, SyntaxErrorNamesTheLine) {
