@@ -94,15 +94,19 @@ TEST(SegmentAlignTest, UnchangedSegmentsKeepTheirIdsAroundInsertionsAndRemovals)
   }
 }
 
+// kOld without its "We collect" paragraph, and `last` at the end, under "Sharing".
+std::string PolicyEndingWith(std::string_view last) {
+  return "# Privacy Policy\n\n"
+         "We keep your data for two years.\n\n"
+         "## Sharing\n\n"
+         "We share data with payment processors.\n\n"
+         "We never sell your data.\n\n" +
+         std::string(last) + "\n";
+}
+
 TEST(SegmentAlignTest, MovedSegmentsKeepTheirIdsAndAreReportedMoved) {
   const std::vector<Segment> old_segments = SplitSegments(kOld);
-  const std::string new_text =
-      "# Privacy Policy\n\n"
-      "We keep your data for two years.\n\n"
-      "## Sharing\n\n"
-      "We share data with payment processors.\n\n"
-      "We never sell your data.\n\n"
-      "We collect your email address.\n";  // moved to the end, under "Sharing"
+  const std::string new_text = PolicyEndingWith("We collect your email address.");
   const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
   const std::string moved = IdOf(kOld, old_segments, "We collect your email address.");
   EXPECT_EQ(IdOf(new_text, result.segments, "We collect your email address."), moved);
@@ -142,13 +146,8 @@ TEST(SegmentAlignTest, ModifiedSegmentKeepsItsIdAndRewrittenOneIsRemovedAndAdded
 // clause: it keeps its id, and the quotes in its unchanged words still map.
 TEST(SegmentAlignTest, ModifiedSegmentMovedPastAnUnchangedOneKeepsItsId) {
   const std::vector<Segment> old_segments = SplitSegments(kOld);
-  const std::string new_text =
-      "# Privacy Policy\n\n"
-      "We keep your data for two years.\n\n"
-      "## Sharing\n\n"
-      "We share data with payment processors.\n\n"
-      "We never sell your data.\n\n"
-      "We collect your email address and phone number.\n";  // moved to the end and edited
+  const std::string new_text =  // moved to the end and edited
+      PolicyEndingWith("We collect your email address and phone number.");
   const SegmentAlignment result = AlignSegments(kOld, old_segments, new_text);
   const std::string collect = IdOf(kOld, old_segments, "We collect your email address.");
   EXPECT_EQ(IdOf(new_text, result.segments, "We collect your email address and phone number."),
@@ -160,13 +159,7 @@ TEST(SegmentAlignTest, ModifiedSegmentMovedPastAnUnchangedOneKeepsItsId) {
   const std::size_t new_email = new_text.find("email address and");
   EXPECT_EQ(MapOffset(result.offset_map, old_email), new_email);
   // A rewritten clause elsewhere is still removed + added.
-  const std::string rewritten =
-      "# Privacy Policy\n\n"
-      "We keep your data for two years.\n\n"
-      "## Sharing\n\n"
-      "We share data with payment processors.\n\n"
-      "We never sell your data.\n\n"
-      "Cookies help us understand visits.\n";
+  const std::string rewritten = PolicyEndingWith("Cookies help us understand visits.");
   const SegmentAlignment other = AlignSegments(kOld, old_segments, rewritten);
   EXPECT_EQ(Describe(other.changes).size(), 2u);
   EXPECT_NE(IdOf(rewritten, other.segments, "Cookies help us understand visits."), collect);
