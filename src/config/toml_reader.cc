@@ -71,6 +71,10 @@ void Diagnostics::Add(Position position, std::string reason) {
   errors_.push_back(Error{position, std::move(reason)});
 }
 
+void Diagnostics::AddMisspelling(const toml::source_region& region, std::string reason) {
+  errors_.push_back(Error{StartOf(region), std::move(reason), true});
+}
+
 Status Diagnostics::ToStatus() const {
   if (errors_.empty()) return Status::Ok();
   // Unknown positions (line 0) sort last: a located error is more useful to show.
@@ -81,7 +85,15 @@ Status Diagnostics::ToStatus() const {
   const auto earliest =
       std::min_element(errors_.begin(), errors_.end(),
                        [&order](const Error& a, const Error& b) { return order(a) < order(b); });
-  return Status::InvalidArgument(Locate(file_, earliest->position) + ": " + earliest->reason);
+  std::string message = Locate(file_, earliest->position) + ": " + earliest->reason;
+  if (!earliest->misspelling) {
+    const auto typo = std::find_if(errors_.begin(), errors_.end(),
+                                   [](const Error& error) { return error.misspelling; });
+    if (typo != errors_.end()) {
+      message += " (see line " + std::to_string(typo->position.line) + ": " + typo->reason + ")";
+    }
+  }
+  return Status::InvalidArgument(message);
 }
 
 Status ParseTomlFile(const std::filesystem::path& path, toml::table* table) {
@@ -285,8 +297,12 @@ void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();
     if (IsKnown(name)) continue;
-    diagnostics_->Add(key.source(),
-                      "unknown key " + Quote(name) + ClosestKeyHint(name, known_keys()));
+    const std::string hint = ClosestKeyHint(name, known_keys());
+    if (hint.empty()) {
+      diagnostics_->Add(key.source(), "unknown key " + Quote(name));
+    } else {
+      diagnostics_->AddMisspelling(key.source(), "unknown key " + Quote(name) + hint);
+    }
   }
 }
 

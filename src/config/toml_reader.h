@@ -48,6 +48,9 @@ class Diagnostics {
   void Add(const toml::source_region& region, std::string reason) {
     Add(StartOf(region), std::move(reason));
   }
+  // An unknown key with a did-you-mean hint: said beside the earliest error when that one is
+  // another (a missing key is reported at its table, above the typo that caused it).
+  void AddMisspelling(const toml::source_region& region, std::string reason);
   bool HasErrors() const { return !errors_.empty(); }
   const std::filesystem::path& file() const { return file_; }
 
@@ -58,6 +61,7 @@ class Diagnostics {
   struct Error {
     Position position;
     std::string reason;
+    bool misspelling = false;
   };
   std::filesystem::path file_;
   std::vector<Error> errors_;

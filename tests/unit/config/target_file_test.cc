@@ -135,6 +135,17 @@ TEST_F(TargetFileTest, MissingUrlPointsAtTheDocumentTable) {
   EXPECT_THAT(docs_, IsEmpty());
 }
 
+// A misspelt key and the key it should have been: the missing key comes first in the file,
+// but the fix is the typo, so its did-you-mean is said too.
+TEST_F(TargetFileTest, AMissingKeyNamesTheMisspeltOneBesideIt) {
+  const Status status =
+      Load("[[documents]]\ntype = \"Privacy Policy\"\nulr = \"https://a.example/\"\n");
+  EXPECT_EQ(status.message(), At(1, 1) +
+                                  "document has no 'url' (see line 3: unknown key 'ulr' (did "
+                                  "you mean 'url'?))");
+  EXPECT_THAT(docs_, IsEmpty());
+}
+
 TEST_F(TargetFileTest, MissingTypeIsAnError) {
   const Status status = Load("[[documents]]\nurl = \"https://a.example/\"\n");
   EXPECT_THAT(status.message(), StartsWith(At(1, 1) + "document has no 'type'"));
