@@ -753,6 +753,62 @@ bool IsDateLine(std::string_view text) {
   return month || (numeric && numbers == 3);
 }
 
+// Relative time stamps ("Updated over a week ago", "1 month ago", "il y a 3 jours", "vor 2
+// Tagen"): help centres (Intercom, Zendesk) print them from the article's date, so they
+// change with time alone. Words as LabelKey gives them (a leading count is cut off there).
+constexpr std::string_view kRelativeOpeners[] = {
+    "last", "updated", "posted", "edited", "modified",     "published",
+    "mis",  "à",       "jour",   "publié", "aktualisiert", "geändert"};
+constexpr std::string_view kRelativeQualifiers[] = {"over", "about", "almost", "nearly", "more",
+                                                    "than", "less",  "under",  "around", "a",
+                                                    "an",   "one",   "few",    "couple", "of"};
+constexpr std::string_view kRelativeUnits[] = {
+    "second",  "seconds", "minute", "minutes", "min",     "mins",     "hour",   "hours",
+    "day",     "days",    "week",   "weeks",   "month",   "months",   "year",   "years",
+    "jour",    "jours",   "heure",  "heures",  "semaine", "semaines", "mois",   "an",
+    "ans",     "tag",     "tagen",  "stunde",  "stunden", "woche",    "wochen", "monat",
+    "monaten", "jahr",    "jahren", "minuten", "sekunden"};
+
+bool IsCount(std::string_view word) {
+  return !word.empty() &&
+         std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsRelativeTimeStamp(std::string_view key) {
+  std::vector<std::string_view> words;
+  for (std::size_t start = 0; start < key.size();) {
+    std::size_t end = key.find(' ', start);
+    if (end == std::string_view::npos) end = key.size();
+    if (end > start) words.push_back(key.substr(start, end - start));
+    start = end + 1;
+  }
+  std::size_t i = 0;
+  while (i < words.size() && IsOneOf(kRelativeOpeners, words[i])) ++i;
+  const auto rest = [&](std::size_t from) {
+    std::string joined;
+    for (std::size_t k = from; k < words.size(); ++k)
+      joined += (k > from ? " " : "") + std::string(words[k]);
+    return joined;
+  };
+  if (const std::string tail = rest(i);
+      tail == "yesterday" || tail == "today" || tail == "just now" || tail == "hier" ||
+      tail == "aujourd'hui" || tail == "gestern" || tail == "heute") {
+    return i > 0 || words.size() <= 2;
+  }
+  // French "il y a N jours", German "vor N Tagen": the unit ends the text.
+  if (i + 3 <= words.size() && words[i] == "il" && words[i + 1] == "y" && words[i + 2] == "a") {
+    i += 3;
+  } else if (i < words.size() && words[i] == "vor") {
+    ++i;
+  } else {
+    // English: [qualifiers] [count] unit "ago".
+    if (words.size() < i + 2 || words.back() != "ago") return false;
+    words.pop_back();
+  }
+  while (i < words.size() && (IsOneOf(kRelativeQualifiers, words[i]) || IsCount(words[i]))) ++i;
+  return i + 1 == words.size() && IsOneOf(kRelativeUnits, words[i]);
+}
+
 // True when a text reads as an excerpt cut short: enough words, ending in an ellipsis or in
 // the middle of a sentence (no closing punctuation).
 bool IsCutExcerpt(std::string_view text) {
@@ -924,6 +980,10 @@ Widget DetectByText(const GumboNode* element, bool heading) {
     return Widget::kControlLabel;
   }
   if (IsRatingLabel(key) && StandsAlone(element, own_bytes)) return Widget::kHelpBox;
+  if (label_sized && IsRelativeTimeStamp(key) &&
+      (element->v.element.tag == GUMBO_TAG_TIME || StandsAlone(element, own_bytes))) {
+    return Widget::kPageMetadata;
+  }
   if (IsLeakedClassNames(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {
     return Widget::kLeakedClassNames;
   }

@@ -275,6 +275,26 @@ TEST(WidgetsTest, APolicysOwnPublicationDateStays) {
   }
 }
 
+// Help centres print an article's age ("Updated over a week ago", <time>1 month ago</time>):
+// it changes with time alone, and used to announce a change of the policy. Sentences that
+// say how long ago something happened are the policy's.
+TEST(WidgetsTest, RelativeTimeStampsAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  for (const std::string_view stamp :
+       {std::string_view("<p>Updated over a week ago</p>"),
+        std::string_view("<div><span>Posted 3 days ago</span></div>"),
+        std::string_view("<ul><li><time datetime=2024-11-02T09:12:44Z>1 month ago</time></li>"
+                         "</ul>"),
+        std::string_view("<p>Mis \xC3\xA0 jour il y a 3 jours</p>"),
+        std::string_view("<p>Aktualisiert vor 2 Tagen</p>"),
+        std::string_view("<p>Yesterday</p>")}) {
+    EXPECT_EQ(Extract(LegalPage(stamp)), plain) << stamp;
+  }
+  const std::string sentence =
+      Extract(LegalPage("<p>We delete what you sent a week ago.</p><p>Two years ago</p>"));
+  EXPECT_NE(sentence.find("We delete what you sent a week ago."), std::string::npos) << sentence;
+}
+
 TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // A help centre's legal menu inside the container, before the policy, marking the page shown
