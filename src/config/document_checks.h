@@ -13,6 +13,8 @@ namespace policyd::config_internal {
 // Per-document intervals above a year are surely mistakes, and the bound keeps time arithmetic
 // in other components (nanosecond clocks) far from overflow.
 inline constexpr std::chrono::milliseconds kMaxDocumentInterval = std::chrono::hours(24 * 365);
+// The scheduler checks a document at most once a second (0 means default_interval).
+inline constexpr std::chrono::milliseconds kMinDocumentInterval = std::chrono::seconds(1);
 
 // OK, or InvalidArgument("url '...' <reason>") when `url` is not an absolute http(s) URL with
 // a host. A hand check on purpose: the fetcher's URL parser is the real authority; this only

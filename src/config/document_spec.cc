@@ -201,6 +201,11 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
     return url_status;
   }
   if (spec.interval.count() < 0) return Status::InvalidArgument("interval must not be negative");
+  if (spec.interval.count() > 0 && spec.interval < config_internal::kMinDocumentInterval) {
+    return Status::InvalidArgument(
+        "interval must be at least " + FormatDuration(config_internal::kMinDocumentInterval) +
+        " (or 0 for default_interval), not " + FormatDuration(spec.interval));
+  }
   if (spec.interval > config_internal::kMaxDocumentInterval) {
     return Status::InvalidArgument("interval must be at most " +
                                    FormatDuration(config_internal::kMaxDocumentInterval) +

@@ -7,6 +7,7 @@
 
 #include "config/document_checks.h"
 #include "config/toml_reader.h"
+#include "policyd/clock.h"
 #include "policyd/compact_vector.h"
 #include "policyd/config.h"
 
@@ -171,8 +172,13 @@ void ReadRenderMode(TableReader& reader, RenderMode* out) {
 void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSpec* spec) {
   reader.ReadNonEmptyString("type", &spec->type);
   reader.ReadNonEmptyString("url", &spec->url);
-  reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
-                      &spec->interval);
+  if (reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
+                          &spec->interval) &&
+      spec->interval.count() > 0 && spec->interval < kMinDocumentInterval) {
+    reader.Error("interval", "'interval' must be at least " + FormatDuration(kMinDocumentInterval) +
+                                 " (or 0 for default_interval), not " +
+                                 FormatDuration(spec->interval));
+  }
   ReadSelectors(reader, "select",
                 {&spec->select, &positions->select, &spec->select_ranges, &positions->ranges});
   ReadSelectors(

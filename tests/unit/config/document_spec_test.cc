@@ -143,6 +143,13 @@ TEST(ValidateDocumentSpecTest, RejectsBadIntervals) {
   EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("must not be negative"));
   spec.interval = std::chrono::hours(24 * 366);
   EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("at most 365d"));
+  // The scheduler's shortest interval is one second: "1ms" was shown as 1ms and run at 1 s.
+  spec.interval = std::chrono::milliseconds(1);
+  EXPECT_THAT(ValidateDocumentSpec(spec).message(), HasSubstr("at least 1s"));
+  spec.interval = std::chrono::milliseconds(0);  // the config's default_interval
+  EXPECT_TRUE(ValidateDocumentSpec(spec).ok());
+  spec.interval = std::chrono::seconds(1);
+  EXPECT_TRUE(ValidateDocumentSpec(spec).ok());
 }
 
 TEST(ValidateDocumentSpecTest, RejectsEmptySelectors) {

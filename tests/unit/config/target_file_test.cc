@@ -146,6 +146,17 @@ TEST_F(TargetFileTest, AMissingKeyNamesTheMisspeltOneBesideIt) {
   EXPECT_THAT(docs_, IsEmpty());
 }
 
+TEST_F(TargetFileTest, AnIntervalUnderOneSecondIsAnError) {
+  const Status status = Load(
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\ninterval = "
+      "\"1ms\"\n");
+  EXPECT_EQ(status.message(),
+            At(4, 12) + "'interval' must be at least 1s (or 0 for default_interval), not 1ms");
+  ASSERT_TRUE(Load("[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n"
+                   "interval = \"1s\"\n")
+                  .ok());
+}
+
 TEST_F(TargetFileTest, MissingTypeIsAnError) {
   const Status status = Load("[[documents]]\nurl = \"https://a.example/\"\n");
   EXPECT_THAT(status.message(), StartsWith(At(1, 1) + "document has no 'type'"));
