@@ -510,15 +510,22 @@ TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   EXPECT_TRUE(broken.message.starts_with("page 2 (")) << broken.message;
 }
 
+// One check of `response` under `spec` instead of the fixture's.
+CheckOutcome CheckUnderSpec(DocumentSpec spec, FetchResponse response, Store& store,
+                            const CheckClock& clock, std::mt19937_64& rng) {
+  CheckInput input;
+  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
+  input.interval = std::chrono::hours(24);
+  input.response = std::move(response);
+  return ProcessCheck(store, std::move(input), clock, rng);
+}
+
 TEST_F(CheckProcessorTest, ASpecWhoseExtractionWasNotCompiledFailsLoudly) {
   DocumentSpec spec = spec_;
   spec.extraction = nullptr;
   spec.select = {"main"};
-  CheckInput input;
-  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
-  input.interval = std::chrono::hours(24);
-  input.response = Ok(LongPolicy("We never sell data."));
-  const CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
+  const CheckOutcome outcome =
+      CheckUnderSpec(std::move(spec), Ok(LongPolicy("We never sell data.")), *store_, clock_, rng_);
   ASSERT_TRUE(outcome.status.ok());
   EXPECT_EQ(outcome.check.reason, "extract");
   EXPECT_NE(outcome.check.message.find("not compiled"), std::string::npos);
@@ -539,11 +546,8 @@ TEST_F(CheckProcessorTest, ASelectThatMatchesNothingSaysSo) {
   DocumentSpec spec = spec_;
   spec.select = {"#policy-body"};
   ASSERT_TRUE(CompileDocumentExtraction(&spec).ok());
-  CheckInput input;
-  input.spec = std::make_shared<const DocumentSpec>(std::move(spec));
-  input.interval = std::chrono::hours(24);
-  input.response = Ok(LongPolicy("We never sell data."));
-  const CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
+  const CheckOutcome outcome =
+      CheckUnderSpec(std::move(spec), Ok(LongPolicy("We never sell data.")), *store_, clock_, rng_);
   ASSERT_TRUE(outcome.status.ok());
   EXPECT_EQ(outcome.check.reason, "empty");
   EXPECT_NE(outcome.check.message.find("select matched no element of the page"), std::string::npos)
