@@ -76,11 +76,12 @@ TEST(BrowserProcess, KilledBrowserLeavesNothingInTmpdir) {
   const std::string saved = old_tmpdir != nullptr ? old_tmpdir : "";
   ::setenv("TMPDIR", (tmp / "daemon-tmp").c_str(), 1);
 
-  // Stands in for chromium: makes its scratch directory in $TMPDIR, then waits to be killed.
+  // Stands in for chromium: makes its scratch directory in $TMPDIR, reports its path (written
+  // to a side file, then renamed, so the test never reads half a line), then waits to be killed.
   auto process = BrowserProcess::Spawn(
       {"/bin/sh", "-c",
-       "mktemp -d \"${TMPDIR:-/tmp}/org.chromium.Chromium.XXXXXX\" > \"$0.partial\" && "
-       "mv \"$0.partial\" \"$0\" && exec sleep 60",
+       "mktemp -d \"${TMPDIR:-/tmp}/org.chromium.Chromium.XXXXXX\" > \"$0.writing\" && "
+       "mv \"$0.writing\" \"$0\" && exec sleep 60",
        report.string()});
   if (old_tmpdir != nullptr) {
     ::setenv("TMPDIR", saved.c_str(), 1);
