@@ -1,3 +1,6 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -14,9 +17,6 @@ namespace {
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 std::string Lower(std::string_view text) {
   std::string lower(text);
@@ -45,11 +45,13 @@ bool IsValidHostName(std::string_view host) {
   return !host.empty();
 }
 
-bool IsValidIpv6Literal(std::string_view address) {
-  if (address.empty()) return false;
-  return std::all_of(address.begin(), address.end(),
-                     [](char c) { return IsHexDigit(c) || c == ':' || c == '.'; }) &&
-         address.find(':') != std::string_view::npos;
+// An IPv6 address as inet_pton reads it, with an optional RFC 6874 zone ("%25eth0").
+bool IsValidIpv6Literal(std::string_view literal) {
+  const size_t zone = literal.find("%25");
+  if (zone != std::string_view::npos && zone + 3 == literal.size()) return false;
+  const std::string address(literal.substr(0, zone));
+  in6_addr parsed{};
+  return inet_pton(AF_INET6, address.c_str(), &parsed) == 1;
 }
 
 bool IsValidPort(std::string_view port) {
