@@ -182,7 +182,8 @@ Status Daemon::OpenState() {
 Status Daemon::LoadTargets() {
   catalog_ = std::make_unique<TargetCatalog>(
       config_.targets_dir, config_.state_dir / "targets", store_.get(), WorkerCount(config_),
-      std::make_unique<TargetFileCache>(config_.state_dir / "target-cache", BinaryIdentity()));
+      std::make_unique<TargetFileCache>(config_.state_dir / "target-cache", BinaryIdentity()),
+      &config_);
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
   fetcher_ = std::make_unique<Fetcher>(io_, FetcherOptionsFrom(config_));

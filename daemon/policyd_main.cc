@@ -60,7 +60,8 @@ bool LoadConfig(const policyd::PolicydCommandLine& command_line, policyd::Daemon
   return true;
 }
 
-// --check-config: the targets load (their warnings printed); the exit status.
+// --check-config: the targets load (their warnings printed) and none is on an address the
+// address policy refuses; the exit status.
 int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonConfig& config) {
   std::vector<policyd::DocumentSpec> targets;
   std::vector<policyd::DocumentSpec> runtime_targets;
@@ -81,6 +82,18 @@ int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonC
   for (const auto& warning : warnings) {
     std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
   }
+  // The daemon starts with these (its fetcher refuses each check), but they can never work.
+  int refused = 0;
+  for (const auto* list : {&targets, &runtime_targets}) {
+    for (const policyd::DocumentSpec& spec : *list) {
+      const std::string refusal = policyd::TargetAddressRefusal(spec, config);
+      if (refusal.empty()) continue;
+      std::fprintf(stderr, "policyd: %s: document '%s': %s\n", spec.source_file.path().c_str(),
+                   spec.id.c_str(), refusal.c_str());
+      ++refused;
+    }
+  }
+  if (refused > 0) return policyd::kExitConfigError;
   std::printf("%s: OK, %zu documents in %s", config_path.c_str(), targets.size(),
               config.targets_dir.c_str());
   if (has_runtime) {

@@ -18,12 +18,14 @@ constexpr char kRemovedKey[] = "removed_targets";
 
 TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
                              Store* store, std::size_t load_threads,
-                             std::unique_ptr<TargetFileCache> cache)
+                             std::unique_ptr<TargetFileCache> cache,
+                             const DaemonConfig* address_policy)
     : bundled_dir_(std::move(bundled_dir)),
       runtime_dir_(std::move(runtime_dir)),
       store_(store),
       load_threads_(load_threads),
-      cache_(std::move(cache)) {}
+      cache_(std::move(cache)),
+      address_policy_(address_policy) {}
 
 TargetCatalog::~TargetCatalog() { WaitForCacheWrite(); }
 
@@ -138,13 +140,34 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
   }
   while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   snapshot->removed = std::move(removed);
+  WarnAboutRefusedAddresses(documents);
   return Status::Ok();
+}
+
+void TargetCatalog::WarnAboutRefusedAddresses(const SpecList& documents) const {
+  if (address_policy_ == nullptr) return;
+  constexpr std::size_t kNamed = 10;  // a whole file on a private network needs no more lines
+  std::size_t refused = 0;
+  for (const auto& spec : documents) {
+    const std::string refusal = TargetAddressRefusal(*spec, *address_policy_);
+    if (refusal.empty()) continue;
+    if (++refused <= kNamed) spdlog::warn("targets: {}: {}", spec->id, refusal);
+  }
+  if (refused > kNamed) {
+    spdlog::warn("targets: {} more documents on addresses the address policy refuses",
+                 refused - kNamed);
+  }
 }
 
 Result<std::shared_ptr<const DocumentSpec>> TargetCatalog::Add(DocumentSpec spec) {
   ++generation_;  // even a refused add may have written a file before it failed
   spec.id = MakeDocumentId(spec.platform, spec.type);
   if (Status s = ValidateDocumentSpec(spec); !s.ok()) return s;
+  if (address_policy_ != nullptr) {
+    if (std::string refusal = TargetAddressRefusal(spec, *address_policy_); !refusal.empty()) {
+      return Status::InvalidArgument(std::move(refusal));
+    }
+  }
   // Compiled here, once, like a loaded target's: a selector that does not parse is refused
   // now instead of failing every check of the document.
   if (Status s = CompileDocumentExtraction(&spec); !s.ok()) return s;

@@ -24,9 +24,13 @@ namespace policyd {
 class TargetCatalog {
  public:
   // Target files are read on up to `load_threads` threads; with a `cache`, files parsed
-  // before are not parsed again (policyd/target_file_cache.h).
+  // before are not parsed again (policyd/target_file_cache.h). With an `address_policy`
+  // (which outlives the catalog), a document on a literal address that config's
+  // allow_private_addresses/allowed_addresses refuse (TargetAddressRefusal) is logged at each
+  // load and refused by Add: every check of it would fail as blocked_address.
   TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir, Store* store,
-                std::size_t load_threads = 1, std::unique_ptr<TargetFileCache> cache = nullptr);
+                std::size_t load_threads = 1, std::unique_ptr<TargetFileCache> cache = nullptr,
+                const DaemonConfig* address_policy = nullptr);
   // Waits for a cache being written.
   ~TargetCatalog();
   TargetCatalog(const TargetCatalog&) = delete;
@@ -66,8 +70,9 @@ class TargetCatalog {
   const std::vector<std::shared_ptr<const DocumentSpec>>& documents() const { return documents_; }
 
   // Validates, compiles (CompileDocumentExtraction) and persists a new document, and returns
-  // its spec as documents() now holds it; InvalidArgument if it is invalid, a selector or
-  // expression does not compile, or its id exists already.
+  // its spec as documents() now holds it; InvalidArgument if it is invalid, its address is
+  // refused (see the constructor), a selector or expression does not compile, or its id exists
+  // already.
   Result<std::shared_ptr<const DocumentSpec>> Add(DocumentSpec spec);
   // Persists the removal of a document; NotFound if it is not watched.
   Status Remove(const std::string& doc_id);
@@ -78,6 +83,8 @@ class TargetCatalog {
   Status ReadDocuments(Snapshot* snapshot);
   // Ends the cache's load: written on policyd-tcache when it changed and the load succeeded.
   void FinishCacheLoad(bool loaded);
+  // Logs the documents whose address the policy refuses (the first few by name).
+  void WarnAboutRefusedAddresses(const SpecList& documents) const;
   Status WriteRuntimePlatform(const std::string& platform_slug);
 
   std::filesystem::path bundled_dir_;
@@ -94,6 +101,7 @@ class TargetCatalog {
   SpecList documents_;  // the effective set, sorted by id
   uint64_t generation_ = 0;
   std::unique_ptr<TargetFileCache> cache_;  // null: every file is parsed at every load
+  const DaemonConfig* address_policy_;      // null: addresses are the fetcher's to judge
   std::thread cache_writer_;
 };
 

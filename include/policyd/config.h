@@ -395,6 +395,17 @@ ExtractOptions MakeExtractOptions(const DocumentSpec& spec, std::string content_
 // on failure.
 Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed = nullptr);
 
+// The fetcher's address policy (allow_private_addresses, allowed_addresses) applied to what
+// can be known of `url` (which passed URL validation) before any DNS lookup: a literal IPv4 or
+// IPv6 host, or "localhost" (which curl resolves to loopback itself). Returns the refused host,
+// or "" when it is allowed or only resolution can tell (the fetcher checks every connection).
+std::string HostRefusedBeforeResolution(std::string_view url, const DaemonConfig& config);
+
+// "" when every page of `spec` (url, then extra_urls) passes HostRefusedBeforeResolution, else
+// "url '...': host '...' is a loopback or private address, ..." for the first that does not:
+// such a document would fail every check as blocked_address.
+std::string TargetAddressRefusal(const DocumentSpec& spec, const DaemonConfig& config);
+
 // "Coursera" -> "coursera", "Terms of Service" -> "terms-of-service": lower-case ASCII letters
 // and digits, other runs become one '-', trimmed.
 std::string Slugify(std::string_view text);

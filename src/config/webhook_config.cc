@@ -1,21 +1,17 @@
 #include "config/webhook_config.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
 
-#include "address_policy.h"  // src/fetch: the fetcher's own verdict on an address
 #include "config/document_checks.h"
 #include "policyd/ascii.h"
 #include "policyd/event_names.h"
-#include "policyd/ip_range.h"
 
 namespace policyd {
 
@@ -98,69 +94,12 @@ void ReadKnownNames(TableReader& reader, std::string_view key,
   *out = std::move(values);
 }
 
-// The host and port of an http(s) URL that CheckHttpUrl accepted ("[::1]" → "::1").
-std::pair<std::string, uint16_t> HostAndPort(std::string_view url) {
-  const std::size_t scheme_end = url.find("://");
-  const bool https = AsciiLower(url.substr(0, scheme_end)) == "https";
-  std::string_view authority = url.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) port = authority.substr(close + 2);
-  } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  uint16_t number = https ? 443 : 80;
-  if (!port.empty()) number = static_cast<uint16_t>(std::stoi(std::string(port)));
-  return {AsciiLower(host), number};
-}
-
-// The socket address of a literal IPv4 or IPv6 host, if it is one. IPv4 in every form the
-// resolver accepts (inet_aton: "127.1", "2130706433", "0x7f.1"), as curl connects to them.
-std::optional<sockaddr_storage> LiteralAddress(const std::string& host, uint16_t port) {
-  sockaddr_storage storage{};
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  if (inet_aton(host.c_str(), &v4->sin_addr) != 0) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    return storage;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    return storage;
-  }
-  return std::nullopt;
-}
-
-// The fetcher's address policy, applied to what can be known before any DNS lookup: a
-// literal address, or "localhost" (which curl resolves to loopback itself). Names are checked
-// again at every connection (WebhookClient), after resolution. "" when allowed, else why not.
+// The fetcher's address policy, applied to what can be known before any DNS lookup. Names are
+// checked again at every connection (WebhookClient), after resolution. "" when allowed, else
+// why not.
 std::string RefusedTarget(const std::string& url, const DaemonConfig& config) {
-  if (config.allow_private_addresses) return "";
-  auto [host, port] = HostAndPort(url);
-  if (host.ends_with('.')) host.pop_back();  // "localhost." is the same name, fully qualified
-  std::vector<sockaddr_storage> addresses;
-  if (host == "localhost" || host.ends_with(".localhost")) {
-    addresses.push_back(*LiteralAddress("127.0.0.1", port));
-    addresses.push_back(*LiteralAddress("::1", port));
-  } else if (auto literal = LiteralAddress(host, port)) {
-    addresses.push_back(*literal);
-  } else {
-    return "";
-  }
-  for (const sockaddr_storage& storage : addresses) {
-    const auto* address = reinterpret_cast<const sockaddr*>(&storage);
-    if (IsPublicAddress(address)) return "";
-    for (const std::string& text : config.allowed_addresses) {
-      if (const auto range = ParseIpRange(text); range && range->Contains(address)) return "";
-    }
-  }
+  const std::string host = HostRefusedBeforeResolution(url, config);
+  if (host.empty()) return "";
   return "'url' host " + Quote(host) +
          " is a loopback or private address, which the address policy refuses as it does for "
          "fetches: set allow_private_addresses = true, or list it in allowed_addresses";

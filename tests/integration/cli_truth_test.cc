@@ -141,6 +141,46 @@ TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
       << result.out;
 }
 
+// A target on a literal loopback or private address, with private addresses not allowed,
+// fails every check as blocked_address: --check-config refuses it and names the document;
+// the daemon still starts (the fetcher refuses each check) but logs it once at load; `add`
+// refuses it and saves nothing.
+TEST(AddressPolicyTest, ATargetOnAPrivateLiteralAddressIsReportedBeforeAnyCheck) {
+  DaemonHarness harness("allow_private_addresses = false\n");
+  harness.WriteTarget("acme", TargetToml("http://127.0.0.1:9/privacy"));
+  const std::string file = (harness.targets_dir() / "acme.toml").string();
+  auto result =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78) << result.out;
+  EXPECT_NE(result.err.find(file + ": document 'acme/privacy-policy': url "
+                                   "'http://127.0.0.1:9/privacy': host '127.0.0.1' is a loopback "
+                                   "or private address, which the address policy refuses"),
+            std::string::npos)
+      << result.err;
+
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  EXPECT_NE(harness.log().find("acme/privacy-policy: url 'http://127.0.0.1:9/privacy': host "
+                               "'127.0.0.1' is a loopback or private address"),
+            std::string::npos)
+      << harness.log();
+  const nlohmann::json added = harness.Control({{"cmd", "add"},
+                                                {"platform", "Initech"},
+                                                {"type", "Privacy Policy"},
+                                                {"url", "http://[fd00::7]/privacy"}});
+  EXPECT_EQ(added["error"]["code"], "invalid_argument") << added.dump();
+  EXPECT_NE(added["error"]["message"].get<std::string>().find(
+                "url 'http://[fd00::7]/privacy': host 'fd00::7' is a loopback or private address"),
+            std::string::npos)
+      << added.dump();
+  EXPECT_FALSE(std::filesystem::exists(harness.state_dir() / "targets" / "initech.toml"));
+  EXPECT_EQ(harness.Stop(), 0);
+
+  // Allowed by a range: no longer reported.
+  std::ofstream(harness.config_path(), std::ios::app) << "allowed_addresses = [\"127.0.0.0/8\"]\n";
+  result = RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
 // --log-level on the command line outlasts a reload (the config file says debug here).
 TEST(LogLevelTest, TheCommandLinesLogLevelOutlastsAReload) {
   HttpTestServer server;
