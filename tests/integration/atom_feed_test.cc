@@ -148,5 +148,27 @@ TEST(AtomFeedIntegrationTest, PolicyctlFeedIsAValidAtomFeedOfTheStoredChanges) {
   EXPECT_EQ(harness.Stop(), 0);
 }
 
+// A feed reader subscribed to a document added before its first version (or whose page has
+// never loaded) reads a valid feed without entries, not an error; a document neither watched
+// nor stored is refused (above).
+TEST(AtomFeedIntegrationTest, AWatchedDocumentWithoutVersionsHasAValidEmptyFeed) {
+  HttpTestServer server;  // "/acme/privacy" is never set: 404
+  DaemonHarness harness;
+  harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  const CommandResult feed = harness.Policyctl({"feed", "acme/privacy-policy"});
+  ASSERT_EQ(feed.exit_code, 0) << feed.err;
+  const CommandResult check =
+      CheckFeed(harness, feed.out,
+                {{"feed_id", "tag:policyd,2026:feed/doc/acme/privacy-policy"},
+                 {"entries", nlohmann::json::array()}},
+                "empty");
+  EXPECT_EQ(check.exit_code, 0) << check.err << check.out << "\n" << feed.out;
+  EXPECT_EQ(harness.Control({{"cmd", "atom"}, {"doc", "acme/privacy-policy"}})["result"]["entries"],
+            0);
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace policyd::testing
