@@ -117,6 +117,15 @@ int PrintOffsets(const nlohmann::json& result) {
   return kExitOk;
 }
 
+// " (document.changed, substantive)": what the announcing event said the version is; "" when
+// the event is unknown.
+std::string AnnouncedAs(const nlohmann::json& event) {
+  if (!event.is_object() || !event["type"].is_string()) return "";
+  std::string kind = event["type"].get<std::string>();
+  if (event["change_class"].is_string()) kind += ", " + event["change_class"].get<std::string>();
+  return " (" + kind + ")";
+}
+
 void PrintEvidence(const nlohmann::json& r) {
   Table table({"FIELD", "VALUE"});
   table.AddRow({"document", Str(r["doc"])});
@@ -136,7 +145,10 @@ void PrintEvidence(const nlohmann::json& r) {
   if (!r.value("browser_version", std::string()).empty()) {
     table.AddRow({"browser version", Str(r["browser_version"])});
   }
-  table.AddRow({"announced by event", Str(r["event_seq"])});
+  table.AddRow({"announced by event", Str(r["event_seq"]) + AnnouncedAs(r["event"])});
+  if (r.value("reread", false)) {
+    table.AddRow({"reread", "yes: the page did not change; policyd reads it differently now"});
+  }
   if (r["headers"].is_object()) {
     for (const auto& [name, value] : r["headers"].items()) {
       table.AddRow({"header " + name, Str(value)});

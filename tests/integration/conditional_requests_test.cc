@@ -360,6 +360,10 @@ TEST_F(ConditionalRequestsTest, AnExtractionSettingEditIsAppliedAlthoughThePageA
   EXPECT_EQ(LastHeader("if-none-match"), "");
   const auto show = harness_->Control({{"cmd", "history"}, {"doc", kDoc}});
   ASSERT_EQ(show["result"]["versions"].size(), 2u) << show.dump();
+  // An analyst citing the human evidence sees that this version is no change of the page.
+  const CommandResult evidence = harness_->Policyctl({"show", "--evidence", kDoc});
+  EXPECT_NE(evidence.out.find("(document.reread, "), std::string::npos) << evidence.out;
+  EXPECT_NE(evidence.out.find("the page did not change"), std::string::npos) << evidence.out;
   // And the page is asked about with its validators again.
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(page).substr(0, 16) + "\"");

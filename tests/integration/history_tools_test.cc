@@ -73,6 +73,8 @@ TEST_F(HistoryToolsTest, EvidenceShowsTheCapture) {
                             "sha256 text", "policyd version", "header etag"}) {
     EXPECT_NE(text.out.find(field), std::string::npos) << field << "\n" << text.out;
   }
+  EXPECT_NE(text.out.find("(document.changed, substantive)"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("reread"), std::string::npos) << text.out;
   const CommandResult json =
       harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy", "1"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
