@@ -20,6 +20,7 @@
 #include "policyd/file_read.h"
 #include "policyd/http_url.h"
 #include "policyd/private_files.h"
+#include "policyd/robots.h"
 #include "state_reader.h"
 #include "systemd_notify.h"
 
@@ -86,6 +87,8 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.allow_private_addresses = config.allow_private_addresses;
   options.allowed_addresses = config.allowed_addresses;
   options.respect_robots = true;
+  // Site owners write groups for the name they see in their logs (RFC 9309 2.2.1).
+  options.robots_product_token = RobotsTxt::ProductTokenOf(config.user_agent);
   options.max_crawl_delay = config.max_crawl_delay;
   // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded. A PDF
   // is often served as a download (octet-stream, x-pdf, x-download): such a body is read to

@@ -37,7 +37,8 @@
 //
 // Robots (RFC 9309; rules in robots.h): unless `respect_robots` is off or the request sets
 // `ignore_robots`, a page, and each redirect hop of it, is fetched only if the robots.txt of its
-// origin (scheme, host, port) allows it for `robots_product_token` ("policyd"); a hop refused
+// origin (scheme, host, port) allows it for `robots_product_token` (the daemon passes the token of
+// its user_agent, RobotsTxt::ProductTokenOf); a hop refused
 // fails the fetch exactly as a first request would. robots.txt is fetched through the same queue,
 // limits and address policy as a page, at most one fetch per origin at a time (requests for that
 // origin wait for it, parked, without a timer or thread), and cached for `robots_cache_ttl`:
@@ -99,7 +100,7 @@ struct FetcherOptions {
   std::size_t max_header_bytes = 64 * 1024;
 
   // robots.txt (see above). robots_product_token is the name groups are matched against
-  // (case-insensitively); user_agent should contain it.
+  // (case-insensitively); user_agent should start with it.
   bool respect_robots = true;
   std::string robots_product_token = "policyd";
   std::chrono::milliseconds max_crawl_delay{30'000};  // cap on a robots.txt's crawl-delay

@@ -70,6 +70,12 @@ class RobotsTxt {
   // The crawl-delay of the group that applies to `product_token`, if the group has one.
   std::optional<std::chrono::milliseconds> CrawlDelay(std::string_view product_token) const;
 
+  // The product token a crawler sending `user_agent` is known by (2.2.1): the letters, "_" and
+  // "-" at its start, lower-cased ("AcmeWatch/1.0 (+https://...)" -> "acmewatch"); "policyd"
+  // when it starts with none. A value in the browsers' form ("Mozilla/5.0 (compatible; ...)")
+  // is known as "mozilla".
+  static std::string ProductTokenOf(std::string_view user_agent);
+
   // Normalises percent-encoding of a path or pattern as described above. Exposed for tests.
   static std::string NormalizePercentEncoding(std::string_view text);
 

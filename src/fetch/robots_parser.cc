@@ -68,6 +68,11 @@ std::optional<std::chrono::milliseconds> ParseDelay(std::string_view value) {
 
 }  // namespace
 
+std::string RobotsTxt::ProductTokenOf(std::string_view user_agent) {
+  std::string token = ProductToken(user_agent);
+  return token.empty() ? std::string("policyd") : token;
+}
+
 std::string RobotsTxt::NormalizePercentEncoding(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

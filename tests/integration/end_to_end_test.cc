@@ -494,6 +494,32 @@ TEST_F(EndToEndTest, RobotsTxtIsHonouredUnlessTheTargetOverridesIt) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// RFC 9309 2.2.1: groups are matched against the product token the crawler sends in its
+// User-Agent. An operator who names the crawler "AcmeWatch" is ruled by the site's
+// "User-agent: AcmeWatch" group, not by one for "policyd" (which it no longer sends).
+TEST(RobotsProductTokenTest, GroupsAreMatchedAgainstTheConfiguredUserAgentsToken) {
+  HttpTestServer server;
+  server.Set("/robots.txt", {.status = 200,
+                             .headers = {{"Content-Type", "text/plain"}},
+                             .body = "User-agent: policyd\nAllow: /\n\n"
+                                     "User-agent: AcmeWatch\nDisallow: /acme/\n\n"
+                                     "User-agent: *\nAllow: /\n"});
+  server.Set("/acme/privacy", {.status = 200,
+                               .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                               .body = PolicyPage("Acme Privacy", "r1", "We never sell data.")});
+  DaemonHarness harness("user_agent = \"AcmeWatch/1.0 (+https://watch.example/bot)\"\n");
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  EventSubscriber live(harness.events_socket(), 0);
+  const auto event = live.Next();
+  ASSERT_TRUE(event) << harness.log();
+  EXPECT_EQ((*event)["type"], "document.fetch_failed") << event->dump();
+  EXPECT_EQ((*event)["reason"], "robots") << event->dump();
+  EXPECT_EQ(server.RequestCount("/acme/privacy"), 0u);
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 // An Open Terms Archive declaration dropped into the targets folder: its two pages are
 // fetched (and, as it says executeClientScripts, rendered) and combined in order, and what
 // policyd cannot honour is logged per document.

@@ -207,5 +207,19 @@ TEST(RobotsTxt, CrawlDelayValues) {
             milliseconds(86'400'000));
 }
 
+TEST(RobotsTxt, ProductTokenOfAUserAgent) {
+  EXPECT_EQ(RobotsTxt::ProductTokenOf("policyd/0.1 (+https://github.com/policyd/policyd)"),
+            "policyd");
+  EXPECT_EQ(RobotsTxt::ProductTokenOf("AcmeWatch/1.0 (+https://watch.example/bot)"), "acmewatch");
+  EXPECT_EQ(RobotsTxt::ProductTokenOf("terms_watch-bot"), "terms_watch-bot");
+  EXPECT_EQ(RobotsTxt::ProductTokenOf("Mozilla/5.0 (compatible; AcmeWatch/1.0)"), "mozilla");
+  EXPECT_EQ(RobotsTxt::ProductTokenOf("2watch/1.0"), "policyd");
+  EXPECT_EQ(RobotsTxt::ProductTokenOf(""), "policyd");
+  // And the token is what groups are matched against.
+  const RobotsTxt robots = RobotsTxt::Parse("User-agent: AcmeWatch\nDisallow: /\n");
+  EXPECT_FALSE(robots.IsAllowed("/privacy", RobotsTxt::ProductTokenOf("AcmeWatch/1.0")));
+  EXPECT_TRUE(robots.IsAllowed("/privacy", RobotsTxt::ProductTokenOf("policyd/0.1")));
+}
+
 }  // namespace
 }  // namespace policyd
