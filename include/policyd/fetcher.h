@@ -46,8 +46,9 @@
 //   targets, the address policy applies); 4xx other than 429, or more than 5 redirects →
 //   no robots.txt, everything allowed; 5xx, 429, timeout, DNS, connect, TLS or protocol
 //   failure → everything disallowed until it can be read again, retried no sooner than
-//   `robots_retry_interval` (not the TTL). A refused (blocked) address lets the page through so
-//   that its own fetch reports kBlockedAddress. A disallowed page completes with
+//   `robots_retry_interval` (not the TTL). A refused (blocked) origin lets the page through so
+//   that its own fetch reports kBlockedAddress; a robots.txt that redirects to a refused address
+//   or scheme cannot be read: everything disallowed, as above. A disallowed page completes with
 //   kRobotsDisallowed without any request for it.
 // Crawl-delay: a host's gap between request starts is max(per_host_delay, min(crawl-delay of
 // its robots.txt for our token, max_crawl_delay)).

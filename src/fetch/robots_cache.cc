@@ -40,8 +40,14 @@ std::optional<RobotsEntry> ClassifyRobotsResponse(const FetchResponse& response,
       return entry;
     case FetchError::kBlockedAddress:
     case FetchError::kBadUrl:
-      // Our own policy, not the site's state: let pages through (soon re-checked) so that
-      // their fetch reports the real reason instead of "robots".
+      if (response.http_status != 0) {
+        // The origin answered, with a redirect to where the address policy or the scheme rule
+        // does not let us go: its rules cannot be read (2.3.1.4), though its pages may be.
+        return keep_out("its redirect to " + response.final_url + " was refused: " +
+                        FetchErrorName(response.error) + ": " + response.error_message);
+      }
+      // The origin itself is refused, by our own policy, not the site's state: let pages
+      // through (soon re-checked) so that their fetch reports the real reason, not "robots".
       entry.robots = std::make_shared<const RobotsTxt>();
       entry.expires = now + options.robots_retry_interval;
       return entry;

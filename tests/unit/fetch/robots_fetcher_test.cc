@@ -207,6 +207,33 @@ TEST_F(RobotsFetcherTest, RedirectedRobotsTxtIsFollowed) {
   EXPECT_EQ(FetchOne(fetcher, "/y").error, FetchError::kNone);
 }
 
+// The origin is allowed, but its robots.txt redirects where the address policy (or the scheme
+// rule) will not go: its rules cannot be read, so the origin's pages are kept out (RFC 9309
+// 2.3.1.4, as for a robots.txt whose host does not resolve), not let in unchecked.
+TEST_F(RobotsFetcherTest, RobotsTxtRedirectedWhereWeMayNotGoKeepsPagesOut) {
+  HttpTestServer internal("127.0.0.2");
+  internal.Set("/robots.txt", Text("User-agent: *\nDisallow: /secret\n"));
+  server_.Set("/secret", Text("not for crawlers"));
+  FetcherOptions options = Options();
+  options.allow_private_addresses = false;
+  options.allowed_addresses = {"127.0.0.1"};
+  for (const std::string& location :
+       {internal.Url("/robots.txt"), std::string("ftp://127.0.0.1/robots.txt")}) {
+    SCOPED_TRACE(location);
+    server_.Set("/robots.txt", TestResponse{.status = 301, .headers = {{"Location", location}}});
+    Fetcher fetcher(io_, options);
+    const FetchResponse response = FetchOne(fetcher, "/secret");
+    EXPECT_TRUE(response.robots_unavailable)
+        << FetchErrorName(response.error) << ": " << response.error_message;
+    EXPECT_NE(response.error_message.find("robots.txt unavailable (its redirect to " + location +
+                                          " was refused"),
+              std::string::npos)
+        << response.error_message;
+    EXPECT_EQ(server_.RequestCount("/secret"), 0u);
+  }
+  EXPECT_EQ(internal.RequestCount("/robots.txt"), 0u);
+}
+
 TEST_F(RobotsFetcherTest, IgnoreRobotsSkipsTheCheck) {
   server_.Set("/robots.txt", Text("User-agent: *\nDisallow: /\n"));
   server_.Set("/page", Text("ok"));
