@@ -242,17 +242,21 @@ size_t Transfer::AddHeaderLine(const char* data, size_t bytes) {
     response_.body.clear();
     header_bytes_ = 0;
     redirect_response_ = false;
+    header_section_done_ = false;
   }
   header_bytes_ += bytes;
   total_header_bytes_ += bytes;
-  if (line.empty()) {  // end of this response's headers
-    if (!AcceptContentType()) return 0;
-    redirect_response_ = IsRedirectToFollow();
-  }
   if (header_bytes_ > max_header_bytes_ || total_header_bytes_ > max_total_header_bytes_) {
     Record(FetchError::kProtocol,
            "response headers exceed " + std::to_string(max_header_bytes_) + " bytes");
     return 0;  // anything but `bytes` makes curl fail with CURLE_WRITE_ERROR
+  }
+  if (header_section_done_) return bytes;  // a trailer field, or the blank line after them
+  if (line.empty()) {                      // end of this response's headers
+    header_section_done_ = true;
+    if (!AcceptContentType()) return 0;
+    redirect_response_ = IsRedirectToFollow();
+    return bytes;
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || line.starts_with("HTTP/")) return bytes;

@@ -119,6 +119,10 @@ class Transfer {
   std::size_t max_total_header_bytes_ = 0;  // all responses of the transfer (redirects, 1xx)
   std::size_t header_bytes_ = 0;
   std::size_t total_header_bytes_ = 0;
+  // The blank line after this response's header section was seen: until the next status line,
+  // what curl hands the header callback are chunked trailer fields (RFC 9110 6.5), counted
+  // against the limits but never merged into the headers.
+  bool header_section_done_ = false;
 
   FetchError recorded_ = FetchError::kNone;
   std::string recorded_message_;

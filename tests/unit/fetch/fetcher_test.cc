@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -390,6 +391,32 @@ TEST_F(FetcherTest, BodyShorterThanAnnouncedIsProtocolError) {
   const FetchResponse response = FetchUrl(Options(), server_.Url("/short"));
   EXPECT_EQ(response.error, FetchError::kProtocol) << response.error_message;
   EXPECT_TRUE(response.body.empty());
+}
+
+// RFC 9110 6.5: trailer fields are not merged into the header section unless the field says
+// so; Content-Type, ETag and Location never do. curl hands trailers to the header callback
+// like headers: a trailer must not refuse the page, replace its validators or redirect it.
+TEST_F(FetcherTest, ChunkedTrailersAreNotTakenForHeaders) {
+  const std::string page = "<html><body><p>Policy</p></body></html>";
+  std::ostringstream chunk_size;
+  chunk_size << std::hex << page.size();
+  server_.Set("/trailers",
+              TestResponse{.body = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                   "ETag: \"header\"\r\nTransfer-Encoding: chunked\r\n"
+                                   "Trailer: Content-Type, ETag, Location\r\n\r\n" +
+                                   chunk_size.str() + "\r\n" + page +
+                                   "\r\n0\r\nContent-Type: image/png\r\nETag: \"trailer\"\r\n"
+                                   "Location: /elsewhere\r\n\r\n",
+                           .raw = true});
+  FetcherOptions options = Options();
+  options.accepted_content_types = {"text/html"};
+  const FetchResponse response = FetchUrl(options, server_.Url("/trailers"));
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, page);
+  EXPECT_EQ(response.content_type, "text/html");
+  EXPECT_EQ(response.etag, "\"header\"");
+  EXPECT_EQ(response.redirects, 0);
+  EXPECT_EQ(response.headers.count("location"), 0u);
 }
 
 TEST_F(FetcherTest, LargeBodiesArriveWithoutStalling) {
