@@ -11,7 +11,9 @@ namespace policyd {
 
 // Lower case, without parameters or surrounding white space ("Text/HTML; charset=x" ->
 // "text/html"); of a list (a server that sent the header twice, joined with ','), the first
-// type; "" for an empty value.
+// type; "" for an empty value and for one that is not `type/subtype` in RFC 9110 tokens
+// ("html", "text/html charset=utf-8"): as WHATWG MIME Sniffing says, such a value is as good
+// as none, so the body is sniffed as when the header is missing.
 std::string MediaType(std::string_view content_type);
 
 }  // namespace policyd

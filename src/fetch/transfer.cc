@@ -281,8 +281,8 @@ bool Transfer::AcceptContentType() {
   // Redirects, 1xx and errors are not documents; the daemon classifies them by status.
   if (status < 200 || status > 299) return true;
   const auto it = response_.headers.find("content-type");
-  if (it == response_.headers.end()) return true;  // unknown: let the extractor sniff it
-  const std::string lower = MediaType(it->second);
+  const std::string lower = it == response_.headers.end() ? "" : MediaType(it->second);
+  if (lower.empty()) return true;  // none, or none that parses: let the extractor sniff it
   if (std::any_of(accepted_content_types_->begin(), accepted_content_types_->end(),
                   [&](const std::string& accepted) { return AsciiLower(accepted) == lower; })) {
     return true;

@@ -691,6 +691,8 @@ TEST(ClassifyResponse, StatusesAndTypes) {
   EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "content_type");
   response.content_type = "";
   EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
+  response.content_type = "text/html charset=utf-8";  // no ';': no media type, sniffed
+  EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.body = "%PDF-1.4\n";  // converted as a PDF (ExtractDocumentText decides)
   EXPECT_EQ(FailureReasonName(ClassifyResponse(response)), "");
   response.content_type = "application/pdf";

@@ -115,6 +115,15 @@ TEST(MediaTypeTest, LowerCaseWithoutParametersOrSpaces) {
   EXPECT_EQ(MediaType("\tapplication/xhtml+xml;q=1"), "application/xhtml+xml");
   EXPECT_EQ(MediaType(""), "");
   EXPECT_EQ(MediaType("; charset=utf-8"), "");
+  // Not a media type (WHATWG MIME Sniffing: an invalid value is as good as none): "", so that
+  // the body is sniffed as for a missing header instead of refused as an unknown type.
+  EXPECT_EQ(MediaType("   "), "");
+  EXPECT_EQ(MediaType("html"), "");
+  EXPECT_EQ(MediaType("text/html charset=utf-8"), "");
+  EXPECT_EQ(MediaType("text/"), "");
+  EXPECT_EQ(MediaType("/html"), "");
+  EXPECT_EQ(MediaType("text/html/x"), "");
+  EXPECT_EQ(MediaType("text/vnd.a+b-c_d.e"), "text/vnd.a+b-c_d.e");
 }
 
 TEST(SniffBodyTest, PdfIsNeverAPageWhateverItsLabel) {

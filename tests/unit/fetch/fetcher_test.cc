@@ -419,6 +419,25 @@ TEST_F(FetcherTest, ChunkedTrailersAreNotTakenForHeaders) {
   EXPECT_EQ(response.headers.count("location"), 0u);
 }
 
+// An empty or malformed Content-Type says nothing, like a missing one: the page is read and
+// sniffed, not refused as a type the fetcher does not accept.
+TEST_F(FetcherTest, AnEmptyOrMalformedContentTypeIsLikeNone) {
+  const std::string page = "<html><body><p>Policy</p></body></html>";
+  FetcherOptions options = Options();
+  options.accepted_content_types = {"text/html"};
+  for (const std::string& header :
+       {std::string("Content-Type:"), std::string("Content-Type: text/html charset=utf-8")}) {
+    SCOPED_TRACE(header);
+    server_.Set("/page", TestResponse{.body = "HTTP/1.1 200 OK\r\n" + header +
+                                              "\r\nContent-Length: " + std::to_string(page.size()) +
+                                              "\r\n\r\n" + page,
+                                      .raw = true});
+    const FetchResponse response = FetchUrl(options, server_.Url("/page"));
+    EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+    EXPECT_EQ(response.body, page);
+  }
+}
+
 TEST_F(FetcherTest, LargeBodiesArriveWithoutStalling) {
   // Several MiB per transfer span many socket reads: a lost readiness notification would show
   // up as a stall until the low-speed timeout.
