@@ -301,7 +301,9 @@ std::vector<CommandSpec> BuildCommands() {
           "document, the change class or failure reason, and what changed: lines added and "
           "removed with the changed sections, a first version's hash, a failure's message. On "
           "a terminal, lines are cut to its width. With --json, the events socket's JSON lines "
-          "as they are. Without --follow, it stops once it has caught up.",
+          "as they are. Without --follow, it stops once it has caught up. A feed that closes "
+          "before that, or while following, without the daemon's feed.shutdown (policyd "
+          "killed) is said so, exit 3.",
       .handler = RunEvents,
   });
   commands.push_back({

@@ -12,6 +12,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
+#include "policyd/ascii.h"
 #include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
 #include "table.h"
@@ -244,11 +245,9 @@ int RunOffsets(const Options& options) {
   if (options.positional.size() > 2) request["to"] = options.positional[2];
   if (options.Has("--at")) {
     const std::string at = options.One("--at");
-    if (at.empty() || at.size() > 12 ||
-        !std::all_of(at.begin(), at.end(), [](unsigned char c) { return std::isdigit(c); })) {
-      return UsageError("bad --at '" + at + "' (a character offset)", "offsets");
-    }
-    request["at"] = std::stoull(at);
+    const std::optional<uint64_t> offset = ParseDecimalUint64(at);
+    if (!offset) return UsageError("bad --at '" + at + "' (a character offset)", "offsets");
+    request["at"] = *offset;
   }
   // With --json too, a character that did not survive is exit status 1, as the help says.
   const auto unmapped_is_refused = [](const nlohmann::json& result) {

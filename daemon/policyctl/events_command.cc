@@ -15,6 +15,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
+#include "policyd/ascii.h"
 #include "policyd/json_text.h"
 #include "policyd/unix_socket.h"
 
@@ -112,8 +113,16 @@ class FeedReader {
     return std::nullopt;
   }
 
-  // The daemon closed the feed.
-  int End() const { return greeted_ ? kExitOk : NotTheFeed(); }
+  // The daemon closed the feed before its end (a replay not caught up, or a follow), without
+  // feed.shutdown: killed, or the feed failed. Not a clean end, whatever was printed.
+  int End() {
+    if (!greeted_) return NotTheFeed();
+    printer_.Flush();
+    std::fprintf(stderr,
+                 "policyctl: the events feed closed without feed.shutdown (policyd stopped "
+                 "abnormally?); events after the last one printed may be missing\n");
+    return kExitUnreachable;
+  }
 
  private:
   // feed.hello (where the replay ends), feed.error or feed.shutdown.
@@ -154,11 +163,9 @@ class FeedReader {
 std::variant<nlohmann::json, int> SubscriptionRequest(const Options& options) {
   nlohmann::json request = {{"since", 0}};
   if (options.Has("--since")) {
-    const std::string since = options.One("--since");
-    if (since.empty() || since.find_first_not_of("0123456789") != std::string::npos) {
-      return UsageError("--since takes a sequence number");
-    }
-    request["since"] = std::stoull(since);
+    const std::optional<uint64_t> since = ParseDecimalUint64(options.One("--since"));
+    if (!since) return UsageError("--since takes a sequence number");
+    request["since"] = *since;
   }
   return request;
 }
@@ -166,11 +173,11 @@ std::variant<nlohmann::json, int> SubscriptionRequest(const Options& options) {
 int Events(const Options& options) {
   std::filesystem::path control;
   std::filesystem::path events_path;
+  const auto request = SubscriptionRequest(options);
+  if (const int* code = std::get_if<int>(&request)) return *code;
   if (const auto code = ResolveSockets(options, &control, &events_path)) return *code;
   auto socket = UnixClientSocket::Connect(events_path, options.timeout);
   if (!socket.ok()) return Unreachable(socket.status());
-  const auto request = SubscriptionRequest(options);
-  if (const int* code = std::get_if<int>(&request)) return *code;
   if (Status s = socket->WriteAll(JsonText(std::get<nlohmann::json>(request)) + "\n"); !s.ok()) {
     std::fprintf(stderr, "policyctl: %s\n", s.message().c_str());
     return kExitUnreachable;

@@ -6,6 +6,7 @@
 #include "policyctl/client.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/handlers.h"
+#include "policyd/ascii.h"
 #include "policyd/atom.h"
 
 namespace policyd::ctl {
@@ -19,14 +20,13 @@ int RunFeed(const Options& options) {
   if (options.Has("--platform")) request["platform"] = options.One("--platform");
   if (options.Has("--limit")) {
     const std::string limit = options.One("--limit");
-    if (limit.empty() || limit.size() > 4 ||
-        limit.find_first_not_of("0123456789") != std::string::npos || std::stoul(limit) == 0 ||
-        std::stoul(limit) > kMaxAtomEntries) {
+    const std::optional<uint64_t> entries = ParseDecimalUint64(limit);
+    if (!entries || *entries == 0 || *entries > kMaxAtomEntries) {
       return UsageError(
           "bad --limit '" + limit + "' (1 to " + std::to_string(kMaxAtomEntries) + " entries)",
           "feed");
     }
-    request["limit"] = std::stoul(limit);
+    request["limit"] = *entries;
   }
   return CallAndPrint(options, request, [](const nlohmann::json& result) {
     std::cout << result.value("xml", std::string());

@@ -4,6 +4,8 @@
 #ifndef POLICYD_ASCII_H_
 #define POLICYD_ASCII_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,9 @@ std::string AsciiLower(std::string_view text);
 bool IsAscii(std::string_view text);  // no byte >= 0x80
 // Nothing but ASCII white space (space, tab, CR, LF): what may trail a line-based request.
 bool IsAsciiBlank(std::string_view text);
+// The value of a non-empty run of ASCII digits, nothing else (no sign, no space), that fits
+// in 64 bits; nullopt otherwise. For command-line numbers: std::stoull throws past 2^64.
+std::optional<uint64_t> ParseDecimalUint64(std::string_view text);
 
 }  // namespace policyd
 

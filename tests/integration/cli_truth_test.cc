@@ -524,6 +524,38 @@ TEST_F(RunningDaemonTest, EventsOnAnotherSocketIsAnErrorNotBlankLines) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A feed that closes without feed.shutdown (the daemon killed, or a replay cut short) is no
+// clean end: `events --follow` says so and exits 3, so that a script can tell it from a stop.
+TEST_F(RunningDaemonTest, EventsSaysWhenTheFeedEndsWithoutItsShutdown) {
+  const std::string out = (harness_.dir() / "follow.out").string();
+  const std::string script =
+      std::string(POLICYCTL_BIN) + " --config " + harness_.config_path().string() +
+      " events --follow > " + out + " 2>&1 & follower=$!; for i in $(seq 200); do grep -q " +
+      "first_seen " + out + " && break; sleep 0.05; done; kill -9 " +
+      std::to_string(harness_.pid()) + "; wait $follower; echo \"exit $?\" >> " + out;
+  const CommandResult result = RunCommand({"/usr/bin/timeout", "60", "/bin/sh", "-c", script});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string printed = ReadFile(out);
+  EXPECT_NE(printed.find("first_seen"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("policyctl: the events feed closed without feed.shutdown"),
+            std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("exit 3\n"), std::string::npos) << printed;
+  harness_.Kill();
+}
+
+// A --since that is no sequence number is a usage error (exit 2) before any socket is tried:
+// a number past 2^64 used to abort policyctl (std::out_of_range).
+TEST(EventsUsageTest, ASinceThatIsNoSequenceNumberIsAUsageError) {
+  for (const char* since : {"abc", "-1", "99999999999999999999999", ""}) {
+    const CommandResult result = RunCommand(
+        {POLICYCTL_BIN, "--socket", "/nonexistent/control.sock", "events", "--since", since});
+    EXPECT_EQ(result.exit_code, 2) << since << ": " << result.err;
+    EXPECT_NE(result.err.find("--since takes a sequence number"), std::string::npos)
+        << since << ": " << result.err;
+  }
+}
+
 // Runs `argv` as user nobody, with stdout and stderr captured.
 CommandResult RunAsNobody(const std::vector<std::string>& argv) {
   int out[2];

@@ -20,5 +20,15 @@ TEST(IsAsciiBlank, OnlyWhiteSpaceALineMayEndWith) {
   EXPECT_FALSE(IsAsciiBlank("\xC2\xA0"));  // a no-break space is text, not a line's end
 }
 
+TEST(ParseDecimalUint64, DigitsThatFitIn64BitsAndNothingElse) {
+  EXPECT_EQ(ParseDecimalUint64("0"), 0u);
+  EXPECT_EQ(ParseDecimalUint64("0042"), 42u);
+  EXPECT_EQ(ParseDecimalUint64("18446744073709551615"), UINT64_MAX);
+  for (const char* bad : {"", "18446744073709551616", "99999999999999999999999", "-1", "+1", " 1",
+                          "1 ", "1e3", "0x10", "١"}) {
+    EXPECT_EQ(ParseDecimalUint64(bad), std::nullopt) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace policyd
