@@ -1,5 +1,7 @@
 #include "policyd/feed.h"
 
+#include <poll.h>
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -106,7 +108,11 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     subscribed_ = true;
     out_ = Line({{"type", "feed.hello"}, {"last_seq", last}, {"since", since}});
     WriteOut();
-    if (!input_ended_) WatchForClose();
+    if (input_ended_) {
+      WatchForHangUp();
+    } else {
+      WatchForClose();
+    }
     ArmHeartbeat();
   }
 
@@ -160,17 +166,49 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
         });
   }
 
-  // Subscribers send nothing after their request; a read completing means the peer closed.
+  // Subscribers send nothing after their request; what they send is discarded. The end of
+  // their stream is either the peer gone (closed: POLLHUP) or only its writing side shut after
+  // the request (`printf '{"since": 0}\n' | socat ...`), which ends the requests, not the
+  // subscription: it is followed on, and a write failing says when it has gone.
   void WatchForClose() {
     socket_.async_read_some(
         asio::buffer(discard_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          if (ec == asio::error::eof) {
+            self->input_ended_ = true;
+            self->WatchForHangUp();
+            return;
+          }
           if (ec) {
             self->Close();
             return;
           }
           self->WatchForClose();
         });
+  }
+
+  // After the end of the subscriber's stream: closes when the peer is gone altogether, without
+  // waiting for a write to fail (a heartbeat may be 15 s away, and it holds a subscriber slot).
+  // The wait is armed before the look, so that a close between the two is not missed.
+  void WatchForHangUp() {
+    socket_.async_wait(local_stream::socket::wait_error,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                         if (self->closed_ || ec == asio::error::operation_aborted) return;
+                         if (ec || self->PeerClosed()) {
+                           self->Close();
+                           return;
+                         }
+                         self->WatchForHangUp();
+                       });
+    if (PeerClosed()) Close();
+  }
+
+  // Whether the peer closed its socket, not just shut its writing side: both directions of
+  // ours are then shut, which poll reports as POLLHUP (Linux, AF_UNIX).
+  bool PeerClosed() {
+    pollfd polled{.fd = socket_.native_handle(), .events = 0, .revents = 0};
+    const int ready = ::poll(&polled, 1, 0);
+    return ready < 0 || (ready == 1 && (polled.revents & (POLLHUP | POLLERR)) != 0);
   }
 
   void ArmHeartbeat() {

@@ -188,6 +188,46 @@ TEST_F(EventFeedTest, ARequestWithoutItsNewlineIsReadAtTheEndOfTheStream) {
   EXPECT_EQ(ReadJson(*client)["seq"], 4);  // live events still come
 }
 
+// `printf '{"since": 0}\n' | socat - UNIX-CONNECT:events.sock` (EVENTS.md's example): the
+// request with its newline, then the writing side shut. That end of stream ends the
+// requests, not the subscription: the replay is whole and live events still come. A peer
+// gone altogether is closed at once (below).
+TEST_F(EventFeedTest, AWritingSideShutAfterTheRequestEndsOnlyTheRequests) {
+  for (int i = 0; i < 40; ++i) log_.Append("document.changed", 20'000);  // several batches
+  FeedOptions options;
+  options.batch_bytes = 64 * 1024;
+  StartFeed(options);
+  auto client = UnixClientSocket::Connect(socket_path_, milliseconds(5000));
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE(client->WriteAll("{\"since\": 0}\n").ok());
+  ASSERT_EQ(::shutdown(client->fd(), SHUT_WR), 0);
+  std::this_thread::sleep_for(milliseconds(200));  // the daemon reads the end of stream first
+  EXPECT_EQ(ReadJson(*client)["type"], "feed.hello");
+  for (uint64_t seq = 1; seq <= 40; ++seq) ASSERT_EQ(ReadJson(*client)["seq"], seq);
+  PublishNew("document.changed");
+  EXPECT_EQ(ReadJson(*client)["seq"], 41);
+}
+
+TEST_F(EventFeedTest, ASubscriberThatClosesIsForgottenAtOnce) {
+  StartFeed();  // heartbeats every 15 s: no write would find the peer gone before that
+  for (const bool shut_writing_first : {false, true}) {
+    {
+      auto client = Subscribe(R"({"since": null})");
+      EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+      if (shut_writing_first) {
+        ASSERT_EQ(::shutdown(client.fd(), SHUT_WR), 0);
+      }
+    }  // closed
+    std::size_t subscribers = 1;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (subscribers > 0 && std::chrono::steady_clock::now() < deadline) {
+      RunOnIo([&] { subscribers = feed_->subscriber_count(); });
+      if (subscribers > 0) std::this_thread::sleep_for(milliseconds(10));
+    }
+    EXPECT_EQ(subscribers, 0u) << "shut writing first: " << shut_writing_first;
+  }
+}
+
 TEST_F(EventFeedTest, NullSinceFollowsOnlyNewEvents) {
   for (int i = 0; i < 3; ++i) log_.Append("old");
   StartFeed();
