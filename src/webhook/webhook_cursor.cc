@@ -75,6 +75,15 @@ WebhookCursor::Transition WebhookCursor::Finish(const DeliveryReport& report, in
     attempts_at_next_ = 0;
     transition.change = Change::kGaveUp;
     transition.advanced = true;
+    if (pending_.empty()) {
+      // Nothing left to retry: the streak ends here (last_error_ and skipped_ tell of it), and
+      // the next event is tried when it comes, not after this one's backoff.
+      consecutive_failures_ = 0;
+      failing_since_ms_ = 0;
+      next_attempt_ms_ = now_ms;
+      transition.next_attempt_ms = now_ms;
+      return transition;
+    }
   }
   next_attempt_ms_ =
       now_ms + RetryDelay(spec_, consecutive_failures_, report.retry_after, rng).count();

@@ -258,6 +258,32 @@ TEST(WebhookCursorTest, MaxAttemptsGivesUpOnTheEventAndGoesOn) {
   EXPECT_FALSE(cursor.Due(5000));
 }
 
+// The last pending event given up: nothing is retried, so the webhook is no longer failing
+// (the metric, `status` and `webhooks` said "failing" until the next event's delivery, days
+// later, with a next retry in the past); the next event is tried as soon as it comes, and a
+// failure then starts a new streak. The skip stays counted and its error shown.
+TEST(WebhookCursorTest, GivingUpTheLastPendingEventEndsTheFailingStreak) {
+  WebhookSpec spec = Spec();
+  spec.max_attempts = 1;
+  WebhookCursor cursor(spec, 0);
+  cursor.Accept(FilterWebhookBatch(spec, Events(1, 1)));
+  std::mt19937_64 rng(1);
+  cursor.BeginAttempt(1000);
+  const auto gave_up = cursor.Finish(Report(DeliveryOutcome::kRejected, 500), 1000, rng);
+  EXPECT_TRUE(gave_up.advanced);
+  EXPECT_EQ(gave_up.change, WebhookCursor::Change::kGaveUp);
+  EXPECT_EQ(cursor.skipped(), 1u);
+  EXPECT_FALSE(cursor.failing());
+  EXPECT_EQ(cursor.consecutive_failures(), 0);
+  EXPECT_EQ(cursor.failing_since_ms(), 0);
+  EXPECT_NE(cursor.last_error().find("event 1"), std::string::npos) << cursor.last_error();
+  cursor.Accept(FilterWebhookBatch(spec, Events(2, 2)));
+  EXPECT_TRUE(cursor.Due(1001));  // no backoff left over from event 1
+  cursor.BeginAttempt(1001);
+  EXPECT_EQ(cursor.Finish(Report(DeliveryOutcome::kRejected, 500), 1001, rng).change,
+            WebhookCursor::Change::kGaveUp);
+}
+
 TEST(WebhookUrlTest, RedactsQueryAndChatPaths) {
   WebhookSpec spec = Spec();
   EXPECT_EQ(RedactedWebhookUrl(spec), "https://hooks.example.com/policyd?…");
