@@ -122,7 +122,9 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
       auto events = feed_->EventsAfter(cursor_);
       if (!events.ok()) {
         spdlog::error("feed: cannot read the event log: {}", events.status().ToString());
-        Close();
+        // Said to the subscriber too: a clean end of stream would read as "nothing more".
+        Fail("cannot read the event log after seq " + std::to_string(cursor_) + ": " +
+             events.status().message());
         return;
       }
       std::size_t bytes = 0;

@@ -42,6 +42,7 @@ class MemoryLog {
   Result<std::vector<StoredEvent>> Read(uint64_t after, std::size_t max, std::size_t max_bytes) {
     std::lock_guard lock(mutex_);
     ++reads_;
+    if (fail_reads_) return Status::IoError("event 1: checksum mismatch");
     std::vector<StoredEvent> out;
     std::size_t bytes = 0;
     for (uint64_t seq = after + 1; seq <= events_.size() && out.size() < max; ++seq) {
@@ -65,11 +66,16 @@ class MemoryLog {
     std::lock_guard lock(mutex_);
     return reads_;
   }
+  void FailReads() {
+    std::lock_guard lock(mutex_);
+    fail_reads_ = true;
+  }
 
  private:
   std::mutex mutex_;
   std::vector<StoredEvent> events_;
   int reads_ = 0;
+  bool fail_reads_ = false;
 };
 
 class EventFeedTest : public ::testing::Test {
@@ -226,6 +232,24 @@ TEST_F(EventFeedTest, ASubscriberThatClosesIsForgottenAtOnce) {
     }
     EXPECT_EQ(subscribers, 0u) << "shut writing first: " << shut_writing_first;
   }
+}
+
+// A log that cannot be read ends the subscription with a feed.error saying so: a clean end of
+// stream would read as "nothing more" to a client replaying the history.
+TEST_F(EventFeedTest, AnUnreadableLogEndsTheFeedWithAnError) {
+  for (int i = 0; i < 3; ++i) log_.Append("document.first_seen");
+  FeedOptions options;
+  options.window_events = 1;  // the replay must come from the log
+  StartFeed(options);
+  log_.FailReads();
+  auto client = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  const auto error = ReadJson(client);
+  EXPECT_EQ(error["type"], "feed.error") << error.dump();
+  EXPECT_NE(error.value("message", std::string()).find("cannot read the event log"),
+            std::string::npos)
+      << error.dump();
+  EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
 }
 
 TEST_F(EventFeedTest, NullSinceFollowsOnlyNewEvents) {
