@@ -234,7 +234,12 @@ Result<WebRoute> PageRoute(std::string_view path, const QueryParams& query) {
     if (Status s = RequireParam(query, "hash", "text"); !s.ok()) return s;
     return one(WebView::kText, "text");
   }
-  if (path == "/feed.atom") return one(WebView::kFeed, "atom");
+  if (path == "/feed.atom") {
+    // Strict like the API: a feed reader would read a misspelt scope's feed for months.
+    auto request = ControlRequest("atom", FindApiCommand("atom")->params, query, /*strict=*/true);
+    if (!request.ok()) return request.status();
+    return RouteTo(WebView::kFeed, {WebControlRequest{std::move(*request)}});
+  }
   if (path == "/metrics") {
     return RouteTo(WebView::kMetrics, {WebControlRequest{{{"cmd", "metrics"}}}});
   }

@@ -67,6 +67,17 @@ TEST(WebRoutesTest, DocumentsPageKeepsItsRowAndFiltersForItsPagerLinks) {
               HasSubstr("'first' must be a row number"));
 }
 
+// A feed reader subscribes once and reads for months: a misspelt parameter would silently
+// give everyone's feed (or a page's parameters ignored, as pages do). Like the JSON API, the
+// feed refuses an unknown parameter with the closest name.
+TEST(WebRoutesTest, TheFeedRefusesAnUnknownParameter) {
+  const auto route = RouteWebRequest("/feed.atom", "platfrom=Acme");
+  ASSERT_FALSE(route.ok());
+  EXPECT_EQ(route.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(route.status().message(),
+              HasSubstr("unknown parameter 'platfrom' for atom (did you mean 'platform'?)"));
+}
+
 TEST(WebRoutesTest, PagesWithoutTheirDocumentOrWithABadLayoutAreRefused) {
   for (const auto& [path, query] : std::vector<std::pair<std::string, std::string>>{
            {"/document", ""}, {"/diff", "a=1"}, {"/evidence", "doc="}, {"/text", "doc=a%2Fb"}}) {
