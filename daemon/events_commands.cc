@@ -2,12 +2,14 @@
 // than hold a subscription on the events socket (the web view's JSON API, scripts).
 //   {"cmd": "events", "since": N, "limit": M}
 //   -> {"events": [...], "last_seq": L, "more": bool}
-// `since` (default 0): events with a sequence above it, oldest first; `limit` 1..1000
+// `since` (default 0; past the last sequence: invalid_argument, as the events socket refuses
+// it): events with a sequence above it, oldest first; `limit` 1..1000
 // (default 100) and at most kMaxEventPageBytes of event JSON per page (the first event is
 // always returned). `more` says that events after the page exist: ask again from the last
 // event's "seq". Read on the worker pool; the events are the stored objects, as the events
 // socket sends them.
 #include "daemon.h"
+#include "policyd/feed.h"
 
 namespace policyd {
 namespace {
@@ -48,6 +50,10 @@ bool Daemon::HandleEventsCommand(const std::string& cmd, const nlohmann::json& r
         auto events = store_->ReadEvents(since, limit, kMaxEventPageBytes);
         if (!events.ok()) return ControlErrorFromStatus(events.status());
         const uint64_t last_seq = store_->LastSequence();  // after: `more` is never missed
+        if (since > last_seq) {
+          // Never handed out: the database was replaced. Said as the events socket says it.
+          return ControlError("invalid_argument", SinceAheadOfLogMessage(since, last_seq));
+        }
         nlohmann::json list = nlohmann::json::array();
         uint64_t last_returned = since;
         for (const StoredEvent& event : *events) {

@@ -74,6 +74,10 @@ struct Subscription {
 };
 Result<Subscription> ParseSubscription(std::string_view line);
 
+// Why a position `since` past the log's `last_seq` is refused, by the feed and by the `events`
+// control command alike: such a position was never handed out, so the database was replaced.
+std::string SinceAheadOfLogMessage(uint64_t since, uint64_t last_seq);
+
 // True when `event_line` (one stored event's JSON) is sent to a subscriber asking for
 // `classes` (see Subscription).
 bool EventWanted(std::string_view event_line, const std::set<std::string>& classes);

@@ -100,8 +100,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     const uint64_t last = feed_->last_seq_;
     const uint64_t since = request->since.value_or(last);
     if (since > last) {
-      Fail("\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
-           std::to_string(last) + "); was the database replaced?");
+      Fail(SinceAheadOfLogMessage(since, last));
       return;
     }
     cursor_ = since;

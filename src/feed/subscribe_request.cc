@@ -36,6 +36,11 @@ Status ReadClasses(const nlohmann::json& request, std::set<std::string>* classes
 
 }  // namespace
 
+std::string SinceAheadOfLogMessage(uint64_t since, uint64_t last_seq) {
+  return "\"since\" " + std::to_string(since) + " is ahead of the log (last_seq " +
+         std::to_string(last_seq) + "); was the database replaced?";
+}
+
 Result<Subscription> ParseSubscription(std::string_view line) {
   constexpr char kExpected[] = R"(expected {"since": N} or {"since": null})";
   auto request = ParseJsonWithDepthLimit(line, kMaxSubscribeRequestDepth);

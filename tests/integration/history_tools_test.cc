@@ -118,6 +118,13 @@ TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   EXPECT_EQ(changed, (std::set<std::string>{"acme/privacy-policy", "acme/terms-of-service"}));
   EXPECT_EQ(rest["more"], false);
   EXPECT_TRUE(harness_.Control({{"cmd", "events"}, {"since", 4}})["result"]["events"].empty());
+  // A position past the log's end was never handed out: the database was replaced (a restore,
+  // a new state_dir). Refused as the events socket refuses it, not answered "nothing new".
+  const auto ahead = harness_.Control({{"cmd", "events"}, {"since", 99}});
+  EXPECT_EQ(ahead["error"]["code"], "invalid_argument") << ahead.dump();
+  EXPECT_EQ(ahead["error"]["message"],
+            "\"since\" 99 is ahead of the log (last_seq 4); was the database replaced?")
+      << ahead.dump();
 
   for (const nlohmann::json& bad : {nlohmann::json{{"cmd", "events"}, {"limit", 0}},
                                     nlohmann::json{{"cmd", "events"}, {"limit", 1001}},
