@@ -257,7 +257,9 @@ struct Fetcher::Impl {
       const std::string path = location.ok() ? location->path_and_query : "/";
       const RobotsTxt::Verdict verdict = entry.robots->Check(path, options.robots_product_token);
       if (!verdict.allowed) {
-        refusal = "robots.txt rule \"" + verdict.rule + "\" disallows " + path;
+        // The origin named: on a redirect hop it is not the document's own.
+        refusal = "robots.txt of " + (location.ok() ? location->origin : "the origin") +
+                  ": rule \"" + verdict.rule + "\" disallows " + path;
       } else if (const auto delay = entry.robots->CrawlDelay(options.robots_product_token)) {
         crawl_delay = std::min<Clock::duration>(*delay, options.max_crawl_delay);
       }
