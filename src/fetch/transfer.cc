@@ -121,6 +121,7 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
   loop_ = loop;
   peers_ = PeerAddressPolicy(options.allow_private_addresses, options.allowed_addresses);
   max_body_bytes_ = options.max_body_bytes;
+  total_timeout_ = options.total_timeout;
   accepted_content_types_ = &options.accepted_content_types;
   max_header_bytes_ = options.max_header_bytes;
   const auto responses = static_cast<std::size_t>(std::max(options.max_redirects, 0L)) + 2;
@@ -342,6 +343,14 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
     if (response_.error != FetchError::kNone) {
       response_.error_message = curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result);
     }
+  }
+  if (response_.error == FetchError::kTimeout && chain_.hops > 0) {
+    // curl's message times this hop only; the limit it reached is the whole chain's.
+    response_.error_message =
+        "after " + std::to_string(chain_.hops) + " redirect(s) from " + chain_.first_url + ", " +
+        std::to_string(Millis(chain_.spent + (now - started_)).count()) +
+        " ms in all (total_timeout " + std::to_string(total_timeout_.count()) +
+        " ms): " + response_.error_message;
   }
   if (response_.error != FetchError::kNone) response_.body.clear();  // never a partial document
   if (response_.error == FetchError::kNone && !curl_follows_redirects_ &&

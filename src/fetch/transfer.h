@@ -115,8 +115,9 @@ class Transfer {
   std::string redirect_url_;
   const std::vector<std::string>* accepted_content_types_ = nullptr;  // the fetcher's options
   std::size_t max_body_bytes_ = 0;
-  std::size_t max_header_bytes_ = 0;        // per response
-  std::size_t max_total_header_bytes_ = 0;  // all responses of the transfer (redirects, 1xx)
+  std::chrono::milliseconds total_timeout_{0};  // the fetcher's, shared by a redirect chain
+  std::size_t max_header_bytes_ = 0;            // per response
+  std::size_t max_total_header_bytes_ = 0;      // all responses of the transfer (redirects, 1xx)
   std::size_t header_bytes_ = 0;
   std::size_t total_header_bytes_ = 0;
   // The blank line after this response's header section was seen: until the next status line,

@@ -304,6 +304,14 @@ TEST_F(FetcherRedirectTest, TheChainSharesOneTotalTimeout) {
   const FetchResponse response = FetchOne(options, {.url = first_.Url("/slow1")});
   EXPECT_EQ(response.error, FetchError::kTimeout) << response.error_message;
   EXPECT_EQ(response.url, first_.Url("/slow1"));
+  // curl's message times the last hop only ("... after 150 milliseconds ..."): the message
+  // says it was the chain's limit, from where, and how long the whole chain took.
+  EXPECT_EQ(
+      response.error_message.rfind("after 1 redirect(s) from " + first_.Url("/slow1") + ", ", 0),
+      0u)
+      << response.error_message;
+  EXPECT_NE(response.error_message.find(" ms in all (total_timeout 500 ms): "), std::string::npos)
+      << response.error_message;
 }
 
 // The fetch's time is its whole chain's: a check record's duration and the fetch-duration
