@@ -14,6 +14,9 @@ namespace policyd {
 
 namespace {
 constexpr char kRemovedKey[] = "removed_targets";
+// Documents named in one load's warning of a kind; beyond, a count (a whole file of them
+// needs no more lines).
+constexpr std::size_t kNamedWarnings = 10;
 }  // namespace
 
 TargetCatalog::TargetCatalog(std::filesystem::path bundled_dir, std::filesystem::path runtime_dir,
@@ -131,12 +134,24 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
       documents.push_back(std::move(spec));
     }
   };
+  std::size_t overridden = 0;
   for (auto& spec : bundled) {
     while (next_runtime != runtime.end() && (*next_runtime)->id < spec->id) {
       keep(std::move(*next_runtime++));
     }
-    if (next_runtime != runtime.end() && (*next_runtime)->id == spec->id) continue;  // overridden
+    if (next_runtime != runtime.end() && (*next_runtime)->id == spec->id) {
+      // Edits of the bundled entry (a package upgrade's) no longer apply: said at each load.
+      if (++overridden <= kNamedWarnings) {
+        spdlog::warn("targets: {}: added at run time ({}), which overrides its entry in {}",
+                     spec->id, (*next_runtime)->source_file.string(), spec->source_file.string());
+      }
+      continue;
+    }
     keep(std::move(spec));
+  }
+  if (overridden > kNamedWarnings) {
+    spdlog::warn("targets: {} more documents added at run time override a bundled entry",
+                 overridden - kNamedWarnings);
   }
   while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   snapshot->removed = std::move(removed);
@@ -146,16 +161,15 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
 
 void TargetCatalog::WarnAboutRefusedAddresses(const SpecList& documents) const {
   if (address_policy_ == nullptr) return;
-  constexpr std::size_t kNamed = 10;  // a whole file on a private network needs no more lines
   std::size_t refused = 0;
   for (const auto& spec : documents) {
     const std::string refusal = TargetAddressRefusal(*spec, *address_policy_);
     if (refusal.empty()) continue;
-    if (++refused <= kNamed) spdlog::warn("targets: {}: {}", spec->id, refusal);
+    if (++refused <= kNamedWarnings) spdlog::warn("targets: {}: {}", spec->id, refusal);
   }
-  if (refused > kNamed) {
+  if (refused > kNamedWarnings) {
     spdlog::warn("targets: {} more documents on addresses the address policy refuses",
-                 refused - kNamed);
+                 refused - kNamedWarnings);
   }
 }
 

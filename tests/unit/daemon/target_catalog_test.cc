@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "policyd/store.h"
+#include "support/log_capture.h"
 #include "support/temp_dir.h"
 
 namespace policyd {
@@ -70,6 +71,24 @@ TEST_F(TargetCatalogTest, AReadChangesNothingUntilItIsAdopted) {
   ASSERT_TRUE(catalog_->Adopt(std::move(*read)).ok());
   EXPECT_EQ(Ids(*catalog_),
             (std::vector<std::string>{"acme/terms-of-service", "globex/privacy-policy"}));
+}
+
+// A bundled document removed and added back with `policyctl add` is defined at run time from
+// then on: edits of its bundled entry (a package upgrade's) no longer apply. Each load says so,
+// naming both files, instead of ignoring the bundled entry without a word.
+TEST_F(TargetCatalogTest, ARunTimeDocumentThatHidesABundledOneIsLoggedAtEachLoad) {
+  WriteBundled("acme", "Privacy Policy");
+  ASSERT_TRUE(catalog_->Load().ok());
+  ASSERT_TRUE(catalog_->Remove("acme/privacy-policy").ok());
+  ASSERT_TRUE(catalog_->Add(RuntimeSpec("acme", "https://acme.example/privacy-new")).ok());
+  testing::LogCapture log;
+  ASSERT_TRUE(catalog_->Load().ok());
+  EXPECT_EQ(catalog_->documents().at(0)->url, "https://acme.example/privacy-new");
+  EXPECT_EQ(log.Count(spdlog::level::warn, "targets: acme/privacy-policy: added at run time (" +
+                                               (root_.path() / "targets" / "acme.toml").string() +
+                                               "), which overrides its entry in " +
+                                               (bundled_dir() / "acme.toml").string()),
+            1u);
 }
 
 TEST_F(TargetCatalogTest, AnAddMadeWhileTheFilesWereReadIsNotLost) {
