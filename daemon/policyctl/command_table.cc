@@ -349,7 +349,8 @@ std::vector<CommandSpec> BuildCommands() {
       .summary = "delete old check records and unreferenced blobs now",
       .description =
           "Deletes check records older than D (default: the config's check_retention) that "
-          "made no version, and blobs no record refers to. The daemon also does this every "
+          "made no version, except each document's newest (the last proof that it was "
+          "verified), and blobs no record refers to. The daemon also does this every "
           "gc_interval.",
       .handler = RunGc,
   });

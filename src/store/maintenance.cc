@@ -342,9 +342,9 @@ Result<VerifyReport> Store::Verify() const {
 
 namespace {
 
-// Old check records, except those that made a version: deleted in batches (memory stays
-// bounded on a large database). Check keys are never rewritten, so deleting outside the write
-// mutex is safe.
+// Old check records, except those that made a version and each document's newest (the proof
+// that it was verified, and when): deleted in batches (memory stays bounded on a large
+// database). Check keys are never rewritten, so deleting outside the write mutex is safe.
 Status DeleteOldChecks(Store::Impl& impl, int64_t cutoff, GcReport* report) {
   rocksdb::ReadOptions read;
   read.fill_cache = false;
@@ -356,10 +356,32 @@ Status DeleteOldChecks(Store::Impl& impl, int64_t cutoff, GcReport* report) {
     batch.Clear();
     return status;
   };
+  // Keys sort by document, then time: a deletable record is held until a later record of its
+  // document shows that it is not the newest; a document's last record is never deleted.
+  struct Held {
+    std::string doc;
+    std::string key;
+    std::size_t bytes = 0;
+  };
+  std::optional<Held> held;
+  const auto delete_held = [&]() -> Status {
+    report->bytes_freed += held->bytes;
+    ++report->checks_deleted;
+    if (Status s = FromRocks(batch.Delete(impl.cf(Cf::kChecks), held->key), "batching"); !s.ok()) {
+      return s;
+    }
+    held.reset();
+    return batch.Count() >= 10'000 ? flush() : Status::Ok();
+  };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++report->checks_scanned;
     const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
-    if (!key.has_value() || static_cast<int64_t>(key->time_ms) >= cutoff) continue;
+    if (!key.has_value()) continue;
+    if (held && held->doc == key->doc) {
+      if (Status s = delete_held(); !s.ok()) return s;
+    }
+    held.reset();  // another document's: that one's newest, kept
+    if (static_cast<int64_t>(key->time_ms) >= cutoff) continue;
     const std::optional<nlohmann::json> j = store_internal::ParseJsonObject(View(it->value()));
     // An unreadable record is kept: verify reports it, and gc must not hide evidence.
     if (!j.has_value()) continue;
@@ -368,14 +390,7 @@ Status DeleteOldChecks(Store::Impl& impl, int64_t cutoff, GcReport* report) {
         outcome == "adopted") {
       continue;
     }
-    report->bytes_freed += it->key().size() + it->value().size();
-    ++report->checks_deleted;
-    if (Status s = FromRocks(batch.Delete(impl.cf(Cf::kChecks), it->key()), "batching"); !s.ok()) {
-      return s;
-    }
-    if (batch.Count() >= 10'000) {
-      if (Status s = flush(); !s.ok()) return s;
-    }
+    held = Held{key->doc, it->key().ToString(), it->key().size() + it->value().size()};
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scanning checks");
   return flush();

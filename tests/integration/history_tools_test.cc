@@ -268,7 +268,8 @@ TEST_F(HistoryToolsTest, AnUnfinishedBackupLeavesNoDatabaseAndCanBeRetried) {
 }
 
 // The retention policy runs on its own (gc_interval): old rechecks go, the check that created
-// the version stays, and so does the version.
+// the version stays, and so do the version and the document's newest check (the last proof
+// that it was verified).
 TEST(RetentionTest, DaemonAppliesTheRetentionPolicyPeriodically) {
   DaemonHarness harness("gc_interval = \"1s\"\ncheck_retention = \"30d\"\n");
   harness.WriteTarget("none", "name = \"None\"\n");
@@ -305,18 +306,20 @@ TEST(RetentionTest, DaemonAppliesTheRetentionPolicyPeriodically) {
   }
   ASSERT_TRUE(harness.Start()) << harness.log();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (harness.log().find("retention: 3 check record(s)") == std::string::npos &&
+  while (harness.log().find("retention: 2 check record(s)") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_NE(harness.log().find("retention: 3 check record(s)"), std::string::npos) << harness.log();
+  EXPECT_NE(harness.log().find("retention: 2 check record(s)"), std::string::npos) << harness.log();
   EXPECT_EQ(harness.Stop(), 0);
   auto store = Store::Open(harness.state_dir() / "db");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const auto checks = (*store)->GetChecks(doc, 100);
   ASSERT_TRUE(checks.ok());
-  ASSERT_EQ(checks->size(), 1u);
-  EXPECT_EQ((*checks)[0].outcome, "first_seen");
+  ASSERT_EQ(checks->size(), 2u);
+  EXPECT_EQ((*checks)[0].outcome, "unchanged");
+  EXPECT_EQ((*checks)[0].time_ms, long_ago + 3 * kDay);
+  EXPECT_EQ((*checks)[1].outcome, "first_seen");
   const auto history = (*store)->GetHistory(doc);
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->size(), 1u);

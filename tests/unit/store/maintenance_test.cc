@@ -327,6 +327,35 @@ TEST(GarbageCollectionTest, DeletesOldChecksExceptThoseThatMadeVersions) {
   EXPECT_TRUE(store->Verify()->ok());
 }
 
+// A document's newest check is the proof that it was verified, and when: `show` lists it and
+// an analyst cites it ("unchanged as of ..."). However old (a long interval, a daemon stopped
+// for months, `gc --check-retention 0s`), it is kept.
+TEST(GarbageCollectionTest, KeepsEachDocumentsNewestCheck) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  for (const std::string doc : {"acme/privacy", "globex/terms"}) {
+    ASSERT_TRUE(store->CommitCheck(VersionCommit(doc, kT0, "one\n", "")).ok());
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(store->CommitCheck(RecheckCommit(doc, kT0 + i * kDay, "one\n")).ok());
+    }
+  }
+  GcOptions options;
+  options.check_retention_ms = 0;
+  options.now_ms = kT0 + 400 * kDay;
+  const Result<GcReport> report = store->CollectGarbage(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->checks_deleted, 4u);  // days 1 and 2 of each
+  for (const std::string doc : {"acme/privacy", "globex/terms"}) {
+    const auto checks = store->GetChecks(doc, 100);
+    ASSERT_TRUE(checks.ok());
+    ASSERT_EQ(checks->size(), 2u) << doc;
+    EXPECT_EQ((*checks)[0].time_ms, kT0 + 3 * kDay) << doc;  // the newest, unchanged
+    EXPECT_EQ((*checks)[1].outcome, "first_seen") << doc;
+  }
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
 TEST(GarbageCollectionTest, DeletesOnlyUnreferencedBlobs) {
   TempDir dir;
   Populate(dir.path());
