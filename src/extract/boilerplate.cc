@@ -12,8 +12,11 @@ namespace policyd::extract_internal {
 namespace {
 
 // Size limits (bytes of visible text) for the hint rules; see boilerplate.h.
-constexpr size_t kTinyText = 20;         // icon rows, toggles
-constexpr size_t kSmallWidget = 300;     // a banner or popup of a sentence or two
+constexpr size_t kTinyText = 20;      // icon rows, toggles
+constexpr size_t kSmallWidget = 300;  // a banner or popup of a sentence or two
+// A consent vendor's legal document holds at most this many controls ("Manage consent",
+// "Withdraw consent"); its preference centre has one per purpose and vendor.
+constexpr size_t kDocumentControls = 3;
 constexpr size_t kLargestWidget = 5000;  // no banner is larger; wrappers of whole pages are
 constexpr size_t kVisiblePopup = 1500;   // a visible popup (newsletter, app prompt) is shorter
 constexpr double kNavLinkDensity = 0.5;
@@ -176,10 +179,17 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
 // only a hidden one or a widget-sized one with controls (a banner, a preference centre).
 // Complianz, Cookiebot and iubenda also write the policy itself into the page, under their
 // own class names, sometimes with a "Manage consent" button in it.
-bool IsVendorWidget(const GumboNode* element, const BoilerplateContext& context) {
-  if (!context.in_content || IsHidden(element)) return true;
+bool IsVendorWidget(const GumboNode* element, const NameHintSet& names,
+                    const BoilerplateContext& context) {
+  if (IsHidden(element)) return true;
+  const bool named_document = (names.any & kHintVendorDocument) != 0;
+  if (!context.in_content && !named_document) return true;
   const SubtreeStats stats = MeasureSubtree(element);
-  return !stats.truncated && stats.controls > 0 && stats.text <= kLargestWidget;
+  if (stats.truncated) return false;
+  // Named as the document: a "Manage consent" button or two is part of it; a preference
+  // centre has a switch per purpose.
+  if (named_document) return stats.controls > kDocumentControls;
+  return stats.controls > 0 && stats.text <= kLargestWidget;
 }
 
 // True when `element` holds a tab panel or a heading within the first nodes: a "tablist" that
@@ -236,7 +246,7 @@ bool IsBoilerplate(const GumboNode* element, const BoilerplateContext& context) 
   // 5. Name hints, confirmed by what the subtree contains.
   const NameHintSet names = NameHints(element);
   if (names.any == 0 && !complementary) return false;
-  if ((names.any & kHintVendorConsent) && IsVendorWidget(element, context)) return true;
+  if ((names.any & kHintVendorConsent) && IsVendorWidget(element, names, context)) return true;
   if (HeadingLevel(tag) > 0) return false;
   return HintsConfirmed(element, names, complementary, context);
 }

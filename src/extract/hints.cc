@@ -24,6 +24,7 @@ enum WordClass : uint32_t {
   kWordSwitcher = 1u << 9,       // with a language word: a language picker
   kWordScreenReader = 1u << 10,  // from word pairs: sr-only, visually-hidden, screen-reader
   kWordComments = 1u << 11,      // reader comments under an article
+  kWordDocument = 1u << 12,      // with a vendor word: the legal document a vendor writes
 };
 
 struct WordEntry {
@@ -32,7 +33,7 @@ struct WordEntry {
 };
 
 // Sorted by word (checked below).
-constexpr std::array<WordEntry, 102> kWords = {{
+constexpr std::array<WordEntry, 107> kWords = {{
     {"ad", kWordBanner},
     {"ads", kWordBanner},
     {"adsbygoogle", kWordBanner},
@@ -69,9 +70,11 @@ constexpr std::array<WordEntry, 102> kWords = {{
     {"cookieyes", kWordVendor},
     {"copyright", kWordChrome},
     {"cybot", kWordVendor},
+    {"declaration", kWordDocument},
     {"dialog", kWordUi | kWordPopup},
     {"didomi", kWordVendor},
     {"disqus", kWordComments},
+    {"document", kWordDocument},
     {"drawer", kWordUi | kWordPopup},
     {"dropdown", kWordSwitcher},
     {"flyout", kWordPopup},
@@ -85,6 +88,7 @@ constexpr std::array<WordEntry, 102> kWords = {{
     {"language", kWordLanguage},
     {"languages", kWordLanguage},
     {"layer", kWordUi},
+    {"legal", kWordDocument},
     {"lightbox", kWordPopup},
     {"locale", kWordLanguage},
     {"masthead", kWordChrome},
@@ -105,6 +109,7 @@ constexpr std::array<WordEntry, 102> kWords = {{
     {"pager", kWordNavigation},
     {"pagination", kWordNavigation},
     {"picker", kWordSwitcher},
+    {"policy", kWordDocument},
     {"pop", kWordUi | kWordPopup},
     {"popup", kWordUi | kWordPopup},
     {"promo", kWordBanner},
@@ -124,6 +129,7 @@ constexpr std::array<WordEntry, 102> kWords = {{
     {"snackbar", kWordUi | kWordPopup},
     {"social", kWordSharing},
     {"sronly", kWordScreenReader},
+    {"statement", kWordDocument},
     {"subnav", kWordNavigation},
     {"subscribe", kWordSharing},
     {"swiper", kWordBanner},
@@ -225,6 +231,7 @@ namespace {
 uint32_t HintsFromWords(uint32_t classes) {
   uint32_t hints = 0;
   if (classes & kWordVendor) hints |= kHintVendorConsent;
+  if ((classes & kWordVendor) && (classes & kWordDocument)) hints |= kHintVendorDocument;
   if ((classes & kWordConsent) && (classes & kWordUi)) hints |= kHintConsentUi;
   if (classes & kWordNavigation) hints |= kHintNavigation;
   if ((classes & kWordLanguage) && (classes & kWordSwitcher)) hints |= kHintNavigation;

@@ -25,6 +25,9 @@ enum Hint : uint32_t {
   kHintChrome = 1u << 6,            // header, footer, masthead, topbar, copyright
   kHintScreenReaderOnly = 1u << 7,  // sr-only, visually-hidden: "(opens in new window)"
   kHintComments = 1u << 8,          // comment, comments, disqus: reader comments
+  // A consent platform's name with document, declaration, statement, policy or legal: the
+  // policy it writes into the page (cmplz-document, iubenda_legal_document).
+  kHintVendorDocument = 1u << 9,
 };
 
 // Hints from the words of `class`, `id`, `aria-label` and, for custom elements such as

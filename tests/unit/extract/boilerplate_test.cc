@@ -122,6 +122,31 @@ TEST(BoilerplateTest, AConsentVendorsPolicyInTheContentIsKept) {
                       "\n\n## 2. Statistics\n\nWe keep statistics for 14 months.\n");
 }
 
+// The vendor's element named as a document (cmplz-document, iubenda_legal_document, Cookiebot's
+// declaration) is the policy wherever it sits, page builders' canvas templates having no
+// main/article, and with the "Manage consent" button Complianz puts in it. A banner or a
+// preference centre beside it still goes.
+TEST(BoilerplateTest, AConsentVendorsNamedDocumentIsKeptOutsideTheContentAndWithAButton) {
+  const std::string policy =
+      "<h3>1. Introduction</h3><p>Our website uses cookies to show you "
+      "advertising from 300 partners.</p>";
+  EXPECT_EQ(Extract("<body><div id=content><h1>Cookie Policy (EU)</h1><p>" + kProse +
+                    "</p><div id=cmplz-document class='cmplz-document cookie-statement'>" + policy +
+                    "</div></div><div class=cmplz-cookiebanner><p>We use cookies.</p>"
+                    "<button>Accept</button></div></body>"),
+            "# Cookie Policy (EU)\n\n" + kProse +
+                "\n\n### 1. Introduction\n\nOur website uses cookies to show you advertising "
+                "from 300 partners.\n");
+  EXPECT_EQ(Extract("<body><main><h1>Cookie Policy</h1><div class=iubenda_legal_document>" +
+                    policy + "<p>" + kProse +
+                    "</p><button class=cmplz-show-banner>Manage consent</button></div>"
+                    "<div class='iubenda-cs-preferences-link'><button>Preferences</button>"
+                    "</div></main></body>"),
+            "# Cookie Policy\n\n### 1. Introduction\n\nOur website uses cookies to show you "
+            "advertising from 300 partners.\n\n" +
+                kProse + "\n");  // the button's label is no text of the policy
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
