@@ -622,7 +622,11 @@ void MarkdownRenderer::Render(const GumboNode* root, bool root_is_content, bool 
   if (root->type != GUMBO_NODE_ELEMENT) return;
   fingerprints_ = FingerprintLargeSubtrees(root, kMinDuplicateText);
   minor_articles_.clear();
-  if (track_candidates) minor_articles_ = FindMinorArticles(root);
+  // A legal document's short, link-heavy <article> is a section ("Opting out"), not a teaser:
+  // legal pages lose no section.
+  if (track_candidates && (scored_ == nullptr || !scored_->legal)) {
+    minor_articles_ = FindMinorArticles(root);
+  }
   std::vector<Frame> stack;
   stack.reserve(64);
   Frame first{root, 0, Kind::kInline, {}};

@@ -72,6 +72,24 @@ TEST(BlockScoreTest, ALegalDocumentIsNeverCutToItsBestBlock) {
   EXPECT_TRUE(Has(text, "Teaser headline 0"));
 }
 
+// A legal document whose sections are <article> elements (no <main>): a short section that is
+// mostly a link ("Do Not Sell or Share My Personal Information") is a section, not a teaser
+// beside the story, and is kept with its heading.
+TEST(BlockScoreTest, ALegalDocumentsShortLinkSectionsAreKept) {
+  const std::string text = Extract(
+      "<html><head><title>Privacy Policy</title></head><body>"
+      "<article><h2>1. What we collect</h2><p>We collect your name, your email address, your "
+      "order history and the IP address of your device when you place an order, and we keep "
+      "them for as long as your account exists.</p></article>"
+      "<article><h2>2. Opting out</h2><p><a href='/opt-out'>Do Not Sell or Share My Personal "
+      "Information</a></p></article></body></html>");
+  EXPECT_EQ(text,
+            "## 1. What we collect\n\nWe collect your name, your email address, your order "
+            "history and the IP address of your device when you place an order, and we keep "
+            "them for as long as your account exists.\n\n## 2. Opting out\n\nDo Not Sell or "
+            "Share My Personal Information\n");
+}
+
 TEST(BlockScoreTest, LegalDocumentsAreRecognisedByTitleOrHeadings) {
   for (const std::string title :
        {"Terms of Service | Example", "Conditions générales d'utilisation", "Datenschutzerklärung",
