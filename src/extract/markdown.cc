@@ -4,8 +4,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "boilerplate.h"
 #include "duplicates.h"
@@ -269,6 +271,49 @@ bool IsDataTable(const GumboNode* table) {
   return max_cells >= 2;
 }
 
+// ---- Footnote references --------------------------------------------------------------------
+
+bool IsInPageLink(const GumboNode* node) {
+  if (node == nullptr || node->type != GUMBO_NODE_ELEMENT || node->v.element.tag != GUMBO_TAG_A) {
+    return false;
+  }
+  const char* href = GetAttr(node, "href");
+  return href != nullptr && href[0] == '#' && href[1] != '\0';
+}
+
+// The label of a footnote reference: a <sup> whose text is a short bare marker ("1", "a",
+// "*") and which is a link into the page or sits in one; nullopt for anything else. A marker
+// in brackets already ("[1]") reads apart from the text before it and is not one.
+std::optional<std::string> FootnoteLabel(const GumboNode* sup) {
+  constexpr size_t kMaxLabel = 4;
+  constexpr size_t kScanBudget = 16;
+  bool linked = IsInPageLink(sup->parent);
+  std::string label;
+  std::vector<const GumboNode*> stack = {sup};
+  for (size_t visited = 0; !stack.empty(); ++visited) {
+    if (visited >= kScanBudget) return std::nullopt;
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT) {
+      for (const char c : std::string_view(node->v.text.text)) {
+        const bool marker =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
+        if (!marker && c != ' ') return std::nullopt;
+        if (marker) label.push_back(c);
+      }
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    linked = linked || IsInPageLink(node);
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  if (!linked || label.empty() || label.size() > kMaxLabel) return std::nullopt;
+  return label;
+}
+
 // ---- Articles -----------------------------------------------------------------------------
 
 std::unordered_set<const GumboNode*> FindMinorArticles(const GumboNode* root) {
@@ -364,6 +409,14 @@ bool MarkdownRenderer::Enter(const GumboNode* element, bool is_root, Frame* fram
     case GUMBO_TAG_HR:
       Break(true);
       return false;
+    case GUMBO_TAG_SUP:
+      // "30<sup><a href=#fn1>1</a></sup> days" must not read "301 days".
+      if (const std::optional<std::string> label = FootnoteLabel(element)) {
+        const bool in_link = context_.in_link;
+        ForActiveSinks([&](TextSink& sink) { sink.Text("[^" + *label + "]", in_link); });
+        return false;
+      }
+      break;
     case GUMBO_TAG_BUTTON:
       // Buttons are controls ("Accept", "Menu", tab strips), except the accordion pattern
       // where the button inside a heading or <summary>, or one that expands a section and

@@ -37,6 +37,21 @@ TEST(MarkdownTest, Headings) {
   EXPECT_EQ(Body("<h2><div>Block</div><div>inside</div></h2>"), "## Block inside\n");
 }
 
+// A footnote marker is no digit of the number before it: "30<sup><a href=#fn1>1</a></sup>
+// days" stored as "301 days" changed a fact of the policy. A <sup> that is only a link into the
+// page (or inside one) reads as a footnote reference, "[^1]"; a marker already in brackets
+// (Wikipedia's "[1]") and other superscripts ("1st", "m2") stay as they are.
+TEST(MarkdownTest, FootnoteMarkersDoNotFuseWithTheNumberBeforeThem) {
+  EXPECT_EQ(Body("<p>We retain server logs for 30<sup><a href='#fn1'>1</a></sup> days and use "
+                 "12<a href='#fn2'><sup>2</sup></a> processors.</p>"),
+            "We retain server logs for 30[^1] days and use 12[^2] processors.\n");
+  EXPECT_EQ(Body("<p>See the annex<sup id=r1><a href='#cite-1'>[1]</a></sup>.</p>"),
+            "See the annex[1].\n");
+  EXPECT_EQ(Body("<p>On the 1<sup>st</sup> day, 20 m<sup>2</sup>, version 2<sup><a "
+                 "href='/v2'>new</a></sup>.</p>"),
+            "On the 1st day, 20 m2, version 2new.\n");
+}
+
 TEST(MarkdownTest, ParagraphsAreOneLineSeparatedByOneBlankLine) {
   EXPECT_EQ(Body("<p>First\n   paragraph\twraps.</p>\n\n\n<p>Second.</p><div><div><p>Third."),
             "First paragraph wraps.\n\nSecond.\n\nThird.\n");
