@@ -29,6 +29,17 @@ grep -q '^SocketUser=policyd$' "$work/policyd-browser.socket"
 grep -q '^DynamicUser=yes$' "$work/policyd-browser@1.service"
 grep -q '^MemoryMax=' "$work/policyd-browser@1.service"
 grep -q -- '--remote-debugging-pipe' "$work/policyd-browser@1.service"
+# Preloading off in the browser's profile (speculation rules would bypass policyd's request
+# interception): the command line as systemd hands it to sh (%% and $$ unescaped) writes the
+# Preferences file before chromium starts.
+exec_line="$(sed -n 's/^ExecStart=//p' "$work/policyd-browser@1.service")"
+prefs="$(sed -n "s/^Environment='POLICYD_BROWSER_PREFERENCES=\(.*\)'$/\1/p" "$work/policyd-browser@1.service")"
+[ "$prefs" = '{"net":{"network_prediction_options":2}}' ]
+script="$(printf '%s' "$exec_line" | sed -e "s|^/bin/sh -c '||" -e "s|'$||" -e 's/%%/%/g' -e 's/\$\$/$/g' \
+  -e 's|exec /usr/lib/chromium/chromium.*|exec true|' -e 's|exec /bin/true.*|exec true|')"
+mkdir -p "$work/rt"
+RUNTIME_DIRECTORY="$work/rt" POLICYD_BROWSER_PREFERENCES="$prefs" /bin/sh -c "$script"
+[ "$(cat "$work/rt/profile/Default/Preferences")" = "$prefs" ]
 # The daemon's system config points at this socket, and its unit pulls the socket in.
 grep -q '^browser_socket = "/run/policyd-browser/browser.sock"$' "$systemd_dir/../config/policyd.system.toml"
 grep -q '^Wants=.*policyd-browser.socket' "$policyd_unit"

@@ -185,6 +185,30 @@ TEST_F(BrowserFetcherTest, BlocksWebSocketsAndPrivateIframes) {
   EXPECT_TRUE(Contains(result.blocked_urls.empty() ? "" : result.blocked_urls[0], "/frame"));
 }
 
+// Speculation rules make the browser process itself prefetch and prerender, past the page's
+// request interception: a page could reach any address that way. Preloading is off in the
+// browser's profile, so neither the internal host nor the allowed one hears of these URLs.
+TEST_F(BrowserFetcherTest, SpeculationRulesCannotPrefetchOrPrerender) {
+  HttpTestServer internal("127.0.0.2");
+  internal.Set("/a", {.body = "internal"});
+  server_.Set("/b", {.body = "public"});
+  const std::string html =
+      "<html><head><script type=\"speculationrules\">{\"prefetch\": [{\"source\": \"list\", "
+      "\"urls\": [\"" +
+      internal.Url("/a") + "\", \"" + server_.Url("/b") +
+      "\"]}], \"prerender\": [{\"source\": \"list\", \"urls\": [\"" + internal.Url("/pr") +
+      "\", \"" + server_.Url("/pr") +
+      "\"]}]}</script></head><body><main><h1>Privacy</h1><p>We keep little.</p></main>"
+      "</body></html>";
+  BrowserFetcher fetcher(io_, Options());
+  const RenderResult result = RenderNow(fetcher, Page(server_.Url("/page"), html));
+  ASSERT_EQ(result.error, RenderError::kNone) << result.message;
+  RunUntil([] { return false; }, milliseconds(1500));  // time for a speculation to start
+  EXPECT_EQ(internal.TotalRequests(), 0u);
+  EXPECT_EQ(server_.RequestCount("/b"), 0u);
+  EXPECT_EQ(server_.RequestCount("/pr"), 0u);
+}
+
 TEST_F(BrowserFetcherTest, NoCookiesOrStorageCarryOverBetweenPages) {
   const std::string script =
       "<html><body><p id=\"out\"></p><script>"
