@@ -86,7 +86,7 @@ uint64_t CdpConnection::Send(const std::string& method, nlohmann::json params,
   std::string bytes = JsonText(message);
   bytes.push_back('\0');
   write_queue_.push_back(std::move(bytes));
-  pending_[id] = Pending{std::move(on_reply), std::chrono::steady_clock::now()};
+  pending_[id] = Pending{std::move(on_reply), std::chrono::steady_clock::now(), session_id};
   if (!writing_) WriteNext();
   return id;
 }
@@ -155,6 +155,11 @@ void CdpConnection::Close() {
   boost::system::error_code ignored;
   reader_.close(ignored);
   if (!shared_fd_) writer_.close(ignored);
+}
+
+void CdpConnection::ForgetSession(const std::string& session_id) {
+  if (session_id.empty()) return;  // the browser's own commands are never forgotten
+  std::erase_if(pending_, [&](const auto& entry) { return entry.second.session_id == session_id; });
 }
 
 std::optional<std::chrono::steady_clock::time_point> CdpConnection::OldestPending() const {

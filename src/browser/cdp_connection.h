@@ -86,10 +86,16 @@ class CdpConnection : public std::enable_shared_from_this<CdpConnection> {
   // When the oldest unanswered command was sent; nullopt when none is pending.
   std::optional<std::chrono::steady_clock::time_point> OldestPending() const;
 
+  // Stops waiting for the commands sent to `session_id` (not ""): their callbacks are dropped
+  // and they no longer count as pending. For a page whose render has ended: a page that loops
+  // for ever never answers its own commands, and that says nothing about the browser.
+  void ForgetSession(const std::string& session_id);
+
  private:
   struct Pending {
     ReplyFn on_reply;
     std::chrono::steady_clock::time_point sent;
+    std::string session_id;
   };
 
   void ReadMore();

@@ -314,6 +314,10 @@ void PageRender::Finish(RenderError error, std::string message, std::string html
   done_ = true;
   deadline_.cancel();
   settle_timer_.cancel();
+  // What the page's sessions leave unanswered is the page's (a script looping for ever), not a
+  // hung browser: the watchdog must not restart the browser under the next page for it.
+  cdp_->ForgetSession(session_);
+  for (const std::string& child : child_sessions_) cdp_->ForgetSession(child);
   RenderResult result;
   result.error = error;
   result.message = std::move(message);

@@ -301,6 +301,28 @@ TEST_F(BrowserFetcherTest, TimesOutWhenNeverSettledAndRendersTheNextPage) {
   EXPECT_EQ(fetcher.Restarts(), 0u);
 }
 
+// A page whose script loops for ever after its load event leaves the command that serializes
+// it unanswered: its render times out, and that page's command is its own business, not a
+// sign of a hung browser. The next page renders; the browser is not restarted under it.
+TEST_F(BrowserFetcherTest, APageThatLoopsForEverFailsAloneNotTheNextPage) {
+  server_.Set("/slow.png", {.body = "x", .delay = milliseconds(3'000)});
+  BrowserOptions options = Options();
+  options.page_timeout = milliseconds(4'000);
+  BrowserFetcher fetcher(io_, options);
+  const RenderResult looping =
+      RenderNow(fetcher, Page(server_.Url("/loop"),
+                              "<p>loop</p><script>addEventListener('load', () => setTimeout(() => {"
+                              " while (true) {} }, 50));</script>"));
+  EXPECT_EQ(looping.error, RenderError::kTimeout) << looping.message;
+  // Rendering while the watchdog finds the looping page's command unanswered for longer than
+  // page_timeout (it was sent at the looping page's load): 3 s for the image, within 4 s.
+  const RenderResult next =
+      RenderNow(fetcher, Page(server_.Url("/next"), "<p>innocent</p><img src='/slow.png'>"));
+  EXPECT_EQ(next.error, RenderError::kNone) << next.message;
+  EXPECT_TRUE(Contains(next.html, "<p>innocent</p>")) << next.html;
+  EXPECT_EQ(fetcher.Restarts(), 0u);
+}
+
 TEST_F(BrowserFetcherTest, KilledBrowserFailsThePageAndRestartsForTheNext) {
   server_.Set("/hang", {.hang = true});
   BrowserFetcher fetcher(io_, Options());
