@@ -37,6 +37,8 @@ FailureReason FailureFromRenderError(RenderError error) {
       return FailureReason::kBrowserProtocol;
     case RenderError::kAborted:
       return FailureReason::kAborted;
+    case RenderError::kNavigated:
+      return FailureReason::kRedirectStub;  // an interstitial whose script sends readers on
   }
   return FailureReason::kBrowserProtocol;
 }

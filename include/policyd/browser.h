@@ -97,10 +97,11 @@ enum class RenderError {
   kUnavailable,     // the browser could not be started or connected to
   kProtocol,        // an unexpected CDP answer (a failed navigation, a missing field)
   kAborted,         // Shutdown or destruction
+  kNavigated,       // the page's script navigated elsewhere before its load event (refused)
 };
 
 // "browser_timeout", "browser_crashed", "too_large", "blocked_address", "browser_unavailable",
-// "browser_protocol", "aborted" ("" for kNone).
+// "browser_protocol", "aborted", "redirect_stub" ("" for kNone).
 const char* RenderErrorName(RenderError error);
 
 struct RenderResult {

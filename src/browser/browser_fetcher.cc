@@ -60,6 +60,8 @@ const char* RenderErrorName(RenderError error) {
       return "browser_protocol";
     case RenderError::kAborted:
       return "aborted";
+    case RenderError::kNavigated:
+      return "redirect_stub";
   }
   return "unknown";
 }

@@ -202,6 +202,16 @@ void PageRender::OnRequestPaused(const std::string& session, const json& params)
                session, nullptr);
     if (blocked_urls_.size() < kMaxBlockedUrls) blocked_urls_.push_back(url);
     last_activity_ = Clock::now();
+    if (!loaded_) {
+      // Started before the load event, the navigation stopped the parser and cancelled the
+      // load: what is left is a cut page, never to be stored. Said at once, not after the
+      // page timeout as "no load event".
+      return Finish(RenderError::kNavigated,
+                    "the page's script navigated to " + url +
+                        " before its load event; the navigation was refused (the browser "
+                        "would fetch that page past robots.txt): point the target at that URL "
+                        "if it is the policy");
+    }
     return;
   }
   ++undecided_;

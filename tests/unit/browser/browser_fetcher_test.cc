@@ -272,6 +272,35 @@ TEST_F(BrowserFetcherTest, AScriptNavigationAwayIsRefusedAndThePageStays) {
   EXPECT_EQ(result.blocked_urls[0], server_.Url("/private/policy"));
 }
 
+// The same navigation made before the load event (a language redirect in the head, one at
+// DOMContentLoaded) stops the parser and cancels the load: every check timed out after
+// page_timeout ("no load event"). The page is an interstitial: it fails at once, naming where
+// its script sent readers, and nothing is fetched from there.
+TEST_F(BrowserFetcherTest, ANavigationBeforeTheLoadEventFailsAtOnceAsARedirect) {
+  BrowserOptions options = Options();
+  options.page_timeout = milliseconds(10'000);
+  BrowserFetcher fetcher(io_, options);
+  for (const auto& [script, target] : std::vector<std::pair<std::string, std::string>>{
+           {"<script>if (!location.search.includes('lang')) location.replace('?lang=en');"
+            "</script>",
+            server_.Url("/start?lang=en")},
+           {"<script>document.addEventListener('DOMContentLoaded', () => "
+            "{ location.href = '/elsewhere'; });</script>",
+            server_.Url("/elsewhere")}}) {
+    SCOPED_TRACE(script);
+    const RenderResult result =
+        RenderNow(fetcher, Page(server_.Url("/start"), "<html><head>" + script +
+                                                           "</head><body><p>The policy is here.</p>"
+                                                           "</body></html>"));
+    EXPECT_EQ(result.error, RenderError::kNavigated) << result.message;
+    EXPECT_STREQ(RenderErrorName(result.error), "redirect_stub");
+    EXPECT_TRUE(Contains(result.message, "navigated to " + target + " before its load event"))
+        << result.message;
+    EXPECT_LT(result.elapsed, milliseconds(10'000));
+  }
+  EXPECT_EQ(server_.TotalRequests(), 0u);
+}
+
 TEST_F(BrowserFetcherTest, TimesOutWhenNeverSettledAndRendersTheNextPage) {
   // Each poll starts as the previous one ends, the first while the script runs: the network is
   // never idle. (A setInterval poll could leave a gap longer than network_idle on a loaded
