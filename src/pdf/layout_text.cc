@@ -1,8 +1,11 @@
 #include "layout_text.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "policyd/extract.h"
 
@@ -150,11 +153,83 @@ void AppendLine(std::string_view line, std::string* text) {
   const std::size_t n = text->size();
   const bool hyphen_break = n >= 2 && (*text)[n - 1] == '-' && IsLetterByte((*text)[n - 2]);
   if (hyphen_break && StartsLowerCase(line)) {
-    text->pop_back();  // "informa-" + "tion": a word divided at the margin
+    // "informa-" + "tion" or "third-" + "party": ResolveLineHyphens decides.
+    text->back() = kLineHyphen;
   } else if (!hyphen_break) {
     *text += ' ';
   }  // else "COVID-" + "19", "Opt-" + "In": a hyphenated compound, hyphen kept, no space
   *text += line;
+}
+
+namespace {
+
+// First parts of compounds written with a hyphen ("third-party", "opt-out", "e-mail",
+// "self-service", "non-essential"), lower case; rarely the start of a word divided at the
+// margin.
+constexpr std::array<std::string_view, 18> kCompoundFirstParts = {
+    "cross", "double", "e",   "first", "full", "high",  "long",  "low", "multi",
+    "non",   "one",    "opt", "real",  "self", "short", "third", "two", "well"};
+
+bool IsWordByte(char c) { return IsLetterByte(c) || (c >= '0' && c <= '9'); }
+
+std::string AsciiLowerCopy(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+// How often each word (letters, digits and inner hyphens; lower case) is written in `text`
+// outside line-end hyphens.
+std::map<std::string, std::size_t, std::less<>> CountWords(std::string_view text) {
+  std::map<std::string, std::size_t, std::less<>> counts;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    while (start < text.size() && !IsWordByte(text[start])) ++start;
+    std::size_t end = start;
+    bool divided = false;
+    while (end < text.size() &&
+           (IsWordByte(text[end]) || text[end] == kLineHyphen ||
+            (text[end] == '-' && end + 1 < text.size() && IsWordByte(text[end + 1])))) {
+      divided = divided || text[end] == kLineHyphen;
+      ++end;
+    }
+    if (end > start && !divided) ++counts[AsciiLowerCopy(text.substr(start, end - start))];
+    start = end;
+  }
+  return counts;
+}
+
+}  // namespace
+
+std::string ResolveLineHyphens(std::string text) {
+  if (text.find(kLineHyphen) == std::string::npos) return text;
+  const auto counts = CountWords(text);
+  const auto written = [&counts](const std::string& word) { return counts.contains(word); };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != kLineHyphen) {
+      out += text[i];
+      continue;
+    }
+    std::size_t left = out.size();
+    while (left > 0 && IsWordByte(out[left - 1])) --left;
+    std::size_t right = i + 1;
+    while (right < text.size() && IsWordByte(text[right])) ++right;
+    const std::string first = AsciiLowerCopy(std::string_view(out).substr(left));
+    const std::string second = AsciiLowerCopy(std::string_view(text).substr(i + 1, right - i - 1));
+    bool hyphen = false;
+    if (written(first + "-" + second)) {
+      hyphen = true;
+    } else if (!written(first + second)) {
+      hyphen = std::find(kCompoundFirstParts.begin(), kCompoundFirstParts.end(), first) !=
+               kCompoundFirstParts.end();
+    }
+    if (hyphen) out += '-';
+  }
+  return out;
 }
 
 std::string LayoutToText(const std::vector<LayoutPage>& pages) {
@@ -176,7 +251,7 @@ std::string LayoutToText(const std::vector<LayoutPage>& pages) {
     out += item.text;
   }
   if (!out.empty()) out += '\n';
-  return out;
+  return ResolveLineHyphens(std::move(out));
 }
 
 }  // namespace policyd::pdf_internal
