@@ -119,19 +119,34 @@ struct Item {
   std::string text;
 };
 
-// Paragraphs and headings in reading order, paragraphs cut by a page or column break joined.
+// A paragraph that stops inside a sentence: after a comma, or on a word that starts lower
+// case ("... stays in the"). A label ("Contact") or a title does not.
+bool EndsMidSentence(const std::string& text) {
+  if (text.empty()) return false;
+  if (text.back() == ',') return true;
+  const std::size_t space = text.rfind(' ');
+  return StartsLowerCase(std::string_view(text).substr(space == std::string::npos ? 0 : space + 1));
+}
+
+// Paragraphs and headings in reading order, paragraphs cut by a page or column break joined:
+// when the next starts lower case, or, at a page break, when the one before stops inside a
+// sentence ("stays in the" | "European Union").
 std::vector<Item> CollectItems(const std::vector<LayoutPage>& pages) {
   const double body_height = BodySizeKey(pages) / 2.0;
   std::vector<Item> items;
   for (const LayoutPage& page : pages) {
+    bool page_start = true;
     for (const LayoutBlock& block : page.blocks) {
       for (const Group& group : SplitBlock(block, body_height)) {
         std::string text = JoinLines(group);
         if (text.empty()) continue;
+        const bool continues =
+            !items.empty() && items.back().heading_size == 0 && !EndsSentence(items.back().text) &&
+            (StartsLowerCase(text) || (page_start && EndsMidSentence(items.back().text)));
+        page_start = false;
         if (IsHeading(group, text)) {
           items.push_back({SizeKey(group.height), std::move(text)});
-        } else if (!items.empty() && items.back().heading_size == 0 &&
-                   !EndsSentence(items.back().text) && StartsLowerCase(text)) {
+        } else if (continues) {
           AppendLine(text, &items.back().text);
         } else {
           items.push_back({0, std::move(text)});

@@ -14,7 +14,9 @@
 //    distinct heading sizes, largest first, give "# ", "## ", then "### " for all smaller.
 //  - A paragraph that stops without final punctuation (. ! ? : ;) and is followed by one that
 //    starts with a lower-case letter is one paragraph cut by a page or column break: joined,
-//    so that another pagination of the same words gives the same text.
+//    so that another pagination of the same words gives the same text. At a page break, one
+//    that stops inside a sentence (after a comma, or on a word that starts lower case: "stays
+//    in the") is joined with the next whatever its first letter ("European Union").
 #ifndef POLICYD_SRC_PDF_LAYOUT_TEXT_H_
 #define POLICYD_SRC_PDF_LAYOUT_TEXT_H_
 

@@ -47,6 +47,37 @@ TEST(AppendLineTest, ACompoundsHyphenAtALineEndIsKept) {
   EXPECT_EQ(Join({"third-", "party and thirdparty"}), "thirdparty and thirdparty");
 }
 
+LayoutBlock Block(std::initializer_list<const char*> lines) {
+  LayoutBlock block;
+  double y = 100;
+  for (const char* text : lines) {
+    LayoutLine line;
+    line.words.push_back({.x_min = 72, .y_min = y, .x_max = 300, .y_max = y + 10, .text = text});
+    block.lines.push_back(std::move(line));
+    y += 12;
+  }
+  return block;
+}
+
+// A page break inside a sentence: the next page starts with a capitalised word ("European
+// Union"). Joined like one starting lower case, so that another pagination of the same words
+// gives the same text (it was a `formatting` change); a paragraph that ends its sentence, or a
+// line that does not end in a lower-case word, still ends at the break.
+TEST(LayoutToTextTest, ASentenceCutByAPageBreakIsOneParagraph) {
+  const auto two_pages = [](const char* first, const char* second) {
+    std::vector<LayoutPage> pages(2);
+    pages[0].height = pages[1].height = 792;
+    pages[0].blocks.push_back(Block({first}));
+    pages[1].blocks.push_back(Block({second}));
+    return LayoutToText(pages);
+  };
+  EXPECT_EQ(two_pages("Your data stays in the", "European Union at all times."),
+            "Your data stays in the European Union at all times.\n");
+  EXPECT_EQ(two_pages("Your data stays in the EU.", "Transfers are rare."),
+            "Your data stays in the EU.\n\nTransfers are rare.\n");
+  EXPECT_EQ(two_pages("Contact", "Write to Acme Inc."), "Contact\n\nWrite to Acme Inc.\n");
+}
+
 TEST(IsPageNumberTest, PageNumberShapes) {
   for (const char* text : {"3", "Page 3", "page 3 of 12", "3 of 12", "- 3 -", "3/12", "p. 3",
                            "\xE2\x80\x93 3 \xE2\x80\x93", "| 7 |"}) {
