@@ -91,15 +91,18 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   options.robots_product_token = RobotsTxt::ProductTokenOf(config.user_agent);
   options.max_crawl_delay = config.max_crawl_delay;
   // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded. A PDF
-  // is often served as a download (octet-stream, x-pdf, x-download): such a body is read to
-  // max_body_bytes and converted when it starts with %PDF-, else refused as content_type.
+  // is often served as a download (octet-stream, x-pdf, x-download, force-download, and S3's
+  // binary/octet-stream): such a body is read to max_body_bytes and converted when it starts
+  // with %PDF-, else refused as content_type.
   options.accepted_content_types = {"text/html",
                                     "application/xhtml+xml",
                                     "text/plain",
                                     "application/pdf",
                                     "application/x-pdf",
                                     "application/octet-stream",
-                                    "application/x-download"};
+                                    "application/x-download",
+                                    "application/force-download",
+                                    "binary/octet-stream"};  // Amazon S3's default
   return options;
 }
 

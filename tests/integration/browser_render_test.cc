@@ -264,16 +264,25 @@ TEST(PdfPolicyTest, APdfServedAsADownloadIsConvertedAndOtherBytesAreRefused) {
   server.Set(
       "/terms.pdf",
       {.status = 200, .headers = {{"Content-Type", "application/x-pdf"}}, .body = WritePdf(pages)});
+  // Amazon S3's default type for an upload without one, and a download-forcing type.
+  server.Set("/cookies.pdf", {.status = 200,
+                              .headers = {{"Content-Type", "binary/octet-stream"}},
+                              .body = WritePdf(pages)});
+  server.Set("/imprint.pdf", {.status = 200,
+                              .headers = {{"Content-Type", "application/force-download"}},
+                              .body = WritePdf(pages)});
   server.Set("/logo", {.status = 200,
                        .headers = {{"Content-Type", "application/octet-stream"}},
                        .body = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)});
   DaemonHarness harness;
   harness.WriteTarget("acme", TargetFile("Acme", {{"Privacy Policy", server.Url("/privacy.pdf")},
                                                   {"Terms", server.Url("/terms.pdf")},
+                                                  {"Cookies", server.Url("/cookies.pdf")},
+                                                  {"Imprint", server.Url("/imprint.pdf")},
                                                   {"Logo", server.Url("/logo")}}));
   ASSERT_TRUE(harness.Start());
-  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
-  for (const char* id : {"acme/privacy-policy", "acme/terms"}) {
+  ASSERT_TRUE(harness.WaitForChecks(5)) << harness.log();
+  for (const char* id : {"acme/privacy-policy", "acme/terms", "acme/cookies", "acme/imprint"}) {
     const nlohmann::json doc = harness.Control({{"cmd", "show"}, {"doc", id}})["result"];
     EXPECT_EQ(doc["versions"], 1) << id << " " << doc.dump();
   }
