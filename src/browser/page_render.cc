@@ -296,11 +296,11 @@ void PageRender::OnSerialized(CdpReply reply) {
     return Finish(RenderError::kProtocol, "serializing the DOM failed");
   }
   if (value.contains("tooLarge")) {
-    return Finish(RenderError::kTooLarge, "serialized DOM over max_html_bytes");
+    return Finish(RenderError::kTooLarge, TooLargeMessage());
   }
   std::string html = "<!DOCTYPE html>" + value.value("html", std::string());
   if (html.size() > options_.max_html_bytes) {
-    return Finish(RenderError::kTooLarge, "serialized DOM over max_html_bytes");
+    return Finish(RenderError::kTooLarge, TooLargeMessage());
   }
   Finish(RenderError::kNone, "", std::move(html), value.value("url", std::string()));
 }
@@ -316,6 +316,12 @@ std::string PageRender::TimeoutMessage() const {
   if (Clock::now() - last_activity_ < options_.network_idle) return message + "network not idle)";
   if (!request_.wait_for_selectors.empty()) return message + "no selector matched)";
   return message + "network not idle)";
+}
+
+std::string PageRender::TooLargeMessage() const {
+  // max_html_bytes is the daemon's max_body_bytes: the name the operator can change.
+  return "serialized DOM over max_body_bytes (" + std::to_string(options_.max_html_bytes) +
+         " bytes)";
 }
 
 void PageRender::Finish(RenderError error, std::string message, std::string html,

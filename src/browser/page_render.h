@@ -74,6 +74,7 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   void CheckSettled();
   void Serialize();
   void OnSerialized(CdpReply reply);
+  std::string TooLargeMessage() const;
   void Finish(RenderError error, std::string message, std::string html = {},
               std::string final_url = {});
   void Dispose();

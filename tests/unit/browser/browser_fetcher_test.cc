@@ -497,6 +497,8 @@ TEST_F(BrowserFetcherTest, OversizedDomIsTooLarge) {
       fetcher, Page(server_.Url("/big"), "<script>document.write('x'.repeat(5000))</script>"));
   EXPECT_EQ(result.error, RenderError::kTooLarge) << result.message;
   EXPECT_EQ(result.html, "");
+  // Named as the operator's setting (policyd.toml's max_body_bytes bounds the DOM too).
+  EXPECT_EQ(result.message, "serialized DOM over max_body_bytes (1000 bytes)");
 }
 
 // A socket-activated browser: the helper accepts on a listening Unix socket and execs chromium
