@@ -138,12 +138,14 @@ void Daemon::OnRendered(const std::string& doc_id, RenderGather gather) {
     spdlog::warn("{}: browser render of {} failed ({}): {}", doc_id, gather.pages[index].url,
                  RenderErrorName(failed->error), failed->message);
     CheckInput input = MakeCheckInput(*doc, std::move(gather.pages));
+    const std::string message =
+        (index == 0 ? "" : "page " + std::to_string(index + 1) + ": ") + failed->message;
     if (gather.trigger == RenderTrigger::kTarget) {
       input.render_error = FailureFromRenderError(failed->error);
-      input.render_message =
-          (index == 0 ? "" : "page " + std::to_string(index + 1) + ": ") + failed->message;
+      input.render_message = message;
     } else {
       input.may_render = false;  // `auto`: the page is judged as served this time
+      input.failed_render = std::string(RenderErrorName(failed->error)) + ": " + message;
     }
     PostCheck(doc_id, std::move(input));
     return;

@@ -111,6 +111,9 @@ struct CheckInput {
   // `auto` (then the plain pages are judged as served).
   FailureReason render_error = FailureReason::kNone;
   std::string render_message;
+  // An `auto` document whose render failed in this check ("browser_timeout: ..."): its pages
+  // are judged as served, and a failure of theirs names this too.
+  std::string failed_render;
   std::chrono::milliseconds render_retest_interval{0};  // DaemonConfig::render_retest_interval
 
   // [fleet]: the fleet's record of the document, read when the check's lease was taken;

@@ -509,6 +509,8 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& cloc
   if (FollowsRedirectStub(input, pages, &judged)) return HandBackToFollow(input, judged);
   if (judged.reason != FailureReason::kNone && input.fetcher == FetcherKind::kBrowser) {
     judged.message += RenderedNote(input);
+  } else if (judged.reason != FailureReason::kNone && !input.failed_render.empty()) {
+    judged.message += " (the browser's render failed first: " + input.failed_render + ")";
   }
   work.times.decode_us = judged.decode_us;
   work.times.parse_us = judged.parse_us;

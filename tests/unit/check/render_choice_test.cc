@@ -106,6 +106,20 @@ TEST_F(RenderChoiceTest, StaticDocumentsAndUnavailableBrowsersJudgeTheShellAsSer
   EXPECT_EQ(state_.render_choice, RenderChoice::kUndecided);
 }
 
+// An `auto` document whose render failed in this check is judged as served; when that fails
+// too ("empty"), the message says what the browser ran into, which the log alone told.
+TEST_F(RenderChoiceTest, AnAutoChecksFailedRenderIsNamedWhenTheServedPageFailsToo) {
+  CheckInput input = Input(kShell);
+  input.may_render = false;
+  input.failed_render = "browser_timeout: not settled within 30000 ms (1 requests in flight)";
+  const CheckOutcome outcome = Run(std::move(input));
+  EXPECT_EQ(outcome.check.reason, "empty");
+  EXPECT_NE(outcome.check.message.find("(the browser's render failed first: browser_timeout: "
+                                       "not settled within 30000 ms (1 requests in flight))"),
+            std::string::npos)
+      << outcome.check.message;
+}
+
 TEST_F(RenderChoiceTest, AChallengeIsNeverSentToTheBrowser) {
   // Little text and scripts, like a shell, but the site is saying no: no browser to get past it.
   const CheckOutcome outcome =
