@@ -111,7 +111,14 @@ void TextSink::AppendNormalized(std::string_view normalized, bool leading, bool 
   if (!normalized.empty()) {
     if (space_pending_ && !line_.empty() && line_.back() != ' ') line_.push_back(' ');
     space_pending_ = false;
-    line_.append(normalized);
+    if (in_cell_ && normalized.find('|') != std::string_view::npos) {
+      for (const char c : normalized) {  // the cell's own '|', not a column (GFM's escape)
+        if (c == '|') line_.push_back('\\');
+        line_.push_back(c);
+      }
+    } else {
+      line_.append(normalized);
+    }
     text_bytes_ += normalized.size();
     if (in_link) link_bytes_ += normalized.size();
     pre_newlines_ = 0;
@@ -178,12 +185,14 @@ void TextSink::CloseLink(std::string_view url) {
 
 void TextSink::BeginCell() {
   space_pending_ = false;
+  in_cell_ = true;
   if (line_.empty()) line_.push_back('|');
   line_.push_back(' ');
 }
 
 void TextSink::EndCell() {
   space_pending_ = false;
+  in_cell_ = false;
   if (line_.empty()) return;  // a cell without a row start; nothing to close
   if (line_.back() == ' ') line_.pop_back();
   line_.append(" |");

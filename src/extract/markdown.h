@@ -86,6 +86,7 @@ class TextSink {
   std::string marker_;
   bool marker_pending_ = false;
   bool space_pending_ = false;
+  bool in_cell_ = false;  // between BeginCell and EndCell: a '|' of the text is escaped
   bool blank_pending_ = false;
   size_t link_open_ = std::string::npos;  // position of an open link's '[' in line_
   int pre_newlines_ = 0;

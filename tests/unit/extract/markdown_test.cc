@@ -120,6 +120,14 @@ TEST(MarkdownTest, Tables) {
             "After\n");
 }
 
+// A '|' in a cell's text is the cell's, not a column: "Hosting | CDN" split one cell into two,
+// and every later cell of the row moved right. Escaped as GFM tables escape it.
+TEST(MarkdownTest, APipeInACellIsEscaped) {
+  EXPECT_EQ(Body("<table><tr><th>Service</th><th>Purpose</th></tr>"
+                 "<tr><td>Acme Cloud</td><td>Hosting | CDN</td></tr></table><p>a | b</p>"),
+            "| Service | Purpose |\n| Acme Cloud | Hosting \\| CDN |\n\na | b\n");
+}
+
 TEST(MarkdownTest, LayoutTablesRenderAsBlocks) {
   EXPECT_EQ(Body("<table><tr><td><h1>Policy</h1><p>Text</p></td></tr></table>"),
             "# Policy\n\nText\n");
