@@ -809,6 +809,51 @@ bool IsRelativeTimeStamp(std::string_view key) {
   return i + 1 == words.size() && IsOneOf(kRelativeUnits, words[i]);
 }
 
+// The words of a page-view counter once its counts are gone: Drupal's "1,204 views",
+// WordPress's "Post Views: 1,204", "Viewed 1204 times", Joomla's "Hits: 1204", a blog's
+// "3.2K views · 5 min read". The count changes at every visit.
+constexpr std::string_view kViewCounterShapes[] = {
+    "views",   "view", "post views", "page views",      "viewed times",   "hits",
+    "aufrufe", "vues", "visitas",    "visualizzazioni", "views min read", "views min"};
+
+// A count: digits, or digits with a K or M suffix ("3.2K" reads "3", "2k").
+bool IsCountWord(std::string_view word) {
+  if (word.empty() || word[0] < '0' || word[0] > '9') return false;
+  const std::string_view digits =
+      (word.back() == 'k' || word.back() == 'm') ? word.substr(0, word.size() - 1) : word;
+  return IsCount(digits);
+}
+
+// True when `text` is a page-view counter and nothing else (kViewCounterShapes).
+bool IsViewCounter(std::string_view text) {
+  if (!HasDigit(text)) return false;
+  std::string shape;
+  std::string word;
+  bool counted = false;
+  const auto flush = [&]() {
+    if (word.empty()) return;
+    if (IsCountWord(word)) {
+      counted = true;
+    } else {
+      if (!shape.empty()) shape.push_back(' ');
+      shape += word;
+    }
+    word.clear();
+  };
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') {
+      word.push_back(static_cast<char>(c + 32));
+    } else if (alnum) {
+      word.push_back(c);
+    } else {
+      flush();  // spaces, punctuation, "·" and other non-ASCII bytes separate words
+    }
+  }
+  flush();
+  return counted && IsOneOf(kViewCounterShapes, shape);
+}
+
 // True when a text reads as an excerpt cut short: enough words, ending in an ellipsis or in
 // the middle of a sentence (no closing punctuation).
 bool IsCutExcerpt(std::string_view text) {
@@ -982,6 +1027,10 @@ Widget DetectByText(const GumboNode* element, bool heading) {
   if (IsRatingLabel(key) && StandsAlone(element, own_bytes)) return Widget::kHelpBox;
   if (label_sized && IsRelativeTimeStamp(key) &&
       (element->v.element.tag == GUMBO_TAG_TIME || StandsAlone(element, own_bytes))) {
+    return Widget::kPageMetadata;
+  }
+  if (label_sized && IsViewCounter(text) && !InTableCell(element) &&
+      StandsAlone(element, own_bytes)) {
     return Widget::kPageMetadata;
   }
   if (IsLeakedClassNames(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {

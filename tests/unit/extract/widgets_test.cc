@@ -295,6 +295,28 @@ TEST(WidgetsTest, RelativeTimeStampsAreLeftOut) {
   EXPECT_NE(sentence.find("We delete what you sent a week ago."), std::string::npos) << sentence;
 }
 
+// A page-view counter (Drupal's statistics, WordPress's Post Views Counter, Joomla's hits)
+// changes at every visit: kept, each check was a "change". Left out when it stands alone; the
+// same words in a sentence or a table stay.
+TEST(WidgetsTest, ViewCountersAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  for (const std::string_view counter :
+       {std::string_view("<ul class='links inline'><li class=statistics-counter>1,204 views</li>"
+                         "</ul>"),
+        std::string_view("<div class='post-views entry-meta'><span class=post-views-label>Post "
+                         "Views:</span> <span class=post-views-count>1,204</span></div>"),
+        std::string_view("<p>Viewed 1204 times</p>"), std::string_view("<p>Hits: 1204</p>"),
+        std::string_view("<div><span>1,204 views</span> \xC2\xB7 <span>5 min read</span></div>"),
+        std::string_view("<p>3.2K views</p>")}) {
+    EXPECT_EQ(Extract(LegalPage(counter)), plain) << counter;
+  }
+  const std::string kept = Extract(LegalPage(
+      "<p>We count 1,204 views of this page a day.</p><table><tr><th>Cookie</th><th>Counts</th>"
+      "</tr><tr><td>_pv</td><td>Page views</td></tr></table>"));
+  EXPECT_NE(kept.find("We count 1,204 views of this page a day."), std::string::npos) << kept;
+  EXPECT_NE(kept.find("| _pv | Page views |"), std::string::npos) << kept;
+}
+
 TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // A help centre's legal menu inside the container, before the policy, marking the page shown
