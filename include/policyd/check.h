@@ -40,6 +40,7 @@
 #include "policyd/fetcher.h"
 #include "policyd/fleet_baseline.h"
 #include "policyd/pdf.h"
+#include "policyd/retry_after.h"
 #include "policyd/scheduler.h"
 #include "policyd/store.h"
 
@@ -215,9 +216,6 @@ bool MaySendValidators(const DocState& state, const DocumentSpec& spec,
 // settings its text is extracted with (MakeExtractOptions: select, remove, their ranges,
 // ignore_lines, include_link_urls), never 0 (which means none known).
 uint64_t ValidatorsKey(const DocumentSpec& spec);
-
-// Retry-After as a delay (delta-seconds or HTTP-date relative to `now_ms`), if parsable.
-std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, int64_t now_ms);
 
 }  // namespace policyd
 

@@ -12,7 +12,9 @@
 #include "curl_handles.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
+#include "policyd/clock.h"
 #include "policyd/ip_range.h"
+#include "policyd/retry_after.h"
 #include "policyd/text_bounds.h"
 
 namespace policyd {
@@ -23,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 // How much of an error answer's body is quoted in last_error (after control characters are
 // replaced): enough for "invalid signature", not a page.
 constexpr std::size_t kQuotedBodyBytes = 200;
+
+// A receiver's Retry-After is honoured up to a week (then retry_max bounds it, see webhook.h).
+constexpr std::chrono::milliseconds kMaxRetryAfter = std::chrono::hours(24 * 7);
 
 std::string_view Trim(std::string_view text) {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -39,18 +44,6 @@ std::string Printable(std::string_view body) {
     if (byte < 0x20 || byte == 0x7f) c = ' ';
   }
   return out;
-}
-
-// Retry-After in delta-seconds (the HTTP-date form is not worth a parser here: it is then
-// ignored, and the backoff applies).
-std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value) {
-  value = Trim(value);
-  int64_t seconds = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (error != std::errc() || end != value.data() + value.size() || seconds < 0) {
-    return std::nullopt;
-  }
-  return std::chrono::milliseconds(std::min<int64_t>(seconds, 7 * 24 * 3600) * 1000);
 }
 
 std::chrono::milliseconds Millis(Clock::duration duration) {
@@ -184,7 +177,9 @@ struct WebhookPost {
     } else if (const std::string quoted = Printable(response_prefix); !quoted.empty()) {
       report.error += ": " + quoted;
     }
-    if (!retry_after.empty()) report.retry_after = ParseRetryAfter(retry_after);
+    if (const auto delay = ParseRetryAfter(retry_after, NowUnixMillis())) {
+      report.retry_after = std::min<std::chrono::milliseconds>(*delay, kMaxRetryAfter);
+    }
     return report;
   }
 };
