@@ -54,6 +54,10 @@ struct FetchResponse {
   // an empty body), and error_message says so: "robots.txt unavailable (HTTP 503)". A check
   // reports the underlying failure (http_5xx, dns, timeout, ...), not `robots`.
   bool robots_unavailable = false;
+  // Not requested: the host answered another page 429 or 503 with a Retry-After that has not
+  // run out (Fetcher: a host's hold). http_status is that answer's, retry_after the time left
+  // in seconds, and error_message names the page and the Retry-After.
+  bool host_held = false;
   // Both summed over every redirect hop of the fetch.
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue

@@ -53,6 +53,13 @@
 // Crawl-delay: a host's gap between request starts is max(per_host_delay, min(crawl-delay of
 // its robots.txt for our token, max_crawl_delay)).
 //
+// A host's hold: a page answered 429, or 503 with a Retry-After (seconds or HTTP-date), holds
+// its whole host (host key) for that delay (a 429 without one: robots_retry_interval), at most
+// kMaxHostHold: a rate-limited server asks the client to wait, not to try its next URL. The
+// host's requests entered meanwhile complete at once, unrequested, with that status, the time
+// left as retry_after and host_held set. A later answer from the host (a page already in
+// flight) ends or renews the hold.
+//
 // Threading: every public method must be called on the io_context's thread, and every
 // completion handler runs there. The handler is called exactly once per Fetch, also when
 // the fetcher is shut down (with FetchError::kAborted).
@@ -77,6 +84,9 @@ namespace policyd {
 // Stable lower-case name ("dns", "timeout", "too_large", ...), used in records and events
 // (src/fetch/fetch_error.cc).
 const char* FetchErrorName(FetchError error);
+
+// A host's hold (see Fetcher) lasts at most this long, whatever its Retry-After says.
+inline constexpr std::chrono::milliseconds kMaxHostHold = std::chrono::hours(1);
 
 struct FetcherOptions {
   std::string user_agent = "policyd/0.1";

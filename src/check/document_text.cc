@@ -77,7 +77,8 @@ bool AllPagesUsable(const CompiledExtraction* extraction,
     FailureReason reason = ClassifyResponse(page);
     if (reason == FailureReason::kNone) continue;
     std::string message = page.error_message;
-    if (IsHttpStatusFailure(reason) && !page.robots_unavailable) {
+    // Not requested (robots.txt unreadable, the host held): the fetcher's message says why.
+    if (IsHttpStatusFailure(reason) && !page.robots_unavailable && !page.host_held) {
       message = "HTTP status " + std::to_string(page.http_status);
       if (page.http_status == 304) {
         message +=

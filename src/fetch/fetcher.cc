@@ -26,7 +26,10 @@
 #include "host_queue.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
+#include "policyd/clock.h"
 #include "policyd/http_url.h"
+#include "policyd/retry_after.h"
+#include "policyd/text_bounds.h"
 #include "redirect_chain.h"
 #include "robots_cache.h"
 #include "transfer.h"
@@ -125,6 +128,7 @@ struct Fetcher::Impl {
     Result<RobotsLocation> location = check_robots ? LocateRobots(transfer->request().url)
                                                    : Result<RobotsLocation>(RobotsLocation{});
     Transfer& entered = *transfers.emplace(id, std::move(transfer)).first->second;
+    if (RefuseIfHeld(entered, now)) return;
     if (!check_robots || !location.ok()) {  // the latter cannot happen: HostKeyForUrl passed
       queue.Push(host, id, now);
     } else if (const RobotsEntry* entry = robots.Fresh(location->origin, now)) {
@@ -273,6 +277,52 @@ struct Fetcher::Impl {
     });
   }
 
+  // A page's answer from `host`: 429, or 503 with a Retry-After, holds the host (see
+  // fetcher.h); any other answer from it ends a hold.
+  void NoteHostHold(const std::string& host, const FetchResponse& response, Clock::time_point now) {
+    if (response.error != FetchError::kNone) return;  // no answer: nothing asked of us
+    const long status = response.http_status;
+    const auto retry_after = ParseRetryAfter(response.retry_after, NowUnixMillis());
+    std::optional<std::chrono::milliseconds> hold;
+    if (status == 429) hold = retry_after.value_or(options.robots_retry_interval);
+    if (status == 503 && retry_after) hold = *retry_after;
+    if (!hold) {
+      holds.erase(host);
+      return;
+    }
+    const std::chrono::milliseconds held = std::min(*hold, kMaxHostHold);
+    if (held <= std::chrono::milliseconds::zero()) return;
+    std::string why = response.url + " was answered " + std::to_string(status);
+    if (!response.retry_after.empty()) {
+      why += " with Retry-After " + TruncateUtf8(response.retry_after, 64);
+    }
+    holds[host] = HostHold{now + held, status, std::move(why)};
+  }
+
+  // Completes `transfer` (entered, in no queue) unrequested when its host is held.
+  bool RefuseIfHeld(Transfer& transfer, Clock::time_point now) {
+    const auto hold = holds.find(transfer.host());
+    if (hold == holds.end()) return false;
+    if (now >= hold->second.until) {
+      holds.erase(hold);
+      return false;
+    }
+    const auto left = std::chrono::ceil<std::chrono::seconds>(hold->second.until - now);
+    const HostHold& held = hold->second;
+    Refuse(transfer, [&](Transfer& refused) {
+      FetchResponse response =
+          refused.Fail(FetchError::kNone,
+                       "not requested: " + held.why + "; the host's pages wait " +
+                           std::to_string(left.count()) + " s more",
+                       now);
+      response.http_status = held.http_status;
+      response.retry_after = std::to_string(left.count());
+      response.host_held = true;
+      return response;
+    });
+    return true;
+  }
+
   // Completes `transfer` (known to `transfers`, in no queue) with the response `fail` makes.
   template <typename MakeResponse>
   void Refuse(Transfer& transfer, MakeResponse&& fail) {
@@ -333,6 +383,7 @@ struct Fetcher::Impl {
       robots_fetches.erase(robots_fetch);
       OnRobotsDone(origin, response, now);  // before Done: the host stays tracked, see top
     }
+    NoteHostHold(done->host(), response, now);
     if (!done->redirect_url().empty()) {
       FollowRedirect(*done, std::move(response), now);  // the next hop, or the failed fetch
     } else {
@@ -404,6 +455,13 @@ struct Fetcher::Impl {
   CurlShare share;  // outlives every easy handle (transfers are gone before it)
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;  // queued and running
   std::unordered_map<std::string, std::unique_ptr<boost::asio::steady_timer>> wake_timers;
+  // Hosts that asked to be left alone (429, or 503 with Retry-After), by host key.
+  struct HostHold {
+    Clock::time_point until;
+    long http_status = 0;
+    std::string why;  // "URL was answered 429 with Retry-After 120"
+  };
+  std::unordered_map<std::string, HostHold> holds;
   HostQueue queue;
   MultiSocketLoop loop;
   uint64_t next_id = 1;

@@ -379,11 +379,30 @@ TEST_F(HostileTest, RedirectToPrivateAddress) {
 
 // --- HTTP status games ------------------------------------------------------------------
 
+// The host asked to be left alone for an hour: its pages are not requested until then (even
+// on the operator's `check`), each check says why, and the other host is not held.
 TEST_F(HostileTest, TooManyRequestsWithRetryAfter) {
-  ExpectFailure(TestResponse{.status = 429, .headers = {{"Retry-After", "3600"}}, .body = "slow"},
-                "http_429");
-  const nlohmann::json shown = Show(kHostileDoc);
-  EXPECT_EQ(shown["recent_checks"][1]["http_status"], 429);
+  StartWithGoodVersions();
+  ASSERT_FALSE(HasFatalFailure());
+  hostile_.Set("/policy",
+               TestResponse{.status = 429, .headers = {{"Retry-After", "3600"}}, .body = "slow"});
+  const nlohmann::json check = CheckHostile();
+  EXPECT_EQ(check.value("reason", ""), "http_429") << check.dump();
+  EXPECT_EQ(check.value("http_status", 0), 429) << check.dump();
+  const std::size_t requests = hostile_.RequestCount("/policy");
+  hostile_.Set("/policy", Html(PolicyHtml("Hostile Privacy")));
+  const int64_t before = RequestCheck(kHostileDoc);
+  const auto held = WaitForCheckAfter(kHostileDoc, before, milliseconds(10'000));
+  ASSERT_TRUE(held) << harness_.log();
+  EXPECT_EQ((*held)["reason"], "http_429") << held->dump();
+  EXPECT_NE((*held)["message"].get<std::string>().find("not requested: " + hostile_.Url("/policy") +
+                                                       " was answered 429 with Retry-After 3600"),
+            std::string::npos)
+      << held->dump();
+  EXPECT_EQ(hostile_.RequestCount("/policy"), requests);
+  ExpectHealthyCheckedWithin(milliseconds(2500));
+  ExpectMemoryBounded();
+  ExpectNoNewVersion();
 }
 
 TEST_F(HostileTest, ServiceUnavailableStorm) {

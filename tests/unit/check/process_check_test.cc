@@ -682,6 +682,24 @@ TEST_F(CheckProcessorTest, RobotsTxtServerErrorIsReportedAsHttp5xx) {
   EXPECT_EQ(event["message"], "robots.txt unavailable (HTTP 503)");
 }
 
+// A page not requested because its host asked to be left alone (the fetcher's hold) fails
+// as the answered page did, says why, and waits the time left.
+TEST_F(CheckProcessorTest, AHeldHostsPageWaitsOutTheRetryAfter) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse held;
+  held.host_held = true;
+  held.http_status = 429;
+  held.retry_after = "100";
+  held.error_message =
+      "not requested: https://example.com/a was answered 429 with Retry-After 120; the "
+      "host's pages wait 100 s more";
+  const int64_t before = NowUnixMillis();
+  const CheckOutcome outcome = Check(held, 3);
+  EXPECT_EQ(outcome.check.reason, "http_429");
+  EXPECT_EQ(outcome.check.message, held.error_message);
+  EXPECT_GE(outcome.state.next_due_ms - before, int64_t{99} * 1000);
+}
+
 TEST(ClassifyResponse, StatusesAndTypes) {
   FetchResponse response;
   response.http_status = 200;

@@ -1,6 +1,7 @@
 // Fetcher against loopback HTTP servers started by the test (never the network).
 #include "policyd/fetcher.h"
 #include "fetcher_loop_test.h"
+#include "policyd/retry_after.h"
 
 #include <zlib.h>
 
@@ -98,6 +99,55 @@ class FetcherTest : public FetcherLoopTest {
 
   HttpTestServer server_;
 };
+
+// A server that answers 429 (or 503) with Retry-After asks the client to wait, not to try its
+// next URL (RFC 6585, RFC 9110 10.2.3). The host's other pages are not requested until then:
+// they complete at once with that status and the time left, and the check waits like the one
+// that was answered. A 503 without Retry-After is one page's trouble: no hold.
+TEST_F(FetcherTest, RetryAfterOnOnePageHoldsTheWholeHost) {
+  server_.Set(
+      "/busy",
+      TestResponse{.status = 429, .headers = {{"Retry-After", "120"}}, .body = "slow down"});
+  server_.Set("/other", TestResponse{.body = "page"});
+  server_.Set("/broken", TestResponse{.status = 503, .body = "down"});
+  Fetcher fetcher(io_, Options());
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/broken")}).http_status, 503);
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/other")}).body, "page");  // no hold
+  const FetchResponse busy = FetchOne(fetcher, {.url = server_.Url("/busy")});
+  EXPECT_EQ(busy.http_status, 429);
+  const FetchResponse held = FetchOne(fetcher, {.url = server_.Url("/other")});
+  EXPECT_EQ(held.error, FetchError::kNone);
+  EXPECT_EQ(held.http_status, 429);
+  EXPECT_TRUE(held.host_held);
+  EXPECT_TRUE(held.body.empty());
+  const auto left = ParseRetryAfter(held.retry_after, 0);
+  ASSERT_TRUE(left.has_value()) << held.retry_after;
+  EXPECT_GT(*left, std::chrono::seconds(100));
+  EXPECT_LE(*left, std::chrono::seconds(120));
+  EXPECT_NE(held.error_message.find("not requested: " + server_.Url("/busy") +
+                                    " was answered 429 with Retry-After 120"),
+            std::string::npos)
+      << held.error_message;
+  EXPECT_EQ(server_.RequestCount("/other"), 1u);  // the one before the hold
+  EXPECT_EQ(server_.RequestCount("/busy"), 1u);
+}
+
+// A Retry-After of days holds the host no longer than kMaxHostHold; the check's own schedule
+// still honours the whole delay for the page that was answered.
+TEST_F(FetcherTest, AHostHoldIsCapped) {
+  server_.Set(
+      "/busy",
+      TestResponse{.status = 503, .headers = {{"Retry-After", "864000"}}, .body = "maintenance"});
+  server_.Set("/other", TestResponse{.body = "page"});
+  Fetcher fetcher(io_, Options());
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/busy")}).http_status, 503);
+  const FetchResponse held = FetchOne(fetcher, {.url = server_.Url("/other")});
+  EXPECT_TRUE(held.host_held);
+  const auto left = ParseRetryAfter(held.retry_after, 0);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_LE(*left, kMaxHostHold);
+  EXPECT_GT(*left, kMaxHostHold - std::chrono::minutes(1));
+}
 
 // The marks with which CDNs and bot managers flag a challenge reach the error-page guard.
 TEST_F(FetcherTest, KeepsChallengeMarkHeaders) {
