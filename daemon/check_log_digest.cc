@@ -49,9 +49,13 @@ CheckLogDigest::Level CheckLogDigest::Record(const std::string& doc_id, const st
   ++checked_;
   switch (result) {
     case CheckResult::kFirstSeen:
+      ++first_seen_;
+      return Level::kInfo;
     case CheckResult::kChanged:
-    case CheckResult::kReread:
       ++changed_;
+      return Level::kInfo;
+    case CheckResult::kReread:  // a new reading, not a change of the page
+      ++reread_;
       return Level::kInfo;
     case CheckResult::kUnchanged:
     case CheckResult::kNotModified:
@@ -94,9 +98,12 @@ std::vector<std::string> CheckLogDigest::Summarize(TimePoint now) {
 }
 
 std::string CheckLogDigest::SummaryLine(std::chrono::milliseconds window) const {
-  std::string line = "summary: " + std::to_string(checked_) + " checked (" +
-                     std::to_string(changed_) + " changed, " + std::to_string(unchanged_) +
-                     " unchanged, ";
+  std::string line = "summary: " + std::to_string(checked_) + " checked (";
+  // A first start is mostly first versions: not "changed" (no page changed).
+  if (first_seen_ > 0) line += std::to_string(first_seen_) + " first seen, ";
+  line += std::to_string(changed_) + " changed, ";
+  if (reread_ > 0) line += std::to_string(reread_) + " reread, ";
+  line += std::to_string(unchanged_) + " unchanged, ";
   if (held_back_ > 0) line += std::to_string(held_back_) + " held back, ";
   line += std::to_string(failed_) + " failed";
   std::vector<std::pair<FailureReason, uint64_t>> reasons(failed_by_reason_.begin(),

@@ -7,9 +7,10 @@
 //     `log_summary_interval` and at shutdown, covers the checks since the previous one:
 //       summary: 674 checked (12 changed, 640 unchanged, 22 failed: dns 10, timeout 8,
 //       http_5xx 4) in 5m
-//     "changed" counts first_seen, changed and reread; "unchanged" counts unchanged and
-//     not_modified; "held back" (suspicious) appears only when there is one. Reasons are
-//     listed most frequent first (then by name). A window without checks has no summary.
+//     "changed" counts changed checks; "first seen" and "reread" appear before and after it
+//     only when there are some (a first start is not 674 "changed" pages); "unchanged" counts
+//     unchanged and not_modified; "held back" (suspicious) appears only when there is one. Reasons
+//     are listed most frequent first (then by name). A window without checks has no summary.
 //   - Failures are grouped by (host, reason) within a window: the first failure of a group is
 //     worth a warning (Record says kWarn); the next ones only a debug line (kDebug) and are
 //     counted. When many hosts fail for one reason (offline, every host fails "dns"), only the
@@ -83,7 +84,9 @@ class CheckLogDigest {
 
   TimePoint window_start_;
   uint64_t checked_ = 0;
+  uint64_t first_seen_ = 0;
   uint64_t changed_ = 0;
+  uint64_t reread_ = 0;
   uint64_t unchanged_ = 0;
   uint64_t held_back_ = 0;
   uint64_t failed_ = 0;

@@ -78,7 +78,7 @@ TEST(LoggingTest, JsonLogHasASummaryAndGroupsRepeatedFailures) {
 
   ASSERT_GE(summary.size(), 3u) << harness.log();
   EXPECT_TRUE(summary[0].starts_with(
-      "summary: 9 checked (2 changed, 4 unchanged, 3 failed: http_5xx 3) in "))
+      "summary: 9 checked (2 first seen, 0 changed, 4 unchanged, 3 failed: http_5xx 3) in "))
       << summary[0];
   EXPECT_TRUE(summary[1].starts_with("127.0.0.1: 3 failures (http_5xx) in the last "))
       << summary[1];

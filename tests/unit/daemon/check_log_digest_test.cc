@@ -43,8 +43,8 @@ TEST(CheckLogDigestTest, SummaryCountsEveryOutcomeAndFailuresByReasonMostFrequen
   EXPECT_EQ(Fail(digest, "k/privacy", "k.test", FailureReason::kDns), Level::kWarn);
 
   EXPECT_EQ(digest.Summarize(kStart + minutes(5)),
-            (Lines{"summary: 11 checked (3 changed, 2 unchanged, 6 failed: dns 3, timeout 2, "
-                   "http_5xx 1) in 5m"}));
+            (Lines{"summary: 11 checked (1 first seen, 1 changed, 1 reread, 2 unchanged, 6 "
+                   "failed: dns 3, timeout 2, http_5xx 1) in 5m"}));
 }
 
 TEST(CheckLogDigestTest, HeldBackAppearsOnlyWhenThereIsOneAndNoFailuresMeansNoReasonList) {
