@@ -4,9 +4,11 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
+#include "policyd/ascii.h"
 #include "policyd/extract.h"
 
 namespace policyd::pdf_internal {
@@ -187,18 +189,10 @@ constexpr std::array<std::string_view, 18> kCompoundFirstParts = {
 
 bool IsWordByte(char c) { return IsLetterByte(c) || (c >= '0' && c <= '9'); }
 
-std::string AsciiLowerCopy(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-// How often each word (letters, digits and inner hyphens; lower case) is written in `text`
-// outside line-end hyphens.
-std::map<std::string, std::size_t, std::less<>> CountWords(std::string_view text) {
-  std::map<std::string, std::size_t, std::less<>> counts;
+// The words (letters, digits and inner hyphens; lower case) written in `text` outside
+// line-end hyphens.
+std::set<std::string> WrittenWords(std::string_view text) {
+  std::set<std::string> words;
   std::size_t start = 0;
   while (start < text.size()) {
     while (start < text.size() && !IsWordByte(text[start])) ++start;
@@ -210,18 +204,17 @@ std::map<std::string, std::size_t, std::less<>> CountWords(std::string_view text
       divided = divided || text[end] == kLineHyphen;
       ++end;
     }
-    if (end > start && !divided) ++counts[AsciiLowerCopy(text.substr(start, end - start))];
+    if (end > start && !divided) words.insert(AsciiLower(text.substr(start, end - start)));
     start = end;
   }
-  return counts;
+  return words;
 }
 
 }  // namespace
 
 std::string ResolveLineHyphens(std::string text) {
   if (text.find(kLineHyphen) == std::string::npos) return text;
-  const auto counts = CountWords(text);
-  const auto written = [&counts](const std::string& word) { return counts.contains(word); };
+  const std::set<std::string> written = WrittenWords(text);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -233,12 +226,12 @@ std::string ResolveLineHyphens(std::string text) {
     while (left > 0 && IsWordByte(out[left - 1])) --left;
     std::size_t right = i + 1;
     while (right < text.size() && IsWordByte(text[right])) ++right;
-    const std::string first = AsciiLowerCopy(std::string_view(out).substr(left));
-    const std::string second = AsciiLowerCopy(std::string_view(text).substr(i + 1, right - i - 1));
+    const std::string first = AsciiLower(std::string_view(out).substr(left));
+    const std::string second = AsciiLower(std::string_view(text).substr(i + 1, right - i - 1));
     bool hyphen = false;
-    if (written(first + "-" + second)) {
+    if (written.contains(first + "-" + second)) {
       hyphen = true;
-    } else if (!written(first + second)) {
+    } else if (!written.contains(first + second)) {
       hyphen = std::find(kCompoundFirstParts.begin(), kCompoundFirstParts.end(), first) !=
                kCompoundFirstParts.end();
     }
