@@ -57,10 +57,27 @@ std::optional<sockaddr_storage> LiteralAddress(const std::string& host, uint16_t
   return std::nullopt;
 }
 
+// Whether the host of `url` may be a literal address or a localhost name at all: a bracket or
+// a digit first (every IPv4 form inet_aton reads starts with one), or a name ending in
+// "localhost". Allocation-free: a reload runs this over every document.
+bool MayBeLocalOrLiteral(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view host = url.substr(scheme_end + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (host.empty()) return false;
+  if (host.front() == '[' || (host.front() >= '0' && host.front() <= '9')) return true;
+  host = host.substr(0, host.find(':'));
+  if (host.ends_with('.')) host.remove_suffix(1);
+  constexpr std::string_view kLocal = "localhost";
+  return host.size() >= kLocal.size() &&
+         AsciiLower(host.substr(host.size() - kLocal.size())) == kLocal;
+}
+
 }  // namespace
 
 std::string HostRefusedBeforeResolution(std::string_view url, const DaemonConfig& config) {
-  if (config.allow_private_addresses) return "";
+  if (config.allow_private_addresses || !MayBeLocalOrLiteral(url)) return "";
   auto [host, port] = HostAndPort(url);
   if (host.ends_with('.')) host.pop_back();  // "localhost." is the same name, fully qualified
   std::vector<sockaddr_storage> addresses;
