@@ -18,6 +18,7 @@
 #include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/file_read.h"
+#include "policyd/host_key.h"
 #include "policyd/http_url.h"
 #include "policyd/private_files.h"
 #include "policyd/robots.h"
@@ -61,6 +62,25 @@ std::size_t WorkerCount(const DaemonConfig& config) {
 // pauses: enough to keep every worker busy, while a fast network (or a slow pool) no longer
 // piles up bodies that only wait. max_concurrency stays the bound for slow servers.
 std::size_t MaxProcessing(const DaemonConfig& config) { return 2 * WorkerCount(config); }
+
+// One host's share of the outstanding checks: twice the transfers its politeness gate lets
+// run, so that the next request waits at the gate while a check is processed, and one site
+// with more checks due than MaxOutstanding does not hold every slot behind its Crawl-delay.
+std::size_t PerHostOutstanding(const DaemonConfig& config) {
+  return 2 * static_cast<std::size_t>(std::max(config.per_host_concurrency, 1));
+}
+
+// Whose share a check takes: its first page's host (a multi-page document's other pages wait
+// at their own hosts' gates in the fetcher). A URL that does not parse (the fetch fails at
+// once) shares one key.
+std::string DispatchHostOf(const DocumentSpec& spec) {
+  Result<std::string> key = HostKeyForUrl(spec.url);
+  return key.ok() ? std::move(*key) : std::string();
+}
+
+// At most this many due checks are taken from the schedule per dispatch, parked ones
+// included: a site with a million checks due is parked over many turns of the loop.
+constexpr std::size_t kMaxPopsPerDispatch = 4096;
 
 // While due checks are held back by MaxProcessing, new ones are started at most this often
 // (besides one per finished check). Fetches that answer within it never over-fill the pool;
@@ -126,6 +146,7 @@ Daemon::Daemon(DaemonConfig config, std::filesystem::path config_path, StoreOpti
                         .first_check_window = config_.first_check_window},
       workers_(WorkerCount(config_)),
       scheduler_(schedule_options_),
+      dispatch_gate_(PerHostOutstanding(config_)),
       schedule_timer_(io_),
       watchdog_timer_(io_),
       status_timer_(io_),
@@ -350,6 +371,7 @@ void Daemon::StopWatching(Document& doc) {
   const std::string& id = doc.spec->id;
   spdlog::info("{}: no longer watched (history kept)", id);
   scheduler_.Remove(doc.handle);
+  dispatch_gate_.Forget(id);
   // Its fetches stop where they are, queued ones included: an operator who removes a site
   // that objected to being crawled expects no further request to it. Their handlers see
   // kAborted and abandon the check.
@@ -497,7 +519,8 @@ void Daemon::ReleaseHeldTargetChanges() {
 void Daemon::ArmScheduleTimer(milliseconds min_delay) {
   NoteFleetScheduler();
   if (stopping_) return;
-  const auto next = scheduler_.NextDueMs();
+  // A parked check handed its host's free slot is due now.
+  const auto next = dispatch_gate_.HasReady() ? std::optional<int64_t>(0) : scheduler_.NextDueMs();
   if (!next) {
     schedule_timer_.cancel();
     return;
@@ -520,19 +543,47 @@ void Daemon::DispatchDue() {
   // Start no more than the pool can take now; fetches in flight are not counted, so a slow
   // network still fills up to max_concurrency over a few ramp steps.
   const std::size_t budget = std::min(limit - outstanding_, max_processing - processing_);
-  const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget);
-  NoteFleetScheduler();
-  for (const DocHandle handle : due) {
-    if (fleet_) {
-      AskFleet(documents_.at(handle).spec->id);  // StartCheck once this member owns it and
-                                                 // holds its lease
+  std::size_t started = 0;
+  // Parked checks that got their host's slot first: they were due before anything the
+  // schedule holds now.
+  while (started < budget) {
+    const std::optional<std::string> ready = dispatch_gate_.TakeReady();
+    if (!ready) break;
+    if (const Document* doc = documents_.Find(*ready)) {
+      Dispatch(*doc);
+      ++started;
     } else {
-      StartCheck(handle);
+      dispatch_gate_.Finish(*ready);
     }
   }
+  std::size_t popped = 0;
+  while (started < budget && popped < kMaxPopsPerDispatch) {
+    const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget - started);
+    if (due.empty()) break;
+    popped += due.size();
+    for (const DocHandle handle : due) {
+      const Document& doc = documents_.at(handle);
+      if (dispatch_gate_.Admit(DispatchHostOf(*doc.spec), doc.spec->id) ==
+          DispatchGate::Admission::kParked) {
+        continue;  // its host's share is taken: it gets the host's next free slot
+      }
+      Dispatch(doc);
+      ++started;
+    }
+  }
+  NoteFleetScheduler();
   // When the limit is reached, OnProcessed re-arms the timer as checks finish.
   if (outstanding_ >= limit) return;
-  ArmScheduleTimer(due.size() == budget ? kDispatchRampDelay : milliseconds(0));
+  ArmScheduleTimer(started == budget || popped >= kMaxPopsPerDispatch ? kDispatchRampDelay
+                                                                      : milliseconds(0));
+}
+
+void Daemon::Dispatch(const Document& doc) {
+  if (fleet_) {
+    AskFleet(doc.spec->id);  // StartCheck once this member owns it and holds its lease
+  } else {
+    StartCheck(doc.handle);
+  }
 }
 
 void Daemon::StartCheck(DocHandle handle) {
@@ -650,6 +701,7 @@ std::chrono::steady_clock::duration Daemon::EndCheckTiming(const std::string& do
 }
 
 void Daemon::CompleteSchedule(const std::string& doc_id, int64_t next_due_ms) {
+  dispatch_gate_.Finish(doc_id);  // its host's slot goes to the host's next parked check
   if (const Document* doc = documents_.Find(doc_id)) scheduler_.Complete(doc->handle, next_due_ms);
 }
 

@@ -46,6 +46,7 @@
 #include "policyd/check.h"
 #include "policyd/config.h"
 #include "policyd/control.h"
+#include "policyd/dispatch_gate.h"
 #include "policyd/feed.h"
 #include "policyd/fetcher.h"
 #include "policyd/nats.h"
@@ -95,6 +96,8 @@ class Daemon {
   // Fires DispatchDue when the next check is due, but not before `min_delay`.
   void ArmScheduleTimer(std::chrono::milliseconds min_delay = std::chrono::milliseconds(0));
   void DispatchDue();
+  // Starts the check of a document taken from the schedule (or the fleet's answer first).
+  void Dispatch(const Document& doc);
   void StartCheck(DocHandle handle);
   // `pages`: the responses for the document's url and its extra_urls, in order.
   void OnFetched(const std::string& doc_id, std::vector<FetchResponse> pages);
@@ -339,6 +342,8 @@ class Daemon {
   std::unique_ptr<WebServer> web_;          // null unless web_listen is set
   std::unique_ptr<DaemonMetrics> metrics_;  // counted on the io thread, atomics (metrics.h)
   Scheduler scheduler_;
+  // Each host's share of the outstanding checks: one site's backlog cannot hold them all.
+  DispatchGate dispatch_gate_;
   boost::asio::steady_timer schedule_timer_;
   boost::asio::steady_timer watchdog_timer_;
   boost::asio::steady_timer status_timer_;

@@ -19,6 +19,7 @@ std::string Daemon::MetricsText() const {
     const auto due = scheduler_.DueMs(doc.handle);
     readings.due_not_dispatched += due && *due <= now && !scheduler_.InFlight(doc.handle);
   }
+  readings.due_not_dispatched += dispatch_gate_.parked();  // due, waiting for their host's share
   readings.checks_in_progress = outstanding_;
   readings.checks_processing = processing_;
   readings.fetches_running = fetcher_->Running();

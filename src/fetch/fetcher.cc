@@ -22,11 +22,11 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "curl_handles.h"
-#include "host_key.h"
 #include "host_queue.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
 #include "policyd/clock.h"
+#include "policyd/host_key.h"
 #include "policyd/http_url.h"
 #include "policyd/retry_after.h"
 #include "policyd/text_bounds.h"

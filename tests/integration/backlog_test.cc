@@ -96,5 +96,50 @@ TEST(DispatchBacklogTest, SlowServersStillGetMaxConcurrencyFetchesInFlight) {
   EXPECT_EQ(harness.Stop(), 0);
 }
 
+// A host with more checks due than the daemon's outstanding bound (here 16), behind a slow
+// server, must not hold every dispatch slot: another host's check is made while the first
+// host's backlog drains (issue 16's closing notes: head-of-line blocking).
+TEST(DispatchFairnessTest, OneHostsBacklogDoesNotHoldAnotherHostsCheck) {
+  constexpr int kSlowDocs = 40;
+  HttpTestServer slow;
+  for (int i = 0; i < kSlowDocs; ++i) {
+    slow.Set("/p" + std::to_string(i), {.status = 200,
+                                        .headers = {{"Content-Type", "text/html"}},
+                                        .body = LargePage(i, 5),
+                                        .delay = milliseconds(300)});
+  }
+  HttpTestServer other;
+  other.Set("/policy",
+            {.status = 200, .headers = {{"Content-Type", "text/html"}}, .body = LargePage(99, 5)});
+  DaemonHarness harness(
+      "max_concurrency = 1\nper_host_concurrency = 1\nfirst_check_window = \"10ms\"\n");
+  harness.WriteTarget("slow", Targets(slow, kSlowDocs));
+  ASSERT_TRUE(harness.Start());
+  // Every slow check is due and the outstanding bound is reached before the other site is
+  // added: its first check is due after all of them.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slow.TotalRequests() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_GT(slow.TotalRequests(), 0u) << harness.log();
+  harness.WriteTarget("other",
+                      "name = \"Other\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                          other.Url("/policy") + "\"\n");
+  ASSERT_EQ(harness.Control({{"cmd", "reload"}})["ok"], true) << harness.log();
+  while (other.TotalRequests() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  const std::size_t slow_served_before = slow.TotalRequests() - slow.RequestCount("/robots.txt");
+  ASSERT_EQ(other.TotalRequests(), 1u) << harness.log();
+  // Behind the slow host's whole backlog it would come after at least 40 - 16 = 24 of its
+  // answers; with a share of the slots per host it comes at once (a loaded machine may let a
+  // few more slow answers land first).
+  EXPECT_LT(slow_served_before, 16u) << harness.log();
+  const auto status = harness.Control({{"cmd", "status"}})["result"];
+  ASSERT_TRUE(status.contains("checks_waiting_for_host")) << status.dump();
+  EXPECT_GT(status["checks_waiting_for_host"].get<int>(), 0) << status.dump();
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace policyd::testing

@@ -1,4 +1,4 @@
-#include "host_key.h"
+#include "policyd/host_key.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
-// The politeness key of a URL: which host queue a request waits in.
-#ifndef POLICYD_SRC_FETCH_HOST_KEY_H_
-#define POLICYD_SRC_FETCH_HOST_KEY_H_
+// The politeness key of a URL: which host queue a request waits in (the fetcher), and whose
+// share of dispatch slots a check takes (the daemon, DispatchGate).
+#ifndef POLICYD_HOST_KEY_H_
+#define POLICYD_HOST_KEY_H_
 
 #include <string>
 #include <string_view>
@@ -17,4 +18,4 @@ Result<std::string> HostKeyForUrl(std::string_view url);
 
 }  // namespace policyd
 
-#endif  // POLICYD_SRC_FETCH_HOST_KEY_H_
+#endif  // POLICYD_HOST_KEY_H_
