@@ -55,6 +55,27 @@ bool IsRenderable(const FetchResponse& page) {
   return html && SniffBody(page.body, page.content_type) == BodySniff::kText;
 }
 
+// What page `index` of a document settles on in the browser: the selectors that choose its
+// text (a combined page's own, else the document's), and the start of each of its ranges. A
+// page without any settles on network idle alone.
+std::vector<std::string> WaitSelectorsOfPage(const DocumentSpec& spec, std::size_t index) {
+  const bool own = index < spec.page_options.size() && spec.page_options[index].has_value();
+  std::vector<std::string> selectors =
+      own ? spec.page_options[index]->select
+          : std::vector<std::string>(spec.select.begin(), spec.select.end());
+  const auto add_range_starts = [&selectors](const auto& ranges) {
+    for (const RangeSelector& range : ranges) {
+      selectors.push_back(range.start_before.empty() ? range.start_after : range.start_before);
+    }
+  };
+  if (own) {
+    add_range_starts(spec.page_options[index]->ranges);
+  } else {
+    add_range_starts(spec.select_ranges);
+  }
+  return selectors;
+}
+
 }  // namespace
 
 // All the pages of one check being rendered.
@@ -112,7 +133,7 @@ void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> p
     request.http_status = page.http_status;
     request.headers = page.headers;
     request.body = page.body;  // copied: an `auto` page whose render fails is judged as served
-    request.wait_for_selectors = doc.spec->select;
+    request.wait_for_selectors = WaitSelectorsOfPage(*doc.spec, i);
     browser_->Render(std::move(request), [this, doc_id, gather, i](RenderResult result) {
       gather->results[i] = std::move(result);
       if (--gather->remaining == 0) OnRendered(doc_id, std::move(*gather));

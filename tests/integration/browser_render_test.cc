@@ -188,6 +188,36 @@ TEST_F(BrowserRenderTest, OpenTermsArchiveExecuteClientScriptsRendersEvenWithSer
       << harness.log();
 }
 
+TEST_F(BrowserRenderTest, CombinedPagesInTheBrowserWaitForTheirOwnSelect) {
+  // OTA's `combine`: the second page has its own select and no element of the terms' one.
+  // Each page must settle on its own select, not time out waiting for the terms'.
+  server_.Set("/part1", {.status = 200,
+                         .headers = {{"Content-Type", "text/html"}},
+                         .body = "<!doctype html><html><body><article><h1>Privacy Policy</h1>"
+                                 "<p>We collect your email address to run your account.</p>"
+                                 "</article></body></html>"});
+  server_.Set("/part2", {.status = 200,
+                         .headers = {{"Content-Type", "text/html"}},
+                         .body = "<!doctype html><html><body><nav>Home</nav><section "
+                                 "class=\"s2\"><h2>Cookies</h2><p>We use a session cookie to "
+                                 "keep you signed in.</p></section></body></html>"});
+  DaemonHarness harness("browser_page_timeout = \"20s\"\n");
+  std::ofstream(harness.targets_dir() / "acme.json")
+      << R"({"name": "Acme", "terms": {"Privacy Policy": {"select": "article",
+             "executeClientScripts": true, "combine": [{"fetch": ")" +
+             server_.Url("/part1") + R"("}, {"fetch": ")" + server_.Url("/part2") +
+             R"(", "select": ".s2"}]}}})";
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1, std::chrono::seconds(90))) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  ASSERT_EQ(doc["versions"], 1) << doc.dump() << harness.log();
+  const std::string text = CurrentText(harness, "acme/privacy-policy");
+  EXPECT_NE(text.find("to run your account"), std::string::npos) << text;
+  EXPECT_NE(text.find("keep you signed in"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Home"), std::string::npos) << text;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 TEST_F(BrowserRenderTest, BrowserDocumentsFailClearlyWhenTheBrowserIsDisabled) {
   DaemonHarness harness("browser_enabled = false\n");
   harness.WriteTarget("acme", Target(server_.Url("/privacy"), "render = \"browser\"\n"));
