@@ -80,9 +80,10 @@ std::optional<uint64_t> NatsMsgIdSeq(std::string_view msg_id, std::string_view n
 
 // Where publishing resumes after a connection: after the stored cursor, or after the last
 // event of this node that the stream holds when that is further (its PubAck came, the cursor
-// write did not), never past the log's end (`last_seq`).
+// write did not), never past the log's end (`last_seq`), nor past an event the stream
+// refused (`refused_seq`, 0: none) while it stored later ones: that one is still missing.
 uint64_t NatsResumePosition(uint64_t stored_cursor, std::optional<uint64_t> last_in_stream,
-                            uint64_t last_seq);
+                            uint64_t last_seq, uint64_t refused_seq = 0);
 
 // The stream settings policyd asks for, and an existing stream's, as comparable values.
 struct NatsStreamSettings {

@@ -31,6 +31,9 @@ constexpr milliseconds kIdleCheck(1'000);
 constexpr milliseconds kReadRetry(5'000);
 
 std::string CursorKey(const std::string& stream) { return "nats_cursor/" + stream; }
+// The event the stream refused while later ones may have been stored ("0": none). Kept in the
+// store so that no connection, before or after a restart, resumes past it.
+std::string RefusedKey(const std::string& stream) { return "nats_refused/" + stream; }
 
 std::string JoinUrls(const std::vector<std::string>& urls) {
   std::string joined;
@@ -76,6 +79,9 @@ struct NatsOutbox::Impl {
       return stored.status();
     }
     saved_cursor = cursor;
+    if (Result<std::string> refused = store.GetMeta(RefusedKey(config.stream)); refused.ok()) {
+      refused_seq = ParseCursor(*refused).value_or(0);
+    }
     {
       const std::lock_guard<std::mutex> lock(status_mutex);
       shown.node_id = node_id;
@@ -109,6 +115,7 @@ struct NatsOutbox::Impl {
         continue;
       }
       if (cursor >= store.LastSequence()) {
+        NoteProgress();  // connected and caught up
         WaitForEvents();
         continue;
       }
@@ -154,7 +161,7 @@ struct NatsOutbox::Impl {
     session = std::move(*opened);
     LogStreamDifferences(session->stream_differences());
     const uint64_t last = store.LastSequence();
-    const uint64_t resume = NatsResumePosition(cursor, last_in_stream, last);
+    const uint64_t resume = NatsResumePosition(cursor, last_in_stream, last, refused_seq);
     if (resume > cursor) {
       spdlog::info(
           "nats: stream {} already holds this node's events up to {} (the cursor said {}): "
@@ -169,19 +176,29 @@ struct NatsOutbox::Impl {
           "are dropped as duplicates within the stream's duplicate window",
           config.stream, *last_in_stream, last);
     }
-    spdlog::info(
-        "nats: connected to {}, stream {}, node {}: publishing events after {} ({} behind)",
-        session->url(), config.stream, node_id, cursor, last - std::min(cursor, last));
-    failures = 0;
-    failures_said = false;
+    // Within a streak of failures (an event the stream keeps refusing), quietly: the streak
+    // ends, and the failure count with its backoff, only when an event is stored or nothing
+    // is left to publish (NoteProgress).
+    spdlog::log(failures_said ? spdlog::level::debug : spdlog::level::info,
+                "nats: connected to {}, stream {}, node {}: publishing events after {} ({} behind)",
+                session->url(), config.stream, node_id, cursor, last - std::min(cursor, last));
     const std::lock_guard<std::mutex> lock(status_mutex);
     shown.state = NatsState::kConnected;
     shown.url = session->url();
     shown.published_seq = cursor;
-    shown.consecutive_failures = 0;
-    shown.last_error.clear();
+    if (refused_seq <= cursor) shown.last_error.clear();  // a refusal is said until it passes
     shown.connected_since_ms = NowUnixMillis();
     shown.next_attempt_ms = 0;
+  }
+
+  // Publishing moved on: the next failure is a new streak, said again, from retry_min.
+  void NoteProgress() {
+    if (failures == 0 && !failures_said) return;
+    failures = 0;
+    failures_said = false;
+    const std::lock_guard<std::mutex> lock(status_mutex);
+    shown.consecutive_failures = 0;
+    shown.last_error.clear();
   }
 
   void LogStreamDifferences(const std::vector<std::string>& differences) {
@@ -212,10 +229,18 @@ struct NatsOutbox::Impl {
       return;
     }
     read_error_logged = false;
+    // After a refusal the refused event goes alone until it is stored: sent in a window, the
+    // events behind it would be stored before it.
+    if (refused_seq == cursor + 1) events->resize(1);
     const nats::Session::WindowResult result = session->PublishWindow(*events, stop);
     if (result.stored > 0) {
       cursor = (*events)[result.stored - 1].seq;
       (void)SaveCursor();
+      if (refused_seq != 0 && refused_seq <= cursor) SaveRefused(0);
+      NoteProgress();
+    }
+    if (result.first_unstored_refused || result.stored_out_of_order != 0) {
+      SaveRefused(cursor + 1);
     }
     if (result.stored_out_of_order != 0) {
       spdlog::error(
@@ -233,13 +258,13 @@ struct NatsOutbox::Impl {
     if (!result.error.ok() && !stop.load()) Lose(result.error.message());
   }
 
-  // The connection is given up: said once, tried again with backoff.
+  // The connection is given up: said once per streak of failures, tried again with backoff.
   void Lose(const std::string& reason) {
     session.reset();
-    spdlog::warn(
-        "nats: publishing stopped at event {} ({}); reconnecting with backoff, later "
-        "events wait in the log",
-        cursor, reason);
+    spdlog::log(failures_said ? spdlog::level::debug : spdlog::level::warn,
+                "nats: publishing stopped at event {} ({}); reconnecting with backoff, later "
+                "events wait in the log",
+                cursor, reason);
     failures_said = true;  // the attempts that follow are quiet until one connects
     Fail(reason, "reconnect");
   }
@@ -286,6 +311,20 @@ struct NatsOutbox::Impl {
     return status;
   }
 
+  // Remembers the event the stream refused (0: none): no resume skips it (Connect), and it
+  // is published alone until stored (PublishWindow).
+  void SaveRefused(uint64_t seq) {
+    if (seq == refused_seq) return;
+    refused_seq = seq;
+    if (const Status status = store.SetMeta(RefusedKey(config.stream), std::to_string(seq));
+        !status.ok()) {
+      spdlog::warn(
+          "nats: cannot store the refused event's number ({}): a restart may resume "
+          "after it if the stream holds later events",
+          status.message());
+    }
+  }
+
   // ---- Any thread ----
 
   void Notify() {
@@ -323,6 +362,7 @@ struct NatsOutbox::Impl {
   std::unique_ptr<nats::Session> session;
   uint64_t cursor = 0;
   uint64_t saved_cursor = 0;
+  uint64_t refused_seq = 0;  // the event the stream refused, not yet stored (0: none)
   int failures = 0;
   std::chrono::steady_clock::time_point next_attempt{};
   bool failures_said = false;  // a failure was logged since the last connection

@@ -303,6 +303,8 @@ Session::WindowResult Session::CloseWindow(const std::vector<StoredEvent>& event
   for (std::size_t i = result.stored; i < sent; ++i) {
     if (book_.acks[i] == AckBook::Ack::kStored) result.stored_out_of_order = events[i].seq;
   }
+  result.first_unstored_refused =
+      result.stored < sent && book_.acks[result.stored] == AckBook::Ack::kFailed;
   if (result.stored < events.size()) {
     if (!send_error.ok()) {
       result.error = send_error;

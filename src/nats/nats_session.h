@@ -71,6 +71,9 @@ class Session {
     // limits refuse single messages (discard new, max_msg_size); the refused one is then
     // behind it in the stream, or missing, and the outbox says so.
     uint64_t stored_out_of_order = 0;
+    // The first event not stored was refused by the stream (its PubAck was an error), rather
+    // than lost with the connection or not answered in time.
+    bool first_unstored_refused = false;
   };
   // Publishes `events` (in order, one window) and waits for their acks: at most ack_timeout,
   // less when `stop` is set meanwhile.

@@ -56,9 +56,10 @@ std::optional<uint64_t> NatsMsgIdSeq(std::string_view msg_id, std::string_view n
 }
 
 uint64_t NatsResumePosition(uint64_t stored_cursor, std::optional<uint64_t> last_in_stream,
-                            uint64_t last_seq) {
-  const uint64_t position = std::max(stored_cursor, last_in_stream.value_or(0));
-  return std::min(position, last_seq);
+                            uint64_t last_seq, uint64_t refused_seq) {
+  uint64_t position = std::min(std::max(stored_cursor, last_in_stream.value_or(0)), last_seq);
+  if (refused_seq > stored_cursor) position = std::min(position, refused_seq - 1);
+  return position;
 }
 
 }  // namespace policyd

@@ -40,6 +40,31 @@ std::string NatsConfigFor(const NatsServer& server, const std::string& extra = "
          extra;
 }
 
+// Creates (or, with `update`, changes) the stream the tests publish to, as its operator
+// would, with a limit on the size of one message (-1: none). Empty, or why it failed.
+std::string PutStream(const std::string& url, int32_t max_msg_size, bool update) {
+  natsConnection* raw_connection = nullptr;
+  natsStatus s = natsConnection_ConnectTo(&raw_connection, url.c_str());
+  const nats::ConnectionPtr connection(raw_connection);
+  jsCtx* raw_js = nullptr;
+  if (s == NATS_OK) s = natsConnection_JetStream(&raw_js, connection.get(), nullptr);
+  const nats::JetStreamPtr js(raw_js);
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = kStream;
+  const char* subjects[] = {"policyd.events.>"};
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.Storage = js_FileStorage;
+  config.MaxMsgSize = max_msg_size;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  if (s == NATS_OK) {
+    s = update ? js_UpdateStream(nullptr, js.get(), &config, nullptr, &code)
+               : js_AddStream(nullptr, js.get(), &config, nullptr, &code);
+  }
+  return s == NATS_OK ? "" : nats::Describe("stream", s, code);
+}
+
 class NatsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -260,6 +285,53 @@ TEST_F(NatsTest, RestartAfterTheDuplicateWindowPublishesNothingTwice) {
             std::string::npos)
       << harness.log();
   EXPECT_EQ(Status(harness)["nats"]["published"], 0);  // nothing was sent again
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// An event the stream refuses (its operator's max_msg_size) while it stores a later one
+// must not be skipped: publishing stops at it, says why, and resumes once the stream takes it.
+TEST_F(NatsTest, AnEventTheStreamRefusesIsNeverSkippedForALaterOne) {
+  ASSERT_EQ(PutStream(nats_.url(), 1500, false), "");
+  server_.Set("/big", HtmlResponse(SharingPolicyPage("Big Privacy", "We keep data.")));
+  server_.Set("/small", HtmlResponse(SharingPolicyPage("Small Privacy", "We keep none.")));
+  DaemonHarness harness(NatsConfigFor(nats_));
+  // Event 1 carries this URL twice (url and final_url): over the stream's limit.
+  harness.WriteTarget("big", "name = \"Big\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                                 server_.Url("/big?" + std::string(1200, 'a')) + "\"\n");
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  ASSERT_TRUE(WaitFor([&] {
+    return Status(harness)["nats"]["last_error"].get<std::string>().find("event 1 refused") !=
+           std::string::npos;
+  })) << harness.log();
+  harness.WriteTarget("small",
+                      "name = \"Small\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                          server_.Url("/small") + "\"\n");
+  ASSERT_EQ(harness.Control({{"cmd", "reload"}})["ok"], true) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+  ASSERT_EQ(LastSeq(harness), 2u);
+  std::this_thread::sleep_for(seconds(2));  // several reconnections
+  auto nats = Status(harness)["nats"];
+  EXPECT_EQ(nats["published_seq"], 0) << nats.dump() << harness.log();
+  EXPECT_EQ(nats["lag"], 2) << nats.dump();
+  EXPECT_NE(nats["last_error"].get<std::string>().find("event 1 refused"), std::string::npos)
+      << nats.dump();
+  // The refusal is said once, however many times it is tried again.
+  const std::string log = harness.log();
+  const std::string warning = "warning nats: publishing stopped";
+  EXPECT_EQ(log.find(warning, log.find(warning) + 1), std::string::npos) << log;
+
+  // Its operator lifts the limit: event 1 is published, and event 2 is in the stream once.
+  ASSERT_EQ(PutStream(nats_.url(), -1, true), "");
+  ASSERT_TRUE(CaughtUp(harness)) << harness.log();
+  std::string error;
+  const std::vector<Received> received = ReadStream(nats_.url(), kStream, "after-refusal", &error);
+  ASSERT_EQ(error, "");
+  std::vector<uint64_t> seqs;
+  for (const Received& one : received) seqs.push_back(one.event_seq);
+  std::sort(seqs.begin(), seqs.end());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2})) << harness.log();
+  EXPECT_EQ(Status(harness)["nats"]["last_error"], "");
   EXPECT_EQ(harness.Stop(), 0);
 }
 

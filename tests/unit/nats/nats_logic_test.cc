@@ -64,6 +64,14 @@ TEST(NatsResumeTest, AfterWhicheverIsFurtherButNeverPastTheLog) {
   EXPECT_EQ(NatsResumePosition(0, std::nullopt, 0), 0u);
 }
 
+TEST(NatsResumeTest, NeverPastAnEventTheStreamRefusedWhileStoringLaterOnes) {
+  // Event 11 was refused (max_msg_size), 12 stored: the stream's last is 12, 11 is missing.
+  EXPECT_EQ(NatsResumePosition(10, 12, 20, 11), 10u);
+  EXPECT_EQ(NatsResumePosition(10, 15, 20, 14), 13u);  // 11..13 acked, cursor write lost
+  EXPECT_EQ(NatsResumePosition(10, 15, 20, 9), 15u);   // an old refusal, stored since
+  EXPECT_EQ(NatsResumePosition(10, 15, 20, 0), 15u);   // none
+}
+
 TEST(NatsStreamSettingsTest, DifferencesAreNamedOneByOne) {
   NatsConfig config;
   config.subject_prefix = "corp.policyd";
