@@ -82,6 +82,9 @@ SubtreeStats MeasureSubtree(const GumboNode* element, size_t node_budget) {
     }
     if (HasFlag(node->v.element.tag, kNotText)) continue;
     if (node != element && IsMainLike(node)) stats.has_main = true;
+    const GumboTag tag = node->v.element.tag;
+    stats.headings += HeadingLevel(tag) > 0 ? 1 : 0;
+    stats.paragraphs += tag == GUMBO_TAG_P ? 1 : 0;
     const bool in_link =
         item.in_link || (node->v.element.tag == GUMBO_TAG_A && GetAttr(node, "href") != nullptr);
     const bool in_h1 = item.in_h1 || node->v.element.tag == GUMBO_TAG_H1;
@@ -141,7 +144,16 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
   if ((strong & kHintPopup) && stats.text <= kSmallWidget) return true;
   // Screen-reader-only phrases ("opens in a new window") are not part of the visible text.
   if ((strong & kHintScreenReaderOnly) && stats.text <= kSmallWidget) return true;
-  if ((hints & kHintConsentUi) && widget_sized && (stats.controls > 0 || hidden)) return true;
+  // A consent word with a button is a banner or a preference centre, unless it reads as a
+  // section of the document: a visible "cookie-notice" or "ccpa-notice" inside the content
+  // with its own heading, paragraphs and at most two buttons (OneTrust's embedded "Cookie
+  // Settings", a "Do Not Sell or Share" link) is the notice itself.
+  const bool reads_as_section = context.in_content && stats.headings > 0 && stats.paragraphs >= 2 &&
+                                stats.controls <= 2 && stats.text > kSmallWidget;
+  if ((hints & kHintConsentUi) && widget_sized &&
+      (hidden || (stats.controls > 0 && !reads_as_section))) {
+    return true;
+  }
   if ((strong & kHintConsentUi) && stats.text <= kSmallWidget) return true;
   // A visible popup is short; a long visible block with a "modal" word is content that opens
   // one ("box article modal-enabled" around a news story, with its share buttons).

@@ -54,6 +54,8 @@ struct SubtreeStats {
   size_t link_text = 0;    // of which inside <a href>
   size_t controls = 0;     // buttons, inputs, selects, text areas, role=button
   bool has_h1 = false;     // an <h1> with text
+  size_t headings = 0;     // <h1> to <h6> elements
+  size_t paragraphs = 0;   // <p> elements
   bool has_main = false;   // a <main>, <article> or role=main element
   bool truncated = false;  // larger than the node budget: treat as real content
 

@@ -147,6 +147,40 @@ TEST(BoilerplateTest, AConsentVendorsNamedDocumentIsKeptOutsideTheContentAndWith
                 kProse + "\n");  // the button's label is no text of the policy
 }
 
+// A section of the document named "cookie notice", "CCPA notice" or "GDPR notice", with its
+// own heading and paragraphs and the consent platform's settings button in it (OneTrust asks
+// its customers to embed one in the cookie policy), is policy text, not a banner.
+TEST(BoilerplateTest, ANoticeSectionWithASettingsButtonIsKept) {
+  const std::string notice =
+      "<h2>Analytics cookies</h2><p>We keep analytics cookies for 13 "
+      "months.</p><p>" +
+      kProse + "</p><p>" + kProse +
+      "</p><p>To change your choices: <button "
+      "class=ot-sdk-show-settings>Cookie Settings</button></p>";
+  EXPECT_EQ(Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+                    "</p><section class=cookie-notice>" + notice +
+                    "</section><section class=ccpa-notice><h2>Your California rights</h2><p>" +
+                    kProse + "</p><p>" + kProse +
+                    "</p><a role=button href=#>Do Not Sell or Share</a></section></main></body>"),
+            "# Privacy Policy\n\n" + kProse +
+                "\n\n## Analytics cookies\n\nWe keep analytics cookies for 13 months.\n\n" +
+                kProse + "\n\n" + kProse +
+                "\n\nTo change your choices:\n\n## Your California "
+                "rights\n\n" +
+                kProse + "\n\n" + kProse + "\n\nDo Not Sell or Share\n");
+  // A whole page that is the notice.
+  EXPECT_TRUE(Has(Extract("<body><main><div class=cookie-notice><h1>Cookie Notice</h1>" + notice +
+                          "</div></main></body>"),
+                  "We keep analytics cookies for 13 months."));
+  // A banner with a title, its text and its buttons still goes, in the content too.
+  EXPECT_EQ(Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+                    "</p><div class=cookie-notice><h2>We value your privacy</h2><p>" + kProse +
+                    "</p><p>" + kProse +
+                    "</p><button>Accept all</button><button>Reject all</button>"
+                    "<button>Settings</button></div></main></body>"),
+            "# Privacy Policy\n\n" + kProse + "\n");
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
