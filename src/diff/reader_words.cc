@@ -37,6 +37,15 @@ std::size_t MarkerLength(std::string_view line) {
   return i;
 }
 
+// Symbols that say something, as words: currency signs, mathematical symbols (≥ 16, ±),
+// other symbols (a disclosure table's ✓ and ✗), and per cent and per mille signs. Not the
+// minus sign, a typographic variant of the hyphen-minus, which is punctuation.
+bool IsMeaningfulSymbol(UChar32 c, int32_t category) {
+  if (c == 0x2212) return false;                            // − MINUS SIGN
+  if (c == '%' || c == 0x2030 || c == 0x2031) return true;  // % ‰ ‱
+  return (category & (U_GC_SC_MASK | U_GC_SM_MASK | U_GC_SO_MASK)) != 0;
+}
+
 }  // namespace
 
 std::string ReaderText(std::string_view text) {
@@ -104,8 +113,13 @@ std::vector<std::string> FoldedWords(std::string_view text) {
   for (int32_t i = 0; i < folded.length();) {
     const UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
-    if (u_isalnum(c) || (u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK) & U_GC_M_MASK)) {
+    const int32_t category = u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK);
+    if (u_isalnum(c) || (category & U_GC_M_MASK)) {
       word.append(c);
+    } else if (IsMeaningfulSymbol(c, category)) {
+      flush();
+      word.append(c);  // a word of its own: "$10" is "$" and "10"
+      flush();
     } else {
       flush();
     }

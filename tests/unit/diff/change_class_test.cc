@@ -34,6 +34,22 @@ TEST(ChangeClassTest, TypographyPunctuationCaseAndUnicodeFormsAreCosmetic) {
   EXPECT_EQ(cosmetic.words_removed, 0);
 }
 
+// Symbols carry meaning: a price's currency, an age limit's comparison, a disclosure table's
+// tick or cross. Changing one is substantive, counted as a word replaced.
+TEST(ChangeClassTest, CurrencyComparisonAndTickSymbolsAreWords) {
+  const auto expect_one_replaced = [](const std::string& old_text, const std::string& new_text) {
+    const ChangeClassification change = ClassifyChange(old_text, new_text);
+    EXPECT_EQ(change.change_class, ChangeClass::kSubstantive) << new_text;
+    EXPECT_EQ(change.words_added, 1) << new_text;
+    EXPECT_EQ(change.words_removed, 1) << new_text;
+  };
+  expect_one_replaced("A copy of your data costs $10.\n", "A copy of your data costs \u20ac10.\n");
+  expect_one_replaced("You must be \u2265 16 to use the service.\n",
+                      "You must be \u2264 16 to use the service.\n");
+  expect_one_replaced("| Identifiers | \u2713 |\n", "| Identifiers | \u2717 |\n");
+  expect_one_replaced("Fees rise by 5% a year.\n", "Fees rise by 5\u2030 a year.\n");
+}
+
 TEST(ChangeClassTest, MarkdownStructureAndLinkTargetsAreFormatting) {
   std::string relinked = kPolicy;
   relinked.replace(relinked.find("https://acme.example/processors"), 31,
