@@ -246,6 +246,34 @@ uint32_t HintsFromWords(uint32_t classes) {
 
 }  // namespace
 
+bool LooksGenerated(std::string_view run) {
+  if (run.size() < 5 || run.size() > 8) return false;
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  if (std::none_of(run.begin(), run.end(), upper) || std::none_of(run.begin(), run.end(), lower)) {
+    return false;
+  }
+  // Letter runs as ForEachWord cuts them (at a capital after a small letter, and at digits).
+  for (size_t start = 0; start < run.size();) {
+    if (!upper(run[start]) && !lower(run[start])) {
+      ++start;
+      continue;
+    }
+    size_t end = start + 1;
+    while (end < run.size() && (lower(run[end]) || (upper(run[end]) && !lower(run[end - 1])))) {
+      ++end;
+    }
+    const std::string_view letters = run.substr(start, end - start);
+    const bool acronym = std::all_of(letters.begin(), letters.end(), upper);  // "footerWP"
+    if (letters.size() == 1 ||
+        (!acronym && std::any_of(letters.begin() + 1, letters.end(), upper))) {
+      return true;
+    }
+    start = end;
+  }
+  return false;
+}
+
 NameHintSet NameHints(const GumboNode* element) {
   uint32_t classes = AttributeClasses(GetAttr(element, "class")) |
                      AttributeClasses(GetAttr(element, "aria-label"));

@@ -68,6 +68,14 @@ bool IsNotRendered(const GumboNode* element);
 
 // ---------------------------------------------------------------------------------------------
 
+// True for a run of letters and digits that a CSS-in-JS library (styled-components, emotion,
+// CSS modules) generated: 5 to 8 characters, both cases, and not camelCase words (a letter
+// run of one character, or a capital after its first in a run that is not all capitals:
+// "bPopQx", "adMUmR", "kucClE", "3kP1x"). Such a hash changes at every deploy and holds words
+// ("pop", "ad", "nav") only by chance; "navBar", "adSlot", "popUp" and "footerWP" are words
+// (so, by chance, is a hash like "pvhPOP").
+bool LooksGenerated(std::string_view run);
+
 template <typename Fn>
 void ForEachWord(std::string_view name, Fn&& fn) {
   char word[32];
@@ -78,28 +86,36 @@ void ForEachWord(std::string_view name, Fn&& fn) {
     length = 0;
     too_long = false;
   };
-  char previous = '\0';
-  for (const char c : name) {
-    const bool lower = c >= 'a' && c <= 'z';
-    const bool upper = c >= 'A' && c <= 'Z';
-    const bool digit = c >= '0' && c <= '9';
-    if (!lower && !upper && !digit) {
-      flush();
-      previous = '\0';
+  const auto is_alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  for (size_t start = 0; start < name.size();) {
+    if (!is_alnum(name[start])) {
+      ++start;
       continue;
     }
-    const bool prev_lower = previous >= 'a' && previous <= 'z';
-    const bool prev_digit = previous >= '0' && previous <= '9';
-    const bool prev_alpha = prev_lower || (previous >= 'A' && previous <= 'Z');
-    if ((upper && prev_lower) || (digit && prev_alpha) || (!digit && prev_digit)) flush();
-    if (length < sizeof(word)) {
-      word[length++] = upper ? static_cast<char>(c + 32) : c;
-    } else {
-      too_long = true;
+    size_t end = start;
+    while (end < name.size() && is_alnum(name[end])) ++end;
+    const std::string_view run = name.substr(start, end - start);
+    start = end;
+    if (LooksGenerated(run)) continue;
+    char previous = '\0';
+    for (const char c : run) {
+      const bool upper = c >= 'A' && c <= 'Z';
+      const bool digit = c >= '0' && c <= '9';
+      const bool prev_lower = previous >= 'a' && previous <= 'z';
+      const bool prev_digit = previous >= '0' && previous <= '9';
+      const bool prev_alpha = prev_lower || (previous >= 'A' && previous <= 'Z');
+      if ((upper && prev_lower) || (digit && prev_alpha) || (!digit && prev_digit)) flush();
+      if (length < sizeof(word)) {
+        word[length++] = upper ? static_cast<char>(c + 32) : c;
+      } else {
+        too_long = true;
+      }
+      previous = c;
     }
-    previous = c;
+    flush();
   }
-  flush();
 }
 
 }  // namespace policyd::extract_internal

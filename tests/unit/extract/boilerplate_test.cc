@@ -181,6 +181,35 @@ TEST(BoilerplateTest, ANoticeSectionWithASettingsButtonIsKept) {
             "# Privacy Policy\n\n" + kProse + "\n");
 }
 
+// CSS-in-JS libraries (styled-components, emotion, CSS modules) name elements with hashes that
+// change at every deploy: "bPopQx", "xCkyQz", "adMUmR" hold the words "pop", "cky" and "ad" only
+// by chance, and must not make a policy's paragraphs (or the whole policy) look like a popup,
+// a consent vendor's widget or an advert.
+TEST(BoilerplateTest, GeneratedClassHashesHoldNoHintWords) {
+  const auto page = [](const std::string& wrapper_hash, const std::string& paragraph_hash) {
+    return "<body><div class='Layout-sc-9f8e7d-0 " + wrapper_hash +
+           "'><h1>Privacy Policy</h1><p class='Text-sc-1x2y3z-0 " + paragraph_hash +
+           "'>We keep your messages for 30 days after you delete your account.</p><p "
+           "class='Text-sc-1x2y3z-0 " +
+           paragraph_hash + "'>" + kProse + "</p><p class='styles_note__3kP1x'>" + kProse +
+           "</p></div></body>";
+  };
+  const std::string expected =
+      "# Privacy Policy\n\nWe keep your messages for 30 days after you "
+      "delete your account.\n\n" +
+      kProse + "\n\n" + kProse + "\n";
+  EXPECT_EQ(Extract(page("kLmNoP", "kucClE")), expected);
+  EXPECT_EQ(Extract(page("kLmNoP", "bPopQx")), expected);
+  EXPECT_EQ(Extract(page("kLmNoP", "bNavQx")), expected);
+  EXPECT_EQ(Extract(page("kLmNoP", "adMUmR")), expected);
+  EXPECT_EQ(Extract(page("xCkyQz", "kucClE")), expected);
+  // Names that are words still count: a real popup is dropped.
+  EXPECT_EQ(Extract("<body><main><h1>Terms</h1><p>" + kProse +
+                    "</p><div class=newsletterPopup><p>Subscribe to our newsletter.</p>"
+                    "<button>Subscribe</button></div></main></body>"),
+            "# Terms\n\n" + kProse + "\n");
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
