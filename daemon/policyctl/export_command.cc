@@ -17,6 +17,7 @@
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
 #include "policyd/json_text.h"
+#include "policyd/private_files.h"
 
 namespace policyd::ctl {
 namespace {
@@ -28,18 +29,6 @@ std::string PathComponent(std::string name) {
   }
   if (name.empty() || name == "." || name == "..") name = "_" + name;
   return name;
-}
-
-// Writes `data` to `path` through a temporary file and rename: a reader never sees half.
-bool WriteFileAtomically(const std::filesystem::path& path, const std::string& data) {
-  const std::filesystem::path temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out.write(data.data(), static_cast<std::streamsize>(data.size()))) return false;
-  }
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  return !error;
 }
 
 class ProgressBar {
@@ -119,13 +108,15 @@ class ExportTree {
       file = dir / (date + "-" + std::to_string(n) + ".md");
     }
     used_.insert(file);
-    if (error || !WriteFileAtomically(file, text)) return file;
+    if (error || !WritePrivateFileAtomically(file, text).ok()) return file;
     List(item, file);
     return std::nullopt;
   }
 
   // Writes the index; false when it cannot be written.
-  bool WriteIndex() const { return WriteFileAtomically(index_path(), JsonText(index_, 2) + "\n"); }
+  bool WriteIndex() const {
+    return WritePrivateFileAtomically(index_path(), JsonText(index_, 2) + "\n").ok();
+  }
 
   std::filesystem::path index_path() const { return root_ / "index.json"; }
   std::size_t documents() const { return index_["documents"].size(); }

@@ -208,6 +208,26 @@ TEST_F(HistoryToolsTest, ExportWritesDatedMarkdownAndAnIndex) {
   EXPECT_TRUE(std::filesystem::exists(out / "Acme" / "Privacy Policy"));
 }
 
+// A file the disk (or a quota, or a file-size limit) cuts short is a failed export: not an
+// empty file under its final name with exit 0.
+TEST_F(HistoryToolsTest, AnExportTheDiskRefusesFailsAndLeavesNoEmptyFiles) {
+  const std::filesystem::path out = harness_.dir() / "export";
+  const CommandResult result =
+      RunCommand({"/bin/bash", "-c", "ulimit -f 0; trap '' XFSZ; exec \"$0\" \"$@\"", POLICYCTL_BIN,
+                  "--config", harness_.config_path().string(), "export", out.string()});
+  // (Its message cannot be read here: the limit holds for the captured stderr file too.)
+  EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+  std::size_t written = 0;
+  if (std::filesystem::exists(out)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
+      if (!entry.is_regular_file()) continue;
+      ++written;
+      ADD_FAILURE() << "left behind: " << entry.path() << " (" << entry.file_size() << " bytes)";
+    }
+  }
+  EXPECT_EQ(written, 0u);
+}
+
 TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   // The backup goes straight into the state dir of a second daemon (its own config and
   // sockets): exactly what `policyd --state-dir DIR` would open.
