@@ -131,6 +131,13 @@ std::optional<CheckWaiters::TimePoint> CheckWaiters::NextDeadline() const {
   return earliest;
 }
 
+void CheckWaiters::EndAll(CheckWaitEnd end, std::string_view message) {
+  while (!by_doc_.empty()) {
+    const std::string doc_id = by_doc_.begin()->first;  // copied: Ended erases its entries
+    Ended(doc_id, end, message);
+  }
+}
+
 void CheckWaiters::Clear() {
   by_doc_.clear();
   waits_.clear();

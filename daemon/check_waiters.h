@@ -72,6 +72,9 @@ class CheckWaiters {
   void ExpireDue(TimePoint now);
   // The earliest deadline of the waits, if any.
   std::optional<TimePoint> NextDeadline() const;
+  // Every check still waited for ended the same way (kAbandoned at shutdown, before the
+  // control connections close): each wait is answered.
+  void EndAll(CheckWaitEnd end, std::string_view message);
   // Drops every wait without answering (shutdown: the connections are closed already).
   void Clear();
 

@@ -889,6 +889,8 @@ void Daemon::BeginShutdown() {
   stopping_ = true;
   systemd::NotifyStopping("stopping: aborting transfers, finishing commits");
   schedule_timer_.cancel();
+  // Answered before their connections close: the checks they wait for end unrecorded.
+  check_waiters_.EndAll(CheckWaitEnd::kAbandoned, "the daemon is stopping");
   control_->Shutdown();
   if (web_) web_->Shutdown();
   fetcher_->Shutdown();                // in-flight transfers end with kAborted; nothing half-stored
@@ -913,7 +915,7 @@ void Daemon::FinishShutdownIfIdle() {
   watchdog_timer_.cancel();
   status_timer_.cancel();
   wait_timer_.cancel();
-  check_waiters_.Clear();  // their connections are closed already
+  check_waiters_.Clear();  // answered at BeginShutdown; none is added since
   summary_timer_.cancel();
   LogCheckSummary();
   gc_timer_.cancel();

@@ -2,6 +2,8 @@
 // refusal), `check` with "wait" answering each document's outcome, and the first pass in
 // `status`: through the raw control socket, then through the real policyctl (its views,
 // exit statuses and pager).
+#include <signal.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -220,6 +222,31 @@ TEST(OperatorCommandsTest, CheckWaitJoinsARunningCheckAndTimesOutClearly) {
   EXPECT_EQ(timed_out["result"]["outcomes"][0]["result"], "timed_out");
   ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
   EXPECT_EQ(harness.Control({{"cmd", "status"}})["result"]["check_waits"], 0);
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
+// A daemon told to stop answers a waiting client: its checks are abandoned, "the daemon is
+// stopping" (docs/CONTROL.md), not a connection closed under it.
+TEST(OperatorCommandsTest, CheckWaitIsAnsweredAbandonedWhenTheDaemonStops) {
+  HttpTestServer server;
+  DaemonHarness harness;
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")}}));
+  server.Set("/acme/privacy", PolicyPage("Acme Privacy", "Acme collects your email address."));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  TestResponse slow = PolicyPage("Acme Privacy", "Acme collects your email address.");
+  slow.delay = milliseconds(8000);
+  server.Set("/acme/privacy", slow);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(milliseconds(1000));  // the wait is registered
+    ::kill(harness.pid(), SIGTERM);
+  });
+  const CommandResult waited = harness.Policyctl({"check", "acme/privacy-policy", "--wait"});
+  stopper.join();
+  EXPECT_EQ(waited.exit_code, 1) << waited.out << waited.err;
+  EXPECT_NE(waited.out.find("abandoned"), std::string::npos) << waited.out << waited.err;
+  EXPECT_NE(waited.out.find("the daemon is stopping"), std::string::npos) << waited.out;
   EXPECT_EQ(harness.Stop(), 0);
 }
 
