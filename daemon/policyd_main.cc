@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,11 @@ void SetUpProcess() {
   // even when started by hand under umask 022 or 000; a stricter inherited umask stays.
   const mode_t inherited_umask = ::umask(0);
   ::umask(inherited_umask | policyd::kDaemonUmask);
+  // A write past a file-size limit (systemd's LimitFSIZE=, a container's ulimit -f) then fails
+  // with EFBIG, which the store reports as a storage error (status, sd_notify, the log) and
+  // recovers from, instead of SIGXFSZ killing the daemon without a word. The converters it
+  // starts inherit this and fail their write the same way.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 // The config file with the command line's overrides, and the logging it sets up; false (after

@@ -1,7 +1,10 @@
 // The daemon as systemd sees it: the sd_notify protocol (READY, STATUS, WATCHDOG, STOPPING)
 // on a NOTIFY_SOCKET owned by the test, and a bounded, clean stop on SIGTERM.
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
+#include <string>
 #include <thread>
 
 #include "daemon_harness.h"
@@ -65,6 +68,47 @@ TEST(Service, SigtermDuringSlowFetchesStopsWithinTheBound) {
   }
   EXPECT_EQ(harness.Stop(), 0);
   server.Stop();
+}
+
+// A file-size limit (systemd's LimitFSIZE=, a container's ulimit) reached by the database is
+// a storage error the daemon says and survives, not a silent death by SIGXFSZ.
+TEST(Service, AFileSizeLimitIsAStorageErrorNotADeath) {
+  HttpTestServer server;
+  const auto page = [](int round) {
+    std::string body = "<main><h1>Policy</h1>";
+    for (int i = 0; i < 2000; ++i) {
+      body += "<p>Clause " + std::to_string(i) + " of revision " + std::to_string(round) +
+              ": we keep your data only as long as this policy says.</p>";
+    }
+    return TestResponse{.status = 200, .headers = {{"Content-Type", "text/html"}}, .body = body};
+  };
+  server.Set("/p", page(0));
+  DaemonHarness harness;
+  harness.WriteTarget(
+      "acme", "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + server.Url("/p") + "\"\n");
+  // The daemon inherits a 1 MiB limit; this process gets its own back at once.
+  rlimit original{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &original), 0);
+  rlimit limited = original;
+  limited.rlim_cur = 1 << 20;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  const bool started = harness.Start();
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &original), 0);
+  ASSERT_TRUE(started) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  nlohmann::json status;
+  for (int round = 1; round <= 8; ++round) {
+    server.Set("/p", page(round));
+    const auto checked = harness.Control({{"cmd", "check"}, {"all", true}, {"wait", true}},
+                                         std::chrono::seconds(30));
+    ASSERT_EQ(checked["ok"], true) << checked.dump() << harness.log();
+    status = harness.Control({{"cmd", "status"}})["result"];
+    if (!status["storage_error"].is_null()) break;
+  }
+  EXPECT_TRUE(harness.running());
+  EXPECT_TRUE(status["storage_error"].is_object()) << status.dump() << harness.log();
+  EXPECT_NE(harness.log().find("File too large"), std::string::npos) << harness.log();
+  EXPECT_EQ(harness.Stop(), 0);
 }
 
 }  // namespace
