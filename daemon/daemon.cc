@@ -24,6 +24,7 @@
 #include "policyd/robots.h"
 #include "state_reader.h"
 #include "systemd_notify.h"
+#include "worker_count.h"
 
 namespace policyd {
 
@@ -54,8 +55,7 @@ void NameWorkerThreads(asio::thread_pool& pool, std::size_t threads) {
 }
 
 std::size_t WorkerCount(const DaemonConfig& config) {
-  if (config.worker_threads > 0) return static_cast<std::size_t>(config.worker_threads);
-  return std::max(1u, std::thread::hardware_concurrency());
+  return WorkerThreadCount(config.worker_threads, std::thread::hardware_concurrency());
 }
 
 // At most this many fetched responses wait for or run on the worker pool before dispatching
