@@ -8,6 +8,7 @@
 // semantics: policyd::RangeSelector). Everything policyd cannot honour (custom JavaScript
 // filters) becomes a warning naming the document: the operator must know that a declaration
 // is followed only in part.
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/document_checks.h"
+#include "config/toml_reader.h"
 #include "policyd/config.h"
 #include "policyd/file_read.h"
 #include "policyd/json_limits.h"
@@ -126,6 +128,12 @@ struct TermsPage {
 Status ReadSelectorsIfPresent(const json& object, const char* key, const std::string& where,
                               std::optional<Selectors>* out) {
   if (!object.contains(key)) return Status::Ok();
+  // OTA refuses a select that matches nothing: an empty list is a mistake, not "choose".
+  if (std::string_view(key) == "select" && object[key].is_array() && object[key].empty()) {
+    return Status::InvalidArgument(where +
+                                   ": 'select' is an empty list (leave it out to let "
+                                   "policyd choose the main content)");
+  }
   Selectors selectors;
   if (Status s = ParseSelectors(object[key], where + ": " + key, &selectors); !s.ok()) return s;
   *out = std::move(selectors);
@@ -144,6 +152,25 @@ Status ReadScriptsFlag(const json& object, const std::string& where, DocumentSpe
   }
   if (flag->get<bool>()) spec->render = RenderMode::kBrowser;
   return Status::Ok();
+}
+
+// The keys OTA's declaration format has at each level.
+const std::vector<std::string> kDeclarationKeys = {"name", "terms", "$schema"};
+const std::vector<std::string> kTermsKeys = {"fetch",  "select",  "remove",
+                                             "filter", "combine", "executeClientScripts"};
+const std::vector<std::string> kPageKeys = {"fetch", "select", "remove", "filter",
+                                            "executeClientScripts"};
+
+// Calls `warn` for each key of `object` not in `known`, with the closest known one: a
+// misspelt key would otherwise change what is fetched, chosen or rendered without a word.
+template <typename Warn>
+void WarnUnknownKeys(const json& object, const std::vector<std::string>& known,
+                     const std::string& prefix, Warn&& warn) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    warn(prefix + "unknown key '" + key + "' ignored" +
+         config_internal::ClosestKeyHint(key, known));
+  }
 }
 
 // The pages of `combine`, appended to *pages in order, as OTA's engine builds them: a page's
@@ -177,6 +204,7 @@ Status ReadCombinedPages(const json& combine, const std::optional<std::string>& 
            JsonText(CustomFilters(page["filter"])) + " ignored");
     }
     if (Status s = ReadScriptsFlag(page, page_where, spec); !s.ok()) return s;
+    WarnUnknownKeys(page, kPageKeys, "page " + read.url + ": ", warn);
     pages->push_back(std::move(read));
   }
   return Status::Ok();
@@ -215,12 +243,7 @@ Status ReadTermsFlags(const json& terms, const std::string& where, DocumentSpec*
            " cannot run in policyd and are ignored");
     }
   }
-  for (const auto& [key, value] : terms.items()) {
-    if (key != "fetch" && key != "select" && key != "remove" && key != "filter" &&
-        key != "executeClientScripts" && key != "combine") {
-      warn("unknown key '" + key + "' ignored");
-    }
-  }
+  WarnUnknownKeys(terms, kTermsKeys, "", warn);
   return ReadScriptsFlag(terms, where, spec);
 }
 
@@ -318,6 +341,8 @@ Status LoadOtaDeclaration(const std::filesystem::path& path, std::vector<Documen
   } catch (const std::exception& e) {  // json type errors; checked above, but never crash
     return Status::InvalidArgument(file + ": " + e.what());
   }
+  WarnUnknownKeys(declaration, kDeclarationKeys, "",
+                  [&](const std::string& what) { found.push_back(file + ": " + what); });
   for (DocumentSpec& spec : documents) out->push_back(std::move(spec));
   if (warnings != nullptr) warnings->insert(warnings->end(), found.begin(), found.end());
   return Status::Ok();

@@ -85,6 +85,42 @@ TEST_F(OtaDeclarationTest, WarnsAboutWhatCannotBeHonoured) {
                                   HasSubstr("removeTrackingLinks")));
 }
 
+// A misspelt key changes what is fetched or rendered without a word: every level of a
+// declaration names the keys it does not know, with the closest known one.
+TEST_F(OtaDeclarationTest, UnknownKeysAreNamedAtEveryLevelWithTheClosestKnownOne) {
+  const Status status = Load(R"({
+    "name": "Hinge",
+    "nmae": "Hinge Inc",
+    "terms": {
+      "Privacy Policy": {
+        "executeClientScript": true,
+        "combine": [
+          {"fetch": "https://hinge.co/privacy", "selct": "article"},
+          {"fetch": "https://hinge.co/cookies"}
+        ]
+      }
+    }
+  })");
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_THAT(warnings_,
+              ElementsAre(AllOf(HasSubstr("page https://hinge.co/privacy"),
+                                HasSubstr("unknown key 'selct' ignored (did you mean 'select'?)")),
+                          AllOf(HasSubstr("hinge/privacy-policy"),
+                                HasSubstr("unknown key 'executeClientScript' ignored (did you "
+                                          "mean 'executeClientScripts'?)")),
+                          AllOf(HasSubstr(path_.string()),
+                                HasSubstr("unknown key 'nmae' ignored (did you mean 'name'?)"))));
+}
+
+// OTA refuses a select that matches nothing; an empty list is a mistake, not "choose for me".
+TEST_F(OtaDeclarationTest, AnEmptySelectListIsAnError) {
+  const Status status = Load(R"({"name": "Hinge", "terms": {"Privacy Policy": {
+    "fetch": "https://hinge.co/privacy", "select": []}}})");
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status.message(),
+              AllOf(HasSubstr("terms 'Privacy Policy'"), HasSubstr("select"), HasSubstr("empty")));
+}
+
 // A declaration as contrib-declarations writes them: the consent banner that sits inside the
 // selected content, from its heading to the footer, is a range in `remove`.
 TEST_F(OtaDeclarationTest, RemoveRangeDropsTheCookieBannerFromTheSelectedText) {
