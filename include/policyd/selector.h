@@ -1,8 +1,18 @@
-// CSS selectors over a Gumbo tree (a subset of Selectors Level 3 that declarations of legal
-// pages use): type, universal `*`, `#id`, `.class`, `[attr]`, `[attr=v]`, `[attr^=v]`,
-// `[attr$=v]`, `[attr*=v]`, `[attr~=v]`, `:not(simple)`, descendant (space) and child (`>`)
-// combinators, and comma-separated lists. Type and attribute names match case-insensitively;
-// values case-sensitively (as in HTML documents in standards mode).
+// CSS selectors over a Gumbo tree (Selectors Level 3, with Level 4's :not()/:is()/:where()
+// lists and the `i` attribute flag, as declarations of legal pages use them): type,
+// universal `*`, `#id`, `.class`, `[attr]`, `[attr=v]`, `[attr^=v]`, `[attr$=v]`,
+// `[attr*=v]`, `[attr~=v]`, `[attr|=v]`, `[attr=v i]`; `:first-child`, `:last-child`,
+// `:only-child`, the `-of-type` ones, `:nth-child()`, `:nth-last-child()`, `:nth-of-type()`,
+// `:nth-last-of-type()` (odd, even, a·n + b), `:empty`, `:root`; `:not(a, b)`, `:is(a, b)` and
+// `:where(a, b)` of compounds (not nested in each other); descendant (space), child (`>`),
+// next-sibling (`+`) and subsequent-sibling (`~`) combinators; comma-separated lists. Type and
+// attribute names match case-insensitively; values case-sensitively unless flagged `i` (as in
+// HTML documents in standards mode).
+//
+// Deviations, refused with InvalidArgument at load: `:has()`, pseudo-elements, user-action and
+// form-state pseudo-classes (`:hover`, `:checked`: a fetched page has no user), complex
+// selectors inside `:not()`/`:is()` (Level 4 allows `:not(div p)`), `:nth-child(an+b of S)`,
+// namespaces. `:where()` is `:is()` (specificity does not matter here).
 #ifndef POLICYD_SELECTOR_H_
 #define POLICYD_SELECTOR_H_
 

@@ -6,7 +6,9 @@
 // backtracking: O(compounds x depth) per element whatever the combinators.
 #include "policyd/selector.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +23,20 @@ struct AttributeTest {
   enum class Op : uint8_t { kExists, kEquals, kPrefix, kSuffix, kContains, kWord, kDash };
   std::string name;  // lower case
   Op op = Op::kExists;
-  std::string value;
+  std::string value;         // lower case when ignore_case
+  bool ignore_case = false;  // the `i` flag: [type=a i]
+};
+
+// A structural pseudo-class: the element's position among its parent's element children (of
+// its own type for the -of-type ones), counted from the first or the last, is a·n + b for
+// some n >= 0; or :empty, :root.
+struct PseudoTest {
+  enum class Kind : uint8_t { kPosition, kEmpty, kRoot };
+  Kind kind = Kind::kPosition;
+  bool of_type = false;
+  bool from_last = false;
+  int a = 0;
+  int b = 1;
 };
 
 struct Selector::Compound {
@@ -31,19 +46,28 @@ struct Selector::Compound {
   std::vector<std::string> ids;
   std::vector<std::string> classes;
   std::vector<AttributeTest> attributes;
-  std::vector<Compound> negations;  // arguments of :not(), which contain no :not themselves
+  std::vector<PseudoTest> pseudos;
+  // Arguments of :not(), each of which must not match, and of :is()/:where(), one of each
+  // list must match. They contain no :not/:is/:where themselves (no nesting, no recursion).
+  std::vector<Compound> negations;
+  std::vector<std::vector<Compound>> alternatives;
 };
 
 struct Selector::Complex {
-  enum class Combinator : uint8_t { kDescendant, kChild };
+  enum class Combinator : uint8_t { kDescendant, kChild, kNextSibling, kSubsequentSibling };
   std::vector<Compound> compounds;      // left to right
   std::vector<Combinator> combinators;  // combinators[i] joins compounds[i] and [i + 1]
+  bool has_sibling_combinator = false;
 };
 
 namespace {
 
 using Compound = Selector::Compound;
 using Complex = Selector::Complex;
+
+// At most this many compounds in a complex selector with a sibling combinator (its matching
+// recurses once per compound).
+constexpr size_t kMaxSiblingCompounds = 32;
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
@@ -113,14 +137,19 @@ class Parser {
         return Status::Ok();
       }
       Complex::Combinator combinator = Complex::Combinator::kDescendant;
-      if (Peek() == '>') {
+      if (Peek() == '>' || Peek() == '+' || Peek() == '~') {
+        combinator = Peek() == '>'   ? Complex::Combinator::kChild
+                     : Peek() == '+' ? Complex::Combinator::kNextSibling
+                                     : Complex::Combinator::kSubsequentSibling;
+        complex->has_sibling_combinator |= Peek() != '>';
         ++pos_;
         SkipSpace();
-        combinator = Complex::Combinator::kChild;
-      } else if (Peek() == '+' || Peek() == '~') {
-        return Error("unsupported combinator");
       } else if (!space) {
         return Error("unexpected character");
+      }
+      // Sibling combinators are matched by a search whose depth is the number of compounds.
+      if (complex->has_sibling_combinator && complex->compounds.size() >= kMaxSiblingCompounds) {
+        return Error("too many compounds for a selector with + or ~");
       }
       complex->combinators.push_back(combinator);
       complex->compounds.emplace_back();
@@ -155,21 +184,136 @@ class Parser {
         compound->attributes.emplace_back();
         if (Status s = ParseAttribute(&compound->attributes.back()); !s.ok()) return s;
       } else if (c == ':') {
-        if (!allow_not) return Error(":not() cannot contain pseudo-classes");
-        if (!EqualsNoCase(text_.substr(pos_, 5), ":not(")) return Error("unsupported pseudo-class");
-        pos_ += 5;
-        SkipSpace();
-        compound->negations.emplace_back();
-        if (Status s = ParseCompound(&compound->negations.back(), false); !s.ok()) return s;
-        SkipSpace();
-        if (Peek() != ')') return Error("expected ')'");
-        ++pos_;
+        if (Status s = ParsePseudoClass(compound, allow_not); !s.ok()) return s;
       } else {
         break;
       }
       any = true;
     }
     return any ? Status::Ok() : Error("expected a selector");
+  }
+
+  // A pseudo-class at pos_ (its ':'). :not(), :is() and :where() take a list of compounds
+  // (`allow_logical`: not inside one of them); the structural ones take an a·n + b.
+  Status ParsePseudoClass(Compound* compound, bool allow_logical) {
+    const size_t start = pos_;
+    ++pos_;
+    std::string name;
+    if (!StartsIdentifier() || !ParseIdentifier(&name).ok()) {
+      pos_ = start;
+      return Error("unsupported pseudo-class");
+    }
+    for (char& c : name) c = AsciiLower(c);
+    const bool call = Peek() == '(';
+    if (call) ++pos_;
+    if (call && (name == "not" || name == "is" || name == "where")) {
+      if (!allow_logical) {
+        pos_ = start;
+        return Error(":not(), :is() and :where() cannot contain :not(), :is() or :where()");
+      }
+      std::vector<Compound> list;
+      if (Status s = ParseCompoundList(&list); !s.ok()) return s;
+      if (name == "not") {
+        compound->negations.insert(compound->negations.end(), list.begin(), list.end());
+      } else {
+        compound->alternatives.push_back(std::move(list));
+      }
+      return Status::Ok();
+    }
+    PseudoTest test;
+    if (!call && (name == "first-child" || name == "first-of-type")) {
+      test.of_type = name == "first-of-type";
+    } else if (!call && (name == "last-child" || name == "last-of-type")) {
+      test.of_type = name == "last-of-type";
+      test.from_last = true;
+    } else if (!call && (name == "only-child" || name == "only-of-type")) {
+      test.of_type = name == "only-of-type";
+      compound->pseudos.push_back(test);  // first, and (below) last
+      test.from_last = true;
+    } else if (!call && (name == "empty" || name == "root")) {
+      test.kind = name == "empty" ? PseudoTest::Kind::kEmpty : PseudoTest::Kind::kRoot;
+    } else if (call && (name == "nth-child" || name == "nth-last-child" || name == "nth-of-type" ||
+                        name == "nth-last-of-type")) {
+      test.of_type = name.ends_with("of-type");
+      test.from_last = name.starts_with("nth-last");
+      if (Status s = ParseNth(&test.a, &test.b); !s.ok()) return s;
+    } else {
+      pos_ = start;
+      return Error("unsupported pseudo-class");
+    }
+    compound->pseudos.push_back(test);
+    return Status::Ok();
+  }
+
+  // "a, b, ..." up to and including the closing ')'.
+  Status ParseCompoundList(std::vector<Compound>* list) {
+    while (true) {
+      SkipSpace();
+      list->emplace_back();
+      if (Status s = ParseCompound(&list->back(), false); !s.ok()) return s;
+      SkipSpace();
+      if (Peek() == ')') {
+        ++pos_;
+        return Status::Ok();
+      }
+      if (Peek() != ',') return Error("expected ',' or ')'");
+      ++pos_;
+    }
+  }
+
+  // The argument of :nth-*() up to and including ')': odd, even, b, a n, a n + b (a and b
+  // signed, at most 9 digits each).
+  Status ParseNth(int* a, int* b) {
+    SkipSpace();
+    const size_t start = pos_;
+    std::string token;
+    while (!AtEnd() && Peek() != ')') {
+      if (!IsCssSpace(Peek())) token.push_back(AsciiLower(Peek()));
+      ++pos_;
+    }
+    if (AtEnd()) return Error("expected ')'");
+    const auto invalid = [&] {
+      pos_ = start;
+      return Error("expected odd, even or a·n + b");
+    };
+    if (token == "odd" || token == "even") {
+      *a = 2;
+      *b = token == "odd" ? 1 : 0;
+    } else {
+      size_t i = 0;
+      const auto number = [&](int* out, bool need_digits) {
+        int sign = 1;
+        if (i < token.size() && (token[i] == '+' || token[i] == '-'))
+          sign = token[i++] == '-' ? -1 : 1;
+        const size_t digits = i;
+        int value = 0;
+        while (i < token.size() && token[i] >= '0' && token[i] <= '9' && i - digits < 9) {
+          value = value * 10 + (token[i++] - '0');
+        }
+        if (i == digits && need_digits) return false;
+        *out = sign * (i == digits ? 1 : value);
+        return true;
+      };
+      int first = 0;
+      const bool has_n = token.find('n') != std::string::npos;
+      if (!number(&first, !has_n)) return invalid();
+      if (has_n) {
+        if (i >= token.size() || token[i] != 'n') return invalid();
+        ++i;
+        *a = first;
+        *b = 0;
+        if (i < token.size()) {
+          if (token[i] != '+' && token[i] != '-') return invalid();
+          if (!number(b, true)) return invalid();
+        }
+      } else {
+        *a = 0;
+        *b = first;
+      }
+      if (i != token.size()) return invalid();
+    }
+    ++pos_;  // ')'
+    return Status::Ok();
   }
 
   Status ParseAttribute(AttributeTest* test) {
@@ -221,6 +365,13 @@ class Parser {
       return Error("expected an attribute value");
     }
     SkipSpace();
+    if ((Peek() == 'i' || Peek() == 'I') && pos_ + 1 < text_.size() &&
+        (IsCssSpace(text_[pos_ + 1]) || text_[pos_ + 1] == ']')) {
+      ++pos_;
+      test->ignore_case = true;
+      for (char& c : test->value) c = AsciiLower(c);
+      SkipSpace();
+    }
     if (Peek() != ']') return Error("expected ']'");
     ++pos_;
     return Status::Ok();
@@ -317,7 +468,12 @@ bool HasToken(std::string_view list, std::string_view token) {
 bool MatchAttribute(const AttributeTest& test, const GumboNode* element) {
   const char* raw = extract_internal::GetAttr(element, test.name.c_str());
   if (raw == nullptr) return false;
-  const std::string_view value(raw);
+  std::string lowered;
+  if (test.ignore_case) {
+    lowered = raw;
+    for (char& c : lowered) c = AsciiLower(c);
+  }
+  const std::string_view value = test.ignore_case ? std::string_view(lowered) : raw;
   using Op = AttributeTest::Op;
   switch (test.op) {
     case Op::kExists:
@@ -343,6 +499,48 @@ bool MatchAttribute(const AttributeTest& test, const GumboNode* element) {
 
 bool IsElement(const GumboNode* node) {
   return node != nullptr && (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE);
+}
+
+bool SameType(const GumboNode* a, const GumboNode* b) {
+  return a->v.element.tag == b->v.element.tag &&
+         (a->v.element.tag != GUMBO_TAG_UNKNOWN ||
+          EqualsNoCase(extract_internal::OriginalTagName(a), extract_internal::OriginalTagName(b)));
+}
+
+bool MatchPseudo(const PseudoTest& test, const GumboNode* element) {
+  const GumboNode* parent = element->parent;
+  if (test.kind == PseudoTest::Kind::kRoot) {
+    return parent != nullptr && parent->type == GUMBO_NODE_DOCUMENT;
+  }
+  if (test.kind == PseudoTest::Kind::kEmpty) {
+    const GumboVector& children = extract_internal::Children(element);
+    for (unsigned i = 0; i < children.length; ++i) {
+      const auto* child = static_cast<const GumboNode*>(children.data[i]);
+      if (child->type != GUMBO_NODE_COMMENT) return false;  // whitespace counts, as in browsers
+    }
+    return true;
+  }
+  // The element's 1-based position among its parent's element children (of its type).
+  int position = 1;
+  if (parent != nullptr) {
+    const GumboVector& siblings = extract_internal::Children(parent);
+    int before = 0;
+    int after = 0;
+    bool seen = false;
+    for (unsigned i = 0; i < siblings.length; ++i) {
+      const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+      if (sibling == element) {
+        seen = true;
+        continue;
+      }
+      if (!IsElement(sibling) || (test.of_type && !SameType(sibling, element))) continue;
+      ++(seen ? after : before);
+    }
+    position = 1 + (test.from_last ? after : before);
+  }
+  if (test.a == 0) return position == test.b;
+  const int steps = position - test.b;
+  return steps % test.a == 0 && steps / test.a >= 0;
 }
 
 bool MatchCompound(const Compound& compound, const GumboNode* element) {
@@ -371,14 +569,73 @@ bool MatchCompound(const Compound& compound, const GumboNode* element) {
   for (const AttributeTest& test : compound.attributes) {
     if (!MatchAttribute(test, element)) return false;
   }
+  for (const PseudoTest& test : compound.pseudos) {
+    if (!MatchPseudo(test, element)) return false;
+  }
   for (const Compound& negation : compound.negations) {
     if (MatchCompound(negation, element)) return false;
+  }
+  for (const std::vector<Compound>& list : compound.alternatives) {
+    if (std::none_of(list.begin(), list.end(),
+                     [element](const Compound& one) { return MatchCompound(one, element); })) {
+      return false;
+    }
   }
   return true;
 }
 
+const GumboNode* ParentElement(const GumboNode* node) {
+  return IsElement(node->parent) ? node->parent : nullptr;
+}
+
+const GumboNode* PreviousElementSibling(const GumboNode* node) {
+  if (node->parent == nullptr) return nullptr;
+  const GumboVector& siblings = extract_internal::Children(node->parent);
+  for (unsigned i = node->index_within_parent; i-- > 0;) {
+    const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+    if (IsElement(sibling)) return sibling;
+  }
+  return nullptr;
+}
+
+// With sibling combinators the candidates for the compounds to the left are no longer one
+// ancestor chain: a search, right to left, remembering the (compound, element) pairs that
+// failed, so every pair is tried once. Depth: the number of compounds (kMaxSiblingCompounds).
+using FailedPairs = std::set<std::pair<size_t, const GumboNode*>>;
+
+bool MatchLeftOf(const Complex& complex, size_t i, const GumboNode* element, FailedPairs* failed) {
+  if (!MatchCompound(complex.compounds[i], element)) return false;
+  if (i == 0) return true;
+  if (failed->contains({i, element})) return false;
+  using Combinator = Complex::Combinator;
+  const Combinator combinator = complex.combinators[i - 1];
+  bool matched = false;
+  switch (combinator) {
+    case Combinator::kChild:
+    case Combinator::kDescendant:
+      for (const GumboNode* up = ParentElement(element); up != nullptr && !matched;
+           up = combinator == Combinator::kChild ? nullptr : ParentElement(up)) {
+        matched = MatchLeftOf(complex, i - 1, up, failed);
+      }
+      break;
+    case Combinator::kNextSibling:
+    case Combinator::kSubsequentSibling:
+      for (const GumboNode* left = PreviousElementSibling(element); left != nullptr && !matched;
+           left = combinator == Combinator::kNextSibling ? nullptr : PreviousElementSibling(left)) {
+        matched = MatchLeftOf(complex, i - 1, left, failed);
+      }
+      break;
+  }
+  if (!matched) failed->insert({i, element});
+  return matched;
+}
+
 bool MatchComplex(const Complex& complex, const GumboNode* element) {
   const size_t k = complex.compounds.size();
+  if (complex.has_sibling_combinator) {
+    FailedPairs failed;
+    return MatchLeftOf(complex, k - 1, element, &failed);
+  }
   if (!MatchCompound(complex.compounds[k - 1], element)) return false;
   if (k == 1) return true;
   // path[0] is the element, path[j] its j-th ancestor element.

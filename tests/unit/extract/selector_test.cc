@@ -105,6 +105,39 @@ TEST_F(SelectorMatchTest, Combinators) {
   EXPECT_EQ(Select(document_, ".b > .b > .c"), Texts({"deep"}));
 }
 
+// What Open Terms Archive declarations use beyond Selectors Level 3's first subset: sibling
+// combinators, structural pseudo-classes, :not() and :is() lists, the `i` attribute flag
+// (Booking.com's declaration removes "a.print-button, .print-button + p").
+TEST(SelectorSiblingsTest, SiblingCombinatorsAndStructuralPseudoClasses) {
+  const GumboDocument document(
+      std::string("<div id=s><h2>A</h2><p>a1</p><p>a2</p><h2>B</h2><p>b1</p><span>s</span><p>b2</p>"
+                  "<div class=E></div><div class=f> </div></div>"
+                  "<a class=print-button>Print</a><p>Print this page</p><p>kept</p>"));
+  EXPECT_EQ(Select(document, "h2 + p"), Texts({"a1", "b1"}));
+  EXPECT_EQ(Select(document, "h2 ~ p"), Texts({"a1", "a2", "b1", "b2"}));
+  EXPECT_EQ(Select(document, "#s > h2 + p + p"), Texts({"a2"}));
+  EXPECT_EQ(Select(document, "h2 ~ span + p"), Texts({"b2"}));
+  EXPECT_EQ(Select(document, "a.print-button, .print-button + p"),
+            Texts({"Print", "Print this page"}));
+  EXPECT_EQ(Select(document, "#s > :first-child"), Texts({"A"}));
+  EXPECT_EQ(Select(document, "#s > p:first-of-type"), Texts({"a1"}));
+  EXPECT_EQ(Select(document, "#s > p:last-of-type"), Texts({"b2"}));
+  EXPECT_EQ(Select(document, "span:only-of-type"), Texts({"s"}));
+  EXPECT_EQ(Select(document, "#s > p:nth-child(2)"), Texts({"a1"}));
+  EXPECT_EQ(Select(document, "#s > p:nth-of-type(2n)"), Texts({"a2", "b2"}));
+  EXPECT_EQ(Select(document, "#s > p:nth-of-type(odd)"), Texts({"a1", "b1"}));
+  EXPECT_EQ(Select(document, "#s > p:nth-of-type(-n + 2)"), Texts({"a1", "a2"}));
+  EXPECT_EQ(Select(document, "#s > p:nth-last-of-type(1)"), Texts({"b2"}));
+  EXPECT_EQ(Select(document, "#s > h2:nth-child(even)"), Texts({"B"}));
+  EXPECT_EQ(Select(document, "#s > p:not(:first-of-type, :last-of-type)"), Texts({"a2", "b1"}));
+  EXPECT_EQ(Select(document, "#s > :is(h2, span)"), Texts({"A", "B", "s"}));
+  EXPECT_EQ(Select(document, "#s > :where(span)"), Texts({"s"}));
+  EXPECT_EQ(Parse("div:empty").SelectAll(document.root()).size(), 1u);  // not the one with a space
+  EXPECT_EQ(Parse(":root").SelectAll(document.root()).size(), 1u);
+  EXPECT_EQ(Parse("[class=e i]").SelectAll(document.root()).size(), 1u);
+  EXPECT_EQ(Parse("[class=e]").SelectAll(document.root()).size(), 0u);
+}
+
 TEST_F(SelectorMatchTest, ListsAreInDocumentOrderWithoutDuplicates) {
   EXPECT_EQ(Select(document_, "p.x, h1, #title"), Texts({"Privacy", "Cookies?", "both", "one"}));
 }
@@ -138,13 +171,32 @@ TEST(SelectorParseTest, ErrorsNameTheSelectorAndPosition) {
     const char* text;
     size_t position;
   };
-  for (const Case& c : std::vector<Case>{
-           {"", 0},          {"   ", 3},     {"div >", 5},     {"> p", 0},
-           {"div,,p", 4},    {"div,", 4},    {"[", 1},         {"[=x]", 1},
-           {"[a=]", 3},      {"[a=b", 4},    {"[a!=b]", 2},    {"#", 1},
-           {"p.", 2},        {"a:hover", 1}, {"p::before", 1}, {"div:not(:not(p))", 8},
-           {"div:not(p", 9}, {"div + p", 4}, {"div ~ p", 4},   {"[a='x", 5},
-           {"a b)", 3},      {"p\"", 1}}) {
+  for (const Case& c : std::vector<Case>{{"", 0},
+                                         {"   ", 3},
+                                         {"div >", 5},
+                                         {"> p", 0},
+                                         {"div,,p", 4},
+                                         {"div,", 4},
+                                         {"[", 1},
+                                         {"[=x]", 1},
+                                         {"[a=]", 3},
+                                         {"[a=b", 4},
+                                         {"[a!=b]", 2},
+                                         {"#", 1},
+                                         {"p.", 2},
+                                         {"a:hover", 1},
+                                         {"p::before", 1},
+                                         {"div:not(:not(p))", 8},
+                                         {"div:not(p", 9},
+                                         {"div +", 5},
+                                         {"div ~ ", 6},
+                                         {"[a='x", 5},
+                                         {"a b)", 3},
+                                         {"p\"", 1},
+                                         {"p:has(a)", 1},
+                                         {"p:nth-child(x)", 12},
+                                         {"p:nth-child(2", 13},
+                                         {":is(h2 p)", 7}}) {
     const Result<Selector> result = Selector::Parse(c.text);
     ASSERT_FALSE(result.ok()) << c.text;
     EXPECT_EQ(result.status().code(), Status::Code::kInvalidArgument);
