@@ -184,12 +184,12 @@ Status ValidateDocumentSpec(const DocumentSpec& spec) {
   if (spec.platform.empty()) return Status::InvalidArgument("platform must not be empty");
   if (Slugify(spec.platform).empty()) {
     return Status::InvalidArgument("platform '" + spec.platform +
-                                   "' must contain an ASCII letter or digit (it makes the id)");
+                                   "' must contain a letter or digit (it makes the id)");
   }
   if (spec.type.empty()) return Status::InvalidArgument("type must not be empty");
   if (Slugify(spec.type).empty()) {
     return Status::InvalidArgument("type '" + spec.type +
-                                   "' must contain an ASCII letter or digit (it makes the id)");
+                                   "' must contain a letter or digit (it makes the id)");
   }
   if (!spec.id.empty()) {
     const std::string expected = MakeDocumentId(spec.platform, spec.type);

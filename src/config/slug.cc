@@ -1,3 +1,7 @@
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -5,7 +9,9 @@
 
 namespace policyd {
 
-std::string Slugify(std::string_view text) {
+namespace {
+
+std::string AsciiSlug(std::string_view text) {
   std::string slug;
   slug.reserve(text.size());
   bool pending_separator = false;
@@ -22,6 +28,33 @@ std::string Slugify(std::string_view text) {
     pending_separator = false;
     slug.push_back(is_upper ? static_cast<char>(c - 'A' + 'a') : c);
   }
+  return slug;
+}
+
+// `text` in Latin letters, accents dropped (ICU's "Any-Latin; Latin-ASCII"): "туту.ру" ->
+// "tutu.ru", "知乎" -> "zhī hū" -> "zhi hu". "" when ICU cannot make the transliterator.
+std::string Transliterated(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  // Made per call: only names without an ASCII letter or digit come here, and ICU's
+  // transliterators are not to be shared between threads (targets load on several).
+  std::unique_ptr<icu::Transliterator> latin(
+      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+  if (U_FAILURE(status) || latin == nullptr) return "";
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  latin->transliterate(unicode);
+  std::string out;
+  unicode.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string Slugify(std::string_view text) {
+  std::string slug = AsciiSlug(text);
+  // A name written only in another script still makes an id. Names with an ASCII letter or
+  // digit never get here, so their ids are as they always were.
+  if (slug.empty() && !text.empty()) slug = AsciiSlug(Transliterated(text));
   return slug;
 }
 

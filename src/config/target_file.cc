@@ -26,12 +26,12 @@ std::string ReadPlatformName(TableReader& root, const std::filesystem::path& pat
   std::string name = path.stem().string();
   const bool named = root.ReadNonEmptyString("name", &name);
   if (named && Slugify(name).empty()) {
-    root.Error("name", "'name' must contain an ASCII letter or digit: it makes the document ids");
+    root.Error("name", "'name' must contain a letter or digit: it makes the document ids");
   } else if (!named && root.table().contains("name")) {
     // ReadNonEmptyString has said what is wrong with it.
   } else if (!named && Slugify(name).empty()) {
     root.diagnostics()->Add(Position{1, 1}, "the file name '" + name +
-                                                "' has no ASCII letter or digit to make document "
+                                                "' has no letter or digit to make document "
                                                 "ids from: give the platform a 'name'");
   } else if (name.size() > kMaxDocumentNameBytes) {
     root.Error("name", NameTooLong("name", name));
@@ -224,7 +224,7 @@ bool ReadDocument(const toml::table& table, const FileCommon& file, Diagnostics*
   if (table.get("url") == nullptr) diagnostics->Add(table.source(), "document has no 'url'");
   const std::string type_slug = has_type ? Slugify(spec->type) : std::string();
   if (has_type && type_slug.empty()) {
-    reader.Error("type", "'type' must contain an ASCII letter or digit: it makes the document id");
+    reader.Error("type", "'type' must contain a letter or digit: it makes the document id");
     return false;
   }
   if (has_type && spec->type.size() > kMaxDocumentNameBytes) {

@@ -56,7 +56,7 @@ TEST(ListFilter, MatchesNamesBySlugAndFailingByStreak) {
   EXPECT_FALSE(PassesListFilter({.failing = true, .platform = "acme-corp"}, terms, ok));
   EXPECT_TRUE(PassesListFilter(
       {.failing = true, .platform = "acme-corp", .type = "Terms of Service"}, terms, failing));
-  // A name without a slug (no ASCII letters or digits) matches only itself.
+  // Names in another script compare by their transliterated slugs ("bai-du", "bai", "du").
   EXPECT_TRUE(NameMatches("\xE7\x99\xBE\xE5\xBA\xA6", "\xE7\x99\xBE\xE5\xBA\xA6"));
   EXPECT_FALSE(NameMatches("\xE7\x99\xBE", "\xE5\xBA\xA6"));
 }

@@ -19,9 +19,11 @@ TEST(NatsSubjectTest, TokensAreSlugsWithoutDotsWildcardsOrSpaces) {
   EXPECT_EQ(NatsSubjectToken("example.com"), "example-com");
   EXPECT_EQ(NatsSubjectToken("a.*.>  b\tc"), "a-b-c");
   EXPECT_EQ(NatsSubjectToken("Globex Corp."), "globex-corp");
-  // No ASCII letter or digit to keep: the token is "_", as a NATS subject token may not be
-  // empty. (Target files refuse such names, since the document id is made of the same slugs.)
-  EXPECT_EQ(NatsSubjectToken("隐私政策"), "_");
+  // Another script is transliterated, as in document ids (Slugify).
+  EXPECT_EQ(NatsSubjectToken("隐私政策"), "yin-si-zheng-ce");
+  // No letter or digit to keep: the token is "_", as a NATS subject token may not be empty.
+  // (Target files refuse such names, since the document id is made of the same slugs.)
+  EXPECT_EQ(NatsSubjectToken("\xF0\x9F\x8D\xAA"), "_");
   EXPECT_EQ(NatsSubjectToken(""), "_");
   for (const std::string& name : {std::string(300, 'x'), std::string(63, 'y') + " z tail"}) {
     const std::string token = NatsSubjectToken(name);
