@@ -18,6 +18,7 @@
 #include "policyd/clock.h"
 #include "policyd/file_read.h"
 #include "policyd/json_text.h"
+#include "policyd/node_id.h"
 #include "policyd/private_files.h"
 #include "policyd/utf8.h"
 #include "version_ref.h"
@@ -210,6 +211,17 @@ Result<std::size_t> CopyRuntimeTargets(const std::filesystem::path& runtime_dir,
 // as `target`/db.partial and named db only once the target files are beside it: a backup that
 // stops half-way (an error, a full disk, the daemon killed) leaves no db that would open as
 // complete while it watches less, and the same backup can be run again.
+// The checkpoint at `db` gets a node id of its own (node_id.h): restored, its events after the
+// backup must not publish under the message ids the original used for other events.
+Status RenewCopysNodeId(const std::filesystem::path& db) {
+  Result<std::unique_ptr<Store>> copy = Store::Open(db);
+  if (!copy.ok()) return copy.status();
+  Result<std::string> renewed = RenewNodeId(**copy);
+  if (!renewed.ok()) return renewed.status();
+  if (!renewed->empty()) spdlog::info("backup: the copy's node id is {}", *renewed);
+  return Status::Ok();
+}
+
 nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
                           const std::filesystem::path& runtime_dir) {
   std::error_code error;
@@ -225,6 +237,11 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
   std::filesystem::remove_all(partial, error);  // what a backup that stopped half-way left
   const auto started = std::chrono::steady_clock::now();
   if (Status s = store.CreateCheckpoint(partial); !s.ok()) return ControlErrorFromStatus(s);
+  if (Status s = RenewCopysNodeId(partial); !s.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);
+    return ControlErrorFromStatus(s);
+  }
   const Result<std::size_t> targets = CopyRuntimeTargets(runtime_dir, target / "targets");
   if (targets.ok()) std::filesystem::rename(partial, db, error);
   if (!targets.ok() || error) {

@@ -9,6 +9,7 @@
 
 #include "daemon_harness.h"
 #include "policyd/clock.h"
+#include "policyd/node_id.h"
 #include "policyd/store.h"
 #include "support/http_test_server.h"
 
@@ -226,6 +227,36 @@ TEST_F(HistoryToolsTest, AnExportTheDiskRefusesFailsAndLeavesNoEmptyFiles) {
     }
   }
   EXPECT_EQ(written, 0u);
+}
+
+// A backup restored in place of the database (or opened beside it) publishes its later events
+// to JetStream under message ids of its own: with the original's node id, its events after the
+// backup took the ids the original had used for other events, and JetStream dropped them as
+// duplicates or the outbox resumed past them.
+TEST_F(HistoryToolsTest, ABackupHasANodeIdOfItsOwn) {
+  ASSERT_EQ(harness_.Stop(), 0);
+  std::string original;
+  {
+    auto store = Store::Open(harness_.state_dir() / "db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    const Result<std::string> id = LoadOrCreateNodeId(**store);  // as a NATS outbox does
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    original = *id;
+  }
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const std::filesystem::path backup = harness_.dir() / "backup";
+  const CommandResult result = harness_.Policyctl({"backup", backup.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(harness_.Stop(), 0);
+  for (const auto& [dir, expect_original] :
+       {std::pair{harness_.state_dir() / "db", true}, std::pair{backup / "db", false}}) {
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    const Result<std::string> id = (*store)->GetMeta("node_id");
+    ASSERT_TRUE(id.ok()) << dir;
+    EXPECT_TRUE(IsValidNodeId(*id)) << *id;
+    EXPECT_EQ(*id == original, expect_original) << dir << ": " << *id;
+  }
 }
 
 TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
