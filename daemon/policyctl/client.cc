@@ -7,6 +7,7 @@
 #include "pager.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
+#include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/control_client.h"
 #include "policyd/did_you_mean.h"
@@ -106,6 +107,13 @@ std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json re
                    "policyctl: %s is not a policyd control socket (%s); use --socket or "
                    "--config\n",
                    control.c_str(), response.status().message().c_str());
+    } else if (response.status().code() == Status::Code::kBusy) {
+      // The socket's read timeout: the daemon took the request and has not answered (yet).
+      std::fprintf(stderr,
+                   "policyctl: no answer from policyd on %s within %s; it may still be working "
+                   "on the request (a long verify, gc or backup): give it longer with "
+                   "--timeout\n",
+                   control.c_str(), FormatDuration(options.timeout).c_str());
     } else {
       std::fprintf(stderr, "policyctl: %s\n", response.status().ToString().c_str());
     }

@@ -3,7 +3,11 @@
 // what it links.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <fstream>
 #include <iterator>
@@ -13,6 +17,7 @@
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
+#include "support/temp_dir.h"
 #include "test_pages.h"
 
 namespace policyd::testing {
@@ -264,6 +269,29 @@ TEST_F(PolicyctlTest, ZshOffersCommandsOptionsValuesAndTheDaemonsIds) {
             (std::set<std::string>{"acme/privacy-policy", "acme/terms-of-service",
                                    "globex/privacy-policy", "globex/terms-of-service"}));
   EXPECT_EQ(ZshOffers({"policyctl", "--config=" + config, "extract", "--doc", ""}).size(), 4u);
+}
+
+// A socket that takes the request and never answers (a daemon busy with a long verify, or
+// stopped with SIGSTOP): the message says so and how to wait longer, not "busy: timed out",
+// which reads like the daemon's own refusal.
+TEST(PolicyctlTimeoutTest, NoAnswerInTimeNamesTheSocketAndTheOption) {
+  TempDir dir;
+  const std::string path = (dir.path() / "silent.sock").string();
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);  // connections wait in the backlog, never answered
+  const CommandResult result =
+      RunCommand({POLICYCTL_BIN, "--socket", path, "--timeout", "1s", "status"});
+  ::close(listener);
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("no answer from policyd on " + path + " within 1s"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("--timeout"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("busy"), std::string::npos) << result.err;
 }
 
 TEST(PolicyctlCompletionTest, IdsAreSilentAndSucceedWithoutADaemon) {
