@@ -105,6 +105,12 @@ Status ApplyValue(const OptionSpec& option, std::string_view value, PolicydComma
       out->state_dir = std::string(value);
       break;
     case OptionId::kLogLevel:
+      // The names log_level takes (spdlog alone would also take "warning" and "err").
+      if (!IsLogLevelName(value)) {
+        return Status::InvalidArgument(
+            "--log-level must be trace, debug, info, warn, error, critical or off, not '" +
+            std::string(value) + "'");
+      }
       out->log_level = std::string(value);
       break;
     case OptionId::kLogFormat:

@@ -303,6 +303,10 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 // The keys whose values differ between two texts of one daemon config, as dotted paths in
 // sorted order ("default_interval", "nats.urls"; an array of tables such as [[webhooks]] by
 // its name), each once. InvalidArgument when either does not parse.
+// True for the names log_level (and policyd's --log-level) accept: trace, debug, info, warn,
+// error, critical, off.
+bool IsLogLevelName(std::string_view name);
+
 // For a reload, which applies only log_level: the operator is told what waits for a restart.
 Result<std::vector<std::string>> ChangedConfigKeys(std::string_view before, std::string_view after);
 

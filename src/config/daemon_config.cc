@@ -89,11 +89,9 @@ void ReadUserAgent(TableReader& reader, std::string* out) {
 void ReadLogLevel(TableReader& reader, std::string* out) {
   std::string level;
   if (!reader.ReadString("log_level", &level)) return;
-  for (const char* known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
-    if (level == known) {
-      *out = std::move(level);
-      return;
-    }
+  if (IsLogLevelName(level)) {
+    *out = std::move(level);
+    return;
   }
   reader.Error("log_level",
                "'log_level' must be one of trace, debug, info, warn, error, "
@@ -278,6 +276,14 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
 }
 
 }  // namespace
+
+bool IsLogLevelName(std::string_view name) {
+  for (const std::string_view known :
+       {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (name == known) return true;
+  }
+  return false;
+}
 
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config) {
   toml::table table;
