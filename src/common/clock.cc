@@ -64,6 +64,11 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       if (number > std::numeric_limits<int32_t>::max()) return std::nullopt;
       ++i;
     }
+    // A capital M alone is a month to many readers ("6M"), never minutes here.
+    if (text.substr(i, 1) == "M" &&
+        (i + 1 == text.size() || !std::isalpha(static_cast<unsigned char>(text[i + 1])))) {
+      return std::nullopt;
+    }
     std::string unit;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
       unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));

@@ -232,8 +232,12 @@ bool TableReader::ReadDuration(std::string_view key, std::chrono::milliseconds m
   if (const auto* text = node->as_string()) {
     const auto parsed = ParseDuration(text->get());
     if (!parsed) {
+      const bool month = text->get().find('M') != std::string::npos;
       Error(key, Quote(key) + " must be a duration such as \"90s\", \"15m\", \"12h\", \"7d\" or " +
-                     "\"1h30m\", not \"" + text->get() + "\"");
+                     "\"1h30m\", not \"" + text->get() + "\"" +
+                     (month ? " (\"M\" is no unit: minutes are \"m\"; for months, use days: "
+                              "\"180d\")"
+                            : ""));
       return false;
     }
     duration = *parsed;

@@ -34,6 +34,17 @@ TEST(ParseDuration, RejectsGarbage) {
   EXPECT_FALSE(ParseDuration(huge));
 }
 
+// "6M" reads as six months to many people (check_retention = "6M"): as six minutes it would
+// delete records after minutes. A capital M alone is refused; other units keep their case
+// insensitivity ("1H", "250MS").
+TEST(ParseDuration, ACapitalMIsNotMinutes) {
+  EXPECT_FALSE(ParseDuration("6M"));
+  EXPECT_FALSE(ParseDuration("1h6M"));
+  EXPECT_EQ(ParseDuration("6m"), milliseconds(360'000));
+  EXPECT_EQ(ParseDuration("1H"), milliseconds(3'600'000));
+  EXPECT_EQ(ParseDuration("250MS"), milliseconds(250));
+}
+
 TEST(FormatDuration, RoundTrips) {
   EXPECT_EQ(FormatDuration(milliseconds(5'400'000)), "1h30m");
   EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");
