@@ -40,7 +40,9 @@ enum class Relation { kNone, kUnchanged, kMoved, kGrouped };
 struct Side {
   std::string_view text;
   std::vector<Segment> segments;
-  std::vector<std::string> keys;  // the kind's letter and the content: equal keys, same text
+  // The kind's letter (a heading's: its level's digit) and the content: equal keys, same text
+  // at the same level, so a heading moved up or down a level is a modification.
+  std::vector<std::string> keys;
   std::vector<Relation> relation;
   std::vector<std::size_t> partner;  // the other side's segment, for kUnchanged and kMoved
   std::vector<std::size_t> group;    // index in Alignment::groups, for kGrouped
@@ -55,12 +57,27 @@ struct Side {
     for (Segment& segment : segments) {
       segment.byte_end = std::min(segment.byte_end, text.size());  // caller's spans, clamped
       segment.byte_start = std::min(segment.byte_start, segment.byte_end);
-      keys.push_back(static_cast<char>('a' + static_cast<int>(segment.kind)) +
+      keys.push_back(KindLetter(segment) +
                      diff_internal::SegmentContent(segment.kind, Span(segment)));
     }
   }
 
   std::string_view Span(const Segment& segment) const { return SegmentText(text, segment); }
+
+  char KindLetter(const Segment& segment) const {
+    if (segment.kind != SegmentKind::kHeading) {
+      return static_cast<char>('a' + static_cast<int>(segment.kind));
+    }
+    // The span is the heading's text: its '#'s are just before it, then spaces.
+    std::size_t at = std::min(segment.byte_start, text.size());
+    while (at > 0 && text[at - 1] == ' ') --at;
+    std::size_t level = 0;
+    while (at > 0 && text[at - 1] == '#' && level < 9) {
+      --at;
+      ++level;
+    }
+    return static_cast<char>('0' + level);
+  }
   std::string_view Content(std::size_t i) const { return std::string_view(keys[i]).substr(1); }
 };
 

@@ -264,6 +264,24 @@ TEST(SegmentAlignTest, RenamedHeadingIsModifiedAndSectionPathsFollowLevels) {
   EXPECT_EQ(result.segments[2].section_path, (Path{"Policy", "Cookies and trackers"}));
 }
 
+// A heading moved up or down a level restructures the sections under it: the event names the
+// heading, modified, keeping its id (its words are the same), and the clauses under it keep
+// theirs with their new section path.
+TEST(SegmentAlignTest, AHeadingsLevelChangeIsAModification) {
+  const std::string old_text =
+      "# Policy\n\n## How we use data\n\n### Retention\n\nWe keep data for a year.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  ASSERT_EQ(old_segments.size(), 4u);
+  EXPECT_EQ(old_segments[3].section_path, (Path{"Policy", "How we use data", "Retention"}));
+  const std::string new_text =
+      "# Policy\n\n## How we use data\n\n## Retention\n\nWe keep data for a year.\n";
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  EXPECT_EQ(AllIds(result.segments), AllIds(old_segments));
+  EXPECT_EQ(Describe(result.changes), std::vector<std::string>{"modified " + old_segments[2].id +
+                                                               " -> " + old_segments[2].id});
+  EXPECT_EQ(result.segments[3].section_path, (Path{"Policy", "Retention"}));
+}
+
 TEST(SegmentAlignTest, OffsetMapFollowsUnchangedWordsOfEditedNonAsciiSegments) {
   const std::string old_text =
       "# Données\n\nNous conservons vos données 😀 pendant deux ans.\n\nÜber uns.\n";
