@@ -104,8 +104,10 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
       return;
     }
     cursor_ = since;
+    replay_end_ = last;
     subscribed_ = true;
     out_ = Line({{"type", "feed.hello"}, {"last_seq", last}, {"since", since}});
+    AppendCaughtUp();
     WriteOut();
     if (input_ended_) {
       WatchForHangUp();
@@ -134,6 +136,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
         if (EventWanted(*line, classes_)) out_ += *line;
       }
       cursor_ += events->size();
+      AppendCaughtUp();
       if (!out_.empty()) {
         WriteOut();
         return;
@@ -150,6 +153,14 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
       close_after_write_ = true;
       WriteOut();
     }
+  }
+
+  // With classes, the replay's last event may be left out, and a client that catches up (stops
+  // at seq == hello's last_seq) would wait for ever: it is told, once, after the replay.
+  void AppendCaughtUp() {
+    if (classes_.empty() || caught_up_said_ || cursor_ < replay_end_) return;
+    out_ += Line({{"type", "feed.caught_up"}, {"last_seq", replay_end_}});
+    caught_up_said_ = true;
   }
 
   void WriteOut() {
@@ -256,6 +267,8 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   char discard_[256];
   uint64_t cursor_ = 0;            // the last seq handed to this subscriber
   std::set<std::string> classes_;  // change classes asked for; empty: every event
+  uint64_t replay_end_ = 0;        // the hello's last_seq: the replay is the events up to it
+  bool caught_up_said_ = false;    // feed.caught_up sent (only with classes)
   bool subscribed_ = false;
   bool writing_ = false;
   bool closed_ = false;

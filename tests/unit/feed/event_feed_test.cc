@@ -373,6 +373,7 @@ TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
   EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
   EXPECT_EQ(ReadJson(client)["seq"], 1);  // not a change: always sent
   EXPECT_EQ(ReadJson(client)["seq"], 3);
+  EXPECT_EQ(ReadJson(client)["type"], "feed.caught_up");
   const StoredEvent reorder = changed("reorder");
   log_.Replace({reorder});
   RunOnIo([&] { feed_->Publish(reorder); });
@@ -382,6 +383,46 @@ TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
   const auto live = ReadJson(client);
   EXPECT_EQ(live["seq"], 5);
   EXPECT_EQ(live["change_class"], "substantive");
+}
+
+// A client that only catches up stops after the event with seq == hello's last_seq; with
+// classes that event may be left out, and the client waited for ever. A filtered subscription
+// is told when its replay is over: feed.caught_up, once, with the hello's last_seq.
+TEST_F(EventFeedTest, AFilteredReplaySaysWhenItIsOver) {
+  const auto changed = [this](const std::string& change_class) {
+    log_.Append("document.changed");
+    StoredEvent event;
+    event.seq = log_.last();
+    event.json =
+        nlohmann::json{
+            {"seq", event.seq}, {"type", "document.changed"}, {"change_class", change_class}}
+            .dump();
+    return event;
+  };
+  log_.Append("document.first_seen");
+  std::vector<StoredEvent> stored = {changed("cosmetic"), changed("substantive")};
+  log_.Replace(stored);
+  StartFeed();
+  auto client = Subscribe(R"({"since": 0, "classes": ["cosmetic"]})");
+  EXPECT_EQ(ReadJson(client)["last_seq"], 3);
+  EXPECT_EQ(ReadJson(client)["seq"], 1);
+  EXPECT_EQ(ReadJson(client)["seq"], 2);
+  const auto over = ReadJson(client);  // event 3 is substantive: left out
+  EXPECT_EQ(over["type"], "feed.caught_up");
+  EXPECT_EQ(over["last_seq"], 3);
+  // Nothing to replay: said right after the hello.
+  auto live = Subscribe(R"({"since": 3, "classes": ["cosmetic"]})");
+  EXPECT_EQ(ReadJson(live)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(live)["type"], "feed.caught_up");
+  // Without classes the client knows from the seq: nothing more is sent.
+  auto plain = Subscribe(R"({"since": 2})");
+  EXPECT_EQ(ReadJson(plain)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(plain)["seq"], 3);
+  const StoredEvent next = changed("cosmetic");
+  log_.Replace({next});
+  RunOnIo([&] { feed_->Publish(next); });
+  EXPECT_EQ(ReadJson(plain)["seq"], 4);
+  EXPECT_EQ(ReadJson(client)["seq"], 4);
 }
 
 TEST_F(EventFeedTest, UnknownClassesAreRefused) {
