@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "policyd/config.h"
 #include "policyd/private_files.h"
 #include "policyd_options.h"
+#include "webhook_filter_check.h"
 
 namespace {
 
@@ -84,6 +86,19 @@ int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonC
   if (!status.ok()) {
     std::fprintf(stderr, "policyd: %s\n", status.message().c_str());
     return policyd::kExitConfigError;
+  }
+  std::set<std::string> platforms;
+  std::set<std::string> doc_types;
+  for (const auto* list : {&targets, &runtime_targets}) {
+    for (const policyd::DocumentSpec& spec : *list) {
+      platforms.insert(spec.platform);
+      doc_types.insert(spec.type);
+    }
+  }
+  for (const policyd::WebhookSpec& webhook : config.webhooks) {
+    for (std::string& warning : policyd::UnmatchedWebhookFilters(webhook, platforms, doc_types)) {
+      warnings.push_back(std::move(warning));
+    }
   }
   for (const auto& warning : warnings) {
     std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());

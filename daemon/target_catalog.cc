@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 
 #include "policyd/json_text.h"
 #include "policyd/private_files.h"
+#include "webhook_filter_check.h"
 
 namespace policyd {
 
@@ -156,6 +158,7 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
   while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   snapshot->removed = std::move(removed);
   WarnAboutRefusedAddresses(documents);
+  WarnAboutUnmatchedWebhookFilters(documents);
   return Status::Ok();
 }
 
@@ -170,6 +173,21 @@ void TargetCatalog::WarnAboutRefusedAddresses(const SpecList& documents) const {
   if (refused > kNamedWarnings) {
     spdlog::warn("targets: {} more documents on addresses the address policy refuses",
                  refused - kNamedWarnings);
+  }
+}
+
+void TargetCatalog::WarnAboutUnmatchedWebhookFilters(const SpecList& documents) const {
+  if (address_policy_ == nullptr || address_policy_->webhooks.empty()) return;
+  std::set<std::string> platforms;
+  std::set<std::string> doc_types;
+  for (const auto& spec : documents) {
+    platforms.insert(spec->platform);
+    doc_types.insert(spec->type);
+  }
+  for (const WebhookSpec& webhook : address_policy_->webhooks) {
+    for (const std::string& warning : UnmatchedWebhookFilters(webhook, platforms, doc_types)) {
+      spdlog::warn("{}", warning);
+    }
   }
 }
 

@@ -85,6 +85,8 @@ class TargetCatalog {
   void FinishCacheLoad(bool loaded);
   // Logs the documents whose address the policy refuses (the first few by name).
   void WarnAboutRefusedAddresses(const SpecList& documents) const;
+  // Logs each webhook filter that names no platform or type of `documents`.
+  void WarnAboutUnmatchedWebhookFilters(const SpecList& documents) const;
   Status WriteRuntimePlatform(const std::string& platform_slug);
 
   std::filesystem::path bundled_dir_;
@@ -101,7 +103,9 @@ class TargetCatalog {
   SpecList documents_;  // the effective set, sorted by id
   uint64_t generation_ = 0;
   std::unique_ptr<TargetFileCache> cache_;  // null: every file is parsed at every load
-  const DaemonConfig* address_policy_;      // null: addresses are the fetcher's to judge
+  // The daemon's config: its address policy, and its webhooks, whose filters are checked
+  // against the documents at each load. Null: addresses are the fetcher's to judge.
+  const DaemonConfig* address_policy_;
   std::thread cache_writer_;
 };
 

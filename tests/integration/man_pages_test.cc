@@ -260,5 +260,28 @@ TEST(PolicydCommandLineTest, CheckConfigLoadsTheGivenConfigAndRefusesABadLogLeve
   }
 }
 
+// A webhook filter naming a platform or type no target has (a typo) is said, with the closest
+// name: the webhook would silently never fire for it.
+TEST(PolicydCommandLineTest, CheckConfigNamesWebhookFiltersNoTargetMatches) {
+  ScratchDir scratch;
+  scratch.Write("targets/acme.toml",
+                "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                "url = \"https://acme.example/p\"\n");
+  const std::filesystem::path config =
+      scratch.Write("policyd.toml",
+                    "targets_dir = \"targets\"\n[[webhooks]]\nname = \"audit\"\n"
+                    "url = \"https://hooks.example.org/policyd\"\nsecret = \"0123456789abcdef\"\n"
+                    "platforms = [\"Acmee\", \"acme\"]\ndoc_types = [\"Privacy policy\"]\n");
+  const CommandResult result =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", config.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;  // a warning: the target may come later
+  EXPECT_NE(result.err.find("policyd: warning: webhook 'audit': no watched document has "
+                            "platform 'Acmee' (closest: 'Acme'); nothing of it is delivered"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("'acme'"), std::string::npos) << result.err;  // its slug matches
+  EXPECT_EQ(result.err.find("Privacy policy"), std::string::npos) << result.err;
+}
+
 }  // namespace
 }  // namespace policyd::testing
