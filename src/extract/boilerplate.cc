@@ -6,6 +6,7 @@
 
 #include "hints.h"
 #include "html_tags.h"
+#include "policyd/ascii.h"
 #include "widgets.h"
 
 namespace policyd::extract_internal {
@@ -37,6 +38,17 @@ bool IsControl(const GumboNode* element) {
     case GUMBO_TAG_SELECT:
     case GUMBO_TAG_TEXTAREA:
       return true;
+    case GUMBO_TAG_A: {
+      // A link to nowhere is a script's button: custom consent banners' "Accept" (href="#",
+      // href="javascript:void(0)").
+      const char* href = GetAttr(element, "href");
+      if (href != nullptr) {
+        const std::string_view target(href);
+        if (target == "#" || AsciiLower(target.substr(0, 11)) == "javascript:") return true;
+      }
+      const char* role = GetAttr(element, "role");
+      return role != nullptr && std::string_view(role) == "button";
+    }
     default: {
       const char* role = GetAttr(element, "role");
       return role != nullptr && std::string_view(role) == "button";

@@ -210,6 +210,32 @@ TEST(BoilerplateTest, GeneratedClassHashesHoldNoHintWords) {
             "# Terms\n\n" + kProse + "\n");
 }
 
+// Custom consent banners often make their buttons links to nowhere (href="#" or a javascript:
+// URL). With the vendor list's partner count in its text ("We and our 842 partners"), such a
+// banner, kept, changed the hash whenever the count did.
+TEST(BoilerplateTest, ALinkButtonedConsentBannerIsDropped) {
+  // Over 300 bytes without spaces: more than the "sentence or two" a consent class alone
+  // condemns.
+  const std::string tcf =
+      "We and our 842 partners store and/or access information on a device, such as unique "
+      "identifiers in cookies, to process personal data. You may accept or manage your choices "
+      "by clicking below, including your right to object where legitimate interest is used, "
+      "or at any time in the privacy policy page. These choices will be signalled to our "
+      "partners and will not affect browsing data.";
+  // A page without main or article: the banner sits beside the policy's block.
+  EXPECT_EQ(
+      Extract("<html><head><title>Privacy Policy</title></head><body><div class=cookie-banner><p>" +
+              tcf +
+              "</p><a href=#>Accept</a> <a href='javascript:void(0)'>More options</a>"
+              "</div><div><h1>Privacy Policy</h1><p>We collect your email address to run "
+              "the service.</p></div></body>"),
+      "# Privacy Policy\n\nWe collect your email address to run the service.\n");
+  // A policy's own links to nowhere are still its text.
+  EXPECT_EQ(Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+                    " <a href=#>Back to top</a></p></main></body>"),
+            "# Privacy Policy\n\n" + kProse + " Back to top\n");
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
