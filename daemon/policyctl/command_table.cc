@@ -362,7 +362,7 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "Writes every version as DIR/<Platform>/<Type>/<date>.md (the exact stored text, so "
           "its sha256sum is the text hash) plus DIR/index.json; removed documents' history is "
-          "included. Exit 4 when DIR cannot be written.",
+          "included. DIR must be new or empty. Exit 4 when it is not, or cannot be written.",
       .handler = RunExport,
   });
   commands.push_back({

@@ -158,6 +158,16 @@ class ExportTree {
 // written.
 int RunExport(const Options& options) {
   const std::filesystem::path root = options.positional[0];
+  // Into a new or empty directory only: a previous export's files that this one does not
+  // overwrite would stay beside an index that does not list them.
+  std::error_code probe;
+  if (std::filesystem::is_directory(root, probe) && !std::filesystem::is_empty(root, probe)) {
+    std::fprintf(stderr,
+                 "policyctl: %s is not empty: export into a new or empty directory (a previous "
+                 "export's files would mix with this one's)\n",
+                 root.c_str());
+    return kExitInput;
+  }
   auto listed = ListVersions(options);
   if (std::holds_alternative<int>(listed)) return std::get<int>(listed);
   const std::vector<ExportItem>& items = std::get<std::vector<ExportItem>>(listed);

@@ -259,6 +259,22 @@ TEST_F(HistoryToolsTest, ABackupHasANodeIdOfItsOwn) {
   }
 }
 
+// A second export into the same directory would leave the first one's files that this one
+// does not overwrite (a store with fewer versions, another store) beside an index that does
+// not list them: refused.
+TEST_F(HistoryToolsTest, ExportRefusesADirectoryThatIsNotEmpty) {
+  const std::filesystem::path out = harness_.dir() / "export";
+  ASSERT_EQ(harness_.Policyctl({"export", out.string()}).exit_code, 0);
+  const std::string index = ReadFile(out / "index.json");
+  const CommandResult again = harness_.Policyctl({"export", out.string()});
+  EXPECT_EQ(again.exit_code, 4) << again.err;
+  EXPECT_NE(again.err.find(out.string() + " is not empty"), std::string::npos) << again.err;
+  EXPECT_EQ(ReadFile(out / "index.json"), index);  // untouched
+  // An empty directory is fine.
+  std::filesystem::create_directories(harness_.dir() / "empty");
+  EXPECT_EQ(harness_.Policyctl({"export", (harness_.dir() / "empty").string()}).exit_code, 0);
+}
+
 TEST_F(HistoryToolsTest, BackupWhileRunningOpensInASecondDaemon) {
   // The backup goes straight into the state dir of a second daemon (its own config and
   // sockets): exactly what `policyd --state-dir DIR` would open.
