@@ -25,37 +25,55 @@ std::unordered_map<const GumboNode*, uint64_t> FingerprintLargeSubtrees(const Gu
   struct Frame {
     const GumboNode* node;
     unsigned next_child;
-    uint64_t hash;
-    size_t text;
+    uint64_t hash;     // the tag, then each text run and child with text, in order
+    size_t text;       // non-white-space bytes under it
+    uint64_t run;      // FNV of the text since the last child with text: consecutive text
+    size_t run_bytes;  // nodes (split by a comment) are one run
+  };
+  const auto start = [](const GumboNode* node) {
+    return Frame{node, 0, Mix(kFnvOffset, node->v.element.tag), 0, kFnvOffset, 0};
+  };
+  const auto end_run = [](Frame& frame) {
+    if (frame.run_bytes == 0) return;
+    frame.hash = Mix(frame.hash, frame.run);
+    frame.run = kFnvOffset;
+    frame.run_bytes = 0;
   };
   std::vector<Frame> stack;
-  stack.push_back({root, 0, Mix(kFnvOffset, root->v.element.tag), 0});
+  stack.push_back(start(root));
   while (!stack.empty()) {
     Frame& top = stack.back();
     const GumboVector& children = Children(top.node);
     if (top.next_child < children.length) {
       const auto* child = static_cast<const GumboNode*>(children.data[top.next_child++]);
       if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
-        uint64_t h = kFnvOffset;
-        size_t bytes = 0;
         for (const char* p = child->v.text.text; *p != '\0'; ++p) {
           if (IsAsciiSpace(*p)) continue;
-          h = (h ^ static_cast<unsigned char>(*p)) * kFnvPrime;
-          ++bytes;
+          // U+00AD SOFT HYPHEN (0xC2 0xAD) shows nothing unless a line breaks there.
+          if (static_cast<unsigned char>(p[0]) == 0xC2 &&
+              static_cast<unsigned char>(p[1]) == 0xAD) {
+            ++p;
+            continue;
+          }
+          top.run = (top.run ^ static_cast<unsigned char>(*p)) * kFnvPrime;
+          ++top.run_bytes;
+          ++top.text;
         }
-        top.hash = Mix(top.hash, h);
-        top.text += bytes;
       } else if (child->type == GUMBO_NODE_ELEMENT && !HasFlag(child->v.element.tag, kNotText)) {
-        stack.push_back({child, 0, Mix(kFnvOffset, child->v.element.tag), 0});
+        stack.push_back(start(child));
       }
       continue;
     }
-    const Frame done = top;
+    Frame done = top;
     stack.pop_back();
-    if (stack.empty()) break;  // the root itself is never a repeat
+    end_run(done);
+    if (stack.empty()) break;      // the root itself is never a repeat
+    if (done.text == 0) continue;  // <wbr>, an empty span: nothing shown
     if (done.text >= min_text) result.emplace(done.node, done.hash);
-    stack.back().hash = Mix(stack.back().hash, Mix(done.hash, 0x5A5A));
-    stack.back().text += done.text;
+    Frame& parent = stack.back();
+    end_run(parent);
+    parent.hash = Mix(parent.hash, Mix(done.hash, 0x5A5A));
+    parent.text += done.text;
   }
   return result;
 }

@@ -18,7 +18,9 @@ namespace policyd::extract_internal {
 
 // Subtrees under `root` (root excluded) holding at least `min_text` bytes of non-white-space
 // text, mapped to a fingerprint of their tags and text (attributes and white space ignored,
-// so copies that differ only in "is-active" classes or indentation are equal). Iterative.
+// so copies that differ only in "is-active" classes or indentation are equal). What shows
+// nothing is ignored too: comments (a text split by one is one text), elements without text
+// (<wbr>, an empty span) and soft hyphens. Iterative.
 std::unordered_map<const GumboNode*, uint64_t> FingerprintLargeSubtrees(const GumboNode* root,
                                                                         size_t min_text);
 

@@ -361,5 +361,23 @@ TEST(BoilerplateTest, RepeatedLargeCopiesAreRenderedOnce) {
   EXPECT_EQ(text, "## UK\n\n- " + kProse + "\n\n## EU\n\n- " + kProse + "\n");
 }
 
+// A copy whose text differs only in markup that shows nothing (a framework's empty comment
+// splitting a text, <wbr>, a soft hyphen, an empty span) is the same copy: rendered once, or a
+// re-render that adds one changes the text.
+TEST(BoilerplateTest, InvisibleMarkupDoesNotMakeACopyDifferent) {
+  std::string section = "<section><h2>Rights</h2><p>What do we collect?</p>";
+  for (int i = 0; i < 20; ++i) section += "<p>" + kProse + "</p>";
+  section += "</section>";
+  const std::string once = Extract("<body><main>" + section + "</main></body>");
+  for (const char* invisible : {"<!---->", "<wbr>", "&shy;", "<span></span>"}) {
+    std::string copy = section;
+    copy.replace(copy.find("collect?"), 0, invisible);
+    EXPECT_EQ(
+        Extract("<body><main>" + section + "<div class=mobile>" + copy + "</div></main></body>"),
+        once)
+        << invisible;
+  }
+}
+
 }  // namespace
 }  // namespace policyd
