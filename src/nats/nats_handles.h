@@ -56,6 +56,12 @@ inline std::string Describe(const std::string& what, natsStatus status,
                             jsErrCode code = static_cast<jsErrCode>(0)) {
   std::string text = what + ": " + natsStatus_GetText(status);
   if (code != 0) text += " (JetStream error " + std::to_string(static_cast<int>(code)) + ")";
+  // A JetStream API request nobody answers: the server (or the account) has no JetStream.
+  if (status == NATS_NO_RESPONDERS) {
+    text +=
+        "; is JetStream enabled on the server (nats-server -js, or a jetstream block in its "
+        "config) and for this account?";
+  }
   natsStatus last = NATS_OK;
   const char* detail = nats_GetLastError(&last);
   if (detail != nullptr && *detail != '\0' && last == status) text += ": " + std::string(detail);

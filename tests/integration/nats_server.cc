@@ -69,6 +69,7 @@ bool NatsServer::Start() {
   const std::string log = (dir_.path() / "server.log").string();
   std::vector<std::string> args = {kNatsServerBin, "-js", "-a",  "127.0.0.1", "-p",
                                    port,           "-sd", store, "-l",        log};
+  if (!jetstream_) args.erase(args.begin() + 1);  // "-js"
   if (!tls_cert_.empty()) {
     args.insert(args.end(),
                 {"--tls", "--tlscert", tls_cert_.string(), "--tlskey", tls_key_.string()});

@@ -31,6 +31,8 @@ class NatsServer {
     tls_cert_ = std::move(cert_file);
     tls_key_ = std::move(key_file);
   }
+  // Serves core NATS only, without JetStream; call before Start().
+  void WithoutJetStream() { jetstream_ = false; }
   // Starts the server and waits (at most 20 s) until it accepts connections.
   bool Start();
   void Stop();  // SIGTERM and reap (SIGKILL after 10 s)
@@ -47,6 +49,7 @@ class NatsServer {
   std::filesystem::path tls_cert_;
   std::filesystem::path tls_key_;
   pid_t pid_ = -1;
+  bool jetstream_ = true;
 };
 
 }  // namespace policyd::testing

@@ -335,6 +335,25 @@ TEST_F(NatsTest, AnEventTheStreamRefusesIsNeverSkippedForALaterOne) {
   EXPECT_EQ(harness.Stop(), 0);
 }
 
+// A server without JetStream answers no JetStream request: the reason says so, not only "No
+// responders available for request".
+TEST(NatsWithoutJetStreamTest, TheErrorSaysJetStreamIsNotEnabled) {
+  if (!NatsServer::Installed()) GTEST_SKIP() << kNatsServerBin << " is not installed";
+  NatsServer core;
+  core.WithoutJetStream();
+  ASSERT_TRUE(core.Start()) << core.log();
+  DaemonHarness harness(NatsConfigFor(core));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  std::string error;
+  ASSERT_TRUE(WaitFor([&] {
+    const auto nats = harness.Control({{"cmd", "status"}})["result"]["nats"];
+    error = nats.is_object() ? nats.value("last_error", "") : "";
+    return !error.empty();
+  })) << harness.log();
+  EXPECT_NE(error.find("is JetStream enabled on the server"), std::string::npos) << error;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 // Done-when of issue 19 item 1: without [nats] the daemon needs no NATS and never connects.
 TEST(NatsAbsentTest, DaemonWithoutNatsWorksWithNoServerAnywhere) {
   HttpTestServer server;
