@@ -42,6 +42,15 @@ constexpr size_t kMaxDateLineBytes = 40;  // "Thursday, 12 September 2024 - 14:0
 constexpr size_t kMinExcerptWords = 6;
 constexpr int kMinTeaserSignals = 2;
 
+// An ad slot's label, compared whole (LabelKey form): the slot's only text until its ad loads.
+constexpr std::string_view kAdLabels[] = {
+    "advertisement", "advertisements", "advertising", "ad",        "ads",
+    "sponsored",     "anzeige",        "werbung",     "publicité", "publicidad",
+    "pubblicità",    "reklama",        "advertentie", "annonce",   "publicidade",
+};
+// How far up an ad label's slot is looked for (label, wrapper, slot).
+constexpr int kAdSlotLevels = 3;
+
 // Control labels, compared whole (LabelKey form). Single words that also title policy sections
 // ("Details", "More", "Summary") are not here.
 constexpr std::string_view kControlLabels[] = {
@@ -824,6 +833,22 @@ bool IsCountWord(std::string_view word) {
   return IsCount(digits);
 }
 
+// True when `element` or one of its kAdSlotLevels nearest ancestors is named as an ad or a
+// banner (class or id words: ad, ads, advert, advertisement, banner, promo, ...; "gpt-slot",
+// "div-gpt-ad-1").
+bool InAdSlot(const GumboNode* element) {
+  const GumboNode* node = element;
+  for (int level = 0; level < kAdSlotLevels && node != nullptr && node->type == GUMBO_NODE_ELEMENT;
+       ++level, node = node->parent) {
+    if ((NameHints(node).any & kHintBanner) != 0) return true;
+    const char* classes = GetAttr(node, "class");
+    if (classes != nullptr && std::string_view(classes).find("gpt") != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // True when `text` is a page-view counter and nothing else (kViewCounterShapes).
 bool IsViewCounter(std::string_view text) {
   if (!HasDigit(text)) return false;
@@ -1028,6 +1053,10 @@ Widget DetectByText(const GumboNode* element, bool heading) {
   if (label_sized && IsRelativeTimeStamp(key) &&
       (element->v.element.tag == GUMBO_TAG_TIME || StandsAlone(element, own_bytes))) {
     return Widget::kPageMetadata;
+  }
+  if (label_sized && IsOneOf(kAdLabels, key) && !InTableOrList(element) &&
+      StandsAlone(element, own_bytes) && InAdSlot(element)) {
+    return Widget::kAdLabel;
   }
   if (label_sized && IsViewCounter(text) && !InTableCell(element) &&
       StandsAlone(element, own_bytes)) {

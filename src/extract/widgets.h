@@ -35,6 +35,11 @@
 //    and a "Read more" link: a news or blog box without a label. A policy's list of its other
 //    notices (whole sentences, no dates) or of its past versions (dates inside the links)
 //    stays.
+//  - ad labels: an element whose whole text is an ad slot's label ("Advertisement",
+//    "Sponsored", "Anzeige", "Publicité", ...), standing alone, not in a table or a list, inside
+//    an element named as an ad or banner within three levels (class or id words ad, ads,
+//    advert, banner, promo; Google Publisher Tag's "gpt"). The same word as a heading or as
+//    the policy's own paragraph stays.
 //  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
 //    names ("slds-col, slds-size_1-of-1, cTermsBody").
 // Headings are never dropped, except the label of a table of contents.
@@ -61,6 +66,7 @@ enum class Widget : uint8_t {
   kLeakedClassNames,
   kSiteMenu,
   kTeaserGroup,
+  kAdLabel,
 };
 
 inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or box

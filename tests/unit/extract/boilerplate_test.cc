@@ -236,6 +236,20 @@ TEST(BoilerplateTest, ALinkButtonedConsentBannerIsDropped) {
             "# Privacy Policy\n\n" + kProse + " Back to top\n");
 }
 
+// An ad slot's label ("Advertisement", "Anzeige") is the only text of the slot until its ad
+// loads: slots that come and go changed the text.
+TEST(BoilerplateTest, AdSlotLabelsAreDropped) {
+  EXPECT_EQ(Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+                    "</p><div class=ad-slot id=div-gpt-ad-1><span "
+                    "class=ad-label>Advertisement</span></div><p>We keep logs for 30 days.</p>"
+                    "<div class=gpt-slot><div><span>Anzeige</span></div></div></main></body>"),
+            "# Privacy Policy\n\n" + kProse + "\n\nWe keep logs for 30 days.\n");
+  // The word as the policy's own text, or a section heading, stays.
+  EXPECT_EQ(Extract("<body><main><h1>Privacy Policy</h1><p>" + kProse +
+                    "</p><h2>Advertisement</h2><p><b>Advertising</b></p></main></body>"),
+            "# Privacy Policy\n\n" + kProse + "\n\n## Advertisement\n\nAdvertising\n");
+}
+
 TEST(BoilerplateTest, SharingWidgetsAndPopupsAreDropped) {
   const std::string text =
       Extract("<body><main><h1>Terms</h1><p>" + kProse +
