@@ -402,12 +402,33 @@ void Daemon::StartReload() {
       config_status = SetLogLevel(fresh.log_level);
     }
     if (!config_status.ok()) return FinishReload(config_status, std::exchange(reload_waiters_, {}));
-    NoteKeysWaitingForRestart();
+    NoteKeysWaitingForRestart(fresh);
   }
   ReadTargetsOnPool(std::exchange(reload_waiters_, {}));
 }
 
 namespace {
+
+// "webhooks.<name>.secret_file (its content)" and "nats.token_file (its content)" for each
+// secret file whose content differs between the running config and `fresh`, a reload's.
+std::vector<std::string> ChangedSecretFiles(const DaemonConfig& running,
+                                            const DaemonConfig& fresh) {
+  std::vector<std::string> changed;
+  for (const WebhookSpec& now : fresh.webhooks) {
+    const auto before =
+        std::find_if(running.webhooks.begin(), running.webhooks.end(),
+                     [&now](const WebhookSpec& one) { return one.name == now.name; });
+    if (before != running.webhooks.end() && !now.secret_file.empty() &&
+        before->secret_file == now.secret_file && before->secret != now.secret) {
+      changed.push_back("webhooks." + now.name + ".secret_file (its content)");
+    }
+  }
+  if (running.nats.enabled && fresh.nats.enabled && !fresh.nats.token_file.empty() &&
+      running.nats.token_file == fresh.nats.token_file && running.nats.token != fresh.nats.token) {
+    changed.push_back("nats.token_file (its content)");
+  }
+  return changed;
+}
 
 std::string JoinedKeys(const std::vector<std::string>& keys) {
   std::string joined;
@@ -417,7 +438,7 @@ std::string JoinedKeys(const std::vector<std::string>& keys) {
 
 }  // namespace
 
-void Daemon::NoteKeysWaitingForRestart() {
+void Daemon::NoteKeysWaitingForRestart(const DaemonConfig& fresh) {
   restart_needed_.clear();
   const auto text = ReadRegularFile(config_path_, kMaxConfigFileBytes);
   if (!text.ok() || started_config_text_.empty()) return;
@@ -425,6 +446,12 @@ void Daemon::NoteKeysWaitingForRestart() {
   if (!changed.ok()) return;  // LoadDaemonConfig has just read it: a race with an editor
   for (std::string& key : *changed) {
     if (key != "log_level") restart_needed_.push_back(std::move(key));
+  }
+  // Secrets read from files change without the config's text changing.
+  for (std::string& key : ChangedSecretFiles(config_, fresh)) {
+    if (std::find(restart_needed_.begin(), restart_needed_.end(), key) == restart_needed_.end()) {
+      restart_needed_.push_back(std::move(key));
+    }
   }
   if (!restart_needed_.empty()) {
     spdlog::warn(

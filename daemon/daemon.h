@@ -190,7 +190,7 @@ class Daemon {
   // `overtaken`: the reads of this reload so far that an add or a remove made stale.
   // Compares the config file with the one the daemon started with: restart_needed_, and a
   // warning naming them.
-  void NoteKeysWaitingForRestart();
+  void NoteKeysWaitingForRestart(const DaemonConfig& fresh);
   void ReadTargetsOnPool(ReloadWaiters waiters, int overtaken = 0);
   // io thread: applies what the pool read, or reads again if an add or remove ran meanwhile.
   void AdoptTargets(Result<TargetCatalog::Snapshot> read, ReloadWaiters waiters, int overtaken);

@@ -258,6 +258,31 @@ TEST_F(RunningDaemonTest, AReloadNamesTheChangedKeysThatWaitForARestart) {
             std::string::npos);
 }
 
+// A secret read from a file changes without the config's text changing: a reload, which does
+// not apply secrets, must say that one waits for a restart, or the operator thinks the new
+// key is in use while requests go on signed with the old.
+TEST(ReloadSecretsTest, AChangedSecretFileIsNamedAsWaitingForARestart) {
+  DaemonHarness harness(
+      "[[webhooks]]\nname = \"audit\"\nurl = \"http://127.0.0.1:9/hook\"\n"
+      "secret_file = \"audit.secret\"\n");
+  const std::filesystem::path secret = harness.dir() / "audit.secret";
+  std::ofstream(secret) << "0123456789abcdef0123\n";
+  std::filesystem::permissions(
+      secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  const auto unchanged = harness.Policyctl({"reload"});
+  EXPECT_EQ(unchanged.exit_code, 0) << unchanged.err;
+  EXPECT_EQ(unchanged.out.find("next restart"), std::string::npos) << unchanged.out;
+  std::ofstream(secret) << "fedcba9876543210fedc\n";
+  const auto reload = harness.Policyctl({"reload"});
+  EXPECT_EQ(reload.exit_code, 0) << reload.err;
+  EXPECT_NE(reload.out.find("applied at the next restart: webhooks.audit.secret_file (its "
+                            "content)"),
+            std::string::npos)
+      << reload.out;
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 TEST_F(RunningDaemonTest, AddRefusesASelectorThatDoesNotParse) {
   const auto added = harness_.Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy",
                                          "--url", server_.Url("/privacy"), "--select", "div[[["});
