@@ -609,22 +609,15 @@ bool MatchLeftOf(const Complex& complex, size_t i, const GumboNode* element, Fai
   if (failed->contains({i, element})) return false;
   using Combinator = Complex::Combinator;
   const Combinator combinator = complex.combinators[i - 1];
+  // Up the ancestors or back along the siblings; the child and next-sibling combinators take
+  // one step only.
+  const bool up = combinator == Combinator::kChild || combinator == Combinator::kDescendant;
+  const bool one_step = combinator == Combinator::kChild || combinator == Combinator::kNextSibling;
+  const auto step = up ? ParentElement : PreviousElementSibling;
   bool matched = false;
-  switch (combinator) {
-    case Combinator::kChild:
-    case Combinator::kDescendant:
-      for (const GumboNode* up = ParentElement(element); up != nullptr && !matched;
-           up = combinator == Combinator::kChild ? nullptr : ParentElement(up)) {
-        matched = MatchLeftOf(complex, i - 1, up, failed);
-      }
-      break;
-    case Combinator::kNextSibling:
-    case Combinator::kSubsequentSibling:
-      for (const GumboNode* left = PreviousElementSibling(element); left != nullptr && !matched;
-           left = combinator == Combinator::kNextSibling ? nullptr : PreviousElementSibling(left)) {
-        matched = MatchLeftOf(complex, i - 1, left, failed);
-      }
-      break;
+  for (const GumboNode* candidate = step(element); candidate != nullptr && !matched;
+       candidate = one_step ? nullptr : step(candidate)) {
+    matched = MatchLeftOf(complex, i - 1, candidate, failed);
   }
   if (!matched) failed->insert({i, element});
   return matched;

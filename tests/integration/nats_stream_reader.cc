@@ -5,6 +5,26 @@
 namespace policyd::testing {
 namespace {
 
+// A connection and its JetStream context; `status` says whether both were made.
+struct JetStreamClient {
+  nats::ConnectionPtr connection;
+  nats::JetStreamPtr js;
+  natsStatus status = NATS_OK;
+};
+
+JetStreamClient ConnectJetStream(const std::string& url) {
+  JetStreamClient client;
+  natsConnection* raw_connection = nullptr;
+  client.status = natsConnection_ConnectTo(&raw_connection, url.c_str());
+  client.connection.reset(raw_connection);
+  jsCtx* raw_js = nullptr;
+  if (client.status == NATS_OK) {
+    client.status = natsConnection_JetStream(&raw_js, client.connection.get(), nullptr);
+  }
+  client.js.reset(raw_js);
+  return client;
+}
+
 std::string Header(natsMsg* msg, const char* name) {
   const char* value = nullptr;
   return natsMsgHeader_Get(msg, name, &value) == NATS_OK && value != nullptr ? value : "";
@@ -15,12 +35,8 @@ std::string Header(natsMsg* msg, const char* name) {
 std::vector<Received> ReadStream(const std::string& url, const std::string& stream,
                                  const std::string& durable, std::string* error) {
   std::vector<Received> received;
-  natsConnection* raw_connection = nullptr;
-  natsStatus s = natsConnection_ConnectTo(&raw_connection, url.c_str());
-  const nats::ConnectionPtr connection(raw_connection);
-  jsCtx* raw_js = nullptr;
-  if (s == NATS_OK) s = natsConnection_JetStream(&raw_js, connection.get(), nullptr);
-  const nats::JetStreamPtr js(raw_js);
+  const JetStreamClient client = ConnectJetStream(url);
+  natsStatus s = client.status;
   jsSubOptions options;
   jsSubOptions_Init(&options);
   options.Stream = stream.c_str();
@@ -29,8 +45,8 @@ std::vector<Received> ReadStream(const std::string& url, const std::string& stre
   natsSubscription* raw_subscription = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   if (s == NATS_OK) {
-    s = js_PullSubscribe(&raw_subscription, js.get(), "policyd.events.>", durable.c_str(), nullptr,
-                         &options, &code);
+    s = js_PullSubscribe(&raw_subscription, client.js.get(), "policyd.events.>", durable.c_str(),
+                         nullptr, &options, &code);
   }
   const nats::SubscriptionPtr subscription(raw_subscription);
   if (s != NATS_OK) {
@@ -65,6 +81,26 @@ std::vector<Received> ReadStream(const std::string& url, const std::string& stre
     }
   }
   return received;
+}
+
+std::string PutStream(const std::string& url, const std::string& stream, int32_t max_msg_size,
+                      bool update) {
+  const JetStreamClient client = ConnectJetStream(url);
+  natsStatus s = client.status;
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = stream.c_str();
+  const char* subjects[] = {"policyd.events.>"};
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.Storage = js_FileStorage;
+  config.MaxMsgSize = max_msg_size;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  if (s == NATS_OK) {
+    s = update ? js_UpdateStream(nullptr, client.js.get(), &config, nullptr, &code)
+               : js_AddStream(nullptr, client.js.get(), &config, nullptr, &code);
+  }
+  return s == NATS_OK ? "" : nats::Describe("stream", s, code);
 }
 
 }  // namespace policyd::testing

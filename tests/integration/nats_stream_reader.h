@@ -26,6 +26,12 @@ struct Received {
 std::vector<Received> ReadStream(const std::string& url, const std::string& stream,
                                  const std::string& durable, std::string* error);
 
+// Creates (or, with `update`, changes) stream `stream` over "policyd.events.>", file storage,
+// as its operator would, with a limit on the size of one message (-1: none). "" on success,
+// else why it failed.
+std::string PutStream(const std::string& url, const std::string& stream, int32_t max_msg_size,
+                      bool update);
+
 }  // namespace policyd::testing
 
 #endif  // POLICYD_TESTS_INTEGRATION_NATS_STREAM_READER_H_

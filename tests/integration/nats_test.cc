@@ -40,31 +40,6 @@ std::string NatsConfigFor(const NatsServer& server, const std::string& extra = "
          extra;
 }
 
-// Creates (or, with `update`, changes) the stream the tests publish to, as its operator
-// would, with a limit on the size of one message (-1: none). Empty, or why it failed.
-std::string PutStream(const std::string& url, int32_t max_msg_size, bool update) {
-  natsConnection* raw_connection = nullptr;
-  natsStatus s = natsConnection_ConnectTo(&raw_connection, url.c_str());
-  const nats::ConnectionPtr connection(raw_connection);
-  jsCtx* raw_js = nullptr;
-  if (s == NATS_OK) s = natsConnection_JetStream(&raw_js, connection.get(), nullptr);
-  const nats::JetStreamPtr js(raw_js);
-  jsStreamConfig config;
-  jsStreamConfig_Init(&config);
-  config.Name = kStream;
-  const char* subjects[] = {"policyd.events.>"};
-  config.Subjects = subjects;
-  config.SubjectsLen = 1;
-  config.Storage = js_FileStorage;
-  config.MaxMsgSize = max_msg_size;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  if (s == NATS_OK) {
-    s = update ? js_UpdateStream(nullptr, js.get(), &config, nullptr, &code)
-               : js_AddStream(nullptr, js.get(), &config, nullptr, &code);
-  }
-  return s == NATS_OK ? "" : nats::Describe("stream", s, code);
-}
-
 class NatsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -291,7 +266,7 @@ TEST_F(NatsTest, RestartAfterTheDuplicateWindowPublishesNothingTwice) {
 // An event the stream refuses (its operator's max_msg_size) while it stores a later one
 // must not be skipped: publishing stops at it, says why, and resumes once the stream takes it.
 TEST_F(NatsTest, AnEventTheStreamRefusesIsNeverSkippedForALaterOne) {
-  ASSERT_EQ(PutStream(nats_.url(), 1500, false), "");
+  ASSERT_EQ(PutStream(nats_.url(), kStream, 1500, /*update=*/false), "");
   server_.Set("/big", HtmlResponse(SharingPolicyPage("Big Privacy", "We keep data.")));
   server_.Set("/small", HtmlResponse(SharingPolicyPage("Small Privacy", "We keep none.")));
   DaemonHarness harness(NatsConfigFor(nats_));
@@ -322,7 +297,7 @@ TEST_F(NatsTest, AnEventTheStreamRefusesIsNeverSkippedForALaterOne) {
   EXPECT_EQ(log.find(warning, log.find(warning) + 1), std::string::npos) << log;
 
   // Its operator lifts the limit: event 1 is published, and event 2 is in the stream once.
-  ASSERT_EQ(PutStream(nats_.url(), -1, true), "");
+  ASSERT_EQ(PutStream(nats_.url(), kStream, -1, /*update=*/true), "");
   ASSERT_TRUE(CaughtUp(harness)) << harness.log();
   std::string error;
   const std::vector<Received> received = ReadStream(nats_.url(), kStream, "after-refusal", &error);

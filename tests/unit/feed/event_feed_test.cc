@@ -127,6 +127,19 @@ class EventFeedTest : public ::testing::Test {
     RunOnIo([&] { feed_->Publish(event); });
   }
 
+  // A document.changed of `change_class` appended to the log (MemoryLog writes {"seq","type"};
+  // the event gets its class as the daemon gives it), returned as stored, not published.
+  StoredEvent Changed(const std::string& change_class) {
+    log_.Append("document.changed");
+    StoredEvent event;
+    event.seq = log_.last();
+    event.json =
+        nlohmann::json{
+            {"seq", event.seq}, {"type", "document.changed"}, {"change_class", change_class}}
+            .dump();
+    return event;
+  }
+
   FeedStats Stats() {
     FeedStats stats;
     RunOnIo([&] { stats = feed_->stats(); });
@@ -353,20 +366,9 @@ TEST_F(EventFeedTest, ManySubscribersEachGetEverything) {
 }
 
 TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
-  const auto changed = [this](const std::string& change_class) {
-    log_.Append("document.changed");
-    // MemoryLog writes {"seq","type"}; give the event its class as the daemon does.
-    StoredEvent event;
-    event.seq = log_.last();
-    event.json =
-        nlohmann::json{
-            {"seq", event.seq}, {"type", "document.changed"}, {"change_class", change_class}}
-            .dump();
-    return event;
-  };
   // The log replayed: 1 first_seen, 2 cosmetic, 3 substantive; live: 4 reorder, 5 substantive.
   log_.Append("document.first_seen");
-  std::vector<StoredEvent> stored = {changed("cosmetic"), changed("substantive")};
+  std::vector<StoredEvent> stored = {Changed("cosmetic"), Changed("substantive")};
   log_.Replace(stored);
   StartFeed();
   auto client = Subscribe(R"({"since": 0, "classes": ["substantive"]})");
@@ -374,10 +376,10 @@ TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
   EXPECT_EQ(ReadJson(client)["seq"], 1);  // not a change: always sent
   EXPECT_EQ(ReadJson(client)["seq"], 3);
   EXPECT_EQ(ReadJson(client)["type"], "feed.caught_up");
-  const StoredEvent reorder = changed("reorder");
+  const StoredEvent reorder = Changed("reorder");
   log_.Replace({reorder});
   RunOnIo([&] { feed_->Publish(reorder); });
-  const StoredEvent substantive = changed("substantive");
+  const StoredEvent substantive = Changed("substantive");
   log_.Replace({substantive});
   RunOnIo([&] { feed_->Publish(substantive); });
   const auto live = ReadJson(client);
@@ -389,18 +391,8 @@ TEST_F(EventFeedTest, ClassesLeaveOutOtherChangesOnly) {
 // classes that event may be left out, and the client waited for ever. A filtered subscription
 // is told when its replay is over: feed.caught_up, once, with the hello's last_seq.
 TEST_F(EventFeedTest, AFilteredReplaySaysWhenItIsOver) {
-  const auto changed = [this](const std::string& change_class) {
-    log_.Append("document.changed");
-    StoredEvent event;
-    event.seq = log_.last();
-    event.json =
-        nlohmann::json{
-            {"seq", event.seq}, {"type", "document.changed"}, {"change_class", change_class}}
-            .dump();
-    return event;
-  };
   log_.Append("document.first_seen");
-  std::vector<StoredEvent> stored = {changed("cosmetic"), changed("substantive")};
+  std::vector<StoredEvent> stored = {Changed("cosmetic"), Changed("substantive")};
   log_.Replace(stored);
   StartFeed();
   auto client = Subscribe(R"({"since": 0, "classes": ["cosmetic"]})");
@@ -418,7 +410,7 @@ TEST_F(EventFeedTest, AFilteredReplaySaysWhenItIsOver) {
   auto plain = Subscribe(R"({"since": 2})");
   EXPECT_EQ(ReadJson(plain)["type"], "feed.hello");
   EXPECT_EQ(ReadJson(plain)["seq"], 3);
-  const StoredEvent next = changed("cosmetic");
+  const StoredEvent next = Changed("cosmetic");
   log_.Replace({next});
   RunOnIo([&] { feed_->Publish(next); });
   EXPECT_EQ(ReadJson(plain)["seq"], 4);
