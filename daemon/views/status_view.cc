@@ -63,6 +63,12 @@ std::string FirstPassLine(const nlohmann::json& pass) {
   std::string line = HumanCount(static_cast<uint64_t>(std::max<int64_t>(0, checked)),
                                 static_cast<uint64_t>(std::max<int64_t>(0, total)));
   const auto duration = FieldInt(pass, "duration_ms");
+  if (FieldBool(pass, "complete") && checked < total) {
+    // Documents added after the pass completed (a reload, `add`) do not reopen it.
+    return "complete" + (duration ? " in " + HumanDuration(milliseconds(*duration)) : "") + "; " +
+           Plural(total - checked, "document", "documents") + " added since, not checked yet (" +
+           line + ")";
+  }
   if (FieldBool(pass, "complete")) {
     if (duration) line += " in " + HumanDuration(milliseconds(*duration));
   } else if (duration) {

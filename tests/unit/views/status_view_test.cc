@@ -65,6 +65,19 @@ TEST(RenderStatus, NatsLineSaysStateLagAndTheErrorWhileDisconnected) {
   EXPECT_EQ(RenderStatus(status, kNow).find("nats"), std::string::npos);
 }
 
+// Documents added after the first pass completed (a reload, `add`) do not reopen it: the line
+// said "200/300 in 5m 12s", which reads as an unfinished pass.
+TEST(RenderStatus, DocumentsAddedAfterACompletePassAreNamedAsSuch) {
+  nlohmann::json status = Status();
+  status["first_pass"] = {
+      {"checked", 210}, {"total", 300}, {"complete", true}, {"duration_ms", 312'000}};
+  EXPECT_NE(RenderStatus(status, kNow)
+                .find("first pass  complete in 5m 12s; 90 documents added since, not checked "
+                      "yet (210/300)\n"),
+            std::string::npos)
+      << RenderStatus(status, kNow);
+}
+
 TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
   nlohmann::json status = Status();
   status["first_pass"] = {
