@@ -546,8 +546,14 @@ void Daemon::ReleaseHeldTargetChanges() {
 void Daemon::ArmScheduleTimer(milliseconds min_delay) {
   NoteFleetScheduler();
   if (stopping_) return;
-  // A parked check handed its host's free slot is due now.
-  const auto next = dispatch_gate_.HasReady() ? std::optional<int64_t>(0) : scheduler_.NextDueMs();
+  // A parked check handed its host's free slot is due now. While parked checks are at their
+  // bound nothing more is taken from the schedule: each finished check dispatches again.
+  std::optional<int64_t> next;
+  if (dispatch_gate_.HasReady()) {
+    next = 0;
+  } else if (dispatch_gate_.CanPark()) {
+    next = scheduler_.NextDueMs();
+  }
   if (!next) {
     schedule_timer_.cancel();
     return;
@@ -584,7 +590,9 @@ void Daemon::DispatchDue() {
     }
   }
   std::size_t popped = 0;
-  while (started < budget && popped < kMaxPopsPerDispatch) {
+  // While parked checks fit their bound: beyond it, due checks wait in the schedule (16 bytes
+  // each) rather than in the gate.
+  while (started < budget && popped < kMaxPopsPerDispatch && dispatch_gate_.CanPark()) {
     const std::vector<DocHandle> due = scheduler_.PopDue(NowUnixMillis(), budget - started);
     if (due.empty()) break;
     popped += due.size();

@@ -34,7 +34,10 @@ class DispatchGate {
     kParked,  // its host's share is taken: TakeReady() returns it when a slot frees
   };
 
-  explicit DispatchGate(std::size_t per_host_limit);  // 0 is treated as 1
+  // At most `max_parked` checks are parked (and ready) at once: each holds its id and host
+  // (about 150 bytes), and after a long downtime nearly every watched document is due. Beyond
+  // it the caller leaves due checks in its schedule (CanPark).
+  explicit DispatchGate(std::size_t per_host_limit, std::size_t max_parked = 65'536);  // 0 -> 1
 
   // A check of `doc_id` on `host` is due. A document whose check is still outstanding (or
   // parked, or ready) is not counted twice: it is answered kStart and the caller's own
@@ -49,6 +52,9 @@ class DispatchGate {
   // frees its slot for the host's next parked check). An outstanding one is left to Finish.
   void Forget(const std::string& doc_id);
 
+  // Whether another check may be parked: the caller takes due checks from its schedule only
+  // while this holds, so that parked checks stay bounded in memory.
+  bool CanPark() const { return waiting_.size() < max_parked_; }
   // Whether TakeReady() may return a check (it may still return nullopt: forgotten ones).
   bool HasReady() const { return !ready_.empty(); }
   bool IsParked(const std::string& doc_id) const;         // parked or ready: not yet dispatched
@@ -71,6 +77,7 @@ class DispatchGate {
   void ReleaseSlot(const std::string& host_key);
 
   std::size_t per_host_limit_;
+  std::size_t max_parked_;
   std::unordered_map<std::string, Host> hosts_;               // hosts with slots taken or parked
   std::unordered_map<std::string, std::string> outstanding_;  // doc id -> host
   std::unordered_map<std::string, Waiting> waiting_;          // parked and ready, by doc id

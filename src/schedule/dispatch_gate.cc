@@ -4,8 +4,9 @@
 
 namespace policyd {
 
-DispatchGate::DispatchGate(std::size_t per_host_limit)
-    : per_host_limit_(std::max<std::size_t>(per_host_limit, 1)) {}
+DispatchGate::DispatchGate(std::size_t per_host_limit, std::size_t max_parked)
+    : per_host_limit_(std::max<std::size_t>(per_host_limit, 1)),
+      max_parked_(std::max<std::size_t>(max_parked, 1)) {}
 
 DispatchGate::Admission DispatchGate::Admit(std::string_view host_key, const std::string& doc_id) {
   if (outstanding_.contains(doc_id) || waiting_.contains(doc_id)) return Admission::kStart;

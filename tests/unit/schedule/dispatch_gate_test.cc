@@ -123,6 +123,19 @@ TEST(DispatchGateTest, ADocumentMovedToAnotherHostIsParkedThere) {
   EXPECT_EQ(TakeAllReady(gate), std::vector<std::string>{"d"});
 }
 
+TEST(DispatchGateTest, ParkedChecksAreBounded) {
+  DispatchGate gate(1, /*max_parked=*/2);
+  gate.Admit(kSlow, "s1");
+  EXPECT_TRUE(gate.CanPark());
+  gate.Admit(kSlow, "s2");
+  gate.Admit(kSlow, "s3");
+  EXPECT_FALSE(gate.CanPark());  // s2 and s3 parked: the caller stops taking due checks
+  EXPECT_EQ(gate.Admit(kOther, "o1"), Admission::kStart);  // a start is no parking
+  gate.Finish("s1");
+  EXPECT_EQ(gate.TakeReady(), std::optional<std::string>("s2"));
+  EXPECT_TRUE(gate.CanPark());
+}
+
 TEST(DispatchGateTest, ALimitOfZeroIsOne) {
   DispatchGate gate(0);
   EXPECT_EQ(gate.Admit(kSlow, "s1"), Admission::kStart);
