@@ -28,8 +28,14 @@ std::string FirstPassText(const nlohmann::json& status) {
   const auto total = pass != nullptr ? FieldInt(*pass, "total") : std::nullopt;
   if (!checked || !total) return {};
   std::string text = std::to_string(*checked) + " of " + std::to_string(*total) + " checked";
-  if (FieldBool(*pass, "complete")) text += " (complete)";
-  return text;
+  if (!FieldBool(*pass, "complete")) return text;
+  // Documents added after the pass completed (a reload, `add`) do not reopen it.
+  if (*checked < *total) {
+    const int64_t added = *total - *checked;
+    return "complete; " + std::to_string(added) + (added == 1 ? " document" : " documents") +
+           " added since, not checked yet (" + text + ")";
+  }
+  return text + " (complete)";
 }
 
 void AppendStorageError(std::string* out, const nlohmann::json& status) {

@@ -275,6 +275,13 @@ TEST(WebPagesTest, DocumentsPageSummarisesTheDaemonAndListsEveryDocument) {
   EXPECT_NE(html.find("<dt>Documents</dt><dd>2</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Failing</dt><dd>1</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>First pass</dt><dd>1 of 2 checked</dd>"), std::string::npos);
+  // Documents added after a complete pass do not reopen it: said as policyctl status says it.
+  json added = Status();
+  added["first_pass"] = {{"checked", 210}, {"total", 300}, {"complete", true}};
+  EXPECT_NE(DocumentsPage(added, List())
+                .find("<dt>First pass</dt><dd>complete; 90 documents added since, not checked yet "
+                      "(210 of 300 checked)</dd>"),
+            std::string::npos);
   EXPECT_NE(html.find("<dt>Last event</dt><dd>4711</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Database</dt><dd>12 MiB</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Uptime</dt><dd>1h 2m</dd>"), std::string::npos);
