@@ -22,6 +22,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view text);
 
 // Parses a duration such as "90s", "15m", "12h", "7d", "1h30m" or a bare number of seconds.
 // Units are case-insensitive except a capital "M" alone, refused: "6M" reads as six months.
+// Each unit comes at most once, from the largest down ("1d2h30m"); a bare number stands alone.
 // Returns nullopt on anything else (empty, negative, unknown unit, overflow).
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
 

@@ -56,6 +56,8 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   int64_t total_ms = 0;
   size_t i = 0;
   bool any = false;
+  // Each unit once, from the largest down: "30m1h", "1h1h" and "1h30" are mistakes, not sums.
+  int64_t previous_scale = std::numeric_limits<int64_t>::max();
   while (i < text.size()) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
     int64_t number = 0;
@@ -75,9 +77,11 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       ++i;
     }
     int64_t scale = 0;
-    if (unit.empty() || unit == "s") {
+    if (unit.empty()) {
+      if (any || i != text.size()) return std::nullopt;  // a bare number is the whole text
       scale = 1000;
-      if (unit.empty() && i != text.size()) return std::nullopt;
+    } else if (unit == "s") {
+      scale = 1000;
     } else if (unit == "ms") {
       scale = 1;
     } else if (unit == "m") {
@@ -89,6 +93,8 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     } else {
       return std::nullopt;
     }
+    if (scale >= previous_scale) return std::nullopt;
+    previous_scale = scale;
     if (__builtin_add_overflow(total_ms, number * scale, &total_ms)) return std::nullopt;
     any = true;
   }

@@ -234,7 +234,7 @@ bool TableReader::ReadDuration(std::string_view key, std::chrono::milliseconds m
     if (!parsed) {
       const bool month = text->get().find('M') != std::string::npos;
       Error(key, Quote(key) + " must be a duration such as \"90s\", \"15m\", \"12h\", \"7d\" or " +
-                     "\"1h30m\", not \"" + text->get() + "\"" +
+                     "\"1h30m\" (each unit once, the largest first), not \"" + text->get() + "\"" +
                      (month ? " (\"M\" is no unit: minutes are \"m\"; for months, use days: "
                               "\"180d\")"
                             : ""));

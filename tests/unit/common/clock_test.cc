@@ -45,6 +45,19 @@ TEST(ParseDuration, ACapitalMIsNotMinutes) {
   EXPECT_EQ(ParseDuration("250MS"), milliseconds(250));
 }
 
+// A duration names each unit once, from the largest down ("1d2h30m"), as FormatDuration
+// writes it. "30m1h" and "1h1h" used to add up silently, and "1h30" read as 1h 30s where
+// many readers mean 1h30m; all three now fail with the config error that shows the forms.
+TEST(ParseDuration, UnitsComeOnceFromTheLargestDown) {
+  EXPECT_FALSE(ParseDuration("30m1h"));
+  EXPECT_FALSE(ParseDuration("1h1h"));
+  EXPECT_FALSE(ParseDuration("1h30"));
+  EXPECT_FALSE(ParseDuration("5ms1s"));
+  EXPECT_FALSE(ParseDuration("1s1s"));
+  EXPECT_EQ(ParseDuration("1d2h3m4s5ms"), milliseconds(93'784'005));
+  EXPECT_EQ(ParseDuration("1h5s"), milliseconds(3'605'000));
+}
+
 TEST(FormatDuration, RoundTrips) {
   EXPECT_EQ(FormatDuration(milliseconds(5'400'000)), "1h30m");
   EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");

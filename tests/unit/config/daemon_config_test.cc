@@ -224,6 +224,9 @@ TEST_F(DaemonConfigTest, OutOfRangeValuesAreRejected) {
       {"total_timeout = \"2d\"", "'total_timeout' must be between 1s and 1d, not 2d"},
       {"first_check_window = \"12x\"", "'first_check_window' must be a duration such as"},
       {"low_speed_time = \"-5s\"", "'low_speed_time' must be a duration such as"},
+      {"gc_interval = \"30m1h\"",
+       "'gc_interval' must be a duration such as \"90s\", \"15m\", \"12h\", \"7d\" or "
+       "\"1h30m\" (each unit once, the largest first), not \"30m1h\""},
       {"log_level = \"verbose\"",
        "'log_level' must be one of trace, debug, info, warn, error, "
        "critical, off; not 'verbose'"},
