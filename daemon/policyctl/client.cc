@@ -20,14 +20,14 @@ namespace {
 // The socket paths, without printing anything.
 Status SocketPaths(const Options& options, std::filesystem::path* control,
                    std::filesystem::path* events) {
-  DaemonConfig config;
+  DaemonSocketPaths sockets;
   if (!options.socket || !options.events_socket) {
     if (const auto path = ConfigPath(options)) {
-      if (Status s = LoadDaemonConfig(*path, &config); !s.ok()) return s;
+      if (Status s = LoadDaemonSocketPaths(*path, &sockets); !s.ok()) return s;
     }
   }
-  *control = options.socket.value_or(config.control_socket);
-  *events = options.events_socket.value_or(config.events_socket);
+  *control = options.socket.value_or(sockets.control);
+  *events = options.events_socket.value_or(sockets.events);
   return Status::Ok();
 }
 

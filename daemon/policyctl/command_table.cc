@@ -563,7 +563,9 @@ const std::vector<ExitStatusSpec>& ExitStatuses() {
       {4,
        "bad input for extract, or a page the daemon would refuse; export cannot write its "
        "directory"},
-      {78, "the --config file (or $POLICYD_CONFIG) is invalid"},
+      {78,
+       "the --config file (or $POLICYD_CONFIG) is invalid: its TOML or socket paths (extract "
+       "reads it whole)"},
   };
   return statuses;
 }

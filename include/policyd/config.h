@@ -300,14 +300,25 @@ struct DaemonConfig {
 // Loads the daemon config from `path`. Missing keys keep the defaults above.
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config);
 
-// The keys whose values differ between two texts of one daemon config, as dotted paths in
-// sorted order ("default_interval", "nats.urls"; an array of tables such as [[webhooks]] by
-// its name), each once. InvalidArgument when either does not parse.
+// The daemon's two socket paths from the config at `path`, for a client (policyctl): only
+// `control_socket` and `events_socket` are read, resolved as LoadDaemonConfig resolves them,
+// and a key the file leaves out keeps its default. A mistake elsewhere in the file, or a
+// secret file the client may not read, does not keep the client from the running daemon,
+// which reports such mistakes itself at reload. The file must still parse as TOML.
+struct DaemonSocketPaths {
+  std::filesystem::path control = DaemonConfig{}.control_socket;
+  std::filesystem::path events = DaemonConfig{}.events_socket;
+};
+Status LoadDaemonSocketPaths(const std::filesystem::path& path, DaemonSocketPaths* sockets);
+
 // True for the names log_level (and policyd's --log-level) accept: trace, debug, info, warn,
 // error, critical, off.
 bool IsLogLevelName(std::string_view name);
 
-// For a reload, which applies only log_level: the operator is told what waits for a restart.
+// The keys whose values differ between two texts of one daemon config, as dotted paths in
+// sorted order ("default_interval", "nats.urls"; an array of tables such as [[webhooks]] by
+// its name), each once. InvalidArgument when either does not parse. For a reload, which
+// applies only log_level: the operator is told what waits for a restart.
 Result<std::vector<std::string>> ChangedConfigKeys(std::string_view before, std::string_view after);
 
 // The keys a daemon config may hold, in the order LoadDaemonConfig reads them: the very list

@@ -275,6 +275,19 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   config_internal::ReadFleet(reader, config);
 }
 
+// Parses the daemon config at `path` and makes the path absolute: relative paths in the file
+// resolve against its directory.
+Status ParseDaemonConfigFile(const std::filesystem::path& path, toml::table* table,
+                             std::filesystem::path* absolute_path) {
+  if (Status status = config_internal::ParseTomlFile(path, table); !status.ok()) return status;
+  std::error_code error;
+  *absolute_path = std::filesystem::absolute(path, error);
+  if (error) {
+    return Status::IoError(path.string() + ": cannot resolve path: " + error.message());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsLogLevelName(std::string_view name) {
@@ -287,12 +300,9 @@ bool IsLogLevelName(std::string_view name) {
 
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config) {
   toml::table table;
-  if (Status status = config_internal::ParseTomlFile(path, &table); !status.ok()) return status;
-
-  std::error_code error;
-  const std::filesystem::path absolute_path = std::filesystem::absolute(path, error);
-  if (error) {
-    return Status::IoError(path.string() + ": cannot resolve path: " + error.message());
+  std::filesystem::path absolute_path;
+  if (Status status = ParseDaemonConfigFile(path, &table, &absolute_path); !status.ok()) {
+    return status;
   }
   const std::filesystem::path base_dir = absolute_path.parent_path();
 
@@ -315,6 +325,22 @@ Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config)
 
   loaded.source_file = absolute_path.lexically_normal();
   *config = std::move(loaded);
+  return Status::Ok();
+}
+
+Status LoadDaemonSocketPaths(const std::filesystem::path& path, DaemonSocketPaths* sockets) {
+  toml::table table;
+  std::filesystem::path absolute_path;
+  if (Status status = ParseDaemonConfigFile(path, &table, &absolute_path); !status.ok()) {
+    return status;
+  }
+  DaemonSocketPaths loaded;
+  Diagnostics diagnostics(path);
+  TableReader reader(table, &diagnostics);  // no unknown-key check: the other keys are not read
+  ReadSocketPath(reader, "control_socket", absolute_path.parent_path(), &loaded.control);
+  ReadSocketPath(reader, "events_socket", absolute_path.parent_path(), &loaded.events);
+  if (Status status = diagnostics.ToStatus(); !status.ok()) return status;
+  *sockets = std::move(loaded);
   return Status::Ok();
 }
 
