@@ -555,7 +555,8 @@ const std::vector<ExitStatusSpec>& ExitStatuses() {
       {0, "success"},
       {1,
        "the daemon refused the request (unknown document, bad argument, ...), verify found "
-       "a problem, or offsets --at found the character changed"},
+       "a problem, offsets --at found the character changed, or a backup was written where "
+       "policyctl cannot see it"},
       {2, "usage error: unknown command or option, missing or extra arguments"},
       {3,
        "the daemon cannot be reached: nothing listens, permission denied, or the socket is "

@@ -69,17 +69,36 @@ int RunGc(const Options& options) {
   });
 }
 
+// The daemon writes the backup in its own view of the file system. Under the systemd unit its
+// /tmp and /var/tmp are private (PrivateTmp=yes) and go when the service stops: a backup that
+// policyctl cannot see there is none the operator holds, so it is a failure, not a success.
+int BackupVisibleHere(const nlohmann::json& result) {
+  const std::string db = Str(result["db"]);
+  std::error_code error;
+  if (std::filesystem::is_directory(db, error)) return kExitOk;
+  std::cerr << "policyctl: the daemon reports the backup written, but " << db
+            << " is not there in policyctl's view of the file system: the daemon sees "
+               "another one (under systemd, the service's /tmp and /var/tmp are its own, "
+               "PrivateTmp=yes, and go when it stops). Back up into a directory both see and "
+               "the service may write, such as one below its state directory.\n";
+  return kExitRefused;
+}
+
 int RunBackup(const Options& options) {
   std::error_code error;
   const std::filesystem::path dir = std::filesystem::absolute(options.positional[0], error);
   if (error) return UsageError("bad directory '" + options.positional[0] + "'", "backup");
   const nlohmann::json request = {{"cmd", "backup"}, {"dir", dir.lexically_normal().string()}};
-  return CallAndPrint(options, request, [](const nlohmann::json& result) {
-    std::cout << "backup of events 1.." << Str(result["last_seq"]) << " written to "
-              << Str(result["db"]) << " (open it with policyd --state-dir " << Str(result["dir"])
-              << ")\n";
-    return kExitOk;
-  });
+  return CallAndPrint(
+      options, request,
+      [](const nlohmann::json& result) {
+        if (const int status = BackupVisibleHere(result); status != kExitOk) return status;
+        std::cout << "backup of events 1.." << Str(result["last_seq"]) << " written to "
+                  << Str(result["db"]) << " (open it with policyd --state-dir "
+                  << Str(result["dir"]) << ")\n";
+        return kExitOk;
+      },
+      OutputLength::kShort, BackupVisibleHere);
 }
 
 }  // namespace policyd::ctl

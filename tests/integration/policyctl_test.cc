@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "daemon_harness.h"
 #include "support/http_test_server.h"
@@ -271,19 +272,29 @@ TEST_F(PolicyctlTest, ZshOffersCommandsOptionsValuesAndTheDaemonsIds) {
   EXPECT_EQ(ZshOffers({"policyctl", "--config=" + config, "extract", "--doc", ""}).size(), 4u);
 }
 
+// A Unix socket listening at `path` (-1 on failure): a stand-in for the daemon's.
+int ListenAt(const std::string& path) {
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (listener < 0) return -1;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  if (::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::listen(listener, 4) != 0) {
+    ::close(listener);
+    return -1;
+  }
+  return listener;  // connections wait in the backlog until accepted
+}
+
 // A socket that takes the request and never answers (a daemon busy with a long verify, or
 // stopped with SIGSTOP): the message says so and how to wait longer, not "busy: timed out",
 // which reads like the daemon's own refusal.
 TEST(PolicyctlTimeoutTest, NoAnswerInTimeNamesTheSocketAndTheOption) {
   TempDir dir;
   const std::string path = (dir.path() / "silent.sock").string();
-  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  const int listener = ListenAt(path);  // connections wait in the backlog, never answered
   ASSERT_GE(listener, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);  // connections wait in the backlog, never answered
   const CommandResult result =
       RunCommand({POLICYCTL_BIN, "--socket", path, "--timeout", "1s", "status"});
   ::close(listener);
@@ -292,6 +303,44 @@ TEST(PolicyctlTimeoutTest, NoAnswerInTimeNamesTheSocketAndTheOption) {
       << result.err;
   EXPECT_NE(result.err.find("--timeout"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("busy"), std::string::npos) << result.err;
+}
+
+// The daemon writes a backup in its own view of the file system. Under the systemd unit its
+// /tmp is private (PrivateTmp=yes) and goes when the service stops, so a backup the daemon
+// reports into a directory policyctl cannot see is no backup the operator has: policyctl
+// says so and exits 1 instead of printing "written to". (A one-shot stand-in for the daemon
+// answers with such a directory; policyctl used to print success and exit 0.)
+TEST(PolicyctlBackupTest, ABackupPolicyctlCannotSeeIsAFailure) {
+  TempDir dir;
+  const std::string path = (dir.path() / "control.sock").string();
+  const int listener = ListenAt(path);
+  ASSERT_GE(listener, 0);
+  const std::filesystem::path elsewhere = dir.path() / "private-tmp" / "backup";
+  std::string request;
+  std::thread daemon([&] {
+    const int client = ::accept(listener, nullptr, nullptr);
+    if (client < 0) return;
+    char byte = 0;
+    while (::read(client, &byte, 1) == 1 && byte != '\n') request.push_back(byte);
+    const nlohmann::json answer = {
+        {"id", 1},
+        {"ok", true},
+        {"result",
+         {{"last_seq", 7}, {"db", (elsewhere / "db").string()}, {"dir", elsewhere.string()}}}};
+    const std::string line = answer.dump() + "\n";
+    EXPECT_EQ(::write(client, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    ::close(client);
+  });
+  const CommandResult result = RunCommand(
+      {POLICYCTL_BIN, "--socket", path, "--timeout", "10s", "backup", elsewhere.string()});
+  daemon.join();
+  ::close(listener);
+  EXPECT_EQ(nlohmann::json::parse(request)["cmd"], "backup") << request;
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.out.find("written to"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find((elsewhere / "db").string() + " is not there"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("PrivateTmp"), std::string::npos) << result.err;
 }
 
 TEST(PolicyctlCompletionTest, IdsAreSilentAndSucceedWithoutADaemon) {
