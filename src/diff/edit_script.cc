@@ -1,5 +1,7 @@
 #include "src/diff/edit_script.h"
 
+#include <optional>
+
 #include <dtl/dtl.hpp>
 
 namespace policyd::diff_internal {
@@ -134,7 +136,110 @@ bool AppendShortestOps(const Tokens& a, const Tokens& b, StepBudget* budget,
   return true;
 }
 
+// A kept token: its position in `a` and in `b`.
+struct Kept {
+  std::size_t old_index = 0;
+  std::size_t new_index = 0;
+};
+
+// The script's kept tokens and the changes between them: gap g lies between kept[g - 1] and
+// kept[g] (the text's start and end stand in at both ends), and holds the tokens of either
+// side between them.
+class KeptTokens {
+ public:
+  KeptTokens(const Tokens& a, const Tokens& b, const std::vector<Edit>& edits) : a_(a), b_(b) {
+    for (const Edit& edit : edits) {
+      if (edit.op == EditOp::kCommon) kept_.push_back({edit.old_index, edit.new_index});
+    }
+  }
+
+  std::size_t gaps() const { return kept_.size() + 1; }
+
+  // Slides the changes of gap `g`, when they are on one side only, to a start, an end or
+  // another change, when they can reach one. Up first; a run that can reach neither stays.
+  void Slide(std::size_t g) {
+    const bool added = OldBegin(g) == OldEnd(g);
+    const bool deleted = NewBegin(g) == NewEnd(g);
+    if (added == deleted) return;             // nothing, or changes on both sides: they stay
+    if (g == 0 || g == kept_.size()) return;  // at the start or the end already
+    const std::size_t begin = added ? NewBegin(g) : OldBegin(g);
+    const std::size_t end = added ? NewEnd(g) : OldEnd(g);
+    if (const auto steps = StepsUp(g, added, begin, end)) {
+      // Each kept token passed takes the token `steps` places later instead: the run's last.
+      for (std::size_t j = 1; j <= *steps; ++j) Index(g - j, added) = end - j;
+    } else if (const auto steps_down = StepsDown(g, added, begin, end)) {
+      for (std::size_t j = 0; j < *steps_down; ++j) Index(g + j, added) = begin + j;
+    }
+  }
+
+  std::vector<Edit> Edits() const {
+    std::vector<EditOp> ops;
+    for (std::size_t g = 0; g < gaps(); ++g) {
+      ops.insert(ops.end(), OldEnd(g) - OldBegin(g), EditOp::kDelete);
+      ops.insert(ops.end(), NewEnd(g) - NewBegin(g), EditOp::kAdd);
+      if (g < kept_.size()) ops.push_back(EditOp::kCommon);
+    }
+    return WithPositions(ops);
+  }
+
+ private:
+  std::size_t OldBegin(std::size_t g) const { return g == 0 ? 0 : kept_[g - 1].old_index + 1; }
+  std::size_t OldEnd(std::size_t g) const {
+    return g == kept_.size() ? a_.size() : kept_[g].old_index;
+  }
+  std::size_t NewBegin(std::size_t g) const { return g == 0 ? 0 : kept_[g - 1].new_index + 1; }
+  std::size_t NewEnd(std::size_t g) const {
+    return g == kept_.size() ? b_.size() : kept_[g].new_index;
+  }
+  bool Empty(std::size_t g) const { return OldBegin(g) == OldEnd(g) && NewBegin(g) == NewEnd(g); }
+  // The token at `index` of the changed side.
+  std::string_view Token(bool added, std::size_t index) const {
+    return added ? b_[index] : a_[index];
+  }
+
+  std::size_t& Index(std::size_t kept, bool added) {
+    return added ? kept_[kept].new_index : kept_[kept].old_index;
+  }
+
+  // How many kept tokens the run [begin, end) of gap g passes upwards, each equal to the
+  // run's token it trades places with, until it joins another change (a gap that is not
+  // empty) or reaches the start; nullopt when an unequal token stops it first. The kept tokens
+  // it passes are consecutive, since the gaps between them are empty.
+  std::optional<std::size_t> StepsUp(std::size_t g, bool added, std::size_t begin,
+                                     std::size_t end) const {
+    std::size_t steps = 0;
+    while (steps < g) {
+      if (Token(added, begin - 1 - steps) != Token(added, end - 1 - steps)) return std::nullopt;
+      ++steps;
+      if (!Empty(g - steps)) return steps;
+    }
+    return steps;
+  }
+
+  // The same downwards, to another change or the end.
+  std::optional<std::size_t> StepsDown(std::size_t g, bool added, std::size_t begin,
+                                       std::size_t end) const {
+    std::size_t steps = 0;
+    while (g + steps < kept_.size()) {
+      if (Token(added, end + steps) != Token(added, begin + steps)) return std::nullopt;
+      ++steps;
+      if (!Empty(g + steps)) return steps;
+    }
+    return steps;
+  }
+
+  const Tokens& a_;
+  const Tokens& b_;
+  std::vector<Kept> kept_;
+};
+
 }  // namespace
+
+void SlideChangesToBoundaries(const Tokens& a, const Tokens& b, EditScript* script) {
+  KeptTokens kept(a, b, script->edits);
+  for (std::size_t g = 0; g < kept.gaps(); ++g) kept.Slide(g);
+  script->edits = kept.Edits();
+}
 
 EditScript ComputeEditScript(const Tokens& a, const Tokens& b, StepBudget* budget) {
   EditScript script;

@@ -38,6 +38,15 @@ struct EditScript {
 EditScript ComputeEditScript(const std::vector<std::string_view>& a,
                              const std::vector<std::string_view>& b, StepBudget* budget);
 
+// Among the shortest scripts, one whose kept tokens run together: a run of only added (or
+// only deleted) tokens that can slide among equal tokens ("We | may update. We | share" ->
+// "| We may update. | We share") is moved to where it touches the start or end of the text
+// or another change, when it can reach one; otherwise it stays. dtl keeps the first equal
+// token it meets, which splits a kept sentence when a sentence that starts with its first
+// word is added or removed in front of it. The edits' count and kinds are unchanged; O(tokens).
+void SlideChangesToBoundaries(const std::vector<std::string_view>& a,
+                              const std::vector<std::string_view>& b, EditScript* script);
+
 }  // namespace policyd::diff_internal
 
 #endif  // POLICYD_SRC_DIFF_EDIT_SCRIPT_H_

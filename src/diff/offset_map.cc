@@ -82,8 +82,10 @@ void AppendKeptRuns(const std::vector<SpanText>& old_spans, const std::vector<Sp
   }
   const Words old_words = Tokenize(old_spans);
   const Words new_words = Tokenize(new_spans);
-  const EditScript script = ComputeEditScript(old_words.text, new_words.text, budget);
+  EditScript script = ComputeEditScript(old_words.text, new_words.text, budget);
   if (!script.minimal) *approximate = true;
+  // A quote of a kept sentence maps as one run, not partly onto an added sentence's words.
+  SlideChangesToBoundaries(old_words.text, new_words.text, &script);
   const std::vector<Edit>& edits = script.edits;
   for (std::size_t k = 0; k < edits.size(); ++k) {
     if (edits[k].op != EditOp::kCommon) continue;

@@ -106,6 +106,86 @@ TEST(EditScriptTest, RandomScriptsAreValidAndMinimal) {
   }
 }
 
+// The kinds of edit, in order, as one string: "=" kept, "-" deleted, "+" added.
+std::string Shape(const std::vector<Edit>& edits) {
+  std::string shape;
+  for (const Edit& edit : edits) {
+    shape += edit.op == EditOp::kCommon ? '=' : (edit.op == EditOp::kDelete ? '-' : '+');
+  }
+  return shape;
+}
+
+TEST(SlideChangesTest, ARunAddedOrRemovedInFrontMovesToTheStart) {
+  const V kept = {"We", "share", "data."};
+  const V longer = {"We", "may", "update.", "We", "share", "data."};
+  StepBudget budget(2'000'000);
+  EditScript added = ComputeEditScript(kept, longer, &budget);
+  ASSERT_EQ(Shape(added.edits), "=+++==");  // dtl keeps the first "We"
+  SlideChangesToBoundaries(kept, longer, &added);
+  EXPECT_EQ(Shape(added.edits), "+++===");
+  ExpectTransforms(kept, longer, added.edits);
+  EXPECT_EQ(added.edits[3].new_index, 3u);  // the old "We" is the new text's second one
+
+  EditScript removed = ComputeEditScript(longer, kept, &budget);
+  ASSERT_EQ(Shape(removed.edits), "=---==");
+  SlideChangesToBoundaries(longer, kept, &removed);
+  EXPECT_EQ(Shape(removed.edits), "---===");
+  ExpectTransforms(longer, kept, removed.edits);
+}
+
+TEST(SlideChangesTest, ARunSlidesDownToAnotherChangeAndOtherwiseStays) {
+  // "a" added between "k" and a kept "a", with "z" replaced by "y" at the end: the added run
+  // cannot go up past "k", but down past the equal "a" it joins the replacement.
+  const V a = {"k", "a", "z"};
+  const V b = {"k", "a", "a", "y"};
+  EditScript script;
+  script.edits = {{EditOp::kCommon, 0, 0},
+                  {EditOp::kAdd, 1, 1},
+                  {EditOp::kCommon, 1, 2},
+                  {EditOp::kDelete, 2, 3},
+                  {EditOp::kAdd, 3, 3}};
+  ExpectTransforms(a, b, script.edits);
+  SlideChangesToBoundaries(a, b, &script);
+  ExpectTransforms(a, b, script.edits);
+  EXPECT_EQ(Shape(script.edits), "==-++");
+  // Nothing equal to slide over: the run stays where it is.
+  StepBudget budget(2'000'000);
+  const V c = {"p", "q", "r"};
+  const V d = {"p", "new", "q", "r"};
+  EditScript middle = ComputeEditScript(c, d, &budget);
+  SlideChangesToBoundaries(c, d, &middle);
+  EXPECT_EQ(Shape(middle.edits), "=+==");
+  // Already at the end: it stays, although it could go up to the start.
+  const V e = {"a", "b"};
+  const V f = {"a", "b", "a", "b"};
+  EditScript end = ComputeEditScript(e, f, &budget);
+  SlideChangesToBoundaries(e, f, &end);
+  EXPECT_EQ(Shape(end.edits), "==++");
+}
+
+TEST(SlideChangesTest, RandomSlidScriptsStayValidAndMinimal) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 500; ++round) {
+    std::vector<std::string> a_storage;
+    std::vector<std::string> b_storage;
+    const auto token = [&rng] { return "t" + std::to_string(rng() % 3); };  // many ties
+    for (unsigned i = rng() % 25; i > 0; --i) a_storage.push_back(token());
+    for (unsigned i = rng() % 25; i > 0; --i) b_storage.push_back(token());
+    const V a(a_storage.begin(), a_storage.end());
+    const V b(b_storage.begin(), b_storage.end());
+    StepBudget budget(2'000'000);
+    EditScript script = ComputeEditScript(a, b, &budget);
+    const std::string before = Shape(script.edits);
+    SlideChangesToBoundaries(a, b, &script);
+    ExpectTransforms(a, b, script.edits);
+    const std::string after = Shape(script.edits);
+    for (const char kind : {'=', '-', '+'}) {
+      EXPECT_EQ(std::count(before.begin(), before.end(), kind),
+                std::count(after.begin(), after.end(), kind));
+    }
+  }
+}
+
 // Without a budget, a permutation makes dtl exceed its path buffer limit and continue in
 // several passes; the stitched script must still be valid.
 TEST(EditScriptTest, LargePermutationIsValid) {

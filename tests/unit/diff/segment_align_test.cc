@@ -427,6 +427,29 @@ TEST(SegmentAlignTest, RewriteBeyondTheComparisonBudgetIsApproximate) {
   EXPECT_EQ(AllIds(exact.segments), AllIds(result.segments));
 }
 
+// A sentence added in front of a kept one that starts with the same word ("We ..."): the
+// shortest word script may keep the old "We" as the new text's first word, which splits the
+// kept sentence in the offset map, so an analyzer's quote of it would start in the added
+// sentence. The kept words map as one run onto the kept sentence, and the same when the
+// sentence in front is removed. (dtl's first-match tie-break used to map the old "We" to
+// offset 0 of the new paragraph, and leave the removed case's kept "We" unmapped.)
+TEST(SegmentAlignTest, OffsetMapKeepsAKeptSentenceWholeWhenTextIsAddedInFront) {
+  const std::string kept = "We share data with partners.";
+  const std::string longer = "We may update this policy. " + kept;
+  for (const bool added : {true, false}) {
+    const std::string old_text = "# Policy\n\n" + (added ? kept : longer) + "\n";
+    const std::string new_text = "# Policy\n\n" + (added ? longer : kept) + "\n";
+    const std::vector<Segment> old_segments = SplitSegments(old_text);
+    const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+    const std::size_t old_quote = CodePointAt(old_text, old_text.find(kept));
+    const std::size_t new_quote = CodePointAt(new_text, new_text.find(kept));
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(MapOffset(result.offset_map, old_quote + i), new_quote + i)
+          << (added ? "added" : "removed") << " in front; character " << i;
+    }
+  }
+}
+
 TEST(SegmentAlignTest, OneLongLineEditedInPlacesKeepsItsIdAndStaysBounded) {
   std::string old_text;
   for (int i = 0; old_text.size() < 1'000'000; ++i) old_text += "mot" + std::to_string(i) + " é ";
