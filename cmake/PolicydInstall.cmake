@@ -7,7 +7,7 @@
 #   <sysconfdir>/policyd/policyd.toml           config/policyd.system.toml, paths for the prefix
 #   <sysconfdir>/policyd/targets/*.toml         config/targets/
 #   share/doc/policyd/                          README.md, LICENSE, docs/*
-#   share/man/man5, man8                        man/ (man/CMakeLists.txt)
+#   share/man/man1, man5, man8                  man/ (man/CMakeLists.txt)
 #
 # Paths written into installed files follow the prefix given when installing (`cmake
 # --install build --prefix /usr`, or CPack's /usr), not only the one configured: they are
