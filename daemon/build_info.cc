@@ -1,5 +1,6 @@
 #include "policyd/build_info.h"
 
+#include <libpsl.h>
 #include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -40,6 +41,7 @@ std::string CommonLibraryVersions() {
   lines += std::string("ICU ") + U_ICU_VERSION + "\n";
   lines += std::string("Gumbo ") + POLICYD_GUMBO_VERSION + "\n";
   lines += std::string("uchardet ") + POLICYD_UCHARDET_VERSION + "\n";
+  lines += std::string("libpsl ") + psl_get_version() + "\n";
   return lines;
 }
 

@@ -1,6 +1,7 @@
-// The libraries only policyd links (the HTTP stack, the database, logging, systemd), before
-// those it shares with policyctl.
+// The libraries only policyd links (the HTTP stack, the database, logging, systemd, NATS),
+// before those it shares with policyctl.
 #include <curl/curl.h>
+#include <nats/nats.h>
 #include <rocksdb/version.h>
 #include <spdlog/version.h>
 
@@ -20,6 +21,7 @@ std::string LibraryVersions() {
            "\n";
   lines += "spdlog " + DottedVersion(SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH) + "\n";
   lines += std::string("libsystemd ") + POLICYD_SYSTEMD_VERSION + "\n";
+  lines += std::string("cnats ") + nats_GetVersion() + "\n";
   return lines + CommonLibraryVersions();
 }
 

@@ -61,9 +61,10 @@ std::string TargetToml(const std::string& url, const std::string& extra = "") {
 // of the daemon's own: issue 17 item 4); policyctl without a daemon or a config.
 TEST(VersionTest, BothBinariesPrintVersionCommitAndLibraries) {
   const std::vector<const char*> common = {"\nOpenSSL ",  "\nGumbo ",  "\nICU ",
-                                           "\nuchardet ", "\ntoml++ ", "\nnlohmann_json "};
-  const std::vector<const char*> daemon_only = {"\nlibcurl ", "\nRocksDB ", "\nBoost ", "\nspdlog ",
-                                                "\nlibsystemd "};
+                                           "\nuchardet ", "\ntoml++ ", "\nnlohmann_json ",
+                                           "\nlibpsl "};
+  const std::vector<const char*> daemon_only = {"\nlibcurl ", "\nRocksDB ",    "\nBoost ",
+                                                "\nspdlog ",  "\nlibsystemd ", "\ncnats "};
   for (const char* binary : {POLICYD_BIN, POLICYCTL_BIN}) {
     const CommandResult result = RunCommand({binary, "--version"});
     EXPECT_EQ(result.exit_code, 0) << binary << result.err;
