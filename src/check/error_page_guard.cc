@@ -8,6 +8,7 @@
 
 #include "policyd/ascii.h"
 #include "policyd/extract.h"
+#include "policyd/words.h"
 
 namespace policyd {
 namespace {
@@ -595,15 +596,9 @@ std::string DescribeFinding(const PageFinding& finding) {
 }
 
 bool IsNearEmpty(std::string_view extracted_text, int min_words) {
-  int words = 0;
-  bool in_word = false;
-  for (const char c : extracted_text) {
-    // Any byte of a non-ASCII character counts as a word character: CJK text has no spaces.
-    const bool word_char = std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) != 0;
-    if (word_char && !in_word && ++words >= min_words) return false;
-    in_word = word_char;
-  }
-  return true;
+  if (min_words <= 0) return false;
+  const auto wanted = static_cast<std::size_t>(min_words);
+  return CountWordsUpTo(extracted_text, wanted - 1) < wanted;
 }
 
 bool IsSuspiciousShrink(std::size_t old_size, std::size_t new_size, double shrink_guard) {

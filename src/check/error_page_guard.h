@@ -76,7 +76,8 @@ FailureReason VerdictReason(PageVerdict verdict);
 // One line for the check's message: "block page (cloudflare: Error 1020 access denied)".
 std::string DescribeFinding(const PageFinding& finding);
 
-// True when the text holds fewer than `min_words` words: nothing a policy could be.
+// True when the text holds fewer than `min_words` words (policyd/words.h: Chinese, Japanese
+// and Thai count their words too): nothing a policy could be.
 bool IsNearEmpty(std::string_view extracted_text, int min_words = 3);
 
 // True when `new_size` is smaller than (1 - shrink_guard) of `old_size` (shrink_guard in

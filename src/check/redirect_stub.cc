@@ -1,26 +1,12 @@
 #include "redirect_stub.h"
 
 #include <array>
-#include <cctype>
 
 #include "policyd/ascii.h"
+#include "policyd/words.h"
 
 namespace policyd {
 namespace {
-
-// Counts words (runs of letters and digits, any non-ASCII byte counting as a letter), up to
-// `limit` + 1.
-int CountWordsUpTo(std::string_view text, int limit) {
-  int words = 0;
-  bool in_word = false;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool word_byte = std::isalnum(byte) != 0 || byte >= 0x80;
-    if (word_byte && !in_word && ++words > limit) return words;
-    in_word = word_byte;
-  }
-  return words;
-}
 
 // Words of the interstitials in the languages of the bundled targets (lower case; matched
 // inside the lower-cased text, so "redirected" also matches "Redirected").
@@ -41,7 +27,9 @@ bool SaysItRedirects(std::string_view text) {
 RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extracted_text,
                               UrlResolver resolve_url) {
   RedirectStub stub;
-  if (CountWordsUpTo(extracted_text, kRedirectStubMaxWords) > kRedirectStubMaxWords) return stub;
+  if (CountWordsUpTo(extracted_text, kRedirectStubMaxWords) > kRedirectStubMaxWords) {
+    return stub;
+  }
   const RedirectSignals signals = ReadRedirectSignals(page.body, page.content_type);
   if (signals.kind == RedirectKind::kNone && !SaysItRedirects(extracted_text)) return stub;
   stub.found = true;

@@ -199,6 +199,19 @@ TEST(IsNearEmpty, CountsWords) {
   EXPECT_FALSE(IsNearEmpty("個人情報 の 取扱い\n"));  // non-ASCII words count
 }
 
+// Chinese and Japanese are written without spaces: a title and a paragraph of any length
+// used to count as two words ("near empty"), so such a policy was never stored. Words are
+// Unicode's word boundaries (ICU, with its dictionaries for these scripts), and punctuation
+// alone is none.
+TEST(IsNearEmpty, ScriptsWithoutSpacesCountTheirWords) {
+  EXPECT_FALSE(IsNearEmpty("# 隐私政策\n\n我们收集您的电子邮件地址，用于发送账单。\n"));
+  EXPECT_FALSE(
+      IsNearEmpty("# プライバシーポリシー\n\n当社は、お客様の個人情報を適切に取り扱います。\n"));
+  EXPECT_FALSE(IsNearEmpty("นโยบายความเป็นส่วนตัวของเรา\n"));  // Thai: no spaces either
+  EXPECT_TRUE(IsNearEmpty("# 。、！\n\n「」\n"));           // punctuation only
+  EXPECT_TRUE(IsNearEmpty("# 読み込み中\n"));               // "loading": two words
+}
+
 TEST(IsSuspiciousShrink, AboveTheShareOnly) {
   EXPECT_TRUE(IsSuspiciousShrink(1000, 400, 0.5));
   EXPECT_FALSE(IsSuspiciousShrink(1000, 600, 0.5));

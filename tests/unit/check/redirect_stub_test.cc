@@ -136,6 +136,19 @@ TEST(FindRedirectStub, ADocumentIsNeverAStub) {
   EXPECT_FALSE(Judge("<html><body><h1>Privacy Policy</h1>" + LongPolicyBody() +
                      "<p>Links may redirect you to partner sites.</p></body></html>")
                    .found);
+  // A Japanese policy of twelve articles with a script that sends other readers to the
+  // English page: written without spaces, each article used to count as one word, so the
+  // page was a stub and the English page was stored in its place.
+  std::string articles;
+  for (int i = 1; i <= 12; ++i) {
+    articles += "<p>第" + std::to_string(i) +
+                "条　当社は、お客様の個人情報を利用目的の達成に必要な範囲で取り扱います。</p>";
+  }
+  EXPECT_FALSE(Judge("<html><head><script>if (navigator.language != 'ja') "
+                     "location.replace('/en/privacy.html')</script></head><body>"
+                     "<h1>プライバシーポリシー</h1>" +
+                     articles + "</body></html>")
+                   .found);
   // A short page without any redirect is not a stub (the empty-text rule judges it).
   EXPECT_FALSE(Judge("<html><body><p>Imprint: Acme GmbH, Berlin.</p></body></html>").found);
   // Not a web URL: found, but without a target to follow.
