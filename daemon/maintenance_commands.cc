@@ -75,13 +75,22 @@ nlohmann::json VerifyJson(const Store& store) {
 
 // gc's options: the config's check retention, or the request's; nullopt when the request's is
 // not a duration.
-std::optional<GcOptions> GcOptionsOf(const nlohmann::json& request,
-                                     std::chrono::milliseconds configured_retention) {
+// The request's check_retention, in the config's range (policyd/config.h), else the config's.
+Result<GcOptions> GcOptionsOf(const nlohmann::json& request,
+                              std::chrono::milliseconds configured_retention) {
   GcOptions options;
   options.check_retention_ms = configured_retention.count();
   if (const auto it = request.find("check_retention"); it != request.end() && !it->is_null()) {
     const auto parsed = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
-    if (!parsed) return std::nullopt;
+    if (!parsed) {
+      return Status::InvalidArgument("check_retention must be a duration such as \"90d\"");
+    }
+    if (*parsed < kMinCheckRetention || *parsed > kMaxCheckRetention) {
+      return Status::InvalidArgument(
+          "check_retention must be between " + FormatDuration(kMinCheckRetention) + " and " +
+          FormatDuration(kMaxCheckRetention) + ", not " + it->get<std::string>() +
+          " (a shorter one would delete the records that prove pages were verified unchanged)");
+    }
     options.check_retention_ms = parsed->count();
   }
   return options;
@@ -282,10 +291,9 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
   if (cmd == "verify") {
     on_pool([store] { return VerifyJson(*store); });
   } else if (cmd == "gc") {
-    const std::optional<GcOptions> options = GcOptionsOf(request, config_.check_retention);
-    if (!options) {
-      respond(
-          ControlError("invalid_argument", "check_retention must be a duration such as \"90d\""));
+    const Result<GcOptions> options = GcOptionsOf(request, config_.check_retention);
+    if (!options.ok()) {
+      respond(ControlErrorFromStatus(options.status()));
       return true;
     }
     on_pool([store, options = *options] { return CollectGarbageJson(*store, options); });

@@ -342,10 +342,11 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back({
       .name = "gc",
       .synopses = {"[--check-retention D]"},
-      .options = {{.name = "--check-retention",
-                   .value = "D",
-                   .help = "delete check records older than D (default: the config's, 90d)",
-                   .completion = Completion::kDuration}},
+      .options =
+          {{.name = "--check-retention",
+            .value = "D",
+            .help = "delete check records older than D, 1d to 36500d (default: the config's, 90d)",
+            .completion = Completion::kDuration}},
       .summary = "delete old check records and unreferenced blobs now",
       .description =
           "Deletes check records older than D (default: the config's check_retention) that "

@@ -260,6 +260,7 @@ struct DaemonConfig {
   int shrink_confirmations = 2;
   // Retention, applied every `gc_interval` (0 = only on `policyctl gc`): check records older
   // than `check_retention` are deleted unless they created a version, then unreferenced blobs.
+  // Between kMinCheckRetention and kMaxCheckRetention, in the config and in `gc` alike.
   std::chrono::milliseconds check_retention = std::chrono::hours(24 * 90);
   std::chrono::milliseconds gc_interval = std::chrono::hours(24);
   // The headless browser (Debian's chromium over the DevTools Protocol) for pages whose text
@@ -296,6 +297,11 @@ struct DaemonConfig {
   FleetConfig fleet;                  // [fleet]
   std::filesystem::path source_file;  // where this config came from ("" = defaults)
 };
+
+// check_retention's range: under a day, a typo ("90s" for "90d") would delete the records that
+// prove pages were verified unchanged.
+inline constexpr std::chrono::milliseconds kMinCheckRetention = std::chrono::hours(24);
+inline constexpr std::chrono::milliseconds kMaxCheckRetention = std::chrono::hours(24 * 36500);
 
 // Loads the daemon config from `path`. Missing keys keep the defaults above.
 Status LoadDaemonConfig(const std::filesystem::path& path, DaemonConfig* config);

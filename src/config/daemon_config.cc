@@ -256,7 +256,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
                       &config->full_fetch_interval);
   reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);
   reader.ReadIntegerAs("shrink_confirmations", 1, 100, &config->shrink_confirmations);
-  reader.ReadDuration("check_retention", kOneDay, 100 * kOneYear, &config->check_retention);
+  reader.ReadDuration("check_retention", kMinCheckRetention, kMaxCheckRetention,
+                      &config->check_retention);
   reader.ReadDuration("gc_interval", milliseconds(0), kOneYear, &config->gc_interval);
 
   ReadBrowserKeys(reader, base_dir, config);

@@ -173,13 +173,21 @@ TEST_F(HistoryToolsTest, VerifyAndGc) {
   const CommandResult verify = harness_.Policyctl({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("OK"), std::string::npos);
-  const CommandResult gc = harness_.Policyctl({"--json", "gc", "--check-retention", "0s"});
+  // A retention under the config's minimum (1d) is refused, not applied: "90s" typed for "90d"
+  // would delete the records that prove the pages were verified unchanged. (The daemon used
+  // to take any duration, "0s" included.)
+  const CommandResult typo = harness_.Policyctl({"gc", "--check-retention", "90s"});
+  EXPECT_EQ(typo.exit_code, 1) << typo.out;
+  EXPECT_NE(typo.err.find("check_retention must be between 1d and 36500d, not 90s"),
+            std::string::npos)
+      << typo.err;
+  const CommandResult gc = harness_.Policyctl({"--json", "gc", "--check-retention", "1d"});
   ASSERT_EQ(gc.exit_code, 0) << gc.err;
   const auto report = nlohmann::json::parse(gc.out);
   EXPECT_EQ(report["checks_deleted"], 0);  // every check so far made a version
   EXPECT_EQ(report["blobs_deleted"], 0);
   // For people: the bytes are all that was freed (check records too), not the blobs' alone.
-  const CommandResult human = harness_.Policyctl({"gc", "--check-retention", "0s"});
+  const CommandResult human = harness_.Policyctl({"gc", "--check-retention", "1d"});
   EXPECT_EQ(human.out.rfind("deleted 0 of ", 0), 0u) << human.out;
   EXPECT_NE(human.out.find(" blob(s); 0 bytes freed in all; database now ~"), std::string::npos)
       << human.out;
