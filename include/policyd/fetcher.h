@@ -56,9 +56,10 @@
 // A host's hold: a page answered 429, or 503 with a Retry-After (seconds or HTTP-date), holds
 // its whole host (host key) for that delay (a 429 without one: robots_retry_interval), at most
 // kMaxHostHold: a rate-limited server asks the client to wait, not to try its next URL. The
-// host's requests entered meanwhile complete at once, unrequested, with that status, the time
-// left as retry_after and host_held set. A later answer from the host (a page already in
-// flight) ends or renews the hold.
+// host's requests entered meanwhile, and those waiting at its gate, complete unrequested with
+// that status, the time left as retry_after and host_held set. The hold lasts its time: a
+// later 429 (or 503 with a Retry-After) from a page already in flight renews it, and any other
+// answer leaves it.
 //
 // Threading: every public method must be called on the io_context's thread, and every
 // completion handler runs there. The handler is called exactly once per Fetch, also when

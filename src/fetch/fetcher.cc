@@ -278,7 +278,9 @@ struct Fetcher::Impl {
   }
 
   // A page's answer from `host`: 429, or 503 with a Retry-After, holds the host (see
-  // fetcher.h); any other answer from it ends a hold.
+  // fetcher.h), or renews its hold. Other answers leave a hold as it is: they come from pages
+  // that were in flight when the host asked to wait, and say nothing about when it may be asked
+  // again.
   void NoteHostHold(const std::string& host, const FetchResponse& response, Clock::time_point now) {
     if (response.error != FetchError::kNone) return;  // no answer: nothing asked of us
     const long status = response.http_status;
@@ -286,10 +288,7 @@ struct Fetcher::Impl {
     std::optional<std::chrono::milliseconds> hold;
     if (status == 429) hold = retry_after.value_or(options.robots_retry_interval);
     if (status == 503 && retry_after) hold = *retry_after;
-    if (!hold) {
-      holds.erase(host);
-      return;
-    }
+    if (!hold) return;
     const std::chrono::milliseconds held = std::min(*hold, kMaxHostHold);
     if (held <= std::chrono::milliseconds::zero()) return;
     std::string why = response.url + " was answered " + std::to_string(status);
@@ -299,14 +298,19 @@ struct Fetcher::Impl {
     holds[host] = HostHold{now + held, status, std::move(why)};
   }
 
+  // True while `host` is held; forgets a hold that has run out.
+  bool IsHeld(const std::string& host, Clock::time_point now) {
+    const auto hold = holds.find(host);
+    if (hold == holds.end()) return false;
+    if (now < hold->second.until) return true;
+    holds.erase(hold);
+    return false;
+  }
+
   // Completes `transfer` (entered, in no queue) unrequested when its host is held.
   bool RefuseIfHeld(Transfer& transfer, Clock::time_point now) {
+    if (!IsHeld(transfer.host(), now)) return false;
     const auto hold = holds.find(transfer.host());
-    if (hold == holds.end()) return false;
-    if (now >= hold->second.until) {
-      holds.erase(hold);
-      return false;
-    }
     const auto left = std::chrono::ceil<std::chrono::seconds>(hold->second.until - now);
     const HostHold& held = hold->second;
     Refuse(transfer, [&](Transfer& refused) {
@@ -344,9 +348,15 @@ struct Fetcher::Impl {
         continue;
       }
       Transfer& transfer = *it->second;
-      std::string error;
       const auto robots_fetch = robots_fetches.find(start->id);
       const bool is_robots = robots_fetch != robots_fetches.end();
+      // Held since it was queued (a 429 to a page before it): it leaves unrequested.
+      if (!is_robots && IsHeld(start->host, now)) {
+        queue.Done(start->host, now);
+        RefuseIfHeld(transfer, now);
+        continue;
+      }
+      std::string error;
       if (transfer.Prepare(is_robots ? robots_options : options, share.get(), &loop, now, &error) &&
           loop.Add(transfer.easy())) {
         continue;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -130,6 +131,38 @@ TEST_F(FetcherTest, RetryAfterOnOnePageHoldsTheWholeHost) {
       << held.error_message;
   EXPECT_EQ(server_.RequestCount("/other"), 1u);  // the one before the hold
   EXPECT_EQ(server_.RequestCount("/busy"), 1u);
+}
+
+// The hold covers what was already waiting at the host's gate too, and lasts its Retry-After:
+// the site's answer to a page that was in flight at the same time does not end it. (Before,
+// the pages queued behind the 429 were requested at the next gap, and a 200 to one of them
+// lifted the hold for everything after.)
+TEST_F(FetcherTest, AHoldCoversQueuedPagesAndOutlastsOtherAnswers) {
+  server_.Set("/busy", TestResponse{.status = 429,
+                                    .headers = {{"Retry-After", "120"}},
+                                    .body = "slow down",
+                                    .delay = milliseconds(100)});
+  server_.Set("/slow", TestResponse{.body = "page", .delay = milliseconds(400)});
+  server_.Set("/queued", TestResponse{.body = "page"});
+  server_.Set("/later", TestResponse{.body = "page"});
+  FetcherOptions options = Options();
+  options.per_host_concurrency = 2;
+  Fetcher fetcher(io_, options);
+  std::map<std::string, FetchResponse> answers;
+  for (const char* path : {"/busy", "/slow", "/queued"}) {
+    fetcher.Fetch({.url = server_.Url(path)}, [&answers, path](FetchResponse response) {
+      answers[path] = std::move(response);
+    });
+  }
+  ASSERT_TRUE(RunUntil([&] { return answers.size() == 3; }));
+  EXPECT_EQ(answers["/busy"].http_status, 429);
+  EXPECT_EQ(answers["/slow"].body, "page");   // in flight when the 429 came: answered
+  EXPECT_TRUE(answers["/queued"].host_held);  // waiting at the gate: not requested
+  EXPECT_EQ(server_.RequestCount("/queued"), 0u);
+  // The 200 to /slow came after the 429: the host is still held.
+  const FetchResponse later = FetchOne(fetcher, {.url = server_.Url("/later")});
+  EXPECT_TRUE(later.host_held);
+  EXPECT_EQ(server_.RequestCount("/later"), 0u);
 }
 
 // A Retry-After of days holds the host no longer than kMaxHostHold; the check's own schedule
