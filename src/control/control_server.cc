@@ -19,6 +19,10 @@ namespace policyd {
 namespace asio = boost::asio;
 using local_stream = asio::local::stream_protocol;
 
+// How often a client whose socket already holds more input is looked at for a hang-up while
+// its command runs: its place among max_clients comes back within this.
+constexpr std::chrono::seconds kHangupPollInterval{1};
+
 nlohmann::json ControlOk(nlohmann::json result) {
   return {{"ok", true}, {"result", std::move(result)}};
 }
@@ -45,6 +49,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
       : server_(server),
         socket_(std::move(socket)),
         idle_timer_(socket_.get_executor()),
+        hangup_timer_(socket_.get_executor()),
         input_(server->options_.max_request_bytes) {}
 
   void ReadRequest() {
@@ -77,6 +82,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     closed_ = true;
     boost::system::error_code ignored;
     idle_timer_.cancel();
+    hangup_timer_.cancel();
     socket_.shutdown(local_stream::socket::shutdown_both, ignored);
     socket_.close(ignored);
     if (server_ != nullptr) server_->Forget(this);
@@ -141,7 +147,9 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   // client that gave up would keep its place among max_clients until the answer. Watching for
   // readability finds it gone (the socket hung up) and frees the place at once; the answer,
   // when it comes, is dropped. A client that sends its next request early, or that only shut
-  // down its writing side after its request (`socat`, `nc -N` do), still gets its answer.
+  // down its writing side after its request (`socat`, `nc -N` do), still gets its answer;
+  // its socket stays readable from then on, so a later hang-up is looked for once a second
+  // (PollForHangup) instead.
   void WatchForHangup(uint64_t request_number) {
     socket_.async_wait(local_stream::socket::wait_read, [self = shared_from_this(), request_number](
                                                             const boost::system::error_code& ec) {
@@ -154,13 +162,33 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
           return;
         case PeerState::kSentMore:
         case PeerState::kDoneWriting:
-          return;  // read (or the end of stream seen) after this answer
+          self->PollForHangup(request_number);  // read after this answer, unless it leaves
+          return;
         case PeerState::kGone:
-          spdlog::debug("control: a client left while its command was in progress");
-          self->Close();
+          self->LeftMidCommand();
           return;
       }
     });
+  }
+
+  void PollForHangup(uint64_t request_number) {
+    hangup_timer_.expires_after(kHangupPollInterval);
+    hangup_timer_.async_wait(
+        [self = shared_from_this(), request_number](const boost::system::error_code& ec) {
+          if (ec || self->closed_ || !self->in_progress_ || self->requests_ != request_number) {
+            return;
+          }
+          if (self->PeerState() == PeerState::kGone) {
+            self->LeftMidCommand();
+          } else {
+            self->PollForHangup(request_number);
+          }
+        });
+  }
+
+  void LeftMidCommand() {
+    spdlog::debug("control: a client left while its command was in progress");
+    Close();
   }
 
   enum class PeerState { kNothingYet, kSentMore, kDoneWriting, kGone };
@@ -200,6 +228,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
   ControlServer* server_;
   local_stream::socket socket_;
   asio::steady_timer idle_timer_;
+  asio::steady_timer hangup_timer_;  // PollForHangup
   asio::streambuf input_;
   std::string output_;
   bool closed_ = false;

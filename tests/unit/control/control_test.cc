@@ -295,6 +295,41 @@ TEST_F(ControlTest, AClientThatLeavesMidCommandGivesItsPlaceBack) {
   EXPECT_EQ((*still)["ok"], true);
 }
 
+// A client that sent its next request early and then left, or that shut down its writing side
+// and then closed, still gives its place back while its command runs. (The server stopped
+// watching once the socket held more input, so such clients kept every place until their
+// commands ended, a `check --wait` up to an hour: `status` and `reload` were answered busy.)
+TEST_F(ControlTest, AClientThatSentMoreOrShutItsSideAndLeftGivesItsPlaceBack) {
+  options_.max_clients = 2;
+  StartServer();
+  for (const bool sent_more : {true, false}) {
+    auto leaving = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+    ASSERT_TRUE(leaving.ok());
+    const int before = hanging_count_;
+    ASSERT_TRUE(leaving->WriteAll("{\"id\":1,\"cmd\":\"hang\"}\n").ok());
+    for (int waited = 0; hanging_count_ == before && waited < 1000; ++waited) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    ASSERT_EQ(hanging_count_, before + 1);
+    if (sent_more) {
+      ASSERT_TRUE(leaving->WriteAll("{\"id\":2,\"cmd\":\"echo\"}\n").ok());
+    } else {
+      ASSERT_EQ(::shutdown(leaving->fd(), SHUT_WR), 0);
+    }
+    std::this_thread::sleep_for(milliseconds(100));  // the server sees the input first
+  }                                                  // both closed with their commands in progress
+  nlohmann::json answer;
+  for (int attempt = 0; attempt < 250; ++attempt) {
+    answer = RawCall(options_.socket_path, "{\"id\":3,\"cmd\":\"echo\"}\n");
+    if (answer["ok"] == true) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(answer["ok"], true) << answer.dump();
+  OnIo([this] {
+    for (auto& respond : hanging_) respond(ControlOk({{"late", true}}));
+  });
+}
+
 // A client that shuts down its writing side after its request (socat, nc -N) has not left:
 // it still gets the answer.
 TEST_F(ControlTest, AClientDoneWritingStillGetsItsAnswer) {
