@@ -151,6 +151,34 @@ TEST(InspectPage, InterstitialMarkupDecidesWhenTheTextIsShort) {
   EXPECT_EQ(InspectPage(200, kNoHeaders, blocked.html, "").verdict, PageVerdict::kBlocked);
 }
 
+// Outage and "not found" pages in plain words, served with 200 in place of a policy. They
+// used to pass as documents: held once as a suspicious shrink, then stored as the policy's
+// new version a minute later.
+TEST(InspectPage, TerseOutagePagesAreErrorPages) {
+  const char* texts[] = {
+      "# We'll be back soon!\n\nSorry for the inconvenience. We're performing some maintenance "
+      "at the moment.\n",
+      "Briefly unavailable for scheduled maintenance. Check back in a minute.\n",
+      "# Under Construction\n\nThis site is undergoing scheduled maintenance.\n",
+      "# Something went wrong\n\nPlease try again later.\n",
+      "# Error establishing a database connection\n",
+      "# 404\n\nThe page you are looking for does not exist.\n",
+      "# Hmm, we can't find that page\n\nGo back to the home page.\n",
+      "# Down for maintenance\n\nWe expect to be back within the hour.\n",
+      "# Temporarily unavailable\n\nThe service is temporarily unavailable.\n",
+  };
+  for (const char* text : texts) {
+    const PageFinding finding = InspectPage(200, kNoHeaders, "<html></html>", text);
+    EXPECT_EQ(finding.verdict, PageVerdict::kErrorPage) << text << DescribeFinding(finding);
+  }
+  // A real policy that mentions maintenance or errors is longer than a terse page.
+  std::string policy =
+      "# Privacy Policy\n\nWe may process your data during scheduled maintenance. If "
+      "something went wrong with your request, contact us.\n\n";
+  while (policy.size() < 1100) policy += "We keep logs for thirty days and then delete them. ";
+  EXPECT_EQ(InspectPage(200, kNoHeaders, "<html></html>", policy).verdict, PageVerdict::kDocument);
+}
+
 // Short real pages that mention vendors, errors or signing in are documents.
 TEST(InspectPage, ShortPagesThatOnlyMentionVendorsAreDocuments) {
   const char* texts[] = {
