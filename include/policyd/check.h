@@ -81,6 +81,12 @@ enum class RenderTrigger {
   kAppShell,    // render = "auto", and this check's page as served was an app shell
 };
 
+// A held-back shrink (kSuspicious) is looked at again this long after (the document's interval
+// when shorter), each further confirmation twice as long after the one before: long enough
+// for a maintenance window or an outage page the error-page guard does not know to be over,
+// short enough that a real, shorter policy is announced the same day.
+inline constexpr std::chrono::milliseconds kShrinkConfirmationDelay = std::chrono::hours(1);
+
 struct CheckInput {
   // Shared with the daemon's document table (never null): the network thread hands a check
   // to the pool without copying the spec's strings and selector lists.
@@ -93,7 +99,7 @@ struct CheckInput {
   std::chrono::milliseconds interval{0};
   int failure_threshold = 3;
   double shrink_guard = 0.5;     // see DaemonConfig::shrink_guard
-  int shrink_confirmations = 2;  // see DaemonConfig::shrink_confirmations
+  int shrink_confirmations = 2;  // see DaemonConfig::shrink_confirmations, kShrinkConfirmationDelay
   ScheduleOptions schedule;
 
   // The browser (RenderMode, BrowserFetcher). `pages` are the plain fetch's responses unless

@@ -1,6 +1,9 @@
 // ProcessCheck, phase by phase (the phases are listed in include/policyd/check.h).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <random>
+
 #include "check_events.h"
 #include "check_internal.h"
 #include "error_page_guard.h"
@@ -55,7 +58,8 @@ struct CheckWork {
   CheckCommit commit;
   std::vector<nlohmann::json> events;
   StageTimes times;
-  int retry_streak = 0;  // drives the backoff of the next check
+  int retry_streak = 0;         // drives the backoff of the next check
+  int shrink_confirmation = 0;  // > 0: a held-back shrink, to be looked at again (its number)
 };
 
 // Phases 1-2: classify the responses, extract, refuse what is not the document. A browser
@@ -260,7 +264,7 @@ bool HoldSuspiciousShrink(const CheckInput& input, std::size_t old_size, std::si
                           std::to_string(new_size) + " bytes; held until seen on " +
                           std::to_string(input.shrink_confirmations) + " consecutive checks";
   state.last_error = "suspicious: " + work->check().message;
-  work->retry_streak = state.suspect_count;  // look again soon, not in a day
+  work->shrink_confirmation = state.suspect_count;  // look again in an hour, not in a day
   return true;
 }
 
@@ -454,6 +458,16 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
              std::move(segment_ids), work);
 }
 
+// kShrinkConfirmationDelay·2^(n-1) for the n-th confirmation, up to 10% later so that the
+// documents held by one outage are not looked at in step; never past the interval.
+int64_t ShrinkConfirmationDelayMs(std::chrono::milliseconds interval, int confirmation,
+                                  std::mt19937_64& rng) {
+  const int shift = std::clamp(confirmation - 1, 0, 10);
+  const int64_t delay = kShrinkConfirmationDelay.count() << shift;
+  std::uniform_int_distribution<int64_t> spread(0, delay / 10);
+  return std::min<int64_t>(delay + spread(rng), std::max<int64_t>(interval.count(), 1000));
+}
+
 // Phase 5: when the document is checked next (backoff after a transient failure, the
 // server's Retry-After after a 429 or 5xx), and what `auto` learnt about rendering.
 void Schedule(const CheckInput& input, const DocumentText& judged,
@@ -469,6 +483,11 @@ void Schedule(const CheckInput& input, const DocumentText& judged,
     retry_after = ParseRetryAfter(failing.retry_after, work->now_ms);
   }
   UpdateRenderChoice(input, judged.reason, work->now_ms, &work->state());
+  if (work->shrink_confirmation > 0) {
+    work->state().next_due_ms =
+        work->now_ms + ShrinkConfirmationDelayMs(input.interval, work->shrink_confirmation, rng);
+    return;
+  }
   work->state().next_due_ms = NextDueAfterCheck(input.schedule, input.interval, work->now_ms,
                                                 work->retry_streak, retry_after, rng);
 }
