@@ -101,6 +101,23 @@ bool LooksLikeMarkdownSyntax(std::string_view line, bool at_line_start) {
   return hashes == std::string_view::npos || line[hashes] == ' ';
 }
 
+// Where a backslash keeps `line`, written where a block's text starts, from reading as a list
+// item or a quote ("15. März" -> "15\\. März", "- none" -> "\\- none", as CommonMark and Open
+// Terms Archive's text escape them); npos when it does not start like one.
+size_t ListOrQuoteMarkerEscape(std::string_view line) {
+  if (line.size() >= 2 && (line[0] == '-' || line[0] == '+' || line[0] == '*') && line[1] == ' ') {
+    return 0;
+  }
+  if (line.starts_with(">")) return line.size() == 1 || line[1] == ' ' ? 0 : std::string_view::npos;
+  size_t digits = 0;
+  while (digits < line.size() && digits < 10 && line[digits] >= '0' && line[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0 || digits + 1 >= line.size()) return std::string_view::npos;
+  if ((line[digits] == '.' || line[digits] == ')') && line[digits + 1] == ' ') return digits;
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 // ---- TextSink ---------------------------------------------------------------------------------
@@ -233,6 +250,9 @@ void TextSink::Emit(const Layout& layout) {
     out_.push_back(' ');
   } else if (LooksLikeMarkdownSyntax(line_, out_.empty() || out_.back() == '\n')) {
     out_.push_back('\\');  // the page's own words, not a heading or a code block
+  } else if (const size_t escape = ListOrQuoteMarkerEscape(line_);
+             escape != std::string_view::npos) {
+    line_.insert(escape, 1, '\\');  // the page's own words, not a list item or a quote
   }
   out_.append(line_);
   out_.push_back('\n');

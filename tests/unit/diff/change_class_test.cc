@@ -129,4 +129,14 @@ TEST(ChangeClassTest, NonLatinScriptsAreWords) {
 }
 
 }  // namespace
+// A date or a number at the start of a paragraph is escaped by the extractor ("15\\. März")
+// and is a word: changing it is substantive, with the words counted.
+TEST(ChangeClassTest, AnEscapedNumberThatStartsAParagraphIsAWord) {
+  const ChangeClassification date =
+      ClassifyChange("Stand:\n\n15\\. März 2026\n", "Stand:\n\n16\\. März 2026\n");
+  EXPECT_EQ(date.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(date.words_added, 1);
+  EXPECT_EQ(date.words_removed, 1);
+}
+
 }  // namespace policyd

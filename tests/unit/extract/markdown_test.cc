@@ -160,6 +160,23 @@ TEST(MarkdownTest, TextThatLooksLikeAHeadingOrAFenceIsEscaped) {
             "#1 priority\n\n#hashtag\n\n~~ two\n\nC# and F#\n");
 }
 
+// A paragraph that starts like a list item or a quote ("15. März 2026", "2026. március 15.",
+// "- none", "> 16") is the page's words, not a list: escaped as Open Terms Archive's text
+// has it ("15\. März"). Unescaped, the segmenter and the change classes read "15. " as a
+// list marker: the date's day left the clause, and 15 -> 16 was classed formatting.
+TEST(MarkdownTest, TextThatLooksLikeAListItemOrAQuoteIsEscaped) {
+  EXPECT_EQ(Body("<p>15. März 2026</p><p>2026. március 15.</p><p>3) Third</p>"),
+            "15\\. März 2026\n\n2026\\. március 15.\n\n3\\) Third\n");
+  EXPECT_EQ(Body("<p>- none</p><p>+ more</p><p>* note</p><p>&gt; 16 years</p>"),
+            "\\- none\n\n\\+ more\n\n\\* note\n\n\\> 16 years\n");
+  // Inside a list item and a quote alike; real lists and quotes keep their markers.
+  EXPECT_EQ(Body("<ol><li>30. Tage</li></ol><blockquote>- x</blockquote>"),
+            "1. 30\\. Tage\n\n> \\- x\n");
+  // Not a marker: left as written.
+  EXPECT_EQ(Body("<p>1.5 GB</p><p>2026.</p><p>-5 degrees</p><p>>16</p><p>100 000. Fine</p>"),
+            "1.5 GB\n\n2026.\n\n-5 degrees\n\n>16\n\n100 000. Fine\n");
+}
+
 TEST(MarkdownTest, Blockquotes) {
   EXPECT_EQ(Body("<blockquote><p>Quoted</p><p>Twice</p></blockquote>"), "> Quoted\n\n> Twice\n");
   EXPECT_EQ(Body("<blockquote>a<blockquote>b</blockquote></blockquote>"), "> a\n\n> > b\n");
