@@ -126,9 +126,11 @@ bool IsDeleted(char32_t cp) {
     case 0x200F:
     case 0x2060:
     case 0xFEFF:
+    case 0x061C:  // ARABIC LETTER MARK: invisible, like LRM and RLM
       return true;
     default:
-      return false;
+      // Bidirectional embeddings, overrides and isolates (LRE..RLO, LRI..PDI): invisible.
+      return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
   }
 }
 

@@ -30,7 +30,8 @@ void RepairUtf8(std::string_view text, std::string* out);
 bool IsFoldedSpace(char32_t cp);
 
 // Characters the output contract deletes: zero-width (U+200B..U+200D, U+2060, U+FEFF), soft
-// hyphen U+00AD, the bidi marks U+200E/U+200F, and C0/DEL control characters other than
+// hyphen U+00AD, the bidi marks U+200E/U+200F/U+061C, embeddings, overrides and isolates
+// (U+202A..U+202E, U+2066..U+2069), and C0/DEL control characters other than
 // white space. They are invisible in a browser, so a re-render that adds or drops them must
 // not change the text.
 bool IsDeleted(char32_t cp);

@@ -43,6 +43,25 @@ TEST(NormalizeTextTest, RemovesZeroWidthCharactersAndSoftHyphens) {
   EXPECT_EQ(NormalizeText("a \xE2\x80\x8B b"), "a b\n");
 }
 
+// Bidirectional formatting characters are invisible, like the marks LRM and RLM already
+// removed: a CMS that starts wrapping a phone number in U+2066..U+2069 must not make a new
+// version (it did, announced as a cosmetic change whose two lines look the same).
+TEST(NormalizeTextTest, RemovesBidirectionalFormattingCharacters) {
+  EXPECT_EQ(NormalizeText("Tel. \xE2\x81\xA6"
+                          "03-1234567\xE2\x81\xA9 ok"),
+            "Tel. 03-1234567 ok\n");
+  EXPECT_EQ(NormalizeText("a\xE2\x80\xAA"
+                          "b\xE2\x80\xAB"
+                          "c\xE2\x80\xAC"
+                          "d\xE2\x80\xAD"
+                          "e\xE2\x80\xAE"
+                          "f\xE2\x81\xA7"
+                          "g\xE2\x81\xA8"
+                          "h\xD8\x9C"
+                          "i"),
+            "abcdefghi\n");
+}
+
 TEST(NormalizeTextTest, LineEndingsBecomeLf) {
   EXPECT_EQ(NormalizeText("a\r\nb\rc\n"), "a\nb\nc\n");
   EXPECT_EQ(NormalizeText("a\r\n\r\nb"), "a\n\nb\n");
