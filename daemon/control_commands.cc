@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "list_filter.h"
 #include "policyd/clock.h"
+#include "policyd/did_you_mean.h"
 #include "policyd/diff.h"
 #include "version_ref.h"
 
@@ -25,18 +26,31 @@ nlohmann::json TimeOrNull(int64_t ms) {
   return ms > 0 ? nlohmann::json(FormatTimestamp(ms)) : nlohmann::json();
 }
 
-std::vector<std::string> StringList(const nlohmann::json& request, const char* key) {
+// A selector list argument: absent or null (none), a string, or an array of strings; nullopt
+// for anything else, which the caller refuses rather than drop.
+std::optional<std::vector<std::string>> SelectorList(const nlohmann::json& request,
+                                                     const char* key) {
   std::vector<std::string> out;
   const auto it = request.find(key);
   if (it == request.end() || it->is_null()) return out;
   if (it->is_string()) {
     out.push_back(it->get<std::string>());
-  } else if (it->is_array()) {
-    for (const auto& item : *it) {
-      if (item.is_string()) out.push_back(item.get<std::string>());
-    }
+    return out;
+  }
+  if (!it->is_array()) return std::nullopt;
+  for (const auto& item : *it) {
+    if (!item.is_string()) return std::nullopt;
+    out.push_back(item.get<std::string>());
   }
   return out;
+}
+
+// The arguments add reads: another one is a mistake (a misspelt "select" would watch the
+// whole page), refused with the closest name.
+const std::vector<std::string>& AddArguments() {
+  static const std::vector<std::string> names = {"cmd",    "id",     "platform", "type",    "url",
+                                                 "select", "remove", "render",   "interval"};
+  return names;
 }
 
 enum class ArgumentType { kString, kBoolean, kCount };
@@ -277,12 +291,27 @@ nlohmann::json HistoryJson(const Store& store, const std::string& doc_id, bool w
 
 // add's document, as the request describes it; the refusal when a field is invalid.
 std::variant<DocumentSpec, nlohmann::json> SpecFromAddRequest(const nlohmann::json& request) {
+  for (const auto& [key, value] : request.items()) {
+    if (std::find(AddArguments().begin(), AddArguments().end(), key) == AddArguments().end()) {
+      return ControlError("invalid_argument",
+                          "unknown argument '" + key + "' of add" +
+                              DidYouMean(ClosestNames(key, AddArguments(), 3, 3)));
+    }
+  }
   DocumentSpec spec;
   spec.platform = request.value("platform", std::string());
   spec.type = request.value("type", std::string());
   spec.url = request.value("url", std::string());
-  spec.select = StringList(request, "select");
-  spec.remove = StringList(request, "remove");
+  const std::pair<const char*, CompactVector<std::string>*> lists[] = {{"select", &spec.select},
+                                                                       {"remove", &spec.remove}};
+  for (const auto& [key, list] : lists) {
+    auto selectors = SelectorList(request, key);
+    if (!selectors) {
+      return ControlError("invalid_argument",
+                          std::string("'") + key + "' must be a CSS selector or a list of them");
+    }
+    *list = std::move(*selectors);
+  }
   if (const auto render = request.value("render", std::string()); !render.empty()) {
     const auto mode = ParseRenderMode(render);
     if (!mode) {

@@ -130,6 +130,41 @@ TEST_F(RuntimeTargetsTest, AddedDocumentsSurviveReloadAndRestartUnderTheirIds) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A raw add whose select or remove is not a string or a list of strings, or that misspells
+// an argument, is refused naming it: it used to be answered ok with the wrong parts dropped,
+// and the document was saved watching the whole page.
+TEST_F(RuntimeTargetsTest, AnAddWithAWrongTypeOrAMisspeltArgumentIsRefused) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const nlohmann::json base = {{"cmd", "add"},
+                               {"platform", "Typo"},
+                               {"type", "Privacy Policy"},
+                               {"url", server_.Url(kAdded[0].path)}};
+  struct Case {
+    const char* key;
+    nlohmann::json value;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"select", {{"css", "main"}}, "'select' must be a CSS selector or a list of them"},
+      {"select", {5, "h2"}, "'select' must be a CSS selector or a list of them"},
+      {"remove", true, "'remove' must be a CSS selector or a list of them"},
+      {"selector", "main", "unknown argument 'selector' of add (did you mean 'select'?)"},
+  };
+  for (const Case& c : cases) {
+    nlohmann::json request = base;
+    request[c.key] = c.value;
+    const nlohmann::json answer = harness_.Control(request);
+    EXPECT_EQ(answer["ok"], false) << c.key << ": " << answer.dump();
+    EXPECT_EQ(answer["error"]["code"], "invalid_argument") << answer.dump();
+    EXPECT_EQ(answer["error"]["message"], c.message) << answer.dump();
+  }
+  EXPECT_EQ(ListedIds(), std::set<std::string>{"acme/privacy-policy"});  // nothing added
+  nlohmann::json good = base;
+  good["select"] = {"main", "h2"};
+  EXPECT_EQ(harness_.Control(good)["ok"], true);
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 // A document removed while its check is fetching, and added back on another URL: the old
 // fetch stops there, and only the page the document now names becomes a version. The old
 // check used to go on, was credited to the document added back (stored as its new URL with
