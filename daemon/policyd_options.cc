@@ -99,10 +99,15 @@ void AppendWrapped(const std::vector<std::string>& words, size_t first_line_used
 Status ApplyValue(const OptionSpec& option, std::string_view value, PolicydCommandLine* out) {
   switch (option.id) {
     case OptionId::kConfig:
-      out->config_path = std::string(value);
-      break;
     case OptionId::kStateDir:
-      out->state_dir = std::string(value);
+      if (value.empty()) {
+        return Status::InvalidArgument(std::string(option.name) + " must not be empty");
+      }
+      if (option.id == OptionId::kConfig) {
+        out->config_path = std::string(value);
+      } else {
+        out->state_dir = std::string(value);
+      }
       break;
     case OptionId::kLogLevel:
       // The names log_level takes (spdlog alone would also take "warning" and "err").

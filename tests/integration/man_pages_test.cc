@@ -217,7 +217,9 @@ TEST(PolicydCommandLineTest, UsageErrorsExit64WithTheUsage) {
   for (const std::vector<std::string>& argv :
        {std::vector<std::string>{POLICYD_BIN, "--bogus"},
         std::vector<std::string>{POLICYD_BIN, "--config"},
-        std::vector<std::string>{POLICYD_BIN, "--log-format", "xml"}}) {
+        std::vector<std::string>{POLICYD_BIN, "--log-format", "xml"},
+        std::vector<std::string>{POLICYD_BIN, "--state-dir", ""},
+        std::vector<std::string>{POLICYD_BIN, "--check-config", "--config", ""}}) {
     const CommandResult result = RunCommand(argv);
     EXPECT_EQ(result.exit_code, 64) << argv.back();
     EXPECT_NE(result.err.find("usage: policyd "), std::string::npos) << result.err;
@@ -225,6 +227,9 @@ TEST(PolicydCommandLineTest, UsageErrorsExit64WithTheUsage) {
   EXPECT_NE(RunCommand({POLICYD_BIN, "--bogus"}).err.find("unknown argument '--bogus'"),
             std::string::npos);
   EXPECT_NE(RunCommand({POLICYD_BIN, "--state-dir"}).err.find("--state-dir needs a value"),
+            std::string::npos);
+  // An empty path used to end in an uncaught filesystem_error (abort, status 134).
+  EXPECT_NE(RunCommand({POLICYD_BIN, "--state-dir", ""}).err.find("--state-dir must not be empty"),
             std::string::npos);
   const CommandResult help = RunCommand({POLICYD_BIN, "-h"});
   EXPECT_EQ(help.exit_code, 0);
