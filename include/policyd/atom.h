@@ -18,7 +18,9 @@
 // version"), updated = the event's time, an alternate link to the document's URL, categories
 // (the change class, the platform and the document type, each under its own tag: scheme),
 // and content type="html": the changed sections and a unified diff in <pre>, the diff cut on
-// a line boundary at AtomLimits::max_diff_bytes with a note saying so.
+// a line boundary at AtomLimits::max_diff_bytes with a note saying so. Context lines over 240
+// bytes are shortened (a long paragraph beside a change must not push the change out), and a
+// changed line that does not fit shows its beginning when it is the first or a long one.
 //
 // Escaping: every text and attribute value goes through EscapeMarkup (policyd/markup_escape.h),
 // page text included. Content is HTML escaped once into the HTML and that HTML escaped again into
@@ -92,11 +94,6 @@ bool IsAtomEntryEvent(std::string_view event_type);
 
 std::string AtomFeedId(const AtomScope& scope);
 std::string AtomEntryId(uint64_t seq);
-
-// The longest prefix of `text` of at most `max_bytes` bytes that ends at a line end ('\n'
-// included); when the first line alone is too long, that line cut at a UTF-8 boundary.
-// `text` itself when it fits.
-std::string_view CutAtLineBoundary(std::string_view text, std::size_t max_bytes);
 
 }  // namespace policyd
 

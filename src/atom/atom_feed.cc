@@ -119,6 +119,42 @@ std::string SectionsHtml(const nlohmann::json& event, std::size_t max_sections) 
   return html;
 }
 
+// A context line longer than this is shown shortened to kContextKeptBytes and " …": a long
+// paragraph beside a change must not take the whole diff budget from the change.
+constexpr std::size_t kMaxContextLineBytes = 240;
+constexpr std::size_t kContextKeptBytes = 160;
+
+// The diff as an entry shows it, at most about `max_bytes`: whole lines, long context lines
+// shortened, and the beginning of a changed line that does not fit when it is the first or a
+// long one. `cut` is set when anything was left out or shortened.
+std::string BoundedDiff(std::string_view diff, std::size_t max_bytes, bool* cut) {
+  std::string out;
+  bool change_shown = false;
+  for (std::size_t start = 0; start < diff.size();) {
+    const std::size_t end = std::min(diff.find('\n', start), diff.size());
+    std::string line(diff.substr(start, end - start));
+    start = end + 1;
+    const bool change = !line.empty() && (line[0] == '+' || line[0] == '-') &&
+                        !line.starts_with("+++") && !line.starts_with("---");
+    if (!line.empty() && line[0] == ' ' && line.size() > kMaxContextLineBytes) {
+      line.resize(TruncatedLength(line, kContextKeptBytes));
+      line += " \u2026";
+      *cut = true;
+    }
+    if (out.size() + line.size() + 1 > max_bytes) {
+      *cut = true;
+      // A changed line longer than half the budget would never show: its beginning does.
+      if (change && (!change_shown || line.size() > max_bytes / 2) && out.size() < max_bytes) {
+        out += line.substr(0, TruncatedLength(line, max_bytes - out.size())) + "\n";
+      }
+      break;
+    }
+    out += line + "\n";
+    change_shown |= change;
+  }
+  return out;
+}
+
 std::string DiffHtml(const AtomEntryInput& entry, const std::string& doc_id,
                      const AtomLimits& limits) {
   switch (entry.diff_state) {
@@ -130,9 +166,10 @@ std::string DiffHtml(const AtomEntryInput& entry, const std::string& doc_id,
     case AtomDiffState::kShown:
       break;
   }
-  const std::string_view shown = CutAtLineBoundary(entry.diff, limits.max_diff_bytes);
+  bool cut = false;
+  const std::string shown = BoundedDiff(entry.diff, limits.max_diff_bytes, &cut);
   std::string html = "<pre>" + EscapeMarkup(shown) + "</pre>";
-  if (shown.size() < entry.diff.size()) {
+  if (cut) {
     html += "<p>Diff cut at " + std::to_string(limits.max_diff_bytes) + " bytes (" +
             std::to_string(entry.diff.size()) + " in all); run <code>policyctl diff " +
             EscapeMarkup(doc_id) + "</code> for all of it.</p>";

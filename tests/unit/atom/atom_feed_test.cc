@@ -175,6 +175,30 @@ TEST(AtomFeedTest, EntriesAndDiffsAreBounded) {
   EXPECT_LT(xml.size(), 5u * 2000u);
 }
 
+// A long paragraph next to the change used to fill the whole diff budget as context: the
+// entry showed the hunk header and nothing of the change (a site could hide each edit from
+// feed readers this way). Long context lines are shortened, and a changed line longer than
+// what is left shows its beginning.
+TEST(AtomFeedTest, LongContextNeverHidesTheChange) {
+  AtomFeedInput input;
+  input.generated_at = "2026-12-05T08:00:00.000Z";
+  const std::string paragraph(5000, 'p');
+  const std::string diff = "@@ -3,3 +3,3 @@\n " + paragraph +
+                           "\n-We keep logs for 30 days.\n+We keep logs for 3650 days.\n " +
+                           paragraph + "\n";
+  input.entries.push_back({Changed(1, "2026-12-02T11:30:00.000Z"), AtomDiffState::kShown, diff});
+  const std::string xml = RenderAtomFeed(input);  // 4 KiB of diff
+  EXPECT_NE(xml.find("-We keep logs for 30 days.\n+We keep logs for 3650 days."), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find(paragraph), std::string::npos);
+  EXPECT_NE(xml.find("Diff cut at 4096 bytes"), std::string::npos);
+  // One changed line longer than the budget: its beginning is shown.
+  AtomFeedInput huge = input;
+  huge.entries[0].diff = "@@ -1 +1 @@\n-old\n+" + std::string(9000, 'n') + "\n";
+  const std::string huge_xml = RenderAtomFeed(huge);
+  EXPECT_NE(huge_xml.find("-old\n+nnnn"), std::string::npos);
+}
+
 TEST(AtomFeedTest, LinksKeepURLsAsLongAsEventsDo) {
   AtomFeedInput input;
   input.generated_at = "2026-12-05T08:00:00.000Z";
@@ -194,15 +218,6 @@ TEST(AtomFeedTest, TooCostlyDiffsSaySoAndBadTimesFallBack) {
                      "acme/privacy-policy&lt;/code&gt;."),
             std::string::npos);
   EXPECT_NE(xml.find("<updated>2026-12-05T08:00:00.000Z</updated>\n    <link"), std::string::npos);
-}
-
-TEST(AtomFeedTest, CutAtLineBoundaryKeepsWholeLines) {
-  EXPECT_EQ(CutAtLineBoundary("ab\ncd\nef\n", 100), "ab\ncd\nef\n");
-  EXPECT_EQ(CutAtLineBoundary("ab\ncd\nef\n", 7), "ab\ncd\n");
-  EXPECT_EQ(CutAtLineBoundary("ab\ncd\nef\n", 6), "ab\ncd\n");
-  EXPECT_EQ(CutAtLineBoundary("ab\ncd\nef\n", 5), "ab\n");
-  // One line longer than the bound: cut inside it, never inside a UTF-8 character.
-  EXPECT_EQ(CutAtLineBoundary("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\n", 7), "\xC3\xA9\xC3\xA9");
 }
 
 }  // namespace
