@@ -94,6 +94,16 @@ std::string ReaderText(std::string_view text) {
   return collapsed;
 }
 
+namespace {
+
+// Folded away: Arabic tatweel (kashida, U+0640), which only stretches a word, and the
+// combining dot above that case folding leaves after the i of a Turkish capital İ.
+bool IsStretchOrTurkishDot(UChar32 c, const icu::UnicodeString& word) {
+  return c == 0x0640 || (c == 0x0307 && !word.isEmpty() && word.char32At(word.length() - 1) == 'i');
+}
+
+}  // namespace
+
 std::vector<std::string> FoldedWords(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -114,7 +124,10 @@ std::vector<std::string> FoldedWords(std::string_view text) {
     const UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
     const int32_t category = u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK);
-    if (u_isalnum(c) || (category & U_GC_M_MASK)) {
+    if (IsStretchOrTurkishDot(c, word)) continue;
+    if (c == 0x0131) {  // dotless ı: capitals fold it and dotted i alike, both to I and İ
+      word.append(UChar32{'i'});
+    } else if (u_isalnum(c) || (category & U_GC_M_MASK)) {
       word.append(c);
     } else if (IsMeaningfulSymbol(c, category)) {
       flush();

@@ -20,7 +20,8 @@ namespace policyd::diff_internal {
 // space and none at the ends.
 std::string ReaderText(std::string_view text);
 
-// The words of `text` (UTF-8), NFKC case-folded.
+// The words of `text` (UTF-8), NFKC case-folded, without Arabic tatweel, with Turkish İ and ı
+// folded like I (a heading put in capitals changes no word).
 std::vector<std::string> FoldedWords(std::string_view text);
 
 }  // namespace policyd::diff_internal

@@ -139,4 +139,19 @@ TEST(ChangeClassTest, AnEscapedNumberThatStartsAParagraphIsAWord) {
   EXPECT_EQ(date.words_removed, 1);
 }
 
+// Case and stretching in Turkish and Arabic: a heading put in capitals ("Veri Saklama" ->
+// "VERİ SAKLAMA", "ılık" -> "ILIK") and a word stretched with kashida (tatweel) change no
+// word. They were substantive: case folding turns İ into i and a combining dot, and leaves
+// ı apart from i; tatweel is a letter to ICU.
+TEST(ChangeClassTest, TurkishCaseAndArabicKashidaAreCosmetic) {
+  EXPECT_EQ(ClassOf("## Veri Saklama\n\nKişisel verileriniz ılık tutulur.\n",
+                    "## VERİ SAKLAMA\n\nKİŞİSEL verileriniz ILIK tutulur.\n"),
+            ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("نحن نحمي البيانات الشخصية.\n", "نحن نحمي البيـــانات الشخصية.\n"),
+            ChangeClass::kCosmetic);
+  // A letter that changes is still a change.
+  EXPECT_EQ(ClassOf("Veri saklama süresi bir yıl.\n", "Veri saklama süresi iki yıl.\n"),
+            ChangeClass::kSubstantive);
+}
+
 }  // namespace policyd
