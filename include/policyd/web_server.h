@@ -26,7 +26,10 @@
 // one refused with 503. A client has `request_timeout` to send a whole request (from its
 // connection, or from the first byte of a later request), `idle_timeout` between requests and
 // `write_timeout` to take each whole answer. A client that hangs up while its request is in
-// progress gives its place back at once; the handler's late answer is then dropped.
+// progress gives its place back at once; the handler's late answer is then dropped. Its
+// request still counts among `max_requests_in_progress` until the handler answers it: when
+// that many are pending, a new request gets 503 with `Retry-After: 1` (the connection stays),
+// so clients that ask and leave cannot pile up work behind the handler.
 //
 // Everything runs on the io thread of the io_context given; the server never does CPU work
 // beyond framing.
@@ -81,6 +84,9 @@ struct WebOptions {
   uint16_t tcp_port = 0;
   std::filesystem::path socket_path;
   std::size_t max_clients = 64;
+  // Handler calls not answered yet, those of clients that left included: a request beyond is
+  // answered 503 (Retry-After: 1) without reaching the handler.
+  std::size_t max_requests_in_progress = 8;
   std::size_t max_header_bytes = 16 * 1024;           // request line + headers
   std::chrono::milliseconds request_timeout{10'000};  // to receive one whole request
   std::chrono::milliseconds idle_timeout{30'000};     // keep-alive wait for the next request
@@ -123,6 +129,9 @@ class WebServer {
   AcceptLoop<boost::asio::local::stream_protocol::acceptor> unix_accept_loop_;
   uint16_t port_ = 0;
   std::set<std::shared_ptr<Connection>> connections_;
+  // Handler calls not answered yet (max_requests_in_progress); shared with their responders,
+  // which may outlive the server.
+  std::shared_ptr<std::size_t> requests_in_progress_ = std::make_shared<std::size_t>(0);
 };
 
 }  // namespace policyd

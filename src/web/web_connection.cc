@@ -131,19 +131,33 @@ void WebServer::Connection::OnHeader(const error_code& ec) {
 void WebServer::Connection::Dispatch() {
   phase_ = Phase::kInProgress;
   const uint64_t request_number = ++requests_;
+  std::shared_ptr<std::size_t> in_progress = server_->requests_in_progress_;
+  if (*in_progress >= server_->options_.max_requests_in_progress) {
+    Refuse(503, "busy: " + std::to_string(*in_progress) + " requests in progress; retry later",
+           !parser_->get().keep_alive());
+    return;
+  }
+  ++*in_progress;
   const WebRequest request = ToWebRequest(parser_->get());
-  auto respond = [weak = weak_from_this(), request_number](WebResponse response) {
+  // The first answer (even one dropped because the client left) ends the request's place.
+  auto answered = std::make_shared<bool>(false);
+  auto respond = [weak = weak_from_this(), request_number, answered,
+                  counter = std::weak_ptr<std::size_t>(in_progress)](WebResponse response) {
+    if (!*answered) {
+      *answered = true;
+      if (auto count = counter.lock()) --*count;
+    }
     if (auto self = weak.lock()) self->Respond(request_number, std::move(response));
   };
   try {
-    server_->handler_(request, std::move(respond));
+    server_->handler_(request, respond);
   } catch (const std::exception& e) {
     // A page bug must not take the daemon down; the client learns that something failed.
     spdlog::error("web: the page for {} failed: {}", request.target, e.what());
-    Respond(request_number, {.status = 500,
-                             .content_type = "text/plain; charset=utf-8",
-                             .body = "internal error\n",
-                             .headers = {}});
+    respond({.status = 500,
+             .content_type = "text/plain; charset=utf-8",
+             .body = "internal error\n",
+             .headers = {}});
   }
   if (phase_ == Phase::kInProgress && !closed_) WatchForHangup(request_number);
 }

@@ -497,6 +497,33 @@ TEST_F(WebServerTest, LateAnswerAfterTheClientLeftIsDropped) {
   EXPECT_EQ(response->body(), "<p>hello</p>");
 }
 
+// Requests whose clients left still run in the handler (the daemon renders them on its worker
+// pool): at most max_requests_in_progress handler calls are pending at once, abandoned ones
+// included, and a request beyond is answered 503 without reaching the handler. (Clients that
+// sent a request and hung up at once used to pile up renders without bound and delay checks.)
+TEST_F(WebServerTest, AbandonedRequestsStillCountUntilTheHandlerAnswers) {
+  options_.max_requests_in_progress = 2;
+  StartServer();
+  for (int i = 1; i <= 2; ++i) {
+    RawClient client = Connect();
+    client.Send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(Eventually([this, i] { return pending_count_ == i; }));
+  }  // both clients left; their requests are still with the handler
+  EXPECT_TRUE(Eventually([this] { return server_->Connections() == 0; }));
+  RawClient refused = Connect();
+  refused.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto busy = refused.Read();
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_EQ(busy->result_int(), 503);
+  EXPECT_EQ((*busy)[boost::beast::http::field::retry_after], "1");
+  EXPECT_EQ(pending_count_, 2);  // the handler never saw it
+  OnIo([this] { pending_[0](Page(200, "late")); });
+  refused.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");  // the same connection goes on
+  auto served = refused.Read();
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->body(), "<p>hello</p>");
+}
+
 TEST_F(WebServerTest, AnAnswerIsSentOnceEvenIfRespondIsCalledTwice) {
   StartServer();
   RawClient client = Connect();
