@@ -224,16 +224,22 @@ std::string StoredContentType(const VersionRecord& version) {
 
 // Phase 4b: did the page change, or only policyd's reading of it? True when the current
 // version's raw capture, extracted now with this build and the document's present settings,
-// gives `new_hash` (or when the raw bytes are the very same). One extraction of the stored
-// page per text change; a combined document's joined capture is not split again (its changes
-// are taken as changes).
+// gives `new_hash` (or when the raw bytes and their Content-Type are the very same). One extraction
+// of the stored page per text change; a combined document's joined capture is not split again (its
+// changes are taken as changes).
 bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion& current_version,
               const std::string& new_hash, CheckWork* work) {
   if (!input.extra_pages.empty() || !current_version.record.has_value()) return false;
   const DocumentSpec& spec = *input.spec;
   const VersionRecord* current = &*current_version.record;
   if (current->raw_hash.empty()) return false;
-  if (current->raw_hash == work->check().raw_hash) return true;
+  // The very same bytes under the same Content-Type: only policyd's reading changed. Under
+  // another one (HTML sent as text/plain, a charset label changed), the server's change
+  // made the new text: the stored capture, read with its own header below, tells.
+  if (current->raw_hash == work->check().raw_hash &&
+      StoredContentType(*current) == input.response.content_type) {
+    return true;
+  }
   auto raw = store.GetBlob(current->raw_hash);
   if (!raw.ok()) return false;
   const auto start = SteadyClock::now();

@@ -981,6 +981,20 @@ TEST_F(CheckProcessorTest, TheSameBytesReadDifferentlyAreARereadWithoutExtractin
   EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
 }
 
+// The same bytes served under another Content-Type (HTML sent as text/plain, a charset label
+// changed) are read differently because the server changed, not policyd: a change, held by
+// the shrink guard like any, never a reread that says "the page did not change".
+TEST_F(CheckProcessorTest, TheSameBytesUnderAnotherContentTypeAreNoReread) {
+  const std::string page = LongPolicy("We never sell data.");
+  Check(Ok(page));
+  FetchResponse plain = Ok(page);
+  plain.content_type = "text/plain; charset=utf-8";
+  const CheckOutcome outcome = Check(plain);
+  EXPECT_NE(outcome.check.outcome, "reread");
+  EXPECT_EQ(GetLatestOrDie().reread, false);
+  for (const auto& event : outcome.events) EXPECT_NE(TypeOf(event), "document.reread");
+}
+
 }  // namespace
 }  // namespace policyd
 
