@@ -491,16 +491,20 @@ void Daemon::HandleCheck(const nlohmann::json& request,
   std::size_t joined = 0;
   std::vector<std::string> doc_ids;  // what a waiting client waits for
   for (const DocHandle handle : handles) {
-    if (*wait) doc_ids.push_back(documents_.at(handle).spec->id);
-    // A waiting client joins a check already running rather than adding one after it.
+    const std::string& id = documents_.at(handle).spec->id;
+    if (*wait) doc_ids.push_back(id);
     if (*wait && scheduler_.InFlight(handle)) {
-      ++joined;
-    } else {
-      scheduled += scheduler_.CheckNow(handle, now);
-      // [fleet] Asked for by the operator: checked now even if another member checked it
-      // less than an interval ago (OnFleetAnswer), not at the fleet's due time.
-      if (fleet_) operator_checks_.insert(documents_.at(handle).spec->id);
+      ++joined;  // a waiting client joins a check already running rather than add one after it
+      continue;
     }
+    // [fleet] Asked for by the operator: checked now even if another member checked it less
+    // than an interval ago (OnFleetAnswer), not at the fleet's due time.
+    if (fleet_) operator_checks_.insert(id);
+    if (scheduler_.InFlight(handle) && dispatch_gate_.IsParked(id)) {
+      ++scheduled;  // parked behind its host's share, it has fetched nothing: the check asked for
+      continue;
+    }
+    scheduled += scheduler_.CheckNow(handle, now);
   }
   ArmScheduleTimer();
   if (!*wait) return respond(ControlOk({{"scheduled", scheduled}}));

@@ -141,5 +141,32 @@ TEST(DispatchFairnessTest, OneHostsBacklogDoesNotHoldAnotherHostsCheck) {
   EXPECT_EQ(harness.Stop(), 0);
 }
 
+// `check` (without --wait) for a document whose check is still parked behind its host's share
+// adds nothing: that check has fetched nothing yet, so it is the check asked for. Two
+// `check --all` a moment apart used to fetch every waiting document twice from the same site.
+TEST(DispatchFairnessTest, AskingAgainForAParkedCheckDoesNotFetchTwice) {
+  constexpr int kDocs = 8;
+  HttpTestServer slow;
+  for (int i = 0; i < kDocs; ++i) {
+    slow.Set("/p" + std::to_string(i), {.status = 200,
+                                        .headers = {{"Content-Type", "text/html"}},
+                                        .body = LargePage(i, 5),
+                                        .delay = milliseconds(300)});
+  }
+  DaemonHarness harness("per_host_concurrency = 1\nfirst_check_window = \"1h\"\n");
+  harness.WriteTarget("slow", Targets(slow, kDocs));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+  ASSERT_TRUE(harness.WaitForChecks(kDocs, std::chrono::seconds(60))) << harness.log();
+  std::this_thread::sleep_for(milliseconds(1500));  // any check asked again would run now
+  std::size_t pages = 0;
+  for (int i = 0; i < kDocs; ++i) pages += slow.RequestCount("/p" + std::to_string(i));
+  // Each document once, plus at most the two checks already handed to the fetcher (the host's
+  // share) when the second request came, and one that may have finished in between.
+  EXPECT_LE(pages, static_cast<std::size_t>(kDocs + 3)) << harness.log();
+  EXPECT_EQ(harness.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace policyd::testing
