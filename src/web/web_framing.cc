@@ -117,6 +117,11 @@ WebHttpResponse FrameError(unsigned status, std::string_view reason, unsigned ve
   message.set(http::field::content_type, "text/plain; charset=utf-8");
   if (status == 405) message.set(http::field::allow, "GET, HEAD");
   if (status == 503) message.set(http::field::retry_after, "1");
+  // As the view's pages say (INTEGRATIONS.md): nothing runs, nothing is sniffed or framed.
+  message.set("Content-Security-Policy", "default-src 'none'");
+  message.set("X-Content-Type-Options", "nosniff");
+  message.set("Referrer-Policy", "no-referrer");
+  message.set("X-Frame-Options", "DENY");
   message.keep_alive(keep_alive);
   message.body() = std::string(reason) + "\n";
   message.content_length(message.body().size());

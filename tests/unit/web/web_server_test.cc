@@ -363,6 +363,11 @@ TEST_F(WebServerTest, OtherMethodsGet405WithoutReachingTheHandler) {
     EXPECT_EQ((*response)[http::field::content_type], "text/plain; charset=utf-8");
     EXPECT_EQ((*response)[http::field::server], kServer);
     EXPECT_EQ(response->body(), "method not allowed: this server answers only GET and HEAD\n");
+    // The server's own answers carry the same protective headers as the view's pages.
+    EXPECT_EQ((*response)["X-Content-Type-Options"], "nosniff") << method;
+    EXPECT_EQ((*response)["Content-Security-Policy"], "default-src 'none'") << method;
+    EXPECT_EQ((*response)["Referrer-Policy"], "no-referrer") << method;
+    EXPECT_EQ((*response)["X-Frame-Options"], "DENY") << method;
   }
   EXPECT_EQ(handled_, 0);
   // Without a body the connection goes on.
