@@ -317,6 +317,27 @@ void Transfer::Record(FetchError error, std::string message) {
   recorded_message_ = std::move(message);
 }
 
+namespace {
+
+// curl's words for two failures that are the server's but read like a local fault: a body its
+// decoder refused ("Failed writing received data to disk/application": gzip with bytes after
+// its end, a wrong coding) and a header line over its limit ("Out of memory").
+std::string ExplainCurlFailure(CURLcode result, const std::string& curl_message,
+                               const std::string& content_encoding) {
+  if (result == CURLE_WRITE_ERROR && !content_encoding.empty()) {
+    return "the body could not be decoded (Content-Encoding: " + content_encoding +
+           "): curl: " + curl_message;
+  }
+  if (result == CURLE_OUT_OF_MEMORY) {
+    return "a response header line longer than curl takes (" +
+           std::to_string(CURL_MAX_HTTP_HEADER / 1024) +
+           " KiB), or memory ran out: curl: " + curl_message;
+  }
+  return curl_message;
+}
+
+}  // namespace
+
 FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   long status = 0;
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
@@ -341,7 +362,9 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   } else {
     response_.error = ClassifyCurlCode(result, status);
     if (response_.error != FetchError::kNone) {
-      response_.error_message = curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result);
+      response_.error_message = ExplainCurlFailure(
+          result, curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result),
+          Find(response_.headers, "content-encoding"));
     }
   }
   if (response_.error == FetchError::kTimeout && chain_.hops > 0) {

@@ -310,6 +310,29 @@ TEST_F(FetcherTest, GzipBodyIsDecoded) {
   EXPECT_EQ(response.headers.at("content-encoding"), "gzip");
 }
 
+// curl's messages for a body it cannot decode and for a header line over its limit read like
+// a local fault ("Failed writing received data to disk/application", "Out of memory"): the
+// failure names the page's encoding or its header instead, and keeps curl's words after.
+TEST_F(FetcherTest, UndecodableBodiesAndHugeHeaderLinesAreNamedAsTheServers) {
+  server_.Set("/trailing",
+              TestResponse{.headers = {{"Content-Encoding", "gzip"}, {"Content-Type", "text/html"}},
+                           .body = Gzip("<p>We respect your privacy.</p>") + "garbage after"});
+  const FetchResponse trailing = FetchUrl(Options(), server_.Url("/trailing"));
+  ASSERT_NE(trailing.error, FetchError::kNone);
+  EXPECT_NE(trailing.error_message.find("the body could not be decoded (Content-Encoding: gzip)"),
+            std::string::npos)
+      << trailing.error_message;
+  server_.Set("/huge-header",
+              TestResponse{.body = "HTTP/1.1 200 OK\r\nX-Long: " + std::string(120 * 1024, 'h') +
+                                   "\r\nContent-Length: 1\r\n\r\nx",
+                           .raw = true});
+  const FetchResponse huge = FetchUrl(Options(), server_.Url("/huge-header"));
+  ASSERT_NE(huge.error, FetchError::kNone);
+  EXPECT_NE(huge.error_message.find("a response header line longer than curl takes"),
+            std::string::npos)
+      << huge.error_message;
+}
+
 TEST_F(FetcherTest, GzipBombStopsAtTheDecodedCap) {
   const std::string bomb = Gzip(std::string(16 << 20, '\0'));  // 16 MiB of zeros
   FetcherOptions options = Options();
