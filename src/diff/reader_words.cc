@@ -1,8 +1,12 @@
 #include "src/diff/reader_words.h"
 
+#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
+
+#include <memory>
 
 #include <utility>
 
@@ -102,6 +106,48 @@ bool IsStretchOrTurkishDot(UChar32 c, const icu::UnicodeString& word) {
   return c == 0x0640 || (c == 0x0307 && !word.isEmpty() && word.char32At(word.length() - 1) == 'i');
 }
 
+// True for a letter of a script written without spaces between words (Chinese, Japanese,
+// Thai, Lao, Khmer, Burmese): a run of them holds many words.
+bool IsUnspacedScript(UChar32 c) {
+  UErrorCode status = U_ZERO_ERROR;
+  switch (uscript_getScript(c, &status)) {
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Appends `run` to `words`, split at ICU's dictionary word boundaries when it holds letters of
+// a script written without spaces; whole otherwise, or when ICU's word data is missing.
+void AppendWords(const icu::UnicodeString& run, bool unspaced, std::vector<std::string>* words) {
+  const auto append = [words](const icu::UnicodeString& word) {
+    std::string utf8;
+    word.toUTF8String(utf8);
+    words->push_back(std::move(utf8));
+  };
+  if (!unspaced) return append(run);
+  UErrorCode status = U_ZERO_ERROR;
+  // One per thread: creating a word iterator costs far more than segmenting a clause.
+  thread_local const std::unique_ptr<icu::BreakIterator> prototype(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (prototype == nullptr) return append(run);
+  const std::unique_ptr<icu::BreakIterator> breaks(prototype->clone());
+  if (breaks == nullptr) return append(run);
+  breaks->setText(run);
+  int32_t start = breaks->first();
+  for (int32_t end = breaks->next(); end != icu::BreakIterator::DONE; end = breaks->next()) {
+    append(icu::UnicodeString(run, start, end - start));
+    start = end;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> FoldedWords(std::string_view text) {
@@ -113,12 +159,12 @@ std::vector<std::string> FoldedWords(std::string_view text) {
   if (U_FAILURE(status)) folded = source;
   std::vector<std::string> words;
   icu::UnicodeString word;
+  bool unspaced = false;  // `word` holds a letter of a script written without spaces
   const auto flush = [&] {
     if (word.isEmpty()) return;
-    std::string utf8;
-    word.toUTF8String(utf8);
-    words.push_back(std::move(utf8));
+    AppendWords(word, unspaced, &words);
     word.remove();
+    unspaced = false;
   };
   for (int32_t i = 0; i < folded.length();) {
     const UChar32 c = folded.char32At(i);
@@ -129,6 +175,7 @@ std::vector<std::string> FoldedWords(std::string_view text) {
       word.append(UChar32{'i'});
     } else if (u_isalnum(c) || (category & U_GC_M_MASK)) {
       word.append(c);
+      unspaced = unspaced || IsUnspacedScript(c);
     } else if (IsMeaningfulSymbol(c, category)) {
       flush();
       word.append(c);  // a word of its own: "$10" is "$" and "10"

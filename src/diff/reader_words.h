@@ -21,7 +21,8 @@ namespace policyd::diff_internal {
 std::string ReaderText(std::string_view text);
 
 // The words of `text` (UTF-8), NFKC case-folded, without Arabic tatweel, with Turkish İ and ı
-// folded like I (a heading put in capitals changes no word).
+// folded like I (a heading put in capitals changes no word). Runs of Chinese, Japanese, Thai,
+// Lao, Khmer or Burmese letters are split into ICU's dictionary words.
 std::vector<std::string> FoldedWords(std::string_view text);
 
 }  // namespace policyd::diff_internal

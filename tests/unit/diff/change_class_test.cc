@@ -154,4 +154,24 @@ TEST(ChangeClassTest, TurkishCaseAndArabicKashidaAreCosmetic) {
             ChangeClass::kSubstantive);
 }
 
+// Chinese and Japanese are written without spaces: a whole clause used to be one "word", so
+// spaces put around a Latin name were substantive (+7 -3 words) and one changed character
+// replaced the clause. Their words are ICU's dictionary words.
+TEST(ChangeClassTest, ChineseAndJapaneseCountDictionaryWords) {
+  EXPECT_EQ(ClassOf("我们使用Google Analytics分析网站的访问情况。\n",
+                    "我们使用 Google Analytics 分析网站的访问情况。\n"),
+            ChangeClass::kCosmetic);
+  const ChangeClassification retention =
+      ClassifyChange("日志数据保留九十天，然后删除。\n", "日志数据保留三十天，然后删除。\n");
+  EXPECT_EQ(retention.change_class, ChangeClass::kSubstantive);
+  EXPECT_GE(retention.words_added, 1);
+  EXPECT_LE(retention.words_added, 2);  // not the whole clause
+  EXPECT_EQ(retention.words_added, retention.words_removed);
+  const ChangeClassification japanese =
+      ClassifyChange("当社はお客様の個人情報を第三者に提供しません。\n",
+                     "当社はお客様の個人情報を第三者に提供します。\n");
+  EXPECT_EQ(japanese.change_class, ChangeClass::kSubstantive);
+  EXPECT_LE(japanese.words_added, 2);
+}
+
 }  // namespace policyd
