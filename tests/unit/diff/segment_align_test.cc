@@ -450,6 +450,21 @@ TEST(SegmentAlignTest, OffsetMapKeepsAKeptSentenceWholeWhenTextIsAddedInFront) {
   }
 }
 
+// One character changed in a Chinese clause: the clause is modified and keeps its id (its
+// dictionary words mostly match), as an English one-word edit does.
+TEST(SegmentAlignTest, AChineseClauseEditedByOneCharacterKeepsItsId) {
+  const std::string old_text =
+      "# 隐私政策\n\n我们的服务器日志数据保留九十天然后自动删除所有记录。\n";
+  const std::string new_text =
+      "# 隐私政策\n\n我们的服务器日志数据保留三十天然后自动删除所有记录。\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  ASSERT_EQ(result.segments.size(), 2u);
+  EXPECT_EQ(result.segments[1].id, old_segments[1].id);
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].kind, SegmentChangeKind::kModified);
+}
+
 TEST(SegmentAlignTest, OneLongLineEditedInPlacesKeepsItsIdAndStaysBounded) {
   std::string old_text;
   for (int i = 0; old_text.size() < 1'000'000; ++i) old_text += "mot" + std::to_string(i) + " é ";
