@@ -8,10 +8,12 @@
 #include "check_internal.h"
 #include "error_page_guard.h"
 #include "event_bounds.h"
+#include "policyd/ascii.h"
 #include "policyd/check.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
 #include "policyd/http_url.h"
+#include "policyd/media_type.h"
 #include "policyd/segments.h"
 #include "policyd/version_segments.h"
 #include "redirect_stub.h"
@@ -255,23 +257,61 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
   return again.reason == FailureReason::kNone && Sha256Hex(again.text) == new_hash;
 }
 
-// Phase 4c: a drastic shrink is held back until it is seen again on consecutive checks, so a
-// half-rendered page never becomes a version. True when this text is held.
-bool HoldSuspiciousShrink(const CheckInput& input, std::size_t old_size, std::size_t new_size,
-                          const std::string& text_hash, CheckWork* work) {
+// Phase 4c: a drastic shrink, or a page cut short, is held back until it is seen again on
+// consecutive checks, so a half-served page never becomes a version. True when this text is
+// held.
+bool HoldSuspicious(const CheckInput& input, const std::string& why, const std::string& text_hash,
+                    CheckWork* work) {
   DocState& state = work->state();
-  if (!IsSuspiciousShrink(old_size, new_size, input.shrink_guard)) return false;
   state.suspect_count = state.suspect_hash == text_hash ? state.suspect_count + 1 : 1;
   state.suspect_hash = text_hash;
   if (state.suspect_count >= input.shrink_confirmations) return false;
   work->Conclude(CheckResult::kSuspicious);
   work->check().reason = "suspicious";
-  work->check().message = "text shrank from " + std::to_string(old_size) + " to " +
-                          std::to_string(new_size) + " bytes; held until seen on " +
+  work->check().message = why + "; held until seen on " +
                           std::to_string(input.shrink_confirmations) + " consecutive checks";
   state.last_error = "suspicious: " + work->check().message;
   work->shrink_confirmation = state.suspect_count;  // look again in an hour, not in a day
   return true;
+}
+
+// True when an HTML capture opens a whole page: an <html> or <body> start tag in its first
+// `kHeadBytes` (a fragment, a part of a page some archives capture, does not).
+bool OpensAPage(std::string_view capture) {
+  constexpr std::size_t kHeadBytes = 64 * 1024;
+  const std::string head = AsciiLower(capture.substr(0, kHeadBytes));
+  return head.find("<html") != std::string::npos || head.find("<body") != std::string::npos;
+}
+
+// True when the last `kTailBytes` of an HTML capture hold a closing </body> or </html>.
+bool EndsItsPage(std::string_view capture) {
+  constexpr std::size_t kTailBytes = 4096;
+  const std::string tail =
+      AsciiLower(capture.substr(capture.size() - std::min(capture.size(), kTailBytes)));
+  return tail.find("</body") != std::string::npos || tail.find("</html") != std::string::npos;
+}
+
+// Why this check's text is suspicious, or "" when it is not: it lost more than shrink_guard
+// of the current version at once, or its single HTML page ends without the </body> or </html>
+// the current version's capture had, though it opens a whole page (a body cut short: a
+// connection closed early without a length, a Content-Length shorter than the page, a
+// compressed stream ended early).
+std::string Suspicion(const Store& store, const CheckInput& input, const CurrentVersion& current,
+                      std::size_t new_size) {
+  if (input.shrink_guard <= 0) return "";
+  if (IsSuspiciousShrink(current.text.size(), new_size, input.shrink_guard)) {
+    return "text shrank from " + std::to_string(current.text.size()) + " to " +
+           std::to_string(new_size) + " bytes";
+  }
+  if (!input.extra_pages.empty() || !current.record.has_value() ||
+      current.record->raw_hash.empty() || MediaType(input.response.content_type) != "text/html" ||
+      !OpensAPage(input.response.body) || EndsItsPage(input.response.body)) {
+    return "";
+  }
+  const auto previous = store.GetBlob(current.record->raw_hash);
+  if (!previous.ok() || !EndsItsPage(*previous)) return "";
+  return "the page ends without </body> or </html>, which the last version's capture had: "
+         "cut short?";
 }
 
 // Phase 4d: the new version's segments (policyd/version_segments.h), their ids carried over
@@ -448,9 +488,9 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
     comparison = CompareWithCurrent(*current, state.last_text_hash, judged.text, text_hash, work);
     reread = IsReread(store, input, *current, text_hash, work);
     // A reread is policyd's own doing, proven on the stored page: never held back.
-    if (!reread &&
-        HoldSuspiciousShrink(input, current->text.size(), judged.text.size(), text_hash, work)) {
-      return;
+    if (!reread) {
+      const std::string why = Suspicion(store, input, *current, judged.text.size());
+      if (!why.empty() && HoldSuspicious(input, why, text_hash, work)) return;
     }
   }
   state.suspect_hash.clear();

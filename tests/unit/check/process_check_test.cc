@@ -585,6 +585,30 @@ TEST_F(CheckProcessorTest, SuspiciousShrinkIsHeldUntilConfirmed) {
   EXPECT_EQ(state_.version_count, 2u);
 }
 
+// A body cut short (a connection closed early without a length, a Content-Length shorter than
+// the page, a gzip stream ended early) ends inside the page, without the </body> or </html>
+// the last version's capture had. It is held like a drastic shrink, not stored as a change
+// (30% of the page gone was under the shrink guard and was announced, then changed back).
+TEST_F(CheckProcessorTest, ABodyCutShortIsHeldUntilConfirmed) {
+  const std::string page = LongPolicy("We never sell data.");
+  ASSERT_NE(page.find("</html>"), std::string::npos);
+  Check(Ok(page));
+  const std::string cut = page.substr(0, page.size() * 7 / 10);
+  const CheckOutcome held = Check(Ok(cut));
+  EXPECT_EQ(held.check.outcome, "suspicious");
+  EXPECT_NE(held.check.message.find("ends without </body> or </html>"), std::string::npos)
+      << held.check.message;
+  EXPECT_TRUE(held.events.empty());
+  EXPECT_EQ(state_.version_count, 1u);
+  // The whole page again: nothing happened.
+  EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
+  // A page that really lost its closing tags, seen twice in a row, is recorded.
+  EXPECT_EQ(Check(Ok(cut)).check.outcome, "suspicious");
+  EXPECT_EQ(Check(Ok(cut)).check.outcome, "changed");
+  // A capture that never had them (a fragment) holds nothing back.
+  EXPECT_EQ(Check(Ok(cut + "<p>More.</p>")).check.outcome, "changed");
+}
+
 TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse down;
