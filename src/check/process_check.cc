@@ -186,6 +186,20 @@ bool FromDocumentUrl(const CheckInput& input) {
 struct CurrentVersion {
   std::optional<VersionRecord> record;  // nullopt: unreadable, or not the state's version
   std::string text;                     // "" when unreadable (logged)
+
+  // The record's raw capture, read from `store` once for the phases that look at it (the
+  // reread test and the cut-short test); null when there is none or it cannot be read.
+  const std::string* Raw(const Store& store) const {
+    if (!raw_read_ && record.has_value() && !record->raw_hash.empty()) {
+      if (auto blob = store.GetBlob(record->raw_hash); blob.ok()) raw_ = std::move(*blob);
+    }
+    raw_read_ = true;
+    return raw_ ? &*raw_ : nullptr;
+  }
+
+ private:
+  mutable bool raw_read_ = false;
+  mutable std::optional<std::string> raw_;
 };
 
 CurrentVersion ReadCurrent(const Store& store, const DocumentSpec& spec, const DocState& state) {
@@ -242,8 +256,8 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
       StoredContentType(*current) == input.response.content_type) {
     return true;
   }
-  auto raw = store.GetBlob(current->raw_hash);
-  if (!raw.ok()) return false;
+  const std::string* raw = current_version.Raw(store);
+  if (raw == nullptr) return false;
   const auto start = SteadyClock::now();
   FetchResponse previous;
   previous.http_status = 200;
@@ -251,7 +265,7 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
   previous.final_url = current->final_url;
   previous.headers = current->headers;
   previous.content_type = StoredContentType(*current);
-  previous.body = std::move(*raw);
+  previous.body = *raw;
   const DocumentText again = ExtractDocumentText(spec, {&previous}, ResolveHttpUrl);
   work->times.extract_us += MicrosSince(start);
   return again.reason == FailureReason::kNone && Sha256Hex(again.text) == new_hash;
@@ -308,8 +322,8 @@ std::string Suspicion(const Store& store, const CheckInput& input, const Current
       !OpensAPage(input.response.body) || EndsItsPage(input.response.body)) {
     return "";
   }
-  const auto previous = store.GetBlob(current.record->raw_hash);
-  if (!previous.ok() || !EndsItsPage(*previous)) return "";
+  const std::string* previous = current.Raw(store);
+  if (previous == nullptr || !EndsItsPage(*previous)) return "";
   return "the page ends without </body> or </html>, which the last version's capture had: "
          "cut short?";
 }
