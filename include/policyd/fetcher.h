@@ -15,7 +15,10 @@
 // (Cancel stops it parked, queued or running), the same handler (still called once) and
 // `ignore_robots`; it is always a GET and never sends the request's If-None-Match or
 // If-Modified-Since (they describe the first URL's resource, and a 304 from the target would
-// hide its page). The response delivered is the last hop's: `url` stays the requested URL,
+// hide its page). Cookies that a hop sets are sent on the chain's later hops, as a browser's
+// cookie rules allow (a cookie check redirects to the page itself until its cookie comes
+// back); none outlive the fetch, so every fetch starts without cookies. The response
+// delivered is the last hop's: `url` stays the requested URL,
 // `final_url` is the last hop's, `redirects` counts the hops, `elapsed` and `queued` are the
 // whole chain's; redirect bodies are read (for connection reuse, at most
 // max_body_bytes) and dropped. A hop beyond `max_redirects` fails the fetch with

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace policyd {
 
@@ -29,6 +30,11 @@ struct RedirectChain {
   Clock::duration spent{0};
   // Time the earlier hops waited in their host queues (and behind their robots.txt).
   Clock::duration queued{0};
+  // The cookies the earlier hops set, in curl's cookie-list (Netscape) format: a cookie check
+  // redirects to the page itself with Set-Cookie and loops until the cookie comes back. curl
+  // sends each only where its domain, path and Secure flag allow. Nothing outlives the chain:
+  // every fetch starts without cookies, so no check depends on an earlier one.
+  std::vector<std::string> cookies;
 
   // What is left of `total_timeout` for this hop's transfer: nullopt when `total_timeout` is
   // not positive (no limit), zero or less when the chain has used it all up.

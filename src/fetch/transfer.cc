@@ -6,8 +6,10 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "address_policy.h"
 #include "curl_error.h"
@@ -70,6 +72,20 @@ bool IsSafeHeaderValue(std::string_view value) {
 std::string Find(const std::map<std::string, std::string>& headers, const std::string& name) {
   const auto it = headers.find(name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+// The cookies `easy`'s engine holds (the chain's and the ones this hop set), for the next
+// hop. Bounded by curl: it keeps at most 50 cookies of a response and drops oversized ones,
+// and this transfer's header limits bound what a chain can set in all.
+std::vector<std::string> CookiesOf(CURL* easy) {
+  curl_slist* raw = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_COOKIELIST, &raw) != CURLE_OK) return {};
+  const std::unique_ptr<curl_slist, CurlSlistDeleter> list(raw);
+  std::vector<std::string> cookies;
+  for (const curl_slist* entry = list.get(); entry != nullptr; entry = entry->next) {
+    cookies.emplace_back(entry->data);
+  }
+  return cookies;
 }
 
 std::chrono::milliseconds Millis(Transfer::Clock::duration duration) {
@@ -197,6 +213,11 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
   set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket));
   set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this));
   if (share != nullptr) set(curl_easy_setopt(easy, CURLOPT_SHARE, share));
+  // curl's cookie engine, in memory only ("" reads no file), holding the chain's cookies.
+  set(curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""));
+  for (const std::string& cookie : chain_.cookies) {
+    set(curl_easy_setopt(easy, CURLOPT_COOKIELIST, cookie.c_str()));
+  }
   return ok;
 }
 
@@ -389,6 +410,7 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
       // Unparsable stays as it is, for FollowRedirect to refuse by name.
       const std::string resolved = ResolveRedirect(response_.final_url, location);
       redirect_url_ = resolved.empty() ? location : resolved;
+      chain_.cookies = CookiesOf(easy_.get());
     }
   }
 

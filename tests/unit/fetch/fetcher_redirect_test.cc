@@ -426,5 +426,44 @@ TEST_F(FetcherRedirectTest, CancelStopsARunningHop) {
   EXPECT_EQ(calls, 1);
 }
 
+// A cookie check (a common bot-manager and consent pattern): the page answers a request
+// without its cookie with Set-Cookie and a redirect to itself. The chain carries the cookies
+// its hops set, so the page is reached; a hop to another host does not receive them; and the
+// next fetch starts with none (nothing is kept between fetches).
+TEST_F(FetcherRedirectTest, CookiesSetOnAHopAreSentOnTheChainsLaterHopsToTheirHost) {
+  first_.SetHandler("/privacy", [this](const RecordedRequest& request) {
+    const auto cookie = request.headers.find("cookie");
+    if (cookie == request.headers.end() || cookie->second != "cookie_check=1") {
+      return TestResponse{
+          .status = 302,
+          .headers = {{"Set-Cookie", "cookie_check=1; Path=/"}, {"Location", "/privacy"}}};
+    }
+    return TestResponse{.status = 302, .headers = {{"Location", target_.Url("/legal")}}};
+  });
+  target_.Set("/legal", Text("the policy"));
+  FetcherOptions options = Options();
+  options.respect_robots = false;
+  Fetcher fetcher(io_, options);
+  const std::vector<FetchResponse> responses = FetchAll(fetcher, {{.url = first_.Url("/privacy")}});
+  ASSERT_EQ(responses[0].error, FetchError::kNone) << responses[0].error_message;
+  EXPECT_EQ(responses[0].body, "the policy");
+  EXPECT_EQ(responses[0].redirects, 2);
+  const std::vector<RecordedRequest> checks = first_.RequestsFor("/privacy");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].headers.count("cookie"), 0u);
+  EXPECT_EQ(checks[1].headers.at("cookie"), "cookie_check=1");
+  const std::vector<RecordedRequest> legal = target_.RequestsFor("/legal");
+  ASSERT_EQ(legal.size(), 1u);
+  EXPECT_EQ(legal[0].headers.count("cookie"), 0u);  // another host: not its cookie
+
+  first_.ResetStats();
+  const std::vector<FetchResponse> again = FetchAll(fetcher, {{.url = first_.Url("/privacy")}});
+  ASSERT_EQ(again[0].error, FetchError::kNone) << again[0].error_message;
+  EXPECT_EQ(again[0].redirects, 2);
+  const std::vector<RecordedRequest> rechecks = first_.RequestsFor("/privacy");
+  ASSERT_EQ(rechecks.size(), 2u);
+  EXPECT_EQ(rechecks[0].headers.count("cookie"), 0u);  // a new fetch starts without cookies
+}
+
 }  // namespace
 }  // namespace policyd
