@@ -153,6 +153,7 @@ nlohmann::json Daemon::FirstPassJson() const {
   const bool complete = first_pass_done_ms_ != 0;
   const int64_t until = complete ? first_pass_done_ms_ : NowUnixMillis();
   return {{"checked", std::min(first_pass_checked_, documents_.size())},
+          {"checked_before_start", std::min(first_pass_checked_before_, documents_.size())},
           {"total", documents_.size()},
           {"complete", complete},
           {"duration_ms", std::max<int64_t>(0, until - started_ms_)}};

@@ -350,6 +350,11 @@ Status Daemon::UnwatchRemovedDocument(const std::string& id) {
 
 int64_t Daemon::TakeStoredState(Document& doc, PackedState& stored) {
   if (stored.empty()) return 0;
+  if (stored.last_check_ms() != 0) {
+    doc.checked_before = true;
+    ++first_pass_checked_;
+    ++first_pass_checked_before_;
+  }
   const int64_t persisted_due = stored.next_due_ms();
   doc.SetState(std::move(stored));
   return persisted_due;
@@ -378,7 +383,8 @@ void Daemon::StopWatching(Document& doc) {
   if (const auto fetches = check_fetches_.find(id); fetches != check_fetches_.end()) {
     for (const Fetcher::FetchId fetch : fetches->second) fetcher_->Cancel(fetch);
   }
-  first_pass_checked_ -= doc.checked_since_start;
+  first_pass_checked_ -= doc.checked_since_start || doc.checked_before;
+  first_pass_checked_before_ -= doc.checked_before;
   check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
 }
 
@@ -831,7 +837,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
   } else {
     if (doc != nullptr) {
       doc->SetState(outcome.state);
-      first_pass_checked_ += !doc->checked_since_start;
+      first_pass_checked_ += !doc->checked_since_start && !doc->checked_before;
       doc->checked_since_start = true;
       check_waiters_.Finished(doc_id, outcome.check,
                               std::chrono::duration_cast<milliseconds>(took));
@@ -860,9 +866,15 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
 void Daemon::NoteFirstPassProgress() {
   if (first_pass_done_ms_ != 0 || first_pass_checked_ < documents_.size()) return;
   first_pass_done_ms_ = NowUnixMillis();
-  if (documents_.empty()) return;  // nothing to pass over: complete, nothing to say
-  spdlog::info("first pass complete: {} documents checked in {}", documents_.size(),
-               FormatDuration(milliseconds(first_pass_done_ms_ - started_ms_)));
+  // Nothing to pass over (no documents, or every one checked before): complete, nothing to say.
+  if (first_pass_checked_before_ == documents_.size()) return;
+  const std::string took = FormatDuration(milliseconds(first_pass_done_ms_ - started_ms_));
+  if (first_pass_checked_before_ == 0) {
+    spdlog::info("first pass complete: {} documents checked in {}", documents_.size(), took);
+  } else {
+    spdlog::info("first pass complete: {} documents checked ({} before this start) in {}",
+                 documents_.size(), first_pass_checked_before_, took);
+  }
 }
 
 void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {

@@ -235,8 +235,8 @@ class Daemon {
   void HandleCheck(const nlohmann::json& request, std::function<void(nlohmann::json)> respond);
   // Arms wait_timer_ for the earliest deadline of check_waiters_.
   void ArmWaitTimer();
-  // The first pass: every watched document checked once since start. Notes (and logs) the
-  // moment it completes.
+  // The first pass: every watched document checked once, since start or before it (a restart
+  // does not start it over). Notes (and logs) the moment it completes.
   void NoteFirstPassProgress();
   nlohmann::json FirstPassJson() const;
   // webhooks, webhooks_test (webhook_commands.cc). False if `cmd` is neither (`respond`
@@ -395,9 +395,10 @@ class Daemon {
   int exit_code_ = 0;
   int64_t started_ms_ = 0;
   uint64_t checks_done_ = 0;
-  // Watched documents with checked_since_start, and when the last of them got there (0 while
-  // the first pass runs).
+  // Watched documents with checked_since_start or checked_before, those with checked_before
+  // alone, and when the last of them got there (0 while the first pass runs).
   std::size_t first_pass_checked_ = 0;
+  std::size_t first_pass_checked_before_ = 0;
   int64_t first_pass_done_ms_ = 0;
   // Clients of `check` with "wait". Declared after io_: destroyed before it (the answers hold
   // control connections).

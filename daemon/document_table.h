@@ -33,8 +33,11 @@ class DocumentTable {
     std::shared_ptr<const DocumentSpec> spec;  // never null in the table; shared with the catalog
     DocHandle handle = 0;
     uint64_t fleet_key_hash = 0;  // [fleet]: FleetHash of its registrable domain, else 0
-    // A check of it was recorded since the daemon started (the first pass, `status`).
+    // For the first pass (`status`): a check of it was recorded since the daemon started, or
+    // its stored state held one when it was watched (before this start, or before a removed
+    // document was added back).
     bool checked_since_start = false;
+    bool checked_before = false;
 
     // Its state as last stored, kept packed (PackedState): the default one (never checked,
     // nothing stored) takes no memory at all. state() unpacks a copy; packed_state() reads the

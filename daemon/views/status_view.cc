@@ -56,25 +56,30 @@ std::string DocumentsLine(const nlohmann::json& s) {
   return line;
 }
 
-// "312/674, 2m 10s so far" while it runs; "674/674 in 5m 12s" once complete.
+// "312/674, 2m 10s so far" while it runs; "674/674 in 5m 12s" once complete; the documents
+// checked before this start named, "674/674, all checked before this start" when that is all.
 std::string FirstPassLine(const nlohmann::json& pass) {
   const int64_t checked = FieldInt(pass, "checked").value_or(0);
   const int64_t total = FieldInt(pass, "total").value_or(0);
+  const int64_t before = FieldInt(pass, "checked_before_start").value_or(0);
   std::string line = HumanCount(static_cast<uint64_t>(std::max<int64_t>(0, checked)),
                                 static_cast<uint64_t>(std::max<int64_t>(0, total)));
+  if (before > 0 && before == total) return line + ", all checked before this start";
+  const std::string earlier =
+      before > 0 ? " (" + std::to_string(before) + " checked before this start)" : "";
   const auto duration = FieldInt(pass, "duration_ms");
+  // A pass whose every check predates this start took no time of this run's.
+  const std::string took = before > 0 && before == checked ? " before this start"
+                           : duration ? " in " + HumanDuration(milliseconds(*duration))
+                                      : "";
   if (FieldBool(pass, "complete") && checked < total) {
     // Documents added after the pass completed (a reload, `add`) do not reopen it.
-    return "complete" + (duration ? " in " + HumanDuration(milliseconds(*duration)) : "") + "; " +
-           Plural(total - checked, "document", "documents") + " added since, not checked yet (" +
-           line + ")";
+    return "complete" + took + "; " + Plural(total - checked, "document", "documents") +
+           " added since, not checked yet (" + line + ")";
   }
-  if (FieldBool(pass, "complete")) {
-    if (duration) line += " in " + HumanDuration(milliseconds(*duration));
-  } else if (duration) {
-    line += ", " + HumanDuration(milliseconds(*duration)) + " so far";
-  }
-  return line;
+  if (FieldBool(pass, "complete")) return line + took + earlier;
+  if (duration) line += ", " + HumanDuration(milliseconds(*duration)) + " so far";
+  return line + earlier;
 }
 
 std::string ChecksLine(const nlohmann::json& s) {

@@ -28,14 +28,16 @@ std::string FirstPassText(const nlohmann::json& status) {
   const auto total = pass != nullptr ? FieldInt(*pass, "total") : std::nullopt;
   if (!checked || !total) return {};
   std::string text = std::to_string(*checked) + " of " + std::to_string(*total) + " checked";
-  if (!FieldBool(*pass, "complete")) return text;
+  const int64_t before = FieldInt(*pass, "checked_before_start").value_or(0);
+  const std::string earlier = std::to_string(before) + " checked before this start";
+  if (!FieldBool(*pass, "complete")) return before > 0 ? text + " (" + earlier + ")" : text;
   // Documents added after the pass completed (a reload, `add`) do not reopen it.
   if (*checked < *total) {
     const int64_t added = *total - *checked;
     return "complete; " + std::to_string(added) + (added == 1 ? " document" : " documents") +
            " added since, not checked yet (" + text + ")";
   }
-  return text + " (complete)";
+  return text + (before > 0 ? " (complete; " + earlier + ")" : " (complete)");
 }
 
 void AppendStorageError(std::string* out, const nlohmann::json& status) {

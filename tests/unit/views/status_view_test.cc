@@ -78,6 +78,41 @@ TEST(RenderStatus, DocumentsAddedAfterACompletePassAreNamedAsSuch) {
       << RenderStatus(status, kNow);
 }
 
+// After a restart the documents checked before it are named, not counted as work left.
+TEST(RenderStatus, DocumentsCheckedBeforeThisStartAreNamed) {
+  const auto line = [](nlohmann::json pass) {
+    nlohmann::json status = Status();
+    status["first_pass"] = std::move(pass);
+    const std::string text = RenderStatus(status, kNow);
+    const std::size_t at = text.find("first pass  ");
+    return text.substr(at + 12, text.find('\n', at) - at - 12);
+  };
+  EXPECT_EQ(line({{"checked", 674},
+                  {"checked_before_start", 674},
+                  {"total", 674},
+                  {"complete", true},
+                  {"duration_ms", 3}}),
+            "674/674, all checked before this start");
+  EXPECT_EQ(line({{"checked", 672},
+                  {"checked_before_start", 670},
+                  {"total", 674},
+                  {"complete", false},
+                  {"duration_ms", 130'000}}),
+            "672/674, 2m 10s so far (670 checked before this start)");
+  EXPECT_EQ(line({{"checked", 674},
+                  {"checked_before_start", 670},
+                  {"total", 674},
+                  {"complete", true},
+                  {"duration_ms", 312'000}}),
+            "674/674 in 5m 12s (670 checked before this start)");
+  EXPECT_EQ(line({{"checked", 674},
+                  {"checked_before_start", 674},
+                  {"total", 675},
+                  {"complete", true},
+                  {"duration_ms", 9}}),
+            "complete before this start; 1 document added since, not checked yet (674/675)");
+}
+
 TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
   nlohmann::json status = Status();
   status["first_pass"] = {

@@ -282,6 +282,13 @@ TEST(WebPagesTest, DocumentsPageSummarisesTheDaemonAndListsEveryDocument) {
                 .find("<dt>First pass</dt><dd>complete; 90 documents added since, not checked yet "
                       "(210 of 300 checked)</dd>"),
             std::string::npos);
+  json restarted = Status();
+  restarted["first_pass"] = {
+      {"checked", 2}, {"checked_before_start", 1}, {"total", 2}, {"complete", true}};
+  EXPECT_NE(DocumentsPage(restarted, List())
+                .find("<dt>First pass</dt><dd>2 of 2 checked (complete; 1 checked before this "
+                      "start)</dd>"),
+            std::string::npos);
   EXPECT_NE(html.find("<dt>Last event</dt><dd>4711</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Database</dt><dd>12 MiB</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Uptime</dt><dd>1h 2m</dd>"), std::string::npos);
