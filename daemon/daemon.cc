@@ -20,6 +20,7 @@
 #include "policyd/file_read.h"
 #include "policyd/host_key.h"
 #include "policyd/http_url.h"
+#include "policyd/node_id.h"
 #include "policyd/private_files.h"
 #include "policyd/robots.h"
 #include "state_reader.h"
@@ -233,8 +234,15 @@ Status Daemon::StartPublishing() {
       store_->LastSequence());
   if (Status s = feed_->Start(); !s.ok()) return s;
 
+  WebhookOptions webhook_options = WebhookOptionsFrom(config_);
+  if (!config_.webhooks.empty()) {
+    // Receivers tell a restored backup's events from the original's by it (webhook.h).
+    Result<std::string> node_id = LoadOrCreateNodeId(*store_);
+    if (!node_id.ok()) return node_id.status();
+    webhook_options.node_id = std::move(*node_id);
+  }
   webhooks_ = std::make_unique<WebhookDispatcher>(
-      io_, *store_, config_.webhooks, WebhookOptionsFrom(config_), workers_.get_executor());
+      io_, *store_, config_.webhooks, std::move(webhook_options), workers_.get_executor());
   if (Status s = webhooks_->Start(); !s.ok()) return s;
   // [nats]: a daemon without it never opens a NATS connection.
   if (config_.nats.enabled) {

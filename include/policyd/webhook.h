@@ -11,7 +11,9 @@
 //    for a week loses nothing: the cursor only lags. An event is sent again only when its 2xx
 //    was not recorded: the answer was lost (timeout after the receiver acted), or the process
 //    died before the cursor write reached the store (then the events after the stored cursor
-//    are sent again, in order). Receivers de-duplicate by Policyd-Event-Seq.
+//    are sent again, in order). Receivers de-duplicate by Policyd-Event-Seq within one
+//    Policyd-Node: the database's node id (node_id.h), which a backup gets anew, since a
+//    backup opened in the original's place numbers its new events after the backup's last.
 //  - Retries. A non-2xx answer (3xx included: redirects are never followed) or a transport
 //    error is retried with exponential backoff and jitter (RetryDelay), bounded by the
 //    webhook's retry_min and retry_max, a Retry-After within those bounds honoured.
@@ -80,11 +82,13 @@ nlohmann::json WebhookTestEvent(const std::string& webhook_name, int64_t now_ms)
 // InvalidArgument when a chat format gets a line that is not a JSON object.
 Result<std::string> WebhookBody(WebhookFormat format, std::string_view event_line);
 
-// The request's header lines (Content-Type, User-Agent, Policyd-Webhook, Policyd-Event-Seq,
-// Policyd-Event-Type, Policyd-Timestamp, Policyd-Signature when `secret` is not empty, and an
-// empty Expect so that curl never waits for 100-continue).
+// The request's header lines (Content-Type, User-Agent, Policyd-Webhook, Policyd-Node when
+// `node_id` is not empty, Policyd-Event-Seq, Policyd-Event-Type, Policyd-Timestamp,
+// Policyd-Signature when `secret` is not empty, and an empty Expect so that curl never waits
+// for 100-continue).
 std::vector<std::string> WebhookHeaders(const WebhookSpec& spec, const std::string& user_agent,
-                                        uint64_t seq, std::string_view type, int64_t timestamp_s,
+                                        std::string_view node_id, uint64_t seq,
+                                        std::string_view type, int64_t timestamp_s,
                                         std::string_view body);
 
 // The delay before attempt `failures` + 1 at one event, after `failures` (>= 1) failed ones:
@@ -237,6 +241,7 @@ struct WebhookOptions {
   bool allow_private_addresses = false;
   std::vector<std::string> allowed_addresses;  // ParseIpRange syntax
   std::chrono::milliseconds connect_timeout{10'000};
+  std::string node_id;  // the database's (node_id.h), sent as Policyd-Node; "" sends none
 };
 
 // Delivers each webhook's events from the store. Threading: every method on the io_context's

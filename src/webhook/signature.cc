@@ -63,16 +63,20 @@ std::string WebhookSignature(std::string_view secret, int64_t timestamp_s, std::
 }
 
 std::vector<std::string> WebhookHeaders(const WebhookSpec& spec, const std::string& user_agent,
-                                        uint64_t seq, std::string_view type, int64_t timestamp_s,
+                                        std::string_view node_id, uint64_t seq,
+                                        std::string_view type, int64_t timestamp_s,
                                         std::string_view body) {
   std::vector<std::string> headers = {
       "Content-Type: application/json",
       "User-Agent: " + user_agent,
       "Policyd-Webhook: " + spec.name,
-      "Policyd-Event-Seq: " + std::to_string(seq),
-      "Policyd-Event-Type: " + std::string(type),
-      "Policyd-Timestamp: " + std::to_string(timestamp_s),
   };
+  if (!node_id.empty()) headers.push_back("Policyd-Node: " + std::string(node_id));
+  headers.insert(headers.end(), {
+                                    "Policyd-Event-Seq: " + std::to_string(seq),
+                                    "Policyd-Event-Type: " + std::string(type),
+                                    "Policyd-Timestamp: " + std::to_string(timestamp_s),
+                                });
   if (!spec.secret.empty()) {
     headers.push_back("Policyd-Signature: " + WebhookSignature(spec.secret, timestamp_s, body));
   }

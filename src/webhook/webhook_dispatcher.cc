@@ -213,8 +213,8 @@ struct WebhookDispatcher::Impl {
     // A stored event is always a JSON object; should one ever not render, it goes as stored
     // rather than hold the webhook's later events back forever.
     request.body = body.ok() ? std::move(*body) : std::string(event_line);
-    request.headers = WebhookHeaders(spec, options.user_agent, seq, EventType(event_line),
-                                     now / 1000, request.body);
+    request.headers = WebhookHeaders(spec, options.user_agent, options.node_id, seq,
+                                     EventType(event_line), now / 1000, request.body);
     request.timeout = spec.timeout;
     return request;
   }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -44,6 +45,7 @@ class Receiver {
     int status = 0;  // what the receiver answered
     bool signature_ok = false;
     std::string type;  // Policyd-Event-Type
+    std::string node;  // Policyd-Node
     nlohmann::json body;
   };
 
@@ -91,6 +93,9 @@ class Receiver {
     Seen seen;
     seen.seq = std::stoull(request.headers.at("policyd-event-seq"));
     seen.type = request.headers.at("policyd-event-type");
+    if (const auto node = request.headers.find("policyd-node"); node != request.headers.end()) {
+      seen.node = node->second;
+    }
     const std::string timestamp = request.headers.at("policyd-timestamp");
     const auto age =
         std::chrono::system_clock::now().time_since_epoch() / seconds(1) - std::stoll(timestamp);
@@ -490,6 +495,50 @@ TEST_F(WebhookTest, NewWebhooksStartAtTheEndUnlessToldAndRemovedOnesKeepTheirPla
   EXPECT_EQ(late.Delivered(), (std::vector<uint64_t>{4, 5}));
   EXPECT_EQ(history.Delivered(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(harness.Stop(), 0);
+}
+
+// A backup opened in place of the database continues the event numbers from the backup's last
+// one: a receiver that de-duplicated by Policyd-Event-Seq alone dropped the restored
+// database's new events until they passed the original's highest number. Each database names
+// itself in Policyd-Node (a backup gets a name of its own), so (node, seq) tells them apart.
+TEST_F(WebhookTest, ARestoredBackupsEventsCarryANodeOfTheirOwn) {
+  Receiver receiver(server_, "/hook");
+  Serve("We never sell data.", "Be nice.", "We share with no one.");
+  DaemonHarness harness(Webhook("ops", server_.Url("/hook")));
+  WriteTargets(harness);
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(3)) << harness.log();
+  ASSERT_TRUE(CaughtUp(harness, "ops")) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);  // the cursor (3) stored: the backup holds it
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  const std::filesystem::path backup = harness.dir() / "backup";
+  const CommandResult backed_up = harness.Policyctl({"backup", backup.string()});
+  ASSERT_EQ(backed_up.exit_code, 0) << backed_up.err;
+  Serve("We sell data to advertisers and brokers.", "Be nice.", "We share with partners now.");
+  CheckAll(harness);
+  ASSERT_TRUE(CaughtUp(harness, "ops")) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+
+  ASSERT_TRUE(harness.Start({}, {"--state-dir", backup.string()})) << harness.log();
+  Serve("We sell data to everyone.", "Be nice.", "We share with partners now.");
+  CheckAll(harness);
+  ASSERT_EQ(LastSeq(harness), 5u);
+  ASSERT_TRUE(CaughtUp(harness, "ops")) << harness.log();
+  EXPECT_EQ(harness.Stop(), 0);
+
+  EXPECT_EQ(receiver.Delivered(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 4, 5}));
+  const std::vector<Receiver::Seen> seen = receiver.seen();
+  ASSERT_EQ(seen.size(), 7u);
+  const std::string original = seen[0].node;
+  const std::string restored = seen[5].node;
+  EXPECT_EQ(original.size(), 16u) << original;
+  EXPECT_EQ(restored.size(), 16u) << restored;
+  EXPECT_NE(original, restored);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].node, i < 5 ? original : restored) << "request " << i;
+    EXPECT_TRUE(seen[i].signature_ok) << "request " << i;
+  }
+  EXPECT_NE(seen[3].body, seen[5].body);  // another event 4: the restored database's own
 }
 
 TEST_F(WebhookTest, PrivateAddressIsRefusedAtConfigLoad) {

@@ -68,12 +68,13 @@ TEST(WebhookSignatureTest, SignsTimestampDotBody) {
 
 TEST(WebhookHeadersTest, CarryTheEventAndTheSignatureButNeverTheSecret) {
   const std::string body = Event(9, "document.changed");
-  const auto headers =
-      WebhookHeaders(Spec(), "policyd/0.1 (+x)", 9, "document.changed", 1700000000, body);
+  const auto headers = WebhookHeaders(Spec(), "policyd/0.1 (+x)", "0123456789abcdef", 9,
+                                      "document.changed", 1700000000, body);
   const std::vector<std::string> expected = {
       "Content-Type: application/json",
       "User-Agent: policyd/0.1 (+x)",
       "Policyd-Webhook: ops",
+      "Policyd-Node: 0123456789abcdef",
       "Policyd-Event-Seq: 9",
       "Policyd-Event-Type: document.changed",
       "Policyd-Timestamp: 1700000000",
@@ -84,7 +85,8 @@ TEST(WebhookHeadersTest, CarryTheEventAndTheSignatureButNeverTheSecret) {
 
   WebhookSpec unsigned_spec = Spec();
   unsigned_spec.secret.clear();
-  const auto plain = WebhookHeaders(unsigned_spec, "ua", 9, "document.changed", 1, body);
+  const auto plain =
+      WebhookHeaders(unsigned_spec, "ua", "0123456789abcdef", 9, "document.changed", 1, body);
   EXPECT_TRUE(std::none_of(plain.begin(), plain.end(), [](const std::string& line) {
     return line.starts_with("Policyd-Signature");
   }));
