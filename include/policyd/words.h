@@ -9,10 +9,18 @@
 #ifndef POLICYD_WORDS_H_
 #define POLICYD_WORDS_H_
 
+#include <unicode/brkiter.h>
+
 #include <cstddef>
+#include <memory>
 #include <string_view>
 
 namespace policyd {
+
+// A word BreakIterator (root locale, the rules above), cloned from one made once per thread:
+// making one costs far more than segmenting a paragraph. nullptr when ICU's word data cannot
+// be loaded.
+std::unique_ptr<icu::BreakIterator> NewWordIterator();
 
 // The words of `utf8` (ill-formed sequences read as U+FFFD), counted up to `limit` + 1: the
 // walk stops there, so a long text costs no more than its first words. `limit` + 1 when ICU's

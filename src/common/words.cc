@@ -15,12 +15,19 @@ struct UTextCloser {
 
 }  // namespace
 
+std::unique_ptr<icu::BreakIterator> NewWordIterator() {
+  UErrorCode status = U_ZERO_ERROR;
+  thread_local const std::unique_ptr<icu::BreakIterator> prototype(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (prototype == nullptr) return nullptr;
+  return std::unique_ptr<icu::BreakIterator>(prototype->clone());
+}
+
 std::size_t CountWordsUpTo(std::string_view utf8, std::size_t limit) {
   UErrorCode status = U_ZERO_ERROR;
   const std::unique_ptr<UText, UTextCloser> text(
       utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &status));
-  std::unique_ptr<icu::BreakIterator> words(
-      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  const std::unique_ptr<icu::BreakIterator> words = NewWordIterator();
   // Without ICU's word data (a broken installation), every text has enough words: the rules
   // built on this count then let pages through rather than refuse every one.
   if (U_FAILURE(status) || text == nullptr || words == nullptr) return limit + 1;

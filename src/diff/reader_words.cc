@@ -7,8 +7,9 @@
 #include <unicode/uscript.h>
 
 #include <memory>
-
 #include <utility>
+
+#include "policyd/words.h"
 
 namespace policyd::diff_internal {
 
@@ -133,12 +134,7 @@ void AppendWords(const icu::UnicodeString& run, bool unspaced, std::vector<std::
     words->push_back(std::move(utf8));
   };
   if (!unspaced) return append(run);
-  UErrorCode status = U_ZERO_ERROR;
-  // One per thread: creating a word iterator costs far more than segmenting a clause.
-  thread_local const std::unique_ptr<icu::BreakIterator> prototype(
-      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
-  if (prototype == nullptr) return append(run);
-  const std::unique_ptr<icu::BreakIterator> breaks(prototype->clone());
+  const std::unique_ptr<icu::BreakIterator> breaks = NewWordIterator();
   if (breaks == nullptr) return append(run);
   breaks->setText(run);
   int32_t start = breaks->first();
