@@ -27,6 +27,9 @@ sed -e "s|^ExecStart=/[^ ]*/policyd |ExecStart=$policyd_binary |" \
 systemd-analyze verify "$work/policyd.service"
 grep -q '^Type=notify$' "$work/policyd.service"
 grep -q '^WatchdogSec=' "$work/policyd.service"
+# A configuration or usage error (78, 64) is not cured by starting again: no restart loop that
+# logs the same error every RestartSec.
+grep -q '^RestartPreventExitStatus=64 78$' "$work/policyd.service"
 grep -q '^PrivateUsers=yes$' "$work/policyd.service"
 grep -q '^PrivateMounts=yes$' "$work/policyd.service"
 # Which addresses the unit lets through, as the kernel filter decides: an allow-list entry
