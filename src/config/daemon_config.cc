@@ -9,6 +9,7 @@
 #include "config/fleet_config.h"
 #include "config/nats_config.h"
 #include "config/toml_reader.h"
+#include "config/top_level_keys.h"
 #include "config/webhook_config.h"
 #include "policyd/config.h"
 #include "policyd/ip_range.h"
@@ -344,6 +345,15 @@ Status LoadDaemonSocketPaths(const std::filesystem::path& path, DaemonSocketPath
   *sockets = std::move(loaded);
   return Status::Ok();
 }
+
+namespace config_internal {
+
+bool IsDaemonTopLevelKey(std::string_view key) {
+  static const std::vector<std::string> keys = DaemonConfigKeys();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+}  // namespace config_internal
 
 std::vector<std::string> DaemonConfigKeys() {
   // Reading an empty table asks for every key (none is present, so none is an error).

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "config/top_level_keys.h"
 #include "policyd/fleet_options.h"
 #include "policyd/fleet_status.h"
 
@@ -72,6 +73,7 @@ void ReadFleet(TableReader& root, DaemonConfig* config) {
   Diagnostics* diagnostics = root.diagnostics();
   const bool clean_before = !diagnostics->HasErrors();
   TableReader reader(*table, diagnostics);
+  reader.set_enclosing("[fleet]", &IsDaemonTopLevelKey);
   FleetConfig fleet;
   reader.ReadBool("enabled", &fleet.enabled);
   ReadNames(reader, &fleet);

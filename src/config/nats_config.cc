@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/top_level_keys.h"
 #include "policyd/ascii.h"
 #include "policyd/clock.h"
 #include "policyd/file_read.h"
@@ -288,6 +289,7 @@ void ReadNats(TableReader& root, const std::filesystem::path& base_dir, DaemonCo
   NatsConfig nats;
   nats.line = StartOf(table->source()).line;
   TableReader reader(*table, root.diagnostics());
+  reader.set_enclosing("[nats]", &IsDaemonTopLevelKey);
   ReadUrls(reader, &nats);
   ReadStreamKeys(reader, &nats);
   ReadAuthentication(reader, base_dir, &nats);

@@ -7,6 +7,7 @@
 
 #include "config/document_checks.h"
 #include "config/toml_reader.h"
+#include "config/top_level_keys.h"
 #include "policyd/clock.h"
 #include "policyd/compact_vector.h"
 #include "policyd/config.h"
@@ -204,6 +205,7 @@ struct FileCommon {
 bool ReadDocument(const toml::table& table, const FileCommon& file, Diagnostics* diagnostics,
                   DocumentSpec* spec) {
   TableReader reader(table, diagnostics);
+  reader.set_enclosing("[[documents]]", &IsTargetFileTopLevelKey);
   EntryPositions positions;
   ReadDocumentKeys(reader, &positions, spec);
   // The Read* calls leave a field alone when its key is absent or invalid.
@@ -357,6 +359,15 @@ Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpe
   for (auto& document : documents) out->push_back(std::move(*document.spec));
   return Status::Ok();
 }
+
+namespace config_internal {
+
+bool IsTargetFileTopLevelKey(std::string_view key) {
+  static const std::vector<std::string> keys = ListTargetFileKeys().file;
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+}  // namespace config_internal
 
 TargetFileKeys ListTargetFileKeys() {
   // Each reader asked to read an empty table asks for every key it knows; the errors that

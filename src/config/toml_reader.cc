@@ -301,6 +301,15 @@ void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();
     if (IsKnown(name)) continue;
+    if (top_level_knows_ != nullptr && top_level_knows_(name)) {
+      diagnostics_->Add(key.source(),
+                        "unknown key " + Quote(name) + " in the " + std::string(header_) +
+                            " table that starts at line " +
+                            std::to_string(table_.source().begin.line) +
+                            ": it is a top-level key, and TOML reads every key below a table "
+                            "header as part of that table; move it above the first table");
+      continue;
+    }
     const std::string hint = ClosestKeyHint(name, known_keys());
     if (hint.empty()) {
       diagnostics_->Add(key.source(), "unknown key " + Quote(name));

@@ -124,6 +124,14 @@ class TableReader {
   // Records an error for every key of the table that no Get/Read* asked for.
   void ReportUnknownKeys();
 
+  // For a table written with a header (`header`: "[[webhooks]]", "[nats]"): TOML reads every
+  // key below a header as part of that table, so a top-level key added at the end of a file
+  // lands here. ReportUnknownKeys says so for an unknown key that `top_level_knows`.
+  void set_enclosing(std::string_view header, bool (*top_level_knows)(std::string_view key)) {
+    header_ = header;
+    top_level_knows_ = top_level_knows;
+  }
+
   // Records `reason` at the position of `key`'s value.
   void Error(std::string_view key, std::string reason);
 
@@ -145,6 +153,8 @@ class TableReader {
   std::array<std::string_view, kInlineKeys> inline_keys_{};
   std::size_t inline_count_ = 0;
   std::vector<std::string_view> more_keys_;
+  std::string_view header_;                                  // set_enclosing
+  bool (*top_level_knows_)(std::string_view key) = nullptr;  // set_enclosing
 };
 
 }  // namespace policyd::config_internal

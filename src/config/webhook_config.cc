@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "config/document_checks.h"
+#include "config/top_level_keys.h"
 #include "policyd/ascii.h"
 #include "policyd/event_names.h"
 
@@ -189,6 +190,7 @@ void ReadRetryKeys(TableReader& reader, WebhookSpec* spec) {
 bool ReadWebhook(const toml::table& table, const std::filesystem::path& base_dir,
                  const DaemonConfig& config, Diagnostics* diagnostics, WebhookSpec* spec) {
   TableReader reader(table, diagnostics);
+  reader.set_enclosing("[[webhooks]]", &IsDaemonTopLevelKey);
   spec->line = StartOf(table.source()).line;
   const bool has_name = reader.ReadNonEmptyString("name", &spec->name);
   if (has_name && !IsValidName(spec->name)) {

@@ -170,6 +170,28 @@ TEST_F(DaemonConfigTest, UnknownKeyIsAnErrorWithASuggestion) {
             At(2) + "1: unknown key 'max_concurency' (did you mean 'max_concurrency'?)");
 }
 
+// TOML puts every key written after a table header into that table: a top-level key added at
+// the end of a file with [[webhooks]] or [nats] is said to be misplaced, not unknown.
+TEST_F(DaemonConfigTest, ATopLevelKeyBelowATableIsSaidToBeMisplaced) {
+  Status status = Load(
+      "max_concurrency = 8\n[[webhooks]]\nname = \"ops\"\nurl = \"https://hooks.example/x\"\n"
+      "format = \"slack\"\nlog_level = \"debug\"\n");
+  EXPECT_EQ(status.message(),
+            At(6) +
+                "1: unknown key 'log_level' in the [[webhooks]] table that starts at line 2: "
+                "it is a top-level key, and TOML reads every key below a table header as "
+                "part of that table; move it above the first table");
+  status = Load("[nats]\nurls = \"nats://127.0.0.1:4222\"\ntargets_dir = \"targets\"\n");
+  EXPECT_EQ(status.message(),
+            At(3) +
+                "1: unknown key 'targets_dir' in the [nats] table that starts at line 1: it "
+                "is a top-level key, and TOML reads every key below a table header as part "
+                "of that table; move it above the first table");
+  // A key known nowhere keeps its did-you-mean.
+  status = Load("[nats]\nurls = \"nats://127.0.0.1:4222\"\nstreem = \"x\"\n");
+  EXPECT_EQ(status.message(), At(3) + "1: unknown key 'streem' (did you mean 'stream'?)");
+}
+
 TEST_F(DaemonConfigTest, TablesAreUnknownKeys) {
   const Status status = Load("[fetch]\nmax_redirects = 3\n");
   EXPECT_THAT(status.message(), StartsWith(At(1)));

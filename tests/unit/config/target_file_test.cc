@@ -97,6 +97,16 @@ extra_urls = ["https://acme.example/privacy/2"]
               HasSubstr("unknown key 'intervals' (did you mean 'interval'?)"));
 }
 
+TEST_F(TargetFileTest, ANameBelowADocumentIsSaidToBeMisplaced) {
+  const Status status = Load(
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\nname = \"Acme\"\n");
+  EXPECT_EQ(status.message(),
+            At(4, 1) +
+                "unknown key 'name' in the [[documents]] table that starts at line 1: it "
+                "is a top-level key, and TOML reads every key below a table header as "
+                "part of that table; move it above the first table");
+}
+
 TEST_F(TargetFileTest, NameDefaultsToTheFileStem) {
   ASSERT_TRUE(Load("[[documents]]\ntype = \"Privacy Policy\"\n"
                    "url = \"https://www.coorpacademy.com/\"\n",
