@@ -53,6 +53,9 @@ struct FeedOptions {
   std::size_t batch_bytes = 256u << 10;  // ... and their bytes (one larger event goes alone)
   std::chrono::milliseconds heartbeat_interval{15'000};
   std::chrono::milliseconds subscribe_timeout{10'000};  // for the first request line
+  // At shutdown, how long a subscriber has to take its last write and feed.shutdown before
+  // its connection is closed: one that does not read must not hold the daemon's exit.
+  std::chrono::milliseconds shutdown_write_timeout{2'000};
 };
 
 // The subscribe request, a JSON object nested at most this deep ({"since": N} is 1).

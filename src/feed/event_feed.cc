@@ -60,9 +60,17 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
     return !IsAsciiBlank({static_cast<const char*>(request_.data().data()), request_.size()});
   }
 
-  // The daemon is stopping: say so after what is being written, then close.
+  // The daemon is stopping: at most one more batch, then feed.shutdown, then close (a client
+  // behind resumes with `since`). Bounded in time: a subscriber that does not read is closed
+  // without them, and the daemon's exit never waits for it.
   void SendShutdown() {
     shutdown_pending_ = true;
+    if (feed_ != nullptr) {
+      timer_.expires_after(feed_->options_.shutdown_write_timeout);  // ends heartbeats too
+      timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (!ec) self->Close();
+      });
+    }
     Pump();
   }
 
@@ -119,7 +127,8 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
   void Pump() {
     if (closed_ || !subscribed_ || writing_ || feed_ == nullptr) return;
-    if (cursor_ < feed_->last_seq_) {
+    if (cursor_ < feed_->last_seq_ && !final_batch_taken_) {
+      final_batch_taken_ = shutdown_pending_;
       auto events = feed_->EventsAfter(cursor_);
       if (!events.ok()) {
         spdlog::error("feed: cannot read the event log: {}", events.status().ToString());
@@ -224,7 +233,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   }
 
   void ArmHeartbeat() {
-    if (closed_ || feed_ == nullptr) return;
+    if (closed_ || feed_ == nullptr || shutdown_pending_) return;  // the timer bounds the stop
     timer_.expires_after(feed_->options_.heartbeat_interval);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (ec || self->closed_ || self->feed_ == nullptr) return;
@@ -273,6 +282,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   bool writing_ = false;
   bool closed_ = false;
   bool shutdown_pending_ = false;
+  bool final_batch_taken_ = false;  // after SendShutdown: the one batch it still gets
   bool close_after_write_ = false;
   bool input_ended_ = false;  // the request came with the end of the subscriber's stream
 };

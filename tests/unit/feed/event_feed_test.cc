@@ -496,6 +496,53 @@ TEST_F(EventFeedTest, ShutdownNoticeAfterPendingEvents) {
   EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
 }
 
+// At shutdown a subscriber gets at most one more batch, then feed.shutdown: one replaying a
+// long history resumes later with `since` instead of holding the daemon's exit until it has
+// read everything.
+TEST_F(EventFeedTest, AtShutdownAReplayStopsAfterOneMoreBatch) {
+  FeedOptions options;
+  options.batch_bytes = 16 * 1024;
+  for (int i = 0; i < 300; ++i) log_.Append("document.changed", 5000);
+  StartFeed(options);
+  auto client = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  EXPECT_EQ(ReadJson(client)["seq"], 1);
+  RunOnIo([&] { feed_->Shutdown(); });
+  uint64_t last = 1;
+  for (;;) {
+    const auto line = ReadJson(client);
+    ASSERT_TRUE(line.is_object());
+    if (line["type"] == "feed.shutdown") {
+      EXPECT_EQ(line["last_seq"], 300);
+      break;
+    }
+    ASSERT_EQ(line["seq"], last + 1);  // no gap before the notice
+    last = line["seq"];
+  }
+  EXPECT_LT(last, 300u);
+  EXPECT_TRUE(client.ReadLine(1024).status().IsNotFound());
+}
+
+// A subscriber that does not read cannot take its last batch nor the notice: it is closed
+// after shutdown_write_timeout, so that it never holds the daemon's exit.
+TEST_F(EventFeedTest, AtShutdownASubscriberThatDoesNotReadIsClosedAfterTheTimeout) {
+  FeedOptions options;
+  options.shutdown_write_timeout = milliseconds(200);
+  for (int i = 0; i < 300; ++i) log_.Append("document.changed", 5000);
+  StartFeed(options);
+  auto client = Subscribe(R"({"since": 0})");
+  EXPECT_EQ(ReadJson(client)["type"], "feed.hello");
+  // It reads nothing more: its socket buffer fills and a write stays in flight.
+  std::this_thread::sleep_for(milliseconds(100));
+  const auto stopped_at = std::chrono::steady_clock::now();
+  RunOnIo([&] { feed_->Shutdown(); });
+  while (Stats().subscribers > 0 &&
+         std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(Stats().subscribers, 0u);
+}
+
 // Out of descriptors, accepting a waiting subscriber fails at once for as long as it waits; an
 // accept retried at once would spin the io thread (and log a warning per attempt).
 TEST_F(EventFeedTest, OutOfDescriptorsAcceptWaitsBetweenAttemptsAndRecovers) {
