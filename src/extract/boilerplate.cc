@@ -1,6 +1,7 @@
 #include "boilerplate.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -138,6 +139,79 @@ std::optional<bool> LandmarkVerdict(GumboTag tag, Role role, const BoilerplateCo
   return std::nullopt;
 }
 
+// The text of the first heading (<h1> to <h6>) among the first nodes of `element`'s subtree
+// (`element` itself included when `include_root`), up to 256 bytes; "" without one.
+std::string FirstHeadingText(const GumboNode* element, bool include_root = false) {
+  constexpr size_t kHeadingScanBudget = 2000;
+  constexpr size_t kMaxHeadingBytes = 256;
+  std::vector<const GumboNode*> stack = {element};
+  const GumboNode* heading = nullptr;
+  for (size_t visited = 0; !stack.empty() && visited < kHeadingScanBudget; ++visited) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    if ((node != element || include_root) && HeadingLevel(node->v.element.tag) > 0) {
+      heading = node;
+      break;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  std::string text;
+  if (heading == nullptr) return text;
+  stack = {heading};
+  while (!stack.empty() && text.size() < kMaxHeadingBytes) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT) {
+      text.append(node->v.text.text).push_back(' ');
+    } else if (node->type == GUMBO_NODE_ELEMENT) {
+      const GumboVector& children = node->v.element.children;
+      for (unsigned i = children.length; i-- > 0;) {
+        stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+      }
+    }
+  }
+  return text.substr(0, kMaxHeadingBytes);
+}
+
+// The text of the heading right before `element` (its previous element sibling), up to 256
+// bytes: an accordion panel's title; "" when that sibling is no heading.
+std::string PreviousHeadingText(const GumboNode* element) {
+  const GumboNode* parent = element->parent;
+  if (parent == nullptr || parent->type != GUMBO_NODE_ELEMENT) return {};
+  const GumboVector& siblings = parent->v.element.children;
+  for (unsigned i = element->index_within_parent; i-- > 0;) {
+    const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+    if (sibling->type == GUMBO_NODE_WHITESPACE || sibling->type == GUMBO_NODE_COMMENT) continue;
+    if (sibling->type != GUMBO_NODE_ELEMENT || HeadingLevel(sibling->v.element.tag) == 0) break;
+    return FirstHeadingText(sibling, /*include_root=*/true);
+  }
+  return {};
+}
+
+bool IsTabPanel(const GumboNode* element) {
+  const char* role = GetAttr(element, "role");
+  return role != nullptr && std::string_view(role) == "tabpanel";
+}
+
+// The hints that only its id gives and its title gives too (its first heading, or for a
+// collapsed one the heading right before it, as an accordion panel's): the id is the section's
+// title's slug ("interest-based-ads" under "Interest-based ads"), not a widget's name
+// ("sidebar" above "Product categories"; "footer-newsletter" above "Newsletter" still hints a
+// footer). For a collapsed tab panel, every hint of its id: a tab panel is part of the page's
+// content by its role.
+uint32_t TitleHints(const GumboNode* element, const NameHintSet& names, bool hidden) {
+  const uint32_t id_only = names.any & ~names.without_id;
+  if (id_only == 0) return 0;
+  if (hidden && IsTabPanel(element)) return id_only;
+  uint32_t title = HintsOfText(FirstHeadingText(element));
+  if (hidden) title |= HintsOfText(PreviousHeadingText(element));
+  return title & id_only;
+}
+
 // Rule 5: a name hint (or a complementary landmark inside the content), confirmed by what the
 // subtree contains: its size, link density, controls, visibility and the page's <h1>.
 bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool complementary,
@@ -178,24 +252,29 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
   // Reader comments under an article: a class (never an id, which may be the slug of a
   // "Comments" section of terms of use) naming comments, on an element without the page title.
   if (strong & kHintComments) return true;
+  // Ids are often the slug of a section's title: what an id says as the title of its section
+  // (a list of opt-out links under "Interest-based ads", an accordion panel under "Sharing your
+  // information") or of a collapsed tab panel does not condemn it, unless it holds controls (a
+  // "Newsletter" sign-up form).
+  const uint32_t named = hints & ~(stats.controls == 0 ? TitleHints(element, names, hidden) : 0);
   // Breadcrumbs, menus and skip links are small or mostly links; sharing widgets are mostly
   // links or icons (a "Sharing your information" section is neither).
-  if ((hints & kHintNavigation) &&
+  if ((named & kHintNavigation) &&
       (density >= kNavLinkDensity || stats.text <= kTinyText || (hidden && widget_sized))) {
     return true;
   }
   if ((strong & kHintNavigation) && stats.text <= kSmallWidget) return true;
-  if ((hints & kHintSharing) &&
+  if ((named & kHintSharing) &&
       (density >= kNavLinkDensity || stats.text <= kTinyText || (hidden && widget_sized))) {
     return true;
   }
   // A small visible "banner" is often the page title with its "last updated" date, so size
   // alone does not condemn it.
-  if ((hints & kHintBanner) && widget_sized &&
+  if ((named & kHintBanner) && widget_sized &&
       (hidden || stats.controls > 0 || density >= kNavLinkDensity)) {
     return true;
   }
-  return (hints & kHintChrome) && !context.in_sectioning &&
+  return (named & kHintChrome) && !context.in_sectioning &&
          (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "html_tags.h"
@@ -272,6 +273,11 @@ bool LooksGenerated(std::string_view run) {
     start = end;
   }
   return false;
+}
+
+uint32_t HintsOfText(std::string_view text) {
+  const std::string terminated(text);
+  return HintsFromWords(AttributeClasses(terminated.c_str()));
 }
 
 NameHintSet NameHints(const GumboNode* element) {

@@ -40,6 +40,11 @@ struct NameHintSet {
 };
 NameHintSet NameHints(const GumboNode* element);
 
+// The hints that the words of a text give, read as names: a heading "Interest-based ads" hints
+// a banner as an id "interest-based-ads" does. For telling a name that is its section's title
+// from a widget's.
+uint32_t HintsOfText(std::string_view text);
+
 // Calls `fn(word)` for every lower-case word of `name` (words longer than 31 bytes skipped).
 template <typename Fn>
 void ForEachWord(std::string_view name, Fn&& fn);

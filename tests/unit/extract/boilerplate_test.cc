@@ -291,6 +291,58 @@ TEST(BoilerplateTest, HiddenPolicyContentIsKept) {
   EXPECT_EQ(text, "# Policy\n\nTab two text.\n\nAccordion text.\n\nCollapsed text.\n");
 }
 
+// Legal pages derive ids from their section titles ("sharing-your-information"): such an id
+// alone never condemns a collapsed panel, nor a section named after its own heading (a list
+// of opt-out links is link-dense). Class names, link rows without such a heading and hidden
+// widgets with controls still do.
+TEST(BoilerplateTest, SectionsNamedOnlyByTheirTitlesAreKept) {
+  const auto panel = [](const std::string& id, const std::string& title, const std::string& body) {
+    return "<h3><button aria-expanded=false aria-controls=" + id + ">" + title +
+           "</button></h3><div id=" + id + " hidden><p>" + body + "</p></div>";
+  };
+  const std::string accordion = Extract(
+      "<body><div class=container><h1>Privacy Policy</h1><p>" + kProse + "</p>" +
+      panel("sharing-your-information", "Sharing", "We share your address with couriers.") +
+      panel("interest-based-ads", "Ads", "Partners show ads unless you opt out.") +
+      panel("social-media", "Social media", "A social login gives us your public profile.") +
+      panel("newsletter", "Newsletter", "We send one email a week if you subscribe.") +
+      panel("copyright", "Copyright", "Report infringement to legal@example.org.") +
+      panel("site-navigation-data", "Navigation data", "We record the pages you view.") +
+      "<div role=tabpanel id=tabpanel-information-sharing hidden><p>Do we share your "
+      "information? Only with the partners listed below.</p></div></div></body>");
+  for (const char* sentence :
+       {"We share your address with couriers.", "Partners show ads unless you opt out.",
+        "A social login gives us your public profile.",
+        "We send one email a week if you subscribe.", "Report infringement to legal@example.org.",
+        "We record the pages you view.", "Only with the partners listed below."}) {
+    EXPECT_TRUE(Has(accordion, sentence)) << sentence << "\n" << accordion;
+  }
+  const std::string sections = Extract(
+      "<body><main><h1>Privacy Policy</h1><p>" + kProse +
+      "</p><section id=interest-based-ads><h2>Interest-based ads</h2><p>To opt out, visit:</p>"
+      "<ul><li><a href=https://optout.example/nai>Network Advertising Initiative opt-out</a></li>"
+      "<li><a href=https://optout.example/daa>Digital Advertising Alliance opt-out</a></li></ul>"
+      "</section><section id=how-we-share-information><h2>How we share information</h2><ul>"
+      "<li><a href=/processors>Our payment processors</a></li><li><a href=/couriers>Our "
+      "delivery partners</a></li></ul></section>"
+      "<div id=sidebar><h3>Product categories</h3><ul><li><a href=/c/a>Speakers</a></li>"
+      "<li><a href=/c/b>Headphones</a></li></ul></div></main></body>");
+  EXPECT_TRUE(Has(sections, "## Interest-based ads\n\nTo opt out, visit:")) << sections;
+  EXPECT_TRUE(Has(sections, "Digital Advertising Alliance opt-out")) << sections;
+  EXPECT_TRUE(Has(sections, "## How we share information\n\n- Our payment processors")) << sections;
+  EXPECT_FALSE(Has(sections, "Product categories")) << sections;  // named as a widget
+
+  const std::string widgets =
+      Extract("<body><main><h1>Terms</h1><p>" + kProse +
+              "</p><div id=share-buttons><a href=/fb>Facebook</a> <a href=/tw>Twitter</a></div>"
+              "<div id=mobile-menu hidden><a href=/a>Products</a> <a href=/b>Pricing</a></div>"
+              "<div id=newsletter-signup hidden><p>Get our newsletter every week</p><input "
+              "type=email><button>Subscribe</button></div>"
+              "<div class=social-share hidden><p>Share this page with your friends</p></div>"
+              "</main></body>");
+  EXPECT_EQ(widgets, "# Terms\n\n" + kProse + "\n");
+}
+
 // jQuery UI, Bootstrap 3 and Elementor accordions put role=tablist on the container of the
 // section titles and their panels: that is the policy, not a row of tabs.
 TEST(BoilerplateTest, AnAccordionMarkedAsATablistIsContent) {
