@@ -221,14 +221,15 @@ Result<std::size_t> CopyRuntimeTargets(const std::filesystem::path& runtime_dir,
 // stops half-way (an error, a full disk, the daemon killed) leaves no db that would open as
 // complete while it watches less, and the same backup can be run again.
 // The checkpoint at `db` gets a node id of its own (node_id.h): restored, its events after the
-// backup must not publish under the message ids the original used for other events.
-Status RenewCopysNodeId(const std::filesystem::path& db) {
+// backup must not publish under the message ids the original used for other events. Returns
+// the copy's last event: the live database's is already ahead of it while checks run.
+Result<uint64_t> RenewCopysNodeId(const std::filesystem::path& db) {
   Result<std::unique_ptr<Store>> copy = Store::Open(db);
   if (!copy.ok()) return copy.status();
   Result<std::string> renewed = RenewNodeId(**copy);
   if (!renewed.ok()) return renewed.status();
   if (!renewed->empty()) spdlog::info("backup: the copy's node id is {}", *renewed);
-  return Status::Ok();
+  return (*copy)->LastSequence();
 }
 
 nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
@@ -246,10 +247,11 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
   std::filesystem::remove_all(partial, error);  // what a backup that stopped half-way left
   const auto started = std::chrono::steady_clock::now();
   if (Status s = store.CreateCheckpoint(partial); !s.ok()) return ControlErrorFromStatus(s);
-  if (Status s = RenewCopysNodeId(partial); !s.ok()) {
+  const Result<uint64_t> last_seq = RenewCopysNodeId(partial);
+  if (!last_seq.ok()) {
     std::error_code ignored;
     std::filesystem::remove_all(partial, ignored);
-    return ControlErrorFromStatus(s);
+    return ControlErrorFromStatus(last_seq.status());
   }
   const Result<std::size_t> targets = CopyRuntimeTargets(runtime_dir, target / "targets");
   if (targets.ok()) std::filesystem::rename(partial, db, error);
@@ -265,7 +267,7 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
       {{"dir", target.string()},
        {"db", db.string()},
        {"runtime_target_files", *targets},
-       {"last_seq", store.LastSequence()},
+       {"last_seq", *last_seq},
        {"seconds",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
 }
