@@ -206,6 +206,9 @@ bool IsTransientFailure(FailureReason reason);
 void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
                      bool from_document_url, int64_t now_ms, DocState* state);
 
+// Drops `state`'s validators: the next request for the document asks for the whole page.
+void ForgetValidators(DocState* state);
+
 // Whether the document's request at `now_ms` may carry its validators. Only while its spec has
 // the key they were taken under (`validators_key`): not after its URL changed (a reload, an
 // edit made while the daemon was stopped or during the check: the new URL's server could

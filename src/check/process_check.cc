@@ -10,6 +10,7 @@
 #include "event_bounds.h"
 #include "policyd/ascii.h"
 #include "policyd/check.h"
+#include "policyd/clock.h"
 #include "policyd/diff.h"
 #include "policyd/extract.h"
 #include "policyd/http_url.h"
@@ -60,8 +61,9 @@ struct CheckWork {
   CheckCommit commit;
   std::vector<nlohmann::json> events;
   StageTimes times;
-  int retry_streak = 0;         // drives the backoff of the next check
-  int shrink_confirmation = 0;  // > 0: a held-back shrink, to be looked at again (its number)
+  int retry_streak = 0;             // drives the backoff of the next check
+  int shrink_confirmation = 0;      // > 0: a held-back shrink, to be looked at again (its number)
+  int64_t confirmation_due_ms = 0;  // > 0: a hold looked at too soon: its next look stays
 };
 
 // Phases 1-2: classify the responses, extract, refuse what is not the document. A browser
@@ -272,12 +274,25 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
 }
 
 // Phase 4c: a drastic shrink, or a page cut short, is held back until it is seen again on
-// consecutive checks, so a half-served page never becomes a version. True when this text is
-// held.
+// consecutive checks, each at least the confirmation delay after the last (the look the hold
+// scheduled: a check asked for sooner, `policyctl check` run twice, proves nothing and moves
+// nothing), so a half-served page never becomes a version. True when this text is held.
 bool HoldSuspicious(const CheckInput& input, const std::string& why, const std::string& text_hash,
                     CheckWork* work) {
   DocState& state = work->state();
-  state.suspect_count = state.suspect_hash == text_hash ? state.suspect_count + 1 : 1;
+  const bool seen_before = state.suspect_hash == text_hash && state.suspect_count > 0;
+  if (seen_before && work->now_ms < input.state.next_due_ms) {
+    work->Conclude(CheckResult::kSuspicious);
+    work->check().reason = "suspicious";
+    work->check().message =
+        why + "; held until seen on " + std::to_string(input.shrink_confirmations) +
+        " consecutive checks: a check before " + FormatTimestamp(input.state.next_due_ms) +
+        " does not count as seen again";
+    state.last_error = "suspicious: " + work->check().message;
+    work->confirmation_due_ms = input.state.next_due_ms;
+    return true;
+  }
+  state.suspect_count = seen_before ? state.suspect_count + 1 : 1;
   state.suspect_hash = text_hash;
   if (state.suspect_count >= input.shrink_confirmations) return false;
   work->Conclude(CheckResult::kSuspicious);
@@ -497,14 +512,15 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   std::optional<TextComparison> comparison;
   std::optional<CurrentVersion> current;
   bool reread = false;
+  std::string suspicion;  // why the text looked wrong, when it did and was confirmed
   if (!state.last_text_hash.empty()) {
     current = ReadCurrent(store, *input.spec, state);
     comparison = CompareWithCurrent(*current, state.last_text_hash, judged.text, text_hash, work);
     reread = IsReread(store, input, *current, text_hash, work);
     // A reread is policyd's own doing, proven on the stored page: never held back.
     if (!reread) {
-      const std::string why = Suspicion(store, input, *current, judged.text.size());
-      if (!why.empty() && HoldSuspicious(input, why, text_hash, work)) return;
+      suspicion = Suspicion(store, input, *current, judged.text.size());
+      if (!suspicion.empty() && HoldSuspicious(input, suspicion, text_hash, work)) return;
     }
   }
   state.suspect_hash.clear();
@@ -516,6 +532,10 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
                                        : VersionKind::kChanged;
   AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
              std::move(segment_ids), work);
+  // Confirmed, not proven: a body cut short carries the validators of the whole page the
+  // server meant to send. Kept, the server would answer 304 to every later check and the cut
+  // page would stay the policy; the next check fetches the page whole instead.
+  if (!suspicion.empty()) ForgetValidators(&state);
 }
 
 // kShrinkConfirmationDelay·2^(n-1) for the n-th confirmation, up to 10% later so that the
@@ -543,6 +563,10 @@ void Schedule(const CheckInput& input, const DocumentText& judged,
     retry_after = ParseRetryAfter(failing.retry_after, work->now_ms);
   }
   UpdateRenderChoice(input, judged.reason, work->now_ms, &work->state());
+  if (work->confirmation_due_ms > 0) {
+    work->state().next_due_ms = work->confirmation_due_ms;
+    return;
+  }
   if (work->shrink_confirmation > 0) {
     work->state().next_due_ms =
         work->now_ms + ShrinkConfirmationDelayMs(input.interval, work->shrink_confirmation, rng);

@@ -78,12 +78,16 @@ bool MaySendValidators(const DocState& state, const DocumentSpec& spec,
   return WindowOf(spec.id, period, now_ms) == WindowOf(spec.id, period, state.last_success_ms);
 }
 
+void ForgetValidators(DocState* state) {
+  state->etag.clear();
+  state->last_modified.clear();
+  state->validators_key = 0;
+}
+
 void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
                      bool from_document_url, int64_t now_ms, DocState* state) {
   if (!from_document_url) {
-    state->etag.clear();
-    state->last_modified.clear();
-    state->validators_key = 0;
+    ForgetValidators(state);
     return;
   }
   // A 304 describes the version already held: it may refresh a validator, never drop one.

@@ -549,8 +549,11 @@ TEST_F(HostileTest, PageSuddenlyEmpties) {
 }
 
 TEST_F(HostileTest, PageSuddenlyShrinksIsHeldBackUntilSeenTwice) {
-  // Most of the text disappears: held back as "suspicious" once (no version, no event); the
-  // same shrunken text on the next check is believed and announced exactly once.
+  // Most of the text disappears: held back as "suspicious" (no version, no event) until the
+  // look the hold scheduled (an hour later, or after the interval when it is shorter: 3 s
+  // here) sees the same shrunken text: then it is believed and announced exactly once.
+  harness_.WriteTarget("hostile",
+                       Target("Hostile", hostile_.Url("/policy")) + "interval = \"3s\"\n");
   StartWithGoodVersions();
   ASSERT_FALSE(HasFatalFailure());
   hostile_.Set("/policy", Html("<html><body><main><h1>Hostile Privacy</h1><p>We collect the "
@@ -558,7 +561,11 @@ TEST_F(HostileTest, PageSuddenlyShrinksIsHeldBackUntilSeenTwice) {
   const nlohmann::json first = CheckHostile();
   EXPECT_EQ(first.value("reason", ""), "suspicious") << first.dump();
   ExpectNoNewVersion();
-  const nlohmann::json second = CheckHostile();
+  const Clock::time_point deadline = Clock::now() + milliseconds(15'000);
+  while (Show(kHostileDoc)["versions"] != 2 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  const nlohmann::json second = Show(kHostileDoc)["recent_checks"][0];
   EXPECT_EQ(second.value("outcome", ""), "changed") << second.dump();
   int changed = 0;
   while (const auto event = events_->Next(milliseconds(300))) {

@@ -576,8 +576,10 @@ TEST_F(CheckProcessorTest, SuspiciousShrinkIsHeldUntilConfirmed) {
   EXPECT_EQ(Check(Ok(LongPolicy("We never sell data."))).check.outcome, "unchanged");
   EXPECT_TRUE(state_.suspect_hash.empty());
 
-  // Shrunk twice in a row with the same text: a real (shorter) policy, recorded normally.
+  // Shrunk twice in a row with the same text, the second time when the hold asked to look
+  // again: a real (shorter) policy, recorded normally.
   EXPECT_EQ(Check(Ok(short_page)).check.outcome, "suspicious");
+  clock_.now_ms = state_.next_due_ms;
   auto confirmed = Check(Ok(short_page));
   EXPECT_EQ(confirmed.check.outcome, "changed");
   ASSERT_EQ(confirmed.events.size(), 1u);
@@ -604,9 +606,59 @@ TEST_F(CheckProcessorTest, ABodyCutShortIsHeldUntilConfirmed) {
   EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
   // A page that really lost its closing tags, seen twice in a row, is recorded.
   EXPECT_EQ(Check(Ok(cut)).check.outcome, "suspicious");
+  clock_.now_ms = state_.next_due_ms;
   EXPECT_EQ(Check(Ok(cut)).check.outcome, "changed");
   // A capture that never had them (a fragment) holds nothing back.
   EXPECT_EQ(Check(Ok(cut + "<p>More.</p>")).check.outcome, "changed");
+}
+
+// A hold is confirmed by the check it scheduled, an hour later. A check asked for sooner
+// (`policyctl check` run twice, a cron job) sees the same half-served page, proves nothing and
+// moves nothing: it used to confirm the hold at once and announce the half page.
+TEST_F(CheckProcessorTest, ACheckBeforeTheHoldsNextLookDoesNotConfirmIt) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  const std::string short_page = Page("<p>Our policy is being updated, come back later.</p>");
+  ASSERT_EQ(Check(Ok(short_page)).check.outcome, "suspicious");
+  const int64_t next_look = state_.next_due_ms;
+  clock_.now_ms += 500;
+  const CheckOutcome again = Check(Ok(short_page));
+  EXPECT_EQ(again.check.outcome, "suspicious");
+  EXPECT_TRUE(again.events.empty());
+  EXPECT_NE(again.check.message.find("a check before " + FormatTimestamp(next_look) +
+                                     " does not count as seen again"),
+            std::string::npos)
+      << again.check.message;
+  EXPECT_EQ(state_.next_due_ms, next_look);  // the look it scheduled stays
+  EXPECT_EQ(state_.suspect_count, 1);
+  EXPECT_EQ(state_.version_count, 1u);
+  clock_.now_ms = next_look;
+  EXPECT_EQ(Check(Ok(short_page)).check.outcome, "changed");
+  EXPECT_EQ(state_.version_count, 2u);
+}
+
+// A confirmed hold is believed, not proven: its response's validators are those of the whole
+// page the server meant to send (a body cut short carries them too), so they are not kept.
+// Kept, every later check was answered 304 and the cut page stayed the policy for up to
+// full_fetch_interval; now the next check fetches the page whole.
+TEST_F(CheckProcessorTest, AVersionConfirmedFromAHoldKeepsNoValidators) {
+  const std::string page = LongPolicy("We never sell data.");
+  FetchResponse whole = Ok(page);
+  whole.etag = "\"whole\"";
+  whole.last_modified = "Tue, 01 Oct 2024 10:00:00 GMT";
+  Check(whole);
+  ASSERT_EQ(state_.etag, "\"whole\"");
+  FetchResponse cut = whole;
+  cut.body = page.substr(0, page.size() * 7 / 10);
+  ASSERT_EQ(Check(cut).check.outcome, "suspicious");
+  EXPECT_EQ(state_.etag, "\"whole\"");  // held: the current version's validators stay
+  clock_.now_ms = state_.next_due_ms;
+  ASSERT_EQ(Check(cut).check.outcome, "changed");
+  EXPECT_EQ(state_.etag, "");
+  EXPECT_EQ(state_.last_modified, "");
+  // The next whole fetch is believed as usual and its validators kept.
+  clock_.now_ms += 60'000;
+  EXPECT_EQ(Check(whole).check.outcome, "changed");
+  EXPECT_EQ(state_.etag, "\"whole\"");
 }
 
 TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
