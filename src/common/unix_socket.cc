@@ -80,7 +80,10 @@ Status PrepareUnixSocketPath(const std::filesystem::path& path) {
     return Status::IoError("cannot stat " + path.string() + ": " + ErrnoText(errno));
   }
   if (!S_ISSOCK(info.st_mode)) {
-    return Status::InvalidArgument(path.string() + " exists and is not a socket");
+    // Not the config's fault (policyd exits 70, not 78): something else took the path.
+    return Status::IoError(path.string() +
+                           " exists and is not a socket: remove it, or give the socket another "
+                           "path");
   }
   // A socket file exists: is someone still listening on it?
   auto probe = UnixClientSocket::Connect(path, std::chrono::milliseconds(500));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -114,6 +115,23 @@ TEST(BadSelectorTest, CheckConfigExits78AtTheLineAndColumnOfTheEntry) {
 
 // A target file `policyctl add` wrote under <state_dir>/targets is loaded at start too:
 // --check-config must read it, or it says OK for a config the daemon refuses to start with.
+// policyd(8): 78 is a configuration file's error (file:line:column), 70 a start that fails,
+// such as a socket that cannot be created. A regular file where the control socket goes was
+// answered 78, sending the operator to a config file with nothing wrong in it.
+TEST(StartFailureTest, AFileWhereTheSocketGoesExits70) {
+  DaemonHarness harness;
+  std::filesystem::create_directories(harness.control_socket().parent_path());
+  std::ofstream(harness.control_socket()) << "not a socket\n";
+  const CommandResult result =
+      RunCommand({POLICYD_BIN, "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 70) << result.err;
+  EXPECT_NE(
+      result.err.find(harness.control_socket().string() +
+                      " exists and is not a socket: remove it, or give the socket another path"),
+      std::string::npos)
+      << result.err;
+}
+
 TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
   DaemonHarness harness;
   harness.WriteTarget("acme", TargetToml("https://acme.example/privacy"));
