@@ -233,7 +233,7 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadPath(reader, "targets_dir", base_dir, &config->targets_dir);
   ReadUserAgent(reader, &config->user_agent);
 
-  reader.ReadDuration("default_interval", std::chrono::seconds(1), kOneYear,
+  reader.ReadInterval("default_interval", std::chrono::seconds(1), kOneYear,
                       &config->default_interval);
   reader.ReadDuration("first_check_window", milliseconds(0), kOneYear, &config->first_check_window);
   reader.ReadDouble("interval_jitter", 0.0, 0.5, &config->interval_jitter);

@@ -173,7 +173,7 @@ void ReadRenderMode(TableReader& reader, RenderMode* out) {
 void ReadDocumentKeys(TableReader& reader, EntryPositions* positions, DocumentSpec* spec) {
   reader.ReadNonEmptyString("type", &spec->type);
   reader.ReadNonEmptyString("url", &spec->url);
-  if (reader.ReadDuration("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
+  if (reader.ReadInterval("interval", std::chrono::milliseconds(0), kMaxDocumentInterval,
                           &spec->interval) &&
       spec->interval.count() > 0 && spec->interval < kMinDocumentInterval) {
     reader.Error("interval", "'interval' must be at least " + FormatDuration(kMinDocumentInterval) +

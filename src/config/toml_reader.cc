@@ -297,6 +297,23 @@ bool TableReader::ReadStringList(std::string_view key, std::vector<std::string>*
   return true;
 }
 
+bool TableReader::ReadInterval(std::string_view key, std::chrono::milliseconds min,
+                               std::chrono::milliseconds max, std::chrono::milliseconds* out) {
+  constexpr int64_t kLeastIntervalSeconds = 60;
+  const toml::node* node = Get(key);
+  if (node == nullptr) return false;
+  if (const auto* seconds = node->as_integer();
+      seconds != nullptr && seconds->get() > 0 && seconds->get() < kLeastIntervalSeconds) {
+    const std::string number = std::to_string(seconds->get());
+    Error(key, Quote(key) + " = " + number + " would be " + number +
+                   " seconds: write its unit, such as \"" + number + "h\" or \"" + number +
+                   "d\" (a bare integer is a number of seconds, at least " +
+                   std::to_string(kLeastIntervalSeconds) + " for an interval)");
+    return false;
+  }
+  return ReadDuration(key, min, max, out);
+}
+
 void TableReader::ReportUnknownKeys() {
   for (const auto& [key, node] : table_) {
     const std::string_view name = key.str();

@@ -99,6 +99,10 @@ class TableReader {
   // A string for ParseDuration ("12h", "1h30m") or an integer number of seconds.
   bool ReadDuration(std::string_view key, std::chrono::milliseconds min,
                     std::chrono::milliseconds max, std::chrono::milliseconds* out);
+  // ReadDuration for how often something is checked: a bare integer under 60 is refused as a
+  // missing unit (`interval = 24` meant a day, not 24 seconds).
+  bool ReadInterval(std::string_view key, std::chrono::milliseconds min,
+                    std::chrono::milliseconds max, std::chrono::milliseconds* out);
   // A string or an array of strings; each must be non-empty.
   bool ReadStringList(std::string_view key, std::vector<std::string>* out);
   // A string that must be one of `known` (an error names them, with a did-you-mean).

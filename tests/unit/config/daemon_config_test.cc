@@ -192,6 +192,15 @@ TEST_F(DaemonConfigTest, ATopLevelKeyBelowATableIsSaidToBeMisplaced) {
   EXPECT_EQ(status.message(), At(3) + "1: unknown key 'streem' (did you mean 'stream'?)");
 }
 
+TEST_F(DaemonConfigTest, ADefaultIntervalOfAFewSecondsWithoutItsUnitIsRefused) {
+  const Status status = Load("default_interval = 12\n");
+  EXPECT_EQ(status.message(),
+            At(1) +
+                "20: 'default_interval' = 12 would be 12 seconds: write its unit, such as "
+                "\"12h\" or \"12d\" (a bare integer is a number of seconds, at least 60 for "
+                "an interval)");
+}
+
 TEST_F(DaemonConfigTest, TablesAreUnknownKeys) {
   const Status status = Load("[fetch]\nmax_redirects = 3\n");
   EXPECT_THAT(status.message(), StartsWith(At(1)));

@@ -127,6 +127,19 @@ TEST_F(TargetFileTest, InlineTablesAndIntegerIntervalsWork) {
   EXPECT_EQ(docs_[0].interval, std::chrono::minutes(1));
 }
 
+// `interval = 24` meant a day and was 24 seconds: the site was fetched every 24 s. A bare
+// integer is seconds; under a minute, for an interval, it is a missing unit.
+TEST_F(TargetFileTest, AnIntervalOfAFewSecondsWithoutItsUnitIsRefused) {
+  const Status status = Load(
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n"
+      "interval = 24\n");
+  EXPECT_EQ(status.message(),
+            At(4, 12) +
+                "'interval' = 24 would be 24 seconds: write its unit, such as \"24h\" or "
+                "\"24d\" (a bare integer is a number of seconds, at least 60 for an "
+                "interval)");
+}
+
 TEST_F(TargetFileTest, AppendsToExistingDocuments) {
   docs_.push_back(DocumentSpec{});
   ASSERT_TRUE(Load("[[documents]]\ntype = \"T\"\nurl = \"https://a.example/\"\n").ok());
