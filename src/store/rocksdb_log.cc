@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdarg>
 #include <cstdio>
@@ -20,6 +21,19 @@ spdlog::level::level_enum PolicydLevel(rocksdb::InfoLogLevel level) {
     default:
       return spdlog::level::debug;
   }
+}
+
+// Warnings RocksDB gives about its own bookkeeping, which need nothing from the operator: a
+// checkpoint (policyctl backup) pauses file deletions while they are paused already, and says
+// so twice per backup.
+constexpr std::array<std::string_view, 2> kBookkeepingWarnings = {
+    "File Deletions Disabled, but already disabled",
+    "File Deletions Enable, but not really enabled",
+};
+
+bool IsBookkeeping(std::string_view text) {
+  return std::any_of(kBookkeepingWarnings.begin(), kBookkeepingWarnings.end(),
+                     [text](std::string_view known) { return text.find(known) != text.npos; });
 }
 
 class RocksLogToPolicydLog : public rocksdb::Logger {
@@ -41,7 +55,7 @@ class RocksLogToPolicydLog : public rocksdb::Logger {
 
  private:
   static void Write(rocksdb::InfoLogLevel rocks_level, const char* format, va_list ap) {
-    const spdlog::level::level_enum level = PolicydLevel(rocks_level);
+    spdlog::level::level_enum level = PolicydLevel(rocks_level);
     if (!spdlog::should_log(level)) return;
     std::array<char, kMaxRocksLogLine> line{};
 #if defined(__clang__)
@@ -62,6 +76,10 @@ class RocksLogToPolicydLog : public rocksdb::Logger {
     std::string_view text(line.data(),
                           std::min<std::size_t>(static_cast<std::size_t>(length), line.size() - 1));
     while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    if (level == spdlog::level::warn && IsBookkeeping(text)) {
+      level = spdlog::level::debug;
+      if (!spdlog::should_log(level)) return;
+    }
     spdlog::log(level, "rocksdb: {}", text);
   }
 };
