@@ -762,37 +762,73 @@ bool IsDateLine(std::string_view text) {
   return month || (numeric && numbers == 3);
 }
 
-// Relative time stamps ("Updated over a week ago", "1 month ago", "il y a 3 jours", "vor 2
-// Tagen"): help centres (Intercom, Zendesk) print them from the article's date, so they
-// change with time alone. Words as LabelKey gives them (a leading count is cut off there).
+// Relative time stamps ("Updated over a week ago", "Last updated: 3 days ago", "1 month ago",
+// "il y a 3 jours", "vor 2 Tagen aktualisiert", "hace 3 días", "3 giorni fa", "3 dagen
+// geleden"): help centres (Intercom, Zendesk) print them from the article's date, so they
+// change with time alone. Words as LabelKey gives them (a leading count is cut off there),
+// with punctuation at their ends dropped ("updated:").
 constexpr std::string_view kRelativeOpeners[] = {
-    "last", "updated", "posted", "edited", "modified",     "published",
-    "mis",  "à",       "jour",   "publié", "aktualisiert", "geändert"};
-constexpr std::string_view kRelativeQualifiers[] = {"over", "about", "almost", "nearly", "more",
-                                                    "than", "less",  "under",  "around", "a",
-                                                    "an",   "one",   "few",    "couple", "of"};
+    "last",       "updated",    "posted",      "edited",    "modified",   "published",
+    "mis",        "à",          "jour",        "publié",    "modifié",    "aktualisiert",
+    "geändert",   "bearbeitet", "actualizado", "publicado", "aggiornato", "atualizado",
+    "pubblicato", "bijgewerkt", "gewijzigd"};
+constexpr std::string_view kRelativeQualifiers[] = {
+    "over",  "about", "almost", "nearly", "more", "than", "less",  "under", "around", "a",
+    "an",    "one",   "few",    "couple", "of",   "plus", "d'une", "d'un",  "moins",  "über",
+    "einer", "einem", "etwa",   "mehr",   "als",  "más",  "de",    "una",   "un",     "oltre",
+    "più",   "mais",  "uma",    "um",     "meer", "dan",  "een",   "ruim"};
 constexpr std::string_view kRelativeUnits[] = {
-    "second",  "seconds", "minute", "minutes", "min",     "mins",     "hour",   "hours",
-    "day",     "days",    "week",   "weeks",   "month",   "months",   "year",   "years",
-    "jour",    "jours",   "heure",  "heures",  "semaine", "semaines", "mois",   "an",
-    "ans",     "tag",     "tagen",  "stunde",  "stunden", "woche",    "wochen", "monat",
-    "monaten", "jahr",    "jahren", "minuten", "sekunden"};
+    "second",    "seconds", "minute",  "minutes", "min",      "mins",     "hour",   "hours",
+    "hr",        "hrs",     "day",     "days",    "week",     "weeks",    "wk",     "wks",
+    "month",     "months",  "mo",      "mos",     "year",     "years",    "yr",     "yrs",
+    "jour",      "jours",   "heure",   "heures",  "semaine",  "semaines", "mois",   "an",
+    "ans",       "tag",     "tagen",   "stunde",  "stunden",  "woche",    "wochen", "monat",
+    "monaten",   "jahr",    "jahren",  "minuten", "sekunden", "día",      "días",   "dia",
+    "dias",      "semana",  "semanas", "mes",     "meses",    "año",      "años",   "ano",
+    "anos",      "hora",    "horas",   "minuto",  "minutos",  "giorno",   "giorni", "settimana",
+    "settimane", "mese",    "mesi",    "anno",    "anni",     "ora",      "ore",    "minuti",
+    "dag",       "dagen",   "weken",   "maand",   "maanden",  "jaar",     "jaren",  "uur"};
+// Before the amount ("il y a", "vor", "hace", "há") or after its unit ("ago", "fa", "geleden").
+constexpr std::string_view kRelativeBefore[] = {"vor", "hace", "há", "ha"};
+constexpr std::string_view kRelativeAfter[] = {"ago", "fa", "geleden"};
+// A count and a short unit in one word: "2d", "3h", "1w", "5mo", "2yr".
+constexpr std::string_view kRelativeUnitSuffixes[] = {"s", "m", "h", "d", "w", "mo", "y", "yr"};
 
 bool IsCount(std::string_view word) {
   return !word.empty() &&
          std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool IsRelativeTimeStamp(std::string_view key) {
+bool IsCountWithUnit(std::string_view word) {
+  const std::size_t digits = word.find_first_not_of("0123456789");
+  return digits != 0 && digits != std::string_view::npos &&
+         IsOneOf(kRelativeUnitSuffixes, word.substr(digits));
+}
+
+// The words of `key`, each without the punctuation at its ends ("updated:" reads "updated").
+std::vector<std::string_view> StampWords(std::string_view key) {
   std::vector<std::string_view> words;
   for (std::size_t start = 0; start < key.size();) {
     std::size_t end = key.find(' ', start);
     if (end == std::string_view::npos) end = key.size();
-    if (end > start) words.push_back(key.substr(start, end - start));
+    std::string_view word = key.substr(start, end - start);
+    while (!word.empty() &&
+           std::string_view(":,.;·-").find(word.back()) != std::string_view::npos) {
+      word.remove_suffix(1);
+    }
+    if (!word.empty()) words.push_back(word);
     start = end + 1;
   }
+  return words;
+}
+
+bool IsRelativeTimeStamp(std::string_view key) {
+  std::vector<std::string_view> words = StampWords(key);
   std::size_t i = 0;
   while (i < words.size() && IsOneOf(kRelativeOpeners, words[i])) ++i;
+  const std::size_t openers = i;
+  // The verb after the amount ("vor 3 Tagen aktualisiert", "3 dagen geleden bijgewerkt").
+  while (words.size() > i + 1 && IsOneOf(kRelativeOpeners, words.back())) words.pop_back();
   const auto rest = [&](std::size_t from) {
     std::string joined;
     for (std::size_t k = from; k < words.size(); ++k)
@@ -804,18 +840,26 @@ bool IsRelativeTimeStamp(std::string_view key) {
       tail == "aujourd'hui" || tail == "gestern" || tail == "heute") {
     return i > 0 || words.size() <= 2;
   }
-  // French "il y a N jours", German "vor N Tagen": the unit ends the text.
+  // "Updated this week", "Updated last month" ("last" was read as an opener).
+  const bool calendar_unit =
+      i + 1 == words.size() && (words[i] == "week" || words[i] == "month" || words[i] == "year");
+  if (calendar_unit && openers >= 2 && words[i - 1] == "last") return true;
+  if (openers >= 1 && i + 2 == words.size() && words[i] == "this" &&
+      (words[i + 1] == "week" || words[i + 1] == "month" || words[i + 1] == "year")) {
+    return true;
+  }
+  // French "il y a N jours", German "vor N Tagen", Spanish "hace", Portuguese "há": before.
   if (i + 3 <= words.size() && words[i] == "il" && words[i + 1] == "y" && words[i + 2] == "a") {
     i += 3;
-  } else if (i < words.size() && words[i] == "vor") {
+  } else if (i < words.size() && IsOneOf(kRelativeBefore, words[i])) {
     ++i;
   } else {
-    // English: [qualifiers] [count] unit "ago".
-    if (words.size() < i + 2 || words.back() != "ago") return false;
+    // English "ago", Italian "fa", Dutch "geleden": [qualifiers] [count] unit, then the word.
+    if (words.size() < i + 2 || !IsOneOf(kRelativeAfter, words.back())) return false;
     words.pop_back();
   }
   while (i < words.size() && (IsOneOf(kRelativeQualifiers, words[i]) || IsCount(words[i]))) ++i;
-  return i + 1 == words.size() && IsOneOf(kRelativeUnits, words[i]);
+  return i + 1 == words.size() && (IsOneOf(kRelativeUnits, words[i]) || IsCountWithUnit(words[i]));
 }
 
 // The words of a page-view counter once its counts are gone: Drupal's "1,204 views",

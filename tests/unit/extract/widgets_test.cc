@@ -290,6 +290,15 @@ TEST(WidgetsTest, RelativeTimeStampsAreLeftOut) {
         std::string_view("<p>Yesterday</p>")}) {
     EXPECT_EQ(Extract(LegalPage(stamp)), plain) << stamp;
   }
+  // As help centres word them in other languages and shapes (each used to be a daily change).
+  for (const std::string_view stamp :
+       {"Last updated: 3 days ago", "Last updated: over a week ago", "Updated this week",
+        "Updated last month", "Updated 1 hr ago", "Edited 2d ago", "Vor 3 Tagen aktualisiert",
+        "Vor &uuml;ber einer Woche aktualisiert", "Mis &agrave; jour il y a plus d'une semaine",
+        "Actualizado hace 3 d&iacute;as", "Aggiornato 3 giorni fa", "Atualizado h&aacute; 3 dias",
+        "3 dagen geleden bijgewerkt"}) {
+    EXPECT_EQ(Extract(LegalPage("<p>" + std::string(stamp) + "</p>")), plain) << stamp;
+  }
   const std::string sentence =
       Extract(LegalPage("<p>We delete what you sent a week ago.</p><p>Two years ago</p>"));
   EXPECT_NE(sentence.find("We delete what you sent a week ago."), std::string::npos) << sentence;
