@@ -215,6 +215,9 @@ struct StorageError {
   std::string message;         // the first error of the episode, as RocksDB worded it
   int64_t since_ms = 0;        // when it happened (Unix ms)
   uint64_t failed_writes = 0;  // writes refused since (commits, doc states, meta)
+  // RocksDB found stored data corrupt (a checksum mismatch in a data file): no reopen cures
+  // that, so Recover refuses to try; the operator restores from a backup.
+  bool corruption = false;
 };
 
 enum class RecoveryOutcome {

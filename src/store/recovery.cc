@@ -133,13 +133,21 @@ RecoveryResult Store::Recover() {
   result.last_sequence_before = LastSequence();
   result.last_sequence_after = result.last_sequence_before;
   const bool closed = IsClosed(*impl_);
-  if (!closed && !impl_->health->Current().has_value()) return result;  // kHealthy
+  const std::optional<StorageError> episode = impl_->health->Current();
+  if (!closed && !episode.has_value()) return result;  // kHealthy
 
   const auto fail = [&result](Status error) {
     result.outcome = RecoveryOutcome::kFailed;
     result.error = std::move(error);
     return result;
   };
+  if (episode.has_value() && episode->corruption) {
+    // A reopen would be called recovered and fail again at the next compaction.
+    return fail(Status::Corruption(
+        "the database is corrupt (" + episode->message +
+        "): checks stay paused; run `policyctl verify` to see what is damaged, restore from a "
+        "backup (policyd --state-dir DIR), or restart policyd to try again"));
+  }
   if (Status s = ProbeSpace(*impl_); !s.ok()) return fail(s);
   if (Status s = Reopen(*impl_); !s.ok()) return fail(s);
   if (Status s = ProveWrite(*impl_); !s.ok()) return fail(s);

@@ -21,9 +21,13 @@ void StorageHealth::NoteFailedWrite(std::string_view message) {
   ++error_->failed_writes;
 }
 
-void StorageHealth::NoteBackgroundError(std::string_view message) {
+void StorageHealth::NoteBackgroundError(std::string_view message, bool corruption) {
   const std::lock_guard<std::mutex> lock(mutex_);
   StartLocked(message);
+  if (corruption && !error_->corruption) {
+    error_->corruption = true;
+    error_->message = std::string(message);  // the corruption is what the operator must see
+  }
 }
 
 std::optional<StorageError> StorageHealth::Current() const {
@@ -38,7 +42,9 @@ void StorageHealth::Clear() {
 
 void StorageListener::OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
                                         rocksdb::Status* error) {
-  if (error != nullptr && !error->ok()) health_->NoteBackgroundError(error->ToString());
+  if (error != nullptr && !error->ok()) {
+    health_->NoteBackgroundError(error->ToString(), error->IsCorruption());
+  }
 }
 
 void StorageListener::OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,

@@ -19,8 +19,9 @@ class StorageHealth {
  public:
   // A write refused: starts the error (with `message`) unless one is kept, and counts it.
   void NoteFailedWrite(std::string_view message);
-  // RocksDB stopped background work or writes: starts the error unless one is kept.
-  void NoteBackgroundError(std::string_view message);
+  // RocksDB stopped background work or writes: starts the error unless one is kept; a
+  // `corruption` marks the error so whenever it comes.
+  void NoteBackgroundError(std::string_view message, bool corruption);
   std::optional<StorageError> Current() const;
   void Clear();
 

@@ -1,7 +1,8 @@
 // FaultFileSystem: the real file system, except that its writes can be made to fail as on a
 // full disk. While armed, the chosen operations on matching files answer IOStatus::NoSpace,
-// marked retryable as RocksDB's posix file system marks ENOSPC. Files opened before Arm fail
-// too (a disk fills under open files). Pass it as StoreOptions::file_system. Thread-safe.
+// marked retryable as RocksDB's posix file system marks ENOSPC (or Corruption, when asked). Files
+// opened before Arm fail too (a disk fills under open files). Pass it as StoreOptions::file_system.
+// Thread-safe.
 #ifndef POLICYD_TESTS_SUPPORT_FAULT_FILE_SYSTEM_H_
 #define POLICYD_TESTS_SUPPORT_FAULT_FILE_SYSTEM_H_
 
@@ -24,6 +25,8 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
     bool sync = true;    // Sync, Fsync, RangeSync
     // Only files whose name ends so (".log": RocksDB's WAL); "" = every file.
     std::string suffix;
+    // Answer Corruption (as a checksum mismatch reads) instead of a full disk's NoSpace.
+    bool corruption = false;
   };
   enum class Op { kCreate, kAppend, kSync };
 
@@ -67,6 +70,7 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
         fname.compare(fname.size() - f.suffix.size(), f.suffix.size(), f.suffix) == 0;
     if (!armed || !matches) return rocksdb::IOStatus::OK();
     ++injected_;
+    if (f.corruption) return rocksdb::IOStatus::Corruption("injected: " + fname);
     rocksdb::IOStatus status = rocksdb::IOStatus::NoSpace("injected: " + fname);
     status.SetRetryable(true);
     return status;

@@ -134,6 +134,27 @@ TEST_F(StorageFaultTest, TooLittleFreeSpaceIsNotRecoveredInto) {
   ExpectVerifies();
 }
 
+// A corrupt data file is no full disk: reopening does not cure it, and the next compaction
+// reads the bad block again. Recover used to reopen, call that recovered, and fail again
+// within milliseconds, forever ("storage error" / "recovered" alternating in the log). It now
+// says what the operator must do, and does not reopen.
+TEST_F(StorageFaultTest, CorruptionIsNotRecoveredByReopening) {
+  ASSERT_TRUE(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", "")).ok());
+  fs_->Arm({.suffix = ".sst", .corruption = true});
+  EXPECT_FALSE(store_->CompactForTest().ok());
+  ASSERT_TRUE(store_->CurrentStorageError().has_value());
+  EXPECT_TRUE(store_->CurrentStorageError()->corruption);
+  fs_->Disarm();  // what is written now is fine; what was read corrupt stays so on a real disk
+  const RecoveryResult result = store_->Recover();
+  EXPECT_EQ(result.outcome, RecoveryOutcome::kFailed);
+  EXPECT_EQ(result.error.code(), Status::Code::kCorruption) << result.error.ToString();
+  EXPECT_NE(result.error.message().find("policyctl verify"), std::string::npos)
+      << result.error.ToString();
+  EXPECT_NE(result.error.message().find("restore"), std::string::npos) << result.error.ToString();
+  EXPECT_TRUE(store_->CurrentStorageError().has_value());
+  EXPECT_EQ(store_->Recover().outcome, RecoveryOutcome::kFailed);
+}
+
 TEST_F(StorageFaultTest, AFailedReopenLeavesReadsFailingClearlyUntilTheNextOne) {
   ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
 
