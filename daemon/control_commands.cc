@@ -509,11 +509,21 @@ void Daemon::HandleCheck(const nlohmann::json& request,
   }
   ArmScheduleTimer();
   if (!*wait) return respond(ControlOk({{"scheduled", scheduled}}));
+  // Checks are paused until the store takes writes again: nothing would end before the timeout.
+  std::vector<std::string> paused;
+  if (storage_episode_.has_value()) paused = doc_ids;
   check_waiters_.Add(std::move(doc_ids), std::chrono::steady_clock::now() + timeout,
                      {{"scheduled", scheduled}, {"joined", joined}},
                      [respond = std::move(respond)](nlohmann::json result) {
                        respond(ControlOk(std::move(result)));
                      });
+  for (const std::string& id : paused) {
+    check_waiters_.Ended(id, CheckWaitEnd::kNotRecorded,
+                         "checks are paused by a storage error since " +
+                             FormatTimestamp(storage_episode_->error.since_ms) + " (" +
+                             storage_episode_->error.message +
+                             "); this check runs once the store takes writes again");
+  }
   ArmWaitTimer();
 }
 

@@ -231,6 +231,30 @@ TEST_F(DaemonStorageTest, DiskFullPausesReportsRecoversAndRechecksTheDocumentOnc
   ExpectStoredOnce({"first_seen"});
 }
 
+// While checks are paused by a storage error, `check --wait` used to wait out its timeout and
+// answer "timed_out: still running" for a check that was not running. It is answered at once.
+TEST_F(DaemonStorageTest, CheckWaitDuringAStorageErrorIsAnsweredAtOnce) {
+  CreateTheDatabaseFirst();
+  RunDaemon(FaultFileSystem::Faults{}, [&] {
+    nlohmann::json status;
+    EXPECT_TRUE(WaitForStatus(
+        [](const nlohmann::json& s) { return s["storage_error"].is_object(); }, &status))
+        << status.dump();
+    const auto asked = std::chrono::steady_clock::now();
+    const nlohmann::json answer =
+        Call({{"cmd", "check"}, {"doc", kDocId}, {"wait", true}, {"timeout", "3s"}});
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(2));
+    const nlohmann::json outcome = answer.is_object() && answer["ok"] == true
+                                       ? answer["result"]["outcomes"][0]
+                                       : nlohmann::json::object();
+    EXPECT_EQ(outcome.value("result", ""), "not_recorded") << answer.dump();
+    EXPECT_NE(outcome.value("message", "").find("checks are paused by a storage error since "),
+              std::string::npos)
+        << answer.dump();
+    fs_->Disarm();
+  });
+}
+
 TEST_F(DaemonStorageTest, CommitReplayedByReopenIsPublishedAndNotAnnouncedAgain) {
   // The WAL takes the commit's bytes but not its fsync, and no new WAL can be created: the
   // resume is refused, so is the reopen, until the faults go. The reopen then replays the
