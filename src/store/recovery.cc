@@ -12,6 +12,7 @@
 // when it replays the WAL, plus a synced probe file through RocksDB's own file system), then
 // closes and opens the database, and finally proves one synced write.
 #include <rocksdb/file_system.h>
+#include <rocksdb/transaction_log.h>
 
 #include "src/store/store_impl.h"
 
@@ -22,13 +23,24 @@ using store_internal::Database;
 
 constexpr char kProbeFile[] = "POLICYD-SPACE-PROBE";  // not a RocksDB file name: ignored by it
 constexpr std::size_t kProbeBytes = std::size_t{64} << 10;
-// Free space asked for beyond the memtables a resume flushes (file metadata, the MANIFEST).
+// Free space asked for beyond the data a resume flushes (file metadata, the MANIFEST).
 constexpr uint64_t kSpaceMargin = uint64_t{4} << 20;
 // A key only ever deleted: the synced write that proves a recovery leaves no data behind.
 constexpr char kProbeKey[] = "storage_probe";
 
-// Bytes in the memtables of every column family: what a resume must write out.
-uint64_t MemtableBytes(const Store::Impl& impl) {
+// What a resume must write out: the data not yet flushed, which the live write-ahead log files
+// hold. The memtables' own size counts the memory they reserved (an arena block per column
+// family written, several MiB in all), which asked a small disk for far more than it needs; it
+// is the answer only when the log files cannot be listed.
+uint64_t UnflushedBytes(const Store::Impl& impl) {
+  rocksdb::VectorLogPtr logs;
+  if (impl.db()->GetSortedWalFiles(logs).ok()) {
+    uint64_t total = 0;
+    for (const std::unique_ptr<rocksdb::LogFile>& log : logs) {
+      if (log->Type() == rocksdb::kAliveLogFile) total += log->SizeFileBytes();
+    }
+    return total;
+  }
   uint64_t total = 0;
   for (rocksdb::ColumnFamilyHandle* family : impl.database->AllFamilies()) {
     uint64_t bytes = 0;
@@ -62,7 +74,7 @@ Status ProbeSpace(const Store::Impl& impl) {
   uint64_t needed = kSpaceMargin;
   {
     const auto access = impl.Use();
-    if (access.ok()) needed += MemtableBytes(impl);
+    if (access.ok()) needed += UnflushedBytes(impl);
   }
   uint64_t free_bytes = 0;
   const rocksdb::IOStatus space =
