@@ -1,5 +1,7 @@
 #include "policyd/build_info.h"
 
+#include "build_commit.h"  // POLICYD_COMMIT, generated at build time
+
 #include <libpsl.h>
 #include <openssl/crypto.h>
 #include <sys/stat.h>
