@@ -1,6 +1,7 @@
 #include "policyd_options.h"
 
 #include <array>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -141,10 +142,21 @@ Status ApplyValue(const OptionSpec& option, std::string_view value, PolicydComma
 Status ParsePolicydCommandLine(int argc, const char* const* argv, PolicydCommandLine* out) {
   PolicydCommandLine parsed;
   for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
+    std::string_view arg = argv[i];
+    // "--config=FILE" as well as "--config FILE".
+    std::optional<std::string_view> attached;
+    if (const std::size_t equals = arg.find('='); arg.starts_with("--") && equals != arg.npos) {
+      attached = arg.substr(equals + 1);
+      arg = arg.substr(0, equals);
+    }
     const OptionSpec* option = FindOption(arg);
     if (option == nullptr) {
-      return Status::InvalidArgument("unknown argument '" + std::string(arg) + "'");
+      return Status::InvalidArgument("unknown argument '" + std::string(argv[i]) + "'");
+    }
+    const bool flag = option->id == OptionId::kVersion || option->id == OptionId::kHelp ||
+                      option->id == OptionId::kCheckConfig;
+    if (flag && attached) {
+      return Status::InvalidArgument(std::string(option->name) + " takes no value");
     }
     if (option->id == OptionId::kVersion || option->id == OptionId::kHelp) {
       parsed.action = option->id == OptionId::kVersion ? PolicydCommandLine::Action::kVersion
@@ -153,6 +165,10 @@ Status ParsePolicydCommandLine(int argc, const char* const* argv, PolicydCommand
     }
     if (option->id == OptionId::kCheckConfig) {
       parsed.action = PolicydCommandLine::Action::kCheckConfig;
+      continue;
+    }
+    if (attached) {
+      if (Status status = ApplyValue(*option, *attached, &parsed); !status.ok()) return status;
       continue;
     }
     if (i + 1 >= argc) return Status::InvalidArgument(std::string(option->name) + " needs a value");

@@ -242,6 +242,23 @@ TEST(PolicydCommandLineTest, UsageErrorsExit64WithTheUsage) {
   for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
 }
 
+// `--option=value`, as policyctl takes it and as GNU programs do, was "unknown argument".
+TEST(PolicydCommandLineTest, AnOptionsValueMayFollowAnEqualsSign) {
+  const CommandResult level = RunCommand({POLICYD_BIN, "--log-level=chatty", "--check-config"});
+  EXPECT_EQ(level.exit_code, 64);
+  EXPECT_NE(level.err.find("--log-level must be trace, debug, info, warn, error, critical or off, "
+                           "not 'chatty'"),
+            std::string::npos)
+      << level.err;
+  const CommandResult missing =
+      RunCommand({POLICYD_BIN, "--check-config", "--config=/nonexistent/policyd.toml"});
+  EXPECT_EQ(missing.exit_code, 78) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/policyd.toml"), std::string::npos) << missing.err;
+  const CommandResult flag = RunCommand({POLICYD_BIN, "--check-config=yes"});
+  EXPECT_EQ(flag.exit_code, 64);
+  EXPECT_NE(flag.err.find("--check-config takes no value"), std::string::npos) << flag.err;
+}
+
 TEST(PolicydCommandLineTest, CheckConfigLoadsTheGivenConfigAndRefusesABadLogLevel) {
   ScratchDir scratch;
   scratch.Write("targets/acme.toml",
