@@ -558,7 +558,7 @@ std::variant<std::pair<std::size_t, std::size_t>, nlohmann::json> DiffPair(
   const std::optional<std::size_t> from = ResolveVersion(history, a);
   const std::optional<std::size_t> to =
       b.empty() ? std::optional<std::size_t>(history.size() - 1) : ResolveVersion(history, b);
-  if (!from || !to) return NoSuchVersion(doc_id, from ? b : a, false);
+  if (!from || !to) return NoSuchVersion(doc_id, from ? b : a, history.size());
   return std::pair(*from, *to);
 }
 

@@ -114,7 +114,7 @@ nlohmann::json EvidenceJson(const Store& store, const std::string& doc_id, const
   auto history = store.GetHistory(doc_id);
   if (!history.ok()) return ControlErrorFromStatus(history.status());
   const auto index = ResolveVersionOr(*history, ref, NewestIndex(*history));
-  if (!index) return NoSuchVersion(doc_id, ref, history->empty());
+  if (!index) return NoSuchVersion(doc_id, ref, history->size());
   const VersionRecord& version = (*history)[*index];
   nlohmann::json result = ToJson(version);
   result["doc"] = doc_id;

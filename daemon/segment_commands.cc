@@ -31,7 +31,7 @@ std::optional<VersionText> ReadVersion(const Store& store, const std::string& do
                                        nlohmann::json* error) {
   const auto index = ResolveVersionOr(history, ref, fallback);
   if (!index) {
-    *error = NoSuchVersion(doc_id, ref, history.empty());
+    *error = NoSuchVersion(doc_id, ref, history.size());
     return std::nullopt;
   }
   auto text = store.GetBlob(history[*index].text_hash);

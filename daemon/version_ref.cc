@@ -65,13 +65,24 @@ std::optional<std::size_t> ResolveVersionOr(const std::vector<VersionRecord>& hi
 }
 
 nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref,
-                             bool history_empty) {
-  return ControlError(
-      "not_found",
-      history_empty
-          ? "no versions of '" + doc_id + "'"
-          : "no version '" + ref + "' of '" + doc_id +
-                "' (use an index, or a hash prefix of 6+ hex digits that only one text has)");
+                             std::size_t versions) {
+  const std::string count = std::to_string(versions);
+  const std::string plural = versions == 1 ? " version" : " versions";
+  std::string message;
+  if (versions == 0) {
+    message = "no versions of '" + doc_id + "'";
+  } else if (ref.empty()) {
+    message = "'" + doc_id + "' has only " + count + plural;
+  } else if (const std::string_view digits = std::string_view(ref).substr(ref.starts_with('-'));
+             !digits.empty() && digits.size() < kMinHashPrefix &&
+             digits.find_first_not_of("0123456789") == std::string_view::npos) {
+    message = "no version " + ref + " of '" + doc_id + "': it has " + count + plural + " (1 to " +
+              count + ", or -1 to -" + count + ")";
+  } else {
+    message = "no version '" + ref + "' of '" + doc_id + "' (use an index, 1 to " + count +
+              " or -1 to -" + count + ", or a hash prefix of 6+ hex digits that only one text has)";
+  }
+  return ControlError("not_found", message);
 }
 
 nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version) {

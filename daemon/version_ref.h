@@ -29,8 +29,10 @@ std::optional<std::size_t> ResolveVersionOr(const std::vector<VersionRecord>& hi
                                             const std::string& ref,
                                             std::optional<std::size_t> fallback);
 
-// The control error for a reference that names no version of `doc_id`.
-nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref, bool history_empty);
+// The control error (not_found) for a reference that names none of the `versions` versions of
+// `doc_id` ("" when the command's default version is missing), saying how many there are.
+nlohmann::json NoSuchVersion(const std::string& doc_id, const std::string& ref,
+                             std::size_t versions);
 
 // The first_seen/changed event that announced `version` (the analysts' view of the same
 // capture), or a discarded value when it cannot be read.

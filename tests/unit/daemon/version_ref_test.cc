@@ -55,5 +55,24 @@ TEST(ResolveVersion, APrefixOfTwoDifferentTextsNamesNone) {
   EXPECT_EQ(ResolveVersion(history, "abcdef01"), 0u);
 }
 
+// What `diff x 5`, `offsets x` or `segments x abc` say when there is no such version: an index
+// out of range used to be "use an index", and a missing default "no version ''".
+TEST(NoSuchVersion, SaysHowManyVersionsThereAre) {
+  const auto message = [](const std::string& ref, std::size_t versions) {
+    return NoSuchVersion("acme/privacy-policy", ref, versions)["error"]["message"]
+        .get<std::string>();
+  };
+  EXPECT_EQ(message("5", 2),
+            "no version 5 of 'acme/privacy-policy': it has 2 versions (1 to 2, or -1 to -2)");
+  EXPECT_EQ(message("-3", 1),
+            "no version -3 of 'acme/privacy-policy': it has 1 version (1 to 1, or -1 to -1)");
+  EXPECT_EQ(message("", 1), "'acme/privacy-policy' has only 1 version");
+  EXPECT_EQ(message("", 0), "no versions of 'acme/privacy-policy'");
+  EXPECT_EQ(message("abcdef12", 2),
+            "no version 'abcdef12' of 'acme/privacy-policy' (use an index, 1 to 2 or -1 to -2, "
+            "or a hash prefix of 6+ hex digits that only one text has)");
+  EXPECT_EQ(NoSuchVersion("acme/privacy-policy", "9", 2)["error"]["code"], "not_found");
+}
+
 }  // namespace
 }  // namespace policyd
