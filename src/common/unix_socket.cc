@@ -59,8 +59,15 @@ Status PermissionDeniedOn(const std::filesystem::path& path) {
   }
   std::string message = "permission denied on " + path.string();
   if (stat(owner.c_str(), &info) == 0) {
-    message += ": join group '" + GroupName(info.st_gid) + "'";
-    if (owner != path) message += " (the group of " + owner.string() + ")";
+    const std::string whose = owner != path ? " (the group of " + owner.string() + ")" : "";
+    if (info.st_gid == 0) {
+      // Root's group is no group to join: the daemon ran as root.
+      message += ": its group is root" + whose +
+                 ": run policyctl as root (sudo), or run policyd under a group of its own (the "
+                 "systemd unit's Group=policyd) and join that";
+    } else {
+      message += ": join group '" + GroupName(info.st_gid) + "'" + whose;
+    }
   }
   return Status::PermissionDenied(message);
 }

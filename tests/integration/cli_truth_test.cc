@@ -644,16 +644,24 @@ TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {
   ASSERT_TRUE(listener.ok());
   ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
   ASSERT_EQ(chmod(path.c_str(), 0660), 0);
-  const group* root_group = getgrgid(0);
-  ASSERT_NE(root_group, nullptr);
+  // A daemon run as root made its sockets root's: "join group 'root'" was no advice.
   for (const char* cmd : {"status", "events"}) {
     const auto result = RunAsNobody(
         {POLICYCTL_BIN, "--socket", path.string(), "--events-socket", path.string(), cmd});
     EXPECT_EQ(result.exit_code, 3) << cmd;
-    EXPECT_EQ(result.err, "policyctl: permission denied on " + path.string() + ": join group '" +
-                              root_group->gr_name + "'\n")
+    EXPECT_EQ(result.err, "policyctl: permission denied on " + path.string() +
+                              ": its group is root: run policyctl as root (sudo), or run policyd "
+                              "under a group of its own (the systemd unit's Group=policyd) and "
+                              "join that\n")
         << cmd;
   }
+  const group* daemon_group = getgrnam("daemon");
+  ASSERT_NE(daemon_group, nullptr);
+  ASSERT_EQ(chown(path.c_str(), 0, daemon_group->gr_gid), 0);
+  const auto result = RunAsNobody({POLICYCTL_BIN, "--socket", path.string(), "status"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.err,
+            "policyctl: permission denied on " + path.string() + ": join group 'daemon'\n");
 }
 
 TEST_F(RunningDaemonTest, ExportKeepsRemovedDocumentsAndPrintsItsSummaryOnItsOwnLine) {
