@@ -115,8 +115,15 @@ int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonC
     }
   }
   if (refused > 0) return policyd::kExitConfigError;
-  std::printf("%s: OK, %zu documents in %s", config_path.c_str(), targets.size(),
-              config.targets_dir.c_str());
+  // The daemon would fail to start (70) on a state_dir it cannot use as a directory.
+  if (std::filesystem::exists(config.state_dir, ec) &&
+      !std::filesystem::is_directory(config.state_dir, ec)) {
+    std::fprintf(stderr, "policyd: %s: state_dir %s is not a directory\n", config_path.c_str(),
+                 config.state_dir.c_str());
+    return policyd::kExitConfigError;
+  }
+  std::printf("%s: OK, %zu %s in %s", config_path.c_str(), targets.size(),
+              targets.size() == 1 ? "document" : "documents", config.targets_dir.c_str());
   if (has_runtime) {
     std::printf(", %zu added at run time in %s", runtime_targets.size(), runtime_dir.c_str());
   }

@@ -154,7 +154,7 @@ TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
   }
   result = RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("OK, 1 documents in " + harness.targets_dir().string() +
+  EXPECT_NE(result.out.find("OK, 1 document in " + harness.targets_dir().string() +
                             ", 1 added at run time in " + runtime.string()),
             std::string::npos)
       << result.out;

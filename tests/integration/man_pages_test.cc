@@ -267,7 +267,18 @@ TEST(PolicydCommandLineTest, CheckConfigLoadsTheGivenConfigAndRefusesABadLogLeve
   const CommandResult result = RunCommand(
       {POLICYD_BIN, "--check-config", "--config", config.string(), "--log-level", "error"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("OK, 1 documents"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("OK, 1 document in "), std::string::npos) << result.out;
+  // A state_dir that is a file passed, and the daemon then failed to start (exit 70).
+  scratch.Write("state", "not a directory\n");
+  const std::filesystem::path filed =
+      scratch.Write("filed.toml", "targets_dir = \"targets\"\nstate_dir = \"state\"\n");
+  const CommandResult file_state =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", filed.string()});
+  EXPECT_EQ(file_state.exit_code, 78) << file_state.out;
+  EXPECT_NE(file_state.err.find("state_dir " + (scratch.path() / "state").string() +
+                                " is not a directory"),
+            std::string::npos)
+      << file_state.err;
   // A bad value on the command line is a usage error (64), as for --log-format, and takes the
   // names log_level takes: spdlog's own "warning" is refused there, so it is here.
   for (const char* level : {"loud", "warning"}) {
