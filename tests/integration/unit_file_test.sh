@@ -30,6 +30,11 @@ grep -q '^WatchdogSec=' "$work/policyd.service"
 # A configuration or usage error (78, 64) is not cured by starting again: no restart loop that
 # logs the same error every RestartSec.
 grep -q '^RestartPreventExitStatus=64 78$' "$work/policyd.service"
+# Room for the default worker ceiling (16), libcurl's threaded resolver (a thread per name
+# lookup in flight: up to max_concurrency, 64 by default, with Debian's libcurl) and the io,
+# NATS and RocksDB threads and PDF converters: at 64 a `check --all` could fail lookups.
+tasks_max="$(sed -n 's/^TasksMax=//p' "$work/policyd.service")"
+[ "$tasks_max" -ge $((16 + 64 + 32)) ] || { echo "TasksMax=$tasks_max is too small"; exit 1; }
 grep -q '^PrivateUsers=yes$' "$work/policyd.service"
 grep -q '^PrivateMounts=yes$' "$work/policyd.service"
 # Which addresses the unit lets through, as the kernel filter decides: an allow-list entry
