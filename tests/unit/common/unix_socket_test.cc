@@ -20,6 +20,7 @@ namespace {
 
 constexpr uid_t kNobody = 65534;
 constexpr gid_t kNoGroup = 65534;
+constexpr gid_t kDaemonGroup = 1;  // Debian's "daemon": a group nobody is not in
 
 class UnixClientSocketTest : public ::testing::Test {
  protected:
@@ -69,10 +70,16 @@ TEST_F(UnixClientSocketTest, PermissionDeniedNamesTheGroupOfTheSocket) {
   const std::filesystem::path path = dir_ / "control.sock";
   const testing::UnixListener listener(path);
   ASSERT_TRUE(listener.ok());
-  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  ASSERT_EQ(chown(path.c_str(), 0, kDaemonGroup), 0);
   ASSERT_EQ(chmod(path.c_str(), 0660), 0);
   EXPECT_EQ(ConnectAsNobody(path), "permission denied: permission denied on " + path.string() +
-                                       ": join group '" + GroupName(0) + "'");
+                                       ": join group '" + GroupName(kDaemonGroup) + "'");
+  // Root's group is none to join: the daemon ran as root.
+  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  EXPECT_EQ(ConnectAsNobody(path),
+            "permission denied: permission denied on " + path.string() +
+                ": its group is root: run policyctl as root (sudo), or run policyd under a group "
+                "of its own (the systemd unit's Group=policyd) and join that");
   // The group's members get in: nobody's own group, for the test.
   ASSERT_EQ(chown(path.c_str(), 0, kNoGroup), 0);
   EXPECT_EQ(ConnectAsNobody(path), "OK");
@@ -86,11 +93,11 @@ TEST_F(UnixClientSocketTest, PermissionDeniedOnTheDirectoryNamesItsGroup) {
   const testing::UnixListener listener(path);
   ASSERT_TRUE(listener.ok());
   ASSERT_EQ(chmod(path.c_str(), 0666), 0);
-  ASSERT_EQ(chown(run.c_str(), 0, 0), 0);
+  ASSERT_EQ(chown(run.c_str(), 0, kDaemonGroup), 0);
   ASSERT_EQ(chmod(run.c_str(), 0750), 0);
   EXPECT_EQ(ConnectAsNobody(path), "permission denied: permission denied on " + path.string() +
-                                       ": join group '" + GroupName(0) + "' (the group of " +
-                                       run.string() + ")");
+                                       ": join group '" + GroupName(kDaemonGroup) +
+                                       "' (the group of " + run.string() + ")");
 }
 
 TEST_F(UnixClientSocketTest, NothingListeningIsAnIoError) {
