@@ -144,9 +144,19 @@ std::string StorageLine(const nlohmann::json& s) {
   const auto it = s.find("storage_error");
   if (it == s.end() || !it->is_object()) return "ok";
   const nlohmann::json& error = *it;
-  return "ERROR since " + FieldText(error, "since") + ": " + FieldText(error, "message") + " (" +
-         FieldText(error, "failed_commits") + " commits failed, " +
-         FieldText(error, "documents_to_recheck") + " documents to recheck; checks paused)";
+  std::string line = "ERROR since " + FieldText(error, "since") + ": " +
+                     FieldText(error, "message") + " (" + FieldText(error, "failed_commits") +
+                     " commits failed, " + FieldText(error, "documents_to_recheck") +
+                     " documents to recheck; checks paused)";
+  // Why recovery keeps failing: too little space freed, or a corrupt database to restore.
+  if (const std::string attempt = FieldString(error, "last_attempt_error"); !attempt.empty()) {
+    line +=
+        "; " + FieldText(error, "recovery_attempts") + " recovery attempts, the last: " + attempt;
+    if (const std::string next = FieldString(error, "next_attempt"); !next.empty()) {
+      line += "; next at " + next;
+    }
+  }
+  return line;
 }
 
 }  // namespace

@@ -146,6 +146,27 @@ TEST(RenderStatus, CompletedPassBrowserAndStorageError) {
             "commits failed, 4 documents to recheck; checks paused)\n");
 }
 
+// Why recovery keeps failing (too little space freed, a corrupt database that needs a restore)
+// was only in --json and the log: the storage line shows the last attempt's error too.
+TEST(RenderStatus, TheStorageLineSaysWhyRecoveryFails) {
+  nlohmann::json status = Status();
+  status["storage_error"] = {
+      {"since", "2026-11-22T12:00:00.000Z"},
+      {"message", "Corruption: block checksum mismatch in 000509.sst"},
+      {"failed_commits", 2},
+      {"documents_to_recheck", 1},
+      {"recovery_attempts", 3},
+      {"last_attempt_error", "the database is corrupt (...): run `policyctl verify`"},
+      {"next_attempt", "2026-11-22T12:06:00.000Z"}};
+  const std::string text = RenderStatus(status, kNow);
+  EXPECT_NE(text.find("storage     ERROR since 2026-11-22T12:00:00.000Z: Corruption: block "
+                      "checksum mismatch in 000509.sst (2 commits failed, 1 documents to "
+                      "recheck; checks paused); 3 recovery attempts, the last: the database is "
+                      "corrupt (...): run `policyctl verify`; next at 2026-11-22T12:06:00.000Z\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(RenderStatus, AnOlderDaemonsStatusLeavesOutWhatItLacks) {
   const nlohmann::json old = {{"version", "0.0.9"},
                               {"pid", 1},
