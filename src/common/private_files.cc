@@ -14,7 +14,16 @@ namespace {
 
 Status ChangeMode(const std::filesystem::path& dir, mode_t mode) {
   if (::chmod(dir.c_str(), mode) != 0) {
-    return Status::IoError("cannot set the mode of " + dir.string() + ": " + std::strerror(errno));
+    const int error_number = errno;
+    std::string message =
+        "cannot set the mode of " + dir.string() + ": " + std::strerror(error_number);
+    // Most often the directory was made by an earlier run as another user (root).
+    struct stat info {};
+    if (error_number == EPERM && ::stat(dir.c_str(), &info) == 0 && info.st_uid != ::geteuid()) {
+      message += " (it belongs to uid " + std::to_string(info.st_uid) + "; policyd runs as uid " +
+                 std::to_string(::geteuid()) + ": chown -R the state directory to that user)";
+    }
+    return Status::IoError(message);
   }
   return Status::Ok();
 }

@@ -125,7 +125,7 @@ Status CheckWritable(const std::string& platform, const std::vector<DocumentSpec
 }
 
 std::string Serialize(const std::string& platform, const std::vector<DocumentSpec>& docs) {
-  std::string text = "# policyd target file (format: include/policyd/config.h).\n";
+  std::string text = "# policyd target file (format: policyd.toml(5), TARGET FILES).\n";
   text += "name = " + QuoteToml(platform) + "\n";
   for (const DocumentSpec& doc : docs) {
     text += "\n[[documents]]\n";
