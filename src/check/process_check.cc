@@ -414,6 +414,20 @@ std::optional<nlohmann::json> VersionEvent(const CheckInput& input, VersionKind 
   return std::nullopt;
 }
 
+// The newest version of the document (1 = oldest) whose text is `text_hash`: the page went back
+// to it. Read only when the text is stored already (content-addressed), so a new text costs one
+// lookup; nullopt for a new text or when the history cannot be read.
+std::optional<uint64_t> EarlierVersionWithText(const Store& store, const DocumentSpec& spec,
+                                               const std::string& text_hash) {
+  if (!store.GetBlob(text_hash).ok()) return std::nullopt;
+  const Result<std::vector<VersionRecord>> history = store.GetHistory(spec.id);
+  if (!history.ok()) return std::nullopt;
+  for (std::size_t i = history->size(); i-- > 0;) {
+    if ((*history)[i].text_hash == text_hash) return i + 1;
+  }
+  return std::nullopt;
+}
+
 // Phase 4e: the text becomes the document's new version, with its event.
 void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
                 const std::string& text_hash, const std::optional<TextComparison>& comparison,
@@ -530,8 +544,12 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   const VersionKind kind = !comparison ? VersionKind::kFirst
                            : reread    ? VersionKind::kReread
                                        : VersionKind::kChanged;
+  const std::optional<uint64_t> earlier =
+      kind == VersionKind::kChanged ? EarlierVersionWithText(store, *input.spec, text_hash)
+                                    : std::nullopt;
   AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
              std::move(segment_ids), work);
+  if (earlier && !work->events.empty()) work->events.back()["same_as_version"] = *earlier;
   // Confirmed, not proven: a body cut short carries the validators of the whole page the
   // server meant to send. Kept, the server would answer 304 to every later check and the cut
   // page would stay the policy; the next check fetches the page whole instead.

@@ -661,6 +661,25 @@ TEST_F(CheckProcessorTest, AVersionConfirmedFromAHoldKeepsNoValidators) {
   EXPECT_EQ(state_.etag, "\"whole\"");
 }
 
+// A page that alternates between two deployments is announced at every check (each is a real
+// change of what the page says). Its event names the earlier version it went back to, so that
+// an analyzer can tell flapping from news.
+TEST_F(CheckProcessorTest, AChangeBackToAnEarlierTextNamesThatVersion) {
+  Check(Ok(LongPolicy("We never sell data.")));
+  const auto changed = Check(Ok(LongPolicy("We sell data to partners.")));
+  ASSERT_EQ(changed.events.size(), 1u);
+  EXPECT_FALSE(nlohmann::json::parse(changed.events[0].json).contains("same_as_version"));
+  const auto back = Check(Ok(LongPolicy("We never sell data.")));
+  ASSERT_EQ(back.events.size(), 1u);
+  const auto event = nlohmann::json::parse(back.events[0].json);
+  EXPECT_EQ(event["version"], 3);
+  EXPECT_EQ(event["same_as_version"], 1);
+  const auto again = Check(Ok(LongPolicy("We sell data to partners.")));
+  EXPECT_EQ(nlohmann::json::parse(again.events[0].json)["same_as_version"], 2);
+  const auto newest = Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(nlohmann::json::parse(newest.events[0].json)["same_as_version"], 3);  // the newest
+}
+
 TEST_F(CheckProcessorTest, RecoveryAndChangeAreTwoEventsOfOneCommit) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse down;
