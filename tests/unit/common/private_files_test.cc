@@ -1,8 +1,6 @@
 #include "policyd/private_files.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "support/as_nobody.h"
 
 namespace policyd {
 namespace {
@@ -85,24 +85,8 @@ TEST_F(PrivateFilesTest, ADirectoryOfAnotherUserIsNamedAsSuch) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to make a directory of another user";
   ASSERT_TRUE(CreatePrivateDirectory(dir_, ExistingDirectory::kKeepMode).ok());
   ::chmod(dir_.c_str(), 0755);
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  const pid_t child = fork();
-  if (child == 0) {
-    close(fds[0]);
-    std::string message = "cannot drop privileges";
-    if (setgroups(0, nullptr) == 0 && setgid(65534) == 0 && setuid(65534) == 0) {
-      message = CreatePrivateDirectory(dir_, ExistingDirectory::kEnforceMode).ToString();
-    }
-    (void)!write(fds[1], message.data(), message.size());
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string message;
-  char buffer[512];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
-  close(fds[0]);
-  waitpid(child, nullptr, 0);
+  const std::string message = testing::RunAsNobody(
+      [this] { return CreatePrivateDirectory(dir_, ExistingDirectory::kEnforceMode).ToString(); });
   EXPECT_NE(message.find("cannot set the mode of " + dir_.string()), std::string::npos) << message;
   EXPECT_NE(message.find("(it belongs to uid 0; policyd runs as uid 65534: chown -R the state "
                          "directory to that user)"),

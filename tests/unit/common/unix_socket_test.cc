@@ -13,13 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/as_nobody.h"
 #include "support/unix_listener.h"
 
 namespace policyd {
 namespace {
 
-constexpr uid_t kNobody = 65534;
-constexpr gid_t kNoGroup = 65534;
+using testing::kNoGroup;
 constexpr gid_t kDaemonGroup = 1;  // Debian's "daemon": a group nobody is not in
 
 class UnixClientSocketTest : public ::testing::Test {
@@ -35,26 +35,10 @@ class UnixClientSocketTest : public ::testing::Test {
 
   // Connect's status message as user nobody (root bypasses permissions), or "OK".
   static std::string ConnectAsNobody(const std::filesystem::path& path) {
-    int fds[2];
-    if (pipe(fds) != 0) return "pipe failed";
-    const pid_t child = fork();
-    if (child == 0) {
-      close(fds[0]);
-      std::string message = "cannot drop privileges";
-      if (setgroups(0, nullptr) == 0 && setgid(kNoGroup) == 0 && setuid(kNobody) == 0) {
-        auto socket = UnixClientSocket::Connect(path, std::chrono::seconds(2));
-        message = socket.ok() ? "OK" : socket.status().ToString();
-      }
-      (void)!write(fds[1], message.data(), message.size());
-      _exit(0);
-    }
-    close(fds[1]);
-    std::string message;
-    char buffer[512];
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
-    close(fds[0]);
-    waitpid(child, nullptr, 0);
-    return message;
+    return testing::RunAsNobody([&path] {
+      auto socket = UnixClientSocket::Connect(path, std::chrono::seconds(2));
+      return socket.ok() ? std::string("OK") : socket.status().ToString();
+    });
   }
 
   static std::string GroupName(gid_t gid) {
