@@ -323,7 +323,10 @@ std::variant<DocumentSpec, nlohmann::json> SpecFromAddRequest(const nlohmann::js
   }
   if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
     const auto parsed = ParseDuration(interval);
-    if (!parsed) return ControlError("invalid_argument", "bad interval '" + interval + "'");
+    if (!parsed) {
+      return ControlError("invalid_argument",
+                          "bad interval '" + interval + "' (" + std::string(kDurationShape) + ")");
+    }
     spec.interval = *parsed;
   }
   return spec;

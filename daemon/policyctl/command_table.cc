@@ -362,8 +362,9 @@ std::vector<CommandSpec> BuildCommands() {
       .summary = "write every version as Markdown files plus an index",
       .description =
           "Writes every version as DIR/<Platform>/<Type>/<date>.md (the exact stored text, so "
-          "its sha256sum is the text hash) plus DIR/index.json; removed documents' history is "
-          "included. DIR must be new or empty. Exit 4 when it is not, or cannot be written.",
+          "its sha256sum is the text hash; a second version captured the same day is <date>-2.md, "
+          "then -3...) plus DIR/index.json; removed documents' history is included. DIR must be "
+          "new or empty. Exit 4 when it is not, or cannot be written.",
       .handler = RunExport,
   });
   commands.push_back({

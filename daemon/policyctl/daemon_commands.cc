@@ -83,7 +83,9 @@ int RunCheck(const Options& options) {
   if (options.Has("--wait-timeout")) {
     const auto parsed = ParseDuration(options.One("--wait-timeout"));
     if (!parsed || *parsed <= std::chrono::milliseconds::zero()) {
-      return UsageError("bad --wait-timeout '" + options.One("--wait-timeout") + "'", "check");
+      return UsageError("bad --wait-timeout '" + options.One("--wait-timeout") + "' (" +
+                            std::string(kDurationShape) + ", more than 0)",
+                        "check");
     }
     wait = *parsed;
   }

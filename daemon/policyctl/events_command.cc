@@ -164,7 +164,7 @@ std::variant<nlohmann::json, int> SubscriptionRequest(const Options& options) {
   nlohmann::json request = {{"since", 0}};
   if (options.Has("--since")) {
     const std::optional<uint64_t> since = ParseDecimalUint64(options.One("--since"));
-    if (!since) return UsageError("--since takes a sequence number");
+    if (!since) return UsageError("--since takes a sequence number", "events");
     request["since"] = *since;
   }
   return request;

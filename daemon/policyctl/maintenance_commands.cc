@@ -54,7 +54,8 @@ int RunGc(const Options& options) {
   if (options.Has("--check-retention")) {
     const std::string retention = options.One("--check-retention");
     if (!ParseDuration(retention)) {
-      return UsageError("bad --check-retention '" + retention + "'", "gc");
+      return UsageError(
+          "bad --check-retention '" + retention + "' (" + std::string(kDurationShape) + ")", "gc");
     }
     request["check_retention"] = retention;
   }

@@ -26,6 +26,10 @@ std::optional<int64_t> ParseTimestamp(std::string_view text);
 // Returns nullopt on anything else (empty, negative, unknown unit, overflow).
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
+// What ParseDuration reads, for the messages that refuse a value: a bare "bad '5 minutes'"
+// leaves the reader guessing whether the unit, the number or the spelling is wrong.
+inline constexpr std::string_view kDurationShape = "a duration such as 90s, 15m, 12h, 7d or 1h30m";
+
 // "1d2h", "15m", "3s", "250ms": the inverse of ParseDuration, for people.
 std::string FormatDuration(std::chrono::milliseconds duration);
 

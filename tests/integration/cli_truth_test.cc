@@ -6,7 +6,6 @@
 
 #include <grp.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include "daemon_harness.h"
 #include "policyd/clock.h"
 #include "policyd/store.h"
+#include "support/as_nobody.h"
 #include "support/http_test_server.h"
 #include "support/pdf_writer.h"
 #include "support/unix_listener.h"
@@ -601,37 +601,36 @@ TEST(EventsUsageTest, ASinceThatIsNoSequenceNumberIsAUsageError) {
     EXPECT_EQ(result.exit_code, 2) << since << ": " << result.err;
     EXPECT_NE(result.err.find("--since takes a sequence number"), std::string::npos)
         << since << ": " << result.err;
+    // The help that explains --since is the command's, not the overall one.
+    EXPECT_NE(result.err.find("(see policyctl help events)"), std::string::npos) << result.err;
   }
 }
 
-// Runs `argv` as user nobody, with stdout and stderr captured.
-CommandResult RunAsNobody(const std::vector<std::string>& argv) {
-  int out[2];
-  int err[2];
-  if (pipe(out) != 0 || pipe(err) != 0) return {};
-  const pid_t child = fork();
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
-    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(99);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(98);
+// A duration policyctl cannot read is answered with what one looks like: "bad --wait-timeout
+// '0s'" alone left the operator guessing whether the unit, the value or the spelling was wrong.
+TEST(DurationUsageTest, ABadDurationSaysWhatADurationLooksLike) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"check", "policy/doc", "--wait", "--wait-timeout", "0s"},
+      {"check", "policy/doc", "--wait", "--wait-timeout", "5 minutes"},
+      {"gc", "--check-retention", "90x"},
+  };
+  for (const auto& command : commands) {
+    std::vector<std::string> argv = {POLICYCTL_BIN, "--socket", "/nonexistent/control.sock"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const CommandResult result = RunCommand(argv);
+    EXPECT_EQ(result.exit_code, 2) << command.back() << ": " << result.err;
+    EXPECT_NE(result.err.find("'" + command.back() + "' (a duration such as 90s, 15m, 12h"),
+              std::string::npos)
+        << result.err;
   }
-  close(out[1]);
-  close(err[1]);
-  CommandResult result;
-  char buffer[4096];
-  for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
-  for (ssize_t n; (n = read(err[0], buffer, sizeof buffer)) > 0;) result.err.append(buffer, n);
-  close(out[0]);
-  close(err[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+}
+
+// Runs `argv` as user nobody (util-linux's setpriv: no groups), stdout and stderr captured.
+CommandResult RunAsNobody(const std::vector<std::string>& argv) {
+  std::vector<std::string> as_nobody = {"/usr/bin/setpriv", "--reuid=" + std::to_string(kNobody),
+                                        "--regid=" + std::to_string(kNoGroup), "--clear-groups"};
+  as_nobody.insert(as_nobody.end(), argv.begin(), argv.end());
+  return RunCommand(as_nobody);
 }
 
 TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {

@@ -397,6 +397,14 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   EXPECT_NE(long_name.err.find("invalid_argument: platform must be at most 200 bytes, not 300"),
             std::string::npos)
       << long_name.err;
+  // An interval policyd cannot read says what one looks like.
+  const auto bad_interval =
+      harness_.Policyctl({"add", "--platform", "Globex", "--type", "Cookie Policy", "--url",
+                          server_.Url("/x"), "--interval", "1x"});
+  EXPECT_EQ(bad_interval.exit_code, 1);
+  EXPECT_NE(bad_interval.err.find("invalid_argument: bad interval '1x' (a duration such as 90s"),
+            std::string::npos)
+      << bad_interval.err;
   const auto removed = harness_.Policyctl({"remove", "globex/privacy-policy"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
 
