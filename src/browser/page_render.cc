@@ -161,7 +161,7 @@ bool PageRender::OnEvent(const std::string& method, const std::string& session,
   if (method == "Fetch.requestPaused") {
     OnRequestPaused(session, params);
   } else if (method.starts_with("Network.")) {
-    OnNetworkEvent(method, session, params);
+    OnNetworkEvent(method, params);
   } else if (method == "Page.loadEventFired" && session == session_) {
     loaded_ = true;
     last_activity_ = Clock::now();
@@ -242,9 +242,10 @@ void PageRender::FulfillMainDocument(const std::string& session, const std::stri
           session, nullptr);
 }
 
-void PageRender::OnNetworkEvent(const std::string& method, const std::string& session,
-                                const json& params) {
-  const std::string key = session + "/" + params.value("requestId", std::string());
+void PageRender::OnNetworkEvent(const std::string& method, const json& params) {
+  // By request id alone, unique in the browser, whichever session says it: a worker's script
+  // is announced on the page's session and finished on the worker's own.
+  const std::string key = params.value("requestId", std::string());
   if (method == "Network.requestWillBeSent") {
     in_flight_.insert(key);
   } else if (method == "Network.loadingFinished" || method == "Network.loadingFailed") {

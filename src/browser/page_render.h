@@ -67,8 +67,7 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   void Navigate();
   void OnRequestPaused(const std::string& session, const nlohmann::json& params);
   void FulfillMainDocument(const std::string& session, const std::string& request_id);
-  void OnNetworkEvent(const std::string& method, const std::string& session,
-                      const nlohmann::json& params);
+  void OnNetworkEvent(const std::string& method, const nlohmann::json& params);
   void OnChildAttached(const nlohmann::json& params);
   void ArmSettleTimer();
   void CheckSettled();
@@ -101,7 +100,7 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   bool main_fulfilled_ = false;
   std::string main_frame_;  // the frame the main document was fulfilled in
   bool loaded_ = false;
-  std::set<std::string> in_flight_;  // session + "/" + Network requestId
+  std::set<std::string> in_flight_;  // Network requestIds
   std::size_t undecided_ = 0;        // paused requests waiting for the gate
   Clock::time_point last_activity_;
   bool selector_query_running_ = false;

@@ -127,6 +127,24 @@ TEST_F(BrowserFetcherTest, StartsLazilyAndRendersAScriptBuiltPageIdenticallyTwic
   EXPECT_EQ(fetcher.Running(), 0u);
 }
 
+// A page that starts a Web Worker (analytics compression, Partytown) settles: the worker
+// script's request is announced on the page's session and finished on the worker's, and was
+// counted in flight for ever, so every such page failed as browser_timeout.
+TEST_F(BrowserFetcherTest, APageThatStartsAWorkerSettles) {
+  server_.Set("/worker.js",
+              {.headers = {{"Content-Type", "text/javascript"}}, .body = "postMessage('ready');"});
+  const std::string page =
+      "<!DOCTYPE html><html><body><h1>Privacy</h1><p id=p>Loading</p><script>"
+      "const w = new Worker('/worker.js');"
+      "w.onmessage = () => { document.getElementById('p').textContent = 'We collect a.'; };"
+      "</script></body></html>";
+  BrowserFetcher fetcher(io_, Options());
+  const RenderResult result = RenderNow(fetcher, Page(server_.Url("/privacy"), page));
+  ASSERT_EQ(result.error, RenderError::kNone) << result.message;
+  EXPECT_TRUE(Contains(result.html, "<p id=\"p\">We collect a.</p>")) << result.html;
+  EXPECT_EQ(server_.RequestCount("/worker.js"), 1u);
+}
+
 TEST_F(BrowserFetcherTest, BlocksRequestsToNonPublicAddressesAndStillRenders) {
   HttpTestServer internal("127.0.0.2");
   internal.Set("/secret", {.body = "secret"});
