@@ -43,10 +43,16 @@ enum class PdfError { kNone, kEncrypted, kNoText, kMalformed, kTooLarge, kTimeou
 const char* PdfErrorReason(PdfError error);
 
 struct PdfOptions {
-  int max_pages = 1000;                          // more pages -> kTooLarge (pdfinfo's count)
-  std::chrono::milliseconds timeout{30'000};     // per child process, wall clock; SIGKILL past it
-  std::size_t max_memory_bytes = 1024u << 20;    // RLIMIT_AS of each child
-  std::size_t max_output_bytes = 32u << 20;      // child stdout beyond this -> kill, kTooLarge
+  int max_pages = 1000;  // more pages -> kTooLarge (pdfinfo's count)
+  // pdfinfo's wall clock, and all pdftotext runs' together; a child still running is SIGKILLed.
+  std::chrono::milliseconds timeout{30'000};
+  std::size_t max_memory_bytes = 1024u << 20;  // RLIMIT_AS of each child
+  std::size_t max_output_bytes = 32u << 20;    // pdftotext's stdout in all beyond -> kTooLarge
+  // pdftotext runs over a few pages at a time, and each run's XHTML is read before the next:
+  // Gumbo's tree costs about 20 bytes per byte of it, so this bounds the caller's memory (about
+  // 80 MB per conversion, where one 32 MB output cost 600 MB). A run past it is split; a single
+  // page past it -> kTooLarge.
+  std::size_t max_run_output_bytes = 4u << 20;
   std::filesystem::path tools_dir = "/usr/bin";  // where pdfinfo and pdftotext live
 };
 

@@ -8,6 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
 #include "policyd/ascii.h"
 #include "policyd/extract.h"
 
@@ -17,13 +21,41 @@ namespace {
 // Font sizes compared in half points: nearby sizes from rounding in the PDF are one size.
 int SizeKey(double height) { return static_cast<int>(std::lround(height * 2)); }
 
+// The first and the last code point of `text` (UTF-8); -1 when empty or not UTF-8 there.
+UChar32 FirstCodePoint(std::string_view text) {
+  if (text.empty()) return -1;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  int32_t offset = 0;
+  UChar32 c = -1;
+  U8_NEXT(bytes, offset, static_cast<int32_t>(text.size()), c);
+  return c;
+}
+
+UChar32 LastCodePoint(std::string_view text) {
+  if (text.empty()) return -1;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  int32_t offset = static_cast<int32_t>(text.size());
+  UChar32 c = -1;
+  U8_PREV(bytes, 0, offset, c);
+  return c;
+}
+
+// Any script's lower case (ICU): "записи", "ώρα", "łączy" continue a sentence as "stays" does.
 bool StartsLowerCase(std::string_view text) {
-  if (text.empty()) return false;
-  const auto c = static_cast<unsigned char>(text[0]);
-  if (c >= 'a' && c <= 'z') return true;
-  // U+00DF..U+00FF are C3 9F..C3 BF in UTF-8 (except U+00F7, the division sign).
-  return c == 0xC3 && text.size() > 1 && static_cast<unsigned char>(text[1]) >= 0x9F &&
-         static_cast<unsigned char>(text[1]) != 0xB7;
+  const UChar32 c = FirstCodePoint(text);
+  return c >= 0 && u_islower(c);
+}
+
+// Writing without spaces between words (Chinese, Japanese): a line break there is no space,
+// or the same characters wrapped at another width would read as other words. Korean, which
+// writes spaces, is not one of them.
+bool WritesWithoutSpaces(UChar32 c) {
+  if (c < 0x2E80) return false;
+  if ((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF)) return true;  // punctuation
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(c, &status);
+  return U_SUCCESS(status) &&
+         (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA);
 }
 
 bool IsLetterByte(char c) {
@@ -169,12 +201,16 @@ void AppendLine(std::string_view line, std::string* text) {
   }
   const std::size_t n = text->size();
   const bool hyphen_break = n >= 2 && (*text)[n - 1] == '-' && IsLetterByte((*text)[n - 2]);
+  // No space after a hyphenated compound's hyphen ("COVID-" + "19", "Opt-" + "In": kept), nor
+  // where Japanese or Chinese meet ("個人情報を" + "取得し": they put none between words).
+  const bool spaced = !hyphen_break && !WritesWithoutSpaces(LastCodePoint(*text)) &&
+                      !WritesWithoutSpaces(FirstCodePoint(line));
   if (hyphen_break && StartsLowerCase(line)) {
     // "informa-" + "tion" or "third-" + "party": ResolveLineHyphens decides.
     text->back() = kLineHyphen;
-  } else if (!hyphen_break) {
+  } else if (spaced) {
     *text += ' ';
-  }  // else "COVID-" + "19", "Opt-" + "In": a hyphenated compound, hyphen kept, no space
+  }
   *text += line;
 }
 

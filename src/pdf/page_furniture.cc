@@ -83,17 +83,41 @@ bool IsPageNumber(std::string_view line_text) {
 
 void DropPageFurniture(std::vector<LayoutPage>* pages) {
   const std::map<Key, int> counts = CountRepeats(*pages);
-  const int needed = std::max<int>(2, (static_cast<int>(pages->size()) + 1) / 2);
+  // Half of the pages, rounded down (a header on every other page of 25 is on 12), and two.
+  const int needed = std::max<int>(2, static_cast<int>(pages->size()) / 2);
   for (LayoutPage& page : *pages) {
-    for (LayoutBlock& block : page.blocks) {
-      std::erase_if(block.lines, [&](const LayoutLine& line) {
+    // Phase 1: the lines that look like furniture by their band and text.
+    std::set<const LayoutLine*> looks_like;
+    for (const LayoutBlock& block : page.blocks) {
+      for (const LayoutLine& line : block.lines) {
         const Band band = BandOf(line, page.height);
-        if (band == Band::kNone) return false;
+        if (band == Band::kNone) continue;
         const std::string text = LineText(line);
-        if (IsPageNumber(text)) return true;
         const auto found = counts.find({band, MaskDigits(text)});
-        return found != counts.end() && found->second >= needed;
-      });
+        if (IsPageNumber(text) || (found != counts.end() && found->second >= needed)) {
+          looks_like.insert(&line);
+        }
+      }
+    }
+    // Phase 2: a line beside text that is not furniture is a cell of that row (a table that
+    // runs into the band: "Yes", "26" months), not a running header, footer or page number.
+    const auto beside_content = [&](const LayoutLine& candidate) {
+      for (const LayoutBlock& block : page.blocks) {
+        for (const LayoutLine& line : block.lines) {
+          if (looks_like.contains(&line)) continue;
+          if (LineTop(line) < LineBottom(candidate) && LineTop(candidate) < LineBottom(line)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    std::set<const LayoutLine*> furniture;
+    for (const LayoutLine* line : looks_like) {
+      if (!beside_content(*line)) furniture.insert(line);
+    }
+    for (LayoutBlock& block : page.blocks) {
+      std::erase_if(block.lines, [&](const LayoutLine& line) { return furniture.contains(&line); });
     }
     std::erase_if(page.blocks, [](const LayoutBlock& block) { return block.lines.empty(); });
   }

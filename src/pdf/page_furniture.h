@@ -2,9 +2,11 @@
 // change when the same text is re-issued (a new date in the header, another pagination).
 //
 // A line is furniture when it lies in the top or bottom band of its page (kBandFraction of the
-// page height) and either (a) its text with every digit masked repeats in the same band on at
-// least half of the pages, and on two pages at least ("ACME Privacy Policy - Page 3 of 12"), or
-// (b) it is only a page number ("3", "Page 3", "3 of 12", "- 3 -", "3/12").
+// page height), either (a) its text with every digit masked repeats in the same band on at
+// least half of the pages (rounded down), and on two pages at least ("ACME Privacy Policy -
+// Page 3 of 12"), or (b) it is only a page number ("3", "Page 3", "3 of 12", "- 3 -", "3/12"),
+// and no other line at its height is text: a "Yes" or a "26" beside a table row's label in the
+// band is a cell of that row.
 #ifndef POLICYD_SRC_PDF_PAGE_FURNITURE_H_
 #define POLICYD_SRC_PDF_PAGE_FURNITURE_H_
 

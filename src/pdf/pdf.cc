@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -131,17 +132,97 @@ Failure CheckInfo(const std::string& tool, const std::string& file, const PdfOpt
   return {};
 }
 
-// pdftotext -bbox-layout, then words -> text.
-Failure ConvertText(const std::string& tool, const std::string& file, const PdfOptions& options,
-                    PdfText* result) {
-  const ProcessResult run = pdf_internal::RunBounded(
-      {tool, "-bbox-layout", "-enc", "UTF-8", "-l", std::to_string(options.max_pages), file, "-"},
-      LimitsFor(options, options.max_output_bytes));
+// Pages converted by one pdftotext run at first; fewer when a run prints too much.
+constexpr int kPagesPerRun = 32;
+
+// Fewer words than this per page on average, page furniture left out, is no text layer: a
+// scanned document whose only text is a typed title, a stamp or a scanner's watermark.
+constexpr std::size_t kMinWordsPerPage = 4;
+
+std::size_t CountWords(const std::vector<pdf_internal::LayoutPage>& pages) {
+  std::size_t words = 0;
+  for (const pdf_internal::LayoutPage& page : pages) {
+    for (const pdf_internal::LayoutBlock& block : page.blocks) {
+      for (const pdf_internal::LayoutLine& line : block.lines) words += line.words.size();
+    }
+  }
+  return words;
+}
+
+// pdftotext -bbox-layout over pages [first, last], its XHTML read into `pages`. `used` counts
+// the bytes printed by every run so far. Sets *split when the run printed more than one run may
+// (options.max_run_output_bytes) over more than one page: the caller tries fewer.
+Failure ConvertRun(const std::string& tool, const std::string& file, int first, int last,
+                   const PdfOptions& options, SteadyClock::time_point deadline, std::size_t* used,
+                   bool* split, std::vector<pdf_internal::LayoutPage>* pages) {
+  *split = false;
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  if (left <= std::chrono::milliseconds::zero()) {
+    return {PdfError::kTimeout,
+            "pdftotext took longer than " + std::to_string(options.timeout.count()) + " ms"};
+  }
+  const std::size_t total_left =
+      options.max_output_bytes - std::min(*used, options.max_output_bytes);
+  const bool run_bound = options.max_run_output_bytes < total_left;
+  ProcessLimits limits = LimitsFor(options, run_bound ? options.max_run_output_bytes : total_left);
+  limits.timeout = left;
+  const ProcessResult run =
+      pdf_internal::RunBounded({tool, "-bbox-layout", "-enc", "UTF-8", "-f", std::to_string(first),
+                                "-l", std::to_string(last), file, "-"},
+                               limits);
+  if (run.outcome == ProcessResult::Outcome::kOutputExceeded && run_bound) {
+    if (first < last) {
+      *split = true;
+      return {};
+    }
+    return {PdfError::kTooLarge, "page " + std::to_string(first) + " alone made pdftotext print " +
+                                     "more than " + std::to_string(options.max_run_output_bytes) +
+                                     " bytes"};
+  }
+  if (run.outcome == ProcessResult::Outcome::kTimedOut) {
+    return {PdfError::kTimeout,
+            "pdftotext took longer than " + std::to_string(options.timeout.count()) + " ms"};
+  }
   if (Failure failure = ClassifyRun("pdftotext", run, options); failure.error != PdfError::kNone) {
     return failure;
   }
-  std::vector<pdf_internal::LayoutPage> pages = pdf_internal::ParseBboxLayout(run.stdout_data);
+  *used += run.stdout_data.size();
+  std::vector<pdf_internal::LayoutPage> read = pdf_internal::ParseBboxLayout(run.stdout_data);
+  for (pdf_internal::LayoutPage& page : read) pages->push_back(std::move(page));
+  return {};
+}
+
+// pdftotext -bbox-layout over every page, a few at a time (ConvertRun), then words -> text.
+Failure ConvertText(const std::string& tool, const std::string& file, const PdfOptions& options,
+                    PdfText* result) {
+  const auto deadline = SteadyClock::now() + options.timeout;
+  const int page_count = std::min(result->pages, options.max_pages);
+  std::vector<pdf_internal::LayoutPage> pages;
+  std::size_t used = 0;
+  for (int first = 1, per_run = kPagesPerRun; first <= page_count;) {
+    const int last = std::min(page_count, first + per_run - 1);
+    bool split = false;
+    if (Failure failure =
+            ConvertRun(tool, file, first, last, options, deadline, &used, &split, &pages);
+        failure.error != PdfError::kNone) {
+      return failure;
+    }
+    if (split) {
+      per_run = std::max(1, (last - first + 1) / 2);
+      continue;
+    }
+    first = last + 1;
+  }
   pdf_internal::DropPageFurniture(&pages);
+  const std::size_t words = CountWords(pages);
+  if (words < kMinWordsPerPage * static_cast<std::size_t>(std::max(1, page_count))) {
+    // A scan with a typed title or a stamp: that line is not the document, and storing it as
+    // the text would make every later scan "unchanged".
+    return {PdfError::kNoText, "the PDF has no text layer (" + std::to_string(words) +
+                                   " words on " + std::to_string(result->pages) +
+                                   " pages: a scanned document?)"};
+  }
   result->text = pdf_internal::LayoutToText(pages);
   if (result->text.empty()) {
     return {PdfError::kNoText, "the PDF has no text layer (" + std::to_string(result->pages) +

@@ -175,6 +175,17 @@ TEST_F(PdfTest, NoTextLayerIsNoText) {
   EXPECT_EQ(result.pages, 2);
 }
 
+// A scan whose only text is a typed title (or a stamp) has no text layer worth the name: stored
+// as the document, that line made every later scan, whatever it said, "unchanged".
+TEST_F(PdfTest, AScanWithATypedTitleIsNoText) {
+  std::vector<PdfPage> pages(4);
+  for (PdfPage& page : pages) page.rects.push_back({100, 100, 400, 500});
+  pages[0].texts.push_back({72, 700, 11, "Acme Inc. - Terms of Service (signed copy)"});
+  const PdfText result = ExtractPdfText(WritePdf(pages));
+  EXPECT_EQ(result.error, PdfError::kNoText);
+  EXPECT_EQ(result.message, "the PDF has no text layer (8 words on 4 pages: a scanned document?)");
+}
+
 TEST_F(PdfTest, OnlyPageFurnitureIsNoText) {
   std::vector<PdfPage> pages(2);
   pages[0].texts.push_back({300, 30, 9, "1"});
@@ -258,6 +269,42 @@ TEST_F(PdfTest, TooMuchOutputIsTooLarge) {
   PdfOptions options;
   options.max_output_bytes = 2000;  // pdftotext's XHTML for this page is larger
   EXPECT_EQ(ExtractPdfText(WritePdf({page}), options).error, PdfError::kTooLarge);
+}
+
+// pdftotext runs over a few pages at a time so that the XHTML read at once, and the tree built
+// from it, stay small: one 32 MB output used to cost the daemon 600 MB. A run that prints too
+// much is split; the text is the same as from one run. A page that alone prints too much is
+// too large.
+TEST_F(PdfTest, PagesAreConvertedInRunsOfBoundedOutput) {
+  std::vector<PdfPage> pages(3);
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    AddParagraphs(Body(), 72, 700, 11, 14, 60, &pages[i]);
+    pages[i].texts.push_back({72, 400, 11, "Section " + std::to_string(i + 1) + " ends here."});
+  }
+  const std::string pdf = WritePdf(pages);
+  const PdfText whole = ExtractPdfText(pdf);
+  ASSERT_EQ(whole.error, PdfError::kNone) << whole.message;
+  // The smallest total output the conversion fits in: what one run prints for all three pages.
+  std::size_t low = 1;
+  std::size_t high = 1u << 20;
+  while (low < high) {
+    PdfOptions options;
+    options.max_output_bytes = (low + high) / 2;
+    if (ExtractPdfText(pdf, options).error == PdfError::kNone) {
+      high = options.max_output_bytes;
+    } else {
+      low = options.max_output_bytes + 1;
+    }
+  }
+  PdfOptions split;
+  split.max_run_output_bytes = low / 2;  // one page fits, three do not
+  const PdfText in_runs = ExtractPdfText(pdf, split);
+  ASSERT_EQ(in_runs.error, PdfError::kNone) << in_runs.message;
+  EXPECT_EQ(in_runs.text, whole.text);
+  split.max_run_output_bytes = 100;
+  const PdfText too_large = ExtractPdfText(pdf, split);
+  EXPECT_EQ(too_large.error, PdfError::kTooLarge);
+  EXPECT_EQ(too_large.message, "page 1 alone made pdftotext print more than 100 bytes");
 }
 
 TEST_F(PdfTest, HangingToolTimesOutAndIsReaped) {
