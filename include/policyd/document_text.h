@@ -61,10 +61,12 @@ enum class FailureReason {
   kBrowserCrashed,      // "browser_crashed"
   kBrowserUnavailable,  // "browser_unavailable"
   kBrowserProtocol,     // "browser_protocol"
+  // The document's settings.
+  kRangeUnmatched,  // "range_unmatched": a boundary of a select or remove range is not on the page
 };
 // The last reason: what ParseFailureReason and the daemon's metrics iterate up to. A reason
 // added after it must become it (FailureReasonTest.TheLastReasonIsTheLastOneNamed fails).
-inline constexpr FailureReason kLastFailureReason = FailureReason::kBrowserProtocol;
+inline constexpr FailureReason kLastFailureReason = FailureReason::kRangeUnmatched;
 
 // The stable lower-case name ("dns", "http_5xx", "redirect_stub", ...); "" for kNone.
 std::string_view FailureReasonName(FailureReason reason);

@@ -138,6 +138,12 @@ struct ExtractResult {
   // `select` or `ranges` were given and chose no element of the page (a redesign renamed
   // what they name): why a text is empty, for the operator.
   bool selected_nothing = false;
+  // A range of `ranges` or `remove_ranges` one of whose boundaries matched no element, which
+  // therefore held nothing: "remove range 1 (startBefore \".a\", endAfter \".b\"): no element of
+  // the page matches its end" (the first such), else empty. The text is extracted all the
+  // same; a check refuses it (`range_unmatched`), as Open Terms Archive's engine refuses a
+  // page whose range boundary is gone: a range that silently stopped removing reads as new text.
+  std::string unmatched_range;
   // Where the time went, in microseconds (for the daemon's per-stage statistics).
   int64_t decode_us = 0;  // charset decision and transcoding
   int64_t parse_us = 0;   // Gumbo tree construction
@@ -151,6 +157,11 @@ struct ExtractResult {
 // names it). Never crashes on any input; input of any size is handled without recursion over the
 // DOM.
 Status ExtractText(std::string_view html, const ExtractOptions& options, ExtractResult* result);
+
+// The `ignore_lines` of `compiled` applied to a text made another way (a PDF's, policyd/pdf.h),
+// exactly as ExtractText applies them to a page's: the matching lines removed, blank lines
+// normalised again. The text unchanged when there are none.
+std::string ApplyIgnoreLines(const CompiledExtraction& compiled, std::string text);
 
 // The same with settings compiled beforehand (what the daemon does on every check): cannot
 // fail. `content_type` is the response's Content-Type header (for its charset and for

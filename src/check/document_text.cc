@@ -57,15 +57,23 @@ std::string ContentRefusal(const FetchResponse& page) {
   return "refused content type '" + page.content_type + "'";
 }
 
-// Records that page `index` of `pages` fails with `reason`; messages about a further page of a
-// multi-page document say which page.
+// Records that the document fails with `reason`, for what all its pages together are.
+void FailWhole(FailureReason reason, const std::string& message, DocumentText* out) {
+  out->reason = reason;
+  out->failing_page = 0;
+  out->message = message;
+}
+
+// Records that page `index` of `pages` fails with `reason`; the message of a multi-page
+// document says which page, the first one included.
 void Fail(const std::vector<const FetchResponse*>& pages, std::size_t index, FailureReason reason,
           const std::string& message, DocumentText* out) {
-  out->reason = reason;
+  FailWhole(reason,
+            pages.size() == 1
+                ? message
+                : "page " + std::to_string(index + 1) + " (" + pages[index]->url + "): " + message,
+            out);
   out->failing_page = index;
-  out->message =
-      index == 0 ? message
-                 : "page " + std::to_string(index + 1) + " (" + pages[index]->url + "): " + message;
 }
 
 // Step 1: is every response a usable page at all? False (with the reason) when one is not.
@@ -97,14 +105,15 @@ bool AllPagesUsable(const CompiledExtraction* extraction,
 // A PDF page through poppler-utils (policyd/pdf.h); its failures fail the check with their
 // own reasons. The conversion's time counts as extraction.
 ExtractResult ExtractPdfPage(const std::vector<const FetchResponse*>& pages, std::size_t index,
-                             DocumentText* out) {
+                             const CompiledExtraction& extraction, DocumentText* out) {
   PdfText pdf = ExtractPdfText(pages[index]->body);
   ExtractResult result;
   result.render_us = pdf.elapsed_us;
   if (pdf.error != PdfError::kNone) {
     Fail(pages, index, FailureFromPdfError(pdf.error), "PDF: " + pdf.message, out);
   } else {
-    result.text = std::move(pdf.text);
+    // Selectors have no elements to choose in a PDF; ignore_lines apply to its lines alike.
+    result.text = ApplyIgnoreLines(extraction, std::move(pdf.text));
   }
   return result;
 }
@@ -123,7 +132,7 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
     const FetchResponse& page = *pages[i];
     const bool pdf = IsPdf(page);
     ExtractResult page_text =
-        pdf ? ExtractPdfPage(pages, i, out)
+        pdf ? ExtractPdfPage(pages, i, *spec.ExtractionOfPage(i), out)
             : ExtractText(page.body, *spec.ExtractionOfPage(i), page.content_type);
     out->decode_us += page_text.decode_us;
     out->parse_us += page_text.parse_us;
@@ -144,6 +153,12 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
       Fail(pages, i, FailureReason::kRedirectStub,
            "redirect stub: " + stub.description + ", not the document", out);
       out->redirect_target = stub.target;
+    } else if (!page_text.unmatched_range.empty()) {
+      Fail(pages, i, FailureReason::kRangeUnmatched,
+           page_text.unmatched_range +
+               ": the range would hold nothing, so the text is not the one the settings describe "
+               "(the page changed, or its select/remove needs updating)",
+           out);
     } else if (pages.size() > 1 && IsNearEmpty(page_text.text)) {
       Fail(pages, i, FailureReason::kEmpty,
            "no text could be extracted" + why_empty(page_text.selected_nothing), out);
@@ -159,10 +174,10 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
   }
   if (out->reason == FailureReason::kNone && IsNearEmpty(out->text)) {
     // An empty page is an error page or a broken render, never a new version.
-    Fail(pages, 0, FailureReason::kEmpty,
-         "no text could be extracted (" + std::to_string(out->text.size()) + " bytes)" +
-             why_empty(selected_nothing),
-         out);
+    FailWhole(FailureReason::kEmpty,
+              "no text could be extracted (" + std::to_string(out->text.size()) + " bytes)" +
+                  why_empty(selected_nothing),
+              out);
   }
 }
 
@@ -177,8 +192,8 @@ DocumentText ExtractDocumentText(const DocumentSpec& spec,
   if (spec.extraction == nullptr) {
     // Every loader compiles it; a spec that reaches a check without it is a bug, and the
     // check says so rather than parsing selectors on every check.
-    Fail(pages, 0, FailureReason::kExtract,
-         "internal error: the document's extraction settings were not compiled", &out);
+    FailWhole(FailureReason::kExtract,
+              "internal error: the document's extraction settings were not compiled", &out);
     return out;
   }
   ExtractPages(spec, pages, resolve_url, &out);

@@ -74,6 +74,8 @@ std::string_view FailureReasonName(FailureReason reason) {
       return "browser_unavailable";
     case FailureReason::kBrowserProtocol:
       return "browser_protocol";
+    case FailureReason::kRangeUnmatched:
+      return "range_unmatched";
   }
   return "unknown";
 }

@@ -24,11 +24,13 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// One raw capture for a multi-page document; the markers say where each page starts.
+// One raw capture for a multi-page document; the markers say where each page starts and what
+// it was served as, so that the very same joined bytes mean the very same pages (IsReread).
 std::string JoinRawPages(const std::vector<const FetchResponse*>& pages) {
   std::string raw;
   for (std::size_t i = 0; i < pages.size(); ++i) {
-    raw += "<!-- policyd page " + std::to_string(i + 1) + ": " + pages[i]->final_url + " -->\n";
+    raw += "<!-- policyd page " + std::to_string(i + 1) + ": " + pages[i]->final_url + " (" +
+           pages[i]->content_type + ") -->\n";
     raw += pages[i]->body;
   }
   return raw;
@@ -243,21 +245,20 @@ std::string StoredContentType(const VersionRecord& version) {
 // Phase 4b: did the page change, or only policyd's reading of it? True when the current
 // version's raw capture, extracted now with this build and the document's present settings,
 // gives `new_hash` (or when the raw bytes and their Content-Type are the very same). One extraction
-// of the stored page per text change; a combined document's joined capture is not split again (its
-// changes are taken as changes).
+// of the stored page per text change; a combined document's joined capture is not split again:
+// only the very same pages (bytes, URLs and Content-Types, which its markers carry) are a reread.
 bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion& current_version,
               const std::string& new_hash, CheckWork* work) {
-  if (!input.extra_pages.empty() || !current_version.record.has_value()) return false;
+  if (!current_version.record.has_value()) return false;
   const DocumentSpec& spec = *input.spec;
   const VersionRecord* current = &*current_version.record;
   if (current->raw_hash.empty()) return false;
   // The very same bytes under the same Content-Type: only policyd's reading changed. Under
   // another one (HTML sent as text/plain, a charset label changed), the server's change
   // made the new text: the stored capture, read with its own header below, tells.
-  if (current->raw_hash == work->check().raw_hash &&
-      StoredContentType(*current) == input.response.content_type) {
-    return true;
-  }
+  const bool same_raw = current->raw_hash == work->check().raw_hash;
+  if (!input.extra_pages.empty()) return same_raw;  // the markers hold every Content-Type
+  if (same_raw && StoredContentType(*current) == input.response.content_type) return true;
   const std::string* raw = current_version.Raw(store);
   if (raw == nullptr) return false;
   const auto start = SteadyClock::now();

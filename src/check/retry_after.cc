@@ -17,7 +17,8 @@ bool IsTransientFailure(FailureReason reason) {
     case FailureReason::kBlocked:
     case FailureReason::kErrorPage:
     case FailureReason::kEmpty:
-    case FailureReason::kRedirectStub:  // an interstitial is usually one render's accident
+    case FailureReason::kRangeUnmatched:  // like a select matching nothing: maybe one render's
+    case FailureReason::kRedirectStub:    // an interstitial is usually one render's accident
     case FailureReason::kBrowserTimeout:
     case FailureReason::kBrowserCrashed:
     case FailureReason::kBrowserUnavailable:

@@ -35,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,18 @@ size_t CountLines(std::string_view text) {
     }
   }
   return lines + (content ? 1 : 0);
+}
+
+// `kind` ("select" or "remove") range N, as written, and which of its boundaries matched nothing:
+// what an operator needs to find the entry and the page element that went away.
+std::string DescribeUnmatched(std::string_view kind,
+                              const std::vector<extract_internal::ParsedRange>& ranges,
+                              const extract_internal::UnmatchedBoundary& boundary) {
+  const extract_internal::ParsedRange& range = ranges[boundary.range];
+  return std::string(kind) + " range " + std::to_string(boundary.range + 1) + " (" +
+         (range.start_after ? "startAfter" : "startBefore") + " \"" + range.start.text() + "\", " +
+         (range.end_after ? "endAfter" : "endBefore") + " \"" + range.end.text() +
+         "\"): no element of the page matches its " + (boundary.start ? "start" : "end");
 }
 
 }  // namespace
@@ -204,6 +217,10 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     if (!parts.ranges.empty() || !parts.remove_ranges.empty()) positions.emplace(document.root());
     const extract_internal::TreePositions* positions_or_null = positions ? &*positions : nullptr;
     const extract_internal::Removal removal(parts.remove, parts.remove_ranges, positions_or_null);
+    if (!removal.unmatched().empty()) {
+      result.unmatched_range =
+          DescribeUnmatched("remove", parts.remove_ranges, removal.unmatched().front());
+    }
     if (parts.select.empty() && parts.ranges.empty()) {
       const GumboNode* body = document.body() != nullptr ? document.body() : document.root();
       // The walk starts inside the body: a `remove` of the body or the document is asked here.
@@ -213,17 +230,26 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
         result.text = extract_internal::RenderMainContent(body, removal, parts.include_link_urls);
       }
     } else {
+      std::vector<extract_internal::UnmatchedBoundary> unmatched;
       const std::vector<const GumboNode*> roots = extract_internal::SelectRoots(
-          document.root(), parts.select, parts.ranges, removal, positions_or_null);
+          document.root(), parts.select, parts.ranges, removal, positions_or_null, &unmatched);
       result.selected_nothing = roots.empty();
+      if (result.unmatched_range.empty() && !unmatched.empty()) {
+        result.unmatched_range = DescribeUnmatched("select", parts.ranges, unmatched.front());
+      }
       result.text = extract_internal::RenderSelected(roots, removal, parts.include_link_urls);
     }
     result.render_us = micros_since(start);
   }
-  if (!parts.ignore_lines.empty())
-    result.text = parts.ignore_lines.RemoveMatchingLines(result.text);
+  result.text = ApplyIgnoreLines(compiled, std::move(result.text));
   result.lines = CountLines(result.text);
   return result;
+}
+
+std::string ApplyIgnoreLines(const CompiledExtraction& compiled, std::string text) {
+  const CompiledExtraction::Parts& parts = compiled.parts();
+  if (parts.ignore_lines.empty()) return text;
+  return parts.ignore_lines.RemoveMatchingLines(text);
 }
 
 }  // namespace policyd

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "block_score.h"
@@ -16,6 +17,13 @@ namespace {
 // say), and losing text is worse than keeping some chrome. Link text is left out of both
 // sides because mega-footers and menus are mostly links.
 constexpr size_t kCandidateShareDenominator = 3;
+// A candidate whose first heading names a legal document ("Privacy Policy"), on a page that
+// names itself one, says where the document is: it needs only a tenth. Otherwise chrome that
+// grows around a short policy (a strip of store addresses, a longer promo) flips the page
+// from the candidate to the whole body and back, a false change each way. A tenth and
+// kMinScoredText still send a <main> around only the title, or the title and a short intro,
+// to the whole body.
+constexpr size_t kTitledShareDenominator = 10;
 
 // Below this many text bytes the page is (almost) empty without scripts ...
 constexpr size_t kScriptOnlyPage = 200;
@@ -34,6 +42,23 @@ constexpr size_t kScoredShareDenominator = 5;
 
 size_t NonLinkBytes(TextSink& sink) { return sink.text_bytes() - sink.link_bytes(); }
 
+// True when the first heading of `lines` (Markdown, as a sink emits it) is of level 1 to 3
+// and names a legal document.
+bool FirstHeadingNamesLegalDocument(std::string_view lines) {
+  for (size_t start = 0; start < lines.size();) {
+    size_t end = lines.find('\n', start);
+    if (end == std::string_view::npos) end = lines.size();
+    const std::string_view line = lines.substr(start, end - start);
+    if (line.starts_with('#')) {
+      const size_t level = line.find_first_not_of('#');
+      if (level == std::string_view::npos || level > 3) return false;
+      return NamesLegalDocument(line.substr(level));
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string RenderMainContent(const GumboNode* body, const Removal& removal, bool link_urls) {
@@ -46,7 +71,11 @@ std::string RenderMainContent(const GumboNode* body, const Removal& removal, boo
     const size_t body_bytes = NonLinkBytes(all);
     auto credible = [&](TextSink& candidate) {
       const size_t candidate_bytes = NonLinkBytes(candidate);
-      return candidate_bytes > 0 && candidate_bytes * kCandidateShareDenominator >= body_bytes;
+      if (candidate_bytes == 0) return false;
+      if (candidate_bytes * kCandidateShareDenominator >= body_bytes) return true;
+      return scored.legal && candidate_bytes >= kMinScoredText &&
+             candidate_bytes * kTitledShareDenominator >= body_bytes &&
+             FirstHeadingNamesLegalDocument(candidate.emitted());
     };
     TextSink* chosen = &all;
     const size_t scored_bytes = NonLinkBytes(renderer.sink(MarkdownRenderer::kScoredSink));
@@ -82,12 +111,13 @@ std::string RenderMainContent(const GumboNode* body, const Removal& removal, boo
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
                                           const std::vector<ParsedRange>& ranges,
-                                          const Removal& removal, const TreePositions* positions) {
+                                          const Removal& removal, const TreePositions* positions,
+                                          std::vector<UnmatchedBoundary>* unmatched) {
   // OTA selects in the document its `remove` step left: no boundary in removed content.
   std::vector<TreePositions::Interval> intervals;
   if (!ranges.empty() && positions != nullptr) {
     intervals = positions->Resolve(
-        ranges, [&removal](const GumboNode* node) { return removal.Removes(node); });
+        ranges, [&removal](const GumboNode* node) { return removal.Removes(node); }, unmatched);
   }
   auto in_range = [&](const GumboNode* node) {
     return !intervals.empty() && positions->Inside(node, intervals);

@@ -28,11 +28,13 @@ std::string RenderMainContent(const GumboNode* body, const Removal& removal, boo
 // Select mode: the elements matching any of `select` and the outermost nodes (elements or
 // text) wholly inside one of `ranges` (ranges.h, over `positions`, required when `ranges` is
 // not empty), in document order, leaving out what `removal` drops and the nodes nested in
-// another chosen node. The ranges' boundaries are looked for outside removed content.
+// another chosen node. The ranges' boundaries are looked for outside removed content; those
+// that match nothing are appended to `unmatched`.
 std::vector<const GumboNode*> SelectRoots(const GumboNode* root,
                                           const std::vector<Selector>& select,
                                           const std::vector<ParsedRange>& ranges,
-                                          const Removal& removal, const TreePositions* positions);
+                                          const Removal& removal, const TreePositions* positions,
+                                          std::vector<UnmatchedBoundary>* unmatched);
 
 // Select mode: the text of `roots`, each treated as content (boilerplate inside them is
 // still removed, but header/footer/aside inside them are kept), without what `removal` drops.

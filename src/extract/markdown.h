@@ -75,6 +75,8 @@ class TextSink {
   // Visible bytes appended so far, and those inside links.
   size_t text_bytes() const { return text_bytes_; }
   size_t link_bytes() const { return link_bytes_; }
+  // The lines emitted so far (not the one being built), to look at before Finish.
+  std::string_view emitted() const { return out_; }
   // Returns the text (ending in '\n' unless empty) and resets the sink.
   std::string Finish();
 

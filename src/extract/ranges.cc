@@ -39,8 +39,8 @@ TreePositions::TreePositions(const GumboNode* root) : root_(root) {
 }
 
 std::vector<TreePositions::Interval> TreePositions::Resolve(
-    const std::vector<ParsedRange>& ranges,
-    const std::function<bool(const GumboNode*)>& excluded) const {
+    const std::vector<ParsedRange>& ranges, const std::function<bool(const GumboNode*)>& excluded,
+    std::vector<UnmatchedBoundary>* unmatched) const {
   std::vector<Interval> intervals;
   if (ranges.empty() || root_ == nullptr) return intervals;
   // The first match of each boundary, found in one preorder walk.
@@ -74,6 +74,10 @@ std::vector<TreePositions::Interval> TreePositions::Resolve(
   }
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     const auto& [start, end] = found[i];
+    if (unmatched != nullptr) {
+      if (start == nullptr) unmatched->push_back({i, true});
+      if (end == nullptr) unmatched->push_back({i, false});
+    }
     if (start == nullptr || end == nullptr) continue;
     const Span& start_span = spans_.at(start);
     const Span& end_span = spans_.at(end);

@@ -35,6 +35,12 @@ struct ParsedRange {
   bool end_after = false;  // else end before
 };
 
+// A range's boundary that no element of the document matches.
+struct UnmatchedBoundary {
+  std::size_t range = 0;  // index in the ranges resolved
+  bool start = false;     // the start boundary, else the end
+};
+
 // The preorder positions of the nodes of one tree, and the ranges resolved over them.
 class TreePositions {
  public:
@@ -51,10 +57,11 @@ class TreePositions {
   // with no match, or the end at or before the start). A boundary is the first element in
   // document order matching its selector, outside template contents (as Selector::SelectAll)
   // and outside the subtrees of elements for which `excluded` (if given) is true. One walk for
-  // all the ranges, which stops once every boundary is found.
-  std::vector<Interval> Resolve(
-      const std::vector<ParsedRange>& ranges,
-      const std::function<bool(const GumboNode*)>& excluded = nullptr) const;
+  // all the ranges, which stops once every boundary is found. The boundaries without a match
+  // are appended to `unmatched` (if given), in the ranges' order, start before end.
+  std::vector<Interval> Resolve(const std::vector<ParsedRange>& ranges,
+                                const std::function<bool(const GumboNode*)>& excluded = nullptr,
+                                std::vector<UnmatchedBoundary>* unmatched = nullptr) const;
 
   // True when `node` (of the tree) lies wholly inside one of `intervals`.
   bool Inside(const GumboNode* node, const std::vector<Interval>& intervals) const;

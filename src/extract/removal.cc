@@ -5,7 +5,7 @@ namespace policyd::extract_internal {
 Removal::Removal(std::span<const Selector> selectors, const std::vector<ParsedRange>& ranges,
                  const TreePositions* positions)
     : selectors_(selectors), positions_(positions) {
-  if (positions_ != nullptr) intervals_ = positions_->Resolve(ranges);
+  if (positions_ != nullptr) intervals_ = positions_->Resolve(ranges, nullptr, &unmatched_);
 }
 
 bool Removal::Removes(const GumboNode* node) const {

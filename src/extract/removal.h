@@ -35,10 +35,14 @@ class Removal {
   // under a removed element may answer false.
   bool Removes(const GumboNode* node) const;
 
+  // The boundaries of the ranges that matched no element: those ranges removed nothing.
+  const std::vector<UnmatchedBoundary>& unmatched() const { return unmatched_; }
+
  private:
   std::span<const Selector> selectors_;
   const TreePositions* positions_ = nullptr;
   std::vector<TreePositions::Interval> intervals_;
+  std::vector<UnmatchedBoundary> unmatched_;
 };
 
 }  // namespace policyd::extract_internal

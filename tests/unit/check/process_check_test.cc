@@ -491,6 +491,20 @@ TEST(FailureReasonTest, TheLastReasonIsTheLastOneNamed) {
             "unknown");
 }
 
+// A document's ignore_lines apply to a PDF's text as to a page's: a "Generated on" stamp the
+// operator told policyd to ignore was kept in PDFs, silently, and changed every version.
+TEST_F(CheckProcessorTest, IgnoreLinesApplyToAPdf) {
+  spec_.ignore_lines = {"^We never"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  FetchResponse pdf = Ok(PdfPolicy("We never sell data."));
+  pdf.content_type = "application/pdf";
+  const DocumentText text = ExtractDocumentText(spec_, {&pdf}, ResolveHttpUrl);
+  EXPECT_EQ(text.reason, FailureReason::kNone) << text.message;
+  EXPECT_EQ(text.text,
+            "# Privacy Policy\n\nWe process personal data only to provide the service.\n\n"
+            "## Sharing\n");
+}
+
 // A multi-page document whose second page is a PDF: its text follows the first page's.
 TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   spec_.extra_urls = {"https://acme.example/privacy.pdf"};
@@ -508,6 +522,54 @@ TEST_F(CheckProcessorTest, PdfAsAnExtraPage) {
   EXPECT_EQ(broken.reason, FailureReason::kPdfMalformed);
   EXPECT_EQ(broken.failing_page, 1u);
   EXPECT_TRUE(broken.message.starts_with("page 2 (")) << broken.message;
+}
+
+// A remove range whose end marker the site renamed removed nothing, silently: the promotion
+// it had cut came back as a substantive document.changed the policy never made. The check now
+// fails as range_unmatched, naming the range, and the version stands.
+TEST_F(CheckProcessorTest, ARemoveRangeWhoseBoundaryIsGoneFailsTheCheck) {
+  spec_.remove_ranges = {{.start_before = ".promo-start", .end_after = ".promo-end"}};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  auto page = [](const char* end_class) {
+    return LongPolicy("We never sell data.") +
+           "<div class=promo-start>Premium</div><p>Buy our premium plan now and save a lot of "
+           "money every single month!</p><div class=" +
+           std::string(end_class) + ">Offer ends soon</div>";
+  };
+  const CheckOutcome first = Check(Ok(page("promo-end")));
+  ASSERT_EQ(first.check.outcome, "first_seen");
+  EXPECT_EQ((*store_->GetBlob(first.check.text_hash)).find("premium plan"), std::string::npos);
+  const CheckOutcome renamed = Check(Ok(page("promo-stop")), 1);
+  EXPECT_EQ(renamed.check.outcome, "failed");
+  EXPECT_EQ(renamed.check.reason, "range_unmatched");
+  EXPECT_TRUE(renamed.check.message.starts_with(
+      "remove range 1 (startBefore \".promo-start\", endAfter \".promo-end\"): no element of "
+      "the page matches its end"))
+      << renamed.check.message;
+  ASSERT_EQ(renamed.events.size(), 1u);
+  EXPECT_EQ(TypeOf(renamed.events[0]), "document.fetch_failed");
+  EXPECT_EQ(state_.version_count, 1u);
+  EXPECT_EQ(state_.last_text_hash, first.check.text_hash);
+}
+
+// Whichever page of a combined document fails, its message says which: the first page's used
+// to read as if the whole document had failed ("empty: no text could be extracted").
+TEST_F(CheckProcessorTest, AFailingFirstPageOfACombinedDocumentIsNamed) {
+  spec_.extra_urls = {"https://acme.example/privacy/2"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  FetchResponse first = Ok("<html><body><h1>Cookies</h1></body></html>");
+  first.url = "https://acme.example/privacy";
+  const FetchResponse second = Ok(LongPolicy("We never sell data."));
+  const DocumentText text = ExtractDocumentText(spec_, {&first, &second}, ResolveHttpUrl);
+  EXPECT_EQ(text.reason, FailureReason::kEmpty);
+  EXPECT_EQ(text.failing_page, 0u);
+  EXPECT_TRUE(text.message.starts_with("page 1 (https://acme.example/privacy): no text could be"))
+      << text.message;
+  // A one-page document's message names no page.
+  spec_.extra_urls.clear();
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const DocumentText alone = ExtractDocumentText(spec_, {&first}, ResolveHttpUrl);
+  EXPECT_TRUE(alone.message.starts_with("no text could be extracted")) << alone.message;
 }
 
 // One check of `response` under `spec` instead of the fixture's.
@@ -1074,6 +1136,42 @@ TEST_F(CheckProcessorTest, TheSameBytesReadDifferentlyAreARereadWithoutExtractin
   EXPECT_EQ(Check(Ok(page)).check.outcome, "reread");
   // And the next identical capture is simply unchanged.
   EXPECT_EQ(Check(Ok(page)).check.outcome, "unchanged");
+}
+
+// A combined document whose pages are the very same bytes, read with edited settings (a page's
+// `remove` in an Open Terms Archive declaration), is a reread: it used to be announced as a
+// document.changed the site never made, since a combined capture is not split to be read again.
+TEST_F(CheckProcessorTest, TheSamePagesOfACombinedDocumentReadDifferentlyAreAReread) {
+  spec_.extra_urls = {"https://acme.example/privacy/2"};
+  const std::string first_page = PageWithBox("r1", "We never sell data.");
+  const std::string second_page = LongPolicy("We keep logs for ninety days.");
+  auto check = [&](const std::string& second_content_type) {
+    CheckInput input = Input(Ok(first_page));
+    FetchResponse second = Ok(second_page);
+    second.url = second.final_url = "https://acme.example/privacy/2";
+    second.content_type = second_content_type;
+    input.extra_pages.push_back(second);
+    const CheckOutcome outcome = ProcessCheck(*store_, input, clock_, rng_);
+    EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+    state_ = outcome.state;
+    return outcome;
+  };
+  ASSERT_EQ(check("text/html; charset=utf-8").check.outcome, "first_seen");
+  spec_.remove = {".box"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const CheckOutcome reread = check("text/html; charset=utf-8");
+  EXPECT_EQ(reread.check.outcome, "reread");
+  ASSERT_EQ(reread.events.size(), 1u);
+  EXPECT_EQ(TypeOf(reread.events[0]), "document.reread");
+  EXPECT_TRUE(GetLatestOrDie().reread);
+  EXPECT_EQ(check("text/html; charset=utf-8").check.outcome, "unchanged");
+
+  // The same bytes of page 2 under another Content-Type are the server's doing: no reread.
+  spec_.remove = {};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const CheckOutcome relabelled = check("text/plain; charset=utf-8");
+  EXPECT_NE(relabelled.check.outcome, "reread");
+  for (const auto& event : relabelled.events) EXPECT_NE(TypeOf(event), "document.reread");
 }
 
 // The same bytes served under another Content-Type (HTML sent as text/plain, a charset label

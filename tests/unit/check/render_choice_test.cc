@@ -120,6 +120,27 @@ TEST_F(RenderChoiceTest, AnAutoChecksFailedRenderIsNamedWhenTheServedPageFailsTo
       << outcome.check.message;
 }
 
+// A framework's shell with a redirect it only takes sometimes (old browsers, no JavaScript)
+// is a shell first: it was judged a redirect stub, the redirect's page stored as the policy.
+// A page that is only a redirect (no mount point to fill) is still followed as served.
+TEST_F(RenderChoiceTest, AShellWithAConditionalRedirectIsRenderedNotFollowed) {
+  for (const char* redirect :
+       {"<script>if (/MSIE |Trident\\//.test(navigator.userAgent)) { window.location.href = "
+        "'/unsupported.html'; }</script>",
+        "<noscript><meta http-equiv=\"refresh\" content=\"0; url=/nojs.html\"></noscript>"}) {
+    const std::string shell = std::string("<!doctype html><html><head>") + redirect +
+                              "</head><body><div id=\"root\"></div>"
+                              "<script src=\"/app.js\"></script></body></html>";
+    const CheckOutcome outcome = Run(Input(shell));
+    EXPECT_TRUE(outcome.wants_browser) << redirect << ": " << outcome.check.reason;
+  }
+  const CheckOutcome stub =
+      Run(Input("<html><body><p>Redirecting...</p><script>location.replace('/privacy-v2');"
+                "</script></body></html>"));
+  EXPECT_FALSE(stub.wants_browser);
+  EXPECT_EQ(stub.follow_url, "https://acme.example/privacy-v2");
+}
+
 TEST_F(RenderChoiceTest, AChallengeIsNeverSentToTheBrowser) {
   // Little text and scripts, like a shell, but the site is saying no: no browser to get past it.
   const CheckOutcome outcome =

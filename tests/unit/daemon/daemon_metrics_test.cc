@@ -29,8 +29,8 @@ TEST(DaemonMetricsTest, EveryOutcomeAndRecordedReasonIsASeriesFromTheStart) {
     const std::string name(CheckResultName(static_cast<CheckResult>(i)));
     EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"" + name + "\"} 0")) << name;
   }
-  for (int i = static_cast<int>(FailureReason::kBadUrl);
-       i <= static_cast<int>(FailureReason::kBrowserProtocol); ++i) {
+  for (int i = static_cast<int>(FailureReason::kBadUrl); i <= static_cast<int>(kLastFailureReason);
+       ++i) {
     const auto reason = static_cast<FailureReason>(i);
     const std::string line =
         "policyd_check_failures_total{reason=\"" + std::string(FailureReasonName(reason)) + "\"} 0";

@@ -386,6 +386,41 @@ TEST(BoilerplateTest, MainHoldingOnlyATitleFallsBackToTheBody) {
   EXPECT_EQ(text, "# Privacy Policy\n\n" + kProse + "\n\n" + kProse + "\n");
 }
 
+// A short policy in a <main> titled with its name stays the text while the chrome around it
+// grows: at twice the policy's size the whole body used to be taken, store list included, and
+// the page flipped between the two texts as the list grew and shrank.
+TEST(BoilerplateTest, AShortPolicyInATitledMainStaysTheTextAsTheChromeAroundItGrows) {
+  const std::string policy =
+      "<main><h1>Cookie Policy</h1><p>" + kProse + "</p><p>" + kProse + "</p></main>";
+  auto page = [&](int stores) {
+    std::string chrome;
+    for (int i = 0; i < stores; ++i) {
+      chrome += "<div class=store><p>Our shop in town " + std::to_string(i) +
+                " is open every day from nine to five, with free advice.</p></div>";
+    }
+    return "<head><title>Cookie Policy</title></head><body>" + policy + chrome + "</body>";
+  };
+  const std::string expected = "# Cookie Policy\n\n" + kProse + "\n\n" + kProse + "\n";
+  for (int stores : {0, 8, 16, 24}) EXPECT_EQ(Extract(page(stores)), expected) << stores;
+  // Past ten times the policy, the <main> is no longer believed.
+  EXPECT_NE(Extract(page(120)), expected);
+  // A <main> around the title and a short intro, with the sections outside it, keeps them.
+  const std::string intro = Extract(
+      "<head><title>Privacy Policy</title></head><body><main><h1>Privacy Policy</h1><p>"
+      "This notice explains what we collect and why, and how to reach us.</p></main>"
+      "<div class=content><h2>What we collect</h2><p>" +
+      kProse + "</p><h2>Why</h2><p>" + kProse + "</p><p>" + kProse + "</p></div></body>");
+  EXPECT_NE(intro.find("## What we collect"), std::string::npos) << intro;
+  // A <main> whose heading names no legal document needs its third.
+  const std::string news = "<main><h1>Store news</h1><p>" + kProse + "</p></main>";
+  std::string stores;
+  for (int i = 0; i < 16; ++i)
+    stores += "<p>Our shop in town " + std::to_string(i) + " opens late.</p>";
+  EXPECT_NE(Extract("<head><title>Cookie Policy</title></head><body>" + news + stores + "</body>")
+                .find("opens late"),
+            std::string::npos);
+}
+
 TEST(BoilerplateTest, ArticlesAreUsedWithoutMain) {
   const std::string text =
       Extract("<body><div class=promo>Rotating promo</div><article><h1>Part 1</h1><p>" + kProse +

@@ -99,9 +99,35 @@ TEST(RemoveRangeTest, BoundaryIsTheFirstMatch) {
             "copy.\n");
 }
 
-// A boundary with no match removes nothing (OTA's engine would fail the extraction instead);
-// the other ranges still apply.
-TEST(RemoveRangeTest, RangeWithoutAStartOrEndRemovesNothing) {
+// A boundary with no match removes nothing, and the result says which range and boundary (a
+// check fails on it, as OTA's engine does); the other ranges still apply.
+TEST(RemoveRangeTest, RangeWithoutAStartOrEndRemovesNothingAndSaysSo) {
+  ExtractOptions options;
+  options.select = {"main"};
+  options.remove_ranges = {Range("#title", "", "", "#intro"), Range("", "#intro", "", "#nowhere")};
+  ExtractResult result;
+  ASSERT_TRUE(ExtractText(kPage, options, &result).ok());
+  EXPECT_EQ(result.unmatched_range,
+            "remove range 2 (startAfter \"#intro\", endAfter \"#nowhere\"): no element of the "
+            "page matches its end");
+  options.remove_ranges = {Range("#nowhere", "", "#rights", "")};
+  ASSERT_TRUE(ExtractText(kPage, options, &result).ok());
+  EXPECT_EQ(result.unmatched_range,
+            "remove range 1 (startBefore \"#nowhere\", endBefore \"#rights\"): no element of the "
+            "page matches its start");
+  // A select range too.
+  options = {};
+  options.ranges = {Range("#data", "", "#gone", "")};
+  ASSERT_TRUE(ExtractText(kPage, options, &result).ok());
+  EXPECT_EQ(result.unmatched_range,
+            "select range 1 (startBefore \"#data\", endBefore \"#gone\"): no element of the "
+            "page matches its end");
+  // Ranges whose boundaries are all there say nothing, collapsed ones included.
+  options = {};
+  options.remove_ranges = {Range("#rights", "", "", "#data")};
+  ASSERT_TRUE(ExtractText(kPage, options, &result).ok());
+  EXPECT_EQ(result.unmatched_range, "");
+
   EXPECT_EQ(ExtractMainWithout({Range("#nowhere", "", "#rights", "")}), kWholeMain);
   EXPECT_EQ(ExtractMainWithout({Range("", "#intro", "", "#nowhere")}), kWholeMain);
   EXPECT_EQ(
