@@ -390,10 +390,11 @@ uint64_t Store::ApproximateSizeBytes() const {
   if (!access.ok()) return 0;  // closed after a failed reopen: nothing to measure
   uint64_t total = 0;
   for (rocksdb::ColumnFamilyHandle* family : impl_->database->AllFamilies()) {
-    uint64_t sst_bytes = 0;
-    if (impl_->db()->GetIntProperty(family, rocksdb::DB::Properties::kTotalSstFilesSize,
-                                    &sst_bytes)) {
-      total += sst_bytes;
+    // Flushed raw pages and texts are in blob files, beside the SST files that point to them.
+    for (const std::string* property : {&rocksdb::DB::Properties::kTotalSstFilesSize,
+                                        &rocksdb::DB::Properties::kTotalBlobFileSize}) {
+      uint64_t bytes = 0;
+      if (impl_->db()->GetIntProperty(family, *property, &bytes)) total += bytes;
     }
   }
   // Recent writes are only in the WAL until their memtable is flushed.
