@@ -844,6 +844,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     }
   } else {
     if (doc != nullptr) {
+      LogFailureReport(*doc, outcome.state, outcome.check);
       doc->SetState(outcome.state);
       first_pass_checked_ += !doc->checked_since_start && !doc->checked_before;
       doc->checked_since_start = true;
@@ -1048,6 +1049,22 @@ void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
                                       "summary)",
                                       doc_id, check.reason, check.message));
       break;
+  }
+}
+
+void Daemon::LogFailureReport(const Document& doc, const DocState& after,
+                              const CheckRecord& check) {
+  const std::string& id = doc.spec->id;
+  const bool was_reported = doc.packed_state().failure_reported();
+  if (!was_reported && after.failure_reported) {
+    LogWithFields(spdlog::level::warn, {id, check.reason, check.http_status},
+                  fmt::format("{}: reported failing (document.fetch_failed) after {} failed "
+                              "check(s) in a row ({}): {}; its URL {} is set in {}",
+                              id, after.consecutive_failures, check.reason, check.message,
+                              doc.spec->url, doc.spec->source_file.string()));
+  } else if (was_reported && !after.failure_reported) {
+    spdlog::info("{}: recovered (document.recovered) after {} failed check(s) in a row", id,
+                 doc.packed_state().consecutive_failures());
   }
 }
 

@@ -300,6 +300,11 @@ class Daemon {
   void LogCheckSummary();
   // The log line(s) of one committed check, loud as check_log_ says.
   void LogCheck(const std::string& doc_id, const CheckRecord& check);
+  // Says when `doc` (its state still the one before `check`) starts to be reported failing (its
+  // document.fetch_failed) and when it recovers: the per-check lines cannot tell the 20th
+  // failure from a passing one.
+  static void LogFailureReport(const Document& doc, const DocState& after,
+                               const CheckRecord& check);
   // Applies the retention policy (config check_retention) every config gc_interval, on the
   // worker pool; one run at a time.
   void ArmGcTimer();

@@ -251,6 +251,19 @@ TEST_F(EndToEndTest, FailuresAreRecordedAndReportedThenRecover) {
   EXPECT_EQ((*recovered)["failures"], 4);
   EXPECT_FALSE(live.Next(milliseconds(300)));
   EXPECT_EQ(harness_.Stop(), 0);
+  // The log says when the report begins and ends, with where the URL is set.
+  const std::string log = harness_.log();
+  EXPECT_NE(log.find("globex/privacy-policy: reported failing (document.fetch_failed) after 3 "
+                     "failed check(s) in a row (http_5xx): "),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("; its URL " + server_.Url("/globex/privacy") + " is set in "),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("globex/privacy-policy: recovered (document.recovered) after 4 failed "
+                     "check(s) in a row"),
+            std::string::npos)
+      << log;
 }
 
 TEST_F(EndToEndTest, RedirectStubsAreFollowedOnTheSameSiteAndNeverStored) {
