@@ -255,10 +255,14 @@ const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
     *error = ControlError("invalid_argument", "missing \"doc\" (a document id)");
     return nullptr;
   }
-  const Document* found = documents_.Find(doc->get<std::string>());
-  if (found == nullptr) {
-    *error = ControlError("not_found", "no watched document '" + doc->get<std::string>() +
-                                           "' (see `policyctl list`)");
+  const std::string& id = doc->get_ref<const std::string&>();
+  const Document* found = documents_.Find(id);
+  if (found == nullptr && catalog_->RemovedAtRunTime(id)) {
+    *error = ControlError("not_found", "no watched document '" + id +
+                                           "': it was removed with `policyctl remove` (its "
+                                           "history is kept; `policyctl add` watches it again)");
+  } else if (found == nullptr) {
+    *error = ControlError("not_found", "no watched document '" + id + "' (see `policyctl list`)");
   }
   return found;
 }

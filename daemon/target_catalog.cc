@@ -10,12 +10,22 @@
 
 #include "policyd/json_text.h"
 #include "policyd/private_files.h"
+#include "policyd/shell_quote.h"
 #include "webhook_filter_check.h"
 
 namespace policyd {
 
 namespace {
 constexpr char kRemovedKey[] = "removed_targets";
+
+// True when an `add` asks for `declared` as its target file has it: the same URL and no
+// settings of its own (an add that sets any is a run-time entry of its own).
+bool AsDeclared(const DocumentSpec& added, const DocumentSpec& declared) {
+  return added.url == declared.url && added.select.empty() && added.remove.empty() &&
+         added.select_ranges.empty() && added.remove_ranges.empty() &&
+         added.interval.count() == 0 && added.render == RenderMode::kAuto;
+}
+
 // Documents named in one load's warning of a kind; beyond, a count (a whole file of them
 // needs no more lines).
 constexpr std::size_t kNamedWarnings = 10;
@@ -67,6 +77,7 @@ Status TargetCatalog::Adopt(Snapshot snapshot) {
   }
   runtime_ = std::move(snapshot.runtime);
   removed_ = std::move(snapshot.removed);
+  removed_declared_ = std::move(snapshot.removed_declared);
   documents_ = std::move(snapshot.documents);
   return Status::Ok();
 }
@@ -74,7 +85,11 @@ Status TargetCatalog::Adopt(Snapshot snapshot) {
 void TargetCatalog::FinishCacheLoad(bool loaded) {
   if (cache_ == nullptr) return;
   const bool changed = cache_->Close();
-  spdlog::info("target files: {} parsed, {} from the cache", cache_->misses(), cache_->hits());
+  // The cache holds TOML files only: a declaration (JSON) is parsed at every load.
+  spdlog::info(
+      "target files: {} parsed, {} from the cache (TOML files; Open Terms Archive "
+      "declarations are parsed at every load)",
+      cache_->misses(), cache_->hits());
   if (!loaded || !changed) {
     cache_->Discard();
     return;
@@ -134,6 +149,8 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
     while (next_removed != removed.end() && *next_removed < spec->id) ++next_removed;
     if (next_removed == removed.end() || *next_removed != spec->id) {
       documents.push_back(std::move(spec));
+    } else {
+      snapshot->removed_declared.emplace(spec->id, std::move(spec));
     }
   };
   std::size_t overridden = 0;
@@ -157,9 +174,29 @@ Status TargetCatalog::ReadDocuments(Snapshot* snapshot) {
   }
   while (next_runtime != runtime.end()) keep(std::move(*next_runtime++));
   snapshot->removed = std::move(removed);
+  NoteRemovedDeclared(snapshot->removed_declared);
   WarnAboutRefusedAddresses(documents);
   WarnAboutUnmatchedWebhookFilters(documents);
   return Status::Ok();
+}
+
+void TargetCatalog::NoteRemovedDeclared(
+    const std::map<std::string, std::shared_ptr<const DocumentSpec>>& removed_declared) {
+  std::size_t named = 0;
+  for (const auto& [id, spec] : removed_declared) {
+    if (++named > kNamedWarnings) break;
+    // Not a warning: the operator chose it. Said at each load all the same, since an edit of
+    // the declaration changes nothing while it stays removed.
+    spdlog::info(
+        "targets: {}: declared in {}, not watched: removed at run time (policyctl add "
+        "--platform {} --type {} --url {} watches it as declared again)",
+        id, spec->source_file.string(), ShellWord(spec->platform), ShellWord(spec->type),
+        ShellWord(spec->url));
+  }
+  if (removed_declared.size() > kNamedWarnings) {
+    spdlog::info("targets: {} more declared documents not watched: removed at run time",
+                 removed_declared.size() - kNamedWarnings);
+  }
 }
 
 void TargetCatalog::WarnAboutRefusedAddresses(const SpecList& documents) const {
@@ -206,6 +243,19 @@ Result<std::shared_ptr<const DocumentSpec>> TargetCatalog::Add(DocumentSpec spec
   const auto position = LowerBound(spec.id);
   if (position != documents_.end() && (*position)->id == spec.id) {
     return Status::InvalidArgument("document '" + spec.id + "' is already watched");
+  }
+  if (const auto declared = removed_declared_.find(spec.id);
+      declared != removed_declared_.end() && AsDeclared(spec, *declared->second)) {
+    // Back as its target file declares it (ranges, pages, rendering and all): no run-time
+    // entry that would hide the declaration's later edits.
+    removed_.erase(spec.id);
+    if (Status s = SaveRemoved(); !s.ok()) {
+      removed_.insert(spec.id);
+      return s;
+    }
+    std::shared_ptr<const DocumentSpec> restored = std::move(declared->second);
+    removed_declared_.erase(declared);
+    return *documents_.insert(position, std::move(restored));
   }
   const std::string platform_slug = Slugify(spec.platform);
   spec.source_file = SharedPath(runtime_dir_ / (platform_slug + ".toml"));

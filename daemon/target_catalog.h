@@ -49,6 +49,8 @@ class TargetCatalog {
     SpecList documents;                           // sorted by id
     std::map<std::string, DocumentSpec> runtime;  // id -> spec added at run time
     std::set<std::string> removed;
+    // The removed documents that a target file declares (as declared): `add` brings them back.
+    std::map<std::string, std::shared_ptr<const DocumentSpec>> removed_declared;
     uint64_t generation = 0;  // generation() when the read began
   };
   // Load in two halves, for an owner that reads off its own thread (the daemon's reload reads
@@ -62,6 +64,8 @@ class TargetCatalog {
   Status Adopt(Snapshot snapshot);
   // Changes at every Add and Remove (a refused one may have written a file before it failed).
   uint64_t generation() const { return generation_; }
+  // True when `id` was removed with `policyctl remove` and not added since.
+  bool RemovedAtRunTime(const std::string& id) const { return removed_.contains(id); }
   // Waits until the cache written by the last Load, if any, is on disk.
   void WaitForCacheWrite();
   // The effective set, sorted by id (ids distinct). Shared with the daemon's documents: each
@@ -87,6 +91,10 @@ class TargetCatalog {
   void WarnAboutRefusedAddresses(const SpecList& documents) const;
   // Logs each webhook filter that names no platform or type of `documents`.
   void WarnAboutUnmatchedWebhookFilters(const SpecList& documents) const;
+  // Logs the declared documents that `policyctl remove` keeps unwatched, with the command that
+  // watches each again.
+  static void NoteRemovedDeclared(
+      const std::map<std::string, std::shared_ptr<const DocumentSpec>>& removed_declared);
   Status WriteRuntimePlatform(const std::string& platform_slug);
 
   std::filesystem::path bundled_dir_;
@@ -95,6 +103,7 @@ class TargetCatalog {
   std::size_t load_threads_;
   std::map<std::string, DocumentSpec> runtime_;  // id -> spec added at run time
   std::set<std::string> removed_;
+  std::map<std::string, std::shared_ptr<const DocumentSpec>> removed_declared_;  // Snapshot's
   // The first spec of documents_ whose id is not less than `id`.
   SpecList::iterator LowerBound(std::string_view id);
   // The spec of `id` in documents_, or documents_.end().

@@ -69,18 +69,6 @@ std::string Join(const std::vector<std::string_view>& words, std::string_view se
   return Join(std::vector<std::string>(words.begin(), words.end()), separator);
 }
 
-std::string ShellQuote(std::string_view text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
 }  // namespace completion_internal
 
 std::optional<std::string> CompletionScript(std::string_view shell) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "policyctl/command_table.h"
+#include "policyd/shell_quote.h"
 
 namespace policyd::ctl {
 
@@ -44,8 +45,7 @@ std::string_view DurationExamples();
 std::string Join(const std::vector<std::string>& words, std::string_view separator = " ");
 std::string Join(const std::vector<std::string_view>& words, std::string_view separator = " ");
 
-// `text` as one single-quoted POSIX shell word ('it'\''s').
-std::string ShellQuote(std::string_view text);
+using policyd::ShellQuote;  // policyd/shell_quote.h
 
 }  // namespace completion_internal
 }  // namespace policyd::ctl

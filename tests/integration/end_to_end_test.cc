@@ -420,6 +420,13 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
       << bad_interval.err;
   const auto removed = harness_.Policyctl({"remove", "globex/privacy-policy"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  // Asked about, a removed document is said to be removed, not unknown.
+  const auto shown = harness_.Policyctl({"show", "globex/privacy-policy"});
+  EXPECT_EQ(shown.exit_code, 1);
+  EXPECT_NE(shown.err.find("no watched document 'globex/privacy-policy': it was removed with "
+                           "`policyctl remove`"),
+            std::string::npos)
+      << shown.err;
 
   EXPECT_EQ(harness_.Stop(), 0);
   ASSERT_TRUE(harness_.Start()) << harness_.log();

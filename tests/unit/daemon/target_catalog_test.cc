@@ -91,6 +91,48 @@ TEST_F(TargetCatalogTest, ARunTimeDocumentThatHidesABundledOneIsLoggedAtEachLoad
             1u);
 }
 
+// A declared document removed with `policyctl remove` used to be skipped at every load
+// without a word, so an operator who later edited its declaration believed it watched; and
+// `add` brought it back as a run-time entry without the declaration's ranges, pages and
+// rendering. Each load now names it with the command that watches it again, and that `add`
+// (the declared URL, no settings of its own) watches it as declared.
+TEST_F(TargetCatalogTest, ADeclaredDocumentRemovedAtRunTimeIsNamedAndAddedBackAsDeclared) {
+  WriteBundled("acme", "Privacy Policy");
+  std::ofstream(bundled_dir() / "acme.toml", std::ios::app) << "select = [\"main\"]\n";
+  ASSERT_TRUE(catalog_->Load().ok());
+  ASSERT_TRUE(catalog_->Remove("acme/privacy-policy").ok());
+  {
+    testing::LogCapture log;
+    ASSERT_TRUE(catalog_->Load().ok());
+    EXPECT_TRUE(Ids(*catalog_).empty());
+    EXPECT_EQ(log.Count(spdlog::level::info,
+                        "targets: acme/privacy-policy: declared in " +
+                            (bundled_dir() / "acme.toml").string() +
+                            ", not watched: removed at run time (policyctl add --platform acme "
+                            "--type 'Privacy Policy' --url https://acme.example/legal watches it "
+                            "as declared again)"),
+              1u);
+  }
+  auto added = catalog_->Add(RuntimeSpec("acme", "https://acme.example/legal"));
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ((*added)->source_file.path(), bundled_dir() / "acme.toml");
+  EXPECT_EQ(std::vector<std::string>((*added)->select.begin(), (*added)->select.end()),
+            std::vector<std::string>{"main"});
+  EXPECT_FALSE(std::filesystem::exists(root_.path() / "targets" / "acme.toml"));
+  testing::LogCapture log;
+  ASSERT_TRUE(catalog_->Load().ok());  // and so it stays
+  EXPECT_EQ(Ids(*catalog_), std::vector<std::string>{"acme/privacy-policy"});
+  EXPECT_EQ(log.Count(spdlog::level::info, "not watched: removed at run time"), 0u);
+  EXPECT_EQ(catalog_->documents().at(0)->select.size(), 1u);
+
+  // An add with another URL or settings of its own is a run-time entry, as before.
+  ASSERT_TRUE(catalog_->Remove("acme/privacy-policy").ok());
+  ASSERT_TRUE(catalog_->Load().ok());
+  auto other = catalog_->Add(RuntimeSpec("acme", "https://acme.example/privacy-new"));
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ((*other)->source_file.path(), root_.path() / "targets" / "acme.toml");
+}
+
 TEST_F(TargetCatalogTest, AnAddMadeWhileTheFilesWereReadIsNotLost) {
   WriteBundled("acme", "Terms of Service");
   ASSERT_TRUE(catalog_->Load().ok());
