@@ -424,7 +424,11 @@ void Daemon::HandleControl(const nlohmann::json& request,
         return respond(
             ControlError("invalid_argument", status.message() + " (running targets kept)"));
       }
-      respond(ControlOk({{"documents", documents_.size()}, {"restart_needed", restart_needed_}}));
+      respond(ControlOk({{"documents", documents_.size()},
+                         {"added", last_target_changes_.added},
+                         {"removed", last_target_changes_.removed},
+                         {"url_changed", last_target_changes_.url_changed},
+                         {"restart_needed", restart_needed_}}));
     });
   } else if (HandleStoreCommand(cmd, request, respond)) {
     // verify, gc, evidence, text, removed, backup, segments, offsets: maintenance_commands.cc

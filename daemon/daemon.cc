@@ -93,6 +93,9 @@ constexpr milliseconds kClockStepTolerance(60'000);
 // it) is tried again.
 constexpr milliseconds kCheckInFlightRetry(1000);
 
+// Documents named one by one in a reload's log lines of a kind; beyond, a count.
+constexpr std::size_t kNamedTargetChanges = 10;
+
 FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   FetcherOptions options;
   options.user_agent = config.user_agent;
@@ -312,9 +315,21 @@ Status Daemon::ApplyCatalog() {
     return states.status();
   }
   auto next_state = states->begin();
-  const auto removing = [this](Document& doc) { StopWatching(doc); };
+  TargetChanges changes;
+  const auto removing = [this, &changes](Document& doc) {
+    ++changes.removed;
+    StopWatching(doc);
+  };
   const auto visit = [&](Document& doc, const DocumentSpec* previous) {
     const int64_t persisted_due = previous == nullptr ? TakeStoredState(doc, *next_state++) : 0;
+    if (previous == nullptr) {
+      ++changes.added;
+    } else if (previous->url != doc.spec->url && ++changes.url_changed <= kNamedTargetChanges) {
+      // The same id, so the same history: a site's move and an operator's typo read alike in
+      // the feed, so the log says which URL the next versions come from.
+      spdlog::info("{}: URL changed to {} (was {}); its history goes on", doc.spec->id,
+                   doc.spec->url, previous->url);
+    }
     ApplySpec(doc, previous, persisted_due, now);
   };
   std::vector<DocumentTable::SharedSpec> retired;
@@ -325,9 +340,21 @@ Status Daemon::ApplyCatalog() {
     asio::post(workers_, [retired = std::move(retired)]() mutable { retired.clear(); });
   }
   table_behind_catalog_ = false;
+  LogTargetChanges(changes);
   SyncFleetDocuments();
   NoteFirstPassProgress();
   return Status::Ok();
+}
+
+void Daemon::LogTargetChanges(const TargetChanges& changes) {
+  last_target_changes_ = changes;
+  if (!std::exchange(targets_applied_, true)) return;  // the start: every document is "added"
+  if (changes.url_changed > kNamedTargetChanges) {
+    spdlog::info("{} more documents with a new URL", changes.url_changed - kNamedTargetChanges);
+  }
+  if (changes.added + changes.removed + changes.url_changed == 0) return;
+  spdlog::info("targets: {} added, {} removed, {} with a new URL ({} documents)", changes.added,
+               changes.removed, changes.url_changed, documents_.size());
 }
 
 Status Daemon::WatchAddedDocument(const DocumentTable::SharedSpec& spec) {

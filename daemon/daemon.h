@@ -166,7 +166,15 @@ class Daemon {
   void NoteFleetScheduler();
 
   // Targets.
+  // What an application of the target files changed.
+  struct TargetChanges {
+    std::size_t added = 0;
+    std::size_t removed = 0;
+    std::size_t url_changed = 0;
+  };
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
+  // Keeps `changes` for the reload's answer and, after the start, logs them.
+  void LogTargetChanges(const TargetChanges& changes);
   // After the catalog's Add or Remove of one document: the same for that document only (a
   // run-time change at a million documents needs no pass over all of them). On an error the
   // table is left behind the catalog, and the next change syncs it whole (ApplyCatalog).
@@ -386,11 +394,13 @@ class Daemon {
   // and names the keys that changed, which only a restart applies (all but log_level).
   std::string started_config_text_;
   std::vector<std::string> restart_needed_;  // those keys, at the last reload
-  bool reload_running_ = false;              // its read on the pool, or its set being applied
-  bool reload_asked_ = false;                // since the running reload began
-  ReloadWaiters reload_waiters_;             // their reload has not begun yet
-  bool holding_target_changes_ = false;      // the running reload was overtaken too often
-  bool table_behind_catalog_ = false;        // an apply of the catalog failed since the last one
+  TargetChanges last_target_changes_;        // the last ApplyCatalog's (a reload's answer says it)
+  bool targets_applied_ = false;         // the start's application is done: later ones are logged
+  bool reload_running_ = false;          // its read on the pool, or its set being applied
+  bool reload_asked_ = false;            // since the running reload began
+  ReloadWaiters reload_waiters_;         // their reload has not begun yet
+  bool holding_target_changes_ = false;  // the running reload was overtaken too often
+  bool table_behind_catalog_ = false;    // an apply of the catalog failed since the last one
   struct HeldTargetChange {
     nlohmann::json request;
     std::function<void(nlohmann::json)> respond;

@@ -133,7 +133,15 @@ int RunRemove(const Options& options) {
 
 int RunReload(const Options& options) {
   return CallAndPrint(options, {{"cmd", "reload"}}, [](const nlohmann::json& result) {
-    std::cout << "reloaded: " << Str(result["documents"]) << " documents\n";
+    std::string changes;
+    for (const auto& [key, label] : {std::pair<const char*, const char*>{"added", " added"},
+                                     {"removed", " removed"},
+                                     {"url_changed", " with a new URL"}}) {
+      const uint64_t count = result.value(key, uint64_t{0});
+      if (count > 0) changes += (changes.empty() ? "" : ", ") + std::to_string(count) + label;
+    }
+    std::cout << "reloaded: " << Str(result["documents"]) << " documents ("
+              << (changes.empty() ? std::string("unchanged") : changes) << ")\n";
     if (const auto waiting = result.find("restart_needed");
         waiting != result.end() && waiting->is_array() && !waiting->empty()) {
       std::string keys;

@@ -269,8 +269,9 @@ TEST_F(RunningDaemonTest, AReloadNamesTheChangedKeysThatWaitForARestart) {
   std::ofstream(harness_.config_path()) << config;
   const auto reload = harness_.Policyctl({"reload"});
   EXPECT_EQ(reload.exit_code, 0) << reload.err;
-  EXPECT_NE(reload.out.find("reloaded: 2 documents\nchanged in the config file, applied at the "
-                            "next restart: default_interval, targets_dir\n"),
+  EXPECT_NE(reload.out.find(
+                "reloaded: 2 documents (unchanged)\nchanged in the config file, applied at the "
+                "next restart: default_interval, targets_dir\n"),
             std::string::npos)
       << reload.out;
   EXPECT_NE(harness_.log().find("reload: default_interval, targets_dir changed in"),

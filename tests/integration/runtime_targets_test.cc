@@ -261,6 +261,45 @@ TEST_F(RuntimeTargetsTest, AnEditedTargetFileIsReadAgainWhateverTheCacheHolds) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// A reload says what it changed: "reloaded: 500 documents" alone read the same after adding 50,
+// removing 50 and moving 10 to new URLs as after nothing at all, and nothing was logged for
+// the additions or the new URLs.
+TEST_F(RuntimeTargetsTest, AReloadSaysWhatItAddedRemovedAndMoved) {
+  const auto target = [this](const std::string& name, const std::string& path) {
+    harness_.WriteTarget(name, "name = \"" + name +
+                                   "\"\n[[documents]]\ntype = \"Privacy "
+                                   "Policy\"\nurl = \"" +
+                                   server_.Url(path) + "\"\n");
+  };
+  target("globex", "/globex/privacy");
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const auto unchanged = harness_.Policyctl({"reload"});
+  EXPECT_EQ(unchanged.out, "reloaded: 2 documents (unchanged)\n") << unchanged.err;
+
+  std::filesystem::remove(harness_.targets_dir() / "globex.toml");
+  target("hooli", "/hooli/privacy");
+  target("initech", "/initech/privacy");
+  harness_.WriteTarget("acme",
+                       "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                           server_.Url("/acme/privacy-2026") + "\"\n");
+  const auto reload = harness_.Policyctl({"reload"});
+  EXPECT_EQ(reload.out, "reloaded: 3 documents (2 added, 1 removed, 1 with a new URL)\n")
+      << reload.err;
+  const auto json = nlohmann::json::parse(harness_.Policyctl({"--json", "reload"}).out);
+  EXPECT_EQ(json["added"], 0);
+  EXPECT_EQ(json["removed"], 0);
+  EXPECT_EQ(json["url_changed"], 0);
+  EXPECT_EQ(harness_.Stop(), 0);
+  const std::string log = harness_.log();
+  EXPECT_NE(log.find("targets: 2 added, 1 removed, 1 with a new URL (3 documents)"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("acme/privacy-policy: URL changed to " + server_.Url("/acme/privacy-2026") +
+                     " (was " + server_.Url("/acme/privacy") + "); its history goes on"),
+            std::string::npos)
+      << log;
+}
+
 // A reload reads the target files on the worker pool and starts over when an `add` or a
 // `remove` ran meanwhile (the read may have missed it). A client adding documents without
 // pause used to keep a reload reading again and again until it stopped: with 20,000 target
