@@ -10,7 +10,10 @@
 // `ranges` choose subtrees (document order; automatic main-content choice when neither is
 // given) -> boilerplate removal (script, style, nav,
 // header, footer, cookie/consent banners, reader comments, ...) -> Markdown-like lines ->
-// whitespace normalisation -> `ignore_lines` removal.
+// whitespace normalisation -> `ignore_lines` removal. A text/plain body is read as plain text,
+// unless it opens an HTML document ("<!DOCTYPE html" or "<html", after a BOM and white
+// space): a page mislabelled once by a server or CDN edge reads as the same page, not as its
+// markup (a substantive change there and back).
 //
 // Output contract (what is hashed and stored):
 //  - headings "# ", "## ", ... by level; paragraphs as one line each; list items "- "
@@ -144,6 +147,10 @@ struct ExtractResult {
   // same; a check refuses it (`range_unmatched`), as Open Terms Archive's engine refuses a
   // page whose range boundary is gone: a range that silently stopped removing reads as new text.
   std::string unmatched_range;
+  // Why the page was not read at all, else empty: "more than 200000 elements" (a parse would
+  // take gigabytes; GumboDocument::kMaxElements). The text is then empty; a check fails as
+  // too_large.
+  std::string too_large;
   // Where the time went, in microseconds (for the daemon's per-stage statistics).
   int64_t decode_us = 0;  // charset decision and transcoding
   int64_t parse_us = 0;   // Gumbo tree construction

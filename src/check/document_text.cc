@@ -138,6 +138,10 @@ void ExtractPages(const DocumentSpec& spec, const std::vector<const FetchRespons
     out->parse_us += page_text.parse_us;
     out->extract_us += page_text.render_us;
     if (out->reason != FailureReason::kNone) break;  // a PDF that could not be converted
+    if (!page_text.too_large.empty()) {
+      Fail(pages, i, FailureReason::kTooLarge, "the page has " + page_text.too_large, out);
+      break;
+    }
     // The error-page guard knows web pages; a PDF is a document someone published on purpose.
     if (const PageFinding finding =
             pdf ? PageFinding{}

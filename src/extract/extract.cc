@@ -118,6 +118,16 @@ std::string DescribeUnmatched(std::string_view kind,
          "\"): no element of the page matches its " + (boundary.start ? "start" : "end");
 }
 
+// True when `utf8` starts, after a BOM and white space, with "<!DOCTYPE html" or "<html"
+// (ASCII case-insensitive): an HTML document whatever its label says.
+bool OpensHtmlDocument(std::string_view utf8) {
+  if (utf8.starts_with("\xEF\xBB\xBF")) utf8.remove_prefix(3);
+  const std::size_t start = utf8.find_first_not_of(" \t\r\n\f");
+  if (start == std::string_view::npos) return false;
+  const std::string head = AsciiLower(utf8.substr(start, 14));
+  return head.starts_with("<!doctype html") || head.starts_with("<html");
+}
+
 }  // namespace
 
 struct CompiledExtraction::Parts {
@@ -203,7 +213,7 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
   std::string utf8;
   result.charset = DecodeToUtf8(html, content_type, &utf8);
   result.decode_us = micros_since(start);
-  if (MediaType(content_type) == "text/plain") {
+  if (MediaType(content_type) == "text/plain" && !OpensHtmlDocument(utf8)) {
     start = Clock::now();
     result.text = NormalizeText(utf8);
     result.render_us = micros_since(start);
@@ -211,6 +221,11 @@ ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compi
     start = Clock::now();
     const GumboDocument document(std::move(utf8));
     result.parse_us = micros_since(start);
+    if (document.too_many_elements()) {
+      result.too_large =
+          "more than " + std::to_string(GumboDocument::kMaxElements) + " elements, not read";
+      return result;
+    }
     start = Clock::now();
     // Positions are numbered only for documents with ranges: most have none.
     std::optional<extract_internal::TreePositions> positions;

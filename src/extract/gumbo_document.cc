@@ -34,11 +34,15 @@ GumboArena::Bounds ArenaBoundsFor(std::size_t input_bytes) {
 }  // namespace
 
 struct GumboDocument::State {
-  explicit State(std::string input, bool capped)
-      : text(std::move(input)), depth_capped(capped), arena(ArenaBoundsFor(text.size())) {}
+  explicit State(std::string input, bool capped, bool too_many)
+      : text(std::move(input)),
+        depth_capped(capped),
+        too_many_elements(too_many),
+        arena(ArenaBoundsFor(text.size())) {}
 
   std::string text;  // Gumbo's nodes point into it
   bool depth_capped;
+  bool too_many_elements;
   // Holds the whole tree: the tree dies with it, without gumbo_destroy_output() (which
   // recurses once per level of the tree).
   GumboArena arena;
@@ -48,9 +52,15 @@ struct GumboDocument::State {
 
 GumboDocument::GumboDocument(std::string utf8) {
   std::string capped;
-  const bool depth_capped = CapNestingDepth(utf8, kMaxNestingDepth, &capped);
-  state_ =
-      std::make_unique<State>(depth_capped ? std::move(capped) : std::move(utf8), depth_capped);
+  std::size_t start_tags = 0;
+  const bool depth_capped = CapNestingDepth(utf8, kMaxNestingDepth, &capped, &start_tags);
+  if (start_tags > kMaxElements) {
+    // Parsed, it would take gigabytes (two million "<p>x" of an 8 MB page took 1.3 GB).
+    state_ = std::make_unique<State>(std::string(), depth_capped, true);
+  } else {
+    state_ = std::make_unique<State>(depth_capped ? std::move(capped) : std::move(utf8),
+                                     depth_capped, false);
+  }
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &GumboArena::GumboAllocate;
   options.deallocator = &GumboArena::GumboDeallocate;
@@ -75,5 +85,6 @@ const GumboNode* GumboDocument::document() const { return state_->output->docume
 const GumboNode* GumboDocument::root() const { return state_->output->root; }
 const GumboNode* GumboDocument::body() const { return state_->body; }
 bool GumboDocument::depth_capped() const { return state_->depth_capped; }
+bool GumboDocument::too_many_elements() const { return state_->too_many_elements; }
 
 }  // namespace policyd

@@ -319,6 +319,35 @@ TEST_F(HostileTest, HundredThousandNestedElements) {
   EXPECT_EQ(harness_.Control({{"cmd", "status"}})["ok"], true);
 }
 
+// 3000 distinct unclosed <b> before 3000 paragraphs (56 KB): the tree builder re-opened them
+// in every paragraph, 9 million elements, and the daemon passed 1.2 GB (its unit's MemoryMax
+// is 1G: killed, and killed again at every restart).
+TEST_F(HostileTest, FormattingElementsReopenedInEveryParagraph) {
+  std::string page = "<!DOCTYPE html><html><body><main><h1>Privacy</h1><p>";
+  for (int i = 0; i < 3000; ++i) page += "<b id=b" + std::to_string(i) + ">";
+  for (int i = 0; i < 3000; ++i) page += "<p>x</p>";
+  StartWithGoodVersions();
+  ASSERT_FALSE(HasFatalFailure());
+  hostile_.Set("/policy", Html(page));
+  const nlohmann::json check = CheckHostile();
+  EXPECT_FALSE(check.value("outcome", "").empty()) << check.dump();
+  ExpectMemoryBounded();
+  ExpectHealthyCheckedWithin(milliseconds(2500));
+}
+
+// Too many elements to parse within bounds (two million "<p>x" of an 8 MB page took 1.3 GB;
+// here 200,001 under the suite's 1 MiB body limit).
+TEST_F(HostileTest, MoreElementsThanTheParseBound) {
+  std::string page = "<!DOCTYPE html><html><body>";
+  for (int i = 0; i <= 200'000; ++i) page += "<p>x";
+  ExpectFailure(Html(page), "too_large");
+}
+
+// The page served once as text/plain is the same page, not its markup as a new text.
+TEST_F(HostileTest, HtmlLabelledTextPlain) {
+  ExpectUnchanged(Html(PolicyHtml("Hostile Privacy"), "text/plain; charset=utf-8"));
+}
+
 // --- Redirects and addresses ------------------------------------------------------------
 
 TEST_F(HostileTest, RedirectLoop) {

@@ -491,6 +491,19 @@ TEST(FailureReasonTest, TheLastReasonIsTheLastOneNamed) {
             "unknown");
 }
 
+// A page whose parse would take gigabytes fails as too_large, and the version stands: an 8 MB
+// page of two million "<p>x" took the daemon past its MemoryMax, and it died at every restart.
+TEST_F(CheckProcessorTest, APageOfTooManyElementsFailsAsTooLarge) {
+  const CheckOutcome first = Check(Ok(LongPolicy("We never sell data.")));
+  std::string flood = "<html><body>";
+  for (int i = 0; i <= 200'000; ++i) flood += "<p>x";
+  const CheckOutcome outcome = Check(Ok(flood), 1);
+  EXPECT_EQ(outcome.check.outcome, "failed");
+  EXPECT_EQ(outcome.check.reason, "too_large");
+  EXPECT_EQ(outcome.check.message, "the page has more than 200000 elements, not read");
+  EXPECT_EQ(state_.last_text_hash, first.check.text_hash);
+}
+
 // A document's ignore_lines apply to a PDF's text as to a page's: a "Generated on" stamp the
 // operator told policyd to ignore was kept in PDFs, silently, and changed every version.
 TEST_F(CheckProcessorTest, IgnoreLinesApplyToAPdf) {

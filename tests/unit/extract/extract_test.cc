@@ -28,6 +28,27 @@ Status ExtractWith(const ExtractOptions& options, std::string* text,
   return status;
 }
 
+// An HTML page served once as text/plain (a server's or a CDN edge's mislabel) reads as the
+// page: its markup stored as the policy was a substantive change, and another one back.
+TEST(ExtractTextTest, AnHtmlDocumentLabelledTextPlainIsReadAsHtml) {
+  const std::string page =
+      "\xEF\xBB\xBF\n  <!DOCTYPE html><html><head><title>Privacy Policy</title></head><body>"
+      "<main><h1>Privacy Policy</h1><p>We never sell data.</p></main></body></html>";
+  ExtractOptions options;
+  options.content_type = "text/html; charset=utf-8";
+  ExtractResult as_html;
+  ASSERT_TRUE(ExtractText(page, options, &as_html).ok());
+  EXPECT_EQ(as_html.text, "# Privacy Policy\n\nWe never sell data.\n");
+  options.content_type = "text/plain; charset=utf-8";
+  ExtractResult as_plain;
+  ASSERT_TRUE(ExtractText(page, options, &as_plain).ok());
+  EXPECT_EQ(as_plain.text, as_html.text);
+  // Plain text that only mentions markup stays plain text.
+  ExtractResult notes;
+  ASSERT_TRUE(ExtractText("Terms of use\n\nWrite <b> for bold.\n", options, &notes).ok());
+  EXPECT_EQ(notes.text, "Terms of use\n\nWrite <b> for bold.\n");
+}
+
 TEST(ExtractOptionsTest, SelectPicksSubtreesInDocumentOrder) {
   ExtractOptions options;
   options.select = {"#annex", "#policy"};
