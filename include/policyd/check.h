@@ -174,6 +174,8 @@ bool RendersFirst(RenderMode mode, const DocState& state, bool browser_enabled, 
 // False while a shell whose render was empty too (RenderChoice::kNeither) waits for its
 // retest: the browser is not tried on every check of such a page.
 bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::milliseconds retest);
+// How long a shell that rendered empty waits before the browser tries it again, at most.
+inline constexpr std::chrono::milliseconds kShellRetest = std::chrono::hours(1);
 
 // Classifies, extracts, hashes, compares and commits (the phases in this file's opening
 // comment). Thread-safe (Store is). Takes `input` by value so that the body of a new version

@@ -631,6 +631,11 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& cloc
   if (FollowsRedirectStub(input, pages, &judged)) return HandBackToFollow(input, judged);
   if (judged.reason != FailureReason::kNone && input.fetcher == FetcherKind::kBrowser) {
     judged.message += RenderedNote(input);
+    if (judged.reason == FailureReason::kEmpty && input.spec->select.empty() &&
+        input.spec->select_ranges.empty()) {
+      // The browser stops once the network is quiet: text a script adds later is missed.
+      judged.message += "; if the text appears late, a select naming it makes the browser wait";
+    }
   } else if (judged.reason != FailureReason::kNone && !input.failed_render.empty()) {
     judged.message += " (the browser's render failed first: " + input.failed_render + ")";
   }

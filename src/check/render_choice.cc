@@ -18,8 +18,11 @@ bool RendersFirst(RenderMode mode, const DocState& state, bool browser_enabled, 
 }
 
 bool MayRenderShell(const DocState& state, int64_t now_ms, std::chrono::milliseconds retest) {
+  // One empty render may be the moment's (the page's API answered 503): the shell is tried in
+  // the browser again within the hour, not after the whole retest interval (7 days).
+  const std::chrono::milliseconds wait = std::min(retest, kShellRetest);
   return state.render_choice != RenderChoice::kNeither ||
-         now_ms - state.render_tested_ms >= retest.count();
+         now_ms - state.render_tested_ms >= wait.count();
 }
 
 // The pages as served look like the shell of a script-built application, and the browser may
