@@ -25,6 +25,10 @@ std::string ResolveRedirect(const std::string& base, const std::string& location
   // refused by name rather than as unparsable.
   constexpr unsigned int kFlags = CURLU_URLENCODE | CURLU_ALLOW_SPACE | CURLU_NON_SUPPORT_SCHEME;
   if (curl_url_set(url.get(), CURLUPART_URL, location.c_str(), kFlags) != CURLUE_OK) return {};
+  // Credentials a page puts in its Location are neither sent nor stored (the final URL goes
+  // into events and logs); a target's own URL may not carry any either.
+  curl_url_set(url.get(), CURLUPART_USER, nullptr, 0);
+  curl_url_set(url.get(), CURLUPART_PASSWORD, nullptr, 0);
   char* raw = nullptr;
   if (curl_url_get(url.get(), CURLUPART_URL, &raw, 0) != CURLUE_OK) return {};
   const CurlString resolved(raw);

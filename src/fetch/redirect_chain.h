@@ -17,8 +17,8 @@ bool IsFollowedRedirect(long http_status);
 
 // The absolute URL that `location` (a Location value, or curl's CURLINFO_REDIRECT_URL) read on
 // the response to `base` leads to, encoded as curl encodes a Location it follows itself (spaces
-// and non-ASCII bytes percent-encoded). Any scheme: the caller judges it. "" when it does not
-// parse.
+// and non-ASCII bytes percent-encoded), without the user and password it may carry. Any
+// scheme: the caller judges it. "" when it does not parse.
 std::string ResolveRedirect(const std::string& base, const std::string& location);
 
 struct RedirectChain {

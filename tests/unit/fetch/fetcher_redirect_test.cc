@@ -260,6 +260,24 @@ TEST_F(FetcherRedirectTest, ValidatorsAreNotSentToTheRedirectTarget) {
   EXPECT_EQ(new_requests[0].headers.count("if-modified-since"), 0u);
 }
 
+// Credentials a redirect's Location carries (http://user:pass@host/) are neither sent nor
+// kept: the final URL went into the store, events and logs with them, which the config
+// refuses for a target's own URL for that reason.
+TEST_F(FetcherRedirectTest, CredentialsInARedirectTargetAreDropped) {
+  std::string target = first_.Url("/ok");
+  target.insert(target.find("//") + 2, "user:secret@");
+  first_.Set("/old", Redirect(302, target));
+  first_.Set("/ok", Text("the policy"));
+  FetcherOptions options = Options();
+  options.respect_robots = false;
+  const FetchResponse response = FetchOne(options, {.url = first_.Url("/old")});
+  EXPECT_EQ(response.error, FetchError::kNone) << response.error_message;
+  EXPECT_EQ(response.final_url, first_.Url("/ok"));
+  const std::vector<RecordedRequest> requests = first_.RequestsFor("/ok");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.count("authorization"), 0u);
+}
+
 // Each hop waits out its host's delay like a new request; the chain still ends after
 // max_redirects hops, before the next one is requested.
 TEST_F(FetcherRedirectTest, MoreThanMaxRedirectsHopsFailWithEachHopQueued) {
