@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "policyd/host_labels.h"  // HostToALabels
 #include "policyd/status.h"
 
 namespace policyd {
@@ -27,12 +28,6 @@ struct HttpUrl {
 // locale (curl converts it itself only when the locale's charset is UTF-8, and a daemon runs
 // in "C"); one that is no valid IDNA name fails with InvalidArgument.
 Result<HttpUrl> ParseHttpUrl(std::string_view url, std::string_view base = {});
-
-// The A-label form of a host name with non-ASCII (UTF-8) labels, by libidn2: IDNA2008 with
-// the UTS #46 mapping, non-transitional, then transitional when that fails ("faß.de" is
-// "xn--fa-hia.de"), lower case. InvalidArgument when neither accepts it. An ASCII host is
-// returned lower-cased, unchanged otherwise.
-Result<std::string> HostToALabels(std::string_view host);
 
 // ParseHttpUrl(url, base)'s whole URL, or nullopt when it fails: the check's UrlResolver
 // (policyd/document_text.h) for redirect stubs' targets.

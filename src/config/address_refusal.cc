@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "address_policy.h"  // src/fetch: the fetcher's own verdict on an address
 #include "policyd/ascii.h"
 #include "policyd/config.h"
+#include "policyd/host_labels.h"
 #include "policyd/ip_range.h"
 
 namespace policyd {
@@ -74,10 +76,33 @@ bool MayBeLocalOrLiteral(std::string_view url) {
          AsciiLower(host.substr(host.size() - kLocal.size())) == kLocal;
 }
 
+// `url` with its internationalised host in the A-label form the fetcher connects to
+// ("http://１２７.０.０.１/" is "http://127.0.0.1/": UTS #46 maps fullwidth digits and dots,
+// circled letters...); "" when the host is ASCII already or not a valid name.
+std::string WithALabelHost(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return "";
+  const std::size_t host_start = scheme_end + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", host_start), url.size());
+  std::string_view host = url.substr(host_start, authority_end - host_start);
+  std::size_t host_end = authority_end;
+  if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+    host_end = host_start + colon;
+  }
+  if (IsAscii(host)) return "";
+  const Result<std::string> ascii = HostToALabels(host);
+  if (!ascii.ok()) return "";
+  return std::string(url.substr(0, host_start)) + *ascii + std::string(url.substr(host_end));
+}
+
 }  // namespace
 
 std::string HostRefusedBeforeResolution(std::string_view url, const DaemonConfig& config) {
-  if (config.allow_private_addresses || !MayBeLocalOrLiteral(url)) return "";
+  if (config.allow_private_addresses) return "";
+  const std::string mapped = IsAscii(url) ? std::string() : WithALabelHost(url);
+  if (!mapped.empty()) url = mapped;
+  if (!MayBeLocalOrLiteral(url)) return "";
   auto [host, port] = HostAndPort(url);
   if (host.ends_with('.')) host.pop_back();  // "localhost." is the same name, fully qualified
   std::vector<sockaddr_storage> addresses;

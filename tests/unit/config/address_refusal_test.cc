@@ -30,6 +30,28 @@ TEST(HostRefusedBeforeResolutionTest, NamesTheLiteralOrLocalHostThePolicyRefuses
   EXPECT_EQ(HostRefusedBeforeResolution("http://93.184.215.14/p", config), "");
   EXPECT_EQ(HostRefusedBeforeResolution("http://[2606:4700::1]/p", config), "");
   EXPECT_EQ(HostRefusedBeforeResolution("https://intranet.example/p", config), "");
+  // Hosts that IDNA maps to a loopback name or address, as curl connects to them: `add` and
+  // --check-config accepted them, and every check failed as blocked_address.
+  EXPECT_EQ(HostRefusedBeforeResolution(
+                "http://\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x97.\xEF\xBC\x90.\xEF\xBC\x90."
+                "\xEF\xBC\x91:8080/p",
+                config),
+            "127.0.0.1");  // fullwidth digits
+  EXPECT_EQ(HostRefusedBeforeResolution("http://127\xE3\x80\x82"
+                                        "0\xE3\x80\x82"
+                                        "0\xE3\x80\x82"
+                                        "1/p",
+                                        config),
+            "127.0.0.1");  // ideographic full stops
+  EXPECT_EQ(
+      HostRefusedBeforeResolution("http://\xE2\x93\x9B\xE2\x93\x9E\xE2\x93\x92\xE2\x93\x90"
+                                  "\xE2\x93\x9B\xE2\x93\x97\xE2\x93\x9E\xE2\x93\xA2\xE2\x93\xA3/p",
+                                  config),
+      "localhost");  // circled letters
+  EXPECT_EQ(HostRefusedBeforeResolution("https://b\xC3\xBC"
+                                        "cher.example/p",
+                                        config),
+            "");
 }
 
 TEST(HostRefusedBeforeResolutionTest, TheOperatorsAllowancesApply) {
