@@ -344,7 +344,13 @@ namespace {
 // decoder refused ("Failed writing received data to disk/application": gzip with bytes after
 // its end, a wrong coding) and a header line over its limit ("Out of memory").
 std::string ExplainCurlFailure(CURLcode result, const std::string& curl_message,
-                               const std::string& content_encoding) {
+                               const FetchResponse& response, std::size_t max_body_bytes) {
+  const std::string content_encoding = Find(response.headers, "content-encoding");
+  if (result == CURLE_FILESIZE_EXCEEDED) {
+    // Refused on its Content-Length, before any body byte: the setting that refused it.
+    return "the body is larger than max_body_bytes (" + std::to_string(max_body_bytes) +
+           " bytes): Content-Length " + Find(response.headers, "content-length");
+  }
   if (result == CURLE_WRITE_ERROR && !content_encoding.empty()) {
     return "the body could not be decoded (Content-Encoding: " + content_encoding +
            "): curl: " + curl_message;
@@ -384,8 +390,8 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
     response_.error = ClassifyCurlCode(result, status);
     if (response_.error != FetchError::kNone) {
       response_.error_message = ExplainCurlFailure(
-          result, curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result),
-          Find(response_.headers, "content-encoding"));
+          result, curl_error_[0] != '\0' ? curl_error_ : curl_easy_strerror(result), response_,
+          max_body_bytes_);
     }
   }
   if (response_.error == FetchError::kTimeout && chain_.hops > 0) {

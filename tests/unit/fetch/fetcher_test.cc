@@ -350,7 +350,12 @@ TEST_F(FetcherTest, BodyOverTheCapIsTooLarge) {
   server_.Set("/big", TestResponse{.body = std::string(1001, 'x')});  // announced
   server_.Set("/chunked", TestResponse{.body = std::string(5000, 'x'), .chunked = true});
   server_.Set("/fits", TestResponse{.body = std::string(1000, 'x')});
-  EXPECT_EQ(FetchUrl(options, server_.Url("/big")).error, FetchError::kTooLarge);
+  const FetchResponse big = FetchUrl(options, server_.Url("/big"));
+  EXPECT_EQ(big.error, FetchError::kTooLarge);
+  // In policyd's words, as for a body that grows past the cap: curl's "Maximum file size
+  // exceeded" named neither the limit nor the setting.
+  EXPECT_EQ(big.error_message,
+            "the body is larger than max_body_bytes (1000 bytes): Content-Length 1001");
   EXPECT_EQ(FetchUrl(options, server_.Url("/chunked")).error, FetchError::kTooLarge);
   const FetchResponse fits = FetchUrl(options, server_.Url("/fits"));
   EXPECT_EQ(fits.error, FetchError::kNone) << fits.error_message;
