@@ -176,13 +176,13 @@ std::string ApplyIgnoreLines(const CompiledExtraction& compiled, std::string tex
 ExtractResult ExtractText(std::string_view html, const CompiledExtraction& compiled,
                           std::string_view content_type);
 
-// What the first bytes of a body say it is: a PDF ("%PDF-", whatever its Content-Type
-// claims), other binary data, or text (src/extract/body_sniff.cc). When `content_type` is
-// absent or text/plain, as the WHATWG MIME sniffing standard does: binary if a "binary data
-// byte" (0x00-0x08, 0x0B, 0x0E-0x1A, 0x1C-0x1F) is in the first 1024 bytes, unless they start
-// with a UTF-8/UTF-16 byte order mark or `content_type` declares a UTF-16 charset. Beyond the
-// standard, a body labelled anything else (text/html: a pre-compressed file served without
-// its Content-Encoding, an image behind a page's URL) is binary too when it starts with the
+// What the first bytes of a body say it is: a PDF ("%PDF-", after a BOM and white space if
+// any, whatever its Content-Type claims), other binary data, or text (src/extract/body_sniff.cc).
+// When `content_type` is absent or text/plain, as the WHATWG MIME sniffing standard does: binary if
+// a "binary data byte" (0x00-0x08, 0x0B, 0x0E-0x1A, 0x1C-0x1F) is in the first 1024 bytes, unless
+// they start with a UTF-8/UTF-16 byte order mark or `content_type` declares a UTF-16 charset.
+// Beyond the standard, a body labelled anything else (text/html: a pre-compressed file served
+// without its Content-Encoding, an image behind a page's URL) is binary too when it starts with the
 // signature of a compressed stream, archive or image (gzip, zlib, zstd, bzip2, xz, zip, PNG,
 // JPEG, GIF, WebP), or holds 16 or more binary data bytes in its first 1024 and is not
 // unmarked UTF-16 (NUL on every other byte). Extracting a PDF or an image as HTML yields

@@ -60,10 +60,19 @@ bool LooksLikeUtf16(std::string_view head) {
 // characters pasted from a word processor are common, a compressed stream has about a hundred.
 constexpr std::size_t kBinaryBytesInAPage = 16;
 
+// "%PDF-" first, or after a byte order mark and white space a server or an editor put before
+// it (Poppler reads such a file, and so must the check: it was refused as binary data).
+bool StartsPdf(std::string_view bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  const std::size_t start =
+      bytes.substr(0, 1024).find_first_not_of(std::string_view(" \t\r\n\f\0", 6));
+  return start != std::string_view::npos && bytes.substr(start).starts_with("%PDF-");
+}
+
 }  // namespace
 
 BodySniff SniffBody(std::string_view bytes, std::string_view content_type) {
-  if (bytes.starts_with("%PDF-")) return BodySniff::kPdf;
+  if (StartsPdf(bytes)) return BodySniff::kPdf;
   const std::string media_type = MediaType(content_type);
   const std::string_view head = bytes.substr(0, 1024);
   if (!media_type.empty() && media_type != "text/plain") {

@@ -131,6 +131,12 @@ TEST(SniffBodyTest, PdfIsNeverAPageWhateverItsLabel) {
   EXPECT_EQ(SniffBody(pdf, ""), BodySniff::kPdf);
   EXPECT_EQ(SniffBody(pdf, "text/html; charset=utf-8"), BodySniff::kPdf);
   EXPECT_EQ(SniffBody(pdf, "text/plain"), BodySniff::kPdf);
+  // A CRLF or a byte order mark before it (Poppler reads such files): a PDF still, it was
+  // refused as binary data when served as application/octet-stream.
+  EXPECT_EQ(SniffBody("\r\n" + pdf, "application/octet-stream"), BodySniff::kPdf);
+  EXPECT_EQ(SniffBody("\xEF\xBB\xBF" + pdf, ""), BodySniff::kPdf);
+  // Text that mentions it is text.
+  EXPECT_EQ(SniffBody("<p>%PDF-1.7 files</p>", "text/html"), BodySniff::kText);
 }
 
 TEST(SniffBodyTest, BinaryBytesWithoutALabelOrAsPlainText) {
