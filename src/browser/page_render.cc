@@ -4,6 +4,7 @@
 
 #include "policyd/base64.h"
 #include "policyd/json_text.h"
+#include "policyd/text_bounds.h"
 
 namespace policyd {
 namespace {
@@ -166,6 +167,8 @@ bool PageRender::OnEvent(const std::string& method, const std::string& session,
     loaded_ = true;
     last_activity_ = Clock::now();
     ArmSettleTimer();
+  } else if (method == "Page.frameNavigated" && session == session_) {
+    OnFrameNavigated(params);
   } else if (method == "Target.attachedToTarget") {
     OnChildAttached(params);
   } else if (method == "Target.detachedFromTarget") {
@@ -176,6 +179,21 @@ bool PageRender::OnEvent(const std::string& method, const std::string& session,
     Finish(RenderError::kCrashed, "the page's renderer crashed");
   }
   return true;
+}
+
+void PageRender::OnFrameNavigated(const json& params) {
+  const auto frame = params.find("frame");
+  if (!main_fulfilled_ || frame == params.end() || !frame->is_object() ||
+      frame->contains("parentId") || frame->value("id", std::string()) != main_frame_) {
+    return;
+  }
+  // A navigation that reaches the network is stopped in OnRequestPaused; one to a blob: (or
+  // about:, data:) URL the page made itself commits without a request, and the document is
+  // then the script's, not the one fetched.
+  const std::string url = frame->value("url", std::string());
+  if (url.starts_with("http://") || url.starts_with("https://")) return;
+  Finish(RenderError::kNavigated, "the page's script navigated to " + TruncateUtf8(url, 256) +
+                                      ", a document the site never served for this page; refused");
 }
 
 void PageRender::OnChildAttached(const json& params) {

@@ -69,6 +69,8 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   void FulfillMainDocument(const std::string& session, const std::string& request_id);
   void OnNetworkEvent(const std::string& method, const nlohmann::json& params);
   void OnChildAttached(const nlohmann::json& params);
+  // The main frame committed a document: one that is not http(s) ends the render.
+  void OnFrameNavigated(const nlohmann::json& params);
   void ArmSettleTimer();
   void CheckSettled();
   void Serialize();

@@ -290,6 +290,21 @@ TEST_F(BrowserFetcherTest, AScriptNavigationAwayIsRefusedAndThePageStays) {
   EXPECT_EQ(result.blocked_urls[0], server_.Url("/private/policy"));
 }
 
+// A navigation to a blob: URL the page made itself never reaches the network, so the guard
+// above never saw it, and "Totally different page" was stored as the policy. It is refused by
+// what it commits: the page is no longer the one fetched.
+TEST_F(BrowserFetcherTest, ANavigationToABlobUrlFailsTheRender) {
+  BrowserFetcher fetcher(io_, Options());
+  const RenderResult result = RenderNow(
+      fetcher, Page(server_.Url("/start"),
+                    "<body><p>The policy is here.</p><script>window.addEventListener('load', () =>"
+                    " setTimeout(() => { location.href = URL.createObjectURL(new Blob("
+                    "['<p>Totally different page</p>'], {type: 'text/html'})); }, 50));"
+                    "</script></body>"));
+  EXPECT_EQ(result.error, RenderError::kNavigated) << result.html;
+  EXPECT_TRUE(result.message.starts_with("the page's script navigated to blob:")) << result.message;
+}
+
 // The same navigation made before the load event (a language redirect in the head, one at
 // DOMContentLoaded) stops the parser and cancels the load: every check timed out after
 // page_timeout ("no load event"). The page is an interstitial: it fails at once, naming where
