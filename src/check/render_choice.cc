@@ -37,17 +37,17 @@ bool WantsBrowser(const CheckInput& input, const DocumentText& extracted,
   // get past it. Only a usable or empty text may be a shell, or a redirect stub that is a
   // framework's shell with a redirect it takes only sometimes (an old browser's, a <noscript>
   // refresh for clients without JavaScript): the browser runs the page and sees which.
-  const bool stub = extracted.reason == FailureReason::kRedirectStub;
+  const bool judged_redirect = extracted.reason == FailureReason::kRedirectStub;
   if (extracted.reason != FailureReason::kNone && extracted.reason != FailureReason::kEmpty &&
-      !stub) {
+      !judged_redirect) {
     return false;
   }
   if (extracted.text.size() > kAppShellMaxTextBytes * pages.size()) return false;
-  return std::any_of(pages.begin(), pages.end(), [stub](const FetchResponse* page) {
+  return std::any_of(pages.begin(), pages.end(), [judged_redirect](const FetchResponse* page) {
     if (IsPdf(*page)) return false;
     const AppShellSignals shell = ReadAppShellSignals(page->body, page->content_type);
     // A page that is only a redirect has no mount point to fill: followed as served.
-    return shell.LooksLikeAppShell() && (!stub || shell.empty_mount_points > 0);
+    return shell.LooksLikeAppShell() && (!judged_redirect || shell.empty_mount_points > 0);
   });
 }
 

@@ -134,11 +134,11 @@ TEST_F(RenderChoiceTest, AShellWithAConditionalRedirectIsRenderedNotFollowed) {
     const CheckOutcome outcome = Run(Input(shell));
     EXPECT_TRUE(outcome.wants_browser) << redirect << ": " << outcome.check.reason;
   }
-  const CheckOutcome stub =
+  const CheckOutcome only_a_redirect =
       Run(Input("<html><body><p>Redirecting...</p><script>location.replace('/privacy-v2');"
                 "</script></body></html>"));
-  EXPECT_FALSE(stub.wants_browser);
-  EXPECT_EQ(stub.follow_url, "https://acme.example/privacy-v2");
+  EXPECT_FALSE(only_a_redirect.wants_browser);
+  EXPECT_EQ(only_a_redirect.follow_url, "https://acme.example/privacy-v2");
 }
 
 TEST_F(RenderChoiceTest, AChallengeIsNeverSentToTheBrowser) {
