@@ -10,6 +10,7 @@
 #include <csignal>
 #include <latch>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -207,7 +208,30 @@ Status Daemon::OpenState() {
   auto store = Store::Open(config_.state_dir / "db", store_options_);
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
+  if (auto marks = store_->TakeProcessingMarks(); marks.ok()) {
+    for (const auto& [doc_id, count] : *marks) interrupted_processings_[doc_id].count = count;
+    LogInterruptedProcessings();
+  } else {
+    spdlog::warn("cannot read which checks the last run ended in the middle of: {}",
+                 marks.status().ToString());
+  }
   return Status::Ok();
+}
+
+void Daemon::LogInterruptedProcessings() const {
+  for (const auto& [doc_id, interrupted] : interrupted_processings_) {
+    if (interrupted.count < kInterruptionsToHold) {
+      spdlog::warn(
+          "{}: the last run of policyd ended while it processed this document's page; "
+          "it is checked again",
+          doc_id);
+    } else {
+      spdlog::error(
+          "{}: the last {} runs of policyd ended while they processed this document's "
+          "page; its next check fails as 'interrupted' and the page is held back",
+          doc_id, interrupted.count);
+    }
+  }
 }
 
 Status Daemon::LoadTargets() {
@@ -217,6 +241,10 @@ Status Daemon::LoadTargets() {
       &config_);
   if (Status s = catalog_->Load(); !s.ok()) return s;
   if (Status s = ApplyCatalog(); !s.ok()) return s;
+  // Their failure is recorded at once, whenever they were due: the operator hears of it now.
+  for (const auto& [doc_id, interrupted] : interrupted_processings_) {
+    if (interrupted.count >= kInterruptionsToHold) CheckNow(doc_id, NowUnixMillis());
+  }
   fetcher_ = std::make_unique<Fetcher>(io_, FetcherOptionsFrom(config_));
   // Constructed now, started on the first page that needs it.
   if (config_.browser_enabled)
@@ -674,6 +702,7 @@ void Daemon::StartCheck(DocHandle handle) {
   }
   checks_in_flight_[doc_id] = {std::chrono::steady_clock::now(), doc.spec};
   ++outstanding_;
+  if (RecordInterruption(doc)) return;
   const std::size_t page_count = 1 + doc.spec->extra_urls.size();
   if (page_count == 1) {
     FetchRequest request;
@@ -808,30 +837,67 @@ CheckInput Daemon::MakeCheckInput(const Document& doc, std::vector<FetchResponse
   return input;
 }
 
+bool Daemon::RecordInterruption(const Document& doc) {
+  const auto found = interrupted_processings_.find(doc.spec->id);
+  if (found == interrupted_processings_.end() || found->second.count < kInterruptionsToHold ||
+      found->second.recorded) {
+    return false;
+  }
+  found->second.recorded = true;
+  std::vector<FetchResponse> nothing_fetched(1);
+  nothing_fetched.front().url = doc.spec->url;
+  CheckInput input = MakeCheckInput(doc, std::move(nothing_fetched));
+  input.interrupted_processings = found->second.count;
+  PostCheck(doc.spec->id, std::move(input));
+  return true;
+}
+
 void Daemon::PostCheck(const std::string& doc_id, CheckInput input) {
   ++processing_;
   processing_peak_ = std::max(processing_peak_, processing_);
   const auto posted_at = std::chrono::steady_clock::now();
-  asio::post(workers_, [this, doc_id, posted_at, input = std::move(input)]() mutable {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    const auto started_at = std::chrono::steady_clock::now();
-    // [fleet]: a check whose lease is gone stores and publishes nothing (another member may
-    // be checking the document now).
-    if (!StillHoldsLease(doc_id)) {
-      asio::post(io_, [this, doc_id] {
-        --processing_;
-        lease_lost_checks_.insert(doc_id);
-        AbandonCheck(doc_id);
-      });
-      return;
+  // The mark's count: the processings of this page the daemon's end interrupted in a row
+  // before this one. None for the check that records them (it processes no page).
+  std::optional<int> interrupted_before;
+  if (input.interrupted_processings == 0) {
+    interrupted_before = 0;
+    if (const auto found = interrupted_processings_.find(doc_id);
+        found != interrupted_processings_.end()) {
+      interrupted_before = found->second.count;
+      interrupted_processings_.erase(found);
     }
-    CheckOutcome outcome = ProcessCheck(*store_, std::move(input), SystemCheckClock(), rng);
-    outcome.times.pool_wait_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(started_at - posted_at).count();
-    const auto committed_at = std::chrono::steady_clock::now();
-    asio::post(io_, [this, doc_id, committed_at, outcome = std::move(outcome)]() mutable {
-      OnProcessed(doc_id, std::move(outcome), committed_at);
+  }
+  asio::post(workers_,
+             [this, doc_id, posted_at, interrupted_before, input = std::move(input)]() mutable {
+               ProcessOnWorker(doc_id, std::move(input), posted_at, interrupted_before);
+             });
+}
+
+void Daemon::ProcessOnWorker(const std::string& doc_id, CheckInput input,
+                             std::chrono::steady_clock::time_point posted_at,
+                             std::optional<int> interrupted_before) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto started_at = std::chrono::steady_clock::now();
+  // [fleet]: a check whose lease is gone stores and publishes nothing (another member may
+  // be checking the document now).
+  if (!StillHoldsLease(doc_id)) {
+    asio::post(io_, [this, doc_id] {
+      --processing_;
+      lease_lost_checks_.insert(doc_id);
+      AbandonCheck(doc_id);
     });
+    return;
+  }
+  // Not synced, and a failed write only costs the guard for this one check.
+  const bool marked =
+      interrupted_before.has_value() && store_->MarkProcessing(doc_id, *interrupted_before).ok();
+  CheckOutcome outcome = ProcessCheck(*store_, std::move(input), SystemCheckClock(), rng);
+  if (marked) (void)store_->ClearProcessing(doc_id);
+  outcome.times.pool_wait_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(started_at - posted_at).count();
+  const auto committed_at = std::chrono::steady_clock::now();
+  asio::post(io_, [this, doc_id, committed_at, outcome = std::move(outcome)]() mutable {
+    OnProcessed(doc_id, std::move(outcome), committed_at);
   });
 }
 

@@ -115,7 +115,20 @@ class Daemon {
   std::chrono::steady_clock::duration EndCheckTiming(const std::string& doc_id);
   bool CheckNow(const std::string& doc_id, int64_t now_ms);
   CheckInput MakeCheckInput(const Document& doc, std::vector<FetchResponse> pages) const;
+  // Processes the check on the pool. While it does, the store holds the document's
+  // processing mark (Store::MarkProcessing): the next start learns of a crash in the middle.
   void PostCheck(const std::string& doc_id, CheckInput input);
+  // PostCheck's job on a worker: the processing, between its mark and the mark's removal
+  // (none when `interrupted_before` is empty), then OnProcessed on the io thread.
+  void ProcessOnWorker(const std::string& doc_id, CheckInput input,
+                       std::chrono::steady_clock::time_point posted_at,
+                       std::optional<int> interrupted_before);
+  // Logs the processings the previous run ended in the middle of (interrupted_processings_).
+  void LogInterruptedProcessings() const;
+  // A document whose processing ended the daemon kInterruptionsToHold times in a row is not
+  // fetched at its first check after the start: that check fails as `interrupted` and holds
+  // it back (CheckInput::interrupted_processings). True when `doc`'s check is that one.
+  bool RecordInterruption(const Document& doc);
   // A check found a redirect stub on the same site: fetch its target in the stub's place and
   // post the check again (CheckOutcome::follow_url).
   void FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome);
@@ -377,6 +390,15 @@ class Daemon {
     DocumentTable::SharedSpec spec;
   };
   std::map<std::string, CheckInFlight, std::less<>> checks_in_flight_;
+  // The documents whose processing the previous run ended in the middle of, with how many runs
+  // in a row it did (Store::TakeProcessingMarks, read at the start). An entry goes once the
+  // document's next processing starts (its mark then carries the count on); `recorded` once
+  // its `interrupted` failure is (RecordInterruption).
+  struct InterruptedProcessing {
+    int count = 0;
+    bool recorded = false;
+  };
+  std::map<std::string, InterruptedProcessing, std::less<>> interrupted_processings_;
   // Responses on the worker pool (queued or running). Dispatching pauses while it is at
   // MaxProcessing (2 x workers), which bounds the bodies held in memory.
   std::size_t processing_ = 0;

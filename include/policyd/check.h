@@ -87,6 +87,12 @@ enum class RenderTrigger {
 // short enough that a real, shorter policy is announced the same day.
 inline constexpr std::chrono::milliseconds kShrinkConfirmationDelay = std::chrono::hours(1);
 
+// A document whose processing the daemon's end interrupted this many times in a row is held
+// back (CheckInput::interrupted_processings): once can be an operator's kill -9 or a host's
+// reboot at the wrong moment, and the page is checked again at once.
+inline constexpr int kInterruptionsToHold = 2;
+inline constexpr std::chrono::milliseconds kInterruptedHold = std::chrono::hours(1);
+
 struct CheckInput {
   // Shared with the daemon's document table (never null): the network thread hands a check
   // to the pool without copying the spec's strings and selector lists.
@@ -131,6 +137,13 @@ struct CheckInput {
   // Redirect stubs this check has followed already (src/check/redirect_stub.h): the daemon
   // counts them as it re-posts the check with the stub's target fetched in its place.
   int redirect_hops = 0;
+
+  // The daemon ended (crashed or was killed) this many times in a row while a worker
+  // processed this document's page (Store::TakeProcessingMarks). When 2 or more, the pages
+  // are not judged (there are none: nothing is fetched): the check fails as kInterrupted,
+  // reported at once, and the document is next checked kInterruptedHold·2^(n-2) later, never
+  // past its interval, so that a page that takes the daemon down cannot do so at every start.
+  int interrupted_processings = 0;
 };
 
 // Microseconds spent in each stage of one check (0 for stages the check did not reach).

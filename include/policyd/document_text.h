@@ -63,10 +63,12 @@ enum class FailureReason {
   kBrowserProtocol,     // "browser_protocol"
   // The document's settings.
   kRangeUnmatched,  // "range_unmatched": a boundary of a select or remove range is not on the page
+  // The daemon itself.
+  kInterrupted,  // "interrupted": the daemon ended twice or more in a row processing the page
 };
 // The last reason: what ParseFailureReason and the daemon's metrics iterate up to. A reason
 // added after it must become it (FailureReasonTest.TheLastReasonIsTheLastOneNamed fails).
-inline constexpr FailureReason kLastFailureReason = FailureReason::kRangeUnmatched;
+inline constexpr FailureReason kLastFailureReason = FailureReason::kInterrupted;
 
 // The stable lower-case name ("dns", "http_5xx", "redirect_stub", ...); "" for kNone.
 std::string_view FailureReasonName(FailureReason reason);

@@ -304,8 +304,8 @@ class Store {
       std::size_t max_bytes = std::numeric_limits<std::size_t>::max()) const;
   uint64_t LastSequence() const;
 
-  // "schema_version", "last_sequence", the "webhook_cursor/" and "unreadable_doc_state/" keys
-  // are the store's own:
+  // "schema_version", "last_sequence", the "webhook_cursor/", "unreadable_doc_state/" and
+  // "processing/" keys are the store's own:
   // SetMeta refuses them (InvalidArgument); GetMeta reads them.
   Status SetMeta(const std::string& key, const std::string& value);
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound if absent
@@ -322,6 +322,17 @@ class Store {
   Status PutWebhookCursor(const std::string& name, uint64_t seq);
   // Every stored cursor, by name.
   Result<std::map<std::string, uint64_t>> ListWebhookCursors() const;
+
+  // Checks in processing (the daemon's guard against a page that crashes it, docs/ARCHITECTURE.md):
+  // while a worker processes a document's page, `meta` holds "processing/" + its id with the
+  // number of processings of it in a row interrupted before this one. Written without sync: a
+  // process kill keeps it, and a process kill is what it is for. A mark found at the next start
+  // says that the process ended (crashed or was killed) while it processed that page.
+  Status MarkProcessing(const std::string& doc_id, int interrupted_before);
+  Status ClearProcessing(const std::string& doc_id);
+  // Each marked document's interrupted processings in a row, the last one included (its
+  // mark's count + 1), by id. The marks are deleted as they are read.
+  Result<std::map<std::string, int>> TakeProcessingMarks();
 
   // Approximate on-disk size in bytes (SST + WAL).
   uint64_t ApproximateSizeBytes() const;

@@ -76,6 +76,8 @@ std::string_view FailureReasonName(FailureReason reason) {
       return "browser_protocol";
     case FailureReason::kRangeUnmatched:
       return "range_unmatched";
+    case FailureReason::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }

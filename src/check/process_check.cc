@@ -72,6 +72,15 @@ struct CheckWork {
 // that failed to render a `browser` document is the check's failure (an `auto` document's
 // failed render comes here as its plain pages instead).
 DocumentText JudgePages(const CheckInput& input, const std::vector<const FetchResponse*>& pages) {
+  if (input.interrupted_processings >= kInterruptionsToHold) {
+    DocumentText interrupted;
+    interrupted.reason = FailureReason::kInterrupted;
+    interrupted.message = "policyd ended " + std::to_string(input.interrupted_processings) +
+                          " times in a row while processing this page (a crash, or killed, "
+                          "e.g. for memory); it is held back before the next try. If this "
+                          "repeats, please report it with the page's URL";
+    return interrupted;
+  }
   if (input.render_error != FailureReason::kNone) {
     DocumentText failed;
     failed.reason = input.render_error;
@@ -147,7 +156,8 @@ std::string HashRawCapture(const std::vector<const FetchResponse*>& pages, Check
 }
 
 // Phase 3a: a failed check counts toward the streak, reported once it reaches the threshold,
-// or at once when robots.txt disallows the page (that will not go away by retrying).
+// or at once when robots.txt disallows the page (that will not go away by retrying) or the page
+// took the daemon down (the operator must hear of that).
 void RecordFailure(const CheckInput& input, const DocumentText& judged, CheckWork* work) {
   DocState& state = work->state();
   const std::string reason(FailureReasonName(judged.reason));
@@ -158,7 +168,8 @@ void RecordFailure(const CheckInput& input, const DocumentText& judged, CheckWor
   state.last_error = reason + (judged.message.empty() ? "" : ": " + judged.message);
   work->retry_streak = IsTransientFailure(judged.reason) ? state.consecutive_failures : 0;
   const bool report = state.consecutive_failures >= input.failure_threshold ||
-                      judged.reason == FailureReason::kRobots;
+                      judged.reason == FailureReason::kRobots ||
+                      judged.reason == FailureReason::kInterrupted;
   if (report && !state.failure_reported) {
     state.failure_reported = true;
     work->events.push_back(FetchFailedEvent(*input.spec, work->now_ms, judged.reason,
@@ -582,6 +593,13 @@ void Schedule(const CheckInput& input, const DocumentText& judged,
     retry_after = ParseRetryAfter(failing.retry_after, work->now_ms);
   }
   UpdateRenderChoice(input, judged.reason, work->now_ms, &work->state());
+  if (judged.reason == FailureReason::kInterrupted) {
+    const int shift = std::clamp(input.interrupted_processings - kInterruptionsToHold, 0, 10);
+    work->state().next_due_ms =
+        work->now_ms + std::min<int64_t>(kInterruptedHold.count() << shift,
+                                         std::max<int64_t>(input.interval.count(), 1000));
+    return;
+  }
   if (work->confirmation_due_ms > 0) {
     work->state().next_due_ms = work->confirmation_due_ms;
     return;

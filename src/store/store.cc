@@ -4,6 +4,7 @@
 
 #include <rocksdb/transaction_log.h>
 
+#include <algorithm>
 #include <cassert>
 
 #include "policyd/event_names.h"
@@ -333,7 +334,7 @@ uint64_t Store::LastSequence() const { return impl_->last_sequence.load(); }
 
 Status Store::SetMeta(const std::string& key, const std::string& value) {
   if (key == kSchemaVersionKey || key == kLastSequenceKey ||
-      key.starts_with(kWebhookCursorPrefix) ||
+      key.starts_with(kWebhookCursorPrefix) || key.starts_with(kProcessingPrefix) ||
       key.starts_with(store_internal::kUnreadableDocStatePrefix)) {
     return Status::InvalidArgument("meta key \"" + key + "\" is managed by the store");
   }
@@ -381,6 +382,53 @@ Result<std::map<std::string, uint64_t>> Store::ListWebhookCursors() const {
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading webhook cursors");
   return cursors;
+}
+
+Status Store::MarkProcessing(const std::string& doc_id, int interrupted_before) {
+  if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const std::string key = std::string(kProcessingPrefix) + doc_id;
+  rocksdb::WriteBatch batch;
+  const Status status = FromRocks(
+      batch.Put(impl_->cf(Cf::kMeta), key, std::to_string(std::max(interrupted_before, 0))),
+      "batching");
+  return status.ok() ? impl_->Write(rocksdb::WriteOptions(), &batch, "writing " + key) : status;
+}
+
+Status Store::ClearProcessing(const std::string& doc_id) {
+  if (!store_internal::IsValidDocId(doc_id)) return InvalidDocId(doc_id);
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const std::string key = std::string(kProcessingPrefix) + doc_id;
+  rocksdb::WriteBatch batch;
+  const Status status = FromRocks(batch.Delete(impl_->cf(Cf::kMeta), key), "batching");
+  return status.ok() ? impl_->Write(rocksdb::WriteOptions(), &batch, "deleting " + key) : status;
+}
+
+Result<std::map<std::string, int>> Store::TakeProcessingMarks() {
+  const auto access = impl_->Use();
+  if (!access.ok()) return access.status();
+  const rocksdb::Slice prefix(kProcessingPrefix.data(), kProcessingPrefix.size());
+  std::map<std::string, int> marks;
+  rocksdb::WriteBatch batch;
+  const std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db()->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kMeta)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string key = it->key().ToString();
+    // A count that does not parse still says the processing was interrupted (once).
+    const std::optional<uint64_t> before = ParseUint(it->value().ToString());
+    marks.emplace(key.substr(kProcessingPrefix.size()),
+                  static_cast<int>(std::min<uint64_t>(before.value_or(0), 1000)) + 1);
+    if (Status s = FromRocks(batch.Delete(impl_->cf(Cf::kMeta), key), "batching"); !s.ok()) {
+      return s;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading processing marks");
+  if (marks.empty()) return marks;
+  const Status deleted = impl_->Write(rocksdb::WriteOptions(), &batch, "deleting processing marks");
+  if (!deleted.ok()) return deleted;
+  return marks;
 }
 
 uint64_t Store::CommitWriteCount() const { return impl_->write_count.load(); }

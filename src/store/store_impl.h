@@ -46,6 +46,7 @@ inline constexpr uint64_t kSchemaVersion = 3;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";
+inline constexpr std::string_view kProcessingPrefix = "processing/";
 
 inline std::optional<uint64_t> ParseUint(std::string_view text) {
   uint64_t value = 0;
@@ -73,6 +74,7 @@ using store_internal::Cf;
 using store_internal::FromRocks;
 using store_internal::InvalidDocId;
 using store_internal::kLastSequenceKey;
+using store_internal::kProcessingPrefix;
 using store_internal::kSchemaVersion;
 using store_internal::kSchemaVersionKey;
 using store_internal::kWebhookCursorPrefix;

@@ -825,6 +825,49 @@ TEST_F(CheckProcessorTest, RobotsRefusalIsReportedAtOnce) {
   EXPECT_GT(outcome.state.next_due_ms - NowUnixMillis(), int64_t{20} * 3600 * 1000);
 }
 
+// The crash-loop guard: a page whose processing the daemon's end interrupted twice in a row
+// is not judged again at once. The check fails as `interrupted`, reported at once (the
+// operator must hear of it), and holds the page back an hour, doubling, never past the
+// interval; the stored version is untouched. Once is not enough (a kill -9 at the wrong time).
+TEST_F(CheckProcessorTest, APageThatEndedTheDaemonTwiceIsHeldBackAndReportedAtOnce) {
+  Check(Ok(LongPolicy("A.")));
+  const std::string version_hash = state_.last_text_hash;
+  CheckInput twice = Input(FetchResponse{}, 3);
+  twice.response.url = "https://acme.example/privacy";
+  twice.interrupted_processings = 2;
+  const CheckOutcome held = ProcessCheck(*store_, twice, clock_, rng_);
+  ASSERT_TRUE(held.status.ok()) << held.status.ToString();
+  EXPECT_EQ(held.check.outcome, "failed");
+  EXPECT_EQ(held.check.reason, "interrupted");
+  EXPECT_NE(held.check.message.find("policyd ended 2 times in a row while processing this page"),
+            std::string::npos)
+      << held.check.message;
+  ASSERT_EQ(held.events.size(), 1u);  // below the threshold of 3, yet reported
+  const auto event = nlohmann::json::parse(held.events[0].json);
+  EXPECT_EQ(event["type"], "document.fetch_failed");
+  EXPECT_EQ(event["reason"], "interrupted");
+  EXPECT_EQ(held.state.next_due_ms - clock_.NowUnixMillis(), int64_t{3600} * 1000);
+  EXPECT_EQ(held.state.last_text_hash, version_hash);
+  EXPECT_EQ(held.state.version_count, 1u);
+
+  CheckInput four_times = twice;
+  four_times.state = held.state;
+  four_times.interrupted_processings = 4;
+  EXPECT_EQ(
+      ProcessCheck(*store_, four_times, clock_, rng_).state.next_due_ms - clock_.NowUnixMillis(),
+      int64_t{4} * 3600 * 1000);
+  four_times.interrupted_processings = 40;  // never past the interval
+  EXPECT_EQ(
+      ProcessCheck(*store_, four_times, clock_, rng_).state.next_due_ms - clock_.NowUnixMillis(),
+      int64_t{24} * 3600 * 1000);
+
+  // Once: the page is judged as usual.
+  CheckInput once = Input(Ok(LongPolicy("A.")), 3);
+  once.interrupted_processings = 1;
+  const CheckOutcome judged = ProcessCheck(*store_, once, clock_, rng_);
+  EXPECT_EQ(judged.check.outcome, "unchanged");
+}
+
 TEST_F(CheckProcessorTest, UnavailableRobotsTxtReportsItsOwnFailure) {
   Check(Ok(LongPolicy("A.")));
   FetchResponse unavailable;

@@ -154,6 +154,31 @@ TEST(StoreTest, WebhookCursorsSurviveReopenAndAreTheStoresOwn) {
   EXPECT_EQ(*cursors, (std::map<std::string, uint64_t>{{"chat-2", 0}, {"ops", 41}}));
 }
 
+// The crash-loop guard's marks: what a process that ended mid-processing leaves, read (and
+// cleared) by the next one, with the count of interruptions in a row.
+TEST(StoreTest, ProcessingMarksOutliveTheProcessAndAreTakenOnce) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->MarkProcessing("acme/privacy-policy", 0).ok());
+    ASSERT_TRUE(store->MarkProcessing("globex/terms", 2).ok());
+    ASSERT_TRUE(store->MarkProcessing("initech/cookies", 0).ok());
+    ASSERT_TRUE(store->ClearProcessing("initech/cookies").ok());  // its processing ended
+    // The prefix is the store's: a free meta key cannot forge a mark.
+    EXPECT_EQ(store->SetMeta("processing/x/y", "1").code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(store->MarkProcessing("", 0).code(), Status::Code::kInvalidArgument);
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto marks = store->TakeProcessingMarks();
+  ASSERT_TRUE(marks.ok()) << marks.status().ToString();
+  EXPECT_EQ(*marks, (std::map<std::string, int>{{"acme/privacy-policy", 1}, {"globex/terms", 3}}));
+  const auto again = store->TakeProcessingMarks();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+}
+
 // ReadDocStates (issue 19: a daemon starting with a million documents): the states of a sorted
 // list of ids in one pass, across gaps long enough to be sought over.
 TEST(StoreTest, ReadDocStatesGivesTheStatesOfTheIdsAskedInOrder) {
