@@ -232,8 +232,49 @@ Result<uint64_t> RenewCopysNodeId(const std::filesystem::path& db) {
   return (*copy)->LastSequence();
 }
 
+// Why `target` cannot take a backup (an empty string when it can): a backup writes only into
+// what is new or its own. `live_db` is the running daemon's database.
+std::string RefuseBackupTarget(const std::filesystem::path& target,
+                               const std::filesystem::path& live_db) {
+  std::error_code error;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(target, error);
+  const std::filesystem::path live = std::filesystem::weakly_canonical(live_db, error);
+  if (!error && std::mismatch(live.begin(), live.end(), resolved.begin(), resolved.end()).first ==
+                    live.end()) {
+    return target.string() + " is inside the daemon's own database (" + live.string() +
+           "): back up to a directory outside the state directory";
+  }
+  if (std::filesystem::exists(target, error) && !std::filesystem::is_directory(target, error)) {
+    return target.string() + " exists and is not a directory";
+  }
+  const std::filesystem::path db = target / "db";
+  if (std::filesystem::equivalent(db, live_db, error)) {
+    return target.string() + " is the daemon's own state directory: back up to another one";
+  }
+  if (std::filesystem::exists(db, error)) {
+    return "backup target " + db.string() +
+           " already exists: a backup goes to a new or empty directory (remove it first or "
+           "choose another)";
+  }
+  // Its target files would replace files of the same names there, which may be the operator's
+  // own (a config's targets_dir): only the leftovers of this backup's unfinished run may stay.
+  const std::filesystem::path targets = target / "targets";
+  if (std::filesystem::is_directory(targets, error) &&
+      !std::filesystem::exists(target / "db.partial", error) &&
+      std::filesystem::directory_iterator(targets, error) !=
+          std::filesystem::directory_iterator()) {
+    return targets.string() +
+           " already holds files, which the backup's target files would overwrite (is it a "
+           "targets_dir?): back up to a new or empty directory";
+  }
+  return "";
+}
+
 nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
-                          const std::filesystem::path& runtime_dir) {
+                          const std::filesystem::path& state_dir) {
+  if (std::string refused = RefuseBackupTarget(target, state_dir / "db"); !refused.empty()) {
+    return ControlError("invalid_argument", std::move(refused));
+  }
   std::error_code error;
   std::filesystem::create_directories(target, error);
   if (error) {
@@ -241,9 +282,6 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
   }
   const std::filesystem::path db = target / "db";
   const std::filesystem::path partial = target / "db.partial";
-  if (std::filesystem::exists(db, error)) {
-    return ControlError("invalid_argument", "backup target " + db.string() + " already exists");
-  }
   std::filesystem::remove_all(partial, error);  // what a backup that stopped half-way left
   const auto started = std::chrono::steady_clock::now();
   if (Status s = store.CreateCheckpoint(partial); !s.ok()) return ControlErrorFromStatus(s);
@@ -253,7 +291,7 @@ nlohmann::json BackupJson(Store& store, const std::filesystem::path& target,
     std::filesystem::remove_all(partial, ignored);
     return ControlErrorFromStatus(last_seq.status());
   }
-  const Result<std::size_t> targets = CopyRuntimeTargets(runtime_dir, target / "targets");
+  const Result<std::size_t> targets = CopyRuntimeTargets(state_dir / "targets", target / "targets");
   if (targets.ok()) std::filesystem::rename(partial, db, error);
   if (!targets.ok() || error) {
     std::error_code ignored;
@@ -328,8 +366,8 @@ bool Daemon::HandleStoreCommand(const std::string& cmd, const nlohmann::json& re
       respond(ControlError("invalid_argument", "backup needs an absolute \"dir\""));
       return true;
     }
-    on_pool([store, target, runtime_dir = config_.state_dir / "targets"] {
-      return BackupJson(*store, target, runtime_dir);
+    on_pool([store, target, state_dir = config_.state_dir] {
+      return BackupJson(*store, target, state_dir);
     });
   } else {
     return false;

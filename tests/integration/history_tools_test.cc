@@ -375,6 +375,53 @@ TEST_F(HistoryToolsTest, AnUnfinishedBackupLeavesNoDatabaseAndCanBeRetried) {
   }
 }
 
+// A backup never writes over what is not its own (found by an operator: `backup` into the
+// directory of a config whose targets_dir = "targets" replaced its acme.toml with the run-time
+// one, and the documents it declared stopped being watched at the next reload). Each refusal
+// says why; the operator's files are as they were.
+TEST_F(HistoryToolsTest, ABackupRefusesToOverwriteTargetFilesOrTheLiveDatabase) {
+  ASSERT_EQ(harness_
+                .Policyctl({"add", "--platform", "Acme", "--type", "Refund Policy", "--url",
+                            server_.Url("/privacy")})
+                .exit_code,
+            0);
+  const std::filesystem::path config_dir = harness_.dir() / "operator";
+  std::filesystem::create_directories(config_dir / "targets");
+  const std::string declared = "# the operator's own file\nname = \"Acme\"\n";
+  std::ofstream(config_dir / "targets" / "acme.toml") << declared;
+  const CommandResult over_targets = harness_.Policyctl({"backup", config_dir.string()});
+  EXPECT_EQ(over_targets.exit_code, 1) << over_targets.out;
+  EXPECT_NE(over_targets.err.find((config_dir / "targets").string() +
+                                  " already holds files, which the backup's target files would "
+                                  "overwrite"),
+            std::string::npos)
+      << over_targets.err;
+  EXPECT_EQ(ReadFile(config_dir / "targets" / "acme.toml"), declared);
+  EXPECT_FALSE(std::filesystem::exists(config_dir / "db"));
+  EXPECT_FALSE(std::filesystem::exists(config_dir / "db.partial"));
+
+  const CommandResult over_state = harness_.Policyctl({"backup", harness_.state_dir().string()});
+  EXPECT_EQ(over_state.exit_code, 1);
+  EXPECT_NE(over_state.err.find("is the daemon's own state directory"), std::string::npos)
+      << over_state.err;
+  const CommandResult inside =
+      harness_.Policyctl({"backup", (harness_.state_dir() / "db" / "copy").string()});
+  EXPECT_EQ(inside.exit_code, 1);
+  EXPECT_NE(inside.err.find("is inside the daemon's own database"), std::string::npos)
+      << inside.err;
+  EXPECT_FALSE(std::filesystem::exists(harness_.state_dir() / "db" / "copy"));
+  std::ofstream(harness_.dir() / "a-file") << "x";
+  const CommandResult file = harness_.Policyctl({"backup", (harness_.dir() / "a-file").string()});
+  EXPECT_EQ(file.exit_code, 1);
+  EXPECT_NE(file.err.find("exists and is not a directory"), std::string::npos) << file.err;
+
+  // An empty targets directory is fine.
+  std::filesystem::remove(config_dir / "targets" / "acme.toml");
+  const CommandResult written = harness_.Policyctl({"backup", config_dir.string()});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_TRUE(std::filesystem::exists(config_dir / "targets" / "acme.toml"));
+}
+
 // The retention policy runs on its own (gc_interval): old rechecks go, the check that created
 // the version stays, and so do the version and the document's newest check (the last proof
 // that it was verified).
