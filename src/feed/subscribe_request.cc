@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "policyd/did_you_mean.h"
 #include "policyd/event_names.h"
 #include "policyd/feed.h"
 #include "policyd/json_limits.h"
@@ -48,6 +49,16 @@ Result<Subscription> ParseSubscription(std::string_view line) {
     return Status::InvalidArgument(request.status().message() + "; " + kExpected);
   }
   if (!request->is_object()) return Status::InvalidArgument(kExpected);
+  // A misspelt key must not quietly subscribe to something else: {"sinse": 1500} read as live
+  // only skips every event after 1500, and a misspelt "classes" delivers every class.
+  const std::vector<std::string> known_keys = {"since", "classes"};
+  for (const auto& [key, value] : request->items()) {
+    if (key != "since" && key != "classes") {
+      return Status::InvalidArgument("unknown key '" + TruncateUtf8(key, 64) + "'" +
+                                     DidYouMean(ClosestNames(key, known_keys, 2, 1)) +
+                                     "; a subscription has only \"since\" and \"classes\"");
+    }
+  }
   Subscription subscription;
   const auto since = request->find("since");
   if (since != request->end() && !since->is_null()) {

@@ -14,7 +14,7 @@ TEST(SubscribeRequest, SinceIsASequenceOrLiveOnly) {
   auto zero = ParseSubscribeRequest(R"({"since":0})");
   ASSERT_TRUE(zero.ok());
   EXPECT_EQ(*zero, std::optional<uint64_t>(0));
-  for (const char* live : {R"({"since": null})", "{}", R"({"other": [1, 2]})"}) {
+  for (const char* live : {R"({"since": null})", "{}", R"({"classes": null})"}) {
     auto parsed = ParseSubscribeRequest(live);
     ASSERT_TRUE(parsed.ok()) << live;
     EXPECT_FALSE(parsed->has_value()) << live;
@@ -34,6 +34,22 @@ TEST(SubscribeRequest, AnythingElseIsRefusedWithTheReason) {
             0u);
 }
 
+// A misspelt key is an error, not a live-only subscription that skips the backlog (found by an
+// analyzer: {"sinse": 1500} got a normal hello and then only live events).
+TEST(SubscribeRequest, AMisspeltKeyIsRefusedNotIgnored) {
+  EXPECT_EQ(ParseSubscription(R"({"sinse": 1500})").status().message(),
+            "unknown key 'sinse' (did you mean 'since'?); a subscription has only \"since\" and "
+            "\"classes\"");
+  EXPECT_EQ(ParseSubscription(R"({"Since": 1500})").status().message(),
+            "unknown key 'Since' (did you mean 'since'?); a subscription has only \"since\" and "
+            "\"classes\"");
+  EXPECT_EQ(ParseSubscription(R"({"since": 3, "class": ["substantive"]})").status().message(),
+            "unknown key 'class' (did you mean 'classes'?); a subscription has only \"since\" and "
+            "\"classes\"");
+  EXPECT_EQ(ParseSubscription(R"({"since": 3, "other": [1, 2]})").status().message(),
+            "unknown key 'other'; a subscription has only \"since\" and \"classes\"");
+}
+
 TEST(SubscribeRequest, NestingIsBoundedBeforeAnythingIsBuilt) {
   // Within the 4 KiB request line, 2,000 levels; refused at the fifth.
   const std::string deep =
@@ -42,7 +58,12 @@ TEST(SubscribeRequest, NestingIsBoundedBeforeAnythingIsBuilt) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().message().rfind("JSON nested deeper than 4 levels", 0), 0u)
       << parsed.status().message();
-  EXPECT_TRUE(ParseSubscribeRequest(R"({"since":1,"x":[[[]]]})").ok());
+  // Within the bound, the key is judged: there is no "x".
+  EXPECT_EQ(ParseSubscribeRequest(R"({"since":1,"x":[[[]]]})")
+                .status()
+                .message()
+                .rfind("unknown key 'x'", 0),
+            0u);
 }
 
 }  // namespace
