@@ -1060,7 +1060,9 @@ void Daemon::BeginShutdown() {
 void Daemon::FinishShutdownIfIdle() {
   if (!stopping_ || finished_ || processing_ > 0) return;
   finished_ = true;
-  feed_->Shutdown();  // subscribers get the rest of their events and a shutdown notice
+  // Subscribers get the rest of their events and a shutdown notice; once the last is closed,
+  // io_.run() has nothing left but the deadline, which bounds it.
+  feed_->Shutdown([this] { shutdown_deadline_.cancel(); });
   watchdog_timer_.cancel();
   status_timer_.cancel();
   wait_timer_.cancel();
@@ -1071,10 +1073,6 @@ void Daemon::FinishShutdownIfIdle() {
   storage_timer_.cancel();
   signals_.cancel();
   spdlog::info("stopped after {} checks; last event {}", checks_done_, store_->LastSequence());
-  // io_.run() returns once the last subscriber writes finish; the deadline still bounds it.
-  asio::post(io_, [this] {
-    if (feed_->subscriber_count() == 0) shutdown_deadline_.cancel();
-  });
 }
 
 void Daemon::ArmWatchdog(std::chrono::microseconds period) {

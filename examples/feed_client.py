@@ -99,7 +99,8 @@ def follow(sock_path, since, on_event, idle_exit):
     """One connection: subscribes after `since`, calls on_event for each event line.
 
     Returns normally on feed.shutdown, idle exit or a closed connection (the caller
-    reconnects); raises Refused on feed.error, OSError on socket trouble.
+    reconnects); raises Refused on a feed.error a retry cannot mend (a position ahead of the
+    log: another database), OSError on socket trouble and on "too many subscribers" (retried).
     """
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(5)
@@ -113,12 +114,18 @@ def follow(sock_path, since, on_event, idle_exit):
                 line = reader.readline()
             except socket.timeout:
                 return "idle" if idle_exit else "timeout"
-            if not line:
+            if not line.endswith(b"\n"):
+                # The end of the stream, maybe in the middle of a line: a subscriber that is
+                # behind when the daemon stops is closed after 2 s, its last write cut short.
+                # The part is not an event; it comes again after reconnecting.
                 return "closed"
             message = json.loads(line)
             kind = message.get("type", "")
             if kind == "feed.error":
-                raise Refused(message.get("message", ""))
+                text = message.get("message", "")
+                if text.startswith("too many subscribers"):
+                    raise OSError(f"subscription refused for now: {text}")
+                raise Refused(text)
             if kind == "feed.shutdown":
                 return "shutdown"
             if kind in ("feed.hello", "feed.heartbeat"):

@@ -113,7 +113,9 @@ class EventFeed {
   // in order, so every seq below the highest announced one is already in the store).
   void Publish(const StoredEvent& event);
   // Sends the shutdown notice to every subscriber, closes them and stops accepting.
-  void Shutdown();
+  // `all_closed` runs (on the io thread) once no subscriber is left, at once if none is: the
+  // daemon's exit waits for the last one's final write, and not a moment longer.
+  void Shutdown(std::function<void()> all_closed = {});
 
   std::size_t subscriber_count() const;
   uint64_t last_seq() const { return last_seq_; }
@@ -140,6 +142,7 @@ class EventFeed {
   std::map<uint64_t, std::shared_ptr<const std::string>> window_;  // seq -> line with '\n'
   std::size_t window_bytes_ = 0;                                   // sum of the lines' sizes
   std::set<std::shared_ptr<Subscriber>> subscribers_;
+  std::function<void()> all_closed_;  // Shutdown's, run once the last subscriber is forgotten
 };
 
 }  // namespace policyd

@@ -55,6 +55,13 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
   // New events may be available.
   void Notify() { Pump(); }
 
+  // A connection that has not subscribed yet (nor is on its way out) and when it came: when
+  // the feed is full, the oldest such one gives its place to a newcomer, so that connections
+  // that never subscribe cannot keep real subscribers out.
+  bool AwaitsItsRequest() const { return !subscribed_ && !closed_ && !close_after_write_; }
+  std::chrono::steady_clock::time_point accepted_at() const { return accepted_at_; }
+  void GiveWay() { Fail("closed without a subscribe request: the feed is full"); }
+
   // Whether what was read holds more than white space.
   bool HasPendingText() const {
     return !IsAsciiBlank({static_cast<const char*>(request_.data().data()), request_.size()});
@@ -270,6 +277,7 @@ class EventFeed::Subscriber : public std::enable_shared_from_this<EventFeed::Sub
 
   EventFeed* feed_;
   local_stream::socket socket_;
+  const std::chrono::steady_clock::time_point accepted_at_ = std::chrono::steady_clock::now();
   asio::steady_timer timer_;
   asio::streambuf request_;
   std::string out_;
@@ -321,7 +329,24 @@ Status EventFeed::Start() {
 }
 
 void EventFeed::Admit(local_stream::socket socket) {
-  if (subscribers_.size() >= options_.max_subscribers) {
+  bool room = subscribers_.size() < options_.max_subscribers;
+  if (!room) {
+    // The oldest connection still without its request gives way: it is told so, and closed
+    // once that is written (the set holds one more meanwhile). Subscribers never do.
+    Subscriber* oldest_waiting = nullptr;
+    for (const auto& subscriber : subscribers_) {
+      if (subscriber->AwaitsItsRequest() &&
+          (oldest_waiting == nullptr ||
+           subscriber->accepted_at() < oldest_waiting->accepted_at())) {
+        oldest_waiting = subscriber.get();
+      }
+    }
+    if (oldest_waiting != nullptr) {
+      oldest_waiting->GiveWay();
+      room = true;
+    }
+  }
+  if (!room) {
     // Tell the client why, without blocking the loop (the line fits the socket buffer).
     const std::string refusal = Line({{"type", "feed.error"}, {"message", "too many subscribers"}});
     boost::system::error_code ignored;
@@ -350,14 +375,18 @@ void EventFeed::Publish(const StoredEvent& event) {
   for (const auto& subscriber : subscribers) subscriber->Notify();
 }
 
-void EventFeed::Shutdown() {
+void EventFeed::Shutdown(std::function<void()> all_closed) {
   accept_loop_.Stop();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   std::error_code remove_error;
   std::filesystem::remove(options_.socket_path, remove_error);
+  all_closed_ = std::move(all_closed);
   const auto subscribers = subscribers_;
   for (const auto& subscriber : subscribers) subscriber->SendShutdown();
+  if (subscribers_.empty() && all_closed_) {
+    asio::post(acceptor_.get_executor(), std::exchange(all_closed_, nullptr));
+  }
 }
 
 // The oldest events leave first; one event larger than the whole window does not stay.
@@ -425,9 +454,12 @@ void EventFeed::Forget(Subscriber* subscriber) {
   for (auto it = subscribers_.begin(); it != subscribers_.end(); ++it) {
     if (it->get() == subscriber) {
       subscribers_.erase(it);
-      return;
+      break;
     }
   }
+  // Run from the loop, not from inside the subscriber's close.
+  if (subscribers_.empty() && all_closed_)
+    asio::post(acceptor_.get_executor(), std::exchange(all_closed_, nullptr));
 }
 
 }  // namespace policyd

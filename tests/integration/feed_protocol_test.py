@@ -268,6 +268,59 @@ def client_test(root, base_url):
     print(f"client: {kills} kills, {last_seq} events processed exactly once")
 
 
+def long_page(title, revision):
+    """A page whose every paragraph changes at each revision: a large change event."""
+    paragraphs = "".join(f"<p>Clause {i} of {title}, revision {revision}: we keep record {i} "
+                         f"for {revision + i} days and share it with processor {i}.</p>"
+                         for i in range(150))
+    return (f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1>"
+            f"{paragraphs}</main></body></html>")
+
+
+def stop_while_behind_test(root, base_url):
+    """The reference client, behind when the daemon stops (closed after 2 s, maybe in the
+    middle of a line), keeps running, and processes every event exactly once after the
+    daemon's restart. Found by an analyzer: the client died on a half-written last line."""
+    docs = [f"long{i}" for i in range(12)]
+    for doc in docs:
+        set_page(f"/{doc}", 200, long_page(doc, 0))
+    daemon = Daemon(os.path.join(root, "behind"), base_url, docs)
+    daemon.start()
+    daemon.settle()
+    for revision in (1, 2, 3):
+        for doc in docs:
+            set_page(f"/{doc}", 200, long_page(doc, revision))
+        daemon.check_all_and_wait(len(docs))
+    last_seq = daemon.settle()
+    state = os.path.join(root, "behind-state")
+    client_log = open(os.path.join(root, "behind-client.log"), "ab")
+    client = subprocess.Popen([sys.executable, CLIENT, "--socket", daemon.events_socket,
+                               "--state-dir", state, "--delay-ms", "150"],
+                              stdout=client_log, stderr=client_log)
+    time.sleep(1.0)
+    assert daemon.stop() == 0
+    log = daemon.read_log()
+    assert "stop deadline reached" not in log, log
+    time.sleep(1.0)
+    assert client.poll() is None, "the client exited when the daemon stopped"
+    daemon.start()
+    deadline = time.time() + 120
+    position = os.path.join(state, "position")
+    while time.time() < deadline:
+        if os.path.exists(position) and int(open(position).read() or 0) == last_seq:
+            break
+        assert client.poll() is None, "the client exited"
+        time.sleep(0.1)
+    client.send_signal(signal.SIGTERM)
+    client.wait(timeout=20)
+    assert daemon.stop() == 0
+    with open(os.path.join(state, "journal.jsonl")) as f:
+        seqs = [json.loads(line)["seq"] for line in f]
+    assert seqs == list(range(1, last_seq + 1)), \
+        f"processed {len(seqs)} events, expected 1..{last_seq}"
+    print(f"stop while behind: {last_seq} events processed exactly once")
+
+
 def main():
     with open(SCHEMA) as f:
         schema = json.load(f)
@@ -280,8 +333,10 @@ def main():
     try:
         protocol_test(root, base_url, validator)
         client_test(root, base_url)
+        stop_while_behind_test(root, base_url)
     except BaseException:
-        for name in ("protocol/daemon.log", "client/daemon.log", "client.log"):
+        for name in ("protocol/daemon.log", "client/daemon.log", "client.log",
+                     "behind/daemon.log", "behind-client.log"):
             path = os.path.join(root, name)
             if os.path.exists(path):
                 with open(path, errors="replace") as f:
