@@ -326,6 +326,9 @@ std::variant<DocumentSpec, nlohmann::json> SpecFromAddRequest(const nlohmann::js
     spec.render = *mode;
   }
   if (const auto interval = request.value("interval", std::string()); !interval.empty()) {
+    if (const auto without_unit = IntervalWithoutUnit(interval)) {
+      return ControlError("invalid_argument", "interval " + *without_unit);
+    }
     const auto parsed = ParseDuration(interval);
     if (!parsed) {
       return ControlError("invalid_argument",

@@ -30,6 +30,12 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
 // leaves the reader guessing whether the unit, the number or the spelling is wrong.
 inline constexpr std::string_view kDurationShape = "a duration such as 90s, 15m, 12h, 7d or 1h30m";
 
+// An interval written as a bare number under a minute ("24", meant as hours or days) would
+// fetch a page every few seconds. For such a `text` (digits only, 1 to 59), what every reader
+// of an interval says to refuse it: "24 would be 24 seconds: write its unit, such as "24h" or
+// "24d" (...)"; nullopt for anything else.
+std::optional<std::string> IntervalWithoutUnit(std::string_view text);
+
 // "1d2h", "15m", "3s", "250ms": the inverse of ParseDuration, for people.
 std::string FormatDuration(std::chrono::milliseconds duration);
 

@@ -102,6 +102,19 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   return std::chrono::milliseconds(total_ms);
 }
 
+std::optional<std::string> IntervalWithoutUnit(std::string_view text) {
+  constexpr int64_t kLeastIntervalSeconds = 60;
+  if (text.empty() || text.size() > 2 || text.find_first_not_of("0123456789") != text.npos) {
+    return std::nullopt;
+  }
+  const int seconds = std::stoi(std::string(text));
+  if (seconds <= 0 || seconds >= kLeastIntervalSeconds) return std::nullopt;
+  const std::string number = std::to_string(seconds);
+  return number + " would be " + number + " seconds: write its unit, such as \"" + number +
+         "h\" or \"" + number + "d\" (a bare number is a number of seconds, at least " +
+         std::to_string(kLeastIntervalSeconds) + " for an interval)";
+}
+
 std::string FormatDuration(std::chrono::milliseconds duration) {
   int64_t ms = duration.count();
   if (ms == 0) return "0s";

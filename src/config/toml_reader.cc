@@ -299,16 +299,17 @@ bool TableReader::ReadStringList(std::string_view key, std::vector<std::string>*
 
 bool TableReader::ReadInterval(std::string_view key, std::chrono::milliseconds min,
                                std::chrono::milliseconds max, std::chrono::milliseconds* out) {
-  constexpr int64_t kLeastIntervalSeconds = 60;
   const toml::node* node = Get(key);
   if (node == nullptr) return false;
-  if (const auto* seconds = node->as_integer();
-      seconds != nullptr && seconds->get() > 0 && seconds->get() < kLeastIntervalSeconds) {
-    const std::string number = std::to_string(seconds->get());
-    Error(key, Quote(key) + " = " + number + " would be " + number +
-                   " seconds: write its unit, such as \"" + number + "h\" or \"" + number +
-                   "d\" (a bare integer is a number of seconds, at least " +
-                   std::to_string(kLeastIntervalSeconds) + " for an interval)");
+  // An integer, or a string of digits alone ("24"): both are read as seconds.
+  std::optional<std::string> without_unit;
+  if (const auto* seconds = node->as_integer(); seconds != nullptr && seconds->get() > 0) {
+    without_unit = IntervalWithoutUnit(std::to_string(seconds->get()));
+  } else if (const auto* text = node->as_string()) {
+    without_unit = IntervalWithoutUnit(text->get());
+  }
+  if (without_unit) {
+    Error(key, Quote(key) + " = " + *without_unit);
     return false;
   }
   return ReadDuration(key, min, max, out);

@@ -418,6 +418,14 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
   EXPECT_NE(bad_interval.err.find("invalid_argument: bad interval '1x' (a duration such as 90s"),
             std::string::npos)
       << bad_interval.err;
+  // `--interval 30` meant days or hours: as seconds it would fetch the page twice a minute.
+  const auto no_unit = harness_.Policyctl({"add", "--platform", "Globex", "--type", "Cookie Policy",
+                                           "--url", server_.Url("/x"), "--interval", "30"});
+  EXPECT_EQ(no_unit.exit_code, 1);
+  EXPECT_NE(no_unit.err.find("invalid_argument: interval 30 would be 30 seconds: write its unit, "
+                             "such as \"30h\" or \"30d\""),
+            std::string::npos)
+      << no_unit.err;
   const auto removed = harness_.Policyctl({"remove", "globex/privacy-policy"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
   // Asked about, a removed document is said to be removed, not unknown.

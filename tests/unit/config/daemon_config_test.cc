@@ -197,7 +197,12 @@ TEST_F(DaemonConfigTest, ADefaultIntervalOfAFewSecondsWithoutItsUnitIsRefused) {
   EXPECT_EQ(status.message(),
             At(1) +
                 "20: 'default_interval' = 12 would be 12 seconds: write its unit, such as "
-                "\"12h\" or \"12d\" (a bare integer is a number of seconds, at least 60 for "
+                "\"12h\" or \"12d\" (a bare number is a number of seconds, at least 60 for "
+                "an interval)");
+  EXPECT_EQ(Load("default_interval = \"30\"\n").message(),
+            At(1) +
+                "20: 'default_interval' = 30 would be 30 seconds: write its unit, such as "
+                "\"30h\" or \"30d\" (a bare number is a number of seconds, at least 60 for "
                 "an interval)");
 }
 

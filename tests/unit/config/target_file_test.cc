@@ -136,8 +136,21 @@ TEST_F(TargetFileTest, AnIntervalOfAFewSecondsWithoutItsUnitIsRefused) {
   EXPECT_EQ(status.message(),
             At(4, 12) +
                 "'interval' = 24 would be 24 seconds: write its unit, such as \"24h\" or "
-                "\"24d\" (a bare integer is a number of seconds, at least 60 for an "
+                "\"24d\" (a bare number is a number of seconds, at least 60 for an "
                 "interval)");
+  // Written as a string it is the same number of seconds, and was let through (found by an
+  // operator: interval = "24" fetched the page every 24 s).
+  const Status quoted = Load(
+      "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"https://a.example/\"\n"
+      "interval = \"24\"\n");
+  EXPECT_EQ(quoted.message(),
+            At(4, 12) +
+                "'interval' = 24 would be 24 seconds: write its unit, such as \"24h\" or "
+                "\"24d\" (a bare number is a number of seconds, at least 60 for an "
+                "interval)");
+  EXPECT_TRUE(Load("[[documents]]\ntype = \"T\"\nurl = \"https://a.example/\"\n"
+                   "interval = \"90\"\n")
+                  .ok());
 }
 
 TEST_F(TargetFileTest, AppendsToExistingDocuments) {
