@@ -172,6 +172,13 @@ Status ParsePolicydCommandLine(int argc, const char* const* argv, PolicydCommand
       continue;
     }
     if (i + 1 >= argc) return Status::InvalidArgument(std::string(option->name) + " needs a value");
+    if (const std::string_view value = argv[i + 1]; value.starts_with("--")) {
+      // "--state-dir --check-config" is an option left without its value, not a path: read as
+      // one, it started a second daemon on a new, empty database named "--check-config".
+      return Status::InvalidArgument(
+          std::string(option->name) + " needs a value, not the option '" + std::string(value) +
+          "' (a path that starts with \"--\" is " + std::string(option->name) + "=PATH)");
+    }
     if (Status status = ApplyValue(*option, argv[++i], &parsed); !status.ok()) return status;
   }
   *out = std::move(parsed);

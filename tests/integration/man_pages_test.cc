@@ -219,7 +219,8 @@ TEST(PolicydCommandLineTest, UsageErrorsExit64WithTheUsage) {
         std::vector<std::string>{POLICYD_BIN, "--config"},
         std::vector<std::string>{POLICYD_BIN, "--log-format", "xml"},
         std::vector<std::string>{POLICYD_BIN, "--state-dir", ""},
-        std::vector<std::string>{POLICYD_BIN, "--check-config", "--config", ""}}) {
+        std::vector<std::string>{POLICYD_BIN, "--check-config", "--config", ""},
+        std::vector<std::string>{POLICYD_BIN, "--state-dir", "--check-config"}}) {
     const CommandResult result = RunCommand(argv);
     EXPECT_EQ(result.exit_code, 64) << argv.back();
     EXPECT_NE(result.err.find("usage: policyd "), std::string::npos) << result.err;
@@ -227,6 +228,10 @@ TEST(PolicydCommandLineTest, UsageErrorsExit64WithTheUsage) {
   EXPECT_NE(RunCommand({POLICYD_BIN, "--bogus"}).err.find("unknown argument '--bogus'"),
             std::string::npos);
   EXPECT_NE(RunCommand({POLICYD_BIN, "--state-dir"}).err.find("--state-dir needs a value"),
+            std::string::npos);
+  // An option in the value's place is not a path (it started a daemon on "./--check-config").
+  EXPECT_NE(RunCommand({POLICYD_BIN, "--state-dir", "--check-config"})
+                .err.find("--state-dir needs a value, not the option '--check-config'"),
             std::string::npos);
   // An empty path used to end in an uncaught filesystem_error (abort, status 134).
   EXPECT_NE(RunCommand({POLICYD_BIN, "--state-dir", ""}).err.find("--state-dir must not be empty"),
