@@ -33,6 +33,12 @@ enum class ExistingDirectory {
 Status CreatePrivateDirectory(const std::filesystem::path& dir, ExistingDirectory existing,
                               mode_t mode = kPrivateDirectoryMode);
 
+// When `dir` or a file directly in it belongs to another user than the one policyd runs as
+// (an earlier run as root, then a chown of the directories only): " (LOCK belongs to uid 0;
+// policyd runs as uid 998: chown -R the state directory to that user)", to end a "permission
+// denied" message with what to do; "" otherwise.
+std::string ForeignOwnerHint(const std::filesystem::path& dir);
+
 // Writes `text` to `path` with kPrivateFileMode, through a hidden temporary file next to it
 // (".<name>." and mkstemp's six random characters: a directory reader that skips hidden names, like
 // the target loader, never picks it up), synced and renamed over `path`, the directory synced

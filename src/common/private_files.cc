@@ -12,6 +12,12 @@
 namespace policyd {
 namespace {
 
+std::string OwnerHint(std::string_view what, uid_t owner) {
+  return " (" + std::string(what) + " belongs to uid " + std::to_string(owner) +
+         "; policyd runs as uid " + std::to_string(::geteuid()) +
+         ": chown -R the state directory to that user)";
+}
+
 Status ChangeMode(const std::filesystem::path& dir, mode_t mode) {
   if (::chmod(dir.c_str(), mode) != 0) {
     const int error_number = errno;
@@ -20,8 +26,7 @@ Status ChangeMode(const std::filesystem::path& dir, mode_t mode) {
     // Most often the directory was made by an earlier run as another user (root).
     struct stat info {};
     if (error_number == EPERM && ::stat(dir.c_str(), &info) == 0 && info.st_uid != ::geteuid()) {
-      message += " (it belongs to uid " + std::to_string(info.st_uid) + "; policyd runs as uid " +
-                 std::to_string(::geteuid()) + ": chown -R the state directory to that user)";
+      message += OwnerHint("it", info.st_uid);
     }
     return Status::IoError(message);
   }
@@ -31,6 +36,20 @@ Status ChangeMode(const std::filesystem::path& dir, mode_t mode) {
 std::string ErrnoMessage(int error_number) { return std::generic_category().message(error_number); }
 
 }  // namespace
+
+std::string ForeignOwnerHint(const std::filesystem::path& dir) {
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) == 0 && info.st_uid != ::geteuid()) {
+    return OwnerHint(dir.string(), info.st_uid);
+  }
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (::lstat(entry.path().c_str(), &info) == 0 && info.st_uid != ::geteuid()) {
+      return OwnerHint(entry.path().filename().string(), info.st_uid);
+    }
+  }
+  return "";
+}
 
 Status CreatePrivateDirectory(const std::filesystem::path& dir, ExistingDirectory existing,
                               mode_t mode) {

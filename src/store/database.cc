@@ -12,6 +12,12 @@ namespace {
 
 Status TranslateOpenError(const rocksdb::Status& status, const std::filesystem::path& dir) {
   const std::string detail = status.ToString();
+  // A file an earlier run as another user (root) left, LOCK included: no other process holds
+  // it, and restarting will not help.
+  if (status.IsIOError() && detail.find("Permission denied") != std::string::npos) {
+    return Status::IoError("cannot open database at " + dir.string() + ": " + detail +
+                           ForeignOwnerHint(dir));
+  }
   // RocksDB reports a held LOCK file as an I/O error: "While lock file: ... Resource
   // temporarily unavailable" (another process) or "lock hold by current process".
   if (status.IsIOError() && detail.find("lock") != std::string::npos) {

@@ -2,6 +2,7 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "src/store/database.h"
 #include "src/store/store_impl.h"
+#include "support/as_nobody.h"
 #include "support/raw_doc_state.h"
 #include "support/temp_dir.h"
 #include "tests/unit/store/test_commits.h"
@@ -103,6 +105,26 @@ TEST(StoreTest, SecondOpenWhileOpenIsIoError) {
   EXPECT_EQ(second.status().code(), Status::Code::kIoError);
   EXPECT_NE(second.status().message().find("in use by another process"), std::string::npos)
       << second.status().ToString();
+}
+
+// A database an earlier run as root left, its directories chowned but not its files: the
+// message said "in use by another process" (no process held it) and gave no way out.
+TEST(StoreTest, ADatabaseOfAnotherUserSaysWhoseItIsNotThatItIsInUse) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to leave files of another user";
+  TempDir dir;
+  { ASSERT_NE(OpenOrDie(dir.path() / "db"), nullptr); }
+  ASSERT_EQ(::chown(dir.path().c_str(), testing::kNobody, testing::kNoGroup), 0);
+  ASSERT_EQ(::chown((dir.path() / "db").c_str(), testing::kNobody, testing::kNoGroup), 0);
+  const std::string message =
+      testing::RunAsNobody([&dir] { return Store::Open(dir.path() / "db").status().ToString(); });
+  EXPECT_EQ(message.find("in use by another process"), std::string::npos) << message;
+  EXPECT_NE(message.find("cannot open database at " + (dir.path() / "db").string()),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("belongs to uid 0; policyd runs as uid 65534: chown -R the state "
+                         "directory to that user)"),
+            std::string::npos)
+      << message;
 }
 
 TEST(StoreTest, NewerSchemaIsUnsupported) {
