@@ -155,17 +155,16 @@ int RunExtract(const Options& options) {
   if (result.reason != FailureReason::kNone) {
     return Refused(options, std::string(FailureReasonName(result.reason)), result.message);
   }
-  if (options.Has("--hash")) {
+  if (options.json) {
+    nlohmann::json extracted = {
+        {"sha256", Sha256Hex(result.text)},
+        {"charset", result.charset},
+        {"lang", DetectTextLanguage(result.text)},
+        {"lines", std::count(result.text.begin(), result.text.end(), '\n')}};
+    if (!options.Has("--hash")) extracted["text"] = result.text;  // --hash: all but the text
+    std::cout << JsonText(extracted, 2) << "\n";
+  } else if (options.Has("--hash")) {
     std::cout << Sha256Hex(result.text) << "\n";
-  } else if (options.json) {
-    std::cout << JsonText(nlohmann::json{{"text", result.text},
-                                         {"sha256", Sha256Hex(result.text)},
-                                         {"charset", result.charset},
-                                         {"lang", DetectTextLanguage(result.text)},
-                                         {"lines", std::count(result.text.begin(),
-                                                              result.text.end(), '\n')}},
-                          2)
-              << "\n";
   } else {
     std::cout << result.text;
   }

@@ -207,6 +207,15 @@ TEST_F(EndToEndTest, StoredTextIsExactlyWhatPolicyctlExtractPrints) {
   ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
   const auto show = harness_.Control({{"cmd", "show"}, {"doc", "acme/privacy-policy"}});
   EXPECT_EQ(extracted.out, show["result"]["current_hash"].get<std::string>() + "\n");
+  // Asked for JSON, a script gets JSON (it got the bare hash), without the text with --hash.
+  const auto as_json = harness_.Policyctl({"--json", "extract", page.string(), "--hash"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const auto fields = nlohmann::json::parse(as_json.out, nullptr, false);
+  ASSERT_TRUE(fields.is_object()) << as_json.out;
+  EXPECT_EQ(fields["sha256"], show["result"]["current_hash"]);
+  EXPECT_EQ(fields["charset"], "utf-8");
+  EXPECT_EQ(fields["lang"], "en");
+  EXPECT_FALSE(fields.contains("text"));
   const auto text = harness_.Policyctl({"extract", page.string()});
   EXPECT_NE(text.out.find("## Sharing\n\nWe never sell data.\n"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find("Products"), std::string::npos);   // navigation dropped
