@@ -68,7 +68,14 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
   const std::vector<std::string> old_words = FoldedWords(old_reader);
   const std::vector<std::string> new_words = FoldedWords(new_reader);
   if (old_words == new_words) {
-    // The same words in the same order: only the way they are written or laid out changed.
+    // The same words in the same order, unless a word changed beyond its case (ß for ss,
+    // Turkish ı for i): only the way they are written or laid out changed.
+    if (const int changed = diff_internal::WordsChangedBeyondCase(old_reader, new_reader);
+        changed > 0) {
+      result.words_added = result.words_removed = changed;
+      result.change_class = ChangeClass::kSubstantive;
+      return result;
+    }
     result.change_class =
         old_reader == new_reader ? ChangeClass::kFormatting : ChangeClass::kCosmetic;
     return result;

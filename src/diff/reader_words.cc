@@ -146,13 +146,28 @@ void AppendWords(const icu::UnicodeString& run, bool unspaced, std::vector<std::
 
 }  // namespace
 
-std::vector<std::string> FoldedWords(std::string_view text) {
+namespace {
+
+// Vowel points and cantillation of Hebrew, harakat of Arabic: optional marks a site may add to
+// a word or leave out, and the same word to a reader.
+bool IsOptionalVowelMark(UChar32 c, int32_t category) {
+  if ((category & U_GC_MN_MASK) == 0) return false;
+  return (c >= 0x0591 && c <= 0x05C7) || (c >= 0x0610 && c <= 0x061A) ||
+         (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED);
+}
+
+enum class Case { kFold, kKeep };
+
+// The words of `text` after `form` (NFKC case folding, or NFKC alone).
+std::vector<std::string> Words(std::string_view text, Case form) {
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* normalizer = form == Case::kFold
+                                           ? icu::Normalizer2::getNFKCCasefoldInstance(status)
+                                           : icu::Normalizer2::getNFKCInstance(status);
   icu::UnicodeString source = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  icu::UnicodeString folded = U_SUCCESS(status) ? fold->normalize(source, status) : source;
-  if (U_FAILURE(status)) folded = source;
+  icu::UnicodeString normal = U_SUCCESS(status) ? normalizer->normalize(source, status) : source;
+  if (U_FAILURE(status)) normal = source;
   std::vector<std::string> words;
   icu::UnicodeString word;
   bool unspaced = false;  // `word` holds a letter of a script written without spaces
@@ -162,13 +177,14 @@ std::vector<std::string> FoldedWords(std::string_view text) {
     word.remove();
     unspaced = false;
   };
-  for (int32_t i = 0; i < folded.length();) {
-    const UChar32 c = folded.char32At(i);
+  for (int32_t i = 0; i < normal.length();) {
+    UChar32 c = normal.char32At(i);
     i += U16_LENGTH(c);
     const int32_t category = u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK);
-    if (IsStretchOrTurkishDot(c, word)) continue;
-    if (c == 0x0131) {  // dotless ı: capitals fold it and dotted i alike, both to I and İ
-      word.append(UChar32{'i'});
+    if (IsStretchOrTurkishDot(c, word) || IsOptionalVowelMark(c, category)) continue;
+    if (category & U_GC_ND_MASK) c = '0' + u_charDigitValue(c);  // ٩٠ and 90: one number
+    if (c == 0x0131 && form == Case::kFold) {
+      word.append(UChar32{'i'});  // dotless ı: capitals fold it and dotted i alike, to I and İ
     } else if (u_isalnum(c) || (category & U_GC_M_MASK)) {
       word.append(c);
       unspaced = unspaced || IsUnspacedScript(c);
@@ -182,6 +198,53 @@ std::vector<std::string> FoldedWords(std::string_view text) {
   }
   flush();
   return words;
+}
+
+// Written in capitals: letters, none of them lower case ("MASSEN", "SIK").
+bool InCapitals(const icu::UnicodeString& word) {
+  bool letters = false;
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_islower(c)) return false;
+    letters = letters || u_isalpha(c);
+  }
+  return letters;
+}
+
+// Simple case folding, code point by code point: "Maßen" stays "maßen", "sık" stays "sık".
+icu::UnicodeString SimpleFold(const icu::UnicodeString& word) {
+  icu::UnicodeString folded;
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    folded.append(u_foldCase(c, U_FOLD_CASE_DEFAULT));
+  }
+  return folded;
+}
+
+icu::UnicodeString FromUtf8(const std::string& text) {
+  return icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+}
+
+}  // namespace
+
+std::vector<std::string> FoldedWords(std::string_view text) { return Words(text, Case::kFold); }
+
+int WordsChangedBeyondCase(std::string_view old_text, std::string_view new_text) {
+  const std::vector<std::string> old_words = Words(old_text, Case::kKeep);
+  const std::vector<std::string> new_words = Words(new_text, Case::kKeep);
+  if (old_words.size() != new_words.size()) return 0;
+  int changed = 0;
+  for (std::size_t i = 0; i < old_words.size(); ++i) {
+    if (old_words[i] == new_words[i]) continue;
+    const icu::UnicodeString old_word = FromUtf8(old_words[i]);
+    const icu::UnicodeString new_word = FromUtf8(new_words[i]);
+    if (InCapitals(old_word) || InCapitals(new_word)) continue;  // case may explain it
+    changed += SimpleFold(old_word) != SimpleFold(new_word);
+  }
+  return changed;
 }
 
 }  // namespace policyd::diff_internal

@@ -20,10 +20,17 @@ namespace policyd::diff_internal {
 // space and none at the ends.
 std::string ReaderText(std::string_view text);
 
-// The words of `text` (UTF-8), NFKC case-folded, without Arabic tatweel, with Turkish İ and ı
-// folded like I (a heading put in capitals changes no word). Runs of Chinese, Japanese, Thai,
-// Lao, Khmer or Burmese letters are split into ICU's dictionary words.
+// The words of `text` (UTF-8), NFKC case-folded, without Arabic tatweel nor the optional
+// vowel marks of Hebrew and Arabic, digits of any script as ASCII ("٩٠" is "90"), with
+// Turkish İ and ı folded like I (a heading put in capitals changes no word). Runs of Chinese,
+// Japanese, Thai, Lao, Khmer or Burmese letters are split into ICU's dictionary words.
 std::vector<std::string> FoldedWords(std::string_view text);
+
+// For two texts whose FoldedWords are equal: how many of their words differ in more than
+// case. Full case folding makes "Maßen" and "Massen", or Turkish "sık" and "sik", one word,
+// which is right for a heading put in capitals ("MASSEN", "SIK") and wrong otherwise: a word
+// pair counts when neither is written in capitals and their simple case foldings differ.
+int WordsChangedBeyondCase(std::string_view old_text, std::string_view new_text);
 
 }  // namespace policyd::diff_internal
 

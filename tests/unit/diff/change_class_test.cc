@@ -154,6 +154,40 @@ TEST(ChangeClassTest, TurkishCaseAndArabicKashidaAreCosmetic) {
             ChangeClass::kSubstantive);
 }
 
+// Full case folding made "Maßen" (in moderation) and "Massen" (in bulk), or Turkish "sık"
+// and "sik", one word: a change of meaning was `cosmetic`, and subscribers asking only for
+// `substantive` never heard of it. Case still explains them in capitals.
+TEST(ChangeClassTest, SharpSAndDotlessIChangesAreWordsUnlessInCapitals) {
+  const ChangeClassification masse = ClassifyChange("Wir verarbeiten Ihre Daten nur in Maßen.\n",
+                                                    "Wir verarbeiten Ihre Daten nur in Massen.\n");
+  EXPECT_EQ(masse.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(masse.words_added, 1);
+  EXPECT_EQ(masse.words_removed, 1);
+  EXPECT_EQ(ClassOf("Verileriniz sık sık silinir.\n", "Verileriniz sik sik silinir.\n"),
+            ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("Bilgiler alınır.\n", "Bilgiler alinir.\n"), ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("Merkez İzmir.\n", "Merkez Izmir.\n"), ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("## Maßnahmen\n\nText.\n", "## MASSNAHMEN\n\nText.\n"), ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("## Straße\n\nText.\n", "## STRAẞE\n\nText.\n"), ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("Verileriniz sık silinir.\n", "Verileriniz SIK silinir.\n"),
+            ChangeClass::kCosmetic);
+}
+
+// Optional vowel marks of Hebrew and Arabic, and a number written in another script's digits,
+// are the same words to a reader.
+TEST(ChangeClassTest, VowelMarksAndOtherScriptsDigitsAreCosmetic) {
+  EXPECT_EQ(ClassOf("نحتفظ بالبيانات لمدة تسعين يومًا.\n", "نَحْتَفِظُ بالبيانات لمدة تسعين يومًا.\n"),
+            ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("אנו שומרים את המידע.\n", "אָנוּ שומרים את המידע.\n"), ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("نحتفظ بالبيانات 90 يومًا.\n", "نحتفظ بالبيانات ٩٠ يومًا.\n"),
+            ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("डेटा 365 दिन रखा जाता है।\n", "डेटा ३६५ दिन रखा जाता है।\n"),
+            ChangeClass::kCosmetic);
+  // Another number in any digits is still a change.
+  EXPECT_EQ(ClassOf("نحتفظ بالبيانات 90 يومًا.\n", "نحتفظ بالبيانات ٣٠ يومًا.\n"),
+            ChangeClass::kSubstantive);
+}
+
 // Chinese and Japanese are written without spaces: a whole clause used to be one "word", so
 // spaces put around a Latin name were substantive (+7 -3 words) and one changed character
 // replaced the clause. Their words are ICU's dictionary words.
