@@ -1,4 +1,5 @@
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +83,68 @@ TEST(DecodeToUtf8Test, HeaderCharset) {
   EXPECT_EQ(DecodeToUtf8("\x93quoted\x94", "text/html;charset=\"windows-1252\"", &utf8),
             "windows-1252");
   EXPECT_EQ(utf8, "\xE2\x80\x9Cquoted\xE2\x80\x9D");
+}
+
+// The labels browsers know, decoded as browsers do (found by a researcher: "latin5" lost
+// windows-1254's quotes, "korean" was read as windows-1252, "x-euc-jp" as UTF-8, "Shift-JIS"
+// without the NEC characters). Each label's page equals the one labelled canonically.
+TEST(DecodeToUtf8Test, EveryWhatwgLabelDecodesAsItsEncoding) {
+  struct Case {
+    std::string bytes;
+    std::string canonical;
+    std::vector<std::string> labels;
+  };
+  const std::vector<Case> cases = {
+      {"\x93\xD6nemli\x94 \x85 l\xFCtfen",
+       "windows-1254",
+       {"latin5", "l5", "csisolatin5", "iso-ir-148", "iso8859-9", "iso88599", "iso_8859-9",
+        "iso_8859-9:1989", "x-cp1254"}},
+      {"\xC8\xB8\xBB\xE7\xB4\xC2 \x8C\x63",
+       "euc-kr",  // 회사는 and an extended syllable
+       {"korean", "ksc5601", "ksc_5601", "ks_c_5601-1989", "csksc56011987", "iso-ir-149"}},
+      {"\xA5\xD7\xA5\xE9\xA5\xA4\xA5\xD0\xA5\xB7\xA1\xBC",
+       "euc-jp",  // プライバシー
+       {"x-euc-jp", "cseucpkdfmtjapanese"}},
+      {"\x87\x40 \x82\xD0", "shift_jis", {"shift-jis", "Shift-JIS", "ms_kanji"}},  // ① ひ
+      {"\xA6\x62\xAD\xBB", "big5", {"cn-big5", "csbig5", "x-x-big5"}},
+      {"\xBC\x75vre \xA4", "iso-8859-15", {"l9", "csisolatin9"}},  // Œuvre €
+      {"\xAF\xF3\xB3\xE6", "windows-1250", {"x-cp1250"}},          // Żółć
+      {"\xA1\xD2 \x96", "windows-874", {"dos-874", "iso8859-11", "iso885911"}},
+  };
+  for (const Case& c : cases) {
+    std::string expected;
+    ASSERT_EQ(
+        DecodeToUtf8("<p>" + c.bytes + "</p>", "text/html; charset=" + c.canonical, &expected),
+        c.canonical);
+    ASSERT_EQ(expected.find("\xEF\xBF\xBD"), std::string::npos) << c.canonical << ": " << expected;
+    for (const std::string& label : c.labels) {
+      std::string utf8;
+      EXPECT_EQ(DecodeToUtf8("<p>" + c.bytes + "</p>", "text/html; charset=" + label, &utf8),
+                c.canonical)
+          << label;
+      EXPECT_EQ(utf8, expected) << label;
+    }
+  }
+}
+
+// ISO-2022-JP is 7-bit, so it is always valid UTF-8: its label used to be ignored and the page
+// stored as escape codes.
+TEST(DecodeToUtf8Test, Iso2022JpIsReadByItsLabel) {
+  const std::string bytes = "<p>\x1B$B%W%i%$%P%7!<\x1B(B policy</p>";  // プライバシー
+  for (const std::string& content_type : {std::string("text/html; charset=iso-2022-jp"),
+                                          std::string("text/html; charset=csISO2022JP")}) {
+    std::string utf8;
+    EXPECT_EQ(DecodeToUtf8(bytes, content_type, &utf8), "iso-2022-jp") << content_type;
+    EXPECT_EQ(utf8,
+              "<p>\xE3\x83\x97\xE3\x83\xA9\xE3\x82\xA4\xE3\x83\x90\xE3\x82\xB7\xE3\x83\xBC "
+              "policy</p>");
+  }
+  std::string utf8;
+  EXPECT_EQ(DecodeToUtf8("<meta charset=\"iso-2022-jp\">" + bytes, "text/html", &utf8),
+            "iso-2022-jp");
+  EXPECT_NE(utf8.find("\xE3\x83\x97\xE3\x83\xA9"), std::string::npos) << utf8;
+  // Plain ASCII under that label is what it is.
+  EXPECT_EQ(DecodeToUtf8("<p>policy</p>", "text/html; charset=iso-2022-jp", &utf8), "utf-8");
 }
 
 TEST(DecodeToUtf8Test, HeaderCharsetBeatsMeta) {
