@@ -22,7 +22,9 @@
 //    or code fence ("```", "~~~") starts with a backslash, as Markdown escapes it;
 //  - blocks separated by exactly one blank line; no leading/trailing blank lines; the text
 //    ends with a single '\n' unless it is empty;
-//  - runs of Unicode white space inside a line become one ' '; lines are trimmed;
+//  - runs of Unicode white space inside a line become one ' ', except a run holding a line
+//    break of the source between two wide (Chinese, Japanese) characters, which is none, as
+//    in a browser (CSS Text 3; within one text node); lines are trimmed;
 //    zero-width characters and soft hyphens removed; CRLF never appears;
 //  - typographic variants in one form: curly single quotes and primes as ', curly double
 //    quotes as ", the hyphen and non-breaking hyphen (U+2010, U+2011) as -, the ellipsis as

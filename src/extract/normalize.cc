@@ -5,6 +5,8 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <climits>
 #include <string>
@@ -34,9 +36,22 @@ void ToNfc(std::string* text) {
   if (U_SUCCESS(status)) text->swap(composed);
 }
 
+// Wide or fullwidth (East Asian Width F, W or H) and not Hangul: the characters between which
+// a line break of the source is no space (CSS Text 3, segment break transformation).
+bool JoinsAcrossLineBreaks(char32_t cp) {
+  if (cp < 0x1100) return false;  // the fast path: nothing below is wide
+  const auto width = static_cast<UEastAsianWidth>(
+      u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_EAST_ASIAN_WIDTH));
+  if (width != U_EA_FULLWIDTH && width != U_EA_WIDE && width != U_EA_HALFWIDTH) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  return uscript_getScript(static_cast<UChar32>(cp), &status) != USCRIPT_HANGUL;
+}
+
 // The output of CollapseWhiteSpace as it is written: white space is held back until the next
 // visible character, so that a run of it becomes one space and none is written at either end
-// (a leading one is reported in *leading as it is met).
+// (a leading one is reported in *leading as it is met). A run that holds a line break between
+// two Chinese or Japanese characters is no space at all, as in a browser (CSS Text 3): the
+// source's lines are rewrapped by editors and CMSs without a word changing.
 class CollapsingWriter {
  public:
   CollapsingWriter(std::string* out, bool* leading) : out_(out), leading_(leading) {
@@ -44,23 +59,32 @@ class CollapsingWriter {
     *leading_ = false;
   }
   void Space() { space_ = true; }
-  void Visible(std::string_view text) {
+  void LineBreak() {
+    space_ = true;
+    line_break_ = true;
+  }
+  // `first` and `last`: the first and last code points of `text`.
+  void Visible(std::string_view text, char32_t first, char32_t last) {
     if (space_) {
       if (out_->empty()) {
         *leading_ = true;
-      } else {
+      } else if (!(line_break_ && JoinsAcrossLineBreaks(last_) && JoinsAcrossLineBreaks(first))) {
         out_->push_back(' ');
       }
       space_ = false;
+      line_break_ = false;
     }
     out_->append(text);
+    last_ = last;
   }
   bool space_pending() const { return space_; }
 
  private:
   std::string* out_;
   bool* leading_;
-  bool space_ = false;  // white space seen since the last visible character
+  bool space_ = false;       // white space seen since the last visible character
+  bool line_break_ = false;  // and a line break in it
+  char32_t last_ = 0;        // the last visible code point written
 };
 
 // The end of the run of plain ASCII that begins at text[i]: copied at once.
@@ -79,17 +103,23 @@ bool CollapseCodePoint(std::string_view text, size_t* i, CollapsingWriter* write
   const size_t start = *i;
   const char32_t cp = NextCodePoint(text, i);
   if (IsFoldedSpace(cp)) {
-    writer->Space();
+    if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+      writer->LineBreak();
+    } else {
+      writer->Space();
+    }
     return false;
   }
   if (IsDeleted(cp)) return false;
   if (const std::string_view ascii = TypographicReplacement(cp); !ascii.empty()) {
-    writer->Visible(ascii);
+    writer->Visible(ascii, static_cast<unsigned char>(ascii.front()),
+                    static_cast<unsigned char>(ascii.back()));
     return false;
   }
   // U+FFFD for itself and for invalid input bytes alike (its UTF-8 form).
-  writer->Visible(cp == kReplacementChar ? std::string_view("\xEF\xBF\xBD")
-                                         : text.substr(start, *i - start));
+  writer->Visible(
+      cp == kReplacementChar ? std::string_view("\xEF\xBF\xBD") : text.substr(start, *i - start),
+      cp, cp);
   return true;
 }
 
@@ -103,13 +133,17 @@ void CollapseWhiteSpace(std::string_view text, std::string* out, bool* leading, 
     switch (ClassifyAscii(static_cast<unsigned char>(text[i]))) {
       case AsciiClass::kPlain: {
         const size_t end = PlainAsciiRunEnd(text, i + 1);
-        writer.Visible(text.substr(i, end - i));
+        writer.Visible(text.substr(i, end - i), static_cast<unsigned char>(text[i]),
+                       static_cast<unsigned char>(text[end - 1]));
         i = end;
         break;
       }
       case AsciiClass::kSpace:
-      case AsciiClass::kNewline:
         writer.Space();
+        ++i;
+        break;
+      case AsciiClass::kNewline:
+        writer.LineBreak();
         ++i;
         break;
       case AsciiClass::kDeleted:

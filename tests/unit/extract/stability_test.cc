@@ -399,5 +399,36 @@ TEST(StabilityTest, BannersAndCookieNoticesDoNotChangeTheText) {
   EXPECT_EQ(Extract(without_banners), Extract(kPolicyA));
 }
 
+// A CMS or editor that rewraps the HTML source between two Chinese or Japanese characters
+// changed the stored text (a space in the middle of a word) and announced a new version.
+// Browsers show no space there (CSS Text 3's segment break transformation); nor does policyd.
+// Spaces typed between them, and line breaks next to Latin letters or Hangul, stay spaces.
+TEST(StabilityTest, RewrappingChineseOrJapaneseSourceKeepsTheText) {
+  const auto page = [](std::string_view body) {
+    return "<html><head><meta charset=\"utf-8\"><title>隐私政策</title></head><body><main>"
+           "<h1>隐私政策</h1>" +
+           std::string(body) + "</main></body></html>";
+  };
+  const std::string zh =
+      "<p>我们收集您的姓名、手机号码、收货地址和订单记录。我们仅在提供服务所必需的期限内保存您的"
+      "个人信息，访问日志将保存三十天。</p>";
+  const std::string zh_rewrapped =
+      "<p>我们收集您的姓名、手机号码、收货\n地址和订单记录。\n  "
+      "我们仅在提供服务所必需的期限内保存您的"
+      "个人信息，访问日志\r\n将保存三十天。</p>";
+  EXPECT_EQ(Extract(page(zh_rewrapped)), Extract(page(zh)));
+  const std::string ja = "<p>当社は、お客様の氏名およびメールアドレスを取得します。</p>";
+  const std::string ja_rewrapped =
+      "<p>当社は、お客様の氏名および\nメールアドレスを取得します。</p>";
+  EXPECT_EQ(Extract(page(ja_rewrapped)), Extract(page(ja)));
+  // A space typed there is a space; a line break beside a Latin word or Hangul is one too.
+  EXPECT_NE(Extract(page("<p>我们收集您的姓名 和地址。我们仅在必要期限内保存。</p>")),
+            Extract(page("<p>我们收集您的姓名和地址。我们仅在必要期限内保存。</p>")));
+  EXPECT_NE(Extract(page("<p>我们使用Google\nAnalytics统计访问量和页面的使用情况。</p>")),
+            Extract(page("<p>我们使用GoogleAnalytics统计访问量和页面的使用情况。</p>")));
+  EXPECT_NE(Extract(page("<p>회사는 개인정보를\n보관합니다. 회사는 개인정보를 보호합니다.</p>")),
+            Extract(page("<p>회사는 개인정보를보관합니다. 회사는 개인정보를 보호합니다.</p>")));
+}
+
 }  // namespace
 }  // namespace policyd
