@@ -162,7 +162,8 @@ struct CheckCommit {
 struct VerifyProblem {
   // "blob_hash_mismatch", "bad_key", "unreadable_record", "missing_blob", "check_missing_blob",
   // "version_event_missing", "version_event_mismatch", "event_without_version",
-  // "event_gap", "event_seq_mismatch", "doc_state_mismatch", "duplicate_consecutive_version".
+  // "event_gap", "event_seq_mismatch", "doc_state_mismatch", "duplicate_consecutive_version",
+  // "unreadable_data" (a damaged block: the records after it in that family are unread).
   std::string kind;
   std::string doc;     // document id, "" if none
   std::string where;   // the record: "blob <hash>", "version <time> <hash>", "event 17", ...

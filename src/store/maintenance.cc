@@ -81,11 +81,29 @@ class VerifyScan {
     read_.fill_cache = false;  // a full scan would evict the daemon's working set
   }
 
+  // A phase that cannot read on (a damaged block: RocksDB's checksum says so) is a problem of
+  // the report, not the end of the scan: the operator learns what else is whole, and the
+  // cross-checks that need the unread records are left out rather than reported as missing.
   Status Run() {
-    for (const auto phase :
-         {&VerifyScan::ScanBlobs, &VerifyScan::ScanEvents, &VerifyScan::CheckLastSequence,
-          &VerifyScan::ScanVersions, &VerifyScan::ScanChecks, &VerifyScan::ScanDocStates}) {
-      if (Status s = (this->*phase)(); !s.ok()) return s;
+    struct Phase {
+      Status (VerifyScan::*scan)();
+      const char* records;
+      bool* read_whole;
+    };
+    for (const Phase& phase : {Phase{&VerifyScan::ScanBlobs, "blobs", &blobs_whole_},
+                               Phase{&VerifyScan::ScanEvents, "events", &events_whole_},
+                               Phase{&VerifyScan::CheckLastSequence, "meta", nullptr},
+                               Phase{&VerifyScan::ScanVersions, "versions", &versions_whole_},
+                               Phase{&VerifyScan::ScanChecks, "checks", nullptr},
+                               Phase{&VerifyScan::ScanDocStates, "doc states", nullptr}}) {
+      Status s = (this->*phase.scan)();
+      if (s.ok()) continue;
+      if (s.code() != Status::Code::kCorruption && s.code() != Status::Code::kIoError) return s;
+      problems_.Add("unreadable_data", "", phase.records,
+                    s.message() + "; the " + phase.records +
+                        " after it were not checked: restore the database from a backup "
+                        "(policyctl backup, policyd --state-dir)");
+      if (phase.read_whole != nullptr) *phase.read_whole = false;
     }
     return Status::Ok();
   }
@@ -220,6 +238,7 @@ class VerifyScan {
       newest_hash_[key->doc] = version.text_hash;
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning versions");
+    if (!blobs_whole_ || !events_whole_) return Status::Ok();
     for (const auto& [seq, event] : version_events_) {
       if (event.versions != 1) {
         problems_.Add("event_without_version", event.doc, "event " + std::to_string(seq),
@@ -232,6 +251,7 @@ class VerifyScan {
 
   void CheckVersionBlobs(const std::string& doc, const VersionRecord& version,
                          const std::string& where) {
+    if (!blobs_whole_) return;  // the unread blobs are named already
     if (version.text_hash.empty() || blobs_.count(version.text_hash) == 0) {
       problems_.Add("missing_blob", doc, where,
                     "text blob " + version.text_hash + " is not stored");
@@ -252,7 +272,9 @@ class VerifyScan {
   bool CheckVersionEvent(const std::string& doc, const VersionRecord& version,
                          const std::string& where) {
     const auto event = version_events_.find(version.event_seq);
-    if (version.event_seq == 0 && !version.adopted_from.empty()) {
+    if (!events_whole_ && event == version_events_.end()) {
+      // Its event may be among the unread ones.
+    } else if (version.event_seq == 0 && !version.adopted_from.empty()) {
       // Adopted from another fleet member: announced in the fleet's stream by that member.
     } else if (event == version_events_.end()) {
       problems_.Add("version_event_missing", doc, where,
@@ -285,7 +307,7 @@ class VerifyScan {
       const CheckRecord check = CheckRecordFromJson(*j);
       // A "suspicious" check (the daemon's error-page guard) records the hash of a text it
       // deliberately held back instead of storing: there is no blob to find.
-      if (!check.text_hash.empty() && check.outcome != "suspicious" &&
+      if (blobs_whole_ && !check.text_hash.empty() && check.outcome != "suspicious" &&
           blobs_.count(check.text_hash) == 0) {
         problems_.Add("check_missing_blob", doc,
                       "check " + std::to_string(check.time_ms) + " " + check.outcome,
@@ -307,6 +329,7 @@ class VerifyScan {
         continue;
       }
       const DocState& state = *decoded;
+      if (!versions_whole_) continue;  // its newest version may be among the unread ones
       const auto newest = newest_hash_.find(doc);
       const std::string history_hash = newest == newest_hash_.end() ? "" : newest->second;
       if (state.last_text_hash != history_hash) {
@@ -328,6 +351,10 @@ class VerifyScan {
   std::unordered_set<std::string> blobs_;
   std::map<uint64_t, VersionEvent> version_events_;
   std::unordered_map<std::string, std::string> newest_hash_;  // doc -> text hash
+  // Whether each family that later phases check against was read to its end.
+  bool blobs_whole_ = true;
+  bool events_whole_ = true;
+  bool versions_whole_ = true;
 };
 
 }  // namespace

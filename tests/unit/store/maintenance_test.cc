@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -288,6 +290,49 @@ TEST(VerifyTest, FindsUnreadableRecords) {
     Put(db, Cf::kChecks, First(db, Cf::kChecks, "acme/privacy").first, "{not json");
   });
   EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"unreadable_record"});
+}
+
+// A damaged block (a flipped byte in a table file): Verify stopped with "internal:
+// corruption: scanning versions: ... block checksum mismatch", naming nothing else. It is a
+// problem of the report now, and the other families are still checked.
+TEST(VerifyTest, ADamagedBlockIsReportedAndTheRestIsStillChecked) {
+  TempDir dir;
+  Populate(dir.path());
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->CompactForTest().ok());
+  }
+  // The versions family's table file.
+  std::filesystem::path damaged;
+  Damage(dir.path(), [&damaged](store_internal::Database& db) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db.db()->GetLiveFilesMetaData(&files);
+    for (const rocksdb::LiveFileMetaData& file : files) {
+      if (file.column_family_name == db.cf(Cf::kVersions)->GetName()) {
+        damaged = std::filesystem::path(file.db_path) / file.name.substr(file.name.find('/') + 1);
+      }
+    }
+  });
+  ASSERT_FALSE(damaged.empty());
+  {
+    std::fstream file(damaged, std::ios::binary | std::ios::in | std::ios::out);
+    file.seekg(20);
+    char byte = 0;
+    file.get(byte);
+    file.seekp(20);
+    file.put(static_cast<char>(byte ^ 0x5A));
+  }
+  const VerifyReport report = VerifyOrDie(dir.path());
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(Kinds(report), std::vector<std::string>{"unreadable_data"}) << ToJson(report).dump(2);
+  EXPECT_EQ(report.problems[0].where, "versions");
+  EXPECT_NE(report.problems[0].detail.find("restore the database from a backup"),
+            std::string::npos);
+  // The families after it were read: every check and doc state was counted.
+  EXPECT_EQ(report.checks, 4u);
+  EXPECT_EQ(report.docs, 2u);
+  EXPECT_EQ(report.blobs, 6u);
 }
 
 TEST(GarbageCollectionTest, DeletesOldChecksExceptThoseThatMadeVersions) {
