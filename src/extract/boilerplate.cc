@@ -278,9 +278,9 @@ bool HintsConfirmed(const GumboNode* element, const NameHintSet& names, bool com
          (density >= kChromeLinkDensity || stats.controls > 0 || (hidden && widget_sized));
 }
 
-// A consent platform's container: its banner or dialog anywhere, but inside the page's content
-// only a hidden one or a widget-sized one with controls (a banner, a preference centre).
-// Complianz, Cookiebot and iubenda also write the policy itself into the page, under their
+// A consent platform's or chat widget's container: its banner or dialog anywhere, but inside the
+// page's content only a hidden one or a widget-sized one with controls (a banner, a preference
+// centre). Complianz, Cookiebot and iubenda also write the policy itself into the page, under their
 // own class names, sometimes with a "Manage consent" button in it.
 bool IsVendorWidget(const GumboNode* element, const NameHintSet& names,
                     const BoilerplateContext& context) {

@@ -13,7 +13,7 @@ namespace {
 
 // Word classes. A consent word and a UI word in the same element make kHintConsentUi.
 enum WordClass : uint32_t {
-  kWordVendor = 1u << 0,
+  kWordVendor = 1u << 0,  // a consent platform (onetrust) or a chat widget (intercom, tidio)
   kWordConsent = 1u << 1,
   kWordUi = 1u << 2,
   kWordNavigation = 1u << 3,
@@ -34,7 +34,7 @@ struct WordEntry {
 };
 
 // Sorted by word (checked below).
-constexpr std::array<WordEntry, 107> kWords = {{
+constexpr std::array<WordEntry, 116> kWords = {{
     {"ad", kWordBanner},
     {"ads", kWordBanner},
     {"adsbygoogle", kWordBanner},
@@ -50,6 +50,7 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"breadcrumbs", kWordNavigation},
     {"carousel", kWordBanner},
     {"ccpa", kWordConsent},
+    {"chatbot", kWordVendor},
     {"chooser", kWordSwitcher},
     {"cky", kWordVendor},
     {"cmp", kWordConsent},
@@ -70,6 +71,7 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"cookies", kWordConsent},
     {"cookieyes", kWordVendor},
     {"copyright", kWordChrome},
+    {"crisp", kWordVendor},
     {"cybot", kWordVendor},
     {"declaration", kWordDocument},
     {"dialog", kWordUi | kWordPopup},
@@ -83,6 +85,7 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"footer", kWordChrome},
     {"gdpr", kWordConsent},
     {"header", kWordChrome},
+    {"intercom", kWordVendor},
     {"iubenda", kWordVendor},
     {"klaro", kWordVendor},
     {"lang", kWordLanguage},
@@ -91,6 +94,7 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"layer", kWordUi},
     {"legal", kWordDocument},
     {"lightbox", kWordPopup},
+    {"livechat", kWordVendor},
     {"locale", kWordLanguage},
     {"masthead", kWordChrome},
     {"megamenu", kWordNavigation},
@@ -104,6 +108,7 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"notice", kWordUi},
     {"notification", kWordUi},
     {"offcanvas", kWordPopup},
+    {"olark", kWordVendor},
     {"onetrust", kWordVendor},
     {"osano", kWordVendor},
     {"overlay", kWordUi},
@@ -136,12 +141,16 @@ constexpr std::array<WordEntry, 107> kWords = {{
     {"swiper", kWordBanner},
     {"switcher", kWordSwitcher},
     {"tarteaucitron", kWordVendor},
+    {"tawk", kWordVendor},
     {"ticker", kWordBanner},
+    {"tidio", kWordVendor},
     {"toast", kWordUi | kWordPopup},
     {"toc", kWordNavigation},
     {"topbar", kWordChrome},
     {"usercentrics", kWordVendor},
     {"visuallyhidden", kWordScreenReader},
+    {"webchat", kWordVendor},
+    {"zopim", kWordVendor},
 }};
 static_assert(std::is_sorted(kWords.begin(), kWords.end(),
                              [](const WordEntry& a, const WordEntry& b) {

@@ -16,7 +16,7 @@
 namespace policyd::extract_internal {
 
 enum Hint : uint32_t {
-  kHintVendorConsent = 1u << 0,     // container of a known consent-management platform
+  kHintVendorConsent = 1u << 0,     // container of a known consent platform or chat widget
   kHintConsentUi = 1u << 1,         // cookie/consent/gdpr word together with banner/bar/modal/...
   kHintNavigation = 1u << 2,        // nav, menu, breadcrumb, sidebar, toc, skip link, pagination
   kHintSharing = 1u << 3,           // share, social, newsletter, subscribe, follow

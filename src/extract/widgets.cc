@@ -762,6 +762,37 @@ bool IsDateLine(std::string_view text) {
   return month || (numeric && numbers == 3);
 }
 
+// A site's copyright notice and nothing else: "© 2026 Acme Inc. All rights reserved.",
+// "Copyright © 2019-2026 Acme", "(c) 2026 Acme GmbH". Printed in a footer from the current
+// year, it changes on 1 January on every page of a site read whole (no landmark): no clause
+// of a policy. It opens with the mark or the word, holds a year, and is one short line (a
+// terms' "Copyright" clause, a sentence about copyright law, has no year or is longer).
+constexpr size_t kMaxCopyrightNoticeBytes = 160;
+constexpr size_t kMaxCopyrightNoticeWords = 16;
+
+bool IsCopyrightNotice(std::string_view text) {
+  if (text.size() > kMaxCopyrightNoticeBytes || CountWords(text) > kMaxCopyrightNoticeWords) {
+    return false;
+  }
+  const std::string key = LabelKey(text);  // case folded, "©" and "(c" trimmed at the start
+  const bool opens = text.starts_with("\u00a9") || text.starts_with("(c)") ||
+                     text.starts_with("(C)") || key.starts_with("copyright");
+  if (!opens) return false;
+  // A year: four digits from 1990 to 2099, alone or in a range.
+  for (size_t i = 0; i + 4 <= text.size(); ++i) {
+    const std::string_view four = text.substr(i, 4);
+    const bool digits =
+        std::all_of(four.begin(), four.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool bounded =
+        (i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) &&
+        (i + 4 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 4])));
+    if (digits && bounded && (four.starts_with("19") || four.starts_with("20")) && four >= "1990") {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Relative time stamps ("Updated over a week ago", "Last updated: 3 days ago", "1 month ago",
 // "il y a 3 jours", "vor 2 Tagen aktualisiert", "hace 3 días", "3 giorni fa", "3 dagen
 // geleden"): help centres (Intercom, Zendesk) print them from the article's date, so they
@@ -1108,6 +1139,9 @@ Widget DetectByText(const GumboNode* element, bool heading) {
   }
   if (IsLeakedClassNames(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {
     return Widget::kLeakedClassNames;
+  }
+  if (IsCopyrightNotice(text) && !InTableOrList(element) && StandsAlone(element, own_bytes)) {
+    return Widget::kPageMetadata;
   }
   if (HasDigit(text) && StandsAlone(element, own_bytes)) {
     if (StartsWithOneOf(kMetadataKeys, key)) return Widget::kPageMetadata;

@@ -326,6 +326,46 @@ TEST(WidgetsTest, ViewCountersAreLeftOut) {
   EXPECT_NE(kept.find("| _pv | Page views |"), std::string::npos) << kept;
 }
 
+// A site's copyright line, printed from the current year: on a page read whole (no
+// landmark) every watched page of the site announced a change on 1 January, and one text line
+// kept a whole div footer. Left out when it is the line's only text; a terms' "Copyright"
+// clause, or a sentence with a year, stays.
+TEST(WidgetsTest, CopyrightNoticesAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  for (const std::string_view notice :
+       {"<p>&copy; 2026 Datingo Ltd. All rights reserved.</p>",
+        "<div id=footer><p>&copy; 2026 Datingo Ltd. All rights reserved.</p></div>",
+        "<div class=copyright>Copyright &copy; 2019-2026 Datingo Ltd.</div>",
+        "<p>(c) 2026 Datingo GmbH</p>", "<p><small>Copyright 2026, Datingo</small></p>"}) {
+    EXPECT_EQ(Extract(LegalPage("", notice)), plain) << notice;
+  }
+  const std::string kept =
+      Extract(LegalPage("",
+                        "<h2>4. Copyright</h2><p>Copyright in the service belongs to Datingo.</p>"
+                        "<p>&copy; 2026: we renewed the licence of the photos you upload to us for "
+                        "another year, as the agreement signed with each member requires.</p>"));
+  EXPECT_NE(kept.find("Copyright in the service belongs to Datingo."), std::string::npos) << kept;
+  EXPECT_NE(kept.find("we renewed the licence"), std::string::npos) << kept;
+}
+
+// A chat widget's greeting ("Hi there, Sarah from Datingo here", "3 agents online") changed at
+// each check of a page read whole. Its vendor's container goes, as a consent platform's does.
+TEST(WidgetsTest, ChatWidgetsAreLeftOut) {
+  const std::string whole =
+      "<html><head><title>Privacy Policy</title></head><body><div class=page>"
+      "<h1>Privacy Policy</h1><p>We collect your profile and your messages so that other members "
+      "can find you, and keep them while your account is open.</p><h2>Sharing</h2><p>We share "
+      "data with moderators and hosting providers under contracts that protect it.</p></div>";
+  const std::string plain = Extract(whole + "</body></html>");
+  for (const std::string_view widget :
+       {"<div id=tidio-chat><div>Hi there &#128075; Sarah from Datingo here.</div>"
+        "<button>Chat</button></div>",
+        "<div class=crisp-client><span>Agents online: 3</span></div>",
+        "<div id=intercom-container><p>Priya is online</p></div>"}) {
+    EXPECT_EQ(Extract(whole + std::string(widget) + "</body></html>"), plain) << widget;
+  }
+}
+
 TEST(WidgetsTest, SiteMenuMarkingTheCurrentPageOrNamedTabsIsLeftOut) {
   const std::string plain = Extract(LegalPage(""));
   // A help centre's legal menu inside the container, before the policy, marking the page shown
