@@ -431,6 +431,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
                          {"added", last_target_changes_.added},
                          {"removed", last_target_changes_.removed},
                          {"url_changed", last_target_changes_.url_changed},
+                         {"settings_changed", last_target_changes_.settings_changed},
                          {"restart_needed", restart_needed_}}));
     });
   } else if (HandleStoreCommand(cmd, request, respond)) {

@@ -330,6 +330,19 @@ std::chrono::milliseconds Daemon::IntervalOf(const DocumentSpec& spec) const {
   return spec.interval.count() > 0 ? spec.interval : config_.default_interval;
 }
 
+namespace {
+
+// Whether two specs of one document watch it the same way, URL aside: what a reload reports.
+bool SameSettings(const DocumentSpec& a, const DocumentSpec& b) {
+  return a.select == b.select && a.remove == b.remove && a.select_ranges == b.select_ranges &&
+         a.remove_ranges == b.remove_ranges && a.ignore_lines == b.ignore_lines &&
+         a.include_link_urls == b.include_link_urls && a.render == b.render &&
+         a.interval == b.interval && a.ignore_robots == b.ignore_robots &&
+         a.extra_urls == b.extra_urls && a.page_options == b.page_options;
+}
+
+}  // namespace
+
 Status Daemon::ApplyCatalog() {
   const auto& wanted = catalog_->documents();
   // The stored states of the documents about to be added, read before anything changes (on
@@ -352,11 +365,15 @@ Status Daemon::ApplyCatalog() {
     const int64_t persisted_due = previous == nullptr ? TakeStoredState(doc, *next_state++) : 0;
     if (previous == nullptr) {
       ++changes.added;
-    } else if (previous->url != doc.spec->url && ++changes.url_changed <= kNamedTargetChanges) {
+    } else if (previous->url != doc.spec->url) {
       // The same id, so the same history: a site's move and an operator's typo read alike in
       // the feed, so the log says which URL the next versions come from.
-      spdlog::info("{}: URL changed to {} (was {}); its history goes on", doc.spec->id,
-                   doc.spec->url, previous->url);
+      if (++changes.url_changed <= kNamedTargetChanges) {
+        spdlog::info("{}: URL changed to {} (was {}); its history goes on", doc.spec->id,
+                     doc.spec->url, previous->url);
+      }
+    } else if (!SameSettings(*previous, *doc.spec)) {
+      ++changes.settings_changed;
     }
     ApplySpec(doc, previous, persisted_due, now);
   };
@@ -380,9 +397,14 @@ void Daemon::LogTargetChanges(const TargetChanges& changes) {
   if (changes.url_changed > kNamedTargetChanges) {
     spdlog::info("{} more documents with a new URL", changes.url_changed - kNamedTargetChanges);
   }
-  if (changes.added + changes.removed + changes.url_changed == 0) return;
-  spdlog::info("targets: {} added, {} removed, {} with a new URL ({} documents)", changes.added,
-               changes.removed, changes.url_changed, documents_.size());
+  if (changes.added + changes.removed + changes.url_changed + changes.settings_changed == 0) {
+    return;
+  }
+  spdlog::info(
+      "targets: {} added, {} removed, {} with a new URL, {} with new settings ({} "
+      "documents)",
+      changes.added, changes.removed, changes.url_changed, changes.settings_changed,
+      documents_.size());
 }
 
 Status Daemon::WatchAddedDocument(const DocumentTable::SharedSpec& spec) {

@@ -184,6 +184,9 @@ class Daemon {
     std::size_t added = 0;
     std::size_t removed = 0;
     std::size_t url_changed = 0;
+    // The same URL with other settings (extraction, render, interval, robots, pages): a
+    // reload after an operator's `remove` or `ignore_lines` edit must not read "unchanged".
+    std::size_t settings_changed = 0;
   };
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
   // Keeps `changes` for the reload's answer and, after the start, logs them.

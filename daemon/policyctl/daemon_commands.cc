@@ -136,7 +136,8 @@ int RunReload(const Options& options) {
     std::string changes;
     for (const auto& [key, label] : {std::pair<const char*, const char*>{"added", " added"},
                                      {"removed", " removed"},
-                                     {"url_changed", " with a new URL"}}) {
+                                     {"url_changed", " with a new URL"},
+                                     {"settings_changed", " with new settings"}}) {
       const uint64_t count = result.value(key, uint64_t{0});
       if (count > 0) changes += (changes.empty() ? "" : ", ") + std::to_string(count) + label;
     }

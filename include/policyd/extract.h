@@ -100,6 +100,8 @@ struct ExtractOptions {
   // parameters removed from the URL (StripTrackingParameters). The URL is kept as written
   // (relative stays relative); javascript: URLs are dropped.
   bool include_link_urls = false;
+
+  bool operator==(const ExtractOptions&) const = default;
 };
 
 inline constexpr std::size_t kMaxIgnoredLineBytes = 4096;

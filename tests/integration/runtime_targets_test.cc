@@ -289,9 +289,19 @@ TEST_F(RuntimeTargetsTest, AReloadSaysWhatItAddedRemovedAndMoved) {
   EXPECT_EQ(json["added"], 0);
   EXPECT_EQ(json["removed"], 0);
   EXPECT_EQ(json["url_changed"], 0);
+  EXPECT_EQ(json["settings_changed"], 0);
+  // An operator's fix for a page that cries wolf (a `remove`, an `ignore_lines`) is a change
+  // of its settings: "(unchanged)" read as if the edit had not been picked up.
+  harness_.WriteTarget("acme",
+                       "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
+                           server_.Url("/acme/privacy-2026") +
+                           "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
+  const auto edited = harness_.Policyctl({"reload"});
+  EXPECT_EQ(edited.out, "reloaded: 3 documents (1 with new settings)\n") << edited.err;
   EXPECT_EQ(harness_.Stop(), 0);
   const std::string log = harness_.log();
-  EXPECT_NE(log.find("targets: 2 added, 1 removed, 1 with a new URL (3 documents)"),
+  EXPECT_NE(log.find("targets: 2 added, 1 removed, 1 with a new URL, 0 with new settings (3 "
+                     "documents)"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("acme/privacy-policy: URL changed to " + server_.Url("/acme/privacy-2026") +
