@@ -69,6 +69,9 @@ struct ControlOptions {
   // never speaks must not hold one of the `max_clients` places for long.
   std::chrono::milliseconds first_request_timeout{5'000};
   std::chrono::milliseconds idle_timeout{300'000};  // between requests of one client
+  // An answer its client has not read by then closes the client: one that stopped reading (a
+  // suspended policyctl, a hung script) must not hold one of the `max_clients` places.
+  std::chrono::milliseconds write_timeout{30'000};
 };
 
 // Called on the io thread with a well-formed request object (it has a string "cmd"). Must call

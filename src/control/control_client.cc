@@ -18,7 +18,15 @@ Result<ControlClient> ControlClient::Connect(const std::filesystem::path& socket
 Result<nlohmann::json> ControlClient::Call(nlohmann::json request) {
   const uint64_t id = next_id_++;
   request["id"] = id;
-  if (Status s = socket_.WriteAll(JsonText(request) + "\n"); !s.ok()) return s;
+  if (Status written = socket_.WriteAll(JsonText(request) + "\n"); !written.ok()) {
+    // A daemon with every place taken writes why ("busy") and closes before reading a
+    // request: the write fails (broken pipe), and the reason is still there to read.
+    auto refusal = socket_.ReadLine(kMaxResponseBytes);
+    if (!refusal.ok()) return written;
+    auto response = nlohmann::json::parse(*refusal, nullptr, /*allow_exceptions=*/false);
+    if (response.is_object() && response.contains("ok")) return response;
+    return written;
+  }
   auto line = socket_.ReadLine(kMaxResponseBytes);
   if (!line.ok()) {
     if (line.status().IsNotFound()) return Status::IoError("the daemon closed the connection");

@@ -214,6 +214,11 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
     answered_any_ = true;
     response["id"] = std::move(id);
     output_ = JsonText(response) + "\n";
+    idle_timer_.expires_after(server_ != nullptr ? server_->options_.write_timeout
+                                                 : std::chrono::milliseconds(0));
+    idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->Close();  // the answer was not read in time
+    });
     asio::async_write(
         socket_, asio::buffer(output_),
         [self = shared_from_this(), close_after](const boost::system::error_code& ec, std::size_t) {
@@ -221,7 +226,7 @@ class ControlServer::Connection : public std::enable_shared_from_this<ControlSer
             self->Close();
             return;
           }
-          self->ReadRequest();
+          self->ReadRequest();  // its timer replaces the write's
         });
   }
 

@@ -258,6 +258,37 @@ TEST_F(ControlTest, BusyOnlyWhenEveryClientHasACommandInProgress) {
   ASSERT_EQ(hanging_count_, 2);
   const auto refused = RawCall(options_.socket_path, "{\"id\":2,\"cmd\":\"echo\"}\n");
   EXPECT_EQ(refused["error"]["code"], "busy");
+  // policyctl's client says so too: it printed "I/O error: write: Broken pipe" when the
+  // refusal and the close came before its request was written, as if the daemon were gone.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    auto client = ControlClient::Connect(options_.socket_path, milliseconds(5000));
+    ASSERT_TRUE(client.ok());
+    std::this_thread::sleep_for(milliseconds(20));  // the refusal and the close come first
+    const auto answer = client->Call({{"cmd", "echo"}});
+    ASSERT_TRUE(answer.ok()) << attempt << ": " << answer.status().ToString();
+    EXPECT_EQ((*answer)["error"]["code"], "busy");
+  }
+}
+
+// A client that sent a request and stopped reading its answer (a suspended policyctl, a hung
+// script) held its place for as long as it stayed connected: 16 of them kept every operator
+// out. An answer not read within write_timeout closes it.
+TEST_F(ControlTest, AClientThatDoesNotReadItsAnswerIsClosedAfterTheWriteTimeout) {
+  options_.max_clients = 1;
+  options_.write_timeout = milliseconds(200);
+  StartServer();
+  auto stuck = UnixClientSocket::Connect(options_.socket_path, milliseconds(5000));
+  ASSERT_TRUE(stuck.ok());
+  // An answer larger than the socket's buffers: its write stays in flight.
+  const std::string big(900 * 1024, 'x');
+  ASSERT_TRUE(stuck->WriteAll("{\"id\":1,\"cmd\":\"echo\",\"args\":\"" + big + "\"}\n").ok());
+  nlohmann::json answer;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(100));
+    answer = RawCall(options_.socket_path, "{\"id\":2,\"cmd\":\"echo\"}\n");
+    if (answer.value("ok", false)) break;
+  }
+  EXPECT_EQ(answer["ok"], true) << answer.dump();
 }
 
 // A client that gives up while its command runs (a `check --wait`) frees its place at once,
