@@ -276,12 +276,16 @@ Status TargetCatalog::Remove(const std::string& doc_id) {
   const auto it = FindDocument(doc_id);
   if (it == documents_.end()) return Status::NotFound("no watched document '" + doc_id + "'");
   const std::string platform_slug = Slugify((*it)->platform);
-  if (runtime_.erase(doc_id) > 0) {
+  const bool added_at_run_time = runtime_.erase(doc_id) > 0;
+  if (added_at_run_time) {
     if (Status s = WriteRuntimePlatform(platform_slug); !s.ok()) return s;
   }
   // Also remember the removal, in case a bundled file declares the same document.
   removed_.insert(doc_id);
   if (Status s = SaveRemoved(); !s.ok()) return s;
+  // A declared one: its `add` right after (the log suggests it) brings it back as declared,
+  // as after the next load (Add), not as a run-time entry that hides the file's later edits.
+  if (!added_at_run_time) removed_declared_[doc_id] = *it;
   documents_.erase(it);
   return Status::Ok();
 }

@@ -16,9 +16,10 @@ namespace policyd {
 // room for one file declaring tens of thousands of documents.
 inline constexpr std::size_t kMaxConfigFileBytes = 16u << 20;
 
-// The bytes of `path`, or an error whose message starts with "<path>: cannot read: ": IoError
-// when it cannot be opened or read or is not a regular file ("is a directory", "is not a
-// regular file (a FIFO)"), InvalidArgument when it holds more than `max_bytes` ("larger than
+// The bytes of `path`, or an error whose message starts with "<path>: cannot read: ": NotFound
+// when there is no such file (a file removed since its directory was listed is absent),
+// IoError when it cannot be opened or read or is not a regular file ("is a directory", "is not
+// a regular file (a FIFO)"), InvalidArgument when it holds more than `max_bytes` ("larger than
 // N bytes"). The open never blocks
 // (a FIFO without a writer is refused, not waited on), and at most `max_bytes` + 1 bytes are read
 // even if the file grows meanwhile.

@@ -41,7 +41,10 @@ Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::size
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) {
-    return Status::IoError(path.string() + ": cannot read: " + ErrnoText(errno));
+    const int error = errno;
+    std::string message = path.string() + ": cannot read: " + ErrnoText(error);
+    return error == ENOENT ? Status::NotFound(std::move(message))
+                           : Status::IoError(std::move(message));
   }
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) {

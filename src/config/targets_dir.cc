@@ -105,6 +105,9 @@ LoadedFile LoadOneFile(const std::filesystem::path& file, TargetFileCache* cache
   } else {
     loaded.status = config_internal::LoadLocatedTargetFile(file, &loaded.documents);
   }
+  // Gone since the directory was listed (a run-time `remove` deletes its platform's file
+  // while a reload reads): absent, as it would have been a moment later. It failed reloads.
+  if (loaded.status.IsNotFound()) loaded = LoadedFile{};
   return loaded;
 }
 

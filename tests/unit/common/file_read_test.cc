@@ -57,7 +57,7 @@ TEST_F(FileReadTest, NonRegularFilesAreRefusedWithTheirKind) {
   EXPECT_EQ(ReadRegularFile(dir_, 64).status().message(),
             dir_.string() + ": cannot read: is a directory");
   const auto missing = ReadRegularFile(dir_ / "missing", 64);
-  EXPECT_EQ(missing.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
   EXPECT_EQ(missing.status().message(),
             (dir_ / "missing").string() + ": cannot read: No such file or directory");
 }

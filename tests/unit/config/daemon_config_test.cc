@@ -148,10 +148,10 @@ TEST_F(DaemonConfigTest, RelativeConfigPathGivesAbsoluteResults) {
   EXPECT_EQ(config_.source_file, scratch_.path() / "etc" / "policyd.toml");
 }
 
-TEST_F(DaemonConfigTest, MissingFileIsAnIoErrorNamingTheFile) {
+TEST_F(DaemonConfigTest, MissingFileIsNotFoundNamingTheFile) {
   const std::filesystem::path missing = scratch_.path() / "nope.toml";
   const Status status = LoadDaemonConfig(missing, &config_);
-  EXPECT_EQ(status.code(), Status::Code::kIoError);
+  EXPECT_EQ(status.code(), Status::Code::kNotFound);
   EXPECT_THAT(status.message(), HasSubstr(missing.string()));
   EXPECT_THAT(status.message(), HasSubstr("No such file"));
   EXPECT_EQ(LoadDaemonConfig(scratch_.path(), &config_).code(), Status::Code::kIoError);

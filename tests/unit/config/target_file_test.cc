@@ -326,10 +326,10 @@ TEST_F(TargetFileTest, SyntaxErrorNamesTheLine) {
   EXPECT_THAT(status.message(), StartsWith(path_.string() + ":3:"));
 }
 
-TEST_F(TargetFileTest, MissingFileIsAnIoError) {
+TEST_F(TargetFileTest, MissingFileIsNotFound) {
   const std::filesystem::path missing = scratch_.path() / "missing.toml";
   const Status status = LoadTargetFile(missing, &docs_);
-  EXPECT_EQ(status.code(), Status::Code::kIoError);
+  EXPECT_EQ(status.code(), Status::Code::kNotFound);
   EXPECT_THAT(status.message(), HasSubstr(missing.string()));
 }
 

@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "policyd/store.h"
@@ -131,6 +133,54 @@ TEST_F(TargetCatalogTest, ADeclaredDocumentRemovedAtRunTimeIsNamedAndAddedBackAs
   auto other = catalog_->Add(RuntimeSpec("acme", "https://acme.example/privacy-new"));
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   EXPECT_EQ((*other)->source_file.path(), root_.path() / "targets" / "acme.toml");
+}
+
+// The same `add` straight after the `remove`, before any load (the operator undoing a
+// mistake): it made a run-time entry, which hid the declaration's later edits (its `remove`,
+// its `interval`) without a word.
+TEST_F(TargetCatalogTest, ADeclaredDocumentAddedBackRightAfterItsRemovalIsDeclaredAgain) {
+  WriteBundled("acme", "Privacy Policy");
+  std::ofstream(bundled_dir() / "acme.toml", std::ios::app) << "select = [\"main\"]\n";
+  ASSERT_TRUE(catalog_->Load().ok());
+  ASSERT_TRUE(catalog_->Remove("acme/privacy-policy").ok());
+  auto added = catalog_->Add(RuntimeSpec("acme", "https://acme.example/legal"));
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ((*added)->source_file.path(), bundled_dir() / "acme.toml");
+  EXPECT_EQ((*added)->select.size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(root_.path() / "targets" / "acme.toml"));
+  // An edit of the declaration applies at the next load.
+  std::ofstream(bundled_dir() / "acme.toml", std::ios::app) << "remove = [\".promo\"]\n";
+  ASSERT_TRUE(catalog_->Load().ok());
+  ASSERT_EQ(Ids(*catalog_), std::vector<std::string>{"acme/privacy-policy"});
+  EXPECT_EQ(catalog_->documents().at(0)->remove.size(), 1u);
+}
+
+// A run-time file deleted between the listing of its directory and its reading (a `remove`
+// of a platform's last document while a reload reads) failed the reload: "cannot read: No
+// such file or directory (keeping the running targets)". It is absent, as it would have been
+// a moment later.
+TEST_F(TargetCatalogTest, AFileGoneBetweenListingAndReadingIsAbsentNotAnError) {
+  WriteBundled("acme", "Terms of Service");
+  ASSERT_TRUE(catalog_->Load().ok());
+  // Another writer adds and deletes a platform's file without pause, each write whole (a
+  // hidden file renamed into place, as WriteTargetFile does): only its going can fail a read.
+  std::atomic<bool> stop{false};
+  std::thread churn([&] {
+    const std::filesystem::path hidden = bundled_dir() / ".zeta.toml.tmp";
+    const std::filesystem::path file = bundled_dir() / "zeta.toml";
+    std::error_code ignored;
+    while (!stop) {
+      std::ofstream(hidden) << "name = \"zeta\"\n\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                               "url = \"https://zeta.example/legal\"\n";
+      std::filesystem::rename(hidden, file, ignored);
+      std::filesystem::remove(file, ignored);
+    }
+  });
+  Status failed;
+  for (int round = 0; round < 400 && failed.ok(); ++round) failed = catalog_->Load();
+  stop = true;
+  churn.join();
+  EXPECT_TRUE(failed.ok()) << failed.ToString();
 }
 
 TEST_F(TargetCatalogTest, AnAddMadeWhileTheFilesWereReadIsNotLost) {
