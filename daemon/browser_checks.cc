@@ -134,6 +134,9 @@ void Daemon::RenderPages(const std::string& doc_id, std::vector<FetchResponse> p
     request.headers = page.headers;
     request.body = page.body;  // copied: an `auto` page whose render fails is judged as served
     request.wait_for_selectors = WaitSelectorsOfPage(*doc.spec, i);
+    // Fetched for the plain page a moment ago: its origin's rules bind the page's own requests.
+    if (!doc.spec->ignore_robots) request.robots = fetcher_->KnownRobots(request.url);
+    request.robots_product_token = fetcher_->robots_product_token();
     browser_->Render(std::move(request), [this, doc_id, gather, i](RenderResult result) {
       gather->results[i] = std::move(result);
       if (--gather->remaining == 0) OnRendered(doc_id, std::move(*gather));

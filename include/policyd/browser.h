@@ -57,6 +57,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "policyd/robots.h"
+
 namespace policyd {
 
 struct BrowserOptions {
@@ -86,6 +88,12 @@ struct RenderRequest {
   std::string body;
   // The target's `select`: when given, settled only once one of them matches.
   std::vector<std::string> wait_for_selectors;
+  // The robots.txt of the page's origin (Fetcher::KnownRobots; nullptr: none to apply, as for
+  // a target with `ignore_robots`): the page's own requests to that origin which it
+  // disallows for `robots_product_token` are refused, as the site asked. Requests to other
+  // origins are not judged by their robots.txt (it is not fetched for a render).
+  std::shared_ptr<const RobotsTxt> robots;
+  std::string robots_product_token;
 };
 
 enum class RenderError {

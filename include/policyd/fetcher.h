@@ -77,6 +77,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -137,6 +138,8 @@ struct FetchRequest {
   bool ignore_robots = false;     // skip the robots.txt check for this request
 };
 
+class RobotsTxt;  // policyd/robots.h
+
 class Fetcher {
  public:
   using Handler = std::function<void(FetchResponse)>;
@@ -165,6 +168,12 @@ class Fetcher {
 
   std::size_t Running() const;  // transfers in flight
   std::size_t Queued() const;   // transfers waiting in host queues or for their robots.txt
+
+  // What the browser needs to keep a page's own requests within its origin's robots.txt: the
+  // rules of `url`'s origin as cached now (nullptr when not known, unavailable, or when
+  // `respect_robots` is off), and the product token they are read for.
+  std::shared_ptr<const RobotsTxt> KnownRobots(std::string_view url) const;
+  const std::string& robots_product_token() const;
 
   struct Impl;
 

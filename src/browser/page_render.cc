@@ -5,6 +5,7 @@
 #include "policyd/base64.h"
 #include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
+#include "robots_cache.h"  // src/fetch: LocateRobots
 
 namespace policyd {
 namespace {
@@ -63,7 +64,11 @@ PageRender::PageRender(boost::asio::io_context& io, std::shared_ptr<CdpConnectio
       started_(Clock::now()),
       deadline_(io),
       settle_timer_(io),
-      last_activity_(started_) {}
+      last_activity_(started_) {
+  if (const Result<RobotsLocation> location = LocateRobots(request_.url); location.ok()) {
+    page_origin_ = location->origin;
+  }
+}
 
 void PageRender::Start() {
   deadline_.expires_after(options_.page_timeout);
@@ -232,6 +237,16 @@ void PageRender::OnRequestPaused(const std::string& session, const json& params)
     }
     return;
   }
+  if (const RefusedRequest refused = Refuses(params.value("resourceType", ""), url);
+      refused != RefusedRequest::kNo) {
+    cdp_->Send("Fetch.failRequest", {{"requestId", request_id}, {"errorReason", "BlockedByClient"}},
+               session, nullptr);
+    if (refused == RefusedRequest::kByRobots && blocked_urls_.size() < kMaxBlockedUrls) {
+      blocked_urls_.push_back(url);
+    }
+    last_activity_ = Clock::now();
+    return;
+  }
   ++undecided_;
   gate_.Check(url, [weak = weak_from_this(), session, request_id, url](bool allowed) {
     auto self = weak.lock();
@@ -247,6 +262,22 @@ void PageRender::OnRequestPaused(const std::string& session, const json& params)
                      nullptr);
     if (self->blocked_urls_.size() < kMaxBlockedUrls) self->blocked_urls_.push_back(url);
   });
+}
+
+PageRender::RefusedRequest PageRender::Refuses(std::string_view resource_type,
+                                               const std::string& url) const {
+  // What only draws the page (its text is in the DOM, `alt` included) costs the site a request
+  // for nothing: images, media, fonts, and the icon the browser asks for on its own.
+  if (resource_type == "Image" || resource_type == "Media" || resource_type == "Font") {
+    return RefusedRequest::kNotNeeded;
+  }
+  const Result<RobotsLocation> location = LocateRobots(url);
+  if (!location.ok()) return RefusedRequest::kNo;  // not http(s): the gate decides
+  if (location->path_and_query == "/favicon.ico") return RefusedRequest::kNotNeeded;
+  if (request_.robots == nullptr || location->origin != page_origin_) return RefusedRequest::kNo;
+  return request_.robots->IsAllowed(location->path_and_query, request_.robots_product_token)
+             ? RefusedRequest::kNo
+             : RefusedRequest::kByRobots;
 }
 
 void PageRender::FulfillMainDocument(const std::string& session, const std::string& request_id) {

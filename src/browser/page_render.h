@@ -66,6 +66,10 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   void SetUpSession(const std::string& session, bool main);
   void Navigate();
   void OnRequestPaused(const std::string& session, const nlohmann::json& params);
+  // A request of the page refused before the address gate: what only draws the page (images,
+  // media, fonts, the favicon), and what the page origin's robots.txt disallows.
+  enum class RefusedRequest { kNo, kNotNeeded, kByRobots };
+  RefusedRequest Refuses(std::string_view resource_type, const std::string& url) const;
   void FulfillMainDocument(const std::string& session, const std::string& request_id);
   void OnNetworkEvent(const std::string& method, const nlohmann::json& params);
   void OnChildAttached(const nlohmann::json& params);
@@ -108,6 +112,7 @@ class PageRender : public std::enable_shared_from_this<PageRender> {
   bool selector_query_running_ = false;
   bool serializing_ = false;
   std::vector<std::string> blocked_urls_;
+  std::string page_origin_;  // "https://example.com:443": whose robots.txt request_ carries
   bool done_ = false;
   bool disposed_ = false;
 };

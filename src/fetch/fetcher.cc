@@ -496,4 +496,17 @@ std::size_t Fetcher::Running() const { return impl_->queue.running(); }
 
 std::size_t Fetcher::Queued() const { return impl_->queue.queued() + impl_->robots.parked(); }
 
+std::shared_ptr<const RobotsTxt> Fetcher::KnownRobots(std::string_view url) const {
+  if (!impl_->options.respect_robots) return nullptr;
+  const Result<RobotsLocation> location = LocateRobots(url);
+  if (!location.ok()) return nullptr;
+  const RobotsEntry* entry =
+      impl_->robots.Fresh(location->origin, std::chrono::steady_clock::now());
+  return entry != nullptr && !entry->unavailable ? entry->robots : nullptr;
+}
+
+const std::string& Fetcher::robots_product_token() const {
+  return impl_->options.robots_product_token;
+}
+
 }  // namespace policyd

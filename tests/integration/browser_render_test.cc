@@ -123,6 +123,40 @@ TEST_F(BrowserRenderTest, AutoRendersAnAppShellRemembersItAndHashesReRendersTheS
   EXPECT_NE(doc["current_hash"], first_hash);
 }
 
+// Found by a site owner: a rendered page's own requests went to the paths the site's
+// robots.txt disallows, and to its images and favicon, as "policyd". The daemon hands the
+// page origin's robots.txt to the render: the disallowed part is neither requested nor stored.
+TEST_F(BrowserRenderTest, ARenderedPageKeepsToItsOriginsRobotsTxt) {
+  server_.Set("/robots.txt", {.status = 200,
+                              .headers = {{"Content-Type", "text/plain"}},
+                              .body = "User-agent: *\nDisallow: /api/\nDisallow: /img/\n"});
+  server_.Set("/api/partners", {.status = 200, .body = "We also share data with AdPartner."});
+  server_.Set("/img/logo.png",
+              {.status = 200, .headers = {{"Content-Type", "image/png"}}, .body = "png"});
+  server_.Set("/app.js",
+              {.status = 200,
+               .headers = {{"Content-Type", "text/javascript"}},
+               .body = AppScript("We never sell your personal data.") +
+                       "const img = document.createElement('img'); img.src = '/img/logo.png';"
+                       "document.body.appendChild(img);"
+                       "fetch('/api/partners').then(r => r.text()).then(t => {"
+                       " const p = document.createElement('p'); p.textContent = t;"
+                       " main.appendChild(p); }, () => {});"});
+  DaemonHarness harness;
+  harness.WriteTarget("acme", Target(server_.Url("/privacy"), "render = \"browser\"\n"));
+  ASSERT_TRUE(harness.Start());
+  ASSERT_TRUE(harness.WaitForChecks(1, std::chrono::seconds(90))) << harness.log();
+  const nlohmann::json doc = Show(harness, "acme/privacy-policy");
+  ASSERT_EQ(doc["versions"], 1) << doc.dump() << harness.log();
+  const std::string text = CurrentText(harness, "acme/privacy-policy");
+  EXPECT_NE(text.find("We never sell your personal data."), std::string::npos) << text;
+  EXPECT_EQ(text.find("AdPartner"), std::string::npos) << text;
+  EXPECT_EQ(server_.RequestCount("/api/partners"), 0u);
+  EXPECT_EQ(server_.RequestCount("/img/logo.png"), 0u);
+  EXPECT_EQ(server_.RequestCount("/favicon.ico"), 0u);
+  EXPECT_EQ(server_.RequestCount("/app.js"), 1u);
+}
+
 TEST_F(BrowserRenderTest, StaticNeverStartsTheBrowser) {
   DaemonHarness harness;
   harness.WriteTarget("acme", Target(server_.Url("/privacy"), "render = \"static\"\n"));

@@ -177,6 +177,37 @@ TEST_F(BrowserFetcherTest, BlocksRequestsToNonPublicAddressesAndStillRenders) {
   EXPECT_TRUE(Contains(result.blocked_urls[0] + result.blocked_urls[1], "169.254.169.254"));
 }
 
+// Found by a site owner: a rendered page's own requests went to paths its robots.txt
+// disallows (an /api/ the stored text was built from), and to images and the favicon that
+// only draw the page. The page origin's robots.txt now binds them; what only draws is not
+// requested; another origin's requests are not judged by a robots.txt (none is fetched).
+TEST_F(BrowserFetcherTest, ThePagesOwnRequestsKeepToItsOriginsRobotsTxtAndSkipImages) {
+  server_.Set("/api/policy", {.body = "disallowed part"});
+  server_.Set("/open/policy", {.body = "allowed part"});
+  server_.Set("/img/a.png", {.headers = {{"Content-Type", "image/png"}}, .body = "png"});
+  const std::string html =
+      "<html><body><img src=\"/img/a.png\" alt=\"Acme logo\"><p id=\"out\">waiting</p><script>"
+      "const get = (u) => fetch(u).then(r => r.text()).then(t => 'ok:' + t, () => 'refused');"
+      "Promise.all([get('/api/policy'), get('/open/policy')]).then(r => {"
+      " document.getElementById('out').textContent = r.join('|'); });"
+      "</script></body></html>";
+  BrowserFetcher fetcher(io_, Options());
+  RenderRequest request = Page(server_.Url("/page"), html);
+  request.robots = std::make_shared<const RobotsTxt>(
+      RobotsTxt::Parse("User-agent: *\nDisallow: /api/\nDisallow: /img/\n"));
+  request.robots_product_token = "policyd";
+  const RenderResult result = RenderNow(fetcher, std::move(request));
+  ASSERT_EQ(result.error, RenderError::kNone) << result.message;
+  EXPECT_TRUE(Contains(result.html, "refused|ok:allowed part")) << result.html;
+  EXPECT_EQ(server_.RequestCount("/api/policy"), 0u);
+  EXPECT_EQ(server_.RequestCount("/img/a.png"), 0u);
+  EXPECT_EQ(server_.RequestCount("/favicon.ico"), 0u);
+  EXPECT_EQ(server_.RequestCount("/open/policy"), 1u);
+  EXPECT_TRUE(Contains(result.html, "Acme logo"));  // the image's text is in the DOM
+  ASSERT_EQ(result.blocked_urls.size(), 1u);
+  EXPECT_EQ(result.blocked_urls[0], server_.Url("/api/policy"));
+}
+
 TEST_F(BrowserFetcherTest, BlocksWebSocketsAndPrivateIframes) {
   HttpTestServer internal("127.0.0.2");
   internal.Set("/ws", {.body = "no"});
