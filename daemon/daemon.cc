@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <latch>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -753,20 +754,33 @@ void Daemon::StartCheck(DocHandle handle) {
   }
   // A multi-page document: every page is fetched (each behind its host's politeness gate)
   // and the check proceeds once all have answered. No validators: a 304 for one page says
-  // nothing about the combined text.
+  // nothing about the combined text. A URL named twice (OTA's `combine` of parts of one page,
+  // each inheriting the declaration's `fetch`) is fetched once, its response given to each of
+  // its pages: one request for the site, and every part cut from the same capture.
   struct Gather {
     std::vector<FetchResponse> pages;
     std::size_t remaining;
   };
-  auto gather =
-      std::make_shared<Gather>(Gather{std::vector<FetchResponse>(page_count), page_count});
+  std::vector<std::vector<std::size_t>> pages_of_url;  // per distinct URL, its pages in order
+  std::map<std::string_view, std::size_t> distinct;
   for (std::size_t i = 0; i < page_count; ++i) {
+    const std::string& url = i == 0 ? doc.spec->url : doc.spec->extra_urls[i - 1];
+    const auto [it, fresh] = distinct.try_emplace(url, pages_of_url.size());
+    if (fresh) pages_of_url.emplace_back();
+    pages_of_url[it->second].push_back(i);
+  }
+  auto gather =
+      std::make_shared<Gather>(Gather{std::vector<FetchResponse>(page_count), pages_of_url.size()});
+  for (std::vector<std::size_t>& pages : pages_of_url) {
     FetchRequest request;
-    request.url = i == 0 ? doc.spec->url : doc.spec->extra_urls[i - 1];
+    request.url = pages.front() == 0 ? doc.spec->url : doc.spec->extra_urls[pages.front() - 1];
     request.ignore_robots = doc.spec->ignore_robots;
     NoteCheckFetch(doc_id, fetcher_->Fetch(std::move(request),
-                                           [this, doc_id, gather, i](FetchResponse response) {
-                                             gather->pages[i] = std::move(response);
+                                           [this, doc_id, gather,
+                                            pages = std::move(pages)](FetchResponse response) {
+                                             for (std::size_t k = 1; k < pages.size(); ++k)
+                                               gather->pages[pages[k]] = response;
+                                             gather->pages[pages.front()] = std::move(response);
                                              if (--gather->remaining == 0)
                                                OnFetched(doc_id, std::move(gather->pages));
                                            }));

@@ -630,6 +630,45 @@ TEST_F(EndToEndTest, OpenTermsArchiveDeclarationIsWatchedAndItsGapsAreLogged) {
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
+// Found by a site owner: a declaration combining three parts of one page, each inheriting the
+// declaration's `fetch`, made every check fetch that page three times (2 s apart, so the parts
+// could come from different captures). The page is now fetched once per check.
+TEST_F(EndToEndTest, PartsOfOnePageAreCutFromOneFetch) {
+  server_.Set("/hooli/terms", Html("<html><head><title>Hooli Terms</title></head><body><main>"
+                                   "<h1>Hooli Terms of Service</h1><p class=intro>These terms "
+                                   "govern your use of Hooli.</p><p class=law>The laws of "
+                                   "California apply to these terms.</p></main></body></html>"));
+  const nlohmann::json declaration = {
+      {"name", "Hooli"},
+      {"terms",
+       {{"Terms of Service",
+         {{"fetch", server_.Url("/hooli/terms")},
+          {"combine", {{{"select", "h1"}}, {{"select", "p.intro"}}, {{"select", "p.law"}}}}}}}}};
+  std::ofstream(harness_.targets_dir() / "Hooli.json") << declaration.dump(2);
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  // Two checks, one after the other: the start's, then one asked for.
+  for (int check = 0; check < 2; ++check) {
+    const nlohmann::json checked = harness_.Control(
+        {{"cmd", "check"}, {"doc", "hooli/terms-of-service"}, {"wait", true}}, kWaitForAnswer);
+    ASSERT_EQ(checked["ok"], true) << checked.dump();
+    ASSERT_EQ(checked["result"]["complete"], true) << checked.dump();
+  }
+  const nlohmann::json shown =
+      harness_.Control({{"cmd", "show"}, {"doc", "hooli/terms-of-service"}})["result"];
+  ASSERT_EQ(shown["pages"].size(), 3u) << shown.dump();
+  EXPECT_EQ(shown["versions"], 1) << shown.dump() << harness_.log();
+  const nlohmann::json text = harness_.Control(
+      {{"cmd", "text"}, {"doc", "hooli/terms-of-service"}, {"hash", shown["current_hash"]}});
+  const std::string body = text["result"]["text"];
+  EXPECT_NE(body.find("govern your use of Hooli"), std::string::npos) << body;
+  EXPECT_NE(body.find("The laws of California apply"), std::string::npos) << body;
+  // One request per check (the first `check` may have joined the start's).
+  const std::size_t checks = shown["recent_checks"].size();
+  EXPECT_GE(checks, 1u);
+  EXPECT_EQ(server_.RequestCount("/hooli/terms"), checks) << shown.dump();
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 // A client that sends a command the daemon does not know is told which ones it does know:
 // every command of the control protocol (docs/CONTROL.md), and each of them is one the daemon
 // answers. Asked without arguments, each answers or refuses its arguments, never
