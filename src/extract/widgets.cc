@@ -135,6 +135,10 @@ constexpr std::string_view kHelpBoxLabels[] = {
     "verwandte artikel", "ähnliche artikel", "weitere artikel", "empfohlene artikel",
     "beliebte artikel", "artikel in diesem abschnitt", "brauchen sie hilfe", "weitere hilfe",
     "haben sie weitere fragen", "noch fragen", "das könnte sie auch interessieren",
+    // Help centres' other boxes of links to articles
+    "recently viewed articles", "recently viewed", "trending now", "trending articles", "most read",
+    "most read articles", "popular in the help center", "popular in help center",
+    "popular in the help centre",
     // News teasers in the container
     "latest news", "news", "in the news", "news & updates", "actualités", "dernières actualités",
     "aktuelles", "neuigkeiten"};
@@ -799,29 +803,43 @@ bool IsCopyrightNotice(std::string_view text) {
 // change with time alone. Words as LabelKey gives them (a leading count is cut off there),
 // with punctuation at their ends dropped ("updated:").
 constexpr std::string_view kRelativeOpeners[] = {
-    "last",       "updated",    "posted",      "edited",    "modified",   "published",
-    "mis",        "à",          "jour",        "publié",    "modifié",    "aktualisiert",
-    "geändert",   "bearbeitet", "actualizado", "publicado", "aggiornato", "atualizado",
-    "pubblicato", "bijgewerkt", "gewijzigd"};
+    "last", "updated", "posted", "edited", "modified", "published", "mis", "à", "jour", "publié",
+    "modifié", "aktualisiert", "geändert", "bearbeitet", "actualizado", "publicado", "aggiornato",
+    "atualizado", "pubblicato", "bijgewerkt", "gewijzigd",
+    // Russian, Polish, Swedish, Turkish
+    "обновлено", "опубликовано", "изменено", "zaktualizowano", "opublikowano", "zmieniono",
+    "uppdaterad", "uppdaterades", "publicerad", "ändrad", "güncellendi", "yayınlandı",
+    "değiştirildi"};
 constexpr std::string_view kRelativeQualifiers[] = {
-    "over",  "about", "almost", "nearly", "more", "than", "less",  "under", "around", "a",
-    "an",    "one",   "few",    "couple", "of",   "plus", "d'une", "d'un",  "moins",  "über",
-    "einer", "einem", "etwa",   "mehr",   "als",  "más",  "de",    "una",   "un",     "oltre",
-    "più",   "mais",  "uma",    "um",     "meer", "dan",  "een",   "ruim"};
+    "over",   "about", "almost", "nearly",  "more",   "than",  "less",    "under", "around",
+    "a",      "an",    "one",    "few",     "couple", "of",    "plus",    "d'une", "d'un",
+    "moins",  "über",  "einer",  "einem",   "etwa",   "mehr",  "als",     "más",   "de",
+    "una",    "un",    "oltre",  "più",     "mais",   "uma",   "um",      "meer",  "dan",
+    "een",    "ruim",  "более",  "больше",  "около",  "почти", "менее",   "ponad", "około",
+    "prawie", "för",   "över",   "ungefär", "nästan", "bir",   "yaklaşık"};
 constexpr std::string_view kRelativeUnits[] = {
-    "second",    "seconds", "minute",  "minutes", "min",      "mins",     "hour",   "hours",
-    "hr",        "hrs",     "day",     "days",    "week",     "weeks",    "wk",     "wks",
-    "month",     "months",  "mo",      "mos",     "year",     "years",    "yr",     "yrs",
-    "jour",      "jours",   "heure",   "heures",  "semaine",  "semaines", "mois",   "an",
-    "ans",       "tag",     "tagen",   "stunde",  "stunden",  "woche",    "wochen", "monat",
-    "monaten",   "jahr",    "jahren",  "minuten", "sekunden", "día",      "días",   "dia",
-    "dias",      "semana",  "semanas", "mes",     "meses",    "año",      "años",   "ano",
-    "anos",      "hora",    "horas",   "minuto",  "minutos",  "giorno",   "giorni", "settimana",
-    "settimane", "mese",    "mesi",    "anno",    "anni",     "ora",      "ore",    "minuti",
-    "dag",       "dagen",   "weken",   "maand",   "maanden",  "jaar",     "jaren",  "uur"};
+    "second",    "seconds", "minute",  "minutes",  "min",      "mins",     "hour",    "hours",
+    "hr",        "hrs",     "day",     "days",     "week",     "weeks",    "wk",      "wks",
+    "month",     "months",  "mo",      "mos",      "year",     "years",    "yr",      "yrs",
+    "jour",      "jours",   "heure",   "heures",   "semaine",  "semaines", "mois",    "an",
+    "ans",       "tag",     "tagen",   "stunde",   "stunden",  "woche",    "wochen",  "monat",
+    "monaten",   "jahr",    "jahren",  "minuten",  "sekunden", "día",      "días",    "dia",
+    "dias",      "semana",  "semanas", "mes",      "meses",    "año",      "años",    "ano",
+    "anos",      "hora",    "horas",   "minuto",   "minutos",  "giorno",   "giorni",  "settimana",
+    "settimane", "mese",    "mesi",    "anno",     "anni",     "ora",      "ore",     "minuti",
+    "dag",       "dagen",   "weken",   "maand",    "maanden",  "jaar",     "jaren",   "uur",
+    "секунду",   "секунды", "секунд",  "минуту",   "минуты",   "минут",    "час",     "часа",
+    "часов",     "день",    "дня",     "дней",     "неделю",   "недели",   "недель",  "месяц",
+    "месяца",    "месяцев", "год",     "года",     "лет",      "sekundę",  "sekundy", "sekund",
+    "minutę",    "minuty",  "godzinę", "godziny",  "godzin",   "dzień",    "dni",     "tydzień",
+    "tygodnie",  "tygodni", "miesiąc", "miesiące", "miesięcy", "rok",      "lata",    "lat",
+    "sekunder",  "minuter", "timme",   "timmar",   "dagar",    "vecka",    "veckor",  "månad",
+    "månader",   "år",      "saniye",  "dakika",   "saat",     "gün",      "hafta",   "ay",
+    "yıl"};
 // Before the amount ("il y a", "vor", "hace", "há") or after its unit ("ago", "fa", "geleden").
 constexpr std::string_view kRelativeBefore[] = {"vor", "hace", "há", "ha"};
-constexpr std::string_view kRelativeAfter[] = {"ago", "fa", "geleden"};
+constexpr std::string_view kRelativeAfter[] = {"ago",  "fa",    "geleden", "назад",
+                                               "temu", "sedan", "önce"};
 // A count and a short unit in one word: "2d", "3h", "1w", "5mo", "2yr".
 constexpr std::string_view kRelativeUnitSuffixes[] = {"s", "m", "h", "d", "w", "mo", "y", "yr"};
 

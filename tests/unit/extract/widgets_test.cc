@@ -296,8 +296,19 @@ TEST(WidgetsTest, RelativeTimeStampsAreLeftOut) {
         "Updated last month", "Updated 1 hr ago", "Edited 2d ago", "Vor 3 Tagen aktualisiert",
         "Vor &uuml;ber einer Woche aktualisiert", "Mis &agrave; jour il y a plus d'une semaine",
         "Actualizado hace 3 d&iacute;as", "Aggiornato 3 giorni fa", "Atualizado h&aacute; 3 dias",
-        "3 dagen geleden bijgewerkt"}) {
+        "3 dagen geleden bijgewerkt", "Обновлено 3 дня назад", "Обновлено более 2 недель назад",
+        "Zaktualizowano 3 dni temu", "Uppdaterad för 3 dagar sedan", "3 gün önce güncellendi",
+        "Güncellendi 2 hafta önce"}) {
     EXPECT_EQ(Extract(LegalPage("<p>" + std::string(stamp) + "</p>")), plain) << stamp;
+  }
+  // Help centres' other link boxes under their labels.
+  for (const std::string_view label :
+       {"Recently viewed articles", "Trending now", "Most read", "Popular in the Help Center"}) {
+    EXPECT_EQ(Extract(LegalPage("<h3>" + std::string(label) +
+                                "</h3><ul><li><a href=/a1>Reset your password</a></li><li><a "
+                                "href=/a2>Delete your account</a></li></ul>")),
+              plain)
+        << label;
   }
   const std::string sentence =
       Extract(LegalPage("<p>We delete what you sent a week ago.</p><p>Two years ago</p>"));
