@@ -34,7 +34,7 @@ struct WordEntry {
 };
 
 // Sorted by word (checked below).
-constexpr std::array<WordEntry, 116> kWords = {{
+constexpr std::array<WordEntry, 118> kWords = {{
     {"ad", kWordBanner},
     {"ads", kWordBanner},
     {"adsbygoogle", kWordBanner},
@@ -147,6 +147,8 @@ constexpr std::array<WordEntry, 116> kWords = {{
     {"toast", kWordUi | kWordPopup},
     {"toc", kWordNavigation},
     {"topbar", kWordChrome},
+    {"trustarc", kWordVendor},
+    {"truste", kWordVendor},
     {"usercentrics", kWordVendor},
     {"visuallyhidden", kWordScreenReader},
     {"webchat", kWordVendor},

@@ -166,9 +166,9 @@ constexpr std::string_view kRatingLabels[] = {"was this article helpful",
                                               "war das hilfreich",
                                               "artikel bewerten",
                                               "diesen artikel bewerten"};
-constexpr std::string_view kRatingFragments[] = {"found this helpful", "ont trouvé cela utile",
-                                                 "ont trouvé cet article utile",
-                                                 "fanden dies hilfreich"};
+constexpr std::string_view kRatingFragments[] = {
+    "found this helpful",    "found this article helpful",   "found this page helpful",
+    "ont trouvé cela utile", "ont trouvé cet article utile", "fanden dies hilfreich"};
 
 // Keys of a help centre's or CMS's article metadata ("Last published | 3/1/2024"), never
 // written in a policy's text.
@@ -914,9 +914,22 @@ bool IsRelativeTimeStamp(std::string_view key) {
 // The words of a page-view counter once its counts are gone: Drupal's "1,204 views",
 // WordPress's "Post Views: 1,204", "Viewed 1204 times", Joomla's "Hits: 1204", a blog's
 // "3.2K views · 5 min read". The count changes at every visit.
-constexpr std::string_view kViewCounterShapes[] = {
-    "views",   "view", "post views", "page views",      "viewed times",   "hits",
-    "aufrufe", "vues", "visitas",    "visualizzazioni", "views min read", "views min"};
+constexpr std::string_view kViewCounterShapes[] = {"views",
+                                                   "view",
+                                                   "post views",
+                                                   "page views",
+                                                   "viewed times",
+                                                   "hits",
+                                                   "aufrufe",
+                                                   "vues",
+                                                   "visitas",
+                                                   "visualizzazioni",
+                                                   "views min read",
+                                                   "views min",
+                                                   "read times",
+                                                   "people are viewing this page",
+                                                   "people are viewing this",
+                                                   "viewing now"};
 
 // A count: digits, or digits with a K or M suffix ("3.2K" reads "3", "2k").
 bool IsCountWord(std::string_view word) {

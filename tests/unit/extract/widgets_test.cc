@@ -327,7 +327,9 @@ TEST(WidgetsTest, ViewCountersAreLeftOut) {
                          "Views:</span> <span class=post-views-count>1,204</span></div>"),
         std::string_view("<p>Viewed 1204 times</p>"), std::string_view("<p>Hits: 1204</p>"),
         std::string_view("<div><span>1,204 views</span> \xC2\xB7 <span>5 min read</span></div>"),
-        std::string_view("<p>3.2K views</p>")}) {
+        std::string_view("<p>3.2K views</p>"), std::string_view("<p>Read 1,204 times</p>"),
+        std::string_view("<p>13 people are viewing this page</p>"),
+        std::string_view("<p>71% of readers found this article helpful</p>")}) {
     EXPECT_EQ(Extract(LegalPage(counter)), plain) << counter;
   }
   const std::string kept = Extract(LegalPage(
@@ -361,7 +363,7 @@ TEST(WidgetsTest, CopyrightNoticesAreLeftOut) {
 
 // A chat widget's greeting ("Hi there, Sarah from Datingo here", "3 agents online") changed at
 // each check of a page read whole. Its vendor's container goes, as a consent platform's does.
-TEST(WidgetsTest, ChatWidgetsAreLeftOut) {
+TEST(WidgetsTest, ChatWidgetsAndTrustArcBannersAreLeftOut) {
   const std::string whole =
       "<html><head><title>Privacy Policy</title></head><body><div class=page>"
       "<h1>Privacy Policy</h1><p>We collect your profile and your messages so that other members "
@@ -372,7 +374,10 @@ TEST(WidgetsTest, ChatWidgetsAreLeftOut) {
        {"<div id=tidio-chat><div>Hi there &#128075; Sarah from Datingo here.</div>"
         "<button>Chat</button></div>",
         "<div class=crisp-client><span>Agents online: 3</span></div>",
-        "<div id=intercom-container><p>Priya is online</p></div>"}) {
+        "<div id=intercom-container><p>Priya is online</p></div>",
+        // TrustArc's banner, in whichever language the visitor's location gave.
+        "<div id=truste-consent-track><p>Wir verwenden Cookies, um Ihnen ein besseres Erlebnis "
+        "zu bieten.</p><button>Akzeptieren</button><button>Ablehnen</button></div>"}) {
     EXPECT_EQ(Extract(whole + std::string(widget) + "</body></html>"), plain) << widget;
   }
 }
