@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "list_filter.h"
+#include "policyd/check_wait.h"
 #include "policyd/clock.h"
 #include "policyd/did_you_mean.h"
 #include "policyd/diff.h"
@@ -458,7 +459,6 @@ namespace {
 
 // How long `check` with "wait" waits by default, and at most.
 constexpr std::chrono::milliseconds kDefaultCheckWait = std::chrono::minutes(10);
-constexpr std::chrono::milliseconds kMaxCheckWait = std::chrono::hours(1);
 
 // A boolean argument: absent or null is `fallback`; anything but a boolean is refused.
 std::optional<bool> BoolArgument(const nlohmann::json& request, const char* key, bool fallback,

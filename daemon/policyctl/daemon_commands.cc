@@ -10,6 +10,7 @@
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
+#include "policyd/check_wait.h"
 #include "policyd/clock.h"
 #include "status_view.h"
 #include "webhooks_view.h"
@@ -85,6 +86,11 @@ int RunCheck(const Options& options) {
     if (!parsed || *parsed <= std::chrono::milliseconds::zero()) {
       return UsageError("bad --wait-timeout '" + options.One("--wait-timeout") + "' (" +
                             std::string(kDurationShape) + ", more than 0)",
+                        "check");
+    }
+    if (*parsed > kMaxCheckWait) {  // said of the flag typed, not of the daemon's "timeout"
+      return UsageError("--wait-timeout must be at most " + FormatDuration(kMaxCheckWait) +
+                            ", not " + options.One("--wait-timeout"),
                         "check");
     }
     wait = *parsed;

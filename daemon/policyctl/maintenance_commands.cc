@@ -7,6 +7,7 @@
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
+#include "policyd/config.h"
 #include "policyd/json_text.h"
 #include "table.h"
 
@@ -56,6 +57,12 @@ int RunGc(const Options& options) {
     if (!ParseDuration(retention)) {
       return UsageError(
           "bad --check-retention '" + retention + "' (" + std::string(kDurationShape) + ")", "gc");
+    }
+    if (const auto parsed = ParseDuration(retention);
+        *parsed < kMinCheckRetention || *parsed > kMaxCheckRetention) {
+      return UsageError("--check-retention must be between " + FormatDuration(kMinCheckRetention) +
+                            " and " + FormatDuration(kMaxCheckRetention) + ", not " + retention,
+                        "gc");
     }
     request["check_retention"] = retention;
   }

@@ -624,6 +624,21 @@ TEST(DurationUsageTest, ABadDurationSaysWhatADurationLooksLike) {
               std::string::npos)
         << result.err;
   }
+  // Out of range, the message names the flag typed: it named the daemon's JSON argument
+  // ("\"timeout\" must be a duration from 1ms to 1h", "check_retention must be ...").
+  const std::vector<std::pair<std::vector<std::string>, std::string>> out_of_range = {
+      {{"check", "policy/doc", "--wait", "--wait-timeout", "2h"},
+       "--wait-timeout must be at most 1h, not 2h"},
+      {{"gc", "--check-retention", "12h"},
+       "--check-retention must be between 1d and 36500d, not 12h"},
+  };
+  for (const auto& [command, message] : out_of_range) {
+    std::vector<std::string> argv = {POLICYCTL_BIN, "--socket", "/nonexistent/control.sock"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const CommandResult result = RunCommand(argv);
+    EXPECT_EQ(result.exit_code, 2) << command.back() << ": " << result.err;
+    EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
+  }
 }
 
 // Runs `argv` as user nobody (util-linux's setpriv: no groups), stdout and stderr captured.

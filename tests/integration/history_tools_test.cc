@@ -176,12 +176,19 @@ TEST_F(HistoryToolsTest, VerifyAndGc) {
   EXPECT_NE(verify.out.find("OK"), std::string::npos);
   // A retention under the config's minimum (1d) is refused, not applied: "90s" typed for "90d"
   // would delete the records that prove the pages were verified unchanged. (The daemon used
-  // to take any duration, "0s" included.)
+  // to take any duration, "0s" included.) policyctl says so of its flag, before asking; the
+  // daemon refuses the JSON argument too.
   const CommandResult typo = harness_.Policyctl({"gc", "--check-retention", "90s"});
-  EXPECT_EQ(typo.exit_code, 1) << typo.out;
-  EXPECT_NE(typo.err.find("check_retention must be between 1d and 36500d, not 90s"),
+  EXPECT_EQ(typo.exit_code, 2) << typo.out;
+  EXPECT_NE(typo.err.find("--check-retention must be between 1d and 36500d, not 90s"),
             std::string::npos)
       << typo.err;
+  const nlohmann::json refused = harness_.Control({{"cmd", "gc"}, {"check_retention", "90s"}});
+  EXPECT_EQ(refused["error"]["code"], "invalid_argument") << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find(
+                "check_retention must be between 1d and 36500d, not 90s"),
+            std::string::npos)
+      << refused.dump();
   const CommandResult gc = harness_.Policyctl({"--json", "gc", "--check-retention", "1d"});
   ASSERT_EQ(gc.exit_code, 0) << gc.err;
   const auto report = nlohmann::json::parse(gc.out);
