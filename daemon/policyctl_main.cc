@@ -10,6 +10,7 @@
 //
 // What each command is and does lives in one table (policyctl/command_table.cc); this file
 // only reads the command line with it and runs the command's handler.
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ namespace policyd::ctl {
 namespace {
 
 int Main(int argc, char** argv) {
+  // Past a file-size limit (`ulimit -f`), a write fails with EFBIG, which `export` reports
+  // (exit 4, its unfinished files removed), instead of SIGXFSZ killing policyctl half-way.
+  std::signal(SIGXFSZ, SIG_IGN);
   const CommandLine line = ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
   switch (line.outcome) {
     case ParseOutcome::kVersion:

@@ -94,8 +94,9 @@ class ExportTree {
         index_({{"exported", FormatTimestamp(NowUnixMillis())},
                 {"documents", nlohmann::json::array()}}) {}
 
-  // Writes one version's text and lists it; the path that could not be written otherwise.
-  std::optional<std::filesystem::path> Write(const ExportItem& item, const std::string& text) {
+  // Writes one version's text and lists it; why it could not be written otherwise ("PATH:
+  // cannot write: File too large").
+  std::optional<std::string> Write(const ExportItem& item, const std::string& text) {
     const std::string id = item.doc["id"];
     const std::filesystem::path dir = root_ / PathComponent(item.doc.value("platform", id)) /
                                       PathComponent(item.doc.value("type", id));
@@ -108,14 +109,17 @@ class ExportTree {
       file = dir / (date + "-" + std::to_string(n) + ".md");
     }
     used_.insert(file);
-    if (error || !WritePrivateFileAtomically(file, text).ok()) return file;
+    if (error) return dir.string() + ": cannot create: " + error.message();
+    if (const Status written = WritePrivateFileAtomically(file, text); !written.ok()) {
+      return written.message();
+    }
     List(item, file);
     return std::nullopt;
   }
 
-  // Writes the index; false when it cannot be written.
-  bool WriteIndex() const {
-    return WritePrivateFileAtomically(index_path(), JsonText(index_, 2) + "\n").ok();
+  // Writes the index.
+  Status WriteIndex() const {
+    return WritePrivateFileAtomically(index_path(), JsonText(index_, 2) + "\n");
   }
 
   std::filesystem::path index_path() const { return root_ / "index.json"; }
@@ -190,14 +194,14 @@ int RunExport(const Options& options) {
     if (const auto unwritten =
             tree.Write(item, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
       progress.Finish();
-      std::fprintf(stderr, "policyctl: cannot write %s\n", unwritten->c_str());
+      std::fprintf(stderr, "policyctl: %s\n", unwritten->c_str());
       return kExitInput;
     }
   }
   progress.Update(items.size(), "index.json");
-  if (!tree.WriteIndex()) {
+  if (const Status indexed = tree.WriteIndex(); !indexed.ok()) {
     progress.Finish();
-    std::fprintf(stderr, "policyctl: cannot write %s\n", tree.index_path().c_str());
+    std::fprintf(stderr, "policyctl: %s\n", indexed.message().c_str());
     return kExitInput;
   }
   progress.Finish();

@@ -679,6 +679,26 @@ TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {
             "policyctl: permission denied on " + path.string() + ": join group 'daemon'\n");
 }
 
+// Under a file-size limit (`ulimit -f`), SIGXFSZ killed policyctl half-way through `export`
+// (exit 153), leaving a temporary index file and partial folders. The write now fails: exit
+// 4, "cannot write", and no hidden temporary file is left.
+TEST_F(RunningDaemonTest, ExportPastAFileSizeLimitFailsCleanly) {
+  const std::filesystem::path out = harness_.dir() / "export-limited";
+  // The limit for policyctl only: its messages go through a pipe, which has none.
+  const CommandResult result =
+      RunCommand({"/bin/bash", "-c",
+                  "( ulimit -f 0; exec \"$0\" --config \"$1\" export \"$2\" ) 2>&1 | cat; "
+                  "exit ${PIPESTATUS[0]}",
+                  POLICYCTL_BIN, harness_.config_path().string(), out.string()});
+  EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+  EXPECT_NE((result.out + result.err).find("File too large"), std::string::npos)
+      << "out: " << result.out << "\nerr: " << result.err;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(out, ignored)) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".")) << entry.path();
+  }
+}
+
 TEST_F(RunningDaemonTest, ExportKeepsRemovedDocumentsAndPrintsItsSummaryOnItsOwnLine) {
   ASSERT_EQ(harness_.Policyctl({"remove", "acme/terms"}).exit_code, 0);
   const auto history = harness_.Control({{"cmd", "history"}, {"doc", "acme/terms"}});
