@@ -363,8 +363,15 @@ nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
   if (Status s = WatchAddedDocument(*added); !s.ok()) return ControlErrorFromStatus(s);
   CheckNow(spec_added.id, NowUnixMillis());  // the first check right away
   ArmScheduleTimer();
-  spdlog::info("{}: added at run time ({})", spec_added.id, spec_added.url);
-  return ControlOk({{"id", spec_added.id}, {"source_file", spec_added.source_file.string()}});
+  // Added as its target file declares it (a removed declared document brought back): the
+  // file is the operator's, and nothing was written to it.
+  const bool declared =
+      spec_added.source_file.path().parent_path() != config_.state_dir / "targets";
+  spdlog::info("{}: added at run time ({}{})", spec_added.id, spec_added.url,
+               declared ? ", as declared in " + spec_added.source_file.string() : "");
+  return ControlOk({{"id", spec_added.id},
+                    {"source_file", spec_added.source_file.string()},
+                    {"declared", declared}});
 }
 
 nlohmann::json Daemon::RemoveDocument(std::string id) {

@@ -123,8 +123,9 @@ int RunAdd(const Options& options) {
   if (options.Has("--interval")) request["interval"] = options.One("--interval");
   if (options.Has("--render")) request["render"] = options.One("--render");
   return CallAndPrint(options, request, [](const nlohmann::json& result) {
-    std::cout << "watching " << Str(result["id"]) << " (saved in " << Str(result["source_file"])
-              << ")\n";
+    std::cout << "watching " << Str(result["id"])
+              << (result.value("declared", false) ? " (as declared in " : " (saved in ")
+              << Str(result["source_file"]) << ")\n";
     return kExitOk;
   });
 }

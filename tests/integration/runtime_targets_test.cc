@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon_harness.h"
+#include "policyd/file_read.h"
 #include "support/http_test_server.h"
 
 namespace policyd::testing {
@@ -133,6 +134,28 @@ TEST_F(RuntimeTargetsTest, AddedDocumentsSurviveReloadAndRestartUnderTheirIds) {
 // A raw add whose select or remove is not a string or a list of strings, or that misspells
 // an argument, is refused naming it: it used to be answered ok with the wrong parts dropped,
 // and the document was saved watching the whole page.
+// A declared document removed and added back as the log suggests is watched as declared:
+// `add` said "(saved in targets/acme.toml)", the operator's own file, though nothing was
+// written there (and the daemon may not write there at all).
+TEST_F(RuntimeTargetsTest, ADeclaredDocumentAddedBackSaysItIsDeclaredNotSaved) {
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  const std::string declared_file = (harness_.targets_dir() / "acme.toml").string();
+  const auto before = ReadRegularFile(harness_.targets_dir() / "acme.toml", 1 << 20);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(harness_.Policyctl({"remove", "acme/privacy-policy"}).exit_code, 0);
+  const auto added = harness_.Policyctl({"add", "--platform", "Acme", "--type", "Privacy Policy",
+                                         "--url", server_.Url("/acme/privacy")});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out, "watching acme/privacy-policy (as declared in " + declared_file + ")\n");
+  EXPECT_EQ(*ReadRegularFile(harness_.targets_dir() / "acme.toml", 1 << 20), *before);
+  const auto other = harness_.Policyctl({"add", "--platform", "Initech", "--type", "Privacy Policy",
+                                         "--url", server_.Url("/acme/privacy")});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(other.out, "watching initech/privacy-policy (saved in " +
+                           (harness_.state_dir() / "targets" / "initech.toml").string() + ")\n");
+  EXPECT_EQ(harness_.Stop(), 0);
+}
+
 TEST_F(RuntimeTargetsTest, AnAddWithAWrongTypeOrAMisspeltArgumentIsRefused) {
   ASSERT_TRUE(harness_.Start()) << harness_.log();
   const nlohmann::json base = {{"cmd", "add"},
