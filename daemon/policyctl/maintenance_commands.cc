@@ -1,4 +1,5 @@
 // The database: verify, gc, backup (export has a file of its own).
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "policyctl/handlers.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
+#include "policyd/human_units.h"
 #include "policyd/json_text.h"
 #include "table.h"
 
@@ -19,7 +21,9 @@ int PrintVerify(const nlohmann::json& r) {
   std::cout << "scanned " << Str(r["blobs"]) << " blobs, " << Str(r["versions"]) << " versions, "
             << Str(r["checks"]) << " checks, " << Str(r["events"]) << " events (last seq "
             << Str(r["last_sequence"]) << "), " << Str(r["docs"]) << " documents in "
-            << Str(r["seconds"]) << " s\n";
+            << HumanDuration(
+                   std::chrono::milliseconds(static_cast<int64_t>(r.value("seconds", 0.0) * 1000)))
+            << "\n";
   if (r.value("ok", false)) {
     std::cout << "OK: no problems found\n";
     return kExitOk;
@@ -70,9 +74,10 @@ int RunGc(const Options& options) {
     std::cout << "deleted " << Str(result["checks_deleted"]) << " of "
               << Str(result["checks_scanned"]) << " check record(s) older than "
               << Str(result["check_retention"]) << " and " << Str(result["blobs_deleted"]) << " of "
-              << Str(result["blobs_scanned"]) << " blob(s); " << Str(result["bytes_freed"])
-              << " bytes freed in all; database now ~" << Str(result["database_bytes"])
-              << " bytes\n";
+              << Str(result["blobs_scanned"]) << " blob(s); "
+              << HumanBytes(result.value("bytes_freed", int64_t{0}))
+              << " freed in all; database now ~"
+              << HumanBytes(result.value("database_bytes", int64_t{0})) << "\n";
     return kExitOk;
   });
 }

@@ -197,8 +197,13 @@ TEST_F(HistoryToolsTest, VerifyAndGc) {
   // For people: the bytes are all that was freed (check records too), not the blobs' alone.
   const CommandResult human = harness_.Policyctl({"gc", "--check-retention", "1d"});
   EXPECT_EQ(human.out.rfind("deleted 0 of ", 0), 0u) << human.out;
-  EXPECT_NE(human.out.find(" blob(s); 0 bytes freed in all; database now ~"), std::string::npos)
+  // In units people read ("~20 KiB", not "~20074 bytes").
+  EXPECT_NE(human.out.find(" blob(s); 0 B freed in all; database now ~"), std::string::npos)
       << human.out;
+  EXPECT_NE(human.out.find("iB\n"), std::string::npos) << human.out;
+  const CommandResult verified = harness_.Policyctl({"verify"});
+  EXPECT_EQ(verified.out.find(" s\n"), std::string::npos) << verified.out;  // was "0.000523905 s"
+  EXPECT_NE(verified.out.find("ms\nOK"), std::string::npos) << verified.out;
   EXPECT_EQ(harness_.Policyctl({"gc", "--check-retention", "soon"}).exit_code, 2);
   EXPECT_EQ(harness_.Policyctl({"verify"}).exit_code, 0);
 }
