@@ -356,9 +356,23 @@ nlohmann::json Daemon::ShowJson(const Store& store, const std::string& doc_id,
   return ControlOk(std::move(result));
 }
 
+nlohmann::json Daemon::TargetWriteError(const Status& status) {
+  if (status.code() != Status::Code::kIoError) return ControlErrorFromStatus(status);
+  // The store refused its write (a full disk, a file-size limit): the daemon is in a storage
+  // error from now, as a failed check's commit would put it, and `status` says so.
+  if (!storage_episode_.has_value()) {
+    if (std::optional<StorageError> error = store_->CurrentStorageError()) {
+      BeginStorageEpisode(std::move(*error));
+    }
+  }
+  return ControlError("internal", status.ToString() +
+                                      " (is the file system of the state directory full, or a "
+                                      "file-size limit reached? free space, then try again)");
+}
+
 nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
   auto added = catalog_->Add(std::move(spec));
-  if (!added.ok()) return ControlErrorFromStatus(added.status());
+  if (!added.ok()) return TargetWriteError(added.status());
   const DocumentSpec& spec_added = **added;
   if (Status s = WatchAddedDocument(*added); !s.ok()) return ControlErrorFromStatus(s);
   CheckNow(spec_added.id, NowUnixMillis());  // the first check right away
@@ -375,7 +389,7 @@ nlohmann::json Daemon::AddDocument(DocumentSpec spec) {
 }
 
 nlohmann::json Daemon::RemoveDocument(std::string id) {
-  if (Status s = catalog_->Remove(id); !s.ok()) return ControlErrorFromStatus(s);
+  if (Status s = catalog_->Remove(id); !s.ok()) return TargetWriteError(s);
   if (Status s = UnwatchRemovedDocument(id); !s.ok()) return ControlErrorFromStatus(s);
   spdlog::info("{}: removed at run time (history kept)", id);
   return ControlOk({{"removed", id}});

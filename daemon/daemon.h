@@ -242,6 +242,9 @@ class Daemon {
                                  nlohmann::json document);
   // add and remove at run time: the catalog keeps them across restarts; the answer or refusal.
   nlohmann::json AddDocument(DocumentSpec spec);
+  // The answer to an `add` or `remove` whose write failed: an I/O error says what to do, and
+  // a store that refused its write begins the storage error episode.
+  nlohmann::json TargetWriteError(const Status& status);
   // `id` is a copy: ApplyCatalog frees the removed document's spec, which a caller's reference
   // would point into.
   nlohmann::json RemoveDocument(std::string id);

@@ -332,6 +332,30 @@ TEST_F(DaemonStorageTest, AReopenReadsTheRecheckedStatesPastADamagedRecordElsewh
 // state is damaged and the write of its repair is refused: a full disk), the add is refused
 // while the catalog already holds the document; the next add then syncs the whole table, so
 // the document is watched from then on without a reload.
+// A `remove` on a full disk answered a raw "internal: I/O error: writing meta removed_targets:
+// ... File too large", and `status` said the storage was fine until a check's commit failed
+// too. The store's refusal now begins the storage error at once, and the answer says what to do.
+TEST_F(DaemonStorageTest, ARemoveTheStoreRefusesSaysWhatToDoAndStatusShowsTheError) {
+  CreateTheDatabaseFirst();
+  RunDaemon({.create = false, .append = false, .sync = false}, [&] {
+    nlohmann::json status;
+    ASSERT_TRUE(WaitForStatus([](const nlohmann::json& s) { return s["last_seq"] == 1; }, &status))
+        << status.dump();
+    fs_->Arm({});  // every write refused
+    const nlohmann::json refused = Call({{"cmd", "remove"}, {"doc", kDocId}});
+    EXPECT_EQ(refused["ok"], false) << refused.dump();
+    EXPECT_NE(refused["error"]["message"].get<std::string>().find("free space, then try again"),
+              std::string::npos)
+        << refused.dump();
+    EXPECT_FALSE(Status()["storage_error"].is_null()) << Status().dump();
+    fs_->Disarm();
+    EXPECT_TRUE(WaitForStatus([](const nlohmann::json& s) { return s["storage_error"].is_null(); },
+                              &status))
+        << status.dump();
+    EXPECT_EQ(Call({{"cmd", "remove"}, {"doc", kDocId}})["ok"], true);
+  });
+}
+
 TEST_F(DaemonStorageTest, ADocumentWhoseAddFailedIsWatchedFromTheNextAdd) {
   constexpr char kInitech[] = "initech/privacy-policy";
   CreateTheDatabaseFirst();
