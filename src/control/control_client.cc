@@ -33,8 +33,11 @@ Result<nlohmann::json> ControlClient::Call(nlohmann::json request) {
     return line.status();
   }
   auto response = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
-  if (response.is_object() && response.value("type", "") == "feed.hello") {
-    return Status::Corruption("it answered with the events feed's feed.hello");
+  // The events socket answers a command with feed.hello, or (it refuses unknown keys) with
+  // a feed.error: either way, it is the wrong socket.
+  if (const std::string type = response.is_object() ? response.value("type", "") : "";
+      type.starts_with("feed.")) {
+    return Status::Corruption("it answered with the events feed's " + type);
   }
   if (response.is_discarded() || !response.is_object() || !response.contains("ok")) {
     return Status::Corruption("malformed response from the daemon");

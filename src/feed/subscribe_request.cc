@@ -52,6 +52,11 @@ Result<Subscription> ParseSubscription(std::string_view line) {
   // A misspelt key must not quietly subscribe to something else: {"sinse": 1500} read as live
   // only skips every event after 1500, and a misspelt "classes" delivers every class.
   const std::vector<std::string> known_keys = {"since", "classes"};
+  if (request->contains("cmd")) {
+    return Status::InvalidArgument(
+        "a control command sent to the events socket: commands go to the control socket; a "
+        "subscription is {\"since\": N}");
+  }
   for (const auto& [key, value] : request->items()) {
     if (key != "since" && key != "classes") {
       return Status::InvalidArgument("unknown key '" + TruncateUtf8(key, 64) + "'" +

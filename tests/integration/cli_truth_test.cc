@@ -565,7 +565,7 @@ TEST_F(RunningDaemonTest, EventsOnAnotherSocketIsAnErrorNotBlankLines) {
   EXPECT_EQ(status.exit_code, 3) << status.out;
   EXPECT_EQ(status.err, "policyctl: " + harness_.events_socket().string() +
                             " is not a policyd control socket (it answered with the events "
-                            "feed's feed.hello); use --socket or --config\n");
+                            "feed's feed.error); use --socket or --config\n");
   const auto real = harness_.Policyctl({"events"});
   EXPECT_EQ(real.exit_code, 0) << real.err;
   EXPECT_EQ(real.out.rfind("SEQ ", 0), 0u) << real.out;

@@ -46,6 +46,10 @@ TEST(SubscribeRequest, AMisspeltKeyIsRefusedNotIgnored) {
   EXPECT_EQ(ParseSubscription(R"({"since": 3, "class": ["substantive"]})").status().message(),
             "unknown key 'class' (did you mean 'classes'?); a subscription has only \"since\" and "
             "\"classes\"");
+  // A command sent to the wrong socket is said to be one.
+  EXPECT_EQ(ParseSubscription(R"({"id": 1, "cmd": "status"})").status().message(),
+            "a control command sent to the events socket: commands go to the control socket; a "
+            "subscription is {\"since\": N}");
   EXPECT_EQ(ParseSubscription(R"({"since": 3, "other": [1, 2]})").status().message(),
             "unknown key 'other'; a subscription has only \"since\" and \"classes\"");
 }
