@@ -27,12 +27,8 @@ void LeaveProcessingMark(const std::filesystem::path& state_dir, const std::stri
 class InterruptedProcessingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server.Set("/acme/privacy", PolicyPage("Acme Privacy", "We keep your email address."));
-    server.Set("/globex/privacy", PolicyPage("Globex Privacy", "We keep nothing."));
-    harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
-    harness.WriteTarget("globex", PrivacyPolicyTarget("Globex", server.Url("/globex/privacy")));
-    ASSERT_TRUE(harness.Start()) << harness.log();
-    ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+    StartTwoStoredPolicies(&server, &harness);
+    if (HasFatalFailure()) return;
     ASSERT_EQ(harness.Stop(), 0) << harness.log();
     // A clean stop leaves no mark behind: every processing that began, ended.
     auto store = Store::Open(harness.state_dir() / "db");

@@ -26,14 +26,7 @@ void DamageStoredState(const std::filesystem::path& state_dir, const std::string
 // that is still running when the test starts.
 class StoredStateRepairTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server.Set("/acme/privacy", PolicyPage("Acme Privacy", "We keep your email address."));
-    server.Set("/globex/privacy", PolicyPage("Globex Privacy", "We keep nothing."));
-    harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/acme/privacy")));
-    harness.WriteTarget("globex", PrivacyPolicyTarget("Globex", server.Url("/globex/privacy")));
-    ASSERT_TRUE(harness.Start()) << harness.log();
-    ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
-  }
+  void SetUp() override { StartTwoStoredPolicies(&server, &harness); }
 
   HttpTestServer server;
   DaemonHarness harness;

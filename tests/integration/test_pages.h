@@ -60,6 +60,17 @@ inline void WatchThreePrivacyPolicies(HttpTestServer* server, DaemonHarness* har
   }
 }
 
+// Serves and watches two privacy policies (acme/ and globex/privacy-policy), then starts the
+// daemon and waits until each is stored once.
+inline void StartTwoStoredPolicies(HttpTestServer* server, DaemonHarness* harness) {
+  server->Set("/acme/privacy", PolicyPage("Acme Privacy", "We keep your email address."));
+  server->Set("/globex/privacy", PolicyPage("Globex Privacy", "We keep nothing."));
+  harness->WriteTarget("acme", PrivacyPolicyTarget("Acme", server->Url("/acme/privacy")));
+  harness->WriteTarget("globex", PrivacyPolicyTarget("Globex", server->Url("/globex/privacy")));
+  ASSERT_TRUE(harness->Start()) << harness->log();
+  ASSERT_TRUE(harness->WaitForChecks(2)) << harness->log();
+}
+
 }  // namespace policyd::testing
 
 #endif  // POLICYD_TESTS_INTEGRATION_TEST_PAGES_H_
