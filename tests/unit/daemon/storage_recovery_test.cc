@@ -335,7 +335,7 @@ TEST_F(DaemonStorageTest, AReopenReadsTheRecheckedStatesPastADamagedRecordElsewh
 // A `remove` on a full disk answered a raw "internal: I/O error: writing meta removed_targets:
 // ... File too large", and `status` said the storage was fine until a check's commit failed
 // too. The store's refusal now begins the storage error at once, and the answer says what to do.
-TEST_F(DaemonStorageTest, ARemoveTheStoreRefusesSaysWhatToDoAndStatusShowsTheError) {
+TEST_F(DaemonStorageTest, ARemoveTheStoreRefusesSaysHowToRecoverAndStatusShowsTheError) {
   CreateTheDatabaseFirst();
   RunDaemon({.create = false, .append = false, .sync = false}, [&] {
     nlohmann::json status;
