@@ -743,6 +743,7 @@ void Daemon::StartCheck(DocHandle handle) {
         MaySendValidators(state, *doc.spec, config_.full_fetch_interval, NowUnixMillis())) {
       request.if_none_match = state.etag;
       request.if_modified_since = state.last_modified;
+      request.validators_url = state.validators_url;
     }
     NoteCheckFetch(doc_id,
                    fetcher_->Fetch(std::move(request), [this, doc_id](FetchResponse response) {

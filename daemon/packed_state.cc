@@ -9,13 +9,13 @@ namespace policyd {
 namespace {
 
 // A field added to DocState must be packed too (and unpacked): this is here to say so.
-static_assert(sizeof(DocState) == 232, "DocState changed: update PackedState");
+static_assert(sizeof(DocState) == 264, "DocState changed: update PackedState");
 
 // The strings of a DocState, in the order they are packed.
 template <typename State>
 auto Strings(State& state) {
-  return std::array{&state.last_text_hash, &state.etag, &state.last_modified, &state.last_error,
-                    &state.suspect_hash};
+  return std::array{&state.last_text_hash, &state.etag,         &state.last_modified,
+                    &state.last_error,     &state.suspect_hash, &state.validators_url};
 }
 
 }  // namespace

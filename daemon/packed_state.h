@@ -1,5 +1,5 @@
 // PackedState: a document's DocState as the daemon's table keeps it between checks, in one
-// allocation: its numbers, then the bytes of its five strings back to back. A checked document's
+// allocation: its numbers, then the bytes of its six strings back to back. A checked document's
 // state costs about 200 bytes this way instead of about 400 (a DocState and each of its strings
 // apart), which keeps a million checked documents under a kilobyte each (issue 19). Unpack()
 // gives back exactly the DocState packed; the few fields read for every document at once
@@ -42,7 +42,7 @@ class PackedState {
     uint64_t validators_key = 0;
     int32_t consecutive_failures = 0;
     int32_t suspect_count = 0;
-    uint32_t lengths[5] = {};
+    uint32_t lengths[6] = {};
     bool failure_reported = false;
     RenderChoice render_choice = RenderChoice::kUndecided;
   };

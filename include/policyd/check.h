@@ -213,13 +213,14 @@ bool IsTransientFailure(FailureReason reason);
 // held-back shrink or a failure must not be what the server is asked about, or its 304 would
 // hide the page. A 200 replaces both (one it lacks is dropped); a 304 refreshes what it
 // carries. Last-Modified is kept only when it is at least 60 s before the response's Date
-// (§8.8.2.2: else weak, and a second edit within its second would be answered 304). Both are
-// dropped when the response is not from the document's URL itself (`from_document_url`
-// false: an HTTP redirect or a followed redirect stub): they describe another resource than
-// the one they would be sent to. Kept validators are keyed by `spec` (the document's spec the
-// check ran with: `validators_key` = ValidatorsKey(spec)).
+// (§8.8.2.2: else weak, and a second edit within its second would be answered 304). When the
+// document's URL redirected (`response.redirects`), they are the final URL's, and kept with it
+// (`validators_url`): the next request sends them to that hop only. Both are dropped when the
+// page came through a followed redirect stub (`through_redirect_stub`: fetched apart, without
+// validators). Kept validators are keyed by `spec` (the document's spec the check ran with:
+// `validators_key` = ValidatorsKey(spec)).
 void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
-                     bool from_document_url, int64_t now_ms, DocState* state);
+                     bool through_redirect_stub, int64_t now_ms, DocState* state);
 
 // Drops `state`'s validators: the next request for the document asks for the whole page.
 void ForgetValidators(DocState* state);

@@ -135,7 +135,12 @@ struct FetchRequest {
   std::string url;
   std::string if_none_match;      // sent as If-None-Match when not empty
   std::string if_modified_since;  // sent as If-Modified-Since when not empty
-  bool ignore_robots = false;     // skip the robots.txt check for this request
+  // The URL the validators above describe ("": `url`). They are sent to that URL only, on
+  // whichever hop of the redirect chain requests it (exactly, as the chain resolves it): the
+  // validators of a page that `url` redirects to are never sent to the redirect (a static one
+  // could answer 304 for ever), nor to another page the redirect leads to on a later day.
+  std::string validators_url;
+  bool ignore_robots = false;  // skip the robots.txt check for this request
 };
 
 class RobotsTxt;  // policyd/robots.h

@@ -60,6 +60,9 @@ struct DocState {
   // extraction settings); 0: none known (no validators, or a state stored before they were
   // keyed). Sent only while the spec has the same key.
   uint64_t validators_key = 0;
+  // The URL whose response `etag` and `last_modified` came from when the document's URL
+  // redirected there; "" when they are the document's URL's own. Sent only to that URL.
+  std::string validators_url;
   int64_t next_due_ms = 0;  // when the scheduler checks next; 0 = never scheduled
   int64_t last_check_ms = 0;
   int64_t last_success_ms = 0;

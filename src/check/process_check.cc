@@ -191,11 +191,9 @@ void EndFailureStreak(const CheckInput& input, CheckWork* work) {
   }
 }
 
-// Whether the response came from the document's URL itself: not through an HTTP redirect nor
-// a followed redirect stub (its validators would describe another resource).
-bool FromDocumentUrl(const CheckInput& input) {
-  return input.response.redirects == 0 && input.redirect_hops == 0;
-}
+// Whether the page came through a followed redirect stub (fetched apart, its validators never
+// sent: see AdoptValidators).
+bool ThroughRedirectStub(const CheckInput& input) { return input.redirect_hops > 0; }
 
 // The version stored last: its record (its raw capture, its segment ids) and its text.
 struct CurrentVersion {
@@ -479,7 +477,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
-  AdoptValidators(response, *input.spec, FromDocumentUrl(input), work->now_ms, &state);
+  AdoptValidators(response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
   if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
@@ -530,7 +528,7 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
-    AdoptValidators(input.response, *input.spec, FromDocumentUrl(input), work->now_ms, &state);
+    AdoptValidators(input.response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
     state.suspect_hash.clear();  // whatever looked wrong before is gone
     state.suspect_count = 0;
     return;

@@ -1,6 +1,7 @@
 // Which validators the next conditional request carries (RFC 9110 §13.1): those of the
-// response whose text is the document's current version, only strong ones, and only while the
-// document's URL and extraction settings are those they were taken under.
+// response whose text is the document's current version (sent to the URL that response came
+// from), only strong ones, and only while the document's URL and extraction settings are those
+// they were taken under.
 #include <curl/curl.h>
 
 #include <ctime>
@@ -82,11 +83,12 @@ void ForgetValidators(DocState* state) {
   state->etag.clear();
   state->last_modified.clear();
   state->validators_key = 0;
+  state->validators_url.clear();
 }
 
 void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
-                     bool from_document_url, int64_t now_ms, DocState* state) {
-  if (!from_document_url) {
+                     bool through_redirect_stub, int64_t now_ms, DocState* state) {
+  if (through_redirect_stub) {
     ForgetValidators(state);
     return;
   }
@@ -97,6 +99,8 @@ void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
     state->last_modified = IsStrongLastModified(response, now_ms) ? response.last_modified : "";
   }
   state->validators_key = ValidatorsKey(spec);
+  const bool redirected = response.redirects > 0 && response.final_url != spec.url;
+  state->validators_url = redirected ? response.final_url : "";
 }
 
 }  // namespace policyd

@@ -112,14 +112,26 @@ Transfer::Transfer(uint64_t id, std::string host, FetchRequest request, Fetcher:
       enqueued_(enqueued) {
   chain_.first_url = request_.url;
   response_.url = request_.url;
-  response_.conditional = !request_.if_none_match.empty() || !request_.if_modified_since.empty();
+  response_.conditional = SendsValidators();
+}
+
+bool Transfer::SendsValidators() const {
+  const bool has_validators =
+      !request_.if_none_match.empty() || !request_.if_modified_since.empty();
+  const std::string& described =
+      request_.validators_url.empty() ? chain_.first_url : request_.validators_url;
+  return has_validators && request_.url == described;
 }
 
 std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
                                             Clock::time_point now) {
-  FetchRequest request;  // no validators: they describe this hop's resource, not the target's
+  FetchRequest request;
   request.url = std::move(url);
   request.ignore_robots = request_.ignore_robots;
+  request.if_none_match = request_.if_none_match;
+  request.if_modified_since = request_.if_modified_since;
+  request.validators_url =
+      request_.validators_url.empty() ? chain_.first_url : request_.validators_url;
   auto next = std::make_unique<Transfer>(id_, std::move(host), std::move(request),
                                          std::move(handler_), now);
   next->chain_ = chain_;
@@ -148,12 +160,14 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
     *error = "curl_easy_init failed";
     return false;
   }
-  if (!request_.if_none_match.empty() && IsSafeHeaderValue(request_.if_none_match) &&
+  const bool validators = SendsValidators();
+  if (validators && !request_.if_none_match.empty() && IsSafeHeaderValue(request_.if_none_match) &&
       !request_headers_.Append("If-None-Match: " + request_.if_none_match)) {
     *error = "out of memory building request headers";
     return false;
   }
-  if (!request_.if_modified_since.empty() && IsSafeHeaderValue(request_.if_modified_since) &&
+  if (validators && !request_.if_modified_since.empty() &&
+      IsSafeHeaderValue(request_.if_modified_since) &&
       !request_headers_.Append("If-Modified-Since: " + request_.if_modified_since)) {
     *error = "out of memory building request headers";
     return false;

@@ -51,8 +51,9 @@ class Transfer {
   const std::string& redirect_url() const { return redirect_url_; }
 
   // After Finish(): the next hop of this fetch, to `url` (its host key `host`), queued at
-  // `now`: same id, handler (moved there) and ignore_robots; no validators (they describe
-  // this hop's resource); the chain one hop longer, this transfer's time added to it.
+  // `now`: same id, handler (moved there), ignore_robots and validators (sent by the hop
+  // requesting the URL they describe, FetchRequest::validators_url, and by no other); the chain
+  // one hop longer, this transfer's time added to it.
   std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
 
   // The response for a transfer that ends without (or before) curl finishing it.
@@ -86,6 +87,8 @@ class Transfer {
   bool AcceptContentType();
   // At the end of a response's headers: whether it is a redirect the Fetcher will follow.
   bool IsRedirectToFollow() const;
+  // Whether this hop sends the request's validators: it requests the URL they describe.
+  bool SendsValidators() const;
   curl_socket_t OpenSocket(curlsocktype purpose, const curl_sockaddr& address);
   // Remembers why a callback stopped the transfer; the first reason wins.
   void Record(FetchError error, std::string message);

@@ -12,19 +12,20 @@ namespace {
 
 // A field added to DocState must be encoded too (and decoded, in a new format): this is here
 // to say so.
-static_assert(sizeof(DocState) == 232, "DocState changed: update the doc state codec");
+static_assert(sizeof(DocState) == 264, "DocState changed: update the doc state codec");
 
 constexpr uint8_t kFailureReportedFlag = 0x01;
 constexpr uint8_t kLastRenderChoice = static_cast<uint8_t>(RenderChoice::kNeither);
 
-// The strings of a DocState, in the order they are stored.
+// The strings of a DocState, in the order they are stored. Formats 1 and 2 end before the last.
 template <typename State>
 auto Strings(State& state) {
-  return std::array{&state.last_text_hash, &state.etag, &state.last_modified, &state.last_error,
-                    &state.suspect_hash};
+  return std::array{&state.last_text_hash, &state.etag,         &state.last_modified,
+                    &state.last_error,     &state.suspect_hash, &state.validators_url};
 }
 
-// Formats 1 and 2 differ only in validators_key, which format 1 lacks (none known).
+// Format 1 lacks validators_key (none known) and validators_url; format 2 lacks validators_url
+// (the document's URL's own validators).
 Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   BinaryReader reader(body);
   DocState& state = *out;
@@ -39,7 +40,15 @@ Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   state.suspect_count = reader.Int32();
   const auto flags = reader.Read<uint8_t>();
   const auto render_choice = reader.Read<uint8_t>();
-  for (std::string* text : Strings(state)) reader.String(text);
+  const auto strings = Strings(state);
+  const std::size_t stored_strings = format == kDocStateFormat3 ? strings.size() : 5;
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    if (i < stored_strings) {
+      reader.String(strings[i]);
+    } else {
+      strings[i]->clear();
+    }
+  }
   if (reader.truncated()) return Status::Corruption("binary doc state is truncated");
   if (reader.bytes_left() != 0) {
     return Status::Corruption("binary doc state has " + std::to_string(reader.bytes_left()) +
@@ -66,7 +75,7 @@ std::string EncodeDocState(const DocState& state) {
   std::size_t size = 1 + 7 * 8 + 2 * 4 + 2;
   for (const std::string* text : Strings(state)) size += 4 + text->size();
   out.reserve(size);
-  out.push_back(static_cast<char>(kDocStateFormat2));
+  out.push_back(static_cast<char>(kDocStateFormat3));
   for (const int64_t value : {state.next_due_ms, state.last_check_ms, state.last_success_ms,
                               state.last_change_ms, state.render_tested_ms}) {
     PutLittleEndian(static_cast<uint64_t>(value), &out);
@@ -92,7 +101,7 @@ Result<DocState> DecodeDocState(std::string_view record) {
 Status DecodeDocState(std::string_view record, DocState* state) {
   if (record.empty()) return Status::Corruption("doc state record is empty");
   const auto tag = static_cast<uint8_t>(record.front());
-  if (tag == kDocStateFormat1 || tag == kDocStateFormat2) {
+  if (tag == kDocStateFormat1 || tag == kDocStateFormat2 || tag == kDocStateFormat3) {
     return DecodeBinary(tag, record.substr(1), state);
   }
   if (record.front() == '{' || IsJsonWhiteSpace(record.front())) {

@@ -3,20 +3,23 @@
 // a few copies instead of a JSON parse (issue 19 item 4); records written before it (JSON
 // objects, schema version 1) are still read, so an upgrade keeps every stored state.
 //
-// Binary record, format 2 (integers little-endian, fixed width):
-//   u8  format tag (kDocStateFormat2 = 0x02; a JSON record starts with '{' or white space)
+// Binary record, format 3 (integers little-endian, fixed width):
+//   u8  format tag (kDocStateFormat3 = 0x03; a JSON record starts with '{' or white space)
 //   i64 next_due_ms, last_check_ms, last_success_ms, last_change_ms, render_tested_ms
 //   u64 version_count
 //   u64 validators_key (ValidatorsKey in policyd/check.h)
 //   i32 consecutive_failures, suspect_count
 //   u8  flags (bit 0: failure_reported; the others must be 0)
 //   u8  render_choice (RenderChoice's value, 0..3)
-//   5 x (u32 length, bytes): last_text_hash, etag, last_modified, last_error, suspect_hash
-// and nothing after the last string. Format 1 (tag 0x01, written before validators were keyed
-// by their URL and extraction settings) is the same without validators_key, read as 0 (none known:
-// the next request is unconditional). A later format takes the next tag; this decoder refuses tags
-// it does not know instead of guessing (a policyd older than format 2 repairs such a record as it
-// repairs any unreadable state: see doc_state_repair.h).
+//   6 x (u32 length, bytes): last_text_hash, etag, last_modified, last_error, suspect_hash,
+//                            validators_url
+// and nothing after the last string. Format 2 (tag 0x02, written before validators were kept
+// through an HTTP redirect) is the same without validators_url, read as "" (the validators, if
+// any, are the document's URL's own, as they always were then). Format 1 (tag 0x01, written
+// before validators were keyed by their URL and extraction settings) also lacks validators_key,
+// read as 0 (none known: the next request is unconditional). A later format takes the next tag;
+// this decoder refuses tags it does not know instead of guessing (a policyd older than format 3
+// repairs such a record as it repairs any unreadable state: see doc_state_repair.h).
 #ifndef POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 #define POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 
@@ -31,14 +34,15 @@ namespace policyd::store_internal {
 
 inline constexpr uint8_t kDocStateFormat1 = 0x01;
 inline constexpr uint8_t kDocStateFormat2 = 0x02;
+inline constexpr uint8_t kDocStateFormat3 = 0x03;
 
-// `state` as a format 2 record.
+// `state` as a format 3 record.
 std::string EncodeDocState(const DocState& state);
 
-// The DocState of a stored record, binary (format 2 or 1) or JSON (the form before them). Bounded
-// by the record: every length is checked against the bytes left. Corruption, saying what is wrong,
-// for an unknown format tag, a truncated record, bytes after its end, an unknown render choice or
-// flag, or a JSON record that is not an object.
+// The DocState of a stored record, binary (format 3, 2 or 1) or JSON (the form before them).
+// Bounded by the record: every length is checked against the bytes left. Corruption, saying what is
+// wrong, for an unknown format tag, a truncated record, bytes after its end, an unknown render
+// choice or flag, or a JSON record that is not an object.
 Result<DocState> DecodeDocState(std::string_view record);
 // The same into `*state`, every field of which it sets (on success): a scan decoding many
 // records into one DocState reuses its strings' buffers instead of allocating them again.

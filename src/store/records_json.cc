@@ -64,6 +64,7 @@ json ToJson(const DocState& state) {
       {"etag", state.etag},
       {"last_modified", state.last_modified},
       {"validators_key", state.validators_key},
+      {"validators_url", state.validators_url},
       {"next_due_ms", state.next_due_ms},
       {"last_check_ms", state.last_check_ms},
       {"last_success_ms", state.last_success_ms},
@@ -117,6 +118,7 @@ DocState DocStateFromJson(const json& j) {
   Read(j, "etag", &state.etag);
   Read(j, "last_modified", &state.last_modified);
   ReadInt(j, "validators_key", &state.validators_key);
+  Read(j, "validators_url", &state.validators_url);
   ReadInt(j, "next_due_ms", &state.next_due_ms);
   ReadInt(j, "last_check_ms", &state.last_check_ms);
   ReadInt(j, "last_success_ms", &state.last_success_ms);

@@ -40,9 +40,11 @@ namespace store_internal {
 
 // 1: records in JSON. 2: doc states in the binary form of doc_state_codec.h (JSON ones are still
 // read). 3: doc states in its format 2, which says what the validators were taken under
-// (format 1 ones are still read). Opening an older database stamps it 3, so that an older policyd,
-// which cannot read the newer states, refuses it clearly instead of failing on the first state.
-inline constexpr uint64_t kSchemaVersion = 3;
+// (format 1 ones are still read). 4: doc states in its format 3, which says which URL validators
+// kept through a redirect belong to (formats 1 and 2 are still read). Opening an older database
+// stamps it 4, so that an older policyd, which cannot read the newer states, refuses it clearly
+// instead of failing on the first state.
+inline constexpr uint64_t kSchemaVersion = 4;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";

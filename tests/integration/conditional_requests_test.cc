@@ -62,6 +62,16 @@ class OriginServer {
         path, [this, path](const RecordedRequest& request) { return Answer(path, request); });
   }
 
+  // From now on, `path` answers with a permanent redirect to `to_path` on this server.
+  void Redirect(const std::string& path, const std::string& to_path) {
+    server_.SetHandler(path, [to_path](const RecordedRequest&) {
+      TestResponse response;
+      response.status = 301;
+      response.headers.emplace_back("Location", to_path);
+      return response;
+    });
+  }
+
   // From now on, `path` answers only after `delay` (a slow page, to edit targets meanwhile).
   void SlowDown(const std::string& path, std::chrono::milliseconds delay) {
     const std::lock_guard lock(mutex_);
@@ -385,6 +395,60 @@ TEST_F(ConditionalRequestsTest, AnExtractionSettingEditIsAppliedAlthoughThePageA
   // And the page is asked about with its validators again.
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(page).substr(0, 16) + "\"");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+// A policy URL that redirects (to https, to /legal/privacy, to a locale) is common. The
+// validators describe the page at the redirect's end: they are sent there, also after a
+// restart, so that its server answers 304 while it is unchanged, and never to the redirect
+// itself (a static redirect, older than any date it is asked about, could answer 304 for ever).
+// They used to be dropped, so such a page was downloaded whole at every check.
+TEST_F(ConditionalRequestsTest, ARedirectedPageIsAskedWithItsValidatorsWhereItIs) {
+  const std::string page = SharingPolicyPage("Privacy", "We share nothing.");
+  origin_.Publish(page, t0_, t0_ + 3600, true, "/legal/privacy");
+  origin_.Redirect("/privacy", "/legal/privacy");
+  StartWatching();
+  const std::string etag = "\"" + Sha256Hex(page).substr(0, 16) + "\"";
+  EXPECT_EQ(CheckNow(), "not_modified");
+  ASSERT_EQ(harness_->Stop(), 0);
+  ASSERT_TRUE(harness_->Start()) << harness_->log();
+  EXPECT_EQ(CheckNow(), "not_modified");
+  const std::vector<RecordedRequest> page_requests = origin_.Requests("/legal/privacy");
+  ASSERT_EQ(page_requests.size(), 3u);
+  EXPECT_EQ(page_requests[0].headers.count("if-none-match"), 0u);
+  for (const std::size_t i : {1u, 2u}) {
+    const auto sent = page_requests[i].headers.find("if-none-match");
+    ASSERT_NE(sent, page_requests[i].headers.end()) << "request " << i;
+    EXPECT_EQ(sent->second, etag) << "request " << i;
+  }
+  const std::vector<RecordedRequest> redirect_requests = origin_.Requests("/privacy");
+  ASSERT_EQ(redirect_requests.size(), 3u);
+  for (const RecordedRequest& request : redirect_requests) {
+    EXPECT_EQ(request.headers.count("if-none-match"), 0u);
+    EXPECT_EQ(request.headers.count("if-modified-since"), 0u);
+  }
+  // And an edit of the page is seen.
+  origin_.Publish(SharingPolicyPage("Privacy", "We share your email."), t0_ + 7200, t0_ + 9000,
+                  true, "/legal/privacy");
+  EXPECT_EQ(CheckNow(), "changed");
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
+// The redirect now leads to another page: the old page's validators are not sent there.
+TEST_F(ConditionalRequestsTest, ARedirectToAnotherPageIsNotAskedWithTheOldPagesValidators) {
+  origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true,
+                  "/legal/privacy");
+  origin_.Publish(SharingPolicyPage("Privacy", "Our new policy: we share your email."), t0_,
+                  t0_ + 3600, true, "/legal/privacy-2026");
+  origin_.Redirect("/privacy", "/legal/privacy");
+  origin_.AnswerEveryConditionalRequestWith304();
+  StartWatching();
+  origin_.Redirect("/privacy", "/legal/privacy-2026");
+  EXPECT_EQ(CheckNow(), "changed");
+  const std::vector<RecordedRequest> requests = origin_.Requests("/legal/privacy-2026");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.count("if-none-match"), 0u);
+  EXPECT_EQ(requests[0].headers.count("if-modified-since"), 0u);
   EXPECT_EQ(harness_->Stop(), 0);
 }
 

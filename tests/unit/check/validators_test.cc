@@ -33,7 +33,7 @@ FetchResponse Response(long status, std::string etag, std::string last_modified,
 
 // The response came from the document's URL itself.
 void Adopt(const FetchResponse& response, int64_t now_ms, DocState* state) {
-  AdoptValidators(response, Spec(), /*from_document_url=*/true, now_ms, state);
+  AdoptValidators(response, Spec(), /*through_redirect_stub=*/false, now_ms, state);
 }
 
 DocState Held(std::string etag, std::string last_modified) {
@@ -76,14 +76,48 @@ TEST(AdoptValidators, ALastModifiedThatDoesNotParseIsNotTrusted) {
   EXPECT_EQ(state.last_modified, "");
 }
 
-TEST(AdoptValidators, AResponseFromAnotherUrlLeavesNoValidators) {
+// A page reached through a followed redirect stub was fetched apart, without validators.
+TEST(AdoptValidators, APageBehindARedirectStubLeavesNoValidators) {
   DocState state = Held("\"v1\"", "Tue, 20 Oct 2015 10:00:00 GMT");
+  state.validators_url = "https://acme.example/legal/privacy";
   AdoptValidators(
       Response(200, "\"target\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
-      Spec(), /*from_document_url=*/false, kNowMs, &state);
+      Spec(), /*through_redirect_stub=*/true, kNowMs, &state);
   EXPECT_EQ(state.etag, "");
   EXPECT_EQ(state.last_modified, "");
   EXPECT_EQ(state.validators_key, 0u);
+  EXPECT_EQ(state.validators_url, "");
+}
+
+// Through an HTTP redirect, the validators are the final URL's, and say so; from the document's
+// URL itself (again), they are its own.
+TEST(AdoptValidators, ValidatorsThroughARedirectAreKeptWithTheUrlTheyCameFrom) {
+  DocState state;
+  FetchResponse redirected =
+      Response(200, "\"target\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT");
+  redirected.final_url = "https://acme.example/en/legal/privacy";
+  redirected.redirects = 2;
+  Adopt(redirected, kNowMs, &state);
+  EXPECT_EQ(state.etag, "\"target\"");
+  EXPECT_EQ(state.last_modified, "Tue, 20 Oct 2015 11:00:00 GMT");
+  EXPECT_EQ(state.validators_key, ValidatorsKey(Spec()));
+  EXPECT_EQ(state.validators_url, "https://acme.example/en/legal/privacy");
+  // A 304 at the same place keeps them there.
+  FetchResponse not_modified = redirected;
+  not_modified.http_status = 304;
+  not_modified.etag.clear();
+  Adopt(not_modified, kNowMs, &state);
+  EXPECT_EQ(state.etag, "\"target\"");
+  EXPECT_EQ(state.validators_url, "https://acme.example/en/legal/privacy");
+  // The redirect is gone: the page's own validators replace them.
+  Adopt(Response(200, "\"own\"", "", ""), kNowMs, &state);
+  EXPECT_EQ(state.etag, "\"own\"");
+  EXPECT_EQ(state.validators_url, "");
+  // A redirect that comes back to the document's URL (a cookie check) is its own URL too.
+  FetchResponse round_trip = Response(200, "\"own2\"", "", "");
+  round_trip.redirects = 2;
+  Adopt(round_trip, kNowMs, &state);
+  EXPECT_EQ(state.validators_url, "");
 }
 
 // Kept validators say which URL and settings they were taken under, so that they are never

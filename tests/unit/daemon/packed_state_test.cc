@@ -15,6 +15,7 @@ DocState FullState() {
   state.last_text_hash = std::string(64, 'a');
   state.etag = "W/\"5f3a-1b2c\"";
   state.validators_key = 0x8000'0000'0000'0001;
+  state.validators_url = "https://example.org/en/privacy";
   state.last_modified = "Tue, 02 Dec 2025 10:00:00 GMT";
   state.next_due_ms = 1'765'000'000'001;
   state.last_check_ms = 1'765'000'000'002;
@@ -36,6 +37,7 @@ void ExpectSame(const DocState& a, const DocState& b) {
   EXPECT_EQ(a.last_text_hash, b.last_text_hash);
   EXPECT_EQ(a.etag, b.etag);
   EXPECT_EQ(a.validators_key, b.validators_key);
+  EXPECT_EQ(a.validators_url, b.validators_url);
   EXPECT_EQ(a.last_modified, b.last_modified);
   EXPECT_EQ(a.next_due_ms, b.next_due_ms);
   EXPECT_EQ(a.last_check_ms, b.last_check_ms);

@@ -391,6 +391,49 @@ TEST_F(FetcherTest, ValidatorWithControlCharactersIsNotSent) {
   EXPECT_EQ(seen[0].headers.count("if-none-match"), 0u);
 }
 
+// Validators are sent to the URL they describe only, on whichever hop requests it: the first
+// one (validators_url ""), or the page a redirect leads to, never a redirect in between.
+TEST_F(FetcherTest, ValidatorsGoOnlyToTheHopTheyDescribe) {
+  server_.Set("/r1", TestResponse{.status = 301, .headers = {{"Location", "/r2"}}});
+  server_.Set("/r2", TestResponse{.status = 302, .headers = {{"Location", server_.Url("/final")}}});
+  server_.Set("/final", TestResponse{.status = 304, .headers = {{"ETag", "\"v7\""}}});
+  Fetcher fetcher(io_, Options());
+  const FetchRequest to_final = {.url = server_.Url("/r1"),
+                                 .if_none_match = "\"v7\"",
+                                 .if_modified_since = "Tue, 01 Oct 2024 10:00:00 GMT",
+                                 .validators_url = server_.Url("/final")};
+  const FetchResponse not_modified = FetchOne(fetcher, to_final);
+  EXPECT_EQ(not_modified.error, FetchError::kNone) << not_modified.error_message;
+  EXPECT_EQ(not_modified.http_status, 304);
+  EXPECT_TRUE(not_modified.conditional);  // a 304 answering the validators, not an error
+  EXPECT_EQ(not_modified.final_url, server_.Url("/final"));
+  const auto sent = [this](const std::string& path, const std::string& header) {
+    std::vector<std::string> values;
+    for (const RecordedRequest& request : server_.RequestsFor(path)) {
+      const auto found = request.headers.find(header);
+      values.push_back(found == request.headers.end() ? "-" : found->second);
+    }
+    return values;
+  };
+  using Values = std::vector<std::string>;
+  EXPECT_EQ(sent("/r1", "if-none-match"), Values{"-"});
+  EXPECT_EQ(sent("/r1", "if-modified-since"), Values{"-"});
+  EXPECT_EQ(sent("/r2", "if-none-match"), Values{"-"});
+  EXPECT_EQ(sent("/final", "if-none-match"), Values{"\"v7\""});
+  EXPECT_EQ(sent("/final", "if-modified-since"), Values{"Tue, 01 Oct 2024 10:00:00 GMT"});
+
+  // The first URL's own validators go to it alone.
+  server_.Set("/final", TestResponse{.body = "page"});
+  FetchRequest own = to_final;
+  own.validators_url.clear();
+  const FetchResponse whole = FetchOne(fetcher, own);
+  EXPECT_EQ(whole.http_status, 200) << whole.error_message;
+  EXPECT_FALSE(whole.conditional);
+  EXPECT_EQ(sent("/r1", "if-none-match"), (Values{"-", "\"v7\""}));
+  EXPECT_EQ(sent("/r2", "if-none-match"), (Values{"-", "-"}));
+  EXPECT_EQ(sent("/final", "if-none-match"), (Values{"\"v7\"", "-"}));
+}
+
 TEST_F(FetcherTest, FollowsRedirectsAndKeepsOnlyTheFinalHeaders) {
   server_.Set("/r1", TestResponse{.status = 301, .headers = {{"Location", "/r2"}, {"ETag", "r1"}}});
   server_.Set("/r2", TestResponse{.status = 302, .headers = {{"Location", server_.Url("/final")}}});

@@ -26,6 +26,7 @@ DocState FullState() {
   state.etag = "W/\"5f3c\"";
   state.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
   state.validators_key = 0xfedc'ba98'7654'3210;
+  state.validators_url = "https://example.com/legal/privacy?lang=en";
   state.next_due_ms = 1'700'000'000'123;
   state.last_check_ms = -1;  // numbers keep their sign
   state.last_success_ms = std::numeric_limits<int64_t>::min();
@@ -46,6 +47,7 @@ void ExpectSame(const DocState& actual, const DocState& expected) {
   EXPECT_EQ(actual.etag, expected.etag);
   EXPECT_EQ(actual.last_modified, expected.last_modified);
   EXPECT_EQ(actual.validators_key, expected.validators_key);
+  EXPECT_EQ(actual.validators_url, expected.validators_url);
   EXPECT_EQ(actual.next_due_ms, expected.next_due_ms);
   EXPECT_EQ(actual.last_check_ms, expected.last_check_ms);
   EXPECT_EQ(actual.last_success_ms, expected.last_success_ms);
@@ -74,7 +76,7 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
     state.render_choice = choice;
     state.failure_reported = choice == RenderChoice::kStatic;
     const std::string record = EncodeDocState(state);
-    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat2);
+    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat3);
     const Result<DocState> decoded = DecodeDocState(record);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     ExpectSame(*decoded, state);
@@ -84,10 +86,33 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
   ExpectSame(*empty, DocState());
 }
 
+// Format 2, written before validators were kept through a redirect, is format 3 without the
+// validators' URL: its validators are read as the document's URL's own, as they were then.
+std::string Format2Record(const DocState& state) {
+  DocState without_url = state;
+  without_url.validators_url.clear();
+  std::string record = EncodeDocState(without_url);
+  record.resize(record.size() - 4);  // the empty last string's length
+  record[0] = static_cast<char>(kDocStateFormat2);
+  return record;
+}
+
+TEST(DocStateCodecTest, ReadsFormat2RecordsAsTheDocumentUrlsOwnValidators) {
+  const Result<DocState> decoded = DecodeDocState(Format2Record(FullState()));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  DocState expected = FullState();
+  expected.validators_url.clear();
+  ExpectSame(*decoded, expected);
+  // Into a state that held a URL, too (a scan reuses one DocState).
+  DocState reused = FullState();
+  ASSERT_TRUE(DecodeDocState(Format2Record(FullState()), &reused).ok());
+  ExpectSame(reused, expected);
+}
+
 // Format 1, written before validators were keyed by their URL, is format 2 without the key: its
-// states are read whole, with no validators' URL known (the next request is unconditional).
-TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsUrl) {
-  const std::string format2 = EncodeDocState(FullState());
+// states are read whole, with no validators' key known (the next request is unconditional).
+TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsKey) {
+  const std::string format2 = Format2Record(FullState());
   constexpr std::size_t kKeyOffset = 1 + 6 * 8;  // after the tag, five times and version_count
   std::string format1 = format2.substr(0, kKeyOffset) + format2.substr(kKeyOffset + 8);
   format1[0] = static_cast<char>(kDocStateFormat1);
@@ -95,6 +120,7 @@ TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsUrl) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   DocState expected = FullState();
   expected.validators_key = 0;
+  expected.validators_url.clear();
   ExpectSame(*decoded, expected);
 }
 
@@ -176,8 +202,8 @@ TEST(DocStateCodecTest, DamagedRecordsAreCorruptionSayingWhy) {
   EXPECT_NE(DecodeError(long_string).message().find("truncated"), std::string::npos);
 
   std::string newer = record;
-  newer[0] = '\x03';
-  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 3"), std::string::npos);
+  newer[0] = '\x04';
+  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 4"), std::string::npos);
   EXPECT_NE(DecodeError("[1, 2]").message().find("unknown format (tag 91"), std::string::npos);
   EXPECT_NE(DecodeError(" [1, 2]").message().find("not a JSON object"), std::string::npos);
   EXPECT_NE(DecodeError("{\"etag\": ").message().find("not a JSON object"), std::string::npos);
@@ -247,7 +273,7 @@ TEST(DocStateStoreTest, AnUpgradedDatabaseKeepsEveryStateAndWritesBinaryAfter) {
     old_states[2].second = updated;
   }
   EXPECT_EQ(static_cast<uint8_t>(RawDocState(dir.path(), old_states[2].first).front()),
-            kDocStateFormat2);
+            kDocStateFormat3);
   EXPECT_EQ(RawDocState(dir.path(), old_states[1].first).front(), '{');
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();

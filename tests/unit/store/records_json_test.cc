@@ -13,6 +13,7 @@ TEST(RecordsJsonTest, DocStateRoundTrip) {
   state.last_text_hash = "abc";
   state.etag = "\"etag\"";
   state.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+  state.validators_url = "https://example.com/legal/privacy";
   state.next_due_ms = 1700000000123;
   state.last_check_ms = 1700000000001;
   state.last_success_ms = 1700000000002;
@@ -31,6 +32,7 @@ TEST(RecordsJsonTest, DocStateRoundTrip) {
   EXPECT_EQ(back.last_text_hash, state.last_text_hash);
   EXPECT_EQ(back.etag, state.etag);
   EXPECT_EQ(back.last_modified, state.last_modified);
+  EXPECT_EQ(back.validators_url, state.validators_url);
   EXPECT_EQ(back.next_due_ms, state.next_due_ms);
   EXPECT_EQ(back.last_check_ms, state.last_check_ms);
   EXPECT_EQ(back.last_success_ms, state.last_success_ms);
