@@ -4,7 +4,6 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
-#include <unicode/uscript.h>
 
 #include <memory>
 #include <utility>
@@ -107,24 +106,6 @@ bool IsStretchOrTurkishDot(UChar32 c, const icu::UnicodeString& word) {
   return c == 0x0640 || (c == 0x0307 && !word.isEmpty() && word.char32At(word.length() - 1) == 'i');
 }
 
-// True for a letter of a script written without spaces between words (Chinese, Japanese,
-// Thai, Lao, Khmer, Burmese): a run of them holds many words.
-bool IsUnspacedScript(UChar32 c) {
-  UErrorCode status = U_ZERO_ERROR;
-  switch (uscript_getScript(c, &status)) {
-    case USCRIPT_HAN:
-    case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA:
-    case USCRIPT_THAI:
-    case USCRIPT_LAO:
-    case USCRIPT_KHMER:
-    case USCRIPT_MYANMAR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Appends `run` to `words`, split at ICU's dictionary word boundaries when it holds letters of
 // a script written without spaces; whole otherwise, or when ICU's word data is missing.
 void AppendWords(const icu::UnicodeString& run, bool unspaced, std::vector<std::string>* words) {
@@ -187,7 +168,7 @@ std::vector<std::string> Words(std::string_view text, Case form) {
       word.append(UChar32{'i'});  // dotless ı: capitals fold it and dotted i alike, to I and İ
     } else if (u_isalnum(c) || (category & U_GC_M_MASK)) {
       word.append(c);
-      unspaced = unspaced || IsUnspacedScript(c);
+      unspaced = unspaced || IsUnspacedScriptLetter(c);
     } else if (IsMeaningfulSymbol(c, category)) {
       flush();
       word.append(c);  // a word of its own: "$10" is "$" and "10"

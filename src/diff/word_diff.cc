@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "policyd/words.h"
 #include "src/diff/ansi.h"
 #include "src/diff/edit_script.h"
 
@@ -18,6 +19,21 @@ struct Tokens {
   std::string_view trailing_space;
 };
 
+// Appends the text between two spaces as one word, or, when it holds Chinese, Japanese, Thai or
+// another script written without spaces, as its words (ICU's dictionaries) and the punctuation
+// between them, with no space before each but the first (already pushed).
+void AppendWords(std::string_view text, Tokens* tokens) {
+  std::size_t begin = 0;
+  if (HasUnspacedScriptLetter(text)) {
+    for (const std::size_t end : InnerWordBoundaries(text)) {
+      tokens->words.push_back(text.substr(begin, end - begin));
+      tokens->leading_space.push_back(text.substr(end, 0));
+      begin = end;
+    }
+  }
+  tokens->words.push_back(text.substr(begin));
+}
+
 Tokens Tokenize(std::string_view line) {
   Tokens tokens;
   std::size_t pos = 0;
@@ -31,7 +47,7 @@ Tokens Tokenize(std::string_view line) {
     const std::size_t word_begin = pos;
     while (pos < line.size() && !IsSpace(line[pos])) ++pos;
     tokens.leading_space.push_back(line.substr(space_begin, word_begin - space_begin));
-    tokens.words.push_back(line.substr(word_begin, pos - word_begin));
+    AppendWords(line.substr(word_begin, pos - word_begin), &tokens);
   }
   return tokens;
 }

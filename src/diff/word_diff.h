@@ -1,6 +1,8 @@
 // Word-level rendering of one changed line against its replacement, wdiff style:
-// "We share data with [-partners-]{+affiliates+}." Words are whitespace-separated tokens;
-// the edit script over them comes from dtl, like the line diff.
+// "We share data with [-partners-]{+affiliates+}." Words are whitespace-separated tokens,
+// and in scripts written without spaces (Chinese, Japanese, Thai...) the words of ICU's
+// dictionaries (policyd/words.h) and the punctuation between them; the edit script over them
+// comes from dtl, like the line diff.
 #ifndef POLICYD_SRC_DIFF_WORD_DIFF_H_
 #define POLICYD_SRC_DIFF_WORD_DIFF_H_
 

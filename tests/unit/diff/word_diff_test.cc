@@ -30,6 +30,22 @@ TEST(WordDiffTest, Colour) {
   EXPECT_EQ(WordDiffLine("a b", "a c", true), "a \x1b[31m[-b-]\x1b[0m\x1b[32m{+c+}\x1b[0m");
 }
 
+// Chinese, Japanese and Thai put no space between words: a line of them used to be one
+// "word", so an edit of two characters marked the whole sentence. Their runs are split into
+// ICU's dictionary words, and only the changed ones are marked.
+TEST(WordDiffTest, ScriptsWithoutSpacesAreSplitIntoTheirWords) {
+  EXPECT_EQ(WordDiffLine("我们会与合作伙伴共享您的个人信息。", "我们会与关联公司共享您的个人信息。",
+                         false),
+            "我们会与[-合作伙伴-]{+关联公司+}共享您的个人信息。");
+  EXPECT_EQ(
+      WordDiffLine("個人情報を第三者に提供しません。", "個人情報を第三者に販売しません。", false),
+      "個人情報を第三者に[-提供-]{+販売+}しません。");
+  EXPECT_EQ(WordDiffLine("เราไม่ขายข้อมูลของคุณ", "เราขายข้อมูลของคุณ", false), "เรา[-ไม่-]ขายข้อมูลของคุณ");
+  // Mixed with spaced words, each keeps its own spacing.
+  EXPECT_EQ(WordDiffLine("Policyd 会保存 30 天", "Policyd 会保存 90 天", false),
+            "Policyd 会保存 [-30-]{+90+} 天");
+}
+
 // A pair beyond the budget left is marked as one change between its common leading and
 // trailing words, which is still a correct rendering.
 TEST(WordDiffTest, OverTheBudgetTheChangedWordsAreOneChange) {
