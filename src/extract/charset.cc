@@ -80,9 +80,9 @@ struct Alias {
 
 // Every label of the WHATWG Encoding Standard (encoding.spec.whatwg.org, "Names and labels")
 // whose canonical name differs from the lower-cased label: the decoder a browser uses for it.
-// Any other label is used as is when iconv knows it. Not here: the labels of the
-// "replacement" encoding (ISO-2022-KR, HZ-GB-2312, ISO-2022-CN) and x-mac-cyrillic, which
-// iconv decodes under its own names.
+// Any other label is used as is when iconv knows it (IconvName gives iconv's name where it
+// differs). Not here: the labels of the "replacement" encoding (ISO-2022-KR, HZ-GB-2312,
+// ISO-2022-CN).
 constexpr Alias kAliases[] = {
     {"866", "ibm866"},
     {"ansi_x3.4-1968", "windows-1252"},
@@ -264,6 +264,7 @@ constexpr Alias kAliases[] = {
     {"x-euc-jp", "euc-jp"},
     {"x-gbk", "gbk"},
     {"x-mac-roman", "macintosh"},
+    {"x-mac-ukrainian", "x-mac-cyrillic"},
     {"x-sjis", "shift_jis"},
     {"x-unicode20utf8", "utf-8"},
     {"x-user-defined", "windows-1252"},
@@ -279,7 +280,25 @@ std::string IconvName(std::string_view canonical) {
   if (canonical == "euc-kr") return "CP949";
   if (canonical == "gbk") return "GB18030";
   if (canonical == "big5") return "BIG5-HKSCS";
+  if (canonical == "x-mac-cyrillic") return "MAC-CYRILLIC";  // but for 0xFF: see Transcode
   return std::string(canonical);
+}
+
+// glibc's MAC-CYRILLIC is Mac OS's table before the euro: its 0xFF, and only that byte, is
+// U+00A4 where WHATWG's x-mac-cyrillic (Mac OS 9 and later, what browsers decode) has U+20AC.
+void EuroForMacCyrillicCurrencySign(std::string* utf8) {
+  constexpr std::string_view kCurrencySign = "\xC2\xA4";
+  constexpr std::string_view kEuro = "\xE2\x82\xAC";
+  std::string fixed;
+  std::size_t begin = 0;
+  for (std::size_t at = utf8->find(kCurrencySign); at != std::string::npos;
+       at = utf8->find(kCurrencySign, begin)) {
+    fixed.append(*utf8, begin, at - begin).append(kEuro);
+    begin = at + kCurrencySign.size();
+  }
+  if (begin == 0) return;
+  fixed.append(*utf8, begin);
+  *utf8 = std::move(fixed);
 }
 
 // Transcodes `bytes` from `canonical` to UTF-8 into *out. Returns false when iconv cannot open
@@ -322,6 +341,7 @@ bool Transcode(std::string_view canonical, std::string_view bytes, std::string* 
     }
   }
   out->resize(used);
+  if (canonical == "x-mac-cyrillic") EuroForMacCyrillicCurrencySign(out);
   return true;
 }
 

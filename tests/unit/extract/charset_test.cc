@@ -147,6 +147,17 @@ TEST(DecodeToUtf8Test, Iso2022JpIsReadByItsLabel) {
   EXPECT_EQ(DecodeToUtf8("<p>policy</p>", "text/html; charset=iso-2022-jp", &utf8), "utf-8");
 }
 
+// Mac Cyrillic, as browsers read it (WHATWG's x-mac-cyrillic, with the euro at 0xFF), under
+// both its labels: iconv knows neither, so the label used to be ignored and the page guessed.
+TEST(DecodeToUtf8Test, MacCyrillicIsReadByItsLabels) {
+  const std::string bytes = "<p>\x8F\xEE\xEB\xE8\xF2\xE8\xEA\xE0 \xFF \xA2\xB6</p>";
+  for (const std::string label : {"x-mac-cyrillic", "x-mac-ukrainian", "X-Mac-Cyrillic"}) {
+    std::string utf8;
+    EXPECT_EQ(DecodeToUtf8(bytes, "text/html; charset=" + label, &utf8), "x-mac-cyrillic") << label;
+    EXPECT_EQ(utf8, "<p>Политика € Ґґ</p>") << label;
+  }
+}
+
 TEST(DecodeToUtf8Test, HeaderCharsetBeatsMeta) {
   std::string utf8;
   EXPECT_EQ(DecodeToUtf8("<meta charset=koi8-r><p>caf\xE9</p>", "text/html; charset=latin1", &utf8),
