@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <cctype>
 #include <memory>
 #include <utility>
 
@@ -70,6 +71,11 @@ std::string ReaderText(std::string_view text) {
         i += markers - 1;
         continue;
       }
+    }
+    // A backslash before ASCII punctuation is the extractor's Markdown escape ("21\.", "\#",
+    // "\|"): the reader sees the character alone.
+    if (c == '\\' && i + 1 < text.size() && std::ispunct(static_cast<unsigned char>(text[i + 1]))) {
+      continue;
     }
     if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
       const std::size_t close = text.find(')', i + 2);

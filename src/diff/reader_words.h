@@ -14,8 +14,8 @@
 namespace policyd::diff_internal {
 
 // The text without what only Markdown says: link targets ("[text](url)" keeps "[text]"), the
-// markers a line starts with (quotes, headings, bullets, ordered items' numbers, table pipes)
-// and line breaks. What is
+// markers a line starts with (quotes, headings, bullets, ordered items' numbers, table pipes),
+// the backslashes that escape punctuation, and line breaks. What is
 // left is the words and punctuation a reader sees, in order, with runs of white space as one
 // space and none at the ends.
 std::string ReaderText(std::string_view text);

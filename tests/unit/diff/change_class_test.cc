@@ -139,6 +139,17 @@ TEST(ChangeClassTest, AnEscapedNumberThatStartsAParagraphIsAWord) {
   EXPECT_EQ(date.words_removed, 1);
 }
 
+// The backslash the extractor writes so that a paragraph's "21." or "#" is not read as a list
+// or a heading is Markdown, not punctuation a reader sees: the paragraph made a heading is
+// formatting, as it is without an escape. It was cosmetic (found by an analyzer's replay).
+TEST(ChangeClassTest, AParagraphWithAnEscapeMadeAHeadingIsFormatting) {
+  EXPECT_EQ(ClassOf("21\\. SPECIAL STATE TERMS\n\nFor residents of New York.\n",
+                    "## 21. SPECIAL STATE TERMS\n\nFor residents of New York.\n"),
+            ChangeClass::kFormatting);
+  // A table cell's escaped pipe is the same character.
+  EXPECT_EQ(ClassOf("| a \\| b | c |\n", "a | b c\n"), ChangeClass::kFormatting);
+}
+
 // Case and stretching in Turkish and Arabic: a heading put in capitals ("Veri Saklama" ->
 // "VERİ SAKLAMA", "ılık" -> "ILIK") and a word stretched with kashida (tatweel) change no
 // word. They were substantive: case folding turns İ into i and a combining dot, and leaves
