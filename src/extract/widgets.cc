@@ -14,6 +14,7 @@
 #include "boilerplate.h"
 #include "hints.h"
 #include "html_tags.h"
+#include "language_switcher.h"
 #include "normalize.h"
 
 namespace policyd::extract_internal {
@@ -245,42 +246,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 size_t VisibleBytes(std::string_view text) {
   return static_cast<size_t>(
       std::count_if(text.begin(), text.end(), [](char c) { return !IsSpace(c); }));
-}
-
-bool IsSkipped(const GumboNode* element) {
-  const GumboTag tag = element->v.element.tag;
-  return HasFlag(tag, kNotText) || tag == GUMBO_TAG_BUTTON;  // the renderer drops both
-}
-
-// The text of `element` as the renderer shows it (scripts, media and buttons skipped), into
-// *text; false when it is longer than `max_bytes`, reads more than `budget` nodes or contains
-// a heading (a label never does).
-bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text) {
-  text->clear();
-  // Called for every element: the stack's memory is kept between calls (one per thread).
-  thread_local std::vector<const GumboNode*> stack;
-  stack.assign(1, element);
-  size_t visited = 0;
-  while (!stack.empty()) {
-    const GumboNode* node = stack.back();
-    stack.pop_back();
-    if (++visited > budget) return false;
-    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
-        node->type == GUMBO_NODE_WHITESPACE) {
-      text->append(node->v.text.text);
-      if (text->size() > max_bytes) return false;
-      continue;
-    }
-    if (node->type != GUMBO_NODE_ELEMENT) continue;
-    if (node != element && IsSkipped(node)) continue;
-    if (node != element && HeadingLevel(node->v.element.tag) > 0) return false;
-    if (HasFlag(node->v.element.tag, kBlock)) text->push_back(' ');
-    const GumboVector& children = node->v.element.children;
-    for (unsigned i = children.length; i-- > 0;) {
-      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
-    }
-  }
-  return true;
 }
 
 // Visible bytes of the text of `root` (as CollectText reads it), counting stops past `limit`.
@@ -1148,6 +1113,10 @@ Widget DetectByText(const GumboNode* element, bool heading) {
       return Widget::kHelpBox;
     }
   }
+  if (label_sized && IsLanguageSwitcherLabel(key)) {
+    const GumboNode* next = AdjacentElement(element, +1);
+    if (next != nullptr && IsLanguageSwitcher(next)) return Widget::kLanguageSwitcher;
+  }
   if (heading) return Widget::kNone;
   const size_t own_bytes = VisibleBytes(text);
   // In a table cell the words are data ("Purpose: Login") unless something there is clicked.
@@ -1185,6 +1154,39 @@ Widget DetectByText(const GumboNode* element, bool heading) {
 }
 
 }  // namespace
+
+bool IsSkipped(const GumboNode* element) {
+  const GumboTag tag = element->v.element.tag;
+  return HasFlag(tag, kNotText) || tag == GUMBO_TAG_BUTTON;  // the renderer drops both
+}
+
+bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text) {
+  text->clear();
+  // Called for every element: the stack's memory is kept between calls (one per thread).
+  thread_local std::vector<const GumboNode*> stack;
+  stack.assign(1, element);
+  size_t visited = 0;
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (++visited > budget) return false;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+        node->type == GUMBO_NODE_WHITESPACE) {
+      text->append(node->v.text.text);
+      if (text->size() > max_bytes) return false;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    if (node != element && IsSkipped(node)) continue;
+    if (node != element && HeadingLevel(node->v.element.tag) > 0) return false;
+    if (HasFlag(node->v.element.tag, kBlock)) text->push_back(' ');
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return true;
+}
 
 std::string LabelKey(std::string_view text) {
   std::string collapsed;
@@ -1309,6 +1311,7 @@ Widget DetectWidget(const GumboNode* element) {
     }
   }
   if (IsSiteMenu(element)) return Widget::kSiteMenu;
+  if (IsLanguageSwitcher(element)) return Widget::kLanguageSwitcher;
   if (IsTeaserGroup(element)) return Widget::kTeaserGroup;
   if ((tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_DL) && IsMetadataTable(element)) {
     return Widget::kPageMetadata;

@@ -42,6 +42,7 @@
 //    the policy's own paragraph stays.
 //  - class names leaked as text: a standalone text that is a comma-separated list of CSS class
 //    names ("slds-col, slds-size_1-of-1, cTermsBody").
+//  - language switchers: see language_switcher.h.
 // Headings are never dropped, except the label of a table of contents.
 // Every check reads a bounded part of the tree (a few dozen nodes for labels, at most
 // kWidgetScanBudget for a list).
@@ -67,6 +68,7 @@ enum class Widget : uint8_t {
   kSiteMenu,
   kTeaserGroup,
   kAdLabel,
+  kLanguageSwitcher,  // language_switcher.h
 };
 
 inline constexpr size_t kWidgetScanBudget = 2000;  // nodes read for one list or box
@@ -78,6 +80,15 @@ Widget DetectWidget(const GumboNode* element);
 // not a control's words ("Show more", "Expand all"): the title of a div-based accordion's
 // section, which the renderer keeps like a heading's button. At most 300 bytes of text.
 bool IsAccordionTrigger(const GumboNode* button);
+
+// Helpers shared by the detectors of page furniture (widgets.cc, language_switcher.cc):
+// True for an element the renderer drops with its subtree (scripts, media, form controls,
+// buttons).
+bool IsSkipped(const GumboNode* element);
+// The text of `element` as the renderer shows it (scripts, media and buttons skipped), into
+// *text; false when it is longer than `max_bytes`, reads more than `budget` nodes or contains
+// a heading (a label never does).
+bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text);
 
 // The form labels are compared in: white space and typography as NormalizeText, case folded
 // (ICU), characters other than letters removed at both ends ("» Read more…" -> "read more").

@@ -513,5 +513,57 @@ TEST(WidgetsTest, TypographicVariantsAndRewrappedParagraphsGiveTheSameText) {
       << plain;
 }
 
+// A language switcher inside the legal container: the policy's other languages, named in
+// their own languages (or marked with hreflang), which some renders show, shuffle or reorder.
+// It is left out in each of its forms; a sentence naming languages, or a list with a label
+// beside it, stays.
+TEST(WidgetsTest, LanguageSwitchersAreLeftOut) {
+  const std::string plain = Extract(LegalPage(""));
+  const std::string forms[] = {
+      // A row of links with hreflang, the current language as text.
+      "<div class=switch>English <a href=/de/privacy hreflang=de>Deutsch</a> | <a "
+      "href=/fr/privacy hreflang=fr>Français</a></div>",
+      // A list of autonyms, no attributes, in another order.
+      "<ul class=languages><li><a href=/it/privacy>Italiano</a></li><li><a href=/nl/privacy>"
+      "Nederlands</a></li><li><a href=/ja/privacy>日本語</a></li><li><a href=/pt-br/privacy>"
+      "Português (Brasil)</a></li><li><a href=/zh/privacy>简体中文</a></li></ul>",
+      // Codes marked with hreflang, separated by dots.
+      "<p><a href=/en hreflang=en>EN</a> · <a href=/de hreflang=de>DE</a> · <a href=/es "
+      "hreflang=es>ES</a></p>",
+      // Autonyms in a list, the current language an item without a link.
+      "<ul><li class=active>Español</li><li><a href=/ca/privacy>Català</a></li><li><a "
+      "href=/eu/privacy>Euskara</a></li></ul>",
+      // A wiki's: labelled, the current language as text, a region in full-width parentheses.
+      "<div class=languages><div class=label>Other languages:</div><ul><li><span>English"
+      "</span></li><li><a href=/es lang=es>español</a></li><li><a href=/zh-cn "
+      "lang=zh-Hans-CN>中文（中国大陆）</a></li><li><a href=/ja lang=ja>日本語</a></li></ul></div>",
+      // A label before the list.
+      "<p>Sprache:</p><ul><li><a href=/de>Deutsch</a></li><li><a href=/en>English</a></li></ul>",
+  };
+  for (const std::string& form : forms) {
+    EXPECT_EQ(Extract(LegalPage(form)), plain) << form;
+    EXPECT_EQ(Extract(LegalPage("", form)), plain) << form;
+  }
+  // The policy's own words stay: a sentence naming its languages ...
+  const std::string sentence = Extract(
+      LegalPage("<p>This policy is also available in <a href=/de/privacy>Deutsch</a> and <a "
+                "href=/fr/privacy>Français</a>.</p>"));
+  EXPECT_NE(sentence.find("also available in Deutsch and Français."), std::string::npos)
+      << sentence;
+  // ... languages in one block with other words than a switcher's label ...
+  const std::string labelled = Extract(
+      LegalPage("<div>Our support speaks: <a href=/de/support>Deutsch</a>, <a href=/fr/support>"
+                "Français</a></div>"));
+  EXPECT_NE(labelled.find("Our support speaks: Deutsch, Français"), std::string::npos) << labelled;
+  // ... a list of links to other pages that are not languages ...
+  const std::string notices = Extract(
+      LegalPage("<ul><li><a href=/terms>Terms</a></li><li><a href=/cookies>Cookies</a></li></ul>"));
+  EXPECT_NE(notices.find("- Terms\n- Cookies"), std::string::npos) << notices;
+  // ... and one language named alone is not a switcher.
+  const std::string single =
+      Extract(LegalPage("<p><a href=/de/privacy hreflang=de>Deutsch</a></p>"));
+  EXPECT_NE(single.find("Deutsch"), std::string::npos) << single;
+}
+
 }  // namespace
 }  // namespace policyd
