@@ -295,7 +295,8 @@ class Store {
   Result<VersionRecord> GetLatestVersion(const std::string& doc_id) const;
   // The newest `limit` check records of `doc_id`, newest first.
   Result<std::vector<CheckRecord>> GetChecks(const std::string& doc_id, std::size_t limit) const;
-  // The blob stored under `sha256_hex`; NotFound if absent.
+  // The blob stored under `sha256_hex`; NotFound if absent; Corruption when its bytes do not
+  // hash to `sha256_hex` (altered behind the store's back: never given out as that content).
   Result<std::string> GetBlob(const std::string& sha256_hex) const;
 
   // Events with sequence > `after_seq`, in order, at most `max_count`, stopping before an

@@ -8,6 +8,7 @@
 #include <cassert>
 
 #include "policyd/event_names.h"
+#include "policyd/sha256.h"
 #include "src/store/doc_state_codec.h"
 #include "src/store/doc_state_repair.h"
 #include "src/store/store_impl.h"
@@ -305,7 +306,16 @@ Result<std::vector<CheckRecord>> Store::GetChecks(const std::string& doc_id,
 Result<std::string> Store::GetBlob(const std::string& sha256_hex) const {
   const auto access = impl_->Use();
   if (!access.ok()) return access.status();
-  return impl_->Get(Cf::kBlobs, sha256_hex, "blob " + sha256_hex);
+  Result<std::string> blob = impl_->Get(Cf::kBlobs, sha256_hex, "blob " + sha256_hex);
+  if (!blob.ok()) return blob;
+  // Content-addressed: bytes that no longer hash to their key (altered behind the store's
+  // back) are not that hash's content, and must never be cited as it.
+  if (const std::string actual = Sha256Hex(*blob); actual != sha256_hex) {
+    return Status::Corruption("blob " + sha256_hex +
+                              " does not match its hash (its bytes hash to " + actual +
+                              "): the stored data was altered; see policyctl verify");
+  }
+  return blob;
 }
 
 Result<std::vector<StoredEvent>> Store::ReadEvents(uint64_t after_seq, std::size_t max_count,

@@ -134,6 +134,30 @@ TEST(VerifyTest, FindsBlobWhoseBytesDoNotMatchItsHash) {
   EXPECT_EQ(report.problem_count, 1u);
 }
 
+// A blob whose bytes no longer match its hash is never given out as that hash's content:
+// `export` wrote such a blob into a file its index listed under the hash, `diff` and the web
+// view showed it as the version's text. Reading it is a Corruption naming the blob.
+TEST(VerifyTest, ABlobWhoseBytesDoNotMatchItsHashIsNotGivenOut) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    Put(db, Cf::kBlobs, Sha256Hex("one\n"), "tampered\n");
+  });
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const Result<std::string> tampered = (*store)->GetBlob(Sha256Hex("one\n"));
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_EQ(tampered.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(tampered.status().message().find("blob " + Sha256Hex("one\n") +
+                                             " does not match its hash (its bytes hash to " +
+                                             Sha256Hex("tampered\n") + ")"),
+            std::string::npos)
+      << tampered.status().ToString();
+  const Result<std::string> intact = (*store)->GetBlob(Sha256Hex("two\n"));
+  ASSERT_TRUE(intact.ok()) << intact.status().ToString();
+  EXPECT_EQ(*intact, "two\n");
+}
+
 TEST(VerifyTest, FindsVersionWhoseBlobIsMissing) {
   TempDir dir;
   Populate(dir.path());
