@@ -239,14 +239,18 @@ AppShellSignals ReadAppShellSignals(std::string_view html, std::string_view cont
 //  - a script that assigns or replaces the location with a string literal:
 //    `location.replace("...")`, `location.assign("...")`, `location.href = "..."`,
 //    `window.location = "..."` (only the first 64 KiB of each of the first 32 scripts are read).
-enum class RedirectKind { kNone, kMetaRefresh, kScript };
+enum class RedirectKind { kNone, kMetaRefresh, kScript, kRefreshHeader };
 struct RedirectSignals {
   RedirectKind kind = RedirectKind::kNone;  // the first found, meta refresh before scripts
   std::string target;                       // as written: relative or absolute; never empty
                                             // unless kind is kNone
-  int refresh_seconds = 0;                  // a meta refresh's delay
+  int refresh_seconds = 0;                  // a refresh's delay
 };
 RedirectSignals ReadRedirectSignals(std::string_view html, std::string_view content_type);
+
+// The same for a `Refresh` response header's value, which browsers read as a meta refresh's
+// content (kRefreshHeader, or kNone when it names no URL: a reload of the page itself).
+RedirectSignals ReadRefreshHeader(std::string_view value);
 
 // The language of an extracted text (UTF-8), detected with CLD2 (Debian's libcld2) from its
 // first megabyte: an ISO 639-1 code ("en", "fr", "de"; CLD2 writes Chinese as "zh" or

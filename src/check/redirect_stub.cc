@@ -30,7 +30,13 @@ RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extrac
   if (CountWordsUpTo(extracted_text, kRedirectStubMaxWords) > kRedirectStubMaxWords) {
     return stub;
   }
-  const RedirectSignals signals = ReadRedirectSignals(page.body, page.content_type);
+  const auto refresh_header = page.headers.find("refresh");
+  RedirectSignals signals = refresh_header != page.headers.end()
+                                ? ReadRefreshHeader(refresh_header->second)
+                                : RedirectSignals{};
+  if (signals.kind == RedirectKind::kNone) {
+    signals = ReadRedirectSignals(page.body, page.content_type);
+  }
   if (signals.kind == RedirectKind::kNone && !SaysItRedirects(extracted_text)) return stub;
   stub.found = true;
   stub.kind = signals.kind;
@@ -41,6 +47,10 @@ RedirectStub FindRedirectStub(const FetchResponse& page, std::string_view extrac
   switch (signals.kind) {
     case RedirectKind::kMetaRefresh:
       stub.description = "a meta refresh page (after " + std::to_string(signals.refresh_seconds) +
+                         " s) to " + (stub.target.empty() ? signals.target : stub.target);
+      break;
+    case RedirectKind::kRefreshHeader:
+      stub.description = "a Refresh header (after " + std::to_string(signals.refresh_seconds) +
                          " s) to " + (stub.target.empty() ? signals.target : stub.target);
       break;
     case RedirectKind::kScript:

@@ -1,10 +1,10 @@
 // Redirect stubs: a capture that is only an interstitial sending its reader elsewhere ("You
-// should be redirected quickly, if not click here", a <meta http-equiv="refresh"> page, a
-// location.replace() page) is not a version of the document. Open Terms Archive's captures
-// hold such pages between two real versions of a policy; stored, each would be two false
-// changes. The check fails as `redirect_stub` instead, after following the stub when it points
-// to the same site (ProcessCheck hands the target back to the daemon, which fetches it through
-// the fetcher: robots.txt, the address policy and the host's politeness gate apply).
+// should be redirected quickly, if not click here", a <meta http-equiv="refresh"> page or its
+// `Refresh` response header, a location.replace() page) is not a version of the document. Open
+// Terms Archive's captures hold such pages between two real versions of a policy; stored, each
+// would be two false changes. The check fails as `redirect_stub` instead, after following the stub
+// when it points to the same site (ProcessCheck hands the target back to the daemon, which fetches
+// it through the fetcher: robots.txt, the address policy and the host's politeness gate apply).
 #ifndef POLICYD_CHECK_REDIRECT_STUB_H_
 #define POLICYD_CHECK_REDIRECT_STUB_H_
 
@@ -34,8 +34,9 @@ struct RedirectStub {
 };
 
 // Decides whether `page` (a usable HTML response) with `extracted_text` (its extracted text)
-// is a redirect stub: a short text (at most kRedirectStubMaxWords words) and either a meta
-// refresh or script redirect (ReadRedirectSignals), or words that say the reader is being
+// is a redirect stub: a short text (at most kRedirectStubMaxWords words) and either a
+// `Refresh` header (ReadRefreshHeader), a meta refresh or script redirect
+// (ReadRedirectSignals), or words that say the reader is being
 // redirected ("redirected", "redirecting", "weitergeleitet", "redirigé", ...). A long page that
 // carries a refresh (a session-timeout reload, a tracking script) is a document. The target is
 // made absolute with `resolve_url`; without one (nullptr) the description names it as written.

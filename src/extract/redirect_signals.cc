@@ -162,6 +162,18 @@ void Collect(const GumboNode* root, Scan* scan) {
 
 }  // namespace
 
+RedirectSignals ReadRefreshHeader(std::string_view value) {
+  RedirectSignals signals;
+  int seconds = 0;
+  std::string url;
+  if (value.size() <= kMaxTargetBytes && ParseRefresh(value, &seconds, &url) && !url.empty()) {
+    signals.kind = RedirectKind::kRefreshHeader;
+    signals.target = std::move(url);
+    signals.refresh_seconds = seconds;
+  }
+  return signals;
+}
+
 RedirectSignals ReadRedirectSignals(std::string_view html, std::string_view content_type) {
   std::string utf8;
   DecodeToUtf8(html, content_type, &utf8);

@@ -21,24 +21,13 @@
 namespace policyd {
 namespace {
 
-// Response headers worth keeping: validators, caching and retry hints, what a person
+// Response headers worth keeping: validators, caching, retry and refresh hints, what a person
 // debugging a fetch wants to see, and the headers with which CDNs and bot managers mark a
 // challenge (the error-page guard decides on them). Everything else is dropped unread.
-constexpr std::array<std::string_view, 14> kKeptHeaders = {
-    "cache-control",
-    "cf-mitigated",
-    "content-encoding",
-    "content-length",
-    "content-type",
-    "date",
-    "etag",
-    "last-modified",
-    "location",
-    "retry-after",
-    "server",
-    "x-amzn-waf-action",
-    "x-datadome",
-    "x-vercel-mitigated",
+constexpr std::array<std::string_view, 15> kKeptHeaders = {
+    "cache-control", "cf-mitigated", "content-encoding",  "content-length", "content-type",
+    "date",          "etag",         "last-modified",     "location",       "refresh",
+    "retry-after",   "server",       "x-amzn-waf-action", "x-datadome",     "x-vercel-mitigated",
 };
 
 bool IsKept(std::string_view name) {
@@ -50,7 +39,8 @@ bool IsKept(std::string_view name) {
 // "text/html, text/html; charset=UTF-8" would be no media type at all.
 bool IsSingleValue(std::string_view name) {
   return name == "content-type" || name == "content-length" || name == "date" || name == "etag" ||
-         name == "last-modified" || name == "location" || name == "retry-after";
+         name == "last-modified" || name == "location" || name == "refresh" ||
+         name == "retry-after";
 }
 
 std::string_view Trim(std::string_view text) {

@@ -294,6 +294,15 @@ TEST_F(EndToEndTest, RedirectStubsAreFollowedOnTheSameSiteAndNeverStored) {
   EXPECT_EQ(server_.RequestCount("/acme/privacy-2024"), 1u);
   EXPECT_FALSE(live.Next(milliseconds(300))) << harness_.log();
 
+  // The same interstitial made by a Refresh response header, with one line of body: followed
+  // too, never stored (it was stored as the policy, a substantive change).
+  TestResponse header_stub = Html("<html><body><p>Diese Seite ist umgezogen.</p></body></html>");
+  header_stub.headers.emplace_back("Refresh", "0; url=/acme/privacy-2024");
+  server_.Set("/acme/privacy", header_stub);
+  CheckAllAndWait();
+  EXPECT_EQ(server_.RequestCount("/acme/privacy-2024"), 2u);
+  EXPECT_FALSE(live.Next(milliseconds(300))) << harness_.log();
+
   // The followed page changes: one document.changed, from where the text now is.
   server_.Set("/acme/privacy-2024",
               Html(PolicyPage("Acme Privacy", "r3", "We never sell or rent data.")));
@@ -312,6 +321,7 @@ TEST_F(EndToEndTest, RedirectStubsAreFollowedOnTheSameSiteAndNeverStored) {
   const auto show = harness_.Policyctl({"show", "acme/privacy-policy"});
   EXPECT_NE(show.out.find("redirect_stub"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("another site"), std::string::npos) << show.out;
+  EXPECT_EQ(server_.RequestCount("/acme/privacy-2024"), 3u);
   const auto history = harness_.Policyctl({"--json", "history", "acme/privacy-policy"});
   EXPECT_EQ(history.out.find("elsewhere"), std::string::npos) << history.out;
   EXPECT_EQ(harness_.Stop(), 0);

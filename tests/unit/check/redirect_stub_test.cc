@@ -114,6 +114,40 @@ TEST(FindRedirectStub, InterstitialsAreStubsWithTheirTargetResolved) {
   }
 }
 
+// A `Refresh` response header does what a meta refresh does (HTML's shared declarative refresh
+// steps, which browsers apply to the header too): a short page carrying one was stored as the
+// policy ("Diese Seite ist umgezogen."), and an empty one failed as `empty` for ever.
+TEST(FindRedirectStub, ARefreshHeaderIsARedirectLikeAMetaRefresh) {
+  for (const std::string& body :
+       {std::string("<html><body><p>Diese Seite ist umgezogen.</p></body></html>"),
+        std::string()}) {
+    FetchResponse page = Page(body);
+    page.headers["refresh"] = "0; url=/legal/privacy-2024";
+    ExtractResult extracted;
+    ASSERT_TRUE(ExtractText(body, ExtractOptions{}, &extracted).ok());
+    const RedirectStub header = FindRedirectStub(page, extracted.text, ResolveHttpUrl);
+    EXPECT_TRUE(header.found) << body;
+    EXPECT_EQ(header.kind, RedirectKind::kRefreshHeader);
+    EXPECT_EQ(header.target, "https://www.acme.example/legal/privacy-2024");
+    EXPECT_EQ(header.description,
+              "a Refresh header (after 0 s) to "
+              "https://www.acme.example/legal/privacy-2024");
+  }
+  // A long page with one (a session-timeout reload) is a document; a refresh without a URL
+  // reloads the page itself.
+  FetchResponse policy =
+      Page("<html><body><h1>Privacy Policy</h1>" + LongPolicyBody() + "</body></html>");
+  policy.headers["refresh"] = "900; url=/login";
+  ExtractResult long_text;
+  ASSERT_TRUE(ExtractText(policy.body, ExtractOptions{}, &long_text).ok());
+  EXPECT_FALSE(FindRedirectStub(policy, long_text.text, ResolveHttpUrl).found);
+  FetchResponse reload = Page("<html><body><p>Imprint: Acme GmbH, Berlin.</p></body></html>");
+  reload.headers["refresh"] = "30";
+  ExtractResult short_text;
+  ASSERT_TRUE(ExtractText(reload.body, ExtractOptions{}, &short_text).ok());
+  EXPECT_FALSE(FindRedirectStub(reload, short_text.text, ResolveHttpUrl).found);
+}
+
 // Without a resolver (policyctl extract links no URL parser) the stub is the same stub; its
 // target is named as the page writes it and there is none to follow.
 TEST(FindRedirectStub, WithoutAResolverTheTargetIsNamedAsWritten) {
