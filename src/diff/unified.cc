@@ -130,8 +130,9 @@ Result<std::string> UnifiedDiff(std::string_view old_text, std::string_view new_
     return Status::Unsupported(
         "diff too large: the " + std::to_string(old_lines.size()) + " and " +
         std::to_string(new_lines.size()) +
-        " lines of these versions were reordered too much to be compared within the diff "
-        "budget; export the versions (policyctl export) and compare them offline");
+        " lines of these versions differ in too many lines (changed, added, removed or moved) "
+        "to be compared within the diff budget; export the versions (policyctl export) and "
+        "compare them offline");
   }
   const std::vector<Edit>& edits = script.edits;
   const std::size_t context = static_cast<std::size_t>(std::max(0, options.context_lines));

@@ -200,6 +200,28 @@ TEST(UnifiedDiffTest, FiveThousandLinesEditedRewrittenAndShuffled) {
   EXPECT_NE(refused.status().message().find("diff too large: the 5000 and 5000 lines"),
             std::string::npos)
       << refused.status().message();
+  // Nothing moved, one word replaced in each of 1,500 paragraphs: over the budget too (its cost
+  // grows with the square of the lines that differ), and the message must not say "reordered".
+  std::string may;
+  std::string shall;
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 100 == 0) {
+      may += "## Part " + std::to_string(i / 100) + "\n\n";
+      shall += "## Part " + std::to_string(i / 100) + "\n\n";
+    }
+    may += "Clause " + std::to_string(i) + ": we may keep record " + std::to_string(i) + ".\n\n";
+    shall +=
+        "Clause " + std::to_string(i) + ": we shall keep record " + std::to_string(i) + ".\n\n";
+  }
+  const Result<std::string> edited = UnifiedDiff(may, shall, "a", "b");
+  ASSERT_FALSE(edited.ok());
+  EXPECT_NE(
+      edited.status().message().find("differ in too many lines (changed, added, removed or moved)"),
+      std::string::npos)
+      << edited.status().message();
+  EXPECT_EQ(edited.status().message().find("reordered"), std::string::npos)
+      << edited.status().message();
+
   const DiffSummary summary = SummarizeDiff(old_text, shuffled);
   EXPECT_TRUE(summary.approximate);
   EXPECT_EQ(summary.lines_removed, 5000);  // the whole span, first to last differing line
