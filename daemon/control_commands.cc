@@ -283,7 +283,7 @@ nlohmann::json HistoryJson(const Store& store, const std::string& doc_id, bool w
   for (const auto& version : *history) {
     nlohmann::json item = ToJson(version);
     item["index"] = index++;
-    item["time"] = FormatTimestamp(version.time_ms);
+    AddVersionTimes(version, &item);
     const nlohmann::json event = AnnouncingEvent(store, version);
     item["change_class"] = VersionClass(event);
     // A change's size as its event counted it (absent for first versions and old events).

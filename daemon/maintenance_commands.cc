@@ -120,7 +120,7 @@ nlohmann::json EvidenceJson(const Store& store, const std::string& doc_id, const
   result["doc"] = doc_id;
   result["index"] = *index + 1;
   result["versions"] = history->size();
-  result["time"] = FormatTimestamp(version.time_ms);
+  AddVersionTimes(version, &result);
   nlohmann::json event = AnnouncingEvent(store, version);
   if (spec != nullptr) {
     result["platform"] = spec->platform;

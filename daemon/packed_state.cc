@@ -9,7 +9,7 @@ namespace policyd {
 namespace {
 
 // A field added to DocState must be packed too (and unpacked): this is here to say so.
-static_assert(sizeof(DocState) == 264, "DocState changed: update PackedState");
+static_assert(sizeof(DocState) == 288, "DocState changed: update PackedState");
 
 // The strings of a DocState, in the order they are packed.
 template <typename State>
@@ -26,6 +26,8 @@ PackedState::PackedState(const DocState& state) {
   fixed.last_check_ms = state.last_check_ms;
   fixed.last_success_ms = state.last_success_ms;
   fixed.last_change_ms = state.last_change_ms;
+  fixed.text_seen_ms = state.text_seen_ms;
+  fixed.suspect_since_ms = state.suspect_since_ms;
   fixed.render_tested_ms = state.render_tested_ms;
   fixed.version_count = state.version_count;
   fixed.validators_key = state.validators_key;
@@ -63,6 +65,8 @@ DocState PackedState::Unpack() const {
   state.last_check_ms = fixed.last_check_ms;
   state.last_success_ms = fixed.last_success_ms;
   state.last_change_ms = fixed.last_change_ms;
+  state.text_seen_ms = fixed.text_seen_ms;
+  state.suspect_since_ms = fixed.suspect_since_ms;
   state.render_tested_ms = fixed.render_tested_ms;
   state.version_count = fixed.version_count;
   state.validators_key = fixed.validators_key;

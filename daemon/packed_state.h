@@ -37,6 +37,8 @@ class PackedState {
     int64_t last_check_ms = 0;
     int64_t last_success_ms = 0;
     int64_t last_change_ms = 0;
+    int64_t text_seen_ms = 0;
+    int64_t suspect_since_ms = 0;
     int64_t render_tested_ms = 0;
     uint64_t version_count = 0;
     uint64_t validators_key = 0;

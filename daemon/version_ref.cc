@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "policyd/ascii.h"
+#include "policyd/clock.h"
 #include "policyd/control.h"
 #include "policyd/event_names.h"
 
@@ -92,6 +93,14 @@ nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version)
     return nlohmann::json(nlohmann::json::value_t::discarded);
   }
   return nlohmann::json::parse((*events)[0].json, nullptr, false);
+}
+
+void AddVersionTimes(const VersionRecord& version, nlohmann::json* item) {
+  (*item)["time"] = FormatTimestamp(version.time_ms);
+  if (version.previous_seen_ms > 0) {
+    (*item)["previous_seen"] = FormatTimestamp(version.previous_seen_ms);
+  }
+  if (version.held_since_ms > 0) (*item)["held_since"] = FormatTimestamp(version.held_since_ms);
 }
 
 std::string VersionClass(const nlohmann::json& announcing_event) {

@@ -42,6 +42,11 @@ nlohmann::json AnnouncingEvent(const Store& store, const VersionRecord& version)
 // document.changed, or "" (an event stored before classes existed, or unreadable).
 std::string VersionClass(const nlohmann::json& announcing_event);
 
+// Sets `item`'s times as control answers show them (ISO 8601 UTC): "time" (the capture), and
+// when known "previous_seen" (the last check that read the previous text) and "held_since"
+// (the first check that read this text, when it was held back): the window of the change.
+void AddVersionTimes(const VersionRecord& version, nlohmann::json* item);
+
 }  // namespace policyd
 
 #endif  // POLICYD_DAEMON_VERSION_REF_H_

@@ -13,6 +13,7 @@
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
 #include "policyd/ascii.h"
+#include "policyd/event_names.h"
 #include "policyd/json_text.h"
 #include "policyd/text_bounds.h"
 #include "table.h"
@@ -123,7 +124,10 @@ int PrintOffsets(const nlohmann::json& result) {
 std::string AnnouncedAs(const nlohmann::json& event) {
   if (!event.is_object() || !event["type"].is_string()) return "";
   std::string kind = event["type"].get<std::string>();
-  if (event["change_class"].is_string()) kind += ", " + event["change_class"].get<std::string>();
+  // A reread is no change of the page: its class describes policyd's new reading only.
+  if (event["change_class"].is_string() && kind != EventTypeName(EventType::kReread)) {
+    kind += ", " + event["change_class"].get<std::string>();
+  }
   return " (" + kind + ")";
 }
 
@@ -136,8 +140,18 @@ void PrintEvidence(const nlohmann::json& r) {
   table.AddRow({"url", Str(r["url"])});
   table.AddRow({"final url", Str(r["final_url"])});
   table.AddRow({"captured", Str(r["time"])});
+  // The window of the change: after the previous text was last read, by the first reading of
+  // this one (a text held back as suspicious was read before it was captured as a version).
+  if (r.contains("previous_seen")) {
+    table.AddRow({"previous text last seen", Str(r["previous_seen"])});
+  }
+  if (r.contains("held_since")) {
+    table.AddRow({"first seen (held back)", Str(r["held_since"])});
+  }
   table.AddRow({"http status", Str(r["http_status"])});
-  table.AddRow({"sha256 raw bytes", Str(r["raw_hash"])});
+  // Of the body as received after its Content-Encoding is undone (the Content-Length below is
+  // the encoded size), or of the rendered DOM for the browser fetcher.
+  table.AddRow({"sha256 raw bytes (decoded)", Str(r["raw_hash"])});
   table.AddRow({"sha256 text", Str(r["text_hash"])});
   table.AddRow({"policyd version", Str(r["policyd_version"])});
   // "browser": the raw bytes are the DOM after the page's scripts ran, in that browser.

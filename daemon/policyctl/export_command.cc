@@ -140,12 +140,19 @@ class ExportTree {
     index_["documents"][doc_slot_[id]]["versions"].push_back(
         {{"file", std::filesystem::relative(file, root_).string()},
          {"captured", item.version["time"]},
+         // What the version is: "first_seen", "reread" (the page did not change), or the
+         // change's class; and the window of the change when known.
+         {"class", item.version.value("change_class", "")},
          {"text_sha256", item.version["text_hash"]},
          {"raw_sha256", item.version["raw_hash"]},
          {"http_status", item.version["http_status"]},
          {"final_url", item.version["final_url"]},
          {"event_seq", item.version["event_seq"]},
          {"policyd_version", item.version["policyd_version"]}});
+    nlohmann::json& listed = index_["documents"][doc_slot_[id]]["versions"].back();
+    for (const char* window : {"previous_seen", "held_since"}) {
+      if (item.version.contains(window)) listed[window] = item.version[window];
+    }
   }
 
   std::filesystem::path root_;

@@ -67,6 +67,10 @@ struct DocState {
   int64_t last_check_ms = 0;
   int64_t last_success_ms = 0;
   int64_t last_change_ms = 0;
+  // The last check that read the current version's text (its own, unchanged, not modified):
+  // the start of the window in which the next change happened. 0: not known (a state stored
+  // before it was kept).
+  int64_t text_seen_ms = 0;
   int consecutive_failures = 0;
   bool failure_reported = false;  // document.fetch_failed has been emitted for this streak
   std::string last_error;         // reason class and message of the last failure, "" if none
@@ -75,6 +79,7 @@ struct DocState {
   // (the same hash on consecutive checks) instead of becoming a version at once.
   std::string suspect_hash;
   int suspect_count = 0;
+  int64_t suspect_since_ms = 0;  // the check that first read the held text; 0: none held
   // RenderMode::kAuto's remembered choice, and when the page was last tried as served.
   RenderChoice render_choice = RenderChoice::kUndecided;
   int64_t render_tested_ms = 0;
@@ -94,6 +99,12 @@ struct CheckRecord {
 
 struct VersionRecord {
   int64_t time_ms = 0;  // capture time
+  // When the change happened, as closely as the checks can tell: after `previous_seen_ms`, the
+  // last check that read the previous version's text (0: none, or not known), and by
+  // `held_since_ms`, the first check that read this text when it was held back as suspicious
+  // before a later check confirmed it (0: not held; the text was first read at `time_ms`).
+  int64_t previous_seen_ms = 0;
+  int64_t held_since_ms = 0;
   std::string text_hash;
   std::string raw_hash;  // raw HTML blob of this version
   long http_status = 0;

@@ -66,6 +66,7 @@ struct CheckWork {
   int retry_streak = 0;             // drives the backoff of the next check
   int shrink_confirmation = 0;      // > 0: a held-back shrink, to be looked at again (its number)
   int64_t confirmation_due_ms = 0;  // > 0: a hold looked at too soon: its next look stays
+  int64_t held_since_ms = 0;        // > 0: the new version's text was held back since then
 };
 
 // Phases 1-2: classify the responses, extract, refuse what is not the document. A browser
@@ -283,6 +284,13 @@ bool IsReread(const Store& store, const CheckInput& input, const CurrentVersion&
   return again.reason == FailureReason::kNone && Sha256Hex(again.text) == new_hash;
 }
 
+// No text is held back any more.
+void ForgetSuspicion(DocState* state) {
+  state->suspect_hash.clear();
+  state->suspect_count = 0;
+  state->suspect_since_ms = 0;
+}
+
 // Phase 4c: a drastic shrink, or a page cut short, is held back until it is seen again on
 // consecutive checks, each at least the confirmation delay after the last (the look the hold
 // scheduled: a check asked for sooner, `policyctl check` run twice, proves nothing and moves
@@ -304,6 +312,7 @@ bool HoldSuspicious(const CheckInput& input, const std::string& why, const std::
   }
   state.suspect_count = seen_before ? state.suspect_count + 1 : 1;
   state.suspect_hash = text_hash;
+  if (!seen_before) state.suspect_since_ms = work->now_ms;
   if (state.suspect_count >= input.shrink_confirmations) return false;
   work->Conclude(CheckResult::kSuspicious);
   work->check().reason = "suspicious";
@@ -452,11 +461,18 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
     // Its index in the history (1 = oldest), as policyctl takes it: a text that comes back has
     // the hash of an older version, not its clause ids.
     (*event)["version"] = state.version_count + 1;
+    // When the change happened, as closely as the checks can tell (VersionRecord).
+    if (state.text_seen_ms > 0 && kind != VersionKind::kFirst) {
+      (*event)["previous_seen"] = FormatTimestamp(state.text_seen_ms);
+    }
+    if (work->held_since_ms > 0) (*event)["held_since"] = FormatTimestamp(work->held_since_ms);
     work->events.push_back(std::move(*event));
   }
 
   CheckCommit::NewVersion version;
   version.record.time_ms = work->now_ms;
+  if (kind != VersionKind::kFirst) version.record.previous_seen_ms = state.text_seen_ms;
+  version.record.held_since_ms = work->held_since_ms;
   version.record.http_status = response.http_status;
   version.record.url = spec.url;
   version.record.final_url = response.final_url;
@@ -477,6 +493,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   version.raw_hash = work->check().raw_hash;
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
+  state.text_seen_ms = work->now_ms;
   AdoptValidators(response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
@@ -492,8 +509,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
 // alignment (the new version's segments start afresh).
 void JudgeAgainstFleet(CheckInput& input, DocumentText& judged, std::string raw_joined,
                        const std::string& text_hash, FleetBaseline baseline, CheckWork* work) {
-  work->state().suspect_hash.clear();
-  work->state().suspect_count = 0;
+  ForgetSuspicion(&work->state());
   std::optional<TextComparison> comparison;
   VersionKind kind = VersionKind::kAdopted;
   if (baseline == FleetBaseline::kChangedElsewhere) {
@@ -529,8 +545,8 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
     AdoptValidators(input.response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
-    state.suspect_hash.clear();  // whatever looked wrong before is gone
-    state.suspect_count = 0;
+    ForgetSuspicion(&state);  // whatever looked wrong before is gone
+    state.text_seen_ms = work->now_ms;
     return;
   }
   std::optional<TextComparison> comparison;
@@ -547,8 +563,11 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
       if (!suspicion.empty() && HoldSuspicious(input, suspicion, text_hash, work)) return;
     }
   }
-  state.suspect_hash.clear();
-  state.suspect_count = 0;
+  // Confirmed after a hold (HoldSuspicious let it through): first read when the hold began.
+  if (state.suspect_count > 0 && state.suspect_hash == text_hash) {
+    work->held_since_ms = state.suspect_since_ms;
+  }
+  ForgetSuspicion(&state);
   std::string segment_ids = AssignSegments(store, current ? &*current : nullptr, judged.text,
                                            comparison ? &*comparison : nullptr, work);
   const VersionKind kind = !comparison ? VersionKind::kFirst

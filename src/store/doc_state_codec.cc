@@ -12,7 +12,7 @@ namespace {
 
 // A field added to DocState must be encoded too (and decoded, in a new format): this is here
 // to say so.
-static_assert(sizeof(DocState) == 264, "DocState changed: update the doc state codec");
+static_assert(sizeof(DocState) == 288, "DocState changed: update the doc state codec");
 
 constexpr uint8_t kFailureReportedFlag = 0x01;
 constexpr uint8_t kLastRenderChoice = static_cast<uint8_t>(RenderChoice::kNeither);
@@ -24,8 +24,9 @@ auto Strings(State& state) {
                     &state.last_error,     &state.suspect_hash, &state.validators_url};
 }
 
-// Format 1 lacks validators_key (none known) and validators_url; format 2 lacks validators_url
-// (the document's URL's own validators).
+// Format 1 lacks validators_key (none known) and what format 2 lacks; format 2 lacks
+// text_seen_ms and suspect_since_ms (not known: 0) and validators_url (the document's URL's own
+// validators).
 Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   BinaryReader reader(body);
   DocState& state = *out;
@@ -36,6 +37,9 @@ Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   state.render_tested_ms = reader.Int64();
   state.version_count = reader.Read<uint64_t>();
   state.validators_key = format == kDocStateFormat1 ? 0 : reader.Read<uint64_t>();
+  const bool format3 = format == kDocStateFormat3;
+  state.text_seen_ms = format3 ? reader.Int64() : 0;
+  state.suspect_since_ms = format3 ? reader.Int64() : 0;
   state.consecutive_failures = reader.Int32();
   state.suspect_count = reader.Int32();
   const auto flags = reader.Read<uint8_t>();
@@ -72,7 +76,7 @@ bool IsJsonWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c =
 
 std::string EncodeDocState(const DocState& state) {
   std::string out;
-  std::size_t size = 1 + 7 * 8 + 2 * 4 + 2;
+  std::size_t size = 1 + 9 * 8 + 2 * 4 + 2;
   for (const std::string* text : Strings(state)) size += 4 + text->size();
   out.reserve(size);
   out.push_back(static_cast<char>(kDocStateFormat3));
@@ -82,6 +86,8 @@ std::string EncodeDocState(const DocState& state) {
   }
   PutLittleEndian(state.version_count, &out);
   PutLittleEndian(state.validators_key, &out);
+  PutLittleEndian(static_cast<uint64_t>(state.text_seen_ms), &out);
+  PutLittleEndian(static_cast<uint64_t>(state.suspect_since_ms), &out);
   PutLittleEndian(static_cast<uint32_t>(state.consecutive_failures), &out);
   PutLittleEndian(static_cast<uint32_t>(state.suspect_count), &out);
   out.push_back(static_cast<char>(state.failure_reported ? kFailureReportedFlag : 0));

@@ -8,18 +8,20 @@
 //   i64 next_due_ms, last_check_ms, last_success_ms, last_change_ms, render_tested_ms
 //   u64 version_count
 //   u64 validators_key (ValidatorsKey in policyd/check.h)
+//   i64 text_seen_ms, suspect_since_ms
 //   i32 consecutive_failures, suspect_count
 //   u8  flags (bit 0: failure_reported; the others must be 0)
 //   u8  render_choice (RenderChoice's value, 0..3)
 //   6 x (u32 length, bytes): last_text_hash, etag, last_modified, last_error, suspect_hash,
 //                            validators_url
 // and nothing after the last string. Format 2 (tag 0x02, written before validators were kept
-// through an HTTP redirect) is the same without validators_url, read as "" (the validators, if
-// any, are the document's URL's own, as they always were then). Format 1 (tag 0x01, written
-// before validators were keyed by their URL and extraction settings) also lacks validators_key,
-// read as 0 (none known: the next request is unconditional). A later format takes the next tag;
-// this decoder refuses tags it does not know instead of guessing (a policyd older than format 3
-// repairs such a record as it repairs any unreadable state: see doc_state_repair.h).
+// through an HTTP redirect and before the times a text was read were kept) is the same without
+// text_seen_ms and suspect_since_ms, read as 0 (not known), and without validators_url, read as
+// "" (the validators, if any, are the document's URL's own, as they always were then). Format 1
+// (tag 0x01, written before validators were keyed by their URL and extraction settings) also lacks
+// validators_key, read as 0 (none known: the next request is unconditional). A later format takes
+// the next tag; this decoder refuses tags it does not know instead of guessing (a policyd older
+// than format 3 repairs such a record as it repairs any unreadable state: see doc_state_repair.h).
 #ifndef POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 #define POLICYD_SRC_STORE_DOC_STATE_CODEC_H_
 

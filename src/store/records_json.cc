@@ -69,12 +69,14 @@ json ToJson(const DocState& state) {
       {"last_check_ms", state.last_check_ms},
       {"last_success_ms", state.last_success_ms},
       {"last_change_ms", state.last_change_ms},
+      {"text_seen_ms", state.text_seen_ms},
       {"consecutive_failures", state.consecutive_failures},
       {"failure_reported", state.failure_reported},
       {"last_error", state.last_error},
       {"version_count", state.version_count},
       {"suspect_hash", state.suspect_hash},
       {"suspect_count", state.suspect_count},
+      {"suspect_since_ms", state.suspect_since_ms},
       {"render_choice", RenderChoiceName(state.render_choice)},
       {"render_tested_ms", state.render_tested_ms},
   };
@@ -107,6 +109,9 @@ json ToJson(const VersionRecord& version) {
       {"segment_ids_hash", version.segment_ids_hash},
       {"segment_rules", version.segment_rules},
   };
+  // Only when known or held: the records of other versions stay as they were.
+  if (version.previous_seen_ms != 0) record["previous_seen_ms"] = version.previous_seen_ms;
+  if (version.held_since_ms != 0) record["held_since_ms"] = version.held_since_ms;
   // Only on adopted versions ([fleet]): every other record stays as it was.
   if (!version.adopted_from.empty()) record["adopted_from"] = version.adopted_from;
   return record;
@@ -123,12 +128,14 @@ DocState DocStateFromJson(const json& j) {
   ReadInt(j, "last_check_ms", &state.last_check_ms);
   ReadInt(j, "last_success_ms", &state.last_success_ms);
   ReadInt(j, "last_change_ms", &state.last_change_ms);
+  ReadInt(j, "text_seen_ms", &state.text_seen_ms);
   ReadInt(j, "consecutive_failures", &state.consecutive_failures);
   Read(j, "failure_reported", &state.failure_reported);
   Read(j, "last_error", &state.last_error);
   ReadInt(j, "version_count", &state.version_count);
   Read(j, "suspect_hash", &state.suspect_hash);
   ReadInt(j, "suspect_count", &state.suspect_count);
+  ReadInt(j, "suspect_since_ms", &state.suspect_since_ms);
   std::string choice;
   Read(j, "render_choice", &choice);
   for (const RenderChoice known :
@@ -155,6 +162,8 @@ CheckRecord CheckRecordFromJson(const json& j) {
 VersionRecord VersionRecordFromJson(const json& j) {
   VersionRecord version;
   ReadInt(j, "time_ms", &version.time_ms);
+  ReadInt(j, "previous_seen_ms", &version.previous_seen_ms);
+  ReadInt(j, "held_since_ms", &version.held_since_ms);
   Read(j, "text_hash", &version.text_hash);
   Read(j, "raw_hash", &version.raw_hash);
   ReadInt(j, "http_status", &version.http_status);

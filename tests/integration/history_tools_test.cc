@@ -101,6 +101,58 @@ TEST_F(HistoryToolsTest, EvidenceShowsTheCapture) {
 }
 
 // The `events` command pages through the stored log (polling clients, the web view's API).
+// "Acme changed its policy between T1 and T2": the last check that read the old text and the
+// version's capture bound the change. The first end is kept in the version (the check records
+// that show it are pruned by gc and `show` lists only the newest ten), and shown by evidence,
+// history, the event and the export's index.
+TEST_F(HistoryToolsTest, EvidenceNamesTheWindowOfTheChange) {
+  CheckAllAndWait();  // unchanged: the old text read once more
+  Serve(3);
+  CheckAllAndWait();
+  const auto show =
+      nlohmann::json::parse(harness_.Policyctl({"--json", "show", "acme/privacy-policy"}).out);
+  const auto& recent = show["recent_checks"];
+  ASSERT_GE(recent.size(), 2u) << show.dump();
+  ASSERT_EQ(recent[0]["outcome"], "changed") << show.dump();
+  ASSERT_EQ(recent[1]["outcome"], "unchanged") << show.dump();
+  const std::string last_read = recent[1]["time"];
+
+  const auto history =
+      nlohmann::json::parse(harness_.Policyctl({"--json", "history", "acme/privacy-policy"}).out);
+  const auto& versions = history["versions"];
+  ASSERT_EQ(versions.size(), 3u) << history.dump();
+  EXPECT_FALSE(versions[0].contains("previous_seen"));
+  EXPECT_EQ(versions[1]["previous_seen"], versions[0]["time"]);
+  EXPECT_EQ(versions[2]["previous_seen"], last_read);
+
+  const CommandResult evidence = harness_.Policyctl({"show", "--evidence", "acme/privacy-policy"});
+  EXPECT_NE(evidence.out.find("previous text last seen"), std::string::npos) << evidence.out;
+  EXPECT_NE(evidence.out.find(last_read), std::string::npos) << evidence.out;
+  EXPECT_NE(evidence.out.find("sha256 raw bytes (decoded)"), std::string::npos) << evidence.out;
+
+  const auto events = harness_.Control({{"cmd", "events"}, {"since", 0}});
+  bool announced = false;
+  for (const auto& event : events["result"]["events"]) {
+    if (event["type"] == "document.changed" && event["doc"] == "acme/privacy-policy" &&
+        event["version"] == 3) {
+      EXPECT_EQ(event["previous_seen"], last_read) << event.dump();
+      announced = true;
+    }
+  }
+  EXPECT_TRUE(announced) << events.dump();
+
+  const std::filesystem::path out = harness_.dir() / "export";
+  ASSERT_EQ(harness_.Policyctl({"export", out.string()}).exit_code, 0);
+  const auto index = nlohmann::json::parse(ReadFile(out / "index.json"));
+  for (const auto& doc : index["documents"]) {
+    if (doc["id"] != "acme/privacy-policy") continue;
+    ASSERT_EQ(doc["versions"].size(), 3u);
+    EXPECT_EQ(doc["versions"][0]["class"], "first_seen");
+    EXPECT_EQ(doc["versions"][2]["class"], "substantive");
+    EXPECT_EQ(doc["versions"][2]["previous_seen"], last_read);
+  }
+}
+
 TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   const auto first = harness_.Control({{"cmd", "events"}, {"limit", 3}});
   ASSERT_EQ(first["ok"], true) << first.dump();

@@ -662,6 +662,49 @@ TEST_F(CheckProcessorTest, SuspiciousShrinkIsHeldUntilConfirmed) {
   EXPECT_EQ(state_.version_count, 2u);
 }
 
+// A journalist dates a change as "between the last check that read the old text and the first
+// that read the new one". Both ends are kept in the version itself (the check records that
+// show them are pruned, and `show` lists only the newest): `previous_seen_ms`, and, for a
+// text held back before it was confirmed, `held_since_ms`. Both are in the event too.
+TEST_F(CheckProcessorTest, AVersionRecordsWhenThePreviousTextWasLastSeenAndWhenItsOwnWasFirst) {
+  const int64_t t0 = clock_.now_ms;
+  Check(Ok(LongPolicy("We never sell data.")));
+  EXPECT_EQ(GetLatestOrDie().previous_seen_ms, 0);
+  clock_.now_ms = t0 + 1'000;
+  EXPECT_EQ(Check(Ok(LongPolicy("We never sell data."))).check.outcome, "unchanged");
+  // A failed check in between reads nothing.
+  clock_.now_ms = t0 + 2'000;
+  FetchResponse unavailable = Ok("", 503);
+  EXPECT_EQ(Check(unavailable).check.outcome, "failed");
+  clock_.now_ms = t0 + 3'000;
+  auto changed = Check(Ok(LongPolicy("We sell data.")));
+  ASSERT_EQ(changed.check.outcome, "changed");
+  VersionRecord version = GetLatestOrDie();
+  EXPECT_EQ(version.time_ms, t0 + 3'000);
+  EXPECT_EQ(version.previous_seen_ms, t0 + 1'000);
+  EXPECT_EQ(version.held_since_ms, 0);
+  ASSERT_EQ(changed.events.size(), 1u);
+  auto event = nlohmann::json::parse(changed.events[0].json);
+  EXPECT_EQ(event["previous_seen"], FormatTimestamp(t0 + 1'000));
+  EXPECT_FALSE(event.contains("held_since"));
+
+  // A drastic shrink is held, then confirmed an hour later: first read at the hold.
+  const std::string short_page = Page("<p>Our policy is being updated, come back later.</p>");
+  clock_.now_ms = t0 + 4'000;
+  EXPECT_EQ(Check(Ok(short_page)).check.outcome, "suspicious");
+  const int64_t held_at = clock_.now_ms;
+  clock_.now_ms = state_.next_due_ms;
+  auto confirmed = Check(Ok(short_page));
+  ASSERT_EQ(confirmed.check.outcome, "changed");
+  version = GetLatestOrDie();
+  EXPECT_EQ(version.time_ms, clock_.now_ms);
+  EXPECT_EQ(version.previous_seen_ms, t0 + 3'000);
+  EXPECT_EQ(version.held_since_ms, held_at);
+  event = nlohmann::json::parse(confirmed.events[0].json);
+  EXPECT_EQ(event["held_since"], FormatTimestamp(held_at));
+  EXPECT_EQ(event["previous_seen"], FormatTimestamp(t0 + 3'000));
+}
+
 // A body cut short (a connection closed early without a length, a Content-Length shorter than
 // the page, a gzip stream ended early) ends inside the page, without the </body> or </html>
 // the last version's capture had. It is held like a drastic shrink, not stored as a change

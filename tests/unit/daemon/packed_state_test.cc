@@ -16,6 +16,8 @@ DocState FullState() {
   state.etag = "W/\"5f3a-1b2c\"";
   state.validators_key = 0x8000'0000'0000'0001;
   state.validators_url = "https://example.org/en/privacy";
+  state.text_seen_ms = 1'700'000'000'555;
+  state.suspect_since_ms = 1'700'000'000'666;
   state.last_modified = "Tue, 02 Dec 2025 10:00:00 GMT";
   state.next_due_ms = 1'765'000'000'001;
   state.last_check_ms = 1'765'000'000'002;
@@ -38,6 +40,8 @@ void ExpectSame(const DocState& a, const DocState& b) {
   EXPECT_EQ(a.etag, b.etag);
   EXPECT_EQ(a.validators_key, b.validators_key);
   EXPECT_EQ(a.validators_url, b.validators_url);
+  EXPECT_EQ(a.text_seen_ms, b.text_seen_ms);
+  EXPECT_EQ(a.suspect_since_ms, b.suspect_since_ms);
   EXPECT_EQ(a.last_modified, b.last_modified);
   EXPECT_EQ(a.next_due_ms, b.next_due_ms);
   EXPECT_EQ(a.last_check_ms, b.last_check_ms);

@@ -31,6 +31,8 @@ DocState FullState() {
   state.last_check_ms = -1;  // numbers keep their sign
   state.last_success_ms = std::numeric_limits<int64_t>::min();
   state.last_change_ms = std::numeric_limits<int64_t>::max();
+  state.text_seen_ms = 1'700'000'000'777;
+  state.suspect_since_ms = 1'700'000'000'888;
   state.consecutive_failures = 4;
   state.failure_reported = true;
   state.last_error = std::string("timeout: no \0answer \xff", 21);  // any bytes
@@ -52,6 +54,8 @@ void ExpectSame(const DocState& actual, const DocState& expected) {
   EXPECT_EQ(actual.last_check_ms, expected.last_check_ms);
   EXPECT_EQ(actual.last_success_ms, expected.last_success_ms);
   EXPECT_EQ(actual.last_change_ms, expected.last_change_ms);
+  EXPECT_EQ(actual.text_seen_ms, expected.text_seen_ms);
+  EXPECT_EQ(actual.suspect_since_ms, expected.suspect_since_ms);
   EXPECT_EQ(actual.consecutive_failures, expected.consecutive_failures);
   EXPECT_EQ(actual.failure_reported, expected.failure_reported);
   EXPECT_EQ(actual.last_error, expected.last_error);
@@ -86,13 +90,16 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
   ExpectSame(*empty, DocState());
 }
 
-// Format 2, written before validators were kept through a redirect, is format 3 without the
-// validators' URL: its validators are read as the document's URL's own, as they were then.
+// Format 2, written before validators were kept through a redirect and before the times a text
+// was read were kept, is format 3 without those times and the validators' URL: its validators
+// are read as the document's URL's own, as they were then, and the times as not known.
 std::string Format2Record(const DocState& state) {
   DocState without_url = state;
   without_url.validators_url.clear();
   std::string record = EncodeDocState(without_url);
-  record.resize(record.size() - 4);  // the empty last string's length
+  record.resize(record.size() - 4);                // the empty last string's length
+  constexpr std::size_t kTimesOffset = 1 + 7 * 8;  // after validators_key
+  record.erase(kTimesOffset, 2 * 8);
   record[0] = static_cast<char>(kDocStateFormat2);
   return record;
 }
@@ -102,6 +109,8 @@ TEST(DocStateCodecTest, ReadsFormat2RecordsAsTheDocumentUrlsOwnValidators) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   DocState expected = FullState();
   expected.validators_url.clear();
+  expected.text_seen_ms = 0;
+  expected.suspect_since_ms = 0;
   ExpectSame(*decoded, expected);
   // Into a state that held a URL, too (a scan reuses one DocState).
   DocState reused = FullState();
@@ -121,6 +130,8 @@ TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsKey) {
   DocState expected = FullState();
   expected.validators_key = 0;
   expected.validators_url.clear();
+  expected.text_seen_ms = 0;
+  expected.suspect_since_ms = 0;
   ExpectSame(*decoded, expected);
 }
 
@@ -188,7 +199,7 @@ TEST(DocStateCodecTest, DamagedRecordsAreCorruptionSayingWhy) {
   EXPECT_NE(DecodeError(record + "x").message().find("1 bytes after its end"), std::string::npos);
 
   // The flags byte and the render choice follow the 1 + 7 * 8 + 2 * 4 bytes before them.
-  constexpr std::size_t kFlagsOffset = 1 + 7 * 8 + 2 * 4;
+  constexpr std::size_t kFlagsOffset = 1 + 9 * 8 + 2 * 4;
   std::string bad_flags = record;
   bad_flags[kFlagsOffset] = '\x03';
   EXPECT_NE(DecodeError(bad_flags).message().find("unknown flags"), std::string::npos);
