@@ -127,6 +127,22 @@ std::vector<CommandSpec> BuildCommands() {
       .handler = RunSegments,
   });
   commands.push_back({
+      .name = "capture",
+      .synopses = {"DOC [VERSION] [--text]"},
+      .arguments = {Doc(), OptionalVersion("VERSION")},
+      .options = {{.name = "--text", .help = "write the version's stored text instead"}},
+      .summary = "a version's raw capture, byte for byte, on stdout (default: the newest)",
+      .description =
+          "The bytes whose SHA-256 show --evidence names as the raw bytes: the body as received "
+          "after its Content-Encoding is undone, or the rendered DOM for the browser fetcher. "
+          "Pipe it to sha256sum to check the evidence without policyd, or keep it beside the "
+          "evidence. With --text, the version's stored text (its SHA-256 is the text hash). "
+          "policyctl checks the bytes against the hash before writing them, and refuses (exit "
+          "1) bytes that no longer match. With --json, the same bytes as base64 with their hash "
+          "and size.",
+      .handler = RunCapture,
+  });
+  commands.push_back({
       .name = "offsets",
       .synopses = {"DOC [FROM [TO]] [--at N]"},
       .arguments = {Doc(), OptionalVersion("FROM"), OptionalVersion("TO")},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -13,8 +14,10 @@
 #include "policyctl/format.h"
 #include "policyctl/handlers.h"
 #include "policyd/ascii.h"
+#include "policyd/base64.h"
 #include "policyd/event_names.h"
 #include "policyd/json_text.h"
+#include "policyd/sha256.h"
 #include "policyd/text_bounds.h"
 #include "table.h"
 
@@ -250,6 +253,46 @@ int RunSegments(const Options& options) {
   paging.enabled = !options.no_pager;
   Pager pager(paging);
   PrintSegments(result);
+  return kExitOk;
+}
+
+// capture: the version's evidence names the hash; the daemon's `text` gives the bytes (as
+// base64 when they are not UTF-8), which are checked against the hash here, independently of
+// the daemon, before a byte is written.
+int RunCapture(const Options& options) {
+  nlohmann::json evidence_request = {{"cmd", "evidence"}, {"doc", options.positional[0]}};
+  if (options.positional.size() > 1) evidence_request["version"] = options.positional[1];
+  auto evidence = Call(options, evidence_request);
+  if (std::holds_alternative<int>(evidence)) return std::get<int>(evidence);
+  const nlohmann::json& record = std::get<nlohmann::json>(evidence);
+  const std::string hash = Str(record[options.Has("--text") ? "text_hash" : "raw_hash"]);
+  auto stored = Call(options, {{"cmd", "text"}, {"doc", options.positional[0]}, {"hash", hash}});
+  if (std::holds_alternative<int>(stored)) return std::get<int>(stored);
+  const nlohmann::json& result = std::get<nlohmann::json>(stored);
+  std::optional<std::string> bytes = result["text"].get<std::string>();
+  if (result.contains("base64")) bytes = Base64Decode(result["base64"].get<std::string>());
+  if (!bytes.has_value() || Sha256Hex(*bytes) != hash) {
+    std::fprintf(stderr,
+                 "policyctl: the stored bytes of version %s of %s do not match their SHA-256 %s "
+                 "(see policyctl verify); nothing written\n",
+                 Str(record["index"]).c_str(), options.positional[0].c_str(), hash.c_str());
+    return kExitRefused;
+  }
+  if (options.json) {
+    std::cout << JsonText(nlohmann::json{{"doc", options.positional[0]},
+                                         {"version", record["index"]},
+                                         {"sha256", hash},
+                                         {"bytes", bytes->size()},
+                                         {"base64", Base64Encode(*bytes)}})
+              << "\n";
+    return kExitOk;
+  }
+  std::cout.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+  std::cout.flush();
+  if (!std::cout) {
+    std::fprintf(stderr, "policyctl: cannot write the capture to stdout\n");
+    return kExitInput;
+  }
   return kExitOk;
 }
 

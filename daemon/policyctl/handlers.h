@@ -25,6 +25,7 @@ int RunShow(const Options& options);
 int RunHistory(const Options& options);
 int RunDiff(const Options& options);
 int RunSegments(const Options& options);
+int RunCapture(const Options& options);
 int RunOffsets(const Options& options);
 
 // maintenance_commands.cc: the database.

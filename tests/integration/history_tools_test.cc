@@ -153,6 +153,32 @@ TEST_F(HistoryToolsTest, EvidenceNamesTheWindowOfTheChange) {
   }
 }
 
+// A third party checks a capture without policyd: `capture` writes the bytes whose hash the
+// evidence names (the raw page, or the text), byte for byte, so sha256sum reproduces it. The
+// raw bytes could only be had from the web view or a hand-written control client.
+TEST_F(HistoryToolsTest, CaptureWritesTheBytesTheEvidenceHashes) {
+  const CommandResult raw = harness_.Policyctl({"capture", "acme/privacy-policy", "1"});
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_EQ(raw.out, Page("privacy", 1));
+  const auto evidence = nlohmann::json::parse(
+      harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy", "1"}).out);
+  EXPECT_EQ(Sha256Hex(raw.out), evidence["raw_hash"]);
+  const CommandResult text = harness_.Policyctl({"capture", "--text", "acme/privacy-policy"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const auto newest = nlohmann::json::parse(
+      harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy"}).out);
+  EXPECT_EQ(Sha256Hex(text.out), newest["text_hash"]);
+  EXPECT_NE(text.out.find("Revision 2: we share with partner 2."), std::string::npos) << text.out;
+  const auto json = nlohmann::json::parse(
+      harness_.Policyctl({"--json", "capture", "acme/privacy-policy", "1"}).out);
+  EXPECT_EQ(json["sha256"], evidence["raw_hash"]);
+  EXPECT_EQ(json["bytes"], Page("privacy", 1).size());
+  // No such version: refused, nothing written.
+  const CommandResult missing = harness_.Policyctl({"capture", "acme/privacy-policy", "9"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.out, "");
+}
+
 TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   const auto first = harness_.Control({{"cmd", "events"}, {"limit", 3}});
   ASSERT_EQ(first["ok"], true) << first.dump();
