@@ -228,9 +228,8 @@ class Aligner {
     std::vector<const diff_internal::WordBag*> new_bags;
     for (const std::size_t o : olds) old_bags.push_back(&OldBag(o));
     for (const std::size_t n : news) new_bags.push_back(&NewBag(n));
-    for (const SegmentGroup& found :
-         diff_internal::MatchGap(old_bags, new_bags, &compare_words_, &result_.approximate)) {
-      if (modified_only && found.kind != SegmentChangeKind::kModified) continue;
+    for (const SegmentGroup& found : diff_internal::MatchGap(old_bags, new_bags, &compare_words_,
+                                                             &result_.approximate, modified_only)) {
       Group group{found.kind, {}, {}, found.keeper};
       for (const std::size_t k : found.olds) {
         group.olds.push_back(olds[k]);

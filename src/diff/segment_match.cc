@@ -269,7 +269,7 @@ std::size_t SharedWords(const WordBag& a, const WordBag& b) {
 
 std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
                                    const std::vector<const WordBag*>& news, StepBudget* budget,
-                                   bool* approximate) {
+                                   bool* approximate, bool one_to_one) {
   std::vector<SegmentGroup> groups;
   if (olds.empty() || news.empty()) return groups;
   PairTable table(olds, news);
@@ -287,10 +287,12 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
       }
     }
   }
-  AddPartitions(olds, news, table.by_old(), /*whole_is_old=*/true, budget, approximate,
-                &candidates);
-  AddPartitions(news, olds, table.by_new(), /*whole_is_old=*/false, budget, approximate,
-                &candidates);
+  if (!one_to_one) {
+    AddPartitions(olds, news, table.by_old(), /*whole_is_old=*/true, budget, approximate,
+                  &candidates);
+    AddPartitions(news, olds, table.by_new(), /*whole_is_old=*/false, budget, approximate,
+                  &candidates);
+  }
   std::sort(candidates.begin(), candidates.end(), Better);
 
   std::vector<bool> old_used(olds.size(), false);

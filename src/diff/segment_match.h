@@ -45,10 +45,13 @@ struct SegmentGroup {
 // segment is in at most one group. Comparing a pair costs the words of both plus 16, spent
 // from `budget` (as does merging the parts of a possible split or merge): when the whole gap costs
 // more than is left, each new segment is only compared with the old ones near its proportional
-// place (or none), and *approximate is set.
+// place (or none), and *approximate is set. With `one_to_one`, only modifications are
+// candidates: segments listed together that are not neighbours in the text (the leftovers of
+// several gaps) are no split's or merge's parts, and such a candidate must not take a segment
+// from the modification it belongs to.
 std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
                                    const std::vector<const WordBag*>& news, StepBudget* budget,
-                                   bool* approximate);
+                                   bool* approximate, bool one_to_one = false);
 
 }  // namespace policyd::diff_internal
 

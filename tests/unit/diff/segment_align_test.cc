@@ -201,6 +201,36 @@ TEST(SegmentAlignTest, SplitAndMergeAreSaidSo) {
             CodePointAt(new_text, new_text.find("assign")));
 }
 
+// A clause whose first sentence stays and whose larger rest moves to another section: the rest
+// continues it (the words are nearly all its) and keeps its id, the sentence left behind is
+// new. The two leftovers, far apart, were taken for the parts of a split across sections,
+// which is never kept, and the clause was removed with both parts added (found by an
+// analyzer's replay: the annotation was lost).
+TEST(SegmentAlignTest, ALargerPartMovedToAnotherSectionKeepsTheClausesId) {
+  const std::string clause =
+      "We keep your messages. Messages you send to other members are stored on our servers "
+      "in the European Union for as long as your account exists, and are deleted within "
+      "thirty days after you close it, unless a court or an authority asks us to keep them "
+      "longer, in which case we keep only what was asked for.";
+  const std::string kept = "We keep your messages.";
+  const std::string moved = clause.substr(kept.size() + 1);
+  const std::string old_text = "# Privacy\n\n## Storage\n\n" + clause +
+                               "\n\nBackups are encrypted.\n\n## Sharing\n\nWe share data "
+                               "with payment processors.\n\nWe never sell your data.\n";
+  const std::string new_text = "# Privacy\n\n## Storage\n\n" + kept +
+                               "\n\nBackups are encrypted.\n\n## Sharing\n\nWe share data "
+                               "with payment processors.\n\nWe never sell your data.\n\n" +
+                               moved + "\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  const std::string id = IdOf(old_text, old_segments, clause);
+  EXPECT_EQ(IdOf(new_text, result.segments, moved), id);
+  const std::string remnant = IdOf(new_text, result.segments, kept);
+  EXPECT_NE(remnant, id);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"added -> " + remnant, "modified " + id + " -> " + id}));
+}
+
 TEST(SegmentAlignTest, RepeatedParagraphsGetDistinctDeterministicIds) {
   const std::string old_text = "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n";
   const std::vector<Segment> old_segments = SplitSegments(old_text);
