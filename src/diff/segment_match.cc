@@ -238,6 +238,40 @@ std::vector<std::size_t> Range(uint32_t first, uint32_t count) {
   return positions;
 }
 
+// The parts of a split or merge (`positions` in `parts`) that bring at least
+// kSegmentPartContainment of their words that `whole` has and the other parts do not; the
+// part at `keeper` always stays. A clause of common words ("we", "your", "data") inserted
+// between two parts that hold all of the whole between them is no part of it: it is a new
+// clause, left for the other candidates (the parts are candidates as a run of neighbours).
+// All of them when the budget runs out (*approximate set).
+std::vector<std::size_t> PartsWithWordsOfTheirOwn(const WordBag& whole,
+                                                  const std::vector<const WordBag*>& parts,
+                                                  const std::vector<std::size_t>& positions,
+                                                  std::size_t keeper, StepBudget* budget,
+                                                  bool* approximate) {
+  std::vector<std::size_t> kept;
+  WordBag all;
+  for (const std::size_t p : positions) all = Merged(all, *parts[p]);
+  const std::size_t shared_all = SharedWords(whole, all);
+  for (const std::size_t k : positions) {
+    WordBag others;
+    for (const std::size_t p : positions) {
+      if (p != k) others = Merged(others, *parts[p]);
+    }
+    if (!budget->TrySpend(others.size() + whole.size() + 16)) {
+      *approximate = true;
+      return positions;
+    }
+    const std::size_t own = shared_all - SharedWords(whole, others);
+    if (k == positions[keeper] ||
+        static_cast<double>(own) >=
+            kSegmentPartContainment * static_cast<double>(parts[k]->size())) {
+      kept.push_back(k);
+    }
+  }
+  return kept;
+}
+
 }  // namespace
 
 WordBag WordNumbers::BagOf(std::string_view content) {
@@ -307,8 +341,29 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
       free = false;
     }
     if (!free) continue;
-    groups.push_back({candidate.kind, Range(candidate.old_first, candidate.old_count),
-                      Range(candidate.new_first, candidate.new_count), candidate.keeper});
+    SegmentGroup group{candidate.kind, Range(candidate.old_first, candidate.old_count),
+                       Range(candidate.new_first, candidate.new_count), candidate.keeper};
+    if (candidate.kind != SegmentChangeKind::kModified) {
+      const bool split = candidate.kind == SegmentChangeKind::kSplit;
+      std::vector<std::size_t>& positions = split ? group.news : group.olds;
+      const std::size_t keeper_position = positions[candidate.keeper];
+      std::vector<std::size_t> kept = PartsWithWordsOfTheirOwn(
+          split ? *olds[group.olds[0]] : *news[group.news[0]], split ? news : olds, positions,
+          candidate.keeper, budget, approximate);
+      for (const std::size_t p : positions) {  // the others are free again
+        if (std::find(kept.begin(), kept.end(), p) == kept.end()) {
+          (split ? new_used : old_used)[p] = false;
+        }
+      }
+      positions = std::move(kept);
+      group.keeper = static_cast<std::size_t>(
+          std::find(positions.begin(), positions.end(), keeper_position) - positions.begin());
+      if (positions.size() == 1) {
+        group.kind = SegmentChangeKind::kModified;
+        group.keeper = 0;
+      }
+    }
+    groups.push_back(std::move(group));
   }
   return groups;
 }

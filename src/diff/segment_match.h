@@ -34,7 +34,8 @@ std::size_t SharedWords(const WordBag& a, const WordBag& b);
 struct SegmentGroup {
   SegmentChangeKind kind = SegmentChangeKind::kModified;  // kModified, kSplit or kMerged
   std::vector<std::size_t> olds;  // positions in MatchGap's `olds`, ascending
-  std::vector<std::size_t> news;  // positions in MatchGap's `news`, ascending
+  std::vector<std::size_t> news;  // positions in MatchGap's `news`, ascending (a split's or
+                                  // merge's parts need not be neighbours)
   // The part whose id the other side keeps: a position in `news` (kSplit) or in `olds`
   // (kMerged); unused for kModified.
   std::size_t keeper = 0;
@@ -42,10 +43,12 @@ struct SegmentGroup {
 
 // The groups among the unaligned old and new segments of one gap (bags in text order). The
 // candidates are scored by the Dice coefficient of their words and taken best first; a
-// segment is in at most one group. Comparing a pair costs the words of both plus 16, spent
-// from `budget` (as does merging the parts of a possible split or merge): when the whole gap costs
-// more than is left, each new segment is only compared with the old ones near its proportional
-// place (or none), and *approximate is set. With `one_to_one`, only modifications are
+// segment is in at most one group. A split's or merge's part that brings too few words of the
+// whole that its other parts lack (a new clause between two parts) is left out of the group,
+// which may then hold parts that are not neighbours. Comparing a pair costs the words of both plus
+// 16, spent from `budget` (as does merging the parts of a possible split or merge): when the whole
+// gap costs more than is left, each new segment is only compared with the old ones near its
+// proportional place (or none), and *approximate is set. With `one_to_one`, only modifications are
 // candidates: segments listed together that are not neighbours in the text (the leftovers of
 // several gaps) are no split's or merge's parts, and such a candidate must not take a segment
 // from the modification it belongs to.

@@ -231,6 +231,44 @@ TEST(SegmentAlignTest, ALargerPartMovedToAnotherSectionKeepsTheClausesId) {
             (std::vector<std::string>{"added -> " + remnant, "modified " + id + " -> " + id}));
 }
 
+// A new clause inserted between the parts of a split is a new clause: `added`, for the
+// analyzers that review new commitments. Made of common words the old paragraph has too, it
+// was taken for a third part of the split, although the two real parts already hold all of the
+// old paragraph's words (found by an analyzer's replay).
+TEST(SegmentAlignTest, ANewClauseBetweenThePartsOfASplitIsAdded) {
+  const std::string first =
+      "We share your personal data with the service providers that help "
+      "us to run the service.";
+  const std::string rest =
+      "We also share data with the other companies of the group for the "
+      "reasons below. Read on to learn more about your rights.";
+  const std::string inserted =
+      "We never sell your personal data to the data brokers or to the advertisers.";
+  const std::string old_text = "# Privacy\n\n" + first + " " + rest +
+                               "\n\n## Groups\n\nWe "
+                               "are part of the Acme group.\n";
+  const std::string new_text = "# Privacy\n\n" + first + "\n\n" + inserted + "\n\n" + rest +
+                               "\n\n## Groups\n\nWe are part of the Acme group.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  const std::string added = IdOf(new_text, result.segments, inserted);
+  ASSERT_FALSE(added.empty());
+  bool listed_as_added = false;
+  for (const SegmentChange& change : result.changes) {
+    const bool holds =
+        std::find(change.new_ids.begin(), change.new_ids.end(), added) != change.new_ids.end();
+    if (holds) {
+      EXPECT_EQ(change.kind, SegmentChangeKind::kAdded)
+          << ::testing::PrintToString(Describe(result.changes));
+      listed_as_added = change.kind == SegmentChangeKind::kAdded;
+    }
+  }
+  EXPECT_TRUE(listed_as_added) << ::testing::PrintToString(Describe(result.changes));
+  // The old paragraph's id stays with the part that continues it.
+  EXPECT_EQ(IdOf(new_text, result.segments, rest),
+            IdOf(old_text, old_segments, first + " " + rest));
+}
+
 TEST(SegmentAlignTest, RepeatedParagraphsGetDistinctDeterministicIds) {
   const std::string old_text = "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n";
   const std::vector<Segment> old_segments = SplitSegments(old_text);
