@@ -146,7 +146,8 @@ Status SetupLogging(const std::string& level, LogFormat format) {
     logger->set_pattern("%v");
   } else {
     logger = spdlog::stderr_color_mt("policyd");
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+    // UTC, marked: the times beside it (status, events, evidence) are UTC too.
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   }
   spdlog::set_default_logger(logger);
   return SetLogLevel(level);

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -216,6 +217,25 @@ TEST(LogLevelTest, TheCommandLinesLogLevelOutlastsAReload) {
   const std::string later = harness.log().substr(after_reload);
   EXPECT_EQ(later.find(" debug "), std::string::npos) << later;
   EXPECT_EQ(harness.Stop(), 0);
+}
+
+// The text log's times are UTC and say so, whatever the machine's time zone: they are set
+// beside the UTC times of status, events and evidence (found by a compliance reviewer: under
+// TZ=Asia/Tokyo the log said 20:35 where status said 11:35Z).
+TEST(DaemonLogTest, TextLogTimesAreUtcAndSaySo) {
+  DaemonHarness harness;
+  const std::string before = FormatTimestamp(NowUnixMillis());
+  ASSERT_TRUE(harness.Start({"TZ=Asia/Tokyo"})) << harness.log();
+  const std::string after = FormatTimestamp(NowUnixMillis());
+  ASSERT_EQ(harness.Stop(), 0);
+  const std::string log = harness.log();
+  std::smatch stamp;
+  ASSERT_TRUE(
+      std::regex_search(log, stamp, std::regex(R"(^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) )")))
+      << log;
+  // Between the two UTC times taken around the start (both in FormatTimestamp's form).
+  EXPECT_GE(stamp[1].str(), before.substr(0, 19)) << log;
+  EXPECT_LE(stamp[1].str().substr(0, 19), after.substr(0, 19)) << log;
 }
 
 class RunningDaemonTest : public ::testing::Test {
