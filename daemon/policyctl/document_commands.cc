@@ -167,6 +167,12 @@ void PrintEvidence(const nlohmann::json& r) {
   if (r.value("reread", false)) {
     table.AddRow({"reread", "yes: the page did not change; policyd reads it differently now"});
   }
+  // A text the page had before (a reverted edit, a site alternating between deployments): the
+  // event names the earlier version; the record shown is this one, not that one.
+  if (r["event"].is_object() && r["event"].contains("same_as_version")) {
+    table.AddRow({"same text as",
+                  "version " + Str(r["event"]["same_as_version"]) + " (the page went back to it)"});
+  }
   if (r["headers"].is_object()) {
     for (const auto& [name, value] : r["headers"].items()) {
       table.AddRow({"header " + name, Str(value)});

@@ -179,6 +179,22 @@ TEST_F(HistoryToolsTest, CaptureWritesTheBytesTheEvidenceHashes) {
   EXPECT_EQ(missing.out, "");
 }
 
+// A page that goes back to an earlier text: the evidence of the new version says so (the event's
+// same_as_version was only in the JSON).
+TEST_F(HistoryToolsTest, EvidenceOfARevertNamesTheEarlierVersion) {
+  Serve(1);
+  CheckAllAndWait();
+  const CommandResult evidence =
+      harness_.Policyctl({"show", "--evidence", "acme/privacy-policy", "3"});
+  ASSERT_EQ(evidence.exit_code, 0) << evidence.err;
+  EXPECT_NE(evidence.out.find("same text as"), std::string::npos) << evidence.out;
+  EXPECT_NE(evidence.out.find("version 1 (the page went back to it)"), std::string::npos)
+      << evidence.out;
+  const CommandResult first =
+      harness_.Policyctl({"show", "--evidence", "acme/privacy-policy", "2"});
+  EXPECT_EQ(first.out.find("same text as"), std::string::npos) << first.out;
+}
+
 TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   const auto first = harness_.Control({{"cmd", "events"}, {"limit", 3}});
   ASSERT_EQ(first["ok"], true) << first.dump();
