@@ -141,6 +141,10 @@ struct FetchRequest {
   // could answer 304 for ever), nor to another page the redirect leads to on a later day.
   std::string validators_url;
   bool ignore_robots = false;  // skip the robots.txt check for this request
+  // The body as sent, its Content-Encoding not undone and none asked for (no Accept-Encoding).
+  // The fetcher asks so once more itself when a response is labelled with a coding that is
+  // none curl knows ("UTF-8", "binary"): browsers show such a body as it came.
+  bool body_as_sent = false;
 };
 
 class RobotsTxt;  // policyd/robots.h

@@ -50,6 +50,27 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// True when a Content-Encoding value names no content coding curl undoes (gzip, deflate, br,
+// zstd), only labels that are none: "UTF-8", "binary", "x-custom" (identity aside). A body so
+// labelled is the body as sent, as browsers show it; one with a real coding among others is
+// not (undoing nothing would give compressed bytes).
+bool NamesNoKnownCoding(std::string_view value) {
+  bool unknown = false;
+  std::size_t begin = 0;
+  while (begin <= value.size()) {
+    std::size_t end = value.find(',', begin);
+    if (end == std::string_view::npos) end = value.size();
+    std::string token = AsciiLower(Trim(value.substr(begin, end - begin)));
+    if (token == "gzip" || token == "x-gzip" || token == "deflate" || token == "br" ||
+        token == "zstd") {
+      return false;
+    }
+    unknown = unknown || (!token.empty() && token != "identity");
+    begin = end + 1;
+  }
+  return unknown;
+}
+
 // Validators come from earlier responses, i.e. from servers: one carrying CR, LF or another
 // control character would inject request headers, so it is not sent at all.
 bool IsSafeHeaderValue(std::string_view value) {
@@ -111,6 +132,17 @@ bool Transfer::SendsValidators() const {
   const std::string& described =
       request_.validators_url.empty() ? chain_.first_url : request_.validators_url;
   return has_validators && request_.url == described;
+}
+
+std::unique_ptr<Transfer> Transfer::RetryForBodyAsSent(Clock::time_point now) {
+  FetchRequest request = request_;
+  request.body_as_sent = true;
+  auto again = std::make_unique<Transfer>(id_, host_, std::move(request), std::move(handler_), now);
+  again->chain_ = chain_;
+  again->chain_.spent += finished_ - started_;
+  again->chain_.queued += started_ - enqueued_;
+  again->response_.url = chain_.first_url;
+  return again;
 }
 
 std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
@@ -185,7 +217,11 @@ bool Transfer::ConfigureOptions(const FetcherOptions& options, CURLSH* share) {
     set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L));
     set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, std::max(options.max_redirects, 0L)));
   }
-  set(curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""));  // all that curl can decode
+  if (request_.body_as_sent) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTP_CONTENT_DECODING, 0L));
+  } else {
+    set(curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""));  // all that curl can decode
+  }
   set(curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)));
   // No CURLOPT_PIPEWAIT: it would make a transfer wait for a sibling's connection to reveal
   // whether it multiplexes, i.e. a server that never answers one request stalls the others.
@@ -406,6 +442,9 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
         " ms in all (total_timeout " + std::to_string(total_timeout_.count()) +
         " ms): " + response_.error_message;
   }
+  unknown_coding_ = result == CURLE_BAD_CONTENT_ENCODING && !request_.body_as_sent &&
+                    !curl_follows_redirects_ &&
+                    NamesNoKnownCoding(Find(response_.headers, "content-encoding"));
   if (response_.error != FetchError::kNone) response_.body.clear();  // never a partial document
   if (response_.error == FetchError::kNone && !curl_follows_redirects_ &&
       IsFollowedRedirect(status)) {

@@ -56,6 +56,15 @@ class Transfer {
   // one hop longer, this transfer's time added to it.
   std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
 
+  // After Finish(): whether the response failed only because its Content-Encoding names no
+  // coding curl knows (and the body was asked for decoded): the fetch is then asked again
+  // with RetryForBodyAsSent().
+  bool FailedOnUnknownCoding() const { return unknown_coding_; }
+
+  // After Finish(): the same request again, to the same URL, for the body as sent
+  // (FetchRequest::body_as_sent): same id, handler (moved there), chain and validators.
+  std::unique_ptr<Transfer> RetryForBodyAsSent(Clock::time_point now);
+
   // The response for a transfer that ends without (or before) curl finishing it.
   FetchResponse Fail(FetchError error, std::string message, Clock::time_point now);
 
@@ -110,6 +119,7 @@ class Transfer {
   bool truncate_body_ = false;
   bool truncated_ = false;  // the body reached the cap with truncate_body_
   bool curl_follows_redirects_ = false;
+  bool unknown_coding_ = false;  // see FailedOnUnknownCoding()
   // The response being received is a redirect the Fetcher will follow: its body is read (so
   // that the connection can be reused) but not kept.
   bool redirect_response_ = false;

@@ -434,6 +434,36 @@ TEST_F(FetcherTest, ValidatorsGoOnlyToTheHopTheyDescribe) {
   EXPECT_EQ(sent("/final", "if-none-match"), (Values{"\"v7\"", "-"}));
 }
 
+// "Content-Encoding: UTF-8" (a charset in the wrong header), "binary", "x-custom": no content
+// coding at all. Browsers show such a body as it came (Chromium passes an unknown coding
+// through); curl refuses it, and the page failed as `protocol` at every check. The fetch is
+// asked once more, for the body as sent (no Accept-Encoding, nothing undone).
+TEST_F(FetcherTest, ABodyLabelledWithAnUnknownCodingIsReadAsItCame) {
+  for (const std::string& label :
+       {std::string("UTF-8"), std::string("binary"), std::string("x-custom")}) {
+    const std::string path = "/label-" + label;
+    server_.Set(
+        path, TestResponse{.headers = {{"Content-Type", "text/html"}, {"Content-Encoding", label}},
+                           .body = "<p>We never sell data.</p>"});
+    const FetchResponse response = FetchUrl(Options(), server_.Url(path));
+    EXPECT_EQ(response.error, FetchError::kNone) << label << ": " << response.error_message;
+    EXPECT_EQ(response.http_status, 200) << label;
+    EXPECT_EQ(response.body, "<p>We never sell data.</p>") << label;
+    const std::vector<RecordedRequest> seen = server_.RequestsFor(path);
+    ASSERT_EQ(seen.size(), 2u) << label;
+    EXPECT_EQ(seen[0].headers.count("accept-encoding"), 1u) << label;
+    EXPECT_EQ(seen[1].headers.count("accept-encoding"), 0u) << label;
+  }
+  // A coding curl knows is still undone, in one request; a body that does not decode under it
+  // still fails (it is not "unknown", it is broken).
+  server_.Set("/broken-gzip",
+              TestResponse{.headers = {{"Content-Type", "text/html"}, {"Content-Encoding", "gzip"}},
+                           .body = "<p>not gzip</p>"});
+  const FetchResponse broken = FetchUrl(Options(), server_.Url("/broken-gzip"));
+  EXPECT_NE(broken.error, FetchError::kNone);
+  EXPECT_EQ(server_.RequestCount("/broken-gzip"), 1u);
+}
+
 TEST_F(FetcherTest, FollowsRedirectsAndKeepsOnlyTheFinalHeaders) {
   server_.Set("/r1", TestResponse{.status = 301, .headers = {{"Location", "/r2"}, {"ETag", "r1"}}});
   server_.Set("/r2", TestResponse{.status = 302, .headers = {{"Location", server_.Url("/final")}}});
