@@ -216,11 +216,11 @@ bool IsTransientFailure(FailureReason reason);
 // (§8.8.2.2: else weak, and a second edit within its second would be answered 304). When the
 // document's URL redirected (`response.redirects`), they are the final URL's, and kept with it
 // (`validators_url`): the next request sends them to that hop only. Both are dropped when the
-// page came through a followed redirect stub (`through_redirect_stub`: fetched apart, without
-// validators). Kept validators are keyed by `spec` (the document's spec the check ran with:
-// `validators_key` = ValidatorsKey(spec)).
-void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
-                     bool through_redirect_stub, int64_t now_ms, DocState* state);
+// page came through a followed interstitial ("you are being redirected": `via_interstitial`;
+// fetched apart, without validators). Kept validators are keyed by `spec` (the document's spec the
+// check ran with: `validators_key` = ValidatorsKey(spec)).
+void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec, bool via_interstitial,
+                     int64_t now_ms, DocState* state);
 
 // Drops `state`'s validators: the next request for the document asks for the whole page.
 void ForgetValidators(DocState* state);

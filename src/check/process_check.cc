@@ -192,9 +192,9 @@ void EndFailureStreak(const CheckInput& input, CheckWork* work) {
   }
 }
 
-// Whether the page came through a followed redirect stub (fetched apart, its validators never
-// sent: see AdoptValidators).
-bool ThroughRedirectStub(const CheckInput& input) { return input.redirect_hops > 0; }
+// Whether the page came through a followed interstitial (a "you are being redirected" page,
+// the `redirect_stub` reason's kind): fetched apart, its validators never sent.
+bool CameThroughInterstitial(const CheckInput& input) { return input.redirect_hops > 0; }
 
 // The version stored last: its record (its raw capture, its segment ids) and its text.
 struct CurrentVersion {
@@ -494,7 +494,7 @@ void AddVersion(CheckInput& input, DocumentText& judged, std::string raw_joined,
   work->commit.version = std::move(version);
   state.last_text_hash = text_hash;
   state.text_seen_ms = work->now_ms;
-  AdoptValidators(response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
+  AdoptValidators(response, *input.spec, CameThroughInterstitial(input), work->now_ms, &state);
   // A reread: the page itself did not change. Adopted: it changed (or not) elsewhere, when
   // this member cannot tell.
   if (kind != VersionKind::kReread && kind != VersionKind::kAdopted) {
@@ -544,7 +544,8 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   }
   if (text_hash == state.last_text_hash) {
     work->Conclude(not_modified ? CheckResult::kNotModified : CheckResult::kUnchanged);
-    AdoptValidators(input.response, *input.spec, ThroughRedirectStub(input), work->now_ms, &state);
+    AdoptValidators(input.response, *input.spec, CameThroughInterstitial(input), work->now_ms,
+                    &state);
     ForgetSuspicion(&state);  // whatever looked wrong before is gone
     state.text_seen_ms = work->now_ms;
     return;

@@ -86,9 +86,9 @@ void ForgetValidators(DocState* state) {
   state->validators_url.clear();
 }
 
-void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec,
-                     bool through_redirect_stub, int64_t now_ms, DocState* state) {
-  if (through_redirect_stub) {
+void AdoptValidators(const FetchResponse& response, const DocumentSpec& spec, bool via_interstitial,
+                     int64_t now_ms, DocState* state) {
+  if (via_interstitial) {
     ForgetValidators(state);
     return;
   }

@@ -120,22 +120,12 @@ const std::unordered_set<std::string>& LanguageNames() {
   return names;
 }
 
-// The pieces of a text between separators, white space trimmed; empty ones left out.
+// The pieces of a text between separators, as they are (ReadEntry's LabelKey trims them, and
+// reads one of white space alone as a separator).
 std::vector<std::string_view> SplitAtSeparators(std::string_view text) {
   std::vector<std::string_view> pieces;
   std::size_t begin = 0;
-  const auto push = [&](std::size_t end) {
-    std::string_view piece = text.substr(begin, end - begin);
-    while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\n' ||
-                              piece.front() == '\t' || piece.front() == '\r')) {
-      piece.remove_prefix(1);
-    }
-    while (!piece.empty() && (piece.back() == ' ' || piece.back() == '\n' || piece.back() == '\t' ||
-                              piece.back() == '\r')) {
-      piece.remove_suffix(1);
-    }
-    if (!piece.empty()) pieces.push_back(piece);
-  };
+  const auto push = [&](std::size_t end) { pieces.push_back(text.substr(begin, end - begin)); };
   for (std::size_t i = 0; i < text.size();) {
     std::size_t matched = 0;
     for (const std::string_view separator : kSeparators) {
@@ -153,12 +143,6 @@ std::vector<std::string_view> SplitAtSeparators(std::string_view text) {
   return pieces;
 }
 
-std::size_t CountWords(std::string_view key) {
-  std::size_t words = key.empty() ? 0 : 1;
-  for (const char c : key) words += c == ' ' ? 1 : 0;
-  return words;
-}
-
 bool HasLanguageAttribute(const GumboNode* link) {
   for (const char* name : {"hreflang", "lang"}) {
     const char* value = GetAttr(link, name);
@@ -170,10 +154,11 @@ bool HasLanguageAttribute(const GumboNode* link) {
 // What one piece of a block's text is, as an entry of a switcher.
 enum class Entry { kSeparator, kLanguage, kLabel, kOther };
 
+// `text` is a piece of a text node of at most kMaxTextBytes, white space around it included.
 Entry ReadEntry(std::string_view text) {
-  if (text.size() > kMaxNameBytes) return Entry::kOther;
   const std::string key = LabelKey(text);
-  if (key.empty()) return Entry::kSeparator;  // punctuation only
+  if (key.empty()) return Entry::kSeparator;  // white space or punctuation only
+  if (key.size() > kMaxNameBytes) return Entry::kOther;
   if (IsLanguageName(key)) return Entry::kLanguage;
   return IsLanguageSwitcherLabel(key) ? Entry::kLabel : Entry::kOther;
 }

@@ -433,21 +433,6 @@ std::optional<std::vector<const GumboNode*>> ElementChildren(const GumboNode* el
   return elements;
 }
 
-// The words of `text` (runs of non-space bytes).
-size_t CountWords(std::string_view text) {
-  size_t words = 0;
-  bool in_word = false;
-  for (const char c : text) {
-    if (IsSpace(c)) {
-      in_word = false;
-    } else if (!in_word) {
-      in_word = true;
-      ++words;
-    }
-  }
-  return words;
-}
-
 std::string_view TrimTrailingSpace(std::string_view text) {
   while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
   return text;
@@ -1154,6 +1139,20 @@ Widget DetectByText(const GumboNode* element, bool heading) {
 }
 
 }  // namespace
+
+size_t CountWords(std::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    if (IsSpace(c)) {
+      in_word = false;
+    } else if (!in_word) {
+      in_word = true;
+      ++words;
+    }
+  }
+  return words;
+}
 
 bool IsSkipped(const GumboNode* element) {
   const GumboTag tag = element->v.element.tag;

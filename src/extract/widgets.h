@@ -89,6 +89,8 @@ bool IsSkipped(const GumboNode* element);
 // *text; false when it is longer than `max_bytes`, reads more than `budget` nodes or contains
 // a heading (a label never does).
 bool CollectText(const GumboNode* element, size_t max_bytes, size_t budget, std::string* text);
+// The runs of characters between white space in `text`.
+size_t CountWords(std::string_view text);
 
 // The form labels are compared in: white space and typography as NormalizeText, case folded
 // (ICU), characters other than letters removed at both ends ("» Read more…" -> "read more").

@@ -33,7 +33,7 @@ FetchResponse Response(long status, std::string etag, std::string last_modified,
 
 // The response came from the document's URL itself.
 void Adopt(const FetchResponse& response, int64_t now_ms, DocState* state) {
-  AdoptValidators(response, Spec(), /*through_redirect_stub=*/false, now_ms, state);
+  AdoptValidators(response, Spec(), /*via_interstitial=*/false, now_ms, state);
 }
 
 DocState Held(std::string etag, std::string last_modified) {
@@ -82,7 +82,7 @@ TEST(AdoptValidators, APageBehindARedirectStubLeavesNoValidators) {
   state.validators_url = "https://acme.example/legal/privacy";
   AdoptValidators(
       Response(200, "\"target\"", "Tue, 20 Oct 2015 11:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
-      Spec(), /*through_redirect_stub=*/true, kNowMs, &state);
+      Spec(), /*via_interstitial=*/true, kNowMs, &state);
   EXPECT_EQ(state.etag, "");
   EXPECT_EQ(state.last_modified, "");
   EXPECT_EQ(state.validators_key, 0u);

@@ -537,6 +537,13 @@ TEST(WidgetsTest, LanguageSwitchersAreLeftOut) {
       "<div class=languages><div class=label>Other languages:</div><ul><li><span>English"
       "</span></li><li><a href=/es lang=es>español</a></li><li><a href=/zh-cn "
       "lang=zh-Hans-CN>中文（中国大陆）</a></li><li><a href=/ja lang=ja>日本語</a></li></ul></div>",
+      // Written with deep indentation around each name.
+      "<p>"
+      "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"
+      "\t\t\t\t"
+      "English\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"
+      "\t\t\t\t\t| "
+      "<a href=/de hreflang=de>Deutsch</a> | <a href=/fr hreflang=fr>Français</a></p>",
       // A label before the list.
       "<p>Sprache:</p><ul><li><a href=/de>Deutsch</a></li><li><a href=/en>English</a></li></ul>",
   };
