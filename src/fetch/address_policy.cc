@@ -57,6 +57,9 @@ bool IsPublicV6(const uint8_t* b) {
   // Forms that carry an IPv4 address inherit its verdict.
   if (AllZero(b, 10) && b[10] == 0xff && b[11] == 0xff) return IsPublicV4(V4At(b + 12));  // mapped
   if (AllZero(b, 12)) return IsPublicV4(V4At(b + 12));  // compatible; also :: and ::1
+  if (AllZero(b, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
+    return IsPublicV4(V4At(b + 12));  // SIIT IPv4-translated ::ffff:0:a.b.c.d (RFC 2765)
+  }
   if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
     if (AllZero(b + 4, 8)) return IsPublicV4(V4At(b + 12));  // NAT64 64:ff9b::/96
     if (b[4] == 0x00 && b[5] == 0x01) return false;          // local-use NAT64 64:ff9b:1::/48

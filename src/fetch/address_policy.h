@@ -20,7 +20,8 @@ namespace policyd {
 // IETF/documentation/benchmark ranges (192.0.0/24, 192.0.2/24, 198.18/15, 198.51.100/24,
 // 203.0.113/24, 2001:db8::/32, 100::/64), deprecated site-local fec0::/10, Teredo 2001::/32,
 // local NAT64 64:ff9b:1::/48, and IPv6 forms that embed a non-public IPv4 address
-// (IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16).
+// (IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, IPv4-translated ::ffff:0:a.b.c.d,
+// NAT64 64:ff9b::/96, 6to4 2002::/16).
 bool IsPublicAddress(const sockaddr* address);
 
 // The peers one component may connect to: public addresses (IsPublicAddress), plus the
