@@ -22,6 +22,7 @@
 #include "policyd/file_read.h"
 #include "policyd/host_key.h"
 #include "policyd/http_url.h"
+#include "policyd/human_units.h"
 #include "policyd/node_id.h"
 #include "policyd/private_files.h"
 #include "policyd/robots.h"
@@ -116,6 +117,9 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   // Site owners write groups for the name they see in their logs (RFC 9309 2.2.1).
   options.robots_product_token = RobotsTxt::ProductTokenOf(config.user_agent);
   options.max_crawl_delay = config.max_crawl_delay;
+  options.strained_host_pause = config.strained_host_pause;
+  options.max_strained_host_pause =
+      std::max<milliseconds>(config.strained_host_pause, std::chrono::minutes(10));
   // Refuse other types as soon as their headers arrive: no 1 GB image is downloaded. A PDF
   // is often served as a download (octet-stream, x-pdf, x-download, force-download, and S3's
   // binary/octet-stream): such a body is read to max_body_bytes and converted when it starts
@@ -129,6 +133,16 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
                                     "application/x-download",
                                     "application/force-download",
                                     "binary/octet-stream"};  // Amazon S3's default
+  options.on_strained_host = [](const StrainedHost& strained) {
+    const std::string answer = strained.error == FetchError::kNone
+                                   ? "HTTP " + std::to_string(strained.http_status)
+                                   : FetchErrorName(strained.error);
+    spdlog::warn(
+        "{}: the server is struggling: {} requests in a row failed ({} for {}; the first was {}); "
+        "its next request waits {}",
+        strained.host, strained.streak, answer, strained.url, strained.first_url,
+        HumanDuration(strained.pause));
+  };
   return options;
 }
 

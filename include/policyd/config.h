@@ -250,6 +250,9 @@ struct DaemonConfig {
   int failure_threshold = 3;  // consecutive failures before document.fetch_failed
   // robots.txt Crawl-delay is honoured up to this cap (a larger value is clamped to it).
   std::chrono::milliseconds max_crawl_delay = std::chrono::seconds(30);
+  // A struggling server's first rest (Fetcher: trouble answers from more than one page of a
+  // host in a row), doubled at each further one up to max(10 min, this); 0 = no rests.
+  std::chrono::milliseconds strained_host_pause = std::chrono::seconds(30);
   // Every page is fetched whole (without its validators) at least once in each period this
   // long, so that a server answering 304 wrongly cannot hide a change for longer; 0 = never
   // send conditional requests (MaySendValidators in policyd/check.h).

@@ -64,6 +64,13 @@
 // later 429 (or 503 with a Retry-After) from a page already in flight renews it, and any other
 // answer leaves it.
 //
+// A struggling host (src/fetch/host_strain.h): when a host's answers since its last good one
+// are server trouble (500, 502–504, 520–530, refused connection, timeout) for more than one of
+// its URLs, its n-th such answer in a row makes its next request wait at least
+// strained_host_pause × 2^(n − 2), at most max_strained_host_pause. Pages waiting meanwhile
+// stay queued (they are requested later, not refused); one page failing alone never slows its
+// host. on_strained_host is told each time.
+//
 // Threading: every public method must be called on the io_context's thread, and every
 // completion handler runs there. The handler is called exactly once per Fetch, also when
 // the fetcher is shut down (with FetchError::kAborted).
@@ -92,6 +99,17 @@ const char* FetchErrorName(FetchError error);
 
 // A host's hold (see Fetcher) lasts at most this long, whatever its Retry-After says.
 inline constexpr std::chrono::milliseconds kMaxHostHold = std::chrono::hours(1);
+
+// An answer that made its struggling host wait (see Fetcher).
+struct StrainedHost {
+  std::string host;       // host key
+  std::string url;        // the request answered
+  std::string first_url;  // the first request of the streak
+  int streak = 0;         // trouble answers in a row
+  FetchError error = FetchError::kNone;
+  long http_status = 0;
+  std::chrono::milliseconds pause{0};  // before the host's next request
+};
 
 struct FetcherOptions {
   std::string user_agent = "policyd/0.1";
@@ -129,6 +147,11 @@ struct FetcherOptions {
   // kContentType, so that a large image is not downloaded. A response without Content-Type
   // passes. Other statuses are not checked (their bodies are not documents).
   std::vector<std::string> accepted_content_types;
+
+  // A struggling host's pauses (see above), and who is told of them (on the io thread).
+  std::chrono::milliseconds strained_host_pause{30'000};
+  std::chrono::milliseconds max_strained_host_pause{600'000};
+  std::function<void(const StrainedHost&)> on_strained_host;
 };
 
 struct FetchRequest {

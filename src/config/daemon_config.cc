@@ -253,6 +253,8 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadAllowedAddresses(reader, &config->allowed_addresses);
   reader.ReadIntegerAs("failure_threshold", 1, 1000, &config->failure_threshold);
   reader.ReadDuration("max_crawl_delay", milliseconds(0), kOneHour, &config->max_crawl_delay);
+  reader.ReadDuration("strained_host_pause", milliseconds(0), kOneHour,
+                      &config->strained_host_pause);
   reader.ReadDuration("full_fetch_interval", milliseconds(0), kOneYear,
                       &config->full_fetch_interval);
   reader.ReadDouble("shrink_guard", 0.0, 1.0, &config->shrink_guard);

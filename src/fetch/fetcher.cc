@@ -23,6 +23,7 @@
 
 #include "curl_handles.h"
 #include "host_queue.h"
+#include "host_strain.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
 #include "policyd/clock.h"
@@ -86,6 +87,7 @@ struct Fetcher::Impl {
         robots_options(RobotsOptions(options)),
         robots(options.max_robots_entries),
         share(NewShare()),
+        strain({.base = options.strained_host_pause, .max = options.max_strained_host_pause}),
         queue(LimitsFrom(options),
               [this](const std::string& host, Clock::time_point at) { ArmWake(host, at); }),
         loop(io_context, [this](CURL* easy, CURLcode result) { OnDone(easy, result); }),
@@ -404,7 +406,25 @@ struct Fetcher::Impl {
       Deliver(done->TakeHandler(), std::move(response));
     }
     queue.Done(done->host(), now);
+    NoteStrain(*done, response, now);
     Pump();
+  }
+
+  // A struggling server (host_strain.h) rests before its host's next request.
+  void NoteStrain(const Transfer& done, const FetchResponse& response, Clock::time_point now) {
+    const HostStrain::Verdict verdict = strain.Note(
+        done.host(), done.request().url, HealthOf(response.error, response.http_status), now);
+    if (verdict.pause <= Clock::duration::zero()) return;
+    queue.Defer(done.host(), now + verdict.pause, now);
+    if (!options.on_strained_host) return;
+    options.on_strained_host(StrainedHost{
+        .host = done.host(),
+        .url = done.request().url,
+        .first_url = verdict.first_url,
+        .streak = verdict.streak,
+        .error = response.error,
+        .http_status = response.http_status,
+        .pause = std::chrono::duration_cast<std::chrono::milliseconds>(verdict.pause)});
   }
 
   // HostQueue asks to be woken for `host` at `at` (at most one request per host at a time).
@@ -476,6 +496,7 @@ struct Fetcher::Impl {
     std::string why;  // "URL was answered 429 with Retry-After 120"
   };
   std::unordered_map<std::string, HostHold> holds;
+  HostStrain strain;
   HostQueue queue;
   MultiSocketLoop loop;
   uint64_t next_id = 1;

@@ -104,6 +104,37 @@ TEST(LoggingTest, JsonLogHasASummaryAndGroupsRepeatedFailures) {
   server.Stop();
 }
 
+// A server failing on two of its pages in a row is given a rest, and the operator is told which
+// host, why and for how long (the fetcher's rule: host_strain.h).
+TEST(LoggingTest, AStrugglingServerIsNamedWithItsRest) {
+  HttpTestServer server;
+  server.Set("/acme/privacy", {.status = 503, .body = "down"});
+  server.Set("/acme/terms", {.status = 502, .body = "bad gateway"});
+  DaemonHarness harness("log_format = \"json\"\nstrained_host_pause = \"150ms\"\n");
+  harness.WriteTarget("acme",
+                      TargetFile("Acme", {{"Privacy Policy", server.Url("/acme/privacy")},
+                                          {"Terms of Service", server.Url("/acme/terms")}}));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+
+  std::vector<std::string> rests;
+  for (const auto& line : JsonLines(harness.log())) {
+    const std::string message = line["message"];
+    if (message.find("the server is struggling") == std::string::npos) continue;
+    EXPECT_EQ(line["level"], "warning") << line;
+    rests.push_back(message);
+  }
+  ASSERT_EQ(rests.size(), 1u) << harness.log();
+  const std::string host = server.Url("/").substr(std::string("http://").size());
+  EXPECT_TRUE(rests[0].starts_with(host.substr(0, host.size() - 1) +
+                                   ": the server is struggling: 2 requests in a row failed (HTTP "))
+      << rests[0];
+  EXPECT_TRUE(rests[0].ends_with("); its next request waits 150ms")) << rests[0];
+  EXPECT_NE(rests[0].find("/acme/"), std::string::npos) << rests[0];
+  server.Stop();
+}
+
 TEST(LoggingTest, UnknownLogFormatFlagIsAUsageError) {
   const CommandResult result = RunCommand({POLICYD_BIN, "--log-format", "xml"});
   EXPECT_EQ(result.exit_code, 64);

@@ -182,6 +182,56 @@ TEST_F(FetcherTest, AHostHoldIsCapped) {
   EXPECT_GT(*left, kMaxHostHold - std::chrono::minutes(1));
 }
 
+// A server failing on a second page in a row is struggling: the host's next request waits
+// (host_strain.h), behind the gate, and is sent then rather than refused. Before, every other
+// page of a failing host was asked for at its usual pace.
+TEST_F(FetcherTest, AServerFailingOnSeveralPagesIsGivenARest) {
+  server_.Set("/a", TestResponse{.status = 503, .body = "down"});
+  server_.Set("/b", TestResponse{.status = 502, .body = "bad gateway"});
+  server_.Set("/c", TestResponse{.body = "page"});
+  FetcherOptions options = Options();
+  options.strained_host_pause = milliseconds(400);
+  std::vector<StrainedHost> told;
+  options.on_strained_host = [&told](const StrainedHost& strained) { told.push_back(strained); };
+  Fetcher fetcher(io_, options);
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).http_status, 503);
+  EXPECT_TRUE(told.empty());  // one page's trouble
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/b")}).http_status, 502);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].url, server_.Url("/b"));
+  EXPECT_EQ(told[0].first_url, server_.Url("/a"));
+  EXPECT_EQ(told[0].streak, 2);
+  EXPECT_EQ(told[0].http_status, 502);
+  EXPECT_EQ(told[0].pause, milliseconds(400));
+  const FetchResponse rested = FetchOne(fetcher, {.url = server_.Url("/c")});
+  EXPECT_EQ(rested.body, "page");  // requested after the rest, not refused
+  EXPECT_FALSE(rested.host_held);
+  const std::vector<RecordedRequest> b = server_.RequestsFor("/b");
+  const std::vector<RecordedRequest> c = server_.RequestsFor("/c");
+  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_GE(c[0].arrival - b[0].arrival, milliseconds(400));
+  // Its good answer ended the streak: the next failure is one page's again.
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).http_status, 503);
+  EXPECT_EQ(told.size(), 1u);
+}
+
+// One broken page, however often it fails, does not slow its host's other pages.
+TEST_F(FetcherTest, OneBrokenPageDoesNotSlowItsHost) {
+  server_.Set("/broken", TestResponse{.status = 500, .body = "error"});
+  server_.Set("/fine", TestResponse{.body = "page"});
+  FetcherOptions options = Options();
+  options.strained_host_pause = std::chrono::minutes(5);  // a rest would outlast RunUntil
+  int told = 0;
+  options.on_strained_host = [&told](const StrainedHost&) { ++told; };
+  Fetcher fetcher(io_, options);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/broken")}).http_status, 500);
+  }
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/fine")}).body, "page");
+  EXPECT_EQ(told, 0);
+}
+
 // The marks with which CDNs and bot managers flag a challenge reach the error-page guard.
 TEST_F(FetcherTest, KeepsChallengeMarkHeaders) {
   server_.Set("/terms", TestResponse{.status = 403,

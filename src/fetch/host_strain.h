@@ -1,0 +1,79 @@
+// HostStrain: which hosts are struggling, as pure bookkeeping (no I/O, clock passed in), so
+// that its rules can be tested with made-up times.
+//
+// A server in trouble answers 500, 502, 503 or 504 (RFC 9110 15.6: 503 is "temporary
+// overload"), a CDN's 520–530 for its origin, or no answer at all (connection refused, a
+// timeout). One page that does so is that page's trouble: its own check backs off (scheduler.h)
+// and the host's other pages go on as usual. When a host's trouble answers since its last good
+// one cover more than one of its URLs, the host itself is struggling: its n-th trouble answer in
+// a row makes its next request wait at least `base` × 2^(n − 2), at most `max` (the per-host
+// delay still applies when it is longer). A crawler eases off a failing server instead of asking it
+// for every other page (as search engines' crawlers slow down on 5xx). Any other answer (2xx, 3xx,
+// 304, 4xx, 429) ends the streak; a 429, and a 503 with Retry-After, also hold the host
+// (fetcher.h).
+#ifndef POLICYD_SRC_FETCH_HOST_STRAIN_H_
+#define POLICYD_SRC_FETCH_HOST_STRAIN_H_
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include "policyd/fetch_response.h"
+
+namespace policyd {
+
+// What an answer (or its absence) says of the server's health (see above).
+enum class ServerHealth {
+  kTrouble,  // 500, 502–504, 520–530, refused connection, timeout
+  kFine,     // any other complete answer, also one stopped for its size or media type
+  kUnknown,  // no word from the server: DNS, TLS, blocked address, protocol error, cancelled
+};
+ServerHealth HealthOf(FetchError error, long http_status);
+
+class HostStrain {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Limits {
+    Clock::duration base = std::chrono::seconds(30);  // after the second trouble answer
+    Clock::duration max = std::chrono::minutes(10);
+  };
+
+  // What one answer did to its host's streak.
+  struct Verdict {
+    int streak = 0;            // trouble answers in a row, this one included
+    Clock::duration pause{0};  // how long the host's next request waits; 0: none
+    std::string first_url;     // the streak's first URL (for messages)
+  };
+
+  explicit HostStrain(Limits limits);
+
+  // Records an answer from `host` to a request for `url` at `now`; kUnknown leaves the streak
+  // as it is.
+  Verdict Note(const std::string& host, const std::string& url, ServerHealth health,
+               Clock::time_point now);
+
+  std::size_t hosts() const { return streaks_.size(); }  // hosts with a streak (bounded)
+
+ private:
+  struct Streak {
+    int answers = 0;
+    std::string first_url;
+    bool several_urls = false;
+    Clock::time_point last{};
+  };
+
+  Clock::duration PauseAfter(int answers) const;
+  // Forgets streaks whose last answer is older than `max` once the map has doubled: a host no
+  // longer asked carries no information, and the map stays proportional to the failing hosts.
+  void MaybeSweep(Clock::time_point now);
+
+  Limits limits_;
+  std::unordered_map<std::string, Streak> streaks_;
+  std::size_t sweep_at_ = 64;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_SRC_FETCH_HOST_STRAIN_H_

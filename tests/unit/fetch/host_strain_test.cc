@@ -1,0 +1,96 @@
+#include "host_strain.h"
+
+#include "policyd/fetcher.h"
+
+#include <gtest/gtest.h>
+
+namespace policyd {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+using Clock = HostStrain::Clock;
+
+const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
+
+constexpr ServerHealth kTrouble = ServerHealth::kTrouble;
+constexpr ServerHealth kFine = ServerHealth::kFine;
+
+TEST(HostStrain, TroubleIsServerErrorsAndNoAnswer) {
+  for (const long status : {500L, 502L, 503L, 504L, 520L, 522L, 530L}) {
+    EXPECT_EQ(HealthOf(FetchError::kNone, status), kTrouble) << status;
+  }
+  for (const long status : {200L, 204L, 301L, 304L, 403L, 404L, 410L, 429L, 501L, 505L, 531L}) {
+    EXPECT_EQ(HealthOf(FetchError::kNone, status), kFine) << status;
+  }
+  EXPECT_EQ(HealthOf(FetchError::kConnect, 0), kTrouble);
+  EXPECT_EQ(HealthOf(FetchError::kTimeout, 0), kTrouble);
+  EXPECT_EQ(HealthOf(FetchError::kTooLarge, 200), kFine);
+  EXPECT_EQ(HealthOf(FetchError::kContentType, 200), kFine);
+  // Failures that say nothing of the server's load.
+  for (const FetchError error : {FetchError::kDns, FetchError::kTls, FetchError::kProtocol,
+                                 FetchError::kBlockedAddress, FetchError::kAborted}) {
+    EXPECT_EQ(HealthOf(error, 0), ServerHealth::kUnknown) << FetchErrorName(error);
+  }
+}
+
+// No word from the server (a cancelled fetch, a DNS failure) neither ends nor lengthens a streak.
+TEST(HostStrain, UnknownHealthLeavesTheStreak) {
+  HostStrain strain({.base = seconds(30), .max = minutes(4)});
+  strain.Note("a.example", "https://a.example/p", kTrouble, t0);
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/q", ServerHealth::kUnknown, t0).streak, 1);
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/q", kTrouble, t0).pause, seconds(30));
+}
+
+// One broken page is its own check's business: however often it fails, the host is not slowed.
+TEST(HostStrain, OneFailingPageDoesNotSlowItsHost) {
+  HostStrain strain({});
+  for (int i = 0; i < 5; ++i) {
+    const HostStrain::Verdict verdict =
+        strain.Note("a.example", "https://a.example/broken", kTrouble, t0 + minutes(i));
+    EXPECT_EQ(verdict.streak, i + 1);
+    EXPECT_EQ(verdict.pause, Clock::duration::zero()) << i;
+  }
+}
+
+// Trouble on a second page in a row: the host eases off, doubling its pause at each further
+// trouble answer, up to the cap; its next good answer ends the streak.
+TEST(HostStrain, TroubleOnSeveralPagesPausesTheHostAndDoubles) {
+  HostStrain strain({.base = seconds(30), .max = minutes(4)});
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/p", kTrouble, t0).pause,
+            Clock::duration::zero());
+  const HostStrain::Verdict second = strain.Note("a.example", "https://a.example/q", kTrouble, t0);
+  EXPECT_EQ(second.streak, 2);
+  EXPECT_EQ(second.first_url, "https://a.example/p");
+  EXPECT_EQ(second.pause, seconds(30));
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/p", kTrouble, t0).pause, seconds(60));
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/r", kTrouble, t0).pause, seconds(120));
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/r", kTrouble, t0).pause, seconds(240));
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/r", kTrouble, t0).pause, minutes(4));
+  // Another host is untouched.
+  EXPECT_EQ(strain.Note("b.example", "https://b.example/p", kTrouble, t0).pause,
+            Clock::duration::zero());
+  // A good answer (even a 404) ends a's streak: the next trouble starts afresh.
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/gone", kFine, t0).streak, 0);
+  EXPECT_EQ(strain.hosts(), 1u);  // b only
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/q", kTrouble, t0).pause,
+            Clock::duration::zero());
+  EXPECT_EQ(strain.Note("a.example", "https://a.example/p", kTrouble, t0).pause, seconds(30));
+}
+
+// Streaks of hosts no longer asked are forgotten once the map has grown: it stays bounded by
+// the hosts failing now.
+TEST(HostStrain, OldStreaksAreSweptAway) {
+  HostStrain strain({.base = seconds(30), .max = minutes(10)});
+  for (int i = 0; i < 200; ++i) {
+    strain.Note("h" + std::to_string(i), "https://x/", kTrouble, t0);
+  }
+  EXPECT_EQ(strain.hosts(), 200u);
+  for (int i = 0; i < 200; ++i) {
+    strain.Note("n" + std::to_string(i), "https://y/", kTrouble, t0 + minutes(11));
+  }
+  EXPECT_LE(strain.hosts(), 200u);
+}
+
+}  // namespace
+}  // namespace policyd
