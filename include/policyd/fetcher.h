@@ -164,9 +164,11 @@ struct FetchRequest {
   // could answer 304 for ever), nor to another page the redirect leads to on a later day.
   std::string validators_url;
   bool ignore_robots = false;  // skip the robots.txt check for this request
-  // The body as sent, its Content-Encoding not undone and none asked for (no Accept-Encoding).
-  // The fetcher asks so once more itself when a response is labelled with a coding that is
-  // none curl knows ("UTF-8", "binary"): browsers show such a body as it came.
+  // The body as sent, its Content-Encoding not undone by curl and none asked for (no
+  // Accept-Encoding); a gzip body is then decoded by the fetcher itself, every member in turn,
+  // stray bytes after the last ignored (src/fetch/gzip_members.h). The fetcher asks so once more
+  // itself when curl cannot undo a coding where browsers can: a label that is no coding ("UTF-8",
+  // "binary"; shown as it came), gzip with bytes after its end or in several members.
   bool body_as_sent = false;
 };
 

@@ -398,9 +398,9 @@ struct Fetcher::Impl {
     NoteHostHold(done->host(), response, now);
     if (!done->redirect_url().empty()) {
       FollowRedirect(*done, std::move(response), now);  // the next hop, or the failed fetch
-    } else if (done->FailedOnUnknownCoding()) {
-      // A Content-Encoding that is no coding ("UTF-8"): asked once more for the body as sent,
-      // behind the host's politeness gate like any request.
+    } else if (done->FailedOnCoding()) {
+      // A coding curl could not undo where a browser can (a label "UTF-8", gzip with stray
+      // bytes): asked once more for the body as sent, behind the host's gate like any request.
       Enter(done->RetryForBodyAsSent(now), now);
     } else {
       Deliver(done->TakeHandler(), std::move(response));

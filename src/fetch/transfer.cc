@@ -13,6 +13,7 @@
 
 #include "address_policy.h"
 #include "curl_error.h"
+#include "gzip_members.h"
 #include "multi_socket_loop.h"
 #include "policyd/ascii.h"
 #include "policyd/media_type.h"
@@ -69,6 +70,12 @@ bool NamesNoKnownCoding(std::string_view value) {
     begin = end + 1;
   }
   return unknown;
+}
+
+// True when a Content-Encoding value is gzip alone (x-gzip is its old name, RFC 9110 8.4.1.3).
+bool IsGzipAlone(std::string_view value) {
+  const std::string coding = AsciiLower(Trim(value));
+  return coding == "gzip" || coding == "x-gzip";
 }
 
 // Validators come from earlier responses, i.e. from servers: one carrying CR, LF or another
@@ -380,9 +387,10 @@ void Transfer::Record(FetchError error, std::string message) {
 
 namespace {
 
-// curl's words for two failures that are the server's but read like a local fault: a body its
-// decoder refused ("Failed writing received data to disk/application": gzip with bytes after
-// its end, a wrong coding) and a header line over its limit ("Out of memory").
+// curl's words for two failures that are the server's but read like a local fault or name no
+// page: a body its decoder refused ("Failed writing received data to disk/application", "Error
+// while processing content unencoding: incorrect header check") and a header line over its
+// limit ("Out of memory").
 std::string ExplainCurlFailure(CURLcode result, const std::string& curl_message,
                                const FetchResponse& response, std::size_t max_body_bytes) {
   const std::string content_encoding = Find(response.headers, "content-encoding");
@@ -391,7 +399,8 @@ std::string ExplainCurlFailure(CURLcode result, const std::string& curl_message,
     return "the body is larger than max_body_bytes (" + std::to_string(max_body_bytes) +
            " bytes): Content-Length " + Find(response.headers, "content-length");
   }
-  if (result == CURLE_WRITE_ERROR && !content_encoding.empty()) {
+  if ((result == CURLE_WRITE_ERROR || result == CURLE_BAD_CONTENT_ENCODING) &&
+      !content_encoding.empty()) {
     return "the body could not be decoded (Content-Encoding: " + content_encoding +
            "): curl: " + curl_message;
   }
@@ -404,6 +413,26 @@ std::string ExplainCurlFailure(CURLcode result, const std::string& curl_message,
 }
 
 }  // namespace
+
+void Transfer::DecodeGzipAsSent() {
+  Gunzipped decoded = GunzipMembers(response_.body, max_body_bytes_);
+  switch (decoded.outcome) {
+    case GunzipOutcome::kDecoded:
+      response_.body = std::move(decoded.bytes);
+      return;
+    case GunzipOutcome::kTooLarge:
+      response_.error = FetchError::kTooLarge;
+      response_.error_message =
+          "decoded body exceeds " + std::to_string(max_body_bytes_) + " bytes";
+      return;
+    case GunzipOutcome::kDamaged:
+      response_.error = FetchError::kProtocol;
+      response_.error_message = "the body could not be decoded (Content-Encoding: " +
+                                Find(response_.headers, "content-encoding") +
+                                "): " + decoded.problem;
+      return;
+  }
+}
 
 FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   long status = 0;
@@ -442,9 +471,16 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
         " ms in all (total_timeout " + std::to_string(total_timeout_.count()) +
         " ms): " + response_.error_message;
   }
-  unknown_coding_ = result == CURLE_BAD_CONTENT_ENCODING && !request_.body_as_sent &&
-                    !curl_follows_redirects_ &&
-                    NamesNoKnownCoding(Find(response_.headers, "content-encoding"));
+  const std::string coding = Find(response_.headers, "content-encoding");
+  const bool no_coding_named = result == CURLE_BAD_CONTENT_ENCODING && NamesNoKnownCoding(coding);
+  // curl's gzip decoder refuses bytes after the first member's end (CURLE_WRITE_ERROR, no
+  // callback of ours having stopped it).
+  const bool gzip_refused = result == CURLE_WRITE_ERROR && !use_recorded && IsGzipAlone(coding);
+  failed_on_coding_ =
+      (no_coding_named || gzip_refused) && !request_.body_as_sent && !curl_follows_redirects_;
+  if (response_.error == FetchError::kNone && request_.body_as_sent && IsGzipAlone(coding)) {
+    DecodeGzipAsSent();
+  }
   if (response_.error != FetchError::kNone) response_.body.clear();  // never a partial document
   if (response_.error == FetchError::kNone && !curl_follows_redirects_ &&
       IsFollowedRedirect(status)) {

@@ -56,10 +56,11 @@ class Transfer {
   // one hop longer, this transfer's time added to it.
   std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
 
-  // After Finish(): whether the response failed only because its Content-Encoding names no
-  // coding curl knows (and the body was asked for decoded): the fetch is then asked again
-  // with RetryForBodyAsSent().
-  bool FailedOnUnknownCoding() const { return unknown_coding_; }
+  // After Finish(): whether the response failed only because curl could not undo its
+  // Content-Encoding where a browser can: a label that names no coding ("UTF-8"), or a gzip body
+  // with stray bytes after its end or several members (gzip_members.h). The fetch is then asked
+  // again with RetryForBodyAsSent(), and a gzip body so asked for is decoded here.
+  bool FailedOnCoding() const { return failed_on_coding_; }
 
   // After Finish(): the same request again, to the same URL, for the body as sent
   // (FetchRequest::body_as_sent): same id, handler (moved there), chain and validators.
@@ -96,6 +97,8 @@ class Transfer {
   bool AcceptContentType();
   // At the end of a response's headers: whether it is a redirect the Fetcher will follow.
   bool IsRedirectToFollow() const;
+  // Undoes a gzip coding of a body asked for as sent (FetchRequest::body_as_sent).
+  void DecodeGzipAsSent();
   // Whether this hop sends the request's validators: it requests the URL they describe.
   bool SendsValidators() const;
   curl_socket_t OpenSocket(curlsocktype purpose, const curl_sockaddr& address);
@@ -119,7 +122,7 @@ class Transfer {
   bool truncate_body_ = false;
   bool truncated_ = false;  // the body reached the cap with truncate_body_
   bool curl_follows_redirects_ = false;
-  bool unknown_coding_ = false;  // see FailedOnUnknownCoding()
+  bool failed_on_coding_ = false;  // see FailedOnCoding()
   // The response being received is a redirect the Fetcher will follow: its body is read (so
   // that the connection can be reused) but not kept.
   bool redirect_response_ = false;
