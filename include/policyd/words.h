@@ -37,6 +37,10 @@ bool IsUnspacedScriptLetter(UChar32 c);
 // True when `utf8` holds a letter of such a script.
 bool HasUnspacedScriptLetter(std::string_view utf8);
 
+// True when `utf8` holds a Hangul letter (Korean: spaced, but where the spaces go is a matter
+// of spelling rules that writers apply unevenly, "제공할 수" and "제공할수").
+bool HasHangulLetter(std::string_view utf8);
+
 // The byte offsets inside `utf8` where its word boundaries fall (the rules above: words,
 // and the runs of spaces and punctuation between them), after 0 and before utf8.size(), in
 // order. Empty when ICU's word data cannot be loaded (the text is then one piece).

@@ -69,19 +69,36 @@ bool IsUnspacedScriptLetter(UChar32 c) {
   }
 }
 
-bool HasUnspacedScriptLetter(std::string_view utf8) {
+namespace {
+
+// Whether a code point of `utf8` outside ASCII satisfies `wanted`.
+template <typename Predicate>
+bool HasNonAsciiLetter(std::string_view utf8, Predicate wanted) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
   const auto length = static_cast<int32_t>(utf8.size());
   for (int32_t i = 0; i < length;) {
-    if (bytes[i] < 0x80) {  // ASCII: none of those scripts
+    if (bytes[i] < 0x80) {
       ++i;
       continue;
     }
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
-    if (c >= 0 && IsUnspacedScriptLetter(c)) return true;
+    if (c >= 0 && wanted(c)) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool HasUnspacedScriptLetter(std::string_view utf8) {
+  return HasNonAsciiLetter(utf8, IsUnspacedScriptLetter);
+}
+
+bool HasHangulLetter(std::string_view utf8) {
+  return HasNonAsciiLetter(utf8, [](UChar32 c) {
+    UErrorCode status = U_ZERO_ERROR;
+    return uscript_getScript(c, &status) == USCRIPT_HANGUL;
+  });
 }
 
 std::vector<std::size_t> InnerWordBoundaries(std::string_view utf8) {

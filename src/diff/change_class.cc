@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "policyd/diff.h"
+#include "policyd/words.h"
 #include "src/diff/reader_words.h"
 
 namespace policyd {
@@ -45,6 +46,35 @@ int Unmatched(const std::vector<std::string>& a, const std::vector<std::string>&
   return unmatched;
 }
 
+// Whether the words differ only in where Korean text puts its spaces ("제공할 수" against
+// "제공할수"): the same letters in the same order, and every word that differs holds Hangul.
+// Joined Latin words ("a part", "apart") stay a change of words.
+bool OnlyKoreanSpacingDiffers(const std::vector<std::string>& old_words,
+                              const std::vector<std::string>& new_words) {
+  const auto joined = [](const std::vector<std::string>& words) {
+    std::string all;
+    for (const std::string& word : words) all += word;
+    return all;
+  };
+  if (joined(old_words) != joined(new_words)) return false;
+  const auto differing_words_are_korean = [](const std::vector<std::string>& a,
+                                             const std::vector<std::string>& b) {
+    std::map<std::string_view, int> counts;
+    for (const std::string& word : b) ++counts[word];
+    for (const std::string& word : a) {
+      auto it = counts.find(word);
+      if (it != counts.end() && it->second > 0) {
+        --it->second;
+      } else if (!HasHangulLetter(word)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return differing_words_are_korean(old_words, new_words) &&
+         differing_words_are_korean(new_words, old_words);
+}
+
 }  // namespace
 
 const char* ChangeClassName(ChangeClass change_class) {
@@ -78,6 +108,10 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
     }
     result.change_class =
         old_reader == new_reader ? ChangeClass::kFormatting : ChangeClass::kCosmetic;
+    return result;
+  }
+  if (OnlyKoreanSpacingDiffers(old_words, new_words)) {
+    result.change_class = ChangeClass::kCosmetic;
     return result;
   }
   result.words_added = Unmatched(new_words, old_words);

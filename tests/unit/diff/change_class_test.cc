@@ -202,6 +202,32 @@ TEST(ChangeClassTest, VowelMarksAndOtherScriptsDigitsAreCosmetic) {
 // Chinese and Japanese are written without spaces: a whole clause used to be one "word", so
 // spaces put around a Latin name were substantive (+7 -3 words) and one changed character
 // replaced the clause. Their words are ICU's dictionary words.
+// Where Korean puts its spaces is spelling, applied unevenly ("제공할 수" / "제공할수"): moving
+// them is cosmetic, with no word counted. A changed letter is not (있 "can" → 없 "cannot"), nor
+// are Latin words joined ("a part" → "apart").
+TEST(ChangeClassTest, KoreanSpacingIsCosmetic) {
+  const std::string policy = "회사는 이용자의 개인정보를 제3자에게 제공할 수 있습니다.\n";
+  const ChangeClassification joined =
+      ClassifyChange(policy, "회사는 이용자의 개인정보를 제3자에게 제공할수 있습니다.\n");
+  EXPECT_EQ(joined.change_class, ChangeClass::kCosmetic);
+  EXPECT_EQ(joined.words_added, 0);
+  EXPECT_EQ(joined.words_removed, 0);
+  EXPECT_EQ(
+      ClassOf("개인정보 보호책임자에게 문의하십시오.\n", "개인정보보호 책임자에게 문의하십시오.\n"),
+      ChangeClass::kCosmetic);
+  const ChangeClassification negated =
+      ClassifyChange(policy, "회사는 이용자의 개인정보를 제3자에게 제공할 수 없습니다.\n");
+  EXPECT_EQ(negated.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(negated.words_added, 1);
+  EXPECT_EQ(negated.words_removed, 1);
+  EXPECT_EQ(
+      ClassOf("회사는 개인정보를 제공할 수 있습니다.\n", "회사는 개인정보를 제공할수 없습니다.\n"),
+      ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("We may share it with a part of our group.\n",
+                    "We may share it with apart of our group.\n"),
+            ChangeClass::kSubstantive);
+}
+
 TEST(ChangeClassTest, ChineseAndJapaneseCountDictionaryWords) {
   EXPECT_EQ(ClassOf("我们使用Google Analytics分析网站的访问情况。\n",
                     "我们使用 Google Analytics 分析网站的访问情况。\n"),
