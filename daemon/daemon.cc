@@ -102,6 +102,7 @@ constexpr std::size_t kNamedTargetChanges = 10;
 FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
   FetcherOptions options;
   options.user_agent = config.user_agent;
+  options.from = config.contact;
   options.max_concurrency = static_cast<std::size_t>(config.max_concurrency);
   options.per_host_concurrency = static_cast<std::size_t>(config.per_host_concurrency);
   options.per_host_delay = config.per_host_delay;
@@ -327,6 +328,12 @@ int Daemon::Run() {
   spdlog::info("policyd {} watching {} documents; state in {}; control {}; events {}",
                POLICYD_VERSION, documents_.size(), config_.state_dir.string(),
                config_.control_socket.string(), config_.events_socket.string());
+  if (config_.contact.empty()) {
+    spdlog::info(
+        "no contact set: requests carry no From header, so a site owner who finds policyd in "
+        "their logs can only follow the user_agent's URL; set contact = \"you@example.org\" "
+        "(RFC 9110 10.1.2)");
+  }
   ArmScheduleTimer();
   if (const auto timeout = systemd::WatchdogTimeout()) ArmWatchdog(*timeout / 2);
   ArmStatusTimer();

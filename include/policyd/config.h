@@ -228,6 +228,9 @@ struct DaemonConfig {
   // directory of the config file.
   std::filesystem::path targets_dir = "/etc/policyd/targets";
   std::string user_agent = "policyd/0.1 (+https://github.com/policyd/policyd)";
+  // The operator's email address, sent as From with every fetch (RFC 9110 10.1.2: a robot
+  // SHOULD send one, so that site owners can reach whoever runs it); "" = none.
+  std::string contact;
   std::chrono::milliseconds default_interval = std::chrono::hours(24);
   // New documents get their first check at a random point inside this window, so a start with
   // hundreds of targets is not a burst. 0 = spread over each document's interval.

@@ -113,6 +113,8 @@ struct StrainedHost {
 
 struct FetcherOptions {
   std::string user_agent = "policyd/0.1";
+  // Sent as From with every request, robots.txt included, when not empty (RFC 9110 10.1.2).
+  std::string from;
   std::size_t max_concurrency = 64;
   std::size_t per_host_concurrency = 1;
   std::chrono::milliseconds per_host_delay{2000};

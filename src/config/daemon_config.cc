@@ -87,6 +87,28 @@ void ReadUserAgent(TableReader& reader, std::string* out) {
   *out = std::move(user_agent);
 }
 
+// An email address for the From header: one "@" between non-empty parts, no white space or
+// control characters (they would inject headers), at most 254 bytes (RFC 5321's path limit).
+void ReadContact(TableReader& reader, std::string* out) {
+  std::string contact;
+  if (!reader.ReadString("contact", &contact)) return;
+  const std::size_t at = contact.find('@');
+  const bool plain = std::none_of(contact.begin(), contact.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x20 || byte == 0x7f || c == '<' || c == '>' || c == ',';
+  });
+  const bool address = at != std::string::npos && at > 0 && at + 1 < contact.size() &&
+                       contact.find('@', at + 1) == std::string::npos && contact.size() <= 254;
+  if (!contact.empty() && !(plain && address)) {
+    reader.Error("contact",
+                 "'contact' must be one email address, like \"webmaster@example.org\" (it is "
+                 "sent as the From header), not '" +
+                     contact + "'");
+    return;
+  }
+  *out = std::move(contact);
+}
+
 void ReadLogLevel(TableReader& reader, std::string* out) {
   std::string level;
   if (!reader.ReadString("log_level", &level)) return;
@@ -232,6 +254,7 @@ void ReadAllKeys(TableReader& reader, const std::filesystem::path& base_dir, Dae
   ReadSocketPath(reader, "events_socket", base_dir, &config->events_socket);
   ReadPath(reader, "targets_dir", base_dir, &config->targets_dir);
   ReadUserAgent(reader, &config->user_agent);
+  ReadContact(reader, &config->contact);
 
   reader.ReadInterval("default_interval", std::chrono::seconds(1), kOneYear,
                       &config->default_interval);

@@ -201,6 +201,11 @@ bool Transfer::Prepare(const FetcherOptions& options, CURLSH* share, MultiSocket
     *error = "out of memory building request headers";
     return false;
   }
+  if (!options.from.empty() && IsSafeHeaderValue(options.from) &&
+      !request_headers_.Append("From: " + options.from)) {
+    *error = "out of memory building request headers";
+    return false;
+  }
   if (!ConfigureOptions(options, share)) {
     *error = "curl_easy_setopt failed";
     return false;

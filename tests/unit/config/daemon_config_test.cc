@@ -56,6 +56,7 @@ control_socket = "/srv/policyd/c.sock"
 events_socket = "/srv/policyd/e.sock"
 targets_dir = "/srv/policyd/targets"
 user_agent = "TestBot/1.0 (+https://example.org/bot)"
+contact = "crawler-ops@example.org"
 default_interval = "12h"
 first_check_window = "5m"
 interval_jitter = 0.25
@@ -86,6 +87,7 @@ log_summary_interval = "90s"
   EXPECT_EQ(config_.events_socket, "/srv/policyd/e.sock");
   EXPECT_EQ(config_.targets_dir, "/srv/policyd/targets");
   EXPECT_EQ(config_.user_agent, "TestBot/1.0 (+https://example.org/bot)");
+  EXPECT_EQ(config_.contact, "crawler-ops@example.org");
   EXPECT_EQ(config_.default_interval, hours(12));
   EXPECT_EQ(config_.first_check_window, minutes(5));
   EXPECT_DOUBLE_EQ(config_.interval_jitter, 0.25);
@@ -270,6 +272,14 @@ TEST_F(DaemonConfigTest, OutOfRangeValuesAreRejected) {
       {"log_summary_interval = \"0s\"", "'log_summary_interval' must be between 1s and 1d"},
       {"user_agent = \"\"", "'user_agent' must not be empty"},
       {"user_agent = \"Bot\\r\\nX-Evil: 1\"", "'user_agent' must not contain control characters"},
+      {"contact = \"webmaster\"",
+       "'contact' must be one email address, like \"webmaster@example.org\" (it is sent as the "
+       "From header), not 'webmaster'"},
+      {"contact = \"ops@example.org\\r\\nX-Evil: 1\"", "'contact' must be one email address"},
+      {"contact = \"Ops <ops@example.org>\"", "'contact' must be one email address"},
+      {"contact = \"a@example.org, b@example.org\"", "'contact' must be one email address"},
+      {"contact = \"@example.org\"", "'contact' must be one email address"},
+      {"contact = \"ops@\"", "'contact' must be one email address"},
       {"state_dir = \"\"", "'state_dir' must not be empty"},
       {"targets_dir = \"~/targets\"", "'targets_dir' starts with '~', which is not expanded"},
   };

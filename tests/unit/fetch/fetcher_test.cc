@@ -325,6 +325,32 @@ TEST_F(FetcherTest, AnInvalidInternationalisedHostIsABadUrl) {
   EXPECT_EQ(server_.TotalRequests(), 0u);
 }
 
+// A robot should say who runs it (RFC 9110 10.1.2): the operator's address goes as From with
+// every request, robots.txt and each redirect hop included; none without one.
+TEST_F(FetcherTest, TheOperatorsContactIsSentAsFrom) {
+  server_.Set("/robots.txt", TestResponse{.body = "User-agent: *\nAllow: /\n"});
+  server_.Set("/moved", TestResponse{.status = 301, .headers = {{"Location", "/policy"}}});
+  server_.Set("/policy", TestResponse{.body = "<p>policy</p>"});
+  FetcherOptions options = Options();
+  options.respect_robots = true;
+  options.from = "crawler-ops@example.org";
+  {
+    Fetcher fetcher(io_, options);
+    EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/moved")}).body, "<p>policy</p>");
+  }
+  for (const char* path : {"/robots.txt", "/moved", "/policy"}) {
+    const std::vector<RecordedRequest> seen = server_.RequestsFor(path);
+    ASSERT_EQ(seen.size(), 1u) << path;
+    ASSERT_TRUE(seen[0].headers.contains("from")) << path;
+    EXPECT_EQ(seen[0].headers.at("from"), "crawler-ops@example.org") << path;
+  }
+  options.from.clear();
+  EXPECT_EQ(FetchUrl(options, server_.Url("/policy")).body, "<p>policy</p>");
+  const std::vector<RecordedRequest> seen = server_.RequestsFor("/policy");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[1].headers.contains("from"));
+}
+
 TEST_F(FetcherTest, KeepsTheConnectionForTheNextFetch) {
   server_.Set("/a", TestResponse{.body = "a"});
   Fetcher fetcher(io_, Options());
