@@ -1091,6 +1091,15 @@ void Daemon::OnSignal(int signal_number) {
   }
 }
 
+void Daemon::IgnoreStopSignalsFromNowOn() {
+  // The stop is done but the store and the pool still close: a repeated SIGTERM or a second
+  // Ctrl-C must not kill the process then. Asio puts back the default action (death) when
+  // its set goes, so the set lets go of them first and they are ignored from here on.
+  boost::system::error_code ignored;
+  signals_.clear(ignored);
+  for (const int signal_number : {SIGTERM, SIGINT, SIGHUP}) std::signal(signal_number, SIG_IGN);
+}
+
 void Daemon::BeginShutdown() {
   if (stopping_) return;
   stopping_ = true;

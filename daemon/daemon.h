@@ -79,6 +79,9 @@ class Daemon {
   Status Start();
   // Runs until SIGTERM/SIGINT (or a fatal error); returns the process exit code.
   int Run();
+  // After Run(): SIGTERM, SIGINT and SIGHUP are ignored by the process from now on, so that a
+  // repeated one cannot kill it while the store and the pool close (the daemon's destructor).
+  void IgnoreStopSignalsFromNowOn();
 
  private:
   using Document = DocumentTable::Document;

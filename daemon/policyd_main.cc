@@ -162,5 +162,7 @@ int main(int argc, char** argv) {
     return s.code() == policyd::Status::Code::kInvalidArgument ? policyd::kExitConfigError
                                                                : policyd::kExitRuntime;
   }
-  return daemon.Run();
+  const int exit_code = daemon.Run();
+  daemon.IgnoreStopSignalsFromNowOn();
+  return exit_code;
 }

@@ -185,20 +185,44 @@ bool DaemonHarness::Start(const std::vector<std::string>& environment,
   return false;
 }
 
-int DaemonHarness::Stop(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+namespace {
+
+// SIGTERM to `pid` (again every millisecond when `repeat`), then its exit status; -1 after
+// `timeout` (the process is then still running).
+int TerminateAndWait(pid_t pid, std::chrono::milliseconds timeout, bool repeat) {
+  kill(pid, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return ExitCodeOf(status);
-    }
-    std::this_thread::sleep_for(milliseconds(10));
+    if (waitpid(pid, &status, WNOHANG) == pid) return ExitCodeOf(status);
+    if (repeat) kill(pid, SIGTERM);
+    std::this_thread::sleep_for(milliseconds(repeat ? 1 : 10));
   }
-  Kill();
   return -1;
+}
+
+}  // namespace
+
+int DaemonHarness::Stop(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  const int code = TerminateAndWait(pid_, timeout, /*repeat=*/false);
+  if (code == -1) {
+    Kill();
+    return -1;
+  }
+  pid_ = -1;
+  return code;
+}
+
+int DaemonHarness::StopWithRepeatedSignals(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  const int code = TerminateAndWait(pid_, timeout, /*repeat=*/true);
+  if (code == -1) {
+    Kill();
+    return -1;
+  }
+  pid_ = -1;
+  return code;
 }
 
 void DaemonHarness::Kill() {

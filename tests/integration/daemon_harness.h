@@ -56,6 +56,9 @@ class DaemonHarness {
              const std::vector<std::string>& arguments = {});
   // SIGTERM, then waits; returns the exit status (or -1 on timeout, after SIGKILL).
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // Stop(), but SIGTERM is sent again every millisecond until the daemon has exited (an
+  // impatient operator, a supervisor that repeats its signal).
+  int StopWithRepeatedSignals(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void Kill();  // SIGKILL and reap
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }

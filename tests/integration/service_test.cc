@@ -70,6 +70,26 @@ TEST(Service, SigtermDuringSlowFetchesStopsWithinTheBound) {
   server.Stop();
 }
 
+// SIGTERM sent again while the daemon stops (an impatient operator's second Ctrl-C) changes
+// nothing: the stop goes on to its end and exits 0. Before, a signal that came while the
+// store was closing, after the signal handler was gone, killed the process (exit 143).
+TEST(Service, RepeatedSigtermsStillStopCleanly) {
+  HttpTestServer server;
+  server.Set("/p", {.status = 200,
+                    .headers = {{"Content-Type", "text/html"}},
+                    .body = "<main><h1>Policy</h1><p>We collect nothing at all.</p></main>"});
+  for (int round = 0; round < 5; ++round) {
+    DaemonHarness harness;
+    harness.WriteTarget(
+        "acme", "[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" + server.Url("/p") + "\"\n");
+    ASSERT_TRUE(harness.Start()) << harness.log();
+    ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+    ASSERT_EQ(harness.StopWithRepeatedSignals(milliseconds(12'000)), 0) << "round " << round << "\n"
+                                                                        << harness.log();
+    EXPECT_NE(harness.log().find("stopped after 1 checks"), std::string::npos) << harness.log();
+  }
+}
+
 // A file-size limit (systemd's LimitFSIZE=, a container's ulimit) reached by the database is
 // a storage error the daemon says and survives, not a silent death by SIGXFSZ.
 TEST(Service, AFileSizeLimitIsAStorageErrorNotADeath) {
