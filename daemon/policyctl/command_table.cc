@@ -153,7 +153,8 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "The runs of characters kept in both texts, one per line as old_start new_start "
           "length (Unicode code points). With --at N, only where character N of FROM is in TO; "
-          "the exit status is 1 when that character was changed or removed.",
+          "the exit status is 1 when that character was changed or removed, 2 when it is a "
+          "Markdown marker or a separator (outside every segment: it maps nowhere).",
       .handler = RunOffsets,
   });
   commands.push_back({
@@ -172,8 +173,9 @@ std::vector<CommandSpec> BuildCommands() {
           "Schedules the check at once, ahead of its due time, and says how many checks were "
           "scheduled; `policyctl events --follow` shows their outcome.\n\n"
           "With --wait, waits until each check has finished and prints one line per document: "
-          "changed (with the new version), unchanged, first_seen, reread or failed (with the "
-          "reason and message), and how long it took. A check already running is joined, not "
+          "changed (with the new version), unchanged, not_modified (the server answered 304), "
+          "first_seen, reread, suspicious (a text held back until seen again) or failed (with "
+          "the reason and message), and how long it took. A check already running is joined, not "
           "repeated. The exit status is 1 when a check failed or did not finish within "
           "--wait-timeout (those checks still run).",
       .handler = RunCheck,
@@ -301,8 +303,9 @@ std::vector<CommandSpec> BuildCommands() {
           "Prints an Atom 1.0 feed (RFC 4287) of the stored changes, newest first: one entry per "
           "first version and per change of the document, with its change class, the changed "
           "sections and a diff of at most 4 KiB. Without DOC or --platform, the feed of every "
-          "document. Feed readers subscribe to a file or a command's output; the web view will "
-          "serve the same feeds. A document or platform that policyd does not know is refused "
+          "document. Feed readers subscribe to a file or a command's output, or to the web "
+          "view's feed URLs (web_listen), which serve the same feeds. A document or platform that "
+          "policyd does not know is refused "
           "(exit 1) with the closest names.",
       .handler = RunFeed,
   });
@@ -463,8 +466,11 @@ std::optional<std::string> SetColor(const std::string& value, Options* options) 
   return std::nullopt;
 }
 std::optional<std::string> SetTimeout(const std::string& value, Options* options) {
+  // 0 would be no read deadline at all: a daemon that never answers would hang the caller.
   const auto parsed = ParseDuration(value);
-  if (!parsed) return "bad --timeout '" + value + "'";
+  if (!parsed || *parsed <= std::chrono::milliseconds::zero()) {
+    return "bad --timeout '" + value + "' (" + std::string(kDurationShape) + ", more than 0)";
+  }
   options->timeout = *parsed;
   return std::nullopt;
 }

@@ -92,7 +92,11 @@ TEST(ParseCommandLine, ArgumentCountsAndValues) {
   EXPECT_EQ(ErrorOf({"events", "--since"}), "--since needs a value");
   EXPECT_EQ(ErrorOf({"events", "--follow=yes"}), "--follow takes no value");
   EXPECT_EQ(ErrorOf({"--color", "sometimes", "status"}), "--color takes auto, always or never");
-  EXPECT_EQ(ErrorOf({"--timeout", "soon", "status"}), "bad --timeout 'soon'");
+  EXPECT_EQ(ErrorOf({"--timeout", "soon", "status"}),
+            "bad --timeout 'soon' (a duration such as 90s, 15m, 12h, 7d or 1h30m, more than 0)");
+  // 0 would wait for ever on a daemon that does not answer.
+  EXPECT_EQ(ErrorOf({"--timeout", "0s", "status"}),
+            "bad --timeout '0s' (a duration such as 90s, 15m, 12h, 7d or 1h30m, more than 0)");
   // The first mistake in reading order is the one reported.
   EXPECT_EQ(ErrorOf({"--color", "x", "frobnicate"}), "--color takes auto, always or never");
 }
