@@ -97,6 +97,14 @@ nlohmann::json OffsetsResult(const Store& store, const std::string& doc_id, cons
     const std::optional<std::size_t> mapped = MapOffset(alignment.offset_map, *at);
     result["at"] = *at;
     result["mapped"] = mapped.has_value() ? nlohmann::json(*mapped) : nlohmann::json(nullptr);
+    if (!mapped) {
+      // Why not: a character of a segment's text was changed or removed; one outside every
+      // segment (a Markdown marker, a blank line) is never mapped, changed or not.
+      const bool in_segment = std::any_of(
+          old_segments.begin(), old_segments.end(),
+          [&](const Segment& segment) { return *at >= segment.start && *at < segment.end; });
+      result["unmapped"] = in_segment ? "changed" : "not_text";
+    }
   }
   return ControlOk(std::move(result));
 }

@@ -103,6 +103,12 @@ void PrintSegments(const nlohmann::json& result) {
 
 int PrintOffsets(const nlohmann::json& result) {
   if (result.contains("at")) {
+    if (result["mapped"].is_null() && result.value("unmapped", "") == "not_text") {
+      std::cout << "character " << Str(result["at"]) << " of version " << Str(result["from_index"])
+                << " is a Markdown marker or a separator, outside the text the offset map "
+                   "covers: it maps nowhere, changed or not\n";
+      return kExitUsage;
+    }
     if (result["mapped"].is_null()) {
       std::cout << "character " << Str(result["at"]) << " of version " << Str(result["from_index"])
                 << " was changed or removed in version " << Str(result["to_index"]) << "\n";
@@ -312,9 +318,11 @@ int RunOffsets(const Options& options) {
     if (!offset) return UsageError("bad --at '" + at + "' (a character offset)", "offsets");
     request["at"] = *offset;
   }
-  // With --json too, a character that did not survive is exit status 1, as the help says.
+  // With --json too, a character that did not survive is exit status 1, and one that is no
+  // text (a marker) 2, as the help says.
   const auto unmapped_is_refused = [](const nlohmann::json& result) {
-    return result.contains("at") && result["mapped"].is_null() ? kExitRefused : kExitOk;
+    if (!result.contains("at") || !result["mapped"].is_null()) return kExitOk;
+    return result.value("unmapped", "") == "not_text" ? kExitUsage : kExitRefused;
   };
   return CallAndPrint(options, request, PrintOffsets, OutputLength::kShort, unmapped_is_refused);
 }

@@ -122,6 +122,11 @@ Result<UnixClientSocket> UnixClientSocket::Connect(const std::filesystem::path& 
   if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     const int error = errno;
     if (error == EACCES || error == EPERM) return PermissionDeniedOn(path);
+    struct stat info {};
+    if (error == ECONNREFUSED && stat(path.c_str(), &info) == 0 && !S_ISSOCK(info.st_mode)) {
+      return Status::IoError("cannot connect to " + path.string() + ": it is " +
+                             (S_ISDIR(info.st_mode) ? "a directory" : "a file") + ", not a socket");
+    }
     return Status::IoError("cannot connect to " + path.string() + ": " + ErrnoText(error));
   }
   return client;

@@ -397,6 +397,21 @@ TEST_F(EndToEndTest, ClausesKeepTheirIdsAcrossVersionsAndOffsetsMove) {
       {"--json", "offsets", doc, "1", "2", "--at", std::to_string(text.find("one."))});
   EXPECT_TRUE(nlohmann::json::parse(gone_json.out)["mapped"].is_null()) << gone_json.out;
   EXPECT_EQ(gone_json.exit_code, 1) << gone_json.out;
+  // The "#" of a heading that did not change is no clause text: it maps nowhere, and that is
+  // said (exit 2), not "changed or removed" (exit 1) as it was.
+  const std::size_t heading_marker = text.find("# Globex Privacy");
+  ASSERT_NE(heading_marker, std::string::npos);
+  const auto marker =
+      harness_.Policyctl({"offsets", doc, "1", "2", "--at", std::to_string(heading_marker)});
+  EXPECT_EQ(marker.exit_code, 2) << marker.out << marker.err;
+  EXPECT_EQ(marker.out, "character " + std::to_string(heading_marker) +
+                            " of version 1 is a Markdown marker or a separator, outside the text "
+                            "the offset map covers: it maps nowhere, changed or not\n");
+  const auto marker_json = harness_.Policyctl(
+      {"--json", "offsets", doc, "1", "2", "--at", std::to_string(heading_marker)});
+  EXPECT_EQ(nlohmann::json::parse(marker_json.out)["unmapped"], "not_text") << marker_json.out;
+  EXPECT_EQ(marker_json.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(gone_json.out)["unmapped"], "changed") << gone_json.out;
   // Past the end of the version's text there is no character to move: a usage mistake, said
   // as such, not "changed or removed".
   const auto past = harness_.Policyctl({"offsets", doc, "1", "2", "--at", "99999"});

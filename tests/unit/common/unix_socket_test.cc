@@ -2,6 +2,7 @@
 // to join) is not "nothing listens".
 #include "policyd/unix_socket.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -88,6 +89,22 @@ TEST_F(UnixClientSocketTest, NothingListeningIsAnIoError) {
   auto socket = UnixClientSocket::Connect(dir_ / "absent.sock", std::chrono::seconds(1));
   ASSERT_FALSE(socket.ok());
   EXPECT_EQ(socket.status().code(), Status::Code::kIoError);
+}
+
+// A path that names a file or a directory, not a socket (a typo in --socket): said so, rather
+// than "Connection refused", which sends the operator looking for a stopped daemon.
+TEST_F(UnixClientSocketTest, APathThatIsNoSocketIsNamedSo) {
+  const std::filesystem::path file = dir_ / "index.html";
+  ASSERT_EQ(::close(::creat(file.c_str(), 0644)), 0);
+  auto socket = UnixClientSocket::Connect(file, std::chrono::seconds(1));
+  ASSERT_FALSE(socket.ok());
+  EXPECT_EQ(socket.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(socket.status().message(),
+            "cannot connect to " + file.string() + ": it is a file, not a socket");
+  socket = UnixClientSocket::Connect(dir_, std::chrono::seconds(1));
+  ASSERT_FALSE(socket.ok());
+  EXPECT_NE(socket.status().message().find(": it is a directory, not a socket"), std::string::npos)
+      << socket.status().message();
 }
 
 }  // namespace
