@@ -261,7 +261,8 @@ const Daemon::Document* Daemon::FindDocument(const nlohmann::json& request,
   if (found == nullptr && catalog_->RemovedAtRunTime(id)) {
     *error = ControlError("not_found", "no watched document '" + id +
                                            "': it was removed with `policyctl remove` (its "
-                                           "history is kept; `policyctl add` watches it again)");
+                                           "versions, if any, are kept: `policyctl history " +
+                                           id + "`; `policyctl add` watches it again)");
   } else if (found == nullptr) {
     *error = ControlError("not_found", "no watched document '" + id + "' (see `policyctl list`)");
   }
@@ -272,9 +273,15 @@ namespace {
 
 // history: every version of `doc_id` with its class (and a change's size, as its event
 // counted it); not_found when the document is neither watched nor has a history.
-nlohmann::json HistoryJson(const Store& store, const std::string& doc_id, bool watched) {
+nlohmann::json HistoryJson(const Store& store, const std::string& doc_id, bool watched,
+                           bool removed) {
   auto history = store.GetHistory(doc_id);
   if (!history.ok()) return ControlErrorFromStatus(history.status());
+  if (history->empty() && removed) {  // said as `show` says it, without promising a history
+    return ControlError("not_found", "no watched document '" + doc_id +
+                                         "': it was removed with `policyctl remove` before any "
+                                         "version was stored (`policyctl add` watches it again)");
+  }
   if (history->empty() && !watched) {
     return ControlError("not_found", "no document '" + doc_id + "' and no history");
   }
@@ -425,11 +432,10 @@ void Daemon::HandleControl(const nlohmann::json& request,
     // On the pool: a long history reads an event per version.
     Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
     const auto doc_id = request.value("doc", std::string());
-    RespondFromPool(
-        [store, doc_id, watched = documents_.Contains(doc_id)] {
-          return HistoryJson(*store, doc_id, watched);
-        },
-        std::move(respond));
+    RespondFromPool([store, doc_id, watched = documents_.Contains(doc_id),
+                     removed = catalog_->RemovedAtRunTime(
+                         doc_id)] { return HistoryJson(*store, doc_id, watched, removed); },
+                    std::move(respond));
   } else if (cmd == "diff") {
     HandleDiff(request, std::move(respond));
   } else if (cmd == "check") {

@@ -469,6 +469,20 @@ TEST_F(EndToEndTest, TargetsAddedAndRemovedAtRunTimePersist) {
                            "`policyctl remove`"),
             std::string::npos)
       << shown.err;
+  // One removed before any version was stored: `history` says so too, without promising a
+  // history (it said "no document and no history", and `show` "its history is kept").
+  ASSERT_EQ(harness_
+                .Policyctl({"add", "--platform", "Vandelay", "--type", "Privacy Policy", "--url",
+                            server_.Url("/vandelay/nowhere")})
+                .exit_code,
+            0);
+  ASSERT_EQ(harness_.Policyctl({"remove", "vandelay/privacy-policy"}).exit_code, 0);
+  const auto no_history = harness_.Policyctl({"history", "vandelay/privacy-policy"});
+  EXPECT_EQ(no_history.exit_code, 1);
+  EXPECT_NE(no_history.err.find("no watched document 'vandelay/privacy-policy': it was removed "
+                                "with `policyctl remove` before any version was stored"),
+            std::string::npos)
+      << no_history.err;
 
   EXPECT_EQ(harness_.Stop(), 0);
   ASSERT_TRUE(harness_.Start()) << harness_.log();
