@@ -54,11 +54,14 @@ void PrintShow(const nlohmann::json& r) {
   std::cout << table.Render() << "\nrecent checks:\n";
   Table checks({"TIME", "OUTCOME", "HTTP", "TEXT HASH", "REASON"});
   for (const auto& check : r["recent_checks"]) {
+    std::string note = check["reason"].get<std::string>().empty()
+                           ? "-"
+                           : Str(check["reason"]) + ": " + Str(check["message"]);
+    if (check.contains("final_url")) {
+      note = (note == "-" ? "" : note + "; ") + "redirected to " + Str(check["final_url"]);
+    }
     checks.AddRow({Str(check["time"]), Str(check["outcome"]), Str(check["http_status"]),
-                   Short(check["text_hash"]),
-                   check["reason"].get<std::string>().empty()
-                       ? "-"
-                       : Str(check["reason"]) + ": " + Str(check["message"])});
+                   Short(check["text_hash"]), note});
   }
   std::cout << checks.Render();
 }

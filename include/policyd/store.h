@@ -95,6 +95,10 @@ struct CheckRecord {
   std::string raw_hash;   // SHA-256 of the body bytes as received (decoded), "" if none
   std::string text_hash;  // SHA-256 of the extracted text, "" if none
   int64_t duration_ms = 0;
+  // Where the page's fetch ended when redirects led away from the URL asked for; "" when it
+  // ended there (or no response came). Kept for every outcome: an unchanged text served from
+  // a new address is evidence too.
+  std::string final_url;
 };
 
 struct VersionRecord {

@@ -49,6 +49,9 @@ struct CheckWork {
     commit.check.time_ms = now_ms;
     commit.check.http_status = input.response.http_status;
     commit.check.duration_ms = input.response.elapsed.count();
+    if (!input.response.final_url.empty() && input.response.final_url != input.response.url) {
+      commit.check.final_url = input.response.final_url;
+    }
     times.queue_us =
         std::chrono::duration_cast<std::chrono::microseconds>(input.response.queued).count();
     times.fetch_us =

@@ -83,12 +83,14 @@ json ToJson(const DocState& state) {
 }
 
 json ToJson(const CheckRecord& check) {
-  return {
+  json record = {
       {"time_ms", check.time_ms},         {"outcome", check.outcome},
       {"reason", check.reason},           {"message", check.message},
       {"http_status", check.http_status}, {"raw_hash", check.raw_hash},
       {"text_hash", check.text_hash},     {"duration_ms", check.duration_ms},
   };
+  if (!check.final_url.empty()) record["final_url"] = check.final_url;  // redirected only
+  return record;
 }
 
 json ToJson(const VersionRecord& version) {
@@ -156,6 +158,7 @@ CheckRecord CheckRecordFromJson(const json& j) {
   Read(j, "raw_hash", &check.raw_hash);
   Read(j, "text_hash", &check.text_hash);
   ReadInt(j, "duration_ms", &check.duration_ms);
+  Read(j, "final_url", &check.final_url);
   return check;
 }
 

@@ -435,6 +435,35 @@ TEST_F(ConditionalRequestsTest, ARedirectedPageIsAskedWithItsValidatorsWhereItIs
   EXPECT_EQ(harness_->Stop(), 0);
 }
 
+// The redirect moves to another address with the same text: no version, but each check
+// records where its fetch ended, so the move is in the evidence (`show`, its JSON too).
+// Before, only versions kept a final URL: an unchanged check from a new address left no trace.
+TEST_F(ConditionalRequestsTest, EachCheckRecordsWhereItsRedirectsEnded) {
+  const std::string page = SharingPolicyPage("Privacy", "We share nothing.");
+  origin_.Publish(page, t0_, t0_ + 3600, true, "/legal/privacy");
+  origin_.Publish(page, t0_, t0_ + 3600, true, "/legal/privacy-v2");
+  origin_.Redirect("/privacy", "/legal/privacy");
+  StartWatching();
+  origin_.Redirect("/privacy", "/legal/privacy-v2");
+  EXPECT_EQ(CheckNow(), "unchanged");
+  const nlohmann::json shown = harness_->Control({{"cmd", "show"}, {"doc", kDoc}});
+  const nlohmann::json& checks = shown["result"]["recent_checks"];
+  ASSERT_GE(checks.size(), 2u) << shown.dump();
+  EXPECT_EQ(checks[0]["outcome"], "unchanged");
+  EXPECT_EQ(checks[0]["final_url"], origin_.Url("/legal/privacy-v2")) << checks[0].dump();
+  EXPECT_EQ(checks[1]["outcome"], "first_seen");
+  EXPECT_EQ(checks[1]["final_url"], origin_.Url("/legal/privacy")) << checks[1].dump();
+  const CommandResult text = harness_->Policyctl({"show", kDoc});
+  EXPECT_NE(text.out.find("redirected to " + origin_.Url("/legal/privacy-v2")), std::string::npos)
+      << text.out;
+  // A check that was not redirected records none.
+  origin_.Publish(page, t0_, t0_ + 3600, true);
+  EXPECT_EQ(CheckNow(), "unchanged");
+  const nlohmann::json direct = harness_->Control({{"cmd", "show"}, {"doc", kDoc}});
+  EXPECT_FALSE(direct["result"]["recent_checks"][0].contains("final_url")) << direct.dump();
+  EXPECT_EQ(harness_->Stop(), 0);
+}
+
 // The redirect now leads to another page: the old page's validators are not sent there.
 TEST_F(ConditionalRequestsTest, ARedirectToAnotherPageIsNotAskedWithTheOldPagesValidators) {
   origin_.Publish(SharingPolicyPage("Privacy", "We share nothing."), t0_, t0_ + 3600, true,
