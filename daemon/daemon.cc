@@ -135,12 +135,17 @@ FetcherOptions FetcherOptionsFrom(const DaemonConfig& config) {
                                     "application/force-download",
                                     "binary/octet-stream"};  // Amazon S3's default
   options.on_strained_host = [](const StrainedHost& strained) {
+    if (strained.pause <= milliseconds::zero()) {
+      spdlog::info("{}: the server answers again ({}), after {} failed requests in a row",
+                   strained.host, strained.url, strained.streak);
+      return;
+    }
     const std::string answer = strained.error == FetchError::kNone
                                    ? "HTTP " + std::to_string(strained.http_status)
                                    : FetchErrorName(strained.error);
     spdlog::warn(
         "{}: the server is struggling: {} requests in a row failed ({} for {}; the first was {}); "
-        "its next request waits {}",
+        "its pages are not asked for in the next {}",
         strained.host, strained.streak, answer, strained.url, strained.first_url,
         HumanDuration(strained.pause));
   };

@@ -66,10 +66,12 @@
 //
 // A struggling host (src/fetch/host_strain.h): when a host's answers since its last good one
 // are server trouble (500, 502–504, 520–530, refused connection, timeout) for more than one of
-// its URLs, its n-th such answer in a row makes its next request wait at least
-// strained_host_pause × 2^(n − 2), at most max_strained_host_pause. Pages waiting meanwhile
-// stay queued (they are requested later, not refused); one page failing alone never slows its
-// host. on_strained_host is told each time.
+// its URLs, its n-th such answer in a row makes it rest strained_host_pause × 2^(n − 2), at
+// most max_strained_host_pause: a hold like a 429's, its pages completing unrequested with the
+// last trouble (its status, or kConnect / kTimeout), the time left as retry_after and
+// host_held set; its robots.txt waits at the gate. A good answer (a page in flight, robots.txt)
+// ends the rest; one page failing alone never holds its host. on_strained_host is told of each
+// rest and of its end.
 //
 // Threading: every public method must be called on the io_context's thread, and every
 // completion handler runs there. The handler is called exactly once per Fetch, also when
@@ -100,15 +102,16 @@ const char* FetchErrorName(FetchError error);
 // A host's hold (see Fetcher) lasts at most this long, whatever its Retry-After says.
 inline constexpr std::chrono::milliseconds kMaxHostHold = std::chrono::hours(1);
 
-// An answer that made its struggling host wait (see Fetcher).
+// An answer that made its struggling host rest (pause > 0), or the good answer that ended a
+// rest (pause 0; streak: the failures it ended) (see Fetcher).
 struct StrainedHost {
   std::string host;       // host key
   std::string url;        // the request answered
-  std::string first_url;  // the first request of the streak
+  std::string first_url;  // the first request of the streak (a rest only)
   int streak = 0;         // trouble answers in a row
   FetchError error = FetchError::kNone;
   long http_status = 0;
-  std::chrono::milliseconds pause{0};  // before the host's next request
+  std::chrono::milliseconds pause{0};  // the rest, before the host's next request
 };
 
 struct FetcherOptions {

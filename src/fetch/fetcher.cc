@@ -297,7 +297,7 @@ struct Fetcher::Impl {
     if (!response.retry_after.empty()) {
       why += " with Retry-After " + TruncateUtf8(response.retry_after, 64);
     }
-    holds[host] = HostHold{now + held, status, std::move(why)};
+    holds[host] = HostHold{.until = now + held, .http_status = status, .why = std::move(why)};
   }
 
   // True while `host` is held; forgets a hold that has run out.
@@ -317,7 +317,7 @@ struct Fetcher::Impl {
     const HostHold& held = hold->second;
     Refuse(transfer, [&](Transfer& refused) {
       FetchResponse response =
-          refused.Fail(FetchError::kNone,
+          refused.Fail(held.error,
                        "not requested: " + held.why + "; the host's pages wait " +
                            std::to_string(left.count()) + " s more",
                        now);
@@ -410,14 +410,36 @@ struct Fetcher::Impl {
     Pump();
   }
 
-  // A struggling server (host_strain.h) rests before its host's next request.
+  // A struggling server (host_strain.h) rests: its host's pages are not asked for meanwhile
+  // (a hold, as for a 429: they complete unrequested, those waiting at the gate too, failing
+  // as its last trouble did, with the time left). Its next good answer ends the rest.
   void NoteStrain(const Transfer& done, const FetchResponse& response, Clock::time_point now) {
     const HostStrain::Verdict verdict = strain.Note(
         done.host(), done.request().url, HealthOf(response.error, response.http_status), now);
+    if (verdict.ended_rest) {
+      EndRest(done.host());
+      StrainedHost answers_again;
+      answers_again.host = done.host();
+      answers_again.url = done.request().url;
+      answers_again.streak = verdict.streak;
+      Tell(answers_again);
+      return;
+    }
     if (verdict.pause <= Clock::duration::zero()) return;
-    queue.Defer(done.host(), now + verdict.pause, now);
-    if (!options.on_strained_host) return;
-    options.on_strained_host(StrainedHost{
+    const std::string answer = response.error == FetchError::kNone
+                                   ? "HTTP " + std::to_string(response.http_status)
+                                   : std::string(FetchErrorName(response.error));
+    HostHold rest{.until = now + verdict.pause,
+                  .http_status = response.http_status,
+                  .why = "the server is struggling: " + std::to_string(verdict.streak) +
+                         " requests in a row failed, the last " + answer + " for " +
+                         done.request().url,
+                  .rest = true,
+                  .error = response.error};
+    const auto held = holds.find(done.host());
+    if (held == holds.end() || held->second.until < rest.until)
+      holds[done.host()] = std::move(rest);
+    Tell(StrainedHost{
         .host = done.host(),
         .url = done.request().url,
         .first_url = verdict.first_url,
@@ -425,6 +447,17 @@ struct Fetcher::Impl {
         .error = response.error,
         .http_status = response.http_status,
         .pause = std::chrono::duration_cast<std::chrono::milliseconds>(verdict.pause)});
+  }
+
+  // A good answer during a rest (robots.txt, a page in flight): the rest is over; a 429's
+  // hold stays, it lasts its time.
+  void EndRest(const std::string& host) {
+    const auto held = holds.find(host);
+    if (held != holds.end() && held->second.rest) holds.erase(held);
+  }
+
+  void Tell(const StrainedHost& strained) const {
+    if (options.on_strained_host) options.on_strained_host(strained);
   }
 
   // HostQueue asks to be woken for `host` at `at` (at most one request per host at a time).
@@ -494,6 +527,11 @@ struct Fetcher::Impl {
     Clock::time_point until;
     long http_status = 0;
     std::string why;  // "URL was answered 429 with Retry-After 120"
+    // A struggling server's rest (host_strain.h), not a 429's: its pages fail as its last
+    // trouble did (`error`: a refused connection, a timeout; or the status), and its next good
+    // answer ends it.
+    bool rest = false;
+    FetchError error = FetchError::kNone;
   };
   std::unordered_map<std::string, HostHold> holds;
   HostStrain strain;

@@ -88,13 +88,6 @@ bool HostQueue::Remove(const std::string& host, uint64_t id, Clock::time_point n
   return true;
 }
 
-void HostQueue::Defer(const std::string& host, Clock::time_point until, Clock::time_point now) {
-  MaybeSweep(now);
-  Host& state = hosts_[host];
-  state.next_start = std::max(state.next_start, until);
-  Reevaluate(host, state, now);
-}
-
 void HostQueue::Wake(const std::string& host, Clock::time_point now) {
   const auto it = hosts_.find(host);
   if (it == hosts_.end()) return;

@@ -59,10 +59,6 @@ class HostQueue {
   // Takes transfer `id` out of `host`'s queue before it started (its fetch was cancelled);
   // false when it is not waiting there. The host's delay and its running count stay.
   bool Remove(const std::string& host, uint64_t id, Clock::time_point now);
-  // `host`'s next start waits until `until` at least (a struggling server, host_strain.h); what
-  // waits at its gate stays queued.
-  void Defer(const std::string& host, Clock::time_point until, Clock::time_point now);
-
   // The wake-up requested for `host` is due.
   void Wake(const std::string& host, Clock::time_point now);
 

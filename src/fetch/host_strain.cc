@@ -35,8 +35,13 @@ HostStrain::Verdict HostStrain::Note(const std::string& host, const std::string&
     return {.streak = streak->second.answers, .first_url = streak->second.first_url};
   }
   if (health == ServerHealth::kFine) {
-    streaks_.erase(host);
-    return {};
+    const auto streak = streaks_.find(host);
+    if (streak == streaks_.end()) return {};
+    Verdict ended;
+    ended.streak = streak->second.answers;
+    ended.ended_rest = streak->second.several_urls;
+    streaks_.erase(streak);
+    return ended;
   }
   MaybeSweep(now);
   Streak& streak = streaks_[host];

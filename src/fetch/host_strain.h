@@ -45,6 +45,9 @@ class HostStrain {
     int streak = 0;            // trouble answers in a row, this one included
     Clock::duration pause{0};  // how long the host's next request waits; 0: none
     std::string first_url;     // the streak's first URL (for messages)
+    // A good answer that ended a streak which had made the host rest; `streak` is then the
+    // streak's length.
+    bool ended_rest = false;
   };
 
   explicit HostStrain(Limits limits);

@@ -167,9 +167,10 @@ TEST_F(FetcherTest, AHostHoldIsCapped) {
   EXPECT_GT(*left, kMaxHostHold - std::chrono::minutes(1));
 }
 
-// A server failing on a second page in a row is struggling: the host's next request waits
-// (host_strain.h), behind the gate, and is sent then rather than refused. Before, every other
-// page of a failing host was asked for at its usual pace.
+// A server failing on a second page in a row is struggling: it rests (host_strain.h). Its
+// pages are not asked for meanwhile: like a 429's hold, they complete at once with the last
+// trouble and the time left. The next good answer ends the rest. Before, every other page of a
+// failing host was asked for at its usual pace.
 TEST_F(FetcherTest, AServerFailingOnSeveralPagesIsGivenARest) {
   server_.Set("/a", TestResponse{.status = 503, .body = "down"});
   server_.Set("/b", TestResponse{.status = 502, .body = "bad gateway"});
@@ -188,17 +189,43 @@ TEST_F(FetcherTest, AServerFailingOnSeveralPagesIsGivenARest) {
   EXPECT_EQ(told[0].streak, 2);
   EXPECT_EQ(told[0].http_status, 502);
   EXPECT_EQ(told[0].pause, milliseconds(400));
+  const FetchResponse resting = FetchOne(fetcher, {.url = server_.Url("/c")});
+  EXPECT_TRUE(resting.host_held);
+  EXPECT_EQ(resting.http_status, 502);
+  EXPECT_EQ(resting.retry_after, "1");  // 400 ms, in whole seconds rounded up
+  EXPECT_EQ(resting.error_message,
+            "not requested: the server is struggling: 2 requests in a row failed, the last HTTP "
+            "502 for " +
+                server_.Url("/b") + "; the host's pages wait 1 s more");
+  EXPECT_EQ(server_.RequestCount("/c"), 0u);
+  std::this_thread::sleep_for(milliseconds(450));
   const FetchResponse rested = FetchOne(fetcher, {.url = server_.Url("/c")});
-  EXPECT_EQ(rested.body, "page");  // requested after the rest, not refused
+  EXPECT_EQ(rested.body, "page");
   EXPECT_FALSE(rested.host_held);
-  const std::vector<RecordedRequest> b = server_.RequestsFor("/b");
-  const std::vector<RecordedRequest> c = server_.RequestsFor("/c");
-  ASSERT_EQ(b.size(), 1u);
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_GE(c[0].arrival - b[0].arrival, milliseconds(400));
-  // Its good answer ended the streak: the next failure is one page's again.
+  // Its good answer ended the rest, and that was told; the next failure is one page's again.
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[1].pause, milliseconds(0));
+  EXPECT_EQ(told[1].streak, 2);
+  EXPECT_EQ(told[1].url, server_.Url("/c"));
   EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).http_status, 503);
-  EXPECT_EQ(told.size(), 1u);
+  EXPECT_EQ(told.size(), 2u);
+}
+
+// A refused connection is trouble too: the resting host's pages fail as `connect`.
+TEST_F(FetcherTest, AHostRefusingConnectionsOnSeveralPagesRests) {
+  const std::string base = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  FetcherOptions options = Options();
+  options.strained_host_pause = std::chrono::minutes(5);
+  Fetcher fetcher(io_, options);
+  EXPECT_EQ(FetchOne(fetcher, {.url = base + "/a"}).error, FetchError::kConnect);
+  EXPECT_EQ(FetchOne(fetcher, {.url = base + "/b"}).error, FetchError::kConnect);
+  const FetchResponse resting = FetchOne(fetcher, {.url = base + "/c"});
+  EXPECT_EQ(resting.error, FetchError::kConnect);
+  EXPECT_TRUE(resting.host_held);
+  EXPECT_EQ(resting.http_status, 0);
+  EXPECT_TRUE(resting.error_message.starts_with(
+      "not requested: the server is struggling: 2 requests in a row failed, the last connect for "))
+      << resting.error_message;
 }
 
 // One broken page, however often it fails, does not slow its host's other pages.

@@ -97,35 +97,6 @@ TEST_F(HostQueueTest, TheDelayIsAPauseAfterTheAnswerOfASlowServer) {
   EXPECT_EQ(PopAll(queue, t0_ + milliseconds(5000)), std::vector<std::string>{"a#2"});
 }
 
-// A struggling server's pause (host_strain.h) keeps what waits at its gate queued until the
-// pause is over, through a wake-up asked for earlier; other hosts go on.
-TEST_F(HostQueueTest, ADeferredHostWaitsOutItsPauseAndOthersGoOn) {
-  HostQueue queue = Make(10, 1, milliseconds(200));
-  queue.Push("a", 1, t0_);
-  queue.Push("a", 2, t0_);
-  EXPECT_EQ(PopAll(queue, t0_), std::vector<std::string>{"a#1"});
-  queue.Done("a", t0_ + milliseconds(100));
-  ASSERT_EQ(wakes_.size(), 1u);
-  EXPECT_EQ(wakes_[0].at, t0_ + milliseconds(300));
-  queue.Defer("a", t0_ + milliseconds(30'100), t0_ + milliseconds(100));
-  queue.Push("b", 3, t0_ + milliseconds(200));
-  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(200)), std::vector<std::string>{"b#3"});
-  queue.Wake("a", t0_ + milliseconds(300));  // the wake-up of the per-host delay
-  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(300)).empty());
-  ASSERT_EQ(wakes_.size(), 2u);
-  EXPECT_EQ(wakes_[1].at, t0_ + milliseconds(30'100));
-  queue.Wake("a", t0_ + milliseconds(30'100));
-  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(30'100)), std::vector<std::string>{"a#2"});
-  // A host with nothing waiting is remembered for its pause: a page pushed during it waits.
-  queue.Done("a", t0_ + milliseconds(30'200));
-  queue.Defer("a", t0_ + milliseconds(90'200), t0_ + milliseconds(30'200));
-  queue.Push("a", 4, t0_ + milliseconds(40'000));
-  EXPECT_TRUE(PopAll(queue, t0_ + milliseconds(40'000)).empty());
-  EXPECT_EQ(wakes_.back().at, t0_ + milliseconds(90'200));
-  queue.Wake("a", t0_ + milliseconds(90'200));
-  EXPECT_EQ(PopAll(queue, t0_ + milliseconds(90'200)), std::vector<std::string>{"a#4"});
-}
-
 TEST_F(HostQueueTest, EarlyWakeAsksAgain) {
   HostQueue queue = Make(10, 1, milliseconds(100));
   queue.Push("a", 1, t0_);

@@ -51,6 +51,8 @@ TEST(HostStrain, OneFailingPageDoesNotSlowItsHost) {
     EXPECT_EQ(verdict.streak, i + 1);
     EXPECT_EQ(verdict.pause, Clock::duration::zero()) << i;
   }
+  // Its streak made no rest: a good answer has none to end.
+  EXPECT_FALSE(strain.Note("a.example", "https://a.example/", kFine, t0).ended_rest);
 }
 
 // Trouble on a second page in a row: the host eases off, doubling its pause at each further
@@ -70,8 +72,12 @@ TEST(HostStrain, TroubleOnSeveralPagesPausesTheHostAndDoubles) {
   // Another host is untouched.
   EXPECT_EQ(strain.Note("b.example", "https://b.example/p", kTrouble, t0).pause,
             Clock::duration::zero());
-  // A good answer (even a 404) ends a's streak: the next trouble starts afresh.
-  EXPECT_EQ(strain.Note("a.example", "https://a.example/gone", kFine, t0).streak, 0);
+  // A good answer (even a 404) ends a's streak and its rest: the next trouble starts afresh.
+  const HostStrain::Verdict ended = strain.Note("a.example", "https://a.example/gone", kFine, t0);
+  EXPECT_TRUE(ended.ended_rest);
+  EXPECT_EQ(ended.streak, 6);
+  EXPECT_EQ(ended.pause, Clock::duration::zero());
+  EXPECT_FALSE(strain.Note("a.example", "https://a.example/gone", kFine, t0).ended_rest);
   EXPECT_EQ(strain.hosts(), 1u);  // b only
   EXPECT_EQ(strain.Note("a.example", "https://a.example/q", kTrouble, t0).pause,
             Clock::duration::zero());
