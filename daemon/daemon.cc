@@ -826,6 +826,7 @@ void Daemon::OnFetched(const std::string& doc_id, std::vector<FetchResponse> pag
     AbandonCheck(doc_id);
     return;
   }
+  NoteMovedPermanently(doc_id, pages.front());
   if (RendersFirst(*doc)) {
     RenderPages(doc_id, std::move(pages),
                 doc->spec->render == RenderMode::kBrowser ? RenderTrigger::kTarget
@@ -1213,6 +1214,17 @@ void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
                                       doc_id, check.reason, check.message));
       break;
   }
+}
+
+void Daemon::NoteMovedPermanently(const std::string& doc_id, const FetchResponse& page) {
+  // A URL that moved for good costs its site a redirect at every check, and the target file
+  // goes stale: said once per run, so that the operator can name the new URL.
+  if (page.moved_permanently_to.empty() || !told_moved_.insert(doc_id).second) return;
+  LogWithFields(
+      spdlog::level::warn, {doc_id, "", page.moved_permanently_status},
+      fmt::format("{}: {} has moved permanently (HTTP {}) to {}; each check costs its "
+                  "site a redirect until the target names the new URL",
+                  doc_id, page.url, page.moved_permanently_status, page.moved_permanently_to));
 }
 
 void Daemon::LogFailureReport(const Document& doc, const DocState& after,

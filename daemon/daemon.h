@@ -320,6 +320,8 @@ class Daemon {
   // Lifecycle.
   void OnSignal(int signal_number);
   void BeginShutdown();
+  // Tells the operator, once per run, that a document's URL answers 301 or 308.
+  void NoteMovedPermanently(const std::string& doc_id, const FetchResponse& page);
   void FinishShutdownIfIdle();
   void ArmWatchdog(std::chrono::microseconds period);
   // Notices a step back of the wall clock (every status tick): due times are capped from now.
@@ -366,6 +368,8 @@ class Daemon {
   std::unordered_set<std::string> lease_lost_checks_;
   // [fleet] documents the operator asked to check (policyctl check) until the fleet answers.
   std::unordered_set<std::string> operator_checks_;
+  // Documents whose URL was said to have moved permanently in this run (told once each).
+  std::unordered_set<std::string> told_moved_;
   // Documents this member left to their owners, with their own due time: asked about again
   // when the ownership changes.
   std::map<std::string, int64_t> left_to_owners_;

@@ -35,7 +35,11 @@ struct FetchResponse {
   std::string url;            // requested (the caller's URL, also when redirected)
   std::string final_url;      // the last redirect hop's URL; `url` when not redirected
   int redirects = 0;          // redirects followed from `url` to `final_url`
-  bool conditional = false;   // the request carried validators (a 304 can only answer those)
+  // When `url` itself answered 301 or 308 (moved permanently, RFC 9110 15.4.2 and 15.4.9):
+  // that status and the URL it named; 0 and "" otherwise (a temporary redirect, none).
+  long moved_permanently_status = 0;
+  std::string moved_permanently_to;
+  bool conditional = false;  // the request carried validators (a 304 can only answer those)
   std::string content_type;
   std::string etag;
   std::string last_modified;

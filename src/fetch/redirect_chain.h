@@ -35,6 +35,10 @@ struct RedirectChain {
   // sends each only where its domain, path and Secure flag allow. Nothing outlives the chain:
   // every fetch starts without cookies, so no check depends on an earlier one.
   std::vector<std::string> cookies;
+  // The first request's answer when it was 301 or 308, and where it pointed (see
+  // FetchResponse::moved_permanently_to).
+  long moved_permanently_status = 0;
+  std::string moved_permanently_to;
 
   // What is left of `total_timeout` for this hop's transfer: nullopt when `total_timeout` is
   // not positive (no limit), zero or less when the chain has used it all up.

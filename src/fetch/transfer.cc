@@ -165,6 +165,11 @@ std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
                                          std::move(handler_), now);
   next->chain_ = chain_;
   next->chain_.hops += 1;
+  const long status = response_.http_status;
+  if (chain_.hops == 0 && (status == 301 || status == 308)) {
+    next->chain_.moved_permanently_status = status;
+    next->chain_.moved_permanently_to = next->request_.url;
+  }
   next->chain_.spent += finished_ - started_;
   next->chain_.queued += started_ - enqueued_;
   next->response_.url = chain_.first_url;
@@ -447,6 +452,8 @@ FetchResponse Transfer::Finish(CURLcode result, Clock::time_point now) {
   response_.http_status = status;
   response_.final_url = effective_url != nullptr ? effective_url : request_.url;
   response_.redirects = static_cast<int>(chain_.hops);
+  response_.moved_permanently_status = chain_.moved_permanently_status;
+  response_.moved_permanently_to = chain_.moved_permanently_to;
   finished_ = now;
 
   // A reason a callback recorded explains curl's generic failure (CURLE_WRITE_ERROR,

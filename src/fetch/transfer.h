@@ -53,7 +53,8 @@ class Transfer {
   // After Finish(): the next hop of this fetch, to `url` (its host key `host`), queued at
   // `now`: same id, handler (moved there), ignore_robots and validators (sent by the hop
   // requesting the URL they describe, FetchRequest::validators_url, and by no other); the chain
-  // one hop longer, this transfer's time added to it.
+  // one hop longer, this transfer's time added to it, and, when this was the first request and
+  // it answered 301 or 308, that move (FetchResponse::moved_permanently_to).
   std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
 
   // After Finish(): whether the response failed only because curl could not undo its

@@ -155,6 +155,35 @@ TEST(LoggingTest, AStrugglingServerIsNamedWithItsRest) {
   server.Stop();
 }
 
+// A watched URL that answers 301 costs its site a redirect at every check: the operator is told
+// once per run, with the new URL (before, only the evidence's final URL showed it).
+TEST(LoggingTest, AUrlMovedPermanentlyIsToldOncePerRun) {
+  HttpTestServer server;
+  server.Set("/privacy", {.status = 301, .headers = {{"Location", "/legal/privacy"}}});
+  server.Set("/legal/privacy", Page("Acme Privacy"));
+  DaemonHarness harness("log_format = \"json\"\n");
+  harness.WriteTarget("acme", PrivacyPolicyTarget("Acme", server.Url("/privacy")));
+  ASSERT_TRUE(harness.Start()) << harness.log();
+  ASSERT_TRUE(harness.WaitForChecks(1)) << harness.log();
+  ASSERT_EQ(harness.Control({{"cmd", "check"}, {"all", true}})["ok"], true);
+  ASSERT_TRUE(harness.WaitForChecks(2)) << harness.log();
+  ASSERT_EQ(harness.Stop(), 0);
+  std::vector<nlohmann::json> moved;
+  for (const auto& line : JsonLines(harness.log())) {
+    if (line["message"].get<std::string>().find("has moved permanently") != std::string::npos) {
+      moved.push_back(line);
+    }
+  }
+  ASSERT_EQ(moved.size(), 1u) << harness.log();
+  EXPECT_EQ(moved[0]["level"], "warning");
+  EXPECT_EQ(moved[0]["doc_id"], "acme/privacy-policy");
+  EXPECT_EQ(moved[0]["message"],
+            "acme/privacy-policy: " + server.Url("/privacy") +
+                " has moved permanently (HTTP 301) to " + server.Url("/legal/privacy") +
+                "; each check costs its site a redirect until the target names the new URL");
+  server.Stop();
+}
+
 TEST(LoggingTest, UnknownLogFormatFlagIsAUsageError) {
   const CommandResult result = RunCommand({POLICYD_BIN, "--log-format", "xml"});
   EXPECT_EQ(result.exit_code, 64);

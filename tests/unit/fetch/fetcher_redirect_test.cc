@@ -67,6 +67,27 @@ class FetcherRedirectTest : public FetcherLoopTest {
   HttpTestServer target_{"127.0.0.2"};
 };
 
+// The watched URL's own 301 or 308 is a move for good, which the daemon tells the operator
+// of: the response names it. A temporary redirect (302, 307) or a move further down the chain
+// is not the watched URL's.
+TEST_F(FetcherRedirectTest, AFirstRequestAnsweredMovedPermanentlyIsNamed) {
+  first_.Set("/robots.txt", Text("User-agent: *\nAllow: /\n"));
+  first_.Set("/old", Redirect(301, "/new"));
+  first_.Set("/old-308", Redirect(308, "/new"));
+  first_.Set("/temporary", Redirect(302, "/old"));
+  first_.Set("/new", Text("policy"));
+  const FetchResponse moved = FetchOne(Options(), {.url = first_.Url("/old")});
+  EXPECT_EQ(moved.body, "policy");
+  EXPECT_EQ(moved.moved_permanently_status, 301);
+  EXPECT_EQ(moved.moved_permanently_to, first_.Url("/new"));
+  EXPECT_EQ(FetchOne(Options(), {.url = first_.Url("/old-308")}).moved_permanently_status, 308);
+  const FetchResponse temporary = FetchOne(Options(), {.url = first_.Url("/temporary")});
+  EXPECT_EQ(temporary.body, "policy");
+  EXPECT_EQ(temporary.moved_permanently_status, 0);  // the 301 came second
+  EXPECT_EQ(temporary.moved_permanently_to, "");
+  EXPECT_EQ(FetchOne(Options(), {.url = first_.Url("/new")}).moved_permanently_to, "");
+}
+
 TEST_F(FetcherRedirectTest, ASameHostRedirectIntoADisallowedPathIsRefused) {
   first_.Set("/robots.txt", Text("User-agent: *\nDisallow: /secret/\n"));
   first_.Set("/privacy", Redirect(301, "/secret/privacy"));
