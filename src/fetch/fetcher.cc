@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -113,6 +114,9 @@ struct Fetcher::Impl {
               ImmediateFailure(request.url, FetchError::kBadUrl, host.status().message()));
       return 0;
     }
+    // A URL whose coding curl could not undo is asked for as sent at once: one request per
+    // check instead of two (this run only; the first request of a run finds out again).
+    if (ask_as_sent.contains(request.url)) request.body_as_sent = true;
     const uint64_t id = next_id++;
     Enter(std::make_unique<Transfer>(id, *host, std::move(request), std::move(handler), now), now);
     Pump();
@@ -399,6 +403,8 @@ struct Fetcher::Impl {
     if (!done->redirect_url().empty()) {
       FollowRedirect(*done, std::move(response), now);  // the next hop, or the failed fetch
     } else if (done->FailedOnCoding()) {
+      if (ask_as_sent.size() >= kMaxAskAsSent) ask_as_sent.clear();  // bounded; rare anyway
+      ask_as_sent.insert(done->request().url);
       // A coding curl could not undo where a browser can (a label "UTF-8", gzip with stray
       // bytes): asked once more for the body as sent, behind the host's gate like any request.
       Enter(done->RetryForBodyAsSent(now), now);
@@ -534,6 +540,10 @@ struct Fetcher::Impl {
     FetchError error = FetchError::kNone;
   };
   std::unordered_map<std::string, HostHold> holds;
+  // URLs whose body curl could not decode where a browser can (Transfer::FailedOnCoding),
+  // asked for as sent from the start; at most kMaxAskAsSent.
+  static constexpr std::size_t kMaxAskAsSent = 4096;
+  std::unordered_set<std::string> ask_as_sent;
   HostStrain strain;
   HostQueue queue;
   MultiSocketLoop loop;

@@ -449,6 +449,10 @@ TEST_F(FetcherTest, GzipWithStrayBytesOrSeveralMembersIsReadAsBrowsersDo) {
     EXPECT_EQ(response.body, first + second) << path;
     EXPECT_EQ(server_.RequestCount(path), 2u) << path;  // once decoded by curl, once as sent
   }
+  // The fetcher remembers: the next check of such a URL costs its site one request, not two.
+  const FetchResponse again = FetchOne(fetcher, {.url = server_.Url("/stray")});
+  EXPECT_EQ(again.body, first + second);
+  EXPECT_EQ(server_.RequestCount("/stray"), 3u);
   const FetchResponse broken = FetchOne(fetcher, {.url = server_.Url("/damaged")});
   EXPECT_EQ(broken.error, FetchError::kProtocol);
   EXPECT_TRUE(broken.body.empty());
