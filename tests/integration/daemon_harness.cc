@@ -204,19 +204,16 @@ int TerminateAndWait(pid_t pid, std::chrono::milliseconds timeout, bool repeat) 
 }  // namespace
 
 int DaemonHarness::Stop(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return -1;
-  const int code = TerminateAndWait(pid_, timeout, /*repeat=*/false);
-  if (code == -1) {
-    Kill();
-    return -1;
-  }
-  pid_ = -1;
-  return code;
+  return StopAfterSignals(timeout, /*repeat=*/false);
 }
 
 int DaemonHarness::StopWithRepeatedSignals(std::chrono::milliseconds timeout) {
+  return StopAfterSignals(timeout, /*repeat=*/true);
+}
+
+int DaemonHarness::StopAfterSignals(std::chrono::milliseconds timeout, bool repeat) {
   if (pid_ <= 0) return -1;
-  const int code = TerminateAndWait(pid_, timeout, /*repeat=*/true);
+  const int code = TerminateAndWait(pid_, timeout, repeat);
   if (code == -1) {
     Kill();
     return -1;

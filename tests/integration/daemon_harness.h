@@ -74,6 +74,8 @@ class DaemonHarness {
   CommandResult Policyctl(const std::vector<std::string>& args);
 
  private:
+  int StopAfterSignals(std::chrono::milliseconds timeout, bool repeat);
+
   std::filesystem::path dir_;
   pid_t pid_ = -1;
 };
