@@ -95,6 +95,21 @@ nlohmann::json ArgumentTypeError(const nlohmann::json& request) {
   return nullptr;
 }
 
+// The hosts whose pages are held now (a 429's wait, a struggling server's rest), at most
+// kHeldHostsShown of them, by host.
+constexpr std::size_t kHeldHostsShown = 20;
+nlohmann::json HeldHostsJson(const Fetcher& fetcher) {
+  nlohmann::json held = nlohmann::json::array();
+  for (const HeldHost& host : fetcher.HeldHosts()) {
+    if (held.size() == kHeldHostsShown) break;
+    held.push_back({{"host", host.host},
+                    {"kind", host.rest ? "rest" : "asked"},
+                    {"seconds_left", (host.left.count() + 999) / 1000},
+                    {"why", host.why}});
+  }
+  return held;
+}
+
 }  // namespace
 
 nlohmann::json Daemon::StatusJson() const {
@@ -117,6 +132,7 @@ nlohmann::json Daemon::StatusJson() const {
           {"checks_waiting_for_host", dispatch_gate_.parked()},
           {"fetches_running", fetcher_->Running()},
           {"fetches_queued", fetcher_->Queued()},
+          {"held_hosts", HeldHostsJson(*fetcher_)},
           {"browser", BrowserStatusJson()},
           {"processing", processing_},
           {"processing_peak", processing_peak_},

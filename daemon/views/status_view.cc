@@ -112,6 +112,14 @@ std::string NextDueLine(const nlohmann::json& s, int64_t now_ms) {
   return HumanAge(milliseconds(now_ms - *due_ms)) + " (" + due + ")";
 }
 
+// "shop.example:443 rests 4m more: the server is struggling: ..." (or "waits", when the
+// server asked for it).
+std::string HeldHostLine(const nlohmann::json& host) {
+  const int64_t left = FieldInt(host, "seconds_left").value_or(0);
+  return FieldText(host, "host") + (FieldText(host, "kind") == "rest" ? " rests " : " waits ") +
+         HumanDuration(milliseconds(left * 1000)) + " more: " + FieldText(host, "why");
+}
+
 std::string BrowserLine(const nlohmann::json& browser) {
   if (!FieldBool(browser, "enabled")) return "disabled";
   if (!FieldBool(browser, "running")) {
@@ -170,6 +178,9 @@ std::string RenderStatus(const nlohmann::json& status, int64_t now_ms) {
   }
   lines.Add("checks", ChecksLine(status));
   lines.Add("next due", NextDueLine(status, now_ms));
+  if (const auto held = status.find("held_hosts"); held != status.end() && held->is_array()) {
+    for (const nlohmann::json& host : *held) lines.Add("held host", HeldHostLine(host));
+  }
   std::string events = "last " + FieldText(status, "last_seq");
   if (const auto subscribers = FieldInt(status, "subscribers")) {
     events += ", " + Plural(*subscribers, "subscriber", "subscribers");

@@ -114,6 +114,15 @@ struct StrainedHost {
   std::chrono::milliseconds pause{0};  // the rest, before the host's next request
 };
 
+// A host whose pages are held now (see Fetcher): the server asked to wait (429, or 503 with
+// Retry-After), or it is struggling and rests.
+struct HeldHost {
+  std::string host;  // host key
+  bool rest = false;
+  std::chrono::milliseconds left{0};
+  std::string why;  // as the held pages' messages say it
+};
+
 struct FetcherOptions {
   std::string user_agent = "policyd/0.1";
   // Sent as From with every request, robots.txt included, when not empty (RFC 9110 10.1.2).
@@ -207,6 +216,8 @@ class Fetcher {
 
   std::size_t Running() const;  // transfers in flight
   std::size_t Queued() const;   // transfers waiting in host queues or for their robots.txt
+  // The hosts held now, by host key.
+  std::vector<HeldHost> HeldHosts() const;
 
   // What the browser needs to keep a page's own requests within its origin's robots.txt: the
   // rules of `url`'s origin as cached now (nullptr when not known, unavailable, or when

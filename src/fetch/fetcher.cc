@@ -569,6 +569,21 @@ std::size_t Fetcher::Running() const { return impl_->queue.running(); }
 
 std::size_t Fetcher::Queued() const { return impl_->queue.queued() + impl_->robots.parked(); }
 
+std::vector<HeldHost> Fetcher::HeldHosts() const {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<HeldHost> held;
+  for (const auto& [host, hold] : impl_->holds) {
+    if (hold.until <= now) continue;  // run out; forgotten at the host's next request
+    held.push_back(HeldHost{.host = host,
+                            .rest = hold.rest,
+                            .left = std::chrono::ceil<std::chrono::milliseconds>(hold.until - now),
+                            .why = hold.why});
+  }
+  std::sort(held.begin(), held.end(),
+            [](const HeldHost& a, const HeldHost& b) { return a.host < b.host; });
+  return held;
+}
+
 std::shared_ptr<const RobotsTxt> Fetcher::KnownRobots(std::string_view url) const {
   if (!impl_->options.respect_robots) return nullptr;
   const Result<RobotsLocation> location = LocateRobots(url);

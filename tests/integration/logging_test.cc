@@ -130,6 +130,14 @@ TEST(LoggingTest, AStrugglingServerIsNamedWithItsRest) {
             std::string::npos)
       << checked.out;
   EXPECT_EQ(server.RequestCount("/acme/cookies"), 0u);
+  // `status` names the resting host, why and for how long.
+  const nlohmann::json status = harness.Control({{"cmd", "status"}});
+  ASSERT_EQ(status["result"]["held_hosts"].size(), 1u) << status.dump();
+  const nlohmann::json& held = status["result"]["held_hosts"][0];
+  EXPECT_EQ(held["kind"], "rest");
+  EXPECT_GT(held["seconds_left"].get<int64_t>(), 3500);
+  EXPECT_TRUE(held["why"].get<std::string>().starts_with("the server is struggling: 2 requests"))
+      << held.dump();
   const nlohmann::json shown = harness.Control({{"cmd", "show"}, {"doc", "acme/cookie-policy"}});
   EXPECT_NE(shown["result"]["last_error"].get<std::string>().find("the server is struggling"),
             std::string::npos)

@@ -36,6 +36,27 @@ TEST(RenderStatus, HumanUnitsAndTheFirstPassWhileItRuns) {
             "storage     ok\n");
 }
 
+// Hosts whose pages are held are named with why and for how long, one line each.
+TEST(RenderStatus, HeldHostsAreNamedWithWhyAndHowLong) {
+  nlohmann::json status = Status();
+  status["held_hosts"] = nlohmann::json::parse(R"([
+    {"host": "shop.example:443", "kind": "rest", "seconds_left": 245,
+     "why": "the server is struggling: 3 requests in a row failed, the last HTTP 503 for https://shop.example/terms"},
+    {"host": "busy.example:443", "kind": "asked", "seconds_left": 30,
+     "why": "https://busy.example/privacy was answered 429 with Retry-After 30"}])");
+  const std::string rendered = RenderStatus(status, kNow);
+  EXPECT_NE(rendered.find("held host   shop.example:443 rests 4m 5s more: the server is "
+                          "struggling: 3 requests in a row failed, the last HTTP 503 for "
+                          "https://shop.example/terms\n"),
+            std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("held host   busy.example:443 waits 30s more: https://busy.example/"
+                          "privacy was answered 429 with Retry-After 30\n"),
+            std::string::npos)
+      << rendered;
+  EXPECT_EQ(RenderStatus(Status(), kNow).find("held host"), std::string::npos);
+}
+
 TEST(RenderStatus, NatsLineSaysStateLagAndTheErrorWhileDisconnected) {
   nlohmann::json status = Status();
   status["nats"] = {{"state", "connected"},
