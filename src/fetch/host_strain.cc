@@ -29,29 +29,52 @@ HostStrain::HostStrain(Limits limits) : limits_(limits) {
 
 HostStrain::Verdict HostStrain::Note(const std::string& host, const std::string& url,
                                      ServerHealth health, Clock::time_point now) {
-  if (health == ServerHealth::kUnknown) {
-    const auto streak = streaks_.find(host);
-    if (streak == streaks_.end()) return {};
-    return {.streak = streak->second.answers, .first_url = streak->second.first_url};
+  switch (health) {
+    case ServerHealth::kTrouble:
+      return NoteTrouble(host, url, now);
+    case ServerHealth::kFine:
+      return NoteGood(host, url);
+    case ServerHealth::kUnknown:
+      break;
   }
-  if (health == ServerHealth::kFine) {
-    const auto streak = streaks_.find(host);
-    if (streak == streaks_.end()) return {};
-    Verdict ended;
-    ended.streak = streak->second.answers;
-    ended.ended_rest = streak->second.several_urls;
-    streaks_.erase(streak);
-    return ended;
-  }
+  const auto known = hosts_.find(host);
+  if (known == hosts_.end()) return {};
+  return {.streak = known->second.streak.answers, .first_url = known->second.streak.first_url};
+}
+
+HostStrain::Verdict HostStrain::NoteGood(const std::string& host, const std::string& url) {
+  const auto known = hosts_.find(host);
+  if (known == hosts_.end()) return {};
+  Host& record = known->second;
+  Verdict ended;
+  ended.streak = record.streak.answers;
+  ended.ended_rest = record.streak.several_urls;
+  record.streak = {};
+  ++record.good_answers;
+  record.failing_urls.erase(url);
+  if (record.failing_urls.empty()) hosts_.erase(known);  // nothing left to remember
+  return ended;
+}
+
+HostStrain::Verdict HostStrain::NoteTrouble(const std::string& host, const std::string& url,
+                                            Clock::time_point now) {
   MaybeSweep(now);
-  Streak& streak = streaks_[host];
+  Host& record = hosts_[host];
+  record.last = now;
+  if (record.failing_urls.size() >= kMaxFailingUrls && !record.failing_urls.contains(url)) {
+    record.failing_urls.clear();
+  }
+  const auto [failing, first_failure] = record.failing_urls.try_emplace(url, record.good_answers);
+  const bool broken_on_its_own = !first_failure && failing->second < record.good_answers;
+  failing->second = record.good_answers;
+  Streak& streak = record.streak;
+  if (broken_on_its_own) return {.streak = streak.answers, .first_url = streak.first_url};
   if (streak.answers == 0) {
     streak.first_url = url;
   } else if (url != streak.first_url) {
     streak.several_urls = true;
   }
   ++streak.answers;
-  streak.last = now;
   Verdict verdict{.streak = streak.answers, .first_url = streak.first_url};
   if (streak.several_urls) verdict.pause = PauseAfter(streak.answers);
   return verdict;
@@ -64,9 +87,10 @@ HostStrain::Clock::duration HostStrain::PauseAfter(int answers) const {
 }
 
 void HostStrain::MaybeSweep(Clock::time_point now) {
-  if (streaks_.size() < sweep_at_) return;
-  std::erase_if(streaks_, [&](const auto& entry) { return now - entry.second.last > limits_.max; });
-  sweep_at_ = std::max<std::size_t>(64, 2 * streaks_.size());
+  if (hosts_.size() < sweep_at_) return;
+  std::erase_if(hosts_,
+                [&](const auto& entry) { return now - entry.second.last > kFailingMemory; });
+  sweep_at_ = std::max<std::size_t>(64, 2 * hosts_.size());
 }
 
 }  // namespace policyd

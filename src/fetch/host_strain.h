@@ -7,7 +7,11 @@
 // and the host's other pages go on as usual. When a host's trouble answers since its last good
 // one cover more than one of its URLs, the host itself is struggling: its n-th trouble answer in
 // a row makes its next request wait at least `base` × 2^(n − 2), at most `max` (the per-host
-// delay still applies when it is longer). A crawler eases off a failing server instead of asking it
+// delay still applies when it is longer). A page that failed before, while its host has
+// answered well for other pages since, is broken on its own: its trouble neither lengthens nor
+// ends the streak, so two broken pages checked back to back rest their host once (the first
+// time, when nothing tells them from an outage), not at every round. In an outage no good answer
+// comes between, and every retry counts. A crawler eases off a failing server instead of asking it
 // for every other page (as search engines' crawlers slow down on 5xx). Any other answer (2xx, 3xx,
 // 304, 4xx, 429) ends the streak; a 429, and a 503 with Retry-After, also hold the host
 // (fetcher.h).
@@ -16,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -57,23 +62,41 @@ class HostStrain {
   Verdict Note(const std::string& host, const std::string& url, ServerHealth health,
                Clock::time_point now);
 
-  std::size_t hosts() const { return streaks_.size(); }  // hosts with a streak (bounded)
+  // Hosts with a streak or a page failing on its own (bounded, see MaybeSweep).
+  std::size_t hosts() const { return hosts_.size(); }
+
+  // A host's pages remembered as failing, at most this many (then forgotten: their next
+  // trouble counts again, so the bound errs towards resting).
+  static constexpr std::size_t kMaxFailingUrls = 256;
+  // How long a host's trouble is remembered: longer than a weekly check's interval, so that a
+  // page failing on its own is known at the next round.
+  static constexpr Clock::duration kFailingMemory = std::chrono::hours(24 * 8);
 
  private:
   struct Streak {
     int answers = 0;
     std::string first_url;
     bool several_urls = false;
-    Clock::time_point last{};
+  };
+  struct Host {
+    Streak streak;
+    std::uint64_t good_answers = 0;  // since the host was first remembered
+    // The host's pages whose last answer was trouble, each with `good_answers` at that time.
+    std::unordered_map<std::string, std::uint64_t> failing_urls;
+    Clock::time_point last{};  // its last trouble answer
   };
 
+  Verdict NoteGood(const std::string& host, const std::string& url);
+  Verdict NoteTrouble(const std::string& host, const std::string& url, Clock::time_point now);
+
   Clock::duration PauseAfter(int answers) const;
-  // Forgets streaks whose last answer is older than `max` once the map has doubled: a host no
-  // longer asked carries no information, and the map stays proportional to the failing hosts.
+  // Once the map has doubled, forgets the hosts without trouble for kFailingMemory: the map
+  // stays proportional to the hosts failing lately. (A good answer forgets its host at once
+  // when none of its pages is failing.)
   void MaybeSweep(Clock::time_point now);
 
   Limits limits_;
-  std::unordered_map<std::string, Streak> streaks_;
+  std::unordered_map<std::string, Host> hosts_;
   std::size_t sweep_at_ = 64;
 };
 

@@ -244,6 +244,37 @@ TEST_F(FetcherTest, OneBrokenPageDoesNotSlowItsHost) {
   EXPECT_EQ(told, 0);
 }
 
+// Two pages broken on their own, checked back to back at every round, rest their host only at
+// the first (host_strain.h): once the host has answered well since, their trouble is their own,
+// and the host's good pages checked next are asked for. Before, each such round rested the host
+// and its good pages checked meanwhile failed "not requested".
+TEST_F(FetcherTest, PagesBrokenOnTheirOwnRestTheirHostOnlyOnce) {
+  server_.Set("/a", TestResponse{.status = 500, .body = "error"});
+  server_.Set("/b", TestResponse{.status = 503, .body = "error"});
+  server_.Set("/fine", TestResponse{.body = "page"});
+  FetcherOptions options = Options();
+  options.strained_host_pause = milliseconds(300);
+  int rests = 0;
+  options.on_strained_host = [&rests](const StrainedHost& told) {
+    rests += told.pause > milliseconds(0);
+  };
+  Fetcher fetcher(io_, options);
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).http_status, 500);
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/b")}).http_status, 503);
+  EXPECT_EQ(rests, 1);  // nothing yet tells them from an outage
+  std::this_thread::sleep_for(milliseconds(350));
+  EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/fine")}).body, "page");
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/a")}).http_status, 500) << round;
+    EXPECT_EQ(FetchOne(fetcher, {.url = server_.Url("/b")}).http_status, 503) << round;
+    const FetchResponse fine = FetchOne(fetcher, {.url = server_.Url("/fine")});
+    EXPECT_FALSE(fine.host_held) << round << ": " << fine.error_message;
+    EXPECT_EQ(fine.body, "page") << round;
+  }
+  EXPECT_EQ(rests, 1);
+  EXPECT_EQ(server_.RequestCount("/fine"), 3u);
+}
+
 // The marks with which CDNs and bot managers flag a challenge reach the error-page guard.
 TEST_F(FetcherTest, KeepsChallengeMarkHeaders) {
   server_.Set("/terms", TestResponse{.status = 403,
