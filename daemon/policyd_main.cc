@@ -10,6 +10,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,6 +71,47 @@ bool LoadConfig(const policyd::PolicydCommandLine& command_line, policyd::Daemon
   return true;
 }
 
+// Where `spec` is defined, "file:line" (its [[documents]] table), or the file alone when its line
+// is unknown; `lines` caches each file's document lines.
+std::string DefinedAt(
+    const policyd::DocumentSpec& spec,
+    std::map<std::filesystem::path, std::vector<std::pair<std::string, uint32_t>>>* lines) {
+  const std::filesystem::path& file = spec.source_file.path();
+  auto cached = lines->find(file);
+  if (cached == lines->end()) cached = lines->emplace(file, policyd::DocumentLinesOf(file)).first;
+  for (const auto& [id, line] : cached->second) {
+    if (id == spec.id) return file.string() + ":" + std::to_string(line);
+  }
+  return file.string();
+}
+
+// Names each document on an address the address policy refuses, at its file:line, then the way
+// out once; returns how many there are. The daemon starts with these (its fetcher refuses each
+// check), but they can never work.
+std::size_t ReportRefusedAddresses(
+    std::initializer_list<const std::vector<policyd::DocumentSpec>*> lists,
+    const policyd::DaemonConfig& config) {
+  std::map<std::filesystem::path, std::vector<std::pair<std::string, uint32_t>>> lines;
+  std::size_t refused = 0;
+  for (const auto* list : lists) {
+    for (const policyd::DocumentSpec& spec : *list) {
+      const std::optional<policyd::RefusedUrl> url = policyd::FirstRefusedUrl(spec, config);
+      if (!url) continue;
+      std::fprintf(stderr, "policyd: %s: document '%s': %s\n", DefinedAt(spec, &lines).c_str(),
+                   spec.id.c_str(), url->Describe().c_str());
+      ++refused;
+    }
+  }
+  if (refused > 0) {
+    std::fprintf(stderr,
+                 "policyd: %zu %s would fail every check as blocked_address: set "
+                 "allow_private_addresses = true, or list %s in allowed_addresses\n",
+                 refused, refused == 1 ? "document" : "documents",
+                 refused == 1 ? "its address" : "their addresses");
+  }
+  return refused;
+}
+
 // --check-config: the targets load (their warnings printed) and none is on an address the
 // address policy refuses; the exit status.
 int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonConfig& config) {
@@ -103,18 +147,9 @@ int CheckConfig(const std::filesystem::path& config_path, const policyd::DaemonC
   for (const auto& warning : warnings) {
     std::fprintf(stderr, "policyd: warning: %s\n", warning.c_str());
   }
-  // The daemon starts with these (its fetcher refuses each check), but they can never work.
-  int refused = 0;
-  for (const auto* list : {&targets, &runtime_targets}) {
-    for (const policyd::DocumentSpec& spec : *list) {
-      const std::string refusal = policyd::TargetAddressRefusal(spec, config);
-      if (refusal.empty()) continue;
-      std::fprintf(stderr, "policyd: %s: document '%s': %s\n", spec.source_file.path().c_str(),
-                   spec.id.c_str(), refusal.c_str());
-      ++refused;
-    }
+  if (ReportRefusedAddresses({&targets, &runtime_targets}, config) > 0) {
+    return policyd::kExitConfigError;
   }
-  if (refused > 0) return policyd::kExitConfigError;
   // The daemon would fail to start (70) on a state_dir it cannot use as a directory.
   if (std::filesystem::exists(config.state_dir, ec) &&
       !std::filesystem::is_directory(config.state_dir, ec)) {

@@ -357,6 +357,11 @@ std::vector<std::string> DaemonConfigKeys();
 // entry. Appends the documents to `out`.
 Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpec>* out);
 
+// The line (1-based) of each document's [[documents]] table in the target file `path`, by
+// document id, for messages that send the operator to it; empty when the file does not read as
+// a target file (an Open Terms Archive declaration, say).
+std::vector<std::pair<std::string, uint32_t>> DocumentLinesOf(const std::filesystem::path& path);
+
 // The keys a target file may hold, as LoadTargetFile reads them (and rejects any other): at
 // the top of the file, in each [[documents]] table, and in a range table of `select` or
 // `remove`. For documentation checks, as DaemonConfigKeys.
@@ -428,9 +433,19 @@ Status CompileDocumentExtraction(DocumentSpec* spec, ExtractEntry* failed = null
 // or "" when it is allowed or only resolution can tell (the fetcher checks every connection).
 std::string HostRefusedBeforeResolution(std::string_view url, const DaemonConfig& config);
 
-// "" when every page of `spec` (url, then extra_urls) passes HostRefusedBeforeResolution, else
-// "url '...': host '...' is a loopback or private address, ..." for the first that does not:
-// such a document would fail every check as blocked_address.
+// A page of a document (url, then extra_urls) that HostRefusedBeforeResolution refuses.
+struct RefusedUrl {
+  std::string url;
+  std::string host;  // the refused host, as HostRefusedBeforeResolution names it
+  // "url '...': host '...' is a loopback or private address, which the address policy refuses"
+  std::string Describe() const;
+};
+// The first page of `spec` whose host is refused: such a document would fail every check as
+// blocked_address.
+std::optional<RefusedUrl> FirstRefusedUrl(const DocumentSpec& spec, const DaemonConfig& config);
+// "" when FirstRefusedUrl finds none, else its Describe() and the way out ("...: every check
+// would fail as blocked_address; set allow_private_addresses = true, or list it in
+// allowed_addresses"), for a message about one document.
 std::string TargetAddressRefusal(const DocumentSpec& spec, const DaemonConfig& config);
 
 // "Coursera" -> "coursera", "Terms of Service" -> "terms-of-service": lower-case ASCII letters

@@ -124,20 +124,29 @@ std::string HostRefusedBeforeResolution(std::string_view url, const DaemonConfig
   return host;
 }
 
-std::string TargetAddressRefusal(const DocumentSpec& spec, const DaemonConfig& config) {
-  const auto refusal = [&config](const std::string& url) -> std::string {
-    const std::string host = HostRefusedBeforeResolution(url, config);
-    if (host.empty()) return "";
-    return "url '" + url + "': host '" + host +
-           "' is a loopback or private address, which the address policy refuses: every check "
-           "would fail as blocked_address; set allow_private_addresses = true, or list it in "
-           "allowed_addresses";
-  };
-  if (std::string message = refusal(spec.url); !message.empty()) return message;
-  for (const std::string& url : spec.extra_urls) {
-    if (std::string message = refusal(url); !message.empty()) return message;
+std::string RefusedUrl::Describe() const {
+  return "url '" + url + "': host '" + host +
+         "' is a loopback or private address, which the address policy refuses";
+}
+
+std::optional<RefusedUrl> FirstRefusedUrl(const DocumentSpec& spec, const DaemonConfig& config) {
+  if (std::string host = HostRefusedBeforeResolution(spec.url, config); !host.empty()) {
+    return RefusedUrl{.url = spec.url, .host = std::move(host)};
   }
-  return "";
+  for (const std::string& url : spec.extra_urls) {
+    if (std::string host = HostRefusedBeforeResolution(url, config); !host.empty()) {
+      return RefusedUrl{.url = url, .host = std::move(host)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string TargetAddressRefusal(const DocumentSpec& spec, const DaemonConfig& config) {
+  const std::optional<RefusedUrl> refused = FirstRefusedUrl(spec, config);
+  if (!refused) return "";
+  return refused->Describe() +
+         ": every check would fail as blocked_address; set allow_private_addresses = true, or "
+         "list it in allowed_addresses";
 }
 
 }  // namespace policyd

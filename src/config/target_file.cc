@@ -360,6 +360,16 @@ Status LoadTargetFile(const std::filesystem::path& path, std::vector<DocumentSpe
   return Status::Ok();
 }
 
+std::vector<std::pair<std::string, uint32_t>> DocumentLinesOf(const std::filesystem::path& path) {
+  std::vector<config_internal::LocatedDocument> documents;
+  if (!config_internal::LoadLocatedTargetFile(path, &documents).ok()) return {};
+  std::vector<std::pair<std::string, uint32_t>> lines;
+  lines.reserve(documents.size());
+  for (const auto& document : documents)
+    lines.emplace_back(document.spec->id, document.position.line);
+  return lines;
+}
+
 namespace config_internal {
 
 bool IsTargetFileTopLevelKey(std::string_view key) {

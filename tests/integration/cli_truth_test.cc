@@ -161,8 +161,36 @@ TEST(BadSelectorTest, CheckConfigReadsTheRunTimeTargetsTheDaemonLoads) {
       << result.out;
 }
 
+// Many refused documents: --check-config names each at its file:line, once, and gives the way
+// out once at the end, with their number (it repeated the whole advice on every line, and no
+// line number told which [[documents]] table to edit).
+TEST(AddressPolicyTest, CheckConfigNamesEachRefusedDocumentAtItsLineAndAdvisesOnce) {
+  DaemonHarness harness("allow_private_addresses = false\n");
+  harness.WriteTarget("acme", TargetToml("http://127.0.0.1:9/privacy") +
+                                  "\n[[documents]]\ntype = \"Terms of Service\"\n"
+                                  "url = \"https://acme.example/terms\"\n"
+                                  "\n[[documents]]\ntype = \"Cookie Policy\"\n"
+                                  "url = \"http://[fd00::7]/cookies\"\n");
+  const std::string file = (harness.targets_dir() / "acme.toml").string();
+  const auto result =
+      RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
+  EXPECT_EQ(result.exit_code, 78) << result.out;
+  EXPECT_EQ(result.err,
+            "policyd: " + file +
+                ":2: document 'acme/privacy-policy': url 'http://127.0.0.1:9/privacy': host "
+                "'127.0.0.1' is a loopback or private address, which the address policy "
+                "refuses\n"
+                "policyd: " +
+                file +
+                ":10: document 'acme/cookie-policy': url 'http://[fd00::7]/cookies': host "
+                "'fd00::7' is a loopback or private address, which the address policy refuses\n"
+                "policyd: 2 documents would fail every check as blocked_address: set "
+                "allow_private_addresses = true, or list their addresses in allowed_addresses\n");
+}
+
 // A target on a literal loopback or private address, with private addresses not allowed,
-// fails every check as blocked_address: --check-config refuses it and names the document;
+// fails every check as blocked_address: --check-config refuses it and names the document at
+// its file:line;
 // the daemon still starts (the fetcher refuses each check) but logs it once at load; `add`
 // refuses it and saves nothing.
 TEST(AddressPolicyTest, ATargetOnAPrivateLiteralAddressIsReportedBeforeAnyCheck) {
@@ -172,7 +200,7 @@ TEST(AddressPolicyTest, ATargetOnAPrivateLiteralAddressIsReportedBeforeAnyCheck)
   auto result =
       RunCommand({POLICYD_BIN, "--check-config", "--config", harness.config_path().string()});
   EXPECT_EQ(result.exit_code, 78) << result.out;
-  EXPECT_NE(result.err.find(file + ": document 'acme/privacy-policy': url "
+  EXPECT_NE(result.err.find(file + ":2: document 'acme/privacy-policy': url "
                                    "'http://127.0.0.1:9/privacy': host '127.0.0.1' is a loopback "
                                    "or private address, which the address policy refuses"),
             std::string::npos)
