@@ -24,10 +24,20 @@ auto Strings(State& state) {
                     &state.last_error,     &state.suspect_hash, &state.validators_url};
 }
 
-// Format 1 lacks validators_key (none known) and what format 2 lacks; format 2 lacks
-// text_seen_ms and suspect_since_ms (not known: 0) and validators_url (the document's URL's own
-// validators).
-Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
+// The layouts of the binary formats (doc_state_codec.h).
+struct Layout {
+  bool validators_key = true;  // not in format 1: none known
+  bool seen_times = true;      // text_seen_ms, suspect_since_ms: not in formats 1, 2 and 3's first
+  bool validators_url = true;  // not in formats 1 and 2: the document's URL's own validators
+};
+constexpr Layout kFormat1Layout{
+    .validators_key = false, .seen_times = false, .validators_url = false};
+constexpr Layout kFormat2Layout{.seen_times = false, .validators_url = false};
+constexpr Layout kFormat3FirstLayout{.seen_times = false};
+constexpr Layout kFullLayout{};  // format 4, and format 3 since 9f7f771
+
+// Decodes `body` as `layout`; a field the layout lacks is read as not known.
+Status DecodeBinary(Layout layout, std::string_view body, DocState* out) {
   BinaryReader reader(body);
   DocState& state = *out;
   state.next_due_ms = reader.Int64();
@@ -36,16 +46,15 @@ Status DecodeBinary(uint8_t format, std::string_view body, DocState* out) {
   state.last_change_ms = reader.Int64();
   state.render_tested_ms = reader.Int64();
   state.version_count = reader.Read<uint64_t>();
-  state.validators_key = format == kDocStateFormat1 ? 0 : reader.Read<uint64_t>();
-  const bool format3 = format == kDocStateFormat3;
-  state.text_seen_ms = format3 ? reader.Int64() : 0;
-  state.suspect_since_ms = format3 ? reader.Int64() : 0;
+  state.validators_key = layout.validators_key ? reader.Read<uint64_t>() : 0;
+  state.text_seen_ms = layout.seen_times ? reader.Int64() : 0;
+  state.suspect_since_ms = layout.seen_times ? reader.Int64() : 0;
   state.consecutive_failures = reader.Int32();
   state.suspect_count = reader.Int32();
   const auto flags = reader.Read<uint8_t>();
   const auto render_choice = reader.Read<uint8_t>();
   const auto strings = Strings(state);
-  const std::size_t stored_strings = format == kDocStateFormat3 ? strings.size() : 5;
+  const std::size_t stored_strings = layout.validators_url ? strings.size() : 5;
   for (std::size_t i = 0; i < strings.size(); ++i) {
     if (i < stored_strings) {
       reader.String(strings[i]);
@@ -79,7 +88,7 @@ std::string EncodeDocState(const DocState& state) {
   std::size_t size = 1 + 9 * 8 + 2 * 4 + 2;
   for (const std::string* text : Strings(state)) size += 4 + text->size();
   out.reserve(size);
-  out.push_back(static_cast<char>(kDocStateFormat3));
+  out.push_back(static_cast<char>(kDocStateFormat4));
   for (const int64_t value : {state.next_due_ms, state.last_check_ms, state.last_success_ms,
                               state.last_change_ms, state.render_tested_ms}) {
     PutLittleEndian(static_cast<uint64_t>(value), &out);
@@ -107,8 +116,19 @@ Result<DocState> DecodeDocState(std::string_view record) {
 Status DecodeDocState(std::string_view record, DocState* state) {
   if (record.empty()) return Status::Corruption("doc state record is empty");
   const auto tag = static_cast<uint8_t>(record.front());
-  if (tag == kDocStateFormat1 || tag == kDocStateFormat2 || tag == kDocStateFormat3) {
-    return DecodeBinary(tag, record.substr(1), state);
+  const std::string_view body = record.substr(1);
+  switch (tag) {
+    case kDocStateFormat1:
+      return DecodeBinary(kFormat1Layout, body, state);
+    case kDocStateFormat2:
+      return DecodeBinary(kFormat2Layout, body, state);
+    case kDocStateFormat3:
+      if (DecodeBinary(kFullLayout, body, state).ok()) return Status::Ok();
+      return DecodeBinary(kFormat3FirstLayout, body, state);
+    case kDocStateFormat4:
+      return DecodeBinary(kFullLayout, body, state);
+    default:
+      break;
   }
   if (record.front() == '{' || IsJsonWhiteSpace(record.front())) {
     const std::optional<nlohmann::json> j = ParseJsonObject(record);

@@ -41,10 +41,12 @@ namespace store_internal {
 // 1: records in JSON. 2: doc states in the binary form of doc_state_codec.h (JSON ones are still
 // read). 3: doc states in its format 2, which says what the validators were taken under
 // (format 1 ones are still read). 4: doc states in its format 3, which says which URL validators
-// kept through a redirect belong to (formats 1 and 2 are still read). Opening an older database
-// stamps it 4, so that an older policyd, which cannot read the newer states, refuses it clearly
-// instead of failing on the first state.
-inline constexpr uint64_t kSchemaVersion = 4;
+// kept through a redirect belong to (formats 1 and 2 are still read). 5: doc states in its
+// format 4, which adds when the current text was last read and since when a suspect text is held
+// (written as a second layout of format 3 before: both are read). Opening an older database
+// stamps it 5, so that an older policyd, which cannot read the newer states, refuses it clearly
+// instead of rebuilding every state from its history.
+inline constexpr uint64_t kSchemaVersion = 5;
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 inline constexpr std::string_view kWebhookCursorPrefix = "webhook_cursor/";

@@ -80,7 +80,7 @@ TEST(DocStateCodecTest, BinaryRoundTripsEveryField) {
     state.render_choice = choice;
     state.failure_reported = choice == RenderChoice::kStatic;
     const std::string record = EncodeDocState(state);
-    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat3);
+    EXPECT_EQ(static_cast<uint8_t>(record.front()), kDocStateFormat4);
     const Result<DocState> decoded = DecodeDocState(record);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     ExpectSame(*decoded, state);
@@ -133,6 +133,61 @@ TEST(DocStateCodecTest, ReadsFormat1RecordsWithNoValidatorsKey) {
   expected.text_seen_ms = 0;
   expected.suspect_since_ms = 0;
   ExpectSame(*decoded, expected);
+}
+
+// States as a running daemon holds them: fresh, failing, with validators through a redirect,
+// held as suspicious.
+std::vector<DocState> TypicalStates() {
+  std::vector<DocState> states(5);
+  states[1].next_due_ms = 1'765'000'000'000;
+  states[1].consecutive_failures = 2;
+  states[1].last_error = "http_5xx: HTTP status 500";
+  states[1].last_check_ms = 1'764'999'000'000;
+  states[2] = states[1];
+  states[2].consecutive_failures = 0;
+  states[2].last_error.clear();
+  states[2].last_text_hash = std::string(64, 'c');
+  states[2].etag = "\"v1\"";
+  states[2].validators_key = 0x1234'5678'9abc'def0;
+  states[2].validators_url = "https://example.com/en/privacy";
+  states[2].version_count = 3;
+  states[2].text_seen_ms = 1'764'999'000'000;
+  states[3] = states[2];
+  states[3].suspect_hash = std::string(64, 'd');
+  states[3].suspect_count = 1;
+  states[3].suspect_since_ms = 1'764'998'000'000;
+  states[4] = FullState();
+  return states;
+}
+
+// Format 3 was written in two layouts (one tag, the second adding text_seen_ms and
+// suspect_since_ms, in commits e07fd3d and 9f7f771 of 2026-12-07): both are read, so that a
+// database written by either keeps every document's state (a policyd reading the first as
+// "truncated" rebuilt every state from its history, sending a second fetch_failed for a streak
+// already reported and dropping validators and holds). Now written as format 4.
+TEST(DocStateCodecTest, ReadsBothLayoutsOfFormat3) {
+  for (const DocState& state : TypicalStates()) {
+    std::string with_times = EncodeDocState(state);
+    with_times[0] = static_cast<char>(kDocStateFormat3);
+    const Result<DocState> decoded = DecodeDocState(with_times);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    ExpectSame(*decoded, state);
+
+    std::string first_layout = with_times;
+    constexpr std::size_t kTimesOffset = 1 + 7 * 8;  // after validators_key
+    first_layout.erase(kTimesOffset, 2 * 8);
+    DocState expected = state;
+    expected.text_seen_ms = 0;  // not known then
+    expected.suspect_since_ms = 0;
+    const Result<DocState> first = DecodeDocState(first_layout);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    ExpectSame(*first, expected);
+  }
+  // Cut short in either layout, it is still corruption.
+  std::string with_times = EncodeDocState(FullState());
+  with_times[0] = static_cast<char>(kDocStateFormat3);
+  EXPECT_EQ(DecodeError(with_times.substr(0, with_times.size() - 1)).code(),
+            Status::Code::kCorruption);
 }
 
 TEST(DocStateCodecTest, DecodingIntoAUsedStateLeavesNothingOfTheOldOne) {
@@ -213,8 +268,8 @@ TEST(DocStateCodecTest, DamagedRecordsAreCorruptionSayingWhy) {
   EXPECT_NE(DecodeError(long_string).message().find("truncated"), std::string::npos);
 
   std::string newer = record;
-  newer[0] = '\x04';
-  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 4"), std::string::npos);
+  newer[0] = '\x05';
+  EXPECT_NE(DecodeError(newer).message().find("unknown format (tag 5"), std::string::npos);
   EXPECT_NE(DecodeError("[1, 2]").message().find("unknown format (tag 91"), std::string::npos);
   EXPECT_NE(DecodeError(" [1, 2]").message().find("not a JSON object"), std::string::npos);
   EXPECT_NE(DecodeError("{\"etag\": ").message().find("not a JSON object"), std::string::npos);
@@ -284,7 +339,7 @@ TEST(DocStateStoreTest, AnUpgradedDatabaseKeepsEveryStateAndWritesBinaryAfter) {
     old_states[2].second = updated;
   }
   EXPECT_EQ(static_cast<uint8_t>(RawDocState(dir.path(), old_states[2].first).front()),
-            kDocStateFormat3);
+            kDocStateFormat4);
   EXPECT_EQ(RawDocState(dir.path(), old_states[1].first).front(), '{');
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
