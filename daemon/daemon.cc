@@ -243,9 +243,10 @@ void Daemon::LogInterruptedProcessings() const {
   for (const auto& [doc_id, interrupted] : interrupted_processings_) {
     if (interrupted.count < kInterruptionsToHold) {
       spdlog::warn(
-          "{}: the last run of policyd ended while it processed this document's page; "
-          "it is checked again",
-          doc_id);
+          "{}: the last run of policyd ended while it processed this document's page, and "
+          "stored nothing of that check; it is checked again when due ('policyctl check {}' "
+          "checks it now)",
+          doc_id, doc_id);
     } else {
       spdlog::error(
           "{}: the last {} runs of policyd ended while they processed this document's "
@@ -952,9 +953,12 @@ void Daemon::ProcessOnWorker(const std::string& doc_id, CheckInput input,
     });
     return;
   }
-  // Not synced, and a failed write only costs the guard for this one check.
+  // Not synced, and a failed write only costs the guard for this one check. The check's commit
+  // deletes the mark in its own batch; the ClearProcessing after it is for a check that
+  // committed nothing (a page going to the browser, a redirect stub followed, a failed commit).
   const bool marked =
       interrupted_before.has_value() && store_->MarkProcessing(doc_id, *interrupted_before).ok();
+  input.processing_marked = marked;
   CheckOutcome outcome = ProcessCheck(*store_, std::move(input), SystemCheckClock(), rng);
   if (marked) (void)store_->ClearProcessing(doc_id);
   outcome.times.pool_wait_us =

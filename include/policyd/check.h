@@ -144,6 +144,9 @@ struct CheckInput {
   // reported at once, and the document is next checked kInterruptedHold·2^(n-2) later, never
   // past its interval, so that a page that takes the daemon down cannot do so at every start.
   int interrupted_processings = 0;
+  // The daemon marked this processing (Store::MarkProcessing): the check's commit deletes the
+  // mark with everything else it stores (CheckCommit::clears_processing_mark).
+  bool processing_marked = false;
 };
 
 // Microseconds spent in each stage of one check (0 for stages the check did not reach).

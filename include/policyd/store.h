@@ -173,6 +173,9 @@ struct CheckCommit {
   // before writing. A check can raise more than one (document.recovered, then
   // document.changed). The version's event_seq is the seq of its first_seen/changed/reread event.
   std::vector<nlohmann::json> events;
+  // Deletes the document's processing mark (MarkProcessing) in the same batch: once the check
+  // is stored, a kill cannot leave its mark behind to call it interrupted at the next start.
+  bool clears_processing_mark = false;
 };
 
 // What Store::Verify found. A problem names its class (`kind`), the document if any, the

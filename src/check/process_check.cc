@@ -44,6 +44,7 @@ int64_t MicrosSince(SteadyClock::time_point start) {
 struct CheckWork {
   CheckWork(const CheckInput& input, int64_t now) : now_ms(now) {
     commit.doc_id = input.spec->id;
+    commit.clears_processing_mark = input.processing_marked;
     commit.state = input.state;
     commit.state.last_check_ms = now_ms;
     commit.check.time_ms = now_ms;

@@ -80,6 +80,11 @@ Result<std::vector<StoredEvent>> Store::CommitCheck(const CheckCommit& commit) {
                                  store_internal::EncodeDocState(commit.state)),
                        "batching doc state");
   }
+  if (status.ok() && commit.clears_processing_mark) {
+    status = FromRocks(
+        batch.Delete(impl_->cf(Cf::kMeta), std::string(kProcessingPrefix) + commit.doc_id),
+        "batching processing mark");
+  }
   if (!status.ok()) return status;
 
   std::optional<VersionRecord> version;

@@ -366,7 +366,9 @@ struct Store::Impl {
     return stored;
   }
 
-  // Copies a batch's records into another (merging a group). Commits only ever put.
+  // Copies a batch's records into another (merging a group). Commits put, and delete their
+  // document's processing mark (CheckCommit::clears_processing_mark); anything else is refused
+  // by the Handler's defaults, so a new kind of record cannot be merged away silently.
   class BatchAppender : public rocksdb::WriteBatch::Handler {
    public:
     BatchAppender(rocksdb::WriteBatch* target, const store_internal::Database& database)
@@ -380,6 +382,11 @@ struct Store::Impl {
       const auto family = families_.find(family_id);
       if (family == families_.end()) return rocksdb::Status::InvalidArgument("unknown family");
       return target_->Put(family->second, key, value);
+    }
+    rocksdb::Status DeleteCF(uint32_t family_id, const rocksdb::Slice& key) override {
+      const auto family = families_.find(family_id);
+      if (family == families_.end()) return rocksdb::Status::InvalidArgument("unknown family");
+      return target_->Delete(family->second, key);
     }
 
    private:

@@ -201,6 +201,30 @@ TEST(StoreTest, ProcessingMarksOutliveTheProcessAndAreTakenOnce) {
   EXPECT_TRUE(again->empty());
 }
 
+// A check's commit deletes its document's mark in the same batch: a process killed right after
+// the commit leaves no mark, so its next start does not call a stored check interrupted (it
+// did, when the mark was deleted by a later, separate write). A check that commits nothing
+// leaves the mark to ClearProcessing.
+TEST(StoreTest, ACommittedCheckTakesItsProcessingMarkWithIt) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->MarkProcessing("acme", 0).ok());
+    ASSERT_TRUE(store->MarkProcessing("globex", 1).ok());
+    CheckCommit commit = ChangedCommit("acme", 1000, "v1\n");
+    commit.clears_processing_mark = true;
+    ASSERT_TRUE(store->CommitCheck(commit).ok());
+    // globex's check committed without the flag: its mark stays (a kill here is an interruption).
+    ASSERT_TRUE(store->CommitCheck(ChangedCommit("globex", 1000, "v1\n")).ok());
+  }  // no ClearProcessing: as if killed here
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto marks = store->TakeProcessingMarks();
+  ASSERT_TRUE(marks.ok()) << marks.status().ToString();
+  EXPECT_EQ(*marks, (std::map<std::string, int>{{"globex", 2}}));
+}
+
 // ReadDocStates (issue 19: a daemon starting with a million documents): the states of a sorted
 // list of ids in one pass, across gaps long enough to be sought over.
 TEST(StoreTest, ReadDocStatesGivesTheStatesOfTheIdsAskedInOrder) {
