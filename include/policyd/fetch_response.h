@@ -62,6 +62,11 @@ struct FetchResponse {
   // run out (Fetcher: a host's hold). http_status is that answer's, retry_after the time left
   // in seconds, and error_message names the page and the Retry-After.
   bool host_held = false;
+  // With host_held, when the hold is a struggling server's rest (the fetcher's host strain, not
+  // a hold the server asked for): the trouble answers in a row that made the host rest. A check
+  // held by a rest after fewer of them than failure_threshold does not count toward its own
+  // failure streak (two unrelated one-off errors are no outage to report).
+  int host_rest_streak = 0;
   // Both summed over every redirect hop of the fetch.
   std::chrono::milliseconds elapsed{0};  // from transfer start to completion
   std::chrono::milliseconds queued{0};   // time spent waiting in the host queue

@@ -160,17 +160,34 @@ std::string HashRawCapture(const std::vector<const FetchResponse*>& pages, Check
   return joined;
 }
 
+// Whether a failed check is its page's own failure. One not requested because its host rests
+// after fewer trouble answers in a row than the threshold is not: two unrelated one-off errors
+// on other pages made the rest, and counting it would report this page failing (with their
+// reason) after one failure of its own. Once the host has failed as often as the threshold, the
+// rest is an outage and its held checks count, so that the outage is reported.
+bool CountsTowardStreak(const CheckInput& input, const FetchResponse& failing) {
+  return !failing.host_held || failing.host_rest_streak == 0 ||
+         failing.host_rest_streak >= input.failure_threshold;
+}
+
 // Phase 3a: a failed check counts toward the streak, reported once it reaches the threshold,
 // or at once when robots.txt disallows the page (that will not go away by retrying) or the page
-// took the daemon down (the operator must hear of that).
-void RecordFailure(const CheckInput& input, const DocumentText& judged, CheckWork* work) {
+// took the daemon down (the operator must hear of that). A check that does not count is
+// recorded all the same (`show` lists it, with why).
+void RecordFailure(const CheckInput& input, const DocumentText& judged,
+                   const FetchResponse& failing, CheckWork* work) {
   DocState& state = work->state();
   const std::string reason(FailureReasonName(judged.reason));
   work->Conclude(CheckResult::kFailed);
   work->check().reason = reason;
   work->check().message = judged.message;
-  ++state.consecutive_failures;
   state.last_error = reason + (judged.message.empty() ? "" : ": " + judged.message);
+  if (!CountsTowardStreak(input, failing)) {
+    // Retried after the rest, as a first failure would be (not at the interval).
+    work->retry_streak = std::max(state.consecutive_failures, 1);
+    return;
+  }
+  ++state.consecutive_failures;
   work->retry_streak = IsTransientFailure(judged.reason) ? state.consecutive_failures : 0;
   const bool report = state.consecutive_failures >= input.failure_threshold ||
                       judged.reason == FailureReason::kRobots ||
@@ -686,7 +703,7 @@ CheckOutcome ProcessCheck(Store& store, CheckInput input, const CheckClock& cloc
   if (judged.extracted) raw_joined = HashRawCapture(pages, &work);
 
   if (judged.reason != FailureReason::kNone) {
-    RecordFailure(input, judged, &work);
+    RecordFailure(input, judged, *pages[judged.failing_page], &work);
   } else {
     EndFailureStreak(input, &work);
     JudgeText(store, input, judged, std::move(raw_joined), &work);

@@ -328,6 +328,7 @@ struct Fetcher::Impl {
       response.http_status = held.http_status;
       response.retry_after = std::to_string(left.count());
       response.host_held = true;
+      response.host_rest_streak = held.rest ? held.streak : 0;
       return response;
     });
     return true;
@@ -441,7 +442,8 @@ struct Fetcher::Impl {
                          " requests in a row failed, the last " + answer + " for " +
                          done.request().url,
                   .rest = true,
-                  .error = response.error};
+                  .error = response.error,
+                  .streak = verdict.streak};
     const auto held = holds.find(done.host());
     if (held == holds.end() || held->second.until < rest.until)
       holds[done.host()] = std::move(rest);
@@ -538,6 +540,7 @@ struct Fetcher::Impl {
     // answer ends it.
     bool rest = false;
     FetchError error = FetchError::kNone;
+    int streak = 0;  // a rest's: the trouble answers in a row that made it
   };
   std::unordered_map<std::string, HostHold> holds;
   // URLs whose body curl could not decode where a browser can (Transfer::FailedOnCoding),

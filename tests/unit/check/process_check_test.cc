@@ -959,6 +959,45 @@ TEST_F(CheckProcessorTest, AHeldHostsPageWaitsOutTheRetryAfter) {
   EXPECT_GE(outcome.state.next_due_ms - before, int64_t{99} * 1000);
 }
 
+// A page not requested because its host rests after two one-off errors on other pages is not
+// this page's failure: recorded (show lists it) but not counted, so one failure of its own and
+// two such checks raise no document.fetch_failed with another page's reason (a soak saw three
+// such false alerts in 45 minutes). It is retried soon, as after a first failure. Once the host
+// has failed as often as the threshold, its rest is an outage and the held checks count.
+TEST_F(CheckProcessorTest, ChecksHeldByAShortRestDoNotCountTowardTheFailureStreak) {
+  Check(Ok(LongPolicy("A.")));
+  FetchResponse own;  // the page's own one-off 503
+  own.http_status = 503;
+  own.error_message = "HTTP status 503";
+  EXPECT_EQ(Check(own, 3).state.consecutive_failures, 1);
+  FetchResponse resting;
+  resting.error = FetchError::kTimeout;
+  resting.host_held = true;
+  resting.host_rest_streak = 2;
+  resting.retry_after = "28";
+  resting.error_message =
+      "not requested: the server is struggling: 2 requests in a row failed, the last timeout "
+      "for https://acme.example/other; the host's pages wait 28 s more";
+  for (int i = 0; i < 2; ++i) {
+    const int64_t before = NowUnixMillis();
+    const CheckOutcome held = Check(resting, 3);
+    EXPECT_EQ(held.check.outcome, "failed");
+    EXPECT_EQ(held.check.reason, "timeout");
+    EXPECT_EQ(held.check.message, resting.error_message);
+    EXPECT_EQ(held.state.consecutive_failures, 1) << i;
+    EXPECT_EQ(held.state.last_error, "timeout: " + resting.error_message);  // show says why
+    EXPECT_TRUE(held.events.empty()) << i;
+    EXPECT_LE(held.state.next_due_ms - before, int64_t{2} * 60 * 1000);  // retried soon
+  }
+  // The host failed three requests in a row: an outage; its held checks count and report it.
+  resting.host_rest_streak = 3;
+  EXPECT_EQ(Check(resting, 3).state.consecutive_failures, 2);
+  const CheckOutcome reported = Check(resting, 3);
+  EXPECT_EQ(reported.state.consecutive_failures, 3);
+  ASSERT_EQ(reported.events.size(), 1u);
+  EXPECT_EQ(TypeOf(reported.events[0]), "document.fetch_failed");
+}
+
 TEST(ClassifyResponse, StatusesAndTypes) {
   FetchResponse response;
   response.http_status = 200;

@@ -105,6 +105,7 @@ TEST_F(FetcherTest, RetryAfterOnOnePageHoldsTheWholeHost) {
   EXPECT_EQ(held.error, FetchError::kNone);
   EXPECT_EQ(held.http_status, 429);
   EXPECT_TRUE(held.host_held);
+  EXPECT_EQ(held.host_rest_streak, 0);  // asked for by the server, not a rest
   EXPECT_TRUE(held.body.empty());
   const auto left = ParseRetryAfter(held.retry_after, 0);
   ASSERT_TRUE(left.has_value()) << held.retry_after;
@@ -191,6 +192,7 @@ TEST_F(FetcherTest, AServerFailingOnSeveralPagesIsGivenARest) {
   EXPECT_EQ(told[0].pause, milliseconds(400));
   const FetchResponse resting = FetchOne(fetcher, {.url = server_.Url("/c")});
   EXPECT_TRUE(resting.host_held);
+  EXPECT_EQ(resting.host_rest_streak, 2);  // a rest's, for the check's failure streak
   EXPECT_EQ(resting.http_status, 502);
   EXPECT_EQ(resting.retry_after, "1");  // 400 ms, in whole seconds rounded up
   EXPECT_EQ(resting.error_message,
