@@ -17,7 +17,7 @@
 //     first kMaxWarningsPerReason groups of that reason warn; the summary then says
 //       dns: 340 hosts failed in the last 5m; the first 10 were warnings, the others debug lines
 //     and it adds one line per group that failed more than once:
-//       example.com: 14 failures (timeout) in the last 5m, e.g. example/privacy-policy
+//       example.com:443: 14 failures (timeout) in the last 5m, e.g. example/privacy-policy
 //     largest first, at most kMaxGroupLines of them (then "... and N more hosts with repeated
 //     failures").
 //   - Bounded: at most kMaxGroups groups are tracked per window. A failure of a new group
@@ -56,7 +56,7 @@ class CheckLogDigest {
 
   // Counts one check of `doc_id` and says how loud its own line should be: failures as
   // above, new versions (first_seen, changed, reread) kInfo, everything else kDebug.
-  // `host` is the document's host ("" when unknown: grouped under "" all the same).
+  // `host` is the document's host key, host:port ("" when unknown: grouped under "" all the same).
   Level Record(const std::string& doc_id, const std::string& host, CheckResult result,
                FailureReason reason);
 

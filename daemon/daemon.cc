@@ -1193,10 +1193,8 @@ void Daemon::ArmStatusTimer() {
 
 void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
   const Document* doc = documents_.Find(doc_id);
-  std::string host;
-  if (doc != nullptr) {
-    if (auto url = ParseHttpUrl(doc->spec->url); url.ok()) host = url->host;
-  }
+  // Grouped as politeness groups them (host:port): sites sharing an address stay apart.
+  const std::string host = doc != nullptr ? DispatchHostOf(*doc->spec) : std::string();
   const LogFields fields{doc_id, check.reason, check.http_status};
   switch (check_log_.Record(doc_id, host, check)) {
     case CheckLogDigest::Level::kWarn:
