@@ -36,8 +36,13 @@ std::string ReasonText(FailureReason reason) {
 }  // namespace
 
 CheckLogDigest::Level CheckLogDigest::Record(const std::string& doc_id, const std::string& host,
-                                             const CheckRecord& check) {
+                                             const CheckRecord& check, bool not_requested) {
   const CheckResult result = ResultOfName(check.outcome).value_or(CheckResult::kFailed);
+  if (result == CheckResult::kFailed && not_requested) {
+    ++checked_;
+    ++not_requested_;
+    return Level::kDebug;
+  }
   const FailureReason reason = result == CheckResult::kFailed
                                    ? ParseFailureReason(check.reason).value_or(FailureReason::kNone)
                                    : FailureReason::kNone;
@@ -115,6 +120,9 @@ std::string CheckLogDigest::SummaryLine(std::chrono::milliseconds window) const 
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     line += i == 0 ? ": " : ", ";
     line += ReasonText(reasons[i].first) + " " + std::to_string(reasons[i].second);
+  }
+  if (not_requested_ > 0) {
+    line += ", " + std::to_string(not_requested_) + " not requested: their host held";
   }
   return line + ") in " + WindowText(window);
 }

@@ -61,8 +61,11 @@ class CheckLogDigest {
                FailureReason reason);
 
   // The same for a stored check record (its outcome and reason by name; a name no result
-  // has counts as a failure of unknown reason).
-  Level Record(const std::string& doc_id, const std::string& host, const CheckRecord& check);
+  // has counts as a failure of unknown reason). A failed check `not_requested` (its host held:
+  // CheckOutcome::not_requested) is counted apart, "N not requested: their host held", with
+  // no warning and no group: the hold's own warning said it, and it is not its reason's failure.
+  Level Record(const std::string& doc_id, const std::string& host, const CheckRecord& check,
+               bool not_requested = false);
 
   // The summary of the window that ends at `now` (empty when it had no checks): the summary
   // line first, then the repeated-failure lines. Starts the next window at `now`.
@@ -90,6 +93,7 @@ class CheckLogDigest {
   uint64_t unchanged_ = 0;
   uint64_t held_back_ = 0;
   uint64_t failed_ = 0;
+  uint64_t not_requested_ = 0;
   std::map<FailureReason, uint64_t> failed_by_reason_;
   std::map<std::pair<std::string, FailureReason>, Group> groups_;  // (host, reason)
   std::map<FailureReason, ReasonHosts> hosts_by_reason_;           // bounded by the enum

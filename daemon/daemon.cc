@@ -1014,14 +1014,15 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
       NoteFirstPassProgress();
     }
     metrics_->CountCheck(outcome.check, outcome.events.size(),
-                         doc != nullptr ? took : std::chrono::steady_clock::duration::zero());
+                         doc != nullptr ? took : std::chrono::steady_clock::duration::zero(),
+                         outcome.not_requested);
     for (const auto& event : outcome.events) feed_->Publish(event);
     if (!outcome.events.empty()) webhooks_->Notify();
     if (nats_ && !outcome.events.empty()) nats_->Notify();
     AddStageTimes(outcome.times, std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - committed_at)
                                      .count());
-    LogCheck(doc_id, outcome.check);
+    LogCheck(doc_id, outcome.check, outcome.not_requested);
     CompleteSchedule(doc_id, outcome.state.next_due_ms);
     // Judged under the spec it was fetched with: the edited URL or settings are read now.
     if (spec_changed) CheckNow(doc_id, NowUnixMillis());
@@ -1191,12 +1192,12 @@ void Daemon::ArmStatusTimer() {
   });
 }
 
-void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check) {
+void Daemon::LogCheck(const std::string& doc_id, const CheckRecord& check, bool not_requested) {
   const Document* doc = documents_.Find(doc_id);
   // Grouped as politeness groups them (host:port): sites sharing an address stay apart.
   const std::string host = doc != nullptr ? DispatchHostOf(*doc->spec) : std::string();
   const LogFields fields{doc_id, check.reason, check.http_status};
-  switch (check_log_.Record(doc_id, host, check)) {
+  switch (check_log_.Record(doc_id, host, check, not_requested)) {
     case CheckLogDigest::Level::kWarn:
       LogWithFields(spdlog::level::warn, fields,
                     fmt::format("{}: check failed ({}): {}", doc_id, check.reason, check.message));

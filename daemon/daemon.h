@@ -331,7 +331,8 @@ class Daemon {
   void ArmSummaryTimer();
   void LogCheckSummary();
   // The log line(s) of one committed check, loud as check_log_ says.
-  void LogCheck(const std::string& doc_id, const CheckRecord& check);
+  // `not_requested`: CheckOutcome::not_requested (counted apart in the summary).
+  void LogCheck(const std::string& doc_id, const CheckRecord& check, bool not_requested);
   // Says when `doc` (its state still the one before `check`) starts to be reported failing (its
   // document.fetch_failed) and when it recovers: the per-check lines cannot tell the 20th
   // failure from a passing one.

@@ -213,7 +213,10 @@ Status DaemonMetrics::RegisterStateSeries() {
           AddCounters(registry_, {{&versions_stored_, "policyd_versions_stored_total",
                                    "Versions stored since start (first_seen, changed, reread)."},
                                   {&events_stored_, "policyd_events_stored_total",
-                                   "Events stored since start (every check's events)."}});
+                                   "Events stored since start (every check's events)."},
+                                  {&checks_not_requested_, "policyd_checks_not_requested_total",
+                                   "Failed checks whose page was not requested because its host "
+                                   "was held (429, Retry-After, a struggling server's rest)."}});
       !s.ok()) {
     return s;
   }
@@ -279,11 +282,15 @@ void DaemonMetrics::CountFetch(std::chrono::milliseconds elapsed) {
 }
 
 void DaemonMetrics::CountCheck(const CheckRecord& check, std::size_t events_stored,
-                               std::chrono::steady_clock::duration check_duration) {
+                               std::chrono::steady_clock::duration check_duration,
+                               bool not_requested) {
   if (const auto it = checks_by_outcome_.find(check.outcome); it != checks_by_outcome_.end()) {
     it->second->Increment();
   }
-  if (const auto it = failures_by_reason_.find(check.reason); it != failures_by_reason_.end()) {
+  if (not_requested) {
+    checks_not_requested_->Increment();
+  } else if (const auto it = failures_by_reason_.find(check.reason);
+             it != failures_by_reason_.end()) {
     it->second->Increment();
   }
   if (check.outcome == CheckResultName(CheckResult::kFirstSeen) ||

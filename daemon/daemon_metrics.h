@@ -74,9 +74,11 @@ class DaemonMetrics {
   // A page's transfer completed (not aborted): its time on the wire.
   void CountFetch(std::chrono::milliseconds elapsed);
   // A check was recorded: its outcome and failure reason, the versions and events it stored,
-  // and how long it took from dispatch to commit.
+  // and how long it took from dispatch to commit. A failed check `not_requested` (its host
+  // held, CheckOutcome::not_requested) counts in policyd_checks_not_requested_total instead
+  // of its reason's failures.
   void CountCheck(const CheckRecord& check, std::size_t events_stored,
-                  std::chrono::steady_clock::duration check_duration);
+                  std::chrono::steady_clock::duration check_duration, bool not_requested = false);
 
   // The exposition, with the gauges set from `readings` first.
   std::string Exposition(const GaugeReadings& readings);
@@ -113,6 +115,7 @@ class DaemonMetrics {
   Histogram* check_duration_ = nullptr;
   Histogram* fetch_duration_ = nullptr;
   Counter* versions_stored_ = nullptr;
+  Counter* checks_not_requested_ = nullptr;
   Counter* events_stored_ = nullptr;
   Gauge* last_sequence_ = nullptr;
   Gauge* subscribers_ = nullptr;

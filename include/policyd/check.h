@@ -169,6 +169,10 @@ struct CheckOutcome {
   CheckRecord check;
   std::vector<StoredEvent> events;  // committed events, in sequence order
   StageTimes times;
+  // A failed check whose page was not requested: its host was held (a 429's or a Retry-After's
+  // hold, a struggling server's rest; the record's message says which). The log summary and
+  // the metrics count it apart from the failures of its reason.
+  bool not_requested = false;
   // Nothing was committed: the document is `auto`, its page as served is an app shell, and the
   // browser may render it. `pages` gives the responses back for that (then the check goes on).
   bool wants_browser = false;

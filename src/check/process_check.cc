@@ -68,6 +68,7 @@ struct CheckWork {
   std::vector<nlohmann::json> events;
   StageTimes times;
   int retry_streak = 0;             // drives the backoff of the next check
+  bool not_requested = false;       // CheckOutcome::not_requested
   int shrink_confirmation = 0;      // > 0: a held-back shrink, to be looked at again (its number)
   int64_t confirmation_due_ms = 0;  // > 0: a hold looked at too soon: its next look stays
   int64_t held_since_ms = 0;        // > 0: the new version's text was held back since then
@@ -181,6 +182,7 @@ void RecordFailure(const CheckInput& input, const DocumentText& judged,
   work->Conclude(CheckResult::kFailed);
   work->check().reason = reason;
   work->check().message = judged.message;
+  work->not_requested = failing.host_held;
   state.last_error = reason + (judged.message.empty() ? "" : ": " + judged.message);
   if (!CountsTowardStreak(input, failing)) {
     // Retried after the rest, as a first failure would be (not at the interval).
@@ -672,6 +674,7 @@ CheckOutcome Commit(Store& store, const CheckClock& clock, CheckWork* work) {
     outcome.state = work->commit.state;
   }
   outcome.check = work->commit.check;
+  outcome.not_requested = work->not_requested;
   return outcome;
 }
 

@@ -969,7 +969,9 @@ TEST_F(CheckProcessorTest, ChecksHeldByAShortRestDoNotCountTowardTheFailureStrea
   FetchResponse own;  // the page's own one-off 503
   own.http_status = 503;
   own.error_message = "HTTP status 503";
-  EXPECT_EQ(Check(own, 3).state.consecutive_failures, 1);
+  const CheckOutcome failed = Check(own, 3);
+  EXPECT_EQ(failed.state.consecutive_failures, 1);
+  EXPECT_FALSE(failed.not_requested);
   FetchResponse resting;
   resting.error = FetchError::kTimeout;
   resting.host_held = true;
@@ -982,6 +984,7 @@ TEST_F(CheckProcessorTest, ChecksHeldByAShortRestDoNotCountTowardTheFailureStrea
     const int64_t before = NowUnixMillis();
     const CheckOutcome held = Check(resting, 3);
     EXPECT_EQ(held.check.outcome, "failed");
+    EXPECT_TRUE(held.not_requested);  // the summary and metrics count it apart
     EXPECT_EQ(held.check.reason, "timeout");
     EXPECT_EQ(held.check.message, resting.error_message);
     EXPECT_EQ(held.state.consecutive_failures, 1) << i;

@@ -47,6 +47,25 @@ TEST(CheckLogDigestTest, SummaryCountsEveryOutcomeAndFailuresByReasonMostFrequen
                    "failed: dns 3, timeout 2, http_5xx 1) in 5m"}));
 }
 
+// A check failed without a request (its host held: a 429's hold, a struggling server's rest)
+// is no failure of its own reason: the summary counts it apart, it makes no warning and no
+// group line. A soak's summary said "127.0.0.1: 43 failures (timeout)" for 1 real timeout and
+// 42 checks held by the rest it caused.
+TEST(CheckLogDigestTest, ChecksNotRequestedAreCountedApartFromFailures) {
+  CheckLogDigest digest(kStart);
+  EXPECT_EQ(Fail(digest, "a/privacy", "a.test:443", FailureReason::kTimeout), Level::kWarn);
+  CheckRecord held;
+  held.outcome = "failed";
+  held.reason = "timeout";
+  held.message = "not requested: the server is struggling: ...";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(digest.Record("a/terms", "a.test:443", held, /*not_requested=*/true), Level::kDebug);
+  }
+  EXPECT_EQ(digest.Summarize(kStart + minutes(2)),
+            (Lines{"summary: 4 checked (0 changed, 0 unchanged, 1 failed: timeout 1, 3 not "
+                   "requested: their host held) in 2m"}));
+}
+
 TEST(CheckLogDigestTest, HeldBackAppearsOnlyWhenThereIsOneAndNoFailuresMeansNoReasonList) {
   CheckLogDigest digest(kStart);
   digest.Record("a/privacy", "a.test", CheckResult::kUnchanged, FailureReason::kNone);

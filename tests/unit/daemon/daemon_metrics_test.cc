@@ -51,23 +51,27 @@ TEST(DaemonMetricsTest, ChecksCountTheirOutcomeReasonVersionsEventsAndDuration) 
   m.CountCheck(Check(CheckResult::kReread), 1, milliseconds(20));
   m.CountCheck(Check(CheckResult::kFailed, "timeout"), 0, milliseconds(20'000));
   m.CountCheck(Check(CheckResult::kFailed, "timeout"), 1, milliseconds(20'000));  // fetch_failed
+  // Not requested (the host held): a failed check, counted apart from the failure reasons.
+  m.CountCheck(Check(CheckResult::kFailed, "timeout"), 0, milliseconds(0),
+               /*not_requested=*/true);
   // A held-back shrink carries the reason "suspicious" but is not a failure.
   m.CountCheck(Check(CheckResult::kSuspicious, "suspicious"), 0, milliseconds(50));
   m.CountFetch(milliseconds(10));
   const std::string text = m.Exposition({});
   EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"first_seen\"} 1"));
   EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"reread\"} 1"));
-  EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"failed\"} 2"));
+  EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"failed\"} 3"));
+  EXPECT_TRUE(HasLine(text, "policyd_checks_not_requested_total 1"));
   EXPECT_TRUE(HasLine(text, "policyd_checks_total{outcome=\"suspicious\"} 1"));
   EXPECT_TRUE(HasLine(text, "policyd_check_failures_total{reason=\"timeout\"} 2"));
   EXPECT_EQ(text.find("reason=\"suspicious\""), std::string::npos);
   EXPECT_TRUE(HasLine(text, "policyd_versions_stored_total 2"));
   EXPECT_TRUE(HasLine(text, "policyd_events_stored_total 3"));
-  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"0.025\"} 2"));
-  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"0.05\"} 3"));
-  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"10\"} 3"));
-  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"30\"} 5"));
-  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_count 5"));
+  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"0.025\"} 3"));
+  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"0.05\"} 4"));
+  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"10\"} 4"));
+  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_bucket{le=\"30\"} 6"));
+  EXPECT_TRUE(HasLine(text, "policyd_check_duration_seconds_count 6"));
   EXPECT_TRUE(HasLine(text, "policyd_fetch_duration_seconds_bucket{le=\"0.01\"} 1"));
   EXPECT_TRUE(HasLine(text, "policyd_fetch_duration_seconds_count 1"));
 }
