@@ -2,7 +2,7 @@
 // document must pass. Filtering happens in the daemon, so that `list --failing` over thousands
 // of documents sends only the failing ones.
 //
-//   "failing": true   documents in a failure streak (their last check failed); false or absent:
+//   "failing": true   documents in a failure streak (their last check failed and counted: CountsTowardStreak); false or absent:
 //                     no filter on it
 //   "platform": P     documents of platform P: the name as in the target file ("Coursera") or
 //                     its slug ("coursera", the first half of the document id)

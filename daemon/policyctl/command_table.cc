@@ -54,7 +54,9 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back({
       .name = "list",
       .synopses = {"[--failing] [--platform NAME] [--type TYPE]"},
-      .options = {{.name = "--failing", .help = "only documents whose last check failed"},
+      .options = {{.name = "--failing",
+                   .help = "only documents in a failure streak (a check not requested while its "
+                           "host rests after fewer failures than failure_threshold starts none)"},
                   {.name = "--platform",
                    .value = "NAME",
                    .help = "only this platform's documents (its name or its id's first half)"},
