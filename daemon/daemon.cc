@@ -955,7 +955,8 @@ void Daemon::ProcessOnWorker(const std::string& doc_id, CheckInput input,
   }
   // Not synced, and a failed write only costs the guard for this one check. The check's commit
   // deletes the mark in its own batch; the ClearProcessing after it is for a check that
-  // committed nothing (a page going to the browser, a redirect stub followed, a failed commit).
+  // committed nothing (a page going to the browser, an interstitial page being followed, a failed
+  // commit).
   const bool marked =
       interrupted_before.has_value() && store_->MarkProcessing(doc_id, *interrupted_before).ok();
   input.processing_marked = marked;
