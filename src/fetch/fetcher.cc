@@ -169,7 +169,10 @@ struct Fetcher::Impl {
       return fail(done.TakeHandler(), FetchError::kBadUrl,
                   "redirect to " + target + " refused: " + host.status().message());
     }
-    std::unique_ptr<Transfer> next = done.NextHop(std::move(target), std::move(*host), now);
+    // A hop's URL remembered as needing its body as sent is asked so at once, as a first URL is.
+    const bool body_as_sent = ask_as_sent.contains(target);
+    std::unique_ptr<Transfer> next =
+        done.NextHop(std::move(target), std::move(*host), now, body_as_sent);
     const std::optional<Clock::duration> left = next->chain().Remaining(options.total_timeout);
     if (left && *left <= Clock::duration::zero()) {
       return fail(next->TakeHandler(), FetchError::kTimeout,

@@ -153,9 +153,10 @@ std::unique_ptr<Transfer> Transfer::RetryForBodyAsSent(Clock::time_point now) {
 }
 
 std::unique_ptr<Transfer> Transfer::NextHop(std::string url, std::string host,
-                                            Clock::time_point now) {
+                                            Clock::time_point now, bool body_as_sent) {
   FetchRequest request;
   request.url = std::move(url);
+  request.body_as_sent = body_as_sent;
   request.ignore_robots = request_.ignore_robots;
   request.if_none_match = request_.if_none_match;
   request.if_modified_since = request_.if_modified_since;

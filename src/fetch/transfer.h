@@ -54,8 +54,10 @@ class Transfer {
   // `now`: same id, handler (moved there), ignore_robots and validators (sent by the hop
   // requesting the URL they describe, FetchRequest::validators_url, and by no other); the chain
   // one hop longer, this transfer's time added to it, and, when this was the first request and
-  // it answered 301 or 308, that move (FetchResponse::moved_permanently_to).
-  std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now);
+  // it answered 301 or 308, that move (FetchResponse::moved_permanently_to). `body_as_sent`: the
+  // hop's URL is known to need it (FetchRequest::body_as_sent).
+  std::unique_ptr<Transfer> NextHop(std::string url, std::string host, Clock::time_point now,
+                                    bool body_as_sent);
 
   // After Finish(): whether the response failed only because curl could not undo its
   // Content-Encoding where a browser can: a label that names no coding ("UTF-8"), or a gzip body

@@ -494,6 +494,22 @@ TEST_F(FetcherTest, GzipWithStrayBytesOrSeveralMembersIsReadAsBrowsersDo) {
       << broken.error_message;
 }
 
+// The memory holds a redirect's target too: a watched URL that redirects to such a page costs
+// the target one request at the next check, not two (it was asked twice at every check).
+TEST_F(FetcherTest, ARedirectTargetAskedForAsSentIsRememberedToo) {
+  server_.Set("/legal", TestResponse{.status = 302, .headers = {{"Location", "/legal/en"}}});
+  server_.Set("/legal/en", TestResponse{.headers = {{"Content-Type", "text/html"},
+                                                    {"Content-Encoding", "UTF-8"}},
+                                        .body = "<p>We never sell data.</p>"});
+  Fetcher fetcher(io_, Options());
+  for (int check = 1; check <= 2; ++check) {
+    const FetchResponse response = FetchOne(fetcher, {.url = server_.Url("/legal")});
+    EXPECT_EQ(response.body, "<p>We never sell data.</p>") << check << response.error_message;
+  }
+  EXPECT_EQ(server_.RequestCount("/legal"), 2u);
+  EXPECT_EQ(server_.RequestCount("/legal/en"), 3u);  // 2, then 1 (it was 2 and 2)
+}
+
 TEST_F(FetcherTest, GzipBombStopsAtTheDecodedCap) {
   const std::string bomb = Gzip(std::string(16 << 20, '\0'));  // 16 MiB of zeros
   FetcherOptions options = Options();
