@@ -2,8 +2,8 @@
 // document must pass. Filtering happens in the daemon, so that `list --failing` over thousands
 // of documents sends only the failing ones.
 //
-//   "failing": true   documents in a failure streak (their last check failed and counted: CountsTowardStreak); false or absent:
-//                     no filter on it
+//   "failing": true   documents in a failure streak (their last check failed, and counted:
+//                     src/check's CountsTowardStreak); false or absent: no filter on it
 //   "platform": P     documents of platform P: the name as in the target file ("Coursera") or
 //                     its slug ("coursera", the first half of the document id)
 //   "type": T         documents of type T: "Terms of Service" or "terms-of-service"
