@@ -85,11 +85,15 @@ Status TargetCatalog::Adopt(Snapshot snapshot) {
 void TargetCatalog::FinishCacheLoad(bool loaded) {
   if (cache_ == nullptr) return;
   const bool changed = cache_->Close();
-  // The cache holds TOML files only: a declaration (JSON) is parsed at every load.
-  spdlog::info(
-      "target files: {} parsed, {} from the cache (TOML files; Open Terms Archive "
-      "declarations are parsed at every load)",
-      cache_->misses(), cache_->hits());
+  // The cache holds TOML files only: a declaration (JSON) is parsed at every load. A load that
+  // failed stopped its readers at the first error: their counts would say nothing true (they
+  // varied from 0 to 26 of 30 files), and the error line says what happened.
+  if (loaded) {
+    spdlog::info(
+        "target files: {} parsed, {} from the cache (TOML files; Open Terms Archive "
+        "declarations are parsed at every load)",
+        cache_->misses(), cache_->hits());
+  }
   if (!loaded || !changed) {
     cache_->Discard();
     return;
