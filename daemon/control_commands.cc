@@ -476,6 +476,7 @@ void Daemon::HandleControl(const nlohmann::json& request,
                          {"removed", last_target_changes_.removed},
                          {"url_changed", last_target_changes_.url_changed},
                          {"settings_changed", last_target_changes_.settings_changed},
+                         {"relabelled", last_target_changes_.relabelled},
                          {"restart_needed", restart_needed_}}));
     });
   } else if (HandleStoreCommand(cmd, request, respond)) {

@@ -403,6 +403,13 @@ Status Daemon::ApplyCatalog() {
     } else if (!SameSettings(*previous, *doc.spec)) {
       ++changes.settings_changed;
     }
+    if (previous != nullptr &&
+        (previous->platform != doc.spec->platform || previous->type != doc.spec->type) &&
+        ++changes.relabelled <= kNamedTargetChanges) {
+      spdlog::info("{}: now platform '{}', type '{}' (was '{}', '{}'); its next events say so",
+                   doc.spec->id, doc.spec->platform, doc.spec->type, previous->platform,
+                   previous->type);
+    }
     ApplySpec(doc, previous, persisted_due, now);
   };
   std::vector<DocumentTable::SharedSpec> retired;
@@ -425,14 +432,19 @@ void Daemon::LogTargetChanges(const TargetChanges& changes) {
   if (changes.url_changed > kNamedTargetChanges) {
     spdlog::info("{} more documents with a new URL", changes.url_changed - kNamedTargetChanges);
   }
-  if (changes.added + changes.removed + changes.url_changed + changes.settings_changed == 0) {
+  if (changes.relabelled > kNamedTargetChanges) {
+    spdlog::info("{} more documents relabelled", changes.relabelled - kNamedTargetChanges);
+  }
+  if (changes.added + changes.removed + changes.url_changed + changes.settings_changed +
+          changes.relabelled ==
+      0) {
     return;
   }
   spdlog::info(
-      "targets: {} added, {} removed, {} with a new URL, {} with new settings ({} "
-      "documents)",
+      "targets: {} added, {} removed, {} with a new URL, {} with new settings, {} relabelled "
+      "({} documents)",
       changes.added, changes.removed, changes.url_changed, changes.settings_changed,
-      documents_.size());
+      changes.relabelled, documents_.size());
 }
 
 Status Daemon::WatchAddedDocument(const DocumentTable::SharedSpec& spec) {

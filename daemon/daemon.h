@@ -190,6 +190,9 @@ class Daemon {
     // The same URL with other settings (extraction, render, interval, robots, pages): a
     // reload after an operator's `remove` or `ignore_lines` edit must not read "unchanged".
     std::size_t settings_changed = 0;
+    // The same id with another platform name or type label ("Tinder" → "TINDER"): the next
+    // events and `list --platform` carry the new one, so a reload must not read "unchanged".
+    std::size_t relabelled = 0;
   };
   Status ApplyCatalog();  // syncs documents_ and the scheduler with catalog_
   // Keeps `changes` for the reload's answer and, after the start, logs them.

@@ -144,7 +144,8 @@ int RunReload(const Options& options) {
     for (const auto& [key, label] : {std::pair<const char*, const char*>{"added", " added"},
                                      {"removed", " removed"},
                                      {"url_changed", " with a new URL"},
-                                     {"settings_changed", " with new settings"}}) {
+                                     {"settings_changed", " with new settings"},
+                                     {"relabelled", " relabelled"}}) {
       const uint64_t count = result.value(key, uint64_t{0});
       if (count > 0) changes += (changes.empty() ? "" : ", ") + std::to_string(count) + label;
     }

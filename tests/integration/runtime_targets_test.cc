@@ -281,6 +281,12 @@ TEST_F(RuntimeTargetsTest, AnEditedTargetFileIsReadAgainWhateverTheCacheHolds) {
   ASSERT_EQ(harness_.Policyctl({"reload"}).exit_code, 0);
   EXPECT_EQ(shown_url(), server_.Url("/acme/privacq"));
   EXPECT_EQ(count("target files: 1 parsed, 0 from the cache"), 3u) << harness_.log();
+  // A reload that fails says so, and no count: its readers stopped at the first error, so
+  // their numbers were partial and varied ("0 parsed, 0 from the cache" for a dir of files).
+  const std::size_t counts_before = count("target files: ");
+  harness_.WriteTarget("broken", "name = \"Broken\n");
+  ASSERT_NE(harness_.Policyctl({"reload"}).exit_code, 0);
+  EXPECT_EQ(count("target files: "), counts_before) << harness_.log();
   EXPECT_EQ(harness_.Stop(), 0);
 }
 
@@ -321,10 +327,22 @@ TEST_F(RuntimeTargetsTest, AReloadSaysWhatItAddedRemovedAndMoved) {
                            "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
   const auto edited = harness_.Policyctl({"reload"});
   EXPECT_EQ(edited.out, "reloaded: 3 documents (1 with new settings)\n") << edited.err;
+  // A platform's name or a type's label changed under the same id ("Acme" → "ACME"): the next
+  // events carry it, so the reload says so (it read "unchanged", and nothing was logged).
+  harness_.WriteTarget("acme",
+                       "name = \"ACME\"\n[[documents]]\ntype = \"privacy policy\"\nurl = \"" +
+                           server_.Url("/acme/privacy-2026") +
+                           "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
+  const auto relabelled = harness_.Policyctl({"reload"});
+  EXPECT_EQ(relabelled.out, "reloaded: 3 documents (1 relabelled)\n") << relabelled.err;
   EXPECT_EQ(harness_.Stop(), 0);
   const std::string log = harness_.log();
-  EXPECT_NE(log.find("targets: 2 added, 1 removed, 1 with a new URL, 0 with new settings (3 "
-                     "documents)"),
+  EXPECT_NE(log.find("acme/privacy-policy: now platform 'ACME', type 'privacy policy' (was "
+                     "'Acme', 'Privacy Policy'); its next events say so"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("targets: 2 added, 1 removed, 1 with a new URL, 0 with new settings, 0 "
+                     "relabelled (3 documents)"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("acme/privacy-policy: URL changed to " + server_.Url("/acme/privacy-2026") +
