@@ -331,7 +331,7 @@ struct Fetcher::Impl {
       response.http_status = held.http_status;
       response.retry_after = std::to_string(left.count());
       response.host_held = true;
-      response.host_rest_streak = held.rest ? held.streak : 0;
+      response.host_rest_streak = held.streak;
       return response;
     });
     return true;
@@ -444,9 +444,8 @@ struct Fetcher::Impl {
                   .why = "the server is struggling: " + std::to_string(verdict.streak) +
                          " requests in a row failed, the last " + answer + " for " +
                          done.request().url,
-                  .rest = true,
-                  .error = response.error,
-                  .streak = verdict.streak};
+                  .streak = verdict.streak,
+                  .error = response.error};
     const auto held = holds.find(done.host());
     if (held == holds.end() || held->second.until < rest.until)
       holds[done.host()] = std::move(rest);
@@ -464,7 +463,7 @@ struct Fetcher::Impl {
   // hold stays, it lasts its time.
   void EndRest(const std::string& host) {
     const auto held = holds.find(host);
-    if (held != holds.end() && held->second.rest) holds.erase(held);
+    if (held != holds.end() && held->second.rest()) holds.erase(held);
   }
 
   void Tell(const StrainedHost& strained) const {
@@ -538,12 +537,12 @@ struct Fetcher::Impl {
     Clock::time_point until;
     long http_status = 0;
     std::string why;  // "URL was answered 429 with Retry-After 120"
-    // A struggling server's rest (host_strain.h), not a 429's: its pages fail as its last
-    // trouble did (`error`: a refused connection, a timeout; or the status), and its next good
-    // answer ends it.
-    bool rest = false;
+    // A struggling server's rest (host_strain.h) has the trouble answers in a row that made it
+    // (a 429's hold none): its pages fail as its last trouble did (`error`: a refused
+    // connection, a timeout; or the status), and its next good answer ends it.
+    int streak = 0;
     FetchError error = FetchError::kNone;
-    int streak = 0;  // a rest's: the trouble answers in a row that made it
+    bool rest() const { return streak > 0; }
   };
   std::unordered_map<std::string, HostHold> holds;
   // URLs whose body curl could not decode where a browser can (Transfer::FailedOnCoding),
@@ -581,7 +580,7 @@ std::vector<HeldHost> Fetcher::HeldHosts() const {
   for (const auto& [host, hold] : impl_->holds) {
     if (hold.until <= now) continue;  // run out; forgotten at the host's next request
     held.push_back(HeldHost{.host = host,
-                            .rest = hold.rest,
+                            .rest = hold.rest(),
                             .left = std::chrono::ceil<std::chrono::milliseconds>(hold.until - now),
                             .why = hold.why});
   }
