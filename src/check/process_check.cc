@@ -602,7 +602,15 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
                                     : std::nullopt;
   AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
              std::move(segment_ids), work);
-  if (earlier && !work->events.empty()) work->events.back()["same_as_version"] = *earlier;
+  if (!work->events.empty()) {
+    nlohmann::json& event = work->events.back();
+    if (earlier) event["same_as_version"] = *earlier;
+    // The operator pointed the document at another URL since the previous version: this
+    // change compares two pages, which an analyzer must be able to tell from an edit.
+    if (current && current->record && current->record->url != input.spec->url) {
+      event["previous_url"] = current->record->url;
+    }
+  }
   // Confirmed, not proven: a body cut short carries the validators of the whole page the
   // server meant to send. Kept, the server would answer 304 to every later check and the cut
   // page would stay the policy; the next check fetches the page whole instead.

@@ -779,6 +779,28 @@ TEST_F(CheckProcessorTest, AVersionConfirmedFromAHoldKeepsNoValidators) {
   EXPECT_EQ(state_.etag, "\"whole\"");
 }
 
+// An operator pointing a document at another URL (the site moved its policy, or a typo is
+// fixed) keeps its history, so the next change compares texts of two pages. Its event names the
+// URL the previous version came from: an analyzer tells a move from an edit.
+TEST_F(CheckProcessorTest, AChangeAfterAUrlEditNamesThePreviousUrl) {
+  spec_.url = "https://acme.example/privacy";
+  Check(Ok(LongPolicy("We never sell data.")));
+  const auto same_url = Check(Ok(LongPolicy("We sell data to partners.")));
+  ASSERT_EQ(same_url.events.size(), 1u);
+  EXPECT_FALSE(nlohmann::json::parse(same_url.events[0].json).contains("previous_url"));
+  spec_.url = "https://acme.example/legal/privacy";
+  const auto moved = Check(Ok(LongPolicy("We sell data to partners and brokers.")));
+  ASSERT_EQ(moved.events.size(), 1u);
+  const auto event = nlohmann::json::parse(moved.events[0].json);
+  EXPECT_EQ(event["type"], "document.changed");
+  EXPECT_EQ(event["url"], "https://acme.example/legal/privacy");
+  EXPECT_EQ(event["previous_url"], "https://acme.example/privacy");
+  // Once a version comes from the new URL, the next change is an ordinary one.
+  const auto next = Check(Ok(LongPolicy("We never sell data.")));
+  ASSERT_EQ(next.events.size(), 1u);
+  EXPECT_FALSE(nlohmann::json::parse(next.events[0].json).contains("previous_url"));
+}
+
 // A page that alternates between two deployments is announced at every check (each is a real
 // change of what the page says). Its event names the earlier version it went back to, so that
 // an analyzer can tell flapping from news.
