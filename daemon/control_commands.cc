@@ -15,6 +15,7 @@
 #include "policyd/clock.h"
 #include "policyd/did_you_mean.h"
 #include "policyd/diff.h"
+#include "policyd/document_status.h"
 #include "version_ref.h"
 
 namespace policyd {
@@ -235,6 +236,7 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"last_change", TimeOrNull(state.last_change_ms)},
           {"current_hash", state.last_text_hash},
           {"versions", state.version_count},
+          {"status", DocumentStatusName(DocumentStatusOf(state))},
           {"consecutive_failures", state.consecutive_failures},
           {"last_error", state.last_error}};
 }

@@ -66,8 +66,10 @@ std::vector<CommandSpec> BuildCommands() {
       .summary = "every watched document and its state",
       .description =
           "One row per watched document: its id, how many versions are stored, the last check, "
-          "the last change, the next check due and its status: ok, pending (not checked yet) "
-          "or failing xN with the last error.\n\n"
+          "the last change, the next check due and its status: ok, pending (not checked yet), "
+          "failing xN with the last error, suspicious (a new text held back until a later "
+          "check confirms it) or retrying (the last check was not requested while its host "
+          "rested: no failure of its own yet, tried again soon).\n\n"
           "The filters combine; the daemon applies them. A platform or type that no watched "
           "document has is refused (exit 1) with the closest names, so that a typo never looks "
           "like an empty list.",

@@ -28,8 +28,11 @@ void PrintShow(const nlohmann::json& r) {
   Table table({"FIELD", "VALUE"});
   for (const char* key :
        {"id", "platform", "type", "url", "interval", "source_file", "current_hash", "versions",
-        "last_check", "last_success", "last_change", "next_due", "checking", "consecutive_failures",
-        "last_error", "render", "render_choice"}) {
+        "last_check", "last_success", "last_change", "next_due", "checking"}) {
+    table.AddRow({key, Str(r[key])});
+  }
+  if (r.contains("status")) table.AddRow({"status", Str(r["status"])});  // older daemons: none
+  for (const char* key : {"consecutive_failures", "last_error", "render", "render_choice"}) {
     table.AddRow({key, Str(r[key])});
   }
   if (!r["select"].empty()) table.AddRow({"select", JsonText(r["select"])});

@@ -8,9 +8,15 @@ namespace {
 
 std::string DocumentStatus(const nlohmann::json& doc) {
   const int64_t failures = FieldInt(doc, "consecutive_failures").value_or(0);
-  if (failures > 0) {
+  // `status` is the daemon's word for the row (policyd/document_status.h); a daemon older than
+  // it sends none, and its rows read from the failure count alone.
+  const std::string status = FieldString(doc, "status");
+  if (failures > 0 || status == "failing") {
     return "failing x" + std::to_string(failures) + ": " + FieldText(doc, "last_error");
   }
+  if (status == "suspicious") return FieldText(doc, "last_error");  // "suspicious: why"
+  if (status == "retrying") return "retrying: " + FieldText(doc, "last_error");
+  if (!status.empty()) return status;
   return FieldString(doc, "last_check").empty() ? "pending" : "ok";
 }
 

@@ -74,6 +74,13 @@ void AppendStatusCell(std::string* out, const nlohmann::json& doc) {
   } else if (*failures > 0) {
     out->append("<strong>failing</strong>: ");
     AppendText(out, DisplayText(doc, "last_error"));
+  } else if (const std::string status = FieldString(doc, "status"); status == "suspicious") {
+    // policyd/document_status.h: a new text held until a later check confirms it.
+    out->append("<strong>held back</strong>: ");
+    AppendText(out, DisplayText(doc, "last_error"));
+  } else if (status == "retrying") {  // a check its host's rest held: no failure of its own
+    out->append("retrying: ");
+    AppendText(out, DisplayText(doc, "last_error"));
   } else if (FieldString(doc, "last_check").empty()) {
     out->append("not checked yet");  // no failure, but no success either
   } else {

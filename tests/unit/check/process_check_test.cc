@@ -2,6 +2,7 @@
 #include "check_fixture.h"
 #include "policyd/check.h"
 #include "policyd/diff.h"
+#include "policyd/document_status.h"
 #include "policyd/feed.h"
 #include "policyd/http_url.h"
 #include "policyd/segments.h"
@@ -1021,6 +1022,35 @@ TEST_F(CheckProcessorTest, ChecksHeldByAShortRestDoNotCountTowardTheFailureStrea
   EXPECT_EQ(reported.state.consecutive_failures, 3);
   ASSERT_EQ(reported.events.size(), 1u);
   EXPECT_EQ(TypeOf(reported.events[0]), "document.fetch_failed");
+}
+
+// The one-word status `list`, `show` and the web view give, through the checks that make each:
+// a held text and a held check are neither "ok" nor a failure streak.
+TEST_F(CheckProcessorTest, TheDocumentStatusFollowsItsChecks) {
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kPending);
+  const std::string page = LongPolicy("We never sell data.");
+  Check(Ok(page));
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kOk);
+  ASSERT_EQ(Check(Ok(page.substr(0, page.size() * 7 / 10))).check.outcome, "suspicious");
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kSuspicious);
+  FetchResponse resting;  // held by a rest that errors on other pages made
+  resting.error = FetchError::kTimeout;
+  resting.host_held = true;
+  resting.host_rest_streak = 2;
+  resting.error_message = "not requested: the server is struggling";
+  ASSERT_EQ(Check(resting, 3).state.consecutive_failures, 0);
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kRetrying);
+  ASSERT_EQ(Check(Ok(page)).check.outcome, "unchanged");
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kOk);
+  FetchResponse own;
+  own.http_status = 503;
+  own.error_message = "HTTP status 503";
+  Check(own, 3);
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kFailing);
+  Check(resting, 3);  // a held check within the page's own streak: still failing
+  EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kFailing);
+  EXPECT_EQ(DocumentStatusName(DocumentStatus::kRetrying), "retrying");
+  EXPECT_EQ(DocumentStatusName(DocumentStatus::kSuspicious), "suspicious");
 }
 
 TEST(ClassifyResponse, StatusesAndTypes) {

@@ -34,6 +34,32 @@ TEST(RenderList, TodaysColumnsAligned) {
             "2026-11-23T08:00:00.000Z  pending\n");
 }
 
+// Two states are not a failure streak and must not read "ok" either: a new text held back as
+// suspicious until a later check confirms it, and a check not requested while its host rested
+// (HOSTILE.md), which does not count toward the streak but is retried soon.
+TEST(RenderList, AHeldTextOrAHeldCheckIsNotOk) {
+  nlohmann::json suspicious = Doc("acme/privacy-policy", 3, "2026-11-22T08:00:00.000Z", 0,
+                                  "suspicious: the text shrank by 62%; held until seen on 2 "
+                                  "consecutive checks");
+  suspicious["status"] = "suspicious";
+  nlohmann::json retrying = Doc("hooli/terms-of-service", 2, "2026-11-22T08:01:00.000Z", 0,
+                                "timeout: not requested: the server is struggling");
+  retrying["status"] = "retrying";
+  const std::string out = RenderList({{"documents", {suspicious, retrying}}});
+  EXPECT_NE(out.find("  suspicious: the text shrank by 62%; held until seen on 2 consecutive "
+                     "checks\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  retrying: timeout: not requested: the server is struggling\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find(" ok\n"), std::string::npos) << out;
+  // A daemon from before `status`: the failure count alone.
+  EXPECT_NE(RenderList({{"documents", {Doc("a/b", 1, "2026-11-22T08:00:00.000Z", 0, "x")}}})
+                .find(" ok\n"),
+            std::string::npos);
+}
+
 TEST(RenderList, AFilteredListSaysHowManyOfTheWatched) {
   const nlohmann::json filtered = {
       {"documents", {Doc("hooli/terms-of-service", 1, "2026-11-22T08:01:00.000Z", 1, "dns: x")}},

@@ -315,6 +315,27 @@ TEST(WebPagesTest, DocumentsPageSaysWhichDocumentsAreNotCheckedYet) {
   EXPECT_EQ(html.find("<td class=\"status\">ok</td>"), std::string::npos);
 }
 
+// A text held back as suspicious and a check its host's rest held are neither "ok" nor a
+// failure: the daemon's `status` says which, with the error that explains it.
+TEST(WebPagesTest, DocumentsPageSaysWhichTextsAndChecksAreHeld) {
+  json list = List();
+  list["documents"][0]["status"] = "suspicious";
+  list["documents"][0]["last_error"] = "suspicious: the text shrank by 62%";
+  list["documents"][1]["status"] = "retrying";
+  list["documents"][1]["consecutive_failures"] = 0;
+  list["documents"][1]["last_error"] = "timeout: not requested: the server is struggling";
+  const std::string html = DocumentsPage(Status(), list);
+  EXPECT_NE(html.find("<td class=\"status\"><strong>held back</strong>: suspicious: the text "
+                      "shrank by 62%</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td class=\"status\">retrying: timeout: not requested: the server is "
+                      "struggling</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(html.find("<td class=\"status\">ok</td>"), std::string::npos);
+}
+
 // A long list is shown kDocumentsPerPage rows at a time, with links that keep the filters.
 TEST(WebPagesTest, DocumentsPageShowsAThousandRowsAtATimeWithPagerLinks) {
   json documents = json::array();
