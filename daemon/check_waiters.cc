@@ -34,13 +34,14 @@ bool StoredVersion(std::string_view result) {
 }
 
 nlohmann::json FinishedOutcome(const std::string& doc_id, const CheckRecord& check,
-                               std::chrono::milliseconds duration) {
+                               std::chrono::milliseconds duration, bool not_requested) {
   nlohmann::json outcome = {{"doc", doc_id},
                             {"result", check.outcome},
                             {"time", FormatTimestamp(check.time_ms)},
                             {"duration_ms", duration.count()},
                             {"http_status", check.http_status}};
   if (!check.reason.empty()) outcome["reason"] = check.reason;
+  if (not_requested) outcome["not_requested"] = true;
   if (!check.message.empty()) {
     outcome["message"] = TruncateUtf8(check.message, CheckWaiters::kMaxMessageBytes);
   }
@@ -78,9 +79,17 @@ void CheckWaiters::Add(std::vector<std::string> doc_ids, TimePoint deadline, nlo
 }
 
 void CheckWaiters::Finished(const std::string& doc_id, const CheckRecord& check,
-                            std::chrono::milliseconds duration) {
+                            std::chrono::milliseconds duration, bool not_requested) {
   if (by_doc_.count(doc_id) == 0) return;
-  Resolve(doc_id, FinishedOutcome(doc_id, check, duration));
+  Resolve(doc_id, FinishedOutcome(doc_id, check, duration, not_requested));
+}
+
+std::vector<std::string> CheckWaiters::WaitedDocuments() const {
+  std::vector<std::string> ids;
+  for (auto it = by_doc_.begin(); it != by_doc_.end(); it = by_doc_.upper_bound(it->first)) {
+    ids.push_back(it->first);
+  }
+  return ids;
 }
 
 void CheckWaiters::Ended(const std::string& doc_id, CheckWaitEnd end, std::string_view message) {

@@ -62,14 +62,17 @@ class CheckWaiters {
   // added to the answer. Without documents, it is answered at once.
   void Add(std::vector<std::string> doc_ids, TimePoint deadline, nlohmann::json extra,
            Respond respond);
-  // A check of `doc_id` was committed; `duration` is how long it took.
+  // A check of `doc_id` was committed; `duration` is how long it took. `not_requested`: it
+  // failed without a request, its host resting (CheckOutcome::not_requested).
   void Finished(const std::string& doc_id, const CheckRecord& check,
-                std::chrono::milliseconds duration);
+                std::chrono::milliseconds duration, bool not_requested = false);
   // A check of `doc_id` ended without a record (not kTimedOut: that is ExpireDue's).
   void Ended(const std::string& doc_id, CheckWaitEnd end, std::string_view message);
   // Answers every wait whose deadline is at or before `now`; the documents whose check has
   // not ended are kTimedOut.
   void ExpireDue(TimePoint now);
+  // The documents some wait has no outcome for yet, each once, by id.
+  std::vector<std::string> WaitedDocuments() const;
   // The earliest deadline of the waits, if any.
   std::optional<TimePoint> NextDeadline() const;
   // Every check still waited for ended the same way (kAbandoned at shutdown, before the

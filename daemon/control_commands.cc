@@ -579,11 +579,7 @@ void Daemon::HandleCheck(const nlohmann::json& request,
                        respond(ControlOk(std::move(result)));
                      });
   for (const std::string& id : paused) {
-    check_waiters_.Ended(id, CheckWaitEnd::kNotRecorded,
-                         "checks are paused by a storage error since " +
-                             FormatTimestamp(storage_episode_->error.since_ms) + " (" +
-                             storage_episode_->error.message +
-                             "); this check runs once the store takes writes again");
+    check_waiters_.Ended(id, CheckWaitEnd::kNotRecorded, PausedCheckMessage());
   }
   ArmWaitTimer();
 }

@@ -1022,8 +1022,8 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
       doc->SetState(outcome.state);
       first_pass_checked_ += !doc->checked_since_start && !doc->checked_before;
       doc->checked_since_start = true;
-      check_waiters_.Finished(doc_id, outcome.check,
-                              std::chrono::duration_cast<milliseconds>(took));
+      check_waiters_.Finished(doc_id, outcome.check, std::chrono::duration_cast<milliseconds>(took),
+                              outcome.not_requested);
       NoteFirstPassProgress();
     }
     metrics_->CountCheck(outcome.check, outcome.events.size(),

@@ -311,6 +311,11 @@ class Daemon {
   // accounts for (the first such failure starts it); false for any other failure.
   bool NoteStorageFailure(const std::string& doc_id);
   void BeginStorageEpisode(StorageError error);
+  // Waits for checks that the episode pauses before they start: answered `not_recorded` now,
+  // not at their timeout (a check already running is answered when its commit is refused).
+  void EndWaitsForPausedChecks();
+  // Why a waited check has no outcome while the store refuses writes.
+  std::string PausedCheckMessage() const;
   void ArmStorageRecovery();
   void AttemptStorageRecovery();
   void OnStorageRecoveryAttempt(StorageRecoveryReport report);

@@ -86,7 +86,24 @@ void Daemon::BeginStorageEpisode(StorageError error) {
       "recovering with backoff, failed checks are repeated once it takes writes again)",
       FormatTimestamp(storage_episode_->error.since_ms), Quoted(storage_episode_->error.message));
   systemd::NotifyStatus(StatusLine());
+  EndWaitsForPausedChecks();
   ArmStorageRecovery();
+}
+
+void Daemon::EndWaitsForPausedChecks() {
+  for (const std::string& id : check_waiters_.WaitedDocuments()) {
+    const Document* doc = documents_.Find(id);
+    const bool running =
+        doc != nullptr && scheduler_.InFlight(doc->handle) && !dispatch_gate_.IsParked(id);
+    if (!running) check_waiters_.Ended(id, CheckWaitEnd::kNotRecorded, PausedCheckMessage());
+  }
+  ArmWaitTimer();
+}
+
+std::string Daemon::PausedCheckMessage() const {
+  return "checks are paused by a storage error since " +
+         FormatTimestamp(storage_episode_->error.since_ms) + " (" +
+         storage_episode_->error.message + "); this check runs once the store takes writes again";
 }
 
 void Daemon::ArmStorageRecovery() {

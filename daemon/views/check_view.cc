@@ -16,9 +16,17 @@ namespace {
 
 // The summary's order: new versions, then what stayed, then what went wrong. Results not
 // listed (a newer daemon's) come after, by name.
-constexpr std::array<std::string_view, 11> kResultOrder = {
-    "first_seen", "changed", "reread",    "adopted",   "unchanged",   "not_modified",
-    "suspicious", "failed",  "timed_out", "abandoned", "not_recorded"};
+constexpr std::array<std::string_view, 12> kResultOrder = {
+    "first_seen", "changed", "reread",        "adopted",   "unchanged", "not_modified",
+    "suspicious", "failed",  "not_requested", "timed_out", "abandoned", "not_recorded"};
+
+// The outcome as shown: a failed check its host's rest held was never requested, which the
+// table and the summary say apart from failures (the log's summary and the metrics do too).
+std::string ShownResult(const nlohmann::json& outcome) {
+  const bool not_requested =
+      FieldString(outcome, "result") == "failed" && FieldBool(outcome, "not_requested");
+  return not_requested ? "not_requested" : FieldText(outcome, "result");
+}
 
 std::string Detail(const nlohmann::json& outcome) {
   const std::string result = FieldString(outcome, "result");
@@ -37,7 +45,7 @@ std::string Duration(const nlohmann::json& outcome) {
 
 std::string Summary(const nlohmann::json& outcomes) {
   std::map<std::string, std::size_t> counts;
-  for (const auto& outcome : outcomes) ++counts[FieldText(outcome, "result")];
+  for (const auto& outcome : outcomes) ++counts[ShownResult(outcome)];
   std::vector<std::pair<std::string, std::size_t>> ordered;
   for (const std::string_view result : kResultOrder) {
     const auto it = counts.find(std::string(result));
@@ -52,6 +60,7 @@ std::string Summary(const nlohmann::json& outcomes) {
     std::string name = ordered[i].first;
     std::replace(name.begin(), name.end(), '_', ' ');
     line += (i == 0 ? "" : ", ") + std::to_string(ordered[i].second) + " " + name;
+    if (ordered[i].first == "not_requested") line += " (their host held)";
   }
   return line + "\n";
 }
@@ -65,8 +74,9 @@ std::string RenderCheckOutcomes(const nlohmann::json& result) {
   }
   Table table({"DOCUMENT", "OUTCOME", "DETAIL", "DURATION"});
   for (const auto& outcome : *outcomes) {
-    table.AddRow({FieldText(outcome, "doc"), FieldText(outcome, "result"), Detail(outcome),
-                  Duration(outcome)});
+    const std::string shown = ShownResult(outcome);
+    table.AddRow({FieldText(outcome, "doc"), shown == "not_requested" ? "not requested" : shown,
+                  Detail(outcome), Duration(outcome)});
   }
   std::string out = table.Render() + Summary(*outcomes);
   if (!FieldBool(result, "complete", true)) {

@@ -62,6 +62,19 @@ TEST_F(CheckWaitersTest, AnswersOnceEveryDocumentHasAnOutcomeInTheOrderAsked) {
   EXPECT_EQ(answers_.size(), 1u);
 }
 
+// A check its host's rest held is a failed record that was never requested: the outcome says
+// so, for policyctl's summary to count it apart.
+TEST_F(CheckWaitersTest, AnOutcomeSaysWhenTheCheckWasNotRequested) {
+  Wait({"a/privacy", "b/terms"}, seconds(60));
+  waiters_.Finished("a/privacy", Record("failed", "", "connect", "not requested: rests"),
+                    milliseconds(0), /*not_requested=*/true);
+  waiters_.Finished("b/terms", Record("failed", "", "connect", "refused"), milliseconds(2),
+                    /*not_requested=*/false);
+  ASSERT_EQ(answers_.size(), 1u);
+  EXPECT_EQ(answers_[0]["outcomes"][0]["not_requested"], true);
+  EXPECT_FALSE(answers_[0]["outcomes"][1].contains("not_requested"));
+}
+
 TEST_F(CheckWaitersTest, TwoWaitsOnOneDocumentShareItsCheck) {
   Wait({"a/privacy"}, seconds(60));
   Wait({"a/privacy", "b/terms"}, seconds(60));

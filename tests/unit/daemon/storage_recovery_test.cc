@@ -104,8 +104,8 @@ class DaemonStorageTest : public ::testing::Test {
   }
 
   // One control request; its whole response, or null when none came.
-  nlohmann::json Call(const nlohmann::json& request) {
-    auto client = ControlClient::Connect(config_.control_socket, milliseconds(2000));
+  nlohmann::json Call(const nlohmann::json& request, milliseconds timeout = milliseconds(2000)) {
+    auto client = ControlClient::Connect(config_.control_socket, timeout);
     if (!client.ok()) return nullptr;
     auto response = client->Call(request);
     return response.ok() ? *response : nlohmann::json();
@@ -251,6 +251,46 @@ TEST_F(DaemonStorageTest, CheckWaitDuringAStorageErrorIsAnsweredAtOnce) {
     EXPECT_NE(outcome.value("message", "").find("checks are paused by a storage error since "),
               std::string::npos)
         << answer.dump();
+    fs_->Disarm();
+  });
+}
+
+// A `check --wait` asked just before the disk fills: the checks it waits for that had not
+// started when the first commit was refused are paused with every other check. They used to
+// wait out the timeout and answer "timed_out: still running" while nothing ran; every one is
+// answered `not_recorded` as soon as the episode begins.
+TEST_F(DaemonStorageTest, AWaitAskedBeforeTheDiskFillsIsAnsweredWhenChecksPause) {
+  // Four pages of one host: two checks run at once (its share), two wait behind them.
+  for (const char* page : {"terms", "cookies", "imprint"}) {
+    server_.Set(std::string("/") + page,
+                {.status = 200,
+                 .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                 .body = std::string("<html><body><main><h1>") + page +
+                         "</h1><p>These terms apply to every account and every visit of "
+                         "our site, whatever the country.</p></main></body></html>"});
+    std::ofstream(dir_ / "targets" / (std::string(page) + ".toml"))
+        << "name = \"" << page << "\"\n[[documents]]\ntype = \"Terms\"\nurl = \""
+        << server_.Url(std::string("/") + page) << "\"\n";
+  }
+  config_.per_host_concurrency = 1;
+  CreateTheDatabaseFirst();
+  RunDaemon({.suffix = ".never-written"}, [&] {
+    nlohmann::json status;
+    ASSERT_TRUE(WaitForStatus(
+        [](const nlohmann::json& s) { return s["last_seq"] == 4 && s["checks_done"] == 4; },
+        &status))
+        << status.dump();
+    fs_->Arm(FaultFileSystem::Faults{});  // the disk is full from now on
+    const auto asked = std::chrono::steady_clock::now();
+    const nlohmann::json answer = Call(
+        {{"cmd", "check"}, {"all", true}, {"wait", true}, {"timeout", "8s"}}, milliseconds(12'000));
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(6));
+    ASSERT_TRUE(answer.is_object() && answer["ok"] == true) << answer.dump();
+    EXPECT_EQ(answer["result"]["complete"], true) << answer.dump();
+    ASSERT_EQ(answer["result"]["outcomes"].size(), 4u) << answer.dump();
+    for (const nlohmann::json& outcome : answer["result"]["outcomes"]) {
+      EXPECT_EQ(outcome.value("result", ""), "not_recorded") << answer.dump();
+    }
     fs_->Disarm();
   });
 }

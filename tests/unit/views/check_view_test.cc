@@ -22,6 +22,25 @@ TEST(RenderCheckOutcomes, OneLinePerDocumentAndASummary) {
             "3 documents: 1 changed, 1 unchanged, 1 failed\n");
 }
 
+// A check its host's rest held was never requested: the table and the summary say so apart
+// from failures, as the log's summary and the metrics do (HOSTILE.md).
+TEST(RenderCheckOutcomes, ChecksNotRequestedAreCountedApartFromFailures) {
+  const nlohmann::json result = nlohmann::json::parse(R"({
+    "complete": true, "outcomes": [
+      {"doc": "a/terms", "result": "failed", "reason": "connect", "message": "refused",
+       "http_status": 0, "duration_ms": 3},
+      {"doc": "b/terms", "result": "failed", "reason": "connect", "not_requested": true,
+       "message": "not requested: rests", "http_status": 0, "duration_ms": 0},
+      {"doc": "c/terms", "result": "failed", "reason": "connect", "not_requested": true,
+       "message": "not requested: rests", "http_status": 0, "duration_ms": 0}]})");
+  EXPECT_EQ(RenderCheckOutcomes(result),
+            "DOCUMENT  OUTCOME        DETAIL                         DURATION\n"
+            "a/terms   failed         connect: refused               3ms\n"
+            "b/terms   not requested  connect: not requested: rests  0ms\n"
+            "c/terms   not requested  connect: not requested: rests  0ms\n"
+            "3 documents: 1 failed, 2 not requested (their host held)\n");
+}
+
 TEST(RenderCheckOutcomes, ATimedOutWaitSaysTheChecksStillRun) {
   const nlohmann::json result = nlohmann::json::parse(R"({
     "complete": false, "outcomes": [
