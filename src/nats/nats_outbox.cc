@@ -176,10 +176,12 @@ struct NatsOutbox::Impl {
           "are dropped as duplicates within the stream's duplicate window",
           config.stream, *last_in_stream, last);
     }
-    // Within a streak of failures (an event the stream keeps refusing), quietly: the streak
+    // Within a streak of refusals (an event the stream keeps refusing), quietly: the streak
     // ends, and the failure count with its backoff, only when an event is stored or nothing
-    // is left to publish (NoteProgress).
-    spdlog::log(failures_said ? spdlog::level::debug : spdlog::level::info,
+    // is left to publish (NoteProgress). A connection back after an outage is said, as its
+    // loss was.
+    const bool refusal_pending = refused_seq > cursor;
+    spdlog::log(failures_said && refusal_pending ? spdlog::level::debug : spdlog::level::info,
                 "nats: connected to {}, stream {}, node {}: publishing events after {} ({} behind)",
                 session->url(), config.stream, node_id, cursor, last - std::min(cursor, last));
     const std::lock_guard<std::mutex> lock(status_mutex);

@@ -226,6 +226,13 @@ TEST_F(NatsTest, OutageDelaysPublicationAndLosesNothing) {
   ASSERT_TRUE(nats_.Start()) << nats_.log();
   ASSERT_TRUE(CaughtUp(harness)) << harness.log();
   ExpectExactlyTheLog(harness, "after-outage");
+  // The recovery is said as the loss was: an operator reading the log sees both.
+  const std::string after = harness.log();
+  const std::size_t first = after.find("info  nats: connected to ");
+  ASSERT_NE(first, std::string::npos) << after;
+  EXPECT_NE(after.find("info  nats: connected to ", after.find("nats: publishing stopped")),
+            std::string::npos)
+      << after;
   nats = Status(harness)["nats"];
   EXPECT_EQ(nats["lag"], 0);
   EXPECT_EQ(nats["last_error"], "");
