@@ -162,6 +162,8 @@ class Daemon {
   // After a committed check: the fleet's record of the document, then the lease released.
   void FinishFleetCheck(const std::string& doc_id, const CheckOutcome* committed);
   void OnFleetOwnershipChange();
+  // Why a check asked for is not run here ([fleet]: kNotOwner, kNotJoined), for its waiter.
+  std::string NotCheckedHereWhy(const StartAnswer& answer) const;
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
   bool StillHoldsLease(const std::string& doc_id);
   // A fetch of a check in flight (one of its pages, or the page a meta-refresh interstitial

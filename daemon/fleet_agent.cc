@@ -76,7 +76,8 @@ FleetAgent::FleetAgent(const NatsConfig& nats, const FleetConfig& fleet, std::st
       on_ownership_change_(std::move(on_ownership_change)),
       on_lease_lost_(std::move(on_lease_lost)),
       kv_(std::make_unique<ReconnectingKv>()),
-      documents_(std::make_unique<FleetDocumentBucket>(nats, fleet, member_id_)) {
+      documents_(std::make_unique<FleetDocumentBucket>(nats, fleet, member_id_)),
+      orphans_(member_id_) {
   const int64_t now = NowUnixMillis();
   started_ms_ = now;
   member_ =
@@ -116,17 +117,35 @@ void FleetAgent::SetDocuments(std::vector<uint64_t> key_hashes) {
 }
 
 void FleetAgent::RequestStart(
-    std::string document_id, uint64_t key_hash,
+    std::string document_id, uint64_t key_hash, std::chrono::milliseconds interval,
     std::function<void(StartAnswer, std::optional<DocumentRecord>)> done) {
-  Post([this, document_id = std::move(document_id), key_hash, done = std::move(done)] {
-    const StartAnswer answer = member_->TryStart(document_id, key_hash, task_now_ms_);
+  Post([this, document_id = std::move(document_id), key_hash, interval, done = std::move(done)] {
+    StartAnswer answer = member_->TryStart(document_id, key_hash, task_now_ms_);
     std::optional<DocumentRecord> record;
+    if (answer.outcome == StartOutcome::kNotOwner) answer = StartIfOrphaned(document_id, interval);
     if (answer.outcome == StartOutcome::kStarted) {
       lost_.erase(document_id);
       record = documents_->Read(document_id, task_now_ms_);  // under the lease: current
     }
     boost::asio::post(io_, [done, answer, record = std::move(record)] { done(answer, record); });
   });
+}
+
+StartAnswer FleetAgent::StartIfOrphaned(const std::string& document_id,
+                                        std::chrono::milliseconds interval) {
+  const std::optional<DocumentRecord> record = documents_->Read(document_id, task_now_ms_);
+  const OrphanVerdict verdict = orphans_.Judge(document_id, record, interval, task_now_ms_);
+  if (verdict == OrphanVerdict::kOwnerChecks) return {StartOutcome::kNotOwner, "", 0, 0};
+  if (verdict == OrphanVerdict::kOrphaned) {
+    spdlog::warn(
+        "fleet: {}: checked by this member, though another member owns its site: {}; the "
+        "members' target files differ (docs/SCALE.md)",
+        document_id,
+        record ? "the fleet's last check of it was at " + FormatTimestamp(record->checked_ms) +
+                     ", by " + record->by
+               : std::string("no member has checked it since this one began to wait for it"));
+  }
+  return member_->TryStartUnowned(document_id, task_now_ms_);
 }
 
 void FleetAgent::RecordCheck(std::string document_id, DocumentRecord record) {

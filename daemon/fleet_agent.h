@@ -32,6 +32,7 @@
 #define POLICYD_DAEMON_FLEET_AGENT_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -51,6 +52,7 @@
 #include "fleet_document_bucket.h"
 #include "policyd/config.h"
 #include "policyd/fleet_member.h"
+#include "policyd/fleet_orphans.h"
 #include "policyd/jetstream_kv.h"
 
 namespace policyd {
@@ -70,7 +72,10 @@ class FleetAgent {
   // documents owned; replaced at every catalog change.
   void SetDocuments(std::vector<uint64_t> key_hashes);
 
-  void RequestStart(std::string document_id, uint64_t key_hash,
+  // Asks to check a due document (`interval`: this daemon's for it). kStarted for a document
+  // of a site this member owns, or of one whose owner does not check it (OrphanWatch: the
+  // fleet's record is read for every document left to its owner), with the fleet's record.
+  void RequestStart(std::string document_id, uint64_t key_hash, std::chrono::milliseconds interval,
                     std::function<void(StartAnswer, std::optional<DocumentRecord>)> done);
   void RecordCheck(std::string document_id, DocumentRecord record);
   bool StillHolds(const std::string& document_id);  // blocks; never from the io thread
@@ -109,6 +114,9 @@ class FleetAgent {
   void Run();
   void Post(Task task);
   void RunTasks();
+  // A due document of a site another member owns: kStarted when OrphanWatch finds that nobody
+  // checks it (logged once), else kNotOwner.
+  StartAnswer StartIfOrphaned(const std::string& document_id, std::chrono::milliseconds interval);
   // Opens the bucket when there is none (at most once per backoff step).
   void EnsureBucket(int64_t now_ms);
   void TickIfDue(int64_t now_ms);
@@ -125,6 +133,7 @@ class FleetAgent {
   std::unique_ptr<ReconnectingKv> kv_;
   std::unique_ptr<FleetMember> member_;             // fleet thread only
   std::unique_ptr<FleetDocumentBucket> documents_;  // fleet thread only
+  OrphanWatch orphans_;                             // fleet thread only
 
   int64_t started_ms_ = 0;
   // Fleet thread only.

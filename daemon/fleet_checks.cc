@@ -48,7 +48,8 @@ void Daemon::AskFleet(const std::string& doc_id) {
   // Counted as a check until the answer: the budget of DispatchDue holds, and a shutdown
   // waits for it.
   ++outstanding_;
-  fleet_->RequestStart(doc_id, documents_.Find(doc_id)->fleet_key_hash,
+  const Document* doc = documents_.Find(doc_id);
+  fleet_->RequestStart(doc_id, doc->fleet_key_hash, IntervalOf(*doc->spec),
                        [this, doc_id](StartAnswer answer, std::optional<DocumentRecord> record) {
                          OnFleetAnswer(doc_id, answer, std::move(record));
                        });
@@ -100,12 +101,7 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
       left_to_owners_[doc_id] = std::max(doc->packed_state().next_due_ms(), now);
       CompleteSchedule(doc_id, now + IntervalOf(*doc->spec).count());
       // An operator waiting for the check hears so now, not at the wait's deadline.
-      if (asked) {
-        check_waiters_.Ended(doc_id, CheckWaitEnd::kNotOwner,
-                             answer.outcome == StartOutcome::kNotOwner
-                                 ? "another member of the fleet owns its site and checks it"
-                                 : "this member has not joined the fleet yet");
-      }
+      if (asked) check_waiters_.Ended(doc_id, CheckWaitEnd::kNotOwner, NotCheckedHereWhy(answer));
       break;
     case StartOutcome::kLeaseHeld:
       ++fleet_lease_waits_;
@@ -115,6 +111,21 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
       break;
   }
   ArmScheduleTimer();
+}
+
+std::string Daemon::NotCheckedHereWhy(const StartAnswer& answer) const {
+  if (answer.outcome == StartOutcome::kNotOwner) {
+    return "another member of the fleet owns its site and checks it (this member checks it "
+           "itself if the fleet's record shows that nobody does)";
+  }
+  const FleetAgent::Snapshot fleet = fleet_->CurrentSnapshot();
+  if (!fleet.connected) {
+    // Not "not joined yet": a member that was joined for hours says why it is not now.
+    return "this member is not part of the fleet while it cannot reach the fleet's bucket" +
+           (fleet.last_error.empty() ? std::string() : " (" + fleet.last_error + ")") +
+           "; it checks what it owns once it is back";
+  }
+  return "this member has not joined the fleet yet";
 }
 
 void Daemon::OnFleetOwnershipChange() {

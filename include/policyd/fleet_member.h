@@ -10,7 +10,9 @@
 //                              newly owned ones that are due to the scheduler;
 //   before a due check         TryStart(document, key hash, now); check only on kStarted;
 //                              kLeaseHeld / kUnavailable: try again at retry_at_ms;
-//                              kNotOwner / kNotJoined: leave it (its owner checks it);
+//                              kNotOwner / kNotJoined: leave it (its owner checks it),
+//                              unless the fleet's record shows that nobody does
+//                              (policyd/fleet_orphans.h): then TryStartUnowned;
 //   while the check runs       at NextRenewal(): Continue(); kStop, or Deadline() passed
 //                              without a renewal: abandon the check at once (and Finish);
 //   before storing the result  Continue() again: a check whose lease is gone stores nothing;
@@ -114,6 +116,9 @@ class FleetMember {
   bool Owns(uint64_t key_hash) const;
 
   StartAnswer TryStart(std::string_view document_id, uint64_t key_hash, int64_t now_ms);
+  // TryStart for a document whose site another member owns but does not check (an orphan,
+  // policyd/fleet_orphans.h): the same lease, without the ownership test.
+  StartAnswer TryStartUnowned(std::string_view document_id, int64_t now_ms);
   ContinueOutcome Continue(std::string_view document_id, int64_t now_ms);
   void Finish(std::string_view document_id);
   void Leave();
@@ -140,6 +145,7 @@ class FleetMember {
   // Its last heartbeat is recent enough that the others count it.
   bool Live(int64_t now_ms) const;
   int64_t RetryAt(int64_t now_ms, int64_t expires_ms) const;
+  StartAnswer AcquireLease(std::string_view document_id, int64_t now_ms);
 
   std::string member_id_;
   std::string member_key_;

@@ -161,6 +161,15 @@ int64_t FleetMember::RetryAt(int64_t now_ms, int64_t expires_ms) const {
 StartAnswer FleetMember::TryStart(std::string_view document_id, uint64_t key_hash, int64_t now_ms) {
   if (!Joined(now_ms)) return {StartOutcome::kNotJoined, "", 0, 0};
   if (!Owns(key_hash)) return {StartOutcome::kNotOwner, "", 0, 0};
+  return AcquireLease(document_id, now_ms);
+}
+
+StartAnswer FleetMember::TryStartUnowned(std::string_view document_id, int64_t now_ms) {
+  if (!Joined(now_ms)) return {StartOutcome::kNotJoined, "", 0, 0};
+  return AcquireLease(document_id, now_ms);
+}
+
+StartAnswer FleetMember::AcquireLease(std::string_view document_id, int64_t now_ms) {
   const LeaseAnswer lease = leases_.Acquire(document_id, now_ms);
   switch (lease.outcome) {
     case LeaseOutcome::kAcquired:

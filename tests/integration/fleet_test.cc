@@ -26,6 +26,8 @@
 #include "fleet_sites.h"
 #include "nats_server.h"
 #include "nats_stream_reader.h"
+#include "policyd/fleet_plan.h"
+#include "policyd/rendezvous.h"
 #include "support/http_test_server.h"
 #include "support/test_pages.h"
 
@@ -355,6 +357,116 @@ TEST_F(FleetTest, ThreeMembersSplitTheDocumentsTakeOverFromAKilledOneAndGiveThem
     if (member == victim) continue;
     EXPECT_TRUE(WaitFor([&] { return Fleet(member)["live_members"].size() == 2u; }, seconds(10)));
   }
+}
+
+// A member of the small fleets below: the same timings as FleetTest's.
+std::string MemberConfig(const NatsServer& nats, int member) {
+  return "user_agent = \"fleet-member-" + std::to_string(member) +
+         "\"\ninterval_jitter = 0.0\n\n[nats]\nurls = [\"" + nats.url() + "\"]\nstream = \"" +
+         kStream +
+         "\"\nretry_min = \"100ms\"\nretry_max = \"100ms\"\nconnect_timeout = \"1s\"\n"
+         "\n[fleet]\nenabled = true\nmember_id = \"member" +
+         std::to_string(member) +
+         "\"\nheartbeat_interval = \"1s\"\nttl = \"3s\"\nlease_ttl = \"3s\"\n"
+         "max_clock_skew = \"200ms\"\n";
+}
+
+// Members whose target files differ (docs/SCALE.md allows it): a document that one member
+// watches but its site's owner does not was checked by nobody, while every member said
+// "another member owns its site and checks it". Its member now reads the fleet's record when
+// it leaves the document to its owner, and checks it itself once nobody has for an interval:
+// fetched by that member only, announced once, said once in its log; the owner's own
+// documents stay the owner's.
+TEST(FleetOrphanTest, ADocumentItsSiteOwnerDoesNotWatchIsCheckedByAMemberThatDoes) {
+  if (!NatsServer::Installed()) GTEST_SKIP() << kNatsServerBin << " is not installed";
+  NatsServer nats;
+  const auto sites = StartFleetSites(
+      1, 3, [](int site, int document) { return HtmlResponse(Page(site, document)); });
+  const Rendezvous rendezvous({"member0", "member1"});
+  const std::string* owner_id = rendezvous.OwnerOf(FleetKeyOfUrl(sites[0]->Url("/")));
+  ASSERT_NE(owner_id, nullptr);
+  const int owner = *owner_id == "member0" ? 0 : 1;
+  const int watcher = 1 - owner;
+  std::vector<std::unique_ptr<DaemonHarness>> members;
+  for (int member = 0; member < 2; ++member) {
+    members.push_back(std::make_unique<DaemonHarness>(MemberConfig(nats, member)));
+    // Both watch the site's first page; only the watcher its third.
+    WriteFleetTargets(*members.back(), sites, 1, "interval = \"4s\"\n");
+  }
+  members[watcher]->WriteTarget("orphan",
+                                "name = \"Orphan\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+                                "interval = \"4s\"\nurl = \"" +
+                                    sites[0]->Url(FleetPagePath(2)) + "\"\n");
+  for (auto& member : members) ASSERT_TRUE(member->Start()) << member->log();
+  ASSERT_TRUE(nats.Start()) << nats.log();
+
+  const auto fetched_by = [&](const std::string& path) {
+    std::vector<std::string> agents;
+    for (const RecordedRequest& request : sites[0]->Requests()) {
+      if (request.path != path) continue;
+      const auto agent = request.headers.find("user-agent");
+      agents.push_back(agent == request.headers.end() ? "" : agent->second);
+    }
+    return agents;
+  };
+  const std::string orphan_path = FleetPagePath(2);
+  ASSERT_TRUE(WaitFor([&] { return !fetched_by(orphan_path).empty(); }, seconds(40)))
+      << members[watcher]->log();
+  for (const std::string& agent : fetched_by(orphan_path)) {
+    EXPECT_EQ(agent, "fleet-member-" + std::to_string(watcher));
+  }
+  for (const std::string& agent : fetched_by(FleetPagePath(0))) {
+    EXPECT_EQ(agent, "fleet-member-" + std::to_string(owner));  // the owner's stays its own
+  }
+  const std::string said = "though another member owns its site";
+  const std::string log = members[watcher]->log();
+  ASSERT_NE(log.find(said), std::string::npos) << log;
+  // Checked again at its interval, said once.
+  ASSERT_TRUE(WaitFor([&] { return fetched_by(orphan_path).size() >= 2; }, seconds(20)))
+      << members[watcher]->log();
+  const std::string later = members[watcher]->log();
+  EXPECT_EQ(later.find(said, later.find(said) + 1), std::string::npos) << later;
+  std::string error;
+  const std::vector<Received> stream = ReadStream(nats.url(), kStream, "orphans", &error);
+  ASSERT_EQ(error, "");
+  int first_seen = 0;
+  for (const Received& one : stream) {
+    first_seen += one.type == "document.first_seen" && one.body["doc"] == "orphan/privacy-policy";
+  }
+  EXPECT_EQ(first_seen, 1);
+  for (auto& member : members) EXPECT_EQ(member->Stop(), 0);
+}
+
+// A member that cannot reach the fleet's bucket (NATS down) is not part of the fleet: a check
+// asked for then is answered so, not "this member has not joined the fleet yet" (it had, for
+// as long as NATS was up).
+TEST(FleetOutageTest, ACheckAskedWhileTheBucketIsUnreachableSaysSo) {
+  if (!NatsServer::Installed()) GTEST_SKIP() << kNatsServerBin << " is not installed";
+  NatsServer nats;
+  const auto sites = StartFleetSites(
+      1, 1, [](int site, int document) { return HtmlResponse(Page(site, document)); });
+  DaemonHarness member(MemberConfig(nats, 0));
+  WriteFleetTargets(member, sites, 1);
+  ASSERT_TRUE(nats.Start()) << nats.log();
+  ASSERT_TRUE(member.Start()) << member.log();
+  ASSERT_TRUE(member.WaitForChecks(1)) << member.log();
+  nats.Stop();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return member.Control({{"cmd", "status"}})["result"]["fleet"]["connected"] == false;
+      },
+      seconds(20)))
+      << member.log();
+  const nlohmann::json answer = member.Control(
+      {{"cmd", "check"}, {"doc", "site-1-0/privacy-policy"}, {"wait", true}, {"timeout", "20s"}},
+      seconds(25));
+  ASSERT_EQ(answer["ok"], true) << answer.dump();
+  const nlohmann::json outcome = answer["result"]["outcomes"][0];
+  EXPECT_EQ(outcome["result"], "not_owner") << answer.dump();
+  EXPECT_NE(outcome["message"].get<std::string>().find("cannot reach the fleet's bucket"),
+            std::string::npos)
+      << answer.dump();
+  EXPECT_EQ(member.Stop(), 0);
 }
 
 }  // namespace
