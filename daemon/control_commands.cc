@@ -172,6 +172,7 @@ nlohmann::json Daemon::FirstPassJson() const {
   const int64_t until = complete ? first_pass_done_ms_ : NowUnixMillis();
   return {{"checked", std::min(first_pass_checked_, documents_.size())},
           {"checked_before_start", std::min(first_pass_checked_before_, documents_.size())},
+          {"left_to_other_members", std::min(first_pass_left_to_others_, documents_.size())},
           {"total", documents_.size()},
           {"complete", complete},
           {"duration_ms", std::max<int64_t>(0, until - started_ms_)}};
@@ -236,7 +237,9 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"last_change", TimeOrNull(state.last_change_ms)},
           {"current_hash", state.last_text_hash},
           {"versions", state.version_count},
-          {"status", DocumentStatusName(DocumentStatusOf(state))},
+          {"status",
+           DocumentStatusName(left_to_owners_.contains(doc.spec->id) ? DocumentStatus::kOtherMember
+                                                                     : DocumentStatusOf(state))},
           {"consecutive_failures", state.consecutive_failures},
           {"last_error", state.last_error}};
 }

@@ -510,6 +510,7 @@ void Daemon::StopWatching(Document& doc) {
   }
   first_pass_checked_ -= doc.checked_since_start || doc.checked_before;
   first_pass_checked_before_ -= doc.checked_before;
+  first_pass_left_to_others_ -= doc.left_to_other_member;
   check_waiters_.Ended(id, CheckWaitEnd::kAbandoned, "the document is no longer watched");
 }
 
@@ -1021,6 +1022,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
       LogFailureReport(*doc, outcome.state, outcome.check);
       doc->SetState(outcome.state);
       first_pass_checked_ += !doc->checked_since_start && !doc->checked_before;
+      first_pass_left_to_others_ -= std::exchange(doc->left_to_other_member, false);
       doc->checked_since_start = true;
       check_waiters_.Finished(doc_id, outcome.check, std::chrono::duration_cast<milliseconds>(took),
                               outcome.not_requested);
@@ -1048,17 +1050,32 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
 }
 
 void Daemon::NoteFirstPassProgress() {
-  if (first_pass_done_ms_ != 0 || first_pass_checked_ < documents_.size()) return;
+  if (first_pass_done_ms_ != 0 ||
+      first_pass_checked_ + first_pass_left_to_others_ < documents_.size()) {
+    return;
+  }
   first_pass_done_ms_ = NowUnixMillis();
   // Nothing to pass over (no documents, or every one checked before): complete, nothing to say.
   if (first_pass_checked_before_ == documents_.size()) return;
   const std::string took = FormatDuration(milliseconds(first_pass_done_ms_ - started_ms_));
+  const std::string elsewhere = first_pass_left_to_others_ == 0
+                                    ? ""
+                                    : fmt::format(", {} left to the members that own their sites",
+                                                  first_pass_left_to_others_);
   if (first_pass_checked_before_ == 0) {
-    spdlog::info("first pass complete: {} documents checked in {}", documents_.size(), took);
+    spdlog::info("first pass complete: {} documents checked{} in {}", first_pass_checked_,
+                 elsewhere, took);
   } else {
-    spdlog::info("first pass complete: {} documents checked ({} before this start) in {}",
-                 documents_.size(), first_pass_checked_before_, took);
+    spdlog::info("first pass complete: {} documents checked ({} before this start){} in {}",
+                 first_pass_checked_, first_pass_checked_before_, elsewhere, took);
   }
+}
+
+void Daemon::NoteLeftToOtherMember(Document& doc) {
+  if (doc.checked_since_start || doc.checked_before || doc.left_to_other_member) return;
+  doc.left_to_other_member = true;
+  ++first_pass_left_to_others_;
+  NoteFirstPassProgress();
 }
 
 void Daemon::FollowRedirectStub(const std::string& doc_id, CheckOutcome outcome) {

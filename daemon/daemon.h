@@ -273,6 +273,8 @@ class Daemon {
   // The first pass: every watched document checked once, since start or before it (a restart
   // does not start it over). Notes (and logs) the moment it completes.
   void NoteFirstPassProgress();
+  // [fleet] A due document left to the member that owns its site: its first pass is done.
+  void NoteLeftToOtherMember(Document& doc);
   nlohmann::json FirstPassJson() const;
   // webhooks, webhooks_test (webhook_commands.cc). False if `cmd` is neither (`respond`
   // untouched).
@@ -460,6 +462,7 @@ class Daemon {
   // alone, and when the last of them got there (0 while the first pass runs).
   std::size_t first_pass_checked_ = 0;
   std::size_t first_pass_checked_before_ = 0;
+  std::size_t first_pass_left_to_others_ = 0;  // [fleet] with left_to_other_member
   int64_t first_pass_done_ms_ = 0;
   // Clients of `check` with "wait". Declared after io_: destroyed before it (the answers hold
   // control connections).

@@ -38,6 +38,9 @@ class DocumentTable {
     // document was added back).
     bool checked_since_start = false;
     bool checked_before = false;
+    // [fleet] Neither, but left to the member that owns its site when it first came due: its
+    // part of the first pass is done there.
+    bool left_to_other_member = false;
 
     // Its state as last stored, kept packed (PackedState): the default one (never checked,
     // nothing stored) takes no memory at all. state() unpacks a copy; packed_state() reads the

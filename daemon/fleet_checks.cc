@@ -95,6 +95,8 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
       return;
     }
     case StartOutcome::kNotOwner:
+      NoteLeftToOtherMember(*documents_.Find(doc_id));
+      [[fallthrough]];
     case StartOutcome::kNotJoined:
       // Its owner checks it. Its schedule goes on here; when the ownership changes it is
       // asked about again (OnFleetOwnershipChange), at once if it is due by then.

@@ -16,6 +16,7 @@ std::string DocumentStatus(const nlohmann::json& doc) {
   }
   if (status == "suspicious") return FieldText(doc, "last_error");  // "suspicious: why"
   if (status == "retrying") return "retrying: " + FieldText(doc, "last_error");
+  if (status == "other_member") return "checked by the fleet member that owns its site";
   if (!status.empty()) return status;
   return FieldString(doc, "last_check").empty() ? "pending" : "ok";
 }

@@ -59,11 +59,16 @@ std::string DocumentsLine(const nlohmann::json& s) {
 // "312/674, 2m 10s so far" while it runs; "674/674 in 5m 12s" once complete; the documents
 // checked before this start named, "674/674, all checked before this start" when that is all.
 std::string FirstPassLine(const nlohmann::json& pass) {
-  const int64_t checked = FieldInt(pass, "checked").value_or(0);
+  // [fleet] Documents left to the members that own their sites count as passed.
+  const int64_t elsewhere = FieldInt(pass, "left_to_other_members").value_or(0);
+  const int64_t checked = FieldInt(pass, "checked").value_or(0) + elsewhere;
   const int64_t total = FieldInt(pass, "total").value_or(0);
   const int64_t before = FieldInt(pass, "checked_before_start").value_or(0);
   std::string line = HumanCount(static_cast<uint64_t>(std::max<int64_t>(0, checked)),
                                 static_cast<uint64_t>(std::max<int64_t>(0, total)));
+  if (elsewhere > 0) {
+    line += " (" + std::to_string(elsewhere) + " left to other members of the fleet)";
+  }
   if (before > 0 && before == total) return line + ", all checked before this start";
   const std::string earlier =
       before > 0 ? " (" + std::to_string(before) + " checked before this start)" : "";

@@ -10,6 +10,8 @@
 //   retrying    the last check failed without counting: it was not requested while its host
 //               rested after trouble on other pages; it is tried again soon, and counts once
 //               the host has failed often enough to be an outage
+//   other_member [fleet] left to the member that owns its site, which checks it (the
+//               daemon's knowledge, not the stored state's: DocumentStatusOf never says it)
 //
 // Derived from the stored state alone, so that every view agrees; it lives with the check,
 // which decides what the state's fields mean.
@@ -22,11 +24,11 @@
 
 namespace policyd {
 
-enum class DocumentStatus { kPending, kOk, kFailing, kSuspicious, kRetrying };
+enum class DocumentStatus { kPending, kOk, kFailing, kSuspicious, kRetrying, kOtherMember };
 
 DocumentStatus DocumentStatusOf(const DocState& state);
 
-// "pending", "ok", "failing", "suspicious", "retrying".
+// "pending", "ok", "failing", "suspicious", "retrying", "other_member".
 std::string_view DocumentStatusName(DocumentStatus status);
 
 }  // namespace policyd

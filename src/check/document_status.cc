@@ -26,6 +26,8 @@ std::string_view DocumentStatusName(DocumentStatus status) {
       return "suspicious";
     case DocumentStatus::kRetrying:
       return "retrying";
+    case DocumentStatus::kOtherMember:
+      return "other_member";
   }
   return "ok";
 }

@@ -78,6 +78,8 @@ void AppendStatusCell(std::string* out, const nlohmann::json& doc) {
     // policyd/document_status.h: a new text held until a later check confirms it.
     out->append("<strong>held back</strong>: ");
     AppendText(out, DisplayText(doc, "last_error"));
+  } else if (status == "other_member") {  // [fleet]
+    out->append("checked by the fleet member that owns its site");
   } else if (status == "retrying") {  // a check its host's rest held: no failure of its own
     out->append("retrying: ");
     AppendText(out, DisplayText(doc, "last_error"));

@@ -418,6 +418,22 @@ TEST(FleetOrphanTest, ADocumentItsSiteOwnerDoesNotWatchIsCheckedByAMemberThatDoe
   for (const std::string& agent : fetched_by(FleetPagePath(0))) {
     EXPECT_EQ(agent, "fleet-member-" + std::to_string(owner));  // the owner's stays its own
   }
+  // The watcher's pass is complete though it never checks the owner's page, and its list says
+  // who checks that page (it said "pending" for ever).
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return members[watcher]->Control({{"cmd", "status"}})["result"]["first_pass"]["complete"] ==
+               true;
+      },
+      seconds(10)))
+      << members[watcher]->Control({{"cmd", "status"}}).dump();
+  const nlohmann::json pass =
+      members[watcher]->Control({{"cmd", "status"}})["result"]["first_pass"];
+  EXPECT_EQ(pass["left_to_other_members"], 1) << pass.dump();
+  EXPECT_EQ(pass["checked"], 1) << pass.dump();
+  const nlohmann::json shown =
+      members[watcher]->Control({{"cmd", "show"}, {"doc", "site-1-0/privacy-policy"}});
+  EXPECT_EQ(shown["result"]["status"], "other_member") << shown.dump();
   const std::string said = "though another member owns its site";
   const std::string log = members[watcher]->log();
   ASSERT_NE(log.find(said), std::string::npos) << log;

@@ -54,6 +54,12 @@ TEST(RenderList, AHeldTextOrAHeldCheckIsNotOk) {
             std::string::npos)
       << out;
   EXPECT_EQ(out.find(" ok\n"), std::string::npos) << out;
+  // [fleet] A document left to the member that owns its site was "pending" for ever here.
+  nlohmann::json elsewhere = Doc("initech/cookie-policy", 0, nullptr, 0, "");
+  elsewhere["status"] = "other_member";
+  EXPECT_NE(RenderList({{"documents", {elsewhere}}})
+                .find("  checked by the fleet member that owns its site\n"),
+            std::string::npos);
   // A daemon from before `status`: the failure count alone.
   EXPECT_NE(RenderList({{"documents", {Doc("a/b", 1, "2026-11-22T08:00:00.000Z", 0, "x")}}})
                 .find(" ok\n"),

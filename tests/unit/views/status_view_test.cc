@@ -36,6 +36,27 @@ TEST(RenderStatus, HumanUnitsAndTheFirstPassWhileItRuns) {
             "storage     ok\n");
 }
 
+// [fleet] A member checks only the documents of the sites it owns: the others, left to their
+// owners, are part of its pass too, or the pass would never complete.
+TEST(RenderStatus, AFleetMembersFirstPassCountsTheDocumentsLeftToOtherMembers) {
+  nlohmann::json status = Status();
+  status["first_pass"] = {{"checked", 14},
+                          {"left_to_other_members", 10},
+                          {"total", 30},
+                          {"complete", false},
+                          {"duration_ms", 60000}};
+  EXPECT_NE(RenderStatus(status, kNow)
+                .find("first pass  24/30 (10 left to other members of the fleet), 1m so far\n"),
+            std::string::npos)
+      << RenderStatus(status, kNow);
+  status["first_pass"]["checked"] = 20;
+  status["first_pass"]["complete"] = true;
+  EXPECT_NE(RenderStatus(status, kNow)
+                .find("first pass  30/30 (10 left to other members of the fleet) in 1m\n"),
+            std::string::npos)
+      << RenderStatus(status, kNow);
+}
+
 // Hosts whose pages are held are named with why and for how long, one line each.
 TEST(RenderStatus, HeldHostsAreNamedWithWhyAndHowLong) {
   nlohmann::json status = Status();
