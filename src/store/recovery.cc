@@ -25,6 +25,14 @@ constexpr char kProbeFile[] = "POLICYD-SPACE-PROBE";  // not a RocksDB file name
 constexpr std::size_t kProbeBytes = std::size_t{64} << 10;
 // Free space asked for beyond the data a resume flushes (file metadata, the MANIFEST).
 constexpr uint64_t kSpaceMargin = uint64_t{4} << 20;
+// The estimate is an upper bound taken while the database is open: the flush writes the log's
+// data compressed (a third of it, on real policy pages), and closing the database frees the
+// files it deleted but still held open. A disk session saw a 24 MiB volume refused for ever
+// ("only 5226496 bytes free; 17768448 needed") that a restart, which flushes the same log,
+// opened. After this many refusals in a row the reopen is tried all the same: one that does
+// not fit fails like a start on a full disk (the log stays; nothing stored is lost), and the
+// closed database's next estimate is read without the files it held.
+constexpr int kSpaceRefusalsBeforeTrying = 3;
 // A key only ever deleted: the synced write that proves a recovery leaves no data behind.
 constexpr char kProbeKey[] = "storage_probe";
 
@@ -70,7 +78,7 @@ Status WriteProbeFile(rocksdb::FileSystem& fs, const std::string& path) {
 }
 
 // Does the disk take writes again?
-Status ProbeSpace(const Store::Impl& impl) {
+Status EstimateSpace(const Store::Impl& impl) {
   uint64_t needed = kSpaceMargin;
   {
     const auto access = impl.Use();
@@ -85,7 +93,20 @@ Status ProbeSpace(const Store::Impl& impl) {
                            impl.dir.string() + "; " + std::to_string(needed) +
                            " needed to resume writing");
   }
-  return WriteProbeFile(*impl.file_system, (impl.dir / kProbeFile).string());
+  return Status::Ok();
+}
+
+// Whether to try a reopen now: the disk takes a small synced write, and the free space fits
+// the estimate, or the estimate has refused kSpaceRefusalsBeforeTrying times in a row.
+Status ProbeSpace(Store::Impl& impl) {
+  if (Status s = WriteProbeFile(*impl.file_system, (impl.dir / kProbeFile).string()); !s.ok()) {
+    return s;
+  }
+  if (Status s = EstimateSpace(impl); !s.ok()) {
+    if (++impl.space_refusals < kSpaceRefusalsBeforeTrying) return s;
+  }
+  impl.space_refusals = 0;
+  return Status::Ok();
 }
 
 // Closes the database and opens it again once the calls using it are done; calls made

@@ -100,6 +100,7 @@ struct Store::Impl {
   std::unique_ptr<store_internal::Database> database;
   std::string closed_reason;
   std::mutex recover_mutex;  // one Recover at a time
+  int space_refusals = 0;    // Recover's space estimate refused this many times in a row
   // Set from just before a reopen takes open_mutex until it is done: calls meanwhile fail at
   // once instead of waiting (an event loop must never wait for a database to reopen).
   std::atomic<bool> reopening{false};

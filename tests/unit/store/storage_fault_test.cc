@@ -175,6 +175,30 @@ TEST_F(StorageFaultTest, RecoveryAsksForTheSpaceTheLoggedDataNeeds) {
   ExpectVerifies();
 }
 
+// The space estimate is an upper bound (the log's data as written, while the open database
+// still holds files it deleted): a disk session saw a 24 MiB volume refused for ever ("only
+// 5226496 bytes free; 17768448 needed") that a restart opened with the same free space. After
+// three refusals in a row the reopen is tried all the same.
+TEST_F(StorageFaultTest, AReopenIsTriedAfterTheSpaceEstimateRefusedThreeTimes) {
+  ASSERT_TRUE(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", "")).ok());
+  fs_->Arm({});
+  ASSERT_FALSE(store_->CommitCheck(VersionCommit("acme", 2000, "v2\n", Sha256Hex("v1\n"))).ok());
+  fs_->Disarm();
+  fs_->SetFreeSpace(1024);  // what the file system says; the flush fits all the same
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    const RecoveryResult refused = store_->Recover();
+    EXPECT_EQ(refused.outcome, RecoveryOutcome::kFailed) << attempt;
+    EXPECT_NE(refused.error.message().find("only 1024 bytes free"), std::string::npos)
+        << refused.error.ToString();
+  }
+  const RecoveryResult tried = store_->Recover();
+  EXPECT_EQ(tried.outcome, RecoveryOutcome::kReopened) << tried.error.ToString();
+  fs_->SetFreeSpace(std::nullopt);
+  EXPECT_EQ(
+      store_->CommitCheck(VersionCommit("acme", 3000, "v2\n", Sha256Hex("v1\n")))->front().seq, 2u);
+  ExpectVerifies();
+}
+
 TEST_F(StorageFaultTest, AFailedReopenLeavesReadsFailingClearlyUntilTheNextOne) {
   ASSERT_EQ(store_->CommitCheck(VersionCommit("acme", 1000, "v1\n", ""))->front().seq, 1u);
 
