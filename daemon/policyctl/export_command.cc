@@ -167,6 +167,43 @@ class ExportTree {
 // as DIR/<Platform>/<Type>/<date>.md (the stored text byte for byte, so `sha256sum` of a file
 // is its text hash) plus DIR/index.json. Exit 1 if the daemon refuses, 4 if DIR cannot be
 // written.
+namespace {
+
+// An export that stops before its index is written is removed, so that a full disk leaves no
+// tree without an index (which the next export would refuse as "not empty"): DIR was new or
+// empty when the export began, so everything in it is the export's own.
+class PartialExport {
+ public:
+  PartialExport(std::filesystem::path root, bool created)
+      : root_(std::move(root)), created_(created) {}
+  ~PartialExport() {
+    if (kept_) return;
+    std::error_code ignored;
+    if (created_) {
+      std::filesystem::remove_all(root_, ignored);
+    } else {
+      for (const auto& entry : std::filesystem::directory_iterator(root_, ignored)) {
+        std::filesystem::remove_all(entry.path(), ignored);
+      }
+    }
+  }
+  PartialExport(const PartialExport&) = delete;
+  PartialExport& operator=(const PartialExport&) = delete;
+
+  void Keep() { kept_ = true; }
+  // The error line for a write that failed, saying what became of the part written.
+  std::string Failed(const std::string& why) const {
+    return why + " (the incomplete export in " + root_.string() + " was removed)";
+  }
+
+ private:
+  std::filesystem::path root_;
+  bool created_;
+  bool kept_ = false;
+};
+
+}  // namespace
+
 int RunExport(const Options& options) {
   const std::filesystem::path root = options.positional[0];
   // Into a new or empty directory only: a previous export's files that this one does not
@@ -184,12 +221,14 @@ int RunExport(const Options& options) {
   const std::vector<ExportItem>& items = std::get<std::vector<ExportItem>>(listed);
 
   std::error_code error;
+  const bool created = !std::filesystem::exists(root, error);
   std::filesystem::create_directories(root, error);
   if (error) {
     std::fprintf(stderr, "policyctl: cannot create %s: %s\n", root.c_str(),
                  error.message().c_str());
     return kExitInput;
   }
+  PartialExport partial(root, created);
   ExportTree tree(root);
   ProgressBar progress(items.size());
   for (std::size_t done = 0; done < items.size(); ++done) {
@@ -201,16 +240,17 @@ int RunExport(const Options& options) {
     if (const auto unwritten =
             tree.Write(item, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
       progress.Finish();
-      std::fprintf(stderr, "policyctl: %s\n", unwritten->c_str());
+      std::fprintf(stderr, "policyctl: %s\n", partial.Failed(*unwritten).c_str());
       return kExitInput;
     }
   }
   progress.Update(items.size(), "index.json");
   if (const Status indexed = tree.WriteIndex(); !indexed.ok()) {
     progress.Finish();
-    std::fprintf(stderr, "policyctl: %s\n", indexed.message().c_str());
+    std::fprintf(stderr, "policyctl: %s\n", partial.Failed(indexed.message()).c_str());
     return kExitInput;
   }
+  partial.Keep();
   progress.Finish();
   if (options.json) {
     std::cout << JsonText(nlohmann::json{{"dir", root.string()},

@@ -729,7 +729,9 @@ TEST(PermissionTest, DeniedSocketSaysSoAndNamesTheGroupToJoin) {
 
 // Under a file-size limit (`ulimit -f`), SIGXFSZ killed policyctl half-way through `export`
 // (exit 153), leaving a temporary index file and partial folders. The write now fails: exit
-// 4, "cannot write", and no hidden temporary file is left.
+// 4, "cannot write", and no hidden temporary file is left. Nor is the rest: an export stopped
+// so (a full disk) left Markdown files without index.json, which the next export refused as
+// "not empty"; what it wrote is removed, and it says so.
 TEST_F(RunningDaemonTest, ExportPastAFileSizeLimitFailsCleanly) {
   const std::filesystem::path out = harness_.dir() / "export-limited";
   // The limit for policyctl only: its messages go through a pipe, which has none.
@@ -741,10 +743,13 @@ TEST_F(RunningDaemonTest, ExportPastAFileSizeLimitFailsCleanly) {
   EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
   EXPECT_NE((result.out + result.err).find("File too large"), std::string::npos)
       << "out: " << result.out << "\nerr: " << result.err;
-  std::error_code ignored;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(out, ignored)) {
-    EXPECT_FALSE(entry.path().filename().string().starts_with(".")) << entry.path();
-  }
+  EXPECT_NE(result.out.find("(the incomplete export in " + out.string() + " was removed)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // The next export, with room, is not refused.
+  ASSERT_EQ(harness_.Policyctl({"export", out.string()}).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(out / "index.json"));
 }
 
 TEST_F(RunningDaemonTest, ExportKeepsRemovedDocumentsAndPrintsItsSummaryOnItsOwnLine) {
