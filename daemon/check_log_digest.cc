@@ -124,6 +124,9 @@ std::string CheckLogDigest::SummaryLine(std::chrono::milliseconds window) const 
   if (not_requested_ > 0) {
     line += ", " + std::to_string(not_requested_) + " not requested: their host held";
   }
+  if (not_recorded_ > 0) {
+    line += ", " + std::to_string(not_recorded_) + " not recorded: the store refused their commits";
+  }
   return line + ") in " + WindowText(window);
 }
 

@@ -67,6 +67,13 @@ class CheckLogDigest {
   Level Record(const std::string& doc_id, const std::string& host, const CheckRecord& check,
                bool not_requested = false);
 
+  // A check whose commit the store refused (a storage error): counted apart, "N not recorded:
+  // the store refused their commits"; the storage error has its own log lines.
+  void RecordNotRecorded() {
+    ++checked_;
+    ++not_recorded_;
+  }
+
   // The summary of the window that ends at `now` (empty when it had no checks): the summary
   // line first, then the repeated-failure lines. Starts the next window at `now`.
   std::vector<std::string> Summarize(TimePoint now);
@@ -94,6 +101,7 @@ class CheckLogDigest {
   uint64_t held_back_ = 0;
   uint64_t failed_ = 0;
   uint64_t not_requested_ = 0;
+  uint64_t not_recorded_ = 0;
   std::map<FailureReason, uint64_t> failed_by_reason_;
   std::map<std::pair<std::string, FailureReason>, Group> groups_;  // (host, reason)
   std::map<FailureReason, ReasonHosts> hosts_by_reason_;           // bounded by the enum

@@ -1014,6 +1014,7 @@ void Daemon::OnProcessed(const std::string& doc_id, CheckOutcome outcome,
     // is in a storage error, as soon as it has recovered.
     CompleteSchedule(doc_id, NowUnixMillis() + 60'000);
     check_waiters_.Ended(doc_id, CheckWaitEnd::kNotRecorded, outcome.status.ToString());
+    check_log_.RecordNotRecorded();
     if (!NoteStorageFailure(doc_id)) {
       spdlog::error("{}: cannot record the check: {}", doc_id, outcome.status.ToString());
     }

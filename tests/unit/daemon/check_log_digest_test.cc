@@ -66,6 +66,19 @@ TEST(CheckLogDigestTest, ChecksNotRequestedAreCountedApartFromFailures) {
                    "requested: their host held) in 2m"}));
 }
 
+// A check whose commit the store refused (a full disk) was in no count: a disk session read
+// "47 checked (43 changed, 4 unchanged, 0 failed)" for a window with 4 refused commits.
+TEST(CheckLogDigestTest, ChecksTheStoreRefusedAreCountedApart) {
+  CheckLogDigest digest(kStart);
+  EXPECT_EQ(digest.Record("a/privacy", "a.test", CheckResult::kChanged, FailureReason::kNone),
+            Level::kInfo);
+  digest.RecordNotRecorded();
+  digest.RecordNotRecorded();
+  EXPECT_EQ(digest.Summarize(kStart + minutes(1)),
+            (Lines{"summary: 3 checked (1 changed, 0 unchanged, 0 failed, 2 not recorded: the "
+                   "store refused their commits) in 1m"}));
+}
+
 TEST(CheckLogDigestTest, HeldBackAppearsOnlyWhenThereIsOneAndNoFailuresMeansNoReasonList) {
   CheckLogDigest digest(kStart);
   digest.Record("a/privacy", "a.test", CheckResult::kUnchanged, FailureReason::kNone);
