@@ -26,6 +26,12 @@ uint64_t NewIncarnation(int64_t now_ms) {
   return (static_cast<uint64_t>(now_ms) << 16) | (random() & 0xffff);
 }
 
+// An error as `status` and `policyctl fleet` keep it after a recovery: with when it happened,
+// so that an old error does not read as the present one.
+std::string Dated(const std::string& error) {
+  return error + " (at " + FormatTimestamp(NowUnixMillis()) + ")";
+}
+
 }  // namespace
 
 // The bucket of the moment: kUnavailable while there is none or its connection is closed
@@ -61,7 +67,7 @@ class FleetAgent::ReconnectingKv final : public FleetKv {
  private:
   bool Usable() const { return current != nullptr && !current->closed(); }
   KvOutcome Noted(KvOutcome outcome) {
-    if (outcome == KvOutcome::kUnavailable) last_error = current->last_error();
+    if (outcome == KvOutcome::kUnavailable) last_error = Dated(current->last_error());
     return outcome;
   }
 };
@@ -235,8 +241,8 @@ void FleetAgent::EnsureBucket(int64_t now_ms) {
     return;
   }
   kv_->current.reset();
-  kv_->last_error = opened.status().ToString();
-  if (open_failures_++ == 0) spdlog::warn("fleet: {}", kv_->last_error);
+  kv_->last_error = Dated(opened.status().ToString());
+  if (open_failures_++ == 0) spdlog::warn("fleet: {}", opened.status().ToString());
   thread_local std::mt19937_64 rng{std::random_device{}()};
   next_open_ms_ =
       now_ms +
@@ -254,7 +260,7 @@ void FleetAgent::TickIfDue(int64_t now_ms) {
   heartbeat_failures_ += answer.heartbeat == HeartbeatOutcome::kWritten ? 0 : 1;
   view_changes_ += answer.view_changed ? 1 : 0;
   if (answer.heartbeat == HeartbeatOutcome::kDuplicateId) {
-    kv_->last_error = "member id " + member_id_ + " is in use by another live daemon";
+    kv_->last_error = Dated("member id " + member_id_ + " is in use by another live daemon");
   }
   const bool joined = member_->Joined(now_ms);
   if (answer.view_changed || joined != was_joined_) {

@@ -473,6 +473,15 @@ TEST(FleetOutageTest, ACheckAskedWhileTheBucketIsUnreachableSaysSo) {
       },
       seconds(20)))
       << member.log();
+  // The error is dated: kept after a recovery, it must not read as the present one.
+  nlohmann::json last_error;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        last_error = member.Control({{"cmd", "status"}})["result"]["fleet"]["last_error"];
+        return last_error.is_string();
+      },
+      seconds(10)));
+  EXPECT_NE(last_error.dump().find(" (at 20"), std::string::npos) << last_error.dump();
   const nlohmann::json answer = member.Control(
       {{"cmd", "check"}, {"doc", "site-1-0/privacy-policy"}, {"wait", true}, {"timeout", "20s"}},
       seconds(25));
