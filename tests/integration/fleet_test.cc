@@ -422,8 +422,10 @@ TEST(FleetOrphanTest, ADocumentItsSiteOwnerDoesNotWatchIsCheckedByAMemberThatDoe
   // who checks that page (it said "pending" for ever).
   ASSERT_TRUE(WaitFor(
       [&] {
-        return members[watcher]->Control({{"cmd", "status"}})["result"]["first_pass"]["complete"] ==
-               true;
+        // Once the orphan's check (fetched above) is committed.
+        const nlohmann::json pass =
+            members[watcher]->Control({{"cmd", "status"}})["result"]["first_pass"];
+        return pass["complete"] == true && pass["checked"] == 1;
       },
       seconds(10)))
       << members[watcher]->Control({{"cmd", "status"}}).dump();
