@@ -1209,15 +1209,18 @@ void Daemon::NoteWallClock() {
   last_wall_clock_ms_ = now;
 }
 
+void Daemon::NoteStoreHealth() {
+  if (storage_episode_.has_value() || stopping_) return;
+  if (auto error = store_->CurrentStorageError()) BeginStorageEpisode(std::move(*error));
+}
+
 void Daemon::ArmStatusTimer() {
   status_timer_.expires_after(std::chrono::seconds(30));
   status_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     NoteWallClock();
     // A storage error no commit has met yet (a failed background flush, retention's deletes).
-    if (!storage_episode_.has_value() && !stopping_) {
-      if (auto error = store_->CurrentStorageError()) BeginStorageEpisode(std::move(*error));
-    }
+    NoteStoreHealth();
     systemd::NotifyStatus(StatusLine());
     ArmStatusTimer();
   });

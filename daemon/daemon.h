@@ -318,6 +318,9 @@ class Daemon {
   // Waits for checks that the episode pauses before they start: answered `not_recorded` now,
   // not at their timeout (a check already running is answered when its commit is refused).
   void EndWaitsForPausedChecks();
+  // Begins an episode when the store reports a storage error none has met yet (a failed
+  // background flush, a backup's checkpoint, retention's deletes).
+  void NoteStoreHealth();
   // Why a waited check has no outcome while the store refuses writes.
   std::string PausedCheckMessage() const;
   void ArmStorageRecovery();

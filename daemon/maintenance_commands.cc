@@ -316,8 +316,12 @@ void Daemon::RespondFromPool(std::function<nlohmann::json()> work,
                              std::function<void(nlohmann::json)> respond) {
   asio::post(workers_, [this, work = std::move(work), respond = std::move(respond)]() {
     nlohmann::json response = work();
-    asio::post(
-        io_, [respond, response = std::move(response)]() mutable { respond(std::move(response)); });
+    asio::post(io_, [this, respond, response = std::move(response)]() mutable {
+      // A backup's checkpoint or gc's deletes on a full disk leave the store refusing writes:
+      // said now, not at the next status tick.
+      NoteStoreHealth();
+      respond(std::move(response));
+    });
   });
 }
 

@@ -295,6 +295,25 @@ TEST_F(DaemonStorageTest, AWaitAskedBeforeTheDiskFillsIsAnsweredWhenChecksPause)
   });
 }
 
+// A backup onto a nearly full disk fails, and its checkpoint's flush leaves the store refusing
+// writes; `status` said "ok" (and the metric 0) until the next 30 s status tick, or the next
+// check. The episode begins as soon as the command's answer is sent.
+TEST_F(DaemonStorageTest, AStorageErrorABackupMetIsInStatusAtOnce) {
+  CreateTheDatabaseFirst();
+  RunDaemon({.suffix = ".never-written"}, [&] {
+    nlohmann::json status;
+    ASSERT_TRUE(WaitForStatus([](const nlohmann::json& s) { return s["last_seq"] == 1; }, &status))
+        << status.dump();
+    fs_->Arm(FaultFileSystem::Faults{});
+    const nlohmann::json backup =
+        Call({{"cmd", "backup"}, {"dir", (dir_ / "backup").string()}}, milliseconds(10'000));
+    EXPECT_EQ(backup.value("ok", true), false) << backup.dump();
+    status = Status();
+    EXPECT_TRUE(status["storage_error"].is_object()) << status.dump();
+    fs_->Disarm();
+  });
+}
+
 TEST_F(DaemonStorageTest, CommitReplayedByReopenIsPublishedAndNotAnnouncedAgain) {
   // The WAL takes the commit's bytes but not its fsync, and no new WAL can be created: the
   // resume is refused, so is the reopen, until the faults go. The reopen then replays the
