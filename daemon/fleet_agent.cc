@@ -139,6 +139,7 @@ void FleetAgent::RequestStart(
 
 StartAnswer FleetAgent::StartIfOrphaned(const std::string& document_id,
                                         std::chrono::milliseconds interval) {
+  if (!orphans_.MayRead(task_now_ms_)) return {StartOutcome::kNotOwner, "", 0, 0};
   const std::optional<DocumentRecord> record = documents_->Read(document_id, task_now_ms_);
   const OrphanVerdict verdict = orphans_.Judge(document_id, record, interval, task_now_ms_);
   if (verdict == OrphanVerdict::kOwnerChecks) return {StartOutcome::kNotOwner, "", 0, 0};

@@ -15,6 +15,10 @@
 //     check, which owners spread over first_check_window, is not mistaken for that).
 // Once it checks a document so, the member goes on checking it at its own interval (the record
 // then names this member) until the record shows another member's recent check.
+// The record reads are bounded: at most kReadsPerSecond on average (bursts of kReadBurst), so
+// that a member leaving hundreds of thousands of documents to their owners at once (a first
+// pass) does not hold its fleet thread, and with it its heartbeats, on bucket reads; a document
+// past the budget is left to its owner unread, and judged at a later due time.
 // Pure bookkeeping, no I/O, the clock passed in; the fleet thread owns it.
 #ifndef POLICYD_FLEET_ORPHANS_H_
 #define POLICYD_FLEET_ORPHANS_H_
@@ -43,6 +47,11 @@ class OrphanWatch {
   // Documents remembered without a record at most: beyond it the oldest entries are
   // forgotten (they are then judged again from their next due time).
   static constexpr std::size_t kMaxTracked = 100'000;
+  static constexpr int64_t kReadsPerSecond = 50;
+  static constexpr int64_t kReadBurst = 200;
+
+  // Whether the record of one more document may be read now (spends one read of the budget).
+  bool MayRead(int64_t now_ms);
 
   // A due document of a site another member owns; `record`: the fleet's record of it (nullopt:
   // none); `interval`: this member's interval for it.
@@ -58,6 +67,9 @@ class OrphanWatch {
     bool said = false;                           // kOrphaned was answered
   };
   std::string member_id_;
+  // The read budget: reads left, in thousandths of a read, as of refilled_ms_.
+  int64_t read_budget_milli_ = kReadBurst * 1000;
+  int64_t refilled_ms_ = 0;
   std::unordered_map<std::string, Entry> unrecorded_since_;
 };
 

@@ -1,5 +1,6 @@
 #include "policyd/fleet_orphans.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace policyd {
@@ -30,6 +31,18 @@ OrphanVerdict OrphanWatch::Judge(const std::string& document_id,
   if (!orphaned) return OrphanVerdict::kOwnerChecks;
   return std::exchange(entry->second.said, true) ? OrphanVerdict::kStillOrphaned
                                                  : OrphanVerdict::kOrphaned;
+}
+
+bool OrphanWatch::MayRead(int64_t now_ms) {
+  if (now_ms > refilled_ms_) {
+    // kReadsPerSecond reads a second is that many thousandths of a read a millisecond.
+    read_budget_milli_ =
+        std::min(kReadBurst * 1000, read_budget_milli_ + (now_ms - refilled_ms_) * kReadsPerSecond);
+    refilled_ms_ = now_ms;
+  }
+  if (read_budget_milli_ < 1000) return false;
+  read_budget_milli_ -= 1000;
+  return true;
 }
 
 void OrphanWatch::Forget(const std::string& document_id) { unrecorded_since_.erase(document_id); }

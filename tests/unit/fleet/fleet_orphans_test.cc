@@ -73,5 +73,20 @@ TEST(OrphanWatchTest, ForgetStartsAgain) {
   EXPECT_EQ(watch.Judge(kDoc, std::nullopt, minutes(10), 20 * kMinute), OrphanVerdict::kOrphaned);
 }
 
+// A first pass leaves every document of the others' sites to them at once: the reads of their
+// records are bounded, a burst and then kReadsPerSecond.
+TEST(OrphanWatchTest, RecordReadsAreBoundedInBurstsAndPerSecond) {
+  OrphanWatch watch("m1");
+  const int64_t start = 1'000'000;
+  int64_t granted = 0;
+  for (int i = 0; i < 1000; ++i) granted += watch.MayRead(start);
+  EXPECT_EQ(granted, OrphanWatch::kReadBurst);
+  EXPECT_FALSE(watch.MayRead(start + 10));  // half a read in 10 ms
+  EXPECT_TRUE(watch.MayRead(start + 20));   // one read every 20 ms
+  granted = 0;
+  for (int64_t ms = start + 21; ms < start + 1021; ++ms) granted += watch.MayRead(ms);
+  EXPECT_EQ(granted, OrphanWatch::kReadsPerSecond);
+}
+
 }  // namespace
 }  // namespace policyd
