@@ -321,18 +321,17 @@ TEST_F(RuntimeTargetsTest, AReloadSaysWhatItAddedRemovedAndMoved) {
   EXPECT_EQ(json["settings_changed"], 0);
   // An operator's fix for a page that cries wolf (a `remove`, an `ignore_lines`) is a change
   // of its settings: "(unchanged)" read as if the edit had not been picked up.
-  harness_.WriteTarget("acme",
-                       "name = \"Acme\"\n[[documents]]\ntype = \"Privacy Policy\"\nurl = \"" +
-                           server_.Url("/acme/privacy-2026") +
-                           "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
+  const auto write_acme = [&](const std::string& name, const std::string& type) {
+    harness_.WriteTarget("acme", "name = \"" + name + "\"\n[[documents]]\ntype = \"" + type +
+                                     "\"\nurl = \"" + server_.Url("/acme/privacy-2026") +
+                                     "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
+  };
+  write_acme("Acme", "Privacy Policy");
   const auto edited = harness_.Policyctl({"reload"});
   EXPECT_EQ(edited.out, "reloaded: 3 documents (1 with new settings)\n") << edited.err;
   // A platform's name or a type's label changed under the same id ("Acme" → "ACME"): the next
   // events carry it, so the reload says so (it read "unchanged", and nothing was logged).
-  harness_.WriteTarget("acme",
-                       "name = \"ACME\"\n[[documents]]\ntype = \"privacy policy\"\nurl = \"" +
-                           server_.Url("/acme/privacy-2026") +
-                           "\"\nremove = \".promo\"\nignore_lines = \"^Printed on\"\n");
+  write_acme("ACME", "privacy policy");
   const auto relabelled = harness_.Policyctl({"reload"});
   EXPECT_EQ(relabelled.out, "reloaded: 3 documents (1 relabelled)\n") << relabelled.err;
   EXPECT_EQ(harness_.Stop(), 0);

@@ -51,6 +51,27 @@ class CheckProcessorTest : public CheckFixture {
     input.failure_threshold = failure_threshold;
     return input;
   }
+  // The page's own one-off server error.
+  static FetchResponse ServerError() {
+    FetchResponse own;
+    own.http_status = 503;
+    own.error_message = "HTTP status 503";
+    return own;
+  }
+  // A check not requested because its host rests after `streak` failed requests in a row on
+  // other pages (the fetcher's hold, fetcher.h).
+  static FetchResponse HeldByRest(int streak) {
+    FetchResponse resting;
+    resting.error = FetchError::kTimeout;
+    resting.host_held = true;
+    resting.host_rest_streak = streak;
+    resting.retry_after = "28";
+    resting.error_message =
+        "not requested: the server is struggling: " + std::to_string(streak) +
+        " requests in a row failed, the last timeout for https://acme.example/other; the "
+        "host's pages wait 28 s more";
+    return resting;
+  }
   CheckOutcome Check(FetchResponse response, int failure_threshold = 2) {
     CheckOutcome outcome =
         ProcessCheck(*store_, Input(std::move(response), failure_threshold), clock_, rng_);
@@ -989,20 +1010,10 @@ TEST_F(CheckProcessorTest, AHeldHostsPageWaitsOutTheRetryAfter) {
 // has failed as often as the threshold, its rest is an outage and the held checks count.
 TEST_F(CheckProcessorTest, ChecksHeldByAShortRestDoNotCountTowardTheFailureStreak) {
   Check(Ok(LongPolicy("A.")));
-  FetchResponse own;  // the page's own one-off 503
-  own.http_status = 503;
-  own.error_message = "HTTP status 503";
-  const CheckOutcome failed = Check(own, 3);
+  const CheckOutcome failed = Check(ServerError(), 3);
   EXPECT_EQ(failed.state.consecutive_failures, 1);
   EXPECT_FALSE(failed.not_requested);
-  FetchResponse resting;
-  resting.error = FetchError::kTimeout;
-  resting.host_held = true;
-  resting.host_rest_streak = 2;
-  resting.retry_after = "28";
-  resting.error_message =
-      "not requested: the server is struggling: 2 requests in a row failed, the last timeout "
-      "for https://acme.example/other; the host's pages wait 28 s more";
+  FetchResponse resting = HeldByRest(2);
   for (int i = 0; i < 2; ++i) {
     const int64_t before = NowUnixMillis();
     const CheckOutcome held = Check(resting, 3);
@@ -1033,19 +1044,12 @@ TEST_F(CheckProcessorTest, TheDocumentStatusFollowsItsChecks) {
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kOk);
   ASSERT_EQ(Check(Ok(page.substr(0, page.size() * 7 / 10))).check.outcome, "suspicious");
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kSuspicious);
-  FetchResponse resting;  // held by a rest that errors on other pages made
-  resting.error = FetchError::kTimeout;
-  resting.host_held = true;
-  resting.host_rest_streak = 2;
-  resting.error_message = "not requested: the server is struggling";
+  const FetchResponse resting = HeldByRest(2);  // a rest that errors on other pages made
   ASSERT_EQ(Check(resting, 3).state.consecutive_failures, 0);
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kRetrying);
   ASSERT_EQ(Check(Ok(page)).check.outcome, "unchanged");
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kOk);
-  FetchResponse own;
-  own.http_status = 503;
-  own.error_message = "HTTP status 503";
-  Check(own, 3);
+  Check(ServerError(), 3);
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kFailing);
   Check(resting, 3);  // a held check within the page's own streak: still failing
   EXPECT_EQ(DocumentStatusOf(state_), DocumentStatus::kFailing);
