@@ -214,6 +214,11 @@ nlohmann::json PagesJson(const DocumentSpec& spec) {
 
 }  // namespace
 
+bool Daemon::OwnedElsewhere(const std::string& doc_id) const {
+  const auto left = left_to_owners_.find(doc_id);
+  return left != left_to_owners_.end() && left->second.owned_elsewhere;
+}
+
 nlohmann::json Daemon::DocumentJson(const Document& doc) const {
   const auto due = scheduler_.DueMs(doc.handle);
   const DocState state = doc.state();
@@ -237,8 +242,7 @@ nlohmann::json Daemon::DocumentJson(const Document& doc) const {
           {"last_change", TimeOrNull(state.last_change_ms)},
           {"current_hash", state.last_text_hash},
           {"versions", state.version_count},
-          {"status",
-           DocumentStatusName(left_to_owners_.contains(doc.spec->id) ? DocumentStatus::kOtherMember
+          {"status", DocumentStatusName(OwnedElsewhere(doc.spec->id) ? DocumentStatus::kOtherMember
                                                                      : DocumentStatusOf(state))},
           {"consecutive_failures", state.consecutive_failures},
           {"last_error", state.last_error}};

@@ -162,6 +162,8 @@ class Daemon {
   // After a committed check: the fleet's record of the document, then the lease released.
   void FinishFleetCheck(const std::string& doc_id, const CheckOutcome* committed);
   void OnFleetOwnershipChange();
+  // [fleet] Left to the member that owns its site, which checks it (`other_member`).
+  bool OwnedElsewhere(const std::string& doc_id) const;
   // Why a check asked for is not run here ([fleet]: kNotOwner, kNotJoined), for its waiter.
   std::string NotCheckedHereWhy(const StartAnswer& answer) const;
   // From a pool thread, right before the commit: false when the lease is gone (store nothing).
@@ -387,8 +389,13 @@ class Daemon {
   // Documents whose URL was said to have moved permanently in this run (told once each).
   std::unordered_set<std::string> told_moved_;
   // Documents this member left to their owners, with their own due time: asked about again
-  // when the ownership changes.
-  std::map<std::string, int64_t> left_to_owners_;
+  // when the ownership changes. `owned_elsewhere`: another member owns its site (kNotOwner),
+  // not this member out of the fleet (kNotJoined), which no other member makes up for.
+  struct LeftToOwner {
+    int64_t due_ms = 0;
+    bool owned_elsewhere = false;
+  };
+  std::map<std::string, LeftToOwner> left_to_owners_;
   // [fleet] the fleet's record of each document whose check runs, read with its lease: what
   // the check judges its text against (CheckInput::fleet_record) and whether its own
   // validators may be sent.

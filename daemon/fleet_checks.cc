@@ -100,7 +100,8 @@ void Daemon::OnFleetAnswer(const std::string& doc_id, const StartAnswer& answer,
     case StartOutcome::kNotJoined:
       // Its owner checks it. Its schedule goes on here; when the ownership changes it is
       // asked about again (OnFleetOwnershipChange), at once if it is due by then.
-      left_to_owners_[doc_id] = std::max(doc->packed_state().next_due_ms(), now);
+      left_to_owners_[doc_id] = {std::max(doc->packed_state().next_due_ms(), now),
+                                 answer.outcome == StartOutcome::kNotOwner};
       CompleteSchedule(doc_id, now + IntervalOf(*doc->spec).count());
       // An operator waiting for the check hears so now, not at the wait's deadline.
       if (asked) check_waiters_.Ended(doc_id, CheckWaitEnd::kNotOwner, NotCheckedHereWhy(answer));
@@ -133,8 +134,8 @@ std::string Daemon::NotCheckedHereWhy(const StartAnswer& answer) const {
 void Daemon::OnFleetOwnershipChange() {
   if (stopping_ || !fleet_) return;
   const int64_t now = NowUnixMillis();
-  for (const auto& [doc_id, due] : left_to_owners_) {
-    CheckNow(doc_id, std::max(now, due));
+  for (const auto& [doc_id, left] : left_to_owners_) {
+    CheckNow(doc_id, std::max(now, left.due_ms));
   }
   left_to_owners_.clear();
   ArmScheduleTimer();

@@ -493,6 +493,10 @@ TEST(FleetOutageTest, ACheckAskedWhileTheBucketIsUnreachableSaysSo) {
   EXPECT_NE(outcome["message"].get<std::string>().find("cannot reach the fleet's bucket"),
             std::string::npos)
       << answer.dump();
+  // Not "checked by the fleet member that owns its site": no member does while this one is out.
+  const nlohmann::json shown =
+      member.Control({{"cmd", "show"}, {"doc", "site-1-0/privacy-policy"}});
+  EXPECT_EQ(shown["result"]["status"], "ok") << shown.dump();
   EXPECT_EQ(member.Stop(), 0);
 }
 
