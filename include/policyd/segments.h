@@ -103,7 +103,10 @@ struct OffsetRun {
 // multisets (2 × shared words / (words of one + words of the other), words as ClassifyChange
 // reads them: NFKC case-folded letters and digits, link targets ignored) is at least this.
 // A split (merge) needs each part to have at least kSegmentPartContainment of its words in
-// the whole, and the whole to reach kSegmentSimilarity with the parts together. Edited
+// the whole, and the whole to reach kSegmentSimilarity with the parts together, and no part
+// may be the best modification of another clause (a paragraph that received a sentence from
+// its neighbour continues itself); of two pairings that cross, the one keeping more ids wins
+// (a sentence moved between neighbours leaves both modified). Edited
 // segments are sought between the same two unchanged segments first, then among those left
 // anywhere: a segment edited and moved elsewhere is modified; the parts of a split or merge
 // must be in the same gap. Scripts without spaces between words (Chinese,

@@ -32,6 +32,14 @@ struct Candidate {
   uint32_t keeper = 0;  // as in SegmentGroup
 };
 
+// Most of the smaller of two segments is in the larger one: the larger continues it (a
+// paragraph that gained or lost a sentence), which a Dice of 0.5 alone does not say.
+constexpr double kContinuation = 0.8;
+bool Continues(std::size_t shared, std::size_t a_size, std::size_t b_size) {
+  return static_cast<double>(shared) >=
+         kContinuation * static_cast<double>(std::min(a_size, b_size));
+}
+
 double Dice(std::size_t shared, std::size_t a_size, std::size_t b_size) {
   return a_size + b_size == 0
              ? 0.0
@@ -272,6 +280,103 @@ std::vector<std::size_t> PartsWithWordsOfTheirOwn(const WordBag& whole,
   return kept;
 }
 
+// For each segment of `side`, the segment of `other` it matches best as a modification (Dice
+// at least kSegmentSimilarity; the first on a tie), or kNoPartner. `shares[i]` lists the
+// segments of `other` sharing words with side[i], in order.
+constexpr uint32_t kNoPartner = std::numeric_limits<uint32_t>::max();
+std::vector<uint32_t> BestModifiedPartners(const std::vector<const WordBag*>& side,
+                                           const std::vector<const WordBag*>& other,
+                                           const std::vector<Shares>& shares) {
+  std::vector<uint32_t> partners(side.size(), kNoPartner);
+  for (std::size_t i = 0; i < side.size(); ++i) {
+    double best = kSegmentSimilarity;
+    for (const auto& [k, shared] : shares[i]) {
+      const double score = Dice(shared, side[i]->size(), other[k]->size());
+      if (score > best || (score == best && partners[i] == kNoPartner)) {
+        best = score;
+        partners[i] = k;
+      }
+    }
+  }
+  return partners;
+}
+
+// The parts of a split or merge (`positions` in `parts`) that continue another segment of
+// `wholes`: one not yet in a group, other than `whole`, whose best modification the part is
+// and which is mostly in it (Continues). Such a part is that segment edited (a sentence moved
+// into it from the whole), not a piece of the whole, even when most of its words came from the
+// whole: a paragraph that receives a longer sentence from its neighbour keeps its id, as the
+// Dice rule says.
+std::vector<std::size_t> PartsContinuingAnother(const std::vector<std::size_t>& positions,
+                                                std::size_t whole,
+                                                const std::vector<const WordBag*>& wholes,
+                                                const std::vector<const WordBag*>& parts,
+                                                const std::vector<Shares>& part_shares,
+                                                const std::vector<uint32_t>& best_partners,
+                                                const std::vector<bool>& whole_side_used) {
+  std::vector<std::size_t> continuing;
+  for (const std::size_t part : positions) {
+    for (const auto& [other, shared] : part_shares[part]) {
+      if (other != whole && !whole_side_used[other] && best_partners[other] == part &&
+          Continues(shared, wholes[other]->size(), parts[part]->size())) {
+        continuing.push_back(part);
+        break;
+      }
+    }
+  }
+  return continuing;
+}
+
+// Which segment left unmatched continues `segment` best as a modification: the one of
+// `shares` (its pairs) not `used` with the highest Dice of at least kSegmentSimilarity, of
+// those that continue it or that it continues (Continues).
+struct Continuation {
+  uint32_t position = kNoPartner;
+  double score = 0;
+};
+Continuation BestUnmatched(const WordBag& segment, const Shares& shares,
+                           const std::vector<const WordBag*>& other,
+                           const std::vector<bool>& used) {
+  Continuation best;
+  for (const auto& [k, shared] : shares) {
+    if (used[k]) continue;
+    if (!Continues(shared, segment.size(), other[k]->size())) continue;
+    const double score = Dice(shared, segment.size(), other[k]->size());
+    if (score >= kSegmentSimilarity && (best.position == kNoPartner || score > best.score)) {
+      best = {k, score};
+    }
+  }
+  return best;
+}
+
+// Two clauses kept instead of one. Taken best first, the pairs can cross: when a sentence moves
+// from one paragraph into its neighbour, the donor paired with the receiver can score highest,
+// and the two paragraphs that each kept most of their words are left removed and added. A
+// modification (i, j) whose old segment an unmatched new segment j' continues, and whose new
+// segment continues an unmatched old segment i', both as modifications (Dice at least
+// kSegmentSimilarity) in which one side holds most of the other, becomes (i, j') and (i', j).
+// A clause rewritten into another that merely shares half its words with two leftovers stays
+// where its words went.
+void UncrossModifications(const std::vector<const WordBag*>& olds,
+                          const std::vector<const WordBag*>& news, const PairTable& table,
+                          std::vector<bool>* old_used, std::vector<bool>* new_used,
+                          std::vector<SegmentGroup>* groups) {
+  std::vector<SegmentGroup> added;
+  for (SegmentGroup& group : *groups) {
+    if (group.kind != SegmentChangeKind::kModified) continue;
+    const std::size_t i = group.olds[0];
+    const std::size_t j = group.news[0];
+    const Continuation new_for_old = BestUnmatched(*olds[i], table.by_old()[i], news, *new_used);
+    const Continuation old_for_new = BestUnmatched(*news[j], table.by_new()[j], olds, *old_used);
+    if (new_for_old.position == kNoPartner || old_for_new.position == kNoPartner) continue;
+    group.news[0] = new_for_old.position;
+    (*new_used)[new_for_old.position] = true;
+    (*old_used)[old_for_new.position] = true;
+    added.push_back({SegmentChangeKind::kModified, {old_for_new.position}, {j}, 0});
+  }
+  for (SegmentGroup& group : added) groups->push_back(std::move(group));
+}
+
 }  // namespace
 
 WordBag WordNumbers::BagOf(std::string_view content) {
@@ -328,6 +433,8 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
                   &candidates);
   }
   std::sort(candidates.begin(), candidates.end(), Better);
+  const std::vector<uint32_t> old_partners = BestModifiedPartners(olds, news, table.by_old());
+  const std::vector<uint32_t> new_partners = BestModifiedPartners(news, olds, table.by_new());
 
   std::vector<bool> old_used(olds.size(), false);
   std::vector<bool> new_used(news.size(), false);
@@ -347,9 +454,29 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
       const bool split = candidate.kind == SegmentChangeKind::kSplit;
       std::vector<std::size_t>& positions = split ? group.news : group.olds;
       const std::size_t keeper_position = positions[candidate.keeper];
+      const std::size_t whole = split ? group.olds[0] : group.news[0];
+      const std::vector<std::size_t> continuing =
+          PartsContinuingAnother(positions, whole, split ? olds : news, split ? news : olds,
+                                 split ? table.by_new() : table.by_old(),
+                                 split ? old_partners : new_partners, split ? old_used : new_used);
+      if (std::find(continuing.begin(), continuing.end(), keeper_position) != continuing.end()) {
+        // The part that would keep the whole's id is another clause edited: no split or merge
+        // here; the whole's own modification, if any, is among the later candidates.
+        for (const std::size_t p : group.olds) old_used[p] = false;
+        for (const std::size_t p : group.news) new_used[p] = false;
+        continue;
+      }
+      std::vector<std::size_t> own_parts;
+      for (const std::size_t p : positions) {
+        if (std::find(continuing.begin(), continuing.end(), p) == continuing.end()) {
+          own_parts.push_back(p);
+        }
+      }
       std::vector<std::size_t> kept = PartsWithWordsOfTheirOwn(
-          split ? *olds[group.olds[0]] : *news[group.news[0]], split ? news : olds, positions,
-          candidate.keeper, budget, approximate);
+          split ? *olds[whole] : *news[whole], split ? news : olds, own_parts,
+          static_cast<std::size_t>(std::find(own_parts.begin(), own_parts.end(), keeper_position) -
+                                   own_parts.begin()),
+          budget, approximate);
       for (const std::size_t p : positions) {  // the others are free again
         if (std::find(kept.begin(), kept.end(), p) == kept.end()) {
           (split ? new_used : old_used)[p] = false;
@@ -365,6 +492,7 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
     }
     groups.push_back(std::move(group));
   }
+  UncrossModifications(olds, news, table, &old_used, &new_used, &groups);
   return groups;
 }
 

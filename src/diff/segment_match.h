@@ -45,7 +45,11 @@ struct SegmentGroup {
 // candidates are scored by the Dice coefficient of their words and taken best first; a
 // segment is in at most one group. A split's or merge's part that brings too few words of the
 // whole that its other parts lack (a new clause between two parts) is left out of the group,
-// which may then hold parts that are not neighbours. Comparing a pair costs the words of both plus
+// which may then hold parts that are not neighbours; so is a part that is the best
+// modification of another segment on the whole's side not yet grouped (when it would keep
+// the whole's id, there is no split or merge). Last, a modification (i, j) becomes two,
+// (i, j') and (i', j), when an ungrouped j' and i' continue i and j (crossing edits: a
+// sentence moved into the neighbouring paragraph). Comparing a pair costs the words of both plus
 // 16, spent from `budget` (as does merging the parts of a possible split or merge): when the whole
 // gap costs more than is left, each new segment is only compared with the old ones near its
 // proportional place (or none), and *approximate is set. With `one_to_one`, only modifications are

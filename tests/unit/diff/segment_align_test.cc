@@ -269,6 +269,71 @@ TEST(SegmentAlignTest, ANewClauseBetweenThePartsOfASplitIsAdded) {
             IdOf(old_text, old_segments, first + " " + rest));
 }
 
+// A sentence moved from the end of one paragraph to the end of the next, longer than the
+// paragraph it joins: each paragraph is modified and keeps its id, as the Dice rule says
+// (the receiver keeps all its words: 0.58; the donor keeps its first sentence: 0.55). The
+// receiver, which now holds more of the donor's words than its own, was taken for the
+// donor's split-off part: the donor's id went to it and the receiver was reported removed,
+// detaching the annotations of its unchanged text (found by an annotator's replay).
+TEST(SegmentAlignTest, ASentenceMovedIntoAShorterNeighbourKeepsBothIds) {
+  const std::string kept = "We collect your email address and your phone number when you register.";
+  const std::string moved =
+      "Members who close their account can ask us to delete every message and photo they "
+      "have sent within thirty days.";
+  const std::string receiver = "Backups are stored on servers in Ireland and copied every night.";
+  const std::string before = "# Privacy\n\n## Data\n\n";
+  const std::string after = "\n\n## Sharing\n\nWe never sell it.\n";
+  const std::string old_text = before + kept + " " + moved + "\n\n" + receiver + after;
+  const std::string new_text = before + kept + "\n\n" + receiver + " " + moved + after;
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  const std::string donor_id = IdOf(old_text, old_segments, kept + " " + moved);
+  const std::string receiver_id = IdOf(old_text, old_segments, receiver);
+  EXPECT_EQ(IdOf(new_text, result.segments, kept), donor_id);
+  EXPECT_EQ(IdOf(new_text, result.segments, receiver + " " + moved), receiver_id);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"modified " + donor_id + " -> " + donor_id,
+                                      "modified " + receiver_id + " -> " + receiver_id}));
+  // A quote of the receiver's unchanged text moves with it.
+  const std::size_t quote_old = CodePointAt(old_text, old_text.find("Ireland"));
+  EXPECT_EQ(MapOffset(result.offset_map, quote_old),
+            CodePointAt(new_text, new_text.find("Ireland")));
+
+  // The mirror: the next paragraph's first sentence moved to the end of a shorter one.
+  const std::string mirror_old = before + kept + "\n\n" + moved + " " + receiver + after;
+  const std::string mirror_new = before + kept + " " + moved + "\n\n" + receiver + after;
+  const std::vector<Segment> mirror_segments = SplitSegments(mirror_old);
+  const SegmentAlignment mirror = AlignSegments(mirror_old, mirror_segments, mirror_new);
+  const std::string first_id = IdOf(mirror_old, mirror_segments, kept);
+  const std::string second_id = IdOf(mirror_old, mirror_segments, moved + " " + receiver);
+  EXPECT_EQ(IdOf(mirror_new, mirror.segments, kept + " " + moved), first_id);
+  EXPECT_EQ(IdOf(mirror_new, mirror.segments, receiver), second_id);
+  EXPECT_EQ(Describe(mirror.changes),
+            (std::vector<std::string>{"modified " + first_id + " -> " + first_id,
+                                      "modified " + second_id + " -> " + second_id}));
+}
+
+// The pairings only cross when each paragraph holds most of the other: a clause edited by one
+// word stays with its old id, although the other way round two leftovers (each sharing half
+// its words with one of them) would both keep an id.
+TEST(SegmentAlignTest, AClauseEditedByOneWordIsNotTradedForTwoHalfMatches) {
+  const std::string edited_old = "alpha bravo charlie delta echo foxtrot golf hotel india juliet.";
+  const std::string edited_new = "alpha bravo charlie delta echo foxtrot golf hotel india zulu.";
+  const std::string removed = "alpha bravo charlie delta echo kilo lima mike november oscar.";
+  const std::string added = "foxtrot golf hotel india juliet papa quebec romeo sierra tango.";
+  const std::string old_text = "# Terms\n\n" + edited_old + "\n\n" + removed + "\n\n# End\n";
+  const std::string new_text = "# Terms\n\n" + edited_new + "\n\n" + added + "\n\n# End\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  const std::string id = IdOf(old_text, old_segments, edited_old);
+  EXPECT_EQ(IdOf(new_text, result.segments, edited_new), id);
+  const std::string added_id = IdOf(new_text, result.segments, added);
+  EXPECT_EQ(Describe(result.changes),
+            (std::vector<std::string>{"modified " + id + " -> " + id,
+                                      "removed " + IdOf(old_text, old_segments, removed) + " ->",
+                                      "added -> " + added_id}));
+}
+
 TEST(SegmentAlignTest, RepeatedParagraphsGetDistinctDeterministicIds) {
   const std::string old_text = "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n";
   const std::vector<Segment> old_segments = SplitSegments(old_text);
