@@ -357,9 +357,10 @@ std::vector<CommandSpec> BuildCommands() {
       .name = "verify",
       .synopses = {""},
       .summary = "full integrity scan of the database; exit 1 on any problem",
-      .description =
-          "Reads every blob, version, check and event and checks their hashes and references; "
-          "prints what it scanned and each problem found.",
+      .description = "Reads every blob, version, check and event and checks their hashes, "
+                     "references and the chain of hashes "
+                     "(each change event's old_hash is the version before); prints what it scanned "
+                     "and each problem found.",
       .handler = RunVerify,
   });
   commands.push_back({

@@ -182,7 +182,8 @@ struct CheckCommit {
 // record it is about and what is wrong.
 struct VerifyProblem {
   // "blob_hash_mismatch", "bad_key", "unreadable_record", "missing_blob", "check_missing_blob",
-  // "version_event_missing", "version_event_mismatch", "event_without_version",
+  // "version_event_missing", "version_event_mismatch" (also an event whose "version" or
+  // "old_hash" disagrees with the history), "event_without_version",
   // "event_gap", "event_seq_mismatch", "doc_state_mismatch", "duplicate_consecutive_version",
   // "unreadable_data" (a damaged block: the records after it in that family are unread).
   std::string kind;

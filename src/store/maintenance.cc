@@ -62,8 +62,10 @@ class ProblemList {
 struct VersionEvent {
   std::string type;
   std::string doc;
-  std::string hash;  // "hash" (first_seen) or "new_hash" (changed)
-  int versions = 0;  // versions whose event_seq is this event
+  std::string hash;      // "hash" (first_seen) or "new_hash" (changed)
+  std::string old_hash;  // "old_hash" (changed, reread); "" when absent
+  int64_t index = 0;     // "version": the version's index in its history; 0 when absent
+  int versions = 0;      // versions whose event_seq is this event
   // [fleet] a change from the fleet's version, held by another member: the text before it
   // here may be this very text (the page went back to what this member last saw).
   bool from_elsewhere = false;
@@ -183,6 +185,13 @@ class VerifyScan {
     entry.doc = event.value("doc", "");
     entry.hash =
         event.value(type == EventTypeName(EventType::kFirstSeen) ? "hash" : "new_hash", "");
+    if (const auto old_hash = event.find("old_hash");
+        old_hash != event.end() && old_hash->is_string()) {
+      entry.old_hash = old_hash->get<std::string>();
+    }
+    if (const auto index = event.find("version"); index != event.end() && index->is_number()) {
+      entry.index = index->is_number_integer() ? index->get<int64_t>() : -1;
+    }
   }
 
   // The store's own record of the last sequence must not be ahead of the log.
@@ -204,12 +213,14 @@ class VerifyScan {
   }
 
   // Versions, in key order (per document, oldest first): their blobs are stored, each is
-  // announced by its own version event, and no two in a row hold the same text. Then every
-  // version event is announced by exactly one version.
+  // announced by its own version event, which names its place in the history and the text
+  // before it, and no two in a row hold the same text. Then every version event is announced
+  // by exactly one version.
   Status ScanVersions() {
     const auto it = Scan(Cf::kVersions);
     std::string previous_doc;
     std::string previous_hash;
+    int64_t index = 0;  // of the version in its document's history, from 1
     for (; it->Valid(); it->Next()) {
       ++report_.versions;
       const std::optional<DocTimeParts> key = SplitDocTimeKey(View(it->key()));
@@ -228,8 +239,11 @@ class VerifyScan {
       const std::string where =
           "version " + std::to_string(version.time_ms) + " " + Short(version.text_hash);
       CheckVersionBlobs(key->doc, version, where);
-      const bool from_elsewhere = CheckVersionEvent(key->doc, version, where);
-      if (key->doc == previous_doc && version.text_hash == previous_hash && !from_elsewhere) {
+      const bool same_doc = key->doc == previous_doc;
+      index = same_doc ? index + 1 : 1;
+      const bool from_elsewhere = CheckVersionEvent(
+          key->doc, version, {index, same_doc ? previous_hash : std::string()}, where);
+      if (same_doc && version.text_hash == previous_hash && !from_elsewhere) {
         problems_.Add("duplicate_consecutive_version", key->doc, where,
                       "the same text as the version before it");
       }
@@ -266,11 +280,17 @@ class VerifyScan {
     }
   }
 
+  // Where a version is in its document's history.
+  struct HistoryPlace {
+    int64_t index = 1;          // from 1
+    std::string previous_text;  // the text hash of the version before it; "" for the first
+  };
+
   // Counts the version against the event announcing it. True when that event is a change
   // from the fleet's version, held by another member (the text before it here may then be
   // this very text: the page went back to what this member last saw).
   bool CheckVersionEvent(const std::string& doc, const VersionRecord& version,
-                         const std::string& where) {
+                         const HistoryPlace& place, const std::string& where) {
     const auto event = version_events_.find(version.event_seq);
     if (!events_whole_ && event == version_events_.end()) {
       // Its event may be among the unread ones.
@@ -286,9 +306,33 @@ class VerifyScan {
         problems_.Add("version_event_mismatch", doc, where,
                       "event " + std::to_string(version.event_seq) + " announces " +
                           event->second.doc + " " + Short(event->second.hash));
+      } else {
+        CheckHistoryPlace(doc, version.event_seq, event->second, place, where);
       }
     }
     return event != version_events_.end() && event->second.from_elsewhere;
+  }
+
+  // The event's "version" and "old_hash", where present, agree with the history: an event
+  // that names a text stored nowhere, or another place, breaks the chain of hashes that an
+  // analyzer or a reader of the evidence follows. A change from the fleet's version may follow
+  // another text here (see CheckVersionEvent).
+  void CheckHistoryPlace(const std::string& doc, uint64_t seq, const VersionEvent& event,
+                         const HistoryPlace& place, const std::string& where) {
+    const std::string named = "event " + std::to_string(seq);
+    if (event.index != 0 && event.index != place.index) {
+      problems_.Add("version_event_mismatch", doc, where,
+                    named + " calls it version " + std::to_string(event.index) +
+                        "; it is version " + std::to_string(place.index) + " of the history");
+    }
+    if (event.old_hash.empty() || event.from_elsewhere || event.old_hash == place.previous_text) {
+      return;
+    }
+    problems_.Add("version_event_mismatch", doc, where,
+                  named + "'s old_hash is " + Short(event.old_hash) + ", but " +
+                      (place.previous_text.empty()
+                           ? std::string("no version comes before it")
+                           : "the version before it holds " + Short(place.previous_text)));
   }
 
   // Checks: a recorded text hash names a stored text.

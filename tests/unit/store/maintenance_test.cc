@@ -211,6 +211,53 @@ TEST(VerifyTest, FindsVersionPointingAtAWrongEvent) {
             (std::vector<std::string>{"event_without_version", "version_event_mismatch"}));
 }
 
+// A change event whose old_hash names a text stored nowhere, or another document's, breaks
+// the chain of hashes a reader of the evidence follows (found by a journalist's tampering
+// test: verify said "OK" on both); so does a "version" that names another place.
+TEST(VerifyTest, FindsChangeEventWhoseOldHashIsNotTheVersionBefore) {
+  for (const std::string& forged : {std::string(64, '1'), Sha256Hex("terms\n")}) {
+    TempDir dir;
+    Populate(dir.path());
+    Damage(dir.path(), [&forged](store_internal::Database& db) {
+      const std::string key = store_internal::EventKey(2);  // acme's change "one" -> "two"
+      std::string value;
+      ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
+      json event = json::parse(value);
+      ASSERT_EQ(event["old_hash"], Sha256Hex("one\n"));
+      event["old_hash"] = forged;
+      Put(db, Cf::kEvents, key, event.dump());
+    });
+    const VerifyReport report = VerifyOrDie(dir.path());
+    ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
+    EXPECT_EQ(report.problems[0].doc, "acme/privacy");
+    EXPECT_NE(report.problems[0].detail.find("old_hash is " + forged.substr(0, 12)),
+              std::string::npos)
+        << report.problems[0].detail;
+    EXPECT_NE(report.problems[0].detail.find("the version before it holds " +
+                                             Sha256Hex("one\n").substr(0, 12)),
+              std::string::npos)
+        << report.problems[0].detail;
+  }
+}
+
+TEST(VerifyTest, FindsVersionEventNamingAnotherPlaceInTheHistory) {
+  TempDir dir;
+  Populate(dir.path());
+  Damage(dir.path(), [](store_internal::Database& db) {
+    const std::string key = store_internal::EventKey(2);
+    std::string value;
+    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
+    json event = json::parse(value);
+    event["version"] = 3;  // it is acme's second version
+    Put(db, Cf::kEvents, key, event.dump());
+  });
+  const VerifyReport report = VerifyOrDie(dir.path());
+  ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
+  EXPECT_NE(report.problems[0].detail.find("calls it version 3; it is version 2"),
+            std::string::npos)
+      << report.problems[0].detail;
+}
+
 TEST(VerifyTest, FindsVersionWhoseEventIsNotAVersionEvent) {
   TempDir dir;
   Populate(dir.path());
