@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <optional>
+#include <span>
 #include <utility>
 #include <variant>
 
@@ -632,14 +634,15 @@ std::string DiffLabel(const std::string& doc_id, const VersionRecord& version) {
 
 // The diff of two versions with its summary and class (worker pool: diffing long policies is
 // CPU work). Bounded (issue 14): a pair of versions too costly to diff is refused.
+// `reread`: every version after the older one up to the newer is a reread, so the page did
+// not change between them (the texts differ by policyd's reading alone).
 nlohmann::json DiffJson(const Store& store, const std::string& doc_id,
                         const VersionRecord& old_version, const VersionRecord& new_version,
-                        const UnifiedDiffOptions& options) {
+                        bool reread, const UnifiedDiffOptions& options) {
   auto old_text = store.GetBlob(old_version.text_hash);
+  if (!old_text.ok()) return ControlErrorFromStatus(old_text.status());  // "altered", "missing"
   auto new_text = store.GetBlob(new_version.text_hash);
-  if (!old_text.ok() || !new_text.ok()) {
-    return ControlError("internal", "version text missing from the store");
-  }
+  if (!new_text.ok()) return ControlErrorFromStatus(new_text.status());
   auto diff = UnifiedDiff(*old_text, *new_text, DiffLabel(doc_id, old_version),
                           DiffLabel(doc_id, new_version), options);
   if (!diff.ok()) return ControlError("too_large", diff.status().message());
@@ -649,6 +652,7 @@ nlohmann::json DiffJson(const Store& store, const std::string& doc_id,
   const bool same_text = old_version.text_hash == new_version.text_hash;
   return ControlOk({{"doc", doc_id},
                     {"change_class", same_text ? "none" : ChangeClassName(change.change_class)},
+                    {"reread", reread && !same_text},
                     {"words_added", change.words_added},
                     {"words_removed", change.words_removed},
                     {"old_hash", old_version.text_hash},
@@ -671,14 +675,18 @@ void Daemon::HandleDiff(const nlohmann::json& request,
                        request.value("b", std::string()));
   if (auto* refusal = std::get_if<nlohmann::json>(&pair)) return respond(std::move(*refusal));
   const auto [from, to] = std::get<std::pair<std::size_t, std::size_t>>(pair);
+  const auto between =
+      std::span(*history).subspan(std::min(from, to) + 1, std::max(from, to) - std::min(from, to));
+  const bool reread = !between.empty() && std::ranges::all_of(between, &VersionRecord::reread);
   UnifiedDiffOptions options;
   options.word_level = request.value("word", false);
   options.color = request.value("color", false);
   options.context_lines = request.value("context", 3);
   Store* const store = store_.get();  // outlives the pool's work (~Daemon joins it first)
-  RespondFromPool([store, doc_id, old_version = (*history)[from], new_version = (*history)[to],
-                   options] { return DiffJson(*store, doc_id, old_version, new_version, options); },
-                  std::move(respond));
+  RespondFromPool(
+      [store, doc_id, old_version = (*history)[from], new_version = (*history)[to], reread,
+       options] { return DiffJson(*store, doc_id, old_version, new_version, reread, options); },
+      std::move(respond));
 }
 
 }  // namespace policyd

@@ -249,6 +249,12 @@ int RunDiff(const Options& options) {
         // One line before the "---" header (patch(1) skips it): what kind of change this is.
         if (result["change_class"] == "none") {
           std::cout << "change: none (the same text)\n";
+        } else if (result.value("reread", false)) {
+          // A reread's text differs by policyd's reading alone: no words the site changed.
+          std::cout << "change: reread: the page did not change, policyd reads it differently "
+                       "now (the text: "
+                    << Str(result["change_class"]) << ", " << Str(result["words_added"])
+                    << " word(s) added, " << Str(result["words_removed"]) << " removed)\n";
         } else {
           std::cout << "change: " << Str(result["change_class"]) << ", "
                     << Str(result["words_added"]) << " word(s) added, "

@@ -153,7 +153,14 @@ void AppendSummary(std::string* out, const nlohmann::json& diff, const std::stri
   out->append(" \u2192 ");
   AppendHash(out, new_hash, true);
   out->append("</dd>\n<dt>Change</dt><dd>");
-  AppendText(out, DisplayText(diff, "change_class"));
+  const nlohmann::json* reread = FieldValue(diff, "reread");
+  if (reread != nullptr && reread->is_boolean() && reread->get<bool>()) {
+    out->append("reread: the page did not change, policyd reads it differently now (the text: ");
+    AppendText(out, DisplayText(diff, "change_class"));
+    out->append(")");
+  } else {
+    AppendText(out, DisplayText(diff, "change_class"));
+  }
   out->append("</dd>\n<dt>Words</dt><dd>");
   AppendCounts(out, diff, "words_added", "words_removed");
   out->append("</dd>\n<dt>Lines</dt><dd>");

@@ -393,6 +393,16 @@ TEST_F(ConditionalRequestsTest, AnExtractionSettingEditIsAppliedAlthoughThePageA
   // No change class beside it: a reread is no change of the page ("substantive" was printed).
   EXPECT_NE(evidence.out.find("(document.reread)"), std::string::npos) << evidence.out;
   EXPECT_NE(evidence.out.find("the page did not change"), std::string::npos) << evidence.out;
+  // So does the diff the docs point to for "the change": it said "change: substantive, 6
+  // word(s) added, 4 removed", which a journalist would report as words the site changed.
+  const CommandResult diff = harness_->Policyctl({"diff", kDoc});
+  EXPECT_EQ(diff.out.substr(0, diff.out.find('\n')),
+            "change: reread: the page did not change, policyd reads it differently now (the "
+            "text: substantive, 6 word(s) added, 4 removed)")
+      << diff.out;
+  const auto diff_json = harness_->Control({{"cmd", "diff"}, {"doc", kDoc}});
+  EXPECT_EQ(diff_json["result"]["reread"], true) << diff_json.dump();
+  EXPECT_EQ(diff_json["result"]["change_class"], "substantive") << diff_json.dump();
   // And the page is asked about with its validators again.
   EXPECT_EQ(CheckNow(), "not_modified");
   EXPECT_EQ(LastHeader("if-none-match"), "\"" + Sha256Hex(page).substr(0, 16) + "\"");

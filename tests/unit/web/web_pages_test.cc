@@ -633,6 +633,22 @@ TEST(WebPagesTest, EqualVersionsSayNoDifferences) {
   }
 }
 
+// A reread's diff is no change of the page: the summary says so before the text's class.
+TEST(WebPagesTest, ARereadsDiffSaysThePageDidNotChange) {
+  json diff = Diff("acme/p", kSmallDiff);
+  const std::string change = "<dt>Change</dt><dd>";
+  EXPECT_NE(DiffPage(diff, DiffLayout::kInline).find(change + "substantive</dd>"),
+            std::string::npos);
+  diff["reread"] = true;
+  const std::string html = DiffPage(diff, DiffLayout::kInline);
+  ExpectSafePage(html);
+  EXPECT_NE(
+      html.find(change + "reread: the page did not change, policyd reads it differently now (the "
+                         "text: substantive)</dd>"),
+      std::string::npos)
+      << html;
+}
+
 TEST(WebPagesTest, HugeDiffIsCutWithANote) {
   std::string text = "--- a\n+++ b\n@@ -0,0 +1,10000 @@\n";
   for (int i = 1; i <= 10000; ++i) text += "+line " + std::to_string(i) + "\n";
