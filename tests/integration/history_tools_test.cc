@@ -12,6 +12,7 @@
 #include "policyd/clock.h"
 #include "policyd/node_id.h"
 #include "policyd/store.h"
+#include "src/store/database.h"
 #include "support/http_test_server.h"
 
 namespace policyd::testing {
@@ -177,6 +178,35 @@ TEST_F(HistoryToolsTest, CaptureWritesTheBytesTheEvidenceHashes) {
   const CommandResult missing = harness_.Policyctl({"capture", "acme/privacy-policy", "9"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.out, "");
+}
+
+// A version's text altered in the database behind the daemon's back: `diff` says so, as
+// `capture` does, rather than "internal: version text missing from the store".
+TEST_F(HistoryToolsTest, ADiffOverAnAlteredTextSaysItWasAltered) {
+  const auto evidence = nlohmann::json::parse(
+      harness_.Policyctl({"--json", "show", "--evidence", "acme/privacy-policy", "2"}).out);
+  const std::string text_hash = evidence["text_hash"];
+  ASSERT_EQ(harness_.Stop(), 0);
+  {
+    auto database = store_internal::Database::Open(harness_.state_dir() / "db");
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    ASSERT_TRUE((*database)
+                    ->db()
+                    ->Put(rocksdb::WriteOptions(), (*database)->cf(store_internal::Cf::kBlobs),
+                          text_hash, "Revision 2: we share with nobody.\n")
+                    .ok());
+  }
+  ASSERT_TRUE(harness_.Start()) << harness_.log();
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"diff", "acme/privacy-policy", "1", "2"},
+        std::vector<std::string>{"capture", "--text", "acme/privacy-policy", "2"}}) {
+    const CommandResult result = harness_.Policyctl(command);
+    EXPECT_NE(result.exit_code, 0) << command[0];
+    EXPECT_NE(result.err.find("blob " + text_hash + " does not match its hash"), std::string::npos)
+        << command[0] << ": " << result.err;
+    EXPECT_NE(result.err.find("the stored data was altered"), std::string::npos)
+        << command[0] << ": " << result.err;
+  }
 }
 
 // A page that goes back to an earlier text: the evidence of the new version says so (the event's
