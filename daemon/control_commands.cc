@@ -621,10 +621,11 @@ std::variant<std::pair<std::size_t, std::size_t>, nlohmann::json> DiffPair(
     }
     return std::pair(history.size() - 2, history.size() - 1);
   }
-  const std::optional<std::size_t> from = ResolveVersion(history, a);
   const std::optional<std::size_t> to =
       b.empty() ? std::optional<std::size_t>(history.size() - 1) : ResolveVersion(history, b);
-  if (!from || !to) return NoSuchVersion(doc_id, from ? b : a, history.size());
+  if (!to) return NoSuchVersion(doc_id, b, history.size());
+  const std::optional<std::size_t> from = ResolveVersionBefore(history, a, *to);
+  if (!from) return NoSuchVersion(doc_id, a, history.size());
   return std::pair(*from, *to);
 }
 

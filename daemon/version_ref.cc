@@ -33,16 +33,18 @@ std::optional<std::size_t> AsIndex(const std::string& ref, std::size_t size) {
 // The newest version whose text hash starts with `ref` (any case), when every match is the
 // same text; nullopt for none, or for a prefix two different texts share.
 std::optional<std::size_t> ByHashPrefix(const std::vector<VersionRecord>& history,
-                                        const std::string& ref) {
+                                        const std::string& ref, std::size_t before) {
   if (ref.size() < kMinHashPrefix) return std::nullopt;
   const std::string prefix = AsciiLower(ref);
   std::optional<std::size_t> found;
+  std::optional<std::size_t> found_before;
   for (std::size_t i = 0; i < history.size(); ++i) {
     if (!history[i].text_hash.starts_with(prefix)) continue;
     if (found && history[*found].text_hash != history[i].text_hash) return std::nullopt;
     found = i;  // later entries are newer
+    if (i < before) found_before = i;
   }
-  return found;
+  return found_before ? found_before : found;
 }
 
 }  // namespace
@@ -52,7 +54,14 @@ std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& hist
   if (ref.empty()) return std::nullopt;
   // An index first; a hash prefix made only of decimal digits ("680279") is no index in range.
   if (const std::optional<std::size_t> index = AsIndex(ref, history.size())) return index;
-  return ByHashPrefix(history, ref);
+  return ByHashPrefix(history, ref, history.size());
+}
+
+std::optional<std::size_t> ResolveVersionBefore(const std::vector<VersionRecord>& history,
+                                                const std::string& ref, std::size_t before) {
+  if (ref.empty()) return std::nullopt;
+  if (const std::optional<std::size_t> index = AsIndex(ref, history.size())) return index;
+  return ByHashPrefix(history, ref, before);
 }
 
 std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history) {

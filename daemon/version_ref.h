@@ -21,6 +21,12 @@ namespace policyd {
 std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& history,
                                           const std::string& ref);
 
+// As ResolveVersion, but of several versions with the text a hash prefix names, the newest
+// before index `before` wins when there is one: the old side of a diff given the hashes an
+// event cites is the version that event followed, not a later return to that text.
+std::optional<std::size_t> ResolveVersionBefore(const std::vector<VersionRecord>& history,
+                                                const std::string& ref, std::size_t before);
+
 // The newest version's index, nullopt for an empty history.
 std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history);
 

@@ -113,7 +113,9 @@ std::vector<CommandSpec> BuildCommands() {
       .summary = "unified diff between versions (default: the last two)",
       .description =
           "A and B are indexes (1 = oldest, -1 = newest) or hash prefixes; with A alone, the "
-          "diff from A to the newest. A first line before the --- header says what kind of "
+          "diff from A to the newest. A text that several versions have names the newest of "
+          "them, except as A: the newest before B (so an event's old_hash and new_hash compare "
+          "the versions it announced). A first line before the --- header says what kind of "
           "change it is and how many words were added and removed (patch(1) skips it). Colours "
           "follow --color.",
       .handler = RunDiff,

@@ -225,6 +225,32 @@ TEST_F(HistoryToolsTest, EvidenceOfARevertNamesTheEarlierVersion) {
   EXPECT_EQ(first.out.find("same text as"), std::string::npos) << first.out;
 }
 
+// The hashes an event cites, given to `diff`, compare the versions that event announced, also
+// when the old text came back later: the old side was the newest version with that text,
+// captured after the new side (found by a journalist tracing a change by its event).
+TEST_F(HistoryToolsTest, DiffOfAnEventsHashesComparesTheVersionsItAnnounced) {
+  Serve(1);
+  CheckAllAndWait();  // version 3: the text of version 1 again
+  const auto history =
+      harness_.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"]["versions"];
+  ASSERT_EQ(history.size(), 3u);
+  const std::string first = history[0]["text_hash"];
+  const std::string second = history[1]["text_hash"];
+  ASSERT_EQ(history[2]["text_hash"], first);
+  const auto diff = harness_.Control(
+      {{"cmd", "diff"}, {"doc", "acme/privacy-policy"}, {"a", first}, {"b", second}});
+  ASSERT_EQ(diff["ok"], true) << diff.dump();
+  const std::string text = diff["result"]["diff"];
+  const std::string old_label = "--- acme/privacy-policy " + std::string(history[0]["time"]);
+  EXPECT_EQ(text.substr(0, old_label.size()), old_label) << text;
+  // The other way round, the newest version with the old text is the one after it.
+  const auto back = harness_.Control(
+      {{"cmd", "diff"}, {"doc", "acme/privacy-policy"}, {"a", second}, {"b", first}});
+  ASSERT_EQ(back["ok"], true) << back.dump();
+  const std::string new_label = "+++ acme/privacy-policy " + std::string(history[2]["time"]);
+  EXPECT_NE(std::string(back["result"]["diff"]).find(new_label), std::string::npos) << back.dump();
+}
+
 TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
   const auto first = harness_.Control({{"cmd", "events"}, {"limit", 3}});
   ASSERT_EQ(first["ok"], true) << first.dump();
