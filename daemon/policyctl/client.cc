@@ -7,11 +7,13 @@
 #include "pager.h"
 #include "policyctl/exit_status.h"
 #include "policyctl/format.h"
+#include "policyd/base64.h"
 #include "policyd/clock.h"
 #include "policyd/config.h"
 #include "policyd/control_client.h"
 #include "policyd/did_you_mean.h"
 #include "policyd/json_text.h"
+#include "policyd/sha256.h"
 #include "policyd/utf8.h"
 
 namespace policyd::ctl {
@@ -193,6 +195,24 @@ std::vector<std::string> SimilarDocumentIds(const std::string& id,
     }
   }
   return similar;
+}
+
+std::variant<std::string, int> ReadStoredBytes(const Options& options, const std::string& doc,
+                                               const std::string& hash, const std::string& what) {
+  auto stored = Call(options, {{"cmd", "text"}, {"doc", doc}, {"hash", hash}});
+  if (std::holds_alternative<int>(stored)) return std::get<int>(stored);
+  const nlohmann::json& result = std::get<nlohmann::json>(stored);
+  // Text comes as a string; other bytes (a PDF, a page in another encoding) as base64.
+  std::optional<std::string> bytes = result["text"].get<std::string>();
+  if (result.contains("base64")) bytes = Base64Decode(result["base64"].get<std::string>());
+  if (!bytes.has_value() || Sha256Hex(*bytes) != hash) {
+    std::fprintf(stderr,
+                 "policyctl: the stored bytes of %s do not match their SHA-256 %s (see policyctl "
+                 "verify); nothing written\n",
+                 what.c_str(), hash.c_str());
+    return kExitRefused;
+  }
+  return std::move(*bytes);
 }
 
 }  // namespace policyd::ctl

@@ -35,6 +35,12 @@ int Unreachable(const Status& status);
 // closest document ids); returns the result object or an exit status.
 std::variant<nlohmann::json, int> Call(const Options& options, nlohmann::json request);
 
+// The stored bytes whose SHA-256 is `hash` (one of `doc`'s texts or raw captures), checked
+// against it; or an exit status, after printing why (the daemon's refusal; bytes that do not
+// match their hash: kExitRefused, naming `what`, e.g. "version 3 of acme/privacy").
+std::variant<std::string, int> ReadStoredBytes(const Options& options, const std::string& doc,
+                                               const std::string& hash, const std::string& what);
+
 // How long a command's human output can be: kLong goes through the pager on a terminal
 // (views/pager.h) unless --no-pager; JSON never does.
 enum class OutputLength { kShort, kLong };

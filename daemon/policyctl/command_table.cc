@@ -383,14 +383,18 @@ std::vector<CommandSpec> BuildCommands() {
   });
   commands.push_back({
       .name = "export",
-      .synopses = {"DIR"},
+      .synopses = {"[--raw] DIR"},
       .arguments = {{.name = "DIR", .completion = Completion::kDirectory}},
+      .options = {{.name = "--raw",
+                   .help = "also write each version's raw capture beside its text, as <date>.raw "
+                           "(its sha256sum is the raw hash)"}},
       .summary = "write every version as Markdown files plus an index",
       .description =
           "Writes every version as DIR/<Platform>/<Type>/<date>.md (the exact stored text, so "
           "its sha256sum is the text hash; a second version captured the same day is <date>-2.md, "
           "then -3...) plus DIR/index.json; removed documents' history is included. DIR must be "
-          "new or empty. Exit 4 when it is not, or cannot be written.",
+          "new or empty. Exit 4 when it is not, or cannot be written; 1 when a stored text or "
+          "capture cannot be read whole (see policyctl verify).",
       .handler = RunExport,
   });
   commands.push_back({

@@ -290,18 +290,10 @@ int RunCapture(const Options& options) {
   if (std::holds_alternative<int>(evidence)) return std::get<int>(evidence);
   const nlohmann::json& record = std::get<nlohmann::json>(evidence);
   const std::string hash = Str(record[options.Has("--text") ? "text_hash" : "raw_hash"]);
-  auto stored = Call(options, {{"cmd", "text"}, {"doc", options.positional[0]}, {"hash", hash}});
+  auto stored = ReadStoredBytes(options, options.positional[0], hash,
+                                "version " + Str(record["index"]) + " of " + options.positional[0]);
   if (std::holds_alternative<int>(stored)) return std::get<int>(stored);
-  const nlohmann::json& result = std::get<nlohmann::json>(stored);
-  std::optional<std::string> bytes = result["text"].get<std::string>();
-  if (result.contains("base64")) bytes = Base64Decode(result["base64"].get<std::string>());
-  if (!bytes.has_value() || Sha256Hex(*bytes) != hash) {
-    std::fprintf(stderr,
-                 "policyctl: the stored bytes of version %s of %s do not match their SHA-256 %s "
-                 "(see policyctl verify); nothing written\n",
-                 Str(record["index"]).c_str(), options.positional[0].c_str(), hash.c_str());
-    return kExitRefused;
-  }
+  const std::string* bytes = &std::get<std::string>(stored);
   if (options.json) {
     std::cout << JsonText(nlohmann::json{{"doc", options.positional[0]},
                                          {"version", record["index"]},

@@ -94,9 +94,10 @@ class ExportTree {
         index_({{"exported", FormatTimestamp(NowUnixMillis())},
                 {"documents", nlohmann::json::array()}}) {}
 
-  // Writes one version's text and lists it; why it could not be written otherwise ("PATH:
-  // cannot write: File too large").
-  std::optional<std::string> Write(const ExportItem& item, const std::string& text) {
+  // Writes one version's text, and its raw capture when given (beside it, as <date>.raw), and
+  // lists them; why they could not be written otherwise ("PATH: cannot write: File too large").
+  std::optional<std::string> Write(const ExportItem& item, const std::string& text,
+                                   const std::optional<std::string>& raw) {
     const std::string id = item.doc["id"];
     const std::filesystem::path dir = root_ / PathComponent(item.doc.value("platform", id)) /
                                       PathComponent(item.doc.value("type", id));
@@ -113,7 +114,14 @@ class ExportTree {
     if (const Status written = WritePrivateFileAtomically(file, text); !written.ok()) {
       return written.message();
     }
-    List(item, file);
+    std::optional<std::filesystem::path> raw_file;
+    if (raw.has_value()) {
+      raw_file = std::filesystem::path(file).replace_extension(".raw");
+      if (const Status written = WritePrivateFileAtomically(*raw_file, *raw); !written.ok()) {
+        return written.message();
+      }
+    }
+    List(item, file, raw_file);
     return std::nullopt;
   }
 
@@ -126,7 +134,8 @@ class ExportTree {
   std::size_t documents() const { return index_["documents"].size(); }
 
  private:
-  void List(const ExportItem& item, const std::filesystem::path& file) {
+  void List(const ExportItem& item, const std::filesystem::path& file,
+            const std::optional<std::filesystem::path>& raw_file) {
     const std::string id = item.doc["id"];
     if (doc_slot_.count(id) == 0) {
       doc_slot_[id] = index_["documents"].size();
@@ -150,6 +159,9 @@ class ExportTree {
          {"event_seq", item.version["event_seq"]},
          {"policyd_version", item.version["policyd_version"]}});
     nlohmann::json& listed = index_["documents"][doc_slot_[id]]["versions"].back();
+    if (raw_file.has_value()) {
+      listed["raw_file"] = std::filesystem::relative(*raw_file, root_).string();
+    }
     for (const char* window : {"previous_seen", "held_since"}) {
       if (item.version.contains(window)) listed[window] = item.version[window];
     }
@@ -235,10 +247,18 @@ int RunExport(const Options& options) {
     const ExportItem& item = items[done];
     const std::string id = item.doc["id"];
     progress.Update(done, id);
-    auto text = Call(options, {{"cmd", "text"}, {"doc", id}, {"hash", item.version["text_hash"]}});
+    const std::string what = "version " + Str(item.version["index"]) + " of " + id;
+    auto text = ReadStoredBytes(options, id, item.version["text_hash"], what);
     if (std::holds_alternative<int>(text)) return std::get<int>(text);
-    if (const auto unwritten =
-            tree.Write(item, std::get<nlohmann::json>(text)["text"].get<std::string>())) {
+    // With --raw, the capture the raw hash is of, so that a reader given only the export can
+    // check it too (a capture gone from the store fails the export: see policyctl verify).
+    std::optional<std::string> raw;
+    if (options.Has("--raw")) {
+      auto read = ReadStoredBytes(options, id, item.version["raw_hash"], "the capture of " + what);
+      if (std::holds_alternative<int>(read)) return std::get<int>(read);
+      raw = std::move(std::get<std::string>(read));
+    }
+    if (const auto unwritten = tree.Write(item, std::get<std::string>(text), raw)) {
       progress.Finish();
       std::fprintf(stderr, "policyctl: %s\n", partial.Failed(*unwritten).c_str());
       return kExitInput;

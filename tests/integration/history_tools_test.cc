@@ -380,6 +380,35 @@ TEST_F(HistoryToolsTest, ExportWritesDatedMarkdownAndAnIndex) {
   EXPECT_TRUE(std::filesystem::exists(out / "Acme" / "Privacy Policy"));
 }
 
+// With --raw, a third party given only the export can check every hash it cites: each raw
+// file is the capture as served, and its sha256sum is the index's raw_sha256 (the export held
+// the texts only, so the raw hashes could not be checked once the database was gone).
+TEST_F(HistoryToolsTest, ExportWithRawHoldsTheCapturesTheIndexHashes) {
+  const std::filesystem::path out = harness_.dir() / "export-raw";
+  const CommandResult result = harness_.Policyctl({"export", "--raw", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto index = nlohmann::json::parse(ReadFile(out / "index.json"));
+  std::set<std::string> captures;
+  for (const auto& doc : index["documents"]) {
+    for (const auto& version : doc["versions"]) {
+      ASSERT_TRUE(version.contains("raw_file")) << version.dump();
+      const std::filesystem::path raw = out / version["raw_file"].get<std::string>();
+      EXPECT_EQ(raw.extension(), ".raw");
+      EXPECT_EQ(raw.stem(), (out / version["file"].get<std::string>()).stem());
+      const std::string bytes = ReadFile(raw);
+      EXPECT_EQ(Sha256Hex(bytes), version["raw_sha256"]) << raw;
+      captures.insert(bytes);
+    }
+  }
+  EXPECT_EQ(captures, (std::set<std::string>{Page("privacy", 1), Page("privacy", 2),
+                                             Page("terms", 1), Page("terms", 2)}));
+  // Without it, texts only.
+  const std::filesystem::path plain = harness_.dir() / "export-plain";
+  ASSERT_EQ(harness_.Policyctl({"export", plain.string()}).exit_code, 0);
+  const auto plain_index = nlohmann::json::parse(ReadFile(plain / "index.json"));
+  EXPECT_FALSE(plain_index["documents"][0]["versions"][0].contains("raw_file"));
+}
+
 // A file the disk (or a quota, or a file-size limit) cuts short is a failed export: not an
 // empty file under its final name with exit 0.
 TEST_F(HistoryToolsTest, AnExportTheDiskRefusesFailsAndLeavesNoEmptyFiles) {
