@@ -84,14 +84,31 @@ DiffSummary SummarizeDiff(std::string_view old_text, std::string_view new_text,
   const SectionIndex old_sections(old_lines);
   const SectionIndex new_sections(new_lines);
   SectionCollector sections(limits, &summary);
+  // A blank line separates sections: one added or removed (a section moved past another takes
+  // the blank line before it from the section above) names no section, unless blank lines are
+  // all that changed.
+  std::vector<std::string_view> blank_line_sections;
+  const auto note = [&](const std::vector<std::string_view>& lines, std::size_t index,
+                        const SectionIndex& index_of_sections) {
+    const std::string_view heading = index_of_sections.HeadingOf(index);
+    if (lines[index].find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      blank_line_sections.push_back(heading);
+    } else {
+      sections.Add(heading);
+    }
+  };
   for (const auto& edit : script.edits) {
     if (edit.op == EditOp::kDelete) {
       ++summary.lines_removed;
-      sections.Add(old_sections.HeadingOf(edit.old_index));
+      note(old_lines, edit.old_index, old_sections);
     } else if (edit.op == EditOp::kAdd) {
       ++summary.lines_added;
-      sections.Add(new_sections.HeadingOf(edit.new_index));
+      note(new_lines, edit.new_index, new_sections);
     }
+  }
+  // Every other changed line names a section (the one before the first heading is "").
+  if (summary.sections.empty() && summary.sections_truncated == 0) {
+    for (const std::string_view heading : blank_line_sections) sections.Add(heading);
   }
   return summary;
 }

@@ -69,6 +69,29 @@ TEST(SummarizeDiffTest, SectionsInOrderOfFirstAppearanceWithoutDuplicates) {
   EXPECT_EQ(summary.sections, (std::vector<std::string>{"# A", "# C"}));
 }
 
+// A section moved before the one above it: the blank line that separated them is removed
+// under the section above, which did not change. It named that section too, so a reviewer
+// filtering by section was told of an edit that was not there (an annotator's replay).
+TEST(SummarizeDiffTest, ABlankLineNamesNoSectionOfItsOwn) {
+  const std::string old_text =
+      "# Privacy\n\n## 9. Retention\n\nWe keep data two years.\n\n## 10. Children\n\n"
+      "No accounts under 18.\n";
+  const std::string new_text =
+      "# Privacy\n\n## 10. Children\n\nNo accounts under 18.\n\n## 9. Retention\n\n"
+      "We keep data two years.\n";
+  const DiffSummary summary = SummarizeDiff(old_text, new_text);
+  EXPECT_GT(summary.lines_added, 0);
+  for (const std::string& section : summary.sections) {
+    EXPECT_TRUE(section == "## 10. Children" || section == "## 9. Retention") << section;
+  }
+  // Whichever block the diff moves, only the moved section is named: the one it passed holds
+  // no changed line but blank ones.
+  EXPECT_EQ(summary.sections.size(), 1u) << ::testing::PrintToString(summary.sections);
+  // A change of blank lines alone still names where it is.
+  const DiffSummary blank_only = SummarizeDiff("# A\na1\n\na2\n", "# A\na1\n\n\na2\n");
+  EXPECT_EQ(blank_only.sections, std::vector<std::string>{"# A"});
+}
+
 TEST(SummarizeDiffTest, HeadingTrailingWhitespaceIsDropped) {
   const DiffSummary summary = SummarizeDiff("## Cookies \r\nold\n", "## Cookies \r\nnew\n");
   EXPECT_EQ(summary.sections, std::vector<std::string>{"## Cookies"});
