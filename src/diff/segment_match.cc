@@ -349,6 +349,87 @@ Continuation BestUnmatched(const WordBag& segment, const Shares& shares,
   return best;
 }
 
+// One gap's segments and comparisons, and which segments are grouped so far.
+struct Gap {
+  const std::vector<const WordBag*>& olds;
+  const std::vector<const WordBag*>& news;
+  const PairTable& table;
+  std::vector<uint32_t> old_partners;  // BestModifiedPartners of each old segment
+  std::vector<uint32_t> new_partners;  // and of each new one
+  std::vector<bool> old_used;
+  std::vector<bool> new_used;
+};
+
+// The modification, split and merge candidates of the gap, best first.
+std::vector<Candidate> Candidates(const Gap& gap, bool one_to_one, StepBudget* budget,
+                                  bool* approximate) {
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < gap.olds.size(); ++i) {
+    for (const auto& [j, shared] : gap.table.by_old()[i]) {
+      const double score = Dice(shared, gap.olds[i]->size(), gap.news[j]->size());
+      if (score >= kSegmentSimilarity) {
+        candidates.push_back(
+            {score, SegmentChangeKind::kModified, static_cast<uint32_t>(i), 1, j, 1, 0});
+      }
+    }
+  }
+  if (!one_to_one) {
+    AddPartitions(gap.olds, gap.news, gap.table.by_old(), /*whole_is_old=*/true, budget,
+                  approximate, &candidates);
+    AddPartitions(gap.news, gap.olds, gap.table.by_new(), /*whole_is_old=*/false, budget,
+                  approximate, &candidates);
+  }
+  std::sort(candidates.begin(), candidates.end(), Better);
+  return candidates;
+}
+
+// A split's or merge's `group`, just taken, without the parts that are no parts of it: those
+// that continue another segment (PartsContinuingAnother) and those that bring too few words of
+// their own (PartsWithWordsOfTheirOwn); they are free again. False, with every segment of the
+// group free again, when the part that would keep the whole's id continues another segment.
+bool TrimPartition(uint32_t keeper, Gap* gap, SegmentGroup* group, StepBudget* budget,
+                   bool* approximate) {
+  const bool split = group->kind == SegmentChangeKind::kSplit;
+  std::vector<std::size_t>& positions = split ? group->news : group->olds;
+  std::vector<bool>& parts_used = split ? gap->new_used : gap->old_used;
+  const std::vector<const WordBag*>& wholes = split ? gap->olds : gap->news;
+  const std::vector<const WordBag*>& parts = split ? gap->news : gap->olds;
+  const std::size_t keeper_position = positions[keeper];
+  const std::size_t whole = split ? group->olds[0] : group->news[0];
+  const std::vector<std::size_t> continuing = PartsContinuingAnother(
+      positions, whole, wholes, parts, split ? gap->table.by_new() : gap->table.by_old(),
+      split ? gap->old_partners : gap->new_partners, split ? gap->old_used : gap->new_used);
+  const auto is_continuing = [&continuing](std::size_t p) {
+    return std::find(continuing.begin(), continuing.end(), p) != continuing.end();
+  };
+  if (is_continuing(keeper_position)) {
+    // Another clause edited: no split or merge here; the whole's own modification, if any, is
+    // among the later candidates.
+    for (const std::size_t p : group->olds) gap->old_used[p] = false;
+    for (const std::size_t p : group->news) gap->new_used[p] = false;
+    return false;
+  }
+  std::vector<std::size_t> own_parts;
+  for (const std::size_t p : positions) {
+    if (!is_continuing(p)) own_parts.push_back(p);
+  }
+  const auto own_keeper = static_cast<std::size_t>(
+      std::find(own_parts.begin(), own_parts.end(), keeper_position) - own_parts.begin());
+  std::vector<std::size_t> kept =
+      PartsWithWordsOfTheirOwn(*wholes[whole], parts, own_parts, own_keeper, budget, approximate);
+  for (const std::size_t p : positions) {  // the others are free again
+    if (std::find(kept.begin(), kept.end(), p) == kept.end()) parts_used[p] = false;
+  }
+  positions = std::move(kept);
+  group->keeper = static_cast<std::size_t>(
+      std::find(positions.begin(), positions.end(), keeper_position) - positions.begin());
+  if (positions.size() == 1) {
+    group->kind = SegmentChangeKind::kModified;
+    group->keeper = 0;
+  }
+  return true;
+}
+
 // Two clauses kept instead of one. Taken best first, the pairs can cross: when a sentence moves
 // from one paragraph into its neighbour, the donor paired with the receiver can score highest,
 // and the two paragraphs that each kept most of their words are left removed and added. A
@@ -357,21 +438,20 @@ Continuation BestUnmatched(const WordBag& segment, const Shares& shares,
 // kSegmentSimilarity) in which one side holds most of the other, becomes (i, j') and (i', j).
 // A clause rewritten into another that merely shares half its words with two leftovers stays
 // where its words went.
-void UncrossModifications(const std::vector<const WordBag*>& olds,
-                          const std::vector<const WordBag*>& news, const PairTable& table,
-                          std::vector<bool>* old_used, std::vector<bool>* new_used,
-                          std::vector<SegmentGroup>* groups) {
+void UncrossModifications(Gap* gap, std::vector<SegmentGroup>* groups) {
   std::vector<SegmentGroup> added;
   for (SegmentGroup& group : *groups) {
     if (group.kind != SegmentChangeKind::kModified) continue;
     const std::size_t i = group.olds[0];
     const std::size_t j = group.news[0];
-    const Continuation new_for_old = BestUnmatched(*olds[i], table.by_old()[i], news, *new_used);
-    const Continuation old_for_new = BestUnmatched(*news[j], table.by_new()[j], olds, *old_used);
+    const Continuation new_for_old =
+        BestUnmatched(*gap->olds[i], gap->table.by_old()[i], gap->news, gap->new_used);
+    const Continuation old_for_new =
+        BestUnmatched(*gap->news[j], gap->table.by_new()[j], gap->olds, gap->old_used);
     if (new_for_old.position == kNoPartner || old_for_new.position == kNoPartner) continue;
     group.news[0] = new_for_old.position;
-    (*new_used)[new_for_old.position] = true;
-    (*old_used)[old_for_new.position] = true;
+    gap->new_used[new_for_old.position] = true;
+    gap->old_used[old_for_new.position] = true;
     added.push_back({SegmentChangeKind::kModified, {old_for_new.position}, {j}, 0});
   }
   for (SegmentGroup& group : added) groups->push_back(std::move(group));
@@ -415,84 +495,33 @@ std::vector<SegmentGroup> MatchGap(const std::vector<const WordBag*>& olds,
   std::size_t width = 0;
   if (!ChooseBand(table, olds.size(), news.size(), budget, approximate, &width)) return groups;
   table.Compare(Band(olds.size(), news.size(), width));
+  Gap gap{olds,
+          news,
+          table,
+          BestModifiedPartners(olds, news, table.by_old()),
+          BestModifiedPartners(news, olds, table.by_new()),
+          std::vector<bool>(olds.size(), false),
+          std::vector<bool>(news.size(), false)};
 
-  std::vector<Candidate> candidates;
-  for (std::size_t i = 0; i < olds.size(); ++i) {
-    for (const auto& [j, shared] : table.by_old()[i]) {
-      const double score = Dice(shared, olds[i]->size(), news[j]->size());
-      if (score >= kSegmentSimilarity) {
-        candidates.push_back(
-            {score, SegmentChangeKind::kModified, static_cast<uint32_t>(i), 1, j, 1, 0});
-      }
-    }
-  }
-  if (!one_to_one) {
-    AddPartitions(olds, news, table.by_old(), /*whole_is_old=*/true, budget, approximate,
-                  &candidates);
-    AddPartitions(news, olds, table.by_new(), /*whole_is_old=*/false, budget, approximate,
-                  &candidates);
-  }
-  std::sort(candidates.begin(), candidates.end(), Better);
-  const std::vector<uint32_t> old_partners = BestModifiedPartners(olds, news, table.by_old());
-  const std::vector<uint32_t> new_partners = BestModifiedPartners(news, olds, table.by_new());
-
-  std::vector<bool> old_used(olds.size(), false);
-  std::vector<bool> new_used(news.size(), false);
-  for (const Candidate& candidate : candidates) {
+  for (const Candidate& candidate : Candidates(gap, one_to_one, budget, approximate)) {
     // Both ranges free, or neither is taken.
-    bool free = TakeRange(candidate.old_first, candidate.old_count, &old_used);
-    if (free && !TakeRange(candidate.new_first, candidate.new_count, &new_used)) {
+    bool free = TakeRange(candidate.old_first, candidate.old_count, &gap.old_used);
+    if (free && !TakeRange(candidate.new_first, candidate.new_count, &gap.new_used)) {
       for (uint32_t k = 0; k < candidate.old_count; ++k) {
-        old_used[candidate.old_first + k] = false;
+        gap.old_used[candidate.old_first + k] = false;
       }
       free = false;
     }
     if (!free) continue;
     SegmentGroup group{candidate.kind, Range(candidate.old_first, candidate.old_count),
                        Range(candidate.new_first, candidate.new_count), candidate.keeper};
-    if (candidate.kind != SegmentChangeKind::kModified) {
-      const bool split = candidate.kind == SegmentChangeKind::kSplit;
-      std::vector<std::size_t>& positions = split ? group.news : group.olds;
-      const std::size_t keeper_position = positions[candidate.keeper];
-      const std::size_t whole = split ? group.olds[0] : group.news[0];
-      const std::vector<std::size_t> continuing =
-          PartsContinuingAnother(positions, whole, split ? olds : news, split ? news : olds,
-                                 split ? table.by_new() : table.by_old(),
-                                 split ? old_partners : new_partners, split ? old_used : new_used);
-      if (std::find(continuing.begin(), continuing.end(), keeper_position) != continuing.end()) {
-        // The part that would keep the whole's id is another clause edited: no split or merge
-        // here; the whole's own modification, if any, is among the later candidates.
-        for (const std::size_t p : group.olds) old_used[p] = false;
-        for (const std::size_t p : group.news) new_used[p] = false;
-        continue;
-      }
-      std::vector<std::size_t> own_parts;
-      for (const std::size_t p : positions) {
-        if (std::find(continuing.begin(), continuing.end(), p) == continuing.end()) {
-          own_parts.push_back(p);
-        }
-      }
-      std::vector<std::size_t> kept = PartsWithWordsOfTheirOwn(
-          split ? *olds[whole] : *news[whole], split ? news : olds, own_parts,
-          static_cast<std::size_t>(std::find(own_parts.begin(), own_parts.end(), keeper_position) -
-                                   own_parts.begin()),
-          budget, approximate);
-      for (const std::size_t p : positions) {  // the others are free again
-        if (std::find(kept.begin(), kept.end(), p) == kept.end()) {
-          (split ? new_used : old_used)[p] = false;
-        }
-      }
-      positions = std::move(kept);
-      group.keeper = static_cast<std::size_t>(
-          std::find(positions.begin(), positions.end(), keeper_position) - positions.begin());
-      if (positions.size() == 1) {
-        group.kind = SegmentChangeKind::kModified;
-        group.keeper = 0;
-      }
+    if (candidate.kind != SegmentChangeKind::kModified &&
+        !TrimPartition(candidate.keeper, &gap, &group, budget, approximate)) {
+      continue;
     }
     groups.push_back(std::move(group));
   }
-  UncrossModifications(olds, news, table, &old_used, &new_used, &groups);
+  UncrossModifications(&gap, &groups);
   return groups;
 }
 
