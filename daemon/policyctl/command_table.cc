@@ -334,7 +334,7 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back({
       .name = "extract",
       .synopses = {"FILE [--select CSS]... [--remove CSS]... [--content-type CT] [--hash]",
-                   "--doc DOC FILE... [--content-type CT] [--hash]"},
+                   "--doc DOC [--state-dir DIR] FILE... [--content-type CT] [--hash]"},
       .arguments =
           {{.name = "FILE", .completion = Completion::kFile, .optional = true, .repeats = true}},
       .options = {SelectOption(),
@@ -344,7 +344,12 @@ std::vector<CommandSpec> BuildCommands() {
                   {.name = "--doc",
                    .value = "DOC",
                    .help = "apply this document's whole spec from the config's targets",
-                   .completion = Completion::kDocumentId}},
+                   .completion = Completion::kDocumentId},
+                  {.name = "--state-dir",
+                   .value = "DIR",
+                   .help = "with --doc: the state directory policyd runs with, when its "
+                           "--state-dir overrides the config's (a restored backup)",
+                   .completion = Completion::kDirectory}},
       .summary = "print the text policyd would store for a saved page",
       .description =
           "Prints the text (or its SHA-256) policyd would store for a saved page (HTML, text, "

@@ -65,13 +65,15 @@ std::variant<std::string, int> ReadPage(const Options& options, const std::strin
 }
 
 // The spec of `id` as the daemon loads it: run-time targets (<state_dir>/targets, written by
-// `add`) override the bundled ones of targets_dir.
+// `add`) override the bundled ones of targets_dir. `state_dir` is the config's, or the one
+// the daemon was started with (--state-dir, as for a restored backup).
 std::variant<DocumentSpec, int> FindDocumentSpec(const DaemonConfig& config,
+                                                 const std::filesystem::path& state_dir,
                                                  const std::string& id) {
   std::vector<DocumentSpec> bundled;
   std::vector<DocumentSpec> runtime;
   std::vector<std::string> warnings;  // the daemon logs them; extract needs none of them
-  const std::filesystem::path runtime_dir = config.state_dir / "targets";
+  const std::filesystem::path runtime_dir = state_dir / "targets";
   Status status = LoadTargetsDir(config.targets_dir, &bundled, &warnings);
   std::error_code error;
   if (status.ok() && std::filesystem::is_directory(runtime_dir, error)) {
@@ -88,9 +90,13 @@ std::variant<DocumentSpec, int> FindDocumentSpec(const DaemonConfig& config,
       ids.push_back(spec.id);
     }
   }
-  std::fprintf(stderr, "policyctl: no document '%s' in %s or %s%s\n", id.c_str(),
+  std::fprintf(stderr, "policyctl: no document '%s' in %s or %s%s%s\n", id.c_str(),
                config.targets_dir.c_str(), runtime_dir.c_str(),
-               DidYouMean(SimilarDocumentIds(id, ids)).c_str());
+               DidYouMean(SimilarDocumentIds(id, ids)).c_str(),
+               state_dir == config.state_dir
+                   ? " (a daemon started with --state-dir DIR reads DIR/targets: give the same "
+                     "--state-dir)"
+                   : "");
   return kExitInput;
 }
 
@@ -100,7 +106,10 @@ std::variant<DocumentSpec, int> ExtractSpec(const Options& options, const Daemon
     if (options.Has("--select") || options.Has("--remove")) {
       return UsageError("--doc applies the document's own selectors: drop --select/--remove");
     }
-    return FindDocumentSpec(config, options.One("--doc"));
+    const std::filesystem::path state_dir = options.Has("--state-dir")
+                                                ? std::filesystem::path(options.One("--state-dir"))
+                                                : config.state_dir;
+    return FindDocumentSpec(config, state_dir, options.One("--doc"));
   }
   DocumentSpec spec;
   spec.select = options.All("--select");

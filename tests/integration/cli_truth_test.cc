@@ -567,6 +567,30 @@ TEST(ExtractDocTest, AppliesTheWholeSpecAndPrintsTheHashTheDaemonStores) {
   EXPECT_EQ(harness.Stop(), 0);
 }
 
+// A document added at run time to a daemon started with --state-dir (a restored backup) is in
+// that directory's targets, not the config's state_dir: `extract --doc` takes the same
+// --state-dir, and says so when it finds the document nowhere (a journalist's restore).
+TEST(ExtractDocTest, TakesTheStateDirTheDaemonRunsWith) {
+  DaemonHarness harness;
+  harness.WriteTarget("acme", TargetToml("https://acme.example/privacy", ""));
+  const auto restored = harness.dir() / "restored";
+  std::filesystem::create_directories(restored / "targets");
+  WriteFile(restored / "targets" / "beta.toml",
+            "name = \"Beta\"\n[[documents]]\ntype = \"Privacy Policy\"\n"
+            "url = \"https://beta.example/privacy\"\nselect = [\"#policy\"]\n");
+  const auto saved = harness.dir() / "beta.html";
+  WriteFile(saved,
+            "<main><p id='promo'>Download our app.</p><section id='policy'><h2>Beta</h2><p>We "
+            "sell nothing.</p></section></main>");
+  const auto unknown = harness.Policyctl({"extract", "--doc", "beta/privacy-policy", saved});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_NE(unknown.err.find("give the same --state-dir"), std::string::npos) << unknown.err;
+  const auto found = harness.Policyctl(
+      {"extract", "--doc", "beta/privacy-policy", "--state-dir", restored.string(), saved});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_EQ(found.out, "## Beta\n\nWe sell nothing.\n");
+}
+
 TEST(ExtractDocTest, AMultiPageDocumentTakesOneFilePerPage) {
   DaemonHarness harness;
   harness.WriteTarget("acme", TargetToml("https://acme.example/privacy",

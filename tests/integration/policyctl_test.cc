@@ -486,7 +486,8 @@ TEST(PolicyctlManPageTest, DocumentsExactlyWhatTheHelpDoes) {
   EXPECT_TRUE(help.commands.count("segments"));
   EXPECT_TRUE(help.global_options.count("--json") && help.global_options.count("-h"));
   EXPECT_EQ(help.command_options.at("extract"),
-            (std::set<std::string>{"--select", "--remove", "--content-type", "--hash", "--doc"}));
+            (std::set<std::string>{"--select", "--remove", "--content-type", "--hash", "--doc",
+                                   "--state-dir"}));
   EXPECT_EQ(man.commands, help.commands);
   EXPECT_EQ(man.global_options, help.global_options);
   EXPECT_EQ(man.command_options, help.command_options);
