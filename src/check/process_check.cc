@@ -2,7 +2,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
+#include <set>
 
 #include "check_events.h"
 #include "check_internal.h"
@@ -385,12 +387,46 @@ std::string Suspicion(const Store& store, const CheckInput& input, const Current
          "cut short?";
 }
 
+// A text that an earlier version had (`earlier`, the page went back to it): each clause the
+// alignment with the current version found new gets the id it had then, unless the new
+// version already uses that id. A clause edited once carries its old text's id; removed by the
+// version between and back now, it would otherwise come back under its own text's hash, a new
+// id, and lose its annotations although its text is the very same. The changes listing it
+// name the id it gets.
+void ReviveEarlierIds(const Store& store, const VersionRecord& earlier,
+                      const std::vector<Segment>& old_segments, const std::string& new_text,
+                      std::vector<Segment>* segments, std::vector<SegmentChange>* changes) {
+  const std::vector<Segment> then = LoadVersionSegments(store, earlier, new_text);
+  if (then.size() != segments->size()) return;  // cannot happen: the same text, the same rules
+  std::set<std::string, std::less<>> old_ids;
+  for (const Segment& segment : old_segments) old_ids.insert(segment.id);
+  std::set<std::string, std::less<>> used;
+  for (const Segment& segment : *segments) used.insert(segment.id);
+  std::map<std::string, std::string, std::less<>> revived;  // fresh id -> the earlier one
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    Segment& segment = (*segments)[i];
+    if (old_ids.contains(segment.id) || segment.id == then[i].id || used.contains(then[i].id)) {
+      continue;
+    }
+    revived.emplace(segment.id, then[i].id);
+    used.insert(then[i].id);
+    segment.id = then[i].id;
+  }
+  if (revived.empty()) return;
+  for (SegmentChange& change : *changes) {
+    for (std::string& id : change.new_ids) {
+      if (const auto found = revived.find(id); found != revived.end()) id = found->second;
+    }
+  }
+}
+
 // Phase 4d: the new version's segments (policyd/version_segments.h), their ids carried over
-// from the current version's by alignment; the changed segments go into its event. Returns
-// the ids to store with the version.
+// from the current version's by alignment (and from `same_text`, an earlier version with this
+// very text, for the clauses new to the current one); the changed segments go into its event.
+// Returns the ids to store with the version.
 std::string AssignSegments(const Store& store, const CurrentVersion* current,
-                           const std::string& new_text, TextComparison* comparison,
-                           CheckWork* work) {
+                           const VersionRecord* same_text, const std::string& new_text,
+                           TextComparison* comparison, CheckWork* work) {
   const auto start = SteadyClock::now();
   std::vector<Segment> segments;
   if (current == nullptr) {
@@ -400,6 +436,10 @@ std::string AssignSegments(const Store& store, const CurrentVersion* current,
         current->record.has_value() ? LoadVersionSegments(store, *current->record, current->text)
                                     : SplitSegments(current->text);
     SegmentAlignment alignment = AlignSegments(current->text, old_segments, new_text);
+    if (same_text != nullptr) {
+      ReviveEarlierIds(store, *same_text, old_segments, new_text, &alignment.segments,
+                       &alignment.changes);
+    }
     comparison->segment_changes = std::move(alignment.changes);
     comparison->segment_changes_truncated = alignment.changes_truncated;
     comparison->segments_approximate = alignment.approximate;
@@ -456,16 +496,23 @@ std::optional<nlohmann::json> VersionEvent(const CheckInput& input, VersionKind 
   return std::nullopt;
 }
 
-// The newest version of the document (1 = oldest) whose text is `text_hash`: the page went back
-// to it. Read only when the text is stored already (content-addressed), so a new text costs one
+// The newest version of the document whose text is `text_hash`: the page went back to it.
+struct EarlierVersion {
+  uint64_t index = 0;  // 1 = oldest
+  VersionRecord record;
+};
+
+// Read only when the text is stored already (content-addressed), so a new text costs one
 // lookup; nullopt for a new text or when the history cannot be read.
-std::optional<uint64_t> EarlierVersionWithText(const Store& store, const DocumentSpec& spec,
-                                               const std::string& text_hash) {
+std::optional<EarlierVersion> EarlierVersionWithText(const Store& store, const DocumentSpec& spec,
+                                                     const std::string& text_hash) {
   if (!store.GetBlob(text_hash).ok()) return std::nullopt;
-  const Result<std::vector<VersionRecord>> history = store.GetHistory(spec.id);
+  Result<std::vector<VersionRecord>> history = store.GetHistory(spec.id);
   if (!history.ok()) return std::nullopt;
   for (std::size_t i = history->size(); i-- > 0;) {
-    if ((*history)[i].text_hash == text_hash) return i + 1;
+    if ((*history)[i].text_hash == text_hash) {
+      return EarlierVersion{i + 1, std::move((*history)[i])};
+    }
   }
   return std::nullopt;
 }
@@ -592,19 +639,20 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
     work->held_since_ms = state.suspect_since_ms;
   }
   ForgetSuspicion(&state);
-  std::string segment_ids = AssignSegments(store, current ? &*current : nullptr, judged.text,
-                                           comparison ? &*comparison : nullptr, work);
   const VersionKind kind = !comparison ? VersionKind::kFirst
                            : reread    ? VersionKind::kReread
                                        : VersionKind::kChanged;
-  const std::optional<uint64_t> earlier =
+  const std::optional<EarlierVersion> earlier =
       kind == VersionKind::kChanged ? EarlierVersionWithText(store, *input.spec, text_hash)
                                     : std::nullopt;
+  std::string segment_ids =
+      AssignSegments(store, current ? &*current : nullptr, earlier ? &earlier->record : nullptr,
+                     judged.text, comparison ? &*comparison : nullptr, work);
   AddVersion(input, judged, std::move(raw_joined), text_hash, comparison, kind,
              std::move(segment_ids), work);
   if (!work->events.empty()) {
     nlohmann::json& event = work->events.back();
-    if (earlier) event["same_as_version"] = *earlier;
+    if (earlier) event["same_as_version"] = earlier->index;
     // The operator pointed the document at another URL since the previous version: this
     // change compares two pages, which an analyzer must be able to tell from an edit.
     if (current && current->record && current->record->url != input.spec->url) {

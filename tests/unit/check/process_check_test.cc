@@ -1456,6 +1456,45 @@ TEST_F(CheckProcessorTest, ClauseIdsCarryOverAndTheChangedEventListsTheChangedSe
   EXPECT_EQ(event["segments_approximate"], false);
 }
 
+// A page that goes back to an earlier text gives each clause the id it had then: an edited
+// clause (whose id is its old text's) that the version between removed came back under the
+// hash of its own text, a new id, and its annotations were lost although the text was the
+// very same (found on Finya's privacy policy, which alternates between two deployments).
+TEST_F(CheckProcessorTest, AClauseThatComesBackWithAnEarlierTextGetsItsIdBack) {
+  Check(Ok(ClausesPage("We keep your data for twelve months after your last visit.", "")));
+  const VersionRecord v1 = GetLatestOrDie();
+  const std::string text1 = *store_->GetBlob(v1.text_hash);
+  const std::string retention_id =
+      SegmentIdOf(LoadVersionSegments(*store_, v1, text1), text1, "We keep your data");
+  const std::string six_months = "We keep your data for six months after your last visit.";
+  clock_.now_ms += 60'000;
+  Check(Ok(ClausesPage(six_months, "")));  // edited: the clause keeps its id
+  const VersionRecord v2 = GetLatestOrDie();
+  const std::string text2 = *store_->GetBlob(v2.text_hash);
+  ASSERT_EQ(SegmentIdOf(LoadVersionSegments(*store_, v2, text2), text2, "We keep your data"),
+            retention_id);
+  clock_.now_ms += 60'000;
+  Check(Ok(ClausesPage("Deleted at once.", "")));  // another deployment: the clause is gone
+  clock_.now_ms += 60'000;
+  const CheckOutcome back = Check(Ok(ClausesPage(six_months, "")));
+  ASSERT_EQ(back.events.size(), 1u);
+  const auto event = nlohmann::json::parse(back.events[0].json);
+  EXPECT_EQ(event["same_as_version"], 2);
+  const VersionRecord v4 = GetLatestOrDie();
+  ASSERT_EQ(v4.text_hash, v2.text_hash);
+  const std::vector<Segment> s4 = LoadVersionSegments(*store_, v4, text2);
+  EXPECT_EQ(SegmentIdOf(s4, text2, "We keep your data"), retention_id);
+  // Every clause has version 2's id again, and the event lists the clause under it.
+  const std::vector<Segment> s2 = LoadVersionSegments(*store_, v2, text2);
+  ASSERT_EQ(s4.size(), s2.size());
+  for (std::size_t i = 0; i < s4.size(); ++i) EXPECT_EQ(s4[i].id, s2[i].id) << i;
+  bool listed = false;
+  for (const auto& change : event["segments"]) {
+    if (change["new_ids"] == nlohmann::json::array({retention_id})) listed = true;
+  }
+  EXPECT_TRUE(listed) << event["segments"].dump(1);
+}
+
 }  // namespace
 }  // namespace policyd
 
