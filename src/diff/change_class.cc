@@ -2,6 +2,7 @@
 // on the words a reader sees (src/diff/reader_words.h).
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,16 +17,72 @@ namespace {
 using diff_internal::FoldedWords;
 using diff_internal::ReaderText;
 
-// The words of each paragraph (line) of `text`, one entry per non-empty line.
-std::vector<std::vector<std::string>> ParagraphWords(std::string_view text) {
-  std::vector<std::vector<std::string>> paragraphs;
+// The indentation of a Markdown list item's line (spaces before its "- ", "* ", "+ ", "1. " or
+// "1) " marker), nullopt for any other line.
+std::optional<std::size_t> ListItemIndent(std::string_view line) {
+  const std::size_t indent = line.find_first_not_of(' ');
+  if (indent == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = line.substr(indent);
+  if (rest.size() >= 2 && (rest[0] == '-' || rest[0] == '*' || rest[0] == '+') && rest[1] == ' ') {
+    return indent;
+  }
+  std::size_t digits = 0;
+  while (digits < rest.size() && digits < 9 && rest[digits] >= '0' && rest[digits] <= '9') {
+    ++digits;
+  }
+  if (digits > 0 && digits + 1 < rest.size() && (rest[digits] == '.' || rest[digits] == ')') &&
+      rest[digits + 1] == ' ') {
+    return indent;
+  }
+  return std::nullopt;
+}
+
+// The paragraphs (lines) of a text as ClassifyChange compares them.
+struct Paragraphs {
+  // The words of each non-empty line; a nested list item's start with its parent item's words
+  // and a separator, so that an item moved under another parent is another paragraph.
+  std::vector<std::vector<std::string>> keyed;
+  // For each word of the lines, in order: where its list parent's words start (a position in
+  // this sequence), or -1 for a word of no nested item.
+  std::vector<int64_t> word_parents;
+};
+
+Paragraphs ParagraphWords(std::string_view text) {
+  struct OpenItem {
+    std::size_t indent;
+    std::size_t paragraph;  // in `own`
+    int64_t first_word;
+  };
+  std::vector<OpenItem> open;                 // the list items the next line may nest under
+  std::vector<std::vector<std::string>> own;  // each paragraph's own words
+  Paragraphs paragraphs;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::vector<std::string> words = FoldedWords(ReaderText(text.substr(start, end - start)));
-    if (!words.empty()) paragraphs.push_back(std::move(words));
+    const std::string_view line = text.substr(start, end - start);
     start = end + 1;
+    std::vector<std::string> words = FoldedWords(ReaderText(line));
+    if (words.empty()) continue;  // blank lines do not end a list
+    const std::optional<std::size_t> indent = ListItemIndent(line);
+    if (indent.has_value()) {
+      while (!open.empty() && open.back().indent >= *indent) open.pop_back();
+    } else if (line.front() != ' ') {
+      open.clear();  // a paragraph at the margin ends the lists above it
+    }
+    const OpenItem* parent = indent.has_value() && !open.empty() ? &open.back() : nullptr;
+    std::vector<std::string> keyed;
+    if (parent != nullptr) {
+      keyed = own[parent->paragraph];
+      keyed.emplace_back("\x1f");
+    }
+    keyed.insert(keyed.end(), words.begin(), words.end());
+    const auto first_word = static_cast<int64_t>(paragraphs.word_parents.size());
+    paragraphs.word_parents.insert(paragraphs.word_parents.end(), words.size(),
+                                   parent != nullptr ? parent->first_word : -1);
+    if (indent.has_value()) open.push_back({*indent, own.size(), first_word});
+    own.push_back(std::move(words));
+    paragraphs.keyed.push_back(std::move(keyed));
   }
   return paragraphs;
 }
@@ -106,6 +163,14 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
       result.change_class = ChangeClass::kSubstantive;
       return result;
     }
+    // A list item moved up or down a level under another parent: the same words, but what
+    // they are listed under changed.
+    const std::vector<int64_t> old_parents = ParagraphWords(old_text).word_parents;
+    const std::vector<int64_t> new_parents = ParagraphWords(new_text).word_parents;
+    if (old_parents.size() == new_parents.size() && old_parents != new_parents) {
+      result.change_class = ChangeClass::kSubstantive;
+      return result;
+    }
     result.change_class =
         old_reader == new_reader ? ChangeClass::kFormatting : ChangeClass::kCosmetic;
     return result;
@@ -116,8 +181,8 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
   }
   result.words_added = Unmatched(new_words, old_words);
   result.words_removed = Unmatched(old_words, new_words);
-  auto old_paragraphs = ParagraphWords(old_text);
-  auto new_paragraphs = ParagraphWords(new_text);
+  auto old_paragraphs = ParagraphWords(old_text).keyed;
+  auto new_paragraphs = ParagraphWords(new_text).keyed;
   std::sort(old_paragraphs.begin(), old_paragraphs.end());
   std::sort(new_paragraphs.begin(), new_paragraphs.end());
   result.change_class =

@@ -101,6 +101,45 @@ TEST(ChangeClassTest, SameParagraphsInAnotherOrderAreAReorder) {
   EXPECT_EQ(result.words_removed, 0);
 }
 
+// Which item a nested list item sits under is part of what it says: "Photos you upload" moved
+// from "Information you give us" to "Information we collect automatically", or up to the top
+// level, changes what the policy says about them, with the same words. It was `reorder` (or
+// `formatting`), so a subscriber asking for substantive changes never heard of it (found by a
+// reviewer's replay). A whole item moved with its children is still a reorder.
+TEST(ChangeClassTest, AListItemMovedToAnotherParentIsSubstantive) {
+  const std::string policy =
+      "## Data\n\n- Information you give us:\n  - Your name.\n  - Photos you upload.\n"
+      "- Information we collect automatically:\n  - Your IP address.\n";
+  const std::string other_parent =
+      "## Data\n\n- Information you give us:\n  - Your name.\n"
+      "- Information we collect automatically:\n  - Photos you upload.\n  - Your IP address.\n";
+  ChangeClassification result = ClassifyChange(policy, other_parent);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(result.words_removed, 0);
+  const std::string top_level =
+      "## Data\n\n- Information you give us:\n  - Your name.\n- Photos you upload.\n"
+      "- Information we collect automatically:\n  - Your IP address.\n";
+  result = ClassifyChange(policy, top_level);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(result.words_removed, 0);
+  // Siblings swapped, a parent moved with its children, an indentation re-written, or the
+  // list's markers changed: no item changes its parent.
+  const std::string siblings_swapped =
+      "## Data\n\n- Information you give us:\n  - Photos you upload.\n  - Your name.\n"
+      "- Information we collect automatically:\n  - Your IP address.\n";
+  EXPECT_EQ(ClassOf(policy, siblings_swapped), ChangeClass::kReorder);
+  const std::string parents_swapped =
+      "## Data\n\n- Information we collect automatically:\n  - Your IP address.\n"
+      "- Information you give us:\n  - Your name.\n  - Photos you upload.\n";
+  EXPECT_EQ(ClassOf(policy, parents_swapped), ChangeClass::kReorder);
+  const std::string reindented =
+      "## Data\n\n1. Information you give us:\n    - Your name.\n    - Photos you upload.\n"
+      "2. Information we collect automatically:\n    - Your IP address.\n";
+  EXPECT_EQ(ClassOf(policy, reindented), ChangeClass::kFormatting);
+}
+
 TEST(ChangeClassTest, ChangedWordsAreSubstantiveAndCounted) {
   std::string sells = kPolicy;
   sells.replace(sells.find("don't sell"), 10, "may sell");
