@@ -103,17 +103,47 @@ int Unmatched(const std::vector<std::string>& a, const std::vector<std::string>&
   return unmatched;
 }
 
+// `words` with each word cut where a number meets Korean letters ("90일" → "90", "일"), so
+// that a number written apart from its unit or joined to it reads the same.
+std::vector<std::string> NumbersApartFromHangul(const std::vector<std::string>& words) {
+  enum class Kind { kDigit, kHangul, kOther };
+  std::vector<std::string> cut;
+  for (const std::string& word : words) {
+    std::size_t piece = 0;
+    Kind previous = Kind::kOther;
+    for (std::size_t i = 0; i < word.size();) {
+      const auto lead = static_cast<unsigned char>(word[i]);
+      const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      const std::string_view character = std::string_view(word).substr(i, length);
+      const Kind kind = (lead >= '0' && lead <= '9') ? Kind::kDigit
+                        : HasHangulLetter(character) ? Kind::kHangul
+                                                     : Kind::kOther;
+      if (i > 0 && kind != Kind::kOther && previous != Kind::kOther && kind != previous) {
+        cut.push_back(word.substr(piece, i - piece));
+        piece = i;
+      }
+      previous = kind;
+      i += length;
+    }
+    cut.push_back(word.substr(piece));
+  }
+  return cut;
+}
+
 // Whether the words differ only in where Korean text puts its spaces ("제공할 수" against
-// "제공할수"): the same letters in the same order, and every word that differs holds Hangul.
-// Joined Latin words ("a part", "apart") stay a change of words.
-bool OnlyKoreanSpacingDiffers(const std::vector<std::string>& old_words,
-                              const std::vector<std::string>& new_words) {
+// "제공할수", "90일" against "90 일"): the same letters in the same order, and every word that
+// differs, once numbers are cut from the Korean letters they touch, holds Hangul. Joined Latin
+// words ("a part", "apart") and joined numbers ("1 2일", "12일") stay a change of words.
+bool OnlyKoreanSpacingDiffers(const std::vector<std::string>& old_text_words,
+                              const std::vector<std::string>& new_text_words) {
   const auto joined = [](const std::vector<std::string>& words) {
     std::string all;
     for (const std::string& word : words) all += word;
     return all;
   };
-  if (joined(old_words) != joined(new_words)) return false;
+  if (joined(old_text_words) != joined(new_text_words)) return false;
+  const std::vector<std::string> old_words = NumbersApartFromHangul(old_text_words);
+  const std::vector<std::string> new_words = NumbersApartFromHangul(new_text_words);
   const auto differing_words_are_korean = [](const std::vector<std::string>& a,
                                              const std::vector<std::string>& b) {
     std::map<std::string_view, int> counts;

@@ -265,6 +265,21 @@ TEST(ChangeClassTest, KoreanSpacingIsCosmetic) {
   EXPECT_EQ(ClassOf("We may share it with a part of our group.\n",
                     "We may share it with apart of our group.\n"),
             ChangeClass::kSubstantive);
+  // A number and its Korean unit, joined or apart ("90일", "90 일": 90 days), the most common
+  // spacing variant of the retention sentences analyzers watch; it was substantive, 2/1.
+  const std::string ninety_days = "회원 탈퇴 후 90일 동안 보관합니다.\n";
+  const ChangeClassification spaced =
+      ClassifyChange(ninety_days, "회원 탈퇴 후 90 일 동안 보관합니다.\n");
+  EXPECT_EQ(spaced.change_class, ChangeClass::kCosmetic);
+  EXPECT_EQ(spaced.words_added, 0);
+  EXPECT_EQ(ClassOf("회원 탈퇴 후 90 일 동안 보관합니다.\n", ninety_days), ChangeClass::kCosmetic);
+  EXPECT_EQ(ClassOf("회원 탈퇴 후 90 일 동안 보관할 수 있습니다.\n",
+                    "회원 탈퇴 후 90일 동안 보관할수 있습니다.\n"),
+            ChangeClass::kCosmetic);
+  // Digits joined to digits are another number: 1 and 2 days are not 12 days.
+  EXPECT_EQ(
+      ClassOf("회원 탈퇴 후 1 2일 동안 보관합니다.\n", "회원 탈퇴 후 12일 동안 보관합니다.\n"),
+      ChangeClass::kSubstantive);
 }
 
 TEST(ChangeClassTest, ChineseAndJapaneseCountDictionaryWords) {
