@@ -42,6 +42,19 @@ std::size_t MarkerLength(std::string_view line) {
   return i;
 }
 
+// The length of the footnote reference `text` starts with ("[^3]", "[^a]", "[^*]": the labels
+// of src/extract/markdown.cc's FootnoteLabel, at most 4 characters), 0 when it starts with none.
+std::size_t FootnoteReferenceLength(std::string_view text) {
+  constexpr std::size_t kMaxLabel = 4;
+  if (!text.starts_with("[^")) return 0;
+  std::size_t end = 2;
+  while (end < text.size() && end - 2 < kMaxLabel &&
+         (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '*')) {
+    ++end;
+  }
+  return end > 2 && end < text.size() && text[end] == ']' ? end + 1 : 0;
+}
+
 // Symbols that say something, as words: currency signs, mathematical symbols (≥ 16, ±),
 // other symbols (a disclosure table's ✓ and ✗), and per cent and per mille signs. Not the
 // minus sign, a typographic variant of the hyphen-minus, which is punctuation.
@@ -75,6 +88,14 @@ std::string ReaderText(std::string_view text) {
     // A backslash before ASCII punctuation is the extractor's Markdown escape ("21\.", "\#",
     // "\|"): the reader sees the character alone.
     if (c == '\\' && i + 1 < text.size() && std::ispunct(static_cast<unsigned char>(text[i + 1]))) {
+      continue;
+    }
+    // A footnote reference ("data[^3]."), which the extractor writes for a <sup> linking to a
+    // note: a marker, set aside as a link target is. Adding a note renumbers every later one,
+    // and the clauses that cite them say nothing new.
+    if (const std::size_t length = FootnoteReferenceLength(text.substr(i)); length > 0) {
+      out += ' ';
+      i += length - 1;
       continue;
     }
     if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {

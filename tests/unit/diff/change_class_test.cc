@@ -90,6 +90,24 @@ TEST(ChangeClassTest, OrderedListNumbersAndQuoteMarkersAreStructure) {
   EXPECT_EQ(result.words_removed, 1);
 }
 
+// A footnote reference is a marker: a note added before it renumbers it, and the clause that
+// cites it says nothing new (it was substantive, 1/1, in every clause citing a later note).
+TEST(ChangeClassTest, ARenumberedFootnoteReferenceIsFormatting) {
+  const std::string policy =
+      "We keep your data for two years[^1].\n\n1. Unless the law asks for longer.\n";
+  const std::string renumbered =
+      "We keep your data for two years[^2].\n\n2. Unless the law asks for longer.\n";
+  const ChangeClassification result = ClassifyChange(policy, renumbered);
+  EXPECT_EQ(result.change_class, ChangeClass::kFormatting);
+  EXPECT_EQ(result.words_added, 0);
+  // The text around it still counts, and a bracket that is no footnote stays as it was.
+  EXPECT_EQ(ClassOf(policy,
+                    "We keep your data for three years[^2].\n\n2. Unless the law asks "
+                    "for longer.\n"),
+            ChangeClass::kSubstantive);
+  EXPECT_EQ(ClassOf("See [^ note 1].\n", "See [^ note 2].\n"), ChangeClass::kSubstantive);
+}
+
 TEST(ChangeClassTest, SameParagraphsInAnotherOrderAreAReorder) {
   const std::string swapped =
       "# Privacy Policy\n\nWe don't sell your data.\n\n## Sharing\n\n"
