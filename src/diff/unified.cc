@@ -72,25 +72,91 @@ class HunkWriter {
 
   void WriteChangeRun(const std::vector<std::size_t>& removed,
                       const std::vector<std::size_t>& added) {
-    std::size_t paired = 0;
-    if (options_.word_level) {
-      // The i-th removed line is taken to be rewritten as the i-th added line; each pair is
-      // shown once, prefixed '~', with its changed words marked.
-      paired = std::min(removed.size(), added.size());
-      for (std::size_t k = 0; k < paired; ++k) {
-        out_->push_back('~');
-        out_->append(diff_internal::WordDiffLine(diff_internal::LineContent(old_lines_[removed[k]]),
-                                                 diff_internal::LineContent(new_lines_[added[k]]),
-                                                 options_.color, word_budget_));
-        out_->push_back('\n');
+    if (!options_.word_level) {
+      for (const std::size_t line : removed)
+        WriteLine('-', old_lines_[line], diff_internal::kAnsiRed);
+      for (const std::size_t line : added)
+        WriteLine('+', new_lines_[line], diff_internal::kAnsiGreen);
+      return;
+    }
+    // Lines that say the same but for a list number (an item inserted above renumbers the
+    // rest) are pairs; between two such pairs, the i-th removed line is taken to be rewritten
+    // as the i-th added line.
+    std::size_t r = 0;
+    std::size_t a = 0;
+    for (const auto& [anchor_r, anchor_a] : SameTextPairs(removed, added)) {
+      WritePairedGap(removed, r, anchor_r, added, a, anchor_a);
+      WritePair(removed[anchor_r], added[anchor_a]);
+      r = anchor_r + 1;
+      a = anchor_a + 1;
+    }
+    WritePairedGap(removed, r, removed.size(), added, a, added.size());
+  }
+
+  // The removed lines [r, r_end) against the added ones [a, a_end): pairs by position, then
+  // what is left whole.
+  void WritePairedGap(const std::vector<std::size_t>& removed, std::size_t r, std::size_t r_end,
+                      const std::vector<std::size_t>& added, std::size_t a, std::size_t a_end) {
+    for (; r < r_end && a < a_end; ++r, ++a) WritePair(removed[r], added[a]);
+    for (; r < r_end; ++r) WriteLine('-', old_lines_[removed[r]], diff_internal::kAnsiRed);
+    for (; a < a_end; ++a) WriteLine('+', new_lines_[added[a]], diff_internal::kAnsiGreen);
+  }
+
+  // One line rewritten, shown once, prefixed '~', with its changed words marked.
+  void WritePair(std::size_t old_line, std::size_t new_line) {
+    out_->push_back('~');
+    out_->append(diff_internal::WordDiffLine(diff_internal::LineContent(old_lines_[old_line]),
+                                             diff_internal::LineContent(new_lines_[new_line]),
+                                             options_.color, word_budget_));
+    out_->push_back('\n');
+  }
+
+  // The longest run of (removed, added) positions, in order on both sides, whose lines are
+  // equal once a list item's number is set aside; none when the run is too long to search
+  // (more than kMaxPairSearch line comparisons).
+  std::vector<std::pair<std::size_t, std::size_t>> SameTextPairs(
+      const std::vector<std::size_t>& removed, const std::vector<std::size_t>& added) const {
+    constexpr std::size_t kMaxPairSearch = 1'000'000;
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    if (removed.empty() || added.empty() || removed.size() * added.size() > kMaxPairSearch) {
+      return pairs;
+    }
+    const auto same = [&](std::size_t r, std::size_t a) {
+      return WithoutListNumber(old_lines_[removed[r]]) == WithoutListNumber(new_lines_[added[a]]);
+    };
+    // lengths[r][a]: the longest such run of removed[r..] and added[a..].
+    const std::size_t columns = added.size() + 1;
+    std::vector<uint32_t> lengths((removed.size() + 1) * columns, 0);
+    for (std::size_t r = removed.size(); r-- > 0;) {
+      for (std::size_t a = added.size(); a-- > 0;) {
+        lengths[r * columns + a] =
+            same(r, a) ? lengths[(r + 1) * columns + a + 1] + 1
+                       : std::max(lengths[(r + 1) * columns + a], lengths[r * columns + a + 1]);
       }
     }
-    for (std::size_t k = paired; k < removed.size(); ++k) {
-      WriteLine('-', old_lines_[removed[k]], diff_internal::kAnsiRed);
+    for (std::size_t r = 0, a = 0; r < removed.size() && a < added.size();) {
+      if (same(r, a)) {
+        pairs.emplace_back(r++, a++);
+      } else if (lengths[(r + 1) * columns + a] >= lengths[r * columns + a + 1]) {
+        ++r;
+      } else {
+        ++a;
+      }
     }
-    for (std::size_t k = paired; k < added.size(); ++k) {
-      WriteLine('+', new_lines_[added[k]], diff_internal::kAnsiGreen);
+    return pairs;
+  }
+
+  // `line`'s content without its indentation and an ordered list item's number ("12. ").
+  static std::string_view WithoutListNumber(std::string_view line) {
+    std::string_view content = diff_internal::LineContent(line);
+    content.remove_prefix(std::min(content.size(), content.find_first_not_of(' ')));
+    std::size_t digits = 0;
+    while (digits < content.size() && content[digits] >= '0' && content[digits] <= '9') ++digits;
+    if (digits > 0 && digits + 1 < content.size() &&
+        (content[digits] == '.' || content[digits] == ')') && content[digits + 1] == ' ') {
+      content.remove_prefix(digits + 2);
     }
+    return content;
   }
 
   void WriteLine(char prefix, std::string_view line, std::string_view color) {

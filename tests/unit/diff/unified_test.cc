@@ -156,6 +156,34 @@ TEST(UnifiedDiffTest, WordLevelUnpairedLinesStayWhole) {
             " b\n");
 }
 
+// An item inserted at the top of a numbered list renumbers every item after it, so each of
+// their lines differs. Paired by position, each old item was shown "rewritten" as the next
+// one ("~1. Your [-name and email address.-]{+gender.+}"); paired by what they say, the new
+// item is one added line and the others show their new numbers (a reviewer's replay).
+TEST(UnifiedDiffTest, WordLevelPairsRenumberedListItemsByTheirText) {
+  UnifiedDiffOptions options;
+  options.word_level = true;
+  options.context_lines = 0;
+  EXPECT_EQ(Diff("We collect:\n\n1. Your name and email address.\n2. Your date of birth.\n",
+                 "We collect:\n\n1. Your gender.\n2. Your name and email address.\n3. Your date "
+                 "of birth.\n",
+                 "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -3,2 +3,3 @@\n"
+            "+1. Your gender.\n"
+            "~[-1.-]{+2.+} Your name and email address.\n"
+            "~[-2.-]{+3.+} Your date of birth.\n");
+  // An item removed: the others keep their text; one line goes.
+  EXPECT_EQ(Diff("1. Your name.\n2. Your email.\n3. Your age.\n", "1. Your name.\n2. Your age.\n",
+                 "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -2,2 +2 @@\n"
+            "-2. Your email.\n"
+            "~[-3.-]{+2.+} Your age.\n");
+}
+
 std::string ManyLines(int count, const std::string& tag) {
   std::string text;
   for (int i = 0; i < count; ++i) {
