@@ -60,6 +60,26 @@ void AppendWords(const Tokens& tokens, const std::vector<std::size_t>& indices, 
   }
 }
 
+// The space before an unchanged word: as it is now, or, when only it changed (an indentation,
+// a space between two Thai or Korean words), marked as a change, so that a line shown as
+// changed says where ("เราเก็บรวบรวม[- -]ชื่อ").
+void AppendSpacing(std::string_view before, std::string_view now, bool color, std::string* out) {
+  if (before == now) {
+    out->append(now);
+    return;
+  }
+  if (!before.empty()) {
+    if (color) out->append(kAnsiRed);
+    out->append("[-").append(before).append("-]");
+    if (color) out->append(kAnsiReset);
+  }
+  if (!now.empty()) {
+    if (color) out->append(kAnsiGreen);
+    out->append("{+").append(now).append("+}");
+    if (color) out->append(kAnsiReset);
+  }
+}
+
 }  // namespace
 
 std::string WordDiffLine(std::string_view old_line, std::string_view new_line, bool color,
@@ -74,7 +94,8 @@ std::string WordDiffLine(std::string_view old_line, std::string_view new_line, b
   while (k < edits.size()) {
     const Edit& edit = edits[k];
     if (edit.op == EditOp::kCommon) {
-      out.append(new_tokens.leading_space[edit.new_index]);
+      AppendSpacing(old_tokens.leading_space[edit.old_index],
+                    new_tokens.leading_space[edit.new_index], color, &out);
       out.append(new_tokens.words[edit.new_index]);
       ++k;
       continue;

@@ -26,6 +26,16 @@ TEST(WordDiffTest, KeepsNewSpacing) {
   EXPECT_EQ(WordDiffLine("  a b", "  a  c ", false), "  a  [-b-]{+c+} ");
 }
 
+// A line whose words are the same but whose spacing changed (a list item moved up a level, a
+// space dropped between two words) was shown as changed with nothing marked.
+TEST(WordDiffTest, MarksSpacingThatAloneChanged) {
+  EXPECT_EQ(WordDiffLine("  3. Photos you upload.", "3. Photos you upload.", false),
+            "[-  -]3. Photos you upload.");
+  EXPECT_EQ(WordDiffLine("- Your name.", "  - Your name.", false), "{+  +}- Your name.");
+  EXPECT_EQ(WordDiffLine("เราขาย ข้อมูล", "เราขายข้อมูล", false), "เราขาย[- -]ข้อมูล");
+  EXPECT_EQ(WordDiffLine("a  b", "a b", false), "a[-  -]{+ +}b");
+}
+
 TEST(WordDiffTest, Colour) {
   EXPECT_EQ(WordDiffLine("a b", "a c", true), "a \x1b[31m[-b-]\x1b[0m\x1b[32m{+c+}\x1b[0m");
 }
