@@ -621,9 +621,14 @@ std::variant<std::pair<std::size_t, std::size_t>, nlohmann::json> DiffPair(
     }
     return std::pair(history.size() - 2, history.size() - 1);
   }
-  const std::optional<std::size_t> to =
+  std::optional<std::size_t> to =
       b.empty() ? std::optional<std::size_t>(history.size() - 1) : ResolveVersion(history, b);
   if (!to) return NoSuchVersion(doc_id, b, history.size());
+  // Two texts given (an event's old_hash and new_hash): the newest version with B's text that
+  // directly follows one with A's, which is what an event announcing a change between them
+  // compared (when the page went back and forth, the newest such change: its `version` names
+  // one exactly).
+  if (const std::optional<std::size_t> change = NewestChangeBetween(history, a, b)) to = change;
   const std::optional<std::size_t> from = ResolveVersionBefore(history, a, *to);
   if (!from) return NoSuchVersion(doc_id, a, history.size());
   return std::pair(*from, *to);

@@ -64,6 +64,25 @@ std::optional<std::size_t> ResolveVersionBefore(const std::vector<VersionRecord>
   return ByHashPrefix(history, ref, before);
 }
 
+std::optional<std::size_t> NewestChangeBetween(const std::vector<VersionRecord>& history,
+                                               const std::string& old_ref,
+                                               const std::string& new_ref) {
+  if (old_ref.empty() || new_ref.empty() || AsIndex(old_ref, history.size()) ||
+      AsIndex(new_ref, history.size())) {
+    return std::nullopt;
+  }
+  const std::optional<std::size_t> old_text = ByHashPrefix(history, old_ref, history.size());
+  const std::optional<std::size_t> new_text = ByHashPrefix(history, new_ref, history.size());
+  if (!old_text || !new_text) return std::nullopt;
+  for (std::size_t i = history.size(); i-- > 1;) {
+    if (history[i].text_hash == history[*new_text].text_hash &&
+        history[i - 1].text_hash == history[*old_text].text_hash) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history) {
   return history.empty() ? std::nullopt : std::optional<std::size_t>(history.size() - 1);
 }

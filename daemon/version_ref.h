@@ -27,6 +27,13 @@ std::optional<std::size_t> ResolveVersion(const std::vector<VersionRecord>& hist
 std::optional<std::size_t> ResolveVersionBefore(const std::vector<VersionRecord>& history,
                                                 const std::string& ref, std::size_t before);
 
+// When `old_ref` and `new_ref` both name texts (hash prefixes, not indexes): the index of the
+// newest version with new_ref's text whose previous version has old_ref's, nullopt when none
+// does (or either is an index).
+std::optional<std::size_t> NewestChangeBetween(const std::vector<VersionRecord>& history,
+                                               const std::string& old_ref,
+                                               const std::string& new_ref);
+
 // The newest version's index, nullopt for an empty history.
 std::optional<std::size_t> NewestIndex(const std::vector<VersionRecord>& history);
 

@@ -114,8 +114,10 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "A and B are indexes (1 = oldest, -1 = newest) or hash prefixes; with A alone, the "
           "diff from A to the newest. A text that several versions have names the newest of "
-          "them, except as A: the newest before B (so an event's old_hash and new_hash compare "
-          "the versions it announced). A first line before the --- header says what kind of "
+          "them; given two texts (an event's old_hash and new_hash), B is the newest version "
+          "with its text right after one with A's, and A the newest before B (on a page that "
+          "went back and forth, an event's version N names its change exactly: diff DOC N-1 N). "
+          "A first line before the --- header says what kind of "
           "change it is and how many words were added and removed (patch(1) skips it). Colours "
           "follow --color.",
       .handler = RunDiff,

@@ -249,6 +249,27 @@ TEST_F(HistoryToolsTest, DiffOfAnEventsHashesComparesTheVersionsItAnnounced) {
   ASSERT_EQ(back["ok"], true) << back.dump();
   const std::string new_label = "+++ acme/privacy-policy " + std::string(history[2]["time"]);
   EXPECT_NE(std::string(back["result"]["diff"]).find(new_label), std::string::npos) << back.dump();
+
+  // The new text comes back later after a third one (versions 4: r2, 5: r3, 6: r2): the
+  // hashes still name a change from the first text to the second, versions 3 -> 4, not the
+  // newest version with the second text (6, which followed r3).
+  for (const int revision : {2, 3, 2}) {
+    Serve(revision);
+    CheckAllAndWait();
+  }
+  const auto later =
+      harness_.Control({{"cmd", "history"}, {"doc", "acme/privacy-policy"}})["result"]["versions"];
+  ASSERT_EQ(later.size(), 6u);
+  const auto again = harness_.Control(
+      {{"cmd", "diff"}, {"doc", "acme/privacy-policy"}, {"a", first}, {"b", second}});
+  ASSERT_EQ(again["ok"], true) << again.dump();
+  const std::string labels = again["result"]["diff"];
+  EXPECT_NE(labels.find("--- acme/privacy-policy " + std::string(later[2]["time"])),
+            std::string::npos)
+      << labels;
+  EXPECT_NE(labels.find("+++ acme/privacy-policy " + std::string(later[3]["time"])),
+            std::string::npos)
+      << labels;
 }
 
 TEST_F(HistoryToolsTest, EventsCommandPagesThroughTheLogInSequenceOrder) {
