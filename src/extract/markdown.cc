@@ -313,6 +313,32 @@ bool IsInPageLink(const GumboNode* node) {
 // The label of a footnote reference: a <sup> whose text is a short bare marker ("1", "a",
 // "*") and which is a link into the page or sits in one; nullopt for anything else. A marker
 // in brackets already ("[1]") reads apart from the text before it and is not one.
+// The element before `node` among its parent's children, skipping text and comments; null
+// when there is none.
+const GumboNode* PreviousElementSibling(const GumboNode* node) {
+  if (node->parent == nullptr || node->parent->type != GUMBO_NODE_ELEMENT) return nullptr;
+  const GumboVector& siblings = node->parent->v.element.children;
+  for (unsigned i = node->index_within_parent; i-- > 0;) {
+    const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+    if (sibling->type == GUMBO_NODE_ELEMENT) return sibling;
+  }
+  return nullptr;
+}
+
+// Whether the <dt> `term` comes after a definition of its list: a <dd> just before it, or,
+// in a list that groups its entries in <div>s, a group before its own.
+bool FollowsADefinition(const GumboNode* term) {
+  const GumboNode* before = PreviousElementSibling(term);
+  if (before != nullptr) return before->v.element.tag == GUMBO_TAG_DD;
+  const GumboNode* group = term->parent;
+  if (group == nullptr || group->type != GUMBO_NODE_ELEMENT ||
+      group->v.element.tag != GUMBO_TAG_DIV || group->parent == nullptr ||
+      group->parent->type != GUMBO_NODE_ELEMENT || group->parent->v.element.tag != GUMBO_TAG_DL) {
+    return false;
+  }
+  return PreviousElementSibling(group) != nullptr;
+}
+
 std::optional<std::string> FootnoteLabel(const GumboNode* sup) {
   constexpr size_t kMaxLabel = 4;
   constexpr size_t kScanBudget = 16;
@@ -555,7 +581,15 @@ MarkdownRenderer::Kind MarkdownRenderer::EnterStructure(const GumboNode* element
     case GUMBO_TAG_DT:
     case GUMBO_TAG_DD:
       if (context_.inline_only) return flow;
-      Break(false);
+      if (tag == GUMBO_TAG_DT && context_.layout.list_depth == 0 && FollowsADefinition(element)) {
+        // A term after a definition begins the next entry: a paragraph of its own (a clause
+        // analyzers can annotate), its term and definition on consecutive lines.
+        Layout entry = context_.layout;
+        entry.tight = false;
+        ForActiveSinks([&](TextSink& sink) { sink.BreakBlock(entry); });
+      } else {
+        Break(false);
+      }
       return Kind::kDefinitionPart;
     case GUMBO_TAG_TABLE:
     case GUMBO_TAG_THEAD:

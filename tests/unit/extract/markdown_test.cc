@@ -136,10 +136,24 @@ TEST(MarkdownTest, LayoutTablesRenderAsBlocks) {
   EXPECT_EQ(Body("<table role=presentation><tr><td>a</td><td>b</td></tr></table>"), "a\n\nb\n");
 }
 
+// Each entry (its terms and definitions, on consecutive lines) is a paragraph of its own: a
+// clause an analyzer can annotate, where a glossary used to be one clause (a reviewer's
+// replay: editing one definition modified the whole glossary's clause).
 TEST(MarkdownTest, DefinitionLists) {
   EXPECT_EQ(Body("<dl><dt>Personal data</dt><dd>Any information about a person.</dd>"
                  "<dt>Controller</dt><dd><p>Who decides.</p></dd></dl><p>After</p>"),
-            "Personal data\nAny information about a person.\nController\nWho decides.\n\nAfter\n");
+            "Personal data\nAny information about a person.\n\nController\nWho decides.\n\n"
+            "After\n");
+  // Two terms for one definition stay one entry; entries grouped in <div>s are apart too.
+  EXPECT_EQ(Body("<dl><dt>Controller</dt><dt>Data controller</dt><dd>Who decides.</dd></dl>"),
+            "Controller\nData controller\nWho decides.\n");
+  EXPECT_EQ(Body("<dl><div><dt>Processor</dt><dd>Who processes.</dd></div><div><dt>Recipient</dt>"
+                 "<dd>Who receives.</dd></div></dl>"),
+            "Processor\nWho processes.\n\nRecipient\nWho receives.\n");
+  // Inside a list item the entries stay on the item's lines.
+  EXPECT_EQ(Body("<ul><li>Terms:<dl><dt>A</dt><dd>first</dd><dt>B</dt><dd>second</dd></dl></li>"
+                 "</ul>"),
+            "- Terms:\n  A\n  first\n  B\n  second\n");
 }
 
 TEST(MarkdownTest, PreformattedTextKeepsLines) {

@@ -213,6 +213,7 @@ constexpr char kExpected[] =
     "\n"
     "Account data\n"
     "Until you delete your account, plus 30 days.\n"
+    "\n"
     "Log files\n"
     "90 days.\n"
     "\n"
