@@ -45,6 +45,10 @@ struct Paragraphs {
   // For each word of the lines, in order: where its list parent's words start (a position in
   // this sequence), or -1 for a word of no nested item.
   std::vector<int64_t> word_parents;
+  // Where each paragraph after the first begins, as a position in that sequence: a line after
+  // a blank one, a list item, a heading or a table row (a line break inside a paragraph is
+  // none).
+  std::vector<int64_t> paragraph_starts;
 };
 
 Paragraphs ParagraphWords(std::string_view text) {
@@ -57,14 +61,24 @@ Paragraphs ParagraphWords(std::string_view text) {
   std::vector<std::vector<std::string>> own;  // each paragraph's own words
   Paragraphs paragraphs;
   std::size_t start = 0;
+  bool after_blank = false;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(start, end - start);
     start = end + 1;
     std::vector<std::string> words = FoldedWords(ReaderText(line));
-    if (words.empty()) continue;  // blank lines do not end a list
+    if (words.empty()) {  // blank lines do not end a list
+      after_blank = after_blank || line.find_first_not_of(" \t\r") == std::string_view::npos;
+      continue;
+    }
     const std::optional<std::size_t> indent = ListItemIndent(line);
+    const std::size_t content = line.find_first_not_of(' ');
+    if (!paragraphs.word_parents.empty() &&
+        (after_blank || indent.has_value() || line[content] == '#' || line[content] == '|')) {
+      paragraphs.paragraph_starts.push_back(static_cast<int64_t>(paragraphs.word_parents.size()));
+    }
+    after_blank = false;
     if (indent.has_value()) {
       while (!open.empty() && open.back().indent >= *indent) open.pop_back();
     } else if (line.front() != ' ') {
@@ -85,6 +99,30 @@ Paragraphs ParagraphWords(std::string_view text) {
     paragraphs.keyed.push_back(std::move(keyed));
   }
   return paragraphs;
+}
+
+// Whether a paragraph boundary moved: between two boundaries both texts have, one only the old
+// text has and one only the new text has (words left one paragraph for its neighbour). A
+// boundary only added (a paragraph split) or only removed (two merged) moves no word.
+bool ABoundaryMoved(const std::vector<int64_t>& old_starts,
+                    const std::vector<int64_t>& new_starts) {
+  bool removed = false;
+  bool added = false;
+  for (std::size_t i = 0, j = 0; i < old_starts.size() || j < new_starts.size();) {
+    if (j == new_starts.size() || (i < old_starts.size() && old_starts[i] < new_starts[j])) {
+      removed = true;
+      ++i;
+    } else if (i == old_starts.size() || new_starts[j] < old_starts[i]) {
+      added = true;
+      ++j;
+    } else {  // both: a boundary that stayed
+      removed = added = false;
+      ++i;
+      ++j;
+    }
+    if (removed && added) return true;
+  }
+  return false;
 }
 
 // Words of `a` not matched by a word of `b` (multiset difference).
@@ -195,9 +233,12 @@ ChangeClassification ClassifyChange(std::string_view old_text, std::string_view 
     }
     // A list item moved up or down a level under another parent: the same words, but what
     // they are listed under changed.
-    const std::vector<int64_t> old_parents = ParagraphWords(old_text).word_parents;
-    const std::vector<int64_t> new_parents = ParagraphWords(new_text).word_parents;
-    if (old_parents.size() == new_parents.size() && old_parents != new_parents) {
+    // And a paragraph boundary moved: words now in the other paragraph.
+    const Paragraphs old_paragraphs = ParagraphWords(old_text);
+    const Paragraphs new_paragraphs = ParagraphWords(new_text);
+    if (old_paragraphs.word_parents.size() == new_paragraphs.word_parents.size() &&
+        (old_paragraphs.word_parents != new_paragraphs.word_parents ||
+         ABoundaryMoved(old_paragraphs.paragraph_starts, new_paragraphs.paragraph_starts))) {
       result.change_class = ChangeClass::kSubstantive;
       return result;
     }

@@ -158,6 +158,34 @@ TEST(ChangeClassTest, AListItemMovedToAnotherParentIsSubstantive) {
   EXPECT_EQ(ClassOf(policy, reindented), ChangeClass::kFormatting);
 }
 
+// A sentence moved across the boundary of two paragraphs keeps every word in its order, but
+// it now belongs to the other paragraph: substantive 0/0, as the same sentence moved to the
+// far end of the other paragraph is. It was `formatting` (a review of the day's changes). A
+// paragraph split in place, two merged, or one re-wrapped stay formatting.
+TEST(ChangeClassTest, ASentenceMovedAcrossAParagraphBoundaryIsSubstantive) {
+  const std::string before =
+      "We keep your data.\n\nBackups are kept for ninety days. They are encrypted at rest.\n";
+  const std::string after =
+      "We keep your data. Backups are kept for ninety days.\n\nThey are encrypted at rest.\n";
+  ChangeClassification result = ClassifyChange(before, after);
+  EXPECT_EQ(result.change_class, ChangeClass::kSubstantive);
+  EXPECT_EQ(result.words_added, 0);
+  EXPECT_EQ(result.words_removed, 0);
+  EXPECT_EQ(ClassOf(after, before), ChangeClass::kSubstantive);
+  // Between list items too.
+  EXPECT_EQ(ClassOf("- We share names. And emails.\n- We share photos.\n",
+                    "- We share names.\n- And emails. We share photos.\n"),
+            ChangeClass::kSubstantive);
+  const std::string split =
+      "We keep your data.\n\nBackups are kept for ninety days.\n\nThey are encrypted at rest.\n";
+  EXPECT_EQ(ClassOf(before, split), ChangeClass::kFormatting);
+  EXPECT_EQ(ClassOf(split, before), ChangeClass::kFormatting);
+  EXPECT_EQ(ClassOf(before,
+                    "We keep your data.\n\nBackups are kept for ninety days.\nThey are "
+                    "encrypted at rest.\n"),
+            ChangeClass::kFormatting);
+}
+
 TEST(ChangeClassTest, ChangedWordsAreSubstantiveAndCounted) {
   std::string sells = kPolicy;
   sells.replace(sells.find("don't sell"), 10, "may sell");
