@@ -642,9 +642,12 @@ void JudgeText(Store& store, CheckInput& input, DocumentText& judged, std::strin
   const VersionKind kind = !comparison ? VersionKind::kFirst
                            : reread    ? VersionKind::kReread
                                        : VersionKind::kChanged;
+  // A change or a new reading back to an earlier text (an edit reverted, a settings edit
+  // undone): its event names that version, and its clauses get their ids from it.
   const std::optional<EarlierVersion> earlier =
-      kind == VersionKind::kChanged ? EarlierVersionWithText(store, *input.spec, text_hash)
-                                    : std::nullopt;
+      kind == VersionKind::kChanged || kind == VersionKind::kReread
+          ? EarlierVersionWithText(store, *input.spec, text_hash)
+          : std::nullopt;
   std::string segment_ids =
       AssignSegments(store, current ? &*current : nullptr, earlier ? &earlier->record : nullptr,
                      judged.text, comparison ? &*comparison : nullptr, work);

@@ -1495,6 +1495,44 @@ TEST_F(CheckProcessorTest, AClauseThatComesBackWithAnEarlierTextGetsItsIdBack) {
   EXPECT_TRUE(listed) << event["segments"].dump(1);
 }
 
+// An operator's settings edit undone: the reread that goes back to an earlier text gives its
+// clauses their earlier ids, as a change back does (the edited clause that the reading between
+// left out came back under a new id), and says which version it went back to.
+TEST_F(CheckProcessorTest, ARereadBackToAnEarlierTextGivesItsClausesTheirIds) {
+  std::string sections;
+  for (int i = 0; i < 12; ++i) {
+    sections += "<h2>Section " + std::to_string(i) + "</h2><p>We process personal data for " +
+                "purpose number " + std::to_string(i) + " under the applicable law.</p>";
+  }
+  const auto page = [&sections](const std::string& sharing) {
+    return "<html><body><main><h1>Privacy</h1>" + sections + "<h2>Sharing</h2><p class='share'>" +
+           sharing + "</p></main></body></html>";
+  };
+  Check(Ok(page("We never sell your personal data to anyone.")));
+  const VersionRecord v1 = GetLatestOrDie();
+  const std::string text1 = *store_->GetBlob(v1.text_hash);
+  const std::string share_id =
+      SegmentIdOf(LoadVersionSegments(*store_, v1, text1), text1, "We never sell");
+  clock_.now_ms += 60'000;
+  const std::string edited = page("We never sell your personal data to anybody.");
+  ASSERT_EQ(Check(Ok(edited)).check.outcome, "changed");  // the clause keeps its id
+  const VersionRecord v2 = GetLatestOrDie();
+  clock_.now_ms += 60'000;
+  spec_.remove = {".share"};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  ASSERT_EQ(Check(Ok(edited)).check.outcome, "reread");
+  clock_.now_ms += 60'000;
+  spec_.remove = {};
+  ASSERT_TRUE(CompileDocumentExtraction(&spec_).ok());
+  const CheckOutcome back = Check(Ok(edited));
+  ASSERT_EQ(back.check.outcome, "reread");
+  const VersionRecord v4 = GetLatestOrDie();
+  ASSERT_EQ(v4.text_hash, v2.text_hash);
+  const std::string text2 = *store_->GetBlob(v2.text_hash);
+  EXPECT_EQ(SegmentIdOf(LoadVersionSegments(*store_, v4, text2), text2, "We never sell"), share_id);
+  EXPECT_EQ(nlohmann::json::parse(back.events[0].json)["same_as_version"], 2);
+}
+
 }  // namespace
 }  // namespace policyd
 
