@@ -40,8 +40,9 @@ enum class Relation { kNone, kUnchanged, kMoved, kGrouped };
 struct Side {
   std::string_view text;
   std::vector<Segment> segments;
-  // The kind's letter (a heading's: its level's digit) and the content: equal keys, same text
-  // at the same level, so a heading moved up or down a level is a modification.
+  // The kind's letter (a heading's: its level's digit; a list item's: its depth's capital)
+  // and the content: equal keys, same text at the same level, so a heading or a list item
+  // moved up or down a level is a modification.
   std::vector<std::string> keys;
   std::vector<Relation> relation;
   std::vector<std::size_t> partner;  // the other side's segment, for kUnchanged and kMoved
@@ -65,6 +66,14 @@ struct Side {
   std::string_view Span(const Segment& segment) const { return SegmentText(text, segment); }
 
   char KindLetter(const Segment& segment) const {
+    if (segment.kind == SegmentKind::kListItem) {
+      // The indentation of its line: two spaces a level (the extractor's nesting).
+      const std::size_t at = std::min(segment.byte_start, text.size());
+      const std::size_t line = at == 0 ? 0 : text.rfind('\n', at - 1) + 1;  // npos + 1 = 0
+      std::size_t spaces = 0;
+      while (line + spaces < at && text[line + spaces] == ' ') ++spaces;
+      return static_cast<char>('A' + std::min<std::size_t>(spaces / 2, 9));
+    }
     if (segment.kind != SegmentKind::kHeading) {
       return static_cast<char>('a' + static_cast<int>(segment.kind));
     }

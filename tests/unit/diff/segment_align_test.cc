@@ -334,6 +334,26 @@ TEST(SegmentAlignTest, AClauseEditedByOneWordIsNotTradedForTwoHalfMatches) {
                                       "added -> " + added_id}));
 }
 
+// A nested list item moved out to the level above is substantive (the class: what it is
+// listed under changed), so the event names its clause: modified, keeping its id, as a
+// heading moved to another level is. It listed no clause at all (a review of the day's
+// changes).
+TEST(SegmentAlignTest, AListItemMovedUpALevelIsModified) {
+  const std::string old_text =
+      "# Data\n\n- Information you give us:\n  - Your name.\n  - Photos you upload.\n"
+      "- Information we collect automatically.\n";
+  const std::string new_text =
+      "# Data\n\n- Information you give us:\n  - Your name.\n- Photos you upload.\n"
+      "- Information we collect automatically.\n";
+  const std::vector<Segment> old_segments = SplitSegments(old_text);
+  const SegmentAlignment result = AlignSegments(old_text, old_segments, new_text);
+  const std::string photos = IdOf(old_text, old_segments, "Photos you upload.");
+  ASSERT_FALSE(photos.empty());
+  EXPECT_EQ(IdOf(new_text, result.segments, "Photos you upload."), photos);
+  EXPECT_EQ(Describe(result.changes),
+            std::vector<std::string>{"modified " + photos + " -> " + photos});
+}
+
 TEST(SegmentAlignTest, RepeatedParagraphsGetDistinctDeterministicIds) {
   const std::string old_text = "# Plan A\n\nNot applicable.\n\n# Plan B\n\nNot applicable.\n";
   const std::vector<Segment> old_segments = SplitSegments(old_text);
