@@ -101,6 +101,17 @@ void Put(store_internal::Database& db, Cf family, const std::string& key,
   ASSERT_TRUE(db.db()->Put(rocksdb::WriteOptions(), db.cf(family), key, value).ok());
 }
 
+// Rewrites stored event `seq` with `edit` applied to its JSON.
+template <typename Fn>
+void EditEvent(store_internal::Database& db, uint64_t seq, Fn edit) {
+  const std::string key = store_internal::EventKey(seq);
+  std::string value;
+  ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
+  json event = json::parse(value);
+  edit(event);
+  Put(db, Cf::kEvents, key, event.dump());
+}
+
 void Delete(store_internal::Database& db, Cf family, const std::string& key) {
   ASSERT_TRUE(db.db()->Delete(rocksdb::WriteOptions(), db.cf(family), key).ok());
 }
@@ -219,13 +230,10 @@ TEST(VerifyTest, FindsChangeEventWhoseOldHashIsNotTheVersionBefore) {
     TempDir dir;
     Populate(dir.path());
     Damage(dir.path(), [&forged](store_internal::Database& db) {
-      const std::string key = store_internal::EventKey(2);  // acme's change "one" -> "two"
-      std::string value;
-      ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
-      json event = json::parse(value);
-      ASSERT_EQ(event["old_hash"], Sha256Hex("one\n"));
-      event["old_hash"] = forged;
-      Put(db, Cf::kEvents, key, event.dump());
+      EditEvent(db, 2, [&forged](json& event) {  // acme's change "one" -> "two"
+        ASSERT_EQ(event["old_hash"], Sha256Hex("one\n"));
+        event["old_hash"] = forged;
+      });
     });
     const VerifyReport report = VerifyOrDie(dir.path());
     ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
@@ -244,12 +252,7 @@ TEST(VerifyTest, FindsVersionEventNamingAnotherPlaceInTheHistory) {
   TempDir dir;
   Populate(dir.path());
   Damage(dir.path(), [](store_internal::Database& db) {
-    const std::string key = store_internal::EventKey(2);
-    std::string value;
-    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
-    json event = json::parse(value);
-    event["version"] = 3;  // it is acme's second version
-    Put(db, Cf::kEvents, key, event.dump());
+    EditEvent(db, 2, [](json& event) { event["version"] = 3; });  // it is acme's second version
   });
   const VerifyReport report = VerifyOrDie(dir.path());
   ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
@@ -275,12 +278,7 @@ TEST(VerifyTest, FindsEventAnnouncingAnotherHash) {
   TempDir dir;
   Populate(dir.path());
   Damage(dir.path(), [](store_internal::Database& db) {
-    const std::string key = store_internal::EventKey(2);
-    std::string value;
-    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
-    json event = json::parse(value);
-    event["new_hash"] = Sha256Hex("something else");
-    Put(db, Cf::kEvents, key, event.dump());
+    EditEvent(db, 2, [](json& event) { event["new_hash"] = Sha256Hex("something else"); });
   });
   EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"version_event_mismatch"});
 }
@@ -315,12 +313,7 @@ TEST(VerifyTest, FindsEventWithWrongSeqField) {
   TempDir dir;
   Populate(dir.path());
   Damage(dir.path(), [](store_internal::Database& db) {
-    const std::string key = store_internal::EventKey(1);
-    std::string value;
-    ASSERT_TRUE(db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kEvents), key, &value).ok());
-    json event = json::parse(value);
-    event["seq"] = 9;
-    Put(db, Cf::kEvents, key, event.dump());
+    EditEvent(db, 1, [](json& event) { event["seq"] = 9; });
   });
   EXPECT_EQ(Kinds(VerifyOrDie(dir.path())), std::vector<std::string>{"event_seq_mismatch"});
 }
