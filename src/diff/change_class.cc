@@ -37,10 +37,11 @@ std::optional<std::size_t> ListItemIndent(std::string_view line) {
   return std::nullopt;
 }
 
-// The paragraphs (lines) of a text as ClassifyChange compares them.
+// The paragraphs of a text as ClassifyChange compares them.
 struct Paragraphs {
-  // The words of each non-empty line; a nested list item's start with its parent item's words
-  // and a separator, so that an item moved under another parent is another paragraph.
+  // The words of each paragraph (see paragraph_starts); a nested list item's start with its
+  // parent item's words and a separator, so that an item moved under another parent is
+  // another paragraph.
   std::vector<std::vector<std::string>> keyed;
   // For each word of the lines, in order: where its list parent's words start (a position in
   // this sequence), or -1 for a word of no nested item.
@@ -54,11 +55,11 @@ struct Paragraphs {
 Paragraphs ParagraphWords(std::string_view text) {
   struct OpenItem {
     std::size_t indent;
-    std::size_t paragraph;  // in `own`
+    std::size_t line;  // in `own`
     int64_t first_word;
   };
   std::vector<OpenItem> open;                 // the list items the next line may nest under
-  std::vector<std::vector<std::string>> own;  // each paragraph's own words
+  std::vector<std::vector<std::string>> own;  // each non-blank line's words
   Paragraphs paragraphs;
   std::size_t start = 0;
   bool after_blank = false;
@@ -74,8 +75,10 @@ Paragraphs ParagraphWords(std::string_view text) {
     }
     const std::optional<std::size_t> indent = ListItemIndent(line);
     const std::size_t content = line.find_first_not_of(' ');
-    if (!paragraphs.word_parents.empty() &&
-        (after_blank || indent.has_value() || line[content] == '#' || line[content] == '|')) {
+    const bool starts_paragraph = paragraphs.word_parents.empty() || after_blank ||
+                                  indent.has_value() || line[content] == '#' ||
+                                  line[content] == '|';
+    if (starts_paragraph && !paragraphs.word_parents.empty()) {
       paragraphs.paragraph_starts.push_back(static_cast<int64_t>(paragraphs.word_parents.size()));
     }
     after_blank = false;
@@ -85,18 +88,21 @@ Paragraphs ParagraphWords(std::string_view text) {
       open.clear();  // a paragraph at the margin ends the lists above it
     }
     const OpenItem* parent = indent.has_value() && !open.empty() ? &open.back() : nullptr;
-    std::vector<std::string> keyed;
-    if (parent != nullptr) {
-      keyed = own[parent->paragraph];
-      keyed.emplace_back("\x1f");
+    if (starts_paragraph) {
+      paragraphs.keyed.emplace_back();
+      if (parent != nullptr) {
+        paragraphs.keyed.back() = own[parent->line];
+        paragraphs.keyed.back().emplace_back("\x1f");
+      }
     }
-    keyed.insert(keyed.end(), words.begin(), words.end());
+    // A line that starts no paragraph continues the one above (a <br>, a definition under its
+    // term): a line moved from one such paragraph to another changes both.
+    paragraphs.keyed.back().insert(paragraphs.keyed.back().end(), words.begin(), words.end());
     const auto first_word = static_cast<int64_t>(paragraphs.word_parents.size());
     paragraphs.word_parents.insert(paragraphs.word_parents.end(), words.size(),
                                    parent != nullptr ? parent->first_word : -1);
     if (indent.has_value()) open.push_back({*indent, own.size(), first_word});
     own.push_back(std::move(words));
-    paragraphs.keyed.push_back(std::move(keyed));
   }
   return paragraphs;
 }

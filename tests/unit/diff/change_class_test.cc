@@ -185,6 +185,24 @@ TEST(ChangeClassTest, ASentenceMovedAcrossAParagraphBoundaryIsSubstantive) {
             ChangeClass::kFormatting);
 }
 
+// A paragraph of several lines (a definition under its term, lines broken with <br>): a line
+// moved from one to another changes what both say. Compared line by line, the same lines in
+// another order made it a `reorder` (a review of the day's changes: a glossary's entries are
+// such paragraphs).
+TEST(ChangeClassTest, ALineMovedBetweenParagraphsOfSeveralLinesIsSubstantive) {
+  const std::string glossary =
+      "Logs\nWe keep logs for 30 days.\nWe keep backups for 90 days.\n\nDeletion\nWe delete "
+      "your account on request.\n";
+  ExpectWordsMovedOnly(glossary,
+                       "Logs\nWe keep logs for 30 days.\n\nDeletion\nWe delete your account "
+                       "on request.\nWe keep backups for 90 days.\n");
+  // Whole paragraphs swapped stay a reorder.
+  EXPECT_EQ(ClassOf(glossary,
+                    "Deletion\nWe delete your account on request.\n\nLogs\nWe keep logs for 30 "
+                    "days.\nWe keep backups for 90 days.\n"),
+            ChangeClass::kReorder);
+}
+
 TEST(ChangeClassTest, ChangedWordsAreSubstantiveAndCounted) {
   std::string sells = kPolicy;
   sells.replace(sells.find("don't sell"), 10, "may sell");
