@@ -325,18 +325,25 @@ const GumboNode* PreviousElementSibling(const GumboNode* node) {
   return nullptr;
 }
 
-// Whether the <dt> `term` comes after a definition of its list: a <dd> just before it, or,
-// in a list that groups its entries in <div>s, a group before its own.
+bool IsElement(const GumboNode* node, GumboTag tag) {
+  return node != nullptr && node->type == GUMBO_NODE_ELEMENT && node->v.element.tag == tag;
+}
+
+// Whether the <dt> `term` begins an entry after another of its list: a <dd> just before it, a
+// <div> group before it (a list that groups its entries in <div>s, or some of them), or, for
+// the first term of a group, a group before its own. A list inside another's entry (in a <dd>)
+// is part of that entry: never.
 bool FollowsADefinition(const GumboNode* term) {
-  const GumboNode* before = PreviousElementSibling(term);
-  if (before != nullptr) return before->v.element.tag == GUMBO_TAG_DD;
-  const GumboNode* group = term->parent;
-  if (group == nullptr || group->type != GUMBO_NODE_ELEMENT ||
-      group->v.element.tag != GUMBO_TAG_DIV || group->parent == nullptr ||
-      group->parent->type != GUMBO_NODE_ELEMENT || group->parent->v.element.tag != GUMBO_TAG_DL) {
-    return false;
+  const GumboNode* entry = IsElement(term->parent, GUMBO_TAG_DIV) ? term->parent : term;
+  const GumboNode* list = entry->parent;
+  if (!IsElement(list, GUMBO_TAG_DL)) return false;
+  for (const GumboNode* up = list->parent; up != nullptr && up->type == GUMBO_NODE_ELEMENT;
+       up = up->parent) {
+    if (IsElement(up, GUMBO_TAG_DD) || IsElement(up, GUMBO_TAG_DT)) return false;
   }
-  return PreviousElementSibling(group) != nullptr;
+  const GumboNode* before = PreviousElementSibling(term);
+  if (before != nullptr) return IsElement(before, GUMBO_TAG_DD) || IsElement(before, GUMBO_TAG_DIV);
+  return entry != term && PreviousElementSibling(entry) != nullptr;
 }
 
 std::optional<std::string> FootnoteLabel(const GumboNode* sup) {

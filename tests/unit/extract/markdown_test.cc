@@ -150,6 +150,16 @@ TEST(MarkdownTest, DefinitionLists) {
   EXPECT_EQ(Body("<dl><div><dt>Processor</dt><dd>Who processes.</dd></div><div><dt>Recipient</dt>"
                  "<dd>Who receives.</dd></div></dl>"),
             "Processor\nWho processes.\n\nRecipient\nWho receives.\n");
+  // Entries grouped in <div>s and bare ones mixed; a list inside an entry's definition is part
+  // of that entry (its terms start no paragraph of the outer list).
+  EXPECT_EQ(Body("<dl><div><dt>Alpha</dt><dd>First.</dd></div><dt>Beta</dt><dd>Second.</dd>"
+                 "<dt>Gamma</dt><dd>Third.</dd><div><dt>Delta</dt><dd>Fourth.</dd></div></dl>"),
+            "Alpha\nFirst.\n\nBeta\nSecond.\n\nGamma\nThird.\n\nDelta\nFourth.\n");
+  EXPECT_EQ(Body("<dl><dt>Processor</dt><dd>Who processes:<dl><dt>Sub A</dt><dd>one.</dd>"
+                 "<dt>Sub B</dt><dd>two.</dd></dl></dd><dt>Recipient</dt><dd>Who receives.</dd>"
+                 "</dl>"),
+            "Processor\nWho processes:\nSub A\none.\nSub B\ntwo.\n\nRecipient\nWho "
+            "receives.\n");
   // Inside a list item the entries stay on the item's lines.
   EXPECT_EQ(Body("<ul><li>Terms:<dl><dt>A</dt><dd>first</dd><dt>B</dt><dd>second</dd></dl></li>"
                  "</ul>"),
