@@ -93,13 +93,94 @@ class HunkWriter {
     WritePairedGap(removed, r, removed.size(), added, a, added.size());
   }
 
-  // The removed lines [r, r_end) against the added ones [a, a_end): pairs by position, then
-  // what is left whole.
+  // The removed lines [r, r_end) against the added ones [a, a_end): as many on each side, pairs
+  // by position; else the pairs, in order, of lines that share at least half their words (an
+  // item inserted beside an edited one: the edited one is paired with its own old line), the
+  // others whole.
   void WritePairedGap(const std::vector<std::size_t>& removed, std::size_t r, std::size_t r_end,
                       const std::vector<std::size_t>& added, std::size_t a, std::size_t a_end) {
-    for (; r < r_end && a < a_end; ++r, ++a) WritePair(removed[r], added[a]);
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    if (r_end - r == a_end - a) {
+      for (std::size_t k = 0; k < r_end - r; ++k) pairs.emplace_back(r + k, a + k);
+    } else {
+      pairs = SimilarPairs(removed, r, r_end, added, a, a_end);
+    }
+    for (const auto& [pair_r, pair_a] : pairs) {
+      for (; r < pair_r; ++r) WriteLine('-', old_lines_[removed[r]], diff_internal::kAnsiRed);
+      for (; a < pair_a; ++a) WriteLine('+', new_lines_[added[a]], diff_internal::kAnsiGreen);
+      WritePair(removed[r++], added[a++]);
+    }
     for (; r < r_end; ++r) WriteLine('-', old_lines_[removed[r]], diff_internal::kAnsiRed);
     for (; a < a_end; ++a) WriteLine('+', new_lines_[added[a]], diff_internal::kAnsiGreen);
+  }
+
+  // The most pairs, in order on both sides, of removed and added lines whose words (split at
+  // spaces) have a Dice coefficient of at least 0.5; by position when the gap is too large to
+  // search (more than kMaxGapSearch line comparisons).
+  std::vector<std::pair<std::size_t, std::size_t>> SimilarPairs(
+      const std::vector<std::size_t>& removed, std::size_t r, std::size_t r_end,
+      const std::vector<std::size_t>& added, std::size_t a, std::size_t a_end) const {
+    constexpr std::size_t kMaxGapSearch = 100'000;
+    const std::size_t rows = r_end - r;
+    const std::size_t columns = a_end - a;
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    if (rows * columns > kMaxGapSearch) {
+      for (std::size_t k = 0; k < std::min(rows, columns); ++k) pairs.emplace_back(r + k, a + k);
+      return pairs;
+    }
+    std::vector<std::vector<std::string_view>> old_words;
+    std::vector<std::vector<std::string_view>> new_words;
+    for (std::size_t k = r; k < r_end; ++k)
+      old_words.push_back(SortedWords(old_lines_[removed[k]]));
+    for (std::size_t k = a; k < a_end; ++k) new_words.push_back(SortedWords(new_lines_[added[k]]));
+    const auto similar = [&](std::size_t i, std::size_t j) {
+      const std::vector<std::string_view>& x = old_words[i];
+      const std::vector<std::string_view>& y = new_words[j];
+      std::size_t shared = 0;
+      for (std::size_t p = 0, q = 0; p < x.size() && q < y.size();) {
+        if (x[p] < y[q]) {
+          ++p;
+        } else if (y[q] < x[p]) {
+          ++q;
+        } else {
+          ++shared, ++p, ++q;
+        }
+      }
+      return x.size() + y.size() > 0 && 4 * shared >= x.size() + y.size();  // Dice >= 0.5
+    };
+    // best[i][j]: the most pairs among old_words[i..] and new_words[j..].
+    std::vector<uint32_t> best((rows + 1) * (columns + 1), 0);
+    const auto at = [columns](std::size_t i, std::size_t j) { return i * (columns + 1) + j; };
+    for (std::size_t i = rows; i-- > 0;) {
+      for (std::size_t j = columns; j-- > 0;) {
+        best[at(i, j)] = std::max({best[at(i + 1, j)], best[at(i, j + 1)],
+                                   similar(i, j) ? best[at(i + 1, j + 1)] + 1 : 0u});
+      }
+    }
+    for (std::size_t i = 0, j = 0; i < rows && j < columns;) {
+      if (similar(i, j) && best[at(i, j)] == best[at(i + 1, j + 1)] + 1) {
+        pairs.emplace_back(r + i++, a + j++);
+      } else if (best[at(i + 1, j)] >= best[at(i, j + 1)]) {
+        ++i;
+      } else {
+        ++j;
+      }
+    }
+    return pairs;
+  }
+
+  static std::vector<std::string_view> SortedWords(std::string_view line) {
+    std::vector<std::string_view> words;
+    const std::string_view content = diff_internal::LineContent(line);
+    for (std::size_t pos = 0; pos < content.size();) {
+      const std::size_t begin = content.find_first_not_of(' ', pos);
+      if (begin == std::string_view::npos) break;
+      const std::size_t end = std::min(content.find(' ', begin), content.size());
+      words.push_back(content.substr(begin, end - begin));
+      pos = end;
+    }
+    std::sort(words.begin(), words.end());
+    return words;
   }
 
   // One line rewritten, shown once, prefixed '~', with its changed words marked.

@@ -174,6 +174,18 @@ TEST(UnifiedDiffTest, WordLevelPairsRenumberedListItemsByTheirText) {
             "+1. Your gender.\n"
             "~[-1.-]{+2.+} Your name and email address.\n"
             "~[-2.-]{+3.+} Your date of birth.\n");
+  // An item inserted above one that was edited too: the edited item is paired with its own
+  // old line, not with the new one above it (a review of the day's changes).
+  EXPECT_EQ(Diff("1. You can access your data at any time.\n2. You can correct inaccurate data.\n",
+                 "1. You can ask which data we hold about you.\n2. You can access your data at any "
+                 "time free of charge.\n3. You can correct inaccurate data.\n",
+                 "a", "b", options),
+            "--- a\n"
+            "+++ b\n"
+            "@@ -1,2 +1,3 @@\n"
+            "+1. You can ask which data we hold about you.\n"
+            "~[-1.-]{+2.+} You can access your data at any [-time.-]{+time free of charge.+}\n"
+            "~[-2.-]{+3.+} You can correct inaccurate data.\n");
   // An item removed: the others keep their text; one line goes.
   EXPECT_EQ(Diff("1. Your name.\n2. Your email.\n3. Your age.\n", "1. Your name.\n2. Your age.\n",
                  "a", "b", options),
