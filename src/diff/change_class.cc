@@ -9,6 +9,7 @@
 
 #include "policyd/diff.h"
 #include "policyd/words.h"
+#include "src/diff/lines.h"
 #include "src/diff/reader_words.h"
 
 namespace policyd {
@@ -17,24 +18,15 @@ namespace {
 using diff_internal::FoldedWords;
 using diff_internal::ReaderText;
 
-// The indentation of a Markdown list item's line (spaces before its "- ", "* ", "+ ", "1. " or
-// "1) " marker), nullopt for any other line.
+// The indentation of a Markdown list item's line (spaces before its marker), nullopt for any
+// other line.
 std::optional<std::size_t> ListItemIndent(std::string_view line) {
   const std::size_t indent = line.find_first_not_of(' ');
-  if (indent == std::string_view::npos) return std::nullopt;
-  const std::string_view rest = line.substr(indent);
-  if (rest.size() >= 2 && (rest[0] == '-' || rest[0] == '*' || rest[0] == '+') && rest[1] == ' ') {
-    return indent;
+  if (indent == std::string_view::npos ||
+      diff_internal::ListMarkerLength(line.substr(indent)) == 0) {
+    return std::nullopt;
   }
-  std::size_t digits = 0;
-  while (digits < rest.size() && digits < 9 && rest[digits] >= '0' && rest[digits] <= '9') {
-    ++digits;
-  }
-  if (digits > 0 && digits + 1 < rest.size() && (rest[digits] == '.' || rest[digits] == ')') &&
-      rest[digits + 1] == ' ') {
-    return indent;
-  }
-  return std::nullopt;
+  return indent;
 }
 
 // The paragraphs of a text as ClassifyChange compares them.

@@ -21,4 +21,17 @@ std::string_view LineContent(std::string_view line) {
 
 bool HasNewline(std::string_view line) { return !line.empty() && line.back() == '\n'; }
 
+std::size_t ListMarkerLength(std::string_view body) {
+  std::size_t pos = 0;
+  if (!body.empty() && (body[0] == '-' || body[0] == '*' || body[0] == '+')) {
+    pos = 1;
+  } else {
+    while (pos < body.size() && pos < 10 && body[pos] >= '0' && body[pos] <= '9') ++pos;
+    if (pos == 0 || pos == body.size() || (body[pos] != '.' && body[pos] != ')')) return 0;
+    ++pos;
+  }
+  if (pos == body.size()) return pos;
+  return body[pos] == ' ' || body[pos] == '\t' ? pos : 0;
+}
+
 }  // namespace policyd::diff_internal

@@ -4,6 +4,7 @@
 #ifndef POLICYD_SRC_DIFF_LINES_H_
 #define POLICYD_SRC_DIFF_LINES_H_
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +19,12 @@ std::string_view LineContent(std::string_view line);
 
 // True if `line` ends with '\n'.
 bool HasNewline(std::string_view line);
+
+// The length of the Markdown list marker that `body` (a line after its indentation) starts
+// with: "-", "*", "+", or up to 10 digits and "." or ")", followed by a space, a tab or the
+// end ("-" alone is an empty item); 0 when it starts with none ("-x" and "1.5" are text). The
+// one reading of list items for the segmenter, the change classes and the word diff.
+std::size_t ListMarkerLength(std::string_view body);
 
 }  // namespace policyd::diff_internal
 

@@ -8,6 +8,7 @@
 
 #include "policyd/segments.h"
 #include "policyd/text_bounds.h"
+#include "src/diff/lines.h"
 #include "src/diff/segment_ids.h"
 #include "src/diff/segment_text.h"
 
@@ -62,18 +63,9 @@ int HeadingLevel(std::string_view text, const Line& line) {
 
 // The end of a list marker ("- ", "* ", "+ ", "12. ", "3) ") at the line's body, or kNone.
 std::size_t ListMarkerEnd(std::string_view text, const Line& line) {
-  std::size_t pos = line.body;
-  if (pos < line.end && (text[pos] == '-' || text[pos] == '*' || text[pos] == '+')) {
-    ++pos;
-  } else {
-    const std::size_t digits = pos;
-    while (pos < line.end && pos - digits < 10 && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    if (pos == digits || pos == line.end || (text[pos] != '.' && text[pos] != ')')) return kNone;
-    ++pos;
-  }
-  // "-" alone is an empty item; "-x" or "1.5" is text.
-  if (pos == line.end) return pos;
-  return text[pos] == ' ' || text[pos] == '\t' ? pos : kNone;
+  const std::size_t length =
+      diff_internal::ListMarkerLength(text.substr(line.body, line.end - line.body));
+  return length == 0 ? kNone : line.body + length;
 }
 
 // "---", "* * *", "___": a line of at least three of one of these and spaces.

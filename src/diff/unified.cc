@@ -227,16 +227,12 @@ class HunkWriter {
     return pairs;
   }
 
-  // `line`'s content without its indentation and an ordered list item's number ("12. ").
+  // `line`'s content without its indentation and its list marker ("12. ", "- ").
   static std::string_view WithoutListNumber(std::string_view line) {
     std::string_view content = diff_internal::LineContent(line);
     content.remove_prefix(std::min(content.size(), content.find_first_not_of(' ')));
-    std::size_t digits = 0;
-    while (digits < content.size() && content[digits] >= '0' && content[digits] <= '9') ++digits;
-    if (digits > 0 && digits + 1 < content.size() &&
-        (content[digits] == '.' || content[digits] == ')') && content[digits + 1] == ' ') {
-      content.remove_prefix(digits + 2);
-    }
+    content.remove_prefix(diff_internal::ListMarkerLength(content));
+    content.remove_prefix(std::min(content.size(), content.find_first_not_of(' ')));
     return content;
   }
 
