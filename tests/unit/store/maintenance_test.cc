@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "policyd/store.h"
@@ -25,6 +26,7 @@ namespace {
 
 using nlohmann::json;
 using store_internal::Cf;
+using ::testing::HasSubstr;
 
 constexpr int64_t kDay = int64_t{24} * 3600 * 1000;
 constexpr int64_t kT0 = 1'780'000'000'000;  // 2026
@@ -238,13 +240,9 @@ TEST(VerifyTest, FindsChangeEventWhoseOldHashIsNotTheVersionBefore) {
     const VerifyReport report = VerifyOrDie(dir.path());
     ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
     EXPECT_EQ(report.problems[0].doc, "acme/privacy");
-    EXPECT_NE(report.problems[0].detail.find("old_hash is " + forged.substr(0, 12)),
-              std::string::npos)
-        << report.problems[0].detail;
-    EXPECT_NE(report.problems[0].detail.find("the version before it holds " +
-                                             Sha256Hex("one\n").substr(0, 12)),
-              std::string::npos)
-        << report.problems[0].detail;
+    EXPECT_THAT(report.problems[0].detail, HasSubstr("old_hash is " + forged.substr(0, 12)));
+    EXPECT_THAT(report.problems[0].detail,
+                HasSubstr("the version before it holds " + Sha256Hex("one\n").substr(0, 12)));
   }
 }
 
@@ -256,9 +254,7 @@ TEST(VerifyTest, FindsVersionEventNamingAnotherPlaceInTheHistory) {
   });
   const VerifyReport report = VerifyOrDie(dir.path());
   ASSERT_EQ(Kinds(report), std::vector<std::string>{"version_event_mismatch"});
-  EXPECT_NE(report.problems[0].detail.find("calls it version 3; it is version 2"),
-            std::string::npos)
-      << report.problems[0].detail;
+  EXPECT_THAT(report.problems[0].detail, HasSubstr("calls it version 3; it is version 2"));
 }
 
 TEST(VerifyTest, FindsVersionWhoseEventIsNotAVersionEvent) {
